@@ -1,0 +1,249 @@
+//! Type checking: turns a parsed tree into an evaluation tree, reporting type errors in plain
+//! English at the column of the offending operand.
+
+use super::eval::{Arith, Compare, Node};
+use super::parser::{BinOp, Expr, ExprKind, Func};
+use super::{FormulaError, Type};
+use crate::rounding::RoundingMode;
+
+type Result<T> = std::result::Result<T, FormulaError>;
+
+/// The largest number of decimal places `round(x, n)` accepts.
+const MAX_ROUND_PLACES: u32 = 28;
+
+/// Check `expr` and build its evaluation tree; returns the tree and its type.
+pub(super) fn lower(expr: &Expr, mode: RoundingMode) -> Result<(Node, Type)> {
+    match &expr.kind {
+        ExprKind::Number(value) => Ok((Node::Number(*value), Type::Number)),
+        ExprKind::Bool(value) => Ok((Node::Bool(*value), Type::Bool)),
+        ExprKind::Var(slot) => Ok((Node::Var(*slot), Type::Number)),
+        ExprKind::Neg(operand) => {
+            let node = expect(operand, mode, Type::Number, |found| {
+                format!("`-` needs a number after it, but found {found}")
+            })?;
+            let node = match node {
+                // Fold `-12` into a literal so `as_constant` sees it.
+                Node::Number(value) => Node::Number(-value),
+                node => Node::Neg(Box::new(node)),
+            };
+            Ok((node, Type::Number))
+        }
+        ExprKind::Not(operand) => {
+            let node = expect(operand, mode, Type::Bool, |found| {
+                format!("`not` needs a condition after it, but found {found}")
+            })?;
+            Ok((Node::Not(Box::new(node)), Type::Bool))
+        }
+        ExprKind::Binary(op, lhs, rhs) => binary(*op, expr.column, lhs, rhs, mode),
+        ExprKind::Call(func, args) => call(*func, args, mode),
+    }
+}
+
+/// Lower `expr`, which must have type `want`; otherwise report `message(found)` at its start.
+fn expect(
+    expr: &Expr,
+    mode: RoundingMode,
+    want: Type,
+    message: impl FnOnce(&str) -> String,
+) -> Result<Node> {
+    let (node, found) = lower(expr, mode)?;
+    if found == want {
+        Ok(node)
+    } else {
+        Err(FormulaError::new(expr.start, message(found.noun())))
+    }
+}
+
+fn binary(
+    op: BinOp,
+    column: usize,
+    lhs: &Expr,
+    rhs: &Expr,
+    mode: RoundingMode,
+) -> Result<(Node, Type)> {
+    let symbol = op.symbol();
+    let arith = |op| -> Result<(Node, Type)> {
+        let needs = |side: &'static str| {
+            move |found: &str| {
+                format!("`{symbol}` needs numbers on both sides, but the {side} side is {found}")
+            }
+        };
+        let l = expect(lhs, mode, Type::Number, needs("left"))?;
+        let r = expect(rhs, mode, Type::Number, needs("right"))?;
+        Ok((Node::Arith(op, Box::new(l), Box::new(r)), Type::Number))
+    };
+    let order = |op| -> Result<(Node, Type)> {
+        let needs = |side: &'static str| {
+            move |found: &str| {
+                format!("`{symbol}` compares numbers, but the {side} side is {found}")
+            }
+        };
+        let l = expect(lhs, mode, Type::Number, needs("left"))?;
+        let r = expect(rhs, mode, Type::Number, needs("right"))?;
+        Ok((Node::Compare(op, Box::new(l), Box::new(r)), Type::Bool))
+    };
+    let logic = |make: fn(Box<Node>, Box<Node>) -> Node| -> Result<(Node, Type)> {
+        let needs = |side: &'static str| {
+            move |found: &str| {
+                format!("`{symbol}` needs conditions on both sides, but the {side} side is {found}")
+            }
+        };
+        let l = expect(lhs, mode, Type::Bool, needs("left"))?;
+        let r = expect(rhs, mode, Type::Bool, needs("right"))?;
+        Ok((make(Box::new(l), Box::new(r)), Type::Bool))
+    };
+    let equality = |equal: bool| -> Result<(Node, Type)> {
+        let (l, lt) = lower(lhs, mode)?;
+        let (r, rt) = lower(rhs, mode)?;
+        let (l, r) = (Box::new(l), Box::new(r));
+        match (lt, rt) {
+            (Type::Number, Type::Number) => {
+                let op = if equal { Compare::Eq } else { Compare::Ne };
+                Ok((Node::Compare(op, l, r), Type::Bool))
+            }
+            (Type::Bool, Type::Bool) => Ok((Node::BoolEq(equal, l, r), Type::Bool)),
+            _ => Err(FormulaError::new(
+                column,
+                format!(
+                    "`{symbol}` needs the same kind of value on both sides, but the left side \
+                     is {} and the right side is {}",
+                    lt.noun(),
+                    rt.noun()
+                ),
+            )),
+        }
+    };
+    match op {
+        BinOp::Add => arith(Arith::Add),
+        BinOp::Sub => arith(Arith::Sub),
+        BinOp::Mul => arith(Arith::Mul),
+        BinOp::Div => arith(Arith::Div),
+        BinOp::Lt => order(Compare::Lt),
+        BinOp::Le => order(Compare::Le),
+        BinOp::Gt => order(Compare::Gt),
+        BinOp::Ge => order(Compare::Ge),
+        BinOp::Eq => equality(true),
+        BinOp::Ne => equality(false),
+        BinOp::And => logic(Node::And),
+        BinOp::Or => logic(Node::Or),
+    }
+}
+
+/// Ordinal words for argument positions in messages (`index` counts from 0).
+fn ordinal(index: usize) -> String {
+    const WORDS: [&str; 10] = [
+        "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+        "tenth",
+    ];
+    if let Some(word) = WORDS.get(index) {
+        return (*word).to_owned();
+    }
+    let n = index + 1;
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
+/// Lower a numeric argument of `func`.
+fn number_arg(func: Func, index: usize, arg: &Expr, mode: RoundingMode) -> Result<Node> {
+    expect(arg, mode, Type::Number, |found| {
+        format!(
+            "`{}` works on numbers, but its {} argument is {found}",
+            func.name(),
+            ordinal(index)
+        )
+    })
+}
+
+fn call(func: Func, args: &[Expr], mode: RoundingMode) -> Result<(Node, Type)> {
+    // The parser has checked the number of arguments; a mismatch here is reported, not panicked.
+    let arity_error = || {
+        FormulaError::new(
+            args.first().map_or(1, |a| a.start),
+            format!("wrong number of arguments for `{}`", func.name()),
+        )
+    };
+    match (func, args) {
+        (Func::If, [test, then, otherwise]) => {
+            let test = expect(test, mode, Type::Bool, |found| {
+                format!("the first argument of `if` must be a condition, but it is {found}")
+            })?;
+            let (then_node, then_type) = lower(then, mode)?;
+            let (else_node, else_type) = lower(otherwise, mode)?;
+            if then_type != else_type {
+                return Err(FormulaError::new(
+                    otherwise.start,
+                    format!(
+                        "both results of `if` must be the same kind of value, but the second \
+                         argument is {} and the third is {}",
+                        then_type.noun(),
+                        else_type.noun()
+                    ),
+                ));
+            }
+            let node = Node::If(Box::new(test), Box::new(then_node), Box::new(else_node));
+            Ok((node, then_type))
+        }
+        (Func::Min | Func::Max, [first, rest @ ..]) if !rest.is_empty() => {
+            let op = if func == Func::Min {
+                Arith::Min
+            } else {
+                Arith::Max
+            };
+            let mut node = number_arg(func, 0, first, mode)?;
+            for (i, arg) in rest.iter().enumerate() {
+                let next = number_arg(func, i + 1, arg, mode)?;
+                node = Node::Arith(op, Box::new(node), Box::new(next));
+            }
+            Ok((node, Type::Number))
+        }
+        (Func::Clamp, [x, lo, hi]) => {
+            let x = number_arg(func, 0, x, mode)?;
+            let lo = number_arg(func, 1, lo, mode)?;
+            let hi = number_arg(func, 2, hi, mode)?;
+            let node = Node::Clamp(Box::new(x), Box::new(lo), Box::new(hi));
+            Ok((node, Type::Number))
+        }
+        (Func::Abs, [x]) => {
+            let x = expect(x, mode, Type::Number, |found| {
+                format!("`abs` works on numbers, but its argument is {found}")
+            })?;
+            Ok((Node::Abs(Box::new(x)), Type::Number))
+        }
+        (Func::Round, [x]) => {
+            let x = expect(x, mode, Type::Number, |found| {
+                format!("`round` works on numbers, but its first argument is {found}")
+            })?;
+            Ok((Node::Round(Box::new(x), 0, mode), Type::Number))
+        }
+        (Func::Round, [x, places]) => {
+            let x = number_arg(func, 0, x, mode)?;
+            let places = round_places(places)?;
+            Ok((Node::Round(Box::new(x), places, mode), Type::Number))
+        }
+        _ => Err(arity_error()),
+    }
+}
+
+/// The number of places in `round(x, n)`: a whole-number literal from 0 to 28.
+fn round_places(arg: &Expr) -> Result<u32> {
+    let places = match arg.kind {
+        ExprKind::Number(value) if value.scale() == 0 => u32::try_from(value.mantissa()).ok(),
+        _ => None,
+    };
+    match places {
+        Some(places) if places <= MAX_ROUND_PLACES => Ok(places),
+        _ => Err(FormulaError::new(
+            arg.start,
+            format!(
+                "the second argument of `round` is the number of decimal places: write a whole \
+                 number from 0 to {MAX_ROUND_PLACES} directly, like `round(x, 2)`"
+            ),
+        )),
+    }
+}

@@ -1,0 +1,288 @@
+//! Formulas: a small, safe, exact expression language for assessment plans.
+//!
+//! A formula computes a number (e.g. an indicator's actual value) or a condition (e.g. a gate
+//! that zeroes a score). Examples:
+//!
+//! ```text
+//! collected / invoiced
+//! if(invoiced == 0, 0, collected / invoiced)
+//! compliance_violations > 0
+//! clamp(actual / target * 100, 0, 120)
+//! round(visits * 1.5 + calls, 2)
+//! ```
+//!
+//! A formula is parsed and checked once, when the plan is compiled, and then evaluated many
+//! times against each person's measures. Evaluation never re-parses and never allocates.
+//!
+//! # Values
+//!
+//! There are two kinds of values: **numbers** and **conditions** (true/false).
+//!
+//! * Numbers are exact decimals (up to 28 significant digits). `0.1 + 0.2 == 0.3` is true.
+//!   Literals are written with a leading digit: `12`, `0.5`, `100.25` (not `.5`, `1.`, `1e3`,
+//!   `1,000` or `1_000`). A literal that cannot be stored exactly (too many digits) is an error;
+//!   it is never silently rounded.
+//! * Division keeps up to 28 significant digits (`1 / 3` is `0.3333333333333333333333333333`).
+//! * Conditions are `true`, `false` and the results of comparisons, `and`, `or`, `not`.
+//!
+//! # Names
+//!
+//! A name (`collected`, `target_q3`, `_x1`) refers to a measure of the person being scored. Names
+//! use the ASCII letters `A`–`Z`, `a`–`z`, digits `0`–`9` and `_`, and may not start with a
+//! digit. Names are case-sensitive. The words `and`, `or`, `not`, `true` and `false` are
+//! reserved. A name that the plan does not know is an error when the plan is compiled. A measure
+//! that is known but has no value for a person makes evaluation fail for that person, unless the
+//! formula does not need it (see `if` below).
+//!
+//! # Operators
+//!
+//! From lowest to highest precedence:
+//!
+//! | Operators                       | Meaning                                   | Operands          |
+//! |---------------------------------|-------------------------------------------|-------------------|
+//! | `a or b`                        | either is true (b only evaluated if needed) | conditions      |
+//! | `a and b`                       | both are true (b only evaluated if needed)  | conditions      |
+//! | `not a`                         | negation                                  | a condition       |
+//! | `<` `<=` `>` `>=`               | comparison                                | numbers           |
+//! | `==` `!=`                       | equal / not equal                         | two of the same kind |
+//! | `a + b`, `a - b`                | addition, subtraction                     | numbers           |
+//! | `a * b`, `a / b`                | multiplication, division                  | numbers           |
+//! | `-a`                            | negation                                  | a number          |
+//!
+//! All comparisons share one level and cannot be chained: write `0 < x and x < 10`, not
+//! `0 < x < 10`. `not` binds looser than comparisons, so `not x > 3` means `not (x > 3)`.
+//! Parentheses group as usual. Spaces (including line breaks) are ignored between tokens.
+//!
+//! # Functions
+//!
+//! | Function              | Result                                                            |
+//! |-----------------------|-------------------------------------------------------------------|
+//! | `if(c, a, b)`         | `a` if the condition `c` is true, else `b`. Only the chosen branch is evaluated, so `if(invoiced == 0, 0, collected / invoiced)` never divides by zero, and a missing measure in the other branch does not matter. `a` and `b` must be of the same kind (both numbers or both conditions). |
+//! | `min(a, b, ...)`      | the smallest of two or more numbers                               |
+//! | `max(a, b, ...)`      | the largest of two or more numbers                                |
+//! | `clamp(x, lo, hi)`    | `x` limited to the range `lo`..`hi`; defined as `max(lo, min(x, hi))`, so if `lo > hi` the result is `lo` |
+//! | `abs(x)`              | the absolute value of `x`                                         |
+//! | `round(x)`            | `x` rounded to a whole number with the plan's rounding mode       |
+//! | `round(x, n)`         | `x` rounded to `n` decimal places with the plan's rounding mode; `n` must be written as a whole number from 0 to 28 |
+//!
+//! # Limits
+//!
+//! * A formula has at most [`MAX_SOURCE_LEN`] (1000) characters.
+//! * Parentheses, function calls, `-` and `not` nest at most [`MAX_DEPTH`] (32) levels deep.
+//! * A formula has at most [`MAX_NODES`] (256) parts (numbers, names, operators and function
+//!   calls; parentheses do not count).
+//!
+//! # Errors
+//!
+//! Compile errors ([`FormulaError`]) name the first problem and its 1-based character column in
+//! the formula (line breaks count as one character, like any other). Evaluation errors
+//! ([`EvalError`]) are a missing measure, a division by zero, or a result too large to represent.
+
+mod check;
+mod eval;
+mod lexer;
+mod parser;
+mod suggest;
+#[cfg(test)]
+mod tests;
+
+use rust_decimal::Decimal;
+
+use crate::rounding::RoundingMode;
+
+/// Static type of an expression.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Type {
+    /// An exact decimal number.
+    Number,
+    /// A condition: true or false.
+    Bool,
+}
+
+impl Type {
+    /// How the type is named in error messages for plan authors.
+    fn noun(self) -> &'static str {
+        match self {
+            Type::Number => "a number",
+            Type::Bool => "a condition",
+        }
+    }
+}
+
+/// Result of evaluating a formula.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Value {
+    /// The result of a [`Type::Number`] formula.
+    Number(Decimal),
+    /// The result of a [`Type::Bool`] formula.
+    Bool(bool),
+}
+
+/// A compile-time problem, with a 1-based character column into the source.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("column {column}: {message}")]
+pub struct FormulaError {
+    /// 1-based column of the problem, counted in characters (not bytes) from the start of the
+    /// formula. One past the last character means "at the end of the formula".
+    pub column: usize,
+    /// A plain-English description of the problem.
+    pub message: String,
+}
+
+impl FormulaError {
+    pub(crate) fn new(column: usize, message: impl Into<String>) -> Self {
+        FormulaError {
+            column,
+            message: message.into(),
+        }
+    }
+}
+
+/// An evaluation-time problem (input-dependent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    /// `env[slot]` was `None` (or out of range) and its value was needed.
+    #[error("missing value")]
+    Missing {
+        /// The slot of the missing variable.
+        slot: usize,
+    },
+    /// A division by zero.
+    #[error("division by zero")]
+    DivisionByZero,
+    /// A result too large to represent as a decimal.
+    #[error("arithmetic overflow")]
+    Overflow,
+}
+
+/// Maximum length of a formula, in characters.
+pub const MAX_SOURCE_LEN: usize = 1000;
+/// Maximum nesting depth of parentheses, function calls, `-` and `not`.
+pub const MAX_DEPTH: usize = 32;
+/// Maximum number of parts (numbers, names, operators, function calls) in a formula.
+pub const MAX_NODES: usize = 256;
+
+/// A compiled, type-checked formula, ready to be evaluated many times.
+#[derive(Debug, Clone)]
+pub struct Formula {
+    source: String,
+    root: eval::Node,
+    result_type: Type,
+    variables: Vec<usize>,
+}
+
+impl Formula {
+    /// Parse and type-check `source`.
+    ///
+    /// `resolve` maps a name to its slot in the `env` slice given to [`Formula::eval`], or `None`
+    /// if the name is unknown. It should be a plain lookup: to suggest a correction for an
+    /// unknown name it may also be called with similar names (e.g. `collected` for `colected`).
+    ///
+    /// `expect` is the required result type; `mode` is the rounding mode used by `round(...)`.
+    ///
+    /// # Errors
+    ///
+    /// The first problem found (syntax, unknown name or function, wrong number of arguments,
+    /// type mismatch, a limit exceeded), with its column.
+    pub fn compile(
+        source: &str,
+        resolve: &dyn Fn(&str) -> Option<usize>,
+        expect: Type,
+        mode: RoundingMode,
+    ) -> Result<Formula, FormulaError> {
+        let parsed = parser::parse(source, resolve)?;
+        let (root, result_type) = check::lower(&parsed.expr, mode)?;
+        if result_type != expect {
+            return Err(FormulaError::new(
+                parsed.expr.start,
+                format!("expected {}, found {}", expect.noun(), result_type.noun()),
+            ));
+        }
+        Ok(Formula {
+            source: source.to_owned(),
+            root,
+            result_type,
+            variables: parsed.variables,
+        })
+    }
+
+    /// A formula that is the constant number `value` (used when a plan gives a plain number).
+    #[must_use]
+    pub fn constant(value: Decimal) -> Formula {
+        Formula {
+            source: value.to_string(),
+            root: eval::Node::Number(value),
+            result_type: Type::Number,
+            variables: Vec::new(),
+        }
+    }
+
+    /// The original text of the formula (for a [`Formula::constant`], the number as text).
+    #[must_use]
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The type of the formula's result.
+    #[must_use]
+    pub fn result_type(&self) -> Type {
+        self.result_type
+    }
+
+    /// `Some(value)` if the whole formula is a single number (`12.5`, `-3`, `(7)`).
+    #[must_use]
+    pub fn as_constant(&self) -> Option<Decimal> {
+        match self.root {
+            eval::Node::Number(value) => Some(value),
+            _ => None,
+        }
+    }
+
+    /// `Some(slot)` if the whole formula is one bare name (`collected`, `(collected)`).
+    #[must_use]
+    pub fn as_variable(&self) -> Option<usize> {
+        match self.root {
+            eval::Node::Var(slot) => Some(slot),
+            _ => None,
+        }
+    }
+
+    /// The slots of all names used anywhere in the formula, deduplicated and ascending.
+    #[must_use]
+    pub fn variables(&self) -> Vec<usize> {
+        self.variables.clone()
+    }
+
+    /// Evaluate against `env`, where `env[slot]` is the value of a name or `None` if missing.
+    ///
+    /// Does not allocate and never panics; a slot beyond the end of `env` counts as missing.
+    ///
+    /// # Errors
+    ///
+    /// [`EvalError::Missing`] if a needed value is `None` (only values on the path actually
+    /// taken are needed), [`EvalError::DivisionByZero`], or [`EvalError::Overflow`].
+    pub fn eval(&self, env: &[Option<Decimal>]) -> Result<Value, EvalError> {
+        match self.result_type {
+            Type::Number => eval::number(&self.root, env).map(Value::Number),
+            Type::Bool => eval::condition(&self.root, env).map(Value::Bool),
+        }
+    }
+
+    /// Evaluate a [`Type::Number`] formula. A condition result is returned as 1 (true) or 0 (false).
+    ///
+    /// # Errors
+    ///
+    /// As for [`Formula::eval`].
+    pub fn eval_number(&self, env: &[Option<Decimal>]) -> Result<Decimal, EvalError> {
+        eval::number(&self.root, env)
+    }
+
+    /// Evaluate a [`Type::Bool`] formula. A number result counts as true if it is not zero.
+    ///
+    /// # Errors
+    ///
+    /// As for [`Formula::eval`].
+    pub fn eval_bool(&self, env: &[Option<Decimal>]) -> Result<bool, EvalError> {
+        eval::condition(&self.root, env)
+    }
+}

@@ -1,0 +1,207 @@
+//! Exact numbers at the boundary: how plan and record files spell decimals.
+//!
+//! A number may be written as a JSON number (`850000`, `0.8`) or as a string (`"850000.00"`).
+//! JSON numbers are read from their source text (serde_json's `arbitrary_precision`), so `0.1`
+//! is exactly one tenth; strings are parsed with [`Decimal::from_str_exact`]. Anything that does
+//! not fit a `Decimal` exactly (more than 28 significant digits, out of range) is an error, never
+//! silently rounded.
+
+use rust_decimal::Decimal;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+use std::str::FromStr;
+
+/// serde_json's private key for a number kept as text under `arbitrary_precision`.
+const ARBITRARY_PRECISION_TOKEN: &str = "$serde_json::private::Number";
+
+/// Parse decimal text exactly: surrounding spaces allowed, no silent rounding.
+///
+/// Accepts `123`, `-0.5`, `1e3` style is rejected (spreadsheets export plain digits) except when it
+/// comes from a JSON number, which [`parse_json_number`] handles.
+pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    let trimmed = text.trim();
+    if trimmed.is_empty() {
+        return Err("expected a number, found an empty value".into());
+    }
+    let plain = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    if !plain
+        .bytes()
+        .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
+    {
+        return Err(format!("`{trimmed}` is not a number"));
+    }
+    Decimal::from_str_exact(plain).map_err(|e| match e {
+        rust_decimal::Error::Underflow => {
+            format!("`{trimmed}` has more decimal places than can be kept exactly (28 digits)")
+        }
+        rust_decimal::Error::ExceedsMaximumPossibleValue
+        | rust_decimal::Error::LessThanMinimumPossibleValue => {
+            format!("`{trimmed}` is out of range")
+        }
+        _ => format!("`{trimmed}` is not a number"),
+    })
+}
+
+/// Parse the text of a JSON number exactly, including exponent notation (`1e3`, `2.5E-1`).
+pub fn parse_json_number(text: &str) -> Result<Decimal, String> {
+    if text.contains(['e', 'E']) {
+        Decimal::from_scientific(text).map_err(|_| format!("`{text}` is out of range"))
+    } else {
+        parse_decimal(text)
+    }
+}
+
+/// Read an `f64` by its shortest round-trip decimal representation (`0.1_f64` → `0.1`).
+///
+/// This is the policy for hosts whose numbers are binary floats (Python `float`, JS `number`).
+pub fn decimal_from_f64(value: f64) -> Result<Decimal, String> {
+    if !value.is_finite() {
+        return Err(format!("{value} is not a finite number"));
+    }
+    // Rust's `Display` for f64 prints the shortest text that reads back to the same float.
+    parse_json_number(&format!("{value}"))
+}
+
+/// A number in a plan or record file; see the module docs for the accepted spellings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+pub struct Num(pub Decimal);
+
+impl Serialize for Num {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0.normalize().to_string())
+    }
+}
+
+/// What a JSON scalar turned out to be, before the caller decides how to read it.
+pub(crate) enum Scalar {
+    /// A JSON number, as exact text.
+    Number(String),
+    /// A JSON string.
+    Text(String),
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a number or a string")
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
+        Ok(Scalar::Number(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
+        if !v.is_finite() {
+            return Err(E::custom("expected a finite number"));
+        }
+        Ok(Scalar::Number(format!("{v}")))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v.to_owned()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
+        Ok(Scalar::Text(v))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Scalar, A::Error> {
+        // serde_json with `arbitrary_precision` hands numbers over as a one-entry map.
+        match map.next_key::<String>()? {
+            Some(key) if key == ARBITRARY_PRECISION_TOKEN => {
+                let text: String = map.next_value()?;
+                Ok(Scalar::Number(text))
+            }
+            _ => Err(de::Error::custom("expected a number or a string, found an object")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for Num {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        match Scalar::deserialize(d)? {
+            Scalar::Number(text) => parse_json_number(&text).map(Num).map_err(de::Error::custom),
+            Scalar::Text(text) => parse_decimal(&text).map(Num).map_err(de::Error::custom),
+        }
+    }
+}
+
+impl schemars::JsonSchema for Num {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Number".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A decimal number: a JSON number, or a string of digits for values a JSON number cannot carry exactly.",
+            "oneOf": [
+                { "type": "number" },
+                { "type": "string", "pattern": "^\\s*[+-]?[0-9]*\\.?[0-9]+\\s*$" }
+            ]
+        })
+    }
+}
+
+impl FromStr for Num {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        parse_decimal(s).map(Num)
+    }
+}
+
+/// Decimals in results are written as normalised strings (`42.5`, not `42.500`).
+pub(crate) fn serialize_decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&d.normalize().to_string())
+}
+
+/// Optional decimals in results: `null` or a normalised string.
+pub(crate) fn serialize_opt_decimal<S: Serializer>(
+    d: &Option<Decimal>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => serialize_decimal(d, s),
+        None => s.serialize_none(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_numbers_are_exact() {
+        let n: Num = serde_json::from_str("0.1").unwrap();
+        assert_eq!(n.0.to_string(), "0.1");
+        let n: Num = serde_json::from_str("1234567890123456789.123456789").unwrap();
+        assert_eq!(n.0.to_string(), "1234567890123456789.123456789");
+        let n: Num = serde_json::from_str("1e3").unwrap();
+        assert_eq!(n.0, Decimal::from(1000));
+        let n: Num = serde_json::from_str("\"850000.00\"").unwrap();
+        assert_eq!(n.0.to_string(), "850000.00");
+    }
+
+    #[test]
+    fn too_precise_is_an_error_not_rounding() {
+        assert!(serde_json::from_str::<Num>("0.12345678901234567890123456789012").is_err());
+        assert!(parse_decimal("1.2.3").is_err());
+        assert!(parse_decimal("abc").is_err());
+        assert!(parse_decimal("").is_err());
+        assert!(parse_decimal("NaN").is_err());
+    }
+
+    #[test]
+    fn floats_read_by_shortest_representation() {
+        assert_eq!(decimal_from_f64(0.1).unwrap().to_string(), "0.1");
+        assert_eq!(decimal_from_f64(1e21).unwrap(), Decimal::from_scientific("1e21").unwrap());
+        assert!(decimal_from_f64(f64::NAN).is_err());
+        assert!(decimal_from_f64(f64::INFINITY).is_err());
+    }
+}

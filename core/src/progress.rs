@@ -1,0 +1,210 @@
+//! Progress during a period (红黄绿灯): expected-to-date, pace, a traffic light and a projection.
+//!
+//! The core has no clock: the caller says how far the period has gone, as calendar days, working
+//! days (the caller's own calendar decides which days count) or a custom pace profile such as a
+//! seasonal curve. From that fraction `f` of the period:
+//! expected = target × f; pace = actual ÷ expected × 100; projected = actual ÷ f (a straight-line
+//! run rate on the chosen clock). Green at or above the plan's green threshold (default 100% of
+//! pace), yellow at or above yellow (default 90%), red below. When `f` is 0 or the expected value
+//! is not positive, pace is undefined and no light is given, rather than a made-up one.
+
+use crate::error::Problem;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// How far the period has gone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(tag = "basis", rename_all = "snake_case", deny_unknown_fields)]
+pub enum PeriodPosition {
+    /// `elapsed` of `total` calendar days (day 12 of 30 → 0.4).
+    CalendarDays {
+        /// Days gone, including today if it counts.
+        elapsed: crate::number::Num,
+        /// Days in the period.
+        total: crate::number::Num,
+    },
+    /// `elapsed` of `total` working days, from the caller's calendar.
+    WorkingDays {
+        /// Working days gone.
+        elapsed: crate::number::Num,
+        /// Working days in the period.
+        total: crate::number::Num,
+    },
+    /// A pace profile: how much of the period's result each sub-period normally brings (e.g.
+    /// weekly weights, or a seasonal curve), and how many sub-periods are complete.
+    Profile {
+        /// Relative weight of each sub-period (non-negative, not all zero).
+        weights: Vec<crate::number::Num>,
+        /// Number of completed sub-periods (a whole number from 0 to the number of weights).
+        elapsed: crate::number::Num,
+    },
+}
+
+impl PeriodPosition {
+    /// The fraction of the period gone, in [0, 1]; problems are reported with `path`.
+    pub fn fraction(&self, path: &str) -> Result<Decimal, Problem> {
+        let bad = |m: String| Problem::new(path, m);
+        match self {
+            PeriodPosition::CalendarDays { elapsed, total } | PeriodPosition::WorkingDays { elapsed, total } => {
+                let (e, t) = (elapsed.0, total.0);
+                if t <= Decimal::ZERO {
+                    return Err(bad(format!("the period must have a positive number of days, got {t}")));
+                }
+                if e < Decimal::ZERO || e > t {
+                    return Err(bad(format!("elapsed days {e} must be between 0 and {t}")));
+                }
+                e.checked_div(t).ok_or_else(|| bad("arithmetic overflow".into()))
+            }
+            PeriodPosition::Profile { weights, elapsed } => {
+                let e = elapsed.0;
+                if !e.fract().is_zero() || e < Decimal::ZERO || e > Decimal::from(weights.len()) {
+                    return Err(bad(format!("elapsed must be a whole number from 0 to {}, got {e}", weights.len())));
+                }
+                let mut total = Decimal::ZERO;
+                let mut done = Decimal::ZERO;
+                for (i, w) in weights.iter().enumerate() {
+                    if w.0 < Decimal::ZERO {
+                        return Err(bad(format!("weights[{i}] is negative")));
+                    }
+                    total = total.checked_add(w.0).ok_or_else(|| bad("arithmetic overflow".into()))?;
+                    if Decimal::from(i) < e {
+                        done = total;
+                    }
+                }
+                if total.is_zero() {
+                    return Err(bad("the pace profile's weights are all zero".into()));
+                }
+                done.checked_div(total).ok_or_else(|| bad("arithmetic overflow".into()))
+            }
+        }
+    }
+}
+
+/// A traffic light.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Behind: below the yellow threshold.
+    Red,
+    /// Slightly behind.
+    Yellow,
+    /// On or ahead of pace.
+    Green,
+}
+
+impl Status {
+    /// English word.
+    pub fn en(self) -> &'static str {
+        match self {
+            Status::Red => "red",
+            Status::Yellow => "yellow",
+            Status::Green => "green",
+        }
+    }
+    /// Chinese word.
+    pub fn zh(self) -> &'static str {
+        match self {
+            Status::Red => "红灯",
+            Status::Yellow => "黄灯",
+            Status::Green => "绿灯",
+        }
+    }
+}
+
+/// Progress of one indicator to date.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Fraction of the period gone, 0–1.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub fraction: Decimal,
+    /// target × fraction.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub expected: Decimal,
+    /// actual ÷ expected × 100; `None` when expected is not positive.
+    #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    pub pace: Option<Decimal>,
+    /// The light; `None` when pace is undefined.
+    pub status: Option<Status>,
+    /// actual ÷ fraction; `None` when no time has passed.
+    #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    pub projected: Option<Decimal>,
+    /// The indicator's score if the projection comes true; filled in by the scorer.
+    #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    pub projected_score: Option<Decimal>,
+}
+
+/// Light for a pace in percent, with the plan's thresholds.
+pub fn status_for(pace: Decimal, green: Decimal, yellow: Decimal) -> Status {
+    if pace >= green {
+        Status::Green
+    } else if pace >= yellow {
+        Status::Yellow
+    } else {
+        Status::Red
+    }
+}
+
+/// Progress of `actual` to date against a full-period `target`, `fraction` of the way through.
+///
+/// Worked example (core issue): day 12 of 30, 380,000 against 1,000,000 → expected 400,000,
+/// pace 95%, yellow, projected 950,000.
+pub fn assess(actual: Decimal, target: Decimal, fraction: Decimal, green: Decimal, yellow: Decimal) -> Option<Progress> {
+    let expected = target.checked_mul(fraction)?;
+    let pace = if expected > Decimal::ZERO {
+        Some(actual.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(expected)?)
+    } else {
+        None
+    };
+    let projected = if fraction > Decimal::ZERO { Some(actual.checked_div(fraction)?) } else { None };
+    Some(Progress {
+        fraction,
+        expected,
+        pace,
+        status: pace.map(|p| status_for(p, green, yellow)),
+        projected,
+        projected_score: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::number::Num;
+
+    fn d(n: i64) -> Decimal {
+        Decimal::from(n)
+    }
+
+    #[test]
+    fn worked_example_day_12_of_30() {
+        let f = PeriodPosition::CalendarDays { elapsed: Num(d(12)), total: Num(d(30)) }.fraction("p").unwrap();
+        let p = assess(d(380_000), d(1_000_000), f, d(100), d(90)).unwrap();
+        assert_eq!(p.expected, d(400_000));
+        assert_eq!(p.pace, Some(d(95)));
+        assert_eq!(p.status, Some(Status::Yellow));
+        assert_eq!(p.projected, Some(d(950_000)));
+    }
+
+    #[test]
+    fn thresholds_are_inclusive() {
+        assert_eq!(status_for(d(100), d(100), d(90)), Status::Green);
+        assert_eq!(status_for(d(90), d(100), d(90)), Status::Yellow);
+        assert_eq!(status_for(Decimal::new(8999, 2), d(100), d(90)), Status::Red);
+    }
+
+    #[test]
+    fn nothing_made_up_at_the_start() {
+        let p = assess(d(0), d(1000), Decimal::ZERO, d(100), d(90)).unwrap();
+        assert_eq!((p.pace, p.status, p.projected), (None, None, None));
+    }
+
+    #[test]
+    fn profile_fraction() {
+        // Four weeks weighted 1, 1, 2, 4 (month-end rush): after 2 weeks, 2 of 8 = 0.25 is expected.
+        let w = [1, 1, 2, 4].map(|x| Num(d(x))).to_vec();
+        let f = PeriodPosition::Profile { weights: w, elapsed: Num(d(2)) }.fraction("p").unwrap();
+        assert_eq!(f, Decimal::new(25, 2));
+        let bad = PeriodPosition::CalendarDays { elapsed: Num(d(31)), total: Num(d(30)) };
+        assert!(bad.fraction("period").is_err());
+    }
+}

@@ -1,0 +1,237 @@
+//! Records: one person's numbers for a period, loaded from JSON or from CSV exports.
+//!
+//! The core reads text (or any `std::io::Read`); it never opens files. Loading is all or nothing:
+//! every bad row and cell is reported, and no record is returned from a half-read file.
+
+use crate::error::{Error, Problem};
+use crate::number::{parse_decimal, Num};
+use crate::plan::Plan;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashSet};
+
+/// One person's numbers for the period.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Record {
+    /// Identifier of the person (employee number), unique in a batch.
+    pub id: String,
+    /// Display name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Team (小组).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Department (部门).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Branch (分公司).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    /// Any other attributes, carried through to the scorecard untouched.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    /// Measure values by measure id or alias; `null` or absent means missing.
+    #[serde(default, deserialize_with = "de_measures", serialize_with = "ser_measures")]
+    pub measures: BTreeMap<String, Decimal>,
+}
+
+fn de_measures<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Decimal>, D::Error> {
+    let raw: BTreeMap<String, Option<Num>> = BTreeMap::deserialize(d)?;
+    Ok(raw.into_iter().filter_map(|(k, v)| v.map(|n| (k, n.0))).collect())
+}
+
+fn ser_measures<S: serde::Serializer>(m: &BTreeMap<String, Decimal>, s: S) -> Result<S::Ok, S::Error> {
+    use serde::ser::SerializeMap;
+    let mut map = s.serialize_map(Some(m.len()))?;
+    for (k, v) in m {
+        map.serialize_entry(k, &v.normalize().to_string())?;
+    }
+    map.end()
+}
+
+impl Record {
+    /// A record with an id and no values yet.
+    pub fn new(id: impl Into<String>) -> Self {
+        Record { id: id.into(), ..Default::default() }
+    }
+
+    /// Builder: set a measure value.
+    pub fn with(mut self, measure: impl Into<String>, value: Decimal) -> Self {
+        self.measures.insert(measure.into(), value);
+        self
+    }
+}
+
+/// Header names recognised as record attributes rather than measures (case-insensitive for ASCII).
+const ATTRIBUTE_HEADERS: [(&str, &[&str]); 5] = [
+    ("id", &["id", "employee_id", "employee id", "工号", "员工编号", "编号"]),
+    ("name", &["name", "employee", "姓名", "员工姓名"]),
+    ("team", &["team", "团队", "小组"]),
+    ("department", &["department", "dept", "部门"]),
+    ("branch", &["branch", "分公司", "分支机构"]),
+];
+
+enum Column {
+    Attribute(usize),
+    Measure(String),
+    Ignored,
+}
+
+/// Parse a CSV cell as a number: plain digits, or digits grouped by commas (`1,234,567.50`).
+fn parse_cell(cell: &str) -> Result<Option<Decimal>, String> {
+    let t = cell.trim();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let grouped = t.contains(',');
+    if grouped {
+        let (int, frac) = t.split_once('.').map_or((t, None), |(a, b)| (a, Some(b)));
+        let int = int.strip_prefix('-').unwrap_or(int);
+        let groups: Vec<&str> = int.split(',').collect();
+        let well_formed = groups.first().is_some_and(|g| (1..=3).contains(&g.len()))
+            && groups.iter().skip(1).all(|g| g.len() == 3)
+            && frac.is_none_or(|f| !f.contains(','));
+        if !well_formed {
+            return Err(format!("`{t}` is not a number (commas must group thousands)"));
+        }
+        return parse_decimal(&t.replace(',', "")).map(Some);
+    }
+    parse_decimal(t).map(Some)
+}
+
+impl Plan {
+    /// Load records from a JSON array of record objects (see [`Record`]); measure names may be ids or aliases.
+    pub fn records_from_json(&self, text: &str) -> crate::Result<Vec<Record>> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        let records: Vec<Record> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            Error::Input(vec![Problem::new(format!("records{}", e.path()).replace("records.", "records"), e.into_inner().to_string())])
+        })?;
+        de.end().map_err(|e| Error::Input(vec![Problem::new("records", e.to_string())]))?;
+        let mut problems = Vec::new();
+        let mut ids = HashSet::new();
+        for (i, r) in records.iter().enumerate() {
+            if r.id.trim().is_empty() {
+                problems.push(Problem::new(format!("records[{i}].id"), "record id is empty"));
+            } else if !ids.insert(r.id.as_str()) {
+                problems.push(Problem::new(format!("records[{i}].id"), format!("duplicate record id `{}`", r.id)));
+            }
+            for key in r.measures.keys() {
+                if self.measure_slot(key).is_none() {
+                    problems.push(Problem::new(format!("records[{i}].measures.{key}"), "the plan has no measure of this name"));
+                }
+            }
+        }
+        if problems.is_empty() {
+            Ok(records)
+        } else {
+            Err(Error::Input(problems))
+        }
+    }
+
+    /// Load records from CSV text with a header row.
+    ///
+    /// Headers are matched to record attributes (`id`/`工号`, `name`/`姓名`, `team`, `department`,
+    /// `branch`) and to the plan's measure ids and aliases (e.g. `回款金额` → `collected`);
+    /// other columns are ignored, since exports carry many. An empty cell is a missing value.
+    /// Numbers may group thousands with commas. Text must be UTF-8 (a leading BOM is fine).
+    pub fn records_from_csv(&self, text: &str) -> crate::Result<Vec<Record>> {
+        self.records_from_csv_reader(text.as_bytes())
+    }
+
+    /// [`Plan::records_from_csv`] from any reader (a file the host opened, a network body).
+    pub fn records_from_csv_reader<R: std::io::Read>(&self, reader: R) -> crate::Result<Vec<Record>> {
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(reader);
+        let headers = rdr
+            .headers()
+            .map_err(|e| Error::Input(vec![Problem::new("line 1", e.to_string())]))?
+            .clone();
+        let mut problems = Vec::new();
+        let mut columns = Vec::with_capacity(headers.len());
+        let mut seen_measures = HashSet::new();
+        for (c, h) in headers.iter().enumerate() {
+            let h = h.trim_start_matches('\u{feff}').trim();
+            let attr = ATTRIBUTE_HEADERS
+                .iter()
+                .position(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(h)));
+            let col = match (attr, self.measure_slot(h)) {
+                (_, Some(slot)) => {
+                    let id = self.measures()[slot].id.to_string();
+                    if !seen_measures.insert(slot) {
+                        problems.push(Problem::new(format!("line 1, column {}", c + 1), format!("`{h}` is a second column for measure `{id}`")));
+                    }
+                    Column::Measure(id)
+                }
+                (Some(a), None) => Column::Attribute(a),
+                (None, None) => Column::Ignored,
+            };
+            columns.push(col);
+        }
+        if !columns.iter().any(|c| matches!(c, Column::Attribute(0))) {
+            problems.push(Problem::new("line 1", "no id column (expected a header such as `id` or `工号`)"));
+        }
+        let mut records = Vec::new();
+        let mut ids = HashSet::new();
+        for row in rdr.records() {
+            let row = match row {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line());
+                    problems.push(Problem::new(format!("line {line}"), e.to_string()));
+                    continue;
+                }
+            };
+            let line = row.position().map_or(0, |p| p.line());
+            let mut rec = Record::default();
+            for (c, (cell, col)) in row.iter().zip(&columns).enumerate() {
+                match col {
+                    Column::Attribute(a) => {
+                        let v = cell.trim().to_string();
+                        match a {
+                            0 => rec.id = v,
+                            _ if v.is_empty() => {}
+                            1 => rec.name = Some(v),
+                            2 => rec.team = Some(v),
+                            3 => rec.department = Some(v),
+                            _ => rec.branch = Some(v),
+                        }
+                    }
+                    Column::Measure(id) => match parse_cell(cell) {
+                        Ok(Some(v)) => {
+                            rec.measures.insert(id.clone(), v);
+                        }
+                        Ok(None) => {}
+                        Err(m) => problems.push(Problem::new(format!("line {line}, column {} ({id})", c + 1), m)),
+                    },
+                    Column::Ignored => {}
+                }
+            }
+            if rec.id.is_empty() {
+                problems.push(Problem::new(format!("line {line}"), "the id is empty"));
+            } else if !ids.insert(rec.id.clone()) {
+                problems.push(Problem::new(format!("line {line}"), format!("duplicate id `{}`", rec.id)));
+            }
+            records.push(rec);
+        }
+        if problems.is_empty() {
+            Ok(records)
+        } else {
+            Err(Error::Input(problems))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells() {
+        assert_eq!(parse_cell("1,234,567.50").unwrap(), Some(Decimal::new(123456750, 2)));
+        assert_eq!(parse_cell(" 42 ").unwrap(), Some(Decimal::from(42)));
+        assert_eq!(parse_cell("").unwrap(), None);
+        assert!(parse_cell("1,23").is_err());
+        assert!(parse_cell("12%").is_err());
+        assert!(parse_cell("abc").is_err());
+    }
+}

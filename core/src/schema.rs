@@ -1,0 +1,12 @@
+//! JSON Schema for plan files, generated from the same types that read them
+//! ([`crate::plan::spec::PlanSpec`]). The committed copy lives at `schema/plan.schema.json`; a test
+//! fails when it drifts from the types (`UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`
+//! rewrites it).
+
+/// The plan file JSON Schema (draft 2020-12), pretty-printed with a trailing newline.
+pub fn plan_schema_json() -> String {
+    let schema = schemars::schema_for!(crate::plan::spec::PlanSpec);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,249 @@
+//! The scorecard: one person's result, with every number needed to explain it.
+//!
+//! Serialised (via [`Scorecard::to_canonical_json`]) it is the conformance format every binding
+//! returns byte for byte: decimals as normalised strings (`42.5`), except `total`, which keeps the
+//! plan's scale (`74.40`); fields in declaration order.
+
+use crate::method::{Bound, Detail};
+use crate::plan::IndicatorKind;
+use crate::progress::{Progress, Status};
+use rust_decimal::Decimal;
+use serde::{Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::number::{serialize_decimal as dec, serialize_opt_decimal as opt_dec};
+
+fn total_str<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&d.to_string())
+}
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// One person's scorecard.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scorecard {
+    /// Id of the plan that scored it.
+    pub plan_id: Arc<str>,
+    /// The record's id.
+    pub record_id: String,
+    /// The person's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Team.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub team: Option<String>,
+    /// Department.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
+    /// Branch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub branch: Option<String>,
+    /// Other attributes from the record.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+    /// Section results, in plan order.
+    pub sections: Vec<SectionScore>,
+    /// Sum of all indicator contributions, before adjustments.
+    #[serde(serialize_with = "dec")]
+    pub weighted_total: Decimal,
+    /// Bonus points and deductions, in plan order.
+    pub adjustments: Vec<AdjustmentScore>,
+    /// Sum of adjustment points (signed).
+    #[serde(serialize_with = "dec")]
+    pub adjustment_total: Decimal,
+    /// Which bound of the plan's total floor/cap applied, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub total_bound: Option<Bound>,
+    /// Vetoes that were triggered.
+    pub vetoes: Vec<VetoHit>,
+    /// The total before rounding (after adjustments, bounds and vetoes).
+    #[serde(serialize_with = "dec")]
+    pub unrounded_total: Decimal,
+    /// The total, rounded once with the plan's scale and mode.
+    #[serde(serialize_with = "total_str")]
+    pub total: Decimal,
+    /// The grade of the rounded total (after any veto's grade cap).
+    pub grade: Arc<str>,
+    /// The grade the total alone would have earned, when a veto capped it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grade_before_veto: Option<Arc<str>>,
+    /// Progress summary, when scored mid-period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<ProgressSummary>,
+}
+
+/// A section's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SectionScore {
+    /// Section id.
+    pub id: Arc<str>,
+    /// Display name.
+    pub name: Arc<str>,
+    /// Weight in the plan, percent.
+    #[serde(serialize_with = "dec")]
+    pub weight: Decimal,
+    /// Weight actually used (differs when another section was left out).
+    #[serde(serialize_with = "dec")]
+    pub effective_weight: Decimal,
+    /// Σ indicator score × effective indicator weight ÷ 100.
+    #[serde(serialize_with = "dec")]
+    pub score: Decimal,
+    /// Share of the weighted total: Σ of its indicators' contributions.
+    #[serde(serialize_with = "dec")]
+    pub contribution: Decimal,
+    /// Every indicator was left out for missing data, so the section was too.
+    #[serde(skip_serializing_if = "is_false")]
+    pub left_out: bool,
+    /// Indicator results, in plan order.
+    pub indicators: Vec<IndicatorScore>,
+}
+
+/// One indicator's result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct IndicatorScore {
+    /// Indicator id.
+    pub id: Arc<str>,
+    /// Display name.
+    pub name: Arc<str>,
+    /// Result, process or behaviour.
+    pub kind: IndicatorKind,
+    /// The actual value (absent when missing).
+    #[serde(serialize_with = "opt_dec")]
+    pub actual: Option<Decimal>,
+    /// The target, if the indicator has one.
+    #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    pub target: Option<Decimal>,
+    /// actual ÷ target × 100, when the target is positive.
+    #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    pub completion: Option<Decimal>,
+    /// The rule that produced the points.
+    pub detail: Detail,
+    /// Points before floor/cap.
+    #[serde(serialize_with = "dec")]
+    pub raw_score: Decimal,
+    /// Points after floor/cap (0 when left out).
+    #[serde(serialize_with = "dec")]
+    pub score: Decimal,
+    /// Which bound applied, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bound: Option<Bound>,
+    /// Weight in its section, percent, as planned.
+    #[serde(serialize_with = "dec")]
+    pub weight: Decimal,
+    /// Weight actually used after re-weighting for missing data.
+    #[serde(serialize_with = "dec")]
+    pub effective_weight: Decimal,
+    /// score × effective weight ÷ 100: its part of the section score.
+    #[serde(serialize_with = "dec")]
+    pub weighted: Decimal,
+    /// Its part of the weighted total: weighted × section's effective weight ÷ 100.
+    #[serde(serialize_with = "dec")]
+    pub contribution: Decimal,
+    /// The measure that was missing, when the missing-data policy applied.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub missing: Option<Arc<str>>,
+    /// Progress to date, when scored mid-period and the indicator is tracked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub progress: Option<Progress>,
+}
+
+impl IndicatorScore {
+    /// Whether the indicator was left out of its section for missing data.
+    pub fn left_out(&self) -> bool {
+        matches!(self.detail, Detail::MissingLeftOut)
+    }
+}
+
+/// A bonus or deduction and what it came to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AdjustmentScore {
+    /// Adjustment id.
+    pub id: Arc<str>,
+    /// Display name.
+    pub name: Arc<str>,
+    /// True for bonus points, false for a deduction.
+    pub bonus: bool,
+    /// Number of occurrences.
+    #[serde(serialize_with = "dec")]
+    pub count: Decimal,
+    /// Points per occurrence.
+    #[serde(serialize_with = "dec")]
+    pub points_each: Decimal,
+    /// Signed points applied (after the maximum).
+    #[serde(serialize_with = "dec")]
+    pub points: Decimal,
+    /// The maximum limited the points.
+    #[serde(skip_serializing_if = "is_false")]
+    pub capped: bool,
+    /// The count was missing and taken as 0 by the plan's policy.
+    #[serde(skip_serializing_if = "is_false")]
+    pub missing: bool,
+}
+
+/// A triggered veto.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VetoHit {
+    /// Veto id.
+    pub id: Arc<str>,
+    /// Display name.
+    pub name: Arc<str>,
+    /// The condition, as written in the plan.
+    pub condition: String,
+    /// `zero_total`, or the grade it caps at.
+    pub effect: VetoOutcome,
+}
+
+/// What a triggered veto did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VetoOutcome {
+    /// The total was set to 0.
+    ZeroTotal,
+    /// The grade was capped at this grade.
+    CapGrade(Arc<str>),
+}
+
+/// Mid-period summary for the person.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProgressSummary {
+    /// Fraction of the period gone.
+    #[serde(serialize_with = "dec")]
+    pub fraction: Decimal,
+    /// The worst light among tracked indicators (any red → red); `None` if none has a light.
+    pub status: Option<Status>,
+    /// The total if every tracked indicator ends the period at its projection, rounded like the total.
+    #[serde(serialize_with = "opt_dec")]
+    pub projected_total: Option<Decimal>,
+    /// The grade of the projected total.
+    pub projected_grade: Option<Arc<str>>,
+}
+
+impl Scorecard {
+    /// The canonical JSON every binding returns byte for byte.
+    pub fn to_canonical_json(&self) -> String {
+        // Serialising these plain structs into a String cannot fail; fall back to an empty object defensively.
+        serde_json::to_string(self).unwrap_or_else(|_| String::from("{}"))
+    }
+
+    /// Iterate all indicator results across sections.
+    pub fn indicators(&self) -> impl Iterator<Item = &IndicatorScore> {
+        self.sections.iter().flat_map(|s| s.indicators.iter())
+    }
+
+    /// Find an indicator result by id.
+    pub fn indicator(&self, id: &str) -> Option<&IndicatorScore> {
+        self.indicators().find(|i| &*i.id == id)
+    }
+
+    /// Find a section result by id.
+    pub fn section(&self, id: &str) -> Option<&SectionScore> {
+        self.sections.iter().find(|s| &*s.id == id)
+    }
+}
+
+/// Canonical JSON for a batch: a JSON array of scorecards.
+pub fn batch_to_canonical_json(cards: &[Scorecard]) -> String {
+    serde_json::to_string(cards).unwrap_or_else(|_| String::from("[]"))
+}

@@ -1,0 +1,26 @@
+//! Ready-made content: the indicator library with the common sales indicators, plan templates a
+//! company adapts instead of writing from scratch, and the bundled demo team.
+//!
+//! All of it is plain JSON/CSV under `core/templates/` and `core/data/`, compiled into the crate so
+//! every binding offers the same files.
+
+/// The indicator library: a JSON array of indicator specs with the measures each needs.
+pub const INDICATOR_LIBRARY: &str = include_str!("../templates/indicator-library.json");
+
+/// Plan templates: `(id, JSON text)`.
+pub const PLAN_TEMPLATES: [(&str, &str); 2] = [
+    ("monthly-sales-rep", include_str!("../templates/monthly-sales-rep.json")),
+    ("young-company-process", include_str!("../templates/young-company-process.json")),
+];
+
+/// The bundled demo: a 12-person sales team of a small trading company for one month (CSV),
+/// scored with the `monthly-sales-rep` template.
+pub const DEMO_TEAM_CSV: &str = include_str!("../data/demo-team.csv");
+
+/// The plan the demo team is scored with.
+pub const DEMO_PLAN_JSON: &str = include_str!("../templates/monthly-sales-rep.json");
+
+/// A plan template's JSON text by id.
+pub fn plan_template(id: &str) -> Option<&'static str> {
+    PLAN_TEMPLATES.iter().find(|(k, _)| *k == id).map(|(_, v)| *v)
+}
