@@ -71,6 +71,21 @@ impl Error {
         }
     }
 
+    /// `{"code": …, "problems": [{"path": …, "message": …}]}`: the form every binding reports in
+    /// conformance tests.
+    pub fn to_canonical_json(&self) -> String {
+        #[derive(serde::Serialize)]
+        struct Canonical<'a> {
+            code: &'a str,
+            problems: &'a [Problem],
+        }
+        serde_json::to_string(&Canonical {
+            code: self.code(),
+            problems: self.problems(),
+        })
+        .unwrap_or_else(|_| String::from("{}"))
+    }
+
     /// The problems, each with its path.
     pub fn problems(&self) -> &[Problem] {
         match self {
@@ -102,6 +117,9 @@ mod tests {
     #[test]
     fn many_problems_are_listed() {
         let e = Error::Input(vec![Problem::new("a", "x"), Problem::new("b", "y")]);
-        assert_eq!(e.to_string(), "invalid input (2 problems):\n  - a: x\n  - b: y");
+        assert_eq!(
+            e.to_string(),
+            "invalid input (2 problems):\n  - a: x\n  - b: y"
+        );
     }
 }

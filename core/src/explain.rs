@@ -36,7 +36,9 @@ impl std::str::FromStr for Lang {
 /// Group the integer part in thousands: `1234567.5` → `1,234,567.5`.
 fn group(text: &str) -> String {
     let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
-    let (int, frac) = rest.split_once('.').map_or((rest, None), |(a, b)| (a, Some(b)));
+    let (int, frac) = rest
+        .split_once('.')
+        .map_or((rest, None), |(a, b)| (a, Some(b)));
     let mut out = String::with_capacity(text.len() + int.len() / 3);
     out.push_str(sign);
     for (i, c) in int.chars().enumerate() {
@@ -102,10 +104,18 @@ impl IndicatorScore {
         match self.detail {
             Detail::Ratio => {
                 completion(&mut s);
-                s.push_str(if zh { " → 比率法" } else { " → ratio method" });
+                s.push_str(if zh {
+                    " → 比率法"
+                } else {
+                    " → ratio method"
+                });
             }
             Detail::ZeroTarget => {
-                s.push_str(if zh { "目标为 0 → 按方案计分" } else { "the target is 0 → points fixed by the plan" });
+                s.push_str(if zh {
+                    "目标为 0 → 按方案计分"
+                } else {
+                    "the target is 0 → points fixed by the plan"
+                });
             }
             Detail::LowerIsBetter { form } => {
                 match form {
@@ -116,23 +126,49 @@ impl IndicatorScore {
                         let _ = write!(s, "200 − {a} ÷ {t} × 100 = {}", fixed2(self.raw_score));
                     }
                 }
-                s.push_str(if zh { " → 反向指标（越低越好）" } else { " → lower is better" });
+                s.push_str(if zh {
+                    " → 反向指标（越低越好）"
+                } else {
+                    " → lower is better"
+                });
             }
-            Detail::Curve { basis, value, segment } => {
+            Detail::Curve {
+                basis,
+                value,
+                segment,
+            } => {
                 if basis == Basis::Completion {
                     completion(&mut s);
                 } else {
                     s.push_str(&a);
                 }
-                s.push_str(if zh { " → 门槛值/目标值/挑战值法：" } else { " → threshold/target/stretch: " });
+                s.push_str(if zh {
+                    " → 门槛值/目标值/挑战值法："
+                } else {
+                    " → threshold/target/stretch: "
+                });
                 match segment {
                     CurveSegment::BelowThreshold => {
-                        s.push_str(if zh { "低于门槛值" } else { "below the threshold" });
+                        s.push_str(if zh {
+                            "低于门槛值"
+                        } else {
+                            "below the threshold"
+                        });
                     }
-                    CurveSegment::Between { from_at, from_score, to_at, to_score } => {
+                    CurveSegment::Between {
+                        from_at,
+                        from_score,
+                        to_at,
+                        to_score,
+                    } => {
                         let (f, t2) = (basis_value(basis, from_at), basis_value(basis, to_at));
                         if zh {
-                            let _ = write!(s, "在 {f}（{} 分）与 {t2}（{} 分）之间按比例插值", fixed2(from_score), fixed2(to_score));
+                            let _ = write!(
+                                s,
+                                "在 {f}（{} 分）与 {t2}（{} 分）之间按比例插值",
+                                fixed2(from_score),
+                                fixed2(to_score)
+                            );
                         } else {
                             let _ = write!(
                                 s,
@@ -143,7 +179,11 @@ impl IndicatorScore {
                         }
                     }
                     CurveSegment::AtOrAboveTop => {
-                        s.push_str(if zh { "达到或超过最高点，按封顶计分" } else { "at or above the top point, capped" });
+                        s.push_str(if zh {
+                            "达到或超过最高点，按封顶计分"
+                        } else {
+                            "at or above the top point, capped"
+                        });
                     }
                 }
                 let _ = value;
@@ -154,9 +194,21 @@ impl IndicatorScore {
                 } else {
                     s.push_str(&amount(value));
                 }
-                let from = band.from.map_or_else(|| "−∞".into(), |f| basis_value(basis, f));
-                let to = band.to.map_or_else(|| "∞".into(), |t| basis_value(basis, t));
-                let _ = write!(s, " → {} [{from}, {to})", if zh { "区间法：落在" } else { "step bands: in" });
+                let from = band
+                    .from
+                    .map_or_else(|| "−∞".into(), |f| basis_value(basis, f));
+                let to = band
+                    .to
+                    .map_or_else(|| "∞".into(), |t| basis_value(basis, t));
+                let _ = write!(
+                    s,
+                    " → {} [{from}, {to})",
+                    if zh {
+                        "区间法：落在"
+                    } else {
+                        "step bands: in"
+                    }
+                );
             }
             Detail::PassFail { passed } => {
                 s.push_str(&a);
@@ -170,29 +222,55 @@ impl IndicatorScore {
             }
             Detail::Rating { .. } => {
                 let _ = write!(s, "{} {a}", if zh { "评分" } else { "rating" });
-                s.push_str(if zh { " → 评分量表" } else { " → rating scale" });
+                s.push_str(if zh {
+                    " → 评分量表"
+                } else {
+                    " → rating scale"
+                });
             }
             Detail::Deduction { start, per_unit } => {
                 let _ = write!(s, "{} − {a} × {}", amount(start), amount(per_unit));
-                s.push_str(if zh { " → 扣分法" } else { " → deduction method" });
+                s.push_str(if zh {
+                    " → 扣分法"
+                } else {
+                    " → deduction method"
+                });
             }
             Detail::Formula => {
-                let _ = write!(s, "{a} → {} = {}", if zh { "自定义公式" } else { "custom formula" }, fixed2(self.raw_score));
+                let _ = write!(
+                    s,
+                    "{a} → {} = {}",
+                    if zh {
+                        "自定义公式"
+                    } else {
+                        "custom formula"
+                    },
+                    fixed2(self.raw_score)
+                );
             }
             Detail::MissingScoredZero => {
                 let m = self.missing.as_deref().unwrap_or("?");
                 if zh {
                     let _ = write!(s, "缺少数据 `{m}` → 按方案记 0 分");
                 } else {
-                    let _ = write!(s, "`{m}` is missing → scored 0 by the plan's missing-data rule");
+                    let _ = write!(
+                        s,
+                        "`{m}` is missing → scored 0 by the plan's missing-data rule"
+                    );
                 }
             }
             Detail::MissingLeftOut => {
                 let m = self.missing.as_deref().unwrap_or("?");
                 if zh {
-                    let _ = write!(s, "缺少数据 `{m}` → 不参与计分，本维度其余指标按比例重新分配权重");
+                    let _ = write!(
+                        s,
+                        "缺少数据 `{m}` → 不参与计分，本维度其余指标按比例重新分配权重"
+                    );
                 } else {
-                    let _ = write!(s, "`{m}` is missing → left out; the rest of its section is re-weighted");
+                    let _ = write!(
+                        s,
+                        "`{m}` is missing → left out; the rest of its section is re-weighted"
+                    );
                 }
                 return s;
             }
@@ -230,7 +308,9 @@ impl IndicatorScore {
 }
 
 fn explain_progress(p: &crate::progress::Progress, lang: Lang) -> String {
-    let status = p.status.map(|st| if lang == Lang::Zh { st.zh() } else { st.en() });
+    let status = p
+        .status
+        .map(|st| if lang == Lang::Zh { st.zh() } else { st.en() });
     match (lang, p.pace, status, p.projected) {
         (Lang::En, Some(pace), Some(st), Some(proj)) => format!(
             "; to date: expected {}, pace {}% → {st}, projected {}",
@@ -253,12 +333,26 @@ impl AdjustmentScore {
     /// One line: `Customer complaints: 1 × −2 = −2.00`.
     pub fn explain(&self, lang: Lang) -> String {
         let sign = if self.bonus { "+" } else { "−" };
-        let mut s = format!("{}: {} × {sign}{} = {}", self.name, amount(self.count), amount(self.points_each), signed(self.points));
+        let mut s = format!(
+            "{}: {} × {sign}{} = {}",
+            self.name,
+            amount(self.count),
+            amount(self.points_each),
+            signed(self.points)
+        );
         if self.capped {
-            s.push_str(if lang == Lang::Zh { "（已达上限）" } else { " (limited to the maximum)" });
+            s.push_str(if lang == Lang::Zh {
+                "（已达上限）"
+            } else {
+                " (limited to the maximum)"
+            });
         }
         if self.missing {
-            s.push_str(if lang == Lang::Zh { "（无数据，按 0 次计）" } else { " (no data, counted as 0)" });
+            s.push_str(if lang == Lang::Zh {
+                "（无数据，按 0 次计）"
+            } else {
+                " (no data, counted as 0)"
+            });
         }
         s
     }
@@ -285,16 +379,46 @@ impl Scorecard {
                 let _ = writeln!(s, "  {}", ind.explain(lang));
             }
             if sec.left_out {
-                let _ = writeln!(s, "  {}", if zh { "本维度全部缺数据，不参与计分" } else { "every indicator is missing: section left out" });
+                let _ = writeln!(
+                    s,
+                    "  {}",
+                    if zh {
+                        "本维度全部缺数据，不参与计分"
+                    } else {
+                        "every indicator is missing: section left out"
+                    }
+                );
             } else if zh {
-                let _ = writeln!(s, "  维度得分 {} × {} = {}", fixed2(sec.score), weight(sec.effective_weight), fixed2(sec.contribution));
+                let _ = writeln!(
+                    s,
+                    "  维度得分 {} × {} = {}",
+                    fixed2(sec.score),
+                    weight(sec.effective_weight),
+                    fixed2(sec.contribution)
+                );
             } else {
-                let _ = writeln!(s, "  Section score {} × {} = {}", fixed2(sec.score), weight(sec.effective_weight), fixed2(sec.contribution));
+                let _ = writeln!(
+                    s,
+                    "  Section score {} × {} = {}",
+                    fixed2(sec.score),
+                    weight(sec.effective_weight),
+                    fixed2(sec.contribution)
+                );
             }
         }
-        let _ = writeln!(s, "{} {}", if zh { "加权合计" } else { "Weighted total" }, fixed2(self.weighted_total));
+        let _ = writeln!(
+            s,
+            "{} {}",
+            if zh { "加权合计" } else { "Weighted total" },
+            fixed2(self.weighted_total)
+        );
         for a in &self.adjustments {
-            let _ = writeln!(s, "{} {}", if zh { "加减分" } else { "Adjustment" }, a.explain(lang));
+            let _ = writeln!(
+                s,
+                "{} {}",
+                if zh { "加减分" } else { "Adjustment" },
+                a.explain(lang)
+            );
         }
         match (self.total_bound, zh) {
             (Some(Bound::Cap), false) => s.push_str("The total is capped by the plan\n"),
@@ -306,36 +430,78 @@ impl Scorecard {
         for v in &self.vetoes {
             match (&v.effect, zh) {
                 (VetoOutcome::ZeroTotal, false) => {
-                    let _ = writeln!(s, "Veto: {} (`{}`) → the total is set to 0", v.name, v.condition);
+                    let _ = writeln!(
+                        s,
+                        "Veto: {} (`{}`) → the total is set to 0",
+                        v.name, v.condition
+                    );
                 }
                 (VetoOutcome::ZeroTotal, true) => {
                     let _ = writeln!(s, "一票否决：{}（`{}`）→ 总分记为 0", v.name, v.condition);
                 }
                 (VetoOutcome::CapGrade(g), false) => {
-                    let _ = writeln!(s, "Veto: {} (`{}`) → the grade is at most {g}", v.name, v.condition);
+                    let _ = writeln!(
+                        s,
+                        "Veto: {} (`{}`) → the grade is at most {g}",
+                        v.name, v.condition
+                    );
                 }
                 (VetoOutcome::CapGrade(g), true) => {
-                    let _ = writeln!(s, "一票否决：{}（`{}`）→ 等级最高为 {g}", v.name, v.condition);
+                    let _ = writeln!(
+                        s,
+                        "一票否决：{}（`{}`）→ 等级最高为 {g}",
+                        v.name, v.condition
+                    );
                 }
             }
         }
         let places = self.total.scale();
         if zh {
-            let _ = write!(s, "总分 {} → 保留 {places} 位小数 = {} → 等级 {}", amount(self.unrounded_total), self.total, self.grade);
+            let _ = write!(
+                s,
+                "总分 {} → 保留 {places} 位小数 = {} → 等级 {}",
+                amount(self.unrounded_total),
+                self.total,
+                self.grade
+            );
         } else {
-            let _ = write!(s, "Total {} → rounded to {places} places = {} → grade {}", amount(self.unrounded_total), self.total, self.grade);
+            let _ = write!(
+                s,
+                "Total {} → rounded to {places} places = {} → grade {}",
+                amount(self.unrounded_total),
+                self.total,
+                self.grade
+            );
         }
         if let Some(g) = &self.grade_before_veto {
-            let _ = write!(s, "{}", if zh { format!("（原为 {g}）") } else { format!(" (was {g})") });
+            let _ = write!(
+                s,
+                "{}",
+                if zh {
+                    format!("（原为 {g}）")
+                } else {
+                    format!(" (was {g})")
+                }
+            );
         }
         if let Some(p) = &self.progress {
             let st = p.status.map_or("—", |x| if zh { x.zh() } else { x.en() });
-            let proj = p.projected_total.map_or_else(|| "—".to_string(), |t| t.to_string());
+            let proj = p
+                .projected_total
+                .map_or_else(|| "—".to_string(), |t| t.to_string());
             let g = p.projected_grade.as_deref().unwrap_or("—");
             if zh {
-                let _ = write!(s, "\n进度 {}%：{st}；按当前进度预计总分 {proj}，等级 {g}", fixed2(p.fraction * Decimal::ONE_HUNDRED));
+                let _ = write!(
+                    s,
+                    "\n进度 {}%：{st}；按当前进度预计总分 {proj}，等级 {g}",
+                    fixed2(p.fraction * Decimal::ONE_HUNDRED)
+                );
             } else {
-                let _ = write!(s, "\nPeriod {}% gone: {st}; on current pace the total would be {proj}, grade {g}", fixed2(p.fraction * Decimal::ONE_HUNDRED));
+                let _ = write!(
+                    s,
+                    "\nPeriod {}% gone: {st}; on current pace the total would be {proj}, grade {g}",
+                    fixed2(p.fraction * Decimal::ONE_HUNDRED)
+                );
             }
         }
         s

@@ -222,19 +222,23 @@ impl MethodError {
 type MResult<T> = Result<T, MethodError>;
 
 fn mul(a: Decimal, b: Decimal) -> MResult<Decimal> {
-    a.checked_mul(b).ok_or(MethodError::Eval(EvalError::Overflow))
+    a.checked_mul(b)
+        .ok_or(MethodError::Eval(EvalError::Overflow))
 }
 fn div(a: Decimal, b: Decimal) -> MResult<Decimal> {
     if b.is_zero() {
         return Err(MethodError::Eval(EvalError::DivisionByZero));
     }
-    a.checked_div(b).ok_or(MethodError::Eval(EvalError::Overflow))
+    a.checked_div(b)
+        .ok_or(MethodError::Eval(EvalError::Overflow))
 }
 fn sub(a: Decimal, b: Decimal) -> MResult<Decimal> {
-    a.checked_sub(b).ok_or(MethodError::Eval(EvalError::Overflow))
+    a.checked_sub(b)
+        .ok_or(MethodError::Eval(EvalError::Overflow))
 }
 fn add(a: Decimal, b: Decimal) -> MResult<Decimal> {
-    a.checked_add(b).ok_or(MethodError::Eval(EvalError::Overflow))
+    a.checked_add(b)
+        .ok_or(MethodError::Eval(EvalError::Overflow))
 }
 
 /// Completion in percent, defined only for a positive target.
@@ -375,7 +379,10 @@ impl Method {
                     return Err(MethodError::OutsideScale(actual));
                 }
                 if points.is_empty() {
-                    let raw = div(mul(sub(actual, *min)?, Decimal::ONE_HUNDRED)?, sub(*max, *min)?)?;
+                    let raw = div(
+                        mul(sub(actual, *min)?, Decimal::ONE_HUNDRED)?,
+                        sub(*max, *min)?,
+                    )?;
                     Ok(outcome(raw, None, None, Detail::Rating { table: false }))
                 } else {
                     let raw = points
@@ -415,7 +422,9 @@ impl Method {
     pub(crate) fn needs_target(&self) -> bool {
         match self {
             Method::Ratio { .. } | Method::LowerIsBetter { .. } => true,
-            Method::Curve { basis, .. } | Method::Bands { basis, .. } => *basis == Basis::Completion,
+            Method::Curve { basis, .. } | Method::Bands { basis, .. } => {
+                *basis == Basis::Completion
+            }
             _ => false,
         }
     }
@@ -435,7 +444,11 @@ fn basis_value(
 
 /// Piecewise-linear interpolation through `points` (ascending `at`), `below` under the first point,
 /// the last point's score at or above it.
-fn interpolate(points: &[(Decimal, Decimal)], below: Decimal, x: Decimal) -> MResult<(Decimal, CurveSegment)> {
+fn interpolate(
+    points: &[(Decimal, Decimal)],
+    below: Decimal,
+    x: Decimal,
+) -> MResult<(Decimal, CurveSegment)> {
     let Some(&(first_at, _)) = points.first() else {
         return Ok((below, CurveSegment::BelowThreshold));
     };
@@ -489,21 +502,38 @@ mod tests {
     #[test]
     fn ratio_caps_and_floors() {
         // 850,000 ÷ 1,000,000 × 100 = 85 (worked example, Li Wei).
-        assert_eq!(run(&ratio(Some("120")), "850000", Some("1000000")).unwrap().score, d("85"));
+        assert_eq!(
+            run(&ratio(Some("120")), "850000", Some("1000000"))
+                .unwrap()
+                .score,
+            d("85")
+        );
         // 1,300,000 ÷ 1,000,000 = 130% → cap 120 (Zhang Min).
         let o = run(&ratio(Some("120")), "1300000", Some("1000000")).unwrap();
-        assert_eq!((o.raw, o.score, o.bound), (d("130"), d("120"), Some(Bound::Cap)));
+        assert_eq!(
+            (o.raw, o.score, o.bound),
+            (d("130"), d("120"), Some(Bound::Cap))
+        );
         // A negative actual (returns exceed sales) is floored at 0.
         let o = run(&ratio(None), "-5", Some("100")).unwrap();
         assert_eq!((o.score, o.bound), (d("0"), Some(Bound::Floor)));
         // Exactly at the cap is not flagged.
-        assert_eq!(run(&ratio(Some("120")), "120", Some("100")).unwrap().bound, None);
+        assert_eq!(
+            run(&ratio(Some("120")), "120", Some("100")).unwrap().bound,
+            None
+        );
     }
 
     #[test]
     fn ratio_zero_target_is_an_error_unless_the_plan_says() {
-        assert_eq!(run(&ratio(None), "5", Some("0")).unwrap_err(), MethodError::ZeroTarget);
-        assert_eq!(run(&ratio(None), "5", Some("-1")).unwrap_err(), MethodError::NegativeTarget(d("-1")));
+        assert_eq!(
+            run(&ratio(None), "5", Some("0")).unwrap_err(),
+            MethodError::ZeroTarget
+        );
+        assert_eq!(
+            run(&ratio(None), "5", Some("-1")).unwrap_err(),
+            MethodError::NegativeTarget(d("-1"))
+        );
         let m = Method::Ratio {
             floor: Decimal::ZERO,
             cap: None,
@@ -540,7 +570,11 @@ mod tests {
     fn gm_curve() -> Method {
         Method::Curve {
             basis: Basis::Completion,
-            points: vec![(d("60"), d("60")), (d("100"), d("100")), (d("120"), d("120"))],
+            points: vec![
+                (d("60"), d("60")),
+                (d("100"), d("100")),
+                (d("120"), d("120")),
+            ],
             below: Decimal::ZERO,
         }
     }
@@ -552,11 +586,23 @@ mod tests {
         assert_eq!(o.score.round_dp(6), d("86.666667"));
         // Boundaries: exactly at threshold → 60; just below → 0; at stretch → 120; above → 120.
         assert_eq!(run(&gm_curve(), "60", Some("100")).unwrap().score, d("60"));
-        assert_eq!(run(&gm_curve(), "59.99", Some("100")).unwrap().score, d("0"));
-        assert_eq!(run(&gm_curve(), "120", Some("100")).unwrap().score, d("120"));
-        assert_eq!(run(&gm_curve(), "200000", Some("150000")).unwrap().score, d("120"));
+        assert_eq!(
+            run(&gm_curve(), "59.99", Some("100")).unwrap().score,
+            d("0")
+        );
+        assert_eq!(
+            run(&gm_curve(), "120", Some("100")).unwrap().score,
+            d("120")
+        );
+        assert_eq!(
+            run(&gm_curve(), "200000", Some("150000")).unwrap().score,
+            d("120")
+        );
         // 110% → halfway between 100 and 120 → 110.
-        assert_eq!(run(&gm_curve(), "110", Some("100")).unwrap().score, d("110"));
+        assert_eq!(
+            run(&gm_curve(), "110", Some("100")).unwrap().score,
+            d("110")
+        );
     }
 
     #[test]
@@ -564,37 +610,70 @@ mod tests {
         let m = Method::Bands {
             basis: Basis::Actual,
             bands: vec![
-                Band { from: Some(d("0")), to: Some(d("0.8")), score: d("0") },
-                Band { from: Some(d("0.8")), to: Some(d("0.9")), score: d("60") },
-                Band { from: Some(d("0.9")), to: Some(d("0.95")), score: d("80") },
-                Band { from: Some(d("0.95")), to: None, score: d("100") },
+                Band {
+                    from: Some(d("0")),
+                    to: Some(d("0.8")),
+                    score: d("0"),
+                },
+                Band {
+                    from: Some(d("0.8")),
+                    to: Some(d("0.9")),
+                    score: d("60"),
+                },
+                Band {
+                    from: Some(d("0.9")),
+                    to: Some(d("0.95")),
+                    score: d("80"),
+                },
+                Band {
+                    from: Some(d("0.95")),
+                    to: None,
+                    score: d("100"),
+                },
             ],
         };
         assert_eq!(run(&m, "0.9", None).unwrap().score, d("80"));
         assert_eq!(run(&m, "0.8999", None).unwrap().score, d("60"));
         assert_eq!(run(&m, "0.95", None).unwrap().score, d("100"));
         assert_eq!(run(&m, "1.3", None).unwrap().score, d("100"));
-        assert_eq!(run(&m, "-0.1", None).unwrap_err(), MethodError::OutsideBands(d("-0.1")));
+        assert_eq!(
+            run(&m, "-0.1", None).unwrap_err(),
+            MethodError::OutsideBands(d("-0.1"))
+        );
     }
 
     #[test]
     fn rating_linear_and_table() {
-        let lin = Method::Rating { min: d("1"), max: d("5"), points: vec![] };
+        let lin = Method::Rating {
+            min: d("1"),
+            max: d("5"),
+            points: vec![],
+        };
         // 4 stars on 1–5: (4 − 1) ÷ 4 × 100 = 75.
         assert_eq!(run(&lin, "4", None).unwrap().score, d("75"));
-        assert_eq!(run(&lin, "6", None).unwrap_err(), MethodError::OutsideScale(d("6")));
+        assert_eq!(
+            run(&lin, "6", None).unwrap_err(),
+            MethodError::OutsideScale(d("6"))
+        );
         let table = Method::Rating {
             min: d("1"),
             max: d("3"),
             points: vec![(d("1"), d("0")), (d("2"), d("70")), (d("3"), d("100"))],
         };
         assert_eq!(run(&table, "2", None).unwrap().score, d("70"));
-        assert_eq!(run(&table, "2.5", None).unwrap_err(), MethodError::NotOnScale(d("2.5")));
+        assert_eq!(
+            run(&table, "2.5", None).unwrap_err(),
+            MethodError::NotOnScale(d("2.5"))
+        );
     }
 
     #[test]
     fn deduction_never_exceeds_start_or_drops_below_floor() {
-        let m = Method::Deduction { start: d("100"), per_unit: d("10"), floor: d("0") };
+        let m = Method::Deduction {
+            start: d("100"),
+            per_unit: d("10"),
+            floor: d("0"),
+        };
         assert_eq!(run(&m, "3", None).unwrap().score, d("70"));
         assert_eq!(run(&m, "12", None).unwrap().score, d("0"));
         assert_eq!(run(&m, "-2", None).unwrap().score, d("100"));

@@ -114,7 +114,9 @@ impl<'de> Visitor<'de> for ScalarVisitor {
                 let text: String = map.next_value()?;
                 Ok(Scalar::Number(text))
             }
-            _ => Err(de::Error::custom("expected a number or a string, found an object")),
+            _ => Err(de::Error::custom(
+                "expected a number or a string, found an object",
+            )),
         }
     }
 }
@@ -200,7 +202,10 @@ mod tests {
     #[test]
     fn floats_read_by_shortest_representation() {
         assert_eq!(decimal_from_f64(0.1).unwrap().to_string(), "0.1");
-        assert_eq!(decimal_from_f64(1e21).unwrap(), Decimal::from_scientific("1e21").unwrap());
+        assert_eq!(
+            decimal_from_f64(1e21).unwrap(),
+            Decimal::from_scientific("1e21").unwrap()
+        );
         assert!(decimal_from_f64(f64::NAN).is_err());
         assert!(decimal_from_f64(f64::INFINITY).is_err());
     }

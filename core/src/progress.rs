@@ -45,20 +45,27 @@ impl PeriodPosition {
     pub fn fraction(&self, path: &str) -> Result<Decimal, Problem> {
         let bad = |m: String| Problem::new(path, m);
         match self {
-            PeriodPosition::CalendarDays { elapsed, total } | PeriodPosition::WorkingDays { elapsed, total } => {
+            PeriodPosition::CalendarDays { elapsed, total }
+            | PeriodPosition::WorkingDays { elapsed, total } => {
                 let (e, t) = (elapsed.0, total.0);
                 if t <= Decimal::ZERO {
-                    return Err(bad(format!("the period must have a positive number of days, got {t}")));
+                    return Err(bad(format!(
+                        "the period must have a positive number of days, got {t}"
+                    )));
                 }
                 if e < Decimal::ZERO || e > t {
                     return Err(bad(format!("elapsed days {e} must be between 0 and {t}")));
                 }
-                e.checked_div(t).ok_or_else(|| bad("arithmetic overflow".into()))
+                e.checked_div(t)
+                    .ok_or_else(|| bad("arithmetic overflow".into()))
             }
             PeriodPosition::Profile { weights, elapsed } => {
                 let e = elapsed.0;
                 if !e.fract().is_zero() || e < Decimal::ZERO || e > Decimal::from(weights.len()) {
-                    return Err(bad(format!("elapsed must be a whole number from 0 to {}, got {e}", weights.len())));
+                    return Err(bad(format!(
+                        "elapsed must be a whole number from 0 to {}, got {e}",
+                        weights.len()
+                    )));
                 }
                 let mut total = Decimal::ZERO;
                 let mut done = Decimal::ZERO;
@@ -66,7 +73,9 @@ impl PeriodPosition {
                     if w.0 < Decimal::ZERO {
                         return Err(bad(format!("weights[{i}] is negative")));
                     }
-                    total = total.checked_add(w.0).ok_or_else(|| bad("arithmetic overflow".into()))?;
+                    total = total
+                        .checked_add(w.0)
+                        .ok_or_else(|| bad("arithmetic overflow".into()))?;
                     if Decimal::from(i) < e {
                         done = total;
                     }
@@ -74,7 +83,8 @@ impl PeriodPosition {
                 if total.is_zero() {
                     return Err(bad("the pace profile's weights are all zero".into()));
                 }
-                done.checked_div(total).ok_or_else(|| bad("arithmetic overflow".into()))
+                done.checked_div(total)
+                    .ok_or_else(|| bad("arithmetic overflow".into()))
             }
         }
     }
@@ -148,14 +158,28 @@ pub fn status_for(pace: Decimal, green: Decimal, yellow: Decimal) -> Status {
 ///
 /// Worked example (core issue): day 12 of 30, 380,000 against 1,000,000 → expected 400,000,
 /// pace 95%, yellow, projected 950,000.
-pub fn assess(actual: Decimal, target: Decimal, fraction: Decimal, green: Decimal, yellow: Decimal) -> Option<Progress> {
+pub fn assess(
+    actual: Decimal,
+    target: Decimal,
+    fraction: Decimal,
+    green: Decimal,
+    yellow: Decimal,
+) -> Option<Progress> {
     let expected = target.checked_mul(fraction)?;
     let pace = if expected > Decimal::ZERO {
-        Some(actual.checked_mul(Decimal::ONE_HUNDRED)?.checked_div(expected)?)
+        Some(
+            actual
+                .checked_mul(Decimal::ONE_HUNDRED)?
+                .checked_div(expected)?,
+        )
     } else {
         None
     };
-    let projected = if fraction > Decimal::ZERO { Some(actual.checked_div(fraction)?) } else { None };
+    let projected = if fraction > Decimal::ZERO {
+        Some(actual.checked_div(fraction)?)
+    } else {
+        None
+    };
     Some(Progress {
         fraction,
         expected,
@@ -177,7 +201,12 @@ mod tests {
 
     #[test]
     fn worked_example_day_12_of_30() {
-        let f = PeriodPosition::CalendarDays { elapsed: Num(d(12)), total: Num(d(30)) }.fraction("p").unwrap();
+        let f = PeriodPosition::CalendarDays {
+            elapsed: Num(d(12)),
+            total: Num(d(30)),
+        }
+        .fraction("p")
+        .unwrap();
         let p = assess(d(380_000), d(1_000_000), f, d(100), d(90)).unwrap();
         assert_eq!(p.expected, d(400_000));
         assert_eq!(p.pace, Some(d(95)));
@@ -189,7 +218,10 @@ mod tests {
     fn thresholds_are_inclusive() {
         assert_eq!(status_for(d(100), d(100), d(90)), Status::Green);
         assert_eq!(status_for(d(90), d(100), d(90)), Status::Yellow);
-        assert_eq!(status_for(Decimal::new(8999, 2), d(100), d(90)), Status::Red);
+        assert_eq!(
+            status_for(Decimal::new(8999, 2), d(100), d(90)),
+            Status::Red
+        );
     }
 
     #[test]
@@ -202,9 +234,17 @@ mod tests {
     fn profile_fraction() {
         // Four weeks weighted 1, 1, 2, 4 (month-end rush): after 2 weeks, 2 of 8 = 0.25 is expected.
         let w = [1, 1, 2, 4].map(|x| Num(d(x))).to_vec();
-        let f = PeriodPosition::Profile { weights: w, elapsed: Num(d(2)) }.fraction("p").unwrap();
+        let f = PeriodPosition::Profile {
+            weights: w,
+            elapsed: Num(d(2)),
+        }
+        .fraction("p")
+        .unwrap();
         assert_eq!(f, Decimal::new(25, 2));
-        let bad = PeriodPosition::CalendarDays { elapsed: Num(d(31)), total: Num(d(30)) };
+        let bad = PeriodPosition::CalendarDays {
+            elapsed: Num(d(31)),
+            total: Num(d(30)),
+        };
         assert!(bad.fraction("period").is_err());
     }
 }

@@ -32,16 +32,28 @@ pub struct Record {
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub attributes: BTreeMap<String, String>,
     /// Measure values by measure id or alias; `null` or absent means missing.
-    #[serde(default, deserialize_with = "de_measures", serialize_with = "ser_measures")]
+    #[serde(
+        default,
+        deserialize_with = "de_measures",
+        serialize_with = "ser_measures"
+    )]
     pub measures: BTreeMap<String, Decimal>,
 }
 
-fn de_measures<'de, D: serde::Deserializer<'de>>(d: D) -> Result<BTreeMap<String, Decimal>, D::Error> {
+fn de_measures<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, Decimal>, D::Error> {
     let raw: BTreeMap<String, Option<Num>> = BTreeMap::deserialize(d)?;
-    Ok(raw.into_iter().filter_map(|(k, v)| v.map(|n| (k, n.0))).collect())
+    Ok(raw
+        .into_iter()
+        .filter_map(|(k, v)| v.map(|n| (k, n.0)))
+        .collect())
 }
 
-fn ser_measures<S: serde::Serializer>(m: &BTreeMap<String, Decimal>, s: S) -> Result<S::Ok, S::Error> {
+fn ser_measures<S: serde::Serializer>(
+    m: &BTreeMap<String, Decimal>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut map = s.serialize_map(Some(m.len()))?;
     for (k, v) in m {
@@ -53,7 +65,10 @@ fn ser_measures<S: serde::Serializer>(m: &BTreeMap<String, Decimal>, s: S) -> Re
 impl Record {
     /// A record with an id and no values yet.
     pub fn new(id: impl Into<String>) -> Self {
-        Record { id: id.into(), ..Default::default() }
+        Record {
+            id: id.into(),
+            ..Default::default()
+        }
     }
 
     /// Builder: set a measure value.
@@ -65,7 +80,17 @@ impl Record {
 
 /// Header names recognised as record attributes rather than measures (case-insensitive for ASCII).
 const ATTRIBUTE_HEADERS: [(&str, &[&str]); 5] = [
-    ("id", &["id", "employee_id", "employee id", "工号", "员工编号", "编号"]),
+    (
+        "id",
+        &[
+            "id",
+            "employee_id",
+            "employee id",
+            "工号",
+            "员工编号",
+            "编号",
+        ],
+    ),
     ("name", &["name", "employee", "姓名", "员工姓名"]),
     ("team", &["team", "团队", "小组"]),
     ("department", &["department", "dept", "部门"]),
@@ -93,7 +118,9 @@ fn parse_cell(cell: &str) -> Result<Option<Decimal>, String> {
             && groups.iter().skip(1).all(|g| g.len() == 3)
             && frac.is_none_or(|f| !f.contains(','));
         if !well_formed {
-            return Err(format!("`{t}` is not a number (commas must group thousands)"));
+            return Err(format!(
+                "`{t}` is not a number (commas must group thousands)"
+            ));
         }
         return parse_decimal(&t.replace(',', "")).map(Some);
     }
@@ -105,20 +132,33 @@ impl Plan {
     pub fn records_from_json(&self, text: &str) -> crate::Result<Vec<Record>> {
         let mut de = serde_json::Deserializer::from_str(text);
         let records: Vec<Record> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            Error::Input(vec![Problem::new(format!("records{}", e.path()).replace("records.", "records"), e.into_inner().to_string())])
+            Error::Input(vec![Problem::new(
+                format!("records{}", e.path()).replace("records.", "records"),
+                e.into_inner().to_string(),
+            )])
         })?;
-        de.end().map_err(|e| Error::Input(vec![Problem::new("records", e.to_string())]))?;
+        de.end()
+            .map_err(|e| Error::Input(vec![Problem::new("records", e.to_string())]))?;
         let mut problems = Vec::new();
         let mut ids = HashSet::new();
         for (i, r) in records.iter().enumerate() {
             if r.id.trim().is_empty() {
-                problems.push(Problem::new(format!("records[{i}].id"), "record id is empty"));
+                problems.push(Problem::new(
+                    format!("records[{i}].id"),
+                    "record id is empty",
+                ));
             } else if !ids.insert(r.id.as_str()) {
-                problems.push(Problem::new(format!("records[{i}].id"), format!("duplicate record id `{}`", r.id)));
+                problems.push(Problem::new(
+                    format!("records[{i}].id"),
+                    format!("duplicate record id `{}`", r.id),
+                ));
             }
             for key in r.measures.keys() {
                 if self.measure_slot(key).is_none() {
-                    problems.push(Problem::new(format!("records[{i}].measures.{key}"), "the plan has no measure of this name"));
+                    problems.push(Problem::new(
+                        format!("records[{i}].measures.{key}"),
+                        "the plan has no measure of this name",
+                    ));
                 }
             }
         }
@@ -140,8 +180,14 @@ impl Plan {
     }
 
     /// [`Plan::records_from_csv`] from any reader (a file the host opened, a network body).
-    pub fn records_from_csv_reader<R: std::io::Read>(&self, reader: R) -> crate::Result<Vec<Record>> {
-        let mut rdr = csv::ReaderBuilder::new().has_headers(true).flexible(false).from_reader(reader);
+    pub fn records_from_csv_reader<R: std::io::Read>(
+        &self,
+        reader: R,
+    ) -> crate::Result<Vec<Record>> {
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(reader);
         let headers = rdr
             .headers()
             .map_err(|e| Error::Input(vec![Problem::new("line 1", e.to_string())]))?
@@ -158,7 +204,10 @@ impl Plan {
                 (_, Some(slot)) => {
                     let id = self.measures()[slot].id.to_string();
                     if !seen_measures.insert(slot) {
-                        problems.push(Problem::new(format!("line 1, column {}", c + 1), format!("`{h}` is a second column for measure `{id}`")));
+                        problems.push(Problem::new(
+                            format!("line 1, column {}", c + 1),
+                            format!("`{h}` is a second column for measure `{id}`"),
+                        ));
                     }
                     Column::Measure(id)
                 }
@@ -168,7 +217,10 @@ impl Plan {
             columns.push(col);
         }
         if !columns.iter().any(|c| matches!(c, Column::Attribute(0))) {
-            problems.push(Problem::new("line 1", "no id column (expected a header such as `id` or `工号`)"));
+            problems.push(Problem::new(
+                "line 1",
+                "no id column (expected a header such as `id` or `工号`)",
+            ));
         }
         let mut records = Vec::new();
         let mut ids = HashSet::new();
@@ -201,7 +253,10 @@ impl Plan {
                             rec.measures.insert(id.clone(), v);
                         }
                         Ok(None) => {}
-                        Err(m) => problems.push(Problem::new(format!("line {line}, column {} ({id})", c + 1), m)),
+                        Err(m) => problems.push(Problem::new(
+                            format!("line {line}, column {} ({id})", c + 1),
+                            m,
+                        )),
                     },
                     Column::Ignored => {}
                 }
@@ -209,7 +264,10 @@ impl Plan {
             if rec.id.is_empty() {
                 problems.push(Problem::new(format!("line {line}"), "the id is empty"));
             } else if !ids.insert(rec.id.clone()) {
-                problems.push(Problem::new(format!("line {line}"), format!("duplicate id `{}`", rec.id)));
+                problems.push(Problem::new(
+                    format!("line {line}"),
+                    format!("duplicate id `{}`", rec.id),
+                ));
             }
             records.push(rec);
         }
@@ -227,7 +285,10 @@ mod tests {
 
     #[test]
     fn cells() {
-        assert_eq!(parse_cell("1,234,567.50").unwrap(), Some(Decimal::new(123456750, 2)));
+        assert_eq!(
+            parse_cell("1,234,567.50").unwrap(),
+            Some(Decimal::new(123456750, 2))
+        );
         assert_eq!(parse_cell(" 42 ").unwrap(), Some(Decimal::from(42)));
         assert_eq!(parse_cell("").unwrap(), None);
         assert!(parse_cell("1,23").is_err());

@@ -4,7 +4,9 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 /// How a value is rounded to the plan's scale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingMode {
     /// 四舍五入: halves go away from zero (2.345 → 2.35, −2.345 → −2.35). The default.
@@ -47,16 +49,31 @@ mod tests {
     #[test]
     fn modes_differ_only_on_halves() {
         // Hand-checked: 2.345 is exactly halfway between 2.34 and 2.35.
-        assert_eq!(RoundingMode::HalfUp.round(d("2.345"), 2).to_string(), "2.35");
-        assert_eq!(RoundingMode::HalfEven.round(d("2.345"), 2).to_string(), "2.34");
-        assert_eq!(RoundingMode::HalfEven.round(d("2.355"), 2).to_string(), "2.36");
+        assert_eq!(
+            RoundingMode::HalfUp.round(d("2.345"), 2).to_string(),
+            "2.35"
+        );
+        assert_eq!(
+            RoundingMode::HalfEven.round(d("2.345"), 2).to_string(),
+            "2.34"
+        );
+        assert_eq!(
+            RoundingMode::HalfEven.round(d("2.355"), 2).to_string(),
+            "2.36"
+        );
         assert_eq!(RoundingMode::Down.round(d("2.349"), 2).to_string(), "2.34");
-        assert_eq!(RoundingMode::HalfUp.round(d("-2.345"), 2).to_string(), "-2.35");
+        assert_eq!(
+            RoundingMode::HalfUp.round(d("-2.345"), 2).to_string(),
+            "-2.35"
+        );
     }
 
     #[test]
     fn pads_to_scale() {
-        assert_eq!(RoundingMode::HalfUp.round(d("74.4"), 2).to_string(), "74.40");
+        assert_eq!(
+            RoundingMode::HalfUp.round(d("74.4"), 2).to_string(),
+            "74.40"
+        );
         assert_eq!(RoundingMode::HalfUp.round(d("0"), 2).to_string(), "0.00");
     }
 }

@@ -29,6 +29,22 @@ pub struct ScoreOptions {
     pub period: Option<PeriodPosition>,
 }
 
+impl ScoreOptions {
+    /// Read options from JSON text, e.g. `{"period": {"basis": "calendar_days", "elapsed": 12, "total": 30}}`.
+    pub fn from_json(text: &str) -> crate::Result<ScoreOptions> {
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." {
+                "options".to_string()
+            } else {
+                format!("options.{path}")
+            };
+            Error::Input(vec![Problem::new(path, e.into_inner().to_string())])
+        })
+    }
+}
+
 fn overflow(path: &str) -> Problem {
     Problem::new(path, "arithmetic overflow")
 }
@@ -41,7 +57,9 @@ fn add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Problem> {
 }
 /// a × b ÷ 100, the shape of every weighting step.
 fn pct(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Problem> {
-    mul(a, b, path)?.checked_div(HUNDRED).ok_or_else(|| overflow(path))
+    mul(a, b, path)?
+        .checked_div(HUNDRED)
+        .ok_or_else(|| overflow(path))
 }
 
 /// Re-used scratch space for scoring many records: one allocation per batch, not per person.
@@ -63,7 +81,11 @@ impl Plan {
     }
 
     /// Score a batch; if any record has a problem, all problems are returned and nothing is scored.
-    pub fn score_many(&self, records: &[Record], options: &ScoreOptions) -> crate::Result<Vec<Scorecard>> {
+    pub fn score_many(
+        &self,
+        records: &[Record],
+        options: &ScoreOptions,
+    ) -> crate::Result<Vec<Scorecard>> {
         let mut scorer = self.scorer(options)?;
         let mut cards = Vec::with_capacity(records.len());
         let mut problems = Vec::new();
@@ -83,11 +105,27 @@ impl Plan {
     /// A scorer with reusable scratch space; see [`Scorer::score`].
     pub fn scorer(&self, options: &ScoreOptions) -> crate::Result<Scorer<'_>> {
         let fraction = match &options.period {
-            Some(p) => Some(p.fraction("options.period").map_err(|p| Error::Input(vec![p]))?),
+            Some(p) => Some(
+                p.fraction("options.period")
+                    .map_err(|p| Error::Input(vec![p]))?,
+            ),
             None => None,
         };
-        Ok(Scorer { plan: self, env: vec![None; self.env_len()], fraction })
+        Ok(Scorer {
+            plan: self,
+            env: vec![None; self.env_len()],
+            fraction,
+        })
     }
+}
+
+/// The end of the pipeline: total after adjustments, bounds and vetoes; rounded; graded.
+struct Final {
+    unrounded: Decimal,
+    bound: Option<Bound>,
+    rounded: Decimal,
+    grade: usize,
+    grade_before_cap: Option<usize>,
 }
 
 /// An indicator evaluated, before weighting.
@@ -129,10 +167,16 @@ impl<'p> Scorer<'p> {
                     Some(cell @ None) => *cell = Some(*value),
                     _ => problems.push(Problem::new(
                         format!("{rpath}.{key}"),
-                        format!("measure `{}` is given twice (by id and alias)", plan.measures[slot].id),
+                        format!(
+                            "measure `{}` is given twice (by id and alias)",
+                            plan.measures[slot].id
+                        ),
                     )),
                 },
-                None => problems.push(Problem::new(format!("{rpath}.{key}"), "the plan has no measure of this name")),
+                None => problems.push(Problem::new(
+                    format!("{rpath}.{key}"),
+                    "the plan has no measure of this name",
+                )),
             }
         }
 
@@ -149,34 +193,55 @@ impl<'p> Scorer<'p> {
             return Err(Error::Input(problems));
         }
 
-        self.assemble(record, &rpath, evaluated).map_err(|p| Error::Input(vec![p]))
+        self.assemble(record, &rpath, evaluated)
+            .map_err(|p| Error::Input(vec![p]))
     }
 
     fn missing_name(&self, e: EvalError) -> Option<Arc<str>> {
         match e {
-            EvalError::Missing { slot } => Some(self.plan.measures.get(slot).map_or_else(|| Arc::from("?"), |m| m.id.clone())),
+            EvalError::Missing { slot } => Some(
+                self.plan
+                    .measures
+                    .get(slot)
+                    .map_or_else(|| Arc::from("?"), |m| m.id.clone()),
+            ),
             _ => None,
         }
     }
 
     fn eval_error(&self, e: EvalError, path: &str, what: &str) -> Problem {
         match self.missing_name(e) {
-            Some(m) => Problem::new(path, format!("measure `{m}` is missing (needed for the {what})")),
+            Some(m) => Problem::new(
+                path,
+                format!("measure `{m}` is missing (needed for the {what})"),
+            ),
             None => Problem::new(path, format!("{what}: {}", MethodError::Eval(e).message())),
         }
     }
 
     fn evaluate(&mut self, ind: &Indicator, path: &str) -> Result<Evaluated, Problem> {
         let actual = ind.actual.eval_number(&self.env);
-        let target = ind.target.as_ref().map(|t| t.eval_number(&self.env)).transpose();
+        let target = ind
+            .target
+            .as_ref()
+            .map(|t| t.eval_number(&self.env))
+            .transpose();
         let missing = match (&actual, &target) {
-            (Err(e @ EvalError::Missing { .. }), _) | (_, Err(e @ EvalError::Missing { .. })) => self.missing_name(*e),
+            (Err(e @ EvalError::Missing { .. }), _) | (_, Err(e @ EvalError::Missing { .. })) => {
+                self.missing_name(*e)
+            }
             _ => None,
         };
         if let Some(m) = missing {
             let detail = match ind.missing {
                 MissingPolicy::Error => {
-                    return Err(Problem::new(path, format!("measure `{m}` is missing (needed by indicator `{}`)", ind.id)))
+                    return Err(Problem::new(
+                        path,
+                        format!(
+                            "measure `{m}` is missing (needed by indicator `{}`)",
+                            ind.id
+                        ),
+                    ))
                 }
                 MissingPolicy::Zero => Detail::MissingScoredZero,
                 MissingPolicy::Reweight => Detail::MissingLeftOut,
@@ -230,13 +295,22 @@ impl<'p> Scorer<'p> {
         }
     }
 
-    fn assemble(&mut self, record: &Record, rpath: &str, evaluated: Vec<Evaluated>) -> Result<Scorecard, Problem> {
+    fn assemble(
+        &mut self,
+        record: &Record,
+        rpath: &str,
+        evaluated: Vec<Evaluated>,
+    ) -> Result<Scorecard, Problem> {
         let plan = self.plan;
         // Effective section weights: sections whose every indicator was left out drop out.
         let section_present: Vec<bool> = plan
             .sections
             .iter()
-            .map(|s| evaluated[s.indicators.clone()].iter().any(|e| e.detail != Detail::MissingLeftOut))
+            .map(|s| {
+                evaluated[s.indicators.clone()]
+                    .iter()
+                    .any(|e| e.detail != Detail::MissingLeftOut)
+            })
             .collect();
         let present_section_weight = plan
             .sections
@@ -245,7 +319,10 @@ impl<'p> Scorer<'p> {
             .filter(|(_, p)| **p)
             .try_fold(Decimal::ZERO, |acc, (s, _)| add(acc, s.weight, rpath))?;
         if present_section_weight.is_zero() {
-            return Err(Problem::new(rpath, "every indicator was left out for missing data: nothing to score"));
+            return Err(Problem::new(
+                rpath,
+                "every indicator was left out for missing data: nothing to score",
+            ));
         }
 
         let mut sections = Vec::with_capacity(plan.sections.len());
@@ -268,17 +345,21 @@ impl<'p> Scorer<'p> {
             let mut indicators = Vec::with_capacity(items.len());
             for (ind, e) in plan.indicators[s.indicators.clone()].iter().zip(items) {
                 let left_out = e.detail == Detail::MissingLeftOut;
-                let effective_weight = reweight(ind.weight, !left_out && present, present_weight, rpath)?;
+                let effective_weight =
+                    reweight(ind.weight, !left_out && present, present_weight, rpath)?;
                 let weighted = pct(e.score, effective_weight, rpath)?;
                 let contribution = pct(weighted, section_weight, rpath)?;
                 section_score = add(section_score, weighted, rpath)?;
                 section_contribution = add(section_contribution, contribution, rpath)?;
 
                 let mut progress = None;
-                if let (true, Some(f), Some(actual), Some(target)) = (ind.track_progress, self.fraction, e.actual, e.target) {
+                if let (true, Some(f), Some(actual), Some(target)) =
+                    (ind.track_progress, self.fraction, e.actual, e.target)
+                {
                     if !left_out {
                         let path = format!("{rpath}.indicators.{}.progress", ind.id);
-                        let mut p = progress::assess(actual, target, f, plan.green, plan.yellow).ok_or_else(|| overflow(&path))?;
+                        let mut p = progress::assess(actual, target, f, plan.green, plan.yellow)
+                            .ok_or_else(|| overflow(&path))?;
                         any_tracked = true;
                         worst = match (worst, p.status) {
                             (Some(w), Some(s)) => Some(w.min(s)),
@@ -287,13 +368,18 @@ impl<'p> Scorer<'p> {
                         tracked_contribution = add(tracked_contribution, contribution, &path)?;
                         // Score the projection with the same method; without one (no time gone) keep today's score.
                         let projected_score = match p.projected {
-                            Some(pa) => Some(self.run_method(ind, pa, Some(target), &path)?.0.score),
+                            Some(pa) => {
+                                Some(self.run_method(ind, pa, Some(target), &path)?.0.score)
+                            }
                             None => None,
                         };
                         p.projected_score = projected_score;
                         let ps = projected_score.unwrap_or(e.score);
-                        projected_contribution =
-                            add(projected_contribution, pct(pct(ps, effective_weight, &path)?, section_weight, &path)?, &path)?;
+                        projected_contribution = add(
+                            projected_contribution,
+                            pct(pct(ps, effective_weight, &path)?, section_weight, &path)?,
+                            &path,
+                        )?;
                         progress = Some(p);
                     }
                 }
@@ -338,14 +424,19 @@ impl<'p> Scorer<'p> {
             let path = format!("{rpath}.adjustments.{}", a.id);
             let (count, missing) = match a.count.eval_number(&self.env) {
                 Ok(c) => (c, false),
-                Err(EvalError::Missing { .. }) if a.missing == MissingPolicy::Zero => (Decimal::ZERO, true),
+                Err(EvalError::Missing { .. }) if a.missing == MissingPolicy::Zero => {
+                    (Decimal::ZERO, true)
+                }
                 Err(e) => {
                     problems.push(self.eval_error(e, &path, "count"));
                     continue;
                 }
             };
             if count.is_sign_negative() && !count.is_zero() {
-                problems.push(Problem::new(&path, format!("the count cannot be negative ({count})")));
+                problems.push(Problem::new(
+                    &path,
+                    format!("the count cannot be negative ({count})"),
+                ));
                 continue;
             }
             let uncapped = mul(count, a.points_each, &path)?;
@@ -389,17 +480,26 @@ impl<'p> Scorer<'p> {
                     }
                     VetoAction::CapGrade(g) => {
                         grade_cap = Some(grade_cap.map_or(g, |c| c.min(g)));
-                        VetoOutcome::CapGrade(plan.grades.get(g).map_or_else(|| Arc::from("?"), |x| x.grade.clone()))
+                        VetoOutcome::CapGrade(
+                            plan.grades
+                                .get(g)
+                                .map_or_else(|| Arc::from("?"), |x| x.grade.clone()),
+                        )
                     }
                 };
-                vetoes.push(VetoHit { id: v.id.clone(), name: v.name.clone(), condition: v.when.source().to_string(), effect });
+                vetoes.push(VetoHit {
+                    id: v.id.clone(),
+                    name: v.name.clone(),
+                    condition: v.when.source().to_string(),
+                    effect,
+                });
             }
         }
         if let Some(p) = problems.into_iter().next() {
             return Err(p);
         }
 
-        let finish = |weighted: Decimal| -> Result<(Decimal, Option<Bound>, Decimal, usize, Option<usize>), Problem> {
+        let finish = |weighted: Decimal| -> Result<Final, Problem> {
             let mut total = add(weighted, adjustment_total, rpath)?;
             let mut bound = None;
             if let Some(c) = plan.total_cap.filter(|c| total > *c) {
@@ -416,17 +516,31 @@ impl<'p> Scorer<'p> {
             let rounded = plan.mode.round(total, plan.scale);
             let natural = plan.grade_index(rounded);
             let capped = grade_cap.filter(|c| *c < natural);
-            Ok((total, bound, rounded, capped.unwrap_or(natural), capped.map(|_| natural)))
+            Ok(Final {
+                unrounded: total,
+                bound,
+                rounded,
+                grade: capped.unwrap_or(natural),
+                grade_before_cap: capped.map(|_| natural),
+            })
         };
-        let (unrounded_total, total_bound, total, grade, before_cap) = finish(weighted_total)?;
+        let Final {
+            unrounded: unrounded_total,
+            bound: total_bound,
+            rounded: total,
+            grade,
+            grade_before_cap: before_cap,
+        } = finish(weighted_total)?;
 
         let progress = match self.fraction {
             Some(fraction) => {
                 let projected = if any_tracked {
-                    let base = weighted_total.checked_sub(tracked_contribution).ok_or_else(|| overflow(rpath))?;
+                    let base = weighted_total
+                        .checked_sub(tracked_contribution)
+                        .ok_or_else(|| overflow(rpath))?;
                     let w = add(base, projected_contribution, rpath)?;
-                    let (_, _, t, g, _) = finish(w)?;
-                    Some((t, plan.grade_name(g)))
+                    let f = finish(w)?;
+                    Some((f.rounded, plan.grade_name(f.grade)))
                 } else {
                     None
                 };
@@ -464,13 +578,20 @@ impl<'p> Scorer<'p> {
 }
 
 /// A weight after re-weighting among present items: w × 100 ÷ Σ present (exact when nothing is missing).
-fn reweight(weight: Decimal, present: bool, present_sum: Decimal, path: &str) -> Result<Decimal, Problem> {
+fn reweight(
+    weight: Decimal,
+    present: bool,
+    present_sum: Decimal,
+    path: &str,
+) -> Result<Decimal, Problem> {
     if !present || present_sum.is_zero() {
         Ok(Decimal::ZERO)
     } else if present_sum == HUNDRED {
         Ok(weight)
     } else {
-        mul(weight, HUNDRED, path)?.checked_div(present_sum).ok_or_else(|| overflow(path))
+        mul(weight, HUNDRED, path)?
+            .checked_div(present_sum)
+            .ok_or_else(|| overflow(path))
     }
 }
 
@@ -484,6 +605,8 @@ impl Plan {
     }
 
     pub(crate) fn grade_name(&self, index: usize) -> Arc<str> {
-        self.grades.get(index).map_or_else(|| Arc::from(""), |g| g.grade.clone())
+        self.grades
+            .get(index)
+            .map_or_else(|| Arc::from(""), |g| g.grade.clone())
     }
 }

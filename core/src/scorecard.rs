@@ -243,6 +243,88 @@ impl Scorecard {
     }
 }
 
+/// A cell of the flat table form of a scorecard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cell {
+    /// Text (ids, names, grades, lights).
+    Text(String),
+    /// An exact decimal.
+    Number(Decimal),
+    /// No value (missing, not applicable).
+    Empty,
+}
+
+impl Scorecard {
+    /// Column names of [`Scorecard::row`] for a plan's scorecards, in order: attributes, every
+    /// indicator score (`<indicator>`), every section score (`<section>.score`), the totals,
+    /// grade and progress. Hosts build their tables (pandas, HTML) from this one definition.
+    pub fn columns(&self) -> Vec<String> {
+        let mut cols: Vec<String> = ["record_id", "name", "team", "department", "branch"]
+            .map(String::from)
+            .to_vec();
+        cols.extend(self.indicators().map(|i| i.id.to_string()));
+        cols.extend(self.sections.iter().map(|s| format!("{}.score", s.id)));
+        cols.extend(
+            [
+                "weighted_total",
+                "adjustment_total",
+                "total",
+                "grade",
+                "vetoes",
+                "status",
+                "projected_total",
+                "projected_grade",
+            ]
+            .map(String::from),
+        );
+        cols
+    }
+
+    /// The scorecard as one table row, matching [`Scorecard::columns`].
+    pub fn row(&self) -> Vec<Cell> {
+        let text = |s: &Option<String>| s.as_ref().map_or(Cell::Empty, |t| Cell::Text(t.clone()));
+        let mut row = vec![
+            Cell::Text(self.record_id.clone()),
+            text(&self.name),
+            text(&self.team),
+            text(&self.department),
+            text(&self.branch),
+        ];
+        row.extend(self.indicators().map(|i| {
+            if i.left_out() {
+                Cell::Empty
+            } else {
+                Cell::Number(i.score.normalize())
+            }
+        }));
+        row.extend(
+            self.sections
+                .iter()
+                .map(|s| Cell::Number(s.score.normalize())),
+        );
+        let vetoes: Vec<&str> = self.vetoes.iter().map(|v| &*v.id).collect();
+        let p = self.progress.as_ref();
+        row.extend([
+            Cell::Number(self.weighted_total.normalize()),
+            Cell::Number(self.adjustment_total.normalize()),
+            Cell::Number(self.total),
+            Cell::Text(self.grade.to_string()),
+            if vetoes.is_empty() {
+                Cell::Empty
+            } else {
+                Cell::Text(vetoes.join(","))
+            },
+            p.and_then(|p| p.status)
+                .map_or(Cell::Empty, |s| Cell::Text(s.en().to_string())),
+            p.and_then(|p| p.projected_total)
+                .map_or(Cell::Empty, Cell::Number),
+            p.and_then(|p| p.projected_grade.clone())
+                .map_or(Cell::Empty, |g| Cell::Text(g.to_string())),
+        ]);
+        row
+    }
+}
+
 /// Canonical JSON for a batch: a JSON array of scorecards.
 pub fn batch_to_canonical_json(cards: &[Scorecard]) -> String {
     serde_json::to_string(cards).unwrap_or_else(|_| String::from("[]"))

@@ -9,8 +9,14 @@ pub const INDICATOR_LIBRARY: &str = include_str!("../templates/indicator-library
 
 /// Plan templates: `(id, JSON text)`.
 pub const PLAN_TEMPLATES: [(&str, &str); 2] = [
-    ("monthly-sales-rep", include_str!("../templates/monthly-sales-rep.json")),
-    ("young-company-process", include_str!("../templates/young-company-process.json")),
+    (
+        "monthly-sales-rep",
+        include_str!("../templates/monthly-sales-rep.json"),
+    ),
+    (
+        "young-company-process",
+        include_str!("../templates/young-company-process.json"),
+    ),
 ];
 
 /// The bundled demo: a 12-person sales team of a small trading company for one month (CSV),
@@ -22,5 +28,8 @@ pub const DEMO_PLAN_JSON: &str = include_str!("../templates/monthly-sales-rep.js
 
 /// A plan template's JSON text by id.
 pub fn plan_template(id: &str) -> Option<&'static str> {
-    PLAN_TEMPLATES.iter().find(|(k, _)| *k == id).map(|(_, v)| *v)
+    PLAN_TEMPLATES
+        .iter()
+        .find(|(k, _)| *k == id)
+        .map(|(_, v)| *v)
 }

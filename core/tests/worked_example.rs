@@ -12,13 +12,16 @@ fn li_wei() {
     let score = |id: &str| c.indicator(id).unwrap().score;
     assert_eq!(score("revenue"), d("85")); // 850,000 ÷ 1,000,000 × 100
     assert_eq!(score("collection"), d("80")); // 720,000 ÷ 800,000 = 0.9 → band [0.9, 0.95)
-    // 130,000 ÷ 150,000 = 86.666…% → 60 + (86.666… − 60) × (100 − 60) ÷ (100 − 60) = 86.666…
+                                              // 130,000 ÷ 150,000 = 86.666…% → 60 + (86.666… − 60) × (100 − 60) ÷ (100 − 60) = 86.666…
     assert_eq!(score("margin").round_dp(10), d("86.6666666667"));
     assert_eq!(score("visits"), d("90")); // 36 ÷ 40
     assert_eq!(score("opportunities"), d("100")); // 12 ÷ 10 = 120% → cap 100
     assert_eq!(score("demos"), d("100")); // 5 ≥ 4 → pass
-    // Results: 85 × 0.5 + 80 × 0.3 + 86.666… × 0.2 = 42.5 + 24 + 17.333… = 83.8333…
-    assert_eq!(c.section("results").unwrap().score.round_dp(10), d("83.8333333333"));
+                                          // Results: 85 × 0.5 + 80 × 0.3 + 86.666… × 0.2 = 42.5 + 24 + 17.333… = 83.8333…
+    assert_eq!(
+        c.section("results").unwrap().score.round_dp(10),
+        d("83.8333333333")
+    );
     // Process: 90 × 0.4 + 100 × 0.3 + 100 × 0.3 = 96
     assert_eq!(c.section("process").unwrap().score, d("96"));
     // 83.8333… × 0.7 + 96 × 0.3 = 58.68333… + 28.8 = 87.48333…; − 2 (1 complaint) + 3 (1 key account)
@@ -49,7 +52,9 @@ fn wang_fang_is_vetoed() {
     assert_eq!(&*c.grade, "D");
     assert_eq!(c.vetoes.len(), 1);
     assert_eq!(&*c.vetoes[0].id, "compliance");
-    assert!(c.explain(Lang::En).contains("Veto: Compliance violation (`compliance_violations > 0`) → the total is set to 0"));
+    assert!(c.explain(Lang::En).contains(
+        "Veto: Compliance violation (`compliance_violations > 0`) → the total is set to 0"
+    ));
     assert!(c.explain(Lang::Zh).contains("一票否决"));
 }
 
@@ -57,11 +62,16 @@ fn wang_fang_is_vetoed() {
 fn missing_demos_is_an_error_naming_record_and_measure() {
     let (plan, mut records) = load_vector("worked-example");
     records[0].measures.remove("demos");
-    let err = plan.score_many(&records, &ScoreOptions::default()).unwrap_err();
+    let err = plan
+        .score_many(&records, &ScoreOptions::default())
+        .unwrap_err();
     assert_eq!(err.code(), "INPUT_INVALID");
     assert_eq!(err.problems().len(), 1);
     assert_eq!(err.problems()[0].path, "records[0] (E001).indicators.demos");
-    assert_eq!(err.problems()[0].message, "measure `demos` is missing (needed by indicator `demos`)");
+    assert_eq!(
+        err.problems()[0].message,
+        "measure `demos` is missing (needed by indicator `demos`)"
+    );
 }
 
 #[test]
@@ -70,7 +80,10 @@ fn progress_day_12_of_30() {
     let mut r = records[0].clone();
     r.measures.insert("revenue".into(), d("380000"));
     let opts = ScoreOptions {
-        period: Some(PeriodPosition::CalendarDays { elapsed: perfscore::number::Num(d("12")), total: perfscore::number::Num(d("30")) }),
+        period: Some(PeriodPosition::CalendarDays {
+            elapsed: perfscore::number::Num(d("12")),
+            total: perfscore::number::Num(d("30")),
+        }),
     };
     let c = plan.score_with(&r, &opts).unwrap();
     let p = c.indicator("revenue").unwrap().progress.unwrap();
@@ -105,5 +118,35 @@ fn explanation_reads_like_the_issue() {
         "Collection rate: 0.9 → step bands: in [0.9, 0.95) → 80.00 points × 30% = 24.00"
     );
     let text = c.explain(Lang::En);
-    assert!(text.ends_with("Total 88.4833 → rounded to 2 places = 88.48 → grade B"), "{text}");
+    assert!(
+        text.ends_with("Total 88.4833 → rounded to 2 places = 88.48 → grade B"),
+        "{text}"
+    );
+}
+
+#[test]
+fn table_row_matches_columns() {
+    let (plan, records) = load_vector("worked-example");
+    let c = plan.score(&records[0]).unwrap();
+    let cols = c.columns();
+    let row = c.row();
+    assert_eq!(cols.len(), row.len());
+    let at = |name: &str| row[cols.iter().position(|c| c == name).unwrap()].clone();
+    use perfscore::scorecard::Cell;
+    assert_eq!(at("revenue"), Cell::Number(d("85")));
+    assert_eq!(at("process.score"), Cell::Number(d("96")));
+    assert_eq!(at("total"), Cell::Number(d("88.48")));
+    assert_eq!(at("grade"), Cell::Text("B".into()));
+    assert_eq!(at("status"), Cell::Empty);
+    let opts = perfscore::ScoreOptions::from_json(
+        r#"{"period": {"basis": "working_days", "elapsed": 10, "total": 20}}"#,
+    )
+    .unwrap();
+    // 850,000 against 1,000,000 × 0.5 = 500,000 expected → pace 170% → green.
+    let c = plan.score_with(&records[0], &opts).unwrap();
+    assert_eq!(
+        c.row()[cols.iter().position(|c| c == "status").unwrap()],
+        Cell::Text("green".into())
+    );
+    assert!(perfscore::ScoreOptions::from_json(r#"{"period": {"basis": "weeks"}}"#).is_err());
 }

@@ -19,13 +19,25 @@ pub(super) fn parse_spec(text: &str) -> crate::Result<PlanSpec> {
         Err(e) => {
             let path = e.path().to_string();
             let path = if path == "." { String::new() } else { path };
-            Err(Error::Plan(vec![Problem::new(path, e.into_inner().to_string())]))
+            Err(Error::Plan(vec![Problem::new(
+                path,
+                e.into_inner().to_string(),
+            )]))
         }
     }
 }
 
 const HUNDRED: Decimal = Decimal::ONE_HUNDRED;
-const RESERVED: [&str; 8] = ["actual", "target", "completion", "and", "or", "not", "true", "false"];
+const RESERVED: [&str; 8] = [
+    "actual",
+    "target",
+    "completion",
+    "and",
+    "or",
+    "not",
+    "true",
+    "false",
+];
 const MAX_SCALE: u32 = 10;
 
 fn is_identifier(s: &str) -> bool {
@@ -50,16 +62,27 @@ impl Checker {
             if id.trim().is_empty() {
                 self.report(format!("{path}[{i}].id"), format!("{what} id is empty"));
             } else if !seen.insert(id) {
-                self.report(format!("{path}[{i}].id"), format!("duplicate {what} id `{id}`"));
+                self.report(
+                    format!("{path}[{i}].id"),
+                    format!("duplicate {what} id `{id}`"),
+                );
             }
         }
     }
 
-    fn weights_sum(&mut self, path: &str, what: &str, weights: impl Iterator<Item = (usize, Decimal)>) {
+    fn weights_sum(
+        &mut self,
+        path: &str,
+        what: &str,
+        weights: impl Iterator<Item = (usize, Decimal)>,
+    ) {
         let mut sum = Decimal::ZERO;
         for (i, w) in weights {
             if w.is_sign_negative() && !w.is_zero() {
-                self.report(format!("{path}[{i}].weight"), format!("weight is negative ({w}%)"));
+                self.report(
+                    format!("{path}[{i}].weight"),
+                    format!("weight is negative ({w}%)"),
+                );
             }
             sum = sum.checked_add(w).unwrap_or(Decimal::MAX);
         }
@@ -110,7 +133,13 @@ impl Checker {
     }
 
     /// Half-open intervals must follow each other exactly: no gap, no overlap, none empty.
-    fn intervals(&mut self, path: &str, what: &str, ranges: &[(Option<Decimal>, Option<Decimal>)], full: bool) {
+    fn intervals(
+        &mut self,
+        path: &str,
+        what: &str,
+        ranges: &[(Option<Decimal>, Option<Decimal>)],
+        full: bool,
+    ) {
         if ranges.is_empty() {
             self.report(path.to_string(), format!("at least one {what} is needed"));
             return;
@@ -118,7 +147,10 @@ impl Checker {
         for (i, (from, to)) in ranges.iter().enumerate() {
             if let (Some(f), Some(t)) = (from, to) {
                 if f >= t {
-                    self.report(format!("{path}[{i}]"), format!("{what} [{f}, {t}) is empty"));
+                    self.report(
+                        format!("{path}[{i}]"),
+                        format!("{what} [{f}, {t}) is empty"),
+                    );
                 }
             }
             if i > 0 {
@@ -146,7 +178,10 @@ impl Checker {
         }
         if full {
             if ranges.first().is_some_and(|r| r.0.is_some()) {
-                self.report(format!("{path}[0].from"), format!("the lowest {what} must have no `from`, so every total gets one"));
+                self.report(
+                    format!("{path}[0].from"),
+                    format!("the lowest {what} must have no `from`, so every total gets one"),
+                );
             }
             if ranges.last().is_some_and(|r| r.1.is_some()) {
                 self.report(
@@ -166,7 +201,9 @@ fn nonempty_name(name: &Option<String>, id: &str) -> Arc<str> {
 }
 
 pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
-    let mut ck = Checker { problems: Vec::new() };
+    let mut ck = Checker {
+        problems: Vec::new(),
+    };
     let mode = spec.rounding.mode;
 
     if spec.id.trim().is_empty() {
@@ -181,11 +218,18 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
         if !is_identifier(&m.id) {
             ck.report(format!("{path}.id"), format!("`{}` is not a valid measure id (letters, digits and `_`, not starting with a digit)", m.id));
         } else if RESERVED.contains(&m.id.as_str()) {
-            ck.report(format!("{path}.id"), format!("`{}` is a reserved word", m.id));
+            ck.report(
+                format!("{path}.id"),
+                format!("`{}` is a reserved word", m.id),
+            );
         }
         for (j, name) in std::iter::once(&m.id).chain(&m.aliases).enumerate() {
             if lookup.insert(name.clone(), i).is_some() {
-                let at = if j == 0 { format!("{path}.id") } else { format!("{path}.aliases[{}]", j - 1) };
+                let at = if j == 0 {
+                    format!("{path}.id")
+                } else {
+                    format!("{path}.aliases[{}]", j - 1)
+                };
                 ck.report(at, format!("`{name}` names more than one measure"));
             }
         }
@@ -197,7 +241,12 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
     }
     let n_measures = measures.len();
     // Formulas see measure ids only (aliases are for column headers).
-    let measure_ids: HashMap<&str, usize> = spec.measures.iter().enumerate().map(|(i, m)| (m.id.as_str(), i)).collect();
+    let measure_ids: HashMap<&str, usize> = spec
+        .measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i))
+        .collect();
     let resolve_measures = |name: &str| measure_ids.get(name).copied();
     let resolve_method = |name: &str| {
         METHOD_VARIABLES
@@ -209,39 +258,64 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
 
     // Sections: either explicit, or one implicit section around a flat list.
     let implicit;
-    let (sections_spec, flat): (&[SectionSpec], bool) = match (spec.sections.is_empty(), spec.indicators.is_empty()) {
-        (false, true) => (&spec.sections, false),
-        (true, false) => {
-            implicit = [SectionSpec {
-                id: "main".into(),
-                name: Some(spec.name.clone()),
-                weight: crate::number::Num(HUNDRED),
-                indicators: spec.indicators.clone(),
-            }];
-            (&implicit, true)
-        }
-        (true, true) => {
-            ck.report("sections", "the plan has no indicators: give `sections` or a flat `indicators` list");
-            (&[], false)
-        }
-        (false, false) => {
-            ck.report("indicators", "give either `sections` or a flat `indicators` list, not both");
-            (&spec.sections, false)
-        }
-    };
+    let (sections_spec, flat): (&[SectionSpec], bool) =
+        match (spec.sections.is_empty(), spec.indicators.is_empty()) {
+            (false, true) => (&spec.sections, false),
+            (true, false) => {
+                implicit = [SectionSpec {
+                    id: "main".into(),
+                    name: Some(spec.name.clone()),
+                    weight: crate::number::Num(HUNDRED),
+                    indicators: spec.indicators.clone(),
+                }];
+                (&implicit, true)
+            }
+            (true, true) => {
+                ck.report(
+                    "sections",
+                    "the plan has no indicators: give `sections` or a flat `indicators` list",
+                );
+                (&[], false)
+            }
+            (false, false) => {
+                ck.report(
+                    "indicators",
+                    "give either `sections` or a flat `indicators` list, not both",
+                );
+                (&spec.sections, false)
+            }
+        };
 
     if !flat {
-        ck.unique("sections", "section", sections_spec.iter().map(|s| s.id.as_str()));
+        ck.unique(
+            "sections",
+            "section",
+            sections_spec.iter().map(|s| s.id.as_str()),
+        );
         if !sections_spec.is_empty() {
-            ck.weights_sum("sections", "section", sections_spec.iter().enumerate().map(|(i, s)| (i, s.weight.0)));
+            ck.weights_sum(
+                "sections",
+                "section",
+                sections_spec
+                    .iter()
+                    .enumerate()
+                    .map(|(i, s)| (i, s.weight.0)),
+            );
         }
     }
-    let all_indicator_ids: Vec<&str> = sections_spec.iter().flat_map(|s| s.indicators.iter().map(|i| i.id.as_str())).collect();
+    let all_indicator_ids: Vec<&str> = sections_spec
+        .iter()
+        .flat_map(|s| s.indicators.iter().map(|i| i.id.as_str()))
+        .collect();
     {
         let mut seen = HashSet::new();
         for (si, s) in sections_spec.iter().enumerate() {
             for (ii, ind) in s.indicators.iter().enumerate() {
-                let path = if flat { format!("indicators[{ii}].id") } else { format!("sections[{si}].indicators[{ii}].id") };
+                let path = if flat {
+                    format!("indicators[{ii}].id")
+                } else {
+                    format!("sections[{si}].indicators[{ii}].id")
+                };
                 if ind.id.trim().is_empty() {
                     ck.report(path, "indicator id is empty");
                 } else if !seen.insert(ind.id.as_str()) {
@@ -255,28 +329,74 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
     let mut sections = Vec::with_capacity(sections_spec.len());
     let mut indicators = Vec::new();
     for (si, s) in sections_spec.iter().enumerate() {
-        let spath = if flat { String::new() } else { format!("sections[{si}].") };
-        if s.indicators.is_empty() {
-            ck.report(format!("{spath}indicators"), format!("section `{}` has no indicators", s.id));
+        let spath = if flat {
+            String::new()
         } else {
-            let what = if flat { "indicator".to_string() } else { format!("section `{}`: indicator", s.id) };
-            ck.weights_sum(&format!("{spath}indicators"), &what, s.indicators.iter().enumerate().map(|(i, ind)| (i, ind.weight.0)));
+            format!("sections[{si}].")
+        };
+        if s.indicators.is_empty() {
+            ck.report(
+                format!("{spath}indicators"),
+                format!("section `{}` has no indicators", s.id),
+            );
+        } else {
+            let what = if flat {
+                "indicator".to_string()
+            } else {
+                format!("section `{}`: indicator", s.id)
+            };
+            ck.weights_sum(
+                &format!("{spath}indicators"),
+                &what,
+                s.indicators
+                    .iter()
+                    .enumerate()
+                    .map(|(i, ind)| (i, ind.weight.0)),
+            );
         }
         let start = indicators.len();
         for (ii, ind) in s.indicators.iter().enumerate() {
             let path = format!("{spath}indicators[{ii}]");
-            let actual = ck.value(&format!("{path}.actual"), &ind.actual, &resolve_measures, mode);
-            let target = ind.target.as_ref().map(|t| ck.value(&format!("{path}.target"), t, &resolve_measures, mode));
-            let method = compile_method(&mut ck, &format!("{path}.scoring"), &ind.scoring, ind.target.is_some(), &resolve_method, mode);
+            let actual = ck.value(
+                &format!("{path}.actual"),
+                &ind.actual,
+                &resolve_measures,
+                mode,
+            );
+            let target = ind
+                .target
+                .as_ref()
+                .map(|t| ck.value(&format!("{path}.target"), t, &resolve_measures, mode));
+            let method = compile_method(
+                &mut ck,
+                &format!("{path}.scoring"),
+                &ind.scoring,
+                ind.target.is_some(),
+                &resolve_method,
+                mode,
+            );
             if let Some(m) = &method {
                 if m.needs_target() && ind.target.is_none() {
-                    ck.report(format!("{path}.target"), format!("indicator `{}` is scored on completion, so it needs a target", ind.id));
+                    ck.report(
+                        format!("{path}.target"),
+                        format!(
+                            "indicator `{}` is scored on completion, so it needs a target",
+                            ind.id
+                        ),
+                    );
                 }
             }
             if ind.track_progress && ind.target.is_none() {
-                ck.report(format!("{path}.track_progress"), "progress can only be tracked against a target");
+                ck.report(
+                    format!("{path}.track_progress"),
+                    "progress can only be tracked against a target",
+                );
             }
-            if let (Some(actual), Some(target), Some(method)) = (actual, target.unwrap_or(Some(Formula::constant(Decimal::ZERO))), method) {
+            if let (Some(actual), Some(target), Some(method)) = (
+                actual,
+                target.unwrap_or(Some(Formula::constant(Decimal::ZERO))),
+                method,
+            ) {
                 indicators.push(Indicator {
                     id: Arc::from(ind.id.as_str()),
                     name: nonempty_name(&ind.name, &ind.id),
@@ -299,13 +419,25 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
     }
 
     // Grades: sorted by range; must cover every total exactly once.
-    ck.unique("grades", "grade", spec.grades.iter().map(|g| g.grade.as_str()));
+    ck.unique(
+        "grades",
+        "grade",
+        spec.grades.iter().map(|g| g.grade.as_str()),
+    );
     let mut order: Vec<usize> = (0..spec.grades.len()).collect();
     order.sort_by(|&a, &b| {
         let key = |g: &GradeSpec| (g.from.is_some(), g.from.map(|n| n.0));
         key(&spec.grades[a]).cmp(&key(&spec.grades[b]))
     });
-    let ranges: Vec<_> = order.iter().map(|&i| (spec.grades[i].from.map(|n| n.0), spec.grades[i].to.map(|n| n.0))).collect();
+    let ranges: Vec<_> = order
+        .iter()
+        .map(|&i| {
+            (
+                spec.grades[i].from.map(|n| n.0),
+                spec.grades[i].to.map(|n| n.0),
+            )
+        })
+        .collect();
     ck.intervals("grades", "grade", &ranges, true);
     let grades: Vec<Grade> = order
         .iter()
@@ -317,12 +449,19 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
         .collect();
 
     // Adjustments.
-    ck.unique("adjustments", "adjustment", spec.adjustments.iter().map(|a| a.id.as_str()));
+    ck.unique(
+        "adjustments",
+        "adjustment",
+        spec.adjustments.iter().map(|a| a.id.as_str()),
+    );
     let mut adjustments = Vec::with_capacity(spec.adjustments.len());
     for (i, a) in spec.adjustments.iter().enumerate() {
         let path = format!("adjustments[{i}]");
         if a.points_each.0 <= Decimal::ZERO {
-            ck.report(format!("{path}.points_each"), "points per occurrence must be positive (the kind gives the sign)");
+            ck.report(
+                format!("{path}.points_each"),
+                "points per occurrence must be positive (the kind gives the sign)",
+            );
         }
         if let Some(m) = a.max {
             if m.0 <= Decimal::ZERO {
@@ -330,7 +469,10 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
             }
         }
         if a.missing == MissingPolicy::Reweight {
-            ck.report(format!("{path}.missing"), "an adjustment has no weight to re-balance: use `error` or `zero`");
+            ck.report(
+                format!("{path}.missing"),
+                "an adjustment has no weight to re-balance: use `error` or `zero`",
+            );
         }
         if let Some(count) = ck.value(&format!("{path}.count"), &a.count, &resolve_measures, mode) {
             adjustments.push(Adjustment {
@@ -355,15 +497,27 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
             VetoEffect::CapGrade(g) => match grades.iter().position(|x| &*x.grade == g.as_str()) {
                 Some(p) => Some(VetoAction::CapGrade(p)),
                 None => {
-                    ck.report(format!("{path}.effect.cap_grade"), format!("no grade `{g}` in the plan"));
+                    ck.report(
+                        format!("{path}.effect.cap_grade"),
+                        format!("no grade `{g}` in the plan"),
+                    );
                     None
                 }
             },
         };
         if v.missing == MissingPolicy::Reweight {
-            ck.report(format!("{path}.missing"), "a veto has no weight to re-balance: use `error` or `zero`");
+            ck.report(
+                format!("{path}.missing"),
+                "a veto has no weight to re-balance: use `error` or `zero`",
+            );
         }
-        let when = ck.formula(&format!("{path}.when"), &v.when, Type::Bool, &resolve_measures, mode);
+        let when = ck.formula(
+            &format!("{path}.when"),
+            &v.when,
+            Type::Bool,
+            &resolve_measures,
+            mode,
+        );
         if let (Some(when), Some(action)) = (when, action) {
             vetoes.push(Veto {
                 id: Arc::from(v.id.as_str()),
@@ -376,11 +530,24 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
     }
 
     if spec.rounding.scale > MAX_SCALE {
-        ck.report("rounding.scale", format!("at most {MAX_SCALE} decimal places, got {}", spec.rounding.scale));
+        ck.report(
+            "rounding.scale",
+            format!(
+                "at most {MAX_SCALE} decimal places, got {}",
+                spec.rounding.scale
+            ),
+        );
     }
-    ck.floor_cap("total", spec.total.floor.map(|n| n.0), spec.total.cap.map(|n| n.0));
+    ck.floor_cap(
+        "total",
+        spec.total.floor.map(|n| n.0),
+        spec.total.cap.map(|n| n.0),
+    );
     if spec.progress.yellow.0 > spec.progress.green.0 {
-        ck.report("progress.yellow", "the yellow threshold is above the green one");
+        ck.report(
+            "progress.yellow",
+            "the yellow threshold is above the green one",
+        );
     }
     if spec.progress.yellow.0.is_sign_negative() && !spec.progress.yellow.0.is_zero() {
         ck.report("progress.yellow", "thresholds cannot be negative");
@@ -416,63 +583,151 @@ fn compile_method(
     resolve: &dyn Fn(&str) -> Option<usize>,
     mode: RoundingMode,
 ) -> Option<Method> {
-    let default_basis = |b: Option<Basis>| b.unwrap_or(if has_target { Basis::Completion } else { Basis::Actual });
+    let default_basis = |b: Option<Basis>| {
+        b.unwrap_or(if has_target {
+            Basis::Completion
+        } else {
+            Basis::Actual
+        })
+    };
     let num = |n: Option<crate::number::Num>, default: Decimal| n.map_or(default, |n| n.0);
     match spec {
-        MethodSpec::Ratio { floor, cap, zero_target_score } => {
+        MethodSpec::Ratio {
+            floor,
+            cap,
+            zero_target_score,
+        } => {
             let floor = num(*floor, Decimal::ZERO);
             let cap = cap.map(|c| c.0);
             ck.floor_cap(path, Some(floor), cap);
-            Some(Method::Ratio { floor, cap, zero_target_score: zero_target_score.map(|n| n.0) })
+            Some(Method::Ratio {
+                floor,
+                cap,
+                zero_target_score: zero_target_score.map(|n| n.0),
+            })
         }
         MethodSpec::LowerIsBetter { form, floor, cap } => {
             let floor = num(*floor, Decimal::ZERO);
             ck.floor_cap(path, Some(floor), Some(cap.0));
-            Some(Method::LowerIsBetter { form: *form, floor, cap: cap.0 })
+            Some(Method::LowerIsBetter {
+                form: *form,
+                floor,
+                cap: cap.0,
+            })
         }
-        MethodSpec::ThresholdTargetStretch { basis, threshold, target, stretch, below_threshold } => {
-            let mut points = vec![(threshold.at.0, threshold.score.0), (target.at.0, target.score.0)];
+        MethodSpec::ThresholdTargetStretch {
+            basis,
+            threshold,
+            target,
+            stretch,
+            below_threshold,
+        } => {
+            let mut points = vec![
+                (threshold.at.0, threshold.score.0),
+                (target.at.0, target.score.0),
+            ];
             if let Some(s) = stretch {
                 points.push((s.at.0, s.score.0));
             }
             if points.windows(2).any(|w| w[0].0 >= w[1].0) {
-                ck.report(path.to_string(), "threshold, target and stretch must be strictly ascending (`at`)");
+                ck.report(
+                    path.to_string(),
+                    "threshold, target and stretch must be strictly ascending (`at`)",
+                );
             }
-            Some(Method::Curve { basis: default_basis(*basis), points, below: num(*below_threshold, Decimal::ZERO) })
+            Some(Method::Curve {
+                basis: default_basis(*basis),
+                points,
+                below: num(*below_threshold, Decimal::ZERO),
+            })
         }
         MethodSpec::Bands { basis, bands } => {
-            let ranges: Vec<_> = bands.iter().map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0))).collect();
+            let ranges: Vec<_> = bands
+                .iter()
+                .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0)))
+                .collect();
             ck.intervals(&format!("{path}.bands"), "band", &ranges, false);
-            let bands = bands.iter().map(|b| Band { from: b.from.map(|n| n.0), to: b.to.map(|n| n.0), score: b.score.0 }).collect();
-            Some(Method::Bands { basis: default_basis(*basis), bands })
+            let bands = bands
+                .iter()
+                .map(|b| Band {
+                    from: b.from.map(|n| n.0),
+                    to: b.to.map(|n| n.0),
+                    score: b.score.0,
+                })
+                .collect();
+            Some(Method::Bands {
+                basis: default_basis(*basis),
+                bands,
+            })
         }
-        MethodSpec::PassFail { pass_if, pass_score, fail_score } => {
-            let cond = ck.formula(&format!("{path}.pass_if"), pass_if, Type::Bool, resolve, mode)?;
-            Some(Method::PassFail { pass_if: cond, pass: num(*pass_score, HUNDRED), fail: num(*fail_score, Decimal::ZERO) })
+        MethodSpec::PassFail {
+            pass_if,
+            pass_score,
+            fail_score,
+        } => {
+            let cond = ck.formula(
+                &format!("{path}.pass_if"),
+                pass_if,
+                Type::Bool,
+                resolve,
+                mode,
+            )?;
+            Some(Method::PassFail {
+                pass_if: cond,
+                pass: num(*pass_score, HUNDRED),
+                fail: num(*fail_score, Decimal::ZERO),
+            })
         }
         MethodSpec::Rating { min, max, points } => {
             if min.0 >= max.0 {
-                ck.report(path.to_string(), format!("the scale's min {} must be below its max {}", min.0, max.0));
+                ck.report(
+                    path.to_string(),
+                    format!("the scale's min {} must be below its max {}", min.0, max.0),
+                );
             }
             let mut seen = HashSet::new();
             for (i, p) in points.iter().enumerate() {
                 if p.rating.0 < min.0 || p.rating.0 > max.0 {
-                    ck.report(format!("{path}.points[{i}].rating"), format!("rating {} is outside the scale {}–{}", p.rating.0, min.0, max.0));
+                    ck.report(
+                        format!("{path}.points[{i}].rating"),
+                        format!(
+                            "rating {} is outside the scale {}–{}",
+                            p.rating.0, min.0, max.0
+                        ),
+                    );
                 }
                 if !seen.insert(p.rating.0.normalize()) {
-                    ck.report(format!("{path}.points[{i}].rating"), format!("rating {} is listed twice", p.rating.0));
+                    ck.report(
+                        format!("{path}.points[{i}].rating"),
+                        format!("rating {} is listed twice", p.rating.0),
+                    );
                 }
             }
-            Some(Method::Rating { min: min.0, max: max.0, points: points.iter().map(|p| (p.rating.0, p.score.0)).collect() })
+            Some(Method::Rating {
+                min: min.0,
+                max: max.0,
+                points: points.iter().map(|p| (p.rating.0, p.score.0)).collect(),
+            })
         }
-        MethodSpec::Deduction { start, per_unit, floor } => {
+        MethodSpec::Deduction {
+            start,
+            per_unit,
+            floor,
+        } => {
             let start = num(*start, HUNDRED);
             let floor = num(*floor, Decimal::ZERO);
             if per_unit.0.is_sign_negative() {
-                ck.report(format!("{path}.per_unit"), "points per unit cannot be negative");
+                ck.report(
+                    format!("{path}.per_unit"),
+                    "points per unit cannot be negative",
+                );
             }
             ck.floor_cap(path, Some(floor), Some(start));
-            Some(Method::Deduction { start, per_unit: per_unit.0, floor })
+            Some(Method::Deduction {
+                start,
+                per_unit: per_unit.0,
+                floor,
+            })
         }
         MethodSpec::Formula { expr, floor, cap } => {
             let floor = floor.map(|n| n.0);

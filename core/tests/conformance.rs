@@ -1,0 +1,76 @@
+//! Conformance vectors: every `tests/vectors/<name>.json` is scored and compared byte for byte
+//! with `<name>.expected.jsonl` (one canonical scorecard per line, or one canonical error).
+//! Every binding runs the same files. `UPDATE_VECTORS=1` rewrites the expected files; the numbers
+//! in them are checked independently by hand-worked tests (worked_example.rs, methods tests).
+
+mod common;
+use perfscore::{batch_to_canonical_json, Plan, ScoreOptions};
+
+/// Runs one vector the way a host would: plan text → plan, records → scorecards → canonical JSON lines.
+fn run(vector: &serde_json::Value) -> String {
+    let result = (|| {
+        let plan = Plan::from_json(&vector["plan"].to_string())?;
+        let records = match &vector["records_csv"] {
+            serde_json::Value::String(csv) => plan.records_from_csv(csv)?,
+            _ => plan.records_from_json(&vector["records"].to_string())?,
+        };
+        let options: ScoreOptions = match vector.get("options") {
+            Some(o) => serde_json::from_value(o.clone()).map_err(|e| {
+                perfscore::Error::Input(vec![perfscore::Problem {
+                    path: "options".into(),
+                    message: e.to_string(),
+                }])
+            })?,
+            None => ScoreOptions::default(),
+        };
+        plan.score_many(&records, &options)
+    })();
+    match result {
+        Ok(cards) => {
+            let lines: Vec<String> = cards.iter().map(|c| c.to_canonical_json()).collect();
+            // The batch form is the same objects in an array.
+            assert_eq!(
+                batch_to_canonical_json(&cards),
+                format!("[{}]", lines.join(","))
+            );
+            lines.join("\n") + "\n"
+        }
+        Err(e) => e.to_canonical_json() + "\n",
+    }
+}
+
+#[test]
+fn vectors_match_expected_bytes() {
+    let dir = common::vectors_dir();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    names.sort();
+    assert!(
+        names.len() >= 5,
+        "expected the conformance vectors in {}",
+        dir.display()
+    );
+    let update = std::env::var_os("UPDATE_VECTORS").is_some();
+    let mut failures = Vec::new();
+    for path in names {
+        let vector: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let got = run(&vector);
+        let expected_path = path.with_extension("expected.jsonl");
+        if update {
+            std::fs::write(&expected_path, &got).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if got != expected {
+            failures.push(format!(
+                "{}:\n  got:      {got}\n  expected: {expected}",
+                path.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

@@ -1,0 +1,17 @@
+//! The committed JSON Schema matches the plan types, and every bundled plan is valid under the types.
+
+use std::path::PathBuf;
+
+#[test]
+fn committed_schema_is_current() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/plan.schema.json");
+    let generated = perfscore::schema::plan_schema_json();
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == generated, "schema/plan.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`");
+    let v: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    assert_eq!(v["title"], "PlanSpec");
+    assert!(v["properties"]["sections"].is_object());
+}

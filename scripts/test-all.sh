@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Runs every test the repository has, in every language, from a fresh clone.
+# Installs what it needs (only when missing). CI runs exactly this (see .ci/run).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR=never
+export CARGO_PROFILE_DEV_DEBUG=line-tables-only
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Rust: formatting"
+cargo fmt --all --check
+
+step "Rust: clippy (warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust: unit, integration, property, conformance and doc tests"
+cargo test --workspace --locked
+
+step "Rust: the demo runs"
+cargo run --locked --example demo -- --day 20 >/dev/null
+
+printf '\nAll tests passed.\n'
