@@ -20,4 +20,13 @@ cargo test --workspace --locked
 step "Rust: the demo runs"
 cargo run --locked --example demo -- --day 20 >/dev/null
 
+step "Python binding: build into a venv, pytest, stubtest, notebook"
+./bindings-python/test.sh
+
+step "Node binding: build the addon, shared JS suite (native), tsc type check"
+./bindings-node/test.sh
+
+step "WebAssembly: build the package, shared JS suite (wasm), widget end-to-end in headless Chromium"
+./bindings-wasm/test.sh
+
 printf '\nAll tests passed.\n'

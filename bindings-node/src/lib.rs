@@ -1,0 +1,1 @@
+//! Node binding (see issue 4).

@@ -1,0 +1,1 @@
+//! Python binding (see issue 3).
