@@ -45,27 +45,72 @@ impl ScoreOptions {
     }
 }
 
-fn overflow(path: &str) -> Problem {
-    Problem::new(path, "arithmetic overflow")
+/// Where in a record a problem is. Paths are formatted only when something goes wrong, so
+/// scoring a good record builds no strings.
+#[derive(Debug, Clone, Copy)]
+enum Loc<'a> {
+    Record,
+    Measure(&'a str),
+    Indicator(&'a str),
+    Progress(&'a str),
+    Adjustment(&'a str),
+    Veto(&'a str),
 }
 
-fn mul(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Problem> {
-    a.checked_mul(b).ok_or_else(|| overflow(path))
+/// A problem before its record path is known.
+struct Fail<'a> {
+    loc: Loc<'a>,
+    message: String,
 }
-fn add(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Problem> {
-    a.checked_add(b).ok_or_else(|| overflow(path))
+
+impl<'a> Fail<'a> {
+    fn new(loc: Loc<'a>, message: impl Into<String>) -> Self {
+        Fail {
+            loc,
+            message: message.into(),
+        }
+    }
+
+    fn into_problem(self, record: &Record, index: Option<usize>) -> Problem {
+        let r = match index {
+            Some(i) => format!("records[{i}] ({})", record.id),
+            None => format!("record {}", record.id),
+        };
+        let path = match self.loc {
+            Loc::Record => r,
+            Loc::Measure(k) => format!("{r}.{k}"),
+            Loc::Indicator(id) => format!("{r}.indicators.{id}"),
+            Loc::Progress(id) => format!("{r}.indicators.{id}.progress"),
+            Loc::Adjustment(id) => format!("{r}.adjustments.{id}"),
+            Loc::Veto(id) => format!("{r}.vetoes.{id}"),
+        };
+        Problem::new(path, self.message)
+    }
+}
+
+fn overflow(loc: Loc<'_>) -> Fail<'_> {
+    Fail::new(loc, "arithmetic overflow")
+}
+
+fn mul(a: Decimal, b: Decimal, loc: Loc<'_>) -> Result<Decimal, Fail<'_>> {
+    a.checked_mul(b).ok_or_else(|| overflow(loc))
+}
+fn add(a: Decimal, b: Decimal, loc: Loc<'_>) -> Result<Decimal, Fail<'_>> {
+    a.checked_add(b).ok_or_else(|| overflow(loc))
 }
 /// a × b ÷ 100, the shape of every weighting step.
-fn pct(a: Decimal, b: Decimal, path: &str) -> Result<Decimal, Problem> {
-    mul(a, b, path)?
+fn pct(a: Decimal, b: Decimal, loc: Loc<'_>) -> Result<Decimal, Fail<'_>> {
+    mul(a, b, loc)?
         .checked_div(HUNDRED)
-        .ok_or_else(|| overflow(path))
+        .ok_or_else(|| overflow(loc))
 }
 
-/// Re-used scratch space for scoring many records: one allocation per batch, not per person.
+/// Re-used scratch space for scoring many records: the evaluation environment and per-indicator
+/// results are allocated once per scorer, not per person.
 pub struct Scorer<'p> {
     plan: &'p Plan,
     env: Vec<Option<Decimal>>,
+    evaluated: Vec<Evaluated>,
     fraction: Option<Decimal>,
 }
 
@@ -114,18 +159,10 @@ impl Plan {
         Ok(Scorer {
             plan: self,
             env: vec![None; self.env_len()],
+            evaluated: Vec::with_capacity(self.indicators.len()),
             fraction,
         })
     }
-}
-
-/// The end of the pipeline: total after adjustments, bounds and vetoes; rounded; graded.
-struct Final {
-    unrounded: Decimal,
-    bound: Option<Bound>,
-    rounded: Decimal,
-    grade: usize,
-    grade_before_cap: Option<usize>,
 }
 
 /// An indicator evaluated, before weighting.
@@ -140,61 +177,84 @@ struct Evaluated {
     missing: Option<Arc<str>>,
 }
 
+/// The end of the pipeline: total after adjustments, bounds and vetoes; rounded; graded.
+struct Final {
+    unrounded: Decimal,
+    bound: Option<Bound>,
+    rounded: Decimal,
+    grade: usize,
+    grade_before_cap: Option<usize>,
+}
+
 impl<'p> Scorer<'p> {
     /// Score one record.
     pub fn score(&mut self, record: &Record) -> crate::Result<Scorecard> {
         self.score_at(record, None)
     }
 
-    fn record_path(record: &Record, index: Option<usize>) -> String {
-        match index {
-            Some(i) => format!("records[{i}] ({})", record.id),
-            None => format!("record {}", record.id),
-        }
-    }
-
     /// Score one record; `index` names it within a batch in error paths.
     pub fn score_at(&mut self, record: &Record, index: Option<usize>) -> crate::Result<Scorecard> {
-        let plan = self.plan;
-        let rpath = Self::record_path(record, index);
-        let mut problems = Vec::new();
+        let to_error = |fails: Vec<Fail<'_>>| {
+            Error::Input(
+                fails
+                    .into_iter()
+                    .map(|f| f.into_problem(record, index))
+                    .collect(),
+            )
+        };
+        let mut evaluated = std::mem::take(&mut self.evaluated);
+        evaluated.clear();
+        let result = match self.load_and_evaluate(record, &mut evaluated) {
+            Ok(()) => self
+                .assemble(record, &evaluated)
+                .map_err(|f| to_error(vec![f])),
+            Err(fails) => Err(to_error(fails)),
+        };
+        self.evaluated = evaluated;
+        result
+    }
 
-        // 1. Load the record's values into the environment by slot.
+    /// Steps 1–2: the record's values into the environment by slot, then every indicator.
+    fn load_and_evaluate<'r>(
+        &mut self,
+        record: &'r Record,
+        out: &mut Vec<Evaluated>,
+    ) -> Result<(), Vec<Fail<'r>>>
+    where
+        'p: 'r,
+    {
+        let plan = self.plan;
+        let mut fails = Vec::new();
         self.env.iter_mut().for_each(|v| *v = None);
         for (key, value) in &record.measures {
             match plan.measure_slot(key) {
                 Some(slot) => match self.env.get_mut(slot) {
                     Some(cell @ None) => *cell = Some(*value),
-                    _ => problems.push(Problem::new(
-                        format!("{rpath}.{key}"),
+                    _ => fails.push(Fail::new(
+                        Loc::Measure(key),
                         format!(
                             "measure `{}` is given twice (by id and alias)",
                             plan.measures[slot].id
                         ),
                     )),
                 },
-                None => problems.push(Problem::new(
-                    format!("{rpath}.{key}"),
+                None => fails.push(Fail::new(
+                    Loc::Measure(key),
                     "the plan has no measure of this name",
                 )),
             }
         }
-
-        // 2. Indicators.
-        let mut evaluated = Vec::with_capacity(plan.indicators.len());
         for ind in &plan.indicators {
-            let path = format!("{rpath}.indicators.{}", ind.id);
-            match self.evaluate(ind, &path) {
-                Ok(e) => evaluated.push(e),
-                Err(p) => problems.push(p),
+            match self.evaluate(ind) {
+                Ok(e) => out.push(e),
+                Err(f) => fails.push(f),
             }
         }
-        if !problems.is_empty() {
-            return Err(Error::Input(problems));
+        if fails.is_empty() {
+            Ok(())
+        } else {
+            Err(fails)
         }
-
-        self.assemble(record, &rpath, evaluated)
-            .map_err(|p| Error::Input(vec![p]))
     }
 
     fn missing_name(&self, e: EvalError) -> Option<Arc<str>> {
@@ -209,17 +269,18 @@ impl<'p> Scorer<'p> {
         }
     }
 
-    fn eval_error(&self, e: EvalError, path: &str, what: &str) -> Problem {
+    fn eval_error<'a>(&self, e: EvalError, loc: Loc<'a>, what: &str) -> Fail<'a> {
         match self.missing_name(e) {
-            Some(m) => Problem::new(
-                path,
+            Some(m) => Fail::new(
+                loc,
                 format!("measure `{m}` is missing (needed for the {what})"),
             ),
-            None => Problem::new(path, format!("{what}: {}", MethodError::Eval(e).message())),
+            None => Fail::new(loc, format!("{what}: {}", MethodError::Eval(e).message())),
         }
     }
 
-    fn evaluate(&mut self, ind: &Indicator, path: &str) -> Result<Evaluated, Problem> {
+    fn evaluate(&mut self, ind: &'p Indicator) -> Result<Evaluated, Fail<'p>> {
+        let loc = Loc::Indicator(&ind.id);
         let actual = ind.actual.eval_number(&self.env);
         let target = ind
             .target
@@ -235,8 +296,8 @@ impl<'p> Scorer<'p> {
         if let Some(m) = missing {
             let detail = match ind.missing {
                 MissingPolicy::Error => {
-                    return Err(Problem::new(
-                        path,
+                    return Err(Fail::new(
+                        loc,
                         format!(
                             "measure `{m}` is missing (needed by indicator `{}`)",
                             ind.id
@@ -257,70 +318,62 @@ impl<'p> Scorer<'p> {
                 missing: Some(m),
             });
         }
-        let actual = actual.map_err(|e| self.eval_error(e, path, "actual"))?;
-        let target = target.map_err(|e| self.eval_error(e, path, "target"))?;
-        let out = self.run_method(ind, actual, target, path)?;
+        let actual = actual.map_err(|e| self.eval_error(e, loc, "actual"))?;
+        let target = target.map_err(|e| self.eval_error(e, loc, "target"))?;
+        let (out, completion) = self.run_method(ind, actual, target, loc)?;
         Ok(Evaluated {
             actual: Some(actual),
             target,
-            completion: out.1,
-            detail: out.0.detail,
-            raw: out.0.raw,
-            score: out.0.score,
-            bound: out.0.bound,
+            completion,
+            detail: out.detail,
+            raw: out.raw,
+            score: out.score,
+            bound: out.bound,
             missing: None,
         })
     }
 
-    fn run_method(
+    fn run_method<'a>(
         &mut self,
         ind: &Indicator,
         actual: Decimal,
         target: Option<Decimal>,
-        path: &str,
-    ) -> Result<(crate::method::Outcome, Option<Decimal>), Problem> {
+        loc: Loc<'a>,
+    ) -> Result<(crate::method::Outcome, Option<Decimal>), Fail<'a>> {
         let plan = self.plan;
-        let fail = |e: MethodError| Problem::new(path, e.message());
-        let comp = completion(actual, target).map_err(fail)?;
+        let comp = completion(actual, target).map_err(|e| Fail::new(loc, e.message()))?;
         for (i, v) in [Some(actual), target, comp].into_iter().enumerate() {
             if let Some(cell) = self.env.get_mut(plan.method_slot(i)) {
                 *cell = v;
             }
         }
-        let out = ind.method.score(actual, target, comp, &self.env);
-        match out {
+        match ind.method.score(actual, target, comp, &self.env) {
             Ok(o) => Ok((o, comp)),
-            Err(MethodError::Eval(e)) => Err(self.eval_error(e, path, "scoring")),
-            Err(e) => Err(fail(e)),
+            Err(MethodError::Eval(e)) => Err(self.eval_error(e, loc, "scoring")),
+            Err(e) => Err(Fail::new(loc, e.message())),
         }
     }
 
+    /// Steps 3–8: weights, contributions, adjustments, bounds, vetoes, rounding, grade, progress.
     fn assemble(
         &mut self,
         record: &Record,
-        rpath: &str,
-        evaluated: Vec<Evaluated>,
-    ) -> Result<Scorecard, Problem> {
+        evaluated: &[Evaluated],
+    ) -> Result<Scorecard, Fail<'p>> {
         let plan = self.plan;
-        // Effective section weights: sections whose every indicator was left out drop out.
-        let section_present: Vec<bool> = plan
-            .sections
-            .iter()
-            .map(|s| {
-                evaluated[s.indicators.clone()]
-                    .iter()
-                    .any(|e| e.detail != Detail::MissingLeftOut)
-            })
-            .collect();
-        let present_section_weight = plan
-            .sections
-            .iter()
-            .zip(&section_present)
-            .filter(|(_, p)| **p)
-            .try_fold(Decimal::ZERO, |acc, (s, _)| add(acc, s.weight, rpath))?;
+        let r = Loc::Record;
+        let present = |s: &crate::plan::Section| {
+            evaluated
+                .get(s.indicators.clone())
+                .is_some_and(|e| e.iter().any(|e| e.detail != Detail::MissingLeftOut))
+        };
+        let mut present_section_weight = Decimal::ZERO;
+        for s in plan.sections.iter().filter(|s| present(s)) {
+            present_section_weight = add(present_section_weight, s.weight, r)?;
+        }
         if present_section_weight.is_zero() {
-            return Err(Problem::new(
-                rpath,
+            return Err(Fail::new(
+                r,
                 "every indicator was left out for missing data: nothing to score",
             ));
         }
@@ -331,57 +384,64 @@ impl<'p> Scorer<'p> {
         let mut projected_contribution = Decimal::ZERO;
         let mut worst: Option<Status> = None;
         let mut any_tracked = false;
-        let mut evaluated = evaluated.into_iter();
-        for (s, present) in plan.sections.iter().zip(section_present) {
-            let section_weight = reweight(s.weight, present, present_section_weight, rpath)?;
-            let items: Vec<Evaluated> = evaluated.by_ref().take(s.indicators.len()).collect();
-            let present_weight = plan.indicators[s.indicators.clone()]
+        for s in &plan.sections {
+            let is_present = present(s);
+            let section_weight = reweight(s.weight, is_present, present_section_weight, r)?;
+            let inds = plan
+                .indicators
+                .get(s.indicators.clone())
+                .unwrap_or_default();
+            let items = evaluated.get(s.indicators.clone()).unwrap_or_default();
+            let mut present_weight = Decimal::ZERO;
+            for (i, _) in inds
                 .iter()
-                .zip(&items)
+                .zip(items)
                 .filter(|(_, e)| e.detail != Detail::MissingLeftOut)
-                .try_fold(Decimal::ZERO, |acc, (i, _)| add(acc, i.weight, rpath))?;
+            {
+                present_weight = add(present_weight, i.weight, r)?;
+            }
             let mut section_score = Decimal::ZERO;
             let mut section_contribution = Decimal::ZERO;
             let mut indicators = Vec::with_capacity(items.len());
-            for (ind, e) in plan.indicators[s.indicators.clone()].iter().zip(items) {
+            for (ind, e) in inds.iter().zip(items) {
+                let loc = Loc::Indicator(&ind.id);
                 let left_out = e.detail == Detail::MissingLeftOut;
                 let effective_weight =
-                    reweight(ind.weight, !left_out && present, present_weight, rpath)?;
-                let weighted = pct(e.score, effective_weight, rpath)?;
-                let contribution = pct(weighted, section_weight, rpath)?;
-                section_score = add(section_score, weighted, rpath)?;
-                section_contribution = add(section_contribution, contribution, rpath)?;
+                    reweight(ind.weight, !left_out && is_present, present_weight, loc)?;
+                let weighted = pct(e.score, effective_weight, loc)?;
+                let contribution = pct(weighted, section_weight, loc)?;
+                section_score = add(section_score, weighted, loc)?;
+                section_contribution = add(section_contribution, contribution, loc)?;
 
                 let mut progress = None;
-                if let (true, Some(f), Some(actual), Some(target)) =
-                    (ind.track_progress, self.fraction, e.actual, e.target)
-                {
-                    if !left_out {
-                        let path = format!("{rpath}.indicators.{}.progress", ind.id);
-                        let mut p = progress::assess(actual, target, f, plan.green, plan.yellow)
-                            .ok_or_else(|| overflow(&path))?;
-                        any_tracked = true;
-                        worst = match (worst, p.status) {
-                            (Some(w), Some(s)) => Some(w.min(s)),
-                            (w, s) => w.or(s),
-                        };
-                        tracked_contribution = add(tracked_contribution, contribution, &path)?;
-                        // Score the projection with the same method; without one (no time gone) keep today's score.
-                        let projected_score = match p.projected {
-                            Some(pa) => {
-                                Some(self.run_method(ind, pa, Some(target), &path)?.0.score)
-                            }
-                            None => None,
-                        };
-                        p.projected_score = projected_score;
-                        let ps = projected_score.unwrap_or(e.score);
-                        projected_contribution = add(
-                            projected_contribution,
-                            pct(pct(ps, effective_weight, &path)?, section_weight, &path)?,
-                            &path,
-                        )?;
-                        progress = Some(p);
-                    }
+                if let (true, false, Some(f), Some(actual), Some(target)) = (
+                    ind.track_progress,
+                    left_out,
+                    self.fraction,
+                    e.actual,
+                    e.target,
+                ) {
+                    let loc = Loc::Progress(&ind.id);
+                    let mut p = progress::assess(actual, target, f, plan.green, plan.yellow)
+                        .ok_or_else(|| overflow(loc))?;
+                    any_tracked = true;
+                    worst = match (worst, p.status) {
+                        (Some(w), Some(s)) => Some(w.min(s)),
+                        (w, s) => w.or(s),
+                    };
+                    tracked_contribution = add(tracked_contribution, contribution, loc)?;
+                    // Score the projection with the same method; with no time gone, keep today's score.
+                    p.projected_score = match p.projected {
+                        Some(pa) => Some(self.run_method(ind, pa, Some(target), loc)?.0.score),
+                        None => None,
+                    };
+                    let ps = p.projected_score.unwrap_or(e.score);
+                    projected_contribution = add(
+                        projected_contribution,
+                        pct(pct(ps, effective_weight, loc)?, section_weight, loc)?,
+                        loc,
+                    )?;
+                    progress = Some(p);
                 }
 
                 indicators.push(IndicatorScore {
@@ -399,11 +459,11 @@ impl<'p> Scorer<'p> {
                     effective_weight,
                     weighted,
                     contribution,
-                    missing: e.missing,
+                    missing: e.missing.clone(),
                     progress,
                 });
             }
-            weighted_total = add(weighted_total, section_contribution, rpath)?;
+            weighted_total = add(weighted_total, section_contribution, r)?;
             sections.push(SectionScore {
                 id: s.id.clone(),
                 name: s.name.clone(),
@@ -411,7 +471,7 @@ impl<'p> Scorer<'p> {
                 effective_weight: section_weight,
                 score: section_score,
                 contribution: section_contribution,
-                left_out: !present,
+                left_out: !is_present,
                 indicators,
             });
         }
@@ -419,33 +479,28 @@ impl<'p> Scorer<'p> {
         // 4. Adjustments.
         let mut adjustments = Vec::with_capacity(plan.adjustments.len());
         let mut adjustment_total = Decimal::ZERO;
-        let mut problems = Vec::new();
         for a in &plan.adjustments {
-            let path = format!("{rpath}.adjustments.{}", a.id);
+            let loc = Loc::Adjustment(&a.id);
             let (count, missing) = match a.count.eval_number(&self.env) {
                 Ok(c) => (c, false),
                 Err(EvalError::Missing { .. }) if a.missing == MissingPolicy::Zero => {
                     (Decimal::ZERO, true)
                 }
-                Err(e) => {
-                    problems.push(self.eval_error(e, &path, "count"));
-                    continue;
-                }
+                Err(e) => return Err(self.eval_error(e, loc, "count")),
             };
             if count.is_sign_negative() && !count.is_zero() {
-                problems.push(Problem::new(
-                    &path,
+                return Err(Fail::new(
+                    loc,
                     format!("the count cannot be negative ({count})"),
                 ));
-                continue;
             }
-            let uncapped = mul(count, a.points_each, &path)?;
+            let uncapped = mul(count, a.points_each, loc)?;
             let (magnitude, capped) = match a.max {
                 Some(m) if uncapped > m => (m, true),
                 _ => (uncapped, false),
             };
             let points = if a.bonus { magnitude } else { -magnitude };
-            adjustment_total = add(adjustment_total, points, &path)?;
+            adjustment_total = add(adjustment_total, points, loc)?;
             adjustments.push(AdjustmentScore {
                 id: a.id.clone(),
                 name: a.name.clone(),
@@ -458,19 +513,16 @@ impl<'p> Scorer<'p> {
             });
         }
 
-        // 6. Vetoes (evaluated before totals so every problem is collected).
+        // 6. Vetoes.
         let mut vetoes = Vec::new();
         let mut zeroed = false;
         let mut grade_cap: Option<usize> = None;
         for v in &plan.vetoes {
-            let path = format!("{rpath}.vetoes.{}", v.id);
+            let loc = Loc::Veto(&v.id);
             let hit = match v.when.eval_bool(&self.env) {
                 Ok(b) => b,
                 Err(EvalError::Missing { .. }) if v.missing == MissingPolicy::Zero => false,
-                Err(e) => {
-                    problems.push(self.eval_error(e, &path, "condition"));
-                    continue;
-                }
+                Err(e) => return Err(self.eval_error(e, loc, "condition")),
             };
             if hit {
                 let effect = match v.action {
@@ -480,11 +532,7 @@ impl<'p> Scorer<'p> {
                     }
                     VetoAction::CapGrade(g) => {
                         grade_cap = Some(grade_cap.map_or(g, |c| c.min(g)));
-                        VetoOutcome::CapGrade(
-                            plan.grades
-                                .get(g)
-                                .map_or_else(|| Arc::from("?"), |x| x.grade.clone()),
-                        )
+                        VetoOutcome::CapGrade(plan.grade_name(g))
                     }
                 };
                 vetoes.push(VetoHit {
@@ -495,12 +543,10 @@ impl<'p> Scorer<'p> {
                 });
             }
         }
-        if let Some(p) = problems.into_iter().next() {
-            return Err(p);
-        }
 
-        let finish = |weighted: Decimal| -> Result<Final, Problem> {
-            let mut total = add(weighted, adjustment_total, rpath)?;
+        // 5, 7, 8: bounds, veto, round once, grade.
+        let finish = |weighted: Decimal| -> Result<Final, Fail<'p>> {
+            let mut total = add(weighted, adjustment_total, r)?;
             let mut bound = None;
             if let Some(c) = plan.total_cap.filter(|c| total > *c) {
                 total = c;
@@ -524,22 +570,15 @@ impl<'p> Scorer<'p> {
                 grade_before_cap: capped.map(|_| natural),
             })
         };
-        let Final {
-            unrounded: unrounded_total,
-            bound: total_bound,
-            rounded: total,
-            grade,
-            grade_before_cap: before_cap,
-        } = finish(weighted_total)?;
+        let end = finish(weighted_total)?;
 
         let progress = match self.fraction {
             Some(fraction) => {
                 let projected = if any_tracked {
                     let base = weighted_total
                         .checked_sub(tracked_contribution)
-                        .ok_or_else(|| overflow(rpath))?;
-                    let w = add(base, projected_contribution, rpath)?;
-                    let f = finish(w)?;
+                        .ok_or_else(|| overflow(r))?;
+                    let f = finish(add(base, projected_contribution, r)?)?;
                     Some((f.rounded, plan.grade_name(f.grade)))
                 } else {
                     None
@@ -566,12 +605,12 @@ impl<'p> Scorer<'p> {
             weighted_total,
             adjustments,
             adjustment_total,
-            total_bound,
+            total_bound: end.bound,
             vetoes,
-            unrounded_total,
-            total,
-            grade: plan.grade_name(grade),
-            grade_before_veto: before_cap.map(|g| plan.grade_name(g)),
+            unrounded_total: end.unrounded,
+            total: end.rounded,
+            grade: plan.grade_name(end.grade),
+            grade_before_veto: end.grade_before_cap.map(|g| plan.grade_name(g)),
             progress,
         })
     }
@@ -582,16 +621,16 @@ fn reweight(
     weight: Decimal,
     present: bool,
     present_sum: Decimal,
-    path: &str,
-) -> Result<Decimal, Problem> {
+    loc: Loc<'_>,
+) -> Result<Decimal, Fail<'_>> {
     if !present || present_sum.is_zero() {
         Ok(Decimal::ZERO)
     } else if present_sum == HUNDRED {
         Ok(weight)
     } else {
-        mul(weight, HUNDRED, path)?
+        mul(weight, HUNDRED, loc)?
             .checked_div(present_sum)
-            .ok_or_else(|| overflow(path))
+            .ok_or_else(|| overflow(loc))
     }
 }
 

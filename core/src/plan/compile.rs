@@ -303,10 +303,6 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
             );
         }
     }
-    let all_indicator_ids: Vec<&str> = sections_spec
-        .iter()
-        .flat_map(|s| s.indicators.iter().map(|i| i.id.as_str()))
-        .collect();
     {
         let mut seen = HashSet::new();
         for (si, s) in sections_spec.iter().enumerate() {
@@ -324,7 +320,6 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
             }
         }
     }
-    drop(all_indicator_ids);
 
     let mut sections = Vec::with_capacity(sections_spec.len());
     let mut indicators = Vec::new();
