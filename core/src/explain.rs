@@ -35,7 +35,8 @@ impl std::str::FromStr for Lang {
 
 /// Group the integer part in thousands: `1234567.5` → `1,234,567.5`.
 fn group(text: &str) -> String {
-    let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("-", r));
+    // A true minus sign (U+2212), as in the rest of the explanation's arithmetic.
+    let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("−", r));
     let (int, frac) = rest
         .split_once('.')
         .map_or((rest, None), |(a, b)| (a, Some(b)));
@@ -118,11 +119,30 @@ impl IndicatorScore {
                 });
             }
             Detail::LowerIsBetter { form } => {
-                match form {
-                    LowerIsBetterForm::Inverse => {
+                let none_at_all = self.actual.is_some_and(|x| x <= Decimal::ZERO);
+                let target_zero = self.target.is_some_and(|x| x.is_zero());
+                match (form, none_at_all, target_zero) {
+                    (LowerIsBetterForm::Inverse, true, _)
+                    | (LowerIsBetterForm::Linear, true, true) => {
+                        s.push_str(&a);
+                        s.push_str(if zh {
+                            "（为零，取最高分）"
+                        } else {
+                            " (none at all: the best score)"
+                        });
+                    }
+                    (LowerIsBetterForm::Linear, false, true) => {
+                        s.push_str(&a);
+                        s.push_str(if zh {
+                            "（目标为 0，有即取最低分）"
+                        } else {
+                            " (the target is 0: any amount scores the floor)"
+                        });
+                    }
+                    (LowerIsBetterForm::Inverse, false, _) => {
                         let _ = write!(s, "{t} ÷ {a} × 100 = {}", fixed2(self.raw_score));
                     }
-                    LowerIsBetterForm::Linear => {
+                    (LowerIsBetterForm::Linear, _, false) => {
                         let _ = write!(s, "200 − {a} ÷ {t} × 100 = {}", fixed2(self.raw_score));
                     }
                 }
@@ -158,6 +178,18 @@ impl IndicatorScore {
                     CurveSegment::Between {
                         from_at,
                         from_score,
+                        ..
+                    } if value == from_at => {
+                        let f = basis_value(basis, from_at);
+                        if zh {
+                            let _ = write!(s, "恰为 {f}（{} 分）", fixed2(from_score));
+                        } else {
+                            let _ = write!(s, "exactly at {f} ({} points)", fixed2(from_score));
+                        }
+                    }
+                    CurveSegment::Between {
+                        from_at,
+                        from_score,
                         to_at,
                         to_score,
                     } => {
@@ -186,7 +218,6 @@ impl IndicatorScore {
                         });
                     }
                 }
-                let _ = value;
             }
             Detail::Bands { basis, value, band } => {
                 if basis == Basis::Completion {
@@ -194,15 +225,16 @@ impl IndicatorScore {
                 } else {
                     s.push_str(&amount(value));
                 }
+                // Half-open [from, to); an open lower end is written (−∞.
                 let from = band
                     .from
-                    .map_or_else(|| "−∞".into(), |f| basis_value(basis, f));
+                    .map_or_else(|| "(−∞".into(), |f| format!("[{}", basis_value(basis, f)));
                 let to = band
                     .to
                     .map_or_else(|| "∞".into(), |t| basis_value(basis, t));
                 let _ = write!(
                     s,
-                    " → {} [{from}, {to})",
+                    " → {} {from}, {to})",
                     if zh {
                         "区间法：落在"
                     } else {
@@ -516,7 +548,7 @@ mod tests {
     fn number_display() {
         assert_eq!(amount(Decimal::from(850_000)), "850,000");
         assert_eq!(fixed2(Decimal::from(85)), "85.00");
-        assert_eq!(amount(Decimal::new(-12345675, 1)), "-1,234,567.5");
+        assert_eq!(amount(Decimal::new(-12345675, 1)), "−1,234,567.5");
         assert_eq!(fixed2(Decimal::new(425, 1)), "42.50");
         assert_eq!(amount(Decimal::new(9, 1)), "0.9");
     }

@@ -186,7 +186,10 @@ pub(crate) struct Outcome {
 pub(crate) enum MethodError {
     Eval(EvalError),
     NeedsTarget,
-    ZeroTarget,
+    /// `ratio` says whether the method is a ratio, which can be given `zero_target_score`.
+    ZeroTarget {
+        ratio: bool,
+    },
     NegativeTarget(Decimal),
     OutsideBands(Decimal),
     OutsideScale(Decimal),
@@ -206,8 +209,11 @@ impl MethodError {
             MethodError::Eval(EvalError::Overflow) => "arithmetic overflow".into(),
             MethodError::Eval(EvalError::Missing { .. }) => "a needed value is missing".into(),
             MethodError::NeedsTarget => "this method needs a target, and none was given".into(),
-            MethodError::ZeroTarget => {
+            MethodError::ZeroTarget { ratio: true } => {
                 "the target is 0, so completion is undefined (set `zero_target_score` in the plan to score it)".into()
+            }
+            MethodError::ZeroTarget { ratio: false } => {
+                "the target is 0, so completion is undefined".into()
             }
             MethodError::NegativeTarget(t) => format!("the target is negative ({t})"),
             MethodError::OutsideBands(x) => format!("{} falls outside every band", x.normalize()),
@@ -278,7 +284,7 @@ fn required_completion(target: Option<Decimal>, completion: Option<Decimal>) -> 
     match (target, completion) {
         (_, Some(c)) => Ok(c),
         (None, _) => Err(MethodError::NeedsTarget),
-        (Some(t), None) if t.is_zero() => Err(MethodError::ZeroTarget),
+        (Some(t), None) if t.is_zero() => Err(MethodError::ZeroTarget { ratio: false }),
         (Some(t), None) => Err(MethodError::NegativeTarget(t)),
     }
 }
@@ -302,7 +308,10 @@ impl Method {
                     Ok(outcome(*points, None, None, Detail::ZeroTarget))
                 }
                 _ => {
-                    let c = required_completion(target, completion)?;
+                    let c = required_completion(target, completion).map_err(|e| match e {
+                        MethodError::ZeroTarget { .. } => MethodError::ZeroTarget { ratio: true },
+                        other => other,
+                    })?;
                     Ok(outcome(c, Some(*floor), *cap, Detail::Ratio))
                 }
             },
@@ -418,6 +427,15 @@ impl Method {
         }
     }
 
+    /// The method's own formula (pass/fail condition or custom formula), if it has one.
+    pub(crate) fn formula(&self) -> Option<&Formula> {
+        match self {
+            Method::PassFail { pass_if, .. } => Some(pass_if),
+            Method::Formula { expr, .. } => Some(expr),
+            _ => None,
+        }
+    }
+
     /// Whether the method places its values on completion, so it needs a positive target.
     pub(crate) fn needs_target(&self) -> bool {
         match self {
@@ -528,7 +546,7 @@ mod tests {
     fn ratio_zero_target_is_an_error_unless_the_plan_says() {
         assert_eq!(
             run(&ratio(None), "5", Some("0")).unwrap_err(),
-            MethodError::ZeroTarget
+            MethodError::ZeroTarget { ratio: true }
         );
         assert_eq!(
             run(&ratio(None), "5", Some("-1")).unwrap_err(),

@@ -33,6 +33,10 @@ impl RoundingMode {
         let mut rounded = value.round_dp_with_strategy(scale, self.strategy());
         // `round_dp` never adds places; rescale pads with zeros so the result shows the plan's scale.
         rounded.rescale(scale);
+        // −0.001 rounds to zero: show it as 0.00, never −0.00.
+        if rounded.is_zero() {
+            rounded.set_sign_positive(true);
+        }
         rounded
     }
 }
@@ -75,5 +79,9 @@ mod tests {
             "74.40"
         );
         assert_eq!(RoundingMode::HalfUp.round(d("0"), 2).to_string(), "0.00");
+        assert_eq!(
+            RoundingMode::HalfUp.round(d("-0.001"), 2).to_string(),
+            "0.00"
+        );
     }
 }

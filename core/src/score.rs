@@ -10,7 +10,7 @@
 use crate::error::{Error, Problem};
 use crate::formula::EvalError;
 use crate::method::{completion, Bound, Detail, MethodError};
-use crate::plan::{Indicator, MissingPolicy, Plan, VetoAction};
+use crate::plan::{Indicator, MissingPolicy, Plan, VetoAction, METHOD_VARIABLES};
 use crate::progress::{self, PeriodPosition, Status};
 use crate::record::Record;
 use crate::scorecard::*;
@@ -257,26 +257,77 @@ impl<'p> Scorer<'p> {
         }
     }
 
-    fn missing_name(&self, e: EvalError) -> Option<Arc<str>> {
+    /// The measure a missing-value error is about; `None` for other errors and for the method
+    /// variables (`actual`, `target`, `completion`), which are not measures.
+    fn missing_measure(&self, e: EvalError) -> Option<Arc<str>> {
         match e {
-            EvalError::Missing { slot } => Some(
-                self.plan
-                    .measures
-                    .get(slot)
-                    .map_or_else(|| Arc::from("?"), |m| m.id.clone()),
-            ),
+            EvalError::Missing { slot } => self.plan.measures.get(slot).map(|m| m.id.clone()),
             _ => None,
         }
     }
 
     fn eval_error<'a>(&self, e: EvalError, loc: Loc<'a>, what: &str) -> Fail<'a> {
-        match self.missing_name(e) {
-            Some(m) => Fail::new(
+        if let Some(m) = self.missing_measure(e) {
+            return Fail::new(
                 loc,
                 format!("measure `{m}` is missing (needed for the {what})"),
-            ),
-            None => Fail::new(loc, format!("{what}: {}", MethodError::Eval(e).message())),
+            );
         }
+        match e {
+            EvalError::Missing { slot } => {
+                let var = slot
+                    .checked_sub(self.plan.measures.len())
+                    .and_then(|i| METHOD_VARIABLES.get(i))
+                    .copied()
+                    .unwrap_or("?");
+                Fail::new(
+                    loc,
+                    format!(
+                        "{what}: `{var}` has no value here (completion needs a positive target)"
+                    ),
+                )
+            }
+            _ => Fail::new(loc, format!("{what}: {}", MethodError::Eval(e).message())),
+        }
+    }
+
+    fn method_fail<'a>(&self, e: MethodError, loc: Loc<'a>) -> Fail<'a> {
+        match e {
+            MethodError::Eval(e) => self.eval_error(e, loc, "scoring"),
+            other => Fail::new(loc, other.message()),
+        }
+    }
+
+    /// The indicator's missing-data policy, applied because `measure` is missing.
+    fn on_missing(
+        ind: &'p Indicator,
+        measure: Arc<str>,
+        actual: Option<Decimal>,
+        target: Option<Decimal>,
+    ) -> Result<Evaluated, Fail<'p>> {
+        let detail = match ind.missing {
+            MissingPolicy::Error => {
+                return Err(Fail::new(
+                    Loc::Indicator(&ind.id),
+                    format!(
+                        "measure `{measure}` is missing (needed by indicator `{}`)",
+                        ind.id
+                    ),
+                ))
+            }
+            MissingPolicy::Zero => Detail::MissingScoredZero,
+            MissingPolicy::Reweight => Detail::MissingLeftOut,
+        };
+        Ok(Evaluated {
+            actual,
+            target,
+            completion: None,
+            detail,
+            raw: Decimal::ZERO,
+            score: Decimal::ZERO,
+            bound: None,
+            missing: Some(measure),
+        })
     }
 
     fn evaluate(&mut self, ind: &'p Indicator) -> Result<Evaluated, Fail<'p>> {
@@ -288,70 +339,48 @@ impl<'p> Scorer<'p> {
             .map(|t| t.eval_number(&self.env))
             .transpose();
         let missing = match (&actual, &target) {
-            (Err(e @ EvalError::Missing { .. }), _) | (_, Err(e @ EvalError::Missing { .. })) => {
-                self.missing_name(*e)
-            }
+            (Err(e), _) | (_, Err(e)) => self.missing_measure(*e),
             _ => None,
         };
         if let Some(m) = missing {
-            let detail = match ind.missing {
-                MissingPolicy::Error => {
-                    return Err(Fail::new(
-                        loc,
-                        format!(
-                            "measure `{m}` is missing (needed by indicator `{}`)",
-                            ind.id
-                        ),
-                    ))
-                }
-                MissingPolicy::Zero => Detail::MissingScoredZero,
-                MissingPolicy::Reweight => Detail::MissingLeftOut,
-            };
-            return Ok(Evaluated {
-                actual: actual.ok(),
-                target: target.ok().flatten(),
-                completion: None,
-                detail,
-                raw: Decimal::ZERO,
-                score: Decimal::ZERO,
-                bound: None,
-                missing: Some(m),
-            });
+            return Self::on_missing(ind, m, actual.ok(), target.ok().flatten());
         }
         let actual = actual.map_err(|e| self.eval_error(e, loc, "actual"))?;
         let target = target.map_err(|e| self.eval_error(e, loc, "target"))?;
-        let (out, completion) = self.run_method(ind, actual, target, loc)?;
-        Ok(Evaluated {
-            actual: Some(actual),
-            target,
-            completion,
-            detail: out.detail,
-            raw: out.raw,
-            score: out.score,
-            bound: out.bound,
-            missing: None,
-        })
+        match self.run_method(ind, actual, target) {
+            Ok((out, completion)) => Ok(Evaluated {
+                actual: Some(actual),
+                target,
+                completion,
+                detail: out.detail,
+                raw: out.raw,
+                score: out.score,
+                bound: out.bound,
+                missing: None,
+            }),
+            // A measure used only inside the method's own formula follows the same policy.
+            Err(MethodError::Eval(e)) if self.missing_measure(e).is_some() => {
+                let m = self.missing_measure(e).unwrap_or_else(|| Arc::from("?"));
+                Self::on_missing(ind, m, Some(actual), target)
+            }
+            Err(e) => Err(self.method_fail(e, loc)),
+        }
     }
 
-    fn run_method<'a>(
+    fn run_method(
         &mut self,
         ind: &Indicator,
         actual: Decimal,
         target: Option<Decimal>,
-        loc: Loc<'a>,
-    ) -> Result<(crate::method::Outcome, Option<Decimal>), Fail<'a>> {
+    ) -> Result<(crate::method::Outcome, Option<Decimal>), MethodError> {
         let plan = self.plan;
-        let comp = completion(actual, target).map_err(|e| Fail::new(loc, e.message()))?;
+        let comp = completion(actual, target)?;
         for (i, v) in [Some(actual), target, comp].into_iter().enumerate() {
             if let Some(cell) = self.env.get_mut(plan.method_slot(i)) {
                 *cell = v;
             }
         }
-        match ind.method.score(actual, target, comp, &self.env) {
-            Ok(o) => Ok((o, comp)),
-            Err(MethodError::Eval(e)) => Err(self.eval_error(e, loc, "scoring")),
-            Err(e) => Err(Fail::new(loc, e.message())),
-        }
+        Ok((ind.method.score(actual, target, comp, &self.env)?, comp))
     }
 
     /// Steps 3–8: weights, contributions, adjustments, bounds, vetoes, rounding, grade, progress.
@@ -432,7 +461,12 @@ impl<'p> Scorer<'p> {
                     tracked_contribution = add(tracked_contribution, contribution, loc)?;
                     // Score the projection with the same method; with no time gone, keep today's score.
                     p.projected_score = match p.projected {
-                        Some(pa) => Some(self.run_method(ind, pa, Some(target), loc)?.0.score),
+                        Some(pa) => Some(
+                            self.run_method(ind, pa, Some(target))
+                                .map_err(|e| self.method_fail(e, loc))?
+                                .0
+                                .score,
+                        ),
                         None => None,
                     };
                     let ps = p.projected_score.unwrap_or(e.score);
@@ -499,7 +533,11 @@ impl<'p> Scorer<'p> {
                 Some(m) if uncapped > m => (m, true),
                 _ => (uncapped, false),
             };
-            let points = if a.bonus { magnitude } else { -magnitude };
+            let points = if a.bonus || magnitude.is_zero() {
+                magnitude
+            } else {
+                -magnitude
+            };
             adjustment_total = add(adjustment_total, points, loc)?;
             adjustments.push(AdjustmentScore {
                 id: a.id.clone(),

@@ -81,3 +81,53 @@ fn missing_data_policies() {
         .explain(perfscore::Lang::En)
         .contains("left out"));
 }
+
+#[test]
+fn explanations_of_edge_cases() {
+    use perfscore::Lang;
+    let (plan, records) = load_vector("methods");
+    let c = plan.score(&records[1]).unwrap();
+    // Cost 0 under the inverse form: the cap, not a division.
+    assert_eq!(
+        c.indicator("cost").unwrap().explain(Lang::En),
+        "Cost ratio: 0 (none at all: the best score) → lower is better → 120.00 points × 15% = 18.00"
+    );
+    let c = plan.score(&records[0]).unwrap();
+    assert_eq!(
+        c.indicator("curve_actual").unwrap().explain(Lang::En),
+        "Deals curve: 7 → threshold/target/stretch: at or above the top point, capped → 100.00 points × 10% = 10.00"
+    );
+    let c = plan.score(&records[2]).unwrap();
+    assert_eq!(
+        c.indicator("complaints").unwrap().explain(Lang::En),
+        "Complaints: 200 − 5 ÷ 2 × 100 = −50.00 → lower is better → 0.00 points (raised to the floor, from −50.00) × 10% = 0.00"
+    );
+}
+
+#[test]
+fn target_in_a_formula_needs_a_target() {
+    let plan = r#"{"id":"p","name":"P","measures":[{"id":"a"}],
+      "indicators":[{"id":"x","weight":100,"actual":"a","scoring":{"method":"formula","expr":"actual / target * 100"}}],
+      "grades":[{"grade":"A"}]}"#;
+    let e = perfscore::Plan::from_json(plan).unwrap_err();
+    assert_eq!(
+        e.problems()[0].to_string(),
+        "indicators[0].scoring: the formula uses `target`, but indicator `x` has no target"
+    );
+}
+
+#[test]
+fn missing_measure_inside_a_method_formula_follows_the_policy() {
+    let plan = r#"{"id":"p","name":"P","measures":[{"id":"a"},{"id":"b"}],
+      "indicators":[{"id":"x","weight":50,"actual":"a","missing":"zero","scoring":{"method":"pass_fail","pass_if":"b > 1"}},
+                    {"id":"y","weight":50,"actual":"a","scoring":{"method":"deduction","per_unit":1}}],
+      "grades":[{"grade":"A"}]}"#;
+    let plan = perfscore::Plan::from_json(plan).unwrap();
+    let c = plan
+        .score(&perfscore::Record::new("r").with("a", d("3")))
+        .unwrap();
+    let x = c.indicator("x").unwrap();
+    assert_eq!((x.score, x.missing.as_deref()), (d("0"), Some("b")));
+    // y: 100 − 3 = 97 × 50% = 48.5; x contributes 0.
+    assert_eq!(c.total.to_string(), "48.50");
+}

@@ -370,6 +370,20 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
                 &resolve_method,
                 mode,
             );
+            if let (Some(f), None) = (method.as_ref().and_then(|m| m.formula()), &ind.target) {
+                let vars = f.variables();
+                for (i, var) in METHOD_VARIABLES.iter().enumerate().skip(1) {
+                    if vars.contains(&(n_measures + i)) {
+                        ck.report(
+                            format!("{path}.scoring"),
+                            format!(
+                                "the formula uses `{var}`, but indicator `{}` has no target",
+                                ind.id
+                            ),
+                        );
+                    }
+                }
+            }
             if let Some(m) = &method {
                 if m.needs_target() && ind.target.is_none() {
                     ck.report(
