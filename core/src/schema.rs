@@ -1,11 +1,19 @@
 //! JSON Schema for plan files, generated from the same types that read them
 //! ([`crate::plan::spec::PlanSpec`]). The committed copy lives at `schema/plan.schema.json`; a test
 //! fails when it drifts from the types (`UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`
-//! rewrites it).
+//! rewrites it). The pay plan schema sits beside it at `schema/pay-plan.schema.json`.
 
 /// The plan file JSON Schema (draft 2020-12), pretty-printed with a trailing newline.
 pub fn plan_schema_json() -> String {
     let schema = schemars::schema_for!(crate::plan::spec::PlanSpec);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// The pay plan file JSON Schema, pretty-printed with a trailing newline.
+pub fn pay_plan_schema_json() -> String {
+    let schema = schemars::schema_for!(crate::pay::spec::PayPlanSpec);
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text

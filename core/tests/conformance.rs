@@ -8,6 +8,12 @@ use perfscore::{batch_to_canonical_json, Plan, ScoreOptions};
 
 /// Runs one vector the way a host would: plan text → plan, records → scorecards → canonical JSON lines.
 fn run(vector: &serde_json::Value) -> String {
+    if let Some(pool) = vector.get("pool") {
+        return run_pool(pool);
+    }
+    if vector.get("pay_plan").is_some() {
+        return run_pay(vector);
+    }
     let result = (|| {
         let plan = Plan::from_json(&vector["plan"].to_string())?;
         let records = match &vector["records_csv"] {
@@ -35,6 +41,42 @@ fn run(vector: &serde_json::Value) -> String {
             );
             lines.join("\n") + "\n"
         }
+        Err(e) => e.to_canonical_json() + "\n",
+    }
+}
+
+/// Pay vectors: score, then one canonical pay statement per line.
+fn run_pay(vector: &serde_json::Value) -> String {
+    let result = (|| {
+        let plan = Plan::from_json(&vector["plan"].to_string())?;
+        let pay = perfscore::PayPlan::from_json(&vector["pay_plan"].to_string(), &plan)?;
+        let records = plan.records_from_json(&vector["records"].to_string())?;
+        let cards = plan.score_many(&records, &ScoreOptions::default())?;
+        pay.statements(&cards, &records)
+    })();
+    match result {
+        Ok(st) => st.iter().map(|s| s.to_canonical_json() + "\n").collect(),
+        Err(e) => e.to_canonical_json() + "\n",
+    }
+}
+
+/// Pool vectors: one line, the canonical JSON array of shares.
+fn run_pool(pool: &serde_json::Value) -> String {
+    let amount: rust_decimal::Decimal = pool["amount"].as_str().unwrap().parse().unwrap();
+    let minor = pool["minor_units"].as_u64().unwrap() as u32;
+    let weights: Vec<(std::sync::Arc<str>, rust_decimal::Decimal)> = pool["weights"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["id"].as_str().unwrap().into(),
+                w["weight"].as_str().unwrap().parse().unwrap(),
+            )
+        })
+        .collect();
+    match perfscore::pay::split_pool(amount, minor, &weights) {
+        Ok(shares) => perfscore::pay::pool::shares_to_canonical_json(&shares) + "\n",
         Err(e) => e.to_canonical_json() + "\n",
     }
 }

@@ -15,3 +15,14 @@ fn committed_schema_is_current() {
     assert_eq!(v["title"], "PlanSpec");
     assert!(v["properties"]["sections"].is_object());
 }
+
+#[test]
+fn committed_pay_schema_is_current() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/pay-plan.schema.json");
+    let generated = perfscore::schema::pay_plan_schema_json();
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == generated, "schema/pay-plan.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`");
+}

@@ -1,0 +1,702 @@
+//! Pay: performance pay (绩效工资), tiered commission (提成) and bonus pools (奖金池), exact to
+//! the currency's minor unit and explained line by line.
+//!
+//! A [`PayPlan`] is compiled against a scoring [`Plan`]: its formulas see the plan's measures,
+//! and a grade table must cover the plan's grades. [`PayPlan::statement`] turns one scorecard and
+//! its record into a [`PayStatement`]; each payable line is rounded once, to the currency's minor
+//! unit with the pay plan's rounding mode, and the statement total is the sum of the rounded lines.
+
+pub mod pool;
+pub mod spec;
+mod statement;
+mod tiers;
+
+pub use pool::{split_pool, PoolShare};
+pub use spec::PayPlanSpec;
+pub use statement::{CoefficientSource, LineDetail, PayLine, PayStatement};
+pub use tiers::Slice;
+
+use crate::error::{Error, Problem};
+use crate::formula::{EvalError, Formula};
+use crate::method::Bound;
+use crate::plan::Plan;
+use crate::record::Record;
+use crate::rounding::RoundingMode;
+use crate::scorecard::Scorecard;
+use crate::validate::{parse_json, Checker};
+use rust_decimal::Decimal;
+use spec::*;
+use statement::{GateOutcome, MultiplierOutcome, ToDateOutcome};
+use std::collections::HashMap;
+use std::sync::Arc;
+use tiers::{Tier, TierTable};
+
+/// A compiled pay plan.
+#[derive(Debug, Clone)]
+pub struct PayPlan {
+    id: Arc<str>,
+    currency: Arc<str>,
+    minor_units: u32,
+    mode: RoundingMode,
+    performance: Option<PerformancePay>,
+    commissions: Vec<Commission>,
+    /// The scoring plan's measure lookup, to load records.
+    lookup: HashMap<String, usize>,
+    env_len: usize,
+}
+
+#[derive(Debug, Clone)]
+enum Coefficient {
+    /// Indexed like the scoring plan's grades.
+    ByGrade(HashMap<Arc<str>, Decimal>),
+    ByScore(Vec<(Decimal, Decimal)>),
+}
+
+#[derive(Debug, Clone)]
+enum Proration {
+    Days {
+        employed: Formula,
+        in_period: Formula,
+    },
+    Factor(Formula),
+}
+
+#[derive(Debug, Clone)]
+struct PerformancePay {
+    name: Arc<str>,
+    base: Formula,
+    coefficient: Coefficient,
+    floor: Option<Decimal>,
+    cap: Option<Decimal>,
+    proration: Option<Proration>,
+}
+
+/// `[from, to)` of the driver and its factor.
+type FactorBand = (Option<Decimal>, Option<Decimal>, Decimal);
+
+#[derive(Debug, Clone)]
+struct Commission {
+    id: Arc<str>,
+    name: Arc<str>,
+    base: Formula,
+    table: TierTable,
+    gate: Option<(Formula, Decimal, Decimal)>,
+    multiplier: Option<(Formula, Vec<FactorBand>)>,
+    cap: Option<Decimal>,
+    to_date: Option<(Formula, Formula)>,
+}
+
+fn known_minor_units(code: &str) -> Option<u32> {
+    match code {
+        "JPY" | "KRW" | "VND" | "CLP" | "ISK" => Some(0),
+        "KWD" | "BHD" | "OMR" | "JOD" | "TND" | "LYD" | "IQD" => Some(3),
+        "CNY" | "USD" | "EUR" | "GBP" | "HKD" | "TWD" | "SGD" | "MOP" | "AUD" | "CAD" | "CHF"
+        | "INR" | "MYR" | "THB" => Some(2),
+        _ => None,
+    }
+}
+
+impl PayPlan {
+    /// Parse and validate a pay plan against the scoring plan whose scorecards it pays.
+    pub fn from_json(text: &str, plan: &Plan) -> crate::Result<PayPlan> {
+        let spec: PayPlanSpec = parse_json(text, Error::Plan)?;
+        PayPlan::from_spec(&spec, plan)
+    }
+
+    /// Validate and compile an already-parsed pay plan.
+    pub fn from_spec(spec: &PayPlanSpec, plan: &Plan) -> crate::Result<PayPlan> {
+        let mut ck = Checker::new();
+        let mode = spec.rounding;
+        let resolve = |name: &str| plan.spec.measures.iter().position(|m| m.id == name);
+        let minor_units = match (
+            spec.currency.minor_units,
+            known_minor_units(&spec.currency.code),
+        ) {
+            (Some(m), _) if m > pool::MAX_MINOR_UNITS => {
+                ck.report(
+                    "currency.minor_units",
+                    format!("at most {} decimal places", pool::MAX_MINOR_UNITS),
+                );
+                0
+            }
+            (Some(m), _) => m,
+            (None, Some(m)) => m,
+            (None, None) => {
+                ck.report(
+                    "currency.minor_units",
+                    format!(
+                        "unknown currency `{}`: give `minor_units`",
+                        spec.currency.code
+                    ),
+                );
+                0
+            }
+        };
+        if spec.performance_pay.is_none() && spec.commissions.is_empty() {
+            ck.report(
+                "",
+                "the pay plan has no lines: give `performance_pay` or `commissions`",
+            );
+        }
+
+        let performance = spec.performance_pay.as_ref().and_then(|p| {
+            let path = "performance_pay";
+            let base = ck.value(&format!("{path}.base"), &p.base, &resolve, mode);
+            let coefficient = match &p.coefficient {
+                CoefficientSpec::ByGrade(map) => {
+                    for g in plan.grade_names() {
+                        if !map.contains_key(g) {
+                            ck.report(
+                                format!("{path}.coefficient.by_grade"),
+                                format!("no coefficient for grade `{g}`"),
+                            );
+                        }
+                    }
+                    for g in map.keys() {
+                        if !plan.grade_names().any(|x| x == g) {
+                            ck.report(
+                                format!("{path}.coefficient.by_grade.{g}"),
+                                format!("the scoring plan has no grade `{g}`"),
+                            );
+                        }
+                    }
+                    Coefficient::ByGrade(
+                        map.iter()
+                            .map(|(k, v)| (Arc::from(k.as_str()), v.0))
+                            .collect(),
+                    )
+                }
+                CoefficientSpec::ByScore(points) => {
+                    if points.is_empty() {
+                        ck.report(
+                            format!("{path}.coefficient.by_score"),
+                            "at least one point is needed",
+                        );
+                    }
+                    if points.windows(2).any(|w| w[0].at.0 >= w[1].at.0) {
+                        ck.report(
+                            format!("{path}.coefficient.by_score"),
+                            "points must be strictly ascending in `at`",
+                        );
+                    }
+                    Coefficient::ByScore(points.iter().map(|p| (p.at.0, p.coefficient.0)).collect())
+                }
+            };
+            ck.floor_cap(path, p.floor.map(|n| n.0), p.cap.map(|n| n.0));
+            let proration = match &p.proration {
+                None => Some(None),
+                Some(ProrationSpec::Days {
+                    employed,
+                    in_period,
+                }) => {
+                    let e = ck.value(
+                        &format!("{path}.proration.days.employed"),
+                        employed,
+                        &resolve,
+                        mode,
+                    );
+                    let i = ck.value(
+                        &format!("{path}.proration.days.in_period"),
+                        in_period,
+                        &resolve,
+                        mode,
+                    );
+                    e.zip(i).map(|(employed, in_period)| {
+                        Some(Proration::Days {
+                            employed,
+                            in_period,
+                        })
+                    })
+                }
+                Some(ProrationSpec::Factor(f)) => ck
+                    .value(&format!("{path}.proration.factor"), f, &resolve, mode)
+                    .map(|f| Some(Proration::Factor(f))),
+            };
+            Some(PerformancePay {
+                name: Arc::from(p.name.as_deref().unwrap_or("Performance pay")),
+                base: base?,
+                coefficient,
+                floor: p.floor.map(|n| n.0),
+                cap: p.cap.map(|n| n.0),
+                proration: proration?,
+            })
+        });
+
+        ck.unique(
+            "commissions",
+            "commission",
+            spec.commissions.iter().map(|c| c.id.as_str()),
+        );
+        let mut commissions = Vec::with_capacity(spec.commissions.len());
+        for (i, c) in spec.commissions.iter().enumerate() {
+            let path = format!("commissions[{i}]");
+            if let Some(compiled) = compile_commission(&mut ck, &path, c, &resolve, mode) {
+                commissions.push(compiled);
+            }
+        }
+        if !ck.problems.is_empty() {
+            return Err(Error::Plan(ck.problems));
+        }
+        Ok(PayPlan {
+            id: Arc::from(spec.id.as_str()),
+            currency: Arc::from(spec.currency.code.as_str()),
+            minor_units,
+            mode,
+            performance,
+            commissions,
+            lookup: plan.lookup.clone(),
+            env_len: plan.measures.len(),
+        })
+    }
+
+    /// Decimal places of the currency's minor unit.
+    pub fn minor_units(&self) -> u32 {
+        self.minor_units
+    }
+
+    /// Split a bonus pool among people in this plan's currency; see [`split_pool`].
+    pub fn split_pool(
+        &self,
+        pool: Decimal,
+        weights: &[(Arc<str>, Decimal)],
+    ) -> crate::Result<Vec<PoolShare>> {
+        split_pool(pool, self.minor_units, weights)
+    }
+
+    /// Price one new deal for a commission line from where the person already stands in the
+    /// tiers: commission(prior + deal) − commission(prior), before gate, multiplier and cap.
+    /// A negative deal (a return) reverses at the rates it was paid.
+    pub fn price_deal(
+        &self,
+        commission_id: &str,
+        prior_base: Decimal,
+        deal: Decimal,
+    ) -> crate::Result<Decimal> {
+        let c = self
+            .commissions
+            .iter()
+            .find(|c| &*c.id == commission_id)
+            .ok_or_else(|| {
+                Error::Input(vec![Problem::new(
+                    "commission",
+                    format!("no commission `{commission_id}`"),
+                )])
+            })?;
+        let overflow = || Error::Input(vec![Problem::new("deal", "arithmetic overflow")]);
+        let after = prior_base.checked_add(deal).ok_or_else(overflow)?;
+        let mut scratch = Vec::new();
+        let before = c
+            .table
+            .commission(prior_base, &mut scratch)
+            .map_err(|_| overflow())?;
+        let now = c
+            .table
+            .commission(after, &mut scratch)
+            .map_err(|_| overflow())?;
+        let due = now.checked_sub(before).ok_or_else(overflow)?;
+        Ok(self.mode.round(due, self.minor_units))
+    }
+
+    /// The pay statement of one person from their scorecard and the record it was scored from.
+    pub fn statement(&self, card: &Scorecard, record: &Record) -> crate::Result<PayStatement> {
+        self.statement_at(card, record, None)
+    }
+
+    /// Statements for a batch: `cards[i]` must be the scorecard of `records[i]`. All problems are
+    /// reported; nothing is paid half-way.
+    pub fn statements(
+        &self,
+        cards: &[Scorecard],
+        records: &[Record],
+    ) -> crate::Result<Vec<PayStatement>> {
+        if cards.len() != records.len() {
+            return Err(Error::Input(vec![Problem::new(
+                "records",
+                format!("{} scorecards but {} records", cards.len(), records.len()),
+            )]));
+        }
+        let mut out = Vec::with_capacity(cards.len());
+        let mut problems = Vec::new();
+        for (i, (c, r)) in cards.iter().zip(records).enumerate() {
+            match self.statement_at(c, r, Some(i)) {
+                Ok(s) => out.push(s),
+                Err(e) => problems.extend(e.problems().iter().cloned()),
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(Error::Input(problems))
+        }
+    }
+
+    fn statement_at(
+        &self,
+        card: &Scorecard,
+        record: &Record,
+        index: Option<usize>,
+    ) -> crate::Result<PayStatement> {
+        let rpath = match index {
+            Some(i) => format!("records[{i}] ({})", record.id),
+            None => format!("record {}", record.id),
+        };
+        let fail = |what: &str, message: String| {
+            Error::Input(vec![Problem::new(format!("{rpath}.{what}"), message)])
+        };
+        if card.record_id != record.id {
+            return Err(fail(
+                "id",
+                format!("the scorecard is for `{}`", card.record_id),
+            ));
+        }
+        let mut env = vec![None; self.env_len];
+        for (k, v) in &record.measures {
+            match self.lookup.get(k).and_then(|&s| env.get_mut(s)) {
+                Some(cell) => *cell = Some(*v),
+                None => return Err(fail(k, "the plan has no measure of this name".into())),
+            }
+        }
+        let eval = |f: &Formula, what: &str| -> crate::Result<Decimal> {
+            f.eval_number(&env).map_err(|e| {
+                let msg = match e {
+                    EvalError::Missing { slot } => {
+                        let name = self
+                            .lookup
+                            .iter()
+                            .find(|(_, s)| **s == slot)
+                            .map_or("?", |(k, _)| k.as_str());
+                        format!("measure `{name}` is missing")
+                    }
+                    EvalError::DivisionByZero => "division by zero".into(),
+                    EvalError::Overflow => "arithmetic overflow".into(),
+                };
+                fail(what, msg)
+            })
+        };
+        let overflow = |what: &str| fail(what, "arithmetic overflow".into());
+        let mut lines = Vec::new();
+        if let Some(p) = &self.performance {
+            let base = eval(&p.base, "performance_pay.base")?;
+            let (raw, source) = match &p.coefficient {
+                Coefficient::ByGrade(map) => (
+                    map.get(&card.grade).copied().ok_or_else(|| {
+                        fail(
+                            "grade",
+                            format!("no coefficient for grade `{}`", card.grade),
+                        )
+                    })?,
+                    CoefficientSource::Grade,
+                ),
+                Coefficient::ByScore(points) => (
+                    interpolate(points, card.total).ok_or_else(|| overflow("coefficient"))?,
+                    CoefficientSource::Score,
+                ),
+            };
+            let (coefficient, bound) = match (p.floor, p.cap) {
+                (_, Some(c)) if raw > c => (c, Some(Bound::Cap)),
+                (Some(f), _) if raw < f => (f, Some(Bound::Floor)),
+                _ => (raw, None),
+            };
+            let proration = match &p.proration {
+                None => None,
+                Some(Proration::Factor(f)) => {
+                    let v = eval(f, "performance_pay.proration")?;
+                    if v < Decimal::ZERO || v > Decimal::ONE {
+                        return Err(fail(
+                            "performance_pay.proration",
+                            format!("the factor must be from 0 to 1, got {v}"),
+                        ));
+                    }
+                    Some(v)
+                }
+                Some(Proration::Days {
+                    employed,
+                    in_period,
+                }) => {
+                    let e = eval(employed, "performance_pay.proration.employed")?;
+                    let t = eval(in_period, "performance_pay.proration.in_period")?;
+                    if t <= Decimal::ZERO || e < Decimal::ZERO || e > t {
+                        return Err(fail(
+                            "performance_pay.proration",
+                            format!("days employed ({e}) must be between 0 and the days in the period ({t})"),
+                        ));
+                    }
+                    Some(
+                        e.checked_div(t)
+                            .ok_or_else(|| overflow("performance_pay.proration"))?,
+                    )
+                }
+            };
+            let mut unrounded = base
+                .checked_mul(coefficient)
+                .ok_or_else(|| overflow("performance_pay"))?;
+            if let Some(f) = proration {
+                unrounded = unrounded
+                    .checked_mul(f)
+                    .ok_or_else(|| overflow("performance_pay"))?;
+            }
+            lines.push(PayLine {
+                id: Arc::from("performance_pay"),
+                name: p.name.clone(),
+                base,
+                unrounded,
+                amount: self.mode.round(unrounded, self.minor_units),
+                detail: LineDetail::PerformancePay {
+                    grade: card.grade.clone(),
+                    score: card.total,
+                    source,
+                    raw_coefficient: raw,
+                    coefficient,
+                    bound,
+                    proration,
+                },
+            });
+        }
+        for c in &self.commissions {
+            let what = format!("commissions.{}", c.id);
+            let base = eval(&c.base, &what)?;
+            let to_date = match &c.to_date {
+                Some((prior, paid)) => Some((eval(prior, &what)?, eval(paid, &what)?)),
+                None => None,
+            };
+            let priced_base = match to_date {
+                Some((prior, _)) => prior.checked_add(base).ok_or_else(|| overflow(&what))?,
+                None => base,
+            };
+            let mut slices = Vec::new();
+            let tiers_commission = c
+                .table
+                .commission(priced_base, &mut slices)
+                .map_err(|_| overflow(&what))?;
+            let mut due = tiers_commission;
+            let gate = match &c.gate {
+                Some((att, min, factor)) => {
+                    let attainment = eval(att, &what)?;
+                    let applied = attainment < *min;
+                    if applied {
+                        due = due.checked_mul(*factor).ok_or_else(|| overflow(&what))?;
+                    }
+                    Some(GateOutcome {
+                        attainment,
+                        min: *min,
+                        factor: *factor,
+                        applied,
+                    })
+                }
+                None => None,
+            };
+            let multiplier = match &c.multiplier {
+                Some((driver, bands)) => {
+                    let value = eval(driver, &what)?;
+                    let factor = bands
+                        .iter()
+                        .find(|(f, t, _)| {
+                            f.is_none_or(|f| value >= f) && t.is_none_or(|t| value < t)
+                        })
+                        .map(|b| b.2)
+                        .ok_or_else(|| {
+                            fail(
+                                &what,
+                                format!("{value} falls outside every multiplier band"),
+                            )
+                        })?;
+                    due = due.checked_mul(factor).ok_or_else(|| overflow(&what))?;
+                    Some(MultiplierOutcome {
+                        driver: value,
+                        factor,
+                    })
+                }
+                None => None,
+            };
+            let capped = c.cap.is_some_and(|cap| due > cap);
+            if let Some(cap) = c.cap.filter(|_| capped) {
+                due = cap;
+            }
+            let (unrounded, to_date) = match to_date {
+                Some((prior, paid)) => (
+                    due.checked_sub(paid).ok_or_else(|| overflow(&what))?,
+                    Some(ToDateOutcome {
+                        prior_base: prior,
+                        cumulative_base: priced_base,
+                        due,
+                        paid,
+                    }),
+                ),
+                None => (due, None),
+            };
+            lines.push(PayLine {
+                id: c.id.clone(),
+                name: c.name.clone(),
+                base,
+                unrounded,
+                amount: self.mode.round(unrounded, self.minor_units),
+                detail: LineDetail::Commission {
+                    mode: c.table.mode,
+                    slices,
+                    tiers_commission,
+                    gate,
+                    multiplier,
+                    capped,
+                    to_date,
+                },
+            });
+        }
+        let mut total = Decimal::ZERO;
+        for l in &lines {
+            total = total
+                .checked_add(l.amount)
+                .ok_or_else(|| overflow("total"))?;
+        }
+        total.rescale(self.minor_units);
+        Ok(PayStatement {
+            pay_plan_id: self.id.clone(),
+            record_id: record.id.clone(),
+            name: record.name.clone(),
+            currency: self.currency.clone(),
+            lines,
+            total,
+        })
+    }
+}
+
+/// Linear between points, flat beyond the ends.
+fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
+    let first = points.first()?;
+    if x <= first.0 {
+        return Some(first.1);
+    }
+    for w in points.windows(2) {
+        let [(a0, c0), (a1, c1)] = [w[0], w[1]];
+        if x < a1 {
+            let step = x
+                .checked_sub(a0)?
+                .checked_mul(c1.checked_sub(c0)?)?
+                .checked_div(a1.checked_sub(a0)?)?;
+            return c0.checked_add(step);
+        }
+    }
+    points.last().map(|p| p.1)
+}
+
+fn compile_commission(
+    ck: &mut Checker,
+    path: &str,
+    c: &CommissionSpec,
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    mode: RoundingMode,
+) -> Option<Commission> {
+    let base = ck.value(&format!("{path}.base"), &c.base, resolve, mode);
+    let ranges: Vec<_> = c
+        .tiers
+        .iter()
+        .map(|t| (Some(t.from.0), t.to.map(|n| n.0)))
+        .collect();
+    ck.intervals(&format!("{path}.tiers"), "tier", &ranges, false);
+    if c.tiers.last().is_some_and(|t| t.to.is_some()) {
+        ck.report(
+            format!("{path}.tiers[{}].to", c.tiers.len() - 1),
+            "the last tier must be open-ended (no `to`), so every base is priced",
+        );
+    }
+    if c.mode == TierMode::Flat && c.tiers.len() != 1 {
+        ck.report(
+            format!("{path}.tiers"),
+            "a flat commission has exactly one tier",
+        );
+    }
+    for (i, t) in c.tiers.iter().enumerate() {
+        let tpath = format!("{path}.tiers[{i}]");
+        match (t.rate, t.amount) {
+            (Some(_), Some(_)) | (None, None) => {
+                ck.report(tpath.clone(), "give either `rate` (percent) or `amount`")
+            }
+            (None, Some(_)) if c.mode == TierMode::Interpolated => ck.report(
+                format!("{tpath}.amount"),
+                "interpolated tiers need rates, not amounts",
+            ),
+            _ => {}
+        }
+        if t.rate.is_some_and(|r| r.0 < Decimal::ZERO)
+            || t.amount.is_some_and(|a| a.0 < Decimal::ZERO)
+        {
+            ck.report(tpath, "rates and amounts cannot be negative");
+        }
+    }
+    let gate = c.gate.as_ref().and_then(|g| {
+        let factor = g.factor.map_or(Decimal::ZERO, |f| f.0);
+        if factor < Decimal::ZERO || factor > Decimal::ONE {
+            ck.report(
+                format!("{path}.gate.factor"),
+                "the factor must be from 0 to 1",
+            );
+        }
+        ck.value(
+            &format!("{path}.gate.attainment"),
+            &g.attainment,
+            resolve,
+            mode,
+        )
+        .map(|f| (f, g.min.0, factor))
+    });
+    let multiplier = c.multiplier.as_ref().and_then(|m| {
+        let ranges: Vec<_> = m
+            .bands
+            .iter()
+            .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0)))
+            .collect();
+        ck.intervals(&format!("{path}.multiplier.bands"), "band", &ranges, true);
+        let bands = m
+            .bands
+            .iter()
+            .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0), b.factor.0))
+            .collect();
+        ck.value(
+            &format!("{path}.multiplier.driver"),
+            &m.driver,
+            resolve,
+            mode,
+        )
+        .map(|f| (f, bands))
+    });
+    if c.cap.is_some_and(|x| x.0 < Decimal::ZERO) {
+        ck.report(format!("{path}.cap"), "the cap cannot be negative");
+    }
+    let to_date = c.to_date.as_ref().and_then(|t| {
+        let prior = ck.value(
+            &format!("{path}.to_date.prior_base"),
+            &t.prior_base,
+            resolve,
+            mode,
+        );
+        let paid = ck.value(&format!("{path}.to_date.paid"), &t.paid, resolve, mode);
+        prior.zip(paid)
+    });
+    if (c.gate.is_some() && gate.is_none())
+        || (c.multiplier.is_some() && multiplier.is_none())
+        || (c.to_date.is_some() && to_date.is_none())
+    {
+        return None;
+    }
+    Some(Commission {
+        id: Arc::from(c.id.as_str()),
+        name: Arc::from(c.name.as_deref().unwrap_or(&c.id)),
+        base: base?,
+        table: TierTable {
+            mode: c.mode,
+            tiers: c
+                .tiers
+                .iter()
+                .map(|t| Tier {
+                    from: t.from.0,
+                    to: t.to.map(|n| n.0),
+                    rate: t.rate.map(|n| n.0),
+                    amount: t.amount.map(|n| n.0),
+                })
+                .collect(),
+        },
+        gate,
+        multiplier,
+        cap: c.cap.map(|n| n.0),
+        to_date,
+    })
+}
