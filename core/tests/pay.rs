@@ -9,7 +9,8 @@ use rust_decimal::Decimal;
 use std::sync::Arc;
 
 fn vector(name: &str) -> (Plan, PayPlan, Vec<Record>) {
-    let text = std::fs::read_to_string(vectors_dir().join(format!("{name}.json"))).unwrap();
+    let text =
+        std::fs::read_to_string(vectors_dir().join("pay").join(format!("{name}.json"))).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let plan = Plan::from_json(&v["plan"].to_string()).unwrap();
     let pay = PayPlan::from_json(&v["pay_plan"].to_string(), &plan).unwrap();
