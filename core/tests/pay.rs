@@ -196,3 +196,18 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn statement_explains_each_line() {
+    let (plan, pay, records) = vector("pay-worked-example");
+    let card = plan.score(&records[0]).unwrap();
+    let st = pay.statement(&card, &records[0]).unwrap();
+    assert_eq!(
+        st.lines[1].explain(perfscore::Lang::En),
+        "Margin commission: base 130,000; marginal tiers: 100,000 × 10% = 10,000 + 30,000 × 7.5% = 2,250 = 12,250; multiplier for 0.9 → × 1 = 12,250 → 12250.00"
+    );
+    assert_eq!(
+        st.lines[0].explain(perfscore::Lang::Zh),
+        "Performance pay: 等级 B → 系数 1；3,000 × 1 = 3,000 → 3000.00"
+    );
+}

@@ -207,7 +207,8 @@ impl PayLine {
                     }
                     (None, _) => {}
                 }
-                let _ = write!(s, "; {} × {}", amount(self.base), amount(*coefficient));
+                let sep = if zh { "；" } else { "; " };
+                let _ = write!(s, "{sep}{} × {}", amount(self.base), amount(*coefficient));
                 if let Some(p) = proration {
                     let _ = write!(
                         s,
