@@ -20,8 +20,7 @@ fn vector(name: &str) -> (Plan, PayPlan, Vec<Record>) {
 
 fn amounts(name: &str) -> Vec<Vec<String>> {
     let (plan, pay, records) = vector(name);
-    let cards = plan.score_many(&records, &ScoreOptions::default()).unwrap();
-    let st = pay.statements(&cards, &records).unwrap();
+    let st = pay.pay_records(&plan, &records, &ScoreOptions::default()).unwrap();
     st.iter()
         .map(|s| {
             s.lines

@@ -297,6 +297,18 @@ impl PayPlan {
         Ok(self.mode.round(due, self.minor_units))
     }
 
+    /// Score `records` with `plan` and pay them: the one call hosts need when they keep records,
+    /// not scorecards. All problems (scoring or pay) are reported; nothing is paid half-way.
+    pub fn pay_records(
+        &self,
+        plan: &Plan,
+        records: &[Record],
+        options: &crate::ScoreOptions,
+    ) -> crate::Result<Vec<PayStatement>> {
+        let cards = plan.score_many(records, options)?;
+        self.statements(&cards, records)
+    }
+
     /// The pay statement of one person from their scorecard and the record it was scored from.
     pub fn statement(&self, card: &Scorecard, record: &Record) -> crate::Result<PayStatement> {
         self.statement_at(card, record, None)
