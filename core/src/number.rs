@@ -31,6 +31,14 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     {
         return Err(format!("`{trimmed}` is not a number"));
     }
+    let digits_before_point = plain
+        .trim_start_matches('-')
+        .split('.')
+        .next()
+        .map_or(0, |i| i.trim_start_matches('0').len());
+    if digits_before_point > 28 {
+        return Err(format!("`{trimmed}` is out of range (more than 28 digits)"));
+    }
     Decimal::from_str_exact(plain).map_err(|e| match e {
         rust_decimal::Error::Underflow => {
             format!("`{trimmed}` has more decimal places than can be kept exactly (28 digits)")

@@ -134,6 +134,15 @@ impl Plan {
         let mut scorer = self.scorer(options)?;
         let mut cards = Vec::with_capacity(records.len());
         let mut problems = Vec::new();
+        let mut ids = std::collections::HashSet::with_capacity(records.len());
+        for (i, r) in records.iter().enumerate() {
+            if !ids.insert(r.id.as_str()) {
+                problems.push(Problem::new(
+                    format!("records[{i}].id"),
+                    format!("duplicate record id `{}`", r.id),
+                ));
+            }
+        }
         for (i, r) in records.iter().enumerate() {
             match scorer.score_at(r, Some(i)) {
                 Ok(c) => cards.push(c),

@@ -20,7 +20,9 @@ fn vector(name: &str) -> (Plan, PayPlan, Vec<Record>) {
 
 fn amounts(name: &str) -> Vec<Vec<String>> {
     let (plan, pay, records) = vector(name);
-    let st = pay.pay_records(&plan, &records, &ScoreOptions::default()).unwrap();
+    let st = pay
+        .pay_records(&plan, &records, &ScoreOptions::default())
+        .unwrap();
     st.iter()
         .map(|s| {
             s.lines

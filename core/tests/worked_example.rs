@@ -150,3 +150,16 @@ fn table_row_matches_columns() {
     );
     assert!(perfscore::ScoreOptions::from_json(r#"{"period": {"basis": "weeks"}}"#).is_err());
 }
+
+#[test]
+fn duplicate_ids_in_a_batch_are_an_error() {
+    let (plan, records) = load_vector("worked-example");
+    let batch = vec![records[0].clone(), records[0].clone()];
+    let e = plan
+        .score_many(&batch, &ScoreOptions::default())
+        .unwrap_err();
+    assert_eq!(
+        e.problems()[0].to_string(),
+        "records[1].id: duplicate record id `E001`"
+    );
+}
