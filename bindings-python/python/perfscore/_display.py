@@ -1,0 +1,187 @@
+"""Pure-Python niceties: canonical JSON → dicts with Decimals, pandas tables and HTML.
+
+Everything here is presentation; the numbers come from the Rust core unchanged.
+pandas is optional and imported only when a DataFrame is asked for or given.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._perfscore import BatchResult, Scorecard
+
+# Keys whose string values in the canonical JSON are decimals (see core/src/scorecard.rs,
+# method.rs and progress.rs); every other string stays text.
+DECIMAL_KEYS = frozenset(
+    """weight effective_weight score contribution actual target completion raw_score weighted
+    count points_each points weighted_total adjustment_total unrounded_total total fraction
+    expected pace projected projected_score projected_total value start per_unit from to
+    from_at from_score to_at to_score""".split()
+)
+
+_LIGHT_COLOURS = {"green": "#2e9e44", "yellow": "#d9a400", "red": "#d33a2c"}
+
+
+def _pairs(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
+    return {
+        k: Decimal(v) if k in DECIMAL_KEYS and isinstance(v, str) else v for k, v in pairs
+    }
+
+
+def decode_card(text: str) -> Dict[str, Any]:
+    """A scorecard's canonical JSON as a dict, decimals as Decimal (field order kept)."""
+    card: Dict[str, Any] = json.loads(text, object_pairs_hook=_pairs, parse_float=Decimal)
+    if "attributes" in card:  # free-form text, never decimals
+        card["attributes"] = json.loads(text)["attributes"]
+    return card
+
+
+def indicators_of(card: Dict[str, Any]) -> List[Dict[str, Any]]:
+    return [i for s in card.get("sections", []) for i in s.get("indicators", [])]
+
+
+def find_by_id(items: Iterable[Dict[str, Any]], id: str) -> Optional[Dict[str, Any]]:
+    for item in items:
+        if item.get("id") == id:
+            return item
+    return None
+
+
+# ----------------------------------------------------------------------------------- pandas
+
+
+def _is_missing(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, float):
+        return math.isnan(v)
+    if isinstance(v, Decimal):
+        return v.is_nan()
+    return type(v).__name__ in ("NAType", "NaTType")
+
+
+def frame_to_records(frame: Any) -> List[Dict[str, Any]]:
+    """DataFrame rows as flat record dicts; pandas' missing markers (NaN, NA, None) → None.
+
+    In a DataFrame NaN is how pandas spells "no value", so it means a missing measure here (the
+    plan's missing-data policy applies); in a plain dict a NaN is an error.
+    """
+    columns = [str(c) for c in frame.columns]
+    index_name = getattr(frame.index, "name", None)
+    with_index = index_name == "id" and "id" not in columns
+    out = []
+    for idx, row in zip(frame.index, frame.itertuples(index=False, name=None)):
+        rec = {c: (None if _is_missing(v) else v) for c, v in zip(columns, row)}
+        if with_index:
+            rec["id"] = idx
+        out.append(rec)
+    return out
+
+
+def batch_dataframe(batch: "BatchResult") -> Any:
+    """One row per person, columns from the core's ``Scorecard.columns()``, Decimal cells."""
+    try:
+        import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+    except ImportError as e:  # pragma: no cover - exercised only without pandas
+        raise ImportError("to_dataframe() needs pandas: pip install pandas") from e
+    return pd.DataFrame(batch.rows(), columns=batch.columns(), dtype=object)
+
+
+# ----------------------------------------------------------------------------------- HTML
+
+
+def light_html(status: Optional[str]) -> str:
+    if not status:
+        return ""
+    colour = _LIGHT_COLOURS.get(status, "#888")
+    return (
+        f'<span class="perfscore-light perfscore-{html.escape(status)}" '
+        f'style="color:{colour}" title="{html.escape(status)}">&#9679;</span> {html.escape(status)}'
+    )
+
+
+def _fmt(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, Decimal):
+        # Two places for display, like the core's explanations; exact value in the tooltip.
+        shown = f"{v:,.2f}" if v == v.to_integral_value() or abs(v) < 10**15 else str(v)
+        return f'<span title="{v}">{html.escape(shown)}</span>'
+    return html.escape(str(v))
+
+
+_STYLE = (
+    "<style>.perfscore td,.perfscore th{padding:2px 8px;text-align:left}"
+    ".perfscore td.n{text-align:right}</style>"
+)
+
+
+def scorecard_html(card: "Scorecard") -> str:
+    d = card.to_dict()
+    who = html.escape(card.record_id + (f" {card.name}" if card.name else ""))
+    head = (
+        f"<b>{who}</b>: total <b>{_fmt(card.total)}</b>, grade <b>{html.escape(card.grade)}</b>"
+    )
+    if card.status:
+        head += f", {light_html(card.status)}"
+    rows = []
+    for s in d.get("sections", []):
+        rows.append(
+            f'<tr><th colspan="6">{html.escape(s["name"])} ({_fmt(s["weight"])}%)</th>'
+            f'<td class="n"><b>{_fmt(s["score"])}</b></td><td></td></tr>'
+        )
+        for i in s.get("indicators", []):
+            status = (i.get("progress") or {}).get("status")
+            rows.append(
+                "<tr>"
+                f"<td>{html.escape(i['name'])}</td>"
+                f"<td class='n'>{_fmt(i.get('actual'))}</td>"
+                f"<td class='n'>{_fmt(i.get('target'))}</td>"
+                f"<td class='n'>{_fmt(i.get('completion'))}</td>"
+                f"<td class='n'>{_fmt(i.get('weight'))}</td>"
+                f"<td class='n'>{_fmt(i.get('score'))}</td>"
+                f"<td class='n'>{_fmt(i.get('contribution'))}</td>"
+                f"<td>{light_html(status)}</td>"
+                "</tr>"
+            )
+    extra = []
+    for a in d.get("adjustments", []):
+        if a["points"] != 0:
+            extra.append(f"<li>{html.escape(a['name'])}: {_fmt(a['points'])}</li>")
+    for v in d.get("vetoes", []):
+        extra.append(
+            f"<li><b>veto</b> {html.escape(v['name'])} (<code>{html.escape(v['condition'])}</code>)</li>"
+        )
+    return (
+        f'<div class="perfscore">{_STYLE}<div>{head}</div>'
+        "<table><tr><th>indicator</th><th>actual</th><th>target</th><th>completion %</th>"
+        "<th>weight %</th><th>score</th><th>contribution</th><th>light</th></tr>"
+        + "".join(rows)
+        + "</table>"
+        + (f"<ul>{''.join(extra)}</ul>" if extra else "")
+        + "</div>"
+    )
+
+
+def batch_html(batch: "BatchResult") -> str:
+    columns = batch.columns()
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = []
+    for row in batch.rows():
+        cells = []
+        for c, v in zip(columns, row):
+            if c == "status":
+                cells.append(f"<td>{light_html(v if isinstance(v, str) else None)}</td>")
+            else:
+                cls = " class='n'" if isinstance(v, Decimal) else ""
+                cells.append(f"<td{cls}>{_fmt(v)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    return (
+        f'<div class="perfscore">{_STYLE}<table><tr>{head}</tr>{"".join(body)}</table>'
+        f"<small>{len(batch)} scorecards</small></div>"
+    )
