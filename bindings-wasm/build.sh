@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Build the perfscore-wasm package into bindings-wasm/pkg/{web,node}. Installs what it needs
+# (wasm32 target, wasm-bindgen-cli 0.2.130, npm devDependencies from the lockfile).
+#
+# Size: the workspace release profile is shared with the native bindings (opt-level 3, thin LTO,
+# panic = unwind), so this build overrides it for the wasm target only through cargo's env
+# config: CARGO_PROFILE_RELEASE_OPT_LEVEL=z and CARGO_PROFILE_RELEASE_LTO=true; then
+# `wasm-opt -Oz` (npm `binaryen`). panic = unwind is kept: on wasm32 it behaves as abort (the
+# instance traps), which the JS wrapper recovers from.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen 0.2.130" ]; then
+  # No --locked: its lockfile pins a webpki-roots version the registry here lacks.
+  cargo install wasm-bindgen-cli --version =0.2.130
+fi
+
+t0=$(date +%s)
+CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=true \
+  cargo build -p perfscore-wasm --target wasm32-unknown-unknown --release --locked
+raw_wasm="$root/target/wasm32-unknown-unknown/release/perfscore_wasm.wasm"
+
+(cd "$here" && npm ci --no-audit --no-fund)
+
+pkg="$here/pkg"
+rm -rf "$pkg"
+wasm-bindgen "$raw_wasm" --target web --out-dir "$pkg/web"
+wasm-bindgen "$raw_wasm" --target nodejs --out-dir "$pkg/node"
+
+# One optimised .wasm, used by both targets.
+(cd "$here" && npx --no-install wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+  "$pkg/web/perfscore_wasm_bg.wasm" -o "$pkg/web/perfscore_wasm_bg.wasm")
+cp "$pkg/web/perfscore_wasm_bg.wasm" "$pkg/node/perfscore_wasm_bg.wasm"
+
+# The hand-written wrapper (Plan class, errors, trap recovery) and types.
+cp "$here/js/api.mjs" "$pkg/web/api.js"
+cp "$here/js/api.mjs" "$pkg/node/api.js"
+cp "$here/js/web.mjs" "$pkg/web/index.js"
+cp "$here/js/node.mjs" "$pkg/node/index.js"
+cp "$here/js/index.d.ts" "$pkg/web/index.d.ts"
+cp "$here/js/index.d.ts" "$pkg/node/index.d.ts"
+# The nodejs glue is CommonJS; the entry is an ES module.
+mv "$pkg/node/perfscore_wasm.js" "$pkg/node/perfscore_wasm.cjs"
+echo '{ "type": "module" }' > "$pkg/web/package.json"
+echo '{ "type": "module" }' > "$pkg/node/package.json"
+
+wasm="$pkg/web/perfscore_wasm_bg.wasm"
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+unopt=$(stat -c %s "$raw_wasm")
+echo "perfscore-wasm: $wasm"
+echo "  size: ${raw} bytes raw, ${gz} bytes gzip -9 (before wasm-bindgen/wasm-opt: ${unopt} bytes); built in $(( $(date +%s) - t0 ))s"

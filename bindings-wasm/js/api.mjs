@@ -1,0 +1,233 @@
+// The public perfscore API on top of the thin wasm-bindgen exports (shared by the browser and
+// Node entries). Everything crosses the boundary as JSON text; decimals travel as strings or as
+// JSON numbers printed by JS's shortest round-trip representation (the same policy as the core's
+// `decimal_from_f64`), so the core reads them exactly.
+
+/** An error from perfscore: `code` is `PLAN_INVALID` or `INPUT_INVALID` (or `WASM_TRAP`). */
+export class PerfscoreError extends Error {
+  constructor(message, code, problems, canonical) {
+    super(message);
+    this.name = 'PerfscoreError';
+    this.code = code;
+    this.problems = problems;
+    this.canonical = canonical;
+  }
+}
+
+function fromEnvelope(text) {
+  const { message, canonical } = JSON.parse(text);
+  const { code, problems } = JSON.parse(canonical);
+  return new PerfscoreError(message, code, problems, canonical);
+}
+
+/** A JS-side input error, shaped exactly like the core's. */
+function inputError(problems) {
+  const canonical = JSON.stringify({ code: 'INPUT_INVALID', problems });
+  const line = (p) => (p.path ? `${p.path}: ${p.message}` : p.message);
+  const message =
+    problems.length === 1
+      ? `invalid input: ${line(problems[0])}`
+      : `invalid input (${problems.length} problems):` + problems.map((p) => `\n  - ${line(p)}`).join('');
+  return new PerfscoreError(message, 'INPUT_INVALID', problems, canonical);
+}
+
+function key(path, k) {
+  return typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k;
+}
+
+/** Every non-finite number (NaN, ±Infinity) under `value`, with its path. */
+function nonFinite(value, path, out) {
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) out.push({ path, message: `${value} is not a finite number` });
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => nonFinite(v, key(path, i), out));
+  } else if (value !== null && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) nonFinite(v, key(path, k), out);
+  }
+  return out;
+}
+
+const bigintAsText = (_k, v) => (typeof v === 'bigint' ? v.toString() : v);
+
+/**
+ * A record with its non-finite measure values swapped for their names as text, so the core
+ * reports them in place, in order with any other problem of the batch; `soft` remembers them so
+ * the message can then say what was really wrong.
+ */
+function swapNonFinite(record, path, soft) {
+  if (record === null || typeof record !== 'object' || Array.isArray(record)) return record;
+  const m = record.measures;
+  if (m === null || typeof m !== 'object' || Array.isArray(m)) return record;
+  let measures = null;
+  for (const [k, v] of Object.entries(m)) {
+    if (typeof v === 'number' && !Number.isFinite(v)) {
+      measures ??= { ...m };
+      measures[k] = String(v);
+      soft.set(`${path}.measures.${k}`, `${v} is not a finite number`);
+    }
+  }
+  return measures ? { ...record, measures } : record;
+}
+
+/** JSON text of records for the core; NaN/Infinity anywhere else is INPUT_INVALID at once. */
+function recordsJson(value, path, soft) {
+  if (value === undefined) return 'null';
+  const swapped = Array.isArray(value)
+    ? value.map((r, i) => swapNonFinite(r, key(path, i), soft))
+    : swapNonFinite(value, path, soft);
+  const problems = nonFinite(swapped, path, []);
+  if (problems.length) throw inputError(problems);
+  return JSON.stringify(swapped, bigintAsText);
+}
+
+function optionsJson(options) {
+  if (options === undefined || options === null) return '';
+  const problems = nonFinite(options, 'options', []);
+  if (problems.length) throw inputError(problems);
+  return JSON.stringify(options, bigintAsText);
+}
+
+const lines = (text) => (text === '' ? [] : text.split('\n'));
+
+/**
+ * Build the API. `backend.glue()` returns the live wasm-bindgen exports; `backend.reload()`
+ * replaces the instance after a trap (synchronously when it can).
+ */
+export function createApi(backend) {
+  let generation = 0;
+
+  function call(fn, soft) {
+    try {
+      return fn();
+    } catch (e) {
+      if (typeof e === 'string') {
+        const err = fromEnvelope(e);
+        if (soft && soft.size && err.problems.some((p) => soft.has(p.path))) {
+          throw inputError(err.problems.map((p) => (soft.has(p.path) ? { path: p.path, message: soft.get(p.path) } : p)));
+        }
+        throw err;
+      }
+      if (e instanceof WebAssembly.RuntimeError) {
+        generation += 1;
+        let note = 'it has been re-instantiated; plans are re-created on their next use, so the call can be retried';
+        try {
+          backend.reload();
+        } catch (r) {
+          note = `re-instantiating it failed: ${r && r.message}`;
+        }
+        const err = new PerfscoreError(
+          `perfscore: the WebAssembly instance trapped (${e.message}); ${note}`,
+          'WASM_TRAP',
+          [],
+          JSON.stringify({ code: 'WASM_TRAP', problems: [] }),
+        );
+        err.cause = e;
+        throw err;
+      }
+      throw e;
+    }
+  }
+
+  const token = Symbol('Plan');
+
+  class Plan {
+    #json;
+    #core;
+    #generation;
+
+    constructor(t, json, core) {
+      if (t !== token) throw new TypeError('use Plan.fromJson, Plan.fromObject or Plan.template');
+      this.#json = json;
+      this.#core = core;
+      this.#generation = generation;
+    }
+
+    static fromJson(text) {
+      if (typeof text !== 'string') throw new TypeError('Plan.fromJson expects a string');
+      const core = call(() => backend.glue().CorePlan.fromJson(text));
+      return new Plan(token, text, core);
+    }
+
+    static fromObject(plan) {
+      if (plan === null || typeof plan !== 'object') throw new TypeError('Plan.fromObject expects an object');
+      // Non-finite numbers become `null`, which the core reports as PLAN_INVALID with its path.
+      return Plan.fromJson(JSON.stringify(plan, bigintAsText));
+    }
+
+    static template(id) {
+      return Plan.fromJson(call(() => backend.glue().templateJson(String(id))));
+    }
+
+    /** The compiled plan in the live instance (re-created after a trap). */
+    #plan() {
+      if (this.#generation !== generation) {
+        this.#core = backend.glue().CorePlan.fromJson(this.#json);
+        this.#generation = generation;
+      }
+      return this.#core;
+    }
+
+    get id() {
+      return call(() => this.#plan().id);
+    }
+
+    measureIds() {
+      return JSON.parse(call(() => this.#plan().measureIds()));
+    }
+
+    recordsFromCsv(text) {
+      if (typeof text !== 'string') throw new TypeError('recordsFromCsv expects a string');
+      return JSON.parse(call(() => this.#plan().recordsFromCsv(text)));
+    }
+
+    recordsFromJson(text) {
+      if (typeof text !== 'string') throw new TypeError('recordsFromJson expects a string');
+      return JSON.parse(call(() => this.#plan().recordsFromJson(text)));
+    }
+
+    score(record, options) {
+      const soft = new Map();
+      const r = recordsJson(record, 'record', soft);
+      const o = optionsJson(options);
+      return JSON.parse(call(() => this.#plan().score(r, o), soft));
+    }
+
+    scoreCanonical(records, options) {
+      const soft = new Map();
+      const r = recordsJson(records, 'records', soft);
+      const o = optionsJson(options);
+      return lines(call(() => this.#plan().scoreMany(r, o), soft));
+    }
+
+    scoreMany(records, options) {
+      return this.scoreCanonical(records, options).map((line) => JSON.parse(line));
+    }
+
+    /** Resolves with `scoreMany`'s result. In wasm it runs on the calling thread (no worker). */
+    async scoreManyAsync(records, options) {
+      await null;
+      return this.scoreMany(records, options);
+    }
+
+    explain(record, lang, options) {
+      const soft = new Map();
+      const r = recordsJson(record, 'record', soft);
+      const o = optionsJson(options);
+      const l = lang === undefined || lang === null ? 'en' : String(lang);
+      return call(() => this.#plan().explain(r, l, o), soft);
+    }
+
+    toJSON() {
+      return JSON.parse(this.#json);
+    }
+  }
+
+  return {
+    Plan,
+    PerfscoreError,
+    demoPlanJson: () => call(() => backend.glue().demoPlanJson()),
+    demoTeamCsv: () => call(() => backend.glue().demoTeamCsv()),
+    /** Test hook: traps the instance on purpose (to check recovery). */
+    __testTrap: () => call(() => backend.glue().__testTrap()),
+  };
+}

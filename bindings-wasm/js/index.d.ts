@@ -1,0 +1,155 @@
+// Types of perfscore-wasm (the same API as the Node binding `perfscore`).
+
+/** A decimal: strings are read exactly; JS numbers by their shortest round-trip representation. */
+export type Num = string | number;
+/** Decimals in results: normalised strings (`"42.5"`); `total` keeps the plan's scale (`"74.40"`). */
+export type Dec = string;
+export type ErrorCode = 'PLAN_INVALID' | 'INPUT_INVALID' | 'WASM_TRAP';
+export type Status = 'green' | 'yellow' | 'red';
+
+export interface Problem { path: string; message: string }
+
+/** Thrown by every call: `canonical` is the core's `Error::to_canonical_json()`. */
+export declare class PerfscoreError extends Error {
+  readonly name: 'PerfscoreError';
+  readonly code: ErrorCode;
+  readonly problems: Problem[];
+  readonly canonical: string;
+}
+
+export interface RecordInput {
+  id: string;
+  name?: string;
+  team?: string;
+  department?: string;
+  branch?: string;
+  attributes?: Record<string, string>;
+  /** By measure id or alias; `null` or absent = missing. */
+  measures: Record<string, Num | null>;
+}
+
+/** What `recordsFromCsv` / `recordsFromJson` return: decimals as strings. */
+export interface LoadedRecord extends RecordInput { measures: Record<string, Dec> }
+
+export type Period =
+  | { basis: 'calendar_days' | 'working_days'; elapsed: Num; total: Num }
+  | { basis: 'profile'; weights: Num[]; elapsed: Num };
+
+export interface ScoreOptions { period?: Period }
+
+export type Bound = 'floor' | 'cap';
+
+export interface IndicatorProgress {
+  fraction: Dec;
+  expected: Dec;
+  pace: Dec | null;
+  status: Status | null;
+  projected: Dec | null;
+  projected_score: Dec | null;
+}
+
+export interface IndicatorScore {
+  id: string;
+  name: string;
+  kind: 'result' | 'process' | 'behaviour';
+  actual: Dec | null;
+  target?: Dec;
+  completion?: Dec;
+  /** The rule that produced the points: `{method: 'ratio' | 'bands' | …, …}`. */
+  detail: { method: string; [k: string]: unknown };
+  raw_score: Dec;
+  score: Dec;
+  bound?: Bound;
+  weight: Dec;
+  effective_weight: Dec;
+  weighted: Dec;
+  contribution: Dec;
+  missing?: string;
+  progress?: IndicatorProgress;
+}
+
+export interface SectionScore {
+  id: string;
+  name: string;
+  weight: Dec;
+  effective_weight: Dec;
+  score: Dec;
+  contribution: Dec;
+  left_out?: true;
+  indicators: IndicatorScore[];
+}
+
+export interface AdjustmentScore {
+  id: string;
+  name: string;
+  bonus: boolean;
+  count: Dec;
+  points_each: Dec;
+  points: Dec;
+  capped?: true;
+  missing?: true;
+}
+
+export interface VetoHit {
+  id: string;
+  name: string;
+  condition: string;
+  effect: 'zero_total' | { cap_grade: string };
+}
+
+export interface ProgressSummary {
+  fraction: Dec;
+  status: Status | null;
+  projected_total: Dec | null;
+  projected_grade: string | null;
+}
+
+/** A scorecard: `JSON.parse` of the core's canonical JSON. */
+export interface Scorecard {
+  plan_id: string;
+  record_id: string;
+  name?: string;
+  team?: string;
+  department?: string;
+  branch?: string;
+  attributes?: Record<string, string>;
+  sections: SectionScore[];
+  weighted_total: Dec;
+  adjustments: AdjustmentScore[];
+  adjustment_total: Dec;
+  total_bound?: Bound;
+  vetoes: VetoHit[];
+  unrounded_total: Dec;
+  total: Dec;
+  grade: string;
+  grade_before_veto?: string;
+  progress?: ProgressSummary;
+}
+
+export declare class Plan {
+  private constructor();
+  /** Parse and compile; every problem reported at once (`PLAN_INVALID`). */
+  static fromJson(text: string): Plan;
+  static fromObject(plan: object): Plan;
+  /** A bundled template: `monthly-sales-rep`, `young-company-process`. */
+  static template(id: string): Plan;
+  get id(): string;
+  measureIds(): string[];
+  recordsFromCsv(text: string): LoadedRecord[];
+  recordsFromJson(text: string): LoadedRecord[];
+  score(record: RecordInput, options?: ScoreOptions): Scorecard;
+  /** All or nothing: every problem of every record, or every scorecard. */
+  scoreMany(records: RecordInput[], options?: ScoreOptions): Scorecard[];
+  /** Resolves with `scoreMany`'s result. In wasm it runs on the calling thread (no worker). */
+  scoreManyAsync(records: RecordInput[], options?: ScoreOptions): Promise<Scorecard[]>;
+  /** The core's canonical JSON per record, byte for byte. */
+  scoreCanonical(records: RecordInput[], options?: ScoreOptions): string[];
+  explain(record: RecordInput, lang?: 'en' | 'zh', options?: ScoreOptions): string;
+  /** The plan document it was compiled from. */
+  toJSON(): object;
+}
+
+export declare function demoPlanJson(): string;
+export declare function demoTeamCsv(): string;
+/** Resolves once the module is instantiated (the browser entry already awaits it on import). */
+export declare const ready: Promise<void>;
