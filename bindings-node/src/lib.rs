@@ -1,1 +1,410 @@
-//! Node binding (see issue 4).
+//! Node binding of perfscore (see issue 4): conversion and error mapping only.
+//!
+//! The native module is loaded by `index.js`, a thin wrapper that turns results (canonical JSON
+//! text) into plain objects and the errors thrown here into JS `Error`s with `code`, `problems`
+//! and `canonical`. Errors from the core cross the boundary as a message of the form
+//! `ERROR_TAG + canonical JSON + "\n" + display text`; anything else (a caught panic, an argument
+//! of the wrong type) is passed through unchanged.
+
+use napi::bindgen_prelude::*;
+use napi::{JsString, JsValue, ValueType};
+use napi_derive::napi;
+use perfscore::number::{decimal_from_f64, parse_decimal};
+use perfscore::{Error as CoreError, Lang, Problem, Record, ScoreOptions};
+use std::sync::Arc;
+
+/// Prefix of an error message carrying a core error, recognised by `index.js`.
+const ERROR_TAG: &str = "\u{1}perfscore-error:";
+
+/// A core error as a napi error; `index.js` rebuilds `code`, `problems` and `canonical` from it.
+fn core_error(e: CoreError) -> Error {
+    Error::new(
+        Status::GenericFailure,
+        format!("{ERROR_TAG}{}\n{e}", e.to_canonical_json()),
+    )
+}
+
+fn input_error(problems: Vec<Problem>) -> Error {
+    core_error(CoreError::Input(problems))
+}
+
+fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
+    Problem {
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+fn type_name(t: ValueType) -> &'static str {
+    match t {
+        ValueType::Undefined => "undefined",
+        ValueType::Null => "null",
+        ValueType::Boolean => "a boolean",
+        ValueType::Number => "a number",
+        ValueType::String => "a string",
+        ValueType::Symbol => "a symbol",
+        ValueType::Object => "an object",
+        ValueType::Function => "a function",
+        _ => "an unsupported value",
+    }
+}
+
+fn js_string(v: &Unknown<'_>) -> Result<String> {
+    let s: JsString<'_> = v.coerce_to_string()?;
+    Ok(s.into_utf8()?.as_str()?.to_owned())
+}
+
+/// An optional string field: `undefined`/`null` → `None`; anything else but a string is a problem.
+fn opt_string(v: &Unknown<'_>, path: &str, problems: &mut Vec<Problem>) -> Result<Option<String>> {
+    match v.get_type()? {
+        ValueType::Undefined | ValueType::Null => Ok(None),
+        ValueType::String => Ok(Some(js_string(v)?)),
+        t => {
+            problems.push(problem(
+                path,
+                format!("expected a string, found {}", type_name(t)),
+            ));
+            Ok(None)
+        }
+    }
+}
+
+fn is_plain_object(v: &Unknown<'_>) -> Result<bool> {
+    Ok(v.get_type()? == ValueType::Object && !v.is_array()?)
+}
+
+/// One record from a plain JS object; every problem is collected under `path`.
+fn record_from_js(
+    value: &Unknown<'_>,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<Record>> {
+    if !is_plain_object(value)? {
+        let found = if value.is_array()? {
+            "an array"
+        } else {
+            type_name(value.get_type()?)
+        };
+        problems.push(problem(
+            path,
+            format!("expected a record object, found {found}"),
+        ));
+        return Ok(None);
+    }
+    let obj = value.coerce_to_object()?;
+    let before = problems.len();
+    let mut record = Record::default();
+    let mut has_id = false;
+    for key in Object::keys(&obj)? {
+        let v: Unknown<'_> = obj.get_named_property(&key)?;
+        let field = format!("{path}.{key}");
+        match key.as_str() {
+            "id" => match v.get_type()? {
+                ValueType::String => {
+                    record.id = js_string(&v)?;
+                    has_id = true;
+                }
+                t => problems.push(problem(
+                    field,
+                    format!("expected a string, found {}", type_name(t)),
+                )),
+            },
+            "name" => record.name = opt_string(&v, &field, problems)?,
+            "team" => record.team = opt_string(&v, &field, problems)?,
+            "department" => record.department = opt_string(&v, &field, problems)?,
+            "branch" => record.branch = opt_string(&v, &field, problems)?,
+            "attributes" => {
+                if matches!(v.get_type()?, ValueType::Undefined | ValueType::Null) {
+                    continue;
+                }
+                if !is_plain_object(&v)? {
+                    problems.push(problem(field, "expected an object of strings"));
+                    continue;
+                }
+                let attrs = v.coerce_to_object()?;
+                for name in Object::keys(&attrs)? {
+                    let a: Unknown<'_> = attrs.get_named_property(&name)?;
+                    if let Some(s) = opt_string(&a, &format!("{field}.{name}"), problems)? {
+                        record.attributes.insert(name, s);
+                    }
+                }
+            }
+            "measures" => {
+                if matches!(v.get_type()?, ValueType::Undefined | ValueType::Null) {
+                    continue;
+                }
+                if !is_plain_object(&v)? {
+                    problems.push(problem(field, "expected an object of numbers"));
+                    continue;
+                }
+                let measures = v.coerce_to_object()?;
+                for name in Object::keys(&measures)? {
+                    let m: Unknown<'_> = measures.get_named_property(&name)?;
+                    let mpath = format!("{field}.{name}");
+                    let parsed = match m.get_type()? {
+                        ValueType::Undefined | ValueType::Null => continue,
+                        ValueType::Number => decimal_from_f64(m.coerce_to_number()?.get_double()?),
+                        ValueType::String => parse_decimal(&js_string(&m)?),
+                        t => Err(format!(
+                            "expected a number, a string of digits or null, found {}",
+                            type_name(t)
+                        )),
+                    };
+                    match parsed {
+                        Ok(d) => {
+                            record.measures.insert(name, d);
+                        }
+                        Err(message) => problems.push(problem(mpath, message)),
+                    }
+                }
+            }
+            _ => problems.push(problem(
+                field,
+                "unknown field: expected id, name, team, department, branch, attributes or measures",
+            )),
+        }
+    }
+    if !has_id {
+        problems.push(problem(format!("{path}.id"), "missing field `id`"));
+    }
+    Ok((problems.len() == before).then_some(record))
+}
+
+/// A batch of records from a JS array; all problems of all records are reported together.
+fn records_from_js(value: &Unknown<'_>) -> Result<Vec<Record>> {
+    if !value.is_array()? {
+        return Err(input_error(vec![problem(
+            "records",
+            format!(
+                "expected an array of records, found {}",
+                type_name(value.get_type()?)
+            ),
+        )]));
+    }
+    let array = value.coerce_to_object()?;
+    let len = array.get_array_length()?;
+    let mut records = Vec::with_capacity(len as usize);
+    let mut problems = Vec::new();
+    for i in 0..len {
+        let item: Unknown<'_> = array.get_element(i)?;
+        if let Some(r) = record_from_js(&item, &format!("records[{i}]"), &mut problems)? {
+            records.push(r);
+        }
+    }
+    if problems.is_empty() {
+        Ok(records)
+    } else {
+        Err(input_error(problems))
+    }
+}
+
+fn one_record_from_js(value: &Unknown<'_>) -> Result<Record> {
+    let mut problems = Vec::new();
+    match record_from_js(value, "record", &mut problems)? {
+        Some(r) if problems.is_empty() => Ok(r),
+        _ => Err(input_error(problems)),
+    }
+}
+
+/// Options arrive as JSON text (`JSON.stringify(options)` in `index.js`).
+fn options_from_json(options: Option<String>) -> Result<ScoreOptions> {
+    match options {
+        None => Ok(ScoreOptions::default()),
+        Some(text) => ScoreOptions::from_json(&text).map_err(core_error),
+    }
+}
+
+fn canonical_lines(
+    plan: &perfscore::Plan,
+    records: &[Record],
+    options: &ScoreOptions,
+) -> Result<Vec<String>> {
+    let cards = plan.score_many(records, options).map_err(core_error)?;
+    Ok(cards.iter().map(|c| c.to_canonical_json()).collect())
+}
+
+fn records_to_json(records: &[Record]) -> Result<String> {
+    serde_json::to_string(records).map_err(|e| Error::from_reason(e.to_string()))
+}
+
+/// Version of the perfscore core this addon was built from.
+#[napi(catch_unwind)]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
+
+/// Test hook for the panic safety net: panics inside an export guarded by `catch_unwind`, which
+/// must surface as a JS exception instead of aborting the process. Not part of the public API.
+#[napi(catch_unwind, js_name = "__panicForTests")]
+pub fn panic_for_tests() {
+    panic!("deliberate panic to test the catch_unwind safety net");
+}
+
+/// The bundled demo plan (`monthly-sales-rep`) as JSON text.
+#[napi(catch_unwind)]
+pub fn demo_plan_json() -> String {
+    perfscore::templates::DEMO_PLAN_JSON.to_string()
+}
+
+/// The bundled 12-person demo team as CSV text.
+#[napi(catch_unwind)]
+pub fn demo_team_csv() -> String {
+    perfscore::templates::DEMO_TEAM_CSV.to_string()
+}
+
+/// A compiled assessment plan (native side; `index.js` wraps it).
+#[napi]
+pub struct Plan {
+    inner: Arc<perfscore::Plan>,
+}
+
+#[napi]
+impl Plan {
+    /// Compile a plan from JSON text.
+    #[napi(factory, catch_unwind)]
+    pub fn from_json(text: String) -> Result<Plan> {
+        let inner = perfscore::Plan::from_json(&text).map_err(core_error)?;
+        Ok(Plan {
+            inner: Arc::new(inner),
+        })
+    }
+
+    /// Compile one of the bundled plan templates.
+    #[napi(factory, catch_unwind)]
+    pub fn template(id: String) -> Result<Plan> {
+        match perfscore::templates::plan_template(&id) {
+            Some(text) => Plan::from_json(text.to_string()),
+            None => {
+                let known: Vec<&str> = perfscore::templates::PLAN_TEMPLATES
+                    .iter()
+                    .map(|(k, _)| *k)
+                    .collect();
+                Err(core_error(CoreError::Plan(vec![problem(
+                    "template",
+                    format!("unknown template `{id}`: use one of {}", known.join(", ")),
+                )])))
+            }
+        }
+    }
+
+    /// The plan's id.
+    #[napi(getter, catch_unwind)]
+    pub fn id(&self) -> String {
+        self.inner.spec().id.to_string()
+    }
+
+    /// The measure ids, in plan order.
+    #[napi(catch_unwind)]
+    pub fn measure_ids(&self) -> Vec<String> {
+        self.inner
+            .measures()
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect()
+    }
+
+    /// Records from CSV text, as a JSON array (decimals as strings).
+    #[napi(catch_unwind)]
+    pub fn records_from_csv(&self, text: String) -> Result<String> {
+        let records = self.inner.records_from_csv(&text).map_err(core_error)?;
+        records_to_json(&records)
+    }
+
+    /// Records from JSON text, as a JSON array (decimals as strings).
+    #[napi(catch_unwind)]
+    pub fn records_from_json(&self, text: String) -> Result<String> {
+        let records = self.inner.records_from_json(&text).map_err(core_error)?;
+        records_to_json(&records)
+    }
+
+    /// Score one record; the scorecard's canonical JSON.
+    #[napi(catch_unwind)]
+    pub fn score_one(&self, record: Unknown<'_>, options: Option<String>) -> Result<String> {
+        let record = one_record_from_js(&record)?;
+        let options = options_from_json(options)?;
+        let card = self
+            .inner
+            .score_with(&record, &options)
+            .map_err(core_error)?;
+        Ok(card.to_canonical_json())
+    }
+
+    /// Score a batch; each scorecard's canonical JSON. Nothing is scored if any record has a problem.
+    #[napi(catch_unwind)]
+    pub fn score_canonical(
+        &self,
+        records: Unknown<'_>,
+        options: Option<String>,
+    ) -> Result<Vec<String>> {
+        let records = records_from_js(&records)?;
+        let options = options_from_json(options)?;
+        canonical_lines(&self.inner, &records, &options)
+    }
+
+    /// Score a batch on the libuv thread pool; resolves to each scorecard's canonical JSON.
+    #[napi(catch_unwind, ts_return_type = "Promise<string[]>")]
+    pub fn score_many_async(
+        &self,
+        records: Unknown<'_>,
+        options: Option<String>,
+    ) -> Result<AsyncTask<ScoreTask>> {
+        let records = records_from_js(&records)?;
+        let options = options_from_json(options)?;
+        Ok(AsyncTask::new(ScoreTask {
+            plan: Arc::clone(&self.inner),
+            records,
+            options,
+        }))
+    }
+
+    /// Score one record and explain the scorecard in `en` (default) or `zh`.
+    #[napi(catch_unwind)]
+    pub fn explain(
+        &self,
+        record: Unknown<'_>,
+        lang: Option<String>,
+        options: Option<String>,
+    ) -> Result<String> {
+        let lang: Lang = match lang {
+            None => Lang::En,
+            Some(l) => l
+                .parse()
+                .map_err(|m: String| input_error(vec![problem("lang", m)]))?,
+        };
+        let record = one_record_from_js(&record)?;
+        let options = options_from_json(options)?;
+        let card = self
+            .inner
+            .score_with(&record, &options)
+            .map_err(core_error)?;
+        Ok(card.explain(lang))
+    }
+}
+
+/// A batch scored off the event loop.
+pub struct ScoreTask {
+    plan: Arc<perfscore::Plan>,
+    records: Vec<Record>,
+    options: ScoreOptions,
+}
+
+impl Task for ScoreTask {
+    type Output = Vec<String>;
+    type JsValue = Vec<String>;
+
+    fn compute(&mut self) -> Result<Vec<String>> {
+        // The core has no panics on input-reachable paths; this is the safety net for the worker thread.
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            canonical_lines(&self.plan, &self.records, &self.options)
+        }))
+        .unwrap_or_else(|_| {
+            Err(Error::from_reason(
+                "perfscore panicked while scoring (a bug: please report it)",
+            ))
+        })
+    }
+
+    fn resolve(&mut self, _env: Env, output: Vec<String>) -> Result<Vec<String>> {
+        Ok(output)
+    }
+}

@@ -1,0 +1,125 @@
+// Errors: JS Errors with a stable code, every problem with its path, and the canonical form.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Plan, loadVector, catchError } from './load.mjs';
+
+const { vector } = loadVector('worked-example');
+const plan = Plan.fromObject(vector.plan);
+const li = () => structuredClone(vector.records[0]);
+
+function assertPerfscoreError(e, code) {
+  assert.ok(e instanceof Error, 'an Error instance');
+  assert.equal(e.code, code);
+  assert.ok(Array.isArray(e.problems) && e.problems.length > 0);
+  for (const p of e.problems) {
+    assert.equal(typeof p.path, 'string');
+    assert.equal(typeof p.message, 'string');
+  }
+  assert.equal(e.canonical, JSON.stringify({ code: e.code, problems: e.problems }));
+}
+
+test('an invalid plan reports every problem at once', () => {
+  const { vector: bad, expected } = loadVector('invalid-plan');
+  const e = catchError(() => Plan.fromObject(bad.plan));
+  assertPerfscoreError(e, 'PLAN_INVALID');
+  assert.equal(e.canonical + '\n', expected);
+  assert.deepEqual(e.problems.map((p) => p.path), [
+    'sections[0].indicators[1].actual',
+    'sections[0].indicators[1].scoring.bands[2].from',
+    'sections[1].indicators',
+    'grades[2].from',
+    'vetoes[0].when',
+  ]);
+  assert.match(e.message, /^invalid plan \(5 problems\):\n {2}- sections\[0\]\.indicators\[1\]\.actual: /);
+});
+
+test('plan JSON that does not parse is PLAN_INVALID', () => {
+  assertPerfscoreError(catchError(() => Plan.fromJson('{"id": ')), 'PLAN_INVALID');
+  assertPerfscoreError(catchError(() => Plan.fromJson('{}')), 'PLAN_INVALID');
+  assertPerfscoreError(catchError(() => Plan.fromObject({ id: 'x', name: 'x', measures: [], grades: [], bogus: 1 })), 'PLAN_INVALID');
+});
+
+test('an unknown template is PLAN_INVALID', () => {
+  assertPerfscoreError(catchError(() => Plan.template('no-such-template')), 'PLAN_INVALID');
+});
+
+for (const [label, value, pattern] of [
+  ['NaN', NaN, /not a finite number/],
+  ['Infinity', Infinity, /not a finite number/],
+  ['-Infinity', -Infinity, /not a finite number/],
+  ['"abc"', 'abc', /`abc` is not a number/],
+  ['""', '', /empty/],
+  ['"1.2.3"', '1.2.3', /not a number/],
+  ['true', true, /expected a number/],
+  ['an object', { value: 1 }, /expected a number/],
+]) {
+  test(`a measure value of ${label} is INPUT_INVALID naming record and field`, () => {
+    const r = li();
+    r.measures.revenue = value;
+    const e = catchError(() => plan.scoreMany([li(), r]));
+    assertPerfscoreError(e, 'INPUT_INVALID');
+    assert.equal(e.problems.length, 1);
+    assert.equal(e.problems[0].path, 'records[1].measures.revenue');
+    assert.match(e.problems[0].message, pattern);
+    const one = catchError(() => plan.score(r));
+    assertPerfscoreError(one, 'INPUT_INVALID');
+    assert.match(one.problems[0].path, /measures\.revenue$/);
+  });
+}
+
+test('every bad value in a batch is reported, nothing scored', () => {
+  const a = li();
+  a.measures.visits = 'many';
+  const b = li();
+  b.measures.demos = NaN;
+  const e = catchError(() => plan.scoreCanonical([a, b]));
+  assertPerfscoreError(e, 'INPUT_INVALID');
+  assert.deepEqual(e.problems.map((p) => p.path), ['records[0].measures.visits', 'records[1].measures.demos']);
+});
+
+test('a record that is not an object, or lacks an id, is INPUT_INVALID', () => {
+  assertPerfscoreError(catchError(() => plan.scoreMany([42])), 'INPUT_INVALID');
+  assertPerfscoreError(catchError(() => plan.scoreMany(null)), 'INPUT_INVALID');
+  const noId = li();
+  delete noId.id;
+  assertPerfscoreError(catchError(() => plan.score(noId)), 'INPUT_INVALID');
+  const unknownField = li();
+  unknownField.measure = {};
+  assertPerfscoreError(catchError(() => plan.score(unknownField)), 'INPUT_INVALID');
+});
+
+test('CSV with bad cells names line and column', () => {
+  const { vector: v, expected } = loadVector('csv-bad-cells');
+  const p = Plan.fromObject(v.plan);
+  const e = catchError(() => p.recordsFromCsv(v.records_csv));
+  assertPerfscoreError(e, 'INPUT_INVALID');
+  assert.equal(e.canonical + '\n', expected);
+  assert.equal(e.problems[0].path, 'line 2, column 3 (revenue)');
+});
+
+test('records JSON that does not parse is INPUT_INVALID', () => {
+  assertPerfscoreError(catchError(() => plan.recordsFromJson('[{"id": 1}]')), 'INPUT_INVALID');
+  assertPerfscoreError(catchError(() => plan.recordsFromJson('not json')), 'INPUT_INVALID');
+});
+
+test('an unknown explanation language is INPUT_INVALID', () => {
+  assertPerfscoreError(catchError(() => plan.explain(li(), 'fr')), 'INPUT_INVALID');
+});
+
+test('hostile inputs never abort the process', () => {
+  const weird = [undefined, null, 0, 'x', [], [[]], [{}], [{ id: 'a', measures: [] }], [{ id: 'a', measures: { revenue: 1e300 } }]];
+  for (const w of weird) {
+    try {
+      plan.scoreMany(w);
+    } catch (e) {
+      assert.ok(e instanceof Error);
+    }
+  }
+  for (const text of ['', '[', 'null', '{"id":"x","name":"x","measures":[{"id":"a"}],"grades":[{"grade":"A"}],"indicators":[{"id":"i","weight":100,"actual":"a / 0","scoring":{"method":"ratio"}}]}']) {
+    try {
+      Plan.fromJson(text).scoreMany([{ id: 'r', measures: { a: 1 } }]);
+    } catch (e) {
+      assert.ok(e instanceof Error);
+    }
+  }
+});

@@ -1,0 +1,57 @@
+// Loads the perfscore implementation under test. PERFSCORE_IMPL selects it:
+//   native (default) → bindings-node/index.js (napi-rs addon)
+//   wasm             → bindings-wasm/pkg/node/index.js (wasm-bindgen package, same API)
+// Both may be CommonJS or ESM; the API is read from the namespace or its default export.
+import { readFileSync, readdirSync } from 'node:fs';
+
+const IMPLS = {
+  native: '../../bindings-node/index.js',
+  wasm: '../../bindings-wasm/pkg/node/index.js',
+};
+
+export const implName = process.env.PERFSCORE_IMPL || 'native';
+if (!(implName in IMPLS)) {
+  throw new Error(`PERFSCORE_IMPL must be one of ${Object.keys(IMPLS).join(', ')}, got ${implName}`);
+}
+
+const ns = await import(new URL(IMPLS[implName], import.meta.url).href);
+// A CommonJS module's exports are its default export; an ES module's are the namespace.
+const api = ns.default && typeof ns.default.Plan === 'function' ? ns.default : ns;
+if (!api || typeof api.Plan !== 'function') {
+  throw new Error(`${IMPLS[implName]} does not export Plan`);
+}
+
+export const perfscore = api;
+export const { Plan } = api;
+export const demoPlanJson = () => api.demoPlanJson();
+export const demoTeamCsv = () => api.demoTeamCsv();
+
+const vectorsUrl = new URL('../vectors/', import.meta.url);
+
+/** Names of every conformance vector (`tests/vectors/<name>.json`), sorted. */
+export function vectorNames() {
+  return readdirSync(vectorsUrl)
+    .filter((f) => f.endsWith('.json') && !f.endsWith('.expected.json'))
+    .map((f) => f.slice(0, -'.json'.length))
+    .sort();
+}
+
+/** A vector's raw text, its parsed form, and its expected canonical output. */
+export function loadVector(name) {
+  const text = readFileSync(new URL(`${name}.json`, vectorsUrl), 'utf8');
+  return {
+    text,
+    vector: JSON.parse(text),
+    expected: readFileSync(new URL(`${name}.expected.jsonl`, vectorsUrl), 'utf8'),
+  };
+}
+
+/** Run `fn`, expect a perfscore error, and return it. */
+export function catchError(fn) {
+  try {
+    fn();
+  } catch (e) {
+    return e;
+  }
+  throw new Error('expected a perfscore error, nothing was thrown');
+}
