@@ -3,7 +3,8 @@
 //! Python values become core [`Record`]s, [`ScoreOptions`] and plan JSON here; results go back as
 //! the core's canonical JSON, its flat table cells and `decimal.Decimal`s built from exact text.
 //! Errors become `perfscore.PlanError` / `perfscore.InputError` (defined in `perfscore/_errors.py`).
-//! The HTML and pandas niceties live in the pure-Python layer (`perfscore/_display.py`).
+//! The HTML and pandas niceties live in the pure-Python layer (`perfscore/_display.py`,
+//! `perfscore/_pay.py`). Pay plans, statements and bonus pools (issue 7) are in `pay.rs`.
 
 use perfscore::number::{decimal_from_f64, parse_decimal, parse_json_number};
 use perfscore::scorecard::Cell;
@@ -14,6 +15,8 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PySlice, PyString, PyTuple, PyType};
 use rust_decimal::Decimal;
 use std::sync::Arc;
+
+mod pay;
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -894,6 +897,7 @@ fn _perfscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(demo_plan_json, m)?)?;
     m.add_function(wrap_pyfunction!(indicator_library_json, m)?)?;
     m.add_function(wrap_pyfunction!(template_ids, m)?)?;
+    pay::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -7,7 +7,8 @@ import perfscore
 
 def test_score_many_from_two_threads():
     plan = perfscore.Plan.template("monthly-sales-rep")
-    team = plan.records_from_csv(perfscore.demo_team_csv()) * 20
+    # Copies: `list * 20` repeats the same dicts, and batch ids must be unique.
+    team = [dict(r) for r in plan.records_from_csv(perfscore.demo_team_csv()) * 20]
     for i, r in enumerate(team):
         r["id"] = f"P{i}"
     expected = plan.score_many(team).to_json_lines()

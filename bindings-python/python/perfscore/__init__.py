@@ -7,28 +7,43 @@ Numbers come back as :class:`decimal.Decimal`; inputs accept Decimal, int, str a
 from __future__ import annotations
 
 from ._errors import InputError, PerfscoreError, PlanError, Problem
+from ._pay import PayStatements, pay_dataframe
 from ._perfscore import (
     BatchResult,
+    PayLine,
+    PayPlan,
+    PayStatement,
     Plan,
+    PoolShare,
+    PoolSplit,
     Scorecard,
     __version__,
     demo_plan_json,
     demo_team_csv,
     indicator_library_json,
+    split_pool,
     template_ids,
 )
 
 __all__ = [
     "BatchResult",
     "InputError",
+    "PayLine",
+    "PayPlan",
+    "PayStatement",
+    "PayStatements",
     "PerfscoreError",
     "Plan",
     "PlanError",
+    "PoolShare",
+    "PoolSplit",
     "Problem",
     "Scorecard",
     "__version__",
     "demo_plan_json",
     "demo_team_csv",
     "indicator_library_json",
+    "pay_dataframe",
+    "split_pool",
     "template_ids",
 ]
