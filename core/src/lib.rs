@@ -34,6 +34,7 @@
 
 pub mod error;
 pub mod explain;
+pub mod feedback;
 pub mod formula;
 pub mod method;
 pub mod number;

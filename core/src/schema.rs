@@ -18,3 +18,11 @@ pub fn pay_plan_schema_json() -> String {
     text.push('\n');
     text
 }
+
+/// The 360-degree feedback configuration JSON Schema, pretty-printed with a trailing newline.
+pub fn feedback_schema_json() -> String {
+    let schema = schemars::schema_for!(crate::feedback::FeedbackSpec);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -14,6 +14,9 @@ fn run(vector: &serde_json::Value) -> String {
     if vector.get("pay_plan").is_some() {
         return run_pay(vector);
     }
+    if vector.get("feedback").is_some() {
+        return run_feedback(vector);
+    }
     let result = (|| {
         let plan = Plan::from_json(&vector["plan"].to_string())?;
         let records = match &vector["records_csv"] {
@@ -60,6 +63,19 @@ fn run_pay(vector: &serde_json::Value) -> String {
     }
 }
 
+/// 360 vectors: configuration + responses → one line, the canonical round.
+fn run_feedback(vector: &serde_json::Value) -> String {
+    let result = (|| {
+        let fb = perfscore::feedback::Feedback::from_json(&vector["feedback"].to_string())?;
+        let responses = fb.responses_from_json(&vector["responses"].to_string())?;
+        fb.aggregate(&responses)
+    })();
+    match result {
+        Ok(round) => round.to_canonical_json() + "\n",
+        Err(e) => e.to_canonical_json() + "\n",
+    }
+}
+
 /// Pool vectors: one line, the canonical JSON array of shares.
 fn run_pool(pool: &serde_json::Value) -> String {
     let amount: rust_decimal::Decimal = pool["amount"].as_str().unwrap().parse().unwrap();
@@ -84,8 +100,8 @@ fn run_pool(pool: &serde_json::Value) -> String {
 #[test]
 fn vectors_match_expected_bytes() {
     let dir = common::vectors_dir();
-    // Scoring vectors at the top; pay and pool vectors in `pay/` (each binding runs both sets).
-    let mut names: Vec<_> = [dir.clone(), dir.join("pay")]
+    // Scoring vectors at the top; pay and pool vectors in `pay/`; 360 vectors in `feedback/`.
+    let mut names: Vec<_> = [dir.clone(), dir.join("pay"), dir.join("feedback")]
         .iter()
         .flat_map(|d| std::fs::read_dir(d).unwrap())
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -26,3 +26,14 @@ fn committed_pay_schema_is_current() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(committed == generated, "schema/pay-plan.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`");
 }
+
+#[test]
+fn committed_feedback_schema_is_current() {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/feedback.schema.json");
+    let generated = perfscore::schema::feedback_schema_json();
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == generated, "schema/feedback.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`");
+}

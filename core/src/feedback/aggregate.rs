@@ -1,0 +1,889 @@
+//! Aggregation of a feedback round: anonymity, group scores, combined and self scores, gaps,
+//! agreement, reliability, and the optional leniency correction.
+//!
+//! Means are exact decimals; dispersion, agreement and reliability statistics use f64
+//! internally (deterministically: fixed iteration order) and are reported as [`Stat`]s, which say
+//! why a statistic is undefined instead of returning NaN.
+
+use super::report::*;
+use super::spec::*;
+use super::stats::{self, Metric, Stat};
+use crate::error::{Error, Problem};
+use crate::validate::{parse_json, Checker};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+/// A compiled feedback configuration.
+#[derive(Debug, Clone)]
+pub struct Feedback {
+    id: Arc<str>,
+    items: Vec<Item>,
+    item_index: HashMap<String, usize>,
+    competencies: Vec<Competency>,
+    groups: Vec<Group>,
+    group_index: HashMap<String, usize>,
+    aggregation: AggregationSpec,
+    include_self: bool,
+    gap_threshold: Decimal,
+    leniency: Option<LeniencySpec>,
+}
+
+#[derive(Debug, Clone)]
+struct Item {
+    id: Arc<str>,
+    competency: usize,
+    reverse: bool,
+    min: Decimal,
+    max: Decimal,
+}
+
+#[derive(Debug, Clone)]
+struct Competency {
+    id: Arc<str>,
+    weight: Decimal,
+}
+
+#[derive(Debug, Clone)]
+struct Group {
+    id: Arc<str>,
+    name: Arc<str>,
+    relationship: Relationship,
+    weight: Decimal,
+    min_raters: u32,
+    merge_into: Option<usize>,
+}
+
+/// One usable answer after reverse coding (and leniency correction).
+#[derive(Debug, Clone)]
+struct Scored<'a> {
+    rater: &'a str,
+    ratee: &'a str,
+    group: usize,
+    item: usize,
+    value: Decimal,
+}
+
+fn name_or_id(name: &Option<String>, id: &str) -> Arc<str> {
+    Arc::from(
+        name.as_deref()
+            .filter(|n| !n.trim().is_empty())
+            .unwrap_or(id),
+    )
+}
+
+fn mean(values: &[Decimal]) -> Option<Decimal> {
+    if values.is_empty() {
+        return None;
+    }
+    let mut sum = Decimal::ZERO;
+    for v in values {
+        sum = sum.checked_add(*v)?;
+    }
+    sum.checked_div(Decimal::from(values.len()))
+}
+
+fn f64s(values: &[Decimal]) -> Vec<f64> {
+    values.iter().filter_map(|v| v.to_f64()).collect()
+}
+
+impl Feedback {
+    /// Parse and validate a feedback configuration; all problems at once.
+    pub fn from_json(text: &str) -> crate::Result<Feedback> {
+        let spec: FeedbackSpec = parse_json(text, Error::Plan)?;
+        Feedback::from_spec(&spec)
+    }
+
+    /// Validate and compile a parsed configuration.
+    pub fn from_spec(spec: &FeedbackSpec) -> crate::Result<Feedback> {
+        let mut ck = Checker::new();
+        if spec.scale.min.0 >= spec.scale.max.0 {
+            ck.report("scale", "min must be below max");
+        }
+        ck.unique(
+            "competencies",
+            "competency",
+            spec.competencies.iter().map(|c| c.id.as_str()),
+        );
+        let weighted = spec
+            .competencies
+            .iter()
+            .filter(|c| c.weight.is_some())
+            .count();
+        if weighted != 0 && weighted != spec.competencies.len() {
+            ck.report(
+                "competencies",
+                "give a weight to every competency or to none (equal weights)",
+            );
+        }
+        if weighted == spec.competencies.len() && !spec.competencies.is_empty() {
+            ck.weights_sum(
+                "competencies",
+                "competency",
+                spec.competencies
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (i, c.weight.map_or(Decimal::ZERO, |w| w.0))),
+            );
+        }
+        if spec.competencies.is_empty() {
+            ck.report("competencies", "at least one competency is needed");
+        }
+        let equal = if spec.competencies.is_empty() {
+            Decimal::ZERO
+        } else {
+            Decimal::ONE_HUNDRED
+                .checked_div(Decimal::from(spec.competencies.len()))
+                .unwrap_or_default()
+        };
+        let mut items = Vec::new();
+        let mut item_index = HashMap::new();
+        let mut competencies = Vec::new();
+        for (ci, c) in spec.competencies.iter().enumerate() {
+            if c.items.is_empty() {
+                ck.report(
+                    format!("competencies[{ci}].items"),
+                    format!("competency `{}` has no items", c.id),
+                );
+            }
+            competencies.push(Competency {
+                id: Arc::from(c.id.as_str()),
+                weight: c.weight.map_or(equal, |w| w.0),
+            });
+            for (ii, it) in c.items.iter().enumerate() {
+                let scale = it.scale.unwrap_or(spec.scale);
+                if scale.min.0 >= scale.max.0 {
+                    ck.report(
+                        format!("competencies[{ci}].items[{ii}].scale"),
+                        "min must be below max",
+                    );
+                }
+                if item_index.insert(it.id.clone(), items.len()).is_some() {
+                    ck.report(
+                        format!("competencies[{ci}].items[{ii}].id"),
+                        format!("duplicate item id `{}`", it.id),
+                    );
+                }
+                items.push(Item {
+                    id: Arc::from(it.id.as_str()),
+                    competency: ci,
+                    reverse: it.reverse,
+                    min: scale.min.0,
+                    max: scale.max.0,
+                });
+            }
+        }
+        ck.unique("groups", "group", spec.groups.iter().map(|g| g.id.as_str()));
+        let group_index: HashMap<String, usize> = spec
+            .groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| (g.id.clone(), i))
+            .collect();
+        let mut groups = Vec::new();
+        for (gi, g) in spec.groups.iter().enumerate() {
+            if g.weight.0 < Decimal::ZERO {
+                ck.report(format!("groups[{gi}].weight"), "weight cannot be negative");
+            }
+            let merge_into = match &g.below_minimum {
+                BelowMinimum::Suppress => None,
+                BelowMinimum::MergeInto(t) => match group_index.get(t) {
+                    Some(&ti) if ti == gi => {
+                        ck.report(
+                            format!("groups[{gi}].below_minimum"),
+                            "a group cannot merge into itself",
+                        );
+                        None
+                    }
+                    Some(&ti)
+                        if matches!(spec.groups[ti].below_minimum, BelowMinimum::MergeInto(_)) =>
+                    {
+                        ck.report(
+                            format!("groups[{gi}].below_minimum"),
+                            format!("`{t}` itself merges elsewhere: chains are not allowed"),
+                        );
+                        None
+                    }
+                    Some(&ti) => Some(ti),
+                    None => {
+                        ck.report(
+                            format!("groups[{gi}].below_minimum.merge_into"),
+                            format!("no group `{t}`"),
+                        );
+                        None
+                    }
+                },
+            };
+            if g.min_raters == Some(0) {
+                ck.report(
+                    format!("groups[{gi}].min_raters"),
+                    "the minimum is at least 1",
+                );
+            }
+            groups.push(Group {
+                id: Arc::from(g.id.as_str()),
+                name: name_or_id(&g.name, &g.id),
+                relationship: g.relationship,
+                weight: g.weight.0,
+                min_raters: g
+                    .min_raters
+                    .unwrap_or_else(|| g.relationship.default_min_raters()),
+                merge_into,
+            });
+        }
+        let trim = spec.aggregation.trim.0;
+        if trim < Decimal::ZERO || trim >= Decimal::new(5, 1) {
+            ck.report(
+                "aggregation.trim",
+                "the trimmed share must be at least 0 and below 0.5",
+            );
+        }
+        if !ck.problems.is_empty() {
+            return Err(Error::Plan(ck.problems));
+        }
+        Ok(Feedback {
+            id: Arc::from(spec.id.as_str()),
+            items,
+            item_index,
+            competencies,
+            groups,
+            group_index,
+            aggregation: spec.aggregation,
+            include_self: spec.include_self_in_combined,
+            gap_threshold: spec.gap_threshold.map_or(Decimal::new(5, 1), |g| g.0),
+            leniency: spec.leniency,
+        })
+    }
+
+    /// Read responses from a JSON array of `{rater, ratee, group, item, value}`.
+    pub fn responses_from_json(&self, text: &str) -> crate::Result<Vec<Response>> {
+        parse_json(text, Error::Input)
+    }
+
+    /// Aggregate a round of responses into one report per ratee plus round-level reliability.
+    /// All input problems are reported at once; nothing is aggregated from bad input.
+    pub fn aggregate(&self, responses: &[Response]) -> crate::Result<FeedbackRound> {
+        let mut problems = Vec::new();
+        let mut answers = Vec::with_capacity(responses.len());
+        let mut seen = BTreeSet::new();
+        for (i, r) in responses.iter().enumerate() {
+            let path = format!("responses[{i}]");
+            let item = self.item_index.get(&r.item).copied();
+            let group = self.group_index.get(&r.group).copied();
+            if item.is_none() {
+                problems.push(Problem::new(
+                    format!("{path}.item"),
+                    format!("no item `{}`", r.item),
+                ));
+            }
+            if group.is_none() {
+                problems.push(Problem::new(
+                    format!("{path}.group"),
+                    format!("no group `{}`", r.group),
+                ));
+            }
+            if !seen.insert((r.rater.as_str(), r.ratee.as_str(), r.item.as_str())) {
+                problems.push(Problem::new(
+                    path.clone(),
+                    format!(
+                        "{} answered item `{}` about {} twice",
+                        r.rater, r.item, r.ratee
+                    ),
+                ));
+            }
+            let (Some(item), Some(group)) = (item, group) else {
+                continue;
+            };
+            let it = &self.items[item];
+            if let Answer::Value(v) = r.value {
+                if v < it.min || v > it.max {
+                    problems.push(Problem::new(
+                        format!("{path}.value"),
+                        format!("{v} is outside the scale {}–{}", it.min, it.max),
+                    ));
+                    continue;
+                }
+                let value = if it.reverse {
+                    it.min
+                        .checked_add(it.max)
+                        .and_then(|s| s.checked_sub(v))
+                        .unwrap_or(v)
+                } else {
+                    v
+                };
+                answers.push(Scored {
+                    rater: &r.rater,
+                    ratee: &r.ratee,
+                    group,
+                    item,
+                    value,
+                });
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Input(problems));
+        }
+        let corrections = match self.leniency {
+            Some(l) => self.correct_leniency(&mut answers, l),
+            None => Vec::new(),
+        };
+        let ratees: BTreeSet<&str> = answers.iter().map(|a| a.ratee).collect();
+        let mut reports = Vec::with_capacity(ratees.len());
+        let mut per_rater_overall: Vec<(String, Vec<(String, Decimal)>)> = Vec::new();
+        for ratee in ratees {
+            let mine: Vec<&Scored> = answers.iter().filter(|a| a.ratee == ratee).collect();
+            let (report, rater_overalls) = self.report(ratee, &mine);
+            per_rater_overall.push((ratee.to_string(), rater_overalls));
+            reports.push(report);
+        }
+        let reliability = self.reliability(&answers, &reports, &per_rater_overall);
+        Ok(FeedbackRound {
+            feedback_id: self.id.clone(),
+            reports,
+            reliability,
+            leniency: corrections,
+        })
+    }
+
+    fn is_self(&self, g: usize) -> bool {
+        self.groups
+            .get(g)
+            .is_some_and(|g| g.relationship == Relationship::SelfRating)
+    }
+
+    /// Anonymity: which raters each group finally counts, and each group's status.
+    fn resolve_groups<'a>(
+        &self,
+        answers: &[&Scored<'a>],
+    ) -> (Vec<BTreeSet<&'a str>>, Vec<GroupStatus>) {
+        let mut own: Vec<BTreeSet<&str>> = vec![BTreeSet::new(); self.groups.len()];
+        for a in answers {
+            if let Some(set) = own.get_mut(a.group) {
+                set.insert(a.rater);
+            }
+        }
+        let mut effective = own.clone();
+        let mut status = vec![GroupStatus::Shown; self.groups.len()];
+        for (gi, g) in self.groups.iter().enumerate() {
+            let n = own[gi].len();
+            if n > 0 && (n as u32) < g.min_raters {
+                if let Some(t) = g.merge_into {
+                    let moved = std::mem::take(&mut effective[gi]);
+                    effective[t].extend(moved);
+                    status[gi] = GroupStatus::MergedInto {
+                        group: self.groups[t].id.clone(),
+                    };
+                }
+            }
+        }
+        for (gi, g) in self.groups.iter().enumerate() {
+            if matches!(status[gi], GroupStatus::MergedInto { .. }) {
+                continue;
+            }
+            let n = effective[gi].len();
+            if n == 0 {
+                status[gi] = GroupStatus::NoResponses;
+            } else if (n as u32) < g.min_raters {
+                status[gi] = GroupStatus::Suppressed {
+                    minimum: g.min_raters,
+                };
+                effective[gi].clear();
+            }
+        }
+        (effective, status)
+    }
+
+    fn aggregate_values(&self, values: &mut [Decimal]) -> Option<(Decimal, bool)> {
+        values.sort();
+        let n = values.len();
+        if n == 0 {
+            return None;
+        }
+        match self.aggregation.method {
+            Aggregate::Mean => mean(values).map(|m| (m, false)),
+            Aggregate::Median => {
+                let mid = n / 2;
+                let m = if n % 2 == 1 {
+                    values[mid]
+                } else {
+                    mean(&values[mid - 1..=mid])?
+                };
+                Some((m, false))
+            }
+            Aggregate::TrimmedMean => {
+                if (n as u32) < self.aggregation.trimmed_min_raters {
+                    return mean(values).map(|m| (m, true));
+                }
+                let cut = (Decimal::from(n) * self.aggregation.trim.0)
+                    .floor()
+                    .to_usize()
+                    .unwrap_or(0);
+                mean(&values[cut..n - cut]).map(|m| (m, false))
+            }
+        }
+    }
+
+    /// Competency-weighted mean of the competencies present (weights re-normalised).
+    fn overall(&self, competency_scores: &[Option<Decimal>]) -> Option<Decimal> {
+        let mut num = Decimal::ZERO;
+        let mut den = Decimal::ZERO;
+        for (c, s) in self.competencies.iter().zip(competency_scores) {
+            if let Some(s) = s {
+                num = num.checked_add(s.checked_mul(c.weight)?)?;
+                den = den.checked_add(c.weight)?;
+            }
+        }
+        if den.is_zero() {
+            None
+        } else {
+            num.checked_div(den)
+        }
+    }
+
+    /// Scores of a set of answers from the given raters: items, competencies, overall.
+    fn scores(
+        &self,
+        answers: &[&Scored],
+        raters: &BTreeSet<&str>,
+        fallback: &mut bool,
+    ) -> (Scores, Vec<(String, Decimal)>) {
+        let n_items = self.items.len();
+        let n_comp = self.competencies.len();
+        // Per rater: their item values.
+        let mut by_rater: BTreeMap<&str, Vec<Option<Decimal>>> = BTreeMap::new();
+        for a in answers.iter().filter(|a| raters.contains(a.rater)) {
+            let row = by_rater
+                .entry(a.rater)
+                .or_insert_with(|| vec![None; n_items]);
+            if let Some(cell) = row.get_mut(a.item) {
+                *cell = Some(a.value);
+            }
+        }
+        let mut item_scores = vec![None; n_items];
+        for (i, slot) in item_scores.iter_mut().enumerate() {
+            let mut vals: Vec<Decimal> = by_rater.values().filter_map(|row| row[i]).collect();
+            if let Some((v, fb)) = self.aggregate_values(&mut vals) {
+                *fallback |= fb;
+                *slot = Some(v);
+            }
+        }
+        let comp_of = |row: &[Option<Decimal>], c: usize| -> Option<Decimal> {
+            let vals: Vec<Decimal> = self
+                .items
+                .iter()
+                .zip(row)
+                .filter(|(it, _)| it.competency == c)
+                .filter_map(|(_, v)| *v)
+                .collect();
+            mean(&vals)
+        };
+        let mut rater_overalls = Vec::new();
+        let mut comp_scores = vec![None; n_comp];
+        let overall;
+        if self.aggregation.per_rater_first {
+            let rater_comps: Vec<(&str, Vec<Option<Decimal>>)> = by_rater
+                .iter()
+                .map(|(r, row)| (*r, (0..n_comp).map(|c| comp_of(row, c)).collect()))
+                .collect();
+            for (c, slot) in comp_scores.iter_mut().enumerate() {
+                let mut vals: Vec<Decimal> =
+                    rater_comps.iter().filter_map(|(_, cs)| cs[c]).collect();
+                if let Some((v, fb)) = self.aggregate_values(&mut vals) {
+                    *fallback |= fb;
+                    *slot = Some(v);
+                }
+            }
+            let mut overalls: Vec<Decimal> = Vec::new();
+            for (r, cs) in &rater_comps {
+                if let Some(o) = self.overall(cs) {
+                    overalls.push(o);
+                    rater_overalls.push((r.to_string(), o));
+                }
+            }
+            overall = self.aggregate_values(&mut overalls).map(|(v, fb)| {
+                *fallback |= fb;
+                v
+            });
+        } else {
+            for (c, slot) in comp_scores.iter_mut().enumerate() {
+                let mut vals: Vec<Decimal> = by_rater
+                    .values()
+                    .flat_map(|row| {
+                        self.items
+                            .iter()
+                            .zip(row.iter())
+                            .filter(|(it, _)| it.competency == c)
+                            .filter_map(|(_, v)| *v)
+                    })
+                    .collect();
+                if let Some((v, fb)) = self.aggregate_values(&mut vals) {
+                    *fallback |= fb;
+                    *slot = Some(v);
+                }
+            }
+            for (r, row) in &by_rater {
+                let cs: Vec<Option<Decimal>> = (0..n_comp).map(|c| comp_of(row, c)).collect();
+                if let Some(o) = self.overall(&cs) {
+                    rater_overalls.push((r.to_string(), o));
+                }
+            }
+            overall = self.overall(&comp_scores);
+        }
+        (
+            self.named(&item_scores, &comp_scores, overall),
+            rater_overalls,
+        )
+    }
+
+    fn named(
+        &self,
+        items: &[Option<Decimal>],
+        comps: &[Option<Decimal>],
+        overall: Option<Decimal>,
+    ) -> Scores {
+        Scores {
+            items: self
+                .items
+                .iter()
+                .zip(items)
+                .filter_map(|(it, v)| {
+                    v.map(|s| NamedScore {
+                        id: it.id.clone(),
+                        score: s,
+                    })
+                })
+                .collect(),
+            competencies: self
+                .competencies
+                .iter()
+                .zip(comps)
+                .filter_map(|(c, v)| {
+                    v.map(|s| NamedScore {
+                        id: c.id.clone(),
+                        score: s,
+                    })
+                })
+                .collect(),
+            overall,
+        }
+    }
+
+    fn report(&self, ratee: &str, answers: &[&Scored]) -> (FeedbackReport, Vec<(String, Decimal)>) {
+        let (raters, status) = self.resolve_groups(answers);
+        let mut groups = Vec::with_capacity(self.groups.len());
+        let mut group_scores: Vec<Option<Scores>> = vec![None; self.groups.len()];
+        let mut trimmed_fallback = false;
+        let mut others_rater_overalls = Vec::new();
+        for (gi, g) in self.groups.iter().enumerate() {
+            let shown = status[gi] == GroupStatus::Shown;
+            if shown {
+                let (s, ro) = self.scores(answers, &raters[gi], &mut trimmed_fallback);
+                if !self.is_self(gi) {
+                    others_rater_overalls.extend(ro);
+                }
+                group_scores[gi] = Some(s);
+            }
+            groups.push(GroupResult {
+                id: g.id.clone(),
+                name: g.name.clone(),
+                status: status[gi].clone(),
+                raters: if shown {
+                    Some(raters[gi].len() as u32)
+                } else {
+                    None
+                },
+                weight: g.weight,
+                scores: group_scores[gi].clone(),
+            });
+        }
+        // Combined: weights re-normalised over the groups that have a value, per number.
+        let counted: Vec<usize> = (0..self.groups.len())
+            .filter(|&g| {
+                group_scores[g].is_some()
+                    && (self.include_self || !self.is_self(g))
+                    && !self.groups[g].weight.is_zero()
+            })
+            .collect();
+        let combine = |pick: &dyn Fn(&Scores) -> Option<Decimal>| -> Option<Decimal> {
+            let mut num = Decimal::ZERO;
+            let mut den = Decimal::ZERO;
+            for &g in &counted {
+                if let Some(v) = group_scores[g].as_ref().and_then(pick) {
+                    num = num.checked_add(v.checked_mul(self.groups[g].weight)?)?;
+                    den = den.checked_add(self.groups[g].weight)?;
+                }
+            }
+            if den.is_zero() {
+                None
+            } else {
+                num.checked_div(den)
+            }
+        };
+        let find =
+            |list: &[NamedScore], id: &str| list.iter().find(|s| &*s.id == id).map(|s| s.score);
+        let combined_items: Vec<Option<Decimal>> = self
+            .items
+            .iter()
+            .map(|it| combine(&|s: &Scores| find(&s.items, &it.id)))
+            .collect();
+        let combined_comps: Vec<Option<Decimal>> = self
+            .competencies
+            .iter()
+            .map(|c| combine(&|s: &Scores| find(&s.competencies, &c.id)))
+            .collect();
+        let combined_overall = combine(&|s: &Scores| s.overall);
+        let total_weight: Decimal = counted.iter().map(|&g| self.groups[g].weight).sum();
+        let weights_used = counted
+            .iter()
+            .map(|&g| GroupWeight {
+                group: self.groups[g].id.clone(),
+                weight: (self.groups[g].weight * Decimal::ONE_HUNDRED)
+                    .checked_div(total_weight)
+                    .unwrap_or_default(),
+            })
+            .collect();
+        let combined = self.named(&combined_items, &combined_comps, combined_overall);
+        let self_scores = (0..self.groups.len())
+            .find(|&g| self.is_self(g))
+            .and_then(|g| group_scores[g].clone());
+
+        // Gaps: self − others, per item and competency.
+        let mut gaps = Vec::new();
+        if let Some(me) = &self_scores {
+            let pairs = me
+                .items
+                .iter()
+                .map(|s| (GapLevel::Item, s))
+                .chain(me.competencies.iter().map(|s| (GapLevel::Competency, s)));
+            for (level, mine) in pairs {
+                let others = match level {
+                    GapLevel::Item => find(&combined.items, &mine.id),
+                    GapLevel::Competency => find(&combined.competencies, &mine.id),
+                };
+                if let Some(o) = others {
+                    let gap = mine.score - o;
+                    let flag = if gap >= self.gap_threshold {
+                        GapFlag::BlindSpot
+                    } else if -gap >= self.gap_threshold {
+                        GapFlag::HiddenStrength
+                    } else {
+                        GapFlag::None
+                    };
+                    gaps.push(Gap {
+                        level,
+                        id: mine.id.clone(),
+                        self_score: mine.score,
+                        others: o,
+                        gap,
+                        flag,
+                    });
+                }
+            }
+        }
+
+        // Agreement per item over the counted non-self raters.
+        let others: BTreeSet<&str> = (0..self.groups.len())
+            .filter(|&g| !self.is_self(g) && status[g] == GroupStatus::Shown)
+            .flat_map(|g| raters[g].iter().copied())
+            .collect();
+        let agreement = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(i, it)| {
+                let mut vals: Vec<Decimal> = answers
+                    .iter()
+                    .filter(|a| a.item == i && others.contains(a.rater))
+                    .map(|a| a.value)
+                    .collect();
+                // Sorted so the f64 sums, and so the statistics, do not depend on response order.
+                vals.sort();
+                let points = (it.max - it.min + Decimal::ONE).to_u32().unwrap_or(0);
+                ItemAgreement {
+                    item: it.id.clone(),
+                    raters: vals.len() as u32,
+                    std_dev: stats::std_dev(&f64s(&vals)),
+                    rwg: stats::rwg(&f64s(&vals), points),
+                }
+            })
+            .collect();
+        (
+            FeedbackReport {
+                ratee: ratee.to_string(),
+                groups,
+                combined,
+                weights_used,
+                self_scores,
+                gaps,
+                agreement,
+                trimmed_mean_fell_back: trimmed_fallback,
+            },
+            others_rater_overalls,
+        )
+    }
+
+    fn reliability(
+        &self,
+        answers: &[Scored],
+        reports: &[FeedbackReport],
+        per_rater_overall: &[(String, Vec<(String, Decimal)>)],
+    ) -> Reliability {
+        // Only raters counted in a shown, non-self group: suppressed groups never reach a statistic.
+        let shown_groups: BTreeMap<&str, BTreeSet<usize>> = reports
+            .iter()
+            .map(|r| {
+                let set = r
+                    .groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(gi, g)| g.status == GroupStatus::Shown && !self.is_self(*gi))
+                    .map(|(gi, _)| gi)
+                    .collect();
+                (r.ratee.as_str(), set)
+            })
+            .collect();
+        let merged_target = |ratee: &str, g: usize| -> Option<usize> {
+            let shown = shown_groups.get(ratee)?;
+            if shown.contains(&g) {
+                return Some(g);
+            }
+            let report = reports.iter().find(|r| r.ratee == ratee)?;
+            match report.groups.get(g).map(|x| &x.status) {
+                Some(GroupStatus::MergedInto { group }) => self
+                    .groups
+                    .iter()
+                    .position(|x| &x.id == group)
+                    .filter(|t| shown.contains(t)),
+                _ => None,
+            }
+        };
+        let usable: Vec<&Scored> = answers
+            .iter()
+            .filter(|a| merged_target(a.ratee, a.group).is_some())
+            .collect();
+        let coders: Vec<&str> = usable
+            .iter()
+            .map(|a| a.rater)
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let units: Vec<(&str, usize)> = usable
+            .iter()
+            .map(|a| (a.ratee, a.item))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        let mut data = vec![vec![None; units.len()]; coders.len()];
+        for a in &usable {
+            if let (Ok(c), Ok(u)) = (
+                coders.binary_search(&a.rater),
+                units.binary_search(&(a.ratee, a.item)),
+            ) {
+                data[c][u] = a.value.to_f64();
+            }
+        }
+        let alpha = |m: Metric| {
+            stats::krippendorff_alpha(&data, m).unwrap_or(Stat::Undefined {
+                reason: stats::Undefined::NotEnoughData,
+            })
+        };
+        // ICC: ratees × k rater slots (raters sorted by id), k = fewest counted raters any ratee has (≥ 2).
+        let rows: Vec<&Vec<(String, Decimal)>> = per_rater_overall
+            .iter()
+            .map(|(_, v)| v)
+            .filter(|v| v.len() >= 2)
+            .collect();
+        let k = rows.iter().map(|v| v.len()).min().unwrap_or(0);
+        let matrix: Vec<Vec<f64>> = rows
+            .iter()
+            .map(|v| v.iter().take(k).filter_map(|(_, o)| o.to_f64()).collect())
+            .collect();
+        let icc = if matrix.len() >= 2 && k >= 2 {
+            stats::icc_all(&matrix).ok()
+        } else {
+            None
+        };
+        Reliability {
+            alpha_nominal: alpha(Metric::Nominal),
+            alpha_ordinal: alpha(Metric::Ordinal),
+            alpha_interval: alpha(Metric::Interval),
+            alpha_ratio: alpha(Metric::Ratio),
+            icc,
+            icc_ratees: matrix.len() as u32,
+            icc_raters_per_ratee: k as u32,
+        }
+    }
+
+    fn correct_leniency(&self, answers: &mut [Scored], l: LeniencySpec) -> Vec<LeniencyCorrection> {
+        // Each rater's mean per ratee (non-self answers only).
+        let mut per: BTreeMap<&str, BTreeMap<&str, Vec<Decimal>>> = BTreeMap::new();
+        for a in answers.iter().filter(|a| !self.is_self(a.group)) {
+            per.entry(a.rater)
+                .or_default()
+                .entry(a.ratee)
+                .or_default()
+                .push(a.value);
+        }
+        let rater_ratee_means: BTreeMap<&str, Vec<Decimal>> = per
+            .iter()
+            .map(|(r, m)| (*r, m.values().filter_map(|v| mean(v)).collect()))
+            .collect();
+        let mut all: Vec<Decimal> = rater_ratee_means.values().flatten().copied().collect();
+        all.sort();
+        let Some(grand) = mean(&all) else {
+            return Vec::new();
+        };
+        let grand_sd = stats::std_dev(&f64s(&all)).value();
+        let mut out = Vec::new();
+        for (rater, means) in &rater_ratee_means {
+            let sd = stats::std_dev(&f64s(means)).value();
+            let (Some(m), Some(sd)) = (mean(means), sd) else {
+                continue;
+            };
+            if (means.len() as u32) < l.min_ratees || sd <= 0.0 {
+                continue;
+            }
+            let correction = match (l.method, grand_sd) {
+                (LeniencyMethod::Centre, _) => LeniencyCorrection {
+                    rater: rater.to_string(),
+                    rater_mean: m,
+                    shift: grand - m,
+                    scale: None,
+                },
+                (LeniencyMethod::Standardise, Some(gsd)) => {
+                    let factor = crate::number::decimal_from_f64(gsd / sd)
+                        .map(|f| f.round_dp(10))
+                        .unwrap_or(Decimal::ONE);
+                    LeniencyCorrection {
+                        rater: rater.to_string(),
+                        rater_mean: m,
+                        shift: grand - m,
+                        scale: Some(factor),
+                    }
+                }
+                (LeniencyMethod::Standardise, None) => continue,
+            };
+            for a in answers
+                .iter_mut()
+                .filter(|a| a.rater == *rater && !self.is_self(a.group))
+            {
+                // centre: v + (grand − m); standardise: grand + (v − m) × (grand sd ÷ rater sd).
+                let corrected = match correction.scale {
+                    None => a.value.checked_add(correction.shift),
+                    Some(f) => a
+                        .value
+                        .checked_sub(m)
+                        .and_then(|d| d.checked_mul(f))
+                        .and_then(|d| d.checked_add(grand)),
+                };
+                // Scale-bounded values cannot overflow; keep the answer as given if they somehow do.
+                if let Some(v) = corrected {
+                    a.value = v;
+                }
+            }
+            out.push(correction);
+        }
+        out
+    }
+}

@@ -1,0 +1,251 @@
+//! 360-degree feedback: the example round with its numbers worked out by hand, anonymity, and
+//! invariants.
+
+mod common;
+use common::*;
+use perfscore::feedback::{Answer, Feedback, GapFlag, GroupStatus, Response};
+use proptest::prelude::*;
+
+fn example() -> (Feedback, Vec<Response>) {
+    let text =
+        std::fs::read_to_string(vectors_dir().join("feedback/feedback-example.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let fb = Feedback::from_json(&v["feedback"].to_string()).unwrap();
+    let responses = fb.responses_from_json(&v["responses"].to_string()).unwrap();
+    (fb, responses)
+}
+
+#[test]
+fn ratee_a_by_hand() {
+    let (fb, responses) = example();
+    let round = fb.aggregate(&responses).unwrap();
+    let a = round.report("A").unwrap();
+    let group = |id: &str| a.groups.iter().find(|g| &*g.id == id).unwrap();
+    // Manager: customer focus (4 + reversed 2 → 4) ÷ 2 = 4, teamwork 5 → 4 × 0.6 + 5 × 0.4 = 4.4
+    assert_eq!(
+        group("manager").scores.as_ref().unwrap().overall,
+        Some(d("4.4"))
+    );
+    // Direct reports: 1 rater < 3 → merged into peers, which then count 4 raters.
+    assert_eq!(
+        group("direct_reports").status,
+        GroupStatus::MergedInto {
+            group: "peers".into()
+        }
+    );
+    assert_eq!(group("peers").raters, Some(4));
+    // Peers' overalls: P1 3 × 0.6 + 4 × 0.4 = 3.4; P2 only customer focus (teamwork n/a) 4.5;
+    // P3 4.5 × 0.6 + 4 × 0.4 = 4.3; D1 2 × 0.6 + 3 × 0.4 = 2.4 → mean 14.6 ÷ 4 = 3.65
+    assert_eq!(
+        group("peers").scores.as_ref().unwrap().overall,
+        Some(d("3.65"))
+    );
+    // Customers: 2 raters < 3 → suppressed, count hidden.
+    assert_eq!(
+        group("customers").status,
+        GroupStatus::Suppressed { minimum: 3 }
+    );
+    assert_eq!(group("customers").raters, None);
+    // Combined: (4.4 × 40 + 3.65 × 30) ÷ 70 = 285.5 ÷ 70 = 4.0785714…
+    assert_eq!(a.combined.overall.unwrap().round_dp(6), d("4.078571"));
+    assert_eq!(a.weights_used[0].weight.round_dp(4), d("57.1429"));
+    // Self beside it: 5 × 0.6 + 3 × 0.4 = 4.2
+    assert_eq!(a.self_scores.as_ref().unwrap().overall, Some(d("4.2")));
+    // q1: self 5 vs others (4 × 40 + 3.5 × 30) ÷ 70 = 3.7857 → blind spot; q3: 3 vs 4.4286 → hidden strength
+    let gap = |id: &str| a.gaps.iter().find(|g| &*g.id == id).unwrap();
+    assert_eq!(gap("q1").flag, GapFlag::BlindSpot);
+    assert_eq!(gap("q3").flag, GapFlag::HiddenStrength);
+    // q1 agreement over M1, P1, P2, P3, D1 = 4, 3, 4, 5, 2: sample variance 5.2 ÷ 4 = 1.3;
+    // r_wg = 1 − 1.3 ÷ ((5² − 1) ÷ 12) = 1 − 1.3 ÷ 2 = 0.35
+    let q1 = &a.agreement[0];
+    assert_eq!(q1.raters, 5);
+    assert!((q1.rwg.value().unwrap() - 0.35).abs() < 1e-12);
+    assert!((q1.std_dev.value().unwrap() - 1.3f64.sqrt()).abs() < 1e-12);
+    let text = a.explain(perfscore::Lang::En);
+    assert!(
+        text.contains("customers: not shown (fewer than 3 raters, to protect anonymity)"),
+        "{text}"
+    );
+    assert!(text.contains("Combined score 4.08"));
+    assert!(a.explain(perfscore::Lang::Zh).contains("盲点"));
+}
+
+#[test]
+fn not_applicable_is_typed_and_never_counts() {
+    let (fb, mut responses) = example();
+    // P2 answered q3 "na": peers' q3 is the mean of P1, P3, D1 = (4 + 4 + 3) ÷ 3 = 3.6667, not a 0.
+    let round = fb.aggregate(&responses).unwrap();
+    let peers = round
+        .report("A")
+        .unwrap()
+        .groups
+        .iter()
+        .find(|g| &*g.id == "peers")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        peers.scores.unwrap().items[2].score.round_dp(4),
+        d("3.6667")
+    );
+    responses.push(Response {
+        rater: "X".into(),
+        ratee: "A".into(),
+        group: "peers".into(),
+        item: "q1".into(),
+        value: Answer::Value(d("6")),
+    });
+    let e = fb.aggregate(&responses).unwrap_err();
+    assert!(e.problems()[0].message.contains("outside the scale 1–5"));
+}
+
+#[test]
+fn aggregation_choices() {
+    let (_, responses) = example();
+    let text =
+        std::fs::read_to_string(vectors_dir().join("feedback/feedback-example.json")).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    v["feedback"]["aggregation"] = serde_json::json!({"method": "median"});
+    let fb = Feedback::from_json(&v["feedback"].to_string()).unwrap();
+    let a = fb.aggregate(&responses).unwrap();
+    let peers = a
+        .report("A")
+        .unwrap()
+        .groups
+        .iter()
+        .find(|g| &*g.id == "peers")
+        .unwrap()
+        .clone();
+    // Peers' overalls 2.4, 3.4, 4.3, 4.5 → median (3.4 + 4.3) ÷ 2 = 3.85
+    assert_eq!(peers.scores.unwrap().overall, Some(d("3.85")));
+    v["feedback"]["aggregation"] = serde_json::json!({"method": "trimmed_mean"});
+    let fb = Feedback::from_json(&v["feedback"].to_string()).unwrap();
+    // Fewer than 5 raters everywhere: the mean is used and the report says so.
+    assert!(
+        fb.aggregate(&responses)
+            .unwrap()
+            .report("A")
+            .unwrap()
+            .trimmed_mean_fell_back
+    );
+}
+
+#[test]
+fn leniency_centring() {
+    let cfg = r#"{"id":"l","scale":{"min":1,"max":5},
+      "competencies":[{"id":"c","items":[{"id":"q"}]}],
+      "groups":[{"id":"peers","relationship":"peer","weight":1,"min_raters":1}],
+      "leniency":{"method":"centre"}}"#;
+    let fb = Feedback::from_json(cfg).unwrap();
+    let mut responses = Vec::new();
+    // R1 is one point more lenient than R2 on every ratee.
+    for (rater, vals) in [("R1", ["5", "4", "5"]), ("R2", ["4", "3", "4"])] {
+        for (ratee, v) in ["X", "Y", "Z"].iter().zip(vals) {
+            responses.push(Response {
+                rater: rater.into(),
+                ratee: (*ratee).into(),
+                group: "peers".into(),
+                item: "q".into(),
+                value: Answer::Value(d(v)),
+            });
+        }
+    }
+    let round = fb.aggregate(&responses).unwrap();
+    // Grand mean 25 ÷ 6; R1 mean 14 ÷ 3 → shift −0.5; R2 mean 11 ÷ 3 → +0.5; both become 4.5, 3.5, 4.5.
+    assert_eq!(round.leniency.len(), 2);
+    assert_eq!(round.leniency[0].shift.round_dp(6), d("-0.5"));
+    assert_eq!(
+        round
+            .report("X")
+            .unwrap()
+            .combined
+            .overall
+            .map(|x| x.round_dp(6)),
+        Some(d("4.5"))
+    );
+    assert_eq!(
+        round
+            .report("Y")
+            .unwrap()
+            .combined
+            .overall
+            .map(|x| x.round_dp(6)),
+        Some(d("3.5"))
+    );
+}
+
+#[test]
+fn invalid_configuration_lists_every_problem() {
+    let cfg = r#"{"id":"bad","scale":{"min":5,"max":1},
+      "competencies":[{"id":"c","weight":60,"items":[{"id":"q"}]},{"id":"d","weight":30,"items":[{"id":"q"}]}],
+      "groups":[{"id":"p","relationship":"peer","weight":1,"below_minimum":{"merge_into":"nobody"}}]}"#;
+    let e = Feedback::from_json(cfg).unwrap_err();
+    let msgs: Vec<String> = e.problems().iter().map(|p| p.to_string()).collect();
+    assert_eq!(
+        msgs,
+        [
+            "scale: min must be below max",
+            "competencies: competency weights sum to 90%, expected 100%",
+            "competencies[0].items[0].scale: min must be below max",
+            "competencies[1].items[0].scale: min must be below max",
+            "competencies[1].items[0].id: duplicate item id `q`",
+            "groups[0].below_minimum.merge_into: no group `nobody`",
+        ]
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
+
+    /// The order of responses never changes a result.
+    #[test]
+    fn order_invariant(seed in any::<u64>()) {
+        let (fb, mut responses) = example();
+        let base = fb.aggregate(&responses).unwrap().to_canonical_json();
+        // A deterministic shuffle from the seed.
+        let mut s = seed | 1;
+        for i in (1..responses.len()).rev() {
+            s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+            responses.swap(i, (s % (i as u64 + 1)) as usize);
+        }
+        prop_assert_eq!(fb.aggregate(&responses).unwrap().to_canonical_json(), base);
+    }
+
+    /// Suppressed groups never leak: whatever the customers answered, nothing else changes.
+    #[test]
+    fn suppressed_groups_never_leak(c1 in 1u32..=5, c2 in 1u32..=5, c3 in 1u32..=5) {
+        let (fb, responses) = example();
+        let base = fb.aggregate(&responses).unwrap();
+        let changed: Vec<Response> = responses.iter().map(|r| {
+            let mut r = r.clone();
+            if r.group == "customers" {
+                r.value = Answer::Value(rust_decimal::Decimal::from(match r.item.as_str() { "q1" => c1, "q2" => c2, _ => c3 }));
+            }
+            r
+        }).collect();
+        prop_assert_eq!(fb.aggregate(&changed).unwrap(), base);
+    }
+
+    /// A shift of every answer shifts the means and leaves agreement and reliability unchanged.
+    #[test]
+    fn shift_moves_means_not_reliability(shift in 1i64..4) {
+        let text = std::fs::read_to_string(vectors_dir().join("feedback/feedback-example.json")).unwrap();
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["feedback"]["scale"] = serde_json::json!({"min": 1 + shift, "max": 5 + shift});
+        let shifted_fb = Feedback::from_json(&v["feedback"].to_string()).unwrap();
+        let (fb, responses) = example();
+        let base = fb.aggregate(&responses).unwrap();
+        let shifted: Vec<Response> = responses.iter().map(|r| {
+            let mut r = r.clone();
+            if let Answer::Value(x) = r.value { r.value = Answer::Value(x + rust_decimal::Decimal::from(shift)); }
+            r
+        }).collect();
+        let moved = shifted_fb.aggregate(&shifted).unwrap();
+        let a0 = base.report("A").unwrap();
+        let a1 = moved.report("A").unwrap();
+        prop_assert_eq!(a1.combined.overall.unwrap(), a0.combined.overall.unwrap() + rust_decimal::Decimal::from(shift));
+        let close = |x: Option<f64>, y: Option<f64>| match (x, y) { (Some(x), Some(y)) => (x - y).abs() < 1e-9, (None, None) => true, _ => false };
+        prop_assert!(close(a1.agreement[0].rwg.value(), a0.agreement[0].rwg.value()));
+        prop_assert!(close(moved.reliability.alpha_interval.value(), base.reliability.alpha_interval.value()));
+        prop_assert!(close(moved.reliability.icc.unwrap().icc1_1.value(), base.reliability.icc.unwrap().icc1_1.value()));
+    }
+}
