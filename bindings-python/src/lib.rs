@@ -4,7 +4,8 @@
 //! the core's canonical JSON, its flat table cells and `decimal.Decimal`s built from exact text.
 //! Errors become `perfscore.PlanError` / `perfscore.InputError` (defined in `perfscore/_errors.py`).
 //! The HTML and pandas niceties live in the pure-Python layer (`perfscore/_display.py`,
-//! `perfscore/_pay.py`). Pay plans, statements and bonus pools (issue 7) are in `pay.rs`.
+//! `perfscore/_pay.py`, `perfscore/_feedback.py`). Pay plans, statements and bonus pools (issue 7)
+//! are in `pay.rs`; 360-degree feedback (issue 6) in `feedback.rs`.
 
 use perfscore::number::{decimal_from_f64, parse_decimal, parse_json_number};
 use perfscore::scorecard::Cell;
@@ -16,6 +17,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PySlice, PyString, PyT
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
+mod feedback;
 mod pay;
 
 // ---------------------------------------------------------------------------------------------
@@ -898,6 +900,7 @@ fn _perfscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(indicator_library_json, m)?)?;
     m.add_function(wrap_pyfunction!(template_ids, m)?)?;
     pay::register(m)?;
+    feedback::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

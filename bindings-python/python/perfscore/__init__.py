@@ -7,9 +7,13 @@ Numbers come back as :class:`decimal.Decimal`; inputs accept Decimal, int, str a
 from __future__ import annotations
 
 from ._errors import InputError, PerfscoreError, PlanError, Problem
+from ._feedback import NA, NotApplicable
 from ._pay import PayStatements, pay_dataframe
 from ._perfscore import (
     BatchResult,
+    Feedback,
+    FeedbackReport,
+    FeedbackRound,
     PayLine,
     PayPlan,
     PayStatement,
@@ -27,7 +31,12 @@ from ._perfscore import (
 
 __all__ = [
     "BatchResult",
+    "Feedback",
+    "FeedbackReport",
+    "FeedbackRound",
     "InputError",
+    "NA",
+    "NotApplicable",
     "PayLine",
     "PayPlan",
     "PayStatement",
