@@ -1,0 +1,68 @@
+//! Criterion benchmarks of the Rust core on the reference workload (see the crate docs).
+//! `cargo bench -p perfscore-benches --bench scoring`; `-- --quick` style smoke runs in CI use
+//! `PERFSCORE_BENCH_SMOKE=1`, which shrinks the batch and the sample counts.
+
+use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use perfscore::{Lang, PayPlan, Plan, ScoreOptions};
+use perfscore_benches::{generate, plan, PAY_PLAN_JSON, PLAN_JSON};
+use std::hint::black_box;
+
+fn smoke() -> bool {
+    std::env::var_os("PERFSCORE_BENCH_SMOKE").is_some()
+}
+
+fn benches(c: &mut Criterion) {
+    let plan = plan();
+    let opts = ScoreOptions::default();
+    let indicators = plan.indicator_count() as u64;
+    let batch = if smoke() { 1_000 } else { 100_000 };
+    let records = generate(batch, 42);
+
+    let mut g = c.benchmark_group("core");
+    if smoke() {
+        g.sample_size(10)
+            .warm_up_time(std::time::Duration::from_millis(100))
+            .measurement_time(std::time::Duration::from_millis(300));
+    }
+    g.bench_function("plan_compile", |b| {
+        b.iter(|| Plan::from_json(black_box(PLAN_JSON)))
+    });
+
+    g.throughput(Throughput::Elements(batch as u64 * indicators));
+    g.bench_with_input(
+        BenchmarkId::new("score_batch_indicator_evals", batch),
+        &records,
+        |b, rs| {
+            b.iter(|| {
+                let mut scorer = plan.scorer(&opts).unwrap();
+                let mut sum = rust_decimal::Decimal::ZERO;
+                for r in rs {
+                    sum += scorer.score(r).unwrap().total;
+                }
+                sum
+            })
+        },
+    );
+
+    g.throughput(Throughput::Elements(1));
+    let one = &records[0];
+    g.bench_function("one_scorecard", |b| {
+        b.iter(|| plan.score(black_box(one)).unwrap())
+    });
+    g.bench_function("one_scorecard_with_explanation", |b| {
+        b.iter(|| {
+            let card = plan.score(black_box(one)).unwrap();
+            (card.explain(Lang::En), card.explain(Lang::Zh))
+        })
+    });
+    let pay = PayPlan::from_json(PAY_PLAN_JSON, &plan).unwrap();
+    let small: Vec<_> = records.iter().take(1_000).cloned().collect();
+    g.throughput(Throughput::Elements(small.len() as u64));
+    g.bench_function("score_and_pay_1000", |b| {
+        b.iter(|| pay.pay_records(&plan, black_box(&small), &opts).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group!(scoring, benches);
+criterion_main!(scoring);
