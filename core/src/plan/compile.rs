@@ -404,7 +404,11 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
     if !ck.problems.is_empty() {
         return Err(Error::Plan(ck.problems));
     }
+    let mut sorted_names: Vec<(String, usize)> =
+        lookup.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    sorted_names.sort();
     Ok(Plan {
+        sorted_names,
         plan_id: Arc::from(spec.id.as_str()),
         scale: spec.rounding.scale,
         mode,

@@ -25,6 +25,9 @@ pub struct Plan {
     pub(crate) measures: Vec<Measure>,
     /// Measure ids and aliases → slot.
     pub(crate) lookup: HashMap<String, usize>,
+    /// The same names sorted, so a record's sorted measures are matched by one merge pass
+    /// instead of a hash per measure (the scoring hot path).
+    pub(crate) sorted_names: Vec<(String, usize)>,
     pub(crate) sections: Vec<Section>,
     pub(crate) indicators: Vec<Indicator>,
     pub(crate) adjustments: Vec<Adjustment>,
