@@ -120,6 +120,61 @@ class Plan {
   }
 }
 
+/** A compiled pay plan, bound to the scoring `Plan` it was compiled against (issue 7). */
+class PayPlan {
+  /** @private use the static factories */
+  constructor(inner) {
+    this._inner = inner;
+  }
+
+  static fromJson(text, plan) {
+    if (typeof text !== 'string') throw new TypeError('PayPlan.fromJson expects a string');
+    if (!(plan instanceof Plan)) throw new TypeError('PayPlan.fromJson expects a Plan as its second argument');
+    return new PayPlan(call(() => native.PayPlan.fromJson(text, plan._inner)));
+  }
+
+  static fromObject(spec, plan) {
+    if (spec === null || typeof spec !== 'object') throw new TypeError('PayPlan.fromObject expects an object');
+    return PayPlan.fromJson(JSON.stringify(spec) ?? 'null', plan);
+  }
+
+  get id() {
+    return this._inner.id;
+  }
+
+  get minorUnits() {
+    return this._inner.minorUnits;
+  }
+
+  statements(records, options) {
+    return this.statementsCanonical(records, options).map((line) => JSON.parse(line));
+  }
+
+  statementsCanonical(records, options) {
+    return call(() => this._inner.statementsCanonical(records, optionsJson(options)));
+  }
+
+  explain(record, lang, options) {
+    return call(() => this._inner.explain(record, lang ?? undefined, optionsJson(options)));
+  }
+
+  priceDeal(commissionId, priorBase, deal) {
+    return call(() => this._inner.priceDeal(commissionId, priorBase, deal));
+  }
+
+  splitPool(pool, weights) {
+    return JSON.parse(call(() => this._inner.splitPool(pool, weights)));
+  }
+}
+
+function splitPoolCanonical(pool, minorUnits, weights) {
+  return call(() => native.splitPoolCanonical(pool, minorUnits, weights));
+}
+
+function splitPool(pool, minorUnits, weights) {
+  return JSON.parse(splitPoolCanonical(pool, minorUnits, weights));
+}
+
 function errorToCanonicalJson(e) {
   if (e && typeof e.canonical === 'string') return e.canonical;
   throw new TypeError('not a perfscore error (no `canonical` property)');
@@ -138,6 +193,9 @@ function version() {
 }
 
 exports.Plan = Plan;
+exports.PayPlan = PayPlan;
+exports.splitPool = splitPool;
+exports.splitPoolCanonical = splitPoolCanonical;
 exports.demoPlanJson = demoPlanJson;
 exports.demoTeamCsv = demoTeamCsv;
 exports.errorToCanonicalJson = errorToCanonicalJson;

@@ -2,11 +2,18 @@
 // index.d.ts cannot drift from what users write.
 import {
   Plan,
+  PayPlan,
+  splitPool,
+  splitPoolCanonical,
   demoPlanJson,
   demoTeamCsv,
   errorToCanonicalJson,
+  type PayLine,
+  type PayPlanSpec,
+  type PayStatement,
   type PerfscoreError,
   type PlanSpec,
+  type PoolShare,
   type RecordInput,
   type Scorecard,
   type ScoreOptions,
@@ -56,6 +63,57 @@ const team = demo.recordsFromCsv(demoTeamCsv());
 const cards: Scorecard[] = demo.scoreMany(team);
 const lines: string[] = demo.scoreCanonical(team);
 console.log(cards.length, lines.length, Plan.template('young-company-process').id);
+
+// Pay (issue 7): performance pay by grade and a marginal commission, compiled against `plan`.
+const paySpec: PayPlanSpec = {
+  id: 'mini-pay',
+  currency: { code: 'CNY' },
+  rounding: 'half_up',
+  performance_pay: {
+    base: 3000,
+    coefficient: { by_grade: { A: 1.2, B: '1.0' } },
+    floor: 0,
+    cap: 1.5,
+    proration: { days: { employed: 'revenue / revenue * 30', in_period: 30 } },
+  },
+  commissions: [
+    {
+      id: 'sales',
+      name: 'Sales commission 销售提成',
+      base: 'revenue',
+      mode: 'marginal',
+      tiers: [{ from: 0, to: 100000, rate: 10 }, { from: 100000, rate: '7.5' }],
+      gate: { attainment: 'revenue / revenue_target * 100', min: 80, factor: 0.5 },
+      multiplier: { driver: 'revenue_target', bands: [{ to: 1, factor: 0 }, { from: 1, factor: 1 }] },
+      cap: 50000,
+    },
+  ],
+};
+const pay: PayPlan = PayPlan.fromObject(paySpec, plan);
+const payId: string = pay.id;
+const places: number = pay.minorUnits;
+const statements: PayStatement[] = pay.statements([li], options);
+for (const s of statements) {
+  for (const line of s.lines as PayLine[]) {
+    if (line.detail.kind === 'performance_pay') {
+      const coefficient: string = line.detail.coefficient;
+      const proration: string | undefined = line.detail.proration;
+      console.log(coefficient, proration, line.detail.source === 'grade');
+    } else {
+      const rates: (string | null)[] = line.detail.slices.map((x) => x.rate);
+      console.log(rates, line.detail.gate?.applied, line.detail.to_date?.due, line.detail.capped);
+    }
+    console.log(line.id, line.amount);
+  }
+  console.log(s.record_id, s.total, s.currency);
+}
+const canonical: string[] = pay.statementsCanonical([li]);
+const dealDue: string = pay.priceDeal('sales', 0, '150000');
+const shares: PoolShare[] = pay.splitPool(100000, [{ id: 'E001', weight: 3000 }, { id: 'E002', weight: '2400' }]);
+const yen: PoolShare[] = splitPool('10000', 0, [{ id: 'a', weight: 1 }]);
+const poolJson: string = splitPoolCanonical(100, 2, [{ id: 'a', weight: 1 }, { id: 'b', weight: 2 }]);
+console.log(payId, places, canonical.length, dealDue, shares[0]?.got_remainder_unit, yen[0]?.amount, poolJson);
+console.log(pay.explain(li, 'zh'), PayPlan.fromJson(JSON.stringify(paySpec), plan).id);
 
 async function main(): Promise<void> {
   const later: Scorecard[] = await demo.scoreManyAsync(team, { period: { basis: 'profile', weights: [1, 2, '1'], elapsed: 1 } });

@@ -9,7 +9,7 @@
 use napi::bindgen_prelude::*;
 use napi::{JsString, JsValue, ValueType};
 use napi_derive::napi;
-use perfscore::number::{decimal_from_f64, parse_decimal};
+use perfscore::number::{decimal_from_f64, parse_decimal, Num};
 use perfscore::{Error as CoreError, Lang, Problem, Record, ScoreOptions};
 use std::sync::Arc;
 
@@ -365,12 +365,7 @@ impl Plan {
         lang: Option<String>,
         options: Option<String>,
     ) -> Result<String> {
-        let lang: Lang = match lang {
-            None => Lang::En,
-            Some(l) => l
-                .parse()
-                .map_err(|m: String| input_error(vec![problem("lang", m)]))?,
-        };
+        let lang = lang_from(lang)?;
         let record = one_record_from_js(&record)?;
         let options = options_from_json(options)?;
         let card = self
@@ -406,5 +401,277 @@ impl Task for ScoreTask {
 
     fn resolve(&mut self, _env: Env, output: Vec<String>) -> Result<Vec<String>> {
         Ok(output)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pay (issue 7): pay plans, statements, deal pricing and bonus pools
+// ---------------------------------------------------------------------------------------------
+
+/// A decimal argument (`Num`): a string of digits (exact) or a finite JS number (shortest
+/// representation); anything else is a problem at `path`. Messages match the wasm package.
+fn num_from_js(v: &Unknown<'_>, path: &str, problems: &mut Vec<Problem>) -> Result<Option<Num>> {
+    let parsed = match v.get_type()? {
+        ValueType::Number => {
+            let f = v.coerce_to_number()?.get_double()?;
+            if f.is_nan() {
+                Err("NaN is not a finite number".to_string())
+            } else if f.is_infinite() {
+                let sign = if f < 0.0 { "-" } else { "" };
+                Err(format!("{sign}Infinity is not a finite number"))
+            } else {
+                decimal_from_f64(f)
+            }
+        }
+        ValueType::String => parse_decimal(&js_string(v)?),
+        t => Err(format!(
+            "expected a number or a string of digits, found {}",
+            type_name(t)
+        )),
+    };
+    match parsed {
+        Ok(d) => Ok(Some(Num(d))),
+        Err(message) => {
+            problems.push(problem(path, message));
+            Ok(None)
+        }
+    }
+}
+
+/// A pool's weights: `(id, weight)` in input order.
+type Weights = Vec<(Arc<str>, Num)>;
+
+/// A pool's weights: an array of `{ id, weight }`; every problem is collected in `problems`.
+fn weights_from_js(value: &Unknown<'_>, problems: &mut Vec<Problem>) -> Result<Option<Weights>> {
+    if !value.is_array()? {
+        problems.push(problem(
+            "weights",
+            format!(
+                "expected an array of {{ id, weight }} objects, found {}",
+                type_name(value.get_type()?)
+            ),
+        ));
+        return Ok(None);
+    }
+    let before = problems.len();
+    let array = value.coerce_to_object()?;
+    let len = array.get_array_length()?;
+    let mut weights = Vec::with_capacity(len as usize);
+    for i in 0..len {
+        let path = format!("weights[{i}]");
+        let item: Unknown<'_> = array.get_element(i)?;
+        if !is_plain_object(&item)? {
+            let found = if item.is_array()? {
+                "an array"
+            } else {
+                type_name(item.get_type()?)
+            };
+            problems.push(problem(
+                path,
+                format!("expected an object with `id` and `weight`, found {found}"),
+            ));
+            continue;
+        }
+        let obj = item.coerce_to_object()?;
+        let item_before = problems.len();
+        let mut id = None;
+        let mut weight = None;
+        for key in Object::keys(&obj)? {
+            let v: Unknown<'_> = obj.get_named_property(&key)?;
+            let field = format!("{path}.{key}");
+            match key.as_str() {
+                "id" => match v.get_type()? {
+                    ValueType::Undefined => {}
+                    ValueType::String => id = Some(js_string(&v)?),
+                    t => problems.push(problem(
+                        field,
+                        format!("expected a string, found {}", type_name(t)),
+                    )),
+                },
+                "weight" => {
+                    if v.get_type()? != ValueType::Undefined {
+                        weight = num_from_js(&v, &field, problems)?;
+                    }
+                }
+                _ => problems.push(problem(field, "unknown field: expected id or weight")),
+            }
+        }
+        if problems.len() > item_before {
+            continue;
+        }
+        match (id, weight) {
+            (Some(id), Some(w)) => weights.push((Arc::from(id.as_str()), w)),
+            (None, _) => problems.push(problem(format!("{path}.id"), "missing field `id`")),
+            (_, None) => problems.push(problem(format!("{path}.weight"), "missing field `weight`")),
+        }
+    }
+    Ok((problems.len() == before).then_some(weights))
+}
+
+/// Decimal places of a currency's minor unit: a whole JS number (the core caps it at 8).
+fn minor_units_from_js(v: &Unknown<'_>) -> Result<u32> {
+    let t = v.get_type()?;
+    let message = if t == ValueType::Number {
+        let f = v.coerce_to_number()?.get_double()?;
+        if f.is_finite() && f.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&f) {
+            return Ok(f as u32);
+        }
+        "expected a whole number of decimal places".to_string()
+    } else {
+        format!(
+            "expected a whole number of decimal places, found {}",
+            type_name(t)
+        )
+    };
+    Err(input_error(vec![problem("minor_units", message)]))
+}
+
+fn split_pool_json(pool: &Unknown<'_>, minor_units: u32, weights: &Unknown<'_>) -> Result<String> {
+    // A bad pool and bad weights are reported together.
+    let mut problems = Vec::new();
+    let pool = num_from_js(pool, "pool", &mut problems)?;
+    let weights = weights_from_js(weights, &mut problems)?;
+    match (pool, weights) {
+        (Some(pool), Some(weights)) if problems.is_empty() => {
+            let weights: Vec<(Arc<str>, _)> =
+                weights.into_iter().map(|(id, w)| (id, w.0)).collect();
+            let shares =
+                perfscore::pay::split_pool(pool.0, minor_units, &weights).map_err(core_error)?;
+            Ok(perfscore::pay::pool::shares_to_canonical_json(&shares))
+        }
+        _ => Err(input_error(problems)),
+    }
+}
+
+fn lang_from(lang: Option<String>) -> Result<Lang> {
+    match lang {
+        None => Ok(Lang::En),
+        Some(l) => l
+            .parse()
+            .map_err(|m: String| input_error(vec![problem("lang", m)])),
+    }
+}
+
+/// Split a bonus pool by weights to `minor_units` decimal places (largest remainder); the
+/// canonical JSON array of shares, byte-identical to `perfscore::pay::pool::shares_to_canonical_json`.
+#[napi(catch_unwind)]
+pub fn split_pool_canonical(
+    pool: Unknown<'_>,
+    minor_units: Unknown<'_>,
+    weights: Unknown<'_>,
+) -> Result<String> {
+    let minor_units = minor_units_from_js(&minor_units)?;
+    split_pool_json(&pool, minor_units, &weights)
+}
+
+/// A compiled pay plan with the scoring plan it pays (native side; `index.js` wraps it).
+#[napi]
+pub struct PayPlan {
+    inner: Arc<perfscore::PayPlan>,
+    /// The scoring plan it was compiled against, shared with its `Plan`.
+    plan: Arc<perfscore::Plan>,
+    id: String,
+}
+
+#[napi]
+impl PayPlan {
+    /// Compile a pay plan from JSON text against a scoring plan.
+    #[napi(factory, catch_unwind)]
+    pub fn from_json(text: String, plan: &Plan) -> Result<PayPlan> {
+        let inner = perfscore::PayPlan::from_json(&text, &plan.inner).map_err(core_error)?;
+        // It compiled, so the text is a JSON object with a string `id`.
+        let id = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned))
+            .unwrap_or_default();
+        Ok(PayPlan {
+            inner: Arc::new(inner),
+            plan: Arc::clone(&plan.inner),
+            id,
+        })
+    }
+
+    /// The pay plan's id.
+    #[napi(getter, catch_unwind)]
+    pub fn id(&self) -> String {
+        self.id.clone()
+    }
+
+    /// Decimal places of the currency's minor unit.
+    #[napi(getter, catch_unwind)]
+    pub fn minor_units(&self) -> u32 {
+        self.inner.minor_units()
+    }
+
+    /// Score and pay a batch; each statement's canonical JSON. Nothing is paid if any record has a problem.
+    #[napi(catch_unwind)]
+    pub fn statements_canonical(
+        &self,
+        records: Unknown<'_>,
+        options: Option<String>,
+    ) -> Result<Vec<String>> {
+        let records = records_from_js(&records)?;
+        let options = options_from_json(options)?;
+        let statements = self
+            .inner
+            .pay_records(&self.plan, &records, &options)
+            .map_err(core_error)?;
+        Ok(statements.iter().map(|s| s.to_canonical_json()).collect())
+    }
+
+    /// Score and pay one record; its statement explained in `en` (default) or `zh`.
+    #[napi(catch_unwind)]
+    pub fn explain(
+        &self,
+        record: Unknown<'_>,
+        lang: Option<String>,
+        options: Option<String>,
+    ) -> Result<String> {
+        let lang = lang_from(lang)?;
+        let record = one_record_from_js(&record)?;
+        let options = options_from_json(options)?;
+        let card = self
+            .plan
+            .score_with(&record, &options)
+            .map_err(core_error)?;
+        let statement = self.inner.statement(&card, &record).map_err(core_error)?;
+        Ok(statement.explain(lang))
+    }
+
+    /// Price one new deal from where the person stands in a commission's tiers; the rounded
+    /// amount as a decimal string.
+    #[napi(catch_unwind)]
+    pub fn price_deal(
+        &self,
+        commission_id: Unknown<'_>,
+        prior_base: Unknown<'_>,
+        deal: Unknown<'_>,
+    ) -> Result<String> {
+        let id = match commission_id.get_type()? {
+            ValueType::String => js_string(&commission_id)?,
+            t => {
+                return Err(input_error(vec![problem(
+                    "commission",
+                    format!("expected a string, found {}", type_name(t)),
+                )]))
+            }
+        };
+        let mut problems = Vec::new();
+        let prior = num_from_js(&prior_base, "prior_base", &mut problems)?;
+        let deal = num_from_js(&deal, "deal", &mut problems)?;
+        let (Some(prior), Some(deal)) = (prior, deal) else {
+            return Err(input_error(problems));
+        };
+        let due = self
+            .inner
+            .price_deal(&id, prior.0, deal.0)
+            .map_err(core_error)?;
+        Ok(due.to_string())
+    }
+
+    /// Split a bonus pool in this plan's currency; the canonical JSON array of shares.
+    #[napi(catch_unwind)]
+    pub fn split_pool(&self, pool: Unknown<'_>, weights: Unknown<'_>) -> Result<String> {
+        split_pool_json(&pool, self.inner.minor_units(), &weights)
     }
 }

@@ -20,10 +20,13 @@ test('a panic in an export is a JS exception, not an abort', () => {
 
 test('the wrapper exports exactly the public API', () => {
   assert.deepEqual(Object.keys(perfscore).sort(), [
+    'PayPlan',
     'Plan',
     'demoPlanJson',
     'demoTeamCsv',
     'errorToCanonicalJson',
+    'splitPool',
+    'splitPoolCanonical',
     'version',
   ]);
   assert.match(perfscore.version(), /^\d+\.\d+\.\d+/);
@@ -45,4 +48,32 @@ test('the Plan class has every member index.d.ts declares', () => {
     assert.equal(typeof Plan.prototype[name], 'function', name);
   }
   assert.equal(typeof Object.getOwnPropertyDescriptor(Plan.prototype, 'id').get, 'function');
+});
+
+test('the PayPlan class has every member index.d.ts declares', () => {
+  const { PayPlan } = perfscore;
+  for (const name of ['fromJson', 'fromObject']) assert.equal(typeof PayPlan[name], 'function', name);
+  for (const name of ['statements', 'statementsCanonical', 'explain', 'priceDeal', 'splitPool']) {
+    assert.equal(typeof PayPlan.prototype[name], 'function', name);
+  }
+  for (const name of ['id', 'minorUnits']) {
+    assert.equal(typeof Object.getOwnPropertyDescriptor(PayPlan.prototype, name).get, 'function', name);
+  }
+});
+
+test('a pay plan outlives the JS Plan it was built from (it shares the core plan)', () => {
+  const { Plan, PayPlan } = perfscore;
+  const plan = Plan.template('monthly-sales-rep');
+  const pay = PayPlan.fromObject(
+    { id: 'p', currency: { code: 'JPY' }, commissions: [{ id: 'c', base: 'revenue', mode: 'flat', tiers: [{ from: 0, rate: 1 }] }] },
+    plan,
+  );
+  const team = plan.recordsFromCsv(perfscore.demoTeamCsv());
+  const first = pay.statementsCanonical(team);
+  assert.equal(first.length, 12);
+  // Pay plans built from the same Plan object are independent of each other.
+  const again = PayPlan.fromJson(JSON.stringify({ id: 'q', currency: { code: 'USD' }, performance_pay: { base: 1, coefficient: { by_score: [{ at: 0, coefficient: 1 }] } } }), plan);
+  assert.equal(again.statements(team).length, 12);
+  assert.deepEqual(pay.statementsCanonical(team), first);
+  assert.equal(JSON.parse(first[0]).lines[0].amount.includes('.'), false, 'JPY has no minor unit');
 });

@@ -33,6 +33,27 @@ test('a trap re-instantiates the module; existing plans keep working', () => {
   assert.throws(() => Plan.fromJson('{}'), (e) => e.code === 'PLAN_INVALID');
 });
 
+test('a trap does not break pay plans either: re-created from their JSON and their plan', () => {
+  const plan = Plan.fromJson(demoPlanJson());
+  const team = plan.recordsFromCsv(demoTeamCsv());
+  const pay = ps.PayPlan.fromObject(
+    { id: 'p', currency: { code: 'CNY' }, commissions: [{ id: 'm', base: 'revenue', mode: 'marginal', tiers: [{ from: 0, to: 100000, rate: 10 }, { from: 100000, rate: 7.5 }] }] },
+    plan,
+  );
+  const before = pay.statementsCanonical(team);
+  const original = console.error;
+  console.error = () => {};
+  try {
+    assert.throws(() => ps.__testTrap(), (e) => e.code === 'WASM_TRAP');
+  } finally {
+    console.error = original;
+  }
+  assert.deepEqual(pay.statementsCanonical(team), before);
+  assert.equal(pay.priceDeal('m', 0, 150000), '13750.00');
+  assert.equal(pay.id, 'p');
+  assert.equal(ps.splitPoolCanonical(1, 2, [{ id: 'a', weight: 1 }]), '[{"id":"a","weight":"1","exact":"1","amount":"1.00","got_remainder_unit":false}]');
+});
+
 test('error objects are Errors with code, problems and canonical', () => {
   const e = (() => {
     try {

@@ -89,6 +89,60 @@ function optionsJson(options) {
 
 const lines = (text) => (text === '' ? [] : text.split('\n'));
 
+/** A value's JS type in words, as the Node binding names it in messages. */
+function typeName(v) {
+  if (v === null) return 'null';
+  switch (typeof v) {
+    case 'undefined': return 'undefined';
+    case 'boolean': return 'a boolean';
+    case 'number': return 'a number';
+    case 'string': return 'a string';
+    case 'symbol': return 'a symbol';
+    case 'object': return 'an object';
+    case 'function': return 'a function';
+    default: return 'an unsupported value';
+  }
+}
+
+const isPlainObject = (v) => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * A decimal argument (`Num`) for the Rust side (see src/lib.rs): strings and finite numbers as
+ * themselves, BigInts as their digits, a non-finite number or another type as a marker the
+ * core-side reports at its path (so problems come in the same order as the Node binding's).
+ */
+function encNum(v) {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'number') return Number.isFinite(v) ? v : { $bad: `${v} is not a finite number` };
+  return { $type: typeName(v) };
+}
+
+/** Any other value: strings as themselves, everything else by its type. */
+const encOther = (v) => (typeof v === 'string' ? v : { $type: typeName(v) });
+
+/** Pool weights for the Rust side: objects keep their keys in order (`$fields`). */
+function encWeights(weights) {
+  if (!Array.isArray(weights)) return JSON.stringify({ $type: typeName(weights) });
+  return JSON.stringify(
+    weights.map((w) => {
+      if (!isPlainObject(w)) return { $type: Array.isArray(w) ? 'an array' : typeName(w) };
+      return { $fields: Object.keys(w).map((k) => [k, k === 'weight' ? encNum(w[k]) : encOther(w[k])]) };
+    }),
+  );
+}
+
+/** Decimal places of a currency's minor unit, checked as the Node binding does. */
+function minorUnitsArg(v) {
+  if (typeof v !== 'number') {
+    throw inputError([{ path: 'minor_units', message: `expected a whole number of decimal places, found ${typeName(v)}` }]);
+  }
+  if (!Number.isInteger(v) || v < 0 || v > 0xffffffff) {
+    throw inputError([{ path: 'minor_units', message: 'expected a whole number of decimal places' }]);
+  }
+  return v;
+}
+
 /**
  * Build the API. `backend.glue()` returns the live wasm-bindgen exports; `backend.reload()`
  * replaces the instance after a trap (synchronously when it can).
@@ -129,6 +183,8 @@ export function createApi(backend) {
   }
 
   const token = Symbol('Plan');
+  /** The live compiled plan of a `Plan` (re-created after a trap); set in Plan's static block. */
+  let liveCore;
 
   class Plan {
     #json;
@@ -220,10 +276,109 @@ export function createApi(backend) {
     toJSON() {
       return JSON.parse(this.#json);
     }
+
+    static {
+      liveCore = (plan) => plan.#plan();
+    }
+  }
+
+  const payToken = Symbol('PayPlan');
+
+  /** A compiled pay plan, bound to the scoring `Plan` it was compiled against (issue 7). */
+  class PayPlan {
+    #json;
+    #plan;
+    #core;
+    #generation;
+
+    constructor(t, json, plan, core) {
+      if (t !== payToken) throw new TypeError('use PayPlan.fromJson or PayPlan.fromObject');
+      this.#json = json;
+      this.#plan = plan;
+      this.#core = core;
+      this.#generation = generation;
+    }
+
+    static fromJson(text, plan) {
+      if (typeof text !== 'string') throw new TypeError('PayPlan.fromJson expects a string');
+      if (!(plan instanceof Plan)) throw new TypeError('PayPlan.fromJson expects a Plan as its second argument');
+      const core = call(() => backend.glue().CorePayPlan.fromJson(text, liveCore(plan)));
+      return new PayPlan(payToken, text, plan, core);
+    }
+
+    static fromObject(spec, plan) {
+      if (spec === null || typeof spec !== 'object') throw new TypeError('PayPlan.fromObject expects an object');
+      // Non-finite numbers become `null`, which the core reports as PLAN_INVALID with its path.
+      return PayPlan.fromJson(JSON.stringify(spec, bigintAsText), plan);
+    }
+
+    /** The compiled pay plan in the live instance (re-created, with its plan, after a trap). */
+    #pay() {
+      if (this.#generation !== generation) {
+        this.#core = backend.glue().CorePayPlan.fromJson(this.#json, liveCore(this.#plan));
+        this.#generation = generation;
+      }
+      return this.#core;
+    }
+
+    get id() {
+      return call(() => this.#pay().id);
+    }
+
+    get minorUnits() {
+      return call(() => this.#pay().minorUnits);
+    }
+
+    statementsCanonical(records, options) {
+      const soft = new Map();
+      const r = recordsJson(records, 'records', soft);
+      const o = optionsJson(options);
+      return lines(call(() => this.#pay().statements(r, o), soft));
+    }
+
+    statements(records, options) {
+      return this.statementsCanonical(records, options).map((line) => JSON.parse(line));
+    }
+
+    explain(record, lang, options) {
+      const soft = new Map();
+      const r = recordsJson(record, 'record', soft);
+      const o = optionsJson(options);
+      const l = lang === undefined || lang === null ? 'en' : String(lang);
+      return call(() => this.#pay().explain(r, l, o), soft);
+    }
+
+    priceDeal(commissionId, priorBase, deal) {
+      if (typeof commissionId !== 'string') {
+        throw inputError([{ path: 'commission', message: `expected a string, found ${typeName(commissionId)}` }]);
+      }
+      const args = JSON.stringify([encNum(priorBase), encNum(deal)]);
+      return call(() => this.#pay().priceDeal(commissionId, args));
+    }
+
+    splitPool(pool, weights) {
+      const p = JSON.stringify(encNum(pool));
+      const w = encWeights(weights);
+      return JSON.parse(call(() => this.#pay().splitPool(p, w)));
+    }
+
+    toJSON() {
+      return JSON.parse(this.#json);
+    }
+  }
+
+  function splitPoolCanonical(pool, minorUnits, weights) {
+    const m = minorUnitsArg(minorUnits);
+    const p = JSON.stringify(encNum(pool));
+    const w = encWeights(weights);
+    return call(() => backend.glue().splitPool(p, m, w));
   }
 
   return {
     Plan,
+    PayPlan,
+    splitPool: (pool, minorUnits, weights) => JSON.parse(splitPoolCanonical(pool, minorUnits, weights)),
+    splitPoolCanonical,
     PerfscoreError,
     demoPlanJson: () => call(() => backend.glue().demoPlanJson()),
     demoTeamCsv: () => call(() => backend.glue().demoTeamCsv()),

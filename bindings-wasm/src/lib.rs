@@ -219,6 +219,266 @@ impl CorePlan {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// Pay (issue 7). Decimal arguments arrive as JSON encoded by `js/api.mjs`: a JSON string (digits)
+// or number (a finite JS number, by its shortest text), or `{"$bad": message}` for a non-finite
+// number, or `{"$type": "a boolean"}` for a value of another type, so the problems (and their
+// order) are the same as the Node binding's.
+// ---------------------------------------------------------------------------------------------
+
+/// The JS type name of an encoded value (as in the Node binding's messages).
+fn type_of(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(_) => "a string".into(),
+        serde_json::Value::Number(_) => "a number".into(),
+        serde_json::Value::Bool(_) => "a boolean".into(),
+        serde_json::Value::Null => "null".into(),
+        serde_json::Value::Array(_) => "an array".into(),
+        serde_json::Value::Object(o) => match (o.get("$type"), o.get("$bad")) {
+            (Some(serde_json::Value::String(t)), _) => t.clone(),
+            (_, Some(_)) => "a number".into(),
+            _ => "an object".into(),
+        },
+    }
+}
+
+/// An encoded decimal argument; a problem at `path` when it is not one.
+fn num_from_value(
+    v: &serde_json::Value,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<rust_decimal::Decimal> {
+    let parsed = match v {
+        serde_json::Value::String(s) => perfscore::number::parse_decimal(s),
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(f) => perfscore::number::decimal_from_f64(f),
+            None => Err(format!("`{n}` is out of range")),
+        },
+        serde_json::Value::Object(o) if o.get("$bad").is_some_and(|b| b.is_string()) => {
+            Err(o["$bad"].as_str().unwrap_or_default().to_string())
+        }
+        other => Err(format!(
+            "expected a number or a string of digits, found {}",
+            type_of(other)
+        )),
+    };
+    match parsed {
+        Ok(d) => Some(d),
+        Err(message) => {
+            problems.push(Problem {
+                path: path.into(),
+                message,
+            });
+            None
+        }
+    }
+}
+
+fn is_undefined(v: &serde_json::Value) -> bool {
+    v.get("$type").and_then(|t| t.as_str()) == Some("undefined")
+}
+
+/// Encoded weights: an array of `{id, weight}` (see `js/api.mjs`), every problem collected.
+fn weights_from_value(
+    v: &serde_json::Value,
+    problems: &mut Vec<Problem>,
+) -> Option<Vec<(std::sync::Arc<str>, rust_decimal::Decimal)>> {
+    let problem = |path: String, message: String| Problem { path, message };
+    let Some(items) = v.as_array() else {
+        problems.push(problem(
+            "weights".into(),
+            format!(
+                "expected an array of {{ id, weight }} objects, found {}",
+                type_of(v)
+            ),
+        ));
+        return None;
+    };
+    let before = problems.len();
+    let mut weights = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("weights[{i}]");
+        let Some(fields) = item.get("$fields").and_then(|f| f.as_array()) else {
+            problems.push(problem(
+                path,
+                format!(
+                    "expected an object with `id` and `weight`, found {}",
+                    type_of(item)
+                ),
+            ));
+            continue;
+        };
+        let item_before = problems.len();
+        let mut id = None;
+        let mut weight = None;
+        // `$fields` keeps the object's keys in order: [[key, value], …].
+        for pair in fields {
+            let (Some(key), Some(value)) = (pair.get(0).and_then(|k| k.as_str()), pair.get(1))
+            else {
+                continue;
+            };
+            let field = format!("{path}.{key}");
+            match key {
+                "id" => match value {
+                    serde_json::Value::String(s) => id = Some(s.clone()),
+                    v if is_undefined(v) => {}
+                    v => problems.push(problem(
+                        field,
+                        format!("expected a string, found {}", type_of(v)),
+                    )),
+                },
+                "weight" => {
+                    if !is_undefined(value) {
+                        weight = num_from_value(value, &field, problems);
+                    }
+                }
+                _ => problems.push(problem(
+                    field,
+                    "unknown field: expected id or weight".into(),
+                )),
+            }
+        }
+        if problems.len() > item_before {
+            continue;
+        }
+        match (id, weight) {
+            (Some(id), Some(w)) => weights.push((std::sync::Arc::from(id.as_str()), w)),
+            (None, _) => problems.push(problem(format!("{path}.id"), "missing field `id`".into())),
+            (_, None) => problems.push(problem(
+                format!("{path}.weight"),
+                "missing field `weight`".into(),
+            )),
+        }
+    }
+    (problems.len() == before).then_some(weights)
+}
+
+fn parse_args(text: &str) -> perfscore::Result<serde_json::Value> {
+    serde_json::from_str(text).map_err(|e| input_error("arguments", e.to_string()))
+}
+
+/// `pool` and `weights` (encoded JSON) → the canonical JSON array of shares.
+fn split_pool_json(
+    pool_json: &str,
+    minor_units: u32,
+    weights_json: &str,
+) -> perfscore::Result<String> {
+    let pool = parse_args(pool_json)?;
+    let weights = parse_args(weights_json)?;
+    let mut problems = Vec::new();
+    let pool = num_from_value(&pool, "pool", &mut problems);
+    let weights = weights_from_value(&weights, &mut problems);
+    match (pool, weights) {
+        (Some(pool), Some(weights)) if problems.is_empty() => {
+            let shares = perfscore::pay::split_pool(pool, minor_units, &weights)?;
+            Ok(perfscore::pay::pool::shares_to_canonical_json(&shares))
+        }
+        _ => Err(Error::Input(problems)),
+    }
+}
+
+/// Split a bonus pool by weights (largest remainder); the canonical JSON array of shares.
+#[wasm_bindgen(js_name = splitPool)]
+pub fn split_pool(pool_json: &str, minor_units: u32, weights_json: &str) -> Result<String, String> {
+    split_pool_json(pool_json, minor_units, weights_json).map_err(|e| envelope(&e))
+}
+
+/// A compiled pay plan and (a copy of) the scoring plan it was compiled against.
+#[wasm_bindgen]
+pub struct CorePayPlan {
+    pay: perfscore::PayPlan,
+    plan: CorePlan,
+    id: String,
+}
+
+#[wasm_bindgen]
+impl CorePayPlan {
+    /// Parse and compile a pay plan against a scoring plan; all problems at once.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str, plan: &CorePlan) -> Result<CorePayPlan, String> {
+        let pay = perfscore::PayPlan::from_json(text, &plan.plan).map_err(|e| envelope(&e))?;
+        // It compiled, so the text is a JSON object with a string `id`.
+        let id = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned))
+            .unwrap_or_default();
+        Ok(CorePayPlan {
+            pay,
+            plan: CorePlan {
+                plan: plan.plan.clone(),
+            },
+            id,
+        })
+    }
+
+    /// The pay plan's id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.id.clone()
+    }
+
+    /// Decimal places of the currency's minor unit.
+    #[wasm_bindgen(getter, js_name = minorUnits)]
+    pub fn minor_units(&self) -> u32 {
+        self.pay.minor_units()
+    }
+
+    /// Records (JSON array text) → canonical pay statement JSON, one per line.
+    pub fn statements(&self, records_json: &str, options_json: &str) -> Result<String, String> {
+        let run = || {
+            let options = options(options_json)?;
+            let records = self.plan.parse_records(records_json)?;
+            self.pay.pay_records(&self.plan.plan, &records, &options)
+        };
+        run()
+            .map(|st| {
+                let lines: Vec<String> = st.iter().map(|s| s.to_canonical_json()).collect();
+                lines.join("\n")
+            })
+            .map_err(|e| envelope(&e))
+    }
+
+    /// One record → its pay statement explained in `en` or `zh`.
+    pub fn explain(
+        &self,
+        record_json: &str,
+        lang: &str,
+        options_json: &str,
+    ) -> Result<String, String> {
+        let run = || {
+            let lang: Lang = lang.parse().map_err(|m: String| input_error("lang", m))?;
+            let options = options(options_json)?;
+            let record = self.plan.one_record(record_json)?;
+            let card = self.plan.plan.score_with(&record, &options)?;
+            Ok(self.pay.statement(&card, &record)?.explain(lang))
+        };
+        run().map_err(|e| envelope(&e))
+    }
+
+    /// Price one deal: `args_json` is the encoded `[prior_base, deal]`; the rounded amount.
+    #[wasm_bindgen(js_name = priceDeal)]
+    pub fn price_deal(&self, commission_id: &str, args_json: &str) -> Result<String, String> {
+        let run = || {
+            let args = parse_args(args_json)?;
+            let null = serde_json::Value::Null;
+            let mut problems = Vec::new();
+            let prior = num_from_value(args.get(0).unwrap_or(&null), "prior_base", &mut problems);
+            let deal = num_from_value(args.get(1).unwrap_or(&null), "deal", &mut problems);
+            let (Some(prior), Some(deal)) = (prior, deal) else {
+                return Err(Error::Input(problems));
+            };
+            Ok(self.pay.price_deal(commission_id, prior, deal)?.to_string())
+        };
+        run().map_err(|e| envelope(&e))
+    }
+
+    /// Split a bonus pool in this plan's currency; the canonical JSON array of shares.
+    #[wasm_bindgen(js_name = splitPool)]
+    pub fn split_pool(&self, pool_json: &str, weights_json: &str) -> Result<String, String> {
+        split_pool_json(pool_json, self.pay.minor_units(), weights_json).map_err(|e| envelope(&e))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,5 +512,41 @@ mod tests {
         assert!(err.contains("record.measures.nope"), "{err}");
         assert!(plan.explain(r#"{"id":"x"}"#, "fr", "").is_err());
         assert!(template_json("nope").is_err());
+    }
+
+    #[test]
+    fn pay_plan_prices_and_pays() {
+        let plan = demo();
+        let pay = CorePayPlan::from_json(
+            r#"{"id":"p","currency":{"code":"CNY"},"commissions":[{"id":"m","base":"revenue","mode":"marginal","tiers":[{"from":0,"to":100000,"rate":10},{"from":100000,"to":200000,"rate":7.5},{"from":200000,"rate":5}]}]}"#,
+            &plan,
+        )
+        .unwrap();
+        assert_eq!(pay.id(), "p");
+        assert_eq!(pay.minor_units(), 2);
+        assert_eq!(pay.price_deal("m", r#"[0, "150000"]"#).unwrap(), "13750.00");
+        let err = pay
+            .price_deal("m", r#"[{"$type":"a boolean"}, "x"]"#)
+            .unwrap_err();
+        assert!(err.contains("prior_base") && err.contains("deal"), "{err}");
+        let records = plan.records_from_csv(&demo_team_csv()).unwrap();
+        assert_eq!(pay.statements(&records, "").unwrap().lines().count(), 12);
+        assert!(CorePayPlan::from_json("{}", &plan).is_err());
+    }
+
+    #[test]
+    fn pools_split_to_the_unit() {
+        let weights =
+            r#"[{"$fields":[["id","a"],["weight",1]]},{"$fields":[["id","b"],["weight","2"]]}]"#;
+        let shares = split_pool(r#""100""#, 2, weights).unwrap();
+        assert!(shares.contains(r#""amount":"33.33""#) && shares.contains(r#""amount":"66.67""#));
+        let err = split_pool(
+            r#"{"$bad":"NaN is not a finite number"}"#,
+            2,
+            r#"{"$type":"null"}"#,
+        )
+        .unwrap_err();
+        assert!(err.contains("pool") && err.contains("found null"), "{err}");
+        assert!(split_pool("100", 2, r#"[{"$fields":[["id","a"],["weight",0]]}]"#).is_err());
     }
 }

@@ -1,8 +1,10 @@
 // Conformance: every vector in tests/vectors gives byte-identical canonical JSON to the Rust
-// runner (core/tests/conformance.rs): plan text → plan, records (JSON or CSV) → scorecards.
+// runner (core/tests/conformance.rs): plan text → plan, records (JSON or CSV) → scorecards; pay
+// vectors (`pay_plan`): plan + pay plan + records → one pay statement per line; pool vectors
+// (`pool`): amount, minor units and weights → the canonical array of shares.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Plan, vectorNames, loadVector } from './load.mjs';
+import { Plan, PayPlan, splitPool, splitPoolCanonical, vectorNames, loadVector } from './load.mjs';
 
 function outcome(fn) {
   try {
@@ -17,20 +19,74 @@ const names = vectorNames();
 
 test('the vectors are there', () => {
   assert.ok(names.length >= 8, `found ${names.length} vectors`);
+  assert.ok(names.some((n) => n.startsWith('pay/')), 'the pay and pool vectors in tests/vectors/pay');
 });
 
-// Vector kinds the JS API does not expose yet (the core's pay module is newer than this suite);
-// they are reported as skipped, not silently dropped. Remove an entry when its API lands.
-const NOT_YET_EXPOSED = {
-  pay_plan: 'pay statements are not exposed in the JS API yet',
-  pool: 'pool splitting is not exposed in the JS API yet',
-};
+/** Pay vectors, as `run_pay` in core/tests/conformance.rs: one canonical statement per line. */
+function payVector(name, vector, expected) {
+  test(`vector ${name}: pay statements as the Rust runner reads them`, () => {
+    const got = outcome(() => {
+      const plan = Plan.fromJson(JSON.stringify(vector.plan));
+      const pay = PayPlan.fromJson(JSON.stringify(vector.pay_plan), plan);
+      return pay.statementsCanonical(plan.recordsFromJson(JSON.stringify(vector.records)));
+    });
+    assert.equal(got, expected);
+  });
+
+  test(`vector ${name}: pay statements from plain JS objects`, () => {
+    const got = outcome(() => {
+      const plan = Plan.fromObject(vector.plan);
+      return PayPlan.fromObject(vector.pay_plan, plan).statementsCanonical(vector.records);
+    });
+    assert.equal(got, expected);
+  });
+
+  test(`vector ${name}: statements gives the canonical objects`, () => {
+    let statements;
+    try {
+      const plan = Plan.fromObject(vector.plan);
+      statements = PayPlan.fromObject(vector.pay_plan, plan).statements(vector.records);
+    } catch (e) {
+      assert.equal(e.canonical + '\n', expected);
+      return;
+    }
+    assert.deepEqual(statements, expected.trimEnd().split('\n').map((l) => JSON.parse(l)));
+  });
+}
+
+/** Pool vectors, as `run_pool` in core/tests/conformance.rs: one line, the array of shares. */
+function poolVector(name, pool, expected) {
+  test(`vector ${name}: pool split byte for byte`, () => {
+    let got;
+    try {
+      got = splitPoolCanonical(pool.amount, pool.minor_units, pool.weights) + '\n';
+    } catch (e) {
+      assert.equal(typeof e.canonical, 'string', `not a perfscore error: ${e && e.stack}`);
+      got = e.canonical + '\n';
+    }
+    assert.equal(got, expected);
+  });
+
+  test(`vector ${name}: splitPool gives the canonical objects`, () => {
+    let shares;
+    try {
+      shares = splitPool(pool.amount, pool.minor_units, pool.weights);
+    } catch (e) {
+      assert.equal(e.canonical + '\n', expected);
+      return;
+    }
+    assert.deepEqual(shares, JSON.parse(expected));
+  });
+}
 
 for (const name of names) {
   const { vector, expected } = loadVector(name);
-  const missing = Object.keys(NOT_YET_EXPOSED).find((k) => k in vector);
-  if (missing) {
-    test(`vector ${name}`, { skip: NOT_YET_EXPOSED[missing] }, () => {});
+  if ('pool' in vector) {
+    poolVector(name, vector.pool, expected);
+    continue;
+  }
+  if ('pay_plan' in vector) {
+    payVector(name, vector, expected);
     continue;
   }
 
