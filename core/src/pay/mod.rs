@@ -249,6 +249,16 @@ impl PayPlan {
         })
     }
 
+    /// The pay plan's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
+    /// The currency code.
+    pub fn currency(&self) -> &str {
+        &self.currency
+    }
+
     /// Decimal places of the currency's minor unit.
     pub fn minor_units(&self) -> u32 {
         self.minor_units
