@@ -167,6 +167,41 @@ class PayPlan {
   }
 }
 
+/** A validated 360-degree feedback configuration (issue 6). */
+class Feedback {
+  /** @private use the static factories */
+  constructor(inner) {
+    this._inner = inner;
+  }
+
+  static fromJson(text) {
+    if (typeof text !== 'string') throw new TypeError('Feedback.fromJson expects a string');
+    return new Feedback(call(() => native.Feedback.fromJson(text)));
+  }
+
+  static fromObject(spec) {
+    if (spec === null || typeof spec !== 'object') throw new TypeError('Feedback.fromObject expects an object');
+    // JSON numbers are read from their text by the core; non-finite numbers become `null` (PLAN_INVALID).
+    return Feedback.fromJson(JSON.stringify(spec) ?? 'null');
+  }
+
+  get id() {
+    return this._inner.id;
+  }
+
+  aggregate(responses) {
+    return JSON.parse(this.aggregateCanonical(responses));
+  }
+
+  aggregateCanonical(responses) {
+    return call(() => this._inner.aggregateCanonical(responses));
+  }
+
+  explain(responses, ratee, lang) {
+    return call(() => this._inner.explain(responses, ratee, lang ?? undefined));
+  }
+}
+
 function splitPoolCanonical(pool, minorUnits, weights) {
   return call(() => native.splitPoolCanonical(pool, minorUnits, weights));
 }
@@ -194,6 +229,7 @@ function version() {
 
 exports.Plan = Plan;
 exports.PayPlan = PayPlan;
+exports.Feedback = Feedback;
 exports.splitPool = splitPool;
 exports.splitPoolCanonical = splitPoolCanonical;
 exports.demoPlanJson = demoPlanJson;

@@ -3,11 +3,18 @@
 import {
   Plan,
   PayPlan,
+  Feedback,
   splitPool,
   splitPoolCanonical,
   demoPlanJson,
   demoTeamCsv,
   errorToCanonicalJson,
+  type FeedbackGroupResult,
+  type FeedbackReport,
+  type FeedbackResponse,
+  type FeedbackRound,
+  type FeedbackSpec,
+  type Stat,
   type PayLine,
   type PayPlanSpec,
   type PayStatement,
@@ -114,6 +121,50 @@ const yen: PoolShare[] = splitPool('10000', 0, [{ id: 'a', weight: 1 }]);
 const poolJson: string = splitPoolCanonical(100, 2, [{ id: 'a', weight: 1 }, { id: 'b', weight: 2 }]);
 console.log(payId, places, canonical.length, dealDue, shares[0]?.got_remainder_unit, yen[0]?.amount, poolJson);
 console.log(pay.explain(li, 'zh'), PayPlan.fromJson(JSON.stringify(paySpec), plan).id);
+
+// 360-degree feedback (issue 6): a questionnaire, rater groups with anonymity minimums, responses.
+const feedbackSpec: FeedbackSpec = {
+  id: '360-2026-h1',
+  scale: { min: 1, max: 5 },
+  competencies: [
+    { id: 'customer_focus', name: 'Customer focus', weight: 60, items: [{ id: 'q1' }, { id: 'q2', reverse: true }] },
+    { id: 'teamwork', weight: '40', items: [{ id: 'q3', text: 'Shares leads', scale: { min: 1, max: 5 } }] },
+  ],
+  groups: [
+    { id: 'manager', relationship: 'manager', weight: 40 },
+    { id: 'peers', name: 'Peers', relationship: 'peer', weight: 30, min_raters: 3 },
+    { id: 'direct_reports', relationship: 'direct_report', weight: 20, below_minimum: { merge_into: 'peers' } },
+    { id: 'customers', relationship: 'customer', weight: 10, below_minimum: 'suppress' },
+    { id: 'self', relationship: 'self', weight: 0 },
+  ],
+  aggregation: { method: 'trimmed_mean', trim: '0.1', trimmed_min_raters: 5, per_rater_first: true },
+  include_self_in_combined: false,
+  gap_threshold: 0.5,
+  leniency: { method: 'centre', min_ratees: 3 },
+};
+const feedback: Feedback = Feedback.fromObject(feedbackSpec);
+const responses: FeedbackResponse[] = [
+  { rater: 'M1', ratee: 'A', group: 'manager', item: 'q1', value: 4 },
+  { rater: 'M1', ratee: 'A', group: 'manager', item: 'q2', value: '2' },
+  { rater: 'M1', ratee: 'A', group: 'manager', item: 'q3', value: 'na' },
+  { rater: 'A', ratee: 'A', group: 'self', item: 'q1', value: null },
+];
+const feedbackRound: FeedbackRound = feedback.aggregate(responses);
+const report: FeedbackReport | undefined = feedbackRound.reports.find((r) => r.ratee === 'A');
+const combined: string | null | undefined = report?.combined.overall;
+for (const g of (report?.groups ?? []) as FeedbackGroupResult[]) {
+  if (g.status === 'suppressed') console.log(g.id, g.minimum);
+  else if (g.status === 'merged_into') console.log(g.id, '→', g.group);
+  console.log(g.raters, g.scores?.overall);
+}
+const rwg: Stat | undefined = report?.agreement[0]?.rwg;
+if (rwg?.status === 'value') console.log(rwg.value.toFixed(2));
+else if (rwg) console.log(rwg.reason);
+const alpha: Stat = feedbackRound.reliability.alpha_interval;
+const flags: string[] = (report?.gaps ?? []).map((g) => `${g.level} ${g.id} ${g.flag}`);
+const roundJson: string = feedback.aggregateCanonical(responses);
+console.log(feedback.id, combined, alpha.status, flags, roundJson.length, feedbackRound.reliability.icc?.icc2_1);
+console.log(feedback.explain(responses, 'A', 'zh'), Feedback.fromJson(JSON.stringify(feedbackSpec)).explain(responses, 'A'));
 
 async function main(): Promise<void> {
   const later: Scorecard[] = await demo.scoreManyAsync(team, { period: { basis: 'profile', weights: [1, 2, '1'], elapsed: 1 } });

@@ -9,6 +9,7 @@
 use napi::bindgen_prelude::*;
 use napi::{JsString, JsValue, ValueType};
 use napi_derive::napi;
+use perfscore::feedback::{Answer, Response};
 use perfscore::number::{decimal_from_f64, parse_decimal, Num};
 use perfscore::{Error as CoreError, Lang, Problem, Record, ScoreOptions};
 use std::sync::Arc;
@@ -673,5 +674,209 @@ impl PayPlan {
     #[napi(catch_unwind)]
     pub fn split_pool(&self, pool: Unknown<'_>, weights: Unknown<'_>) -> Result<String> {
         split_pool_json(&pool, self.inner.minor_units(), &weights)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 360-degree feedback (issue 6): configurations, responses, rounds and explanations
+// ---------------------------------------------------------------------------------------------
+
+/// The id fields of a response, in the order they are checked.
+const RESPONSE_IDS: [&str; 4] = ["rater", "ratee", "group", "item"];
+
+/// An answer: a number (the measure-value policy), `"na"`/`"n/a"` (any case) for not applicable,
+/// `null`/`undefined` for missing. Messages match the wasm package.
+fn answer_from_js(v: &Unknown<'_>) -> Result<std::result::Result<Answer, String>> {
+    Ok(match v.get_type()? {
+        ValueType::Undefined | ValueType::Null => Ok(Answer::Missing),
+        ValueType::Number => {
+            let f = v.coerce_to_number()?.get_double()?;
+            if f.is_nan() {
+                Err("NaN is not a finite number".to_string())
+            } else if f.is_infinite() {
+                let sign = if f < 0.0 { "-" } else { "" };
+                Err(format!("{sign}Infinity is not a finite number"))
+            } else {
+                decimal_from_f64(f).map(Answer::Value)
+            }
+        }
+        ValueType::String => {
+            let s = js_string(v)?;
+            if s.eq_ignore_ascii_case("na") || s.eq_ignore_ascii_case("n/a") {
+                Ok(Answer::NotApplicable)
+            } else {
+                parse_decimal(&s).map(Answer::Value)
+            }
+        }
+        t => Err(format!(
+            "expected a number, a string of digits, \"na\" or null, found {}",
+            type_name(t)
+        )),
+    })
+}
+
+/// One response from a plain JS object; every problem is collected under `responses[i]`.
+fn response_from_js(
+    value: &Unknown<'_>,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) -> Result<Option<Response>> {
+    if !is_plain_object(value)? {
+        let found = if value.is_array()? {
+            "an array"
+        } else {
+            type_name(value.get_type()?)
+        };
+        problems.push(problem(
+            path,
+            format!("expected a response object, found {found}"),
+        ));
+        return Ok(None);
+    }
+    let obj = value.coerce_to_object()?;
+    let before = problems.len();
+    let mut ids: [Option<String>; 4] = Default::default();
+    let mut answer = Answer::Missing;
+    for key in Object::keys(&obj)? {
+        let v: Unknown<'_> = obj.get_named_property(&key)?;
+        let field = format!("{path}.{key}");
+        if let Some(slot) = RESPONSE_IDS.iter().position(|k| *k == key) {
+            match v.get_type()? {
+                ValueType::Undefined => {}
+                ValueType::String => ids[slot] = Some(js_string(&v)?),
+                t => problems.push(problem(
+                    field,
+                    format!("expected a string, found {}", type_name(t)),
+                )),
+            }
+        } else if key == "value" {
+            match answer_from_js(&v)? {
+                Ok(a) => answer = a,
+                Err(message) => problems.push(problem(field, message)),
+            }
+        } else {
+            problems.push(problem(
+                field,
+                "unknown field: expected rater, ratee, group, item or value",
+            ));
+        }
+    }
+    if problems.len() > before {
+        return Ok(None);
+    }
+    for (slot, key) in ids.iter().zip(RESPONSE_IDS) {
+        if slot.is_none() {
+            problems.push(problem(
+                format!("{path}.{key}"),
+                format!("missing field `{key}`"),
+            ));
+        }
+    }
+    let [Some(rater), Some(ratee), Some(group), Some(item)] = ids else {
+        return Ok(None);
+    };
+    Ok(Some(Response {
+        rater,
+        ratee,
+        group,
+        item,
+        value: answer,
+    }))
+}
+
+/// A round's responses from a JS array; all problems of all responses are reported together.
+fn responses_from_js(value: &Unknown<'_>) -> Result<Vec<Response>> {
+    if !value.is_array()? {
+        return Err(input_error(vec![problem(
+            "responses",
+            format!(
+                "expected an array of responses, found {}",
+                type_name(value.get_type()?)
+            ),
+        )]));
+    }
+    let array = value.coerce_to_object()?;
+    let len = array.get_array_length()?;
+    let mut responses = Vec::with_capacity(len as usize);
+    let mut problems = Vec::new();
+    for i in 0..len {
+        let item: Unknown<'_> = array.get_element(i)?;
+        if let Some(r) = response_from_js(&item, &format!("responses[{i}]"), &mut problems)? {
+            responses.push(r);
+        }
+    }
+    if problems.is_empty() {
+        Ok(responses)
+    } else {
+        Err(input_error(problems))
+    }
+}
+
+/// A validated 360-degree feedback configuration (native side; `index.js` wraps it).
+#[napi]
+pub struct Feedback {
+    inner: Arc<perfscore::feedback::Feedback>,
+    /// The configuration's id (read from the validated JSON: the core keeps no accessor for it).
+    id: String,
+}
+
+#[napi]
+impl Feedback {
+    /// Parse and validate a feedback configuration from JSON text; every problem at once.
+    #[napi(factory, catch_unwind)]
+    pub fn from_json(text: String) -> Result<Feedback> {
+        let inner = perfscore::feedback::Feedback::from_json(&text).map_err(core_error)?;
+        // It validated, so the text is a JSON object with a string `id`.
+        let id = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned))
+            .unwrap_or_default();
+        Ok(Feedback {
+            inner: Arc::new(inner),
+            id,
+        })
+    }
+
+    /// The configuration's id.
+    #[napi(getter, catch_unwind)]
+    pub fn id(&self) -> String {
+        self.id.clone()
+    }
+
+    /// Aggregate a round; the round's canonical JSON (`FeedbackRound::to_canonical_json`).
+    #[napi(catch_unwind)]
+    pub fn aggregate_canonical(&self, responses: Unknown<'_>) -> Result<String> {
+        let responses = responses_from_js(&responses)?;
+        let round = self.inner.aggregate(&responses).map_err(core_error)?;
+        Ok(round.to_canonical_json())
+    }
+
+    /// Aggregate a round and explain one ratee's report in `en` (default) or `zh`.
+    #[napi(catch_unwind)]
+    pub fn explain(
+        &self,
+        responses: Unknown<'_>,
+        ratee: Unknown<'_>,
+        lang: Option<String>,
+    ) -> Result<String> {
+        let lang = lang_from(lang)?;
+        let ratee = match ratee.get_type()? {
+            ValueType::String => js_string(&ratee)?,
+            t => {
+                return Err(input_error(vec![problem(
+                    "ratee",
+                    format!("expected a string, found {}", type_name(t)),
+                )]))
+            }
+        };
+        let responses = responses_from_js(&responses)?;
+        let round = self.inner.aggregate(&responses).map_err(core_error)?;
+        match round.report(&ratee) {
+            Some(report) => Ok(report.explain(lang)),
+            None => Err(input_error(vec![problem(
+                "ratee",
+                format!("no responses about `{ratee}` in this round"),
+            )])),
+        }
     }
 }

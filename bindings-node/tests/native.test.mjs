@@ -20,6 +20,7 @@ test('a panic in an export is a JS exception, not an abort', () => {
 
 test('the wrapper exports exactly the public API', () => {
   assert.deepEqual(Object.keys(perfscore).sort(), [
+    'Feedback',
     'PayPlan',
     'Plan',
     'demoPlanJson',
@@ -59,6 +60,15 @@ test('the PayPlan class has every member index.d.ts declares', () => {
   for (const name of ['id', 'minorUnits']) {
     assert.equal(typeof Object.getOwnPropertyDescriptor(PayPlan.prototype, name).get, 'function', name);
   }
+});
+
+test('the Feedback class has every member index.d.ts declares', () => {
+  const { Feedback } = perfscore;
+  for (const name of ['fromJson', 'fromObject']) assert.equal(typeof Feedback[name], 'function', name);
+  for (const name of ['aggregate', 'aggregateCanonical', 'explain']) {
+    assert.equal(typeof Feedback.prototype[name], 'function', name);
+  }
+  assert.equal(typeof Object.getOwnPropertyDescriptor(Feedback.prototype, 'id').get, 'function');
 });
 
 test('a pay plan outlives the JS Plan it was built from (it shares the core plan)', () => {

@@ -54,6 +54,22 @@ test('a trap does not break pay plans either: re-created from their JSON and the
   assert.equal(ps.splitPoolCanonical(1, 2, [{ id: 'a', weight: 1 }]), '[{"id":"a","weight":"1","exact":"1","amount":"1.00","got_remainder_unit":false}]');
 });
 
+test('a trap does not break feedback configurations: re-created from their JSON', () => {
+  const vector = JSON.parse(readFileSync(new URL('../../tests/vectors/feedback/feedback-example.json', import.meta.url), 'utf8'));
+  const fb = ps.Feedback.fromObject(vector.feedback);
+  const before = fb.aggregateCanonical(vector.responses);
+  const original = console.error;
+  console.error = () => {};
+  try {
+    assert.throws(() => ps.__testTrap(), (e) => e.code === 'WASM_TRAP');
+  } finally {
+    console.error = original;
+  }
+  assert.equal(fb.aggregateCanonical(vector.responses), before);
+  assert.equal(fb.id, '360-example');
+  assert.match(fb.explain(vector.responses, 'A'), /Combined score 4\.08/);
+});
+
 test('error objects are Errors with code, problems and canonical', () => {
   const e = (() => {
     try {

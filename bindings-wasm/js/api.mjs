@@ -132,6 +132,25 @@ function encWeights(weights) {
   );
 }
 
+/** A feedback answer: as `encNum`, but `null` stays missing and `undefined` is marked. */
+function encAnswer(v) {
+  if (v === null) return null;
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number') return Number.isFinite(v) ? v : { $bad: `${v} is not a finite number` };
+  return { $type: typeName(v) };
+}
+
+/** Feedback responses for the Rust side: objects keep their keys in order (`$fields`). */
+function encResponses(responses) {
+  if (!Array.isArray(responses)) return JSON.stringify({ $type: typeName(responses) });
+  return JSON.stringify(
+    responses.map((r) => {
+      if (!isPlainObject(r)) return { $type: Array.isArray(r) ? 'an array' : typeName(r) };
+      return { $fields: Object.keys(r).map((k) => [k, k === 'value' ? encAnswer(r[k]) : encOther(r[k])]) };
+    }),
+  );
+}
+
 /** Decimal places of a currency's minor unit, checked as the Node binding does. */
 function minorUnitsArg(v) {
   if (typeof v !== 'number') {
@@ -367,6 +386,67 @@ export function createApi(backend) {
     }
   }
 
+  const feedbackToken = Symbol('Feedback');
+
+  /** A validated 360-degree feedback configuration (issue 6). */
+  class Feedback {
+    #json;
+    #core;
+    #generation;
+
+    constructor(t, json, core) {
+      if (t !== feedbackToken) throw new TypeError('use Feedback.fromJson or Feedback.fromObject');
+      this.#json = json;
+      this.#core = core;
+      this.#generation = generation;
+    }
+
+    static fromJson(text) {
+      if (typeof text !== 'string') throw new TypeError('Feedback.fromJson expects a string');
+      const core = call(() => backend.glue().CoreFeedback.fromJson(text));
+      return new Feedback(feedbackToken, text, core);
+    }
+
+    static fromObject(spec) {
+      if (spec === null || typeof spec !== 'object') throw new TypeError('Feedback.fromObject expects an object');
+      // Non-finite numbers become `null`, which the core reports as PLAN_INVALID with its path.
+      return Feedback.fromJson(JSON.stringify(spec, bigintAsText));
+    }
+
+    /** The configuration in the live instance (re-created from its JSON after a trap). */
+    #feedback() {
+      if (this.#generation !== generation) {
+        this.#core = backend.glue().CoreFeedback.fromJson(this.#json);
+        this.#generation = generation;
+      }
+      return this.#core;
+    }
+
+    get id() {
+      return call(() => this.#feedback().id);
+    }
+
+    aggregateCanonical(responses) {
+      const r = encResponses(responses);
+      return call(() => this.#feedback().aggregate(r));
+    }
+
+    aggregate(responses) {
+      return JSON.parse(this.aggregateCanonical(responses));
+    }
+
+    explain(responses, ratee, lang) {
+      const r = encResponses(responses);
+      const who = JSON.stringify(encOther(ratee));
+      const l = lang === undefined || lang === null ? 'en' : String(lang);
+      return call(() => this.#feedback().explain(r, who, l));
+    }
+
+    toJSON() {
+      return JSON.parse(this.#json);
+    }
+  }
+
   function splitPoolCanonical(pool, minorUnits, weights) {
     const m = minorUnitsArg(minorUnits);
     const p = JSON.stringify(encNum(pool));
@@ -377,6 +457,7 @@ export function createApi(backend) {
   return {
     Plan,
     PayPlan,
+    Feedback,
     splitPool: (pool, minorUnits, weights) => JSON.parse(splitPoolCanonical(pool, minorUnits, weights)),
     splitPoolCanonical,
     PerfscoreError,

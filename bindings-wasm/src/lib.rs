@@ -5,6 +5,7 @@
 //! `Plan` class and `Error` objects on top. A failure is returned as a thrown JS string holding
 //! `{"message": <Display>, "canonical": <Error::to_canonical_json()>}`.
 
+use perfscore::feedback::{Answer, Feedback, Response};
 use perfscore::{Error, Lang, Plan, Problem, Record, ScoreOptions};
 use wasm_bindgen::prelude::*;
 
@@ -479,6 +480,201 @@ impl CorePayPlan {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// 360-degree feedback (issue 6). Responses arrive encoded by `js/api.mjs` like pool weights: an
+// array of `{"$fields": [[key, value], …]}` objects whose values are JSON (a non-finite number as
+// `{"$bad": message}`, another type as `{"$type": name}`), so the problems and their order are
+// the same as the Node binding's.
+// ---------------------------------------------------------------------------------------------
+
+/// The id fields of a response, in the order they are checked.
+const RESPONSE_IDS: [&str; 4] = ["rater", "ratee", "group", "item"];
+
+/// An encoded answer: a number, `"na"`/`"n/a"` (any case), or `null`/undefined for missing.
+fn answer_from_value(v: &serde_json::Value) -> Result<Answer, String> {
+    match v {
+        serde_json::Value::Null => Ok(Answer::Missing),
+        v if is_undefined(v) => Ok(Answer::Missing),
+        serde_json::Value::String(s)
+            if s.eq_ignore_ascii_case("na") || s.eq_ignore_ascii_case("n/a") =>
+        {
+            Ok(Answer::NotApplicable)
+        }
+        serde_json::Value::String(s) => perfscore::number::parse_decimal(s).map(Answer::Value),
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(f) => perfscore::number::decimal_from_f64(f).map(Answer::Value),
+            None => Err(format!("`{n}` is out of range")),
+        },
+        serde_json::Value::Object(o) if o.get("$bad").is_some_and(|b| b.is_string()) => {
+            Err(o["$bad"].as_str().unwrap_or_default().to_string())
+        }
+        other => Err(format!(
+            "expected a number, a string of digits, \"na\" or null, found {}",
+            type_of(other)
+        )),
+    }
+}
+
+/// One encoded response; every problem is collected under `path`.
+fn response_from_value(
+    item: &serde_json::Value,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) -> Option<Response> {
+    let problem = |path: String, message: String| Problem { path, message };
+    let Some(fields) = item.get("$fields").and_then(|f| f.as_array()) else {
+        problems.push(problem(
+            path.into(),
+            format!("expected a response object, found {}", type_of(item)),
+        ));
+        return None;
+    };
+    let before = problems.len();
+    let mut ids: [Option<String>; 4] = Default::default();
+    let mut answer = Answer::Missing;
+    for pair in fields {
+        let (Some(key), Some(value)) = (pair.get(0).and_then(|k| k.as_str()), pair.get(1)) else {
+            continue;
+        };
+        let field = format!("{path}.{key}");
+        if let Some(slot) = RESPONSE_IDS.iter().position(|k| *k == key) {
+            match value {
+                serde_json::Value::String(s) => ids[slot] = Some(s.clone()),
+                v if is_undefined(v) => {}
+                v => problems.push(problem(
+                    field,
+                    format!("expected a string, found {}", type_of(v)),
+                )),
+            }
+        } else if key == "value" {
+            match answer_from_value(value) {
+                Ok(a) => answer = a,
+                Err(message) => problems.push(problem(field, message)),
+            }
+        } else {
+            problems.push(problem(
+                field,
+                "unknown field: expected rater, ratee, group, item or value".into(),
+            ));
+        }
+    }
+    if problems.len() > before {
+        return None;
+    }
+    for (slot, key) in ids.iter().zip(RESPONSE_IDS) {
+        if slot.is_none() {
+            problems.push(problem(
+                format!("{path}.{key}"),
+                format!("missing field `{key}`"),
+            ));
+        }
+    }
+    let [Some(rater), Some(ratee), Some(group), Some(item)] = ids else {
+        return None;
+    };
+    Some(Response {
+        rater,
+        ratee,
+        group,
+        item,
+        value: answer,
+    })
+}
+
+/// Encoded responses; all problems of all responses are reported together.
+fn responses_from_json(text: &str) -> perfscore::Result<Vec<Response>> {
+    let v = parse_args(text)?;
+    let Some(items) = v.as_array() else {
+        return Err(input_error(
+            "responses",
+            format!("expected an array of responses, found {}", type_of(&v)),
+        ));
+    };
+    let mut problems = Vec::new();
+    let mut responses = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        if let Some(r) = response_from_value(item, &format!("responses[{i}]"), &mut problems) {
+            responses.push(r);
+        }
+    }
+    if problems.is_empty() {
+        Ok(responses)
+    } else {
+        Err(Error::Input(problems))
+    }
+}
+
+/// A validated 360-degree feedback configuration held inside the wasm instance.
+#[wasm_bindgen]
+pub struct CoreFeedback {
+    feedback: Feedback,
+    /// The configuration's id (read from the validated JSON: the core keeps no accessor for it).
+    id: String,
+}
+
+#[wasm_bindgen]
+impl CoreFeedback {
+    /// Parse and validate a feedback configuration; all problems at once.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(text: &str) -> Result<CoreFeedback, String> {
+        let feedback = Feedback::from_json(text).map_err(|e| envelope(&e))?;
+        // It validated, so the text is a JSON object with a string `id`.
+        let id = serde_json::from_str::<serde_json::Value>(text)
+            .ok()
+            .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned))
+            .unwrap_or_default();
+        Ok(CoreFeedback { feedback, id })
+    }
+
+    /// The configuration's id.
+    #[wasm_bindgen(getter)]
+    pub fn id(&self) -> String {
+        self.id.clone()
+    }
+
+    /// Encoded responses → the round's canonical JSON.
+    pub fn aggregate(&self, responses_json: &str) -> Result<String, String> {
+        let run = || {
+            let responses = responses_from_json(responses_json)?;
+            Ok(self.feedback.aggregate(&responses)?.to_canonical_json())
+        };
+        run().map_err(|e| envelope(&e))
+    }
+
+    /// Encoded responses, the encoded ratee and `en`/`zh` → that ratee's report explained.
+    pub fn explain(
+        &self,
+        responses_json: &str,
+        ratee_json: &str,
+        lang: &str,
+    ) -> Result<String, String> {
+        let run = || {
+            let lang: Lang = lang.parse().map_err(|m: String| input_error("lang", m))?;
+            let ratee = match parse_args(ratee_json)? {
+                serde_json::Value::String(s) => s,
+                v => {
+                    return Err(input_error(
+                        "ratee",
+                        format!("expected a string, found {}", type_of(&v)),
+                    ))
+                }
+            };
+            let responses = responses_from_json(responses_json)?;
+            let round = self.feedback.aggregate(&responses)?;
+            round
+                .report(&ratee)
+                .map(|r| r.explain(lang))
+                .ok_or_else(|| {
+                    input_error(
+                        "ratee",
+                        format!("no responses about `{ratee}` in this round"),
+                    )
+                })
+        };
+        run().map_err(|e| envelope(&e))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -548,5 +744,27 @@ mod tests {
         .unwrap_err();
         assert!(err.contains("pool") && err.contains("found null"), "{err}");
         assert!(split_pool("100", 2, r#"[{"$fields":[["id","a"],["weight",0]]}]"#).is_err());
+    }
+
+    #[test]
+    fn feedback_aggregates_and_explains() {
+        let fb = CoreFeedback::from_json(
+            r#"{"id":"f","scale":{"min":1,"max":5},"competencies":[{"id":"c","items":[{"id":"q1"}]}],"groups":[{"id":"manager","relationship":"manager","weight":1}]}"#,
+        )
+        .unwrap();
+        assert_eq!(fb.id(), "f");
+        let r = r#"[{"$fields":[["rater","m"],["ratee","a"],["group","manager"],["item","q1"],["value",4]]}]"#;
+        let round = fb.aggregate(r).unwrap();
+        assert!(round.starts_with(r#"{"feedback_id":"f""#), "{round}");
+        assert!(fb.explain(r, r#""a""#, "en").unwrap().contains('a'));
+        assert!(fb.explain(r, r#""zz""#, "en").is_err());
+        let err = fb
+            .aggregate(r#"[{"$fields":[["rater",{"$type":"a number"}],["value",{"$bad":"NaN is not a finite number"}]]}]"#)
+            .unwrap_err();
+        assert!(
+            err.contains("responses[0].rater") && err.contains("responses[0].value"),
+            "{err}"
+        );
+        assert!(CoreFeedback::from_json("{}").is_err());
     }
 }

@@ -1,10 +1,11 @@
 // Conformance: every vector in tests/vectors gives byte-identical canonical JSON to the Rust
 // runner (core/tests/conformance.rs): plan text → plan, records (JSON or CSV) → scorecards; pay
 // vectors (`pay_plan`): plan + pay plan + records → one pay statement per line; pool vectors
-// (`pool`): amount, minor units and weights → the canonical array of shares.
+// (`pool`): amount, minor units and weights → the canonical array of shares; feedback vectors
+// (`feedback`): configuration + responses → the canonical round.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Plan, PayPlan, splitPool, splitPoolCanonical, vectorNames, loadVector } from './load.mjs';
+import { Plan, PayPlan, Feedback, splitPool, splitPoolCanonical, vectorNames, loadVector } from './load.mjs';
 
 function outcome(fn) {
   try {
@@ -20,7 +21,44 @@ const names = vectorNames();
 test('the vectors are there', () => {
   assert.ok(names.length >= 8, `found ${names.length} vectors`);
   assert.ok(names.some((n) => n.startsWith('pay/')), 'the pay and pool vectors in tests/vectors/pay');
+  assert.ok(names.includes('feedback/feedback-example'), 'the 360 vectors in tests/vectors/feedback');
 });
+
+/**
+ * Feedback vectors, as `run_feedback` in core/tests/conformance.rs: `Feedback::from_json`, the
+ * responses, `aggregate`, then the round's canonical JSON (or the canonical error) and "\n".
+ */
+function feedbackVector(name, vector, expected) {
+  const run = (fn) => {
+    try {
+      return fn() + '\n';
+    } catch (e) {
+      assert.equal(typeof e.canonical, 'string', `not a perfscore error: ${e && e.stack}`);
+      return e.canonical + '\n';
+    }
+  };
+
+  test(`vector ${name}: the round byte for byte (configuration as JSON text)`, () => {
+    const got = run(() => Feedback.fromJson(JSON.stringify(vector.feedback)).aggregateCanonical(vector.responses));
+    assert.equal(got, expected);
+  });
+
+  test(`vector ${name}: the round byte for byte (configuration as a plain object)`, () => {
+    const got = run(() => Feedback.fromObject(vector.feedback).aggregateCanonical(vector.responses));
+    assert.equal(got, expected);
+  });
+
+  test(`vector ${name}: aggregate gives the canonical objects`, () => {
+    let round;
+    try {
+      round = Feedback.fromObject(vector.feedback).aggregate(vector.responses);
+    } catch (e) {
+      assert.equal(e.canonical + '\n', expected);
+      return;
+    }
+    assert.deepEqual(round, JSON.parse(expected));
+  });
+}
 
 /** Pay vectors, as `run_pay` in core/tests/conformance.rs: one canonical statement per line. */
 function payVector(name, vector, expected) {
@@ -87,6 +125,10 @@ for (const name of names) {
   }
   if ('pay_plan' in vector) {
     payVector(name, vector, expected);
+    continue;
+  }
+  if ('feedback' in vector) {
+    feedbackVector(name, vector, expected);
     continue;
   }
 

@@ -22,22 +22,23 @@ if (!api || typeof api.Plan !== 'function') {
 }
 
 export const perfscore = api;
-export const { Plan, PayPlan, splitPool, splitPoolCanonical } = api;
+export const { Plan, PayPlan, Feedback, splitPool, splitPoolCanonical } = api;
 export const demoPlanJson = () => api.demoPlanJson();
 export const demoTeamCsv = () => api.demoTeamCsv();
 
 const vectorsUrl = new URL('../vectors/', import.meta.url);
 
 /**
- * Names of every conformance vector, sorted: scoring vectors `tests/vectors/<name>.json` and pay
- * and pool vectors `tests/vectors/pay/<name>.json` (named `pay/<name>`), as the Rust runner reads them.
+ * Names of every conformance vector, sorted: scoring vectors `tests/vectors/<name>.json`, pay
+ * and pool vectors `tests/vectors/pay/<name>.json` (named `pay/<name>`) and 360-degree feedback
+ * vectors `tests/vectors/feedback/<name>.json` (named `feedback/<name>`), as the Rust runner reads them.
  */
 export function vectorNames() {
   const names = (dir, prefix) =>
     readdirSync(new URL(dir, vectorsUrl))
       .filter((f) => f.endsWith('.json') && !f.endsWith('.expected.json'))
       .map((f) => prefix + f.slice(0, -'.json'.length));
-  return [...names('./', ''), ...names('pay/', 'pay/')].sort();
+  return [...names('./', ''), ...names('pay/', 'pay/'), ...names('feedback/', 'feedback/')].sort();
 }
 
 /** A vector's raw text, its parsed form, and its expected canonical output. */
