@@ -1,5 +1,8 @@
 //! Tests for the formula language. Expected values are computed by hand in the comments.
+// Declared under `#[cfg(test)]` in mod.rs; repeated here so tools reading this file alone see it.
+#![cfg(test)]
 
+#[cfg(test)]
 use std::str::FromStr;
 
 use proptest::prelude::*;
