@@ -29,4 +29,7 @@ step "Node binding: build the addon, shared JS suite (native), tsc type check"
 step "WebAssembly: build the package, shared JS suite (wasm), widget end-to-end in headless Chromium"
 ./bindings-wasm/test.sh
 
+step "Benchmarks: smoke run (harness and exactness only, never timings)"
+./benches/run.sh --smoke
+
 printf '\nAll tests passed.\n'

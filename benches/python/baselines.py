@@ -1,0 +1,190 @@
+"""Baselines for the Python comparison (issue 8): the bundled `monthly-sales-rep` plan plus
+performance pay (3000 x grade coefficient, rounded to cents), written two ways a user would
+otherwise write them:
+
+(a) ``pandas_float``: vectorised pandas/numpy float64, the way a competent analyst would
+    (np.select / np.interp / clip), rounding the total with ``Series.round(2)``.
+(b) ``decimal_loop``: a plain Python loop over rows with ``decimal.Decimal``, exact, mirroring the
+    engine's semantics (docs/scoring-methods.md, docs/plan-format.md): points are kept exact, only
+    the total is rounded, half up, to 0.01. Intermediate arithmetic uses 60 significant digits
+    (Python's default context has 28 significant digits, rust_decimal keeps 28 decimal places), so
+    totals agree with the engine after the final rounding.
+
+Both take a DataFrame with the generator's columns (``id`` + measure ids) and return a DataFrame
+with columns ``record_id``, ``total``, ``grade``, ``pay``.
+"""
+
+from decimal import ROUND_HALF_UP, Decimal, localcontext
+
+import numpy as np
+import pandas as pd
+
+PAY_BASE = 3000
+PAY_COEFF = {"S": "1.5", "A": "1.2", "B": "1.0", "C": "0.8", "D": "0"}
+GRADE_ORDER = "DCBAS"  # ascending
+
+# ---------------------------------------------------------------------------------------------
+# (a) vectorised pandas float64
+# ---------------------------------------------------------------------------------------------
+
+
+def pandas_float(df: pd.DataFrame) -> pd.DataFrame:
+    """The plan in vectorised float64. ``df`` has float64 measure columns."""
+    rev, rev_t = df["revenue"], df["revenue_target"]
+    sales = (rev / rev_t * 100).clip(0, 120)
+
+    rate = np.where(df["invoiced"] == 0, 0.0, df["collected"] / df["invoiced"])
+    collection = np.select([rate < 0.8, rate < 0.9, rate < 0.95], [0, 60, 80], 100)
+
+    comp = df["gross_profit"] / df["margin_target"] * 100
+    margin = np.where(comp < 60, 0.0, np.interp(comp, [60, 100, 120], [60, 100, 120]))
+
+    nc = df["new_customers"]
+    new_cust = np.where(nc < 1, 0.0, np.interp(nc, [1, 3, 5], [50, 100, 120]))
+
+    c = df["contracts"]
+    contracts = np.clip(np.where(c >= 4, 100 + (c - 4) * 10, c / 4 * 90), 0, 120)
+
+    overdue = (200 - df["overdue_receivables_days"] / 30 * 100).clip(0, 120)
+
+    results = (
+        sales * 0.35 + collection * 0.20 + margin * 0.20
+        + new_cust * 0.10 + contracts * 0.10 + overdue * 0.05
+    )
+
+    visits = (df["visits"] / 40 * 100).clip(0, 120)
+    opp = df["opportunities"]
+    opps = np.where(opp < 5, 0.0, np.interp(opp, [5, 10, 15], [60, 100, 110]))
+    demos = np.where(df["demos"] >= 4, 100.0, 0.0)
+    tw_r = df["teamwork_rating"]
+    teamwork = tw_r.map({1: 0.0, 2: 40.0, 3: 70.0, 4: 90.0, 5: 100.0})
+    crm = (100 - df["crm_late_entries"] * 10).clip(0, 100)
+
+    others = visits * 30 + opps * 25 + demos * 15 + crm * 15
+    has_tw = teamwork.notna()
+    process = np.where(has_tw, (others + teamwork.fillna(0) * 15) / 100, others / 85)
+
+    weighted = results * 0.70 + process * 0.30
+    adj = -np.minimum(df["complaints"] * 2, 10) + np.minimum(df["key_accounts"].fillna(0) * 3, 6)
+    total = pd.Series(np.maximum(weighted + adj, 0), index=df.index)
+    total = total.where(df["compliance_violations"] <= 0, 0.0).round(2)
+
+    grade = pd.Series(
+        np.select([total < 60, total < 80, total < 95, total < 110], ["D", "C", "B", "A"], "S"),
+        index=df.index,
+    )
+    capped = (df["overdue_receivables_days"] > 90) & grade.isin(["B", "A", "S"])
+    grade = grade.mask(capped, "C")
+    coeff = grade.map({g: float(v) for g, v in PAY_COEFF.items()})
+    pay = (PAY_BASE * coeff).round(2)
+    return pd.DataFrame({"record_id": df["id"], "total": total, "grade": grade, "pay": pay})
+
+
+# ---------------------------------------------------------------------------------------------
+# (b) plain Python Decimal loop (exact)
+# ---------------------------------------------------------------------------------------------
+
+D = Decimal
+Z, HUNDRED = D(0), D(100)
+CENT = D("0.01")
+TEAMWORK = {D(1): D(0), D(2): D(40), D(3): D(70), D(4): D(90), D(5): D(100)}
+PAY = {g: D(PAY_BASE) * D(v) for g, v in PAY_COEFF.items()}
+
+
+def _clamp(x, lo, hi):
+    return lo if x < lo else hi if x > hi else x
+
+
+def _interp(x, pts, below):
+    """threshold/target/stretch: below the first point `below`; linear between; flat above."""
+    if x < pts[0][0]:
+        return below
+    for (a0, s0), (a1, s1) in zip(pts, pts[1:]):
+        if x < a1:
+            return s0 + (x - a0) * (s1 - s0) / (a1 - a0)
+    return pts[-1][1]
+
+
+MARGIN_PTS = [(D(60), D(60)), (D(100), D(100)), (D(120), D(120))]
+NEWC_PTS = [(D(1), D(50)), (D(3), D(100)), (D(5), D(120))]
+OPP_PTS = [(D(5), D(60)), (D(10), D(100)), (D(15), D(110))]
+
+
+def _dec(s):
+    return None if s is None or s != s or s == "" else D(s)
+
+
+def score_one(m):
+    """Total (rounded, Decimal) and grade for one person's measures (dict of Decimal or None)."""
+    with localcontext(prec=60):
+        # results section (70%)
+        rt = m["revenue_target"]
+        if rt <= 0:
+            raise ValueError("sales_completion: target not positive")
+        sales = _clamp(m["revenue"] / rt * HUNDRED, Z, D(120))
+        inv = m["invoiced"]
+        rate = Z if inv == 0 else m["collected"] / inv
+        collection = D(0) if rate < D("0.8") else D(60) if rate < D("0.9") else D(80) if rate < D("0.95") else D(100)
+        mt = m["margin_target"]
+        if mt <= 0:
+            raise ValueError("gross_margin: target not positive")
+        margin = _interp(m["gross_profit"] / mt * HUNDRED, MARGIN_PTS, Z)
+        newc = _interp(m["new_customers"], NEWC_PTS, Z)
+        c = m["contracts"]
+        contracts = _clamp(D(100) + (c - 4) * 10 if c >= 4 else c / 4 * 90, Z, D(120))
+        overdue = _clamp(D(200) - m["overdue_receivables_days"] / 30 * HUNDRED, Z, D(120))
+        results = [(sales, 35), (collection, 20), (margin, 20), (newc, 10), (contracts, 10), (overdue, 5)]
+        # process section (30%); teamwork is re-weighted away when missing
+        visits = _clamp(m["visits"] / 40 * HUNDRED, Z, D(120))
+        opps = _interp(m["opportunities"], OPP_PTS, Z)
+        demos = D(100) if m["demos"] >= 4 else Z
+        crm = _clamp(D(100) - m["crm_late_entries"] * 10, Z, D(100))
+        process = [(visits, 30), (opps, 25), (demos, 15)]
+        tw = m["teamwork_rating"]
+        if tw is not None:
+            if tw not in TEAMWORK:
+                raise ValueError(f"teamwork: rating {tw} is not listed")
+            process.append((TEAMWORK[tw], 15))
+        process.append((crm, 15))
+
+        weighted = Z
+        for items, sw in ((results, 70), (process, 30)):
+            wsum = sum(w for _, w in items)
+            for s, w in items:
+                ew = D(w) if wsum == 100 else D(w) * HUNDRED / wsum
+                weighted += s * ew / HUNDRED * sw / HUNDRED
+        comp = m["complaints"]
+        ka = m["key_accounts"] if m["key_accounts"] is not None else Z
+        if comp < 0 or ka < 0:
+            raise ValueError("negative adjustment count")
+        total = weighted - min(comp * 2, D(10)) + min(ka * 3, D(6))
+        if total < 0:
+            total = Z
+        if m["compliance_violations"] > 0:
+            total = Z
+    total = total.quantize(CENT, rounding=ROUND_HALF_UP)
+    grade = "D" if total < 60 else "C" if total < 80 else "B" if total < 95 else "A" if total < 110 else "S"
+    if m["overdue_receivables_days"] > 90 and GRADE_ORDER.index(grade) > GRADE_ORDER.index("C"):
+        grade = "C"
+    return total, grade
+
+
+MEASURES = [
+    "revenue", "revenue_target", "collected", "invoiced", "gross_profit", "margin_target",
+    "new_customers", "contracts", "overdue_receivables_days", "visits", "opportunities", "demos",
+    "teamwork_rating", "crm_late_entries", "complaints", "key_accounts", "compliance_violations",
+]
+
+
+def decimal_loop(df: pd.DataFrame) -> pd.DataFrame:
+    """The plan as a plain loop over rows with Decimal. ``df`` has string (object) columns."""
+    ids, totals, grades, pays = [], [], [], []
+    cols = ["id"] + MEASURES
+    for row in df[cols].itertuples(index=False, name=None):
+        m = {k: _dec(v) for k, v in zip(MEASURES, row[1:])}
+        total, grade = score_one(m)
+        ids.append(row[0])
+        totals.append(total)
+        grades.append(grade)
+        pays.append(PAY[grade].quantize(CENT, rounding=ROUND_HALF_UP))
+    return pd.DataFrame({"record_id": ids, "total": totals, "grade": grades, "pay": pays})

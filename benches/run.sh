@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# perfscore benchmarks (issue 8), one command:  benches/run.sh [--smoke]
+#
+# Full mode runs the criterion benches, the 1,000,000-person memory probe, perf and callgrind
+# profiles of the core, the Python comparison (N=100000) and the Node/wasm comparison (N=20000:
+# wasm scoreMany is superlinear in N and did not finish 100000 people in 10 minutes), then writes
+# benches/RESULTS.md.
+# --smoke (CI): a few iterations on small N (criterion with PERFSCORE_BENCH_SMOKE=1, memory 10000,
+# comparisons N=1000); it checks the harness and exactness, writes the report to a temp file
+# (never RESULTS.md) and never fails on timings. Exit status is non-zero only if a build step
+# fails or an exactness check fails (perfscore != Decimal loop, native != wasm != decimal.js).
+#
+# Prerequisites (built by the bindings' own scripts, not here):
+#   .venv with pandas                 bindings-python/test.sh
+#   bindings-node/*.node              bindings-node/test.sh
+#   bindings-wasm/pkg/node/index.js   bindings-wasm/build.sh
+# This script builds the rest: the release benches crate, a *release* wheel of the Python binding
+# unpacked into target/bench-python (put first on PYTHONPATH; .venv is left untouched, because
+# bindings-python/test.sh installs a debug `maturin develop` build that is ~5x slower), and the
+# pinned decimal.js in benches/node (npm ci).
+set -euo pipefail
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+cd "$root"
+
+smoke=0
+case "${1:-}" in
+  --smoke) smoke=1 ;;
+  "") ;;
+  *) echo "usage: benches/run.sh [--smoke]" >&2; exit 2 ;;
+esac
+
+if [ "$smoke" = 1 ]; then
+  N_MEM=10000; N_CMP=1000; N_NODE=1000; REPEAT=1; REPEAT_NODE=1; export PERFSCORE_BENCH_SMOKE=1
+else
+  N_MEM=1000000; N_CMP=100000; N_NODE=20000; REPEAT=2; REPEAT_NODE=1
+fi
+
+step() { printf '\n== %s\n' "$*" >&2; }
+die() { echo "run.sh: $*" >&2; exit 2; }
+
+py="$root/.venv/bin/python"
+[ -x "$py" ] || die "missing $root/.venv: run bindings-python/test.sh first"
+"$py" -c 'import pandas, numpy' 2>/dev/null || die ".venv has no pandas: run bindings-python/test.sh first"
+[ -f bindings-node/perfscore.linux-x64-gnu.node ] || die "missing Node addon: run bindings-node/test.sh first"
+[ -d bindings-wasm/pkg/node ] || die "missing bindings-wasm/pkg/node: run bindings-wasm/build.sh first"
+command -v node >/dev/null || die "node not found"
+
+out="$(mktemp -d "${TMPDIR:-/tmp}/perfscore-bench.XXXXXX")"
+export CRITERION_HOME="$out/criterion"
+
+step "build: cargo build --release -p perfscore-benches --locked"
+cargo build --release -p perfscore-benches --locked
+
+if [ "$smoke" = 1 ]; then
+  # Smoke mode checks the harness and exactness only: the .venv's (debug) build is enough, and
+  # skipping the release wheel keeps CI short.
+  step "python: using the perfscore installed in .venv (smoke mode)"
+else
+  step "build: release wheel of the Python binding -> target/bench-python"
+  wheels="$root/target/bench-wheels"
+  rm -rf "$wheels"
+  (cd bindings-python && "$root/.venv/bin/maturin" build --release --locked -q -o "$wheels")
+  rm -rf "$root/target/bench-python"
+  mkdir -p "$root/target/bench-python"
+  "$py" -m zipfile -e "$wheels"/perfscore-*.whl "$root/target/bench-python"
+  export PYTHONPATH="$root/target/bench-python${PYTHONPATH:+:$PYTHONPATH}"
+fi
+
+step "build: npm ci (benches/node, decimal.js)"
+(cd benches/node && npm ci --no-audit --no-fund --silent)
+
+step "snapshot the Node and wasm bindings (a concurrent rebuild cannot swap them mid-run)"
+for _ in $(seq 1 60); do
+  [ -f bindings-wasm/pkg/node/index.js ] && [ -f bindings-wasm/pkg/node/perfscore_wasm.cjs ] && break
+  echo "waiting for bindings-wasm/pkg/node to be complete (a build is in progress?)" >&2
+  sleep 5
+done
+mkdir -p "$out/node-native"
+cp -r bindings-wasm/pkg/node "$out/wasm-node"
+cp bindings-node/index.js bindings-node/package.json bindings-node/perfscore.linux-x64-gnu.node "$out/node-native/"
+export PERFSCORE_NATIVE="$out/node-native/index.js" PERFSCORE_WASM="$out/wasm-node/index.js"
+
+start=$(date +%s)
+step "criterion: cargo bench -p perfscore-benches --bench scoring"
+cargo bench --locked -p perfscore-benches --bench scoring 2>&1 | tee "$out/criterion.txt" >&2
+
+step "memory: memory $N_MEM"
+if ! ./target/release/memory "$N_MEM" >"$out/memory.txt"; then
+  if [ "$smoke" = 0 ]; then
+    echo "memory $N_MEM failed; retrying with 100000" >&2
+    ./target/release/memory 100000 >"$out/memory.txt"
+  else
+    exit 1
+  fi
+fi
+cat "$out/memory.txt" >&2
+
+if [ "$smoke" = 0 ] && command -v perf >/dev/null; then
+  step "profile: perf record ./target/release/profile 20000 5"
+  if perf record -q -o "$out/perf.data" ./target/release/profile 20000 5 >/dev/null 2>&1; then
+    perf report -i "$out/perf.data" --no-children --sort symbol -g none --percent-limit 1.5 2>/dev/null \
+      | grep '%' | sed -E 's/ +- +- *$//; s/ +$//' | head -25 >"$out/profile.txt" || true
+  fi
+fi
+
+if [ "$smoke" = 0 ] && command -v valgrind >/dev/null; then
+  step "callgrind: instructions per person (profile 1000 0 vs profile 1000 10)"
+  for r in 0 10; do
+    valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.$r.out" ./target/release/profile 1000 "$r" \
+      >/dev/null 2>"$out/callgrind.$r.log" || true
+  done
+  callgrind_annotate "$out/callgrind.10.out" 2>/dev/null | grep -E '^ *[0-9,]+ \(' | head -22 \
+    | sed -E 's/ \[[^]]*\]$//; s#\./[^:]*/##' >"$out/callgrind.txt" || true
+fi
+
+status=0
+step "python: compare.py $N_CMP"
+"$py" benches/python/compare.py "$N_CMP" --repeat "$REPEAT" --decimal-max "$N_CMP" >"$out/python.json" || status=1
+step "node: compare.mjs $N_NODE"
+node benches/node/compare.mjs "$N_NODE" --repeat "$REPEAT_NODE" >"$out/node.json" || status=1
+
+if [ "$smoke" = 1 ]; then report="$out/RESULTS.md"; else report="$here/RESULTS.md"; fi
+step "report -> $report"
+"$py" benches/python/report.py --dir "$out" --smoke "$smoke" --n-mem "$N_MEM" >"$report"
+echo "run.sh: timed part took $(( $(date +%s) - start ))s; report: $report; raw results: $out" >&2
+if [ "$status" != 0 ]; then
+  echo "run.sh: EXACTNESS CHECK FAILED (see $out/python.json, $out/node.json)" >&2
+fi
+exit "$status"
