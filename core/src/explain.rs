@@ -391,7 +391,9 @@ impl AdjustmentScore {
 }
 
 fn signed(d: Decimal) -> String {
-    if d.is_sign_negative() && !d.is_zero() {
+    if d.is_zero() {
+        fixed2(Decimal::ZERO)
+    } else if d.is_sign_negative() {
         format!("−{}", fixed2(-d))
     } else {
         format!("+{}", fixed2(d))

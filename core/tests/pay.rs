@@ -212,3 +212,20 @@ fn statement_explains_each_line() {
         "Performance pay: 等级 B → 系数 1；3,000 × 1 = 3,000 → 3000.00"
     );
 }
+
+#[test]
+fn plain_commission_does_not_repeat_its_amount() {
+    let (plan, _, records) = vector("pay-features");
+    let pay = PayPlan::from_json(
+        r#"{"id":"p","currency":{"code":"CNY"},"commissions":[{"id":"flat","name":"Flat","base":"revenue","mode":"flat","tiers":[{"from":0,"rate":1}]}]}"#,
+        &plan,
+    )
+    .unwrap();
+    let card = plan.score(&records[0]).unwrap();
+    let st = pay.statement(&card, &records[0]).unwrap();
+    // 850,000 × 1% = 8,500, rounded once to 8500.00.
+    assert_eq!(
+        st.lines[0].explain(perfscore::Lang::En),
+        "Flat: base 850,000; flat rate: 850,000 × 1% = 8,500 → 8500.00"
+    );
+}

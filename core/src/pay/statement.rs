@@ -282,8 +282,14 @@ impl PayLine {
                         _ => String::new(),
                     })
                     .collect();
-                if !parts.is_empty() {
-                    let _ = write!(s, ": {} = {}", parts.join(" + "), amount(*tiers_commission));
+                match parts.as_slice() {
+                    [] => {}
+                    [one] => {
+                        let _ = write!(s, ": {one}");
+                    }
+                    many => {
+                        let _ = write!(s, ": {} = {}", many.join(" + "), amount(*tiers_commission));
+                    }
                 }
                 if let Some(g) = gate {
                     if g.applied {
@@ -335,7 +341,17 @@ impl PayLine {
                 }
             }
         }
-        let _ = write!(s, " = {} → {}", amount(self.unrounded), self.amount);
+        // A commission with nothing after its tiers already ends in "= <amount>": don't repeat it.
+        let plain_commission = matches!(
+            &self.detail,
+            LineDetail::Commission { slices, gate, multiplier, capped: false, to_date: None, .. }
+                if !slices.is_empty() && gate.is_none_or(|g| !g.applied) && multiplier.is_none()
+        );
+        if plain_commission {
+            let _ = write!(s, " → {}", self.amount);
+        } else {
+            let _ = write!(s, " = {} → {}", amount(self.unrounded), self.amount);
+        }
         s
     }
 }
