@@ -10,15 +10,16 @@
 use perfscore::number::{decimal_from_f64, parse_decimal, parse_json_number};
 use perfscore::scorecard::Cell;
 use perfscore::{Error as CoreError, Lang, Plan, Problem, Record, ScoreOptions, Scorecard};
-use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PySlice, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
 mod feedback;
 mod pay;
+mod sequence;
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -791,27 +792,11 @@ impl PyBatch {
         py: Python<'py>,
         index: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        if let Ok(slice) = index.cast::<PySlice>() {
-            let list = PyList::new(py, self.cards.iter().map(|c| c.clone_ref(py)))?;
-            return list.as_any().get_item(slice);
-        }
-        let i: isize = index.extract()?;
-        let j = if i < 0 {
-            isize::try_from(self.cards.len())
-                .ok()
-                .and_then(|len| i.checked_add(len))
-        } else {
-            Some(i)
-        };
-        j.and_then(|j| usize::try_from(j).ok())
-            .and_then(|j| self.cards.get(j))
-            .map(|c| c.clone_ref(py).into_bound(py).into_any())
-            .ok_or_else(|| PyIndexError::new_err("BatchResult index out of range"))
+        crate::sequence::get_item(py, &self.cards, index, "BatchResult")
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let list = PyList::new(py, self.cards.iter().map(|c| c.clone_ref(py)))?;
-        Ok(list.try_iter()?.into_any())
+        crate::sequence::iter(py, &self.cards)
     }
 
     /// Canonical JSON lines: one scorecard per line, each ending in a newline.

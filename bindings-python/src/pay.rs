@@ -8,9 +8,9 @@ use super::{
 use perfscore::pay::pool::shares_to_canonical_json;
 use perfscore::pay::{split_pool as core_split_pool, PayLine, PoolShare};
 use perfscore::{Error as CoreError, Lang, PayPlan, PayStatement, Plan};
-use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyList, PySlice, PyString};
+use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -508,27 +508,11 @@ impl PyPoolSplit {
         py: Python<'py>,
         index: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        if let Ok(slice) = index.cast::<PySlice>() {
-            let list = PyList::new(py, self.shares.iter().map(|c| c.clone_ref(py)))?;
-            return list.as_any().get_item(slice);
-        }
-        let i: isize = index.extract()?;
-        let j = if i < 0 {
-            isize::try_from(self.shares.len())
-                .ok()
-                .and_then(|len| i.checked_add(len))
-        } else {
-            Some(i)
-        };
-        j.and_then(|j| usize::try_from(j).ok())
-            .and_then(|j| self.shares.get(j))
-            .map(|c| c.clone_ref(py).into_bound(py).into_any())
-            .ok_or_else(|| PyIndexError::new_err("PoolSplit index out of range"))
+        crate::sequence::get_item(py, &self.shares, index, "PoolSplit")
     }
 
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let list = PyList::new(py, self.shares.iter().map(|c| c.clone_ref(py)))?;
-        Ok(list.try_iter()?.into_any())
+        crate::sequence::iter(py, &self.shares)
     }
 
     /// The sum of the amounts: always exactly the pool.
