@@ -171,32 +171,44 @@ fn record_from_js(
     Ok((problems.len() == before).then_some(record))
 }
 
-/// A batch of records from a JS array; all problems of all records are reported together.
-fn records_from_js(value: &Unknown<'_>) -> Result<Vec<Record>> {
+/// A JS array of `what` (`records`, `responses`), each item converted by `item`; every problem
+/// of every item is reported together.
+fn array_from_js<T>(
+    value: &Unknown<'_>,
+    what: &str,
+    mut item: impl FnMut(&Unknown<'_>, &str, &mut Vec<Problem>) -> Result<Option<T>>,
+) -> Result<Vec<T>> {
     if !value.is_array()? {
         return Err(input_error(vec![problem(
-            "records",
+            what,
             format!(
-                "expected an array of records, found {}",
+                "expected an array of {what}, found {}",
                 type_name(value.get_type()?)
             ),
         )]));
     }
     let array = value.coerce_to_object()?;
     let len = array.get_array_length()?;
-    let mut records = Vec::with_capacity(len as usize);
+    let mut items = Vec::with_capacity(len as usize);
     let mut problems = Vec::new();
     for i in 0..len {
-        let item: Unknown<'_> = array.get_element(i)?;
-        if let Some(r) = record_from_js(&item, &format!("records[{i}]"), &mut problems)? {
-            records.push(r);
+        let element: Unknown<'_> = array.get_element(i)?;
+        if let Some(t) = item(&element, &format!("{what}[{i}]"), &mut problems)? {
+            items.push(t);
         }
     }
     if problems.is_empty() {
-        Ok(records)
+        Ok(items)
     } else {
         Err(input_error(problems))
     }
+}
+
+/// A batch of records from a JS array.
+fn records_from_js(value: &Unknown<'_>) -> Result<Vec<Record>> {
+    array_from_js(value, "records", |v, path, problems| {
+        record_from_js(v, path, problems)
+    })
 }
 
 fn one_record_from_js(value: &Unknown<'_>) -> Result<Record> {
@@ -784,32 +796,11 @@ fn response_from_js(
     }))
 }
 
-/// A round's responses from a JS array; all problems of all responses are reported together.
+/// A round's responses from a JS array.
 fn responses_from_js(value: &Unknown<'_>) -> Result<Vec<Response>> {
-    if !value.is_array()? {
-        return Err(input_error(vec![problem(
-            "responses",
-            format!(
-                "expected an array of responses, found {}",
-                type_name(value.get_type()?)
-            ),
-        )]));
-    }
-    let array = value.coerce_to_object()?;
-    let len = array.get_array_length()?;
-    let mut responses = Vec::with_capacity(len as usize);
-    let mut problems = Vec::new();
-    for i in 0..len {
-        let item: Unknown<'_> = array.get_element(i)?;
-        if let Some(r) = response_from_js(&item, &format!("responses[{i}]"), &mut problems)? {
-            responses.push(r);
-        }
-    }
-    if problems.is_empty() {
-        Ok(responses)
-    } else {
-        Err(input_error(problems))
-    }
+    array_from_js(value, "responses", |v, path, problems| {
+        response_from_js(v, path, problems)
+    })
 }
 
 /// A validated 360-degree feedback configuration (native side; `index.js` wraps it).
