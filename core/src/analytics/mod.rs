@@ -1,0 +1,44 @@
+//! Analytics over history and results: targets from history, forecasts, roll-ups, calibration,
+//! scheme diagnostics and development needs.
+//!
+//! Two halves, each with one job:
+//! - [`timeseries`]: monthly history → seasonal indices, growth targets, exact top-down
+//!   allocation, pacing projections and Holt-Winters forecasts;
+//! - [`team`]: a scored batch → roll-ups, forced-distribution calibration, diagnostics of the
+//!   scoring scheme itself, and development (training) needs.
+//!
+//! Every operation has a typed Rust API and a JSON form, [`run_json`], which the bindings and
+//! the conformance vectors in `tests/vectors/analytics/` use so that every language gives the
+//! same bytes. Statistics that are not money (correlations, smoothing-parameter fits) use `f64`
+//! internally, deterministically, and say so in their results; amounts are exact `Decimal`s.
+
+pub mod team;
+pub mod timeseries;
+
+/// Runs one analytics operation on a JSON request and returns its canonical JSON result.
+///
+/// `operation` is one of [`operations`]; an unknown name is an input error that lists the known
+/// ones. Request formats are documented in `docs/analytics.md` and in each operation's request
+/// type.
+pub fn run_json(operation: &str, request: &str) -> crate::Result<String> {
+    if let Some(result) = timeseries::dispatch(operation, request) {
+        return result;
+    }
+    if let Some(result) = team::dispatch(operation, request) {
+        return result;
+    }
+    Err(crate::Error::Input(vec![crate::Problem {
+        path: "operation".into(),
+        message: format!(
+            "unknown analytics operation `{operation}`; expected one of: {}",
+            operations().join(", ")
+        ),
+    }]))
+}
+
+/// Names of every analytics operation [`run_json`] accepts, in a stable order.
+pub fn operations() -> Vec<&'static str> {
+    let mut all = timeseries::OPERATIONS.to_vec();
+    all.extend_from_slice(team::OPERATIONS);
+    all
+}
