@@ -44,6 +44,39 @@ fn benches(c: &mut Criterion) {
         },
     );
 
+    // The lean path the bindings' batch tables use: same arithmetic, no scorecard detail.
+    g.bench_with_input(
+        BenchmarkId::new("summarize_batch_indicator_evals", batch),
+        &records,
+        |b, rs| {
+            b.iter(|| {
+                let mut scorer = plan.scorer(&opts).unwrap();
+                let mut sum = rust_decimal::Decimal::ZERO;
+                for r in rs {
+                    sum += scorer.summarize(r).unwrap().total;
+                }
+                sum
+            })
+        },
+    );
+    // Columnar rows (values resolved to slots once): what the Python DataFrame path does.
+    let names: Vec<String> = plan.measures().iter().map(|m| m.id.to_string()).collect();
+    let columns = plan.columns(&names).unwrap();
+    let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    let values: Vec<Option<rust_decimal::Decimal>> = records
+        .iter()
+        .flat_map(|r| names.iter().map(|n| r.measures.get(n).copied()))
+        .collect();
+    g.bench_function(
+        BenchmarkId::new("summarize_table_indicator_evals", batch),
+        |b| {
+            b.iter(|| {
+                plan.summarize_table(&columns, black_box(&ids), black_box(&values), &opts)
+                    .unwrap()
+            })
+        },
+    );
+
     g.throughput(Throughput::Elements(1));
     let one = &records[0];
     g.bench_function("one_scorecard", |b| {

@@ -57,5 +57,5 @@ pub use plan::{Plan, PlanSpec};
 pub use progress::{PeriodPosition, Status};
 pub use record::Record;
 pub use rounding::RoundingMode;
-pub use score::{ScoreOptions, Scorer};
+pub use score::{Columns, ScoreOptions, Scorer, Summary};
 pub use scorecard::{batch_to_canonical_json, Scorecard};

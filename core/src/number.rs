@@ -77,7 +77,7 @@ pub struct Num(pub Decimal);
 
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.normalize().to_string())
+        s.serialize_str(DecimalText::normalized(&self.0).as_str())
     }
 }
 
@@ -166,9 +166,99 @@ impl FromStr for Num {
     }
 }
 
+/// A decimal's text in a stack buffer: the same characters as `Decimal`'s `Display`
+/// (`to_string()`), produced without allocating and with a few wide divisions instead of one
+/// 96-bit division per digit, because writing results (canonical JSON, binding conversions) is
+/// on the hot path of every batch.
+#[derive(Clone, Copy)]
+pub struct DecimalText {
+    // Sign, 29 digits, a point and up to 28 leading zeros fit in 60 bytes.
+    buf: [u8; 60],
+    len: usize,
+}
+
+impl DecimalText {
+    /// The text of `d` as written, keeping its scale (`74.40`), like `d.to_string()`.
+    pub fn new(d: &Decimal) -> Self {
+        Self::write(d.is_sign_negative(), d.mantissa().unsigned_abs(), d.scale())
+    }
+
+    /// The text of `d` without trailing fractional zeros (`42.5`), like `d.normalize().to_string()`.
+    pub fn normalized(d: &Decimal) -> Self {
+        let mut m = d.mantissa().unsigned_abs();
+        let mut scale = d.scale();
+        while scale > 0 && m % 10 == 0 {
+            m /= 10;
+            scale -= 1;
+        }
+        // Zero has no sign once normalised.
+        Self::write(d.is_sign_negative() && m != 0, m, scale)
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits, '-' and '.' are ever written.
+        std::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default()
+    }
+
+    fn write(negative: bool, mantissa: u128, scale: u32) -> Self {
+        // Digits of the mantissa, least significant first, two 19-digit chunks at a time.
+        let mut digits = [b'0'; 40];
+        let mut n = 0usize;
+        let mut m = mantissa;
+        loop {
+            let (mut chunk, rest, full) = if m >= 10_000_000_000_000_000_000 {
+                (
+                    (m % 10_000_000_000_000_000_000) as u64,
+                    m / 10_000_000_000_000_000_000,
+                    true,
+                )
+            } else {
+                (m as u64, 0, false)
+            };
+            let mut written = 0;
+            while chunk > 0 || (full && written < 19) {
+                if let Some(slot) = digits.get_mut(n) {
+                    *slot = b'0' + (chunk % 10) as u8;
+                }
+                chunk /= 10;
+                n += 1;
+                written += 1;
+            }
+            m = rest;
+            if m == 0 {
+                break;
+            }
+        }
+        let scale = scale as usize;
+        // At least one digit before the point.
+        let n = n.max(scale + 1);
+        let mut out = DecimalText {
+            buf: [0; 60],
+            len: 0,
+        };
+        let mut push = |b: u8| {
+            if let Some(slot) = out.buf.get_mut(out.len) {
+                *slot = b;
+                out.len += 1;
+            }
+        };
+        if negative {
+            push(b'-');
+        }
+        for i in (0..n).rev() {
+            push(digits.get(i).copied().unwrap_or(b'0'));
+            if i == scale && scale > 0 {
+                push(b'.');
+            }
+        }
+        out
+    }
+}
+
 /// Decimals in results are written as normalised strings (`42.5`, not `42.500`).
 pub(crate) fn serialize_decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&d.normalize().to_string())
+    s.serialize_str(DecimalText::normalized(d).as_str())
 }
 
 /// Optional decimals in results: `null` or a normalised string.
@@ -216,5 +306,64 @@ mod tests {
         );
         assert!(decimal_from_f64(f64::NAN).is_err());
         assert!(decimal_from_f64(f64::INFINITY).is_err());
+    }
+
+    proptest::proptest! {
+        /// The fast writer is character for character `Display` and `normalize()` + `Display`.
+        #[test]
+        fn decimal_text_matches_display(lo: u32, mid: u32, hi: u32, negative: bool, scale in 0u32..=28) {
+            let d = Decimal::from_parts(lo, mid, hi, negative, scale);
+            let (w, n) = (DecimalText::new(&d), DecimalText::normalized(&d));
+            proptest::prop_assert_eq!(w.as_str(), d.to_string());
+            proptest::prop_assert_eq!(n.as_str(), d.normalize().to_string());
+        }
+
+        #[test]
+        fn decimal_text_matches_display_small(m in -100_000i64..100_000, scale in 0u32..=28) {
+            let d = Decimal::new(m, scale);
+            let (w, n) = (DecimalText::new(&d), DecimalText::normalized(&d));
+            proptest::prop_assert_eq!(w.as_str(), d.to_string());
+            proptest::prop_assert_eq!(n.as_str(), d.normalize().to_string());
+        }
+    }
+
+    #[test]
+    fn decimal_text_edges() {
+        for (d, written, normalized) in [
+            (Decimal::new(7440, 2), "74.40", "74.4"),
+            (Decimal::new(0, 2), "0.00", "0"),
+            (Decimal::new(-5, 3), "-0.005", "-0.005"),
+            (
+                Decimal::MAX,
+                "79228162514264337593543950335",
+                "79228162514264337593543950335",
+            ),
+            (
+                Decimal::MIN,
+                "-79228162514264337593543950335",
+                "-79228162514264337593543950335",
+            ),
+            (
+                Decimal::from_parts(u32::MAX, u32::MAX, u32::MAX, false, 28),
+                "7.9228162514264337593543950335",
+                "7.9228162514264337593543950335",
+            ),
+            (
+                Decimal::new(1, 28),
+                "0.0000000000000000000000000001",
+                "0.0000000000000000000000000001",
+            ),
+            (
+                Decimal::new(1_000_000_000_000_000_000, 0),
+                "1000000000000000000",
+                "1000000000000000000",
+            ),
+        ] {
+            assert_eq!(DecimalText::new(&d).as_str(), written);
+            assert_eq!(DecimalText::normalized(&d).as_str(), normalized);
+        }
+        // 10^19 exactly: a full low chunk of zeros.
+        let d = Decimal::from_i128_with_scale(10_000_000_000_000_000_000, 0);
+        assert_eq!(DecimalText::new(&d).as_str(), "10000000000000000000");
     }
 }

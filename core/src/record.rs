@@ -57,7 +57,7 @@ fn ser_measures<S: serde::Serializer>(
     use serde::ser::SerializeMap;
     let mut map = s.serialize_map(Some(m.len()))?;
     for (k, v) in m {
-        map.serialize_entry(k, &v.normalize().to_string())?;
+        map.serialize_entry(k, crate::number::DecimalText::normalized(v).as_str())?;
     }
     map.end()
 }

@@ -71,10 +71,10 @@ impl<'a> Fail<'a> {
         }
     }
 
-    fn into_problem(self, record: &Record, index: Option<usize>) -> Problem {
+    fn into_problem(self, id: &str, index: Option<usize>) -> Problem {
         let r = match index {
-            Some(i) => format!("records[{i}] ({})", record.id),
-            None => format!("record {}", record.id),
+            Some(i) => format!("records[{i}] ({id})"),
+            None => format!("record {id}"),
         };
         let path = match self.loc {
             Loc::Record => r,
@@ -144,16 +144,7 @@ impl Plan {
     ) -> crate::Result<Vec<Scorecard>> {
         let mut scorer = self.scorer(options)?;
         let mut cards = Vec::with_capacity(records.len());
-        let mut problems = Vec::new();
-        let mut ids = std::collections::HashSet::with_capacity(records.len());
-        for (i, r) in records.iter().enumerate() {
-            if !ids.insert(r.id.as_str()) {
-                problems.push(Problem::new(
-                    format!("records[{i}].id"),
-                    format!("duplicate record id `{}`", r.id),
-                ));
-            }
-        }
+        let mut problems = duplicate_ids(records.iter().map(|r| r.id.as_str()));
         for (i, r) in records.iter().enumerate() {
             match scorer.score_at(r, Some(i)) {
                 Ok(c) => cards.push(c),
@@ -206,6 +197,173 @@ struct Final {
     grade_before_cap: Option<usize>,
 }
 
+/// The headline of one record's result: everything a batch table or a pay statement needs, without
+/// the scorecard's per-indicator detail. [`Scorer::summarize`] computes it with the same arithmetic
+/// as a full [`Scorecard`], so the numbers are identical.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Summary {
+    /// Sum of all indicator contributions, before adjustments.
+    pub weighted_total: Decimal,
+    /// Sum of adjustment points (signed).
+    pub adjustment_total: Decimal,
+    /// Which bound of the plan's total floor/cap applied, if any.
+    pub total_bound: Option<Bound>,
+    /// Whether any veto was triggered.
+    pub vetoed: bool,
+    /// The total before rounding (after adjustments, bounds and vetoes).
+    pub unrounded_total: Decimal,
+    /// The total, rounded once with the plan's scale and mode.
+    pub total: Decimal,
+    /// The grade of the rounded total (after any veto's grade cap).
+    pub grade: Arc<str>,
+    /// The grade the total alone would have earned, when a veto capped it.
+    pub grade_before_veto: Option<Arc<str>>,
+    /// Progress summary, when scored mid-period.
+    pub progress: Option<ProgressSummary>,
+}
+
+/// A scorecard's detail, built only when a full scorecard is asked for.
+#[derive(Default)]
+struct Parts {
+    sections: Vec<SectionScore>,
+    adjustments: Vec<AdjustmentScore>,
+    vetoes: Vec<VetoHit>,
+}
+
+/// Measure columns of a table resolved to the plan's slots once, for [`Scorer::summarize_row`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Columns {
+    slots: Vec<usize>,
+}
+
+impl Columns {
+    /// Number of columns.
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether there are no columns.
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+}
+
+impl Plan {
+    /// Resolve a table's measure column names (ids or aliases) to the plan's slots; an unknown
+    /// name, or two names for the same measure, is an input error naming the column.
+    pub fn columns<S: AsRef<str>>(&self, names: &[S]) -> crate::Result<Columns> {
+        let mut problems = Vec::new();
+        let mut slots = Vec::with_capacity(names.len());
+        let mut seen: Vec<Option<usize>> = vec![None; self.measures().len()];
+        for (i, name) in names.iter().enumerate() {
+            let name = name.as_ref();
+            match self.measure_slot(name) {
+                Some(slot) => {
+                    match seen.get_mut(slot) {
+                        Some(Some(first)) => problems.push(Problem::new(
+                            format!("columns[{i}]"),
+                            format!(
+                                "column `{name}` is the same measure as columns[{first}] (by id and alias)"
+                            ),
+                        )),
+                        Some(cell) => *cell = Some(i),
+                        None => {}
+                    }
+                    slots.push(slot);
+                }
+                None => problems.push(Problem::new(
+                    format!("columns[{i}]"),
+                    format!("the plan has no measure `{name}`"),
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(Columns { slots })
+        } else {
+            Err(Error::Input(problems))
+        }
+    }
+
+    /// Summaries of a batch; like [`Plan::score_many`] (all problems or nothing, duplicate ids
+    /// refused) but without building scorecards.
+    pub fn summarize_many(
+        &self,
+        records: &[Record],
+        options: &ScoreOptions,
+    ) -> crate::Result<Vec<Summary>> {
+        let mut scorer = self.scorer(options)?;
+        let mut out = Vec::with_capacity(records.len());
+        let mut problems = duplicate_ids(records.iter().map(|r| r.id.as_str()));
+        for (i, r) in records.iter().enumerate() {
+            match scorer.summarize_at(r, Some(i)) {
+                Ok(s) => out.push(s),
+                Err(e) => problems.extend(e.problems().iter().cloned()),
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(Error::Input(problems))
+        }
+    }
+
+    /// Summaries of a columnar table: `ids[i]` with values `values[i * columns.len()..][..columns.len()]`
+    /// (row-major, `None` = missing). All problems or nothing; duplicate ids refused.
+    pub fn summarize_table<S: AsRef<str>>(
+        &self,
+        columns: &Columns,
+        ids: &[S],
+        values: &[Option<Decimal>],
+        options: &ScoreOptions,
+    ) -> crate::Result<Vec<Summary>> {
+        let width = columns.len();
+        if values.len() != ids.len().saturating_mul(width) {
+            return Err(Error::Input(vec![Problem::new(
+                "values",
+                format!(
+                    "{} values for {} rows of {width} columns",
+                    values.len(),
+                    ids.len()
+                ),
+            )]));
+        }
+        let mut scorer = self.scorer(options)?;
+        let mut out = Vec::with_capacity(ids.len());
+        let mut problems = duplicate_ids(ids.iter().map(|s| s.as_ref()));
+        let rows = values.chunks(width.max(1));
+        for (i, (id, row)) in ids
+            .iter()
+            .zip(rows.chain(std::iter::repeat(&[][..])))
+            .enumerate()
+        {
+            match scorer.summarize_row(columns, id.as_ref(), Some(i), row) {
+                Ok(s) => out.push(s),
+                Err(e) => problems.extend(e.problems().iter().cloned()),
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(Error::Input(problems))
+        }
+    }
+}
+
+/// `records[i].id: duplicate record id` for every repeat, in order.
+fn duplicate_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Vec<Problem> {
+    let mut seen = std::collections::HashSet::with_capacity(ids.len());
+    let mut problems = Vec::new();
+    for (i, id) in ids.enumerate() {
+        if !seen.insert(id) {
+            problems.push(Problem::new(
+                format!("records[{i}].id"),
+                format!("duplicate record id `{id}`"),
+            ));
+        }
+    }
+    problems
+}
+
 impl<'p> Scorer<'p> {
     /// Score one record.
     pub fn score(&mut self, record: &Record) -> crate::Result<Scorecard> {
@@ -214,19 +372,111 @@ impl<'p> Scorer<'p> {
 
     /// Score one record; `index` names it within a batch in error paths.
     pub fn score_at(&mut self, record: &Record, index: Option<usize>) -> crate::Result<Scorecard> {
+        let mut parts = Parts::default();
+        let summary = self.run(&record.id, index, Some(&mut parts), |s| {
+            s.load_record(record)
+        })?;
+        Ok(Scorecard {
+            plan_id: self.plan.plan_id.clone(),
+            record_id: record.id.clone(),
+            name: record.name.clone(),
+            team: record.team.clone(),
+            department: record.department.clone(),
+            branch: record.branch.clone(),
+            attributes: record.attributes.clone(),
+            sections: parts.sections,
+            weighted_total: summary.weighted_total,
+            adjustments: parts.adjustments,
+            adjustment_total: summary.adjustment_total,
+            total_bound: summary.total_bound,
+            vetoes: parts.vetoes,
+            unrounded_total: summary.unrounded_total,
+            total: summary.total,
+            grade: summary.grade,
+            grade_before_veto: summary.grade_before_veto,
+            progress: summary.progress,
+        })
+    }
+
+    /// Score one record to its [`Summary`] only: the same arithmetic as [`Scorer::score`], without
+    /// building the scorecard's sections, indicators and explanations, for batch tables. Each
+    /// indicator's score is then in [`Scorer::indicator_scores`].
+    pub fn summarize(&mut self, record: &Record) -> crate::Result<Summary> {
+        self.summarize_at(record, None)
+    }
+
+    /// [`Scorer::summarize`], naming the record by its batch index in error paths.
+    pub fn summarize_at(
+        &mut self,
+        record: &Record,
+        index: Option<usize>,
+    ) -> crate::Result<Summary> {
+        self.run(&record.id, index, None, |s| s.load_record(record))
+    }
+
+    /// Score one row of a columnar table (values in the order of `columns`, `None` = missing) to
+    /// its [`Summary`]; `id` and `index` name the row in error paths. No record is built.
+    pub fn summarize_row(
+        &mut self,
+        columns: &Columns,
+        id: &str,
+        index: Option<usize>,
+        row: &[Option<Decimal>],
+    ) -> crate::Result<Summary> {
+        if row.len() != columns.slots.len() {
+            let problem = Fail::new(
+                Loc::Record,
+                format!(
+                    "the row has {} values for {} columns",
+                    row.len(),
+                    columns.slots.len()
+                ),
+            );
+            return Err(Error::Input(vec![problem.into_problem(id, index)]));
+        }
+        self.run(id, index, None, |s| {
+            s.env.iter_mut().for_each(|v| *v = None);
+            for (&slot, value) in columns.slots.iter().zip(row) {
+                if let Some(cell) = s.env.get_mut(slot) {
+                    *cell = *value;
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// Each indicator's score (points before weighting) from the last successful call, in plan
+    /// order; left-out and zero-scored missing indicators read 0.
+    pub fn indicator_scores(&self) -> impl ExactSizeIterator<Item = Decimal> + '_ {
+        self.evaluated.iter().map(|e| e.score)
+    }
+
+    /// The pipeline: load values (by `load`), evaluate every indicator, assemble into a summary
+    /// and, when `parts` is given, the scorecard's sections, adjustments and vetoes.
+    fn run<'r>(
+        &mut self,
+        id: &str,
+        index: Option<usize>,
+        parts: Option<&mut Parts>,
+        load: impl FnOnce(&mut Self) -> Result<(), Vec<Fail<'r>>>,
+    ) -> crate::Result<Summary>
+    where
+        'p: 'r,
+    {
         let to_error = |fails: Vec<Fail<'_>>| {
             Error::Input(
                 fails
                     .into_iter()
-                    .map(|f| f.into_problem(record, index))
+                    .map(|f| f.into_problem(id, index))
                     .collect(),
             )
         };
         let mut evaluated = std::mem::take(&mut self.evaluated);
         evaluated.clear();
-        let result = match self.load_and_evaluate(record, &mut evaluated) {
+        let loaded = load(self);
+        let result = match self.evaluate_all(loaded, &mut evaluated) {
             Ok(()) => self
-                .assemble(record, &evaluated)
+                .assemble(&evaluated, parts)
                 .map_err(|f| to_error(vec![f])),
             Err(fails) => Err(to_error(fails)),
         };
@@ -234,12 +484,8 @@ impl<'p> Scorer<'p> {
         result
     }
 
-    /// Steps 1–2: the record's values into the environment by slot, then every indicator.
-    fn load_and_evaluate<'r>(
-        &mut self,
-        record: &'r Record,
-        out: &mut Vec<Evaluated>,
-    ) -> Result<(), Vec<Fail<'r>>>
+    /// Step 1: the record's values into the environment by slot.
+    fn load_record<'r>(&mut self, record: &'r Record) -> Result<(), Vec<Fail<'r>>>
     where
         'p: 'r,
     {
@@ -271,7 +517,24 @@ impl<'p> Scorer<'p> {
                 )),
             }
         }
-        for ind in &plan.indicators {
+        if fails.is_empty() {
+            Ok(())
+        } else {
+            Err(fails)
+        }
+    }
+
+    /// Step 2: every indicator, after loading; problems of both steps are reported together.
+    fn evaluate_all<'r>(
+        &mut self,
+        loaded: Result<(), Vec<Fail<'r>>>,
+        out: &mut Vec<Evaluated>,
+    ) -> Result<(), Vec<Fail<'r>>>
+    where
+        'p: 'r,
+    {
+        let mut fails = loaded.err().unwrap_or_default();
+        for ind in &self.plan.indicators {
             match self.evaluate(ind) {
                 Ok(e) => out.push(e),
                 Err(f) => fails.push(f),
@@ -413,9 +676,9 @@ impl<'p> Scorer<'p> {
     /// Steps 3–8: weights, contributions, adjustments, bounds, vetoes, rounding, grade, progress.
     fn assemble(
         &mut self,
-        record: &Record,
         evaluated: &[Evaluated],
-    ) -> Result<Scorecard, Fail<'p>> {
+        mut parts: Option<&mut Parts>,
+    ) -> Result<Summary, Fail<'p>> {
         let plan = self.plan;
         let r = Loc::Record;
         let present = |s: &crate::plan::Section| {
@@ -434,7 +697,9 @@ impl<'p> Scorer<'p> {
             ));
         }
 
-        let mut sections = Vec::with_capacity(plan.sections.len());
+        if let Some(p) = parts.as_deref_mut() {
+            p.sections.reserve_exact(plan.sections.len());
+        }
         let mut weighted_total = Decimal::ZERO;
         let mut tracked_contribution = Decimal::ZERO;
         let mut projected_contribution = Decimal::ZERO;
@@ -458,7 +723,10 @@ impl<'p> Scorer<'p> {
             }
             let mut section_score = Decimal::ZERO;
             let mut section_contribution = Decimal::ZERO;
-            let mut indicators = Vec::with_capacity(items.len());
+            let mut indicators = match parts {
+                Some(_) => Vec::with_capacity(items.len()),
+                None => Vec::new(),
+            };
             for (ind, e) in inds.iter().zip(items) {
                 let loc = Loc::Indicator(&ind.id);
                 let left_out = e.detail == Detail::MissingLeftOut;
@@ -505,6 +773,9 @@ impl<'p> Scorer<'p> {
                     progress = Some(p);
                 }
 
+                if parts.is_none() {
+                    continue;
+                }
                 indicators.push(IndicatorScore {
                     id: ind.id.clone(),
                     name: ind.name.clone(),
@@ -525,7 +796,10 @@ impl<'p> Scorer<'p> {
                 });
             }
             weighted_total = add(weighted_total, section_contribution, r)?;
-            sections.push(SectionScore {
+            let Some(p) = parts.as_deref_mut() else {
+                continue;
+            };
+            p.sections.push(SectionScore {
                 id: s.id.clone(),
                 name: s.name.clone(),
                 weight: s.weight,
@@ -538,7 +812,6 @@ impl<'p> Scorer<'p> {
         }
 
         // 4. Adjustments.
-        let mut adjustments = Vec::with_capacity(plan.adjustments.len());
         let mut adjustment_total = Decimal::ZERO;
         for a in &plan.adjustments {
             let loc = Loc::Adjustment(&a.id);
@@ -566,7 +839,10 @@ impl<'p> Scorer<'p> {
                 -magnitude
             };
             adjustment_total = add(adjustment_total, points, loc)?;
-            adjustments.push(AdjustmentScore {
+            let Some(p) = parts.as_deref_mut() else {
+                continue;
+            };
+            p.adjustments.push(AdjustmentScore {
                 id: a.id.clone(),
                 name: a.name.clone(),
                 bonus: a.bonus,
@@ -579,7 +855,7 @@ impl<'p> Scorer<'p> {
         }
 
         // 6. Vetoes.
-        let mut vetoes = Vec::new();
+        let mut vetoed = false;
         let mut zeroed = false;
         let mut grade_cap: Option<usize> = None;
         for v in &plan.vetoes {
@@ -590,6 +866,7 @@ impl<'p> Scorer<'p> {
                 Err(e) => return Err(self.eval_error(e, loc, "condition")),
             };
             if hit {
+                vetoed = true;
                 let effect = match v.action {
                     VetoAction::ZeroTotal => {
                         zeroed = true;
@@ -600,7 +877,10 @@ impl<'p> Scorer<'p> {
                         VetoOutcome::CapGrade(plan.grade_name(g))
                     }
                 };
-                vetoes.push(VetoHit {
+                let Some(p) = parts.as_deref_mut() else {
+                    continue;
+                };
+                p.vetoes.push(VetoHit {
                     id: v.id.clone(),
                     name: v.name.clone(),
                     condition: v.when.source().to_string(),
@@ -658,20 +938,11 @@ impl<'p> Scorer<'p> {
             None => None,
         };
 
-        Ok(Scorecard {
-            plan_id: plan.plan_id.clone(),
-            record_id: record.id.clone(),
-            name: record.name.clone(),
-            team: record.team.clone(),
-            department: record.department.clone(),
-            branch: record.branch.clone(),
-            attributes: record.attributes.clone(),
-            sections,
+        Ok(Summary {
             weighted_total,
-            adjustments,
             adjustment_total,
             total_bound: end.bound,
-            vetoes,
+            vetoed,
             unrounded_total: end.unrounded,
             total: end.rounded,
             grade: plan.grade_name(end.grade),

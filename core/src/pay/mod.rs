@@ -22,6 +22,7 @@ use crate::method::Bound;
 use crate::plan::Plan;
 use crate::record::Record;
 use crate::rounding::RoundingMode;
+use crate::score::Summary;
 use crate::scorecard::Scorecard;
 use crate::validate::{parse_json, Checker};
 use rust_decimal::Decimal;
@@ -358,23 +359,97 @@ impl PayPlan {
         record: &Record,
         index: Option<usize>,
     ) -> crate::Result<PayStatement> {
-        let rpath = match index {
-            Some(i) => format!("records[{i}] ({})", record.id),
-            None => format!("record {}", record.id),
-        };
-        let fail = |what: &str, message: String| {
-            Error::Input(vec![Problem::new(format!("{rpath}.{what}"), message)])
-        };
         if card.record_id != record.id {
-            return Err(fail(
-                "id",
+            return Err(Error::Input(vec![Problem::new(
+                format!("{}.id", record_path(&record.id, index)),
                 format!("the scorecard is for `{}`", card.record_id),
-            ));
+            )]));
         }
+        let scored = Scored {
+            total: card.total,
+            grade: &card.grade,
+        };
+        let measures = record.measures.iter().map(|(k, v)| (k.as_str(), Some(*v)));
+        self.pay(&scored, &record.id, record.name.as_ref(), index, measures)
+    }
+
+    /// The pay statement of one row of a columnar table (see [`Plan::summarize_table`]) from its
+    /// [`Summary`]; `names` are the table's measure columns, `row` its values (`None` = missing).
+    pub fn statement_for_row<S: AsRef<str>>(
+        &self,
+        summary: &Summary,
+        id: &str,
+        index: Option<usize>,
+        names: &[S],
+        row: &[Option<Decimal>],
+    ) -> crate::Result<PayStatement> {
+        let scored = Scored {
+            total: summary.total,
+            grade: &summary.grade,
+        };
+        let measures = names.iter().map(|n| n.as_ref()).zip(row.iter().copied());
+        self.pay(&scored, id, None, index, measures)
+    }
+
+    /// Statements for a columnar table scored by [`Plan::summarize_table`]: `summaries[i]` is row
+    /// `i` of `values` (row-major over `names`). All problems are reported; nothing is paid half-way.
+    pub fn statements_for_table<S: AsRef<str>, I: AsRef<str>>(
+        &self,
+        summaries: &[Summary],
+        names: &[S],
+        ids: &[I],
+        values: &[Option<Decimal>],
+    ) -> crate::Result<Vec<PayStatement>> {
+        let width = names.len();
+        if summaries.len() != ids.len() || values.len() != ids.len().saturating_mul(width) {
+            return Err(Error::Input(vec![Problem::new(
+                "summaries",
+                format!(
+                    "{} summaries for {} rows and {} values of {width} columns",
+                    summaries.len(),
+                    ids.len(),
+                    values.len()
+                ),
+            )]));
+        }
+        let mut out = Vec::with_capacity(ids.len());
+        let mut problems = Vec::new();
+        let rows = values
+            .chunks(width.max(1))
+            .chain(std::iter::repeat(&[][..]));
+        for (i, ((s, id), row)) in summaries.iter().zip(ids).zip(rows).enumerate() {
+            match self.statement_for_row(s, id.as_ref(), Some(i), names, row) {
+                Ok(s) => out.push(s),
+                Err(e) => problems.extend(e.problems().iter().cloned()),
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(Error::Input(problems))
+        }
+    }
+
+    /// One statement: the person's measures into the pay plan's environment, then every line.
+    fn pay<'a>(
+        &self,
+        card: &Scored<'_>,
+        id: &str,
+        name: Option<&String>,
+        index: Option<usize>,
+        measures: impl Iterator<Item = (&'a str, Option<Decimal>)>,
+    ) -> crate::Result<PayStatement> {
+        // The record's path is formatted only when something goes wrong.
+        let fail = |what: &str, message: String| {
+            Error::Input(vec![Problem::new(
+                format!("{}.{what}", record_path(id, index)),
+                message,
+            )])
+        };
         let mut env = vec![None; self.env_len];
-        for (k, v) in &record.measures {
+        for (k, v) in measures {
             match self.lookup.get(k).and_then(|&s| env.get_mut(s)) {
-                Some(cell) => *cell = Some(*v),
+                Some(cell) => *cell = v,
                 None => return Err(fail(k, "the plan has no measure of this name".into())),
             }
         }
@@ -401,7 +476,7 @@ impl PayPlan {
             let base = eval(&p.base, "performance_pay.base")?;
             let (raw, source) = match &p.coefficient {
                 Coefficient::ByGrade(map) => (
-                    map.get(&card.grade).copied().ok_or_else(|| {
+                    map.get(card.grade).copied().ok_or_else(|| {
                         fail(
                             "grade",
                             format!("no coefficient for grade `{}`", card.grade),
@@ -572,8 +647,8 @@ impl PayPlan {
         total.rescale(self.minor_units);
         Ok(PayStatement {
             pay_plan_id: self.id.clone(),
-            record_id: record.id.clone(),
-            name: record.name.clone(),
+            record_id: id.to_string(),
+            name: name.cloned(),
             currency: self.currency.clone(),
             lines,
             total,
@@ -582,6 +657,20 @@ impl PayPlan {
 }
 
 /// Linear between points, flat beyond the ends.
+/// What pay needs of a scored person: the rounded total and the grade.
+struct Scored<'a> {
+    total: Decimal,
+    grade: &'a Arc<str>,
+}
+
+/// `records[i] (id)` in a batch, `record id` alone.
+fn record_path(id: &str, index: Option<usize>) -> String {
+    match index {
+        Some(i) => format!("records[{i}] ({id})"),
+        None => format!("record {id}"),
+    }
+}
+
 fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
     let first = points.first()?;
     if x <= first.0 {
