@@ -118,7 +118,10 @@ impl Plan {
 
     /// Validate and compile an already-parsed plan document.
     pub fn from_spec(spec: PlanSpec) -> crate::Result<Plan> {
-        compile::compile(spec)
+        let plan = compile::compile(spec)?;
+        // Development rules name indicators, so they are checked against the compiled plan.
+        crate::analytics::team::development::check(&plan)?;
+        Ok(plan)
     }
 
     /// The plan document this plan was compiled from.

@@ -46,6 +46,10 @@ pub struct PlanSpec {
     /// Red/yellow/green thresholds for progress during a period.
     #[serde(default)]
     pub progress: ProgressSpec,
+    /// Development rules: weak indicators or 360 competencies → training recommendations
+    /// (used by the `development_needs` analytics operation, which validates them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub development: Vec<crate::analytics::team::DevelopmentRule>,
 }
 
 /// A number a record carries.

@@ -1,0 +1,580 @@
+//! Top-down allocation: an exact total split across months (by seasonal index), parts (people,
+//! product lines, by weight or historical share), or parts then months, to the minor unit.
+//!
+//! Every split is [`crate::pay::split_pool`]'s largest-remainder method: exact share = total ×
+//! weight ÷ Σ weights; each part first gets its share truncated to the minor unit; the units left
+//! go one each to the largest remainders, ties to the larger weight, then to the earlier position.
+//! The parts sum exactly to the whole.
+
+use super::seasonal::{seasonal_indices_at, Model, DEFAULT_INDEX_SCALE, MAX_MINOR_UNITS};
+use super::series::{
+    input_error, overflow, parse_period, show, to_json, Period, Series, SeriesSpec, Sign,
+};
+use crate::error::{Error, Problem};
+use crate::number::Num;
+use crate::validate::parse_json;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Decimal places of the `share` shown for each part (half-up; display only).
+pub const SHARE_SCALE: u32 = 6;
+/// Most months one allocation spreads over.
+pub const MAX_ALLOCATION_MONTHS: u32 = 120;
+
+/// One part of an exact split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Share {
+    /// Who or what.
+    pub id: Arc<str>,
+    /// Its weight.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub weight: Decimal,
+    /// total × weight ÷ Σ weights, before rounding.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub exact: Decimal,
+    /// The amount, to the minor unit.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub amount: Decimal,
+    /// Whether it received one of the left-over minor units.
+    pub got_remainder_unit: bool,
+}
+
+/// Splits `total` (zero or more, a whole number of minor units) by `weights` (zero or more, not
+/// all zero) to `minor_units` places; the amounts sum exactly to `total`. See the module docs.
+pub fn split_exact(
+    total: Decimal,
+    minor_units: u32,
+    weights: &[(Arc<str>, Decimal)],
+    path: &str,
+) -> crate::Result<Vec<Share>> {
+    let mut problems = Vec::new();
+    if minor_units > MAX_MINOR_UNITS {
+        problems.push(Problem::new(
+            "minor_units",
+            format!("at most {MAX_MINOR_UNITS} decimal places"),
+        ));
+    } else if total.normalize().scale() > minor_units {
+        problems.push(Problem::new(
+            "total",
+            format!(
+                "{} is not a whole number of minor units ({minor_units} decimal places)",
+                show(total)
+            ),
+        ));
+    }
+    if total < Decimal::ZERO {
+        problems.push(Problem::new(
+            "total",
+            format!("the total must not be negative, got {}", show(total)),
+        ));
+    }
+    if weights.is_empty() {
+        problems.push(Problem::new(path, "nothing to allocate to"));
+    }
+    let mut sum = Decimal::ZERO;
+    for (i, (_, w)) in weights.iter().enumerate() {
+        if *w < Decimal::ZERO {
+            problems.push(Problem::new(
+                format!("{path}[{i}]"),
+                format!("weight is negative ({})", show(*w)),
+            ));
+        }
+        sum = sum.checked_add(*w).ok_or_else(|| overflow(path))?;
+    }
+    if problems.is_empty() && sum.is_zero() {
+        problems.push(Problem::new(
+            path,
+            "every weight is zero: nothing to split by",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+    if total.is_zero() {
+        return Ok(weights
+            .iter()
+            .map(|(id, w)| Share {
+                id: id.clone(),
+                weight: *w,
+                exact: Decimal::ZERO,
+                amount: Decimal::ZERO,
+                got_remainder_unit: false,
+            })
+            .collect());
+    }
+    let shares = crate::pay::split_pool(total, minor_units, weights).map_err(|e| {
+        Error::Input(
+            e.problems()
+                .iter()
+                .map(|p| Problem::new(format!("{path}: {}", p.path), p.message.clone()))
+                .collect(),
+        )
+    })?;
+    Ok(shares
+        .into_iter()
+        .map(|s| Share {
+            id: s.id,
+            weight: s.weight,
+            exact: s.exact,
+            amount: s.amount,
+            got_remainder_unit: s.got_remainder_unit,
+        })
+        .collect())
+}
+
+/// How months are weighted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MonthWeights {
+    /// First month.
+    pub start: Period,
+    /// Number of months.
+    pub count: u32,
+    /// Weight of each calendar month, January first (multiplicative seasonal indices, or all 1
+    /// for a flat spread).
+    pub by_month: [Decimal; 12],
+}
+
+impl MonthWeights {
+    /// Equal weights: a flat spread.
+    pub fn flat(start: Period, count: u32) -> MonthWeights {
+        MonthWeights {
+            start,
+            count,
+            by_month: [Decimal::ONE; 12],
+        }
+    }
+
+    fn list(&self, path: &str) -> crate::Result<Vec<(Period, Decimal)>> {
+        (0..i64::from(self.count))
+            .map(|k| {
+                let p = self
+                    .start
+                    .add_months(k)
+                    .ok_or_else(|| input_error(path, "the months run past year 9999"))?;
+                Ok((
+                    p,
+                    self.by_month
+                        .get(p.month0())
+                        .copied()
+                        .unwrap_or(Decimal::ZERO),
+                ))
+            })
+            .collect()
+    }
+}
+
+/// One month's part.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthAmount {
+    /// The month.
+    pub period: Period,
+    /// Its weight (seasonal index).
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub weight: Decimal,
+    /// Exact share before rounding.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub exact: Decimal,
+    /// The amount, to the minor unit.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub amount: Decimal,
+    /// Whether it received one of the left-over minor units.
+    pub got_remainder_unit: bool,
+}
+
+/// Splits `total` across months by `weights`; amounts sum exactly to `total`.
+pub fn allocate_to_months(
+    total: Decimal,
+    minor_units: u32,
+    weights: &MonthWeights,
+) -> crate::Result<Vec<MonthAmount>> {
+    months_at(total, minor_units, weights, "months")
+}
+
+fn months_at(
+    total: Decimal,
+    minor_units: u32,
+    weights: &MonthWeights,
+    path: &str,
+) -> crate::Result<Vec<MonthAmount>> {
+    let list = weights.list(path)?;
+    let w: Vec<(Arc<str>, Decimal)> = list
+        .iter()
+        .map(|(p, w)| (Arc::from(p.to_string()), *w))
+        .collect();
+    let shares = split_exact(total, minor_units, &w, path)?;
+    Ok(list
+        .into_iter()
+        .zip(shares)
+        .map(|((period, weight), s)| MonthAmount {
+            period,
+            weight,
+            exact: s.exact,
+            amount: s.amount,
+            got_remainder_unit: s.got_remainder_unit,
+        })
+        .collect())
+}
+
+/// Historical share weights: each part's Σ of values (no-data months count nothing) over the
+/// `window` months ending at the latest month any part has.
+pub fn history_weights(
+    parts: &[(Arc<str>, Series)],
+    window: u32,
+) -> crate::Result<Vec<(Arc<str>, Decimal)>> {
+    let end = parts.iter().filter_map(|(_, s)| s.end()).max();
+    let Some(end) = end else {
+        return Err(input_error("parts", "no history to take shares from"));
+    };
+    let first = end
+        .add_months(1 - i64::from(window.max(1)))
+        .ok_or_else(|| input_error("share_months", "the window starts before year 1"))?;
+    let mut out = Vec::with_capacity(parts.len());
+    for (id, s) in parts {
+        let mut sum = Decimal::ZERO;
+        for (i, v) in s.values().iter().enumerate() {
+            match (v, s.period(i)) {
+                (Some(v), Some(p)) if p >= first && p <= end => {
+                    sum = sum.checked_add(*v).ok_or_else(|| overflow("parts"))?;
+                }
+                _ => {}
+            }
+        }
+        out.push((id.clone(), sum));
+    }
+    Ok(out)
+}
+
+/// One part (person, product line) of an allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PartAmount {
+    /// Who or what.
+    pub id: Arc<str>,
+    /// Its weight (given, or its historical total).
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub weight: Decimal,
+    /// weight ÷ Σ weights, to [`SHARE_SCALE`] places (display only).
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub share: Decimal,
+    /// Exact amount before rounding.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub exact: Decimal,
+    /// The amount, to the minor unit.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub amount: Decimal,
+    /// Whether it received one of the left-over minor units.
+    pub got_remainder_unit: bool,
+    /// Its amount by month (two-level allocation), summing exactly to `amount`; else empty.
+    pub months: Vec<MonthAmount>,
+}
+
+/// What an allocation split by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AllocationMethod {
+    /// Months by weight (seasonal index, or flat).
+    Months,
+    /// Parts by weight or historical share.
+    Parts,
+    /// Parts first, then each part's amount across months.
+    PartsThenMonths,
+}
+
+/// An exact top-down allocation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Allocation {
+    /// What was split by.
+    pub method: AllocationMethod,
+    /// The whole.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub total: Decimal,
+    /// Decimal places of the amounts.
+    pub minor_units: u32,
+    /// Parts (empty for a months-only allocation).
+    pub parts: Vec<PartAmount>,
+    /// Months (months-only allocation; empty otherwise).
+    pub months: Vec<MonthAmount>,
+    /// How it was split.
+    pub explanation: String,
+}
+
+impl Allocation {
+    /// The canonical JSON form.
+    pub fn to_canonical_json(&self) -> String {
+        to_json(self)
+    }
+}
+
+/// Allocates `total` to `parts` (by weight), to `months`, or to parts then each part to months.
+pub fn allocate_target(
+    total: Decimal,
+    minor_units: u32,
+    parts: Option<&[(Arc<str>, Decimal)]>,
+    months: Option<&MonthWeights>,
+) -> crate::Result<Allocation> {
+    let rule = "largest remainder: truncated to the minor unit, left-over units to the largest remainders (ties: larger weight, then earlier)";
+    match (parts, months) {
+        (None, None) => Err(input_error("", "give `parts`, `months`, or both")),
+        (None, Some(m)) => {
+            let months = months_at(total, minor_units, m, "months")?;
+            let explanation = format!(
+                "{} split across {} months from {} by seasonal weight ({rule}); the months sum to exactly {}.",
+                show(total), m.count, m.start, show(total)
+            );
+            Ok(Allocation {
+                method: AllocationMethod::Months,
+                total,
+                minor_units,
+                parts: Vec::new(),
+                months,
+                explanation,
+            })
+        }
+        (Some(p), m) => {
+            let shares = split_exact(total, minor_units, p, "parts")?;
+            let sum_w = p
+                .iter()
+                .try_fold(Decimal::ZERO, |a, (_, w)| a.checked_add(*w))
+                .ok_or_else(|| overflow("parts"))?;
+            let mut out = Vec::with_capacity(shares.len());
+            for (i, s) in shares.into_iter().enumerate() {
+                let share = s
+                    .weight
+                    .checked_div(sum_w)
+                    .map(|x| x.round_dp(SHARE_SCALE))
+                    .ok_or_else(|| overflow("parts"))?;
+                let months = match m {
+                    Some(m) => months_at(s.amount, minor_units, m, &format!("parts[{i}].months"))?,
+                    None => Vec::new(),
+                };
+                out.push(PartAmount {
+                    id: s.id,
+                    weight: s.weight,
+                    share,
+                    exact: s.exact,
+                    amount: s.amount,
+                    got_remainder_unit: s.got_remainder_unit,
+                    months,
+                });
+            }
+            let explanation = match m {
+                None => format!(
+                    "{} split across {} parts by weight ({rule}); the parts sum to exactly {}.",
+                    show(total), out.len(), show(total)
+                ),
+                Some(m) => format!(
+                    "{} split across {} parts by weight, then each part's amount across {} months from {} by seasonal weight ({rule}); every level sums exactly to the level above.",
+                    show(total), out.len(), m.count, m.start
+                ),
+            };
+            Ok(Allocation {
+                method: if m.is_some() {
+                    AllocationMethod::PartsThenMonths
+                } else {
+                    AllocationMethod::Parts
+                },
+                total,
+                minor_units,
+                parts: out,
+                months: Vec::new(),
+                explanation,
+            })
+        }
+    }
+}
+
+/// A part in an `allocate_target` request: a weight, or a history to take its share from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PartSpec {
+    /// Person or product-line id.
+    pub id: String,
+    /// A weight (zero or more).
+    #[serde(default)]
+    pub weight: Option<Num>,
+    /// Or a monthly history: the weight is its total over the share window.
+    #[serde(default)]
+    pub history: Option<SeriesSpec>,
+}
+
+/// The months in an `allocate_target` request.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthsSpec {
+    /// First month, `YYYY-MM`.
+    pub start: String,
+    /// Number of months (default 12).
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// Twelve weights (multiplicative seasonal indices), January first.
+    #[serde(default)]
+    pub indices: Option<Vec<Num>>,
+    /// Or a history to compute multiplicative indices from (4 places). Neither → flat.
+    #[serde(default)]
+    pub history: Option<SeriesSpec>,
+}
+
+/// JSON request of `allocate_target`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AllocateTargetRequest {
+    /// The whole to split (zero or more).
+    pub total: Num,
+    /// Decimal places of the amounts (default 2; 0 = whole yuan).
+    #[serde(default)]
+    pub minor_units: Option<u32>,
+    /// Parts to split among.
+    #[serde(default)]
+    pub parts: Option<Vec<PartSpec>>,
+    /// Months to split across (after the parts, when both are given).
+    #[serde(default)]
+    pub months: Option<MonthsSpec>,
+    /// Months of history behind a historical share (default 12).
+    #[serde(default)]
+    pub share_months: Option<u32>,
+}
+
+/// Validates a request's months; problems are pushed.
+fn month_weights(spec: &MonthsSpec, problems: &mut Vec<Problem>) -> Option<MonthWeights> {
+    let start = parse_period(&spec.start, "months.start", problems);
+    let count = spec.count.unwrap_or(12);
+    if !(1..=MAX_ALLOCATION_MONTHS).contains(&count) {
+        problems.push(Problem::new(
+            "months.count",
+            format!("count must be from 1 to {MAX_ALLOCATION_MONTHS}, got {count}"),
+        ));
+    }
+    let mut by_month = [Decimal::ONE; 12];
+    match (&spec.indices, &spec.history) {
+        (Some(_), Some(_)) => problems.push(Problem::new(
+            "months",
+            "give `indices` or `history`, not both",
+        )),
+        (Some(ix), None) => {
+            if ix.len() != 12 {
+                problems.push(Problem::new(
+                    "months.indices",
+                    format!("expected 12 indices (January first), got {}", ix.len()),
+                ));
+            }
+            for (i, (slot, v)) in by_month.iter_mut().zip(ix).enumerate() {
+                if v.0 < Decimal::ZERO {
+                    problems.push(Problem::new(
+                        format!("months.indices[{i}]"),
+                        format!("index is negative ({})", show(v.0)),
+                    ));
+                }
+                *slot = v.0;
+            }
+        }
+        (None, Some(h)) => {
+            let mut p = Vec::new();
+            if let Some(series) = Series::from_spec(h, "months.history", &mut p) {
+                match seasonal_indices_at(
+                    &series,
+                    Model::Multiplicative,
+                    DEFAULT_INDEX_SCALE,
+                    "months.history",
+                ) {
+                    Ok(s) => {
+                        for (slot, v) in by_month.iter_mut().zip(s.indices()) {
+                            *slot = v;
+                        }
+                    }
+                    Err(e) => p.extend(e.problems().iter().cloned()),
+                }
+            }
+            problems.extend(p);
+        }
+        (None, None) => {}
+    }
+    start.map(|start| MonthWeights {
+        start,
+        count,
+        by_month,
+    })
+}
+
+pub(crate) fn allocate_target_json(request: &str) -> crate::Result<String> {
+    let req: AllocateTargetRequest = parse_json(request, Error::Input)?;
+    let mut problems = Vec::new();
+    let minor_units = req.minor_units.unwrap_or(2);
+    let months = req.months.as_ref().map(|m| month_weights(m, &mut problems));
+    let mut parts: Option<Vec<(Arc<str>, Decimal)>> = None;
+    if let Some(list) = &req.parts {
+        if list.is_empty() {
+            problems.push(Problem::new("parts", "nothing to allocate to"));
+        }
+        let mut seen = std::collections::HashSet::new();
+        let mut given = Vec::new();
+        let mut histories = Vec::new();
+        for (i, p) in list.iter().enumerate() {
+            if p.id.trim().is_empty() {
+                problems.push(Problem::new(format!("parts[{i}].id"), "id is empty"));
+            } else if !seen.insert(p.id.as_str()) {
+                problems.push(Problem::new(
+                    format!("parts[{i}].id"),
+                    format!("duplicate id `{}`", p.id),
+                ));
+            }
+            match (&p.weight, &p.history) {
+                (Some(w), None) => {
+                    if w.0 < Decimal::ZERO {
+                        problems.push(Problem::new(
+                            format!("parts[{i}].weight"),
+                            format!("weight is negative ({})", show(w.0)),
+                        ));
+                    }
+                    given.push((Arc::from(p.id.as_str()), w.0));
+                }
+                (None, Some(h)) => {
+                    let path = format!("parts[{i}].history");
+                    if let Some(s) = Series::from_spec(h, &path, &mut problems) {
+                        s.check_sign(
+                            &path,
+                            Sign::NonNegative,
+                            "for a historical share",
+                            &mut problems,
+                        );
+                        histories.push((Arc::from(p.id.as_str()), s));
+                    }
+                }
+                _ => problems.push(Problem::new(
+                    format!("parts[{i}]"),
+                    "give `weight` or `history`",
+                )),
+            }
+        }
+        if !given.is_empty() && !histories.is_empty() {
+            problems.push(Problem::new(
+                "parts",
+                "give every part a `weight`, or every part a `history`, not a mix",
+            ));
+        }
+        let window = req.share_months.unwrap_or(12);
+        if !(1..=120).contains(&window) {
+            problems.push(Problem::new(
+                "share_months",
+                format!("share_months must be from 1 to 120, got {window}"),
+            ));
+        }
+        if problems.is_empty() {
+            parts = Some(if histories.is_empty() {
+                given
+            } else {
+                history_weights(&histories, window)?
+            });
+        }
+    } else if req.share_months.is_some() {
+        problems.push(Problem::new(
+            "share_months",
+            "only used with `parts` that have a history",
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+    let months = months.flatten();
+    allocate_target(req.total.0, minor_units, parts.as_deref(), months.as_ref())
+        .map(|a| a.to_canonical_json())
+}

@@ -1,0 +1,653 @@
+//! Forecasts: period-end pacing projections (exact, via [`crate::progress`]) and Holt-Winters
+//! (FPP3 §8.3, `f64` internally, deterministic).
+
+use super::seasonal::Model;
+use super::series::{input_error, overflow, show, to_json, PeriodValue, Series, SeriesSpec, Sign};
+use crate::error::{Error, Problem};
+use crate::number::{parse_decimal, Num};
+use crate::progress::{assess, PeriodPosition, Status};
+use crate::rounding::RoundingMode;
+use crate::validate::parse_json;
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+/// Decimal places of the elapsed fraction shown in a pacing result (half-up; display only).
+pub const FRACTION_SCALE: u32 = 6;
+/// Decimal places of pace and projected completion percentages (half-up).
+pub const PERCENT_SCALE: u32 = 2;
+/// Decimal places of Holt-Winters states, parameters and SSE in results (half-up).
+pub const STATE_SCALE: u32 = 6;
+/// Longest Holt-Winters horizon, in months.
+pub const MAX_HORIZON: u32 = 60;
+
+/// A period-end projection from results to date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PacingProjection {
+    /// `calendar_days`, `working_days` or `profile`: the clock the fraction is measured on.
+    pub basis: &'static str,
+    /// Fraction of the period gone, to [`FRACTION_SCALE`] places.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub fraction: Decimal,
+    /// Result to date.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub actual: Decimal,
+    /// Full-period target, if given.
+    #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    pub target: Option<Decimal>,
+    /// target × fraction, to `scale` places.
+    #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    pub expected: Option<Decimal>,
+    /// actual ÷ expected × 100, to 2 places; `None` when expected is not positive.
+    #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    pub pace: Option<Decimal>,
+    /// Traffic light from the pace.
+    pub status: Option<Status>,
+    /// actual ÷ fraction, to `scale` places; `None` when no time has passed.
+    #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    pub projected: Option<Decimal>,
+    /// projected ÷ target × 100, to 2 places.
+    #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    pub projected_completion: Option<Decimal>,
+    /// target − actual, what is still needed.
+    #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    pub remaining: Option<Decimal>,
+    /// How it was computed.
+    pub explanation: String,
+}
+
+impl PacingProjection {
+    /// The canonical JSON form.
+    pub fn to_canonical_json(&self) -> String {
+        to_json(self)
+    }
+}
+
+/// Projects `actual` to the period end: projected = actual ÷ f, where f is the fraction of the
+/// period gone on the chosen clock ([`PeriodPosition::fraction`]: calendar days, working days or a
+/// pace profile); pace and light as in [`crate::progress::assess`]. Amounts are rounded half-up to
+/// `scale` places, percentages to 2.
+pub fn pacing_projection(
+    actual: Decimal,
+    target: Option<Decimal>,
+    position: &PeriodPosition,
+    scale: u32,
+    green: Decimal,
+    yellow: Decimal,
+) -> crate::Result<PacingProjection> {
+    if scale > 10 {
+        return Err(input_error(
+            "scale",
+            format!("scale must be at most 10, got {scale}"),
+        ));
+    }
+    let f = position
+        .fraction("position")
+        .map_err(|p| Error::Input(vec![p]))?;
+    let basis = match position {
+        PeriodPosition::CalendarDays { .. } => "calendar_days",
+        PeriodPosition::WorkingDays { .. } => "working_days",
+        PeriodPosition::Profile { .. } => "profile",
+    };
+    let p = assess(actual, target.unwrap_or(Decimal::ZERO), f, green, yellow)
+        .ok_or_else(|| overflow("actual"))?;
+    let r = |d: Decimal, s: u32| RoundingMode::HalfUp.round(d, s);
+    let projected = p.projected.map(|x| r(x, scale));
+    let completion = match (p.projected, target) {
+        (Some(x), Some(t)) if t > Decimal::ZERO => Some(r(
+            x.checked_mul(Decimal::ONE_HUNDRED)
+                .and_then(|v| v.checked_div(t))
+                .ok_or_else(|| overflow("actual"))?,
+            PERCENT_SCALE,
+        )),
+        _ => None,
+    };
+    let remaining = match target {
+        Some(t) => Some(t.checked_sub(actual).ok_or_else(|| overflow("actual"))?),
+        None => None,
+    };
+    let fraction = f.round_dp(FRACTION_SCALE);
+    let clock = match position {
+        PeriodPosition::CalendarDays { elapsed, total } => {
+            format!("{} of {} calendar days", show(elapsed.0), show(total.0))
+        }
+        PeriodPosition::WorkingDays { elapsed, total } => {
+            format!("{} of {} working days", show(elapsed.0), show(total.0))
+        }
+        PeriodPosition::Profile { weights, elapsed } => {
+            format!(
+                "{} of {} sub-periods of the pace profile",
+                show(elapsed.0),
+                weights.len()
+            )
+        }
+    };
+    let mut explanation = format!("{clock} gone: fraction {}. ", show(fraction));
+    match projected {
+        Some(x) => explanation.push_str(&format!(
+            "Projected = {} ÷ {} = {}",
+            show(actual),
+            show(fraction),
+            show(x)
+        )),
+        None => explanation.push_str("No time has passed: no projection"),
+    }
+    if let (Some(t), Some(c)) = (target, completion) {
+        explanation.push_str(&format!(" = {}% of the target {}", show(c), show(t)));
+    }
+    explanation.push('.');
+    if let (Some(pace), Some(s)) = (p.pace, p.status) {
+        explanation.push_str(&format!(
+            " Pace {}% of expected → {}.",
+            show(r(pace, PERCENT_SCALE)),
+            s.en()
+        ));
+    }
+    Ok(PacingProjection {
+        basis,
+        fraction,
+        actual,
+        target,
+        expected: target.map(|_| r(p.expected, scale)),
+        pace: p.pace.map(|x| r(x, PERCENT_SCALE)),
+        status: p.status,
+        projected,
+        projected_completion: completion,
+        remaining,
+        explanation,
+    })
+}
+
+/// JSON request of `pacing_projection`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PacingRequest {
+    /// Result to date.
+    pub actual: Num,
+    /// Full-period target (optional).
+    #[serde(default)]
+    pub target: Option<Num>,
+    /// How far the period has gone: `{"basis": "calendar_days" | "working_days", "elapsed", "total"}`
+    /// or `{"basis": "profile", "weights": [...], "elapsed"}`.
+    pub position: PeriodPosition,
+    /// Decimal places of amounts (default 2).
+    #[serde(default)]
+    pub scale: Option<u32>,
+    /// Green from this pace, percent (default 100).
+    #[serde(default)]
+    pub green: Option<Num>,
+    /// Yellow from this pace, percent (default 90).
+    #[serde(default)]
+    pub yellow: Option<Num>,
+}
+
+pub(crate) fn pacing_json(request: &str) -> crate::Result<String> {
+    let req: PacingRequest = parse_json(request, Error::Input)?;
+    let green = req.green.map_or(Decimal::ONE_HUNDRED, |g| g.0);
+    let yellow = req.yellow.map_or(Decimal::from(90), |y| y.0);
+    if yellow > green {
+        return Err(input_error(
+            "yellow",
+            format!("yellow {} is above green {}", show(yellow), show(green)),
+        ));
+    }
+    pacing_projection(
+        req.actual.0,
+        req.target.map(|t| t.0),
+        &req.position,
+        req.scale.unwrap_or(2),
+        green,
+        yellow,
+    )
+    .map(|p| p.to_canonical_json())
+}
+
+/// Holt-Winters smoothing parameters (α, β*, γ), each in [0, 1].
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct Smoothing {
+    /// Level α; `None` = fit.
+    pub alpha: Option<Decimal>,
+    /// Trend β*; `None` = fit.
+    pub beta: Option<Decimal>,
+    /// Seasonal γ; `None` = fit.
+    pub gamma: Option<Decimal>,
+}
+
+/// Level, trend and seasonal states at one time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct States {
+    /// ℓ.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub level: Decimal,
+    /// b.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub trend: Decimal,
+    /// The last 12 seasonal states, each labelled with the month it belongs to.
+    pub seasonal: Vec<PeriodValue>,
+}
+
+/// A Holt-Winters fit and forecast.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HoltWinters {
+    /// Additive or multiplicative seasonality (the trend is additive).
+    pub seasonality: Model,
+    /// The recursion, named.
+    pub method: String,
+    /// α.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub alpha: Decimal,
+    /// β*.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub beta: Decimal,
+    /// γ.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub gamma: Decimal,
+    /// Which of α, β*, γ were fitted (the others were given).
+    pub fitted: Vec<&'static str>,
+    /// States before the first observation (first-season averages).
+    pub initial: States,
+    /// States after the last observation.
+    #[serde(rename = "final")]
+    pub final_states: States,
+    /// Σ of squared one-step errors over every observation.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub sse: Decimal,
+    /// Number of observations.
+    pub observations: usize,
+    /// Forecasts, rounded half-up to `scale` places.
+    pub forecasts: Vec<PeriodValue>,
+    /// How it was computed.
+    pub explanation: String,
+}
+
+impl HoltWinters {
+    /// The canonical JSON form.
+    pub fn to_canonical_json(&self) -> String {
+        to_json(self)
+    }
+}
+
+const M: usize = 12;
+
+#[derive(Debug, Clone)]
+struct Run {
+    sse: f64,
+    level: f64,
+    trend: f64,
+    season: [f64; M],
+}
+
+/// Initial states: ℓ₀ = mean of months 1–12, b₀ = (mean of months 13–24 − ℓ₀) ÷ 12, s_{j−12}
+/// = y_j − ℓ₀ (additive) or y_j ÷ ℓ₀ (multiplicative), j = 1…12.
+fn initial(y: &[f64], model: Model) -> Option<(f64, f64, [f64; M])> {
+    let first = y.get(..M)?;
+    let second = y.get(M..2 * M)?;
+    let l0 = first.iter().sum::<f64>() / M as f64;
+    let b0 = (second.iter().sum::<f64>() / M as f64 - l0) / M as f64;
+    let mut s = [0.0; M];
+    for (slot, v) in s.iter_mut().zip(first) {
+        *slot = match model {
+            Model::Additive => v - l0,
+            Model::Multiplicative => v / l0,
+        };
+    }
+    Some((l0, b0, s))
+}
+
+/// The FPP3 §8.3 component-form recursion over every observation; `None` if a multiplicative
+/// state turns non-positive or anything turns non-finite.
+fn run(
+    y: &[f64],
+    model: Model,
+    a: f64,
+    b: f64,
+    g: f64,
+    init: &(f64, f64, [f64; M]),
+) -> Option<Run> {
+    let (mut level, mut trend, mut season) = (init.0, init.1, init.2);
+    let mut sse = 0.0;
+    for (t, &yt) in y.iter().enumerate() {
+        let slot = season.get_mut(t % M)?;
+        let s_old = *slot;
+        let base = level + trend;
+        let (fit, new_level, new_season) = match model {
+            Model::Additive => {
+                let l = a * (yt - s_old) + (1.0 - a) * base;
+                (base + s_old, l, g * (yt - base) + (1.0 - g) * s_old)
+            }
+            Model::Multiplicative => {
+                if base <= 0.0 || s_old <= 0.0 {
+                    return None;
+                }
+                let l = a * (yt / s_old) + (1.0 - a) * base;
+                (base * s_old, l, g * (yt / base) + (1.0 - g) * s_old)
+            }
+        };
+        let e = yt - fit;
+        sse += e * e;
+        trend = b * (new_level - level) + (1.0 - b) * trend;
+        level = new_level;
+        *slot = new_season;
+        if !(sse.is_finite() && level.is_finite() && trend.is_finite() && new_season.is_finite()) {
+            return None;
+        }
+    }
+    if model == Model::Multiplicative && level + trend <= 0.0 {
+        return None;
+    }
+    Some(Run {
+        sse,
+        level,
+        trend,
+        season,
+    })
+}
+
+/// Fits the parameters not given by least SSE: a grid of step 0.05, then 0.01 and 0.001 around
+/// the best point, with 0 < α < 1, 0 ≤ β* ≤ α, 0 ≤ γ ≤ 1 − α; ties keep the first point in
+/// (α, β*, γ) ascending order. Parameters are in thousandths; a given one is held fixed.
+fn fit(
+    y: &[f64],
+    model: Model,
+    given: [Option<u32>; 3],
+    init: &(f64, f64, [f64; M]),
+) -> Option<([u32; 3], Run)> {
+    let mut best: Option<([u32; 3], Run)> = None;
+    let mut centre: Option<[u32; 3]> = None;
+    for (step, radius) in [(50u32, 1000u32), (10, 50), (1, 10)] {
+        let range = |dim: usize, lo: u32, hi: u32| -> Vec<u32> {
+            if let Some(v) = given[dim] {
+                return vec![v];
+            }
+            let (lo, hi) = match centre {
+                Some(c) => (
+                    lo.max(c[dim].saturating_sub(radius)),
+                    hi.min(c[dim] + radius),
+                ),
+                None => (lo, hi),
+            };
+            let start = lo.div_ceil(step) * step;
+            (0..)
+                .map(|k| start + k * step)
+                .take_while(|v| *v <= hi)
+                .collect()
+        };
+        let alpha_lo = if step == 50 { 50 } else { step };
+        for a in range(0, alpha_lo, 1000 - alpha_lo) {
+            for b in range(1, 0, a) {
+                for g in range(2, 0, 1000u32.saturating_sub(a)) {
+                    let f = |k: u32| f64::from(k) / 1000.0;
+                    if let Some(r) = run(y, model, f(a), f(b), f(g), init) {
+                        if best.as_ref().is_none_or(|(_, x)| r.sse < x.sse) {
+                            best = Some(([a, b, g], r));
+                        }
+                    }
+                }
+            }
+        }
+        centre = best.as_ref().map(|(p, _)| *p);
+        if given.iter().all(Option::is_some) {
+            break;
+        }
+    }
+    best
+}
+
+/// An `f64` as a decimal: its exact binary value rounded to `scale` places (Rust's `{:.N}`
+/// formatting, correctly rounded, the same on every platform), then normalised.
+fn dec(x: f64, scale: u32, what: &str) -> crate::Result<Decimal> {
+    if !x.is_finite() {
+        return Err(input_error("history", format!("{what} is not finite")));
+    }
+    let text = format!("{:.*}", scale as usize, x);
+    let mut d = parse_decimal(&text)
+        .map_err(|m| input_error("history", format!("{what}: {m} (values out of range)")))?
+        .normalize();
+    if d.is_zero() {
+        d.set_sign_positive(true);
+    }
+    Ok(d)
+}
+
+/// Holt-Winters with additive trend and `seasonality` (FPP3 §8.3 component form), period 12.
+///
+/// ```text
+/// Additive:        ŷ(t|t−1) = ℓ(t−1) + b(t−1) + s(t−12)
+///                  ℓ(t) = α (y(t) − s(t−12)) + (1 − α)(ℓ(t−1) + b(t−1))
+///                  s(t) = γ (y(t) − ℓ(t−1) − b(t−1)) + (1 − γ) s(t−12)
+/// Multiplicative:  ŷ(t|t−1) = (ℓ(t−1) + b(t−1)) · s(t−12)
+///                  ℓ(t) = α y(t) / s(t−12) + (1 − α)(ℓ(t−1) + b(t−1))
+///                  s(t) = γ y(t) / (ℓ(t−1) + b(t−1)) + (1 − γ) s(t−12)
+/// Both:            b(t) = β* (ℓ(t) − ℓ(t−1)) + (1 − β*) b(t−1)
+/// Forecast:        ℓ(n) + h b(n), plus (or times) the latest seasonal state of that month
+/// ```
+///
+/// Needs 24+ months, no `null`s (and all positive for multiplicative). Parameters not given are
+/// fitted ([`Smoothing`]).
+pub fn holt_winters(
+    history: &Series,
+    seasonality: Model,
+    smoothing: Smoothing,
+    horizon: u32,
+    scale: u32,
+) -> crate::Result<HoltWinters> {
+    let mut problems = Vec::new();
+    let mut y = Vec::with_capacity(history.len());
+    for (i, v) in history.values().iter().enumerate() {
+        match v.and_then(|d| d.to_f64()) {
+            Some(x) => y.push(x),
+            None => problems.push(Problem::new(
+                history.value_path("history", i),
+                "Holt-Winters needs a value for every month (no null): fill the gap or start the series after it",
+            )),
+        }
+    }
+    if seasonality == Model::Multiplicative {
+        history.check_sign(
+            "history",
+            Sign::Positive,
+            "for multiplicative seasonality (use additive)",
+            &mut problems,
+        );
+    }
+    if history.len() < 2 * M {
+        problems.push(Problem::new(
+            "history",
+            format!(
+                "Holt-Winters needs at least 24 months (two seasons to initialise), got {}",
+                history.len()
+            ),
+        ));
+    }
+    let mut given = [None; 3];
+    for (slot, (name, v)) in given.iter_mut().zip([
+        ("alpha", smoothing.alpha),
+        ("beta", smoothing.beta),
+        ("gamma", smoothing.gamma),
+    ]) {
+        if let Some(v) = v {
+            if v < Decimal::ZERO || v > Decimal::ONE || v.normalize().scale() > 3 {
+                problems.push(Problem::new(
+                    name,
+                    format!(
+                        "must be from 0 to 1 with at most 3 decimal places, got {}",
+                        show(v)
+                    ),
+                ));
+            } else {
+                *slot = (v * Decimal::from(1000)).to_u32();
+            }
+        }
+    }
+    if !(1..=MAX_HORIZON).contains(&horizon) {
+        problems.push(Problem::new(
+            "horizon",
+            format!("horizon must be from 1 to {MAX_HORIZON}, got {horizon}"),
+        ));
+    }
+    if scale > 10 {
+        problems.push(Problem::new(
+            "scale",
+            format!("scale must be at most 10, got {scale}"),
+        ));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+    let init = initial(&y, seasonality)
+        .ok_or_else(|| input_error("history", "at least 24 months are needed"))?;
+    if seasonality == Model::Multiplicative && init.0 <= 0.0 {
+        return Err(input_error(
+            "history",
+            "the first season's mean is not positive",
+        ));
+    }
+    let ([a, b, g], r) = fit(&y, seasonality, given, &init).ok_or_else(|| {
+        input_error("history", "the recursion breaks down (non-positive level or non-finite values) for every parameter tried; use additive seasonality")
+    })?;
+    let n = y.len();
+    let label = |states: &[f64; M], from: usize, what: &str| -> crate::Result<Vec<PeriodValue>> {
+        // Observation t (0-based) uses slot t % 12; list the 12 slots in time order from `from`.
+        (from..from + M)
+            .map(|t| {
+                let period = history
+                    .start()
+                    .add_months(t as i64 - if what == "initial" { M as i64 } else { 0 });
+                let v = states.get(t % M).copied().unwrap_or(0.0);
+                Ok(PeriodValue {
+                    period: period.ok_or_else(|| {
+                        input_error(
+                            "history",
+                            "the series starts too early for its initial seasonal states",
+                        )
+                    })?,
+                    value: dec(v, STATE_SCALE, "seasonal state")?,
+                })
+            })
+            .collect()
+    };
+    let initial_states = States {
+        level: dec(init.0, STATE_SCALE, "level")?,
+        trend: dec(init.1, STATE_SCALE, "trend")?,
+        seasonal: label(&init.2, 0, "initial")?,
+    };
+    let final_states = States {
+        level: dec(r.level, STATE_SCALE, "level")?,
+        trend: dec(r.trend, STATE_SCALE, "trend")?,
+        seasonal: label(&r.season, n - M, "final")?,
+    };
+    let mut forecasts = Vec::with_capacity(horizon as usize);
+    for h in 1..=horizon as usize {
+        let s = r.season.get((n - 1 + h) % M).copied().unwrap_or(0.0);
+        let trend_part = r.level + h as f64 * r.trend;
+        let v = match seasonality {
+            Model::Additive => trend_part + s,
+            Model::Multiplicative => trend_part * s,
+        };
+        let period = history
+            .end()
+            .and_then(|e| e.add_months(h as i64))
+            .ok_or_else(|| input_error("horizon", "the forecast runs past year 9999"))?;
+        forecasts.push(PeriodValue {
+            period,
+            value: dec(v, scale, "forecast")?,
+        });
+    }
+    let p = |k: u32| Decimal::new(i64::from(k), 3).normalize();
+    let fitted: Vec<&'static str> = ["alpha", "beta", "gamma"]
+        .into_iter()
+        .zip(given)
+        .filter(|(_, g)| g.is_none())
+        .map(|(n, _)| n)
+        .collect();
+    let sse = dec(r.sse, STATE_SCALE, "SSE")?;
+    let word = if seasonality == Model::Additive {
+        "additive"
+    } else {
+        "multiplicative"
+    };
+    let method = format!(
+        "Holt-Winters, additive trend, {word} seasonality, period 12 (FPP3 §8.3 component form)"
+    );
+    let how_params = if fitted.is_empty() {
+        "given".to_string()
+    } else {
+        format!(
+            "{} fitted by least SSE of one-step errors over a grid of step 0.05, refined to 0.01 and 0.001 (0 ≤ β* ≤ α, 0 ≤ γ ≤ 1 − α)",
+            fitted.join(", ")
+        )
+    };
+    let explanation = format!(
+        "{method}. α = {}, β* = {}, γ = {} ({how_params}). Initial level = mean of the first 12 months = {}; initial trend = (mean of months 13–24 − initial level) ÷ 12 = {}; initial seasonal states = first 12 months {} the initial level. SSE = {} over {n} one-step forecasts. Forecast h months ahead = (final level {} + h × final trend {}) {} the latest seasonal state of that month, rounded half-up to {scale} places.",
+        p(a), p(b), p(g),
+        show(initial_states.level), show(initial_states.trend),
+        if seasonality == Model::Additive { "minus" } else { "divided by" },
+        show(sse), show(final_states.level), show(final_states.trend),
+        if seasonality == Model::Additive { "+" } else { "×" },
+    );
+    Ok(HoltWinters {
+        seasonality,
+        method,
+        alpha: p(a),
+        beta: p(b),
+        gamma: p(g),
+        fitted,
+        initial: initial_states,
+        final_states,
+        sse,
+        observations: n,
+        forecasts,
+        explanation,
+    })
+}
+
+/// JSON request of `holt_winters`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HoltWintersRequest {
+    /// The monthly history: 24+ months, no `null`.
+    pub history: SeriesSpec,
+    /// `additive` or `multiplicative` (default `additive`).
+    #[serde(default = "additive")]
+    pub seasonality: Model,
+    /// α (0–1, up to 3 places); omitted → fitted.
+    #[serde(default)]
+    pub alpha: Option<Num>,
+    /// β* (0–1, up to 3 places); omitted → fitted.
+    #[serde(default)]
+    pub beta: Option<Num>,
+    /// γ (0–1, up to 3 places); omitted → fitted.
+    #[serde(default)]
+    pub gamma: Option<Num>,
+    /// Months to forecast (default 12, at most 60).
+    #[serde(default)]
+    pub horizon: Option<u32>,
+    /// Decimal places of the forecasts (default 2).
+    #[serde(default)]
+    pub scale: Option<u32>,
+}
+
+fn additive() -> Model {
+    Model::Additive
+}
+
+pub(crate) fn holt_winters_json(request: &str) -> crate::Result<String> {
+    let req: HoltWintersRequest = parse_json(request, Error::Input)?;
+    let mut problems = Vec::new();
+    let history = Series::from_spec(&req.history, "history", &mut problems);
+    let Some(history) = history.filter(|_| problems.is_empty()) else {
+        return Err(Error::Input(problems));
+    };
+    holt_winters(
+        &history,
+        req.seasonality,
+        Smoothing {
+            alpha: req.alpha.map(|x| x.0),
+            beta: req.beta.map(|x| x.0),
+            gamma: req.gamma.map(|x| x.0),
+        },
+        req.horizon.unwrap_or(12),
+        req.scale.unwrap_or(2),
+    )
+    .map(|h| h.to_canonical_json())
+}

@@ -1,0 +1,589 @@
+//! Targets from history with a fallback ladder for short histories.
+//!
+//! With n months of data (zero sales counts, `null` does not), the first rung that works is used:
+//! 1. n ≥ 24: multiplicative seasonal indices × the annual target;
+//! 2. n ≥ 12: the same month last year × (1 + g) (or, with an annual target, the annual target
+//!    split in the shape of last year's months);
+//! 3. a parent series is given (team, company): the parent's seasonal indices × the annual
+//!    target, the annual base being the person's deseasonalised run rate;
+//! 4. run rate: the mean of the months with data × 12, spread flat.
+//!
+//! A rung that cannot be used (too few months, a zero month in a multiplicative model, a month
+//! without data a year earlier) is recorded in `skipped` with the reason, and the next is tried.
+
+use super::allocate::{split_exact, MonthAmount, MonthWeights};
+use super::seasonal::{
+    growth_rate, seasonal_indices_at, Growth, Model, DEFAULT_INDEX_SCALE, MAX_MINOR_UNITS,
+};
+use super::series::{
+    input_error, overflow, parse_period, show, to_json, Period, Series, SeriesSpec, Sign,
+};
+use crate::error::{Error, Problem};
+use crate::number::Num;
+use crate::rounding::RoundingMode;
+use crate::validate::parse_json;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Which rung of the ladder produced the targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LadderMethod {
+    /// 24+ months: seasonal indices × annual target.
+    SeasonalIndices,
+    /// 12+ months: same month last year × (1 + g).
+    LastYearGrowth,
+    /// 12+ months with an annual target: the target split in the shape of last year's months.
+    LastYearShape,
+    /// Under 12 months with a parent series: the parent's seasonal indices.
+    ParentSeasonality,
+    /// Under 12 months: mean of the months with data × 12, spread flat.
+    RunRate,
+}
+
+/// A rung that was tried and could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Skipped {
+    /// The rung.
+    pub method: LadderMethod,
+    /// Why not.
+    pub reason: String,
+}
+
+/// Monthly targets from history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryTargets {
+    /// The rung used.
+    pub method: LadderMethod,
+    /// Why this rung.
+    pub reason: String,
+    /// Rungs above it that could not be used.
+    pub skipped: Vec<Skipped>,
+    /// Months of history with data.
+    pub months_with_data: usize,
+    /// The growth rate applied.
+    pub growth: Growth,
+    /// The annual base before growth (`None` when an annual target was given or the rung does
+    /// not use one).
+    #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    pub annual_base: Option<Decimal>,
+    /// Σ of the monthly targets.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub annual_target: Decimal,
+    /// Decimal places of the targets.
+    pub minor_units: u32,
+    /// The seasonal weights used, January first (seasonal rungs only).
+    #[serde(serialize_with = "serialize_opt_indices")]
+    pub seasonal_indices: Option<Vec<Decimal>>,
+    /// Twelve monthly targets; `weight` is the seasonal index, last year's value, or 1.
+    pub targets: Vec<MonthAmount>,
+    /// How they were computed.
+    pub explanation: String,
+}
+
+fn serialize_opt_indices<S: serde::Serializer>(
+    v: &Option<Vec<Decimal>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match v {
+        None => s.serialize_none(),
+        Some(list) => s.collect_seq(list.iter().map(|d| d.normalize().to_string())),
+    }
+}
+
+impl HistoryTargets {
+    /// The canonical JSON form.
+    pub fn to_canonical_json(&self) -> String {
+        to_json(self)
+    }
+}
+
+/// Inputs of [`targets_from_history`].
+#[derive(Debug, Clone)]
+pub struct LadderInput {
+    /// The person's (or product line's) monthly history; values zero or more.
+    pub history: Series,
+    /// The parent aggregate's history (team, company), for seasonality when the history is short.
+    pub parent: Option<Series>,
+    /// The annual target, if set from above; else derived from the history × (1 + g).
+    pub annual_target: Option<Decimal>,
+    /// g; `None` → derived ([`super::derive_growth`]).
+    pub growth: Option<Decimal>,
+    /// First target month (default: the month after the history).
+    pub start: Option<Period>,
+    /// Decimal places of the targets.
+    pub minor_units: u32,
+}
+
+/// Annual base from the latest 12 months: their total if all have data, else the mean of those
+/// with data × 12, else the mean of every month with data × 12.
+fn annual_base(history: &Series) -> crate::Result<Option<(Decimal, String)>> {
+    let y = history.values();
+    let latest = y.get(y.len().saturating_sub(12)..).unwrap_or(&[]);
+    let of = || overflow("history");
+    let mean12 = |vals: Vec<Decimal>| -> crate::Result<Option<Decimal>> {
+        if vals.is_empty() {
+            return Ok(None);
+        }
+        let mut s = Decimal::ZERO;
+        for v in &vals {
+            s = s.checked_add(*v).ok_or_else(of)?;
+        }
+        let m = s
+            .checked_mul(Decimal::from(12))
+            .and_then(|x| x.checked_div(Decimal::from(vals.len())))
+            .ok_or_else(of)?;
+        Ok(Some(m))
+    };
+    let present: Vec<Decimal> = latest.iter().flatten().copied().collect();
+    if latest.len() == 12 && present.len() == 12 {
+        let m = mean12(present)?.unwrap_or_default();
+        return Ok(Some((m, format!("last 12 months' total {}", show(m)))));
+    }
+    if !present.is_empty() {
+        let k = present.len();
+        let m = mean12(present)?.unwrap_or_default();
+        return Ok(Some((
+            m,
+            format!(
+                "mean of the {k} months with data among the latest 12 × 12 = {}",
+                show(m)
+            ),
+        )));
+    }
+    let all: Vec<Decimal> = y.iter().flatten().copied().collect();
+    let k = all.len();
+    Ok(mean12(all)?.map(|m| {
+        (
+            m,
+            format!("mean of the {k} months with data × 12 = {}", show(m)),
+        )
+    }))
+}
+
+fn grow(base: Decimal, g: &Growth, minor_units: u32) -> crate::Result<Decimal> {
+    let f = Decimal::ONE
+        .checked_add(g.rate)
+        .ok_or_else(|| overflow("growth"))?;
+    let t = base.checked_mul(f).ok_or_else(|| overflow("history"))?;
+    Ok(RoundingMode::HalfUp.round(t, minor_units))
+}
+
+/// Monthly targets for the 12 months from `start` by the first usable rung of the ladder (see
+/// the module docs).
+pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets> {
+    let mut problems = Vec::new();
+    let history = &input.history;
+    history.check_sign(
+        "history",
+        Sign::NonNegative,
+        "for a sales target",
+        &mut problems,
+    );
+    if let Some(p) = &input.parent {
+        p.check_sign(
+            "parent",
+            Sign::NonNegative,
+            "for a sales target",
+            &mut problems,
+        );
+    }
+    let mu = input.minor_units;
+    if mu > MAX_MINOR_UNITS {
+        problems.push(Problem::new(
+            "minor_units",
+            format!("at most {MAX_MINOR_UNITS} decimal places"),
+        ));
+    }
+    if let Some(a) = input.annual_target {
+        if a < Decimal::ZERO {
+            problems.push(Problem::new(
+                "annual_target",
+                format!("must not be negative, got {}", show(a)),
+            ));
+        } else if a.normalize().scale() > mu {
+            problems.push(Problem::new(
+                "annual_target",
+                format!(
+                    "{} is not a whole number of minor units ({mu} decimal places)",
+                    show(a)
+                ),
+            ));
+        }
+    }
+    if input.growth.is_some_and(|g| g <= -Decimal::ONE) {
+        problems.push(Problem::new("growth", "growth must be above −1"));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+    let start = match input.start {
+        Some(s) => s,
+        None => history
+            .end()
+            .and_then(|e| e.add_months(1))
+            .ok_or_else(|| input_error("history", "the series runs past year 9999"))?,
+    };
+    let n = history.months_with_data();
+    let growth = growth_rate(history, input.growth);
+    let mut skipped = Vec::new();
+    let flat = MonthWeights::flat(start, 12);
+    let with_growth = |base: Decimal| grow(base, &growth, mu);
+    let months_by =
+        |total: Decimal, w: &MonthWeights| super::allocate::allocate_to_months(total, mu, w);
+
+    // Rung 1: seasonal indices.
+    if n >= 24 {
+        match seasonal_indices_at(
+            history,
+            Model::Multiplicative,
+            DEFAULT_INDEX_SCALE,
+            "history",
+        ) {
+            Ok(s) => {
+                let mut by_month = [Decimal::ONE; 12];
+                for (slot, v) in by_month.iter_mut().zip(s.indices()) {
+                    *slot = v;
+                }
+                let (base, annual, how) = match input.annual_target {
+                    Some(a) => (None, a, format!("annual target {} given", show(a))),
+                    None => {
+                        let (b, how) = annual_base(history)?
+                            .ok_or_else(|| input_error("history", "no month has data"))?;
+                        let a = with_growth(b)?;
+                        (
+                            Some(b),
+                            a,
+                            format!(
+                                "annual target = {how} × (1 + {}) = {}",
+                                show(growth.rate),
+                                show(a)
+                            ),
+                        )
+                    }
+                };
+                let targets = months_by(
+                    annual,
+                    &MonthWeights {
+                        start,
+                        count: 12,
+                        by_month,
+                    },
+                )?;
+                let reason = format!("{n} months with data (24 or more): seasonal indices");
+                let explanation = format!(
+                    "{reason}. {how}; {}; split across the 12 months from {start} by multiplicative seasonal index (classical decomposition, 4 places), largest remainder to the minor unit.",
+                    growth.explanation
+                );
+                return Ok(HistoryTargets {
+                    method: LadderMethod::SeasonalIndices,
+                    reason,
+                    skipped,
+                    months_with_data: n,
+                    growth,
+                    annual_base: base,
+                    annual_target: annual,
+                    minor_units: mu,
+                    seasonal_indices: Some(by_month.to_vec()),
+                    targets,
+                    explanation,
+                });
+            }
+            Err(e) => skipped.push(Skipped {
+                method: LadderMethod::SeasonalIndices,
+                reason: e
+                    .problems()
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            }),
+        }
+    } else {
+        skipped.push(Skipped {
+            method: LadderMethod::SeasonalIndices,
+            reason: format!("{n} months with data; seasonal indices need 24"),
+        });
+    }
+
+    // Rung 2: same month last year.
+    if n >= 12 {
+        let mut bases = Vec::with_capacity(12);
+        let mut missing = Vec::new();
+        for k in 0..12 {
+            let (Some(p), Some(b)) = (start.add_months(k), start.add_months(k - 12)) else {
+                return Err(input_error(
+                    "start",
+                    "the target months run outside years 1–9999",
+                ));
+            };
+            match history.get(b).flatten() {
+                Some(v) => bases.push((p, v)),
+                None => missing.push(format!("{b} (a year before {p})")),
+            }
+        }
+        let total_base = bases
+            .iter()
+            .try_fold(Decimal::ZERO, |a, (_, v)| a.checked_add(*v))
+            .ok_or_else(|| overflow("history"))?;
+        if !missing.is_empty() {
+            skipped.push(Skipped {
+                method: LadderMethod::LastYearGrowth,
+                reason: format!("no data for {}", missing.join(", ")),
+            });
+        } else if input.annual_target.is_some() && total_base.is_zero() {
+            skipped.push(Skipped {
+                method: LadderMethod::LastYearShape,
+                reason: "last year's months sum to zero: no shape to split the annual target by"
+                    .into(),
+            });
+        } else {
+            let reason = format!("{n} months with data (12 or more, seasonal indices not usable): same month last year");
+            let (method, targets, annual, how) = match input.annual_target {
+                Some(a) => {
+                    let w: Vec<(Arc<str>, Decimal)> = bases
+                        .iter()
+                        .map(|(p, v)| (Arc::from(p.to_string()), *v))
+                        .collect();
+                    let shares = split_exact(a, mu, &w, "history")?;
+                    let targets = bases
+                        .iter()
+                        .zip(shares)
+                        .map(|((p, v), s)| MonthAmount {
+                            period: *p,
+                            weight: *v,
+                            exact: s.exact,
+                            amount: s.amount,
+                            got_remainder_unit: s.got_remainder_unit,
+                        })
+                        .collect();
+                    (LadderMethod::LastYearShape, targets, a, format!("annual target {} given, split in proportion to the same months last year (total {}), largest remainder to the minor unit", show(a), show(total_base)))
+                }
+                None => {
+                    let f = Decimal::ONE
+                        .checked_add(growth.rate)
+                        .ok_or_else(|| overflow("growth"))?;
+                    let mut targets = Vec::with_capacity(12);
+                    let mut sum = Decimal::ZERO;
+                    for (p, v) in &bases {
+                        let exact = v.checked_mul(f).ok_or_else(|| overflow("history"))?;
+                        let amount = RoundingMode::HalfUp.round(exact, mu);
+                        sum = sum.checked_add(amount).ok_or_else(|| overflow("history"))?;
+                        targets.push(MonthAmount {
+                            period: *p,
+                            weight: *v,
+                            exact,
+                            amount,
+                            got_remainder_unit: false,
+                        });
+                    }
+                    (LadderMethod::LastYearGrowth, targets, sum, format!("each month = the same month last year × (1 + {}), rounded half-up to {mu} places; total {}", show(growth.rate), show(sum)))
+                }
+            };
+            let explanation = format!("{reason}. {how}; {}.", growth.explanation);
+            return Ok(HistoryTargets {
+                method,
+                reason,
+                skipped,
+                months_with_data: n,
+                growth,
+                annual_base: if input.annual_target.is_none() {
+                    Some(total_base)
+                } else {
+                    None
+                },
+                annual_target: annual,
+                minor_units: mu,
+                seasonal_indices: None,
+                targets,
+                explanation,
+            });
+        }
+    } else {
+        skipped.push(Skipped {
+            method: LadderMethod::LastYearGrowth,
+            reason: format!("{n} months with data; last year × growth needs 12"),
+        });
+    }
+
+    // Rung 3: the parent's seasonality.
+    if let Some(parent) = &input.parent {
+        match seasonal_indices_at(parent, Model::Multiplicative, DEFAULT_INDEX_SCALE, "parent") {
+            Ok(s) => {
+                let idx = s.indices();
+                let mut by_month = [Decimal::ONE; 12];
+                for (slot, v) in by_month.iter_mut().zip(&idx) {
+                    *slot = *v;
+                }
+                // Deseasonalised run rate: mean of y_t ÷ s(month of t), × 12.
+                let mut sum = Decimal::ZERO;
+                let mut k = 0u32;
+                for (i, v) in history.values().iter().enumerate() {
+                    let (Some(v), Some(p)) = (v, history.period(i)) else {
+                        continue;
+                    };
+                    let s = by_month.get(p.month0()).copied().unwrap_or(Decimal::ONE);
+                    if s > Decimal::ZERO {
+                        sum = sum
+                            .checked_add(v.checked_div(s).ok_or_else(|| overflow("history"))?)
+                            .ok_or_else(|| overflow("history"))?;
+                        k += 1;
+                    }
+                }
+                let base = if k > 0 {
+                    Some(
+                        sum.checked_mul(Decimal::from(12))
+                            .and_then(|x| x.checked_div(Decimal::from(k)))
+                            .ok_or_else(|| overflow("history"))?,
+                    )
+                } else {
+                    None
+                };
+                let plan = match (input.annual_target, base) {
+                    (Some(a), _) => Some((None, a, format!("annual target {} given", show(a)))),
+                    (None, Some(b)) => {
+                        let a = with_growth(b)?;
+                        Some((Some(b), a, format!(
+                            "annual target = deseasonalised run rate (mean of value ÷ parent index over {k} month(s) with data × 12 = {}) × (1 + {}) = {}",
+                            show(b.round_dp(mu + 2)), show(growth.rate), show(a)
+                        )))
+                    }
+                    (None, None) => None,
+                };
+                if let Some((base, annual, how)) = plan {
+                    let targets = months_by(
+                        annual,
+                        &MonthWeights {
+                            start,
+                            count: 12,
+                            by_month,
+                        },
+                    )?;
+                    let reason = format!("{n} months with data (under 12) and a parent series: the parent's seasonal indices");
+                    let explanation = format!("{reason}. {how}; {}; split across the 12 months from {start} by the parent's multiplicative seasonal index, largest remainder to the minor unit.", growth.explanation);
+                    return Ok(HistoryTargets {
+                        method: LadderMethod::ParentSeasonality,
+                        reason,
+                        skipped,
+                        months_with_data: n,
+                        growth,
+                        annual_base: base.map(|b| b.round_dp(mu + 2)),
+                        annual_target: annual,
+                        minor_units: mu,
+                        seasonal_indices: Some(idx),
+                        targets,
+                        explanation,
+                    });
+                }
+                skipped.push(Skipped {
+                    method: LadderMethod::ParentSeasonality,
+                    reason: "no month of the history has data".into(),
+                });
+            }
+            Err(e) => skipped.push(Skipped {
+                method: LadderMethod::ParentSeasonality,
+                reason: e
+                    .problems()
+                    .iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            }),
+        }
+    } else {
+        skipped.push(Skipped {
+            method: LadderMethod::ParentSeasonality,
+            reason: "no parent series given".into(),
+        });
+    }
+
+    // Rung 4: run rate, spread flat.
+    let (base, annual, how) = match input.annual_target {
+        Some(a) => (None, a, format!("annual target {} given", show(a))),
+        None => {
+            let all: Vec<Decimal> = history.values().iter().flatten().copied().collect();
+            if all.is_empty() {
+                return Err(input_error(
+                    "history",
+                    "no month has data and no annual_target is given: nothing to base a target on",
+                ));
+            }
+            let mut s = Decimal::ZERO;
+            for v in &all {
+                s = s.checked_add(*v).ok_or_else(|| overflow("history"))?;
+            }
+            let b = s
+                .checked_mul(Decimal::from(12))
+                .and_then(|x| x.checked_div(Decimal::from(all.len())))
+                .ok_or_else(|| overflow("history"))?;
+            let a = with_growth(b)?;
+            (Some(b.round_dp(mu + 2)), a, format!("annual target = run rate (mean of {} month(s) with data × 12 = {}) × (1 + {}) = {}", all.len(), show(b.round_dp(mu + 2)), show(growth.rate), show(a)))
+        }
+    };
+    let targets = months_by(annual, &flat)?;
+    let reason = format!("{n} months with data: run rate, spread flat");
+    let explanation = format!("{reason}. {how}; {}; split equally across the 12 months from {start}, largest remainder to the minor unit (earlier months first on ties).", growth.explanation);
+    Ok(HistoryTargets {
+        method: LadderMethod::RunRate,
+        reason,
+        skipped,
+        months_with_data: n,
+        growth,
+        annual_base: base,
+        annual_target: annual,
+        minor_units: mu,
+        seasonal_indices: None,
+        targets,
+        explanation,
+    })
+}
+
+/// JSON request of `targets_from_history`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TargetsFromHistoryRequest {
+    /// The monthly history (values zero or more).
+    pub history: SeriesSpec,
+    /// The parent aggregate's history, for seasonality when the history is short.
+    #[serde(default)]
+    pub parent: Option<SeriesSpec>,
+    /// The annual target, if set from above.
+    #[serde(default)]
+    pub annual_target: Option<Num>,
+    /// g; omitted → derived.
+    #[serde(default)]
+    pub growth: Option<Num>,
+    /// First target month (default: the month after the history).
+    #[serde(default)]
+    pub start: Option<String>,
+    /// Decimal places of the targets (default 2).
+    #[serde(default)]
+    pub minor_units: Option<u32>,
+}
+
+pub(crate) fn targets_from_history_json(request: &str) -> crate::Result<String> {
+    let req: TargetsFromHistoryRequest = parse_json(request, Error::Input)?;
+    let mut problems = Vec::new();
+    let history = Series::from_spec(&req.history, "history", &mut problems);
+    let parent = req
+        .parent
+        .as_ref()
+        .map(|p| Series::from_spec(p, "parent", &mut problems));
+    let start = req
+        .start
+        .as_deref()
+        .map(|s| parse_period(s, "start", &mut problems));
+    let (Some(history), true) = (history, problems.is_empty()) else {
+        return Err(Error::Input(problems));
+    };
+    targets_from_history(&LadderInput {
+        history,
+        parent: parent.flatten(),
+        annual_target: req.annual_target.map(|a| a.0),
+        growth: req.growth.map(|g| g.0),
+        start: start.flatten(),
+        minor_units: req.minor_units.unwrap_or(2),
+    })
+    .map(|t| t.to_canonical_json())
+}

@@ -1,0 +1,397 @@
+//! Monthly series: a start month and one value per month, where `null` (no data) is told apart
+//! from `0` (zero sales).
+
+use crate::error::{Error, Problem};
+use crate::number::Num;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize, Serializer};
+use std::fmt;
+
+/// Longest series accepted, in months (100 years).
+pub const MAX_MONTHS: usize = 1200;
+
+/// Short English month names, January first.
+pub(crate) const MONTH_NAMES: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// A calendar month, written `YYYY-MM` (e.g. `2024-01`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Period {
+    year: u16,
+    month: u8,
+}
+
+impl Period {
+    /// The month `month` (1–12) of `year` (1–9999); `None` outside those ranges.
+    pub fn new(year: u16, month: u8) -> Option<Period> {
+        ((1..=9999).contains(&year) && (1..=12).contains(&month)).then_some(Period { year, month })
+    }
+
+    /// Parses `YYYY-MM` strictly (four-digit year, two-digit month).
+    pub fn parse(text: &str) -> Result<Period, String> {
+        let b = text.as_bytes();
+        let bad = || format!("`{text}` is not a month written YYYY-MM (e.g. 2024-01)");
+        if b.len() != 7 || b[4] != b'-' {
+            return Err(bad());
+        }
+        let digits = |s: &[u8]| -> Option<u16> {
+            s.iter().try_fold(0u16, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + u16::from(c - b'0'))
+            })
+        };
+        let (Some(year), Some(month)) = (digits(&b[..4]), digits(&b[5..])) else {
+            return Err(bad());
+        };
+        u8::try_from(month)
+            .ok()
+            .and_then(|m| Period::new(year, m))
+            .ok_or_else(bad)
+    }
+
+    /// The year.
+    pub fn year(self) -> u16 {
+        self.year
+    }
+
+    /// The month, 1 (January) to 12.
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    /// Months since January of year 0 (a total order with no gaps).
+    fn index(self) -> i64 {
+        i64::from(self.year) * 12 + i64::from(self.month) - 1
+    }
+
+    fn from_index(i: i64) -> Option<Period> {
+        let year = u16::try_from(i.div_euclid(12)).ok()?;
+        let month = u8::try_from(i.rem_euclid(12) + 1).ok()?;
+        Period::new(year, month)
+    }
+
+    /// This month plus `months` (which may be negative); `None` outside years 1–9999.
+    pub fn add_months(self, months: i64) -> Option<Period> {
+        Period::from_index(self.index().checked_add(months)?)
+    }
+
+    /// Whole months from `self` to `later` (negative if `later` is earlier).
+    pub fn months_until(self, later: Period) -> i64 {
+        later.index() - self.index()
+    }
+
+    /// Position of the month in the year, 0 (January) to 11.
+    pub(crate) fn month0(self) -> usize {
+        usize::from(self.month.saturating_sub(1)).min(11)
+    }
+}
+
+impl fmt::Display for Period {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl Serialize for Period {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A monthly series as written in a request: either `start` + `values`, or `points`.
+///
+/// `{"start": "2024-01", "values": [120, null, 0, 95]}`: one value per month from `start`, where
+/// `null` is a month with no data and `0` a month with zero sales. Or
+/// `{"points": [{"period": "2024-01", "value": 120}, …]}`: consecutive months in order, no gaps
+/// or duplicates (write `null` for a month without data).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeriesSpec {
+    /// First month, `YYYY-MM`, with `values`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start: Option<String>,
+    /// One value (or `null`) per month from `start`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<Option<Num>>>,
+    /// Alternatively, (period, value) pairs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub points: Option<Vec<PointSpec>>,
+}
+
+/// One (period, value) pair of a [`SeriesSpec`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PointSpec {
+    /// The month, `YYYY-MM`.
+    pub period: String,
+    /// The value, or `null` for no data.
+    pub value: Option<Num>,
+}
+
+/// A validated monthly series: a start month and one optional value per month.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Series {
+    start: Period,
+    values: Vec<Option<Decimal>>,
+    points_form: bool,
+}
+
+/// Which values a model accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Sign {
+    /// Zero or more (targets, shares).
+    NonNegative,
+    /// Strictly positive (multiplicative models).
+    Positive,
+}
+
+impl Series {
+    /// A series from its first month and values (`None` = no data).
+    pub fn new(start: Period, values: Vec<Option<Decimal>>) -> Series {
+        Series {
+            start,
+            values,
+            points_form: false,
+        }
+    }
+
+    /// Validates a request's series; problems are pushed with paths under `path`.
+    pub fn from_spec(spec: &SeriesSpec, path: &str, problems: &mut Vec<Problem>) -> Option<Series> {
+        let before = problems.len();
+        let mut push = |p: String, m: String| problems.push(Problem::new(p, m));
+        let series = match (&spec.start, &spec.values, &spec.points) {
+            (Some(start), Some(values), None) => {
+                let start = match Period::parse(start) {
+                    Ok(p) => Some(p),
+                    Err(m) => {
+                        push(format!("{path}.start"), m);
+                        None
+                    }
+                };
+                start.map(|s| Series::new(s, values.iter().map(|v| v.map(|n| n.0)).collect()))
+            }
+            (None, None, Some(points)) => {
+                let mut start = None;
+                let mut values = Vec::with_capacity(points.len());
+                let mut prev: Option<Period> = None;
+                for (i, p) in points.iter().enumerate() {
+                    let period = match Period::parse(&p.period) {
+                        Ok(x) => x,
+                        Err(m) => {
+                            push(format!("{path}.points[{i}].period"), m);
+                            prev = None;
+                            continue;
+                        }
+                    };
+                    if let Some(q) = prev {
+                        let step = q.months_until(period);
+                        if step == 0 {
+                            push(
+                                format!("{path}.points[{i}].period"),
+                                format!("{period} appears twice"),
+                            );
+                        } else if step < 0 {
+                            push(
+                                format!("{path}.points[{i}].period"),
+                                format!("{period} comes after {q}: points must be in order"),
+                            );
+                        } else if step > 1 {
+                            push(
+                                format!("{path}.points[{i}].period"),
+                                format!(
+                                    "gap: {} month(s) missing between {q} and {period}; write them with value null",
+                                    step - 1
+                                ),
+                            );
+                        }
+                    }
+                    start.get_or_insert(period);
+                    prev = Some(period);
+                    values.push(p.value.map(|n| n.0));
+                }
+                start.map(|s| Series {
+                    start: s,
+                    values,
+                    points_form: true,
+                })
+            }
+            _ => {
+                push(
+                    path.to_string(),
+                    "give either `start` and `values`, or `points`".into(),
+                );
+                None
+            }
+        }?;
+        if series.values.is_empty() {
+            problems.push(Problem::new(path, "the series has no months"));
+        } else if series.values.len() > MAX_MONTHS {
+            problems.push(Problem::new(
+                path,
+                format!(
+                    "{} months is more than the {MAX_MONTHS} accepted",
+                    series.values.len()
+                ),
+            ));
+        } else if series.end().is_none() {
+            problems.push(Problem::new(path, "the series runs past year 9999"));
+        }
+        (problems.len() == before).then_some(series)
+    }
+
+    /// First month.
+    pub fn start(&self) -> Period {
+        self.start
+    }
+
+    /// Values from the first month, `None` = no data.
+    pub fn values(&self) -> &[Option<Decimal>] {
+        &self.values
+    }
+
+    /// Number of months (with or without data).
+    pub fn len(&self) -> usize {
+        self.values.len()
+    }
+
+    /// Whether the series has no months.
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
+
+    /// The month at position `i`.
+    pub fn period(&self, i: usize) -> Option<Period> {
+        self.start.add_months(i64::try_from(i).ok()?)
+    }
+
+    /// Last month (`None` for an empty series).
+    pub fn end(&self) -> Option<Period> {
+        self.period(self.values.len().checked_sub(1)?)
+    }
+
+    /// Number of months with data (zero sales counts; `null` does not).
+    pub fn months_with_data(&self) -> usize {
+        self.values.iter().filter(|v| v.is_some()).count()
+    }
+
+    /// The value at `period`: `None` outside the series, `Some(None)` for a month without data.
+    pub fn get(&self, period: Period) -> Option<Option<Decimal>> {
+        let i = usize::try_from(self.start.months_until(period)).ok()?;
+        self.values.get(i).copied()
+    }
+
+    /// JSON path of the value at position `i`, under the series' own path `base`.
+    pub(crate) fn value_path(&self, base: &str, i: usize) -> String {
+        if self.points_form {
+            format!("{base}.points[{i}].value")
+        } else {
+            format!("{base}.values[{i}]")
+        }
+    }
+
+    /// Reports every value the model cannot take.
+    pub(crate) fn check_sign(
+        &self,
+        base: &str,
+        sign: Sign,
+        why: &str,
+        problems: &mut Vec<Problem>,
+    ) {
+        for (i, v) in self.values.iter().enumerate() {
+            let Some(v) = v else { continue };
+            let bad = match sign {
+                Sign::NonNegative => *v < Decimal::ZERO,
+                Sign::Positive => *v <= Decimal::ZERO,
+            };
+            if bad {
+                let need = if sign == Sign::Positive {
+                    "positive"
+                } else {
+                    "zero or more"
+                };
+                problems.push(Problem::new(
+                    self.value_path(base, i),
+                    format!("{} must be {need} {why}", v.normalize()),
+                ));
+            }
+        }
+    }
+}
+
+/// A month and its value in a result.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PeriodValue {
+    /// The month.
+    pub period: Period,
+    /// The value.
+    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    pub value: Decimal,
+}
+
+/// An input error at `path`.
+pub(crate) fn input_error(path: impl Into<String>, message: impl Into<String>) -> Error {
+    Error::Input(vec![Problem::new(path, message)])
+}
+
+/// The overflow error, located.
+pub(crate) fn overflow(path: &str) -> Error {
+    input_error(path, "arithmetic overflow")
+}
+
+/// Parses a month field of a request.
+pub(crate) fn parse_period(text: &str, path: &str, problems: &mut Vec<Problem>) -> Option<Period> {
+    match Period::parse(text) {
+        Ok(p) => Some(p),
+        Err(m) => {
+            problems.push(Problem::new(path, m));
+            None
+        }
+    }
+}
+
+/// Canonical JSON of a result.
+pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| String::from("{}"))
+}
+
+/// Normalised text of a decimal, for explanations.
+pub(crate) fn show(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn periods() {
+        let p = Period::parse("2024-11").unwrap();
+        assert_eq!(p.add_months(3).unwrap().to_string(), "2025-02");
+        assert_eq!(p.add_months(-11).unwrap().to_string(), "2023-12");
+        assert!(Period::parse("2024-13").is_err());
+        assert!(Period::parse("2024-1").is_err());
+        assert!(Period::parse("24-01-01").is_err());
+        assert!(Period::parse("0000-01").is_err());
+        assert!(Period::parse("9999-12").unwrap().add_months(1).is_none());
+    }
+
+    #[test]
+    fn points_must_be_consecutive() {
+        let spec: SeriesSpec = serde_json::from_str(
+            r#"{"points":[{"period":"2024-01","value":1},{"period":"2024-03","value":2},
+                {"period":"2024-03","value":null},{"period":"2024-02","value":0}]}"#,
+        )
+        .unwrap();
+        let mut p = Vec::new();
+        assert!(Series::from_spec(&spec, "h", &mut p).is_none());
+        let paths: Vec<_> = p.iter().map(|x| x.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "h.points[1].period",
+                "h.points[2].period",
+                "h.points[3].period"
+            ]
+        );
+    }
+}
