@@ -6,15 +6,20 @@ Generates N people (default 100000, seed 42) with the Rust generator
 (`target/release/generate`, built by `cargo build --release -p perfscore-benches`) unless
 `--csv` gives a file, then times, on the same data:
 
-* perfscore: `plan.score_many(df).to_dataframe()` plus `PayPlan.statements(df).to_dataframe()`
-  joined into one result frame (string columns in, Decimal out: exact);
+* perfscore (the measured path): `plan.summarize_frame(df_str, pay_plan=pay).to_dataframe()`, the
+  columnar path (string columns in, Decimal out: exact; scores and pay in one pass, GIL released,
+  default thread count), with a breakdown of its phases (`SummaryTable._timings` plus
+  `to_dataframe()`), the same on one thread, and the same from the float64 frame;
+* perfscore, the record path (secondary, to show the change): `plan.score_many(df).to_dataframe()`
+  plus `PayPlan.statements(df).to_dataframe()` joined into one result frame (timed once);
 * (a) the vectorised pandas float64 baseline (float64 columns in);
-* (b) the plain Python Decimal loop (string columns in), on at most `--decimal-max` people
-  (default 20000) and extrapolated per person to N when that is fewer.
+* (b) the plain Python Decimal loop (string columns in), on all N people unless `--decimal-max`
+  says fewer (then extrapolated per person to N).
 
-Checks perfscore == (b) exactly on (b)'s rows (totals, grades, pay; exits 1 on any mismatch) and
-counts how many of (a)'s rounded totals, grades and pays differ from perfscore. Prints one JSON
-object. CSV parsing is not timed (both sides start from a loaded DataFrame).
+Checks perfscore == (b) exactly on (b)'s rows (totals, grades, pay; exits 1 on any mismatch), that
+the record path and the float64-frame path give the same result as the measured path on all rows,
+and counts how many of (a)'s rounded totals, grades and pays differ from perfscore. Prints one JSON
+object. CSV parsing is not timed (every side starts from a loaded DataFrame).
 """
 
 import argparse
@@ -60,7 +65,7 @@ def main() -> int:
     ap.add_argument("n", nargs="?", type=int, default=100_000)
     ap.add_argument("--csv")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--decimal-max", type=int, default=20_000)
+    ap.add_argument("--decimal-max", type=int, default=None, help="run (b) on at most M people (default: all)")
     ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
 
@@ -82,46 +87,62 @@ def main() -> int:
     plan = perfscore.Plan.template("monthly-sales-rep")
     pay_plan = perfscore.PayPlan.from_json(pay_plan_json(), plan)
 
-    def run_perfscore():
+    def run_perfscore(threads=None, frame=None):
+        table = plan.summarize_frame(df_str if frame is None else frame, pay_plan=pay_plan, threads=threads)
+        t0 = time.perf_counter()
+        out = table.to_dataframe()
+        return out, table, time.perf_counter() - t0
+
+    def run_record_path():
         scores = plan.score_many(df_str).to_dataframe()[["record_id", "total", "grade"]]
         pay = pay_plan.statements(df_str).to_dataframe()
         scores["pay"] = pay["total"].values
         return scores
 
-    def run_perfscore_score_only():
-        return plan.score_many(df_str).to_dataframe()
-
-    t_ps, res_ps = best_of(run_perfscore, args.repeat)
-    t_ps_score, _ = best_of(run_perfscore_score_only, args.repeat)
-
-    # where perfscore's Python time goes (diagnosis only; internal helper of the binding)
-    from perfscore._display import frame_to_records
-    t_rec, recs = best_of(lambda: frame_to_records(df_str), 1)
-    t_core, batch = best_of(lambda: plan.score_many(recs), 1)
-    t_todf, _ = best_of(lambda: batch.to_dataframe(), 1)
-    t_pay, _ = best_of(lambda: pay_plan.statements(df_str).to_dataframe(), 1)
-    del batch, recs
+    t_ps, (res_ps, table, t_todf) = best_of(run_perfscore, args.repeat)
+    phases = dict(table._timings)
+    phases["to_dataframe"] = t_todf
+    threads_used = table.threads
+    t_ps_1, _ = best_of(lambda: run_perfscore(threads=1), args.repeat)
+    t_ps_float, (res_ps_float, _, _) = best_of(lambda: run_perfscore(frame=df_float), args.repeat)
+    del table
     gc.disable()
     try:
         t_nogc, _ = best_of(run_perfscore, 1)
     finally:
         gc.enable()
+    t_old, res_old = best_of(run_record_path, 1)
     t_pd, res_pd = best_of(lambda: baselines.pandas_float(df_float), args.repeat)
-    m = min(n, args.decimal_max)
+    m = n if args.decimal_max is None else min(n, args.decimal_max)
     sub = df_str.iloc[:m]
     t_dec_sub, res_dec = best_of(lambda: baselines.decimal_loop(sub), 1)
     t_dec = t_dec_sub / m * n
 
-    # exactness: perfscore == Decimal loop on the loop's rows
+    cols = ["record_id", "total", "grade", "pay"]
+    ps_rows = list(zip(*(res_ps[c].tolist() for c in cols)))
+
+    # exactness: perfscore == Decimal loop on the loop's rows (Decimal == Decimal, exact)
     mismatches = []
-    ps_sub = res_ps.iloc[:m]
-    for i in range(m):
-        a, b = ps_sub.iloc[i], res_dec.iloc[i]
-        if (a["record_id"] != b["record_id"] or Decimal(a["total"]) != b["total"]
-                or a["grade"] != b["grade"] or Decimal(a["pay"]) != b["pay"]):
-            mismatches.append({"record_id": a["record_id"],
-                               "perfscore": [str(a["total"]), a["grade"], str(a["pay"])],
-                               "decimal_loop": [str(b["total"]), b["grade"], str(b["pay"])]})
+    dec_rows = zip(*(res_dec[c].tolist() for c in cols))
+    for a, b in zip(ps_rows[:m], dec_rows):
+        if a[0] != b[0] or a[1] != b[1] or a[2] != b[2] or a[3] != b[3]:
+            mismatches.append({"record_id": a[0],
+                               "perfscore": [str(a[1]), a[2], str(a[3])],
+                               "decimal_loop": [str(b[1]), b[2], str(b[3])]})
+    if len(res_dec) != m:
+        mismatches.append({"record_id": None, "perfscore": [m], "decimal_loop": [len(res_dec)]})
+
+    # the record path and the float64-frame input give the very same table (text included: 74.40)
+    def same(res):
+        rows = list(zip(*(res[c].tolist() for c in cols)))
+        return sum(1 for a, b in zip(ps_rows, rows)
+                   if a[0] != b[0] or str(a[1]) != str(b[1]) or a[2] != b[2] or str(a[3]) != str(b[3])) \
+            + abs(len(rows) - len(ps_rows))
+    old_diff = same(res_old)
+    float_diff = same(res_ps_float)
+    if old_diff or float_diff:
+        mismatches.append({"record_id": None, "perfscore": ["record path differs", old_diff],
+                           "decimal_loop": ["float64 frame differs", float_diff]})
 
     # how far the float64 analyst version drifts from the exact result
     ps_tot = [Decimal(x) for x in res_ps["total"]]
@@ -138,32 +159,42 @@ def main() -> int:
     out = {
         "n": n,
         "repeat_best_of": args.repeat,
+        "threads": threads_used,
+        "cpus": os.cpu_count(),
         "seconds": {
-            "perfscore_score_and_pay": t_ps,
-            "perfscore_score_only": t_ps_score,
+            "perfscore_summarize_frame": t_ps,
+            "perfscore_summarize_frame_1_thread": t_ps_1,
+            "perfscore_summarize_frame_float64_input": t_ps_float,
+            "perfscore_record_path": t_old,
             "pandas_float64": t_pd,
             "decimal_loop": t_dec,
         },
         "perfscore_breakdown_seconds": {
-            "frame_to_records": t_rec,
-            "score_many_of_dicts": t_core,
-            "batch_to_dataframe": t_todf,
-            "pay_statements_to_dataframe": t_pay,
-            "score_and_pay_with_gc_disabled": t_nogc,
+            **phases,
+            "summarize_frame_with_gc_disabled": t_nogc,
         },
         "decimal_loop_measured_on": m,
         "decimal_loop_extrapolated": m < n,
         "ratios": {
             "speedup_vs_pandas_float64": t_pd / t_ps,
             "speedup_vs_decimal_loop": t_dec / t_ps,
+            "speedup_vs_pandas_float64_1_thread": t_pd / t_ps_1,
+            "speedup_vs_decimal_loop_1_thread": t_dec / t_ps_1,
+            "record_path_speedup_vs_pandas_float64": t_pd / t_old,
+            "record_path_speedup_vs_decimal_loop": t_dec / t_old,
+            "summarize_frame_speedup_vs_record_path": t_old / t_ps,
         },
         "per_person_us": {
-            "perfscore_score_and_pay": t_ps / n * 1e6,
+            "perfscore_summarize_frame": t_ps / n * 1e6,
+            "perfscore_summarize_frame_1_thread": t_ps_1 / n * 1e6,
+            "perfscore_record_path": t_old / n * 1e6,
             "pandas_float64": t_pd / n * 1e6,
             "decimal_loop": t_dec_sub / m * 1e6,
         },
         "exact_vs_decimal_loop": {"checked": m, "mismatches": len(mismatches),
                                   "first_mismatches": mismatches[:5]},
+        "same_as_record_path_and_float64_input": {"checked": n, "record_path_differs": old_diff,
+                                                  "float64_input_differs": float_diff},
         "pandas_float64_vs_perfscore": {"total_differs_after_rounding": tot_diff,
                                         "grade_differs": grade_diff, "pay_differs": pay_diff,
                                         "examples": examples},

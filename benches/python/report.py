@@ -155,20 +155,25 @@ def main():
     w("| Implementation | Time | Per person | perfscore ÷ baseline (speed-up) |")
     w("|---|---|---|---|")
     pp = py["per_person_us"]
-    w(f"| perfscore: `score_many(df).to_dataframe()` + `PayPlan.statements(df).to_dataframe()` (release build) | {fmt_s(ps['perfscore_score_and_pay'])} | {pp['perfscore_score_and_pay']:.1f} µs | — |")
-    w(f"| perfscore, scores only (`score_many(df).to_dataframe()`) | {fmt_s(ps['perfscore_score_only'])} | {ps['perfscore_score_only'] / py['n'] * 1e6:.1f} µs | — |")
-    w(f"| (a) pandas float64, vectorised | {fmt_s(ps['pandas_float64'])} | {pp['pandas_float64']:.2f} µs | {pd_ratio:.3f}× |")
+    w(f"| perfscore: `plan.summarize_frame(df, pay_plan=pay).to_dataframe()` (release build, {py['threads']} threads on {py['cpus']} CPUs) | {fmt_s(ps['perfscore_summarize_frame'])} | {pp['perfscore_summarize_frame']:.2f} µs | {pd_ratio:.3f}× pandas float64; {dec_ratio:.2f}× Decimal loop |")
+    w(f"| perfscore, the same on one thread (`threads=1`) | {fmt_s(ps['perfscore_summarize_frame_1_thread'])} | {pp['perfscore_summarize_frame_1_thread']:.2f} µs | {r['speedup_vs_pandas_float64_1_thread']:.3f}×; {r['speedup_vs_decimal_loop_1_thread']:.2f}× |")
+    w(f"| perfscore, the same from the float64 frame (floats read directly) | {fmt_s(ps['perfscore_summarize_frame_float64_input'])} | {ps['perfscore_summarize_frame_float64_input'] / py['n'] * 1e6:.2f} µs | |")
+    w(f"| perfscore, record path (before issue 8's columnar path): `score_many(df).to_dataframe()` + `PayPlan.statements(df).to_dataframe()` | {fmt_s(ps['perfscore_record_path'])} | {pp['perfscore_record_path']:.1f} µs | {r['record_path_speedup_vs_pandas_float64']:.3f}×; {r['record_path_speedup_vs_decimal_loop']:.2f}× |")
+    w(f"| (a) pandas float64, vectorised | {fmt_s(ps['pandas_float64'])} | {pp['pandas_float64']:.2f} µs | 1 |")
     extra = f" (measured on {py['decimal_loop_measured_on']:,}, extrapolated per person)" if py["decimal_loop_extrapolated"] else ""
-    w(f"| (b) `decimal.Decimal` loop{extra} | {fmt_s(ps['decimal_loop'])} | {pp['decimal_loop']:.1f} µs | {dec_ratio:.2f}× |")
+    w(f"| (b) `decimal.Decimal` loop{extra} | {fmt_s(ps['decimal_loop'])} | {pp['decimal_loop']:.1f} µs | 1 |")
+    w("")
+    w(f"`summarize_frame` is {r['summarize_frame_speedup_vs_record_path']:.0f}× the record path; both give the same table on all {py['same_as_record_path_and_float64_input']['checked']:,} people"
+      f" (record path differs on {py['same_as_record_path_and_float64_input']['record_path_differs']}, float64 input on {py['same_as_record_path_and_float64_input']['float64_input_differs']}).")
     w("")
     b = py["perfscore_breakdown_seconds"]
-    w("Where perfscore's Python time goes (single runs, same N):")
+    w("Where `summarize_frame`'s time goes (phases of one run, `SummaryTable._timings`, same N):")
     w("")
-    w(f"- DataFrame → list of row dicts (`frame_to_records`, pure Python): {fmt_s(b['frame_to_records'])}")
-    w(f"- `score_many` on those dicts (per-cell conversion into Rust records + scoring + one Python object per scorecard): {fmt_s(b['score_many_of_dicts'])}")
-    w(f"- `BatchResult.to_dataframe()` (every column of every scorecard as Python `Decimal`s): {fmt_s(b['batch_to_dataframe'])}")
-    w(f"- `PayPlan.statements(df).to_dataframe()` (converts and **scores everything again**, then builds statements): {fmt_s(b['pay_statements_to_dataframe'])}")
-    w(f"- score and pay with Python's cyclic GC disabled: {fmt_s(b['score_and_pay_with_gc_disabled'])} (vs {fmt_s(ps['perfscore_score_and_pay'])})")
+    w(f"- columns read once as sequences (`Series.to_numpy()`/`tolist()`, float64/int64 as raw bytes): {fmt_s(b['to_sequences'])}")
+    w(f"- cells → exact `Decimal`s in Rust (one row-major table; text parsed exactly, floats by shortest representation): {fmt_s(b['convert_cells'])}")
+    w(f"- scoring and pay in the core, GIL released, {py['threads']} threads (`Plan::summarize_table` / `Scorer::summarize_row`, `PayPlan::statement_for_row`): {fmt_s(b['score_and_pay'])}")
+    w(f"- result object: {fmt_s(b['build'])}; `to_dataframe()` (interned grades, one `Decimal` per distinct value): {fmt_s(b['to_dataframe'])}")
+    w(f"- whole call with Python's cyclic GC disabled: {fmt_s(b['summarize_frame_with_gc_disabled'])} (vs {fmt_s(ps['perfscore_summarize_frame'])})")
     w("")
     w(f"## Node (native addon and wasm in Node, against decimal.js; N = {nd['n']:,}; best of {nd['repeat_best_of']})")
     w("")
@@ -222,13 +227,16 @@ def main():
     w("  indices at compile time instead of by name, and fewer Decimal divisions (pre-computed")
     w("  reciprocals of constant targets and weights). That is core work outside this change (the")
     w("  benchmarks only measure it), and it is the main open item.")
-    w(f"- **Python is {1 / pd_ratio:.0f}× slower than pandas float64 and only {dec_ratio:.2f}× the Decimal loop** (targets 1× and 50×).")
-    w("  The core itself scores a person in a few µs; the rest is the binding's data path: a")
-    w("  Python dict per row, a Python string → Decimal per cell, a Python object per scorecard,")
-    w("  a `Decimal` object per output cell in `to_dataframe()`, and pay re-scoring everyone.")
-    w("  Fixing it means a columnar path in the binding (read the DataFrame's columns as arrays,")
-    w("  score in Rust, return only the requested columns as arrays/strings, and price pay from the")
-    w("  scorecards already computed). pandas float64 stays cheaper per person because it makes a few dozen")
+    bs = py["perfscore_breakdown_seconds"]
+    total_in = sum(bs[k] for k in ("to_sequences", "convert_cells", "score_and_pay", "build", "to_dataframe")) or 1
+    w(f"- **Python (`summarize_frame`) is {pd_ratio:.2f}× pandas float64 and {dec_ratio:.1f}× the Decimal loop** (targets 1× and 50×);"
+      f" the record path was {r['record_path_speedup_vs_pandas_float64']:.3f}× and {r['record_path_speedup_vs_decimal_loop']:.2f}×.")
+    w(f"  Scoring and pay in the core take {100 * bs['score_and_pay'] / total_in:.0f}% of the call"
+      f" ({bs['score_and_pay'] / py['n'] * 1e6 * py['threads']:.1f} µs of CPU per person across {py['threads']} threads), reading and converting the cells"
+      f" {100 * (bs['to_sequences'] + bs['convert_cells']) / total_in:.0f}%, building the result frame {100 * bs['to_dataframe'] / total_in:.0f}%.")
+    w("  The gap is mostly the core's per-person cost (see the item above) plus pay statements built in full")
+    w("  (lines, ids, names looked up per row) only to keep their totals; next in the binding: parsing text")
+    w("  cells off the GIL on the scoring threads (one joined string per column). pandas float64 makes a few dozen")
     w("  vectorised passes in C over doubles, and it is also wrong for "
       f"{pf['total_differs_after_rounding']:,} of {py['n']:,} people's totals.")
     w("  Note: `bindings-python/test.sh` installs a debug `maturin develop` build into `.venv`,")

@@ -17,7 +17,9 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyT
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
+mod analytics;
 mod feedback;
+mod frame;
 mod pay;
 mod sequence;
 
@@ -550,6 +552,36 @@ impl PyPlan {
         Ok(PyBatch { cards })
     }
 
+    /// Score a table column by column (issue 8): a pandas DataFrame or a mapping of column name →
+    /// sequence in, a `SummaryTable` (totals, grades, vetoes, optionally pay) out. The cells are
+    /// converted in Rust into one row-major table, then scored without the GIL on `threads`
+    /// threads; no dict, record or scorecard per row. All or nothing, every problem at once.
+    #[pyo3(signature = (frame, *, id_column="id", options=None, pay_plan=None, threads=None))]
+    fn summarize_frame(
+        &self,
+        py: Python<'_>,
+        frame: &Bound<'_, PyAny>,
+        id_column: &str,
+        options: Option<&Bound<'_, PyAny>>,
+        pay_plan: Option<PyRef<'_, pay::PyPayPlan>>,
+        threads: Option<usize>,
+    ) -> PyResult<frame::PySummaryTable> {
+        let pay = match pay_plan {
+            Some(p) => {
+                if !p.pays(&self.inner) {
+                    return Err(PyValueError::new_err(format!(
+                        "pay_plan was compiled against plan `{}`, not this plan (`{}`)",
+                        p.plan_id(),
+                        self.inner.spec().id
+                    )));
+                }
+                Some(p.core())
+            }
+            None => None,
+        };
+        frame::summarize_frame(py, &self.inner, frame, id_column, options, pay, threads)
+    }
+
     fn __repr__(&self) -> String {
         let spec = self.inner.spec();
         format!(
@@ -880,12 +912,14 @@ fn _perfscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyPlan>()?;
     m.add_class::<PyScorecard>()?;
     m.add_class::<PyBatch>()?;
+    m.add_class::<frame::PySummaryTable>()?;
     m.add_function(wrap_pyfunction!(demo_team_csv, m)?)?;
     m.add_function(wrap_pyfunction!(demo_plan_json, m)?)?;
     m.add_function(wrap_pyfunction!(indicator_library_json, m)?)?;
     m.add_function(wrap_pyfunction!(template_ids, m)?)?;
     pay::register(m)?;
     feedback::register(m)?;
+    analytics::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

@@ -6,6 +6,7 @@ Numbers come back as :class:`decimal.Decimal`; inputs accept Decimal, int, str a
 
 from __future__ import annotations
 
+from . import analytics
 from ._errors import InputError, PerfscoreError, PlanError, Problem
 from ._feedback import NA, NotApplicable
 from ._pay import PayStatements, pay_dataframe
@@ -21,6 +22,7 @@ from ._perfscore import (
     PoolShare,
     PoolSplit,
     Scorecard,
+    SummaryTable,
     __version__,
     demo_plan_json,
     demo_team_csv,
@@ -48,7 +50,9 @@ __all__ = [
     "PoolSplit",
     "Problem",
     "Scorecard",
+    "SummaryTable",
     "__version__",
+    "analytics",
     "demo_plan_json",
     "demo_team_csv",
     "indicator_library_json",

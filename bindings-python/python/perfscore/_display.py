@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._perfscore import BatchResult, Scorecard
+    from ._perfscore import BatchResult, Scorecard, SummaryTable
 
 # Keys whose string values in the canonical JSON are decimals (see core/src/scorecard.rs,
 # method.rs and progress.rs); every other string stays text.
@@ -90,6 +90,27 @@ def batch_dataframe(batch: "BatchResult") -> Any:
     except ImportError as e:  # pragma: no cover - exercised only without pandas
         raise ImportError("to_dataframe() needs pandas: pip install pandas") from e
     return pd.DataFrame(batch.rows(), columns=batch.columns(), dtype=object)
+
+
+def summary_dataframe(table: "SummaryTable") -> Any:
+    """``Plan.summarize_frame``'s result as a DataFrame: record_id, total, grade,
+    grade_before_veto, vetoed[, pay]. Exact values are ``Decimal`` object cells; ``vetoed`` is bool.
+    """
+    try:
+        import pandas as pd  # type: ignore[import-untyped, unused-ignore]
+    except ImportError as e:  # pragma: no cover - exercised only without pandas
+        raise ImportError("to_dataframe() needs pandas: pip install pandas") from e
+    data = {
+        "record_id": pd.Series(table.record_ids, dtype=object),
+        "total": pd.Series(table.totals, dtype=object),
+        "grade": pd.Series(table.grades, dtype=object),
+        "grade_before_veto": pd.Series(table.grade_before_veto, dtype=object),
+        "vetoed": pd.Series(table.vetoed, dtype=bool),
+    }
+    pay = table.pay
+    if pay is not None:
+        data["pay"] = pd.Series(pay, dtype=object)
+    return pd.DataFrame(data, copy=False)
 
 
 # ----------------------------------------------------------------------------------- HTML
@@ -184,4 +205,39 @@ def batch_html(batch: "BatchResult") -> str:
     return (
         f'<div class="perfscore">{_STYLE}<table><tr>{head}</tr>{"".join(body)}</table>'
         f"<small>{len(batch)} scorecards</small></div>"
+    )
+
+
+SUMMARY_HTML_ROWS = 20
+
+
+def summary_html(table: "SummaryTable") -> str:
+    """The first rows of a ``SummaryTable`` (the whole table when it is short)."""
+    columns = table.columns()
+    shown = min(len(table), SUMMARY_HTML_ROWS)
+    cols: List[List[Any]] = [
+        table.record_ids[:shown],
+        table.totals[:shown],
+        table.grades[:shown],
+        table.grade_before_veto[:shown],
+        table.vetoed[:shown],
+    ]
+    pay = table.pay
+    if pay is not None:
+        cols.append(pay[:shown])
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in columns)
+    body = []
+    for i in range(shown):
+        cells = []
+        for v in (c[i] for c in cols):
+            if isinstance(v, bool):
+                cells.append(f"<td>{'veto' if v else ''}</td>")
+            else:
+                cls = " class='n'" if isinstance(v, Decimal) else ""
+                cells.append(f"<td{cls}>{_fmt(v)}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = f", first {shown} shown" if shown < len(table) else ""
+    return (
+        f'<div class="perfscore">{_STYLE}<table><tr>{head}</tr>{"".join(body)}</table>'
+        f"<small>{len(table)} people{more}</small></div>"
     )

@@ -1,0 +1,167 @@
+"""Analytics: targets from history, forecasts, roll-ups, calibration, diagnostics, development.
+
+Every operation takes a request (a mapping, documented in ``docs/analytics-timeseries.md`` and
+``docs/analytics-team.md``) and returns its result as a dict, computed by the Rust core exactly
+as in every other language::
+
+    from perfscore import analytics
+    idx = analytics.seasonal_indices(history={"start": "2023-01", "values": [...]})
+    idx["indices"][0]["index"]   # '0.9366' — exact values are decimal strings
+
+Exact values (amounts, indices, shares, means) come back as **decimal strings**, as in the
+canonical JSON every binding shares (``Decimal(s)`` converts one); statistics computed in
+floating point (correlations, smoothing fits) come back as numbers. Request values may be
+``Decimal``, ``int``, ``str`` or ``float`` (a float is read by its shortest representation);
+NaN and infinity are refused. Problems raise :class:`perfscore.InputError` /
+:class:`perfscore.PlanError` with every problem and its path.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from typing import Any, Dict, Iterator, List, Mapping, Optional
+
+from ._errors import InputError, Problem
+from ._perfscore import analytics_operations, analytics_run_json
+
+__all__ = [
+    "allocate_target",
+    "calibrate",
+    "development_needs",
+    "diagnose",
+    "growth_targets",
+    "holt_winters",
+    "operations",
+    "pacing_projection",
+    "rollup",
+    "run",
+    "run_json",
+    "seasonal_indices",
+    "targets_from_history",
+]
+
+
+def operations() -> List[str]:
+    """Names of every analytics operation, in a stable order."""
+    return list(analytics_operations())
+
+
+def run_json(operation: str, request: str) -> str:
+    """Run ``operation`` on a JSON request text; returns the canonical JSON result text."""
+    return str(analytics_run_json(operation, request))
+
+
+def run(operation: str, request: Mapping[str, Any]) -> Dict[str, Any]:
+    """Run ``operation`` on a request mapping; returns the result as a dict."""
+    return dict(json.loads(run_json(operation, _encode(request))))
+
+
+def _encode(request: Mapping[str, Any]) -> str:
+    bad: List[Problem] = []
+    _find_non_finite(request, "", bad)
+    if not bad:
+        try:
+            return "".join(_json(request))
+        except TypeError as e:
+            bad.append(Problem("request", str(e)))
+    head = f": {bad[0]}" if len(bad) == 1 else f" ({len(bad)} problems)"
+    raise InputError(f"invalid input{head}", "INPUT_INVALID", bad)
+
+
+def _json(value: Any) -> Iterator[str]:
+    """Compact JSON like ``JSON.stringify`` and serde_json, with Decimals as plain JSON numbers
+    (read exactly by the core), so a request gives the same text, and the same error positions,
+    in every language."""
+    if value is None or isinstance(value, (bool, str)):
+        yield json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, Decimal):
+        yield format(value, "f")
+    elif isinstance(value, (int, float)):
+        yield repr(value) if isinstance(value, float) else str(value)
+    elif isinstance(value, Mapping):
+        yield "{"
+        for i, (k, v) in enumerate(value.items()):
+            if not isinstance(k, str):
+                raise TypeError(f"a {type(k).__name__} key cannot be part of a request")
+            yield ("," if i else "") + json.dumps(k, ensure_ascii=False) + ":"
+            yield from _json(v)
+        yield "}"
+    elif isinstance(value, (list, tuple)):
+        yield "["
+        for i, v in enumerate(value):
+            if i:
+                yield ","
+            yield from _json(v)
+        yield "]"
+    else:
+        raise TypeError(f"a {type(value).__name__} cannot be part of a request")
+
+
+def _find_non_finite(value: Any, path: str, out: List[Problem]) -> None:
+    """NaN / infinity anywhere in the request, by path (``history.values[3]``)."""
+    if isinstance(value, float) and not math.isfinite(value):
+        out.append(Problem(path or "request", f"{value} is not a finite number"))
+    elif isinstance(value, Decimal) and not value.is_finite():
+        out.append(Problem(path or "request", f"{value} is not a finite number"))
+    elif isinstance(value, Mapping):
+        for k, v in value.items():
+            _find_non_finite(v, f"{path}.{k}" if path else str(k), out)
+    elif isinstance(value, (list, tuple)):
+        for i, v in enumerate(value):
+            _find_non_finite(v, f"{path}[{i}]", out)
+
+
+def _op(name: str, request: Optional[Mapping[str, Any]], fields: Dict[str, Any]) -> Dict[str, Any]:
+    return run(name, {**(request or {}), **fields})
+
+
+def seasonal_indices(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Seasonal indices by classical ratio-to-moving-average decomposition (``history``, ``model``, ``scale``)."""
+    return _op("seasonal_indices", request, fields)
+
+
+def growth_targets(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Same period last year × (1 + g) (``history``, ``growth``, ``start``, ``months``, ``minor_units``)."""
+    return _op("growth_targets", request, fields)
+
+
+def allocate_target(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """A total split exactly to people / product lines and months (``total``, ``parts``, ``months``)."""
+    return _op("allocate_target", request, fields)
+
+
+def targets_from_history(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Monthly targets by the short-history fallback ladder (``history``, ``parent``, ``annual_target``)."""
+    return _op("targets_from_history", request, fields)
+
+
+def pacing_projection(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Period-end projection and light (``actual``, ``target``, ``position``)."""
+    return _op("pacing_projection", request, fields)
+
+
+def holt_winters(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Holt-Winters forecast, given or fitted parameters (``history``, ``seasonality``, ``horizon``)."""
+    return _op("holt_winters", request, fields)
+
+
+def rollup(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Totals, attainment and score distributions by dimensions (``plan``, ``records``, ``by``)."""
+    return _op("rollup", request, fields)
+
+
+def calibrate(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Forced distribution of grades with overrides (``plan``, ``records``, ``quotas``, ``overrides``)."""
+    return _op("calibrate", request, fields)
+
+
+def diagnose(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Diagnostics of the scoring scheme with plain-language findings (``plan``, ``records``)."""
+    return _op("diagnose", request, fields)
+
+
+def development_needs(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Training recommendations per person from the plan's development rules (``plan``, ``records``)."""
+    return _op("development_needs", request, fields)
