@@ -52,7 +52,7 @@ mod validate;
 
 pub use error::{Error, Problem, Result};
 pub use explain::Lang;
-pub use pay::{PayPlan, PayStatement};
+pub use pay::{PayColumns, PayPlan, PayStatement};
 pub use plan::{Plan, PlanSpec};
 pub use progress::{PeriodPosition, Status};
 pub use record::Record;

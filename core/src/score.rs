@@ -123,6 +123,9 @@ pub struct Scorer<'p> {
     env: Vec<Option<Decimal>>,
     evaluated: Vec<Evaluated>,
     fraction: Option<Decimal>,
+    /// Section weights, and each section's indicator weights, sum to exactly 100 (validation
+    /// guarantees it; checked once here so the shortcut never depends on it silently).
+    weights_sum_to_100: bool,
 }
 
 impl Plan {
@@ -172,6 +175,7 @@ impl Plan {
             env: vec![None; self.env_len()],
             evaluated: Vec::with_capacity(self.indicators.len()),
             fraction,
+            weights_sum_to_100: self.weights_sum_to_100(),
         })
     }
 }
@@ -681,14 +685,22 @@ impl<'p> Scorer<'p> {
     ) -> Result<Summary, Fail<'p>> {
         let plan = self.plan;
         let r = Loc::Record;
+        // With nothing left out every weight is used as written (each level sums to 100), so the
+        // re-weighting sums and divisions are skipped: the same numbers, fewer operations.
+        let as_written =
+            self.weights_sum_to_100 && evaluated.iter().all(|e| e.detail != Detail::MissingLeftOut);
         let present = |s: &crate::plan::Section| {
-            evaluated
-                .get(s.indicators.clone())
-                .is_some_and(|e| e.iter().any(|e| e.detail != Detail::MissingLeftOut))
+            as_written
+                || evaluated
+                    .get(s.indicators.clone())
+                    .is_some_and(|e| e.iter().any(|e| e.detail != Detail::MissingLeftOut))
         };
-        let mut present_section_weight = Decimal::ZERO;
-        for s in plan.sections.iter().filter(|s| present(s)) {
-            present_section_weight = add(present_section_weight, s.weight, r)?;
+        let mut present_section_weight = HUNDRED;
+        if !as_written {
+            present_section_weight = Decimal::ZERO;
+            for s in plan.sections.iter().filter(|s| present(s)) {
+                present_section_weight = add(present_section_weight, s.weight, r)?;
+            }
         }
         if present_section_weight.is_zero() {
             return Err(Fail::new(
@@ -707,19 +719,26 @@ impl<'p> Scorer<'p> {
         let mut any_tracked = false;
         for s in &plan.sections {
             let is_present = present(s);
-            let section_weight = reweight(s.weight, is_present, present_section_weight, r)?;
+            let section_weight = if as_written {
+                s.weight
+            } else {
+                reweight(s.weight, is_present, present_section_weight, r)?
+            };
             let inds = plan
                 .indicators
                 .get(s.indicators.clone())
                 .unwrap_or_default();
             let items = evaluated.get(s.indicators.clone()).unwrap_or_default();
-            let mut present_weight = Decimal::ZERO;
-            for (i, _) in inds
-                .iter()
-                .zip(items)
-                .filter(|(_, e)| e.detail != Detail::MissingLeftOut)
-            {
-                present_weight = add(present_weight, i.weight, r)?;
+            let mut present_weight = HUNDRED;
+            if !as_written {
+                present_weight = Decimal::ZERO;
+                for (i, _) in inds
+                    .iter()
+                    .zip(items)
+                    .filter(|(_, e)| e.detail != Detail::MissingLeftOut)
+                {
+                    present_weight = add(present_weight, i.weight, r)?;
+                }
             }
             let mut section_score = Decimal::ZERO;
             let mut section_contribution = Decimal::ZERO;
@@ -730,8 +749,11 @@ impl<'p> Scorer<'p> {
             for (ind, e) in inds.iter().zip(items) {
                 let loc = Loc::Indicator(&ind.id);
                 let left_out = e.detail == Detail::MissingLeftOut;
-                let effective_weight =
-                    reweight(ind.weight, !left_out && is_present, present_weight, loc)?;
+                let effective_weight = if as_written {
+                    ind.weight
+                } else {
+                    reweight(ind.weight, !left_out && is_present, present_weight, loc)?
+                };
                 let weighted = pct(e.score, effective_weight, loc)?;
                 let contribution = pct(weighted, section_weight, loc)?;
                 section_score = add(section_score, weighted, loc)?;
@@ -971,6 +993,21 @@ fn reweight(
 }
 
 impl Plan {
+    fn weights_sum_to_100(&self) -> bool {
+        fn is_100(ws: impl Iterator<Item = Decimal>) -> bool {
+            let mut ws = ws;
+            ws.try_fold(Decimal::ZERO, |a, w| a.checked_add(w)) == Some(HUNDRED)
+        }
+        is_100(self.sections.iter().map(|s| s.weight))
+            && self.sections.iter().all(|s| {
+                let inds = self
+                    .indicators
+                    .get(s.indicators.clone())
+                    .unwrap_or_default();
+                is_100(inds.iter().map(|i| i.weight))
+            })
+    }
+
     /// Index of the grade band holding a (rounded) total; bands cover every value by validation.
     pub(crate) fn grade_index(&self, total: Decimal) -> usize {
         self.grades

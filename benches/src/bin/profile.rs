@@ -1,7 +1,12 @@
 //! Score the reference workload in a loop, for profilers (`valgrind --tool=callgrind`, `perf`):
-//! `profile [N] [ROUNDS] [full|json|summary]`. Prints a checksum so the work cannot be optimised
-//! away. `full` (default) builds scorecards; `json` also writes each one's canonical JSON (what
-//! the JS bindings hand over); `summary` computes only the summaries (totals and grades).
+//! `profile [N] [ROUNDS] [full|json|summary|table|pay]`. Prints a checksum so the work cannot be
+//! optimised away. `full` (default) builds scorecards; `json` also writes each one's canonical
+//! JSON (what the JS bindings hand over); `summary` computes only summaries (totals and grades);
+//! `table` does the same from columnar rows (the Python DataFrame path); `pay` adds pay
+//! statements to `table`.
+
+use perfscore::{PayPlan, ScoreOptions};
+use rust_decimal::Decimal;
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -10,23 +15,46 @@ fn main() {
     let mode = args.next().unwrap_or_else(|| "full".into());
     let plan = perfscore_benches::plan();
     let records = perfscore_benches::generate(n, 42);
-    let opts = perfscore::ScoreOptions::default();
+    let opts = ScoreOptions::default();
     let mut scorer = plan.scorer(&opts).expect("valid options");
-    let mut sum = rust_decimal::Decimal::ZERO;
+    let names: Vec<String> = plan.measures().iter().map(|m| m.id.to_string()).collect();
+    let columns = plan.columns(&names).expect("the plan's own measures");
+    let rows: Vec<Vec<Option<Decimal>>> = records
+        .iter()
+        .map(|r| names.iter().map(|k| r.measures.get(k).copied()).collect())
+        .collect();
+    let pay = PayPlan::from_json(perfscore_benches::PAY_PLAN_JSON, &plan).expect("valid pay plan");
+    let pay_columns = pay.columns(&names);
+    let mut sum = Decimal::ZERO;
     let mut bytes = 0usize;
     let t0 = std::time::Instant::now();
     for _ in 0..rounds {
-        for r in &records {
-            if mode == "summary" {
-                if let Ok(s) = scorer.summarize(r) {
-                    sum += s.total;
+        for (r, row) in records.iter().zip(&rows) {
+            match mode.as_str() {
+                "summary" => {
+                    if let Ok(s) = scorer.summarize(r) {
+                        sum += s.total;
+                    }
                 }
-                continue;
-            }
-            if let Ok(c) = scorer.score(r) {
-                sum += c.total;
-                if mode == "json" {
-                    bytes += c.to_canonical_json().len();
+                "table" | "pay" => {
+                    if let Ok(s) = scorer.summarize_row(&columns, &r.id, None, row) {
+                        sum += s.total;
+                        if mode == "pay" {
+                            if let Ok(p) =
+                                pay.statement_for_columns(&s, &r.id, None, &pay_columns, row)
+                            {
+                                sum += p.total;
+                            }
+                        }
+                    }
+                }
+                _ => {
+                    if let Ok(c) = scorer.score(r) {
+                        sum += c.total;
+                        if mode == "json" {
+                            bytes += c.to_canonical_json().len();
+                        }
+                    }
                 }
             }
         }

@@ -369,12 +369,17 @@ impl PayPlan {
             total: card.total,
             grade: &card.grade,
         };
-        let measures = record.measures.iter().map(|(k, v)| (k.as_str(), Some(*v)));
+        let measures = record
+            .measures
+            .iter()
+            .map(|(k, v)| (k.as_str(), self.lookup.get(k).copied(), Some(*v)));
         self.pay(&scored, &record.id, record.name.as_ref(), index, measures)
     }
 
     /// The pay statement of one row of a columnar table (see [`Plan::summarize_table`]) from its
     /// [`Summary`]; `names` are the table's measure columns, `row` its values (`None` = missing).
+    /// For many rows, resolve the columns once with [`PayPlan::columns`] and use
+    /// [`PayPlan::statement_for_columns`].
     pub fn statement_for_row<S: AsRef<str>>(
         &self,
         summary: &Summary,
@@ -383,11 +388,38 @@ impl PayPlan {
         names: &[S],
         row: &[Option<Decimal>],
     ) -> crate::Result<PayStatement> {
+        self.statement_for_columns(summary, id, index, &self.columns(names), row)
+    }
+
+    /// A table's measure columns resolved to this pay plan's slots once (an unknown name is
+    /// reported on each row that is paid, at that row's path).
+    pub fn columns<S: AsRef<str>>(&self, names: &[S]) -> PayColumns {
+        PayColumns {
+            columns: names
+                .iter()
+                .map(|n| (n.as_ref().to_string(), self.lookup.get(n.as_ref()).copied()))
+                .collect(),
+        }
+    }
+
+    /// [`PayPlan::statement_for_row`] with the columns resolved once.
+    pub fn statement_for_columns(
+        &self,
+        summary: &Summary,
+        id: &str,
+        index: Option<usize>,
+        columns: &PayColumns,
+        row: &[Option<Decimal>],
+    ) -> crate::Result<PayStatement> {
         let scored = Scored {
             total: summary.total,
             grade: &summary.grade,
         };
-        let measures = names.iter().map(|n| n.as_ref()).zip(row.iter().copied());
+        let measures = columns
+            .columns
+            .iter()
+            .zip(row.iter().copied())
+            .map(|((name, slot), v)| (name.as_str(), *slot, v));
         self.pay(&scored, id, None, index, measures)
     }
 
@@ -437,7 +469,7 @@ impl PayPlan {
         id: &str,
         name: Option<&String>,
         index: Option<usize>,
-        measures: impl Iterator<Item = (&'a str, Option<Decimal>)>,
+        measures: impl Iterator<Item = (&'a str, Option<usize>, Option<Decimal>)>,
     ) -> crate::Result<PayStatement> {
         // The record's path is formatted only when something goes wrong.
         let fail = |what: &str, message: String| {
@@ -447,8 +479,8 @@ impl PayPlan {
             )])
         };
         let mut env = vec![None; self.env_len];
-        for (k, v) in measures {
-            match self.lookup.get(k).and_then(|&s| env.get_mut(s)) {
+        for (k, slot, v) in measures {
+            match slot.and_then(|s| env.get_mut(s)) {
                 Some(cell) => *cell = v,
                 None => return Err(fail(k, "the plan has no measure of this name".into())),
             }
@@ -657,6 +689,12 @@ impl PayPlan {
 }
 
 /// Linear between points, flat beyond the ends.
+/// A table's measure columns resolved to a pay plan's slots; see [`PayPlan::columns`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PayColumns {
+    columns: Vec<(String, Option<usize>)>,
+}
+
 /// What pay needs of a scored person: the rounded total and the grade.
 struct Scored<'a> {
     total: Decimal,
