@@ -2,11 +2,13 @@
 # Build the perfscore-wasm package into bindings-wasm/pkg/{web,node}. Installs what it needs
 # (wasm32 target, wasm-bindgen-cli 0.2.130, npm devDependencies from the lockfile).
 #
-# Size: the workspace release profile is shared with the native bindings (opt-level 3, thin LTO,
-# panic = unwind), so this build overrides it for the wasm target only through cargo's env
-# config: CARGO_PROFILE_RELEASE_OPT_LEVEL=z and CARGO_PROFILE_RELEASE_LTO=true; then
-# `wasm-opt -Oz` (npm `binaryen`). panic = unwind is kept: on wasm32 it behaves as abort (the
-# instance traps), which the JS wrapper recovers from.
+# Speed over size (issue 8; numbers in README.md "Size and speed"): opt-level 3 with fat LTO, then
+# `wasm-opt -O3` (npm `binaryen`). opt-level z + `wasm-opt -Oz` is 23% smaller but 2-4x slower.
+# The workspace release profile is shared with the native bindings (thin LTO), so this build
+# sets CARGO_PROFILE_RELEASE_LTO=true for the wasm target only through cargo's env config
+# (PERFSCORE_WASM_OPT_LEVEL / PERFSCORE_WASM_OPT pick another trade-off, e.g. z and -Oz).
+# panic = unwind is kept: on wasm32 it behaves as abort (the instance traps), which the JS
+# wrapper recovers from.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/.." && pwd)"
@@ -21,7 +23,9 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen 0.2.130" ]
 fi
 
 t0=$(date +%s)
-CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=true \
+opt_level="${PERFSCORE_WASM_OPT_LEVEL:-3}"
+wasm_opt="${PERFSCORE_WASM_OPT:--O3}"
+CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt_level" CARGO_PROFILE_RELEASE_LTO=true \
   cargo build -p perfscore-wasm --target wasm32-unknown-unknown --release --locked
 raw_wasm="$root/target/wasm32-unknown-unknown/release/perfscore_wasm.wasm"
 
@@ -33,7 +37,7 @@ wasm-bindgen "$raw_wasm" --target web --out-dir "$pkg/web"
 wasm-bindgen "$raw_wasm" --target nodejs --out-dir "$pkg/node"
 
 # One optimised .wasm, used by both targets.
-(cd "$here" && npx --no-install wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
+(cd "$here" && npx --no-install wasm-opt "$wasm_opt" --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals \
   "$pkg/web/perfscore_wasm_bg.wasm" -o "$pkg/web/perfscore_wasm_bg.wasm")
 cp "$pkg/web/perfscore_wasm_bg.wasm" "$pkg/node/perfscore_wasm_bg.wasm"
 
@@ -54,4 +58,4 @@ raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
 unopt=$(stat -c %s "$raw_wasm")
 echo "perfscore-wasm: $wasm"
-echo "  size: ${raw} bytes raw, ${gz} bytes gzip -9 (before wasm-bindgen/wasm-opt: ${unopt} bytes); built in $(( $(date +%s) - t0 ))s"
+echo "  opt-level $opt_level, wasm-opt $wasm_opt; size: ${raw} bytes raw, ${gz} bytes gzip -9 (before wasm-bindgen/wasm-opt: ${unopt} bytes); built in $(( $(date +%s) - t0 ))s"

@@ -11,7 +11,7 @@
 //! 3. `score_and_pay`: the GIL released, the core's `Plan::summarize_table` (one thread) or the
 //!    same rows split into contiguous chunks, one `Scorer` per chunk on scoped threads, results
 //!    concatenated in row order; pay priced from the same summaries
-//!    (`PayPlan::statements_for_table` / `statement_for_row`), never scored twice;
+//!    (`PayPlan::statements_for_table` / `statement_for_columns`), never scored twice;
 //! 4. `build`: the result object (outputs become Python objects only when asked for).
 
 use super::{core_err, decimal_class, is_decimal, number_from_py, problem, py_to_json, type_name};
@@ -566,11 +566,13 @@ fn score_chunk(
     if let Some(pay) = pay {
         if out.problems.is_empty() {
             out.pay.reserve(ids.len());
+            // Columns resolved to the pay plan's slots once per chunk, not once per cell.
+            let columns = pay.columns(names);
             let rows = values
                 .chunks(width.max(1))
                 .chain(std::iter::repeat(&[][..]));
             for (k, ((s, id), row)) in summaries.iter().zip(ids).zip(rows).enumerate() {
-                match pay.statement_for_row(s, id, Some(start + k), names, row) {
+                match pay.statement_for_columns(s, id, Some(start + k), &columns, row) {
                     Ok(st) => out.pay.push(st.total),
                     Err(e) => out.pay_problems.extend(e.problems().iter().cloned()),
                 }

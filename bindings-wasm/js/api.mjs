@@ -35,6 +35,32 @@ function key(path, k) {
   return typeof k === 'number' ? `${path}[${k}]` : path ? `${path}.${k}` : k;
 }
 
+/**
+ * Whether `value` holds a non-finite number (NaN, ±Infinity) or a BigInt anywhere: one cheap walk
+ * that builds no paths, so the common case (neither) skips the path-naming walk and the
+ * `JSON.stringify` replacer (a JS call per key).
+ */
+function unusual(value) {
+  switch (typeof value) {
+    case 'number':
+      return !Number.isFinite(value);
+    case 'bigint':
+      return true;
+    case 'object':
+      if (value === null) return false;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) if (unusual(value[i])) return true;
+        return false;
+      }
+      for (const k in value) {
+        if (Object.prototype.hasOwnProperty.call(value, k) && unusual(value[k])) return true;
+      }
+      return false;
+    default:
+      return false;
+  }
+}
+
 /** Every non-finite number (NaN, ±Infinity) under `value`, with its path. */
 function nonFinite(value, path, out) {
   if (typeof value === 'number') {
@@ -46,6 +72,9 @@ function nonFinite(value, path, out) {
   }
   return out;
 }
+
+/** The core's analytics operations; each gets a camelCase method on `analytics`. */
+const ANALYTICS_OPERATIONS = ['seasonal_indices', 'growth_targets', 'allocate_target', 'targets_from_history', 'pacing_projection', 'holt_winters', 'rollup', 'calibrate', 'diagnose', 'development_needs'];
 
 const bigintAsText = (_k, v) => (typeof v === 'bigint' ? v.toString() : v);
 
@@ -72,6 +101,7 @@ function swapNonFinite(record, path, soft) {
 /** JSON text of records for the core; NaN/Infinity anywhere else is INPUT_INVALID at once. */
 function recordsJson(value, path, soft) {
   if (value === undefined) return 'null';
+  if (!unusual(value)) return JSON.stringify(value);
   const swapped = Array.isArray(value)
     ? value.map((r, i) => swapNonFinite(r, key(path, i), soft))
     : swapNonFinite(value, path, soft);
@@ -82,12 +112,107 @@ function recordsJson(value, path, soft) {
 
 function optionsJson(options) {
   if (options === undefined || options === null) return '';
+  if (!unusual(options)) return JSON.stringify(options);
   const problems = nonFinite(options, 'options', []);
   if (problems.length) throw inputError(problems);
   return JSON.stringify(options, bigintAsText);
 }
 
 const lines = (text) => (text === '' ? [] : text.split('\n'));
+
+const RECORD_FIELDS = new Set(['id', 'name', 'team', 'department', 'branch', 'attributes', 'measures']);
+const TEXT_FIELDS = ['name', 'team', 'department', 'branch'];
+
+const isPlain = (v) => {
+  if (v === null || typeof v !== 'object') return false;
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+};
+
+/**
+ * Records as the compact table `summarize` sends (see `Table` in src/lib.rs), or `null` when any
+ * record holds something only the JSON path reads exactly (a non-finite number, an unknown field,
+ * a value of another type, a non-plain object…): `summarize` then takes that path, which
+ * reports the same problems as `scoreMany`. Plain data with string or number values, the common
+ * case, never leaves JS as JSON and is never parsed as JSON in wasm.
+ */
+function encodeTable(records) {
+  if (!Array.isArray(records)) return null;
+  const n = records.length;
+  const ids = new Array(n);
+  const strings = [];
+  const counts = new Uint32Array(n);
+  const entries = [];
+  const nums = [];
+  const columns = new Map();
+  for (let i = 0; i < n; i++) {
+    const r = records[i];
+    if (!isPlain(r)) return null;
+    for (const k in r) if (!RECORD_FIELDS.has(k)) return null;
+    const id = r.id;
+    if (typeof id !== 'string') return null;
+    ids[i] = id;
+    for (const f of TEXT_FIELDS) {
+      const v = r[f];
+      if (v !== undefined && v !== null && typeof v !== 'string') return null;
+    }
+    const a = r.attributes;
+    if (a !== undefined) {
+      if (!isPlain(a)) return null;
+      for (const k in a) if (typeof a[k] !== 'string' && a[k] !== undefined) return null;
+    }
+    const m = r.measures;
+    if (m === undefined) continue;
+    if (!isPlain(m)) return null;
+    let count = 0;
+    for (const k in m) {
+      const v = m[k];
+      let kind;
+      if (typeof v === 'string') {
+        kind = 2;
+        strings.push(v);
+      } else if (typeof v === 'number') {
+        if (!Number.isFinite(v)) return null;
+        const abs = Math.abs(v);
+        // JS writes these with an exponent: send its text, read as a JSON number.
+        if (Number.isSafeInteger(v) || (abs >= 1e-6 && abs < 1e21)) {
+          kind = 1;
+          nums.push(v);
+        } else {
+          kind = 3;
+          strings.push(String(v));
+        }
+      } else if (v === null || v === undefined) {
+        continue;
+      } else if (typeof v === 'bigint') {
+        kind = 2;
+        strings.push(v.toString());
+      } else {
+        return null;
+      }
+      let col = columns.get(k);
+      if (col === undefined) {
+        col = columns.size;
+        columns.set(k, col);
+      }
+      entries.push((col << 2) | kind);
+      count += 1;
+    }
+    counts[i] = count;
+  }
+  const names = [...columns.keys()];
+  const pieces = ids.concat(names, strings);
+  const lens = new Uint32Array(pieces.length);
+  for (let i = 0; i < pieces.length; i++) lens[i] = pieces[i].length;
+  return {
+    text: pieces.join(''),
+    lens,
+    counts,
+    entries: Uint32Array.from(entries),
+    nums: Float64Array.from(nums),
+    ncols: names.length,
+  };
+}
 
 /** A value's JS type in words, as the Node binding names it in messages. */
 function typeName(v) {
@@ -204,6 +329,8 @@ export function createApi(backend) {
   const token = Symbol('Plan');
   /** The live compiled plan of a `Plan` (re-created after a trap); set in Plan's static block. */
   let liveCore;
+  /** A getter of the live compiled pay plan of a `PayPlan`; set in PayPlan's static block. */
+  let livePay;
 
   class Plan {
     #json;
@@ -276,6 +403,45 @@ export function createApi(backend) {
 
     scoreMany(records, options) {
       return this.scoreCanonical(records, options).map((line) => JSON.parse(line));
+    }
+
+    /**
+     * The lean batch result: per record `{record_id, total, grade, grade_before_veto, vetoed}`,
+     * plus `pay` (the pay statement's total, normalised) when `payPlan` is given. Scored once,
+     * without scorecards; errors exactly as `scoreMany`'s (then as `payPlan.statements`').
+     */
+    summarize(records, options, payPlan) {
+      if (payPlan !== undefined && payPlan !== null && !(payPlan instanceof PayPlan)) {
+        throw new TypeError('summarize expects a PayPlan (or nothing) as its third argument');
+      }
+      const pay = payPlan === undefined || payPlan === null ? null : livePay(payPlan);
+      const table = encodeTable(records);
+      if (table !== null) {
+        let o = null;
+        try {
+          o = optionsJson(options);
+        } catch {
+          // Reported below, in scoreMany's order.
+        }
+        if (o !== null) {
+          const { text, lens, counts, entries, nums, ncols } = table;
+          const core = this.#plan();
+          const out = call(() =>
+            pay === null
+              ? core.summarizeTable(text, lens, counts, entries, nums, ncols, o)
+              : pay().summarizeTable(core, text, lens, counts, entries, nums, ncols, o),
+          );
+          if (out !== '') return JSON.parse(out);
+        }
+      }
+      // The exact path: the same input handling and problems as scoreMany.
+      const soft = new Map();
+      const r = recordsJson(records, 'records', soft);
+      const o = optionsJson(options);
+      const core = this.#plan();
+      return JSON.parse(
+        call(() => (pay === null ? core.summarizeMany(r, o) : pay().summarizeMany(core, r, o)), soft),
+      );
     }
 
     /** Resolves with `scoreMany`'s result. In wasm it runs on the calling thread (no worker). */
@@ -367,6 +533,10 @@ export function createApi(backend) {
       return call(() => this.#pay().explain(r, l, o), soft);
     }
 
+    static {
+      livePay = (pay) => () => pay.#pay();
+    }
+
     priceDeal(commissionId, priorBase, deal) {
       if (typeof commissionId !== 'string') {
         throw inputError([{ path: 'commission', message: `expected a string, found ${typeName(commissionId)}` }]);
@@ -454,10 +624,36 @@ export function createApi(backend) {
     return call(() => backend.glue().splitPool(p, m, w));
   }
 
+  /**
+   * Analytics (issue 9), as in the native binding: `run(operation, request)` and one method per
+   * operation. Non-finite numbers are sent as text ("NaN") so the core reports them at their path
+   * (JSON.stringify would make them null, which means "no data" in a series).
+   */
+  const requestReplacer = (_k, v) =>
+    typeof v === 'bigint' ? v.toString() : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+  const operations = () => JSON.parse(call(() => backend.glue().analyticsOperations()));
+  const analytics = {
+    operations,
+    runJson: (operation, request) => {
+      if (typeof operation !== 'string' || typeof request !== 'string') {
+        throw new TypeError('analytics.runJson expects (operation: string, request: string)');
+      }
+      return call(() => backend.glue().analyticsRunJson(operation, request));
+    },
+    run: (operation, request) =>
+      JSON.parse(analytics.runJson(String(operation), JSON.stringify(request, requestReplacer) ?? 'null')),
+  };
+  // A fixed list (the module may not be instantiated yet here); a test checks it against the core.
+  for (const operation of ANALYTICS_OPERATIONS) {
+    analytics[operation.replace(/_([a-z])/g, (_m, c) => c.toUpperCase())] = (request) => analytics.run(operation, request);
+  }
+  Object.freeze(analytics);
+
   return {
     Plan,
     PayPlan,
     Feedback,
+    analytics,
     splitPool: (pool, minorUnits, weights) => JSON.parse(splitPoolCanonical(pool, minorUnits, weights)),
     splitPoolCanonical,
     PerfscoreError,

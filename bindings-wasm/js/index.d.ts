@@ -126,6 +126,20 @@ export interface Scorecard {
   progress?: ProgressSummary;
 }
 
+/** One record's line of `plan.summarize`. */
+export interface Summary {
+  record_id: string;
+  /** With the plan's scale (`"74.40"`), as the scorecard's `total`. */
+  total: Dec;
+  grade: string;
+  /** The grade the total alone would have earned, when a veto capped it; else `null`. */
+  grade_before_veto: string | null;
+  /** Whether any veto was triggered. */
+  vetoed: boolean;
+  /** The pay statement's `total`, normalised (`"2400"`); present only when a PayPlan is given. */
+  pay?: Dec;
+}
+
 export declare class Plan {
   private constructor();
   /** Parse and compile; every problem reported at once (`PLAN_INVALID`). */
@@ -140,6 +154,13 @@ export declare class Plan {
   score(record: RecordInput, options?: ScoreOptions): Scorecard;
   /** All or nothing: every problem of every record, or every scorecard. */
   scoreMany(records: RecordInput[], options?: ScoreOptions): Scorecard[];
+  /**
+   * The lean batch result, one per record in input order: total (the plan's scale, as the
+   * scorecard's `total`), grade and veto, plus `pay` (the pay statement's `total`, normalised)
+   * when a `PayPlan` is given. Scored once, without building scorecards; all or nothing, with
+   * exactly `scoreMany`'s errors (then `payPlan.statements`').
+   */
+  summarize(records: RecordInput[], options?: ScoreOptions | null, payPlan?: PayPlan | null): Summary[];
   /** Resolves with `scoreMany`'s result. In wasm it runs on the calling thread (no worker). */
   scoreManyAsync(records: RecordInput[], options?: ScoreOptions): Promise<Scorecard[]>;
   /** The core's canonical JSON per record, byte for byte. */
@@ -647,3 +668,44 @@ export declare class Feedback {
   /** Aggregate and explain one ratee's report (groups, counts, weights, gaps), `'en'` or `'zh'`. */
   explain(responses: FeedbackResponse[], ratee: string, lang?: Lang): string;
 }
+
+/**
+ * Analytics (issue 9): targets from history, forecasts, roll-ups, calibration, scheme diagnostics
+ * and development needs. Requests and results are the JSON forms documented in
+ * docs/analytics-timeseries.md and docs/analytics-team.md (the Rust types are the reference);
+ * exact values (amounts, indices, shares, means) are decimal strings, floating-point statistics
+ * are numbers. Problems throw a `PerfscoreError` with every problem and its path.
+ */
+export type AnalyticsOperation =
+  | 'seasonal_indices'
+  | 'growth_targets'
+  | 'allocate_target'
+  | 'targets_from_history'
+  | 'pacing_projection'
+  | 'holt_winters'
+  | 'rollup'
+  | 'calibrate'
+  | 'diagnose'
+  | 'development_needs';
+/** A request object; numbers may be JS numbers (shortest form), decimal strings or BigInts. */
+export type AnalyticsRequest = { [field: string]: unknown };
+/** A result object, as the core's canonical JSON. */
+export type AnalyticsResult = { [field: string]: unknown };
+export interface Analytics {
+  /** Every operation's name, in a stable order. */
+  operations(): AnalyticsOperation[];
+  /** Canonical JSON text in and out, byte-identical to the Rust crate. */
+  runJson(operation: AnalyticsOperation, request: string): string;
+  run(operation: AnalyticsOperation, request: AnalyticsRequest): AnalyticsResult;
+  seasonalIndices(request: AnalyticsRequest): AnalyticsResult;
+  growthTargets(request: AnalyticsRequest): AnalyticsResult;
+  allocateTarget(request: AnalyticsRequest): AnalyticsResult;
+  targetsFromHistory(request: AnalyticsRequest): AnalyticsResult;
+  pacingProjection(request: AnalyticsRequest): AnalyticsResult;
+  holtWinters(request: AnalyticsRequest): AnalyticsResult;
+  rollup(request: AnalyticsRequest): AnalyticsResult;
+  calibrate(request: AnalyticsRequest): AnalyticsResult;
+  diagnose(request: AnalyticsRequest): AnalyticsResult;
+  developmentNeeds(request: AnalyticsRequest): AnalyticsResult;
+}
+export declare const analytics: Analytics;

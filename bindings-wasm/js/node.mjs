@@ -16,7 +16,7 @@ const api = createApi({
   },
 });
 
-export const { Plan, PayPlan, Feedback, splitPool, splitPoolCanonical, demoPlanJson, demoTeamCsv, __testTrap } = api;
+export const { Plan, PayPlan, Feedback, splitPool, splitPoolCanonical, demoPlanJson, demoTeamCsv, __testTrap, analytics } = api;
 export { PerfscoreError };
 /** Always resolved in Node: the module is instantiated on import. */
 export const ready = Promise.resolve();

@@ -57,6 +57,6 @@ const api = createApi({
 
 await ready;
 
-export const { Plan, PayPlan, Feedback, splitPool, splitPoolCanonical, demoPlanJson, demoTeamCsv, __testTrap } = api;
+export const { Plan, PayPlan, Feedback, splitPool, splitPoolCanonical, demoPlanJson, demoTeamCsv, __testTrap, analytics } = api;
 export { PerfscoreError };
 export default api;

@@ -5,9 +5,16 @@
 //! `Plan` class and `Error` objects on top. A failure is returned as a thrown JS string holding
 //! `{"message": <Display>, "canonical": <Error::to_canonical_json()>}`.
 
+mod analytics;
+
 use perfscore::feedback::{Answer, Feedback, Response};
-use perfscore::{Error, Lang, Plan, Problem, Record, ScoreOptions};
+use perfscore::number::DecimalText;
+use perfscore::{Error, Lang, PayPlan, Plan, Problem, Record, ScoreOptions, Summary};
+use rust_decimal::Decimal;
 use wasm_bindgen::prelude::*;
+
+#[cfg(target_arch = "wasm32")]
+mod alloc;
 
 #[wasm_bindgen]
 extern "C" {
@@ -136,9 +143,63 @@ impl CorePlan {
         record_json: &str,
         options_json: &str,
     ) -> perfscore::Result<perfscore::Scorecard> {
-        let options = options(options_json)?;
+        // Record problems before option problems, as the Node binding.
         let record = self.one_record(record_json)?;
+        let options = options(options_json)?;
         self.plan.score_with(&record, &options)
+    }
+}
+
+impl CorePlan {
+    /// `Plan::score_many` written straight into one buffer, one canonical scorecard per line, each
+    /// scorecard dropped once written: the same result and problems (the loader has already refused
+    /// duplicate ids), without holding every scorecard, every line and their join at once.
+    fn score_lines(&self, records: &[Record], options: &ScoreOptions) -> perfscore::Result<String> {
+        let mut scorer = self.plan.scorer(options)?;
+        let mut out = Lines::with_capacity(records.len());
+        let mut problems = Vec::new();
+        for (i, r) in records.iter().enumerate() {
+            match scorer.score_at(r, Some(i)) {
+                Ok(card) if problems.is_empty() => {
+                    out.push(|buf| serde_json::to_writer(buf, &card))
+                }
+                Ok(_) => {}
+                Err(e) => problems.extend(e.problems().iter().cloned()),
+            }
+        }
+        if problems.is_empty() {
+            Ok(out.finish())
+        } else {
+            Err(Error::Input(problems))
+        }
+    }
+}
+
+/// Canonical JSON documents, one per line, in one buffer.
+struct Lines(Vec<u8>);
+
+impl Lines {
+    /// Room for `n` scorecards (about 4 KB each with the bundled plans) up front.
+    fn with_capacity(n: usize) -> Self {
+        Lines(Vec::with_capacity(n.saturating_mul(2048)))
+    }
+
+    /// One document, written by `write` (`serde_json::to_writer` of a scorecard or statement: the
+    /// same bytes as the core's `to_canonical_json`, which is `serde_json::to_string`).
+    fn push(&mut self, write: impl FnOnce(&mut Vec<u8>) -> serde_json::Result<()>) {
+        if !self.0.is_empty() {
+            self.0.push(b'\n');
+        }
+        let start = self.0.len();
+        if write(&mut self.0).is_err() {
+            self.0.truncate(start);
+            self.0.extend_from_slice(b"{}");
+        }
+    }
+
+    fn finish(self) -> String {
+        // serde_json writes UTF-8 only.
+        String::from_utf8(self.0).unwrap_or_default()
     }
 }
 
@@ -193,16 +254,11 @@ impl CorePlan {
     #[wasm_bindgen(js_name = scoreMany)]
     pub fn score_many(&self, records_json: &str, options_json: &str) -> Result<String, String> {
         let run = || {
-            let options = options(options_json)?;
             let records = self.parse_records(records_json)?;
-            self.plan.score_many(&records, &options)
+            let options = options(options_json)?;
+            self.score_lines(&records, &options)
         };
-        run()
-            .map(|cards| {
-                let lines: Vec<String> = cards.iter().map(|c| c.to_canonical_json()).collect();
-                lines.join("\n")
-            })
-            .map_err(|e| envelope(&e))
+        run().map_err(|e| envelope(&e))
     }
 
     /// One record → its step-by-step explanation in `en` or `zh`.
@@ -217,6 +273,260 @@ impl CorePlan {
             Ok(self.score_one(record_json, options_json)?.explain(lang))
         };
         run().map_err(|e| envelope(&e))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lean batch API (issue 8): `plan.summarize(records, options?, payPlan?)` → per record
+// `{record_id, total, grade, grade_before_veto, vetoed, pay?}`, scored once with the core's
+// `summarize_table` (+ `statements_for_table`), without building scorecards.
+//
+// `js/api.mjs` sends plain JS records as a compact table (see `Table`) when every value is of a
+// plain kind; anything unusual, and any problem at all, goes to the exact path instead
+// (`summarizeMany`: the records as JSON through the same loader and checks as `scoreMany`), so
+// results and errors are always those of `scoreMany` / `PayPlan.statements`.
+// ---------------------------------------------------------------------------------------------
+
+/// A batch of records sent as a table by `js/api.mjs` (`encodeTable`).
+///
+/// `text` holds, back to back, the `n` record ids, then the column (measure) names, then every
+/// string value in entry order; `lens` their lengths in UTF-16 code units (as JS counts).
+/// `counts[i]` is the number of values of record `i`; each value is an entry
+/// `column << 2 | kind`, kind 1 = a JS number in `nums` (in entry order), 2 = a string (read like
+/// a JSON string: `parse_decimal`), 3 = a JS number as its JS text (read like a JSON number:
+/// `parse_json_number`; used where JS would write an exponent).
+struct Table<'a> {
+    ids: Vec<&'a str>,
+    names: Vec<&'a str>,
+    /// Row-major, `ids.len() × names.len()`; `None` = missing.
+    values: Vec<Option<Decimal>>,
+}
+
+/// Split `text` into pieces of `lens` UTF-16 units each; `None` unless they add up exactly.
+fn pieces<'a>(text: &'a str, lens: &[u32]) -> Option<Vec<&'a str>> {
+    let mut out = Vec::with_capacity(lens.len());
+    if text.is_ascii() {
+        let mut at = 0usize;
+        for &len in lens {
+            let end = at.checked_add(len as usize)?;
+            out.push(text.get(at..end)?);
+            at = end;
+        }
+        return (at == text.len()).then_some(out);
+    }
+    // A lone surrogate arrives as U+FFFD, which JSON.stringify would have escaped (and the JSON
+    // loader refused): leave such text to the exact path.
+    if text.contains('\u{FFFD}') {
+        return None;
+    }
+    let mut chars = text.char_indices();
+    let mut at = 0usize;
+    for &len in lens {
+        let start = at;
+        let mut units = 0usize;
+        while units < len as usize {
+            let (i, c) = chars.next()?;
+            units += c.len_utf16();
+            at = i + c.len_utf8();
+        }
+        if units != len as usize {
+            return None;
+        }
+        out.push(text.get(start..at)?);
+    }
+    chars.next().is_none().then_some(out)
+}
+
+/// A JS number as the JSON loader would read `JSON.stringify(v)`: safe integers exactly, other
+/// numbers by their shortest round-trip text (JS writes the same digits; `js/api.mjs` sends the
+/// numbers JS would write with an exponent as text instead).
+fn from_js_number(v: f64) -> Option<Decimal> {
+    if v.fract() == 0.0 && v.abs() < 9_007_199_254_740_992.0 {
+        Some(Decimal::from(v as i64))
+    } else {
+        perfscore::number::decimal_from_f64(v).ok()
+    }
+}
+
+impl<'a> Table<'a> {
+    /// `None` for anything the exact path must look at (bad values, empty ids, malformed input).
+    fn read(
+        text: &'a str,
+        lens: &[u32],
+        counts: &[u32],
+        entries: &[u32],
+        nums: &[f64],
+        ncols: usize,
+    ) -> Option<Table<'a>> {
+        let n = counts.len();
+        let pieces = pieces(text, lens)?;
+        let (ids, rest) = pieces.split_at_checked(n)?;
+        let (names, strings) = rest.split_at_checked(ncols)?;
+        // The loader's own check (`record id is empty`).
+        if ids.iter().any(|id| id.trim().is_empty()) {
+            return None;
+        }
+        let mut values = vec![None; n.checked_mul(ncols)?];
+        let mut entries = entries.iter();
+        let mut nums = nums.iter();
+        let mut strings = strings.iter();
+        for (row, &count) in values.chunks_mut(ncols.max(1)).zip(counts) {
+            for _ in 0..count {
+                let e = *entries.next()?;
+                let value = match e & 3 {
+                    1 => from_js_number(*nums.next()?)?,
+                    2 => perfscore::number::parse_decimal(strings.next()?).ok()?,
+                    3 => perfscore::number::parse_json_number(strings.next()?).ok()?,
+                    _ => return None,
+                };
+                *row.get_mut((e >> 2) as usize)? = Some(value);
+            }
+        }
+        let consumed =
+            entries.next().is_none() && nums.next().is_none() && strings.next().is_none();
+        consumed.then(|| Table {
+            ids: ids.to_vec(),
+            names: names.to_vec(),
+            values,
+        })
+    }
+}
+
+/// The summaries as a JSON array of `{record_id, total, grade, grade_before_veto, vetoed, pay?}`.
+fn summaries_json<S: AsRef<str>>(
+    ids: &[S],
+    summaries: &[Summary],
+    pays: Option<&[perfscore::PayStatement]>,
+) -> String {
+    let mut out: Vec<u8> = Vec::with_capacity(summaries.len().saturating_mul(112) + 2);
+    let text = |out: &mut Vec<u8>, s: &str| {
+        // Escaping a string cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    };
+    out.push(b'[');
+    for (i, (id, s)) in ids.iter().zip(summaries).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"record_id\":");
+        text(&mut out, id.as_ref());
+        out.extend_from_slice(b",\"total\":\"");
+        out.extend_from_slice(DecimalText::new(&s.total).as_str().as_bytes());
+        out.extend_from_slice(b"\",\"grade\":");
+        text(&mut out, &s.grade);
+        out.extend_from_slice(b",\"grade_before_veto\":");
+        match &s.grade_before_veto {
+            Some(g) => text(&mut out, g),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(if s.vetoed {
+            b",\"vetoed\":true"
+        } else {
+            b",\"vetoed\":false"
+        });
+        if let Some(st) = pays.and_then(|p| p.get(i)) {
+            out.extend_from_slice(b",\"pay\":\"");
+            out.extend_from_slice(DecimalText::normalized(&st.total).as_str().as_bytes());
+            out.push(b'"');
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+    String::from_utf8(out).unwrap_or_default()
+}
+
+impl CorePlan {
+    /// The table path: summaries (and pay) or `None` when anything needs the exact path.
+    #[allow(clippy::too_many_arguments)]
+    fn summarize_table_json(
+        &self,
+        pay: Option<&PayPlan>,
+        text: &str,
+        lens: &[u32],
+        counts: &[u32],
+        entries: &[u32],
+        nums: &[f64],
+        ncols: u32,
+        options_json: &str,
+    ) -> Option<String> {
+        let options = options(options_json).ok()?;
+        let table = Table::read(text, lens, counts, entries, nums, ncols as usize)?;
+        let columns = self.plan.columns(&table.names).ok()?;
+        let summaries = self
+            .plan
+            .summarize_table(&columns, &table.ids, &table.values, &options)
+            .ok()?;
+        let pays = match pay {
+            Some(pay) => Some(
+                pay.statements_for_table(&summaries, &table.names, &table.ids, &table.values)
+                    .ok()?,
+            ),
+            None => None,
+        };
+        Some(summaries_json(&table.ids, &summaries, pays.as_deref()))
+    }
+
+    /// The exact path: records as JSON text (as `scoreMany` takes them), every problem as
+    /// `scoreMany` reports it, then (with a pay plan) as `PayPlan.statements` reports it.
+    fn summarize_many_json(
+        &self,
+        pay: Option<&PayPlan>,
+        records_json: &str,
+        options_json: &str,
+    ) -> perfscore::Result<String> {
+        let records = self.parse_records(records_json)?;
+        let options = options(options_json)?;
+        let summaries = self.plan.summarize_many(&records, &options)?;
+        let pays = match pay {
+            Some(pay) => {
+                let mut out = Vec::with_capacity(records.len());
+                let mut problems = Vec::new();
+                for (i, (s, r)) in summaries.iter().zip(&records).enumerate() {
+                    let names: Vec<&str> = r.measures.keys().map(String::as_str).collect();
+                    let row: Vec<Option<Decimal>> = r.measures.values().map(|v| Some(*v)).collect();
+                    match pay.statement_for_row(s, &r.id, Some(i), &names, &row) {
+                        Ok(st) => out.push(st),
+                        Err(e) => problems.extend(e.problems().iter().cloned()),
+                    }
+                }
+                if !problems.is_empty() {
+                    return Err(Error::Input(problems));
+                }
+                Some(out)
+            }
+            None => None,
+        };
+        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        Ok(summaries_json(&ids, &summaries, pays.as_deref()))
+    }
+}
+
+#[wasm_bindgen]
+impl CorePlan {
+    /// Summaries of a batch sent as a table (see `Table`): a JSON array, or `""` when the exact
+    /// path (`summarizeMany`) must decide (a problem, or a value it should read itself).
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = summarizeTable)]
+    pub fn summarize_table(
+        &self,
+        text: &str,
+        lens: &[u32],
+        counts: &[u32],
+        entries: &[u32],
+        nums: &[f64],
+        ncols: u32,
+        options_json: &str,
+    ) -> String {
+        self.summarize_table_json(None, text, lens, counts, entries, nums, ncols, options_json)
+            .unwrap_or_default()
+    }
+
+    /// Summaries of records (JSON array text, as `scoreMany` takes them): a JSON array; errors
+    /// exactly as `scoreMany`'s.
+    #[wasm_bindgen(js_name = summarizeMany)]
+    pub fn summarize_many(&self, records_json: &str, options_json: &str) -> Result<String, String> {
+        self.summarize_many_json(None, records_json, options_json)
+            .map_err(|e| envelope(&e))
     }
 }
 
@@ -427,16 +737,16 @@ impl CorePayPlan {
     /// Records (JSON array text) → canonical pay statement JSON, one per line.
     pub fn statements(&self, records_json: &str, options_json: &str) -> Result<String, String> {
         let run = || {
-            let options = options(options_json)?;
             let records = self.plan.parse_records(records_json)?;
-            self.pay.pay_records(&self.plan.plan, &records, &options)
+            let options = options(options_json)?;
+            let statements = self.pay.pay_records(&self.plan.plan, &records, &options)?;
+            let mut out = Lines::with_capacity(statements.len() / 4);
+            statements
+                .iter()
+                .for_each(|s| out.push(|buf| serde_json::to_writer(buf, s)));
+            Ok(out.finish())
         };
-        run()
-            .map(|st| {
-                let lines: Vec<String> = st.iter().map(|s| s.to_canonical_json()).collect();
-                lines.join("\n")
-            })
-            .map_err(|e| envelope(&e))
+        run().map_err(|e| envelope(&e))
     }
 
     /// One record → its pay statement explained in `en` or `zh`.
@@ -448,8 +758,8 @@ impl CorePayPlan {
     ) -> Result<String, String> {
         let run = || {
             let lang: Lang = lang.parse().map_err(|m: String| input_error("lang", m))?;
-            let options = options(options_json)?;
             let record = self.plan.one_record(record_json)?;
+            let options = options(options_json)?;
             let card = self.plan.plan.score_with(&record, &options)?;
             Ok(self.pay.statement(&card, &record)?.explain(lang))
         };
@@ -477,6 +787,45 @@ impl CorePayPlan {
     #[wasm_bindgen(js_name = splitPool)]
     pub fn split_pool(&self, pool_json: &str, weights_json: &str) -> Result<String, String> {
         split_pool_json(pool_json, self.pay.minor_units(), weights_json).map_err(|e| envelope(&e))
+    }
+
+    /// `plan.summarizeTable` with each person's pay (`pay`: the statement's total, normalised).
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(js_name = summarizeTable)]
+    pub fn summarize_table(
+        &self,
+        plan: &CorePlan,
+        text: &str,
+        lens: &[u32],
+        counts: &[u32],
+        entries: &[u32],
+        nums: &[f64],
+        ncols: u32,
+        options_json: &str,
+    ) -> String {
+        plan.summarize_table_json(
+            Some(&self.pay),
+            text,
+            lens,
+            counts,
+            entries,
+            nums,
+            ncols,
+            options_json,
+        )
+        .unwrap_or_default()
+    }
+
+    /// `plan.summarizeMany` with each person's pay; pay problems as `statements` reports them.
+    #[wasm_bindgen(js_name = summarizeMany)]
+    pub fn summarize_many(
+        &self,
+        plan: &CorePlan,
+        records_json: &str,
+        options_json: &str,
+    ) -> Result<String, String> {
+        plan.summarize_many_json(Some(&self.pay), records_json, options_json)
+            .map_err(|e| envelope(&e))
     }
 }
 
@@ -728,6 +1077,114 @@ mod tests {
         let records = plan.records_from_csv(&demo_team_csv()).unwrap();
         assert_eq!(pay.statements(&records, "").unwrap().lines().count(), 12);
         assert!(CorePayPlan::from_json("{}", &plan).is_err());
+    }
+
+    /// `js/api.mjs`'s table encoding of loaded records (every value a string, kind 2).
+    fn table_of(records: &[serde_json::Value]) -> (String, Vec<u32>, Vec<u32>, Vec<u32>, u32) {
+        let mut names: Vec<String> = Vec::new();
+        let (mut strings, mut counts, mut entries) = (Vec::new(), Vec::new(), Vec::new());
+        for r in records {
+            let m = r["measures"].as_object().unwrap();
+            counts.push(m.len() as u32);
+            for (k, v) in m {
+                let col = names.iter().position(|n| n == k).unwrap_or_else(|| {
+                    names.push(k.clone());
+                    names.len() - 1
+                });
+                entries.push((col as u32) << 2 | 2);
+                strings.push(v.as_str().unwrap().to_string());
+            }
+        }
+        let ids = records
+            .iter()
+            .map(|r| r["id"].as_str().unwrap().to_string());
+        let pieces: Vec<String> = ids.chain(names.iter().cloned()).chain(strings).collect();
+        let lens = pieces
+            .iter()
+            .map(|p| p.encode_utf16().count() as u32)
+            .collect();
+        (pieces.concat(), lens, counts, entries, names.len() as u32)
+    }
+
+    #[test]
+    fn summaries_match_scorecards_on_both_paths() {
+        let plan = demo();
+        let records = plan.records_from_csv(&demo_team_csv()).unwrap();
+        let cards: Vec<serde_json::Value> = plan
+            .score_many(&records, "")
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        let exact: serde_json::Value =
+            serde_json::from_str(&plan.summarize_many(&records, "").unwrap()).unwrap();
+        let loaded: Vec<serde_json::Value> = serde_json::from_str(&records).unwrap();
+        let (text, lens, counts, entries, ncols) = table_of(&loaded);
+        let lean = plan.summarize_table(&text, &lens, &counts, &entries, &[], ncols, "");
+        let lean: serde_json::Value = serde_json::from_str(&lean).unwrap();
+        assert_eq!(lean, exact);
+        for (s, c) in exact.as_array().unwrap().iter().zip(&cards) {
+            assert_eq!(s["record_id"], c["record_id"]);
+            assert_eq!(s["total"], c["total"]);
+            assert_eq!(s["grade"], c["grade"]);
+            let before = c.get("grade_before_veto").cloned();
+            assert_eq!(s["grade_before_veto"], before.unwrap_or_default());
+            let vetoed = !c["vetoes"].as_array().unwrap().is_empty();
+            assert_eq!(s["vetoed"], vetoed);
+            assert!(s.get("pay").is_none());
+        }
+        // With pay: the statements' totals, normalised; the same on both paths.
+        let pay = CorePayPlan::from_json(
+            r#"{"id":"p","currency":{"code":"CNY"},"performance_pay":{"base":3000,"coefficient":{"by_grade":{"S":1.5,"A":1.2,"B":1,"C":0.8,"D":0}}}}"#,
+            &plan,
+        )
+        .unwrap();
+        let statements = pay.statements(&records, "").unwrap();
+        let exact: serde_json::Value =
+            serde_json::from_str(&pay.summarize_many(&plan, &records, "").unwrap()).unwrap();
+        let lean = pay.summarize_table(&plan, &text, &lens, &counts, &entries, &[], ncols, "");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&lean).unwrap(),
+            exact
+        );
+        for (s, line) in exact.as_array().unwrap().iter().zip(statements.lines()) {
+            let st: serde_json::Value = serde_json::from_str(line).unwrap();
+            let total = st["total"].as_str().unwrap();
+            let normal = DecimalText::normalized(&total.parse().unwrap())
+                .as_str()
+                .to_string();
+            assert_eq!(s["pay"], normal.as_str());
+        }
+    }
+
+    #[test]
+    fn the_table_path_defers_every_problem() {
+        let plan = demo();
+        // Unknown measure, empty id, duplicate id, a bad value: "" (the exact path decides).
+        let one = |id: &str, name: &str, value: &str| {
+            let text = format!("{id}{name}{value}");
+            let lens = [id.len() as u32, name.len() as u32, value.len() as u32];
+            plan.summarize_table(&text, &lens, &[1], &[2], &[], 1, "")
+        };
+        assert_eq!(one("E1", "nope", "1"), "");
+        assert_eq!(one(" ", "revenue", "1"), "");
+        assert_eq!(one("E1", "revenue", "abc"), "");
+        let dup = plan.summarize_table("E1E1", &[2, 2], &[0, 0], &[], &[], 0, "");
+        assert_eq!(dup, "");
+        assert!(plan.summarize_many("[5]", "").is_err());
+        // Lengths that do not add up.
+        assert_eq!(plan.summarize_table("E1", &[3], &[0], &[], &[], 0, ""), "");
+    }
+
+    #[test]
+    fn pieces_count_utf16_units() {
+        assert_eq!(pieces("a😀b", &[1, 2, 1]), Some(vec!["a", "😀", "b"]));
+        assert_eq!(pieces("a😀b", &[1, 1, 2]), None);
+        assert_eq!(pieces("ab", &[1]), None);
+        assert_eq!(pieces("a\u{FFFD}", &[1, 1]), None);
+        assert_eq!(from_js_number(0.1), Some(Decimal::new(1, 1)));
+        assert_eq!(from_js_number(-0.0), Some(Decimal::ZERO));
+        assert_eq!(from_js_number(480078.46), Some(Decimal::new(48007846, 2)));
     }
 
     #[test]
