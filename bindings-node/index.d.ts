@@ -400,6 +400,20 @@ export interface Scorecard {
 // ---------------------------------------------------------------------------------------------
 
 /** A compiled assessment plan. Compile once, score any number of records. */
+/** One record's line of `plan.summarize` (issue 8). */
+export interface Summary {
+  record_id: string;
+  /** With the plan's scale (`"74.40"`), as the scorecard's `total`. */
+  total: Decimal;
+  grade: string;
+  /** The grade the total alone would have earned, when a veto capped it; else `null`. */
+  grade_before_veto: string | null;
+  /** Whether any veto was triggered. */
+  vetoed: boolean;
+  /** The pay statement's `total`, normalised (`"2400"`); present only when a PayPlan is given. */
+  pay?: Decimal;
+}
+
 export declare class Plan {
   private constructor();
   /** Compile a plan from JSON text; all problems are reported at once (`PLAN_INVALID`). */
@@ -420,6 +434,13 @@ export declare class Plan {
   score(record: RecordInput, options?: ScoreOptions): Scorecard;
   /** Score a batch; if any record has a problem, all problems are thrown and nothing is scored. */
   scoreMany(records: RecordInput[], options?: ScoreOptions): Scorecard[];
+  /**
+   * The lean batch result, one per record in input order: total (the plan's scale, as the
+   * scorecard's `total`), grade and veto, plus `pay` (the pay statement's `total`, normalised)
+   * when a `PayPlan` is given. Scored once, without building scorecards or any JSON; all or
+   * nothing, with exactly `scoreMany`'s errors (then `payPlan.statements`').
+   */
+  summarize(records: RecordInput[], options?: ScoreOptions | null, payPlan?: PayPlan | null): Summary[];
   /** `scoreMany` on the libuv thread pool, off the event loop. */
   scoreManyAsync(records: RecordInput[], options?: ScoreOptions): Promise<Scorecard[]>;
   /** The core's canonical JSON per scorecard, byte-identical to the Rust crate. */
@@ -921,3 +942,44 @@ export declare class Feedback {
   /** Aggregate and explain one ratee's report (groups, counts, weights, gaps), `'en'` or `'zh'`. */
   explain(responses: FeedbackResponse[], ratee: string, lang?: Lang): string;
 }
+
+/**
+ * Analytics (issue 9): targets from history, forecasts, roll-ups, calibration, scheme diagnostics
+ * and development needs. Requests and results are the JSON forms documented in
+ * docs/analytics-timeseries.md and docs/analytics-team.md (the Rust types are the reference);
+ * exact values (amounts, indices, shares, means) are decimal strings, floating-point statistics
+ * are numbers. Problems throw a `PerfscoreError` with every problem and its path.
+ */
+export type AnalyticsOperation =
+  | 'seasonal_indices'
+  | 'growth_targets'
+  | 'allocate_target'
+  | 'targets_from_history'
+  | 'pacing_projection'
+  | 'holt_winters'
+  | 'rollup'
+  | 'calibrate'
+  | 'diagnose'
+  | 'development_needs';
+/** A request object; numbers may be JS numbers (shortest form), decimal strings or BigInts. */
+export type AnalyticsRequest = { [field: string]: unknown };
+/** A result object, as the core's canonical JSON. */
+export type AnalyticsResult = { [field: string]: unknown };
+export interface Analytics {
+  /** Every operation's name, in a stable order. */
+  operations(): AnalyticsOperation[];
+  /** Canonical JSON text in and out, byte-identical to the Rust crate. */
+  runJson(operation: AnalyticsOperation, request: string): string;
+  run(operation: AnalyticsOperation, request: AnalyticsRequest): AnalyticsResult;
+  seasonalIndices(request: AnalyticsRequest): AnalyticsResult;
+  growthTargets(request: AnalyticsRequest): AnalyticsResult;
+  allocateTarget(request: AnalyticsRequest): AnalyticsResult;
+  targetsFromHistory(request: AnalyticsRequest): AnalyticsResult;
+  pacingProjection(request: AnalyticsRequest): AnalyticsResult;
+  holtWinters(request: AnalyticsRequest): AnalyticsResult;
+  rollup(request: AnalyticsRequest): AnalyticsResult;
+  calibrate(request: AnalyticsRequest): AnalyticsResult;
+  diagnose(request: AnalyticsRequest): AnalyticsResult;
+  developmentNeeds(request: AnalyticsRequest): AnalyticsResult;
+}
+export const analytics: Analytics;

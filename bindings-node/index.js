@@ -58,6 +58,151 @@ function optionsJson(options) {
   return options === undefined || options === null ? undefined : JSON.stringify(options);
 }
 
+const { isProxy } = require('node:util').types;
+const now = () => performance.now();
+/** Phases of the last `summarize` call, seconds (benchmarks only: `__lastSummarizeTimings`). */
+const lastTimings = {};
+const RECORD_FIELDS = new Set(['id', 'name', 'team', 'department', 'branch', 'attributes', 'measures']);
+const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Records as the compact table `summarizeTable` reads (see bindings-node/src/summarize.rs): ids
+ * and string values joined with NUL, column names in first-seen order, one `column << 1 | kind`
+ * entry per present value (kind 0: a string, the next of `strings`; 1: a number, the next of
+ * `nums`), the entry count of each record. `null` when any record has something only the record
+ * path reads exactly (a field, type or shape it would report as a problem); the addon also gives
+ * up (returns `null`) on any value it cannot read, so problems are always reported by the record
+ * path, exactly as `scoreMany` does.
+ */
+function encodeTable(records) {
+  try {
+    if (!Array.isArray(records) || isProxy(records)) return null;
+    const n = records.length;
+    const idList = new Array(n);
+    const counts = new Uint32Array(n);
+    const names = [];
+    const columns = new Map();
+    const strings = [];
+    let entries = new Uint32Array(Math.max(16, n * 16));
+    let nums = new Float64Array(16);
+    let ne = 0;
+    let nn = 0;
+    for (let i = 0; i < n; i++) {
+      const r = records[i];
+      if (!isObject(r)) return null;
+      let id;
+      let m;
+      for (const k in r) {
+        const v = r[k];
+        if (k === 'id') {
+          if (typeof v !== 'string') return null;
+          id = v;
+        } else if (k === 'measures') {
+          m = v;
+        } else if (!RECORD_FIELDS.has(k)) {
+          return null;
+        } else if (k === 'attributes') {
+          if (v === undefined || v === null) continue;
+          if (!isObject(v)) return null;
+          for (const a in v) {
+            const x = v[a];
+            if (x !== undefined && x !== null && typeof x !== 'string') return null;
+          }
+        } else if (v !== undefined && v !== null && typeof v !== 'string') {
+          return null;
+        }
+      }
+      if (id === undefined) return null;
+      idList[i] = id;
+      if (m === undefined || m === null) continue;
+      if (!isObject(m)) return null;
+      let count = 0;
+      let position = 0;
+      for (const k in m) {
+        const v = m[k];
+        let kind;
+        if (typeof v === 'string') {
+          strings.push(v);
+          kind = 0;
+        } else if (typeof v === 'number') {
+          if (nn === nums.length) {
+            const grown = new Float64Array(nn * 2);
+            grown.set(nums);
+            nums = grown;
+          }
+          nums[nn++] = v;
+          kind = 1;
+        } else if (v === undefined || v === null) {
+          continue;
+        } else {
+          return null;
+        }
+        // Records of one shape list their keys in the same order: the column is usually the
+        // one at the same position.
+        let c = names[position] === k ? position : columns.get(k);
+        if (c === undefined) {
+          c = names.length;
+          names.push(k);
+          columns.set(k, c);
+        }
+        if (ne === entries.length) {
+          const grown = new Uint32Array(ne * 2);
+          grown.set(entries);
+          entries = grown;
+        }
+        entries[ne++] = (c << 1) | kind;
+        count += 1;
+        position += 1;
+      }
+      counts[i] = count;
+    }
+    return {
+      idList,
+      ids: idList.join('\0'),
+      names,
+      strings: strings.join('\0'),
+      entries: entries.subarray(0, ne),
+      counts,
+      nums: nums.subarray(0, nn),
+    };
+  } catch {
+    // A getter threw or the like: the record path meets it again and reports it.
+    return null;
+  }
+}
+
+/** The result objects from the addon's columns (`SummaryColumns`). */
+function summariesFrom(ids, columns) {
+  const { grades, before, vetoed, gradeNames } = columns;
+  const n = grades.length;
+  const totals = n === 0 ? [] : columns.totals.split('\0');
+  const out = new Array(n);
+  if (columns.pays === undefined || columns.pays === null) {
+    for (let i = 0; i < n; i++) {
+      out[i] = {
+        record_id: ids[i],
+        total: totals[i],
+        grade: gradeNames[grades[i]],
+        grade_before_veto: before[i] === 0 ? null : gradeNames[before[i] - 1],
+        vetoed: vetoed[i] === 1,
+      };
+    }
+  } else {
+    const pays = n === 0 ? [] : columns.pays.split('\0');
+    for (let i = 0; i < n; i++) {
+      out[i] = {
+        record_id: ids[i],
+        total: totals[i],
+        grade: gradeNames[grades[i]],
+        grade_before_veto: before[i] === 0 ? null : gradeNames[before[i] - 1],
+        vetoed: vetoed[i] === 1,
+        pay: pays[i],
+      };
+    }
+  }
+  return out;
+}
+
 class Plan {
   /** @private use the static factories */
   constructor(inner) {
@@ -99,6 +244,59 @@ class Plan {
 
   scoreMany(records, options) {
     return this.scoreCanonical(records, options).map((line) => JSON.parse(line));
+  }
+
+  /**
+   * The lean batch result (issue 8): per record `{ record_id, total, grade, grade_before_veto,
+   * vetoed }`, plus `pay` (the pay statement's total, normalised) when `payPlan` is given. Scored
+   * once in the core, no JSON either way; errors exactly as `scoreMany`'s (then as
+   * `payPlan.statements`').
+   */
+  summarize(records, options, payPlan) {
+    if (payPlan !== undefined && payPlan !== null && !(payPlan instanceof PayPlan)) {
+      throw new TypeError('summarize expects a PayPlan (or nothing) as its third argument');
+    }
+    const pay = payPlan === undefined || payPlan === null ? undefined : payPlan._inner;
+    const t0 = now();
+    const table = encodeTable(records);
+    const t1 = now();
+    let columns = null;
+    let ids;
+    let o;
+    let optionsOk = true;
+    try {
+      o = optionsJson(options);
+    } catch {
+      optionsOk = false; // JSON.stringify threw: the record path reports it in scoreMany's order
+    }
+    if (table !== null && optionsOk) {
+      const { ids: idText, names, strings, entries, counts, nums } = table;
+      columns = call(() =>
+        this._inner.summarizeTable(idText, names.join('\0'), names.length, strings, entries, counts, nums, o, pay),
+      );
+      ids = columns === null ? undefined : (columns.ids ?? table.idList);
+    }
+    lastTimings.path = columns === null ? 'records' : 'table';
+    if (columns === null) {
+      columns = call(() => this._inner.summarizeRecords(records, optionsJson(options), pay));
+      ids = columns.ids;
+    }
+    const t2 = now();
+    const out = summariesFrom(ids, columns);
+    const t3 = now();
+    const [prepare, decode, score, payTime, pack, chunks, join, threads] = native.__lastSummarizeTimings();
+    Object.assign(lastTimings, {
+      total: (t3 - t0) / 1e3,
+      encode: (t1 - t0) / 1e3,
+      addon: (t2 - t1) / 1e3,
+      prepare,
+      chunks_wall: chunks,
+      join,
+      build: (t3 - t2) / 1e3,
+      threads,
+      cpu: { decode, score, pay: payTime, pack },
+    });
+    return out;
   }
 
   async scoreManyAsync(records, options) {
@@ -210,6 +408,36 @@ function splitPool(pool, minorUnits, weights) {
   return JSON.parse(splitPoolCanonical(pool, minorUnits, weights));
 }
 
+/**
+ * JSON text of an analytics request. BigInts become their digits, and non-finite numbers become
+ * text ("NaN"), which the core reports as INPUT_INVALID at their path; plain JSON.stringify would
+ * turn them into null, which means "no data" in a series.
+ */
+function requestJson(request) {
+  const replacer = (_key, v) =>
+    typeof v === 'bigint' ? v.toString() : typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+  return JSON.stringify(request, replacer) ?? 'null';
+}
+
+const camel = (name) => name.replace(/_([a-z])/g, (_m, c) => c.toUpperCase());
+
+/**
+ * Analytics (issue 9): `run(operation, request)` and one method per operation
+ * (`seasonalIndices(request)`, `rollup(request)`, …). Requests and results are the JSON forms in
+ * docs/analytics-timeseries.md and docs/analytics-team.md; exact values are decimal strings.
+ */
+const analytics = {
+  operations: () => native.analyticsOperations(),
+  runJson: (operation, request) => call(() => native.analyticsRunJson(operation, request)),
+  run: (operation, request) => JSON.parse(analytics.runJson(operation, requestJson(request))),
+};
+// The same fixed list as the wasm package (a shared test checks it against the core).
+const ANALYTICS_OPERATIONS = ['seasonal_indices', 'growth_targets', 'allocate_target', 'targets_from_history', 'pacing_projection', 'holt_winters', 'rollup', 'calibrate', 'diagnose', 'development_needs'];
+for (const operation of ANALYTICS_OPERATIONS) {
+  analytics[camel(operation)] = (request) => analytics.run(operation, request);
+}
+Object.freeze(analytics);
+
 function errorToCanonicalJson(e) {
   if (e && typeof e.canonical === 'string') return e.canonical;
   throw new TypeError('not a perfscore error (no `canonical` property)');
@@ -228,6 +456,7 @@ function version() {
 }
 
 exports.Plan = Plan;
+exports.analytics = analytics;
 exports.PayPlan = PayPlan;
 exports.Feedback = Feedback;
 exports.splitPool = splitPool;
@@ -236,3 +465,6 @@ exports.demoPlanJson = demoPlanJson;
 exports.demoTeamCsv = demoTeamCsv;
 exports.errorToCanonicalJson = errorToCanonicalJson;
 exports.version = version;
+// Benchmarks only, not part of the API: phase times of the last `summarize` call, seconds
+// (`encode` and `build` in JS, `decode`, `score`, `pay` and `pack` in the addon) and its `path`.
+Object.defineProperty(exports, '__lastSummarizeTimings', { value: () => structuredClone(lastTimings), enumerable: false });

@@ -2,6 +2,9 @@
 // index.d.ts cannot drift from what users write.
 import {
   Plan,
+  analytics,
+  type AnalyticsOperation,
+  type AnalyticsResult,
   PayPlan,
   Feedback,
   splitPool,
@@ -24,6 +27,7 @@ import {
   type RecordInput,
   type Scorecard,
   type ScoreOptions,
+  type Summary,
 } from '../index.js';
 
 const spec: PlanSpec = {
@@ -122,6 +126,16 @@ const poolJson: string = splitPoolCanonical(100, 2, [{ id: 'a', weight: 1 }, { i
 console.log(payId, places, canonical.length, dealDue, shares[0]?.got_remainder_unit, yen[0]?.amount, poolJson);
 console.log(pay.explain(li, 'zh'), PayPlan.fromJson(JSON.stringify(paySpec), plan).id);
 
+// The lean batch path (issue 8): totals, grades and pay, scored once, no scorecards.
+const summaries: Summary[] = plan.summarize([li], options, pay);
+for (const s of summaries) {
+  const capped: string | null = s.grade_before_veto;
+  const paid: string | undefined = s.pay;
+  console.log(s.record_id, s.total, s.grade, capped, s.vetoed, paid);
+}
+const teamSummaries: Summary[] = demo.summarize(team);
+console.log(teamSummaries.length, plan.summarize([li], null, null)[0]?.total);
+
 // 360-degree feedback (issue 6): a questionnaire, rater groups with anonymity minimums, responses.
 const feedbackSpec: FeedbackSpec = {
   id: '360-2026-h1',
@@ -181,3 +195,12 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+// Analytics (issue 9): seasonal indices from three years of history, and a roll-up by team.
+const ops: AnalyticsOperation[] = analytics.operations();
+const indices: AnalyticsResult = analytics.seasonalIndices({
+  history: { start: '2023-01', values: Array.from({ length: 36 }, (_, i) => 100 + (i % 12)) },
+  model: 'multiplicative',
+});
+const allocation: string = analytics.runJson('allocate_target', '{"total":"1000.00","minor_units":2,"parts":[{"id":"a","weight":1}]}');
+console.log(ops.length, indices, allocation);

@@ -6,6 +6,9 @@
 //! `ERROR_TAG + canonical JSON + "\n" + display text`; anything else (a caught panic, an argument
 //! of the wrong type) is passed through unchanged.
 
+pub mod analytics;
+mod summarize;
+
 use napi::bindgen_prelude::*;
 use napi::{JsString, JsValue, ValueType};
 use napi_derive::napi;
@@ -18,7 +21,7 @@ use std::sync::Arc;
 const ERROR_TAG: &str = "\u{1}perfscore-error:";
 
 /// A core error as a napi error; `index.js` rebuilds `code`, `problems` and `canonical` from it.
-fn core_error(e: CoreError) -> Error {
+pub(crate) fn core_error(e: CoreError) -> Error {
     Error::new(
         Status::GenericFailure,
         format!("{ERROR_TAG}{}\n{e}", e.to_canonical_json()),
@@ -205,7 +208,7 @@ fn array_from_js<T>(
 }
 
 /// A batch of records from a JS array.
-fn records_from_js(value: &Unknown<'_>) -> Result<Vec<Record>> {
+pub(crate) fn records_from_js(value: &Unknown<'_>) -> Result<Vec<Record>> {
     array_from_js(value, "records", |v, path, problems| {
         record_from_js(v, path, problems)
     })
@@ -220,7 +223,7 @@ fn one_record_from_js(value: &Unknown<'_>) -> Result<Record> {
 }
 
 /// Options arrive as JSON text (`JSON.stringify(options)` in `index.js`).
-fn options_from_json(options: Option<String>) -> Result<ScoreOptions> {
+pub(crate) fn options_from_json(options: Option<String>) -> Result<ScoreOptions> {
     match options {
         None => Ok(ScoreOptions::default()),
         Some(text) => ScoreOptions::from_json(&text).map_err(core_error),
@@ -370,6 +373,51 @@ impl Plan {
         }))
     }
 
+    /// The lean batch result (issue 8), record path: every record converted as `scoreCanonical`
+    /// does, summarized without scorecards (and paid with `pay_plan`); errors exactly as
+    /// `scoreCanonical`'s, then `PayPlan.statementsCanonical`'s. See `summarize.rs`.
+    #[napi(catch_unwind)]
+    pub fn summarize_records(
+        &self,
+        records: Unknown<'_>,
+        options: Option<String>,
+        pay_plan: Option<&PayPlan>,
+    ) -> Result<summarize::SummaryColumns> {
+        let pay = pay_plan.map(|p| &*p.inner);
+        summarize::summarize_records(&self.inner, pay, &records, options)
+    }
+
+    /// The lean batch result (issue 8), table path: records encoded by `index.js`; `null` when
+    /// the record path must decide. See `summarize.rs`.
+    #[allow(clippy::too_many_arguments)]
+    #[napi(catch_unwind)]
+    pub fn summarize_table(
+        &self,
+        ids: String,
+        names: String,
+        ncols: u32,
+        strings: String,
+        entries: Uint32Array,
+        counts: Uint32Array,
+        nums: Float64Array,
+        options: Option<String>,
+        pay_plan: Option<&PayPlan>,
+    ) -> Result<Option<summarize::SummaryColumns>> {
+        let pay = pay_plan.map(|p| &*p.inner);
+        summarize::summarize_table(
+            &self.inner,
+            pay,
+            &ids,
+            &names,
+            ncols,
+            &strings,
+            &entries,
+            &counts,
+            &nums,
+            options,
+        )
+    }
+
     /// Score one record and explain the scorecard in `en` (default) or `zh`.
     #[napi(catch_unwind)]
     pub fn explain(
@@ -387,6 +435,13 @@ impl Plan {
             .map_err(core_error)?;
         Ok(card.explain(lang))
     }
+}
+
+/// Phase timings of the addon's part of the last `summarize` call, for benchmarks (not part of
+/// the public API): `[decode, score, pay, pack]` in seconds.
+#[napi(catch_unwind, js_name = "__lastSummarizeTimings")]
+pub fn last_summarize_timings() -> Vec<f64> {
+    summarize::last_timings()
 }
 
 /// A batch scored off the event loop.

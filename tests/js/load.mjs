@@ -22,7 +22,7 @@ if (!api || typeof api.Plan !== 'function') {
 }
 
 export const perfscore = api;
-export const { Plan, PayPlan, Feedback, splitPool, splitPoolCanonical } = api;
+export const { Plan, PayPlan, Feedback, splitPool, splitPoolCanonical, analytics } = api;
 export const demoPlanJson = () => api.demoPlanJson();
 export const demoTeamCsv = () => api.demoTeamCsv();
 
