@@ -34,7 +34,7 @@ esac
 if [ "$smoke" = 1 ]; then
   N_MEM=10000; N_CMP=1000; N_NODE=1000; REPEAT=1; REPEAT_NODE=1; export PERFSCORE_BENCH_SMOKE=1
 else
-  N_MEM=1000000; N_CMP=100000; N_NODE=20000; REPEAT=2; REPEAT_NODE=1
+  N_MEM=1000000; N_CMP=100000; N_NODE=20000; REPEAT=2; REPEAT_NODE=3
 fi
 
 step() { printf '\n== %s\n' "$*" >&2; }

@@ -82,6 +82,12 @@ const [tSummarize, rSummarize] = bestOf(() => {
   if (timings && (phases === null || dt < phases.total)) phases = { ...timings(), total: dt };
   return out;
 });
+// The same on one thread: wasm has no threads, so "wasm ≥ 0.5× native" compares one core each.
+const threadsBefore = process.env.PERFSCORE_NODE_THREADS;
+process.env.PERFSCORE_NODE_THREADS = '1';
+const [tSummarize1] = bestOf(() => nplan.summarize(records, undefined, npay));
+if (threadsBefore === undefined) delete process.env.PERFSCORE_NODE_THREADS;
+else process.env.PERFSCORE_NODE_THREADS = threadsBefore;
 const [tDec, rDec] = bestOf(() => scoreAll(records));
 const wasmRun = wasmApi === 'summarize' ? (rs) => wplan.summarize(rs, undefined, wpay) : (rs) => wplan.scoreMany(rs);
 const [tWasm, rWasm] = bestOf(() => wasmRun(records));
@@ -124,12 +130,14 @@ const out = {
   wasm_api: wasmApi,
   seconds: {
     native_summarize: tSummarize,
+    native_summarize_1_thread: tSummarize1,
     native_scoreMany: tScoreMany,
     [wasmKey]: tWasm,
     decimaljs_loop: tDec,
   },
   per_person_us: {
     native_summarize: perPerson(tSummarize),
+    native_summarize_1_thread: perPerson(tSummarize1),
     native_scoreMany: perPerson(tScoreMany),
     [wasmKey]: perPerson(tWasm),
     decimaljs_loop: perPerson(tDec),
@@ -144,8 +152,11 @@ const out = {
     native_speedup_vs_decimaljs: tDec / tSummarize,
     native_scoreMany_speedup_vs_decimaljs: tDec / tScoreMany,
     wasm_speedup_vs_decimaljs: tDec / tWasm,
-    // wasm against native on the same API (summarize when wasm has it).
-    wasm_speed_relative_to_native: (wasmApi === 'summarize' ? tSummarize : tScoreMany) / tWasm,
+    native_1_thread_speedup_vs_decimaljs: tDec / tSummarize1,
+    // wasm against native on the same API (summarize when wasm has it), one thread each.
+    wasm_speed_relative_to_native: (wasmApi === 'summarize' ? tSummarize1 : tScoreMany) / tWasm,
+    // ... and against the native addon with its threads.
+    wasm_speed_relative_to_native_threads: (wasmApi === 'summarize' ? tSummarize : tScoreMany) / tWasm,
   },
   native_summarize_phases_seconds: phases,
   exact: { checked: count, compared: 'record_id, total, grade, pay', mismatches: mismatches.length, first_mismatches: mismatches.slice(0, 5) },

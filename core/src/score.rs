@@ -145,17 +145,28 @@ impl Plan {
         records: &[Record],
         options: &ScoreOptions,
     ) -> crate::Result<Vec<Scorecard>> {
+        self.each_record(records, options, |scorer, r, i| scorer.score_at(r, Some(i)))
+    }
+
+    /// A batch, all or nothing: every record through `one`, duplicate ids refused, every
+    /// problem of every record reported in record order.
+    fn each_record<T>(
+        &self,
+        records: &[Record],
+        options: &ScoreOptions,
+        mut one: impl FnMut(&mut Scorer<'_>, &Record, usize) -> crate::Result<T>,
+    ) -> crate::Result<Vec<T>> {
         let mut scorer = self.scorer(options)?;
-        let mut cards = Vec::with_capacity(records.len());
+        let mut out = Vec::with_capacity(records.len());
         let mut problems = duplicate_ids(records.iter().map(|r| r.id.as_str()));
         for (i, r) in records.iter().enumerate() {
-            match scorer.score_at(r, Some(i)) {
-                Ok(c) => cards.push(c),
+            match one(&mut scorer, r, i) {
+                Ok(x) => out.push(x),
                 Err(e) => problems.extend(e.problems().iter().cloned()),
             }
         }
         if problems.is_empty() {
-            Ok(cards)
+            Ok(out)
         } else {
             Err(Error::Input(problems))
         }
@@ -295,20 +306,9 @@ impl Plan {
         records: &[Record],
         options: &ScoreOptions,
     ) -> crate::Result<Vec<Summary>> {
-        let mut scorer = self.scorer(options)?;
-        let mut out = Vec::with_capacity(records.len());
-        let mut problems = duplicate_ids(records.iter().map(|r| r.id.as_str()));
-        for (i, r) in records.iter().enumerate() {
-            match scorer.summarize_at(r, Some(i)) {
-                Ok(s) => out.push(s),
-                Err(e) => problems.extend(e.problems().iter().cloned()),
-            }
-        }
-        if problems.is_empty() {
-            Ok(out)
-        } else {
-            Err(Error::Input(problems))
-        }
+        self.each_record(records, options, |scorer, r, i| {
+            scorer.summarize_at(r, Some(i))
+        })
     }
 
     /// Summaries of a columnar table: `ids[i]` with values `values[i * columns.len()..][..columns.len()]`
