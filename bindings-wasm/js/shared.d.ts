@@ -1,0 +1,300 @@
+// Types shared by the Node addon (bindings-node) and the wasm package (bindings-wasm): 360-degree
+// feedback and analytics. bindings-node/shared.d.ts is the source; bindings-wasm/js/shared.d.ts is
+// a byte-for-byte copy (tests/js/types.test.mjs fails when they differ; copy it after an edit).
+import type { Decimal, Lang, Num } from './index';
+// ---------------------------------------------------------------------------------------------
+// 360-degree feedback (issue 6): configurations (schema/feedback.schema.json), rounds, reports
+// ---------------------------------------------------------------------------------------------
+
+/** An answer scale, e.g. 1–5, 1–7 or 0–10. */
+export interface FeedbackScale {
+  min: Num;
+  max: Num;
+}
+
+/** One question. */
+export interface FeedbackItemSpec {
+  /** Unique in the questionnaire. */
+  id: string;
+  text?: string | null;
+  /** Reverse-coded: scored as min + max − answer. */
+  reverse?: boolean;
+  /** The item's own scale, when it differs from the default. */
+  scale?: FeedbackScale | null;
+}
+
+/** A competency: a weighted group of items. */
+export interface FeedbackCompetencySpec {
+  id: string;
+  name?: string | null;
+  /** Weight in the overall score, percent; omit on every competency for equal weights. */
+  weight?: Num | null;
+  items: FeedbackItemSpec[];
+}
+
+/** Who a rater is to the ratee; sets the group's default minimum (self, manager, skip-level 1; others 3). */
+export type FeedbackRelationship =
+  | 'manager'
+  | 'skip_level'
+  | 'peer'
+  | 'direct_report'
+  | 'customer'
+  | 'self'
+  | 'custom';
+
+/** What happens to a group below its minimum: suppressed (default) or merged into another group. */
+export type FeedbackBelowMinimum = 'suppress' | { merge_into: string };
+
+/** A rater group. */
+export interface FeedbackGroupSpec {
+  /** Responses name it in `group`. */
+  id: string;
+  name?: string | null;
+  relationship: FeedbackRelationship;
+  /** Weight in the combined score (re-normalised over the groups present). */
+  weight: Num;
+  /** Minimum raters to show or count the group (default by relationship). */
+  min_raters?: number | null;
+  below_minimum?: FeedbackBelowMinimum;
+}
+
+/** How answers are combined. */
+export interface FeedbackAggregationSpec {
+  method?: 'mean' | 'median' | 'trimmed_mean';
+  /** Share dropped at each end by the trimmed mean (default 0.1). */
+  trim?: Num;
+  /** Fewest raters for a trimmed mean (default 5); below it the mean is used. */
+  trimmed_min_raters?: number;
+  /** Average each rater's answers first (default true); false pools all answers. */
+  per_rater_first?: boolean;
+}
+
+/** Optional rater leniency/severity correction. */
+export interface FeedbackLeniencySpec {
+  method: 'centre' | 'standardise';
+  /** Fewest ratees a rater must have rated, with non-zero spread (default 3). */
+  min_ratees?: number;
+}
+
+/** A 360-degree feedback configuration (schema/feedback.schema.json). */
+export interface FeedbackSpec {
+  id: string;
+  /** The default answer scale. */
+  scale: FeedbackScale;
+  competencies: FeedbackCompetencySpec[];
+  groups: FeedbackGroupSpec[];
+  aggregation?: FeedbackAggregationSpec;
+  /** Count the self-assessment in the combined score (default false: reported beside it). */
+  include_self_in_combined?: boolean;
+  /** Gap (scale points) from which blind spots and hidden strengths are flagged (default 0.5). */
+  gap_threshold?: Num | null;
+  leniency?: FeedbackLeniencySpec | null;
+}
+
+/**
+ * An answer: a number (same policy as measure values: strings exact, JS numbers by their shortest
+ * form; NaN/Infinity are `INPUT_INVALID`), `'na'` (or `'n/a'`, any case) for not applicable (never
+ * counts toward any mean), or `null`/absent for missing.
+ */
+export type FeedbackAnswer = Num | 'na' | null;
+
+/** One response line: a rater's answer to one item about one ratee. */
+export interface FeedbackResponse {
+  rater: string;
+  ratee: string;
+  /** The rater group id. */
+  group: string;
+  /** The item id. */
+  item: string;
+  /** (The runtime also reads an absent `value` as missing.) */
+  value: FeedbackAnswer;
+}
+
+/** Why a statistic does not exist. */
+export type UndefinedReason =
+  | 'zero_variance'
+  | 'single_rater'
+  | 'too_few_units'
+  | 'no_pairable_units'
+  | 'not_enough_data'
+  | 'negative_denominator'
+  | 'invalid_scale'
+  | 'non_finite_input'
+  | 'overflow';
+
+/** A statistic: a finite value, or explicitly undefined with the reason (never NaN). */
+export type Stat =
+  | { status: 'value'; value: number }
+  | { status: 'undefined'; reason: UndefinedReason };
+
+/** A score of an item or competency (on the answer scale). */
+export interface FeedbackNamedScore {
+  id: string;
+  score: Decimal;
+}
+
+/** Item, competency and overall scores of one group (or combined). */
+export interface FeedbackScores {
+  /** Items nobody answered are absent. */
+  items: FeedbackNamedScore[];
+  competencies: FeedbackNamedScore[];
+  overall: Decimal | null;
+}
+
+/** Whether a group is shown, and if not, why. */
+export type FeedbackGroupStatus =
+  | { status: 'shown' }
+  | { status: 'suppressed'; minimum: number }
+  | { status: 'merged_into'; group: string }
+  | { status: 'no_responses' };
+
+/** One rater group's result for a ratee (`raters` and `scores` only for shown groups). */
+export type FeedbackGroupResult = FeedbackGroupStatus & {
+  id: string;
+  name: string;
+  raters: number | null;
+  /** The group's planned weight. */
+  weight: Decimal;
+  scores: FeedbackScores | null;
+};
+
+/** A group's weight (percent) in the combined score after re-normalising over the groups present. */
+export interface FeedbackGroupWeight {
+  group: string;
+  weight: Decimal;
+}
+
+/** Self minus others on one item or competency. */
+export interface FeedbackGap {
+  level: 'item' | 'competency';
+  id: string;
+  self_score: Decimal;
+  others: Decimal;
+  gap: Decimal;
+  flag: 'blind_spot' | 'hidden_strength' | 'none';
+}
+
+/** Dispersion and agreement on one item for one ratee (counted, non-self answers). */
+export interface FeedbackItemAgreement {
+  item: string;
+  raters: number;
+  std_dev: Stat;
+  /** r_wg (James, Demaree & Wolf 1984), truncated at 0. */
+  rwg: Stat;
+}
+
+/** One ratee's feedback. */
+export interface FeedbackReport {
+  ratee: string;
+  /** Every group, shown or not, with the reason. */
+  groups: FeedbackGroupResult[];
+  combined: FeedbackScores;
+  weights_used: FeedbackGroupWeight[];
+  /** The self-assessment, reported beside the combined score. */
+  self_scores: FeedbackScores | null;
+  gaps: FeedbackGap[];
+  agreement: FeedbackItemAgreement[];
+  trimmed_mean_fell_back: boolean;
+}
+
+/** The six Shrout & Fleiss (1979) ICCs with the ANOVA mean squares. */
+export interface IccAll {
+  icc1_1: Stat;
+  icc2_1: Stat;
+  icc3_1: Stat;
+  icc1_k: Stat;
+  icc2_k: Stat;
+  icc3_k: Stat;
+  ms_between_targets: number;
+  ms_within_targets: number;
+  ms_between_judges: number;
+  ms_residual: number;
+}
+
+/** Reliability of the whole round. */
+export interface FeedbackReliability {
+  alpha_nominal: Stat;
+  alpha_ordinal: Stat;
+  alpha_interval: Stat;
+  alpha_ratio: Stat;
+  /** `null` when fewer than 2 ratees have 2 raters. */
+  icc: IccAll | null;
+  icc_ratees: number;
+  icc_raters_per_ratee: number;
+}
+
+/** A leniency/severity correction applied to one rater. */
+export interface FeedbackLeniencyCorrection {
+  rater: string;
+  rater_mean: Decimal;
+  /** grand mean − rater mean. */
+  shift: Decimal;
+  /** Standardisation only: grand spread ÷ rater spread. */
+  scale: Decimal | null;
+}
+
+/** A whole round: `JSON.parse` of the core's `FeedbackRound::to_canonical_json` (decimals as strings). */
+export interface FeedbackRound {
+  feedback_id: string;
+  /** One report per ratee, by ratee id. */
+  reports: FeedbackReport[];
+  reliability: FeedbackReliability;
+  leniency: FeedbackLeniencyCorrection[];
+}
+
+/** A validated 360-degree feedback configuration (questionnaire, rater groups, anonymity). */
+export declare class Feedback {
+  private constructor();
+  /** Parse and validate a configuration from JSON text; every problem at once (`PLAN_INVALID`). */
+  static fromJson(text: string): Feedback;
+  /** A configuration from a plain object (numbers as JS numbers or exact strings). */
+  static fromObject(spec: FeedbackSpec): Feedback;
+  /** The configuration's id. */
+  get id(): string;
+  /** Aggregate a round of responses; every problem at once (`INPUT_INVALID`), nothing from bad input. */
+  aggregate(responses: FeedbackResponse[]): FeedbackRound;
+  /** The round's canonical JSON, byte-identical to the Rust crate. */
+  aggregateCanonical(responses: FeedbackResponse[]): string;
+  /** Aggregate and explain one ratee's report (groups, counts, weights, gaps), `'en'` or `'zh'`. */
+  explain(responses: FeedbackResponse[], ratee: string, lang?: Lang): string;
+}
+
+/**
+ * Analytics (issue 9): targets from history, forecasts, roll-ups, calibration, scheme diagnostics
+ * and development needs. Requests and results are the JSON forms documented in
+ * docs/analytics-timeseries.md and docs/analytics-team.md (the Rust types are the reference);
+ * exact values (amounts, indices, shares, means) are decimal strings, floating-point statistics
+ * are numbers. Problems throw a `PerfscoreError` with every problem and its path.
+ */
+export type AnalyticsOperation =
+  | 'seasonal_indices'
+  | 'growth_targets'
+  | 'allocate_target'
+  | 'targets_from_history'
+  | 'pacing_projection'
+  | 'holt_winters'
+  | 'rollup'
+  | 'calibrate'
+  | 'diagnose'
+  | 'development_needs';
+/** A request object; numbers may be JS numbers (shortest form), decimal strings or BigInts. */
+export type AnalyticsRequest = { [field: string]: unknown };
+/** A result object, as the core's canonical JSON. */
+export type AnalyticsResult = { [field: string]: unknown };
+export interface Analytics {
+  /** Every operation's name, in a stable order. */
+  operations(): AnalyticsOperation[];
+  /** Canonical JSON text in and out, byte-identical to the Rust crate. */
+  runJson(operation: AnalyticsOperation, request: string): string;
+  run(operation: AnalyticsOperation, request: AnalyticsRequest): AnalyticsResult;
+  seasonalIndices(request: AnalyticsRequest): AnalyticsResult;
+  growthTargets(request: AnalyticsRequest): AnalyticsResult;
+  allocateTarget(request: AnalyticsRequest): AnalyticsResult;
+  targetsFromHistory(request: AnalyticsRequest): AnalyticsResult;
+  pacingProjection(request: AnalyticsRequest): AnalyticsResult;
+  holtWinters(request: AnalyticsRequest): AnalyticsResult;
+  rollup(request: AnalyticsRequest): AnalyticsResult;
+  calibrate(request: AnalyticsRequest): AnalyticsResult;
+  diagnose(request: AnalyticsRequest): AnalyticsResult;
+  developmentNeeds(request: AnalyticsRequest): AnalyticsResult;
+}
