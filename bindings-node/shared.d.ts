@@ -1,7 +1,238 @@
-// Types shared by the Node addon (bindings-node) and the wasm package (bindings-wasm): 360-degree
-// feedback and analytics. bindings-node/shared.d.ts is the source; bindings-wasm/js/shared.d.ts is
-// a byte-for-byte copy (tests/js/types.test.mjs fails when they differ; copy it after an edit).
-import type { Decimal, Lang, Num } from './index';
+// Types shared by the Node addon (bindings-node) and the wasm package (bindings-wasm): pay, 360-degree
+// feedback and analytics. This file is their one source: bindings-wasm/build.sh copies it into the
+// wasm package (bindings-wasm/js/shared.d.ts is a build output, not committed).
+import type {
+  Bound,
+  Decimal,
+  Lang,
+  Num,
+  Plan,
+  RecordInput,
+  RoundingMode,
+  ScoreOptions,
+  Value,
+} from './index';
+// ---------------------------------------------------------------------------------------------
+// Pay (issue 7): pay plans (schema/pay-plan.schema.json), statements, bonus pools
+// ---------------------------------------------------------------------------------------------
+
+/** A currency: ISO code and the decimal places of its minor unit. */
+export interface CurrencySpec {
+  /** ISO 4217 code, e.g. `CNY`, `JPY`. */
+  code: string;
+  /** Decimal places of the minor unit (0 to 8); known codes default (CNY/USD/EUR 2, JPY/KRW 0, KWD/BHD 3). */
+  minor_units?: number | null;
+}
+
+/** A point of the score → coefficient curve. */
+export interface CoefficientPoint {
+  at: Num;
+  coefficient: Num;
+}
+
+/** The performance-pay coefficient: by grade (every grade of the scoring plan, no others) or by score. */
+export type CoefficientSpec =
+  | { by_grade: Record<string, Num> }
+  /** Piecewise-linear in the rounded total, points ascending in `at`; flat beyond the ends. */
+  | { by_score: CoefficientPoint[] };
+
+/** Proration for part of a period: days employed ÷ days in the period, or a factor from 0 to 1. */
+export type ProrationSpec =
+  | { days: { employed: Value; in_period: Value } }
+  | { factor: Value };
+
+/** Performance pay (绩效工资): base × coefficient × proration. */
+export interface PerformancePaySpec {
+  name?: string | null;
+  /** A number, or a measure/formula for per-person bases. */
+  base: Value;
+  coefficient: CoefficientSpec;
+  /** Lowest coefficient. */
+  floor?: Num | null;
+  /** Highest coefficient. */
+  cap?: Num | null;
+  proration?: ProrationSpec | null;
+}
+
+/** flat (one tier), retroactive (全额累进), marginal (超额累进) or interpolated. */
+export type TierMode = 'flat' | 'retroactive' | 'marginal' | 'interpolated';
+
+/** A half-open tier `[from, to)` with either a `rate` in percent or a fixed `amount`. */
+export interface TierSpec {
+  from: Num;
+  /** Absent for the last tier. */
+  to?: Num | null;
+  /** Rate in percent (7.5 means 7.5%). */
+  rate?: Num | null;
+  /** A fixed amount paid for reaching this tier. */
+  amount?: Num | null;
+}
+
+/** Below `min` attainment, the commission × `factor` (default 0). */
+export interface GateSpec {
+  attainment: Value;
+  min: Num;
+  factor?: Num | null;
+}
+
+/** A band `[from, to)` of a multiplier table. */
+export interface MultiplierBand {
+  from?: Num | null;
+  to?: Num | null;
+  factor: Num;
+}
+
+/** A multiplier driven by another value, e.g. collection rate below 0.8 → × 0.8. */
+export interface MultiplierSpec {
+  driver: Value;
+  bands: MultiplierBand[];
+}
+
+/** Period-to-date pricing and true-up. */
+export interface ToDateSpec {
+  prior_base: Value;
+  paid: Value;
+}
+
+/** One commission line (提成). */
+export interface CommissionSpec {
+  /** Unique in the pay plan. */
+  id: string;
+  name?: string | null;
+  /** Revenue, gross margin, cash collected…: a measure or formula. */
+  base: Value;
+  mode: TierMode;
+  /** Half-open, contiguous, the last one open-ended. */
+  tiers: TierSpec[];
+  gate?: GateSpec | null;
+  multiplier?: MultiplierSpec | null;
+  /** Most commission this line pays. */
+  cap?: Num | null;
+  to_date?: ToDateSpec | null;
+}
+
+/** A pay plan document (schema/pay-plan.schema.json). */
+export interface PayPlanSpec {
+  id: string;
+  currency: CurrencySpec;
+  /** Rounding of each payable line (default `half_up`, 四舍五入). */
+  rounding?: RoundingMode;
+  performance_pay?: PerformancePaySpec | null;
+  commissions?: CommissionSpec[];
+}
+
+/** A slice of a commission base priced in one tier. */
+export interface PaySlice {
+  from: Decimal;
+  /** `null`: the open last tier. */
+  to: Decimal | null;
+  base: Decimal;
+  /** Rate in percent (interpolated mode: the interpolated rate); `null` for an amount tier. */
+  rate: Decimal | null;
+  /** Fixed amount of an amount tier; `null` for a rate tier. */
+  amount: Decimal | null;
+  commission: Decimal;
+}
+
+/** How a performance-pay line was computed. */
+export interface PerformancePayDetail {
+  kind: 'performance_pay';
+  grade: string;
+  /** The rounded total score. */
+  score: Decimal;
+  source: 'grade' | 'score';
+  raw_coefficient: Decimal;
+  coefficient: Decimal;
+  /** Which bound of the coefficient applied. */
+  bound?: Bound;
+  /** Proration factor, when the plan prorates. */
+  proration?: Decimal;
+}
+
+/** How a commission line was computed. */
+export interface CommissionDetail {
+  kind: 'commission';
+  mode: TierMode;
+  slices: PaySlice[];
+  tiers_commission: Decimal;
+  gate?: { attainment: Decimal; min: Decimal; factor: Decimal; applied: boolean };
+  multiplier?: { driver: Decimal; factor: Decimal };
+  capped: boolean;
+  to_date?: { prior_base: Decimal; cumulative_base: Decimal; due: Decimal; paid: Decimal };
+}
+
+export type PayLineDetail = PerformancePayDetail | CommissionDetail;
+
+/** A payable line, rounded once to the currency's minor unit. */
+export interface PayLine {
+  /** `performance_pay` or the commission id. */
+  id: string;
+  name: string;
+  base: Decimal;
+  unrounded: Decimal;
+  /** Keeps the currency's minor units (`"2400.00"`). */
+  amount: Decimal;
+  detail: PayLineDetail;
+}
+
+/** One person's pay: `JSON.parse` of the core's `PayStatement::to_canonical_json`. */
+export interface PayStatement {
+  pay_plan_id: string;
+  record_id: string;
+  name?: string;
+  currency: string;
+  lines: PayLine[];
+  /** Sum of the rounded lines (`"15250.00"`). */
+  total: Decimal;
+}
+
+/** One person's part of a bonus pool. */
+export interface PoolShare {
+  id: string;
+  weight: Decimal;
+  /** pool × weight ÷ Σ weights, before rounding. */
+  exact: Decimal;
+  /** In the currency's minor unit (`"33.34"`). */
+  amount: Decimal;
+  /** Whether this person received one of the left-over minor units. */
+  got_remainder_unit: boolean;
+}
+
+/** One person's weight in a pool split. */
+export interface PoolWeight {
+  id: string;
+  weight: Num;
+}
+
+/**
+ * A compiled pay plan, bound to the scoring `Plan` it was compiled against: its formulas see that
+ * plan's measures, and a grade table must list exactly that plan's grades.
+ */
+export declare class PayPlan {
+  private constructor();
+  /** Compile a pay plan from JSON text against a scoring plan; every problem at once (`PLAN_INVALID`). */
+  static fromJson(text: string, plan: Plan): PayPlan;
+  /** Compile a pay plan from a plain object (numbers as JS numbers or exact strings). */
+  static fromObject(spec: PayPlanSpec, plan: Plan): PayPlan;
+  /** The pay plan's id. */
+  get id(): string;
+  /** Decimal places of the currency's minor unit. */
+  get minorUnits(): number;
+  /** Score and pay a batch (all or nothing); one statement per record. */
+  statements(records: RecordInput[], options?: ScoreOptions): PayStatement[];
+  /** The core's canonical JSON per statement, byte-identical to the Rust crate. */
+  statementsCanonical(records: RecordInput[], options?: ScoreOptions): string[];
+  /** Score and pay one record; its statement explained line by line. */
+  explain(record: RecordInput, lang?: Lang, options?: ScoreOptions): string;
+  /**
+   * Price one new deal from where the person stands in a commission's tiers:
+   * commission(prior + deal) − commission(prior), rounded (`"13750.00"`). Negative deals reverse.
+   */
+  priceDeal(commissionId: string, priorBase: Num, deal: Num): string;
+  /** Split a bonus pool in this plan's currency (see `splitPool`). */
+  splitPool(pool: Num, weights: PoolWeight[]): PoolShare[];
+}
+
 // ---------------------------------------------------------------------------------------------
 // 360-degree feedback (issue 6): configurations (schema/feedback.schema.json), rounds, reports
 // ---------------------------------------------------------------------------------------------

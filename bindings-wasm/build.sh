@@ -48,8 +48,10 @@ cp "$here/js/web.mjs" "$pkg/web/index.js"
 cp "$here/js/node.mjs" "$pkg/node/index.js"
 cp "$here/js/index.d.ts" "$pkg/web/index.d.ts"
 cp "$here/js/index.d.ts" "$pkg/node/index.d.ts"
-cp "$here/js/shared.d.ts" "$pkg/web/shared.d.ts"
-cp "$here/js/shared.d.ts" "$pkg/node/shared.d.ts"
+# Pay, 360 and analytics types have one source, shared with the Node addon.
+cp "$root/bindings-node/shared.d.ts" "$here/js/shared.d.ts"
+cp "$root/bindings-node/shared.d.ts" "$pkg/web/shared.d.ts"
+cp "$root/bindings-node/shared.d.ts" "$pkg/node/shared.d.ts"
 # The nodejs glue is CommonJS; the entry is an ES module.
 mv "$pkg/node/perfscore_wasm.js" "$pkg/node/perfscore_wasm.cjs"
 echo '{ "type": "module" }' > "$pkg/web/package.json"

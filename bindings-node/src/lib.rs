@@ -77,22 +77,35 @@ fn is_plain_object(v: &Unknown<'_>) -> Result<bool> {
     Ok(v.get_type()? == ValueType::Object && !v.is_array()?)
 }
 
+/// Whether `value` is a plain object; if not, a problem naming what was found (`what`: "record").
+fn expect_plain_object(
+    value: &Unknown<'_>,
+    what: &str,
+    path: &str,
+    problems: &mut Vec<Problem>,
+) -> Result<bool> {
+    if is_plain_object(value)? {
+        return Ok(true);
+    }
+    let found = if value.is_array()? {
+        "an array"
+    } else {
+        type_name(value.get_type()?)
+    };
+    problems.push(problem(
+        path,
+        format!("expected a {what} object, found {found}"),
+    ));
+    Ok(false)
+}
+
 /// One record from a plain JS object; every problem is collected under `path`.
 fn record_from_js(
     value: &Unknown<'_>,
     path: &str,
     problems: &mut Vec<Problem>,
 ) -> Result<Option<Record>> {
-    if !is_plain_object(value)? {
-        let found = if value.is_array()? {
-            "an array"
-        } else {
-            type_name(value.get_type()?)
-        };
-        problems.push(problem(
-            path,
-            format!("expected a record object, found {found}"),
-        ));
+    if !expect_plain_object(value, "record", path, problems)? {
         return Ok(None);
     }
     let obj = value.coerce_to_object()?;
@@ -788,16 +801,7 @@ fn response_from_js(
     path: &str,
     problems: &mut Vec<Problem>,
 ) -> Result<Option<Response>> {
-    if !is_plain_object(value)? {
-        let found = if value.is_array()? {
-            "an array"
-        } else {
-            type_name(value.get_type()?)
-        };
-        problems.push(problem(
-            path,
-            format!("expected a response object, found {found}"),
-        ));
+    if !expect_plain_object(value, "response", path, problems)? {
         return Ok(None);
     }
     let obj = value.coerce_to_object()?;
