@@ -226,7 +226,7 @@ def main():
     w("## What remains")
     w("")
     w(f"- **Rust core: {evals / 1e6:.2f} M indicator evaluations/s per core, against the 10 M target"
-      f" ({evals / 1e7 * 100:.0f}% of it)**, i.e. about {batch_n * INDICATORS / evals * 1e6:.1f} µs per person for {INDICATORS} indicators (full scorecards: {t_batch / batch_n / 1e3:.1f} µs)." if evals else "- Rust core: not measured.")
+      f" ({evals / 1e7 * 100:.0f}% of it)**, i.e. about {INDICATORS / evals * 1e6:.2f} µs per person for {INDICATORS} indicators (full scorecards: {t_batch / batch_n / 1e3:.1f} µs)." if evals else "- Rust core: not measured.")
     cgt = os.path.join(d, "callgrind.txt")
     shares = {}
     if os.path.exists(cgt):

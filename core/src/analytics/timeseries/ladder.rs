@@ -51,6 +51,19 @@ pub struct Skipped {
     pub reason: String,
 }
 
+impl Skipped {
+    /// A rung that failed with an error: its problems, joined, are the reason.
+    fn because(method: LadderMethod, error: &crate::Error) -> Skipped {
+        let reason = error
+            .problems()
+            .iter()
+            .map(|p| p.to_string())
+            .collect::<Vec<_>>()
+            .join("; ");
+        Skipped { method, reason }
+    }
+}
+
 /// Monthly targets from history.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct HistoryTargets {
@@ -290,15 +303,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                     explanation,
                 });
             }
-            Err(e) => skipped.push(Skipped {
-                method: LadderMethod::SeasonalIndices,
-                reason: e
-                    .problems()
-                    .iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            }),
+            Err(e) => skipped.push(Skipped::because(LadderMethod::SeasonalIndices, &e)),
         }
     } else {
         skipped.push(Skipped {
@@ -481,15 +486,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                     reason: "no month of the history has data".into(),
                 });
             }
-            Err(e) => skipped.push(Skipped {
-                method: LadderMethod::ParentSeasonality,
-                reason: e
-                    .problems()
-                    .iter()
-                    .map(|p| p.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            }),
+            Err(e) => skipped.push(Skipped::because(LadderMethod::ParentSeasonality, &e)),
         }
     } else {
         skipped.push(Skipped {
