@@ -80,3 +80,50 @@ def test_errors_are_structured():
     with pytest.raises(perfscore.InputError) as e:
         analytics.run("rollup", {"plan": object()})
     assert e.value.problems[0].path == "request"
+
+
+def _case(name, case_name):
+    return next((c, e) for c, e in cases(name) if c["name"] == case_name)
+
+
+def _canonical(result):
+    return json.dumps(result, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_records_from_a_dataframe():
+    pd = pytest.importorskip("pandas")
+    case, expected = _case("team-rollup", "by-team")
+    # The vector's records as an analyst's flat frame: person columns, one column per measure
+    # (Bo has no teamwork rating: NaN in the float column, absent in the vector).
+    rows = []
+    for r in case["request"]["records"]:
+        row = {k: r[k] for k in ("id", "name", "team", "department") if k in r}
+        row.update(r["measures"])
+        row["attributes"] = r.get("attributes")
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    assert frame["teamwork_rating"].isna().any()
+    got = analytics.rollup({**case["request"], "records": frame})
+    assert _canonical(got) == expected
+    # Ids from an index named `id`, as Plan.score_many reads them.
+    by_index = analytics.rollup({**case["request"], "records": frame.set_index("id")})
+    assert _canonical(by_index) == expected
+
+
+def test_history_from_a_series_or_array():
+    pd = pytest.importorskip("pandas")
+    import numpy as np
+
+    case, expected = _case("timeseries-targets", "ladder-run-rate")
+    # [100, null, 0]: NaN in a Series is "no data", never zero sales (the ladder keeps them apart).
+    assert case["request"]["history"]["values"] == [100, None, 0]
+    for series in (pd.Series([100, np.nan, 0]), np.array([100, np.nan, 0]), pd.array([100, None, 0], dtype="Int64")):
+        request = {**case["request"], "history": {**case["request"]["history"], "values": series}}
+        assert _canonical(analytics.run("targets_from_history", request)) == expected
+
+
+def test_non_finite_numpy_scalar_is_refused_with_its_path():
+    np = pytest.importorskip("numpy")
+    with pytest.raises(perfscore.InputError) as e:
+        analytics.growth_targets(history={"start": "2024-01", "values": [1, 2]}, growth=np.float64("nan"))
+    assert [p.path for p in e.value.problems] == ["growth"]

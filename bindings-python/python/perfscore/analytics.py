@@ -8,6 +8,13 @@ as in every other language::
     idx = analytics.seasonal_indices(history={"start": "2023-01", "values": [...]})
     idx["indices"][0]["index"]   # '0.9366' — exact values are decimal strings
 
+pandas works where a notebook has it: ``records`` may be a DataFrame (one row per person, as
+``Plan.score_many`` takes it) and a list of values (``history.values``, ``parent.values``) may be a
+Series or numpy array; NaN / NA there means "no data", as in frames everywhere in perfscore::
+
+    analytics.rollup(plan=plan_dict, records=df, by=["team"])
+    analytics.targets_from_history(history={"start": "2024-01", "values": df["sales"]})
+
 Exact values (amounts, indices, shares, means) come back as **decimal strings**, as in the
 canonical JSON every binding shares (``Decimal(s)`` converts one); statistics computed in
 floating point (correlations, smoothing fits) come back as numbers. Request values may be
@@ -23,6 +30,7 @@ import math
 from decimal import Decimal
 from typing import Any, Dict, Iterator, List, Mapping, Optional
 
+from ._display import _is_missing, frame_to_records
 from ._errors import InputError, Problem
 from ._perfscore import analytics_operations, analytics_run_json
 
@@ -60,6 +68,7 @@ def run(operation: str, request: Mapping[str, Any]) -> Dict[str, Any]:
 
 def _encode(request: Mapping[str, Any]) -> str:
     bad: List[Problem] = []
+    request = _from_pandas(request)
     _find_non_finite(request, "", bad)
     if not bad:
         try:
@@ -68,6 +77,41 @@ def _encode(request: Mapping[str, Any]) -> str:
             bad.append(Problem("request", str(e)))
     head = f": {bad[0]}" if len(bad) == 1 else f" ({len(bad)} problems)"
     raise InputError(f"invalid input{head}", "INPUT_INVALID", bad)
+
+
+# Columns of a records DataFrame that describe the person; every other column is a measure.
+_PERSON_COLUMNS = ("id", "name", "team", "department", "branch", "attributes")
+
+
+def _person_record(row: Dict[str, Any]) -> Dict[str, Any]:
+    """A flat DataFrame row as a record: person columns kept, the rest nested as ``measures``
+    (``None`` stays: a missing measure, for the plan's missing-data policy)."""
+    record = {k: row[k] for k in _PERSON_COLUMNS if row.get(k) is not None}
+    record["measures"] = {k: v for k, v in row.items() if k not in _PERSON_COLUMNS}
+    return record
+
+
+def _from_pandas(value: Any, key: str = "") -> Any:
+    """pandas and numpy containers as plain values, at any depth: a DataFrame as its rows
+    (``frame_to_records``: one dict per row, NaN / NA / None → ``None``, the missing marker; under
+    ``records``, one record per row with its measure columns nested as ``measures``), a
+    Series or numpy array as a list (NaN → ``None``: "no data" in a history, as in frames
+    everywhere in this binding). numpy scalars become Python numbers. Plain values are returned
+    as they are, so a request without pandas never changes."""
+    if isinstance(value, Mapping):
+        return {k: _from_pandas(v, str(k)) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_from_pandas(v) for v in value]
+    if hasattr(value, "itertuples") and hasattr(value, "columns"):
+        rows = [_from_pandas(r) for r in frame_to_records(value)]
+        return [_person_record(r) for r in rows] if key == "records" else rows
+    if hasattr(value, "tolist") and hasattr(value, "dtype"):
+        # Series, Index and ndarray; a numpy scalar's tolist() is the Python scalar.
+        items = value.tolist()
+        if not isinstance(items, list):
+            return items
+        return [None if _is_missing(v) else _from_pandas(v) for v in items]
+    return value
 
 
 def _json(value: Any) -> Iterator[str]:
