@@ -424,6 +424,10 @@ export declare class Plan {
   static template(id: 'monthly-sales-rep' | 'young-company-process' | (string & {})): Plan;
   /** The plan's id. */
   get id(): string;
+  /** The plan document as compact JSON (numbers as exact strings); `Plan.fromJson` reads it back as the same plan. */
+  toJson(): string;
+  /** The plan document: `JSON.stringify(plan)` writes it, so a Plan may stand in analytics requests. */
+  toJSON(): PlanSpec;
   /** Measure ids, in plan order. */
   measureIds(): string[];
   /** Records from a CSV export (headers may be measure aliases); decimals as strings. */

@@ -226,6 +226,16 @@ class Plan {
     return this._inner.id;
   }
 
+  /** The plan document as compact JSON; `Plan.fromJson` reads it back as the same plan. */
+  toJson() {
+    return call(() => this._inner.toJson());
+  }
+
+  /** The plan document, so `JSON.stringify(plan)` (and an analytics request holding a Plan) writes it. */
+  toJSON() {
+    return JSON.parse(this.toJson());
+  }
+
   measureIds() {
     return call(() => this._inner.measureIds());
   }

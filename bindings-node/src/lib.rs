@@ -316,6 +316,12 @@ impl Plan {
         }
     }
 
+    /// The plan document as compact JSON (`Plan.fromJson` reads it back as the same plan).
+    #[napi(catch_unwind)]
+    pub fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
     /// The plan's id.
     #[napi(getter, catch_unwind)]
     pub fn id(&self) -> String {

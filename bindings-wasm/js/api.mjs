@@ -373,6 +373,16 @@ export function createApi(backend) {
       return call(() => this.#plan().id);
     }
 
+    /** The plan document as compact JSON; `Plan.fromJson` reads it back as the same plan. */
+    toJson() {
+      return call(() => this.#plan().toJson());
+    }
+
+    /** The plan document, so `JSON.stringify(plan)` (and an analytics request holding a Plan) writes it. */
+    toJSON() {
+      return JSON.parse(this.toJson());
+    }
+
     measureIds() {
       return JSON.parse(call(() => this.#plan().measureIds()));
     }
@@ -456,10 +466,6 @@ export function createApi(backend) {
       const o = optionsJson(options);
       const l = lang === undefined || lang === null ? 'en' : String(lang);
       return call(() => this.#plan().explain(r, l, o), soft);
-    }
-
-    toJSON() {
-      return JSON.parse(this.#json);
     }
 
     static {

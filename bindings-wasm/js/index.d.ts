@@ -148,6 +148,10 @@ export declare class Plan {
   /** A bundled template: `monthly-sales-rep`, `young-company-process`. */
   static template(id: string): Plan;
   get id(): string;
+  /** The plan document as compact JSON (numbers as exact strings); `Plan.fromJson` reads it back as the same plan. */
+  toJson(): string;
+  /** The plan document: `JSON.stringify(plan)` writes it, so a Plan may stand in analytics requests. */
+  toJSON(): object;
   measureIds(): string[];
   recordsFromCsv(text: string): LoadedRecord[];
   recordsFromJson(text: string): LoadedRecord[];
@@ -166,8 +170,6 @@ export declare class Plan {
   /** The core's canonical JSON per record, byte for byte. */
   scoreCanonical(records: RecordInput[], options?: ScoreOptions): string[];
   explain(record: RecordInput, lang?: 'en' | 'zh', options?: ScoreOptions): string;
-  /** The plan document it was compiled from. */
-  toJSON(): object;
 }
 
 export declare function demoPlanJson(): string;

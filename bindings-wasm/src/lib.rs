@@ -224,6 +224,12 @@ impl CorePlan {
         self.plan.spec().id.to_string()
     }
 
+    /// The plan document as compact JSON (`fromJson` reads it back as the same plan).
+    #[wasm_bindgen(js_name = toJson)]
+    pub fn to_json(&self) -> String {
+        self.plan.to_json()
+    }
+
     /// Measure ids in slot order, as a JSON array.
     #[wasm_bindgen(js_name = measureIds)]
     pub fn measure_ids(&self) -> String {

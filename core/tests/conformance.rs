@@ -97,10 +97,10 @@ fn run_pool(pool: &serde_json::Value) -> String {
     }
 }
 
-#[test]
-fn vectors_match_expected_bytes() {
+/// Every vector file: scoring vectors at the top; pay and pool vectors in `pay/`; 360 vectors in
+/// `feedback/`.
+fn vector_paths() -> Vec<std::path::PathBuf> {
     let dir = common::vectors_dir();
-    // Scoring vectors at the top; pay and pool vectors in `pay/`; 360 vectors in `feedback/`.
     let mut names: Vec<_> = [dir.clone(), dir.join("pay"), dir.join("feedback")]
         .iter()
         .flat_map(|d| std::fs::read_dir(d).unwrap())
@@ -113,6 +113,12 @@ fn vectors_match_expected_bytes() {
         "expected the conformance vectors in {}",
         dir.display()
     );
+    names
+}
+
+#[test]
+fn vectors_match_expected_bytes() {
+    let names = vector_paths();
     let update = std::env::var_os("UPDATE_VECTORS").is_some();
     let mut failures = Vec::new();
     for path in names {
@@ -133,4 +139,47 @@ fn vectors_match_expected_bytes() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// `Plan::to_json` round-trips: every vector's plan and every template, written and read back,
+/// is the same plan (the same text again, the same scorecards for the vector's records).
+#[test]
+fn plan_json_round_trips() {
+    let mut checked = 0;
+    // Each template's document is also a vector (`plan-documents/<id>.json`, the exact bytes
+    // every binding's `to_json` / `toJson` must give).
+    let update = std::env::var_os("UPDATE_VECTORS").is_some();
+    for (id, text) in perfscore::templates::PLAN_TEMPLATES {
+        let plan = Plan::from_json(text).unwrap();
+        let again = Plan::from_json(&plan.to_json()).unwrap();
+        assert_eq!(again.to_json(), plan.to_json(), "template {id}");
+        let path = common::vectors_dir()
+            .join("plan-documents")
+            .join(format!("{id}.json"));
+        if update {
+            std::fs::write(&path, plan.to_json() + "\n").unwrap();
+        }
+        let expected = std::fs::read_to_string(&path).unwrap_or_default();
+        assert_eq!(plan.to_json() + "\n", expected, "{}", path.display());
+        checked += 1;
+    }
+    for path in vector_paths() {
+        let vector: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let Some(spec) = vector.get("plan") else {
+            continue;
+        };
+        let Ok(plan) = Plan::from_json(&spec.to_string()) else {
+            continue;
+        };
+        let name = path.display();
+        let again = Plan::from_json(&plan.to_json()).unwrap();
+        assert_eq!(again.to_json(), plan.to_json(), "{name}");
+        // Scored (and paid) from the written plan: the same bytes.
+        let mut copy = vector.clone();
+        copy["plan"] = serde_json::from_str(&plan.to_json()).unwrap();
+        assert_eq!(run(&copy), run(&vector), "{name}");
+        checked += 1;
+    }
+    assert!(checked >= 10, "only {checked} plans checked");
 }

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
-import { analytics, catchError } from './load.mjs';
+import { analytics, catchError, Plan } from './load.mjs';
 
 const dir = new URL('../vectors/analytics/', import.meta.url);
 const files = readdirSync(dir)
@@ -86,4 +86,23 @@ test('bad requests are errors with paths, never silent nulls', () => {
   assert.match(e.problems[0].path, /history/);
   e = catchError(() => analytics.allocateTarget({ total: 10n ** 40n, minor_units: 2, parts: [{ id: 'a', weight: 1 }] }));
   assert.equal(e.code, 'INPUT_INVALID');
+});
+
+test('a Plan stands for its document (toJson / toJSON), in analytics requests too', () => {
+  const c = cases('team-rollup').find((x) => x.name === 'by-team');
+  const plan = Plan.fromObject(c.request.plan);
+  // The document round-trips: written, read back, written again, the same text.
+  assert.equal(Plan.fromJson(plan.toJson()).toJson(), plan.toJson());
+  assert.equal(JSON.stringify(plan), plan.toJson());
+  assert.equal(JSON.parse(plan.toJson()).id, plan.id);
+  // The same bytes as the vector's expected line (the Rust runner's), with the Plan in the request.
+  assert.deepEqual(analytics.run('rollup', { ...c.request, plan }), JSON.parse(c.expected));
+  assert.deepEqual(analytics.rollup({ ...c.request, plan }), JSON.parse(c.expected));
+});
+
+test('Plan.toJson gives the core\'s bytes (tests/vectors/plan-documents/)', () => {
+  for (const id of ['monthly-sales-rep', 'young-company-process']) {
+    const expected = readFileSync(new URL(`../vectors/plan-documents/${id}.json`, import.meta.url), 'utf8');
+    assert.equal(Plan.template(id).toJson() + '\n', expected, id);
+  }
 });

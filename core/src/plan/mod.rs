@@ -129,6 +129,16 @@ impl Plan {
         &self.spec
     }
 
+    /// The plan document as compact JSON: the same plan when read back with [`Plan::from_json`]
+    /// (numbers as exact decimal strings, absent options left out, fields in a fixed order, so
+    /// equal plans give equal text). Hosts use it to store a validated plan, or to pass a compiled
+    /// plan where a request takes a plan document (analytics).
+    pub fn to_json(&self) -> String {
+        // Serialising plain data with string keys cannot fail; an empty object would be refused
+        // by `from_json`, never silently accepted.
+        serde_json::to_string(&self.spec).unwrap_or_else(|_| "{}".to_string())
+    }
+
     /// The plan's measures, in slot order.
     pub fn measures(&self) -> &[Measure] {
         &self.measures
