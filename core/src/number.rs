@@ -356,6 +356,24 @@ pub(crate) fn serialize_opt_decimal<S: Serializer>(
     }
 }
 
+/// Money in results: written with its scale, the currency's minor units (`"84.00"`), as pay
+/// statements and pool splits write it (a zero has no sign).
+pub(crate) fn serialize_amount<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+    let d = if d.is_zero() { d.abs() } else { *d };
+    s.serialize_str(DecimalText::new(&d).as_str())
+}
+
+/// Optional money in results: `null` or as [`serialize_amount`].
+pub(crate) fn serialize_opt_amount<S: Serializer>(
+    d: &Option<Decimal>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match d {
+        Some(d) => serialize_amount(d, s),
+        None => s.serialize_none(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,8 @@
 
 use super::seasonal::{seasonal_indices_at, Model, DEFAULT_INDEX_SCALE, MAX_MINOR_UNITS};
 use super::series::{
-    input_error, overflow, parse_period, show, to_json, Period, Series, SeriesSpec, Sign,
+    at_minor_units, input_error, overflow, parse_period, show, to_json, Period, Series, SeriesSpec,
+    Sign,
 };
 use crate::error::{Error, Problem};
 use crate::number::Num;
@@ -34,7 +35,7 @@ pub struct Share {
     #[serde(serialize_with = "crate::number::serialize_decimal")]
     pub exact: Decimal,
     /// The amount, to the minor unit.
-    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    #[serde(serialize_with = "crate::number::serialize_amount")]
     pub amount: Decimal,
     /// Whether it received one of the left-over minor units.
     pub got_remainder_unit: bool,
@@ -98,7 +99,7 @@ pub fn split_exact(
                 id: id.clone(),
                 weight: *w,
                 exact: Decimal::ZERO,
-                amount: Decimal::ZERO,
+                amount: at_minor_units(Decimal::ZERO, minor_units),
                 got_remainder_unit: false,
             })
             .collect());
@@ -176,7 +177,7 @@ pub struct MonthAmount {
     #[serde(serialize_with = "crate::number::serialize_decimal")]
     pub exact: Decimal,
     /// The amount, to the minor unit.
-    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    #[serde(serialize_with = "crate::number::serialize_amount")]
     pub amount: Decimal,
     /// Whether it received one of the left-over minor units.
     pub got_remainder_unit: bool,
@@ -260,7 +261,7 @@ pub struct PartAmount {
     #[serde(serialize_with = "crate::number::serialize_decimal")]
     pub exact: Decimal,
     /// The amount, to the minor unit.
-    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    #[serde(serialize_with = "crate::number::serialize_amount")]
     pub amount: Decimal,
     /// Whether it received one of the left-over minor units.
     pub got_remainder_unit: bool,
@@ -286,7 +287,7 @@ pub struct Allocation {
     /// What was split by.
     pub method: AllocationMethod,
     /// The whole.
-    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    #[serde(serialize_with = "crate::number::serialize_amount")]
     pub total: Decimal,
     /// Decimal places of the amounts.
     pub minor_units: u32,
@@ -323,7 +324,7 @@ pub fn allocate_target(
             );
             Ok(Allocation {
                 method: AllocationMethod::Months,
-                total,
+                total: at_minor_units(total, minor_units),
                 minor_units,
                 parts: Vec::new(),
                 months,
@@ -373,7 +374,7 @@ pub fn allocate_target(
                 } else {
                     AllocationMethod::Parts
                 },
-                total,
+                total: at_minor_units(total, minor_units),
                 minor_units,
                 parts: out,
                 months: Vec::new(),

@@ -16,7 +16,8 @@ use super::seasonal::{
     growth_rate, seasonal_indices_at, Growth, Model, DEFAULT_INDEX_SCALE, MAX_MINOR_UNITS,
 };
 use super::series::{
-    input_error, overflow, parse_period, show, to_json, Period, Series, SeriesSpec, Sign,
+    at_minor_units, input_error, overflow, parse_period, show, to_json, Period, Series, SeriesSpec,
+    Sign,
 };
 use crate::error::{Error, Problem};
 use crate::number::Num;
@@ -82,7 +83,7 @@ pub struct HistoryTargets {
     #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
     pub annual_base: Option<Decimal>,
     /// Σ of the monthly targets.
-    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    #[serde(serialize_with = "crate::number::serialize_amount")]
     pub annual_target: Decimal,
     /// Decimal places of the targets.
     pub minor_units: u32,
@@ -296,7 +297,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                     months_with_data: n,
                     growth,
                     annual_base: base,
-                    annual_target: annual,
+                    annual_target: at_minor_units(annual, mu),
                     minor_units: mu,
                     seasonal_indices: Some(by_month.to_vec()),
                     targets,
@@ -373,7 +374,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                     let mut sum = Decimal::ZERO;
                     for (p, v) in &bases {
                         let exact = v.checked_mul(f).ok_or_else(|| overflow("history"))?;
-                        let amount = RoundingMode::HalfUp.round(exact, mu);
+                        let amount = at_minor_units(RoundingMode::HalfUp.round(exact, mu), mu);
                         sum = sum.checked_add(amount).ok_or_else(|| overflow("history"))?;
                         targets.push(MonthAmount {
                             period: *p,
@@ -398,7 +399,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                 } else {
                     None
                 },
-                annual_target: annual,
+                annual_target: at_minor_units(annual, mu),
                 minor_units: mu,
                 seasonal_indices: None,
                 targets,
@@ -474,7 +475,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                         months_with_data: n,
                         growth,
                         annual_base: base.map(|b| b.round_dp(mu + 2)),
-                        annual_target: annual,
+                        annual_target: at_minor_units(annual, mu),
                         minor_units: mu,
                         seasonal_indices: Some(idx),
                         targets,
@@ -528,7 +529,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
         months_with_data: n,
         growth,
         annual_base: base,
-        annual_target: annual,
+        annual_target: at_minor_units(annual, mu),
         minor_units: mu,
         seasonal_indices: None,
         targets,

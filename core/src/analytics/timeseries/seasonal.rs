@@ -2,8 +2,8 @@
 //! year × (1 + g)).
 
 use super::series::{
-    input_error, overflow, parse_period, show, to_json, Period, PeriodValue, Series, SeriesSpec,
-    Sign, MONTH_NAMES,
+    at_minor_units, input_error, overflow, parse_period, show, to_json, Period, PeriodValue,
+    Series, SeriesSpec, Sign, MONTH_NAMES,
 };
 use crate::error::{Error, Problem};
 use crate::number::Num;
@@ -511,7 +511,7 @@ pub struct GrowthTarget {
     #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
     pub base: Option<Decimal>,
     /// base × (1 + g), rounded; `None` without a base.
-    #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    #[serde(serialize_with = "crate::number::serialize_opt_amount")]
     pub target: Option<Decimal>,
 }
 
@@ -525,7 +525,7 @@ pub struct GrowthTargets {
     /// One per target month.
     pub targets: Vec<GrowthTarget>,
     /// Σ of the targets that exist.
-    #[serde(serialize_with = "crate::number::serialize_decimal")]
+    #[serde(serialize_with = "crate::number::serialize_amount")]
     pub total: Decimal,
     /// Target months without a base (no data a year earlier).
     pub missing: Vec<Period>,
@@ -600,7 +600,7 @@ pub fn growth_targets(
         let target = match base {
             Some(b) => {
                 let t = b.checked_mul(factor).ok_or_else(|| overflow("history"))?;
-                let t = rounding.round(t, minor_units);
+                let t = at_minor_units(rounding.round(t, minor_units), minor_units);
                 total = total.checked_add(t).ok_or_else(|| overflow("history"))?;
                 Some(t)
             }
@@ -635,7 +635,7 @@ pub fn growth_targets(
         growth,
         minor_units,
         targets,
-        total,
+        total: at_minor_units(total, minor_units),
         missing,
         explanation,
     })

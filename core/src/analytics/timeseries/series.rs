@@ -328,6 +328,16 @@ pub struct PeriodValue {
     pub value: Decimal,
 }
 
+/// An amount at exactly `minor_units` places (`84` → `84.00`), as money is written in results.
+/// Amounts here are already rounded to their minor units, so this only ever pads zeros.
+pub(crate) fn at_minor_units(d: Decimal, minor_units: u32) -> Decimal {
+    let mut x = d;
+    if x.scale() < minor_units {
+        x.rescale(minor_units);
+    }
+    x
+}
+
 /// An input error at `path`.
 pub(crate) fn input_error(path: impl Into<String>, message: impl Into<String>) -> Error {
     Error::Input(vec![Problem::new(path, message)])
