@@ -180,7 +180,8 @@ def main():
     w("Where `summarize_frame`'s time goes (phases of one run, `SummaryTable._timings`, same N):")
     w("")
     w(f"- columns read once as sequences (`Series.to_numpy()`/`tolist()`, float64/int64 as raw bytes): {fmt_s(b['to_sequences'])}")
-    w(f"- cells → exact `Decimal`s in Rust (one row-major table; text parsed exactly, floats by shortest representation): {fmt_s(b['convert_cells'])}")
+    w(f"- cells that need Python, GIL held (ids; Decimal/int/None/other object cells converted; the text of `str` cells gathered with one `str.join` per column, not parsed): {fmt_s(b['cells_with_gil'])}")
+    w(f"- the other cells → exact `Decimal`s into one row-major table, GIL released, {py['threads']} threads (text parsed exactly, float64 by shortest representation, int64 as is): {fmt_s(b['cells_on_threads'])}")
     w(f"- scoring and pay in the core, GIL released, {py['threads']} threads (`Plan::summarize_table` / `Scorer::summarize_row`, `PayPlan::statement_for_columns`): {fmt_s(b['score_and_pay'])}")
     w(f"- result object: {fmt_s(b['build'])}; `to_dataframe()` (interned grades, one `Decimal` per distinct value): {fmt_s(b['to_dataframe'])}")
     w(f"- whole call with Python's cyclic GC disabled: {fmt_s(b['summarize_frame_with_gc_disabled'])} (vs {fmt_s(ps['perfscore_summarize_frame'])})")
@@ -260,15 +261,15 @@ def main():
     w("  defines), which changes results in the 28th digit and so the conformance vectors: a design")
     w("  decision, not an optimisation, and left open.")
     bs = py["perfscore_breakdown_seconds"]
-    total_in = sum(bs[k] for k in ("to_sequences", "convert_cells", "score_and_pay", "build", "to_dataframe")) or 1
+    total_in = sum(bs[k] for k in ("to_sequences", "cells_with_gil", "cells_on_threads", "score_and_pay", "build", "to_dataframe")) or 1
     w(f"- **Python (`summarize_frame`) is {pd_ratio:.2f}× pandas float64 and {dec_ratio:.1f}× the Decimal loop** (targets 1× and 50×);"
       f" the record path was {r['record_path_speedup_vs_pandas_float64']:.3f}× and {r['record_path_speedup_vs_decimal_loop']:.2f}×.")
     w(f"  Scoring and pay in the core take {100 * bs['score_and_pay'] / total_in:.0f}% of the call"
       f" ({bs['score_and_pay'] / py['n'] * 1e6 * py['threads']:.1f} µs of CPU per person across {py['threads']} threads), reading and converting the cells"
-      f" {100 * (bs['to_sequences'] + bs['convert_cells']) / total_in:.0f}%, building the result frame {100 * bs['to_dataframe'] / total_in:.0f}%.")
+      f" {100 * (bs['to_sequences'] + bs['cells_with_gil'] + bs['cells_on_threads']) / total_in:.0f}%, building the result frame {100 * bs['to_dataframe'] / total_in:.0f}%.")
     w("  The gap is the core's per-person cost (see the item above; pay statements are still built in full")
-    w("  only to keep their totals) and the exact parsing of every text cell; next in the binding: parsing")
-    w("  text cells off the GIL on the scoring threads (one joined string per column). pandas float64 makes a few dozen")
+    w("  only to keep their totals) and the exact parsing of every text cell (done without the GIL on the")
+    w("  scoring threads, each its own rows, from one joined string per column). pandas float64 makes a few dozen")
     w("  vectorised passes in C over doubles, and it is also wrong for "
       f"{pf['total_differs_after_rounding']:,} of {py['n']:,} people's totals.")
     w("  Note: `bindings-python/test.sh` installs a debug `maturin develop` build into `.venv`,")

@@ -2,23 +2,37 @@
 //! to a [`PySummaryTable`] (totals, grades, vetoes and optionally pay) without building a Python
 //! dict per row, a record per row or a scorecard per row.
 //!
-//! Phases (timed into `SummaryTable._timings`):
+//! The rows are split once into contiguous chunks, one per thread (`threads`). Phases (timed into
+//! `SummaryTable._timings`):
 //! 1. `to_sequences`: each column read once as a whole (a numpy float64/int64 array as raw bytes,
 //!    anything else as one Python list);
-//! 2. `convert_cells`: cells → `Option<Decimal>` into one row-major `Vec` (same number policy as
-//!    records: str exactly, Decimal by its text, int by its digits, float by its shortest
-//!    representation; None/NaN/pd.NA missing, as in frames everywhere in this binding);
-//! 3. `score_and_pay`: the GIL released, the core's `Plan::summarize_table` (one thread) or the
-//!    same rows split into contiguous chunks, one `Scorer` per chunk on scoped threads, results
-//!    concatenated in row order; pay priced from the same summaries
-//!    (`PayPlan::statements_for_table` / `statement_for_columns`), never scored twice;
-//! 4. `build`: the result object (outputs become Python objects only when asked for).
+//! 2. `cells_with_gil`: what needs Python, with the GIL held: the ids (all text: one join); in
+//!    object columns, the text of the `str` cells gathered without parsing it (one `"\x1f".join`
+//!    in C and one UTF-8 copy per column, kept as a [`PyBackedStr`], readable without the GIL, and
+//!    cut at the chunks' boundaries; a column mixing text with other cells: per chunk, the text
+//!    cells only), and every other cell (Decimal, int, float, None/NaN/pd.NA, other objects)
+//!    converted here, one by one, as before. Text that cannot be gathered so (a cell holding
+//!    U+001F, or a lone surrogate) is converted here cell by cell too, raising or reporting
+//!    exactly as before;
+//! 3. `cells_on_threads`: the GIL released, each thread makes its own chunk's row-major
+//!    `Vec<Option<Decimal>>` (the cells converted in phase 2 put in) and converts the chunk's
+//!    gathered cells into it, row by row: text parsed exactly (`parse_decimal`), float64 bytes by
+//!    their shortest representation, int64/uint64 bytes as integers. The number policy is
+//!    the records' (str exactly, Decimal by its text, int by its digits, float by its shortest
+//!    representation; None/NaN/pd.NA missing, as in frames everywhere in this binding). All bad
+//!    cells of all chunks are reported together with the problems found in phase 2, in row order;
+//! 4. `score_and_pay`: still without the GIL, the core's `Plan::summarize_table` (one thread) or
+//!    one `Scorer` per chunk on scoped threads, results concatenated in row order; pay priced from
+//!    the same summaries (`PayPlan::statements_for_table` / `statement_for_columns`), never scored
+//!    twice;
+//! 5. `build`: the result object (outputs become Python objects only when asked for).
 
 use super::{core_err, decimal_class, is_decimal, number_from_py, problem, py_to_json, type_name};
 use perfscore::number::{decimal_from_f64, parse_decimal, DecimalText};
 use perfscore::{Columns, Error as CoreError, PayPlan, Plan, Problem, ScoreOptions, Summary};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use rust_decimal::Decimal;
 use std::collections::{HashMap, HashSet};
@@ -157,6 +171,349 @@ fn cell_from_py(v: &Bound<'_, PyAny>) -> PyResult<Result<Option<Decimal>, String
     number_from_py(v)
 }
 
+// ---------------------------------------------------------------------------------------------
+// Cells converted off the GIL
+
+/// Joins the text of a chunk's `str` cells (U+001F, the ASCII unit separator).
+const SEP: &str = "\u{1f}";
+const SEP_CHAR: char = '\u{1f}';
+
+/// Rows per chunk when `n` rows are split over `threads` threads (the last chunk may be shorter).
+fn chunk_rows(n: usize, threads: usize) -> usize {
+    n.div_ceil(threads.max(1)).max(1)
+}
+
+/// The cells of a [`TextChunk`]'s text, in order (like `split(SEP_CHAR)`, cheaper for short cells).
+struct Pieces<'a>(Option<&'a str>);
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.0?;
+        match rest.bytes().position(|b| b == SEP_CHAR as u8) {
+            // U+001F is one byte: `at` and `at + 1` are character boundaries.
+            Some(at) => {
+                self.0 = rest.get(at + 1..);
+                rest.get(..at)
+            }
+            None => {
+                self.0 = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
+/// The text of some `str` cells of one chunk, joined by [`SEP`], held without needing the GIL.
+struct TextChunk {
+    text: PyBackedStr,
+    /// The rows of the cells, in order; `None`: every row of the chunk.
+    rows: Option<Vec<usize>>,
+}
+
+/// Cells of a measure column left for the scoring threads (all `Send + Sync`: no `Bound`s).
+enum DeferredCells {
+    /// A numpy float64 array's bytes (native order).
+    F64(PyBackedBytes),
+    /// A numpy int64 array's bytes (native order).
+    I64(PyBackedBytes),
+    /// A numpy uint64 array's bytes (native order).
+    U64(PyBackedBytes),
+    /// An object column of `str` cells only, joined by [`SEP`] once; `cuts`: the byte offsets of
+    /// the separators that end each chunk but the last.
+    Joined { text: PyBackedStr, cuts: Vec<usize> },
+    /// The `str` cells of an object column, per chunk (`None`: the chunk has none).
+    Text(Vec<Option<TextChunk>>),
+}
+
+struct Deferred {
+    /// The measure column's index (its slot in each row of the table).
+    k: usize,
+    cells: DeferredCells,
+}
+
+/// `joined` (the text of `cells` cells joined by [`SEP`]) as UTF-8 readable without the GIL, or
+/// `None` when a cell cannot be encoded (a lone surrogate) or itself contains the separator:
+/// those chunks are converted cell by cell, which raises or reports exactly as before.
+fn joined_text(joined: Bound<'_, PyString>, cells: usize) -> Option<PyBackedStr> {
+    let text = PyBackedStr::try_from(joined).ok()?;
+    let separators = text.bytes().filter(|&b| b == SEP_CHAR as u8).count();
+    (separators + 1 == cells).then_some(text)
+}
+
+/// An object column whose cells are all `str` (the usual case for text columns) as one text, the
+/// cells joined by [`SEP`] (checked and copied by `str.join` in C, then one UTF-8 copy), and the
+/// byte offsets where the chunks of `per` rows end; `None` for any other column, or when a cell
+/// cannot be encoded or contains the separator (then the column is read chunk by chunk).
+fn join_column(
+    list: &Bound<'_, PyList>,
+    sep: &Bound<'_, PyString>,
+    per: usize,
+) -> Option<(PyBackedStr, Vec<usize>)> {
+    let n = list.len();
+    let joined = sep.call_method1("join", (list,)).ok()?;
+    let text = PyBackedStr::try_from(joined.cast_into::<PyString>().ok()?).ok()?;
+    const BLOCK: usize = 4096;
+    let mut cuts = Vec::with_capacity(n / per.max(1));
+    let (mut seen, mut next) = (0, per);
+    for (b, block) in text.as_bytes().chunks(BLOCK).enumerate() {
+        let count = block.iter().filter(|&&x| x == SEP_CHAR as u8).count();
+        if seen + count < next {
+            seen += count;
+            continue;
+        }
+        // A chunk ends in this block: find where.
+        for (at, &x) in block.iter().enumerate() {
+            if x == SEP_CHAR as u8 {
+                seen += 1;
+                if seen == next {
+                    cuts.push(b * BLOCK + at);
+                    next += per;
+                }
+            }
+        }
+    }
+    (n > 0 && seen + 1 == n).then_some((text, cuts))
+}
+
+/// Rows `start..end` of an object column: the text of its `str` cells gathered for parsing off
+/// the GIL; every other cell converted here, into `converted` as (index in the chunk's row-major
+/// values: slot `k` of rows `width` wide, row 0 being row `start`; value), bad ones passed to `bad`.
+#[allow(clippy::too_many_arguments)]
+fn gather_objects(
+    list: &Bound<'_, PyList>,
+    start: usize,
+    end: usize,
+    sep: &Bound<'_, PyString>,
+    converted: &mut Vec<(usize, Decimal)>,
+    width: usize,
+    k: usize,
+    bad: &mut impl FnMut(usize, String),
+) -> PyResult<Option<TextChunk>> {
+    let py = list.py();
+    let part = if start == 0 && end == list.len() {
+        list.clone()
+    } else {
+        list.get_slice(start, end).cast_into::<PyList>()?
+    };
+    // Every cell is text (the usual case for text columns): `str.join` checks and copies in C.
+    if let Ok(joined) = sep.call_method1("join", (&part,)) {
+        if let Some(text) = joined_text(joined.cast_into::<PyString>()?, end - start) {
+            return Ok(Some(TextChunk { text, rows: None }));
+        }
+    }
+    // Mixed cells: text gathered, the rest converted now, in row order.
+    let mut texts: Vec<Bound<'_, PyString>> = Vec::new();
+    let mut rows = Vec::new();
+    for (i, v) in (start..end).zip(part.iter()) {
+        if v.is_none() {
+            continue;
+        }
+        let v = match v.cast_into::<PyString>() {
+            Ok(s) => {
+                texts.push(s);
+                rows.push(i);
+                continue;
+            }
+            Err(e) => e.into_inner(),
+        };
+        match cell_from_py(&v) {
+            Ok(Ok(d)) => converted.extend(d.map(|d| ((i - start) * width + k, d))),
+            Ok(Err(m)) => bad(i, m),
+            Err(e) => {
+                // Cell by cell, an earlier text cell that cannot be encoded would have raised first.
+                for s in &texts {
+                    s.encode_utf8()?;
+                }
+                return Err(e);
+            }
+        }
+    }
+    if texts.is_empty() {
+        return Ok(None);
+    }
+    let joined = sep
+        .call_method1("join", (PyList::new(py, &texts)?,))?
+        .cast_into::<PyString>()?;
+    if let Some(text) = joined_text(joined, texts.len()) {
+        return Ok(Some(TextChunk {
+            text,
+            rows: Some(rows),
+        }));
+    }
+    // A cell that cannot be encoded or contains the separator: cell by cell, here.
+    for (s, i) in texts.iter().zip(rows) {
+        match cell_from_py(s.as_any())? {
+            Ok(d) => converted.extend(d.map(|d| ((i - start) * width + k, d))),
+            Err(m) => bad(i, m),
+        }
+    }
+    Ok(None)
+}
+
+/// Where one deferred column stands while a chunk is converted row by row.
+enum Cursor<'a> {
+    F64(std::slice::ChunksExact<'a, u8>),
+    I64(std::slice::ChunksExact<'a, u8>),
+    U64(std::slice::ChunksExact<'a, u8>),
+    /// Every row's cell is the next piece of text.
+    Text(Pieces<'a>),
+    /// The rows still to come whose cell is the next piece of text.
+    Rows(Pieces<'a>, &'a [usize]),
+    /// Nothing to convert in this chunk.
+    Done,
+}
+
+/// Chunk `c`'s values (rows `start..start + rows`, row-major, `names.len()` wide): allocated
+/// here (on the chunk's thread: the pages are touched in parallel, without the GIL), the cells
+/// converted with the GIL put in (`converted`), then the deferred cells converted row by row
+/// (each row's slots written together, in cache). The bad cells come back as problems with their
+/// place.
+#[allow(clippy::too_many_arguments)]
+fn convert_chunk<'a>(
+    deferred: &'a [Deferred],
+    converted: &[(usize, Decimal)],
+    c: usize,
+    start: usize,
+    rows: usize,
+    ids: &[String],
+    names: &[String],
+) -> (Vec<Option<Decimal>>, Vec<Located>) {
+    let width = names.len();
+    let mut values = vec![None; rows * width];
+    for &(j, d) in converted {
+        if let Some(slot) = values.get_mut(j) {
+            *slot = Some(d);
+        }
+    }
+    let end = start + rows;
+    if width == 0 || deferred.is_empty() {
+        return (values, Vec::new());
+    }
+    let words = |b: &'a PyBackedBytes| -> std::slice::ChunksExact<'a, u8> {
+        b.get(start * 8..end * 8)
+            .unwrap_or_default()
+            .chunks_exact(8)
+    };
+    let mut cursors: Vec<(usize, Cursor<'a>)> = deferred
+        .iter()
+        .map(|d| {
+            let cursor = match &d.cells {
+                DeferredCells::F64(b) => Cursor::F64(words(b)),
+                DeferredCells::I64(b) => Cursor::I64(words(b)),
+                DeferredCells::U64(b) => Cursor::U64(words(b)),
+                DeferredCells::Joined { text, cuts } => {
+                    let from = if c == 0 {
+                        Some(0)
+                    } else {
+                        cuts.get(c - 1).map(|&at| at + 1)
+                    };
+                    let to = cuts.get(c).copied().unwrap_or(text.len());
+                    let cells = from.and_then(|from| text.get(from..to)).unwrap_or_default();
+                    Cursor::Text(Pieces(Some(cells)))
+                }
+                DeferredCells::Text(chunks) => match chunks.get(c) {
+                    Some(Some(chunk)) => match &chunk.rows {
+                        None => Cursor::Text(Pieces(Some(&chunk.text))),
+                        Some(rows) => Cursor::Rows(Pieces(Some(&chunk.text)), rows),
+                    },
+                    _ => Cursor::Done,
+                },
+            };
+            (d.k, cursor)
+        })
+        .collect();
+    let word =
+        |w: Option<&[u8]>| -> [u8; 8] { w.and_then(|w| w.try_into().ok()).unwrap_or_default() };
+    let mut problems = Vec::new();
+    for (i, row) in (start..end).zip(values.chunks_exact_mut(width)) {
+        for (k, cursor) in &mut cursors {
+            let cell = match cursor {
+                Cursor::F64(w) => {
+                    let x = f64::from_ne_bytes(word(w.next()));
+                    if x.is_nan() {
+                        continue;
+                    }
+                    decimal_from_f64(x)
+                }
+                Cursor::I64(w) => Ok(Decimal::from(i64::from_ne_bytes(word(w.next())))),
+                Cursor::U64(w) => Ok(Decimal::from(u64::from_ne_bytes(word(w.next())))),
+                Cursor::Text(cells) => parse_decimal(cells.next().unwrap_or_default()),
+                Cursor::Rows(cells, rows) => match rows.split_first() {
+                    Some((&r, rest)) if r == i => {
+                        *rows = rest;
+                        parse_decimal(cells.next().unwrap_or_default())
+                    }
+                    _ => continue,
+                },
+                Cursor::Done => continue,
+            };
+            match cell {
+                Ok(d) => {
+                    if let Some(slot) = row.get_mut(*k) {
+                        *slot = Some(d);
+                    }
+                }
+                Err(m) => problems.push(Located {
+                    row: i,
+                    col: *k + 1,
+                    problem: problem(format!("{}.{}", record_path(i, &ids[i]), names[*k]), m),
+                }),
+            }
+        }
+    }
+    (values, problems)
+}
+
+/// Phase 3 (the GIL released by the caller): every chunk's values made on its own thread
+/// (`table.values`, one `Vec` per chunk); the problems of all chunks, unsorted.
+fn convert_deferred(table: &mut Table) -> Vec<Located> {
+    let n = table.ids.len();
+    let per = chunk_rows(n, table.threads);
+    let (ids, names, deferred) = (&table.ids[..], &table.names[..], &table.deferred[..]);
+    let converted = &table.converted[..];
+    let work = |c: usize| {
+        let start = c * per;
+        let rows = per.min(n - start);
+        let cells = converted.get(c).map_or(&[][..], Vec::as_slice);
+        convert_chunk(deferred, cells, c, start, rows, ids, names)
+    };
+    let chunks = n.div_ceil(per);
+    let done: Vec<_> = if chunks <= 1 {
+        (0..chunks).map(work).collect()
+    } else {
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = (0..chunks).map(|c| scope.spawn(move || work(c))).collect();
+            handles
+                .into_iter()
+                .map(|h| {
+                    h.join().unwrap_or_else(|_| {
+                        let panicked = Located {
+                            row: usize::MAX,
+                            col: 0,
+                            problem: problem(
+                                "records",
+                                "internal error: a conversion thread panicked",
+                            ),
+                        };
+                        (Vec::new(), vec![panicked])
+                    })
+                })
+                .collect()
+        })
+    };
+    let mut problems = Vec::new();
+    table.values = done
+        .into_iter()
+        .map(|(values, mut p)| {
+            problems.append(&mut p);
+            values
+        })
+        .collect();
+    problems
+}
+
 /// A record id: text, or an int (written in digits), as in record dicts.
 fn id_from_py<'py>(v: &Bound<'py, PyAny>) -> PyResult<Result<Bound<'py, PyString>, String>> {
     if let Ok(s) = v.cast::<PyString>() {
@@ -207,13 +564,22 @@ fn remap_column_refs(text: &str, positions: &[usize]) -> String {
     out
 }
 
-/// The frame as read: ids, measure column names, row-major values (no Python objects, so the
-/// scoring threads can share it).
+/// The frame as read: ids, measure column names, row-major values (no `Bound`s, so the
+/// threads can share it). `converted` holds the cells converted with the GIL (per chunk, by index
+/// in the chunk's values), `deferred` the rest; [`convert_deferred`] makes `values` from both.
 struct Table {
     ids: Vec<String>,
     names: Vec<String>,
     columns: Columns,
-    values: Vec<Option<Decimal>>,
+    /// One row-major `Vec` per chunk of `chunk_rows(n, threads)` rows, in order.
+    values: Vec<Vec<Option<Decimal>>>,
+    converted: Vec<Vec<(usize, Decimal)>>,
+    deferred: Vec<Deferred>,
+    /// Problems of the table as a whole (reported first), then of cells, found with the GIL.
+    table_problems: Vec<Problem>,
+    located: Vec<Located>,
+    /// How many threads (and row chunks) convert and score.
+    threads: usize,
     seconds_sequences: f64,
     seconds_cells: f64,
 }
@@ -282,6 +648,7 @@ fn read_table<'py>(
     plan: &Plan,
     frame: &Bound<'py, PyAny>,
     id_column: &str,
+    threads: Option<usize>,
 ) -> PyResult<(Table, Bound<'py, PyList>)> {
     let py = frame.py();
     let started = Instant::now();
@@ -321,34 +688,59 @@ fn read_table<'py>(
         }
     };
     let n = id_cells.len();
+    let threads = threads.unwrap_or_else(|| default_threads(n)).min(n.max(1));
+    let per = chunk_rows(n, threads);
     let t_cells = Instant::now();
+    let sep = PyString::new(py, SEP);
     let mut ids = Vec::with_capacity(n);
-    let id_objects = PyList::empty(py);
-    for (i, v) in id_cells.iter().enumerate() {
-        match id_from_py(&v)? {
-            Ok(s) => {
-                let text = s.to_cow()?.into_owned();
-                if text.trim().is_empty() {
-                    located.push(Located {
-                        row: i,
-                        col: 0,
-                        problem: problem(format!("records[{i}].id"), "record id is empty"),
-                    });
-                }
-                ids.push(text);
-                id_objects.append(s)?;
-            }
-            Err(m) => {
+    // All text (the usual case): one `str.join` and one UTF-8 copy instead of one per id.
+    let all_text = sep
+        .call_method1("join", (&id_cells,))
+        .ok()
+        .and_then(|j| j.cast_into::<PyString>().ok())
+        .and_then(|j| joined_text(j, n));
+    let id_objects = if let Some(text) = all_text {
+        for (i, id) in text.split(SEP_CHAR).enumerate() {
+            if id.trim().is_empty() {
                 located.push(Located {
                     row: i,
                     col: 0,
-                    problem: problem(format!("records[{i}].id"), m),
+                    problem: problem(format!("records[{i}].id"), "record id is empty"),
                 });
-                ids.push(String::new());
-                id_objects.append(py.None())?;
+            }
+            ids.push(id.to_owned());
+        }
+        // A copy: the caller may change their list afterwards.
+        id_cells.get_slice(0, n).cast_into::<PyList>()?
+    } else {
+        let id_objects = PyList::empty(py);
+        for (i, v) in id_cells.iter().enumerate() {
+            match id_from_py(&v)? {
+                Ok(s) => {
+                    let text = s.to_cow()?.into_owned();
+                    if text.trim().is_empty() {
+                        located.push(Located {
+                            row: i,
+                            col: 0,
+                            problem: problem(format!("records[{i}].id"), "record id is empty"),
+                        });
+                    }
+                    ids.push(text);
+                    id_objects.append(s)?;
+                }
+                Err(m) => {
+                    located.push(Located {
+                        row: i,
+                        col: 0,
+                        problem: problem(format!("records[{i}].id"), m),
+                    });
+                    ids.push(String::new());
+                    id_objects.append(py.None())?;
+                }
             }
         }
-    }
+        id_objects
+    };
     seconds_cells += t_cells.elapsed().as_secs_f64();
 
     // Measure columns: everything but the id and the person's descriptive columns.
@@ -385,7 +777,8 @@ fn read_table<'py>(
     };
 
     let width = names.len();
-    let mut values: Vec<Option<Decimal>> = vec![None; n.saturating_mul(width)];
+    let mut converted: Vec<Vec<(usize, Decimal)>> = vec![Vec::new(); n.div_ceil(per)];
+    let mut deferred = Vec::new();
     if resolved.is_some() {
         for (k, col) in sources.iter().enumerate() {
             let j = positions[k];
@@ -412,40 +805,40 @@ fn read_table<'py>(
                     problem: problem(format!("{}.{name}", record_path(i, &ids[i])), message),
                 });
             };
-            let slots = values.iter_mut().skip(k).step_by(width.max(1));
-            match &cells {
-                Cells::F64(b) => {
-                    for (i, (chunk, slot)) in b.as_bytes().chunks_exact(8).zip(slots).enumerate() {
-                        let x = f64::from_ne_bytes(chunk.try_into().unwrap_or_default());
-                        if x.is_nan() {
-                            continue;
-                        }
-                        match decimal_from_f64(x) {
-                            Ok(d) => *slot = Some(d),
-                            Err(m) => bad(i, m),
-                        }
-                    }
-                }
-                Cells::I64(b) => {
-                    for (chunk, slot) in b.as_bytes().chunks_exact(8).zip(slots) {
-                        *slot = Some(Decimal::from(i64::from_ne_bytes(
-                            chunk.try_into().unwrap_or_default(),
-                        )));
-                    }
-                }
-                Cells::U64(b) => {
-                    for (chunk, slot) in b.as_bytes().chunks_exact(8).zip(slots) {
-                        *slot = Some(Decimal::from(u64::from_ne_bytes(
-                            chunk.try_into().unwrap_or_default(),
-                        )));
-                    }
-                }
+            match cells {
+                Cells::F64(b) => deferred.push(Deferred {
+                    k,
+                    cells: DeferredCells::F64(b.into()),
+                }),
+                Cells::I64(b) => deferred.push(Deferred {
+                    k,
+                    cells: DeferredCells::I64(b.into()),
+                }),
+                Cells::U64(b) => deferred.push(Deferred {
+                    k,
+                    cells: DeferredCells::U64(b.into()),
+                }),
                 Cells::Objects(list) => {
-                    for (i, (v, slot)) in list.iter().zip(slots).enumerate() {
-                        match cell_from_py(&v)? {
-                            Ok(d) => *slot = d,
-                            Err(m) => bad(i, m),
-                        }
+                    if let Some((text, cuts)) = join_column(&list, &sep, per) {
+                        deferred.push(Deferred {
+                            k,
+                            cells: DeferredCells::Joined { text, cuts },
+                        });
+                        seconds_cells += t.elapsed().as_secs_f64();
+                        continue;
+                    }
+                    let mut chunks = Vec::new();
+                    for (start, part) in (0..n).step_by(per).zip(converted.iter_mut()) {
+                        let end = (start + per).min(n);
+                        chunks.push(gather_objects(
+                            &list, start, end, &sep, part, width, k, &mut bad,
+                        )?);
+                    }
+                    if chunks.iter().any(Option::is_some) {
+                        deferred.push(Deferred {
+                            k,
+                            cells: DeferredCells::Text(chunks),
+                        });
                     }
                 }
             }
@@ -453,19 +846,22 @@ fn read_table<'py>(
         }
     }
 
-    if !table_problems.is_empty() || !located.is_empty() {
+    // Problems of the cells converted on the threads are added to these later.
+    let Some(columns) = resolved else {
         located.sort_by_key(|l| (l.row, l.col));
         table_problems.extend(located.into_iter().map(|l| l.problem));
-        return Err(input_error(py, table_problems));
-    }
-    let Some(columns) = resolved else {
         return Err(input_error(py, table_problems));
     };
     let table = Table {
         ids,
         names,
         columns,
-        values,
+        values: Vec::new(),
+        converted,
+        deferred,
+        table_problems,
+        located,
+        threads,
         seconds_sequences: started.elapsed().as_secs_f64() - seconds_cells,
         seconds_cells,
     };
@@ -592,13 +988,20 @@ fn score_table(
     threads: usize,
 ) -> perfscore::Result<Scored> {
     let n = table.ids.len();
-    let width = table.columns.len();
-    if threads <= 1 || n < 2 {
-        // One thread: the core's table API as it is.
-        let summaries = plan.summarize_table(&table.columns, &table.ids, &table.values, options)?;
+    if threads <= 1 || n < 2 || table.values.len() < 2 {
+        // One thread: the core's table API as it is (one chunk: the whole table).
+        let joined;
+        let values = match &table.values[..] {
+            [one] => one.as_slice(),
+            many => {
+                joined = many.concat();
+                joined.as_slice()
+            }
+        };
+        let summaries = plan.summarize_table(&table.columns, &table.ids, values, options)?;
         let pay = match pay {
             Some(p) => Some(
-                p.statements_for_table(&summaries, &table.names, &table.ids, &table.values)?
+                p.statements_for_table(&summaries, &table.names, &table.ids, values)?
                     .into_iter()
                     .map(|s| s.total)
                     .collect(),
@@ -614,14 +1017,14 @@ fn score_table(
     let mut problems = duplicate_ids(&table.ids);
     // Fail early on options the scorer refuses (e.g. a bad period), like the core does.
     plan.scorer(options)?;
-    let per = n.div_ceil(threads);
+    let per = chunk_rows(n, threads);
     let chunks: Vec<Chunk> = std::thread::scope(|scope| {
         let handles: Vec<_> = (0..n)
             .step_by(per)
             .map(|start| {
                 let end = (start + per).min(n);
                 let ids = &table.ids[start..end];
-                let values = &table.values[start * width..end * width];
+                let values = table.values.get(start / per).map_or(&[][..], Vec::as_slice);
                 scope.spawn(move || {
                     score_chunk(
                         plan,
@@ -717,15 +1120,35 @@ pub(crate) fn summarize_frame(
         return Err(PyValueError::new_err("threads must be at least 1"));
     }
     let options = options_from_any(py, options)?;
-    let (table, id_objects) = read_table(plan, frame, id_column)?;
+    let (mut table, id_objects) = read_table(plan, frame, id_column, threads)?;
     let n = table.ids.len();
-    let threads = threads.unwrap_or_else(|| default_threads(n)).min(n.max(1));
+    let threads = table.threads;
+    let (seconds_sequences, seconds_cells) = (table.seconds_sequences, table.seconds_cells);
 
-    let t = Instant::now();
+    let mut seconds_threads = 0.0;
+    let mut seconds_score = 0.0;
     let scored = py
-        .detach(|| score_table(plan, &table, &options, pay.as_deref(), threads))
+        .detach(|| {
+            let t = Instant::now();
+            let mut located = convert_deferred(&mut table);
+            seconds_threads = t.elapsed().as_secs_f64();
+            if !table.table_problems.is_empty() || !table.located.is_empty() || !located.is_empty()
+            {
+                // Every problem at once: the table's first, then the cells' in row order.
+                located.append(&mut table.located);
+                located.sort_by_key(|l| (l.row, l.col));
+                let mut problems = std::mem::take(&mut table.table_problems);
+                problems.extend(located.into_iter().map(|l| l.problem));
+                return Err(CoreError::Input(problems));
+            }
+            let t = Instant::now();
+            let scored = score_table(plan, &table, &options, pay.as_deref(), threads);
+            seconds_score = t.elapsed().as_secs_f64();
+            scored
+        })
         .map_err(|e| core_err(py, &e))?;
-    let seconds_score = t.elapsed().as_secs_f64();
+    // The text and bytes held for the threads are released here, with the GIL.
+    drop(table);
 
     let t = Instant::now();
     let mut grade_names: Vec<Arc<str>> = Vec::new();
@@ -763,8 +1186,9 @@ pub(crate) fn summarize_frame(
         pay: scored.pay,
         threads,
         timings: [
-            ("to_sequences", table.seconds_sequences),
-            ("convert_cells", table.seconds_cells),
+            ("to_sequences", seconds_sequences),
+            ("cells_with_gil", seconds_cells),
+            ("cells_on_threads", seconds_threads),
             ("score_and_pay", seconds_score),
             ("build", seconds_build),
         ],
@@ -785,7 +1209,7 @@ pub(crate) struct PySummaryTable {
     vetoed: Vec<bool>,
     pay: Option<Vec<Decimal>>,
     threads: usize,
-    timings: [(&'static str, f64); 4],
+    timings: [(&'static str, f64); 5],
 }
 
 /// `decimal.Decimal`s for many values, each distinct value (scale included) built once from its

@@ -457,6 +457,12 @@ impl PyPlan {
         }
     }
 
+    /// The plan document as compact JSON (`Plan.from_json` reads it back as the same plan);
+    /// analytics requests take a `Plan` wherever they take a plan document.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
     /// The plan's id.
     #[getter]
     fn id(&self) -> String {

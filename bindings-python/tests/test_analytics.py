@@ -127,3 +127,18 @@ def test_non_finite_numpy_scalar_is_refused_with_its_path():
     with pytest.raises(perfscore.InputError) as e:
         analytics.growth_targets(history={"start": "2024-01", "values": [1, 2]}, growth=np.float64("nan"))
     assert [p.path for p in e.value.problems] == ["growth"]
+
+
+def test_a_plan_object_stands_for_its_document():
+    case, expected = _case("team-rollup", "by-team")
+    plan = perfscore.Plan.from_dict(case["request"]["plan"])
+    assert _canonical(analytics.rollup({**case["request"], "plan": plan})) == expected
+    # The document round-trips: written, read back, written again, the same text.
+    assert perfscore.Plan.from_json(plan.to_json()).to_json() == plan.to_json()
+    assert json.loads(plan.to_json())["id"] == plan.id
+
+
+@pytest.mark.parametrize("template", ["monthly-sales-rep", "young-company-process"])
+def test_plan_to_json_is_the_cores_bytes(template):
+    expected = (VECTORS / "plan-documents" / f"{template}.json").read_text(encoding="utf-8")
+    assert perfscore.Plan.template(template).to_json() + "\n" == expected

@@ -429,7 +429,8 @@ def test_repr_and_html():
     assert repr(table) == "<SummaryTable 12 rows>"
     h = table._repr_html_()
     assert h.startswith('<div class="perfscore">') and "E001" in h and "119.16" in h and "12 people" in h
-    assert set(table._timings) == {"to_sequences", "convert_cells", "score_and_pay", "build"}
+    assert list(table._timings) == ["to_sequences", "cells_with_gil", "cells_on_threads", "score_and_pay", "build"]
+    assert all(isinstance(v, float) and v >= 0 for v in table._timings.values())
 
 
 def test_mapping_input_works_without_pandas():
@@ -448,3 +449,200 @@ def test_mapping_input_works_without_pandas():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.startswith("ok")
+
+
+# --------------------------------------------------------------------------- cells converted on the threads
+
+
+def big_columns(plan, reps=50) -> dict:
+    """The demo team × `reps` (distinct ids, revenue varied), cells as the CSV gives them: text."""
+    cols = demo_frame_columns(plan)
+    big = {k: [] for k in cols}
+    for rep in range(reps):
+        for i in range(len(cols["id"])):
+            for k, vals in cols.items():
+                v = vals[i]
+                if k == "id":
+                    v = f"{v}-{rep}"
+                elif k == "revenue" and v is not None:
+                    v = str(Decimal(v) + rep * 1000)
+                big[k].append(v)
+    return big
+
+
+def records_of(cols: dict) -> list:
+    return [{k: cols[k][i] for k in cols} for i in range(len(cols["id"]))]
+
+
+def problems_of(plan, cols, **kw) -> list:
+    with pytest.raises(perfscore.InputError) as info:
+        plan.summarize_frame(cols, **kw)
+    return [(p.path, p.message) for p in info.value.problems]
+
+
+def test_text_cells_equal_decimal_cells_on_any_thread_count():
+    plan = perfscore.Plan.template("monthly-sales-rep")
+    big = big_columns(plan)
+    as_text = {k: [None if v is None else str(v) for v in col] if k not in PERSON else col for k, col in big.items()}
+    expected = expected_from_cards(plan.score_many(records_of(big)))
+    for threads in (1, 2, 3, 7):
+        assert got(plan.summarize_frame(as_text, threads=threads)) == expected
+    # Longer columns (each column's text cut at the chunks' boundaries, across many 4 KiB blocks).
+    longer = big_columns(plan, reps=400)
+    one = got(plan.summarize_frame(longer, threads=1))
+    assert len(one["totals"]) == 4800
+    for threads in (2, 3, 5, 8, 13):
+        assert got(plan.summarize_frame(longer, threads=threads)) == one
+
+
+def test_mixed_object_columns():
+    # One column holding text, Decimal, int, float, numpy-free missing markers and str subclasses,
+    # in patterns that give the chunks all-text, mixed and text-free runs.
+    class Text(str):
+        pass
+
+    plan = perfscore.Plan.template("monthly-sales-rep")
+    big = big_columns(plan)
+    n = len(big["id"])
+    mixed = dict(big)
+    kinds = [str, Decimal, int, Text]
+    for m in ("revenue", "collected", "visits", "opportunities"):
+        col = []
+        for i, v in enumerate(big[m]):
+            d = Decimal(str(v))
+            kind = kinds[(i // 7) % len(kinds)] if i < n // 2 else kinds[i % len(kinds)]
+            if kind is int and d != d.to_integral_value():
+                kind = float
+            col.append(kind(str(d)) if kind in (str, Text, Decimal) else kind(d))
+        mixed[m] = col
+    # The rating is optional (`missing: reweight`): None, NaN and text mix in it.
+    mixed["teamwork_rating"] = [None if i % 5 == 0 else float("nan") if i % 5 == 1 else str(v)
+                                for i, v in enumerate(big["teamwork_rating"])]
+    # A column of no text at all, and one of text only up to the middle.
+    mixed["demos"] = [int(v) for v in big["demos"]]
+    mixed["contracts"] = [str(v) if i < n // 2 else int(v) for i, v in enumerate(big["contracts"])]
+    # (In records NaN is an error; in a frame it is a missing value, like None.)
+    as_records = dict(mixed, teamwork_rating=[None if isinstance(v, float) else v for v in mixed["teamwork_rating"]])
+    expected = expected_from_cards(plan.score_many(records_of(as_records)))
+    tables = [plan.summarize_frame(mixed, threads=t) for t in (1, 2, 5)]
+    assert [got(t) for t in tables] == [expected] * 3
+    assert [t.threads for t in tables] == [1, 2, 5]
+
+
+def test_bad_text_cells_reported_in_row_order_from_every_thread():
+    plan = perfscore.Plan.template("monthly-sales-rep")
+    big = big_columns(plan)
+    n = len(big["id"])
+    names = list(big)
+    bad = {k: list(v) for k, v in big.items()}
+    bad["revenue"][n - 1] = "12,5"           # last chunk, text column
+    bad["revenue"][3] = "abc"                # first chunk
+    bad["visits"][3] = True                  # same row, a cell that needs Python
+    bad["collected"][n // 2] = "1e3"         # middle of the table (a chunk boundary with threads=2)
+    bad["collected"][n // 2 - 1] = float("inf")
+    bad["demos"][10] = None                  # a missing cell: a scoring problem, not reported now
+    bad["id"][5] = None                      # an id problem comes first in its row
+    bad["contracts"][5] = ""                 # an empty text cell
+    one = problems_of(plan, bad, threads=1)
+    for threads in (2, 3, 8):
+        assert problems_of(plan, bad, threads=threads) == one
+    rows = [int(p.split("[")[1].split("]")[0]) for p, _ in one]
+    assert rows == sorted(rows) and set(rows) == {3, 5, n // 2 - 1, n // 2, n - 1}
+    # Within a row, the id first, then the frame's column order.
+    assert [p for p, _ in one if p.startswith("records[3] ")] == ["records[3] (E004-0).revenue", "records[3] (E004-0).visits"]
+    assert [p for p, _ in one if p.startswith("records[5]")] == ["records[5].id", "records[5].contracts"]
+    # The messages are the ones score_many gives for the same cells.
+    record_messages = {}
+    for i in (3, n // 2 - 1, n // 2, n - 1):
+        rec = {k: bad[k][i] for k in names}
+        with pytest.raises(perfscore.InputError) as info:
+            plan.score_many([rec])
+        for p in info.value.problems:
+            record_messages[(i, p.path.rsplit(".", 1)[1])] = p.message
+    for path, message in one:
+        row = int(path.split("[")[1].split("]")[0])
+        field = path.rsplit(".", 1)[1]
+        if (row, field) in record_messages:
+            assert record_messages[(row, field)] == message
+    assert ("records[3] (E004-0).revenue", "`abc` is not a number") in one
+    # A problem of the table as a whole comes first, the cells' problems after it, all at once.
+    short = dict(bad)
+    short["margin_target"] = big["margin_target"][:-1]
+    both = problems_of(plan, short, threads=2)
+    assert both[0][0] == f"columns[{names.index('margin_target')}] (margin_target)"
+    assert both[1:] == one
+    assert problems_of(plan, short, threads=1) == both
+
+
+def test_text_with_the_separator_or_unencodable_text():
+    plan = perfscore.Plan.template("monthly-sales-rep")
+    big = big_columns(plan, reps=2)
+    cols = {k: list(v) for k, v in big.items()}
+    cols["revenue"][1] = "12\x1f5"
+    cols["revenue"][2] = "\x1f"
+    cols["visits"][4] = Decimal("3")  # mixed column holding the separator too
+    cols["visits"][5] = "4\x1f"
+    for threads in (1, 2):
+        problems = problems_of(plan, cols, threads=threads)
+        assert [p for p, _ in problems] == [
+            "records[1] (E002-0).revenue",
+            "records[2] (E003-0).revenue",
+            "records[5] (E006-0).visits",
+        ]
+        assert "12\x1f5" in problems[0][1] and "4\x1f" in problems[2][1]
+    # Messages as score_many gives them for the same text.
+    with pytest.raises(perfscore.InputError) as info:
+        plan.score_many([{k: cols[k][1] for k in cols}])
+    assert info.value.problems[0].message == problems_of(plan, cols)[0][1]
+    # A lone surrogate cannot be encoded: the same UnicodeEncodeError as before, from any column kind.
+    for other in (None, Decimal("1"), 5):
+        cols = {k: list(v) for k, v in big.items()}
+        cols["revenue"][3] = "1\udc80"
+        cols["revenue"][0] = other if other is not None else cols["revenue"][0]
+        for threads in (1, 2):
+            with pytest.raises(UnicodeEncodeError, match="position 1"):
+                plan.summarize_frame(cols, threads=threads)
+
+
+def test_python_errors_keep_the_cell_order():
+    # A cell whose conversion raises, after text that cannot be encoded: the text's error first,
+    # as when every cell was converted in order; the other way round, the object's error.
+    class floatish:  # noqa: N801 (named like numpy's float types, so its __float__ is consulted)
+        def __float__(self):
+            raise RuntimeError("no float")
+
+    plan = perfscore.Plan.template("monthly-sales-rep")
+    big = big_columns(plan, reps=1)
+    cols = {k: list(v) for k, v in big.items()}
+    cols["revenue"][1] = "9\udc80"
+    cols["revenue"][2] = floatish()
+    with pytest.raises(UnicodeEncodeError):
+        plan.summarize_frame(cols)
+    cols["revenue"][1], cols["revenue"][3] = cols["revenue"][3], cols["revenue"][1]
+    with pytest.raises(RuntimeError, match="no float"):
+        plan.summarize_frame(cols)
+
+
+def test_numpy_columns_on_threads():
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    plan = perfscore.Plan.template("monthly-sales-rep")
+    big = big_columns(plan)
+    expected = expected_from_cards(plan.score_many(records_of(big)))
+    df = pd.DataFrame(big)
+    for m in ("revenue", "collected", "invoiced", "gross_profit", "revenue_target"):
+        df[m] = df[m].astype("float64")
+    for m in ("visits", "demos"):
+        df[m] = df[m].astype("int64")
+    df["contracts"] = df["contracts"].astype("uint64")
+    assert got(plan.summarize_frame(df, threads=1)) == got(plan.summarize_frame(df, threads=2)) == expected
+    n = len(df)
+    df.loc[n - 2, "revenue"] = np.inf
+    df.loc[1, "invoiced"] = -np.inf
+    df.loc[n // 2, "gross_profit"] = np.nan  # missing: a scoring problem, not reported with these
+    one = problems_of(plan, df, threads=1)
+    assert problems_of(plan, df, threads=2) == one
+    assert one == [
+        (f"records[1] ({big['id'][1]}).invoiced", "-inf is not a finite number"),
+        (f"records[{n - 2}] ({big['id'][n - 2]}).revenue", "inf is not a finite number"),
+    ]

@@ -8,11 +8,12 @@ as in every other language::
     idx = analytics.seasonal_indices(history={"start": "2023-01", "values": [...]})
     idx["indices"][0]["index"]   # '0.9366' — exact values are decimal strings
 
-pandas works where a notebook has it: ``records`` may be a DataFrame (one row per person, as
+A compiled :class:`perfscore.Plan` may stand wherever a request takes a plan document
+(``plan=perfscore.Plan.template("monthly-sales-rep")``). pandas works where a notebook has it: ``records`` may be a DataFrame (one row per person, as
 ``Plan.score_many`` takes it) and a list of values (``history.values``, ``parent.values``) may be a
 Series or numpy array; NaN / NA there means "no data", as in frames everywhere in perfscore::
 
-    analytics.rollup(plan=plan_dict, records=df, by=["team"])
+    analytics.rollup(plan=plan, records=df, by=["team"])   # plan: a Plan or its dict
     analytics.targets_from_history(history={"start": "2024-01", "values": df["sales"]})
 
 Exact values (amounts, indices, shares, means) come back as **decimal strings**, as in the
@@ -32,7 +33,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional
 
 from ._display import _is_missing, frame_to_records
 from ._errors import InputError, Problem
-from ._perfscore import analytics_operations, analytics_run_json
+from ._perfscore import Plan, analytics_operations, analytics_run_json
 
 __all__ = [
     "allocate_target",
@@ -120,6 +121,9 @@ def _json(value: Any) -> Iterator[str]:
     in every language."""
     if value is None or isinstance(value, (bool, str)):
         yield json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, Plan):
+        # A compiled plan: its document, already compact JSON.
+        yield value.to_json()
     elif isinstance(value, Decimal):
         yield format(value, "f")
     elif isinstance(value, (int, float)):
