@@ -1,0 +1,306 @@
+//! The columnar path (issue 8): a DataFrame, or any mapping of column name → sequence, scored
+//! to a [`PySummaryTable`] (totals, grades, vetoes and optionally pay) without building a Python
+//! dict per row, a record per row or a scorecard per row.
+//!
+//! The rows are split once into contiguous chunks, one per thread (`threads`). Phases (timed into
+//! `SummaryTable._timings`):
+//! 1. `to_sequences`: each column read once as a whole (a numpy float64/int64 array as raw bytes,
+//!    anything else as one Python list);
+//! 2. `cells_with_gil`: what needs Python, with the GIL held: the ids (all text: one join); in
+//!    object columns, the text of the `str` cells gathered without parsing it (one `"\x1f".join`
+//!    in C and one UTF-8 copy per column, kept as a [`PyBackedStr`], readable without the GIL, and
+//!    cut at the chunks' boundaries; a column mixing text with other cells: per chunk, the text
+//!    cells only), and every other cell (Decimal, int, float, None/NaN/pd.NA, other objects)
+//!    converted here, one by one, as before. Text that cannot be gathered so (a cell holding
+//!    U+001F, or a lone surrogate) is converted here cell by cell too, raising or reporting
+//!    exactly as before;
+//! 3. `cells_on_threads`: the GIL released, each thread makes its own chunk's row-major
+//!    `Vec<Option<Decimal>>` (the cells converted in phase 2 put in) and converts the chunk's
+//!    gathered cells into it, row by row: text parsed exactly (`parse_decimal`), float64 bytes by
+//!    their shortest representation, int64/uint64 bytes as integers. The number policy is
+//!    the records' (str exactly, Decimal by its text, int by its digits, float by its shortest
+//!    representation; None/NaN/pd.NA missing, as in frames everywhere in this binding). All bad
+//!    cells of all chunks are reported together with the problems found in phase 2, in row order;
+//! 4. `score_and_pay`: still without the GIL, the core's `Plan::summarize_table` (one thread) or
+//!    one `Scorer` per chunk on scoped threads, results concatenated in row order; pay priced from
+//!    the same summaries (`PayPlan::statements_for_table` / `statement_for_columns`), never scored
+//!    twice;
+//! 5. `build`: the result object (outputs become Python objects only when asked for).
+
+mod cells;
+mod columns;
+mod read;
+mod score;
+
+use crate::{core_err, decimal_class, py_to_json, type_name};
+use cells::convert_deferred;
+use perfscore::number::DecimalText;
+use perfscore::{Error as CoreError, PayPlan, Plan, ScoreOptions};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBool, PyDict, PyList, PyString};
+use read::read_table;
+use rust_decimal::Decimal;
+use score::score_table;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Instant;
+
+/// Score options from a dict (`{"period": {...}}`) or JSON text.
+fn options_from_any(py: Python<'_>, options: Option<&Bound<'_, PyAny>>) -> PyResult<ScoreOptions> {
+    let Some(options) = options.filter(|o| !o.is_none()) else {
+        return Ok(ScoreOptions::default());
+    };
+    let text = if let Ok(s) = options.cast::<PyString>() {
+        s.to_cow()?.into_owned()
+    } else {
+        let dict = if options.is_instance_of::<PyDict>() {
+            options.clone()
+        } else if options.hasattr("keys")? {
+            py.get_type::<PyDict>().call1((options,))?
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "options: expected a dict such as {{\"period\": {{...}}}} or JSON text, found {}",
+                type_name(options)
+            )));
+        };
+        py_to_json(&dict, "options")?.to_string()
+    };
+    ScoreOptions::from_json(&text).map_err(|e| core_err(py, &e))
+}
+
+/// `Plan.summarize_frame`: see the module docs.
+pub(crate) fn summarize_frame(
+    py: Python<'_>,
+    plan: &Arc<Plan>,
+    frame: &Bound<'_, PyAny>,
+    id_column: &str,
+    options: Option<&Bound<'_, PyAny>>,
+    pay: Option<Arc<PayPlan>>,
+    threads: Option<usize>,
+) -> PyResult<PySummaryTable> {
+    if threads == Some(0) {
+        return Err(PyValueError::new_err("threads must be at least 1"));
+    }
+    let options = options_from_any(py, options)?;
+    let (mut table, id_objects) = read_table(plan, frame, id_column, threads)?;
+    let n = table.ids.len();
+    let threads = table.threads;
+    let (seconds_sequences, seconds_cells) = (table.seconds_sequences, table.seconds_cells);
+
+    let mut seconds_threads = 0.0;
+    let mut seconds_score = 0.0;
+    let scored = py
+        .detach(|| {
+            let t = Instant::now();
+            let mut located = convert_deferred(&mut table);
+            seconds_threads = t.elapsed().as_secs_f64();
+            if !table.table_problems.is_empty() || !table.located.is_empty() || !located.is_empty()
+            {
+                // Every problem at once: the table's first, then the cells' in row order.
+                located.append(&mut table.located);
+                located.sort_by_key(|l| (l.row, l.col));
+                let mut problems = std::mem::take(&mut table.table_problems);
+                problems.extend(located.into_iter().map(|l| l.problem));
+                return Err(CoreError::Input(problems));
+            }
+            let t = Instant::now();
+            let scored = score_table(plan, &table, &options, pay.as_deref(), threads);
+            seconds_score = t.elapsed().as_secs_f64();
+            scored
+        })
+        .map_err(|e| core_err(py, &e))?;
+    // The text and bytes held for the threads are released here, with the GIL.
+    drop(table);
+
+    let t = Instant::now();
+    let mut grade_names: Vec<Arc<str>> = Vec::new();
+    let mut intern = |g: &Arc<str>| -> u16 {
+        match grade_names.iter().position(|h| Arc::ptr_eq(h, g) || h == g) {
+            Some(i) => i as u16,
+            None => {
+                grade_names.push(Arc::clone(g));
+                (grade_names.len() - 1) as u16
+            }
+        }
+    };
+    let mut totals = Vec::with_capacity(n);
+    let mut grades = Vec::with_capacity(n);
+    let mut before = Vec::with_capacity(n);
+    let mut vetoed = Vec::with_capacity(n);
+    for r in &scored.rows {
+        totals.push(r.total);
+        grades.push(intern(&r.grade));
+        before.push(r.grade_before_veto.as_ref().map(&mut intern));
+        vetoed.push(r.vetoed);
+    }
+    let grade_strings = grade_names
+        .iter()
+        .map(|g| PyString::new(py, g).unbind())
+        .collect();
+    let seconds_build = t.elapsed().as_secs_f64();
+    Ok(PySummaryTable {
+        ids: id_objects.unbind(),
+        totals,
+        grades,
+        grade_before_veto: before,
+        grade_strings,
+        vetoed,
+        pay: scored.pay,
+        threads,
+        timings: [
+            ("to_sequences", seconds_sequences),
+            ("cells_with_gil", seconds_cells),
+            ("cells_on_threads", seconds_threads),
+            ("score_and_pay", seconds_score),
+            ("build", seconds_build),
+        ],
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// SummaryTable
+
+/// The result of `Plan.summarize_frame`: one row per person, in input order.
+#[pyclass(module = "perfscore._perfscore", name = "SummaryTable", frozen)]
+pub(crate) struct PySummaryTable {
+    ids: Py<PyList>,
+    totals: Vec<Decimal>,
+    grades: Vec<u16>,
+    grade_before_veto: Vec<Option<u16>>,
+    grade_strings: Vec<Py<PyString>>,
+    vetoed: Vec<bool>,
+    pay: Option<Vec<Decimal>>,
+    threads: usize,
+    timings: [(&'static str, f64); 5],
+}
+
+/// `decimal.Decimal`s for many values, each distinct value (scale included) built once from its
+/// exact text and shared (Decimals are immutable).
+fn decimal_list<'py>(py: Python<'py>, values: &[Decimal]) -> PyResult<Bound<'py, PyList>> {
+    let class = decimal_class(py)?;
+    let mut cache: HashMap<[u8; 16], Bound<'py, PyAny>> = HashMap::new();
+    let mut items = Vec::with_capacity(values.len());
+    for d in values {
+        let key = d.serialize();
+        let obj = match cache.get(&key) {
+            Some(o) => o.clone(),
+            None => {
+                let o = class.call1((DecimalText::new(d).as_str(),))?;
+                cache.insert(key, o.clone());
+                o
+            }
+        };
+        items.push(obj);
+    }
+    PyList::new(py, items)
+}
+
+#[pymethods]
+impl PySummaryTable {
+    fn __len__(&self) -> usize {
+        self.totals.len()
+    }
+
+    /// Record ids, in input order (as given: text, or an int's digits).
+    #[getter]
+    fn record_ids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        // A copy, so the caller may change it freely.
+        let ids = self.ids.bind(py);
+        ids.get_slice(0, ids.len())
+            .cast_into::<PyList>()
+            .map_err(Into::into)
+    }
+
+    /// Totals as `Decimal`, rounded once with the plan's scale and mode (`Decimal('74.40')`).
+    #[getter]
+    fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        decimal_list(py, &self.totals)
+    }
+
+    /// Grades (after any veto's grade cap).
+    #[getter]
+    fn grades<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(
+            py,
+            self.grades
+                .iter()
+                .map(|&g| self.grade_strings[usize::from(g)].bind(py)),
+        )
+    }
+
+    /// The grade the total alone would have earned where a veto capped it, else None.
+    #[getter]
+    fn grade_before_veto<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(
+            py,
+            self.grade_before_veto.iter().map(|g| match g {
+                Some(g) => self.grade_strings[usize::from(*g)]
+                    .bind(py)
+                    .clone()
+                    .into_any(),
+                None => py.None().into_bound(py),
+            }),
+        )
+    }
+
+    /// Whether any veto was triggered, per person.
+    #[getter]
+    fn vetoed<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        PyList::new(py, self.vetoed.iter().map(|&v| PyBool::new(py, v)))
+    }
+
+    /// Pay statement totals as `Decimal` (the currency's minor unit) when a pay plan was given.
+    #[getter]
+    fn pay<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
+        self.pay.as_deref().map(|p| decimal_list(py, p)).transpose()
+    }
+
+    /// How many threads scored the table.
+    #[getter]
+    fn threads(&self) -> usize {
+        self.threads
+    }
+
+    /// Seconds spent per phase inside `summarize_frame` (diagnostics for benchmarks).
+    #[getter]
+    fn _timings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (k, v) in self.timings {
+            d.set_item(k, v)?;
+        }
+        Ok(d)
+    }
+
+    /// Column names of `to_dataframe()` / `rows()`.
+    fn columns(&self) -> Vec<&'static str> {
+        let mut c = vec!["record_id", "total", "grade", "grade_before_veto", "vetoed"];
+        if self.pay.is_some() {
+            c.push("pay");
+        }
+        c
+    }
+
+    /// A pandas DataFrame: record_id, total, grade, grade_before_veto, vetoed[, pay]; Decimal
+    /// cells for the exact values (pandas is imported only here).
+    fn to_dataframe<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        slf.py()
+            .import("perfscore._display")?
+            .call_method1("summary_dataframe", (slf,))
+    }
+
+    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
+        slf.py()
+            .import("perfscore._display")?
+            .call_method1("summary_html", (slf,))?
+            .extract()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<SummaryTable {} rows{}>",
+            self.totals.len(),
+            if self.pay.is_some() { " with pay" } else { "" }
+        )
+    }
+}
