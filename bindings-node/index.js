@@ -331,14 +331,20 @@ class Plan {
 /** A compiled pay plan, bound to the scoring `Plan` it was compiled against (issue 7). */
 class PayPlan {
   /** @private use the static factories */
-  constructor(inner) {
+  constructor(inner, json) {
     this._inner = inner;
+    this._json = json;
   }
 
   static fromJson(text, plan) {
     if (typeof text !== 'string') throw new TypeError('PayPlan.fromJson expects a string');
     if (!(plan instanceof Plan)) throw new TypeError('PayPlan.fromJson expects a Plan as its second argument');
-    return new PayPlan(call(() => native.PayPlan.fromJson(text, plan._inner)));
+    return new PayPlan(call(() => native.PayPlan.fromJson(text, plan._inner)), text);
+  }
+
+  /** The pay plan document it was compiled from (as the wasm package does). */
+  toJSON() {
+    return JSON.parse(this._json);
   }
 
   static fromObject(spec, plan) {
@@ -378,13 +384,19 @@ class PayPlan {
 /** A validated 360-degree feedback configuration (issue 6). */
 class Feedback {
   /** @private use the static factories */
-  constructor(inner) {
+  constructor(inner, json) {
     this._inner = inner;
+    this._json = json;
   }
 
   static fromJson(text) {
     if (typeof text !== 'string') throw new TypeError('Feedback.fromJson expects a string');
-    return new Feedback(call(() => native.Feedback.fromJson(text)));
+    return new Feedback(call(() => native.Feedback.fromJson(text)), text);
+  }
+
+  /** The configuration document it was read from (as the wasm package does). */
+  toJSON() {
+    return JSON.parse(this._json);
   }
 
   static fromObject(spec) {

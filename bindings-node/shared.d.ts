@@ -216,6 +216,8 @@ export declare class PayPlan {
   static fromObject(spec: PayPlanSpec, plan: Plan): PayPlan;
   /** The pay plan's id. */
   get id(): string;
+  /** The pay plan document it was compiled from (so `JSON.stringify(payPlan)` writes it). */
+  toJSON(): PayPlanSpec;
   /** Decimal places of the currency's minor unit. */
   get minorUnits(): number;
   /** Score and pay a batch (all or nothing); one statement per record. */
@@ -482,6 +484,8 @@ export declare class Feedback {
   static fromObject(spec: FeedbackSpec): Feedback;
   /** The configuration's id. */
   get id(): string;
+  /** The configuration document it was read from (so `JSON.stringify(feedback)` writes it). */
+  toJSON(): FeedbackSpec;
   /** Aggregate a round of responses; every problem at once (`INPUT_INVALID`), nothing from bad input. */
   aggregate(responses: FeedbackResponse[]): FeedbackRound;
   /** The round's canonical JSON, byte-identical to the Rust crate. */

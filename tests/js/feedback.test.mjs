@@ -34,6 +34,8 @@ test('a configuration knows its id, from JSON text or a plain object', () => {
   assert.equal(feedback.id, '360-example');
   assert.equal(Feedback.fromJson(JSON.stringify(vector.feedback)).id, '360-example');
   assert.equal(Feedback.fromObject({ ...vector.feedback, id: '360-2026-h1' }).id, '360-2026-h1');
+  // JSON.stringify writes the document it was read from, in both packages.
+  assert.deepEqual(JSON.parse(JSON.stringify(feedback)), vector.feedback);
 });
 
 test('aggregate is JSON.parse of aggregateCanonical, which is the Rust bytes', () => {

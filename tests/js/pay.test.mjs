@@ -38,6 +38,8 @@ test('a pay plan knows its id and minor units', () => {
   assert.equal(yen.minorUnits, 0);
   const odd = PayPlan.fromObject({ ...vector.pay_plan, currency: { code: 'XBT', minor_units: 8 } }, plan);
   assert.equal(odd.minorUnits, 8);
+  // JSON.stringify writes the document it was compiled from, in both packages.
+  assert.deepEqual(JSON.parse(JSON.stringify(yen)), { ...vector.pay_plan, id: 'yen', currency: { code: 'JPY' } });
 });
 
 test('issue 7 reference: marginal commission priced from zero', () => {
