@@ -415,7 +415,7 @@ impl Plan {
         ids: String,
         names: String,
         ncols: u32,
-        strings: String,
+        strings: Uint8Array,
         entries: Uint32Array,
         counts: Uint32Array,
         nums: Float64Array,

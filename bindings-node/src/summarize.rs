@@ -4,7 +4,8 @@
 //!
 //! Two ways in, one way out:
 //! - the table path (`summarize_table`): `index.js` walks plain records in JS (where reading
-//!   properties is cheap) into a compact table: ids and string values each joined with `\0`, the
+//!   properties is cheap) into a compact table: ids joined with `\0`, string values as UTF-8
+//!   bytes each ended by `\0` (a `Uint8Array`, no JS string to convert), the
 //!   column names, one `column << 1 | kind` entry per present value, the JS numbers in a
 //!   `Float64Array`. Here the values are read exactly (`parse_decimal` for strings,
 //!   `decimal_from_f64` for numbers, as `record_from_js`), the columns resolved with
@@ -175,6 +176,14 @@ fn split(text: &str, n: usize) -> Option<Vec<&str>> {
     (pieces.len() == n).then_some(pieces)
 }
 
+/// `text` as exactly `n` pieces each ended by `\0`, or `None`.
+fn terminated(text: &str, n: usize) -> Option<Vec<&str>> {
+    if n == 0 {
+        return text.is_empty().then(Vec::new);
+    }
+    split(text.strip_suffix('\0')?, n)
+}
+
 /// Where a chunk of rows starts: its rows, and its first entry, string and number.
 #[derive(Clone, Copy)]
 struct Bounds {
@@ -204,7 +213,7 @@ pub fn summarize_table(
     ids: &str,
     names: &str,
     ncols: u32,
-    strings: &str,
+    strings: &[u8],
     entries: &[u32],
     counts: &[u32],
     nums: &[f64],
@@ -218,7 +227,9 @@ pub fn summarize_table(
     let (Some(ids), Some(names), Some(strings)) = (
         split(ids, n),
         split(names, ncols),
-        split(strings, string_count),
+        std::str::from_utf8(strings)
+            .ok()
+            .and_then(|s| terminated(s, string_count)),
     ) else {
         return Ok(None);
     };

@@ -295,8 +295,9 @@ impl CorePlan {
 
 /// A batch of records sent as a table by `js/api.mjs` (`encodeTable`).
 ///
-/// `text` holds, back to back, the `n` record ids, then the column (measure) names, then every
-/// string value in entry order; `lens` their lengths in UTF-16 code units (as JS counts).
+/// `text` holds, back to back, the `n` record ids, then the column (measure) names; `lens` their
+/// lengths in UTF-16 code units (as JS counts). `strings` holds every string value in entry
+/// order as UTF-8, each ended by `\0`.
 /// `counts[i]` is the number of values of record `i`; each value is an entry
 /// `column << 2 | kind`, kind 1 = a JS number in `nums` (in entry order), 2 = a string (read like
 /// a JSON string: `parse_decimal`), 3 = a JS number as its JS text (read like a JSON number:
@@ -359,6 +360,7 @@ impl<'a> Table<'a> {
     fn read(
         text: &'a str,
         lens: &[u32],
+        strings: &'a [u8],
         counts: &[u32],
         entries: &[u32],
         nums: &[f64],
@@ -366,8 +368,18 @@ impl<'a> Table<'a> {
     ) -> Option<Table<'a>> {
         let n = counts.len();
         let pieces = pieces(text, lens)?;
-        let (ids, rest) = pieces.split_at_checked(n)?;
-        let (names, strings) = rest.split_at_checked(ncols)?;
+        let (ids, names) = pieces.split_at_checked(n)?;
+        if names.len() != ncols {
+            return None;
+        }
+        // Every string ends with `\0`: after the last one, nothing. A `\0` inside a value makes
+        // one string too many, and the exact path decides.
+        let strings = std::str::from_utf8(strings).ok()?;
+        let strings: Vec<&str> = match strings.strip_suffix('\0') {
+            Some(body) => body.split('\0').collect(),
+            None if strings.is_empty() => Vec::new(),
+            None => return None,
+        };
         // The loader's own check (`record id is empty`).
         if ids.iter().any(|id| id.trim().is_empty()) {
             return None;
@@ -449,6 +461,7 @@ impl CorePlan {
         pay: Option<&PayPlan>,
         text: &str,
         lens: &[u32],
+        strings: &[u8],
         counts: &[u32],
         entries: &[u32],
         nums: &[f64],
@@ -456,7 +469,7 @@ impl CorePlan {
         options_json: &str,
     ) -> Option<String> {
         let options = options(options_json).ok()?;
-        let table = Table::read(text, lens, counts, entries, nums, ncols as usize)?;
+        let table = Table::read(text, lens, strings, counts, entries, nums, ncols as usize)?;
         let columns = self.plan.columns(&table.names).ok()?;
         let summaries = self
             .plan
@@ -517,14 +530,25 @@ impl CorePlan {
         &self,
         text: &str,
         lens: &[u32],
+        strings: &[u8],
         counts: &[u32],
         entries: &[u32],
         nums: &[f64],
         ncols: u32,
         options_json: &str,
     ) -> String {
-        self.summarize_table_json(None, text, lens, counts, entries, nums, ncols, options_json)
-            .unwrap_or_default()
+        self.summarize_table_json(
+            None,
+            text,
+            lens,
+            strings,
+            counts,
+            entries,
+            nums,
+            ncols,
+            options_json,
+        )
+        .unwrap_or_default()
     }
 
     /// Summaries of records (JSON array text, as `scoreMany` takes them): a JSON array; errors
@@ -803,6 +827,7 @@ impl CorePayPlan {
         plan: &CorePlan,
         text: &str,
         lens: &[u32],
+        strings: &[u8],
         counts: &[u32],
         entries: &[u32],
         nums: &[f64],
@@ -813,6 +838,7 @@ impl CorePayPlan {
             Some(&self.pay),
             text,
             lens,
+            strings,
             counts,
             entries,
             nums,
@@ -1086,7 +1112,12 @@ mod tests {
     }
 
     /// `js/api.mjs`'s table encoding of loaded records (every value a string, kind 2).
-    fn table_of(records: &[serde_json::Value]) -> (String, Vec<u32>, Vec<u32>, Vec<u32>, u32) {
+    /// Records as `js/api.mjs` sends them: ids and names with UTF-16 lengths, the string
+    /// values as NUL-ended UTF-8, the entry counts, the entries and the column count.
+    #[allow(clippy::type_complexity)]
+    fn table_of(
+        records: &[serde_json::Value],
+    ) -> (String, Vec<u32>, Vec<u8>, Vec<u32>, Vec<u32>, u32) {
         let mut names: Vec<String> = Vec::new();
         let (mut strings, mut counts, mut entries) = (Vec::new(), Vec::new(), Vec::new());
         for r in records {
@@ -1104,12 +1135,20 @@ mod tests {
         let ids = records
             .iter()
             .map(|r| r["id"].as_str().unwrap().to_string());
-        let pieces: Vec<String> = ids.chain(names.iter().cloned()).chain(strings).collect();
+        let pieces: Vec<String> = ids.chain(names.iter().cloned()).collect();
         let lens = pieces
             .iter()
             .map(|p| p.encode_utf16().count() as u32)
             .collect();
-        (pieces.concat(), lens, counts, entries, names.len() as u32)
+        let bytes = strings.iter().flat_map(|s| s.bytes().chain([0])).collect();
+        (
+            pieces.concat(),
+            lens,
+            bytes,
+            counts,
+            entries,
+            names.len() as u32,
+        )
     }
 
     #[test]
@@ -1125,8 +1164,8 @@ mod tests {
         let exact: serde_json::Value =
             serde_json::from_str(&plan.summarize_many(&records, "").unwrap()).unwrap();
         let loaded: Vec<serde_json::Value> = serde_json::from_str(&records).unwrap();
-        let (text, lens, counts, entries, ncols) = table_of(&loaded);
-        let lean = plan.summarize_table(&text, &lens, &counts, &entries, &[], ncols, "");
+        let (text, lens, bytes, counts, entries, ncols) = table_of(&loaded);
+        let lean = plan.summarize_table(&text, &lens, &bytes, &counts, &entries, &[], ncols, "");
         let lean: serde_json::Value = serde_json::from_str(&lean).unwrap();
         assert_eq!(lean, exact);
         for (s, c) in exact.as_array().unwrap().iter().zip(&cards) {
@@ -1148,7 +1187,17 @@ mod tests {
         let statements = pay.statements(&records, "").unwrap();
         let exact: serde_json::Value =
             serde_json::from_str(&pay.summarize_many(&plan, &records, "").unwrap()).unwrap();
-        let lean = pay.summarize_table(&plan, &text, &lens, &counts, &entries, &[], ncols, "");
+        let lean = pay.summarize_table(
+            &plan,
+            &text,
+            &lens,
+            &bytes,
+            &counts,
+            &entries,
+            &[],
+            ncols,
+            "",
+        );
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&lean).unwrap(),
             exact
@@ -1168,18 +1217,26 @@ mod tests {
         let plan = demo();
         // Unknown measure, empty id, duplicate id, a bad value: "" (the exact path decides).
         let one = |id: &str, name: &str, value: &str| {
-            let text = format!("{id}{name}{value}");
-            let lens = [id.len() as u32, name.len() as u32, value.len() as u32];
-            plan.summarize_table(&text, &lens, &[1], &[2], &[], 1, "")
+            let text = format!("{id}{name}");
+            let lens = [id.len() as u32, name.len() as u32];
+            let bytes = format!("{value}\0");
+            plan.summarize_table(&text, &lens, bytes.as_bytes(), &[1], &[2], &[], 1, "")
         };
         assert_eq!(one("E1", "nope", "1"), "");
         assert_eq!(one(" ", "revenue", "1"), "");
         assert_eq!(one("E1", "revenue", "abc"), "");
-        let dup = plan.summarize_table("E1E1", &[2, 2], &[0, 0], &[], &[], 0, "");
+        // A NUL inside a value (one string too many) and an unended string.
+        assert_eq!(one("E1", "revenue", "1\u{0}2"), "");
+        let unended = plan.summarize_table("E1revenue", &[2, 7], b"1", &[1], &[2], &[], 1, "");
+        assert_eq!(unended, "");
+        let dup = plan.summarize_table("E1E1", &[2, 2], &[], &[0, 0], &[], &[], 0, "");
         assert_eq!(dup, "");
         assert!(plan.summarize_many("[5]", "").is_err());
         // Lengths that do not add up.
-        assert_eq!(plan.summarize_table("E1", &[3], &[0], &[], &[], 0, ""), "");
+        assert_eq!(
+            plan.summarize_table("E1", &[3], &[], &[0], &[], &[], 0, ""),
+            ""
+        );
     }
 
     #[test]

@@ -222,6 +222,19 @@ check('values as numbers, digit strings, null and undefined; keys in any order; 
   odd[1].id = '李伟';
   odd[1].name = 'Lǐ\uDC00';
   assertSameAsScoreMany(plan, odd);
+  // Measure values that are text but not ASCII digits: full-width digits, a lone surrogate, a NUL,
+  // an astral character, and a plain value after them in the same batch (the bytes stay aligned).
+  const text = records();
+  text[0].measures.visits = '２０';
+  text[1].measures.visits = '20\uD800';
+  text[1].measures.demos = '1\u0000';
+  text[2].measures.complaints = '😀';
+  text[2].measures.key_accounts = '1';
+  assertSameAsScoreMany(plan, text);
+  const clean = records();
+  clean[0].measures.visits = '20';
+  clean[1].measures.demos = '３';
+  assertSameAsScoreMany(plan, clean);
   assert.deepEqual(got.map((s) => s.total), ['88.48', '74.40', '0.00']);
 });
 
