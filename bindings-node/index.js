@@ -59,6 +59,7 @@ function optionsJson(options) {
 }
 
 const { isProxy } = require('node:util').types;
+const { NulStrings } = require('./nul-strings.js');
 const now = () => performance.now();
 /** Phases of the last `summarize` call, seconds (benchmarks only: `__lastSummarizeTimings`). */
 const lastTimings = {};
@@ -67,16 +68,13 @@ const isObject = (v) => typeof v === 'object' && v !== null && !Array.isArray(v)
 
 /**
  * Records as the compact table `summarizeTable` reads (see bindings-node/src/summarize.rs): ids
- * joined with NUL, string values as UTF-8 bytes each followed by NUL (written straight into a
- * `Uint8Array`: an array of 300,000 strings joined into one costs three times as much), column
- * names in first-seen order, one `column << 1 | kind` entry per present value (kind 0: a string,
- * the next of `strings`; 1: a number, the next of `nums`), the entry count of each record. `null` when any record has something only the record
- * path reads exactly (a field, type or shape it would report as a problem); the addon also gives
+ * joined with NUL, string values as NUL-ended UTF-8 bytes (`NulStrings`, shared with the wasm
+ * package), column names in first-seen order, one `column << 1 | kind` entry per present value
+ * (kind 0: a string, the next of `strings`; 1: a number, the next of `nums`), the entry count of
+ * each record. `null` when any record has something only the record path reads exactly (a field, type or shape it would report as a problem); the addon also gives
  * up (returns `null`) on any value it cannot read, so problems are always reported by the record
  * path, exactly as `scoreMany` does.
  */
-const utf8 = new TextEncoder();
-
 function encodeTable(records) {
   try {
     if (!Array.isArray(records) || isProxy(records)) return null;
@@ -85,8 +83,7 @@ function encodeTable(records) {
     const counts = new Uint32Array(n);
     const names = [];
     const columns = new Map();
-    let bytes = new Uint8Array(Math.max(64, n * 128));
-    let nb = 0;
+    const strings = new NulStrings(n * 128);
     let entries = new Uint32Array(Math.max(16, n * 16));
     let nums = new Float64Array(16);
     let ne = 0;
@@ -126,25 +123,7 @@ function encodeTable(records) {
         const v = m[k];
         let kind;
         if (typeof v === 'string') {
-          // At most 3 UTF-8 bytes per UTF-16 unit, and the NUL.
-          if (nb + 3 * v.length + 1 > bytes.length) {
-            const grown = new Uint8Array(Math.max(bytes.length * 2, nb + 3 * v.length + 1));
-            grown.set(bytes.subarray(0, nb));
-            bytes = grown;
-          }
-          let ascii = true;
-          for (let j = 0; j < v.length; j++) {
-            const c = v.charCodeAt(j);
-            if (c > 127) {
-              ascii = false;
-              break;
-            }
-            bytes[nb + j] = c;
-          }
-          // Anything else (rare in a number) by the encoder; a lone surrogate becomes U+FFFD,
-          // which never parses, so the record path reports that value exactly.
-          nb += ascii ? v.length : utf8.encodeInto(v, bytes.subarray(nb)).written;
-          bytes[nb++] = 0;
+          strings.push(v);
           kind = 0;
         } else if (typeof v === 'number') {
           if (nn === nums.length) {
@@ -182,7 +161,7 @@ function encodeTable(records) {
       idList,
       ids: idList.join('\0'),
       names,
-      strings: bytes.subarray(0, nb),
+      strings: strings.view(),
       entries: entries.subarray(0, ne),
       counts,
       nums: nums.subarray(0, nn),
@@ -199,28 +178,18 @@ function summariesFrom(ids, columns) {
   const n = grades.length;
   const totals = n === 0 ? [] : columns.totals.split('\0');
   const out = new Array(n);
-  if (columns.pays === undefined || columns.pays === null) {
-    for (let i = 0; i < n; i++) {
-      out[i] = {
-        record_id: ids[i],
-        total: totals[i],
-        grade: gradeNames[grades[i]],
-        grade_before_veto: before[i] === 0 ? null : gradeNames[before[i] - 1],
-        vetoed: vetoed[i] === 1,
-      };
-    }
-  } else {
-    const pays = n === 0 ? [] : columns.pays.split('\0');
-    for (let i = 0; i < n; i++) {
-      out[i] = {
-        record_id: ids[i],
-        total: totals[i],
-        grade: gradeNames[grades[i]],
-        grade_before_veto: before[i] === 0 ? null : gradeNames[before[i] - 1],
-        vetoed: vetoed[i] === 1,
-        pay: pays[i],
-      };
-    }
+  const paid = columns.pays !== undefined && columns.pays !== null;
+  const pays = paid && n > 0 ? columns.pays.split('\0') : [];
+  for (let i = 0; i < n; i++) {
+    const summary = {
+      record_id: ids[i],
+      total: totals[i],
+      grade: gradeNames[grades[i]],
+      grade_before_veto: before[i] === 0 ? null : gradeNames[before[i] - 1],
+      vetoed: vetoed[i] === 1,
+    };
+    if (paid) summary.pay = pays[i];
+    out[i] = summary;
   }
   return out;
 }

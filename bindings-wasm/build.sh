@@ -48,6 +48,13 @@ cp "$here/js/web.mjs" "$pkg/web/index.js"
 cp "$here/js/node.mjs" "$pkg/node/index.js"
 cp "$here/js/index.d.ts" "$pkg/web/index.d.ts"
 cp "$here/js/index.d.ts" "$pkg/node/index.d.ts"
+# The batch table's string packer has one source too: the Node addon's CommonJS file, made an
+# ES module here (the export line is its only module syntax).
+for dir in "$pkg/web" "$pkg/node"; do
+  sed -e "/^'use strict';$/d" -e 's/^module\.exports = { NulStrings };$/export { NulStrings };/' \
+    "$root/bindings-node/nul-strings.js" >"$dir/nul-strings.js"
+  grep -q '^export { NulStrings };$' "$dir/nul-strings.js" || { echo "build.sh: nul-strings.js export line changed" >&2; exit 1; }
+done
 # Pay, 360 and analytics types have one source, shared with the Node addon.
 cp "$root/bindings-node/shared.d.ts" "$here/js/shared.d.ts"
 cp "$root/bindings-node/shared.d.ts" "$pkg/web/shared.d.ts"

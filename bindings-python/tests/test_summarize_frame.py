@@ -133,18 +133,8 @@ def test_demo_team_equals_score_many(threads):
 
 def test_threads_identical_on_a_bigger_table():
     plan = perfscore.Plan.template("monthly-sales-rep")
-    cols = demo_frame_columns(plan)
-    # 12 people × 50 with distinct ids and scaled revenue: 600 rows.
-    big = {k: [] for k in cols}
-    for rep in range(50):
-        for i in range(len(cols["id"])):
-            for k, vals in cols.items():
-                v = vals[i]
-                if k == "id":
-                    v = f"{v}-{rep}"
-                elif k == "revenue" and v is not None:
-                    v = Decimal(v) + rep * 1000
-                big[k].append(v)
+    # 12 people × 50 with distinct ids and scaled revenue (as Decimals): 600 rows.
+    big = big_columns(plan, reps=50, revenue=lambda d: d)
     one = plan.summarize_frame(big, threads=1)
     two = plan.summarize_frame(big, threads=2)
     three = plan.summarize_frame(big, threads=3)
@@ -454,8 +444,9 @@ def test_mapping_input_works_without_pandas():
 # --------------------------------------------------------------------------- cells converted on the threads
 
 
-def big_columns(plan, reps=50) -> dict:
-    """The demo team × `reps` (distinct ids, revenue varied), cells as the CSV gives them: text."""
+def big_columns(plan, reps=50, revenue=str) -> dict:
+    """The demo team × `reps` (distinct ids, revenue varied), cells as the CSV gives them: text
+    (the varied revenue as `revenue(Decimal)`: text by default)."""
     cols = demo_frame_columns(plan)
     big = {k: [] for k in cols}
     for rep in range(reps):
@@ -465,7 +456,7 @@ def big_columns(plan, reps=50) -> dict:
                 if k == "id":
                     v = f"{v}-{rep}"
                 elif k == "revenue" and v is not None:
-                    v = str(Decimal(v) + rep * 1000)
+                    v = revenue(Decimal(v) + rep * 1000)
                 big[k].append(v)
     return big
 

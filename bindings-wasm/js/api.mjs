@@ -3,6 +3,9 @@
 // JSON numbers printed by JS's shortest round-trip representation (the same policy as the core's
 // `decimal_from_f64`), so the core reads them exactly.
 
+// One source with the Node addon (bindings-node/nul-strings.js, made an ES module by build.sh).
+import { NulStrings } from './nul-strings.js';
+
 /** An error from perfscore: `code` is `PLAN_INVALID` or `INPUT_INVALID` (or `WASM_TRAP`). */
 export class PerfscoreError extends Error {
   constructor(message, code, problems, canonical) {
@@ -129,8 +132,6 @@ const isPlain = (v) => {
   return proto === Object.prototype || proto === null;
 };
 
-const utf8 = new TextEncoder();
-
 /**
  * Records as the compact table `summarize` sends (see `Table` in src/lib.rs), or `null` when any
  * record holds something only the JSON path reads exactly (a non-finite number, an unknown field,
@@ -142,30 +143,7 @@ function encodeTable(records) {
   if (!Array.isArray(records)) return null;
   const n = records.length;
   const ids = new Array(n);
-  let bytes = new Uint8Array(Math.max(64, n * 128));
-  let nb = 0;
-  // A string value as UTF-8 bytes ended by NUL, written straight into `bytes` (joining 300,000
-  // strings into one JS string, which the glue then encodes again, costs three times as much).
-  const pushString = (v) => {
-    if (nb + 3 * v.length + 1 > bytes.length) {
-      const grown = new Uint8Array(Math.max(bytes.length * 2, nb + 3 * v.length + 1));
-      grown.set(bytes.subarray(0, nb));
-      bytes = grown;
-    }
-    let ascii = true;
-    for (let j = 0; j < v.length; j++) {
-      const c = v.charCodeAt(j);
-      if (c > 127) {
-        ascii = false;
-        break;
-      }
-      bytes[nb + j] = c;
-    }
-    // Anything else by the encoder; a lone surrogate becomes U+FFFD, which never parses, so the
-    // exact path reports that value.
-    nb += ascii ? v.length : utf8.encodeInto(v, bytes.subarray(nb)).written;
-    bytes[nb++] = 0;
-  };
+  const strings = new NulStrings(n * 128);
   const counts = new Uint32Array(n);
   const entries = [];
   const nums = [];
@@ -195,7 +173,7 @@ function encodeTable(records) {
       let kind;
       if (typeof v === 'string') {
         kind = 2;
-        pushString(v);
+        strings.push(v);
       } else if (typeof v === 'number') {
         if (!Number.isFinite(v)) return null;
         const abs = Math.abs(v);
@@ -205,13 +183,13 @@ function encodeTable(records) {
           nums.push(v);
         } else {
           kind = 3;
-          pushString(String(v));
+          strings.push(String(v));
         }
       } else if (v === null || v === undefined) {
         continue;
       } else if (typeof v === 'bigint') {
         kind = 2;
-        pushString(v.toString());
+        strings.push(v.toString());
       } else {
         return null;
       }
@@ -232,7 +210,7 @@ function encodeTable(records) {
   return {
     text: pieces.join(''),
     lens,
-    strings: bytes.subarray(0, nb),
+    strings: strings.view(),
     counts,
     entries: Uint32Array.from(entries),
     nums: Float64Array.from(nums),
@@ -462,11 +440,14 @@ export function createApi(backend) {
         if (o !== null) {
           const { text, lens, strings, counts, entries, nums, ncols } = table;
           const core = this.#plan();
-          const out = call(() =>
-            pay === null
-              ? core.summarizeTable(text, lens, strings, counts, entries, nums, ncols, o)
-              : pay().summarizeTable(core, text, lens, strings, counts, entries, nums, ncols, o),
-          );
+          const out = call(() => {
+            const input = new (backend.glue().TableInput)(text, lens, strings, counts, entries, nums, ncols);
+            try {
+              return pay === null ? core.summarizeTable(input, o) : pay().summarizeTable(core, input, o);
+            } finally {
+              input.free();
+            }
+          });
           if (out !== '') return JSON.parse(out);
         }
       }

@@ -293,7 +293,46 @@ impl CorePlan {
 // results and errors are always those of `scoreMany` / `PayPlan.statements`.
 // ---------------------------------------------------------------------------------------------
 
-/// A batch of records sent as a table by `js/api.mjs` (`encodeTable`).
+/// A batch as `js/api.mjs` (`encodeTable`) sends it, copied into wasm once and handed to
+/// `CorePlan.summarizeTable` or `CorePayPlan.summarizeTable` (see [`Table`] for the layout).
+#[wasm_bindgen]
+pub struct TableInput {
+    text: String,
+    lens: Vec<u32>,
+    strings: Vec<u8>,
+    counts: Vec<u32>,
+    entries: Vec<u32>,
+    nums: Vec<f64>,
+    ncols: u32,
+}
+
+#[wasm_bindgen]
+impl TableInput {
+    /// The parts of the table, in the order `encodeTable` returns them.
+    #[allow(clippy::too_many_arguments)]
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        text: String,
+        lens: Vec<u32>,
+        strings: Vec<u8>,
+        counts: Vec<u32>,
+        entries: Vec<u32>,
+        nums: Vec<f64>,
+        ncols: u32,
+    ) -> TableInput {
+        TableInput {
+            text,
+            lens,
+            strings,
+            counts,
+            entries,
+            nums,
+            ncols,
+        }
+    }
+}
+
+/// A batch of records sent as a table by `js/api.mjs` (`encodeTable`), as read.
 ///
 /// `text` holds, back to back, the `n` record ids, then the column (measure) names; `lens` their
 /// lengths in UTF-16 code units (as JS counts). `strings` holds every string value in entry
@@ -357,15 +396,17 @@ fn from_js_number(v: f64) -> Option<Decimal> {
 
 impl<'a> Table<'a> {
     /// `None` for anything the exact path must look at (bad values, empty ids, malformed input).
-    fn read(
-        text: &'a str,
-        lens: &[u32],
-        strings: &'a [u8],
-        counts: &[u32],
-        entries: &[u32],
-        nums: &[f64],
-        ncols: usize,
-    ) -> Option<Table<'a>> {
+    fn read(input: &'a TableInput) -> Option<Table<'a>> {
+        let TableInput {
+            text,
+            lens,
+            strings,
+            counts,
+            entries,
+            nums,
+            ncols,
+        } = input;
+        let ncols = *ncols as usize;
         let n = counts.len();
         let pieces = pieces(text, lens)?;
         let (ids, names) = pieces.split_at_checked(n)?;
@@ -455,21 +496,14 @@ fn summaries_json<S: AsRef<str>>(
 
 impl CorePlan {
     /// The table path: summaries (and pay) or `None` when anything needs the exact path.
-    #[allow(clippy::too_many_arguments)]
     fn summarize_table_json(
         &self,
         pay: Option<&PayPlan>,
-        text: &str,
-        lens: &[u32],
-        strings: &[u8],
-        counts: &[u32],
-        entries: &[u32],
-        nums: &[f64],
-        ncols: u32,
+        input: &TableInput,
         options_json: &str,
     ) -> Option<String> {
         let options = options(options_json).ok()?;
-        let table = Table::read(text, lens, strings, counts, entries, nums, ncols as usize)?;
+        let table = Table::read(input)?;
         let columns = self.plan.columns(&table.names).ok()?;
         let summaries = self
             .plan
@@ -524,31 +558,10 @@ impl CorePlan {
 impl CorePlan {
     /// Summaries of a batch sent as a table (see `Table`): a JSON array, or `""` when the exact
     /// path (`summarizeMany`) must decide (a problem, or a value it should read itself).
-    #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = summarizeTable)]
-    pub fn summarize_table(
-        &self,
-        text: &str,
-        lens: &[u32],
-        strings: &[u8],
-        counts: &[u32],
-        entries: &[u32],
-        nums: &[f64],
-        ncols: u32,
-        options_json: &str,
-    ) -> String {
-        self.summarize_table_json(
-            None,
-            text,
-            lens,
-            strings,
-            counts,
-            entries,
-            nums,
-            ncols,
-            options_json,
-        )
-        .unwrap_or_default()
+    pub fn summarize_table(&self, table: &TableInput, options_json: &str) -> String {
+        self.summarize_table_json(None, table, options_json)
+            .unwrap_or_default()
     }
 
     /// Summaries of records (JSON array text, as `scoreMany` takes them): a JSON array; errors
@@ -820,32 +833,15 @@ impl CorePayPlan {
     }
 
     /// `plan.summarizeTable` with each person's pay (`pay`: the statement's total, normalised).
-    #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(js_name = summarizeTable)]
     pub fn summarize_table(
         &self,
         plan: &CorePlan,
-        text: &str,
-        lens: &[u32],
-        strings: &[u8],
-        counts: &[u32],
-        entries: &[u32],
-        nums: &[f64],
-        ncols: u32,
+        table: &TableInput,
         options_json: &str,
     ) -> String {
-        plan.summarize_table_json(
-            Some(&self.pay),
-            text,
-            lens,
-            strings,
-            counts,
-            entries,
-            nums,
-            ncols,
-            options_json,
-        )
-        .unwrap_or_default()
+        plan.summarize_table_json(Some(&self.pay), table, options_json)
+            .unwrap_or_default()
     }
 
     /// `plan.summarizeMany` with each person's pay; pay problems as `statements` reports them.
@@ -1165,7 +1161,8 @@ mod tests {
             serde_json::from_str(&plan.summarize_many(&records, "").unwrap()).unwrap();
         let loaded: Vec<serde_json::Value> = serde_json::from_str(&records).unwrap();
         let (text, lens, bytes, counts, entries, ncols) = table_of(&loaded);
-        let lean = plan.summarize_table(&text, &lens, &bytes, &counts, &entries, &[], ncols, "");
+        let input = TableInput::new(text, lens, bytes, counts, entries, Vec::new(), ncols);
+        let lean = plan.summarize_table(&input, "");
         let lean: serde_json::Value = serde_json::from_str(&lean).unwrap();
         assert_eq!(lean, exact);
         for (s, c) in exact.as_array().unwrap().iter().zip(&cards) {
@@ -1187,17 +1184,7 @@ mod tests {
         let statements = pay.statements(&records, "").unwrap();
         let exact: serde_json::Value =
             serde_json::from_str(&pay.summarize_many(&plan, &records, "").unwrap()).unwrap();
-        let lean = pay.summarize_table(
-            &plan,
-            &text,
-            &lens,
-            &bytes,
-            &counts,
-            &entries,
-            &[],
-            ncols,
-            "",
-        );
+        let lean = pay.summarize_table(&plan, &input, "");
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&lean).unwrap(),
             exact
@@ -1217,26 +1204,44 @@ mod tests {
         let plan = demo();
         // Unknown measure, empty id, duplicate id, a bad value: "" (the exact path decides).
         let one = |id: &str, name: &str, value: &str| {
-            let text = format!("{id}{name}");
-            let lens = [id.len() as u32, name.len() as u32];
-            let bytes = format!("{value}\0");
-            plan.summarize_table(&text, &lens, bytes.as_bytes(), &[1], &[2], &[], 1, "")
+            let lens = vec![id.len() as u32, name.len() as u32];
+            let bytes = format!("{value}\0").into_bytes();
+            let input = TableInput::new(
+                format!("{id}{name}"),
+                lens,
+                bytes,
+                vec![1],
+                vec![2],
+                vec![],
+                1,
+            );
+            plan.summarize_table(&input, "")
         };
+        let raw =
+            |text: &str, lens: &[u32], bytes: &[u8], counts: &[u32], entries: &[u32], ncols| {
+                let input = TableInput::new(
+                    text.into(),
+                    lens.to_vec(),
+                    bytes.to_vec(),
+                    counts.to_vec(),
+                    entries.to_vec(),
+                    vec![],
+                    ncols,
+                );
+                plan.summarize_table(&input, "")
+            };
         assert_eq!(one("E1", "nope", "1"), "");
         assert_eq!(one(" ", "revenue", "1"), "");
         assert_eq!(one("E1", "revenue", "abc"), "");
         // A NUL inside a value (one string too many) and an unended string.
         assert_eq!(one("E1", "revenue", "1\u{0}2"), "");
-        let unended = plan.summarize_table("E1revenue", &[2, 7], b"1", &[1], &[2], &[], 1, "");
+        let unended = raw("E1revenue", &[2, 7], b"1", &[1], &[2], 1);
         assert_eq!(unended, "");
-        let dup = plan.summarize_table("E1E1", &[2, 2], &[], &[0, 0], &[], &[], 0, "");
+        let dup = raw("E1E1", &[2, 2], &[], &[0, 0], &[], 0);
         assert_eq!(dup, "");
         assert!(plan.summarize_many("[5]", "").is_err());
         // Lengths that do not add up.
-        assert_eq!(
-            plan.summarize_table("E1", &[3], &[], &[0], &[], &[], 0, ""),
-            ""
-        );
+        assert_eq!(raw("E1", &[3], &[], &[0], &[], 0), "");
     }
 
     #[test]
