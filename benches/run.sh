@@ -79,7 +79,7 @@ for _ in $(seq 1 60); do
 done
 mkdir -p "$out/node-native"
 cp -r bindings-wasm/pkg/node "$out/wasm-node"
-cp bindings-node/index.js bindings-node/package.json bindings-node/perfscore.linux-x64-gnu.node "$out/node-native/"
+cp bindings-node/index.js bindings-node/nul-strings.js bindings-node/package.json bindings-node/perfscore.linux-x64-gnu.node "$out/node-native/"
 export PERFSCORE_NATIVE="$out/node-native/index.js" PERFSCORE_WASM="$out/wasm-node/index.js"
 
 start=$(date +%s)
