@@ -122,9 +122,77 @@ fn number_from_py(v: &Bound<'_, PyAny>) -> PyResult<Result<Option<Decimal>, Stri
 // Python values → JSON text (plans, options)
 
 fn py_to_json(v: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_json::Value> {
+    json_of(v, 0).map_err(|e| match e {
+        Unjson::Python(err) => err,
+        Unjson::Bad {
+            steps,
+            message,
+            wrong_type,
+        } => {
+            let mut at = path.to_string();
+            for step in steps.iter().rev() {
+                match step {
+                    Step::Key(k) => at.push_str(&format!(".{k}")),
+                    Step::Index(i) => at.push_str(&format!("[{i}]")),
+                }
+            }
+            let message = format!("{at}: {message}");
+            if wrong_type {
+                PyTypeError::new_err(message)
+            } else {
+                PyValueError::new_err(message)
+            }
+        }
+    })
+}
+
+/// Deepest nesting of dicts and lists read from Python: the same as the core's JSON reader, and
+/// what stops a value that contains itself (the conversion would otherwise never end).
+const MAX_JSON_DEPTH: usize = 128;
+
+/// One step of the path to a value that could not be converted.
+enum Step {
+    Key(String),
+    Index(usize),
+}
+
+/// Why a value could not be converted: an exception raised by Python, or a value JSON cannot
+/// hold, with its path collected innermost first (paths are only built when something fails).
+enum Unjson {
+    Python(PyErr),
+    Bad {
+        steps: Vec<Step>,
+        message: String,
+        wrong_type: bool,
+    },
+}
+
+impl From<PyErr> for Unjson {
+    fn from(e: PyErr) -> Self {
+        Unjson::Python(e)
+    }
+}
+
+impl Unjson {
+    fn bad(message: String, wrong_type: bool) -> Self {
+        Unjson::Bad {
+            steps: Vec::new(),
+            message,
+            wrong_type,
+        }
+    }
+
+    fn within(mut self, step: Step) -> Self {
+        if let Unjson::Bad { steps, .. } = &mut self {
+            steps.push(step);
+        }
+        self
+    }
+}
+
+fn json_of(v: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, Unjson> {
     use serde_json::Value;
-    let bad_number =
-        |text: &str| PyValueError::new_err(format!("{path}: `{text}` is not a finite number"));
+    let bad_number = |text: &str| Unjson::bad(format!("`{text}` is not a finite number"), false);
     if v.is_none() {
         return Ok(Value::Null);
     }
@@ -155,32 +223,48 @@ fn py_to_json(v: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_json::Value> {
             .map(Value::Number)
             .map_err(|_| bad_number(&text));
     }
+    let container = v.is_instance_of::<PyDict>()
+        || v.is_instance_of::<PyList>()
+        || v.is_instance_of::<PyTuple>();
+    if container && depth >= MAX_JSON_DEPTH {
+        return Err(Unjson::bad(
+            format!(
+                "nested more than {MAX_JSON_DEPTH} levels deep (or a value that contains itself)"
+            ),
+            false,
+        ));
+    }
     if let Ok(d) = v.cast::<PyDict>() {
         let mut map = serde_json::Map::new();
         for (k, item) in d.iter() {
             let key = k.cast::<PyString>().map_err(|_| {
-                PyTypeError::new_err(format!(
-                    "{path}: keys must be strings, found {}",
-                    type_name(&k)
-                ))
+                Unjson::bad(
+                    format!("keys must be strings, found {}", type_name(&k)),
+                    true,
+                )
             })?;
             let key = key.to_cow()?.into_owned();
-            let child = py_to_json(&item, &format!("{path}.{key}"))?;
-            map.insert(key, child);
+            match json_of(&item, depth.saturating_add(1)) {
+                Ok(child) => map.insert(key, child),
+                Err(e) => return Err(e.within(Step::Key(key))),
+            };
         }
         return Ok(Value::Object(map));
     }
     if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
         let mut items = Vec::new();
         for (i, item) in v.try_iter()?.enumerate() {
-            items.push(py_to_json(&item?, &format!("{path}[{i}]"))?);
+            match json_of(&item?, depth.saturating_add(1)) {
+                Ok(child) => items.push(child),
+                Err(e) => return Err(e.within(Step::Index(i))),
+            }
         }
         return Ok(Value::Array(items));
     }
-    Err(PyTypeError::new_err(format!(
-        "{path}: cannot be written as JSON: {}",
-        type_name(v)
-    )))
+    Err(Unjson::bad(
+        format!("cannot be written as JSON: {}", type_name(v)),
+        true,
+    ))
 }
 
 fn options_from_py(py: Python<'_>, period: Option<&Bound<'_, PyAny>>) -> PyResult<ScoreOptions> {

@@ -37,6 +37,7 @@ pub mod error;
 pub mod explain;
 pub mod feedback;
 pub mod formula;
+mod limits;
 pub mod method;
 pub mod number;
 pub mod pay;
@@ -50,8 +51,9 @@ pub mod scorecard;
 pub mod templates;
 mod validate;
 
-pub use error::{Error, Problem, Result};
+pub use error::{Error, Problem, Problems, Result, MAX_PROBLEMS};
 pub use explain::Lang;
+pub use limits::Limits;
 pub use pay::{PayColumns, PayPlan, PayStatement};
 pub use plan::{Plan, PlanSpec};
 pub use progress::{PeriodPosition, Status};

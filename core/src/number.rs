@@ -93,12 +93,80 @@ fn parse_short(text: &[u8]) -> Option<Decimal> {
 }
 
 /// Parse the text of a JSON number exactly, including exponent notation (`1e3`, `2.5E-1`).
+///
+/// An exponent is applied by moving the decimal point, and the plain digits are then read by
+/// [`parse_decimal`], so one rule holds however a number is spelled: `4e28` is refused exactly
+/// as its 29 plain digits are, and `1e-29` as its 29 decimal places are.
 pub fn parse_json_number(text: &str) -> Result<Decimal, String> {
-    if text.contains(['e', 'E']) {
-        Decimal::from_scientific(text).map_err(|_| format!("`{text}` is out of range"))
-    } else {
-        parse_decimal(text)
+    match text.find(['e', 'E']) {
+        Some(at) => parse_decimal(&without_exponent(text, at)?),
+        None => parse_decimal(text),
     }
+}
+
+/// `2.5e-3` → `0.0025`: the same digits with the point moved, or an error when the result
+/// could not fit a `Decimal` anyway (checked before building text, so `1e999999999` costs
+/// nothing).
+fn without_exponent(text: &str, at: usize) -> Result<String, String> {
+    let out_of_range = || format!("`{text}` is out of range");
+    let (mantissa, exponent) = (
+        text.get(..at).unwrap_or(""),
+        text.get(at + 1..).unwrap_or(""),
+    );
+    let (negative, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let plain_digits = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
+    if int.is_empty() || !plain_digits(int) || !plain_digits(frac) {
+        return Err(format!("`{text}` is not a number"));
+    }
+    let digits: String = int.chars().chain(frac.chars()).collect();
+    let exponent: i64 = exponent
+        .strip_prefix('+')
+        .unwrap_or(exponent)
+        .parse()
+        .map_err(|_| out_of_range())?;
+    if digits.bytes().all(|b| b == b'0') {
+        return Ok(String::from("0"));
+    }
+    // Where the point goes, counted in digits from the left; far outside the digits means
+    // more than 28 integer digits or 28 places, which no spelling may have.
+    let frac_len = i64::try_from(frac.len()).map_err(|_| out_of_range())?;
+    let int_len = i64::try_from(int.len()).map_err(|_| out_of_range())?;
+    let point = int_len.checked_add(exponent).ok_or_else(out_of_range)?;
+    let limit = i64::try_from(digits.len())
+        .map_err(|_| out_of_range())?
+        .saturating_add(64);
+    if point > limit || point < -limit || frac_len > limit {
+        return Err(out_of_range());
+    }
+    let mut plain = String::with_capacity(digits.len().saturating_add(70));
+    if negative {
+        plain.push('-');
+    }
+    let len = i64::try_from(digits.len()).map_err(|_| out_of_range())?;
+    if point <= 0 {
+        plain.push_str("0.");
+        for _ in point..0 {
+            plain.push('0');
+        }
+        plain.push_str(&digits);
+    } else if point >= len {
+        plain.push_str(&digits);
+        for _ in len..point {
+            plain.push('0');
+        }
+    } else {
+        // 0 < point < len, so the index is within the digits.
+        let split = usize::try_from(point).map_err(|_| out_of_range())?;
+        let (a, b) = digits.split_at(split);
+        plain.push_str(a);
+        plain.push('.');
+        plain.push_str(b);
+    }
+    Ok(plain)
 }
 
 /// Read an `f64` by its shortest round-trip decimal representation (`0.1_f64` → `0.1`).

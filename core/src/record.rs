@@ -3,9 +3,10 @@
 //! The core reads text (or any `std::io::Read`); it never opens files. Loading is all or nothing:
 //! every bad row and cell is reported, and no record is returned from a half-read file.
 
-use crate::error::{Error, Problem};
+use crate::error::{shown, Error, Problem, Problems};
 use crate::number::{parse_decimal, Num};
 use crate::plan::Plan;
+use crate::validate::from_value_all;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};
@@ -129,44 +130,36 @@ fn parse_cell(cell: &str) -> Result<Option<Decimal>, String> {
 
 impl Plan {
     /// Load records from a JSON array of record objects (see [`Record`]); measure names may be ids or aliases.
+    ///
+    /// Every problem of every record is reported (wrong types, unknown fields, numbers that do
+    /// not fit, empty or duplicate ids, unknown measures), up to the problem limit.
     pub fn records_from_json(&self, text: &str) -> crate::Result<Vec<Record>> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        let records: Vec<Record> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            Error::Input(vec![Problem::new(
-                format!("records{}", e.path()).replace("records.", "records"),
-                e.into_inner().to_string(),
-            )])
-        })?;
-        de.end()
-            .map_err(|e| Error::Input(vec![Problem::new("records", e.to_string())]))?;
-        let mut problems = Vec::new();
+        // Well-formed input, the common case, is read straight from the text.
+        let records = match serde_json::from_str::<Vec<Record>>(text) {
+            Ok(r) => r,
+            Err(e) => return Err(Error::Input(record_json_problems(text, e).into_vec())),
+        };
+        let mut problems = Problems::new();
         let mut ids = HashSet::new();
         for (i, r) in records.iter().enumerate() {
             if r.id.trim().is_empty() {
-                problems.push(Problem::new(
-                    format!("records[{i}].id"),
-                    "record id is empty",
-                ));
+                problems.report(format!("records[{i}].id"), "record id is empty");
             } else if !ids.insert(r.id.as_str()) {
-                problems.push(Problem::new(
+                problems.report(
                     format!("records[{i}].id"),
-                    format!("duplicate record id `{}`", r.id),
-                ));
+                    format!("duplicate record id `{}`", shown(&r.id)),
+                );
             }
             for key in r.measures.keys() {
                 if self.measure_slot(key).is_none() {
-                    problems.push(Problem::new(
-                        format!("records[{i}].measures.{key}"),
+                    problems.report(
+                        format!("records[{i}].measures.{}", shown(key)),
                         "the plan has no measure of this name",
-                    ));
+                    );
                 }
             }
         }
-        if problems.is_empty() {
-            Ok(records)
-        } else {
-            Err(Error::Input(problems))
-        }
+        problems.finish(Error::Input, records)
     }
 
     /// Load records from CSV text with a header row.
@@ -192,7 +185,7 @@ impl Plan {
             .headers()
             .map_err(|e| Error::Input(vec![Problem::new("line 1", e.to_string())]))?
             .clone();
-        let mut problems = Vec::new();
+        let mut problems = Problems::new();
         let mut columns = Vec::with_capacity(headers.len());
         let mut seen_measures = HashSet::new();
         for (c, h) in headers.iter().enumerate() {
@@ -206,7 +199,7 @@ impl Plan {
                     if !seen_measures.insert(slot) {
                         problems.push(Problem::new(
                             format!("line 1, column {}", c + 1),
-                            format!("`{h}` is a second column for measure `{id}`"),
+                            format!("`{}` is a second column for measure `{id}`", shown(h)),
                         ));
                     }
                     Column::Measure(id)
@@ -266,17 +259,35 @@ impl Plan {
             } else if !ids.insert(rec.id.clone()) {
                 problems.push(Problem::new(
                     format!("line {line}"),
-                    format!("duplicate id `{}`", rec.id),
+                    format!("duplicate id `{}`", shown(&rec.id)),
                 ));
             }
-            records.push(rec);
+            // Once something is wrong nothing is returned, so rows are only checked, not kept.
+            if problems.is_empty() {
+                records.push(rec);
+            }
         }
-        if problems.is_empty() {
-            Ok(records)
-        } else {
-            Err(Error::Input(problems))
-        }
+        problems.finish(Error::Input, records)
     }
+}
+
+/// Every structural problem of a records document that did not read: each record is read on
+/// its own, so one bad record does not hide the next.
+fn record_json_problems(text: &str, first: serde_json::Error) -> Problems {
+    let mut problems = Problems::new();
+    match serde_json::from_str::<serde_json::Value>(text) {
+        Ok(serde_json::Value::Array(items)) => {
+            for (i, item) in items.into_iter().enumerate() {
+                from_value_all::<Record>(item, &format!("records[{i}]"), &mut problems);
+            }
+        }
+        Ok(_) => problems.report("records", "expected an array of records"),
+        Err(_) => problems.report("records", first.to_string()),
+    }
+    if problems.is_empty() {
+        problems.report("records", first.to_string());
+    }
+    problems
 }
 
 #[cfg(test)]

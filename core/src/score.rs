@@ -7,7 +7,7 @@
 //! 5. the plan's total floor/cap; 6. vetoes (zero the total); 7. round once; 8. grade, then any
 //!    veto's grade cap. Every input problem of a record is collected before failing.
 
-use crate::error::{Error, Problem};
+use crate::error::{shown, Error, Problem, Problems};
 use crate::formula::EvalError;
 use crate::method::{completion, Bound, Detail, MethodError};
 use crate::plan::{Indicator, MissingPolicy, Plan, VetoAction, METHOD_VARIABLES};
@@ -73,12 +73,12 @@ impl<'a> Fail<'a> {
 
     fn into_problem(self, id: &str, index: Option<usize>) -> Problem {
         let r = match index {
-            Some(i) => format!("records[{i}] ({id})"),
-            None => format!("record {id}"),
+            Some(i) => format!("records[{i}] ({})", shown(id)),
+            None => format!("record {}", shown(id)),
         };
         let path = match self.loc {
             Loc::Record => r,
-            Loc::Measure(k) => format!("{r}.{k}"),
+            Loc::Measure(k) => format!("{r}.{}", shown(k)),
             Loc::Indicator(id) => format!("{r}.indicators.{id}"),
             Loc::Progress(id) => format!("{r}.indicators.{id}.progress"),
             Loc::Adjustment(id) => format!("{r}.adjustments.{id}"),
@@ -162,14 +162,10 @@ impl Plan {
         for (i, r) in records.iter().enumerate() {
             match one(&mut scorer, r, i) {
                 Ok(x) => out.push(x),
-                Err(e) => problems.extend(e.problems().iter().cloned()),
+                Err(e) => problems.absorb(&e),
             }
         }
-        if problems.is_empty() {
-            Ok(out)
-        } else {
-            Err(Error::Input(problems))
-        }
+        problems.finish(Error::Input, out)
     }
 
     /// A scorer with reusable scratch space; see [`Scorer::score`].
@@ -342,26 +338,22 @@ impl Plan {
         {
             match scorer.summarize_row(columns, id.as_ref(), Some(i), row) {
                 Ok(s) => out.push(s),
-                Err(e) => problems.extend(e.problems().iter().cloned()),
+                Err(e) => problems.absorb(&e),
             }
         }
-        if problems.is_empty() {
-            Ok(out)
-        } else {
-            Err(Error::Input(problems))
-        }
+        problems.finish(Error::Input, out)
     }
 }
 
 /// `records[i].id: duplicate record id` for every repeat, in order.
-fn duplicate_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Vec<Problem> {
+fn duplicate_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Problems {
     let mut seen = std::collections::HashSet::with_capacity(ids.len());
-    let mut problems = Vec::new();
+    let mut problems = Problems::new();
     for (i, id) in ids.enumerate() {
         if !seen.insert(id) {
             problems.push(Problem::new(
                 format!("records[{i}].id"),
-                format!("duplicate record id `{id}`"),
+                format!("duplicate record id `{}`", shown(id)),
             ));
         }
     }

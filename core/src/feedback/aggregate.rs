@@ -240,7 +240,7 @@ impl Feedback {
             );
         }
         if !ck.problems.is_empty() {
-            return Err(Error::Plan(ck.problems));
+            return Err(Error::Plan(ck.problems.into_vec()));
         }
         Ok(Feedback {
             id: Arc::from(spec.id.as_str()),

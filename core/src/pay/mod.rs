@@ -16,7 +16,7 @@ pub use spec::PayPlanSpec;
 pub use statement::{CoefficientSource, LineDetail, PayLine, PayStatement};
 pub use tiers::Slice;
 
-use crate::error::{Error, Problem};
+use crate::error::{shown, Error, Problem, Problems};
 use crate::formula::{EvalError, Formula};
 use crate::method::Bound;
 use crate::plan::Plan;
@@ -236,7 +236,7 @@ impl PayPlan {
             }
         }
         if !ck.problems.is_empty() {
-            return Err(Error::Plan(ck.problems));
+            return Err(Error::Plan(ck.problems.into_vec()));
         }
         Ok(PayPlan {
             id: Arc::from(spec.id.as_str()),
@@ -339,18 +339,14 @@ impl PayPlan {
             )]));
         }
         let mut out = Vec::with_capacity(cards.len());
-        let mut problems = Vec::new();
+        let mut problems = Problems::new();
         for (i, (c, r)) in cards.iter().zip(records).enumerate() {
             match self.statement_at(c, r, Some(i)) {
                 Ok(s) => out.push(s),
-                Err(e) => problems.extend(e.problems().iter().cloned()),
+                Err(e) => problems.absorb(&e),
             }
         }
-        if problems.is_empty() {
-            Ok(out)
-        } else {
-            Err(Error::Input(problems))
-        }
+        problems.finish(Error::Input, out)
     }
 
     fn statement_at(
@@ -362,7 +358,7 @@ impl PayPlan {
         if card.record_id != record.id {
             return Err(Error::Input(vec![Problem::new(
                 format!("{}.id", record_path(&record.id, index)),
-                format!("the scorecard is for `{}`", card.record_id),
+                format!("the scorecard is for `{}`", shown(&card.record_id)),
             )]));
         }
         let scored = Scored {
@@ -445,21 +441,17 @@ impl PayPlan {
             )]));
         }
         let mut out = Vec::with_capacity(ids.len());
-        let mut problems = Vec::new();
+        let mut problems = Problems::new();
         let rows = values
             .chunks(width.max(1))
             .chain(std::iter::repeat(&[][..]));
         for (i, ((s, id), row)) in summaries.iter().zip(ids).zip(rows).enumerate() {
             match self.statement_for_row(s, id.as_ref(), Some(i), names, row) {
                 Ok(s) => out.push(s),
-                Err(e) => problems.extend(e.problems().iter().cloned()),
+                Err(e) => problems.absorb(&e),
             }
         }
-        if problems.is_empty() {
-            Ok(out)
-        } else {
-            Err(Error::Input(problems))
-        }
+        problems.finish(Error::Input, out)
     }
 
     /// One statement: the person's measures into the pay plan's environment, then every line.
@@ -704,8 +696,8 @@ struct Scored<'a> {
 /// `records[i] (id)` in a batch, `record id` alone.
 fn record_path(id: &str, index: Option<usize>) -> String {
     match index {
-        Some(i) => format!("records[{i}] ({id})"),
-        None => format!("record {id}"),
+        Some(i) => format!("records[{i}] ({})", shown(id)),
+        None => format!("record {}", shown(id)),
     }
 }
 

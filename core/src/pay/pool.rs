@@ -67,7 +67,7 @@ pub fn split_pool(
     for (i, (id, w)) in weights.iter().enumerate() {
         if *w < Decimal::ZERO {
             problems.push(Problem::new(
-                format!("weights[{i}] ({id})"),
+                format!("weights[{i}] ({})", crate::error::shown(id)),
                 format!("weight is negative ({w})"),
             ));
         }

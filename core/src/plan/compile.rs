@@ -33,6 +33,44 @@ fn is_identifier(s: &str) -> bool {
         && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// Every list of the plan against the list limit, each reported with its path.
+fn check_sizes(spec: &PlanSpec, max: usize, ck: &mut Checker) {
+    let mut list = |path: String, len: usize| {
+        if len > max {
+            ck.report(path, format!("{len} entries; at most {max} are accepted"));
+        }
+    };
+    list("measures".into(), spec.measures.len());
+    for (i, m) in spec.measures.iter().enumerate() {
+        list(format!("measures[{i}].aliases"), m.aliases.len());
+    }
+    list("sections".into(), spec.sections.len());
+    list("indicators".into(), spec.indicators.len());
+    let mut indicators: Vec<(String, &IndicatorSpec)> = Vec::new();
+    let mut flat = spec.indicators.iter().enumerate();
+    indicators.extend(
+        flat.by_ref()
+            .map(|(i, ind)| (format!("indicators[{i}]"), ind)),
+    );
+    for (s, sec) in spec.sections.iter().enumerate() {
+        list(format!("sections[{s}].indicators"), sec.indicators.len());
+        let nested = sec.indicators.iter().enumerate();
+        indicators.extend(nested.map(|(i, ind)| (format!("sections[{s}].indicators[{i}]"), ind)));
+    }
+    for (at, ind) in &indicators {
+        match &ind.scoring {
+            MethodSpec::Bands { bands, .. } => list(format!("{at}.scoring.bands"), bands.len()),
+            MethodSpec::Rating { points, .. } => list(format!("{at}.scoring.points"), points.len()),
+            _ => {}
+        }
+    }
+    list("indicators (all sections)".into(), indicators.len());
+    list("adjustments".into(), spec.adjustments.len());
+    list("vetoes".into(), spec.vetoes.len());
+    list("grades".into(), spec.grades.len());
+    list("development".into(), spec.development.len());
+}
+
 /// Collects problems while compiling.
 fn nonempty_name(name: &Option<String>, id: &str) -> Arc<str> {
     match name {
@@ -41,8 +79,14 @@ fn nonempty_name(name: &Option<String>, id: &str) -> Arc<str> {
     }
 }
 
-pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
-    let mut ck = Checker::new();
+pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
+    let mut ck = Checker::with_limit(limits.max_problems);
+    // Sizes first: compiling is linear in the plan, but a plan past the limits is refused
+    // before any of that work.
+    check_sizes(&spec, limits.max_list_items, &mut ck);
+    if !ck.problems.is_empty() {
+        return Err(Error::Plan(ck.problems.into_vec()));
+    }
     let mode = spec.rounding.mode;
 
     if spec.id.trim().is_empty() {
@@ -402,7 +446,7 @@ pub(super) fn compile(spec: PlanSpec) -> crate::Result<Plan> {
     }
 
     if !ck.problems.is_empty() {
-        return Err(Error::Plan(ck.problems));
+        return Err(Error::Plan(ck.problems.into_vec()));
     }
     let mut sorted_names: Vec<(String, usize)> =
         lookup.iter().map(|(k, v)| (k.clone(), *v)).collect();

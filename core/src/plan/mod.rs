@@ -4,7 +4,9 @@
 mod compile;
 pub mod spec;
 
+use crate::error::Error;
 use crate::formula::Formula;
+use crate::limits::Limits;
 use crate::method::Method;
 use crate::rounding::RoundingMode;
 use rust_decimal::Decimal;
@@ -112,13 +114,24 @@ pub(crate) struct Grade {
 impl Plan {
     /// Parse and validate a plan from JSON text; all problems are reported at once.
     pub fn from_json(text: &str) -> crate::Result<Plan> {
+        Plan::from_json_with_limits(text, &Limits::default())
+    }
+
+    /// [`Plan::from_json`] within lowered [`Limits`] (document size, list lengths, problems
+    /// listed), for hosts that compile plans from untrusted users.
+    pub fn from_json_with_limits(text: &str, limits: &Limits) -> crate::Result<Plan> {
+        limits.check_document(text, Error::Plan)?;
         let spec = compile::parse_spec(text)?;
-        Plan::from_spec(spec)
+        Plan::compile_within(spec, limits)
     }
 
     /// Validate and compile an already-parsed plan document.
     pub fn from_spec(spec: PlanSpec) -> crate::Result<Plan> {
-        let plan = compile::compile(spec)?;
+        Plan::compile_within(spec, &Limits::default())
+    }
+
+    fn compile_within(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
+        let plan = compile::compile(spec, limits)?;
         // Development rules name indicators, so they are checked against the compiled plan.
         crate::analytics::team::development::check(&plan)?;
         Ok(plan)
