@@ -22,6 +22,7 @@ const ERROR_TAG: &str = "\u{1}perfscore-error:";
 
 /// A core error as a napi error; `index.js` rebuilds `code`, `problems` and `canonical` from it.
 pub(crate) fn core_error(e: CoreError) -> Error {
+    let e = e.bounded();
     Error::new(
         Status::GenericFailure,
         format!("{ERROR_TAG}{}\n{e}", e.to_canonical_json()),

@@ -29,7 +29,7 @@ mod sequence;
 /// A core error as `perfscore.PlanError` / `perfscore.InputError`, carrying code, problems and
 /// the canonical JSON.
 fn core_err(py: Python<'_>, e: &CoreError) -> PyErr {
-    build_core_err(py, e).unwrap_or_else(|err| err)
+    build_core_err(py, &e.clone().bounded()).unwrap_or_else(|err| err)
 }
 
 fn build_core_err(py: Python<'_>, e: &CoreError) -> PyResult<PyErr> {

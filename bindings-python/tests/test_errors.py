@@ -87,3 +87,65 @@ def test_problem_value_semantics():
     a = perfscore.Problem("p", "m")
     assert a == perfscore.Problem("p", "m") and str(a) == "p: m" and "p" in repr(a)
     assert a.to_dict() == {"path": "p", "message": "m"}
+
+
+def _cyclic():
+    d = {"id": "x"}
+    d["measures"] = [d]
+    return d
+
+
+def _nested(levels):
+    v = []
+    for _ in range(levels):
+        v = [v]
+    return v
+
+
+@pytest.mark.parametrize("value", [_cyclic(), _nested(20_000)], ids=["cyclic", "nested"])
+def test_self_containing_or_deep_values_are_errors_not_crashes(value):
+    plan = perfscore.Plan.template("monthly-sales-rep")
+    rec = plan.records_from_csv(perfscore.demo_team_csv())[0]
+    # Each conversion stops at 128 levels and names where, instead of exhausting the C stack.
+    with pytest.raises(ValueError, match="nested more than 128 levels deep"):
+        perfscore.Plan.from_dict(value)
+    with pytest.raises(ValueError, match="nested more than 128 levels deep"):
+        plan.score(rec, period=value)
+    with pytest.raises(ValueError, match=r"^plan\.measures\[0\]\.measures\[0\]"):
+        perfscore.Plan.from_dict(_cyclic())
+
+
+def test_deep_values_in_a_small_thread_stack_are_errors_not_crashes():
+    import threading
+
+    # A 256 KB thread stack used to overflow at 3,000 levels.
+    threading.stack_size(256 * 1024)
+    errors = []
+
+    def run():
+        try:
+            perfscore.Plan.from_dict(_nested(3_000))
+        except ValueError as e:
+            errors.append(str(e))
+
+    try:
+        t = threading.Thread(target=run)
+        t.start()
+        t.join()
+    finally:
+        threading.stack_size(0)
+    assert len(errors) == 1 and "128 levels" in errors[0]
+
+
+def test_a_million_bad_rows_give_a_bounded_error():
+    plan = perfscore.Plan.template("monthly-sales-rep")
+    header = perfscore.demo_team_csv().splitlines()[0]
+    width = header.count(",")
+    rows = "\n".join(f"E{i}" + ",abc" * width for i in range(20_000))
+    with pytest.raises(perfscore.InputError) as info:
+        plan.records_from_csv(header + "\n" + rows + "\n")
+    problems = info.value.problems
+    # 1,000 listed, then one entry counting the rest.
+    assert len(problems) == 1001
+    assert problems[-1].path == "…"
+    assert problems[-1].message.endswith("more problems not listed")

@@ -34,6 +34,7 @@ pub fn start() {
 
 /// The error envelope thrown to JS.
 fn envelope(e: &Error) -> String {
+    let e = &e.clone().bounded();
     serde_json::json!({ "message": e.to_string(), "canonical": e.to_canonical_json() }).to_string()
 }
 

@@ -227,6 +227,24 @@ impl Error {
         .unwrap_or_else(|_| String::from("{}"))
     }
 
+    /// The same error with at most [`MAX_PROBLEMS`] problems listed (the rest counted in a last
+    /// `…` entry). The core's own errors already are; bindings apply it where an error leaves
+    /// for the host, so problems a binding collected itself are bounded the same way.
+    pub fn bounded(self) -> Error {
+        let cut = |problems: Vec<Problem>| {
+            if problems.len() <= MAX_PROBLEMS {
+                return problems;
+            }
+            let mut kept = Problems::new();
+            kept.extend(problems);
+            kept.into_vec()
+        };
+        match self {
+            Error::Plan(p) => Error::Plan(cut(p)),
+            Error::Input(p) => Error::Input(cut(p)),
+        }
+    }
+
     /// The problems, each with its path.
     pub fn problems(&self) -> &[Problem] {
         match self {
