@@ -123,3 +123,34 @@ test('hostile inputs never abort the process', () => {
     }
   }
 });
+
+test('200,000 bad records give one bounded error, not a crash or a string past V8 limits', () => {
+  // Every record lacks its measures: many problems each, 1,000 listed and the rest counted.
+  const records = Array.from({ length: 200_000 }, (_, i) => ({ id: `E${i}`, measures: {} }));
+  const e = catchError(() => plan.scoreMany(records));
+  assertPerfscoreError(e, 'INPUT_INVALID');
+  assert.equal(e.problems.length, 1001);
+  assert.equal(e.problems.at(-1).path, '…');
+  assert.match(e.problems.at(-1).message, /^\d+ more problems not listed$/);
+  assert.ok(e.message.length < 200_000);
+  const c = catchError(() => plan.scoreCanonical(records));
+  assertPerfscoreError(c, 'INPUT_INVALID');
+});
+
+test('a number out of range is refused however it is spelt', () => {
+  // 4e28 has 29 integer digits, one more than any value may have, as a number or as text.
+  for (const value of [4e28, '4e28', '40000000000000000000000000000']) {
+    const r = li();
+    r.measures.revenue = value;
+    const e = catchError(() => plan.scoreMany([r]));
+    assertPerfscoreError(e, 'INPUT_INVALID');
+  }
+});
+
+test('ids with control or bidi characters are escaped in errors', () => {
+  const a = li();
+  a.id = 'a\u0000b\u202ec';
+  const e = catchError(() => plan.scoreMany([a, structuredClone(a)]));
+  assertPerfscoreError(e, 'INPUT_INVALID');
+  assert.ok(e.problems.some((p) => p.message.includes('a\\u{0}b\\u{202e}c')), e.message);
+});

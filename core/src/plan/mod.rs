@@ -1,4 +1,4 @@
-//! Assessment plans: the file format ([`spec`]), its validation ([`compile`]) and the compiled,
+//! Assessment plans: the file format ([`spec`]), its validation (`compile`) and the compiled,
 //! ready-to-score [`Plan`].
 
 mod compile;

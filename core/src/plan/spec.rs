@@ -1,6 +1,6 @@
 //! The plan file format (考核方案): the serde types a plan JSON document is read into.
 //!
-//! These types mirror the document one to one and carry no checks beyond JSON shape; [`super::compile`]
+//! These types mirror the document one to one and carry no checks beyond JSON shape; `compile`
 //! validates them all at once and builds the compiled [`super::Plan`]. The committed JSON Schema
 //! (`schema/plan.schema.json`) is generated from these types.
 
