@@ -305,7 +305,10 @@ fn group_weights_past_the_decimal_range_are_a_plan_error() {
     );
     let e = Feedback::from_json(&cfg).unwrap_err();
     assert_eq!(e.code(), "PLAN_INVALID");
-    assert_eq!(paths(&e), ["groups[0].weight", "groups[1].weight", "groups"]);
+    assert_eq!(
+        paths(&e),
+        ["groups[0].weight", "groups[1].weight", "groups"]
+    );
 }
 
 #[test]
@@ -407,8 +410,8 @@ fn development_needs_reports_a_feedback_weight_overflow_with_its_request_path() 
     // The analytics `development_needs` request of the vectors, with its first rater group's
     // weight set to 1e27 (1e27 × 100 is past the largest Decimal): it used to panic while
     // aggregating; now the request field is named.
-    let text = std::fs::read_to_string(vectors_dir().join("analytics/team-development.json"))
-        .unwrap();
+    let text =
+        std::fs::read_to_string(vectors_dir().join("analytics/team-development.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let mut request = v["cases"][0]["request"].clone();
     request["feedback"]["groups"][0]["weight"] = serde_json::json!(1e27);

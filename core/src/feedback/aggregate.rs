@@ -783,7 +783,8 @@ impl Feedback {
                     GapLevel::Competency => find(&combined.competencies, &mine.id),
                 };
                 if let Some(o) = others {
-                    let gap = mine.score
+                    let gap = mine
+                        .score
                         .checked_sub(o)
                         .ok_or(Overflow("a self-versus-others gap"))?;
                     let flag = if gap >= self.gap_threshold {

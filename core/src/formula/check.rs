@@ -117,7 +117,19 @@ fn binary(
         BinOp::Add => arith(Arith::Add),
         BinOp::Sub => arith(Arith::Sub),
         BinOp::Mul => arith(Arith::Mul),
-        BinOp::Div => arith(Arith::Div),
+        BinOp::Div => {
+            let divided = arith(Arith::Div)?;
+            // `x / 0` (also `x / (0)`, `x / -0.0`) would fail for every person when scoring.
+            if let (Node::Arith(_, _, divisor), _) = &divided {
+                if matches!(**divisor, Node::Number(d) if d.is_zero()) {
+                    return Err(FormulaError::new(
+                        rhs.start,
+                        "division by zero: the divisor is the constant 0",
+                    ));
+                }
+            }
+            Ok(divided)
+        }
         BinOp::Lt => order(Compare::Lt),
         BinOp::Le => order(Compare::Le),
         BinOp::Gt => order(Compare::Gt),
