@@ -11,7 +11,7 @@
 //! A rung that cannot be used (too few months, a zero month in a multiplicative model, a month
 //! without data a year earlier) is recorded in `skipped` with the reason, and the next is tried.
 
-use super::allocate::{split_exact, MonthAmount, MonthWeights};
+use super::allocate::{months_at, split_named, MonthAmount, MonthWeights};
 use super::seasonal::{
     growth_rate, seasonal_indices_at, Growth, Model, DEFAULT_INDEX_SCALE, MAX_MINOR_UNITS,
 };
@@ -239,13 +239,32 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
             .and_then(|e| e.add_months(1))
             .ok_or_else(|| input_error("history", "the series runs past year 9999"))?,
     };
+    let start_field = if input.start.is_some() {
+        "start"
+    } else {
+        "history"
+    };
+    if start.add_months(11).is_none() {
+        return Err(input_error(
+            start_field,
+            "the 12 target months run past year 9999",
+        ));
+    }
     let n = history.months_with_data();
     let growth = growth_rate(history, input.growth);
     let mut skipped = Vec::new();
     let flat = MonthWeights::flat(start, 12);
     let with_growth = |base: Decimal| grow(base, &growth, mu);
-    let months_by =
-        |total: Decimal, w: &MonthWeights| super::allocate::allocate_to_months(total, mu, w);
+    // Split problems name the request fields: the annual target (or the history it is derived
+    // from) for the total, and the series the month weights come from.
+    let total_field = if input.annual_target.is_some() {
+        "annual_target"
+    } else {
+        "history"
+    };
+    let months_by = |total: Decimal, w: &MonthWeights, weights_field: &str| {
+        months_at(total, total_field, mu, w, weights_field)
+    };
 
     // Rung 1: seasonal indices.
     if n >= 24 {
@@ -284,6 +303,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                         count: 12,
                         by_month,
                     },
+                    "history",
                 )?;
                 let reason = format!("{n} months with data (24 or more): seasonal indices");
                 let explanation = format!(
@@ -352,7 +372,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                         .iter()
                         .map(|(p, v)| (Arc::from(p.to_string()), *v))
                         .collect();
-                    let shares = split_exact(a, mu, &w, "history")?;
+                    let shares = split_named(a, total_field, mu, &w, "history")?;
                     let targets = bases
                         .iter()
                         .zip(shares)
@@ -465,6 +485,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                             count: 12,
                             by_month,
                         },
+                        "parent",
                     )?;
                     let reason = format!("{n} months with data (under 12) and a parent series: the parent's seasonal indices");
                     let explanation = format!("{reason}. {how}; {}; split across the 12 months from {start} by the parent's multiplicative seasonal index, largest remainder to the minor unit.", growth.explanation);
@@ -519,7 +540,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
             (Some(b.round_dp(mu + 2)), a, format!("annual target = run rate (mean of {} month(s) with data × 12 = {}) × (1 + {}) = {}", all.len(), show(b.round_dp(mu + 2)), show(growth.rate), show(a)))
         }
     };
-    let targets = months_by(annual, &flat)?;
+    let targets = months_by(annual, &flat, start_field)?;
     let reason = format!("{n} months with data: run rate, spread flat");
     let explanation = format!("{reason}. {how}; {}; split equally across the 12 months from {start}, largest remainder to the minor unit (earlier months first on ties).", growth.explanation);
     Ok(HistoryTargets {
