@@ -251,8 +251,9 @@ pub fn history_weights(
     let Some(end) = end else {
         return Err(input_error("parts", "no history to take shares from"));
     };
-    let first = end
-        .add_months(1 - i64::from(window.max(1)))
+    let first = 1i64
+        .checked_sub(i64::from(window.max(1)))
+        .and_then(|back| end.add_months(back))
         .ok_or_else(|| input_error("share_months", "the window starts before year 1"))?;
     let mut out = Vec::with_capacity(parts.len());
     for (id, s) in parts {

@@ -255,6 +255,8 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
     let mut skipped = Vec::new();
     let flat = MonthWeights::flat(start, 12);
     let with_growth = |base: Decimal| grow(base, &growth, mu);
+    // Run-rate bases are shown to two places past the minor unit (mu ≤ MAX_MINOR_UNITS here).
+    let base_dp = mu.saturating_add(2);
     // Split problems name the request fields: the annual target (or the history it is derived
     // from) for the total, and the series the month weights come from.
     let total_field = if input.annual_target.is_some() {
@@ -337,8 +339,9 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
     if n >= 12 {
         let mut bases = Vec::with_capacity(12);
         let mut missing = Vec::new();
-        for k in 0..12 {
-            let (Some(p), Some(b)) = (start.add_months(k), start.add_months(k - 12)) else {
+        for k in 0..12i64 {
+            let before = k.checked_sub(12).and_then(|b| start.add_months(b));
+            let (Some(p), Some(b)) = (start.add_months(k), before) else {
                 return Err(input_error(
                     "start",
                     "the target months run outside years 1–9999",
@@ -454,7 +457,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                         sum = sum
                             .checked_add(v.checked_div(s).ok_or_else(|| overflow("history"))?)
                             .ok_or_else(|| overflow("history"))?;
-                        k += 1;
+                        k = k.checked_add(1).ok_or_else(|| overflow("history"))?;
                     }
                 }
                 let base = if k > 0 {
@@ -472,7 +475,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                         let a = with_growth(b)?;
                         Some((Some(b), a, format!(
                             "annual target = deseasonalised run rate (mean of value ÷ parent index over {k} month(s) with data × 12 = {}) × (1 + {}) = {}",
-                            show(b.round_dp(mu + 2)), show(growth.rate), show(a)
+                            show(b.round_dp(base_dp)), show(growth.rate), show(a)
                         )))
                     }
                     (None, None) => None,
@@ -495,7 +498,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                         skipped,
                         months_with_data: n,
                         growth,
-                        annual_base: base.map(|b| b.round_dp(mu + 2)),
+                        annual_base: base.map(|b| b.round_dp(base_dp)),
                         annual_target: at_minor_units(annual, mu),
                         minor_units: mu,
                         seasonal_indices: Some(idx),
@@ -537,7 +540,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                 .and_then(|x| x.checked_div(Decimal::from(all.len())))
                 .ok_or_else(|| overflow("history"))?;
             let a = with_growth(b)?;
-            (Some(b.round_dp(mu + 2)), a, format!("annual target = run rate (mean of {} month(s) with data × 12 = {}) × (1 + {}) = {}", all.len(), show(b.round_dp(mu + 2)), show(growth.rate), show(a)))
+            (Some(b.round_dp(base_dp)), a, format!("annual target = run rate (mean of {} month(s) with data × 12 = {}) × (1 + {}) = {}", all.len(), show(b.round_dp(base_dp)), show(growth.rate), show(a)))
         }
     };
     let targets = months_by(annual, &flat, start_field)?;
