@@ -40,10 +40,12 @@ fn group(text: &str) -> String {
     let (int, frac) = rest
         .split_once('.')
         .map_or((rest, None), |(a, b)| (a, Some(b)));
-    let mut out = String::with_capacity(text.len() + int.len() / 3);
+    // A capacity hint: saturating only asks for less.
+    let mut out = String::with_capacity(text.len().saturating_add(int.len() / 3));
     out.push_str(sign);
     for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
+        // i counts chars, which are never more than the bytes of `int`.
+        if i > 0 && int.len().checked_sub(i).is_some_and(|left| left % 3 == 0) {
             out.push(',');
         }
         out.push(c);
@@ -394,7 +396,7 @@ fn signed(d: Decimal) -> String {
     if d.is_zero() {
         fixed2(Decimal::ZERO)
     } else if d.is_sign_negative() {
-        format!("−{}", fixed2(-d))
+        format!("−{}", fixed2(d.abs()))
     } else {
         format!("+{}", fixed2(d))
     }
@@ -524,17 +526,20 @@ impl Scorecard {
                 .projected_total
                 .map_or_else(|| "—".to_string(), |t| t.to_string());
             let g = p.projected_grade.as_deref().unwrap_or("—");
+            // The fraction is in [0, 1] on a scorecard; a hand-built one too large shows "—".
+            let gone = p
+                .fraction
+                .checked_mul(Decimal::ONE_HUNDRED)
+                .map_or_else(|| "—".to_string(), fixed2);
             if zh {
                 let _ = write!(
                     s,
-                    "\n进度 {}%：{st}；按当前进度预计总分 {proj}，等级 {g}",
-                    fixed2(p.fraction * Decimal::ONE_HUNDRED)
+                    "\n进度 {gone}%：{st}；按当前进度预计总分 {proj}，等级 {g}"
                 );
             } else {
                 let _ = write!(
                     s,
-                    "\nPeriod {}% gone: {st}; on current pace the total would be {proj}, grade {g}",
-                    fixed2(p.fraction * Decimal::ONE_HUNDRED)
+                    "\nPeriod {gone}% gone: {st}; on current pace the total would be {proj}, grade {g}"
                 );
             }
         }

@@ -31,6 +31,9 @@
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+// No unchecked arithmetic in the library: every site is checked, or allowed where it sits with
+// the reason it cannot overflow. Unit tests are exempt.
+#![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 pub mod analytics;
 pub mod error;

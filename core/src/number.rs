@@ -64,13 +64,13 @@ fn parse_short(text: &[u8]) -> Option<Decimal> {
         _ => (false, text),
     };
     let (int, frac) = match digits.iter().position(|&b| b == b'.') {
-        Some(p) => (digits.get(..p)?, digits.get(p + 1..)?),
+        Some(p) => (digits.get(..p)?, digits.get(p.checked_add(1)?..)?),
         None => (digits, &[][..]),
     };
     // "5." and ".5" are left to the general parser, as is anything longer than u64 holds.
     if int.is_empty()
         || (frac.is_empty() && int.len() < digits.len())
-        || int.len() + frac.len() > 19
+        || int.len().saturating_add(frac.len()) > 19
     {
         return None;
     }
@@ -79,7 +79,9 @@ fn parse_short(text: &[u8]) -> Option<Decimal> {
         if !b.is_ascii_digit() {
             return None;
         }
-        mantissa = mantissa.checked_mul(10)?.checked_add(u64::from(b - b'0'))?;
+        mantissa = mantissa
+            .checked_mul(10)?
+            .checked_add(u64::from(b.checked_sub(b'0')?))?;
     }
     let scale = u32::try_from(frac.len()).ok()?;
     // A u64 mantissa is the low and middle 32-bit words; the high word is 0.
@@ -111,7 +113,7 @@ fn without_exponent(text: &str, at: usize) -> Result<String, String> {
     let out_of_range = || format!("`{text}` is out of range");
     let (mantissa, exponent) = (
         text.get(..at).unwrap_or(""),
-        text.get(at + 1..).unwrap_or(""),
+        text.get(at.saturating_add(1)..).unwrap_or(""),
     );
     let (negative, mantissa) = match mantissa.strip_prefix('-') {
         Some(m) => (true, m),
@@ -139,7 +141,7 @@ fn without_exponent(text: &str, at: usize) -> Result<String, String> {
     let limit = i64::try_from(digits.len())
         .map_err(|_| out_of_range())?
         .saturating_add(64);
-    if point > limit || point < -limit || frac_len > limit {
+    if point > limit || point < limit.saturating_neg() || frac_len > limit {
         return Err(out_of_range());
     }
     let mut plain = String::with_capacity(digits.len().saturating_add(70));
@@ -341,7 +343,7 @@ impl DecimalText {
         let mut scale = d.scale();
         while scale > 0 && m % 10 == 0 {
             m /= 10;
-            scale -= 1;
+            scale = scale.saturating_sub(1); // exact: scale > 0 here
         }
         // Zero has no sign once normalised.
         Self::write(d.is_sign_negative() && m != 0, m, scale)
@@ -353,6 +355,9 @@ impl DecimalText {
         std::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default()
     }
 
+    // n counts at most 3 × 19 digits, written at most 19, scale at most 28 (a Decimal's), out.len
+    // at most 60 (the buffer, guarded), and b'0' + a digit is at most b'9'.
+    #[allow(clippy::arithmetic_side_effects)]
     fn write(negative: bool, mantissa: u128, scale: u32) -> Self {
         // Digits of the mantissa, least significant first, two 19-digit chunks at a time.
         let mut digits = [b'0'; 40];

@@ -198,7 +198,7 @@ impl Plan {
                     let id = self.measures()[slot].id.to_string();
                     if !seen_measures.insert(slot) {
                         problems.push(Problem::new(
-                            format!("line 1, column {}", c + 1),
+                            format!("line 1, column {}", c.saturating_add(1)),
                             format!("`{}` is a second column for measure `{id}`", shown(h)),
                         ));
                     }
@@ -247,7 +247,7 @@ impl Plan {
                         }
                         Ok(None) => {}
                         Err(m) => problems.push(Problem::new(
-                            format!("line {line}, column {} ({id})", c + 1),
+                            format!("line {line}, column {} ({id})", c.saturating_add(1)),
                             m,
                         )),
                     },

@@ -106,7 +106,8 @@ fn pct(a: Decimal, b: Decimal, loc: Loc<'_>) -> Result<Decimal, Fail<'_>> {
 /// x ÷ 100, exactly: moving the decimal point is far cheaper than a division, which matters on
 /// the hot path; past 28 places it falls back to dividing (which rounds at the 28th place).
 pub(crate) fn div100(x: Decimal) -> Option<Decimal> {
-    let scale = x.scale() + 2;
+    // Saturating still sends anything past 28 places to the division below.
+    let scale = x.scale().saturating_add(2);
     if scale <= 28 {
         let mut y = x;
         y.set_scale(scale).ok()?;
@@ -492,6 +493,8 @@ impl<'p> Scorer<'p> {
         let names = &plan.sorted_names;
         let mut j = 0;
         for (key, value) in &record.measures {
+            // j only passes names that exist, so it stays at most names.len().
+            #[allow(clippy::arithmetic_side_effects)]
             while names.get(j).is_some_and(|(n, _)| n.as_str() < key.as_str()) {
                 j += 1;
             }
@@ -847,6 +850,8 @@ impl<'p> Scorer<'p> {
                 Some(m) if uncapped > m => (m, true),
                 _ => (uncapped, false),
             };
+            // Negating a Decimal flips its sign bit, which cannot overflow.
+            #[allow(clippy::arithmetic_side_effects)]
             let points = if a.bonus || magnitude.is_zero() {
                 magnitude
             } else {

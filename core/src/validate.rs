@@ -56,7 +56,10 @@ pub(crate) fn from_value_all<T: serde::de::DeserializeOwned>(
     prefix: &str,
     problems: &mut Problems,
 ) -> Option<T> {
-    let rounds = (STRUCTURE_WORK / count_values(&value).max(1)).clamp(1, MAX_PROBLEMS);
+    let rounds = STRUCTURE_WORK
+        .checked_div(count_values(&value))
+        .unwrap_or(1)
+        .clamp(1, MAX_PROBLEMS);
     let mut removed: HashMap<Vec<Seg>, Vec<usize>> = HashMap::new();
     let mut pruned: HashSet<Vec<Seg>> = HashSet::new();
     let mut found = false;
@@ -327,8 +330,8 @@ impl Checker {
                     );
                 }
             }
-            if i > 0 {
-                let prev_to = ranges[i - 1].1;
+            if let Some(prev) = i.checked_sub(1) {
+                let prev_to = ranges[prev].1;
                 match (prev_to, from) {
                     (Some(p), Some(f)) if p < *f => self.report(
                         format!("{path}[{i}].from"),
@@ -339,7 +342,7 @@ impl Checker {
                         format!("{what}s overlap: [{f}, {p}) is covered twice"),
                     ),
                     (None, _) => self.report(
-                        format!("{path}[{}].to", i - 1),
+                        format!("{path}[{prev}].to"),
                         format!("only the last {what} may be open-ended above"),
                     ),
                     (Some(_), None) => self.report(
@@ -359,7 +362,7 @@ impl Checker {
             }
             if ranges.last().is_some_and(|r| r.1.is_some()) {
                 self.report(
-                    format!("{path}[{}].to", ranges.len() - 1),
+                    format!("{path}[{}].to", ranges.len().saturating_sub(1)), // exact: not empty
                     format!("the highest {what} must have no `to`, so every total gets one"),
                 );
             }

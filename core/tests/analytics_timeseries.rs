@@ -531,3 +531,53 @@ fn extreme_values_are_errors_not_panics() {
         let _ = run_json(op, &req);
     }
 }
+
+#[test]
+fn overflowing_splits_name_the_request_fields() {
+    // 1e27 × 100 (cents) is past the largest Decimal (≈ 7.9e28), so the split overflows. The
+    // errors used to read `history: pool` / `months: pool` (split_pool's own parameter names).
+    let twelve = r#"{"start":"2024-01","values":[1,1,1,1,1,1,1,1,1,1,1,1]}"#;
+    let paths = |op: &str, request: String| -> Vec<String> {
+        let e = run_json(op, &request).unwrap_err();
+        e.problems().iter().map(|p| p.path.clone()).collect()
+    };
+    // 12 months of history: same month last year, split by last year's months.
+    assert_eq!(
+        paths(
+            "targets_from_history",
+            format!(r#"{{"history":{twelve},"annual_target":1e27}}"#)
+        ),
+        ["annual_target"]
+    );
+    // 3 months: run rate spread flat; the total is the given annual target.
+    assert_eq!(
+        paths(
+            "targets_from_history",
+            r#"{"history":{"start":"2024-01","values":[1,1,1]},"annual_target":1e27}"#.into()
+        ),
+        ["annual_target"]
+    );
+    // Target months past year 9999 name `start` when it is given (the history's end otherwise).
+    assert_eq!(
+        paths(
+            "targets_from_history",
+            format!(r#"{{"history":{twelve},"start":"9999-06"}}"#)
+        ),
+        ["start"]
+    );
+    // allocate_target splits `total` across `months` and `parts`.
+    assert_eq!(
+        paths(
+            "allocate_target",
+            r#"{"total":1e27,"months":{"start":"2025-01"}}"#.into()
+        ),
+        ["total"]
+    );
+    assert_eq!(
+        paths(
+            "allocate_target",
+            r#"{"total":1e27,"parts":[{"id":"a","weight":1},{"id":"b","weight":2}]}"#.into()
+        ),
+        ["total"]
+    );
+}

@@ -249,3 +249,173 @@ proptest! {
         prop_assert!(close(moved.reliability.icc.unwrap().icc1_1.value(), base.reliability.icc.unwrap().icc1_1.value()));
     }
 }
+
+/// One competency with items `q` (and `r`, reverse-coded, when `reverse`), the given default
+/// scale and rater groups.
+fn config(scale: &str, groups: &str, reverse: bool) -> String {
+    let r = if reverse {
+        r#",{"id":"r","reverse":true}"#
+    } else {
+        ""
+    };
+    format!(
+        r#"{{"id":"x","scale":{scale},
+          "competencies":[{{"id":"c","items":[{{"id":"q"}}{r}]}}],
+          "groups":{groups}}}"#
+    )
+}
+
+fn answer(rater: &str, group: &str, item: &str, value: &str) -> Response {
+    Response {
+        rater: rater.into(),
+        ratee: "A".into(),
+        group: group.into(),
+        item: item.into(),
+        value: Answer::Value(d(value)),
+    }
+}
+
+fn paths(e: &perfscore::Error) -> Vec<String> {
+    e.problems().iter().map(|p| p.path.clone()).collect()
+}
+
+#[test]
+fn group_weight_too_large_for_a_percentage_is_a_plan_error() {
+    // 1e27 × 100 = 1e29 is past the largest Decimal (≈ 7.9e28), so the weight's share in percent
+    // cannot be computed; this used to panic when the round was aggregated.
+    let cfg = config(
+        r#"{"min":1,"max":5}"#,
+        r#"[{"id":"m","relationship":"manager","weight":1e27}]"#,
+        false,
+    );
+    let e = Feedback::from_json(&cfg).unwrap_err();
+    assert_eq!(e.code(), "PLAN_INVALID");
+    assert_eq!(paths(&e), ["groups[0].weight"]);
+}
+
+#[test]
+fn group_weights_past_the_decimal_range_are_a_plan_error() {
+    // 4e28 + 4e28 = 8e28 is past the largest Decimal (≈ 7.9e28), and each 4e28 × 100 is too;
+    // summing the weights used to panic.
+    let cfg = config(
+        r#"{"min":1,"max":5}"#,
+        r#"[{"id":"m","relationship":"manager","weight":4e28},
+            {"id":"p","relationship":"peer","weight":4e28}]"#,
+        false,
+    );
+    let e = Feedback::from_json(&cfg).unwrap_err();
+    assert_eq!(e.code(), "PLAN_INVALID");
+    assert_eq!(
+        paths(&e),
+        ["groups[0].weight", "groups[1].weight", "groups"]
+    );
+}
+
+#[test]
+fn scale_wider_than_the_decimal_range_is_a_plan_error() {
+    // 5e28 − (−5e28) = 1e29 is past the largest Decimal (≈ 7.9e28): neither the scale's span (for
+    // r_wg) nor a self-versus-others gap across it can be computed; both used to panic.
+    let cfg = config(
+        r#"{"min":-5e28,"max":5e28}"#,
+        r#"[{"id":"m","relationship":"manager","weight":1},{"id":"s","relationship":"self","weight":0}]"#,
+        false,
+    );
+    let e = Feedback::from_json(&cfg).unwrap_err();
+    assert_eq!(e.code(), "PLAN_INVALID");
+    assert_eq!(paths(&e), ["scale"]);
+    // The same scale on an item of its own is reported at the item.
+    let cfg = r#"{"id":"x","scale":{"min":1,"max":5},
+      "competencies":[{"id":"c","items":[{"id":"q","scale":{"min":-5e28,"max":5e28}}]}],
+      "groups":[{"id":"m","relationship":"manager","weight":1}]}"#;
+    let e = Feedback::from_json(cfg).unwrap_err();
+    assert_eq!(paths(&e), ["competencies[0].items[0].scale"]);
+}
+
+#[test]
+fn reverse_coding_that_overflows_is_an_error_not_the_raw_answer() {
+    // Reverse coding is min + max − answer; 4e28 + 7e28 = 1.1e29 is past the largest Decimal, so
+    // the item cannot be reverse-coded (it used to keep the raw answer silently).
+    let cfg = config(
+        r#"{"min":4e28,"max":7e28}"#,
+        r#"[{"id":"m","relationship":"manager","weight":1}]"#,
+        true,
+    );
+    let e = Feedback::from_json(&cfg).unwrap_err();
+    assert_eq!(e.code(), "PLAN_INVALID");
+    assert_eq!(paths(&e), ["competencies[0].items[1].reverse"]);
+    // The same scale without reverse coding is fine: 7e28 − 4e28 + 1 = 3e28 + 1 points fit.
+    let cfg = config(
+        r#"{"min":4e28,"max":7e28}"#,
+        r#"[{"id":"m","relationship":"manager","weight":1}]"#,
+        false,
+    );
+    assert!(Feedback::from_json(&cfg).is_ok());
+}
+
+#[test]
+fn overall_score_overflow_is_an_error_not_null() {
+    // One competency at 100%: the overall score is 1e27 × 100 ÷ 100, and 1e27 × 100 = 1e29 is
+    // past the largest Decimal (≈ 7.9e28). It used to come out as `null` with no error.
+    let cfg = config(
+        r#"{"min":0,"max":1e27}"#,
+        r#"[{"id":"m","relationship":"manager","weight":1}]"#,
+        false,
+    );
+    let fb = Feedback::from_json(&cfg).unwrap();
+    let e = fb
+        .aggregate(&[answer("M", "m", "q", "1000000000000000000000000000")])
+        .unwrap_err();
+    assert_eq!(e.code(), "INPUT_INVALID");
+    assert_eq!(paths(&e), ["responses"]);
+    assert!(
+        e.problems()[0]
+            .message
+            .starts_with("the overall score for ratee `A` is too large"),
+        "{e}"
+    );
+    // A small answer on the same scale: 3 × 100 ÷ 100 = 3.
+    let round = fb.aggregate(&[answer("M", "m", "q", "3")]).unwrap();
+    assert_eq!(round.report("A").unwrap().combined.overall, Some(d("3")));
+}
+
+#[test]
+fn gap_overflow_across_item_scales_is_an_error() {
+    // Items of one competency on −4e28–0 and 0–4e28 (each span fits). Self answers r = 4e28 and the
+    // manager q = −4e28, so the competency scores are 4e28 and −4e28 (overalls 4e28 × 1 ÷ 1 and
+    // −4e28 × 1 ÷ 1 fit), and the gap 4e28 − (−4e28) = 8e28 is past the largest Decimal. It used
+    // to panic.
+    let cfg = r#"{"id":"x","scale":{"min":1,"max":5},
+      "competencies":[
+        {"id":"c","weight":1,"items":[{"id":"q","scale":{"min":-4e28,"max":0}},{"id":"r","scale":{"min":0,"max":4e28}}]},
+        {"id":"other","weight":99,"items":[{"id":"z"}]}],
+      "groups":[{"id":"m","relationship":"manager","weight":1},{"id":"s","relationship":"self","weight":0}]}"#;
+    let fb = Feedback::from_json(cfg).unwrap();
+    let e = fb
+        .aggregate(&[
+            answer("M", "m", "q", "-40000000000000000000000000000"),
+            answer("A", "s", "r", "40000000000000000000000000000"),
+        ])
+        .unwrap_err();
+    assert_eq!(paths(&e), ["responses"]);
+    assert!(
+        e.problems()[0]
+            .message
+            .starts_with("a self-versus-others gap for ratee `A` is too large"),
+        "{e}"
+    );
+}
+
+#[test]
+fn development_needs_reports_a_feedback_weight_overflow_with_its_request_path() {
+    // The analytics `development_needs` request of the vectors, with its first rater group's
+    // weight set to 1e27 (1e27 × 100 is past the largest Decimal): it used to panic while
+    // aggregating; now the request field is named.
+    let text =
+        std::fs::read_to_string(vectors_dir().join("analytics/team-development.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut request = v["cases"][0]["request"].clone();
+    request["feedback"]["groups"][0]["weight"] = serde_json::json!(1e27);
+    let e = perfscore::analytics::run_json("development_needs", &request.to_string()).unwrap_err();
+    assert_eq!(paths(&e), ["feedback.groups[0].weight"]);
+    assert!(e.problems()[0].message.contains("is too large"), "{e}");
+}

@@ -110,3 +110,16 @@ fn measures_and_vetoes() {
         ]
     );
 }
+
+#[test]
+fn division_by_a_constant_zero_is_refused_when_compiling() {
+    // `a / 0` would fail for every record when scoring; the plan names it instead.
+    let bad = plan(
+        r#"{"id":"x","weight":100,"actual":"a / 0","scoring":{"method":"deduction","per_unit":1}}"#,
+        GRADES,
+    );
+    assert_eq!(
+        problems(&bad),
+        ["indicators[0].actual: in `a / 0`: column 5: division by zero: the divisor is the constant 0"]
+    );
+}

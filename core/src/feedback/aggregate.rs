@@ -37,6 +37,8 @@ struct Item {
     reverse: bool,
     min: Decimal,
     max: Decimal,
+    /// Whole points on the scale (max − min + 1) for r_wg; 0 when not a whole number a `u32` holds.
+    points: u32,
 }
 
 #[derive(Debug, Clone)]
@@ -73,15 +75,44 @@ fn name_or_id(name: &Option<String>, id: &str) -> Arc<str> {
     )
 }
 
-fn mean(values: &[Decimal]) -> Option<Decimal> {
-    if values.is_empty() {
-        return None;
+/// Arithmetic on the answers that does not fit in a `Decimal`, naming what was being computed.
+/// It becomes an input error: a number that cannot be computed is never shown as missing.
+#[derive(Debug, Clone, Copy)]
+struct Overflow(&'static str);
+
+type Calc<T> = Result<T, Overflow>;
+
+impl Overflow {
+    /// The error for a round in which this overflowed for `whom` (e.g. "ratee `E001`").
+    fn error(self, whom: &str) -> Error {
+        Error::Input(vec![Problem::new(
+            "responses",
+            format!(
+                "{} for {whom} is too large to compute exactly (arithmetic overflow): the answers, \
+                 the scale or the weights are too large",
+                self.0
+            ),
+        )])
     }
+}
+
+/// max − min + 1; `None` when it cannot be represented.
+fn span_points(min: Decimal, max: Decimal) -> Option<Decimal> {
+    max.checked_sub(min)?.checked_add(Decimal::ONE)
+}
+
+fn mean(values: &[Decimal]) -> Calc<Option<Decimal>> {
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let of = Overflow("a mean of the answers");
     let mut sum = Decimal::ZERO;
     for v in values {
-        sum = sum.checked_add(*v)?;
+        sum = sum.checked_add(*v).ok_or(of)?;
     }
     sum.checked_div(Decimal::from(values.len()))
+        .map(Some)
+        .ok_or(of)
 }
 
 fn f64s(values: &[Decimal]) -> Vec<f64> {
@@ -98,8 +129,18 @@ impl Feedback {
     /// Validate and compile a parsed configuration.
     pub fn from_spec(spec: &FeedbackSpec) -> crate::Result<Feedback> {
         let mut ck = Checker::new();
+        // Span and reverse coding are checked here so that no answer on a valid scale can
+        // overflow them later.
+        let too_wide = |s: &ScaleSpec| {
+            format!(
+                "{}–{} is too wide: max − min + 1 is past the largest decimal (about 7.9e28)",
+                s.min.0, s.max.0
+            )
+        };
         if spec.scale.min.0 >= spec.scale.max.0 {
             ck.report("scale", "min must be below max");
+        } else if span_points(spec.scale.min.0, spec.scale.max.0).is_none() {
+            ck.report("scale", too_wide(&spec.scale));
         }
         ck.unique(
             "competencies",
@@ -153,10 +194,27 @@ impl Feedback {
             });
             for (ii, it) in c.items.iter().enumerate() {
                 let scale = it.scale.unwrap_or(spec.scale);
+                let points = span_points(scale.min.0, scale.max.0);
                 if scale.min.0 >= scale.max.0 {
                     ck.report(
                         format!("competencies[{ci}].items[{ii}].scale"),
                         "min must be below max",
+                    );
+                } else if points.is_none() && it.scale.is_some() {
+                    // A default scale that is too wide is reported once, at `scale`.
+                    ck.report(
+                        format!("competencies[{ci}].items[{ii}].scale"),
+                        too_wide(&scale),
+                    );
+                }
+                if it.reverse && scale.min.0.checked_add(scale.max.0).is_none() {
+                    ck.report(
+                        format!("competencies[{ci}].items[{ii}].reverse"),
+                        format!(
+                            "cannot reverse-code on the scale {}–{}: min + max is past the \
+                             largest decimal (about 7.9e28)",
+                            scale.min.0, scale.max.0
+                        ),
                     );
                 }
                 if item_index.insert(it.id.clone(), items.len()).is_some() {
@@ -171,6 +229,7 @@ impl Feedback {
                     reverse: it.reverse,
                     min: scale.min.0,
                     max: scale.max.0,
+                    points: points.and_then(|p| p.to_u32()).unwrap_or(0),
                 });
             }
         }
@@ -182,9 +241,23 @@ impl Feedback {
             .map(|(i, g)| (g.id.clone(), i))
             .collect();
         let mut groups = Vec::new();
+        // Group weights are summed and shown in percent for every report, so both must fit.
+        let mut total_weight = Some(Decimal::ZERO);
         for (gi, g) in spec.groups.iter().enumerate() {
             if g.weight.0 < Decimal::ZERO {
                 ck.report(format!("groups[{gi}].weight"), "weight cannot be negative");
+            } else {
+                if g.weight.0.checked_mul(Decimal::ONE_HUNDRED).is_none() {
+                    ck.report(
+                        format!("groups[{gi}].weight"),
+                        format!(
+                            "weight {} is too large: its share of the combined score in percent \
+                             (weight × 100) is past the largest decimal (about 7.9e28)",
+                            g.weight.0
+                        ),
+                    );
+                }
+                total_weight = total_weight.and_then(|t| t.checked_add(g.weight.0));
             }
             let merge_into = match &g.below_minimum {
                 BelowMinimum::Suppress => None,
@@ -231,6 +304,12 @@ impl Feedback {
                     .unwrap_or_else(|| g.relationship.default_min_raters()),
                 merge_into,
             });
+        }
+        if total_weight.is_none() {
+            ck.report(
+                "groups",
+                "the group weights add up to more than the largest decimal (about 7.9e28)",
+            );
         }
         let trim = spec.aggregation.trim.0;
         if trim < Decimal::ZERO || trim >= Decimal::new(5, 1) {
@@ -305,10 +384,22 @@ impl Feedback {
                     continue;
                 }
                 let value = if it.reverse {
-                    it.min
-                        .checked_add(it.max)
-                        .and_then(|s| s.checked_sub(v))
-                        .unwrap_or(v)
+                    // min + max fits (checked when compiled) and v is on the scale, so this
+                    // holds; if it ever did not, the raw answer would be a wrong number.
+                    match it.min.checked_add(it.max).and_then(|s| s.checked_sub(v)) {
+                        Some(x) => x,
+                        None => {
+                            problems.push(Problem::new(
+                                format!("{path}.value"),
+                                format!(
+                                    "{v} cannot be reverse-coded on the scale {}–{} \
+                                     (arithmetic overflow)",
+                                    it.min, it.max
+                                ),
+                            ));
+                            continue;
+                        }
+                    }
                 } else {
                     v
                 };
@@ -325,7 +416,7 @@ impl Feedback {
             return Err(Error::Input(problems));
         }
         let corrections = match self.leniency {
-            Some(l) => self.correct_leniency(&mut answers, l),
+            Some(l) => self.correct_leniency(&mut answers, l)?,
             None => Vec::new(),
         };
         let ratees: BTreeSet<&str> = answers.iter().map(|a| a.ratee).collect();
@@ -333,7 +424,9 @@ impl Feedback {
         let mut per_rater_overall: Vec<(String, Vec<(String, Decimal)>)> = Vec::new();
         for ratee in ratees {
             let mine: Vec<&Scored> = answers.iter().filter(|a| a.ratee == ratee).collect();
-            let (report, rater_overalls) = self.report(ratee, &mine);
+            let (report, rater_overalls) = self
+                .report(ratee, &mine)
+                .map_err(|o| o.error(&format!("ratee `{ratee}`")))?;
             per_rater_overall.push((ratee.to_string(), rater_overalls));
             reports.push(report);
         }
@@ -394,50 +487,61 @@ impl Feedback {
         (effective, status)
     }
 
-    fn aggregate_values(&self, values: &mut [Decimal]) -> Option<(Decimal, bool)> {
+    fn aggregate_values(&self, values: &mut [Decimal]) -> Calc<Option<(Decimal, bool)>> {
         values.sort();
         let n = values.len();
         if n == 0 {
-            return None;
+            return Ok(None);
         }
-        match self.aggregation.method {
-            Aggregate::Mean => mean(values).map(|m| (m, false)),
+        let m = match self.aggregation.method {
+            Aggregate::Mean => mean(values)?.map(|m| (m, false)),
             Aggregate::Median => {
                 let mid = n / 2;
                 let m = if n % 2 == 1 {
-                    values[mid]
+                    values.get(mid).copied()
                 } else {
-                    mean(&values[mid - 1..=mid])?
+                    // n is even and not 0, so mid ≥ 1.
+                    mean(values.get(mid.saturating_sub(1)..=mid).unwrap_or_default())?
                 };
-                Some((m, false))
+                m.map(|m| (m, false))
             }
             Aggregate::TrimmedMean => {
                 if (n as u32) < self.aggregation.trimmed_min_raters {
-                    return mean(values).map(|m| (m, true));
+                    return Ok(mean(values)?.map(|m| (m, true)));
                 }
-                let cut = (Decimal::from(n) * self.aggregation.trim.0)
-                    .floor()
-                    .to_usize()
-                    .unwrap_or(0);
-                mean(&values[cut..n - cut]).map(|m| (m, false))
+                // trim < 0.5 (checked when compiled), so cut ≤ n ÷ 2 and the middle is not empty.
+                let of = Overflow("a trimmed mean of the answers");
+                let cut = Decimal::from(n)
+                    .checked_mul(self.aggregation.trim.0)
+                    .and_then(|c| c.floor().to_usize())
+                    .ok_or(of)?;
+                let middle = n
+                    .checked_sub(cut)
+                    .and_then(|end| values.get(cut..end))
+                    .ok_or(of)?;
+                mean(middle)?.map(|m| (m, false))
             }
-        }
+        };
+        Ok(m)
     }
 
     /// Competency-weighted mean of the competencies present (weights re-normalised).
-    fn overall(&self, competency_scores: &[Option<Decimal>]) -> Option<Decimal> {
+    fn overall(&self, competency_scores: &[Option<Decimal>]) -> Calc<Option<Decimal>> {
+        let of = Overflow("the overall score");
         let mut num = Decimal::ZERO;
         let mut den = Decimal::ZERO;
         for (c, s) in self.competencies.iter().zip(competency_scores) {
             if let Some(s) = s {
-                num = num.checked_add(s.checked_mul(c.weight)?)?;
-                den = den.checked_add(c.weight)?;
+                num = num
+                    .checked_add(s.checked_mul(c.weight).ok_or(of)?)
+                    .ok_or(of)?;
+                den = den.checked_add(c.weight).ok_or(of)?;
             }
         }
         if den.is_zero() {
-            None
+            Ok(None)
         } else {
-            num.checked_div(den)
+            num.checked_div(den).map(Some).ok_or(of)
         }
     }
 
@@ -447,7 +551,7 @@ impl Feedback {
         answers: &[&Scored],
         raters: &BTreeSet<&str>,
         fallback: &mut bool,
-    ) -> (Scores, Vec<(String, Decimal)>) {
+    ) -> Calc<(Scores, Vec<(String, Decimal)>)> {
         let n_items = self.items.len();
         let n_comp = self.competencies.len();
         // Per rater: their item values.
@@ -463,12 +567,12 @@ impl Feedback {
         let mut item_scores = vec![None; n_items];
         for (i, slot) in item_scores.iter_mut().enumerate() {
             let mut vals: Vec<Decimal> = by_rater.values().filter_map(|row| row[i]).collect();
-            if let Some((v, fb)) = self.aggregate_values(&mut vals) {
+            if let Some((v, fb)) = self.aggregate_values(&mut vals)? {
                 *fallback |= fb;
                 *slot = Some(v);
             }
         }
-        let comp_of = |row: &[Option<Decimal>], c: usize| -> Option<Decimal> {
+        let comp_of = |row: &[Option<Decimal>], c: usize| -> Calc<Option<Decimal>> {
             let vals: Vec<Decimal> = self
                 .items
                 .iter()
@@ -478,30 +582,33 @@ impl Feedback {
                 .collect();
             mean(&vals)
         };
+        let comps_of = |row: &[Option<Decimal>]| -> Calc<Vec<Option<Decimal>>> {
+            (0..n_comp).map(|c| comp_of(row, c)).collect()
+        };
         let mut rater_overalls = Vec::new();
         let mut comp_scores = vec![None; n_comp];
         let overall;
         if self.aggregation.per_rater_first {
-            let rater_comps: Vec<(&str, Vec<Option<Decimal>>)> = by_rater
-                .iter()
-                .map(|(r, row)| (*r, (0..n_comp).map(|c| comp_of(row, c)).collect()))
-                .collect();
+            let mut rater_comps: Vec<(&str, Vec<Option<Decimal>>)> = Vec::new();
+            for (r, row) in &by_rater {
+                rater_comps.push((*r, comps_of(row)?));
+            }
             for (c, slot) in comp_scores.iter_mut().enumerate() {
                 let mut vals: Vec<Decimal> =
                     rater_comps.iter().filter_map(|(_, cs)| cs[c]).collect();
-                if let Some((v, fb)) = self.aggregate_values(&mut vals) {
+                if let Some((v, fb)) = self.aggregate_values(&mut vals)? {
                     *fallback |= fb;
                     *slot = Some(v);
                 }
             }
             let mut overalls: Vec<Decimal> = Vec::new();
             for (r, cs) in &rater_comps {
-                if let Some(o) = self.overall(cs) {
+                if let Some(o) = self.overall(cs)? {
                     overalls.push(o);
                     rater_overalls.push((r.to_string(), o));
                 }
             }
-            overall = self.aggregate_values(&mut overalls).map(|(v, fb)| {
+            overall = self.aggregate_values(&mut overalls)?.map(|(v, fb)| {
                 *fallback |= fb;
                 v
             });
@@ -517,23 +624,22 @@ impl Feedback {
                             .filter_map(|(_, v)| *v)
                     })
                     .collect();
-                if let Some((v, fb)) = self.aggregate_values(&mut vals) {
+                if let Some((v, fb)) = self.aggregate_values(&mut vals)? {
                     *fallback |= fb;
                     *slot = Some(v);
                 }
             }
             for (r, row) in &by_rater {
-                let cs: Vec<Option<Decimal>> = (0..n_comp).map(|c| comp_of(row, c)).collect();
-                if let Some(o) = self.overall(&cs) {
+                if let Some(o) = self.overall(&comps_of(row)?)? {
                     rater_overalls.push((r.to_string(), o));
                 }
             }
-            overall = self.overall(&comp_scores);
+            overall = self.overall(&comp_scores)?;
         }
-        (
+        Ok((
             self.named(&item_scores, &comp_scores, overall),
             rater_overalls,
-        )
+        ))
     }
 
     fn named(
@@ -569,7 +675,11 @@ impl Feedback {
         }
     }
 
-    fn report(&self, ratee: &str, answers: &[&Scored]) -> (FeedbackReport, Vec<(String, Decimal)>) {
+    fn report(
+        &self,
+        ratee: &str,
+        answers: &[&Scored],
+    ) -> Calc<(FeedbackReport, Vec<(String, Decimal)>)> {
         let (raters, status) = self.resolve_groups(answers);
         let mut groups = Vec::with_capacity(self.groups.len());
         let mut group_scores: Vec<Option<Scores>> = vec![None; self.groups.len()];
@@ -578,7 +688,7 @@ impl Feedback {
         for (gi, g) in self.groups.iter().enumerate() {
             let shown = status[gi] == GroupStatus::Shown;
             if shown {
-                let (s, ro) = self.scores(answers, &raters[gi], &mut trimmed_fallback);
+                let (s, ro) = self.scores(answers, &raters[gi], &mut trimmed_fallback)?;
                 if !self.is_self(gi) {
                     others_rater_overalls.extend(ro);
                 }
@@ -605,19 +715,21 @@ impl Feedback {
                     && !self.groups[g].weight.is_zero()
             })
             .collect();
-        let combine = |pick: &dyn Fn(&Scores) -> Option<Decimal>| -> Option<Decimal> {
+        let combine = |pick: &dyn Fn(&Scores) -> Option<Decimal>| -> Calc<Option<Decimal>> {
+            let of = Overflow("a combined score");
             let mut num = Decimal::ZERO;
             let mut den = Decimal::ZERO;
             for &g in &counted {
                 if let Some(v) = group_scores[g].as_ref().and_then(pick) {
-                    num = num.checked_add(v.checked_mul(self.groups[g].weight)?)?;
-                    den = den.checked_add(self.groups[g].weight)?;
+                    let w = self.groups[g].weight;
+                    num = num.checked_add(v.checked_mul(w).ok_or(of)?).ok_or(of)?;
+                    den = den.checked_add(w).ok_or(of)?;
                 }
             }
             if den.is_zero() {
-                None
+                Ok(None)
             } else {
-                num.checked_div(den)
+                num.checked_div(den).map(Some).ok_or(of)
             }
         };
         let find =
@@ -626,23 +738,32 @@ impl Feedback {
             .items
             .iter()
             .map(|it| combine(&|s: &Scores| find(&s.items, &it.id)))
-            .collect();
+            .collect::<Calc<_>>()?;
         let combined_comps: Vec<Option<Decimal>> = self
             .competencies
             .iter()
             .map(|c| combine(&|s: &Scores| find(&s.competencies, &c.id)))
-            .collect();
-        let combined_overall = combine(&|s: &Scores| s.overall);
-        let total_weight: Decimal = counted.iter().map(|&g| self.groups[g].weight).sum();
+            .collect::<Calc<_>>()?;
+        let combined_overall = combine(&|s: &Scores| s.overall)?;
+        // The sum of all group weights and each weight × 100 fit (checked when compiled).
+        let share = Overflow("a group's share of the combined score");
+        let total_weight = counted
+            .iter()
+            .try_fold(Decimal::ZERO, |t, &g| t.checked_add(self.groups[g].weight))
+            .ok_or(share)?;
         let weights_used = counted
             .iter()
-            .map(|&g| GroupWeight {
-                group: self.groups[g].id.clone(),
-                weight: (self.groups[g].weight * Decimal::ONE_HUNDRED)
-                    .checked_div(total_weight)
-                    .unwrap_or_default(),
+            .map(|&g| {
+                Ok(GroupWeight {
+                    group: self.groups[g].id.clone(),
+                    weight: self.groups[g]
+                        .weight
+                        .checked_mul(Decimal::ONE_HUNDRED)
+                        .and_then(|w| w.checked_div(total_weight))
+                        .ok_or(share)?,
+                })
             })
-            .collect();
+            .collect::<Calc<_>>()?;
         let combined = self.named(&combined_items, &combined_comps, combined_overall);
         let self_scores = (0..self.groups.len())
             .find(|&g| self.is_self(g))
@@ -662,10 +783,13 @@ impl Feedback {
                     GapLevel::Competency => find(&combined.competencies, &mine.id),
                 };
                 if let Some(o) = others {
-                    let gap = mine.score - o;
+                    let gap = mine
+                        .score
+                        .checked_sub(o)
+                        .ok_or(Overflow("a self-versus-others gap"))?;
                     let flag = if gap >= self.gap_threshold {
                         GapFlag::BlindSpot
-                    } else if -gap >= self.gap_threshold {
+                    } else if gap.is_sign_negative() && gap.abs() >= self.gap_threshold {
                         GapFlag::HiddenStrength
                     } else {
                         GapFlag::None
@@ -699,16 +823,15 @@ impl Feedback {
                     .collect();
                 // Sorted so the f64 sums, and so the statistics, do not depend on response order.
                 vals.sort();
-                let points = (it.max - it.min + Decimal::ONE).to_u32().unwrap_or(0);
                 ItemAgreement {
                     item: it.id.clone(),
                     raters: vals.len() as u32,
                     std_dev: stats::std_dev(&f64s(&vals)),
-                    rwg: stats::rwg(&f64s(&vals), points),
+                    rwg: stats::rwg(&f64s(&vals), it.points),
                 }
             })
             .collect();
-        (
+        Ok((
             FeedbackReport {
                 ratee: ratee.to_string(),
                 groups,
@@ -720,7 +843,7 @@ impl Feedback {
                 trimmed_mean_fell_back: trimmed_fallback,
             },
             others_rater_overalls,
-        )
+        ))
     }
 
     fn reliability(
@@ -815,7 +938,12 @@ impl Feedback {
         }
     }
 
-    fn correct_leniency(&self, answers: &mut [Scored], l: LeniencySpec) -> Vec<LeniencyCorrection> {
+    fn correct_leniency(
+        &self,
+        answers: &mut [Scored],
+        l: LeniencySpec,
+    ) -> crate::Result<Vec<LeniencyCorrection>> {
+        let whom = |rater: &str| format!("rater `{rater}`");
         // Each rater's mean per ratee (non-self answers only).
         let mut per: BTreeMap<&str, BTreeMap<&str, Vec<Decimal>>> = BTreeMap::new();
         for a in answers.iter().filter(|a| !self.is_self(a.group)) {
@@ -825,40 +953,49 @@ impl Feedback {
                 .or_default()
                 .push(a.value);
         }
-        let rater_ratee_means: BTreeMap<&str, Vec<Decimal>> = per
-            .iter()
-            .map(|(r, m)| (*r, m.values().filter_map(|v| mean(v)).collect()))
-            .collect();
+        let mut rater_ratee_means: BTreeMap<&str, Vec<Decimal>> = BTreeMap::new();
+        for (r, m) in &per {
+            let mut means = Vec::with_capacity(m.len());
+            for v in m.values() {
+                means.extend(mean(v).map_err(|o| o.error(&whom(r)))?);
+            }
+            rater_ratee_means.insert(*r, means);
+        }
         let mut all: Vec<Decimal> = rater_ratee_means.values().flatten().copied().collect();
         all.sort();
-        let Some(grand) = mean(&all) else {
-            return Vec::new();
+        let Some(grand) = mean(&all).map_err(|o| o.error("the round"))? else {
+            return Ok(Vec::new());
         };
         let grand_sd = stats::std_dev(&f64s(&all)).value();
         let mut out = Vec::new();
         for (rater, means) in &rater_ratee_means {
             let sd = stats::std_dev(&f64s(means)).value();
-            let (Some(m), Some(sd)) = (mean(means), sd) else {
+            let (Some(m), Some(sd)) = (mean(means).map_err(|o| o.error(&whom(rater)))?, sd) else {
                 continue;
             };
             if (means.len() as u32) < l.min_ratees || sd <= 0.0 {
                 continue;
             }
+            let of = |what| Overflow(what).error(&whom(rater));
+            let shift = grand
+                .checked_sub(m)
+                .ok_or_else(|| of("the leniency shift"))?;
             let correction = match (l.method, grand_sd) {
                 (LeniencyMethod::Centre, _) => LeniencyCorrection {
                     rater: rater.to_string(),
                     rater_mean: m,
-                    shift: grand - m,
+                    shift,
                     scale: None,
                 },
                 (LeniencyMethod::Standardise, Some(gsd)) => {
+                    // A factor that has no exact decimal is an error, never a silent 1.
                     let factor = crate::number::decimal_from_f64(gsd / sd)
                         .map(|f| f.round_dp(10))
-                        .unwrap_or(Decimal::ONE);
+                        .map_err(|_| of("the leniency scale factor"))?;
                     LeniencyCorrection {
                         rater: rater.to_string(),
                         rater_mean: m,
-                        shift: grand - m,
+                        shift,
                         scale: Some(factor),
                     }
                 }
@@ -877,13 +1014,10 @@ impl Feedback {
                         .and_then(|d| d.checked_mul(f))
                         .and_then(|d| d.checked_add(grand)),
                 };
-                // Scale-bounded values cannot overflow; keep the answer as given if they somehow do.
-                if let Some(v) = corrected {
-                    a.value = v;
-                }
+                a.value = corrected.ok_or_else(|| of("a leniency-corrected answer"))?;
             }
             out.push(correction);
         }
-        out
+        Ok(out)
     }
 }

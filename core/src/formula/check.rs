@@ -22,7 +22,9 @@ pub(super) fn lower(expr: &Expr, mode: RoundingMode) -> Result<(Node, Type)> {
                 format!("`-` needs a number after it, but found {found}")
             })?;
             let node = match node {
-                // Fold `-12` into a literal so `as_constant` sees it.
+                // Fold `-12` into a literal so `as_constant` sees it. Negating a Decimal flips its
+                // sign bit, which cannot overflow.
+                #[allow(clippy::arithmetic_side_effects)]
                 Node::Number(value) => Node::Number(-value),
                 node => Node::Neg(Box::new(node)),
             };
@@ -117,7 +119,19 @@ fn binary(
         BinOp::Add => arith(Arith::Add),
         BinOp::Sub => arith(Arith::Sub),
         BinOp::Mul => arith(Arith::Mul),
-        BinOp::Div => arith(Arith::Div),
+        BinOp::Div => {
+            let divided = arith(Arith::Div)?;
+            // `x / 0` (also `x / (0)`, `x / -0.0`) would fail for every person when scoring.
+            if let (Node::Arith(_, _, divisor), _) = &divided {
+                if matches!(**divisor, Node::Number(d) if d.is_zero()) {
+                    return Err(FormulaError::new(
+                        rhs.start,
+                        "division by zero: the divisor is the constant 0",
+                    ));
+                }
+            }
+            Ok(divided)
+        }
         BinOp::Lt => order(Compare::Lt),
         BinOp::Le => order(Compare::Le),
         BinOp::Gt => order(Compare::Gt),
@@ -138,7 +152,8 @@ fn ordinal(index: usize) -> String {
     if let Some(word) = WORDS.get(index) {
         return (*word).to_owned();
     }
-    let n = index + 1;
+    // A message's argument number: saturating is harmless (no call has usize::MAX arguments).
+    let n = index.saturating_add(1);
     let suffix = match (n % 10, n % 100) {
         (_, 11..=13) => "th",
         (1, _) => "st",
@@ -196,8 +211,8 @@ fn call(func: Func, args: &[Expr], mode: RoundingMode) -> Result<(Node, Type)> {
                 Arith::Max
             };
             let mut node = number_arg(func, 0, first, mode)?;
-            for (i, arg) in rest.iter().enumerate() {
-                let next = number_arg(func, i + 1, arg, mode)?;
+            for (i, arg) in args.iter().enumerate().skip(1) {
+                let next = number_arg(func, i, arg, mode)?;
                 node = Node::Arith(op, Box::new(node), Box::new(next));
             }
             Ok((node, Type::Number))

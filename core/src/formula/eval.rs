@@ -66,6 +66,8 @@ pub(super) fn number(node: &Node, env: &[Option<Decimal>]) -> Result<Decimal> {
             .copied()
             .flatten()
             .ok_or(EvalError::Missing { slot: *slot })?,
+        // Negating a Decimal flips its sign bit, which cannot overflow.
+        #[allow(clippy::arithmetic_side_effects)]
         Node::Neg(operand) => -number(operand, env)?,
         Node::Abs(operand) => number(operand, env)?.abs(),
         Node::Round(operand, places, mode) => mode.round(number(operand, env)?, *places),

@@ -51,6 +51,9 @@ impl Token<'_> {
 
 /// Split `source` into tokens. The result always ends with a [`Tok::End`] token whose column is
 /// one past the last character.
+// `i` only moves past characters that exist, so every index and column here is at most
+// `chars.len() + 1`; a Vec of 16-byte (usize, char) pairs is far shorter than usize::MAX.
+#[allow(clippy::arithmetic_side_effects)]
 pub(super) fn tokenize(source: &str) -> Result<Vec<Token<'_>>, FormulaError> {
     let chars: Vec<(usize, char)> = source.char_indices().collect();
     let at = |i: usize| chars.get(i).map(|&(_, c)| c);

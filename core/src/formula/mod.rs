@@ -75,8 +75,9 @@
 //! # Errors
 //!
 //! Compile errors ([`FormulaError`]) name the first problem and its 1-based character column in
-//! the formula (line breaks count as one character, like any other). Evaluation errors
-//! ([`EvalError`]) are a missing measure, a division by zero, or a result too large to represent.
+//! the formula (line breaks count as one character, like any other); dividing by the constant 0
+//! (`x / 0`) is one, since it would fail for everyone. Evaluation errors ([`EvalError`]) are a
+//! missing measure, a division by zero, or a result too large to represent.
 
 mod check;
 mod eval;

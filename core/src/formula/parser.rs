@@ -210,11 +210,17 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn peek_second(&self) -> Token<'a> {
-        self.tokens.get(self.pos + 1).copied().unwrap_or(self.end)
+        self.pos
+            .checked_add(1)
+            .and_then(|next| self.tokens.get(next))
+            .copied()
+            .unwrap_or(self.end)
     }
 
     fn bump(&mut self) -> Token<'a> {
         let token = self.peek();
+        // pos stops at tokens.len(), so it cannot overflow.
+        #[allow(clippy::arithmetic_side_effects)]
         if self.pos < self.tokens.len() {
             self.pos += 1;
         }
@@ -223,7 +229,8 @@ impl<'a> Parser<'a, '_> {
 
     /// Enter one nesting level (parenthesis, call, prefix operator) opened at `column`.
     fn enter(&mut self, column: usize) -> Result<()> {
-        self.depth += 1;
+        // Saturating keeps the comparison right; a saturated depth is still too deep.
+        self.depth = self.depth.saturating_add(1);
         if self.depth > MAX_DEPTH {
             return Err(FormulaError::new(
                 column,
@@ -239,7 +246,8 @@ impl<'a> Parser<'a, '_> {
 
     /// Make a node, enforcing [`MAX_NODES`].
     fn node(&mut self, kind: ExprKind, column: usize, start: usize) -> Result<Expr> {
-        self.nodes += 1;
+        // Saturating keeps the comparison right; a saturated count is still too many.
+        self.nodes = self.nodes.saturating_add(1);
         if self.nodes > MAX_NODES {
             return Err(FormulaError::new(
                 column,

@@ -80,6 +80,9 @@ fn one_edit(word: &str) -> Vec<String> {
 }
 
 /// Optimal-string-alignment distance (Levenshtein plus adjacent swaps) between short strings.
+// Every cell is a distance of at most a.len() + b.len() (the usize::MAX sentinel is never
+// incremented), indices are below the lengths, and `- 1` only follows `i > 0 && j > 0`.
+#[allow(clippy::arithmetic_side_effects)]
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();

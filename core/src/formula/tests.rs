@@ -156,7 +156,7 @@ fn arithmetic_errors() {
     );
     // Errors inside conditions propagate too.
     assert_eq!(
-        condition("1 / 0 > 1").eval(&[]),
+        condition("1 / (2 - 2) > 1").eval(&[]),
         Err(EvalError::DivisionByZero)
     );
 }
@@ -331,6 +331,20 @@ fn cross_type_evaluation() {
 }
 
 // ---------------------------------------------------------------- compile errors
+
+#[test]
+fn division_by_a_constant_zero_is_a_compile_error() {
+    // Column of the divisor: `x / 0` → 5; the parenthesised and negated zeros fold to the same
+    // constant, so they are caught too, at the `(` (5) and the `-` (9).
+    let message = "division by zero: the divisor is the constant 0";
+    assert_error(error("x / 0"), 5, message);
+    assert_error(error("x / (0)"), 5, message);
+    assert_error(error("x * 2 / -0.00"), 9, message);
+    assert_error(bool_error("1 / 0 > 1"), 5, message);
+    // A divisor that is zero only for some people is checked when scoring, as before.
+    assert!(compile("x / (2 - 2)", Type::Number).is_ok());
+    assert!(compile("if(y == 0, 0, x / y)", Type::Number).is_ok());
+}
 
 #[test]
 fn type_errors() {

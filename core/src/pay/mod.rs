@@ -735,7 +735,8 @@ fn compile_commission(
     ck.intervals(&format!("{path}.tiers"), "tier", &ranges, false);
     if c.tiers.last().is_some_and(|t| t.to.is_some()) {
         ck.report(
-            format!("{path}.tiers[{}].to", c.tiers.len() - 1),
+            // Exact: there is a last tier.
+            format!("{path}.tiers[{}].to", c.tiers.len().saturating_sub(1)),
             "the last tier must be open-ended (no `to`), so every base is priced",
         );
     }

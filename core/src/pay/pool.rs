@@ -102,7 +102,7 @@ pub fn split_pool(
         let floor = exact_units.trunc();
         handed_out = handed_out.checked_add(floor).ok_or_else(overflow)?;
         floors.push(floor);
-        remainders.push(exact_units - floor);
+        remainders.push(exact_units.checked_sub(floor).ok_or_else(overflow)?);
         let exact = pool
             .checked_mul(*w)
             .and_then(|x| x.checked_div(total_weight))
@@ -127,30 +127,31 @@ pub fn split_pool(
             if left < Decimal::ONE {
                 break 'outer;
             }
-            floors[i] += Decimal::ONE;
+            floors[i] = floors[i].checked_add(Decimal::ONE).ok_or_else(overflow)?;
             extra[i] = true;
-            left -= Decimal::ONE;
+            left = left.checked_sub(Decimal::ONE).ok_or_else(overflow)?;
         }
         if order.is_empty() {
             break;
         }
     }
-    Ok(shares
+    shares
         .into_iter()
         .zip(floors)
         .zip(extra)
         .map(|(((id, weight, exact), units), got)| {
-            let mut amount = units / unit_scale;
+            // unit_scale is 10^minor_units ≥ 1, so this only moves the decimal point.
+            let mut amount = units.checked_div(unit_scale).ok_or_else(overflow)?;
             amount.rescale(minor_units);
-            PoolShare {
+            Ok(PoolShare {
                 id,
                 weight,
                 exact,
                 amount,
                 got_remainder_unit: got,
-            }
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// The canonical JSON of a split: an array of shares.

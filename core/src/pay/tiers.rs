@@ -150,7 +150,8 @@ impl TierTable {
             }
             TierMode::Interpolated => {
                 let r0 = tier.rate.unwrap_or_default();
-                let rate = match (self.tiers.get(i + 1).and_then(|n| n.rate), tier.to) {
+                let next = i.checked_add(1).and_then(|n| self.tiers.get(n));
+                let rate = match (next.and_then(|n| n.rate), tier.to) {
                     (Some(r1), Some(to)) => {
                         let span = sub(to, tier.from)?;
                         let step = mul(sub(base, tier.from)?, sub(r1, r0)?)?

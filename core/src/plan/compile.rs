@@ -108,10 +108,9 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
         }
         for (j, name) in std::iter::once(&m.id).chain(&m.aliases).enumerate() {
             if lookup.insert(name.clone(), i).is_some() {
-                let at = if j == 0 {
-                    format!("{path}.id")
-                } else {
-                    format!("{path}.aliases[{}]", j - 1)
+                let at = match j.checked_sub(1) {
+                    None => format!("{path}.id"),
+                    Some(alias) => format!("{path}.aliases[{alias}]"),
                 };
                 ck.report(at, format!("`{name}` names more than one measure"));
             }
@@ -135,7 +134,7 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
         METHOD_VARIABLES
             .iter()
             .position(|v| *v == name)
-            .map(|p| n_measures + p)
+            .and_then(|p| n_measures.checked_add(p))
             .or_else(|| measure_ids.get(name).copied())
     };
 
@@ -256,7 +255,10 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
             if let (Some(f), None) = (method.as_ref().and_then(|m| m.formula()), &ind.target) {
                 let vars = f.variables();
                 for (i, var) in METHOD_VARIABLES.iter().enumerate().skip(1) {
-                    if vars.contains(&(n_measures + i)) {
+                    if n_measures
+                        .checked_add(i)
+                        .is_some_and(|slot| vars.contains(&slot))
+                    {
                         ck.report(
                             format!("{path}.scoring"),
                             format!(

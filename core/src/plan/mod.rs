@@ -183,11 +183,15 @@ impl Plan {
     }
 
     /// Length of the evaluation environment: measures then the method variables.
+    // A Vec's length is at most isize::MAX, so adding 3 cannot overflow a usize.
+    #[allow(clippy::arithmetic_side_effects)]
     pub(crate) fn env_len(&self) -> usize {
         self.measures.len() + METHOD_VARIABLES.len()
     }
 
     /// Slot of `actual`, `target`, `completion` in the environment.
+    // `which` is below 3 (METHOD_VARIABLES), and a Vec's length is at most isize::MAX.
+    #[allow(clippy::arithmetic_side_effects)]
     pub(crate) fn method_slot(&self, which: usize) -> usize {
         self.measures.len() + which
     }

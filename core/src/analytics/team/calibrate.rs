@@ -211,14 +211,17 @@ pub fn forced_grades(totals_desc: &[Decimal], quotas: &[usize]) -> Vec<usize> {
     let mut cumulative = Vec::with_capacity(quotas.len());
     let mut c = 0usize;
     for q in quotas {
-        c += q;
+        // Positions are below usize::MAX, so a saturated C_k still counts everyone left.
+        c = c.saturating_add(*q);
         cumulative.push(c);
     }
     let last = quotas.len().saturating_sub(1);
     let mut out = Vec::with_capacity(totals_desc.len());
     let mut block_start = 0usize;
     for (p, t) in totals_desc.iter().enumerate() {
-        if p > 0 && totals_desc.get(p - 1) != Some(t) {
+        if p.checked_sub(1)
+            .is_some_and(|q| totals_desc.get(q) != Some(t))
+        {
             block_start = p;
         }
         let k = cumulative
@@ -355,15 +358,24 @@ pub fn calibrate(
         let mut rank = 0usize;
         for (p, (&i, &k)) in order.iter().zip(&forced).enumerate() {
             let Some(card) = cards.get(i) else { continue };
-            if p == 0 || totals.get(p - 1) != totals.get(p) {
-                rank = p + 1;
+            match p.checked_sub(1) {
+                Some(q) if totals.get(q) == totals.get(p) => {}
+                // p indexes `order`, so p + 1 is at most its length.
+                #[allow(clippy::arithmetic_side_effects)]
+                _ => rank = p + 1,
             }
             let forced_grade = grades.get(k).map_or_else(|| Arc::from(""), |g| g.0.clone());
+            // Counts of people in this group: at most `order.len()`, so they cannot overflow.
+            #[allow(clippy::arithmetic_side_effects)]
             if let Some(c) = forced_count.get_mut(k) {
                 *c += 1;
             }
             let applied = overrides.get(card.record_id.as_str()).map(|o| {
-                overridden += 1;
+                // At most `order.len()`, as above.
+                #[allow(clippy::arithmetic_side_effects)]
+                {
+                    overridden += 1;
+                }
                 AppliedOverride {
                     from: forced_grade.clone(),
                     to: Arc::from(o.grade.as_str()),
@@ -374,6 +386,8 @@ pub fn calibrate(
             let grade = applied
                 .as_ref()
                 .map_or_else(|| forced_grade.clone(), |a| a.to.clone());
+            // At most `order.len()`, as above.
+            #[allow(clippy::arithmetic_side_effects)]
             if let Some(c) = grades
                 .iter()
                 .position(|g| g.0 == grade)

@@ -406,7 +406,7 @@ pub(crate) fn median(values: &[Decimal]) -> Option<Decimal> {
     if n % 2 == 1 {
         return Some(hi.normalize());
     }
-    let lo = *v.get(n / 2 - 1)?;
+    let lo = *v.get((n / 2).checked_sub(1)?)?;
     lo.checked_add(hi)
         .and_then(|s| s.checked_div(Decimal::TWO))
         .map(|m| m.normalize())
@@ -446,7 +446,7 @@ pub(crate) fn sample_sd(xs: &[f64]) -> Stat {
     }
     let m = fmean(xs);
     let ss: f64 = xs.iter().map(|x| (x - m) * (x - m)).sum();
-    stat((ss / (xs.len() - 1) as f64).sqrt())
+    stat((ss / (xs.len() as f64 - 1.0)).sqrt())
 }
 
 /// Σ (x − x̄)(y − ȳ), two-pass (centre first), fixed order; caller guarantees equal non-empty lengths.

@@ -278,7 +278,8 @@ impl Ctx<'_> {
                 sum: sum(&present).ok_or_else(|| overflow(&format!("measures.{id}")))?,
                 measure: id,
                 values: present.len(),
-                missing: members.len() - present.len(),
+                // `present` is filtered from `members`, so this is exact.
+                missing: members.len().saturating_sub(present.len()),
             });
         }
         let mut indicators = Vec::new();

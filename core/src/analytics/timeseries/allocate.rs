@@ -49,6 +49,18 @@ pub fn split_exact(
     weights: &[(Arc<str>, Decimal)],
     path: &str,
 ) -> crate::Result<Vec<Share>> {
+    split_named(total, "total", minor_units, weights, path)
+}
+
+/// [`split_exact`] with problems about the total reported at `total_path`, the request field it
+/// came from.
+pub(crate) fn split_named(
+    total: Decimal,
+    total_path: &str,
+    minor_units: u32,
+    weights: &[(Arc<str>, Decimal)],
+    path: &str,
+) -> crate::Result<Vec<Share>> {
     let mut problems = Vec::new();
     if minor_units > MAX_MINOR_UNITS {
         problems.push(Problem::new(
@@ -57,7 +69,7 @@ pub fn split_exact(
         ));
     } else if total.normalize().scale() > minor_units {
         problems.push(Problem::new(
-            "total",
+            total_path,
             format!(
                 "{} is not a whole number of minor units ({minor_units} decimal places)",
                 show(total)
@@ -66,7 +78,7 @@ pub fn split_exact(
     }
     if total < Decimal::ZERO {
         problems.push(Problem::new(
-            "total",
+            total_path,
             format!("the total must not be negative, got {}", show(total)),
         ));
     }
@@ -104,11 +116,20 @@ pub fn split_exact(
             })
             .collect());
     }
+    // After the checks above only an overflow is left; split_pool names it by its own
+    // parameters (`pool`, `weights`), so name the request's fields instead.
     let shares = crate::pay::split_pool(total, minor_units, weights).map_err(|e| {
         Error::Input(
             e.problems()
                 .iter()
-                .map(|p| Problem::new(format!("{path}: {}", p.path), p.message.clone()))
+                .map(|p| {
+                    let at = match p.path.as_str() {
+                        "pool" => total_path,
+                        "minor_units" => "minor_units",
+                        _ => path,
+                    };
+                    Problem::new(at, p.message.clone())
+                })
                 .collect(),
         )
     })?;
@@ -189,11 +210,14 @@ pub fn allocate_to_months(
     minor_units: u32,
     weights: &MonthWeights,
 ) -> crate::Result<Vec<MonthAmount>> {
-    months_at(total, minor_units, weights, "months")
+    months_at(total, "total", minor_units, weights, "months")
 }
 
-fn months_at(
+/// Splits `total` across months; problems name `total_path` (the total's request field) and
+/// `path` (the weights').
+pub(crate) fn months_at(
     total: Decimal,
+    total_path: &str,
     minor_units: u32,
     weights: &MonthWeights,
     path: &str,
@@ -203,7 +227,7 @@ fn months_at(
         .iter()
         .map(|(p, w)| (Arc::from(p.to_string()), *w))
         .collect();
-    let shares = split_exact(total, minor_units, &w, path)?;
+    let shares = split_named(total, total_path, minor_units, &w, path)?;
     Ok(list
         .into_iter()
         .zip(shares)
@@ -227,8 +251,9 @@ pub fn history_weights(
     let Some(end) = end else {
         return Err(input_error("parts", "no history to take shares from"));
     };
-    let first = end
-        .add_months(1 - i64::from(window.max(1)))
+    let first = 1i64
+        .checked_sub(i64::from(window.max(1)))
+        .and_then(|back| end.add_months(back))
         .ok_or_else(|| input_error("share_months", "the window starts before year 1"))?;
     let mut out = Vec::with_capacity(parts.len());
     for (id, s) in parts {
@@ -317,7 +342,7 @@ pub fn allocate_target(
     match (parts, months) {
         (None, None) => Err(input_error("", "give `parts`, `months`, or both")),
         (None, Some(m)) => {
-            let months = months_at(total, minor_units, m, "months")?;
+            let months = months_at(total, "total", minor_units, m, "months")?;
             let explanation = format!(
                 "{} split across {} months from {} by seasonal weight ({rule}); the months sum to exactly {}.",
                 show(total), m.count, m.start, show(total)
@@ -345,7 +370,13 @@ pub fn allocate_target(
                     .map(|x| x.round_dp(SHARE_SCALE))
                     .ok_or_else(|| overflow("parts"))?;
                 let months = match m {
-                    Some(m) => months_at(s.amount, minor_units, m, &format!("parts[{i}].months"))?,
+                    Some(m) => months_at(
+                        s.amount,
+                        "total",
+                        minor_units,
+                        m,
+                        &format!("parts[{i}].months"),
+                    )?,
                     None => Vec::new(),
                 };
                 out.push(PartAmount {

@@ -362,18 +362,18 @@ fn fit(
             let (lo, hi) = match centre {
                 Some(c) => (
                     lo.max(c[dim].saturating_sub(radius)),
-                    hi.min(c[dim] + radius),
+                    hi.min(c[dim].saturating_add(radius)),
                 ),
                 None => (lo, hi),
             };
-            let start = lo.div_ceil(step) * step;
-            (0..)
-                .map(|k| start + k * step)
-                .take_while(|v| *v <= hi)
-                .collect()
+            // The multiples of `step` (50, 10 or 1, never 0) from lo to hi, all at most 1000.
+            match lo.div_ceil(step).checked_mul(step) {
+                Some(start) => (start..=hi).step_by(step as usize).collect(),
+                None => Vec::new(),
+            }
         };
         let alpha_lo = if step == 50 { 50 } else { step };
-        for a in range(0, alpha_lo, 1000 - alpha_lo) {
+        for a in range(0, alpha_lo, 1000u32.saturating_sub(alpha_lo)) {
             for b in range(1, 0, a) {
                 for g in range(2, 0, 1000u32.saturating_sub(a)) {
                     let f = |k: u32| f64::from(k) / 1000.0;
@@ -475,7 +475,7 @@ pub fn holt_winters(
                     ),
                 ));
             } else {
-                *slot = (v * Decimal::from(1000)).to_u32();
+                *slot = v.checked_mul(Decimal::from(1000)).and_then(|t| t.to_u32());
             }
         }
     }
@@ -508,11 +508,16 @@ pub fn holt_winters(
     let n = y.len();
     let label = |states: &[f64; M], from: usize, what: &str| -> crate::Result<Vec<PeriodValue>> {
         // Observation t (0-based) uses slot t % 12; list the 12 slots in time order from `from`.
-        (from..from + M)
-            .map(|t| {
-                let period = history
-                    .start()
-                    .add_months(t as i64 - if what == "initial" { M as i64 } else { 0 });
+        // The initial states are the 12 months before the series.
+        let back = if what == "initial" { M } else { 0 };
+        (0..M)
+            .map(|k| {
+                let t = from.checked_add(k).ok_or_else(|| overflow("history"))?;
+                let period = i64::try_from(t)
+                    .ok()
+                    .zip(i64::try_from(back).ok())
+                    .and_then(|(t, back)| t.checked_sub(back))
+                    .and_then(|offset| history.start().add_months(offset));
                 let v = states.get(t % M).copied().unwrap_or(0.0);
                 Ok(PeriodValue {
                     period: period.ok_or_else(|| {
@@ -534,11 +539,20 @@ pub fn holt_winters(
     let final_states = States {
         level: dec(r.level, STATE_SCALE, "level")?,
         trend: dec(r.trend, STATE_SCALE, "trend")?,
-        seasonal: label(&r.season, n - M, "final")?,
+        // n ≥ 24 was checked above.
+        seasonal: label(
+            &r.season,
+            n.checked_sub(M).ok_or_else(|| overflow("history"))?,
+            "final",
+        )?,
     };
     let mut forecasts = Vec::with_capacity(horizon as usize);
     for h in 1..=horizon as usize {
-        let s = r.season.get((n - 1 + h) % M).copied().unwrap_or(0.0);
+        let slot = n
+            .checked_add(h)
+            .and_then(|x| x.checked_sub(1))
+            .ok_or_else(|| overflow("horizon"))?;
+        let s = r.season.get(slot % M).copied().unwrap_or(0.0);
         let trend_part = r.level + h as f64 * r.trend;
         let v = match seasonality {
             Model::Additive => trend_part + s,

@@ -11,7 +11,7 @@
 //! A rung that cannot be used (too few months, a zero month in a multiplicative model, a month
 //! without data a year earlier) is recorded in `skipped` with the reason, and the next is tried.
 
-use super::allocate::{split_exact, MonthAmount, MonthWeights};
+use super::allocate::{months_at, split_named, MonthAmount, MonthWeights};
 use super::seasonal::{
     growth_rate, seasonal_indices_at, Growth, Model, DEFAULT_INDEX_SCALE, MAX_MINOR_UNITS,
 };
@@ -239,13 +239,34 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
             .and_then(|e| e.add_months(1))
             .ok_or_else(|| input_error("history", "the series runs past year 9999"))?,
     };
+    let start_field = if input.start.is_some() {
+        "start"
+    } else {
+        "history"
+    };
+    if start.add_months(11).is_none() {
+        return Err(input_error(
+            start_field,
+            "the 12 target months run past year 9999",
+        ));
+    }
     let n = history.months_with_data();
     let growth = growth_rate(history, input.growth);
     let mut skipped = Vec::new();
     let flat = MonthWeights::flat(start, 12);
     let with_growth = |base: Decimal| grow(base, &growth, mu);
-    let months_by =
-        |total: Decimal, w: &MonthWeights| super::allocate::allocate_to_months(total, mu, w);
+    // Run-rate bases are shown to two places past the minor unit (mu ≤ MAX_MINOR_UNITS here).
+    let base_dp = mu.saturating_add(2);
+    // Split problems name the request fields: the annual target (or the history it is derived
+    // from) for the total, and the series the month weights come from.
+    let total_field = if input.annual_target.is_some() {
+        "annual_target"
+    } else {
+        "history"
+    };
+    let months_by = |total: Decimal, w: &MonthWeights, weights_field: &str| {
+        months_at(total, total_field, mu, w, weights_field)
+    };
 
     // Rung 1: seasonal indices.
     if n >= 24 {
@@ -284,6 +305,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                         count: 12,
                         by_month,
                     },
+                    "history",
                 )?;
                 let reason = format!("{n} months with data (24 or more): seasonal indices");
                 let explanation = format!(
@@ -317,8 +339,9 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
     if n >= 12 {
         let mut bases = Vec::with_capacity(12);
         let mut missing = Vec::new();
-        for k in 0..12 {
-            let (Some(p), Some(b)) = (start.add_months(k), start.add_months(k - 12)) else {
+        for k in 0..12i64 {
+            let before = k.checked_sub(12).and_then(|b| start.add_months(b));
+            let (Some(p), Some(b)) = (start.add_months(k), before) else {
                 return Err(input_error(
                     "start",
                     "the target months run outside years 1–9999",
@@ -352,7 +375,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                         .iter()
                         .map(|(p, v)| (Arc::from(p.to_string()), *v))
                         .collect();
-                    let shares = split_exact(a, mu, &w, "history")?;
+                    let shares = split_named(a, total_field, mu, &w, "history")?;
                     let targets = bases
                         .iter()
                         .zip(shares)
@@ -434,7 +457,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                         sum = sum
                             .checked_add(v.checked_div(s).ok_or_else(|| overflow("history"))?)
                             .ok_or_else(|| overflow("history"))?;
-                        k += 1;
+                        k = k.checked_add(1).ok_or_else(|| overflow("history"))?;
                     }
                 }
                 let base = if k > 0 {
@@ -452,7 +475,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                         let a = with_growth(b)?;
                         Some((Some(b), a, format!(
                             "annual target = deseasonalised run rate (mean of value ÷ parent index over {k} month(s) with data × 12 = {}) × (1 + {}) = {}",
-                            show(b.round_dp(mu + 2)), show(growth.rate), show(a)
+                            show(b.round_dp(base_dp)), show(growth.rate), show(a)
                         )))
                     }
                     (None, None) => None,
@@ -465,6 +488,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                             count: 12,
                             by_month,
                         },
+                        "parent",
                     )?;
                     let reason = format!("{n} months with data (under 12) and a parent series: the parent's seasonal indices");
                     let explanation = format!("{reason}. {how}; {}; split across the 12 months from {start} by the parent's multiplicative seasonal index, largest remainder to the minor unit.", growth.explanation);
@@ -474,7 +498,7 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                         skipped,
                         months_with_data: n,
                         growth,
-                        annual_base: base.map(|b| b.round_dp(mu + 2)),
+                        annual_base: base.map(|b| b.round_dp(base_dp)),
                         annual_target: at_minor_units(annual, mu),
                         minor_units: mu,
                         seasonal_indices: Some(idx),
@@ -516,10 +540,10 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
                 .and_then(|x| x.checked_div(Decimal::from(all.len())))
                 .ok_or_else(|| overflow("history"))?;
             let a = with_growth(b)?;
-            (Some(b.round_dp(mu + 2)), a, format!("annual target = run rate (mean of {} month(s) with data × 12 = {}) × (1 + {}) = {}", all.len(), show(b.round_dp(mu + 2)), show(growth.rate), show(a)))
+            (Some(b.round_dp(base_dp)), a, format!("annual target = run rate (mean of {} month(s) with data × 12 = {}) × (1 + {}) = {}", all.len(), show(b.round_dp(base_dp)), show(growth.rate), show(a)))
         }
     };
-    let targets = months_by(annual, &flat)?;
+    let targets = months_by(annual, &flat, start_field)?;
     let reason = format!("{n} months with data: run rate, spread flat");
     let explanation = format!("{reason}. {how}; {}; split equally across the 12 months from {start}, largest remainder to the minor unit (earlier months first on ties).", growth.explanation);
     Ok(HistoryTargets {

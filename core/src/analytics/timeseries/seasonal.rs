@@ -111,11 +111,13 @@ pub(crate) fn round_to_sum(
 ) -> crate::Result<Vec<(Decimal, bool)>> {
     let unit = Decimal::new(1, scale);
     let mut floors = Vec::with_capacity(exact.len());
+    let mut remainders = Vec::with_capacity(exact.len());
     let mut sum = Decimal::ZERO;
     for x in exact {
         let f = x.round_dp_with_strategy(scale, RoundingStrategy::ToNegativeInfinity);
         sum = sum.checked_add(f).ok_or_else(|| overflow(path))?;
         floors.push(f);
+        remainders.push(x.checked_sub(f).ok_or_else(|| overflow(path))?);
     }
     let left = target
         .checked_sub(sum)
@@ -129,9 +131,10 @@ pub(crate) fn round_to_sum(
     }
     let mut order: Vec<usize> = (0..exact.len()).collect();
     order.sort_by(|&a, &b| {
-        let ra = exact[a] - floors[a];
-        let rb = exact[b] - floors[b];
-        rb.cmp(&ra).then(exact[b].cmp(&exact[a])).then(a.cmp(&b))
+        remainders[b]
+            .cmp(&remainders[a])
+            .then(exact[b].cmp(&exact[a]))
+            .then(a.cmp(&b))
     });
     let mut got = vec![false; exact.len()];
     let mut left = left;
@@ -144,7 +147,9 @@ pub(crate) fn round_to_sum(
                 *f = f.checked_add(unit).ok_or_else(|| overflow(path))?;
                 *g = true;
             }
-            left -= Decimal::ONE;
+            left = left
+                .checked_sub(Decimal::ONE)
+                .ok_or_else(|| overflow(path))?;
         }
     }
     Ok(floors
@@ -161,7 +166,11 @@ pub(crate) fn round_to_sum(
 }
 
 fn detail(d: Decimal, scale: u32) -> Decimal {
-    d.round_dp_with_strategy(scale + 2, RoundingStrategy::MidpointAwayFromZero)
+    // Saturating: more places than a Decimal keeps leaves `d` as it is.
+    d.round_dp_with_strategy(
+        scale.saturating_add(2),
+        RoundingStrategy::MidpointAwayFromZero,
+    )
 }
 
 /// Seasonal indices of `history` by classical decomposition (FPP2 §6.3), to `scale` places.
@@ -217,7 +226,12 @@ pub(crate) fn seasonal_indices_at(
     let mut moving_average = Vec::new();
     let mut detrended: Vec<Vec<(Period, Decimal)>> = vec![Vec::new(); 12];
     for i in 6..y.len().saturating_sub(6) {
-        let Some(window) = y.get(i - 6..=i + 6) else {
+        // i runs from 6 to len − 7, so the 13-month window is inside the series.
+        let Some(window) = i
+            .checked_sub(6)
+            .zip(i.checked_add(6))
+            .and_then(|(a, b)| y.get(a..=b))
+        else {
             continue;
         };
         let Some(w): Option<Vec<Decimal>> = window.iter().copied().collect() else {
@@ -326,7 +340,10 @@ pub(crate) fn seasonal_indices_at(
             "differences"
         };
         months.push(MonthIndex {
-            month: u8::try_from(m + 1).unwrap_or(12),
+            month: u8::try_from(m)
+                .ok()
+                .and_then(|m| m.checked_add(1))
+                .unwrap_or(12),
             name,
             detrended: list
                 .iter()
@@ -452,7 +469,8 @@ pub fn derive_growth(history: &Series) -> Growth {
         if pairs == 12 {
             break;
         }
-        if let (Some(Some(a)), Some(Some(b))) = (y.get(i), y.get(i - 12)) {
+        let year_before = i.checked_sub(12).and_then(|j| y.get(j));
+        if let (Some(Some(a)), Some(Some(b))) = (y.get(i), year_before) {
             match (now.checked_add(*a), before.checked_add(*b)) {
                 (Some(x), Some(z)) => {
                     now = x;
@@ -460,7 +478,11 @@ pub fn derive_growth(history: &Series) -> Growth {
                 }
                 _ => break,
             }
-            pairs += 1;
+            // At most 12: the loop stops there.
+            #[allow(clippy::arithmetic_side_effects)]
+            {
+                pairs += 1;
+            }
             first = history.period(i);
             last = last.or(history.period(i));
         }
@@ -589,8 +611,8 @@ pub fn growth_targets(
     let mut missing = Vec::new();
     let mut total = Decimal::ZERO;
     for k in 0..i64::from(months) {
-        let (Some(period), Some(base_period)) = (start.add_months(k), start.add_months(k - 12))
-        else {
+        let before = k.checked_sub(12).and_then(|b| start.add_months(b));
+        let (Some(period), Some(base_period)) = (start.add_months(k), before) else {
             return Err(input_error(
                 "start",
                 "the target months run outside years 1–9999",

@@ -37,7 +37,8 @@ impl Period {
         }
         let digits = |s: &[u8]| -> Option<u16> {
             s.iter().try_fold(0u16, |acc, &c| {
-                c.is_ascii_digit().then(|| acc * 10 + u16::from(c - b'0'))
+                let digit = c.checked_sub(b'0').filter(|_| c.is_ascii_digit())?;
+                acc.checked_mul(10)?.checked_add(u16::from(digit))
             })
         };
         let (Some(year), Some(month)) = (digits(&b[..4]), digits(&b[5..])) else {
@@ -60,13 +61,15 @@ impl Period {
     }
 
     /// Months since January of year 0 (a total order with no gaps).
+    // A u16 year × 12 plus a u8 month is below 2^20: far inside i64.
+    #[allow(clippy::arithmetic_side_effects)]
     fn index(self) -> i64 {
         i64::from(self.year) * 12 + i64::from(self.month) - 1
     }
 
     fn from_index(i: i64) -> Option<Period> {
         let year = u16::try_from(i.div_euclid(12)).ok()?;
-        let month = u8::try_from(i.rem_euclid(12) + 1).ok()?;
+        let month = u8::try_from(i.rem_euclid(12)).ok()?.checked_add(1)?;
         Period::new(year, month)
     }
 
@@ -76,6 +79,8 @@ impl Period {
     }
 
     /// Whole months from `self` to `later` (negative if `later` is earlier).
+    // Both indices are in 0..2^20 (see `index`), so the difference fits an i64.
+    #[allow(clippy::arithmetic_side_effects)]
     pub fn months_until(self, later: Period) -> i64 {
         later.index() - self.index()
     }
@@ -200,7 +205,8 @@ impl Series {
                                 format!("{path}.points[{i}].period"),
                                 format!(
                                     "gap: {} month(s) missing between {q} and {period}; write them with value null",
-                                    step - 1
+                                    // Exact: step > 1 here.
+                                    step.saturating_sub(1)
                                 ),
                             );
                         }
