@@ -3,7 +3,8 @@
 
 mod common;
 use common::*;
-use perfscore::feedback::{Answer, Feedback, GapFlag, GroupStatus, Response};
+use perfscore::feedback::{Answer, Feedback, FeedbackSpec, GapFlag, GroupStatus, Response};
+use perfscore::number::Num;
 use proptest::prelude::*;
 
 fn example() -> (Feedback, Vec<Response>) {
@@ -275,6 +276,15 @@ fn answer(rater: &str, group: &str, item: &str, value: &str) -> Response {
     }
 }
 
+/// A configuration compiled from a document edited in Rust: values past 28 digits are refused
+/// when read from JSON (one number rule for every spelling), so the compiler's own overflow
+/// checks are reached through a spec built in code, as a Rust host could.
+fn from_spec_with(cfg: &str, edit: impl FnOnce(&mut FeedbackSpec)) -> perfscore::Result<Feedback> {
+    let mut spec: FeedbackSpec = serde_json::from_str(cfg).unwrap();
+    edit(&mut spec);
+    Feedback::from_spec(&spec)
+}
+
 fn paths(e: &perfscore::Error) -> Vec<String> {
     e.problems().iter().map(|p| p.path.clone()).collect()
 }
@@ -303,8 +313,18 @@ fn group_weights_past_the_decimal_range_are_a_plan_error() {
             {"id":"p","relationship":"peer","weight":4e28}]"#,
         false,
     );
+    // In JSON, 4e28 has 29 integer digits and is refused as it is read.
     let e = Feedback::from_json(&cfg).unwrap_err();
     assert_eq!(e.code(), "PLAN_INVALID");
+    assert_eq!(paths(&e), ["groups[0].weight", "groups[1].weight"]);
+    // Built in code, the compiler refuses each weight and their sum.
+    let small = cfg.replace("4e28", "1");
+    let e = from_spec_with(&small, |s| {
+        for g in &mut s.groups {
+            g.weight = Num(d("40000000000000000000000000000"));
+        }
+    })
+    .unwrap_err();
     assert_eq!(
         paths(&e),
         ["groups[0].weight", "groups[1].weight", "groups"]
@@ -320,14 +340,24 @@ fn scale_wider_than_the_decimal_range_is_a_plan_error() {
         r#"[{"id":"m","relationship":"manager","weight":1},{"id":"s","relationship":"self","weight":0}]"#,
         false,
     );
+    // In JSON both ends are refused as they are read (29 integer digits).
     let e = Feedback::from_json(&cfg).unwrap_err();
     assert_eq!(e.code(), "PLAN_INVALID");
+    assert_eq!(paths(&e), ["scale.max", "scale.min"]);
+    let wide = |s: &mut perfscore::feedback::spec::ScaleSpec| {
+        s.min = Num(d("-50000000000000000000000000000"));
+        s.max = Num(d("50000000000000000000000000000"));
+    };
+    let small = cfg.replace("-5e28", "1").replace("5e28", "5");
+    let e = from_spec_with(&small, |s| wide(&mut s.scale)).unwrap_err();
     assert_eq!(paths(&e), ["scale"]);
     // The same scale on an item of its own is reported at the item.
-    let cfg = r#"{"id":"x","scale":{"min":1,"max":5},
-      "competencies":[{"id":"c","items":[{"id":"q","scale":{"min":-5e28,"max":5e28}}]}],
-      "groups":[{"id":"m","relationship":"manager","weight":1}]}"#;
-    let e = Feedback::from_json(cfg).unwrap_err();
+    let e = from_spec_with(&small, |s| {
+        let mut scale = s.scale;
+        wide(&mut scale);
+        s.competencies[0].items[0].scale = Some(scale);
+    })
+    .unwrap_err();
     assert_eq!(paths(&e), ["competencies[0].items[0].scale"]);
 }
 
@@ -335,21 +365,16 @@ fn scale_wider_than_the_decimal_range_is_a_plan_error() {
 fn reverse_coding_that_overflows_is_an_error_not_the_raw_answer() {
     // Reverse coding is min + max − answer; 4e28 + 7e28 = 1.1e29 is past the largest Decimal, so
     // the item cannot be reverse-coded (it used to keep the raw answer silently).
-    let cfg = config(
-        r#"{"min":4e28,"max":7e28}"#,
-        r#"[{"id":"m","relationship":"manager","weight":1}]"#,
-        true,
-    );
-    let e = Feedback::from_json(&cfg).unwrap_err();
+    let groups = r#"[{"id":"m","relationship":"manager","weight":1}]"#;
+    let huge = |s: &mut FeedbackSpec| {
+        s.scale.min = Num(d("40000000000000000000000000000"));
+        s.scale.max = Num(d("70000000000000000000000000000"));
+    };
+    let e = from_spec_with(&config(r#"{"min":1,"max":5}"#, groups, true), huge).unwrap_err();
     assert_eq!(e.code(), "PLAN_INVALID");
     assert_eq!(paths(&e), ["competencies[0].items[1].reverse"]);
     // The same scale without reverse coding is fine: 7e28 − 4e28 + 1 = 3e28 + 1 points fit.
-    let cfg = config(
-        r#"{"min":4e28,"max":7e28}"#,
-        r#"[{"id":"m","relationship":"manager","weight":1}]"#,
-        false,
-    );
-    assert!(Feedback::from_json(&cfg).is_ok());
+    assert!(from_spec_with(&config(r#"{"min":1,"max":5}"#, groups, false), huge).is_ok());
 }
 
 #[test]
@@ -389,7 +414,18 @@ fn gap_overflow_across_item_scales_is_an_error() {
         {"id":"c","weight":1,"items":[{"id":"q","scale":{"min":-4e28,"max":0}},{"id":"r","scale":{"min":0,"max":4e28}}]},
         {"id":"other","weight":99,"items":[{"id":"z"}]}],
       "groups":[{"id":"m","relationship":"manager","weight":1},{"id":"s","relationship":"self","weight":0}]}"#;
-    let fb = Feedback::from_json(cfg).unwrap();
+    let fb = from_spec_with(&cfg.replace("4e28", "4"), |s| {
+        let c = &mut s.competencies[0];
+        c.items[0].scale = c.items[0].scale.map(|mut sc| {
+            sc.min = Num(d("-40000000000000000000000000000"));
+            sc
+        });
+        c.items[1].scale = c.items[1].scale.map(|mut sc| {
+            sc.max = Num(d("40000000000000000000000000000"));
+            sc
+        });
+    })
+    .unwrap();
     let e = fb
         .aggregate(&[
             answer("M", "m", "q", "-40000000000000000000000000000"),
