@@ -122,7 +122,7 @@ fn number_from_py(v: &Bound<'_, PyAny>) -> PyResult<Result<Option<Decimal>, Stri
 // Python values → JSON text (plans, options)
 
 fn py_to_json(v: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_json::Value> {
-    json_of(v, 0).map_err(|e| match e {
+    json_of(v).map_err(|e| match e {
         Unjson::Python(err) => err,
         Unjson::Bad {
             steps,
@@ -130,7 +130,7 @@ fn py_to_json(v: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_json::Value> {
             wrong_type,
         } => {
             let mut at = path.to_string();
-            for step in steps.iter().rev() {
+            for step in &steps {
                 match step {
                     Step::Key(k) => at.push_str(&format!(".{k}")),
                     Step::Index(i) => at.push_str(&format!("[{i}]")),
@@ -150,14 +150,15 @@ fn py_to_json(v: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_json::Value> {
 /// what stops a value that contains itself (the conversion would otherwise never end).
 const MAX_JSON_DEPTH: usize = 128;
 
-/// One step of the path to a value that could not be converted.
+/// One step of the path to a value.
+#[derive(Clone)]
 enum Step {
     Key(String),
     Index(usize),
 }
 
 /// Why a value could not be converted: an exception raised by Python, or a value JSON cannot
-/// hold, with its path collected innermost first (paths are only built when something fails).
+/// hold, with its path from the root.
 enum Unjson {
     Python(PyErr),
     Bad {
@@ -173,34 +174,109 @@ impl From<PyErr> for Unjson {
     }
 }
 
-impl Unjson {
-    fn bad(message: String, wrong_type: bool) -> Self {
-        Unjson::Bad {
-            steps: Vec::new(),
+/// A dict or list being converted: what is built so far, the children still to convert, and
+/// the step to the child being converted now.
+struct Open<'py> {
+    built: serde_json::Value,
+    pending: std::vec::IntoIter<(Step, Bound<'py, PyAny>)>,
+    at: Option<Step>,
+}
+
+/// Python value → JSON value, with an explicit stack instead of recursion: the C stack stays
+/// small however deep the input (a thread with a 256 KB stack is enough), and the path of a bad
+/// value is built only when it fails.
+fn json_of<'py>(root: &Bound<'py, PyAny>) -> Result<serde_json::Value, Unjson> {
+    use serde_json::Value;
+    let mut stack: Vec<Open<'py>> = Vec::new();
+    let mut next = root.clone();
+    loop {
+        let fail = |stack: &[Open<'py>], message: String, wrong_type: bool| Unjson::Bad {
+            steps: stack.iter().filter_map(|o| o.at.clone()).collect(),
             message,
             wrong_type,
+        };
+        let mut done = match scalar_json(&next) {
+            Ok(Some(value)) => Some(value),
+            Ok(None) => {
+                let opened = container_json(&next).map_err(|e| match e {
+                    Unjson::Bad {
+                        message,
+                        wrong_type,
+                        ..
+                    } => fail(&stack, message, wrong_type),
+                    python => python,
+                })?;
+                let Some((built, children)) = opened else {
+                    let message = format!("cannot be written as JSON: {}", type_name(&next));
+                    return Err(fail(&stack, message, true));
+                };
+                if stack.len() >= MAX_JSON_DEPTH {
+                    let message = format!(
+                        "nested more than {MAX_JSON_DEPTH} levels deep (or a value that contains itself)"
+                    );
+                    return Err(fail(&stack, message, false));
+                }
+                stack.push(Open {
+                    built,
+                    pending: children.into_iter(),
+                    at: None,
+                });
+                None
+            }
+            Err(ScalarError::Python(e)) => return Err(Unjson::Python(e)),
+            Err(ScalarError::Bad(message, wrong_type)) => {
+                return Err(fail(&stack, message, wrong_type))
+            }
+        };
+        // Hand each finished value to its parent, closing every container that is complete,
+        // until a container has a child left to convert.
+        loop {
+            let Some(open) = stack.last_mut() else {
+                return Ok(done.unwrap_or(Value::Null));
+            };
+            if let Some(value) = done.take() {
+                match (&mut open.built, open.at.take()) {
+                    (Value::Object(map), Some(Step::Key(k))) => {
+                        map.insert(k, value);
+                    }
+                    (Value::Array(items), Some(Step::Index(_))) => items.push(value),
+                    _ => {}
+                }
+            }
+            if let Some((step, child)) = open.pending.next() {
+                open.at = Some(step);
+                next = child;
+                break;
+            }
+            done = stack.pop().map(|closed| closed.built);
         }
-    }
-
-    fn within(mut self, step: Step) -> Self {
-        if let Unjson::Bad { steps, .. } = &mut self {
-            steps.push(step);
-        }
-        self
     }
 }
 
-fn json_of(v: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, Unjson> {
+enum ScalarError {
+    Python(PyErr),
+    Bad(String, bool),
+}
+
+impl From<PyErr> for ScalarError {
+    fn from(e: PyErr) -> Self {
+        ScalarError::Python(e)
+    }
+}
+
+/// A scalar (None, bool, str, int, float, Decimal) as JSON; `None` for anything else.
+fn scalar_json(v: &Bound<'_, PyAny>) -> Result<Option<serde_json::Value>, ScalarError> {
     use serde_json::Value;
-    let bad_number = |text: &str| Unjson::bad(format!("`{text}` is not a finite number"), false);
+    let bad_number =
+        |text: &str| ScalarError::Bad(format!("`{text}` is not a finite number"), false);
     if v.is_none() {
-        return Ok(Value::Null);
+        return Ok(Some(Value::Null));
     }
     if let Ok(b) = v.cast::<PyBool>() {
-        return Ok(Value::Bool(b.is_true()));
+        return Ok(Some(Value::Bool(b.is_true())));
     }
     if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Value::String(s.to_cow()?.into_owned()));
+        return Ok(Some(Value::String(s.to_cow()?.into_owned())));
     }
     let number_text = if v.is_instance_of::<PyInt>() {
         Some(v.str()?.to_string())
@@ -217,54 +293,46 @@ fn json_of(v: &Bound<'_, PyAny>, depth: usize) -> Result<serde_json::Value, Unjs
     } else {
         None
     };
-    if let Some(text) = number_text {
-        return text
+    match number_text {
+        Some(text) => text
             .parse::<serde_json::Number>()
-            .map(Value::Number)
-            .map_err(|_| bad_number(&text));
+            .map(|n| Some(Value::Number(n)))
+            .map_err(|_| bad_number(&text)),
+        None => Ok(None),
     }
-    let container = v.is_instance_of::<PyDict>()
-        || v.is_instance_of::<PyList>()
-        || v.is_instance_of::<PyTuple>();
-    if container && depth >= MAX_JSON_DEPTH {
-        return Err(Unjson::bad(
-            format!(
-                "nested more than {MAX_JSON_DEPTH} levels deep (or a value that contains itself)"
-            ),
-            false,
-        ));
-    }
+}
+
+/// An empty JSON container for a dict, list or tuple, with its children in order; `None` for
+/// any other type.
+#[allow(clippy::type_complexity)]
+fn container_json<'py>(
+    v: &Bound<'py, PyAny>,
+) -> Result<Option<(serde_json::Value, Vec<(Step, Bound<'py, PyAny>)>)>, Unjson> {
     if let Ok(d) = v.cast::<PyDict>() {
-        let mut map = serde_json::Map::new();
+        let mut children = Vec::with_capacity(d.len());
         for (k, item) in d.iter() {
-            let key = k.cast::<PyString>().map_err(|_| {
-                Unjson::bad(
-                    format!("keys must be strings, found {}", type_name(&k)),
-                    true,
-                )
-            })?;
-            let key = key.to_cow()?.into_owned();
-            match json_of(&item, depth.saturating_add(1)) {
-                Ok(child) => map.insert(key, child),
-                Err(e) => return Err(e.within(Step::Key(key))),
+            let Ok(key) = k.cast::<PyString>() else {
+                return Err(Unjson::Bad {
+                    steps: Vec::new(),
+                    message: format!("keys must be strings, found {}", type_name(&k)),
+                    wrong_type: true,
+                });
             };
+            children.push((Step::Key(key.to_cow()?.into_owned()), item));
         }
-        return Ok(Value::Object(map));
+        return Ok(Some((
+            serde_json::Value::Object(Default::default()),
+            children,
+        )));
     }
     if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
-        let mut items = Vec::new();
+        let mut children = Vec::new();
         for (i, item) in v.try_iter()?.enumerate() {
-            match json_of(&item?, depth.saturating_add(1)) {
-                Ok(child) => items.push(child),
-                Err(e) => return Err(e.within(Step::Index(i))),
-            }
+            children.push((Step::Index(i), item?));
         }
-        return Ok(Value::Array(items));
+        return Ok(Some((serde_json::Value::Array(Vec::new()), children)));
     }
-    Err(Unjson::bad(
-        format!("cannot be written as JSON: {}", type_name(v)),
-        true,
-    ))
+    Ok(None)
 }
 
 fn options_from_py(py: Python<'_>, period: Option<&Bound<'_, PyAny>>) -> PyResult<ScoreOptions> {
