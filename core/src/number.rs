@@ -17,8 +17,10 @@ const ARBITRARY_PRECISION_TOKEN: &str = "$serde_json::private::Number";
 
 /// Parse decimal text exactly: surrounding spaces allowed, no silent rounding.
 ///
-/// Accepts `123`, `-0.5`, `1e3` style is rejected (spreadsheets export plain digits) except when it
-/// comes from a JSON number, which [`parse_json_number`] handles.
+/// Accepts `123`, `-0.5`, `+7` and exponent notation (`1e3`, `2.5E-1`, Python's `4E+28`). An
+/// exponent moves the decimal point and the plain digits are then read, so one rule holds however
+/// a number is spelt: at most 28 integer digits and 28 decimal places (`4e28` is refused exactly as
+/// its 29 plain digits are, `1e-29` as its 29 places are).
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
@@ -27,6 +29,11 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let plain = trimmed.strip_prefix('+').unwrap_or(trimmed);
     if let Some(d) = parse_short(plain.as_bytes()) {
         return Ok(d);
+    }
+    if let Some(at) = plain.find(['e', 'E']) {
+        // Read as the plain digits it stands for, so the limits below hold for every spelling.
+        // Problems name the plain digits, so every spelling of a value reads the same.
+        return parse_decimal(&without_exponent(plain, at)?);
     }
     if !plain
         .bytes()
@@ -94,16 +101,9 @@ fn parse_short(text: &[u8]) -> Option<Decimal> {
     ))
 }
 
-/// Parse the text of a JSON number exactly, including exponent notation (`1e3`, `2.5E-1`).
-///
-/// An exponent is applied by moving the decimal point, and the plain digits are then read by
-/// [`parse_decimal`], so one rule holds however a number is spelled: `4e28` is refused exactly
-/// as its 29 plain digits are, and `1e-29` as its 29 decimal places are.
+/// Parse the text of a JSON number exactly: the same rule as [`parse_decimal`].
 pub fn parse_json_number(text: &str) -> Result<Decimal, String> {
-    match text.find(['e', 'E']) {
-        Some(at) => parse_decimal(&without_exponent(text, at)?),
-        None => parse_decimal(text),
-    }
+    parse_decimal(text)
 }
 
 /// `2.5e-3` → `0.0025`: the same digits with the point moved, or an error when the result
@@ -125,6 +125,11 @@ fn without_exponent(text: &str, at: usize) -> Result<String, String> {
         return Err(format!("`{text}` is not a number"));
     }
     let digits: String = int.chars().chain(frac.chars()).collect();
+    let exponent_digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
+    if exponent_digits.is_empty() || !plain_digits(exponent_digits) {
+        return Err(format!("`{text}` is not a number"));
+    }
+    // All digits: a parse failure can only be an exponent too large for i64.
     let exponent: i64 = exponent
         .strip_prefix('+')
         .unwrap_or(exponent)
@@ -307,7 +312,7 @@ impl schemars::JsonSchema for Num {
             "description": "A decimal number: a JSON number, or a string of digits for values a JSON number cannot carry exactly.",
             "oneOf": [
                 { "type": "number" },
-                { "type": "string", "pattern": "^\\s*[+-]?[0-9]*\\.?[0-9]+\\s*$" }
+                { "type": "string", "pattern": "^\\s*[+-]?[0-9]*\\.?[0-9]+([eE][+-]?[0-9]+)?\\s*$" }
             ]
         })
     }

@@ -175,3 +175,21 @@ fn nesting_past_the_json_limit_is_an_error_not_a_crash() {
     let plan = Plan::from_json(PLAN).unwrap();
     assert!(plan.records_from_json(&deep).is_err());
 }
+
+#[test]
+fn text_with_an_exponent_follows_the_same_rule() {
+    // Python writes Decimal('1E+3') as "1E+3"; spreadsheets export 1.5E+07. Both are read exactly.
+    assert_eq!(parse_decimal("1E+3").unwrap().to_string(), "1000");
+    assert_eq!(parse_decimal(" 1.5E+07 ").unwrap().to_string(), "15000000");
+    assert_eq!(
+        parse_decimal("4E+28"),
+        parse_decimal("40000000000000000000000000000")
+    );
+    assert!(parse_decimal("4E+28").is_err());
+    for bad in ["1e", "e5", "1e+", "1ex", "1.2.3e4", "--1e2"] {
+        assert_eq!(
+            parse_decimal(bad).unwrap_err(),
+            format!("`{bad}` is not a number")
+        );
+    }
+}
