@@ -29,8 +29,27 @@ function loadNative() {
 const native = loadNative();
 const ERROR_TAG = '\u0001perfscore-error:';
 
-/** Turn a tagged native error into an `Error` with `code`, `problems` and `canonical`. */
+/** napi-rs's codes for an argument of the wrong JS type. */
+const NAPI_ARGUMENT_CODES = new Set([
+  'InvalidArg', 'ObjectExpected', 'StringExpected', 'NameExpected', 'FunctionExpected',
+  'NumberExpected', 'BooleanExpected', 'ArrayExpected', 'BigintExpected', 'DateExpected',
+]);
+
+/** A wrong argument type (a programming error, not bad data): a TypeError with a stable code. */
+function argumentError(message) {
+  const e = new TypeError(message);
+  e.code = 'INVALID_ARGUMENT';
+  return e;
+}
+
+/**
+ * Turn a tagged native error into an `Error` with `code`, `problems` and `canonical`, and
+ * napi-rs's argument-type errors into the same `INVALID_ARGUMENT` TypeError the wasm package throws.
+ */
 function convertError(err) {
+  if (err instanceof Error && NAPI_ARGUMENT_CODES.has(err.code)) {
+    return argumentError(err.message);
+  }
   if (!(err instanceof Error) || typeof err.message !== 'string' || !err.message.startsWith(ERROR_TAG)) {
     return err;
   }
@@ -201,6 +220,7 @@ class Plan {
   }
 
   static fromJson(text) {
+    if (typeof text !== 'string') throw argumentError('Plan.fromJson expects a string');
     return new Plan(call(() => native.Plan.fromJson(text)));
   }
 
@@ -210,6 +230,7 @@ class Plan {
   }
 
   static template(id) {
+    if (typeof id !== 'string') throw argumentError('Plan.template expects a string');
     return new Plan(call(() => native.Plan.template(id)));
   }
 
@@ -255,7 +276,7 @@ class Plan {
    */
   summarize(records, options, payPlan) {
     if (payPlan !== undefined && payPlan !== null && !(payPlan instanceof PayPlan)) {
-      throw new TypeError('summarize expects a PayPlan (or nothing) as its third argument');
+      throw argumentError('summarize expects a PayPlan (or nothing) as its third argument');
     }
     const pay = payPlan === undefined || payPlan === null ? undefined : payPlan._inner;
     const t0 = now();
@@ -328,8 +349,8 @@ class PayPlan {
   }
 
   static fromJson(text, plan) {
-    if (typeof text !== 'string') throw new TypeError('PayPlan.fromJson expects a string');
-    if (!(plan instanceof Plan)) throw new TypeError('PayPlan.fromJson expects a Plan as its second argument');
+    if (typeof text !== 'string') throw argumentError('PayPlan.fromJson expects a string');
+    if (!(plan instanceof Plan)) throw argumentError('PayPlan.fromJson expects a Plan as its second argument');
     return new PayPlan(call(() => native.PayPlan.fromJson(text, plan._inner)), text);
   }
 
@@ -339,7 +360,7 @@ class PayPlan {
   }
 
   static fromObject(spec, plan) {
-    if (spec === null || typeof spec !== 'object') throw new TypeError('PayPlan.fromObject expects an object');
+    if (spec === null || typeof spec !== 'object') throw argumentError('PayPlan.fromObject expects an object');
     return PayPlan.fromJson(JSON.stringify(spec) ?? 'null', plan);
   }
 
@@ -381,7 +402,7 @@ class Feedback {
   }
 
   static fromJson(text) {
-    if (typeof text !== 'string') throw new TypeError('Feedback.fromJson expects a string');
+    if (typeof text !== 'string') throw argumentError('Feedback.fromJson expects a string');
     return new Feedback(call(() => native.Feedback.fromJson(text)), text);
   }
 
@@ -391,7 +412,7 @@ class Feedback {
   }
 
   static fromObject(spec) {
-    if (spec === null || typeof spec !== 'object') throw new TypeError('Feedback.fromObject expects an object');
+    if (spec === null || typeof spec !== 'object') throw argumentError('Feedback.fromObject expects an object');
     // JSON numbers are read from their text by the core; non-finite numbers become `null` (PLAN_INVALID).
     return Feedback.fromJson(JSON.stringify(spec) ?? 'null');
   }
@@ -453,7 +474,7 @@ Object.freeze(analytics);
 
 function errorToCanonicalJson(e) {
   if (e && typeof e.canonical === 'string') return e.canonical;
-  throw new TypeError('not a perfscore error (no `canonical` property)');
+  throw argumentError('not a perfscore error (no `canonical` property)');
 }
 
 function demoPlanJson() {

@@ -23,6 +23,13 @@ function fromEnvelope(text) {
   return new PerfscoreError(message, code, problems, canonical);
 }
 
+/** A wrong argument type (a programming error, not bad data): a TypeError with a stable code. */
+function argumentError(message) {
+  const e = new TypeError(message);
+  e.code = 'INVALID_ARGUMENT';
+  return e;
+}
+
 /** A JS-side input error, shaped exactly like the core's. */
 function inputError(problems) {
   const canonical = JSON.stringify({ code: 'INPUT_INVALID', problems });
@@ -342,26 +349,27 @@ export function createApi(backend) {
     #generation;
 
     constructor(t, json, core) {
-      if (t !== token) throw new TypeError('use Plan.fromJson, Plan.fromObject or Plan.template');
+      if (t !== token) throw argumentError('use Plan.fromJson, Plan.fromObject or Plan.template');
       this.#json = json;
       this.#core = core;
       this.#generation = generation;
     }
 
     static fromJson(text) {
-      if (typeof text !== 'string') throw new TypeError('Plan.fromJson expects a string');
+      if (typeof text !== 'string') throw argumentError('Plan.fromJson expects a string');
       const core = call(() => backend.glue().CorePlan.fromJson(text));
       return new Plan(token, text, core);
     }
 
     static fromObject(plan) {
-      if (plan === null || typeof plan !== 'object') throw new TypeError('Plan.fromObject expects an object');
+      if (plan === null || typeof plan !== 'object') throw argumentError('Plan.fromObject expects an object');
       // Non-finite numbers become `null`, which the core reports as PLAN_INVALID with its path.
       return Plan.fromJson(JSON.stringify(plan, bigintAsText));
     }
 
     static template(id) {
-      return Plan.fromJson(call(() => backend.glue().templateJson(String(id))));
+      if (typeof id !== 'string') throw argumentError('Plan.template expects a string');
+      return Plan.fromJson(call(() => backend.glue().templateJson(id)));
     }
 
     /** The compiled plan in the live instance (re-created after a trap). */
@@ -392,12 +400,12 @@ export function createApi(backend) {
     }
 
     recordsFromCsv(text) {
-      if (typeof text !== 'string') throw new TypeError('recordsFromCsv expects a string');
+      if (typeof text !== 'string') throw argumentError('recordsFromCsv expects a string');
       return JSON.parse(call(() => this.#plan().recordsFromCsv(text)));
     }
 
     recordsFromJson(text) {
-      if (typeof text !== 'string') throw new TypeError('recordsFromJson expects a string');
+      if (typeof text !== 'string') throw argumentError('recordsFromJson expects a string');
       return JSON.parse(call(() => this.#plan().recordsFromJson(text)));
     }
 
@@ -426,7 +434,7 @@ export function createApi(backend) {
      */
     summarize(records, options, payPlan) {
       if (payPlan !== undefined && payPlan !== null && !(payPlan instanceof PayPlan)) {
-        throw new TypeError('summarize expects a PayPlan (or nothing) as its third argument');
+        throw argumentError('summarize expects a PayPlan (or nothing) as its third argument');
       }
       const pay = payPlan === undefined || payPlan === null ? null : livePay(payPlan);
       const table = encodeTable(records);
@@ -490,7 +498,7 @@ export function createApi(backend) {
     #generation;
 
     constructor(t, json, plan, core) {
-      if (t !== payToken) throw new TypeError('use PayPlan.fromJson or PayPlan.fromObject');
+      if (t !== payToken) throw argumentError('use PayPlan.fromJson or PayPlan.fromObject');
       this.#json = json;
       this.#plan = plan;
       this.#core = core;
@@ -498,14 +506,14 @@ export function createApi(backend) {
     }
 
     static fromJson(text, plan) {
-      if (typeof text !== 'string') throw new TypeError('PayPlan.fromJson expects a string');
-      if (!(plan instanceof Plan)) throw new TypeError('PayPlan.fromJson expects a Plan as its second argument');
+      if (typeof text !== 'string') throw argumentError('PayPlan.fromJson expects a string');
+      if (!(plan instanceof Plan)) throw argumentError('PayPlan.fromJson expects a Plan as its second argument');
       const core = call(() => backend.glue().CorePayPlan.fromJson(text, liveCore(plan)));
       return new PayPlan(payToken, text, plan, core);
     }
 
     static fromObject(spec, plan) {
-      if (spec === null || typeof spec !== 'object') throw new TypeError('PayPlan.fromObject expects an object');
+      if (spec === null || typeof spec !== 'object') throw argumentError('PayPlan.fromObject expects an object');
       // Non-finite numbers become `null`, which the core reports as PLAN_INVALID with its path.
       return PayPlan.fromJson(JSON.stringify(spec, bigintAsText), plan);
     }
@@ -578,20 +586,20 @@ export function createApi(backend) {
     #generation;
 
     constructor(t, json, core) {
-      if (t !== feedbackToken) throw new TypeError('use Feedback.fromJson or Feedback.fromObject');
+      if (t !== feedbackToken) throw argumentError('use Feedback.fromJson or Feedback.fromObject');
       this.#json = json;
       this.#core = core;
       this.#generation = generation;
     }
 
     static fromJson(text) {
-      if (typeof text !== 'string') throw new TypeError('Feedback.fromJson expects a string');
+      if (typeof text !== 'string') throw argumentError('Feedback.fromJson expects a string');
       const core = call(() => backend.glue().CoreFeedback.fromJson(text));
       return new Feedback(feedbackToken, text, core);
     }
 
     static fromObject(spec) {
-      if (spec === null || typeof spec !== 'object') throw new TypeError('Feedback.fromObject expects an object');
+      if (spec === null || typeof spec !== 'object') throw argumentError('Feedback.fromObject expects an object');
       // Non-finite numbers become `null`, which the core reports as PLAN_INVALID with its path.
       return Feedback.fromJson(JSON.stringify(spec, bigintAsText));
     }
@@ -649,7 +657,7 @@ export function createApi(backend) {
     operations,
     runJson: (operation, request) => {
       if (typeof operation !== 'string' || typeof request !== 'string') {
-        throw new TypeError('analytics.runJson expects (operation: string, request: string)');
+        throw argumentError('analytics.runJson expects (operation: string, request: string)');
       }
       return call(() => backend.glue().analyticsRunJson(operation, request));
     },

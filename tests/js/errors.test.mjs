@@ -154,3 +154,11 @@ test('ids with control or bidi characters are escaped in errors', () => {
   assertPerfscoreError(e, 'INPUT_INVALID');
   assert.ok(e.problems.some((p) => p.message.includes('a\\u{0}b\\u{202e}c')), e.message);
 });
+
+test('an argument of the wrong type is a TypeError with code INVALID_ARGUMENT in both packages', () => {
+  for (const f of [() => Plan.fromJson(5), () => Plan.fromJson(), () => Plan.template(5)]) {
+    const e = catchError(f);
+    assert.ok(e instanceof TypeError, e && e.message);
+    assert.equal(e.code, 'INVALID_ARGUMENT');
+  }
+});
