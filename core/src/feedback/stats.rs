@@ -62,8 +62,19 @@
 //! computed. Alpha is [`Undefined::SingleRater`] with fewer than two coders,
 //! [`Undefined::NoPairableUnits`] when no unit has two values, and [`Undefined::ZeroVariance`]
 //! when all pairable values are equal (`D_e = 0`; Krippendorff's α is 0/0 there, not 1).
-//! Values are categories by exact `f64` equality. Cost: linear in the number of values for
-//! nominal, ordinal and interval; quadratic in the number of distinct values for ratio.
+//! Values are categories by exact `f64` equality.
+//!
+//! Cost, for C coders × U units holding N values: O(C U + N log N) for every metric, with no
+//! limit on the number of distinct values. Nominal, ordinal and interval sums have closed forms.
+//! The ratio metric's `Σ c_a c_b δ²_ab` over a multiset (each unit's values, and the pooled
+//! marginals) has none: up to [`RATIO_DIRECT_MAX`] distinct values it is the double loop (at most
+//! 130,816 pairs; δ from the values divided by the largest, so two values that agree to k
+//! significant digits lose about k digits of their δ), above that a quadrature of
+//! `1 / (a + b)² = ∫₀^∞ t e^(−t(a + b)) dt` in O(d + L log d) for d distinct values, with
+//! L ≤ 8,545 nodes (about 200 when the values lie within a factor of 1,000 of each other). The
+//! quadrature agrees with the double loop to about 1e−14 relative (a property test checks
+//! 1e−12 on random inputs), loses no precision on close values, and uses only + − × ÷ (its
+//! own e^x), so it gives the same bits on every platform.
 //!
 //! # Agreement within one group: r_wg (James, Demaree & Wolf 1984)
 //!
@@ -407,34 +418,327 @@ pub enum Metric {
     Ratio,
 }
 
+/// Up to this many distinct values in one multiset, the ratio metric's pair sum is the direct
+/// double loop (exact up to rounding); above it, an O(d + L log d) quadrature (see the module
+/// documentation).
+pub const RATIO_DIRECT_MAX: usize = 512;
+
 /// Sum over ordered pairs (a, b) of `count_a · count_b · δ²(a, b)` for one multiset of values,
-/// given as (distinct-value index, count) with indices ascending.
-fn pair_sum(counts: &[(usize, f64)], metric: Metric, pos: &[f64]) -> f64 {
+/// given as (distinct-value index, count) with indices ascending. `pos` are the positions the
+/// metric acts on; `raw` the distinct values themselves (used by the ratio metric only).
+fn pair_sum(counts: &[(usize, f64)], metric: Metric, pos: &[f64], raw: &[f64]) -> f64 {
+    let at = |i: usize| pos.get(i).copied().unwrap_or(0.0);
     let m: f64 = counts.iter().map(|&(_, c)| c).sum();
     match metric {
         Metric::Nominal => m * m - counts.iter().map(|&(_, c)| c * c).sum::<f64>(),
         // Σ_a Σ_b n_a n_b (x_a − x_b)² = 2 m Σ_a n_a (x_a − x̄)².
         Metric::Ordinal | Metric::Interval => {
-            let mean = counts.iter().map(|&(i, c)| c * pos[i]).sum::<f64>() / m;
+            let mean = counts.iter().map(|&(i, c)| c * at(i)).sum::<f64>() / m;
             2.0 * m
                 * counts
                     .iter()
-                    .map(|&(i, c)| c * (pos[i] - mean).powi(2))
+                    .map(|&(i, c)| c * (at(i) - mean).powi(2))
                     .sum::<f64>()
         }
+        Metric::Ratio if counts.len() <= RATIO_DIRECT_MAX => {
+            ratio_pair_sum_direct(counts, pos, raw)
+        }
         Metric::Ratio => {
-            let mut s = 0.0;
-            for (ai, &(a, ca)) in counts.iter().enumerate() {
-                for &(b, cb) in &counts[ai + 1..] {
-                    let (va, vb) = (pos[a], pos[b]);
-                    // Values are ≥ 0 and distinct here, so va + vb > 0.
-                    let d = (va - vb) / (va + vb);
-                    s += ca * cb * d * d;
-                }
-            }
-            2.0 * s
+            let values: Vec<(f64, f64)> = counts
+                .iter()
+                .map(|&(i, c)| (raw.get(i).copied().unwrap_or(0.0), c))
+                .collect();
+            ratio_pair_sum_quadrature(&values)
         }
     }
+}
+
+/// The ratio metric's pair sum by the double loop over unordered pairs: O(d²) for d distinct
+/// values, so used only up to [`RATIO_DIRECT_MAX`] of them. δ is computed from `pos`, the values
+/// divided by the largest (as it always has been, so results stay bit for bit what they were);
+/// values that agree to about k significant digits lose about k digits of δ's precision.
+fn ratio_pair_sum_direct(counts: &[(usize, f64)], pos: &[f64], raw: &[f64]) -> f64 {
+    let at = |v: &[f64], i: usize| v.get(i).copied().unwrap_or(0.0);
+    let mut s = 0.0;
+    let mut rest = counts;
+    while let Some((&(a, ca), tail)) = rest.split_first() {
+        for &(b, cb) in tail {
+            let (va, vb) = (at(pos, a), at(pos, b));
+            let (ra, rb) = (at(raw, a), at(raw, b));
+            let d = if va.min(vb) >= f64::MIN_POSITIVE || (ra.min(rb) == 0.0 && va.max(vb) > 0.0) {
+                (va - vb) / (va + vb)
+            } else {
+                // Divided by the largest value, a tiny positive one underflowed to a subnormal
+                // or to 0 (two zeros would give 0 / 0): use the raw values instead.
+                ratio_delta(ra, rb)
+            };
+            s += ca * cb * d * d;
+        }
+        rest = tail;
+    }
+    2.0 * s
+}
+
+/// δ = (a − b) / (a + b) for distinct a, b ≥ 0 from raw values: close values keep their
+/// difference exactly (a − b is exact within a factor of 2); where a + b overflows, the same δ
+/// from q = smaller ÷ larger, which cannot overflow.
+fn ratio_delta(a: f64, b: f64) -> f64 {
+    let sum = a + b;
+    if sum.is_finite() {
+        (a - b) / sum
+    } else if a < b {
+        let q = a / b;
+        (q - 1.0) / (q + 1.0)
+    } else {
+        let q = b / a;
+        (1.0 - q) / (1.0 + q)
+    }
+}
+
+/// 2^(k/4) for k = 0..3: the mantissas of the quadrature nodes t = 2^(k/4).
+const QUARTER_POWERS: [f64; 4] = [
+    1.0,
+    1.189_207_115_002_721,
+    std::f64::consts::SQRT_2,
+    1.681_792_830_507_429,
+];
+/// The quadrature step in u = ln t: ln 2 / 4.
+const QUADRATURE_STEP: f64 = std::f64::consts::LN_2 / 4.0;
+/// At a node, values with t·x below this have weight e^(−t·x) taken to first order.
+const Y_LOW: f64 = 1.0 / 134_217_728.0; // 2^−27
+/// At a node, values with t·x above this have weight below e^−64 ≈ 1.6e−28 and are left out.
+const Y_HIGH: f64 = 64.0;
+
+/// ⌊log₂ x⌋ for a finite x > 0 (read from the bits, so exact).
+fn floor_log2(x: f64) -> i64 {
+    // Subnormals: scale by 2^64 first (exact), then take 64 off.
+    let (x, shift) = if x < f64::MIN_POSITIVE {
+        (x * 18_446_744_073_709_551_616.0, 64)
+    } else {
+        (x, 0)
+    };
+    let biased = i64::try_from(x.to_bits().checked_shr(52).unwrap_or(0) & 0x7ff).unwrap_or(0);
+    biased.saturating_sub(1023).saturating_sub(shift)
+}
+
+/// 2^e for −1022 ≤ e ≤ 1023, built from its bits (exact).
+fn pow2(e: i64) -> f64 {
+    let biased = e.clamp(-1022, 1023).saturating_add(1023);
+    f64::from_bits(
+        u64::try_from(biased)
+            .unwrap_or(1023)
+            .checked_shl(52)
+            .unwrap_or(0),
+    )
+}
+
+/// x · 2^e for any integer e, in exact power-of-two steps (rounded only if the result is
+/// subnormal; saturates to 0 or ∞ far out of range, never NaN for finite x).
+fn ldexp(mut x: f64, mut e: i64) -> f64 {
+    while e > 1000 {
+        x *= pow2(1000);
+        e = e.saturating_sub(1000);
+    }
+    while e < -1000 {
+        x *= pow2(-1000);
+        e = e.saturating_add(1000);
+    }
+    x * pow2(e)
+}
+
+/// (−1)^k / k! for k = 0..=16, correctly rounded: the Taylor coefficients of e^(−r).
+const EXP_NEG_TAYLOR: [f64; 17] = [
+    1.0,
+    -1.0,
+    0.5,
+    -0.166_666_666_666_666_66,
+    0.041_666_666_666_666_664,
+    -0.008_333_333_333_333_333,
+    0.001_388_888_888_888_889,
+    -0.000_198_412_698_412_698_4,
+    2.480_158_730_158_73e-5,
+    -2.755_731_922_398_589_3e-6,
+    2.755_731_922_398_589e-7,
+    -2.505_210_838_544_172e-8,
+    2.087_675_698_786_81e-9,
+    -1.605_904_383_682_161_3e-10,
+    1.147_074_559_772_972_5e-11,
+    -7.647_163_731_819_816e-13,
+    4.779_477_332_387_385e-14,
+];
+
+/// e^(−y) for 0 ≤ y ≤ [`Y_HIGH`], from + − × only so that it is the same on every platform
+/// (the platform `exp` is not): y = n ln 2 + r with |r| ≤ ln 2 / 2 (Cody–Waite split of ln 2),
+/// e^(−r) by its Taylor polynomial of degree 16 (truncation below 1e−19 relative), times 2^−n.
+fn exp_neg(y: f64) -> f64 {
+    // fdlibm's split: LN2_HI has 32 significant bits, so n · LN2_HI is exact; LN2_LO = ln 2 − LN2_HI.
+    const LN2_HI: f64 = f64::from_bits(0x3fe6_2e42_fee0_0000);
+    const LN2_LO: f64 = f64::from_bits(0x3dea_39ef_3579_3c76);
+    // y ≥ 0, so truncating y / ln 2 + ½ rounds to the nearest n (≤ 93 for y ≤ 64).
+    let n = (y * std::f64::consts::LOG2_E + 0.5) as i64;
+    let nf = n as f64;
+    let r = (y - nf * LN2_HI) - nf * LN2_LO;
+    let p = EXP_NEG_TAYLOR.iter().rev().fold(0.0, |p, c| p * r + c);
+    p * pow2(n.saturating_neg())
+}
+
+/// The ratio metric's pair sum `Σ_a Σ_b c_a c_b ((a − b) / (a + b))²` over ordered pairs, for
+/// `values` = (value, count) with values distinct, ascending and ≥ 0, in O(d + L log d) for d
+/// values, where L is the number of quadrature nodes: 4 per octave from the smallest positive
+/// to the largest value, plus 157 (at most 8,545 for any f64 values).
+///
+/// From 1 / s² = ∫₀^∞ t e^(−ts) dt (s > 0) and, with weights w_a(t) = c_a e^(−t a),
+/// `Σ_a Σ_b w_a w_b (a − b)² = 2 W Σ_a w_a (a − ā)²` (W = Σ w_a, ā the w-weighted mean):
+///
+/// ```text
+/// Σ_a Σ_b c_a c_b (a − b)² / (a + b)² = ∫_{−∞}^{∞} 2 W(t) · Σ_a w_a(t) (t a − t ā)² du,  t = e^u
+/// ```
+///
+/// (pairs of two zeros add 0 on both sides). The integrand is a sum of positive terms, each
+/// analytic in the strip |Im u| < π/2, so the trapezoidal rule in u converges geometrically:
+/// with step ln 2 / 4 its error is below 1e−20 relative to each pair's term. The nodes are
+/// t = 2^(k/4) from 2^−32 ÷ (largest value) to 2^6 ÷ (smallest positive value), which leaves out
+/// under 1e−18 of any pair's term. At each node, values with t·a above 64 weigh under e^−64 and
+/// are left out; values with t·a below 2^−27 are pooled from prefix sums (their weight to first
+/// order, c (1 − t a), error below 2^−55); only the values between are visited, each at no more
+/// than 133 nodes (33 octaves). Deviations are taken in the values' own units before scaling by
+/// t, so tightly clustered values keep their precision. Overall the result agrees with the
+/// double loop to about 1e−14 relative (checked by a property test against it).
+fn ratio_pair_sum_quadrature(values: &[(f64, f64)]) -> f64 {
+    ratio_quadrature(values).sum
+}
+
+/// The quadrature's result and the work it took.
+struct Quadrature {
+    /// The pair sum.
+    sum: f64,
+    /// Nodes evaluated.
+    nodes: usize,
+    /// Weights e^(−t x) evaluated, over all nodes (each value at most 133 times).
+    visits: usize,
+}
+
+/// [`ratio_pair_sum_quadrature`], with its work counted.
+fn ratio_quadrature(values: &[(f64, f64)]) -> Quadrature {
+    let mut out = Quadrature {
+        sum: 0.0,
+        nodes: 0,
+        visits: 0,
+    };
+    let Some(&(largest, _)) = values.last() else {
+        return out;
+    };
+    let Some(&(smallest_positive, _)) = values.iter().find(|&&(x, _)| x > 0.0) else {
+        return out;
+    };
+    // Prefix pools [0, j), normalised by their largest value v_j (so nothing under- or
+    // overflows): count P, mean ÷ v_j, and Σ c (x − mean)² ÷ v_j², by weighted Welford steps.
+    struct Pool {
+        count: f64,
+        top: f64,
+        mean: f64,
+        m2: f64,
+    }
+    let mut pools = Vec::with_capacity(values.len().saturating_add(1));
+    let mut pool = Pool {
+        count: 0.0,
+        top: 0.0,
+        mean: 0.0,
+        m2: 0.0,
+    };
+    pools.push((pool.count, pool.top, pool.mean, pool.m2));
+    for &(x, c) in values {
+        if x > 0.0 {
+            let rho = pool.top / x; // ≤ 1: values ascend
+            let (mean, m2) = (pool.mean * rho, pool.m2 * rho * rho);
+            let count = pool.count + c;
+            let delta = 1.0 - mean;
+            let new_mean = mean + delta * c / count;
+            pool = Pool {
+                count,
+                top: x,
+                mean: new_mean,
+                m2: m2 + c * delta * (1.0 - new_mean),
+            };
+        } else {
+            pool.count += c; // a zero: mean and spread stay 0
+        }
+        pools.push((pool.count, pool.top, pool.mean, pool.m2));
+    }
+
+    let first = floor_log2(largest)
+        .saturating_add(33)
+        .saturating_neg()
+        .saturating_mul(4);
+    let last = 6_i64
+        .saturating_sub(floor_log2(smallest_positive))
+        .saturating_mul(4);
+    let mut weights: Vec<f64> = Vec::new();
+    let mut total = 0.0;
+    for k in first..=last {
+        // t = m · 2^e
+        let (e, m) = (
+            k.div_euclid(4),
+            QUARTER_POWERS
+                .get(usize::try_from(k.rem_euclid(4)).unwrap_or(0))
+                .copied()
+                .unwrap_or(1.0),
+        );
+        // t as one factor when 2^e is a normal number (x · 2^e · m then rounds once, as in
+        // `ldexp`), else by exact power-of-two steps.
+        let factor = (-1000..=1000).contains(&e).then(|| pow2(e) * m);
+        let y = |x: f64| factor.map_or_else(|| ldexp(x, e) * m, |f| x * f);
+        let lo = values.partition_point(|&(x, _)| y(x) < Y_LOW);
+        let hi = values.partition_point(|&(x, _)| y(x) <= Y_HIGH);
+        let window = values.get(lo..hi).unwrap_or_default();
+
+        // The window, directly: total weight, mean (in value units) and Σ w (t x − t x̄)².
+        weights.clear();
+        weights.extend(window.iter().map(|&(x, c)| c * exp_neg(y(x))));
+        let w_window: f64 = weights.iter().sum();
+        let (bottom, top) = (
+            window.first().map_or(0.0, |&(x, _)| x),
+            window.last().map_or(1.0, |&(x, _)| x),
+        );
+        let (mean_window, m2_window) = if w_window > 0.0 {
+            // Offsets from the window's smallest value, in units of its largest: exact
+            // differences for close values, and nothing overflows.
+            let offset = |x: f64| (x - bottom) / top;
+            let mean_offset = window
+                .iter()
+                .zip(&weights)
+                .map(|(&(x, _), w)| w * offset(x))
+                .sum::<f64>()
+                / w_window;
+            let top_y = y(top);
+            let m2 = window
+                .iter()
+                .zip(&weights)
+                .map(|(&(x, _), w)| w * ((offset(x) - mean_offset) * top_y).powi(2))
+                .sum::<f64>();
+            (y(bottom) + mean_offset * top_y, m2)
+        } else {
+            (0.0, 0.0)
+        };
+
+        // The pool below the window: weight c (1 − t x) to first order.
+        let (count, pool_top, mean_n, m2_n) = pools.get(lo).copied().unwrap_or_default();
+        let top_y = y(pool_top);
+        let mean_pool = top_y * mean_n;
+        let w_pool = count * (1.0 - mean_pool);
+        let m2_pool = top_y * top_y * m2_n;
+
+        let w = w_pool + w_window;
+        if w > 0.0 {
+            let gap = mean_window - mean_pool;
+            let m2 = m2_window + m2_pool + gap * gap * (w_pool * w_window / w);
+            total += 2.0 * w * m2;
+        }
+        out.nodes = out.nodes.saturating_add(1);
+        out.visits = out.visits.saturating_add(window.len());
+    }
+    out.sum = total * QUADRATURE_STEP;
+    out
 }
 
 /// Krippendorff's alpha for `data[coder][unit]` (`None` = missing), by the coincidence-matrix
@@ -470,7 +774,12 @@ pub fn krippendorff_alpha(data: &[Vec<Option<f64>>], metric: Metric) -> Result<S
 
     // Values of each pairable unit; `+ 0.0` turns −0.0 into 0.0 so they are one category.
     let unit_values: Vec<Vec<f64>> = (0..units)
-        .map(|u| data.iter().filter_map(|r| r[u]).map(|x| x + 0.0).collect())
+        .map(|u| {
+            data.iter()
+                .filter_map(|r| r.get(u).copied().flatten())
+                .map(|x| x + 0.0)
+                .collect()
+        })
         .filter(|v: &Vec<f64>| v.len() >= 2)
         .collect();
     if unit_values.is_empty() {
@@ -506,7 +815,9 @@ pub fn krippendorff_alpha(data: &[Vec<Option<f64>>], metric: Metric) -> Result<S
     // Marginals of the coincidence matrix: n_c = number of pairable values equal to c.
     let mut marginals = vec![0.0_f64; distinct.len()];
     for &(i, c) in unit_counts.iter().flatten() {
-        marginals[i] += c;
+        if let Some(slot) = marginals.get_mut(i) {
+            *slot += c;
+        }
     }
     let n: f64 = marginals.iter().sum();
     let totals: Vec<(usize, f64)> = marginals.iter().copied().enumerate().collect();
@@ -537,10 +848,10 @@ pub fn krippendorff_alpha(data: &[Vec<Option<f64>>], metric: Metric) -> Result<S
         .iter()
         .map(|counts| {
             let m: f64 = counts.iter().map(|&(_, c)| c).sum();
-            pair_sum(counts, metric, &pos) / (m - 1.0)
+            pair_sum(counts, metric, &pos, &distinct) / (m - 1.0)
         })
         .sum();
-    let expected = pair_sum(&totals, metric, &pos);
+    let expected = pair_sum(&totals, metric, &pos, &distinct);
     if expected <= 0.0 {
         return Ok(Stat::undefined(Undefined::ZeroVariance));
     }
@@ -804,6 +1115,179 @@ mod tests {
         );
     }
 
+    /// The ratio metric's pair sum by its definition: every ordered pair of different values,
+    /// O(d²). Test-only reference for the two production forms. (a − b) / (a + b) keeps close
+    /// values exact (a − b is exact within a factor of 2); where a + b overflows, the same δ as
+    /// (1 − q) / (1 + q) with q = smaller ÷ larger.
+    fn ratio_pair_sum_reference(values: &[(f64, f64)]) -> f64 {
+        let mut s = 0.0;
+        for &(a, ca) in values {
+            for &(b, cb) in values {
+                if a != b {
+                    let d = if (a + b).is_finite() {
+                        (a - b) / (a + b)
+                    } else {
+                        let q = a.min(b) / a.max(b);
+                        (1.0 - q) / (1.0 + q)
+                    };
+                    s += ca * cb * d * d;
+                }
+            }
+        }
+        s
+    }
+
+    /// Values → (distinct value, count), ascending.
+    fn multiset(values: &[f64]) -> Vec<(f64, f64)> {
+        let mut v = values.to_vec();
+        v.sort_by(f64::total_cmp);
+        let mut out: Vec<(f64, f64)> = Vec::new();
+        for x in v {
+            match out.last_mut() {
+                Some((y, c)) if *y == x => *c += 1.0,
+                _ => out.push((x, 1.0)),
+            }
+        }
+        out
+    }
+
+    /// Krippendorff's alpha (ratio) from the coincidence-matrix definition with `pair_sum` as the
+    /// ratio metric's pair sum over a multiset.
+    fn alpha_ratio_with(data: &[Vec<Option<f64>>], pair_sum: fn(&[(f64, f64)]) -> f64) -> f64 {
+        let units = data[0].len();
+        let pairable: Vec<Vec<f64>> = (0..units)
+            .map(|u| data.iter().filter_map(|r| r[u]).collect())
+            .filter(|v: &Vec<f64>| v.len() >= 2)
+            .collect();
+        let observed: f64 = pairable
+            .iter()
+            .map(|v| pair_sum(&multiset(v)) / (v.len() as f64 - 1.0))
+            .sum();
+        let all = pairable.concat();
+        let n = all.len() as f64;
+        1.0 - (n - 1.0) * observed / pair_sum(&multiset(&all))
+    }
+
+    /// `coders` × `units` of distinct-ish values `1 + ((u·7919 + c·104729) mod 100003) ÷ 100`,
+    /// every tenth cell missing (a fixed pattern, no randomness).
+    fn many_values(coders: usize, units: usize) -> Vec<Vec<Option<f64>>> {
+        (0..coders)
+            .map(|c| {
+                (0..units)
+                    .map(|u| {
+                        let k = (u * 7919 + c * 104_729) % 100_003;
+                        ((u + c) % 10 != 3).then_some(1.0 + k as f64 / 100.0)
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn ratio_quadrature_gives_krippendorff_2011_published_alpha() {
+        // The fast form on the published data (it would take the double loop: 5 distinct values).
+        let data = krippendorff_2011();
+        let fast = alpha_ratio_with(&data, ratio_pair_sum_quadrature);
+        assert_eq!(format!("{fast:.3}"), "0.797");
+        let exact = v(krippendorff_alpha(&data, Metric::Ratio).unwrap());
+        assert!((fast - exact).abs() < 1e-14, "{fast} vs {exact}");
+        assert!((exact - alpha_ratio_with(&data, ratio_pair_sum_reference)).abs() < 1e-14);
+    }
+
+    #[test]
+    fn ratio_alpha_with_many_distinct_values_matches_the_reference() {
+        // 3 coders × 700 units: about 1,900 distinct values in the pooled marginals, so the
+        // expected disagreement takes the quadrature; units have at most 3 values.
+        let data = many_values(3, 700);
+        let distinct = multiset(&data.iter().flatten().flatten().copied().collect::<Vec<_>>());
+        assert!(distinct.len() > RATIO_DIRECT_MAX, "{}", distinct.len());
+        let fast = v(krippendorff_alpha(&data, Metric::Ratio).unwrap());
+        let reference = alpha_ratio_with(&data, ratio_pair_sum_reference);
+        assert!((fast - reference).abs() < 1e-12, "{fast} vs {reference}");
+        // One unit rated by 600 coders: its observed disagreement takes the quadrature too.
+        let mut wide = many_values(600, 2);
+        wide[0][1] = Some(3.0);
+        let fast = v(krippendorff_alpha(&wide, Metric::Ratio).unwrap());
+        let reference = alpha_ratio_with(&wide, ratio_pair_sum_reference);
+        assert!((fast - reference).abs() < 1e-12, "{fast} vs {reference}");
+    }
+
+    #[test]
+    fn ratio_quadrature_work_is_linear_in_distinct_values() {
+        // 32,000 distinct values 1.00 … 320.99: the double loop would be 512 million pairs; the
+        // quadrature visits each value at most 133 times, over 4 nodes per octave + 157.
+        let values: Vec<(f64, f64)> = (0..32_000)
+            .map(|i| (1.0 + f64::from(i) / 100.0, 2.0))
+            .collect();
+        let q = ratio_quadrature(&values);
+        // Octaves: ⌊log₂ 320.99⌋ = 8 down to ⌊log₂ 1⌋ = 0 → 4 × (8 − 0 + 39) + 1 = 189 nodes.
+        assert_eq!(q.nodes, 189);
+        assert!(q.visits <= 133 * values.len(), "{}", q.visits);
+        assert!(q.sum.is_finite() && q.sum > 0.0);
+        // Any f64 values: at most 4 × (1023 + 1074 + 39) + 1 = 8,545 nodes.
+        let extreme = [
+            (0.0, 1.0),
+            (f64::from_bits(1), 1.0),
+            (1.0, 1.0),
+            (f64::MAX, 1.0),
+        ];
+        let q = ratio_quadrature(&extreme);
+        assert_eq!(q.nodes, 8_545);
+        // Pairs: 0–tiny, 0–1, 0–max, tiny–1, tiny–max, 1–max all have δ² = 1 (to f64
+        // precision), twice each (ordered pairs): 12.
+        assert!((q.sum - 12.0).abs() < 1e-12, "{}", q.sum);
+    }
+
+    #[test]
+    fn deterministic_exp_and_powers_of_two() {
+        for i in 0..=6400 {
+            let y = f64::from(i) / 100.0;
+            let (ours, libm) = (exp_neg(y), (-y).exp());
+            assert!(
+                (ours - libm).abs() <= 4.0 * f64::EPSILON * libm,
+                "{y}: {ours} vs {libm}"
+            );
+        }
+        assert_eq!(exp_neg(0.0), 1.0);
+        assert_eq!(floor_log2(1.0), 0);
+        assert_eq!(floor_log2(0.75), -1);
+        assert_eq!(floor_log2(320.99), 8);
+        assert_eq!(floor_log2(f64::MAX), 1023);
+        assert_eq!(floor_log2(f64::MIN_POSITIVE), -1022);
+        assert_eq!(floor_log2(f64::from_bits(1)), -1074);
+        assert_eq!(pow2(-1022), f64::MIN_POSITIVE);
+        assert_eq!(ldexp(3.0, -1075), f64::from_bits(2)); // 1.5 × 2^−1074, ties to even
+        assert_eq!(ldexp(f64::from_bits(1), 2097), 2.0_f64.powi(1023));
+        assert_eq!(ldexp(1.0, 5000), f64::INFINITY);
+        assert_eq!(ldexp(f64::MAX, -5000), 0.0);
+    }
+
+    #[test]
+    fn ratio_forms_keep_extreme_and_close_values() {
+        // 1e−310 and 2e−310 (subnormal) beside 1e10 and f64::MAX: δ = (2 − 1) / (2 + 1) = 1/3
+        // between the two small ones, and 1 (to f64 precision) for every other pair, including
+        // 1e10 against f64::MAX (1e10 + MAX rounds to MAX, δ = (1 − q) / (1 + q) with q ≈ 6e−299).
+        let raw = [1e-310, 2e-310, 1e10, f64::MAX];
+        let pos: Vec<f64> = raw.iter().map(|x| x / f64::MAX).collect();
+        let counts = [(0, 1.0), (1, 1.0), (2, 1.0), (3, 1.0)];
+        let want = 2.0 * (1.0 / 9.0 + 5.0);
+        let values: Vec<(f64, f64)> = raw.iter().map(|&x| (x, 1.0)).collect();
+        for s in [
+            ratio_pair_sum_direct(&counts, &pos, &raw),
+            ratio_pair_sum_reference(&values),
+            ratio_pair_sum_quadrature(&values),
+        ] {
+            assert!((s - want).abs() < 1e-12, "{s} vs {want}");
+        }
+        // 1 and 1 + ε (adjacent doubles): δ = ε / (2 + ε), so the sum over both orders is
+        // 2 ε² / (2 + ε)² = ε² / 2 to 16 digits. The quadrature keeps it (offsets are taken in
+        // the values' own units).
+        let close = [(1.0, 1.0), (1.0 + f64::EPSILON, 1.0)];
+        let want = f64::EPSILON * f64::EPSILON / 2.0;
+        let s = ratio_pair_sum_quadrature(&close);
+        assert!((s - want).abs() <= 1e-15 * want, "{s} vs {want}");
+    }
+
     #[test]
     fn rwg_hand_examples() {
         // Ratings 4, 4, 5, 5 on a 5-point scale: mean 4.5, sample variance (4 × 0.25) / 3 = 1/3;
@@ -922,6 +1406,61 @@ mod tests {
                 coders,
             )
         })
+    }
+
+    /// Distinct non-negative values with counts 1–4, ascending, all of one kind or mixed: small
+    /// integers (with 0), prices in cents, a cluster near 10⁶, a cluster within 1,000 ulps of 1,
+    /// magnitudes 2^−40 … 2^40, and magnitudes 2^−1000 … 2^1000.
+    fn ratio_multiset() -> impl Strategy<Value = Vec<(f64, f64)>> {
+        let kinds = [
+            (0..=10i32).prop_map(f64::from).boxed(),
+            (1..=100_000i32).prop_map(|c| f64::from(c) / 100.0).boxed(),
+            (0..=1000i32)
+                .prop_map(|k| 1e6 + f64::from(k) / 1024.0)
+                .boxed(),
+            (0..=1000i32)
+                .prop_map(|k| 1.0 + f64::from(k) * f64::EPSILON)
+                .boxed(),
+            (-40..=40i32, 1.0f64..2.0)
+                .prop_map(|(e, m)| m * 2.0_f64.powi(e))
+                .boxed(),
+            (-1000..=1000i32, 1.0f64..2.0)
+                .prop_map(|(e, m)| m * 2.0_f64.powi(e))
+                .boxed(),
+        ];
+        let mixed = prop::strategy::Union::new(kinds.clone()).boxed();
+        let choices: Vec<BoxedStrategy<f64>> = kinds.into_iter().chain([mixed]).collect();
+        (0..choices.len()).prop_flat_map(move |k| {
+            let count = (1..=4i32).prop_map(f64::from);
+            prop::collection::vec((choices[k].clone(), count), 1..40).prop_map(|mut v| {
+                v.sort_by(|a, b| a.0.total_cmp(&b.0));
+                v.dedup_by(|a, b| a.0 == b.0);
+                v
+            })
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn ratio_fast_forms_match_the_quadratic_reference(values in ratio_multiset()) {
+            let reference = ratio_pair_sum_reference(&values);
+            let fast = ratio_pair_sum_quadrature(&values);
+            prop_assert!(
+                (fast - reference).abs() <= 1e-12 * reference,
+                "quadrature {fast} vs reference {reference}"
+            );
+            // The direct form divides by the largest value first, which costs close values
+            // precision: compare it where neighbours differ by at least 0.1%.
+            let raw: Vec<f64> = values.iter().map(|&(x, _)| x).collect();
+            if raw.windows(2).all(|w| w[1] - w[0] >= 1e-3 * w[1]) {
+                let top = raw.last().copied().unwrap_or(1.0);
+                let pos: Vec<f64> = raw.iter().map(|x| x / top).collect();
+                let counts: Vec<(usize, f64)> =
+                    values.iter().enumerate().map(|(i, &(_, c))| (i, c)).collect();
+                let direct = ratio_pair_sum_direct(&counts, &pos, &raw);
+                prop_assert!((direct - reference).abs() <= 1e-12 * reference);
+            }
+        }
     }
 
     proptest! {

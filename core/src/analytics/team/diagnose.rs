@@ -16,6 +16,18 @@
 //! rounding). Adjustments, vetoes and total bounds are outside `W`, so they do not distort it.
 //! Thresholds for findings are the constants below; all are documented in
 //! `docs/analytics-team.md`.
+//!
+//! # Limits and cost
+//!
+//! With `I` indicators and `n` people: the per-indicator statistics take O(I · n log n), the
+//! correlations O(I² · n) (every pair over the people scored on both). Three limits bound them:
+//! at most [`MAX_INDICATORS`] indicators, [`MAX_CELLS`] indicator scores (`I × n`) and
+//! [`MAX_PAIR_STEPS`] correlation steps (`I (I − 1) / 2 × n`); beyond any of them the request is
+//! an input error (all of them at once, before anything is scored). The result is
+//! O(I + [`MAX_CORRELATIONS`]) in size: every pair is listed while there are at most
+//! [`MAX_CORRELATIONS`] of them; above that only the redundant pairs (|r| ≥ [`REDUNDANT_R`]),
+//! strongest first, at most [`MAX_CORRELATIONS`], with the number of pairs left out in
+//! `correlations_omitted`.
 
 use super::calibrate::Quota;
 use super::rollup::grades_best_first;
@@ -56,6 +68,16 @@ pub const GRADE_GAP: u32 = 10;
 /// `low_reliability` when Krippendorff's alpha (interval) is below this (Krippendorff's lowest
 /// acceptable level for tentative conclusions).
 pub const MIN_ALPHA: f64 = 0.667;
+/// Most indicators a diagnosed plan may have (the result has one entry per indicator).
+pub const MAX_INDICATORS: usize = 1_000;
+/// Most indicator scores (indicators × records) a diagnosed batch may have.
+pub const MAX_CELLS: usize = 1_000_000;
+/// Most correlation steps (indicator pairs × records) a diagnosis may take: 1,000 indicators
+/// over 250 records, 500 over 1,002 (below 252 indicators [`MAX_CELLS`] comes first).
+pub const MAX_PAIR_STEPS: usize = 125_000_000;
+/// Most indicator pairs listed in `correlations` (and `redundant_pair` findings): all pairs
+/// while a plan has at most this many (25 indicators give 300), else the strongest redundant.
+pub const MAX_CORRELATIONS: usize = 300;
 
 /// What to diagnose beyond the batch itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -87,8 +109,13 @@ pub struct Diagnosis {
     pub people: usize,
     /// Per indicator, in plan order.
     pub indicators: Vec<IndicatorDiagnosis>,
-    /// Pearson's r between every pair of indicators' points, in plan order.
+    /// Pearson's r between every pair of indicators' points, in plan order, while there are
+    /// at most [`MAX_CORRELATIONS`] pairs; above that only the redundant pairs (|r| ≥
+    /// [`REDUNDANT_R`]), strongest first (then plan order), at most [`MAX_CORRELATIONS`].
     pub correlations: Vec<Correlation>,
+    /// Pairs not listed in `correlations` (absent from the JSON when all are listed).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub correlations_omitted: usize,
     /// Sample standard deviation of the weighted totals.
     pub weighted_total_sd: Stat,
     /// The grade distribution (best first), against the intended one if given.
@@ -176,6 +203,10 @@ pub struct GradeShare {
     pub difference: Option<Decimal>,
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 impl Diagnosis {
     /// The canonical JSON every binding returns byte for byte.
     pub fn to_canonical_json(&self) -> String {
@@ -218,6 +249,40 @@ fn check(plan: &Plan, options: &DiagnosisOptions, problems: &mut Vec<Problem>) {
     }
 }
 
+/// The size limits: [`MAX_INDICATORS`], [`MAX_CELLS`] and [`MAX_PAIR_STEPS`].
+fn check_size(indicators: usize, records: usize, problems: &mut Vec<Problem>) {
+    if indicators > MAX_INDICATORS {
+        problems.push(Problem::new(
+            "plan",
+            format!(
+                "diagnose takes plans of at most {MAX_INDICATORS} indicators; this plan has {indicators}"
+            ),
+        ));
+    }
+    let cells = indicators.checked_mul(records);
+    if cells.is_none_or(|c| c > MAX_CELLS) {
+        problems.push(Problem::new(
+            "records",
+            format!(
+                "diagnose takes at most {MAX_CELLS} indicator scores (indicators × records); this batch has {indicators} × {records}{}: diagnose a sample, or one department or team at a time",
+                cells.map_or_else(String::new, |c| format!(" = {c}"))
+            ),
+        ));
+    }
+    let pairs = indicators.saturating_mul(indicators.saturating_sub(1)) / 2;
+    let steps = pairs.checked_mul(records);
+    if steps.is_none_or(|s| s > MAX_PAIR_STEPS) {
+        let most = MAX_PAIR_STEPS.checked_div(pairs).unwrap_or(0);
+        problems.push(Problem::new(
+            "records",
+            format!(
+                "diagnose correlates every pair of indicators over the records, at most {MAX_PAIR_STEPS} pair × record steps; {indicators} indicators make {pairs} pairs × {records} records{}: diagnose at most {most} records at a time (a sample, or one department or team), or fewer indicators",
+                steps.map_or_else(String::new, |s| format!(" = {s}"))
+            ),
+        ));
+    }
+}
+
 /// Nominal weight of each indicator in the total, percent, in plan order.
 fn nominal_weights(plan: &Plan) -> Vec<Decimal> {
     let mut w = vec![Decimal::ZERO; plan.indicators.len()];
@@ -237,6 +302,10 @@ fn nominal_weights(plan: &Plan) -> Vec<Decimal> {
 }
 
 /// Diagnoses the scheme on a scored batch; `feedback` adds the 360 round's reliability.
+///
+/// Errors when the plan has more than [`MAX_INDICATORS`] indicators, or the batch more than
+/// [`MAX_CELLS`] indicator scores or [`MAX_PAIR_STEPS`] indicator pairs × people. Cost
+/// O(I · n log n + I² · n) for I indicators and n people; result size O(I + [`MAX_CORRELATIONS`]).
 pub fn diagnose(
     plan: &Plan,
     records: &[Record],
@@ -247,6 +316,7 @@ pub fn diagnose(
     check_batch(records, cards)?;
     let mut problems = Vec::new();
     check(plan, options, &mut problems);
+    check_size(plan.indicators.len(), records.len(), &mut problems);
     if !problems.is_empty() {
         return Err(Error::Input(problems));
     }
@@ -320,31 +390,7 @@ pub fn diagnose(
         indicator_findings(&d, n, &mut findings);
         indicators.push(d);
     }
-    let mut correlations = Vec::new();
-    for a in 0..plan.indicators.len() {
-        for b in a + 1..plan.indicators.len() {
-            let (mut xs, mut ys) = (Vec::new(), Vec::new());
-            for p in 0..n {
-                if let (Some(la), Some(lb)) = (line(p, a), line(p, b)) {
-                    if !la.left_out() && !lb.left_out() {
-                        xs.push(f(la.score));
-                        ys.push(f(lb.score));
-                    }
-                }
-            }
-            let (Some(ia), Some(ib)) = (indicators.get(a), indicators.get(b)) else {
-                continue;
-            };
-            let c = Correlation {
-                a: ia.id.clone(),
-                b: ib.id.clone(),
-                people: xs.len(),
-                r: pearson(&xs, &ys),
-            };
-            pair_finding(&c, ia, ib, &mut findings);
-            correlations.push(c);
-        }
-    }
+    let (correlations, correlations_omitted) = correlate(&lines, &indicators, n, &mut findings);
     for d in &indicators {
         weight_finding(d, &mut findings);
     }
@@ -357,11 +403,169 @@ pub fn diagnose(
         people: n,
         indicators,
         correlations,
+        correlations_omitted,
         weighted_total_sd: sample_sd(&totals),
         grades,
         reliability,
         findings,
     })
+}
+
+/// One indicator's points per person (`None` when left out), with its mean, deviations and sum
+/// of squared deviations when nobody is left out (then every pair with it over the whole batch
+/// reuses them).
+struct Column {
+    points: Vec<Option<f64>>,
+    full: Option<(Vec<f64>, f64)>,
+}
+
+impl Column {
+    fn new(points: Vec<Option<f64>>) -> Column {
+        let all: Option<Vec<f64>> = points.iter().copied().collect();
+        // Exactly the arithmetic of `co_moment`: mean in order, then Σ (x − x̄)(x − x̄) in order.
+        let full = all.filter(|xs| !xs.is_empty()).map(|xs| {
+            let m = xs.iter().sum::<f64>() / xs.len() as f64;
+            let dev: Vec<f64> = xs.iter().map(|x| x - m).collect();
+            let ss = dev.iter().map(|d| d * d).sum::<f64>();
+            (dev, ss)
+        });
+        Column { points, full }
+    }
+}
+
+/// Pearson's r of two columns over the people scored on both, and how many they are: the same
+/// bits as [`pearson`] on those people's points (its sums, in the same order).
+fn pair_r(a: &Column, b: &Column) -> (usize, Stat) {
+    if let (Some((da, sa)), Some((db, sb))) = (&a.full, &b.full) {
+        // Nobody left out: Sxy = Σ (x − x̄)(y − ȳ) from the stored deviations.
+        let people = da.len();
+        if people < 3 {
+            return (people, pearson(&[], &[]));
+        }
+        let sxy: f64 = da.iter().zip(db).map(|(x, y)| x * y).sum();
+        return (people, r_of(sxy, *sa, *sb));
+    }
+    let both = || {
+        a.points
+            .iter()
+            .zip(&b.points)
+            .filter_map(|(x, y)| Some(((*x)?, (*y)?)))
+    };
+    let people = both().count();
+    if people < 3 {
+        return (people, pearson(&[], &[]));
+    }
+    // Two passes instead of `pearson`'s nine; each sum runs over the same values in the same
+    // order as there, from −0.0 as `Iterator::sum` does.
+    let (sum_x, sum_y) = both().fold((-0.0_f64, -0.0_f64), |(sx, sy), (x, y)| (sx + x, sy + y));
+    let (mx, my) = (sum_x / people as f64, sum_y / people as f64);
+    let zero = -0.0_f64;
+    let (sxy, sxx, syy) = both().fold((zero, zero, zero), |(sxy, sxx, syy), (x, y)| {
+        let (dx, dy) = (x - mx, y - my);
+        (sxy + dx * dy, sxx + dx * dx, syy + dy * dy)
+    });
+    (people, r_of(sxy, sxx, syy))
+}
+
+/// r from the co-moment and the two sums of squares, as [`pearson`] finishes.
+fn r_of(sxy: f64, sxx: f64, syy: f64) -> Stat {
+    if sxx <= 0.0 || syy <= 0.0 {
+        return Stat::Undefined {
+            reason: Undefined::ZeroVariance,
+        };
+    }
+    stat((sxy / (sxx.sqrt() * syy.sqrt())).clamp(-1.0, 1.0))
+}
+
+/// The correlations to list, the number of pairs left out, and the `redundant_pair` findings
+/// (see [`Diagnosis::correlations`]). O(I² · n) time, O(I · n + I²) memory at most.
+fn correlate(
+    lines: &[Vec<&IndicatorScore>],
+    indicators: &[IndicatorDiagnosis],
+    n: usize,
+    findings: &mut Vec<Finding>,
+) -> (Vec<Correlation>, usize) {
+    let count = indicators.len();
+    let columns: Vec<Column> = (0..count)
+        .map(|ii| {
+            Column::new(
+                lines
+                    .iter()
+                    .map(|l| l.get(ii).filter(|s| !s.left_out()).map(|s| f(s.score)))
+                    .collect(),
+            )
+        })
+        .collect();
+    let pairs = count.saturating_mul(count.saturating_sub(1)) / 2;
+    let correlation = |a: usize, b: usize, people: usize, r: Stat| {
+        let (ia, ib) = (indicators.get(a)?, indicators.get(b)?);
+        Some((
+            Correlation {
+                a: ia.id.clone(),
+                b: ib.id.clone(),
+                people,
+                r,
+            },
+            ia,
+            ib,
+        ))
+    };
+    let mut listed = Vec::new();
+    if pairs <= MAX_CORRELATIONS {
+        // Every pair, in plan order.
+        for a in 0..count {
+            for b in a.saturating_add(1)..count {
+                let (Some(ca), Some(cb)) = (columns.get(a), columns.get(b)) else {
+                    continue;
+                };
+                let (people, r) = pair_r(ca, cb);
+                if let Some((c, ia, ib)) = correlation(a, b, people, r) {
+                    pair_finding(&c, ia, ib, findings);
+                    listed.push(c);
+                }
+            }
+        }
+        return (listed, 0);
+    }
+    // Only redundant pairs; none below 3 people (r is undefined there).
+    let mut redundant: Vec<(f64, usize, usize, usize, Stat)> = Vec::new();
+    if n >= 3 {
+        for a in 0..count {
+            for b in a.saturating_add(1)..count {
+                let (Some(ca), Some(cb)) = (columns.get(a), columns.get(b)) else {
+                    continue;
+                };
+                let (people, r) = pair_r(ca, cb);
+                if let Some(v) = r.value().filter(|v| v.abs() >= REDUNDANT_R) {
+                    redundant.push((v.abs(), a, b, people, r));
+                }
+            }
+        }
+    }
+    // Strongest first, then plan order.
+    redundant.sort_by(|x, y| y.0.total_cmp(&x.0).then((x.1, x.2).cmp(&(y.1, y.2))));
+    let more = redundant.len().saturating_sub(MAX_CORRELATIONS);
+    for &(_, a, b, people, r) in redundant.iter().take(MAX_CORRELATIONS) {
+        if let Some((c, ia, ib)) = correlation(a, b, people, r) {
+            pair_finding(&c, ia, ib, findings);
+            listed.push(c);
+        }
+    }
+    if more > 0 {
+        findings.push(Finding::new(
+            Severity::Warning,
+            None,
+            "redundant_pairs_not_listed",
+            format!(
+                "{more} more pairs of indicators move together (|r| ≥ {REDUNDANT_R}) beyond the {MAX_CORRELATIONS} strongest listed: many indicators measure the same thing."
+            ),
+            format!(
+                "除已列出的最强 {MAX_CORRELATIONS} 对外，另有 {more} 对指标高度相关（|r| ≥ {REDUNDANT_R}）：许多指标衡量的是同一件事。"
+            ),
+        ));
+    }
+    let omitted = pairs.saturating_sub(listed.len());
+    (listed, omitted)
 }
 
 /// The most common value (lowest among equally common) and its count.
@@ -375,7 +579,7 @@ fn most_common(values: &[Decimal]) -> (Option<Decimal>, usize) {
         if run > best.1 {
             best = (Some(*x), run);
         }
-        i += run.max(1);
+        i = i.saturating_add(run.max(1));
     }
     best
 }
@@ -669,6 +873,12 @@ pub(crate) fn run_json(request: &str) -> crate::Result<String> {
     };
     let mut problems = Vec::new();
     check(&plan, &options, &mut problems);
+    let before = problems.len();
+    check_size(plan.indicators.len(), records.len(), &mut problems);
+    if problems.len() > before {
+        // Too large to score and diagnose: report without doing the work.
+        return Err(Error::Input(problems));
+    }
     let s = score(plan, records, problems)?;
     diagnose(&s.plan, &s.records, &s.cards, &options, round.as_ref()).map(|d| d.to_canonical_json())
 }
@@ -676,6 +886,263 @@ pub(crate) fn run_json(request: &str) -> crate::Result<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+    use serde_json::{json, Value};
+
+    /// Integer weights summing to exactly 100 over `count` parts (the last takes the rest).
+    fn weights(count: usize) -> Vec<usize> {
+        let each = 100 / count;
+        (0..count)
+            .map(|i| {
+                if i + 1 == count {
+                    100 - each * (count - 1)
+                } else {
+                    each
+                }
+            })
+            .collect()
+    }
+
+    /// A `diagnose` request: `indicators` ratio indicators (target 100, cap 150) in sections of
+    /// at most 100, and `people` records whose actual on indicator `i` is `actual(i, person)`
+    /// (`None`: no measures at all, enough for requests that must fail on their size).
+    fn request(
+        indicators: usize,
+        people: usize,
+        actual: impl Fn(usize, usize) -> Option<f64>,
+    ) -> String {
+        let sections: Vec<Vec<usize>> = (0..indicators)
+            .collect::<Vec<_>>()
+            .chunks(100)
+            .map(<[usize]>::to_vec)
+            .collect();
+        let section_weights = weights(sections.len());
+        let plan = json!({
+            "id": "wide",
+            "name": "Wide plan",
+            "measures": (0..indicators).map(|i| json!({"id": format!("m{i}")})).collect::<Vec<_>>(),
+            "sections": sections.iter().zip(&section_weights).enumerate().map(|(s, (ids, w))| {
+                let iw = weights(ids.len());
+                json!({
+                    "id": format!("s{s}"),
+                    "weight": w,
+                    "indicators": ids.iter().zip(&iw).map(|(i, w)| json!({
+                        "id": format!("i{i}"),
+                        "name": format!("Indicator {i}"),
+                        "weight": w,
+                        "actual": format!("m{i}"),
+                        "target": 100,
+                        "scoring": {"method": "ratio", "cap": 150}
+                    })).collect::<Vec<_>>()
+                })
+            }).collect::<Vec<_>>(),
+            "grades": [{"grade": "C", "to": 80}, {"grade": "B", "from": 80, "to": 95}, {"grade": "A", "from": 95}]
+        });
+        let records: Vec<Value> = (0..people)
+            .map(|p| {
+                let measures: serde_json::Map<String, Value> = (0..indicators)
+                    .filter_map(|i| Some((format!("m{i}"), json!(actual(i, p)?))))
+                    .collect();
+                json!({"id": format!("E{p}"), "measures": measures})
+            })
+            .collect();
+        json!({"plan": plan, "records": records}).to_string()
+    }
+
+    fn codes(out: &Value, code: &str) -> Vec<Value> {
+        out["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["code"] == code)
+            .cloned()
+            .collect()
+    }
+
+    /// A pseudo-random actual in 50..150 (fixed LCG on the indicator and person, no randomness).
+    fn noise(i: usize, p: usize) -> Option<f64> {
+        let x = (i as u64 * 2_654_435_761 + p as u64 * 40_503 + 12_345) % 1_000_003;
+        Some(50.0 + (x % 10_000) as f64 / 100.0)
+    }
+
+    #[test]
+    fn at_the_indicator_limit_the_result_is_bounded() {
+        // MAX_INDICATORS indicators, 3 people with actuals 50, 70, 90 on every indicator: every
+        // one of the 1000 × 999 ÷ 2 = 499,500 pairs has r = 1. Listed: the 300 strongest, ties in
+        // plan order, i.e. i0 with i1 … i300; the other 499,200 are counted, not listed.
+        let text = request(MAX_INDICATORS, 3, |_, p| Some(50.0 + 20.0 * p as f64));
+        let out = crate::analytics::run_json("diagnose", &text).unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let listed = v["correlations"].as_array().unwrap();
+        assert_eq!(listed.len(), MAX_CORRELATIONS);
+        assert_eq!(v["correlations_omitted"], 499_200);
+        assert_eq!(
+            (&listed[0]["a"], &listed[0]["b"]),
+            (&json!("i0"), &json!("i1"))
+        );
+        assert_eq!(listed[299]["b"], "i300");
+        assert_eq!(listed[0]["r"], json!({"status": "value", "value": 1.0}));
+        assert_eq!(codes(&v, "redundant_pair").len(), MAX_CORRELATIONS);
+        let more = codes(&v, "redundant_pairs_not_listed");
+        assert_eq!(more.len(), 1);
+        assert!(more[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("499200 more pairs"));
+        // Size: O(indicators + MAX_CORRELATIONS), here about 0.6 MB (all pairs would be ~40 MB).
+        assert_eq!(v["indicators"].as_array().unwrap().len(), MAX_INDICATORS);
+        assert!(out.len() < 1_000_000, "{} bytes", out.len());
+    }
+
+    #[test]
+    fn many_unrelated_indicators_give_a_short_list() {
+        // 1000 indicators × 25 people with unrelated actuals (12,487,500 pair steps, a tenth of
+        // the limit; the limit itself is checked in `size_limits_hand_checked`): of the 499,500
+        // pairs few if any reach |r| ≥ 0.9, so the list is short and the rest is counted.
+        let text = request(MAX_INDICATORS, 25, noise);
+        let out = crate::analytics::run_json("diagnose", &text).unwrap();
+        let v: Value = serde_json::from_str(&out).unwrap();
+        let listed = v["correlations"].as_array().unwrap().len();
+        assert!(listed <= MAX_CORRELATIONS);
+        assert_eq!(
+            v["correlations_omitted"].as_u64().unwrap() as usize + listed,
+            499_500
+        );
+        assert_eq!(codes(&v, "redundant_pair").len(), listed);
+        assert_eq!(v["people"], 25);
+        assert!(out.len() < 1_000_000, "{} bytes", out.len());
+    }
+
+    #[test]
+    fn size_limits_hand_checked() {
+        let paths = |i, n| {
+            let mut p = Vec::new();
+            check_size(i, n, &mut p);
+            p.into_iter().map(|p| p.path).collect::<Vec<_>>()
+        };
+        // At each limit: 1000 indicators; 10 × 100,000 = 1,000,000 scores (45 pairs × 100,000
+        // = 4,500,000 steps); 1000 × 250 (124,875,000 steps).
+        assert!(paths(1_000, 3).is_empty());
+        assert!(paths(10, 100_000).is_empty());
+        assert!(paths(1_000, 250).is_empty());
+        // One over each: 1001 indicators; 10 × 100,001 scores; 1000 × 251 → 125,374,500 steps.
+        assert_eq!(paths(1_001, 3), ["plan"]);
+        assert_eq!(paths(10, 100_001), ["records"]);
+        assert_eq!(paths(1_000, 251), ["records"]);
+        // Overflowing products are over the limit, not wrapped.
+        assert_eq!(paths(1, usize::MAX), ["records"]);
+        assert_eq!(
+            paths(usize::MAX, usize::MAX),
+            ["plan", "records", "records"]
+        );
+    }
+
+    #[test]
+    fn above_the_limits_is_a_typed_error_before_scoring() {
+        let problems = |text: &str| match crate::analytics::run_json("diagnose", text) {
+            Err(Error::Input(p)) => p,
+            other => panic!("expected an input error, got {other:?}"),
+        };
+        // One record over the pair-step limit: 499,500 pairs × 251 = 125,374,500; at most
+        // 125,000,000 ÷ 499,500 = 250 records.
+        let p = problems(&request(MAX_INDICATORS, 251, |_, _| None));
+        assert_eq!(p.len(), 1);
+        assert_eq!(p[0].path, "records");
+        assert!(
+            p[0].message.contains("1000 indicators make 499500 pairs × 251 records = 125374500: diagnose at most 250 records"),
+            "{}",
+            p[0].message
+        );
+        // One indicator over the indicator limit and 1001 × 1000 = 1,001,000 scores (and
+        // 500,500 pairs × 1000 steps): every problem at once.
+        let p = problems(&request(MAX_INDICATORS + 1, 1_000, |_, _| None));
+        let paths: Vec<&str> = p.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["plan", "records", "records"]);
+        assert!(
+            p[0].message.contains("this plan has 1001"),
+            "{}",
+            p[0].message
+        );
+        assert!(
+            p[1].message.contains("1001 × 1000 = 1001000"),
+            "{}",
+            p[1].message
+        );
+        // The typed API checks the same limits.
+        let plan = Plan::from_json(
+            &serde_json::from_str::<Value>(&request(MAX_INDICATORS + 1, 0, |_, _| None)).unwrap()
+                ["plan"]
+                .to_string(),
+        )
+        .unwrap();
+        let err = diagnose(&plan, &[], &[], &DiagnosisOptions::default(), None).unwrap_err();
+        assert_eq!(err.problems()[0].path, "plan");
+    }
+
+    #[test]
+    fn above_300_pairs_only_redundant_ones_are_listed() {
+        // 26 indicators (325 pairs), 5 people. i0: 50, 60, 70, 80, 90; i1 the same (r = 1);
+        // i2 reversed, 90 … 50 (r = −1 with both); i3 … i25 are 100 for everyone (constant, so
+        // r is undefined). Listed: the three redundant pairs, |r| = 1 each, in plan order;
+        // omitted: 325 − 3 = 322.
+        let text = request(26, 5, |i, p| {
+            Some(match i {
+                0 | 1 => 50.0 + 10.0 * p as f64,
+                2 => 90.0 - 10.0 * p as f64,
+                _ => 100.0,
+            })
+        });
+        let v: Value =
+            serde_json::from_str(&crate::analytics::run_json("diagnose", &text).unwrap()).unwrap();
+        let pairs: Vec<(String, String, f64)> = v["correlations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["a"].as_str().unwrap().to_string(),
+                    c["b"].as_str().unwrap().to_string(),
+                    c["r"]["value"].as_f64().unwrap(),
+                )
+            })
+            .collect();
+        let want = [("i0", "i1", 1.0), ("i0", "i2", -1.0), ("i1", "i2", -1.0)];
+        assert_eq!(
+            pairs,
+            want.map(|(a, b, r)| (a.to_string(), b.to_string(), r))
+        );
+        assert_eq!(v["correlations_omitted"], 322);
+        assert_eq!(codes(&v, "redundant_pair").len(), 3);
+        assert!(codes(&v, "redundant_pairs_not_listed").is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn pair_r_is_pearson_bit_for_bit(
+            cols in (0usize..8).prop_flat_map(|n| prop::collection::vec(
+                prop::collection::vec(
+                    prop::option::weighted(0.9, (0..200i32).prop_map(|x| f64::from(x) / 8.0)),
+                    n,
+                ),
+                2..6,
+            ))
+        ) {
+            // Full columns take the precomputed path, others gather: both must equal `pearson`
+            // on the people scored on both.
+            let columns: Vec<Column> = cols.iter().cloned().map(Column::new).collect();
+            for a in 0..cols.len() {
+                for b in a + 1..cols.len() {
+                    let (gx, gy): (Vec<f64>, Vec<f64>) = cols[a]
+                        .iter()
+                        .zip(&cols[b])
+                        .filter_map(|(x, y)| Some(((*x)?, (*y)?)))
+                        .unzip();
+                    let got = pair_r(&columns[a], &columns[b]);
+                    prop_assert_eq!(got, (gx.len(), pearson(&gx, &gy)));
+                }
+            }
+        }
+    }
 
     #[test]
     fn most_common_picks_lowest_of_equals() {
