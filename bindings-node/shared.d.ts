@@ -346,6 +346,7 @@ export interface FeedbackResponse {
 /** Why a statistic does not exist. */
 export type UndefinedReason =
   | 'zero_variance'
+  | 'no_raters'
   | 'single_rater'
   | 'too_few_units'
   | 'no_pairable_units'

@@ -3,6 +3,7 @@
 
 mod common;
 use common::*;
+use perfscore::feedback::stats::Undefined;
 use perfscore::feedback::{Answer, Feedback, FeedbackSpec, GapFlag, GroupStatus, Response};
 use perfscore::number::Num;
 use proptest::prelude::*;
@@ -454,4 +455,38 @@ fn development_needs_reports_a_feedback_weight_overflow_with_its_request_path() 
     let e = perfscore::analytics::run_json("development_needs", &request.to_string()).unwrap_err();
     assert_eq!(paths(&e), ["feedback.groups[0].weight"]);
     assert!(e.problems()[0].message.contains("is too large"), "{e}");
+}
+
+#[test]
+fn no_raters_is_told_apart_from_a_single_rater() {
+    // Only the ratee answered q: no counted (non-self) rater, so r_wg has no ratings at all
+    // (`no_raters`, not `single_rater`), and the round has no coder for alpha either. With the
+    // manager's answer added there is exactly one rating: `single_rater`.
+    let cfg = config(
+        r#"{"min":1,"max":5}"#,
+        r#"[{"id":"m","relationship":"manager","weight":1},{"id":"s","relationship":"self","weight":0}]"#,
+        false,
+    );
+    let fb = Feedback::from_json(&cfg).unwrap();
+    let round = fb.aggregate(&[answer("A", "s", "q", "4")]).unwrap();
+    let q = &round.report("A").unwrap().agreement[0];
+    assert_eq!(q.raters, 0);
+    assert_eq!(q.rwg.undefined_reason(), Some(Undefined::NoRaters));
+    assert_eq!(
+        round.reliability.alpha_interval.undefined_reason(),
+        Some(Undefined::NoRaters)
+    );
+    assert!(round
+        .to_canonical_json()
+        .contains(r#""reason":"no_raters""#));
+    let round = fb
+        .aggregate(&[answer("A", "s", "q", "4"), answer("M", "m", "q", "3")])
+        .unwrap();
+    let q = &round.report("A").unwrap().agreement[0];
+    assert_eq!(q.raters, 1);
+    assert_eq!(q.rwg.undefined_reason(), Some(Undefined::SingleRater));
+    assert_eq!(
+        round.reliability.alpha_interval.undefined_reason(),
+        Some(Undefined::SingleRater)
+    );
 }

@@ -59,8 +59,8 @@
 //!
 //! The ordinal metric equals the interval metric applied to the mid-ranks
 //! `t_c = Σ_{g<c} n_g + n_c / 2` of the values in the pooled marginals, which is how it is
-//! computed. Alpha is [`Undefined::SingleRater`] with fewer than two coders,
-//! [`Undefined::NoPairableUnits`] when no unit has two values, and [`Undefined::ZeroVariance`]
+//! computed. Alpha is [`Undefined::NoRaters`] with no coder, [`Undefined::SingleRater`] with
+//! one, [`Undefined::NoPairableUnits`] when no unit has two values, and [`Undefined::ZeroVariance`]
 //! when all pairable values are equal (`D_e = 0`; Krippendorff's α is 0/0 there, not 1).
 //! Values are categories by exact `f64` equality.
 //!
@@ -153,7 +153,9 @@ pub enum Undefined {
     /// The variance the statistic divides by is zero: all ratings are equal (or, for some ICC
     /// forms, the targets do not differ at all).
     ZeroVariance,
-    /// Fewer than two raters (judges, coders, or ratings in a group).
+    /// No rater at all (no judge, coder, or rating in a group).
+    NoRaters,
+    /// Exactly one rater (judge, coder, or rating in a group).
     SingleRater,
     /// Fewer than two units (targets) to compare.
     TooFewUnits,
@@ -354,13 +356,16 @@ fn anova(ratings: &[Vec<f64>], n: usize, k: usize) -> Anova {
 /// Intraclass correlation of `ratings[target][judge]` in one Shrout & Fleiss (1979) form.
 ///
 /// Complete data is required. Errors for ragged rows or non-finite ratings; returns
-/// [`Undefined::TooFewUnits`] for fewer than two targets, [`Undefined::SingleRater`] for fewer
-/// than two judges, and [`Undefined::ZeroVariance`] / [`Undefined::NegativeDenominator`] for
-/// degenerate data (see the module documentation).
+/// [`Undefined::TooFewUnits`] for fewer than two targets, [`Undefined::NoRaters`] for no judge,
+/// [`Undefined::SingleRater`] for one, and [`Undefined::ZeroVariance`] /
+/// [`Undefined::NegativeDenominator`] for degenerate data (see the module documentation).
 pub fn icc(ratings: &[Vec<f64>], form: IccForm) -> Result<Stat, StatsError> {
     let (n, k) = check_matrix(ratings)?;
     if n < 2 {
         return Ok(Stat::undefined(Undefined::TooFewUnits));
+    }
+    if k == 0 {
+        return Ok(Stat::undefined(Undefined::NoRaters));
     }
     if k < 2 {
         return Ok(Stat::undefined(Undefined::SingleRater));
@@ -745,9 +750,9 @@ fn ratio_quadrature(values: &[(f64, f64)]) -> Quadrature {
 /// method of Krippendorff (2011); see the module documentation for the formulas.
 ///
 /// Errors for rows of different lengths, non-finite values, or negative values with
-/// [`Metric::Ratio`]. Returns [`Undefined::SingleRater`] for fewer than two coders,
-/// [`Undefined::NoPairableUnits`] when no unit has two values, and [`Undefined::ZeroVariance`]
-/// when all pairable values are equal.
+/// [`Metric::Ratio`]. Returns [`Undefined::NoRaters`] for no coder, [`Undefined::SingleRater`]
+/// for one, [`Undefined::NoPairableUnits`] when no unit has two values, and
+/// [`Undefined::ZeroVariance`] when all pairable values are equal.
 pub fn krippendorff_alpha(data: &[Vec<Option<f64>>], metric: Metric) -> Result<Stat, StatsError> {
     let units = data.first().map_or(0, Vec::len);
     for (row, r) in data.iter().enumerate() {
@@ -767,6 +772,9 @@ pub fn krippendorff_alpha(data: &[Vec<Option<f64>>], metric: Metric) -> Result<S
                 _ => {}
             }
         }
+    }
+    if data.is_empty() {
+        return Ok(Stat::undefined(Undefined::NoRaters));
     }
     if data.len() < 2 {
         return Ok(Stat::undefined(Undefined::SingleRater));
@@ -876,12 +884,15 @@ fn scaled_sample_variance(values: &[f64]) -> (f64, f64) {
 ///
 /// The observed variance is the sample variance (n − 1). Ratings are expected to lie on the
 /// `scale_points`-point scale; that is not checked, since the scale's anchor (1..A or 0..A−1) is
-/// not known here. Undefined: [`Undefined::SingleRater`] for fewer than 2 ratings,
-/// [`Undefined::InvalidScale`] for `scale_points < 2`, [`Undefined::NonFiniteInput`] if a rating
-/// is NaN or infinite. Perfect agreement (all ratings equal) gives 1.
+/// not known here. Undefined: [`Undefined::NoRaters`] for no rating, [`Undefined::SingleRater`]
+/// for one, [`Undefined::InvalidScale`] for `scale_points < 2`, [`Undefined::NonFiniteInput`] if
+/// a rating is NaN or infinite. Perfect agreement (all ratings equal) gives 1.
 pub fn rwg(ratings: &[f64], scale_points: u32) -> Stat {
     if ratings.iter().any(|x| !x.is_finite()) {
         return Stat::undefined(Undefined::NonFiniteInput);
+    }
+    if ratings.is_empty() {
+        return Stat::undefined(Undefined::NoRaters);
     }
     if ratings.len() < 2 {
         return Stat::undefined(Undefined::SingleRater);
@@ -1076,11 +1087,12 @@ mod tests {
                 .unwrap()
                 .undefined_reason()
         };
-        // One coder.
+        // One coder; none.
         assert_eq!(
             u(&[vec![Some(1.0), Some(2.0)]]),
             Some(Undefined::SingleRater)
         );
+        assert_eq!(u(&[]), Some(Undefined::NoRaters));
         // No unit rated by two coders.
         let unpaired = vec![vec![Some(1.0), None], vec![None, Some(2.0)]];
         assert_eq!(u(&unpaired), Some(Undefined::NoPairableUnits));
@@ -1304,7 +1316,7 @@ mod tests {
             rwg(&[4.0], 5).undefined_reason(),
             Some(Undefined::SingleRater)
         );
-        assert_eq!(rwg(&[], 5).undefined_reason(), Some(Undefined::SingleRater));
+        assert_eq!(rwg(&[], 5).undefined_reason(), Some(Undefined::NoRaters));
         assert_eq!(
             rwg(&[1.0, 1.0], 1).undefined_reason(),
             Some(Undefined::InvalidScale)
