@@ -30,8 +30,19 @@ function argumentError(message) {
   return e;
 }
 
-/** A JS-side input error, shaped exactly like the core's. */
-function inputError(problems) {
+/** The most problems one error lists, as in the core (`MAX_PROBLEMS`). */
+const MAX_PROBLEMS = 1000;
+
+/** A JS-side input error, shaped exactly like the core's (bounded the same way). */
+function inputError(all) {
+  // A list the core already cut ends with its own count of what it left out.
+  const last = all.at(-1);
+  const counted = last && last.path === '…' ? Number.parseInt(last.message, 10) || 0 : 0;
+  const listed = counted ? all.slice(0, -1) : all;
+  const omitted = counted + Math.max(0, listed.length - MAX_PROBLEMS);
+  const problems = omitted
+    ? [...listed.slice(0, MAX_PROBLEMS), { path: '…', message: `${omitted} more problems not listed` }]
+    : listed;
   const canonical = JSON.stringify({ code: 'INPUT_INVALID', problems });
   const line = (p) => (p.path ? `${p.path}: ${p.message}` : p.message);
   const message =

@@ -162,3 +162,18 @@ test('an argument of the wrong type is a TypeError with code INVALID_ARGUMENT in
     assert.equal(e.code, 'INVALID_ARGUMENT');
   }
 });
+
+test('5,000 non-finite values give one bounded error in both packages', () => {
+  // Non-finite numbers are caught before the core in the wasm package, in the core in Node:
+  // either way 1,000 problems are listed and the rest counted.
+  const records = Array.from({ length: 5000 }, (_, i) => {
+    const r = li();
+    r.id = `E${i}`;
+    r.measures.revenue = NaN;
+    return r;
+  });
+  const e = catchError(() => plan.scoreMany(records));
+  assertPerfscoreError(e, 'INPUT_INVALID');
+  assert.equal(e.problems.length, 1001);
+  assert.deepEqual(e.problems.at(-1), { path: '…', message: '4000 more problems not listed' });
+});
