@@ -1,0 +1,6 @@
+//! Fuzz target `pay_plan`: see `perfscore_fuzz::pay_plan` (fuzz/src/lib.rs) for the input format.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    perfscore_fuzz::assert_oracles(perfscore_fuzz::pay_plan(data));
+});
