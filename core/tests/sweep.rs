@@ -16,10 +16,9 @@
 //! [`DEFAULT_STRIDE`]). `SWEEP_FULL=1 cargo test -p perfscore --test sweep --release` runs all of
 //! them.
 //!
-//! Known panics, being fixed in `core/src`, are listed in [`KNOWN_PANICS`] and known oracle
-//! violations in [`KNOWN_VIOLATIONS`]: each must still fail the same way or pass (the test says
-//! when one passes, so it can be removed); any other panic or violation fails the test, so the
-//! lists can only shrink.
+//! Known panics not yet fixed would be listed in [`KNOWN_PANICS`] and known oracle violations in
+//! [`KNOWN_VIOLATIONS`] (both empty): each must still fail the same way or pass; any other panic
+//! or violation fails the test, so the lists can only shrink.
 
 mod common;
 #[allow(dead_code)]
@@ -64,47 +63,23 @@ const EXTREMES: &[&str] = &[
 /// debug build).
 const DEFAULT_STRIDE: u64 = 5;
 
-/// Panics found by this sweep that are being fixed in `core/src`: (vector, path, value). The
-/// value is written as it was put in the vector: `1e400` a JSON number, `"1e400"` a string.
-/// Each entry must still panic or pass; remove entries as they are fixed (the list can only
-/// shrink: any panic not listed here fails the test).
-///
-/// All sixteen are one bug: `Multiplication overflowed` in rust_decimal, from
-/// `Feedback::report` in `core/src/feedback/aggregate.rs`, when a rater group's weight is 1e27
-/// or more (as a number or a string of digits). Reproducer: `Feedback::from_json` of
-/// `feedback/feedback-example.json`'s `feedback` with `groups[0].weight` = `1e27`, then
-/// `responses_from_json` of its `responses` and `aggregate`.
-#[rustfmt::skip]
-const KNOWN_PANICS: &[(&str, &str, &str)] = &[
-    ("analytics/team-development.json#with-360", "cases[0].request.feedback.groups[0].weight", "1e27"),
-    ("analytics/team-development.json#with-360", "cases[0].request.feedback.groups[0].weight", "4e28"),
-    ("analytics/team-development.json#with-360", "cases[0].request.feedback.groups[0].weight", "9999999999999999999999999999"),
-    ("analytics/team-development.json#with-360", "cases[0].request.feedback.groups[0].weight", "\"9999999999999999999999999999\""),
-    ("analytics/team-diagnose.json#with-360", "cases[1].request.feedback.groups[0].weight", "1e27"),
-    ("analytics/team-diagnose.json#with-360", "cases[1].request.feedback.groups[0].weight", "4e28"),
-    ("analytics/team-diagnose.json#with-360", "cases[1].request.feedback.groups[0].weight", "9999999999999999999999999999"),
-    ("analytics/team-diagnose.json#with-360", "cases[1].request.feedback.groups[0].weight", "\"9999999999999999999999999999\""),
-    ("feedback/feedback-example.json", "feedback.groups[0].weight", "1e27"),
-    ("feedback/feedback-example.json", "feedback.groups[0].weight", "4e28"),
-    ("feedback/feedback-example.json", "feedback.groups[0].weight", "9999999999999999999999999999"),
-    ("feedback/feedback-example.json", "feedback.groups[0].weight", "\"9999999999999999999999999999\""),
-    ("feedback/feedback-example.json", "feedback.groups[1].weight", "1e27"),
-    ("feedback/feedback-example.json", "feedback.groups[1].weight", "4e28"),
-    ("feedback/feedback-example.json", "feedback.groups[1].weight", "9999999999999999999999999999"),
-    ("feedback/feedback-example.json", "feedback.groups[1].weight", "\"9999999999999999999999999999\""),
-];
+/// By default at most this many positions of one vector run, evenly spread; fewer of a vector
+/// past [`LARGE_VECTOR_BYTES`] (such as 3,000 CSV rows).
+const MAX_POSITIONS: usize = 300;
+const MAX_POSITIONS_LARGE: usize = 20;
+const LARGE_VECTOR_BYTES: usize = 64 * 1024;
 
-/// Oracle violations (not panics) found by this sweep that are being fixed in `core/src`, as
-/// classes: (value as written, start of the violation). A case with this value whose violation
-/// starts so is tolerated; any other violation fails the test. Remove a class once no case
-/// matches it (the test prints so).
-///
-/// `4e28`: a plan number written as a JSON number in exponent form with 29 integer digits
-/// (`4e28` = 40000000000000000000000000000, within `Decimal::MAX`) compiles, but `Plan::to_json`
-/// writes it as the string `"40000000000000000000000000000"`, which `Plan::from_json` refuses
-/// ("more than 28 digits"): the plan does not round-trip. Any plan number does it (weights,
-/// caps, band scores, adjustment points, progress thresholds, ...).
-const KNOWN_VIOLATIONS: &[(&str, &str)] = &[("4e28", "Plan::to_json does not compile again")];
+/// Panics found by this sweep and not yet fixed: (vector, path, value). The value is written as
+/// it was put in the vector: `1e400` a JSON number, `"1e400"` a string. Each entry must still
+/// panic or pass; any panic not listed fails the test. Empty: the sweep's first findings (a 360
+/// group weight of 1e27 or more overflowing `weight × 100`) are typed errors now.
+#[rustfmt::skip]
+const KNOWN_PANICS: &[(&str, &str, &str)] = &[];
+
+/// Oracle violations (not panics) found and not yet fixed, as classes: (value as written, start
+/// of the violation). Empty: plans written with `4e28` used to compile and then not read back
+/// from their own `to_json`; one number rule for every spelling now refuses them as they are read.
+const KNOWN_VIOLATIONS: &[(&str, &str)] = &[];
 
 /// One runnable unit of a vector file: a whole scoring/pay/feedback/pool vector, or one case of
 /// an analytics file (`{"operation": …, "request": …}`).
@@ -493,7 +468,20 @@ fn every_number_at_its_extremes() {
         });
         let mut found = Vec::new();
         positions(&unit.value, &mut Vec::new(), &mut found);
-        for pos in found {
+        // A vector about size (thousands of rows) has thousands of positions of the same kind:
+        // by default an even spread of them runs.
+        // Each case re-reads the whole vector, so a large one gets fewer.
+        let cap = if unit.value.to_string().len() > LARGE_VECTOR_BYTES {
+            MAX_POSITIONS_LARGE
+        } else {
+            MAX_POSITIONS
+        };
+        let spread = if full {
+            1
+        } else {
+            found.len().div_ceil(cap).max(1)
+        };
+        for pos in found.into_iter().step_by(spread) {
             let path = pos.describe(&unit.prefix);
             let forms: &[Form] = match pos {
                 Position::Json(_) => &[Form::Number, Form::Text],
