@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# perfscore benchmarks (issue 8), one command:  benches/run.sh [--smoke]
+# perfscore benchmarks, one command:  benches/run.sh [--smoke]
 #
 # Full mode runs the criterion benches, the 1,000,000-person memory probe, perf and callgrind
 # profiles of the core, the Python comparison (N=100000) and the Node/wasm comparison (N=20000:

@@ -400,7 +400,7 @@ export interface Scorecard {
 // ---------------------------------------------------------------------------------------------
 
 /** A compiled assessment plan. Compile once, score any number of records. */
-/** One record's line of `plan.summarize` (issue 8). */
+/** One record's line of `plan.summarize`. */
 export interface Summary {
   record_id: string;
   /** With the plan's scale (`"74.40"`), as the scorecard's `total`. */
@@ -471,7 +471,7 @@ export function splitPool(pool: Num, minorUnits: number, weights: PoolWeight[]):
 export function splitPoolCanonical(pool: Num, minorUnits: number, weights: PoolWeight[]): string;
 
 // ---------------------------------------------------------------------------------------------
-// 360-degree feedback (issue 6) and analytics (issue 9): the same types in both JS packages,
+// 360-degree feedback and analytics: the same types in both JS packages,
 // kept in shared.d.ts.
 // ---------------------------------------------------------------------------------------------
 export * from './shared';

@@ -269,7 +269,7 @@ class Plan {
   }
 
   /**
-   * The lean batch result (issue 8): per record `{ record_id, total, grade, grade_before_veto,
+   * The lean batch result: per record `{ record_id, total, grade, grade_before_veto,
    * vetoed }`, plus `pay` (the pay statement's total, normalised) when `payPlan` is given. Scored
    * once in the core, no JSON either way; errors exactly as `scoreMany`'s (then as
    * `payPlan.statements`').
@@ -340,7 +340,7 @@ class Plan {
   }
 }
 
-/** A compiled pay plan, bound to the scoring `Plan` it was compiled against (issue 7). */
+/** A compiled pay plan, bound to the scoring `Plan` it was compiled against. */
 class PayPlan {
   /** @private use the static factories */
   constructor(inner, json) {
@@ -393,7 +393,7 @@ class PayPlan {
   }
 }
 
-/** A validated 360-degree feedback configuration (issue 6). */
+/** A validated 360-degree feedback configuration. */
 class Feedback {
   /** @private use the static factories */
   constructor(inner, json) {
@@ -456,7 +456,7 @@ function requestJson(request) {
 const camel = (name) => name.replace(/_([a-z])/g, (_m, c) => c.toUpperCase());
 
 /**
- * Analytics (issue 9): `run(operation, request)` and one method per operation
+ * Analytics: `run(operation, request)` and one method per operation
  * (`seasonalIndices(request)`, `rollup(request)`, …). Requests and results are the JSON forms in
  * docs/analytics-timeseries.md and docs/analytics-team.md; exact values are decimal strings.
  */

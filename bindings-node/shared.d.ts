@@ -13,7 +13,7 @@ import type {
   Value,
 } from './index';
 // ---------------------------------------------------------------------------------------------
-// Pay (issue 7): pay plans (schema/pay-plan.schema.json), statements, bonus pools
+// Pay: pay plans (schema/pay-plan.schema.json), statements, bonus pools
 // ---------------------------------------------------------------------------------------------
 
 /** A currency: ISO code and the decimal places of its minor unit. */
@@ -236,7 +236,7 @@ export declare class PayPlan {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 360-degree feedback (issue 6): configurations (schema/feedback.schema.json), rounds, reports
+// 360-degree feedback: configurations (schema/feedback.schema.json), rounds, reports
 // ---------------------------------------------------------------------------------------------
 
 /** An answer scale, e.g. 1–5, 1–7 or 0–10. */
@@ -496,7 +496,7 @@ export declare class Feedback {
 }
 
 /**
- * Analytics (issue 9): targets from history, forecasts, roll-ups, calibration, scheme diagnostics
+ * Analytics: targets from history, forecasts, roll-ups, calibration, scheme diagnostics
  * and development needs. Requests and results are the JSON forms documented in
  * docs/analytics-timeseries.md and docs/analytics-team.md (the Rust types are the reference);
  * exact values (amounts, indices, shares, means) are decimal strings, floating-point statistics

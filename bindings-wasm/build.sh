@@ -2,7 +2,7 @@
 # Build the perfscore-wasm package into bindings-wasm/pkg/{web,node}. Installs what it needs
 # (wasm32 target, wasm-bindgen-cli 0.2.130, npm devDependencies from the lockfile).
 #
-# Speed over size (issue 8; numbers in README.md "Size and speed"): opt-level 3 with fat LTO, then
+# Speed over size (numbers in README.md "Size and speed"): opt-level 3 with fat LTO, then
 # `wasm-opt -O3` (npm `binaryen`). opt-level z + `wasm-opt -Oz` is 23% smaller but 2-4x slower.
 # The workspace release profile is shared with the native bindings (thin LTO), so this build
 # sets CARGO_PROFILE_RELEASE_LTO=true for the wasm target only through cargo's env config

@@ -1,4 +1,4 @@
-"""Baselines for the Python comparison (issue 8): the bundled `monthly-sales-rep` plan plus
+"""Baselines for the Python comparison: the bundled `monthly-sales-rep` plan plus
 performance pay (3000 x grade coefficient, rounded to cents), written two ways a user would
 otherwise write them:
 

@@ -116,7 +116,7 @@ def main():
     w("")
     w("## Targets")
     w("")
-    w("| Target (issue 8) | Measured | |")
+    w("| Target | Measured | |")
     w("|---|---|---|")
     w(f"| Rust core ≥ 10,000,000 indicator evaluations/s on one core | {evals / 1e6:.2f} M/s | {met(evals >= 1e7)} |"
       if evals else "| Rust core ≥ 10M evals/s | n/a | n/a |")
@@ -168,7 +168,7 @@ def main():
     w(f"| perfscore: `plan.summarize_frame(df, pay_plan=pay).to_dataframe()` (release build, {py['threads']} threads on {py['cpus']} CPUs) | {fmt_s(ps['perfscore_summarize_frame'])} | {pp['perfscore_summarize_frame']:.2f} µs | {pd_ratio:.3f}× pandas float64; {dec_ratio:.2f}× Decimal loop |")
     w(f"| perfscore, the same on one thread (`threads=1`) | {fmt_s(ps['perfscore_summarize_frame_1_thread'])} | {pp['perfscore_summarize_frame_1_thread']:.2f} µs | {r['speedup_vs_pandas_float64_1_thread']:.3f}×; {r['speedup_vs_decimal_loop_1_thread']:.2f}× |")
     w(f"| perfscore, the same from the float64 frame (floats read directly) | {fmt_s(ps['perfscore_summarize_frame_float64_input'])} | {ps['perfscore_summarize_frame_float64_input'] / py['n'] * 1e6:.2f} µs | |")
-    w(f"| perfscore, record path (before issue 8's columnar path): `score_many(df).to_dataframe()` + `PayPlan.statements(df).to_dataframe()` | {fmt_s(ps['perfscore_record_path'])} | {pp['perfscore_record_path']:.1f} µs | {r['record_path_speedup_vs_pandas_float64']:.3f}×; {r['record_path_speedup_vs_decimal_loop']:.2f}× |")
+    w(f"| perfscore, record path (before the columnar path): `score_many(df).to_dataframe()` + `PayPlan.statements(df).to_dataframe()` | {fmt_s(ps['perfscore_record_path'])} | {pp['perfscore_record_path']:.1f} µs | {r['record_path_speedup_vs_pandas_float64']:.3f}×; {r['record_path_speedup_vs_decimal_loop']:.2f}× |")
     w(f"| (a) pandas float64, vectorised | {fmt_s(ps['pandas_float64'])} | {pp['pandas_float64']:.2f} µs | 1 |")
     extra = f" (measured on {py['decimal_loop_measured_on']:,}, extrapolated per person)" if py["decimal_loop_extrapolated"] else ""
     w(f"| (b) `decimal.Decimal` loop{extra} | {fmt_s(ps['decimal_loop'])} | {pp['decimal_loop']:.1f} µs | 1 |")

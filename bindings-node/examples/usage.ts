@@ -75,7 +75,7 @@ const cards: Scorecard[] = demo.scoreMany(team);
 const lines: string[] = demo.scoreCanonical(team);
 console.log(cards.length, lines.length, Plan.template('young-company-process').id);
 
-// Pay (issue 7): performance pay by grade and a marginal commission, compiled against `plan`.
+// Pay: performance pay by grade and a marginal commission, compiled against `plan`.
 const paySpec: PayPlanSpec = {
   id: 'mini-pay',
   currency: { code: 'CNY' },
@@ -126,7 +126,7 @@ const poolJson: string = splitPoolCanonical(100, 2, [{ id: 'a', weight: 1 }, { i
 console.log(payId, places, canonical.length, dealDue, shares[0]?.got_remainder_unit, yen[0]?.amount, poolJson);
 console.log(pay.explain(li, 'zh'), PayPlan.fromJson(JSON.stringify(paySpec), plan).id);
 
-// The lean batch path (issue 8): totals, grades and pay, scored once, no scorecards.
+// The lean batch path: totals, grades and pay, scored once, no scorecards.
 const summaries: Summary[] = plan.summarize([li], options, pay);
 for (const s of summaries) {
   const capped: string | null = s.grade_before_veto;
@@ -136,7 +136,7 @@ for (const s of summaries) {
 const teamSummaries: Summary[] = demo.summarize(team);
 console.log(teamSummaries.length, plan.summarize([li], null, null)[0]?.total);
 
-// 360-degree feedback (issue 6): a questionnaire, rater groups with anonymity minimums, responses.
+// 360-degree feedback: a questionnaire, rater groups with anonymity minimums, responses.
 const feedbackSpec: FeedbackSpec = {
   id: '360-2026-h1',
   scale: { min: 1, max: 5 },
@@ -196,7 +196,7 @@ async function main(): Promise<void> {
 
 void main();
 
-// Analytics (issue 9): seasonal indices from three years of history, and a roll-up by team.
+// Analytics: seasonal indices from three years of history, and a roll-up by team.
 const ops: AnalyticsOperation[] = analytics.operations();
 const indices: AnalyticsResult = analytics.seasonalIndices({
   history: { start: '2023-01', values: Array.from({ length: 36 }, (_, i) => 100 + (i % 12)) },

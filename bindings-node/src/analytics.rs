@@ -1,4 +1,4 @@
-//! Analytics (issue 9): the core's JSON operations, text in and text out. `index.js` turns
+//! Analytics: the core's JSON operations, text in and text out. `index.js` turns
 //! request objects into JSON and results back into objects; no analytics logic lives here.
 
 use napi::bindgen_prelude::*;

@@ -1,4 +1,4 @@
-//! Node binding of perfscore (see issue 4): conversion and error mapping only.
+//! Node binding of perfscore: conversion and error mapping only.
 //!
 //! The native module is loaded by `index.js`, a thin wrapper that turns results (canonical JSON
 //! text) into plain objects and the errors thrown here into JS `Error`s with `code`, `problems`
@@ -393,7 +393,7 @@ impl Plan {
         }))
     }
 
-    /// The lean batch result (issue 8), record path: every record converted as `scoreCanonical`
+    /// The lean batch result, record path: every record converted as `scoreCanonical`
     /// does, summarized without scorecards (and paid with `pay_plan`); errors exactly as
     /// `scoreCanonical`'s, then `PayPlan.statementsCanonical`'s. See `summarize.rs`.
     #[napi(catch_unwind)]
@@ -407,7 +407,7 @@ impl Plan {
         summarize::summarize_records(&self.inner, pay, &records, options)
     }
 
-    /// The lean batch result (issue 8), table path: records encoded by `index.js`; `null` when
+    /// The lean batch result, table path: records encoded by `index.js`; `null` when
     /// the record path must decide. See `summarize.rs`.
     #[allow(clippy::too_many_arguments)]
     #[napi(catch_unwind)]
@@ -493,7 +493,7 @@ impl Task for ScoreTask {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pay (issue 7): pay plans, statements, deal pricing and bonus pools
+// Pay: pay plans, statements, deal pricing and bonus pools
 // ---------------------------------------------------------------------------------------------
 
 /// A decimal argument (`Num`): a string of digits (exact) or a finite JS number (shortest
@@ -765,7 +765,7 @@ impl PayPlan {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 360-degree feedback (issue 6): configurations, responses, rounds and explanations
+// 360-degree feedback: configurations, responses, rounds and explanations
 // ---------------------------------------------------------------------------------------------
 
 /// The id fields of a response, in the order they are checked.

@@ -1,4 +1,4 @@
-//! `plan.summarize(records, options?, payPlan?)` (issue 8): the lean batch path. Per record
+//! `plan.summarize(records, options?, payPlan?)`: the lean batch path. Per record
 //! `{ record_id, total, grade, grade_before_veto, vetoed, pay? }`, scored once without building
 //! scorecards, with no JSON text in either direction.
 //!

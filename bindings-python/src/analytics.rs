@@ -1,4 +1,4 @@
-//! Analytics (issue 9): the core's JSON operations, one call each way. The typed Python surface
+//! Analytics: the core's JSON operations, one call each way. The typed Python surface
 //! lives in `perfscore/analytics.py`; this module only moves text across, off the GIL.
 
 use pyo3::prelude::*;

@@ -1,4 +1,4 @@
-//! 360-degree feedback (issue 6): feedback configurations, response conversion and round results.
+//! 360-degree feedback: feedback configurations, response conversion and round results.
 //! Conversion and error mapping only; the numbers are the core's (`perfscore::feedback`).
 
 use super::{core_err, number_from_py, problem, py_to_json, type_name};

@@ -1,11 +1,11 @@
-//! Python binding of perfscore (issue 3): conversion and error mapping only.
+//! Python binding of perfscore: conversion and error mapping only.
 //!
 //! Python values become core [`Record`]s, [`ScoreOptions`] and plan JSON here; results go back as
 //! the core's canonical JSON, its flat table cells and `decimal.Decimal`s built from exact text.
 //! Errors become `perfscore.PlanError` / `perfscore.InputError` (defined in `perfscore/_errors.py`).
 //! The HTML and pandas niceties live in the pure-Python layer (`perfscore/_display.py`,
-//! `perfscore/_pay.py`, `perfscore/_feedback.py`). Pay plans, statements and bonus pools (issue 7)
-//! are in `pay.rs`; 360-degree feedback (issue 6) in `feedback.rs`.
+//! `perfscore/_pay.py`, `perfscore/_feedback.py`). Pay plans, statements and bonus pools
+//! are in `pay.rs`; 360-degree feedback in `feedback.rs`.
 
 use perfscore::number::{decimal_from_f64, parse_decimal, parse_json_number};
 use perfscore::scorecard::Cell;
@@ -710,7 +710,7 @@ impl PyPlan {
         Ok(PyBatch { cards })
     }
 
-    /// Score a table column by column (issue 8): a pandas DataFrame or a mapping of column name →
+    /// Score a table column by column: a pandas DataFrame or a mapping of column name →
     /// sequence in, a `SummaryTable` (totals, grades, vetoes, optionally pay) out. The cells are
     /// converted in Rust into one row-major table, then scored without the GIL on `threads`
     /// threads; no dict, record or scorecard per row. All or nothing, every problem at once.

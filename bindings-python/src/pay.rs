@@ -1,4 +1,4 @@
-//! Pay (issue 7): pay plans, pay statements and bonus pools. Conversion and error mapping only;
+//! Pay: pay plans, pay statements and bonus pools. Conversion and error mapping only;
 //! the numbers are the core's (`perfscore::pay`).
 
 use super::{

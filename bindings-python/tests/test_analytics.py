@@ -1,4 +1,4 @@
-"""Analytics (issue 9) from Python: every vector in tests/vectors/analytics/ gives the core's
+"""Analytics from Python: every vector in tests/vectors/analytics/ gives the core's
 bytes, the dict API agrees with them, and bad requests raise structured errors."""
 
 import json

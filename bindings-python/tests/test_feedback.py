@@ -1,4 +1,4 @@
-"""360-degree feedback (issue 6) through the Python binding: the conformance vector byte for byte,
+"""360-degree feedback through the Python binding: the conformance vector byte for byte,
 the vector's hand-checked numbers, answers (na / NA / None / NaN), errors, DataFrames, records."""
 
 import copy

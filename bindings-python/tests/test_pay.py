@@ -1,4 +1,4 @@
-"""Pay (issue 7): pay plans, statements, deal pricing and bonus pools through the Python binding."""
+"""Pay: pay plans, statements, deal pricing and bonus pools through the Python binding."""
 
 import copy
 import json

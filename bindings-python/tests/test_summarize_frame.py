@@ -1,4 +1,4 @@
-"""`Plan.summarize_frame` (issue 8): the columnar DataFrame → SummaryTable path.
+"""`Plan.summarize_frame`: the columnar DataFrame → SummaryTable path.
 
 Expected numbers come from the existing, independently checked paths: `Plan.score_many`
 scorecards (themselves checked byte for byte against the conformance vectors'
@@ -178,7 +178,7 @@ def test_pay_equals_statements(name, threads):
     assert [str(p) for p in table.pay] == [str(s.total) for s in statements]  # minor-unit scale kept
     assert got(table) == expected_from_cards(plan.score_many(v["records"]))
     if name == "pay/pay-worked-example":
-        # The issue 7 reference: B → 3,000.00 performance pay, C → 2,400.00, D → 0.00 (plus commission).
+        # The pay reference: B → 3,000.00 performance pay, C → 2,400.00, D → 0.00 (plus commission).
         perf = [s.line("performance_pay").amount for s in statements]
         assert perf == [Decimal("3000.00"), Decimal("2400.00"), Decimal("0.00")]
 

@@ -501,7 +501,7 @@ export function createApi(backend) {
 
   const payToken = Symbol('PayPlan');
 
-  /** A compiled pay plan, bound to the scoring `Plan` it was compiled against (issue 7). */
+  /** A compiled pay plan, bound to the scoring `Plan` it was compiled against. */
   class PayPlan {
     #json;
     #plan;
@@ -590,7 +590,7 @@ export function createApi(backend) {
 
   const feedbackToken = Symbol('Feedback');
 
-  /** A validated 360-degree feedback configuration (issue 6). */
+  /** A validated 360-degree feedback configuration. */
   class Feedback {
     #json;
     #core;
@@ -657,7 +657,7 @@ export function createApi(backend) {
   }
 
   /**
-   * Analytics (issue 9), as in the native binding: `run(operation, request)` and one method per
+   * Analytics, as in the native binding: `run(operation, request)` and one method per
    * operation. Non-finite numbers are sent as text ("NaN") so the core reports them at their path
    * (JSON.stringify would make them null, which means "no data" in a series).
    */

@@ -195,7 +195,7 @@ export declare function splitPool(pool: Num, minorUnits: number, weights: PoolWe
 export declare function splitPoolCanonical(pool: Num, minorUnits: number, weights: PoolWeight[]): string;
 
 // ---------------------------------------------------------------------------------------------
-// 360-degree feedback (issue 6) and analytics (issue 9): the same types in both JS packages,
+// 360-degree feedback and analytics: the same types in both JS packages,
 // kept in shared.d.ts.
 // ---------------------------------------------------------------------------------------------
 export * from './shared';

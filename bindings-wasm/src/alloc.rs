@@ -5,7 +5,7 @@
 //! memory hundreds of times, 64 KiB to a few MiB at a time. In V8 (Node, Chromium) every
 //! `memory.grow` of a memory past a few tens of MiB costs about 1 ms, because it triggers a
 //! garbage collection of the JS heap, and the number of grows is proportional to the batch size:
-//! the cost per person rose with N (measured in issue 8: scoring 20,000 people took 1.2 s per
+//! the cost per person rose with N (measured: scoring 20,000 people took 1.2 s per
 //! 1,000 on the first call, 0.11 s per 1,000 once the memory had grown). Growing by at least half
 //! of the current size (up to 256 MiB at a time) makes the number of grows logarithmic in the
 //! peak size; at most a third of the memory is then unused headroom, which the next batch reuses

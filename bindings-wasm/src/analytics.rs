@@ -1,4 +1,4 @@
-//! Analytics (issue 9): the core's JSON operations, text in and text out. `js/api.mjs` turns
+//! Analytics: the core's JSON operations, text in and text out. `js/api.mjs` turns
 //! request objects into JSON and results back into objects; no analytics logic lives here.
 
 use wasm_bindgen::prelude::*;

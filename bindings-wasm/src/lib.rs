@@ -1,4 +1,4 @@
-//! WebAssembly binding of perfscore (see issue 5).
+//! WebAssembly binding of perfscore.
 //!
 //! Deliberately thin: every function takes and returns JSON text, so the boundary carries exact
 //! decimal strings and nothing else. The hand-written JS wrapper (`js/api.mjs`) builds the public
@@ -284,7 +284,7 @@ impl CorePlan {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The lean batch API (issue 8): `plan.summarize(records, options?, payPlan?)` → per record
+// The lean batch API: `plan.summarize(records, options?, payPlan?)` → per record
 // `{record_id, total, grade, grade_before_veto, vetoed, pay?}`, scored once with the core's
 // `summarize_table` (+ `statements_for_table`), without building scorecards.
 //
@@ -575,7 +575,7 @@ impl CorePlan {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Pay (issue 7). Decimal arguments arrive as JSON encoded by `js/api.mjs`: a JSON string (digits)
+// Pay. Decimal arguments arrive as JSON encoded by `js/api.mjs`: a JSON string (digits)
 // or number (a finite JS number, by its shortest text), or `{"$bad": message}` for a non-finite
 // number, or `{"$type": "a boolean"}` for a value of another type, so the problems (and their
 // order) are the same as the Node binding's.
@@ -859,7 +859,7 @@ impl CorePayPlan {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 360-degree feedback (issue 6). Responses arrive encoded by `js/api.mjs` like pool weights: an
+// 360-degree feedback. Responses arrive encoded by `js/api.mjs` like pool weights: an
 // array of `{"$fields": [[key, value], …]}` objects whose values are JSON (a non-finite number as
 // `{"$bad": message}`, another type as `{"$type": name}`), so the problems and their order are
 // the same as the Node binding's.

@@ -1,4 +1,4 @@
-//! Team analytics (issue 9): roll-ups, calibration, diagnostics and development needs.
+//! Team analytics: roll-ups, calibration, diagnostics and development needs.
 //!
 //! - Conformance: every `tests/vectors/analytics/team-*.json` case is run through
 //!   `perfscore::analytics::run_json` and compared byte for byte with the matching line of

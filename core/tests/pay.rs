@@ -36,7 +36,7 @@ fn amounts(name: &str) -> Vec<Vec<String>> {
 
 #[test]
 fn issue_reference_performance_pay_and_marginal_commission() {
-    // Performance pay 3,000 × grade coefficient: B 1.0, C 0.8, D 0 (issue 7 reference numbers).
+    // Performance pay 3,000 × grade coefficient: B 1.0, C 0.8, D 0 (the pay reference numbers).
     // Margin commission on the reference marginal table: 130,000 → 10,000 + 30,000 × 7.5% = 12,250;
     // 200,000 → 10,000 + 7,500 = 17,500, × 0.8 for a collection rate of 500/700 < 0.8 = 14,000.
     assert_eq!(

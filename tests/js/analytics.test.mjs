@@ -1,4 +1,4 @@
-// Analytics (issue 9) through the JS API, native and wasm alike: every case in
+// Analytics through the JS API, native and wasm alike: every case in
 // tests/vectors/analytics/ gives the Rust runner's bytes, the object API agrees, and bad requests
 // become PerfscoreErrors with paths.
 import { test } from 'node:test';

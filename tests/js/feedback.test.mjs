@@ -1,4 +1,4 @@
-// 360-degree feedback (issue 6) through the JS API. The vectors in tests/vectors/feedback run byte
+// 360-degree feedback through the JS API. The vectors in tests/vectors/feedback run byte
 // for byte in conformance.test.mjs; this file checks the vector's hand-checked numbers (its
 // `description`, core/tests/feedback.rs), the answer policy ("na" never counts, null is missing,
 // numbers exact), errors with paths, and explanations in both languages.

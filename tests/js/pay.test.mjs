@@ -1,4 +1,4 @@
-// Pay (issue 7): pay plans, statements, deal pricing and bonus pools, through the JS API. The
+// Pay: pay plans, statements, deal pricing and bonus pools, through the JS API. The
 // vectors in tests/vectors/pay run byte for byte in conformance.test.mjs; this file checks the
 // issue's reference numbers, the API's shape, errors and explanations.
 import { test } from 'node:test';
@@ -42,7 +42,7 @@ test('a pay plan knows its id and minor units', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(yen)), { ...vector.pay_plan, id: 'yen', currency: { code: 'JPY' } });
 });
 
-test('issue 7 reference: marginal commission priced from zero', () => {
+test('pay reference: marginal commission priced from zero', () => {
   // 10% to 100k, 7.5% to 200k, 5% to 400k, 3% to 600k, 1.5% to 1M, 1% above.
   assert.equal(pay.priceDeal('margin', 0, 150000), '13750.00');
   assert.equal(pay.priceDeal('margin', '0', '350000'), '25000.00');
@@ -59,7 +59,7 @@ test('a deal is priced from where the person already stands; returns reverse at 
   assert.equal(sum(parts, 2), toUnits(pay.priceDeal('margin', 0, 1_200_000), 2));
 });
 
-test('issue 7 reference: performance pay 3,000 by grade', () => {
+test('pay reference: performance pay 3,000 by grade', () => {
   const statements = pay.statements(vector.records);
   const perf = statements.map((s) => s.lines.find((l) => l.id === 'performance_pay'));
   assert.deepEqual(

@@ -1,4 +1,4 @@
-// Issue 8: the lean batch path `plan.summarize(records, options?, payPlan?)` → per record
+// The lean batch path `plan.summarize(records, options?, payPlan?)` → per record
 // `{ record_id, total, grade, grade_before_veto, vetoed, pay? }`. It must agree with `scoreMany`
 // on every scoring vector (and throw exactly its errors), with the pay statements' totals on the
 // pay vectors, and reproduce the worked example's hand-checked numbers.
@@ -10,7 +10,7 @@ import { Plan, PayPlan, implName, vectorNames, loadVector, catchError, demoPlanJ
 const hasSummarize = typeof Plan.fromJson(demoPlanJson()).summarize === 'function';
 const skip = hasSummarize
   ? false
-  : `${implName}: plan.summarize is not a function in this implementation yet (issue 8); summary tests skipped`;
+  : `${implName}: plan.summarize is not a function in this implementation yet; summary tests skipped`;
 const check = (name, fn) => test(name, { skip }, fn);
 
 const KEYS = ['record_id', 'total', 'grade', 'grade_before_veto', 'vetoed'];

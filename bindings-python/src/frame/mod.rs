@@ -1,4 +1,4 @@
-//! The columnar path (issue 8): a DataFrame, or any mapping of column name → sequence, scored
+//! The columnar path: a DataFrame, or any mapping of column name → sequence, scored
 //! to a [`PySummaryTable`] (totals, grades, vetoes and optionally pay) without building a Python
 //! dict per row, a record per row or a scorecard per row.
 //!

@@ -215,7 +215,7 @@ mod tests {
     #[test]
     fn marginal_reference_numbers() {
         let t = reference(TierMode::Marginal);
-        // 100,000 × 10% + 50,000 × 7.5% = 10,000 + 3,750 (issue 7 reference)
+        // 100,000 × 10% + 50,000 × 7.5% = 10,000 + 3,750 (the pay reference)
         assert_eq!(c(&t, "150000"), d("13750"));
         // 10,000 + 7,500 + 150,000 × 5% = 25,000
         assert_eq!(c(&t, "350000"), d("25000"));
