@@ -144,7 +144,6 @@ fn plans_past_the_limits_are_refused_with_the_list_named() {
         [
             "measures: 2 entries; at most 1 are accepted",
             "indicators: 2 entries; at most 1 are accepted",
-            "indicators (all sections): 2 entries; at most 1 are accepted",
             "grades: 2 entries; at most 1 are accepted"
         ]
     );
