@@ -32,15 +32,14 @@ pub struct ScoreOptions {
 impl ScoreOptions {
     /// Read options from JSON text, e.g. `{"period": {"basis": "calendar_days", "elapsed": 12, "total": 30}}`.
     pub fn from_json(text: &str) -> crate::Result<ScoreOptions> {
-        let mut de = serde_json::Deserializer::from_str(text);
-        serde_path_to_error::deserialize(&mut de).map_err(|e| {
-            let path = e.path().to_string();
-            let path = if path == "." {
-                "options".to_string()
-            } else {
-                format!("options.{path}")
-            };
-            Error::Input(vec![Problem::new(path, e.into_inner().to_string())])
+        // Every structural problem, each under `options`.
+        crate::validate::parse_json(text, Error::Input).map_err(|e| {
+            let located = e.problems().iter().map(|p| match p.path.as_str() {
+                "" => Problem::new("options", p.message.clone()),
+                "…" => p.clone(),
+                path => Problem::new(format!("options.{path}"), p.message.clone()),
+            });
+            Error::Input(located.collect())
         })
     }
 }
