@@ -417,9 +417,9 @@ export interface Summary {
 export declare class Plan {
   private constructor();
   /** Compile a plan from JSON text; all problems are reported at once (`PLAN_INVALID`). */
-  static fromJson(text: string): Plan;
+  static fromJson(text: string, limits?: Limits): Plan;
   /** Compile a plan from a plain object (numbers as JS numbers or exact strings). */
-  static fromObject(plan: PlanSpec): Plan;
+  static fromObject(plan: PlanSpec, limits?: Limits): Plan;
   /** A bundled template. */
   static template(id: 'monthly-sales-rep' | 'young-company-process' | (string & {})): Plan;
   /** The plan's id. */
@@ -475,6 +475,6 @@ export function splitPoolCanonical(pool: Num, minorUnits: number, weights: PoolW
 // kept in shared.d.ts.
 // ---------------------------------------------------------------------------------------------
 export * from './shared';
-import type { Analytics, PayPlan, PoolShare, PoolWeight } from './shared';
+import type { Analytics, Limits, PayPlan, PoolShare, PoolWeight } from './shared';
 
 export const analytics: Analytics;

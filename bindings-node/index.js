@@ -73,6 +73,11 @@ function call(fn) {
   }
 }
 
+/** The host's lowered limits (`{ max_list_items: 200 }`) as JSON, or nothing for the defaults. */
+function limitsJson(limits) {
+  return limits === undefined || limits === null ? undefined : JSON.stringify(limits);
+}
+
 function optionsJson(options) {
   return options === undefined || options === null ? undefined : JSON.stringify(options);
 }
@@ -219,14 +224,14 @@ class Plan {
     this._inner = inner;
   }
 
-  static fromJson(text) {
+  static fromJson(text, limits) {
     if (typeof text !== 'string') throw argumentError('Plan.fromJson expects a string');
-    return new Plan(call(() => native.Plan.fromJson(text)));
+    return new Plan(call(() => native.Plan.fromJson(text, limitsJson(limits))));
   }
 
-  static fromObject(plan) {
+  static fromObject(plan, limits) {
     // JSON numbers are read from their text by the core, so a JS number keeps its shortest form.
-    return Plan.fromJson(JSON.stringify(plan) ?? 'null');
+    return Plan.fromJson(JSON.stringify(plan) ?? 'null', limits);
   }
 
   static template(id) {

@@ -13,6 +13,19 @@ import type {
   Value,
 } from './index';
 // ---------------------------------------------------------------------------------------------
+/**
+ * Lowered limits for compiling a plan from untrusted users; absent fields keep their defaults,
+ * and a value above its default is `INPUT_INVALID` (limits can only be lowered). See SECURITY.md.
+ */
+export interface Limits {
+  /** Problems listed in one error (default 1,000; the rest are counted). */
+  max_problems?: number;
+  /** Bytes of JSON text in one plan document (default 4 MiB). */
+  max_document_bytes?: number;
+  /** Entries in any one list of a plan (default 2,000). */
+  max_list_items?: number;
+}
+
 // Pay: pay plans (schema/pay-plan.schema.json), statements, bonus pools
 // ---------------------------------------------------------------------------------------------
 

@@ -290,10 +290,14 @@ pub struct Plan {
 
 #[napi]
 impl Plan {
-    /// Compile a plan from JSON text.
+    /// Compile a plan from JSON text, within the host's lowered limits (JSON) or the defaults.
     #[napi(factory, catch_unwind)]
-    pub fn from_json(text: String) -> Result<Plan> {
-        let inner = perfscore::Plan::from_json(&text).map_err(core_error)?;
+    pub fn from_json(text: String, limits: Option<String>) -> Result<Plan> {
+        let limits = match limits {
+            Some(l) => perfscore::Limits::from_json(&l).map_err(core_error)?,
+            None => perfscore::Limits::default(),
+        };
+        let inner = perfscore::Plan::from_json_with_limits(&text, &limits).map_err(core_error)?;
         Ok(Plan {
             inner: Arc::new(inner),
         })
@@ -303,7 +307,7 @@ impl Plan {
     #[napi(factory, catch_unwind)]
     pub fn template(id: String) -> Result<Plan> {
         match perfscore::templates::plan_template(&id) {
-            Some(text) => Plan::from_json(text.to_string()),
+            Some(text) => Plan::from_json(text.to_string(), None),
             None => {
                 let known: Vec<&str> = perfscore::templates::PLAN_TEMPLATES
                     .iter()

@@ -559,19 +559,43 @@ fn plan_result(py: Python<'_>, r: perfscore::Result<Plan>) -> PyResult<PyPlan> {
         .map_err(|e| core_err(py, &e))
 }
 
+/// A plan compiled within the host's lowered limits (a mapping such as `{"max_list_items": 200}`),
+/// or the defaults.
+fn compile_plan(py: Python<'_>, text: &str, limits: Option<&Bound<'_, PyAny>>) -> PyResult<PyPlan> {
+    let limits = match limits {
+        Some(l) if !l.is_none() => {
+            let text = py_to_json(l, "limits")?.to_string();
+            perfscore::Limits::from_json(&text).map_err(|e| core_err(py, &e))?
+        }
+        _ => perfscore::Limits::default(),
+    };
+    plan_result(py, Plan::from_json_with_limits(text, &limits))
+}
+
 #[pymethods]
 impl PyPlan {
     /// Parse and validate a plan from JSON text; every problem is reported at once.
+    /// `limits` lowers the defaults for plans from untrusted users (see SECURITY.md).
     #[staticmethod]
-    fn from_json(py: Python<'_>, text: &str) -> PyResult<PyPlan> {
-        plan_result(py, Plan::from_json(text))
+    #[pyo3(signature = (text, limits=None))]
+    fn from_json(
+        py: Python<'_>,
+        text: &str,
+        limits: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyPlan> {
+        compile_plan(py, text, limits)
     }
 
     /// A plan from a dict (as `json.loads` would give, Decimals and floats allowed).
     #[staticmethod]
-    fn from_dict(py: Python<'_>, plan: &Bound<'_, PyAny>) -> PyResult<PyPlan> {
+    #[pyo3(signature = (plan, limits=None))]
+    fn from_dict(
+        py: Python<'_>,
+        plan: &Bound<'_, PyAny>,
+        limits: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyPlan> {
         let text = py_to_json(plan, "plan")?.to_string();
-        plan_result(py, Plan::from_json(&text))
+        compile_plan(py, &text, limits)
     }
 
     /// A plan from a UTF-8 JSON file; Python opens and reads the file.

@@ -149,3 +149,15 @@ def test_a_million_bad_rows_give_a_bounded_error():
     assert len(problems) == 1001
     assert problems[-1].path == "…"
     assert problems[-1].message.endswith("more problems not listed")
+
+
+def test_a_host_can_lower_the_limits_a_plan_is_compiled_within():
+    plan = json.loads(perfscore.demo_plan_json())
+    n = len(plan["measures"])
+    with pytest.raises(perfscore.PlanError) as info:
+        perfscore.Plan.from_dict(plan, limits={"max_list_items": 2})
+    assert ("measures", f"{n} entries; at most 2 are accepted") in [(p.path, p.message) for p in info.value.problems]
+    assert perfscore.Plan.from_json(json.dumps(plan), limits={"max_list_items": 100}).id == plan["id"]
+    with pytest.raises(perfscore.InputError) as info:
+        perfscore.Plan.from_json(json.dumps(plan), limits={"max_list_items": 10**6})
+    assert info.value.problems[0].path == "limits.max_list_items"

@@ -366,16 +366,17 @@ export function createApi(backend) {
       this.#generation = generation;
     }
 
-    static fromJson(text) {
+    static fromJson(text, limits) {
       if (typeof text !== 'string') throw argumentError('Plan.fromJson expects a string');
-      const core = call(() => backend.glue().CorePlan.fromJson(text));
+      const lowered = limits === undefined || limits === null ? undefined : JSON.stringify(limits);
+      const core = call(() => backend.glue().CorePlan.fromJson(text, lowered));
       return new Plan(token, text, core);
     }
 
-    static fromObject(plan) {
+    static fromObject(plan, limits) {
       if (plan === null || typeof plan !== 'object') throw argumentError('Plan.fromObject expects an object');
       // Non-finite numbers become `null`, which the core reports as PLAN_INVALID with its path.
-      return Plan.fromJson(JSON.stringify(plan, bigintAsText));
+      return Plan.fromJson(JSON.stringify(plan, bigintAsText), limits);
     }
 
     static template(id) {

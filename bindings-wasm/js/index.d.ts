@@ -143,8 +143,8 @@ export interface Summary {
 export declare class Plan {
   private constructor();
   /** Parse and compile; every problem reported at once (`PLAN_INVALID`). */
-  static fromJson(text: string): Plan;
-  static fromObject(plan: object): Plan;
+  static fromJson(text: string, limits?: Limits): Plan;
+  static fromObject(plan: object, limits?: Limits): Plan;
   /** A bundled template: `monthly-sales-rep`, `young-company-process`. */
   static template(id: string): Plan;
   get id(): string;
@@ -199,6 +199,6 @@ export declare function splitPoolCanonical(pool: Num, minorUnits: number, weight
 // kept in shared.d.ts.
 // ---------------------------------------------------------------------------------------------
 export * from './shared';
-import type { Analytics, PayPlan, PoolShare, PoolWeight } from './shared';
+import type { Analytics, Limits, PayPlan, PoolShare, PoolWeight } from './shared';
 
 export declare const analytics: Analytics;

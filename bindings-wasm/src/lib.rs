@@ -212,9 +212,14 @@ fn records_json(records: perfscore::Result<Vec<Record>>) -> Result<String, Strin
 #[wasm_bindgen]
 impl CorePlan {
     /// Parse and compile a plan; all problems at once.
+    /// `limits`: the host's lowered limits as JSON, or nothing for the defaults.
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(text: &str) -> Result<CorePlan, String> {
-        Plan::from_json(text)
+    pub fn from_json(text: &str, limits: Option<String>) -> Result<CorePlan, String> {
+        let limits = match limits {
+            Some(l) => perfscore::Limits::from_json(&l).map_err(|e| envelope(&e))?,
+            None => perfscore::Limits::default(),
+        };
+        Plan::from_json_with_limits(text, &limits)
             .map(|plan| CorePlan { plan })
             .map_err(|e| envelope(&e))
     }
@@ -1058,7 +1063,7 @@ mod tests {
     use super::*;
 
     fn demo() -> CorePlan {
-        CorePlan::from_json(&demo_plan_json()).unwrap()
+        CorePlan::from_json(&demo_plan_json(), None).unwrap()
     }
 
     #[test]
@@ -1073,7 +1078,7 @@ mod tests {
 
     #[test]
     fn errors_carry_canonical_json() {
-        let err = CorePlan::from_json("{}").err().unwrap();
+        let err = CorePlan::from_json("{}", None).err().unwrap();
         let v: serde_json::Value = serde_json::from_str(&err).unwrap();
         assert!(v["canonical"]
             .as_str()

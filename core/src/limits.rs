@@ -3,7 +3,7 @@
 //! untrusted users may lower them (never raise them past the defaults, which are what the
 //! library is tested at).
 
-use crate::error::{Error, Problem, MAX_PROBLEMS};
+use crate::error::{Error, Problem, Problems, MAX_PROBLEMS};
 
 /// The limits one call works within. `Limits::default()` is what every entry point without a
 /// `limits` argument uses.
@@ -72,6 +72,68 @@ impl Limits {
         })
     }
 
+    /// Limits from JSON, as hosts pass them: `{"max_list_items": 200, "max_problems": 50}`.
+    /// Absent fields keep their defaults; a value above its default is an error at
+    /// `limits.<field>` (limits can only be lowered), as is an unknown field.
+    pub fn from_json(text: &str) -> crate::Result<Limits> {
+        #[derive(serde::Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Lowered {
+            max_problems: Option<usize>,
+            max_document_bytes: Option<usize>,
+            max_list_items: Option<usize>,
+        }
+        let given: Lowered = crate::validate::parse_json(text, Error::Input).map_err(|e| {
+            let at = |p: &Problem| match p.path.as_str() {
+                "" => "limits".to_string(),
+                path => format!("limits.{path}"),
+            };
+            Error::Input(
+                e.problems()
+                    .iter()
+                    .map(|p| Problem::new(at(p), p.message.clone()))
+                    .collect(),
+            )
+        })?;
+        let defaults = Limits::default();
+        let mut problems = Problems::new();
+        let mut pick = |name: &str, value: Option<usize>, default: usize, least: usize| match value
+        {
+            Some(v) if v > default => {
+                problems.report(
+                    format!("limits.{name}"),
+                    format!("{v} is above the default {default}; limits can only be lowered"),
+                );
+                default
+            }
+            Some(v) if v < least => {
+                problems.report(
+                    format!("limits.{name}"),
+                    format!("must be at least {least}"),
+                );
+                default
+            }
+            Some(v) => v,
+            None => default,
+        };
+        let limits = Limits {
+            max_problems: pick("max_problems", given.max_problems, defaults.max_problems, 1),
+            max_document_bytes: pick(
+                "max_document_bytes",
+                given.max_document_bytes,
+                defaults.max_document_bytes,
+                0,
+            ),
+            max_list_items: pick(
+                "max_list_items",
+                given.max_list_items,
+                defaults.max_list_items,
+                0,
+            ),
+        };
+        problems.finish(Error::Input, limits)
+    }
+
     /// Refuses a document longer than `max_document_bytes`, before any of it is read.
     pub(crate) fn check_document(
         &self,
@@ -95,6 +157,18 @@ impl Limits {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn limits_from_json_can_only_lower_the_defaults() {
+        let l = Limits::from_json(r#"{"max_list_items": 200, "max_problems": 50}"#).unwrap();
+        assert_eq!((l.max_list_items, l.max_problems), (200, 50));
+        assert_eq!(l.max_document_bytes, Limits::default().max_document_bytes);
+        let e = Limits::from_json(r#"{"max_list_items": 5000, "max_problems": 0}"#).unwrap_err();
+        let paths: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["limits.max_problems", "limits.max_list_items"]);
+        let e = Limits::from_json(r#"{"max_items": 5}"#).unwrap_err();
+        assert_eq!(e.problems()[0].path, "limits.max_items");
+    }
 
     #[test]
     fn a_host_can_lower_limits_but_not_raise_them() {

@@ -177,3 +177,14 @@ test('5,000 non-finite values give one bounded error in both packages', () => {
   assert.equal(e.problems.length, 1001);
   assert.deepEqual(e.problems.at(-1), { path: '…', message: '4000 more problems not listed' });
 });
+
+test('a host can lower the limits a plan is compiled within, never raise them', () => {
+  // The worked example has 12 measures: a limit of 5 entries per list refuses them.
+  const e = catchError(() => Plan.fromObject(vector.plan, { max_list_items: 5 }));
+  assertPerfscoreError(e, 'PLAN_INVALID');
+  assert.ok(e.problems.some((p) => p.path === 'measures' && p.message === '12 entries; at most 5 are accepted'), e.message);
+  assert.equal(Plan.fromObject(vector.plan, { max_list_items: 100 }).id, 'worked-example');
+  const raised = catchError(() => Plan.fromJson(JSON.stringify(vector.plan), { max_list_items: 1e6 }));
+  assertPerfscoreError(raised, 'INPUT_INVALID');
+  assert.equal(raised.problems[0].path, 'limits.max_list_items');
+});
