@@ -40,6 +40,7 @@ pub mod error;
 pub mod explain;
 pub mod feedback;
 pub mod formula;
+mod json;
 mod limits;
 pub mod method;
 pub mod number;

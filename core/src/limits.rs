@@ -83,7 +83,7 @@ impl Limits {
             max_document_bytes: Option<usize>,
             max_list_items: Option<usize>,
         }
-        let given: Lowered = crate::validate::parse_json(text, Error::Input).map_err(|e| {
+        let given: Lowered = crate::json::parse_json(text, Error::Input).map_err(|e| {
             let at = |p: &Problem| match p.path.as_str() {
                 "" => "limits".to_string(),
                 path => format!("limits.{path}"),

@@ -4,9 +4,9 @@
 //! every bad row and cell is reported, and no record is returned from a half-read file.
 
 use crate::error::{shown, Error, Problem, Problems};
+use crate::json::from_value_all;
 use crate::number::{parse_decimal, Num};
 use crate::plan::Plan;
-use crate::validate::from_value_all;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashSet};

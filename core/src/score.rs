@@ -33,7 +33,7 @@ impl ScoreOptions {
     /// Read options from JSON text, e.g. `{"period": {"basis": "calendar_days", "elapsed": 12, "total": 30}}`.
     pub fn from_json(text: &str) -> crate::Result<ScoreOptions> {
         // Every structural problem, each under `options`.
-        crate::validate::parse_json(text, Error::Input).map_err(|e| {
+        crate::json::parse_json(text, Error::Input).map_err(|e| {
             let located = e.problems().iter().map(|p| match p.path.as_str() {
                 "" => Problem::new("options", p.message.clone()),
                 "…" => p.clone(),

@@ -18,13 +18,14 @@ pub use tiers::Slice;
 
 use crate::error::{shown, Error, Problem, Problems};
 use crate::formula::{EvalError, Formula};
+use crate::json::parse_json;
 use crate::method::Bound;
 use crate::plan::Plan;
 use crate::record::Record;
 use crate::rounding::RoundingMode;
 use crate::score::Summary;
 use crate::scorecard::Scorecard;
-use crate::validate::{parse_json, Checker};
+use crate::validate::Checker;
 use rust_decimal::Decimal;
 use spec::*;
 use statement::{GateOutcome, MultiplierOutcome, ToDateOutcome};

@@ -5,8 +5,9 @@ use super::spec::*;
 use super::*;
 use crate::error::Error;
 use crate::formula::{Formula, Type};
+use crate::json::parse_json;
 use crate::method::{Band, Method};
-use crate::validate::{parse_json, Checker};
+use crate::validate::Checker;
 use std::collections::HashSet;
 
 /// Read JSON text into the document types; a structural error names its path.

@@ -348,7 +348,7 @@ pub(crate) fn prefix(what: &str, problems: Vec<Problem>) -> Vec<Problem> {
 
 /// Reads a request structurally; an error names its JSON path.
 pub(crate) fn parse_request<T: serde::de::DeserializeOwned>(text: &str) -> crate::Result<T> {
-    crate::validate::parse_json(text, Error::Input)
+    crate::json::parse_json(text, Error::Input)
 }
 
 /// Canonical JSON of a result.

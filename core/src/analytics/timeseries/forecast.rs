@@ -4,10 +4,10 @@
 use super::seasonal::Model;
 use super::series::{input_error, overflow, show, to_json, PeriodValue, Series, SeriesSpec, Sign};
 use crate::error::{Error, Problem};
+use crate::json::parse_json;
 use crate::number::{parse_decimal, Num};
 use crate::progress::{assess, PeriodPosition, Status};
 use crate::rounding::RoundingMode;
-use crate::validate::parse_json;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};

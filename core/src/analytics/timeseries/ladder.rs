@@ -20,9 +20,9 @@ use super::series::{
     Sign,
 };
 use crate::error::{Error, Problem};
+use crate::json::parse_json;
 use crate::number::Num;
 use crate::rounding::RoundingMode;
-use crate::validate::parse_json;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;

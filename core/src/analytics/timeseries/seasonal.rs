@@ -6,9 +6,9 @@ use super::series::{
     Series, SeriesSpec, Sign, MONTH_NAMES,
 };
 use crate::error::{Error, Problem};
+use crate::json::parse_json;
 use crate::number::Num;
 use crate::rounding::RoundingMode;
-use crate::validate::parse_json;
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 

@@ -1,0 +1,206 @@
+//! Reading JSON documents into typed values with every structural problem reported at once
+//! (wrong type, unknown field, number that does not fit), each with its JSON path. Plans, pay
+//! plans, feedback configurations, records, options, limits and analytics requests all read
+//! through here, so they report structural problems the same way.
+
+use crate::error::{shown, Error, Problem, Problems, MAX_PROBLEMS};
+use serde_json::Value;
+use std::collections::{HashMap, HashSet};
+
+/// Read JSON text into `T`, reporting every structural problem at once (wrong type, unknown
+/// field, number that does not fit), each with its JSON path.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    text: &str,
+    kind: fn(Vec<Problem>) -> Error,
+) -> crate::Result<T> {
+    // Well-formed documents, the common case, are read straight from the text.
+    let mut de = serde_json::Deserializer::from_str(text);
+    let first = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+        Ok(v) => {
+            return match de.end() {
+                Ok(()) => Ok(v),
+                Err(e) => Err(kind(vec![Problem::new("", e.to_string())])),
+            }
+        }
+        Err(e) => e,
+    };
+    // A syntax error has one place; anything else is gathered in full from the parsed tree.
+    let Ok(value) = serde_json::from_str::<Value>(text) else {
+        let path = path_text("", &segments(first.path()));
+        return Err(kind(vec![Problem::new(
+            path,
+            first.into_inner().to_string(),
+        )]));
+    };
+    let mut problems = Problems::new();
+    match from_value_all::<T>(value, "", &mut problems) {
+        Some(v) => Ok(v),
+        None => Err(kind(problems.into_vec())),
+    }
+}
+
+/// Deserialise `T` from a parsed JSON value, reporting every structural problem into
+/// `problems` under `prefix`; `None` when there was any.
+///
+/// serde stops at the first error, so each round reports it, removes the offending value and
+/// tries again; a "missing field" caused only by such a removal is not reported, and array
+/// indices are mapped back to the document's. Each round reads the whole value, so the rounds
+/// are bounded by a work budget ([`STRUCTURE_WORK`] values visited) as well as by the problem
+/// limit: a huge document with many problems reports as many as the budget allows, at least one.
+pub(crate) fn from_value_all<T: serde::de::DeserializeOwned>(
+    mut value: Value,
+    prefix: &str,
+    problems: &mut Problems,
+) -> Option<T> {
+    let rounds = STRUCTURE_WORK
+        .checked_div(count_values(&value))
+        .unwrap_or(1)
+        .clamp(1, MAX_PROBLEMS);
+    let mut removed: HashMap<Vec<Seg>, Vec<usize>> = HashMap::new();
+    let mut pruned: HashSet<Vec<Seg>> = HashSet::new();
+    let mut found = false;
+    for _ in 0..rounds {
+        let error = match serde_path_to_error::deserialize::<_, T>(&value) {
+            Ok(v) if !found => return Some(v),
+            Ok(_) => return None,
+            Err(e) => e,
+        };
+        let at = segments(error.path());
+        let original = to_original(&at, &removed);
+        let message = error.into_inner().to_string();
+        let consequence = missing_field(&message).is_some_and(|field| {
+            let mut child = original.clone();
+            child.push(Seg::Key(field.to_string()));
+            pruned.contains(&child)
+        });
+        if !consequence {
+            problems.report(path_text(prefix, &original), message);
+            found = true;
+        }
+        if at.is_empty() || !remove_at(&mut value, &at) {
+            break;
+        }
+        if let (Some(Seg::Index(i)), Some(parent)) = (original.last(), original.split_last()) {
+            let list = removed.entry(parent.1.to_vec()).or_default();
+            let slot = list.partition_point(|r| r < i);
+            list.insert(slot, *i);
+        }
+        pruned.insert(original);
+    }
+    if !found {
+        problems.report(prefix, "the document could not be read");
+    }
+    None
+}
+
+/// Values visited in all rounds of [`from_value_all`] together, at most.
+const STRUCTURE_WORK: usize = 20_000_000;
+
+/// One step of a JSON path.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+fn segments(path: &serde_path_to_error::Path) -> Vec<Seg> {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .filter_map(|s| match s {
+            Segment::Seq { index } => Some(Seg::Index(*index)),
+            Segment::Map { key } => Some(Seg::Key(key.clone())),
+            // Enum variants and unknown steps have no place of their own in the JSON text.
+            Segment::Enum { .. } | Segment::Unknown => None,
+        })
+        .collect()
+}
+
+/// `sections[1].indicators[0].weight`, keys shown safely, after `prefix`.
+fn path_text(prefix: &str, path: &[Seg]) -> String {
+    let mut out = prefix.to_string();
+    for seg in path {
+        match seg {
+            Seg::Index(i) => out.push_str(&format!("[{i}]")),
+            Seg::Key(k) => {
+                if !out.is_empty() {
+                    out.push('.');
+                }
+                out.push_str(&shown(k));
+            }
+        }
+    }
+    out
+}
+
+/// The path in the original document of a path in the pruned one.
+fn to_original(path: &[Seg], removed: &HashMap<Vec<Seg>, Vec<usize>>) -> Vec<Seg> {
+    let mut out = Vec::with_capacity(path.len());
+    for seg in path {
+        let seg = match (seg, removed.get(&out)) {
+            (Seg::Index(i), Some(gone)) => {
+                // The i-th index not removed, counting in order.
+                let mut j = *i;
+                for &r in gone {
+                    if r <= j {
+                        j = j.saturating_add(1);
+                    } else {
+                        break;
+                    }
+                }
+                Seg::Index(j)
+            }
+            (seg, _) => seg.clone(),
+        };
+        out.push(seg);
+    }
+    out
+}
+
+/// Removes the value at `path`; false when it is not there.
+fn remove_at(value: &mut Value, path: &[Seg]) -> bool {
+    let Some((last, parents)) = path.split_last() else {
+        return false;
+    };
+    let mut node = value;
+    for seg in parents {
+        node = match (seg, node) {
+            (Seg::Key(k), Value::Object(m)) => match m.get_mut(k) {
+                Some(n) => n,
+                None => return false,
+            },
+            (Seg::Index(i), Value::Array(a)) => match a.get_mut(*i) {
+                Some(n) => n,
+                None => return false,
+            },
+            _ => return false,
+        };
+    }
+    match (last, node) {
+        (Seg::Key(k), Value::Object(m)) => m.remove(k).is_some(),
+        (Seg::Index(i), Value::Array(a)) if *i < a.len() => {
+            a.remove(*i);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The field named by serde's "missing field `x`" message.
+fn missing_field(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
+}
+
+/// How many values a JSON tree holds, counted without recursion.
+fn count_values(value: &Value) -> usize {
+    let mut stack = vec![value];
+    let mut n: usize = 0;
+    while let Some(v) = stack.pop() {
+        n = n.saturating_add(1);
+        match v {
+            Value::Array(a) => stack.extend(a),
+            Value::Object(m) => stack.extend(m.values()),
+            _ => {}
+        }
+    }
+    n
+}
