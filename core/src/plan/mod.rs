@@ -2,6 +2,7 @@
 //! ready-to-score [`Plan`].
 
 mod compile;
+pub mod development;
 pub mod spec;
 
 use crate::error::Error;
@@ -133,7 +134,7 @@ impl Plan {
     fn compile_within(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
         let plan = compile::compile(spec, limits)?;
         // Development rules name indicators, so they are checked against the compiled plan.
-        crate::analytics::team::development::check(&plan)?;
+        development::check(&plan)?;
         Ok(plan)
     }
 

@@ -49,7 +49,7 @@ pub struct PlanSpec {
     /// Development rules: weak indicators or 360 competencies → training recommendations
     /// (used by the `development_needs` analytics operation, which validates them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub development: Vec<crate::analytics::team::DevelopmentRule>,
+    pub development: Vec<super::development::DevelopmentRule>,
 }
 
 /// A number a record carries.
