@@ -36,6 +36,7 @@
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 pub mod analytics;
+pub mod apportion;
 pub mod error;
 pub mod explain;
 pub mod feedback;

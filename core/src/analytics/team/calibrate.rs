@@ -1,7 +1,7 @@
 //! Calibration: a forced distribution of grades within each group, then manual overrides.
 //!
 //! **Quotas.** In a group of `n` people, grade `k` (quotas listed best first) gets
-//! `share_k × n ÷ 100` people, rounded by the largest-remainder method ([`crate::pay::split_pool`]
+//! `share_k × n ÷ 100` people, rounded by the largest-remainder method ([`crate::apportion::split_pool`]
 //! with zero decimal places): every grade first gets the whole part of its exact quota; the
 //! people left over go one each to the largest fractional parts; equal fractional parts go to
 //! the larger share, then to the better grade. Quotas sum to `n` and each is within one person
@@ -197,7 +197,7 @@ pub fn quota_counts(n: usize, shares: &[Decimal]) -> crate::Result<Vec<usize>> {
         .enumerate()
         .map(|(i, s)| (Arc::from(format!("quotas[{i}]").as_str()), *s))
         .collect();
-    crate::pay::split_pool(Decimal::from(n), 0, &weights).map(|parts| {
+    crate::apportion::split_pool(Decimal::from(n), 0, &weights).map(|parts| {
         parts
             .iter()
             .map(|p| p.amount.to_usize().unwrap_or(0))

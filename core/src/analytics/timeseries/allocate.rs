@@ -1,7 +1,7 @@
 //! Top-down allocation: an exact total split across months (by seasonal index), parts (people,
 //! product lines, by weight or historical share), or parts then months, to the minor unit.
 //!
-//! Every split is [`crate::pay::split_pool`]'s largest-remainder method: exact share = total ×
+//! Every split is [`crate::apportion::split_pool`]'s largest-remainder method: exact share = total ×
 //! weight ÷ Σ weights; each part first gets its share truncated to the minor unit; the units left
 //! go one each to the largest remainders, ties to the larger weight, then to the earlier position.
 //! The parts sum exactly to the whole.
@@ -118,7 +118,7 @@ pub(crate) fn split_named(
     }
     // After the checks above only an overflow is left; split_pool names it by its own
     // parameters (`pool`, `weights`), so name the request's fields instead.
-    let shares = crate::pay::split_pool(total, minor_units, weights).map_err(|e| {
+    let shares = crate::apportion::split_pool(total, minor_units, weights).map_err(|e| {
         Error::Input(
             e.problems()
                 .iter()

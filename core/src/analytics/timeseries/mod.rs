@@ -15,7 +15,7 @@
 //!
 //! Seasonal indices, targets and allocations are exact `Decimal`s: indices are rounded to a
 //! stated scale by largest remainder so the twelve sum to exactly 12 (or 0), and allocations use
-//! [`crate::pay::split_pool`]'s largest remainder so parts sum exactly to the whole. Holt-Winters
+//! [`crate::apportion::split_pool`]'s largest remainder so parts sum exactly to the whole. Holt-Winters
 //! runs in `f64` with a fixed order of operations (so the same input gives the same bits on every
 //! platform) and states its parameters, initial states and SSE in the result.
 

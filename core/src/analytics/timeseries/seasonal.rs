@@ -103,6 +103,10 @@ impl SeasonalIndices {
 /// Each value is first rounded down (toward −∞) to `scale` places; the last-place units still
 /// missing from `target` go one each to the largest remainders; ties go to the larger exact value,
 /// then to the earlier position. Returns each rounded value and whether it got a unit.
+///
+/// Not [`crate::apportion::split_pool`]: that one splits a given amount by weights and
+/// truncates, while this rounds values already computed to a target sum, flooring toward −∞
+/// and letting every position take a unit; the two break ties differently.
 pub(crate) fn round_to_sum(
     exact: &[Decimal],
     target: Decimal,
@@ -563,7 +567,7 @@ impl GrowthTargets {
 }
 
 /// Largest number of decimal places of an amount.
-pub const MAX_MINOR_UNITS: u32 = crate::pay::pool::MAX_MINOR_UNITS;
+pub const MAX_MINOR_UNITS: u32 = crate::apportion::MAX_MINOR_UNITS;
 
 /// Targets for `months` months from `start`: the value of the same month a year earlier ×
 /// (1 + g), each rounded to `minor_units` places with `rounding`. Values must not be negative;
