@@ -53,6 +53,7 @@ pub mod rounding;
 pub mod schema;
 pub mod score;
 pub mod scorecard;
+pub mod stats;
 pub mod templates;
 mod validate;
 

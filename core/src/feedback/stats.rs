@@ -96,84 +96,8 @@
 //! - James, L. R., Demaree, R. G. & Wolf, G. (1984). Estimating within-group interrater
 //!   reliability with and without response bias. *Journal of Applied Psychology* 69(1), 85–98.
 
-/// A statistic, or why it is undefined (never NaN, never a made-up 1.0).
-///
-/// Serialises as `{"status": "value", "value": 0.62}` or
-/// `{"status": "undefined", "reason": "zero_variance"}`.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-pub enum Stat {
-    /// The statistic exists; `value` is finite.
-    Value {
-        /// The value of the statistic, always finite.
-        value: f64,
-    },
-    /// The statistic does not exist for this data.
-    Undefined {
-        /// Why it does not exist.
-        reason: Undefined,
-    },
-}
-
-impl Stat {
-    /// The value, or `None` when the statistic is undefined.
-    pub fn value(&self) -> Option<f64> {
-        match *self {
-            Stat::Value { value } => Some(value),
-            Stat::Undefined { .. } => None,
-        }
-    }
-
-    /// The reason the statistic is undefined, or `None` when it has a value.
-    pub fn undefined_reason(&self) -> Option<Undefined> {
-        match *self {
-            Stat::Value { .. } => None,
-            Stat::Undefined { reason } => Some(reason),
-        }
-    }
-
-    fn undefined(reason: Undefined) -> Stat {
-        Stat::Undefined { reason }
-    }
-
-    /// A value, or [`Undefined::Overflow`] if it is not finite (belt and braces: no NaN out).
-    fn finite(value: f64) -> Stat {
-        if value.is_finite() {
-            Stat::Value { value }
-        } else {
-            Stat::undefined(Undefined::Overflow)
-        }
-    }
-}
-
-/// Why a statistic is undefined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Undefined {
-    /// The variance the statistic divides by is zero: all ratings are equal (or, for some ICC
-    /// forms, the targets do not differ at all).
-    ZeroVariance,
-    /// No rater at all (no judge, coder, or rating in a group).
-    NoRaters,
-    /// Exactly one rater (judge, coder, or rating in a group).
-    SingleRater,
-    /// Fewer than two units (targets) to compare.
-    TooFewUnits,
-    /// No unit has values from two raters, so there is no pair to compare.
-    NoPairableUnits,
-    /// Fewer than two values.
-    NotEnoughData,
-    /// The denominator of the estimator is negative (ICC(2,k) when the judge variance estimate
-    /// is negative and larger than the target variance), so the ratio is meaningless.
-    NegativeDenominator,
-    /// The scale has fewer than two points, so r_wg's null distribution has no variance.
-    InvalidScale,
-    /// An input value is NaN or infinite (for functions that return a [`Stat`] rather than a
-    /// `Result`).
-    NonFiniteInput,
-    /// The result is too large to represent as a finite `f64`.
-    Overflow,
-}
+// The result type is shared with analytics, so it lives in the crate's statistics layer.
+pub use crate::stats::{Stat, Undefined};
 
 /// Malformed input to a statistic.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -32,17 +32,17 @@
 use super::calibrate::Quota;
 use super::rollup::grades_best_first;
 use super::{
-    check_batch, co_moment, f, load, mean, parse_request, pearson, percent, prefix, sample_sd,
-    score, stat, to_json, Finding, Severity,
+    check_batch, f, load, mean, parse_request, percent, prefix, rounded, score, stat, to_json,
+    Finding, Severity,
 };
 use crate::error::{Error, Problem};
 use crate::explain::{amount, fixed2};
-use crate::feedback::stats::{Stat, Undefined};
 use crate::feedback::{Feedback, FeedbackRound, Reliability};
 use crate::method::Bound;
 use crate::plan::Plan;
 use crate::record::Record;
 use crate::scorecard::{IndicatorScore, Scorecard};
+use crate::stats::{co_moment, pearson, sample_sd, Stat, Undefined};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -355,7 +355,7 @@ pub fn diagnose(
         let left_out = count(&|l| l.left_out());
         let (mode, mode_count) = most_common(&scored);
         let xs: Vec<f64> = scored.iter().map(|d| f(*d)).collect();
-        let sd = sample_sd(&xs);
+        let sd = rounded(sample_sd(&xs));
         let effective = if n < 2 {
             Stat::Undefined {
                 reason: Undefined::NotEnoughData,
@@ -404,7 +404,7 @@ pub fn diagnose(
         indicators,
         correlations,
         correlations_omitted,
-        weighted_total_sd: sample_sd(&totals),
+        weighted_total_sd: rounded(sample_sd(&totals)),
         grades,
         reliability,
         findings,
@@ -1138,7 +1138,7 @@ mod tests {
                         .filter_map(|(x, y)| Some(((*x)?, (*y)?)))
                         .unzip();
                     let got = pair_r(&columns[a], &columns[b]);
-                    prop_assert_eq!(got, (gx.len(), pearson(&gx, &gy)));
+                    prop_assert_eq!(got, (gx.len(), rounded(pearson(&gx, &gy))));
                 }
             }
         }

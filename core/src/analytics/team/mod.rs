@@ -30,11 +30,11 @@ pub use diagnose::{diagnose, Diagnosis, DiagnosisOptions};
 pub use rollup::{rollup, Rollup, RollupOptions};
 
 use crate::error::{Error, Problem};
-use crate::feedback::stats::{Stat, Undefined};
 use crate::plan::Plan;
 use crate::record::Record;
 use crate::rounding::RoundingMode;
 use crate::scorecard::Scorecard;
+use crate::stats::{Stat, Undefined};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
@@ -432,51 +432,18 @@ pub(crate) fn stat(value: f64) -> Stat {
     }
 }
 
-/// Mean of `f64`s in order (caller guarantees non-empty).
-fn fmean(xs: &[f64]) -> f64 {
-    xs.iter().sum::<f64>() / xs.len() as f64
-}
-
-/// Sample standard deviation (divisor n − 1); undefined below two values.
-pub(crate) fn sample_sd(xs: &[f64]) -> Stat {
-    if xs.len() < 2 {
-        return Stat::Undefined {
-            reason: Undefined::NotEnoughData,
-        };
+/// A statistic from [`crate::stats`] rounded to [`STAT_SCALE`] places, as analytics reports it.
+pub(crate) fn rounded(s: Stat) -> Stat {
+    match s {
+        Stat::Value { value } => stat(value),
+        undefined => undefined,
     }
-    let m = fmean(xs);
-    let ss: f64 = xs.iter().map(|x| (x - m) * (x - m)).sum();
-    stat((ss / (xs.len() as f64 - 1.0)).sqrt())
-}
-
-/// Σ (x − x̄)(y − ȳ), two-pass (centre first), fixed order; caller guarantees equal non-empty lengths.
-pub(crate) fn co_moment(xs: &[f64], ys: &[f64]) -> f64 {
-    let (mx, my) = (fmean(xs), fmean(ys));
-    xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum()
-}
-
-/// Pearson's r of paired values; undefined below three pairs or when either side is constant.
-pub(crate) fn pearson(xs: &[f64], ys: &[f64]) -> Stat {
-    if xs.len() < 3 || xs.len() != ys.len() {
-        return Stat::Undefined {
-            reason: Undefined::NotEnoughData,
-        };
-    }
-    let sxy = co_moment(xs, ys);
-    let sxx = co_moment(xs, xs);
-    let syy = co_moment(ys, ys);
-    // Constant inputs give exactly zero after centring (x − x̄ = 0 for every x when all are equal).
-    if sxx <= 0.0 || syy <= 0.0 {
-        return Stat::Undefined {
-            reason: Undefined::ZeroVariance,
-        };
-    }
-    stat((sxy / (sxx.sqrt() * syy.sqrt())).clamp(-1.0, 1.0))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::stats::{pearson, sample_sd};
 
     fn d(s: &str) -> Decimal {
         s.parse().unwrap()
@@ -501,7 +468,7 @@ mod tests {
         // x = 1, 2, 3; y = 2, 4, 7: x̄ = 2, ȳ = 13/3; Sxy = (−1)(−7/3) + 0 + (1)(8/3) = 5;
         // Sxx = 2; Syy = 49/9 + 1/9 + 64/9 = 114/9; r = 5 / √(2 × 114/9) = 0.99340… → 0.9934.
         assert_eq!(
-            pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 7.0]),
+            rounded(pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 7.0])),
             Stat::Value { value: 0.9934 }
         );
         assert_eq!(
@@ -513,7 +480,7 @@ mod tests {
         assert!(pearson(&[1.0, 2.0], &[1.0, 2.0]).value().is_none());
         // Sample SD of 2, 4, 4, 4, 5, 5, 7, 9: Σ(x − 5)² = 32, ÷ 7, √ = 2.13809 → 2.1381.
         assert_eq!(
-            sample_sd(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0]),
+            rounded(sample_sd(&[2.0, 4.0, 4.0, 4.0, 5.0, 5.0, 7.0, 9.0])),
             Stat::Value { value: 2.1381 }
         );
     }
