@@ -429,7 +429,9 @@ impl<'a> Parser<'a, '_> {
         let name = self.bump();
         let open = self.bump();
         let Some(func) = Func::from_name(name.text) else {
-            let message = if let Some(better) = suggest::function(name.text) {
+            let message = if let Some(better) =
+                suggest::function(name.text, Func::ALL.iter().map(|f| f.name()))
+            {
                 format!(
                     "unknown function `{}` (did you mean `{better}`?)",
                     name.text

@@ -1,6 +1,7 @@
 //! "Did you mean ...?" suggestions for unknown names and functions (compile time only).
-
-use super::parser::Func;
+//!
+//! Plain string matching: the parser passes in what is known (names through a resolver, the
+//! function names as a list), so this module needs nothing from it.
 
 /// Reserved words.
 const KEYWORDS: [&str; 5] = ["and", "or", "not", "true", "false"];
@@ -29,12 +30,15 @@ pub(super) fn name(unknown: &str, resolve: &dyn Fn(&str) -> Option<usize>) -> Op
         .find(|candidate| is_name(candidate) && resolve(candidate).is_some())
 }
 
-/// A function whose name is `unknown` up to letter case or within two edits of it.
-pub(super) fn function(unknown: &str) -> Option<&'static str> {
+/// One of the `known` function names that is `unknown` up to letter case or within two edits of
+/// it (the first of the closest, in the order given).
+pub(super) fn function(
+    unknown: &str,
+    known: impl IntoIterator<Item = &'static str>,
+) -> Option<&'static str> {
     let lower = unknown.to_ascii_lowercase();
-    Func::ALL
-        .iter()
-        .map(|f| f.name())
+    known
+        .into_iter()
         .map(|name| (distance(&lower, name), name))
         .filter(|&(d, name)| d == 0 || (d == 1 && name.len() > 2) || (d == 2 && name.len() > 4))
         .min_by_key(|&(d, _)| d)
@@ -129,11 +133,12 @@ mod tests {
 
     #[test]
     fn function_suggestions() {
-        assert_eq!(function("IF"), Some("if"));
-        assert_eq!(function("mni"), Some("min"));
-        assert_eq!(function("clmap"), Some("clamp"));
-        assert_eq!(function("sum"), None);
-        assert_eq!(function("avg"), None);
+        let known = ["if", "min", "max", "clamp", "abs", "round"];
+        assert_eq!(function("IF", known), Some("if"));
+        assert_eq!(function("mni", known), Some("min"));
+        assert_eq!(function("clmap", known), Some("clamp"));
+        assert_eq!(function("sum", known), None);
+        assert_eq!(function("avg", known), None);
     }
 
     #[test]
