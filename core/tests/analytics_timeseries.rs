@@ -167,6 +167,22 @@ fn derived_growth() {
 }
 
 #[test]
+fn derived_growth_that_overflows_says_so_instead_of_using_fewer_months() {
+    // 24 months of 9e27 (28 digits each): 9 × 9e27 = 8.1e28 is past the largest decimal (about
+    // 7.9e28), so the ninth month's addition overflows; no growth is derived from part of the year.
+    let big = Decimal::from_str_exact("9000000000000000000000000000").unwrap();
+    let history = Series::new(Period::parse("2023-01").unwrap(), vec![Some(big); 24]);
+    let g = derive_growth(&history);
+    assert_eq!(g.source, GrowthSource::NoComparison);
+    assert_eq!(g.rate, Decimal::ZERO);
+    assert!(
+        g.explanation.contains("arithmetic overflow"),
+        "{}",
+        g.explanation
+    );
+}
+
+#[test]
 fn allocation_to_the_cent_and_two_levels() {
     // 100.00 in thirds: 33.33 each and one cent left, to the first (pay::pool's tie-break).
     let parts: Vec<(Arc<str>, Decimal)> = ["a", "b", "c"]

@@ -480,7 +480,16 @@ pub fn derive_growth(history: &Series) -> Growth {
                     now = x;
                     before = z;
                 }
-                _ => break,
+                // Growth from fewer months than found would be a silently different number.
+                _ => {
+                    return Growth {
+                        rate: Decimal::ZERO,
+                        source: GrowthSource::NoComparison,
+                        explanation: "growth 0: the monthly sums are too large to compute exactly \
+                                      (arithmetic overflow)"
+                            .into(),
+                    }
+                }
             }
             // At most 12: the loop stops there.
             #[allow(clippy::arithmetic_side_effects)]
