@@ -122,10 +122,14 @@ fn record_from_js(
                     record.id = js_string(&v)?;
                     has_id = true;
                 }
-                t => problems.push(problem(
-                    field,
-                    format!("expected a string, found {}", type_name(t)),
-                )),
+                t => {
+                    // Present but of the wrong type: one problem, not also "missing".
+                    has_id = true;
+                    problems.push(problem(
+                        field,
+                        format!("expected a string, found {}", type_name(t)),
+                    ));
+                }
             },
             "name" => record.name = opt_string(&v, &field, problems)?,
             "team" => record.team = opt_string(&v, &field, problems)?,

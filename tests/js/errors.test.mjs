@@ -188,3 +188,11 @@ test('a host can lower the limits a plan is compiled within, never raise them', 
   assertPerfscoreError(raised, 'INPUT_INVALID');
   assert.equal(raised.problems[0].path, 'limits.max_list_items');
 });
+
+test('an id of the wrong type is one problem at the id, not also a missing id', () => {
+  const r = li();
+  r.id = 5;
+  const e = catchError(() => plan.scoreMany([r]));
+  assertPerfscoreError(e, 'INPUT_INVALID');
+  assert.deepEqual(e.problems.map((p) => p.path), ['records[0].id']);
+});
