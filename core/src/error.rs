@@ -35,7 +35,7 @@ impl Problem {
 
 /// The most problems one error lists. Past it, a last entry (path `…`) says how many more there
 /// were, so an error stays small however bad the input is (a million bad rows give 1,001 entries,
-/// not ten million). Hosts may lower it with [`crate::Limits::max_problems`].
+/// not ten million). Hosts may lower it for compiling a plan with [`crate::Limits::max_problems`].
 pub const MAX_PROBLEMS: usize = 1000;
 
 /// The path of the closing "N more problems" entry; no real path is a lone ellipsis.

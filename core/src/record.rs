@@ -137,29 +137,60 @@ impl Plan {
         // Well-formed input, the common case, is read straight from the text.
         let records = match serde_json::from_str::<Vec<Record>>(text) {
             Ok(r) => r,
-            Err(e) => return Err(Error::Input(record_json_problems(text, e).into_vec())),
+            Err(e) => return Err(Error::Input(self.record_json_problems(text, e).into_vec())),
         };
         let mut problems = Problems::new();
         let mut ids = HashSet::new();
         for (i, r) in records.iter().enumerate() {
-            if r.id.trim().is_empty() {
-                problems.report(format!("records[{i}].id"), "record id is empty");
-            } else if !ids.insert(r.id.as_str()) {
-                problems.report(
-                    format!("records[{i}].id"),
-                    format!("duplicate record id `{}`", shown(&r.id)),
-                );
-            }
-            for key in r.measures.keys() {
-                if self.measure_slot(key).is_none() {
-                    problems.report(
-                        format!("records[{i}].measures.{}", shown(key)),
-                        "the plan has no measure of this name",
-                    );
-                }
-            }
+            let repeated = !r.id.trim().is_empty() && !ids.insert(r.id.as_str());
+            self.check_record(i, r, repeated, &mut problems);
         }
         problems.finish(Error::Input, records)
+    }
+
+    /// A record's own problems: an empty or repeated id, measures the plan does not have.
+    fn check_record(&self, i: usize, r: &Record, repeated: bool, problems: &mut Problems) {
+        if r.id.trim().is_empty() {
+            problems.report(format!("records[{i}].id"), "record id is empty");
+        } else if repeated {
+            problems.report(
+                format!("records[{i}].id"),
+                format!("duplicate record id `{}`", shown(&r.id)),
+            );
+        }
+        for key in r.measures.keys() {
+            if self.measure_slot(key).is_none() {
+                problems.report(
+                    format!("records[{i}].measures.{}", shown(key)),
+                    "the plan has no measure of this name",
+                );
+            }
+        }
+    }
+
+    /// Every problem of a records document that did not read: each record is read on its own,
+    /// so one bad record does not hide the next, and the records that do read are checked like
+    /// any other, all in record order.
+    fn record_json_problems(&self, text: &str, first: serde_json::Error) -> Problems {
+        let mut problems = Problems::new();
+        match serde_json::from_str::<serde_json::Value>(text) {
+            Ok(serde_json::Value::Array(items)) => {
+                let mut ids = HashSet::new();
+                for (i, item) in items.into_iter().enumerate() {
+                    let at = format!("records[{i}]");
+                    if let Some(r) = from_value_all::<Record>(item, &at, &mut problems) {
+                        let repeated = !r.id.trim().is_empty() && !ids.insert(r.id.clone());
+                        self.check_record(i, &r, repeated, &mut problems);
+                    }
+                }
+            }
+            Ok(_) => problems.report("records", "expected an array of records"),
+            Err(_) => problems.report("records", first.to_string()),
+        }
+        if problems.is_empty() {
+            problems.report("records", first.to_string());
+        }
+        problems
     }
 
     /// Load records from CSV text with a header row.
@@ -269,25 +300,6 @@ impl Plan {
         }
         problems.finish(Error::Input, records)
     }
-}
-
-/// Every structural problem of a records document that did not read: each record is read on
-/// its own, so one bad record does not hide the next.
-fn record_json_problems(text: &str, first: serde_json::Error) -> Problems {
-    let mut problems = Problems::new();
-    match serde_json::from_str::<serde_json::Value>(text) {
-        Ok(serde_json::Value::Array(items)) => {
-            for (i, item) in items.into_iter().enumerate() {
-                from_value_all::<Record>(item, &format!("records[{i}]"), &mut problems);
-            }
-        }
-        Ok(_) => problems.report("records", "expected an array of records"),
-        Err(_) => problems.report("records", first.to_string()),
-    }
-    if problems.is_empty() {
-        problems.report("records", first.to_string());
-    }
-    problems
 }
 
 #[cfg(test)]

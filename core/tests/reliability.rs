@@ -46,16 +46,20 @@ fn every_bad_record_in_json_is_reported_at_once() {
     let records = r#"[
       {"id": "E1", "measures": {"revenue": "12x"}},
       {"id": "E2", "measures": {"revenue": 1}},
-      {"id": "E3", "measures": {"revenue": true}, "tem": "north"}]"#;
+      {"id": "E3", "measures": {"revenue": true}, "tem": "north"},
+      {"id": "E2", "measures": {"visits": 3}}]"#;
     let e = plan.records_from_json(records).unwrap_err();
     let paths: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
-    // E1's bad number; E3's wrong type and its unknown field; E2 is fine.
+    // In record order: E1's bad number; E3's wrong type and its unknown field; the second E2's
+    // repeated id and its measure the plan does not have. The first E2 is fine.
     assert_eq!(
         paths,
         [
             "records[0].measures.revenue",
             "records[2].measures.revenue",
-            "records[2].tem"
+            "records[2].tem",
+            "records[3].id",
+            "records[3].measures.visits"
         ],
         "{e}"
     );
