@@ -33,10 +33,16 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
         )]));
     };
     let mut problems = Problems::new();
-    match from_value_all::<T>(value, "", &mut problems) {
-        Some(v) => Ok(v),
-        None => Err(kind(problems.into_vec())),
+    if from_value_all::<T>(value, "", &mut problems).is_none() {
+        return Err(kind(problems.into_vec()));
     }
+    // The tree reads where the text did not: something only the text shows, such as a key given
+    // twice (the tree keeps one of them silently). The text's own error is the problem.
+    let path = path_text("", &segments(first.path()));
+    Err(kind(vec![Problem::new(
+        path,
+        first.into_inner().to_string(),
+    )]))
 }
 
 /// Deserialise `T` from a parsed JSON value, reporting every structural problem into

@@ -187,6 +187,8 @@ impl Plan {
             Ok(_) => problems.report("records", "expected an array of records"),
             Err(_) => problems.report("records", first.to_string()),
         }
+        // Every record reads on its own where the whole did not (a key given twice, which the
+        // tree silently keeps once): the text's own error is the problem.
         if problems.is_empty() {
             problems.report("records", first.to_string());
         }

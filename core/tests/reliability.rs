@@ -196,3 +196,22 @@ fn text_with_an_exponent_follows_the_same_rule() {
         );
     }
 }
+
+#[test]
+fn a_key_given_twice_is_still_an_error() {
+    // The parsed tree would keep one `id` silently; the text's own error is reported instead.
+    let twice = PLAN.replacen(r#""id": "p""#, r#""id": "p", "id": "q""#, 1);
+    let e = Plan::from_json(&twice).unwrap_err();
+    assert!(
+        e.problems()[0].message.contains("duplicate field `id`"),
+        "{e}"
+    );
+    let plan = Plan::from_json(PLAN).unwrap();
+    let e = plan
+        .records_from_json(r#"[{"id": "E1", "id": "E2"}]"#)
+        .unwrap_err();
+    assert!(
+        e.problems()[0].message.contains("duplicate field `id`"),
+        "{e}"
+    );
+}
