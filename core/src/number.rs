@@ -27,6 +27,10 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
         return Err("expected a number, found an empty value".into());
     }
     let plain = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    // One sign at most: `+-1` is not a spelling of −1.
+    if plain.len() < trimmed.len() && plain.starts_with(['+', '-']) {
+        return Err(format!("`{trimmed}` is not a number"));
+    }
     if let Some(d) = parse_short(plain.as_bytes()) {
         return Ok(d);
     }
