@@ -7,6 +7,7 @@ use crate::error::Error;
 use crate::formula::{Formula, Type};
 use crate::json::parse_json;
 use crate::method::{Band, Method};
+use crate::number::Num;
 use crate::validate::Checker;
 use std::collections::HashSet;
 
@@ -213,7 +214,7 @@ fn compile_sections(
                 implicit = [SectionSpec {
                     id: "main".into(),
                     name: Some(spec.name.clone()),
-                    weight: crate::number::Num(HUNDRED),
+                    weight: Num(HUNDRED),
                     indicators: spec.indicators.clone(),
                 }];
                 (&implicit, true)
@@ -573,37 +574,22 @@ fn compile_method(
     resolve: &dyn Fn(&str) -> Option<usize>,
     mode: RoundingMode,
 ) -> Option<Method> {
-    let default_basis = |b: Option<Basis>| {
+    // Without an explicit basis, an indicator with a target is scored on completion.
+    let default_basis = |b: &Option<Basis>| {
         b.unwrap_or(if has_target {
             Basis::Completion
         } else {
             Basis::Actual
         })
     };
-    let num = |n: Option<crate::number::Num>, default: Decimal| n.map_or(default, |n| n.0);
     match spec {
         MethodSpec::Ratio {
             floor,
             cap,
             zero_target_score,
-        } => {
-            let floor = num(*floor, Decimal::ZERO);
-            let cap = cap.map(|c| c.0);
-            ck.floor_cap(path, Some(floor), cap);
-            Some(Method::Ratio {
-                floor,
-                cap,
-                zero_target_score: zero_target_score.map(|n| n.0),
-            })
-        }
+        } => Some(ratio(ck, path, *floor, *cap, *zero_target_score)),
         MethodSpec::LowerIsBetter { form, floor, cap } => {
-            let floor = num(*floor, Decimal::ZERO);
-            ck.floor_cap(path, Some(floor), Some(cap.0));
-            Some(Method::LowerIsBetter {
-                form: *form,
-                floor,
-                cap: cap.0,
-            })
+            Some(lower_is_better(ck, path, *form, *floor, *cap))
         }
         MethodSpec::ThresholdTargetStretch {
             basis,
@@ -612,44 +598,17 @@ fn compile_method(
             stretch,
             below_threshold,
         } => {
-            let mut points = vec![
-                (threshold.at.0, threshold.score.0),
-                (target.at.0, target.score.0),
-            ];
-            if let Some(s) = stretch {
-                points.push((s.at.0, s.score.0));
-            }
-            if points.windows(2).any(|w| w[0].0 >= w[1].0) {
-                ck.report(
-                    path.to_string(),
-                    "threshold, target and stretch must be strictly ascending (`at`)",
-                );
-            }
+            let points = curve_points(ck, path, threshold, target, stretch.as_ref());
             Some(Method::Curve {
-                basis: default_basis(*basis),
+                basis: default_basis(basis),
                 points,
                 below: num(*below_threshold, Decimal::ZERO),
             })
         }
-        MethodSpec::Bands { basis, bands } => {
-            let ranges: Vec<_> = bands
-                .iter()
-                .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0)))
-                .collect();
-            ck.intervals(&format!("{path}.bands"), "band", &ranges, false);
-            let bands = bands
-                .iter()
-                .map(|b| Band {
-                    from: b.from.map(|n| n.0),
-                    to: b.to.map(|n| n.0),
-                    score: b.score.0,
-                })
-                .collect();
-            Some(Method::Bands {
-                basis: default_basis(*basis),
-                bands,
-            })
-        }
+        MethodSpec::Bands { basis, bands } => Some(Method::Bands {
+            basis: default_basis(basis),
+            bands: compile_bands(ck, path, bands),
+        }),
         MethodSpec::PassFail {
             pass_if,
             pass_score,
@@ -668,57 +627,12 @@ fn compile_method(
                 fail: num(*fail_score, Decimal::ZERO),
             })
         }
-        MethodSpec::Rating { min, max, points } => {
-            if min.0 >= max.0 {
-                ck.report(
-                    path.to_string(),
-                    format!("the scale's min {} must be below its max {}", min.0, max.0),
-                );
-            }
-            let mut seen = HashSet::new();
-            for (i, p) in points.iter().enumerate() {
-                if p.rating.0 < min.0 || p.rating.0 > max.0 {
-                    ck.report(
-                        format!("{path}.points[{i}].rating"),
-                        format!(
-                            "rating {} is outside the scale {}–{}",
-                            p.rating.0, min.0, max.0
-                        ),
-                    );
-                }
-                if !seen.insert(p.rating.0.normalize()) {
-                    ck.report(
-                        format!("{path}.points[{i}].rating"),
-                        format!("rating {} is listed twice", p.rating.0),
-                    );
-                }
-            }
-            Some(Method::Rating {
-                min: min.0,
-                max: max.0,
-                points: points.iter().map(|p| (p.rating.0, p.score.0)).collect(),
-            })
-        }
+        MethodSpec::Rating { min, max, points } => Some(rating(ck, path, *min, *max, points)),
         MethodSpec::Deduction {
             start,
             per_unit,
             floor,
-        } => {
-            let start = num(*start, HUNDRED);
-            let floor = num(*floor, Decimal::ZERO);
-            if per_unit.0.is_sign_negative() {
-                ck.report(
-                    format!("{path}.per_unit"),
-                    "points per unit cannot be negative",
-                );
-            }
-            ck.floor_cap(path, Some(floor), Some(start));
-            Some(Method::Deduction {
-                start,
-                per_unit: per_unit.0,
-                floor,
-            })
-        }
+        } => Some(deduction(ck, path, *start, *per_unit, *floor)),
         MethodSpec::Formula { expr, floor, cap } => {
             let floor = floor.map(|n| n.0);
             let cap = cap.map(|n| n.0);
@@ -726,5 +640,139 @@ fn compile_method(
             let expr = ck.formula(&format!("{path}.expr"), expr, Type::Number, resolve, mode)?;
             Some(Method::Formula { expr, floor, cap })
         }
+    }
+}
+
+/// An optional number, or its default.
+fn num(n: Option<Num>, default: Decimal) -> Decimal {
+    n.map_or(default, |n| n.0)
+}
+
+fn ratio(
+    ck: &mut Checker,
+    path: &str,
+    floor: Option<Num>,
+    cap: Option<Num>,
+    zero_target_score: Option<Num>,
+) -> Method {
+    let floor = num(floor, Decimal::ZERO);
+    let cap = cap.map(|c| c.0);
+    ck.floor_cap(path, Some(floor), cap);
+    Method::Ratio {
+        floor,
+        cap,
+        zero_target_score: zero_target_score.map(|n| n.0),
+    }
+}
+
+fn lower_is_better(
+    ck: &mut Checker,
+    path: &str,
+    form: LowerIsBetterForm,
+    floor: Option<Num>,
+    cap: Num,
+) -> Method {
+    let floor = num(floor, Decimal::ZERO);
+    ck.floor_cap(path, Some(floor), Some(cap.0));
+    Method::LowerIsBetter {
+        form,
+        floor,
+        cap: cap.0,
+    }
+}
+
+/// Threshold, target and (optional) stretch as the points of a curve, strictly ascending.
+fn curve_points(
+    ck: &mut Checker,
+    path: &str,
+    threshold: &CurvePoint,
+    target: &CurvePoint,
+    stretch: Option<&CurvePoint>,
+) -> Vec<(Decimal, Decimal)> {
+    let mut points = vec![
+        (threshold.at.0, threshold.score.0),
+        (target.at.0, target.score.0),
+    ];
+    if let Some(s) = stretch {
+        points.push((s.at.0, s.score.0));
+    }
+    if points.windows(2).any(|w| w[0].0 >= w[1].0) {
+        ck.report(
+            path.to_string(),
+            "threshold, target and stretch must be strictly ascending (`at`)",
+        );
+    }
+    points
+}
+
+fn compile_bands(ck: &mut Checker, path: &str, bands: &[BandSpec]) -> Vec<Band> {
+    let ranges: Vec<_> = bands
+        .iter()
+        .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0)))
+        .collect();
+    ck.intervals(&format!("{path}.bands"), "band", &ranges, false);
+    bands
+        .iter()
+        .map(|b| Band {
+            from: b.from.map(|n| n.0),
+            to: b.to.map(|n| n.0),
+            score: b.score.0,
+        })
+        .collect()
+}
+
+/// A rating scale: min below max, every listed rating on the scale and listed once.
+fn rating(ck: &mut Checker, path: &str, min: Num, max: Num, points: &[RatingPoint]) -> Method {
+    if min.0 >= max.0 {
+        ck.report(
+            path.to_string(),
+            format!("the scale's min {} must be below its max {}", min.0, max.0),
+        );
+    }
+    let mut seen = HashSet::new();
+    for (i, p) in points.iter().enumerate() {
+        if p.rating.0 < min.0 || p.rating.0 > max.0 {
+            ck.report(
+                format!("{path}.points[{i}].rating"),
+                format!(
+                    "rating {} is outside the scale {}–{}",
+                    p.rating.0, min.0, max.0
+                ),
+            );
+        }
+        if !seen.insert(p.rating.0.normalize()) {
+            ck.report(
+                format!("{path}.points[{i}].rating"),
+                format!("rating {} is listed twice", p.rating.0),
+            );
+        }
+    }
+    Method::Rating {
+        min: min.0,
+        max: max.0,
+        points: points.iter().map(|p| (p.rating.0, p.score.0)).collect(),
+    }
+}
+
+fn deduction(
+    ck: &mut Checker,
+    path: &str,
+    start: Option<Num>,
+    per_unit: Num,
+    floor: Option<Num>,
+) -> Method {
+    let start = num(start, HUNDRED);
+    let floor = num(floor, Decimal::ZERO);
+    if per_unit.0.is_sign_negative() {
+        ck.report(
+            format!("{path}.per_unit"),
+            "points per unit cannot be negative",
+        );
+    }
+    ck.floor_cap(path, Some(floor), Some(start));
+    Method::Deduction {
+        start,
+        per_unit: per_unit.0,
+        floor,
     }
 }
