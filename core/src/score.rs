@@ -743,17 +743,7 @@ impl<'p> Scorer<'p> {
             .evaluated
             .get(s.indicators.clone())
             .unwrap_or_default();
-        let mut present_weight = HUNDRED;
-        if !as_written {
-            present_weight = Decimal::ZERO;
-            for (i, _) in inds
-                .iter()
-                .zip(items)
-                .filter(|(_, e)| e.detail != Detail::MissingLeftOut)
-            {
-                present_weight = add(present_weight, i.weight, r)?;
-            }
-        }
+        let present_weight = weighting.present_indicator_weight(inds, items)?;
         let mut section_score = Decimal::ZERO;
         let mut section_contribution = Decimal::ZERO;
         // Only allocated when the detail is asked for: the summary path stays allocation-free.
@@ -773,37 +763,19 @@ impl<'p> Scorer<'p> {
             let contribution = pct(weighted, section_weight, loc)?;
             section_score = add(section_score, weighted, loc)?;
             section_contribution = add(section_contribution, contribution, loc)?;
+            let share = Share {
+                effective_weight,
+                section_weight,
+                contribution,
+            };
             let progress = if left_out {
                 None
             } else {
-                let share = Share {
-                    effective_weight,
-                    section_weight,
-                    contribution,
-                };
                 self.track_progress(ind, e, share, sums)?
             };
-            if parts.is_none() {
-                continue;
+            if parts.is_some() {
+                indicators.push(indicator_score(ind, e, weighted, share, progress));
             }
-            indicators.push(IndicatorScore {
-                id: ind.id.clone(),
-                name: ind.name.clone(),
-                kind: ind.kind,
-                actual: e.actual,
-                target: e.target,
-                completion: e.completion,
-                detail: e.detail,
-                raw_score: e.raw,
-                score: e.score,
-                bound: e.bound,
-                weight: ind.weight,
-                effective_weight,
-                weighted,
-                contribution,
-                missing: e.missing.clone(),
-                progress,
-            });
         }
         sums.weighted_total = add(sums.weighted_total, section_contribution, r)?;
         if let Some(p) = parts {
@@ -1057,6 +1029,55 @@ impl Weighting<'_> {
             ));
         }
         Ok(present_section_weight)
+    }
+
+    /// The weight of a section's indicators that are not left out: what their weights are
+    /// re-balanced against.
+    fn present_indicator_weight<'p>(
+        &self,
+        inds: &[Indicator],
+        items: &[Evaluated],
+    ) -> Result<Decimal, Fail<'p>> {
+        if self.as_written {
+            return Ok(HUNDRED);
+        }
+        let mut present_weight = Decimal::ZERO;
+        for (i, _) in inds
+            .iter()
+            .zip(items)
+            .filter(|(_, e)| e.detail != Detail::MissingLeftOut)
+        {
+            present_weight = add(present_weight, i.weight, Loc::Record)?;
+        }
+        Ok(present_weight)
+    }
+}
+
+/// One indicator's line of the scorecard.
+fn indicator_score(
+    ind: &Indicator,
+    e: &Evaluated,
+    weighted: Decimal,
+    share: Share,
+    progress: Option<progress::Progress>,
+) -> IndicatorScore {
+    IndicatorScore {
+        id: ind.id.clone(),
+        name: ind.name.clone(),
+        kind: ind.kind,
+        actual: e.actual,
+        target: e.target,
+        completion: e.completion,
+        detail: e.detail,
+        raw_score: e.raw,
+        score: e.score,
+        bound: e.bound,
+        weight: ind.weight,
+        effective_weight: share.effective_weight,
+        weighted,
+        contribution: share.contribution,
+        missing: e.missing.clone(),
+        progress,
     }
 }
 
