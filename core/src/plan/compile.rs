@@ -9,6 +9,7 @@ use crate::json::parse_json;
 use crate::method::{Band, Method};
 use crate::number::Num;
 use crate::validate::Checker;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Read JSON text into the document types; a structural error names its path.
@@ -198,42 +199,15 @@ impl<'s> Names<'s> {
     }
 }
 
-/// Sections with their indicators: either explicit sections, or one implicit section around a
-/// flat list.
+/// Sections with their indicators.
 fn compile_sections(
     spec: &PlanSpec,
     names: &Names,
     mode: RoundingMode,
     ck: &mut Checker,
 ) -> (Vec<Section>, Vec<Indicator>) {
-    let implicit;
-    let (sections_spec, flat): (&[SectionSpec], bool) =
-        match (spec.sections.is_empty(), spec.indicators.is_empty()) {
-            (false, true) => (&spec.sections, false),
-            (true, false) => {
-                implicit = [SectionSpec {
-                    id: "main".into(),
-                    name: Some(spec.name.clone()),
-                    weight: Num(HUNDRED),
-                    indicators: spec.indicators.clone(),
-                }];
-                (&implicit, true)
-            }
-            (true, true) => {
-                ck.report(
-                    "sections",
-                    "the plan has no indicators: give `sections` or a flat `indicators` list",
-                );
-                (&[], false)
-            }
-            (false, false) => {
-                ck.report(
-                    "indicators",
-                    "give either `sections` or a flat `indicators` list, not both",
-                );
-                (&spec.sections, false)
-            }
-        };
+    let (sections_spec, flat) = choose_sections(spec, ck);
+    let sections_spec: &[SectionSpec] = &sections_spec;
     if !flat {
         check_section_ids_and_weights(sections_spec, ck);
     }
@@ -263,6 +237,37 @@ fn compile_sections(
         });
     }
     (sections, indicators)
+}
+
+/// Either explicit sections, or one implicit section around a flat list (`flat`: paths then
+/// name the flat list).
+fn choose_sections<'s>(spec: &'s PlanSpec, ck: &mut Checker) -> (Cow<'s, [SectionSpec]>, bool) {
+    match (spec.sections.is_empty(), spec.indicators.is_empty()) {
+        (false, true) => (Cow::Borrowed(&spec.sections), false),
+        (true, false) => {
+            let implicit = SectionSpec {
+                id: "main".into(),
+                name: Some(spec.name.clone()),
+                weight: Num(HUNDRED),
+                indicators: spec.indicators.clone(),
+            };
+            (Cow::Owned(vec![implicit]), true)
+        }
+        (true, true) => {
+            ck.report(
+                "sections",
+                "the plan has no indicators: give `sections` or a flat `indicators` list",
+            );
+            (Cow::Borrowed(&[]), false)
+        }
+        (false, false) => {
+            ck.report(
+                "indicators",
+                "give either `sections` or a flat `indicators` list, not both",
+            );
+            (Cow::Borrowed(&spec.sections), false)
+        }
+    }
 }
 
 fn check_section_ids_and_weights(sections: &[SectionSpec], ck: &mut Checker) {
