@@ -10,7 +10,7 @@
 use crate::error::{shown, Error, Problem, Problems};
 use crate::formula::EvalError;
 use crate::method::{completion, Bound, Detail, MethodError};
-use crate::plan::{Indicator, MissingPolicy, Plan, VetoAction, METHOD_VARIABLES};
+use crate::plan::{Indicator, MissingPolicy, Plan, Section, VetoAction, METHOD_VARIABLES};
 use crate::progress::{self, PeriodPosition, Status};
 use crate::record::Record;
 use crate::scorecard::*;
@@ -678,143 +678,107 @@ impl<'p> Scorer<'p> {
         mut parts: Option<&mut Parts>,
     ) -> Result<Summary, Fail<'p>> {
         let plan = self.plan;
-        let r = Loc::Record;
         // With nothing left out every weight is used as written (each level sums to 100), so the
         // re-weighting sums and divisions are skipped: the same numbers, fewer operations.
-        let as_written =
-            self.weights_sum_to_100 && evaluated.iter().all(|e| e.detail != Detail::MissingLeftOut);
-        let present = |s: &crate::plan::Section| {
-            as_written
-                || evaluated
-                    .get(s.indicators.clone())
-                    .is_some_and(|e| e.iter().any(|e| e.detail != Detail::MissingLeftOut))
+        let weighting = Weighting {
+            as_written: self.weights_sum_to_100
+                && evaluated.iter().all(|e| e.detail != Detail::MissingLeftOut),
+            evaluated,
         };
-        let mut present_section_weight = HUNDRED;
-        if !as_written {
-            present_section_weight = Decimal::ZERO;
-            for s in plan.sections.iter().filter(|s| present(s)) {
-                present_section_weight = add(present_section_weight, s.weight, r)?;
-            }
-        }
-        if present_section_weight.is_zero() {
-            return Err(Fail::new(
-                r,
-                "every indicator was left out for missing data: nothing to score",
-            ));
-        }
-
+        let present_section_weight = weighting.present_section_weight(plan)?;
         if let Some(p) = parts.as_deref_mut() {
             p.sections.reserve_exact(plan.sections.len());
         }
-        let mut weighted_total = Decimal::ZERO;
-        let mut tracked_contribution = Decimal::ZERO;
-        let mut projected_contribution = Decimal::ZERO;
-        let mut worst: Option<Status> = None;
-        let mut any_tracked = false;
+        let mut sums = Contributions::default();
         for s in &plan.sections {
-            let is_present = present(s);
-            let section_weight = if as_written {
-                s.weight
+            self.score_section(
+                s,
+                weighting,
+                present_section_weight,
+                &mut sums,
+                parts.as_deref_mut(),
+            )?;
+        }
+        let adjustment_total = self.score_adjustments(parts.as_deref_mut())?;
+        let vetoes = self.check_vetoes(parts)?;
+        let end = self.finish(sums.weighted_total, adjustment_total, &vetoes)?;
+        let progress = self.progress_summary(&sums, adjustment_total, &vetoes)?;
+        Ok(Summary {
+            weighted_total: sums.weighted_total,
+            adjustment_total,
+            total_bound: end.bound,
+            vetoed: vetoes.vetoed,
+            unrounded_total: end.unrounded,
+            total: end.rounded,
+            grade: plan.grade_name(end.grade),
+            grade_before_veto: end.grade_before_cap.map(|g| plan.grade_name(g)),
+            progress,
+        })
+    }
+
+    /// Step 3 for one section: its indicators' weighted scores and contributions, added to
+    /// `sums`; the section's detail goes to `parts` when asked for.
+    fn score_section(
+        &mut self,
+        s: &'p Section,
+        weighting: Weighting<'_>,
+        present_section_weight: Decimal,
+        sums: &mut Contributions,
+        parts: Option<&mut Parts>,
+    ) -> Result<(), Fail<'p>> {
+        let plan = self.plan;
+        let r = Loc::Record;
+        let as_written = weighting.as_written;
+        let is_present = weighting.present(s);
+        let section_weight = if as_written {
+            s.weight
+        } else {
+            reweight(s.weight, is_present, present_section_weight, r)?
+        };
+        let inds = plan
+            .indicators
+            .get(s.indicators.clone())
+            .unwrap_or_default();
+        let items = weighting
+            .evaluated
+            .get(s.indicators.clone())
+            .unwrap_or_default();
+        let present_weight = weighting.present_indicator_weight(inds, items)?;
+        let mut section_score = Decimal::ZERO;
+        let mut section_contribution = Decimal::ZERO;
+        // Only allocated when the detail is asked for: the summary path stays allocation-free.
+        let mut indicators = match parts {
+            Some(_) => Vec::with_capacity(items.len()),
+            None => Vec::new(),
+        };
+        for (ind, e) in inds.iter().zip(items) {
+            let loc = Loc::Indicator(&ind.id);
+            let left_out = e.detail == Detail::MissingLeftOut;
+            let effective_weight = if as_written {
+                ind.weight
             } else {
-                reweight(s.weight, is_present, present_section_weight, r)?
+                reweight(ind.weight, !left_out && is_present, present_weight, loc)?
             };
-            let inds = plan
-                .indicators
-                .get(s.indicators.clone())
-                .unwrap_or_default();
-            let items = evaluated.get(s.indicators.clone()).unwrap_or_default();
-            let mut present_weight = HUNDRED;
-            if !as_written {
-                present_weight = Decimal::ZERO;
-                for (i, _) in inds
-                    .iter()
-                    .zip(items)
-                    .filter(|(_, e)| e.detail != Detail::MissingLeftOut)
-                {
-                    present_weight = add(present_weight, i.weight, r)?;
-                }
+            let weighted = pct(e.score, effective_weight, loc)?;
+            let contribution = pct(weighted, section_weight, loc)?;
+            section_score = add(section_score, weighted, loc)?;
+            section_contribution = add(section_contribution, contribution, loc)?;
+            let share = Share {
+                effective_weight,
+                section_weight,
+                contribution,
+            };
+            let progress = if left_out {
+                None
+            } else {
+                self.track_progress(ind, e, share, sums)?
+            };
+            if parts.is_some() {
+                indicators.push(indicator_score(ind, e, weighted, share, progress));
             }
-            let mut section_score = Decimal::ZERO;
-            let mut section_contribution = Decimal::ZERO;
-            let mut indicators = match parts {
-                Some(_) => Vec::with_capacity(items.len()),
-                None => Vec::new(),
-            };
-            for (ind, e) in inds.iter().zip(items) {
-                let loc = Loc::Indicator(&ind.id);
-                let left_out = e.detail == Detail::MissingLeftOut;
-                let effective_weight = if as_written {
-                    ind.weight
-                } else {
-                    reweight(ind.weight, !left_out && is_present, present_weight, loc)?
-                };
-                let weighted = pct(e.score, effective_weight, loc)?;
-                let contribution = pct(weighted, section_weight, loc)?;
-                section_score = add(section_score, weighted, loc)?;
-                section_contribution = add(section_contribution, contribution, loc)?;
-
-                let mut progress = None;
-                if let (true, false, Some(f), Some(actual), Some(target)) = (
-                    ind.track_progress,
-                    left_out,
-                    self.fraction,
-                    e.actual,
-                    e.target,
-                ) {
-                    let loc = Loc::Progress(&ind.id);
-                    let mut p = progress::assess(actual, target, f, plan.green, plan.yellow)
-                        .ok_or_else(|| overflow(loc))?;
-                    any_tracked = true;
-                    worst = match (worst, p.status) {
-                        (Some(w), Some(s)) => Some(w.min(s)),
-                        (w, s) => w.or(s),
-                    };
-                    tracked_contribution = add(tracked_contribution, contribution, loc)?;
-                    // Score the projection with the same method; with no time gone, keep today's score.
-                    p.projected_score = match p.projected {
-                        Some(pa) => Some(
-                            self.run_method(ind, pa, Some(target))
-                                .map_err(|e| self.method_fail(e, loc))?
-                                .0
-                                .score,
-                        ),
-                        None => None,
-                    };
-                    let ps = p.projected_score.unwrap_or(e.score);
-                    projected_contribution = add(
-                        projected_contribution,
-                        pct(pct(ps, effective_weight, loc)?, section_weight, loc)?,
-                        loc,
-                    )?;
-                    progress = Some(p);
-                }
-
-                if parts.is_none() {
-                    continue;
-                }
-                indicators.push(IndicatorScore {
-                    id: ind.id.clone(),
-                    name: ind.name.clone(),
-                    kind: ind.kind,
-                    actual: e.actual,
-                    target: e.target,
-                    completion: e.completion,
-                    detail: e.detail,
-                    raw_score: e.raw,
-                    score: e.score,
-                    bound: e.bound,
-                    weight: ind.weight,
-                    effective_weight,
-                    weighted,
-                    contribution,
-                    missing: e.missing.clone(),
-                    progress,
-                });
-            }
-            weighted_total = add(weighted_total, section_contribution, r)?;
-            let Some(p) = parts.as_deref_mut() else {
-                continue;
-            };
+        }
+        sums.weighted_total = add(sums.weighted_total, section_contribution, r)?;
+        if let Some(p) = parts {
             p.sections.push(SectionScore {
                 id: s.id.clone(),
                 name: s.name.clone(),
@@ -826,8 +790,59 @@ impl<'p> Scorer<'p> {
                 indicators,
             });
         }
+        Ok(())
+    }
 
-        // 4. Adjustments.
+    /// Mid-period progress of one (not left out) indicator, when tracked: its status, and its
+    /// projection scored with the same method, added to `sums`.
+    fn track_progress(
+        &mut self,
+        ind: &'p Indicator,
+        e: &Evaluated,
+        share: Share,
+        sums: &mut Contributions,
+    ) -> Result<Option<progress::Progress>, Fail<'p>> {
+        let plan = self.plan;
+        let (true, Some(f), Some(actual), Some(target)) =
+            (ind.track_progress, self.fraction, e.actual, e.target)
+        else {
+            return Ok(None);
+        };
+        let loc = Loc::Progress(&ind.id);
+        let mut p = progress::assess(actual, target, f, plan.green, plan.yellow)
+            .ok_or_else(|| overflow(loc))?;
+        sums.any_tracked = true;
+        sums.worst = match (sums.worst, p.status) {
+            (Some(w), Some(s)) => Some(w.min(s)),
+            (w, s) => w.or(s),
+        };
+        sums.tracked = add(sums.tracked, share.contribution, loc)?;
+        // Score the projection with the same method; with no time gone, keep today's score.
+        p.projected_score = match p.projected {
+            Some(pa) => Some(
+                self.run_method(ind, pa, Some(target))
+                    .map_err(|e| self.method_fail(e, loc))?
+                    .0
+                    .score,
+            ),
+            None => None,
+        };
+        let ps = p.projected_score.unwrap_or(e.score);
+        sums.projected = add(
+            sums.projected,
+            pct(
+                pct(ps, share.effective_weight, loc)?,
+                share.section_weight,
+                loc,
+            )?,
+            loc,
+        )?;
+        Ok(Some(p))
+    }
+
+    /// Step 4: the adjustments' points, summed; each one's detail goes to `parts`.
+    fn score_adjustments(&self, mut parts: Option<&mut Parts>) -> Result<Decimal, Fail<'p>> {
+        let plan = self.plan;
         let mut adjustment_total = Decimal::ZERO;
         for a in &plan.adjustments {
             let loc = Loc::Adjustment(&a.id);
@@ -871,11 +886,17 @@ impl<'p> Scorer<'p> {
                 missing,
             });
         }
+        Ok(adjustment_total)
+    }
 
-        // 6. Vetoes.
-        let mut vetoed = false;
-        let mut zeroed = false;
-        let mut grade_cap: Option<usize> = None;
+    /// Step 6: which vetoes hit, and what they do to the total and the grade.
+    fn check_vetoes(&self, mut parts: Option<&mut Parts>) -> Result<VetoEffects, Fail<'p>> {
+        let plan = self.plan;
+        let mut effects = VetoEffects {
+            vetoed: false,
+            zeroed: false,
+            grade_cap: None,
+        };
         for v in &plan.vetoes {
             let loc = Loc::Veto(&v.id);
             let hit = match v.when.eval_bool(&self.env) {
@@ -884,14 +905,14 @@ impl<'p> Scorer<'p> {
                 Err(e) => return Err(self.eval_error(e, loc, "condition")),
             };
             if hit {
-                vetoed = true;
+                effects.vetoed = true;
                 let effect = match v.action {
                     VetoAction::ZeroTotal => {
-                        zeroed = true;
+                        effects.zeroed = true;
                         VetoOutcome::ZeroTotal
                     }
                     VetoAction::CapGrade(g) => {
-                        grade_cap = Some(grade_cap.map_or(g, |c| c.min(g)));
+                        effects.grade_cap = Some(effects.grade_cap.map_or(g, |c| c.min(g)));
                         VetoOutcome::CapGrade(plan.grade_name(g))
                     }
                 };
@@ -906,68 +927,186 @@ impl<'p> Scorer<'p> {
                 });
             }
         }
+        Ok(effects)
+    }
 
-        // 5, 7, 8: bounds, veto, round once, grade.
-        let finish = |weighted: Decimal| -> Result<Final, Fail<'p>> {
-            let mut total = add(weighted, adjustment_total, r)?;
-            let mut bound = None;
-            if let Some(c) = plan.total_cap.filter(|c| total > *c) {
-                total = c;
-                bound = Some(Bound::Cap);
-            }
-            if let Some(f) = plan.total_floor.filter(|f| total < *f) {
-                total = f;
-                bound = Some(Bound::Floor);
-            }
-            if zeroed {
-                total = Decimal::ZERO;
-            }
-            let rounded = plan.mode.round(total, plan.scale);
-            let natural = plan.grade_index(rounded);
-            let capped = grade_cap.filter(|c| *c < natural);
-            Ok(Final {
-                unrounded: total,
-                bound,
-                rounded,
-                grade: capped.unwrap_or(natural),
-                grade_before_cap: capped.map(|_| natural),
-            })
-        };
-        let end = finish(weighted_total)?;
-
-        let progress = match self.fraction {
-            Some(fraction) => {
-                let projected = if any_tracked {
-                    let base = weighted_total
-                        .checked_sub(tracked_contribution)
-                        .ok_or_else(|| overflow(r))?;
-                    let f = finish(add(base, projected_contribution, r)?)?;
-                    Some((f.rounded, plan.grade_name(f.grade)))
-                } else {
-                    None
-                };
-                Some(ProgressSummary {
-                    fraction,
-                    status: worst,
-                    projected_total: projected.as_ref().map(|p| p.0),
-                    projected_grade: projected.map(|p| p.1),
-                })
-            }
-            None => None,
-        };
-
-        Ok(Summary {
-            weighted_total,
-            adjustment_total,
-            total_bound: end.bound,
-            vetoed,
-            unrounded_total: end.unrounded,
-            total: end.rounded,
-            grade: plan.grade_name(end.grade),
-            grade_before_veto: end.grade_before_cap.map(|g| plan.grade_name(g)),
-            progress,
+    /// Steps 5, 7, 8: bounds, veto, round once, grade. Used for the total and for its projection.
+    fn finish(
+        &self,
+        weighted: Decimal,
+        adjustment_total: Decimal,
+        vetoes: &VetoEffects,
+    ) -> Result<Final, Fail<'p>> {
+        let plan = self.plan;
+        let mut total = add(weighted, adjustment_total, Loc::Record)?;
+        let mut bound = None;
+        if let Some(c) = plan.total_cap.filter(|c| total > *c) {
+            total = c;
+            bound = Some(Bound::Cap);
+        }
+        if let Some(f) = plan.total_floor.filter(|f| total < *f) {
+            total = f;
+            bound = Some(Bound::Floor);
+        }
+        if vetoes.zeroed {
+            total = Decimal::ZERO;
+        }
+        let rounded = plan.mode.round(total, plan.scale);
+        let natural = plan.grade_index(rounded);
+        let capped = vetoes.grade_cap.filter(|c| *c < natural);
+        Ok(Final {
+            unrounded: total,
+            bound,
+            rounded,
+            grade: capped.unwrap_or(natural),
+            grade_before_cap: capped.map(|_| natural),
         })
     }
+
+    /// Mid-period only: the worst status, and the total projected to period end (tracked
+    /// indicators at their projected scores, the rest as they are).
+    fn progress_summary(
+        &self,
+        sums: &Contributions,
+        adjustment_total: Decimal,
+        vetoes: &VetoEffects,
+    ) -> Result<Option<ProgressSummary>, Fail<'p>> {
+        let Some(fraction) = self.fraction else {
+            return Ok(None);
+        };
+        let r = Loc::Record;
+        let projected = if sums.any_tracked {
+            let base = sums
+                .weighted_total
+                .checked_sub(sums.tracked)
+                .ok_or_else(|| overflow(r))?;
+            let f = self.finish(add(base, sums.projected, r)?, adjustment_total, vetoes)?;
+            Some((f.rounded, self.plan.grade_name(f.grade)))
+        } else {
+            None
+        };
+        Ok(Some(ProgressSummary {
+            fraction,
+            status: sums.worst,
+            projected_total: projected.as_ref().map(|p| p.0),
+            projected_grade: projected.map(|p| p.1),
+        }))
+    }
+}
+
+/// How weights apply to one record's evaluated indicators.
+#[derive(Clone, Copy)]
+struct Weighting<'e> {
+    /// Nothing is left out and every level sums to 100: weights are used as written.
+    as_written: bool,
+    evaluated: &'e [Evaluated],
+}
+
+impl Weighting<'_> {
+    /// A section counts unless every one of its indicators was left out.
+    fn present(&self, s: &Section) -> bool {
+        self.as_written
+            || self
+                .evaluated
+                .get(s.indicators.clone())
+                .is_some_and(|e| e.iter().any(|e| e.detail != Detail::MissingLeftOut))
+    }
+
+    /// The weight of the sections that count: what section weights are re-balanced against.
+    fn present_section_weight<'p>(&self, plan: &Plan) -> Result<Decimal, Fail<'p>> {
+        let r = Loc::Record;
+        let mut present_section_weight = HUNDRED;
+        if !self.as_written {
+            present_section_weight = Decimal::ZERO;
+            for s in plan.sections.iter().filter(|s| self.present(s)) {
+                present_section_weight = add(present_section_weight, s.weight, r)?;
+            }
+        }
+        if present_section_weight.is_zero() {
+            return Err(Fail::new(
+                r,
+                "every indicator was left out for missing data: nothing to score",
+            ));
+        }
+        Ok(present_section_weight)
+    }
+
+    /// The weight of a section's indicators that are not left out: what their weights are
+    /// re-balanced against.
+    fn present_indicator_weight<'p>(
+        &self,
+        inds: &[Indicator],
+        items: &[Evaluated],
+    ) -> Result<Decimal, Fail<'p>> {
+        if self.as_written {
+            return Ok(HUNDRED);
+        }
+        let mut present_weight = Decimal::ZERO;
+        for (i, _) in inds
+            .iter()
+            .zip(items)
+            .filter(|(_, e)| e.detail != Detail::MissingLeftOut)
+        {
+            present_weight = add(present_weight, i.weight, Loc::Record)?;
+        }
+        Ok(present_weight)
+    }
+}
+
+/// One indicator's line of the scorecard.
+fn indicator_score(
+    ind: &Indicator,
+    e: &Evaluated,
+    weighted: Decimal,
+    share: Share,
+    progress: Option<progress::Progress>,
+) -> IndicatorScore {
+    IndicatorScore {
+        id: ind.id.clone(),
+        name: ind.name.clone(),
+        kind: ind.kind,
+        actual: e.actual,
+        target: e.target,
+        completion: e.completion,
+        detail: e.detail,
+        raw_score: e.raw,
+        score: e.score,
+        bound: e.bound,
+        weight: ind.weight,
+        effective_weight: share.effective_weight,
+        weighted,
+        contribution: share.contribution,
+        missing: e.missing.clone(),
+        progress,
+    }
+}
+
+/// One indicator's share of the total: its weights after re-balancing, and its contribution.
+#[derive(Clone, Copy)]
+struct Share {
+    effective_weight: Decimal,
+    section_weight: Decimal,
+    contribution: Decimal,
+}
+
+/// What the sections add up to, for the total and for its projection.
+#[derive(Default)]
+struct Contributions {
+    weighted_total: Decimal,
+    /// The part of `weighted_total` from indicators whose progress is tracked...
+    tracked: Decimal,
+    /// ...and what those indicators would contribute at their projected scores.
+    projected: Decimal,
+    worst: Option<Status>,
+    any_tracked: bool,
+}
+
+/// What the vetoes that hit do.
+struct VetoEffects {
+    vetoed: bool,
+    zeroed: bool,
+    /// The lowest grade any veto caps at.
+    grade_cap: Option<usize>,
 }
 
 /// A weight after re-weighting among present items: w × 100 ÷ Σ present (exact when nothing is missing).

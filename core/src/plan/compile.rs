@@ -7,7 +7,9 @@ use crate::error::Error;
 use crate::formula::{Formula, Type};
 use crate::json::parse_json;
 use crate::method::{Band, Method};
+use crate::number::Num;
 use crate::validate::Checker;
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 /// Read JSON text into the document types; a structural error names its path.
@@ -75,7 +77,7 @@ fn check_sizes(spec: &PlanSpec, max: usize, ck: &mut Checker) {
     list("development".into(), spec.development.len());
 }
 
-/// Collects problems while compiling.
+/// The display name, falling back to the id when none (or a blank one) is given.
 fn nonempty_name(name: &Option<String>, id: &str) -> Arc<str> {
     match name {
         Some(n) if !n.trim().is_empty() => Arc::from(n.as_str()),
@@ -92,15 +94,51 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
         return Err(Error::Plan(ck.problems.into_vec()));
     }
     let mode = spec.rounding.mode;
-
     if spec.id.trim().is_empty() {
         ck.report("id", "plan id is empty");
     }
+    // The steps run in this order so problems are reported in document order.
+    let (measures, lookup) = compile_measures(&spec.measures, &mut ck);
+    let names = Names::new(&spec.measures);
+    let (sections, indicators) = compile_sections(&spec, &names, mode, &mut ck);
+    let grades = compile_grades(&spec.grades, &mut ck);
+    let adjustments = compile_adjustments(&spec.adjustments, &names, mode, &mut ck);
+    let vetoes = compile_vetoes(&spec.vetoes, &grades, &names, mode, &mut ck);
+    check_rounding_total_progress(&spec, &mut ck);
+    if !ck.problems.is_empty() {
+        return Err(Error::Plan(ck.problems.into_vec()));
+    }
+    let mut sorted_names: Vec<(String, usize)> =
+        lookup.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    sorted_names.sort();
+    Ok(Plan {
+        sorted_names,
+        plan_id: Arc::from(spec.id.as_str()),
+        scale: spec.rounding.scale,
+        mode,
+        total_floor: spec.total.floor.map(|n| n.0),
+        total_cap: spec.total.cap.map(|n| n.0),
+        green: spec.progress.green.0,
+        yellow: spec.progress.yellow.0,
+        spec,
+        measures,
+        lookup,
+        sections,
+        indicators,
+        adjustments,
+        vetoes,
+        grades,
+    })
+}
 
-    // Measures and their names.
+/// Measures, and the lookup from every id and alias (column headers) to its measure.
+fn compile_measures(
+    spec: &[MeasureSpec],
+    ck: &mut Checker,
+) -> (Vec<Measure>, HashMap<String, usize>) {
     let mut lookup: HashMap<String, usize> = HashMap::new();
-    let mut measures = Vec::with_capacity(spec.measures.len());
-    for (i, m) in spec.measures.iter().enumerate() {
+    let mut measures = Vec::with_capacity(spec.len());
+    for (i, m) in spec.iter().enumerate() {
         let path = format!("measures[{i}]");
         if !is_identifier(&m.id) {
             ck.report(format!("{path}.id"), format!("`{}` is not a valid measure id (letters, digits and `_`, not starting with a digit)", m.id));
@@ -125,87 +163,55 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
             unit: m.unit.as_deref().map(Arc::from),
         });
     }
-    let n_measures = measures.len();
-    // Formulas see measure ids only (aliases are for column headers).
-    let measure_ids: HashMap<&str, usize> = spec
-        .measures
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.as_str(), i))
-        .collect();
-    let resolve_measures = |name: &str| measure_ids.get(name).copied();
-    let resolve_method = |name: &str| {
+    (measures, lookup)
+}
+
+/// The names formulas may use. Formulas see measure ids only (aliases are for column
+/// headers); scoring formulas also see the method variables, in the slots after the measures.
+struct Names<'s> {
+    measure_ids: HashMap<&'s str, usize>,
+    n_measures: usize,
+}
+
+impl<'s> Names<'s> {
+    fn new(measures: &'s [MeasureSpec]) -> Self {
+        let measure_ids = measures
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.id.as_str(), i))
+            .collect();
+        Names {
+            measure_ids,
+            n_measures: measures.len(),
+        }
+    }
+
+    fn measure(&self, name: &str) -> Option<usize> {
+        self.measure_ids.get(name).copied()
+    }
+
+    fn method(&self, name: &str) -> Option<usize> {
         METHOD_VARIABLES
             .iter()
             .position(|v| *v == name)
-            .and_then(|p| n_measures.checked_add(p))
-            .or_else(|| measure_ids.get(name).copied())
-    };
+            .and_then(|p| self.n_measures.checked_add(p))
+            .or_else(|| self.measure(name))
+    }
+}
 
-    // Sections: either explicit, or one implicit section around a flat list.
-    let implicit;
-    let (sections_spec, flat): (&[SectionSpec], bool) =
-        match (spec.sections.is_empty(), spec.indicators.is_empty()) {
-            (false, true) => (&spec.sections, false),
-            (true, false) => {
-                implicit = [SectionSpec {
-                    id: "main".into(),
-                    name: Some(spec.name.clone()),
-                    weight: crate::number::Num(HUNDRED),
-                    indicators: spec.indicators.clone(),
-                }];
-                (&implicit, true)
-            }
-            (true, true) => {
-                ck.report(
-                    "sections",
-                    "the plan has no indicators: give `sections` or a flat `indicators` list",
-                );
-                (&[], false)
-            }
-            (false, false) => {
-                ck.report(
-                    "indicators",
-                    "give either `sections` or a flat `indicators` list, not both",
-                );
-                (&spec.sections, false)
-            }
-        };
-
+/// Sections with their indicators.
+fn compile_sections(
+    spec: &PlanSpec,
+    names: &Names,
+    mode: RoundingMode,
+    ck: &mut Checker,
+) -> (Vec<Section>, Vec<Indicator>) {
+    let (sections_spec, flat) = choose_sections(spec, ck);
+    let sections_spec: &[SectionSpec] = &sections_spec;
     if !flat {
-        ck.unique(
-            "sections",
-            "section",
-            sections_spec.iter().map(|s| s.id.as_str()),
-        );
-        if !sections_spec.is_empty() {
-            ck.weights_sum(
-                "sections",
-                "section",
-                sections_spec
-                    .iter()
-                    .enumerate()
-                    .map(|(i, s)| (i, s.weight.0)),
-            );
-        }
+        check_section_ids_and_weights(sections_spec, ck);
     }
-    {
-        let mut seen = HashSet::new();
-        for (si, s) in sections_spec.iter().enumerate() {
-            for (ii, ind) in s.indicators.iter().enumerate() {
-                let path = if flat {
-                    format!("indicators[{ii}].id")
-                } else {
-                    format!("sections[{si}].indicators[{ii}].id")
-                };
-                if ind.id.trim().is_empty() {
-                    ck.report(path, "indicator id is empty");
-                } else if !seen.insert(ind.id.as_str()) {
-                    ck.report(path, format!("duplicate indicator id `{}`", ind.id));
-                }
-            }
-        }
-    }
+    check_indicator_ids(sections_spec, flat, ck);
 
     let mut sections = Vec::with_capacity(sections_spec.len());
     let mut indicators = Vec::new();
@@ -215,97 +221,12 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
         } else {
             format!("sections[{si}].")
         };
-        if s.indicators.is_empty() {
-            ck.report(
-                format!("{spath}indicators"),
-                format!("section `{}` has no indicators", s.id),
-            );
-        } else {
-            let what = if flat {
-                "indicator".to_string()
-            } else {
-                format!("section `{}`: indicator", s.id)
-            };
-            ck.weights_sum(
-                &format!("{spath}indicators"),
-                &what,
-                s.indicators
-                    .iter()
-                    .enumerate()
-                    .map(|(i, ind)| (i, ind.weight.0)),
-            );
-        }
+        check_indicator_weights(s, &spath, flat, ck);
         let start = indicators.len();
         for (ii, ind) in s.indicators.iter().enumerate() {
             let path = format!("{spath}indicators[{ii}]");
-            let actual = ck.value(
-                &format!("{path}.actual"),
-                &ind.actual,
-                &resolve_measures,
-                mode,
-            );
-            let target = ind
-                .target
-                .as_ref()
-                .map(|t| ck.value(&format!("{path}.target"), t, &resolve_measures, mode));
-            let method = compile_method(
-                &mut ck,
-                &format!("{path}.scoring"),
-                &ind.scoring,
-                ind.target.is_some(),
-                &resolve_method,
-                mode,
-            );
-            if let (Some(f), None) = (method.as_ref().and_then(|m| m.formula()), &ind.target) {
-                let vars = f.variables();
-                for (i, var) in METHOD_VARIABLES.iter().enumerate().skip(1) {
-                    if n_measures
-                        .checked_add(i)
-                        .is_some_and(|slot| vars.contains(&slot))
-                    {
-                        ck.report(
-                            format!("{path}.scoring"),
-                            format!(
-                                "the formula uses `{var}`, but indicator `{}` has no target",
-                                ind.id
-                            ),
-                        );
-                    }
-                }
-            }
-            if let Some(m) = &method {
-                if m.needs_target() && ind.target.is_none() {
-                    ck.report(
-                        format!("{path}.target"),
-                        format!(
-                            "indicator `{}` is scored on completion, so it needs a target",
-                            ind.id
-                        ),
-                    );
-                }
-            }
-            if ind.track_progress && ind.target.is_none() {
-                ck.report(
-                    format!("{path}.track_progress"),
-                    "progress can only be tracked against a target",
-                );
-            }
-            if let (Some(actual), Some(target), Some(method)) = (
-                actual,
-                target.unwrap_or(Some(Formula::constant(Decimal::ZERO))),
-                method,
-            ) {
-                indicators.push(Indicator {
-                    id: Arc::from(ind.id.as_str()),
-                    name: nonempty_name(&ind.name, &ind.id),
-                    kind: ind.kind,
-                    weight: ind.weight.0,
-                    actual,
-                    target: ind.target.as_ref().map(|_| target),
-                    method,
-                    missing: ind.missing,
-                    track_progress: ind.track_progress,
-                });
+            if let Some(indicator) = compile_indicator(ind, &path, names, mode, ck) {
+                indicators.push(indicator);
             }
         }
         sections.push(Section {
@@ -315,45 +236,230 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
             indicators: start..indicators.len(),
         });
     }
+    (sections, indicators)
+}
 
-    // Grades: sorted by range; must cover every total exactly once.
+/// Either explicit sections, or one implicit section around a flat list (`flat`: paths then
+/// name the flat list).
+fn choose_sections<'s>(spec: &'s PlanSpec, ck: &mut Checker) -> (Cow<'s, [SectionSpec]>, bool) {
+    match (spec.sections.is_empty(), spec.indicators.is_empty()) {
+        (false, true) => (Cow::Borrowed(&spec.sections), false),
+        (true, false) => {
+            let implicit = SectionSpec {
+                id: "main".into(),
+                name: Some(spec.name.clone()),
+                weight: Num(HUNDRED),
+                indicators: spec.indicators.clone(),
+            };
+            (Cow::Owned(vec![implicit]), true)
+        }
+        (true, true) => {
+            ck.report(
+                "sections",
+                "the plan has no indicators: give `sections` or a flat `indicators` list",
+            );
+            (Cow::Borrowed(&[]), false)
+        }
+        (false, false) => {
+            ck.report(
+                "indicators",
+                "give either `sections` or a flat `indicators` list, not both",
+            );
+            (Cow::Borrowed(&spec.sections), false)
+        }
+    }
+}
+
+fn check_section_ids_and_weights(sections: &[SectionSpec], ck: &mut Checker) {
     ck.unique(
-        "grades",
-        "grade",
-        spec.grades.iter().map(|g| g.grade.as_str()),
+        "sections",
+        "section",
+        sections.iter().map(|s| s.id.as_str()),
     );
-    let mut order: Vec<usize> = (0..spec.grades.len()).collect();
+    if !sections.is_empty() {
+        ck.weights_sum(
+            "sections",
+            "section",
+            sections.iter().enumerate().map(|(i, s)| (i, s.weight.0)),
+        );
+    }
+}
+
+/// Indicator ids are unique across all sections, not only within one.
+fn check_indicator_ids(sections: &[SectionSpec], flat: bool, ck: &mut Checker) {
+    let mut seen = HashSet::new();
+    for (si, s) in sections.iter().enumerate() {
+        for (ii, ind) in s.indicators.iter().enumerate() {
+            let path = if flat {
+                format!("indicators[{ii}].id")
+            } else {
+                format!("sections[{si}].indicators[{ii}].id")
+            };
+            if ind.id.trim().is_empty() {
+                ck.report(path, "indicator id is empty");
+            } else if !seen.insert(ind.id.as_str()) {
+                ck.report(path, format!("duplicate indicator id `{}`", ind.id));
+            }
+        }
+    }
+}
+
+/// A section has indicators, and their weights sum to 100.
+fn check_indicator_weights(s: &SectionSpec, spath: &str, flat: bool, ck: &mut Checker) {
+    if s.indicators.is_empty() {
+        ck.report(
+            format!("{spath}indicators"),
+            format!("section `{}` has no indicators", s.id),
+        );
+    } else {
+        let what = if flat {
+            "indicator".to_string()
+        } else {
+            format!("section `{}`: indicator", s.id)
+        };
+        ck.weights_sum(
+            &format!("{spath}indicators"),
+            &what,
+            s.indicators
+                .iter()
+                .enumerate()
+                .map(|(i, ind)| (i, ind.weight.0)),
+        );
+    }
+}
+
+/// One indicator: its values, its scoring method, and whether that method has the target it
+/// needs. `None` when any part failed (the problems are reported).
+fn compile_indicator(
+    ind: &IndicatorSpec,
+    path: &str,
+    names: &Names,
+    mode: RoundingMode,
+    ck: &mut Checker,
+) -> Option<Indicator> {
+    let resolve_measures = |name: &str| names.measure(name);
+    let actual = ck.value(
+        &format!("{path}.actual"),
+        &ind.actual,
+        &resolve_measures,
+        mode,
+    );
+    let target = ind
+        .target
+        .as_ref()
+        .map(|t| ck.value(&format!("{path}.target"), t, &resolve_measures, mode));
+    let method = compile_method(
+        ck,
+        &format!("{path}.scoring"),
+        &ind.scoring,
+        ind.target.is_some(),
+        &|name: &str| names.method(name),
+        mode,
+    );
+    check_target_needs(ind, path, method.as_ref(), names.n_measures, ck);
+    if let (Some(actual), Some(target), Some(method)) = (
+        actual,
+        target.unwrap_or(Some(Formula::constant(Decimal::ZERO))),
+        method,
+    ) {
+        Some(Indicator {
+            id: Arc::from(ind.id.as_str()),
+            name: nonempty_name(&ind.name, &ind.id),
+            kind: ind.kind,
+            weight: ind.weight.0,
+            actual,
+            target: ind.target.as_ref().map(|_| target),
+            method,
+            missing: ind.missing,
+            track_progress: ind.track_progress,
+        })
+    } else {
+        None
+    }
+}
+
+/// An indicator without a target can use neither a formula on `target`/`completion`, nor a
+/// method scored on completion, nor progress tracking.
+fn check_target_needs(
+    ind: &IndicatorSpec,
+    path: &str,
+    method: Option<&Method>,
+    n_measures: usize,
+    ck: &mut Checker,
+) {
+    if let (Some(f), None) = (method.and_then(|m| m.formula()), &ind.target) {
+        let vars = f.variables();
+        for (i, var) in METHOD_VARIABLES.iter().enumerate().skip(1) {
+            if n_measures
+                .checked_add(i)
+                .is_some_and(|slot| vars.contains(&slot))
+            {
+                ck.report(
+                    format!("{path}.scoring"),
+                    format!(
+                        "the formula uses `{var}`, but indicator `{}` has no target",
+                        ind.id
+                    ),
+                );
+            }
+        }
+    }
+    if let Some(m) = method {
+        if m.needs_target() && ind.target.is_none() {
+            ck.report(
+                format!("{path}.target"),
+                format!(
+                    "indicator `{}` is scored on completion, so it needs a target",
+                    ind.id
+                ),
+            );
+        }
+    }
+    if ind.track_progress && ind.target.is_none() {
+        ck.report(
+            format!("{path}.track_progress"),
+            "progress can only be tracked against a target",
+        );
+    }
+}
+
+/// Grades: sorted by range; must cover every total exactly once.
+fn compile_grades(spec: &[GradeSpec], ck: &mut Checker) -> Vec<Grade> {
+    ck.unique("grades", "grade", spec.iter().map(|g| g.grade.as_str()));
+    let mut order: Vec<usize> = (0..spec.len()).collect();
     order.sort_by(|&a, &b| {
         let key = |g: &GradeSpec| (g.from.is_some(), g.from.map(|n| n.0));
-        key(&spec.grades[a]).cmp(&key(&spec.grades[b]))
+        key(&spec[a]).cmp(&key(&spec[b]))
     });
     let ranges: Vec<_> = order
         .iter()
-        .map(|&i| {
-            (
-                spec.grades[i].from.map(|n| n.0),
-                spec.grades[i].to.map(|n| n.0),
-            )
-        })
+        .map(|&i| (spec[i].from.map(|n| n.0), spec[i].to.map(|n| n.0)))
         .collect();
     ck.intervals("grades", "grade", &ranges, true);
-    let grades: Vec<Grade> = order
+    order
         .iter()
         .map(|&i| Grade {
-            grade: Arc::from(spec.grades[i].grade.as_str()),
-            from: spec.grades[i].from.map(|n| n.0),
-            to: spec.grades[i].to.map(|n| n.0),
+            grade: Arc::from(spec[i].grade.as_str()),
+            from: spec[i].from.map(|n| n.0),
+            to: spec[i].to.map(|n| n.0),
         })
-        .collect();
+        .collect()
+}
 
-    // Adjustments.
+fn compile_adjustments(
+    spec: &[AdjustmentSpec],
+    names: &Names,
+    mode: RoundingMode,
+    ck: &mut Checker,
+) -> Vec<Adjustment> {
     ck.unique(
         "adjustments",
         "adjustment",
-        spec.adjustments.iter().map(|a| a.id.as_str()),
+        spec.iter().map(|a| a.id.as_str()),
     );
-    let mut adjustments = Vec::with_capacity(spec.adjustments.len());
-    for (i, a) in spec.adjustments.iter().enumerate() {
+    let resolve_measures = |name: &str| names.measure(name);
+    let mut adjustments = Vec::with_capacity(spec.len());
+    for (i, a) in spec.iter().enumerate() {
         let path = format!("adjustments[{i}]");
         if a.points_each.0 <= Decimal::ZERO {
             ck.report(
@@ -384,11 +490,21 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
             });
         }
     }
+    adjustments
+}
 
-    // Vetoes.
-    ck.unique("vetoes", "veto", spec.vetoes.iter().map(|v| v.id.as_str()));
-    let mut vetoes = Vec::with_capacity(spec.vetoes.len());
-    for (i, v) in spec.vetoes.iter().enumerate() {
+/// Vetoes; a grade cap names one of the (already compiled) grades.
+fn compile_vetoes(
+    spec: &[VetoSpec],
+    grades: &[Grade],
+    names: &Names,
+    mode: RoundingMode,
+    ck: &mut Checker,
+) -> Vec<Veto> {
+    ck.unique("vetoes", "veto", spec.iter().map(|v| v.id.as_str()));
+    let resolve_measures = |name: &str| names.measure(name);
+    let mut vetoes = Vec::with_capacity(spec.len());
+    for (i, v) in spec.iter().enumerate() {
         let path = format!("vetoes[{i}]");
         let action = match &v.effect {
             VetoEffect::ZeroTotal => Some(VetoAction::ZeroTotal),
@@ -426,7 +542,10 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
             });
         }
     }
+    vetoes
+}
 
+fn check_rounding_total_progress(spec: &PlanSpec, ck: &mut Checker) {
     if spec.rounding.scale > MAX_SCALE {
         ck.report(
             "rounding.scale",
@@ -450,31 +569,6 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
     if spec.progress.yellow.0.is_sign_negative() && !spec.progress.yellow.0.is_zero() {
         ck.report("progress.yellow", "thresholds cannot be negative");
     }
-
-    if !ck.problems.is_empty() {
-        return Err(Error::Plan(ck.problems.into_vec()));
-    }
-    let mut sorted_names: Vec<(String, usize)> =
-        lookup.iter().map(|(k, v)| (k.clone(), *v)).collect();
-    sorted_names.sort();
-    Ok(Plan {
-        sorted_names,
-        plan_id: Arc::from(spec.id.as_str()),
-        scale: spec.rounding.scale,
-        mode,
-        total_floor: spec.total.floor.map(|n| n.0),
-        total_cap: spec.total.cap.map(|n| n.0),
-        green: spec.progress.green.0,
-        yellow: spec.progress.yellow.0,
-        spec,
-        measures,
-        lookup,
-        sections,
-        indicators,
-        adjustments,
-        vetoes,
-        grades,
-    })
 }
 
 fn compile_method(
@@ -485,37 +579,22 @@ fn compile_method(
     resolve: &dyn Fn(&str) -> Option<usize>,
     mode: RoundingMode,
 ) -> Option<Method> {
-    let default_basis = |b: Option<Basis>| {
+    // Without an explicit basis, an indicator with a target is scored on completion.
+    let default_basis = |b: &Option<Basis>| {
         b.unwrap_or(if has_target {
             Basis::Completion
         } else {
             Basis::Actual
         })
     };
-    let num = |n: Option<crate::number::Num>, default: Decimal| n.map_or(default, |n| n.0);
     match spec {
         MethodSpec::Ratio {
             floor,
             cap,
             zero_target_score,
-        } => {
-            let floor = num(*floor, Decimal::ZERO);
-            let cap = cap.map(|c| c.0);
-            ck.floor_cap(path, Some(floor), cap);
-            Some(Method::Ratio {
-                floor,
-                cap,
-                zero_target_score: zero_target_score.map(|n| n.0),
-            })
-        }
+        } => Some(ratio(ck, path, *floor, *cap, *zero_target_score)),
         MethodSpec::LowerIsBetter { form, floor, cap } => {
-            let floor = num(*floor, Decimal::ZERO);
-            ck.floor_cap(path, Some(floor), Some(cap.0));
-            Some(Method::LowerIsBetter {
-                form: *form,
-                floor,
-                cap: cap.0,
-            })
+            Some(lower_is_better(ck, path, *form, *floor, *cap))
         }
         MethodSpec::ThresholdTargetStretch {
             basis,
@@ -524,44 +603,17 @@ fn compile_method(
             stretch,
             below_threshold,
         } => {
-            let mut points = vec![
-                (threshold.at.0, threshold.score.0),
-                (target.at.0, target.score.0),
-            ];
-            if let Some(s) = stretch {
-                points.push((s.at.0, s.score.0));
-            }
-            if points.windows(2).any(|w| w[0].0 >= w[1].0) {
-                ck.report(
-                    path.to_string(),
-                    "threshold, target and stretch must be strictly ascending (`at`)",
-                );
-            }
+            let points = curve_points(ck, path, threshold, target, stretch.as_ref());
             Some(Method::Curve {
-                basis: default_basis(*basis),
+                basis: default_basis(basis),
                 points,
                 below: num(*below_threshold, Decimal::ZERO),
             })
         }
-        MethodSpec::Bands { basis, bands } => {
-            let ranges: Vec<_> = bands
-                .iter()
-                .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0)))
-                .collect();
-            ck.intervals(&format!("{path}.bands"), "band", &ranges, false);
-            let bands = bands
-                .iter()
-                .map(|b| Band {
-                    from: b.from.map(|n| n.0),
-                    to: b.to.map(|n| n.0),
-                    score: b.score.0,
-                })
-                .collect();
-            Some(Method::Bands {
-                basis: default_basis(*basis),
-                bands,
-            })
-        }
+        MethodSpec::Bands { basis, bands } => Some(Method::Bands {
+            basis: default_basis(basis),
+            bands: compile_bands(ck, path, bands),
+        }),
         MethodSpec::PassFail {
             pass_if,
             pass_score,
@@ -580,57 +632,12 @@ fn compile_method(
                 fail: num(*fail_score, Decimal::ZERO),
             })
         }
-        MethodSpec::Rating { min, max, points } => {
-            if min.0 >= max.0 {
-                ck.report(
-                    path.to_string(),
-                    format!("the scale's min {} must be below its max {}", min.0, max.0),
-                );
-            }
-            let mut seen = HashSet::new();
-            for (i, p) in points.iter().enumerate() {
-                if p.rating.0 < min.0 || p.rating.0 > max.0 {
-                    ck.report(
-                        format!("{path}.points[{i}].rating"),
-                        format!(
-                            "rating {} is outside the scale {}–{}",
-                            p.rating.0, min.0, max.0
-                        ),
-                    );
-                }
-                if !seen.insert(p.rating.0.normalize()) {
-                    ck.report(
-                        format!("{path}.points[{i}].rating"),
-                        format!("rating {} is listed twice", p.rating.0),
-                    );
-                }
-            }
-            Some(Method::Rating {
-                min: min.0,
-                max: max.0,
-                points: points.iter().map(|p| (p.rating.0, p.score.0)).collect(),
-            })
-        }
+        MethodSpec::Rating { min, max, points } => Some(rating(ck, path, *min, *max, points)),
         MethodSpec::Deduction {
             start,
             per_unit,
             floor,
-        } => {
-            let start = num(*start, HUNDRED);
-            let floor = num(*floor, Decimal::ZERO);
-            if per_unit.0.is_sign_negative() {
-                ck.report(
-                    format!("{path}.per_unit"),
-                    "points per unit cannot be negative",
-                );
-            }
-            ck.floor_cap(path, Some(floor), Some(start));
-            Some(Method::Deduction {
-                start,
-                per_unit: per_unit.0,
-                floor,
-            })
-        }
+        } => Some(deduction(ck, path, *start, *per_unit, *floor)),
         MethodSpec::Formula { expr, floor, cap } => {
             let floor = floor.map(|n| n.0);
             let cap = cap.map(|n| n.0);
@@ -638,5 +645,139 @@ fn compile_method(
             let expr = ck.formula(&format!("{path}.expr"), expr, Type::Number, resolve, mode)?;
             Some(Method::Formula { expr, floor, cap })
         }
+    }
+}
+
+/// An optional number, or its default.
+fn num(n: Option<Num>, default: Decimal) -> Decimal {
+    n.map_or(default, |n| n.0)
+}
+
+fn ratio(
+    ck: &mut Checker,
+    path: &str,
+    floor: Option<Num>,
+    cap: Option<Num>,
+    zero_target_score: Option<Num>,
+) -> Method {
+    let floor = num(floor, Decimal::ZERO);
+    let cap = cap.map(|c| c.0);
+    ck.floor_cap(path, Some(floor), cap);
+    Method::Ratio {
+        floor,
+        cap,
+        zero_target_score: zero_target_score.map(|n| n.0),
+    }
+}
+
+fn lower_is_better(
+    ck: &mut Checker,
+    path: &str,
+    form: LowerIsBetterForm,
+    floor: Option<Num>,
+    cap: Num,
+) -> Method {
+    let floor = num(floor, Decimal::ZERO);
+    ck.floor_cap(path, Some(floor), Some(cap.0));
+    Method::LowerIsBetter {
+        form,
+        floor,
+        cap: cap.0,
+    }
+}
+
+/// Threshold, target and (optional) stretch as the points of a curve, strictly ascending.
+fn curve_points(
+    ck: &mut Checker,
+    path: &str,
+    threshold: &CurvePoint,
+    target: &CurvePoint,
+    stretch: Option<&CurvePoint>,
+) -> Vec<(Decimal, Decimal)> {
+    let mut points = vec![
+        (threshold.at.0, threshold.score.0),
+        (target.at.0, target.score.0),
+    ];
+    if let Some(s) = stretch {
+        points.push((s.at.0, s.score.0));
+    }
+    if points.windows(2).any(|w| w[0].0 >= w[1].0) {
+        ck.report(
+            path.to_string(),
+            "threshold, target and stretch must be strictly ascending (`at`)",
+        );
+    }
+    points
+}
+
+fn compile_bands(ck: &mut Checker, path: &str, bands: &[BandSpec]) -> Vec<Band> {
+    let ranges: Vec<_> = bands
+        .iter()
+        .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0)))
+        .collect();
+    ck.intervals(&format!("{path}.bands"), "band", &ranges, false);
+    bands
+        .iter()
+        .map(|b| Band {
+            from: b.from.map(|n| n.0),
+            to: b.to.map(|n| n.0),
+            score: b.score.0,
+        })
+        .collect()
+}
+
+/// A rating scale: min below max, every listed rating on the scale and listed once.
+fn rating(ck: &mut Checker, path: &str, min: Num, max: Num, points: &[RatingPoint]) -> Method {
+    if min.0 >= max.0 {
+        ck.report(
+            path.to_string(),
+            format!("the scale's min {} must be below its max {}", min.0, max.0),
+        );
+    }
+    let mut seen = HashSet::new();
+    for (i, p) in points.iter().enumerate() {
+        if p.rating.0 < min.0 || p.rating.0 > max.0 {
+            ck.report(
+                format!("{path}.points[{i}].rating"),
+                format!(
+                    "rating {} is outside the scale {}–{}",
+                    p.rating.0, min.0, max.0
+                ),
+            );
+        }
+        if !seen.insert(p.rating.0.normalize()) {
+            ck.report(
+                format!("{path}.points[{i}].rating"),
+                format!("rating {} is listed twice", p.rating.0),
+            );
+        }
+    }
+    Method::Rating {
+        min: min.0,
+        max: max.0,
+        points: points.iter().map(|p| (p.rating.0, p.score.0)).collect(),
+    }
+}
+
+fn deduction(
+    ck: &mut Checker,
+    path: &str,
+    start: Option<Num>,
+    per_unit: Num,
+    floor: Option<Num>,
+) -> Method {
+    let start = num(start, HUNDRED);
+    let floor = num(floor, Decimal::ZERO);
+    if per_unit.0.is_sign_negative() {
+        ck.report(
+            format!("{path}.per_unit"),
+            "points per unit cannot be negative",
+        );
+    }
+    ck.floor_cap(path, Some(floor), Some(start));
+    Method::Deduction {
+        start,
+        per_unit: per_unit.0,
+        floor,
     }
 }
