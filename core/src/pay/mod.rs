@@ -464,212 +464,15 @@ impl PayPlan {
         index: Option<usize>,
         measures: impl Iterator<Item = (&'a str, Option<usize>, Option<Decimal>)>,
     ) -> crate::Result<PayStatement> {
-        // The record's path is formatted only when something goes wrong.
-        let fail = |what: &str, message: String| {
-            Error::Input(vec![Problem::new(
-                format!("{}.{what}", record_path(id, index)),
-                message,
-            )])
-        };
-        let mut env = vec![None; self.env_len];
-        for (k, slot, v) in measures {
-            match slot.and_then(|s| env.get_mut(s)) {
-                Some(cell) => *cell = v,
-                None => return Err(fail(k, "the plan has no measure of this name".into())),
-            }
-        }
-        let eval = |f: &Formula, what: &str| -> crate::Result<Decimal> {
-            f.eval_number(&env).map_err(|e| {
-                let msg = match e {
-                    EvalError::Missing { slot } => {
-                        let name = self
-                            .lookup
-                            .iter()
-                            .find(|(_, s)| **s == slot)
-                            .map_or("?", |(k, _)| k.as_str());
-                        format!("measure `{name}` is missing")
-                    }
-                    EvalError::DivisionByZero => "division by zero".into(),
-                    EvalError::Overflow => "arithmetic overflow".into(),
-                };
-                fail(what, msg)
-            })
-        };
-        let overflow = |what: &str| fail(what, "arithmetic overflow".into());
+        let person = Person::load(self, id, index, measures)?;
         let mut lines = Vec::new();
         if let Some(p) = &self.performance {
-            let base = eval(&p.base, "performance_pay.base")?;
-            let (raw, source) = match &p.coefficient {
-                Coefficient::ByGrade(map) => (
-                    map.get(card.grade).copied().ok_or_else(|| {
-                        fail(
-                            "grade",
-                            format!("no coefficient for grade `{}`", card.grade),
-                        )
-                    })?,
-                    CoefficientSource::Grade,
-                ),
-                Coefficient::ByScore(points) => (
-                    interpolate(points, card.total).ok_or_else(|| overflow("coefficient"))?,
-                    CoefficientSource::Score,
-                ),
-            };
-            let (coefficient, bound) = match (p.floor, p.cap) {
-                (_, Some(c)) if raw > c => (c, Some(Bound::Cap)),
-                (Some(f), _) if raw < f => (f, Some(Bound::Floor)),
-                _ => (raw, None),
-            };
-            let proration = match &p.proration {
-                None => None,
-                Some(Proration::Factor(f)) => {
-                    let v = eval(f, "performance_pay.proration")?;
-                    if v < Decimal::ZERO || v > Decimal::ONE {
-                        return Err(fail(
-                            "performance_pay.proration",
-                            format!("the factor must be from 0 to 1, got {v}"),
-                        ));
-                    }
-                    Some(v)
-                }
-                Some(Proration::Days {
-                    employed,
-                    in_period,
-                }) => {
-                    let e = eval(employed, "performance_pay.proration.employed")?;
-                    let t = eval(in_period, "performance_pay.proration.in_period")?;
-                    if t <= Decimal::ZERO || e < Decimal::ZERO || e > t {
-                        return Err(fail(
-                            "performance_pay.proration",
-                            format!("days employed ({e}) must be between 0 and the days in the period ({t})"),
-                        ));
-                    }
-                    Some(
-                        e.checked_div(t)
-                            .ok_or_else(|| overflow("performance_pay.proration"))?,
-                    )
-                }
-            };
-            let mut unrounded = base
-                .checked_mul(coefficient)
-                .ok_or_else(|| overflow("performance_pay"))?;
-            if let Some(f) = proration {
-                unrounded = unrounded
-                    .checked_mul(f)
-                    .ok_or_else(|| overflow("performance_pay"))?;
-            }
-            lines.push(PayLine {
-                id: Arc::from("performance_pay"),
-                name: p.name.clone(),
-                base,
-                unrounded,
-                amount: self.mode.round(unrounded, self.minor_units),
-                detail: LineDetail::PerformancePay {
-                    grade: card.grade.clone(),
-                    score: card.total,
-                    source,
-                    raw_coefficient: raw,
-                    coefficient,
-                    bound,
-                    proration,
-                },
-            });
+            lines.push(person.performance_line(p, card)?);
         }
         for c in &self.commissions {
-            let what = format!("commissions.{}", c.id);
-            let base = eval(&c.base, &what)?;
-            let to_date = match &c.to_date {
-                Some((prior, paid)) => Some((eval(prior, &what)?, eval(paid, &what)?)),
-                None => None,
-            };
-            let priced_base = match to_date {
-                Some((prior, _)) => prior.checked_add(base).ok_or_else(|| overflow(&what))?,
-                None => base,
-            };
-            let mut slices = Vec::new();
-            let tiers_commission = c
-                .table
-                .commission(priced_base, &mut slices)
-                .map_err(|_| overflow(&what))?;
-            let mut due = tiers_commission;
-            let gate = match &c.gate {
-                Some((att, min, factor)) => {
-                    let attainment = eval(att, &what)?;
-                    let applied = attainment < *min;
-                    if applied {
-                        due = due.checked_mul(*factor).ok_or_else(|| overflow(&what))?;
-                    }
-                    Some(GateOutcome {
-                        attainment,
-                        min: *min,
-                        factor: *factor,
-                        applied,
-                    })
-                }
-                None => None,
-            };
-            let multiplier = match &c.multiplier {
-                Some((driver, bands)) => {
-                    let value = eval(driver, &what)?;
-                    let factor = bands
-                        .iter()
-                        .find(|(f, t, _)| {
-                            f.is_none_or(|f| value >= f) && t.is_none_or(|t| value < t)
-                        })
-                        .map(|b| b.2)
-                        .ok_or_else(|| {
-                            fail(
-                                &what,
-                                format!("{value} falls outside every multiplier band"),
-                            )
-                        })?;
-                    due = due.checked_mul(factor).ok_or_else(|| overflow(&what))?;
-                    Some(MultiplierOutcome {
-                        driver: value,
-                        factor,
-                    })
-                }
-                None => None,
-            };
-            let capped = c.cap.is_some_and(|cap| due > cap);
-            if let Some(cap) = c.cap.filter(|_| capped) {
-                due = cap;
-            }
-            let (unrounded, to_date) = match to_date {
-                Some((prior, paid)) => (
-                    due.checked_sub(paid).ok_or_else(|| overflow(&what))?,
-                    Some(ToDateOutcome {
-                        prior_base: prior,
-                        cumulative_base: priced_base,
-                        due,
-                        paid,
-                    }),
-                ),
-                None => (due, None),
-            };
-            lines.push(PayLine {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                base,
-                unrounded,
-                amount: self.mode.round(unrounded, self.minor_units),
-                detail: LineDetail::Commission {
-                    mode: c.table.mode,
-                    slices,
-                    tiers_commission,
-                    gate,
-                    multiplier,
-                    capped,
-                    to_date,
-                },
-            });
+            lines.push(person.commission_line(c)?);
         }
-        let mut total = Decimal::ZERO;
-        for l in &lines {
-            total = total
-                .checked_add(l.amount)
-                .ok_or_else(|| overflow("total"))?;
-        }
-        total.rescale(self.minor_units);
+        let total = person.total(&lines)?;
         Ok(PayStatement {
             pay_plan_id: self.id.clone(),
             record_id: id.to_string(),
@@ -678,6 +481,287 @@ impl PayPlan {
             lines,
             total,
         })
+    }
+}
+
+/// One person being paid: their measures in the pay plan's environment, and where problems go.
+struct Person<'p> {
+    plan: &'p PayPlan,
+    id: &'p str,
+    index: Option<usize>,
+    env: Vec<Option<Decimal>>,
+}
+
+impl<'p> Person<'p> {
+    /// The person's measures into a fresh environment; a measure the plan lacks is a problem.
+    fn load<'a>(
+        plan: &'p PayPlan,
+        id: &'p str,
+        index: Option<usize>,
+        measures: impl Iterator<Item = (&'a str, Option<usize>, Option<Decimal>)>,
+    ) -> crate::Result<Person<'p>> {
+        let mut person = Person {
+            plan,
+            id,
+            index,
+            env: vec![None; plan.env_len],
+        };
+        for (k, slot, v) in measures {
+            match slot.and_then(|s| person.env.get_mut(s)) {
+                Some(cell) => *cell = v,
+                None => return Err(person.fail(k, "the plan has no measure of this name".into())),
+            }
+        }
+        Ok(person)
+    }
+
+    /// A problem at `what` of this record; the record's path is formatted only when something
+    /// goes wrong.
+    fn fail(&self, what: &str, message: String) -> Error {
+        Error::Input(vec![Problem::new(
+            format!("{}.{what}", record_path(self.id, self.index)),
+            message,
+        )])
+    }
+
+    fn overflow(&self, what: &str) -> Error {
+        self.fail(what, "arithmetic overflow".into())
+    }
+
+    fn eval(&self, f: &Formula, what: &str) -> crate::Result<Decimal> {
+        f.eval_number(&self.env).map_err(|e| {
+            let msg = match e {
+                EvalError::Missing { slot } => {
+                    let name = self
+                        .plan
+                        .lookup
+                        .iter()
+                        .find(|(_, s)| **s == slot)
+                        .map_or("?", |(k, _)| k.as_str());
+                    format!("measure `{name}` is missing")
+                }
+                EvalError::DivisionByZero => "division by zero".into(),
+                EvalError::Overflow => "arithmetic overflow".into(),
+            };
+            self.fail(what, msg)
+        })
+    }
+
+    /// The payable amount of a line: rounded once, to the minor unit.
+    fn round(&self, unrounded: Decimal) -> Decimal {
+        self.plan.mode.round(unrounded, self.plan.minor_units)
+    }
+
+    /// base × coefficient (bounded) × proration.
+    fn performance_line(&self, p: &PerformancePay, card: &Scored<'_>) -> crate::Result<PayLine> {
+        let base = self.eval(&p.base, "performance_pay.base")?;
+        let (raw, source) = self.coefficient(p, card)?;
+        let (coefficient, bound) = match (p.floor, p.cap) {
+            (_, Some(c)) if raw > c => (c, Some(Bound::Cap)),
+            (Some(f), _) if raw < f => (f, Some(Bound::Floor)),
+            _ => (raw, None),
+        };
+        let proration = self.proration(p)?;
+        let mut unrounded = base
+            .checked_mul(coefficient)
+            .ok_or_else(|| self.overflow("performance_pay"))?;
+        if let Some(f) = proration {
+            unrounded = unrounded
+                .checked_mul(f)
+                .ok_or_else(|| self.overflow("performance_pay"))?;
+        }
+        Ok(PayLine {
+            id: Arc::from("performance_pay"),
+            name: p.name.clone(),
+            base,
+            unrounded,
+            amount: self.round(unrounded),
+            detail: LineDetail::PerformancePay {
+                grade: card.grade.clone(),
+                score: card.total,
+                source,
+                raw_coefficient: raw,
+                coefficient,
+                bound,
+                proration,
+            },
+        })
+    }
+
+    /// The coefficient before floor and cap: by grade, or interpolated by score.
+    fn coefficient(
+        &self,
+        p: &PerformancePay,
+        card: &Scored<'_>,
+    ) -> crate::Result<(Decimal, CoefficientSource)> {
+        Ok(match &p.coefficient {
+            Coefficient::ByGrade(map) => (
+                map.get(card.grade).copied().ok_or_else(|| {
+                    self.fail(
+                        "grade",
+                        format!("no coefficient for grade `{}`", card.grade),
+                    )
+                })?,
+                CoefficientSource::Grade,
+            ),
+            Coefficient::ByScore(points) => (
+                interpolate(points, card.total).ok_or_else(|| self.overflow("coefficient"))?,
+                CoefficientSource::Score,
+            ),
+        })
+    }
+
+    /// The share of the period worked, from 0 to 1 (`None` without proration).
+    fn proration(&self, p: &PerformancePay) -> crate::Result<Option<Decimal>> {
+        match &p.proration {
+            None => Ok(None),
+            Some(Proration::Factor(f)) => {
+                let v = self.eval(f, "performance_pay.proration")?;
+                if v < Decimal::ZERO || v > Decimal::ONE {
+                    return Err(self.fail(
+                        "performance_pay.proration",
+                        format!("the factor must be from 0 to 1, got {v}"),
+                    ));
+                }
+                Ok(Some(v))
+            }
+            Some(Proration::Days {
+                employed,
+                in_period,
+            }) => {
+                let e = self.eval(employed, "performance_pay.proration.employed")?;
+                let t = self.eval(in_period, "performance_pay.proration.in_period")?;
+                if t <= Decimal::ZERO || e < Decimal::ZERO || e > t {
+                    return Err(self.fail(
+                        "performance_pay.proration",
+                        format!(
+                            "days employed ({e}) must be between 0 and the days in the period ({t})"
+                        ),
+                    ));
+                }
+                Ok(Some(e.checked_div(t).ok_or_else(|| {
+                    self.overflow("performance_pay.proration")
+                })?))
+            }
+        }
+    }
+
+    /// Tiers on the (cumulative) base, then gate, multiplier and cap, then the to-date true-up.
+    fn commission_line(&self, c: &Commission) -> crate::Result<PayLine> {
+        let what = format!("commissions.{}", c.id);
+        let base = self.eval(&c.base, &what)?;
+        let to_date = match &c.to_date {
+            Some((prior, paid)) => Some((self.eval(prior, &what)?, self.eval(paid, &what)?)),
+            None => None,
+        };
+        let priced_base = match to_date {
+            Some((prior, _)) => prior
+                .checked_add(base)
+                .ok_or_else(|| self.overflow(&what))?,
+            None => base,
+        };
+        let mut slices = Vec::new();
+        let tiers_commission = c
+            .table
+            .commission(priced_base, &mut slices)
+            .map_err(|_| self.overflow(&what))?;
+        let mut due = tiers_commission;
+        let gate = self.gate(c, &what, &mut due)?;
+        let multiplier = self.multiplier(c, &what, &mut due)?;
+        let capped = c.cap.is_some_and(|cap| due > cap);
+        if let Some(cap) = c.cap.filter(|_| capped) {
+            due = cap;
+        }
+        let (unrounded, to_date) = match to_date {
+            Some((prior, paid)) => (
+                due.checked_sub(paid).ok_or_else(|| self.overflow(&what))?,
+                Some(ToDateOutcome {
+                    prior_base: prior,
+                    cumulative_base: priced_base,
+                    due,
+                    paid,
+                }),
+            ),
+            None => (due, None),
+        };
+        Ok(PayLine {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            base,
+            unrounded,
+            amount: self.round(unrounded),
+            detail: LineDetail::Commission {
+                mode: c.table.mode,
+                slices,
+                tiers_commission,
+                gate,
+                multiplier,
+                capped,
+                to_date,
+            },
+        })
+    }
+
+    /// Below the minimum attainment, `due` is scaled by the gate's factor.
+    fn gate(
+        &self,
+        c: &Commission,
+        what: &str,
+        due: &mut Decimal,
+    ) -> crate::Result<Option<GateOutcome>> {
+        let Some((att, min, factor)) = &c.gate else {
+            return Ok(None);
+        };
+        let attainment = self.eval(att, what)?;
+        let applied = attainment < *min;
+        if applied {
+            *due = due
+                .checked_mul(*factor)
+                .ok_or_else(|| self.overflow(what))?;
+        }
+        Ok(Some(GateOutcome {
+            attainment,
+            min: *min,
+            factor: *factor,
+            applied,
+        }))
+    }
+
+    /// `due` × the factor of the band the driver falls in.
+    fn multiplier(
+        &self,
+        c: &Commission,
+        what: &str,
+        due: &mut Decimal,
+    ) -> crate::Result<Option<MultiplierOutcome>> {
+        let Some((driver, bands)) = &c.multiplier else {
+            return Ok(None);
+        };
+        let value = self.eval(driver, what)?;
+        let factor = bands
+            .iter()
+            .find(|(f, t, _)| f.is_none_or(|f| value >= f) && t.is_none_or(|t| value < t))
+            .map(|b| b.2)
+            .ok_or_else(|| {
+                self.fail(what, format!("{value} falls outside every multiplier band"))
+            })?;
+        *due = due.checked_mul(factor).ok_or_else(|| self.overflow(what))?;
+        Ok(Some(MultiplierOutcome {
+            driver: value,
+            factor,
+        }))
+    }
+
+    /// The sum of the rounded lines, at the minor unit.
+    fn total(&self, lines: &[PayLine]) -> crate::Result<Decimal> {
+        let mut total = Decimal::ZERO;
+        for l in lines {
+            total = total
+                .checked_add(l.amount)
+                .ok_or_else(|| self.overflow("total"))?;
+        }
+        total.rescale(self.plan.minor_units);
+        Ok(total)
     }
 }
 
