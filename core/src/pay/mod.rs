@@ -110,132 +110,18 @@ impl PayPlan {
         let mut ck = Checker::new();
         let mode = spec.rounding;
         let resolve = |name: &str| plan.spec.measures.iter().position(|m| m.id == name);
-        let minor_units = match (
-            spec.currency.minor_units,
-            known_minor_units(&spec.currency.code),
-        ) {
-            (Some(m), _) if m > pool::MAX_MINOR_UNITS => {
-                ck.report(
-                    "currency.minor_units",
-                    format!("at most {} decimal places", pool::MAX_MINOR_UNITS),
-                );
-                0
-            }
-            (Some(m), _) => m,
-            (None, Some(m)) => m,
-            (None, None) => {
-                ck.report(
-                    "currency.minor_units",
-                    format!(
-                        "unknown currency `{}`: give `minor_units`",
-                        spec.currency.code
-                    ),
-                );
-                0
-            }
-        };
+        let minor_units = currency_minor_units(&mut ck, spec);
         if spec.performance_pay.is_none() && spec.commissions.is_empty() {
             ck.report(
                 "",
                 "the pay plan has no lines: give `performance_pay` or `commissions`",
             );
         }
-
-        let performance = spec.performance_pay.as_ref().and_then(|p| {
-            let path = "performance_pay";
-            let base = ck.value(&format!("{path}.base"), &p.base, &resolve, mode);
-            let coefficient = match &p.coefficient {
-                CoefficientSpec::ByGrade(map) => {
-                    for g in plan.grade_names() {
-                        if !map.contains_key(g) {
-                            ck.report(
-                                format!("{path}.coefficient.by_grade"),
-                                format!("no coefficient for grade `{g}`"),
-                            );
-                        }
-                    }
-                    for g in map.keys() {
-                        if !plan.grade_names().any(|x| x == g) {
-                            ck.report(
-                                format!("{path}.coefficient.by_grade.{g}"),
-                                format!("the scoring plan has no grade `{g}`"),
-                            );
-                        }
-                    }
-                    Coefficient::ByGrade(
-                        map.iter()
-                            .map(|(k, v)| (Arc::from(k.as_str()), v.0))
-                            .collect(),
-                    )
-                }
-                CoefficientSpec::ByScore(points) => {
-                    if points.is_empty() {
-                        ck.report(
-                            format!("{path}.coefficient.by_score"),
-                            "at least one point is needed",
-                        );
-                    }
-                    if points.windows(2).any(|w| w[0].at.0 >= w[1].at.0) {
-                        ck.report(
-                            format!("{path}.coefficient.by_score"),
-                            "points must be strictly ascending in `at`",
-                        );
-                    }
-                    Coefficient::ByScore(points.iter().map(|p| (p.at.0, p.coefficient.0)).collect())
-                }
-            };
-            ck.floor_cap(path, p.floor.map(|n| n.0), p.cap.map(|n| n.0));
-            let proration = match &p.proration {
-                None => Some(None),
-                Some(ProrationSpec::Days {
-                    employed,
-                    in_period,
-                }) => {
-                    let e = ck.value(
-                        &format!("{path}.proration.days.employed"),
-                        employed,
-                        &resolve,
-                        mode,
-                    );
-                    let i = ck.value(
-                        &format!("{path}.proration.days.in_period"),
-                        in_period,
-                        &resolve,
-                        mode,
-                    );
-                    e.zip(i).map(|(employed, in_period)| {
-                        Some(Proration::Days {
-                            employed,
-                            in_period,
-                        })
-                    })
-                }
-                Some(ProrationSpec::Factor(f)) => ck
-                    .value(&format!("{path}.proration.factor"), f, &resolve, mode)
-                    .map(|f| Some(Proration::Factor(f))),
-            };
-            Some(PerformancePay {
-                name: Arc::from(p.name.as_deref().unwrap_or("Performance pay")),
-                base: base?,
-                coefficient,
-                floor: p.floor.map(|n| n.0),
-                cap: p.cap.map(|n| n.0),
-                proration: proration?,
-            })
-        });
-
-        ck.unique(
-            "commissions",
-            "commission",
-            spec.commissions.iter().map(|c| c.id.as_str()),
-        );
-        let mut commissions = Vec::with_capacity(spec.commissions.len());
-        for (i, c) in spec.commissions.iter().enumerate() {
-            let path = format!("commissions[{i}]");
-            if let Some(compiled) = compile_commission(&mut ck, &path, c, &resolve, mode) {
-                commissions.push(compiled);
-            }
-        }
+        let performance = spec
+            .performance_pay
+            .as_ref()
+            .and_then(|p| compile_performance(&mut ck, p, plan, &resolve, mode));
+        let commissions = compile_commissions(&mut ck, &spec.commissions, &resolve, mode);
         if !ck.problems.is_empty() {
             return Err(Error::Plan(ck.problems.into_vec()));
         }
@@ -926,4 +812,167 @@ fn compile_commission(
         cap: c.cap.map(|n| n.0),
         to_date,
     })
+}
+
+/// The currency's decimal places: given, or known from its code (0 after a problem, so
+/// validation goes on).
+fn currency_minor_units(ck: &mut Checker, spec: &PayPlanSpec) -> u32 {
+    match (
+        spec.currency.minor_units,
+        known_minor_units(&spec.currency.code),
+    ) {
+        (Some(m), _) if m > pool::MAX_MINOR_UNITS => {
+            ck.report(
+                "currency.minor_units",
+                format!("at most {} decimal places", pool::MAX_MINOR_UNITS),
+            );
+            0
+        }
+        (Some(m), _) => m,
+        (None, Some(m)) => m,
+        (None, None) => {
+            ck.report(
+                "currency.minor_units",
+                format!(
+                    "unknown currency `{}`: give `minor_units`",
+                    spec.currency.code
+                ),
+            );
+            0
+        }
+    }
+}
+
+/// Performance pay: base, coefficient, floor/cap and proration, every problem reported before
+/// giving up (`None`).
+fn compile_performance(
+    ck: &mut Checker,
+    p: &PerformancePaySpec,
+    plan: &Plan,
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    mode: RoundingMode,
+) -> Option<PerformancePay> {
+    let path = "performance_pay";
+    let base = ck.value(&format!("{path}.base"), &p.base, resolve, mode);
+    let coefficient = compile_coefficient(ck, path, &p.coefficient, plan);
+    ck.floor_cap(path, p.floor.map(|n| n.0), p.cap.map(|n| n.0));
+    let proration = compile_proration(ck, path, p.proration.as_ref(), resolve, mode);
+    Some(PerformancePay {
+        name: Arc::from(p.name.as_deref().unwrap_or("Performance pay")),
+        base: base?,
+        coefficient,
+        floor: p.floor.map(|n| n.0),
+        cap: p.cap.map(|n| n.0),
+        proration: proration?,
+    })
+}
+
+/// A grade table must cover exactly the scoring plan's grades; score points must ascend.
+fn compile_coefficient(
+    ck: &mut Checker,
+    path: &str,
+    spec: &CoefficientSpec,
+    plan: &Plan,
+) -> Coefficient {
+    match spec {
+        CoefficientSpec::ByGrade(map) => {
+            for g in plan.grade_names() {
+                if !map.contains_key(g) {
+                    ck.report(
+                        format!("{path}.coefficient.by_grade"),
+                        format!("no coefficient for grade `{g}`"),
+                    );
+                }
+            }
+            for g in map.keys() {
+                if !plan.grade_names().any(|x| x == g) {
+                    ck.report(
+                        format!("{path}.coefficient.by_grade.{g}"),
+                        format!("the scoring plan has no grade `{g}`"),
+                    );
+                }
+            }
+            Coefficient::ByGrade(
+                map.iter()
+                    .map(|(k, v)| (Arc::from(k.as_str()), v.0))
+                    .collect(),
+            )
+        }
+        CoefficientSpec::ByScore(points) => {
+            if points.is_empty() {
+                ck.report(
+                    format!("{path}.coefficient.by_score"),
+                    "at least one point is needed",
+                );
+            }
+            if points.windows(2).any(|w| w[0].at.0 >= w[1].at.0) {
+                ck.report(
+                    format!("{path}.coefficient.by_score"),
+                    "points must be strictly ascending in `at`",
+                );
+            }
+            Coefficient::ByScore(points.iter().map(|p| (p.at.0, p.coefficient.0)).collect())
+        }
+    }
+}
+
+/// `Some(None)` without proration; `None` when a formula did not compile.
+fn compile_proration(
+    ck: &mut Checker,
+    path: &str,
+    spec: Option<&ProrationSpec>,
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    mode: RoundingMode,
+) -> Option<Option<Proration>> {
+    match spec {
+        None => Some(None),
+        Some(ProrationSpec::Days {
+            employed,
+            in_period,
+        }) => {
+            let e = ck.value(
+                &format!("{path}.proration.days.employed"),
+                employed,
+                resolve,
+                mode,
+            );
+            let i = ck.value(
+                &format!("{path}.proration.days.in_period"),
+                in_period,
+                resolve,
+                mode,
+            );
+            e.zip(i).map(|(employed, in_period)| {
+                Some(Proration::Days {
+                    employed,
+                    in_period,
+                })
+            })
+        }
+        Some(ProrationSpec::Factor(f)) => ck
+            .value(&format!("{path}.proration.factor"), f, resolve, mode)
+            .map(|f| Some(Proration::Factor(f))),
+    }
+}
+
+/// Unique ids first, then each commission in order; ones with problems are left out.
+fn compile_commissions(
+    ck: &mut Checker,
+    specs: &[CommissionSpec],
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    mode: RoundingMode,
+) -> Vec<Commission> {
+    ck.unique(
+        "commissions",
+        "commission",
+        specs.iter().map(|c| c.id.as_str()),
+    );
+    let mut commissions = Vec::with_capacity(specs.len());
+    for (i, c) in specs.iter().enumerate() {
+        let path = format!("commissions[{i}]");
+        if let Some(compiled) = compile_commission(ck, &path, c, resolve, mode) {
+            commissions.push(compiled);
+        }
+    }
+    commissions
 }
