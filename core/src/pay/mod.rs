@@ -651,7 +651,6 @@ impl<'p> Person<'p> {
     }
 }
 
-/// Linear between points, flat beyond the ends.
 /// A table's measure columns resolved to a pay plan's slots; see [`PayPlan::columns`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayColumns {
@@ -672,6 +671,7 @@ fn record_path(id: &str, index: Option<usize>) -> String {
     }
 }
 
+/// Linear between points, flat beyond the ends.
 fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
     let first = points.first()?;
     if x <= first.0 {
@@ -698,79 +698,15 @@ fn compile_commission(
     mode: RoundingMode,
 ) -> Option<Commission> {
     let base = ck.value(&format!("{path}.base"), &c.base, resolve, mode);
-    let ranges: Vec<_> = c
-        .tiers
-        .iter()
-        .map(|t| (Some(t.from.0), t.to.map(|n| n.0)))
-        .collect();
-    ck.intervals(&format!("{path}.tiers"), "tier", &ranges, false);
-    if c.tiers.last().is_some_and(|t| t.to.is_some()) {
-        ck.report(
-            // Exact: there is a last tier.
-            format!("{path}.tiers[{}].to", c.tiers.len().saturating_sub(1)),
-            "the last tier must be open-ended (no `to`), so every base is priced",
-        );
-    }
-    if c.mode == TierMode::Flat && c.tiers.len() != 1 {
-        ck.report(
-            format!("{path}.tiers"),
-            "a flat commission has exactly one tier",
-        );
-    }
-    for (i, t) in c.tiers.iter().enumerate() {
-        let tpath = format!("{path}.tiers[{i}]");
-        match (t.rate, t.amount) {
-            (Some(_), Some(_)) | (None, None) => {
-                ck.report(tpath.clone(), "give either `rate` (percent) or `amount`")
-            }
-            (None, Some(_)) if c.mode == TierMode::Interpolated => ck.report(
-                format!("{tpath}.amount"),
-                "interpolated tiers need rates, not amounts",
-            ),
-            _ => {}
-        }
-        if t.rate.is_some_and(|r| r.0 < Decimal::ZERO)
-            || t.amount.is_some_and(|a| a.0 < Decimal::ZERO)
-        {
-            ck.report(tpath, "rates and amounts cannot be negative");
-        }
-    }
-    let gate = c.gate.as_ref().and_then(|g| {
-        let factor = g.factor.map_or(Decimal::ZERO, |f| f.0);
-        if factor < Decimal::ZERO || factor > Decimal::ONE {
-            ck.report(
-                format!("{path}.gate.factor"),
-                "the factor must be from 0 to 1",
-            );
-        }
-        ck.value(
-            &format!("{path}.gate.attainment"),
-            &g.attainment,
-            resolve,
-            mode,
-        )
-        .map(|f| (f, g.min.0, factor))
-    });
-    let multiplier = c.multiplier.as_ref().and_then(|m| {
-        let ranges: Vec<_> = m
-            .bands
-            .iter()
-            .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0)))
-            .collect();
-        ck.intervals(&format!("{path}.multiplier.bands"), "band", &ranges, true);
-        let bands = m
-            .bands
-            .iter()
-            .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0), b.factor.0))
-            .collect();
-        ck.value(
-            &format!("{path}.multiplier.driver"),
-            &m.driver,
-            resolve,
-            mode,
-        )
-        .map(|f| (f, bands))
-    });
+    check_tiers(ck, path, c);
+    let gate = c
+        .gate
+        .as_ref()
+        .and_then(|g| compile_gate(ck, path, g, resolve, mode));
+    let multiplier = c
+        .multiplier
+        .as_ref()
+        .and_then(|m| compile_multiplier(ck, path, m, resolve, mode));
     if c.cap.is_some_and(|x| x.0 < Decimal::ZERO) {
         ck.report(format!("{path}.cap"), "the cap cannot be negative");
     }
@@ -812,6 +748,100 @@ fn compile_commission(
         cap: c.cap.map(|n| n.0),
         to_date,
     })
+}
+
+/// Tiers follow each other without gap or overlap, the last open-ended; each prices by a rate or
+/// an amount, never negative.
+fn check_tiers(ck: &mut Checker, path: &str, c: &CommissionSpec) {
+    let ranges: Vec<_> = c
+        .tiers
+        .iter()
+        .map(|t| (Some(t.from.0), t.to.map(|n| n.0)))
+        .collect();
+    ck.intervals(&format!("{path}.tiers"), "tier", &ranges, false);
+    if c.tiers.last().is_some_and(|t| t.to.is_some()) {
+        ck.report(
+            // Exact: there is a last tier.
+            format!("{path}.tiers[{}].to", c.tiers.len().saturating_sub(1)),
+            "the last tier must be open-ended (no `to`), so every base is priced",
+        );
+    }
+    if c.mode == TierMode::Flat && c.tiers.len() != 1 {
+        ck.report(
+            format!("{path}.tiers"),
+            "a flat commission has exactly one tier",
+        );
+    }
+    for (i, t) in c.tiers.iter().enumerate() {
+        let tpath = format!("{path}.tiers[{i}]");
+        match (t.rate, t.amount) {
+            (Some(_), Some(_)) | (None, None) => {
+                ck.report(tpath.clone(), "give either `rate` (percent) or `amount`")
+            }
+            (None, Some(_)) if c.mode == TierMode::Interpolated => ck.report(
+                format!("{tpath}.amount"),
+                "interpolated tiers need rates, not amounts",
+            ),
+            _ => {}
+        }
+        if t.rate.is_some_and(|r| r.0 < Decimal::ZERO)
+            || t.amount.is_some_and(|a| a.0 < Decimal::ZERO)
+        {
+            ck.report(tpath, "rates and amounts cannot be negative");
+        }
+    }
+}
+
+/// The attainment formula, the minimum and the factor (default 0, from 0 to 1).
+fn compile_gate(
+    ck: &mut Checker,
+    path: &str,
+    g: &GateSpec,
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    mode: RoundingMode,
+) -> Option<(Formula, Decimal, Decimal)> {
+    let factor = g.factor.map_or(Decimal::ZERO, |f| f.0);
+    if factor < Decimal::ZERO || factor > Decimal::ONE {
+        ck.report(
+            format!("{path}.gate.factor"),
+            "the factor must be from 0 to 1",
+        );
+    }
+    ck.value(
+        &format!("{path}.gate.attainment"),
+        &g.attainment,
+        resolve,
+        mode,
+    )
+    .map(|f| (f, g.min.0, factor))
+}
+
+/// The driver formula and its bands, which must cover every value without gap or overlap.
+fn compile_multiplier(
+    ck: &mut Checker,
+    path: &str,
+    m: &MultiplierSpec,
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    mode: RoundingMode,
+) -> Option<(Formula, Vec<FactorBand>)> {
+    let ranges: Vec<_> = m
+        .bands
+        .iter()
+        .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0)))
+        .collect();
+    ck.intervals(&format!("{path}.multiplier.bands"), "band", &ranges, true);
+    let bands = m
+        .bands
+        .iter()
+        .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0), b.factor.0))
+        .collect();
+    ck.value(
+        &format!("{path}.multiplier.driver"),
+        &m.driver,
+        resolve,
+        mode,
+    )
+    .map(|f| (f, bands))
 }
 
 /// The currency's decimal places: given, or known from its code (0 after a problem, so
