@@ -110,132 +110,18 @@ impl PayPlan {
         let mut ck = Checker::new();
         let mode = spec.rounding;
         let resolve = |name: &str| plan.spec.measures.iter().position(|m| m.id == name);
-        let minor_units = match (
-            spec.currency.minor_units,
-            known_minor_units(&spec.currency.code),
-        ) {
-            (Some(m), _) if m > pool::MAX_MINOR_UNITS => {
-                ck.report(
-                    "currency.minor_units",
-                    format!("at most {} decimal places", pool::MAX_MINOR_UNITS),
-                );
-                0
-            }
-            (Some(m), _) => m,
-            (None, Some(m)) => m,
-            (None, None) => {
-                ck.report(
-                    "currency.minor_units",
-                    format!(
-                        "unknown currency `{}`: give `minor_units`",
-                        spec.currency.code
-                    ),
-                );
-                0
-            }
-        };
+        let minor_units = currency_minor_units(&mut ck, spec);
         if spec.performance_pay.is_none() && spec.commissions.is_empty() {
             ck.report(
                 "",
                 "the pay plan has no lines: give `performance_pay` or `commissions`",
             );
         }
-
-        let performance = spec.performance_pay.as_ref().and_then(|p| {
-            let path = "performance_pay";
-            let base = ck.value(&format!("{path}.base"), &p.base, &resolve, mode);
-            let coefficient = match &p.coefficient {
-                CoefficientSpec::ByGrade(map) => {
-                    for g in plan.grade_names() {
-                        if !map.contains_key(g) {
-                            ck.report(
-                                format!("{path}.coefficient.by_grade"),
-                                format!("no coefficient for grade `{g}`"),
-                            );
-                        }
-                    }
-                    for g in map.keys() {
-                        if !plan.grade_names().any(|x| x == g) {
-                            ck.report(
-                                format!("{path}.coefficient.by_grade.{g}"),
-                                format!("the scoring plan has no grade `{g}`"),
-                            );
-                        }
-                    }
-                    Coefficient::ByGrade(
-                        map.iter()
-                            .map(|(k, v)| (Arc::from(k.as_str()), v.0))
-                            .collect(),
-                    )
-                }
-                CoefficientSpec::ByScore(points) => {
-                    if points.is_empty() {
-                        ck.report(
-                            format!("{path}.coefficient.by_score"),
-                            "at least one point is needed",
-                        );
-                    }
-                    if points.windows(2).any(|w| w[0].at.0 >= w[1].at.0) {
-                        ck.report(
-                            format!("{path}.coefficient.by_score"),
-                            "points must be strictly ascending in `at`",
-                        );
-                    }
-                    Coefficient::ByScore(points.iter().map(|p| (p.at.0, p.coefficient.0)).collect())
-                }
-            };
-            ck.floor_cap(path, p.floor.map(|n| n.0), p.cap.map(|n| n.0));
-            let proration = match &p.proration {
-                None => Some(None),
-                Some(ProrationSpec::Days {
-                    employed,
-                    in_period,
-                }) => {
-                    let e = ck.value(
-                        &format!("{path}.proration.days.employed"),
-                        employed,
-                        &resolve,
-                        mode,
-                    );
-                    let i = ck.value(
-                        &format!("{path}.proration.days.in_period"),
-                        in_period,
-                        &resolve,
-                        mode,
-                    );
-                    e.zip(i).map(|(employed, in_period)| {
-                        Some(Proration::Days {
-                            employed,
-                            in_period,
-                        })
-                    })
-                }
-                Some(ProrationSpec::Factor(f)) => ck
-                    .value(&format!("{path}.proration.factor"), f, &resolve, mode)
-                    .map(|f| Some(Proration::Factor(f))),
-            };
-            Some(PerformancePay {
-                name: Arc::from(p.name.as_deref().unwrap_or("Performance pay")),
-                base: base?,
-                coefficient,
-                floor: p.floor.map(|n| n.0),
-                cap: p.cap.map(|n| n.0),
-                proration: proration?,
-            })
-        });
-
-        ck.unique(
-            "commissions",
-            "commission",
-            spec.commissions.iter().map(|c| c.id.as_str()),
-        );
-        let mut commissions = Vec::with_capacity(spec.commissions.len());
-        for (i, c) in spec.commissions.iter().enumerate() {
-            let path = format!("commissions[{i}]");
-            if let Some(compiled) = compile_commission(&mut ck, &path, c, &resolve, mode) {
-                commissions.push(compiled);
-            }
-        }
+        let performance = spec
+            .performance_pay
+            .as_ref()
+            .and_then(|p| compile_performance(&mut ck, p, plan, &resolve, mode));
+        let commissions = compile_commissions(&mut ck, &spec.commissions, &resolve, mode);
         if !ck.problems.is_empty() {
             return Err(Error::Plan(ck.problems.into_vec()));
         }
@@ -464,212 +350,15 @@ impl PayPlan {
         index: Option<usize>,
         measures: impl Iterator<Item = (&'a str, Option<usize>, Option<Decimal>)>,
     ) -> crate::Result<PayStatement> {
-        // The record's path is formatted only when something goes wrong.
-        let fail = |what: &str, message: String| {
-            Error::Input(vec![Problem::new(
-                format!("{}.{what}", record_path(id, index)),
-                message,
-            )])
-        };
-        let mut env = vec![None; self.env_len];
-        for (k, slot, v) in measures {
-            match slot.and_then(|s| env.get_mut(s)) {
-                Some(cell) => *cell = v,
-                None => return Err(fail(k, "the plan has no measure of this name".into())),
-            }
-        }
-        let eval = |f: &Formula, what: &str| -> crate::Result<Decimal> {
-            f.eval_number(&env).map_err(|e| {
-                let msg = match e {
-                    EvalError::Missing { slot } => {
-                        let name = self
-                            .lookup
-                            .iter()
-                            .find(|(_, s)| **s == slot)
-                            .map_or("?", |(k, _)| k.as_str());
-                        format!("measure `{name}` is missing")
-                    }
-                    EvalError::DivisionByZero => "division by zero".into(),
-                    EvalError::Overflow => "arithmetic overflow".into(),
-                };
-                fail(what, msg)
-            })
-        };
-        let overflow = |what: &str| fail(what, "arithmetic overflow".into());
+        let person = Person::load(self, id, index, measures)?;
         let mut lines = Vec::new();
         if let Some(p) = &self.performance {
-            let base = eval(&p.base, "performance_pay.base")?;
-            let (raw, source) = match &p.coefficient {
-                Coefficient::ByGrade(map) => (
-                    map.get(card.grade).copied().ok_or_else(|| {
-                        fail(
-                            "grade",
-                            format!("no coefficient for grade `{}`", card.grade),
-                        )
-                    })?,
-                    CoefficientSource::Grade,
-                ),
-                Coefficient::ByScore(points) => (
-                    interpolate(points, card.total).ok_or_else(|| overflow("coefficient"))?,
-                    CoefficientSource::Score,
-                ),
-            };
-            let (coefficient, bound) = match (p.floor, p.cap) {
-                (_, Some(c)) if raw > c => (c, Some(Bound::Cap)),
-                (Some(f), _) if raw < f => (f, Some(Bound::Floor)),
-                _ => (raw, None),
-            };
-            let proration = match &p.proration {
-                None => None,
-                Some(Proration::Factor(f)) => {
-                    let v = eval(f, "performance_pay.proration")?;
-                    if v < Decimal::ZERO || v > Decimal::ONE {
-                        return Err(fail(
-                            "performance_pay.proration",
-                            format!("the factor must be from 0 to 1, got {v}"),
-                        ));
-                    }
-                    Some(v)
-                }
-                Some(Proration::Days {
-                    employed,
-                    in_period,
-                }) => {
-                    let e = eval(employed, "performance_pay.proration.employed")?;
-                    let t = eval(in_period, "performance_pay.proration.in_period")?;
-                    if t <= Decimal::ZERO || e < Decimal::ZERO || e > t {
-                        return Err(fail(
-                            "performance_pay.proration",
-                            format!("days employed ({e}) must be between 0 and the days in the period ({t})"),
-                        ));
-                    }
-                    Some(
-                        e.checked_div(t)
-                            .ok_or_else(|| overflow("performance_pay.proration"))?,
-                    )
-                }
-            };
-            let mut unrounded = base
-                .checked_mul(coefficient)
-                .ok_or_else(|| overflow("performance_pay"))?;
-            if let Some(f) = proration {
-                unrounded = unrounded
-                    .checked_mul(f)
-                    .ok_or_else(|| overflow("performance_pay"))?;
-            }
-            lines.push(PayLine {
-                id: Arc::from("performance_pay"),
-                name: p.name.clone(),
-                base,
-                unrounded,
-                amount: self.mode.round(unrounded, self.minor_units),
-                detail: LineDetail::PerformancePay {
-                    grade: card.grade.clone(),
-                    score: card.total,
-                    source,
-                    raw_coefficient: raw,
-                    coefficient,
-                    bound,
-                    proration,
-                },
-            });
+            lines.push(person.performance_line(p, card)?);
         }
         for c in &self.commissions {
-            let what = format!("commissions.{}", c.id);
-            let base = eval(&c.base, &what)?;
-            let to_date = match &c.to_date {
-                Some((prior, paid)) => Some((eval(prior, &what)?, eval(paid, &what)?)),
-                None => None,
-            };
-            let priced_base = match to_date {
-                Some((prior, _)) => prior.checked_add(base).ok_or_else(|| overflow(&what))?,
-                None => base,
-            };
-            let mut slices = Vec::new();
-            let tiers_commission = c
-                .table
-                .commission(priced_base, &mut slices)
-                .map_err(|_| overflow(&what))?;
-            let mut due = tiers_commission;
-            let gate = match &c.gate {
-                Some((att, min, factor)) => {
-                    let attainment = eval(att, &what)?;
-                    let applied = attainment < *min;
-                    if applied {
-                        due = due.checked_mul(*factor).ok_or_else(|| overflow(&what))?;
-                    }
-                    Some(GateOutcome {
-                        attainment,
-                        min: *min,
-                        factor: *factor,
-                        applied,
-                    })
-                }
-                None => None,
-            };
-            let multiplier = match &c.multiplier {
-                Some((driver, bands)) => {
-                    let value = eval(driver, &what)?;
-                    let factor = bands
-                        .iter()
-                        .find(|(f, t, _)| {
-                            f.is_none_or(|f| value >= f) && t.is_none_or(|t| value < t)
-                        })
-                        .map(|b| b.2)
-                        .ok_or_else(|| {
-                            fail(
-                                &what,
-                                format!("{value} falls outside every multiplier band"),
-                            )
-                        })?;
-                    due = due.checked_mul(factor).ok_or_else(|| overflow(&what))?;
-                    Some(MultiplierOutcome {
-                        driver: value,
-                        factor,
-                    })
-                }
-                None => None,
-            };
-            let capped = c.cap.is_some_and(|cap| due > cap);
-            if let Some(cap) = c.cap.filter(|_| capped) {
-                due = cap;
-            }
-            let (unrounded, to_date) = match to_date {
-                Some((prior, paid)) => (
-                    due.checked_sub(paid).ok_or_else(|| overflow(&what))?,
-                    Some(ToDateOutcome {
-                        prior_base: prior,
-                        cumulative_base: priced_base,
-                        due,
-                        paid,
-                    }),
-                ),
-                None => (due, None),
-            };
-            lines.push(PayLine {
-                id: c.id.clone(),
-                name: c.name.clone(),
-                base,
-                unrounded,
-                amount: self.mode.round(unrounded, self.minor_units),
-                detail: LineDetail::Commission {
-                    mode: c.table.mode,
-                    slices,
-                    tiers_commission,
-                    gate,
-                    multiplier,
-                    capped,
-                    to_date,
-                },
-            });
+            lines.push(person.commission_line(c)?);
         }
-        let mut total = Decimal::ZERO;
-        for l in &lines {
-            total = total
-                .checked_add(l.amount)
-                .ok_or_else(|| overflow("total"))?;
-        }
-        total.rescale(self.minor_units);
+        let total = person.total(&lines)?;
         Ok(PayStatement {
             pay_plan_id: self.id.clone(),
             record_id: id.to_string(),
@@ -681,7 +370,287 @@ impl PayPlan {
     }
 }
 
-/// Linear between points, flat beyond the ends.
+/// One person being paid: their measures in the pay plan's environment, and where problems go.
+struct Person<'p> {
+    plan: &'p PayPlan,
+    id: &'p str,
+    index: Option<usize>,
+    env: Vec<Option<Decimal>>,
+}
+
+impl<'p> Person<'p> {
+    /// The person's measures into a fresh environment; a measure the plan lacks is a problem.
+    fn load<'a>(
+        plan: &'p PayPlan,
+        id: &'p str,
+        index: Option<usize>,
+        measures: impl Iterator<Item = (&'a str, Option<usize>, Option<Decimal>)>,
+    ) -> crate::Result<Person<'p>> {
+        let mut person = Person {
+            plan,
+            id,
+            index,
+            env: vec![None; plan.env_len],
+        };
+        for (k, slot, v) in measures {
+            match slot.and_then(|s| person.env.get_mut(s)) {
+                Some(cell) => *cell = v,
+                None => return Err(person.fail(k, "the plan has no measure of this name".into())),
+            }
+        }
+        Ok(person)
+    }
+
+    /// A problem at `what` of this record; the record's path is formatted only when something
+    /// goes wrong.
+    fn fail(&self, what: &str, message: String) -> Error {
+        Error::Input(vec![Problem::new(
+            format!("{}.{what}", record_path(self.id, self.index)),
+            message,
+        )])
+    }
+
+    fn overflow(&self, what: &str) -> Error {
+        self.fail(what, "arithmetic overflow".into())
+    }
+
+    fn eval(&self, f: &Formula, what: &str) -> crate::Result<Decimal> {
+        f.eval_number(&self.env).map_err(|e| {
+            let msg = match e {
+                EvalError::Missing { slot } => {
+                    let name = self
+                        .plan
+                        .lookup
+                        .iter()
+                        .find(|(_, s)| **s == slot)
+                        .map_or("?", |(k, _)| k.as_str());
+                    format!("measure `{name}` is missing")
+                }
+                EvalError::DivisionByZero => "division by zero".into(),
+                EvalError::Overflow => "arithmetic overflow".into(),
+            };
+            self.fail(what, msg)
+        })
+    }
+
+    /// The payable amount of a line: rounded once, to the minor unit.
+    fn round(&self, unrounded: Decimal) -> Decimal {
+        self.plan.mode.round(unrounded, self.plan.minor_units)
+    }
+
+    /// base × coefficient (bounded) × proration.
+    fn performance_line(&self, p: &PerformancePay, card: &Scored<'_>) -> crate::Result<PayLine> {
+        let base = self.eval(&p.base, "performance_pay.base")?;
+        let (raw, source) = self.coefficient(p, card)?;
+        let (coefficient, bound) = match (p.floor, p.cap) {
+            (_, Some(c)) if raw > c => (c, Some(Bound::Cap)),
+            (Some(f), _) if raw < f => (f, Some(Bound::Floor)),
+            _ => (raw, None),
+        };
+        let proration = self.proration(p)?;
+        let mut unrounded = base
+            .checked_mul(coefficient)
+            .ok_or_else(|| self.overflow("performance_pay"))?;
+        if let Some(f) = proration {
+            unrounded = unrounded
+                .checked_mul(f)
+                .ok_or_else(|| self.overflow("performance_pay"))?;
+        }
+        Ok(PayLine {
+            id: Arc::from("performance_pay"),
+            name: p.name.clone(),
+            base,
+            unrounded,
+            amount: self.round(unrounded),
+            detail: LineDetail::PerformancePay {
+                grade: card.grade.clone(),
+                score: card.total,
+                source,
+                raw_coefficient: raw,
+                coefficient,
+                bound,
+                proration,
+            },
+        })
+    }
+
+    /// The coefficient before floor and cap: by grade, or interpolated by score.
+    fn coefficient(
+        &self,
+        p: &PerformancePay,
+        card: &Scored<'_>,
+    ) -> crate::Result<(Decimal, CoefficientSource)> {
+        Ok(match &p.coefficient {
+            Coefficient::ByGrade(map) => (
+                map.get(card.grade).copied().ok_or_else(|| {
+                    self.fail(
+                        "grade",
+                        format!("no coefficient for grade `{}`", card.grade),
+                    )
+                })?,
+                CoefficientSource::Grade,
+            ),
+            Coefficient::ByScore(points) => (
+                interpolate(points, card.total).ok_or_else(|| self.overflow("coefficient"))?,
+                CoefficientSource::Score,
+            ),
+        })
+    }
+
+    /// The share of the period worked, from 0 to 1 (`None` without proration).
+    fn proration(&self, p: &PerformancePay) -> crate::Result<Option<Decimal>> {
+        match &p.proration {
+            None => Ok(None),
+            Some(Proration::Factor(f)) => {
+                let v = self.eval(f, "performance_pay.proration")?;
+                if v < Decimal::ZERO || v > Decimal::ONE {
+                    return Err(self.fail(
+                        "performance_pay.proration",
+                        format!("the factor must be from 0 to 1, got {v}"),
+                    ));
+                }
+                Ok(Some(v))
+            }
+            Some(Proration::Days {
+                employed,
+                in_period,
+            }) => {
+                let e = self.eval(employed, "performance_pay.proration.employed")?;
+                let t = self.eval(in_period, "performance_pay.proration.in_period")?;
+                if t <= Decimal::ZERO || e < Decimal::ZERO || e > t {
+                    return Err(self.fail(
+                        "performance_pay.proration",
+                        format!(
+                            "days employed ({e}) must be between 0 and the days in the period ({t})"
+                        ),
+                    ));
+                }
+                Ok(Some(e.checked_div(t).ok_or_else(|| {
+                    self.overflow("performance_pay.proration")
+                })?))
+            }
+        }
+    }
+
+    /// Tiers on the (cumulative) base, then gate, multiplier and cap, then the to-date true-up.
+    fn commission_line(&self, c: &Commission) -> crate::Result<PayLine> {
+        let what = format!("commissions.{}", c.id);
+        let base = self.eval(&c.base, &what)?;
+        let to_date = match &c.to_date {
+            Some((prior, paid)) => Some((self.eval(prior, &what)?, self.eval(paid, &what)?)),
+            None => None,
+        };
+        let priced_base = match to_date {
+            Some((prior, _)) => prior
+                .checked_add(base)
+                .ok_or_else(|| self.overflow(&what))?,
+            None => base,
+        };
+        let mut slices = Vec::new();
+        let tiers_commission = c
+            .table
+            .commission(priced_base, &mut slices)
+            .map_err(|_| self.overflow(&what))?;
+        let mut due = tiers_commission;
+        let gate = self.gate(c, &what, &mut due)?;
+        let multiplier = self.multiplier(c, &what, &mut due)?;
+        let capped = c.cap.is_some_and(|cap| due > cap);
+        if let Some(cap) = c.cap.filter(|_| capped) {
+            due = cap;
+        }
+        let (unrounded, to_date) = match to_date {
+            Some((prior, paid)) => (
+                due.checked_sub(paid).ok_or_else(|| self.overflow(&what))?,
+                Some(ToDateOutcome {
+                    prior_base: prior,
+                    cumulative_base: priced_base,
+                    due,
+                    paid,
+                }),
+            ),
+            None => (due, None),
+        };
+        Ok(PayLine {
+            id: c.id.clone(),
+            name: c.name.clone(),
+            base,
+            unrounded,
+            amount: self.round(unrounded),
+            detail: LineDetail::Commission {
+                mode: c.table.mode,
+                slices,
+                tiers_commission,
+                gate,
+                multiplier,
+                capped,
+                to_date,
+            },
+        })
+    }
+
+    /// Below the minimum attainment, `due` is scaled by the gate's factor.
+    fn gate(
+        &self,
+        c: &Commission,
+        what: &str,
+        due: &mut Decimal,
+    ) -> crate::Result<Option<GateOutcome>> {
+        let Some((att, min, factor)) = &c.gate else {
+            return Ok(None);
+        };
+        let attainment = self.eval(att, what)?;
+        let applied = attainment < *min;
+        if applied {
+            *due = due
+                .checked_mul(*factor)
+                .ok_or_else(|| self.overflow(what))?;
+        }
+        Ok(Some(GateOutcome {
+            attainment,
+            min: *min,
+            factor: *factor,
+            applied,
+        }))
+    }
+
+    /// `due` × the factor of the band the driver falls in.
+    fn multiplier(
+        &self,
+        c: &Commission,
+        what: &str,
+        due: &mut Decimal,
+    ) -> crate::Result<Option<MultiplierOutcome>> {
+        let Some((driver, bands)) = &c.multiplier else {
+            return Ok(None);
+        };
+        let value = self.eval(driver, what)?;
+        let factor = bands
+            .iter()
+            .find(|(f, t, _)| f.is_none_or(|f| value >= f) && t.is_none_or(|t| value < t))
+            .map(|b| b.2)
+            .ok_or_else(|| {
+                self.fail(what, format!("{value} falls outside every multiplier band"))
+            })?;
+        *due = due.checked_mul(factor).ok_or_else(|| self.overflow(what))?;
+        Ok(Some(MultiplierOutcome {
+            driver: value,
+            factor,
+        }))
+    }
+
+    /// The sum of the rounded lines, at the minor unit.
+    fn total(&self, lines: &[PayLine]) -> crate::Result<Decimal> {
+        let mut total = Decimal::ZERO;
+        for l in lines {
+            total = total
+                .checked_add(l.amount)
+                .ok_or_else(|| self.overflow("total"))?;
+        }
+        total.rescale(self.plan.minor_units);
+        Ok(total)
+    }
+}
+
 /// A table's measure columns resolved to a pay plan's slots; see [`PayPlan::columns`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PayColumns {
@@ -702,6 +671,7 @@ fn record_path(id: &str, index: Option<usize>) -> String {
     }
 }
 
+/// Linear between points, flat beyond the ends.
 fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
     let first = points.first()?;
     if x <= first.0 {
@@ -728,79 +698,15 @@ fn compile_commission(
     mode: RoundingMode,
 ) -> Option<Commission> {
     let base = ck.value(&format!("{path}.base"), &c.base, resolve, mode);
-    let ranges: Vec<_> = c
-        .tiers
-        .iter()
-        .map(|t| (Some(t.from.0), t.to.map(|n| n.0)))
-        .collect();
-    ck.intervals(&format!("{path}.tiers"), "tier", &ranges, false);
-    if c.tiers.last().is_some_and(|t| t.to.is_some()) {
-        ck.report(
-            // Exact: there is a last tier.
-            format!("{path}.tiers[{}].to", c.tiers.len().saturating_sub(1)),
-            "the last tier must be open-ended (no `to`), so every base is priced",
-        );
-    }
-    if c.mode == TierMode::Flat && c.tiers.len() != 1 {
-        ck.report(
-            format!("{path}.tiers"),
-            "a flat commission has exactly one tier",
-        );
-    }
-    for (i, t) in c.tiers.iter().enumerate() {
-        let tpath = format!("{path}.tiers[{i}]");
-        match (t.rate, t.amount) {
-            (Some(_), Some(_)) | (None, None) => {
-                ck.report(tpath.clone(), "give either `rate` (percent) or `amount`")
-            }
-            (None, Some(_)) if c.mode == TierMode::Interpolated => ck.report(
-                format!("{tpath}.amount"),
-                "interpolated tiers need rates, not amounts",
-            ),
-            _ => {}
-        }
-        if t.rate.is_some_and(|r| r.0 < Decimal::ZERO)
-            || t.amount.is_some_and(|a| a.0 < Decimal::ZERO)
-        {
-            ck.report(tpath, "rates and amounts cannot be negative");
-        }
-    }
-    let gate = c.gate.as_ref().and_then(|g| {
-        let factor = g.factor.map_or(Decimal::ZERO, |f| f.0);
-        if factor < Decimal::ZERO || factor > Decimal::ONE {
-            ck.report(
-                format!("{path}.gate.factor"),
-                "the factor must be from 0 to 1",
-            );
-        }
-        ck.value(
-            &format!("{path}.gate.attainment"),
-            &g.attainment,
-            resolve,
-            mode,
-        )
-        .map(|f| (f, g.min.0, factor))
-    });
-    let multiplier = c.multiplier.as_ref().and_then(|m| {
-        let ranges: Vec<_> = m
-            .bands
-            .iter()
-            .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0)))
-            .collect();
-        ck.intervals(&format!("{path}.multiplier.bands"), "band", &ranges, true);
-        let bands = m
-            .bands
-            .iter()
-            .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0), b.factor.0))
-            .collect();
-        ck.value(
-            &format!("{path}.multiplier.driver"),
-            &m.driver,
-            resolve,
-            mode,
-        )
-        .map(|f| (f, bands))
-    });
+    check_tiers(ck, path, c);
+    let gate = c
+        .gate
+        .as_ref()
+        .and_then(|g| compile_gate(ck, path, g, resolve, mode));
+    let multiplier = c
+        .multiplier
+        .as_ref()
+        .and_then(|m| compile_multiplier(ck, path, m, resolve, mode));
     if c.cap.is_some_and(|x| x.0 < Decimal::ZERO) {
         ck.report(format!("{path}.cap"), "the cap cannot be negative");
     }
@@ -842,4 +748,261 @@ fn compile_commission(
         cap: c.cap.map(|n| n.0),
         to_date,
     })
+}
+
+/// Tiers follow each other without gap or overlap, the last open-ended; each prices by a rate or
+/// an amount, never negative.
+fn check_tiers(ck: &mut Checker, path: &str, c: &CommissionSpec) {
+    let ranges: Vec<_> = c
+        .tiers
+        .iter()
+        .map(|t| (Some(t.from.0), t.to.map(|n| n.0)))
+        .collect();
+    ck.intervals(&format!("{path}.tiers"), "tier", &ranges, false);
+    if c.tiers.last().is_some_and(|t| t.to.is_some()) {
+        ck.report(
+            // Exact: there is a last tier.
+            format!("{path}.tiers[{}].to", c.tiers.len().saturating_sub(1)),
+            "the last tier must be open-ended (no `to`), so every base is priced",
+        );
+    }
+    if c.mode == TierMode::Flat && c.tiers.len() != 1 {
+        ck.report(
+            format!("{path}.tiers"),
+            "a flat commission has exactly one tier",
+        );
+    }
+    for (i, t) in c.tiers.iter().enumerate() {
+        let tpath = format!("{path}.tiers[{i}]");
+        match (t.rate, t.amount) {
+            (Some(_), Some(_)) | (None, None) => {
+                ck.report(tpath.clone(), "give either `rate` (percent) or `amount`")
+            }
+            (None, Some(_)) if c.mode == TierMode::Interpolated => ck.report(
+                format!("{tpath}.amount"),
+                "interpolated tiers need rates, not amounts",
+            ),
+            _ => {}
+        }
+        if t.rate.is_some_and(|r| r.0 < Decimal::ZERO)
+            || t.amount.is_some_and(|a| a.0 < Decimal::ZERO)
+        {
+            ck.report(tpath, "rates and amounts cannot be negative");
+        }
+    }
+}
+
+/// The attainment formula, the minimum and the factor (default 0, from 0 to 1).
+fn compile_gate(
+    ck: &mut Checker,
+    path: &str,
+    g: &GateSpec,
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    mode: RoundingMode,
+) -> Option<(Formula, Decimal, Decimal)> {
+    let factor = g.factor.map_or(Decimal::ZERO, |f| f.0);
+    if factor < Decimal::ZERO || factor > Decimal::ONE {
+        ck.report(
+            format!("{path}.gate.factor"),
+            "the factor must be from 0 to 1",
+        );
+    }
+    ck.value(
+        &format!("{path}.gate.attainment"),
+        &g.attainment,
+        resolve,
+        mode,
+    )
+    .map(|f| (f, g.min.0, factor))
+}
+
+/// The driver formula and its bands, which must cover every value without gap or overlap.
+fn compile_multiplier(
+    ck: &mut Checker,
+    path: &str,
+    m: &MultiplierSpec,
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    mode: RoundingMode,
+) -> Option<(Formula, Vec<FactorBand>)> {
+    let ranges: Vec<_> = m
+        .bands
+        .iter()
+        .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0)))
+        .collect();
+    ck.intervals(&format!("{path}.multiplier.bands"), "band", &ranges, true);
+    let bands = m
+        .bands
+        .iter()
+        .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0), b.factor.0))
+        .collect();
+    ck.value(
+        &format!("{path}.multiplier.driver"),
+        &m.driver,
+        resolve,
+        mode,
+    )
+    .map(|f| (f, bands))
+}
+
+/// The currency's decimal places: given, or known from its code (0 after a problem, so
+/// validation goes on).
+fn currency_minor_units(ck: &mut Checker, spec: &PayPlanSpec) -> u32 {
+    match (
+        spec.currency.minor_units,
+        known_minor_units(&spec.currency.code),
+    ) {
+        (Some(m), _) if m > pool::MAX_MINOR_UNITS => {
+            ck.report(
+                "currency.minor_units",
+                format!("at most {} decimal places", pool::MAX_MINOR_UNITS),
+            );
+            0
+        }
+        (Some(m), _) => m,
+        (None, Some(m)) => m,
+        (None, None) => {
+            ck.report(
+                "currency.minor_units",
+                format!(
+                    "unknown currency `{}`: give `minor_units`",
+                    spec.currency.code
+                ),
+            );
+            0
+        }
+    }
+}
+
+/// Performance pay: base, coefficient, floor/cap and proration, every problem reported before
+/// giving up (`None`).
+fn compile_performance(
+    ck: &mut Checker,
+    p: &PerformancePaySpec,
+    plan: &Plan,
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    mode: RoundingMode,
+) -> Option<PerformancePay> {
+    let path = "performance_pay";
+    let base = ck.value(&format!("{path}.base"), &p.base, resolve, mode);
+    let coefficient = compile_coefficient(ck, path, &p.coefficient, plan);
+    ck.floor_cap(path, p.floor.map(|n| n.0), p.cap.map(|n| n.0));
+    let proration = compile_proration(ck, path, p.proration.as_ref(), resolve, mode);
+    Some(PerformancePay {
+        name: Arc::from(p.name.as_deref().unwrap_or("Performance pay")),
+        base: base?,
+        coefficient,
+        floor: p.floor.map(|n| n.0),
+        cap: p.cap.map(|n| n.0),
+        proration: proration?,
+    })
+}
+
+/// A grade table must cover exactly the scoring plan's grades; score points must ascend.
+fn compile_coefficient(
+    ck: &mut Checker,
+    path: &str,
+    spec: &CoefficientSpec,
+    plan: &Plan,
+) -> Coefficient {
+    match spec {
+        CoefficientSpec::ByGrade(map) => {
+            for g in plan.grade_names() {
+                if !map.contains_key(g) {
+                    ck.report(
+                        format!("{path}.coefficient.by_grade"),
+                        format!("no coefficient for grade `{g}`"),
+                    );
+                }
+            }
+            for g in map.keys() {
+                if !plan.grade_names().any(|x| x == g) {
+                    ck.report(
+                        format!("{path}.coefficient.by_grade.{g}"),
+                        format!("the scoring plan has no grade `{g}`"),
+                    );
+                }
+            }
+            Coefficient::ByGrade(
+                map.iter()
+                    .map(|(k, v)| (Arc::from(k.as_str()), v.0))
+                    .collect(),
+            )
+        }
+        CoefficientSpec::ByScore(points) => {
+            if points.is_empty() {
+                ck.report(
+                    format!("{path}.coefficient.by_score"),
+                    "at least one point is needed",
+                );
+            }
+            if points.windows(2).any(|w| w[0].at.0 >= w[1].at.0) {
+                ck.report(
+                    format!("{path}.coefficient.by_score"),
+                    "points must be strictly ascending in `at`",
+                );
+            }
+            Coefficient::ByScore(points.iter().map(|p| (p.at.0, p.coefficient.0)).collect())
+        }
+    }
+}
+
+/// `Some(None)` without proration; `None` when a formula did not compile.
+fn compile_proration(
+    ck: &mut Checker,
+    path: &str,
+    spec: Option<&ProrationSpec>,
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    mode: RoundingMode,
+) -> Option<Option<Proration>> {
+    match spec {
+        None => Some(None),
+        Some(ProrationSpec::Days {
+            employed,
+            in_period,
+        }) => {
+            let e = ck.value(
+                &format!("{path}.proration.days.employed"),
+                employed,
+                resolve,
+                mode,
+            );
+            let i = ck.value(
+                &format!("{path}.proration.days.in_period"),
+                in_period,
+                resolve,
+                mode,
+            );
+            e.zip(i).map(|(employed, in_period)| {
+                Some(Proration::Days {
+                    employed,
+                    in_period,
+                })
+            })
+        }
+        Some(ProrationSpec::Factor(f)) => ck
+            .value(&format!("{path}.proration.factor"), f, resolve, mode)
+            .map(|f| Some(Proration::Factor(f))),
+    }
+}
+
+/// Unique ids first, then each commission in order; ones with problems are left out.
+fn compile_commissions(
+    ck: &mut Checker,
+    specs: &[CommissionSpec],
+    resolve: &dyn Fn(&str) -> Option<usize>,
+    mode: RoundingMode,
+) -> Vec<Commission> {
+    ck.unique(
+        "commissions",
+        "commission",
+        specs.iter().map(|c| c.id.as_str()),
+    );
+    let mut commissions = Vec::with_capacity(specs.len());
+    for (i, c) in specs.iter().enumerate() {
+        let path = format!("commissions[{i}]");
+        if let Some(compiled) = compile_commission(ck, &path, c, resolve, mode) {
+            commissions.push(compiled);
+        }
+    }
+    commissions
 }

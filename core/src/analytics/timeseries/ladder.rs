@@ -187,9 +187,18 @@ fn grow(base: Decimal, g: &Growth, minor_units: u32) -> crate::Result<Decimal> {
 /// Monthly targets for the 12 months from `start` by the first usable rung of the ladder (see
 /// the module docs).
 pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets> {
+    validate(input)?;
+    let (start, start_field) = target_window(input)?;
+    let ctx = Ctx::new(input, start, start_field);
+    let mut skipped = Vec::new();
+    let found = climb_ladder(&ctx, &mut skipped)?;
+    Ok(ctx.finish(found, skipped))
+}
+
+/// Every input problem at once, in field order, before any rung is tried.
+fn validate(input: &LadderInput) -> crate::Result<()> {
     let mut problems = Vec::new();
-    let history = &input.history;
-    history.check_sign(
+    input.history.check_sign(
         "history",
         Sign::NonNegative,
         "for a sales target",
@@ -229,12 +238,20 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
     if input.growth.is_some_and(|g| g <= -Decimal::ONE) {
         problems.push(Problem::new("growth", "growth must be above −1"));
     }
-    if !problems.is_empty() {
-        return Err(Error::Input(problems));
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Input(problems))
     }
+}
+
+/// The first target month and the request field it comes from (problems with the 12 months
+/// name it).
+fn target_window(input: &LadderInput) -> crate::Result<(Period, &'static str)> {
     let start = match input.start {
         Some(s) => s,
-        None => history
+        None => input
+            .history
             .end()
             .and_then(|e| e.add_months(1))
             .ok_or_else(|| input_error("history", "the series runs past year 9999"))?,
@@ -250,315 +267,438 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
             "the 12 target months run past year 9999",
         ));
     }
-    let n = history.months_with_data();
-    let growth = growth_rate(history, input.growth);
-    let mut skipped = Vec::new();
-    let flat = MonthWeights::flat(start, 12);
-    let with_growth = |base: Decimal| grow(base, &growth, mu);
-    // Run-rate bases are shown to two places past the minor unit (mu ≤ MAX_MINOR_UNITS here).
-    let base_dp = mu.saturating_add(2);
-    // Split problems name the request fields: the annual target (or the history it is derived
-    // from) for the total, and the series the month weights come from.
-    let total_field = if input.annual_target.is_some() {
-        "annual_target"
-    } else {
-        "history"
-    };
-    let months_by = |total: Decimal, w: &MonthWeights, weights_field: &str| {
-        months_at(total, total_field, mu, w, weights_field)
-    };
+    Ok((start, start_field))
+}
 
-    // Rung 1: seasonal indices.
-    if n >= 24 {
-        match seasonal_indices_at(
+/// What every rung needs, fixed once the input is valid.
+struct Ctx<'a> {
+    history: &'a Series,
+    parent: Option<&'a Series>,
+    annual_target: Option<Decimal>,
+    mu: u32,
+    /// Months of history with data.
+    n: usize,
+    growth: Growth,
+    start: Period,
+    start_field: &'static str,
+    /// Split problems name the annual target (or the history it is derived from) for the total.
+    total_field: &'static str,
+    /// Run-rate bases are shown to two places past the minor unit (mu ≤ MAX_MINOR_UNITS here).
+    base_dp: u32,
+}
+
+/// The outcome of one rung: used, or skipped with the reason.
+enum Attempt {
+    Used(Found),
+    Skipped(Skipped),
+}
+
+/// What a usable rung produced; [`Ctx::finish`] adds the shared fields.
+struct Found {
+    method: LadderMethod,
+    reason: String,
+    annual_base: Option<Decimal>,
+    annual: Decimal,
+    seasonal_indices: Option<Vec<Decimal>>,
+    targets: Vec<MonthAmount>,
+    explanation: String,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(input: &'a LadderInput, start: Period, start_field: &'static str) -> Ctx<'a> {
+        let history = &input.history;
+        let mu = input.minor_units;
+        Ctx {
             history,
-            Model::Multiplicative,
-            DEFAULT_INDEX_SCALE,
-            "history",
-        ) {
-            Ok(s) => {
-                let mut by_month = [Decimal::ONE; 12];
-                for (slot, v) in by_month.iter_mut().zip(s.indices()) {
-                    *slot = v;
-                }
-                let (base, annual, how) = match input.annual_target {
-                    Some(a) => (None, a, format!("annual target {} given", show(a))),
-                    None => {
-                        let (b, how) = annual_base(history)?
-                            .ok_or_else(|| input_error("history", "no month has data"))?;
-                        let a = with_growth(b)?;
-                        (
-                            Some(b),
-                            a,
-                            format!(
-                                "annual target = {how} × (1 + {}) = {}",
-                                show(growth.rate),
-                                show(a)
-                            ),
-                        )
-                    }
-                };
-                let targets = months_by(
-                    annual,
-                    &MonthWeights {
-                        start,
-                        count: 12,
-                        by_month,
-                    },
-                    "history",
-                )?;
-                let reason = format!("{n} months with data (24 or more): seasonal indices");
-                let explanation = format!(
-                    "{reason}. {how}; {}; split across the 12 months from {start} by multiplicative seasonal index (classical decomposition, 4 places), largest remainder to the minor unit.",
-                    growth.explanation
-                );
-                return Ok(HistoryTargets {
-                    method: LadderMethod::SeasonalIndices,
-                    reason,
-                    skipped,
-                    months_with_data: n,
-                    growth,
-                    annual_base: base,
-                    annual_target: at_minor_units(annual, mu),
-                    minor_units: mu,
-                    seasonal_indices: Some(by_month.to_vec()),
-                    targets,
-                    explanation,
-                });
-            }
-            Err(e) => skipped.push(Skipped::because(LadderMethod::SeasonalIndices, &e)),
+            parent: input.parent.as_ref(),
+            annual_target: input.annual_target,
+            mu,
+            n: history.months_with_data(),
+            growth: growth_rate(history, input.growth),
+            start,
+            start_field,
+            total_field: if input.annual_target.is_some() {
+                "annual_target"
+            } else {
+                "history"
+            },
+            base_dp: mu.saturating_add(2),
         }
-    } else {
-        skipped.push(Skipped {
+    }
+
+    fn with_growth(&self, base: Decimal) -> crate::Result<Decimal> {
+        grow(base, &self.growth, self.mu)
+    }
+
+    /// The annual total split across the 12 target months by `by_month`, largest remainder.
+    fn split_by_month(
+        &self,
+        total: Decimal,
+        by_month: [Decimal; 12],
+        weights_field: &str,
+    ) -> crate::Result<Vec<MonthAmount>> {
+        let w = MonthWeights {
+            start: self.start,
+            count: 12,
+            by_month,
+        };
+        months_at(total, self.total_field, self.mu, &w, weights_field)
+    }
+
+    fn finish(self, found: Found, skipped: Vec<Skipped>) -> HistoryTargets {
+        HistoryTargets {
+            method: found.method,
+            reason: found.reason,
+            skipped,
+            months_with_data: self.n,
+            growth: self.growth,
+            annual_base: found.annual_base,
+            annual_target: at_minor_units(found.annual, self.mu),
+            minor_units: self.mu,
+            seasonal_indices: found.seasonal_indices,
+            targets: found.targets,
+            explanation: found.explanation,
+        }
+    }
+}
+
+/// The first usable rung; the ones above it are recorded in `skipped`, in ladder order.
+fn climb_ladder(ctx: &Ctx<'_>, skipped: &mut Vec<Skipped>) -> crate::Result<Found> {
+    let rungs: [fn(&Ctx<'_>) -> crate::Result<Attempt>; 3] =
+        [seasonal_rung, last_year_rung, parent_rung];
+    for rung in rungs {
+        match rung(ctx)? {
+            Attempt::Used(found) => return Ok(found),
+            Attempt::Skipped(s) => skipped.push(s),
+        }
+    }
+    run_rate_rung(ctx)
+}
+
+/// Twelve weights, January first; months the model has no index for weigh 1.
+fn by_month(indices: &[Decimal]) -> [Decimal; 12] {
+    let mut by_month = [Decimal::ONE; 12];
+    for (slot, v) in by_month.iter_mut().zip(indices) {
+        *slot = *v;
+    }
+    by_month
+}
+
+/// Rung 1: the history's own seasonal indices × the annual target.
+fn seasonal_rung(ctx: &Ctx<'_>) -> crate::Result<Attempt> {
+    let n = ctx.n;
+    if n < 24 {
+        return Ok(Attempt::Skipped(Skipped {
             method: LadderMethod::SeasonalIndices,
             reason: format!("{n} months with data; seasonal indices need 24"),
-        });
+        }));
     }
-
-    // Rung 2: same month last year.
-    if n >= 12 {
-        let mut bases = Vec::with_capacity(12);
-        let mut missing = Vec::new();
-        for k in 0..12i64 {
-            let before = k.checked_sub(12).and_then(|b| start.add_months(b));
-            let (Some(p), Some(b)) = (start.add_months(k), before) else {
-                return Err(input_error(
-                    "start",
-                    "the target months run outside years 1–9999",
-                ));
-            };
-            match history.get(b).flatten() {
-                Some(v) => bases.push((p, v)),
-                None => missing.push(format!("{b} (a year before {p})")),
-            }
-        }
-        let total_base = bases
-            .iter()
-            .try_fold(Decimal::ZERO, |a, (_, v)| a.checked_add(*v))
-            .ok_or_else(|| overflow("history"))?;
-        if !missing.is_empty() {
-            skipped.push(Skipped {
-                method: LadderMethod::LastYearGrowth,
-                reason: format!("no data for {}", missing.join(", ")),
-            });
-        } else if input.annual_target.is_some() && total_base.is_zero() {
-            skipped.push(Skipped {
-                method: LadderMethod::LastYearShape,
-                reason: "last year's months sum to zero: no shape to split the annual target by"
-                    .into(),
-            });
-        } else {
-            let reason = format!("{n} months with data (12 or more, seasonal indices not usable): same month last year");
-            let (method, targets, annual, how) = match input.annual_target {
-                Some(a) => {
-                    let w: Vec<(Arc<str>, Decimal)> = bases
-                        .iter()
-                        .map(|(p, v)| (Arc::from(p.to_string()), *v))
-                        .collect();
-                    let shares = split_named(a, total_field, mu, &w, "history")?;
-                    let targets = bases
-                        .iter()
-                        .zip(shares)
-                        .map(|((p, v), s)| MonthAmount {
-                            period: *p,
-                            weight: *v,
-                            exact: s.exact,
-                            amount: s.amount,
-                            got_remainder_unit: s.got_remainder_unit,
-                        })
-                        .collect();
-                    (LadderMethod::LastYearShape, targets, a, format!("annual target {} given, split in proportion to the same months last year (total {}), largest remainder to the minor unit", show(a), show(total_base)))
-                }
-                None => {
-                    let f = Decimal::ONE
-                        .checked_add(growth.rate)
-                        .ok_or_else(|| overflow("growth"))?;
-                    let mut targets = Vec::with_capacity(12);
-                    let mut sum = Decimal::ZERO;
-                    for (p, v) in &bases {
-                        let exact = v.checked_mul(f).ok_or_else(|| overflow("history"))?;
-                        let amount = at_minor_units(RoundingMode::HalfUp.round(exact, mu), mu);
-                        sum = sum.checked_add(amount).ok_or_else(|| overflow("history"))?;
-                        targets.push(MonthAmount {
-                            period: *p,
-                            weight: *v,
-                            exact,
-                            amount,
-                            got_remainder_unit: false,
-                        });
-                    }
-                    (LadderMethod::LastYearGrowth, targets, sum, format!("each month = the same month last year × (1 + {}), rounded half-up to {mu} places; total {}", show(growth.rate), show(sum)))
-                }
-            };
-            let explanation = format!("{reason}. {how}; {}.", growth.explanation);
-            return Ok(HistoryTargets {
-                method,
-                reason,
-                skipped,
-                months_with_data: n,
-                growth,
-                annual_base: if input.annual_target.is_none() {
-                    Some(total_base)
-                } else {
-                    None
-                },
-                annual_target: at_minor_units(annual, mu),
-                minor_units: mu,
-                seasonal_indices: None,
-                targets,
-                explanation,
-            });
-        }
-    } else {
-        skipped.push(Skipped {
-            method: LadderMethod::LastYearGrowth,
-            reason: format!("{n} months with data; last year × growth needs 12"),
-        });
-    }
-
-    // Rung 3: the parent's seasonality.
-    if let Some(parent) = &input.parent {
-        match seasonal_indices_at(parent, Model::Multiplicative, DEFAULT_INDEX_SCALE, "parent") {
-            Ok(s) => {
-                let idx = s.indices();
-                let mut by_month = [Decimal::ONE; 12];
-                for (slot, v) in by_month.iter_mut().zip(&idx) {
-                    *slot = *v;
-                }
-                // Deseasonalised run rate: mean of y_t ÷ s(month of t), × 12.
-                let mut sum = Decimal::ZERO;
-                let mut k = 0u32;
-                for (i, v) in history.values().iter().enumerate() {
-                    let (Some(v), Some(p)) = (v, history.period(i)) else {
-                        continue;
-                    };
-                    let s = by_month.get(p.month0()).copied().unwrap_or(Decimal::ONE);
-                    if s > Decimal::ZERO {
-                        sum = sum
-                            .checked_add(v.checked_div(s).ok_or_else(|| overflow("history"))?)
-                            .ok_or_else(|| overflow("history"))?;
-                        k = k.checked_add(1).ok_or_else(|| overflow("history"))?;
-                    }
-                }
-                let base = if k > 0 {
-                    Some(
-                        sum.checked_mul(Decimal::from(12))
-                            .and_then(|x| x.checked_div(Decimal::from(k)))
-                            .ok_or_else(|| overflow("history"))?,
-                    )
-                } else {
-                    None
-                };
-                let plan = match (input.annual_target, base) {
-                    (Some(a), _) => Some((None, a, format!("annual target {} given", show(a)))),
-                    (None, Some(b)) => {
-                        let a = with_growth(b)?;
-                        Some((Some(b), a, format!(
-                            "annual target = deseasonalised run rate (mean of value ÷ parent index over {k} month(s) with data × 12 = {}) × (1 + {}) = {}",
-                            show(b.round_dp(base_dp)), show(growth.rate), show(a)
-                        )))
-                    }
-                    (None, None) => None,
-                };
-                if let Some((base, annual, how)) = plan {
-                    let targets = months_by(
-                        annual,
-                        &MonthWeights {
-                            start,
-                            count: 12,
-                            by_month,
-                        },
-                        "parent",
-                    )?;
-                    let reason = format!("{n} months with data (under 12) and a parent series: the parent's seasonal indices");
-                    let explanation = format!("{reason}. {how}; {}; split across the 12 months from {start} by the parent's multiplicative seasonal index, largest remainder to the minor unit.", growth.explanation);
-                    return Ok(HistoryTargets {
-                        method: LadderMethod::ParentSeasonality,
-                        reason,
-                        skipped,
-                        months_with_data: n,
-                        growth,
-                        annual_base: base.map(|b| b.round_dp(base_dp)),
-                        annual_target: at_minor_units(annual, mu),
-                        minor_units: mu,
-                        seasonal_indices: Some(idx),
-                        targets,
-                        explanation,
-                    });
-                }
-                skipped.push(Skipped {
-                    method: LadderMethod::ParentSeasonality,
-                    reason: "no month of the history has data".into(),
-                });
-            }
-            Err(e) => skipped.push(Skipped::because(LadderMethod::ParentSeasonality, &e)),
-        }
-    } else {
-        skipped.push(Skipped {
-            method: LadderMethod::ParentSeasonality,
-            reason: "no parent series given".into(),
-        });
-    }
-
-    // Rung 4: run rate, spread flat.
-    let (base, annual, how) = match input.annual_target {
-        Some(a) => (None, a, format!("annual target {} given", show(a))),
-        None => {
-            let all: Vec<Decimal> = history.values().iter().flatten().copied().collect();
-            if all.is_empty() {
-                return Err(input_error(
-                    "history",
-                    "no month has data and no annual_target is given: nothing to base a target on",
-                ));
-            }
-            let mut s = Decimal::ZERO;
-            for v in &all {
-                s = s.checked_add(*v).ok_or_else(|| overflow("history"))?;
-            }
-            let b = s
-                .checked_mul(Decimal::from(12))
-                .and_then(|x| x.checked_div(Decimal::from(all.len())))
-                .ok_or_else(|| overflow("history"))?;
-            let a = with_growth(b)?;
-            (Some(b.round_dp(base_dp)), a, format!("annual target = run rate (mean of {} month(s) with data × 12 = {}) × (1 + {}) = {}", all.len(), show(b.round_dp(base_dp)), show(growth.rate), show(a)))
+    let s = match seasonal_indices_at(
+        ctx.history,
+        Model::Multiplicative,
+        DEFAULT_INDEX_SCALE,
+        "history",
+    ) {
+        Ok(s) => s,
+        Err(e) => {
+            return Ok(Attempt::Skipped(Skipped::because(
+                LadderMethod::SeasonalIndices,
+                &e,
+            )))
         }
     };
-    let targets = months_by(annual, &flat, start_field)?;
-    let reason = format!("{n} months with data: run rate, spread flat");
-    let explanation = format!("{reason}. {how}; {}; split equally across the 12 months from {start}, largest remainder to the minor unit (earlier months first on ties).", growth.explanation);
-    Ok(HistoryTargets {
+    let by_month = by_month(&s.indices());
+    let (base, annual, how) = match ctx.annual_target {
+        Some(a) => (None, a, format!("annual target {} given", show(a))),
+        None => {
+            let (b, how) = annual_base(ctx.history)?
+                .ok_or_else(|| input_error("history", "no month has data"))?;
+            let a = ctx.with_growth(b)?;
+            (
+                Some(b),
+                a,
+                format!(
+                    "annual target = {how} × (1 + {}) = {}",
+                    show(ctx.growth.rate),
+                    show(a)
+                ),
+            )
+        }
+    };
+    let targets = ctx.split_by_month(annual, by_month, "history")?;
+    let reason = format!("{n} months with data (24 or more): seasonal indices");
+    let explanation = format!(
+        "{reason}. {how}; {}; split across the 12 months from {} by multiplicative seasonal index (classical decomposition, 4 places), largest remainder to the minor unit.",
+        ctx.growth.explanation, ctx.start
+    );
+    Ok(Attempt::Used(Found {
+        method: LadderMethod::SeasonalIndices,
+        reason,
+        annual_base: base,
+        annual,
+        seasonal_indices: Some(by_month.to_vec()),
+        targets,
+        explanation,
+    }))
+}
+
+/// Rung 2: the same month last year, grown by g or shaping a given annual target.
+fn last_year_rung(ctx: &Ctx<'_>) -> crate::Result<Attempt> {
+    let n = ctx.n;
+    if n < 12 {
+        return Ok(Attempt::Skipped(Skipped {
+            method: LadderMethod::LastYearGrowth,
+            reason: format!("{n} months with data; last year × growth needs 12"),
+        }));
+    }
+    let (bases, missing) = last_year_bases(ctx)?;
+    let total_base = bases
+        .iter()
+        .try_fold(Decimal::ZERO, |a, (_, v)| a.checked_add(*v))
+        .ok_or_else(|| overflow("history"))?;
+    if !missing.is_empty() {
+        return Ok(Attempt::Skipped(Skipped {
+            method: LadderMethod::LastYearGrowth,
+            reason: format!("no data for {}", missing.join(", ")),
+        }));
+    }
+    if ctx.annual_target.is_some() && total_base.is_zero() {
+        return Ok(Attempt::Skipped(Skipped {
+            method: LadderMethod::LastYearShape,
+            reason: "last year's months sum to zero: no shape to split the annual target by".into(),
+        }));
+    }
+    let reason = format!(
+        "{n} months with data (12 or more, seasonal indices not usable): same month last year"
+    );
+    let (method, targets, annual, how) = match ctx.annual_target {
+        Some(a) => {
+            let targets = shape_by_last_year(ctx, a, &bases)?;
+            (LadderMethod::LastYearShape, targets, a, format!("annual target {} given, split in proportion to the same months last year (total {}), largest remainder to the minor unit", show(a), show(total_base)))
+        }
+        None => {
+            let (targets, sum) = grow_each_month(ctx, &bases)?;
+            (LadderMethod::LastYearGrowth, targets, sum, format!("each month = the same month last year × (1 + {}), rounded half-up to {} places; total {}", show(ctx.growth.rate), ctx.mu, show(sum)))
+        }
+    };
+    let explanation = format!("{reason}. {how}; {}.", ctx.growth.explanation);
+    Ok(Attempt::Used(Found {
+        method,
+        reason,
+        annual_base: if ctx.annual_target.is_none() {
+            Some(total_base)
+        } else {
+            None
+        },
+        annual,
+        seasonal_indices: None,
+        targets,
+        explanation,
+    }))
+}
+
+/// Each target month with the value a year before it, and the ones without data (described).
+type LastYear = (Vec<(Period, Decimal)>, Vec<String>);
+
+fn last_year_bases(ctx: &Ctx<'_>) -> crate::Result<LastYear> {
+    let start = ctx.start;
+    let mut bases = Vec::with_capacity(12);
+    let mut missing = Vec::new();
+    for k in 0..12i64 {
+        let before = k.checked_sub(12).and_then(|b| start.add_months(b));
+        let (Some(p), Some(b)) = (start.add_months(k), before) else {
+            return Err(input_error(
+                "start",
+                "the target months run outside years 1–9999",
+            ));
+        };
+        match ctx.history.get(b).flatten() {
+            Some(v) => bases.push((p, v)),
+            None => missing.push(format!("{b} (a year before {p})")),
+        }
+    }
+    Ok((bases, missing))
+}
+
+/// The given annual target split in proportion to last year's months, largest remainder.
+fn shape_by_last_year(
+    ctx: &Ctx<'_>,
+    annual: Decimal,
+    bases: &[(Period, Decimal)],
+) -> crate::Result<Vec<MonthAmount>> {
+    let w: Vec<(Arc<str>, Decimal)> = bases
+        .iter()
+        .map(|(p, v)| (Arc::from(p.to_string()), *v))
+        .collect();
+    let shares = split_named(annual, ctx.total_field, ctx.mu, &w, "history")?;
+    Ok(bases
+        .iter()
+        .zip(shares)
+        .map(|((p, v), s)| MonthAmount {
+            period: *p,
+            weight: *v,
+            exact: s.exact,
+            amount: s.amount,
+            got_remainder_unit: s.got_remainder_unit,
+        })
+        .collect())
+}
+
+/// Each month = last year's × (1 + g), rounded half-up on its own; returns the targets and
+/// their sum.
+fn grow_each_month(
+    ctx: &Ctx<'_>,
+    bases: &[(Period, Decimal)],
+) -> crate::Result<(Vec<MonthAmount>, Decimal)> {
+    let mu = ctx.mu;
+    let f = Decimal::ONE
+        .checked_add(ctx.growth.rate)
+        .ok_or_else(|| overflow("growth"))?;
+    let mut targets = Vec::with_capacity(12);
+    let mut sum = Decimal::ZERO;
+    for (p, v) in bases {
+        let exact = v.checked_mul(f).ok_or_else(|| overflow("history"))?;
+        let amount = at_minor_units(RoundingMode::HalfUp.round(exact, mu), mu);
+        sum = sum.checked_add(amount).ok_or_else(|| overflow("history"))?;
+        targets.push(MonthAmount {
+            period: *p,
+            weight: *v,
+            exact,
+            amount,
+            got_remainder_unit: false,
+        });
+    }
+    Ok((targets, sum))
+}
+
+/// Rung 3: the parent's seasonal indices × the annual target, the base being the person's
+/// deseasonalised run rate.
+fn parent_rung(ctx: &Ctx<'_>) -> crate::Result<Attempt> {
+    let Some(parent) = ctx.parent else {
+        return Ok(Attempt::Skipped(Skipped {
+            method: LadderMethod::ParentSeasonality,
+            reason: "no parent series given".into(),
+        }));
+    };
+    let idx =
+        match seasonal_indices_at(parent, Model::Multiplicative, DEFAULT_INDEX_SCALE, "parent") {
+            Ok(s) => s.indices(),
+            Err(e) => {
+                return Ok(Attempt::Skipped(Skipped::because(
+                    LadderMethod::ParentSeasonality,
+                    &e,
+                )))
+            }
+        };
+    let by_month = by_month(&idx);
+    let (base, k) = deseasonalised_base(ctx.history, &by_month)?;
+    let (base, annual, how) = match (ctx.annual_target, base) {
+        (Some(a), _) => (None, a, format!("annual target {} given", show(a))),
+        (None, Some(b)) => {
+            let a = ctx.with_growth(b)?;
+            (Some(b), a, format!(
+                "annual target = deseasonalised run rate (mean of value ÷ parent index over {k} month(s) with data × 12 = {}) × (1 + {}) = {}",
+                show(b.round_dp(ctx.base_dp)), show(ctx.growth.rate), show(a)
+            ))
+        }
+        (None, None) => {
+            return Ok(Attempt::Skipped(Skipped {
+                method: LadderMethod::ParentSeasonality,
+                reason: "no month of the history has data".into(),
+            }))
+        }
+    };
+    let targets = ctx.split_by_month(annual, by_month, "parent")?;
+    let reason = format!(
+        "{} months with data (under 12) and a parent series: the parent's seasonal indices",
+        ctx.n
+    );
+    let explanation = format!("{reason}. {how}; {}; split across the 12 months from {} by the parent's multiplicative seasonal index, largest remainder to the minor unit.", ctx.growth.explanation, ctx.start);
+    Ok(Attempt::Used(Found {
+        method: LadderMethod::ParentSeasonality,
+        reason,
+        annual_base: base.map(|b| b.round_dp(ctx.base_dp)),
+        annual,
+        seasonal_indices: Some(idx),
+        targets,
+        explanation,
+    }))
+}
+
+/// Deseasonalised run rate: mean of y_t ÷ s(month of t), × 12 (`None` when no month with data
+/// has a positive index), and how many months it is over.
+fn deseasonalised_base(
+    history: &Series,
+    by_month: &[Decimal; 12],
+) -> crate::Result<(Option<Decimal>, u32)> {
+    let mut sum = Decimal::ZERO;
+    let mut k = 0u32;
+    for (i, v) in history.values().iter().enumerate() {
+        let (Some(v), Some(p)) = (v, history.period(i)) else {
+            continue;
+        };
+        let s = by_month.get(p.month0()).copied().unwrap_or(Decimal::ONE);
+        if s > Decimal::ZERO {
+            sum = sum
+                .checked_add(v.checked_div(s).ok_or_else(|| overflow("history"))?)
+                .ok_or_else(|| overflow("history"))?;
+            k = k.checked_add(1).ok_or_else(|| overflow("history"))?;
+        }
+    }
+    if k == 0 {
+        return Ok((None, k));
+    }
+    let base = sum
+        .checked_mul(Decimal::from(12))
+        .and_then(|x| x.checked_div(Decimal::from(k)))
+        .ok_or_else(|| overflow("history"))?;
+    Ok((Some(base), k))
+}
+
+/// Rung 4 (always usable unless there is nothing to base a target on): run rate, spread flat.
+fn run_rate_rung(ctx: &Ctx<'_>) -> crate::Result<Found> {
+    let (base, annual, how) = match ctx.annual_target {
+        Some(a) => (None, a, format!("annual target {} given", show(a))),
+        None => {
+            let (b, months) = run_rate_base(ctx.history)?;
+            let a = ctx.with_growth(b)?;
+            let shown = b.round_dp(ctx.base_dp);
+            (Some(shown), a, format!("annual target = run rate (mean of {months} month(s) with data × 12 = {}) × (1 + {}) = {}", show(shown), show(ctx.growth.rate), show(a)))
+        }
+    };
+    let flat = MonthWeights::flat(ctx.start, 12);
+    let targets = months_at(annual, ctx.total_field, ctx.mu, &flat, ctx.start_field)?;
+    let reason = format!("{} months with data: run rate, spread flat", ctx.n);
+    let explanation = format!("{reason}. {how}; {}; split equally across the 12 months from {}, largest remainder to the minor unit (earlier months first on ties).", ctx.growth.explanation, ctx.start);
+    Ok(Found {
         method: LadderMethod::RunRate,
         reason,
-        skipped,
-        months_with_data: n,
-        growth,
         annual_base: base,
-        annual_target: at_minor_units(annual, mu),
-        minor_units: mu,
+        annual,
         seasonal_indices: None,
         targets,
         explanation,
     })
+}
+
+/// Mean of the months with data × 12, and how many there are.
+fn run_rate_base(history: &Series) -> crate::Result<(Decimal, usize)> {
+    let all: Vec<Decimal> = history.values().iter().flatten().copied().collect();
+    if all.is_empty() {
+        return Err(input_error(
+            "history",
+            "no month has data and no annual_target is given: nothing to base a target on",
+        ));
+    }
+    let mut s = Decimal::ZERO;
+    for v in &all {
+        s = s.checked_add(*v).ok_or_else(|| overflow("history"))?;
+    }
+    let b = s
+        .checked_mul(Decimal::from(12))
+        .and_then(|x| x.checked_div(Decimal::from(all.len())))
+        .ok_or_else(|| overflow("history"))?;
+    Ok((b, all.len()))
 }
 
 /// JSON request of `targets_from_history`.
