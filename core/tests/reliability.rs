@@ -189,7 +189,9 @@ fn text_with_an_exponent_follows_the_same_rule() {
         parse_decimal("40000000000000000000000000000")
     );
     assert!(parse_decimal("4E+28").is_err());
-    for bad in ["1e", "e5", "1e+", "1ex", "1.2.3e4", "--1e2", "+-1", "+-1e2", "++1"] {
+    for bad in [
+        "1e", "e5", "1e+", "1ex", "1.2.3e4", "--1e2", "+-1", "+-1e2", "++1",
+    ] {
         assert_eq!(
             parse_decimal(bad).unwrap_err(),
             format!("`{bad}` is not a number")
