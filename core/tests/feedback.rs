@@ -267,6 +267,11 @@ fn config(scale: &str, groups: &str, reverse: bool) -> String {
     )
 }
 
+/// Rater groups of the overflow tests: a manager, and a manager with the ratee's own answers.
+const MANAGER: &str = r#"[{"id":"m","relationship":"manager","weight":1}]"#;
+const MANAGER_AND_SELF: &str = r#"[{"id":"m","relationship":"manager","weight":1},
+                                   {"id":"s","relationship":"self","weight":0}]"#;
+
 fn answer(rater: &str, group: &str, item: &str, value: &str) -> Response {
     Response {
         rater: rater.into(),
@@ -336,11 +341,7 @@ fn group_weights_past_the_decimal_range_are_a_plan_error() {
 fn scale_wider_than_the_decimal_range_is_a_plan_error() {
     // 5e28 − (−5e28) = 1e29 is past the largest Decimal (≈ 7.9e28): neither the scale's span (for
     // r_wg) nor a self-versus-others gap across it can be computed; both used to panic.
-    let cfg = config(
-        r#"{"min":-5e28,"max":5e28}"#,
-        r#"[{"id":"m","relationship":"manager","weight":1},{"id":"s","relationship":"self","weight":0}]"#,
-        false,
-    );
+    let cfg = config(r#"{"min":-5e28,"max":5e28}"#, MANAGER_AND_SELF, false);
     // In JSON both ends are refused as they are read (29 integer digits).
     let e = Feedback::from_json(&cfg).unwrap_err();
     assert_eq!(e.code(), "PLAN_INVALID");
@@ -366,7 +367,7 @@ fn scale_wider_than_the_decimal_range_is_a_plan_error() {
 fn reverse_coding_that_overflows_is_an_error_not_the_raw_answer() {
     // Reverse coding is min + max − answer; 4e28 + 7e28 = 1.1e29 is past the largest Decimal, so
     // the item cannot be reverse-coded (it used to keep the raw answer silently).
-    let groups = r#"[{"id":"m","relationship":"manager","weight":1}]"#;
+    let groups = MANAGER;
     let huge = |s: &mut FeedbackSpec| {
         s.scale.min = Num(d("40000000000000000000000000000"));
         s.scale.max = Num(d("70000000000000000000000000000"));
@@ -382,11 +383,7 @@ fn reverse_coding_that_overflows_is_an_error_not_the_raw_answer() {
 fn overall_score_overflow_is_an_error_not_null() {
     // One competency at 100%: the overall score is 1e27 × 100 ÷ 100, and 1e27 × 100 = 1e29 is
     // past the largest Decimal (≈ 7.9e28). It used to come out as `null` with no error.
-    let cfg = config(
-        r#"{"min":0,"max":1e27}"#,
-        r#"[{"id":"m","relationship":"manager","weight":1}]"#,
-        false,
-    );
+    let cfg = config(r#"{"min":0,"max":1e27}"#, MANAGER, false);
     let fb = Feedback::from_json(&cfg).unwrap();
     let e = fb
         .aggregate(&[answer("M", "m", "q", "1000000000000000000000000000")])
@@ -462,11 +459,7 @@ fn no_raters_is_told_apart_from_a_single_rater() {
     // Only the ratee answered q: no counted (non-self) rater, so r_wg has no ratings at all
     // (`no_raters`, not `single_rater`), and the round has no coder for alpha either. With the
     // manager's answer added there is exactly one rating: `single_rater`.
-    let cfg = config(
-        r#"{"min":1,"max":5}"#,
-        r#"[{"id":"m","relationship":"manager","weight":1},{"id":"s","relationship":"self","weight":0}]"#,
-        false,
-    );
+    let cfg = config(r#"{"min":1,"max":5}"#, MANAGER_AND_SELF, false);
     let fb = Feedback::from_json(&cfg).unwrap();
     let round = fb.aggregate(&[answer("A", "s", "q", "4")]).unwrap();
     let q = &round.report("A").unwrap().agreement[0];
