@@ -34,10 +34,11 @@ fn input_error(problems: Vec<Problem>) -> Error {
 }
 
 fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
-    Problem {
-        path: path.into(),
-        message: message.into(),
-    }
+    Problem::new(
+        perfscore::Loc::from_path(&path.into()),
+        perfscore::kinds::INVALID,
+        message,
+    )
 }
 
 fn type_name(t: ValueType) -> &'static str {

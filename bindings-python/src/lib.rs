@@ -41,17 +41,18 @@ fn build_core_err(py: Python<'_>, e: &CoreError) -> PyResult<PyErr> {
     let problem = errors.getattr("Problem")?;
     let problems = PyList::empty(py);
     for p in e.problems() {
-        problems.append(problem.call1((&p.path, &p.message))?)?;
+        problems.append(problem.call1((p.path(), &p.message))?)?;
     }
     let value = class.call1((e.to_string(), e.code(), problems, e.to_canonical_json()))?;
     Ok(PyErr::from_value(value))
 }
 
 fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
-    Problem {
-        path: path.into(),
-        message: message.into(),
-    }
+    Problem::new(
+        perfscore::Loc::from_path(&path.into()),
+        perfscore::kinds::INVALID,
+        message,
+    )
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -38,11 +38,17 @@ fn envelope(e: &Error) -> String {
     serde_json::json!({ "message": e.to_string(), "canonical": e.to_canonical_json() }).to_string()
 }
 
+/// A problem at a path this binding spelled out (its readers move to the core's input layer).
+fn problem(path: String, message: String) -> Problem {
+    Problem::new(
+        perfscore::Loc::from_path(&path),
+        perfscore::kinds::INVALID,
+        message,
+    )
+}
+
 fn input_error(path: &str, message: impl Into<String>) -> Error {
-    Error::Input(vec![Problem {
-        path: path.into(),
-        message: message.into(),
-    }])
+    Error::Input(vec![problem(path.into(), message.into())])
 }
 
 fn options(text: &str) -> perfscore::Result<ScoreOptions> {
@@ -75,10 +81,10 @@ pub fn template_json(id: &str) -> Result<String, String> {
                 .iter()
                 .map(|(k, _)| *k)
                 .collect();
-            envelope(&Error::Plan(vec![Problem {
-                path: "template".into(),
-                message: format!("unknown template `{id}` (known: {})", known.join(", ")),
-            }]))
+            envelope(&Error::Plan(vec![problem(
+                "template".into(),
+                format!("unknown template `{id}` (known: {})", known.join(", ")),
+            )]))
         })
 }
 
@@ -101,9 +107,11 @@ impl CorePlan {
             .plan
             .records_from_json(&format!("[{record_json}]"))
             .map_err(|e| {
-                let fix = |p: &Problem| Problem {
-                    path: p.path.replacen("records[0]", "record", 1),
-                    message: p.message.clone(),
+                let fix = |p: &Problem| {
+                    problem(
+                        p.path().replacen("records[0]", "record", 1),
+                        p.message.clone(),
+                    )
                 };
                 Error::Input(e.problems().iter().map(fix).collect())
             })?;
@@ -126,10 +134,11 @@ impl CorePlan {
         for (i, item) in items.iter().enumerate() {
             if let Err(e) = self.plan.records_from_json(&format!("[{item}]")) {
                 let at = format!("records[{i}]");
-                problems.extend(e.problems().iter().map(|p| Problem {
-                    path: p.path.replacen("records[0]", &at, 1),
-                    message: p.message.clone(),
-                }));
+                problems.extend(
+                    e.problems().iter().map(|p| {
+                        problem(p.path().replacen("records[0]", &at, 1), p.message.clone())
+                    }),
+                );
             }
         }
         if problems.is_empty() {
@@ -625,10 +634,7 @@ fn num_from_value(
     match parsed {
         Ok(d) => Some(d),
         Err(message) => {
-            problems.push(Problem {
-                path: path.into(),
-                message,
-            });
+            problems.push(problem(path.into(), message));
             None
         }
     }
@@ -643,7 +649,6 @@ fn weights_from_value(
     v: &serde_json::Value,
     problems: &mut Vec<Problem>,
 ) -> Option<Vec<(std::sync::Arc<str>, rust_decimal::Decimal)>> {
-    let problem = |path: String, message: String| Problem { path, message };
     let Some(items) = v.as_array() else {
         problems.push(problem(
             "weights".into(),
@@ -904,7 +909,6 @@ fn response_from_value(
     path: &str,
     problems: &mut Vec<Problem>,
 ) -> Option<Response> {
-    let problem = |path: String, message: String| Problem { path, message };
     let Some(fields) = item.get("$fields").and_then(|f| f.as_array()) else {
         problems.push(problem(
             path.into(),

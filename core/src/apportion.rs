@@ -35,7 +35,7 @@ pub struct PoolShare {
 pub const MAX_MINOR_UNITS: u32 = 8;
 
 fn input_error(path: &str, message: impl Into<String>) -> Error {
-    Error::Input(vec![Problem::new(path, message)])
+    Error::Input(vec![Problem::untyped(path, message)])
 }
 
 /// Split `pool` by `weights` to `minor_units` decimal places by the largest-remainder method;
@@ -70,14 +70,14 @@ pub fn split_pool(
     let mut total_weight = Decimal::ZERO;
     for (i, (id, w)) in weights.iter().enumerate() {
         if *w < Decimal::ZERO {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("weights[{i}] ({})", crate::error::shown(id)),
                 format!("weight is negative ({w})"),
             ));
         }
         match total_weight.checked_add(*w) {
             Some(t) => total_weight = t,
-            None => problems.push(Problem::new("weights", "arithmetic overflow")),
+            None => problems.push(Problem::untyped("weights", "arithmetic overflow")),
         }
     }
     if !problems.is_empty() {

@@ -2,35 +2,272 @@
 
 use std::fmt;
 
-/// One problem, located by a path into the plan or the input (e.g. `sections[1].indicators`).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+/// One step of a [`Loc`]: a key of an object (a field, a measure id, a CSV header) or the index
+/// of an item in a list (zero-based). Serialised as a JSON string or number, like pydantic's `loc`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(untagged)]
+pub enum LocItem {
+    /// A key of an object.
+    Key(String),
+    /// The index of an item in a list, from 0.
+    Index(usize),
+}
+
+impl From<&str> for LocItem {
+    fn from(k: &str) -> Self {
+        LocItem::Key(k.to_string())
+    }
+}
+impl From<String> for LocItem {
+    fn from(k: String) -> Self {
+        LocItem::Key(k)
+    }
+}
+impl From<usize> for LocItem {
+    fn from(i: usize) -> Self {
+        LocItem::Index(i)
+    }
+}
+
+/// Where a problem is, as data: the steps from the document's root (`["sections", 1,
+/// "indicators"]`). The root itself is the empty location. A CSV cell is `["line", 2, "revenue"]`:
+/// the 1-based line of the file and the column's header.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(transparent)]
+pub struct Loc(Vec<LocItem>);
+
+impl Loc {
+    /// The document's root.
+    pub fn root() -> Self {
+        Loc(Vec::new())
+    }
+
+    /// This location, one key further down.
+    pub fn key(mut self, key: impl Into<String>) -> Self {
+        self.0.push(LocItem::Key(key.into()));
+        self
+    }
+
+    /// This location, one list index further down.
+    pub fn index(mut self, index: usize) -> Self {
+        self.0.push(LocItem::Index(index));
+        self
+    }
+
+    /// The cell of a CSV file at a 1-based `line` under the header `column` (or the whole line).
+    pub fn csv(line: u64, column: Option<&str>) -> Self {
+        let line = usize::try_from(line).unwrap_or(usize::MAX);
+        let at = Loc::root().key("line").index(line);
+        match column {
+            Some(c) => at.key(c),
+            None => at,
+        }
+    }
+
+    /// `inner` placed under this location (`options` + `period.elapsed`).
+    pub fn join(mut self, inner: &Loc) -> Self {
+        self.0.extend(inner.0.iter().cloned());
+        self
+    }
+
+    /// The steps, from the root.
+    pub fn items(&self) -> &[LocItem] {
+        &self.0
+    }
+
+    /// Whether this is the root.
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Read a location from path text (`sections[1].indicators`, `line 2, column revenue`), the
+    /// grammar [`Problem::path`] writes. Keys containing `.` or `[` do not survive the trip, so
+    /// locations of names from input are built with [`Loc::key`] instead.
+    pub fn from_path(path: &str) -> Self {
+        let mut out = Loc::root();
+        if let Some(rest) = path.strip_prefix("line ") {
+            let (n, col) = rest.split_once(", column ").unwrap_or((rest, ""));
+            let line = n.trim().parse::<u64>().unwrap_or(0);
+            return Loc::csv(line, (!col.is_empty()).then_some(col));
+        }
+        for part in path.split('.').filter(|p| !p.is_empty()) {
+            let (key, mut indexes) = match part.find('[') {
+                Some(at) => part.split_at(at),
+                None => (part, ""),
+            };
+            if !key.is_empty() {
+                out = out.key(key);
+            }
+            while let Some(rest) = indexes.strip_prefix('[') {
+                let Some((n, after)) = rest.split_once(']') else {
+                    break;
+                };
+                match n.parse::<usize>() {
+                    Ok(i) => out = out.index(i),
+                    Err(_) => out = out.key(n),
+                }
+                indexes = after;
+            }
+        }
+        out
+    }
+
+    /// The location as one line of text, inserting the record id after the first index
+    /// (`records[0] (E001).measures.revenue`) or in front (`record E001.measures.revenue`).
+    fn write(&self, id: Option<&str>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut items = self.0.iter().peekable();
+        if let (Some(LocItem::Key(k)), Some(LocItem::Index(line))) = (self.0.first(), self.0.get(1))
+        {
+            if k == "line" {
+                write!(f, "line {line}")?;
+                for item in self.0.iter().skip(2) {
+                    match item {
+                        LocItem::Key(c) => write!(f, ", column {}", shown(c))?,
+                        LocItem::Index(i) => write!(f, "[{i}]")?,
+                    }
+                }
+                return Ok(());
+            }
+        }
+        let mut id = id;
+        let has_index = self.0.iter().any(|i| matches!(i, LocItem::Index(_)));
+        if let (Some(rid), false) = (id, has_index) {
+            write!(f, "record {}", shown(rid))?;
+            id = None;
+            if items.peek().is_some() {
+                f.write_str(".")?;
+            }
+        }
+        let mut first = true;
+        for item in items {
+            match item {
+                LocItem::Index(i) => {
+                    write!(f, "[{i}]")?;
+                    if let Some(rid) = id.take() {
+                        write!(f, " ({})", shown(rid))?;
+                    }
+                }
+                LocItem::Key(k) => {
+                    if !first {
+                        f.write_str(".")?;
+                    }
+                    f.write_str(&shown(k))?;
+                }
+            }
+            first = false;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Display for Loc {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write(None, f)
+    }
+}
+
+/// One problem: where it is ([`Loc`], plus the record's id when it is about a record), what kind
+/// of problem it is (a stable snake_case code hosts can match on) and what is wrong, in plain words.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Problem {
-    /// Where the problem is: a JSON path into the plan, or a record and field, or a CSV line and column.
-    pub path: String,
-    /// What is wrong, in plain words.
+    /// Where the problem is.
+    pub loc: Loc,
+    /// The id of the record the problem is about, when there is one (instead of text in the path).
+    pub id: Option<String>,
+    /// What kind of problem it is: a stable snake_case code such as `not_a_number`.
+    pub kind: &'static str,
+    /// What is wrong, in plain English words.
     pub message: String,
 }
 
 impl Problem {
-    pub(crate) fn new(path: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A problem at `loc` of the given `kind`.
+    pub fn new(loc: Loc, kind: &'static str, message: impl Into<String>) -> Self {
         Problem {
-            path: path.into(),
+            loc,
+            id: None,
+            kind,
             message: message.into(),
         }
     }
 
+    /// A problem located by path text the library itself spelled out (`sections[1].weight`).
+    pub(crate) fn at(
+        path: impl AsRef<str>,
+        kind: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
+        Problem::new(Loc::from_path(path.as_ref()), kind, message)
+    }
+
+    /// Transitional: a problem whose kind is not yet chosen (path text, `invalid`).
+    pub(crate) fn untyped(path: impl AsRef<str>, message: impl Into<String>) -> Self {
+        Problem::at(path, kinds::INVALID, message)
+    }
+
+    /// The same problem, about the record with this id.
+    pub fn with_id(mut self, id: impl Into<String>) -> Self {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// The same problem with its location placed under `outer` (`options` + `period`).
+    pub fn under(mut self, outer: &Loc) -> Self {
+        self.loc = outer.clone().join(&self.loc);
+        self
+    }
+
+    /// The location as one line of text (`records[0] (E001).measures.revenue`), as in messages.
+    pub fn path(&self) -> String {
+        struct Path<'a>(&'a Problem);
+        impl fmt::Display for Path<'_> {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                self.0.loc.write(self.0.id.as_deref(), f)
+            }
+        }
+        Path(self).to_string()
+    }
+
     /// The closing entry of a list that was cut at its limit: `…: 9000 more problems not listed`.
     fn omitted(count: usize) -> Self {
-        Problem::new(OMITTED_PATH, format!("{count} more problems not listed"))
+        Problem::new(
+            Loc::root().key(OMITTED_KEY),
+            kinds::MORE_PROBLEMS,
+            format!("{count} more problems not listed"),
+        )
     }
 
     /// How many problems this entry stands for, if it is the closing entry of a cut list.
     fn omitted_count(&self) -> Option<usize> {
-        if self.path != OMITTED_PATH {
+        if self.kind != kinds::MORE_PROBLEMS {
             return None;
         }
         self.message.split(' ').next()?.parse().ok()
     }
+}
+
+impl serde::Serialize for Problem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Problem", 5)?;
+        st.serialize_field("loc", &self.loc)?;
+        if let Some(id) = &self.id {
+            st.serialize_field("id", id)?;
+        }
+        st.serialize_field("kind", self.kind)?;
+        st.serialize_field("path", &self.path())?;
+        st.serialize_field("message", &self.message)?;
+        st.end()
+    }
+}
+
+/// The stable codes of [`Problem::kind`]. Hosts match on these; their meaning never changes.
+pub mod kinds {
+    /// The closing entry of a list cut at its limit (`…: N more problems not listed`).
+    pub const MORE_PROBLEMS: &str = "more_problems";
+    /// Not yet given a more precise kind.
+    pub const INVALID: &str = "invalid";
 }
 
 /// The most problems one error lists. Past it, a last entry (path `…`) says how many more there
@@ -38,8 +275,8 @@ impl Problem {
 /// not ten million). Hosts may lower it for compiling a plan with [`crate::Limits::max_problems`].
 pub const MAX_PROBLEMS: usize = 1000;
 
-/// The path of the closing "N more problems" entry; no real path is a lone ellipsis.
-const OMITTED_PATH: &str = "…";
+/// The key of the closing "N more problems" entry; no real key is a lone ellipsis.
+const OMITTED_KEY: &str = "…";
 
 /// Collects problems up to a limit, counting the rest, so every call can report all it finds
 /// while the report (and the memory spent on it) stays bounded.
@@ -82,9 +319,24 @@ impl Problems {
         }
     }
 
-    /// Add a problem by its path and message.
-    pub fn report(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.push(Problem::new(path, message));
+    /// Add a problem by its location, kind and message.
+    pub fn report(&mut self, loc: Loc, kind: &'static str, message: impl Into<String>) {
+        self.push(Problem::new(loc, kind, message));
+    }
+
+    /// Add a problem located by path text the library itself spelled out.
+    pub(crate) fn report_at(
+        &mut self,
+        path: impl AsRef<str>,
+        kind: &'static str,
+        message: impl Into<String>,
+    ) {
+        self.push(Problem::at(path, kind, message));
+    }
+
+    /// Transitional: add a problem whose kind is not yet chosen.
+    pub(crate) fn report_untyped(&mut self, path: impl AsRef<str>, message: impl Into<String>) {
+        self.push(Problem::untyped(path, message));
     }
 
     /// Add every problem of `error` (including what it had already cut).
@@ -163,10 +415,11 @@ fn is_bidi_control(c: char) -> bool {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
+        if self.loc.is_root() && self.id.is_none() {
             f.write_str(&self.message)
         } else {
-            write!(f, "{}: {}", self.path, self.message)
+            self.loc.write(self.id.as_deref(), f)?;
+            write!(f, ": {}", self.message)
         }
     }
 }
@@ -262,7 +515,7 @@ mod tests {
 
     #[test]
     fn one_problem_reads_as_one_line() {
-        let e = Error::Plan(vec![Problem::new(
+        let e = Error::Plan(vec![Problem::untyped(
             "sections[1].indicators",
             "weights sum to 95%, expected 100%",
         )]);
@@ -277,7 +530,7 @@ mod tests {
     fn problems_past_the_limit_are_counted_not_kept() {
         let mut p = Problems::with_limit(2);
         for i in 0..5 {
-            p.report(format!("records[{i}]"), "bad");
+            p.report_untyped(format!("records[{i}]"), "bad");
         }
         assert_eq!(p.count(), 5);
         let list = p.into_vec();
@@ -290,11 +543,11 @@ mod tests {
     fn a_cut_list_absorbed_keeps_its_count() {
         let mut inner = Problems::with_limit(1);
         for _ in 0..4 {
-            inner.report("a", "x");
+            inner.report_untyped("a", "x");
         }
         let inner = Error::Input(inner.into_vec());
         let mut outer = Problems::with_limit(10);
-        outer.report("b", "y");
+        outer.report_untyped("b", "y");
         outer.absorb(&inner);
         // b, a, and the 3 that `inner` had cut.
         assert_eq!(outer.count(), 5);
@@ -311,7 +564,7 @@ mod tests {
 
     #[test]
     fn many_problems_are_listed() {
-        let e = Error::Input(vec![Problem::new("a", "x"), Problem::new("b", "y")]);
+        let e = Error::Input(vec![Problem::untyped("a", "x"), Problem::untyped("b", "y")]);
         assert_eq!(
             e.to_string(),
             "invalid input (2 problems):\n  - a: x\n  - b: y"

@@ -19,7 +19,7 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
         Ok(v) => {
             return match de.end() {
                 Ok(()) => Ok(v),
-                Err(e) => Err(kind(vec![Problem::new("", e.to_string())])),
+                Err(e) => Err(kind(vec![Problem::untyped("", e.to_string())])),
             }
         }
         Err(e) => e,
@@ -27,7 +27,7 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     // A syntax error has one place; anything else is gathered in full from the parsed tree.
     let Ok(value) = serde_json::from_str::<Value>(text) else {
         let path = path_text("", &segments(first.path()));
-        return Err(kind(vec![Problem::new(
+        return Err(kind(vec![Problem::untyped(
             path,
             first.into_inner().to_string(),
         )]));
@@ -39,7 +39,7 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     // The tree reads where the text did not: something only the text shows, such as a key given
     // twice (the tree keeps one of them silently). The text's own error is the problem.
     let path = path_text("", &segments(first.path()));
-    Err(kind(vec![Problem::new(
+    Err(kind(vec![Problem::untyped(
         path,
         first.into_inner().to_string(),
     )]))
@@ -80,7 +80,7 @@ pub(crate) fn from_value_all<T: serde::de::DeserializeOwned>(
             pruned.contains(&child)
         });
         if !consequence {
-            problems.report(path_text(prefix, &original), message);
+            problems.report_untyped(path_text(prefix, &original), message);
             found = true;
         }
         if at.is_empty() || !remove_at(&mut value, &at) {
@@ -94,7 +94,7 @@ pub(crate) fn from_value_all<T: serde::de::DeserializeOwned>(
         pruned.insert(original);
     }
     if !found {
-        problems.report(prefix, "the document could not be read");
+        problems.report_untyped(prefix, "the document could not be read");
     }
     None
 }

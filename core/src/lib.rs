@@ -57,7 +57,7 @@ pub mod stats;
 pub mod templates;
 mod validate;
 
-pub use error::{Error, Problem, Problems, Result, MAX_PROBLEMS};
+pub use error::{kinds, Error, Loc, LocItem, Problem, Problems, Result, MAX_PROBLEMS};
 pub use explain::Lang;
 pub use limits::Limits;
 pub use pay::{PayColumns, PayPlan, PayStatement};

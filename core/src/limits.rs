@@ -84,14 +84,14 @@ impl Limits {
             max_list_items: Option<usize>,
         }
         let given: Lowered = crate::json::parse_json(text, Error::Input).map_err(|e| {
-            let at = |p: &Problem| match p.path.as_str() {
+            let at = |p: &Problem| match p.path().as_str() {
                 "" => "limits".to_string(),
                 path => format!("limits.{path}"),
             };
             Error::Input(
                 e.problems()
                     .iter()
-                    .map(|p| Problem::new(at(p), p.message.clone()))
+                    .map(|p| Problem::untyped(at(p), p.message.clone()))
                     .collect(),
             )
         })?;
@@ -100,14 +100,14 @@ impl Limits {
         let mut pick = |name: &str, value: Option<usize>, default: usize, least: usize| match value
         {
             Some(v) if v > default => {
-                problems.report(
+                problems.report_untyped(
                     format!("limits.{name}"),
                     format!("{v} is above the default {default}; limits can only be lowered"),
                 );
                 default
             }
             Some(v) if v < least => {
-                problems.report(
+                problems.report_untyped(
                     format!("limits.{name}"),
                     format!("must be at least {least}"),
                 );
@@ -141,7 +141,7 @@ impl Limits {
         kind: fn(Vec<Problem>) -> Error,
     ) -> crate::Result<()> {
         if text.len() > self.max_document_bytes {
-            return Err(kind(vec![Problem::new(
+            return Err(kind(vec![Problem::untyped(
                 "",
                 format!(
                     "the document is {} bytes; at most {} are accepted",
@@ -164,10 +164,10 @@ mod tests {
         assert_eq!((l.max_list_items, l.max_problems), (200, 50));
         assert_eq!(l.max_document_bytes, Limits::default().max_document_bytes);
         let e = Limits::from_json(r#"{"max_list_items": 5000, "max_problems": 0}"#).unwrap_err();
-        let paths: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
+        let paths: Vec<String> = e.problems().iter().map(|p| p.path()).collect();
         assert_eq!(paths, ["limits.max_problems", "limits.max_list_items"]);
         let e = Limits::from_json(r#"{"max_items": 5}"#).unwrap_err();
-        assert_eq!(e.problems()[0].path, "limits.max_items");
+        assert_eq!(e.problems()[0].path(), "limits.max_items");
     }
 
     #[test]

@@ -43,7 +43,7 @@ pub enum PeriodPosition {
 impl PeriodPosition {
     /// The fraction of the period gone, in [0, 1]; problems are reported with `path`.
     pub fn fraction(&self, path: &str) -> Result<Decimal, Problem> {
-        let bad = |m: String| Problem::new(path, m);
+        let bad = |m: String| Problem::untyped(path, m);
         match self {
             PeriodPosition::CalendarDays { elapsed, total }
             | PeriodPosition::WorkingDays { elapsed, total } => {

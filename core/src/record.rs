@@ -151,16 +151,16 @@ impl Plan {
     /// A record's own problems: an empty or repeated id, measures the plan does not have.
     fn check_record(&self, i: usize, r: &Record, repeated: bool, problems: &mut Problems) {
         if r.id.trim().is_empty() {
-            problems.report(format!("records[{i}].id"), "record id is empty");
+            problems.report_untyped(format!("records[{i}].id"), "record id is empty");
         } else if repeated {
-            problems.report(
+            problems.report_untyped(
                 format!("records[{i}].id"),
                 format!("duplicate record id `{}`", shown(&r.id)),
             );
         }
         for key in r.measures.keys() {
             if self.measure_slot(key).is_none() {
-                problems.report(
+                problems.report_untyped(
                     format!("records[{i}].measures.{}", shown(key)),
                     "the plan has no measure of this name",
                 );
@@ -184,13 +184,13 @@ impl Plan {
                     }
                 }
             }
-            Ok(_) => problems.report("records", "expected an array of records"),
-            Err(_) => problems.report("records", first.to_string()),
+            Ok(_) => problems.report_untyped("records", "expected an array of records"),
+            Err(_) => problems.report_untyped("records", first.to_string()),
         }
         // Every record reads on its own where the whole did not (a key given twice, which the
         // tree silently keeps once): the text's own error is the problem.
         if problems.is_empty() {
-            problems.report("records", first.to_string());
+            problems.report_untyped("records", first.to_string());
         }
         problems
     }
@@ -216,7 +216,7 @@ impl Plan {
             .from_reader(reader);
         let headers = rdr
             .headers()
-            .map_err(|e| Error::Input(vec![Problem::new("line 1", e.to_string())]))?
+            .map_err(|e| Error::Input(vec![Problem::untyped("line 1", e.to_string())]))?
             .clone();
         let mut problems = Problems::new();
         let mut columns = Vec::with_capacity(headers.len());
@@ -230,7 +230,7 @@ impl Plan {
                 (_, Some(slot)) => {
                     let id = self.measures()[slot].id.to_string();
                     if !seen_measures.insert(slot) {
-                        problems.push(Problem::new(
+                        problems.push(Problem::untyped(
                             format!("line 1, column {}", c.saturating_add(1)),
                             format!("`{}` is a second column for measure `{id}`", shown(h)),
                         ));
@@ -243,7 +243,7 @@ impl Plan {
             columns.push(col);
         }
         if !columns.iter().any(|c| matches!(c, Column::Attribute(0))) {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 "line 1",
                 "no id column (expected a header such as `id` or `工号`)",
             ));
@@ -255,7 +255,7 @@ impl Plan {
                 Ok(r) => r,
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line());
-                    problems.push(Problem::new(format!("line {line}"), e.to_string()));
+                    problems.push(Problem::untyped(format!("line {line}"), e.to_string()));
                     continue;
                 }
             };
@@ -279,7 +279,7 @@ impl Plan {
                             rec.measures.insert(id.clone(), v);
                         }
                         Ok(None) => {}
-                        Err(m) => problems.push(Problem::new(
+                        Err(m) => problems.push(Problem::untyped(
                             format!("line {line}, column {} ({id})", c.saturating_add(1)),
                             m,
                         )),
@@ -288,9 +288,9 @@ impl Plan {
                 }
             }
             if rec.id.is_empty() {
-                problems.push(Problem::new(format!("line {line}"), "the id is empty"));
+                problems.push(Problem::untyped(format!("line {line}"), "the id is empty"));
             } else if !ids.insert(rec.id.clone()) {
-                problems.push(Problem::new(
+                problems.push(Problem::untyped(
                     format!("line {line}"),
                     format!("duplicate id `{}`", shown(&rec.id)),
                 ));

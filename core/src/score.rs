@@ -7,7 +7,7 @@
 //! 5. the plan's total floor/cap; 6. vetoes (zero the total); 7. round once; 8. grade, then any
 //!    veto's grade cap. Every input problem of a record is collected before failing.
 
-use crate::error::{shown, Error, Problem, Problems};
+use crate::error::{kinds, shown, Error, Problem, Problems};
 use crate::formula::EvalError;
 use crate::method::{completion, Bound, Detail, MethodError};
 use crate::plan::{Indicator, MissingPolicy, Plan, Section, VetoAction, METHOD_VARIABLES};
@@ -34,10 +34,10 @@ impl ScoreOptions {
     pub fn from_json(text: &str) -> crate::Result<ScoreOptions> {
         // Every structural problem, each under `options`.
         crate::json::parse_json(text, Error::Input).map_err(|e| {
-            let located = e.problems().iter().map(|p| match p.path.as_str() {
-                "" => Problem::new("options", p.message.clone()),
+            let located = e.problems().iter().map(|p| match p.path().as_str() {
+                "" => Problem::untyped("options", p.message.clone()),
                 "…" => p.clone(),
-                path => Problem::new(format!("options.{path}"), p.message.clone()),
+                path => Problem::untyped(format!("options.{path}"), p.message.clone()),
             });
             Error::Input(located.collect())
         })
@@ -47,7 +47,7 @@ impl ScoreOptions {
 /// Where in a record a problem is. Paths are formatted only when something goes wrong, so
 /// scoring a good record builds no strings.
 #[derive(Debug, Clone, Copy)]
-enum Loc<'a> {
+enum Site<'a> {
     Record,
     Measure(&'a str),
     Indicator(&'a str),
@@ -58,12 +58,12 @@ enum Loc<'a> {
 
 /// A problem before its record path is known.
 struct Fail<'a> {
-    loc: Loc<'a>,
+    loc: Site<'a>,
     message: String,
 }
 
 impl<'a> Fail<'a> {
-    fn new(loc: Loc<'a>, message: impl Into<String>) -> Self {
+    fn new(loc: Site<'a>, message: impl Into<String>) -> Self {
         Fail {
             loc,
             message: message.into(),
@@ -71,34 +71,37 @@ impl<'a> Fail<'a> {
     }
 
     fn into_problem(self, id: &str, index: Option<usize>) -> Problem {
-        let r = match index {
-            Some(i) => format!("records[{i}] ({})", shown(id)),
-            None => format!("record {}", shown(id)),
+        let record = match index {
+            Some(i) => crate::Loc::root().key("records").index(i),
+            None => crate::Loc::root(),
         };
-        let path = match self.loc {
-            Loc::Record => r,
-            Loc::Measure(k) => format!("{r}.{}", shown(k)),
-            Loc::Indicator(id) => format!("{r}.indicators.{id}"),
-            Loc::Progress(id) => format!("{r}.indicators.{id}.progress"),
-            Loc::Adjustment(id) => format!("{r}.adjustments.{id}"),
-            Loc::Veto(id) => format!("{r}.vetoes.{id}"),
+        let (loc, kind) = match self.loc {
+            Site::Record => (record, kinds::INVALID),
+            Site::Measure(k) => (record.key(k), kinds::INVALID),
+            Site::Indicator(id) => (record.key("indicators").key(id), kinds::INVALID),
+            Site::Progress(id) => (
+                record.key("indicators").key(id).key("progress"),
+                kinds::INVALID,
+            ),
+            Site::Adjustment(id) => (record.key("adjustments").key(id), kinds::INVALID),
+            Site::Veto(id) => (record.key("vetoes").key(id), kinds::INVALID),
         };
-        Problem::new(path, self.message)
+        Problem::new(loc, kind, self.message).with_id(id)
     }
 }
 
-fn overflow(loc: Loc<'_>) -> Fail<'_> {
+fn overflow(loc: Site<'_>) -> Fail<'_> {
     Fail::new(loc, "arithmetic overflow")
 }
 
-fn mul(a: Decimal, b: Decimal, loc: Loc<'_>) -> Result<Decimal, Fail<'_>> {
+fn mul(a: Decimal, b: Decimal, loc: Site<'_>) -> Result<Decimal, Fail<'_>> {
     a.checked_mul(b).ok_or_else(|| overflow(loc))
 }
-fn add(a: Decimal, b: Decimal, loc: Loc<'_>) -> Result<Decimal, Fail<'_>> {
+fn add(a: Decimal, b: Decimal, loc: Site<'_>) -> Result<Decimal, Fail<'_>> {
     a.checked_add(b).ok_or_else(|| overflow(loc))
 }
 /// a × b ÷ 100, the shape of every weighting step.
-fn pct(a: Decimal, b: Decimal, loc: Loc<'_>) -> Result<Decimal, Fail<'_>> {
+fn pct(a: Decimal, b: Decimal, loc: Site<'_>) -> Result<Decimal, Fail<'_>> {
     div100(mul(a, b, loc)?).ok_or_else(|| overflow(loc))
 }
 
@@ -271,7 +274,7 @@ impl Plan {
             match self.measure_slot(name) {
                 Some(slot) => {
                     match seen.get_mut(slot) {
-                        Some(Some(first)) => problems.push(Problem::new(
+                        Some(Some(first)) => problems.push(Problem::untyped(
                             format!("columns[{i}]"),
                             format!(
                                 "column `{name}` is the same measure as columns[{first}] (by id and alias)"
@@ -282,7 +285,7 @@ impl Plan {
                     }
                     slots.push(slot);
                 }
-                None => problems.push(Problem::new(
+                None => problems.push(Problem::untyped(
                     format!("columns[{i}]"),
                     format!("the plan has no measure `{name}`"),
                 )),
@@ -318,7 +321,7 @@ impl Plan {
     ) -> crate::Result<Vec<Summary>> {
         let width = columns.len();
         if values.len() != ids.len().saturating_mul(width) {
-            return Err(Error::Input(vec![Problem::new(
+            return Err(Error::Input(vec![Problem::untyped(
                 "values",
                 format!(
                     "{} values for {} rows of {width} columns",
@@ -351,7 +354,7 @@ fn duplicate_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Problems {
     let mut problems = Problems::new();
     for (i, id) in ids.enumerate() {
         if !seen.insert(id) {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("records[{i}].id"),
                 format!("duplicate record id `{}`", shown(id)),
             ));
@@ -421,7 +424,7 @@ impl<'p> Scorer<'p> {
     ) -> crate::Result<Summary> {
         if row.len() != columns.slots.len() {
             let problem = Fail::new(
-                Loc::Record,
+                Site::Record,
                 format!(
                     "the row has {} values for {} columns",
                     row.len(),
@@ -502,7 +505,7 @@ impl<'p> Scorer<'p> {
                 Some(slot) => match self.env.get_mut(slot) {
                     Some(cell @ None) => *cell = Some(*value),
                     _ => fails.push(Fail::new(
-                        Loc::Measure(key),
+                        Site::Measure(key),
                         format!(
                             "measure `{}` is given twice (by id and alias)",
                             plan.measures[slot].id
@@ -510,7 +513,7 @@ impl<'p> Scorer<'p> {
                     )),
                 },
                 None => fails.push(Fail::new(
-                    Loc::Measure(key),
+                    Site::Measure(key),
                     "the plan has no measure of this name",
                 )),
             }
@@ -554,7 +557,7 @@ impl<'p> Scorer<'p> {
         }
     }
 
-    fn eval_error<'a>(&self, e: EvalError, loc: Loc<'a>, what: &str) -> Fail<'a> {
+    fn eval_error<'a>(&self, e: EvalError, loc: Site<'a>, what: &str) -> Fail<'a> {
         if let Some(m) = self.missing_measure(e) {
             return Fail::new(
                 loc,
@@ -579,7 +582,7 @@ impl<'p> Scorer<'p> {
         }
     }
 
-    fn method_fail<'a>(&self, e: MethodError, loc: Loc<'a>) -> Fail<'a> {
+    fn method_fail<'a>(&self, e: MethodError, loc: Site<'a>) -> Fail<'a> {
         match e {
             MethodError::Eval(e) => self.eval_error(e, loc, "scoring"),
             other => Fail::new(loc, other.message()),
@@ -596,7 +599,7 @@ impl<'p> Scorer<'p> {
         let detail = match ind.missing {
             MissingPolicy::Error => {
                 return Err(Fail::new(
-                    Loc::Indicator(&ind.id),
+                    Site::Indicator(&ind.id),
                     format!(
                         "measure `{measure}` is missing (needed by indicator `{}`)",
                         ind.id
@@ -619,7 +622,7 @@ impl<'p> Scorer<'p> {
     }
 
     fn evaluate(&mut self, ind: &'p Indicator) -> Result<Evaluated, Fail<'p>> {
-        let loc = Loc::Indicator(&ind.id);
+        let loc = Site::Indicator(&ind.id);
         let actual = ind.actual.eval_number(&self.env);
         let target = ind
             .target
@@ -727,7 +730,7 @@ impl<'p> Scorer<'p> {
         parts: Option<&mut Parts>,
     ) -> Result<(), Fail<'p>> {
         let plan = self.plan;
-        let r = Loc::Record;
+        let r = Site::Record;
         let as_written = weighting.as_written;
         let is_present = weighting.present(s);
         let section_weight = if as_written {
@@ -752,7 +755,7 @@ impl<'p> Scorer<'p> {
             None => Vec::new(),
         };
         for (ind, e) in inds.iter().zip(items) {
-            let loc = Loc::Indicator(&ind.id);
+            let loc = Site::Indicator(&ind.id);
             let left_out = e.detail == Detail::MissingLeftOut;
             let effective_weight = if as_written {
                 ind.weight
@@ -808,7 +811,7 @@ impl<'p> Scorer<'p> {
         else {
             return Ok(None);
         };
-        let loc = Loc::Progress(&ind.id);
+        let loc = Site::Progress(&ind.id);
         let mut p = progress::assess(actual, target, f, plan.green, plan.yellow)
             .ok_or_else(|| overflow(loc))?;
         sums.any_tracked = true;
@@ -845,7 +848,7 @@ impl<'p> Scorer<'p> {
         let plan = self.plan;
         let mut adjustment_total = Decimal::ZERO;
         for a in &plan.adjustments {
-            let loc = Loc::Adjustment(&a.id);
+            let loc = Site::Adjustment(&a.id);
             let (count, missing) = match a.count.eval_number(&self.env) {
                 Ok(c) => (c, false),
                 Err(EvalError::Missing { .. }) if a.missing == MissingPolicy::Zero => {
@@ -898,7 +901,7 @@ impl<'p> Scorer<'p> {
             grade_cap: None,
         };
         for v in &plan.vetoes {
-            let loc = Loc::Veto(&v.id);
+            let loc = Site::Veto(&v.id);
             let hit = match v.when.eval_bool(&self.env) {
                 Ok(b) => b,
                 Err(EvalError::Missing { .. }) if v.missing == MissingPolicy::Zero => false,
@@ -938,7 +941,7 @@ impl<'p> Scorer<'p> {
         vetoes: &VetoEffects,
     ) -> Result<Final, Fail<'p>> {
         let plan = self.plan;
-        let mut total = add(weighted, adjustment_total, Loc::Record)?;
+        let mut total = add(weighted, adjustment_total, Site::Record)?;
         let mut bound = None;
         if let Some(c) = plan.total_cap.filter(|c| total > *c) {
             total = c;
@@ -974,7 +977,7 @@ impl<'p> Scorer<'p> {
         let Some(fraction) = self.fraction else {
             return Ok(None);
         };
-        let r = Loc::Record;
+        let r = Site::Record;
         let projected = if sums.any_tracked {
             let base = sums
                 .weighted_total
@@ -1014,7 +1017,7 @@ impl Weighting<'_> {
 
     /// The weight of the sections that count: what section weights are re-balanced against.
     fn present_section_weight<'p>(&self, plan: &Plan) -> Result<Decimal, Fail<'p>> {
-        let r = Loc::Record;
+        let r = Site::Record;
         let mut present_section_weight = HUNDRED;
         if !self.as_written {
             present_section_weight = Decimal::ZERO;
@@ -1047,7 +1050,7 @@ impl Weighting<'_> {
             .zip(items)
             .filter(|(_, e)| e.detail != Detail::MissingLeftOut)
         {
-            present_weight = add(present_weight, i.weight, Loc::Record)?;
+            present_weight = add(present_weight, i.weight, Site::Record)?;
         }
         Ok(present_weight)
     }
@@ -1114,7 +1117,7 @@ fn reweight(
     weight: Decimal,
     present: bool,
     present_sum: Decimal,
-    loc: Loc<'_>,
+    loc: Site<'_>,
 ) -> Result<Decimal, Fail<'_>> {
     if !present || present_sum.is_zero() {
         Ok(Decimal::ZERO)

@@ -30,17 +30,17 @@ impl Checker {
         }
     }
 
-    pub fn report(&mut self, path: impl Into<String>, message: impl Into<String>) {
-        self.problems.push(Problem::new(path, message));
+    pub fn report_untyped(&mut self, path: impl AsRef<str>, message: impl Into<String>) {
+        self.problems.push(Problem::untyped(path, message));
     }
 
     pub fn unique<'a>(&mut self, path: &str, what: &str, ids: impl Iterator<Item = &'a str>) {
         let mut seen = HashSet::new();
         for (i, id) in ids.enumerate() {
             if id.trim().is_empty() {
-                self.report(format!("{path}[{i}].id"), format!("{what} id is empty"));
+                self.report_untyped(format!("{path}[{i}].id"), format!("{what} id is empty"));
             } else if !seen.insert(id) {
-                self.report(
+                self.report_untyped(
                     format!("{path}[{i}].id"),
                     format!("duplicate {what} id `{}`", crate::error::shown(id)),
                 );
@@ -57,7 +57,7 @@ impl Checker {
         let mut sum = Decimal::ZERO;
         for (i, w) in weights {
             if w.is_sign_negative() && !w.is_zero() {
-                self.report(
+                self.report_untyped(
                     format!("{path}[{i}].weight"),
                     format!("weight is negative ({w}%)"),
                 );
@@ -65,7 +65,7 @@ impl Checker {
             sum = sum.checked_add(w).unwrap_or(Decimal::MAX);
         }
         if sum != HUNDRED {
-            self.report(
+            self.report_untyped(
                 path.to_string(),
                 format!("{what} weights sum to {}%, expected 100%", sum.normalize()),
             );
@@ -83,7 +83,7 @@ impl Checker {
         match Formula::compile(source, resolve, expect, mode) {
             Ok(f) => Some(f),
             Err(e) => {
-                self.report(path.to_string(), format!("in `{source}`: {e}"));
+                self.report_untyped(path.to_string(), format!("in `{source}`: {e}"));
                 None
             }
         }
@@ -105,7 +105,7 @@ impl Checker {
     pub fn floor_cap(&mut self, path: &str, floor: Option<Decimal>, cap: Option<Decimal>) {
         if let (Some(f), Some(c)) = (floor, cap) {
             if f > c {
-                self.report(path.to_string(), format!("floor {f} is above cap {c}"));
+                self.report_untyped(path.to_string(), format!("floor {f} is above cap {c}"));
             }
         }
     }
@@ -119,13 +119,13 @@ impl Checker {
         full: bool,
     ) {
         if ranges.is_empty() {
-            self.report(path.to_string(), format!("at least one {what} is needed"));
+            self.report_untyped(path.to_string(), format!("at least one {what} is needed"));
             return;
         }
         for (i, (from, to)) in ranges.iter().enumerate() {
             if let (Some(f), Some(t)) = (from, to) {
                 if f >= t {
-                    self.report(
+                    self.report_untyped(
                         format!("{path}[{i}]"),
                         format!("{what} [{f}, {t}) is empty"),
                     );
@@ -134,19 +134,19 @@ impl Checker {
             if let Some(prev) = i.checked_sub(1) {
                 let prev_to = ranges[prev].1;
                 match (prev_to, from) {
-                    (Some(p), Some(f)) if p < *f => self.report(
+                    (Some(p), Some(f)) if p < *f => self.report_untyped(
                         format!("{path}[{i}].from"),
                         format!("gap between {what}s: nothing covers [{p}, {f})"),
                     ),
-                    (Some(p), Some(f)) if p > *f => self.report(
+                    (Some(p), Some(f)) if p > *f => self.report_untyped(
                         format!("{path}[{i}].from"),
                         format!("{what}s overlap: [{f}, {p}) is covered twice"),
                     ),
-                    (None, _) => self.report(
+                    (None, _) => self.report_untyped(
                         format!("{path}[{prev}].to"),
                         format!("only the last {what} may be open-ended above"),
                     ),
-                    (Some(_), None) => self.report(
+                    (Some(_), None) => self.report_untyped(
                         format!("{path}[{i}].from"),
                         format!("only the first {what} may be open-ended below"),
                     ),
@@ -156,13 +156,13 @@ impl Checker {
         }
         if full {
             if ranges.first().is_some_and(|r| r.0.is_some()) {
-                self.report(
+                self.report_untyped(
                     format!("{path}[0].from"),
                     format!("the lowest {what} must have no `from`, so every total gets one"),
                 );
             }
             if ranges.last().is_some_and(|r| r.1.is_some()) {
-                self.report(
+                self.report_untyped(
                     format!("{path}[{}].to", ranges.len().saturating_sub(1)), // exact: not empty
                     format!("the highest {what} must have no `to`, so every total gets one"),
                 );

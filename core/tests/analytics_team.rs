@@ -234,7 +234,7 @@ fn rollup_errors_all_at_once() {
         measures: Some(vec!["profit".into()]),
     };
     let e = team::rollup(&plan, &records, &cards, &options).unwrap_err();
-    let paths: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
+    let paths: Vec<String> = e.problems().iter().map(|p| p.path()).collect();
     assert_eq!(paths, ["by[1]", "by[2]", "measures[0]"]);
     // Mismatched batch.
     assert!(team::rollup(&plan, &records[1..], &cards, &RollupOptions::default()).is_err());
@@ -318,7 +318,7 @@ fn calibration_by_team_and_overrides_checked() {
         reason: String::new(),
     });
     let e = team::calibrate(&plan, &records, &cards, &options).unwrap_err();
-    let paths: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
+    let paths: Vec<String> = e.problems().iter().map(|p| p.path()).collect();
     assert_eq!(
         paths,
         [
@@ -527,7 +527,7 @@ fn development_rules_are_checked() {
     // Checked when the plan is compiled, all problems at once.
     let e = Plan::from_spec(spec).unwrap_err();
     assert_eq!(e.code(), "PLAN_INVALID");
-    let paths: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
+    let paths: Vec<String> = e.problems().iter().map(|p| p.path()).collect();
     assert_eq!(
         paths,
         [
@@ -687,13 +687,13 @@ fn malformed_requests_are_errors() {
     let e = perfscore::analytics::run_json("rollup", r#"{"plan": {"id": "x"}, "records": []}"#)
         .unwrap_err();
     assert_eq!(e.code(), "PLAN_INVALID");
-    assert!(e.problems()[0].path.starts_with("plan"), "{e:?}");
+    assert!(e.problems()[0].path().starts_with("plan"), "{e:?}");
     // Scoring problems and option problems come together.
     let req = format!(
         r#"{{"plan": {plan_json}, "records": [{{"id": "a", "measures": {{"revenue": 1}}}}], "quotas": [{{"grade": "A", "share": 50}}]}}"#
     );
     let e = perfscore::analytics::run_json("calibrate", &req).unwrap_err();
-    let paths: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
+    let paths: Vec<String> = e.problems().iter().map(|p| p.path()).collect();
     assert_eq!(paths[0], "quotas");
     assert!(paths.len() > 1, "{paths:?}");
 }

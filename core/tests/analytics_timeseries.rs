@@ -104,7 +104,7 @@ fn zero_is_data_and_null_is_not() {
         4,
     )
     .unwrap_err();
-    assert_eq!(err.problems()[0].path, "history.values[3]");
+    assert_eq!(err.problems()[0].path(), "history.values[3]");
     v[3] = None;
     let s = seasonal_indices(
         &Series::new(Period::parse("2022-01").unwrap(), v),
@@ -381,7 +381,7 @@ fn every_operation_reports_unknown_fields_with_a_path() {
         r#"{"history":{"start":"2024-01","values":[1,"x"]}}"#,
     )
     .unwrap_err();
-    assert_eq!(e.problems()[0].path, "history.values[1]");
+    assert_eq!(e.problems()[0].path(), "history.values[1]");
 }
 
 proptest! {
@@ -555,7 +555,7 @@ fn overflowing_splits_name_the_request_fields() {
     let twelve = r#"{"start":"2024-01","values":[1,1,1,1,1,1,1,1,1,1,1,1]}"#;
     let paths = |op: &str, request: String| -> Vec<String> {
         let e = run_json(op, &request).unwrap_err();
-        e.problems().iter().map(|p| p.path.clone()).collect()
+        e.problems().iter().map(|p| p.path()).collect()
     };
     // 12 months of history: same month last year, split by last year's months.
     assert_eq!(

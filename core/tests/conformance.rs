@@ -25,10 +25,11 @@ fn run(vector: &serde_json::Value) -> String {
         };
         let options: ScoreOptions = match vector.get("options") {
             Some(o) => serde_json::from_value(o.clone()).map_err(|e| {
-                perfscore::Error::Input(vec![perfscore::Problem {
-                    path: "options".into(),
-                    message: e.to_string(),
-                }])
+                perfscore::Error::Input(vec![perfscore::Problem::new(
+                    perfscore::Loc::root().key("options"),
+                    perfscore::kinds::INVALID,
+                    e.to_string(),
+                )])
             })?,
             None => ScoreOptions::default(),
         };

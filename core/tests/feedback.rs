@@ -292,7 +292,7 @@ fn from_spec_with(cfg: &str, edit: impl FnOnce(&mut FeedbackSpec)) -> perfscore:
 }
 
 fn paths(e: &perfscore::Error) -> Vec<String> {
-    e.problems().iter().map(|p| p.path.clone()).collect()
+    e.problems().iter().map(|p| p.path()).collect()
 }
 
 #[test]

@@ -26,7 +26,7 @@ fn every_type_error_in_a_plan_is_reported_at_once() {
         .replace(r#""per_unit": 1"#, r#""per_unit": [1]"#)
         .replace(r#""grade": "B", "to": 80"#, r#""grade": "B", "too": 80"#);
     let e = Plan::from_json(&bad).unwrap_err();
-    let paths: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
+    let paths: Vec<String> = e.problems().iter().map(|p| p.path()).collect();
     // Object keys are visited in sorted order, the same in every binding.
     assert_eq!(
         paths,
@@ -49,7 +49,7 @@ fn every_bad_record_in_json_is_reported_at_once() {
       {"id": "E3", "measures": {"revenue": true}, "tem": "north"},
       {"id": "E2", "measures": {"visits": 3}}]"#;
     let e = plan.records_from_json(records).unwrap_err();
-    let paths: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
+    let paths: Vec<String> = e.problems().iter().map(|p| p.path()).collect();
     // In record order: E1's bad number; E3's wrong type and its unknown field; the second E2's
     // repeated id and its measure the plan does not have. The first E2 is fine.
     assert_eq!(
@@ -92,7 +92,7 @@ fn a_number_out_of_range_is_refused_however_it_is_spelt() {
     // The same rule inside a plan document.
     let e = Plan::from_json(&PLAN.replace(r#""cap": 120"#, r#""cap": 4e28"#)).unwrap_err();
     // A scoring method is read as a whole, so the path stops at it; the message names the value.
-    assert_eq!(e.problems()[0].path, "indicators[0].scoring");
+    assert_eq!(e.problems()[0].path(), "indicators[0].scoring");
     assert!(e.problems()[0].message.contains("out of range"), "{e}");
 }
 

@@ -89,7 +89,7 @@ fn table_errors_name_the_row_and_column() {
     let (plan, records) = load_vector("worked-example");
     let err = plan.columns(&["revenue", "nonsense"]).unwrap_err();
     assert_eq!(
-        err.problems()[0].path,
+        err.problems()[0].path(),
         "columns[1]",
         "unknown column: {err}"
     );
@@ -104,14 +104,14 @@ fn table_errors_name_the_row_and_column() {
     let err = plan
         .summarize_table(&columns, &ids, &values, &ScoreOptions::default())
         .unwrap_err();
-    let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
+    let paths: Vec<String> = err.problems().iter().map(|p| p.path()).collect();
     assert_eq!(paths[0], "records[1].id");
     assert!(paths[1].starts_with("records[1] ("), "{paths:?}");
     // Ragged input is refused before anything is scored.
     let err = plan
         .summarize_table(&columns, &ids, &values[1..], &ScoreOptions::default())
         .unwrap_err();
-    assert_eq!(err.problems()[0].path, "values");
+    assert_eq!(err.problems()[0].path(), "values");
 }
 
 #[test]

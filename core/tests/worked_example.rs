@@ -67,7 +67,10 @@ fn missing_demos_is_an_error_naming_record_and_measure() {
         .unwrap_err();
     assert_eq!(err.code(), "INPUT_INVALID");
     assert_eq!(err.problems().len(), 1);
-    assert_eq!(err.problems()[0].path, "records[0] (E001).indicators.demos");
+    assert_eq!(
+        err.problems()[0].path(),
+        "records[0] (E001).indicators.demos"
+    );
     assert_eq!(
         err.problems()[0].message,
         "measure `demos` is missing (needed by indicator `demos`)"

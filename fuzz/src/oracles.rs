@@ -35,7 +35,7 @@ pub fn error_is_reported(e: &Error) -> Result<(), Violation> {
             return Err(format!(
                 "{} problem {i} (path `{}`) has an empty message",
                 e.code(),
-                p.path
+                p.path()
             ));
         }
     }

@@ -197,7 +197,7 @@ pub(super) fn read_table<'py>(
         Err(e) => {
             table_problems.extend(e.problems().iter().map(|p| {
                 problem(
-                    remap_column_refs(&p.path, &positions),
+                    remap_column_refs(&p.path(), &positions),
                     remap_column_refs(&p.message, &positions),
                 )
             }));

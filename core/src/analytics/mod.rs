@@ -27,13 +27,13 @@ pub fn run_json(operation: &str, request: &str) -> crate::Result<String> {
     if let Some(result) = team::dispatch(operation, request) {
         return result;
     }
-    Err(crate::Error::Input(vec![crate::Problem {
-        path: "operation".into(),
-        message: format!(
+    Err(crate::Error::Input(vec![crate::Problem::untyped(
+        "operation",
+        format!(
             "unknown analytics operation `{operation}`; expected one of: {}",
             operations().join(", ")
         ),
-    }]))
+    )]))
 }
 
 /// Names of every analytics operation [`run_json`] accepts, in a stable order.

@@ -86,7 +86,7 @@ type Calc<T> = Result<T, Overflow>;
 impl Overflow {
     /// The error for a round in which this overflowed for `whom` (e.g. "ratee `E001`").
     fn error(self, whom: &str) -> Error {
-        Error::Input(vec![Problem::new(
+        Error::Input(vec![Problem::untyped(
             "responses",
             format!(
                 "{} for {whom} is too large to compute exactly (arithmetic overflow): the answers, \
@@ -139,9 +139,9 @@ impl Feedback {
             )
         };
         if spec.scale.min.0 >= spec.scale.max.0 {
-            ck.report("scale", "min must be below max");
+            ck.report_untyped("scale", "min must be below max");
         } else if span_points(spec.scale.min.0, spec.scale.max.0).is_none() {
-            ck.report("scale", too_wide(&spec.scale));
+            ck.report_untyped("scale", too_wide(&spec.scale));
         }
         ck.unique(
             "competencies",
@@ -154,7 +154,7 @@ impl Feedback {
             .filter(|c| c.weight.is_some())
             .count();
         if weighted != 0 && weighted != spec.competencies.len() {
-            ck.report(
+            ck.report_untyped(
                 "competencies",
                 "give a weight to every competency or to none (equal weights)",
             );
@@ -170,7 +170,7 @@ impl Feedback {
             );
         }
         if spec.competencies.is_empty() {
-            ck.report("competencies", "at least one competency is needed");
+            ck.report_untyped("competencies", "at least one competency is needed");
         }
         let equal = if spec.competencies.is_empty() {
             Decimal::ZERO
@@ -184,7 +184,7 @@ impl Feedback {
         let mut competencies = Vec::new();
         for (ci, c) in spec.competencies.iter().enumerate() {
             if c.items.is_empty() {
-                ck.report(
+                ck.report_untyped(
                     format!("competencies[{ci}].items"),
                     format!("competency `{}` has no items", c.id),
                 );
@@ -197,19 +197,19 @@ impl Feedback {
                 let scale = it.scale.unwrap_or(spec.scale);
                 let points = span_points(scale.min.0, scale.max.0);
                 if scale.min.0 >= scale.max.0 {
-                    ck.report(
+                    ck.report_untyped(
                         format!("competencies[{ci}].items[{ii}].scale"),
                         "min must be below max",
                     );
                 } else if points.is_none() && it.scale.is_some() {
                     // A default scale that is too wide is reported once, at `scale`.
-                    ck.report(
+                    ck.report_untyped(
                         format!("competencies[{ci}].items[{ii}].scale"),
                         too_wide(&scale),
                     );
                 }
                 if it.reverse && scale.min.0.checked_add(scale.max.0).is_none() {
-                    ck.report(
+                    ck.report_untyped(
                         format!("competencies[{ci}].items[{ii}].reverse"),
                         format!(
                             "cannot reverse-code on the scale {}–{}: min + max is past the \
@@ -219,7 +219,7 @@ impl Feedback {
                     );
                 }
                 if item_index.insert(it.id.clone(), items.len()).is_some() {
-                    ck.report(
+                    ck.report_untyped(
                         format!("competencies[{ci}].items[{ii}].id"),
                         format!("duplicate item id `{}`", it.id),
                     );
@@ -246,10 +246,10 @@ impl Feedback {
         let mut total_weight = Some(Decimal::ZERO);
         for (gi, g) in spec.groups.iter().enumerate() {
             if g.weight.0 < Decimal::ZERO {
-                ck.report(format!("groups[{gi}].weight"), "weight cannot be negative");
+                ck.report_untyped(format!("groups[{gi}].weight"), "weight cannot be negative");
             } else {
                 if g.weight.0.checked_mul(Decimal::ONE_HUNDRED).is_none() {
-                    ck.report(
+                    ck.report_untyped(
                         format!("groups[{gi}].weight"),
                         format!(
                             "weight {} is too large: its share of the combined score in percent \
@@ -264,7 +264,7 @@ impl Feedback {
                 BelowMinimum::Suppress => None,
                 BelowMinimum::MergeInto(t) => match group_index.get(t) {
                     Some(&ti) if ti == gi => {
-                        ck.report(
+                        ck.report_untyped(
                             format!("groups[{gi}].below_minimum"),
                             "a group cannot merge into itself",
                         );
@@ -273,7 +273,7 @@ impl Feedback {
                     Some(&ti)
                         if matches!(spec.groups[ti].below_minimum, BelowMinimum::MergeInto(_)) =>
                     {
-                        ck.report(
+                        ck.report_untyped(
                             format!("groups[{gi}].below_minimum"),
                             format!("`{t}` itself merges elsewhere: chains are not allowed"),
                         );
@@ -281,7 +281,7 @@ impl Feedback {
                     }
                     Some(&ti) => Some(ti),
                     None => {
-                        ck.report(
+                        ck.report_untyped(
                             format!("groups[{gi}].below_minimum.merge_into"),
                             format!("no group `{t}`"),
                         );
@@ -290,7 +290,7 @@ impl Feedback {
                 },
             };
             if g.min_raters == Some(0) {
-                ck.report(
+                ck.report_untyped(
                     format!("groups[{gi}].min_raters"),
                     "the minimum is at least 1",
                 );
@@ -307,14 +307,14 @@ impl Feedback {
             });
         }
         if total_weight.is_none() {
-            ck.report(
+            ck.report_untyped(
                 "groups",
                 "the group weights add up to more than the largest decimal (about 7.9e28)",
             );
         }
         let trim = spec.aggregation.trim.0;
         if trim < Decimal::ZERO || trim >= Decimal::new(5, 1) {
-            ck.report(
+            ck.report_untyped(
                 "aggregation.trim",
                 "the trimmed share must be at least 0 and below 0.5",
             );
@@ -352,19 +352,19 @@ impl Feedback {
             let item = self.item_index.get(&r.item).copied();
             let group = self.group_index.get(&r.group).copied();
             if item.is_none() {
-                problems.push(Problem::new(
+                problems.push(Problem::untyped(
                     format!("{path}.item"),
                     format!("no item `{}`", r.item),
                 ));
             }
             if group.is_none() {
-                problems.push(Problem::new(
+                problems.push(Problem::untyped(
                     format!("{path}.group"),
                     format!("no group `{}`", r.group),
                 ));
             }
             if !seen.insert((r.rater.as_str(), r.ratee.as_str(), r.item.as_str())) {
-                problems.push(Problem::new(
+                problems.push(Problem::untyped(
                     path.clone(),
                     format!(
                         "{} answered item `{}` about {} twice",
@@ -378,7 +378,7 @@ impl Feedback {
             let it = &self.items[item];
             if let Answer::Value(v) = r.value {
                 if v < it.min || v > it.max {
-                    problems.push(Problem::new(
+                    problems.push(Problem::untyped(
                         format!("{path}.value"),
                         format!("{v} is outside the scale {}–{}", it.min, it.max),
                     ));
@@ -390,7 +390,7 @@ impl Feedback {
                     match it.min.checked_add(it.max).and_then(|s| s.checked_sub(v)) {
                         Some(x) => x,
                         None => {
-                            problems.push(Problem::new(
+                            problems.push(Problem::untyped(
                                 format!("{path}.value"),
                                 format!(
                                     "{v} cannot be reverse-coded on the scale {}–{} \

@@ -112,7 +112,7 @@ impl PayPlan {
         let resolve = |name: &str| plan.spec.measures.iter().position(|m| m.id == name);
         let minor_units = currency_minor_units(&mut ck, spec);
         if spec.performance_pay.is_none() && spec.commissions.is_empty() {
-            ck.report(
+            ck.report_untyped(
                 "",
                 "the pay plan has no lines: give `performance_pay` or `commissions`",
             );
@@ -175,12 +175,12 @@ impl PayPlan {
             .iter()
             .find(|c| &*c.id == commission_id)
             .ok_or_else(|| {
-                Error::Input(vec![Problem::new(
+                Error::Input(vec![Problem::untyped(
                     "commission",
                     format!("no commission `{commission_id}`"),
                 )])
             })?;
-        let overflow = || Error::Input(vec![Problem::new("deal", "arithmetic overflow")]);
+        let overflow = || Error::Input(vec![Problem::untyped("deal", "arithmetic overflow")]);
         let after = prior_base.checked_add(deal).ok_or_else(overflow)?;
         let mut scratch = Vec::new();
         let before = c
@@ -220,7 +220,7 @@ impl PayPlan {
         records: &[Record],
     ) -> crate::Result<Vec<PayStatement>> {
         if cards.len() != records.len() {
-            return Err(Error::Input(vec![Problem::new(
+            return Err(Error::Input(vec![Problem::untyped(
                 "records",
                 format!("{} scorecards but {} records", cards.len(), records.len()),
             )]));
@@ -243,7 +243,7 @@ impl PayPlan {
         index: Option<usize>,
     ) -> crate::Result<PayStatement> {
         if card.record_id != record.id {
-            return Err(Error::Input(vec![Problem::new(
+            return Err(Error::Input(vec![Problem::untyped(
                 format!("{}.id", record_path(&record.id, index)),
                 format!("the scorecard is for `{}`", shown(&card.record_id)),
             )]));
@@ -317,7 +317,7 @@ impl PayPlan {
     ) -> crate::Result<Vec<PayStatement>> {
         let width = names.len();
         if summaries.len() != ids.len() || values.len() != ids.len().saturating_mul(width) {
-            return Err(Error::Input(vec![Problem::new(
+            return Err(Error::Input(vec![Problem::untyped(
                 "summaries",
                 format!(
                     "{} summaries for {} rows and {} values of {width} columns",
@@ -404,7 +404,7 @@ impl<'p> Person<'p> {
     /// A problem at `what` of this record; the record's path is formatted only when something
     /// goes wrong.
     fn fail(&self, what: &str, message: String) -> Error {
-        Error::Input(vec![Problem::new(
+        Error::Input(vec![Problem::untyped(
             format!("{}.{what}", record_path(self.id, self.index)),
             message,
         )])
@@ -708,7 +708,7 @@ fn compile_commission(
         .as_ref()
         .and_then(|m| compile_multiplier(ck, path, m, resolve, mode));
     if c.cap.is_some_and(|x| x.0 < Decimal::ZERO) {
-        ck.report(format!("{path}.cap"), "the cap cannot be negative");
+        ck.report_untyped(format!("{path}.cap"), "the cap cannot be negative");
     }
     let to_date = c.to_date.as_ref().and_then(|t| {
         let prior = ck.value(
@@ -760,14 +760,14 @@ fn check_tiers(ck: &mut Checker, path: &str, c: &CommissionSpec) {
         .collect();
     ck.intervals(&format!("{path}.tiers"), "tier", &ranges, false);
     if c.tiers.last().is_some_and(|t| t.to.is_some()) {
-        ck.report(
+        ck.report_untyped(
             // Exact: there is a last tier.
             format!("{path}.tiers[{}].to", c.tiers.len().saturating_sub(1)),
             "the last tier must be open-ended (no `to`), so every base is priced",
         );
     }
     if c.mode == TierMode::Flat && c.tiers.len() != 1 {
-        ck.report(
+        ck.report_untyped(
             format!("{path}.tiers"),
             "a flat commission has exactly one tier",
         );
@@ -776,9 +776,9 @@ fn check_tiers(ck: &mut Checker, path: &str, c: &CommissionSpec) {
         let tpath = format!("{path}.tiers[{i}]");
         match (t.rate, t.amount) {
             (Some(_), Some(_)) | (None, None) => {
-                ck.report(tpath.clone(), "give either `rate` (percent) or `amount`")
+                ck.report_untyped(tpath.clone(), "give either `rate` (percent) or `amount`")
             }
-            (None, Some(_)) if c.mode == TierMode::Interpolated => ck.report(
+            (None, Some(_)) if c.mode == TierMode::Interpolated => ck.report_untyped(
                 format!("{tpath}.amount"),
                 "interpolated tiers need rates, not amounts",
             ),
@@ -787,7 +787,7 @@ fn check_tiers(ck: &mut Checker, path: &str, c: &CommissionSpec) {
         if t.rate.is_some_and(|r| r.0 < Decimal::ZERO)
             || t.amount.is_some_and(|a| a.0 < Decimal::ZERO)
         {
-            ck.report(tpath, "rates and amounts cannot be negative");
+            ck.report_untyped(tpath, "rates and amounts cannot be negative");
         }
     }
 }
@@ -802,7 +802,7 @@ fn compile_gate(
 ) -> Option<(Formula, Decimal, Decimal)> {
     let factor = g.factor.map_or(Decimal::ZERO, |f| f.0);
     if factor < Decimal::ZERO || factor > Decimal::ONE {
-        ck.report(
+        ck.report_untyped(
             format!("{path}.gate.factor"),
             "the factor must be from 0 to 1",
         );
@@ -852,7 +852,7 @@ fn currency_minor_units(ck: &mut Checker, spec: &PayPlanSpec) -> u32 {
         known_minor_units(&spec.currency.code),
     ) {
         (Some(m), _) if m > pool::MAX_MINOR_UNITS => {
-            ck.report(
+            ck.report_untyped(
                 "currency.minor_units",
                 format!("at most {} decimal places", pool::MAX_MINOR_UNITS),
             );
@@ -861,7 +861,7 @@ fn currency_minor_units(ck: &mut Checker, spec: &PayPlanSpec) -> u32 {
         (Some(m), _) => m,
         (None, Some(m)) => m,
         (None, None) => {
-            ck.report(
+            ck.report_untyped(
                 "currency.minor_units",
                 format!(
                     "unknown currency `{}`: give `minor_units`",
@@ -908,7 +908,7 @@ fn compile_coefficient(
         CoefficientSpec::ByGrade(map) => {
             for g in plan.grade_names() {
                 if !map.contains_key(g) {
-                    ck.report(
+                    ck.report_untyped(
                         format!("{path}.coefficient.by_grade"),
                         format!("no coefficient for grade `{g}`"),
                     );
@@ -916,7 +916,7 @@ fn compile_coefficient(
             }
             for g in map.keys() {
                 if !plan.grade_names().any(|x| x == g) {
-                    ck.report(
+                    ck.report_untyped(
                         format!("{path}.coefficient.by_grade.{g}"),
                         format!("the scoring plan has no grade `{g}`"),
                     );
@@ -930,13 +930,13 @@ fn compile_coefficient(
         }
         CoefficientSpec::ByScore(points) => {
             if points.is_empty() {
-                ck.report(
+                ck.report_untyped(
                     format!("{path}.coefficient.by_score"),
                     "at least one point is needed",
                 );
             }
             if points.windows(2).any(|w| w[0].at.0 >= w[1].at.0) {
-                ck.report(
+                ck.report_untyped(
                     format!("{path}.coefficient.by_score"),
                     "points must be strictly ascending in `at`",
                 );

@@ -40,7 +40,7 @@ fn is_identifier(s: &str) -> bool {
 fn check_sizes(spec: &PlanSpec, max: usize, ck: &mut Checker) {
     let mut list = |path: String, len: usize| {
         if len > max {
-            ck.report(path, format!("{len} entries; at most {max} are accepted"));
+            ck.report_untyped(path, format!("{len} entries; at most {max} are accepted"));
         }
     };
     list("measures".into(), spec.measures.len());
@@ -95,7 +95,7 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
     }
     let mode = spec.rounding.mode;
     if spec.id.trim().is_empty() {
-        ck.report("id", "plan id is empty");
+        ck.report_untyped("id", "plan id is empty");
     }
     // The steps run in this order so problems are reported in document order.
     let (measures, lookup) = compile_measures(&spec.measures, &mut ck);
@@ -141,9 +141,9 @@ fn compile_measures(
     for (i, m) in spec.iter().enumerate() {
         let path = format!("measures[{i}]");
         if !is_identifier(&m.id) {
-            ck.report(format!("{path}.id"), format!("`{}` is not a valid measure id (letters, digits and `_`, not starting with a digit)", m.id));
+            ck.report_untyped(format!("{path}.id"), format!("`{}` is not a valid measure id (letters, digits and `_`, not starting with a digit)", m.id));
         } else if RESERVED.contains(&m.id.as_str()) {
-            ck.report(
+            ck.report_untyped(
                 format!("{path}.id"),
                 format!("`{}` is a reserved word", m.id),
             );
@@ -154,7 +154,7 @@ fn compile_measures(
                     None => format!("{path}.id"),
                     Some(alias) => format!("{path}.aliases[{alias}]"),
                 };
-                ck.report(at, format!("`{name}` names more than one measure"));
+                ck.report_untyped(at, format!("`{name}` names more than one measure"));
             }
         }
         measures.push(Measure {
@@ -254,14 +254,14 @@ fn choose_sections<'s>(spec: &'s PlanSpec, ck: &mut Checker) -> (Cow<'s, [Sectio
             (Cow::Owned(vec![implicit]), true)
         }
         (true, true) => {
-            ck.report(
+            ck.report_untyped(
                 "sections",
                 "the plan has no indicators: give `sections` or a flat `indicators` list",
             );
             (Cow::Borrowed(&[]), false)
         }
         (false, false) => {
-            ck.report(
+            ck.report_untyped(
                 "indicators",
                 "give either `sections` or a flat `indicators` list, not both",
             );
@@ -296,9 +296,9 @@ fn check_indicator_ids(sections: &[SectionSpec], flat: bool, ck: &mut Checker) {
                 format!("sections[{si}].indicators[{ii}].id")
             };
             if ind.id.trim().is_empty() {
-                ck.report(path, "indicator id is empty");
+                ck.report_untyped(path, "indicator id is empty");
             } else if !seen.insert(ind.id.as_str()) {
-                ck.report(path, format!("duplicate indicator id `{}`", ind.id));
+                ck.report_untyped(path, format!("duplicate indicator id `{}`", ind.id));
             }
         }
     }
@@ -307,7 +307,7 @@ fn check_indicator_ids(sections: &[SectionSpec], flat: bool, ck: &mut Checker) {
 /// A section has indicators, and their weights sum to 100.
 fn check_indicator_weights(s: &SectionSpec, spath: &str, flat: bool, ck: &mut Checker) {
     if s.indicators.is_empty() {
-        ck.report(
+        ck.report_untyped(
             format!("{spath}indicators"),
             format!("section `{}` has no indicators", s.id),
         );
@@ -394,7 +394,7 @@ fn check_target_needs(
                 .checked_add(i)
                 .is_some_and(|slot| vars.contains(&slot))
             {
-                ck.report(
+                ck.report_untyped(
                     format!("{path}.scoring"),
                     format!(
                         "the formula uses `{var}`, but indicator `{}` has no target",
@@ -406,7 +406,7 @@ fn check_target_needs(
     }
     if let Some(m) = method {
         if m.needs_target() && ind.target.is_none() {
-            ck.report(
+            ck.report_untyped(
                 format!("{path}.target"),
                 format!(
                     "indicator `{}` is scored on completion, so it needs a target",
@@ -416,7 +416,7 @@ fn check_target_needs(
         }
     }
     if ind.track_progress && ind.target.is_none() {
-        ck.report(
+        ck.report_untyped(
             format!("{path}.track_progress"),
             "progress can only be tracked against a target",
         );
@@ -462,18 +462,18 @@ fn compile_adjustments(
     for (i, a) in spec.iter().enumerate() {
         let path = format!("adjustments[{i}]");
         if a.points_each.0 <= Decimal::ZERO {
-            ck.report(
+            ck.report_untyped(
                 format!("{path}.points_each"),
                 "points per occurrence must be positive (the kind gives the sign)",
             );
         }
         if let Some(m) = a.max {
             if m.0 <= Decimal::ZERO {
-                ck.report(format!("{path}.max"), "the maximum must be positive");
+                ck.report_untyped(format!("{path}.max"), "the maximum must be positive");
             }
         }
         if a.missing == MissingPolicy::Reweight {
-            ck.report(
+            ck.report_untyped(
                 format!("{path}.missing"),
                 "an adjustment has no weight to re-balance: use `error` or `zero`",
             );
@@ -511,7 +511,7 @@ fn compile_vetoes(
             VetoEffect::CapGrade(g) => match grades.iter().position(|x| &*x.grade == g.as_str()) {
                 Some(p) => Some(VetoAction::CapGrade(p)),
                 None => {
-                    ck.report(
+                    ck.report_untyped(
                         format!("{path}.effect.cap_grade"),
                         format!("no grade `{g}` in the plan"),
                     );
@@ -520,7 +520,7 @@ fn compile_vetoes(
             },
         };
         if v.missing == MissingPolicy::Reweight {
-            ck.report(
+            ck.report_untyped(
                 format!("{path}.missing"),
                 "a veto has no weight to re-balance: use `error` or `zero`",
             );
@@ -547,7 +547,7 @@ fn compile_vetoes(
 
 fn check_rounding_total_progress(spec: &PlanSpec, ck: &mut Checker) {
     if spec.rounding.scale > MAX_SCALE {
-        ck.report(
+        ck.report_untyped(
             "rounding.scale",
             format!(
                 "at most {MAX_SCALE} decimal places, got {}",
@@ -561,13 +561,13 @@ fn check_rounding_total_progress(spec: &PlanSpec, ck: &mut Checker) {
         spec.total.cap.map(|n| n.0),
     );
     if spec.progress.yellow.0 > spec.progress.green.0 {
-        ck.report(
+        ck.report_untyped(
             "progress.yellow",
             "the yellow threshold is above the green one",
         );
     }
     if spec.progress.yellow.0.is_sign_negative() && !spec.progress.yellow.0.is_zero() {
-        ck.report("progress.yellow", "thresholds cannot be negative");
+        ck.report_untyped("progress.yellow", "thresholds cannot be negative");
     }
 }
 
@@ -702,7 +702,7 @@ fn curve_points(
         points.push((s.at.0, s.score.0));
     }
     if points.windows(2).any(|w| w[0].0 >= w[1].0) {
-        ck.report(
+        ck.report_untyped(
             path.to_string(),
             "threshold, target and stretch must be strictly ascending (`at`)",
         );
@@ -729,7 +729,7 @@ fn compile_bands(ck: &mut Checker, path: &str, bands: &[BandSpec]) -> Vec<Band> 
 /// A rating scale: min below max, every listed rating on the scale and listed once.
 fn rating(ck: &mut Checker, path: &str, min: Num, max: Num, points: &[RatingPoint]) -> Method {
     if min.0 >= max.0 {
-        ck.report(
+        ck.report_untyped(
             path.to_string(),
             format!("the scale's min {} must be below its max {}", min.0, max.0),
         );
@@ -737,7 +737,7 @@ fn rating(ck: &mut Checker, path: &str, min: Num, max: Num, points: &[RatingPoin
     let mut seen = HashSet::new();
     for (i, p) in points.iter().enumerate() {
         if p.rating.0 < min.0 || p.rating.0 > max.0 {
-            ck.report(
+            ck.report_untyped(
                 format!("{path}.points[{i}].rating"),
                 format!(
                     "rating {} is outside the scale {}–{}",
@@ -746,7 +746,7 @@ fn rating(ck: &mut Checker, path: &str, min: Num, max: Num, points: &[RatingPoin
             );
         }
         if !seen.insert(p.rating.0.normalize()) {
-            ck.report(
+            ck.report_untyped(
                 format!("{path}.points[{i}].rating"),
                 format!("rating {} is listed twice", p.rating.0),
             );
@@ -769,7 +769,7 @@ fn deduction(
     let start = num(start, HUNDRED);
     let floor = num(floor, Decimal::ZERO);
     if per_unit.0.is_sign_negative() {
-        ck.report(
+        ck.report_untyped(
             format!("{path}.per_unit"),
             "points per unit cannot be negative",
         );

@@ -56,30 +56,30 @@ pub fn check(plan: &Plan) -> crate::Result<()> {
         let path = format!("development[{i}]");
         if let Some(id) = &r.id {
             if id.trim().is_empty() {
-                problems.push(Problem::new(format!("{path}.id"), "rule id is empty"));
+                problems.push(Problem::untyped(format!("{path}.id"), "rule id is empty"));
             } else if !ids.insert(id.as_str()) {
-                problems.push(Problem::new(
+                problems.push(Problem::untyped(
                     format!("{path}.id"),
                     format!("duplicate rule id `{id}`"),
                 ));
             }
         }
         match (&r.indicator, &r.competency) {
-            (Some(_), Some(_)) => problems.push(Problem::new(
+            (Some(_), Some(_)) => problems.push(Problem::untyped(
                 path.clone(),
                 "give either `indicator` or `competency`, not both",
             )),
-            (None, None) => problems.push(Problem::new(
+            (None, None) => problems.push(Problem::untyped(
                 path.clone(),
                 "give the `indicator` or the `competency` the rule tests",
             )),
             (Some(ind), None) => match plan.indicators.iter().find(|x| &*x.id == ind.as_str()) {
-                None => problems.push(Problem::new(
+                None => problems.push(Problem::untyped(
                     format!("{path}.indicator"),
                     format!("the plan has no indicator `{ind}`"),
                 )),
                 Some(x) if r.basis == Some(NeedBasis::Completion) && x.target.is_none() => problems
-                    .push(Problem::new(
+                    .push(Problem::untyped(
                         format!("{path}.basis"),
                         format!("indicator `{ind}` has no target, so it has no completion"),
                     )),
@@ -87,13 +87,13 @@ pub fn check(plan: &Plan) -> crate::Result<()> {
             },
             (None, Some(c)) => {
                 if c.trim().is_empty() {
-                    problems.push(Problem::new(
+                    problems.push(Problem::untyped(
                         format!("{path}.competency"),
                         "competency is empty",
                     ));
                 }
                 if r.basis.is_some() {
-                    problems.push(Problem::new(
+                    problems.push(Problem::untyped(
                         format!("{path}.basis"),
                         "`basis` applies to indicator rules only",
                     ));
@@ -101,7 +101,7 @@ pub fn check(plan: &Plan) -> crate::Result<()> {
             }
         }
         if r.below.0 <= Decimal::ZERO {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("{path}.below"),
                 format!(
                     "the threshold must be positive, got {}",
@@ -110,7 +110,7 @@ pub fn check(plan: &Plan) -> crate::Result<()> {
             ));
         }
         if r.recommend.trim().is_empty() {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("{path}.recommend"),
                 "say what is recommended",
             ));

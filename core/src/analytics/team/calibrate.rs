@@ -240,7 +240,7 @@ fn check(
     problems: &mut Vec<Problem>,
 ) -> Vec<(Arc<str>, Decimal)> {
     if options.quotas.is_empty() {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "quotas",
             "at least one grade quota is needed, e.g. [{\"grade\": \"A\", \"share\": 20}, …]",
         ));
@@ -249,15 +249,18 @@ fn check(
     let mut total = Decimal::ZERO;
     for (i, q) in options.quotas.iter().enumerate() {
         if q.grade.trim().is_empty() {
-            problems.push(Problem::new(format!("quotas[{i}].grade"), "grade is empty"));
+            problems.push(Problem::untyped(
+                format!("quotas[{i}].grade"),
+                "grade is empty",
+            ));
         } else if !seen.insert(q.grade.as_str()) {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("quotas[{i}].grade"),
                 format!("grade `{}` has two quotas", q.grade),
             ));
         }
         if q.share.0 < Decimal::ZERO {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("quotas[{i}].share"),
                 format!("share is negative ({}%)", q.share.0.normalize()),
             ));
@@ -265,7 +268,7 @@ fn check(
         total = total.checked_add(q.share.0).unwrap_or(Decimal::MAX);
     }
     if !options.quotas.is_empty() && total != Decimal::ONE_HUNDRED {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "quotas",
             format!("shares sum to {}%, expected 100%", total.normalize()),
         ));
@@ -275,32 +278,32 @@ fn check(
         let path = format!("overrides[{i}]");
         if let Some(cards) = cards {
             if !cards.iter().any(|c| c.record_id == o.id) {
-                problems.push(Problem::new(
+                problems.push(Problem::untyped(
                     format!("{path}.id"),
                     format!("no record `{}` in the batch", o.id),
                 ));
             }
         }
         if !ids.insert(o.id.as_str()) {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("{path}.id"),
                 format!("`{}` has a second override", o.id),
             ));
         }
         if !options.quotas.iter().any(|q| q.grade == o.grade) {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("{path}.grade"),
                 format!("`{}` is not one of the quota grades", o.grade),
             ));
         }
         if o.by.trim().is_empty() {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("{path}.by"),
                 "say who made the override",
             ));
         }
         if o.reason.trim().is_empty() {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("{path}.reason"),
                 "say why the grade was overridden",
             ));
@@ -592,7 +595,7 @@ pub(crate) fn run_json(request: &str) -> crate::Result<String> {
     check(&options, None, &mut problems);
     for (i, o) in options.overrides.iter().enumerate() {
         if !records.iter().any(|r| r.id == o.id) {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("overrides[{i}].id"),
                 format!("no record `{}` in the batch", o.id),
             ));

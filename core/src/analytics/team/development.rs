@@ -336,7 +336,7 @@ pub(crate) fn run_json(request: &str) -> crate::Result<String> {
         for (i, r) in plan.spec().development.iter().enumerate() {
             if let Some(c) = &r.competency {
                 if !spec.competencies.iter().any(|x| &x.id == c) {
-                    problems.push(Problem::new(
+                    problems.push(Problem::untyped(
                         format!("plan.development[{i}].competency"),
                         format!("the feedback configuration has no competency `{c}`"),
                     ));

@@ -223,18 +223,18 @@ fn check(plan: &Plan, options: &DiagnosisOptions, problems: &mut Vec<Problem>) {
     let mut total = Decimal::ZERO;
     for (i, q) in options.intended.iter().enumerate() {
         if !grades.contains(q.grade.as_str()) {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("intended[{i}].grade"),
                 format!("the plan has no grade `{}`", q.grade),
             ));
         } else if !seen.insert(q.grade.as_str()) {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("intended[{i}].grade"),
                 format!("grade `{}` is listed twice", q.grade),
             ));
         }
         if q.share.0 < Decimal::ZERO {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("intended[{i}].share"),
                 format!("share is negative ({}%)", q.share.0.normalize()),
             ));
@@ -242,7 +242,7 @@ fn check(plan: &Plan, options: &DiagnosisOptions, problems: &mut Vec<Problem>) {
         total = total.checked_add(q.share.0).unwrap_or(Decimal::MAX);
     }
     if total != Decimal::ONE_HUNDRED {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "intended",
             format!("shares sum to {}%, expected 100%", total.normalize()),
         ));
@@ -252,7 +252,7 @@ fn check(plan: &Plan, options: &DiagnosisOptions, problems: &mut Vec<Problem>) {
 /// The size limits: [`MAX_INDICATORS`], [`MAX_CELLS`] and [`MAX_PAIR_STEPS`].
 fn check_size(indicators: usize, records: usize, problems: &mut Vec<Problem>) {
     if indicators > MAX_INDICATORS {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "plan",
             format!(
                 "diagnose takes plans of at most {MAX_INDICATORS} indicators; this plan has {indicators}"
@@ -261,7 +261,7 @@ fn check_size(indicators: usize, records: usize, problems: &mut Vec<Problem>) {
     }
     let cells = indicators.checked_mul(records);
     if cells.is_none_or(|c| c > MAX_CELLS) {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "records",
             format!(
                 "diagnose takes at most {MAX_CELLS} indicator scores (indicators × records); this batch has {indicators} × {records}{}: diagnose a sample, or one department or team at a time",
@@ -273,7 +273,7 @@ fn check_size(indicators: usize, records: usize, problems: &mut Vec<Problem>) {
     let steps = pairs.checked_mul(records);
     if steps.is_none_or(|s| s > MAX_PAIR_STEPS) {
         let most = MAX_PAIR_STEPS.checked_div(pairs).unwrap_or(0);
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "records",
             format!(
                 "diagnose correlates every pair of indicators over the records, at most {MAX_PAIR_STEPS} pair × record steps; {indicators} indicators make {pairs} pairs × {records} records{}: diagnose at most {most} records at a time (a sample, or one department or team), or fewer indicators",
@@ -841,13 +841,13 @@ pub(crate) fn feedback_round(
         (None, None) => return Ok(None),
         (Some(f), Some(r)) => (f, r),
         (Some(_), None) => {
-            return Err(Error::Input(vec![Problem::new(
+            return Err(Error::Input(vec![Problem::untyped(
                 "responses",
                 "a feedback configuration needs its responses",
             )]))
         }
         (None, Some(_)) => {
-            return Err(Error::Input(vec![Problem::new(
+            return Err(Error::Input(vec![Problem::untyped(
                 "feedback",
                 "responses need their feedback configuration",
             )]))
@@ -1018,7 +1018,7 @@ mod tests {
         let paths = |i, n| {
             let mut p = Vec::new();
             check_size(i, n, &mut p);
-            p.into_iter().map(|p| p.path).collect::<Vec<_>>()
+            p.into_iter().map(|p| p.path()).collect::<Vec<_>>()
         };
         // At each limit: 1000 indicators; 10 × 100,000 = 1,000,000 scores (45 pairs × 100,000
         // = 4,500,000 steps); 1000 × 250 (124,875,000 steps).
@@ -1047,7 +1047,7 @@ mod tests {
         // 125,000,000 ÷ 499,500 = 250 records.
         let p = problems(&request(MAX_INDICATORS, 251, |_, _| None));
         assert_eq!(p.len(), 1);
-        assert_eq!(p[0].path, "records");
+        assert_eq!(p[0].path(), "records");
         assert!(
             p[0].message.contains("1000 indicators make 499500 pairs × 251 records = 125374500: diagnose at most 250 records"),
             "{}",
@@ -1056,7 +1056,7 @@ mod tests {
         // One indicator over the indicator limit and 1001 × 1000 = 1,001,000 scores (and
         // 500,500 pairs × 1000 steps): every problem at once.
         let p = problems(&request(MAX_INDICATORS + 1, 1_000, |_, _| None));
-        let paths: Vec<&str> = p.iter().map(|p| p.path.as_str()).collect();
+        let paths: Vec<String> = p.iter().map(|p| p.path()).collect();
         assert_eq!(paths, ["plan", "records", "records"]);
         assert!(
             p[0].message.contains("this plan has 1001"),
@@ -1076,7 +1076,7 @@ mod tests {
         )
         .unwrap();
         let err = diagnose(&plan, &[], &[], &DiagnosisOptions::default(), None).unwrap_err();
-        assert_eq!(err.problems()[0].path, "plan");
+        assert_eq!(err.problems()[0].path(), "plan");
     }
 
     #[test]

@@ -222,15 +222,18 @@ pub(crate) fn check_dimensions(
     let mut seen = std::collections::HashSet::new();
     for (i, d) in by.iter().enumerate() {
         if d.name().trim().is_empty() {
-            problems.push(Problem::new(format!("{path}[{i}]"), "dimension is empty"));
+            problems.push(Problem::untyped(
+                format!("{path}[{i}]"),
+                "dimension is empty",
+            ));
         } else if !seen.insert(d) {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("{path}[{i}]"),
                 format!("dimension `{}` is listed twice", d.name()),
             ));
         } else if let Dimension::Attribute(a) = d {
             if !records.is_empty() && !records.iter().any(|r| r.attributes.contains_key(a)) {
-                problems.push(Problem::new(
+                problems.push(Problem::untyped(
                     format!("{path}[{i}]"),
                     format!(
                         "no record has attribute `{a}`; dimensions are department, team, branch, person or an attribute key"
@@ -258,7 +261,7 @@ pub(crate) fn group_by(by: &[Dimension], cards: &[Scorecard]) -> Vec<(GroupKey, 
 /// The records and scorecards must be the same batch: one card per record, in order.
 pub(crate) fn check_batch(records: &[Record], cards: &[Scorecard]) -> crate::Result<()> {
     if records.len() != cards.len() {
-        return Err(Error::Input(vec![Problem::new(
+        return Err(Error::Input(vec![Problem::untyped(
             "scorecards",
             format!(
                 "{} records but {} scorecards: pass the scorecards scored from these records, in order",
@@ -273,7 +276,7 @@ pub(crate) fn check_batch(records: &[Record], cards: &[Scorecard]) -> crate::Res
         .enumerate()
         .filter(|(_, (r, c))| r.id != c.record_id)
         .map(|(i, (r, c))| {
-            Problem::new(
+            Problem::untyped(
                 format!("scorecards[{i}]"),
                 format!(
                     "scorecard of `{}` where record `{}` was expected (same order as the records)",
@@ -333,16 +336,7 @@ pub(crate) fn score(
 pub(crate) fn prefix(what: &str, problems: Vec<Problem>) -> Vec<Problem> {
     problems
         .into_iter()
-        .map(|p| Problem {
-            path: if p.path.is_empty() {
-                what.to_string()
-            } else if p.path.starts_with('[') {
-                format!("{what}{}", p.path)
-            } else {
-                format!("{what}.{}", p.path)
-            },
-            message: p.message,
-        })
+        .map(|p| p.under(&crate::Loc::root().key(what)))
         .collect()
 }
 
@@ -358,7 +352,7 @@ pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
 
 /// An arithmetic overflow as an input problem.
 pub(crate) fn overflow(path: &str) -> Error {
-    Error::Input(vec![Problem::new(path, "arithmetic overflow")])
+    Error::Input(vec![Problem::untyped(path, "arithmetic overflow")])
 }
 
 /// Round for output: [`MEAN_SCALE`] places, half-up, normalised.

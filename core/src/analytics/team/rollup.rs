@@ -230,12 +230,12 @@ fn check(
             let mut slots = Vec::new();
             for (i, name) in names.iter().enumerate() {
                 match plan.measure_slot(name) {
-                    Some(s) if slots.contains(&s) => problems.push(Problem::new(
+                    Some(s) if slots.contains(&s) => problems.push(Problem::untyped(
                         format!("measures[{i}]"),
                         format!("measure `{name}` is listed twice"),
                     )),
                     Some(s) => slots.push(s),
-                    None => problems.push(Problem::new(
+                    None => problems.push(Problem::untyped(
                         format!("measures[{i}]"),
                         format!("the plan has no measure `{name}`"),
                     )),

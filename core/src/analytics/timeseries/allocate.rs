@@ -63,12 +63,12 @@ pub(crate) fn split_named(
 ) -> crate::Result<Vec<Share>> {
     let mut problems = Vec::new();
     if minor_units > MAX_MINOR_UNITS {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "minor_units",
             format!("at most {MAX_MINOR_UNITS} decimal places"),
         ));
     } else if total.normalize().scale() > minor_units {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             total_path,
             format!(
                 "{} is not a whole number of minor units ({minor_units} decimal places)",
@@ -77,18 +77,18 @@ pub(crate) fn split_named(
         ));
     }
     if total < Decimal::ZERO {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             total_path,
             format!("the total must not be negative, got {}", show(total)),
         ));
     }
     if weights.is_empty() {
-        problems.push(Problem::new(path, "nothing to allocate to"));
+        problems.push(Problem::untyped(path, "nothing to allocate to"));
     }
     let mut sum = Decimal::ZERO;
     for (i, (_, w)) in weights.iter().enumerate() {
         if *w < Decimal::ZERO {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 format!("{path}[{i}]"),
                 format!("weight is negative ({})", show(*w)),
             ));
@@ -96,7 +96,7 @@ pub(crate) fn split_named(
         sum = sum.checked_add(*w).ok_or_else(|| overflow(path))?;
     }
     if problems.is_empty() && sum.is_zero() {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             path,
             "every weight is zero: nothing to split by",
         ));
@@ -123,12 +123,12 @@ pub(crate) fn split_named(
             e.problems()
                 .iter()
                 .map(|p| {
-                    let at = match p.path.as_str() {
+                    let at = match p.path().as_str() {
                         "pool" => total_path,
                         "minor_units" => "minor_units",
                         _ => path,
                     };
-                    Problem::new(at, p.message.clone())
+                    Problem::untyped(at, p.message.clone())
                 })
                 .collect(),
         )
@@ -471,27 +471,27 @@ fn month_weights(spec: &MonthsSpec, problems: &mut Vec<Problem>) -> Option<Month
     let start = parse_period(&spec.start, "months.start", problems);
     let count = spec.count.unwrap_or(12);
     if !(1..=MAX_ALLOCATION_MONTHS).contains(&count) {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "months.count",
             format!("count must be from 1 to {MAX_ALLOCATION_MONTHS}, got {count}"),
         ));
     }
     let mut by_month = [Decimal::ONE; 12];
     match (&spec.indices, &spec.history) {
-        (Some(_), Some(_)) => problems.push(Problem::new(
+        (Some(_), Some(_)) => problems.push(Problem::untyped(
             "months",
             "give `indices` or `history`, not both",
         )),
         (Some(ix), None) => {
             if ix.len() != 12 {
-                problems.push(Problem::new(
+                problems.push(Problem::untyped(
                     "months.indices",
                     format!("expected 12 indices (January first), got {}", ix.len()),
                 ));
             }
             for (i, (slot, v)) in by_month.iter_mut().zip(ix).enumerate() {
                 if v.0 < Decimal::ZERO {
-                    problems.push(Problem::new(
+                    problems.push(Problem::untyped(
                         format!("months.indices[{i}]"),
                         format!("index is negative ({})", show(v.0)),
                     ));
@@ -535,16 +535,16 @@ pub(crate) fn allocate_target_json(request: &str) -> crate::Result<String> {
     let mut parts: Option<Vec<(Arc<str>, Decimal)>> = None;
     if let Some(list) = &req.parts {
         if list.is_empty() {
-            problems.push(Problem::new("parts", "nothing to allocate to"));
+            problems.push(Problem::untyped("parts", "nothing to allocate to"));
         }
         let mut seen = std::collections::HashSet::new();
         let mut given = Vec::new();
         let mut histories = Vec::new();
         for (i, p) in list.iter().enumerate() {
             if p.id.trim().is_empty() {
-                problems.push(Problem::new(format!("parts[{i}].id"), "id is empty"));
+                problems.push(Problem::untyped(format!("parts[{i}].id"), "id is empty"));
             } else if !seen.insert(p.id.as_str()) {
-                problems.push(Problem::new(
+                problems.push(Problem::untyped(
                     format!("parts[{i}].id"),
                     format!("duplicate id `{}`", p.id),
                 ));
@@ -552,7 +552,7 @@ pub(crate) fn allocate_target_json(request: &str) -> crate::Result<String> {
             match (&p.weight, &p.history) {
                 (Some(w), None) => {
                     if w.0 < Decimal::ZERO {
-                        problems.push(Problem::new(
+                        problems.push(Problem::untyped(
                             format!("parts[{i}].weight"),
                             format!("weight is negative ({})", show(w.0)),
                         ));
@@ -571,21 +571,21 @@ pub(crate) fn allocate_target_json(request: &str) -> crate::Result<String> {
                         histories.push((Arc::from(p.id.as_str()), s));
                     }
                 }
-                _ => problems.push(Problem::new(
+                _ => problems.push(Problem::untyped(
                     format!("parts[{i}]"),
                     "give `weight` or `history`",
                 )),
             }
         }
         if !given.is_empty() && !histories.is_empty() {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 "parts",
                 "give every part a `weight`, or every part a `history`, not a mix",
             ));
         }
         let window = req.share_months.unwrap_or(12);
         if !(1..=120).contains(&window) {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 "share_months",
                 format!("share_months must be from 1 to 120, got {window}"),
             ));
@@ -598,7 +598,7 @@ pub(crate) fn allocate_target_json(request: &str) -> crate::Result<String> {
             });
         }
     } else if req.share_months.is_some() {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "share_months",
             "only used with `parts` that have a history",
         ));

@@ -436,7 +436,7 @@ pub fn holt_winters(
     for (i, v) in history.values().iter().enumerate() {
         match v.and_then(|d| d.to_f64()) {
             Some(x) => y.push(x),
-            None => problems.push(Problem::new(
+            None => problems.push(Problem::untyped(
                 history.value_path("history", i),
                 "Holt-Winters needs a value for every month (no null): fill the gap or start the series after it",
             )),
@@ -451,7 +451,7 @@ pub fn holt_winters(
         );
     }
     if history.len() < 2 * M {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "history",
             format!(
                 "Holt-Winters needs at least 24 months (two seasons to initialise), got {}",
@@ -467,7 +467,7 @@ pub fn holt_winters(
     ]) {
         if let Some(v) = v {
             if v < Decimal::ZERO || v > Decimal::ONE || v.normalize().scale() > 3 {
-                problems.push(Problem::new(
+                problems.push(Problem::untyped(
                     name,
                     format!(
                         "must be from 0 to 1 with at most 3 decimal places, got {}",
@@ -480,13 +480,13 @@ pub fn holt_winters(
         }
     }
     if !(1..=MAX_HORIZON).contains(&horizon) {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "horizon",
             format!("horizon must be from 1 to {MAX_HORIZON}, got {horizon}"),
         ));
     }
     if scale > 10 {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "scale",
             format!("scale must be at most 10, got {scale}"),
         ));

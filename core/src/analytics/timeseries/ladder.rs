@@ -214,19 +214,19 @@ fn validate(input: &LadderInput) -> crate::Result<()> {
     }
     let mu = input.minor_units;
     if mu > MAX_MINOR_UNITS {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "minor_units",
             format!("at most {MAX_MINOR_UNITS} decimal places"),
         ));
     }
     if let Some(a) = input.annual_target {
         if a < Decimal::ZERO {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 "annual_target",
                 format!("must not be negative, got {}", show(a)),
             ));
         } else if a.normalize().scale() > mu {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 "annual_target",
                 format!(
                     "{} is not a whole number of minor units ({mu} decimal places)",
@@ -236,7 +236,7 @@ fn validate(input: &LadderInput) -> crate::Result<()> {
         }
     }
     if input.growth.is_some_and(|g| g <= -Decimal::ONE) {
-        problems.push(Problem::new("growth", "growth must be above −1"));
+        problems.push(Problem::untyped("growth", "growth must be above −1"));
     }
     if problems.is_empty() {
         Ok(())

@@ -206,7 +206,7 @@ pub(crate) fn seasonal_indices_at(
 ) -> crate::Result<SeasonalIndices> {
     let mut problems = Vec::new();
     if scale == 0 || scale > MAX_INDEX_SCALE {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "scale",
             format!("scale must be from 1 to {MAX_INDEX_SCALE}, got {scale}"),
         ));
@@ -273,7 +273,7 @@ pub(crate) fn seasonal_indices_at(
     }
     for (m, list) in detrended.iter().enumerate() {
         if list.is_empty() {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 path,
                 format!(
                     "no {} has a complete centred 13-month window (6 months with data on each side): classical decomposition needs 24 consecutive months with data",
@@ -597,19 +597,19 @@ pub fn growth_targets(
         &mut problems,
     );
     if growth.rate <= -Decimal::ONE {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "growth",
             format!("growth must be above −1, got {}", show(growth.rate)),
         ));
     }
     if minor_units > MAX_MINOR_UNITS {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "minor_units",
             format!("at most {MAX_MINOR_UNITS} decimal places"),
         ));
     }
     if !(1..=120).contains(&months) {
-        problems.push(Problem::new(
+        problems.push(Problem::untyped(
             "months",
             format!("months must be from 1 to 120, got {months}"),
         ));

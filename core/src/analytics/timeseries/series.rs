@@ -163,7 +163,7 @@ impl Series {
     /// Validates a request's series; problems are pushed with paths under `path`.
     pub fn from_spec(spec: &SeriesSpec, path: &str, problems: &mut Vec<Problem>) -> Option<Series> {
         let before = problems.len();
-        let mut push = |p: String, m: String| problems.push(Problem::new(p, m));
+        let mut push = |p: String, m: String| problems.push(Problem::untyped(p, m));
         let series = match (&spec.start, &spec.values, &spec.points) {
             (Some(start), Some(values), None) => {
                 let start = match Period::parse(start) {
@@ -230,9 +230,9 @@ impl Series {
             }
         }?;
         if series.values.is_empty() {
-            problems.push(Problem::new(path, "the series has no months"));
+            problems.push(Problem::untyped(path, "the series has no months"));
         } else if series.values.len() > MAX_MONTHS {
-            problems.push(Problem::new(
+            problems.push(Problem::untyped(
                 path,
                 format!(
                     "{} months is more than the {MAX_MONTHS} accepted",
@@ -240,7 +240,7 @@ impl Series {
                 ),
             ));
         } else if series.end().is_none() {
-            problems.push(Problem::new(path, "the series runs past year 9999"));
+            problems.push(Problem::untyped(path, "the series runs past year 9999"));
         }
         (problems.len() == before).then_some(series)
     }
@@ -315,7 +315,7 @@ impl Series {
                 } else {
                     "zero or more"
                 };
-                problems.push(Problem::new(
+                problems.push(Problem::untyped(
                     self.value_path(base, i),
                     format!("{} must be {need} {why}", v.normalize()),
                 ));
@@ -345,8 +345,8 @@ pub(crate) fn at_minor_units(d: Decimal, minor_units: u32) -> Decimal {
 }
 
 /// An input error at `path`.
-pub(crate) fn input_error(path: impl Into<String>, message: impl Into<String>) -> Error {
-    Error::Input(vec![Problem::new(path, message)])
+pub(crate) fn input_error(path: impl AsRef<str>, message: impl Into<String>) -> Error {
+    Error::Input(vec![Problem::untyped(path, message)])
 }
 
 /// The overflow error, located.
@@ -359,7 +359,7 @@ pub(crate) fn parse_period(text: &str, path: &str, problems: &mut Vec<Problem>) 
     match Period::parse(text) {
         Ok(p) => Some(p),
         Err(m) => {
-            problems.push(Problem::new(path, m));
+            problems.push(Problem::untyped(path, m));
             None
         }
     }
@@ -400,7 +400,7 @@ mod tests {
         .unwrap();
         let mut p = Vec::new();
         assert!(Series::from_spec(&spec, "h", &mut p).is_none());
-        let paths: Vec<_> = p.iter().map(|x| x.path.as_str()).collect();
+        let paths: Vec<_> = p.iter().map(|x| x.path()).collect();
         assert_eq!(
             paths,
             [
