@@ -26,6 +26,9 @@ esac
 triple="$(node -p 'const r=process.report.getReport().header; `${process.platform}-${process.arch}` + (process.platform === "linux" ? (r.glibcVersionRuntime ? "-gnu" : "-musl") : "")')"
 cp "$target_dir/release/$lib" "$here/perfscore.$triple.node"
 
+step "the shared JavaScript front and declarations (bindings-js/ → bindings-node/js/, index.d.ts)"
+"$here/sync-front.sh"
+
 step "node --test tests/js bindings-node/tests (PERFSCORE_IMPL=native)"
 cd "$root"
 PERFSCORE_IMPL=native node --test tests/js/ bindings-node/tests/

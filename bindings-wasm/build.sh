@@ -41,24 +41,14 @@ wasm-bindgen "$raw_wasm" --target nodejs --out-dir "$pkg/node"
   "$pkg/web/perfscore_wasm_bg.wasm" -o "$pkg/web/perfscore_wasm_bg.wasm")
 cp "$pkg/web/perfscore_wasm_bg.wasm" "$pkg/node/perfscore_wasm_bg.wasm"
 
-# The hand-written wrapper (Plan class, errors, trap recovery) and types.
-cp "$here/js/api.mjs" "$pkg/web/api.js"
-cp "$here/js/api.mjs" "$pkg/node/api.js"
+# The shared JavaScript front (bindings-js/: the same files the Node package ships), the entries
+# that load this backend, and the one declaration file.
+for dir in "$pkg/web" "$pkg/node"; do
+  cp "$root/bindings-js/api.mjs" "$root/bindings-js/encode.mjs" "$root/bindings-js/table.mjs" "$dir/"
+  cp "$root/bindings-js/index.d.ts" "$dir/index.d.ts"
+done
 cp "$here/js/web.mjs" "$pkg/web/index.js"
 cp "$here/js/node.mjs" "$pkg/node/index.js"
-cp "$here/js/index.d.ts" "$pkg/web/index.d.ts"
-cp "$here/js/index.d.ts" "$pkg/node/index.d.ts"
-# The batch table's string packer has one source too: the Node addon's CommonJS file, made an
-# ES module here (the export line is its only module syntax).
-for dir in "$pkg/web" "$pkg/node"; do
-  sed -e "/^'use strict';$/d" -e 's/^module\.exports = { NulStrings };$/export { NulStrings };/' \
-    "$root/bindings-node/nul-strings.js" >"$dir/nul-strings.js"
-  grep -q '^export { NulStrings };$' "$dir/nul-strings.js" || { echo "build.sh: nul-strings.js export line changed" >&2; exit 1; }
-done
-# Pay, 360 and analytics types have one source, shared with the Node addon.
-cp "$root/bindings-node/shared.d.ts" "$here/js/shared.d.ts"
-cp "$root/bindings-node/shared.d.ts" "$pkg/web/shared.d.ts"
-cp "$root/bindings-node/shared.d.ts" "$pkg/node/shared.d.ts"
 # The nodejs glue is CommonJS; the entry is an ES module.
 mv "$pkg/node/perfscore_wasm.js" "$pkg/node/perfscore_wasm.cjs"
 echo '{ "type": "module" }' > "$pkg/web/package.json"

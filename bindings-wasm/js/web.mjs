@@ -5,7 +5,7 @@
 // fresh instance is made synchronously from the already-compiled module.
 import init from './perfscore_wasm.js';
 import * as first from './perfscore_wasm.js';
-import { createApi, PerfscoreError } from './api.js';
+import { createApi, PerfscoreError } from './api.mjs';
 
 const wasmUrl = new URL('./perfscore_wasm_bg.wasm', import.meta.url);
 let compiled;
@@ -37,7 +37,7 @@ export const ready = (async () => {
 })();
 
 const api = createApi({
-  glue: () => glue,
+  core: () => glue,
   reload() {
     if (!spare) {
       loadSpare().then(() => {
@@ -57,6 +57,6 @@ const api = createApi({
 
 await ready;
 
-export const { Plan, PayPlan, Feedback, splitPool, splitPoolCanonical, demoPlanJson, demoTeamCsv, __testTrap, analytics } = api;
+export const { Plan, PayPlan, Feedback, analytics, run, splitPool, splitPoolCanonical, errorToCanonicalJson, demoPlanJson, demoTeamCsv, version, __testTrap } = api;
 export { PerfscoreError };
 export default api;

@@ -130,6 +130,19 @@ impl Loc {
             }
         }
         let mut id = id;
+        // The id goes after the record's place: its index, or a leading `record` key.
+        let record_key = matches!(self.0.first(), Some(LocItem::Key(k)) if k == "record");
+        if let (Some(rid), true) = (id, record_key) {
+            items.next();
+            write!(f, "record ({})", shown(rid))?;
+            for item in items {
+                match item {
+                    LocItem::Index(i) => write!(f, "[{i}]")?,
+                    LocItem::Key(k) => write!(f, ".{}", shown(k))?,
+                }
+            }
+            return Ok(());
+        }
         let has_index = self.0.iter().any(|i| matches!(i, LocItem::Index(_)));
         if let (Some(rid), false) = (id, has_index) {
             write!(f, "record {}", shown(rid))?;

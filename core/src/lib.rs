@@ -45,6 +45,7 @@ mod json;
 mod limits;
 pub mod method;
 pub mod number;
+pub mod ops;
 pub mod pay;
 pub mod plan;
 pub mod progress;

@@ -1,11 +1,11 @@
 // Loads the perfscore implementation under test. PERFSCORE_IMPL selects it:
-//   native (default) → bindings-node/index.js (napi-rs addon)
-//   wasm             → bindings-wasm/pkg/node/index.js (wasm-bindgen package, same API)
+//   native (default) → bindings-node/index.mjs (the shared front over the napi-rs addon)
+//   wasm             → bindings-wasm/pkg/node/index.js (the shared front over the wasm module)
 // Both may be CommonJS or ESM; the API is read from the namespace or its default export.
 import { readFileSync, readdirSync } from 'node:fs';
 
 const IMPLS = {
-  native: '../../bindings-node/index.js',
+  native: '../../bindings-node/index.mjs',
   wasm: '../../bindings-wasm/pkg/node/index.js',
 };
 

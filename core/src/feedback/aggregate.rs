@@ -336,6 +336,11 @@ impl Feedback {
         })
     }
 
+    /// The configuration's id.
+    pub fn id(&self) -> &str {
+        &self.id
+    }
+
     /// Read responses from a JSON array of `{rater, ratee, group, item, value}`.
     pub fn responses_from_json(&self, text: &str) -> crate::Result<Vec<Response>> {
         parse_json(text, Error::Input)

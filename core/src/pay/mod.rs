@@ -207,6 +207,26 @@ impl PayPlan {
         self.statements(&cards, records)
     }
 
+    /// Statements from batch summaries: `summaries[i]` must be the summary of `records[i]`. All
+    /// problems are reported, each at its record; nothing is paid half-way.
+    pub fn statements_for_records(
+        &self,
+        summaries: &[Summary],
+        records: &[Record],
+    ) -> crate::Result<Vec<PayStatement>> {
+        let mut out = Vec::with_capacity(records.len());
+        let mut problems = crate::Problems::new();
+        for (i, (s, r)) in summaries.iter().zip(records).enumerate() {
+            let names: Vec<&str> = r.measures.keys().map(String::as_str).collect();
+            let row: Vec<Option<Decimal>> = r.measures.values().map(|v| Some(*v)).collect();
+            match self.statement_for_row(s, &r.id, Some(i), &names, &row) {
+                Ok(st) => out.push(st),
+                Err(e) => problems.absorb(&e),
+            }
+        }
+        problems.finish(Error::Input, out)
+    }
+
     /// The pay statement of one person from their scorecard and the record it was scored from.
     pub fn statement(&self, card: &Scorecard, record: &Record) -> crate::Result<PayStatement> {
         self.statement_at(card, record, None)

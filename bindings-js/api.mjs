@@ -1,0 +1,399 @@
+// The public perfscore API for JavaScript, one module over two backends: the Node package runs it
+// over its native addon, the wasm package over its WebAssembly instance (bindings-node/index.mjs,
+// bindings-wasm/js/node.mjs and web.mjs only load a backend). A backend exposes the core's
+// operations, text in and text out (`CorePlan.run(operation, request)` …); this module turns JS
+// values into requests (encode.mjs), results into objects, and backend errors into
+// `PerfscoreError`s. No scoring logic lives here.
+
+import { toJson } from './encode.mjs';
+import { encodeTable } from './table.mjs';
+
+/** An error from perfscore: `code` is `PLAN_INVALID`, `INPUT_INVALID` or `WASM_TRAP`. */
+export class PerfscoreError extends Error {
+  constructor(message, code, problems, canonical) {
+    super(message);
+    this.name = 'PerfscoreError';
+    this.code = code;
+    this.problems = problems;
+    this.canonical = canonical;
+  }
+}
+
+/** A wrong argument type (a programming error, not bad data): a TypeError with a stable code. */
+function argumentError(message) {
+  const e = new TypeError(message);
+  e.code = 'INVALID_ARGUMENT';
+  return e;
+}
+
+/** napi-rs's codes for an argument of the wrong JS type. */
+const NAPI_ARGUMENT_CODES = new Set([
+  'InvalidArg', 'ObjectExpected', 'StringExpected', 'NameExpected', 'FunctionExpected',
+  'NumberExpected', 'BooleanExpected', 'ArrayExpected', 'BigintExpected', 'DateExpected',
+]);
+
+/** A backend's thrown error as the API's: core errors carry `code` and `canonical`. */
+function converted(e) {
+  if (e instanceof Error && typeof e.canonical === 'string' && typeof e.code === 'string') {
+    return new PerfscoreError(e.message, e.code, JSON.parse(e.canonical).problems, e.canonical);
+  }
+  if (e instanceof Error && NAPI_ARGUMENT_CODES.has(e.code)) return argumentError(e.message);
+  return e;
+}
+
+/** The core's analytics operations; each gets a camelCase method on `analytics`. */
+const ANALYTICS_OPERATIONS = ['seasonal_indices', 'growth_targets', 'allocate_target', 'targets_from_history', 'pacing_projection', 'holt_winters', 'rollup', 'calibrate', 'diagnose', 'development_needs'];
+
+const lines = (text) => (text === '' ? [] : text.split('\n'));
+const camel = (name) => name.replace(/_([a-z])/g, (_m, c) => c.toUpperCase());
+const given = (v) => v !== undefined && v !== null;
+const langOf = (lang) => (given(lang) ? String(lang) : undefined);
+
+/**
+ * Build the API over a backend: `backend.core()` returns the live backend exports;
+ * `backend.reload()` (wasm only) replaces the instance after a trap.
+ */
+export function createApi(backend) {
+  let generation = 0;
+
+  function call(fn) {
+    try {
+      return fn();
+    } catch (e) {
+      if (typeof WebAssembly !== 'undefined' && e instanceof WebAssembly.RuntimeError && backend.reload) {
+        throw trapped(e);
+      }
+      throw converted(e);
+    }
+  }
+
+  function trapped(e) {
+    generation += 1;
+    let note = 'it has been re-instantiated; plans are re-created on their next use, so the call can be retried';
+    try {
+      backend.reload();
+    } catch (r) {
+      note = `re-instantiating it failed: ${r && r.message}`;
+    }
+    const err = new PerfscoreError(
+      `perfscore: the WebAssembly instance trapped (${e.message}); ${note}`,
+      'WASM_TRAP',
+      [],
+      JSON.stringify({ code: 'WASM_TRAP', problems: [] }),
+    );
+    err.cause = e;
+    return err;
+  }
+
+  /** A free operation (no compiled object). */
+  const run = (operation, request) => call(() => backend.core().run(operation, toJson(request ?? {})));
+
+  /**
+   * A compiled object held by the backend, re-created from its document after a wasm trap.
+   * `make(core)` compiles it in the live backend.
+   */
+  class Held {
+    #make;
+    #live;
+    #generation;
+
+    constructor(make) {
+      this.#make = make;
+      this.#live = call(() => make(backend.core()));
+      this.#generation = generation;
+    }
+
+    get() {
+      if (this.#generation !== generation) {
+        this.#live = call(() => this.#make(backend.core()));
+        this.#generation = generation;
+      }
+      return this.#live;
+    }
+  }
+
+  const token = Symbol('perfscore');
+  /** The live compiled plan of a `Plan` (set in Plan's static block). */
+  let livePlan;
+
+  class Plan {
+    #json;
+    #held;
+
+    constructor(t, json, held) {
+      if (t !== token) throw argumentError('use Plan.fromJson, Plan.fromObject or Plan.template');
+      this.#json = json;
+      this.#held = held;
+    }
+
+    static fromJson(text, limits) {
+      if (typeof text !== 'string') throw argumentError('Plan.fromJson expects a string');
+      const lowered = given(limits) ? toJson(limits) : undefined;
+      return new Plan(token, text, new Held((core) => core.CorePlan.fromJson(text, lowered)));
+    }
+
+    static fromObject(plan, limits) {
+      if (plan === null || typeof plan !== 'object') throw argumentError('Plan.fromObject expects an object');
+      return Plan.fromJson(toJson(plan), limits);
+    }
+
+    static template(id) {
+      if (typeof id !== 'string') throw argumentError('Plan.template expects a string');
+      return Plan.fromJson(run('template', { id }));
+    }
+
+    /** Run one of the plan's operations (`score`, `summarize`, …) on a request object. */
+    run(operation, request) {
+      return call(() => this.#held.get().run(operation, toJson(request ?? {})));
+    }
+
+    get id() {
+      return call(() => this.#held.get().id);
+    }
+
+    /** The plan document as compact JSON; `Plan.fromJson` reads it back as the same plan. */
+    toJson() {
+      return this.run('to_json');
+    }
+
+    /** The plan document, so `JSON.stringify(plan)` (and an analytics request holding a Plan) writes it. */
+    toJSON() {
+      return JSON.parse(this.toJson());
+    }
+
+    measureIds() {
+      return JSON.parse(this.run('measure_ids'));
+    }
+
+    recordsFromCsv(text) {
+      if (typeof text !== 'string') throw argumentError('recordsFromCsv expects a string');
+      return JSON.parse(this.run('records_from_csv', { text }));
+    }
+
+    recordsFromJson(text) {
+      if (typeof text !== 'string') throw argumentError('recordsFromJson expects a string');
+      return JSON.parse(this.run('records_from_json', { text }));
+    }
+
+    score(record, options) {
+      return JSON.parse(this.run('score', { record, options }));
+    }
+
+    scoreCanonical(records, options) {
+      return lines(this.run('score_many', { records, options }));
+    }
+
+    scoreMany(records, options) {
+      return this.scoreCanonical(records, options).map((line) => JSON.parse(line));
+    }
+
+    /** `scoreMany` off the calling thread where the backend can (the native addon); in wasm, on it. */
+    async scoreManyAsync(records, options) {
+      const request = toJson({ records, options });
+      const live = this.#held.get();
+      if (typeof live.runAsync !== 'function') {
+        await null;
+        return this.scoreMany(records, options);
+      }
+      let text;
+      try {
+        text = await live.runAsync('score_many', request);
+      } catch (e) {
+        throw converted(e);
+      }
+      return lines(text).map((line) => JSON.parse(line));
+    }
+
+    /**
+     * The lean batch result: per record `{record_id, total, grade, grade_before_veto, vetoed}`,
+     * plus `pay` (the pay statement's total, normalised) when `payPlan` is given. Plain records
+     * cross as a table; anything else, and any problem, takes the record path, which reports
+     * exactly what `scoreMany` (then `payPlan.statements`) reports.
+     */
+    summarize(records, options, payPlan) {
+      if (given(payPlan) && !(payPlan instanceof PayPlan)) {
+        throw argumentError('summarize expects a PayPlan (or nothing) as its third argument');
+      }
+      const target = given(payPlan) ? payPlan : this;
+      const table = encodeTable(records);
+      if (table !== null) {
+        const out = target.summarizeTable(table, options);
+        if (out !== '') return JSON.parse(out);
+      }
+      return JSON.parse(target.run('summarize', { records, options }));
+    }
+
+    /** The table path of `summarize` (`''` when the record path must decide); internal. */
+    summarizeTable(table, options) {
+      return summarizeTable(this.#held.get(), table, options);
+    }
+
+    explain(record, lang, options) {
+      return JSON.parse(this.run('explain', { record, lang: langOf(lang), options }));
+    }
+
+    static {
+      livePlan = (plan) => plan.#held.get();
+    }
+  }
+
+  function summarizeTable(live, table, options) {
+    const { text, lens, strings, counts, entries, nums, ncols } = table;
+    const o = given(options) ? toJson(options) : '';
+    return call(() => {
+      const input = new (backend.core().TableInput)(text, lens, strings, counts, entries, nums, ncols);
+      try {
+        return live.summarizeTable(input, o);
+      } finally {
+        input.free();
+      }
+    });
+  }
+
+  /** A compiled pay plan, bound to the scoring `Plan` it was compiled against. */
+  class PayPlan {
+    #json;
+    #held;
+
+    constructor(t, json, held) {
+      if (t !== token) throw argumentError('use PayPlan.fromJson or PayPlan.fromObject');
+      this.#json = json;
+      this.#held = held;
+    }
+
+    static fromJson(text, plan) {
+      if (typeof text !== 'string') throw argumentError('PayPlan.fromJson expects a string');
+      if (!(plan instanceof Plan)) throw argumentError('PayPlan.fromJson expects a Plan as its second argument');
+      return new PayPlan(token, text, new Held((core) => core.CorePayPlan.fromJson(text, livePlan(plan))));
+    }
+
+    static fromObject(spec, plan) {
+      if (spec === null || typeof spec !== 'object') throw argumentError('PayPlan.fromObject expects an object');
+      return PayPlan.fromJson(toJson(spec), plan);
+    }
+
+    /** Run one of the pay plan's operations on a request object. */
+    run(operation, request) {
+      return call(() => this.#held.get().run(operation, toJson(request ?? {})));
+    }
+
+    summarizeTable(table, options) {
+      return summarizeTable(this.#held.get(), table, options);
+    }
+
+    get id() {
+      return call(() => this.#held.get().id);
+    }
+
+    get minorUnits() {
+      return call(() => this.#held.get().minorUnits);
+    }
+
+    statementsCanonical(records, options) {
+      return lines(this.run('statements', { records, options }));
+    }
+
+    statements(records, options) {
+      return this.statementsCanonical(records, options).map((line) => JSON.parse(line));
+    }
+
+    explain(record, lang, options) {
+      return JSON.parse(this.run('explain', { record, lang: langOf(lang), options }));
+    }
+
+    priceDeal(commission, priorBase, deal) {
+      return JSON.parse(this.run('price_deal', { commission, prior_base: priorBase, deal }));
+    }
+
+    splitPool(pool, weights) {
+      return JSON.parse(this.run('split_pool', { pool, weights }));
+    }
+
+    toJSON() {
+      return JSON.parse(this.#json);
+    }
+  }
+
+  /** A validated 360-degree feedback configuration. */
+  class Feedback {
+    #json;
+    #held;
+
+    constructor(t, json, held) {
+      if (t !== token) throw argumentError('use Feedback.fromJson or Feedback.fromObject');
+      this.#json = json;
+      this.#held = held;
+    }
+
+    static fromJson(text) {
+      if (typeof text !== 'string') throw argumentError('Feedback.fromJson expects a string');
+      return new Feedback(token, text, new Held((core) => core.CoreFeedback.fromJson(text)));
+    }
+
+    static fromObject(spec) {
+      if (spec === null || typeof spec !== 'object') throw argumentError('Feedback.fromObject expects an object');
+      return Feedback.fromJson(toJson(spec));
+    }
+
+    /** Run one of the configuration's operations on a request object. */
+    run(operation, request) {
+      return call(() => this.#held.get().run(operation, toJson(request ?? {})));
+    }
+
+    get id() {
+      return call(() => this.#held.get().id);
+    }
+
+    aggregateCanonical(responses) {
+      return this.run('aggregate', { responses });
+    }
+
+    aggregate(responses) {
+      return JSON.parse(this.aggregateCanonical(responses));
+    }
+
+    explain(responses, ratee, lang) {
+      return JSON.parse(this.run('explain', { responses, ratee, lang: langOf(lang) }));
+    }
+
+    toJSON() {
+      return JSON.parse(this.#json);
+    }
+  }
+
+  /** Analytics: `run(operation, request)` and one camelCase method per operation. */
+  const analytics = {
+    operations: () => JSON.parse(run('operations')).filter((op) => ANALYTICS_OPERATIONS.includes(op)),
+    runJson: (operation, request) => {
+      if (typeof operation !== 'string' || typeof request !== 'string') {
+        throw argumentError('analytics.runJson expects (operation: string, request: string)');
+      }
+      return call(() => backend.core().run(operation, request));
+    },
+    run: (operation, request) => JSON.parse(call(() => backend.core().run(String(operation), toJson(request) || 'null'))),
+  };
+  for (const operation of ANALYTICS_OPERATIONS) analytics[camel(operation)] = (request) => analytics.run(operation, request);
+  Object.freeze(analytics);
+
+  const splitPoolCanonical = (pool, minorUnits, weights) => run('split_pool', { pool, minor_units: minorUnits, weights });
+
+  return {
+    Plan,
+    PayPlan,
+    Feedback,
+    analytics,
+    run: (operation, request) => JSON.parse(run(operation, request)),
+    splitPool: (pool, minorUnits, weights) => JSON.parse(splitPoolCanonical(pool, minorUnits, weights)),
+    splitPoolCanonical,
+    PerfscoreError,
+    errorToCanonicalJson(e) {
+      if (e && typeof e.canonical === 'string') return e.canonical;
+      throw argumentError('not a perfscore error (no `canonical` property)');
+    },
+    demoPlanJson: () => JSON.parse(run('demo_plan')),
+    demoTeamCsv: () => JSON.parse(run('demo_team_csv')),
+    version: () => JSON.parse(run('version')),
+    /** Test hook: traps a wasm instance on purpose (to check recovery). */
+    __testTrap: () => call(() => backend.core().__testTrap?.()),
+  };
+}

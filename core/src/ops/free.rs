@@ -1,0 +1,99 @@
+//! Operations that need no compiled object: analytics, pool splits, templates, demo data.
+
+use super::plan::operation_fields;
+use super::request::{field_error, json_text, Request};
+use crate::number::Num;
+use rust_decimal::Decimal;
+use std::sync::Arc;
+
+/// The free operations [`run`] accepts besides the analytics operations
+/// ([`crate::analytics::operations`]), with the request fields each reads.
+pub const OPERATIONS: [(&str, &[&str]); 6] = [
+    ("split_pool", &["pool", "minor_units", "weights"]),
+    ("template", &["id"]),
+    ("demo_plan", &[]),
+    ("demo_team_csv", &[]),
+    ("operations", &[]),
+    ("version", &[]),
+];
+
+/// Run one operation that needs no compiled object: `request` is a JSON object (see
+/// [`OPERATIONS`]; analytics operations take their documented requests), the result JSON text.
+pub fn run(operation: &str, request: &str) -> crate::Result<String> {
+    if crate::analytics::operations().contains(&operation) {
+        return crate::analytics::run_json(operation, request);
+    }
+    let fields = operation_fields(&OPERATIONS, operation)?;
+    let req = Request::parse(request, fields)?;
+    match operation {
+        "split_pool" => {
+            let minor_units: u32 = req.read("minor_units")?;
+            let (pool, weights) = pool_request(&req)?;
+            let shares = crate::apportion::split_pool(pool, minor_units, &weights)?;
+            Ok(crate::apportion::shares_to_canonical_json(&shares))
+        }
+        "template" => {
+            let id: String = req.read("id")?;
+            crate::templates::plan_template(&id)
+                .map(str::to_string)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = crate::templates::PLAN_TEMPLATES
+                        .iter()
+                        .map(|(k, _)| *k)
+                        .collect();
+                    crate::Error::Plan(vec![crate::Problem::new(
+                        crate::Loc::root().key("template"),
+                        crate::kinds::INVALID,
+                        format!(
+                            "unknown template `{}` (known: {})",
+                            crate::error::shown(&id),
+                            known.join(", ")
+                        ),
+                    )])
+                })
+        }
+        "demo_plan" => Ok(json_text(crate::templates::DEMO_PLAN_JSON)),
+        "demo_team_csv" => Ok(json_text(crate::templates::DEMO_TEAM_CSV)),
+        "version" => Ok(json_text(env!("CARGO_PKG_VERSION"))),
+        _ => {
+            let mut all: Vec<&str> = crate::analytics::operations();
+            all.extend(OPERATIONS.iter().map(|(n, _)| *n));
+            Ok(serde_json::to_string(&all).unwrap_or_default())
+        }
+    }
+}
+
+/// One share of a pool: who, and by what weight.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Weight {
+    id: String,
+    weight: Num,
+}
+
+/// `pool` and `weights` of a split request, every problem of both at once.
+pub(super) fn pool_request(
+    req: &Request<'_>,
+) -> crate::Result<(Decimal, Vec<(Arc<str>, Decimal)>)> {
+    let pool = req.decimal("pool");
+    let weights = req.read::<Vec<Weight>>("weights");
+    match (pool, weights) {
+        (Ok(pool), Ok(weights)) => Ok((
+            pool,
+            weights
+                .into_iter()
+                .map(|w| (Arc::from(w.id.as_str()), w.weight.0))
+                .collect(),
+        )),
+        (pool, weights) => {
+            let mut problems = crate::Problems::new();
+            for e in [pool.err(), weights.err()].into_iter().flatten() {
+                problems.absorb(&e);
+            }
+            if problems.is_empty() {
+                return Err(field_error("weights", "the pool could not be read"));
+            }
+            Err(crate::Error::Input(problems.into_vec()))
+        }
+    }
+}

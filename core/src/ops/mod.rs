@@ -1,0 +1,24 @@
+//! Operations: one request in, one result out, the same for every host.
+//!
+//! A binding exposes a handful of entry points (`run` on a compiled plan, pay plan or feedback
+//! configuration, and a free `run`) and never reads requests itself: the request is JSON text,
+//! read here with the core's readers, so every host reports the same problems at the same
+//! locations, and a new capability costs one match arm here and nothing in the bindings.
+//!
+//! Results are JSON text; the batch operations that return one document per record
+//! (`score_many`, `statements`) return JSON lines, one canonical document per record, so hosts
+//! can keep each record's bytes exactly as the conformance vectors state them.
+
+mod feedback;
+mod free;
+mod lines;
+mod pay;
+mod plan;
+mod request;
+mod table;
+
+pub use feedback::FEEDBACK_OPERATIONS;
+pub use free::{run, OPERATIONS};
+pub use pay::PAY_OPERATIONS;
+pub use plan::PLAN_OPERATIONS;
+pub use table::EncodedTable;

@@ -1,0 +1,179 @@
+//! Operations on a compiled scoring plan.
+
+use super::lines::Lines;
+use super::request::{json_text, Request};
+use crate::error::{kinds, Error, Loc, Problem};
+use crate::pay::PayPlan;
+use crate::score::Summary;
+use crate::Plan;
+
+/// The operations [`Plan::run`] accepts, with the request fields each reads.
+pub const PLAN_OPERATIONS: [(&str, &[&str]); 8] = [
+    ("score", &["record", "options"]),
+    ("score_many", &["records", "options"]),
+    ("summarize", &["records", "options"]),
+    ("explain", &["record", "lang", "options"]),
+    ("records_from_csv", &["text"]),
+    ("records_from_json", &["text"]),
+    ("measure_ids", &[]),
+    ("to_json", &[]),
+];
+
+impl Plan {
+    /// Run one operation on this plan: `request` is a JSON object (see [`PLAN_OPERATIONS`] for
+    /// each operation's fields), the result JSON text (JSON lines for `score_many`).
+    ///
+    /// ```
+    /// let plan = perfscore::Plan::template("monthly-sales-rep")?;
+    /// let ids = plan.run("measure_ids", "")?;
+    /// assert!(ids.starts_with("[\"revenue\""));
+    /// # Ok::<(), perfscore::Error>(())
+    /// ```
+    pub fn run(&self, operation: &str, request: &str) -> crate::Result<String> {
+        let fields = operation_fields(&PLAN_OPERATIONS, operation)?;
+        let req = Request::parse(request, fields)?;
+        match operation {
+            "score" => {
+                let record = req.record(self)?;
+                let options = req.options()?;
+                Ok(self.score_with(&record, &options)?.to_canonical_json())
+            }
+            "score_many" => {
+                let records = req.records(self)?;
+                let options = req.options()?;
+                self.score_lines(&records, &options)
+            }
+            "summarize" => self.summarize_json(&req, None),
+            "explain" => {
+                let record = req.record(self)?;
+                let lang = req.lang()?;
+                let options = req.options()?;
+                Ok(json_text(
+                    &self.score_with(&record, &options)?.explain(lang),
+                ))
+            }
+            "records_from_csv" => {
+                records_json(&self.records_from_csv(&req.read::<String>("text")?)?)
+            }
+            "records_from_json" => {
+                records_json(&self.records_from_json(&req.read::<String>("text")?)?)
+            }
+            "measure_ids" => {
+                let ids: Vec<&str> = self.measures().iter().map(|m| &*m.id).collect();
+                Ok(serde_json::to_string(&ids).unwrap_or_default())
+            }
+            _ => Ok(self.to_json()),
+        }
+    }
+
+    /// Every record's canonical scorecard, one per line, each dropped once written.
+    fn score_lines(
+        &self,
+        records: &[crate::Record],
+        options: &crate::ScoreOptions,
+    ) -> crate::Result<String> {
+        let mut scorer = self.scorer(options)?;
+        let mut out = Lines::with_capacity(records.len());
+        let mut problems = crate::Problems::new();
+        for (i, r) in records.iter().enumerate() {
+            match scorer.score_at(r, Some(i)) {
+                Ok(card) if problems.is_empty() => out.push(&card),
+                Ok(_) => {}
+                Err(e) => problems.absorb(&e),
+            }
+        }
+        problems.finish(Error::Input, ()).map(|()| out.finish())
+    }
+
+    /// `summarize`: per record `{record_id, total, grade, grade_before_veto, vetoed}`, plus `pay`
+    /// (the statement's total) with a pay plan; errors as `score_many`'s, then as `statements`'.
+    pub(crate) fn summarize_json(
+        &self,
+        req: &Request<'_>,
+        pay: Option<&PayPlan>,
+    ) -> crate::Result<String> {
+        let records = req.records(self)?;
+        let options = req.options()?;
+        let summaries = self.summarize_many(&records, &options)?;
+        let pays = match pay {
+            Some(pay) => Some(pay.statements_for_records(&summaries, &records)?),
+            None => None,
+        };
+        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+        Ok(summaries_json(&ids, &summaries, pays.as_deref()))
+    }
+}
+
+/// The request fields of `operation`, or an input error listing the known operations.
+pub(super) fn operation_fields(
+    known: &[(&'static str, &'static [&'static str])],
+    operation: &str,
+) -> crate::Result<&'static [&'static str]> {
+    known
+        .iter()
+        .find(|(name, _)| *name == operation)
+        .map(|(_, fields)| *fields)
+        .ok_or_else(|| {
+            let names: Vec<&str> = known.iter().map(|(n, _)| *n).collect();
+            Error::Input(vec![Problem::new(
+                Loc::root().key("operation"),
+                kinds::INVALID,
+                format!(
+                    "unknown operation `{}`; expected one of: {}",
+                    crate::error::shown(operation),
+                    names.join(", ")
+                ),
+            )])
+        })
+}
+
+fn records_json(records: &[crate::Record]) -> crate::Result<String> {
+    serde_json::to_string(records)
+        .map_err(|e| super::request::field_error("records", e.to_string()))
+}
+
+/// The summaries as a JSON array of `{record_id, total, grade, grade_before_veto, vetoed, pay?}`,
+/// written directly (a batch can be hundreds of thousands of people).
+pub(crate) fn summaries_json<S: AsRef<str>>(
+    ids: &[S],
+    summaries: &[Summary],
+    pays: Option<&[crate::PayStatement]>,
+) -> String {
+    use crate::number::DecimalText;
+    let mut out: Vec<u8> =
+        Vec::with_capacity(summaries.len().saturating_mul(112).saturating_add(2));
+    let text = |out: &mut Vec<u8>, s: &str| {
+        // Escaping a string into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
+    };
+    out.push(b'[');
+    for (i, (id, s)) in ids.iter().zip(summaries).enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"record_id\":");
+        text(&mut out, id.as_ref());
+        out.extend_from_slice(b",\"total\":\"");
+        out.extend_from_slice(DecimalText::new(&s.total).as_str().as_bytes());
+        out.extend_from_slice(b"\",\"grade\":");
+        text(&mut out, &s.grade);
+        out.extend_from_slice(b",\"grade_before_veto\":");
+        match &s.grade_before_veto {
+            Some(g) => text(&mut out, g),
+            None => out.extend_from_slice(b"null"),
+        }
+        out.extend_from_slice(if s.vetoed {
+            b",\"vetoed\":true"
+        } else {
+            b",\"vetoed\":false"
+        });
+        if let Some(st) = pays.and_then(|p| p.get(i)) {
+            out.extend_from_slice(b",\"pay\":\"");
+            out.extend_from_slice(DecimalText::normalized(&st.total).as_str().as_bytes());
+            out.push(b'"');
+        }
+        out.push(b'}');
+    }
+    out.push(b']');
+    String::from_utf8(out).unwrap_or_default()
+}

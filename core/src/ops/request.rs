@@ -1,0 +1,175 @@
+//! Reading an operation's request: a JSON object whose fields are kept as raw text, so each is
+//! read by the core reader for its kind (records, options, responses…) with its own location,
+//! without parsing the document twice.
+
+use crate::error::{kinds, Error, Loc, Problem};
+use crate::explain::Lang;
+use crate::number::Num;
+use crate::record::Record;
+use crate::score::ScoreOptions;
+use crate::Plan;
+use serde_json::value::RawValue;
+use std::collections::BTreeMap;
+
+/// A request: its fields by name, as raw JSON text.
+pub(crate) struct Request<'a> {
+    fields: BTreeMap<&'a str, &'a RawValue>,
+}
+
+impl<'a> Request<'a> {
+    /// Read `text` as a JSON object; an empty text is the empty request. Fields other than
+    /// `allowed` are refused, each at its key.
+    pub(crate) fn parse(text: &'a str, allowed: &[&str]) -> crate::Result<Self> {
+        if text.trim().is_empty() {
+            return Ok(Request {
+                fields: BTreeMap::new(),
+            });
+        }
+        let fields: BTreeMap<&'a str, &'a RawValue> = serde_json::from_str(text).map_err(|e| {
+            Error::Input(vec![Problem::new(
+                Loc::root(),
+                kinds::INVALID,
+                format!("the request is not a JSON object: {e}"),
+            )])
+        })?;
+        let unknown: Vec<Problem> = fields
+            .keys()
+            .filter(|k| !allowed.contains(k))
+            .map(|k| {
+                Problem::new(
+                    Loc::root().key(*k),
+                    kinds::INVALID,
+                    format!("unknown field: expected {}", allowed.join(", ")),
+                )
+            })
+            .collect();
+        if unknown.is_empty() {
+            Ok(Request { fields })
+        } else {
+            Err(Error::Input(unknown))
+        }
+    }
+
+    /// A field's raw text, if given and not `null`.
+    pub(crate) fn raw(&self, name: &str) -> Option<&'a str> {
+        self.fields
+            .get(name)
+            .map(|v| v.get())
+            .filter(|t| t.trim() != "null")
+    }
+
+    /// A required field's raw text.
+    pub(crate) fn required(&self, name: &str) -> crate::Result<&'a str> {
+        self.raw(name).ok_or_else(|| {
+            Error::Input(vec![Problem::new(
+                Loc::root().key(name),
+                kinds::INVALID,
+                format!("missing field `{name}`"),
+            )])
+        })
+    }
+
+    /// A field read as `T` (structural problems under the field's name).
+    pub(crate) fn read<T: serde::de::DeserializeOwned>(&self, name: &str) -> crate::Result<T> {
+        let text = self.required(name)?;
+        crate::json::parse_json::<T>(text, Error::Input)
+            .map_err(|e| under(e, &Loc::root().key(name)))
+    }
+
+    /// The scoring options (`options`), or the defaults.
+    pub(crate) fn options(&self) -> crate::Result<ScoreOptions> {
+        match self.raw("options") {
+            Some(text) => ScoreOptions::from_json(text),
+            None => Ok(ScoreOptions::default()),
+        }
+    }
+
+    /// The language (`lang`: `en` or `zh`), English when absent.
+    pub(crate) fn lang(&self) -> crate::Result<Lang> {
+        match self.raw("lang") {
+            None => Ok(Lang::En),
+            Some(_) => {
+                let text: String = self.read("lang")?;
+                text.parse().map_err(|m: String| {
+                    Error::Input(vec![Problem::new(
+                        Loc::root().key("lang"),
+                        kinds::INVALID,
+                        m,
+                    )])
+                })
+            }
+        }
+    }
+
+    /// The batch of records (`records`), every problem of every record at once.
+    pub(crate) fn records(&self, plan: &Plan) -> crate::Result<Vec<Record>> {
+        plan.records_from_json(self.required("records")?)
+    }
+
+    /// One record (`record`), its problems located under `record`.
+    pub(crate) fn record(&self, plan: &Plan) -> crate::Result<Record> {
+        let text = self.required("record")?;
+        let mut records = plan
+            .records_from_json(&format!("[{text}]"))
+            .map_err(one_record_locations)?;
+        records.pop().ok_or_else(|| {
+            Error::Input(vec![Problem::new(
+                Loc::root().key("record"),
+                kinds::INVALID,
+                "expected one record",
+            )])
+        })
+    }
+
+    /// A decimal field (`pool`, `deal`…): a JSON number or a string of digits.
+    pub(crate) fn decimal(&self, name: &str) -> crate::Result<rust_decimal::Decimal> {
+        self.read::<Num>(name).map(|n| n.0)
+    }
+}
+
+/// Problems of a one-record batch, moved from `records[0]` to `record`.
+fn one_record_locations(e: Error) -> Error {
+    let moved = |p: &Problem| {
+        let mut p = p.clone();
+        if let [crate::LocItem::Key(k), crate::LocItem::Index(0), rest @ ..] = p.loc.items() {
+            if k == "records" {
+                let mut loc = Loc::root().key("record");
+                for item in rest {
+                    loc = match item {
+                        crate::LocItem::Key(k) => loc.key(k.clone()),
+                        crate::LocItem::Index(i) => loc.index(*i),
+                    };
+                }
+                p.loc = loc;
+            }
+        }
+        p
+    };
+    match e {
+        Error::Input(list) => Error::Input(list.iter().map(moved).collect()),
+        other => other,
+    }
+}
+
+/// The same error with every problem placed under `outer`.
+pub(crate) fn under(e: Error, outer: &Loc) -> Error {
+    let move_all = |list: Vec<Problem>| list.into_iter().map(|p| p.under(outer)).collect();
+    match e {
+        Error::Input(list) => Error::Input(move_all(list)),
+        Error::Plan(list) => Error::Plan(move_all(list)),
+    }
+}
+
+/// An input error at one field.
+pub(crate) fn field_error(name: &str, message: impl Into<String>) -> Error {
+    Error::Input(vec![Problem::new(
+        Loc::root().key(name),
+        kinds::INVALID,
+        message,
+    )])
+}
+
+/// A JSON string result.
+pub(crate) fn json_text(text: &str) -> String {
+    serde_json::to_string(text).unwrap_or_else(|_| String::from("\"\""))
+}
