@@ -79,8 +79,9 @@ for _ in $(seq 1 60); do
 done
 mkdir -p "$out/node-native"
 cp -r bindings-wasm/pkg/node "$out/wasm-node"
-cp bindings-node/index.js bindings-node/nul-strings.js bindings-node/package.json bindings-node/perfscore.linux-x64-gnu.node "$out/node-native/"
-export PERFSCORE_NATIVE="$out/node-native/index.js" PERFSCORE_WASM="$out/wasm-node/index.js"
+./bindings-node/sync-front.sh
+cp -r bindings-node/index.mjs bindings-node/js bindings-node/package.json bindings-node/perfscore.linux-x64-gnu.node "$out/node-native/"
+export PERFSCORE_NATIVE="$out/node-native/index.mjs" PERFSCORE_WASM="$out/wasm-node/index.js"
 
 start=$(date +%s)
 step "criterion: cargo bench -p perfscore-benches --bench scoring"

@@ -23,7 +23,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 // run.sh points these at snapshots of the built bindings, so a concurrent rebuild cannot swap
 // them out mid-run; by default the bindings' own build outputs.
-const nativePath = process.env.PERFSCORE_NATIVE ?? join(root, 'bindings-node', 'index.js');
+const nativePath = process.env.PERFSCORE_NATIVE ?? join(root, 'bindings-node', 'index.mjs');
 const wasmPath = process.env.PERFSCORE_WASM ?? join(root, 'bindings-wasm', 'pkg', 'node', 'index.js');
 const nativeMod = await import(pathToFileURL(nativePath).href);
 const native = nativeMod.default ?? nativeMod;

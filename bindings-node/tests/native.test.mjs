@@ -4,8 +4,9 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { readdirSync } from 'node:fs';
 
+import * as perfscore from '../index.mjs';
+
 const require = createRequire(import.meta.url);
-const perfscore = require('../index.js');
 
 test('a panic in an export is a JS exception, not an abort', () => {
   const native = require(`../${readdirSync(new URL('..', import.meta.url)).find((f) => f.endsWith('.node'))}`);
@@ -22,11 +23,14 @@ test('the wrapper exports exactly the public API', () => {
   assert.deepEqual(Object.keys(perfscore).sort(), [
     'Feedback',
     'PayPlan',
+    'PerfscoreError',
     'Plan',
     'analytics',
+    'default',
     'demoPlanJson',
     'demoTeamCsv',
     'errorToCanonicalJson',
+    'run',
     'splitPool',
     'splitPoolCanonical',
     'version',

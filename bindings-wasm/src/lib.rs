@@ -23,7 +23,10 @@ mod alloc;
 extern "C" {
     #[wasm_bindgen(js_name = perfscoreError)]
     fn perfscore_error(message: &str, code: &str, canonical: &str) -> JsValue;
+}
 
+#[wasm_bindgen]
+extern "C" {
     #[wasm_bindgen(js_namespace = console, js_name = error)]
     fn console_error(text: &str);
 }

@@ -4,7 +4,7 @@
 // numbers exact), errors with paths, and explanations in both languages.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Feedback, loadVector, catchError } from './load.mjs';
+import { Feedback, loadVector, catchError, located } from './load.mjs';
 
 const { vector, expected } = loadVector('feedback/feedback-example');
 const feedback = Feedback.fromObject(vector.feedback);
@@ -154,7 +154,7 @@ test('answers follow the number policy: strings exact, JS numbers by their short
 test('NaN and Infinity are INPUT_INVALID at responses[i].value, with every problem at once', () => {
   const bad = responsesWith((r, i) => (i === 0 ? { ...r, value: NaN } : i === 4 ? { ...r, value: -Infinity } : r));
   const e = assertPerfscoreError(catchError(() => feedback.aggregate(bad)), 'INPUT_INVALID');
-  assert.deepEqual(e.problems, [
+  assert.deepEqual(located(e), [
     { path: 'responses[0].value', message: 'NaN is not a finite number' },
     { path: 'responses[4].value', message: '-Infinity is not a finite number' },
   ]);
@@ -162,7 +162,7 @@ test('NaN and Infinity are INPUT_INVALID at responses[i].value, with every probl
     catchError(() => feedback.aggregateCanonical(responsesWith((r, i) => (i === 2 ? { ...r, value: Infinity } : r)))),
     'INPUT_INVALID',
   );
-  assert.deepEqual(inf.problems, [{ path: 'responses[2].value', message: 'Infinity is not a finite number' }]);
+  assert.deepEqual(located(inf), [{ path: 'responses[2].value', message: 'Infinity is not a finite number' }]);
 });
 
 test('malformed responses: wrong types, unknown and missing fields, not an array', () => {
@@ -178,7 +178,7 @@ test('malformed responses: wrong types, unknown and missing fields, not an array
     ),
     'INPUT_INVALID',
   );
-  assert.deepEqual(e.problems, [
+  assert.deepEqual(located(e), [
     { path: 'responses[0].value', message: '`abc` is not a number' },
     { path: 'responses[1].rater', message: 'expected a string, found a number' },
     { path: 'responses[1].value', message: 'expected a number, a string of digits, "na" or null, found a boolean' },
@@ -187,7 +187,7 @@ test('malformed responses: wrong types, unknown and missing fields, not an array
     { path: 'responses[4]', message: 'expected a response object, found a string' },
   ]);
   const notArray = assertPerfscoreError(catchError(() => feedback.aggregate({ rater: 'M1' })), 'INPUT_INVALID');
-  assert.deepEqual(notArray.problems, [{ path: 'responses', message: 'expected an array of responses, found an object' }]);
+  assert.deepEqual(located(notArray), [{ path: 'responses', message: 'expected an array of responses, found an object' }]);
 });
 
 test('the core checks the round: unknown items and groups, out-of-scale answers, duplicates', () => {
@@ -247,14 +247,14 @@ test('explain in English and Chinese: groups, counts, weights and gaps of one ra
 
 test('explain errors: unknown ratee, bad language, bad responses', () => {
   const nobody = assertPerfscoreError(catchError(() => feedback.explain(vector.responses, 'Nobody')), 'INPUT_INVALID');
-  assert.deepEqual(nobody.problems, [{ path: 'ratee', message: 'no responses about `Nobody` in this round' }]);
+  assert.deepEqual(located(nobody), [{ path: 'ratee', message: 'no responses about `Nobody` in this round' }]);
   const notText = assertPerfscoreError(catchError(() => feedback.explain(vector.responses, 42)), 'INPUT_INVALID');
-  assert.deepEqual(notText.problems, [{ path: 'ratee', message: 'expected a string, found a number' }]);
+  assert.deepEqual(located(notText), [{ path: 'ratee', message: 'expected a string, found a number' }]);
   const lang = assertPerfscoreError(catchError(() => feedback.explain(vector.responses, 'A', 'fr')), 'INPUT_INVALID');
   assert.equal(lang.problems[0].path, 'lang');
   const nan = assertPerfscoreError(
     catchError(() => feedback.explain(responsesWith((r, i) => (i === 1 ? { ...r, value: NaN } : r)), 'A')),
     'INPUT_INVALID',
   );
-  assert.deepEqual(nan.problems, [{ path: 'responses[1].value', message: 'NaN is not a finite number' }]);
+  assert.deepEqual(located(nan), [{ path: 'responses[1].value', message: 'NaN is not a finite number' }]);
 });

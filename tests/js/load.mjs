@@ -60,3 +60,8 @@ export function catchError(fn) {
   }
   throw new Error('expected a perfscore error, nothing was thrown');
 }
+
+/** An error's problems as `{path, message}` pairs (their `loc`, `kind` and `id` checked elsewhere). */
+export function located(e) {
+  return e.problems.map(({ path, message }) => ({ path, message }));
+}

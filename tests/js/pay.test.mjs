@@ -3,7 +3,7 @@
 // issue's reference numbers, the API's shape, errors and explanations.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Plan, PayPlan, splitPool, splitPoolCanonical, loadVector, catchError } from './load.mjs';
+import { Plan, PayPlan, splitPool, splitPoolCanonical, loadVector, catchError, located } from './load.mjs';
 
 const { vector } = loadVector('pay/pay-worked-example');
 const plan = Plan.fromObject(vector.plan);
@@ -160,7 +160,7 @@ test('a pool split to the cent: parts sum to the pool, zero weight gets zero', (
 
 test('an all-zero or empty pool is INPUT_INVALID', () => {
   let e = assertPerfscoreError(catchError(() => splitPool(100, 2, [{ id: 'a', weight: 0 }, { id: 'b', weight: '0' }])), 'INPUT_INVALID');
-  assert.deepEqual(e.problems, [{ path: 'weights', message: 'every weight is zero: nothing to split by' }]);
+  assert.deepEqual(located(e), [{ path: 'weights', message: 'every weight is zero: nothing to split by' }]);
   assertPerfscoreError(catchError(() => pay.splitPool(100, [{ id: 'a', weight: 0 }])), 'INPUT_INVALID');
   e = assertPerfscoreError(catchError(() => splitPool(100, 2, [])), 'INPUT_INVALID');
   assert.equal(e.problems[0].path, 'weights');
@@ -179,7 +179,7 @@ test('bad pool arguments: every problem, with its path', () => {
     catchError(() => splitPool(NaN, 2, [{ id: 1, weight: Infinity }, { id: 'b', weight: 1, x: 1 }, [], { id: 'q' }, 'w', { weight: 'abc' }])),
     'INPUT_INVALID',
   );
-  assert.deepEqual(e.problems, [
+  assert.deepEqual(located(e), [
     { path: 'pool', message: 'NaN is not a finite number' },
     { path: 'weights[0].id', message: 'expected a string, found a number' },
     { path: 'weights[0].weight', message: 'Infinity is not a finite number' },
@@ -205,9 +205,9 @@ test('bad pool arguments: every problem, with its path', () => {
 
 test('priceDeal errors', () => {
   let e = assertPerfscoreError(catchError(() => pay.priceDeal('nope', 0, 1)), 'INPUT_INVALID');
-  assert.deepEqual(e.problems, [{ path: 'commission', message: 'no commission `nope`' }]);
+  assert.deepEqual(located(e), [{ path: 'commission', message: 'no commission `nope`' }]);
   e = assertPerfscoreError(catchError(() => pay.priceDeal('margin', 'abc', -Infinity)), 'INPUT_INVALID');
-  assert.deepEqual(e.problems, [
+  assert.deepEqual(located(e), [
     { path: 'prior_base', message: '`abc` is not a number' },
     { path: 'deal', message: '-Infinity is not a finite number' },
   ]);
