@@ -1,6 +1,15 @@
 //! Errors: every problem names where it is, and every call reports all the problems it can find.
 
+use crate::explain::Lang;
 use std::fmt;
+
+/// A [`Loc`] from its steps, keys and indexes alike: `loc!("sections", i, "weight")`.
+macro_rules! loc {
+    ($($item:expr),* $(,)?) => {
+        $crate::error::Loc::root()$(.step($item))*
+    };
+}
+pub(crate) use loc;
 
 /// One step of a [`Loc`]: a key of an object (a field, a measure id, a CSV header) or the index
 /// of an item in a list (zero-based). Serialised as a JSON string or number, like pydantic's `loc`.
@@ -21,6 +30,11 @@ impl From<&str> for LocItem {
 impl From<String> for LocItem {
     fn from(k: String) -> Self {
         LocItem::Key(k)
+    }
+}
+impl From<&String> for LocItem {
+    fn from(k: &String) -> Self {
+        LocItem::Key(k.clone())
     }
 }
 impl From<usize> for LocItem {
@@ -52,6 +66,18 @@ impl Loc {
     pub fn index(mut self, index: usize) -> Self {
         self.0.push(LocItem::Index(index));
         self
+    }
+
+    /// This location, one step (a key or an index) further down; what [`loc!`] builds with.
+    pub(crate) fn step(mut self, item: impl Into<LocItem>) -> Self {
+        self.0.push(item.into());
+        self
+    }
+
+    /// A location the library spelled itself as path text from field names and indexes
+    /// (`competencies[2].items`); never text from input, whose keys may hold `.` or `[`.
+    pub(crate) fn spelled(path: &str) -> Self {
+        Loc::from_path(path)
     }
 
     /// The cell of a CSV file at a 1-based `line` under the header `column` (or the whole line).
@@ -192,31 +218,42 @@ pub struct Problem {
     pub kind: &'static str,
     /// What is wrong, in plain English words.
     pub message: String,
+    /// The same in Simplified Chinese; empty when none was given (then [`Problem::message_in`]
+    /// falls back to the English).
+    pub message_zh: String,
 }
 
 impl Problem {
-    /// A problem at `loc` of the given `kind`.
+    /// A problem at `loc` of the given `kind`, described in English; add the Chinese with
+    /// [`Problem::zh`] at the same site.
     pub fn new(loc: Loc, kind: &'static str, message: impl Into<String>) -> Self {
         Problem {
             loc,
             id: None,
             kind,
             message: message.into(),
+            message_zh: String::new(),
         }
     }
 
-    /// A problem located by path text the library itself spelled out (`sections[1].weight`).
-    pub(crate) fn at(
-        path: impl AsRef<str>,
-        kind: &'static str,
-        message: impl Into<String>,
-    ) -> Self {
-        Problem::new(Loc::from_path(path.as_ref()), kind, message)
+    /// The same problem with its description in Simplified Chinese.
+    pub fn zh(mut self, message: impl Into<String>) -> Self {
+        self.message_zh = message.into();
+        self
     }
 
-    /// Transitional: a problem whose kind is not yet chosen (path text, `invalid`).
+    /// The description in `lang` (English when no Chinese was given).
+    pub fn message_in(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Zh if !self.message_zh.is_empty() => &self.message_zh,
+            _ => &self.message,
+        }
+    }
+
+    /// Transitional, for the record reader until it moves: a problem located by path text,
+    /// of kind `invalid`. Path text cannot hold keys with `.` or `[`, so nothing else uses it.
     pub(crate) fn untyped(path: impl AsRef<str>, message: impl Into<String>) -> Self {
-        Problem::at(path, kinds::INVALID, message)
+        Problem::new(Loc::from_path(path.as_ref()), kinds::INVALID, message)
     }
 
     /// The same problem, about the record with this id.
@@ -249,6 +286,7 @@ impl Problem {
             kinds::MORE_PROBLEMS,
             format!("{count} more problems not listed"),
         )
+        .zh(format!("另有 {count} 个问题未列出"))
     }
 
     /// How many problems this entry stands for, if it is the closing entry of a cut list.
@@ -263,7 +301,7 @@ impl Problem {
 impl serde::Serialize for Problem {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Problem", 5)?;
+        let mut st = s.serialize_struct("Problem", 7)?;
         st.serialize_field("loc", &self.loc)?;
         if let Some(id) = &self.id {
             st.serialize_field("id", id)?;
@@ -271,16 +309,224 @@ impl serde::Serialize for Problem {
         st.serialize_field("kind", self.kind)?;
         st.serialize_field("path", &self.path())?;
         st.serialize_field("message", &self.message)?;
+        st.serialize_field("message_zh", self.message_in(Lang::Zh))?;
         st.end()
     }
 }
 
 /// The stable codes of [`Problem::kind`]. Hosts match on these; their meaning never changes.
+/// Each is listed, with what it means, in `docs/errors.md`.
 pub mod kinds {
+    // Input values.
+
+    /// A value that is needed was not given (a measure of a record, a month of a series).
+    pub const MISSING: &str = "missing";
+    /// A value that must be a number is not one (`abc`, `1,2`, `NaN`).
+    pub const NOT_A_NUMBER: &str = "not_a_number";
+    /// A number too large, too small or too precise to be kept exactly as a decimal.
+    pub const NUMBER_OUT_OF_RANGE: &str = "number_out_of_range";
+    /// A value that cannot be negative is (a weight, a share, a count, a cap, a target).
+    pub const NEGATIVE: &str = "negative";
+    /// A number outside the range its field allows (a factor from 0 to 1, a horizon from 1 to 36).
+    pub const OUT_OF_RANGE: &str = "out_of_range";
+    /// An amount with more decimal places than the currency's minor units.
+    pub const TOO_PRECISE: &str = "too_precise";
+    /// An id, a name or a text that must say something is empty.
+    pub const EMPTY: &str = "empty";
+    /// A list that needs at least one entry has none.
+    pub const EMPTY_LIST: &str = "empty_list";
+    /// The same id, name or answer is given twice.
+    pub const DUPLICATE: &str = "duplicate";
+    /// A name refers to something that does not exist (a measure, grade, group, item or record).
+    pub const UNKNOWN_REFERENCE: &str = "unknown_reference";
+    /// Fields that exclude each other are given together (either `a` or `b`, not both).
+    pub const CONFLICTING_FIELDS: &str = "conflicting_fields";
+    /// A field or setting is given where it does not apply.
+    pub const NOT_ALLOWED: &str = "not_allowed";
+    /// A list has the wrong number of entries (12 monthly indices, one flat tier).
+    pub const WRONG_COUNT: &str = "wrong_count";
+    /// Inputs that must line up have different lengths (scorecards and records, values and columns).
+    pub const LENGTH_MISMATCH: &str = "length_mismatch";
+    /// A month that is not written `YYYY-MM`, or lies outside years 1 to 9999.
+    pub const INVALID_MONTH: &str = "invalid_month";
+
+    // Document structure (JSON).
+
+    /// The text is not well-formed JSON.
+    pub const SYNTAX_ERROR: &str = "syntax_error";
+    /// A value has the wrong JSON type (a string where a list is expected).
+    pub const WRONG_TYPE: &str = "wrong_type";
+    /// An object has a field the format does not define (often a misspelling).
+    pub const UNKNOWN_FIELD: &str = "unknown_field";
+    /// A required field of an object is absent.
+    pub const MISSING_FIELD: &str = "missing_field";
+    /// An object gives the same key twice.
+    pub const DUPLICATE_KEY: &str = "duplicate_key";
+    /// A value is not one of the words its field accepts (a method, a policy, a basis).
+    pub const UNKNOWN_VARIANT: &str = "unknown_variant";
+    /// A value the format cannot read for another reason.
+    pub const INVALID_VALUE: &str = "invalid_value";
+
+    // Records.
+
+    /// A scorecard belongs to a different record from the one it is paired with.
+    pub const RECORD_MISMATCH: &str = "record_mismatch";
+
+    // Plan structure.
+
+    /// A measure id is not an identifier (letters, digits and `_`, not starting with a digit).
+    pub const INVALID_ID: &str = "invalid_id";
+    /// A measure id is a word formulas reserve (`actual`, `and`, `min`, …).
+    pub const RESERVED_WORD: &str = "reserved_word";
+    /// Something needs the indicator's target (completion, progress), and it has none.
+    pub const MISSING_TARGET: &str = "missing_target";
+    /// Points that must be strictly ascending are not.
+    pub const NOT_ASCENDING: &str = "not_ascending";
+    /// A floor is above its cap.
+    pub const FLOOR_ABOVE_CAP: &str = "floor_above_cap";
+
+    // Weights.
+
+    /// Weights or shares that must add up to 100% do not.
+    pub const WEIGHTS_DO_NOT_SUM: &str = "weights_do_not_sum";
+    /// Some entries have a weight and others not: give all or none.
+    pub const PARTIAL_WEIGHTS: &str = "partial_weights";
+    /// Every weight is zero, or every weighted entry was left out: nothing to split or score by.
+    pub const NOTHING_TO_WEIGH: &str = "nothing_to_weigh";
+
+    // Formulas.
+
+    /// A formula cannot be read (an unexpected character, a missing bracket, an empty formula).
+    pub const FORMULA_SYNTAX: &str = "formula_syntax";
+    /// A formula names a measure, variable or function that does not exist.
+    pub const FORMULA_UNKNOWN_NAME: &str = "formula_unknown_name";
+    /// A formula mixes numbers and conditions (`revenue and 3`, a number where a condition is needed).
+    pub const FORMULA_TYPE: &str = "formula_type";
+    /// A formula is longer, deeper or larger than the formula limits.
+    pub const FORMULA_TOO_COMPLEX: &str = "formula_too_complex";
+    /// A division by zero, written in a formula or met while scoring.
+    pub const DIVISION_BY_ZERO: &str = "division_by_zero";
+    /// A result too large to represent exactly as a decimal (about 7.9e28).
+    pub const ARITHMETIC_OVERFLOW: &str = "arithmetic_overflow";
+
+    // Scoring methods and grades.
+
+    /// The target is 0, so completion is undefined.
+    pub const ZERO_TARGET: &str = "zero_target";
+    /// A value falls outside every band of a banded method.
+    pub const OUTSIDE_BANDS: &str = "outside_bands";
+    /// A rating or answer is outside its scale.
+    pub const OUTSIDE_SCALE: &str = "outside_scale";
+    /// A rating is not one of the ratings the plan lists.
+    pub const NOT_ON_SCALE: &str = "not_on_scale";
+    /// A range `[from, to)` is empty (`from` is not below `to`).
+    pub const EMPTY_RANGE: &str = "empty_range";
+    /// Consecutive ranges (grades, bands, tiers) leave a gap between them.
+    pub const RANGE_GAP: &str = "range_gap";
+    /// Consecutive ranges overlap.
+    pub const RANGE_OVERLAP: &str = "range_overlap";
+    /// A range is open-ended where only the first or the last may be.
+    pub const OPEN_END_MISPLACED: &str = "open_end_misplaced";
+    /// The ranges do not reach down or up far enough for every value to fall in one.
+    pub const NOT_COVERED: &str = "not_covered";
+
+    // 360 feedback.
+
+    /// A rating scale's min is not below its max, or the scale is too wide to compute with.
+    pub const INVALID_SCALE: &str = "invalid_scale";
+    /// A rater group merges into itself or into a group that merges elsewhere.
+    pub const INVALID_MERGE: &str = "invalid_merge";
+
+    // Pay.
+
+    /// A currency code whose minor units are not known: give `minor_units`.
+    pub const UNKNOWN_CURRENCY: &str = "unknown_currency";
+
+    // Analytics.
+
+    /// An analytics operation that does not exist.
+    pub const UNKNOWN_OPERATION: &str = "unknown_operation";
+    /// A series too short or too sparse for the method (24 months for Holt-Winters).
+    pub const INSUFFICIENT_HISTORY: &str = "insufficient_history";
+
+    // Limits.
+
+    /// A document longer than the byte limit.
+    pub const TOO_LARGE: &str = "too_large";
+    /// More entries than a size limit accepts (measures, indicators, months, cells).
+    pub const TOO_MANY: &str = "too_many";
+    /// A document nested deeper than can be read.
+    pub const TOO_DEEP: &str = "too_deep";
+    /// A host limit set above its default or below its least value: limits can only be lowered.
+    pub const LIMIT_RAISED: &str = "limit_raised";
     /// The closing entry of a list cut at its limit (`…: N more problems not listed`).
     pub const MORE_PROBLEMS: &str = "more_problems";
-    /// Not yet given a more precise kind.
+
+    // Transitional.
+
+    /// Not yet given a more precise kind (the record reader and some binding checks).
     pub const INVALID: &str = "invalid";
+
+    /// Every kind, grouped by area as above.
+    pub const ALL: &[&str] = &[
+        MISSING,
+        NOT_A_NUMBER,
+        NUMBER_OUT_OF_RANGE,
+        NEGATIVE,
+        OUT_OF_RANGE,
+        TOO_PRECISE,
+        EMPTY,
+        EMPTY_LIST,
+        DUPLICATE,
+        UNKNOWN_REFERENCE,
+        CONFLICTING_FIELDS,
+        NOT_ALLOWED,
+        WRONG_COUNT,
+        LENGTH_MISMATCH,
+        INVALID_MONTH,
+        SYNTAX_ERROR,
+        WRONG_TYPE,
+        UNKNOWN_FIELD,
+        MISSING_FIELD,
+        DUPLICATE_KEY,
+        UNKNOWN_VARIANT,
+        INVALID_VALUE,
+        RECORD_MISMATCH,
+        INVALID_ID,
+        RESERVED_WORD,
+        MISSING_TARGET,
+        NOT_ASCENDING,
+        FLOOR_ABOVE_CAP,
+        WEIGHTS_DO_NOT_SUM,
+        PARTIAL_WEIGHTS,
+        NOTHING_TO_WEIGH,
+        FORMULA_SYNTAX,
+        FORMULA_UNKNOWN_NAME,
+        FORMULA_TYPE,
+        FORMULA_TOO_COMPLEX,
+        DIVISION_BY_ZERO,
+        ARITHMETIC_OVERFLOW,
+        ZERO_TARGET,
+        OUTSIDE_BANDS,
+        OUTSIDE_SCALE,
+        NOT_ON_SCALE,
+        EMPTY_RANGE,
+        RANGE_GAP,
+        RANGE_OVERLAP,
+        OPEN_END_MISPLACED,
+        NOT_COVERED,
+        INVALID_SCALE,
+        INVALID_MERGE,
+        UNKNOWN_CURRENCY,
+        UNKNOWN_OPERATION,
+        INSUFFICIENT_HISTORY,
+        TOO_LARGE,
+        TOO_MANY,
+        TOO_DEEP,
+        LIMIT_RAISED,
+        MORE_PROBLEMS,
+        INVALID,
+    ];
 }
 
 /// The most problems one error lists. Past it, a last entry (path `…`) says how many more there
@@ -337,17 +583,7 @@ impl Problems {
         self.push(Problem::new(loc, kind, message));
     }
 
-    /// Add a problem located by path text the library itself spelled out.
-    pub(crate) fn report_at(
-        &mut self,
-        path: impl AsRef<str>,
-        kind: &'static str,
-        message: impl Into<String>,
-    ) {
-        self.push(Problem::at(path, kind, message));
-    }
-
-    /// Transitional: add a problem whose kind is not yet chosen.
+    /// Transitional, for the record reader until it moves: see [`Problem::untyped`].
     pub(crate) fn report_untyped(&mut self, path: impl AsRef<str>, message: impl Into<String>) {
         self.push(Problem::untyped(path, message));
     }
@@ -428,24 +664,52 @@ fn is_bidi_control(c: char) -> bool {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.loc.is_root() && self.id.is_none() {
-            f.write_str(&self.message)
-        } else {
-            self.loc.write(self.id.as_deref(), f)?;
-            write!(f, ": {}", self.message)
+        InLang(self, Lang::En).fmt(f)
+    }
+}
+
+/// A problem as one line in a language: `path: message`, or `path：message` in Chinese.
+struct InLang<'a>(&'a Problem, Lang);
+
+impl fmt::Display for InLang<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let InLang(p, lang) = *self;
+        if p.loc.is_root() && p.id.is_none() {
+            return f.write_str(p.message_in(lang));
+        }
+        p.loc.write(p.id.as_deref(), f)?;
+        match lang {
+            Lang::En => write!(f, ": {}", p.message),
+            Lang::Zh => write!(f, "：{}", p.message_in(lang)),
         }
     }
 }
 
-fn write_problems(f: &mut fmt::Formatter<'_>, what: &str, problems: &[Problem]) -> fmt::Result {
-    match problems {
-        [one] => write!(f, "{what}: {one}"),
-        many => {
-            write!(f, "{what} ({} problems):", many.len())?;
-            for p in many {
-                write!(f, "\n  - {p}")?;
+/// An error's heading and its problems: one line for one problem, a list for several.
+struct DisplayProblems<'a>(&'a Error, Lang);
+
+impl fmt::Display for DisplayProblems<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let DisplayProblems(error, lang) = *self;
+        let what = match (error, lang) {
+            (Error::Plan(_), Lang::En) => "invalid plan",
+            (Error::Input(_), Lang::En) => "invalid input",
+            (Error::Plan(_), Lang::Zh) => "方案无效",
+            (Error::Input(_), Lang::Zh) => "输入无效",
+        };
+        match (error.problems(), lang) {
+            ([one], Lang::En) => write!(f, "{what}: {}", InLang(one, lang)),
+            ([one], Lang::Zh) => write!(f, "{what}：{}", InLang(one, lang)),
+            (many, _) => {
+                match lang {
+                    Lang::En => write!(f, "{what} ({} problems):", many.len())?,
+                    Lang::Zh => write!(f, "{what}（共 {} 个问题）：", many.len())?,
+                }
+                for p in many {
+                    write!(f, "\n  - {}", InLang(p, lang))?;
+                }
+                Ok(())
             }
-            Ok(())
         }
     }
 }
@@ -454,19 +718,11 @@ fn write_problems(f: &mut fmt::Formatter<'_>, what: &str, problems: &[Problem]) 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// The plan document is malformed or inconsistent; nothing was compiled.
-    #[error("{}", DisplayProblems("invalid plan", .0))]
+    #[error("{}", DisplayProblems(self, Lang::En))]
     Plan(Vec<Problem>),
     /// A record, a CSV file or a scoring input is malformed or incomplete; nothing was scored.
-    #[error("{}", DisplayProblems("invalid input", .0))]
+    #[error("{}", DisplayProblems(self, Lang::En))]
     Input(Vec<Problem>),
-}
-
-struct DisplayProblems<'a>(&'static str, &'a [Problem]);
-
-impl fmt::Display for DisplayProblems<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write_problems(f, self.0, self.1)
-    }
 }
 
 impl Error {
@@ -478,8 +734,14 @@ impl Error {
         }
     }
 
-    /// `{"code": …, "problems": [{"path": …, "message": …}]}`: the form every binding reports in
-    /// conformance tests.
+    /// The error as text in `lang`, laid out as its [`Display`](fmt::Display) is: a heading
+    /// (`invalid plan` / `方案无效`), then the problem, or the list of problems.
+    pub fn display_in(&self, lang: Lang) -> String {
+        DisplayProblems(self, lang).to_string()
+    }
+
+    /// `{"code": …, "problems": [{"loc": […], "id"?: …, "kind": …, "path": …, "message": …,
+    /// "message_zh": …}]}`: the form every binding reports in conformance tests.
     pub fn to_canonical_json(&self) -> String {
         #[derive(serde::Serialize)]
         struct Canonical<'a> {
@@ -528,22 +790,44 @@ mod tests {
 
     #[test]
     fn one_problem_reads_as_one_line() {
-        let e = Error::Plan(vec![Problem::untyped(
-            "sections[1].indicators",
+        let e = Error::Plan(vec![Problem::new(
+            loc!("sections", 1usize, "indicators"),
+            kinds::WEIGHTS_DO_NOT_SUM,
             "weights sum to 95%, expected 100%",
-        )]);
+        )
+        .zh("权重合计为 95%，应为 100%")]);
         assert_eq!(
             e.to_string(),
             "invalid plan: sections[1].indicators: weights sum to 95%, expected 100%"
         );
         assert_eq!(e.code(), "PLAN_INVALID");
+        assert_eq!(
+            e.display_in(Lang::Zh),
+            "方案无效：sections[1].indicators：权重合计为 95%，应为 100%"
+        );
+    }
+
+    #[test]
+    fn kinds_are_snake_case_and_unique() {
+        let mut seen = std::collections::HashSet::new();
+        for k in kinds::ALL {
+            assert!(
+                !k.is_empty()
+                    && k.chars().all(|c| c.is_ascii_lowercase() || c == '_')
+                    && !k.starts_with('_')
+                    && !k.ends_with('_')
+                    && !k.contains("__"),
+                "{k} is not snake_case"
+            );
+            assert!(seen.insert(*k), "{k} is listed twice");
+        }
     }
 
     #[test]
     fn problems_past_the_limit_are_counted_not_kept() {
         let mut p = Problems::with_limit(2);
         for i in 0..5 {
-            p.report_untyped(format!("records[{i}]"), "bad");
+            p.push(Problem::new(loc!("records", i), kinds::INVALID, "bad"));
         }
         assert_eq!(p.count(), 5);
         let list = p.into_vec();
@@ -556,11 +840,11 @@ mod tests {
     fn a_cut_list_absorbed_keeps_its_count() {
         let mut inner = Problems::with_limit(1);
         for _ in 0..4 {
-            inner.report_untyped("a", "x");
+            inner.push(Problem::new(loc!("a"), kinds::INVALID, "x"));
         }
         let inner = Error::Input(inner.into_vec());
         let mut outer = Problems::with_limit(10);
-        outer.report_untyped("b", "y");
+        outer.push(Problem::new(loc!("b"), kinds::INVALID, "y"));
         outer.absorb(&inner);
         // b, a, and the 3 that `inner` had cut.
         assert_eq!(outer.count(), 5);
@@ -577,10 +861,18 @@ mod tests {
 
     #[test]
     fn many_problems_are_listed() {
-        let e = Error::Input(vec![Problem::untyped("a", "x"), Problem::untyped("b", "y")]);
+        let e = Error::Input(vec![
+            Problem::new(loc!("a"), kinds::INVALID, "x").zh("甲"),
+            Problem::new(loc!("b"), kinds::INVALID, "y"),
+        ]);
         assert_eq!(
             e.to_string(),
             "invalid input (2 problems):\n  - a: x\n  - b: y"
+        );
+        // Without a Chinese text, the English stands in.
+        assert_eq!(
+            e.display_in(Lang::Zh),
+            "输入无效（共 2 个问题）：\n  - a：甲\n  - b：y"
         );
     }
 }

@@ -3,7 +3,7 @@
 //! plans, feedback configurations, records, options, limits and analytics requests all read
 //! through here, so they report structural problems the same way.
 
-use crate::error::{shown, Error, Problem, Problems, MAX_PROBLEMS};
+use crate::error::{kinds, Error, Loc, LocItem, Problem, Problems, MAX_PROBLEMS};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
@@ -19,30 +19,97 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
         Ok(v) => {
             return match de.end() {
                 Ok(()) => Ok(v),
-                Err(e) => Err(kind(vec![Problem::untyped("", e.to_string())])),
+                Err(e) => Err(kind(vec![text_problem(Loc::root(), &e)])),
             }
         }
         Err(e) => e,
     };
     // A syntax error has one place; anything else is gathered in full from the parsed tree.
     let Ok(value) = serde_json::from_str::<Value>(text) else {
-        let path = path_text("", &segments(first.path()));
-        return Err(kind(vec![Problem::untyped(
-            path,
-            first.into_inner().to_string(),
-        )]));
+        let at = to_loc(&Loc::root(), &segments(first.path()));
+        return Err(kind(vec![text_problem(at, first.inner())]));
     };
     let mut problems = Problems::new();
-    if from_value_all::<T>(value, "", &mut problems).is_none() {
+    if from_value_in::<T>(value, &Loc::root(), &mut problems).is_none() {
         return Err(kind(problems.into_vec()));
     }
     // The tree reads where the text did not: something only the text shows, such as a key given
     // twice (the tree keeps one of them silently). The text's own error is the problem.
-    let path = path_text("", &segments(first.path()));
-    Err(kind(vec![Problem::untyped(
-        path,
-        first.into_inner().to_string(),
-    )]))
+    let at = to_loc(&Loc::root(), &segments(first.path()));
+    Err(kind(vec![text_problem(at, first.inner())]))
+}
+
+/// A problem the JSON text itself has: its kind from serde_json's own category.
+fn text_problem(at: Loc, e: &serde_json::Error) -> Problem {
+    use serde_json::error::Category;
+    let message = e.to_string();
+    let kind = match e.classify() {
+        Category::Syntax | Category::Eof | Category::Io => {
+            if message.starts_with("recursion limit exceeded") {
+                kinds::TOO_DEEP
+            } else {
+                kinds::SYNTAX_ERROR
+            }
+        }
+        Category::Data => data_kind(&message),
+    };
+    structural(at, kind, message)
+}
+
+/// The kind of a data error serde reported, read from its message (serde has no codes).
+fn data_kind(message: &str) -> &'static str {
+    let starts = |p: &str| message.starts_with(p);
+    if starts("missing field") {
+        kinds::MISSING_FIELD
+    } else if starts("unknown field") {
+        kinds::UNKNOWN_FIELD
+    } else if starts("duplicate field") || starts("duplicate key") {
+        kinds::DUPLICATE_KEY
+    } else if starts("unknown variant") {
+        kinds::UNKNOWN_VARIANT
+    } else if starts("invalid type") {
+        kinds::WRONG_TYPE
+    } else if starts("invalid length") {
+        kinds::WRONG_COUNT
+    } else if message.contains("is not a number") || message.contains("not a finite number") {
+        kinds::NOT_A_NUMBER
+    } else if message.contains("out of range")
+        || message.contains("decimal places than can be kept")
+    {
+        kinds::NUMBER_OUT_OF_RANGE
+    } else if starts("recursion limit exceeded") {
+        kinds::TOO_DEEP
+    } else {
+        kinds::INVALID_VALUE
+    }
+}
+
+/// A structural problem: serde's English detail, with a Chinese lead-in naming the kind.
+fn structural(at: Loc, kind: &'static str, message: String) -> Problem {
+    let lead = match kind {
+        kinds::SYNTAX_ERROR => "JSON 格式错误",
+        kinds::TOO_DEEP => "嵌套层级过深",
+        kinds::MISSING_FIELD => "缺少必填字段",
+        kinds::UNKNOWN_FIELD => "未知字段",
+        kinds::DUPLICATE_KEY => "键重复",
+        kinds::UNKNOWN_VARIANT => "不支持的取值",
+        kinds::WRONG_TYPE => "类型不符",
+        kinds::WRONG_COUNT => "数量不符",
+        kinds::NOT_A_NUMBER => "不是数字",
+        kinds::NUMBER_OUT_OF_RANGE => "数值超出可精确表示的范围",
+        _ => "取值无效",
+    };
+    let zh = format!("{lead}：{message}");
+    Problem::new(at, kind, message).zh(zh)
+}
+
+/// [`from_value_in`] under a prefix the library spelled as path text (`records[3]`).
+pub(crate) fn from_value_all<T: serde::de::DeserializeOwned>(
+    value: Value,
+    prefix: &str,
+    problems: &mut Problems,
+) -> Option<T> {
+    from_value_in(value, &Loc::from_path(prefix), problems)
 }
 
 /// Deserialise `T` from a parsed JSON value, reporting every structural problem into
@@ -53,9 +120,9 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
 /// indices are mapped back to the document's. Each round reads the whole value, so the rounds
 /// are bounded by a work budget ([`STRUCTURE_WORK`] values visited) as well as by the problem
 /// limit: a huge document with many problems reports as many as the budget allows, at least one.
-pub(crate) fn from_value_all<T: serde::de::DeserializeOwned>(
+pub(crate) fn from_value_in<T: serde::de::DeserializeOwned>(
     mut value: Value,
-    prefix: &str,
+    prefix: &Loc,
     problems: &mut Problems,
 ) -> Option<T> {
     let rounds = STRUCTURE_WORK
@@ -80,7 +147,11 @@ pub(crate) fn from_value_all<T: serde::de::DeserializeOwned>(
             pruned.contains(&child)
         });
         if !consequence {
-            problems.report_untyped(path_text(prefix, &original), message);
+            problems.push(structural(
+                to_loc(prefix, &original),
+                data_kind(&message),
+                message,
+            ));
             found = true;
         }
         if at.is_empty() || !remove_at(&mut value, &at) {
@@ -94,7 +165,14 @@ pub(crate) fn from_value_all<T: serde::de::DeserializeOwned>(
         pruned.insert(original);
     }
     if !found {
-        problems.report_untyped(prefix, "the document could not be read");
+        problems.push(
+            Problem::new(
+                prefix.clone(),
+                kinds::INVALID_VALUE,
+                "the document could not be read",
+            )
+            .zh("无法读取该文档"),
+        );
     }
     None
 }
@@ -121,19 +199,14 @@ fn segments(path: &serde_path_to_error::Path) -> Vec<Seg> {
         .collect()
 }
 
-/// `sections[1].indicators[0].weight`, keys shown safely, after `prefix`.
-fn path_text(prefix: &str, path: &[Seg]) -> String {
-    let mut out = prefix.to_string();
+/// The location of `path` under `prefix`, keys kept exactly as the document spells them.
+fn to_loc(prefix: &Loc, path: &[Seg]) -> Loc {
+    let mut out = prefix.clone();
     for seg in path {
-        match seg {
-            Seg::Index(i) => out.push_str(&format!("[{i}]")),
-            Seg::Key(k) => {
-                if !out.is_empty() {
-                    out.push('.');
-                }
-                out.push_str(&shown(k));
-            }
-        }
+        out = out.step(match seg {
+            Seg::Index(i) => LocItem::Index(*i),
+            Seg::Key(k) => LocItem::Key(k.clone()),
+        });
     }
     out
 }

@@ -203,6 +203,42 @@ impl From<EvalError> for MethodError {
 }
 
 impl MethodError {
+    /// The problem kind of this error.
+    pub(crate) fn kind(self) -> &'static str {
+        use crate::error::kinds;
+        match self {
+            MethodError::Eval(EvalError::DivisionByZero) => kinds::DIVISION_BY_ZERO,
+            MethodError::Eval(EvalError::Overflow) => kinds::ARITHMETIC_OVERFLOW,
+            MethodError::Eval(EvalError::Missing { .. }) => kinds::MISSING,
+            MethodError::NeedsTarget => kinds::MISSING_TARGET,
+            MethodError::ZeroTarget { .. } => kinds::ZERO_TARGET,
+            MethodError::NegativeTarget(_) => kinds::NEGATIVE,
+            MethodError::OutsideBands(_) => kinds::OUTSIDE_BANDS,
+            MethodError::OutsideScale(_) => kinds::OUTSIDE_SCALE,
+            MethodError::NotOnScale(_) => kinds::NOT_ON_SCALE,
+        }
+    }
+
+    /// [`MethodError::message`] in Chinese.
+    pub(crate) fn message_zh(self) -> String {
+        match self {
+            MethodError::Eval(EvalError::DivisionByZero) => "除数为零".into(),
+            MethodError::Eval(EvalError::Overflow) => "数值过大，无法精确计算（算术溢出）".into(),
+            MethodError::Eval(EvalError::Missing { .. }) => "缺少所需的数值".into(),
+            MethodError::NeedsTarget => "该计分方法需要目标值，但未给出".into(),
+            MethodError::ZeroTarget { ratio: true } => {
+                "目标值为 0，完成率无法计算（可在方案中设置 `zero_target_score` 为其计分）".into()
+            }
+            MethodError::ZeroTarget { ratio: false } => "目标值为 0，完成率无法计算".into(),
+            MethodError::NegativeTarget(t) => format!("目标值为负数（{t}）"),
+            MethodError::OutsideBands(x) => format!("{} 不在任何分档区间内", x.normalize()),
+            MethodError::OutsideScale(x) => format!("评分 {} 超出量表范围", x.normalize()),
+            MethodError::NotOnScale(x) => {
+                format!("评分 {} 不在方案列出的评分之中", x.normalize())
+            }
+        }
+    }
+
     pub(crate) fn message(self) -> String {
         match self {
             MethodError::Eval(EvalError::DivisionByZero) => "division by zero".into(),

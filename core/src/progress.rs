@@ -8,7 +8,7 @@
 //! pace), yellow at or above yellow (default 90%), red below. When `f` is 0 or the expected value
 //! is not positive, pace is undefined and no light is given, rather than a made-up one.
 
-use crate::error::Problem;
+use crate::error::{kinds, Loc, Problem};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -41,50 +41,71 @@ pub enum PeriodPosition {
 }
 
 impl PeriodPosition {
-    /// The fraction of the period gone, in [0, 1]; problems are reported with `path`.
-    pub fn fraction(&self, path: &str) -> Result<Decimal, Problem> {
-        let bad = |m: String| Problem::untyped(path, m);
+    /// The fraction of the period gone, in [0, 1]; problems are reported at `path`.
+    pub fn fraction(&self, path: &Loc) -> Result<Decimal, Problem> {
+        let bad = |kind: &'static str, en: String, zh: String| {
+            Problem::new(path.clone(), kind, en).zh(zh)
+        };
+        let overflow = || {
+            bad(
+                kinds::ARITHMETIC_OVERFLOW,
+                "arithmetic overflow".into(),
+                "算术溢出：数值过大，无法精确计算".into(),
+            )
+        };
         match self {
             PeriodPosition::CalendarDays { elapsed, total }
             | PeriodPosition::WorkingDays { elapsed, total } => {
                 let (e, t) = (elapsed.0, total.0);
                 if t <= Decimal::ZERO {
-                    return Err(bad(format!(
-                        "the period must have a positive number of days, got {t}"
-                    )));
+                    return Err(bad(
+                        kinds::OUT_OF_RANGE,
+                        format!("the period must have a positive number of days, got {t}"),
+                        format!("考核周期的天数必须为正数，实际为 {t}"),
+                    ));
                 }
                 if e < Decimal::ZERO || e > t {
-                    return Err(bad(format!("elapsed days {e} must be between 0 and {t}")));
+                    return Err(bad(
+                        kinds::OUT_OF_RANGE,
+                        format!("elapsed days {e} must be between 0 and {t}"),
+                        format!("已过天数 {e} 必须在 0 到 {t} 之间"),
+                    ));
                 }
-                e.checked_div(t)
-                    .ok_or_else(|| bad("arithmetic overflow".into()))
+                e.checked_div(t).ok_or_else(overflow)
             }
             PeriodPosition::Profile { weights, elapsed } => {
                 let e = elapsed.0;
                 if !e.fract().is_zero() || e < Decimal::ZERO || e > Decimal::from(weights.len()) {
-                    return Err(bad(format!(
-                        "elapsed must be a whole number from 0 to {}, got {e}",
-                        weights.len()
-                    )));
+                    let n = weights.len();
+                    return Err(bad(
+                        kinds::OUT_OF_RANGE,
+                        format!("elapsed must be a whole number from 0 to {n}, got {e}"),
+                        format!("`elapsed` 必须是 0 到 {n} 之间的整数，实际为 {e}"),
+                    ));
                 }
                 let mut total = Decimal::ZERO;
                 let mut done = Decimal::ZERO;
                 for (i, w) in weights.iter().enumerate() {
                     if w.0 < Decimal::ZERO {
-                        return Err(bad(format!("weights[{i}] is negative")));
+                        return Err(bad(
+                            kinds::NEGATIVE,
+                            format!("weights[{i}] is negative"),
+                            format!("weights[{i}] 为负数"),
+                        ));
                     }
-                    total = total
-                        .checked_add(w.0)
-                        .ok_or_else(|| bad("arithmetic overflow".into()))?;
+                    total = total.checked_add(w.0).ok_or_else(overflow)?;
                     if Decimal::from(i) < e {
                         done = total;
                     }
                 }
                 if total.is_zero() {
-                    return Err(bad("the pace profile's weights are all zero".into()));
+                    return Err(bad(
+                        kinds::NOTHING_TO_WEIGH,
+                        "the pace profile's weights are all zero".into(),
+                        "进度曲线的权重全部为零".into(),
+                    ));
                 }
-                done.checked_div(total)
-                    .ok_or_else(|| bad("arithmetic overflow".into()))
+                done.checked_div(total).ok_or_else(overflow)
             }
         }
     }
@@ -205,7 +226,7 @@ mod tests {
             elapsed: Num(d(12)),
             total: Num(d(30)),
         }
-        .fraction("p")
+        .fraction(&Loc::root().key("p"))
         .unwrap();
         let p = assess(d(380_000), d(1_000_000), f, d(100), d(90)).unwrap();
         assert_eq!(p.expected, d(400_000));
@@ -238,13 +259,13 @@ mod tests {
             weights: w,
             elapsed: Num(d(2)),
         }
-        .fraction("p")
+        .fraction(&Loc::root().key("p"))
         .unwrap();
         assert_eq!(f, Decimal::new(25, 2));
         let bad = PeriodPosition::CalendarDays {
             elapsed: Num(d(31)),
             total: Num(d(30)),
         };
-        assert!(bad.fraction("period").is_err());
+        assert!(bad.fraction(&Loc::root().key("period")).is_err());
     }
 }

@@ -7,7 +7,7 @@
 //! 5. the plan's total floor/cap; 6. vetoes (zero the total); 7. round once; 8. grade, then any
 //!    veto's grade cap. Every input problem of a record is collected before failing.
 
-use crate::error::{kinds, shown, Error, Problem, Problems};
+use crate::error::{kinds, loc, shown, Error, Problem, Problems};
 use crate::formula::EvalError;
 use crate::method::{completion, Bound, Detail, MethodError};
 use crate::plan::{Indicator, MissingPolicy, Plan, Section, VetoAction, METHOD_VARIABLES};
@@ -34,10 +34,10 @@ impl ScoreOptions {
     pub fn from_json(text: &str) -> crate::Result<ScoreOptions> {
         // Every structural problem, each under `options`.
         crate::json::parse_json(text, Error::Input).map_err(|e| {
-            let located = e.problems().iter().map(|p| match p.path().as_str() {
-                "" => Problem::untyped("options", p.message.clone()),
-                "…" => p.clone(),
-                path => Problem::untyped(format!("options.{path}"), p.message.clone()),
+            let options = crate::Loc::root().key("options");
+            let located = e.problems().iter().map(|p| match p.kind {
+                kinds::MORE_PROBLEMS => p.clone(),
+                _ => p.clone().under(&options),
             });
             Error::Input(located.collect())
         })
@@ -59,14 +59,23 @@ enum Site<'a> {
 /// A problem before its record path is known.
 struct Fail<'a> {
     loc: Site<'a>,
+    kind: &'static str,
     message: String,
+    message_zh: String,
 }
 
 impl<'a> Fail<'a> {
-    fn new(loc: Site<'a>, message: impl Into<String>) -> Self {
+    fn new(
+        loc: Site<'a>,
+        kind: &'static str,
+        message: impl Into<String>,
+        message_zh: impl Into<String>,
+    ) -> Self {
         Fail {
             loc,
+            kind,
             message: message.into(),
+            message_zh: message_zh.into(),
         }
     }
 
@@ -75,23 +84,27 @@ impl<'a> Fail<'a> {
             Some(i) => crate::Loc::root().key("records").index(i),
             None => crate::Loc::root(),
         };
-        let (loc, kind) = match self.loc {
-            Site::Record => (record, kinds::INVALID),
-            Site::Measure(k) => (record.key(k), kinds::INVALID),
-            Site::Indicator(id) => (record.key("indicators").key(id), kinds::INVALID),
-            Site::Progress(id) => (
-                record.key("indicators").key(id).key("progress"),
-                kinds::INVALID,
-            ),
-            Site::Adjustment(id) => (record.key("adjustments").key(id), kinds::INVALID),
-            Site::Veto(id) => (record.key("vetoes").key(id), kinds::INVALID),
+        let loc = match self.loc {
+            Site::Record => record,
+            Site::Measure(k) => record.key(k),
+            Site::Indicator(id) => record.key("indicators").key(id),
+            Site::Progress(id) => record.key("indicators").key(id).key("progress"),
+            Site::Adjustment(id) => record.key("adjustments").key(id),
+            Site::Veto(id) => record.key("vetoes").key(id),
         };
-        Problem::new(loc, kind, self.message).with_id(id)
+        Problem::new(loc, self.kind, self.message)
+            .zh(self.message_zh)
+            .with_id(id)
     }
 }
 
 fn overflow(loc: Site<'_>) -> Fail<'_> {
-    Fail::new(loc, "arithmetic overflow")
+    Fail::new(
+        loc,
+        kinds::ARITHMETIC_OVERFLOW,
+        "arithmetic overflow",
+        "算术溢出：数值过大，无法精确计算",
+    )
 }
 
 fn mul(a: Decimal, b: Decimal, loc: Site<'_>) -> Result<Decimal, Fail<'_>> {
@@ -175,7 +188,7 @@ impl Plan {
     pub fn scorer(&self, options: &ScoreOptions) -> crate::Result<Scorer<'_>> {
         let fraction = match &options.period {
             Some(p) => Some(
-                p.fraction("options.period")
+                p.fraction(&loc!("options", "period"))
                     .map_err(|p| Error::Input(vec![p]))?,
             ),
             None => None,
@@ -274,21 +287,37 @@ impl Plan {
             match self.measure_slot(name) {
                 Some(slot) => {
                     match seen.get_mut(slot) {
-                        Some(Some(first)) => problems.push(Problem::untyped(
-                            format!("columns[{i}]"),
-                            format!(
-                                "column `{name}` is the same measure as columns[{first}] (by id and alias)"
-                            ),
-                        )),
+                        Some(Some(first)) => {
+                            let name = shown(name);
+                            problems.push(
+                                Problem::new(
+                                    loc!("columns", i),
+                                    kinds::DUPLICATE,
+                                    format!(
+                                        "column `{name}` is the same measure as columns[{first}] (by id and alias)"
+                                    ),
+                                )
+                                .zh(format!(
+                                    "列 `{name}` 与 columns[{first}] 是同一项指标数据（分别通过 id 和别名）"
+                                )),
+                            )
+                        }
                         Some(cell) => *cell = Some(i),
                         None => {}
                     }
                     slots.push(slot);
                 }
-                None => problems.push(Problem::untyped(
-                    format!("columns[{i}]"),
-                    format!("the plan has no measure `{name}`"),
-                )),
+                None => {
+                    let name = shown(name);
+                    problems.push(
+                        Problem::new(
+                            loc!("columns", i),
+                            kinds::UNKNOWN_REFERENCE,
+                            format!("the plan has no measure `{name}`"),
+                        )
+                        .zh(format!("方案中没有指标数据 `{name}`")),
+                    )
+                }
             }
         }
         if problems.is_empty() {
@@ -321,14 +350,13 @@ impl Plan {
     ) -> crate::Result<Vec<Summary>> {
         let width = columns.len();
         if values.len() != ids.len().saturating_mul(width) {
-            return Err(Error::Input(vec![Problem::untyped(
-                "values",
-                format!(
-                    "{} values for {} rows of {width} columns",
-                    values.len(),
-                    ids.len()
-                ),
-            )]));
+            let (n, rows) = (values.len(), ids.len());
+            return Err(Error::Input(vec![Problem::new(
+                loc!("values"),
+                kinds::LENGTH_MISMATCH,
+                format!("{n} values for {rows} rows of {width} columns"),
+            )
+            .zh(format!("共 {n} 个值，但表格为 {rows} 行 × {width} 列"))]));
         }
         let mut scorer = self.scorer(options)?;
         let mut out = Vec::with_capacity(ids.len());
@@ -354,10 +382,15 @@ fn duplicate_ids<'a>(ids: impl ExactSizeIterator<Item = &'a str>) -> Problems {
     let mut problems = Problems::new();
     for (i, id) in ids.enumerate() {
         if !seen.insert(id) {
-            problems.push(Problem::untyped(
-                format!("records[{i}].id"),
-                format!("duplicate record id `{}`", shown(id)),
-            ));
+            let id = shown(id);
+            problems.push(
+                Problem::new(
+                    loc!("records", i, "id"),
+                    kinds::DUPLICATE,
+                    format!("duplicate record id `{id}`"),
+                )
+                .zh(format!("记录 id `{id}` 重复")),
+            );
         }
     }
     problems
@@ -423,13 +456,12 @@ impl<'p> Scorer<'p> {
         row: &[Option<Decimal>],
     ) -> crate::Result<Summary> {
         if row.len() != columns.slots.len() {
+            let (values, width) = (row.len(), columns.slots.len());
             let problem = Fail::new(
                 Site::Record,
-                format!(
-                    "the row has {} values for {} columns",
-                    row.len(),
-                    columns.slots.len()
-                ),
+                kinds::LENGTH_MISMATCH,
+                format!("the row has {values} values for {width} columns"),
+                format!("该行有 {values} 个值，但共有 {width} 列"),
             );
             return Err(Error::Input(vec![problem.into_problem(id, index)]));
         }
@@ -504,17 +536,21 @@ impl<'p> Scorer<'p> {
             match slot {
                 Some(slot) => match self.env.get_mut(slot) {
                     Some(cell @ None) => *cell = Some(*value),
-                    _ => fails.push(Fail::new(
-                        Site::Measure(key),
-                        format!(
-                            "measure `{}` is given twice (by id and alias)",
-                            plan.measures[slot].id
-                        ),
-                    )),
+                    _ => {
+                        let m = shown(&plan.measures[slot].id);
+                        fails.push(Fail::new(
+                            Site::Measure(key),
+                            kinds::DUPLICATE,
+                            format!("measure `{m}` is given twice (by id and alias)"),
+                            format!("指标数据 `{m}` 给出了两次（分别通过 id 和别名）"),
+                        ))
+                    }
                 },
                 None => fails.push(Fail::new(
                     Site::Measure(key),
+                    kinds::UNKNOWN_REFERENCE,
                     "the plan has no measure of this name",
+                    "方案中没有这个名称的指标数据",
                 )),
             }
         }
@@ -558,10 +594,20 @@ impl<'p> Scorer<'p> {
     }
 
     fn eval_error<'a>(&self, e: EvalError, loc: Site<'a>, what: &str) -> Fail<'a> {
+        let what_zh = match what {
+            "actual" => "实际值",
+            "target" => "目标值",
+            "count" => "次数",
+            "condition" => "条件",
+            _ => "计分",
+        };
         if let Some(m) = self.missing_measure(e) {
+            let m = shown(&m);
             return Fail::new(
                 loc,
+                kinds::MISSING,
                 format!("measure `{m}` is missing (needed for the {what})"),
+                format!("缺少指标数据 `{m}`（计算{what_zh}需要）"),
             );
         }
         match e {
@@ -573,19 +619,29 @@ impl<'p> Scorer<'p> {
                     .unwrap_or("?");
                 Fail::new(
                     loc,
+                    kinds::MISSING,
                     format!(
                         "{what}: `{var}` has no value here (completion needs a positive target)"
                     ),
+                    format!("{what_zh}：此处 `{var}` 没有值（完成率需要正的目标值）"),
                 )
             }
-            _ => Fail::new(loc, format!("{what}: {}", MethodError::Eval(e).message())),
+            _ => {
+                let e = MethodError::Eval(e);
+                Fail::new(
+                    loc,
+                    e.kind(),
+                    format!("{what}: {}", e.message()),
+                    format!("{what_zh}：{}", e.message_zh()),
+                )
+            }
         }
     }
 
     fn method_fail<'a>(&self, e: MethodError, loc: Site<'a>) -> Fail<'a> {
         match e {
             MethodError::Eval(e) => self.eval_error(e, loc, "scoring"),
-            other => Fail::new(loc, other.message()),
+            other => Fail::new(loc, other.kind(), other.message(), other.message_zh()),
         }
     }
 
@@ -598,13 +654,13 @@ impl<'p> Scorer<'p> {
     ) -> Result<Evaluated, Fail<'p>> {
         let detail = match ind.missing {
             MissingPolicy::Error => {
+                let (m, id) = (shown(&measure), shown(&ind.id));
                 return Err(Fail::new(
                     Site::Indicator(&ind.id),
-                    format!(
-                        "measure `{measure}` is missing (needed by indicator `{}`)",
-                        ind.id
-                    ),
-                ))
+                    kinds::MISSING,
+                    format!("measure `{m}` is missing (needed by indicator `{id}`)"),
+                    format!("缺少指标数据 `{m}`（指标 `{id}` 需要）"),
+                ));
             }
             MissingPolicy::Zero => Detail::MissingScoredZero,
             MissingPolicy::Reweight => Detail::MissingLeftOut,
@@ -859,7 +915,9 @@ impl<'p> Scorer<'p> {
             if count.is_sign_negative() && !count.is_zero() {
                 return Err(Fail::new(
                     loc,
+                    kinds::NEGATIVE,
                     format!("the count cannot be negative ({count})"),
+                    format!("次数不能为负数（{count}）"),
                 ));
             }
             let uncapped = mul(count, a.points_each, loc)?;
@@ -1028,7 +1086,9 @@ impl Weighting<'_> {
         if present_section_weight.is_zero() {
             return Err(Fail::new(
                 r,
+                kinds::NOTHING_TO_WEIGH,
                 "every indicator was left out for missing data: nothing to score",
+                "所有指标都因缺少数据而被剔除：没有可计分的内容",
             ));
         }
         Ok(present_section_weight)

@@ -8,7 +8,7 @@
 use super::report::*;
 use super::spec::*;
 use super::stats::{self, Metric, Stat};
-use crate::error::{Error, Problem};
+use crate::error::{kinds, shown, Error, Loc, Problem};
 use crate::json::parse_json;
 use crate::validate::Checker;
 use rust_decimal::prelude::ToPrimitive;
@@ -86,14 +86,19 @@ type Calc<T> = Result<T, Overflow>;
 impl Overflow {
     /// The error for a round in which this overflowed for `whom` (e.g. "ratee `E001`").
     fn error(self, whom: &str) -> Error {
-        Error::Input(vec![Problem::untyped(
-            "responses",
+        Error::Input(vec![Problem::new(
+            Loc::spelled("responses"),
+            kinds::ARITHMETIC_OVERFLOW,
             format!(
                 "{} for {whom} is too large to compute exactly (arithmetic overflow): the answers, \
                  the scale or the weights are too large",
                 self.0
             ),
-        )])
+        )
+        .zh(format!(
+            "{}（{whom}）数值过大，无法精确计算（算术溢出）：答案、量表或权重过大",
+            self.0
+        ))])
     }
 }
 
@@ -138,14 +143,34 @@ impl Feedback {
                 s.min.0, s.max.0
             )
         };
+        let too_wide_zh = |s: &ScaleSpec| {
+            format!(
+                "量表 {}–{} 过宽：最大值 − 最小值 + 1 超出最大可表示的小数（约 7.9e28）",
+                s.min.0, s.max.0
+            )
+        };
         if spec.scale.min.0 >= spec.scale.max.0 {
-            ck.report_untyped("scale", "min must be below max");
+            ck.push(
+                Problem::new(
+                    Loc::spelled("scale"),
+                    kinds::INVALID_SCALE,
+                    "min must be below max",
+                )
+                .zh("最小值必须小于最大值"),
+            );
         } else if span_points(spec.scale.min.0, spec.scale.max.0).is_none() {
-            ck.report_untyped("scale", too_wide(&spec.scale));
+            ck.push(
+                Problem::new(
+                    Loc::spelled("scale"),
+                    kinds::INVALID_SCALE,
+                    too_wide(&spec.scale),
+                )
+                .zh(too_wide_zh(&spec.scale)),
+            );
         }
         ck.unique(
-            "competencies",
-            "competency",
+            &Loc::root().key("competencies"),
+            ("competency", "能力项"),
             spec.competencies.iter().map(|c| c.id.as_str()),
         );
         let weighted = spec
@@ -154,15 +179,19 @@ impl Feedback {
             .filter(|c| c.weight.is_some())
             .count();
         if weighted != 0 && weighted != spec.competencies.len() {
-            ck.report_untyped(
-                "competencies",
-                "give a weight to every competency or to none (equal weights)",
+            ck.push(
+                Problem::new(
+                    Loc::spelled("competencies"),
+                    kinds::PARTIAL_WEIGHTS,
+                    "give a weight to every competency or to none (equal weights)",
+                )
+                .zh("要么给每个能力项都设权重，要么都不设（等权）"),
             );
         }
         if weighted == spec.competencies.len() && !spec.competencies.is_empty() {
             ck.weights_sum(
-                "competencies",
-                "competency",
+                &Loc::root().key("competencies"),
+                ("competency", "各能力项"),
                 spec.competencies
                     .iter()
                     .enumerate()
@@ -170,7 +199,14 @@ impl Feedback {
             );
         }
         if spec.competencies.is_empty() {
-            ck.report_untyped("competencies", "at least one competency is needed");
+            ck.push(
+                Problem::new(
+                    Loc::spelled("competencies"),
+                    kinds::EMPTY_LIST,
+                    "at least one competency is needed",
+                )
+                .zh("至少需要一个能力项"),
+            );
         }
         let equal = if spec.competencies.is_empty() {
             Decimal::ZERO
@@ -184,9 +220,13 @@ impl Feedback {
         let mut competencies = Vec::new();
         for (ci, c) in spec.competencies.iter().enumerate() {
             if c.items.is_empty() {
-                ck.report_untyped(
-                    format!("competencies[{ci}].items"),
-                    format!("competency `{}` has no items", c.id),
+                ck.push(
+                    Problem::new(
+                        Loc::spelled(&format!("competencies[{ci}].items")),
+                        kinds::EMPTY_LIST,
+                        format!("competency `{}` has no items", c.id),
+                    )
+                    .zh(format!("能力项 `{}` 下没有题目", shown(&c.id))),
                 );
             }
             competencies.push(Competency {
@@ -197,31 +237,40 @@ impl Feedback {
                 let scale = it.scale.unwrap_or(spec.scale);
                 let points = span_points(scale.min.0, scale.max.0);
                 if scale.min.0 >= scale.max.0 {
-                    ck.report_untyped(
-                        format!("competencies[{ci}].items[{ii}].scale"),
-                        "min must be below max",
+                    ck.push(
+                        Problem::new(
+                            Loc::spelled(&format!("competencies[{ci}].items[{ii}].scale")),
+                            kinds::INVALID_SCALE,
+                            "min must be below max",
+                        )
+                        .zh("最小值必须小于最大值"),
                     );
                 } else if points.is_none() && it.scale.is_some() {
                     // A default scale that is too wide is reported once, at `scale`.
-                    ck.report_untyped(
-                        format!("competencies[{ci}].items[{ii}].scale"),
-                        too_wide(&scale),
+                    ck.push(
+                        Problem::new(
+                            Loc::spelled(&format!("competencies[{ci}].items[{ii}].scale")),
+                            kinds::INVALID_SCALE,
+                            too_wide(&scale),
+                        )
+                        .zh(too_wide_zh(&scale)),
                     );
                 }
                 if it.reverse && scale.min.0.checked_add(scale.max.0).is_none() {
-                    ck.report_untyped(
-                        format!("competencies[{ci}].items[{ii}].reverse"),
-                        format!(
+                    ck.push(Problem::new(Loc::spelled(&format!("competencies[{ci}].items[{ii}].reverse")), kinds::ARITHMETIC_OVERFLOW, format!(
                             "cannot reverse-code on the scale {}–{}: min + max is past the \
                              largest decimal (about 7.9e28)",
                             scale.min.0, scale.max.0
-                        ),
-                    );
+                        )).zh(format!("无法在量表 {}–{} 上反向计分：最小值与最大值之和超出最大可表示的小数（约 7.9e28）", scale.min.0, scale.max.0)));
                 }
                 if item_index.insert(it.id.clone(), items.len()).is_some() {
-                    ck.report_untyped(
-                        format!("competencies[{ci}].items[{ii}].id"),
-                        format!("duplicate item id `{}`", it.id),
+                    ck.push(
+                        Problem::new(
+                            Loc::spelled(&format!("competencies[{ci}].items[{ii}].id")),
+                            kinds::DUPLICATE,
+                            format!("duplicate item id `{}`", it.id),
+                        )
+                        .zh(format!("题目 id `{}` 重复", it.id)),
                     );
                 }
                 items.push(Item {
@@ -234,7 +283,11 @@ impl Feedback {
                 });
             }
         }
-        ck.unique("groups", "group", spec.groups.iter().map(|g| g.id.as_str()));
+        ck.unique(
+            &Loc::root().key("groups"),
+            ("group", "评价人分组"),
+            spec.groups.iter().map(|g| g.id.as_str()),
+        );
         let group_index: HashMap<String, usize> = spec
             .groups
             .iter()
@@ -246,17 +299,21 @@ impl Feedback {
         let mut total_weight = Some(Decimal::ZERO);
         for (gi, g) in spec.groups.iter().enumerate() {
             if g.weight.0 < Decimal::ZERO {
-                ck.report_untyped(format!("groups[{gi}].weight"), "weight cannot be negative");
+                ck.push(
+                    Problem::new(
+                        Loc::spelled(&format!("groups[{gi}].weight")),
+                        kinds::NEGATIVE,
+                        "weight cannot be negative",
+                    )
+                    .zh("权重不能为负数"),
+                );
             } else {
                 if g.weight.0.checked_mul(Decimal::ONE_HUNDRED).is_none() {
-                    ck.report_untyped(
-                        format!("groups[{gi}].weight"),
-                        format!(
+                    ck.push(Problem::new(Loc::spelled(&format!("groups[{gi}].weight")), kinds::ARITHMETIC_OVERFLOW, format!(
                             "weight {} is too large: its share of the combined score in percent \
                              (weight × 100) is past the largest decimal (about 7.9e28)",
                             g.weight.0
-                        ),
-                    );
+                        )).zh(format!("权重 {} 过大：其在综合得分中的百分比份额（权重 × 100）超出最大可表示的小数（约 7.9e28）", g.weight.0)));
                 }
                 total_weight = total_weight.and_then(|t| t.checked_add(g.weight.0));
             }
@@ -264,35 +321,51 @@ impl Feedback {
                 BelowMinimum::Suppress => None,
                 BelowMinimum::MergeInto(t) => match group_index.get(t) {
                     Some(&ti) if ti == gi => {
-                        ck.report_untyped(
-                            format!("groups[{gi}].below_minimum"),
-                            "a group cannot merge into itself",
+                        ck.push(
+                            Problem::new(
+                                Loc::spelled(&format!("groups[{gi}].below_minimum")),
+                                kinds::INVALID_MERGE,
+                                "a group cannot merge into itself",
+                            )
+                            .zh("分组不能并入自身"),
                         );
                         None
                     }
                     Some(&ti)
                         if matches!(spec.groups[ti].below_minimum, BelowMinimum::MergeInto(_)) =>
                     {
-                        ck.report_untyped(
-                            format!("groups[{gi}].below_minimum"),
-                            format!("`{t}` itself merges elsewhere: chains are not allowed"),
+                        ck.push(
+                            Problem::new(
+                                Loc::spelled(&format!("groups[{gi}].below_minimum")),
+                                kinds::INVALID_MERGE,
+                                format!("`{t}` itself merges elsewhere: chains are not allowed"),
+                            )
+                            .zh(format!("`{t}` 本身又并入了其他分组：不允许链式合并")),
                         );
                         None
                     }
                     Some(&ti) => Some(ti),
                     None => {
-                        ck.report_untyped(
-                            format!("groups[{gi}].below_minimum.merge_into"),
-                            format!("no group `{t}`"),
+                        ck.push(
+                            Problem::new(
+                                Loc::spelled(&format!("groups[{gi}].below_minimum.merge_into")),
+                                kinds::UNKNOWN_REFERENCE,
+                                format!("no group `{t}`"),
+                            )
+                            .zh(format!("没有评价人分组 `{t}`")),
                         );
                         None
                     }
                 },
             };
             if g.min_raters == Some(0) {
-                ck.report_untyped(
-                    format!("groups[{gi}].min_raters"),
-                    "the minimum is at least 1",
+                ck.push(
+                    Problem::new(
+                        Loc::spelled(&format!("groups[{gi}].min_raters")),
+                        kinds::OUT_OF_RANGE,
+                        "the minimum is at least 1",
+                    )
+                    .zh("最少人数至少为 1"),
                 );
             }
             groups.push(Group {
@@ -307,16 +380,24 @@ impl Feedback {
             });
         }
         if total_weight.is_none() {
-            ck.report_untyped(
-                "groups",
-                "the group weights add up to more than the largest decimal (about 7.9e28)",
+            ck.push(
+                Problem::new(
+                    Loc::spelled("groups"),
+                    kinds::ARITHMETIC_OVERFLOW,
+                    "the group weights add up to more than the largest decimal (about 7.9e28)",
+                )
+                .zh("各分组权重之和超出最大可表示的小数（约 7.9e28）"),
             );
         }
         let trim = spec.aggregation.trim.0;
         if trim < Decimal::ZERO || trim >= Decimal::new(5, 1) {
-            ck.report_untyped(
-                "aggregation.trim",
-                "the trimmed share must be at least 0 and below 0.5",
+            ck.push(
+                Problem::new(
+                    Loc::spelled("aggregation.trim"),
+                    kinds::OUT_OF_RANGE,
+                    "the trimmed share must be at least 0 and below 0.5",
+                )
+                .zh("截尾比例必须不小于 0 且小于 0.5"),
             );
         }
         if !ck.problems.is_empty() {
@@ -353,29 +434,41 @@ impl Feedback {
         let mut answers = Vec::with_capacity(responses.len());
         let mut seen = BTreeSet::new();
         for (i, r) in responses.iter().enumerate() {
-            let path = format!("responses[{i}]");
+            let path = Loc::root().key("responses").index(i);
             let item = self.item_index.get(&r.item).copied();
             let group = self.group_index.get(&r.group).copied();
             if item.is_none() {
-                problems.push(Problem::untyped(
-                    format!("{path}.item"),
-                    format!("no item `{}`", r.item),
-                ));
+                let item = shown(&r.item);
+                problems.push(
+                    Problem::new(
+                        path.clone().key("item"),
+                        kinds::UNKNOWN_REFERENCE,
+                        format!("no item `{item}`"),
+                    )
+                    .zh(format!("没有题目 `{item}`")),
+                );
             }
             if group.is_none() {
-                problems.push(Problem::untyped(
-                    format!("{path}.group"),
-                    format!("no group `{}`", r.group),
-                ));
+                let group = shown(&r.group);
+                problems.push(
+                    Problem::new(
+                        path.clone().key("group"),
+                        kinds::UNKNOWN_REFERENCE,
+                        format!("no group `{group}`"),
+                    )
+                    .zh(format!("没有评价人分组 `{group}`")),
+                );
             }
             if !seen.insert((r.rater.as_str(), r.ratee.as_str(), r.item.as_str())) {
-                problems.push(Problem::untyped(
-                    path.clone(),
-                    format!(
-                        "{} answered item `{}` about {} twice",
-                        r.rater, r.item, r.ratee
-                    ),
-                ));
+                let (rater, item, ratee) = (shown(&r.rater), shown(&r.item), shown(&r.ratee));
+                problems.push(
+                    Problem::new(
+                        path.clone(),
+                        kinds::DUPLICATE,
+                        format!("{rater} answered item `{item}` about {ratee} twice"),
+                    )
+                    .zh(format!("{rater} 对 {ratee} 的题目 `{item}` 作答了两次")),
+                );
             }
             let (Some(item), Some(group)) = (item, group) else {
                 continue;
@@ -383,10 +476,14 @@ impl Feedback {
             let it = &self.items[item];
             if let Answer::Value(v) = r.value {
                 if v < it.min || v > it.max {
-                    problems.push(Problem::untyped(
-                        format!("{path}.value"),
-                        format!("{v} is outside the scale {}–{}", it.min, it.max),
-                    ));
+                    problems.push(
+                        Problem::new(
+                            path.clone().key("value"),
+                            kinds::OUTSIDE_SCALE,
+                            format!("{v} is outside the scale {}–{}", it.min, it.max),
+                        )
+                        .zh(format!("{v} 超出量表范围 {}–{}", it.min, it.max)),
+                    );
                     continue;
                 }
                 let value = if it.reverse {
@@ -395,14 +492,21 @@ impl Feedback {
                     match it.min.checked_add(it.max).and_then(|s| s.checked_sub(v)) {
                         Some(x) => x,
                         None => {
-                            problems.push(Problem::untyped(
-                                format!("{path}.value"),
-                                format!(
-                                    "{v} cannot be reverse-coded on the scale {}–{} \
+                            problems.push(
+                                Problem::new(
+                                    path.clone().key("value"),
+                                    kinds::ARITHMETIC_OVERFLOW,
+                                    format!(
+                                        "{v} cannot be reverse-coded on the scale {}–{} \
                                      (arithmetic overflow)",
+                                        it.min, it.max
+                                    ),
+                                )
+                                .zh(format!(
+                                    "{v} 无法在量表 {}–{} 上反向计分（算术溢出）",
                                     it.min, it.max
-                                ),
-                            ));
+                                )),
+                            );
                             continue;
                         }
                     }

@@ -137,6 +137,30 @@ impl FormulaError {
             message: message.into(),
         }
     }
+
+    /// The problem kind of this error (one of the `formula_*` kinds, or `division_by_zero`),
+    /// read from the message the formula compiler wrote.
+    pub fn kind(&self) -> &'static str {
+        use crate::error::kinds;
+        let m = self.message.as_str();
+        if m.starts_with("unknown name") || m.starts_with("unknown function") {
+            kinds::FORMULA_UNKNOWN_NAME
+        } else if m.starts_with("division by zero") {
+            kinds::DIVISION_BY_ZERO
+        } else if m.starts_with("formula is longer")
+            || m.starts_with("formula nests deeper")
+            || m.starts_with("formula is too complex")
+        {
+            kinds::FORMULA_TOO_COMPLEX
+        } else if m.contains("found a number")
+            || m.contains("found a condition")
+            || m.contains("same kind of value")
+        {
+            kinds::FORMULA_TYPE
+        } else {
+            kinds::FORMULA_SYNTAX
+        }
+    }
 }
 
 /// An evaluation-time problem (input-dependent).

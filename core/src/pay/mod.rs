@@ -16,7 +16,7 @@ pub use spec::PayPlanSpec;
 pub use statement::{CoefficientSource, LineDetail, PayLine, PayStatement};
 pub use tiers::Slice;
 
-use crate::error::{shown, Error, Problem, Problems};
+use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use crate::formula::{EvalError, Formula};
 use crate::json::parse_json;
 use crate::method::Bound;
@@ -112,9 +112,13 @@ impl PayPlan {
         let resolve = |name: &str| plan.spec.measures.iter().position(|m| m.id == name);
         let minor_units = currency_minor_units(&mut ck, spec);
         if spec.performance_pay.is_none() && spec.commissions.is_empty() {
-            ck.report_untyped(
-                "",
-                "the pay plan has no lines: give `performance_pay` or `commissions`",
+            ck.push(
+                Problem::new(
+                    Loc::spelled(""),
+                    kinds::EMPTY_LIST,
+                    "the pay plan has no lines: give `performance_pay` or `commissions`",
+                )
+                .zh("薪酬方案没有任何项目：请给出 `performance_pay` 或 `commissions`"),
             );
         }
         let performance = spec
@@ -175,12 +179,22 @@ impl PayPlan {
             .iter()
             .find(|c| &*c.id == commission_id)
             .ok_or_else(|| {
-                Error::Input(vec![Problem::untyped(
-                    "commission",
-                    format!("no commission `{commission_id}`"),
-                )])
+                let c = shown(commission_id);
+                Error::Input(vec![Problem::new(
+                    Loc::root().key("commission"),
+                    kinds::UNKNOWN_REFERENCE,
+                    format!("no commission `{c}`"),
+                )
+                .zh(format!("没有提成项 `{c}`"))])
             })?;
-        let overflow = || Error::Input(vec![Problem::untyped("deal", "arithmetic overflow")]);
+        let overflow = || {
+            Error::Input(vec![Problem::new(
+                Loc::root().key("deal"),
+                kinds::ARITHMETIC_OVERFLOW,
+                "arithmetic overflow",
+            )
+            .zh("算术溢出：数值过大，无法精确计算")])
+        };
         let after = prior_base.checked_add(deal).ok_or_else(overflow)?;
         let mut scratch = Vec::new();
         let before = c
@@ -240,10 +254,16 @@ impl PayPlan {
         records: &[Record],
     ) -> crate::Result<Vec<PayStatement>> {
         if cards.len() != records.len() {
-            return Err(Error::Input(vec![Problem::untyped(
-                "records",
+            return Err(Error::Input(vec![Problem::new(
+                Loc::spelled("records"),
+                kinds::LENGTH_MISMATCH,
                 format!("{} scorecards but {} records", cards.len(), records.len()),
-            )]));
+            )
+            .zh(format!(
+                "共 {} 张计分卡，但有 {} 条记录",
+                cards.len(),
+                records.len()
+            ))]));
         }
         let mut out = Vec::with_capacity(cards.len());
         let mut problems = Problems::new();
@@ -263,10 +283,18 @@ impl PayPlan {
         index: Option<usize>,
     ) -> crate::Result<PayStatement> {
         if card.record_id != record.id {
-            return Err(Error::Input(vec![Problem::untyped(
-                format!("{}.id", record_path(&record.id, index)),
-                format!("the scorecard is for `{}`", shown(&card.record_id)),
-            )]));
+            let at = match index {
+                Some(i) => Loc::root().key("records").index(i).key("id"),
+                None => Loc::root().key("id"),
+            };
+            let other = shown(&card.record_id);
+            return Err(Error::Input(vec![Problem::new(
+                at,
+                kinds::RECORD_MISMATCH,
+                format!("the scorecard is for `{other}`"),
+            )
+            .zh(format!("该计分卡属于 `{other}`"))
+            .with_id(record.id.as_str())]));
         }
         let scored = Scored {
             total: card.total,
@@ -337,15 +365,22 @@ impl PayPlan {
     ) -> crate::Result<Vec<PayStatement>> {
         let width = names.len();
         if summaries.len() != ids.len() || values.len() != ids.len().saturating_mul(width) {
-            return Err(Error::Input(vec![Problem::untyped(
-                "summaries",
+            return Err(Error::Input(vec![Problem::new(
+                Loc::spelled("summaries"),
+                kinds::LENGTH_MISMATCH,
                 format!(
                     "{} summaries for {} rows and {} values of {width} columns",
                     summaries.len(),
                     ids.len(),
                     values.len()
                 ),
-            )]));
+            )
+            .zh(format!(
+                "共 {} 条汇总，对应 {} 行，以及 {} 个值（{width} 列）",
+                summaries.len(),
+                ids.len(),
+                values.len()
+            ))]));
         }
         let mut out = Vec::with_capacity(ids.len());
         let mut problems = Problems::new();
@@ -415,7 +450,14 @@ impl<'p> Person<'p> {
         for (k, slot, v) in measures {
             match slot.and_then(|s| person.env.get_mut(s)) {
                 Some(cell) => *cell = v,
-                None => return Err(person.fail(k, "the plan has no measure of this name".into())),
+                None => {
+                    return Err(person.problem_at(
+                        Loc::root().key(k),
+                        kinds::UNKNOWN_REFERENCE,
+                        "the plan has no measure of this name".into(),
+                        "方案中没有这个名称的指标数据".into(),
+                    ))
+                }
             }
         }
         Ok(person)
@@ -423,20 +465,33 @@ impl<'p> Person<'p> {
 
     /// A problem at `what` of this record; the record's path is formatted only when something
     /// goes wrong.
-    fn fail(&self, what: &str, message: String) -> Error {
-        Error::Input(vec![Problem::untyped(
-            format!("{}.{what}", record_path(self.id, self.index)),
-            message,
-        )])
+    fn problem_at(&self, at: Loc, kind: &'static str, message: String, zh: String) -> Error {
+        let record = match self.index {
+            Some(i) => Loc::root().key("records").index(i),
+            None => Loc::root(),
+        };
+        Error::Input(vec![Problem::new(record.join(&at), kind, message)
+            .zh(zh)
+            .with_id(self.id)])
+    }
+
+    /// A problem at the field `what` (spelled by this module, never from input) of this record.
+    fn fail(&self, what: &str, kind: &'static str, message: String, zh: String) -> Error {
+        self.problem_at(Loc::spelled(what), kind, message, zh)
     }
 
     fn overflow(&self, what: &str) -> Error {
-        self.fail(what, "arithmetic overflow".into())
+        self.fail(
+            what,
+            kinds::ARITHMETIC_OVERFLOW,
+            "arithmetic overflow".into(),
+            "算术溢出：数值过大，无法精确计算".into(),
+        )
     }
 
     fn eval(&self, f: &Formula, what: &str) -> crate::Result<Decimal> {
         f.eval_number(&self.env).map_err(|e| {
-            let msg = match e {
+            let (kind, msg, zh) = match e {
                 EvalError::Missing { slot } => {
                     let name = self
                         .plan
@@ -444,12 +499,25 @@ impl<'p> Person<'p> {
                         .iter()
                         .find(|(_, s)| **s == slot)
                         .map_or("?", |(k, _)| k.as_str());
-                    format!("measure `{name}` is missing")
+                    let name = shown(name);
+                    (
+                        kinds::MISSING,
+                        format!("measure `{name}` is missing"),
+                        format!("缺少指标数据 `{name}`"),
+                    )
                 }
-                EvalError::DivisionByZero => "division by zero".into(),
-                EvalError::Overflow => "arithmetic overflow".into(),
+                EvalError::DivisionByZero => (
+                    kinds::DIVISION_BY_ZERO,
+                    "division by zero".into(),
+                    "除数为零".into(),
+                ),
+                EvalError::Overflow => (
+                    kinds::ARITHMETIC_OVERFLOW,
+                    "arithmetic overflow".into(),
+                    "算术溢出：数值过大，无法精确计算".into(),
+                ),
             };
-            self.fail(what, msg)
+            self.fail(what, kind, msg, zh)
         })
     }
 
@@ -503,9 +571,12 @@ impl<'p> Person<'p> {
         Ok(match &p.coefficient {
             Coefficient::ByGrade(map) => (
                 map.get(card.grade).copied().ok_or_else(|| {
+                    let g = shown(card.grade);
                     self.fail(
                         "grade",
-                        format!("no coefficient for grade `{}`", card.grade),
+                        kinds::UNKNOWN_REFERENCE,
+                        format!("no coefficient for grade `{g}`"),
+                        format!("等级 `{g}` 没有对应的系数"),
                     )
                 })?,
                 CoefficientSource::Grade,
@@ -526,7 +597,9 @@ impl<'p> Person<'p> {
                 if v < Decimal::ZERO || v > Decimal::ONE {
                     return Err(self.fail(
                         "performance_pay.proration",
+                        kinds::OUT_OF_RANGE,
                         format!("the factor must be from 0 to 1, got {v}"),
+                        format!("折算系数必须在 0 到 1 之间，实际为 {v}"),
                     ));
                 }
                 Ok(Some(v))
@@ -540,9 +613,11 @@ impl<'p> Person<'p> {
                 if t <= Decimal::ZERO || e < Decimal::ZERO || e > t {
                     return Err(self.fail(
                         "performance_pay.proration",
+                        kinds::OUT_OF_RANGE,
                         format!(
                             "days employed ({e}) must be between 0 and the days in the period ({t})"
                         ),
+                        format!("在职天数（{e}）必须在 0 到周期天数（{t}）之间"),
                     ));
                 }
                 Ok(Some(e.checked_div(t).ok_or_else(|| {
@@ -649,7 +724,12 @@ impl<'p> Person<'p> {
             .find(|(f, t, _)| f.is_none_or(|f| value >= f) && t.is_none_or(|t| value < t))
             .map(|b| b.2)
             .ok_or_else(|| {
-                self.fail(what, format!("{value} falls outside every multiplier band"))
+                self.fail(
+                    what,
+                    kinds::OUTSIDE_BANDS,
+                    format!("{value} falls outside every multiplier band"),
+                    format!("{value} 不在任何系数分档区间内"),
+                )
             })?;
         *due = due.checked_mul(factor).ok_or_else(|| self.overflow(what))?;
         Ok(Some(MultiplierOutcome {
@@ -683,14 +763,6 @@ struct Scored<'a> {
     grade: &'a Arc<str>,
 }
 
-/// `records[i] (id)` in a batch, `record id` alone.
-fn record_path(id: &str, index: Option<usize>) -> String {
-    match index {
-        Some(i) => format!("records[{i}] ({})", shown(id)),
-        None => format!("record {}", shown(id)),
-    }
-}
-
 /// Linear between points, flat beyond the ends.
 fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
     let first = points.first()?;
@@ -717,7 +789,12 @@ fn compile_commission(
     resolve: &dyn Fn(&str) -> Option<usize>,
     mode: RoundingMode,
 ) -> Option<Commission> {
-    let base = ck.value(&format!("{path}.base"), &c.base, resolve, mode);
+    let base = ck.value(
+        &Loc::spelled(&format!("{path}.base")),
+        &c.base,
+        resolve,
+        mode,
+    );
     check_tiers(ck, path, c);
     let gate = c
         .gate
@@ -728,16 +805,28 @@ fn compile_commission(
         .as_ref()
         .and_then(|m| compile_multiplier(ck, path, m, resolve, mode));
     if c.cap.is_some_and(|x| x.0 < Decimal::ZERO) {
-        ck.report_untyped(format!("{path}.cap"), "the cap cannot be negative");
+        ck.push(
+            Problem::new(
+                Loc::spelled(&format!("{path}.cap")),
+                kinds::NEGATIVE,
+                "the cap cannot be negative",
+            )
+            .zh("上限不能为负数"),
+        );
     }
     let to_date = c.to_date.as_ref().and_then(|t| {
         let prior = ck.value(
-            &format!("{path}.to_date.prior_base"),
+            &Loc::spelled(&format!("{path}.to_date.prior_base")),
             &t.prior_base,
             resolve,
             mode,
         );
-        let paid = ck.value(&format!("{path}.to_date.paid"), &t.paid, resolve, mode);
+        let paid = ck.value(
+            &Loc::spelled(&format!("{path}.to_date.paid")),
+            &t.paid,
+            resolve,
+            mode,
+        );
         prior.zip(paid)
     });
     if (c.gate.is_some() && gate.is_none())
@@ -778,36 +867,66 @@ fn check_tiers(ck: &mut Checker, path: &str, c: &CommissionSpec) {
         .iter()
         .map(|t| (Some(t.from.0), t.to.map(|n| n.0)))
         .collect();
-    ck.intervals(&format!("{path}.tiers"), "tier", &ranges, false);
+    ck.intervals(
+        &Loc::spelled(&format!("{path}.tiers")),
+        ("tier", "提成档位"),
+        &ranges,
+        false,
+    );
     if c.tiers.last().is_some_and(|t| t.to.is_some()) {
-        ck.report_untyped(
-            // Exact: there is a last tier.
-            format!("{path}.tiers[{}].to", c.tiers.len().saturating_sub(1)),
-            "the last tier must be open-ended (no `to`), so every base is priced",
+        // Exact: there is a last tier.
+        let last = c.tiers.len().saturating_sub(1);
+        ck.push(
+            Problem::new(
+                Loc::spelled(path).key("tiers").index(last).key("to"),
+                kinds::NOT_COVERED,
+                "the last tier must be open-ended (no `to`), so every base is priced",
+            )
+            .zh("最后一档必须没有上限（不设 `to`），这样每个提成基数都有对应费率"),
         );
     }
     if c.mode == TierMode::Flat && c.tiers.len() != 1 {
-        ck.report_untyped(
-            format!("{path}.tiers"),
-            "a flat commission has exactly one tier",
+        ck.push(
+            Problem::new(
+                Loc::spelled(&format!("{path}.tiers")),
+                kinds::WRONG_COUNT,
+                "a flat commission has exactly one tier",
+            )
+            .zh("固定提成只能有一档"),
         );
     }
     for (i, t) in c.tiers.iter().enumerate() {
         let tpath = format!("{path}.tiers[{i}]");
         match (t.rate, t.amount) {
-            (Some(_), Some(_)) | (None, None) => {
-                ck.report_untyped(tpath.clone(), "give either `rate` (percent) or `amount`")
-            }
-            (None, Some(_)) if c.mode == TierMode::Interpolated => ck.report_untyped(
-                format!("{tpath}.amount"),
-                "interpolated tiers need rates, not amounts",
+            (Some(_), Some(_)) | (None, None) => ck.push(
+                Problem::new(
+                    Loc::spelled(&tpath.clone()),
+                    kinds::CONFLICTING_FIELDS,
+                    "give either `rate` (percent) or `amount`",
+                )
+                .zh("`rate`（百分比）与 `amount` 必须且只能给出一个"),
+            ),
+            (None, Some(_)) if c.mode == TierMode::Interpolated => ck.push(
+                Problem::new(
+                    Loc::spelled(&format!("{tpath}.amount")),
+                    kinds::NOT_ALLOWED,
+                    "interpolated tiers need rates, not amounts",
+                )
+                .zh("插值分档需要费率（rate），不能用金额（amount）"),
             ),
             _ => {}
         }
         if t.rate.is_some_and(|r| r.0 < Decimal::ZERO)
             || t.amount.is_some_and(|a| a.0 < Decimal::ZERO)
         {
-            ck.report_untyped(tpath, "rates and amounts cannot be negative");
+            ck.push(
+                Problem::new(
+                    Loc::spelled(&tpath),
+                    kinds::NEGATIVE,
+                    "rates and amounts cannot be negative",
+                )
+                .zh("费率和金额不能为负数"),
+            );
         }
     }
 }
@@ -822,13 +941,17 @@ fn compile_gate(
 ) -> Option<(Formula, Decimal, Decimal)> {
     let factor = g.factor.map_or(Decimal::ZERO, |f| f.0);
     if factor < Decimal::ZERO || factor > Decimal::ONE {
-        ck.report_untyped(
-            format!("{path}.gate.factor"),
-            "the factor must be from 0 to 1",
+        ck.push(
+            Problem::new(
+                Loc::spelled(&format!("{path}.gate.factor")),
+                kinds::OUT_OF_RANGE,
+                "the factor must be from 0 to 1",
+            )
+            .zh("系数必须在 0 到 1 之间"),
         );
     }
     ck.value(
-        &format!("{path}.gate.attainment"),
+        &Loc::spelled(&format!("{path}.gate.attainment")),
         &g.attainment,
         resolve,
         mode,
@@ -849,14 +972,19 @@ fn compile_multiplier(
         .iter()
         .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0)))
         .collect();
-    ck.intervals(&format!("{path}.multiplier.bands"), "band", &ranges, true);
+    ck.intervals(
+        &Loc::spelled(&format!("{path}.multiplier.bands")),
+        ("band", "系数分档区间"),
+        &ranges,
+        true,
+    );
     let bands = m
         .bands
         .iter()
         .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0), b.factor.0))
         .collect();
     ck.value(
-        &format!("{path}.multiplier.driver"),
+        &Loc::spelled(&format!("{path}.multiplier.driver")),
         &m.driver,
         resolve,
         mode,
@@ -872,21 +1000,32 @@ fn currency_minor_units(ck: &mut Checker, spec: &PayPlanSpec) -> u32 {
         known_minor_units(&spec.currency.code),
     ) {
         (Some(m), _) if m > pool::MAX_MINOR_UNITS => {
-            ck.report_untyped(
-                "currency.minor_units",
-                format!("at most {} decimal places", pool::MAX_MINOR_UNITS),
+            ck.push(
+                Problem::new(
+                    Loc::spelled("currency.minor_units"),
+                    kinds::OUT_OF_RANGE,
+                    format!("at most {} decimal places", pool::MAX_MINOR_UNITS),
+                )
+                .zh(format!("最多 {} 位小数", pool::MAX_MINOR_UNITS)),
             );
             0
         }
         (Some(m), _) => m,
         (None, Some(m)) => m,
         (None, None) => {
-            ck.report_untyped(
-                "currency.minor_units",
-                format!(
-                    "unknown currency `{}`: give `minor_units`",
-                    spec.currency.code
-                ),
+            ck.push(
+                Problem::new(
+                    Loc::spelled("currency.minor_units"),
+                    kinds::UNKNOWN_CURRENCY,
+                    format!(
+                        "unknown currency `{}`: give `minor_units`",
+                        spec.currency.code
+                    ),
+                )
+                .zh(format!(
+                    "未知币种 `{}`：请给出 `minor_units`",
+                    shown(&spec.currency.code)
+                )),
             );
             0
         }
@@ -903,9 +1042,18 @@ fn compile_performance(
     mode: RoundingMode,
 ) -> Option<PerformancePay> {
     let path = "performance_pay";
-    let base = ck.value(&format!("{path}.base"), &p.base, resolve, mode);
+    let base = ck.value(
+        &Loc::spelled(&format!("{path}.base")),
+        &p.base,
+        resolve,
+        mode,
+    );
     let coefficient = compile_coefficient(ck, path, &p.coefficient, plan);
-    ck.floor_cap(path, p.floor.map(|n| n.0), p.cap.map(|n| n.0));
+    ck.floor_cap(
+        &Loc::spelled(path),
+        p.floor.map(|n| n.0),
+        p.cap.map(|n| n.0),
+    );
     let proration = compile_proration(ck, path, p.proration.as_ref(), resolve, mode);
     Some(PerformancePay {
         name: Arc::from(p.name.as_deref().unwrap_or("Performance pay")),
@@ -928,17 +1076,28 @@ fn compile_coefficient(
         CoefficientSpec::ByGrade(map) => {
             for g in plan.grade_names() {
                 if !map.contains_key(g) {
-                    ck.report_untyped(
-                        format!("{path}.coefficient.by_grade"),
-                        format!("no coefficient for grade `{g}`"),
+                    let g = shown(g);
+                    ck.push(
+                        Problem::new(
+                            Loc::spelled(path).key("coefficient").key("by_grade"),
+                            kinds::MISSING,
+                            format!("no coefficient for grade `{g}`"),
+                        )
+                        .zh(format!("等级 `{g}` 没有对应的系数")),
                     );
                 }
             }
             for g in map.keys() {
                 if !plan.grade_names().any(|x| x == g) {
-                    ck.report_untyped(
-                        format!("{path}.coefficient.by_grade.{g}"),
-                        format!("the scoring plan has no grade `{g}`"),
+                    let at = Loc::spelled(path).key("coefficient").key("by_grade").key(g);
+                    let g = shown(g);
+                    ck.push(
+                        Problem::new(
+                            at,
+                            kinds::UNKNOWN_REFERENCE,
+                            format!("the scoring plan has no grade `{g}`"),
+                        )
+                        .zh(format!("考核方案中没有等级 `{g}`")),
                     );
                 }
             }
@@ -950,15 +1109,23 @@ fn compile_coefficient(
         }
         CoefficientSpec::ByScore(points) => {
             if points.is_empty() {
-                ck.report_untyped(
-                    format!("{path}.coefficient.by_score"),
-                    "at least one point is needed",
+                ck.push(
+                    Problem::new(
+                        Loc::spelled(&format!("{path}.coefficient.by_score")),
+                        kinds::EMPTY_LIST,
+                        "at least one point is needed",
+                    )
+                    .zh("至少需要一个点"),
                 );
             }
             if points.windows(2).any(|w| w[0].at.0 >= w[1].at.0) {
-                ck.report_untyped(
-                    format!("{path}.coefficient.by_score"),
-                    "points must be strictly ascending in `at`",
+                ck.push(
+                    Problem::new(
+                        Loc::spelled(&format!("{path}.coefficient.by_score")),
+                        kinds::NOT_ASCENDING,
+                        "points must be strictly ascending in `at`",
+                    )
+                    .zh("各点的 `at` 必须严格递增"),
                 );
             }
             Coefficient::ByScore(points.iter().map(|p| (p.at.0, p.coefficient.0)).collect())
@@ -981,13 +1148,13 @@ fn compile_proration(
             in_period,
         }) => {
             let e = ck.value(
-                &format!("{path}.proration.days.employed"),
+                &Loc::spelled(&format!("{path}.proration.days.employed")),
                 employed,
                 resolve,
                 mode,
             );
             let i = ck.value(
-                &format!("{path}.proration.days.in_period"),
+                &Loc::spelled(&format!("{path}.proration.days.in_period")),
                 in_period,
                 resolve,
                 mode,
@@ -1000,7 +1167,12 @@ fn compile_proration(
             })
         }
         Some(ProrationSpec::Factor(f)) => ck
-            .value(&format!("{path}.proration.factor"), f, resolve, mode)
+            .value(
+                &Loc::spelled(&format!("{path}.proration.factor")),
+                f,
+                resolve,
+                mode,
+            )
             .map(|f| Some(Proration::Factor(f))),
     }
 }
@@ -1013,8 +1185,8 @@ fn compile_commissions(
     mode: RoundingMode,
 ) -> Vec<Commission> {
     ck.unique(
-        "commissions",
-        "commission",
+        &Loc::root().key("commissions"),
+        ("commission", "提成项"),
         specs.iter().map(|c| c.id.as_str()),
     );
     let mut commissions = Vec::with_capacity(specs.len());

@@ -3,7 +3,7 @@
 
 use super::spec::*;
 use super::*;
-use crate::error::Error;
+use crate::error::{kinds, loc, shown, Error, Loc, Problem};
 use crate::formula::{Formula, Type};
 use crate::json::parse_json;
 use crate::method::{Band, Method};
@@ -38,43 +38,48 @@ fn is_identifier(s: &str) -> bool {
 
 /// Every list of the plan against the list limit, each reported with its path.
 fn check_sizes(spec: &PlanSpec, max: usize, ck: &mut Checker) {
-    let mut list = |path: String, len: usize| {
+    let mut list = |path: Loc, len: usize| {
         if len > max {
-            ck.report_untyped(path, format!("{len} entries; at most {max} are accepted"));
+            ck.push(
+                Problem::new(
+                    path,
+                    kinds::TOO_MANY,
+                    format!("{len} entries; at most {max} are accepted"),
+                )
+                .zh(format!("共 {len} 项，最多接受 {max} 项")),
+            );
         }
     };
-    list("measures".into(), spec.measures.len());
+    list(loc!("measures"), spec.measures.len());
     for (i, m) in spec.measures.iter().enumerate() {
-        list(format!("measures[{i}].aliases"), m.aliases.len());
+        list(loc!("measures", i, "aliases"), m.aliases.len());
     }
-    list("sections".into(), spec.sections.len());
-    list("indicators".into(), spec.indicators.len());
-    let mut indicators: Vec<(String, &IndicatorSpec)> = Vec::new();
+    list(loc!("sections"), spec.sections.len());
+    list(loc!("indicators"), spec.indicators.len());
+    let mut indicators: Vec<(Loc, &IndicatorSpec)> = Vec::new();
     let mut flat = spec.indicators.iter().enumerate();
-    indicators.extend(
-        flat.by_ref()
-            .map(|(i, ind)| (format!("indicators[{i}]"), ind)),
-    );
+    indicators.extend(flat.by_ref().map(|(i, ind)| (loc!("indicators", i), ind)));
     for (s, sec) in spec.sections.iter().enumerate() {
-        list(format!("sections[{s}].indicators"), sec.indicators.len());
+        list(loc!("sections", s, "indicators"), sec.indicators.len());
         let nested = sec.indicators.iter().enumerate();
-        indicators.extend(nested.map(|(i, ind)| (format!("sections[{s}].indicators[{i}]"), ind)));
+        indicators.extend(nested.map(|(i, ind)| (loc!("sections", s, "indicators", i), ind)));
     }
     for (at, ind) in &indicators {
+        let at = at.clone().key("scoring");
         match &ind.scoring {
-            MethodSpec::Bands { bands, .. } => list(format!("{at}.scoring.bands"), bands.len()),
-            MethodSpec::Rating { points, .. } => list(format!("{at}.scoring.points"), points.len()),
+            MethodSpec::Bands { bands, .. } => list(at.key("bands"), bands.len()),
+            MethodSpec::Rating { points, .. } => list(at.key("points"), points.len()),
             _ => {}
         }
     }
     if !spec.sections.is_empty() {
         // Each section may be within the limit while all of them together are not.
-        list("indicators (all sections)".into(), indicators.len());
+        list(loc!("indicators (all sections)"), indicators.len());
     }
-    list("adjustments".into(), spec.adjustments.len());
-    list("vetoes".into(), spec.vetoes.len());
-    list("grades".into(), spec.grades.len());
-    list("development".into(), spec.development.len());
+    list(loc!("adjustments"), spec.adjustments.len());
+    list(loc!("vetoes"), spec.vetoes.len());
+    list(loc!("grades"), spec.grades.len());
+    list(loc!("development"), spec.development.len());
 }
 
 /// The display name, falling back to the id when none (or a blank one) is given.
@@ -95,7 +100,7 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
     }
     let mode = spec.rounding.mode;
     if spec.id.trim().is_empty() {
-        ck.report_untyped("id", "plan id is empty");
+        ck.push(Problem::new(loc!("id"), kinds::EMPTY, "plan id is empty").zh("方案 id 为空"));
     }
     // The steps run in this order so problems are reported in document order.
     let (measures, lookup) = compile_measures(&spec.measures, &mut ck);
@@ -139,22 +144,42 @@ fn compile_measures(
     let mut lookup: HashMap<String, usize> = HashMap::new();
     let mut measures = Vec::with_capacity(spec.len());
     for (i, m) in spec.iter().enumerate() {
-        let path = format!("measures[{i}]");
+        let path = loc!("measures", i);
+        let id = shown(&m.id);
         if !is_identifier(&m.id) {
-            ck.report_untyped(format!("{path}.id"), format!("`{}` is not a valid measure id (letters, digits and `_`, not starting with a digit)", m.id));
+            ck.push(
+                Problem::new(
+                    path.clone().key("id"),
+                    kinds::INVALID_ID,
+                    format!("`{id}` is not a valid measure id (letters, digits and `_`, not starting with a digit)"),
+                )
+                .zh(format!("`{id}` 不是有效的指标数据 id（只能用字母、数字和 `_`，且不能以数字开头）")),
+            );
         } else if RESERVED.contains(&m.id.as_str()) {
-            ck.report_untyped(
-                format!("{path}.id"),
-                format!("`{}` is a reserved word", m.id),
+            ck.push(
+                Problem::new(
+                    path.clone().key("id"),
+                    kinds::RESERVED_WORD,
+                    format!("`{id}` is a reserved word"),
+                )
+                .zh(format!("`{id}` 是保留字")),
             );
         }
         for (j, name) in std::iter::once(&m.id).chain(&m.aliases).enumerate() {
             if lookup.insert(name.clone(), i).is_some() {
                 let at = match j.checked_sub(1) {
-                    None => format!("{path}.id"),
-                    Some(alias) => format!("{path}.aliases[{alias}]"),
+                    None => path.clone().key("id"),
+                    Some(alias) => path.clone().key("aliases").index(alias),
                 };
-                ck.report_untyped(at, format!("`{name}` names more than one measure"));
+                let name = shown(name);
+                ck.push(
+                    Problem::new(
+                        at,
+                        kinds::DUPLICATE,
+                        format!("`{name}` names more than one measure"),
+                    )
+                    .zh(format!("`{name}` 同时指向多个指标数据")),
+                );
             }
         }
         measures.push(Measure {
@@ -217,14 +242,14 @@ fn compile_sections(
     let mut indicators = Vec::new();
     for (si, s) in sections_spec.iter().enumerate() {
         let spath = if flat {
-            String::new()
+            Loc::root()
         } else {
-            format!("sections[{si}].")
+            loc!("sections", si)
         };
         check_indicator_weights(s, &spath, flat, ck);
         let start = indicators.len();
         for (ii, ind) in s.indicators.iter().enumerate() {
-            let path = format!("{spath}indicators[{ii}]");
+            let path = spath.clone().key("indicators").index(ii);
             if let Some(indicator) = compile_indicator(ind, &path, names, mode, ck) {
                 indicators.push(indicator);
             }
@@ -254,16 +279,24 @@ fn choose_sections<'s>(spec: &'s PlanSpec, ck: &mut Checker) -> (Cow<'s, [Sectio
             (Cow::Owned(vec![implicit]), true)
         }
         (true, true) => {
-            ck.report_untyped(
-                "sections",
-                "the plan has no indicators: give `sections` or a flat `indicators` list",
+            ck.push(
+                Problem::new(
+                    loc!("sections"),
+                    kinds::EMPTY_LIST,
+                    "the plan has no indicators: give `sections` or a flat `indicators` list",
+                )
+                .zh("方案没有任何考核指标：请给出 `sections`，或平铺的 `indicators` 列表"),
             );
             (Cow::Borrowed(&[]), false)
         }
         (false, false) => {
-            ck.report_untyped(
-                "indicators",
-                "give either `sections` or a flat `indicators` list, not both",
+            ck.push(
+                Problem::new(
+                    loc!("indicators"),
+                    kinds::CONFLICTING_FIELDS,
+                    "give either `sections` or a flat `indicators` list, not both",
+                )
+                .zh("`sections` 与平铺的 `indicators` 列表只能二选一，不能同时给出"),
             );
             (Cow::Borrowed(&spec.sections), false)
         }
@@ -272,14 +305,14 @@ fn choose_sections<'s>(spec: &'s PlanSpec, ck: &mut Checker) -> (Cow<'s, [Sectio
 
 fn check_section_ids_and_weights(sections: &[SectionSpec], ck: &mut Checker) {
     ck.unique(
-        "sections",
-        "section",
+        &loc!("sections"),
+        ("section", "考核维度"),
         sections.iter().map(|s| s.id.as_str()),
     );
     if !sections.is_empty() {
         ck.weights_sum(
-            "sections",
-            "section",
+            &loc!("sections"),
+            ("section", "各考核维度"),
             sections.iter().enumerate().map(|(i, s)| (i, s.weight.0)),
         );
     }
@@ -291,35 +324,54 @@ fn check_indicator_ids(sections: &[SectionSpec], flat: bool, ck: &mut Checker) {
     for (si, s) in sections.iter().enumerate() {
         for (ii, ind) in s.indicators.iter().enumerate() {
             let path = if flat {
-                format!("indicators[{ii}].id")
+                loc!("indicators", ii, "id")
             } else {
-                format!("sections[{si}].indicators[{ii}].id")
+                loc!("sections", si, "indicators", ii, "id")
             };
             if ind.id.trim().is_empty() {
-                ck.report_untyped(path, "indicator id is empty");
+                ck.push(
+                    Problem::new(path, kinds::EMPTY, "indicator id is empty").zh("指标 id 为空"),
+                );
             } else if !seen.insert(ind.id.as_str()) {
-                ck.report_untyped(path, format!("duplicate indicator id `{}`", ind.id));
+                let id = shown(&ind.id);
+                ck.push(
+                    Problem::new(
+                        path,
+                        kinds::DUPLICATE,
+                        format!("duplicate indicator id `{id}`"),
+                    )
+                    .zh(format!("指标 id `{id}` 重复")),
+                );
             }
         }
     }
 }
 
 /// A section has indicators, and their weights sum to 100.
-fn check_indicator_weights(s: &SectionSpec, spath: &str, flat: bool, ck: &mut Checker) {
+fn check_indicator_weights(s: &SectionSpec, spath: &Loc, flat: bool, ck: &mut Checker) {
+    let path = spath.clone().key("indicators");
+    let section = shown(&s.id);
     if s.indicators.is_empty() {
-        ck.report_untyped(
-            format!("{spath}indicators"),
-            format!("section `{}` has no indicators", s.id),
+        ck.push(
+            Problem::new(
+                path,
+                kinds::EMPTY_LIST,
+                format!("section `{section}` has no indicators"),
+            )
+            .zh(format!("考核维度 `{section}` 下没有指标")),
         );
     } else {
-        let what = if flat {
-            "indicator".to_string()
+        let (what, what_zh) = if flat {
+            ("indicator".to_string(), "各指标".to_string())
         } else {
-            format!("section `{}`: indicator", s.id)
+            (
+                format!("section `{section}`: indicator"),
+                format!("考核维度 `{section}`：各指标"),
+            )
         };
         ck.weights_sum(
-            &format!("{spath}indicators"),
-            &what,
+            &path,
+            (&what, &what_zh),
             s.indicators
                 .iter()
                 .enumerate()
@@ -332,14 +384,14 @@ fn check_indicator_weights(s: &SectionSpec, spath: &str, flat: bool, ck: &mut Ch
 /// needs. `None` when any part failed (the problems are reported).
 fn compile_indicator(
     ind: &IndicatorSpec,
-    path: &str,
+    path: &Loc,
     names: &Names,
     mode: RoundingMode,
     ck: &mut Checker,
 ) -> Option<Indicator> {
     let resolve_measures = |name: &str| names.measure(name);
     let actual = ck.value(
-        &format!("{path}.actual"),
+        &path.clone().key("actual"),
         &ind.actual,
         &resolve_measures,
         mode,
@@ -347,10 +399,10 @@ fn compile_indicator(
     let target = ind
         .target
         .as_ref()
-        .map(|t| ck.value(&format!("{path}.target"), t, &resolve_measures, mode));
+        .map(|t| ck.value(&path.clone().key("target"), t, &resolve_measures, mode));
     let method = compile_method(
         ck,
-        &format!("{path}.scoring"),
+        &path.clone().key("scoring"),
         &ind.scoring,
         ind.target.is_some(),
         &|name: &str| names.method(name),
@@ -382,7 +434,7 @@ fn compile_indicator(
 /// method scored on completion, nor progress tracking.
 fn check_target_needs(
     ind: &IndicatorSpec,
-    path: &str,
+    path: &Loc,
     method: Option<&Method>,
     n_measures: usize,
     ck: &mut Checker,
@@ -394,38 +446,50 @@ fn check_target_needs(
                 .checked_add(i)
                 .is_some_and(|slot| vars.contains(&slot))
             {
-                ck.report_untyped(
-                    format!("{path}.scoring"),
-                    format!(
-                        "the formula uses `{var}`, but indicator `{}` has no target",
-                        ind.id
-                    ),
+                let id = shown(&ind.id);
+                ck.push(
+                    Problem::new(
+                        path.clone().key("scoring"),
+                        kinds::MISSING_TARGET,
+                        format!("the formula uses `{var}`, but indicator `{id}` has no target"),
+                    )
+                    .zh(format!("公式用到了 `{var}`，但指标 `{id}` 没有目标值")),
                 );
             }
         }
     }
     if let Some(m) = method {
         if m.needs_target() && ind.target.is_none() {
-            ck.report_untyped(
-                format!("{path}.target"),
-                format!(
-                    "indicator `{}` is scored on completion, so it needs a target",
-                    ind.id
-                ),
+            let id = shown(&ind.id);
+            ck.push(
+                Problem::new(
+                    path.clone().key("target"),
+                    kinds::MISSING_TARGET,
+                    format!("indicator `{id}` is scored on completion, so it needs a target"),
+                )
+                .zh(format!("指标 `{id}` 按完成率计分，因此需要目标值")),
             );
         }
     }
     if ind.track_progress && ind.target.is_none() {
-        ck.report_untyped(
-            format!("{path}.track_progress"),
-            "progress can only be tracked against a target",
+        ck.push(
+            Problem::new(
+                path.clone().key("track_progress"),
+                kinds::MISSING_TARGET,
+                "progress can only be tracked against a target",
+            )
+            .zh("只有设了目标值才能跟踪进度"),
         );
     }
 }
 
 /// Grades: sorted by range; must cover every total exactly once.
 fn compile_grades(spec: &[GradeSpec], ck: &mut Checker) -> Vec<Grade> {
-    ck.unique("grades", "grade", spec.iter().map(|g| g.grade.as_str()));
+    ck.unique(
+        &loc!("grades"),
+        ("grade", "等级"),
+        spec.iter().map(|g| g.grade.as_str()),
+    );
     let mut order: Vec<usize> = (0..spec.len()).collect();
     order.sort_by(|&a, &b| {
         let key = |g: &GradeSpec| (g.from.is_some(), g.from.map(|n| n.0));
@@ -435,7 +499,7 @@ fn compile_grades(spec: &[GradeSpec], ck: &mut Checker) -> Vec<Grade> {
         .iter()
         .map(|&i| (spec[i].from.map(|n| n.0), spec[i].to.map(|n| n.0)))
         .collect();
-    ck.intervals("grades", "grade", &ranges, true);
+    ck.intervals(&loc!("grades"), ("grade", "等级区间"), &ranges, true);
     order
         .iter()
         .map(|&i| Grade {
@@ -453,32 +517,52 @@ fn compile_adjustments(
     ck: &mut Checker,
 ) -> Vec<Adjustment> {
     ck.unique(
-        "adjustments",
-        "adjustment",
+        &loc!("adjustments"),
+        ("adjustment", "加减分项"),
         spec.iter().map(|a| a.id.as_str()),
     );
     let resolve_measures = |name: &str| names.measure(name);
     let mut adjustments = Vec::with_capacity(spec.len());
     for (i, a) in spec.iter().enumerate() {
-        let path = format!("adjustments[{i}]");
+        let path = loc!("adjustments", i);
         if a.points_each.0 <= Decimal::ZERO {
-            ck.report_untyped(
-                format!("{path}.points_each"),
-                "points per occurrence must be positive (the kind gives the sign)",
+            ck.push(
+                Problem::new(
+                    path.clone().key("points_each"),
+                    kinds::OUT_OF_RANGE,
+                    "points per occurrence must be positive (the kind gives the sign)",
+                )
+                .zh("每次加减的分值必须为正数（加分还是减分由类型决定）"),
             );
         }
         if let Some(m) = a.max {
             if m.0 <= Decimal::ZERO {
-                ck.report_untyped(format!("{path}.max"), "the maximum must be positive");
+                ck.push(
+                    Problem::new(
+                        path.clone().key("max"),
+                        kinds::OUT_OF_RANGE,
+                        "the maximum must be positive",
+                    )
+                    .zh("上限必须为正数"),
+                );
             }
         }
         if a.missing == MissingPolicy::Reweight {
-            ck.report_untyped(
-                format!("{path}.missing"),
-                "an adjustment has no weight to re-balance: use `error` or `zero`",
+            ck.push(
+                Problem::new(
+                    path.clone().key("missing"),
+                    kinds::NOT_ALLOWED,
+                    "an adjustment has no weight to re-balance: use `error` or `zero`",
+                )
+                .zh("加减分项没有可重新分配的权重：请用 `error` 或 `zero`"),
             );
         }
-        if let Some(count) = ck.value(&format!("{path}.count"), &a.count, &resolve_measures, mode) {
+        if let Some(count) = ck.value(
+            &path.clone().key("count"),
+            &a.count,
+            &resolve_measures,
+            mode,
+        ) {
             adjustments.push(Adjustment {
                 id: Arc::from(a.id.as_str()),
                 name: nonempty_name(&a.name, &a.id),
@@ -501,32 +585,45 @@ fn compile_vetoes(
     mode: RoundingMode,
     ck: &mut Checker,
 ) -> Vec<Veto> {
-    ck.unique("vetoes", "veto", spec.iter().map(|v| v.id.as_str()));
+    ck.unique(
+        &loc!("vetoes"),
+        ("veto", "否决项"),
+        spec.iter().map(|v| v.id.as_str()),
+    );
     let resolve_measures = |name: &str| names.measure(name);
     let mut vetoes = Vec::with_capacity(spec.len());
     for (i, v) in spec.iter().enumerate() {
-        let path = format!("vetoes[{i}]");
+        let path = loc!("vetoes", i);
         let action = match &v.effect {
             VetoEffect::ZeroTotal => Some(VetoAction::ZeroTotal),
             VetoEffect::CapGrade(g) => match grades.iter().position(|x| &*x.grade == g.as_str()) {
                 Some(p) => Some(VetoAction::CapGrade(p)),
                 None => {
-                    ck.report_untyped(
-                        format!("{path}.effect.cap_grade"),
-                        format!("no grade `{g}` in the plan"),
+                    let g = shown(g);
+                    ck.push(
+                        Problem::new(
+                            path.clone().key("effect").key("cap_grade"),
+                            kinds::UNKNOWN_REFERENCE,
+                            format!("no grade `{g}` in the plan"),
+                        )
+                        .zh(format!("方案中没有等级 `{g}`")),
                     );
                     None
                 }
             },
         };
         if v.missing == MissingPolicy::Reweight {
-            ck.report_untyped(
-                format!("{path}.missing"),
-                "a veto has no weight to re-balance: use `error` or `zero`",
+            ck.push(
+                Problem::new(
+                    path.clone().key("missing"),
+                    kinds::NOT_ALLOWED,
+                    "a veto has no weight to re-balance: use `error` or `zero`",
+                )
+                .zh("否决项没有可重新分配的权重：请用 `error` 或 `zero`"),
             );
         }
         let when = ck.formula(
-            &format!("{path}.when"),
+            &path.clone().key("when"),
             &v.when,
             Type::Bool,
             &resolve_measures,
@@ -547,33 +644,46 @@ fn compile_vetoes(
 
 fn check_rounding_total_progress(spec: &PlanSpec, ck: &mut Checker) {
     if spec.rounding.scale > MAX_SCALE {
-        ck.report_untyped(
-            "rounding.scale",
-            format!(
-                "at most {MAX_SCALE} decimal places, got {}",
-                spec.rounding.scale
-            ),
+        let scale = spec.rounding.scale;
+        ck.push(
+            Problem::new(
+                loc!("rounding", "scale"),
+                kinds::OUT_OF_RANGE,
+                format!("at most {MAX_SCALE} decimal places, got {scale}"),
+            )
+            .zh(format!("最多 {MAX_SCALE} 位小数，实际为 {scale}")),
         );
     }
     ck.floor_cap(
-        "total",
+        &loc!("total"),
         spec.total.floor.map(|n| n.0),
         spec.total.cap.map(|n| n.0),
     );
     if spec.progress.yellow.0 > spec.progress.green.0 {
-        ck.report_untyped(
-            "progress.yellow",
-            "the yellow threshold is above the green one",
+        ck.push(
+            Problem::new(
+                loc!("progress", "yellow"),
+                kinds::NOT_ASCENDING,
+                "the yellow threshold is above the green one",
+            )
+            .zh("黄灯阈值高于绿灯阈值"),
         );
     }
     if spec.progress.yellow.0.is_sign_negative() && !spec.progress.yellow.0.is_zero() {
-        ck.report_untyped("progress.yellow", "thresholds cannot be negative");
+        ck.push(
+            Problem::new(
+                loc!("progress", "yellow"),
+                kinds::NEGATIVE,
+                "thresholds cannot be negative",
+            )
+            .zh("阈值不能为负数"),
+        );
     }
 }
 
 fn compile_method(
     ck: &mut Checker,
-    path: &str,
+    path: &Loc,
     spec: &MethodSpec,
     has_target: bool,
     resolve: &dyn Fn(&str) -> Option<usize>,
@@ -620,7 +730,7 @@ fn compile_method(
             fail_score,
         } => {
             let cond = ck.formula(
-                &format!("{path}.pass_if"),
+                &path.clone().key("pass_if"),
                 pass_if,
                 Type::Bool,
                 resolve,
@@ -642,7 +752,7 @@ fn compile_method(
             let floor = floor.map(|n| n.0);
             let cap = cap.map(|n| n.0);
             ck.floor_cap(path, floor, cap);
-            let expr = ck.formula(&format!("{path}.expr"), expr, Type::Number, resolve, mode)?;
+            let expr = ck.formula(&path.clone().key("expr"), expr, Type::Number, resolve, mode)?;
             Some(Method::Formula { expr, floor, cap })
         }
     }
@@ -655,7 +765,7 @@ fn num(n: Option<Num>, default: Decimal) -> Decimal {
 
 fn ratio(
     ck: &mut Checker,
-    path: &str,
+    path: &Loc,
     floor: Option<Num>,
     cap: Option<Num>,
     zero_target_score: Option<Num>,
@@ -672,7 +782,7 @@ fn ratio(
 
 fn lower_is_better(
     ck: &mut Checker,
-    path: &str,
+    path: &Loc,
     form: LowerIsBetterForm,
     floor: Option<Num>,
     cap: Num,
@@ -689,7 +799,7 @@ fn lower_is_better(
 /// Threshold, target and (optional) stretch as the points of a curve, strictly ascending.
 fn curve_points(
     ck: &mut Checker,
-    path: &str,
+    path: &Loc,
     threshold: &CurvePoint,
     target: &CurvePoint,
     stretch: Option<&CurvePoint>,
@@ -702,20 +812,29 @@ fn curve_points(
         points.push((s.at.0, s.score.0));
     }
     if points.windows(2).any(|w| w[0].0 >= w[1].0) {
-        ck.report_untyped(
-            path.to_string(),
-            "threshold, target and stretch must be strictly ascending (`at`)",
+        ck.push(
+            Problem::new(
+                path.clone(),
+                kinds::NOT_ASCENDING,
+                "threshold, target and stretch must be strictly ascending (`at`)",
+            )
+            .zh("门槛值、目标值和挑战值必须严格递增（`at`）"),
         );
     }
     points
 }
 
-fn compile_bands(ck: &mut Checker, path: &str, bands: &[BandSpec]) -> Vec<Band> {
+fn compile_bands(ck: &mut Checker, path: &Loc, bands: &[BandSpec]) -> Vec<Band> {
     let ranges: Vec<_> = bands
         .iter()
         .map(|b| (b.from.map(|n| n.0), b.to.map(|n| n.0)))
         .collect();
-    ck.intervals(&format!("{path}.bands"), "band", &ranges, false);
+    ck.intervals(
+        &path.clone().key("bands"),
+        ("band", "分档区间"),
+        &ranges,
+        false,
+    );
     bands
         .iter()
         .map(|b| Band {
@@ -727,28 +846,36 @@ fn compile_bands(ck: &mut Checker, path: &str, bands: &[BandSpec]) -> Vec<Band> 
 }
 
 /// A rating scale: min below max, every listed rating on the scale and listed once.
-fn rating(ck: &mut Checker, path: &str, min: Num, max: Num, points: &[RatingPoint]) -> Method {
-    if min.0 >= max.0 {
-        ck.report_untyped(
-            path.to_string(),
-            format!("the scale's min {} must be below its max {}", min.0, max.0),
+fn rating(ck: &mut Checker, path: &Loc, min: Num, max: Num, points: &[RatingPoint]) -> Method {
+    let (min_v, max_v) = (min.0, max.0);
+    if min_v >= max_v {
+        ck.push(
+            Problem::new(
+                path.clone(),
+                kinds::INVALID_SCALE,
+                format!("the scale's min {min_v} must be below its max {max_v}"),
+            )
+            .zh(format!("评分量表的最小值 {min_v} 必须小于最大值 {max_v}")),
         );
     }
     let mut seen = HashSet::new();
     for (i, p) in points.iter().enumerate() {
-        if p.rating.0 < min.0 || p.rating.0 > max.0 {
-            ck.report_untyped(
-                format!("{path}.points[{i}].rating"),
-                format!(
-                    "rating {} is outside the scale {}–{}",
-                    p.rating.0, min.0, max.0
-                ),
+        let at = path.clone().key("points").index(i).key("rating");
+        let r = p.rating.0;
+        if r < min_v || r > max_v {
+            ck.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::OUTSIDE_SCALE,
+                    format!("rating {r} is outside the scale {min_v}–{max_v}"),
+                )
+                .zh(format!("评分 {r} 超出量表范围 {min_v}–{max_v}")),
             );
         }
-        if !seen.insert(p.rating.0.normalize()) {
-            ck.report_untyped(
-                format!("{path}.points[{i}].rating"),
-                format!("rating {} is listed twice", p.rating.0),
+        if !seen.insert(r.normalize()) {
+            ck.push(
+                Problem::new(at, kinds::DUPLICATE, format!("rating {r} is listed twice"))
+                    .zh(format!("评分 {r} 重复列出")),
             );
         }
     }
@@ -761,7 +888,7 @@ fn rating(ck: &mut Checker, path: &str, min: Num, max: Num, points: &[RatingPoin
 
 fn deduction(
     ck: &mut Checker,
-    path: &str,
+    path: &Loc,
     start: Option<Num>,
     per_unit: Num,
     floor: Option<Num>,
@@ -769,9 +896,13 @@ fn deduction(
     let start = num(start, HUNDRED);
     let floor = num(floor, Decimal::ZERO);
     if per_unit.0.is_sign_negative() {
-        ck.report_untyped(
-            format!("{path}.per_unit"),
-            "points per unit cannot be negative",
+        ck.push(
+            Problem::new(
+                path.clone().key("per_unit"),
+                kinds::NEGATIVE,
+                "points per unit cannot be negative",
+            )
+            .zh("每单位扣分不能为负数"),
         );
     }
     ck.floor_cap(path, Some(floor), Some(start));

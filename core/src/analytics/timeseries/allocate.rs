@@ -8,10 +8,10 @@
 
 use super::seasonal::{seasonal_indices_at, Model, DEFAULT_INDEX_SCALE, MAX_MINOR_UNITS};
 use super::series::{
-    at_minor_units, input_error, overflow, parse_period, show, to_json, Period, Series, SeriesSpec,
-    Sign,
+    at, at_minor_units, input_error, negative_weight, not_whole_minor_units, nothing_to_allocate,
+    overflow, parse_period, show, to_json, too_many_places, Period, Series, SeriesSpec, Sign,
 };
-use crate::error::{Error, Problem};
+use crate::error::{kinds, loc, shown, Error, Loc, Problem};
 use crate::json::parse_json;
 use crate::number::Num;
 use rust_decimal::Decimal;
@@ -63,43 +63,40 @@ pub(crate) fn split_named(
 ) -> crate::Result<Vec<Share>> {
     let mut problems = Vec::new();
     if minor_units > MAX_MINOR_UNITS {
-        problems.push(Problem::untyped(
-            "minor_units",
-            format!("at most {MAX_MINOR_UNITS} decimal places"),
-        ));
+        problems.push(too_many_places(at("minor_units")));
     } else if total.normalize().scale() > minor_units {
-        problems.push(Problem::untyped(
-            total_path,
-            format!(
-                "{} is not a whole number of minor units ({minor_units} decimal places)",
-                show(total)
-            ),
-        ));
+        problems.push(not_whole_minor_units(at(total_path), total, minor_units));
     }
     if total < Decimal::ZERO {
-        problems.push(Problem::untyped(
-            total_path,
-            format!("the total must not be negative, got {}", show(total)),
-        ));
+        let t = show(total);
+        problems.push(
+            Problem::new(
+                at(total_path),
+                kinds::NEGATIVE,
+                format!("the total must not be negative, got {t}"),
+            )
+            .zh(format!("总额不能为负数，实际为 {t}")),
+        );
     }
     if weights.is_empty() {
-        problems.push(Problem::untyped(path, "nothing to allocate to"));
+        problems.push(nothing_to_allocate(at(path)));
     }
     let mut sum = Decimal::ZERO;
     for (i, (_, w)) in weights.iter().enumerate() {
         if *w < Decimal::ZERO {
-            problems.push(Problem::untyped(
-                format!("{path}[{i}]"),
-                format!("weight is negative ({})", show(*w)),
-            ));
+            problems.push(negative_weight(at(path).index(i), *w));
         }
-        sum = sum.checked_add(*w).ok_or_else(|| overflow(path))?;
+        sum = sum.checked_add(*w).ok_or_else(|| overflow(at(path)))?;
     }
     if problems.is_empty() && sum.is_zero() {
-        problems.push(Problem::untyped(
-            path,
-            "every weight is zero: nothing to split by",
-        ));
+        problems.push(
+            Problem::new(
+                at(path),
+                kinds::NOTHING_TO_WEIGH,
+                "every weight is zero: nothing to split by",
+            )
+            .zh("所有权重都为零：无法据此分配"),
+        );
     }
     if !problems.is_empty() {
         return Err(Error::Input(problems));
@@ -123,12 +120,14 @@ pub(crate) fn split_named(
             e.problems()
                 .iter()
                 .map(|p| {
-                    let at = match p.path().as_str() {
+                    let field = match p.path().as_str() {
                         "pool" => total_path,
                         "minor_units" => "minor_units",
                         _ => path,
                     };
-                    Problem::untyped(at, p.message.clone())
+                    let mut p = p.clone();
+                    p.loc = at(field);
+                    p
                 })
                 .collect(),
         )
@@ -170,10 +169,14 @@ impl MonthWeights {
     fn list(&self, path: &str) -> crate::Result<Vec<(Period, Decimal)>> {
         (0..i64::from(self.count))
             .map(|k| {
-                let p = self
-                    .start
-                    .add_months(k)
-                    .ok_or_else(|| input_error(path, "the months run past year 9999"))?;
+                let p = self.start.add_months(k).ok_or_else(|| {
+                    input_error(
+                        at(path),
+                        kinds::INVALID_MONTH,
+                        "the months run past year 9999",
+                        "月份超出了 9999 年",
+                    )
+                })?;
                 Ok((
                     p,
                     self.by_month
@@ -249,19 +252,31 @@ pub fn history_weights(
 ) -> crate::Result<Vec<(Arc<str>, Decimal)>> {
     let end = parts.iter().filter_map(|(_, s)| s.end()).max();
     let Some(end) = end else {
-        return Err(input_error("parts", "no history to take shares from"));
+        return Err(input_error(
+            at("parts"),
+            kinds::INSUFFICIENT_HISTORY,
+            "no history to take shares from",
+            "没有可用于计算占比的历史数据",
+        ));
     };
     let first = 1i64
         .checked_sub(i64::from(window.max(1)))
         .and_then(|back| end.add_months(back))
-        .ok_or_else(|| input_error("share_months", "the window starts before year 1"))?;
+        .ok_or_else(|| {
+            input_error(
+                at("share_months"),
+                kinds::INVALID_MONTH,
+                "the window starts before year 1",
+                "取数窗口早于公元 1 年",
+            )
+        })?;
     let mut out = Vec::with_capacity(parts.len());
     for (id, s) in parts {
         let mut sum = Decimal::ZERO;
         for (i, v) in s.values().iter().enumerate() {
             match (v, s.period(i)) {
                 (Some(v), Some(p)) if p >= first && p <= end => {
-                    sum = sum.checked_add(*v).ok_or_else(|| overflow("parts"))?;
+                    sum = sum.checked_add(*v).ok_or_else(|| overflow(at("parts")))?;
                 }
                 _ => {}
             }
@@ -340,7 +355,12 @@ pub fn allocate_target(
 ) -> crate::Result<Allocation> {
     let rule = "largest remainder: truncated to the minor unit, left-over units to the largest remainders (ties: larger weight, then earlier)";
     match (parts, months) {
-        (None, None) => Err(input_error("", "give `parts`, `months`, or both")),
+        (None, None) => Err(input_error(
+            Loc::root(),
+            kinds::MISSING,
+            "give `parts`, `months`, or both",
+            "请给出 `parts`、`months`，或两者都给出",
+        )),
         (None, Some(m)) => {
             let months = months_at(total, "total", minor_units, m, "months")?;
             let explanation = format!(
@@ -361,14 +381,14 @@ pub fn allocate_target(
             let sum_w = p
                 .iter()
                 .try_fold(Decimal::ZERO, |a, (_, w)| a.checked_add(*w))
-                .ok_or_else(|| overflow("parts"))?;
+                .ok_or_else(|| overflow(at("parts")))?;
             let mut out = Vec::with_capacity(shares.len());
             for (i, s) in shares.into_iter().enumerate() {
                 let share = s
                     .weight
                     .checked_div(sum_w)
                     .map(|x| x.round_dp(SHARE_SCALE))
-                    .ok_or_else(|| overflow("parts"))?;
+                    .ok_or_else(|| overflow(at("parts")))?;
                 let months = match m {
                     Some(m) => months_at(
                         s.amount,
@@ -468,40 +488,60 @@ pub struct AllocateTargetRequest {
 
 /// Validates a request's months; problems are pushed.
 fn month_weights(spec: &MonthsSpec, problems: &mut Vec<Problem>) -> Option<MonthWeights> {
-    let start = parse_period(&spec.start, "months.start", problems);
+    let start = parse_period(&spec.start, loc!("months", "start"), problems);
     let count = spec.count.unwrap_or(12);
     if !(1..=MAX_ALLOCATION_MONTHS).contains(&count) {
-        problems.push(Problem::untyped(
-            "months.count",
-            format!("count must be from 1 to {MAX_ALLOCATION_MONTHS}, got {count}"),
-        ));
+        problems.push(
+            Problem::new(
+                loc!("months", "count"),
+                kinds::OUT_OF_RANGE,
+                format!("count must be from 1 to {MAX_ALLOCATION_MONTHS}, got {count}"),
+            )
+            .zh(format!(
+                "月数必须在 1 到 {MAX_ALLOCATION_MONTHS} 之间，实际为 {count}"
+            )),
+        );
     }
     let mut by_month = [Decimal::ONE; 12];
     match (&spec.indices, &spec.history) {
-        (Some(_), Some(_)) => problems.push(Problem::untyped(
-            "months",
-            "give `indices` or `history`, not both",
-        )),
+        (Some(_), Some(_)) => problems.push(
+            Problem::new(
+                loc!("months"),
+                kinds::CONFLICTING_FIELDS,
+                "give `indices` or `history`, not both",
+            )
+            .zh("`indices` 与 `history` 只能二选一，不能同时给出"),
+        ),
         (Some(ix), None) => {
             if ix.len() != 12 {
-                problems.push(Problem::untyped(
-                    "months.indices",
-                    format!("expected 12 indices (January first), got {}", ix.len()),
-                ));
+                let n = ix.len();
+                problems.push(
+                    Problem::new(
+                        loc!("months", "indices"),
+                        kinds::WRONG_COUNT,
+                        format!("expected 12 indices (January first), got {n}"),
+                    )
+                    .zh(format!("需要 12 个月度指数（从一月开始），实际为 {n} 个")),
+                );
             }
             for (i, (slot, v)) in by_month.iter_mut().zip(ix).enumerate() {
                 if v.0 < Decimal::ZERO {
-                    problems.push(Problem::untyped(
-                        format!("months.indices[{i}]"),
-                        format!("index is negative ({})", show(v.0)),
-                    ));
+                    let x = show(v.0);
+                    problems.push(
+                        Problem::new(
+                            loc!("months", "indices", i),
+                            kinds::NEGATIVE,
+                            format!("index is negative ({x})"),
+                        )
+                        .zh(format!("指数为负数（{x}）")),
+                    );
                 }
                 *slot = v.0;
             }
         }
         (None, Some(h)) => {
             let mut p = Vec::new();
-            if let Some(series) = Series::from_spec(h, "months.history", &mut p) {
+            if let Some(series) = Series::from_spec(h, &loc!("months", "history"), &mut p) {
                 match seasonal_indices_at(
                     &series,
                     Model::Multiplicative,
@@ -535,32 +575,36 @@ pub(crate) fn allocate_target_json(request: &str) -> crate::Result<String> {
     let mut parts: Option<Vec<(Arc<str>, Decimal)>> = None;
     if let Some(list) = &req.parts {
         if list.is_empty() {
-            problems.push(Problem::untyped("parts", "nothing to allocate to"));
+            problems.push(nothing_to_allocate(loc!("parts")));
         }
         let mut seen = std::collections::HashSet::new();
         let mut given = Vec::new();
         let mut histories = Vec::new();
         for (i, p) in list.iter().enumerate() {
             if p.id.trim().is_empty() {
-                problems.push(Problem::untyped(format!("parts[{i}].id"), "id is empty"));
+                problems.push(
+                    Problem::new(loc!("parts", i, "id"), kinds::EMPTY, "id is empty").zh("id 为空"),
+                );
             } else if !seen.insert(p.id.as_str()) {
-                problems.push(Problem::untyped(
-                    format!("parts[{i}].id"),
-                    format!("duplicate id `{}`", p.id),
-                ));
+                let id = shown(&p.id);
+                problems.push(
+                    Problem::new(
+                        loc!("parts", i, "id"),
+                        kinds::DUPLICATE,
+                        format!("duplicate id `{id}`"),
+                    )
+                    .zh(format!("id `{id}` 重复")),
+                );
             }
             match (&p.weight, &p.history) {
                 (Some(w), None) => {
                     if w.0 < Decimal::ZERO {
-                        problems.push(Problem::untyped(
-                            format!("parts[{i}].weight"),
-                            format!("weight is negative ({})", show(w.0)),
-                        ));
+                        problems.push(negative_weight(loc!("parts", i, "weight"), w.0));
                     }
                     given.push((Arc::from(p.id.as_str()), w.0));
                 }
                 (None, Some(h)) => {
-                    let path = format!("parts[{i}].history");
+                    let path = loc!("parts", i, "history");
                     if let Some(s) = Series::from_spec(h, &path, &mut problems) {
                         s.check_sign(
                             &path,
@@ -571,24 +615,38 @@ pub(crate) fn allocate_target_json(request: &str) -> crate::Result<String> {
                         histories.push((Arc::from(p.id.as_str()), s));
                     }
                 }
-                _ => problems.push(Problem::untyped(
-                    format!("parts[{i}]"),
-                    "give `weight` or `history`",
-                )),
+                _ => problems.push(
+                    Problem::new(
+                        loc!("parts", i),
+                        kinds::MISSING,
+                        "give `weight` or `history`",
+                    )
+                    .zh("请给出 `weight` 或 `history` 其中之一"),
+                ),
             }
         }
         if !given.is_empty() && !histories.is_empty() {
-            problems.push(Problem::untyped(
-                "parts",
-                "give every part a `weight`, or every part a `history`, not a mix",
-            ));
+            problems.push(
+                Problem::new(
+                    loc!("parts"),
+                    kinds::CONFLICTING_FIELDS,
+                    "give every part a `weight`, or every part a `history`, not a mix",
+                )
+                .zh("要么每一项都给 `weight`，要么每一项都给 `history`，不能混用"),
+            );
         }
         let window = req.share_months.unwrap_or(12);
         if !(1..=120).contains(&window) {
-            problems.push(Problem::untyped(
-                "share_months",
-                format!("share_months must be from 1 to 120, got {window}"),
-            ));
+            problems.push(
+                Problem::new(
+                    loc!("share_months"),
+                    kinds::OUT_OF_RANGE,
+                    format!("share_months must be from 1 to 120, got {window}"),
+                )
+                .zh(format!(
+                    "share_months 必须在 1 到 120 之间，实际为 {window}"
+                )),
+            );
         }
         if problems.is_empty() {
             parts = Some(if histories.is_empty() {
@@ -598,10 +656,14 @@ pub(crate) fn allocate_target_json(request: &str) -> crate::Result<String> {
             });
         }
     } else if req.share_months.is_some() {
-        problems.push(Problem::untyped(
-            "share_months",
-            "only used with `parts` that have a history",
-        ));
+        problems.push(
+            Problem::new(
+                loc!("share_months"),
+                kinds::NOT_ALLOWED,
+                "only used with `parts` that have a history",
+            )
+            .zh("只有在 `parts` 带有历史数据时才使用"),
+        );
     }
     if !problems.is_empty() {
         return Err(Error::Input(problems));

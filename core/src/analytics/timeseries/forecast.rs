@@ -2,8 +2,10 @@
 //! (FPP3 §8.3, `f64` internally, deterministic).
 
 use super::seasonal::Model;
-use super::series::{input_error, overflow, show, to_json, PeriodValue, Series, SeriesSpec, Sign};
-use crate::error::{Error, Problem};
+use super::series::{
+    at, input_error, overflow, show, to_json, PeriodValue, Series, SeriesSpec, Sign,
+};
+use crate::error::{kinds, Error, Problem};
 use crate::json::parse_json;
 use crate::number::{parse_decimal, Num};
 use crate::progress::{assess, PeriodPosition, Status};
@@ -77,12 +79,14 @@ pub fn pacing_projection(
 ) -> crate::Result<PacingProjection> {
     if scale > 10 {
         return Err(input_error(
-            "scale",
+            at("scale"),
+            kinds::OUT_OF_RANGE,
             format!("scale must be at most 10, got {scale}"),
+            format!("scale 最大为 10，实际为 {scale}"),
         ));
     }
     let f = position
-        .fraction("position")
+        .fraction(&at("position"))
         .map_err(|p| Error::Input(vec![p]))?;
     let basis = match position {
         PeriodPosition::CalendarDays { .. } => "calendar_days",
@@ -90,20 +94,23 @@ pub fn pacing_projection(
         PeriodPosition::Profile { .. } => "profile",
     };
     let p = assess(actual, target.unwrap_or(Decimal::ZERO), f, green, yellow)
-        .ok_or_else(|| overflow("actual"))?;
+        .ok_or_else(|| overflow(at("actual")))?;
     let r = |d: Decimal, s: u32| RoundingMode::HalfUp.round(d, s);
     let projected = p.projected.map(|x| r(x, scale));
     let completion = match (p.projected, target) {
         (Some(x), Some(t)) if t > Decimal::ZERO => Some(r(
             x.checked_mul(Decimal::ONE_HUNDRED)
                 .and_then(|v| v.checked_div(t))
-                .ok_or_else(|| overflow("actual"))?,
+                .ok_or_else(|| overflow(at("actual")))?,
             PERCENT_SCALE,
         )),
         _ => None,
     };
     let remaining = match target {
-        Some(t) => Some(t.checked_sub(actual).ok_or_else(|| overflow("actual"))?),
+        Some(t) => Some(
+            t.checked_sub(actual)
+                .ok_or_else(|| overflow(at("actual")))?,
+        ),
         None => None,
     };
     let fraction = f.round_dp(FRACTION_SCALE);
@@ -187,8 +194,10 @@ pub(crate) fn pacing_json(request: &str) -> crate::Result<String> {
     let yellow = req.yellow.map_or(Decimal::from(90), |y| y.0);
     if yellow > green {
         return Err(input_error(
-            "yellow",
+            at("yellow"),
+            kinds::NOT_ASCENDING,
             format!("yellow {} is above green {}", show(yellow), show(green)),
+            format!("黄灯阈值 {} 高于绿灯阈值 {}", show(yellow), show(green)),
         ));
     }
     pacing_projection(
@@ -397,11 +406,23 @@ fn fit(
 /// formatting, correctly rounded, the same on every platform), then normalised.
 fn dec(x: f64, scale: u32, what: &str) -> crate::Result<Decimal> {
     if !x.is_finite() {
-        return Err(input_error("history", format!("{what} is not finite")));
+        return Err(input_error(
+            at("history"),
+            kinds::ARITHMETIC_OVERFLOW,
+            format!("{what} is not finite"),
+            format!("{what} 不是有限数值"),
+        ));
     }
     let text = format!("{:.*}", scale as usize, x);
     let mut d = parse_decimal(&text)
-        .map_err(|m| input_error("history", format!("{what}: {m} (values out of range)")))?
+        .map_err(|m| {
+            input_error(
+                at("history"),
+                kinds::ARITHMETIC_OVERFLOW,
+                format!("{what}: {m} (values out of range)"),
+                format!("{what}：{m}（数值超出范围）"),
+            )
+        })?
         .normalize();
     if d.is_zero() {
         d.set_sign_positive(true);
@@ -436,28 +457,32 @@ pub fn holt_winters(
     for (i, v) in history.values().iter().enumerate() {
         match v.and_then(|d| d.to_f64()) {
             Some(x) => y.push(x),
-            None => problems.push(Problem::untyped(
-                history.value_path("history", i),
-                "Holt-Winters needs a value for every month (no null): fill the gap or start the series after it",
-            )),
+            None => problems.push(Problem::new(history.value_path(&at("history"), i), kinds::MISSING, "Holt-Winters needs a value for every month (no null): fill the gap or start the series after it").zh("Holt-Winters 方法要求每个月都有值（不能为 null）：请补齐缺失月份，或让序列从缺口之后开始")),
         }
     }
     if seasonality == Model::Multiplicative {
         history.check_sign(
-            "history",
+            &at("history"),
             Sign::Positive,
             "for multiplicative seasonality (use additive)",
             &mut problems,
         );
     }
     if history.len() < 2 * M {
-        problems.push(Problem::untyped(
-            "history",
-            format!(
-                "Holt-Winters needs at least 24 months (two seasons to initialise), got {}",
+        problems.push(
+            Problem::new(
+                at("history"),
+                kinds::INSUFFICIENT_HISTORY,
+                format!(
+                    "Holt-Winters needs at least 24 months (two seasons to initialise), got {}",
+                    history.len()
+                ),
+            )
+            .zh(format!(
+                "Holt-Winters 方法至少需要 24 个月（两个季节周期用于初始化），实际为 {}",
                 history.len()
-            ),
-        ));
+            )),
+        );
     }
     let mut given = [None; 3];
     for (slot, (name, v)) in given.iter_mut().zip([
@@ -467,43 +492,73 @@ pub fn holt_winters(
     ]) {
         if let Some(v) = v {
             if v < Decimal::ZERO || v > Decimal::ONE || v.normalize().scale() > 3 {
-                problems.push(Problem::untyped(
-                    name,
-                    format!(
-                        "must be from 0 to 1 with at most 3 decimal places, got {}",
+                problems.push(
+                    Problem::new(
+                        at(name),
+                        kinds::OUT_OF_RANGE,
+                        format!(
+                            "must be from 0 to 1 with at most 3 decimal places, got {}",
+                            show(v)
+                        ),
+                    )
+                    .zh(format!(
+                        "必须在 0 到 1 之间，且最多 3 位小数，实际为 {}",
                         show(v)
-                    ),
-                ));
+                    )),
+                );
             } else {
                 *slot = v.checked_mul(Decimal::from(1000)).and_then(|t| t.to_u32());
             }
         }
     }
     if !(1..=MAX_HORIZON).contains(&horizon) {
-        problems.push(Problem::untyped(
-            "horizon",
-            format!("horizon must be from 1 to {MAX_HORIZON}, got {horizon}"),
-        ));
+        problems.push(
+            Problem::new(
+                at("horizon"),
+                kinds::OUT_OF_RANGE,
+                format!("horizon must be from 1 to {MAX_HORIZON}, got {horizon}"),
+            )
+            .zh(format!(
+                "预测期数必须在 1 到 {MAX_HORIZON} 之间，实际为 {horizon}"
+            )),
+        );
     }
     if scale > 10 {
-        problems.push(Problem::untyped(
-            "scale",
-            format!("scale must be at most 10, got {scale}"),
-        ));
+        problems.push(
+            Problem::new(
+                at("scale"),
+                kinds::OUT_OF_RANGE,
+                format!("scale must be at most 10, got {scale}"),
+            )
+            .zh(format!("scale 最大为 10，实际为 {scale}")),
+        );
     }
     if !problems.is_empty() {
         return Err(Error::Input(problems));
     }
-    let init = initial(&y, seasonality)
-        .ok_or_else(|| input_error("history", "at least 24 months are needed"))?;
+    let init = initial(&y, seasonality).ok_or_else(|| {
+        input_error(
+            at("history"),
+            kinds::INSUFFICIENT_HISTORY,
+            "at least 24 months are needed",
+            "至少需要 24 个月的数据",
+        )
+    })?;
     if seasonality == Model::Multiplicative && init.0 <= 0.0 {
         return Err(input_error(
-            "history",
+            at("history"),
+            kinds::OUT_OF_RANGE,
             "the first season's mean is not positive",
+            "第一个季节周期的均值不是正数",
         ));
     }
     let ([a, b, g], r) = fit(&y, seasonality, given, &init).ok_or_else(|| {
-        input_error("history", "the recursion breaks down (non-positive level or non-finite values) for every parameter tried; use additive seasonality")
+        input_error(
+            at("history"),
+            kinds::OUT_OF_RANGE,
+            "the recursion breaks down (non-positive level or non-finite values) for every parameter tried; use additive seasonality",
+            "所有尝试过的参数都使递推失效（水平值非正或出现非有限数值）；请改用加法季节性",
+        )
     })?;
     let n = y.len();
     let label = |states: &[f64; M], from: usize, what: &str| -> crate::Result<Vec<PeriodValue>> {
@@ -512,7 +567,7 @@ pub fn holt_winters(
         let back = if what == "initial" { M } else { 0 };
         (0..M)
             .map(|k| {
-                let t = from.checked_add(k).ok_or_else(|| overflow("history"))?;
+                let t = from.checked_add(k).ok_or_else(|| overflow(at("history")))?;
                 let period = i64::try_from(t)
                     .ok()
                     .zip(i64::try_from(back).ok())
@@ -522,8 +577,10 @@ pub fn holt_winters(
                 Ok(PeriodValue {
                     period: period.ok_or_else(|| {
                         input_error(
-                            "history",
+                            at("history"),
+                            kinds::INVALID_MONTH,
                             "the series starts too early for its initial seasonal states",
+                            "序列起始月份过早，无法放置初始季节状态",
                         )
                     })?,
                     value: dec(v, STATE_SCALE, "seasonal state")?,
@@ -542,7 +599,7 @@ pub fn holt_winters(
         // n ≥ 24 was checked above.
         seasonal: label(
             &r.season,
-            n.checked_sub(M).ok_or_else(|| overflow("history"))?,
+            n.checked_sub(M).ok_or_else(|| overflow(at("history")))?,
             "final",
         )?,
     };
@@ -551,7 +608,7 @@ pub fn holt_winters(
         let slot = n
             .checked_add(h)
             .and_then(|x| x.checked_sub(1))
-            .ok_or_else(|| overflow("horizon"))?;
+            .ok_or_else(|| overflow(at("horizon")))?;
         let s = r.season.get(slot % M).copied().unwrap_or(0.0);
         let trend_part = r.level + h as f64 * r.trend;
         let v = match seasonality {
@@ -561,7 +618,14 @@ pub fn holt_winters(
         let period = history
             .end()
             .and_then(|e| e.add_months(h as i64))
-            .ok_or_else(|| input_error("horizon", "the forecast runs past year 9999"))?;
+            .ok_or_else(|| {
+                input_error(
+                    at("horizon"),
+                    kinds::INVALID_MONTH,
+                    "the forecast runs past year 9999",
+                    "预测超出了 9999 年",
+                )
+            })?;
         forecasts.push(PeriodValue {
             period,
             value: dec(v, scale, "forecast")?,
@@ -648,7 +712,7 @@ fn additive() -> Model {
 pub(crate) fn holt_winters_json(request: &str) -> crate::Result<String> {
     let req: HoltWintersRequest = parse_json(request, Error::Input)?;
     let mut problems = Vec::new();
-    let history = Series::from_spec(&req.history, "history", &mut problems);
+    let history = Series::from_spec(&req.history, &at("history"), &mut problems);
     let Some(history) = history.filter(|_| problems.is_empty()) else {
         return Err(Error::Input(problems));
     };

@@ -16,10 +16,10 @@ use super::seasonal::{
     growth_rate, seasonal_indices_at, Growth, Model, DEFAULT_INDEX_SCALE, MAX_MINOR_UNITS,
 };
 use super::series::{
-    at_minor_units, input_error, overflow, parse_period, show, to_json, Period, Series, SeriesSpec,
-    Sign,
+    at, at_minor_units, input_error, overflow, parse_period, show, to_json, Period, Series,
+    SeriesSpec, Sign,
 };
-use crate::error::{Error, Problem};
+use crate::error::{kinds, Error, Problem};
 use crate::json::parse_json;
 use crate::number::Num;
 use crate::rounding::RoundingMode;
@@ -135,7 +135,7 @@ pub struct LadderInput {
 fn annual_base(history: &Series) -> crate::Result<Option<(Decimal, String)>> {
     let y = history.values();
     let latest = y.get(y.len().saturating_sub(12)..).unwrap_or(&[]);
-    let of = || overflow("history");
+    let of = || overflow(at("history"));
     let mean12 = |vals: Vec<Decimal>| -> crate::Result<Option<Decimal>> {
         if vals.is_empty() {
             return Ok(None);
@@ -179,8 +179,8 @@ fn annual_base(history: &Series) -> crate::Result<Option<(Decimal, String)>> {
 fn grow(base: Decimal, g: &Growth, minor_units: u32) -> crate::Result<Decimal> {
     let f = Decimal::ONE
         .checked_add(g.rate)
-        .ok_or_else(|| overflow("growth"))?;
-    let t = base.checked_mul(f).ok_or_else(|| overflow("history"))?;
+        .ok_or_else(|| overflow(at("growth")))?;
+    let t = base.checked_mul(f).ok_or_else(|| overflow(at("history")))?;
     Ok(RoundingMode::HalfUp.round(t, minor_units))
 }
 
@@ -199,14 +199,14 @@ pub fn targets_from_history(input: &LadderInput) -> crate::Result<HistoryTargets
 fn validate(input: &LadderInput) -> crate::Result<()> {
     let mut problems = Vec::new();
     input.history.check_sign(
-        "history",
+        &at("history"),
         Sign::NonNegative,
         "for a sales target",
         &mut problems,
     );
     if let Some(p) = &input.parent {
         p.check_sign(
-            "parent",
+            &at("parent"),
             Sign::NonNegative,
             "for a sales target",
             &mut problems,
@@ -214,29 +214,47 @@ fn validate(input: &LadderInput) -> crate::Result<()> {
     }
     let mu = input.minor_units;
     if mu > MAX_MINOR_UNITS {
-        problems.push(Problem::untyped(
-            "minor_units",
-            format!("at most {MAX_MINOR_UNITS} decimal places"),
-        ));
+        problems.push(
+            Problem::new(
+                at("minor_units"),
+                kinds::OUT_OF_RANGE,
+                format!("at most {MAX_MINOR_UNITS} decimal places"),
+            )
+            .zh(format!("最多 {MAX_MINOR_UNITS} 位小数")),
+        );
     }
     if let Some(a) = input.annual_target {
         if a < Decimal::ZERO {
-            problems.push(Problem::untyped(
-                "annual_target",
-                format!("must not be negative, got {}", show(a)),
-            ));
+            problems.push(
+                Problem::new(
+                    at("annual_target"),
+                    kinds::NEGATIVE,
+                    format!("must not be negative, got {}", show(a)),
+                )
+                .zh(format!("不能为负数，实际为 {}", show(a))),
+            );
         } else if a.normalize().scale() > mu {
-            problems.push(Problem::untyped(
-                "annual_target",
-                format!(
-                    "{} is not a whole number of minor units ({mu} decimal places)",
+            problems.push(
+                Problem::new(
+                    at("annual_target"),
+                    kinds::TOO_PRECISE,
+                    format!(
+                        "{} is not a whole number of minor units ({mu} decimal places)",
+                        show(a)
+                    ),
+                )
+                .zh(format!(
+                    "{} 不是最小货币单位的整数倍（{mu} 位小数）",
                     show(a)
-                ),
-            ));
+                )),
+            );
         }
     }
     if input.growth.is_some_and(|g| g <= -Decimal::ONE) {
-        problems.push(Problem::untyped("growth", "growth must be above −1"));
+        problems.push(
+            Problem::new(at("growth"), kinds::OUT_OF_RANGE, "growth must be above −1")
+                .zh("增长率必须大于 −1"),
+        );
     }
     if problems.is_empty() {
         Ok(())
@@ -254,7 +272,14 @@ fn target_window(input: &LadderInput) -> crate::Result<(Period, &'static str)> {
             .history
             .end()
             .and_then(|e| e.add_months(1))
-            .ok_or_else(|| input_error("history", "the series runs past year 9999"))?,
+            .ok_or_else(|| {
+                input_error(
+                    at("history"),
+                    kinds::INVALID_MONTH,
+                    "the series runs past year 9999",
+                    "序列超出了 9999 年",
+                )
+            })?,
     };
     let start_field = if input.start.is_some() {
         "start"
@@ -263,8 +288,10 @@ fn target_window(input: &LadderInput) -> crate::Result<(Period, &'static str)> {
     };
     if start.add_months(11).is_none() {
         return Err(input_error(
-            start_field,
+            at(start_field),
+            kinds::INVALID_MONTH,
             "the 12 target months run past year 9999",
+            "12 个目标月份超出了 9999 年",
         ));
     }
     Ok((start, start_field))
@@ -411,8 +438,14 @@ fn seasonal_rung(ctx: &Ctx<'_>) -> crate::Result<Attempt> {
     let (base, annual, how) = match ctx.annual_target {
         Some(a) => (None, a, format!("annual target {} given", show(a))),
         None => {
-            let (b, how) = annual_base(ctx.history)?
-                .ok_or_else(|| input_error("history", "no month has data"))?;
+            let (b, how) = annual_base(ctx.history)?.ok_or_else(|| {
+                input_error(
+                    at("history"),
+                    kinds::INSUFFICIENT_HISTORY,
+                    "no month has data",
+                    "没有任何月份有数据",
+                )
+            })?;
             let a = ctx.with_growth(b)?;
             (
                 Some(b),
@@ -455,7 +488,7 @@ fn last_year_rung(ctx: &Ctx<'_>) -> crate::Result<Attempt> {
     let total_base = bases
         .iter()
         .try_fold(Decimal::ZERO, |a, (_, v)| a.checked_add(*v))
-        .ok_or_else(|| overflow("history"))?;
+        .ok_or_else(|| overflow(at("history")))?;
     if !missing.is_empty() {
         return Ok(Attempt::Skipped(Skipped {
             method: LadderMethod::LastYearGrowth,
@@ -508,8 +541,10 @@ fn last_year_bases(ctx: &Ctx<'_>) -> crate::Result<LastYear> {
         let before = k.checked_sub(12).and_then(|b| start.add_months(b));
         let (Some(p), Some(b)) = (start.add_months(k), before) else {
             return Err(input_error(
-                "start",
+                at("start"),
+                kinds::INVALID_MONTH,
                 "the target months run outside years 1–9999",
+                "目标月份超出了 1–9999 年的范围",
             ));
         };
         match ctx.history.get(b).flatten() {
@@ -553,13 +588,15 @@ fn grow_each_month(
     let mu = ctx.mu;
     let f = Decimal::ONE
         .checked_add(ctx.growth.rate)
-        .ok_or_else(|| overflow("growth"))?;
+        .ok_or_else(|| overflow(at("growth")))?;
     let mut targets = Vec::with_capacity(12);
     let mut sum = Decimal::ZERO;
     for (p, v) in bases {
-        let exact = v.checked_mul(f).ok_or_else(|| overflow("history"))?;
+        let exact = v.checked_mul(f).ok_or_else(|| overflow(at("history")))?;
         let amount = at_minor_units(RoundingMode::HalfUp.round(exact, mu), mu);
-        sum = sum.checked_add(amount).ok_or_else(|| overflow("history"))?;
+        sum = sum
+            .checked_add(amount)
+            .ok_or_else(|| overflow(at("history")))?;
         targets.push(MonthAmount {
             period: *p,
             weight: *v,
@@ -640,9 +677,9 @@ fn deseasonalised_base(
         let s = by_month.get(p.month0()).copied().unwrap_or(Decimal::ONE);
         if s > Decimal::ZERO {
             sum = sum
-                .checked_add(v.checked_div(s).ok_or_else(|| overflow("history"))?)
-                .ok_or_else(|| overflow("history"))?;
-            k = k.checked_add(1).ok_or_else(|| overflow("history"))?;
+                .checked_add(v.checked_div(s).ok_or_else(|| overflow(at("history")))?)
+                .ok_or_else(|| overflow(at("history")))?;
+            k = k.checked_add(1).ok_or_else(|| overflow(at("history")))?;
         }
     }
     if k == 0 {
@@ -651,7 +688,7 @@ fn deseasonalised_base(
     let base = sum
         .checked_mul(Decimal::from(12))
         .and_then(|x| x.checked_div(Decimal::from(k)))
-        .ok_or_else(|| overflow("history"))?;
+        .ok_or_else(|| overflow(at("history")))?;
     Ok((Some(base), k))
 }
 
@@ -686,18 +723,20 @@ fn run_rate_base(history: &Series) -> crate::Result<(Decimal, usize)> {
     let all: Vec<Decimal> = history.values().iter().flatten().copied().collect();
     if all.is_empty() {
         return Err(input_error(
-            "history",
+            at("history"),
+            kinds::INSUFFICIENT_HISTORY,
             "no month has data and no annual_target is given: nothing to base a target on",
+            "没有任何月份有数据，也没有给出 annual_target：无法据此制定目标",
         ));
     }
     let mut s = Decimal::ZERO;
     for v in &all {
-        s = s.checked_add(*v).ok_or_else(|| overflow("history"))?;
+        s = s.checked_add(*v).ok_or_else(|| overflow(at("history")))?;
     }
     let b = s
         .checked_mul(Decimal::from(12))
         .and_then(|x| x.checked_div(Decimal::from(all.len())))
-        .ok_or_else(|| overflow("history"))?;
+        .ok_or_else(|| overflow(at("history")))?;
     Ok((b, all.len()))
 }
 
@@ -727,15 +766,15 @@ pub struct TargetsFromHistoryRequest {
 pub(crate) fn targets_from_history_json(request: &str) -> crate::Result<String> {
     let req: TargetsFromHistoryRequest = parse_json(request, Error::Input)?;
     let mut problems = Vec::new();
-    let history = Series::from_spec(&req.history, "history", &mut problems);
+    let history = Series::from_spec(&req.history, &at("history"), &mut problems);
     let parent = req
         .parent
         .as_ref()
-        .map(|p| Series::from_spec(p, "parent", &mut problems));
+        .map(|p| Series::from_spec(p, &at("parent"), &mut problems));
     let start = req
         .start
         .as_deref()
-        .map(|s| parse_period(s, "start", &mut problems));
+        .map(|s| parse_period(s, at("start"), &mut problems));
     let (Some(history), true) = (history, problems.is_empty()) else {
         return Err(Error::Input(problems));
     };

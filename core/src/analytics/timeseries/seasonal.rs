@@ -2,10 +2,10 @@
 //! year × (1 + g)).
 
 use super::series::{
-    at_minor_units, input_error, overflow, parse_period, show, to_json, Period, PeriodValue,
+    at, at_minor_units, input_error, overflow, parse_period, show, to_json, Period, PeriodValue,
     Series, SeriesSpec, Sign, MONTH_NAMES,
 };
-use crate::error::{Error, Problem};
+use crate::error::{kinds, Error, Problem};
 use crate::json::parse_json;
 use crate::number::Num;
 use crate::rounding::RoundingMode;
@@ -119,18 +119,20 @@ pub(crate) fn round_to_sum(
     let mut sum = Decimal::ZERO;
     for x in exact {
         let f = x.round_dp_with_strategy(scale, RoundingStrategy::ToNegativeInfinity);
-        sum = sum.checked_add(f).ok_or_else(|| overflow(path))?;
+        sum = sum.checked_add(f).ok_or_else(|| overflow(at(path)))?;
         floors.push(f);
-        remainders.push(x.checked_sub(f).ok_or_else(|| overflow(path))?);
+        remainders.push(x.checked_sub(f).ok_or_else(|| overflow(at(path)))?);
     }
     let left = target
         .checked_sub(sum)
         .and_then(|l| l.checked_div(unit))
-        .ok_or_else(|| overflow(path))?;
+        .ok_or_else(|| overflow(at(path)))?;
     if left < Decimal::ZERO || !left.fract().is_zero() {
         return Err(input_error(
-            path,
+            at(path),
+            kinds::ARITHMETIC_OVERFLOW,
             format!("cannot round to a sum of {target} at {scale} places"),
+            format!("无法在 {scale} 位小数下舍入到合计 {target}"),
         ));
     }
     let mut order: Vec<usize> = (0..exact.len()).collect();
@@ -148,12 +150,12 @@ pub(crate) fn round_to_sum(
                 break 'outer;
             }
             if let (Some(f), Some(g)) = (floors.get_mut(i), got.get_mut(i)) {
-                *f = f.checked_add(unit).ok_or_else(|| overflow(path))?;
+                *f = f.checked_add(unit).ok_or_else(|| overflow(at(path)))?;
                 *g = true;
             }
             left = left
                 .checked_sub(Decimal::ONE)
-                .ok_or_else(|| overflow(path))?;
+                .ok_or_else(|| overflow(at(path)))?;
         }
     }
     Ok(floors
@@ -198,6 +200,22 @@ pub fn seasonal_indices(
     seasonal_indices_at(history, model, scale, "history")
 }
 
+/// The months in Chinese, January first.
+const MONTH_NAMES_ZH: [&str; 12] = [
+    "一月",
+    "二月",
+    "三月",
+    "四月",
+    "五月",
+    "六月",
+    "七月",
+    "八月",
+    "九月",
+    "十月",
+    "十一月",
+    "十二月",
+];
+
 pub(crate) fn seasonal_indices_at(
     history: &Series,
     model: Model,
@@ -206,14 +224,20 @@ pub(crate) fn seasonal_indices_at(
 ) -> crate::Result<SeasonalIndices> {
     let mut problems = Vec::new();
     if scale == 0 || scale > MAX_INDEX_SCALE {
-        problems.push(Problem::untyped(
-            "scale",
-            format!("scale must be from 1 to {MAX_INDEX_SCALE}, got {scale}"),
-        ));
+        problems.push(
+            Problem::new(
+                at("scale"),
+                kinds::OUT_OF_RANGE,
+                format!("scale must be from 1 to {MAX_INDEX_SCALE}, got {scale}"),
+            )
+            .zh(format!(
+                "scale 必须在 1 到 {MAX_INDEX_SCALE} 之间，实际为 {scale}"
+            )),
+        );
     }
     if model == Model::Multiplicative {
         history.check_sign(
-            path,
+            &at(path),
             Sign::Positive,
             "in a multiplicative model (use the additive model, or null for a month without data)",
             &mut problems,
@@ -223,10 +247,15 @@ pub(crate) fn seasonal_indices_at(
         return Err(Error::Input(problems));
     }
     let (Some(from), Some(to)) = (history.period(0), history.end()) else {
-        return Err(input_error(path, "the series has no months"));
+        return Err(input_error(
+            at(path),
+            kinds::EMPTY_LIST,
+            "the series has no months",
+            "序列中没有任何月份",
+        ));
     };
     let y = history.values();
-    let of = || overflow(path);
+    let of = || overflow(at(path));
     let mut moving_average = Vec::new();
     let mut detrended: Vec<Vec<(Period, Decimal)>> = vec![Vec::new(); 12];
     for i in 6..y.len().saturating_sub(6) {
@@ -273,13 +302,10 @@ pub(crate) fn seasonal_indices_at(
     }
     for (m, list) in detrended.iter().enumerate() {
         if list.is_empty() {
-            problems.push(Problem::untyped(
-                path,
-                format!(
+            problems.push(Problem::new(at(path), kinds::INSUFFICIENT_HISTORY, format!(
                     "no {} has a complete centred 13-month window (6 months with data on each side): classical decomposition needs 24 consecutive months with data",
                     MONTH_NAMES.get(m).copied().unwrap_or("month")
-                ),
-            ));
+                )).zh(format!("没有任何{}拥有完整的居中 13 个月窗口（两侧各 6 个月有数据）：经典分解需要连续 24 个月的数据", MONTH_NAMES_ZH.get(m).copied().unwrap_or("月份"))));
         }
     }
     if !problems.is_empty() {
@@ -301,7 +327,12 @@ pub(crate) fn seasonal_indices_at(
     let (normalised, target, how) = match model {
         Model::Multiplicative => {
             if raw_sum <= Decimal::ZERO {
-                return Err(input_error(path, "the seasonal ratios sum to zero"));
+                return Err(input_error(
+                    at(path),
+                    kinds::NOTHING_TO_WEIGH,
+                    "the seasonal ratios sum to zero",
+                    "季节比率合计为零",
+                ));
             }
             let mut n = Vec::with_capacity(12);
             for r in &raw {
@@ -411,7 +442,7 @@ pub struct SeasonalIndicesRequest {
 pub(crate) fn seasonal_indices_json(request: &str) -> crate::Result<String> {
     let req: SeasonalIndicesRequest = parse_json(request, Error::Input)?;
     let mut problems = Vec::new();
-    let history = Series::from_spec(&req.history, "history", &mut problems);
+    let history = Series::from_spec(&req.history, &at("history"), &mut problems);
     let Some(history) = history.filter(|_| problems.is_empty()) else {
         return Err(Error::Input(problems));
     };
@@ -591,35 +622,47 @@ pub fn growth_targets(
 ) -> crate::Result<GrowthTargets> {
     let mut problems = Vec::new();
     history.check_sign(
-        "history",
+        &at("history"),
         Sign::NonNegative,
         "for a sales target",
         &mut problems,
     );
     if growth.rate <= -Decimal::ONE {
-        problems.push(Problem::untyped(
-            "growth",
-            format!("growth must be above −1, got {}", show(growth.rate)),
-        ));
+        problems.push(
+            Problem::new(
+                at("growth"),
+                kinds::OUT_OF_RANGE,
+                format!("growth must be above −1, got {}", show(growth.rate)),
+            )
+            .zh(format!("增长率必须大于 −1，实际为 {}", show(growth.rate))),
+        );
     }
     if minor_units > MAX_MINOR_UNITS {
-        problems.push(Problem::untyped(
-            "minor_units",
-            format!("at most {MAX_MINOR_UNITS} decimal places"),
-        ));
+        problems.push(
+            Problem::new(
+                at("minor_units"),
+                kinds::OUT_OF_RANGE,
+                format!("at most {MAX_MINOR_UNITS} decimal places"),
+            )
+            .zh(format!("最多 {MAX_MINOR_UNITS} 位小数")),
+        );
     }
     if !(1..=120).contains(&months) {
-        problems.push(Problem::untyped(
-            "months",
-            format!("months must be from 1 to 120, got {months}"),
-        ));
+        problems.push(
+            Problem::new(
+                at("months"),
+                kinds::OUT_OF_RANGE,
+                format!("months must be from 1 to 120, got {months}"),
+            )
+            .zh(format!("月数必须在 1 到 120 之间，实际为 {months}")),
+        );
     }
     if !problems.is_empty() {
         return Err(Error::Input(problems));
     }
     let factor = Decimal::ONE
         .checked_add(growth.rate)
-        .ok_or_else(|| overflow("growth"))?;
+        .ok_or_else(|| overflow(at("growth")))?;
     let mut targets = Vec::new();
     let mut missing = Vec::new();
     let mut total = Decimal::ZERO;
@@ -627,16 +670,22 @@ pub fn growth_targets(
         let before = k.checked_sub(12).and_then(|b| start.add_months(b));
         let (Some(period), Some(base_period)) = (start.add_months(k), before) else {
             return Err(input_error(
-                "start",
+                at("start"),
+                kinds::INVALID_MONTH,
                 "the target months run outside years 1–9999",
+                "目标月份超出了 1–9999 年的范围",
             ));
         };
         let base = history.get(base_period).flatten();
         let target = match base {
             Some(b) => {
-                let t = b.checked_mul(factor).ok_or_else(|| overflow("history"))?;
+                let t = b
+                    .checked_mul(factor)
+                    .ok_or_else(|| overflow(at("history")))?;
                 let t = at_minor_units(rounding.round(t, minor_units), minor_units);
-                total = total.checked_add(t).ok_or_else(|| overflow("history"))?;
+                total = total
+                    .checked_add(t)
+                    .ok_or_else(|| overflow(at("history")))?;
                 Some(t)
             }
             None => {
@@ -702,21 +751,25 @@ pub struct GrowthTargetsRequest {
 pub(crate) fn growth_targets_json(request: &str) -> crate::Result<String> {
     let req: GrowthTargetsRequest = parse_json(request, Error::Input)?;
     let mut problems = Vec::new();
-    let history = Series::from_spec(&req.history, "history", &mut problems);
+    let history = Series::from_spec(&req.history, &at("history"), &mut problems);
     let start = req
         .start
         .as_deref()
-        .map(|s| parse_period(s, "start", &mut problems));
+        .map(|s| parse_period(s, at("start"), &mut problems));
     let Some(history) = history.filter(|_| problems.is_empty()) else {
         return Err(Error::Input(problems));
     };
     let start = match start {
         Some(Some(s)) => s,
         Some(None) => return Err(Error::Input(problems)),
-        None => history
-            .end()
-            .and_then(|e| e.add_months(1))
-            .ok_or_else(|| input_error("history", "the series runs past year 9999"))?,
+        None => history.end().and_then(|e| e.add_months(1)).ok_or_else(|| {
+            input_error(
+                at("history"),
+                kinds::INVALID_MONTH,
+                "the series runs past year 9999",
+                "序列超出了 9999 年",
+            )
+        })?,
     };
     let growth = growth_rate(&history, req.growth.map(|g| g.0));
     growth_targets(

@@ -1,7 +1,7 @@
 //! Monthly series: a start month and one value per month, where `null` (no data) is told apart
 //! from `0` (zero sales).
 
-use crate::error::{Error, Problem};
+use crate::error::{kinds, shown, Error, Loc, Problem};
 use crate::number::Num;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize, Serializer};
@@ -161,15 +161,15 @@ impl Series {
     }
 
     /// Validates a request's series; problems are pushed with paths under `path`.
-    pub fn from_spec(spec: &SeriesSpec, path: &str, problems: &mut Vec<Problem>) -> Option<Series> {
+    pub fn from_spec(spec: &SeriesSpec, path: &Loc, problems: &mut Vec<Problem>) -> Option<Series> {
         let before = problems.len();
-        let mut push = |p: String, m: String| problems.push(Problem::untyped(p, m));
+        let mut push = |p: Problem| problems.push(p);
         let series = match (&spec.start, &spec.values, &spec.points) {
             (Some(start), Some(values), None) => {
                 let start = match Period::parse(start) {
                     Ok(p) => Some(p),
                     Err(m) => {
-                        push(format!("{path}.start"), m);
+                        push(bad_month(path.clone().key("start"), start, m));
                         None
                     }
                 };
@@ -180,10 +180,11 @@ impl Series {
                 let mut values = Vec::with_capacity(points.len());
                 let mut prev: Option<Period> = None;
                 for (i, p) in points.iter().enumerate() {
+                    let at = path.clone().key("points").index(i).key("period");
                     let period = match Period::parse(&p.period) {
                         Ok(x) => x,
                         Err(m) => {
-                            push(format!("{path}.points[{i}].period"), m);
+                            push(bad_month(at, &p.period, m));
                             prev = None;
                             continue;
                         }
@@ -192,22 +193,36 @@ impl Series {
                         let step = q.months_until(period);
                         if step == 0 {
                             push(
-                                format!("{path}.points[{i}].period"),
-                                format!("{period} appears twice"),
+                                Problem::new(
+                                    at,
+                                    kinds::DUPLICATE,
+                                    format!("{period} appears twice"),
+                                )
+                                .zh(format!("{period} 出现了两次")),
                             );
                         } else if step < 0 {
                             push(
-                                format!("{path}.points[{i}].period"),
-                                format!("{period} comes after {q}: points must be in order"),
+                                Problem::new(
+                                    at,
+                                    kinds::NOT_ASCENDING,
+                                    format!("{period} comes after {q}: points must be in order"),
+                                )
+                                .zh(format!("{period} 排在 {q} 之后：各点必须按月份顺序排列")),
                             );
                         } else if step > 1 {
+                            // Exact: step > 1 here.
+                            let gap = step.saturating_sub(1);
                             push(
-                                format!("{path}.points[{i}].period"),
-                                format!(
-                                    "gap: {} month(s) missing between {q} and {period}; write them with value null",
-                                    // Exact: step > 1 here.
-                                    step.saturating_sub(1)
-                                ),
+                                Problem::new(
+                                    at,
+                                    kinds::MISSING,
+                                    format!(
+                                        "gap: {gap} month(s) missing between {q} and {period}; write them with value null"
+                                    ),
+                                )
+                                .zh(format!(
+                                    "{q} 与 {period} 之间缺了 {gap} 个月：请把这些月份写上，值为 null"
+                                )),
                             );
                         }
                     }
@@ -223,24 +238,33 @@ impl Series {
             }
             _ => {
                 push(
-                    path.to_string(),
-                    "give either `start` and `values`, or `points`".into(),
+                    Problem::new(
+                        path.clone(),
+                        kinds::CONFLICTING_FIELDS,
+                        "give either `start` and `values`, or `points`",
+                    )
+                    .zh("请给出 `start` 和 `values`，或者给出 `points`，二者选其一"),
                 );
                 None
             }
         }?;
         if series.values.is_empty() {
-            problems.push(Problem::untyped(path, "the series has no months"));
+            problems.push(
+                Problem::new(path.clone(), kinds::EMPTY_LIST, "the series has no months")
+                    .zh("序列中没有任何月份"),
+            );
         } else if series.values.len() > MAX_MONTHS {
-            problems.push(Problem::untyped(
-                path,
-                format!(
-                    "{} months is more than the {MAX_MONTHS} accepted",
-                    series.values.len()
-                ),
-            ));
+            let n = series.values.len();
+            problems.push(
+                Problem::new(
+                    path.clone(),
+                    kinds::TOO_MANY,
+                    format!("{n} months is more than the {MAX_MONTHS} accepted"),
+                )
+                .zh(format!("共 {n} 个月，超过了可接受的 {MAX_MONTHS} 个月")),
+            );
         } else if series.end().is_none() {
-            problems.push(Problem::untyped(path, "the series runs past year 9999"));
+            problems.push(past_9999(path.clone()));
         }
         (problems.len() == before).then_some(series)
     }
@@ -286,19 +310,19 @@ impl Series {
         self.values.get(i).copied()
     }
 
-    /// JSON path of the value at position `i`, under the series' own path `base`.
-    pub(crate) fn value_path(&self, base: &str, i: usize) -> String {
+    /// Location of the value at position `i`, under the series' own location `base`.
+    pub(crate) fn value_path(&self, base: &Loc, i: usize) -> Loc {
         if self.points_form {
-            format!("{base}.points[{i}].value")
+            base.clone().key("points").index(i).key("value")
         } else {
-            format!("{base}.values[{i}]")
+            base.clone().key("values").index(i)
         }
     }
 
     /// Reports every value the model cannot take.
     pub(crate) fn check_sign(
         &self,
-        base: &str,
+        base: &Loc,
         sign: Sign,
         why: &str,
         problems: &mut Vec<Problem>,
@@ -310,15 +334,20 @@ impl Series {
                 Sign::Positive => *v <= Decimal::ZERO,
             };
             if bad {
-                let need = if sign == Sign::Positive {
-                    "positive"
+                let (need, need_zh) = if sign == Sign::Positive {
+                    ("positive", "为正数")
                 } else {
-                    "zero or more"
+                    ("zero or more", "不小于零")
                 };
-                problems.push(Problem::untyped(
-                    self.value_path(base, i),
-                    format!("{} must be {need} {why}", v.normalize()),
-                ));
+                let v = v.normalize();
+                problems.push(
+                    Problem::new(
+                        self.value_path(base, i),
+                        kinds::OUT_OF_RANGE,
+                        format!("{v} must be {need} {why}"),
+                    )
+                    .zh(format!("{v} 必须{need_zh}（{}）", why_zh(why))),
+                );
             }
         }
     }
@@ -344,22 +373,102 @@ pub(crate) fn at_minor_units(d: Decimal, minor_units: u32) -> Decimal {
     x
 }
 
-/// An input error at `path`.
-pub(crate) fn input_error(path: impl AsRef<str>, message: impl Into<String>) -> Error {
-    Error::Input(vec![Problem::untyped(path, message)])
+/// The location of a request field this module spells itself (`months.history`, `parts[2]`):
+/// never text from the request, so reading it back as path text is safe.
+pub(crate) fn at(field: &str) -> Loc {
+    Loc::from_path(field)
+}
+
+/// An input error of one problem.
+pub(crate) fn input_error(
+    at: Loc,
+    kind: &'static str,
+    message: impl Into<String>,
+    message_zh: impl Into<String>,
+) -> Error {
+    Error::Input(vec![Problem::new(at, kind, message).zh(message_zh)])
 }
 
 /// The overflow error, located.
-pub(crate) fn overflow(path: &str) -> Error {
-    input_error(path, "arithmetic overflow")
+pub(crate) fn overflow(at: Loc) -> Error {
+    input_error(
+        at,
+        kinds::ARITHMETIC_OVERFLOW,
+        "arithmetic overflow",
+        "算术溢出：数值过大，无法精确计算",
+    )
+}
+
+/// A month that did not parse (`m` is [`Period::parse`]'s message).
+fn bad_month(at: Loc, text: &str, m: String) -> Problem {
+    let text = shown(text);
+    Problem::new(at, kinds::INVALID_MONTH, m)
+        .zh(format!("`{text}` 不是 YYYY-MM 格式的月份（例如 2024-01）"))
+}
+
+/// Months that run past the last month a [`Period`] can hold.
+pub(crate) fn past_9999(at: Loc) -> Problem {
+    Problem::new(at, kinds::INVALID_MONTH, "the series runs past year 9999")
+        .zh("序列超出了 9999 年")
+}
+
+/// The reasons models give [`Series::check_sign`], in Chinese.
+fn why_zh(why: &str) -> &'static str {
+    if why.contains("historical share") {
+        "用于计算历史占比"
+    } else if why.contains("sales target") {
+        "销售目标不能为负"
+    } else if why.contains("multiplicative model") {
+        "乘法模型要求为正；可改用加法模型，无数据的月份用 null"
+    } else if why.contains("multiplicative") {
+        "乘法季节性要求为正；可改用加法季节性"
+    } else {
+        "该模型的要求"
+    }
+}
+
+/// More decimal places than money can have here.
+pub(crate) fn too_many_places(at: Loc) -> Problem {
+    let max = crate::apportion::MAX_MINOR_UNITS;
+    Problem::new(
+        at,
+        kinds::OUT_OF_RANGE,
+        format!("at most {max} decimal places"),
+    )
+    .zh(format!("最多 {max} 位小数"))
+}
+
+/// An amount finer than the minor unit.
+pub(crate) fn not_whole_minor_units(at: Loc, amount: Decimal, minor_units: u32) -> Problem {
+    let a = show(amount);
+    Problem::new(
+        at,
+        kinds::TOO_PRECISE,
+        format!("{a} is not a whole number of minor units ({minor_units} decimal places)"),
+    )
+    .zh(format!(
+        "{a} 不是最小货币单位的整数倍（{minor_units} 位小数）"
+    ))
+}
+
+/// An allocation with nothing to allocate to.
+pub(crate) fn nothing_to_allocate(at: Loc) -> Problem {
+    Problem::new(at, kinds::EMPTY_LIST, "nothing to allocate to").zh("没有可分配的对象")
+}
+
+/// A negative weight.
+pub(crate) fn negative_weight(at: Loc, w: Decimal) -> Problem {
+    let w = show(w);
+    Problem::new(at, kinds::NEGATIVE, format!("weight is negative ({w})"))
+        .zh(format!("权重为负数（{w}）"))
 }
 
 /// Parses a month field of a request.
-pub(crate) fn parse_period(text: &str, path: &str, problems: &mut Vec<Problem>) -> Option<Period> {
+pub(crate) fn parse_period(text: &str, path: Loc, problems: &mut Vec<Problem>) -> Option<Period> {
     match Period::parse(text) {
         Ok(p) => Some(p),
         Err(m) => {
-            problems.push(Problem::untyped(path, m));
+            problems.push(bad_month(path, text, m));
             None
         }
     }
@@ -399,7 +508,7 @@ mod tests {
         )
         .unwrap();
         let mut p = Vec::new();
-        assert!(Series::from_spec(&spec, "h", &mut p).is_none());
+        assert!(Series::from_spec(&spec, &Loc::root().key("h"), &mut p).is_none());
         let paths: Vec<_> = p.iter().map(|x| x.path()).collect();
         assert_eq!(
             paths,
