@@ -28,10 +28,12 @@ impl Feedback {
                 let report = round.report(&ratee).ok_or_else(|| {
                     field_error(
                         "ratee",
+                        crate::kinds::UNKNOWN_REFERENCE,
                         format!(
                             "no responses about `{}` in this round",
                             crate::error::shown(&ratee)
                         ),
+                        format!("本轮没有关于 `{}` 的评价", crate::error::shown(&ratee)),
                     )
                 })?;
                 Ok(json_text(&report.explain(lang)))

@@ -43,13 +43,18 @@ pub fn run(operation: &str, request: &str) -> crate::Result<String> {
                         .collect();
                     crate::Error::Plan(vec![crate::Problem::new(
                         crate::Loc::root().key("template"),
-                        crate::kinds::INVALID,
+                        crate::kinds::UNKNOWN_REFERENCE,
                         format!(
                             "unknown template `{}` (known: {})",
                             crate::error::shown(&id),
                             known.join(", ")
                         ),
-                    )])
+                    )
+                    .zh(format!(
+                        "没有名为 `{}` 的方案模板（已有：{}）",
+                        crate::error::shown(&id),
+                        known.join("、")
+                    ))])
                 })
         }
         "demo_plan" => Ok(json_text(crate::templates::DEMO_PLAN_JSON)),
@@ -91,7 +96,12 @@ pub(super) fn pool_request(
                 problems.absorb(&e);
             }
             if problems.is_empty() {
-                return Err(field_error("weights", "the pool could not be read"));
+                return Err(field_error(
+                    "weights",
+                    crate::kinds::INVALID_VALUE,
+                    "the pool could not be read",
+                    "无法读取奖金池",
+                ));
             }
             Err(crate::Error::Input(problems.into_vec()))
         }

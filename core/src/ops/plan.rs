@@ -24,7 +24,7 @@ impl Plan {
     /// each operation's fields), the result JSON text (JSON lines for `score_many`).
     ///
     /// ```
-    /// let plan = perfscore::Plan::template("monthly-sales-rep")?;
+    /// let plan = perfscore::Plan::from_json(perfscore::templates::DEMO_PLAN_JSON)?;
     /// let ids = plan.run("measure_ids", "")?;
     /// assert!(ids.starts_with("[\"revenue\""));
     /// # Ok::<(), perfscore::Error>(())
@@ -117,19 +117,30 @@ pub(super) fn operation_fields(
             let names: Vec<&str> = known.iter().map(|(n, _)| *n).collect();
             Error::Input(vec![Problem::new(
                 Loc::root().key("operation"),
-                kinds::INVALID,
+                kinds::UNKNOWN_OPERATION,
                 format!(
                     "unknown operation `{}`; expected one of: {}",
                     crate::error::shown(operation),
                     names.join(", ")
                 ),
-            )])
+            )
+            .zh(format!(
+                "没有名为 `{}` 的操作；可用：{}",
+                crate::error::shown(operation),
+                names.join("、")
+            ))])
         })
 }
 
 fn records_json(records: &[crate::Record]) -> crate::Result<String> {
-    serde_json::to_string(records)
-        .map_err(|e| super::request::field_error("records", e.to_string()))
+    serde_json::to_string(records).map_err(|e| {
+        super::request::field_error(
+            "records",
+            kinds::INVALID_VALUE,
+            e.to_string(),
+            format!("无法写出记录：{e}"),
+        )
+    })
 }
 
 /// The summaries as a JSON array of `{record_id, total, grade, grade_before_veto, vetoed, pay?}`,

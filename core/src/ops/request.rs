@@ -28,9 +28,10 @@ impl<'a> Request<'a> {
         let fields: BTreeMap<&'a str, &'a RawValue> = serde_json::from_str(text).map_err(|e| {
             Error::Input(vec![Problem::new(
                 Loc::root(),
-                kinds::INVALID,
+                kinds::WRONG_TYPE,
                 format!("the request is not a JSON object: {e}"),
-            )])
+            )
+            .zh(format!("请求不是 JSON 对象：{e}"))])
         })?;
         let unknown: Vec<Problem> = fields
             .keys()
@@ -38,9 +39,10 @@ impl<'a> Request<'a> {
             .map(|k| {
                 Problem::new(
                     Loc::root().key(*k),
-                    kinds::INVALID,
+                    kinds::UNKNOWN_FIELD,
                     format!("unknown field: expected {}", allowed.join(", ")),
                 )
+                .zh(format!("未知字段；可用：{}", allowed.join("、")))
             })
             .collect();
         if unknown.is_empty() {
@@ -63,9 +65,10 @@ impl<'a> Request<'a> {
         self.raw(name).ok_or_else(|| {
             Error::Input(vec![Problem::new(
                 Loc::root().key(name),
-                kinds::INVALID,
+                kinds::MISSING_FIELD,
                 format!("missing field `{name}`"),
-            )])
+            )
+            .zh(format!("缺少字段 `{name}`"))])
         })
     }
 
@@ -93,9 +96,10 @@ impl<'a> Request<'a> {
                 text.parse().map_err(|m: String| {
                     Error::Input(vec![Problem::new(
                         Loc::root().key("lang"),
-                        kinds::INVALID,
+                        kinds::INVALID_VALUE,
                         m,
-                    )])
+                    )
+                    .zh("语言只能是 `en`（英文）或 `zh`（中文）")])
                 })
             }
         }
@@ -115,9 +119,10 @@ impl<'a> Request<'a> {
         records.pop().ok_or_else(|| {
             Error::Input(vec![Problem::new(
                 Loc::root().key("record"),
-                kinds::INVALID,
+                kinds::WRONG_COUNT,
                 "expected one record",
-            )])
+            )
+            .zh("应为一条记录")])
         })
     }
 
@@ -161,12 +166,15 @@ pub(crate) fn under(e: Error, outer: &Loc) -> Error {
 }
 
 /// An input error at one field.
-pub(crate) fn field_error(name: &str, message: impl Into<String>) -> Error {
-    Error::Input(vec![Problem::new(
-        Loc::root().key(name),
-        kinds::INVALID,
-        message,
-    )])
+pub(crate) fn field_error(
+    name: &str,
+    kind: &'static str,
+    message: impl Into<String>,
+    zh: impl Into<String>,
+) -> Error {
+    Error::Input(vec![
+        Problem::new(Loc::root().key(name), kind, message).zh(zh)
+    ])
 }
 
 /// A JSON string result.
