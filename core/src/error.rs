@@ -268,6 +268,26 @@ pub mod kinds {
     pub const MORE_PROBLEMS: &str = "more_problems";
     /// Not yet given a more precise kind.
     pub const INVALID: &str = "invalid";
+
+    // Reading host values (`crate::input`): what a value is, before what it means.
+    /// A value of the wrong JSON type (text where a number belongs, a number where an id does).
+    pub const WRONG_TYPE: &str = "wrong_type";
+    /// Text where a number belongs that is not a number, or a number that does not fit exactly.
+    pub const NOT_A_NUMBER: &str = "not_a_number";
+    /// NaN or an infinity, which no exact number stands for.
+    pub const NOT_FINITE: &str = "not_finite";
+    /// A host value that has no JSON form (a function, a date, text that is not valid Unicode).
+    pub const UNSUPPORTED_VALUE: &str = "unsupported_value";
+    /// A key the object does not have.
+    pub const UNKNOWN_FIELD: &str = "unknown_field";
+    /// A required value that is absent.
+    pub const MISSING: &str = "missing";
+    /// An id that is empty (or only spaces).
+    pub const EMPTY_ID: &str = "empty_id";
+    /// An id already used by an earlier item of the same list.
+    pub const DUPLICATE_ID: &str = "duplicate_id";
+    /// A record value for a measure the plan does not have.
+    pub const UNKNOWN_MEASURE: &str = "unknown_measure";
 }
 
 /// The most problems one error lists. Past it, a last entry (path `…`) says how many more there

@@ -8,34 +8,43 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 /// Read JSON text into `T`, reporting every structural problem at once (wrong type, unknown
-/// field, number that does not fit), each with its JSON path.
+/// field, number that does not fit), each with its JSON path. Host markers
+/// ([`crate::input`]) are resolved first.
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     text: &str,
     kind: fn(Vec<Problem>) -> Error,
 ) -> crate::Result<T> {
-    // Well-formed documents, the common case, are read straight from the text.
+    // Well-formed documents, the common case, are read straight from the text (unless the text
+    // may hold host markers, which only the tree resolves).
     let mut de = serde_json::Deserializer::from_str(text);
     let first = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(v) => {
+        Ok(v) if !crate::input::host::may_hold_markers(text) => {
             return match de.end() {
                 Ok(()) => Ok(v),
                 Err(e) => Err(kind(vec![Problem::untyped("", e.to_string())])),
             }
         }
-        Err(e) => e,
+        Ok(_) => None,
+        Err(e) => Some(e),
     };
     // A syntax error has one place; anything else is gathered in full from the parsed tree.
-    let Ok(value) = serde_json::from_str::<Value>(text) else {
-        let path = path_text("", &segments(first.path()));
-        return Err(kind(vec![Problem::untyped(
-            path,
-            first.into_inner().to_string(),
-        )]));
+    let value = match serde_json::from_str::<Value>(text) {
+        Ok(value) => value,
+        Err(e) => {
+            let (path, message) = match first {
+                Some(first) => (
+                    path_text("", &segments(first.path())),
+                    first.into_inner().to_string(),
+                ),
+                None => (String::new(), e.to_string()),
+            };
+            return Err(kind(vec![Problem::untyped(path, message)]));
+        }
     };
-    let mut problems = Problems::new();
-    if from_value_all::<T>(value, "", &mut problems).is_none() {
-        return Err(kind(problems.into_vec()));
-    }
+    let read = crate::input::host::read_value::<T>(value, &crate::Loc::root(), kind)?;
+    let Some(first) = first else {
+        return Ok(read);
+    };
     // The tree reads where the text did not: something only the text shows, such as a key given
     // twice (the tree keeps one of them silently). The text's own error is the problem.
     let path = path_text("", &segments(first.path()));

@@ -29,21 +29,6 @@ pub struct ScoreOptions {
     pub period: Option<PeriodPosition>,
 }
 
-impl ScoreOptions {
-    /// Read options from JSON text, e.g. `{"period": {"basis": "calendar_days", "elapsed": 12, "total": 30}}`.
-    pub fn from_json(text: &str) -> crate::Result<ScoreOptions> {
-        // Every structural problem, each under `options`.
-        crate::json::parse_json(text, Error::Input).map_err(|e| {
-            let located = e.problems().iter().map(|p| match p.path().as_str() {
-                "" => Problem::untyped("options", p.message.clone()),
-                "…" => p.clone(),
-                path => Problem::untyped(format!("options.{path}"), p.message.clone()),
-            });
-            Error::Input(located.collect())
-        })
-    }
-}
-
 /// Where in a record a problem is. Paths are formatted only when something goes wrong, so
 /// scoring a good record builds no strings.
 #[derive(Debug, Clone, Copy)]
