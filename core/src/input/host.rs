@@ -173,8 +173,8 @@ pub(crate) fn read_document<T>(
 }
 
 /// Read a serde type from a host value: markers resolved first, then every structural problem
-/// ([`crate::json`]), both under `at`. A structural problem where a refused marker was is the
-/// marker's, already reported.
+/// ([`crate::json`]), both under `at`. A structural problem that only follows from a refused
+/// marker is the marker's, already reported.
 pub(crate) fn read_value<T: serde::de::DeserializeOwned>(
     mut value: Value,
     at: &Loc,
@@ -184,9 +184,21 @@ pub(crate) fn read_value<T: serde::de::DeserializeOwned>(
     let refused = resolve_tree(&mut value, at, &mut problems);
     let mut found = Problems::new();
     let read = crate::json::from_value_all::<T>(value, &at.to_string(), &mut found);
-    let own = |p: &Problem| !refused.iter().any(|r| p.loc.items().starts_with(r.items()));
-    problems.extend(found.into_vec().into_iter().filter(own));
+    problems.extend(
+        found
+            .into_vec()
+            .into_iter()
+            .filter(|p| !refused.iter().any(|r| consequence(p, r))),
+    );
     finish(read, problems, at, kind)
+}
+
+/// Whether a structural problem only follows from the `null` left where a refused marker was:
+/// at its place or below, or at an enclosing place a type is read as a whole from (a scoring
+/// method, a period) and complaining of that null.
+fn consequence(problem: &Problem, refused: &Loc) -> bool {
+    let (at, marker) = (problem.loc.items(), refused.items());
+    at.starts_with(marker) || (marker.starts_with(at) && problem.message.contains("null"))
 }
 
 /// The value read, or the error made of every problem reported.

@@ -63,31 +63,33 @@ impl Plan {
             Ok(records) => return Ok(records),
             Err(first) => first,
         };
-        let value: Value = serde_json::from_str(text).map_err(|e| {
-            Error::Input(vec![Problem::new(
-                Loc::root().key("records"),
+        let at = || Loc::root().key("records");
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| Error::Input(vec![Problem::new(at(), kinds::INVALID, e.to_string())]))?;
+        let records = self.read_records(value)?;
+        match first {
+            None => Ok(records),
+            // The tree reads where the text did not: something only the text shows, such as a
+            // key given twice (the tree keeps one of them silently). The text's own error is
+            // the problem.
+            Some(first) => Err(Error::Input(vec![Problem::new(
+                at(),
                 kinds::INVALID,
-                e.to_string(),
-            )])
-        })?;
-        self.read_records(value)?;
-        // The tree reads where the text did not: something only the text shows, such as a key
-        // given twice (the tree keeps one of them silently). The text's own error is the problem.
-        Err(Error::Input(vec![Problem::new(
-            Loc::root().key("records"),
-            kinds::INVALID,
-            first,
-        )]))
+                first,
+            )])),
+        }
     }
 
     /// The fast path of [`Plan::records_from_json`]: records read straight from the text, and
-    /// only when nothing at all is wrong with them; `Err` with the text's own error otherwise
-    /// (the caller then reads the tree for every problem).
-    fn records_from_text(&self, text: &str) -> Result<Vec<Record>, String> {
+    /// only when nothing at all is wrong with them. Otherwise the text's own error, or `None`
+    /// when the text read but must go through the tree (host markers, or problems the record
+    /// rule reports).
+    fn records_from_text(&self, text: &str) -> Result<Vec<Record>, Option<String>> {
         if may_hold_markers(text) {
-            return Err(String::from("the text holds host markers"));
+            return Err(None);
         }
-        let Strict(records) = serde_json::from_str::<Strict>(text).map_err(|e| e.to_string())?;
+        let Strict(records) =
+            serde_json::from_str::<Strict>(text).map_err(|e| Some(e.to_string()))?;
         let mut ids = HashSet::with_capacity(records.len());
         let known = |k: &String| self.measure_slot(k).is_some();
         let fine = records.iter().all(|StrictRecord { record: r, nulls }| {
@@ -99,7 +101,7 @@ impl Plan {
         if fine {
             Ok(records.into_iter().map(|r| r.record).collect())
         } else {
-            Err(String::from("a record has problems"))
+            Err(None)
         }
     }
 
