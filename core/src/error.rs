@@ -349,6 +349,10 @@ pub mod kinds {
     pub const LENGTH_MISMATCH: &str = "length_mismatch";
     /// A month that is not written `YYYY-MM`, or lies outside years 1 to 9999.
     pub const INVALID_MONTH: &str = "invalid_month";
+    /// NaN or an infinity, which no exact number stands for.
+    pub const NOT_FINITE: &str = "not_finite";
+    /// A host value that has no JSON form (a function, a date, text that is not valid Unicode).
+    pub const UNSUPPORTED_VALUE: &str = "unsupported_value";
 
     // Document structure (JSON).
 
@@ -484,6 +488,8 @@ pub mod kinds {
         WRONG_COUNT,
         LENGTH_MISMATCH,
         INVALID_MONTH,
+        NOT_FINITE,
+        UNSUPPORTED_VALUE,
         SYNTAX_ERROR,
         WRONG_TYPE,
         UNKNOWN_FIELD,

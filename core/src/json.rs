@@ -8,31 +8,42 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 
 /// Read JSON text into `T`, reporting every structural problem at once (wrong type, unknown
-/// field, number that does not fit), each with its JSON path.
+/// field, number that does not fit), each with its JSON path. Host markers
+/// ([`crate::input`]) are resolved first.
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     text: &str,
     kind: fn(Vec<Problem>) -> Error,
 ) -> crate::Result<T> {
-    // Well-formed documents, the common case, are read straight from the text.
+    // Well-formed documents, the common case, are read straight from the text (unless the text
+    // may hold host markers, which only the tree resolves).
     let mut de = serde_json::Deserializer::from_str(text);
     let first = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(v) => {
+        Ok(v) if !crate::input::host::may_hold_markers(text) => {
             return match de.end() {
                 Ok(()) => Ok(v),
                 Err(e) => Err(kind(vec![text_problem(Loc::root(), &e)])),
             }
         }
-        Err(e) => e,
+        Ok(_) => None,
+        Err(e) => Some(e),
     };
     // A syntax error has one place; anything else is gathered in full from the parsed tree.
-    let Ok(value) = serde_json::from_str::<Value>(text) else {
-        let at = to_loc(&Loc::root(), &segments(first.path()));
-        return Err(kind(vec![text_problem(at, first.inner())]));
+    let value = match serde_json::from_str::<Value>(text) {
+        Ok(value) => value,
+        Err(e) => {
+            return Err(kind(vec![match first {
+                Some(first) => {
+                    let at = to_loc(&Loc::root(), &segments(first.path()));
+                    text_problem(at, first.inner())
+                }
+                None => text_problem(Loc::root(), &e),
+            }]));
+        }
     };
-    let mut problems = Problems::new();
-    if from_value_in::<T>(value, &Loc::root(), &mut problems).is_none() {
-        return Err(kind(problems.into_vec()));
-    }
+    let read = crate::input::host::read_value::<T>(value, &Loc::root(), kind)?;
+    let Some(first) = first else {
+        return Ok(read);
+    };
     // The tree reads where the text did not: something only the text shows, such as a key given
     // twice (the tree keeps one of them silently). The text's own error is the problem.
     let at = to_loc(&Loc::root(), &segments(first.path()));

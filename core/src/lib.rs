@@ -41,6 +41,7 @@ pub mod error;
 pub mod explain;
 pub mod feedback;
 pub mod formula;
+pub mod input;
 mod json;
 mod limits;
 pub mod method;

@@ -1,10 +1,10 @@
-//! Records: one person's numbers for a period, loaded from JSON or from CSV exports.
+//! Records: one person's numbers for a period, loaded from CSV exports here (JSON and host
+//! values are read by the one record rule in [`crate::input`]).
 //!
 //! The core reads text (or any `std::io::Read`); it never opens files. Loading is all or nothing:
 //! every bad row and cell is reported, and no record is returned from a half-read file.
 
 use crate::error::{shown, Error, Problem, Problems};
-use crate::json::from_value_all;
 use crate::number::{parse_decimal, Num};
 use crate::plan::Plan;
 use rust_decimal::Decimal;
@@ -129,72 +129,6 @@ fn parse_cell(cell: &str) -> Result<Option<Decimal>, String> {
 }
 
 impl Plan {
-    /// Load records from a JSON array of record objects (see [`Record`]); measure names may be ids or aliases.
-    ///
-    /// Every problem of every record is reported (wrong types, unknown fields, numbers that do
-    /// not fit, empty or duplicate ids, unknown measures), up to the problem limit.
-    pub fn records_from_json(&self, text: &str) -> crate::Result<Vec<Record>> {
-        // Well-formed input, the common case, is read straight from the text.
-        let records = match serde_json::from_str::<Vec<Record>>(text) {
-            Ok(r) => r,
-            Err(e) => return Err(Error::Input(self.record_json_problems(text, e).into_vec())),
-        };
-        let mut problems = Problems::new();
-        let mut ids = HashSet::new();
-        for (i, r) in records.iter().enumerate() {
-            let repeated = !r.id.trim().is_empty() && !ids.insert(r.id.as_str());
-            self.check_record(i, r, repeated, &mut problems);
-        }
-        problems.finish(Error::Input, records)
-    }
-
-    /// A record's own problems: an empty or repeated id, measures the plan does not have.
-    fn check_record(&self, i: usize, r: &Record, repeated: bool, problems: &mut Problems) {
-        if r.id.trim().is_empty() {
-            problems.report_untyped(format!("records[{i}].id"), "record id is empty");
-        } else if repeated {
-            problems.report_untyped(
-                format!("records[{i}].id"),
-                format!("duplicate record id `{}`", shown(&r.id)),
-            );
-        }
-        for key in r.measures.keys() {
-            if self.measure_slot(key).is_none() {
-                problems.report_untyped(
-                    format!("records[{i}].measures.{}", shown(key)),
-                    "the plan has no measure of this name",
-                );
-            }
-        }
-    }
-
-    /// Every problem of a records document that did not read: each record is read on its own,
-    /// so one bad record does not hide the next, and the records that do read are checked like
-    /// any other, all in record order.
-    fn record_json_problems(&self, text: &str, first: serde_json::Error) -> Problems {
-        let mut problems = Problems::new();
-        match serde_json::from_str::<serde_json::Value>(text) {
-            Ok(serde_json::Value::Array(items)) => {
-                let mut ids = HashSet::new();
-                for (i, item) in items.into_iter().enumerate() {
-                    let at = format!("records[{i}]");
-                    if let Some(r) = from_value_all::<Record>(item, &at, &mut problems) {
-                        let repeated = !r.id.trim().is_empty() && !ids.insert(r.id.clone());
-                        self.check_record(i, &r, repeated, &mut problems);
-                    }
-                }
-            }
-            Ok(_) => problems.report_untyped("records", "expected an array of records"),
-            Err(_) => problems.report_untyped("records", first.to_string()),
-        }
-        // Every record reads on its own where the whole did not (a key given twice, which the
-        // tree silently keeps once): the text's own error is the problem.
-        if problems.is_empty() {
-            problems.report_untyped("records", first.to_string());
-        }
-        problems
-    }
-
     /// Load records from CSV text with a header row.
     ///
     /// Headers are matched to record attributes (`id`/`工号`, `name`/`姓名`, `team`, `department`,

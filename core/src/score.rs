@@ -29,21 +29,6 @@ pub struct ScoreOptions {
     pub period: Option<PeriodPosition>,
 }
 
-impl ScoreOptions {
-    /// Read options from JSON text, e.g. `{"period": {"basis": "calendar_days", "elapsed": 12, "total": 30}}`.
-    pub fn from_json(text: &str) -> crate::Result<ScoreOptions> {
-        // Every structural problem, each under `options`.
-        crate::json::parse_json(text, Error::Input).map_err(|e| {
-            let options = crate::Loc::root().key("options");
-            let located = e.problems().iter().map(|p| match p.kind {
-                kinds::MORE_PROBLEMS => p.clone(),
-                _ => p.clone().under(&options),
-            });
-            Error::Input(located.collect())
-        })
-    }
-}
-
 /// Where in a record a problem is. Paths are formatted only when something goes wrong, so
 /// scoring a good record builds no strings.
 #[derive(Debug, Clone, Copy)]
@@ -82,7 +67,7 @@ impl<'a> Fail<'a> {
     fn into_problem(self, id: &str, index: Option<usize>) -> Problem {
         let record = match index {
             Some(i) => crate::Loc::root().key("records").index(i),
-            None => crate::Loc::root(),
+            None => crate::Loc::root().key("record"),
         };
         let loc = match self.loc {
             Site::Record => record,

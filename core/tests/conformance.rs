@@ -21,16 +21,10 @@ fn run(vector: &serde_json::Value) -> String {
         let plan = Plan::from_json(&vector["plan"].to_string())?;
         let records = match &vector["records_csv"] {
             serde_json::Value::String(csv) => plan.records_from_csv(csv)?,
-            _ => plan.records_from_json(&vector["records"].to_string())?,
+            _ => records_both_ways(&plan, &vector["records"])?,
         };
-        let options: ScoreOptions = match vector.get("options") {
-            Some(o) => serde_json::from_value(o.clone()).map_err(|e| {
-                perfscore::Error::Input(vec![perfscore::Problem::new(
-                    perfscore::Loc::root().key("options"),
-                    perfscore::kinds::INVALID,
-                    e.to_string(),
-                )])
-            })?,
+        let options = match vector.get("options") {
+            Some(o) => ScoreOptions::from_value(o.clone())?,
             None => ScoreOptions::default(),
         };
         plan.score_many(&records, &options)
@@ -49,12 +43,24 @@ fn run(vector: &serde_json::Value) -> String {
     }
 }
 
+/// Records read from JSON text and from the parsed value (as a host sends them): the same
+/// records, or the same error.
+fn records_both_ways(
+    plan: &Plan,
+    records: &serde_json::Value,
+) -> perfscore::Result<Vec<perfscore::Record>> {
+    let from_text = plan.records_from_json(&records.to_string());
+    let from_value = plan.read_records(records.clone());
+    assert_eq!(from_text, from_value, "records from text and from a value");
+    from_text
+}
+
 /// Pay vectors: score, then one canonical pay statement per line.
 fn run_pay(vector: &serde_json::Value) -> String {
     let result = (|| {
         let plan = Plan::from_json(&vector["plan"].to_string())?;
         let pay = perfscore::PayPlan::from_json(&vector["pay_plan"].to_string(), &plan)?;
-        let records = plan.records_from_json(&vector["records"].to_string())?;
+        let records = records_both_ways(&plan, &vector["records"])?;
         let cards = plan.score_many(&records, &ScoreOptions::default())?;
         pay.statements(&cards, &records)
     })();
@@ -68,7 +74,13 @@ fn run_pay(vector: &serde_json::Value) -> String {
 fn run_feedback(vector: &serde_json::Value) -> String {
     let result = (|| {
         let fb = perfscore::feedback::Feedback::from_json(&vector["feedback"].to_string())?;
-        let responses = fb.responses_from_json(&vector["responses"].to_string())?;
+        let from_text = fb.responses_from_json(&vector["responses"].to_string());
+        let from_value = fb.read_responses(vector["responses"].clone());
+        assert_eq!(
+            from_text, from_value,
+            "responses from text and from a value"
+        );
+        let responses = from_text?;
         fb.aggregate(&responses)
     })();
     match result {

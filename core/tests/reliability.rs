@@ -51,15 +51,16 @@ fn every_bad_record_in_json_is_reported_at_once() {
     let e = plan.records_from_json(records).unwrap_err();
     let paths: Vec<String> = e.problems().iter().map(|p| p.path()).collect();
     // In record order: E1's bad number; E3's wrong type and its unknown field; the second E2's
-    // repeated id and its measure the plan does not have. The first E2 is fine.
+    // repeated id and its measure the plan does not have. The first E2 is fine. Each problem
+    // names its record's id, but the one about the id itself.
     assert_eq!(
         paths,
         [
-            "records[0].measures.revenue",
-            "records[2].measures.revenue",
-            "records[2].tem",
+            "records[0] (E1).measures.revenue",
+            "records[2] (E3).measures.revenue",
+            "records[2] (E3).tem",
             "records[3].id",
-            "records[3].measures.visits"
+            "records[3] (E2).measures.visits"
         ],
         "{e}"
     );

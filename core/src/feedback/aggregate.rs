@@ -422,11 +422,6 @@ impl Feedback {
         &self.id
     }
 
-    /// Read responses from a JSON array of `{rater, ratee, group, item, value}`.
-    pub fn responses_from_json(&self, text: &str) -> crate::Result<Vec<Response>> {
-        parse_json(text, Error::Input)
-    }
-
     /// Aggregate a round of responses into one report per ratee plus round-level reliability.
     /// All input problems are reported at once; nothing is aggregated from bad input.
     pub fn aggregate(&self, responses: &[Response]) -> crate::Result<FeedbackRound> {

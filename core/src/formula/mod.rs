@@ -83,7 +83,7 @@ mod check;
 mod eval;
 mod lexer;
 mod parser;
-mod suggest;
+pub(crate) mod suggest;
 #[cfg(test)]
 mod tests;
 

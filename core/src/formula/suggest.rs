@@ -14,7 +14,7 @@ const MAX_SUGGEST_LEN: usize = 40;
 
 /// A known name (or keyword) close to `unknown`: the same up to letter case, or one edit away
 /// (one character deleted, inserted, replaced, or two neighbours swapped).
-pub(super) fn name(unknown: &str, resolve: &dyn Fn(&str) -> Option<usize>) -> Option<String> {
+pub(crate) fn name(unknown: &str, resolve: &dyn Fn(&str) -> Option<usize>) -> Option<String> {
     let lower = unknown.to_ascii_lowercase();
     if KEYWORDS.contains(&lower.as_str()) {
         return Some(lower);

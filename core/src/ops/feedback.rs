@@ -17,7 +17,7 @@ impl Feedback {
         let fields = operation_fields(&FEEDBACK_OPERATIONS, operation)?;
         let req = Request::parse(request, fields)?;
         let responses = |req: &Request<'_>| -> crate::Result<Vec<Response>> {
-            req.read::<Vec<Response>>("responses")
+            self.read_responses(req.value("responses")?)
         };
         match operation {
             "aggregate" => Ok(self.aggregate(&responses(&req)?)?.to_canonical_json()),

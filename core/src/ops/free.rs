@@ -1,8 +1,7 @@
 //! Operations that need no compiled object: analytics, pool splits, templates, demo data.
 
 use super::plan::operation_fields;
-use super::request::{field_error, json_text, Request};
-use crate::number::Num;
+use super::request::{json_text, Request};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -68,40 +67,18 @@ pub fn run(operation: &str, request: &str) -> crate::Result<String> {
     }
 }
 
-/// One share of a pool: who, and by what weight.
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Weight {
-    id: String,
-    weight: Num,
-}
-
 /// `pool` and `weights` of a split request, every problem of both at once.
 pub(super) fn pool_request(
     req: &Request<'_>,
 ) -> crate::Result<(Decimal, Vec<(Arc<str>, Decimal)>)> {
-    let pool = req.decimal("pool");
-    let weights = req.read::<Vec<Weight>>("weights");
+    let pool = req.value("pool");
+    let weights = req.value("weights");
     match (pool, weights) {
-        (Ok(pool), Ok(weights)) => Ok((
-            pool,
-            weights
-                .into_iter()
-                .map(|w| (Arc::from(w.id.as_str()), w.weight.0))
-                .collect(),
-        )),
+        (Ok(pool), Ok(weights)) => crate::input::read_pool(pool, weights),
         (pool, weights) => {
             let mut problems = crate::Problems::new();
             for e in [pool.err(), weights.err()].into_iter().flatten() {
                 problems.absorb(&e);
-            }
-            if problems.is_empty() {
-                return Err(field_error(
-                    "weights",
-                    crate::kinds::INVALID_VALUE,
-                    "the pool could not be read",
-                    "无法读取奖金池",
-                ));
             }
             Err(crate::Error::Input(problems.into_vec()))
         }

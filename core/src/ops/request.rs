@@ -4,7 +4,6 @@
 
 use crate::error::{kinds, Error, Loc, Problem};
 use crate::explain::Lang;
-use crate::number::Num;
 use crate::record::Record;
 use crate::score::ScoreOptions;
 use crate::Plan;
@@ -112,47 +111,40 @@ impl<'a> Request<'a> {
 
     /// One record (`record`), its problems located under `record`.
     pub(crate) fn record(&self, plan: &Plan) -> crate::Result<Record> {
-        let text = self.required("record")?;
-        let mut records = plan
-            .records_from_json(&format!("[{text}]"))
-            .map_err(one_record_locations)?;
-        records.pop().ok_or_else(|| {
+        let value = self.value("record")?;
+        plan.read_record(value)
+            .map_err(|e| under(e, &Loc::root().key("record")))
+    }
+
+    /// A field as a JSON value (markers and all), for the core's readers.
+    pub(crate) fn value(&self, name: &str) -> crate::Result<serde_json::Value> {
+        let text = self.required(name)?;
+        serde_json::from_str(text).map_err(|e| {
             Error::Input(vec![Problem::new(
-                Loc::root().key("record"),
-                kinds::WRONG_COUNT,
-                "expected one record",
+                Loc::root().key(name),
+                kinds::SYNTAX_ERROR,
+                e.to_string(),
             )
-            .zh("应为一条记录")])
+            .zh(format!("不是有效的 JSON：{e}"))])
         })
     }
 
-    /// A decimal field (`pool`, `deal`…): a JSON number or a string of digits.
+    /// A decimal field (`prior_base`, `deal`…): a JSON number or numeric text, by the one
+    /// number rule.
     pub(crate) fn decimal(&self, name: &str) -> crate::Result<rust_decimal::Decimal> {
-        self.read::<Num>(name).map(|n| n.0)
-    }
-}
-
-/// Problems of a one-record batch, moved from `records[0]` to `record`.
-fn one_record_locations(e: Error) -> Error {
-    let moved = |p: &Problem| {
-        let mut p = p.clone();
-        if let [crate::LocItem::Key(k), crate::LocItem::Index(0), rest @ ..] = p.loc.items() {
-            if k == "records" {
-                let mut loc = Loc::root().key("record");
-                for item in rest {
-                    loc = match item {
-                        crate::LocItem::Key(k) => loc.key(k.clone()),
-                        crate::LocItem::Index(i) => loc.index(*i),
-                    };
-                }
-                p.loc = loc;
-            }
+        let at = Loc::root().key(name);
+        let mut problems = crate::Problems::new();
+        let value = self.value(name)?;
+        match crate::input::scalar::number(value, &at, &mut problems) {
+            Ok(Some(d)) => Ok(d),
+            Ok(None) => Err(field_error(
+                name,
+                kinds::MISSING,
+                "a number is required, found null",
+                "需要一个数字，实际为 null",
+            )),
+            Err(()) => Err(Error::Input(problems.into_vec())),
         }
-        p
-    };
-    match e {
-        Error::Input(list) => Error::Input(list.iter().map(moved).collect()),
-        other => other,
     }
 }
 

@@ -1,0 +1,86 @@
+//! The scalar rules every reader shares: a number, a piece of text, an id. Each reads one value
+//! at its location and reports what is wrong with it there.
+
+use super::host::{resolve, Resolved};
+use crate::error::{kinds, shown, Loc, LocItem, Problems};
+use crate::number::{parse_decimal, parse_json_number};
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+/// How a value is named in "expected …, found …".
+pub(crate) fn what(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("a bool ({b})"),
+        Value::Number(_) => "a number".into(),
+        Value::String(_) => "text".into(),
+        Value::Array(_) => "a list".into(),
+        Value::Object(_) => "an object".into(),
+    }
+}
+
+/// A number by the one number rule ([`crate::number`]): a JSON number read from its exact text,
+/// or numeric text; `null` is `Ok(None)`, a missing value. `Err(())` once a problem is reported.
+pub(crate) fn number(
+    value: Value,
+    at: &Loc,
+    problems: &mut Problems,
+) -> Result<Option<Decimal>, ()> {
+    let value = match resolve(value, at, problems) {
+        Resolved::Value(v) => v,
+        Resolved::Refused => return Err(()),
+    };
+    let parsed = match &value {
+        Value::Null => return Ok(None),
+        Value::Number(n) => parse_json_number(&n.to_string()),
+        Value::String(s) => parse_decimal(s),
+        other => {
+            problems.report(
+                at.clone(),
+                kinds::WRONG_TYPE,
+                format!("expected a number, found {}", what(other)),
+            );
+            return Err(());
+        }
+    };
+    parsed.map(Some).map_err(|message| {
+        problems.report(at.clone(), kinds::NOT_A_NUMBER, message);
+    })
+}
+
+/// Text, or `null` (`Ok(None)`). `Err(())` once a problem is reported.
+pub(crate) fn text(value: Value, at: &Loc, problems: &mut Problems) -> Result<Option<String>, ()> {
+    match resolve(value, at, problems) {
+        Resolved::Value(Value::Null) => Ok(None),
+        Resolved::Value(Value::String(s)) => Ok(Some(s)),
+        Resolved::Value(other) => {
+            problems.report(
+                at.clone(),
+                kinds::WRONG_TYPE,
+                format!("expected text, found {}", what(&other)),
+            );
+            Err(())
+        }
+        Resolved::Refused => Err(()),
+    }
+}
+
+/// Required text: absent or `null` is `missing`, anything but text is `wrong_type`.
+pub(crate) fn required_text(
+    value: Option<Value>,
+    at: &Loc,
+    problems: &mut Problems,
+) -> Option<String> {
+    let found = match value {
+        Some(v) => text(v, at, problems).ok()?,
+        None => None,
+    };
+    if found.is_none() {
+        let field = match at.items().last() {
+            Some(LocItem::Key(k)) => shown(k).into_owned(),
+            _ => String::from("value"),
+        };
+        problems.report(at.clone(), kinds::MISSING, format!("`{field}` is missing"));
+    }
+    found
+}
