@@ -1,12 +1,12 @@
 //! 360-degree feedback: feedback configurations, response conversion and round results.
 //! Conversion and error mapping only; the numbers are the core's (`perfscore::feedback`).
 
-use super::{core_err, number_from_py, problem, py_to_json, type_name};
-use perfscore::feedback::{Answer, Feedback, FeedbackReport, FeedbackRound, Response};
-use perfscore::{Error as CoreError, Lang, Problem};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use super::{core_err, py_to_json, rows_to_json};
+use perfscore::feedback::{Feedback, FeedbackReport, FeedbackRound, Response};
+use perfscore::Lang;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString};
+use pyo3::types::{PyDict, PyList};
 use std::sync::Arc;
 
 fn helpers(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
@@ -17,139 +17,15 @@ fn lang(lang: &str) -> PyResult<Lang> {
     lang.parse().map_err(PyValueError::new_err)
 }
 
-const RESPONSE_KEYS: [&str; 5] = ["rater", "ratee", "group", "item", "value"];
-
-/// An id field of a response: text, or a (non-bool) int written as text.
-fn id_from_py(v: &Bound<'_, PyAny>) -> PyResult<Result<String, String>> {
-    if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Ok(s.to_cow()?.into_owned()));
-    }
-    if v.is_instance_of::<PyInt>() && !v.is_instance_of::<PyBool>() {
-        return Ok(Ok(v.str()?.to_string()));
-    }
-    Ok(Err(format!("expected text, found {}", type_name(v))))
-}
-
-/// An answer: a number (same policy as measures), `"na"`/`"n/a"` or `perfscore.NA` for not
-/// applicable, None for missing.
-fn answer_from_py(v: &Bound<'_, PyAny>, na: &Bound<'_, PyAny>) -> PyResult<Result<Answer, String>> {
-    if v.is(na) {
-        return Ok(Ok(Answer::NotApplicable));
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        let s = s.to_cow()?;
-        if s.eq_ignore_ascii_case("na") || s.eq_ignore_ascii_case("n/a") {
-            return Ok(Ok(Answer::NotApplicable));
-        }
-    }
-    Ok(match number_from_py(v)? {
-        Ok(Some(d)) => Ok(Answer::Value(d)),
-        Ok(None) => Ok(Answer::Missing),
-        Err(m) => Err(m),
-    })
-}
-
-/// One response from a mapping; problems are collected for all responses.
-fn response_from_py(
-    obj: &Bound<'_, PyAny>,
-    i: usize,
-    na: &Bound<'_, PyAny>,
-    problems: &mut Vec<Problem>,
-) -> PyResult<Option<Response>> {
-    let path = format!("responses[{i}]");
-    let converted;
-    let obj = if !obj.is_instance_of::<PyDict>() && obj.hasattr("keys")? {
-        converted = obj.py().get_type::<PyDict>().call1((obj,))?;
-        &converted
-    } else {
-        obj
-    };
-    let Ok(dict) = obj.cast::<PyDict>() else {
-        problems.push(problem(
-            path,
-            format!("expected a dict, found {}", type_name(obj)),
-        ));
-        return Ok(None);
-    };
-    let before = problems.len();
-    for k in dict.keys() {
-        let known = k
-            .cast::<PyString>()
-            .ok()
-            .map(|s| s.to_cow().map(|s| RESPONSE_KEYS.contains(&&*s)))
-            .transpose()?
-            .unwrap_or(false);
-        if !known {
-            problems.push(problem(
-                path.clone(),
-                format!(
-                    "unknown key {} (expected rater, ratee, group, item, value)",
-                    k.repr()?
-                ),
-            ));
-        }
-    }
-    let mut ids: [String; 4] = Default::default();
-    for (slot, key) in ids.iter_mut().zip(RESPONSE_KEYS) {
-        match dict.get_item(key)? {
-            None => problems.push(problem(format!("{path}.{key}"), format!("missing `{key}`"))),
-            Some(v) => match id_from_py(&v)? {
-                Ok(t) => *slot = t,
-                Err(m) => problems.push(problem(format!("{path}.{key}"), m)),
-            },
-        }
-    }
-    // An absent `value` is a missing answer, as in the core's JSON form.
-    let value = match dict.get_item("value")? {
-        None => Answer::Missing,
-        Some(v) => match answer_from_py(&v, na)? {
-            Ok(a) => a,
-            Err(m) => {
-                problems.push(problem(format!("{path}.value"), m));
-                Answer::Missing
-            }
-        },
-    };
-    if problems.len() != before {
-        return Ok(None);
-    }
-    let [rater, ratee, group, item] = ids;
-    Ok(Some(Response {
-        rater,
-        ratee,
-        group,
-        item,
-        value,
-    }))
-}
-
-fn responses_from_py(py: Python<'_>, responses: &Bound<'_, PyAny>) -> PyResult<Vec<Response>> {
-    let helpers = helpers(py)?;
-    // A pandas DataFrame: rows as dicts, pandas' missing markers (NaN, NA) as None (missing).
-    let responses = if responses.hasattr("columns")? && responses.hasattr("to_dict")? {
-        py.import("perfscore._display")?
-            .call_method1("frame_to_records", (responses,))?
-    } else {
-        responses.clone()
-    };
-    if responses.is_instance_of::<PyDict>() || responses.is_instance_of::<PyString>() {
-        return Err(PyTypeError::new_err(
-            "expected a list of response dicts or a pandas DataFrame",
-        ));
-    }
-    let na = helpers.getattr("NA")?;
-    let mut problems = Vec::new();
-    let mut out = Vec::new();
-    for (i, item) in responses.try_iter()?.enumerate() {
-        if let Some(r) = response_from_py(&item?, i, &na, &mut problems)? {
-            out.push(r);
-        }
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(core_err(py, &CoreError::Input(problems)))
-    }
+/// Responses (a list of dicts or a DataFrame; `perfscore.NA` for "not applicable"), read by the
+/// core's response rule.
+fn responses_from_py(
+    py: Python<'_>,
+    feedback: &Feedback,
+    responses: &Bound<'_, PyAny>,
+) -> PyResult<Vec<Response>> {
+    let value = rows_to_json(py, responses, "response")?;
+    feedback.read_responses(value).map_err(|e| core_err(py, &e))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -212,7 +88,7 @@ impl PyFeedback {
     /// Aggregate a round of responses (a list of dicts `{rater, ratee, group, item, value}` or a
     /// DataFrame with those columns) without holding the GIL; every problem at once.
     fn aggregate(&self, py: Python<'_>, responses: &Bound<'_, PyAny>) -> PyResult<PyFeedbackRound> {
-        let responses = responses_from_py(py, responses)?;
+        let responses = responses_from_py(py, &self.inner, responses)?;
         let fb = Arc::clone(&self.inner);
         let round = py
             .detach(move || fb.aggregate(&responses))

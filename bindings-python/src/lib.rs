@@ -1,341 +1,39 @@
 //! Python binding of perfscore: conversion and error mapping only.
 //!
-//! Python values become core [`Record`]s, [`ScoreOptions`] and plan JSON here; results go back as
-//! the core's canonical JSON, its flat table cells and `decimal.Decimal`s built from exact text.
-//! Errors become `perfscore.PlanError` / `perfscore.InputError` (defined in `perfscore/_errors.py`).
-//! The HTML and pandas niceties live in the pure-Python layer (`perfscore/_display.py`,
-//! `perfscore/_pay.py`, `perfscore/_feedback.py`). Pay plans, statements and bonus pools
-//! are in `pay.rs`; 360-degree feedback in `feedback.rs`.
+//! Python values become JSON values mechanically (`convert.rs`) and are read by the core's one
+//! input layer (`perfscore::input`: records, options, plans, responses, weights), so Python reads
+//! exactly what Node, wasm and JSON text read. Results go back as the core's canonical JSON, its
+//! flat table cells and `decimal.Decimal`s built from exact text. Errors become
+//! `perfscore.PlanError` / `perfscore.InputError` (`errors.rs`). The HTML and pandas niceties live
+//! in the pure-Python layer (`perfscore/_display.py`, `perfscore/_pay.py`,
+//! `perfscore/_feedback.py`). Pay plans, statements and bonus pools are in `pay.rs`; 360-degree
+//! feedback in `feedback.rs`.
 
-use perfscore::number::{decimal_from_f64, parse_decimal, parse_json_number};
 use perfscore::scorecard::Cell;
-use perfscore::{Error as CoreError, Lang, Plan, Problem, Record, ScoreOptions, Scorecard};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use perfscore::{Error as CoreError, Lang, Plan, Record, ScoreOptions, Scorecard};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyDict, PyList, PyString};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
 mod analytics;
+mod convert;
+mod errors;
 mod feedback;
 mod frame;
 mod pay;
 mod sequence;
 
-// ---------------------------------------------------------------------------------------------
-// Errors
-
-/// A core error as `perfscore.PlanError` / `perfscore.InputError`, carrying code, problems and
-/// the canonical JSON.
-fn core_err(py: Python<'_>, e: &CoreError) -> PyErr {
-    build_core_err(py, &e.clone().bounded()).unwrap_or_else(|err| err)
-}
-
-fn build_core_err(py: Python<'_>, e: &CoreError) -> PyResult<PyErr> {
-    let errors = py.import("perfscore._errors")?;
-    let class = errors.getattr(match e {
-        CoreError::Plan(_) => "PlanError",
-        CoreError::Input(_) => "InputError",
-    })?;
-    let problem = errors.getattr("Problem")?;
-    let problems = PyList::empty(py);
-    for p in e.problems() {
-        problems.append(problem.call1((p.path(), &p.message))?)?;
-    }
-    let value = class.call1((e.to_string(), e.code(), problems, e.to_canonical_json()))?;
-    Ok(PyErr::from_value(value))
-}
-
-fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
-    Problem::new(
-        perfscore::Loc::from_path(&path.into()),
-        perfscore::kinds::INVALID,
-        message,
-    )
-}
+pub(crate) use convert::{
+    decimal_class, is_decimal, number_from_py, py_decimal, py_to_json, rows_to_json, type_name,
+};
+pub(crate) use errors::{core_err, problem};
 
 // ---------------------------------------------------------------------------------------------
-// Numbers
+// Options and records
 
-/// `decimal.Decimal`, looked up once per interpreter.
-fn decimal_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
-    static DECIMAL: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-    DECIMAL.import(py, "decimal", "Decimal")
-}
-
-/// A `decimal.Decimal` built from the exact text of `d` (its scale kept).
-fn py_decimal<'py>(py: Python<'py>, d: Decimal) -> PyResult<Bound<'py, PyAny>> {
-    decimal_class(py)?.call1((d.to_string(),))
-}
-
-fn is_decimal(v: &Bound<'_, PyAny>) -> PyResult<bool> {
-    v.is_instance(decimal_class(v.py())?)
-}
-
-fn type_name(v: &Bound<'_, PyAny>) -> String {
-    v.get_type()
-        .name()
-        .map_or_else(|_| "object".to_string(), |n| n.to_string())
-}
-
-/// A Python number as an exact Decimal: `None` is a missing value; errors are user messages.
-///
-/// Decimal by its text, int by its digits, str exactly (`parse_decimal`), float by its shortest
-/// representation (`decimal_from_f64`), other integer types (numpy) via `__index__`; bool is refused.
-fn number_from_py(v: &Bound<'_, PyAny>) -> PyResult<Result<Option<Decimal>, String>> {
-    if v.is_none() {
-        return Ok(Ok(None));
-    }
-    if v.is_instance_of::<PyBool>() {
-        return Ok(Err(format!(
-            "expected a number, found a bool ({})",
-            v.str()?
-        )));
-    }
-    if is_decimal(v)? {
-        let text = v.str()?.to_string();
-        let parsed = if text.contains(['e', 'E']) && !text.contains(['n', 'N']) {
-            parse_json_number(&text)
-        } else {
-            parse_decimal(&text)
-        };
-        return Ok(parsed.map(Some));
-    }
-    if v.is_instance_of::<PyInt>() {
-        return Ok(parse_decimal(&v.str()?.to_string()).map(Some));
-    }
-    if v.is_instance_of::<PyFloat>() {
-        let f: f64 = v.extract()?;
-        return Ok(decimal_from_f64(f).map(Some));
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        return Ok(parse_decimal(&s.to_cow()?).map(Some));
-    }
-    if v.hasattr("__index__")? {
-        let i = v.py().import("operator")?.call_method1("index", (v,))?;
-        return Ok(parse_decimal(&i.str()?.to_string()).map(Some));
-    }
-    Ok(Err(format!("expected a number, found {}", type_name(v))))
-}
-
-// ---------------------------------------------------------------------------------------------
-// Python values → JSON text (plans, options)
-
-fn py_to_json(v: &Bound<'_, PyAny>, path: &str) -> PyResult<serde_json::Value> {
-    json_of(v).map_err(|e| match e {
-        Unjson::Python(err) => err,
-        Unjson::Bad {
-            steps,
-            message,
-            wrong_type,
-        } => {
-            let mut at = path.to_string();
-            for step in &steps {
-                match step {
-                    Step::Key(k) => at.push_str(&format!(".{k}")),
-                    Step::Index(i) => at.push_str(&format!("[{i}]")),
-                }
-            }
-            let message = format!("{at}: {message}");
-            if wrong_type {
-                PyTypeError::new_err(message)
-            } else {
-                PyValueError::new_err(message)
-            }
-        }
-    })
-}
-
-/// Deepest nesting of dicts and lists read from Python: the same as the core's JSON reader, and
-/// what stops a value that contains itself (the conversion would otherwise never end).
-const MAX_JSON_DEPTH: usize = 128;
-
-/// One step of the path to a value.
-#[derive(Clone)]
-enum Step {
-    Key(String),
-    Index(usize),
-}
-
-/// Why a value could not be converted: an exception raised by Python, or a value JSON cannot
-/// hold, with its path from the root.
-enum Unjson {
-    Python(PyErr),
-    Bad {
-        steps: Vec<Step>,
-        message: String,
-        wrong_type: bool,
-    },
-}
-
-impl From<PyErr> for Unjson {
-    fn from(e: PyErr) -> Self {
-        Unjson::Python(e)
-    }
-}
-
-/// A dict or list being converted: what is built so far, the children still to convert, and
-/// the step to the child being converted now.
-struct Open<'py> {
-    built: serde_json::Value,
-    pending: std::vec::IntoIter<(Step, Bound<'py, PyAny>)>,
-    at: Option<Step>,
-}
-
-/// Python value → JSON value, with an explicit stack instead of recursion: the C stack stays
-/// small however deep the input (a thread with a 256 KB stack is enough), and the path of a bad
-/// value is built only when it fails.
-fn json_of<'py>(root: &Bound<'py, PyAny>) -> Result<serde_json::Value, Unjson> {
-    use serde_json::Value;
-    let mut stack: Vec<Open<'py>> = Vec::new();
-    let mut next = root.clone();
-    loop {
-        let fail = |stack: &[Open<'py>], message: String, wrong_type: bool| Unjson::Bad {
-            steps: stack.iter().filter_map(|o| o.at.clone()).collect(),
-            message,
-            wrong_type,
-        };
-        let mut done = match scalar_json(&next) {
-            Ok(Some(value)) => Some(value),
-            Ok(None) => {
-                let opened = container_json(&next).map_err(|e| match e {
-                    Unjson::Bad {
-                        message,
-                        wrong_type,
-                        ..
-                    } => fail(&stack, message, wrong_type),
-                    python => python,
-                })?;
-                let Some((built, children)) = opened else {
-                    let message = format!("cannot be written as JSON: {}", type_name(&next));
-                    return Err(fail(&stack, message, true));
-                };
-                if stack.len() >= MAX_JSON_DEPTH {
-                    let message = format!(
-                        "nested more than {MAX_JSON_DEPTH} levels deep (or a value that contains itself)"
-                    );
-                    return Err(fail(&stack, message, false));
-                }
-                stack.push(Open {
-                    built,
-                    pending: children.into_iter(),
-                    at: None,
-                });
-                None
-            }
-            Err(ScalarError::Python(e)) => return Err(Unjson::Python(e)),
-            Err(ScalarError::Bad(message, wrong_type)) => {
-                return Err(fail(&stack, message, wrong_type))
-            }
-        };
-        // Hand each finished value to its parent, closing every container that is complete,
-        // until a container has a child left to convert.
-        loop {
-            let Some(open) = stack.last_mut() else {
-                return Ok(done.unwrap_or(Value::Null));
-            };
-            if let Some(value) = done.take() {
-                match (&mut open.built, open.at.take()) {
-                    (Value::Object(map), Some(Step::Key(k))) => {
-                        map.insert(k, value);
-                    }
-                    (Value::Array(items), Some(Step::Index(_))) => items.push(value),
-                    _ => {}
-                }
-            }
-            if let Some((step, child)) = open.pending.next() {
-                open.at = Some(step);
-                next = child;
-                break;
-            }
-            done = stack.pop().map(|closed| closed.built);
-        }
-    }
-}
-
-enum ScalarError {
-    Python(PyErr),
-    Bad(String, bool),
-}
-
-impl From<PyErr> for ScalarError {
-    fn from(e: PyErr) -> Self {
-        ScalarError::Python(e)
-    }
-}
-
-/// A scalar (None, bool, str, int, float, Decimal) as JSON; `None` for anything else.
-fn scalar_json(v: &Bound<'_, PyAny>) -> Result<Option<serde_json::Value>, ScalarError> {
-    use serde_json::Value;
-    let bad_number =
-        |text: &str| ScalarError::Bad(format!("`{text}` is not a finite number"), false);
-    if v.is_none() {
-        return Ok(Some(Value::Null));
-    }
-    if let Ok(b) = v.cast::<PyBool>() {
-        return Ok(Some(Value::Bool(b.is_true())));
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Some(Value::String(s.to_cow()?.into_owned())));
-    }
-    let number_text = if v.is_instance_of::<PyInt>() {
-        Some(v.str()?.to_string())
-    } else if v.is_instance_of::<PyFloat>() {
-        let f: f64 = v.extract()?;
-        // The shortest representation, as the float policy says (0.1 → 0.1).
-        Some(
-            decimal_from_f64(f)
-                .map_err(|_| bad_number(&f.to_string()))?
-                .to_string(),
-        )
-    } else if is_decimal(v)? {
-        Some(v.str()?.to_string())
-    } else {
-        None
-    };
-    match number_text {
-        Some(text) => text
-            .parse::<serde_json::Number>()
-            .map(|n| Some(Value::Number(n)))
-            .map_err(|_| bad_number(&text)),
-        None => Ok(None),
-    }
-}
-
-/// An empty JSON container for a dict, list or tuple, with its children in order; `None` for
-/// any other type.
-#[allow(clippy::type_complexity)]
-fn container_json<'py>(
-    v: &Bound<'py, PyAny>,
-) -> Result<Option<(serde_json::Value, Vec<(Step, Bound<'py, PyAny>)>)>, Unjson> {
-    if let Ok(d) = v.cast::<PyDict>() {
-        let mut children = Vec::with_capacity(d.len());
-        for (k, item) in d.iter() {
-            let Ok(key) = k.cast::<PyString>() else {
-                return Err(Unjson::Bad {
-                    steps: Vec::new(),
-                    message: format!("keys must be strings, found {}", type_name(&k)),
-                    wrong_type: true,
-                });
-            };
-            children.push((Step::Key(key.to_cow()?.into_owned()), item));
-        }
-        return Ok(Some((
-            serde_json::Value::Object(Default::default()),
-            children,
-        )));
-    }
-    if v.is_instance_of::<PyList>() || v.is_instance_of::<PyTuple>() {
-        let mut children = Vec::new();
-        for (i, item) in v.try_iter()?.enumerate() {
-            children.push((Step::Index(i), item?));
-        }
-        return Ok(Some((serde_json::Value::Array(Vec::new()), children)));
-    }
-    Ok(None)
-}
-
+/// Scoring options from `period` (a mapping, or JSON text), read by the core under `options`.
 fn options_from_py(py: Python<'_>, period: Option<&Bound<'_, PyAny>>) -> PyResult<ScoreOptions> {
     let Some(period) = period.filter(|p| !p.is_none()) else {
         return Ok(ScoreOptions::default());
@@ -350,175 +48,26 @@ fn options_from_py(py: Python<'_>, period: Option<&Bound<'_, PyAny>>) -> PyResul
     } else {
         py_to_json(period, "period")?
     };
-    let text = serde_json::json!({ "period": value }).to_string();
-    ScoreOptions::from_json(&text).map_err(|e| core_err(py, &e))
+    ScoreOptions::from_value(serde_json::json!({ "period": value })).map_err(|e| core_err(py, &e))
 }
 
-// ---------------------------------------------------------------------------------------------
-// Records
+/// One record (a dict), read by the core's record rule.
+fn record_from_py(py: Python<'_>, plan: &Plan, record: &Bound<'_, PyAny>) -> PyResult<Record> {
+    let value = py_to_json(record, "record")?;
+    plan.read_record(value).map_err(|e| core_err(py, &e))
+}
+
+/// A batch of records (a list of dicts or a DataFrame), read by the core's record rule.
+fn records_from_py(
+    py: Python<'_>,
+    plan: &Plan,
+    records: &Bound<'_, PyAny>,
+) -> PyResult<Vec<Record>> {
+    let value = rows_to_json(py, records, "record")?;
+    plan.read_records(value).map_err(|e| core_err(py, &e))
+}
 
 const ATTRIBUTES: [&str; 5] = ["id", "name", "team", "department", "branch"];
-
-fn text_attr(v: &Bound<'_, PyAny>) -> PyResult<Result<Option<String>, String>> {
-    if v.is_none() {
-        return Ok(Ok(None));
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Ok(Some(s.to_cow()?.into_owned())));
-    }
-    Ok(Err(format!("expected text, found {}", type_name(v))))
-}
-
-/// One record from a dict: attributes by name, measures under `measures` or as the other keys.
-/// Problems are collected (all of them, for all records) rather than raised one by one.
-fn record_from_py(
-    obj: &Bound<'_, PyAny>,
-    index: Option<usize>,
-    problems: &mut Vec<Problem>,
-) -> PyResult<Record> {
-    let at = |id: &str| match (index, id.is_empty()) {
-        (Some(i), false) => format!("records[{i}] ({id})"),
-        (Some(i), true) => format!("records[{i}]"),
-        (None, false) => format!("record {id}"),
-        (None, true) => "record".to_string(),
-    };
-    // Any mapping (not only dict) is read through `dict(obj)`.
-    let converted;
-    let obj = if !obj.is_instance_of::<PyDict>() && obj.hasattr("keys")? {
-        converted = obj.py().get_type::<PyDict>().call1((obj,))?;
-        &converted
-    } else {
-        obj
-    };
-    let Ok(dict) = obj.cast::<PyDict>() else {
-        problems.push(problem(
-            at(""),
-            format!("expected a dict, found {}", type_name(obj)),
-        ));
-        return Ok(Record::default());
-    };
-    let mut rec = Record::default();
-    match dict.get_item("id")? {
-        Some(id) if id.is_instance_of::<PyString>() => rec.id = id.str()?.to_string(),
-        Some(id) if id.is_instance_of::<PyInt>() && !id.is_instance_of::<PyBool>() => {
-            rec.id = id.str()?.to_string()
-        }
-        Some(id) => problems.push(problem(
-            format!("{}.id", at("")),
-            format!("expected text, found {}", type_name(&id)),
-        )),
-        None => problems.push(problem(format!("{}.id", at("")), "the record has no `id`")),
-    }
-    if rec.id.trim().is_empty() && dict.contains("id")? {
-        problems.push(problem(format!("{}.id", at("")), "record id is empty"));
-    }
-    let path = at(&rec.id);
-    let mut measure = |key: &str, value: &Bound<'_, PyAny>, rec: &mut Record| -> PyResult<()> {
-        match number_from_py(value)? {
-            Ok(Some(d)) => {
-                rec.measures.insert(key.to_owned(), d);
-            }
-            Ok(None) => {}
-            Err(m) => problems.push(problem(format!("{path}.{key}"), m)),
-        }
-        Ok(())
-    };
-    let mut text_problems = Vec::new();
-    for (k, v) in dict.iter() {
-        let Ok(key) = k.cast::<PyString>() else {
-            text_problems.push(problem(
-                path.clone(),
-                format!("keys must be strings, found {}", type_name(&k)),
-            ));
-            continue;
-        };
-        let key = key.to_cow()?;
-        let key: &str = &key;
-        match key {
-            "id" => {}
-            "name" | "team" | "department" | "branch" => match text_attr(&v)? {
-                Ok(t) => {
-                    let slot = match key {
-                        "name" => &mut rec.name,
-                        "team" => &mut rec.team,
-                        "department" => &mut rec.department,
-                        _ => &mut rec.branch,
-                    };
-                    *slot = t;
-                }
-                Err(m) => text_problems.push(problem(format!("{path}.{key}"), m)),
-            },
-            "attributes" => {
-                if v.is_none() {
-                    continue;
-                }
-                let Ok(attrs) = v.cast::<PyDict>() else {
-                    text_problems.push(problem(
-                        format!("{path}.attributes"),
-                        format!("expected a dict, found {}", type_name(&v)),
-                    ));
-                    continue;
-                };
-                for (ak, av) in attrs.iter() {
-                    let name = ak.str()?.to_string();
-                    match text_attr(&av)? {
-                        Ok(Some(t)) => {
-                            rec.attributes.insert(name, t);
-                        }
-                        Ok(None) => {}
-                        Err(m) => {
-                            text_problems.push(problem(format!("{path}.attributes.{name}"), m))
-                        }
-                    }
-                }
-            }
-            "measures" => {
-                if v.is_none() {
-                    continue;
-                }
-                let Ok(ms) = v.cast::<PyDict>() else {
-                    text_problems.push(problem(
-                        format!("{path}.measures"),
-                        format!("expected a dict, found {}", type_name(&v)),
-                    ));
-                    continue;
-                };
-                for (mk, mv) in ms.iter() {
-                    let name = mk.str()?.to_string();
-                    measure(&name, &mv, &mut rec)?;
-                }
-            }
-            other => measure(other, &v, &mut rec)?,
-        }
-    }
-    problems.extend(text_problems);
-    Ok(rec)
-}
-
-fn records_from_py(py: Python<'_>, records: &Bound<'_, PyAny>) -> PyResult<Vec<Record>> {
-    // A pandas DataFrame: rows as flat dicts, pandas' missing markers as None (see _frame.py).
-    let records = if records.hasattr("columns")? && records.hasattr("to_dict")? {
-        py.import("perfscore._display")?
-            .call_method1("frame_to_records", (records,))?
-    } else {
-        records.clone()
-    };
-    if records.is_instance_of::<PyDict>() || records.is_instance_of::<PyString>() {
-        return Err(PyTypeError::new_err(
-            "expected a list of record dicts or a pandas DataFrame",
-        ));
-    }
-    let mut problems = Vec::new();
-    let mut out = Vec::new();
-    for (i, item) in records.try_iter()?.enumerate() {
-        out.push(record_from_py(&item?, Some(i), &mut problems)?);
-    }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(core_err(py, &CoreError::Input(problems)))
-    }
-}
 
 fn record_to_py<'py>(py: Python<'py>, r: &Record) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
@@ -563,14 +112,21 @@ fn plan_result(py: Python<'_>, r: perfscore::Result<Plan>) -> PyResult<PyPlan> {
 /// A plan compiled within the host's lowered limits (a mapping such as `{"max_list_items": 200}`),
 /// or the defaults.
 fn compile_plan(py: Python<'_>, text: &str, limits: Option<&Bound<'_, PyAny>>) -> PyResult<PyPlan> {
-    let limits = match limits {
-        Some(l) if !l.is_none() => {
-            let text = py_to_json(l, "limits")?.to_string();
-            perfscore::Limits::from_json(&text).map_err(|e| core_err(py, &e))?
-        }
-        _ => perfscore::Limits::default(),
-    };
+    let limits = limits_from_py(py, limits)?;
     plan_result(py, Plan::from_json_with_limits(text, &limits))
+}
+
+/// The host's lowered limits (a mapping such as `{"max_list_items": 200}`), or the defaults.
+fn limits_from_py(
+    py: Python<'_>,
+    limits: Option<&Bound<'_, PyAny>>,
+) -> PyResult<perfscore::Limits> {
+    match limits {
+        Some(l) if !l.is_none() => {
+            perfscore::Limits::from_value(py_to_json(l, "limits")?).map_err(|e| core_err(py, &e))
+        }
+        _ => Ok(perfscore::Limits::default()),
+    }
 }
 
 #[pymethods]
@@ -595,8 +151,9 @@ impl PyPlan {
         plan: &Bound<'_, PyAny>,
         limits: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyPlan> {
-        let text = py_to_json(plan, "plan")?.to_string();
-        compile_plan(py, &text, limits)
+        let value = py_to_json(plan, "plan")?;
+        let limits = limits_from_py(py, limits)?;
+        plan_result(py, Plan::from_value_with_limits(value, &limits))
     }
 
     /// A plan from a UTF-8 JSON file; Python opens and reads the file.
@@ -703,11 +260,7 @@ impl PyPlan {
         period: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyScorecard> {
         let options = options_from_py(py, period)?;
-        let mut problems = Vec::new();
-        let rec = record_from_py(record, None, &mut problems)?;
-        if !problems.is_empty() {
-            return Err(core_err(py, &CoreError::Input(problems)));
-        }
+        let rec = record_from_py(py, &self.inner, record)?;
         self.inner
             .score_with(&rec, &options)
             .map(|inner| PyScorecard { inner })
@@ -723,7 +276,7 @@ impl PyPlan {
         period: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyBatch> {
         let options = options_from_py(py, period)?;
-        let records = records_from_py(py, records)?;
+        let records = records_from_py(py, &self.inner, records)?;
         let plan = Arc::clone(&self.inner);
         let cards = py
             .detach(move || plan.score_many(&records, &options))

@@ -2,100 +2,40 @@
 //! the numbers are the core's (`perfscore::pay`).
 
 use super::{
-    core_err, number_from_py, options_from_py, problem, py_decimal, py_to_json, record_from_py,
-    records_from_py, type_name, PyPlan,
+    core_err, options_from_py, py_decimal, py_to_json, record_from_py, records_from_py, PyPlan,
 };
+use perfscore::input::{read_number, read_pool};
 use perfscore::pay::pool::shares_to_canonical_json;
 use perfscore::pay::{split_pool as core_split_pool, PayLine, PoolShare};
-use perfscore::{Error as CoreError, Lang, PayPlan, PayStatement, Plan};
+use perfscore::{Lang, Loc, PayPlan, PayStatement, Plan};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyInt, PyList, PyString};
+use pyo3::types::{PyDict, PyList, PyString};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
-fn input_err(py: Python<'_>, path: impl Into<String>, message: impl Into<String>) -> PyErr {
-    core_err(py, &CoreError::Input(vec![problem(path, message)]))
+/// A required exact number (the one number rule), read by the core at `at`.
+fn required_number(py: Python<'_>, v: &Bound<'_, PyAny>, at: &str) -> PyResult<Decimal> {
+    let value = py_to_json(v, at)?;
+    read_number(value, &Loc::root().key(at)).map_err(|e| core_err(py, &e))
 }
 
-/// A required exact number (same policy as measures); errors are `InputError`s at `path`.
-fn required_number(py: Python<'_>, v: &Bound<'_, PyAny>, path: &str) -> PyResult<Decimal> {
-    match number_from_py(v)? {
-        Ok(Some(d)) => Ok(d),
-        Ok(None) => Err(input_err(py, path, "a number is required, found None")),
-        Err(m) => Err(input_err(py, path, m)),
-    }
-}
-
-/// Pool weights: a mapping `{id: weight}` (its order kept) or an iterable of `(id, weight)` pairs.
-fn weights_from_py(
-    py: Python<'_>,
-    weights: &Bound<'_, PyAny>,
-) -> PyResult<Vec<(Arc<str>, Decimal)>> {
+/// Pool weights as JSON: a mapping becomes `[id, weight]` pairs in its own order (JSON objects
+/// are read in key order, and the order breaks ties); lists go as they are.
+fn weights_to_json(weights: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
     if weights.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err(
             "weights: expected a dict {id: weight} or a list of (id, weight) pairs",
         ));
     }
-    let pairs = if weights.hasattr("items")? && weights.hasattr("keys")? {
-        weights.call_method0("items")?
-    } else {
-        weights.clone()
-    };
-    let mut out = Vec::new();
-    let mut problems = Vec::new();
-    for (i, item) in pairs.try_iter()?.enumerate() {
-        let item = item?;
-        // `{"id": …, "weight": …}` objects (the vectors' form) as well as pairs.
-        let pair: Vec<Bound<'_, PyAny>> = if let Ok(d) = item.cast::<PyDict>() {
-            match (d.get_item("id")?, d.get_item("weight")?) {
-                (Some(id), Some(w)) if d.len() == 2 => vec![id, w],
-                _ => Vec::new(),
-            }
-        } else if item.is_instance_of::<PyString>() {
-            Vec::new()
-        } else {
-            match item.try_iter() {
-                Ok(it) => it.collect::<PyResult<_>>()?,
-                Err(_) => Vec::new(),
-            }
-        };
-        if pair.len() != 2 {
-            problems.push(problem(
-                format!("weights[{i}]"),
-                format!(
-                    "expected an (id, weight) pair or {{\"id\", \"weight\"}}, found {}",
-                    type_name(&item)
-                ),
-            ));
-            continue;
-        }
-        let id = &pair[0];
-        let id: String = if let Ok(s) = id.cast::<PyString>() {
-            s.to_cow()?.into_owned()
-        } else if id.is_instance_of::<PyInt>() && !id.is_instance_of::<PyBool>() {
-            id.str()?.to_string()
-        } else {
-            problems.push(problem(
-                format!("weights[{i}].id"),
-                format!("expected text, found {}", type_name(id)),
-            ));
-            continue;
-        };
-        match number_from_py(&pair[1])? {
-            Ok(Some(w)) => out.push((Arc::from(id.as_str()), w)),
-            Ok(None) => problems.push(problem(
-                format!("weights[{i}] ({id})"),
-                "the weight is missing (None)",
-            )),
-            Err(m) => problems.push(problem(format!("weights[{i}] ({id})"), m)),
-        }
+    if weights.hasattr("items")? && weights.hasattr("keys")? {
+        let pairs = weights
+            .py()
+            .get_type::<PyList>()
+            .call1((weights.call_method0("items")?,))?;
+        return py_to_json(&pairs, "weights");
     }
-    if problems.is_empty() {
-        Ok(out)
-    } else {
-        Err(core_err(py, &CoreError::Input(problems)))
-    }
+    py_to_json(weights, "weights")
 }
 
 fn split(
@@ -104,8 +44,9 @@ fn split(
     weights: &Bound<'_, PyAny>,
     minor_units: u32,
 ) -> PyResult<PyPoolSplit> {
-    let amount = required_number(py, pool, "pool")?;
-    let weights = weights_from_py(py, weights)?;
+    let pool = py_to_json(pool, "pool")?;
+    let (amount, weights) =
+        read_pool(pool, weights_to_json(weights)?).map_err(|e| core_err(py, &e))?;
     let shares = core_split_pool(amount, minor_units, &weights).map_err(|e| core_err(py, &e))?;
     let shares = shares
         .into_iter()
@@ -201,8 +142,8 @@ impl PyPayPlan {
         pay_plan: &Bound<'_, PyAny>,
         plan: PyRef<'_, PyPlan>,
     ) -> PyResult<PyPayPlan> {
-        let text = py_to_json(pay_plan, "pay_plan")?.to_string();
-        pay_plan_result(py, &plan, PayPlan::from_json(&text, &plan.inner))
+        let value = py_to_json(pay_plan, "pay_plan")?;
+        pay_plan_result(py, &plan, PayPlan::from_value(value, &plan.inner))
     }
 
     /// A pay plan from a UTF-8 JSON file; Python opens and reads the file.
@@ -243,7 +184,7 @@ impl PyPayPlan {
         period: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let options = options_from_py(py, period)?;
-        let records = records_from_py(py, records)?;
+        let records = records_from_py(py, &self.plan, records)?;
         let plan = Arc::clone(&self.plan);
         let pay = Arc::clone(&self.inner);
         let statements = py
@@ -261,11 +202,7 @@ impl PyPayPlan {
         period: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyPayStatement> {
         let options = options_from_py(py, period)?;
-        let mut problems = Vec::new();
-        let rec = record_from_py(record, None, &mut problems)?;
-        if !problems.is_empty() {
-            return Err(core_err(py, &CoreError::Input(problems)));
-        }
+        let rec = record_from_py(py, &self.plan, record)?;
         let card = self
             .plan
             .score_with(&rec, &options)

@@ -72,11 +72,11 @@ def test_error_vectors_expose_code_and_problems(name):
     with pytest.raises(perfscore.PerfscoreError) as info:
         plan = perfscore.Plan.from_dict(v["plan"])
         records = plan.records_from_csv(v["records_csv"]) if "records_csv" in v else v["records"]
-        plan.score_many(records)
+        plan.score_many(records, period=(v.get("options") or {}).get("period"))
     e = info.value
     assert isinstance(e, ValueError)
     built = json.dumps(
-        {"code": e.code, "problems": [{"path": p.path, "message": p.message} for p in e.problems]},
+        {"code": e.code, "problems": [p.to_dict() for p in e.problems]},
         ensure_ascii=False,
         separators=(",", ":"),
     )

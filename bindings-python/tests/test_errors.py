@@ -40,10 +40,21 @@ def test_malformed_json_is_a_plan_error():
 
 
 def test_from_dict_rejects_unserialisable_values():
-    with pytest.raises(TypeError):
+    # Values JSON cannot hold are the core's to report, each at its place.
+    with pytest.raises(perfscore.PlanError) as info:
         perfscore.Plan.from_dict({"id": object()})
-    with pytest.raises(ValueError):
+    assert info.value.problems[0].to_dict() == {
+        "loc": ["id"],
+        "kind": "unsupported_value",
+        "path": "id",
+        "message": "an object is not a value perfscore reads",
+    }
+    with pytest.raises(perfscore.PlanError) as info:
         perfscore.Plan.from_dict({"id": float("nan")})
+    assert info.value.problems[0].kind == "not_finite"
+    # A key that is not a string has no JSON form at all.
+    with pytest.raises(TypeError):
+        perfscore.Plan.from_dict({1: "x"})
 
 
 def test_bad_period():
@@ -62,7 +73,8 @@ def test_bad_records():
     plan = perfscore.Plan.template("monthly-sales-rep")
     with pytest.raises(perfscore.InputError) as info:
         plan.score({"name": "no id"})
-    assert info.value.problems[0].path == "record.id"
+    # One record is located from its own root.
+    assert [(p.loc, p.kind) for p in info.value.problems] == [(("id",), "missing")]
     with pytest.raises(perfscore.InputError) as info:
         plan.score_many([{"id": "A", "revenu": 1}, "not a dict"])
     paths = [p.path for p in info.value.problems]
@@ -86,7 +98,16 @@ def test_csv_errors():
 def test_problem_value_semantics():
     a = perfscore.Problem("p", "m")
     assert a == perfscore.Problem("p", "m") and str(a) == "p: m" and "p" in repr(a)
-    assert a.to_dict() == {"path": "p", "message": "m"}
+    assert a.to_dict() == {"loc": [], "kind": "invalid", "path": "p", "message": "m"}
+    b = perfscore.Problem("records[0] (E1).revenue", "m", ("records", 0, "revenue"), "not_a_number", "E1")
+    assert b != a and b.loc == ("records", 0, "revenue") and b.id == "E1"
+    assert b.to_dict() == {
+        "loc": ["records", 0, "revenue"],
+        "id": "E1",
+        "kind": "not_a_number",
+        "path": "records[0] (E1).revenue",
+        "message": "m",
+    }
 
 
 def _cyclic():

@@ -233,7 +233,7 @@ def test_input_errors_listed_at_once():
     with pytest.raises(perfscore.InputError) as info:
         fb.aggregate(rows)
     paths = [p.path for p in info.value.problems]
-    assert "responses[1]" in paths and "responses[2].rater" in paths
+    assert "responses[1].colour" in paths and "responses[2].rater" in paths
     # Conversion problems come first; the core's own checks run on well-formed responses only.
     rows = _three_peers(9)
     rows[0] = {**rows[0], "item": "q9"}

@@ -79,15 +79,15 @@ def test_plan_from_dict_float_is_shortest_repr():
     "value, fragment",
     [
         (float("nan"), "NaN is not a finite number"),
-        (float("inf"), "inf is not a finite number"),
+        (float("inf"), "Infinity is not a finite number"),
         (float("-inf"), "not a finite number"),
-        (Decimal("NaN"), "not a number"),
-        (Decimal("Infinity"), "not a number"),
+        (Decimal("NaN"), "NaN is not a finite number"),
+        (Decimal("Infinity"), "Infinity is not a finite number"),
         ("abc", "`abc` is not a number"),
         ("1,000", "not a number"),
         ("", "empty"),
         (True, "bool"),
-        ([1], "expected a number, found list"),
+        ([1], "expected a number, found a list"),
         (10**40, "10000000000000000000000000000000000000000"),  # core says "not a number", not "out of range"
         ("0.12345678901234567890123456789012", "28 digits"),
     ],
@@ -97,7 +97,7 @@ def test_rejected_inputs_name_record_and_field(plan, value, fragment):
         plan.score({"id": "E9", "revenue": value, "revenue_target": 1})
     e = info.value
     assert e.code == "INPUT_INVALID"
-    assert [p.path for p in e.problems] == ["record E9.revenue"]
+    assert [p.path for p in e.problems] == ["record (E9).revenue"]
     assert fragment in e.problems[0].message
     assert "E9" in str(e) and "revenue" in str(e)
 
@@ -110,7 +110,7 @@ def test_batch_reports_every_bad_value(plan):
                 {"id": "B", "measures": {"revenue": 1, "revenue_target": "x"}},
             ]
         )
-    assert [p.path for p in info.value.problems] == ["records[0] (A).revenue", "records[1] (B).revenue_target"]
+    assert [p.path for p in info.value.problems] == ["records[0] (A).revenue", "records[1] (B).measures.revenue_target"]
 
 
 def test_none_is_missing(plan):

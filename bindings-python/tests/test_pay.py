@@ -218,7 +218,7 @@ def test_statement_errors_name_the_record(pay):
     with pytest.raises(perfscore.InputError) as info:
         pay_plan.statements(bad)
     paths = [p.path for p in info.value.problems]
-    assert paths == ["records[1] (E002).gross_profit", "records[2] (E003).revenue"]
+    assert paths == ["records[1] (E002).measures.gross_profit", "records[2] (E003).measures.revenue"]
 
 
 def test_pay_plan_from_json_and_file(tmp_path, worked):
@@ -262,8 +262,9 @@ def test_bad_pay_plan_lists_every_problem(worked):
     assert json.loads(e.to_json())["code"] == "PLAN_INVALID"
     with pytest.raises(perfscore.PlanError):
         perfscore.PayPlan.from_json("{", plan)
-    with pytest.raises(TypeError):
+    with pytest.raises(perfscore.PlanError) as info:
         perfscore.PayPlan.from_dict({"id": object()}, plan)
+    assert (info.value.problems[0].loc, info.value.problems[0].kind) == (("id",), "unsupported_value")
 
 
 # ----------------------------------------------------------------------------- bonus pools

@@ -84,7 +84,7 @@ def test_missing_measure_names_record_and_measure():
     assert "E001" in str(e) and "demos" in str(e)
     with pytest.raises(perfscore.InputError) as one:
         plan.score(v["records"][0])
-    assert one.value.problems[0].path.startswith("record E001")
+    assert one.value.problems[0].path.startswith("record (E001)")
 
 
 def test_progress_day_12_of_30():

@@ -70,10 +70,12 @@ pub fn split_pool(
     let mut total_weight = Decimal::ZERO;
     for (i, (id, w)) in weights.iter().enumerate() {
         if *w < Decimal::ZERO {
-            problems.push(Problem::untyped(
-                format!("weights[{i}] ({})", crate::error::shown(id)),
-                format!("weight is negative ({w})"),
-            ));
+            let at = crate::Loc::root().key("weights").index(i);
+            problems.push(
+                Problem::untyped("", format!("weight is negative ({w})"))
+                    .under(&at)
+                    .with_id(&**id),
+            );
         }
         match total_weight.checked_add(*w) {
             Some(t) => total_weight = t,

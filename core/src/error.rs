@@ -139,7 +139,7 @@ impl Loc {
     }
 
     /// The location as one line of text, inserting the record id after the first index
-    /// (`records[0] (E001).measures.revenue`) or in front (`record E001.measures.revenue`).
+    /// (`records[0] (E001).measures.revenue`) or in front (`record (E001).measures.revenue`).
     fn write(&self, id: Option<&str>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut items = self.0.iter().peekable();
         if let (Some(LocItem::Key(k)), Some(LocItem::Index(line))) = (self.0.first(), self.0.get(1))
@@ -171,7 +171,7 @@ impl Loc {
         }
         let has_index = self.0.iter().any(|i| matches!(i, LocItem::Index(_)));
         if let (Some(rid), false) = (id, has_index) {
-            write!(f, "record {}", shown(rid))?;
+            write!(f, "record ({})", shown(rid))?;
             id = None;
             if items.peek().is_some() {
                 f.write_str(".")?;

@@ -41,7 +41,8 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
         }
     };
     let read = crate::input::host::read_value::<T>(value, &Loc::root(), kind)?;
-    let Some(first) = first else {
+    // Markers fail the text but resolve in the tree, so then the tree's reading is the answer.
+    let Some(first) = first.filter(|_| !crate::input::host::may_hold_markers(text)) else {
         return Ok(read);
     };
     // The tree reads where the text did not: something only the text shows, such as a key given

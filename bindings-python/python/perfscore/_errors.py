@@ -2,33 +2,61 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 __all__ = ["Problem", "PerfscoreError", "PlanError", "InputError"]
 
 
 class Problem:
-    """One problem, located by a path into the plan or the input (e.g. ``sections[1].indicators``)."""
+    """One problem: where it is, what kind of problem it is, and what is wrong.
 
-    __slots__ = ("path", "message")
+    ``loc`` is the location as data, a tuple of keys and list indexes (``("records", 0,
+    "measures", "revenue")``); ``id`` the id of the record it is about, when there is one; ``kind``
+    a stable snake_case code (``not_a_number``, ``unknown_field``, …); ``path`` the location as
+    text (``records[0] (E001).measures.revenue``); ``message`` what is wrong, in plain words.
+    """
 
-    def __init__(self, path: str, message: str) -> None:
+    __slots__ = ("path", "message", "loc", "kind", "id")
+
+    def __init__(
+        self,
+        path: str,
+        message: str,
+        loc: Sequence[Union[str, int]] = (),
+        kind: str = "invalid",
+        id: Optional[str] = None,
+    ) -> None:
         self.path = path
         self.message = message
+        self.loc: Tuple[Union[str, int], ...] = tuple(loc)
+        self.kind = kind
+        self.id = id
 
-    def to_dict(self) -> Dict[str, str]:
-        return {"path": self.path, "message": self.message}
+    def to_dict(self) -> Dict[str, Any]:
+        """``{"loc": [...], "id": ..., "kind": ..., "path": ..., "message": ...}`` (``id`` only
+        when there is one), as in the core's canonical error JSON."""
+        out: Dict[str, Any] = {"loc": list(self.loc)}
+        if self.id is not None:
+            out["id"] = self.id
+        out.update(kind=self.kind, path=self.path, message=self.message)
+        return out
+
+    def _key(self) -> Tuple[Any, ...]:
+        return (self.loc, self.id, self.kind, self.path, self.message)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Problem):
-            return (self.path, self.message) == (other.path, other.message)
+            return self._key() == other._key()
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self.path, self.message))
+        return hash(self._key())
 
     def __repr__(self) -> str:
-        return f"Problem(path={self.path!r}, message={self.message!r})"
+        return (
+            f"Problem(path={self.path!r}, message={self.message!r}, loc={self.loc!r}, "
+            f"kind={self.kind!r}, id={self.id!r})"
+        )
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}" if self.path else self.message
@@ -53,7 +81,7 @@ class PerfscoreError(ValueError):
         self._canonical_json = canonical_json
 
     def to_dict(self) -> Dict[str, Any]:
-        """``{"code": ..., "problems": [{"path": ..., "message": ...}]}``."""
+        """``{"code": ..., "problems": [...]}``, each problem as ``Problem.to_dict`` gives it."""
         return {"code": self.code, "problems": [p.to_dict() for p in self.problems]}
 
     def to_json(self) -> str:

@@ -12,7 +12,7 @@
 //! Entry points:
 //! - records: [`Plan::read_records`], [`Plan::read_record`], [`Plan::records_from_json`];
 //! - 360 responses: [`Feedback::read_responses`], [`Feedback::responses_from_json`];
-//! - pool weights: [`read_pool`], [`read_weights`];
+//! - pool weights: [`read_pool`], [`read_weights`]; one amount: [`read_number`];
 //! - options and documents: [`ScoreOptions::from_value`], [`Plan::from_value`],
 //!   [`Limits::from_value`], [`Feedback::from_value`], [`PayPlan::from_value`]; their `from_json`
 //!   text readers resolve markers the same way.
@@ -36,4 +36,5 @@ pub(crate) mod scalar;
 mod weights;
 
 pub use host::HOST_KEY;
+pub use scalar::read_number;
 pub use weights::{read_pool, read_weights, Weights};

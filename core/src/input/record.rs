@@ -9,7 +9,7 @@
 //! Locations: `["records", i, "measures", "revenue"]` nested, `["records", i, "revenue"]` flat,
 //! with the record's id attached once it is known (except to problems about the id itself, whose
 //! message names it); a single record ([`Plan::read_record`]) is
-//! located from its own root (`["measures", "revenue"]`, shown `record E001.measures.revenue`).
+//! located from its own root (`["measures", "revenue"]`, shown `record (E001).measures.revenue`).
 
 use super::host::{may_hold_markers, read_document, resolve, Resolved};
 use super::scalar::{number, text, what};

@@ -22,11 +22,14 @@ impl Feedback {
 
     /// Read responses from JSON text, by the same rule as [`Feedback::read_responses`].
     pub fn responses_from_json(&self, text: &str) -> crate::Result<Vec<Response>> {
-        // Well-formed text, the common case, is read straight from the text.
-        let first = match serde_json::from_str::<Vec<Response>>(text) {
-            Ok(r) if !may_hold_markers(text) => return Ok(r),
-            Ok(_) => None,
-            Err(e) => Some(e.to_string()),
+        // Well-formed text, the common case, is read straight from the text; text that may
+        // hold host markers is read through the tree, which resolves them.
+        let first = match may_hold_markers(text) {
+            true => None,
+            false => match serde_json::from_str::<Vec<Response>>(text) {
+                Ok(r) => return Ok(r),
+                Err(e) => Some(e.to_string()),
+            },
         };
         let at = || Loc::root().key("responses");
         let value: Value = serde_json::from_str(text)

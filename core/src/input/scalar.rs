@@ -84,3 +84,22 @@ pub(crate) fn required_text(
     }
     found
 }
+
+/// Read a required number from a host value (an amount, a deal) at `at`: the one number rule,
+/// host markers allowed; `null` is `missing`.
+pub fn read_number(value: Value, at: &Loc) -> crate::Result<Decimal> {
+    super::host::read_document(value, at, crate::Error::Input, |v, problems| {
+        match number(v, at, problems) {
+            Ok(Some(d)) => Some(d),
+            Ok(None) => {
+                problems.report(
+                    at.clone(),
+                    kinds::MISSING,
+                    "a number is required, found null",
+                );
+                None
+            }
+            Err(()) => None,
+        }
+    })
+}

@@ -8,6 +8,7 @@
 //! split itself reports weights.
 
 use super::host::{read_document, resolve, Resolved};
+use super::scalar::read_number;
 use super::scalar::{number, text, what};
 use crate::error::{kinds, Error, Loc, Problems};
 use rust_decimal::Decimal;
@@ -23,17 +24,7 @@ pub type Weights = Vec<(Arc<str>, Decimal)>;
 /// weight).
 pub fn read_pool(pool: Value, weights: Value) -> crate::Result<(Decimal, Weights)> {
     let mut problems = Problems::new();
-    let amount = read_document(pool, &Loc::root().key("pool"), Error::Input, |v, p| {
-        let at = Loc::root().key("pool");
-        match number(v, &at, p) {
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                p.report(at, kinds::MISSING, "a number is required, found null");
-                None
-            }
-            Err(()) => None,
-        }
-    });
+    let amount = read_number(pool, &Loc::root().key("pool"));
     let weights = read_weights(weights);
     match (amount, weights) {
         (Ok(a), Ok(w)) => Ok((a, w)),

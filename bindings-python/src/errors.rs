@@ -1,0 +1,68 @@
+//! Core errors as Python exceptions: `perfscore.PlanError` / `perfscore.InputError` (defined in
+//! `perfscore/_errors.py`), each problem a `perfscore.Problem` with `loc` (a tuple of keys and
+//! indexes), `kind`, `id`, `path` and `message`, as in the core's canonical error JSON.
+
+use perfscore::{Error as CoreError, LocItem, Problem};
+use pyo3::prelude::*;
+use pyo3::types::{PyInt, PyList, PyString, PyTuple};
+
+/// A core error as `perfscore.PlanError` / `perfscore.InputError`, carrying code, problems and
+/// the canonical JSON.
+pub(crate) fn core_err(py: Python<'_>, e: &CoreError) -> PyErr {
+    build_core_err(py, &e.clone().bounded()).unwrap_or_else(|err| err)
+}
+
+fn build_core_err(py: Python<'_>, e: &CoreError) -> PyResult<PyErr> {
+    let errors = py.import("perfscore._errors")?;
+    let class = errors.getattr(match e {
+        CoreError::Plan(_) => "PlanError",
+        CoreError::Input(_) => "InputError",
+    })?;
+    let problem = errors.getattr("Problem")?;
+    let problems = PyList::empty(py);
+    for p in e.problems() {
+        let loc = p.loc.items().iter().map(|item| match item {
+            LocItem::Key(k) => PyString::new(py, k).into_any(),
+            LocItem::Index(i) => PyInt::new(py, *i).into_any(),
+        });
+        let loc = PyTuple::new(py, loc)?;
+        problems.append(problem.call1((p.path(), &p.message, loc, p.kind, p.id.as_deref()))?)?;
+    }
+    let value = class.call1((e.to_string(), e.code(), problems, e.to_canonical_json()))?;
+    Ok(PyErr::from_value(value))
+}
+
+/// A problem the binding itself found (the DataFrame path), located by path text:
+/// `columns.id`, or `records[2] (E003).revenue`, whose record id becomes the problem's `id`.
+pub(crate) fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
+    let path = path.into();
+    let (path, id) = split_record_id(&path);
+    let p = Problem::new(
+        perfscore::Loc::from_path(&path),
+        perfscore::kinds::INVALID,
+        message,
+    );
+    match id {
+        Some(id) => p.with_id(id),
+        None => p,
+    }
+}
+
+/// `records[2] (E003).revenue` → (`records[2].revenue`, `E003`); other paths unchanged.
+fn split_record_id(path: &str) -> (String, Option<String>) {
+    let Some(open) = path.find("] (") else {
+        return (path.to_string(), None);
+    };
+    let (head, rest) = path.split_at(open + 1);
+    let rest = &rest[2..];
+    let close = rest
+        .find(").")
+        .or_else(|| rest.ends_with(')').then(|| rest.len() - 1));
+    match close {
+        Some(close) => (
+            format!("{head}{}", &rest[close + 1..]),
+            Some(rest[..close].to_string()),
+        ),
+        None => (path.to_string(), None),
+    }
+}
