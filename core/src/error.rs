@@ -457,7 +457,7 @@ pub mod kinds {
     pub const TOO_MANY: &str = "too_many";
     /// A document nested deeper than can be read.
     pub const TOO_DEEP: &str = "too_deep";
-    /// A host limit set above its default or below its least value: limits can only be lowered.
+    /// A host limit set above its default: limits can only be lowered.
     pub const LIMIT_RAISED: &str = "limit_raised";
     /// The closing entry of a list cut at its limit (`…: N more problems not listed`).
     pub const MORE_PROBLEMS: &str = "more_problems";
