@@ -9,7 +9,7 @@
 //! Pay splits bonus pools with it, analytics splits targets and forced-distribution quotas; both
 //! sit above this module, so neither imports the other for it.
 
-use crate::error::{Error, Problem};
+use crate::error::{kinds, Error, Loc, Problem};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::sync::Arc;
@@ -34,8 +34,22 @@ pub struct PoolShare {
 /// Largest number of minor-unit places a currency may have here.
 pub const MAX_MINOR_UNITS: u32 = 8;
 
-fn input_error(path: &str, message: impl Into<String>) -> Error {
-    Error::Input(vec![Problem::untyped(path, message)])
+fn input_error(
+    at: &str,
+    kind: &'static str,
+    en: impl Into<String>,
+    zh: impl Into<String>,
+) -> Error {
+    Error::Input(vec![Problem::new(Loc::root().key(at), kind, en).zh(zh)])
+}
+
+fn overflow(at: &str) -> Error {
+    input_error(
+        at,
+        kinds::ARITHMETIC_OVERFLOW,
+        "arithmetic overflow",
+        "算术溢出：数值过大，无法精确计算",
+    )
 }
 
 /// Split `pool` by `weights` to `minor_units` decimal places by the largest-remainder method;
@@ -48,38 +62,59 @@ pub fn split_pool(
     if minor_units > MAX_MINOR_UNITS {
         return Err(input_error(
             "minor_units",
+            kinds::OUT_OF_RANGE,
             format!("at most {MAX_MINOR_UNITS} decimal places"),
+            format!("最多 {MAX_MINOR_UNITS} 位小数"),
         ));
     }
     if weights.is_empty() {
-        return Err(input_error("weights", "nobody to share the pool among"));
+        return Err(input_error(
+            "weights",
+            kinds::EMPTY_LIST,
+            "nobody to share the pool among",
+            "没有可以分配奖金池的人",
+        ));
     }
     if pool <= Decimal::ZERO {
         return Err(input_error(
             "pool",
+            kinds::OUT_OF_RANGE,
             format!("the pool must be positive, got {pool}"),
+            format!("奖金池必须为正数，实际为 {pool}"),
         ));
     }
     if pool.normalize().scale() > minor_units {
         return Err(input_error(
             "pool",
+            kinds::TOO_PRECISE,
             format!("{pool} is not a whole number of minor units ({minor_units} decimal places)"),
+            format!("{pool} 不是最小货币单位的整数倍（{minor_units} 位小数）"),
         ));
     }
     let mut problems = Vec::new();
     let mut total_weight = Decimal::ZERO;
     for (i, (id, w)) in weights.iter().enumerate() {
         if *w < Decimal::ZERO {
-            let at = crate::Loc::root().key("weights").index(i);
             problems.push(
-                Problem::untyped("", format!("weight is negative ({w})"))
-                    .under(&at)
-                    .with_id(&**id),
+                Problem::new(
+                    Loc::root().key("weights").index(i),
+                    kinds::NEGATIVE,
+                    format!("weight is negative ({w})"),
+                )
+                .zh(format!("权重为负数（{w}）"))
+                .with_id(&**id),
             );
         }
         match total_weight.checked_add(*w) {
             Some(t) => total_weight = t,
-            None => problems.push(Problem::untyped("weights", "arithmetic overflow")),
+            None => problems.push(
+                Problem::new(
+                    Loc::root().key("weights"),
+                    kinds::ARITHMETIC_OVERFLOW,
+                    "arithmetic overflow",
+                )
+                .zh("算术溢出：数值过大，无法精确计算"),
+            ),
         }
     }
     if !problems.is_empty() {
@@ -88,11 +123,13 @@ pub fn split_pool(
     if total_weight.is_zero() {
         return Err(input_error(
             "weights",
+            kinds::NOTHING_TO_WEIGH,
             "every weight is zero: nothing to split by",
+            "所有权重都为零：无法据此分配",
         ));
     }
     let unit_scale = Decimal::from_i128_with_scale(10i128.pow(minor_units), 0);
-    let overflow = || input_error("pool", "arithmetic overflow");
+    let overflow = || overflow("pool");
     let pool_units = pool.checked_mul(unit_scale).ok_or_else(overflow)?;
 
     let mut shares = Vec::with_capacity(weights.len());

@@ -327,7 +327,8 @@ pub mod kinds {
     pub const NUMBER_OUT_OF_RANGE: &str = "number_out_of_range";
     /// A value that cannot be negative is (a weight, a share, a count, a cap, a target).
     pub const NEGATIVE: &str = "negative";
-    /// A number outside the range its field allows (a factor from 0 to 1, a horizon from 1 to 36).
+    /// A number outside the range its field allows (a factor from 0 to 1, a horizon from 1 to 36,
+    /// a pool that must be positive, a limit below its least value).
     pub const OUT_OF_RANGE: &str = "out_of_range";
     /// An amount with more decimal places than the currency's minor units.
     pub const TOO_PRECISE: &str = "too_precise";
@@ -337,7 +338,8 @@ pub mod kinds {
     pub const EMPTY_LIST: &str = "empty_list";
     /// The same id, name or answer is given twice.
     pub const DUPLICATE: &str = "duplicate";
-    /// A name refers to something that does not exist (a measure, grade, group, item or record).
+    /// A name refers to something that does not exist (a measure, grade, group, item, competency,
+    /// attribute or record).
     pub const UNKNOWN_REFERENCE: &str = "unknown_reference";
     /// Fields that exclude each other are given together (either `a` or `b`, not both).
     pub const CONFLICTING_FIELDS: &str = "conflicting_fields";
@@ -362,7 +364,8 @@ pub mod kinds {
     pub const WRONG_TYPE: &str = "wrong_type";
     /// An object has a field the format does not define (often a misspelling).
     pub const UNKNOWN_FIELD: &str = "unknown_field";
-    /// A required field of an object is absent.
+    /// A required field of an object is absent (or one another field needs, such as the
+    /// responses of a 360 configuration).
     pub const MISSING_FIELD: &str = "missing_field";
     /// An object gives the same key twice.
     pub const DUPLICATE_KEY: &str = "duplicate_key";
@@ -391,7 +394,8 @@ pub mod kinds {
 
     // Weights.
 
-    /// Weights or shares that must add up to 100% do not.
+    /// Weights or shares that must add up to 100% do not (indicators, sections, calibration
+    /// quotas, intended grade shares).
     pub const WEIGHTS_DO_NOT_SUM: &str = "weights_do_not_sum";
     /// Some entries have a weight and others not: give all or none.
     pub const PARTIAL_WEIGHTS: &str = "partial_weights";
@@ -448,7 +452,7 @@ pub mod kinds {
 
     // Analytics.
 
-    /// An analytics operation that does not exist.
+    /// An operation that does not exist (an analytics operation, or one of a host request).
     pub const UNKNOWN_OPERATION: &str = "unknown_operation";
     /// A series too short or too sparse for the method (24 months for Holt-Winters).
     pub const INSUFFICIENT_HISTORY: &str = "insufficient_history";
@@ -461,7 +465,7 @@ pub mod kinds {
     pub const TOO_MANY: &str = "too_many";
     /// A document nested deeper than can be read.
     pub const TOO_DEEP: &str = "too_deep";
-    /// A host limit set above its default or below its least value: limits can only be lowered.
+    /// A host limit set above its default: limits can only be lowered.
     pub const LIMIT_RAISED: &str = "limit_raised";
     /// The closing entry of a list cut at its limit (`…: N more problems not listed`).
     pub const MORE_PROBLEMS: &str = "more_problems";

@@ -3,7 +3,7 @@
 //! untrusted users may lower them (never raise them past the defaults, which are what the
 //! library is tested at).
 
-use crate::error::{Error, Problem, Problems, MAX_PROBLEMS};
+use crate::error::{kinds, Error, Loc, Problem, Problems, MAX_PROBLEMS};
 
 /// The limits one call works within. `Limits::default()` is what every entry point without a
 /// `limits` argument uses.
@@ -83,15 +83,13 @@ impl Limits {
             max_document_bytes: Option<usize>,
             max_list_items: Option<usize>,
         }
+        // Problems of the text itself keep their kind, placed under `limits`.
         let given: Lowered = crate::json::parse_json(text, Error::Input).map_err(|e| {
-            let at = |p: &Problem| match p.path().as_str() {
-                "" => "limits".to_string(),
-                path => format!("limits.{path}"),
-            };
+            let under = Loc::root().key("limits");
             Error::Input(
                 e.problems()
                     .iter()
-                    .map(|p| Problem::untyped(at(p), p.message.clone()))
+                    .map(|p| p.clone().under(&under))
                     .collect(),
             )
         })?;
@@ -100,16 +98,24 @@ impl Limits {
         let mut pick = |name: &str, value: Option<usize>, default: usize, least: usize| match value
         {
             Some(v) if v > default => {
-                problems.report_untyped(
-                    format!("limits.{name}"),
-                    format!("{v} is above the default {default}; limits can only be lowered"),
+                problems.push(
+                    Problem::new(
+                        Loc::root().key("limits").key(name),
+                        kinds::LIMIT_RAISED,
+                        format!("{v} is above the default {default}; limits can only be lowered"),
+                    )
+                    .zh(format!("{v} 高于默认值 {default}；限额只能调低，不能调高")),
                 );
                 default
             }
             Some(v) if v < least => {
-                problems.report_untyped(
-                    format!("limits.{name}"),
-                    format!("must be at least {least}"),
+                problems.push(
+                    Problem::new(
+                        Loc::root().key("limits").key(name),
+                        kinds::OUT_OF_RANGE,
+                        format!("must be at least {least}"),
+                    )
+                    .zh(format!("不能小于 {least}")),
                 );
                 default
             }
@@ -141,14 +147,13 @@ impl Limits {
         kind: fn(Vec<Problem>) -> Error,
     ) -> crate::Result<()> {
         if text.len() > self.max_document_bytes {
-            return Err(kind(vec![Problem::untyped(
-                "",
-                format!(
-                    "the document is {} bytes; at most {} are accepted",
-                    text.len(),
-                    self.max_document_bytes
-                ),
-            )]));
+            let (len, max) = (text.len(), self.max_document_bytes);
+            return Err(kind(vec![Problem::new(
+                Loc::root(),
+                kinds::TOO_LARGE,
+                format!("the document is {len} bytes; at most {max} are accepted"),
+            )
+            .zh(format!("文档大小为 {len} 字节，最多接受 {max} 字节"))]));
         }
         Ok(())
     }

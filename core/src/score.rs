@@ -71,7 +71,7 @@ impl<'a> Fail<'a> {
         };
         let loc = match self.loc {
             Site::Record => record,
-            Site::Measure(k) => record.key(k),
+            Site::Measure(k) => record.key("measures").key(k),
             Site::Indicator(id) => record.key("indicators").key(id),
             Site::Progress(id) => record.key("indicators").key(id).key("progress"),
             Site::Adjustment(id) => record.key("adjustments").key(id),

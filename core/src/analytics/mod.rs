@@ -27,13 +27,20 @@ pub fn run_json(operation: &str, request: &str) -> crate::Result<String> {
     if let Some(result) = team::dispatch(operation, request) {
         return result;
     }
-    Err(crate::Error::Input(vec![crate::Problem::untyped(
-        "operation",
+    let op = crate::error::shown(operation);
+    let known = operations();
+    Err(crate::Error::Input(vec![crate::Problem::new(
+        crate::Loc::root().key("operation"),
+        crate::error::kinds::UNKNOWN_OPERATION,
         format!(
-            "unknown analytics operation `{operation}`; expected one of: {}",
-            operations().join(", ")
+            "unknown analytics operation `{op}`; expected one of: {}",
+            known.join(", ")
         ),
-    )]))
+    )
+    .zh(format!(
+        "没有名为 `{op}` 的分析操作；可用：{}",
+        known.join("、")
+    ))]))
 }
 
 /// Names of every analytics operation [`run_json`] accepts, in a stable order.

@@ -25,7 +25,7 @@ use super::{
     capitalise, check_batch, check_dimensions, group_by, load, parse_request, place, score,
     to_json, Dimension, Finding, GroupKey, Severity,
 };
-use crate::error::{Error, Problem};
+use crate::error::{kinds, shown, Error, Loc, Problem};
 use crate::explain::fixed2;
 use crate::number::Num;
 use crate::plan::Plan;
@@ -240,73 +240,101 @@ fn check(
     problems: &mut Vec<Problem>,
 ) -> Vec<(Arc<str>, Decimal)> {
     if options.quotas.is_empty() {
-        problems.push(Problem::untyped(
-            "quotas",
-            "at least one grade quota is needed, e.g. [{\"grade\": \"A\", \"share\": 20}, …]",
-        ));
+        problems.push(
+            Problem::new(
+                Loc::root().key("quotas"),
+                kinds::EMPTY_LIST,
+                "at least one grade quota is needed, e.g. [{\"grade\": \"A\", \"share\": 20}, …]",
+            )
+            .zh("至少需要一个等级配额，例如 [{\"grade\": \"A\", \"share\": 20}, …]"),
+        );
     }
     let mut seen = HashSet::new();
     let mut total = Decimal::ZERO;
     for (i, q) in options.quotas.iter().enumerate() {
+        let at = |field: &str| Loc::root().key("quotas").index(i).key(field);
         if q.grade.trim().is_empty() {
-            problems.push(Problem::untyped(
-                format!("quotas[{i}].grade"),
-                "grade is empty",
-            ));
+            problems.push(Problem::new(at("grade"), kinds::EMPTY, "grade is empty").zh("等级为空"));
         } else if !seen.insert(q.grade.as_str()) {
-            problems.push(Problem::untyped(
-                format!("quotas[{i}].grade"),
-                format!("grade `{}` has two quotas", q.grade),
-            ));
+            let g = shown(&q.grade);
+            problems.push(
+                Problem::new(
+                    at("grade"),
+                    kinds::DUPLICATE,
+                    format!("grade `{g}` has two quotas"),
+                )
+                .zh(format!("等级 `{g}` 有两个配额")),
+            );
         }
         if q.share.0 < Decimal::ZERO {
-            problems.push(Problem::untyped(
-                format!("quotas[{i}].share"),
-                format!("share is negative ({}%)", q.share.0.normalize()),
-            ));
+            let share = q.share.0.normalize();
+            problems.push(
+                Problem::new(
+                    at("share"),
+                    kinds::NEGATIVE,
+                    format!("share is negative ({share}%)"),
+                )
+                .zh(format!("比例为负数（{share}%）")),
+            );
         }
         total = total.checked_add(q.share.0).unwrap_or(Decimal::MAX);
     }
     if !options.quotas.is_empty() && total != Decimal::ONE_HUNDRED {
-        problems.push(Problem::untyped(
-            "quotas",
-            format!("shares sum to {}%, expected 100%", total.normalize()),
-        ));
+        let total = total.normalize();
+        problems.push(
+            Problem::new(
+                Loc::root().key("quotas"),
+                kinds::WEIGHTS_DO_NOT_SUM,
+                format!("shares sum to {total}%, expected 100%"),
+            )
+            .zh(format!("各等级比例合计为 {total}%，应为 100%")),
+        );
     }
     let mut ids = HashSet::new();
     for (i, o) in options.overrides.iter().enumerate() {
-        let path = format!("overrides[{i}]");
+        let at = |field: &str| Loc::root().key("overrides").index(i).key(field);
+        let id = shown(&o.id);
         if let Some(cards) = cards {
             if !cards.iter().any(|c| c.record_id == o.id) {
-                problems.push(Problem::untyped(
-                    format!("{path}.id"),
-                    format!("no record `{}` in the batch", o.id),
-                ));
+                problems.push(not_in_batch(at("id"), &o.id));
             }
         }
         if !ids.insert(o.id.as_str()) {
-            problems.push(Problem::untyped(
-                format!("{path}.id"),
-                format!("`{}` has a second override", o.id),
-            ));
+            problems.push(
+                Problem::new(
+                    at("id"),
+                    kinds::DUPLICATE,
+                    format!("`{id}` has a second override"),
+                )
+                .zh(format!("`{id}` 有第二条人工调整")),
+            );
         }
         if !options.quotas.iter().any(|q| q.grade == o.grade) {
-            problems.push(Problem::untyped(
-                format!("{path}.grade"),
-                format!("`{}` is not one of the quota grades", o.grade),
-            ));
+            let g = shown(&o.grade);
+            problems.push(
+                Problem::new(
+                    at("grade"),
+                    kinds::UNKNOWN_REFERENCE,
+                    format!("`{g}` is not one of the quota grades"),
+                )
+                .zh(format!("`{g}` 不是配额中的等级")),
+            );
         }
         if o.by.trim().is_empty() {
-            problems.push(Problem::untyped(
-                format!("{path}.by"),
-                "say who made the override",
-            ));
+            problems.push(
+                Problem::new(at("by"), kinds::EMPTY, "say who made the override")
+                    .zh("请写明由谁做出了这项人工调整"),
+            );
         }
         if o.reason.trim().is_empty() {
-            problems.push(Problem::untyped(
-                format!("{path}.reason"),
-                "say why the grade was overridden",
-            ));
+            problems.push(
+                Problem::new(
+                    at("reason"),
+                    kinds::EMPTY,
+                    "say why the grade was overridden",
+                )
+                .zh("请写明调整等级的原因"),
+            );
         }
     }
     options
@@ -314,6 +342,17 @@ fn check(
         .iter()
         .map(|q| (Arc::from(q.grade.as_str()), q.share.0))
         .collect()
+}
+
+/// An override naming a record the batch does not have.
+fn not_in_batch(at: Loc, id: &str) -> Problem {
+    let id = shown(id);
+    Problem::new(
+        at,
+        kinds::UNKNOWN_REFERENCE,
+        format!("no record `{id}` in the batch"),
+    )
+    .zh(format!("本批次中没有记录 `{id}`"))
 }
 
 /// Calibrates a scored batch. See the module docs and `docs/analytics-team.md`.
@@ -325,7 +364,7 @@ pub fn calibrate(
 ) -> crate::Result<Calibration> {
     check_batch(records, cards)?;
     let mut problems = Vec::new();
-    check_dimensions("by", &options.by, records, &mut problems);
+    check_dimensions(&Loc::root().key("by"), &options.by, records, &mut problems);
     let grades = check(options, Some(cards), &mut problems);
     if !problems.is_empty() {
         return Err(Error::Input(problems));
@@ -591,13 +630,13 @@ pub(crate) fn run_json(request: &str) -> crate::Result<String> {
         overrides: req.overrides,
     };
     let mut problems = Vec::new();
-    check_dimensions("by", &options.by, &records, &mut problems);
+    check_dimensions(&Loc::root().key("by"), &options.by, &records, &mut problems);
     check(&options, None, &mut problems);
     for (i, o) in options.overrides.iter().enumerate() {
         if !records.iter().any(|r| r.id == o.id) {
-            problems.push(Problem::untyped(
-                format!("overrides[{i}].id"),
-                format!("no record `{}` in the batch", o.id),
+            problems.push(not_in_batch(
+                Loc::root().key("overrides").index(i).key("id"),
+                &o.id,
             ));
         }
     }

@@ -16,7 +16,7 @@
 
 use super::diagnose::feedback_round;
 use super::{check_batch, load, parse_request, round_mean, score, to_json, Finding, Severity};
-use crate::error::{Error, Problem};
+use crate::error::{kinds, shown, Error, Loc, Problem};
 use crate::explain::amount;
 use crate::feedback::{FeedbackRound, FeedbackSpec};
 use crate::plan::Plan;
@@ -211,12 +211,12 @@ pub fn development_needs(
             }
             let gap = threshold
                 .checked_sub(value)
-                .ok_or_else(|| super::overflow(&format!("development[{i}]")))?;
+                .ok_or_else(|| super::overflow(Loc::root().key("development").index(i)))?;
             let relative_gap = gap
                 .checked_mul(Decimal::ONE_HUNDRED)
                 .and_then(|x| x.checked_div(threshold))
                 .map(round_mean)
-                .ok_or_else(|| super::overflow(&format!("development[{i}]")))?;
+                .ok_or_else(|| super::overflow(Loc::root().key("development").index(i)))?;
             needs.push(Need {
                 rule: i,
                 rule_id: r.id.clone(),
@@ -336,10 +336,19 @@ pub(crate) fn run_json(request: &str) -> crate::Result<String> {
         for (i, r) in plan.spec().development.iter().enumerate() {
             if let Some(c) = &r.competency {
                 if !spec.competencies.iter().any(|x| &x.id == c) {
-                    problems.push(Problem::untyped(
-                        format!("plan.development[{i}].competency"),
-                        format!("the feedback configuration has no competency `{c}`"),
-                    ));
+                    let c = shown(c);
+                    problems.push(
+                        Problem::new(
+                            Loc::root()
+                                .key("plan")
+                                .key("development")
+                                .index(i)
+                                .key("competency"),
+                            kinds::UNKNOWN_REFERENCE,
+                            format!("the feedback configuration has no competency `{c}`"),
+                        )
+                        .zh(format!("360 反馈配置中没有能力项 `{c}`")),
+                    );
                 }
             }
         }

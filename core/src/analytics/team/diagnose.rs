@@ -35,7 +35,7 @@ use super::{
     check_batch, f, load, mean, parse_request, percent, prefix, rounded, score, stat, to_json,
     Finding, Severity,
 };
-use crate::error::{Error, Problem};
+use crate::error::{kinds, shown, Error, Loc, Problem};
 use crate::explain::{amount, fixed2};
 use crate::feedback::{Feedback, FeedbackRound, Reliability};
 use crate::method::Bound;
@@ -222,64 +222,102 @@ fn check(plan: &Plan, options: &DiagnosisOptions, problems: &mut Vec<Problem>) {
     let mut seen = HashSet::new();
     let mut total = Decimal::ZERO;
     for (i, q) in options.intended.iter().enumerate() {
+        let at = |field: &str| Loc::root().key("intended").index(i).key(field);
+        let g = shown(&q.grade);
         if !grades.contains(q.grade.as_str()) {
-            problems.push(Problem::untyped(
-                format!("intended[{i}].grade"),
-                format!("the plan has no grade `{}`", q.grade),
-            ));
+            problems.push(
+                Problem::new(
+                    at("grade"),
+                    kinds::UNKNOWN_REFERENCE,
+                    format!("the plan has no grade `{g}`"),
+                )
+                .zh(format!("方案中没有等级 `{g}`")),
+            );
         } else if !seen.insert(q.grade.as_str()) {
-            problems.push(Problem::untyped(
-                format!("intended[{i}].grade"),
-                format!("grade `{}` is listed twice", q.grade),
-            ));
+            problems.push(
+                Problem::new(
+                    at("grade"),
+                    kinds::DUPLICATE,
+                    format!("grade `{g}` is listed twice"),
+                )
+                .zh(format!("等级 `{g}` 重复列出")),
+            );
         }
         if q.share.0 < Decimal::ZERO {
-            problems.push(Problem::untyped(
-                format!("intended[{i}].share"),
-                format!("share is negative ({}%)", q.share.0.normalize()),
-            ));
+            let share = q.share.0.normalize();
+            problems.push(
+                Problem::new(
+                    at("share"),
+                    kinds::NEGATIVE,
+                    format!("share is negative ({share}%)"),
+                )
+                .zh(format!("比例为负数（{share}%）")),
+            );
         }
         total = total.checked_add(q.share.0).unwrap_or(Decimal::MAX);
     }
     if total != Decimal::ONE_HUNDRED {
-        problems.push(Problem::untyped(
-            "intended",
-            format!("shares sum to {}%, expected 100%", total.normalize()),
-        ));
+        let total = total.normalize();
+        problems.push(
+            Problem::new(
+                Loc::root().key("intended"),
+                kinds::WEIGHTS_DO_NOT_SUM,
+                format!("shares sum to {total}%, expected 100%"),
+            )
+            .zh(format!("各等级预期比例合计为 {total}%，应为 100%")),
+        );
     }
 }
 
 /// The size limits: [`MAX_INDICATORS`], [`MAX_CELLS`] and [`MAX_PAIR_STEPS`].
 fn check_size(indicators: usize, records: usize, problems: &mut Vec<Problem>) {
     if indicators > MAX_INDICATORS {
-        problems.push(Problem::untyped(
-            "plan",
-            format!(
-                "diagnose takes plans of at most {MAX_INDICATORS} indicators; this plan has {indicators}"
-            ),
-        ));
+        problems.push(
+            Problem::new(
+                Loc::root().key("plan"),
+                kinds::TOO_MANY,
+                format!(
+                    "diagnose takes plans of at most {MAX_INDICATORS} indicators; this plan has {indicators}"
+                ),
+            )
+            .zh(format!(
+                "方案诊断最多支持 {MAX_INDICATORS} 个指标；该方案有 {indicators} 个"
+            )),
+        );
     }
     let cells = indicators.checked_mul(records);
     if cells.is_none_or(|c| c > MAX_CELLS) {
-        problems.push(Problem::untyped(
-            "records",
-            format!(
-                "diagnose takes at most {MAX_CELLS} indicator scores (indicators × records); this batch has {indicators} × {records}{}: diagnose a sample, or one department or team at a time",
-                cells.map_or_else(String::new, |c| format!(" = {c}"))
-            ),
-        ));
+        let product = cells.map_or_else(String::new, |c| format!(" = {c}"));
+        problems.push(
+            Problem::new(
+                Loc::root().key("records"),
+                kinds::TOO_MANY,
+                format!(
+                    "diagnose takes at most {MAX_CELLS} indicator scores (indicators × records); this batch has {indicators} × {records}{product}: diagnose a sample, or one department or team at a time"
+                ),
+            )
+            .zh(format!(
+                "方案诊断最多支持 {MAX_CELLS} 个指标得分（指标数 × 记录数）；本批次为 {indicators} × {records}{product}：请抽样诊断，或每次只诊断一个部门或团队"
+            )),
+        );
     }
     let pairs = indicators.saturating_mul(indicators.saturating_sub(1)) / 2;
     let steps = pairs.checked_mul(records);
     if steps.is_none_or(|s| s > MAX_PAIR_STEPS) {
         let most = MAX_PAIR_STEPS.checked_div(pairs).unwrap_or(0);
-        problems.push(Problem::untyped(
-            "records",
-            format!(
-                "diagnose correlates every pair of indicators over the records, at most {MAX_PAIR_STEPS} pair × record steps; {indicators} indicators make {pairs} pairs × {records} records{}: diagnose at most {most} records at a time (a sample, or one department or team), or fewer indicators",
-                steps.map_or_else(String::new, |s| format!(" = {s}"))
-            ),
-        ));
+        let product = steps.map_or_else(String::new, |s| format!(" = {s}"));
+        problems.push(
+            Problem::new(
+                Loc::root().key("records"),
+                kinds::TOO_MANY,
+                format!(
+                    "diagnose correlates every pair of indicators over the records, at most {MAX_PAIR_STEPS} pair × record steps; {indicators} indicators make {pairs} pairs × {records} records{product}: diagnose at most {most} records at a time (a sample, or one department or team), or fewer indicators"
+                ),
+            )
+            .zh(format!(
+                "方案诊断要对每两个指标在全部记录上计算相关性，最多 {MAX_PAIR_STEPS} 步（指标对数 × 记录数）；{indicators} 个指标构成 {pairs} 对 × {records} 条记录{product}：请每次最多诊断 {most} 条记录（抽样，或只诊断一个部门或团队），或减少指标"
+            )),
+        );
     }
 }
 
@@ -841,16 +879,20 @@ pub(crate) fn feedback_round(
         (None, None) => return Ok(None),
         (Some(f), Some(r)) => (f, r),
         (Some(_), None) => {
-            return Err(Error::Input(vec![Problem::untyped(
-                "responses",
+            return Err(Error::Input(vec![Problem::new(
+                Loc::root().key("responses"),
+                kinds::MISSING_FIELD,
                 "a feedback configuration needs its responses",
-            )]))
+            )
+            .zh("给出了 360 反馈配置，就需要同时给出作答数据（responses）")]))
         }
         (None, Some(_)) => {
-            return Err(Error::Input(vec![Problem::untyped(
-                "feedback",
+            return Err(Error::Input(vec![Problem::new(
+                Loc::root().key("feedback"),
+                kinds::MISSING_FIELD,
                 "responses need their feedback configuration",
-            )]))
+            )
+            .zh("给出了作答数据，就需要同时给出 360 反馈配置（feedback）")]))
         }
     };
     let fb = Feedback::from_json(&fb.to_string()).map_err(|e| match e {

@@ -29,7 +29,7 @@ pub use development::{development_needs, DevelopmentNeeds, DevelopmentRule};
 pub use diagnose::{diagnose, Diagnosis, DiagnosisOptions};
 pub use rollup::{rollup, Rollup, RollupOptions};
 
-use crate::error::{Error, Problem};
+use crate::error::{kinds, shown, Error, Loc, Problem};
 use crate::plan::Plan;
 use crate::record::Record;
 use crate::rounding::RoundingMode;
@@ -212,33 +212,44 @@ pub(crate) fn capitalise(text: &str) -> String {
     }
 }
 
-/// Checks dimensions (non-empty, no repeats, attribute keys present on some record) at `path`.
+/// Checks dimensions (non-empty, no repeats, attribute keys present on some record) at `at`.
 pub(crate) fn check_dimensions(
-    path: &str,
+    at: &Loc,
     by: &[Dimension],
     records: &[Record],
     problems: &mut Vec<Problem>,
 ) {
     let mut seen = std::collections::HashSet::new();
     for (i, d) in by.iter().enumerate() {
+        let here = at.clone().index(i);
         if d.name().trim().is_empty() {
-            problems.push(Problem::untyped(
-                format!("{path}[{i}]"),
-                "dimension is empty",
-            ));
+            problems
+                .push(Problem::new(here, kinds::EMPTY, "dimension is empty").zh("分组维度为空"));
         } else if !seen.insert(d) {
-            problems.push(Problem::untyped(
-                format!("{path}[{i}]"),
-                format!("dimension `{}` is listed twice", d.name()),
-            ));
+            let name = shown(d.name());
+            problems.push(
+                Problem::new(
+                    here,
+                    kinds::DUPLICATE,
+                    format!("dimension `{name}` is listed twice"),
+                )
+                .zh(format!("分组维度 `{name}` 重复列出")),
+            );
         } else if let Dimension::Attribute(a) = d {
             if !records.is_empty() && !records.iter().any(|r| r.attributes.contains_key(a)) {
-                problems.push(Problem::untyped(
-                    format!("{path}[{i}]"),
-                    format!(
-                        "no record has attribute `{a}`; dimensions are department, team, branch, person or an attribute key"
-                    ),
-                ));
+                let a = shown(a);
+                problems.push(
+                    Problem::new(
+                        here,
+                        kinds::UNKNOWN_REFERENCE,
+                        format!(
+                            "no record has attribute `{a}`; dimensions are department, team, branch, person or an attribute key"
+                        ),
+                    )
+                    .zh(format!(
+                        "没有任何记录带有属性 `{a}`；分组维度可以是 department（部门）、team（团队）、branch（分支机构）、person（个人）或某个属性键"
+                    )),
+                );
             }
         }
     }
@@ -261,14 +272,17 @@ pub(crate) fn group_by(by: &[Dimension], cards: &[Scorecard]) -> Vec<(GroupKey, 
 /// The records and scorecards must be the same batch: one card per record, in order.
 pub(crate) fn check_batch(records: &[Record], cards: &[Scorecard]) -> crate::Result<()> {
     if records.len() != cards.len() {
-        return Err(Error::Input(vec![Problem::untyped(
-            "scorecards",
+        let (r, c) = (records.len(), cards.len());
+        return Err(Error::Input(vec![Problem::new(
+            Loc::root().key("scorecards"),
+            kinds::LENGTH_MISMATCH,
             format!(
-                "{} records but {} scorecards: pass the scorecards scored from these records, in order",
-                records.len(),
-                cards.len()
+                "{r} records but {c} scorecards: pass the scorecards scored from these records, in order"
             ),
-        )]));
+        )
+        .zh(format!(
+            "共 {r} 条记录，却有 {c} 张计分卡：请按记录顺序传入由这些记录算出的计分卡"
+        ))]));
     }
     let problems: Vec<Problem> = records
         .iter()
@@ -276,13 +290,17 @@ pub(crate) fn check_batch(records: &[Record], cards: &[Scorecard]) -> crate::Res
         .enumerate()
         .filter(|(_, (r, c))| r.id != c.record_id)
         .map(|(i, (r, c))| {
-            Problem::untyped(
-                format!("scorecards[{i}]"),
+            let (card, record) = (shown(&c.record_id), shown(&r.id));
+            Problem::new(
+                Loc::root().key("scorecards").index(i),
+                kinds::RECORD_MISMATCH,
                 format!(
-                    "scorecard of `{}` where record `{}` was expected (same order as the records)",
-                    c.record_id, r.id
+                    "scorecard of `{card}` where record `{record}` was expected (same order as the records)"
                 ),
             )
+            .zh(format!(
+                "此处应为记录 `{record}` 的计分卡，实际是 `{card}` 的（顺序须与记录一致）"
+            ))
         })
         .collect();
     if problems.is_empty() {
@@ -350,9 +368,14 @@ pub(crate) fn to_json<T: Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| String::from("{}"))
 }
 
-/// An arithmetic overflow as an input problem.
-pub(crate) fn overflow(path: &str) -> Error {
-    Error::Input(vec![Problem::untyped(path, "arithmetic overflow")])
+/// An arithmetic overflow as an input problem at `at`.
+pub(crate) fn overflow(at: Loc) -> Error {
+    Error::Input(vec![Problem::new(
+        at,
+        kinds::ARITHMETIC_OVERFLOW,
+        "arithmetic overflow",
+    )
+    .zh("算术溢出：数值过大，无法精确计算")])
 }
 
 /// Round for output: [`MEAN_SCALE`] places, half-up, normalised.

@@ -11,7 +11,7 @@ use super::{
     capitalise, check_batch, check_dimensions, group_by, load, mean, median, overflow,
     parse_request, percent, place, round_mean, score, sum, to_json, Dimension, GroupKey,
 };
-use crate::error::{Error, Problem};
+use crate::error::{kinds, shown, Error, Loc, Problem};
 use crate::explain::{amount, fixed2};
 use crate::plan::Plan;
 use crate::record::Record;
@@ -223,22 +223,32 @@ fn check(
     options: &RollupOptions,
     problems: &mut Vec<Problem>,
 ) -> Vec<usize> {
-    check_dimensions("by", &options.by, records, problems);
+    check_dimensions(&Loc::root().key("by"), &options.by, records, problems);
     match &options.measures {
         None => (0..plan.measures().len()).collect(),
         Some(names) => {
             let mut slots = Vec::new();
             for (i, name) in names.iter().enumerate() {
+                let at = Loc::root().key("measures").index(i);
+                let shown_name = shown(name);
                 match plan.measure_slot(name) {
-                    Some(s) if slots.contains(&s) => problems.push(Problem::untyped(
-                        format!("measures[{i}]"),
-                        format!("measure `{name}` is listed twice"),
-                    )),
+                    Some(s) if slots.contains(&s) => problems.push(
+                        Problem::new(
+                            at,
+                            kinds::DUPLICATE,
+                            format!("measure `{shown_name}` is listed twice"),
+                        )
+                        .zh(format!("指标数据 `{shown_name}` 重复列出")),
+                    ),
                     Some(s) => slots.push(s),
-                    None => problems.push(Problem::untyped(
-                        format!("measures[{i}]"),
-                        format!("the plan has no measure `{name}`"),
-                    )),
+                    None => problems.push(
+                        Problem::new(
+                            at,
+                            kinds::UNKNOWN_REFERENCE,
+                            format!("the plan has no measure `{shown_name}`"),
+                        )
+                        .zh(format!("方案中没有指标数据 `{shown_name}`")),
+                    ),
                 }
             }
             slots
@@ -275,7 +285,8 @@ impl Ctx<'_> {
                 .get(slot)
                 .map_or_else(|| Arc::from(""), |m| m.id.clone());
             measures.push(MeasureSum {
-                sum: sum(&present).ok_or_else(|| overflow(&format!("measures.{id}")))?,
+                sum: sum(&present)
+                    .ok_or_else(|| overflow(Loc::root().key("measures").key(&*id)))?,
                 measure: id,
                 values: present.len(),
                 // `present` is filtered from `members`, so this is exact.
@@ -297,17 +308,17 @@ impl Ctx<'_> {
                         .iter()
                         .filter_map(|l| Some((l.actual?, l.target?)))
                         .collect();
-                    let path = format!("indicators.{}", ind.id);
+                    let at = || Loc::root().key("indicators").key(&*ind.id);
                     let sa = sum(&pairs.iter().map(|p| p.0).collect::<Vec<_>>())
-                        .ok_or_else(|| overflow(&path))?;
+                        .ok_or_else(|| overflow(at()))?;
                     let st = sum(&pairs.iter().map(|p| p.1).collect::<Vec<_>>())
-                        .ok_or_else(|| overflow(&path))?;
+                        .ok_or_else(|| overflow(at()))?;
                     let pct = if st > Decimal::ZERO {
                         Some(
                             sa.checked_mul(Decimal::ONE_HUNDRED)
                                 .and_then(|x| x.checked_div(st))
                                 .map(round_mean)
-                                .ok_or_else(|| overflow(&path))?,
+                                .ok_or_else(|| overflow(at()))?,
                         )
                     } else {
                         None

@@ -1,0 +1,224 @@
+//! Problems as hosts see them: structured locations that survive names with dots, a precise kind
+//! for each area, Chinese messages, and every kind documented in docs/errors.md.
+
+mod common;
+use perfscore::{kinds, Error, Lang, Limits, LocItem, PayPlan, Plan, Record, ScoreOptions};
+
+/// A plan of one measure `a` (with alias `a.b`), two indicators and two grades.
+const PLAN: &str = r#"{"id": "p", "name": "P",
+  "measures": [{"id": "a", "aliases": ["a.b"]}, {"id": "t"}],
+  "indicators": [
+    {"id": "a.b", "weight": 60, "actual": "a", "target": "t", "scoring": {"method": "ratio"}},
+    {"id": "visits", "weight": 40, "actual": "t", "target": 10, "scoring": {"method": "ratio"}}
+  ],
+  "grades": [{"grade": "B", "to": 80}, {"grade": "A", "from": 80}]}"#;
+
+fn plan() -> Plan {
+    Plan::from_json(PLAN).unwrap()
+}
+
+fn key(k: &str) -> LocItem {
+    LocItem::Key(k.to_string())
+}
+
+fn kinds_of(e: &Error) -> Vec<&'static str> {
+    e.problems().iter().map(|p| p.kind).collect()
+}
+
+#[test]
+fn names_with_dots_stay_one_location_step() {
+    let plan = plan();
+    // The measure behind indicator `a.b` is missing: located at the indicator, by its id.
+    let records = plan
+        .records_from_json(r#"[{"id": "E001", "measures": {"t": 5}}]"#)
+        .unwrap();
+    let e = plan
+        .score_many(&records, &ScoreOptions::default())
+        .unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!(p.kind, kinds::MISSING);
+    assert_eq!(
+        p.loc.items(),
+        [
+            key("records"),
+            LocItem::Index(0),
+            key("indicators"),
+            key("a.b")
+        ]
+    );
+    assert_eq!(p.path(), "records[0] (E001).indicators.a.b");
+    // Scored on its own, the record is named by its id alone.
+    let e = plan.score(&records[0]).unwrap_err();
+    assert_eq!(e.problems()[0].path(), "record (E001).indicators.a.b");
+
+    // A measure given by its id and by its alias `a.b`: located at the record's `a.b` key.
+    let records = plan
+        .records_from_json(r#"[{"id": "E001", "measures": {"a": 1, "a.b": 2, "t": 5}}]"#)
+        .unwrap();
+    let e = plan
+        .score_many(&records, &ScoreOptions::default())
+        .unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!(p.kind, kinds::DUPLICATE);
+    assert_eq!(
+        p.loc.items(),
+        [
+            key("records"),
+            LocItem::Index(0),
+            key("measures"),
+            key("a.b")
+        ]
+    );
+    assert!(e
+        .to_canonical_json()
+        .contains(r#""loc":["records",0,"measures","a.b"]"#));
+
+    // A record built by the host with a measure `x.y` the plan does not have.
+    let mut r = Record::new("E002");
+    r.measures.insert("x.y".into(), 1.into());
+    r.measures.insert("t".into(), 5.into());
+    let e = plan.score_many(&[r], &ScoreOptions::default()).unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!(p.kind, kinds::UNKNOWN_REFERENCE);
+    assert_eq!(
+        p.loc.items(),
+        [
+            key("records"),
+            LocItem::Index(0),
+            key("measures"),
+            key("x.y")
+        ]
+    );
+
+    // A measure id itself cannot hold a dot: formulas could not name it.
+    let e = Plan::from_json(&PLAN.replace(r#"{"id": "a", "#, r#"{"id": "a.c", "#)).unwrap_err();
+    assert!(kinds_of(&e).contains(&kinds::INVALID_ID));
+}
+
+#[test]
+fn each_area_reports_its_own_kind() {
+    // Plan: weights not summing to 100.
+    let e = Plan::from_json(&PLAN.replace(r#""weight": 40"#, r#""weight": 30"#)).unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::WEIGHTS_DO_NOT_SUM]);
+    assert_eq!(e.code(), "PLAN_INVALID");
+
+    // Formula: a name the plan does not have, and a formula that does not read.
+    let e = Plan::from_json(&PLAN.replace(r#""actual": "a""#, r#""actual": "b""#)).unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::FORMULA_UNKNOWN_NAME]);
+    let e = Plan::from_json(&PLAN.replace(r#""actual": "a""#, r#""actual": "a +""#)).unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::FORMULA_SYNTAX]);
+
+    // 360 configuration: a scale whose min is not below its max.
+    let fb = r#"{"id": "f", "scale": {"min": 5, "max": 5},
+      "competencies": [{"id": "c", "name": "Listening", "items": [{"id": "q1", "text": "Listens"}]}],
+      "groups": [{"id": "peers", "relationship": "peer", "weight": 100}]}"#;
+    let e = perfscore::feedback::Feedback::from_json(fb).unwrap_err();
+    assert_eq!(e.problems()[0].path(), "scale");
+    assert!(
+        kinds_of(&e).iter().all(|k| *k == kinds::INVALID_SCALE),
+        "{e}"
+    );
+
+    // Analytics: an operation that does not exist, and calibration quotas not summing to 100.
+    let e = perfscore::analytics::run_json("forecast_everything", "{}").unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::UNKNOWN_OPERATION]);
+    let request = format!(
+        r#"{{"plan": {PLAN}, "records": [{{"id": "E001", "measures": {{"a": 1, "t": 5}}}}],
+            "quotas": [{{"grade": "A", "share": 20}}, {{"grade": "B", "share": 70}}]}}"#
+    );
+    let e = perfscore::analytics::run_json("calibrate", &request).unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::WEIGHTS_DO_NOT_SUM]);
+    assert_eq!(e.problems()[0].path(), "quotas");
+
+    // Pay plan: a currency whose minor units are not known.
+    let pay = r#"{"id": "pay", "currency": {"code": "XYZ"},
+      "performance_pay": {"base": 3000, "coefficient": {"by_grade": {"A": 1.2, "B": 1}}}}"#;
+    let e = PayPlan::from_json(pay, &plan()).unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::UNKNOWN_CURRENCY]);
+
+    // Limits: raised above a default, below the least value, and a document over the byte limit.
+    let e = Limits::from_json(r#"{"max_list_items": 5000, "max_problems": 0}"#).unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::OUT_OF_RANGE, kinds::LIMIT_RAISED]);
+    let e = Limits::from_json(r#"{"max_items": 5}"#).unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::UNKNOWN_FIELD]);
+    assert_eq!(e.problems()[0].path(), "limits.max_items");
+    let small = Limits::default().with_max_document_bytes(100);
+    let e = Plan::from_json_with_limits(PLAN, &small).unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::TOO_LARGE]);
+}
+
+#[test]
+fn errors_read_in_chinese() {
+    let e = Limits::from_json(r#"{"max_list_items": 5000}"#).unwrap_err();
+    assert_eq!(
+        e.display_in(Lang::Zh),
+        "输入无效：limits.max_list_items：5000 高于默认值 2000；限额只能调低，不能调高"
+    );
+
+    let request = format!(
+        r#"{{"plan": {PLAN}, "records": [{{"id": "E001", "measures": {{"a": 1, "t": 5}}}}],
+            "by": ["team", "team"], "measures": ["profit"]}}"#
+    );
+    let e = perfscore::analytics::run_json("rollup", &request).unwrap_err();
+    assert_eq!(
+        e.display_in(Lang::Zh),
+        "输入无效（共 2 个问题）：\n  - by[1]：分组维度 `team` 重复列出\n  - measures[0]：方案中没有指标数据 `profit`"
+    );
+}
+
+/// Every problem of every error line in the conformance vectors has its own Chinese text,
+/// except the record reader's, which still report kind `invalid` in English only.
+#[test]
+fn vector_problems_have_chinese_messages() {
+    let mut files = Vec::new();
+    let mut dirs = vec![common::vectors_dir()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.to_string_lossy().ends_with(".expected.jsonl") {
+                files.push(path);
+            }
+        }
+    }
+    assert!(!files.is_empty());
+    let mut checked = 0usize;
+    for file in files {
+        for line in std::fs::read_to_string(&file).unwrap().lines() {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap();
+            let Some(problems) = v.get("problems").and_then(|p| p.as_array()) else {
+                continue;
+            };
+            for p in problems {
+                if p["kind"] == kinds::INVALID {
+                    continue;
+                }
+                let (en, zh) = (
+                    p["message"].as_str().unwrap(),
+                    p["message_zh"].as_str().unwrap(),
+                );
+                assert!(
+                    !zh.is_empty() && zh != en,
+                    "{}: {} has no Chinese message",
+                    file.display(),
+                    p["path"]
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+}
+
+#[test]
+fn every_kind_is_documented() {
+    let docs = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/errors.md");
+    let text = std::fs::read_to_string(docs).unwrap();
+    let missing: Vec<&str> = kinds::ALL
+        .iter()
+        .copied()
+        .filter(|k| !text.contains(&format!("`{k}`")))
+        .collect();
+    assert!(missing.is_empty(), "not in docs/errors.md: {missing:?}");
+}
