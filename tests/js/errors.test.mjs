@@ -1,7 +1,7 @@
 // Errors: JS Errors with a stable code, every problem with its path, and the canonical form.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Plan, loadVector, catchError } from './load.mjs';
+import { Plan, loadVector, catchError, located } from './load.mjs';
 
 const { vector } = loadVector('worked-example');
 const plan = Plan.fromObject(vector.plan);
@@ -55,11 +55,14 @@ for (const [label, value, pattern] of [
 ]) {
   test(`a measure value of ${label} is INPUT_INVALID naming record and field`, () => {
     const r = li();
+    r.id = 'E999';
     r.measures.revenue = value;
     const e = catchError(() => plan.scoreMany([li(), r]));
     assertPerfscoreError(e, 'INPUT_INVALID');
     assert.equal(e.problems.length, 1);
-    assert.equal(e.problems[0].path, 'records[1].measures.revenue');
+    assert.deepEqual(e.problems[0].loc, ['records', 1, 'measures', 'revenue']);
+    assert.equal(e.problems[0].id, 'E999');
+    assert.equal(e.problems[0].path, 'records[1] (E999).measures.revenue');
     assert.match(e.problems[0].message, pattern);
     const one = catchError(() => plan.score(r));
     assertPerfscoreError(one, 'INPUT_INVALID');
@@ -71,10 +74,12 @@ test('every bad value in a batch is reported, nothing scored', () => {
   const a = li();
   a.measures.visits = 'many';
   const b = li();
+  b.id = 'E999';
   b.measures.demos = NaN;
   const e = catchError(() => plan.scoreCanonical([a, b]));
   assertPerfscoreError(e, 'INPUT_INVALID');
-  assert.deepEqual(e.problems.map((p) => p.path), ['records[0].measures.visits', 'records[1].measures.demos']);
+  assert.deepEqual(e.problems.map((p) => p.loc), [['records', 0, 'measures', 'visits'], ['records', 1, 'measures', 'demos']]);
+  assert.deepEqual(e.problems.map((p) => p.kind), ['not_a_number', 'not_finite']);
 });
 
 test('a record that is not an object, or lacks an id, is INPUT_INVALID', () => {
@@ -175,7 +180,8 @@ test('5,000 non-finite values give one bounded error in both packages', () => {
   const e = catchError(() => plan.scoreMany(records));
   assertPerfscoreError(e, 'INPUT_INVALID');
   assert.equal(e.problems.length, 1001);
-  assert.deepEqual(e.problems.at(-1), { path: '…', message: '4000 more problems not listed' });
+  assert.deepEqual(located(e).at(-1), { path: '…', message: '4000 more problems not listed' });
+  assert.equal(e.problems.at(-1).kind, 'more_problems');
 });
 
 test('a host can lower the limits a plan is compiled within, never raise them', () => {

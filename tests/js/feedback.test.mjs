@@ -180,14 +180,16 @@ test('malformed responses: wrong types, unknown and missing fields, not an array
   );
   assert.deepEqual(located(e), [
     { path: 'responses[0].value', message: '`abc` is not a number' },
-    { path: 'responses[1].rater', message: 'expected a string, found a number' },
-    { path: 'responses[1].value', message: 'expected a number, a string of digits, "na" or null, found a boolean' },
-    { path: 'responses[2].comment', message: 'unknown field: expected rater, ratee, group, item or value' },
-    { path: 'responses[3].item', message: 'missing field `item`' },
-    { path: 'responses[4]', message: 'expected a response object, found a string' },
+    { path: 'responses[1].rater', message: 'expected text, found a number' },
+    { path: 'responses[1].value', message: 'expected a number, found a bool (true)' },
+    { path: 'responses[2].item', message: '`item` is missing' },
+    { path: 'responses[2].comment', message: 'unknown field `comment` (fields: rater, ratee, group, item, value)' },
+    { path: 'responses[3].item', message: '`item` is missing' },
+    { path: 'responses[4]', message: 'expected a response (an object), found text' },
   ]);
+  assert.deepEqual(e.problems.map((p) => p.kind), ['not_a_number', 'wrong_type', 'wrong_type', 'missing', 'unknown_field', 'missing', 'wrong_type']);
   const notArray = assertPerfscoreError(catchError(() => feedback.aggregate({ rater: 'M1' })), 'INPUT_INVALID');
-  assert.deepEqual(located(notArray), [{ path: 'responses', message: 'expected an array of responses, found an object' }]);
+  assert.deepEqual(located(notArray), [{ path: 'responses', message: 'expected a list of responses, found an object' }]);
 });
 
 test('the core checks the round: unknown items and groups, out-of-scale answers, duplicates', () => {
@@ -249,7 +251,7 @@ test('explain errors: unknown ratee, bad language, bad responses', () => {
   const nobody = assertPerfscoreError(catchError(() => feedback.explain(vector.responses, 'Nobody')), 'INPUT_INVALID');
   assert.deepEqual(located(nobody), [{ path: 'ratee', message: 'no responses about `Nobody` in this round' }]);
   const notText = assertPerfscoreError(catchError(() => feedback.explain(vector.responses, 42)), 'INPUT_INVALID');
-  assert.deepEqual(located(notText), [{ path: 'ratee', message: 'expected a string, found a number' }]);
+  assert.deepEqual(located(notText), [{ path: 'ratee', message: 'expected text, found a number' }]);
   const lang = assertPerfscoreError(catchError(() => feedback.explain(vector.responses, 'A', 'fr')), 'INPUT_INVALID');
   assert.equal(lang.problems[0].path, 'lang');
   const nan = assertPerfscoreError(

@@ -181,23 +181,24 @@ test('bad pool arguments: every problem, with its path', () => {
   );
   assert.deepEqual(located(e), [
     { path: 'pool', message: 'NaN is not a finite number' },
-    { path: 'weights[0].id', message: 'expected a string, found a number' },
+    { path: 'weights[0].id', message: 'expected text, found a number' },
     { path: 'weights[0].weight', message: 'Infinity is not a finite number' },
-    { path: 'weights[1].x', message: 'unknown field: expected id or weight' },
-    { path: 'weights[2]', message: 'expected an object with `id` and `weight`, found an array' },
-    { path: 'weights[3].weight', message: 'missing field `weight`' },
-    { path: 'weights[4]', message: 'expected an object with `id` and `weight`, found a string' },
+    { path: 'weights[1].x', message: 'unknown field `x` (fields: id, weight)' },
+    { path: 'weights[2]', message: 'expected an {"id", "weight"} object or an [id, weight] pair, found a list' },
+    { path: 'weights[3] (q).weight', message: '`weight` is missing' },
+    { path: 'weights[4]', message: 'expected an {"id", "weight"} object or an [id, weight] pair, found text' },
+    { path: 'weights[5].id', message: '`id` is missing' },
     { path: 'weights[5].weight', message: '`abc` is not a number' },
   ]);
-  assert.match(e.message, /^invalid input \(8 problems\):\n {2}- pool: NaN is not a finite number/);
-  assert.deepEqual(
-    assertPerfscoreError(catchError(() => splitPool(true, 2, null)), 'INPUT_INVALID').problems,
-    [
-      { path: 'pool', message: 'expected a number or a string of digits, found a boolean' },
-      { path: 'weights', message: 'expected an array of { id, weight } objects, found null' },
-    ],
-  );
-  for (const m of [-1, 1.5, '2', NaN, null]) {
+  assert.deepEqual(e.problems.map((p) => p.kind), ['not_finite', 'wrong_type', 'not_finite', 'unknown_field', 'wrong_type', 'missing', 'wrong_type', 'missing', 'not_a_number']);
+  assert.match(e.message, /^invalid input \(9 problems\):\n {2}- pool: NaN is not a finite number/);
+  assert.deepEqual(located(assertPerfscoreError(catchError(() => splitPool(true, 2, null)), 'INPUT_INVALID')), [
+    { path: 'pool', message: 'expected a number, found a bool (true)' },
+    { path: 'weights', message: 'missing field `weights`' },
+  ]);
+  // Numeric text is a number by the one number rule, so `'2'` places is 2 places.
+  assert.equal(splitPool(100, '2', [{ id: 'a', weight: 1 }])[0].amount, '100.00');
+  for (const m of [-1, 1.5, NaN, null]) {
     const err = assertPerfscoreError(catchError(() => splitPool(100, m, [{ id: 'a', weight: 1 }])), 'INPUT_INVALID');
     assert.equal(err.problems[0].path, 'minor_units');
   }
@@ -214,9 +215,9 @@ test('priceDeal errors', () => {
   e = assertPerfscoreError(catchError(() => pay.priceDeal(42, 0, 1)), 'INPUT_INVALID');
   assert.equal(e.problems[0].path, 'commission');
   e = assertPerfscoreError(catchError(() => pay.priceDeal('margin', undefined, {})), 'INPUT_INVALID');
-  assert.deepEqual(e.problems.map((p) => p.message), [
-    'expected a number or a string of digits, found undefined',
-    'expected a number or a string of digits, found an object',
+  assert.deepEqual(located(e), [
+    { path: 'prior_base', message: 'a number is required, found null' },
+    { path: 'deal', message: 'expected a number, found an object' },
   ]);
 });
 
@@ -251,7 +252,7 @@ test('bad records for statements are INPUT_INVALID, all of them, nothing paid', 
   const b = structuredClone(zhang);
   b.measures.invoiced = 'many';
   const e = assertPerfscoreError(catchError(() => pay.statements([a, b])), 'INPUT_INVALID');
-  assert.deepEqual(e.problems.map((p) => p.path), ['records[0].measures.gross_profit', 'records[1].measures.invoiced']);
+  assert.deepEqual(e.problems.map((p) => p.path), ['records[0] (E001).measures.gross_profit', 'records[1] (E002).measures.invoiced']);
   assert.equal(e.problems[0].message, 'NaN is not a finite number');
   // A measure the pay plan needs but the scorecard does not: the core names the record.
   const c = structuredClone(li);

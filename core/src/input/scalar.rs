@@ -19,6 +19,18 @@ pub(crate) fn what(value: &Value) -> String {
     }
 }
 
+/// How a value is named in Chinese messages (`应为…，实际为…`).
+pub(crate) fn what_zh(value: &Value) -> String {
+    match value {
+        Value::Null => "null".into(),
+        Value::Bool(b) => format!("布尔值（{b}）"),
+        Value::Number(_) => "数字".into(),
+        Value::String(_) => "文本".into(),
+        Value::Array(_) => "列表".into(),
+        Value::Object(_) => "对象".into(),
+    }
+}
+
 /// A number by the one number rule ([`crate::number`]): a JSON number read from its exact text,
 /// or numeric text; `null` is `Ok(None)`, a missing value. `Err(())` once a problem is reported.
 pub(crate) fn number(

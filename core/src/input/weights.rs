@@ -4,13 +4,13 @@
 //! pairs (a host turns its ordered map into pairs, since the order breaks ties), or an object
 //! `{id: weight}`, read in key order. Ids are text, not empty; weights are numbers by the one
 //! number rule. Locations: a malformed entry at `["weights", i]`; its id at `["weights", i,
-//! "id"]`; its weight at `["weights", i]` with the id attached (`weights[0] (E001)`), as the
-//! split itself reports weights.
+//! "id"]`; its weight at `["weights", i, "weight"]` (an object) or `["weights", i]` (a pair),
+//! with the id attached (`weights[0] (E001).weight`); an unknown field at its key.
 
 use super::host::{read_document, resolve, Resolved};
 use super::scalar::read_number;
-use super::scalar::{number, text, what};
-use crate::error::{kinds, Error, Loc, Problems};
+use super::scalar::{number, required_text, what, what_zh};
+use crate::error::{kinds, shown, Error, Loc, Problems};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::sync::Arc;
@@ -76,45 +76,76 @@ pub fn read_weights(weights: Value) -> crate::Result<Weights> {
     })
 }
 
-/// One entry: an `{"id", "weight"}` object or an `[id, weight]` pair.
+/// One entry: an `{"id", "weight"}` object (each field checked at its key, every problem at
+/// once) or an `[id, weight]` pair.
 fn entry_of(entry: Value, at: &Loc, problems: &mut Problems) -> Option<(Arc<str>, Decimal)> {
-    let parts = match resolve(entry, at, problems) {
+    let (id, weight, weight_at) = match resolve(entry, at, problems) {
         Resolved::Value(Value::Array(pair)) if pair.len() == 2 => {
             let mut pair = pair.into_iter();
-            pair.next().zip(pair.next())
+            (pair.next(), pair.next(), at.clone())
         }
-        Resolved::Value(Value::Object(mut map)) if map.len() == 2 => {
-            map.remove("id").zip(map.remove("weight"))
+        Resolved::Value(Value::Object(mut map)) => {
+            let (id, weight) = (map.remove("id"), map.remove("weight"));
+            for key in map.keys() {
+                problems.push(
+                    crate::Problem::new(
+                        at.clone().key(key.as_str()),
+                        kinds::UNKNOWN_FIELD,
+                        format!("unknown field `{}` (fields: id, weight)", shown(key)),
+                    )
+                    .zh(format!("未知字段 `{}`（可用字段：id、weight）", shown(key))),
+                );
+            }
+            (id, weight, at.clone().key("weight"))
         }
         Resolved::Refused => return None,
-        Resolved::Value(_) => None,
-    };
-    let Some((id, weight)) = parts else {
-        problems.report(
-            at.clone(),
-            kinds::WRONG_TYPE,
-            "expected an [id, weight] pair or an {\"id\", \"weight\"} object",
-        );
-        return None;
-    };
-    let id_at = at.clone().key("id");
-    let id = match text(id, &id_at, problems) {
-        Ok(Some(id)) if !id.trim().is_empty() => id,
-        Ok(_) => {
-            problems.report(id_at, kinds::EMPTY, "the id is empty");
+        Resolved::Value(other) => {
+            problems.push(
+                crate::Problem::new(
+                    at.clone(),
+                    kinds::WRONG_TYPE,
+                    format!(
+                        "expected an {{\"id\", \"weight\"}} object or an [id, weight] pair, found {}",
+                        what(&other)
+                    ),
+                )
+                .zh(format!(
+                    "应为 {{\"id\", \"weight\"}} 对象或 [id, weight] 数对，实际为{}",
+                    what_zh(&other)
+                )),
+            );
             return None;
         }
-        Err(()) => return None,
     };
+    let before = problems.count();
+    let id_at = at.clone().key("id");
+    let id = required_text(id, &id_at, problems).filter(|id| {
+        let blank = id.trim().is_empty();
+        if blank {
+            problems.push(
+                crate::Problem::new(id_at.clone(), kinds::EMPTY, "the id is empty").zh("id 为空"),
+            );
+        }
+        !blank
+    });
     let mut own = Problems::new();
-    let weight = match number(weight, at, &mut own) {
-        Ok(Some(w)) => Some(w),
-        Ok(None) => {
-            own.report(at.clone(), kinds::MISSING, "the weight is missing (null)");
+    let weight = match weight.map(|w| number(w, &weight_at, &mut own)) {
+        Some(Ok(Some(w))) => Some(w),
+        Some(Ok(None)) | None => {
+            own.push(
+                crate::Problem::new(weight_at.clone(), kinds::MISSING, "`weight` is missing")
+                    .zh("缺少 `weight`（权重）"),
+            );
             None
         }
-        Err(()) => None,
+        Some(Err(())) => None,
     };
-    problems.extend(own.into_vec().into_iter().map(|p| p.with_id(id.as_str())));
-    weight.map(|w| (Arc::from(id.as_str()), w))
+    match &id {
+        Some(id) => problems.extend(own.into_vec().into_iter().map(|p| p.with_id(id.as_str()))),
+        None => problems.extend(own.into_vec()),
+    }
+    if problems.count() != before {
+        return None;
+    }
+    id.zip(weight).map(|(id, w)| (Arc::from(id.as_str()), w))
 }

@@ -23,7 +23,7 @@ impl Feedback {
             "aggregate" => Ok(self.aggregate(&responses(&req)?)?.to_canonical_json()),
             _ => {
                 let lang = req.lang()?;
-                let ratee: String = req.read("ratee")?;
+                let ratee = req.text("ratee")?;
                 let round = self.aggregate(&responses(&req)?)?;
                 let report = round.report(&ratee).ok_or_else(|| {
                     field_error(

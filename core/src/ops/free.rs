@@ -26,13 +26,13 @@ pub fn run(operation: &str, request: &str) -> crate::Result<String> {
     let req = Request::parse(request, fields)?;
     match operation {
         "split_pool" => {
-            let minor_units: u32 = req.read("minor_units")?;
+            let minor_units = whole_places(req.decimal("minor_units")?)?;
             let (pool, weights) = pool_request(&req)?;
             let shares = crate::apportion::split_pool(pool, minor_units, &weights)?;
             Ok(crate::apportion::shares_to_canonical_json(&shares))
         }
         "template" => {
-            let id: String = req.read("id")?;
+            let id = req.text("id")?;
             crate::templates::plan_template(&id)
                 .map(str::to_string)
                 .ok_or_else(|| {
@@ -71,10 +71,10 @@ pub fn run(operation: &str, request: &str) -> crate::Result<String> {
 pub(super) fn pool_request(
     req: &Request<'_>,
 ) -> crate::Result<(Decimal, Vec<(Arc<str>, Decimal)>)> {
-    let pool = req.value("pool");
-    let weights = req.value("weights");
+    let pool = req.decimal("pool");
+    let weights = req.value("weights").and_then(crate::input::read_weights);
     match (pool, weights) {
-        (Ok(pool), Ok(weights)) => crate::input::read_pool(pool, weights),
+        (Ok(pool), Ok(weights)) => Ok((pool, weights)),
         (pool, weights) => {
             let mut problems = crate::Problems::new();
             for e in [pool.err(), weights.err()].into_iter().flatten() {
@@ -83,4 +83,21 @@ pub(super) fn pool_request(
             Err(crate::Error::Input(problems.into_vec()))
         }
     }
+}
+
+/// Decimal places of a currency's minor unit: a whole number (the split checks its range).
+fn whole_places(d: Decimal) -> crate::Result<u32> {
+    use rust_decimal::prelude::ToPrimitive;
+    d.fract()
+        .is_zero()
+        .then(|| d.to_u32())
+        .flatten()
+        .ok_or_else(|| {
+            super::request::field_error(
+                "minor_units",
+                crate::kinds::OUT_OF_RANGE,
+                format!("expected a whole number of decimal places, found {d}"),
+                format!("小数位数应为非负整数，实际为 {d}"),
+            )
+        })
 }

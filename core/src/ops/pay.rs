@@ -41,7 +41,7 @@ impl PayPlan {
             }
             "price_deal" => {
                 let (commission, prior, deal) = all3(
-                    req.read::<String>("commission"),
+                    req.text("commission"),
                     req.decimal("prior_base"),
                     req.decimal("deal"),
                 )?;

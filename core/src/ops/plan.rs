@@ -52,12 +52,8 @@ impl Plan {
                     &self.score_with(&record, &options)?.explain(lang),
                 ))
             }
-            "records_from_csv" => {
-                records_json(&self.records_from_csv(&req.read::<String>("text")?)?)
-            }
-            "records_from_json" => {
-                records_json(&self.records_from_json(&req.read::<String>("text")?)?)
-            }
+            "records_from_csv" => records_json(&self.records_from_csv(&req.text("text")?)?),
+            "records_from_json" => records_json(&self.records_from_json(&req.text("text")?)?),
             "measure_ids" => {
                 let ids: Vec<&str> = self.measures().iter().map(|m| &*m.id).collect();
                 Ok(serde_json::to_string(&ids).unwrap_or_default())

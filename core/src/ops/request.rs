@@ -71,13 +71,6 @@ impl<'a> Request<'a> {
         })
     }
 
-    /// A field read as `T` (structural problems under the field's name).
-    pub(crate) fn read<T: serde::de::DeserializeOwned>(&self, name: &str) -> crate::Result<T> {
-        let text = self.required(name)?;
-        crate::json::parse_json::<T>(text, Error::Input)
-            .map_err(|e| under(e, &Loc::root().key(name)))
-    }
-
     /// The scoring options (`options`), or the defaults.
     pub(crate) fn options(&self) -> crate::Result<ScoreOptions> {
         match self.raw("options") {
@@ -91,7 +84,7 @@ impl<'a> Request<'a> {
         match self.raw("lang") {
             None => Ok(Lang::En),
             Some(_) => {
-                let text: String = self.read("lang")?;
+                let text = self.text("lang")?;
                 text.parse().map_err(|m: String| {
                     Error::Input(vec![Problem::new(
                         Loc::root().key("lang"),
@@ -130,20 +123,26 @@ impl<'a> Request<'a> {
     }
 
     /// A decimal field (`prior_base`, `deal`…): a JSON number or numeric text, by the one
-    /// number rule.
+    /// number rule; absent is `missing`.
     pub(crate) fn decimal(&self, name: &str) -> crate::Result<rust_decimal::Decimal> {
-        let at = Loc::root().key(name);
+        let value = self
+            .raw(name)
+            .map_or(Ok(serde_json::Value::Null), |_| self.value(name))?;
+        crate::input::read_number(value, &Loc::root().key(name))
+    }
+
+    /// A text field (`ratee`, `commission`, `lang`…), by the core's text rule; absent is `missing`.
+    pub(crate) fn text(&self, name: &str) -> crate::Result<String> {
+        let value = match self.raw(name) {
+            Some(_) => Some(self.value(name)?),
+            None => None,
+        };
         let mut problems = crate::Problems::new();
-        let value = self.value(name)?;
-        match crate::input::scalar::number(value, &at, &mut problems) {
-            Ok(Some(d)) => Ok(d),
-            Ok(None) => Err(field_error(
-                name,
-                kinds::MISSING,
-                "a number is required, found null",
-                "需要一个数字，实际为 null",
-            )),
-            Err(()) => Err(Error::Input(problems.into_vec())),
+        let text =
+            crate::input::scalar::required_text(value, &Loc::root().key(name), &mut problems);
+        match text {
+            Some(t) if problems.is_empty() => Ok(t),
+            _ => Err(Error::Input(problems.into_vec())),
         }
     }
 }
