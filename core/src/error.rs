@@ -268,6 +268,20 @@ pub mod kinds {
     pub const MORE_PROBLEMS: &str = "more_problems";
     /// Not yet given a more precise kind.
     pub const INVALID: &str = "invalid";
+
+    // Batch tables (`crate::batch::Table`).
+    /// A table column names no measure of the plan.
+    pub const UNKNOWN_COLUMN: &str = "unknown_column";
+    /// Two table columns name the same measure (by id and alias).
+    pub const DUPLICATE_COLUMN: &str = "duplicate_column";
+    /// A table's values do not fit its ids and columns (a short column, a wrong count).
+    pub const RAGGED_TABLE: &str = "ragged_table";
+    /// A record id is empty (or only spaces).
+    pub const EMPTY_ID: &str = "empty_id";
+    /// A record id is used by an earlier record of the same batch.
+    pub const DUPLICATE_ID: &str = "duplicate_id";
+    /// A bug, not a problem of the input: e.g. a batch thread panicked.
+    pub const INTERNAL: &str = "internal";
 }
 
 /// The most problems one error lists. Past it, a last entry (path `…`) says how many more there

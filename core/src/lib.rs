@@ -37,6 +37,7 @@
 
 pub mod analytics;
 pub mod apportion;
+pub mod batch;
 pub mod error;
 pub mod explain;
 pub mod feedback;
@@ -57,6 +58,7 @@ pub mod stats;
 pub mod templates;
 mod validate;
 
+pub use batch::{Row, Table, Threads};
 pub use error::{kinds, Error, Loc, LocItem, Problem, Problems, Result, MAX_PROBLEMS};
 pub use explain::Lang;
 pub use limits::Limits;

@@ -260,42 +260,23 @@ impl Columns {
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
+
+    /// Each column's slot in the plan's environment.
+    pub(crate) fn slots(&self) -> &[usize] {
+        &self.slots
+    }
 }
 
 impl Plan {
     /// Resolve a table's measure column names (ids or aliases) to the plan's slots; an unknown
     /// name, or two names for the same measure, is an input error naming the column.
     pub fn columns<S: AsRef<str>>(&self, names: &[S]) -> crate::Result<Columns> {
-        let mut problems = Vec::new();
-        let mut slots = Vec::with_capacity(names.len());
-        let mut seen: Vec<Option<usize>> = vec![None; self.measures().len()];
-        for (i, name) in names.iter().enumerate() {
-            let name = name.as_ref();
-            match self.measure_slot(name) {
-                Some(slot) => {
-                    match seen.get_mut(slot) {
-                        Some(Some(first)) => problems.push(Problem::untyped(
-                            format!("columns[{i}]"),
-                            format!(
-                                "column `{name}` is the same measure as columns[{first}] (by id and alias)"
-                            ),
-                        )),
-                        Some(cell) => *cell = Some(i),
-                        None => {}
-                    }
-                    slots.push(slot);
-                }
-                None => problems.push(Problem::untyped(
-                    format!("columns[{i}]"),
-                    format!("the plan has no measure `{name}`"),
-                )),
-            }
-        }
-        if problems.is_empty() {
-            Ok(Columns { slots })
-        } else {
-            Err(Error::Input(problems))
-        }
+        crate::batch::table::resolve(self, names).finish(Error::Input, ())?;
+        let slots = names
+            .iter()
+            .filter_map(|n| self.measure_slot(n.as_ref()))
+            .collect();
+        Ok(Columns { slots })
     }
 
     /// Summaries of a batch; like [`Plan::score_many`] (all problems or nothing, duplicate ids
@@ -339,7 +320,7 @@ impl Plan {
             .zip(rows.chain(std::iter::repeat(&[][..])))
             .enumerate()
         {
-            match scorer.summarize_row(columns, id.as_ref(), Some(i), row) {
+            match scorer.summarize_cells(columns, id.as_ref(), Some(i), row) {
                 Ok(s) => out.push(s),
                 Err(e) => problems.absorb(&e),
             }
@@ -415,7 +396,19 @@ impl<'p> Scorer<'p> {
 
     /// Score one row of a columnar table (values in the order of `columns`, `None` = missing) to
     /// its [`Summary`]; `id` and `index` name the row in error paths. No record is built.
+    #[deprecated(note = "build a `batch::Table` and use `Plan::summarize`")]
     pub fn summarize_row(
+        &mut self,
+        columns: &Columns,
+        id: &str,
+        index: Option<usize>,
+        row: &[Option<Decimal>],
+    ) -> crate::Result<Summary> {
+        self.summarize_cells(columns, id, index, row)
+    }
+
+    /// See [`Scorer::summarize_row`].
+    pub(crate) fn summarize_cells(
         &mut self,
         columns: &Columns,
         id: &str,

@@ -271,12 +271,18 @@ impl PayPlan {
         names: &[S],
         row: &[Option<Decimal>],
     ) -> crate::Result<PayStatement> {
-        self.statement_for_columns(summary, id, index, &self.columns(names), row)
+        self.row_statement(summary, id, index, &self.resolve_columns(names), row)
     }
 
     /// A table's measure columns resolved to this pay plan's slots once (an unknown name is
     /// reported on each row that is paid, at that row's path).
+    #[deprecated(note = "build a `batch::Table` and use `Plan::summarize` with the pay plan")]
     pub fn columns<S: AsRef<str>>(&self, names: &[S]) -> PayColumns {
+        self.resolve_columns(names)
+    }
+
+    /// See [`PayPlan::columns`].
+    pub(crate) fn resolve_columns<S: AsRef<str>>(&self, names: &[S]) -> PayColumns {
         PayColumns {
             columns: names
                 .iter()
@@ -286,7 +292,20 @@ impl PayPlan {
     }
 
     /// [`PayPlan::statement_for_row`] with the columns resolved once.
+    #[deprecated(note = "build a `batch::Table` and use `Plan::summarize` with the pay plan")]
     pub fn statement_for_columns(
+        &self,
+        summary: &Summary,
+        id: &str,
+        index: Option<usize>,
+        columns: &PayColumns,
+        row: &[Option<Decimal>],
+    ) -> crate::Result<PayStatement> {
+        self.row_statement(summary, id, index, columns, row)
+    }
+
+    /// See [`PayPlan::statement_for_columns`].
+    pub(crate) fn row_statement(
         &self,
         summary: &Summary,
         id: &str,
