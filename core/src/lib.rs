@@ -58,7 +58,6 @@ pub mod stats;
 pub mod templates;
 mod validate;
 
-pub use batch::{Row, Table, Threads};
 pub use error::{kinds, Error, Loc, LocItem, Problem, Problems, Result, MAX_PROBLEMS};
 pub use explain::Lang;
 pub use limits::Limits;
