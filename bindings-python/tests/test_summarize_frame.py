@@ -338,8 +338,8 @@ def test_ids_and_shapes():
     with pytest.raises(perfscore.InputError) as info:
         plan.summarize_frame(bad)
     paths = [p.path for p in info.value.problems]
-    assert paths[0] == f"columns[{list(bad).index('revenue')}] (revenue)"
-    assert f"{n - 1} values, but the id column has {n}" in info.value.problems[0].message
+    assert paths[0] == f"columns[{list(bad).index('revenue')}]"
+    assert info.value.problems[0].message == f"column `revenue`: {n - 1} values, but the id column has {n}"
     assert "records[0].id" in paths
     # No id column: say which columns there are; id_column names another one.
     no_id = {k: v for k, v in cols.items() if k != "id"}
@@ -566,7 +566,8 @@ def test_bad_text_cells_reported_in_row_order_from_every_thread():
     short = dict(bad)
     short["margin_target"] = big["margin_target"][:-1]
     both = problems_of(plan, short, threads=2)
-    assert both[0][0] == f"columns[{names.index('margin_target')}] (margin_target)"
+    assert both[0][0] == f"columns[{names.index('margin_target')}]"
+    assert both[0][1].startswith("column `margin_target`: ")
     assert both[1:] == one
     assert problems_of(plan, short, threads=1) == both
 

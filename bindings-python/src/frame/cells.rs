@@ -2,8 +2,7 @@
 //! need Python converted one by one) and converted to exact decimals on the scoring threads.
 
 use super::columns::cell_from_py;
-use super::read::{record_path, FrameTable, Located};
-use crate::problem;
+use super::read::{cell_problem, FrameTable, Located};
 use perfscore::batch::ChunkMut;
 use perfscore::number::{decimal_from_f64, parse_decimal};
 use pyo3::prelude::*;
@@ -287,10 +286,7 @@ pub(super) fn convert_chunk<'a>(
                 Err(m) => problems.push(Located {
                     row: i,
                     col: *k + 1,
-                    problem: problem(
-                        format!("{}.{}", record_path(i, &ids[i - start]), names[*k]),
-                        m,
-                    ),
+                    problem: cell_problem(i, &ids[i - start], &names[*k], m),
                 }),
             }
         }

@@ -20,11 +20,14 @@ pub(super) struct Located {
     pub(super) problem: Problem,
 }
 
-pub(super) fn record_path(index: usize, id: &str) -> String {
+/// A bad cell: `["records", row, column name]`, about the row's record id when it has one.
+pub(super) fn cell_problem(row: usize, id: &str, name: &str, message: String) -> Problem {
+    let at = Loc::root().key("records").index(row).key(name);
+    let p = Problem::new(at, perfscore::kinds::INVALID, message);
     if id.is_empty() {
-        format!("records[{index}]")
+        p
     } else {
-        format!("records[{index}] ({id})")
+        p.with_id(id)
     }
 }
 
@@ -234,14 +237,20 @@ pub(super) fn read_table<'py>(
             let cells = match read_column(col, true)? {
                 Ok(c) => c,
                 Err(m) => {
-                    table_problems.push(problem(format!("columns[{j}] ({name})"), m));
+                    let at = Loc::root().key("columns").index(j);
+                    let m = format!("column `{name}`: {m}");
+                    table_problems.push(Problem::new(at, perfscore::kinds::INVALID, m));
                     continue;
                 }
             };
             if cells.len() != n {
-                table_problems.push(problem(
-                    format!("columns[{j}] ({name})"),
-                    format!("{} values, but the id column has {n}", cells.len()),
+                table_problems.push(Problem::new(
+                    Loc::root().key("columns").index(j),
+                    perfscore::kinds::RAGGED_TABLE,
+                    format!(
+                        "column `{name}`: {} values, but the id column has {n}",
+                        cells.len()
+                    ),
                 ));
                 continue;
             }
@@ -250,7 +259,7 @@ pub(super) fn read_table<'py>(
                 located.push(Located {
                     row: i,
                     col: k + 1,
-                    problem: problem(format!("{}.{name}", record_path(i, &ids[i])), message),
+                    problem: cell_problem(i, &ids[i], name, message),
                 });
             };
             match cells {
