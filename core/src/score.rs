@@ -293,6 +293,9 @@ impl Plan {
 
     /// Summaries of a columnar table: `ids[i]` with values `values[i * columns.len()..][..columns.len()]`
     /// (row-major, `None` = missing). All problems or nothing; duplicate ids refused.
+    ///
+    /// Superseded by [`Plan::summarize`] over a [`crate::batch::Table`] (threads, pay and checked
+    /// tables included); kept while the Node and wasm bindings use it.
     pub fn summarize_table<S: AsRef<str>>(
         &self,
         columns: &Columns,
@@ -396,7 +399,9 @@ impl<'p> Scorer<'p> {
 
     /// Score one row of a columnar table (values in the order of `columns`, `None` = missing) to
     /// its [`Summary`]; `id` and `index` name the row in error paths. No record is built.
-    #[deprecated(note = "build a `batch::Table` and use `Plan::summarize`")]
+    ///
+    /// Superseded by [`Plan::summarize`] over a [`crate::batch::Table`]; kept while the Node
+    /// binding's own batch path uses it.
     pub fn summarize_row(
         &mut self,
         columns: &Columns,

@@ -276,7 +276,9 @@ impl PayPlan {
 
     /// A table's measure columns resolved to this pay plan's slots once (an unknown name is
     /// reported on each row that is paid, at that row's path).
-    #[deprecated(note = "build a `batch::Table` and use `Plan::summarize` with the pay plan")]
+    ///
+    /// Superseded by [`Plan::summarize`] with a pay plan over a [`crate::batch::Table`]; kept
+    /// while the Node binding's own batch path uses it.
     pub fn columns<S: AsRef<str>>(&self, names: &[S]) -> PayColumns {
         self.resolve_columns(names)
     }
@@ -292,7 +294,9 @@ impl PayPlan {
     }
 
     /// [`PayPlan::statement_for_row`] with the columns resolved once.
-    #[deprecated(note = "build a `batch::Table` and use `Plan::summarize` with the pay plan")]
+    ///
+    /// Superseded by [`Plan::summarize`] with a pay plan over a [`crate::batch::Table`]; kept
+    /// while the Node binding's own batch path uses it.
     pub fn statement_for_columns(
         &self,
         summary: &Summary,
@@ -327,6 +331,9 @@ impl PayPlan {
 
     /// Statements for a columnar table scored by [`Plan::summarize_table`]: `summaries[i]` is row
     /// `i` of `values` (row-major over `names`). All problems are reported; nothing is paid half-way.
+    ///
+    /// Superseded by [`Plan::summarize`] with a pay plan over a [`crate::batch::Table`]; kept
+    /// while the Node and wasm bindings use it.
     pub fn statements_for_table<S: AsRef<str>, I: AsRef<str>>(
         &self,
         summaries: &[Summary],
