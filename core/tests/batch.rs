@@ -136,6 +136,26 @@ fn a_small_table_worked_by_hand() {
     }
     assert!(!builder.set(3, 0, None) && !builder.set(0, 4, None));
     assert_eq!(builder.finish().unwrap(), table);
+    // Filled chunk by chunk on 2 threads (rows 0..2 and 2..3), each chunk's values allocated on
+    // its thread; then a cell set afterwards, and filled again over what is there.
+    let mut builder = Table::builder(&plan, small_ids(), &names).unwrap();
+    let fill = |chunk: perfscore::batch::ChunkMut<'_>| {
+        for (k, row) in chunk.values.chunks_mut(names.len()).enumerate() {
+            for (j, cell) in row.iter_mut().enumerate() {
+                *cell = columns[j][chunk.start + k];
+            }
+        }
+        (chunk.start, chunk.ids.len())
+    };
+    assert_eq!(builder.fill(threads(2), fill).unwrap(), [(0, 2), (2, 1)]);
+    assert_eq!(builder.finish().unwrap(), table);
+    let mut builder = Table::builder(&plan, small_ids(), &names).unwrap();
+    builder.set(0, 0, cell(7));
+    assert_eq!(
+        builder.fill(threads(3), fill).unwrap(),
+        [(0, 1), (1, 1), (2, 1)]
+    );
+    assert_eq!(builder.finish().unwrap(), table);
 }
 
 fn problems(e: &Error) -> Vec<(String, &'static str, String)> {

@@ -98,10 +98,9 @@ impl Job<'_> {
                 return out;
             }
         };
-        let (ids, values) = self.table.rows(range.clone());
-        let width = self.table.width();
+        let ids = self.table.ids().get(range.clone()).unwrap_or_default();
         for (i, id) in range.clone().zip(ids) {
-            let row = row_of(values, i.saturating_sub(range.start), width);
+            let row = self.table.row(i).unwrap_or_default();
             match scorer.summarize_cells(self.columns, id, Some(i), row) {
                 Ok(summary) => out.rows.push(Row { summary, pay: None }),
                 Err(e) => out.problems.absorb(&e),
@@ -109,7 +108,7 @@ impl Job<'_> {
         }
         if let (Some((pay, columns)), true) = (&self.pay, out.problems.is_empty()) {
             for ((i, id), r) in range.clone().zip(ids).zip(&mut out.rows) {
-                let row = row_of(values, i.saturating_sub(range.start), width);
+                let row = self.table.row(i).unwrap_or_default();
                 match pay.row_statement(&r.summary, id, Some(i), columns, row) {
                     Ok(statement) => r.pay = Some(statement.total),
                     Err(e) => out.pay_problems.absorb(&e),
@@ -118,14 +117,6 @@ impl Job<'_> {
         }
         out
     }
-}
-
-/// Row `k` of row-major `values` `width` wide.
-fn row_of(values: &[Option<Decimal>], k: usize, width: usize) -> &[Option<Decimal>] {
-    let start = k.saturating_mul(width);
-    values
-        .get(start..start.saturating_add(width))
-        .unwrap_or_default()
 }
 
 /// The chunks' rows concatenated in order, or their problems merged in order: scoring problems

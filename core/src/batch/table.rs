@@ -1,8 +1,10 @@
 //! [`Table`]: the rows of a batch, checked once and resolved to a plan's measures once.
 //!
-//! Values are held row-major in one `Vec<Option<Decimal>>` (`None` = missing): no allocation per
-//! cell or per row, a row is a slice the scorer reads as it is, and a chunk of rows is a
-//! contiguous slice that one thread can fill or read.
+//! Values are held row-major (`Option<Decimal>`, `None` = missing) in a few large blocks of
+//! rows: no allocation per cell or per row, and a row is a slice the scorer reads as it is.
+//! Values given whole stay one block; values filled on the engine's threads
+//! ([`TableBuilder::fill`]) get one block per chunk, allocated (its pages touched) on the chunk's
+//! own thread rather than all on the caller's.
 
 use super::threads::{self, Threads};
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
@@ -10,7 +12,6 @@ use crate::plan::Plan;
 use crate::score::Columns;
 use rust_decimal::Decimal;
 use std::collections::HashSet;
-use std::ops::Range;
 use std::sync::Arc;
 
 /// The rows of a batch: record ids, measure columns resolved to a plan's slots, and a value
@@ -20,7 +21,7 @@ use std::sync::Arc;
 /// A table is checked when it is built, every problem at once: unknown or repeated measure
 /// columns (`["columns", k]`), a shape that does not fit the ids (`["values"]`,
 /// `["columns", k]`), empty and repeated ids (`["records", i, "id"]`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Table {
     ids: Vec<String>,
     names: Vec<String>,
@@ -28,7 +29,64 @@ pub struct Table {
     /// The id of the measure each column was resolved to, to notice a table scored with a
     /// plan other than the one it was built for.
     resolved: Vec<Arc<str>>,
-    values: Vec<Option<Decimal>>,
+    cells: Cells,
+}
+
+/// Equal ids, columns and values, however the values are split into blocks.
+impl PartialEq for Table {
+    fn eq(&self, other: &Table) -> bool {
+        self.ids == other.ids
+            && self.names == other.names
+            && self.columns == other.columns
+            && self.resolved == other.resolved
+            && (0..self.len()).all(|i| self.row(i) == other.row(i))
+    }
+}
+
+/// A table's values: row-major, in blocks of `per` rows (the last may be shorter).
+#[derive(Debug, Clone)]
+struct Cells {
+    per: usize,
+    blocks: Vec<Vec<Option<Decimal>>>,
+}
+
+impl Cells {
+    /// `rows` rows in one block.
+    fn whole(values: Vec<Option<Decimal>>, rows: usize) -> Cells {
+        Cells {
+            per: rows.max(1),
+            blocks: vec![values],
+        }
+    }
+
+    /// Where row `i` starts: its block, and its first value's index in that block.
+    fn at(&self, i: usize, width: usize) -> Option<(usize, usize)> {
+        let block = i.checked_div(self.per)?;
+        let start = i.checked_rem(self.per)?.checked_mul(width)?;
+        Some((block, start))
+    }
+
+    fn row(&self, i: usize, width: usize) -> Option<&[Option<Decimal>]> {
+        let (block, start) = self.at(i, width)?;
+        self.blocks
+            .get(block)?
+            .get(start..start.checked_add(width)?)
+    }
+
+    fn row_mut(&mut self, i: usize, width: usize) -> Option<&mut [Option<Decimal>]> {
+        let (block, start) = self.at(i, width)?;
+        self.blocks
+            .get_mut(block)?
+            .get_mut(start..start.checked_add(width)?)
+    }
+
+    /// The values as one row-major `Vec`.
+    fn into_whole(mut self) -> Vec<Option<Decimal>> {
+        if self.blocks.len() == 1 {
+            return self.blocks.pop().unwrap_or_default();
+        }
+        self.blocks.concat()
+    }
 }
 
 impl Table {
@@ -54,7 +112,9 @@ impl Table {
                 ),
             );
         }
-        TableBuilder::checked(plan, ids, names, shape, Some(values))?.finish()
+        let mut builder = TableBuilder::checked(plan, ids, names, shape)?;
+        builder.cells = Some(Cells::whole(values, builder.len()));
+        builder.finish()
     }
 
     /// A table from column-major values: `columns[k][i]` is the value of `names[k]` in row `i`.
@@ -85,13 +145,10 @@ impl Table {
                 );
             }
         }
-        let mut builder = TableBuilder::checked(plan, ids, names, shape, None)?;
-        let width = builder.table.width();
+        let mut builder = TableBuilder::checked(plan, ids, names, shape)?;
         for (k, column) in columns.iter().enumerate() {
-            for (row, value) in builder.table.values.chunks_exact_mut(width).zip(column) {
-                if let Some(cell) = row.get_mut(k) {
-                    *cell = *value;
-                }
+            for (i, value) in column.iter().enumerate() {
+                builder.set(i, k, *value);
             }
         }
         builder.finish()
@@ -107,7 +164,7 @@ impl Table {
         ids: Vec<String>,
         names: &[S],
     ) -> crate::Result<TableBuilder> {
-        TableBuilder::checked(plan, ids, names, Problems::new(), None)
+        TableBuilder::checked(plan, ids, names, Problems::new())
     }
 
     /// Number of rows.
@@ -137,20 +194,7 @@ impl Table {
 
     /// Row `i`'s values, in column order (`None` = missing).
     pub fn row(&self, i: usize) -> Option<&[Option<Decimal>]> {
-        let width = self.width();
-        let start = i.checked_mul(width)?;
-        self.values.get(start..start.checked_add(width)?)
-    }
-
-    /// The rows `range`, as (ids, row-major values).
-    pub(crate) fn rows(&self, range: Range<usize>) -> (&[String], &[Option<Decimal>]) {
-        let width = self.width();
-        let ids = self.ids.get(range.clone()).unwrap_or_default();
-        let values = self
-            .values
-            .get(range.start.saturating_mul(width)..range.end.saturating_mul(width))
-            .unwrap_or_default();
-        (ids, values)
+        self.cells.row(i, self.width())
     }
 
     /// The columns resolved to `plan`'s slots: as resolved at build time when `plan` has the
@@ -175,7 +219,12 @@ impl Table {
 /// A [`Table`] being filled in place; see [`Table::builder`].
 #[derive(Debug)]
 pub struct TableBuilder {
-    table: Table,
+    ids: Vec<String>,
+    names: Vec<String>,
+    columns: Columns,
+    resolved: Vec<Arc<str>>,
+    /// Allocated by the first `set` or `fill`.
+    cells: Option<Cells>,
     /// The ids' problems, reported by `finish`.
     id_problems: Problems,
 }
@@ -192,15 +241,14 @@ pub struct ChunkMut<'a> {
 }
 
 impl TableBuilder {
-    /// Columns resolved and ids checked; `shape`: problems the caller found in the values
-    /// (which are all missing when not given). Every problem is reported when the table has no
-    /// shape; otherwise the ids' problems wait for `finish`.
+    /// Columns resolved and ids checked; `shape`: problems the caller found in the values.
+    /// Every problem is reported when the table has no shape; otherwise the ids' problems wait
+    /// for `finish`.
     fn checked<S: AsRef<str>>(
         plan: &Plan,
         ids: Vec<String>,
         names: &[S],
         shape: Problems,
-        values: Option<Vec<Option<Decimal>>>,
     ) -> crate::Result<TableBuilder> {
         let mut problems = Problems::new();
         let columns = plan.columns(names).map_err(|e| problems.absorb(&e)).ok();
@@ -215,42 +263,49 @@ impl TableBuilder {
             .iter()
             .filter_map(|&slot| plan.measures().get(slot).map(|m| m.id.clone()))
             .collect();
-        let values = values.unwrap_or_else(|| vec![None; ids.len().saturating_mul(names.len())]);
         Ok(TableBuilder {
-            table: Table {
-                ids,
-                names: names.iter().map(|n| n.as_ref().to_string()).collect(),
-                columns,
-                resolved,
-                values,
-            },
+            ids,
+            names: names.iter().map(|n| n.as_ref().to_string()).collect(),
+            columns,
+            resolved,
+            cells: None,
             id_problems,
         })
     }
 
     /// Number of rows.
     pub fn len(&self) -> usize {
-        self.table.len()
+        self.ids.len()
     }
 
     /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
-        self.table.is_empty()
+        self.ids.is_empty()
     }
 
     /// The record ids, in row order.
     pub fn ids(&self) -> &[String] {
-        &self.table.ids
+        &self.ids
+    }
+
+    /// Every cell missing, in one block.
+    fn empty_cells(&self) -> Cells {
+        let width = self.names.len();
+        Cells::whole(vec![None; self.len().saturating_mul(width)], self.len())
     }
 
     /// Set one cell; `false` (and nothing set) when `row` or `column` is out of range.
     pub fn set(&mut self, row: usize, column: usize, value: Option<Decimal>) -> bool {
-        let width = self.table.width();
-        let at = row.checked_mul(width).and_then(|r| r.checked_add(column));
-        match at
-            .filter(|_| column < width)
-            .and_then(|at| self.table.values.get_mut(at))
-        {
+        let width = self.names.len();
+        if self.cells.is_none() {
+            self.cells = Some(self.empty_cells());
+        }
+        let cell = self
+            .cells
+            .as_mut()
+            .and_then(|c| c.row_mut(row, width))
+            .and_then(|r| r.get_mut(column));
+        match cell {
             Some(cell) => {
                 *cell = value;
                 true
@@ -259,34 +314,42 @@ impl TableBuilder {
         }
     }
 
-    /// All values, row-major, to fill in place.
-    pub fn values_mut(&mut self) -> &mut [Option<Decimal>] {
-        &mut self.table.values
-    }
-
     /// Fill the cells chunk by chunk on the batch engine's threads (the chunks of
     /// [`Threads::chunks`]), `fill` returning whatever each chunk found (e.g. its bad cells);
-    /// the results come back in row order.
+    /// the results come back in row order. On a builder not yet filled, each chunk's values
+    /// are allocated on the chunk's thread.
     pub fn fill<T, F>(&mut self, threads: Threads, fill: F) -> crate::Result<Vec<T>>
     where
         T: Send,
         F: Fn(ChunkMut<'_>) -> T + Sync,
     {
-        let width = self.table.width();
-        let rows = self.table.len();
+        let width = self.names.len();
+        let rows = self.len();
         let per = threads.rows_per_chunk(rows);
-        let chunks: Vec<ChunkMut<'_>> = self
-            .table
-            .ids
+        let ids = &self.ids;
+        let Some(cells) = self.cells.take() else {
+            let done = threads::run(threads.chunks(rows).collect(), |range| {
+                let mut block = vec![None; range.len().saturating_mul(width)];
+                let found = fill(ChunkMut {
+                    start: range.start,
+                    ids: ids.get(range).unwrap_or_default(),
+                    values: &mut block,
+                });
+                (block, found)
+            })?;
+            let (blocks, found) = done.into_iter().unzip();
+            self.cells = Some(Cells { per, blocks });
+            return Ok(found);
+        };
+        // Already (partly) set: fill the values in place, as one block.
+        let mut whole = cells.into_whole();
+        let chunks: Vec<ChunkMut<'_>> = ids
             .chunks(per)
             .zip(
-                self.table
-                    .values
+                whole
                     .chunks_mut(per.saturating_mul(width).max(1))
-                    .chain(
-                        // A table without columns still has rows to visit.
-                        std::iter::repeat_with(|| &mut [][..]),
-                    ),
+                    // A table without columns still has rows to visit.
+                    .chain(std::iter::repeat_with(|| &mut [][..])),
             )
             .enumerate()
             .map(|(c, (ids, values))| ChunkMut {
@@ -295,12 +358,25 @@ impl TableBuilder {
                 values,
             })
             .collect();
-        threads::run(chunks, fill)
+        let found = threads::run(chunks, fill);
+        self.cells = Some(Cells::whole(whole, rows));
+        found
     }
 
     /// The table, or the ids' problems (empty ids, repeated ids) in row order.
-    pub fn finish(self) -> crate::Result<Table> {
-        self.id_problems.finish(Error::Input, self.table)
+    pub fn finish(mut self) -> crate::Result<Table> {
+        let cells = match self.cells.take() {
+            Some(c) => c,
+            None => self.empty_cells(),
+        };
+        let table = Table {
+            ids: self.ids,
+            names: self.names,
+            columns: self.columns,
+            resolved: self.resolved,
+            cells,
+        };
+        self.id_problems.finish(Error::Input, table)
     }
 }
 
