@@ -644,3 +644,22 @@ def test_numpy_columns_on_threads():
         (f"records[1] ({big['id'][1]}).invoiced", "-inf is not a finite number"),
         (f"records[{n - 2}] ({big['id'][n - 2]}).revenue", "inf is not a finite number"),
     ]
+
+
+def test_many_bad_ids_are_listed_to_the_limit_and_counted():
+    # Empty ids are the core table's problems; ids that are not text are this binding's. Either
+    # way: the first 1,000 in row order, then the count of the rest, on any number of threads.
+    plan = perfscore.Plan.template("monthly-sales-rep")
+    cols = big_columns(plan, reps=250)
+    n = len(cols["id"])
+    cols["id"] = [None if i % 2 else "" for i in range(n)]
+    for threads in (1, 2):
+        with pytest.raises(perfscore.InputError) as info:
+            plan.summarize_frame(cols, threads=threads)
+        problems = info.value.problems
+        assert len(problems) == 1001
+        assert [(p.path, p.message) for p in problems[:2]] == [
+            ("records[0].id", "record id is empty"),
+            ("records[1].id", "the id is missing"),
+        ]
+        assert problems[-1].message == f"{n - 1000} more problems not listed"

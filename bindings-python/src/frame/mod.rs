@@ -42,7 +42,7 @@ use perfscore::{Error as CoreError, PayPlan, Plan, ScoreOptions};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString};
-use read::{place_core_problem, read_table};
+use read::{place_core_problems, read_table};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -97,14 +97,8 @@ pub(crate) fn summarize_frame(
             let table = frame.builder.take().map(|b| b.finish());
             located.append(&mut frame.located);
             if let Some(Err(e)) = &table {
-                for p in e.problems() {
-                    place_core_problem(
-                        p,
-                        &frame.positions,
-                        &mut frame.table_problems,
-                        &mut located,
-                    );
-                }
+                let (positions, problems) = (&frame.positions, &mut frame.table_problems);
+                place_core_problems(e, positions, problems, &mut located);
             }
             let table = match table {
                 Some(Ok(table)) if frame.table_problems.is_empty() && located.is_empty() => table,

@@ -11,6 +11,7 @@ use perfscore::{Error as CoreError, Loc, LocItem, Plan, Problem};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 use rust_decimal::Decimal;
+use std::collections::HashSet;
 use std::time::Instant;
 
 /// A problem with a place in the table, sorted into row order before reporting.
@@ -31,37 +32,59 @@ pub(super) fn cell_problem(row: usize, id: &str, name: &str, message: String) ->
     }
 }
 
-/// A problem of the core's table, placed in the frame: a column's (`columns[k]`, an index into
-/// the measure columns it was given) at the column's position in the frame, as a table problem;
-/// a row's (`records[i].id`) as a located problem of that row, unless the row's id was already
-/// reported here (the core then sees the empty text that stands in for it).
-pub(super) fn place_core_problem(
-    p: &Problem,
+/// The problems of the core's table, placed in the frame: a column's (`columns[k]`, an index
+/// into the measure columns it was given) at the column's position in the frame, as a table
+/// problem; a row's (`records[i].id`) as a located problem of that row, unless the row's id was
+/// already reported here (the core then sees the empty text that stands in for it, and reports it
+/// as empty, once per such row, listed or counted); the count of problems past the limit, less
+/// those stand-ins, after everything.
+pub(super) fn place_core_problems(
+    e: &CoreError,
     positions: &[usize],
     table_problems: &mut Vec<Problem>,
     located: &mut Vec<Located>,
 ) {
-    match p.loc.items() {
-        [LocItem::Key(c), LocItem::Index(k)] if c == "columns" => {
-            let j = positions.get(*k).copied().unwrap_or(*k);
-            let message = remap_column_refs(&p.message, positions);
-            table_problems.push(Problem::new(
-                Loc::root().key("columns").index(j),
-                p.kind,
-                message,
-            ));
-        }
-        [LocItem::Key(r), LocItem::Index(i), ..] if r == "records" => {
-            let row = *i;
-            if !located.iter().any(|l| l.row == row && l.col == 0) {
-                located.push(Located {
-                    row,
-                    col: 0,
-                    problem: p.clone(),
-                });
+    let flagged: HashSet<usize> = located
+        .iter()
+        .filter(|l| l.col == 0)
+        .map(|l| l.row)
+        .collect();
+    let mut stand_ins_listed = 0;
+    for p in e.problems() {
+        match p.loc.items() {
+            [LocItem::Key(c), LocItem::Index(k)] if c == "columns" => {
+                let j = positions.get(*k).copied().unwrap_or(*k);
+                let message = remap_column_refs(&p.message, positions);
+                let at = Loc::root().key("columns").index(j);
+                table_problems.push(Problem::new(at, p.kind, message));
             }
+            [LocItem::Key(r), LocItem::Index(i), ..] if r == "records" => {
+                if flagged.contains(i) {
+                    stand_ins_listed += 1;
+                } else {
+                    let problem = p.clone();
+                    located.push(Located {
+                        row: *i,
+                        col: 0,
+                        problem,
+                    });
+                }
+            }
+            _ if p.kind == perfscore::kinds::MORE_PROBLEMS => {
+                let counted = p.message.split(' ').next().and_then(|n| n.parse().ok());
+                let stand_ins_counted = flagged.len().saturating_sub(stand_ins_listed);
+                let more = counted.unwrap_or(0usize).saturating_sub(stand_ins_counted);
+                if more > 0 {
+                    let message = format!("{more} more problems not listed");
+                    located.push(Located {
+                        row: usize::MAX,
+                        col: usize::MAX,
+                        problem: Problem::new(p.loc.clone(), p.kind, message),
+                    });
+                }
+            }
+            _ => table_problems.push(p.clone()),
         }
-        _ => table_problems.push(p.clone()),
     }
 }
 
@@ -217,9 +240,7 @@ pub(super) fn read_table<'py>(
     let builder = match Table::builder(plan, ids, &names) {
         Ok(b) => b,
         Err(e) => {
-            for p in e.problems() {
-                place_core_problem(p, &positions, &mut table_problems, &mut located);
-            }
+            place_core_problems(&e, &positions, &mut table_problems, &mut located);
             located.sort_by_key(|l| (l.row, l.col));
             table_problems.extend(located.into_iter().map(|l| l.problem));
             return Err(input_error(py, table_problems));
