@@ -3,6 +3,7 @@
 //! `PERFSCORE_BENCH_SMOKE=1`, which shrinks the batch and the sample counts.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use perfscore::batch::{Table, Threads};
 use perfscore::{Lang, PayPlan, Plan, ScoreOptions};
 use perfscore_benches::{generate, plan, PAY_PLAN_JSON, PLAN_JSON};
 use std::hint::black_box;
@@ -76,6 +77,33 @@ fn benches(c: &mut Criterion) {
             })
         },
     );
+
+    // The batch engine every binding runs: a table, one call, its own threads.
+    for rows in [10_000, batch] {
+        let rows = rows.min(batch);
+        let table = Table::from_rows(
+            &plan,
+            ids.iter().take(rows).map(|s| s.to_string()).collect(),
+            &names,
+            values[..rows * names.len()].to_vec(),
+        )
+        .unwrap();
+        g.throughput(Throughput::Elements(rows as u64 * indicators));
+        for (label, threads) in [
+            ("1", Threads::from_count(Some(1)).unwrap()),
+            ("auto", Threads::Auto),
+        ] {
+            g.bench_function(
+                BenchmarkId::new(format!("summarize_threads_{label}_indicator_evals"), rows),
+                |b| {
+                    b.iter(|| {
+                        plan.summarize_with(black_box(&table), &opts, None, threads)
+                            .unwrap()
+                    })
+                },
+            );
+        }
+    }
 
     g.throughput(Throughput::Elements(1));
     let one = &records[0];

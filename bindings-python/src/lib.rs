@@ -290,8 +290,10 @@ impl PyPlan {
 
     /// Score a table column by column: a pandas DataFrame or a mapping of column name →
     /// sequence in, a `SummaryTable` (totals, grades, vetoes, optionally pay) out. The cells are
-    /// converted in Rust into one row-major table, then scored without the GIL on `threads`
-    /// threads; no dict, record or scorecard per row. All or nothing, every problem at once.
+    /// converted in Rust into the core's batch table, then scored by the core's batch engine
+    /// without the GIL, on `threads` threads (default: the engine's policy, one per 4,096 rows up
+    /// to 8; give 1 inside Spark or Dask tasks); no dict, record or scorecard per row. All or
+    /// nothing, every problem at once.
     #[pyo3(signature = (frame, *, id_column="id", options=None, pay_plan=None, threads=None))]
     fn summarize_frame(
         &self,

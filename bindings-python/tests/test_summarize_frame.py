@@ -340,8 +340,8 @@ def test_ids_and_shapes():
     with pytest.raises(perfscore.InputError) as info:
         plan.summarize_frame(bad)
     paths = [p.path for p in info.value.problems]
-    assert paths[0] == f"columns[{list(bad).index('revenue')}] (revenue)"
-    assert f"{n - 1} values, but the id column has {n}" in info.value.problems[0].message
+    assert paths[0] == f"columns[{list(bad).index('revenue')}]"
+    assert info.value.problems[0].message == f"column `revenue`: {n - 1} values, but the id column has {n}"
     assert "records[0].id" in paths
     # No id column: say which columns there are; id_column names another one.
     no_id = {k: v for k, v in cols.items() if k != "id"}
@@ -574,7 +574,8 @@ def test_bad_text_cells_reported_in_row_order_from_every_thread():
     short = dict(bad)
     short["margin_target"] = big["margin_target"][:-1]
     both = problems_of(plan, short, threads=2)
-    assert both[0][0] == f"columns[{names.index('margin_target')}] (margin_target)"
+    assert both[0][0] == f"columns[{names.index('margin_target')}]"
+    assert both[0][1].startswith("column `margin_target`: ")
     assert both[1:] == one
     assert problems_of(plan, short, threads=1) == both
 
@@ -651,3 +652,22 @@ def test_numpy_columns_on_threads():
         (f"records[1] ({big['id'][1]}).invoiced", "-inf is not a finite number"),
         (f"records[{n - 2}] ({big['id'][n - 2]}).revenue", "inf is not a finite number"),
     ]
+
+
+def test_many_bad_ids_are_listed_to_the_limit_and_counted():
+    # Empty ids are the core table's problems; ids that are not text are this binding's. Either
+    # way: the first 1,000 in row order, then the count of the rest, on any number of threads.
+    plan = perfscore.Plan.template("monthly-sales-rep")
+    cols = big_columns(plan, reps=250)
+    n = len(cols["id"])
+    cols["id"] = [None if i % 2 else "" for i in range(n)]
+    for threads in (1, 2):
+        with pytest.raises(perfscore.InputError) as info:
+            plan.summarize_frame(cols, threads=threads)
+        problems = info.value.problems
+        assert len(problems) == 1001
+        assert [(p.path, p.message) for p in problems[:2]] == [
+            ("records[0].id", "record id is empty"),
+            ("records[1].id", "the id is missing"),
+        ]
+        assert problems[-1].message == f"{n - 1000} more problems not listed"

@@ -475,6 +475,9 @@ pub mod kinds {
     /// Not yet given a more precise kind (the record reader and some binding checks).
     pub const INVALID: &str = "invalid";
 
+    /// A bug, not a problem of the input: e.g. a batch thread panicked.
+    pub const INTERNAL: &str = "internal";
+
     /// Every kind, grouped by area as above.
     pub const ALL: &[&str] = &[
         MISSING,
@@ -535,6 +538,7 @@ pub mod kinds {
         TOO_DEEP,
         LIMIT_RAISED,
         MORE_PROBLEMS,
+        INTERNAL,
         INVALID,
     ];
 }

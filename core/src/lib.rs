@@ -37,6 +37,7 @@
 
 pub mod analytics;
 pub mod apportion;
+pub mod batch;
 pub mod error;
 pub mod explain;
 pub mod feedback;

@@ -258,58 +258,23 @@ impl Columns {
     pub fn is_empty(&self) -> bool {
         self.slots.is_empty()
     }
+
+    /// Each column's slot in the plan's environment.
+    pub(crate) fn slots(&self) -> &[usize] {
+        &self.slots
+    }
 }
 
 impl Plan {
     /// Resolve a table's measure column names (ids or aliases) to the plan's slots; an unknown
     /// name, or two names for the same measure, is an input error naming the column.
     pub fn columns<S: AsRef<str>>(&self, names: &[S]) -> crate::Result<Columns> {
-        let mut problems = Vec::new();
-        let mut slots = Vec::with_capacity(names.len());
-        let mut seen: Vec<Option<usize>> = vec![None; self.measures().len()];
-        for (i, name) in names.iter().enumerate() {
-            let name = name.as_ref();
-            match self.measure_slot(name) {
-                Some(slot) => {
-                    match seen.get_mut(slot) {
-                        Some(Some(first)) => {
-                            let name = shown(name);
-                            problems.push(
-                                Problem::new(
-                                    loc!("columns", i),
-                                    kinds::DUPLICATE,
-                                    format!(
-                                        "column `{name}` is the same measure as columns[{first}] (by id and alias)"
-                                    ),
-                                )
-                                .zh(format!(
-                                    "列 `{name}` 与 columns[{first}] 是同一项指标数据（分别通过 id 和别名）"
-                                )),
-                            )
-                        }
-                        Some(cell) => *cell = Some(i),
-                        None => {}
-                    }
-                    slots.push(slot);
-                }
-                None => {
-                    let name = shown(name);
-                    problems.push(
-                        Problem::new(
-                            loc!("columns", i),
-                            kinds::UNKNOWN_REFERENCE,
-                            format!("the plan has no measure `{name}`"),
-                        )
-                        .zh(format!("方案中没有指标数据 `{name}`")),
-                    )
-                }
-            }
-        }
-        if problems.is_empty() {
-            Ok(Columns { slots })
-        } else {
-            Err(Error::Input(problems))
-        }
+        crate::batch::table::resolve(self, names).finish(Error::Input, ())?;
+        let slots = names
+            .iter()
+            .filter_map(|n| self.measure_slot(n.as_ref()))
+            .collect();
+        Ok(Columns { slots })
     }
 
     /// Summaries of a batch; like [`Plan::score_many`] (all problems or nothing, duplicate ids
@@ -326,6 +291,9 @@ impl Plan {
 
     /// Summaries of a columnar table: `ids[i]` with values `values[i * columns.len()..][..columns.len()]`
     /// (row-major, `None` = missing). All problems or nothing; duplicate ids refused.
+    ///
+    /// Superseded by [`Plan::summarize`] over a [`crate::batch::Table`] (threads, pay and checked
+    /// tables included); kept while the Node and wasm bindings use it.
     pub fn summarize_table<S: AsRef<str>>(
         &self,
         columns: &Columns,
@@ -352,7 +320,7 @@ impl Plan {
             .zip(rows.chain(std::iter::repeat(&[][..])))
             .enumerate()
         {
-            match scorer.summarize_row(columns, id.as_ref(), Some(i), row) {
+            match scorer.summarize_cells(columns, id.as_ref(), Some(i), row) {
                 Ok(s) => out.push(s),
                 Err(e) => problems.absorb(&e),
             }
@@ -433,7 +401,21 @@ impl<'p> Scorer<'p> {
 
     /// Score one row of a columnar table (values in the order of `columns`, `None` = missing) to
     /// its [`Summary`]; `id` and `index` name the row in error paths. No record is built.
+    ///
+    /// Superseded by [`Plan::summarize`] over a [`crate::batch::Table`]; kept while the Node
+    /// binding's own batch path uses it.
     pub fn summarize_row(
+        &mut self,
+        columns: &Columns,
+        id: &str,
+        index: Option<usize>,
+        row: &[Option<Decimal>],
+    ) -> crate::Result<Summary> {
+        self.summarize_cells(columns, id, index, row)
+    }
+
+    /// See [`Scorer::summarize_row`].
+    pub(crate) fn summarize_cells(
         &mut self,
         columns: &Columns,
         id: &str,

@@ -2,9 +2,10 @@
 //! `profile [N] [ROUNDS] [full|json|summary|table|pay]`. Prints a checksum so the work cannot be
 //! optimised away. `full` (default) builds scorecards; `json` also writes each one's canonical
 //! JSON (what the JS bindings hand over); `summary` computes only summaries (totals and grades);
-//! `table` does the same from columnar rows (the Python DataFrame path); `pay` adds pay
-//! statements to `table`.
+//! `table` does the same from a batch table on one thread (`Plan::summarize`, what every binding's
+//! batch path runs); `pay` adds pay to `table`.
 
+use perfscore::batch::{Table, Threads};
 use perfscore::{PayPlan, ScoreOptions};
 use rust_decimal::Decimal;
 
@@ -18,34 +19,33 @@ fn main() {
     let opts = ScoreOptions::default();
     let mut scorer = plan.scorer(&opts).expect("valid options");
     let names: Vec<String> = plan.measures().iter().map(|m| m.id.to_string()).collect();
-    let columns = plan.columns(&names).expect("the plan's own measures");
-    let rows: Vec<Vec<Option<Decimal>>> = records
+    let ids = records.iter().map(|r| r.id.clone()).collect();
+    let values = records
         .iter()
-        .map(|r| names.iter().map(|k| r.measures.get(k).copied()).collect())
+        .flat_map(|r| names.iter().map(|k| r.measures.get(k).copied()))
         .collect();
+    let table = Table::from_rows(&plan, ids, &names, values).expect("a good table");
     let pay = PayPlan::from_json(perfscore_benches::PAY_PLAN_JSON, &plan).expect("valid pay plan");
-    let pay_columns = pay.columns(&names);
+    let one_thread = Threads::from_count(Some(1)).expect("one thread");
     let mut sum = Decimal::ZERO;
     let mut bytes = 0usize;
     let t0 = std::time::Instant::now();
     for _ in 0..rounds {
-        for (r, row) in records.iter().zip(&rows) {
+        if mode == "table" || mode == "pay" {
+            let pay = (mode == "pay").then_some(&pay);
+            let rows = plan
+                .summarize_with(&table, &opts, pay, one_thread)
+                .expect("the workload scores");
+            for r in rows {
+                sum += r.summary.total + r.pay.unwrap_or_default();
+            }
+            continue;
+        }
+        for r in &records {
             match mode.as_str() {
                 "summary" => {
                     if let Ok(s) = scorer.summarize(r) {
                         sum += s.total;
-                    }
-                }
-                "table" | "pay" => {
-                    if let Ok(s) = scorer.summarize_row(&columns, &r.id, None, row) {
-                        sum += s.total;
-                        if mode == "pay" {
-                            if let Ok(p) =
-                                pay.statement_for_columns(&s, &r.id, None, &pay_columns, row)
-                            {
-                                sum += p.total;
-                            }
-                        }
                     }
                 }
                 _ => {

@@ -2,8 +2,8 @@
 //! need Python converted one by one) and converted to exact decimals on the scoring threads.
 
 use super::columns::cell_from_py;
-use super::read::{record_path, Located, Table};
-use crate::problem;
+use super::read::{cell_problem, FrameTable, Located};
+use perfscore::batch::ChunkMut;
 use perfscore::number::{decimal_from_f64, parse_decimal};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
@@ -13,11 +13,6 @@ use rust_decimal::Decimal;
 /// Joins the text of a chunk's `str` cells (U+001F, the ASCII unit separator).
 pub(super) const SEP: &str = "\u{1f}";
 pub(super) const SEP_CHAR: char = '\u{1f}';
-
-/// Rows per chunk when `n` rows are split over `threads` threads (the last chunk may be shorter).
-pub(super) fn chunk_rows(n: usize, threads: usize) -> usize {
-    n.div_ceil(threads.max(1)).max(1)
-}
 
 /// The cells of a [`TextChunk`]'s text, in order (like `split(SEP_CHAR)`, cheaper for short cells).
 pub(super) struct Pieces<'a>(Option<&'a str>);
@@ -201,23 +196,20 @@ pub(super) enum Cursor<'a> {
     Done,
 }
 
-/// Chunk `c`'s values (rows `start..start + rows`, row-major, `names.len()` wide): allocated
-/// here (on the chunk's thread: the pages are touched in parallel, without the GIL), the cells
-/// converted with the GIL put in (`converted`), then the deferred cells converted row by row
-/// (each row's slots written together, in cache). The bad cells come back as problems with their
-/// place.
-#[allow(clippy::too_many_arguments)]
+/// Chunk `c`'s values (its rows of the core table, row-major, `names.len()` wide, on the chunk's
+/// thread without the GIL): the cells converted with the GIL put in (`converted`), then the
+/// deferred cells converted row by row (each row's slots written together, in cache). The bad
+/// cells come back as problems with their place.
 pub(super) fn convert_chunk<'a>(
     deferred: &'a [Deferred],
     converted: &[(usize, Decimal)],
     c: usize,
-    start: usize,
-    rows: usize,
-    ids: &[String],
+    chunk: ChunkMut<'_>,
     names: &[String],
-) -> (Vec<Option<Decimal>>, Vec<Located>) {
+) -> Vec<Located> {
     let width = names.len();
-    let mut values = vec![None; rows * width];
+    let ChunkMut { start, ids, values } = chunk;
+    let rows = ids.len();
     for &(j, d) in converted {
         if let Some(slot) = values.get_mut(j) {
             *slot = Some(d);
@@ -225,7 +217,7 @@ pub(super) fn convert_chunk<'a>(
     }
     let end = start + rows;
     if width == 0 || deferred.is_empty() {
-        return (values, Vec::new());
+        return Vec::new();
     }
     let words = |b: &'a PyBackedBytes| -> std::slice::ChunksExact<'a, u8> {
         b.get(start * 8..end * 8)
@@ -294,58 +286,26 @@ pub(super) fn convert_chunk<'a>(
                 Err(m) => problems.push(Located {
                     row: i,
                     col: *k + 1,
-                    problem: problem(format!("{}.{}", record_path(i, &ids[i]), names[*k]), m),
+                    problem: cell_problem(i, &ids[i - start], &names[*k], m),
                 }),
             }
         }
     }
-    (values, problems)
+    problems
 }
 
-/// Phase 3 (the GIL released by the caller): every chunk's values made on its own thread
-/// (`table.values`, one `Vec` per chunk); the problems of all chunks, unsorted.
-pub(super) fn convert_deferred(table: &mut Table) -> Vec<Located> {
-    let n = table.ids.len();
-    let per = chunk_rows(n, table.threads);
-    let (ids, names, deferred) = (&table.ids[..], &table.names[..], &table.deferred[..]);
-    let converted = &table.converted[..];
-    let work = |c: usize| {
-        let start = c * per;
-        let rows = per.min(n - start);
+/// Phase 3 (the GIL released by the caller): every chunk's cells converted on the core's batch
+/// threads, into the core table; the problems of all chunks, unsorted.
+pub(super) fn convert_deferred(frame: &mut FrameTable) -> perfscore::Result<Vec<Located>> {
+    let Some(builder) = frame.builder.as_mut() else {
+        return Ok(Vec::new());
+    };
+    let per = frame.threads.rows_per_chunk(builder.len());
+    let (names, deferred, converted) = (&frame.names[..], &frame.deferred[..], &frame.converted);
+    let done = builder.fill(frame.threads, |chunk| {
+        let c = chunk.start / per;
         let cells = converted.get(c).map_or(&[][..], Vec::as_slice);
-        convert_chunk(deferred, cells, c, start, rows, ids, names)
-    };
-    let chunks = n.div_ceil(per);
-    let done: Vec<_> = if chunks <= 1 {
-        (0..chunks).map(work).collect()
-    } else {
-        std::thread::scope(|scope| {
-            let handles: Vec<_> = (0..chunks).map(|c| scope.spawn(move || work(c))).collect();
-            handles
-                .into_iter()
-                .map(|h| {
-                    h.join().unwrap_or_else(|_| {
-                        let panicked = Located {
-                            row: usize::MAX,
-                            col: 0,
-                            problem: problem(
-                                "records",
-                                "internal error: a conversion thread panicked",
-                            ),
-                        };
-                        (Vec::new(), vec![panicked])
-                    })
-                })
-                .collect()
-        })
-    };
-    let mut problems = Vec::new();
-    table.values = done
-        .into_iter()
-        .map(|(values, mut p)| {
-            problems.append(&mut p);
-            values
-        })
-        .collect();
-    problems
+        convert_chunk(deferred, cells, c, chunk, names)
+    })?;
+    Ok(done.into_iter().flatten().collect())
 }

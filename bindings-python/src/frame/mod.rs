@@ -2,8 +2,11 @@
 //! to a [`PySummaryTable`] (totals, grades, vetoes and optionally pay) without building a Python
 //! dict per row, a record per row or a scorecard per row.
 //!
-//! The rows are split once into contiguous chunks, one per thread (`threads`). Phases (timed into
-//! `SummaryTable._timings`):
+//! The frame is read into the core's batch [`Table`](perfscore::batch::Table) and scored by
+//! [`Plan::summarize_with`]: the threads, their chunks of rows, scoring, pay and the order of
+//! problems are the core's. What is here is what needs Python: reading the columns, with and
+//! without the GIL. The rows are split once into the core's contiguous chunks, one per thread
+//! (`threads`, or the core's policy). Phases (timed into `SummaryTable._timings`):
 //! 1. `to_sequences`: each column read once as a whole (a numpy float64/int64 array as raw bytes,
 //!    anything else as one Python list);
 //! 2. `cells_with_gil`: what needs Python, with the GIL held: the ids (all text: one join); in
@@ -14,34 +17,33 @@
 //!    converted here, one by one, as before. Text that cannot be gathered so (a cell holding
 //!    U+001F, or a lone surrogate) is converted here cell by cell too, raising or reporting
 //!    exactly as before;
-//! 3. `cells_on_threads`: the GIL released, each thread makes its own chunk's row-major
-//!    `Vec<Option<Decimal>>` (the cells converted in phase 2 put in) and converts the chunk's
-//!    gathered cells into it, row by row: text parsed exactly (`parse_decimal`), float64 bytes by
+//! 3. `cells_on_threads`: the GIL released, on the core's threads
+//!    ([`TableBuilder::fill`](perfscore::batch::TableBuilder::fill)) each chunk of the table's
+//!    row-major values gets the cells converted in phase 2 and converts the chunk's gathered cells
+//!    into it, row by row: text parsed exactly (`parse_decimal`), float64 bytes by
 //!    their shortest representation, int64/uint64 bytes as integers. The number policy is
 //!    the records' (str exactly, Decimal by its text, int by its digits, float by its shortest
 //!    representation; None/NaN/pd.NA missing, as in frames everywhere in this binding). All bad
-//!    cells of all chunks are reported together with the problems found in phase 2, in row order;
-//! 4. `score_and_pay`: still without the GIL, the core's `Plan::summarize_table` (one thread) or
-//!    one `Scorer` per chunk on scoped threads, results concatenated in row order; pay priced from
-//!    the same summaries (`PayPlan::statements_for_table` / `statement_for_columns`), never scored
-//!    twice;
+//!    cells of all chunks are reported together with the problems found in phase 2 and the core
+//!    table's id problems (empty, repeated), in row order;
+//! 4. `score_and_pay`: still without the GIL, the core's `Plan::summarize_with` (scoring and pay
+//!    per chunk on the same threads, results and problems in row order);
 //! 5. `build`: the result object (outputs become Python objects only when asked for).
 
 mod cells;
 mod columns;
 mod read;
-mod score;
 
 use crate::{core_err, decimal_class, py_to_json, type_name};
 use cells::convert_deferred;
+use perfscore::batch::{Row, Threads};
 use perfscore::number::DecimalText;
 use perfscore::{Error as CoreError, PayPlan, Plan, ScoreOptions};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString};
-use read::read_table;
+use read::{place_core_problems, read_table};
 use rust_decimal::Decimal;
-use score::score_table;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Instant;
@@ -79,75 +81,63 @@ pub(crate) fn summarize_frame(
     pay: Option<Arc<PayPlan>>,
     threads: Option<usize>,
 ) -> PyResult<PySummaryTable> {
-    if threads == Some(0) {
-        return Err(PyValueError::new_err("threads must be at least 1"));
-    }
+    let threads = Threads::from_count(threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
     let options = options_from_any(py, options)?;
-    let (mut table, id_objects) = read_table(plan, frame, id_column, threads)?;
-    let n = table.ids.len();
-    let threads = table.threads;
-    let (seconds_sequences, seconds_cells) = (table.seconds_sequences, table.seconds_cells);
+    let (mut frame, id_objects) = read_table(plan, frame, id_column, threads)?;
+    let n = id_objects.len();
+    let (seconds_sequences, seconds_cells) = (frame.seconds_sequences, frame.seconds_cells);
 
     let mut seconds_threads = 0.0;
     let mut seconds_score = 0.0;
-    let scored = py
+    let rows = py
         .detach(|| {
             let t = Instant::now();
-            let mut located = convert_deferred(&mut table);
+            let mut located = convert_deferred(&mut frame)?;
             seconds_threads = t.elapsed().as_secs_f64();
-            if !table.table_problems.is_empty() || !table.located.is_empty() || !located.is_empty()
-            {
-                // Every problem at once: the table's first, then the cells' in row order.
-                located.append(&mut table.located);
-                located.sort_by_key(|l| (l.row, l.col));
-                let mut problems = std::mem::take(&mut table.table_problems);
-                problems.extend(located.into_iter().map(|l| l.problem));
-                return Err(CoreError::Input(problems));
+            let table = frame.builder.take().map(|b| b.finish());
+            located.append(&mut frame.located);
+            if let Some(Err(e)) = &table {
+                let (positions, problems) = (&frame.positions, &mut frame.table_problems);
+                place_core_problems(e, positions, problems, &mut located);
             }
+            let table = match table {
+                Some(Ok(table)) if frame.table_problems.is_empty() && located.is_empty() => table,
+                _ => {
+                    // Every problem at once: the table's first, then the rows' in row order.
+                    located.sort_by_key(|l| (l.row, l.col));
+                    let mut problems = std::mem::take(&mut frame.table_problems);
+                    problems.extend(located.into_iter().map(|l| l.problem));
+                    return Err(CoreError::Input(problems).bounded());
+                }
+            };
             let t = Instant::now();
-            let scored = score_table(plan, &table, &options, pay.as_deref(), threads);
+            let rows = plan.summarize_with(&table, &options, pay.as_deref(), threads);
             seconds_score = t.elapsed().as_secs_f64();
-            scored
+            rows
         })
         .map_err(|e| core_err(py, &e))?;
     // The text and bytes held for the threads are released here, with the GIL.
-    drop(table);
+    drop(frame);
 
     let t = Instant::now();
-    let mut grade_names: Vec<Arc<str>> = Vec::new();
-    let mut intern = |g: &Arc<str>| -> u16 {
-        match grade_names.iter().position(|h| Arc::ptr_eq(h, g) || h == g) {
-            Some(i) => i as u16,
-            None => {
-                grade_names.push(Arc::clone(g));
-                (grade_names.len() - 1) as u16
-            }
-        }
-    };
-    let mut totals = Vec::with_capacity(n);
-    let mut grades = Vec::with_capacity(n);
-    let mut before = Vec::with_capacity(n);
-    let mut vetoed = Vec::with_capacity(n);
-    for r in &scored.rows {
-        totals.push(r.total);
-        grades.push(intern(&r.grade));
-        before.push(r.grade_before_veto.as_ref().map(&mut intern));
-        vetoed.push(r.vetoed);
-    }
-    let grade_strings = grade_names
+    let columns = SummaryColumns::new(&rows);
+    let grade_strings = columns
+        .grade_names
         .iter()
         .map(|g| PyString::new(py, g).unbind())
         .collect();
     let seconds_build = t.elapsed().as_secs_f64();
     Ok(PySummaryTable {
         ids: id_objects.unbind(),
-        totals,
-        grades,
-        grade_before_veto: before,
+        totals: columns.totals,
+        grades: columns.grades,
+        grade_before_veto: columns.before,
         grade_strings,
-        vetoed,
-        pay: scored.pay,
-        threads,
+        vetoed: columns.vetoed,
+        pay: pay
+            .is_some()
+            .then(|| rows.iter().filter_map(|r| r.pay).collect()),
+        threads: threads.count(n),
         timings: [
             ("to_sequences", seconds_sequences),
             ("cells_with_gil", seconds_cells),
@@ -156,6 +146,50 @@ pub(crate) fn summarize_frame(
             ("build", seconds_build),
         ],
     })
+}
+
+/// The rows as columns, grades interned (each distinct grade text kept once).
+struct SummaryColumns {
+    totals: Vec<Decimal>,
+    grades: Vec<u16>,
+    before: Vec<Option<u16>>,
+    vetoed: Vec<bool>,
+    grade_names: Vec<Arc<str>>,
+}
+
+impl SummaryColumns {
+    fn new(rows: &[Row]) -> SummaryColumns {
+        let n = rows.len();
+        let mut out = SummaryColumns {
+            totals: Vec::with_capacity(n),
+            grades: Vec::with_capacity(n),
+            before: Vec::with_capacity(n),
+            vetoed: Vec::with_capacity(n),
+            grade_names: Vec::new(),
+        };
+        for r in rows {
+            let s = &r.summary;
+            out.totals.push(s.total);
+            let grade = out.intern(&s.grade);
+            out.grades.push(grade);
+            let before = s.grade_before_veto.as_ref().map(|g| out.intern(g));
+            out.before.push(before);
+            out.vetoed.push(s.vetoed);
+        }
+        out
+    }
+
+    fn intern(&mut self, g: &Arc<str>) -> u16 {
+        let names = &mut self.grade_names;
+        let i = match names.iter().position(|h| Arc::ptr_eq(h, g) || h == g) {
+            Some(i) => i,
+            None => {
+                names.push(Arc::clone(g));
+                names.len() - 1
+            }
+        };
+        i as u16
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

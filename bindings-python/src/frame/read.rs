@@ -2,15 +2,16 @@
 //! row and column (phases 1–3 in order).
 
 use super::cells::{
-    chunk_rows, gather_objects, join_column, joined_text, Deferred, DeferredCells, SEP, SEP_CHAR,
+    gather_objects, join_column, joined_text, Deferred, DeferredCells, SEP, SEP_CHAR,
 };
 use super::columns::{frame_columns, id_from_py, read_column, Cells, NON_MEASURES};
-use super::score::default_threads;
 use crate::{core_err, problem};
-use perfscore::{Columns, Error as CoreError, Plan, Problem};
+use perfscore::batch::{Table, TableBuilder, Threads};
+use perfscore::{Error as CoreError, Loc, LocItem, Plan, Problem};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 use rust_decimal::Decimal;
+use std::collections::HashSet;
 use std::time::Instant;
 
 /// A problem with a place in the table, sorted into row order before reporting.
@@ -20,15 +21,74 @@ pub(super) struct Located {
     pub(super) problem: Problem,
 }
 
-pub(super) fn record_path(index: usize, id: &str) -> String {
+/// A bad cell: `["records", row, column name]`, about the row's record id when it has one.
+pub(super) fn cell_problem(row: usize, id: &str, name: &str, message: String) -> Problem {
+    let at = Loc::root().key("records").index(row).key(name);
+    let p = Problem::new(at, perfscore::kinds::INVALID, message);
     if id.is_empty() {
-        format!("records[{index}]")
+        p
     } else {
-        format!("records[{index}] ({id})")
+        p.with_id(id)
     }
 }
 
-/// `columns[k]` in the core's problems (an index into the measure columns it was given) →
+/// The problems of the core's table, placed in the frame: a column's (`columns[k]`, an index
+/// into the measure columns it was given) at the column's position in the frame, as a table
+/// problem; a row's (`records[i].id`) as a located problem of that row, unless the row's id was
+/// already reported here (the core then sees the empty text that stands in for it, and reports it
+/// as empty, once per such row, listed or counted); the count of problems past the limit, less
+/// those stand-ins, after everything.
+pub(super) fn place_core_problems(
+    e: &CoreError,
+    positions: &[usize],
+    table_problems: &mut Vec<Problem>,
+    located: &mut Vec<Located>,
+) {
+    let flagged: HashSet<usize> = located
+        .iter()
+        .filter(|l| l.col == 0)
+        .map(|l| l.row)
+        .collect();
+    let mut stand_ins_listed = 0;
+    for p in e.problems() {
+        match p.loc.items() {
+            [LocItem::Key(c), LocItem::Index(k)] if c == "columns" => {
+                let j = positions.get(*k).copied().unwrap_or(*k);
+                let message = remap_column_refs(&p.message, positions);
+                let at = Loc::root().key("columns").index(j);
+                table_problems.push(Problem::new(at, p.kind, message));
+            }
+            [LocItem::Key(r), LocItem::Index(i), ..] if r == "records" => {
+                if flagged.contains(i) {
+                    stand_ins_listed += 1;
+                } else {
+                    let problem = p.clone();
+                    located.push(Located {
+                        row: *i,
+                        col: 0,
+                        problem,
+                    });
+                }
+            }
+            _ if p.kind == perfscore::kinds::MORE_PROBLEMS => {
+                let counted = p.message.split(' ').next().and_then(|n| n.parse().ok());
+                let stand_ins_counted = flagged.len().saturating_sub(stand_ins_listed);
+                let more = counted.unwrap_or(0usize).saturating_sub(stand_ins_counted);
+                if more > 0 {
+                    let message = format!("{more} more problems not listed");
+                    located.push(Located {
+                        row: usize::MAX,
+                        col: usize::MAX,
+                        problem: Problem::new(p.loc.clone(), p.kind, message),
+                    });
+                }
+            }
+            _ => table_problems.push(p.clone()),
+        }
+    }
+}
+
+/// `columns[k]` in the core's messages (an index into the measure columns it was given) →
 /// `columns[j]`, the column's position in the frame.
 pub(super) fn remap_column_refs(text: &str, positions: &[usize]) -> String {
     let mut out = String::with_capacity(text.len());
@@ -48,22 +108,23 @@ pub(super) fn remap_column_refs(text: &str, positions: &[usize]) -> String {
     out
 }
 
-/// The frame as read: ids, measure column names, row-major values (no `Bound`s, so the
-/// threads can share it). `converted` holds the cells converted with the GIL (per chunk, by index
-/// in the chunk's values), `deferred` the rest; [`convert_deferred`] makes `values` from both.
-pub(super) struct Table {
-    pub(super) ids: Vec<String>,
+/// The frame as read: the core table being filled (ids checked, columns resolved), the measure
+/// column names, and the cells (no `Bound`s, so the threads can share it). `converted` holds the
+/// cells converted with the GIL (per chunk, by index in the chunk's values), `deferred` the rest;
+/// [`convert_deferred`](super::cells::convert_deferred) puts both into the table.
+pub(super) struct FrameTable {
+    /// Taken when the cells are in.
+    pub(super) builder: Option<TableBuilder>,
     pub(super) names: Vec<String>,
-    pub(super) columns: Columns,
-    /// One row-major `Vec` per chunk of `chunk_rows(n, threads)` rows, in order.
-    pub(super) values: Vec<Vec<Option<Decimal>>>,
     pub(super) converted: Vec<Vec<(usize, Decimal)>>,
     pub(super) deferred: Vec<Deferred>,
     /// Problems of the table as a whole (reported first), then of cells, found with the GIL.
     pub(super) table_problems: Vec<Problem>,
     pub(super) located: Vec<Located>,
-    /// How many threads (and row chunks) convert and score.
-    pub(super) threads: usize,
+    /// The threads (and so the row chunks) that convert and score.
+    pub(super) threads: Threads,
+    /// The core's columns resolved to frame positions, for its later problems.
+    pub(super) positions: Vec<usize>,
     pub(super) seconds_sequences: f64,
     pub(super) seconds_cells: f64,
 }
@@ -77,8 +138,8 @@ pub(super) fn read_table<'py>(
     plan: &Plan,
     frame: &Bound<'py, PyAny>,
     id_column: &str,
-    threads: Option<usize>,
-) -> PyResult<(Table, Bound<'py, PyList>)> {
+    threads: Threads,
+) -> PyResult<(FrameTable, Bound<'py, PyList>)> {
     let py = frame.py();
     let started = Instant::now();
     let mut seconds_cells = 0.0;
@@ -117,8 +178,7 @@ pub(super) fn read_table<'py>(
         }
     };
     let n = id_cells.len();
-    let threads = threads.unwrap_or_else(|| default_threads(n)).min(n.max(1));
-    let per = chunk_rows(n, threads);
+    let per = threads.rows_per_chunk(n);
     let t_cells = Instant::now();
     let sep = PyString::new(py, SEP);
     let mut ids = Vec::with_capacity(n);
@@ -129,16 +189,8 @@ pub(super) fn read_table<'py>(
         .and_then(|j| j.cast_into::<PyString>().ok())
         .and_then(|j| joined_text(j, n));
     let id_objects = if let Some(text) = all_text {
-        for (i, id) in text.split(SEP_CHAR).enumerate() {
-            if id.trim().is_empty() {
-                located.push(Located {
-                    row: i,
-                    col: 0,
-                    problem: problem(format!("records[{i}].id"), "record id is empty"),
-                });
-            }
-            ids.push(id.to_owned());
-        }
+        // Empty and repeated ids are the core table's to report.
+        ids.extend(text.split(SEP_CHAR).map(str::to_owned));
         // A copy: the caller may change their list afterwards.
         id_cells.get_slice(0, n).cast_into::<PyList>()?
     } else {
@@ -146,15 +198,7 @@ pub(super) fn read_table<'py>(
         for (i, v) in id_cells.iter().enumerate() {
             match id_from_py(&v)? {
                 Ok(s) => {
-                    let text = s.to_cow()?.into_owned();
-                    if text.trim().is_empty() {
-                        located.push(Located {
-                            row: i,
-                            col: 0,
-                            problem: problem(format!("records[{i}].id"), "record id is empty"),
-                        });
-                    }
-                    ids.push(text);
+                    ids.push(s.to_cow()?.into_owned());
                     id_objects.append(s)?;
                 }
                 Err(m) => {
@@ -192,37 +236,42 @@ pub(super) fn read_table<'py>(
         positions.push(j);
         sources.push(col);
     }
-    let resolved = match plan.columns(&names) {
-        Ok(c) => Some(c),
+    // The core table: columns resolved, ids checked (their problems wait for the cells').
+    let builder = match Table::builder(plan, ids, &names) {
+        Ok(b) => b,
         Err(e) => {
-            table_problems.extend(e.problems().iter().map(|p| {
-                problem(
-                    remap_column_refs(&p.path(), &positions),
-                    remap_column_refs(&p.message, &positions),
-                )
-            }));
-            None
+            place_core_problems(&e, &positions, &mut table_problems, &mut located);
+            located.sort_by_key(|l| (l.row, l.col));
+            table_problems.extend(located.into_iter().map(|l| l.problem));
+            return Err(input_error(py, table_problems));
         }
     };
+    let ids = builder.ids();
 
     let width = names.len();
     let mut converted: Vec<Vec<(usize, Decimal)>> = vec![Vec::new(); n.div_ceil(per)];
     let mut deferred = Vec::new();
-    if resolved.is_some() {
+    {
         for (k, col) in sources.iter().enumerate() {
             let j = positions[k];
             let name = &names[k];
             let cells = match read_column(col, true)? {
                 Ok(c) => c,
                 Err(m) => {
-                    table_problems.push(problem(format!("columns[{j}] ({name})"), m));
+                    let at = Loc::root().key("columns").index(j);
+                    let m = format!("column `{name}`: {m}");
+                    table_problems.push(Problem::new(at, perfscore::kinds::INVALID, m));
                     continue;
                 }
             };
             if cells.len() != n {
-                table_problems.push(problem(
-                    format!("columns[{j}] ({name})"),
-                    format!("{} values, but the id column has {n}", cells.len()),
+                table_problems.push(Problem::new(
+                    Loc::root().key("columns").index(j),
+                    perfscore::kinds::LENGTH_MISMATCH,
+                    format!(
+                        "column `{name}`: {} values, but the id column has {n}",
+                        cells.len()
+                    ),
                 ));
                 continue;
             }
@@ -231,7 +280,7 @@ pub(super) fn read_table<'py>(
                 located.push(Located {
                     row: i,
                     col: k + 1,
-                    problem: problem(format!("{}.{name}", record_path(i, &ids[i])), message),
+                    problem: cell_problem(i, &ids[i], name, message),
                 });
             };
             match cells {
@@ -275,22 +324,16 @@ pub(super) fn read_table<'py>(
         }
     }
 
-    // Problems of the cells converted on the threads are added to these later.
-    let Some(columns) = resolved else {
-        located.sort_by_key(|l| (l.row, l.col));
-        table_problems.extend(located.into_iter().map(|l| l.problem));
-        return Err(input_error(py, table_problems));
-    };
-    let table = Table {
-        ids,
+    // Problems of the cells converted on the threads, and of the ids, are added to these later.
+    let table = FrameTable {
+        builder: Some(builder),
         names,
-        columns,
-        values: Vec::new(),
         converted,
         deferred,
         table_problems,
         located,
         threads,
+        positions,
         seconds_sequences: started.elapsed().as_secs_f64() - seconds_cells,
         seconds_cells,
     };

@@ -319,12 +319,20 @@ impl PayPlan {
         names: &[S],
         row: &[Option<Decimal>],
     ) -> crate::Result<PayStatement> {
-        self.statement_for_columns(summary, id, index, &self.columns(names), row)
+        self.row_statement(summary, id, index, &self.resolve_columns(names), row)
     }
 
     /// A table's measure columns resolved to this pay plan's slots once (an unknown name is
     /// reported on each row that is paid, at that row's path).
+    ///
+    /// Superseded by [`Plan::summarize`] with a pay plan over a [`crate::batch::Table`]; kept
+    /// while the Node binding's own batch path uses it.
     pub fn columns<S: AsRef<str>>(&self, names: &[S]) -> PayColumns {
+        self.resolve_columns(names)
+    }
+
+    /// See [`PayPlan::columns`].
+    pub(crate) fn resolve_columns<S: AsRef<str>>(&self, names: &[S]) -> PayColumns {
         PayColumns {
             columns: names
                 .iter()
@@ -334,7 +342,22 @@ impl PayPlan {
     }
 
     /// [`PayPlan::statement_for_row`] with the columns resolved once.
+    ///
+    /// Superseded by [`Plan::summarize`] with a pay plan over a [`crate::batch::Table`]; kept
+    /// while the Node binding's own batch path uses it.
     pub fn statement_for_columns(
+        &self,
+        summary: &Summary,
+        id: &str,
+        index: Option<usize>,
+        columns: &PayColumns,
+        row: &[Option<Decimal>],
+    ) -> crate::Result<PayStatement> {
+        self.row_statement(summary, id, index, columns, row)
+    }
+
+    /// See [`PayPlan::statement_for_columns`].
+    pub(crate) fn row_statement(
         &self,
         summary: &Summary,
         id: &str,
@@ -356,6 +379,9 @@ impl PayPlan {
 
     /// Statements for a columnar table scored by [`Plan::summarize_table`]: `summaries[i]` is row
     /// `i` of `values` (row-major over `names`). All problems are reported; nothing is paid half-way.
+    ///
+    /// Superseded by [`Plan::summarize`] with a pay plan over a [`crate::batch::Table`]; kept
+    /// while the Node and wasm bindings use it.
     pub fn statements_for_table<S: AsRef<str>, I: AsRef<str>>(
         &self,
         summaries: &[Summary],

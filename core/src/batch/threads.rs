@@ -1,0 +1,156 @@
+//! How many threads a batch runs on, and running work on contiguous chunks of rows.
+//!
+//! One policy for every host: a thread is worth it only for [`MIN_ROWS_PER_THREAD`] rows or
+//! more, never more than [`MAX_THREADS`] threads nor more than the machine has, and exactly one
+//! on wasm32 (no threads there). Hosts that already run one task per core (Spark, Dask) force
+//! one thread with [`Threads::Exactly`].
+
+use crate::error::{kinds, Error, Loc, Problem};
+use std::num::NonZeroUsize;
+use std::ops::Range;
+
+/// Fewer rows than this per thread are not worth a thread (under [`Threads::Auto`]).
+pub const MIN_ROWS_PER_THREAD: usize = 4096;
+
+/// [`Threads::Auto`] never uses more threads than this: past it, memory bandwidth, not
+/// arithmetic, limits a batch.
+pub const MAX_THREADS: usize = 8;
+
+/// How many threads a batch may use.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum Threads {
+    /// The engine's policy: one thread per [`MIN_ROWS_PER_THREAD`] rows, at most
+    /// [`MAX_THREADS`] and at most `std::thread::available_parallelism`.
+    #[default]
+    Auto,
+    /// This many threads (fewer when there are fewer rows), e.g. one inside a Spark task.
+    Exactly(NonZeroUsize),
+}
+
+impl Threads {
+    /// `Exactly(n)`, or `Auto` when `n` is `None`; `Err` for zero threads.
+    pub fn from_count(n: Option<usize>) -> Result<Threads, ZeroThreads> {
+        match n {
+            None => Ok(Threads::Auto),
+            Some(n) => NonZeroUsize::new(n)
+                .map(Threads::Exactly)
+                .ok_or(ZeroThreads),
+        }
+    }
+
+    /// How many threads a batch of `rows` rows runs on (at least one, at most one per row).
+    pub fn count(self, rows: usize) -> usize {
+        if cfg!(target_arch = "wasm32") {
+            return 1;
+        }
+        let wanted = match self {
+            Threads::Exactly(n) => n.get(),
+            Threads::Auto => {
+                let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+                cores
+                    .min(MAX_THREADS)
+                    .min(rows.checked_div(MIN_ROWS_PER_THREAD).unwrap_or(0))
+            }
+        };
+        wanted.min(rows).max(1)
+    }
+
+    /// The rows of each chunk (the last may be shorter): `rows` split evenly over
+    /// [`Threads::count`] threads. Chunk `c` holds rows `c * per .. (c + 1) * per`.
+    pub fn rows_per_chunk(self, rows: usize) -> usize {
+        rows.div_ceil(self.count(rows)).max(1)
+    }
+
+    /// The chunks of `rows` rows, in order.
+    pub fn chunks(self, rows: usize) -> impl Iterator<Item = Range<usize>> {
+        let per = self.rows_per_chunk(rows);
+        (0..rows)
+            .step_by(per)
+            .map(move |start| start..start.saturating_add(per).min(rows))
+    }
+}
+
+/// A thread count of zero was asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ZeroThreads;
+
+impl std::fmt::Display for ZeroThreads {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("threads must be at least 1")
+    }
+}
+
+impl std::error::Error for ZeroThreads {}
+
+/// `work` on each job, one scoped thread per job when there is more than one, results in job
+/// order. A thread that panicked (a bug: the core does not panic) is an internal error rather
+/// than a second panic on the caller's thread.
+pub(crate) fn run<J, T, F>(jobs: Vec<J>, work: F) -> crate::Result<Vec<T>>
+where
+    J: Send,
+    T: Send,
+    F: Fn(J) -> T + Sync,
+{
+    if jobs.len() <= 1 {
+        return Ok(jobs.into_iter().map(&work).collect());
+    }
+    let work = &work;
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .into_iter()
+            .map(|job| scope.spawn(move || work(job)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().map_err(|_| panicked()))
+            .collect()
+    })
+}
+
+fn panicked() -> Error {
+    Error::Input(vec![Problem::new(
+        Loc::root(),
+        kinds::INTERNAL,
+        "internal error: a batch thread panicked",
+    )])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exactly(n: usize) -> Threads {
+        Threads::from_count(Some(n)).unwrap()
+    }
+
+    #[test]
+    fn auto_needs_4096_rows_per_thread() {
+        assert_eq!(Threads::Auto.count(0), 1);
+        assert_eq!(Threads::Auto.count(4095), 1);
+        let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+        assert_eq!(Threads::Auto.count(2 * 4096), cores.clamp(1, 2));
+        assert_eq!(Threads::Auto.count(1_000_000), cores.min(MAX_THREADS));
+    }
+
+    #[test]
+    fn exactly_is_capped_by_the_rows() {
+        assert_eq!(exactly(64).count(12), 12);
+        assert_eq!(exactly(3).count(12), 3);
+        assert_eq!(exactly(3).count(0), 1);
+        assert!(Threads::from_count(Some(0)).is_err());
+    }
+
+    #[test]
+    fn chunks_cover_the_rows_in_order() {
+        let chunks: Vec<_> = exactly(3).chunks(10).collect();
+        // 10 rows over 3 threads: ⌈10/3⌉ = 4 rows per chunk, the last has 2.
+        assert_eq!(chunks, vec![0..4, 4..8, 8..10]);
+        assert_eq!(exactly(3).chunks(0).count(), 0);
+    }
+
+    #[test]
+    fn results_come_back_in_job_order() {
+        let out = run((0..5).collect(), |i: i32| i * 10).unwrap();
+        assert_eq!(out, vec![0, 10, 20, 30, 40]);
+    }
+}
