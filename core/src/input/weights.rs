@@ -9,8 +9,8 @@
 
 use super::host::{read_document, resolve, Resolved};
 use super::scalar::read_number;
-use super::scalar::{number, text, what};
-use crate::error::{kinds, Error, Loc, Problems};
+use super::scalar::{number, text, what, what_zh};
+use crate::error::{kinds, Error, Loc, Problem, Problems};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::sync::Arc;
@@ -53,14 +53,21 @@ pub fn read_weights(weights: Value) -> crate::Result<Weights> {
                 .map(|(i, (id, w))| (at.clone().index(i), Value::Array(vec![id.into(), w])))
                 .collect(),
             other => {
-                problems.report(
-                    at.clone(),
-                    kinds::WRONG_TYPE,
-                    format!(
-                        "expected a list of {{\"id\", \"weight\"}} objects or [id, weight] \
-                         pairs, found {}",
-                        what(&other)
-                    ),
+                problems.push(
+                    Problem::new(
+                        at.clone(),
+                        kinds::WRONG_TYPE,
+                        format!(
+                            "expected a list of {{\"id\", \"weight\"}} objects or [id, weight] \
+                             pairs, found {}",
+                            what(&other)
+                        ),
+                    )
+                    .zh(format!(
+                        "应为由 {{\"id\", \"weight\"}} 对象或 [id, weight] 数对组成的列表，\
+                         实际为{}",
+                        what_zh(&other)
+                    )),
                 );
                 return None;
             }
@@ -90,10 +97,13 @@ fn entry_of(entry: Value, at: &Loc, problems: &mut Problems) -> Option<(Arc<str>
         Resolved::Value(_) => None,
     };
     let Some((id, weight)) = parts else {
-        problems.report(
-            at.clone(),
-            kinds::WRONG_TYPE,
-            "expected an [id, weight] pair or an {\"id\", \"weight\"} object",
+        problems.push(
+            Problem::new(
+                at.clone(),
+                kinds::WRONG_TYPE,
+                "expected an [id, weight] pair or an {\"id\", \"weight\"} object",
+            )
+            .zh("应为 [id, weight] 数对或 {\"id\", \"weight\"} 对象"),
         );
         return None;
     };
@@ -101,7 +111,9 @@ fn entry_of(entry: Value, at: &Loc, problems: &mut Problems) -> Option<(Arc<str>
     let id = match text(id, &id_at, problems) {
         Ok(Some(id)) if !id.trim().is_empty() => id,
         Ok(_) => {
-            problems.report(id_at, kinds::EMPTY, "the id is empty");
+            problems.push(
+                Problem::new(id_at, kinds::EMPTY, "the id is empty").zh("分配对象的 id 为空"),
+            );
             return None;
         }
         Err(()) => return None,
@@ -110,7 +122,10 @@ fn entry_of(entry: Value, at: &Loc, problems: &mut Problems) -> Option<(Arc<str>
     let weight = match number(weight, at, &mut own) {
         Ok(Some(w)) => Some(w),
         Ok(None) => {
-            own.report(at.clone(), kinds::MISSING, "the weight is missing (null)");
+            own.push(
+                Problem::new(at.clone(), kinds::MISSING, "the weight is missing (null)")
+                    .zh("缺少权重（null）"),
+            );
             None
         }
         Err(()) => None,
