@@ -286,10 +286,15 @@ fn csv_problems_are_typed_and_located_by_the_files_header() {
             ),
         ]
     );
-    assert_eq!(e.problems()[1].message, "`1,23` is not a number (commas must group thousands)");
+    assert_eq!(
+        e.problems()[1].message,
+        "`1,23` is not a number (commas must group thousands)"
+    );
 
     // The header: a second column for one measure, and no id column.
-    let e = plan.records_from_csv("name,a,a.b,t\nLi,1,1,1\n").unwrap_err();
+    let e = plan
+        .records_from_csv("name,a,a.b,t\nLi,1,1,1\n")
+        .unwrap_err();
     assert_eq!(
         seen(&e),
         [
