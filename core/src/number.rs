@@ -70,7 +70,7 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
 /// `not_a_number` for text that is no number, `number_out_of_range` for a number that does not
 /// fit a decimal exactly, `not_finite` for NaN and the infinities. The value is quoted exactly as
 /// the English quotes it (`` `12x` is not a number `` → `` `12x` 不是数字 ``).
-pub(crate) fn rule_error(message: &str) -> (&'static str, String) {
+pub fn rule_error(message: &str) -> (&'static str, String) {
     use crate::error::kinds;
     let quoted = |suffix: &str| {
         message
