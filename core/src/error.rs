@@ -250,12 +250,6 @@ impl Problem {
         }
     }
 
-    /// Transitional, for the record reader until it moves: a problem located by path text,
-    /// of kind `invalid`. Path text cannot hold keys with `.` or `[`, so nothing else uses it.
-    pub(crate) fn untyped(path: impl AsRef<str>, message: impl Into<String>) -> Self {
-        Problem::new(Loc::from_path(path.as_ref()), kinds::INVALID, message)
-    }
-
     /// The same problem, about the record with this id.
     pub fn with_id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
@@ -470,9 +464,10 @@ pub mod kinds {
     /// The closing entry of a list cut at its limit (`…: N more problems not listed`).
     pub const MORE_PROBLEMS: &str = "more_problems";
 
-    // Transitional.
+    // Bindings.
 
-    /// Not yet given a more precise kind (the record reader and some binding checks).
+    /// A problem a binding reports about its own arguments (a DataFrame's columns); the core
+    /// itself never reports it.
     pub const INVALID: &str = "invalid";
 
     /// A bug, not a problem of the input: e.g. a batch thread panicked.
@@ -595,11 +590,6 @@ impl Problems {
     /// Add a problem by its location, kind and message.
     pub fn report(&mut self, loc: Loc, kind: &'static str, message: impl Into<String>) {
         self.push(Problem::new(loc, kind, message));
-    }
-
-    /// Transitional, for the record reader until it moves: see [`Problem::untyped`].
-    pub(crate) fn report_untyped(&mut self, path: impl AsRef<str>, message: impl Into<String>) {
-        self.push(Problem::untyped(path, message));
     }
 
     /// Add every problem of `error` (including what it had already cut).

@@ -52,7 +52,7 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
 }
 
 /// A problem the JSON text itself has: its kind from serde_json's own category.
-fn text_problem(at: Loc, e: &serde_json::Error) -> Problem {
+pub(crate) fn text_problem(at: Loc, e: &serde_json::Error) -> Problem {
     use serde_json::error::Category;
     let message = e.to_string();
     let kind = match e.classify() {

@@ -24,12 +24,12 @@ const ARBITRARY_PRECISION_TOKEN: &str = "$serde_json::private::Number";
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     let trimmed = text.trim();
     if trimmed.is_empty() {
-        return Err("expected a number, found an empty value".into());
+        return Err(EMPTY_VALUE.into());
     }
     let plain = trimmed.strip_prefix('+').unwrap_or(trimmed);
     // One sign at most: `+-1` is not a spelling of −1.
     if plain.len() < trimmed.len() && plain.starts_with(['+', '-']) {
-        return Err(format!("`{trimmed}` is not a number"));
+        return Err(format!("`{trimmed}`{NOT_A_NUMBER}"));
     }
     if let Some(d) = parse_short(plain.as_bytes()) {
         return Ok(d);
@@ -43,7 +43,7 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
         .bytes()
         .all(|b| b.is_ascii_digit() || b == b'.' || b == b'-')
     {
-        return Err(format!("`{trimmed}` is not a number"));
+        return Err(format!("`{trimmed}`{NOT_A_NUMBER}"));
     }
     let digits_before_point = plain
         .trim_start_matches('-')
@@ -51,19 +51,62 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
         .next()
         .map_or(0, |i| i.trim_start_matches('0').len());
     if digits_before_point > 28 {
-        return Err(format!("`{trimmed}` is out of range (more than 28 digits)"));
+        return Err(format!("`{trimmed}`{TOO_MANY_DIGITS}"));
     }
     Decimal::from_str_exact(plain).map_err(|e| match e {
         rust_decimal::Error::Underflow => {
-            format!("`{trimmed}` has more decimal places than can be kept exactly (28 digits)")
+            format!("`{trimmed}`{TOO_MANY_PLACES}")
         }
         rust_decimal::Error::ExceedsMaximumPossibleValue
         | rust_decimal::Error::LessThanMinimumPossibleValue => {
-            format!("`{trimmed}` is out of range")
+            format!("`{trimmed}`{OUT_OF_RANGE}")
         }
-        _ => format!("`{trimmed}` is not a number"),
+        _ => format!("`{trimmed}`{NOT_A_NUMBER}"),
     })
 }
+
+/// The kind and the Simplified Chinese text of an error of the number rule ([`parse_decimal`],
+/// [`parse_json_number`], [`decimal_from_f64`]), read from its English, which this module words:
+/// `not_a_number` for text that is no number, `number_out_of_range` for a number that does not
+/// fit a decimal exactly, `not_finite` for NaN and the infinities. The value is quoted exactly as
+/// the English quotes it (`` `12x` is not a number `` → `` `12x` 不是数字 ``).
+pub fn rule_error(message: &str) -> (&'static str, String) {
+    use crate::error::kinds;
+    let quoted = |suffix: &str| {
+        message
+            .strip_suffix(suffix)
+            .filter(|q| q.len() >= 2 && q.starts_with('`') && q.ends_with('`'))
+    };
+    if message == EMPTY_VALUE {
+        (kinds::NOT_A_NUMBER, String::from("应为数字，实际为空值"))
+    } else if let Some(q) = quoted(NOT_A_NUMBER) {
+        (kinds::NOT_A_NUMBER, format!("{q} 不是数字"))
+    } else if let Some(q) = quoted(TOO_MANY_DIGITS) {
+        (
+            kinds::NUMBER_OUT_OF_RANGE,
+            format!("{q} 超出范围（整数部分超过 28 位）"),
+        )
+    } else if let Some(q) = quoted(TOO_MANY_PLACES) {
+        (
+            kinds::NUMBER_OUT_OF_RANGE,
+            format!("{q} 的小数位数超过可精确保存的 28 位"),
+        )
+    } else if let Some(q) = quoted(OUT_OF_RANGE) {
+        (kinds::NUMBER_OUT_OF_RANGE, format!("{q} 超出范围"))
+    } else if let Some(v) = message.strip_suffix(NOT_FINITE) {
+        (kinds::NOT_FINITE, format!("{v} 不是有限数"))
+    } else {
+        (kinds::NOT_A_NUMBER, format!("不是有效的数字：{message}"))
+    }
+}
+
+/// The English of the number rule's errors, shared with [`rule_error`], which reads them back.
+const EMPTY_VALUE: &str = "expected a number, found an empty value";
+const NOT_A_NUMBER: &str = " is not a number";
+const TOO_MANY_DIGITS: &str = " is out of range (more than 28 digits)";
+const TOO_MANY_PLACES: &str = " has more decimal places than can be kept exactly (28 digits)";
+const OUT_OF_RANGE: &str = " is out of range";
+const NOT_FINITE: &str = " is not a finite number";
 
 /// The common spelling of a cell (`-?digits(.digits)?`, at most 19 digits in all), read straight
 /// into a mantissa and scale: the same `Decimal`, bit for bit (sign of zero and trailing zeros
@@ -114,7 +157,7 @@ pub fn parse_json_number(text: &str) -> Result<Decimal, String> {
 /// could not fit a `Decimal` anyway (checked before building text, so `1e999999999` costs
 /// nothing).
 fn without_exponent(text: &str, at: usize) -> Result<String, String> {
-    let out_of_range = || format!("`{text}` is out of range");
+    let out_of_range = || format!("`{text}`{OUT_OF_RANGE}");
     let (mantissa, exponent) = (
         text.get(..at).unwrap_or(""),
         text.get(at.saturating_add(1)..).unwrap_or(""),
@@ -126,12 +169,12 @@ fn without_exponent(text: &str, at: usize) -> Result<String, String> {
     let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
     let plain_digits = |d: &str| d.bytes().all(|b| b.is_ascii_digit());
     if int.is_empty() || !plain_digits(int) || !plain_digits(frac) {
-        return Err(format!("`{text}` is not a number"));
+        return Err(format!("`{text}`{NOT_A_NUMBER}"));
     }
     let digits: String = int.chars().chain(frac.chars()).collect();
     let exponent_digits = exponent.strip_prefix(['+', '-']).unwrap_or(exponent);
     if exponent_digits.is_empty() || !plain_digits(exponent_digits) {
-        return Err(format!("`{text}` is not a number"));
+        return Err(format!("`{text}`{NOT_A_NUMBER}"));
     }
     // All digits: a parse failure can only be an exponent too large for i64.
     let exponent: i64 = exponent
@@ -185,7 +228,7 @@ fn without_exponent(text: &str, at: usize) -> Result<String, String> {
 /// This is the policy for hosts whose numbers are binary floats (Python `float`, JS `number`).
 pub fn decimal_from_f64(value: f64) -> Result<Decimal, String> {
     if !value.is_finite() {
-        return Err(format!("{value} is not a finite number"));
+        return Err(format!("{value}{NOT_FINITE}"));
     }
     // Rust's `Display` for f64 prints the shortest text that reads back to the same float (never
     // an exponent); written on the stack, as floats arrive by the million from frames and JS.
@@ -557,6 +600,66 @@ mod tests {
         assert!(parse_decimal("abc").is_err());
         assert!(parse_decimal("").is_err());
         assert!(parse_decimal("NaN").is_err());
+    }
+
+    #[test]
+    fn every_rule_error_has_its_kind_and_chinese() {
+        use crate::error::kinds;
+        let err = |r: Result<Decimal, String>| rule_error(&r.unwrap_err());
+        for (got, kind, zh) in [
+            (
+                err(parse_decimal("")),
+                kinds::NOT_A_NUMBER,
+                "应为数字，实际为空值",
+            ),
+            (
+                err(parse_decimal("12x")),
+                kinds::NOT_A_NUMBER,
+                "`12x` 不是数字",
+            ),
+            (
+                err(parse_decimal("+-1")),
+                kinds::NOT_A_NUMBER,
+                "`+-1` 不是数字",
+            ),
+            (
+                err(parse_decimal("1e")),
+                kinds::NOT_A_NUMBER,
+                "`1e` 不是数字",
+            ),
+            (
+                err(parse_decimal("1.2.3")),
+                kinds::NOT_A_NUMBER,
+                "`1.2.3` 不是数字",
+            ),
+            (
+                err(parse_decimal("4e28")),
+                kinds::NUMBER_OUT_OF_RANGE,
+                "`40000000000000000000000000000` 超出范围（整数部分超过 28 位）",
+            ),
+            (
+                err(parse_decimal("1e-29")),
+                kinds::NUMBER_OUT_OF_RANGE,
+                "`0.00000000000000000000000000001` 的小数位数超过可精确保存的 28 位",
+            ),
+            (
+                err(parse_decimal("1e999999999999999999")),
+                kinds::NUMBER_OUT_OF_RANGE,
+                "`1e999999999999999999` 超出范围",
+            ),
+            (
+                err(decimal_from_f64(f64::NAN)),
+                kinds::NOT_FINITE,
+                "NaN 不是有限数",
+            ),
+            (
+                err(decimal_from_f64(f64::NEG_INFINITY)),
+                kinds::NOT_FINITE,
+                "-inf 不是有限数",
+            ),
+        ] {
+            assert_eq!(got, (kind, String::from(zh)));
+        }
     }
 
     #[test]

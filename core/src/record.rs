@@ -4,8 +4,8 @@
 //! The core reads text (or any `std::io::Read`); it never opens files. Loading is all or nothing:
 //! every bad row and cell is reported, and no record is returned from a half-read file.
 
-use crate::error::{shown, Error, Problem, Problems};
-use crate::number::{parse_decimal, Num};
+use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
+use crate::number::{parse_decimal, rule_error, Num};
 use crate::plan::Plan;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -104,14 +104,29 @@ enum Column {
     Ignored,
 }
 
+/// What is wrong with a cell that should hold a number: its kind, and the English and Chinese.
+#[derive(Debug)]
+struct CellError {
+    kind: &'static str,
+    message: String,
+    zh: String,
+}
+
+impl CellError {
+    /// The problem at `loc`.
+    fn at(self, loc: Loc) -> Problem {
+        Problem::new(loc, self.kind, self.message).zh(self.zh)
+    }
+}
+
 /// Parse a CSV cell as a number: plain digits, or digits grouped by commas (`1,234,567.50`).
-fn parse_cell(cell: &str) -> Result<Option<Decimal>, String> {
+fn parse_cell(cell: &str) -> Result<Option<Decimal>, CellError> {
     let t = cell.trim();
     if t.is_empty() {
         return Ok(None);
     }
     let grouped = t.contains(',');
-    if grouped {
+    let parsed = if grouped {
         let (int, frac) = t.split_once('.').map_or((t, None), |(a, b)| (a, Some(b)));
         let int = int.strip_prefix('-').unwrap_or(int);
         let groups: Vec<&str> = int.split(',').collect();
@@ -119,13 +134,49 @@ fn parse_cell(cell: &str) -> Result<Option<Decimal>, String> {
             && groups.iter().skip(1).all(|g| g.len() == 3)
             && frac.is_none_or(|f| !f.contains(','));
         if !well_formed {
-            return Err(format!(
-                "`{t}` is not a number (commas must group thousands)"
-            ));
+            return Err(CellError {
+                kind: kinds::NOT_A_NUMBER,
+                message: format!("`{t}` is not a number (commas must group thousands)"),
+                zh: format!("`{t}` 不是数字（逗号只能用作千位分隔符）"),
+            });
         }
-        return parse_decimal(&t.replace(',', "")).map(Some);
-    }
-    parse_decimal(t).map(Some)
+        parse_decimal(&t.replace(',', ""))
+    } else {
+        parse_decimal(t)
+    };
+    parsed.map(Some).map_err(|message| {
+        let (kind, zh) = rule_error(&message);
+        CellError { kind, message, zh }
+    })
+}
+
+/// A problem the csv crate found in the file's structure (a row with more or fewer cells than
+/// the header, text that is not UTF-8), at its line, or at its cell when that is known. `line`
+/// is used when the error has no position; `headers` are the file's, as far as they were read.
+fn structure_problem(e: &csv::Error, line: u64, headers: &[String]) -> Problem {
+    let line = e.position().map_or(line, |p| p.line());
+    let message = e.to_string();
+    let (loc, zh) = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => (
+            Loc::csv(line, None),
+            format!("这一行有 {len} 个单元格，而表头有 {expected_len} 列"),
+        ),
+        csv::ErrorKind::Utf8 { err, .. } => {
+            let header = headers.get(err.field()).map(String::as_str);
+            (
+                Loc::csv(line, header),
+                format!(
+                    "第 {} 个单元格不是有效的 UTF-8 文本（请将文件另存为 UTF-8 编码）",
+                    err.field().saturating_add(1)
+                ),
+            )
+        }
+        csv::ErrorKind::Io(_) => (Loc::csv(line, None), format!("读取 CSV 失败：{message}")),
+        _ => (Loc::csv(line, None), format!("CSV 格式错误：{message}")),
+    };
+    Problem::new(loc, kinds::SYNTAX_ERROR, message).zh(zh)
 }
 
 impl Plan {
@@ -135,6 +186,10 @@ impl Plan {
     /// `branch`) and to the plan's measure ids and aliases (e.g. `回款金额` → `collected`);
     /// other columns are ignored, since exports carry many. An empty cell is a missing value.
     /// Numbers may group thousands with commas. Text must be UTF-8 (a leading BOM is fine).
+    ///
+    /// Problems are located at the cell, by the 1-based line of the file and the column's header
+    /// as the file writes it (`["line", 2, "销售额"]`, shown `line 2, column 销售额`), not by the
+    /// measure it maps to: that is what the person sees in their export. See `docs/input.md`.
     pub fn records_from_csv(&self, text: &str) -> crate::Result<Vec<Record>> {
         self.records_from_csv_reader(text.as_bytes())
     }
@@ -148,15 +203,16 @@ impl Plan {
             .has_headers(true)
             .flexible(false)
             .from_reader(reader);
-        let headers = rdr
+        let headers: Vec<String> = rdr
             .headers()
-            .map_err(|e| Error::Input(vec![Problem::untyped("line 1", e.to_string())]))?
-            .clone();
+            .map_err(|e| Error::Input(vec![structure_problem(&e, 1, &[])]))?
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+            .collect();
         let mut problems = Problems::new();
         let mut columns = Vec::with_capacity(headers.len());
         let mut seen_measures = HashSet::new();
-        for (c, h) in headers.iter().enumerate() {
-            let h = h.trim_start_matches('\u{feff}').trim();
+        for h in &headers {
             let attr = ATTRIBUTE_HEADERS
                 .iter()
                 .position(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(h)));
@@ -164,10 +220,14 @@ impl Plan {
                 (_, Some(slot)) => {
                     let id = self.measures()[slot].id.to_string();
                     if !seen_measures.insert(slot) {
-                        problems.push(Problem::untyped(
-                            format!("line 1, column {}", c.saturating_add(1)),
-                            format!("`{}` is a second column for measure `{id}`", shown(h)),
-                        ));
+                        problems.push(
+                            Problem::new(
+                                Loc::csv(1, Some(h)),
+                                kinds::DUPLICATE,
+                                format!("`{}` is a second column for measure `{id}`", shown(h)),
+                            )
+                            .zh(format!("`{}` 是指标数据 `{id}` 的第二列", shown(h))),
+                        );
                     }
                     Column::Measure(id)
                 }
@@ -176,11 +236,20 @@ impl Plan {
             };
             columns.push(col);
         }
-        if !columns.iter().any(|c| matches!(c, Column::Attribute(0))) {
-            problems.push(Problem::untyped(
-                "line 1",
-                "no id column (expected a header such as `id` or `工号`)",
-            ));
+        // The id comes from the last id column, should there be several.
+        let id_header = columns
+            .iter()
+            .rposition(|c| matches!(c, Column::Attribute(0)))
+            .and_then(|c| headers.get(c));
+        if id_header.is_none() {
+            problems.push(
+                Problem::new(
+                    Loc::csv(1, None),
+                    kinds::MISSING,
+                    "no id column (expected a header such as `id` or `工号`)",
+                )
+                .zh("没有 id 列（表头应为 `id` 或 `工号` 等）"),
+            );
         }
         let mut records = Vec::new();
         let mut ids = HashSet::new();
@@ -188,14 +257,13 @@ impl Plan {
             let row = match row {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line());
-                    problems.push(Problem::untyped(format!("line {line}"), e.to_string()));
+                    problems.push(structure_problem(&e, 0, &headers));
                     continue;
                 }
             };
             let line = row.position().map_or(0, |p| p.line());
             let mut rec = Record::default();
-            for (c, (cell, col)) in row.iter().zip(&columns).enumerate() {
+            for ((cell, col), header) in row.iter().zip(&columns).zip(&headers) {
                 match col {
                     Column::Attribute(a) => {
                         let v = cell.trim().to_string();
@@ -213,21 +281,27 @@ impl Plan {
                             rec.measures.insert(id.clone(), v);
                         }
                         Ok(None) => {}
-                        Err(m) => problems.push(Problem::untyped(
-                            format!("line {line}, column {} ({id})", c.saturating_add(1)),
-                            m,
-                        )),
+                        Err(e) => problems.push(e.at(Loc::csv(line, Some(header)))),
                     },
                     Column::Ignored => {}
                 }
             }
-            if rec.id.is_empty() {
-                problems.push(Problem::untyped(format!("line {line}"), "the id is empty"));
-            } else if !ids.insert(rec.id.clone()) {
-                problems.push(Problem::untyped(
-                    format!("line {line}"),
-                    format!("duplicate id `{}`", shown(&rec.id)),
-                ));
+            if let Some(id_header) = id_header {
+                let at = Loc::csv(line, Some(id_header));
+                if rec.id.is_empty() {
+                    problems
+                        .push(Problem::new(at, kinds::EMPTY, "the id is empty").zh("记录 id 为空"));
+                } else if !ids.insert(rec.id.clone()) {
+                    problems.push(
+                        Problem::new(
+                            at,
+                            kinds::DUPLICATE,
+                            format!("duplicate id `{}`", shown(&rec.id)),
+                        )
+                        .zh(format!("记录 id `{}` 重复", shown(&rec.id)))
+                        .with_id(rec.id.as_str()),
+                    );
+                }
             }
             // Once something is wrong nothing is returned, so rows are only checked, not kept.
             if problems.is_empty() {

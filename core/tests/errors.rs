@@ -166,8 +166,8 @@ fn errors_read_in_chinese() {
     );
 }
 
-/// Every problem of every error line in the conformance vectors has its own Chinese text,
-/// except the record reader's, which still report kind `invalid` in English only.
+/// Every problem of every error line in the conformance vectors has its own Chinese text and a
+/// precise kind (`invalid` is only for problems a binding finds in its own arguments).
 #[test]
 fn vector_problems_have_chinese_messages() {
     let mut files = Vec::new();
@@ -191,9 +191,13 @@ fn vector_problems_have_chinese_messages() {
                 continue;
             };
             for p in problems {
-                if p["kind"] == kinds::INVALID {
-                    continue;
-                }
+                assert_ne!(
+                    p["kind"],
+                    kinds::INVALID,
+                    "{}: {} has no precise kind",
+                    file.display(),
+                    p["path"]
+                );
                 let (en, zh) = (
                     p["message"].as_str().unwrap(),
                     p["message_zh"].as_str().unwrap(),
@@ -209,6 +213,114 @@ fn vector_problems_have_chinese_messages() {
         }
     }
     assert!(checked > 0);
+}
+
+/// (loc, id, kind, path, Chinese message) of each problem.
+type Seen = (Vec<LocItem>, Option<String>, &'static str, String, String);
+
+fn seen(e: &Error) -> Vec<Seen> {
+    e.problems()
+        .iter()
+        .map(|p| {
+            (
+                p.loc.items().to_vec(),
+                p.id.clone(),
+                p.kind,
+                p.path(),
+                p.message_zh.clone(),
+            )
+        })
+        .collect()
+}
+
+fn line(n: usize, column: Option<&str>) -> Vec<LocItem> {
+    let mut at = vec![key("line"), LocItem::Index(n)];
+    at.extend(column.map(key));
+    at
+}
+
+#[test]
+fn csv_problems_are_typed_and_located_by_the_files_header() {
+    let plan = plan();
+    // Cells: text, thousands grouped wrongly, too many digits; by the header as written (`a.b` is
+    // an alias of `a`, and the id column is `工号`).
+    let csv = "工号,a.b,t\nE1,12x,1,2\nE2,\"1,23\",4e28\n,1,1\nE2,1,1\n";
+    let e = plan.records_from_csv(csv).unwrap_err();
+    assert_eq!(
+        seen(&e),
+        [
+            (
+                line(2, None),
+                None,
+                kinds::SYNTAX_ERROR,
+                "line 2".into(),
+                "这一行有 4 个单元格，而表头有 3 列".into()
+            ),
+            (
+                line(3, Some("a.b")),
+                None,
+                kinds::NOT_A_NUMBER,
+                "line 3, column a.b".into(),
+                "`1,23` 不是数字（逗号只能用作千位分隔符）".into()
+            ),
+            (
+                line(3, Some("t")),
+                None,
+                kinds::NUMBER_OUT_OF_RANGE,
+                "line 3, column t".into(),
+                "`40000000000000000000000000000` 超出范围（整数部分超过 28 位）".into()
+            ),
+            (
+                line(4, Some("工号")),
+                None,
+                kinds::EMPTY,
+                "line 4, column 工号".into(),
+                "记录 id 为空".into()
+            ),
+            (
+                line(5, Some("工号")),
+                Some("E2".into()),
+                kinds::DUPLICATE,
+                "line 5, column 工号".into(),
+                "记录 id `E2` 重复".into()
+            ),
+        ]
+    );
+    assert_eq!(
+        e.problems()[1].message,
+        "`1,23` is not a number (commas must group thousands)"
+    );
+
+    // The header: a second column for one measure, and no id column.
+    let e = plan
+        .records_from_csv("name,a,a.b,t\nLi,1,1,1\n")
+        .unwrap_err();
+    assert_eq!(
+        seen(&e),
+        [
+            (
+                line(1, Some("a.b")),
+                None,
+                kinds::DUPLICATE,
+                "line 1, column a.b".into(),
+                "`a.b` 是指标数据 `a` 的第二列".into()
+            ),
+            (
+                line(1, None),
+                None,
+                kinds::MISSING,
+                "line 1".into(),
+                "没有 id 列（表头应为 `id` 或 `工号` 等）".into()
+            ),
+        ]
+    );
+
+    // Text that is not UTF-8: at its cell.
+    let bytes: &[u8] = b"id,a,t\nE1,\xff,1\n";
+    let e = plan.records_from_csv_reader(bytes).unwrap_err();
+    assert_eq!(e.problems()[0].kind, kinds::SYNTAX_ERROR);
+    assert_eq!(e.problems()[0].path(), "line 2, column a");
+    assert!(e.problems()[0].message_zh.contains("UTF-8"), "{e}");
 }
 
 #[test]

@@ -150,3 +150,64 @@ fn options_and_plans_resolve_markers_at_their_place() {
     assert_eq!(e.code(), "PLAN_INVALID");
     assert_eq!(problems(e), [("indicators[0].weight".into(), "not_finite")]);
 }
+
+#[test]
+fn every_input_problem_has_a_kind_and_chinese() {
+    let plan = Plan::from_json(PLAN).unwrap();
+    let fb = Feedback::from_json(
+        r#"{"id": "f", "scale": {"min": 1, "max": 5},
+            "competencies": [{"id": "c", "name": "C", "weight": 100,
+              "items": [{"id": "q1", "text": "Q1"}]}],
+            "groups": [{"id": "peers", "relationship": "peer", "weight": 100}]}"#,
+    )
+    .unwrap();
+    let errors = [
+        plan.records_from_json("[{").unwrap_err(),
+        plan.records_from_json(r#"[{"id": "E1", "revenue": 1, "revenue": 2}]"#)
+            .unwrap_err(),
+        plan.read_records(json!(5)).unwrap_err(),
+        plan.read_records(json!([
+            "x",
+            {"id": "E1", "measures": 3},
+            {"id": "E2", "measures": {}, "revenue": 1, "attributes": [1]},
+            {"id": " "},
+            {"id": "E1", "revenu": 1, "revenue": "1e-29", "revenue_target": "1e99999999999"},
+            {"name": "no id", "revenue": {"\u{0}host": "bigint:x"}},
+            {"id": "E3", "revenue": {"\u{0}host": 1}}
+        ]))
+        .unwrap_err(),
+        fb.responses_from_json("[").unwrap_err(),
+        fb.read_responses(json!({"rater": "A"})).unwrap_err(),
+        fb.read_responses(json!([3, {"ratee": "X", "group": "peers", "item": 1, "colour": 2}]))
+            .unwrap_err(),
+        ScoreOptions::from_json("{").unwrap_err(),
+        read_weights(json!(5)).unwrap_err(),
+        read_pool(json!(null), json!([[" ", 1], ["a", null], {"id": "b"}])).unwrap_err(),
+    ];
+    let mut count = 0;
+    for e in &errors {
+        for p in e.problems() {
+            assert_ne!(p.kind, perfscore::kinds::INVALID, "{p}");
+            assert!(
+                !p.message_zh.is_empty() && p.message_zh != p.message,
+                "{p} has no Chinese message"
+            );
+            count += 1;
+        }
+    }
+    assert!(count >= 25, "{count}");
+    let zh = |e: &perfscore::Error| e.display_in(perfscore::Lang::Zh);
+    assert_eq!(
+        zh(&errors[5]),
+        "输入无效：responses：应为 360 作答列表，实际为对象"
+    );
+    let missing_rater = fb
+        .read_responses(json!([{"ratee": "X", "group": "peers", "item": "q1"}]))
+        .unwrap_err();
+    assert_eq!(
+        zh(&missing_rater),
+        "输入无效：responses[0].rater：缺少评价人（`rater`）"
+    );
+    assert_eq!(errors[0].problems()[0].kind, "syntax_error");
+    assert_eq!(errors[1].problems()[0].kind, "duplicate_key");
+}

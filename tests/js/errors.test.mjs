@@ -99,7 +99,7 @@ test('CSV with bad cells names line and column', () => {
   const e = catchError(() => p.recordsFromCsv(v.records_csv));
   assertPerfscoreError(e, 'INPUT_INVALID');
   assert.equal(e.canonical + '\n', expected);
-  assert.equal(e.problems[0].path, 'line 2, column 3 (revenue)');
+  assert.equal(e.problems[0].path, 'line 2, column 销售额');
 });
 
 test('records JSON that does not parse is INPUT_INVALID', () => {

@@ -5,7 +5,7 @@
 //! which keeps one path for every check (document size included).
 
 use super::host::read_value;
-use crate::error::{kinds, Error, Loc, Problem};
+use crate::error::{Error, Loc};
 use crate::feedback::Feedback;
 use crate::limits::Limits;
 use crate::pay::PayPlan;
@@ -36,10 +36,9 @@ impl ScoreOptions {
     /// Read options from JSON text, by the same rule as [`ScoreOptions::from_value`].
     pub fn from_json(text: &str) -> crate::Result<ScoreOptions> {
         let value: Value = serde_json::from_str(text).map_err(|e| {
-            Error::Input(vec![Problem::new(
+            Error::Input(vec![crate::json::text_problem(
                 Loc::root().key("options"),
-                kinds::INVALID,
-                e.to_string(),
+                &e,
             )])
         })?;
         ScoreOptions::from_value(value)

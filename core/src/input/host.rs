@@ -54,22 +54,31 @@ pub(crate) fn resolve(value: Value, at: &Loc, problems: &mut Problems) -> Resolv
         return Resolved::Value(value);
     };
     let Some(text) = text else {
-        problems.report(
-            at.clone(),
-            kinds::UNSUPPORTED_VALUE,
-            format!(
-                "an object with the key `{}` must hold only that key, with text",
+        problems.push(
+            Problem::new(
+                at.clone(),
+                kinds::UNSUPPORTED_VALUE,
+                format!(
+                    "an object with the key `{}` must hold only that key, with text",
+                    shown(HOST_KEY)
+                ),
+            )
+            .zh(format!(
+                "含键 `{}` 的对象只能有这一个键，且其值必须是文本",
                 shown(HOST_KEY)
-            ),
+            )),
         );
         return Resolved::Refused;
     };
     match text {
         "NaN" | "Infinity" | "-Infinity" => {
-            problems.report(
-                at.clone(),
-                kinds::NOT_FINITE,
-                format!("{text} is not a finite number"),
+            problems.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::NOT_FINITE,
+                    format!("{text} is not a finite number"),
+                )
+                .zh(format!("{text} 不是有限数")),
             );
             Resolved::Refused
         }
@@ -78,19 +87,25 @@ pub(crate) fn resolve(value: Value, at: &Loc, problems: &mut Problems) -> Resolv
             Some(digits) => match big_integer(digits) {
                 Some(n) => Resolved::Value(Value::Number(n)),
                 None => {
-                    problems.report(
-                        at.clone(),
-                        kinds::NOT_A_NUMBER,
-                        format!("`{}` is not an integer", shown(digits)),
+                    problems.push(
+                        Problem::new(
+                            at.clone(),
+                            kinds::NOT_A_NUMBER,
+                            format!("`{}` is not an integer", shown(digits)),
+                        )
+                        .zh(format!("`{}` 不是整数", shown(digits))),
                     );
                     Resolved::Refused
                 }
             },
             None => {
-                problems.report(
-                    at.clone(),
-                    kinds::UNSUPPORTED_VALUE,
-                    format!("{} is not a value perfscore reads", shown(text)),
+                problems.push(
+                    Problem::new(
+                        at.clone(),
+                        kinds::UNSUPPORTED_VALUE,
+                        format!("{} is not a value perfscore reads", shown(text)),
+                    )
+                    .zh(format!("perfscore 无法读取此类值：{}", shown(text))),
                 );
                 Resolved::Refused
             }
@@ -212,9 +227,10 @@ fn finish<T>(
         Some(v) => problems.finish(kind, v),
         None if problems.is_empty() => Err(kind(vec![Problem::new(
             at.clone(),
-            kinds::INVALID,
+            kinds::INVALID_VALUE,
             "the document could not be read",
-        )])),
+        )
+        .zh("无法读取该文档")])),
         None => Err(kind(problems.into_vec())),
     }
 }

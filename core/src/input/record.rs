@@ -12,8 +12,9 @@
 //! located from its own root (`["measures", "revenue"]`, shown `record (E001).measures.revenue`).
 
 use super::host::{may_hold_markers, read_document, resolve, Resolved};
-use super::scalar::{number, text, what};
+use super::scalar::{number, text, what, what_zh};
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
+use crate::json::text_problem;
 use crate::number::Num;
 use crate::plan::Plan;
 use crate::record::Record;
@@ -64,19 +65,15 @@ impl Plan {
             Err(first) => first,
         };
         let at = || Loc::root().key("records");
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| Error::Input(vec![Problem::new(at(), kinds::INVALID, e.to_string())]))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| Error::Input(vec![text_problem(at(), &e)]))?;
         let records = self.read_records(value)?;
         match first {
             None => Ok(records),
             // The tree reads where the text did not: something only the text shows, such as a
             // key given twice (the tree keeps one of them silently). The text's own error is
             // the problem.
-            Some(first) => Err(Error::Input(vec![Problem::new(
-                at(),
-                kinds::INVALID,
-                first,
-            )])),
+            Some(first) => Err(Error::Input(vec![text_problem(at(), &first)])),
         }
     }
 
@@ -84,12 +81,11 @@ impl Plan {
     /// only when nothing at all is wrong with them. Otherwise the text's own error, or `None`
     /// when the text read but must go through the tree (host markers, or problems the record
     /// rule reports).
-    fn records_from_text(&self, text: &str) -> Result<Vec<Record>, Option<String>> {
+    fn records_from_text(&self, text: &str) -> Result<Vec<Record>, Option<serde_json::Error>> {
         if may_hold_markers(text) {
             return Err(None);
         }
-        let Strict(records) =
-            serde_json::from_str::<Strict>(text).map_err(|e| Some(e.to_string()))?;
+        let Strict(records) = serde_json::from_str::<Strict>(text).map_err(Some)?;
         let mut ids = HashSet::with_capacity(records.len());
         let known = |k: &String| self.measure_slot(k).is_some();
         let fine = records.iter().all(|StrictRecord { record: r, nulls }| {
@@ -108,10 +104,13 @@ impl Plan {
     /// The records of a list, each read by the record rule.
     fn records_of(&self, value: Value, at: &Loc, problems: &mut Problems) -> Option<Vec<Record>> {
         let Value::Array(items) = value else {
-            problems.report(
-                at.clone(),
-                kinds::WRONG_TYPE,
-                format!("expected a list of records, found {}", what(&value)),
+            problems.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::WRONG_TYPE,
+                    format!("expected a list of records, found {}", what(&value)),
+                )
+                .zh(format!("应为记录列表，实际为{}", what_zh(&value))),
             );
             return None;
         };
@@ -146,10 +145,13 @@ impl<'p> RecordReader<'p> {
         let record = match resolve(value, &at, &mut own) {
             Resolved::Value(Value::Object(map)) => Some(self.fields(map, &at, &mut own)),
             Resolved::Value(other) => {
-                own.report(
-                    at.clone(),
-                    kinds::WRONG_TYPE,
-                    format!("expected a record (an object), found {}", what(&other)),
+                own.push(
+                    Problem::new(
+                        at.clone(),
+                        kinds::WRONG_TYPE,
+                        format!("expected a record (an object), found {}", what(&other)),
+                    )
+                    .zh(format!("应为一条记录（对象），实际为{}", what_zh(&other))),
                 );
                 None
             }
@@ -199,25 +201,39 @@ impl<'p> RecordReader<'p> {
                             self.measure(name, v, &loc, &mut record, problems);
                         }
                     }
-                    Resolved::Value(other) => problems.report(
-                        here,
-                        kinds::WRONG_TYPE,
-                        format!(
-                            "expected an object of measure values, found {}",
-                            what(&other)
-                        ),
+                    Resolved::Value(other) => problems.push(
+                        Problem::new(
+                            here,
+                            kinds::WRONG_TYPE,
+                            format!(
+                                "expected an object of measure values, found {}",
+                                what(&other)
+                            ),
+                        )
+                        .zh(format!(
+                            "应为由指标数据值组成的对象，实际为{}",
+                            what_zh(&other)
+                        )),
                     ),
                     Resolved::Refused => {}
                 },
-                _ if nested => problems.report(
-                    here,
-                    kinds::UNKNOWN_FIELD,
-                    format!(
-                        "unknown field `{}`: a record with `measures` keeps every value there \
-                         (fields: {})",
+                _ if nested => problems.push(
+                    Problem::new(
+                        here,
+                        kinds::UNKNOWN_FIELD,
+                        format!(
+                            "unknown field `{}`: a record with `measures` keeps every value \
+                             there (fields: {})",
+                            shown(&key),
+                            FIELDS.join(", ")
+                        ),
+                    )
+                    .zh(format!(
+                        "未知字段 `{}`：带有 `measures` 的记录须把所有数值都放在 `measures` 中\
+                         （可用字段：{}）",
                         shown(&key),
                         FIELDS.join(", ")
-                    ),
+                    )),
                 ),
                 _ => self.measure(key, value, &here, &mut record, problems),
             }
@@ -231,19 +247,27 @@ impl<'p> RecordReader<'p> {
             Some(Ok(Some(id))) => id,
             Some(Err(())) => return None,
             None | Some(Ok(None)) => {
-                problems.report(at.clone(), kinds::MISSING, "the record has no `id`");
+                problems.push(
+                    Problem::new(at.clone(), kinds::MISSING, "the record has no `id`")
+                        .zh("记录缺少 `id`"),
+                );
                 return None;
             }
         };
         if id.trim().is_empty() {
-            problems.report(at.clone(), kinds::EMPTY, "record id is empty");
+            problems.push(
+                Problem::new(at.clone(), kinds::EMPTY, "record id is empty").zh("记录 id 为空"),
+            );
             return Some(id);
         }
         if !self.ids.insert(id.clone()) {
-            problems.report(
-                at.clone(),
-                kinds::DUPLICATE,
-                format!("duplicate record id `{}`", shown(&id)),
+            problems.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::DUPLICATE,
+                    format!("duplicate record id `{}`", shown(&id)),
+                )
+                .zh(format!("记录 id `{}` 重复", shown(&id))),
             );
         }
         Some(id)
@@ -259,11 +283,8 @@ impl<'p> RecordReader<'p> {
         problems: &mut Problems,
     ) {
         if self.plan.measure_slot(&name).is_none() {
-            problems.report(
-                at.clone(),
-                kinds::UNKNOWN_REFERENCE,
-                self.unknown_measure(&name),
-            );
+            let (message, zh) = self.unknown_measure(&name);
+            problems.push(Problem::new(at.clone(), kinds::UNKNOWN_REFERENCE, message).zh(zh));
             return;
         }
         if let Ok(Some(v)) = number(value, at, problems) {
@@ -271,12 +292,19 @@ impl<'p> RecordReader<'p> {
         }
     }
 
-    /// "the plan has no measure of this name", with a near name the plan has when there is one.
-    fn unknown_measure(&self, name: &str) -> String {
+    /// "the plan has no measure of this name", with a near name the plan has when there is one;
+    /// in English and in Chinese.
+    fn unknown_measure(&self, name: &str) -> (String, String) {
         let slot = |n: &str| self.plan.measure_slot(n);
         match crate::formula::suggest::name(name, &slot).filter(|s| slot(s).is_some()) {
-            Some(near) => format!("the plan has no measure of this name (did you mean `{near}`?)"),
-            None => String::from("the plan has no measure of this name"),
+            Some(near) => (
+                format!("the plan has no measure of this name (did you mean `{near}`?)"),
+                format!("方案中没有这个名称的指标数据（是否想写 `{near}`？）"),
+            ),
+            None => (
+                String::from("the plan has no measure of this name"),
+                String::from("方案中没有这个名称的指标数据"),
+            ),
         }
     }
 }
@@ -292,10 +320,13 @@ fn attributes(value: Value, at: &Loc, record: &mut Record, problems: &mut Proble
                 }
             }
         }
-        Resolved::Value(other) => problems.report(
-            at.clone(),
-            kinds::WRONG_TYPE,
-            format!("expected an object of text, found {}", what(&other)),
+        Resolved::Value(other) => problems.push(
+            Problem::new(
+                at.clone(),
+                kinds::WRONG_TYPE,
+                format!("expected an object of text, found {}", what(&other)),
+            )
+            .zh(format!("应为由文本组成的对象，实际为{}", what_zh(&other))),
         ),
     }
 }

@@ -5,9 +5,10 @@
 //! Locations: `["responses", i, "value"]`; an unknown key is `unknown_field` at its own place.
 
 use super::host::{may_hold_markers, read_document, resolve, Resolved};
-use super::scalar::{number, required_text, what};
+use super::scalar::{number, required_text, what, what_zh};
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use crate::feedback::{Answer, Feedback, Response};
+use crate::json::text_problem;
 use serde_json::{Map, Value};
 
 /// The keys of a response.
@@ -28,21 +29,17 @@ impl Feedback {
             true => None,
             false => match serde_json::from_str::<Vec<Response>>(text) {
                 Ok(r) => return Ok(r),
-                Err(e) => Some(e.to_string()),
+                Err(e) => Some(e),
             },
         };
         let at = || Loc::root().key("responses");
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| Error::Input(vec![Problem::new(at(), kinds::INVALID, e.to_string())]))?;
+        let value: Value =
+            serde_json::from_str(text).map_err(|e| Error::Input(vec![text_problem(at(), &e)]))?;
         let read = read_responses(value)?;
         match first {
             None => Ok(read),
             // The tree reads where the text did not (a key given twice): the text's own error.
-            Some(first) => Err(Error::Input(vec![Problem::new(
-                at(),
-                kinds::INVALID,
-                first,
-            )])),
+            Some(first) => Err(Error::Input(vec![text_problem(at(), &first)])),
         }
     }
 }
@@ -51,10 +48,13 @@ fn read_responses(value: Value) -> crate::Result<Vec<Response>> {
     let at = Loc::root().key("responses");
     read_document(value, &at, Error::Input, |value, problems| {
         let Value::Array(items) = value else {
-            problems.report(
-                at.clone(),
-                kinds::WRONG_TYPE,
-                format!("expected a list of responses, found {}", what(&value)),
+            problems.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::WRONG_TYPE,
+                    format!("expected a list of responses, found {}", what(&value)),
+                )
+                .zh(format!("应为 360 作答列表，实际为{}", what_zh(&value))),
             );
             return None;
         };
@@ -74,32 +74,42 @@ fn response(value: Value, at: &Loc, problems: &mut Problems) -> Option<Response>
     let mut map: Map<String, Value> = match resolve(value, at, problems) {
         Resolved::Value(Value::Object(map)) => map,
         Resolved::Value(other) => {
-            problems.report(
-                at.clone(),
-                kinds::WRONG_TYPE,
-                format!("expected a response (an object), found {}", what(&other)),
+            problems.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::WRONG_TYPE,
+                    format!("expected a response (an object), found {}", what(&other)),
+                )
+                .zh(format!("应为一条作答（对象），实际为{}", what_zh(&other))),
             );
             return None;
         }
         Resolved::Refused => return None,
     };
-    let mut text = |key: &str, problems: &mut Problems| {
-        required_text(map.remove(key), &at.clone().key(key), problems)
+    let mut text = |key: &str, zh: &str, problems: &mut Problems| {
+        required_text(map.remove(key), &at.clone().key(key), zh, problems)
     };
-    let rater = text("rater", problems);
-    let ratee = text("ratee", problems);
-    let group = text("group", problems);
-    let item = text("item", problems);
+    let rater = text("rater", "评价人", problems);
+    let ratee = text("ratee", "被评价人", problems);
+    let group = text("group", "评价人分组", problems);
+    let item = text("item", "题目", problems);
     let value = answer(map.remove("value"), &at.clone().key("value"), problems);
     for key in map.keys() {
-        problems.report(
-            at.clone().key(key.as_str()),
-            kinds::UNKNOWN_FIELD,
-            format!(
-                "unknown field `{}` (fields: {})",
+        problems.push(
+            Problem::new(
+                at.clone().key(key.as_str()),
+                kinds::UNKNOWN_FIELD,
+                format!(
+                    "unknown field `{}` (fields: {})",
+                    shown(key),
+                    KEYS.join(", ")
+                ),
+            )
+            .zh(format!(
+                "未知字段 `{}`（可用字段：{}）",
                 shown(key),
                 KEYS.join(", ")
-            ),
+            )),
         );
     }
     if problems.count() != before {

@@ -2,8 +2,8 @@
 //! at its location and reports what is wrong with it there.
 
 use super::host::{resolve, Resolved};
-use crate::error::{kinds, shown, Loc, LocItem, Problems};
-use crate::number::{parse_decimal, parse_json_number};
+use crate::error::{kinds, shown, Loc, LocItem, Problem, Problems};
+use crate::number::{parse_decimal, parse_json_number, rule_error};
 use rust_decimal::Decimal;
 use serde_json::Value;
 
@@ -19,7 +19,7 @@ pub(crate) fn what(value: &Value) -> String {
     }
 }
 
-/// How a value is named in Chinese messages (`应为…，实际为…`).
+/// [`what`] in Simplified Chinese: how a value is named in "应为…，实际为…".
 pub(crate) fn what_zh(value: &Value) -> String {
     match value {
         Value::Null => "null".into(),
@@ -47,16 +47,20 @@ pub(crate) fn number(
         Value::Number(n) => parse_json_number(&n.to_string()),
         Value::String(s) => parse_decimal(s),
         other => {
-            problems.report(
-                at.clone(),
-                kinds::WRONG_TYPE,
-                format!("expected a number, found {}", what(other)),
+            problems.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::WRONG_TYPE,
+                    format!("expected a number, found {}", what(other)),
+                )
+                .zh(format!("应为数字，实际为{}", what_zh(other))),
             );
             return Err(());
         }
     };
     parsed.map(Some).map_err(|message| {
-        problems.report(at.clone(), kinds::NOT_A_NUMBER, message);
+        let (kind, zh) = rule_error(&message);
+        problems.push(Problem::new(at.clone(), kind, message).zh(zh));
     })
 }
 
@@ -66,10 +70,13 @@ pub(crate) fn text(value: Value, at: &Loc, problems: &mut Problems) -> Result<Op
         Resolved::Value(Value::Null) => Ok(None),
         Resolved::Value(Value::String(s)) => Ok(Some(s)),
         Resolved::Value(other) => {
-            problems.report(
-                at.clone(),
-                kinds::WRONG_TYPE,
-                format!("expected text, found {}", what(&other)),
+            problems.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::WRONG_TYPE,
+                    format!("expected text, found {}", what(&other)),
+                )
+                .zh(format!("应为文本，实际为{}", what_zh(&other))),
             );
             Err(())
         }
@@ -77,10 +84,12 @@ pub(crate) fn text(value: Value, at: &Loc, problems: &mut Problems) -> Result<Op
     }
 }
 
-/// Required text: absent or `null` is `missing`, anything but text is `wrong_type`.
+/// Required text: absent or `null` is `missing`, anything but text is `wrong_type`. `zh` names
+/// the value in Chinese for the `missing` message (`缺少评价人（`rater`）`).
 pub(crate) fn required_text(
     value: Option<Value>,
     at: &Loc,
+    zh: &str,
     problems: &mut Problems,
 ) -> Option<String> {
     let found = match value {
@@ -92,7 +101,10 @@ pub(crate) fn required_text(
             Some(LocItem::Key(k)) => shown(k).into_owned(),
             _ => String::from("value"),
         };
-        problems.report(at.clone(), kinds::MISSING, format!("`{field}` is missing"));
+        problems.push(
+            Problem::new(at.clone(), kinds::MISSING, format!("`{field}` is missing"))
+                .zh(format!("缺少{zh}（`{field}`）")),
+        );
     }
     found
 }
@@ -104,10 +116,13 @@ pub fn read_number(value: Value, at: &Loc) -> crate::Result<Decimal> {
         match number(v, at, problems) {
             Ok(Some(d)) => Some(d),
             Ok(None) => {
-                problems.report(
-                    at.clone(),
-                    kinds::MISSING,
-                    "a number is required, found null",
+                problems.push(
+                    Problem::new(
+                        at.clone(),
+                        kinds::MISSING,
+                        "a number is required, found null",
+                    )
+                    .zh("必须填写数字，实际为 null"),
                 );
                 None
             }

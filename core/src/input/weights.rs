@@ -10,7 +10,7 @@
 use super::host::{read_document, resolve, Resolved};
 use super::scalar::read_number;
 use super::scalar::{number, required_text, what, what_zh};
-use crate::error::{kinds, shown, Error, Loc, Problems};
+use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::sync::Arc;
@@ -53,14 +53,21 @@ pub fn read_weights(weights: Value) -> crate::Result<Weights> {
                 .map(|(i, (id, w))| (at.clone().index(i), Value::Array(vec![id.into(), w])))
                 .collect(),
             other => {
-                problems.report(
-                    at.clone(),
-                    kinds::WRONG_TYPE,
-                    format!(
-                        "expected a list of {{\"id\", \"weight\"}} objects or [id, weight] \
-                         pairs, found {}",
-                        what(&other)
-                    ),
+                problems.push(
+                    Problem::new(
+                        at.clone(),
+                        kinds::WRONG_TYPE,
+                        format!(
+                            "expected a list of {{\"id\", \"weight\"}} objects or [id, weight] \
+                             pairs, found {}",
+                            what(&other)
+                        ),
+                    )
+                    .zh(format!(
+                        "应为由 {{\"id\", \"weight\"}} 对象或 [id, weight] 数对组成的列表，\
+                         实际为{}",
+                        what_zh(&other)
+                    )),
                 );
                 return None;
             }
@@ -88,7 +95,7 @@ fn entry_of(entry: Value, at: &Loc, problems: &mut Problems) -> Option<(Arc<str>
             let (id, weight) = (map.remove("id"), map.remove("weight"));
             for key in map.keys() {
                 problems.push(
-                    crate::Problem::new(
+                    Problem::new(
                         at.clone().key(key.as_str()),
                         kinds::UNKNOWN_FIELD,
                         format!("unknown field `{}` (fields: id, weight)", shown(key)),
@@ -101,7 +108,7 @@ fn entry_of(entry: Value, at: &Loc, problems: &mut Problems) -> Option<(Arc<str>
         Resolved::Refused => return None,
         Resolved::Value(other) => {
             problems.push(
-                crate::Problem::new(
+                Problem::new(
                     at.clone(),
                     kinds::WRONG_TYPE,
                     format!(
@@ -119,12 +126,11 @@ fn entry_of(entry: Value, at: &Loc, problems: &mut Problems) -> Option<(Arc<str>
     };
     let before = problems.count();
     let id_at = at.clone().key("id");
-    let id = required_text(id, &id_at, problems).filter(|id| {
+    let id = required_text(id, &id_at, "分配对象的 id", problems).filter(|id| {
         let blank = id.trim().is_empty();
         if blank {
-            problems.push(
-                crate::Problem::new(id_at.clone(), kinds::EMPTY, "the id is empty").zh("id 为空"),
-            );
+            problems
+                .push(Problem::new(id_at.clone(), kinds::EMPTY, "the id is empty").zh("id 为空"));
         }
         !blank
     });
@@ -133,7 +139,7 @@ fn entry_of(entry: Value, at: &Loc, problems: &mut Problems) -> Option<(Arc<str>
         Some(Ok(Some(w))) => Some(w),
         Some(Ok(None)) | None => {
             own.push(
-                crate::Problem::new(weight_at.clone(), kinds::MISSING, "`weight` is missing")
+                Problem::new(weight_at.clone(), kinds::MISSING, "`weight` is missing")
                     .zh("缺少 `weight`（权重）"),
             );
             None

@@ -3,7 +3,6 @@
 use super::plan::operation_fields;
 use super::request::{json_text, Request};
 use rust_decimal::Decimal;
-use std::sync::Arc;
 
 /// The free operations [`run`] accepts besides the analytics operations
 /// ([`crate::analytics::operations`]), with the request fields each reads.
@@ -68,9 +67,7 @@ pub fn run(operation: &str, request: &str) -> crate::Result<String> {
 }
 
 /// `pool` and `weights` of a split request, every problem of both at once.
-pub(super) fn pool_request(
-    req: &Request<'_>,
-) -> crate::Result<(Decimal, Vec<(Arc<str>, Decimal)>)> {
+pub(super) fn pool_request(req: &Request<'_>) -> crate::Result<(Decimal, crate::input::Weights)> {
     let pool = req.decimal("pool");
     let weights = req.value("weights").and_then(crate::input::read_weights);
     match (pool, weights) {

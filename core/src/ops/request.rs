@@ -138,8 +138,12 @@ impl<'a> Request<'a> {
             None => None,
         };
         let mut problems = crate::Problems::new();
-        let text =
-            crate::input::scalar::required_text(value, &Loc::root().key(name), &mut problems);
+        let text = crate::input::scalar::required_text(
+            value,
+            &Loc::root().key(name),
+            "字段",
+            &mut problems,
+        );
         match text {
             Some(t) if problems.is_empty() => Ok(t),
             _ => Err(Error::Input(problems.into_vec())),
