@@ -24,6 +24,13 @@ fn thrown(env: &Env, e: CoreError) -> Error {
     build().unwrap_or_else(|err| err)
 }
 
+/// A table path result: `""` when the record reader must decide, else the result or the error.
+fn summarized(env: &Env, result: Option<perfscore::Result<String>>) -> Result<String> {
+    result
+        .unwrap_or(Ok(String::new()))
+        .map_err(|e| thrown(env, e))
+}
+
 /// Test hook for the panic safety net: panics inside an export guarded by `catch_unwind`, which
 /// must surface as a JS exception instead of aborting the process. Not part of the public API.
 #[napi(catch_unwind, js_name = "__panicForTests")]
@@ -83,12 +90,11 @@ impl CorePlan {
         })
     }
 
-    /// `summarize` of a table encoded by the front, or `""` when the record path must decide.
+    /// `summarize` of a table encoded by the front, or `""` when the record reader must report
+    /// its input problems (nothing has been scored then).
     #[napi(catch_unwind)]
-    pub fn summarize_table(&self, table: &TableInput, options: String) -> String {
-        self.plan
-            .summarize_encoded(&table.0, &options, None)
-            .unwrap_or_default()
+    pub fn summarize_table(&self, env: Env, table: &TableInput, options: String) -> Result<String> {
+        summarized(&env, self.plan.summarize_encoded(&table.0, &options, None))
     }
 }
 
@@ -189,12 +195,14 @@ impl CorePayPlan {
             .map_err(|e| thrown(&env, e))
     }
 
-    /// `summarize` with pay of a table encoded by the front, or `""` for the record path.
+    /// `summarize` with pay of a table encoded by the front, or `""` for the record reader.
     #[napi(catch_unwind)]
-    pub fn summarize_table(&self, table: &TableInput, options: String) -> String {
-        self.plan
-            .summarize_encoded(&table.0, &options, Some(&self.pay))
-            .unwrap_or_default()
+    pub fn summarize_table(&self, env: Env, table: &TableInput, options: String) -> Result<String> {
+        summarized(
+            &env,
+            self.plan
+                .summarize_encoded(&table.0, &options, Some(&self.pay)),
+        )
     }
 }
 

@@ -60,6 +60,11 @@ pub fn run(operation: &str, request: &str) -> Result<String, JsValue> {
     perfscore::ops::run(operation, request).map_err(thrown)
 }
 
+/// A table path result: `""` when the record reader must decide, else the result or the error.
+fn summarized(result: Option<perfscore::Result<String>>) -> Result<String, JsValue> {
+    result.unwrap_or(Ok(String::new())).map_err(thrown)
+}
+
 /// The host's lowered limits (JSON), or the defaults.
 fn limits(limits: Option<String>) -> Result<perfscore::Limits, JsValue> {
     match limits {
@@ -95,12 +100,11 @@ impl CorePlan {
         self.plan.run(operation, request).map_err(thrown)
     }
 
-    /// `summarize` of a table encoded by the front, or `""` when the record path must decide.
+    /// `summarize` of a table encoded by the front, or `""` when the record reader must report
+    /// its input problems (nothing has been scored then).
     #[wasm_bindgen(js_name = summarizeTable)]
-    pub fn summarize_table(&self, table: &TableInput, options: &str) -> String {
-        self.plan
-            .summarize_encoded(&table.0, options, None)
-            .unwrap_or_default()
+    pub fn summarize_table(&self, table: &TableInput, options: &str) -> Result<String, JsValue> {
+        summarized(self.plan.summarize_encoded(&table.0, options, None))
     }
 }
 
@@ -170,12 +174,13 @@ impl CorePayPlan {
         self.pay.run(&self.plan, operation, request).map_err(thrown)
     }
 
-    /// `summarize` with pay of a table encoded by the front, or `""` for the record path.
+    /// `summarize` with pay of a table encoded by the front, or `""` for the record reader.
     #[wasm_bindgen(js_name = summarizeTable)]
-    pub fn summarize_table(&self, table: &TableInput, options: &str) -> String {
-        self.plan
-            .summarize_encoded(&table.0, options, Some(&self.pay))
-            .unwrap_or_default()
+    pub fn summarize_table(&self, table: &TableInput, options: &str) -> Result<String, JsValue> {
+        summarized(
+            self.plan
+                .summarize_encoded(&table.0, options, Some(&self.pay)),
+        )
     }
 }
 

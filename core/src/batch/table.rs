@@ -9,6 +9,7 @@
 use super::threads::{self, Threads};
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use crate::plan::Plan;
+use crate::record::Record;
 use crate::score::Columns;
 use rust_decimal::Decimal;
 use std::collections::HashSet;
@@ -101,15 +102,23 @@ impl Table {
         let mut shape = Problems::new();
         let cells = ids.len().saturating_mul(names.len());
         if values.len() != cells {
-            shape.report(
-                Loc::root().key("values"),
-                kinds::LENGTH_MISMATCH,
-                format!(
-                    "{} values for {} rows of {} columns",
+            shape.push(
+                Problem::new(
+                    Loc::root().key("values"),
+                    kinds::LENGTH_MISMATCH,
+                    format!(
+                        "{} values for {} rows of {} columns",
+                        values.len(),
+                        ids.len(),
+                        names.len()
+                    ),
+                )
+                .zh(format!(
+                    "{} 个值，但表有 {} 行 {} 列",
                     values.len(),
                     ids.len(),
                     names.len()
-                ),
+                )),
             );
         }
         let mut builder = TableBuilder::checked(plan, ids, names, shape)?;
@@ -126,22 +135,36 @@ impl Table {
     ) -> crate::Result<Table> {
         let mut shape = Problems::new();
         if columns.len() != names.len() {
-            shape.report(
-                Loc::root().key("columns"),
-                kinds::LENGTH_MISMATCH,
-                format!(
-                    "{} columns of values for {} names",
+            shape.push(
+                Problem::new(
+                    Loc::root().key("columns"),
+                    kinds::LENGTH_MISMATCH,
+                    format!(
+                        "{} columns of values for {} names",
+                        columns.len(),
+                        names.len()
+                    ),
+                )
+                .zh(format!(
+                    "{} 列值，但有 {} 个列名",
                     columns.len(),
                     names.len()
-                ),
+                )),
             );
         }
         for (k, column) in columns.iter().enumerate() {
             if column.len() != ids.len() {
-                shape.report(
-                    Loc::root().key("columns").index(k),
-                    kinds::LENGTH_MISMATCH,
-                    format!("{} values, but there are {} ids", column.len(), ids.len()),
+                shape.push(
+                    Problem::new(
+                        Loc::root().key("columns").index(k),
+                        kinds::LENGTH_MISMATCH,
+                        format!("{} values, but there are {} ids", column.len(), ids.len()),
+                    )
+                    .zh(format!(
+                        "{} 个值，但有 {} 个 id",
+                        column.len(),
+                        ids.len()
+                    )),
                 );
             }
         }
@@ -165,6 +188,23 @@ impl Table {
         names: &[S],
     ) -> crate::Result<TableBuilder> {
         TableBuilder::checked(plan, ids, names, Problems::new())
+    }
+
+    /// A table of records already read (by [`Plan::records_from_json`] or
+    /// [`Plan::read_records`]): one column per measure of the plan, in plan order.
+    pub fn from_records(plan: &Plan, records: &[Record]) -> crate::Result<Table> {
+        let names: Vec<&str> = plan.measures().iter().map(|m| &*m.id).collect();
+        let ids = records.iter().map(|r| r.id.clone()).collect();
+        let mut builder = Table::builder(plan, ids, &names)?;
+        for (row, record) in records.iter().enumerate() {
+            for (name, value) in &record.measures {
+                // A record read by the plan holds only its measures (by id or alias).
+                if let Some(slot) = plan.measure_slot(name) {
+                    builder.set(row, slot, Some(*value));
+                }
+            }
+        }
+        builder.finish()
     }
 
     /// Number of rows.
@@ -388,21 +428,30 @@ pub(crate) fn resolve<S: AsRef<str>>(plan: &Plan, names: &[S]) -> Problems {
         let name = name.as_ref();
         let at = Loc::root().key("columns").index(k);
         let Some(slot) = plan.measure_slot(name) else {
-            problems.report(
-                at,
-                kinds::UNKNOWN_REFERENCE,
-                format!("the plan has no measure `{}`", shown(name)),
+            problems.push(
+                Problem::new(
+                    at,
+                    kinds::UNKNOWN_REFERENCE,
+                    format!("the plan has no measure `{}`", shown(name)),
+                )
+                .zh(format!("方案中没有指标数据 `{}`", shown(name))),
             );
             continue;
         };
         match first_of_slot.get_mut(slot) {
-            Some(Some(first)) => problems.report(
-                at,
-                kinds::DUPLICATE,
-                format!(
-                    "column `{}` is the same measure as columns[{first}] (by id and alias)",
+            Some(Some(first)) => problems.push(
+                Problem::new(
+                    at,
+                    kinds::DUPLICATE,
+                    format!(
+                        "column `{}` is the same measure as columns[{first}] (by id and alias)",
+                        shown(name)
+                    ),
+                )
+                .zh(format!(
+                    "列 `{}` 与 columns[{first}] 是同一项指标数据（分别通过 id 和别名）",
                     shown(name)
-                ),
+                )),
             ),
             Some(cell) => *cell = Some(k),
             None => {}
@@ -418,13 +467,17 @@ fn check_ids(ids: &[String]) -> Problems {
     for (i, id) in ids.iter().enumerate() {
         let at = || Loc::root().key("records").index(i).key("id");
         if id.trim().is_empty() {
-            problems.push(Problem::new(at(), kinds::EMPTY, "record id is empty"));
+            problems
+                .push(Problem::new(at(), kinds::EMPTY, "record id is empty").zh("记录 id 为空"));
         } else if !seen.insert(id.as_str()) {
-            problems.push(Problem::new(
-                at(),
-                kinds::DUPLICATE,
-                format!("duplicate record id `{}`", shown(id)),
-            ));
+            problems.push(
+                Problem::new(
+                    at(),
+                    kinds::DUPLICATE,
+                    format!("duplicate record id `{}`", shown(id)),
+                )
+                .zh(format!("记录 id `{}` 重复", shown(id))),
+            );
         }
     }
     problems

@@ -112,7 +112,8 @@ fn panicked() -> Error {
         Loc::root(),
         kinds::INTERNAL,
         "internal error: a batch thread panicked",
-    )])
+    )
+    .zh("内部错误：批量计算线程崩溃（这是程序缺陷，请报告）")])
 }
 
 #[cfg(test)]

@@ -93,12 +93,37 @@ impl Plan {
                 && ids.insert(r.id.as_str())
                 && r.measures.keys().all(known)
                 && nulls.iter().all(known)
+                && self.each_measure_once(r)
         });
         if fine {
             Ok(records.into_iter().map(|r| r.record).collect())
         } else {
             Err(None)
         }
+    }
+
+    /// Whether no two of a record's measure names (an id and an alias) name the same measure.
+    fn each_measure_once(&self, record: &Record) -> bool {
+        let mut seen = HashSet::with_capacity(record.measures.len());
+        record
+            .measures
+            .keys()
+            .all(|k| self.measure_slot(k).is_none_or(|slot| seen.insert(slot)))
+    }
+
+    /// The id of the measure `name` stands for, when the record already holds it under another
+    /// name (its id or an alias).
+    fn same_measure<'a>(
+        &'a self,
+        measures: &std::collections::BTreeMap<String, rust_decimal::Decimal>,
+        name: &str,
+    ) -> Option<&'a str> {
+        let slot = self.measure_slot(name)?;
+        measures
+            .keys()
+            .any(|k| self.measure_slot(k) == Some(slot))
+            .then(|| self.measures().get(slot).map(|m| &*m.id))
+            .flatten()
     }
 
     /// The records of a list, each read by the record rule.
@@ -285,6 +310,18 @@ impl<'p> RecordReader<'p> {
         if self.plan.measure_slot(&name).is_none() {
             let (message, zh) = self.unknown_measure(&name);
             problems.push(Problem::new(at.clone(), kinds::UNKNOWN_REFERENCE, message).zh(zh));
+            return;
+        }
+        if let Some(first) = self.plan.same_measure(&record.measures, &name) {
+            let m = shown(first);
+            problems.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::DUPLICATE,
+                    format!("measure `{m}` is given twice (by id and alias)"),
+                )
+                .zh(format!("指标数据 `{m}` 给出了两次（分别通过 id 和别名）")),
+            );
             return;
         }
         if let Ok(Some(v)) = number(value, at, problems) {

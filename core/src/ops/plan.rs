@@ -4,7 +4,6 @@ use super::lines::Lines;
 use super::request::{json_text, Request};
 use crate::error::{kinds, Error, Loc, Problem};
 use crate::pay::PayPlan;
-use crate::score::Summary;
 use crate::Plan;
 
 /// The operations [`Plan::run`] accepts, with the request fields each reads.
@@ -82,7 +81,8 @@ impl Plan {
     }
 
     /// `summarize`: per record `{record_id, total, grade, grade_before_veto, vetoed}`, plus `pay`
-    /// (the statement's total) with a pay plan; errors as `score_many`'s, then as `statements`'.
+    /// (the statement's total) with a pay plan; the batch engine's numbers and errors, which are
+    /// `score_many`'s (then `statements`').
     pub(crate) fn summarize_json(
         &self,
         req: &Request<'_>,
@@ -90,13 +90,9 @@ impl Plan {
     ) -> crate::Result<String> {
         let records = req.records(self)?;
         let options = req.options()?;
-        let summaries = self.summarize_many(&records, &options)?;
-        let pays = match pay {
-            Some(pay) => Some(pay.statements_for_records(&summaries, &records)?),
-            None => None,
-        };
-        let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
-        Ok(summaries_json(&ids, &summaries, pays.as_deref()))
+        let table = crate::batch::Table::from_records(self, &records)?;
+        let rows = self.summarize(&table, &options, pay)?;
+        Ok(summaries_json(table.ids(), &rows))
     }
 }
 
@@ -141,20 +137,16 @@ fn records_json(records: &[crate::Record]) -> crate::Result<String> {
 
 /// The summaries as a JSON array of `{record_id, total, grade, grade_before_veto, vetoed, pay?}`,
 /// written directly (a batch can be hundreds of thousands of people).
-pub(crate) fn summaries_json<S: AsRef<str>>(
-    ids: &[S],
-    summaries: &[Summary],
-    pays: Option<&[crate::PayStatement]>,
-) -> String {
+pub(crate) fn summaries_json<S: AsRef<str>>(ids: &[S], rows: &[crate::batch::Row]) -> String {
     use crate::number::DecimalText;
-    let mut out: Vec<u8> =
-        Vec::with_capacity(summaries.len().saturating_mul(112).saturating_add(2));
+    let mut out: Vec<u8> = Vec::with_capacity(rows.len().saturating_mul(112).saturating_add(2));
     let text = |out: &mut Vec<u8>, s: &str| {
         // Escaping a string into a Vec cannot fail.
         let _ = serde_json::to_writer(&mut *out, s);
     };
     out.push(b'[');
-    for (i, (id, s)) in ids.iter().zip(summaries).enumerate() {
+    for (i, (id, row)) in ids.iter().zip(rows).enumerate() {
+        let s = &row.summary;
         if i > 0 {
             out.push(b',');
         }
@@ -174,9 +166,9 @@ pub(crate) fn summaries_json<S: AsRef<str>>(
         } else {
             b",\"vetoed\":false"
         });
-        if let Some(st) = pays.and_then(|p| p.get(i)) {
+        if let Some(pay) = &row.pay {
             out.extend_from_slice(b",\"pay\":\"");
-            out.extend_from_slice(DecimalText::normalized(&st.total).as_str().as_bytes());
+            out.extend_from_slice(DecimalText::normalized(pay).as_str().as_bytes());
             out.push(b'"');
         }
         out.push(b'}');

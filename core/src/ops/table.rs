@@ -2,6 +2,7 @@
 //! records cross into the engine as a few typed arrays instead of JSON, for both JS backends.
 
 use super::plan::summaries_json;
+use crate::batch::Table;
 use crate::number::{decimal_from_f64, parse_decimal, parse_json_number};
 use crate::pay::PayPlan;
 use crate::{Plan, ScoreOptions};
@@ -33,43 +34,70 @@ pub struct EncodedTable {
     pub ncols: u32,
 }
 
-/// The table as read: ids, column names, row-major values (`None` = missing).
-struct Table<'a> {
-    ids: Vec<&'a str>,
-    names: Vec<&'a str>,
-    values: Vec<Option<Decimal>>,
-}
-
 impl Plan {
-    /// `summarize` of an encoded table: the JSON array `run("summarize", …)` returns, or `None`
-    /// when the table holds anything the record path must read and report itself (a bad value,
-    /// an empty id, text JS could not encode exactly), or when any record has a problem: the
-    /// host then sends the records down `run("summarize", …)`, which reports it.
+    /// `summarize` of an encoded table (with pay when `pay` is given): `None` when the table
+    /// holds anything the record reader must read and report itself (a value that is not a
+    /// number, an unknown or repeated column, an empty or repeated id, text JS could not encode
+    /// exactly) — the host then sends the records as a `summarize` request, and nothing has been
+    /// scored; otherwise the batch engine's result, errors included, which are exactly those of
+    /// the record path.
     pub fn summarize_encoded(
         &self,
-        table: &EncodedTable,
+        encoded: &EncodedTable,
         options: &str,
         pay: Option<&PayPlan>,
-    ) -> Option<String> {
+    ) -> Option<crate::Result<String>> {
         let options = if options.trim().is_empty() {
             ScoreOptions::default()
         } else {
             ScoreOptions::from_json(options).ok()?
         };
-        let table = Table::read(table)?;
-        let columns = self.columns(&table.names).ok()?;
-        let summaries = self
-            .summarize_table(&columns, &table.ids, &table.values, &options)
-            .ok()?;
-        let pays = match pay {
-            Some(pay) => Some(
-                pay.statements_for_table(&summaries, &table.names, &table.ids, &table.values)
-                    .ok()?,
-            ),
-            None => None,
-        };
-        Some(summaries_json(&table.ids, &summaries, pays.as_deref()))
+        let table = decode(self, encoded)?;
+        Some(
+            self.summarize(&table, &options, pay)
+                .map(|rows| summaries_json(table.ids(), &rows)),
+        )
     }
+}
+
+/// The encoded table as a batch table, or `None` for anything the record path must report.
+fn decode(plan: &Plan, input: &EncodedTable) -> Option<Table> {
+    let ncols = usize::try_from(input.ncols).ok()?;
+    let n = input.counts.len();
+    let pieces = pieces(&input.text, &input.lens)?;
+    let (ids, names) = pieces.split_at_checked(n)?;
+    if names.len() != ncols {
+        return None;
+    }
+    // Every string ends with `\0`: after the last one, nothing. A `\0` inside a value makes one
+    // string too many, and the record path decides.
+    let strings = std::str::from_utf8(&input.strings).ok()?;
+    let strings: Vec<&str> = match strings.strip_suffix('\0') {
+        Some(body) => body.split('\0').collect(),
+        None if strings.is_empty() => Vec::new(),
+        None => return None,
+    };
+    let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    let mut builder = Table::builder(plan, ids, names).ok()?;
+    let mut entries = input.entries.iter();
+    let mut nums = input.nums.iter();
+    let mut strings = strings.iter();
+    for (row, &count) in input.counts.iter().enumerate() {
+        for _ in 0..count {
+            let e = *entries.next()?;
+            let value = match e & 3 {
+                1 => from_js_number(*nums.next()?)?,
+                2 => parse_decimal(strings.next()?).ok()?,
+                3 => parse_json_number(strings.next()?).ok()?,
+                _ => return None,
+            };
+            if !builder.set(row, usize::try_from(e >> 2).ok()?, Some(value)) {
+                return None;
+            }
+        }
+    }
+    let consumed = entries.next().is_none() && nums.next().is_none() && strings.next().is_none();
+    consumed.then(|| builder.finish().ok()).flatten()
 }
 
 /// Split `text` into pieces of `lens` UTF-16 units each; `None` unless they add up exactly.
@@ -116,52 +144,5 @@ fn from_js_number(v: f64) -> Option<Decimal> {
         Decimal::from_f64_retain(v)
     } else {
         decimal_from_f64(v).ok()
-    }
-}
-
-impl<'a> Table<'a> {
-    /// `None` for anything the record path must look at (bad values, empty ids, malformed input).
-    fn read(input: &'a EncodedTable) -> Option<Table<'a>> {
-        let ncols = usize::try_from(input.ncols).ok()?;
-        let n = input.counts.len();
-        let pieces = pieces(&input.text, &input.lens)?;
-        let (ids, names) = pieces.split_at_checked(n)?;
-        if names.len() != ncols {
-            return None;
-        }
-        // Every string ends with `\0`: after the last one, nothing. A `\0` inside a value makes
-        // one string too many, and the record path decides.
-        let strings = std::str::from_utf8(&input.strings).ok()?;
-        let strings: Vec<&str> = match strings.strip_suffix('\0') {
-            Some(body) => body.split('\0').collect(),
-            None if strings.is_empty() => Vec::new(),
-            None => return None,
-        };
-        if ids.iter().any(|id| id.trim().is_empty()) {
-            return None;
-        }
-        let mut values = vec![None; n.checked_mul(ncols)?];
-        let mut entries = input.entries.iter();
-        let mut nums = input.nums.iter();
-        let mut strings = strings.iter();
-        for (row, &count) in values.chunks_mut(ncols.max(1)).zip(&input.counts) {
-            for _ in 0..count {
-                let e = *entries.next()?;
-                let value = match e & 3 {
-                    1 => from_js_number(*nums.next()?)?,
-                    2 => parse_decimal(strings.next()?).ok()?,
-                    3 => parse_json_number(strings.next()?).ok()?,
-                    _ => return None,
-                };
-                *row.get_mut(usize::try_from(e >> 2).ok()?)? = Some(value);
-            }
-        }
-        let consumed =
-            entries.next().is_none() && nums.next().is_none() && strings.next().is_none();
-        consumed.then(|| Table {
-            ids: ids.to_vec(),
-            names: names.to_vec(),
-            values,
-        })
     }
 }
