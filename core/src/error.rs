@@ -1,6 +1,6 @@
 //! Errors: every problem names where it is, and every call reports all the problems it can find.
 
-use crate::explain::Lang;
+use crate::lang::Lang;
 use std::fmt;
 
 /// A [`Loc`] from its steps, keys and indexes alike: `loc!("sections", i, "weight")`.

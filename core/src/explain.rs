@@ -12,26 +12,7 @@ use crate::scorecard::*;
 use rust_decimal::Decimal;
 use std::fmt::Write;
 
-/// Language of an explanation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Lang {
-    /// English.
-    #[default]
-    En,
-    /// Simplified Chinese.
-    Zh,
-}
-
-impl std::str::FromStr for Lang {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        match s.to_ascii_lowercase().as_str() {
-            "en" | "en-us" | "en-gb" => Ok(Lang::En),
-            "zh" | "zh-cn" | "zh-hans" | "zh-hans-cn" => Ok(Lang::Zh),
-            other => Err(format!("unknown language `{other}`: use `en` or `zh`")),
-        }
-    }
-}
+pub use crate::lang::Lang;
 
 /// Group the integer part in thousands: `1234567.5` → `1,234,567.5`.
 fn group(text: &str) -> String {

@@ -44,6 +44,7 @@ pub mod feedback;
 pub mod formula;
 pub mod input;
 mod json;
+mod lang;
 mod limits;
 pub mod method;
 pub mod number;
@@ -61,7 +62,7 @@ pub mod templates;
 mod validate;
 
 pub use error::{kinds, Error, Loc, LocItem, Problem, Problems, Result, MAX_PROBLEMS};
-pub use explain::Lang;
+pub use lang::Lang;
 pub use limits::Limits;
 pub use pay::{PayColumns, PayPlan, PayStatement};
 pub use plan::{Plan, PlanSpec};

@@ -4,9 +4,9 @@
 //! Documents are small, so a host value is written as JSON text and read by the text reader,
 //! which keeps one path for every check (document size included).
 
-use super::host::read_value;
 use crate::error::{Error, Loc};
 use crate::feedback::Feedback;
+use crate::json::markers::read_value;
 use crate::limits::Limits;
 use crate::pay::PayPlan;
 use crate::plan::Plan;

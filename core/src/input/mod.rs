@@ -29,12 +29,11 @@
 //! [`PayPlan::from_value`]: crate::PayPlan::from_value
 
 mod document;
-pub(crate) mod host;
 mod record;
 mod response;
 pub(crate) mod scalar;
 mod weights;
 
-pub use host::HOST_KEY;
+pub use crate::json::markers::HOST_KEY;
 pub use scalar::read_number;
 pub use weights::{read_pool, read_weights, Weights};

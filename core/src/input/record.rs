@@ -11,9 +11,9 @@
 //! message names it); a single record ([`Plan::read_record`]) is
 //! located from its own root (`["measures", "revenue"]`, shown `record (E001).measures.revenue`).
 
-use super::host::{may_hold_markers, read_document, resolve, Resolved};
 use super::scalar::{number, text, what, what_zh};
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
+use crate::json::markers::{may_hold_markers, read_document, resolve, Resolved};
 use crate::json::text_problem;
 use crate::number::Num;
 use crate::plan::Plan;

@@ -4,10 +4,10 @@
 //! rule), `"na"` / `"n/a"` (not applicable, any letter case), or `null` or absent (missing).
 //! Locations: `["responses", i, "value"]`; an unknown key is `unknown_field` at its own place.
 
-use super::host::{may_hold_markers, read_document, resolve, Resolved};
 use super::scalar::{number, required_text, what, what_zh};
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use crate::feedback::{Answer, Feedback, Response};
+use crate::json::markers::{may_hold_markers, read_document, resolve, Resolved};
 use crate::json::text_problem;
 use serde_json::{Map, Value};
 

@@ -1,8 +1,8 @@
 //! The scalar rules every reader shares: a number, a piece of text, an id. Each reads one value
 //! at its location and reports what is wrong with it there.
 
-use super::host::{resolve, Resolved};
 use crate::error::{kinds, shown, Loc, LocItem, Problem, Problems};
+use crate::json::markers::{resolve, Resolved};
 use crate::number::{parse_decimal, parse_json_number, rule_error};
 use rust_decimal::Decimal;
 use serde_json::Value;
@@ -112,21 +112,21 @@ pub(crate) fn required_text(
 /// Read a required number from a host value (an amount, a deal) at `at`: the one number rule,
 /// host markers allowed; `null` is `missing`.
 pub fn read_number(value: Value, at: &Loc) -> crate::Result<Decimal> {
-    super::host::read_document(value, at, crate::Error::Input, |v, problems| {
-        match number(v, at, problems) {
-            Ok(Some(d)) => Some(d),
-            Ok(None) => {
-                problems.push(
-                    Problem::new(
-                        at.clone(),
-                        kinds::MISSING,
-                        "a number is required, found null",
-                    )
-                    .zh("必须填写数字，实际为 null"),
-                );
-                None
-            }
-            Err(()) => None,
+    crate::json::markers::read_document(value, at, crate::Error::Input, |v, problems| match number(
+        v, at, problems,
+    ) {
+        Ok(Some(d)) => Some(d),
+        Ok(None) => {
+            problems.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::MISSING,
+                    "a number is required, found null",
+                )
+                .zh("必须填写数字，实际为 null"),
+            );
+            None
         }
+        Err(()) => None,
     })
 }

@@ -7,10 +7,10 @@
 //! "id"]`; its weight at `["weights", i, "weight"]` (an object) or `["weights", i]` (a pair),
 //! with the id attached (`weights[0] (E001).weight`); an unknown field at its key.
 
-use super::host::{read_document, resolve, Resolved};
 use super::scalar::read_number;
 use super::scalar::{number, required_text, what, what_zh};
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
+use crate::json::markers::{read_document, resolve, Resolved};
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::sync::Arc;

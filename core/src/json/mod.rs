@@ -3,6 +3,8 @@
 //! plans, feedback configurations, records, options, limits and analytics requests all read
 //! through here, so they report structural problems the same way.
 
+pub(crate) mod markers;
+
 use crate::error::{kinds, Error, Loc, LocItem, Problem, Problems, MAX_PROBLEMS};
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
@@ -18,7 +20,7 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     // may hold host markers, which only the tree resolves).
     let mut de = serde_json::Deserializer::from_str(text);
     let first = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(v) if !crate::input::host::may_hold_markers(text) => {
+        Ok(v) if !markers::may_hold_markers(text) => {
             return match de.end() {
                 Ok(()) => Ok(v),
                 Err(e) => Err(kind(vec![text_problem(Loc::root(), &e)])),
@@ -40,9 +42,9 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
             }]));
         }
     };
-    let read = crate::input::host::read_value::<T>(value, &Loc::root(), kind)?;
+    let read = markers::read_value::<T>(value, &Loc::root(), kind)?;
     // Markers fail the text but resolve in the tree, so then the tree's reading is the answer.
-    let Some(first) = first.filter(|_| !crate::input::host::may_hold_markers(text)) else {
+    let Some(first) = first.filter(|_| !markers::may_hold_markers(text)) else {
         return Ok(read);
     };
     // The tree reads where the text did not: something only the text shows, such as a key given
