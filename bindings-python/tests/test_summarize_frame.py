@@ -427,8 +427,8 @@ def test_repr_and_html():
     assert repr(table) == "<SummaryTable 12 rows>"
     h = table._repr_html_()
     assert h.startswith('<div class="perfscore">') and "E001" in h and "119.16" in h and "12 people" in h
-    assert list(table._timings) == ["to_sequences", "cells_with_gil", "cells_on_threads", "score_and_pay", "build"]
-    assert all(isinstance(v, float) and v >= 0 for v in table._timings.values())
+    # Phase timings exist only in the benchmark wheel (the `timings` cargo feature).
+    assert not hasattr(table, "_timings")
 
 
 def test_mapping_input_works_without_pandas():

@@ -31,11 +31,13 @@
 //! 5. `build`: the result object (outputs become Python objects only when asked for).
 
 mod cells;
+mod clock;
 mod columns;
 mod read;
 
 use crate::{core_err, decimal_class, py_to_json, type_name};
 use cells::convert_deferred;
+use clock::Clock;
 use perfscore::batch::{Row, Threads};
 use perfscore::number::DecimalText;
 use perfscore::{Error as CoreError, PayPlan, Plan, ScoreOptions};
@@ -46,7 +48,6 @@ use read::{place_core_problems, read_table};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::time::Instant;
 
 /// Score options from a dict (`{"period": {...}}`) or JSON text.
 fn options_from_any(py: Python<'_>, options: Option<&Bound<'_, PyAny>>) -> PyResult<ScoreOptions> {
@@ -91,9 +92,9 @@ pub(crate) fn summarize_frame(
     let mut seconds_score = 0.0;
     let rows = py
         .detach(|| {
-            let t = Instant::now();
+            let t = Clock::start();
             let mut located = convert_deferred(&mut frame)?;
-            seconds_threads = t.elapsed().as_secs_f64();
+            seconds_threads = t.seconds();
             let table = frame.builder.take().map(|b| b.finish());
             located.append(&mut frame.located);
             if let Some(Err(e)) = &table {
@@ -110,23 +111,23 @@ pub(crate) fn summarize_frame(
                     return Err(CoreError::Input(problems).bounded());
                 }
             };
-            let t = Instant::now();
+            let t = Clock::start();
             let rows = plan.summarize_with(&table, &options, pay.as_deref(), threads);
-            seconds_score = t.elapsed().as_secs_f64();
+            seconds_score = t.seconds();
             rows
         })
         .map_err(|e| core_err(py, &e))?;
     // The text and bytes held for the threads are released here, with the GIL.
     drop(frame);
 
-    let t = Instant::now();
+    let t = Clock::start();
     let columns = SummaryColumns::new(&rows);
     let grade_strings = columns
         .grade_names
         .iter()
         .map(|g| PyString::new(py, g).unbind())
         .collect();
-    let seconds_build = t.elapsed().as_secs_f64();
+    let seconds_build = t.seconds();
     Ok(PySummaryTable {
         ids: id_objects.unbind(),
         totals: columns.totals,
@@ -206,6 +207,8 @@ pub(crate) struct PySummaryTable {
     vetoed: Vec<bool>,
     pay: Option<Vec<Decimal>>,
     threads: usize,
+    /// Zeros without the `timings` feature (the clock is not read then).
+    #[cfg_attr(not(feature = "timings"), allow(dead_code))]
     timings: [(&'static str, f64); 5],
 }
 
@@ -296,7 +299,9 @@ impl PySummaryTable {
         self.threads
     }
 
-    /// Seconds spent per phase inside `summarize_frame` (diagnostics for benchmarks).
+    /// Seconds spent per phase inside `summarize_frame` (benchmark wheels only: the `timings`
+    /// cargo feature).
+    #[cfg(feature = "timings")]
     #[getter]
     fn _timings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);

@@ -4,6 +4,7 @@
 use super::cells::{
     gather_objects, join_column, joined_text, Deferred, DeferredCells, SEP, SEP_CHAR,
 };
+use super::clock::Clock;
 use super::columns::{frame_columns, id_from_py, read_column, Cells, NON_MEASURES};
 use crate::{core_err, problem};
 use perfscore::batch::{Table, TableBuilder, Threads};
@@ -12,7 +13,6 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
-use std::time::Instant;
 
 /// A problem with a place in the table, sorted into row order before reporting.
 pub(super) struct Located {
@@ -141,7 +141,7 @@ pub(super) fn read_table<'py>(
     threads: Threads,
 ) -> PyResult<(FrameTable, Bound<'py, PyList>)> {
     let py = frame.py();
-    let started = Instant::now();
+    let started = Clock::start();
     let mut seconds_cells = 0.0;
     let (columns, index) = frame_columns(frame, id_column)?;
 
@@ -179,7 +179,7 @@ pub(super) fn read_table<'py>(
     };
     let n = id_cells.len();
     let per = threads.rows_per_chunk(n);
-    let t_cells = Instant::now();
+    let t_cells = Clock::start();
     let sep = PyString::new(py, SEP);
     let mut ids = Vec::with_capacity(n);
     // All text (the usual case): one `str.join` and one UTF-8 copy instead of one per id.
@@ -214,7 +214,7 @@ pub(super) fn read_table<'py>(
         }
         id_objects
     };
-    seconds_cells += t_cells.elapsed().as_secs_f64();
+    seconds_cells += t_cells.seconds();
 
     // Measure columns: everything but the id and the person's descriptive columns.
     let mut names = Vec::new();
@@ -275,7 +275,7 @@ pub(super) fn read_table<'py>(
                 ));
                 continue;
             }
-            let t = Instant::now();
+            let t = Clock::start();
             let mut bad = |i: usize, message: String| {
                 located.push(Located {
                     row: i,
@@ -302,7 +302,7 @@ pub(super) fn read_table<'py>(
                             k,
                             cells: DeferredCells::Joined { text, cuts },
                         });
-                        seconds_cells += t.elapsed().as_secs_f64();
+                        seconds_cells += t.seconds();
                         continue;
                     }
                     let mut chunks = Vec::new();
@@ -320,7 +320,7 @@ pub(super) fn read_table<'py>(
                     }
                 }
             }
-            seconds_cells += t.elapsed().as_secs_f64();
+            seconds_cells += t.seconds();
         }
     }
 
@@ -334,7 +334,7 @@ pub(super) fn read_table<'py>(
         located,
         threads,
         positions,
-        seconds_sequences: started.elapsed().as_secs_f64() - seconds_cells,
+        seconds_sequences: started.seconds() - seconds_cells,
         seconds_cells,
     };
     Ok((table, id_objects))
