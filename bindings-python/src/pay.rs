@@ -1,9 +1,10 @@
-//! Pay: pay plans, pay statements and bonus pools. Conversion and error mapping only;
-//! the numbers are the core's (`perfscore::pay`).
+//! Pay: pay plans, pay statements and bonus pools. Each class holds the core value; parts are
+//! converted by `to_py` (decimals as `decimal.Decimal`), the numbers are the core's.
 
-use super::{
-    core_err, options_from_py, py_decimal, py_to_json, record_from_py, records_from_py, PyPlan,
-};
+use crate::convert::{py_decimal, py_to_json, to_py};
+use crate::errors::core_err;
+use crate::ops::{request_text, run_result};
+use crate::plan::{options_from_py, read_text, record_from_py, records_from_py, PyPlan};
 use perfscore::input::{read_number, read_pool};
 use perfscore::pay::pool::shares_to_canonical_json;
 use perfscore::pay::{split_pool as core_split_pool, PayLine, PoolShare};
@@ -153,19 +154,8 @@ impl PyPayPlan {
         path: &Bound<'_, PyAny>,
         plan: PyRef<'_, PyPlan>,
     ) -> PyResult<PyPayPlan> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("encoding", "utf-8-sig")?;
-        let file = py
-            .import("builtins")?
-            .call_method("open", (path,), Some(&kwargs))?;
-        let text = file.call_method0("read");
-        file.call_method0("close")?;
-        let text = text?;
-        pay_plan_result(
-            py,
-            &plan,
-            PayPlan::from_json(&text.extract::<String>()?, &plan.inner),
-        )
+        let text = read_text(py, path)?;
+        pay_plan_result(py, &plan, PayPlan::from_json(&text, &plan.inner))
     }
 
     /// Decimal places of the currency's minor unit (CNY 2, JPY 0, …).
@@ -241,6 +231,21 @@ impl PyPayPlan {
         split(py, pool, weights, self.inner.minor_units())
     }
 
+    /// Run one pay plan operation (docs/operations.md) on a request (a mapping, or JSON text);
+    /// returns the parsed result (a list for the one-statement-per-line `statements`).
+    #[pyo3(signature = (operation, request=None))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        request: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let (pay, plan) = (Arc::clone(&self.inner), Arc::clone(&self.plan));
+        let (op, req) = (operation.to_owned(), request_text(request)?);
+        let text = py.detach(move || pay.run(&plan, &op, &req));
+        run_result(py, text, operation == "statements")
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "<PayPlan minor_units={} for plan {}>",
@@ -303,12 +308,9 @@ impl PyPayStatement {
     fn to_json(&self) -> String {
         self.inner.to_canonical_json()
     }
-    /// The canonical JSON as Python values, decimals as `decimal.Decimal`.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = py
-            .import("perfscore._pay")?
-            .call_method1("decode_pay", (self.inner.to_canonical_json(),))?;
-        Ok(d.cast_into::<PyDict>()?)
+    /// The statement as Python values, decimals as `decimal.Decimal` (the canonical JSON's shape).
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner)
     }
     /// The statement explained line by line in English (`en`) or Simplified Chinese (`zh`).
     #[pyo3(signature = (lang="en"))]
@@ -373,11 +375,8 @@ impl PyPayLine {
     }
     /// How it was computed (the canonical `detail` object), decimals as `Decimal`.
     #[getter]
-    fn detail<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let text = serde_json::to_string(&self.inner.detail)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
-        py.import("perfscore._pay")?
-            .call_method1("decode_pay", (text,))
+    fn detail(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.detail)
     }
     /// This line's explanation in English (`en`) or Simplified Chinese (`zh`).
     #[pyo3(signature = (lang="en"))]
@@ -514,14 +513,4 @@ impl PyPoolSplit {
         let total: Decimal = self.shares.iter().map(|s| s.get().inner.amount).sum();
         format!("<PoolSplit {} shares total={}>", self.shares.len(), total)
     }
-}
-
-pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyPayPlan>()?;
-    m.add_class::<PyPayStatement>()?;
-    m.add_class::<PyPayLine>()?;
-    m.add_class::<PyPoolShare>()?;
-    m.add_class::<PyPoolSplit>()?;
-    m.add_function(wrap_pyfunction!(split_pool, m)?)?;
-    Ok(())
 }

@@ -27,6 +27,8 @@ from ._perfscore import (
     demo_plan_json,
     demo_team_csv,
     indicator_library_json,
+    run,
+    run_json,
     split_pool,
     template_ids,
 )
@@ -57,6 +59,8 @@ __all__ = [
     "demo_team_csv",
     "indicator_library_json",
     "pay_dataframe",
+    "run",
+    "run_json",
     "split_pool",
     "template_ids",
 ]

@@ -1,4 +1,4 @@
-"""Pure-Python niceties: canonical JSON → dicts with Decimals, pandas tables and HTML.
+"""Pure-Python niceties: pandas tables and HTML.
 
 Everything here is presentation; the numbers come from the Rust core unchanged.
 pandas is optional and imported only when a DataFrame is asked for or given.
@@ -7,49 +7,14 @@ pandas is optional and imported only when a DataFrame is asked for or given.
 from __future__ import annotations
 
 import html
-import json
 import math
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._perfscore import BatchResult, Scorecard, SummaryTable
 
-# Keys whose string values in the canonical JSON are decimals (see core/src/scorecard.rs,
-# method.rs and progress.rs); every other string stays text.
-DECIMAL_KEYS = frozenset(
-    """weight effective_weight score contribution actual target completion raw_score weighted
-    count points_each points weighted_total adjustment_total unrounded_total total fraction
-    expected pace projected projected_score projected_total value start per_unit from to
-    from_at from_score to_at to_score""".split()
-)
-
 _LIGHT_COLOURS = {"green": "#2e9e44", "yellow": "#d9a400", "red": "#d33a2c"}
-
-
-def _pairs(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
-    return {
-        k: Decimal(v) if k in DECIMAL_KEYS and isinstance(v, str) else v for k, v in pairs
-    }
-
-
-def decode_card(text: str) -> Dict[str, Any]:
-    """A scorecard's canonical JSON as a dict, decimals as Decimal (field order kept)."""
-    card: Dict[str, Any] = json.loads(text, object_pairs_hook=_pairs, parse_float=Decimal)
-    if "attributes" in card:  # free-form text, never decimals
-        card["attributes"] = json.loads(text)["attributes"]
-    return card
-
-
-def indicators_of(card: Dict[str, Any]) -> List[Dict[str, Any]]:
-    return [i for s in card.get("sections", []) for i in s.get("indicators", [])]
-
-
-def find_by_id(items: Iterable[Dict[str, Any]], id: str) -> Optional[Dict[str, Any]]:
-    for item in items:
-        if item.get("id") == id:
-            return item
-    return None
 
 
 # ----------------------------------------------------------------------------------- pandas

@@ -1,4 +1,4 @@
-"""Pure-Python niceties for pay: canonical JSON → dicts with Decimals, pandas tables and HTML.
+"""Pure-Python niceties for pay: pandas tables and HTML.
 
 Everything here is presentation; the numbers come from the Rust core unchanged.
 """
@@ -6,9 +6,8 @@ Everything here is presentation; the numbers come from the Rust core unchanged.
 from __future__ import annotations
 
 import html
-import json
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Dict, List, Tuple, Union
+from typing import TYPE_CHECKING, Any, List, Union
 
 from ._display import _STYLE, _fmt
 
@@ -16,27 +15,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._perfscore import PayStatement, PoolSplit
 
 __all__ = ["PayStatements", "pay_dataframe"]
-
-# Keys whose string values in a pay statement's canonical JSON are decimals (see
-# core/src/pay/statement.rs and tiers.rs); every other string (ids, names, grade, kind, mode,
-# source, bound, currency) stays text.
-PAY_DECIMAL_KEYS = frozenset(
-    """base unrounded amount total score raw_coefficient coefficient proration from to rate
-    commission tiers_commission attainment min factor driver prior_base cumulative_base due paid
-    weight exact""".split()
-)
-
-
-def _pairs(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
-    return {
-        k: Decimal(v) if k in PAY_DECIMAL_KEYS and isinstance(v, str) else v for k, v in pairs
-    }
-
-
-def decode_pay(text: str) -> Any:
-    """A pay statement's (or line detail's) canonical JSON as Python values, decimals as Decimal."""
-    return json.loads(text, object_pairs_hook=_pairs, parse_float=Decimal)
-
 
 class PayStatements(List["PayStatement"]):
     """The statements of a batch, in input order: a plain ``list`` with table helpers."""
