@@ -17,7 +17,6 @@ mod ops;
 mod pay;
 mod plan;
 mod scorecard;
-mod sequence;
 
 // The DataFrame path (`frame/`) reads these from the crate root.
 pub(crate) use convert::{decimal_class, is_decimal, number_from_py, py_to_json, type_name};
@@ -27,13 +26,11 @@ pub(crate) use errors::{core_err, problem};
 fn _perfscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<plan::PyPlan>()?;
     m.add_class::<scorecard::PyScorecard>()?;
-    m.add_class::<scorecard::PyBatch>()?;
     m.add_class::<frame::PySummaryTable>()?;
     m.add_class::<pay::PyPayPlan>()?;
     m.add_class::<pay::PyPayStatement>()?;
     m.add_class::<pay::PyPayLine>()?;
     m.add_class::<pay::PyPoolShare>()?;
-    m.add_class::<pay::PyPoolSplit>()?;
     m.add_class::<feedback::PyFeedback>()?;
     m.add_class::<feedback::PyFeedbackRound>()?;
     m.add_class::<feedback::PyFeedbackReport>()?;

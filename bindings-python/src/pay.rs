@@ -6,12 +6,11 @@ use crate::errors::core_err;
 use crate::ops::{request_text, run_result};
 use crate::plan::{options_from_py, read_text, record_from_py, records_from_py, PyPlan};
 use perfscore::input::{read_number, read_pool};
-use perfscore::pay::pool::shares_to_canonical_json;
 use perfscore::pay::{split_pool as core_split_pool, PayLine, PoolShare};
 use perfscore::{Lang, Loc, PayPlan, PayStatement, Plan};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyList, PyString};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -39,12 +38,12 @@ fn weights_to_json(weights: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
     py_to_json(weights, "weights")
 }
 
-fn split(
-    py: Python<'_>,
+fn split<'py>(
+    py: Python<'py>,
     pool: &Bound<'_, PyAny>,
     weights: &Bound<'_, PyAny>,
     minor_units: u32,
-) -> PyResult<PyPoolSplit> {
+) -> PyResult<Bound<'py, PyAny>> {
     let pool = py_to_json(pool, "pool")?;
     let (amount, weights) =
         read_pool(pool, weights_to_json(weights)?).map_err(|e| core_err(py, &e))?;
@@ -53,19 +52,22 @@ fn split(
         .into_iter()
         .map(|inner| Py::new(py, PyPoolShare { inner }))
         .collect::<PyResult<Vec<_>>>()?;
-    Ok(PyPoolSplit { shares })
+    let list = PyList::new(py, shares)?;
+    py.import("perfscore._pay")?
+        .getattr("PoolSplit")?
+        .call1((list,))
 }
 
 /// Split a bonus pool by weights, exactly to the minor unit (largest remainder; ties to the
 /// larger weight, then the earlier position).
 #[pyfunction]
 #[pyo3(signature = (pool, weights, minor_units=2))]
-pub(crate) fn split_pool(
-    py: Python<'_>,
+pub(crate) fn split_pool<'py>(
+    py: Python<'py>,
     pool: &Bound<'_, PyAny>,
     weights: &Bound<'_, PyAny>,
     minor_units: u32,
-) -> PyResult<PyPoolSplit> {
+) -> PyResult<Bound<'py, PyAny>> {
     split(py, pool, weights, minor_units)
 }
 
@@ -222,12 +224,12 @@ impl PyPayPlan {
     }
 
     /// Split a bonus pool in this plan's currency (see `perfscore.split_pool`).
-    fn split_pool(
+    fn split_pool<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         pool: &Bound<'_, PyAny>,
         weights: &Bound<'_, PyAny>,
-    ) -> PyResult<PyPoolSplit> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         split(py, pool, weights, self.inner.minor_units())
     }
 
@@ -425,6 +427,10 @@ impl PyPoolShare {
     fn got_remainder_unit(&self) -> bool {
         self.inner.got_remainder_unit
     }
+    /// The share's canonical JSON (an element of the split's array).
+    fn to_json(&self) -> String {
+        serde_json::to_string(&self.inner).unwrap_or_default()
+    }
     fn __repr__(&self) -> String {
         format!(
             "<PoolShare {} weight={} amount={}{}>",
@@ -437,80 +443,5 @@ impl PyPoolShare {
                 ""
             }
         )
-    }
-}
-
-/// A split pool: the shares in input order; a read-only sequence.
-#[pyclass(module = "perfscore._perfscore", name = "PoolSplit", frozen, sequence)]
-pub(crate) struct PyPoolSplit {
-    shares: Vec<Py<PyPoolShare>>,
-}
-
-impl PyPoolSplit {
-    fn core(&self) -> Vec<PoolShare> {
-        self.shares.iter().map(|s| s.get().inner.clone()).collect()
-    }
-}
-
-#[pymethods]
-impl PyPoolSplit {
-    fn __len__(&self) -> usize {
-        self.shares.len()
-    }
-
-    fn __getitem__<'py>(
-        &self,
-        py: Python<'py>,
-        index: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        crate::sequence::get_item(py, &self.shares, index, "PoolSplit")
-    }
-
-    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        crate::sequence::iter(py, &self.shares)
-    }
-
-    /// The sum of the amounts: always exactly the pool.
-    #[getter]
-    fn total<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut total = Decimal::ZERO;
-        for s in &self.shares {
-            total += s.get().inner.amount;
-        }
-        py_decimal(py, total)
-    }
-
-    /// The amounts by id (`{id: Decimal}`), in input order.
-    fn amounts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        for s in &self.shares {
-            let s = &s.get().inner;
-            d.set_item(&*s.id, py_decimal(py, s.amount)?)?;
-        }
-        Ok(d)
-    }
-
-    /// The core's canonical JSON array of shares, byte for byte.
-    fn to_json(&self) -> String {
-        shares_to_canonical_json(&self.core())
-    }
-
-    /// A pandas DataFrame, one row per share, Decimal cells (pandas is imported only here).
-    fn to_dataframe<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        slf.py()
-            .import("perfscore._pay")?
-            .call_method1("pool_dataframe", (slf,))
-    }
-
-    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        slf.py()
-            .import("perfscore._pay")?
-            .call_method1("pool_html", (slf,))?
-            .extract()
-    }
-
-    fn __repr__(&self) -> String {
-        let total: Decimal = self.shares.iter().map(|s| s.get().inner.amount).sum();
-        format!("<PoolSplit {} shares total={}>", self.shares.len(), total)
     }
 }

@@ -4,7 +4,7 @@ use crate::convert::{py_decimal, py_to_json, rows_to_json};
 use crate::errors::{core_err, problem};
 use crate::ops::{request_text, run_result};
 use crate::pay::PyPayPlan;
-use crate::scorecard::{PyBatch, PyScorecard};
+use crate::scorecard::{batch, PyScorecard};
 use perfscore::{Error as CoreError, Plan, Record, ScoreOptions};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -231,19 +231,19 @@ impl PyPlan {
 
     /// Score a batch (a list of dicts or a DataFrame) without holding the GIL; all or nothing.
     #[pyo3(signature = (records, period=None))]
-    fn score_many(
+    fn score_many<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         records: &Bound<'_, PyAny>,
         period: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<PyBatch> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let options = options_from_py(py, period)?;
         let records = records_from_py(py, &self.inner, records)?;
         let plan = Arc::clone(&self.inner);
         let cards = py
             .detach(move || plan.score_many(&records, &options))
             .map_err(|e| core_err(py, &e))?;
-        PyBatch::new(py, cards)
+        batch(py, cards)
     }
 
     /// Score a table column by column: a pandas DataFrame or a mapping of column name →

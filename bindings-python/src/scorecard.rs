@@ -6,7 +6,7 @@ use perfscore::scorecard::Cell;
 use perfscore::{Lang, Scorecard};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyList, PyString};
 
 fn display(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     py.import("perfscore._display")
@@ -202,86 +202,13 @@ impl PyScorecard {
     }
 }
 
-/// The scorecards of a batch, in input order; a read-only sequence.
-#[pyclass(
-    module = "perfscore._perfscore",
-    name = "BatchResult",
-    frozen,
-    sequence
-)]
-pub(crate) struct PyBatch {
-    cards: Vec<Py<PyScorecard>>,
-}
-
-impl PyBatch {
-    pub(crate) fn new(py: Python<'_>, cards: Vec<Scorecard>) -> PyResult<PyBatch> {
-        let cards = cards
-            .into_iter()
-            .map(|inner| Py::new(py, PyScorecard { inner }))
-            .collect::<PyResult<Vec<_>>>()?;
-        Ok(PyBatch { cards })
-    }
-}
-
-#[pymethods]
-impl PyBatch {
-    fn __len__(&self) -> usize {
-        self.cards.len()
-    }
-
-    fn __getitem__<'py>(
-        &self,
-        py: Python<'py>,
-        index: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        crate::sequence::get_item(py, &self.cards, index, "BatchResult")
-    }
-
-    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        crate::sequence::iter(py, &self.cards)
-    }
-
-    /// Canonical JSON lines: one scorecard per line, each ending in a newline.
-    fn to_json_lines(&self) -> String {
-        self.cards
-            .iter()
-            .map(|c| c.get().inner.to_canonical_json() + "\n")
-            .collect()
-    }
-
-    /// The canonical JSON array of all scorecards.
-    fn to_json(&self) -> String {
-        let cards: Vec<Scorecard> = self.cards.iter().map(|c| c.get().inner.clone()).collect();
-        perfscore::batch_to_canonical_json(&cards)
-    }
-
-    /// Column names of the table form (from the first scorecard; the attribute columns when empty).
-    fn columns(&self) -> Vec<String> {
-        match self.cards.first() {
-            Some(c) => c.get().inner.columns(),
-            None => ["record_id", "name", "team", "department", "branch"]
-                .map(String::from)
-                .to_vec(),
-        }
-    }
-
-    /// One row per person (see `Scorecard.row`).
-    fn rows<'py>(&self, py: Python<'py>) -> PyResult<Vec<Vec<Bound<'py, PyAny>>>> {
-        self.cards.iter().map(|c| c.get().row(py)).collect()
-    }
-
-    /// A pandas DataFrame, one row per person, Decimal cells (pandas is imported only here).
-    fn to_dataframe<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        display(slf.py())?.call_method1("batch_dataframe", (slf,))
-    }
-
-    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        display(slf.py())?
-            .call_method1("batch_html", (slf,))?
-            .extract()
-    }
-
-    fn __repr__(&self) -> String {
-        format!("<BatchResult {} scorecards>", self.cards.len())
-    }
+/// The scorecards of a batch as a `perfscore.BatchResult` (a list with table helpers).
+pub(crate) fn batch<'py>(py: Python<'py>, cards: Vec<Scorecard>) -> PyResult<Bound<'py, PyAny>> {
+    let cards = cards
+        .into_iter()
+        .map(|inner| Py::new(py, PyScorecard { inner }))
+        .collect::<PyResult<Vec<_>>>()?;
+    display(py)?
+        .getattr("BatchResult")?
+        .call1((PyList::new(py, cards)?,))
 }

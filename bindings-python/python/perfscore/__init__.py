@@ -9,9 +9,9 @@ from __future__ import annotations
 from . import analytics
 from ._errors import InputError, PerfscoreError, PlanError, Problem
 from ._feedback import NA, NotApplicable
-from ._pay import PayStatements, pay_dataframe
+from ._display import BatchResult
+from ._pay import PayStatements, PoolSplit, pay_dataframe
 from ._perfscore import (
-    BatchResult,
     Feedback,
     FeedbackReport,
     FeedbackRound,
@@ -20,7 +20,6 @@ from ._perfscore import (
     PayStatement,
     Plan,
     PoolShare,
-    PoolSplit,
     Scorecard,
     SummaryTable,
     __version__,

@@ -12,7 +12,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._perfscore import BatchResult, Scorecard, SummaryTable
+    from ._perfscore import Scorecard, SummaryTable
 
 _LIGHT_COLOURS = {"green": "#2e9e44", "yellow": "#d9a400", "red": "#d33a2c"}
 
@@ -46,6 +46,36 @@ def frame_to_records(frame: Any) -> List[Dict[str, Any]]:
             rec["id"] = idx
         out.append(rec)
     return out
+
+
+class BatchResult(List["Scorecard"]):
+    """The scorecards of a batch, in input order: a plain ``list`` with table helpers."""
+
+    def to_json_lines(self) -> str:
+        """Canonical JSON lines: one scorecard per line, each ending in a newline."""
+        return "".join(c.to_json() + "\n" for c in self)
+
+    def to_json(self) -> str:
+        """The canonical JSON array of all scorecards."""
+        return "[" + ",".join(c.to_json() for c in self) + "]"
+
+    def columns(self) -> List[str]:
+        """Column names of the table form (the first scorecard's; the person columns when empty)."""
+        return self[0].columns() if self else ["record_id", "name", "team", "department", "branch"]
+
+    def rows(self) -> List[List[Any]]:
+        """One row per person (see ``Scorecard.row``)."""
+        return [c.row() for c in self]
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame, one row per person, Decimal cells (pandas is imported only here)."""
+        return batch_dataframe(self)
+
+    def _repr_html_(self) -> str:
+        return batch_html(self)
+
+    def __repr__(self) -> str:
+        return f"<BatchResult {len(self)} scorecards>"
 
 
 def batch_dataframe(batch: "BatchResult") -> Any:
