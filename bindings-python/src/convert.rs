@@ -48,6 +48,11 @@ pub(crate) fn is_decimal(v: &Bound<'_, PyAny>) -> PyResult<bool> {
     v.is_instance(decimal_class(v.py())?)
 }
 
+/// `en` or `zh`, for explanations.
+pub(crate) fn lang(lang: &str) -> PyResult<perfscore::Lang> {
+    lang.parse().map_err(PyValueError::new_err)
+}
+
 /// The type's own name (`float32`), for messages.
 pub(crate) fn type_name(v: &Bound<'_, PyAny>) -> String {
     v.get_type()

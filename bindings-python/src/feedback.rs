@@ -16,10 +16,6 @@ fn helpers(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     py.import("perfscore._feedback")
 }
 
-fn lang(lang: &str) -> PyResult<Lang> {
-    lang.parse().map_err(PyValueError::new_err)
-}
-
 /// Responses (a list of dicts or a DataFrame; `perfscore.NA` for "not applicable"), read by the
 /// core's response rule.
 fn responses_from_py(
@@ -279,7 +275,7 @@ impl PyFeedbackReport {
     /// Simplified Chinese (`zh`).
     #[pyo3(signature = (lang="en"))]
     fn explain(&self, lang: &str) -> PyResult<String> {
-        Ok(self.inner.explain(self::lang(lang)?))
+        Ok(self.inner.explain(crate::convert::lang(lang)?))
     }
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
         helpers(slf.py())?

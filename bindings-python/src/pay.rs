@@ -8,7 +8,7 @@ use crate::plan::{options_from_py, read_text, record_from_py, records_from_py, P
 use perfscore::input::{read_number, read_pool};
 use perfscore::pay::{split_pool as core_split_pool, PayLine, PoolShare};
 use perfscore::{Lang, Loc, PayPlan, PayStatement, Plan};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 use rust_decimal::Decimal;
@@ -69,10 +69,6 @@ pub(crate) fn split_pool<'py>(
     minor_units: u32,
 ) -> PyResult<Bound<'py, PyAny>> {
     split(py, pool, weights, minor_units)
-}
-
-fn lang(lang: &str) -> PyResult<Lang> {
-    lang.parse().map_err(PyValueError::new_err)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,7 +313,7 @@ impl PyPayStatement {
     /// The statement explained line by line in English (`en`) or Simplified Chinese (`zh`).
     #[pyo3(signature = (lang="en"))]
     fn explain(&self, lang: &str) -> PyResult<String> {
-        Ok(self.inner.explain(self::lang(lang)?))
+        Ok(self.inner.explain(crate::convert::lang(lang)?))
     }
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
         slf.py()
@@ -383,7 +379,7 @@ impl PyPayLine {
     /// This line's explanation in English (`en`) or Simplified Chinese (`zh`).
     #[pyo3(signature = (lang="en"))]
     fn explain(&self, lang: &str) -> PyResult<String> {
-        Ok(self.inner.explain(self::lang(lang)?))
+        Ok(self.inner.explain(crate::convert::lang(lang)?))
     }
     fn __repr__(&self) -> String {
         format!("<PayLine {} amount={}>", self.inner.id, self.inner.amount)

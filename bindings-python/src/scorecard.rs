@@ -4,7 +4,6 @@
 use crate::convert::{py_decimal, to_py};
 use perfscore::scorecard::Cell;
 use perfscore::{Lang, Scorecard};
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 
@@ -154,8 +153,7 @@ impl PyScorecard {
     /// A step-by-step explanation in English (`en`) or Simplified Chinese (`zh`).
     #[pyo3(signature = (lang="en"))]
     fn explain(&self, lang: &str) -> PyResult<String> {
-        let lang: Lang = lang.parse().map_err(PyValueError::new_err)?;
-        Ok(self.inner.explain(lang))
+        Ok(self.inner.explain(crate::convert::lang(lang)?))
     }
 
     /// Column names of the flat table form (`row()`).
