@@ -14,6 +14,7 @@
 //! | `perfscore.Plan` | its plan document |
 //! | `dict` or any mapping (string keys) | an object |
 //! | `list`, `tuple` | an array |
+//! | pandas DataFrame / Series, numpy array | its rows / a list, NaN and NA as `null` |
 //! | anything else | a marker naming its type (`a datetime.date`) |
 //!
 //! Markers (`{"\u0000host": "NaN"}`) are the core's spelling of host values JSON cannot hold;
@@ -301,7 +302,7 @@ fn scalar_json(v: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
     if name == "NotApplicable" && module_of(v) == "perfscore._feedback" {
         return Ok(Some(Value::String("na".into())));
     }
-    if module_of(v) == "numpy" && v.hasattr("dtype")? {
+    if module_of(v) == "numpy" && v.hasattr("dtype")? && !v.hasattr("__len__")? {
         return numpy_json(v);
     }
     Ok(None)
@@ -378,6 +379,15 @@ type Children<'py> = Vec<(Step, Bound<'py, PyAny>)>;
 /// An empty JSON container for a dict (or any mapping), list or tuple, with its children in
 /// order; `None` for any other type.
 fn container_json<'py>(v: &Bound<'py, PyAny>) -> Result<Option<(Value, Children<'py>)>, Unjson> {
+    let module = module_of(v);
+    if (module.starts_with("pandas") || module == "numpy")
+        && (v.hasattr("tolist")? || v.hasattr("itertuples")?)
+    {
+        // A DataFrame as its rows, a Series or array as a list, missing values as None ("no
+        // data", as in frames everywhere in this binding; see `_display.plain`).
+        let plain = v.py().import("perfscore._display")?;
+        return container_json(&plain.call_method1("plain", (v,))?);
+    }
     let converted;
     let dict = match v.cast::<PyDict>() {
         Ok(d) => Some(d),

@@ -78,6 +78,14 @@ class BatchResult(List["Scorecard"]):
         return f"<BatchResult {len(self)} scorecards>"
 
 
+def plain(value: Any) -> List[Any]:
+    """A DataFrame as its rows (``frame_to_records``), a Series, Index or numpy array as a list;
+    NaN / NA / None → None (in a pandas or numpy container NaN is how "no value" is spelled)."""
+    if hasattr(value, "itertuples") and hasattr(value, "columns"):
+        return frame_to_records(value)
+    return [None if _is_missing(v) else v for v in value.tolist()]
+
+
 def batch_dataframe(batch: "BatchResult") -> Any:
     """One row per person, columns from the core's ``Scorecard.columns()``, Decimal cells."""
     try:

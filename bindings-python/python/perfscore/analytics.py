@@ -29,7 +29,6 @@ from __future__ import annotations
 from typing import Any, Dict, List, Mapping, Optional
 
 from . import _perfscore
-from ._display import _is_missing, frame_to_records
 
 __all__ = [
     "allocate_target",
@@ -59,47 +58,12 @@ _FREE = frozenset(("split_pool", "template", "demo_plan", "demo_team_csv", "oper
 
 def run_json(operation: str, request: Any) -> str:
     """Run ``operation`` on a request (a mapping, or JSON text); returns the canonical JSON text."""
-    return _perfscore.run_json(operation, _from_pandas(request))
+    return _perfscore.run_json(operation, request)
 
 
 def run(operation: str, request: Mapping[str, Any]) -> Dict[str, Any]:
     """Run ``operation`` on a request mapping; returns the result as a dict."""
-    return dict(_perfscore.run(operation, _from_pandas(request)))
-
-
-# Columns of a records DataFrame that describe the person; every other column is a measure.
-_PERSON_COLUMNS = ("id", "name", "team", "department", "branch", "attributes")
-
-
-def _person_record(row: Dict[str, Any]) -> Dict[str, Any]:
-    """A flat DataFrame row as a record: person columns kept, the rest nested as ``measures``
-    (``None`` stays: a missing measure, for the plan's missing-data policy)."""
-    record = {k: row[k] for k in _PERSON_COLUMNS if row.get(k) is not None}
-    record["measures"] = {k: v for k, v in row.items() if k not in _PERSON_COLUMNS}
-    return record
-
-
-def _from_pandas(value: Any, key: str = "") -> Any:
-    """pandas and numpy containers as plain values, at any depth: a DataFrame as its rows
-    (``frame_to_records``: one dict per row, NaN / NA / None → ``None``, the missing marker; under
-    ``records``, one record per row with its measure columns nested as ``measures``), a
-    Series or numpy array as a list (NaN → ``None``: "no data" in a history, as in frames
-    everywhere in this binding). numpy scalars become Python numbers. Plain values are returned
-    as they are, so a request without pandas never changes."""
-    if isinstance(value, Mapping):
-        return {k: _from_pandas(v, str(k)) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_from_pandas(v) for v in value]
-    if hasattr(value, "itertuples") and hasattr(value, "columns"):
-        rows = [_from_pandas(r) for r in frame_to_records(value)]
-        return [_person_record(r) for r in rows] if key == "records" else rows
-    if hasattr(value, "tolist") and hasattr(value, "dtype"):
-        # Series, Index and ndarray; a numpy scalar's tolist() is the Python scalar.
-        items = value.tolist()
-        if not isinstance(items, list):
-            return items
-        return [None if _is_missing(v) else _from_pandas(v) for v in items]
-    return value
+    return dict(_perfscore.run(operation, request))
 
 
 def _op(name: str, request: Optional[Mapping[str, Any]], fields: Dict[str, Any]) -> Dict[str, Any]:
