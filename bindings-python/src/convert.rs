@@ -49,6 +49,22 @@ pub(crate) fn is_decimal(v: &Bound<'_, PyAny>) -> PyResult<bool> {
     v.is_instance(decimal_class(v.py())?)
 }
 
+/// Items as the Python list subclass `module.class` (`perfscore._pay.PayStatements`): the
+/// binding's collections are lists with table helpers, written in Python.
+pub(crate) fn list_of<'py, T>(
+    py: Python<'py>,
+    items: impl IntoIterator<Item = T>,
+    module: &str,
+    class: &str,
+) -> PyResult<Bound<'py, PyAny>>
+where
+    T: pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>,
+{
+    let items = items.into_iter().map(|i| Py::new(py, i));
+    let list = PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)?;
+    py.import(module)?.getattr(class)?.call1((list,))
+}
+
 /// `en` or `zh`, for explanations.
 pub(crate) fn lang(lang: &str) -> PyResult<perfscore::Lang> {
     lang.parse().map_err(PyValueError::new_err)

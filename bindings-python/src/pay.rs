@@ -1,7 +1,7 @@
 //! Pay: pay plans, pay statements and bonus pools. Each class holds the core value; parts are
 //! converted by `to_py` (decimals as `decimal.Decimal`), the numbers are the core's.
 
-use crate::convert::{py_decimal, py_to_json, to_py};
+use crate::convert::{list_of, py_decimal, py_to_json, to_py};
 use crate::errors::core_err;
 use crate::ops::{request_text, run_result};
 use crate::plan::{options_from_py, read_text, record_from_py, records_from_py, PyPlan};
@@ -38,26 +38,6 @@ fn weights_to_json(weights: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
     py_to_json(weights, "weights")
 }
 
-fn split<'py>(
-    py: Python<'py>,
-    pool: &Bound<'_, PyAny>,
-    weights: &Bound<'_, PyAny>,
-    minor_units: u32,
-) -> PyResult<Bound<'py, PyAny>> {
-    let pool = py_to_json(pool, "pool")?;
-    let (amount, weights) =
-        read_pool(pool, weights_to_json(weights)?).map_err(|e| core_err(py, &e))?;
-    let shares = core_split_pool(amount, minor_units, &weights).map_err(|e| core_err(py, &e))?;
-    let shares = shares
-        .into_iter()
-        .map(|inner| Py::new(py, PyPoolShare { inner }))
-        .collect::<PyResult<Vec<_>>>()?;
-    let list = PyList::new(py, shares)?;
-    py.import("perfscore._pay")?
-        .getattr("PoolSplit")?
-        .call1((list,))
-}
-
 /// Split a bonus pool by weights, exactly to the minor unit (largest remainder; ties to the
 /// larger weight, then the earlier position).
 #[pyfunction]
@@ -68,7 +48,12 @@ pub(crate) fn split_pool<'py>(
     weights: &Bound<'_, PyAny>,
     minor_units: u32,
 ) -> PyResult<Bound<'py, PyAny>> {
-    split(py, pool, weights, minor_units)
+    let pool = py_to_json(pool, "pool")?;
+    let (amount, weights) =
+        read_pool(pool, weights_to_json(weights)?).map_err(|e| core_err(py, &e))?;
+    let shares = core_split_pool(amount, minor_units, &weights).map_err(|e| core_err(py, &e))?;
+    let shares = shares.into_iter().map(|inner| PyPoolShare { inner });
+    list_of(py, shares, "perfscore._pay", "PoolSplit")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -110,20 +95,6 @@ fn pay_plan_result(
         plan: Arc::clone(&plan.inner),
     })
     .map_err(|e| core_err(py, &e))
-}
-
-fn statements_list<'py>(
-    py: Python<'py>,
-    statements: Vec<PayStatement>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let items = statements
-        .into_iter()
-        .map(|inner| Py::new(py, PyPayStatement { inner }))
-        .collect::<PyResult<Vec<_>>>()?;
-    let list = PyList::new(py, items)?;
-    py.import("perfscore._pay")?
-        .getattr("PayStatements")?
-        .call1((list,))
 }
 
 #[pymethods]
@@ -178,7 +149,8 @@ impl PyPayPlan {
         let statements = py
             .detach(move || pay.pay_records(&plan, &records, &options))
             .map_err(|e| core_err(py, &e))?;
-        statements_list(py, statements)
+        let statements = statements.into_iter().map(|inner| PyPayStatement { inner });
+        list_of(py, statements, "perfscore._pay", "PayStatements")
     }
 
     /// Score and pay one record (a dict).
@@ -226,7 +198,7 @@ impl PyPayPlan {
         pool: &Bound<'_, PyAny>,
         weights: &Bound<'_, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        split(py, pool, weights, self.inner.minor_units())
+        split_pool(py, pool, weights, self.inner.minor_units())
     }
 
     /// Run one pay plan operation (docs/operations.md) on a request (a mapping, or JSON text);

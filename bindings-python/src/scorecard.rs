@@ -1,11 +1,11 @@
 //! `Scorecard` and `BatchResult`: one person's result and a batch of them. Parts are the core's
 //! values converted by `to_py` (decimals as `decimal.Decimal`); `to_json` is the canonical JSON.
 
-use crate::convert::{py_decimal, to_py};
+use crate::convert::{list_of, py_decimal, to_py};
 use perfscore::scorecard::Cell;
 use perfscore::{Lang, Scorecard};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString};
+use pyo3::types::PyString;
 
 fn display(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     py.import("perfscore._display")
@@ -202,11 +202,6 @@ impl PyScorecard {
 
 /// The scorecards of a batch as a `perfscore.BatchResult` (a list with table helpers).
 pub(crate) fn batch<'py>(py: Python<'py>, cards: Vec<Scorecard>) -> PyResult<Bound<'py, PyAny>> {
-    let cards = cards
-        .into_iter()
-        .map(|inner| Py::new(py, PyScorecard { inner }))
-        .collect::<PyResult<Vec<_>>>()?;
-    display(py)?
-        .getattr("BatchResult")?
-        .call1((PyList::new(py, cards)?,))
+    let cards = cards.into_iter().map(|inner| PyScorecard { inner });
+    list_of(py, cards, "perfscore._display", "BatchResult")
 }
