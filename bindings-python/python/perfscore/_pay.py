@@ -16,6 +16,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["PayStatements", "PoolSplit", "pay_dataframe"]
 
+
 class PayStatements(List["PayStatement"]):
     """The statements of a batch, in input order: a plain ``list`` with table helpers."""
 
