@@ -11,8 +11,10 @@
 //! | numpy floats | a number, the shortest text in the value's own width (`float32(0.1)` → `0.1`) |
 //! | `decimal.Decimal` | a number with exactly its text; NaN, ±Infinity → markers |
 //! | `perfscore.NA` | `"na"` (a 360 answer that does not apply) |
+//! | `perfscore.Plan` | its plan document |
 //! | `dict` or any mapping (string keys) | an object |
 //! | `list`, `tuple` | an array |
+//! | pandas DataFrame / Series, numpy array | its rows / a list, NaN and NA as `null` |
 //! | anything else | a marker naming its type (`a datetime.date`) |
 //!
 //! Markers (`{"\u0000host": "NaN"}`) are the core's spelling of host values JSON cannot hold;
@@ -26,6 +28,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 use rust_decimal::Decimal;
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::Value;
 
 // ---------------------------------------------------------------------------------------------
@@ -44,6 +47,27 @@ pub(crate) fn py_decimal<'py>(py: Python<'py>, d: Decimal) -> PyResult<Bound<'py
 
 pub(crate) fn is_decimal(v: &Bound<'_, PyAny>) -> PyResult<bool> {
     v.is_instance(decimal_class(v.py())?)
+}
+
+/// Items as the Python list subclass `module.class` (`perfscore._pay.PayStatements`): the
+/// binding's collections are lists with table helpers, written in Python.
+pub(crate) fn list_of<'py, T>(
+    py: Python<'py>,
+    items: impl IntoIterator<Item = T>,
+    module: &str,
+    class: &str,
+) -> PyResult<Bound<'py, PyAny>>
+where
+    T: pyo3::PyClass + Into<pyo3::PyClassInitializer<T>>,
+{
+    let items = items.into_iter().map(|i| Py::new(py, i));
+    let list = PyList::new(py, items.collect::<PyResult<Vec<_>>>()?)?;
+    py.import(module)?.getattr(class)?.call1((list,))
+}
+
+/// `en` or `zh`, for explanations.
+pub(crate) fn lang(lang: &str) -> PyResult<perfscore::Lang> {
+    lang.parse().map_err(PyValueError::new_err)
 }
 
 /// The type's own name (`float32`), for messages.
@@ -280,6 +304,13 @@ fn scalar_json(v: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
     if is_decimal(v)? {
         return decimal_json(v).map(Some);
     }
+    if let Ok(plan) = v.cast::<crate::plan::PyPlan>() {
+        // A compiled plan stands for its document wherever a request takes one.
+        let doc = serde_json::from_str(&plan.get().inner.to_json());
+        return doc
+            .map(Some)
+            .map_err(|e| PyValueError::new_err(e.to_string()));
+    }
     let name = type_name(v);
     if matches!(name.as_str(), "NAType" | "NaTType") && module_of(v).starts_with("pandas") {
         return Ok(Some(Value::Null));
@@ -287,7 +318,7 @@ fn scalar_json(v: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
     if name == "NotApplicable" && module_of(v) == "perfscore._feedback" {
         return Ok(Some(Value::String("na".into())));
     }
-    if module_of(v) == "numpy" && v.hasattr("dtype")? {
+    if module_of(v) == "numpy" && v.hasattr("dtype")? && !v.hasattr("__len__")? {
         return numpy_json(v);
     }
     Ok(None)
@@ -364,6 +395,15 @@ type Children<'py> = Vec<(Step, Bound<'py, PyAny>)>;
 /// An empty JSON container for a dict (or any mapping), list or tuple, with its children in
 /// order; `None` for any other type.
 fn container_json<'py>(v: &Bound<'py, PyAny>) -> Result<Option<(Value, Children<'py>)>, Unjson> {
+    let module = module_of(v);
+    if (module.starts_with("pandas") || module == "numpy")
+        && (v.hasattr("tolist")? || v.hasattr("itertuples")?)
+    {
+        // A DataFrame as its rows, a Series or array as a list, missing values as None ("no
+        // data", as in frames everywhere in this binding; see `_display.plain`).
+        let plain = v.py().import("perfscore._display")?;
+        return container_json(&plain.call_method1("plain", (v,))?);
+    }
     let converted;
     let dict = match v.cast::<PyDict>() {
         Ok(d) => Some(d),
@@ -436,3 +476,300 @@ pub(crate) fn rows_to_json(py: Python<'_>, rows: &Bound<'_, PyAny>, row: &str) -
     let list = py.get_type::<PyList>().call1((rows,))?;
     py_to_json(&list, &path)
 }
+
+// ---------------------------------------------------------------------------------------------
+// Rust values → Python values
+
+/// Any serialisable core value as Python values: maps → `dict`, sequences → `list`, text →
+/// `str`, integers → `int`, floats (statistics) → `float`, `None`/unit → `None`, and every
+/// decimal the core marks ([`perfscore::number::DECIMAL_MARK`]) → `decimal.Decimal` from its
+/// exact text. No JSON text in between, and no guessing which strings are numbers.
+pub(crate) fn to_py<T: Serialize + ?Sized>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
+    value
+        .serialize(ToPy(py))
+        .map(Bound::unbind)
+        .map_err(|e| e.0)
+}
+
+/// Parsed JSON text as Python values, by Python's own `json.loads` (it keeps the documents' key
+/// order, which a `serde_json::Value` would sort).
+pub(crate) fn json_to_py(py: Python<'_>, text: &str) -> PyResult<Py<PyAny>> {
+    static LOADS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let loads = LOADS.get_or_try_init(py, || {
+        py.import("json")?.getattr("loads").map(Bound::unbind)
+    })?;
+    Ok(loads.bind(py).call1((text,))?.unbind())
+}
+
+/// serde_json's name for a number kept as text (`arbitrary_precision`).
+const JSON_NUMBER: &str = "$serde_json::private::Number";
+
+#[derive(Debug)]
+pub(crate) struct ToPyError(PyErr);
+
+impl std::fmt::Display for ToPyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl std::error::Error for ToPyError {}
+impl serde::ser::Error for ToPyError {
+    fn custom<M: std::fmt::Display>(msg: M) -> Self {
+        ToPyError(PyValueError::new_err(msg.to_string()))
+    }
+}
+impl From<PyErr> for ToPyError {
+    fn from(e: PyErr) -> Self {
+        ToPyError(e)
+    }
+}
+
+type Out<'py> = Result<Bound<'py, PyAny>, ToPyError>;
+
+#[derive(Clone, Copy)]
+struct ToPy<'py>(Python<'py>);
+
+/// A list or tuple being built.
+struct Seq<'py>(Python<'py>, Vec<Bound<'py, PyAny>>);
+/// A tuple variant being built: `{variant: [...]}`.
+struct Variant<'py>(&'static str, Seq<'py>);
+/// A dict being built; `variant` wraps it as `{variant: dict}` (serde_json's enum shape), and
+/// `number` collects serde_json's exact-number struct.
+struct Map<'py> {
+    py: Python<'py>,
+    dict: Bound<'py, PyDict>,
+    key: Option<Bound<'py, PyAny>>,
+    variant: Option<&'static str>,
+    number: bool,
+}
+
+impl<'py> ToPy<'py> {
+    fn text(self, s: &str) -> Out<'py> {
+        Ok(PyString::new(self.0, s).into_any())
+    }
+    fn wrap(self, variant: &'static str, value: Bound<'py, PyAny>) -> Out<'py> {
+        let d = PyDict::new(self.0);
+        d.set_item(variant, value)?;
+        Ok(d.into_any())
+    }
+    fn map(self, variant: Option<&'static str>, number: bool) -> Map<'py> {
+        Map {
+            py: self.0,
+            dict: PyDict::new(self.0),
+            key: None,
+            variant,
+            number,
+        }
+    }
+}
+
+macro_rules! via {
+    ($($name:ident: $t:ty),*) => {$(
+        fn $name(self, v: $t) -> Out<'py> {
+            Ok(pyo3::IntoPyObjectExt::into_bound_py_any(v, self.0)?)
+        }
+    )*};
+}
+
+impl<'py> Serializer for ToPy<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = ToPyError;
+    type SerializeSeq = Seq<'py>;
+    type SerializeTuple = Seq<'py>;
+    type SerializeTupleStruct = Seq<'py>;
+    type SerializeTupleVariant = Variant<'py>;
+    type SerializeMap = Map<'py>;
+    type SerializeStruct = Map<'py>;
+    type SerializeStructVariant = Map<'py>;
+
+    via!(serialize_bool: bool, serialize_i8: i8, serialize_i16: i16, serialize_i32: i32,
+        serialize_i64: i64, serialize_i128: i128, serialize_u8: u8, serialize_u16: u16,
+        serialize_u32: u32, serialize_u64: u64, serialize_u128: u128, serialize_f32: f32,
+        serialize_f64: f64);
+
+    fn serialize_char(self, v: char) -> Out<'py> {
+        self.text(v.encode_utf8(&mut [0; 4]))
+    }
+    fn serialize_str(self, v: &str) -> Out<'py> {
+        self.text(v)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> Out<'py> {
+        Ok(pyo3::types::PyBytes::new(self.0, v).into_any())
+    }
+    fn serialize_none(self) -> Out<'py> {
+        Ok(self.0.None().into_bound(self.0))
+    }
+    fn serialize_some<T: Serialize + ?Sized>(self, v: &T) -> Out<'py> {
+        v.serialize(self)
+    }
+    fn serialize_unit(self) -> Out<'py> {
+        self.serialize_none()
+    }
+    fn serialize_unit_struct(self, _: &'static str) -> Out<'py> {
+        self.serialize_none()
+    }
+    fn serialize_unit_variant(self, _: &'static str, _: u32, variant: &'static str) -> Out<'py> {
+        self.text(variant)
+    }
+    fn serialize_newtype_struct<T: Serialize + ?Sized>(
+        self,
+        name: &'static str,
+        v: &T,
+    ) -> Out<'py> {
+        let inner = v.serialize(self)?;
+        if name == perfscore::number::DECIMAL_MARK {
+            return Ok(decimal_class(self.0)?.call1((inner,))?);
+        }
+        Ok(inner)
+    }
+    fn serialize_newtype_variant<T: Serialize + ?Sized>(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        v: &T,
+    ) -> Out<'py> {
+        let inner = v.serialize(self)?;
+        self.wrap(variant, inner)
+    }
+    fn serialize_seq(self, len: Option<usize>) -> Result<Seq<'py>, ToPyError> {
+        Ok(Seq(self.0, Vec::with_capacity(len.unwrap_or(0))))
+    }
+    fn serialize_tuple(self, len: usize) -> Result<Seq<'py>, ToPyError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_struct(self, _: &'static str, len: usize) -> Result<Seq<'py>, ToPyError> {
+        self.serialize_seq(Some(len))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> Result<Self::SerializeTupleVariant, ToPyError> {
+        Ok(Variant(variant, self.serialize_seq(Some(len))?))
+    }
+    fn serialize_map(self, _: Option<usize>) -> Result<Map<'py>, ToPyError> {
+        Ok(self.map(None, false))
+    }
+    fn serialize_struct(self, name: &'static str, _: usize) -> Result<Map<'py>, ToPyError> {
+        Ok(self.map(None, name == JSON_NUMBER))
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        variant: &'static str,
+        _: usize,
+    ) -> Result<Map<'py>, ToPyError> {
+        Ok(self.map(Some(variant), false))
+    }
+}
+
+impl<'py> SerializeSeq for Seq<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = ToPyError;
+    fn serialize_element<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), ToPyError> {
+        self.1.push(v.serialize(ToPy(self.0))?);
+        Ok(())
+    }
+    fn end(self) -> Out<'py> {
+        Ok(PyList::new(self.0, self.1)?.into_any())
+    }
+}
+
+macro_rules! seq_like {
+    ($($tr:ident: $method:ident),*) => {$(
+        impl<'py> serde::ser::$tr for Seq<'py> {
+            type Ok = Bound<'py, PyAny>;
+            type Error = ToPyError;
+            fn $method<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), ToPyError> {
+                SerializeSeq::serialize_element(self, v)
+            }
+            fn end(self) -> Out<'py> {
+                SerializeSeq::end(self)
+            }
+        }
+    )*};
+}
+seq_like!(SerializeTuple: serialize_element, SerializeTupleStruct: serialize_field);
+
+impl<'py> serde::ser::SerializeTupleVariant for Variant<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = ToPyError;
+    fn serialize_field<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), ToPyError> {
+        SerializeSeq::serialize_element(&mut self.1, v)
+    }
+    fn end(self) -> Out<'py> {
+        let py = self.1 .0;
+        let list = SerializeSeq::end(self.1)?;
+        ToPy(py).wrap(self.0, list)
+    }
+}
+
+impl<'py> Map<'py> {
+    fn field<T: Serialize + ?Sized>(&mut self, key: &str, v: &T) -> Result<(), ToPyError> {
+        self.dict.set_item(key, v.serialize(ToPy(self.py))?)?;
+        Ok(())
+    }
+    fn finish(self) -> Out<'py> {
+        if self.number {
+            // serde_json's exact number: its text, an int when it is one, else a float.
+            let text: String = self
+                .dict
+                .get_item(JSON_NUMBER)?
+                .map_or(Ok(String::new()), |t| t.extract())?;
+            let class = if text.contains(['.', 'e', 'E']) {
+                self.py.get_type::<PyFloat>()
+            } else {
+                self.py.get_type::<PyInt>()
+            };
+            return Ok(class.call1((text,))?);
+        }
+        match self.variant {
+            Some(variant) => ToPy(self.py).wrap(variant, self.dict.into_any()),
+            None => Ok(self.dict.into_any()),
+        }
+    }
+}
+
+impl<'py> SerializeMap for Map<'py> {
+    type Ok = Bound<'py, PyAny>;
+    type Error = ToPyError;
+    fn serialize_key<T: Serialize + ?Sized>(&mut self, k: &T) -> Result<(), ToPyError> {
+        self.key = Some(k.serialize(ToPy(self.py))?);
+        Ok(())
+    }
+    fn serialize_value<T: Serialize + ?Sized>(&mut self, v: &T) -> Result<(), ToPyError> {
+        let key = self
+            .key
+            .take()
+            .unwrap_or_else(|| self.py.None().into_bound(self.py));
+        self.dict.set_item(key, v.serialize(ToPy(self.py))?)?;
+        Ok(())
+    }
+    fn end(self) -> Out<'py> {
+        self.finish()
+    }
+}
+
+macro_rules! struct_like {
+    ($($tr:ident),*) => {$(
+        impl<'py> serde::ser::$tr for Map<'py> {
+            type Ok = Bound<'py, PyAny>;
+            type Error = ToPyError;
+            fn serialize_field<T: Serialize + ?Sized>(
+                &mut self,
+                key: &'static str,
+                v: &T,
+            ) -> Result<(), ToPyError> {
+                self.field(key, v)
+            }
+            fn end(self) -> Out<'py> {
+                self.finish()
+            }
+        }
+    )*};
+}
+struct_like!(SerializeStruct, SerializeStructVariant);

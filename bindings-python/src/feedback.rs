@@ -1,20 +1,19 @@
-//! 360-degree feedback: feedback configurations, response conversion and round results.
-//! Conversion and error mapping only; the numbers are the core's (`perfscore::feedback`).
+//! 360-degree feedback: configurations, rounds and reports. Each class holds the core value;
+//! parts are converted by `to_py` (decimals as `decimal.Decimal`, statistics as floats).
 
-use super::{core_err, py_to_json, rows_to_json};
+use crate::convert::{py_to_json, rows_to_json, to_py};
+use crate::errors::core_err;
+use crate::ops::{request_text, run_result};
+use crate::plan::read_text;
 use perfscore::feedback::{Feedback, FeedbackReport, FeedbackRound, Response};
 use perfscore::Lang;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::PyList;
 use std::sync::Arc;
 
 fn helpers(py: Python<'_>) -> PyResult<Bound<'_, PyModule>> {
     py.import("perfscore._feedback")
-}
-
-fn lang(lang: &str) -> PyResult<Lang> {
-    lang.parse().map_err(PyValueError::new_err)
 }
 
 /// Responses (a list of dicts or a DataFrame; `perfscore.NA` for "not applicable"), read by the
@@ -35,19 +34,12 @@ fn responses_from_py(
 #[pyclass(module = "perfscore._perfscore", name = "Feedback", frozen)]
 pub(crate) struct PyFeedback {
     inner: Arc<Feedback>,
-    id: String,
 }
 
 fn feedback_result(py: Python<'_>, text: &str) -> PyResult<PyFeedback> {
     let inner = Feedback::from_json(text).map_err(|e| core_err(py, &e))?;
-    // The id, for display only (the configuration has just been validated).
-    let id = serde_json::from_str::<serde_json::Value>(text)
-        .ok()
-        .and_then(|v| v.get("id").and_then(|i| i.as_str()).map(str::to_owned))
-        .unwrap_or_default();
     Ok(PyFeedback {
         inner: Arc::new(inner),
-        id,
     })
 }
 
@@ -69,20 +61,13 @@ impl PyFeedback {
     /// A configuration from a UTF-8 JSON file; Python opens and reads the file.
     #[staticmethod]
     fn from_file(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<PyFeedback> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("encoding", "utf-8-sig")?;
-        let file = py
-            .import("builtins")?
-            .call_method("open", (path,), Some(&kwargs))?;
-        let text = file.call_method0("read");
-        file.call_method0("close")?;
-        feedback_result(py, &text?.extract::<String>()?)
+        feedback_result(py, &read_text(py, path)?)
     }
 
     /// The configuration's id.
     #[getter]
     fn id(&self) -> String {
-        self.id.clone()
+        self.inner.id().to_string()
     }
 
     /// Aggregate a round of responses (a list of dicts `{rater, ratee, group, item, value}` or a
@@ -96,8 +81,25 @@ impl PyFeedback {
         PyFeedbackRound::new(py, round)
     }
 
+    /// Run one feedback operation (docs/operations.md) on a request (a mapping, or JSON text);
+    /// returns the parsed result.
+    #[pyo3(signature = (operation, request=None))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        request: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let (fb, op, req) = (
+            Arc::clone(&self.inner),
+            operation.to_owned(),
+            request_text(request)?,
+        );
+        run_result(py, py.detach(move || fb.run(&op, &req)), false)
+    }
+
     fn __repr__(&self) -> String {
-        format!("<Feedback {}>", self.id)
+        format!("<Feedback {}>", self.inner.id())
     }
 }
 
@@ -121,20 +123,13 @@ impl PyFeedbackRound {
         Ok(PyFeedbackRound { inner, reports })
     }
 
-    /// Canonical JSON text (from `serde_json::to_string`) as Python values.
-    fn part<'py>(
-        py: Python<'py>,
-        text: serde_json::Result<String>,
-        flatten: bool,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let text = text.map_err(|e| PyValueError::new_err(e.to_string()))?;
-        let helpers = helpers(py)?;
-        let decoded = helpers.call_method1("decode_feedback", (text,))?;
-        if flatten {
-            helpers.call_method1("flatten_stats", (decoded,))
-        } else {
-            Ok(decoded)
-        }
+    /// A part as Python values; `{"status": "value", "value": x}` statistics flattened to `x`
+    /// (undefined ones stay dicts with their reason).
+    fn stats<T: serde::Serialize>(py: Python<'_>, part: &T) -> PyResult<Py<PyAny>> {
+        let value = to_py(py, part)?;
+        Ok(helpers(py)?
+            .call_method1("flatten_stats", (value,))?
+            .unbind())
     }
 }
 
@@ -163,14 +158,14 @@ impl PyFeedbackRound {
     /// Round reliability as a dict: defined statistics as floats, undefined ones as
     /// `{"status": "undefined", "reason": …}`.
     #[getter]
-    fn reliability<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Self::part(py, serde_json::to_string(&self.inner.reliability), true)
+    fn reliability(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        Self::stats(py, &self.inner.reliability)
     }
 
     /// Leniency corrections applied, as dicts (decimals as Decimal).
     #[getter]
-    fn leniency<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        Self::part(py, serde_json::to_string(&self.inner.leniency), false)
+    fn leniency(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.leniency)
     }
 
     /// The core's canonical JSON, byte for byte.
@@ -178,10 +173,9 @@ impl PyFeedbackRound {
         self.inner.to_canonical_json()
     }
 
-    /// The canonical JSON as Python values: decimals as Decimal, statistics as dicts.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = helpers(py)?.call_method1("decode_feedback", (self.inner.to_canonical_json(),))?;
-        Ok(d.cast_into::<PyDict>()?)
+    /// The round as Python values: decimals as Decimal, statistics as dicts.
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner)
     }
 
     /// New record dicts with `measure` set to each ratee's combined overall score (records
@@ -236,33 +230,33 @@ impl PyFeedbackReport {
     }
     /// The combined score of the counted groups: `{"items", "competencies", "overall"}`.
     #[getter]
-    fn combined<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        PyFeedbackRound::part(py, serde_json::to_string(&self.inner.combined), false)
+    fn combined(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.combined)
     }
     /// The self-assessment (reported beside the combined score), or None.
     #[getter]
-    fn self_scores<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        PyFeedbackRound::part(py, serde_json::to_string(&self.inner.self_scores), false)
+    fn self_scores(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.self_scores)
     }
     /// Every group, shown or not, with its status, rater count (shown only), weight and scores.
     #[getter]
-    fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        PyFeedbackRound::part(py, serde_json::to_string(&self.inner.groups), false)
+    fn groups(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.groups)
     }
     /// The re-normalised group weights (percent) the combined score used.
     #[getter]
-    fn weights_used<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        PyFeedbackRound::part(py, serde_json::to_string(&self.inner.weights_used), false)
+    fn weights_used(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.weights_used)
     }
     /// Self-versus-others gaps per item and competency, flagged.
     #[getter]
-    fn gaps<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        PyFeedbackRound::part(py, serde_json::to_string(&self.inner.gaps), false)
+    fn gaps(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.gaps)
     }
     /// Agreement per item: `raters`, `std_dev` and `rwg` (floats, or undefined dicts).
     #[getter]
-    fn agreement<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        PyFeedbackRound::part(py, serde_json::to_string(&self.inner.agreement), true)
+    fn agreement(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        PyFeedbackRound::stats(py, &self.inner.agreement)
     }
     /// A trimmed mean was asked for but some group had too few raters.
     #[getter]
@@ -274,14 +268,14 @@ impl PyFeedbackReport {
         serde_json::to_string(&self.inner).map_err(|e| PyValueError::new_err(e.to_string()))
     }
     /// The report as Python values: decimals as Decimal, statistics as dicts.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        PyFeedbackRound::part(py, serde_json::to_string(&self.inner), false)
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner)
     }
     /// Groups, counts and weights behind the combined score, then gaps, in English (`en`) or
     /// Simplified Chinese (`zh`).
     #[pyo3(signature = (lang="en"))]
     fn explain(&self, lang: &str) -> PyResult<String> {
-        Ok(self.inner.explain(self::lang(lang)?))
+        Ok(self.inner.explain(crate::convert::lang(lang)?))
     }
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
         helpers(slf.py())?
@@ -303,11 +297,4 @@ impl PyFeedbackReport {
     fn __str__(&self) -> String {
         self.inner.explain(Lang::En)
     }
-}
-
-pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyFeedback>()?;
-    m.add_class::<PyFeedbackRound>()?;
-    m.add_class::<PyFeedbackReport>()?;
-    Ok(())
 }

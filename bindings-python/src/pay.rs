@@ -1,16 +1,16 @@
-//! Pay: pay plans, pay statements and bonus pools. Conversion and error mapping only;
-//! the numbers are the core's (`perfscore::pay`).
+//! Pay: pay plans, pay statements and bonus pools. Each class holds the core value; parts are
+//! converted by `to_py` (decimals as `decimal.Decimal`), the numbers are the core's.
 
-use super::{
-    core_err, options_from_py, py_decimal, py_to_json, record_from_py, records_from_py, PyPlan,
-};
+use crate::convert::{list_of, py_decimal, py_to_json, to_py};
+use crate::errors::core_err;
+use crate::ops::{request_text, run_result};
+use crate::plan::{options_from_py, read_text, record_from_py, records_from_py, PyPlan};
 use perfscore::input::{read_number, read_pool};
-use perfscore::pay::pool::shares_to_canonical_json;
 use perfscore::pay::{split_pool as core_split_pool, PayLine, PoolShare};
 use perfscore::{Lang, Loc, PayPlan, PayStatement, Plan};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString};
+use pyo3::types::{PyList, PyString};
 use rust_decimal::Decimal;
 use std::sync::Arc;
 
@@ -38,38 +38,22 @@ fn weights_to_json(weights: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
     py_to_json(weights, "weights")
 }
 
-fn split(
-    py: Python<'_>,
-    pool: &Bound<'_, PyAny>,
-    weights: &Bound<'_, PyAny>,
-    minor_units: u32,
-) -> PyResult<PyPoolSplit> {
-    let pool = py_to_json(pool, "pool")?;
-    let (amount, weights) =
-        read_pool(pool, weights_to_json(weights)?).map_err(|e| core_err(py, &e))?;
-    let shares = core_split_pool(amount, minor_units, &weights).map_err(|e| core_err(py, &e))?;
-    let shares = shares
-        .into_iter()
-        .map(|inner| Py::new(py, PyPoolShare { inner }))
-        .collect::<PyResult<Vec<_>>>()?;
-    Ok(PyPoolSplit { shares })
-}
-
 /// Split a bonus pool by weights, exactly to the minor unit (largest remainder; ties to the
 /// larger weight, then the earlier position).
 #[pyfunction]
 #[pyo3(signature = (pool, weights, minor_units=2))]
-pub(crate) fn split_pool(
-    py: Python<'_>,
+pub(crate) fn split_pool<'py>(
+    py: Python<'py>,
     pool: &Bound<'_, PyAny>,
     weights: &Bound<'_, PyAny>,
     minor_units: u32,
-) -> PyResult<PyPoolSplit> {
-    split(py, pool, weights, minor_units)
-}
-
-fn lang(lang: &str) -> PyResult<Lang> {
-    lang.parse().map_err(PyValueError::new_err)
+) -> PyResult<Bound<'py, PyAny>> {
+    let pool = py_to_json(pool, "pool")?;
+    let (amount, weights) =
+        read_pool(pool, weights_to_json(weights)?).map_err(|e| core_err(py, &e))?;
+    let shares = core_split_pool(amount, minor_units, &weights).map_err(|e| core_err(py, &e))?;
+    let shares = shares.into_iter().map(|inner| PyPoolShare { inner });
+    list_of(py, shares, "perfscore._pay", "PoolSplit")
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -113,20 +97,6 @@ fn pay_plan_result(
     .map_err(|e| core_err(py, &e))
 }
 
-fn statements_list<'py>(
-    py: Python<'py>,
-    statements: Vec<PayStatement>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let items = statements
-        .into_iter()
-        .map(|inner| Py::new(py, PyPayStatement { inner }))
-        .collect::<PyResult<Vec<_>>>()?;
-    let list = PyList::new(py, items)?;
-    py.import("perfscore._pay")?
-        .getattr("PayStatements")?
-        .call1((list,))
-}
-
 #[pymethods]
 impl PyPayPlan {
     /// Parse and validate a pay plan from JSON text against `plan`; every problem at once.
@@ -153,19 +123,8 @@ impl PyPayPlan {
         path: &Bound<'_, PyAny>,
         plan: PyRef<'_, PyPlan>,
     ) -> PyResult<PyPayPlan> {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("encoding", "utf-8-sig")?;
-        let file = py
-            .import("builtins")?
-            .call_method("open", (path,), Some(&kwargs))?;
-        let text = file.call_method0("read");
-        file.call_method0("close")?;
-        let text = text?;
-        pay_plan_result(
-            py,
-            &plan,
-            PayPlan::from_json(&text.extract::<String>()?, &plan.inner),
-        )
+        let text = read_text(py, path)?;
+        pay_plan_result(py, &plan, PayPlan::from_json(&text, &plan.inner))
     }
 
     /// Decimal places of the currency's minor unit (CNY 2, JPY 0, …).
@@ -190,7 +149,8 @@ impl PyPayPlan {
         let statements = py
             .detach(move || pay.pay_records(&plan, &records, &options))
             .map_err(|e| core_err(py, &e))?;
-        statements_list(py, statements)
+        let statements = statements.into_iter().map(|inner| PyPayStatement { inner });
+        list_of(py, statements, "perfscore._pay", "PayStatements")
     }
 
     /// Score and pay one record (a dict).
@@ -232,13 +192,28 @@ impl PyPayPlan {
     }
 
     /// Split a bonus pool in this plan's currency (see `perfscore.split_pool`).
-    fn split_pool(
+    fn split_pool<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         pool: &Bound<'_, PyAny>,
         weights: &Bound<'_, PyAny>,
-    ) -> PyResult<PyPoolSplit> {
-        split(py, pool, weights, self.inner.minor_units())
+    ) -> PyResult<Bound<'py, PyAny>> {
+        split_pool(py, pool, weights, self.inner.minor_units())
+    }
+
+    /// Run one pay plan operation (docs/operations.md) on a request (a mapping, or JSON text);
+    /// returns the parsed result (a list for the one-statement-per-line `statements`).
+    #[pyo3(signature = (operation, request=None))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        request: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let (pay, plan) = (Arc::clone(&self.inner), Arc::clone(&self.plan));
+        let (op, req) = (operation.to_owned(), request_text(request)?);
+        let text = py.detach(move || pay.run(&plan, &op, &req));
+        run_result(py, text, operation == "statements")
     }
 
     fn __repr__(&self) -> String {
@@ -303,17 +278,14 @@ impl PyPayStatement {
     fn to_json(&self) -> String {
         self.inner.to_canonical_json()
     }
-    /// The canonical JSON as Python values, decimals as `decimal.Decimal`.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = py
-            .import("perfscore._pay")?
-            .call_method1("decode_pay", (self.inner.to_canonical_json(),))?;
-        Ok(d.cast_into::<PyDict>()?)
+    /// The statement as Python values, decimals as `decimal.Decimal` (the canonical JSON's shape).
+    fn to_dict(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner)
     }
     /// The statement explained line by line in English (`en`) or Simplified Chinese (`zh`).
     #[pyo3(signature = (lang="en"))]
     fn explain(&self, lang: &str) -> PyResult<String> {
-        Ok(self.inner.explain(self::lang(lang)?))
+        Ok(self.inner.explain(crate::convert::lang(lang)?))
     }
     fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
         slf.py()
@@ -373,16 +345,13 @@ impl PyPayLine {
     }
     /// How it was computed (the canonical `detail` object), decimals as `Decimal`.
     #[getter]
-    fn detail<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let text = serde_json::to_string(&self.inner.detail)
-            .map_err(|e| PyValueError::new_err(e.to_string()))?;
-        py.import("perfscore._pay")?
-            .call_method1("decode_pay", (text,))
+    fn detail(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        to_py(py, &self.inner.detail)
     }
     /// This line's explanation in English (`en`) or Simplified Chinese (`zh`).
     #[pyo3(signature = (lang="en"))]
     fn explain(&self, lang: &str) -> PyResult<String> {
-        Ok(self.inner.explain(self::lang(lang)?))
+        Ok(self.inner.explain(crate::convert::lang(lang)?))
     }
     fn __repr__(&self) -> String {
         format!("<PayLine {} amount={}>", self.inner.id, self.inner.amount)
@@ -426,6 +395,10 @@ impl PyPoolShare {
     fn got_remainder_unit(&self) -> bool {
         self.inner.got_remainder_unit
     }
+    /// The share's canonical JSON (an element of the split's array).
+    fn to_json(&self) -> String {
+        serde_json::to_string(&self.inner).unwrap_or_default()
+    }
     fn __repr__(&self) -> String {
         format!(
             "<PoolShare {} weight={} amount={}{}>",
@@ -439,89 +412,4 @@ impl PyPoolShare {
             }
         )
     }
-}
-
-/// A split pool: the shares in input order; a read-only sequence.
-#[pyclass(module = "perfscore._perfscore", name = "PoolSplit", frozen, sequence)]
-pub(crate) struct PyPoolSplit {
-    shares: Vec<Py<PyPoolShare>>,
-}
-
-impl PyPoolSplit {
-    fn core(&self) -> Vec<PoolShare> {
-        self.shares.iter().map(|s| s.get().inner.clone()).collect()
-    }
-}
-
-#[pymethods]
-impl PyPoolSplit {
-    fn __len__(&self) -> usize {
-        self.shares.len()
-    }
-
-    fn __getitem__<'py>(
-        &self,
-        py: Python<'py>,
-        index: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        crate::sequence::get_item(py, &self.shares, index, "PoolSplit")
-    }
-
-    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        crate::sequence::iter(py, &self.shares)
-    }
-
-    /// The sum of the amounts: always exactly the pool.
-    #[getter]
-    fn total<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let mut total = Decimal::ZERO;
-        for s in &self.shares {
-            total += s.get().inner.amount;
-        }
-        py_decimal(py, total)
-    }
-
-    /// The amounts by id (`{id: Decimal}`), in input order.
-    fn amounts<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        for s in &self.shares {
-            let s = &s.get().inner;
-            d.set_item(&*s.id, py_decimal(py, s.amount)?)?;
-        }
-        Ok(d)
-    }
-
-    /// The core's canonical JSON array of shares, byte for byte.
-    fn to_json(&self) -> String {
-        shares_to_canonical_json(&self.core())
-    }
-
-    /// A pandas DataFrame, one row per share, Decimal cells (pandas is imported only here).
-    fn to_dataframe<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        slf.py()
-            .import("perfscore._pay")?
-            .call_method1("pool_dataframe", (slf,))
-    }
-
-    fn _repr_html_(slf: &Bound<'_, Self>) -> PyResult<String> {
-        slf.py()
-            .import("perfscore._pay")?
-            .call_method1("pool_html", (slf,))?
-            .extract()
-    }
-
-    fn __repr__(&self) -> String {
-        let total: Decimal = self.shares.iter().map(|s| s.get().inner.amount).sum();
-        format!("<PoolSplit {} shares total={}>", self.shares.len(), total)
-    }
-}
-
-pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<PyPayPlan>()?;
-    m.add_class::<PyPayStatement>()?;
-    m.add_class::<PyPayLine>()?;
-    m.add_class::<PyPoolShare>()?;
-    m.add_class::<PyPoolSplit>()?;
-    m.add_function(wrap_pyfunction!(split_pool, m)?)?;
-    Ok(())
 }

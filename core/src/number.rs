@@ -283,7 +283,7 @@ pub struct Num(pub Decimal);
 
 impl Serialize for Num {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(DecimalText::normalized(&self.0).as_str())
+        serialize_decimal(&self.0, s)
     }
 }
 
@@ -465,9 +465,21 @@ impl DecimalText {
     }
 }
 
+/// The name of the newtype struct every decimal in a result is serialised as, around its text.
+///
+/// JSON writes a newtype struct as its inner value, so canonical JSON is unchanged (`"42.5"`);
+/// a host's own serde `Serializer` (the Python binding's) sees the name and builds its exact
+/// decimal type from the text instead of guessing which strings are numbers.
+pub const DECIMAL_MARK: &str = "$perfscore::Decimal";
+
+/// A decimal's text, marked as a decimal (see [`DECIMAL_MARK`]).
+pub fn serialize_decimal_text<S: Serializer>(text: &str, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_newtype_struct(DECIMAL_MARK, text)
+}
+
 /// Decimals in results are written as normalised strings (`42.5`, not `42.500`).
 pub(crate) fn serialize_decimal<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(DecimalText::normalized(d).as_str())
+    serialize_decimal_text(DecimalText::normalized(d).as_str(), s)
 }
 
 /// Optional decimals in results: `null` or a normalised string.
@@ -485,7 +497,7 @@ pub(crate) fn serialize_opt_decimal<S: Serializer>(
 /// statements and pool splits write it (a zero has no sign).
 pub(crate) fn serialize_amount<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     let d = if d.is_zero() { d.abs() } else { *d };
-    s.serialize_str(DecimalText::new(&d).as_str())
+    serialize_decimal_text(DecimalText::new(&d).as_str(), s)
 }
 
 /// Optional money in results: `null` or as [`serialize_amount`].

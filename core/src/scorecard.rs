@@ -15,7 +15,7 @@ use std::sync::Arc;
 use crate::number::{serialize_decimal as dec, serialize_opt_decimal as opt_dec};
 
 fn total_str<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(crate::number::DecimalText::new(d).as_str())
+    crate::number::serialize_decimal_text(crate::number::DecimalText::new(d).as_str(), s)
 }
 fn is_false(b: &bool) -> bool {
     !*b

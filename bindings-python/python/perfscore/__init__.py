@@ -9,9 +9,9 @@ from __future__ import annotations
 from . import analytics
 from ._errors import InputError, PerfscoreError, PlanError, Problem
 from ._feedback import NA, NotApplicable
-from ._pay import PayStatements, pay_dataframe
+from ._display import BatchResult
+from ._pay import PayStatements, PoolSplit, pay_dataframe
 from ._perfscore import (
-    BatchResult,
     Feedback,
     FeedbackReport,
     FeedbackRound,
@@ -20,13 +20,14 @@ from ._perfscore import (
     PayStatement,
     Plan,
     PoolShare,
-    PoolSplit,
     Scorecard,
     SummaryTable,
     __version__,
     demo_plan_json,
     demo_team_csv,
     indicator_library_json,
+    run,
+    run_json,
     split_pool,
     template_ids,
 )
@@ -57,6 +58,8 @@ __all__ = [
     "demo_team_csv",
     "indicator_library_json",
     "pay_dataframe",
+    "run",
+    "run_json",
     "split_pool",
     "template_ids",
 ]

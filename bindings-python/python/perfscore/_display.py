@@ -1,4 +1,4 @@
-"""Pure-Python niceties: canonical JSON → dicts with Decimals, pandas tables and HTML.
+"""Pure-Python niceties: pandas tables and HTML.
 
 Everything here is presentation; the numbers come from the Rust core unchanged.
 pandas is optional and imported only when a DataFrame is asked for or given.
@@ -7,49 +7,14 @@ pandas is optional and imported only when a DataFrame is asked for or given.
 from __future__ import annotations
 
 import html
-import json
 import math
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, List, Optional
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._perfscore import BatchResult, Scorecard, SummaryTable
-
-# Keys whose string values in the canonical JSON are decimals (see core/src/scorecard.rs,
-# method.rs and progress.rs); every other string stays text.
-DECIMAL_KEYS = frozenset(
-    """weight effective_weight score contribution actual target completion raw_score weighted
-    count points_each points weighted_total adjustment_total unrounded_total total fraction
-    expected pace projected projected_score projected_total value start per_unit from to
-    from_at from_score to_at to_score""".split()
-)
+    from ._perfscore import Scorecard, SummaryTable
 
 _LIGHT_COLOURS = {"green": "#2e9e44", "yellow": "#d9a400", "red": "#d33a2c"}
-
-
-def _pairs(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
-    return {
-        k: Decimal(v) if k in DECIMAL_KEYS and isinstance(v, str) else v for k, v in pairs
-    }
-
-
-def decode_card(text: str) -> Dict[str, Any]:
-    """A scorecard's canonical JSON as a dict, decimals as Decimal (field order kept)."""
-    card: Dict[str, Any] = json.loads(text, object_pairs_hook=_pairs, parse_float=Decimal)
-    if "attributes" in card:  # free-form text, never decimals
-        card["attributes"] = json.loads(text)["attributes"]
-    return card
-
-
-def indicators_of(card: Dict[str, Any]) -> List[Dict[str, Any]]:
-    return [i for s in card.get("sections", []) for i in s.get("indicators", [])]
-
-
-def find_by_id(items: Iterable[Dict[str, Any]], id: str) -> Optional[Dict[str, Any]]:
-    for item in items:
-        if item.get("id") == id:
-            return item
-    return None
 
 
 # ----------------------------------------------------------------------------------- pandas
@@ -81,6 +46,44 @@ def frame_to_records(frame: Any) -> List[Dict[str, Any]]:
             rec["id"] = idx
         out.append(rec)
     return out
+
+
+class BatchResult(List["Scorecard"]):
+    """The scorecards of a batch, in input order: a plain ``list`` with table helpers."""
+
+    def to_json_lines(self) -> str:
+        """Canonical JSON lines: one scorecard per line, each ending in a newline."""
+        return "".join(c.to_json() + "\n" for c in self)
+
+    def to_json(self) -> str:
+        """The canonical JSON array of all scorecards."""
+        return "[" + ",".join(c.to_json() for c in self) + "]"
+
+    def columns(self) -> List[str]:
+        """Column names of the table form (the first scorecard's; the person columns when empty)."""
+        return self[0].columns() if self else ["record_id", "name", "team", "department", "branch"]
+
+    def rows(self) -> List[List[Any]]:
+        """One row per person (see ``Scorecard.row``)."""
+        return [c.row() for c in self]
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame, one row per person, Decimal cells (pandas is imported only here)."""
+        return batch_dataframe(self)
+
+    def _repr_html_(self) -> str:
+        return batch_html(self)
+
+    def __repr__(self) -> str:
+        return f"<BatchResult {len(self)} scorecards>"
+
+
+def plain(value: Any) -> List[Any]:
+    """A DataFrame as its rows (``frame_to_records``), a Series, Index or numpy array as a list;
+    NaN / NA / None → None (in a pandas or numpy container NaN is how "no value" is spelled)."""
+    if hasattr(value, "itertuples") and hasattr(value, "columns"):
+        return frame_to_records(value)
+    return [None if _is_missing(v) else v for v in value.tolist()]
 
 
 def batch_dataframe(batch: "BatchResult") -> Any:

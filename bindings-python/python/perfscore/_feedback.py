@@ -1,5 +1,5 @@
-"""Pure-Python niceties for 360-degree feedback: the ``NA`` answer, canonical JSON → dicts with
-Decimals, records with the feedback score attached, pandas tables and HTML.
+"""Pure-Python niceties for 360-degree feedback: the ``NA`` answer, flattened statistics,
+records with the feedback score attached, pandas tables and HTML.
 
 Everything here is presentation; the numbers come from the Rust core unchanged.
 """
@@ -7,9 +7,8 @@ Everything here is presentation; the numbers come from the Rust core unchanged.
 from __future__ import annotations
 
 import html
-import json
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Tuple
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional
 
 from ._display import _STYLE, _fmt
 
@@ -17,14 +16,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._perfscore import FeedbackReport, FeedbackRound
 
 __all__ = ["NA", "NotApplicable"]
-
-# Keys whose string values in a feedback round's canonical JSON are decimals (see
-# core/src/feedback/report.rs); every other string (ids, names, status, flag, level, reason) stays
-# text. Statistics are JSON numbers (f64) and stay floats.
-FEEDBACK_DECIMAL_KEYS = frozenset(
-    "score overall weight self_score others gap rater_mean shift scale".split()
-)
-
 
 class NotApplicable:
     """The "not applicable" answer (the rater could not judge); never counts toward any mean.
@@ -50,18 +41,6 @@ class NotApplicable:
 
 
 NA = NotApplicable()
-
-
-def _pairs(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
-    return {
-        k: Decimal(v) if k in FEEDBACK_DECIMAL_KEYS and isinstance(v, str) else v
-        for k, v in pairs
-    }
-
-
-def decode_feedback(text: str) -> Any:
-    """Canonical feedback JSON as Python values: decimals as Decimal, statistics as dicts."""
-    return json.loads(text, object_pairs_hook=_pairs)
 
 
 def _is_stat(d: Dict[str, Any]) -> bool:

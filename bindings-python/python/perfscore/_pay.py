@@ -1,4 +1,4 @@
-"""Pure-Python niceties for pay: canonical JSON → dicts with Decimals, pandas tables and HTML.
+"""Pure-Python niceties for pay: pandas tables and HTML.
 
 Everything here is presentation; the numbers come from the Rust core unchanged.
 """
@@ -6,36 +6,15 @@ Everything here is presentation; the numbers come from the Rust core unchanged.
 from __future__ import annotations
 
 import html
-import json
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, Dict, List, Tuple, Union
+from typing import TYPE_CHECKING, Any, Dict, List, Union
 
 from ._display import _STYLE, _fmt
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._perfscore import PayStatement, PoolSplit
+    from ._perfscore import PayStatement, PoolShare
 
-__all__ = ["PayStatements", "pay_dataframe"]
-
-# Keys whose string values in a pay statement's canonical JSON are decimals (see
-# core/src/pay/statement.rs and tiers.rs); every other string (ids, names, grade, kind, mode,
-# source, bound, currency) stays text.
-PAY_DECIMAL_KEYS = frozenset(
-    """base unrounded amount total score raw_coefficient coefficient proration from to rate
-    commission tiers_commission attainment min factor driver prior_base cumulative_base due paid
-    weight exact""".split()
-)
-
-
-def _pairs(pairs: List[Tuple[str, Any]]) -> Dict[str, Any]:
-    return {
-        k: Decimal(v) if k in PAY_DECIMAL_KEYS and isinstance(v, str) else v for k, v in pairs
-    }
-
-
-def decode_pay(text: str) -> Any:
-    """A pay statement's (or line detail's) canonical JSON as Python values, decimals as Decimal."""
-    return json.loads(text, object_pairs_hook=_pairs, parse_float=Decimal)
+__all__ = ["PayStatements", "PoolSplit", "pay_dataframe"]
 
 
 class PayStatements(List["PayStatement"]):
@@ -86,6 +65,47 @@ class PayStatements(List["PayStatement"]):
         )
 
 
+class PoolSplit(List["PoolShare"]):
+    """A split pool: the shares in input order, a plain ``list`` with table helpers."""
+
+    @property
+    def total(self) -> Decimal:
+        """The sum of the amounts: always exactly the pool."""
+        return sum((s.amount for s in self), Decimal(0))
+
+    def amounts(self) -> Dict[str, Decimal]:
+        """The amounts by id (``{id: Decimal}``), in input order."""
+        return {s.id: s.amount for s in self}
+
+    def to_json(self) -> str:
+        """The core's canonical JSON array of shares, byte for byte."""
+        return "[" + ",".join(s.to_json() for s in self) + "]"
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame, one row per share, Decimal cells (pandas is imported only here)."""
+        rows = [[s.id, s.weight, s.exact, s.amount, s.got_remainder_unit] for s in self]
+        columns = ["id", "weight", "exact", "amount", "got_remainder_unit"]
+        return _pandas().DataFrame(rows, columns=columns, dtype=object)
+
+    def _repr_html_(self) -> str:
+        body = "".join(
+            "<tr>"
+            f"<td>{html.escape(s.id)}</td><td class='n'>{_fmt(s.weight)}</td>"
+            f"<td class='n'>{html.escape(str(s.exact))}</td><td class='n'><b>{_fmt(s.amount)}</b></td>"
+            f"<td>{'+1' if s.got_remainder_unit else ''}</td>"
+            "</tr>"
+            for s in self
+        )
+        return (
+            f'<div class="perfscore">{_STYLE}<table><tr><th>id</th><th>weight</th><th>exact</th>'
+            f"<th>amount</th><th>remainder unit</th></tr>{body}</table>"
+            f"<small>{len(self)} shares, total {_fmt(self.total)}</small></div>"
+        )
+
+    def __repr__(self) -> str:
+        return f"<PoolSplit {len(self)} shares total={self.total}>"
+
+
 def _pandas() -> Any:
     try:
         import pandas as pd  # type: ignore[import-untyped, unused-ignore]
@@ -98,12 +118,6 @@ def pay_dataframe(statements: Any) -> Any:
     """Pay statements (any iterable) as a DataFrame: one row per person, Decimal cells."""
     batch = statements if isinstance(statements, PayStatements) else PayStatements(statements)
     return _pandas().DataFrame(batch.rows(), columns=batch.columns(), dtype=object)
-
-
-def pool_dataframe(split: "PoolSplit") -> Any:
-    rows = [[s.id, s.weight, s.exact, s.amount, s.got_remainder_unit] for s in split]
-    columns = ["id", "weight", "exact", "amount", "got_remainder_unit"]
-    return _pandas().DataFrame(rows, columns=columns, dtype=object)
 
 
 def statement_html(statement: "PayStatement") -> str:
@@ -124,20 +138,4 @@ def statement_html(statement: "PayStatement") -> str:
         "<table><tr><th>line</th><th>base</th><th>amount</th><th>how</th></tr>"
         + "".join(rows)
         + "</table></div>"
-    )
-
-
-def pool_html(split: "PoolSplit") -> str:
-    body = "".join(
-        "<tr>"
-        f"<td>{html.escape(s.id)}</td><td class='n'>{_fmt(s.weight)}</td>"
-        f"<td class='n'>{html.escape(str(s.exact))}</td><td class='n'><b>{_fmt(s.amount)}</b></td>"
-        f"<td>{'+1' if s.got_remainder_unit else ''}</td>"
-        "</tr>"
-        for s in split
-    )
-    return (
-        f'<div class="perfscore">{_STYLE}<table><tr><th>id</th><th>weight</th><th>exact</th>'
-        f"<th>amount</th><th>remainder unit</th></tr>{body}</table>"
-        f"<small>{len(split)} shares, total {_fmt(split.total)}</small></div>"
     )

@@ -26,14 +26,9 @@ NaN and infinity are refused. Problems raise :class:`perfscore.InputError` /
 
 from __future__ import annotations
 
-import json
-import math
-from decimal import Decimal
-from typing import Any, Dict, Iterator, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional
 
-from ._display import _is_missing, frame_to_records
-from ._errors import InputError, Problem
-from ._perfscore import Plan, analytics_operations, analytics_run_json
+from . import _perfscore
 
 __all__ = [
     "allocate_target",
@@ -54,111 +49,21 @@ __all__ = [
 
 def operations() -> List[str]:
     """Names of every analytics operation, in a stable order."""
-    return list(analytics_operations())
+    return [op for op in _perfscore.run("operations") if op not in _FREE]
 
 
-def run_json(operation: str, request: str) -> str:
-    """Run ``operation`` on a JSON request text; returns the canonical JSON result text."""
-    return str(analytics_run_json(operation, request))
+# The free operations that are not analytics (docs/operations.md).
+_FREE = frozenset(("split_pool", "template", "demo_plan", "demo_team_csv", "operations", "version"))
+
+
+def run_json(operation: str, request: Any) -> str:
+    """Run ``operation`` on a request (a mapping, or JSON text); returns the canonical JSON text."""
+    return _perfscore.run_json(operation, request)
 
 
 def run(operation: str, request: Mapping[str, Any]) -> Dict[str, Any]:
     """Run ``operation`` on a request mapping; returns the result as a dict."""
-    return dict(json.loads(run_json(operation, _encode(request))))
-
-
-def _encode(request: Mapping[str, Any]) -> str:
-    bad: List[Problem] = []
-    request = _from_pandas(request)
-    _find_non_finite(request, "", bad)
-    if not bad:
-        try:
-            return "".join(_json(request))
-        except TypeError as e:
-            bad.append(Problem("request", str(e)))
-    head = f": {bad[0]}" if len(bad) == 1 else f" ({len(bad)} problems)"
-    raise InputError(f"invalid input{head}", "INPUT_INVALID", bad)
-
-
-# Columns of a records DataFrame that describe the person; every other column is a measure.
-_PERSON_COLUMNS = ("id", "name", "team", "department", "branch", "attributes")
-
-
-def _person_record(row: Dict[str, Any]) -> Dict[str, Any]:
-    """A flat DataFrame row as a record: person columns kept, the rest nested as ``measures``
-    (``None`` stays: a missing measure, for the plan's missing-data policy)."""
-    record = {k: row[k] for k in _PERSON_COLUMNS if row.get(k) is not None}
-    record["measures"] = {k: v for k, v in row.items() if k not in _PERSON_COLUMNS}
-    return record
-
-
-def _from_pandas(value: Any, key: str = "") -> Any:
-    """pandas and numpy containers as plain values, at any depth: a DataFrame as its rows
-    (``frame_to_records``: one dict per row, NaN / NA / None → ``None``, the missing marker; under
-    ``records``, one record per row with its measure columns nested as ``measures``), a
-    Series or numpy array as a list (NaN → ``None``: "no data" in a history, as in frames
-    everywhere in this binding). numpy scalars become Python numbers. Plain values are returned
-    as they are, so a request without pandas never changes."""
-    if isinstance(value, Mapping):
-        return {k: _from_pandas(v, str(k)) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_from_pandas(v) for v in value]
-    if hasattr(value, "itertuples") and hasattr(value, "columns"):
-        rows = [_from_pandas(r) for r in frame_to_records(value)]
-        return [_person_record(r) for r in rows] if key == "records" else rows
-    if hasattr(value, "tolist") and hasattr(value, "dtype"):
-        # Series, Index and ndarray; a numpy scalar's tolist() is the Python scalar.
-        items = value.tolist()
-        if not isinstance(items, list):
-            return items
-        return [None if _is_missing(v) else _from_pandas(v) for v in items]
-    return value
-
-
-def _json(value: Any) -> Iterator[str]:
-    """Compact JSON like ``JSON.stringify`` and serde_json, with Decimals as plain JSON numbers
-    (read exactly by the core), so a request gives the same text, and the same error positions,
-    in every language."""
-    if value is None or isinstance(value, (bool, str)):
-        yield json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, Plan):
-        # A compiled plan: its document, already compact JSON.
-        yield value.to_json()
-    elif isinstance(value, Decimal):
-        yield format(value, "f")
-    elif isinstance(value, (int, float)):
-        yield repr(value) if isinstance(value, float) else str(value)
-    elif isinstance(value, Mapping):
-        yield "{"
-        for i, (k, v) in enumerate(value.items()):
-            if not isinstance(k, str):
-                raise TypeError(f"a {type(k).__name__} key cannot be part of a request")
-            yield ("," if i else "") + json.dumps(k, ensure_ascii=False) + ":"
-            yield from _json(v)
-        yield "}"
-    elif isinstance(value, (list, tuple)):
-        yield "["
-        for i, v in enumerate(value):
-            if i:
-                yield ","
-            yield from _json(v)
-        yield "]"
-    else:
-        raise TypeError(f"a {type(value).__name__} cannot be part of a request")
-
-
-def _find_non_finite(value: Any, path: str, out: List[Problem]) -> None:
-    """NaN / infinity anywhere in the request, by path (``history.values[3]``)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        out.append(Problem(path or "request", f"{value} is not a finite number"))
-    elif isinstance(value, Decimal) and not value.is_finite():
-        out.append(Problem(path or "request", f"{value} is not a finite number"))
-    elif isinstance(value, Mapping):
-        for k, v in value.items():
-            _find_non_finite(v, f"{path}.{k}" if path else str(k), out)
-    elif isinstance(value, (list, tuple)):
-        for i, v in enumerate(value):
-            _find_non_finite(v, f"{path}[{i}]", out)
+    return dict(_perfscore.run(operation, request))
 
 
 def _op(name: str, request: Optional[Mapping[str, Any]], fields: Dict[str, Any]) -> Dict[str, Any]:

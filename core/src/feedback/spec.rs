@@ -232,7 +232,7 @@ pub enum Answer {
 impl Serialize for Answer {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         match self {
-            Answer::Value(v) => s.serialize_str(crate::number::DecimalText::normalized(v).as_str()),
+            Answer::Value(v) => crate::number::serialize_decimal(v, s),
             Answer::NotApplicable => s.serialize_str("na"),
             Answer::Missing => s.serialize_none(),
         }

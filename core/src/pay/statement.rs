@@ -13,7 +13,7 @@ use std::sync::Arc;
 use crate::number::{serialize_decimal as dec, serialize_opt_decimal as opt_dec};
 
 fn money<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&d.to_string())
+    crate::number::serialize_decimal_text(crate::number::DecimalText::new(d).as_str(), s)
 }
 
 /// One person's pay.

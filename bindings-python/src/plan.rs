@@ -1,0 +1,308 @@
+//! `Plan`: a compiled scoring plan, and the host values it reads (records, periods, limits).
+
+use crate::convert::{py_decimal, py_to_json, rows_to_json};
+use crate::errors::{core_err, problem};
+use crate::ops::{request_text, run_result};
+use crate::pay::PyPayPlan;
+use crate::scorecard::{batch, PyScorecard};
+use perfscore::{Error as CoreError, Plan, Record, ScoreOptions};
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+use std::sync::Arc;
+
+/// Scoring options from `period` (a mapping, or JSON text), read by the core under `options`.
+pub(crate) fn options_from_py(
+    py: Python<'_>,
+    period: Option<&Bound<'_, PyAny>>,
+) -> PyResult<ScoreOptions> {
+    let Some(period) = period.filter(|p| !p.is_none()) else {
+        return Ok(ScoreOptions::default());
+    };
+    let value = if let Ok(s) = period.cast::<PyString>() {
+        serde_json::from_str(&s.to_cow()?).map_err(|e| {
+            core_err(
+                py,
+                &CoreError::Input(vec![problem("options.period", e.to_string())]),
+            )
+        })?
+    } else {
+        py_to_json(period, "period")?
+    };
+    ScoreOptions::from_value(serde_json::json!({ "period": value })).map_err(|e| core_err(py, &e))
+}
+
+/// One record (a dict), read by the core's record rule.
+pub(crate) fn record_from_py(
+    py: Python<'_>,
+    plan: &Plan,
+    record: &Bound<'_, PyAny>,
+) -> PyResult<Record> {
+    let value = py_to_json(record, "record")?;
+    plan.read_record(value).map_err(|e| core_err(py, &e))
+}
+
+/// A batch of records (a list of dicts or a DataFrame), read by the core's record rule.
+pub(crate) fn records_from_py(
+    py: Python<'_>,
+    plan: &Plan,
+    records: &Bound<'_, PyAny>,
+) -> PyResult<Vec<Record>> {
+    let value = rows_to_json(py, records, "record")?;
+    plan.read_records(value).map_err(|e| core_err(py, &e))
+}
+
+/// A record as a dict with `Decimal` measures (records serialise their measures as plain text).
+fn record_to_py<'py>(py: Python<'py>, r: &Record) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("id", &r.id)?;
+    for (k, v) in [
+        ("name", &r.name),
+        ("team", &r.team),
+        ("department", &r.department),
+        ("branch", &r.branch),
+    ] {
+        d.set_item(k, v.as_deref())?;
+    }
+    if !r.attributes.is_empty() {
+        d.set_item("attributes", &r.attributes)?;
+    }
+    let m = PyDict::new(py);
+    for (k, v) in &r.measures {
+        m.set_item(k, py_decimal(py, *v)?)?;
+    }
+    d.set_item("measures", m)?;
+    Ok(d)
+}
+
+/// A JSON file's text, opened and read by Python (`utf-8-sig`: a BOM is allowed).
+pub(crate) fn read_text(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("encoding", "utf-8-sig")?;
+    let file = py
+        .import("builtins")?
+        .call_method("open", (path,), Some(&kwargs))?;
+    let text = file.call_method0("read");
+    file.call_method0("close")?;
+    text?.extract()
+}
+
+/// A validated, compiled assessment plan (immutable, shareable across threads).
+#[pyclass(module = "perfscore._perfscore", name = "Plan", frozen)]
+pub(crate) struct PyPlan {
+    pub(crate) inner: Arc<Plan>,
+}
+
+fn plan_result(py: Python<'_>, r: perfscore::Result<Plan>) -> PyResult<PyPlan> {
+    r.map(|p| PyPlan { inner: Arc::new(p) })
+        .map_err(|e| core_err(py, &e))
+}
+
+/// The host's lowered limits (a mapping such as `{"max_list_items": 200}`), or the defaults.
+fn limits_from_py(
+    py: Python<'_>,
+    limits: Option<&Bound<'_, PyAny>>,
+) -> PyResult<perfscore::Limits> {
+    match limits {
+        Some(l) if !l.is_none() => {
+            perfscore::Limits::from_value(py_to_json(l, "limits")?).map_err(|e| core_err(py, &e))
+        }
+        _ => Ok(perfscore::Limits::default()),
+    }
+}
+
+#[pymethods]
+impl PyPlan {
+    /// Parse and validate a plan from JSON text; every problem is reported at once.
+    /// `limits` lowers the defaults for plans from untrusted users (see SECURITY.md).
+    #[staticmethod]
+    #[pyo3(signature = (text, limits=None))]
+    fn from_json(
+        py: Python<'_>,
+        text: &str,
+        limits: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyPlan> {
+        let limits = limits_from_py(py, limits)?;
+        plan_result(py, Plan::from_json_with_limits(text, &limits))
+    }
+
+    /// A plan from a dict (as `json.loads` would give, Decimals and floats allowed).
+    #[staticmethod]
+    #[pyo3(signature = (plan, limits=None))]
+    fn from_dict(
+        py: Python<'_>,
+        plan: &Bound<'_, PyAny>,
+        limits: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyPlan> {
+        let value = py_to_json(plan, "plan")?;
+        let limits = limits_from_py(py, limits)?;
+        plan_result(py, Plan::from_value_with_limits(value, &limits))
+    }
+
+    /// A plan from a UTF-8 JSON file; Python opens and reads the file.
+    #[staticmethod]
+    fn from_file(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<PyPlan> {
+        plan_result(py, Plan::from_json(&read_text(py, path)?))
+    }
+
+    /// A bundled plan template by id, e.g. `monthly-sales-rep`.
+    #[staticmethod]
+    fn template(py: Python<'_>, id: &str) -> PyResult<PyPlan> {
+        let request = serde_json::json!({ "id": id }).to_string();
+        let text = perfscore::ops::run("template", &request).map_err(|e| core_err(py, &e))?;
+        plan_result(py, Plan::from_json(&text))
+    }
+
+    /// The plan document as compact JSON (`Plan.from_json` reads it back as the same plan);
+    /// analytics requests take a `Plan` wherever they take a plan document.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
+    /// The plan's id.
+    #[getter]
+    fn id(&self) -> String {
+        self.inner.spec().id.to_string()
+    }
+
+    /// The plan's display name.
+    #[getter]
+    fn name(&self) -> String {
+        self.inner.spec().name.to_string()
+    }
+
+    /// Measure ids, in declaration order.
+    #[getter]
+    fn measures(&self) -> Vec<String> {
+        self.inner
+            .measures()
+            .iter()
+            .map(|m| m.id.to_string())
+            .collect()
+    }
+
+    /// Grade names from lowest to highest.
+    #[getter]
+    fn grades(&self) -> Vec<String> {
+        self.inner.grade_names().map(str::to_owned).collect()
+    }
+
+    /// Records from CSV text with a header row (headers may be measure aliases), as dicts.
+    fn records_from_csv<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let records = self
+            .inner
+            .records_from_csv(text)
+            .map_err(|e| core_err(py, &e))?;
+        records.iter().map(|r| record_to_py(py, r)).collect()
+    }
+
+    /// Records from a JSON array of record objects, as dicts.
+    fn records_from_json<'py>(
+        &self,
+        py: Python<'py>,
+        text: &str,
+    ) -> PyResult<Vec<Bound<'py, PyDict>>> {
+        let records = self
+            .inner
+            .records_from_json(text)
+            .map_err(|e| core_err(py, &e))?;
+        records.iter().map(|r| record_to_py(py, r)).collect()
+    }
+
+    /// Score one record (a dict); `period` says how far the period has gone.
+    #[pyo3(signature = (record, period=None))]
+    fn score(
+        &self,
+        py: Python<'_>,
+        record: &Bound<'_, PyAny>,
+        period: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<PyScorecard> {
+        let options = options_from_py(py, period)?;
+        let rec = record_from_py(py, &self.inner, record)?;
+        self.inner
+            .score_with(&rec, &options)
+            .map(PyScorecard::from)
+            .map_err(|e| core_err(py, &e))
+    }
+
+    /// Score a batch (a list of dicts or a DataFrame) without holding the GIL; all or nothing.
+    #[pyo3(signature = (records, period=None))]
+    fn score_many<'py>(
+        &self,
+        py: Python<'py>,
+        records: &Bound<'_, PyAny>,
+        period: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = options_from_py(py, period)?;
+        let records = records_from_py(py, &self.inner, records)?;
+        let plan = Arc::clone(&self.inner);
+        let cards = py
+            .detach(move || plan.score_many(&records, &options))
+            .map_err(|e| core_err(py, &e))?;
+        batch(py, cards)
+    }
+
+    /// Score a table column by column: a pandas DataFrame or a mapping of column name →
+    /// sequence in, a `SummaryTable` (totals, grades, vetoes, optionally pay) out. The cells are
+    /// converted in Rust into the core's batch table, then scored by the core's batch engine
+    /// without the GIL, on `threads` threads (default: the engine's policy, one per 4,096 rows up
+    /// to 8; give 1 inside Spark or Dask tasks); no dict, record or scorecard per row. All or
+    /// nothing, every problem at once.
+    #[pyo3(signature = (frame, *, id_column="id", options=None, pay_plan=None, threads=None))]
+    fn summarize_frame(
+        &self,
+        py: Python<'_>,
+        frame: &Bound<'_, PyAny>,
+        id_column: &str,
+        options: Option<&Bound<'_, PyAny>>,
+        pay_plan: Option<PyRef<'_, PyPayPlan>>,
+        threads: Option<usize>,
+    ) -> PyResult<crate::frame::PySummaryTable> {
+        let pay = match pay_plan {
+            Some(p) => {
+                if !p.pays(&self.inner) {
+                    return Err(PyValueError::new_err(format!(
+                        "pay_plan was compiled against plan `{}`, not this plan (`{}`)",
+                        p.plan_id(),
+                        self.inner.spec().id
+                    )));
+                }
+                Some(p.core())
+            }
+            None => None,
+        };
+        crate::frame::summarize_frame(py, &self.inner, frame, id_column, options, pay, threads)
+    }
+
+    /// Run one plan operation (docs/operations.md) on a request (a mapping, or JSON text);
+    /// returns the parsed result (a list for the one-document-per-line `score_many`).
+    #[pyo3(signature = (operation, request=None))]
+    fn run(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        request: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let (plan, op, req) = (
+            Arc::clone(&self.inner),
+            operation.to_owned(),
+            request_text(request)?,
+        );
+        let text = py.detach(move || plan.run(&op, &req));
+        run_result(py, text, operation == "score_many")
+    }
+
+    fn __repr__(&self) -> String {
+        let spec = self.inner.spec();
+        format!(
+            "<Plan {} {:?} indicators={}>",
+            spec.id,
+            spec.name.to_string(),
+            self.inner.indicator_count()
+        )
+    }
+}
