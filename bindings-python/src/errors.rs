@@ -1,6 +1,7 @@
 //! Core errors as Python exceptions: `perfscore.PlanError` / `perfscore.InputError` (defined in
 //! `perfscore/_errors.py`), each problem a `perfscore.Problem` with `loc` (a tuple of keys and
-//! indexes), `kind`, `id`, `path` and `message`, as in the core's canonical error JSON.
+//! indexes), `kind`, `id`, `path`, `message` and `message_zh`, as in the core's canonical error
+//! JSON.
 
 use perfscore::{Error as CoreError, LocItem, Problem};
 use pyo3::prelude::*;
@@ -26,7 +27,9 @@ fn build_core_err(py: Python<'_>, e: &CoreError) -> PyResult<PyErr> {
             LocItem::Index(i) => PyInt::new(py, *i).into_any(),
         });
         let loc = PyTuple::new(py, loc)?;
-        problems.append(problem.call1((p.path(), &p.message, loc, p.kind, p.id.as_deref()))?)?;
+        let zh = p.message_in(perfscore::Lang::Zh);
+        let args = (p.path(), &p.message, loc, p.kind, p.id.as_deref(), zh);
+        problems.append(problem.call1(args)?)?;
     }
     let value = class.call1((e.to_string(), e.code(), problems, e.to_canonical_json()))?;
     Ok(PyErr::from_value(value))

@@ -48,6 +48,7 @@ def test_from_dict_rejects_unserialisable_values():
         "kind": "unsupported_value",
         "path": "id",
         "message": "an object is not a value perfscore reads",
+        "message_zh": "perfscore 无法读取此类值：an object",
     }
     with pytest.raises(perfscore.PlanError) as info:
         perfscore.Plan.from_dict({"id": float("nan")})
@@ -83,7 +84,7 @@ def test_bad_records():
         plan.score_many({"id": "A"})
     with pytest.raises(perfscore.InputError) as info:
         plan.score({"id": "A", "name": 5})
-    assert info.value.problems[0].path == "record A.name"
+    assert info.value.problems[0].path == "record (A).name"
 
 
 def test_csv_errors():
@@ -98,7 +99,8 @@ def test_csv_errors():
 def test_problem_value_semantics():
     a = perfscore.Problem("p", "m")
     assert a == perfscore.Problem("p", "m") and str(a) == "p: m" and "p" in repr(a)
-    assert a.to_dict() == {"loc": [], "kind": "invalid", "path": "p", "message": "m"}
+    # Without a Chinese text, the English stands in.
+    assert a.to_dict() == {"loc": [], "kind": "invalid", "path": "p", "message": "m", "message_zh": "m"}
     b = perfscore.Problem("records[0] (E1).revenue", "m", ("records", 0, "revenue"), "not_a_number", "E1")
     assert b != a and b.loc == ("records", 0, "revenue") and b.id == "E1"
     assert b.to_dict() == {
@@ -107,6 +109,7 @@ def test_problem_value_semantics():
         "kind": "not_a_number",
         "path": "records[0] (E1).revenue",
         "message": "m",
+        "message_zh": "m",
     }
 
 

@@ -343,7 +343,7 @@ def test_pool_errors():
         (100, {"a": None}, "weights[0] (a)"),
         (100, [("a", 1, 2)], "weights[0]"),
         (100, [(1.5, 1)], "weights[0].id"),
-        (100, [{"id": "a"}], "weights[0]"),
+        (100, [{"id": "a"}], "weights[0] (a).weight"),
     ]:
         with pytest.raises(perfscore.InputError) as info:
             perfscore.split_pool(pool, weights)

@@ -57,8 +57,15 @@ fn ser_measures<S: serde::Serializer>(
 ) -> Result<S::Ok, S::Error> {
     use serde::ser::SerializeMap;
     let mut map = s.serialize_map(Some(m.len()))?;
+    /// A measure value as the other decimals of results are written (marked for hosts).
+    struct Value<'a>(&'a Decimal);
+    impl serde::Serialize for Value<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            crate::number::serialize_decimal(self.0, s)
+        }
+    }
     for (k, v) in m {
-        map.serialize_entry(k, crate::number::DecimalText::normalized(v).as_str())?;
+        map.serialize_entry(k, &Value(v))?;
     }
     map.end()
 }

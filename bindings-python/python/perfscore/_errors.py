@@ -13,10 +13,11 @@ class Problem:
     ``loc`` is the location as data, a tuple of keys and list indexes (``("records", 0,
     "measures", "revenue")``); ``id`` the id of the record it is about, when there is one; ``kind``
     a stable snake_case code (``not_a_number``, ``unknown_field``, …); ``path`` the location as
-    text (``records[0] (E001).measures.revenue``); ``message`` what is wrong, in plain words.
+    text (``records[0] (E001).measures.revenue``); ``message`` what is wrong, in plain words, and
+    ``message_zh`` the same in Simplified Chinese.
     """
 
-    __slots__ = ("path", "message", "loc", "kind", "id")
+    __slots__ = ("path", "message", "loc", "kind", "id", "message_zh")
 
     def __init__(
         self,
@@ -25,24 +26,26 @@ class Problem:
         loc: Sequence[Union[str, int]] = (),
         kind: str = "invalid",
         id: Optional[str] = None,
+        message_zh: str = "",
     ) -> None:
         self.path = path
         self.message = message
         self.loc: Tuple[Union[str, int], ...] = tuple(loc)
         self.kind = kind
         self.id = id
+        self.message_zh = message_zh or message
 
     def to_dict(self) -> Dict[str, Any]:
-        """``{"loc": [...], "id": ..., "kind": ..., "path": ..., "message": ...}`` (``id`` only
-        when there is one), as in the core's canonical error JSON."""
+        """``{"loc": [...], "id": ..., "kind": ..., "path": ..., "message": ..., "message_zh":
+        ...}`` (``id`` only when there is one), as in the core's canonical error JSON."""
         out: Dict[str, Any] = {"loc": list(self.loc)}
         if self.id is not None:
             out["id"] = self.id
-        out.update(kind=self.kind, path=self.path, message=self.message)
+        out.update(kind=self.kind, path=self.path, message=self.message, message_zh=self.message_zh)
         return out
 
     def _key(self) -> Tuple[Any, ...]:
-        return (self.loc, self.id, self.kind, self.path, self.message)
+        return (self.loc, self.id, self.kind, self.path, self.message, self.message_zh)
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Problem):
