@@ -210,22 +210,25 @@ export function createApi(backend) {
      * cross as a table; anything else, and any problem, takes the record path, which reports
      * exactly what `scoreMany` (then `payPlan.statements`) reports.
      */
-    summarize(records, options, payPlan) {
+    summarize(records, options, payPlan, { threads } = {}) {
       if (given(payPlan) && !(payPlan instanceof PayPlan)) {
         throw argumentError('summarize expects a PayPlan (or nothing) as its third argument');
+      }
+      if (given(threads) && !(Number.isInteger(threads) && threads > 0)) {
+        throw argumentError('summarize: threads must be a positive whole number');
       }
       const target = given(payPlan) ? payPlan : this;
       const table = encodeTable(records);
       if (table !== null) {
-        const out = target.summarizeTable(table, options);
+        const out = target.summarizeTable(table, options, threads);
         if (out !== '') return JSON.parse(out);
       }
       return JSON.parse(target.run('summarize', { records, options }));
     }
 
     /** The table path of `summarize` (`''` when the record path must decide); internal. */
-    summarizeTable(table, options) {
-      return summarizeTable(this.#held.get(), table, options);
+    summarizeTable(table, options, threads) {
+      return summarizeTable(this.#held.get(), table, options, threads);
     }
 
     explain(record, lang, options) {
@@ -237,13 +240,14 @@ export function createApi(backend) {
     }
   }
 
-  function summarizeTable(live, table, options) {
+  /** The table path of `summarize`; `threads` only where the backend has threads (native). */
+  function summarizeTable(live, table, options, threads) {
     const { text, lens, strings, counts, entries, nums, ncols } = table;
     const o = given(options) ? toJson(options) : '';
     return call(() => {
       const input = new (backend.core().TableInput)(text, lens, strings, counts, entries, nums, ncols);
       try {
-        return live.summarizeTable(input, o);
+        return live.summarizeTable(input, o, threads);
       } finally {
         input.free();
       }
@@ -277,8 +281,8 @@ export function createApi(backend) {
       return call(() => this.#held.get().run(operation, toJson(request ?? {})));
     }
 
-    summarizeTable(table, options) {
-      return summarizeTable(this.#held.get(), table, options);
+    summarizeTable(table, options, threads) {
+      return summarizeTable(this.#held.get(), table, options, threads);
     }
 
     get id() {

@@ -453,7 +453,13 @@ export declare class Plan {
    * when a `PayPlan` is given. Scored once, without building scorecards or any JSON; all or
    * nothing, with exactly `scoreMany`'s errors (then `payPlan.statements`').
    */
-  summarize(records: RecordInput[], options?: ScoreOptions | null, payPlan?: PayPlan | null): Summary[];
+  summarize(
+    records: RecordInput[],
+    options?: ScoreOptions | null,
+    payPlan?: PayPlan | null,
+    /** `threads`: how many threads the native package scores on (default: the engine's policy, one per 4,096 records up to 8); the wasm package always uses one. */
+    run?: { threads?: number },
+  ): Summary[];
   /** `scoreMany` on the libuv thread pool, off the event loop. */
   scoreManyAsync(records: RecordInput[], options?: ScoreOptions): Promise<Scorecard[]>;
   /** The core's canonical JSON per scorecard, byte-identical to the Rust crate. */

@@ -83,11 +83,7 @@ const [tSummarize, rSummarize] = bestOf(() => {
   return out;
 });
 // The same on one thread: wasm has no threads, so "wasm ≥ 0.5× native" compares one core each.
-const threadsBefore = process.env.PERFSCORE_NODE_THREADS;
-process.env.PERFSCORE_NODE_THREADS = '1';
-const [tSummarize1] = bestOf(() => nplan.summarize(records, undefined, npay));
-if (threadsBefore === undefined) delete process.env.PERFSCORE_NODE_THREADS;
-else process.env.PERFSCORE_NODE_THREADS = threadsBefore;
+const [tSummarize1] = bestOf(() => nplan.summarize(records, undefined, npay, { threads: 1 }));
 const [tDec, rDec] = bestOf(() => scoreAll(records));
 const wasmRun = wasmApi === 'summarize' ? (rs) => wplan.summarize(rs, undefined, wpay) : (rs) => wplan.scoreMany(rs);
 const [tWasm, rWasm] = bestOf(() => wasmRun(records));

@@ -7,6 +7,7 @@
 use napi::bindgen_prelude::*;
 use napi::JsValue;
 use napi_derive::napi;
+use perfscore::batch::Threads;
 use perfscore::feedback::Feedback;
 use perfscore::ops::EncodedTable;
 use perfscore::Error as CoreError;
@@ -29,6 +30,19 @@ fn summarized(env: &Env, result: Option<perfscore::Result<String>>) -> Result<St
     result
         .unwrap_or(Ok(String::new()))
         .map_err(|e| thrown(env, e))
+}
+
+/// The host's thread count for a batch (`None`: the engine's policy); zero is refused.
+fn threads_of(env: &Env, threads: Option<u32>) -> Result<Threads> {
+    Threads::from_count(threads.map(|n| n as usize)).map_err(|_| {
+        let problem = perfscore::Problem::new(
+            perfscore::Loc::root().key("threads"),
+            perfscore::kinds::OUT_OF_RANGE,
+            "at least one thread",
+        )
+        .zh("至少一个线程");
+        thrown(env, CoreError::Input(vec![problem]))
+    })
 }
 
 /// Test hook for the panic safety net: panics inside an export guarded by `catch_unwind`, which
@@ -93,8 +107,19 @@ impl CorePlan {
     /// `summarize` of a table encoded by the front, or `""` when the record reader must report
     /// its input problems (nothing has been scored then).
     #[napi(catch_unwind)]
-    pub fn summarize_table(&self, env: Env, table: &TableInput, options: String) -> Result<String> {
-        summarized(&env, self.plan.summarize_encoded(&table.0, &options, None))
+    pub fn summarize_table(
+        &self,
+        env: Env,
+        table: &TableInput,
+        options: String,
+        threads: Option<u32>,
+    ) -> Result<String> {
+        let threads = threads_of(&env, threads)?;
+        summarized(
+            &env,
+            self.plan
+                .summarize_encoded(&table.0, &options, None, threads),
+        )
     }
 }
 
@@ -197,11 +222,19 @@ impl CorePayPlan {
 
     /// `summarize` with pay of a table encoded by the front, or `""` for the record reader.
     #[napi(catch_unwind)]
-    pub fn summarize_table(&self, env: Env, table: &TableInput, options: String) -> Result<String> {
+    pub fn summarize_table(
+        &self,
+        env: Env,
+        table: &TableInput,
+        options: String,
+        threads: Option<u32>,
+    ) -> Result<String> {
+        let threads = threads_of(&env, threads)?;
+        let pay = Some(&self.pay);
         summarized(
             &env,
             self.plan
-                .summarize_encoded(&table.0, &options, Some(&self.pay)),
+                .summarize_encoded(&table.0, &options, pay, threads),
         )
     }
 }

@@ -4,6 +4,7 @@
 //! its native addon) builds the public API on top. A core error is thrown as a JS `Error` with
 //! `code` and `canonical` properties; nothing here reads a request or writes a result itself.
 
+use perfscore::batch::Threads;
 use perfscore::feedback::Feedback;
 use perfscore::ops::EncodedTable;
 use perfscore::{Error, PayPlan, Plan};
@@ -104,7 +105,10 @@ impl CorePlan {
     /// its input problems (nothing has been scored then).
     #[wasm_bindgen(js_name = summarizeTable)]
     pub fn summarize_table(&self, table: &TableInput, options: &str) -> Result<String, JsValue> {
-        summarized(self.plan.summarize_encoded(&table.0, options, None))
+        summarized(
+            self.plan
+                .summarize_encoded(&table.0, options, None, Threads::Auto),
+        )
     }
 }
 
@@ -179,7 +183,7 @@ impl CorePayPlan {
     pub fn summarize_table(&self, table: &TableInput, options: &str) -> Result<String, JsValue> {
         summarized(
             self.plan
-                .summarize_encoded(&table.0, options, Some(&self.pay)),
+                .summarize_encoded(&table.0, options, Some(&self.pay), Threads::Auto),
         )
     }
 }

@@ -46,9 +46,9 @@ function outcome(fn) {
 }
 
 /** `summarize` agrees with `scoreMany` (values, or the same error in every detail). */
-function assertSameAsScoreMany(plan, records, options) {
+function assertSameAsScoreMany(plan, records, options, run) {
   const want = outcome(() => plan.scoreMany(records, options).map((c) => fromCard(c)));
-  const got = outcome(() => plan.summarize(records, options));
+  const got = outcome(() => plan.summarize(records, options, undefined, run));
   assert.deepEqual(got, want);
   if (got.value) {
     for (const s of got.value) assert.deepEqual(Object.keys(s), KEYS);
@@ -57,13 +57,13 @@ function assertSameAsScoreMany(plan, records, options) {
 }
 
 /** With a pay plan, `summarize` agrees with `scoreMany` and `payPlan.statements` together. */
-function assertSameAsStatements(plan, pay, records, options) {
+function assertSameAsStatements(plan, pay, records, options, run) {
   const want = outcome(() => {
     const cards = plan.scoreMany(records, options);
     const statements = pay.statements(records, options);
     return cards.map((c, i) => fromCard(c, statements[i]));
   });
-  const got = outcome(() => plan.summarize(records, options, pay));
+  const got = outcome(() => plan.summarize(records, options, pay, run));
   assert.deepEqual(got, want);
   if (got.value) {
     for (const s of got.value) assert.deepEqual(Object.keys(s), [...KEYS, 'pay']);
@@ -342,46 +342,40 @@ check('a large batch of one shape equals scoreMany (the columnar path)', () => {
 });
 
 check('large batches in chunks (the native addon scores them on several threads): results and errors', () => {
-  // PERFSCORE_NODE_THREADS is read by the native addon on each call (others ignore it).
-  const saved = process.env.PERFSCORE_NODE_THREADS;
-  try {
-    const plan = Plan.fromJson(demoPlanJson());
-    const team = plan.recordsFromCsv(demoTeamCsv());
-    const { vector } = loadVector('pay/pay-features');
-    const wplan = Plan.fromObject(vector.plan);
-    const pay = PayPlan.fromObject(vector.pay_plan, wplan);
-    const grow = (rs, times) => {
-      const out = [];
-      for (let i = 0; i < times; i++) for (const r of rs) out.push({ ...r, measures: { ...r.measures }, id: `${r.id}-${i}` });
-      return out;
-    };
-    for (const threads of ['1', '3', '7']) {
-      process.env.PERFSCORE_NODE_THREADS = threads;
-      const many = grow(team, 30); // 360 records
-      assertSameAsScoreMany(plan, many);
-      // A missing measure in two chunks, and a duplicate id across chunks.
-      const broken = grow(team, 30);
-      delete broken[5].measures.visits;
-      delete broken[300].measures.demos;
-      broken[350].id = broken[2].id;
-      assert.ok(assertSameAsScoreMany(plan, broken).error);
-      // Only a duplicate id across chunks.
-      const dup = grow(team, 30);
-      dup[359].id = dup[0].id;
-      assert.ok(assertSameAsScoreMany(plan, dup).error);
-      // A value that does not read, in the last chunk (a conversion problem comes first).
-      const bad = grow(team, 30);
-      delete bad[10].measures.visits;
-      bad[355].measures.visits = 'x1';
-      assert.match(assertSameAsScoreMany(plan, bad).error, /records\[355\] \([^)]*\)\.measures\.visits/);
-      // Pay over chunks, and a pay problem (a measure only pay needs) in one of them.
-      const paid = grow(vector.records, 60);
-      assertSameAsStatements(wplan, pay, paid);
-      delete paid[100].measures.days_employed;
-      assert.match(assertSameAsStatements(wplan, pay, paid).error, /records\[100\]/);
-    }
-  } finally {
-    if (saved === undefined) delete process.env.PERFSCORE_NODE_THREADS;
-    else process.env.PERFSCORE_NODE_THREADS = saved;
+  // `threads` is the native package's (the core's batch engine); wasm always scores on one.
+  const plan = Plan.fromJson(demoPlanJson());
+  const team = plan.recordsFromCsv(demoTeamCsv());
+  const { vector } = loadVector('pay/pay-features');
+  const wplan = Plan.fromObject(vector.plan);
+  const pay = PayPlan.fromObject(vector.pay_plan, wplan);
+  const grow = (rs, times) => {
+    const out = [];
+    for (let i = 0; i < times; i++) for (const r of rs) out.push({ ...r, measures: { ...r.measures }, id: `${r.id}-${i}` });
+    return out;
+  };
+  for (const threads of [1, 3, 7]) {
+    const run = { threads };
+    const many = grow(team, 30); // 360 records
+    assertSameAsScoreMany(plan, many, undefined, run);
+    // A missing measure in two chunks, and a duplicate id across chunks.
+    const broken = grow(team, 30);
+    delete broken[5].measures.visits;
+    delete broken[300].measures.demos;
+    broken[350].id = broken[2].id;
+    assert.ok(assertSameAsScoreMany(plan, broken, undefined, run).error);
+    // Only a duplicate id across chunks.
+    const dup = grow(team, 30);
+    dup[359].id = dup[0].id;
+    assert.ok(assertSameAsScoreMany(plan, dup, undefined, run).error);
+    // A value that does not read, in the last chunk (a conversion problem comes first).
+    const bad = grow(team, 30);
+    delete bad[10].measures.visits;
+    bad[355].measures.visits = 'x1';
+    assert.match(assertSameAsScoreMany(plan, bad, undefined, run).error, /records\[355\] \([^)]*\)\.measures\.visits/);
+    // Pay over chunks, and a pay problem (a measure only pay needs) in one of them.
+    const paid = grow(vector.records, 60);
+    assertSameAsStatements(wplan, pay, paid, undefined, run);
+    delete paid[100].measures.days_employed;
+    assert.match(assertSameAsStatements(wplan, pay, paid, undefined, run).error, /records\[100\]/);
   }
 });

@@ -39,13 +39,14 @@ impl Plan {
     /// holds anything the record reader must read and report itself (a value that is not a
     /// number, an unknown or repeated column, an empty or repeated id, text JS could not encode
     /// exactly) — the host then sends the records as a `summarize` request, and nothing has been
-    /// scored; otherwise the batch engine's result, errors included, which are exactly those of
-    /// the record path.
+    /// scored; otherwise the batch engine's result on `threads`, errors included, which are
+    /// exactly those of the record path.
     pub fn summarize_encoded(
         &self,
         encoded: &EncodedTable,
         options: &str,
         pay: Option<&PayPlan>,
+        threads: crate::batch::Threads,
     ) -> Option<crate::Result<String>> {
         let options = if options.trim().is_empty() {
             ScoreOptions::default()
@@ -54,7 +55,7 @@ impl Plan {
         };
         let table = decode(self, encoded)?;
         Some(
-            self.summarize(&table, &options, pay)
+            self.summarize_with(&table, &options, pay, threads)
                 .map(|rows| summaries_json(table.ids(), &rows)),
         )
     }
