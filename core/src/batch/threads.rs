@@ -10,11 +10,11 @@ use std::num::NonZeroUsize;
 use std::ops::Range;
 
 /// Fewer rows than this per thread are not worth a thread (under [`Threads::Auto`]).
-pub const MIN_ROWS_PER_THREAD: usize = 4096;
+pub(crate) const MIN_ROWS_PER_THREAD: usize = 4096;
 
 /// [`Threads::Auto`] never uses more threads than this: past it, memory bandwidth, not
 /// arithmetic, limits a batch.
-pub const MAX_THREADS: usize = 8;
+pub(crate) const MAX_THREADS: usize = 8;
 
 /// How many threads a batch may use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]

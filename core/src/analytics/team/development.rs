@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 // Re-exported so the analytics paths of the rule types keep working.
-pub use crate::plan::development::{check, DevelopmentRule, NeedBasis};
+pub(crate) use crate::plan::development::{check, DevelopmentRule, NeedBasis};
 
 use crate::number::serialize_decimal as dec;
 

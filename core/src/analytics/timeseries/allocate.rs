@@ -19,9 +19,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Decimal places of the `share` shown for each part (half-up; display only).
-pub const SHARE_SCALE: u32 = 6;
+pub(crate) const SHARE_SCALE: u32 = 6;
 /// Most months one allocation spreads over.
-pub const MAX_ALLOCATION_MONTHS: u32 = 120;
+pub(crate) const MAX_ALLOCATION_MONTHS: u32 = 120;
 
 /// One part of an exact split.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

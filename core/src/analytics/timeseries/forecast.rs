@@ -15,13 +15,13 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// Decimal places of the elapsed fraction shown in a pacing result (half-up; display only).
-pub const FRACTION_SCALE: u32 = 6;
+pub(crate) const FRACTION_SCALE: u32 = 6;
 /// Decimal places of pace and projected completion percentages (half-up).
-pub const PERCENT_SCALE: u32 = 2;
+pub(crate) const PERCENT_SCALE: u32 = 2;
 /// Decimal places of Holt-Winters states, parameters and SSE in results (half-up).
-pub const STATE_SCALE: u32 = 6;
+pub(crate) const STATE_SCALE: u32 = 6;
 /// Longest Holt-Winters horizon, in months.
-pub const MAX_HORIZON: u32 = 60;
+pub(crate) const MAX_HORIZON: u32 = 60;
 
 /// A period-end projection from results to date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
