@@ -20,7 +20,7 @@
 //! Python value itself: a key that is not a string, or nesting deeper than 128 levels (which is
 //! also how a value that contains itself ends).
 
-use perfscore::number::{decimal_from_f64, parse_decimal, parse_json_number};
+use perfscore::input::{decimal_from_f64, parse_decimal, parse_json_number};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;

@@ -9,7 +9,7 @@
 //! `perfscore/_feedback.py`). Pay plans, statements and bonus pools are in `pay.rs`; 360-degree
 //! feedback in `feedback.rs`.
 
-use perfscore::scorecard::Cell;
+use perfscore::Cell;
 use perfscore::{Error as CoreError, Lang, Plan, Record, ScoreOptions, Scorecard};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -579,8 +579,12 @@ impl PyBatch {
 
     /// The canonical JSON array of all scorecards.
     fn to_json(&self) -> String {
-        let cards: Vec<Scorecard> = self.cards.iter().map(|c| c.get().inner.clone()).collect();
-        perfscore::batch_to_canonical_json(&cards)
+        let cards: Vec<String> = self
+            .cards
+            .iter()
+            .map(|c| c.get().inner.to_canonical_json())
+            .collect();
+        format!("[{}]", cards.join(","))
     }
 
     /// Column names of the table form (from the first scorecard; the attribute columns when empty).

@@ -5,7 +5,7 @@ use super::{
     core_err, options_from_py, py_decimal, py_to_json, record_from_py, records_from_py, PyPlan,
 };
 use perfscore::input::{read_number, read_pool};
-use perfscore::pay::pool::shares_to_canonical_json;
+use perfscore::pay::shares_to_canonical_json;
 use perfscore::pay::{split_pool as core_split_pool, PayLine, PoolShare};
 use perfscore::{Lang, Loc, PayPlan, PayStatement, Plan};
 use pyo3::exceptions::{PyTypeError, PyValueError};
