@@ -19,8 +19,8 @@ pub(crate) const MAX_THREADS: usize = 8;
 /// How many threads a batch may use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Threads {
-    /// The engine's policy: one thread per [`MIN_ROWS_PER_THREAD`] rows, at most
-    /// [`MAX_THREADS`] and at most `std::thread::available_parallelism`.
+    /// The engine's policy: one thread per 4096 rows, at most
+    /// 8 and at most `std::thread::available_parallelism`.
     #[default]
     Auto,
     /// This many threads (fewer when there are fewer rows), e.g. one inside a Spark task.

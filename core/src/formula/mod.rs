@@ -67,9 +67,9 @@
 //!
 //! # Limits
 //!
-//! * A formula has at most [`MAX_SOURCE_LEN`] (1000) characters.
-//! * Parentheses, function calls, `-` and `not` nest at most [`MAX_DEPTH`] (32) levels deep.
-//! * A formula has at most [`MAX_NODES`] (256) parts (numbers, names, operators and function
+//! * A formula has at most 1000 characters.
+//! * Parentheses, function calls, `-` and `not` nest at most 32 levels deep.
+//! * A formula has at most 256 parts (numbers, names, operators and function
 //!   calls; parentheses do not count).
 //!
 //! # Errors

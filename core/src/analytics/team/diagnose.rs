@@ -110,8 +110,8 @@ pub struct Diagnosis {
     /// Per indicator, in plan order.
     pub indicators: Vec<IndicatorDiagnosis>,
     /// Pearson's r between every pair of indicators' points, in plan order, while there are
-    /// at most [`MAX_CORRELATIONS`] pairs; above that only the redundant pairs (|r| ≥
-    /// [`REDUNDANT_R`]), strongest first (then plan order), at most [`MAX_CORRELATIONS`].
+    /// at most 300 pairs; above that only the redundant pairs (|r| ≥
+    /// 0.9), strongest first (then plan order), at most 300.
     pub correlations: Vec<Correlation>,
     /// Pairs not listed in `correlations` (absent from the JSON when all are listed).
     #[serde(skip_serializing_if = "is_zero")]
@@ -341,9 +341,9 @@ fn nominal_weights(plan: &Plan) -> Vec<Decimal> {
 
 /// Diagnoses the scheme on a scored batch; `feedback` adds the 360 round's reliability.
 ///
-/// Errors when the plan has more than [`MAX_INDICATORS`] indicators, or the batch more than
-/// [`MAX_CELLS`] indicator scores or [`MAX_PAIR_STEPS`] indicator pairs × people. Cost
-/// O(I · n log n + I² · n) for I indicators and n people; result size O(I + [`MAX_CORRELATIONS`]).
+/// Errors when the plan has more than 1,000 indicators, or the batch more than
+/// 1,000,000 indicator scores or 125,000,000 indicator pairs × people. Cost
+/// O(I · n log n + I² · n) for I indicators and n people; result size O(I + 300).
 pub fn diagnose(
     plan: &Plan,
     records: &[Record],

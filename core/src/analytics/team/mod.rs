@@ -10,10 +10,10 @@
 //!
 //! Conventions shared by all four:
 //! - exact `Decimal` for sums, means, medians, shares and attainment; a mean or share is rounded
-//!   once, to [`MEAN_SCALE`] places half-up, for output;
+//!   once, to 4 places half-up, for output;
 //! - statistics that need a square root or a ratio of variances (standard deviations,
 //!   correlations, effective weights) are computed in `f64` with a fixed summation order, so
-//!   the same input always gives the same bits, and rounded to [`STAT_SCALE`] places; a
+//!   the same input always gives the same bits, and rounded to 4 places; a
 //!   statistic that does not exist for the data is a [`Stat::Undefined`] with its reason;
 //! - groups are sorted by their key values (text compared by Unicode code point, a missing value
 //!   first); people keep their batch order unless a rank orders them;

@@ -294,7 +294,7 @@ pub struct PartAmount {
     /// Its weight (given, or its historical total).
     #[serde(serialize_with = "crate::number::serialize_decimal")]
     pub weight: Decimal,
-    /// weight ÷ Σ weights, to [`SHARE_SCALE`] places (display only).
+    /// weight ÷ Σ weights, to 6 places (display only).
     #[serde(serialize_with = "crate::number::serialize_decimal")]
     pub share: Decimal,
     /// Exact amount before rounding.

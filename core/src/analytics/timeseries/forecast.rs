@@ -28,7 +28,7 @@ pub(crate) const MAX_HORIZON: u32 = 60;
 pub struct PacingProjection {
     /// `calendar_days`, `working_days` or `profile`: the clock the fraction is measured on.
     pub basis: &'static str,
-    /// Fraction of the period gone, to [`FRACTION_SCALE`] places.
+    /// Fraction of the period gone, to 6 places.
     #[serde(serialize_with = "crate::number::serialize_decimal")]
     pub fraction: Decimal,
     /// Result to date.
@@ -67,7 +67,7 @@ impl PacingProjection {
 
 /// Projects `actual` to the period end: projected = actual ÷ f, where f is the fraction of the
 /// period gone on the chosen clock ([`PeriodPosition::fraction`]: calendar days, working days or a
-/// pace profile); pace and light as in [`crate::progress::assess`]. Amounts are rounded half-up to
+/// pace profile); pace and light as in a scorecard's progress ([`crate::Progress`]). Amounts are rounded half-up to
 /// `scale` places, percentages to 2.
 pub fn pacing_projection(
     actual: Decimal,

@@ -491,7 +491,7 @@ pub fn growth_rate(history: &Series, given: Option<Decimal>) -> Growth {
 }
 
 /// Year-on-year growth: over the latest (up to) 12 months t that have data in both t and
-/// t − 12 months, g = Σ y_t ÷ Σ y_{t−12} − 1, rounded half-up to [`GROWTH_SCALE`] places. With
+/// t − 12 months, g = Σ y_t ÷ Σ y_{t−12} − 1, rounded half-up to 4 places. With
 /// no such month, or a zero sum a year earlier, g = 0 ([`GrowthSource::NoComparison`]).
 pub fn derive_growth(history: &Series) -> Growth {
     let y = history.values();
