@@ -45,40 +45,16 @@ fn benches(c: &mut Criterion) {
         },
     );
 
-    // The lean path the bindings' batch tables use: same arithmetic, no scorecard detail.
-    g.bench_with_input(
-        BenchmarkId::new("summarize_batch_indicator_evals", batch),
-        &records,
-        |b, rs| {
-            b.iter(|| {
-                let mut scorer = plan.scorer(&opts).unwrap();
-                let mut sum = rust_decimal::Decimal::ZERO;
-                for r in rs {
-                    sum += scorer.summarize(r).unwrap().total;
-                }
-                sum
-            })
-        },
-    );
-    // Columnar rows (values resolved to slots once): what the Python DataFrame path does.
+    // Table cells in the plan's measure order, for the batch engine below.
     let names: Vec<String> = plan.measures().iter().map(|m| m.id.to_string()).collect();
-    let columns = plan.columns(&names).unwrap();
     let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
     let values: Vec<Option<rust_decimal::Decimal>> = records
         .iter()
         .flat_map(|r| names.iter().map(|n| r.measures.get(n).copied()))
         .collect();
-    g.bench_function(
-        BenchmarkId::new("summarize_table_indicator_evals", batch),
-        |b| {
-            b.iter(|| {
-                plan.summarize_table(&columns, black_box(&ids), black_box(&values), &opts)
-                    .unwrap()
-            })
-        },
-    );
 
-    // The batch engine every binding runs: a table, one call, its own threads.
+    // The batch engine every binding runs (the lean path: same arithmetic, no scorecard detail):
+    // a table, one call, its own threads.
     for rows in [10_000, batch] {
         let rows = rows.min(batch);
         let table = Table::from_rows(

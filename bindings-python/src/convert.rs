@@ -22,7 +22,7 @@
 //! Python value itself: a key that is not a string, or nesting deeper than 128 levels (which is
 //! also how a value that contains itself ends).
 
-use perfscore::number::{decimal_from_f64, parse_decimal, parse_json_number};
+use perfscore::input::{decimal_from_f64, parse_decimal, parse_json_number};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -482,7 +482,7 @@ pub(crate) fn rows_to_json(py: Python<'_>, rows: &Bound<'_, PyAny>, row: &str) -
 
 /// Any serialisable core value as Python values: maps → `dict`, sequences → `list`, text →
 /// `str`, integers → `int`, floats (statistics) → `float`, `None`/unit → `None`, and every
-/// decimal the core marks ([`perfscore::number::DECIMAL_MARK`]) → `decimal.Decimal` from its
+/// decimal the core marks ([`perfscore::DECIMAL_MARK`]) → `decimal.Decimal` from its
 /// exact text. No JSON text in between, and no guessing which strings are numbers.
 pub(crate) fn to_py<T: Serialize + ?Sized>(py: Python<'_>, value: &T) -> PyResult<Py<PyAny>> {
     value
@@ -617,7 +617,7 @@ impl<'py> Serializer for ToPy<'py> {
         v: &T,
     ) -> Out<'py> {
         let inner = v.serialize(self)?;
-        if name == perfscore::number::DECIMAL_MARK {
+        if name == perfscore::DECIMAL_MARK {
             return Ok(decimal_class(self.0)?.call1((inner,))?);
         }
         Ok(inner)

@@ -2,7 +2,7 @@
 //! values converted by `to_py` (decimals as `decimal.Decimal`); `to_json` is the canonical JSON.
 
 use crate::convert::{list_of, py_decimal, to_py};
-use perfscore::scorecard::Cell;
+use perfscore::Cell;
 use perfscore::{Lang, Scorecard};
 use pyo3::prelude::*;
 use pyo3::types::PyString;

@@ -36,8 +36,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     // At month end (day 30 of 30) pace equals attainment, so the lights show who reached target.
     let options = ScoreOptions {
         period: Some(PeriodPosition::CalendarDays {
-            elapsed: perfscore::number::Num(Decimal::from(day)),
-            total: perfscore::number::Num(Decimal::from(DAYS)),
+            elapsed: perfscore::Num(Decimal::from(day)),
+            total: perfscore::Num(Decimal::from(DAYS)),
         }),
     };
     let cards = plan.score_many(&team, &options)?;
@@ -90,7 +90,7 @@ fn print_table(cards: &[Scorecard]) {
             let shown = if i.left_out() {
                 "—".to_string()
             } else {
-                perfscore::explain::fixed2(i.score)
+                format!("{:.2}", i.score)
             };
             print!(" {:>w$}", shown, w = width(id));
         }
@@ -105,7 +105,7 @@ fn print_table(cards: &[Scorecard]) {
             .unwrap_or_default();
         println!(
             " {:>8} {:>7} {:>5} {:>9}{veto}",
-            perfscore::explain::fixed2(c.adjustment_total),
+            format!("{:.2}", c.adjustment_total),
             c.total.to_string(),
             &*c.grade,
             projected

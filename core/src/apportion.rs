@@ -32,7 +32,7 @@ pub struct PoolShare {
 }
 
 /// Largest number of minor-unit places a currency may have here.
-pub const MAX_MINOR_UNITS: u32 = 8;
+pub(crate) const MAX_MINOR_UNITS: u32 = 8;
 
 fn input_error(
     at: &str,

@@ -587,11 +587,6 @@ impl Problems {
         }
     }
 
-    /// Add a problem by its location, kind and message.
-    pub fn report(&mut self, loc: Loc, kind: &'static str, message: impl Into<String>) {
-        self.push(Problem::new(loc, kind, message));
-    }
-
     /// Add every problem of `error` (including what it had already cut).
     pub fn absorb(&mut self, error: &Error) {
         self.extend(error.problems().iter().cloned());

@@ -39,12 +39,12 @@ fn group(text: &str) -> String {
 }
 
 /// Points and percentages: two places.
-pub fn fixed2(d: Decimal) -> String {
+pub(crate) fn fixed2(d: Decimal) -> String {
     group(&RoundingMode::HalfUp.round(d, 2).to_string())
 }
 
 /// Other values (amounts, counts, rates): as exact as they are, up to four places.
-pub fn amount(d: Decimal) -> String {
+pub(crate) fn amount(d: Decimal) -> String {
     let d = if d.scale() > 4 { d.round_dp(4) } else { d };
     group(&d.normalize().to_string())
 }

@@ -29,6 +29,32 @@
 //! );
 //! # Ok::<(), perfscore::Error>(())
 //! ```
+//!
+//! # Public API
+//!
+//! One obvious way to do each thing. The crate root holds the types every caller meets:
+//!
+//! - compile: [`Plan::from_json`] (or [`Plan::from_value`], [`Plan::from_spec`]),
+//!   [`PayPlan::from_json`], [`Limits`], [`plan_schema_json`];
+//! - score: [`Plan::score`], [`Plan::score_with`], [`Plan::score_many`], [`Plan::scorer`]
+//!   (streaming, [`Scorer::score`]) into [`Scorecard`]s; [`Plan::summarize`] for a
+//!   [`batch::Table`] into [`batch::Row`]s ([`Summary`] and pay total);
+//! - pay: [`PayPlan::statement`] (one scorecard and its record), [`PayPlan::pay_records`] (a batch);
+//! - results serialize with one `to_canonical_json` per result type; problems are [`Error`]s
+//!   listing [`Problem`]s, each with a [`Loc`] and a stable kind from [`kinds`].
+//!
+//! Namespaces, where one helps:
+//!
+//! - [`analytics`]: two families of operations (team results, monthly history) with many
+//!   request/result types of their own; a namespace keeps them out of the scoring vocabulary;
+//! - [`batch`]: the batch table and its thread policy, used by hosts that fill tables in place;
+//! - [`feedback`]: 360-degree feedback, a separate document type with its own results;
+//! - [`input`]: the readers hosts use to turn their values into exact numbers and records;
+//! - [`kinds`]: the stable problem kinds, one constant each, matched by hosts and tests;
+//! - [`ops`]: the JSON-in, JSON-out operations every binding exposes;
+//! - [`pay`]: the parts of a pay statement, pool splits and the pay plan document types;
+//! - [`spec`]: the plan document's types, for building or editing a plan in code;
+//! - [`templates`]: the bundled indicator library, plan templates and demo data.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // No unchecked arithmetic in the library: every site is checked, or allowed where it sits with
@@ -36,38 +62,55 @@
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
 pub mod analytics;
-pub mod apportion;
+mod apportion;
 pub mod batch;
-pub mod error;
-pub mod explain;
+mod error;
+mod explain;
 pub mod feedback;
+// Public only so the shared fuzz oracles (also run by `core/tests/sweep.rs`) can drive the
+// formula compiler directly; formulas are used through plans, so this is not API.
+#[doc(hidden)]
 pub mod formula;
 pub mod input;
 mod json;
 mod lang;
 mod limits;
-pub mod method;
-pub mod number;
+mod method;
+mod number;
 pub mod ops;
 pub mod pay;
-pub mod plan;
-pub mod progress;
-pub mod record;
-pub mod rounding;
-pub mod schema;
-pub mod score;
-pub mod scorecard;
-pub mod stats;
+mod plan;
+mod progress;
+mod record;
+mod rounding;
+mod schema;
+mod score;
+mod scorecard;
+mod stats;
 pub mod templates;
 mod validate;
 
-pub use error::{kinds, Error, Loc, LocItem, Problem, Problems, Result, MAX_PROBLEMS};
+pub mod spec {
+    //! The plan document's types ([`PlanSpec`] and its parts), as read from JSON: for building
+    //! or editing a plan in code before [`crate::Plan::from_spec`]. The JSON form and its rules
+    //! are in `docs/plan-format.md` and `schema/plan.schema.json`.
+    pub use crate::plan::development::{DevelopmentRule, NeedBasis};
+    pub use crate::plan::spec::*;
+}
+
+pub use error::{kinds, Error, Loc, LocItem, Problem, Result, MAX_PROBLEMS};
 pub use lang::Lang;
 pub use limits::Limits;
-pub use pay::{PayColumns, PayPlan, PayStatement};
-pub use plan::{Plan, PlanSpec};
-pub use progress::{PeriodPosition, Status};
+pub use method::{Band, Bound, CurveSegment, Detail};
+pub use number::{Num, DECIMAL_MARK};
+pub use pay::{PayPlan, PayStatement};
+pub use plan::{Measure, Plan};
+pub use progress::{PeriodPosition, Progress, Status};
 pub use record::Record;
 pub use rounding::RoundingMode;
-pub use score::{Columns, ScoreOptions, Scorer, Summary};
-pub use scorecard::{batch_to_canonical_json, Scorecard};
+pub use schema::plan_schema_json;
+pub use score::{ScoreOptions, Scorer, Summary};
+pub use scorecard::{
+    AdjustmentScore, Cell, IndicatorScore, ProgressSummary, Scorecard, SectionScore, VetoHit,
+    VetoOutcome,
+};

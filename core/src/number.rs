@@ -70,7 +70,7 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
 /// `not_a_number` for text that is no number, `number_out_of_range` for a number that does not
 /// fit a decimal exactly, `not_finite` for NaN and the infinities. The value is quoted exactly as
 /// the English quotes it (`` `12x` is not a number `` → `` `12x` 不是数字 ``).
-pub fn rule_error(message: &str) -> (&'static str, String) {
+pub(crate) fn rule_error(message: &str) -> (&'static str, String) {
     use crate::error::kinds;
     let quoted = |suffix: &str| {
         message
@@ -377,7 +377,7 @@ impl FromStr for Num {
 /// 96-bit division per digit, because writing results (canonical JSON, binding conversions) is
 /// on the hot path of every batch.
 #[derive(Clone, Copy)]
-pub struct DecimalText {
+pub(crate) struct DecimalText {
     // Sign, 29 digits, a point and up to 28 leading zeros fit in 60 bytes.
     buf: [u8; 60],
     len: usize,
@@ -385,12 +385,12 @@ pub struct DecimalText {
 
 impl DecimalText {
     /// The text of `d` as written, keeping its scale (`74.40`), like `d.to_string()`.
-    pub fn new(d: &Decimal) -> Self {
+    pub(crate) fn new(d: &Decimal) -> Self {
         Self::write(d.is_sign_negative(), d.mantissa().unsigned_abs(), d.scale())
     }
 
     /// The text of `d` without trailing fractional zeros (`42.5`), like `d.normalize().to_string()`.
-    pub fn normalized(d: &Decimal) -> Self {
+    pub(crate) fn normalized(d: &Decimal) -> Self {
         let mut m = d.mantissa().unsigned_abs();
         let mut scale = d.scale();
         while scale > 0 && m % 10 == 0 {
@@ -402,7 +402,7 @@ impl DecimalText {
     }
 
     /// The text.
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         // Only ASCII digits, '-' and '.' are ever written.
         std::str::from_utf8(self.buf.get(..self.len).unwrap_or_default()).unwrap_or_default()
     }

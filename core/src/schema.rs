@@ -13,7 +13,7 @@ pub fn plan_schema_json() -> String {
 
 /// The pay plan file JSON Schema, pretty-printed with a trailing newline.
 pub fn pay_plan_schema_json() -> String {
-    let schema = schemars::schema_for!(crate::pay::spec::PayPlanSpec);
+    let schema = schemars::schema_for!(crate::pay::PayPlanSpec);
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text

@@ -146,22 +146,11 @@ impl Plan {
         records: &[Record],
         options: &ScoreOptions,
     ) -> crate::Result<Vec<Scorecard>> {
-        self.each_record(records, options, |scorer, r, i| scorer.score_at(r, Some(i)))
-    }
-
-    /// A batch, all or nothing: every record through `one`, duplicate ids refused, every
-    /// problem of every record reported in record order.
-    fn each_record<T>(
-        &self,
-        records: &[Record],
-        options: &ScoreOptions,
-        mut one: impl FnMut(&mut Scorer<'_>, &Record, usize) -> crate::Result<T>,
-    ) -> crate::Result<Vec<T>> {
         let mut scorer = self.scorer(options)?;
         let mut out = Vec::with_capacity(records.len());
         let mut problems = duplicate_ids(records.iter().map(|r| r.id.as_str()));
         for (i, r) in records.iter().enumerate() {
-            match one(&mut scorer, r, i) {
+            match scorer.score_at(r, Some(i)) {
                 Ok(x) => out.push(x),
                 Err(e) => problems.absorb(&e),
             }
@@ -210,7 +199,7 @@ struct Final {
 }
 
 /// The headline of one record's result: everything a batch table or a pay statement needs, without
-/// the scorecard's per-indicator detail. [`Scorer::summarize`] computes it with the same arithmetic
+/// the scorecard's per-indicator detail. [`Plan::summarize`] computes it with the same arithmetic
 /// as a full [`Scorecard`], so the numbers are identical.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Summary {
@@ -242,23 +231,13 @@ struct Parts {
     vetoes: Vec<VetoHit>,
 }
 
-/// Measure columns of a table resolved to the plan's slots once, for [`Scorer::summarize_row`].
+/// Measure columns of a table resolved to the plan's slots once, for the batch engine.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Columns {
+pub(crate) struct Columns {
     slots: Vec<usize>,
 }
 
 impl Columns {
-    /// Number of columns.
-    pub fn len(&self) -> usize {
-        self.slots.len()
-    }
-
-    /// Whether there are no columns.
-    pub fn is_empty(&self) -> bool {
-        self.slots.is_empty()
-    }
-
     /// Each column's slot in the plan's environment.
     pub(crate) fn slots(&self) -> &[usize] {
         &self.slots
@@ -268,64 +247,13 @@ impl Columns {
 impl Plan {
     /// Resolve a table's measure column names (ids or aliases) to the plan's slots; an unknown
     /// name, or two names for the same measure, is an input error naming the column.
-    pub fn columns<S: AsRef<str>>(&self, names: &[S]) -> crate::Result<Columns> {
+    pub(crate) fn columns<S: AsRef<str>>(&self, names: &[S]) -> crate::Result<Columns> {
         crate::batch::table::resolve(self, names).finish(Error::Input, ())?;
         let slots = names
             .iter()
             .filter_map(|n| self.measure_slot(n.as_ref()))
             .collect();
         Ok(Columns { slots })
-    }
-
-    /// Summaries of a batch; like [`Plan::score_many`] (all problems or nothing, duplicate ids
-    /// refused) but without building scorecards.
-    pub fn summarize_many(
-        &self,
-        records: &[Record],
-        options: &ScoreOptions,
-    ) -> crate::Result<Vec<Summary>> {
-        self.each_record(records, options, |scorer, r, i| {
-            scorer.summarize_at(r, Some(i))
-        })
-    }
-
-    /// Summaries of a columnar table: `ids[i]` with values `values[i * columns.len()..][..columns.len()]`
-    /// (row-major, `None` = missing). All problems or nothing; duplicate ids refused.
-    ///
-    /// Superseded by [`Plan::summarize`] over a [`crate::batch::Table`] (threads, pay and checked
-    /// tables included); kept while the Node and wasm bindings use it.
-    pub fn summarize_table<S: AsRef<str>>(
-        &self,
-        columns: &Columns,
-        ids: &[S],
-        values: &[Option<Decimal>],
-        options: &ScoreOptions,
-    ) -> crate::Result<Vec<Summary>> {
-        let width = columns.len();
-        if values.len() != ids.len().saturating_mul(width) {
-            let (n, rows) = (values.len(), ids.len());
-            return Err(Error::Input(vec![Problem::new(
-                loc!("values"),
-                kinds::LENGTH_MISMATCH,
-                format!("{n} values for {rows} rows of {width} columns"),
-            )
-            .zh(format!("共 {n} 个值，但表格为 {rows} 行 × {width} 列"))]));
-        }
-        let mut scorer = self.scorer(options)?;
-        let mut out = Vec::with_capacity(ids.len());
-        let mut problems = duplicate_ids(ids.iter().map(|s| s.as_ref()));
-        let rows = values.chunks(width.max(1));
-        for (i, (id, row)) in ids
-            .iter()
-            .zip(rows.chain(std::iter::repeat(&[][..])))
-            .enumerate()
-        {
-            match scorer.summarize_cells(columns, id.as_ref(), Some(i), row) {
-                Ok(s) => out.push(s),
-                Err(e) => problems.absorb(&e),
-            }
-        }
-        problems.finish(Error::Input, out)
     }
 }
 
@@ -356,7 +284,11 @@ impl<'p> Scorer<'p> {
     }
 
     /// Score one record; `index` names it within a batch in error paths.
-    pub fn score_at(&mut self, record: &Record, index: Option<usize>) -> crate::Result<Scorecard> {
+    pub(crate) fn score_at(
+        &mut self,
+        record: &Record,
+        index: Option<usize>,
+    ) -> crate::Result<Scorecard> {
         let mut parts = Parts::default();
         let summary = self.run(&record.id, index, Some(&mut parts), |s| {
             s.load_record(record)
@@ -383,38 +315,9 @@ impl<'p> Scorer<'p> {
         })
     }
 
-    /// Score one record to its [`Summary`] only: the same arithmetic as [`Scorer::score`], without
-    /// building the scorecard's sections, indicators and explanations, for batch tables. Each
-    /// indicator's score is then in [`Scorer::indicator_scores`].
-    pub fn summarize(&mut self, record: &Record) -> crate::Result<Summary> {
-        self.summarize_at(record, None)
-    }
-
-    /// [`Scorer::summarize`], naming the record by its batch index in error paths.
-    pub fn summarize_at(
-        &mut self,
-        record: &Record,
-        index: Option<usize>,
-    ) -> crate::Result<Summary> {
-        self.run(&record.id, index, None, |s| s.load_record(record))
-    }
-
-    /// Score one row of a columnar table (values in the order of `columns`, `None` = missing) to
-    /// its [`Summary`]; `id` and `index` name the row in error paths. No record is built.
-    ///
-    /// Superseded by [`Plan::summarize`] over a [`crate::batch::Table`]; kept while the Node
-    /// binding's own batch path uses it.
-    pub fn summarize_row(
-        &mut self,
-        columns: &Columns,
-        id: &str,
-        index: Option<usize>,
-        row: &[Option<Decimal>],
-    ) -> crate::Result<Summary> {
-        self.summarize_cells(columns, id, index, row)
-    }
-
-    /// See [`Scorer::summarize_row`].
+    /// Score one row of a table (values in the order of `columns`, `None` = missing) to its
+    /// [`Summary`], for the batch engine; `id` and `index` name the row in error paths. No
+    /// record is built.
     pub(crate) fn summarize_cells(
         &mut self,
         columns: &Columns,
@@ -441,12 +344,6 @@ impl<'p> Scorer<'p> {
             }
             Ok(())
         })
-    }
-
-    /// Each indicator's score (points before weighting) from the last successful call, in plan
-    /// order; left-out and zero-scored missing indicators read 0.
-    pub fn indicator_scores(&self) -> impl ExactSizeIterator<Item = Decimal> + '_ {
-        self.evaluated.iter().map(|e| e.score)
     }
 
     /// The pipeline: load values (by `load`), evaluate every indicator, assemble into a summary

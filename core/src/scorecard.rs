@@ -324,8 +324,3 @@ impl Scorecard {
         row
     }
 }
-
-/// Canonical JSON for a batch: a JSON array of scorecards.
-pub fn batch_to_canonical_json(cards: &[Scorecard]) -> String {
-    serde_json::to_string(cards).unwrap_or_else(|_| String::from("[]"))
-}

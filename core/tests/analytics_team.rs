@@ -9,10 +9,9 @@
 mod common;
 use common::d;
 use perfscore::analytics::team::{
-    self, calibrate::forced_grades, calibrate::quota_counts, CalibrationOptions, DiagnosisOptions,
-    RollupOptions,
+    self, forced_grades, quota_counts, CalibrationOptions, DiagnosisOptions, RollupOptions,
 };
-use perfscore::feedback::stats::Stat;
+use perfscore::feedback::Stat;
 use perfscore::{Plan, Record, ScoreOptions, Scorecard};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -246,7 +245,7 @@ fn calibration_hand_worked() {
     let options = CalibrationOptions {
         quotas: vec![q("A", "20"), q("B", "70"), q("C", "10")],
         by: vec![],
-        overrides: vec![team::calibrate::Override {
+        overrides: vec![team::Override {
             id: "W3".into(),
             grade: "B".into(),
             by: "Wang Li (HR)".into(),
@@ -311,7 +310,7 @@ fn calibration_by_team_and_overrides_checked() {
     // West: W1 103.81 A, then W2, W4, W3 B — W3 (64.95) gets B though the plan says C.
     let w3 = c.people.iter().find(|p| p.id == "W3").unwrap();
     assert_eq!((w3.rank, &*w3.grade), (4, "B"));
-    options.overrides.push(team::calibrate::Override {
+    options.overrides.push(team::Override {
         id: "nobody".into(),
         grade: "Z".into(),
         by: " ".into(),
@@ -330,8 +329,8 @@ fn calibration_by_team_and_overrides_checked() {
     );
 }
 
-fn q(grade: &str, share: &str) -> team::calibrate::Quota {
-    team::calibrate::Quota {
+fn q(grade: &str, share: &str) -> team::Quota {
+    team::Quota {
         grade: grade.into(),
         share: share.parse().unwrap(),
     }
@@ -523,7 +522,7 @@ fn development_rules_are_checked() {
     let mut spec = plan.spec().clone();
     spec.development[0].indicator = Some("nope".into());
     spec.development[1].below = "0".parse().unwrap();
-    spec.development[3].basis = Some(team::development::NeedBasis::Actual);
+    spec.development[3].basis = Some(perfscore::spec::NeedBasis::Actual);
     // Checked when the plan is compiled, all problems at once.
     let e = Plan::from_spec(spec).unwrap_err();
     assert_eq!(e.code(), "PLAN_INVALID");

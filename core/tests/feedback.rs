@@ -3,9 +3,9 @@
 
 mod common;
 use common::*;
-use perfscore::feedback::stats::Undefined;
+use perfscore::feedback::Undefined;
 use perfscore::feedback::{Answer, Feedback, FeedbackSpec, GapFlag, GroupStatus, Response};
-use perfscore::number::Num;
+use perfscore::Num;
 use proptest::prelude::*;
 
 fn example() -> (Feedback, Vec<Response>) {
@@ -346,7 +346,7 @@ fn scale_wider_than_the_decimal_range_is_a_plan_error() {
     let e = Feedback::from_json(&cfg).unwrap_err();
     assert_eq!(e.code(), "PLAN_INVALID");
     assert_eq!(paths(&e), ["scale.max", "scale.min"]);
-    let wide = |s: &mut perfscore::feedback::spec::ScaleSpec| {
+    let wide = |s: &mut perfscore::feedback::ScaleSpec| {
         s.min = Num(d("-50000000000000000000000000000"));
         s.max = Num(d("50000000000000000000000000000"));
     };

@@ -79,7 +79,7 @@ proptest! {
             }
             let _ = plan.score(&r);
             let opts = perfscore::ScoreOptions { period: Some(perfscore::PeriodPosition::CalendarDays {
-                elapsed: perfscore::number::Num(Decimal::from(7)), total: perfscore::number::Num(Decimal::from(31)) }) };
+                elapsed: perfscore::Num(Decimal::from(7)), total: perfscore::Num(Decimal::from(31)) }) };
             if let Ok(c) = plan.score_with(&r, &opts) {
                 let _ = c.explain(perfscore::Lang::Zh);
                 let _ = c.to_canonical_json();

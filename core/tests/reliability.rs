@@ -2,7 +2,7 @@
 //! spelling, errors bounded in size, names in errors made safe, and plans bounded by limits.
 //! Expected values are worked out by hand from the inputs written here.
 
-use perfscore::number::{parse_decimal, parse_json_number};
+use perfscore::input::{parse_decimal, parse_json_number};
 use perfscore::{Limits, Plan, MAX_PROBLEMS};
 
 const PLAN: &str = r#"{"id": "p", "name": "P",

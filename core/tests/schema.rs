@@ -5,7 +5,7 @@ use std::path::PathBuf;
 #[test]
 fn committed_schema_is_current() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/plan.schema.json");
-    let generated = perfscore::schema::plan_schema_json();
+    let generated = perfscore::plan_schema_json();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &generated).unwrap();
     }
@@ -19,7 +19,7 @@ fn committed_schema_is_current() {
 #[test]
 fn committed_pay_schema_is_current() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/pay-plan.schema.json");
-    let generated = perfscore::schema::pay_plan_schema_json();
+    let generated = perfscore::pay::pay_plan_schema_json();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &generated).unwrap();
     }
@@ -30,7 +30,7 @@ fn committed_pay_schema_is_current() {
 #[test]
 fn committed_feedback_schema_is_current() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/feedback.schema.json");
-    let generated = perfscore::schema::feedback_schema_json();
+    let generated = perfscore::feedback::feedback_schema_json();
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
         std::fs::write(&path, &generated).unwrap();
     }

@@ -1,9 +1,10 @@
-//! The lean batch path ([`Scorer::summarize`], [`Plan::summarize_table`]) must give exactly the
-//! numbers of the full scorecard path: it runs the same arithmetic without building the detail.
-//! Expected values here are the full path's own results (checked by hand in worked_example.rs).
+//! The batch path ([`Plan::summarize`] over a [`Table`]) must give exactly the numbers of the
+//! full scorecard path: it runs the same arithmetic without building the detail. Expected values
+//! here are the full path's own results (checked by hand in worked_example.rs).
 
 mod common;
 use common::*;
+use perfscore::batch::Table;
 use perfscore::{Plan, Record, ScoreOptions, Scorecard, Summary};
 use proptest::prelude::*;
 use rust_decimal::Decimal;
@@ -21,8 +22,8 @@ fn same(card: &Scorecard, s: &Summary) {
     assert_eq!(card.progress, s.progress);
 }
 
-/// Rows of a table in the plan's measure order, `None` where the record has no value.
-fn table(plan: &Plan, records: &[Record]) -> (Vec<String>, Vec<String>, Vec<Option<Decimal>>) {
+/// Row-major cells in the plan's measure order, `None` where the record has no value.
+fn cells(plan: &Plan, records: &[Record]) -> (Vec<String>, Vec<String>, Vec<Option<Decimal>>) {
     let names: Vec<String> = plan.measures().iter().map(|m| m.id.to_string()).collect();
     let ids = records.iter().map(|r| r.id.clone()).collect();
     let values = records
@@ -30,6 +31,19 @@ fn table(plan: &Plan, records: &[Record]) -> (Vec<String>, Vec<String>, Vec<Opti
         .flat_map(|r| names.iter().map(|n| r.measures.get(n).copied()))
         .collect();
     (names, ids, values)
+}
+
+/// One record as a one-row table, summarized, beside the same record scored alone in a batch
+/// (so both name it `records[0]` in errors).
+fn both(plan: &Plan, r: &Record) -> (perfscore::Result<Scorecard>, perfscore::Result<Summary>) {
+    let opts = ScoreOptions::default();
+    let card = plan
+        .score_many(std::slice::from_ref(r), &opts)
+        .map(|mut c| c.remove(0));
+    let summary = Table::from_records(plan, std::slice::from_ref(r))
+        .and_then(|t| plan.summarize(&t, &opts, None))
+        .map(|mut rows| rows.remove(0).summary);
+    (card, summary)
 }
 
 #[test]
@@ -43,19 +57,27 @@ fn summaries_equal_scorecards_on_every_vector() {
         .into_iter()
         .chain([("demo-team", (demo, demo_team))]);
     for (name, (plan, records)) in vectors {
-        let opts = ScoreOptions::default();
-        let mut scorer = plan.scorer(&opts).unwrap();
         for r in &records {
-            match (plan.score(r), scorer.summarize(r)) {
-                (Ok(card), Ok(s)) => {
-                    same(&card, &s);
-                    let scores: Vec<Decimal> = scorer.indicator_scores().collect();
-                    let expected: Vec<Decimal> = card.indicators().map(|i| i.score).collect();
-                    assert_eq!(scores, expected, "{name} {}", r.id);
-                }
+            match both(&plan, r) {
+                (Ok(card), Ok(s)) => same(&card, &s),
                 (Err(a), Err(b)) => assert_eq!(a, b, "{name} {}", r.id),
                 (a, b) => panic!("{name} {}: {a:?} vs {b:?}", r.id),
             }
+        }
+        // The whole vector at once: all or nothing, like score_many.
+        let opts = ScoreOptions::default();
+        let batch =
+            Table::from_records(&plan, &records).and_then(|t| plan.summarize(&t, &opts, None));
+        match (plan.score_many(&records, &opts), batch) {
+            (Ok(cards), Ok(rows)) => {
+                assert_eq!(cards.len(), rows.len());
+                cards
+                    .iter()
+                    .zip(&rows)
+                    .for_each(|(c, r)| same(c, &r.summary));
+            }
+            (Err(_), Err(_)) => {}
+            (a, b) => panic!("{name}: {a:?} vs {b:?}"),
         }
     }
 }
@@ -65,13 +87,14 @@ fn worked_example_table() {
     // worked_example.rs: 88.48 B, 74.40 C, 0.00 D (vetoed).
     let (plan, records) = load_vector("worked-example");
     let ok: Vec<Record> = records.into_iter().take(3).collect();
-    let (names, ids, values) = table(&plan, &ok);
-    let columns = plan.columns(&names).unwrap();
+    let (names, ids, values) = cells(&plan, &ok);
+    let table = Table::from_rows(&plan, ids, &names, values).unwrap();
     let out = plan
-        .summarize_table(&columns, &ids, &values, &ScoreOptions::default())
+        .summarize(&table, &ScoreOptions::default(), None)
         .unwrap();
     let got: Vec<(String, String, bool)> = out
         .iter()
+        .map(|r| &r.summary)
         .map(|s| (s.total.to_string(), s.grade.to_string(), s.vetoed))
         .collect();
     assert_eq!(
@@ -87,37 +110,40 @@ fn worked_example_table() {
 #[test]
 fn table_errors_name_the_row_and_column() {
     let (plan, records) = load_vector("worked-example");
-    let err = plan.columns(&["revenue", "nonsense"]).unwrap_err();
+    let err = Table::from_rows(
+        &plan,
+        vec!["a".into()],
+        &["revenue", "nonsense"],
+        vec![None; 2],
+    )
+    .unwrap_err();
     assert_eq!(
         err.problems()[0].path(),
         "columns[1]",
         "unknown column: {err}"
     );
-    // The same record twice, and a missing value the plan needs (policy: error).
-    let two = vec![records[0].clone(), records[0].clone()];
-    let (names, ids, mut values) = table(&plan, &two);
+    // A missing value the plan needs (policy: error) is reported at its row.
+    let two = vec![records[0].clone(), records[1].clone()];
+    let (names, ids, mut values) = cells(&plan, &two);
     let width = names.len();
-    let columns = plan.columns(&names).unwrap();
     for v in values.iter_mut().skip(width) {
         *v = None;
     }
+    let table = Table::from_rows(&plan, ids.clone(), &names, values.clone()).unwrap();
     let err = plan
-        .summarize_table(&columns, &ids, &values, &ScoreOptions::default())
+        .summarize(&table, &ScoreOptions::default(), None)
         .unwrap_err();
     let paths: Vec<String> = err.problems().iter().map(|p| p.path()).collect();
-    assert_eq!(paths[0], "records[1].id");
-    assert!(paths[1].starts_with("records[1] ("), "{paths:?}");
+    assert!(paths[0].starts_with("records[1] ("), "{paths:?}");
     // Ragged input is refused before anything is scored.
-    let err = plan
-        .summarize_table(&columns, &ids, &values[1..], &ScoreOptions::default())
-        .unwrap_err();
+    let err = Table::from_rows(&plan, ids, &names, values[1..].to_vec()).unwrap_err();
     assert_eq!(err.problems()[0].path(), "values");
 }
 
 #[test]
 fn pay_from_a_table_equals_pay_from_scorecards() {
-    // The pay worked example (tests/vectors/pay/pay-worked-example.json): statements from
-    // summaries of a table must be byte-identical to statements from scorecards and records.
+    // The pay worked example (tests/vectors/pay/pay-worked-example.json): pay totals of a table
+    // must equal the statements from scorecards and records.
     let text = std::fs::read_to_string(vectors_dir().join("pay/pay-worked-example.json")).unwrap();
     let v: serde_json::Value = serde_json::from_str(&text).unwrap();
     let plan = Plan::from_json(&v["plan"].to_string()).unwrap();
@@ -126,24 +152,21 @@ fn pay_from_a_table_equals_pay_from_scorecards() {
     let expected = pay
         .pay_records(&plan, &records, &ScoreOptions::default())
         .unwrap();
-    let (names, ids, values) = table(&plan, &records);
-    let columns = plan.columns(&names).unwrap();
-    let summaries = plan
-        .summarize_table(&columns, &ids, &values, &ScoreOptions::default())
+    let table = Table::from_records(&plan, &records).unwrap();
+    let rows = plan
+        .summarize(&table, &ScoreOptions::default(), Some(&pay))
         .unwrap();
-    let got = pay
-        .statements_for_table(&summaries, &names, &ids, &values)
-        .unwrap();
-    assert_eq!(got.len(), expected.len());
+    let got: Vec<Option<Decimal>> = rows.iter().map(|r| r.pay).collect();
+    let want: Vec<Option<Decimal>> = expected.iter().map(|s| Some(s.total)).collect();
+    assert_eq!(got, want);
+    // Same scale, not just the same value: the total as the statement writes it.
     for (g, e) in got.iter().zip(&expected) {
-        let mut e = e.clone();
-        e.name = None; // a table row carries no display name
-        assert_eq!(g.to_canonical_json(), e.to_canonical_json());
+        assert_eq!(g.map(|g| g.to_string()), Some(e.total.to_string()));
     }
 }
 
 proptest! {
-    /// Any numbers: the table path, the record path and the scorecard path agree (or all fail alike).
+    /// Any numbers: a table of cells, a table of records and the scorecard path agree (or all fail alike).
     #[test]
     fn three_paths_agree(values in proptest::collection::vec(proptest::option::weighted(0.9, 0i64..3_000_000), 17),
                          scale in 0u32..3) {
@@ -158,12 +181,11 @@ proptest! {
             }
             row.push(v);
         }
-        let columns = plan.columns(&names).unwrap();
         let opts = ScoreOptions::default();
-        let mut scorer = plan.scorer(&opts).unwrap();
-        let card = plan.score(&r);
-        let summary = scorer.summarize(&r);
-        let from_row = scorer.summarize_row(&columns, "P1", None, &row);
+        let (card, summary) = both(&plan, &r);
+        let from_row = Table::from_rows(&plan, vec!["P1".into()], &names, row)
+            .and_then(|t| plan.summarize(&t, &opts, None))
+            .map(|mut rows| rows.remove(0).summary);
         prop_assert_eq!(&summary, &from_row);
         match (card, summary) {
             (Ok(c), Ok(s)) => same(&c, &s),

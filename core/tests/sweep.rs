@@ -144,7 +144,7 @@ impl Position {
 }
 
 fn is_number_text(s: &str) -> bool {
-    perfscore::number::parse_decimal(s).is_ok()
+    perfscore::input::parse_decimal(s).is_ok()
 }
 
 /// Every number in `v`: JSON numbers, numeric strings, and numeric CSV cells of `records_csv`.
@@ -293,7 +293,7 @@ fn run_unit(v: &Value) -> Result<(), Violation> {
 /// A pool vector: the amount and weights read as plan numbers are (a number or a string), then
 /// `split_pool`. Values that are not numbers at all are the host's business, not the core's.
 fn run_pool(pool: &Value) -> Result<(), Violation> {
-    let num = |v: &Value| serde_json::from_value::<perfscore::number::Num>(v.clone()).ok();
+    let num = |v: &Value| serde_json::from_value::<perfscore::Num>(v.clone()).ok();
     let (Some(amount), Some(minor)) = (
         num(&pool["amount"]),
         pool["minor_units"]
@@ -312,7 +312,7 @@ fn run_pool(pool: &Value) -> Result<(), Violation> {
     if let Some(shares) = checked(perfscore::pay::split_pool(amount.0, minor, &weights))? {
         oracles::canonical_ok(
             "pool shares",
-            &perfscore::pay::pool::shares_to_canonical_json(&shares),
+            &perfscore::pay::shares_to_canonical_json(&shares),
         )?;
     }
     Ok(())

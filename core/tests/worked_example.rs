@@ -84,8 +84,8 @@ fn progress_day_12_of_30() {
     r.measures.insert("revenue".into(), d("380000"));
     let opts = ScoreOptions {
         period: Some(PeriodPosition::CalendarDays {
-            elapsed: perfscore::number::Num(d("12")),
-            total: perfscore::number::Num(d("30")),
+            elapsed: perfscore::Num(d("12")),
+            total: perfscore::Num(d("30")),
         }),
     };
     let c = plan.score_with(&r, &opts).unwrap();
@@ -135,7 +135,7 @@ fn table_row_matches_columns() {
     let row = c.row();
     assert_eq!(cols.len(), row.len());
     let at = |name: &str| row[cols.iter().position(|c| c == name).unwrap()].clone();
-    use perfscore::scorecard::Cell;
+    use perfscore::Cell;
     assert_eq!(at("revenue"), Cell::Number(d("85")));
     assert_eq!(at("process.score"), Cell::Number(d("96")));
     assert_eq!(at("total"), Cell::Number(d("88.48")));

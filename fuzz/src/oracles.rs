@@ -11,12 +11,14 @@
 //!   and not the `{}` fallback written when serialising fails;
 //! - a plan that compiles round-trips: `Plan::to_json` → `Plan::from_json` compiles, gives the
 //!   same `to_json`, and scores the same records to the same bytes;
-//! - batch summaries (`summarize_many`, `summarize_table`) equal the full scorecards of
-//!   `score_many` (totals, grades and every other headline number), or fail alike (the table
-//!   path only when the records have a table form: no measure given twice by id and alias);
-//! - pay from a table (`statements_for_table`) equals pay from scorecards (`statements`).
+//! - batch summaries (`Plan::summarize` over a table) equal the full scorecards of `score_many`
+//!   (totals, grades and every other headline number), or fail alike (only when the records
+//!   have a table form: no measure given twice by id and alias);
+//! - pay from a table (`Plan::summarize` with a pay plan) equals pay from scorecards
+//!   (`PayPlan::pay_records`).
 
 use perfscore::analytics;
+use perfscore::batch;
 use perfscore::feedback::Feedback;
 use perfscore::formula::{Formula, Type};
 use perfscore::{Error, Lang, PayPlan, Plan, Record, RoundingMode, ScoreOptions, Scorecard};
@@ -63,9 +65,15 @@ pub fn canonical_ok(what: &str, text: &str) -> Result<(), Violation> {
     }
 }
 
+/// A batch as a host writes it: the scorecards' canonical JSON in an array.
+fn batch_json(cards: &[Scorecard]) -> String {
+    let cards: Vec<String> = cards.iter().map(|c| c.to_canonical_json()).collect();
+    format!("[{}]", cards.join(","))
+}
+
 fn canonical_batch(result: &perfscore::Result<Vec<Scorecard>>) -> String {
     match result {
-        Ok(cards) => perfscore::batch_to_canonical_json(cards),
+        Ok(cards) => batch_json(cards),
         Err(e) => e.to_canonical_json(),
     }
 }
@@ -91,11 +99,17 @@ fn use_cards(cards: &[Scorecard]) -> Result<(), Violation> {
             ));
         }
     }
-    canonical_ok("batch", &perfscore::batch_to_canonical_json(cards))
+    canonical_ok("batch", &batch_json(cards))
 }
 
 /// Measure ids, record ids and row-major values: the table form of `records`.
 type Table = (Vec<String>, Vec<String>, Vec<Option<Decimal>>);
+
+/// The batch table of `records`, when they have one (see [`table`]).
+fn batch_table(plan: &Plan, records: &[Record]) -> Option<perfscore::Result<batch::Table>> {
+    let (names, ids, values) = table(plan, records)?;
+    Some(batch::Table::from_rows(plan, ids, &names, values))
+}
 
 /// The table form of `records`, when it has one: `None` if a record names a measure the plan
 /// does not know or gives one measure twice (by id and alias), which only a record can say (the
@@ -121,8 +135,8 @@ fn table(plan: &Plan, records: &[Record]) -> Option<Table> {
     Some((names, ids, values))
 }
 
-/// `summarize_many` and `summarize_table` give exactly the headline numbers of `score_many`'s
-/// scorecards, or the same error.
+/// `Plan::summarize` over the records' table gives exactly the headline numbers of
+/// `score_many`'s scorecards, or the same error.
 pub fn summaries_agree(
     plan: &Plan,
     records: &[Record],
@@ -138,17 +152,22 @@ fn summaries_equal(
     options: &ScoreOptions,
     cards: &perfscore::Result<Vec<Scorecard>>,
 ) -> Result<(), Violation> {
-    let summaries = plan.summarize_many(records, options);
-    match (cards, &summaries) {
-        (Ok(cards), Ok(summaries)) => {
-            if cards.len() != summaries.len() {
+    let Some(table) = batch_table(plan, records) else {
+        return Ok(());
+    };
+    let rows = table.and_then(|t| plan.summarize(&t, options, None));
+    checked(rows.clone())?;
+    match (cards, &rows) {
+        (Ok(cards), Ok(rows)) => {
+            if cards.len() != rows.len() {
                 return Err(format!(
-                    "score_many gave {} scorecards, summarize_many {} summaries",
+                    "score_many gave {} scorecards, summarize {} rows",
                     cards.len(),
-                    summaries.len()
+                    rows.len()
                 ));
             }
-            for (c, s) in cards.iter().zip(summaries) {
+            for (c, r) in cards.iter().zip(rows) {
+                let s = &r.summary;
                 let same = c.total == s.total
                     && c.total.to_string() == s.total.to_string()
                     && c.grade == s.grade
@@ -170,26 +189,14 @@ fn summaries_equal(
         (Err(a), Err(b)) if a == b => {}
         (a, b) => {
             return Err(format!(
-                "score_many and summarize_many disagree: {} vs {}",
+                "score_many and summarize disagree: {} vs {}",
                 canonical_batch(a),
                 match b {
-                    Ok(s) => format!("{} summaries", s.len()),
+                    Ok(s) => format!("{} rows", s.len()),
                     Err(e) => e.to_canonical_json(),
                 }
             ))
         }
-    }
-    let Some((names, ids, values)) = table(plan, records) else {
-        return Ok(());
-    };
-    let from_table = plan
-        .columns(&names)
-        .and_then(|columns| plan.summarize_table(&columns, &ids, &values, options));
-    checked(from_table.clone())?;
-    if from_table != summaries {
-        return Err(format!(
-            "summarize_table and summarize_many disagree: {from_table:?} vs {summaries:?}"
-        ));
     }
     Ok(())
 }
@@ -257,10 +264,10 @@ pub fn pay(
     records: &[Record],
     options: &ScoreOptions,
 ) -> Result<(), Violation> {
-    let Some(cards) = checked(plan.score_many(records, options))? else {
+    if checked(plan.score_many(records, options))?.is_none() {
         return Ok(());
-    };
-    let statements = checked(pay.statements(&cards, records))?;
+    }
+    let statements = checked(pay.pay_records(plan, records, options))?;
     if let Some(statements) = &statements {
         for s in statements {
             canonical_ok(
@@ -271,27 +278,20 @@ pub fn pay(
             let _ = s.explain(Lang::Zh);
         }
     }
-    let Some((names, ids, values)) = table(plan, records) else {
+    let Some(table) = batch_table(plan, records) else {
         return Ok(());
     };
-    let Some(summaries) = checked(
-        plan.columns(&names)
-            .and_then(|c| plan.summarize_table(&c, &ids, &values, options)),
-    )?
-    else {
-        return Err("the batch scored but its table did not".into());
+    let Some(table) = checked(table)? else {
+        return Err("the batch scored but its table did not build".into());
     };
-    let from_table = checked(pay.statements_for_table(&summaries, &names, &ids, &values))?;
+    if checked(plan.summarize(&table, options, None))?.is_none() {
+        return Err("the batch scored but its table did not".into());
+    }
+    let from_table = checked(plan.summarize(&table, options, Some(pay)))?;
     match (statements, from_table) {
         (Some(a), Some(b)) => {
-            let a: Vec<String> = a
-                .into_iter()
-                .map(|mut s| {
-                    s.name = None; // a table row carries no display name
-                    s.to_canonical_json()
-                })
-                .collect();
-            let b: Vec<String> = b.iter().map(|s| s.to_canonical_json()).collect();
+            let a: Vec<Option<String>> = a.iter().map(|s| Some(s.total.to_string())).collect();
+            let b: Vec<Option<String>> = b.iter().map(|r| r.pay.map(|p| p.to_string())).collect();
             if a != b {
                 return Err(format!(
                     "pay from the table differs from pay from scorecards:\n  cards: {a:?}\n  table: {b:?}"

@@ -1,9 +1,9 @@
 //! Score the reference workload in a loop, for profilers (`valgrind --tool=callgrind`, `perf`):
-//! `profile [N] [ROUNDS] [full|json|summary|table|pay]`. Prints a checksum so the work cannot be
+//! `profile [N] [ROUNDS] [full|json|table|pay]`. Prints a checksum so the work cannot be
 //! optimised away. `full` (default) builds scorecards; `json` also writes each one's canonical
-//! JSON (what the JS bindings hand over); `summary` computes only summaries (totals and grades);
-//! `table` does the same from a batch table on one thread (`Plan::summarize`, what every binding's
-//! batch path runs); `pay` adds pay to `table`.
+//! JSON (what the JS bindings hand over); `table` computes only summaries (totals and grades)
+//! from a batch table on one thread (`Plan::summarize`, what every binding's batch path runs);
+//! `pay` adds pay to `table`.
 
 use perfscore::batch::{Table, Threads};
 use perfscore::{PayPlan, ScoreOptions};
@@ -42,19 +42,10 @@ fn main() {
             continue;
         }
         for r in &records {
-            match mode.as_str() {
-                "summary" => {
-                    if let Ok(s) = scorer.summarize(r) {
-                        sum += s.total;
-                    }
-                }
-                _ => {
-                    if let Ok(c) = scorer.score(r) {
-                        sum += c.total;
-                        if mode == "json" {
-                            bytes += c.to_canonical_json().len();
-                        }
-                    }
+            if let Ok(c) = scorer.score(r) {
+                sum += c.total;
+                if mode == "json" {
+                    bytes += c.to_canonical_json().len();
                 }
             }
         }

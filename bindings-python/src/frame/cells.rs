@@ -4,7 +4,7 @@
 use super::columns::cell_from_py;
 use super::read::{cell_problem, FrameTable, Located};
 use perfscore::batch::ChunkMut;
-use perfscore::number::{decimal_from_f64, parse_decimal};
+use perfscore::input::{decimal_from_f64, parse_decimal};
 use pyo3::prelude::*;
 use pyo3::pybacked::{PyBackedBytes, PyBackedStr};
 use pyo3::types::{PyList, PyString};

@@ -3,7 +3,7 @@
 
 use super::read::input_error;
 use crate::{is_decimal, number_from_py, problem, type_name};
-use perfscore::number::{decimal_from_f64, parse_decimal};
+use perfscore::input::{decimal_from_f64, parse_decimal};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat, PyInt, PyList, PyString, PyTuple};

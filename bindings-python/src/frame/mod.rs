@@ -39,7 +39,6 @@ use crate::{core_err, decimal_class, py_to_json, type_name};
 use cells::convert_deferred;
 use clock::Clock;
 use perfscore::batch::{Row, Threads};
-use perfscore::number::DecimalText;
 use perfscore::{Error as CoreError, PayPlan, Plan, ScoreOptions};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -223,7 +222,7 @@ fn decimal_list<'py>(py: Python<'py>, values: &[Decimal]) -> PyResult<Bound<'py,
         let obj = match cache.get(&key) {
             Some(o) => o.clone(),
             None => {
-                let o = class.call1((DecimalText::new(d).as_str(),))?;
+                let o = class.call1((d.to_string(),))?;
                 cache.insert(key, o.clone());
                 o
             }

@@ -10,17 +10,17 @@ use std::num::NonZeroUsize;
 use std::ops::Range;
 
 /// Fewer rows than this per thread are not worth a thread (under [`Threads::Auto`]).
-pub const MIN_ROWS_PER_THREAD: usize = 4096;
+pub(crate) const MIN_ROWS_PER_THREAD: usize = 4096;
 
 /// [`Threads::Auto`] never uses more threads than this: past it, memory bandwidth, not
 /// arithmetic, limits a batch.
-pub const MAX_THREADS: usize = 8;
+pub(crate) const MAX_THREADS: usize = 8;
 
 /// How many threads a batch may use.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
 pub enum Threads {
-    /// The engine's policy: one thread per [`MIN_ROWS_PER_THREAD`] rows, at most
-    /// [`MAX_THREADS`] and at most `std::thread::available_parallelism`.
+    /// The engine's policy: one thread per 4096 rows, at most
+    /// 8 and at most `std::thread::available_parallelism`.
     #[default]
     Auto,
     /// This many threads (fewer when there are fewer rows), e.g. one inside a Spark task.

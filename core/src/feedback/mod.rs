@@ -16,9 +16,11 @@
 
 mod aggregate;
 mod report;
-pub mod spec;
-pub mod stats;
+mod spec;
+mod stats;
 
+pub use crate::schema::feedback_schema_json;
 pub use aggregate::Feedback;
 pub use report::*;
-pub use spec::{Answer, FeedbackSpec, Response};
+pub use spec::*;
+pub use stats::{IccAll, Stat, Undefined};

@@ -283,7 +283,9 @@ fn anova(ratings: &[Vec<f64>], n: usize, k: usize) -> Anova {
 /// [`Undefined::TooFewUnits`] for fewer than two targets, [`Undefined::NoRaters`] for no judge,
 /// [`Undefined::SingleRater`] for one, and [`Undefined::ZeroVariance`] /
 /// [`Undefined::NegativeDenominator`] for degenerate data (see the module documentation).
-pub fn icc(ratings: &[Vec<f64>], form: IccForm) -> Result<Stat, StatsError> {
+// Only the tests check single forms against published tables; the library uses `icc_all`.
+#[cfg(test)]
+fn icc(ratings: &[Vec<f64>], form: IccForm) -> Result<Stat, StatsError> {
     let (n, k) = check_matrix(ratings)?;
     if n < 2 {
         return Ok(Stat::undefined(Undefined::TooFewUnits));
@@ -350,7 +352,7 @@ pub enum Metric {
 /// Up to this many distinct values in one multiset, the ratio metric's pair sum is the direct
 /// double loop (exact up to rounding); above it, an O(d + L log d) quadrature (see the module
 /// documentation).
-pub const RATIO_DIRECT_MAX: usize = 512;
+pub(crate) const RATIO_DIRECT_MAX: usize = 512;
 
 /// Sum over ordered pairs (a, b) of `count_a · count_b · δ²(a, b)` for one multiset of values,
 /// given as (distinct-value index, count) with indices ascending. `pos` are the positions the

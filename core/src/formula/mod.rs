@@ -67,9 +67,9 @@
 //!
 //! # Limits
 //!
-//! * A formula has at most [`MAX_SOURCE_LEN`] (1000) characters.
-//! * Parentheses, function calls, `-` and `not` nest at most [`MAX_DEPTH`] (32) levels deep.
-//! * A formula has at most [`MAX_NODES`] (256) parts (numbers, names, operators and function
+//! * A formula has at most 1000 characters.
+//! * Parentheses, function calls, `-` and `not` nest at most 32 levels deep.
+//! * A formula has at most 256 parts (numbers, names, operators and function
 //!   calls; parentheses do not count).
 //!
 //! # Errors
@@ -181,11 +181,11 @@ pub enum EvalError {
 }
 
 /// Maximum length of a formula, in characters.
-pub const MAX_SOURCE_LEN: usize = 1000;
+pub(crate) const MAX_SOURCE_LEN: usize = 1000;
 /// Maximum nesting depth of parentheses, function calls, `-` and `not`.
-pub const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 32;
 /// Maximum number of parts (numbers, names, operators, function calls) in a formula.
-pub const MAX_NODES: usize = 256;
+pub(crate) const MAX_NODES: usize = 256;
 
 /// A compiled, type-checked formula, ready to be evaluated many times.
 #[derive(Debug, Clone)]

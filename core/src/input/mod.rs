@@ -13,6 +13,8 @@
 //! - records: [`Plan::read_records`], [`Plan::read_record`], [`Plan::records_from_json`];
 //! - 360 responses: [`Feedback::read_responses`], [`Feedback::responses_from_json`];
 //! - pool weights: [`read_pool`], [`read_weights`]; one amount: [`read_number`];
+//! - one number from a host's text or float: [`parse_decimal`], [`parse_json_number`],
+//!   [`decimal_from_f64`];
 //! - options and documents: [`ScoreOptions::from_value`], [`Plan::from_value`],
 //!   [`Limits::from_value`], [`Feedback::from_value`], [`PayPlan::from_value`]; their `from_json`
 //!   text readers resolve markers the same way.
@@ -35,5 +37,6 @@ pub(crate) mod scalar;
 mod weights;
 
 pub use crate::json::markers::HOST_KEY;
+pub use crate::number::{decimal_from_f64, parse_decimal, parse_json_number};
 pub use scalar::read_number;
 pub use weights::{read_pool, read_weights, Weights};

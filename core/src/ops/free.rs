@@ -73,7 +73,7 @@ pub(super) fn pool_request(req: &Request<'_>) -> crate::Result<(Decimal, crate::
     match (pool, weights) {
         (Ok(pool), Ok(weights)) => Ok((pool, weights)),
         (pool, weights) => {
-            let mut problems = crate::Problems::new();
+            let mut problems = crate::error::Problems::new();
             for e in [pool.err(), weights.err()].into_iter().flatten() {
                 problems.absorb(&e);
             }

@@ -67,7 +67,7 @@ fn all3<A, B, C>(
     match (a, b, c) {
         (Ok(a), Ok(b), Ok(c)) => Ok((a, b, c)),
         (a, b, c) => {
-            let mut problems = crate::Problems::new();
+            let mut problems = crate::error::Problems::new();
             for e in [a.err(), b.err(), c.err()].into_iter().flatten() {
                 problems.absorb(&e);
             }

@@ -69,7 +69,7 @@ impl Plan {
     ) -> crate::Result<String> {
         let mut scorer = self.scorer(options)?;
         let mut out = Lines::with_capacity(records.len());
-        let mut problems = crate::Problems::new();
+        let mut problems = crate::error::Problems::new();
         for (i, r) in records.iter().enumerate() {
             match scorer.score_at(r, Some(i)) {
                 Ok(card) if problems.is_empty() => out.push(&card),

@@ -137,7 +137,7 @@ impl<'a> Request<'a> {
             Some(_) => Some(self.value(name)?),
             None => None,
         };
-        let mut problems = crate::Problems::new();
+        let mut problems = crate::error::Problems::new();
         let text = crate::input::scalar::required_text(
             value,
             &Loc::root().key(name),

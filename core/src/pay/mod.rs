@@ -6,14 +6,18 @@
 //! its record into a [`PayStatement`]; each payable line is rounded once, to the currency's minor
 //! unit with the pay plan's rounding mode, and the statement total is the sum of the rounded lines.
 
-pub mod pool;
-pub mod spec;
+mod pool;
+mod spec;
 mod statement;
 mod tiers;
 
-pub use pool::{split_pool, PoolShare};
-pub use spec::PayPlanSpec;
-pub use statement::{CoefficientSource, LineDetail, PayLine, PayStatement};
+pub use crate::schema::pay_plan_schema_json;
+pub use pool::{shares_to_canonical_json, split_pool, PoolShare};
+pub use spec::*;
+pub use statement::{
+    CoefficientSource, GateOutcome, LineDetail, MultiplierOutcome, PayLine, PayStatement,
+    ToDateOutcome,
+};
 pub use tiers::Slice;
 
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
@@ -27,8 +31,6 @@ use crate::score::Summary;
 use crate::scorecard::Scorecard;
 use crate::validate::Checker;
 use rust_decimal::Decimal;
-use spec::*;
-use statement::{GateOutcome, MultiplierOutcome, ToDateOutcome};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tiers::{Tier, TierTable};
@@ -221,34 +223,15 @@ impl PayPlan {
         self.statements(&cards, records)
     }
 
-    /// Statements from batch summaries: `summaries[i]` must be the summary of `records[i]`. All
-    /// problems are reported, each at its record; nothing is paid half-way.
-    pub fn statements_for_records(
-        &self,
-        summaries: &[Summary],
-        records: &[Record],
-    ) -> crate::Result<Vec<PayStatement>> {
-        let mut out = Vec::with_capacity(records.len());
-        let mut problems = crate::Problems::new();
-        for (i, (s, r)) in summaries.iter().zip(records).enumerate() {
-            let names: Vec<&str> = r.measures.keys().map(String::as_str).collect();
-            let row: Vec<Option<Decimal>> = r.measures.values().map(|v| Some(*v)).collect();
-            match self.statement_for_row(s, &r.id, Some(i), &names, &row) {
-                Ok(st) => out.push(st),
-                Err(e) => problems.absorb(&e),
-            }
-        }
-        problems.finish(Error::Input, out)
-    }
-
     /// The pay statement of one person from their scorecard and the record it was scored from.
     pub fn statement(&self, card: &Scorecard, record: &Record) -> crate::Result<PayStatement> {
         self.statement_at(card, record, None)
     }
 
     /// Statements for a batch: `cards[i]` must be the scorecard of `records[i]`. All problems are
-    /// reported; nothing is paid half-way.
-    pub fn statements(
+    /// reported; nothing is paid half-way. Public callers go through [`PayPlan::pay_records`],
+    /// which scores the records itself so cards and records cannot be mismatched.
+    pub(crate) fn statements(
         &self,
         cards: &[Scorecard],
         records: &[Record],
@@ -307,31 +290,8 @@ impl PayPlan {
         self.pay(&scored, &record.id, record.name.as_ref(), index, measures)
     }
 
-    /// The pay statement of one row of a columnar table (see [`Plan::summarize_table`]) from its
-    /// [`Summary`]; `names` are the table's measure columns, `row` its values (`None` = missing).
-    /// For many rows, resolve the columns once with [`PayPlan::columns`] and use
-    /// [`PayPlan::statement_for_columns`].
-    pub fn statement_for_row<S: AsRef<str>>(
-        &self,
-        summary: &Summary,
-        id: &str,
-        index: Option<usize>,
-        names: &[S],
-        row: &[Option<Decimal>],
-    ) -> crate::Result<PayStatement> {
-        self.row_statement(summary, id, index, &self.resolve_columns(names), row)
-    }
-
-    /// A table's measure columns resolved to this pay plan's slots once (an unknown name is
-    /// reported on each row that is paid, at that row's path).
-    ///
-    /// Superseded by [`Plan::summarize`] with a pay plan over a [`crate::batch::Table`]; kept
-    /// while the Node binding's own batch path uses it.
-    pub fn columns<S: AsRef<str>>(&self, names: &[S]) -> PayColumns {
-        self.resolve_columns(names)
-    }
-
-    /// See [`PayPlan::columns`].
+    /// A table's measure columns resolved to this pay plan's slots once, for the batch engine (an
+    /// unknown name is reported on each row that is paid, at that row's path).
     pub(crate) fn resolve_columns<S: AsRef<str>>(&self, names: &[S]) -> PayColumns {
         PayColumns {
             columns: names
@@ -341,22 +301,7 @@ impl PayPlan {
         }
     }
 
-    /// [`PayPlan::statement_for_row`] with the columns resolved once.
-    ///
-    /// Superseded by [`Plan::summarize`] with a pay plan over a [`crate::batch::Table`]; kept
-    /// while the Node binding's own batch path uses it.
-    pub fn statement_for_columns(
-        &self,
-        summary: &Summary,
-        id: &str,
-        index: Option<usize>,
-        columns: &PayColumns,
-        row: &[Option<Decimal>],
-    ) -> crate::Result<PayStatement> {
-        self.row_statement(summary, id, index, columns, row)
-    }
-
-    /// See [`PayPlan::statement_for_columns`].
+    /// The pay statement of one table row from its [`Summary`], for the batch engine.
     pub(crate) fn row_statement(
         &self,
         summary: &Summary,
@@ -375,51 +320,6 @@ impl PayPlan {
             .zip(row.iter().copied())
             .map(|((name, slot), v)| (name.as_str(), *slot, v));
         self.pay(&scored, id, None, index, measures)
-    }
-
-    /// Statements for a columnar table scored by [`Plan::summarize_table`]: `summaries[i]` is row
-    /// `i` of `values` (row-major over `names`). All problems are reported; nothing is paid half-way.
-    ///
-    /// Superseded by [`Plan::summarize`] with a pay plan over a [`crate::batch::Table`]; kept
-    /// while the Node and wasm bindings use it.
-    pub fn statements_for_table<S: AsRef<str>, I: AsRef<str>>(
-        &self,
-        summaries: &[Summary],
-        names: &[S],
-        ids: &[I],
-        values: &[Option<Decimal>],
-    ) -> crate::Result<Vec<PayStatement>> {
-        let width = names.len();
-        if summaries.len() != ids.len() || values.len() != ids.len().saturating_mul(width) {
-            return Err(Error::Input(vec![Problem::new(
-                Loc::spelled("summaries"),
-                kinds::LENGTH_MISMATCH,
-                format!(
-                    "{} summaries for {} rows and {} values of {width} columns",
-                    summaries.len(),
-                    ids.len(),
-                    values.len()
-                ),
-            )
-            .zh(format!(
-                "共 {} 条汇总，对应 {} 行，以及 {} 个值（{width} 列）",
-                summaries.len(),
-                ids.len(),
-                values.len()
-            ))]));
-        }
-        let mut out = Vec::with_capacity(ids.len());
-        let mut problems = Problems::new();
-        let rows = values
-            .chunks(width.max(1))
-            .chain(std::iter::repeat(&[][..]));
-        for (i, ((s, id), row)) in summaries.iter().zip(ids).zip(rows).enumerate() {
-            match self.statement_for_row(s, id.as_ref(), Some(i), names, row) {
-                Ok(s) => out.push(s),
-                Err(e) => problems.absorb(&e),
-            }
-        }
-        problems.finish(Error::Input, out)
     }
 
     /// One statement: the person's measures into the pay plan's environment, then every line.
@@ -777,9 +677,9 @@ impl<'p> Person<'p> {
     }
 }
 
-/// A table's measure columns resolved to a pay plan's slots; see [`PayPlan::columns`].
+/// A table's measure columns resolved to a pay plan's slots; see [`PayPlan::resolve_columns`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PayColumns {
+pub(crate) struct PayColumns {
     columns: Vec<(String, Option<usize>)>,
 }
 

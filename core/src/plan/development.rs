@@ -49,7 +49,7 @@ pub struct DevelopmentRule {
 }
 
 /// Validates the plan's development rules; every problem at once, as a plan error.
-pub fn check(plan: &Plan) -> crate::Result<()> {
+pub(crate) fn check(plan: &Plan) -> crate::Result<()> {
     let mut problems = Vec::new();
     let mut ids = HashSet::new();
     for (i, r) in plan.spec().development.iter().enumerate() {

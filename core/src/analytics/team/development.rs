@@ -26,7 +26,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 // Re-exported so the analytics paths of the rule types keep working.
-pub use crate::plan::development::{check, DevelopmentRule, NeedBasis};
+pub(crate) use crate::plan::development::{check, DevelopmentRule, NeedBasis};
 
 use crate::number::serialize_decimal as dec;
 
@@ -159,8 +159,8 @@ fn value_of(
 }
 
 /// Development needs of a scored batch under the plan's rules; `feedback` is needed for
-/// competency rules (without it they are skipped, with a finding). Call [`check`] on a plan
-/// first if it was not validated.
+/// competency rules (without it they are skipped, with a finding). A plan compiled by
+/// [`Plan::from_json`](crate::Plan::from_json) has its rules checked already.
 pub fn development_needs(
     plan: &Plan,
     records: &[Record],

@@ -51,33 +51,33 @@ use std::sync::Arc;
 use crate::number::{serialize_decimal as dec, serialize_opt_decimal as opt_dec};
 
 /// Fewest people (scored people, for `no_discrimination`) for any per-indicator finding.
-pub const MIN_PEOPLE: usize = 2;
+pub(crate) const MIN_PEOPLE: usize = 2;
 /// `no_discrimination` when at least this percent of scored people share one score.
-pub const IDENTICAL_SHARE: u32 = 90;
+pub(crate) const IDENTICAL_SHARE: u32 = 90;
 /// `ceiling_effect` / `floor_effect` when at least this percent are at the cap / floor.
-pub const BOUND_SHARE: u32 = 50;
+pub(crate) const BOUND_SHARE: u32 = 50;
 /// `often_missing` when at least this percent of people have the indicator's data missing.
-pub const MISSING_SHARE: u32 = 20;
+pub(crate) const MISSING_SHARE: u32 = 20;
 /// `redundant_pair` when |r| (rounded to 4 places) is at least this.
-pub const REDUNDANT_R: f64 = 0.9;
+pub(crate) const REDUNDANT_R: f64 = 0.9;
 /// `weight_drift` when effective ÷ nominal weight is below 1/this or above this.
-pub const DRIFT_RATIO: f64 = 2.0;
+pub(crate) const DRIFT_RATIO: f64 = 2.0;
 /// `grade_distribution_off` when a grade's share differs from the intended one by at least this
 /// many percentage points.
-pub const GRADE_GAP: u32 = 10;
+pub(crate) const GRADE_GAP: u32 = 10;
 /// `low_reliability` when Krippendorff's alpha (interval) is below this (Krippendorff's lowest
 /// acceptable level for tentative conclusions).
-pub const MIN_ALPHA: f64 = 0.667;
+pub(crate) const MIN_ALPHA: f64 = 0.667;
 /// Most indicators a diagnosed plan may have (the result has one entry per indicator).
-pub const MAX_INDICATORS: usize = 1_000;
+pub(crate) const MAX_INDICATORS: usize = 1_000;
 /// Most indicator scores (indicators × records) a diagnosed batch may have.
-pub const MAX_CELLS: usize = 1_000_000;
+pub(crate) const MAX_CELLS: usize = 1_000_000;
 /// Most correlation steps (indicator pairs × records) a diagnosis may take: 1,000 indicators
 /// over 250 records, 500 over 1,002 (below 252 indicators [`MAX_CELLS`] comes first).
-pub const MAX_PAIR_STEPS: usize = 125_000_000;
+pub(crate) const MAX_PAIR_STEPS: usize = 125_000_000;
 /// Most indicator pairs listed in `correlations` (and `redundant_pair` findings): all pairs
 /// while a plan has at most this many (25 indicators give 300), else the strongest redundant.
-pub const MAX_CORRELATIONS: usize = 300;
+pub(crate) const MAX_CORRELATIONS: usize = 300;
 
 /// What to diagnose beyond the batch itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,8 +110,8 @@ pub struct Diagnosis {
     /// Per indicator, in plan order.
     pub indicators: Vec<IndicatorDiagnosis>,
     /// Pearson's r between every pair of indicators' points, in plan order, while there are
-    /// at most [`MAX_CORRELATIONS`] pairs; above that only the redundant pairs (|r| ≥
-    /// [`REDUNDANT_R`]), strongest first (then plan order), at most [`MAX_CORRELATIONS`].
+    /// at most 300 pairs; above that only the redundant pairs (|r| ≥
+    /// 0.9), strongest first (then plan order), at most 300.
     pub correlations: Vec<Correlation>,
     /// Pairs not listed in `correlations` (absent from the JSON when all are listed).
     #[serde(skip_serializing_if = "is_zero")]
@@ -341,9 +341,9 @@ fn nominal_weights(plan: &Plan) -> Vec<Decimal> {
 
 /// Diagnoses the scheme on a scored batch; `feedback` adds the 360 round's reliability.
 ///
-/// Errors when the plan has more than [`MAX_INDICATORS`] indicators, or the batch more than
-/// [`MAX_CELLS`] indicator scores or [`MAX_PAIR_STEPS`] indicator pairs × people. Cost
-/// O(I · n log n + I² · n) for I indicators and n people; result size O(I + [`MAX_CORRELATIONS`]).
+/// Errors when the plan has more than 1,000 indicators, or the batch more than
+/// 1,000,000 indicator scores or 125,000,000 indicator pairs × people. Cost
+/// O(I · n log n + I² · n) for I indicators and n people; result size O(I + 300).
 pub fn diagnose(
     plan: &Plan,
     records: &[Record],

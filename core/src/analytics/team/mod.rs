@@ -10,24 +10,34 @@
 //!
 //! Conventions shared by all four:
 //! - exact `Decimal` for sums, means, medians, shares and attainment; a mean or share is rounded
-//!   once, to [`MEAN_SCALE`] places half-up, for output;
+//!   once, to 4 places half-up, for output;
 //! - statistics that need a square root or a ratio of variances (standard deviations,
 //!   correlations, effective weights) are computed in `f64` with a fixed summation order, so
-//!   the same input always gives the same bits, and rounded to [`STAT_SCALE`] places; a
+//!   the same input always gives the same bits, and rounded to 4 places; a
 //!   statistic that does not exist for the data is a [`Stat::Undefined`] with its reason;
 //! - groups are sorted by their key values (text compared by Unicode code point, a missing value
 //!   first); people keep their batch order unless a rank orders them;
 //! - every result carries plain-language explanations or [`Finding`]s.
 
-pub mod calibrate;
-pub mod development;
-pub mod diagnose;
-pub mod rollup;
+mod calibrate;
+mod development;
+mod diagnose;
+mod rollup;
 
-pub use calibrate::{calibrate, Calibration, CalibrationOptions};
-pub use development::{development_needs, DevelopmentNeeds, DevelopmentRule};
-pub use diagnose::{diagnose, Diagnosis, DiagnosisOptions};
-pub use rollup::{rollup, Rollup, RollupOptions};
+pub use calibrate::{
+    calibrate, forced_grades, quota_counts, AppliedOverride, CalibratedGroup, CalibratedPerson,
+    Calibration, CalibrationOptions, GradeQuota, Override, Quota,
+};
+pub use development::{
+    development_needs, DevelopmentNeeds, Need, PersonNeeds, RecommendationCount, Unassessed,
+};
+pub use diagnose::{
+    diagnose, Correlation, Diagnosis, DiagnosisOptions, GradeShare, IndicatorDiagnosis,
+};
+pub use rollup::{
+    rollup, Attainment, GradeCount, GroupRollup, IndicatorRollup, MeasureSum, Rollup,
+    RollupOptions, ScoreDistribution,
+};
 
 use crate::error::{kinds, shown, Error, Loc, Problem};
 use crate::plan::Plan;
@@ -43,10 +53,10 @@ use serde::{Deserialize, Serialize, Serializer};
 pub const OPERATIONS: &[&str] = &["rollup", "calibrate", "diagnose", "development_needs"];
 
 /// Decimal places of means, shares and attainment percentages in results (half-up).
-pub const MEAN_SCALE: u32 = 4;
+pub(crate) const MEAN_SCALE: u32 = 4;
 
 /// Decimal places of `f64` statistics (standard deviations, correlations, effective weights).
-pub const STAT_SCALE: i32 = 4;
+pub(crate) const STAT_SCALE: i32 = 4;
 
 /// Runs `operation` if it belongs to this half.
 pub(crate) fn dispatch(operation: &str, request: &str) -> Option<crate::Result<String>> {

@@ -19,9 +19,9 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// Decimal places of the `share` shown for each part (half-up; display only).
-pub const SHARE_SCALE: u32 = 6;
+pub(crate) const SHARE_SCALE: u32 = 6;
 /// Most months one allocation spreads over.
-pub const MAX_ALLOCATION_MONTHS: u32 = 120;
+pub(crate) const MAX_ALLOCATION_MONTHS: u32 = 120;
 
 /// One part of an exact split.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -294,7 +294,7 @@ pub struct PartAmount {
     /// Its weight (given, or its historical total).
     #[serde(serialize_with = "crate::number::serialize_decimal")]
     pub weight: Decimal,
-    /// weight ÷ Σ weights, to [`SHARE_SCALE`] places (display only).
+    /// weight ÷ Σ weights, to 6 places (display only).
     #[serde(serialize_with = "crate::number::serialize_decimal")]
     pub share: Decimal,
     /// Exact amount before rounding.

@@ -15,20 +15,20 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
 /// Decimal places of the elapsed fraction shown in a pacing result (half-up; display only).
-pub const FRACTION_SCALE: u32 = 6;
+pub(crate) const FRACTION_SCALE: u32 = 6;
 /// Decimal places of pace and projected completion percentages (half-up).
-pub const PERCENT_SCALE: u32 = 2;
+pub(crate) const PERCENT_SCALE: u32 = 2;
 /// Decimal places of Holt-Winters states, parameters and SSE in results (half-up).
-pub const STATE_SCALE: u32 = 6;
+pub(crate) const STATE_SCALE: u32 = 6;
 /// Longest Holt-Winters horizon, in months.
-pub const MAX_HORIZON: u32 = 60;
+pub(crate) const MAX_HORIZON: u32 = 60;
 
 /// A period-end projection from results to date.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PacingProjection {
     /// `calendar_days`, `working_days` or `profile`: the clock the fraction is measured on.
     pub basis: &'static str,
-    /// Fraction of the period gone, to [`FRACTION_SCALE`] places.
+    /// Fraction of the period gone, to 6 places.
     #[serde(serialize_with = "crate::number::serialize_decimal")]
     pub fraction: Decimal,
     /// Result to date.
@@ -67,7 +67,7 @@ impl PacingProjection {
 
 /// Projects `actual` to the period end: projected = actual ÷ f, where f is the fraction of the
 /// period gone on the chosen clock ([`PeriodPosition::fraction`]: calendar days, working days or a
-/// pace profile); pace and light as in [`crate::progress::assess`]. Amounts are rounded half-up to
+/// pace profile); pace and light as in a scorecard's progress ([`crate::Progress`]). Amounts are rounded half-up to
 /// `scale` places, percentages to 2.
 pub fn pacing_projection(
     actual: Decimal,

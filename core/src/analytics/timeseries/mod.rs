@@ -28,11 +28,11 @@ mod series;
 pub use allocate::{
     allocate_target, allocate_to_months, history_weights, split_exact, AllocateTargetRequest,
     Allocation, AllocationMethod, MonthAmount, MonthWeights, MonthsSpec, PartAmount, PartSpec,
-    Share, MAX_ALLOCATION_MONTHS, SHARE_SCALE,
+    Share,
 };
 pub use forecast::{
     holt_winters, pacing_projection, HoltWinters, HoltWintersRequest, PacingProjection,
-    PacingRequest, Smoothing, States, FRACTION_SCALE, MAX_HORIZON, PERCENT_SCALE, STATE_SCALE,
+    PacingRequest, Smoothing, States,
 };
 pub use ladder::{
     targets_from_history, HistoryTargets, LadderInput, LadderMethod, Skipped,
@@ -41,9 +41,9 @@ pub use ladder::{
 pub use seasonal::{
     derive_growth, growth_rate, growth_targets, seasonal_indices, Growth, GrowthSource,
     GrowthTarget, GrowthTargets, GrowthTargetsRequest, Model, MonthIndex, SeasonalIndices,
-    SeasonalIndicesRequest, DEFAULT_INDEX_SCALE, GROWTH_SCALE, MAX_INDEX_SCALE, MAX_MINOR_UNITS,
+    SeasonalIndicesRequest,
 };
-pub use series::{Period, PeriodValue, PointSpec, Series, SeriesSpec, MAX_MONTHS};
+pub use series::{Period, PeriodValue, PointSpec, Series, SeriesSpec};
 
 /// Operations of this half, by their [`super::run_json`] names.
 pub const OPERATIONS: &[&str] = &[

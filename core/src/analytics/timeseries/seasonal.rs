@@ -13,11 +13,11 @@ use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 
 /// Default decimal places of seasonal indices.
-pub const DEFAULT_INDEX_SCALE: u32 = 4;
+pub(crate) const DEFAULT_INDEX_SCALE: u32 = 4;
 /// Most decimal places of seasonal indices.
-pub const MAX_INDEX_SCALE: u32 = 10;
+pub(crate) const MAX_INDEX_SCALE: u32 = 10;
 /// Decimal places of a derived growth rate (half-up).
-pub const GROWTH_SCALE: u32 = 4;
+pub(crate) const GROWTH_SCALE: u32 = 4;
 
 /// How the seasonal component combines with the level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -491,7 +491,7 @@ pub fn growth_rate(history: &Series, given: Option<Decimal>) -> Growth {
 }
 
 /// Year-on-year growth: over the latest (up to) 12 months t that have data in both t and
-/// t − 12 months, g = Σ y_t ÷ Σ y_{t−12} − 1, rounded half-up to [`GROWTH_SCALE`] places. With
+/// t − 12 months, g = Σ y_t ÷ Σ y_{t−12} − 1, rounded half-up to 4 places. With
 /// no such month, or a zero sum a year earlier, g = 0 ([`GrowthSource::NoComparison`]).
 pub fn derive_growth(history: &Series) -> Growth {
     let y = history.values();
@@ -607,7 +607,7 @@ impl GrowthTargets {
 }
 
 /// Largest number of decimal places of an amount.
-pub const MAX_MINOR_UNITS: u32 = crate::apportion::MAX_MINOR_UNITS;
+pub(crate) const MAX_MINOR_UNITS: u32 = crate::apportion::MAX_MINOR_UNITS;
 
 /// Targets for `months` months from `start`: the value of the same month a year earlier ×
 /// (1 + g), each rounded to `minor_units` places with `rounding`. Values must not be negative;

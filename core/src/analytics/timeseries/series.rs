@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use std::fmt;
 
 /// Longest series accepted, in months (100 years).
-pub const MAX_MONTHS: usize = 1200;
+pub(crate) const MAX_MONTHS: usize = 1200;
 
 /// Short English month names, January first.
 pub(crate) const MONTH_NAMES: [&str; 12] = [
