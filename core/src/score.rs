@@ -248,13 +248,53 @@ impl Plan {
     /// Resolve a table's measure column names (ids or aliases) to the plan's slots; an unknown
     /// name, or two names for the same measure, is an input error naming the column.
     pub(crate) fn columns<S: AsRef<str>>(&self, names: &[S]) -> crate::Result<Columns> {
-        crate::batch::table::resolve(self, names).finish(Error::Input, ())?;
+        resolve(self, names).finish(Error::Input, ())?;
         let slots = names
             .iter()
             .filter_map(|n| self.measure_slot(n.as_ref()))
             .collect();
         Ok(Columns { slots })
     }
+}
+
+/// Unknown columns, and two columns for the same measure (by id and alias), in column order.
+fn resolve<S: AsRef<str>>(plan: &Plan, names: &[S]) -> Problems {
+    let mut problems = Problems::new();
+    let mut first_of_slot: Vec<Option<usize>> = vec![None; plan.measures().len()];
+    for (k, name) in names.iter().enumerate() {
+        let name = name.as_ref();
+        let at = crate::Loc::root().key("columns").index(k);
+        let Some(slot) = plan.measure_slot(name) else {
+            problems.push(
+                Problem::new(
+                    at,
+                    kinds::UNKNOWN_REFERENCE,
+                    format!("the plan has no measure `{}`", shown(name)),
+                )
+                .zh(format!("方案中没有指标数据 `{}`", shown(name))),
+            );
+            continue;
+        };
+        match first_of_slot.get_mut(slot) {
+            Some(Some(first)) => problems.push(
+                Problem::new(
+                    at,
+                    kinds::DUPLICATE,
+                    format!(
+                        "column `{}` is the same measure as columns[{first}] (by id and alias)",
+                        shown(name)
+                    ),
+                )
+                .zh(format!(
+                    "列 `{}` 与 columns[{first}] 是同一项指标数据（分别通过 id 和别名）",
+                    shown(name)
+                )),
+            ),
+            Some(cell) => *cell = Some(k),
+            None => {}
+        }
+    }
+    problems
 }
 
 /// `records[i].id: duplicate record id` for every repeat, in order.
