@@ -200,7 +200,7 @@ def main():
     if "native_summarize" in ns:
         w(f"| Node native `plan.summarize(records, undefined, payPlan)` | {fmt_s(ns['native_summarize'])} | {npp['native_summarize']:.1f} µs | {nr['native_speedup_vs_decimaljs']:.2f}× decimal.js |")
         if "native_summarize_1_thread" in ns:
-            w(f"| the same on one thread (`{ threads: 1 }`) | {fmt_s(ns['native_summarize_1_thread'])} | {npp['native_summarize_1_thread']:.1f} µs | {nr['native_1_thread_speedup_vs_decimaljs']:.2f}× decimal.js |")
+            w(f"| the same on one thread (`{{ threads: 1 }}`) | {fmt_s(ns['native_summarize_1_thread'])} | {npp['native_summarize_1_thread']:.1f} µs | {nr['native_1_thread_speedup_vs_decimaljs']:.2f}× decimal.js |")
         w(f"| Node native `plan.scoreMany(records)` (full scorecards, no pay) | {fmt_s(ns['native_scoreMany'])} | {npp['native_scoreMany']:.1f} µs | {nr['native_scoreMany_speedup_vs_decimaljs']:.2f}× decimal.js |")
     else:
         w(f"| Node native `plan.scoreMany(records)` | {fmt_s(ns['native_scoreMany'])} | {npp['native_scoreMany']:.1f} µs | {nr['native_speedup_vs_decimaljs']:.2f}× decimal.js |")
