@@ -6,7 +6,7 @@
 // `PerfscoreError`s. No scoring logic lives here.
 
 import { toJson } from './encode.mjs';
-import { encodeTable } from './table.mjs';
+import { decodeSummaries, encodeTable } from './table.mjs';
 
 /** An error from perfscore: `code` is `PLAN_INVALID`, `INPUT_INVALID` or `WASM_TRAP`. */
 export class PerfscoreError extends Error {
@@ -221,7 +221,7 @@ export function createApi(backend) {
       const table = encodeTable(records);
       if (table !== null) {
         const out = target.summarizeTable(table, options, threads);
-        if (out !== '') return JSON.parse(out);
+        if (out !== '') return decodeSummaries(table.ids, out);
       }
       return JSON.parse(target.run('summarize', { records, options }));
     }

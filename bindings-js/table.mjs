@@ -49,7 +49,6 @@ class NulStrings {
 
 
 const RECORD_FIELDS = new Set(['id', 'name', 'team', 'department', 'branch', 'attributes', 'measures']);
-const TEXT_FIELDS = ['name', 'team', 'department', 'branch'];
 
 const isPlain = (v) => {
   if (v === null || typeof v !== 'object') return false;
@@ -65,34 +64,54 @@ const isPlain = (v) => {
  * case, never leaves JS as JSON and is never parsed as JSON in wasm.
  */
 export function encodeTable(records) {
+  try {
+    return encode(records);
+  } catch {
+    // A getter threw or the like: the record path meets it again and reports it.
+    return null;
+  }
+}
+
+function encode(records) {
   if (!Array.isArray(records)) return null;
   const n = records.length;
   const ids = new Array(n);
   const strings = new NulStrings(n * 128);
   const counts = new Uint32Array(n);
-  const entries = [];
-  const nums = [];
+  let entries = new Uint32Array(Math.max(16, n * 16));
+  let nums = new Float64Array(Math.max(16, n * 16));
+  let ne = 0;
+  let nn = 0;
+  const names = [];
   const columns = new Map();
   for (let i = 0; i < n; i++) {
     const r = records[i];
     if (!isPlain(r)) return null;
-    for (const k in r) if (!RECORD_FIELDS.has(k)) return null;
-    const id = r.id;
-    if (typeof id !== 'string') return null;
+    let id;
+    let m;
+    for (const k in r) {
+      const v = r[k];
+      if (k === 'id') {
+        if (typeof v !== 'string') return null;
+        id = v;
+      } else if (k === 'measures') {
+        m = v;
+      } else if (!RECORD_FIELDS.has(k)) {
+        return null;
+      } else if (k === 'attributes') {
+        if (v === undefined) continue;
+        if (!isPlain(v)) return null;
+        for (const a in v) if (typeof v[a] !== 'string' && v[a] !== undefined) return null;
+      } else if (v !== undefined && v !== null && typeof v !== 'string') {
+        return null;
+      }
+    }
+    if (id === undefined) return null;
     ids[i] = id;
-    for (const f of TEXT_FIELDS) {
-      const v = r[f];
-      if (v !== undefined && v !== null && typeof v !== 'string') return null;
-    }
-    const a = r.attributes;
-    if (a !== undefined) {
-      if (!isPlain(a)) return null;
-      for (const k in a) if (typeof a[k] !== 'string' && a[k] !== undefined) return null;
-    }
-    const m = r.measures;
     if (m === undefined) continue;
     if (!isPlain(m)) return null;
     let count = 0;
+    let position = 0;
     for (const k in m) {
       const v = m[k];
       let kind;
@@ -105,7 +124,8 @@ export function encodeTable(records) {
         // JS writes these with an exponent: send its text, read as a JSON number.
         if (Number.isSafeInteger(v) || (abs >= 1e-6 && abs < 1e21)) {
           kind = 1;
-          nums.push(v);
+          if (nn === nums.length) nums = grown(nums, Float64Array);
+          nums[nn++] = v;
         } else {
           kind = 3;
           strings.push(String(v));
@@ -118,28 +138,68 @@ export function encodeTable(records) {
       } else {
         return null;
       }
-      let col = columns.get(k);
+      // Records of one shape list their keys in the same order: the column is usually the one
+      // at the same position.
+      let col = names[position] === k ? position : columns.get(k);
       if (col === undefined) {
-        col = columns.size;
+        col = names.length;
+        names.push(k);
         columns.set(k, col);
       }
-      entries.push((col << 2) | kind);
+      if (ne === entries.length) entries = grown(entries, Uint32Array);
+      entries[ne++] = (col << 2) | kind;
       count += 1;
+      position += 1;
     }
     counts[i] = count;
   }
-  const names = [...columns.keys()];
   const pieces = ids.concat(names);
   const lens = new Uint32Array(pieces.length);
   for (let i = 0; i < pieces.length; i++) lens[i] = pieces[i].length;
   return {
+    ids,
     text: pieces.join(''),
     lens,
     strings: strings.view(),
     counts,
-    entries: Uint32Array.from(entries),
-    nums: Float64Array.from(nums),
+    entries: entries.subarray(0, ne),
+    nums: nums.subarray(0, nn),
     ncols: names.length,
   };
 }
 
+/** A typed array twice as long, with the same first values. */
+function grown(array, Type) {
+  const bigger = new Type(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+
+/**
+ * The table path's result as `summarize` returns it: one object per record, built from the
+ * columns the engine writes (`summary_columns` in core/src/ops/table.rs), or parsed when the
+ * engine sent JSON.
+ */
+export function decodeSummaries(ids, out) {
+  if (out.startsWith('[')) return JSON.parse(out);
+  const [t, g, b, v, p] = out.split('\u0001');
+  const n = ids.length;
+  const totals = n ? t.split('\0') : [];
+  const grades = n ? g.split('\0') : [];
+  const before = n ? b.split('\0') : [];
+  const pays = p === '' ? null : p.split('\0');
+  const rows = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const row = {
+      record_id: ids[i],
+      total: totals[i],
+      grade: grades[i],
+      grade_before_veto: before[i] === '' ? null : before[i],
+      vetoed: v.charCodeAt(i) === 49,
+    };
+    if (pays !== null) row.pay = pays[i];
+    rows[i] = row;
+  }
+  return rows;
+}
