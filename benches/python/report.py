@@ -62,8 +62,9 @@ def main():
     batch_dirs = [b for b in batch_dirs if b.isdigit()]
     batch_n = int(batch_dirs[0]) if batch_dirs else None
     t_batch = crit(home, "score_batch_indicator_evals", str(batch_n)) if batch_n else None
-    t_summ = crit(home, "summarize_batch_indicator_evals", str(batch_n)) if batch_n else None
-    t_table = crit(home, "summarize_table_indicator_evals", str(batch_n)) if batch_n else None
+    t_summ = None
+    # The batch engine on one thread (`Plan::summarize` over a `batch::Table`), at the same N.
+    t_table = crit(home, "summarize_threads_1_indicator_evals", str(batch_n)) if batch_n else None
     per_s = lambda t: batch_n * INDICATORS / (t / 1e9) if t else None  # noqa: E731
     evals_cards, evals_summ, evals_table = per_s(t_batch), per_s(t_summ), per_s(t_table)
     # The headline is the fastest exact path a host can use (columnar summaries, as the Python
@@ -143,7 +144,7 @@ def main():
     w("| Benchmark | Mean time | Throughput |")
     w("|---|---|---|")
     if t_table:
-        w(f"| summarise {batch_n:,} people from a columnar table (`Plan::summarize_table`: totals and grades, one core) | {fmt_s(t_table / 1e9)} | {evals_table / 1e6:.2f} M indicator evaluations/s; {batch_n / (t_table / 1e9):,.0f} people/s |")
+        w(f"| summarise {batch_n:,} people from a columnar table (`Plan::summarize` over a `batch::Table`: totals and grades, one thread) | {fmt_s(t_table / 1e9)} | {evals_table / 1e6:.2f} M indicator evaluations/s; {batch_n / (t_table / 1e9):,.0f} people/s |")
     if t_summ:
         w(f"| summarise {batch_n:,} records (`Scorer::summarize`: measure names matched per record) | {fmt_s(t_summ / 1e9)} | {evals_summ / 1e6:.2f} M/s; {batch_n / (t_summ / 1e9):,.0f} people/s |")
     if t_batch:
@@ -182,7 +183,7 @@ def main():
     w(f"- columns read once as sequences (`Series.to_numpy()`/`tolist()`, float64/int64 as raw bytes): {fmt_s(b['to_sequences'])}")
     w(f"- cells that need Python, GIL held (ids; Decimal/int/None/other object cells converted; the text of `str` cells gathered with one `str.join` per column, not parsed): {fmt_s(b['cells_with_gil'])}")
     w(f"- the other cells → exact `Decimal`s into one row-major table, GIL released, {py['threads']} threads (text parsed exactly, float64 by shortest representation, int64 as is): {fmt_s(b['cells_on_threads'])}")
-    w(f"- scoring and pay in the core, GIL released, {py['threads']} threads (`Plan::summarize_table` / `Scorer::summarize_row`, `PayPlan::statement_for_columns`): {fmt_s(b['score_and_pay'])}")
+    w(f"- scoring and pay in the core, GIL released, {py['threads']} threads (`Plan::summarize`, the batch engine): {fmt_s(b['score_and_pay'])}")
     w(f"- result object: {fmt_s(b['build'])}; `to_dataframe()` (interned grades, one `Decimal` per distinct value): {fmt_s(b['to_dataframe'])}")
     w(f"- whole call with Python's cyclic GC disabled: {fmt_s(b['summarize_frame_with_gc_disabled'])} (vs {fmt_s(ps['perfscore_summarize_frame'])})")
     w("")
@@ -249,7 +250,7 @@ def main():
     if shares:
         w("  Where the instructions go (callgrind, self cost of the top functions listed below): "
           + "; ".join(f"{k} {v:.0f}%" for k, v in sorted(shares.items(), key=lambda kv: -kv[1])) + ".")
-    w("  Done in this round: a lean path (`Scorer::summarize`, `summarize_row`, `Plan::summarize_table`)")
+    w("  Done in this round: a lean path (the batch engine, `Plan::summarize` over a `batch::Table`)")
     w("  that runs the scorecard's arithmetic without building its detail (no allocation per person;")
     w("  identical numbers, checked on every vector and by proptest), columns resolved to slots once,")
     w("  weights used as written when nothing is left out, and pay with columns resolved once.")
