@@ -178,6 +178,8 @@ def main():
       f" (record path differs on {py['same_as_record_path_and_float64_input']['record_path_differs']}, float64 input on {py['same_as_record_path_and_float64_input']['float64_input_differs']}).")
     w("")
     b = py["perfscore_breakdown_seconds"]
+    # A build without the `timings` feature (the smoke run) has no phases: shown as n/a.
+    b = {k: None for k in ("to_sequences", "cells_with_gil", "cells_on_threads", "score_and_pay", "build")} | b
     w("Where `summarize_frame`'s time goes (phases of one run, `SummaryTable._timings`, same N):")
     w("")
     w(f"- columns read once as sequences (`Series.to_numpy()`/`tolist()`, float64/int64 as raw bytes): {fmt_s(b['to_sequences'])}")
@@ -268,12 +270,13 @@ def main():
     w("  for speed, and is a decision for the project's owners, not an optimisation. perfscore keeps")
     w("  exactness; the target stays open.")
     bs = py["perfscore_breakdown_seconds"]
-    total_in = sum(bs[k] for k in ("to_sequences", "cells_with_gil", "cells_on_threads", "score_and_pay", "build", "to_dataframe")) or 1
     w(f"- **Python (`summarize_frame`) is {pd_ratio:.2f}× pandas float64 and {dec_ratio:.1f}× the Decimal loop** (targets 1× and 50×);"
       f" the record path was {r['record_path_speedup_vs_pandas_float64']:.3f}× and {r['record_path_speedup_vs_decimal_loop']:.2f}×.")
-    w(f"  Scoring and pay in the core take {100 * bs['score_and_pay'] / total_in:.0f}% of the call"
-      f" ({bs['score_and_pay'] / py['n'] * 1e6 * py['threads']:.1f} µs of CPU per person across {py['threads']} threads), reading and converting the cells"
-      f" {100 * (bs['to_sequences'] + bs['cells_with_gil'] + bs['cells_on_threads']) / total_in:.0f}%, building the result frame {100 * bs['to_dataframe'] / total_in:.0f}%.")
+    if "to_sequences" in bs:  # phases exist only in the benchmark wheel (not in smoke runs)
+        total_in = sum(bs[k] for k in ("to_sequences", "cells_with_gil", "cells_on_threads", "score_and_pay", "build", "to_dataframe")) or 1
+        w(f"  Scoring and pay in the core take {100 * bs['score_and_pay'] / total_in:.0f}% of the call"
+          f" ({bs['score_and_pay'] / py['n'] * 1e6 * py['threads']:.1f} µs of CPU per person across {py['threads']} threads), reading and converting the cells"
+          f" {100 * (bs['to_sequences'] + bs['cells_with_gil'] + bs['cells_on_threads']) / total_in:.0f}%, building the result frame {100 * bs['to_dataframe'] / total_in:.0f}%.")
     w("  The gap is the core's per-person cost (see the item above; pay statements are still built in full")
     w("  only to keep their totals) and the exact parsing of every text cell (done without the GIL on the")
     w("  scoring threads, each its own rows, from one joined string per column). pandas float64 makes a few dozen")
