@@ -10,6 +10,7 @@
 //! sit above this module, so neither imports the other for it.
 
 use crate::error::{kinds, Error, Loc, Problem};
+use crate::exact::Exact;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::sync::Arc;
@@ -137,20 +138,21 @@ pub fn split_pool(
     let mut remainders = Vec::with_capacity(weights.len());
     let mut handed_out = Decimal::ZERO;
     for (id, w) in weights {
-        // Multiply first so exact splits stay exact.
-        let exact_units = pool_units
-            .checked_mul(*w)
-            .and_then(|x| x.checked_div(total_weight))
+        // Exact shares: remainders are compared exactly, so a tie is a real tie.
+        let exact_units = Exact::Dec(pool_units)
+            .checked_mul(&Exact::Dec(*w))
+            .and_then(|x| x.checked_div(&Exact::Dec(total_weight)))
             .ok_or_else(overflow)?;
         let floor = exact_units.trunc();
-        handed_out = handed_out.checked_add(floor).ok_or_else(overflow)?;
-        floors.push(floor);
-        remainders.push(exact_units.checked_sub(floor).ok_or_else(overflow)?);
-        let exact = pool
-            .checked_mul(*w)
-            .and_then(|x| x.checked_div(total_weight))
+        let whole = floor.to_decimal();
+        handed_out = handed_out.checked_add(whole).ok_or_else(overflow)?;
+        floors.push(whole);
+        remainders.push(exact_units.checked_sub(&floor).ok_or_else(overflow)?);
+        let exact = Exact::Dec(pool)
+            .checked_mul(&Exact::Dec(*w))
+            .and_then(|x| x.checked_div(&Exact::Dec(total_weight)))
             .ok_or_else(overflow)?;
-        shares.push((id.clone(), *w, exact));
+        shares.push((id.clone(), *w, exact.to_decimal()));
     }
     // Units left: Σ remainders, a whole number below the number of people.
     let mut left = pool_units.checked_sub(handed_out).ok_or_else(overflow)?;
@@ -164,7 +166,8 @@ pub fn split_pool(
             .then(a.cmp(&b))
     });
     let mut extra = vec![false; weights.len()];
-    // One unit each in that order; cycling only guards against representation error at 28 digits.
+    // One unit each in that order (exactly Σ remainders units are left, fewer than the people;
+    // the loop still stops if that ever did not hold).
     'outer: while left >= Decimal::ONE {
         for &i in &order {
             if left < Decimal::ONE {

@@ -65,6 +65,7 @@ pub mod analytics;
 mod apportion;
 pub mod batch;
 mod error;
+mod exact;
 mod explain;
 pub mod feedback;
 // Public only so the shared fuzz oracles (also run by `core/tests/sweep.rs`) can drive the

@@ -4,6 +4,7 @@
 //! what explanations are rendered from. Edge cases (target 0, actual 0, negative values,
 //! boundaries) are decided here and documented in `docs/scoring-methods.md`.
 
+use crate::exact::Exact;
 use crate::formula::{EvalError, Formula};
 use crate::plan::spec::{Basis, LowerIsBetterForm};
 use rust_decimal::Decimal;
@@ -72,7 +73,12 @@ pub struct Band {
 impl Band {
     /// Whether `x` lies in `[from, to)`.
     pub fn contains(&self, x: Decimal) -> bool {
-        self.from.is_none_or(|f| x >= f) && self.to.is_none_or(|t| x < t)
+        self.holds(&Exact::Dec(x))
+    }
+
+    /// Whether the exact value `x` lies in `[from, to)`.
+    pub(crate) fn holds(&self, x: &Exact) -> bool {
+        self.from.is_none_or(|f| *x >= f) && self.to.is_none_or(|t| *x < t)
     }
 }
 
@@ -172,11 +178,11 @@ pub enum Bound {
     Cap,
 }
 
-/// The points from a method, before weighting.
-#[derive(Debug, Clone, Copy)]
+/// The points from a method, before weighting: exact values.
+#[derive(Debug, Clone)]
 pub(crate) struct Outcome {
-    pub raw: Decimal,
-    pub score: Decimal,
+    pub raw: Exact,
+    pub score: Exact,
     pub bound: Option<Bound>,
     pub detail: Detail,
 }
@@ -263,50 +269,53 @@ impl MethodError {
 
 type MResult<T> = Result<T, MethodError>;
 
-fn mul(a: Decimal, b: Decimal) -> MResult<Decimal> {
+fn mul(a: &Exact, b: &Exact) -> MResult<Exact> {
     a.checked_mul(b)
         .ok_or(MethodError::Eval(EvalError::Overflow))
 }
-fn div(a: Decimal, b: Decimal) -> MResult<Decimal> {
+fn div(a: &Exact, b: &Exact) -> MResult<Exact> {
     if b.is_zero() {
         return Err(MethodError::Eval(EvalError::DivisionByZero));
     }
     a.checked_div(b)
         .ok_or(MethodError::Eval(EvalError::Overflow))
 }
-fn sub(a: Decimal, b: Decimal) -> MResult<Decimal> {
+fn sub(a: &Exact, b: &Exact) -> MResult<Exact> {
     a.checked_sub(b)
         .ok_or(MethodError::Eval(EvalError::Overflow))
 }
-fn add(a: Decimal, b: Decimal) -> MResult<Decimal> {
+fn add(a: &Exact, b: &Exact) -> MResult<Exact> {
     a.checked_add(b)
         .ok_or(MethodError::Eval(EvalError::Overflow))
 }
+fn exact(d: Decimal) -> Exact {
+    Exact::Dec(d)
+}
 
-/// Completion in percent, defined only for a positive target.
-pub(crate) fn completion(actual: Decimal, target: Option<Decimal>) -> MResult<Option<Decimal>> {
+/// Completion in percent, defined only for a positive target; exact (691/7 stays 691/7).
+pub(crate) fn completion(actual: &Exact, target: Option<&Exact>) -> MResult<Option<Exact>> {
     match target {
-        Some(t) if t > Decimal::ZERO => Ok(Some(div(mul(actual, Decimal::ONE_HUNDRED)?, t)?)),
+        Some(t) if t > &Exact::ZERO => Ok(Some(div(&mul(actual, &Exact::HUNDRED)?, t)?)),
         _ => Ok(None),
     }
 }
 
-fn clamp(raw: Decimal, floor: Option<Decimal>, cap: Option<Decimal>) -> (Decimal, Option<Bound>) {
+fn clamp(raw: &Exact, floor: Option<Decimal>, cap: Option<Decimal>) -> (Exact, Option<Bound>) {
     if let Some(c) = cap {
-        if raw > c {
-            return (c, Some(Bound::Cap));
+        if *raw > c {
+            return (exact(c), Some(Bound::Cap));
         }
     }
     if let Some(f) = floor {
-        if raw < f {
-            return (f, Some(Bound::Floor));
+        if *raw < f {
+            return (exact(f), Some(Bound::Floor));
         }
     }
-    (raw, None)
+    (raw.clone(), None)
 }
 
-fn outcome(raw: Decimal, floor: Option<Decimal>, cap: Option<Decimal>, detail: Detail) -> Outcome {
-    let (score, bound) = clamp(raw, floor, cap);
+fn outcome(raw: Exact, floor: Option<Decimal>, cap: Option<Decimal>, detail: Detail) -> Outcome {
+    let (score, bound) = clamp(&raw, floor, cap);
     Outcome {
         raw,
         score,
@@ -316,23 +325,24 @@ fn outcome(raw: Decimal, floor: Option<Decimal>, cap: Option<Decimal>, detail: D
 }
 
 /// The completion a method on a completion basis needs: a positive target.
-fn required_completion(target: Option<Decimal>, completion: Option<Decimal>) -> MResult<Decimal> {
+fn required_completion(target: Option<&Exact>, completion: Option<&Exact>) -> MResult<Exact> {
     match (target, completion) {
-        (_, Some(c)) => Ok(c),
+        (_, Some(c)) => Ok(c.clone()),
         (None, _) => Err(MethodError::NeedsTarget),
         (Some(t), None) if t.is_zero() => Err(MethodError::ZeroTarget { ratio: false }),
-        (Some(t), None) => Err(MethodError::NegativeTarget(t)),
+        (Some(t), None) => Err(MethodError::NegativeTarget(t.to_decimal())),
     }
 }
 
 impl Method {
     /// Score one value. `env` must already hold `actual`, `target` and `completion` in their slots.
+    /// Every step is exact; bands, curve segments, caps and floors are decided on exact values.
     pub(crate) fn score(
         &self,
-        actual: Decimal,
-        target: Option<Decimal>,
-        completion: Option<Decimal>,
-        env: &[Option<Decimal>],
+        actual: &Exact,
+        target: Option<&Exact>,
+        completion: Option<&Exact>,
+        env: &[Option<Exact>],
     ) -> MResult<Outcome> {
         match self {
             Method::Ratio {
@@ -341,7 +351,7 @@ impl Method {
                 zero_target_score,
             } => match (target, zero_target_score) {
                 (Some(t), Some(points)) if t.is_zero() => {
-                    Ok(outcome(*points, None, None, Detail::ZeroTarget))
+                    Ok(outcome(exact(*points), None, None, Detail::ZeroTarget))
                 }
                 _ => {
                     let c = required_completion(target, completion).map_err(|e| match e {
@@ -353,24 +363,21 @@ impl Method {
             },
             Method::LowerIsBetter { form, floor, cap } => {
                 let t = target.ok_or(MethodError::NeedsTarget)?;
-                if t.is_sign_negative() && !t.is_zero() {
-                    return Err(MethodError::NegativeTarget(t));
+                if t.is_negative() {
+                    return Err(MethodError::NegativeTarget(t.to_decimal()));
                 }
                 let detail = Detail::LowerIsBetter { form: *form };
+                let not_positive = *actual <= Exact::ZERO;
                 let raw = match form {
                     // Nothing bad happened at all: the best score the plan allows.
-                    LowerIsBetterForm::Inverse if actual <= Decimal::ZERO => *cap,
-                    LowerIsBetterForm::Inverse => div(mul(t, Decimal::ONE_HUNDRED)?, actual)?,
+                    LowerIsBetterForm::Inverse if not_positive => exact(*cap),
+                    LowerIsBetterForm::Inverse => div(&mul(t, &Exact::HUNDRED)?, actual)?,
                     LowerIsBetterForm::Linear if t.is_zero() => {
-                        if actual <= Decimal::ZERO {
-                            *cap
-                        } else {
-                            *floor
-                        }
+                        exact(if not_positive { *cap } else { *floor })
                     }
                     LowerIsBetterForm::Linear => {
-                        let ratio = div(mul(actual, Decimal::ONE_HUNDRED)?, t)?;
-                        sub(Decimal::from(200), ratio)?
+                        let ratio = div(&mul(actual, &Exact::HUNDRED)?, t)?;
+                        sub(&exact(Decimal::from(200)), &ratio)?
                     }
                 };
                 Ok(outcome(raw, Some(*floor), Some(*cap), detail))
@@ -381,14 +388,14 @@ impl Method {
                 below,
             } => {
                 let x = basis_value(*basis, actual, target, completion)?;
-                let (raw, segment) = interpolate(points, *below, x)?;
+                let (raw, segment) = interpolate(points, *below, &x)?;
                 Ok(outcome(
                     raw,
                     None,
                     None,
                     Detail::Curve {
                         basis: *basis,
-                        value: x,
+                        value: x.to_decimal(),
                         segment,
                     },
                 ))
@@ -397,15 +404,15 @@ impl Method {
                 let x = basis_value(*basis, actual, target, completion)?;
                 let band = bands
                     .iter()
-                    .find(|b| b.contains(x))
-                    .ok_or(MethodError::OutsideBands(x))?;
+                    .find(|b| b.holds(&x))
+                    .ok_or_else(|| MethodError::OutsideBands(x.to_decimal()))?;
                 Ok(outcome(
-                    band.score,
+                    exact(band.score),
                     None,
                     None,
                     Detail::Bands {
                         basis: *basis,
-                        value: x,
+                        value: x.to_decimal(),
                         band: *band,
                     },
                 ))
@@ -415,27 +422,32 @@ impl Method {
                 pass,
                 fail,
             } => {
-                let passed = pass_if.eval_bool(env)?;
+                let passed = pass_if.holds(env)?;
                 let raw = if passed { *pass } else { *fail };
-                Ok(outcome(raw, None, None, Detail::PassFail { passed }))
+                Ok(outcome(exact(raw), None, None, Detail::PassFail { passed }))
             }
             Method::Rating { min, max, points } => {
-                if actual < *min || actual > *max {
-                    return Err(MethodError::OutsideScale(actual));
+                if *actual < *min || *actual > *max {
+                    return Err(MethodError::OutsideScale(actual.to_decimal()));
                 }
                 if points.is_empty() {
                     let raw = div(
-                        mul(sub(actual, *min)?, Decimal::ONE_HUNDRED)?,
-                        sub(*max, *min)?,
+                        &mul(&sub(actual, &exact(*min))?, &Exact::HUNDRED)?,
+                        &exact(max.checked_sub(*min).ok_or(EvalError::Overflow)?),
                     )?;
                     Ok(outcome(raw, None, None, Detail::Rating { table: false }))
                 } else {
                     let raw = points
                         .iter()
-                        .find(|(r, _)| *r == actual)
+                        .find(|(r, _)| *actual == *r)
                         .map(|(_, s)| *s)
-                        .ok_or(MethodError::NotOnScale(actual))?;
-                    Ok(outcome(raw, None, None, Detail::Rating { table: true }))
+                        .ok_or_else(|| MethodError::NotOnScale(actual.to_decimal()))?;
+                    Ok(outcome(
+                        exact(raw),
+                        None,
+                        None,
+                        Detail::Rating { table: true },
+                    ))
                 }
             }
             Method::Deduction {
@@ -443,7 +455,7 @@ impl Method {
                 per_unit,
                 floor,
             } => {
-                let raw = sub(*start, mul(actual, *per_unit)?)?;
+                let raw = sub(&exact(*start), &mul(actual, &exact(*per_unit))?)?;
                 // A negative count would add points: deductions never raise the start value.
                 let cap = Some(*start);
                 Ok(outcome(
@@ -457,7 +469,7 @@ impl Method {
                 ))
             }
             Method::Formula { expr, floor, cap } => {
-                let raw = expr.eval_number(env)?;
+                let raw = expr.number(env)?;
                 Ok(outcome(raw, *floor, *cap, Detail::Formula))
             }
         }
@@ -486,12 +498,12 @@ impl Method {
 
 fn basis_value(
     basis: Basis,
-    actual: Decimal,
-    target: Option<Decimal>,
-    completion: Option<Decimal>,
-) -> MResult<Decimal> {
+    actual: &Exact,
+    target: Option<&Exact>,
+    completion: Option<&Exact>,
+) -> MResult<Exact> {
     match basis {
-        Basis::Actual => Ok(actual),
+        Basis::Actual => Ok(actual.clone()),
         Basis::Completion => required_completion(target, completion),
     }
 }
@@ -501,19 +513,26 @@ fn basis_value(
 fn interpolate(
     points: &[(Decimal, Decimal)],
     below: Decimal,
-    x: Decimal,
-) -> MResult<(Decimal, CurveSegment)> {
+    x: &Exact,
+) -> MResult<(Exact, CurveSegment)> {
     let Some(&(first_at, _)) = points.first() else {
-        return Ok((below, CurveSegment::BelowThreshold));
+        return Ok((exact(below), CurveSegment::BelowThreshold));
     };
-    if x < first_at {
-        return Ok((below, CurveSegment::BelowThreshold));
+    if *x < first_at {
+        return Ok((exact(below), CurveSegment::BelowThreshold));
     }
     for pair in points.windows(2) {
         let [(a0, s0), (a1, s1)] = [pair[0], pair[1]];
-        if x < a1 {
-            // s0 + (x − a0) × (s1 − s0) ÷ (a1 − a0); multiply first so exact inputs stay exact.
-            let raw = add(s0, div(mul(sub(x, a0)?, sub(s1, s0)?)?, sub(a1, a0)?)?)?;
+        if *x < a1 {
+            // s0 + (x − a0) × (s1 − s0) ÷ (a1 − a0), exactly.
+            let (a0e, s0e) = (exact(a0), exact(s0));
+            let raw = add(
+                &s0e,
+                &div(
+                    &mul(&sub(x, &a0e)?, &sub(&exact(s1), &s0e)?)?,
+                    &sub(&exact(a1), &a0e)?,
+                )?,
+            )?;
             return Ok((
                 raw,
                 CurveSegment::Between {
@@ -526,7 +545,7 @@ fn interpolate(
         }
     }
     let top = points.last().map_or(below, |p| p.1);
-    Ok((top, CurveSegment::AtOrAboveTop))
+    Ok((exact(top), CurveSegment::AtOrAboveTop))
 }
 
 #[cfg(test)]
@@ -546,11 +565,24 @@ mod tests {
         }
     }
 
-    fn run(m: &Method, actual: &str, target: Option<&str>) -> MResult<Outcome> {
-        let a = d(actual);
-        let t = target.map(d);
-        let c = completion(a, t)?;
-        m.score(a, t, c, &[])
+    /// An outcome shown as decimals, to compare with hand-worked values.
+    #[derive(Debug)]
+    struct Shown {
+        raw: Decimal,
+        score: Decimal,
+        bound: Option<Bound>,
+    }
+
+    fn run(m: &Method, actual: &str, target: Option<&str>) -> MResult<Shown> {
+        let a = Exact::Dec(d(actual));
+        let t = target.map(|t| Exact::Dec(d(t)));
+        let c = completion(&a, t.as_ref())?;
+        let o = m.score(&a, t.as_ref(), c.as_ref(), &[])?;
+        Ok(Shown {
+            raw: o.raw.to_decimal(),
+            score: o.score.to_decimal(),
+            bound: o.bound,
+        })
     }
 
     #[test]

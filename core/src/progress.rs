@@ -9,6 +9,7 @@
 //! is not positive, pace is undefined and no light is given, rather than a made-up one.
 
 use crate::error::{kinds, Loc, Problem};
+use crate::exact::Exact;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -43,6 +44,11 @@ pub enum PeriodPosition {
 impl PeriodPosition {
     /// The fraction of the period gone, in [0, 1]; problems are reported at `path`.
     pub fn fraction(&self, path: &Loc) -> Result<Decimal, Problem> {
+        self.exact_fraction(path).map(|f| f.to_decimal())
+    }
+
+    /// The exact fraction of the period gone (7 of 30 days is 7/30, not 0.2333…).
+    pub(crate) fn exact_fraction(&self, path: &Loc) -> Result<Exact, Problem> {
         let bad = |kind: &'static str, en: String, zh: String| {
             Problem::new(path.clone(), kind, en).zh(zh)
         };
@@ -71,7 +77,9 @@ impl PeriodPosition {
                         format!("已过天数 {e} 必须在 0 到 {t} 之间"),
                     ));
                 }
-                e.checked_div(t).ok_or_else(overflow)
+                Exact::Dec(e)
+                    .checked_div(&Exact::Dec(t))
+                    .ok_or_else(overflow)
             }
             PeriodPosition::Profile { weights, elapsed } => {
                 let e = elapsed.0;
@@ -105,7 +113,9 @@ impl PeriodPosition {
                         "进度曲线的权重全部为零".into(),
                     ));
                 }
-                done.checked_div(total).ok_or_else(overflow)
+                Exact::Dec(done)
+                    .checked_div(&Exact::Dec(total))
+                    .ok_or_else(overflow)
             }
         }
     }
@@ -165,50 +175,72 @@ pub struct Progress {
 }
 
 /// Light for a pace in percent, with the plan's thresholds.
-pub fn status_for(pace: Decimal, green: Decimal, yellow: Decimal) -> Status {
-    if pace >= green {
+pub(crate) fn status_for<T: PartialOrd<Decimal>>(
+    pace: &T,
+    green: Decimal,
+    yellow: Decimal,
+) -> Status {
+    if *pace >= green {
         Status::Green
-    } else if pace >= yellow {
+    } else if *pace >= yellow {
         Status::Yellow
     } else {
         Status::Red
     }
 }
 
-/// Progress of `actual` to date against a full-period `target`, `fraction` of the way through.
+/// Progress of `actual` to date against a full-period `target`, `fraction` of the way through,
+/// with the exact projection (what the projected score is computed from). Pace is decided on the
+/// exact value, so a light never flips on a 28th digit.
 ///
 /// Worked example (core issue): day 12 of 30, 380,000 against 1,000,000 → expected 400,000,
 /// pace 95%, yellow, projected 950,000.
-pub fn assess(
-    actual: Decimal,
-    target: Decimal,
-    fraction: Decimal,
+pub(crate) fn assess(
+    actual: &Exact,
+    target: &Exact,
+    fraction: &Exact,
     green: Decimal,
     yellow: Decimal,
-) -> Option<Progress> {
+) -> Option<(Progress, ExactProgress)> {
     let expected = target.checked_mul(fraction)?;
-    let pace = if expected > Decimal::ZERO {
+    let pace = if expected > Exact::ZERO {
         Some(
             actual
-                .checked_mul(Decimal::ONE_HUNDRED)?
-                .checked_div(expected)?,
+                .checked_mul(&Exact::HUNDRED)?
+                .checked_div(&expected)?,
         )
     } else {
         None
     };
-    let projected = if fraction > Decimal::ZERO {
+    let projected = if *fraction > Exact::ZERO {
         Some(actual.checked_div(fraction)?)
     } else {
         None
     };
-    Some(Progress {
-        fraction,
-        expected,
-        pace,
-        status: pace.map(|p| status_for(p, green, yellow)),
-        projected,
+    let status = pace.as_ref().map(|p| status_for(p, green, yellow));
+    let progress = Progress {
+        fraction: fraction.to_decimal(),
+        expected: expected.to_decimal(),
+        pace: pace.as_ref().map(Exact::to_decimal),
+        status,
+        projected: projected.as_ref().map(Exact::to_decimal),
         projected_score: None,
-    })
+    };
+    Some((
+        progress,
+        ExactProgress {
+            expected,
+            pace,
+            projected,
+        },
+    ))
+}
+
+/// A [`Progress`]'s values before they are shown: what anything rounded is rounded from.
+pub(crate) struct ExactProgress {
+    pub(crate) expected: Exact,
+    pub(crate) pace: Option<Exact>,
+    pub(crate) projected: Option<Exact>,
 }
 
 #[cfg(test)]
@@ -226,9 +258,10 @@ mod tests {
             elapsed: Num(d(12)),
             total: Num(d(30)),
         }
-        .fraction(&Loc::root().key("p"))
+        .exact_fraction(&Loc::root().key("p"))
         .unwrap();
-        let p = assess(d(380_000), d(1_000_000), f, d(100), d(90)).unwrap();
+        let x = |n: i64| Exact::Dec(d(n));
+        let (p, _) = assess(&x(380_000), &x(1_000_000), &f, d(100), d(90)).unwrap();
         assert_eq!(p.expected, d(400_000));
         assert_eq!(p.pace, Some(d(95)));
         assert_eq!(p.status, Some(Status::Yellow));
@@ -237,17 +270,37 @@ mod tests {
 
     #[test]
     fn thresholds_are_inclusive() {
-        assert_eq!(status_for(d(100), d(100), d(90)), Status::Green);
-        assert_eq!(status_for(d(90), d(100), d(90)), Status::Yellow);
+        assert_eq!(status_for(&d(100), d(100), d(90)), Status::Green);
+        assert_eq!(status_for(&d(90), d(100), d(90)), Status::Yellow);
         assert_eq!(
-            status_for(Decimal::new(8999, 2), d(100), d(90)),
+            status_for(&Decimal::new(8999, 2), d(100), d(90)),
             Status::Red
         );
     }
 
     #[test]
+    fn pace_on_a_threshold_is_decided_exactly() {
+        // Hand-worked: day 7 of 30, 63,000 of 270,000 → expected 63,000 exactly (270,000 × 7/30),
+        // pace exactly 100 %: green. At 28 digits 7/30 = 0.2333…3, expected 62,999.99…9, and the
+        // pace came out a hair above 100; here it is 100 exactly, both ways round.
+        let f = PeriodPosition::CalendarDays {
+            elapsed: Num(d(7)),
+            total: Num(d(30)),
+        }
+        .exact_fraction(&Loc::root().key("p"))
+        .unwrap();
+        let x = |n: i64| Exact::Dec(d(n));
+        let (p, exact) = assess(&x(63_000), &x(270_000), &f, d(100), d(90)).unwrap();
+        assert_eq!(p.expected, d(63_000));
+        assert_eq!(p.pace, Some(d(100)));
+        assert_eq!(p.status, Some(Status::Green));
+        assert_eq!(exact.projected, Some(x(270_000)));
+    }
+
+    #[test]
     fn nothing_made_up_at_the_start() {
-        let p = assess(d(0), d(1000), Decimal::ZERO, d(100), d(90)).unwrap();
+        let x = |n: i64| Exact::Dec(d(n));
+        let (p, _) = assess(&x(0), &x(1000), &Exact::ZERO, d(100), d(90)).unwrap();
         assert_eq!((p.pace, p.status, p.projected), (None, None, None));
     }
 

@@ -8,6 +8,7 @@
 //!    veto's grade cap. Every input problem of a record is collected before failing.
 
 use crate::error::{kinds, loc, shown, Error, Problem, Problems};
+use crate::exact::Exact;
 use crate::formula::EvalError;
 use crate::method::{completion, Bound, Detail, MethodError};
 use crate::plan::{Indicator, MissingPolicy, Plan, Section, VetoAction, METHOD_VARIABLES};
@@ -92,38 +93,39 @@ fn overflow(loc: Site<'_>) -> Fail<'_> {
     )
 }
 
-fn mul(a: Decimal, b: Decimal, loc: Site<'_>) -> Result<Decimal, Fail<'_>> {
+fn mul<'a>(a: &Exact, b: &Exact, loc: Site<'a>) -> Result<Exact, Fail<'a>> {
     a.checked_mul(b).ok_or_else(|| overflow(loc))
 }
-fn add(a: Decimal, b: Decimal, loc: Site<'_>) -> Result<Decimal, Fail<'_>> {
+fn add<'a>(a: &Exact, b: &Exact, loc: Site<'a>) -> Result<Exact, Fail<'a>> {
     a.checked_add(b).ok_or_else(|| overflow(loc))
 }
 /// a × b ÷ 100, the shape of every weighting step.
-fn pct(a: Decimal, b: Decimal, loc: Site<'_>) -> Result<Decimal, Fail<'_>> {
-    div100(mul(a, b, loc)?).ok_or_else(|| overflow(loc))
+fn pct<'a>(a: &Exact, b: &Exact, loc: Site<'a>) -> Result<Exact, Fail<'a>> {
+    div100(&mul(a, b, loc)?).ok_or_else(|| overflow(loc))
 }
 
 /// x ÷ 100, exactly: moving the decimal point is far cheaper than a division, which matters on
-/// the hot path; past 28 places it falls back to dividing (which rounds at the 28th place).
-pub(crate) fn div100(x: Decimal) -> Option<Decimal> {
-    // Saturating still sends anything past 28 places to the division below.
-    let scale = x.scale().saturating_add(2);
-    if scale <= 28 {
-        let mut y = x;
-        y.set_scale(scale).ok()?;
-        Some(y)
-    } else {
-        x.checked_div(HUNDRED)
+/// the hot path; past 28 places (or for a fraction) it divides, exactly.
+fn div100(x: &Exact) -> Option<Exact> {
+    if let Exact::Dec(d) = x {
+        // Saturating still sends anything past 28 places to the division below.
+        let scale = d.scale().saturating_add(2);
+        if scale <= 28 {
+            let mut y = *d;
+            y.set_scale(scale).ok()?;
+            return Some(Exact::Dec(y));
+        }
     }
+    x.checked_div(&Exact::HUNDRED)
 }
 
 /// Re-used scratch space for scoring many records: the evaluation environment and per-indicator
 /// results are allocated once per scorer, not per person.
 pub struct Scorer<'p> {
     plan: &'p Plan,
-    env: Vec<Option<Decimal>>,
+    env: Vec<Option<Exact>>,
     evaluated: Vec<Evaluated>,
-    fraction: Option<Decimal>,
+    fraction: Option<Exact>,
     /// Section weights, and each section's indicator weights, sum to exactly 100 (validation
     /// guarantees it; checked once here so the shortcut never depends on it silently).
     weights_sum_to_100: bool,
@@ -162,7 +164,7 @@ impl Plan {
     pub fn scorer(&self, options: &ScoreOptions) -> crate::Result<Scorer<'_>> {
         let fraction = match &options.period {
             Some(p) => Some(
-                p.fraction(&loc!("options", "period"))
+                p.exact_fraction(&loc!("options", "period"))
                     .map_err(|p| Error::Input(vec![p]))?,
             ),
             None => None,
@@ -177,21 +179,21 @@ impl Plan {
     }
 }
 
-/// An indicator evaluated, before weighting.
+/// An indicator evaluated, before weighting: exact values.
 struct Evaluated {
-    actual: Option<Decimal>,
-    target: Option<Decimal>,
-    completion: Option<Decimal>,
+    actual: Option<Exact>,
+    target: Option<Exact>,
+    completion: Option<Exact>,
     detail: Detail,
-    raw: Decimal,
-    score: Decimal,
+    raw: Exact,
+    score: Exact,
     bound: Option<Bound>,
     missing: Option<Arc<str>>,
 }
 
 /// The end of the pipeline: total after adjustments, bounds and vetoes; rounded; graded.
 struct Final {
-    unrounded: Decimal,
+    unrounded: Exact,
     bound: Option<Bound>,
     rounded: Decimal,
     grade: usize,
@@ -379,7 +381,7 @@ impl<'p> Scorer<'p> {
             s.env.iter_mut().for_each(|v| *v = None);
             for (&slot, value) in columns.slots.iter().zip(row) {
                 if let Some(cell) = s.env.get_mut(slot) {
-                    *cell = *value;
+                    *cell = value.map(Exact::Dec);
                 }
             }
             Ok(())
@@ -439,7 +441,7 @@ impl<'p> Scorer<'p> {
             let slot = names.get(j).filter(|(n, _)| n == key).map(|(_, s)| *s);
             match slot {
                 Some(slot) => match self.env.get_mut(slot) {
-                    Some(cell @ None) => *cell = Some(*value),
+                    Some(cell @ None) => *cell = Some(Exact::Dec(*value)),
                     _ => {
                         let m = shown(&plan.measures[slot].id);
                         fails.push(Fail::new(
@@ -553,8 +555,8 @@ impl<'p> Scorer<'p> {
     fn on_missing(
         ind: &'p Indicator,
         measure: Arc<str>,
-        actual: Option<Decimal>,
-        target: Option<Decimal>,
+        actual: Option<Exact>,
+        target: Option<Exact>,
     ) -> Result<Evaluated, Fail<'p>> {
         let detail = match ind.missing {
             MissingPolicy::Error => {
@@ -574,8 +576,8 @@ impl<'p> Scorer<'p> {
             target,
             completion: None,
             detail,
-            raw: Decimal::ZERO,
-            score: Decimal::ZERO,
+            raw: Exact::ZERO,
+            score: Exact::ZERO,
             bound: None,
             missing: Some(measure),
         })
@@ -583,12 +585,8 @@ impl<'p> Scorer<'p> {
 
     fn evaluate(&mut self, ind: &'p Indicator) -> Result<Evaluated, Fail<'p>> {
         let loc = Site::Indicator(&ind.id);
-        let actual = ind.actual.eval_number(&self.env);
-        let target = ind
-            .target
-            .as_ref()
-            .map(|t| t.eval_number(&self.env))
-            .transpose();
+        let actual = ind.actual.number(&self.env);
+        let target = ind.target.as_ref().map(|t| t.number(&self.env)).transpose();
         let missing = match (&actual, &target) {
             (Err(e), _) | (_, Err(e)) => self.missing_measure(*e),
             _ => None,
@@ -598,7 +596,7 @@ impl<'p> Scorer<'p> {
         }
         let actual = actual.map_err(|e| self.eval_error(e, loc, "actual"))?;
         let target = target.map_err(|e| self.eval_error(e, loc, "target"))?;
-        match self.run_method(ind, actual, target) {
+        match self.run_method(ind, &actual, target.as_ref()) {
             Ok((out, completion)) => Ok(Evaluated {
                 actual: Some(actual),
                 target,
@@ -612,7 +610,7 @@ impl<'p> Scorer<'p> {
             // A measure used only inside the method's own formula follows the same policy.
             Err(MethodError::Eval(e)) if self.missing_measure(e).is_some() => {
                 let m = self.missing_measure(e).unwrap_or_else(|| Arc::from("?"));
-                Self::on_missing(ind, m, Some(actual), target)
+                Self::on_missing(ind, m, Some(actual.clone()), target.clone())
             }
             Err(e) => Err(self.method_fail(e, loc)),
         }
@@ -621,17 +619,21 @@ impl<'p> Scorer<'p> {
     fn run_method(
         &mut self,
         ind: &Indicator,
-        actual: Decimal,
-        target: Option<Decimal>,
-    ) -> Result<(crate::method::Outcome, Option<Decimal>), MethodError> {
+        actual: &Exact,
+        target: Option<&Exact>,
+    ) -> Result<(crate::method::Outcome, Option<Exact>), MethodError> {
         let plan = self.plan;
         let comp = completion(actual, target)?;
-        for (i, v) in [Some(actual), target, comp].into_iter().enumerate() {
+        for (i, v) in [Some(actual), target, comp.as_ref()]
+            .into_iter()
+            .enumerate()
+        {
             if let Some(cell) = self.env.get_mut(plan.method_slot(i)) {
-                *cell = v;
+                *cell = v.cloned();
             }
         }
-        Ok((ind.method.score(actual, target, comp, &self.env)?, comp))
+        let out = ind.method.score(actual, target, comp.as_ref(), &self.env)?;
+        Ok((out, comp))
     }
 
     /// Steps 3–8: weights, contributions, adjustments, bounds, vetoes, rounding, grade, progress.
@@ -657,21 +659,21 @@ impl<'p> Scorer<'p> {
             self.score_section(
                 s,
                 weighting,
-                present_section_weight,
+                &present_section_weight,
                 &mut sums,
                 parts.as_deref_mut(),
             )?;
         }
         let adjustment_total = self.score_adjustments(parts.as_deref_mut())?;
         let vetoes = self.check_vetoes(parts)?;
-        let end = self.finish(sums.weighted_total, adjustment_total, &vetoes)?;
-        let progress = self.progress_summary(&sums, adjustment_total, &vetoes)?;
+        let end = self.finish(&sums.weighted_total, &adjustment_total, &vetoes)?;
+        let progress = self.progress_summary(&sums, &adjustment_total, &vetoes)?;
         Ok(Summary {
-            weighted_total: sums.weighted_total,
-            adjustment_total,
+            weighted_total: sums.weighted_total.to_decimal(),
+            adjustment_total: adjustment_total.to_decimal(),
             total_bound: end.bound,
             vetoed: vetoes.vetoed,
-            unrounded_total: end.unrounded,
+            unrounded_total: end.unrounded.to_decimal(),
             total: end.rounded,
             grade: plan.grade_name(end.grade),
             grade_before_veto: end.grade_before_cap.map(|g| plan.grade_name(g)),
@@ -685,7 +687,7 @@ impl<'p> Scorer<'p> {
         &mut self,
         s: &'p Section,
         weighting: Weighting<'_>,
-        present_section_weight: Decimal,
+        present_section_weight: &Exact,
         sums: &mut Contributions,
         parts: Option<&mut Parts>,
     ) -> Result<(), Fail<'p>> {
@@ -694,7 +696,7 @@ impl<'p> Scorer<'p> {
         let as_written = weighting.as_written;
         let is_present = weighting.present(s);
         let section_weight = if as_written {
-            s.weight
+            Exact::Dec(s.weight)
         } else {
             reweight(s.weight, is_present, present_section_weight, r)?
         };
@@ -707,8 +709,8 @@ impl<'p> Scorer<'p> {
             .get(s.indicators.clone())
             .unwrap_or_default();
         let present_weight = weighting.present_indicator_weight(inds, items)?;
-        let mut section_score = Decimal::ZERO;
-        let mut section_contribution = Decimal::ZERO;
+        let mut section_score = Exact::ZERO;
+        let mut section_contribution = Exact::ZERO;
         // Only allocated when the detail is asked for: the summary path stays allocation-free.
         let mut indicators = match parts {
             Some(_) => Vec::with_capacity(items.len()),
@@ -718,37 +720,37 @@ impl<'p> Scorer<'p> {
             let loc = Site::Indicator(&ind.id);
             let left_out = e.detail == Detail::MissingLeftOut;
             let effective_weight = if as_written {
-                ind.weight
+                Exact::Dec(ind.weight)
             } else {
-                reweight(ind.weight, !left_out && is_present, present_weight, loc)?
+                reweight(ind.weight, !left_out && is_present, &present_weight, loc)?
             };
-            let weighted = pct(e.score, effective_weight, loc)?;
-            let contribution = pct(weighted, section_weight, loc)?;
-            section_score = add(section_score, weighted, loc)?;
-            section_contribution = add(section_contribution, contribution, loc)?;
+            let weighted = pct(&e.score, &effective_weight, loc)?;
+            let contribution = pct(&weighted, &section_weight, loc)?;
+            section_score = add(&section_score, &weighted, loc)?;
+            section_contribution = add(&section_contribution, &contribution, loc)?;
             let share = Share {
                 effective_weight,
-                section_weight,
+                section_weight: &section_weight,
                 contribution,
             };
             let progress = if left_out {
                 None
             } else {
-                self.track_progress(ind, e, share, sums)?
+                self.track_progress(ind, e, &share, sums)?
             };
             if parts.is_some() {
-                indicators.push(indicator_score(ind, e, weighted, share, progress));
+                indicators.push(indicator_score(ind, e, &weighted, &share, progress));
             }
         }
-        sums.weighted_total = add(sums.weighted_total, section_contribution, r)?;
+        sums.weighted_total = add(&sums.weighted_total, &section_contribution, r)?;
         if let Some(p) = parts {
             p.sections.push(SectionScore {
                 id: s.id.clone(),
                 name: s.name.clone(),
                 weight: s.weight,
-                effective_weight: section_weight,
-                score: section_score,
-                contribution: section_contribution,
+                effective_weight: section_weight.to_decimal(),
+                score: section_score.to_decimal(),
+                contribution: section_contribution.to_decimal(),
                 left_out: !is_present,
                 indicators,
             });
@@ -762,39 +764,43 @@ impl<'p> Scorer<'p> {
         &mut self,
         ind: &'p Indicator,
         e: &Evaluated,
-        share: Share,
+        share: &Share<'_>,
         sums: &mut Contributions,
     ) -> Result<Option<progress::Progress>, Fail<'p>> {
         let plan = self.plan;
-        let (true, Some(f), Some(actual), Some(target)) =
-            (ind.track_progress, self.fraction, e.actual, e.target)
-        else {
+        let (true, Some(f), Some(actual), Some(target)) = (
+            ind.track_progress,
+            self.fraction.as_ref(),
+            e.actual.as_ref(),
+            e.target.as_ref(),
+        ) else {
             return Ok(None);
         };
         let loc = Site::Progress(&ind.id);
-        let mut p = progress::assess(actual, target, f, plan.green, plan.yellow)
+        let (mut p, exact) = progress::assess(actual, target, f, plan.green, plan.yellow)
             .ok_or_else(|| overflow(loc))?;
         sums.any_tracked = true;
         sums.worst = match (sums.worst, p.status) {
             (Some(w), Some(s)) => Some(w.min(s)),
             (w, s) => w.or(s),
         };
-        sums.tracked = add(sums.tracked, share.contribution, loc)?;
+        sums.tracked = add(&sums.tracked, &share.contribution, loc)?;
         // Score the projection with the same method; with no time gone, keep today's score.
-        p.projected_score = match p.projected {
+        let projected_score = match exact.projected {
             Some(pa) => Some(
-                self.run_method(ind, pa, Some(target))
+                self.run_method(ind, &pa, Some(target))
                     .map_err(|e| self.method_fail(e, loc))?
                     .0
                     .score,
             ),
             None => None,
         };
-        let ps = p.projected_score.unwrap_or(e.score);
+        p.projected_score = projected_score.as_ref().map(Exact::to_decimal);
+        let ps = projected_score.as_ref().unwrap_or(&e.score);
         sums.projected = add(
-            sums.projected,
-            pct(
-                pct(ps, share.effective_weight, loc)?,
+            &sums.projected,
+            &pct(
+                &pct(ps, &share.effective_weight, loc)?,
                 share.section_weight,
                 loc,
             )?,
@@ -804,19 +810,19 @@ impl<'p> Scorer<'p> {
     }
 
     /// Step 4: the adjustments' points, summed; each one's detail goes to `parts`.
-    fn score_adjustments(&self, mut parts: Option<&mut Parts>) -> Result<Decimal, Fail<'p>> {
+    fn score_adjustments(&self, mut parts: Option<&mut Parts>) -> Result<Exact, Fail<'p>> {
         let plan = self.plan;
-        let mut adjustment_total = Decimal::ZERO;
+        let mut adjustment_total = Exact::ZERO;
         for a in &plan.adjustments {
             let loc = Site::Adjustment(&a.id);
-            let (count, missing) = match a.count.eval_number(&self.env) {
+            let (count, missing) = match a.count.number(&self.env) {
                 Ok(c) => (c, false),
                 Err(EvalError::Missing { .. }) if a.missing == MissingPolicy::Zero => {
-                    (Decimal::ZERO, true)
+                    (Exact::ZERO, true)
                 }
                 Err(e) => return Err(self.eval_error(e, loc, "count")),
             };
-            if count.is_sign_negative() && !count.is_zero() {
+            if count.is_negative() {
                 return Err(Fail::new(
                     loc,
                     kinds::NEGATIVE,
@@ -824,19 +830,17 @@ impl<'p> Scorer<'p> {
                     format!("次数不能为负数（{count}）"),
                 ));
             }
-            let uncapped = mul(count, a.points_each, loc)?;
+            let uncapped = mul(&count, &Exact::Dec(a.points_each), loc)?;
             let (magnitude, capped) = match a.max {
-                Some(m) if uncapped > m => (m, true),
+                Some(m) if uncapped > m => (Exact::Dec(m), true),
                 _ => (uncapped, false),
             };
-            // Negating a Decimal flips its sign bit, which cannot overflow.
-            #[allow(clippy::arithmetic_side_effects)]
             let points = if a.bonus || magnitude.is_zero() {
                 magnitude
             } else {
-                -magnitude
+                magnitude.neg()
             };
-            adjustment_total = add(adjustment_total, points, loc)?;
+            adjustment_total = add(&adjustment_total, &points, loc)?;
             let Some(p) = parts.as_deref_mut() else {
                 continue;
             };
@@ -844,9 +848,9 @@ impl<'p> Scorer<'p> {
                 id: a.id.clone(),
                 name: a.name.clone(),
                 bonus: a.bonus,
-                count,
+                count: count.to_decimal(),
                 points_each: a.points_each,
-                points,
+                points: points.to_decimal(),
                 capped,
                 missing,
             });
@@ -864,7 +868,7 @@ impl<'p> Scorer<'p> {
         };
         for v in &plan.vetoes {
             let loc = Site::Veto(&v.id);
-            let hit = match v.when.eval_bool(&self.env) {
+            let hit = match v.when.holds(&self.env) {
                 Ok(b) => b,
                 Err(EvalError::Missing { .. }) if v.missing == MissingPolicy::Zero => false,
                 Err(e) => return Err(self.eval_error(e, loc, "condition")),
@@ -898,25 +902,26 @@ impl<'p> Scorer<'p> {
     /// Steps 5, 7, 8: bounds, veto, round once, grade. Used for the total and for its projection.
     fn finish(
         &self,
-        weighted: Decimal,
-        adjustment_total: Decimal,
+        weighted: &Exact,
+        adjustment_total: &Exact,
         vetoes: &VetoEffects,
     ) -> Result<Final, Fail<'p>> {
         let plan = self.plan;
         let mut total = add(weighted, adjustment_total, Site::Record)?;
         let mut bound = None;
         if let Some(c) = plan.total_cap.filter(|c| total > *c) {
-            total = c;
+            total = Exact::Dec(c);
             bound = Some(Bound::Cap);
         }
         if let Some(f) = plan.total_floor.filter(|f| total < *f) {
-            total = f;
+            total = Exact::Dec(f);
             bound = Some(Bound::Floor);
         }
         if vetoes.zeroed {
-            total = Decimal::ZERO;
+            total = Exact::ZERO;
         }
-        let rounded = plan.mode.round(total, plan.scale);
+        // Rounded once, from the exact total: no intermediate digit can move a half-cent.
+        let rounded = total.round(plan.mode, plan.scale);
         let natural = plan.grade_index(rounded);
         let capped = vetoes.grade_cap.filter(|c| *c < natural);
         Ok(Final {
@@ -933,19 +938,19 @@ impl<'p> Scorer<'p> {
     fn progress_summary(
         &self,
         sums: &Contributions,
-        adjustment_total: Decimal,
+        adjustment_total: &Exact,
         vetoes: &VetoEffects,
     ) -> Result<Option<ProgressSummary>, Fail<'p>> {
-        let Some(fraction) = self.fraction else {
+        let Some(fraction) = self.fraction.as_ref().map(Exact::to_decimal) else {
             return Ok(None);
         };
         let r = Site::Record;
         let projected = if sums.any_tracked {
             let base = sums
                 .weighted_total
-                .checked_sub(sums.tracked)
+                .checked_sub(&sums.tracked)
                 .ok_or_else(|| overflow(r))?;
-            let f = self.finish(add(base, sums.projected, r)?, adjustment_total, vetoes)?;
+            let f = self.finish(&add(&base, &sums.projected, r)?, adjustment_total, vetoes)?;
             Some((f.rounded, self.plan.grade_name(f.grade)))
         } else {
             None
@@ -978,13 +983,13 @@ impl Weighting<'_> {
     }
 
     /// The weight of the sections that count: what section weights are re-balanced against.
-    fn present_section_weight<'p>(&self, plan: &Plan) -> Result<Decimal, Fail<'p>> {
+    fn present_section_weight<'p>(&self, plan: &Plan) -> Result<Exact, Fail<'p>> {
         let r = Site::Record;
-        let mut present_section_weight = HUNDRED;
+        let mut present_section_weight = Exact::HUNDRED;
         if !self.as_written {
-            present_section_weight = Decimal::ZERO;
+            present_section_weight = Exact::ZERO;
             for s in plan.sections.iter().filter(|s| self.present(s)) {
-                present_section_weight = add(present_section_weight, s.weight, r)?;
+                present_section_weight = add(&present_section_weight, &Exact::Dec(s.weight), r)?;
             }
         }
         if present_section_weight.is_zero() {
@@ -1004,66 +1009,67 @@ impl Weighting<'_> {
         &self,
         inds: &[Indicator],
         items: &[Evaluated],
-    ) -> Result<Decimal, Fail<'p>> {
+    ) -> Result<Exact, Fail<'p>> {
         if self.as_written {
-            return Ok(HUNDRED);
+            return Ok(Exact::HUNDRED);
         }
-        let mut present_weight = Decimal::ZERO;
+        let mut present_weight = Exact::ZERO;
         for (i, _) in inds
             .iter()
             .zip(items)
             .filter(|(_, e)| e.detail != Detail::MissingLeftOut)
         {
-            present_weight = add(present_weight, i.weight, Site::Record)?;
+            present_weight = add(&present_weight, &Exact::Dec(i.weight), Site::Record)?;
         }
         Ok(present_weight)
     }
 }
 
 /// One indicator's line of the scorecard.
+/// Exact values are shown as decimals here (a fraction at 28 significant digits).
 fn indicator_score(
     ind: &Indicator,
     e: &Evaluated,
-    weighted: Decimal,
-    share: Share,
+    weighted: &Exact,
+    share: &Share<'_>,
     progress: Option<progress::Progress>,
 ) -> IndicatorScore {
+    let shown = |v: &Option<Exact>| v.as_ref().map(Exact::to_decimal);
     IndicatorScore {
         id: ind.id.clone(),
         name: ind.name.clone(),
         kind: ind.kind,
-        actual: e.actual,
-        target: e.target,
-        completion: e.completion,
+        actual: shown(&e.actual),
+        target: shown(&e.target),
+        completion: shown(&e.completion),
         detail: e.detail,
-        raw_score: e.raw,
-        score: e.score,
+        raw_score: e.raw.to_decimal(),
+        score: e.score.to_decimal(),
         bound: e.bound,
         weight: ind.weight,
-        effective_weight: share.effective_weight,
-        weighted,
-        contribution: share.contribution,
+        effective_weight: share.effective_weight.to_decimal(),
+        weighted: weighted.to_decimal(),
+        contribution: share.contribution.to_decimal(),
         missing: e.missing.clone(),
         progress,
     }
 }
 
 /// One indicator's share of the total: its weights after re-balancing, and its contribution.
-#[derive(Clone, Copy)]
-struct Share {
-    effective_weight: Decimal,
-    section_weight: Decimal,
-    contribution: Decimal,
+struct Share<'s> {
+    effective_weight: Exact,
+    section_weight: &'s Exact,
+    contribution: Exact,
 }
 
 /// What the sections add up to, for the total and for its projection.
 #[derive(Default)]
 struct Contributions {
-    weighted_total: Decimal,
+    weighted_total: Exact,
     /// The part of `weighted_total` from indicators whose progress is tracked...
-    tracked: Decimal,
+    tracked: Exact,
     /// ...and what those indicators would contribute at their projected scores.
-    projected: Decimal,
+    projected: Exact,
     worst: Option<Status>,
     any_tracked: bool,
 }
@@ -1076,19 +1082,20 @@ struct VetoEffects {
     grade_cap: Option<usize>,
 }
 
-/// A weight after re-weighting among present items: w × 100 ÷ Σ present (exact when nothing is missing).
-fn reweight(
+/// A weight after re-weighting among present items: w × 100 ÷ Σ present, exactly (30 × 100 ÷ 85
+/// stays 600/17; it is never rounded before it is used).
+fn reweight<'a>(
     weight: Decimal,
     present: bool,
-    present_sum: Decimal,
-    loc: Site<'_>,
-) -> Result<Decimal, Fail<'_>> {
+    present_sum: &Exact,
+    loc: Site<'a>,
+) -> Result<Exact, Fail<'a>> {
     if !present || present_sum.is_zero() {
-        Ok(Decimal::ZERO)
-    } else if present_sum == HUNDRED {
-        Ok(weight)
+        Ok(Exact::ZERO)
+    } else if *present_sum == HUNDRED {
+        Ok(Exact::Dec(weight))
     } else {
-        mul(weight, HUNDRED, loc)?
+        mul(&Exact::Dec(weight), &Exact::HUNDRED, loc)?
             .checked_div(present_sum)
             .ok_or_else(|| overflow(loc))
     }

@@ -1,9 +1,11 @@
-//! Evaluation of a checked tree. No allocation, no panics; all arithmetic is checked.
+//! Evaluation of a checked tree. No panics; all arithmetic is checked and exact (a quotient that
+//! does not terminate is kept as a fraction, which is the only time evaluation allocates).
 //!
 //! The tree is already type-checked, so [`number`] is only called on number nodes and
 //! [`condition`] on condition nodes. Should that ever not hold, a condition used as a number is
 //! 1 or 0 and a number used as a condition is true when it is not zero (never a panic).
 
+use crate::exact::Exact;
 use rust_decimal::Decimal;
 
 use super::EvalError;
@@ -58,23 +60,23 @@ pub(super) enum Compare {
 type Result<T> = std::result::Result<T, EvalError>;
 
 /// Evaluate a number node.
-pub(super) fn number(node: &Node, env: &[Option<Decimal>]) -> Result<Decimal> {
+pub(super) fn number(node: &Node, env: &[Option<Exact>]) -> Result<Exact> {
     Ok(match node {
-        Node::Number(value) => *value,
+        Node::Number(value) => Exact::Dec(*value),
         Node::Var(slot) => env
             .get(*slot)
-            .copied()
+            .cloned()
             .flatten()
             .ok_or(EvalError::Missing { slot: *slot })?,
-        // Negating a Decimal flips its sign bit, which cannot overflow.
-        #[allow(clippy::arithmetic_side_effects)]
-        Node::Neg(operand) => -number(operand, env)?,
+        Node::Neg(operand) => number(operand, env)?.neg(),
         Node::Abs(operand) => number(operand, env)?.abs(),
-        Node::Round(operand, places, mode) => mode.round(number(operand, env)?, *places),
+        Node::Round(operand, places, mode) => {
+            Exact::Dec(number(operand, env)?.round(*mode, *places))
+        }
         Node::Arith(op, lhs, rhs) => {
             let lhs = number(lhs, env)?;
             let rhs = number(rhs, env)?;
-            arith(*op, lhs, rhs)?
+            arith(*op, &lhs, &rhs)?
         }
         Node::Clamp(x, lo, hi) => {
             let x = number(x, env)?;
@@ -96,16 +98,16 @@ pub(super) fn number(node: &Node, env: &[Option<Decimal>]) -> Result<Decimal> {
         | Node::And(..)
         | Node::Or(..) => {
             if condition(node, env)? {
-                Decimal::ONE
+                Exact::Dec(Decimal::ONE)
             } else {
-                Decimal::ZERO
+                Exact::ZERO
             }
         }
     })
 }
 
 /// Evaluate a condition node.
-pub(super) fn condition(node: &Node, env: &[Option<Decimal>]) -> Result<bool> {
+pub(super) fn condition(node: &Node, env: &[Option<Exact>]) -> Result<bool> {
     Ok(match node {
         Node::Bool(value) => *value,
         Node::Not(operand) => !condition(operand, env)?,
@@ -145,14 +147,15 @@ pub(super) fn condition(node: &Node, env: &[Option<Decimal>]) -> Result<bool> {
     })
 }
 
-fn arith(op: Arith, lhs: Decimal, rhs: Decimal) -> Result<Decimal> {
+/// Exact: a quotient that does not terminate is kept as a fraction, never rounded.
+fn arith(op: Arith, lhs: &Exact, rhs: &Exact) -> Result<Exact> {
     match op {
         Arith::Add => lhs.checked_add(rhs).ok_or(EvalError::Overflow),
         Arith::Sub => lhs.checked_sub(rhs).ok_or(EvalError::Overflow),
         Arith::Mul => lhs.checked_mul(rhs).ok_or(EvalError::Overflow),
         Arith::Div if rhs.is_zero() => Err(EvalError::DivisionByZero),
         Arith::Div => lhs.checked_div(rhs).ok_or(EvalError::Overflow),
-        Arith::Min => Ok(lhs.min(rhs)),
-        Arith::Max => Ok(lhs.max(rhs)),
+        Arith::Min => Ok(lhs.min(rhs).clone()),
+        Arith::Max => Ok(lhs.max(rhs).clone()),
     }
 }

@@ -87,6 +87,7 @@ pub(crate) mod suggest;
 #[cfg(test)]
 mod tests;
 
+use crate::exact::Exact;
 use rust_decimal::Decimal;
 
 use crate::rounding::RoundingMode;
@@ -280,16 +281,18 @@ impl Formula {
 
     /// Evaluate against `env`, where `env[slot]` is the value of a name or `None` if missing.
     ///
-    /// Does not allocate and never panics; a slot beyond the end of `env` counts as missing.
+    /// Arithmetic is exact; a number result that is not a decimal (1 ÷ 3) is shown rounded at the
+    /// 28th significant digit. Never panics; a slot beyond the end of `env` counts as missing.
     ///
     /// # Errors
     ///
     /// [`EvalError::Missing`] if a needed value is `None` (only values on the path actually
     /// taken are needed), [`EvalError::DivisionByZero`], or [`EvalError::Overflow`].
     pub fn eval(&self, env: &[Option<Decimal>]) -> Result<Value, EvalError> {
+        let env = exact_env(env);
         match self.result_type {
-            Type::Number => eval::number(&self.root, env).map(Value::Number),
-            Type::Bool => eval::condition(&self.root, env).map(Value::Bool),
+            Type::Number => eval::number(&self.root, &env).map(|v| Value::Number(v.to_decimal())),
+            Type::Bool => eval::condition(&self.root, &env).map(Value::Bool),
         }
     }
 
@@ -299,7 +302,7 @@ impl Formula {
     ///
     /// As for [`Formula::eval`].
     pub fn eval_number(&self, env: &[Option<Decimal>]) -> Result<Decimal, EvalError> {
-        eval::number(&self.root, env)
+        eval::number(&self.root, &exact_env(env)).map(|v| v.to_decimal())
     }
 
     /// Evaluate a [`Type::Bool`] formula. A number result counts as true if it is not zero.
@@ -308,6 +311,21 @@ impl Formula {
     ///
     /// As for [`Formula::eval`].
     pub fn eval_bool(&self, env: &[Option<Decimal>]) -> Result<bool, EvalError> {
+        eval::condition(&self.root, &exact_env(env))
+    }
+
+    /// The exact value of a number formula: what the engine scores with.
+    pub(crate) fn number(&self, env: &[Option<Exact>]) -> Result<Exact, EvalError> {
+        eval::number(&self.root, env)
+    }
+
+    /// Whether a condition holds, decided on exact values.
+    pub(crate) fn holds(&self, env: &[Option<Exact>]) -> Result<bool, EvalError> {
         eval::condition(&self.root, env)
     }
+}
+
+/// Decimal values as exact ones, for the decimal-valued entry points.
+fn exact_env(env: &[Option<Decimal>]) -> Vec<Option<Exact>> {
+    env.iter().map(|v| v.map(Exact::Dec)).collect()
 }

@@ -806,21 +806,37 @@ proptest! {
     }
 
     #[test]
-    fn addition_matches_checked_add(a in any_decimal(), b in any_decimal()) {
-        let result = number("x + y").eval_number(&env_xy(a, b));
-        prop_assert_eq!(result, a.checked_add(b).ok_or(EvalError::Overflow));
+    fn addition_is_exact(a in any_decimal(), b in any_decimal()) {
+        let result = number("x + y").number(&exact_env_xy(a, b));
+        let (x, y) = (Exact::Dec(a), Exact::Dec(b));
+        prop_assert_eq!(result, x.checked_add(&y).ok_or(EvalError::Overflow));
+        // Where rust_decimal adds without rounding, the same value.
+        if let Some(sum) = a.checked_add(b).filter(|s| s.scale() == a.scale().max(b.scale())) {
+            prop_assert_eq!(number("x + y").eval_number(&env_xy(a, b)), Ok(sum));
+        }
     }
 
     #[test]
-    fn division_matches_checked_div(a in any_decimal(), b in any_decimal()) {
-        let result = number("x / y").eval_number(&env_xy(a, b));
+    fn division_is_exact(a in any_decimal(), b in any_decimal()) {
+        let result = number("x / y").number(&exact_env_xy(a, b));
         let expected = if b.is_zero() {
             Err(EvalError::DivisionByZero)
         } else {
-            a.checked_div(b).ok_or(EvalError::Overflow)
+            Exact::Dec(a).checked_div(&Exact::Dec(b)).ok_or(EvalError::Overflow)
         };
-        prop_assert_eq!(result, expected);
+        prop_assert_eq!(&result, &expected);
+        // Multiplying back gives the dividend exactly: nothing was rounded.
+        if let Ok(q) = &result {
+            prop_assert_eq!(q.checked_mul(&Exact::Dec(b)), Some(Exact::Dec(a)));
+        }
     }
+}
+
+fn exact_env_xy(x: Decimal, y: Decimal) -> Vec<Option<Exact>> {
+    env_xy(x, y)
+        .into_iter()
+        .map(|v| v.map(Exact::Dec))
+        .collect()
 }
 
 fn env_xy(x: Decimal, y: Decimal) -> Vec<Option<Decimal>> {

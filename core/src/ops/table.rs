@@ -35,7 +35,7 @@ pub struct EncodedTable {
 
 impl Plan {
     /// `summarize` of an encoded table (with pay when `pay` is given), as columns (see
-    /// [`summary_columns`]; the host already holds the ids): `None` when the table
+    /// `summary_columns`; the host already holds the ids): `None` when the table
     /// holds anything the record reader must read and report itself (a value that is not a
     /// number, an unknown or repeated column, an empty or repeated id, text JS could not encode
     /// exactly) — the host then sends the records as a `summarize` request, and nothing has been

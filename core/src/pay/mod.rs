@@ -21,6 +21,7 @@ pub use statement::{
 pub use tiers::Slice;
 
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
+use crate::exact::Exact;
 use crate::formula::{EvalError, Formula};
 use crate::json::parse_json;
 use crate::method::Bound;
@@ -197,18 +198,21 @@ impl PayPlan {
             )
             .zh("算术溢出：数值过大，无法精确计算")])
         };
-        let after = prior_base.checked_add(deal).ok_or_else(overflow)?;
+        let prior_base = Exact::Dec(prior_base);
+        let after = prior_base
+            .checked_add(&Exact::Dec(deal))
+            .ok_or_else(overflow)?;
         let mut scratch = Vec::new();
         let before = c
             .table
-            .commission(prior_base, &mut scratch)
+            .commission(&prior_base, &mut scratch)
             .map_err(|_| overflow())?;
         let now = c
             .table
-            .commission(after, &mut scratch)
+            .commission(&after, &mut scratch)
             .map_err(|_| overflow())?;
-        let due = now.checked_sub(before).ok_or_else(overflow)?;
-        Ok(self.mode.round(due, self.minor_units))
+        let due = now.checked_sub(&before).ok_or_else(overflow)?;
+        Ok(due.round(self.mode, self.minor_units))
     }
 
     /// Score `records` with `plan` and pay them: the one call hosts need when they keep records,
@@ -356,7 +360,7 @@ struct Person<'p> {
     plan: &'p PayPlan,
     id: &'p str,
     index: Option<usize>,
-    env: Vec<Option<Decimal>>,
+    env: Vec<Option<Exact>>,
 }
 
 impl<'p> Person<'p> {
@@ -375,7 +379,7 @@ impl<'p> Person<'p> {
         };
         for (k, slot, v) in measures {
             match slot.and_then(|s| person.env.get_mut(s)) {
-                Some(cell) => *cell = v,
+                Some(cell) => *cell = v.map(Exact::Dec),
                 None => {
                     return Err(person.problem_at(
                         Loc::root().key(k),
@@ -415,8 +419,8 @@ impl<'p> Person<'p> {
         )
     }
 
-    fn eval(&self, f: &Formula, what: &str) -> crate::Result<Decimal> {
-        f.eval_number(&self.env).map_err(|e| {
+    fn eval(&self, f: &Formula, what: &str) -> crate::Result<Exact> {
+        f.number(&self.env).map_err(|e| {
             let (kind, msg, zh) = match e {
                 EvalError::Missing { slot } => {
                     let name = self
@@ -447,9 +451,9 @@ impl<'p> Person<'p> {
         })
     }
 
-    /// The payable amount of a line: rounded once, to the minor unit.
-    fn round(&self, unrounded: Decimal) -> Decimal {
-        self.plan.mode.round(unrounded, self.plan.minor_units)
+    /// The payable amount of a line: rounded once, to the minor unit, from the exact amount.
+    fn round(&self, unrounded: &Exact) -> Decimal {
+        unrounded.round(self.plan.mode, self.plan.minor_units)
     }
 
     /// base × coefficient (bounded) × proration.
@@ -457,15 +461,15 @@ impl<'p> Person<'p> {
         let base = self.eval(&p.base, "performance_pay.base")?;
         let (raw, source) = self.coefficient(p, card)?;
         let (coefficient, bound) = match (p.floor, p.cap) {
-            (_, Some(c)) if raw > c => (c, Some(Bound::Cap)),
-            (Some(f), _) if raw < f => (f, Some(Bound::Floor)),
-            _ => (raw, None),
+            (_, Some(c)) if raw > c => (Exact::Dec(c), Some(Bound::Cap)),
+            (Some(f), _) if raw < f => (Exact::Dec(f), Some(Bound::Floor)),
+            _ => (raw.clone(), None),
         };
         let proration = self.proration(p)?;
         let mut unrounded = base
-            .checked_mul(coefficient)
+            .checked_mul(&coefficient)
             .ok_or_else(|| self.overflow("performance_pay"))?;
-        if let Some(f) = proration {
+        if let Some(f) = &proration {
             unrounded = unrounded
                 .checked_mul(f)
                 .ok_or_else(|| self.overflow("performance_pay"))?;
@@ -473,17 +477,17 @@ impl<'p> Person<'p> {
         Ok(PayLine {
             id: Arc::from("performance_pay"),
             name: p.name.clone(),
-            base,
-            unrounded,
-            amount: self.round(unrounded),
+            base: base.to_decimal(),
+            unrounded: unrounded.to_decimal(),
+            amount: self.round(&unrounded),
             detail: LineDetail::PerformancePay {
                 grade: card.grade.clone(),
                 score: card.total,
                 source,
-                raw_coefficient: raw,
-                coefficient,
+                raw_coefficient: raw.to_decimal(),
+                coefficient: coefficient.to_decimal(),
                 bound,
-                proration,
+                proration: proration.as_ref().map(Exact::to_decimal),
             },
         })
     }
@@ -493,18 +497,21 @@ impl<'p> Person<'p> {
         &self,
         p: &PerformancePay,
         card: &Scored<'_>,
-    ) -> crate::Result<(Decimal, CoefficientSource)> {
+    ) -> crate::Result<(Exact, CoefficientSource)> {
         Ok(match &p.coefficient {
             Coefficient::ByGrade(map) => (
-                map.get(card.grade).copied().ok_or_else(|| {
-                    let g = shown(card.grade);
-                    self.fail(
-                        "grade",
-                        kinds::UNKNOWN_REFERENCE,
-                        format!("no coefficient for grade `{g}`"),
-                        format!("等级 `{g}` 没有对应的系数"),
-                    )
-                })?,
+                map.get(card.grade)
+                    .copied()
+                    .map(Exact::Dec)
+                    .ok_or_else(|| {
+                        let g = shown(card.grade);
+                        self.fail(
+                            "grade",
+                            kinds::UNKNOWN_REFERENCE,
+                            format!("no coefficient for grade `{g}`"),
+                            format!("等级 `{g}` 没有对应的系数"),
+                        )
+                    })?,
                 CoefficientSource::Grade,
             ),
             Coefficient::ByScore(points) => (
@@ -515,7 +522,7 @@ impl<'p> Person<'p> {
     }
 
     /// The share of the period worked, from 0 to 1 (`None` without proration).
-    fn proration(&self, p: &PerformancePay) -> crate::Result<Option<Decimal>> {
+    fn proration(&self, p: &PerformancePay) -> crate::Result<Option<Exact>> {
         match &p.proration {
             None => Ok(None),
             Some(Proration::Factor(f)) => {
@@ -546,7 +553,8 @@ impl<'p> Person<'p> {
                         format!("在职天数（{e}）必须在 0 到周期天数（{t}）之间"),
                     ));
                 }
-                Ok(Some(e.checked_div(t).ok_or_else(|| {
+                // 17 of 30 days is 17/30 exactly, never 0.5666…7.
+                Ok(Some(e.checked_div(&t).ok_or_else(|| {
                     self.overflow("performance_pay.proration")
                 })?))
             }
@@ -561,32 +569,32 @@ impl<'p> Person<'p> {
             Some((prior, paid)) => Some((self.eval(prior, &what)?, self.eval(paid, &what)?)),
             None => None,
         };
-        let priced_base = match to_date {
+        let priced_base = match &to_date {
             Some((prior, _)) => prior
-                .checked_add(base)
+                .checked_add(&base)
                 .ok_or_else(|| self.overflow(&what))?,
-            None => base,
+            None => base.clone(),
         };
         let mut slices = Vec::new();
         let tiers_commission = c
             .table
-            .commission(priced_base, &mut slices)
+            .commission(&priced_base, &mut slices)
             .map_err(|_| self.overflow(&what))?;
-        let mut due = tiers_commission;
+        let mut due = tiers_commission.clone();
         let gate = self.gate(c, &what, &mut due)?;
         let multiplier = self.multiplier(c, &what, &mut due)?;
         let capped = c.cap.is_some_and(|cap| due > cap);
         if let Some(cap) = c.cap.filter(|_| capped) {
-            due = cap;
+            due = Exact::Dec(cap);
         }
         let (unrounded, to_date) = match to_date {
             Some((prior, paid)) => (
-                due.checked_sub(paid).ok_or_else(|| self.overflow(&what))?,
+                due.checked_sub(&paid).ok_or_else(|| self.overflow(&what))?,
                 Some(ToDateOutcome {
-                    prior_base: prior,
-                    cumulative_base: priced_base,
-                    due,
-                    paid,
+                    prior_base: prior.to_decimal(),
+                    cumulative_base: priced_base.to_decimal(),
+                    due: due.to_decimal(),
+                    paid: paid.to_decimal(),
                 }),
             ),
             None => (due, None),
@@ -594,13 +602,13 @@ impl<'p> Person<'p> {
         Ok(PayLine {
             id: c.id.clone(),
             name: c.name.clone(),
-            base,
-            unrounded,
-            amount: self.round(unrounded),
+            base: base.to_decimal(),
+            unrounded: unrounded.to_decimal(),
+            amount: self.round(&unrounded),
             detail: LineDetail::Commission {
                 mode: c.table.mode,
                 slices,
-                tiers_commission,
+                tiers_commission: tiers_commission.to_decimal(),
                 gate,
                 multiplier,
                 capped,
@@ -614,7 +622,7 @@ impl<'p> Person<'p> {
         &self,
         c: &Commission,
         what: &str,
-        due: &mut Decimal,
+        due: &mut Exact,
     ) -> crate::Result<Option<GateOutcome>> {
         let Some((att, min, factor)) = &c.gate else {
             return Ok(None);
@@ -623,11 +631,11 @@ impl<'p> Person<'p> {
         let applied = attainment < *min;
         if applied {
             *due = due
-                .checked_mul(*factor)
+                .checked_mul(&Exact::Dec(*factor))
                 .ok_or_else(|| self.overflow(what))?;
         }
         Ok(Some(GateOutcome {
-            attainment,
+            attainment: attainment.to_decimal(),
             min: *min,
             factor: *factor,
             applied,
@@ -639,7 +647,7 @@ impl<'p> Person<'p> {
         &self,
         c: &Commission,
         what: &str,
-        due: &mut Decimal,
+        due: &mut Exact,
     ) -> crate::Result<Option<MultiplierOutcome>> {
         let Some((driver, bands)) = &c.multiplier else {
             return Ok(None);
@@ -657,9 +665,11 @@ impl<'p> Person<'p> {
                     format!("{value} 不在任何系数分档区间内"),
                 )
             })?;
-        *due = due.checked_mul(factor).ok_or_else(|| self.overflow(what))?;
+        *due = due
+            .checked_mul(&Exact::Dec(factor))
+            .ok_or_else(|| self.overflow(what))?;
         Ok(Some(MultiplierOutcome {
-            driver: value,
+            driver: value.to_decimal(),
             factor,
         }))
     }
@@ -689,23 +699,24 @@ struct Scored<'a> {
     grade: &'a Arc<str>,
 }
 
-/// Linear between points, flat beyond the ends.
-fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Decimal> {
+/// Linear between points, flat beyond the ends; exact (a coefficient a third of the way along
+/// stays a fraction until the amount is rounded).
+fn interpolate(points: &[(Decimal, Decimal)], x: Decimal) -> Option<Exact> {
     let first = points.first()?;
     if x <= first.0 {
-        return Some(first.1);
+        return Some(Exact::Dec(first.1));
     }
     for w in points.windows(2) {
         let [(a0, c0), (a1, c1)] = [w[0], w[1]];
         if x < a1 {
-            let step = x
-                .checked_sub(a0)?
-                .checked_mul(c1.checked_sub(c0)?)?
-                .checked_div(a1.checked_sub(a0)?)?;
-            return c0.checked_add(step);
+            let (x, a0, a1, c0, c1) = (x.into(), a0.into(), a1.into(), c0.into(), c1.into());
+            let step = Exact::checked_sub(&x, &a0)?
+                .checked_mul(&Exact::checked_sub(&c1, &c0)?)?
+                .checked_div(&Exact::checked_sub(&a1, &a0)?)?;
+            return Exact::checked_add(&c0, &step);
         }
     }
-    points.last().map(|p| p.1)
+    points.last().map(|p| Exact::Dec(p.1))
 }
 
 fn compile_commission(

@@ -12,6 +12,7 @@
 //!   tier's, and applies to the whole base.
 
 use super::spec::TierMode;
+use crate::exact::Exact;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -58,117 +59,125 @@ pub struct Slice {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Overflow;
 
-fn mul(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+fn mul(a: &Exact, b: &Exact) -> Result<Exact, Overflow> {
     a.checked_mul(b).ok_or(Overflow)
 }
-fn add(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+fn add(a: &Exact, b: &Exact) -> Result<Exact, Overflow> {
     a.checked_add(b).ok_or(Overflow)
 }
-fn sub(a: Decimal, b: Decimal) -> Result<Decimal, Overflow> {
+fn sub(a: &Exact, b: &Exact) -> Result<Exact, Overflow> {
     a.checked_sub(b).ok_or(Overflow)
 }
-fn percent(base: Decimal, rate: Decimal) -> Result<Decimal, Overflow> {
+fn percent(base: &Exact, rate: &Exact) -> Result<Exact, Overflow> {
     mul(base, rate)?
-        .checked_div(Decimal::ONE_HUNDRED)
+        .checked_div(&Exact::HUNDRED)
         .ok_or(Overflow)
+}
+fn exact(d: Decimal) -> Exact {
+    Exact::Dec(d)
 }
 
 impl TierTable {
-    fn reached(&self, base: Decimal) -> Option<usize> {
-        self.tiers.iter().rposition(|t| base >= t.from)
+    fn reached(&self, base: &Exact) -> Option<usize> {
+        self.tiers.iter().rposition(|t| *base >= t.from)
     }
 
-    /// Commission on `base`; pushes the slices that make it up into `slices`.
+    /// Commission on `base`, exactly (an interpolated rate such as 7.5 + 2.5 × 1/3 stays a
+    /// fraction until the line is rounded); pushes the slices that make it up into `slices`.
     pub(crate) fn commission(
         &self,
-        base: Decimal,
+        base: &Exact,
         slices: &mut Vec<Slice>,
-    ) -> Result<Decimal, Overflow> {
+    ) -> Result<Exact, Overflow> {
         let Some(first) = self.tiers.first() else {
-            return Ok(Decimal::ZERO);
+            return Ok(Exact::ZERO);
         };
-        if base < first.from {
+        let shown_base = base.to_decimal();
+        if *base < first.from {
             // Returns beyond sales: reversed at the first tier's rate when tiers start at 0.
-            if base < Decimal::ZERO && first.from.is_zero() {
+            if base.is_negative() && first.from.is_zero() {
                 if let Some(rate) = first.rate {
-                    let c = percent(base, rate)?;
+                    let c = percent(base, &exact(rate))?;
                     slices.push(Slice {
                         from: first.from,
                         to: first.to,
-                        base,
+                        base: shown_base,
                         rate: Some(rate),
                         amount: None,
-                        commission: c,
+                        commission: c.to_decimal(),
                     });
                     return Ok(c);
                 }
             }
-            return Ok(Decimal::ZERO);
+            return Ok(Exact::ZERO);
         }
         let Some(i) = self.reached(base) else {
-            return Ok(Decimal::ZERO);
+            return Ok(Exact::ZERO);
         };
         let tier = self.tiers[i];
         match self.mode {
             TierMode::Flat | TierMode::Retroactive => {
                 let c = match (tier.rate, tier.amount) {
-                    (Some(r), _) => percent(base, r)?,
-                    (None, Some(a)) => a,
-                    (None, None) => Decimal::ZERO,
+                    (Some(r), _) => percent(base, &exact(r))?,
+                    (None, Some(a)) => exact(a),
+                    (None, None) => Exact::ZERO,
                 };
                 slices.push(Slice {
                     from: tier.from,
                     to: tier.to,
-                    base,
+                    base: shown_base,
                     rate: tier.rate,
                     amount: tier.amount,
-                    commission: c,
+                    commission: c.to_decimal(),
                 });
                 Ok(c)
             }
             TierMode::Marginal => {
-                let mut total = Decimal::ZERO;
+                let mut total = Exact::ZERO;
                 for t in &self.tiers[..=i] {
-                    let top = t.to.map_or(base, |to| to.min(base));
-                    let portion = sub(top, t.from)?;
-                    let c = match (t.rate, t.amount) {
-                        (Some(r), _) => percent(portion, r)?,
-                        (None, Some(a)) => a,
-                        (None, None) => Decimal::ZERO,
+                    let top = match t.to {
+                        Some(to) if *base > to => exact(to),
+                        _ => base.clone(),
                     };
-                    total = add(total, c)?;
+                    let portion = sub(&top, &exact(t.from))?;
+                    let c = match (t.rate, t.amount) {
+                        (Some(r), _) => percent(&portion, &exact(r))?,
+                        (None, Some(a)) => exact(a),
+                        (None, None) => Exact::ZERO,
+                    };
+                    total = add(&total, &c)?;
                     slices.push(Slice {
                         from: t.from,
                         to: t.to,
-                        base: portion,
+                        base: portion.to_decimal(),
                         rate: t.rate,
                         amount: t.amount,
-                        commission: c,
+                        commission: c.to_decimal(),
                     });
                 }
                 Ok(total)
             }
             TierMode::Interpolated => {
-                let r0 = tier.rate.unwrap_or_default();
+                let r0 = exact(tier.rate.unwrap_or_default());
                 let next = i.checked_add(1).and_then(|n| self.tiers.get(n));
                 let rate = match (next.and_then(|n| n.rate), tier.to) {
                     (Some(r1), Some(to)) => {
-                        let span = sub(to, tier.from)?;
-                        let step = mul(sub(base, tier.from)?, sub(r1, r0)?)?
-                            .checked_div(span)
+                        let span = sub(&exact(to), &exact(tier.from))?;
+                        let step = mul(&sub(base, &exact(tier.from))?, &sub(&exact(r1), &r0)?)?
+                            .checked_div(&span)
                             .ok_or(Overflow)?;
-                        add(r0, step)?
+                        add(&r0, &step)?
                     }
                     _ => r0,
                 };
-                let c = percent(base, rate)?;
+                let c = percent(base, &rate)?;
                 slices.push(Slice {
                     from: tier.from,
                     to: tier.to,
-                    base,
-                    rate: Some(rate),
+                    base: shown_base,
+                    rate: Some(rate.to_decimal()),
                     amount: None,
-                    commission: c,
+                    commission: c.to_decimal(),
                 });
                 Ok(c)
             }
@@ -209,7 +218,9 @@ mod tests {
     }
 
     fn c(t: &TierTable, base: &str) -> Decimal {
-        t.commission(d(base), &mut Vec::new()).unwrap()
+        t.commission(&Exact::Dec(d(base)), &mut Vec::new())
+            .unwrap()
+            .to_decimal()
     }
 
     #[test]
@@ -222,7 +233,7 @@ mod tests {
         // 10,000 + 7,500 + 10,000 + 6,000 + 6,000 + 200,000 × 1% = 41,500
         assert_eq!(c(&t, "1200000"), d("41500"));
         let mut slices = Vec::new();
-        t.commission(d("150000"), &mut slices).unwrap();
+        t.commission(&Exact::Dec(d("150000")), &mut slices).unwrap();
         assert_eq!(slices.len(), 2);
         assert_eq!(slices[1].base, d("50000"));
     }

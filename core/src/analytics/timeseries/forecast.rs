@@ -6,6 +6,7 @@ use super::series::{
     at, input_error, overflow, show, to_json, PeriodValue, Series, SeriesSpec, Sign,
 };
 use crate::error::{kinds, Error, Problem};
+use crate::exact::Exact;
 use crate::json::parse_json;
 use crate::number::{parse_decimal, Num};
 use crate::progress::{assess, PeriodPosition, Status};
@@ -86,24 +87,34 @@ pub fn pacing_projection(
         ));
     }
     let f = position
-        .fraction(&at("position"))
+        .exact_fraction(&at("position"))
         .map_err(|p| Error::Input(vec![p]))?;
     let basis = match position {
         PeriodPosition::CalendarDays { .. } => "calendar_days",
         PeriodPosition::WorkingDays { .. } => "working_days",
         PeriodPosition::Profile { .. } => "profile",
     };
-    let p = assess(actual, target.unwrap_or(Decimal::ZERO), f, green, yellow)
-        .ok_or_else(|| overflow(at("actual")))?;
-    let r = |d: Decimal, s: u32| RoundingMode::HalfUp.round(d, s);
-    let projected = p.projected.map(|x| r(x, scale));
-    let completion = match (p.projected, target) {
-        (Some(x), Some(t)) if t > Decimal::ZERO => Some(r(
-            x.checked_mul(Decimal::ONE_HUNDRED)
-                .and_then(|v| v.checked_div(t))
-                .ok_or_else(|| overflow(at("actual")))?,
-            PERCENT_SCALE,
-        )),
+    let (p, exact) = assess(
+        &Exact::Dec(actual),
+        &Exact::Dec(target.unwrap_or(Decimal::ZERO)),
+        &f,
+        green,
+        yellow,
+    )
+    .ok_or_else(|| overflow(at("actual")))?;
+    // Rounded once from the exact projection (7 of 30 days gone is 7/30, not 0.2333…).
+    let r = |x: &Exact, places: u32| x.round(RoundingMode::HalfUp, places);
+    let projected = exact
+        .projected
+        .as_ref()
+        .map(|x| x.round(RoundingMode::HalfUp, scale));
+    let completion = match (&exact.projected, target) {
+        (Some(x), Some(t)) if t > Decimal::ZERO => Some(
+            x.checked_mul(&Exact::HUNDRED)
+                .and_then(|v| v.checked_div(&Exact::Dec(t)))
+                .ok_or_else(|| overflow(at("actual")))?
+                .round(RoundingMode::HalfUp, PERCENT_SCALE),
+        ),
         _ => None,
     };
     let remaining = match target {
@@ -113,7 +124,7 @@ pub fn pacing_projection(
         ),
         None => None,
     };
-    let fraction = f.round_dp(FRACTION_SCALE);
+    let fraction = f.to_decimal().round_dp(FRACTION_SCALE);
     let clock = match position {
         PeriodPosition::CalendarDays { elapsed, total } => {
             format!("{} of {} calendar days", show(elapsed.0), show(total.0))
@@ -143,7 +154,7 @@ pub fn pacing_projection(
         explanation.push_str(&format!(" = {}% of the target {}", show(c), show(t)));
     }
     explanation.push('.');
-    if let (Some(pace), Some(s)) = (p.pace, p.status) {
+    if let (Some(pace), Some(s)) = (&exact.pace, p.status) {
         explanation.push_str(&format!(
             " Pace {}% of expected → {}.",
             show(r(pace, PERCENT_SCALE)),
@@ -155,8 +166,8 @@ pub fn pacing_projection(
         fraction,
         actual,
         target,
-        expected: target.map(|_| r(p.expected, scale)),
-        pace: p.pace.map(|x| r(x, PERCENT_SCALE)),
+        expected: target.map(|_| r(&exact.expected, scale)),
+        pace: exact.pace.as_ref().map(|x| r(x, PERCENT_SCALE)),
         status: p.status,
         projected,
         projected_completion: completion,
