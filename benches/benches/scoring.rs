@@ -83,6 +83,48 @@ fn benches(c: &mut Criterion) {
         }
     }
 
+    // The fast exact path: `Plan::totals`, the certified-float kernel with the exact engine for
+    // the rows it cannot settle; from host float columns (what a DataFrame or typed arrays hand
+    // over) and from the decimal table above. Same totals and grades as `summarize` (checked in
+    // core/tests/kernel.rs).
+    let floats: Vec<Vec<f64>> = (0..names.len())
+        .map(|c| {
+            values
+                .iter()
+                .skip(c)
+                .step_by(names.len())
+                .map(|v| {
+                    v.map_or(f64::NAN, |d| {
+                        rust_decimal::prelude::ToPrimitive::to_f64(&d).unwrap_or(f64::NAN)
+                    })
+                })
+                .collect()
+        })
+        .collect();
+    let columns: Vec<&[f64]> = floats.iter().map(Vec::as_slice).collect();
+    let one_thread = Threads::from_count(Some(1)).unwrap();
+    let table = Table::from_rows(
+        &plan,
+        ids.iter().map(|s| s.to_string()).collect(),
+        &names,
+        values.clone(),
+    )
+    .unwrap();
+    g.throughput(Throughput::Elements(batch as u64 * indicators));
+    g.bench_function(
+        BenchmarkId::new("totals_from_floats_threads_1_indicator_evals", batch),
+        |b| {
+            b.iter(|| {
+                plan.totals(black_box(&ids), &names_str(&names), &columns, one_thread)
+                    .unwrap()
+            })
+        },
+    );
+    g.bench_function(
+        BenchmarkId::new("totals_from_decimals_threads_1_indicator_evals", batch),
+        |b| b.iter(|| plan.totals_of(black_box(&table), one_thread).unwrap()),
+    );
+
     g.throughput(Throughput::Elements(1));
     let one = &records[0];
     g.bench_function("one_scorecard", |b| {
@@ -105,3 +147,7 @@ fn benches(c: &mut Criterion) {
 
 criterion_group!(scoring, benches);
 criterion_main!(scoring);
+
+fn names_str(names: &[String]) -> Vec<&str> {
+    names.iter().map(String::as_str).collect()
+}

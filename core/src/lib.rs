@@ -64,6 +64,7 @@
 pub mod analytics;
 mod apportion;
 pub mod batch;
+mod certified;
 mod error;
 mod exact;
 mod explain;

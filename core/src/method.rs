@@ -4,6 +4,7 @@
 //! what explanations are rendered from. Edge cases (target 0, actual 0, negative values,
 //! boundaries) are decided here and documented in `docs/scoring-methods.md`.
 
+use crate::certified::Approx;
 use crate::exact::Exact;
 use crate::formula::{EvalError, Formula};
 use crate::plan::spec::{Basis, LowerIsBetterForm};
@@ -472,6 +473,152 @@ impl Method {
                 let raw = expr.number(env)?;
                 Ok(outcome(raw, *floor, *cap, Detail::Formula))
             }
+        }
+    }
+
+    /// [`Method::score`] in certified `f64`, step for step (see `crate::certified`): the points
+    /// after floor and cap, or `None` when a decision is uncertain, a value is missing or the
+    /// engine would report a problem. Floors and caps are clamps, which keep the bound.
+    pub(crate) fn approx_score(
+        &self,
+        actual: Approx,
+        target: Option<Approx>,
+        completion: Option<Approx>,
+        env: &[Option<Approx>],
+    ) -> Option<Approx> {
+        let a = |d: Decimal| Approx::from_decimal(d);
+        let clamp = |raw: Approx, floor: Option<Decimal>, cap: Option<Decimal>| {
+            // With floor ≤ cap the engine's "cap, else floor" is a clamp, which keeps the bound;
+            // a floor above the cap makes it a jump, left to the engine.
+            if let (Some(f), Some(c)) = (floor, cap) {
+                if f > c {
+                    return None;
+                }
+            }
+            let mut x = raw;
+            if let Some(c) = cap {
+                x = x.min(a(c)?);
+            }
+            if let Some(f) = floor {
+                x = x.max(a(f)?);
+            }
+            Some(x)
+        };
+        // The engine's completion basis: a positive target (else a problem, or zero_target).
+        let on_completion = || completion.filter(|_| target.is_some());
+        match self {
+            Method::Ratio {
+                floor,
+                cap,
+                zero_target_score,
+            } => {
+                let t = target?;
+                if let Some(points) = zero_target_score {
+                    if t.eq(Approx::exact(0.0))? {
+                        return a(*points);
+                    }
+                }
+                clamp(on_completion()?, Some(*floor), *cap)
+            }
+            Method::LowerIsBetter { form, floor, cap } => {
+                let t = target?;
+                if t.lt(Approx::exact(0.0))? {
+                    return None;
+                }
+                let not_positive = actual.le(Approx::exact(0.0))?;
+                let hundred = Approx::exact(100.0);
+                let raw = match form {
+                    LowerIsBetterForm::Inverse if not_positive => a(*cap)?,
+                    LowerIsBetterForm::Inverse => t.mul(hundred)?.div(actual)?,
+                    LowerIsBetterForm::Linear if t.eq(Approx::exact(0.0))? => {
+                        a(if not_positive { *cap } else { *floor })?
+                    }
+                    LowerIsBetterForm::Linear => {
+                        Approx::exact(200.0).sub(actual.mul(hundred)?.div(t)?)?
+                    }
+                };
+                clamp(raw, Some(*floor), Some(*cap))
+            }
+            Method::Curve {
+                basis,
+                points,
+                below,
+            } => {
+                let x = match basis {
+                    Basis::Actual => actual,
+                    Basis::Completion => on_completion()?,
+                };
+                let Some(&(first_at, _)) = points.first() else {
+                    return a(*below);
+                };
+                if x.lt(a(first_at)?)? {
+                    return a(*below);
+                }
+                for pair in points.windows(2) {
+                    let [(a0, s0), (a1, s1)] = [pair[0], pair[1]];
+                    if x.lt(a(a1)?)? {
+                        let (a0, s0) = (a(a0)?, a(s0)?);
+                        let slope = x.sub(a0)?.mul(a(s1)?.sub(s0)?)?;
+                        return s0.add(slope.div(a(a1)?.sub(a0)?)?);
+                    }
+                }
+                a(points.last().map_or(*below, |p| p.1))
+            }
+            Method::Bands { basis, bands } => {
+                let x = match basis {
+                    Basis::Actual => actual,
+                    Basis::Completion => on_completion()?,
+                };
+                for band in bands {
+                    let above = match band.from {
+                        Some(f) => a(f)?.le(x)?,
+                        None => true,
+                    };
+                    let below = match band.to {
+                        Some(t) => x.lt(a(t)?)?,
+                        None => true,
+                    };
+                    if above && below {
+                        return a(band.score);
+                    }
+                }
+                None
+            }
+            Method::PassFail {
+                pass_if,
+                pass,
+                fail,
+            } => a(if pass_if.approx_holds(env)? {
+                *pass
+            } else {
+                *fail
+            }),
+            Method::Rating { min, max, points } => {
+                if actual.lt(a(*min)?)? || a(*max)?.lt(actual)? {
+                    return None;
+                }
+                if points.is_empty() {
+                    let (lo, hi) = (a(*min)?, a(*max)?);
+                    actual.sub(lo)?.mul(Approx::exact(100.0))?.div(hi.sub(lo)?)
+                } else {
+                    // Table ratings match exactly or not at all: the engine compares exact values.
+                    for (r, score) in points {
+                        if actual.eq(a(*r)?)? {
+                            return a(*score);
+                        }
+                    }
+                    None
+                }
+            }
+            Method::Deduction {
+                start,
+                per_unit,
+                floor,
+            } => {
+                let raw = a(*start)?.sub(actual.mul(a(*per_unit)?)?)?;
+                clamp(raw, Some(*floor), Some(*start))
+            }
+            Method::Formula { expr, floor, cap } => clamp(expr.approx(env)?, *floor, *cap),
         }
     }
 

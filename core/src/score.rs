@@ -1102,7 +1102,7 @@ fn reweight<'a>(
 }
 
 impl Plan {
-    fn weights_sum_to_100(&self) -> bool {
+    pub(crate) fn weights_sum_to_100(&self) -> bool {
         fn is_100(ws: impl Iterator<Item = Decimal>) -> bool {
             let mut ws = ws;
             ws.try_fold(Decimal::ZERO, |a, w| a.checked_add(w)) == Some(HUNDRED)

@@ -87,6 +87,7 @@ pub(crate) mod suggest;
 #[cfg(test)]
 mod tests;
 
+use crate::certified::Approx;
 use crate::exact::Exact;
 use rust_decimal::Decimal;
 
@@ -317,6 +318,16 @@ impl Formula {
     /// The exact value of a number formula: what the engine scores with.
     pub(crate) fn number(&self, env: &[Option<Exact>]) -> Result<Exact, EvalError> {
         eval::number(&self.root, env)
+    }
+
+    /// The value in certified `f64`, or `None` when the exact engine must decide.
+    pub(crate) fn approx(&self, env: &[Option<Approx>]) -> Option<Approx> {
+        eval::approx_number(&self.root, env)
+    }
+
+    /// Whether a condition holds, if certain in certified `f64`.
+    pub(crate) fn approx_holds(&self, env: &[Option<Approx>]) -> Option<bool> {
+        eval::approx_condition(&self.root, env)
     }
 
     /// Whether a condition holds, decided on exact values.
