@@ -38,6 +38,11 @@ const SLACK: f64 = 1.0 + 16.0 * f64::EPSILON;
 const INPUT: f64 = 1.0 / 281_474_976_710_656.0; // 2⁻⁴⁸
 /// Integers below 2⁵³ are exact in `f64`.
 const EXACT_INT: f64 = 9_007_199_254_740_992.0;
+/// Powers of ten that are exact in `f64` (10^22 is the last).
+const POW10: [f64; 23] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
+    1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+];
 /// Past this magnitude the kernel does not round (the scaled value would lose its units place).
 const ROUND_LIMIT: f64 = 1_125_899_906_842_624.0; // 2⁵⁰
 
@@ -48,7 +53,21 @@ impl Approx {
     }
 
     /// A decimal as a certified float; `None` if it does not fit.
+    ///
+    /// The common case (a mantissa within 64 bits, at most 22 places) is one conversion and one
+    /// division by an exact power of ten: at most two roundings, well inside the input bound.
     pub(crate) fn from_decimal(d: Decimal) -> Option<Approx> {
+        let scale = d.scale();
+        if let (Ok(m), Some(p)) = (i64::try_from(d.mantissa()), POW10.get(scale as usize)) {
+            let integer = match 10i64.checked_pow(scale) {
+                Some(q) => m.checked_rem(q) == Some(0),
+                None => false,
+            };
+            // i64 → f64 rounds once (exact below 2⁵³); the division by an exact 10^s once more.
+            #[allow(clippy::cast_precision_loss)]
+            let v = m as f64 / p;
+            return Approx::read(v, integer);
+        }
         let v = d.to_f64()?;
         Approx::read(v, d.fract().is_zero())
     }

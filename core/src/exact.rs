@@ -22,12 +22,16 @@ use std::fmt;
 
 use crate::rounding::RoundingMode;
 
-/// An exact rational value: a `Decimal` when it is one, a reduced fraction otherwise.
+/// An exact rational value: a `Decimal` when it is one, a reduced fraction otherwise (of 128-bit
+/// integers when they suffice, so the common 691/7 allocates nothing; of big integers past that).
+/// Each value has exactly one representation.
 #[derive(Clone, Debug)]
 pub(crate) enum Exact {
     /// A value a `Decimal` holds exactly (every input is one).
     Dec(Decimal),
-    /// A value no `Decimal` holds exactly (a non-terminating quotient, or more than 28 places).
+    /// `num / den` in lowest terms, `den > 0`, not a `Decimal`, both fitting 128 bits.
+    Small(i128, i128),
+    /// The same past 128 bits.
     Frac(Box<Frac>),
 }
 
@@ -53,7 +57,7 @@ impl Exact {
         match self {
             Exact::Dec(d) => d.is_zero(),
             // A fraction in lowest terms is never zero (zero is the `Decimal` 0).
-            Exact::Frac(_) => false,
+            Exact::Small(..) | Exact::Frac(_) => false,
         }
     }
 
@@ -61,6 +65,7 @@ impl Exact {
     pub(crate) fn is_negative(&self) -> bool {
         match self {
             Exact::Dec(d) => d.is_sign_negative() && !d.is_zero(),
+            Exact::Small(n, _) => *n < 0,
             Exact::Frac(f) => f.num.is_negative(),
         }
     }
@@ -73,6 +78,9 @@ impl Exact {
             if sum.scale() == a.scale().max(b.scale()) {
                 return Some(Exact::Dec(sum));
             }
+        }
+        if let Some(r) = small::add(self.small(), other.small()) {
+            return r;
         }
         let (a, b) = (self.parts(), other.parts());
         from_parts(
@@ -93,6 +101,9 @@ impl Exact {
                 return Some(Exact::Dec(product));
             }
         }
+        if let Some(r) = small::mul(self.small(), other.small()) {
+            return r;
+        }
         let (a, b) = (self.parts(), other.parts());
         from_parts(big::mul(&a.0, &b.0), big::mul(&a.1, &b.1))
     }
@@ -102,13 +113,9 @@ impl Exact {
         if other.is_zero() {
             return None;
         }
-        if let (Exact::Dec(a), Exact::Dec(b)) = (self, other) {
-            // A quotient is exact when multiplying it back gives the dividend exactly.
-            if let Some(q) = a.checked_div(*b) {
-                if exact_product(q, *b).is_some_and(|back| back == *a) {
-                    return Some(Exact::Dec(q));
-                }
-            }
+        // Multiplying by the reciprocal, in 128 bits where it fits.
+        if let Some(r) = small::mul(self.small(), other.small().and_then(small::recip)) {
+            return r;
         }
         let (a, b) = (self.parts(), other.parts());
         from_parts(big::mul(&a.0, &b.1), big::mul(&a.1, &b.0))
@@ -120,6 +127,15 @@ impl Exact {
             // Negating a Decimal flips its sign bit, which cannot overflow.
             #[allow(clippy::arithmetic_side_effects)]
             Exact::Dec(d) => Exact::Dec(-*d),
+            // Lowest terms never hold i128::MIN with den > 1 within the range; if one did, the
+            // big form takes it.
+            Exact::Small(n, d) => match n.checked_neg() {
+                Some(m) => Exact::Small(m, *d),
+                None => Exact::Frac(Box::new(Frac {
+                    num: big::neg(&BigInt::from(*n)),
+                    den: BigInt::from(*d),
+                })),
+            },
             Exact::Frac(f) => Exact::Frac(Box::new(Frac {
                 num: big::neg(&f.num),
                 den: f.den.clone(),
@@ -140,6 +156,10 @@ impl Exact {
     pub(crate) fn trunc(&self) -> Exact {
         match self {
             Exact::Dec(d) => Exact::Dec(d.trunc()),
+            Exact::Small(n, d) => n
+                .checked_div(*d)
+                .and_then(|w| Decimal::try_from_i128_with_scale(w, 0).ok())
+                .map_or(Exact::ZERO, Exact::Dec),
             Exact::Frac(f) => {
                 // Truncating division; |whole| ≤ |value|, so it is within range and a decimal.
                 let whole = big::div(&f.num, &f.den).unwrap_or_default();
@@ -156,15 +176,23 @@ impl Exact {
     pub(crate) fn to_decimal(&self) -> Decimal {
         match self {
             Exact::Dec(d) => *d,
+            Exact::Small(n, d) => {
+                small::display(*n, *d).unwrap_or_else(|| self.big_frac().display())
+            }
             Exact::Frac(f) => f.display(),
         }
     }
 
     /// Rounded once to `scale` places by `mode`, from the exact value.
     pub(crate) fn round(&self, mode: RoundingMode, scale: u32) -> Decimal {
+        let scale = scale.min(MAX_SCALE);
         match self {
             Exact::Dec(d) => mode.round(*d, scale),
-            Exact::Frac(f) => mode.round(f.rounded(mode, scale.min(MAX_SCALE)), scale),
+            Exact::Small(n, d) => match small::rounded(*n, *d, mode, scale) {
+                Some(r) => mode.round(r, scale),
+                None => mode.round(self.big_frac().rounded(mode, scale), scale),
+            },
+            Exact::Frac(f) => mode.round(f.rounded(mode, scale), scale),
         }
     }
 
@@ -172,8 +200,24 @@ impl Exact {
     fn parts(&self) -> (BigInt, BigInt) {
         match self {
             Exact::Dec(d) => (BigInt::from(d.mantissa()), big::ten_pow(d.scale())),
+            Exact::Small(n, d) => (BigInt::from(*n), BigInt::from(*d)),
             Exact::Frac(f) => (f.num.clone(), f.den.clone()),
         }
+    }
+
+    /// Numerator and denominator in 128 bits (a decimal as mantissa ÷ 10^scale), if they fit.
+    fn small(&self) -> Option<(i128, i128)> {
+        match self {
+            Exact::Dec(d) => small::decimal(*d),
+            Exact::Small(n, d) => Some((*n, *d)),
+            Exact::Frac(_) => None,
+        }
+    }
+
+    /// The value as a big fraction (for the rare display or rounding past 128 bits).
+    fn big_frac(&self) -> Frac {
+        let (num, den) = self.parts();
+        Frac { num, den }
     }
 }
 
@@ -205,6 +249,9 @@ impl Ord for Exact {
         match (self, other) {
             (Exact::Dec(a), Exact::Dec(b)) => a.cmp(b),
             _ => {
+                if let Some(order) = small::cmp(self.small(), other.small()) {
+                    return order;
+                }
                 let (a, b) = (self.parts(), other.parts());
                 big::mul(&a.0, &b.1).cmp(&big::mul(&b.0, &a.1))
             }
@@ -221,7 +268,7 @@ impl PartialOrd<Decimal> for Exact {
     fn partial_cmp(&self, other: &Decimal) -> Option<Ordering> {
         match self {
             Exact::Dec(d) => Some(d.cmp(other)),
-            Exact::Frac(_) => Some(self.cmp(&Exact::Dec(*other))),
+            Exact::Small(..) | Exact::Frac(_) => Some(self.cmp(&Exact::Dec(*other))),
         }
     }
 }
@@ -261,7 +308,10 @@ fn from_parts(num: BigInt, den: BigInt) -> Option<Exact> {
     }
     Some(match as_decimal(&num, &den) {
         Some(d) => Exact::Dec(d),
-        None => Exact::Frac(Box::new(Frac { num, den })),
+        None => match (num.to_i128(), den.to_i128()) {
+            (Some(n), Some(d)) => Exact::Small(n, d),
+            _ => Exact::Frac(Box::new(Frac { num, den })),
+        },
     })
 }
 
@@ -337,6 +387,265 @@ impl Frac {
     }
 }
 
+/// Fractions of 128-bit integers: every operation is checked, and `None` from an outer `Option`
+/// means "does not fit, use big integers", never a wrong value.
+mod small {
+    use super::{Exact, MAX_MANTISSA, MAX_SCALE};
+    use crate::rounding::RoundingMode;
+    use rust_decimal::Decimal;
+    use std::cmp::Ordering;
+
+    type Q = (i128, i128);
+
+    pub(super) fn ten_pow(exp: u32) -> Option<i128> {
+        POW10.get(usize::try_from(exp).ok()?).copied()
+    }
+
+    /// a/b + c/d in lowest terms (Knuth's form: only small gcds, g = gcd(b, d)); the inner
+    /// `None` is out of range.
+    pub(super) fn add(a: Option<Q>, b: Option<Q>) -> Option<Option<Exact>> {
+        let ((a, b), (c, d)) = (a?, b?);
+        let g = gcd(b, d).max(1);
+        let (bg, dg) = (quot(b, g)?, quot(d, g)?);
+        let t = a.checked_mul(dg)?.checked_add(c.checked_mul(bg)?)?;
+        let g2 = gcd(t, g).max(1);
+        from(quot(t, g2)?, bg.checked_mul(quot(d, g2)?)?, true)
+    }
+
+    /// a/b × c/d, cross-reduced first so the result is in lowest terms and small.
+    pub(super) fn mul(a: Option<Q>, b: Option<Q>) -> Option<Option<Exact>> {
+        let ((a, b), (c, d)) = (a?, b?);
+        let g1 = gcd(a, d).max(1);
+        let g2 = gcd(c, b).max(1);
+        let num = quot(a, g1)?.checked_mul(quot(c, g2)?)?;
+        let den = quot(b, g2)?.checked_mul(quot(d, g1)?)?;
+        from(num, den, true)
+    }
+
+    /// a ÷ b toward zero, in 64 bits when both fit (a 128-bit division is a library call).
+    fn quot(a: i128, b: i128) -> Option<i128> {
+        match (i64::try_from(a), i64::try_from(b)) {
+            (Ok(x), Ok(y)) => x.checked_div(y).map(i128::from),
+            _ => a.checked_div(b),
+        }
+    }
+
+    /// A decimal as mantissa ÷ 10^scale in lowest terms (only 2s and 5s can be common), which
+    /// the operations below rely on to keep their results in lowest terms.
+    pub(super) fn decimal(d: Decimal) -> Option<Q> {
+        let (mut m, mut s) = (d.mantissa(), d.scale());
+        if m == 0 {
+            return Some((0, 1));
+        }
+        let twos = m.trailing_zeros().min(s);
+        let mut fives = 0u32;
+        // Division by a constant 5 in 64 bits is a multiplication; in 128 bits a library call.
+        if let Ok(mut m64) = i64::try_from(m) {
+            while fives < s && m64 % 5 == 0 {
+                m64 /= 5;
+                fives = fives.saturating_add(1);
+            }
+            m = i128::from(m64);
+        } else {
+            while fives < s && m.checked_rem(5) == Some(0) {
+                m = quot(m, 5)?;
+                fives = fives.saturating_add(1);
+            }
+        }
+        // m ÷ (2^s × 5^s) with `twos` 2s and `fives` 5s in common.
+        m = m.checked_shr(twos)?;
+        s = s.min(28);
+        let den = POW5
+            .get(usize::try_from(s.saturating_sub(fives)).ok()?)?
+            .checked_shl(s.saturating_sub(twos))?;
+        Some((m, den))
+    }
+
+    /// 1 ÷ (c/d), with a positive denominator; `None` for zero.
+    pub(super) fn recip((c, d): Q) -> Option<Q> {
+        match c.cmp(&0) {
+            Ordering::Greater => Some((d, c)),
+            Ordering::Less => Some((d.checked_neg()?, c.checked_neg()?)),
+            Ordering::Equal => None,
+        }
+    }
+
+    pub(super) fn cmp(a: Option<Q>, b: Option<Q>) -> Option<Ordering> {
+        let ((a, b), (c, d)) = (a?, b?);
+        Some(a.checked_mul(d)?.cmp(&c.checked_mul(b)?))
+    }
+
+    /// The value `num / den` (den ≠ 0) in its one representation. Outer `None`: does not fit
+    /// (use big integers); inner `None`: past `Decimal`'s range.
+    fn from(num: i128, den: i128, reduced: bool) -> Option<Option<Exact>> {
+        let (mut num, mut den) = if den < 0 {
+            (num.checked_neg()?, den.checked_neg()?)
+        } else {
+            (num, den)
+        };
+        if den == 0 {
+            return None;
+        }
+        if num == 0 {
+            return Some(Some(Exact::ZERO));
+        }
+        if !reduced {
+            let g = gcd(num, den).max(1);
+            num = quot(num, g)?;
+            den = quot(den, g)?;
+        }
+        if let Some(d) = as_decimal(num, den) {
+            return Some(Some(Exact::Dec(d)));
+        }
+        // Past the range: |num| ÷ den > MAX.
+        let (n, d) = (num.unsigned_abs(), den.unsigned_abs());
+        let max = MAX_MANTISSA.unsigned_abs();
+        if n > max {
+            let (q, r) = (n.checked_div(d)?, n.checked_rem(d)?);
+            if q > max || (q == max && r > 0) {
+                return Some(None);
+            }
+        }
+        Some(Some(Exact::Small(num, den)))
+    }
+
+    /// `num / den` (lowest terms, den > 0) as a `Decimal` when den = 2ᵃ5ᵇ within 28 places.
+    fn as_decimal(num: i128, den: i128) -> Option<Decimal> {
+        let twos = den.trailing_zeros();
+        let rest = den.checked_shr(twos)?;
+        let fives = u32::try_from(POW5.iter().position(|p| *p == rest)?).ok()?;
+        let scale = twos.max(fives);
+        if scale > MAX_SCALE {
+            return None;
+        }
+        let mantissa = num.checked_mul(quot(ten_pow(scale)?, den)?)?;
+        if mantissa.unsigned_abs() > MAX_MANTISSA.unsigned_abs() {
+            return None;
+        }
+        Decimal::try_from_i128_with_scale(mantissa, scale).ok()
+    }
+
+    /// 5⁰ … 5²⁸: a denominator's odd part must be one of these for a decimal.
+    const POW5: [i128; 29] = {
+        let mut t = [1i128; 29];
+        let mut i = 1;
+        while i < 29 {
+            t[i] = t[i - 1] * 5;
+            i += 1;
+        }
+        t
+    };
+
+    /// 10⁰ … 10²⁸.
+    const POW10: [i128; 29] = {
+        let mut t = [1i128; 29];
+        let mut i = 1;
+        while i < 29 {
+            t[i] = t[i - 1] * 10;
+            i += 1;
+        }
+        t
+    };
+
+    /// Greatest common divisor of |a| and |b| (binary; 64-bit when both fit).
+    fn gcd(a: i128, b: i128) -> i128 {
+        let (a, b) = (a.unsigned_abs(), b.unsigned_abs());
+        let g = match (u64::try_from(a), u64::try_from(b)) {
+            (Ok(a), Ok(b)) => u128::from(binary_gcd64(a, b)),
+            _ => binary_gcd128(a, b),
+        };
+        i128::try_from(g).unwrap_or(1)
+    }
+
+    fn binary_gcd64(mut a: u64, mut b: u64) -> u64 {
+        if a == 0 || b == 0 {
+            return a | b;
+        }
+        let shift = (a | b).trailing_zeros();
+        a >>= a.trailing_zeros();
+        loop {
+            b >>= b.trailing_zeros();
+            if a > b {
+                std::mem::swap(&mut a, &mut b);
+            }
+            b = b.wrapping_sub(a);
+            if b == 0 {
+                return a.checked_shl(shift).unwrap_or(a);
+            }
+        }
+    }
+
+    fn binary_gcd128(mut a: u128, mut b: u128) -> u128 {
+        if a == 0 || b == 0 {
+            return a | b;
+        }
+        let shift = (a | b).trailing_zeros();
+        a >>= a.trailing_zeros();
+        loop {
+            b >>= b.trailing_zeros();
+            if a > b {
+                std::mem::swap(&mut a, &mut b);
+            }
+            b = b.wrapping_sub(a);
+            if b == 0 {
+                return a.checked_shl(shift).unwrap_or(a);
+            }
+        }
+    }
+
+    /// ⌊n × 10^s ÷ d⌋ and the remainder, by long division in chunks that fit 128 bits.
+    fn scaled(n: u128, d: u128, s: u32) -> Option<(u128, u128)> {
+        let (mut m, mut r) = (n.checked_div(d)?, n.checked_rem(d)?);
+        let mut left = s;
+        while left > 0 {
+            // The most digits k with r × 10^k certain to fit (r < d).
+            let k = u128::MAX.checked_div(d)?.checked_ilog10()?.min(left);
+            if k == 0 {
+                return None;
+            }
+            let p = 10u128.checked_pow(k)?;
+            let t = r.checked_mul(p)?;
+            m = m.checked_mul(p)?.checked_add(t.checked_div(d)?)?;
+            r = t.checked_rem(d)?;
+            left = left.saturating_sub(k);
+        }
+        Some((m, r))
+    }
+
+    /// Rounded to `scale` places by `mode`; `None` when it does not fit (the big form decides).
+    pub(super) fn rounded(num: i128, den: i128, mode: RoundingMode, scale: u32) -> Option<Decimal> {
+        let d = den.unsigned_abs();
+        let (m, r) = scaled(num.unsigned_abs(), d, scale)?;
+        let twice = r.checked_mul(2)?;
+        let up = match mode {
+            RoundingMode::Down => false,
+            RoundingMode::HalfUp => twice >= d,
+            RoundingMode::HalfEven => twice > d || (twice == d && m % 2 == 1),
+        };
+        let m = if up { m.checked_add(1)? } else { m };
+        let m = i128::try_from(m).ok().filter(|m| *m <= MAX_MANTISSA)?;
+        let m = if num < 0 { m.checked_neg()? } else { m };
+        Decimal::try_from_i128_with_scale(m, scale).ok()
+    }
+
+    /// Half-even at the most places that fit a `Decimal` (as a decimal division shows it).
+    pub(super) fn display(num: i128, den: i128) -> Option<Decimal> {
+        let whole = num.unsigned_abs().checked_div(den.unsigned_abs())?;
+        let digits = if whole == 0 {
+            0
+        } else {
+            whole.ilog10().saturating_add(1)
+        };
+        let mut scale = MAX_SCALE.min(29u32.saturating_sub(digits));
+        loop {
+            if let Some(d) = rounded(num, den, RoundingMode::HalfEven, scale) {
+                return Some(d);
+            }
+            scale = scale.checked_sub(1)?;
+        }
+    }
+}
+
 /// Big-integer arithmetic: it cannot overflow (only memory bounds it, and the plan's size bounds
 /// the digits), and division is only ever by a non-zero value (checked here).
 #[allow(clippy::arithmetic_side_effects)]
@@ -384,7 +693,7 @@ mod tests {
             .checked_mul(&Exact::HUNDRED)
             .and_then(|v| v.checked_div(&x("140000")))
             .unwrap();
-        assert!(matches!(completion, Exact::Frac(_)));
+        assert!(matches!(completion, Exact::Small(691, 7)));
         assert_eq!(
             completion.to_decimal().to_string(),
             "98.71428571428571428571428571"
@@ -494,9 +803,18 @@ mod tests {
                 prop_assert!(!out_of_range, "accepted an out-of-range value");
                 let (n, d) = v.parts();
                 prop_assert_eq!(big::mul(&n, &den), big::mul(&num, &d));
-                if let Exact::Frac(f) = &v {
-                    // One representation per value: a fraction is never a decimal.
-                    prop_assert!(as_decimal(&f.num, &f.den).is_none());
+                // One representation per value: a fraction is never a decimal, nor a big
+                // fraction one that fits 128 bits.
+                match &v {
+                    Exact::Frac(f) => {
+                        prop_assert!(as_decimal(&f.num, &f.den).is_none());
+                        prop_assert!(f.num.to_i128().is_none() || f.den.to_i128().is_none());
+                    }
+                    Exact::Small(n, d) => {
+                        prop_assert!(as_decimal(&BigInt::from(*n), &BigInt::from(*d)).is_none());
+                        prop_assert!(*d > 1 && *n != 0);
+                    }
+                    Exact::Dec(_) => {}
                 }
             }
         }
