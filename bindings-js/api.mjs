@@ -226,6 +226,12 @@ export function createApi(backend) {
       return JSON.parse(target.run('summarize', { records, options }));
     }
 
+    /** Each record's total, grade, grade before a veto and veto, as columns, from the core's
+     * fast exact path (`Plan::totals`); the same totals and grades as `summarize`. */
+    totals(records) {
+      return JSON.parse(this.run('totals', { records }));
+    }
+
     /** The table path of `summarize` (`''` when the record path must decide); internal. */
     summarizeTable(table, options, threads) {
       return summarizeTable(this.#held.get(), table, options, threads);

@@ -410,6 +410,17 @@ export interface Scorecard {
 
 /** A compiled assessment plan. Compile once, score any number of records. */
 /** One record's line of `plan.summarize`. */
+/** `Plan.totals`: one entry per record in each column, in input order. */
+export interface Totals {
+  ids: string[];
+  /** Decimal text at the plan's scale (`"72.48"`). */
+  totals: string[];
+  grades: string[];
+  /** The grade the total alone earned, where a veto capped it; else `null`. */
+  grades_before_veto: (string | null)[];
+  vetoed: boolean[];
+}
+
 export interface Summary {
   record_id: string;
   /** With the plan's scale (`"74.40"`), as the scorecard's `total`. */
@@ -460,6 +471,13 @@ export declare class Plan {
     /** `threads`: how many threads the native package scores on (default: the engine's policy, one per 4,096 records up to 8); the wasm package always uses one. */
     run?: { threads?: number },
   ): Summary[];
+  /**
+   * Each record's total (decimal text at the plan's scale), grade, grade before a veto and veto,
+   * as columns in input order, from the core's fast exact path: a certified-float kernel with
+   * the exact engine for every row it cannot settle. The same totals and grades as `summarize`
+   * at period end; all or nothing.
+   */
+  totals(records: RecordInput[]): Totals;
   /** `scoreMany` on the libuv thread pool, off the event loop. */
   scoreManyAsync(records: RecordInput[], options?: ScoreOptions): Promise<Scorecard[]>;
   /** The core's canonical JSON per scorecard, byte-identical to the Rust crate. */

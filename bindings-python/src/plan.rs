@@ -278,6 +278,46 @@ impl PyPlan {
         crate::frame::summarize_frame(py, &self.inner, frame, id_column, options, pay, threads)
     }
 
+    /// Each record's rounded total, grade, grade before a veto and veto, as columns (a dict of
+    /// lists: `ids`, `totals` as `Decimal`, `grades`, `grades_before_veto`, `vetoed`), from the
+    /// core's fast exact path (`Plan::totals`): the same totals and grades as `summarize` at
+    /// period end, on `threads` threads (default: the engine's policy).
+    #[pyo3(signature = (records, *, threads=None))]
+    fn totals<'py>(
+        &self,
+        py: Python<'py>,
+        records: &Bound<'py, PyAny>,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let threads = perfscore::batch::Threads::from_count(threads)
+            .map_err(|e| PyValueError::new_err(e.to_string()))?;
+        let records = records_from_py(py, &self.inner, records)?;
+        let plan = Arc::clone(&self.inner);
+        let (ids, t) = py
+            .detach(move || {
+                let table = perfscore::batch::Table::from_records(&plan, &records)?;
+                let t = plan.totals_of(&table, threads)?;
+                Ok::<_, CoreError>((table.ids().to_vec(), t))
+            })
+            .map_err(|e| core_err(py, &e))?;
+        let grades: Vec<&str> = self.inner.grade_names().collect();
+        let name = |g: u32| grades.get(g as usize).copied().unwrap_or("");
+        let out = PyDict::new(py);
+        out.set_item("ids", ids)?;
+        let totals = (0..t.units.len())
+            .map(|i| py_decimal(py, t.total(i).unwrap_or_default()))
+            .collect::<PyResult<Vec<_>>>()?;
+        out.set_item("totals", totals)?;
+        out.set_item(
+            "grades",
+            t.grade.iter().map(|g| name(*g)).collect::<Vec<_>>(),
+        )?;
+        let before: Vec<Option<&str>> = t.grade_before_veto.iter().map(|g| g.map(name)).collect();
+        out.set_item("grades_before_veto", before)?;
+        out.set_item("vetoed", &t.vetoed)?;
+        Ok(out)
+    }
+
     /// Run one plan operation (docs/operations.md) on a request (a mapping, or JSON text);
     /// returns the parsed result (a list for the one-document-per-line `score_many`).
     #[pyo3(signature = (operation, request=None))]

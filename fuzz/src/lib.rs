@@ -142,3 +142,75 @@ pub fn score_options(data: &[u8]) -> Result<(), Violation> {
     }
     Ok(())
 }
+
+/// Target `totals`: the demo plan's 17 measures read from the input (8 bytes per float, any bit
+/// pattern: NaN is missing, infinities and tiny or huge values are problems); `Plan::totals` (the
+/// certified-float kernel with the engine as fallback) must give the exact engine's total, grade
+/// and veto for every row, or the engine's problems.
+pub fn totals(data: &[u8]) -> Result<(), Violation> {
+    static PLAN: OnceLock<Plan> = OnceLock::new();
+    let plan = PLAN.get_or_init(|| Plan::from_json(perfscore::templates::DEMO_PLAN_JSON).expect("demo plan"));
+    let names: Vec<String> = plan.measures().iter().map(|m| m.id.to_string()).collect();
+    let width = names.len();
+    let floats: Vec<f64> = data
+        .chunks_exact(8)
+        .map(|c| f64::from_le_bytes(c.try_into().unwrap_or([0; 8])))
+        .collect();
+    let rows = floats.len() / width;
+    if rows == 0 {
+        return Ok(());
+    }
+    let columns: Vec<Vec<f64>> = (0..width)
+        .map(|c| (0..rows).map(|r| floats[r * width + c]).collect())
+        .collect();
+    let slices: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+    let ids: Vec<String> = (0..rows).map(|i| format!("R{i}")).collect();
+    let one = perfscore::batch::Threads::from_count(Some(1)).expect("one thread");
+    let fast = plan.totals(&ids, &names, &slices, one);
+    // The engine on the same values, read as the engine reads host floats.
+    let mut values = Vec::with_capacity(rows * width);
+    let mut unreadable = false;
+    for r in 0..rows {
+        for column in &columns {
+            let v = column[r];
+            if v.is_nan() {
+                values.push(None);
+            } else {
+                match perfscore::input::decimal_from_f64(v) {
+                    Ok(d) => values.push(Some(d)),
+                    Err(_) => {
+                        unreadable = true;
+                        values.push(None);
+                    }
+                }
+            }
+        }
+    }
+    if unreadable {
+        // A float the engine refuses: totals must refuse the batch too.
+        return match fast {
+            Err(_) => Ok(()),
+            Ok(_) => Err("totals: accepted a float the engine refuses".to_string()),
+        };
+    }
+    let table = checked(perfscore::batch::Table::from_rows(plan, ids, &names, values))?;
+    let Some(table) = table else { return Ok(()) };
+    let exact = plan.summarize_with(&table, &ScoreOptions::default(), None, one);
+    match (fast, exact) {
+        (Ok(t), Ok(rows)) => {
+            let grades: Vec<&str> = plan.grade_names().collect();
+            for (i, row) in rows.iter().enumerate() {
+                let s = &row.summary;
+                let same = t.total(i) == Some(s.total)
+                    && grades.get(t.grade[i] as usize).copied() == Some(&*s.grade)
+                    && t.vetoed[i] == s.vetoed;
+                if !same {
+                    return Err(format!("totals: row {i} differs from the engine"));
+                }
+            }
+            Ok(())
+        }
+        (Err(a), Err(b)) if a.problems() == b.problems() => Ok(()),
+        _ => Err("totals: totals and summarize disagree on success".to_string()),
+    }
+}

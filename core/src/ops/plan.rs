@@ -7,10 +7,11 @@ use crate::pay::PayPlan;
 use crate::Plan;
 
 /// The operations [`Plan::run`] accepts, with the request fields each reads.
-pub const PLAN_OPERATIONS: [(&str, &[&str]); 8] = [
+pub const PLAN_OPERATIONS: [(&str, &[&str]); 9] = [
     ("score", &["record", "options"]),
     ("score_many", &["records", "options"]),
     ("summarize", &["records", "options"]),
+    ("totals", &["records"]),
     ("explain", &["record", "lang", "options"]),
     ("records_from_csv", &["text"]),
     ("records_from_json", &["text"]),
@@ -43,6 +44,12 @@ impl Plan {
                 self.score_lines(&records, &options)
             }
             "summarize" => self.summarize_json(&req, None),
+            "totals" => {
+                let records = req.records(self)?;
+                let table = crate::batch::Table::from_records(self, &records)?;
+                let totals = self.totals_of(&table, crate::batch::Threads::Auto)?;
+                Ok(totals_json(self, table.ids(), &totals))
+            }
             "explain" => {
                 let record = req.record(self)?;
                 let lang = req.lang()?;
@@ -94,6 +101,30 @@ impl Plan {
         let rows = self.summarize(&table, &options, pay)?;
         Ok(summaries_json(table.ids(), &rows))
     }
+}
+
+/// `{"ids", "totals", "grades", "grades_before_veto", "vetoed"}`: columns, in row order, totals as
+/// decimal text at the plan's scale.
+fn totals_json(plan: &Plan, ids: &[String], t: &crate::batch::Totals) -> String {
+    let grades: Vec<&str> = plan.grade_names().collect();
+    let name = |g: u32| {
+        usize::try_from(g)
+            .ok()
+            .and_then(|i| grades.get(i))
+            .copied()
+            .unwrap_or("")
+    };
+    let totals: Vec<String> = (0..t.units.len())
+        .map(|i| t.total(i).map(|d| d.to_string()).unwrap_or_default())
+        .collect();
+    serde_json::json!({
+        "ids": ids,
+        "totals": totals,
+        "grades": t.grade.iter().map(|g| name(*g)).collect::<Vec<_>>(),
+        "grades_before_veto": t.grade_before_veto.iter().map(|g| g.map(name)).collect::<Vec<_>>(),
+        "vetoed": t.vetoed,
+    })
+    .to_string()
 }
 
 /// The request fields of `operation`, or an input error listing the known operations.

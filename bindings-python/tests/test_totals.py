@@ -1,0 +1,29 @@
+"""`Plan.totals`: the fast exact path gives `summarize`'s totals and grades, and decides exact ties."""
+import json
+import pathlib
+from decimal import Decimal
+
+import perfscore
+
+VECTORS = pathlib.Path(__file__).resolve().parents[2] / "tests" / "vectors"
+
+
+def test_totals_equal_the_summaries_on_the_demo_team():
+    plan = perfscore.Plan.from_json(perfscore.demo_plan_json())
+    records = plan.records_from_csv(perfscore.demo_team_csv())
+    totals = plan.totals(records)
+    summaries = plan.run("summarize", {"records": records})
+    assert totals["ids"] == [s["record_id"] for s in summaries]
+    assert totals["totals"] == [Decimal(s["total"]) for s in summaries]
+    assert totals["grades"] == [s["grade"] for s in summaries]
+    assert totals["vetoed"] == [s["vetoed"] for s in summaries]
+
+
+def test_an_exact_half_cent_rounds_up():
+    # The exact-ties vector, worked by hand: 691/7 x 20 % x 70 % = 13.82; + 28 + 30 + 0.655 = 72.475.
+    vector = json.loads((VECTORS / "exact-ties.json").read_text(encoding="utf-8"))
+    plan = perfscore.Plan.from_json(json.dumps(vector["plan"]))
+    totals = plan.totals(vector["records"], threads=1)
+    assert totals["totals"] == [Decimal("72.48"), Decimal("98.00")]
+    assert totals["grades"] == ["B", "A"]
+    assert totals["grades_before_veto"] == [None, None]

@@ -1,0 +1,52 @@
+// `plan.totals(records)`: the fast exact path (a certified-float kernel with the exact engine for
+// every row it cannot settle) gives `summarize`'s totals and grades on every scoring vector, throws
+// the same errors, and rounds the exact half-cent of the `exact-ties` vector up.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Plan, vectorNames, loadVector, demoPlanJson, demoTeamCsv } from './load.mjs';
+
+/** `fn()`'s result, or the canonical text of the perfscore error it throws. */
+function outcome(fn) {
+  try {
+    return { ok: fn() };
+  } catch (e) {
+    return { err: e.canonical ?? String(e) };
+  }
+}
+
+test('totals equal the summaries on the demo team', () => {
+  const plan = Plan.fromJson(demoPlanJson());
+  const records = plan.recordsFromCsv(demoTeamCsv());
+  const t = plan.totals(records);
+  const s = plan.summarize(records);
+  assert.deepEqual(t.ids, s.map((x) => x.record_id));
+  assert.deepEqual(t.totals, s.map((x) => x.total));
+  assert.deepEqual(t.grades, s.map((x) => x.grade));
+  assert.deepEqual(t.vetoed, s.map((x) => x.vetoed));
+});
+
+test('an exact half-cent rounds up: 691/7 × 20 % × 70 % + 28 + 30 + 0.655 = 72.475 → 72.48', () => {
+  const v = loadVector('exact-ties').vector;
+  const plan = Plan.fromJson(JSON.stringify(v.plan));
+  const t = plan.totals(v.records);
+  assert.deepEqual(t.totals, ['72.48', '98.00']);
+  assert.deepEqual(t.grades, ['B', 'A']);
+});
+
+for (const name of vectorNames().filter((n) => !n.includes('/'))) {
+  const v = loadVector(name).vector;
+  if (!v.plan || !Array.isArray(v.records) || v.options) continue;
+  test(`vector ${name}: totals agree with summarize`, () => {
+    const plan = outcome(() => Plan.fromJson(typeof v.plan === 'string' ? v.plan : JSON.stringify(v.plan)));
+    if (plan.err) return;
+    const t = outcome(() => plan.ok.totals(v.records));
+    const s = outcome(() => plan.ok.summarize(v.records));
+    if (s.err) {
+      assert.equal(t.err, s.err);
+      return;
+    }
+    assert.deepEqual(t.ok.totals, s.ok.map((x) => x.total));
+    assert.deepEqual(t.ok.grades, s.ok.map((x) => x.grade));
+    assert.deepEqual(t.ok.grades_before_veto, s.ok.map((x) => x.grade_before_veto ?? null));
+  });
+}
