@@ -318,6 +318,22 @@ impl PyPlan {
         Ok(out)
     }
 
+    /// `totals` of a table: a pandas DataFrame or a mapping of column name → sequence, read
+    /// exactly as `summarize_frame` reads it (float64/int64 columns as raw buffers), then the
+    /// core's fast exact path without the GIL. A dict of columns: `ids`, `totals` (`Decimal`),
+    /// `units` (totals as integers of 10^-`scale`), `scale`, `grades`, `grades_before_veto`,
+    /// `vetoed`.
+    #[pyo3(signature = (frame, *, id_column="id", threads=None))]
+    fn totals_frame<'py>(
+        &self,
+        py: Python<'py>,
+        frame: &Bound<'py, PyAny>,
+        id_column: &str,
+        threads: Option<usize>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        crate::frame::totals_frame(py, &self.inner, frame, id_column, threads)
+    }
+
     /// Run one plan operation (docs/operations.md) on a request (a mapping, or JSON text);
     /// returns the parsed result (a list for the one-document-per-line `score_many`).
     #[pyo3(signature = (operation, request=None))]

@@ -27,3 +27,32 @@ def test_an_exact_half_cent_rounds_up():
     assert totals["totals"] == [Decimal("72.48"), Decimal("98.00")]
     assert totals["grades"] == ["B", "A"]
     assert totals["grades_before_veto"] == [None, None]
+
+
+def test_totals_frame_equals_summarize_frame():
+    pd = __import__("pytest").importorskip("pandas")
+    plan = perfscore.Plan.from_json(perfscore.demo_plan_json())
+    records = plan.records_from_csv(perfscore.demo_team_csv())
+    # float64 columns (read as raw buffers), as an analyst's frame would have them.
+    rows = [{"id": r["id"], **{k: float(v) for k, v in r["measures"].items()}} for r in records]
+    frame = pd.DataFrame(rows)
+    totals = plan.totals_frame(frame, threads=2)
+    table = plan.summarize_frame(frame)
+    assert totals["ids"] == list(frame["id"])
+    assert totals["totals"] == list(table.totals)
+    assert totals["grades"] == list(table.grades)
+    assert totals["units"] == [int(t * 100) for t in totals["totals"]]
+    assert totals["scale"] == 2
+
+
+def test_totals_frame_reports_bad_cells_as_summarize_frame_does():
+    plan = perfscore.Plan.from_json(perfscore.demo_plan_json())
+    frame = {"id": ["E1"], "revenue": ["12x"]}
+    errors = []
+    for call in (plan.totals_frame, plan.summarize_frame):
+        try:
+            call(frame)
+        except perfscore.InputError as e:
+            errors.append([(p.path, p.kind) for p in e.problems])
+    assert len(errors) == 2 and errors[0] == errors[1]
+    assert ("records[0] (E1).revenue", "not_a_number") in errors[0]

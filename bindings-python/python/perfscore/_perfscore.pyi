@@ -52,6 +52,13 @@ class Plan:
         threads: Optional[int] = None,
     ) -> SummaryTable: ...
     def totals(self, records: Any, *, threads: Optional[int] = None) -> Dict[str, List[Any]]: ...
+    def totals_frame(
+        self,
+        frame: Union[_DataFrame, Mapping[str, Sequence[_Cell]]],
+        *,
+        id_column: str = "id",
+        threads: Optional[int] = None,
+    ) -> Dict[str, Any]: ...
     def run(self, operation: str, request: Union[Mapping[str, Any], str, None] = None) -> Any: ...
 
 @final

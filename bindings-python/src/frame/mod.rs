@@ -92,24 +92,8 @@ pub(crate) fn summarize_frame(
     let rows = py
         .detach(|| {
             let t = Clock::start();
-            let mut located = convert_deferred(&mut frame)?;
+            let table = finish_table(&mut frame)?;
             seconds_threads = t.seconds();
-            let table = frame.builder.take().map(|b| b.finish());
-            located.append(&mut frame.located);
-            if let Some(Err(e)) = &table {
-                let (positions, problems) = (&frame.positions, &mut frame.table_problems);
-                place_core_problems(e, positions, problems, &mut located);
-            }
-            let table = match table {
-                Some(Ok(table)) if frame.table_problems.is_empty() && located.is_empty() => table,
-                _ => {
-                    // Every problem at once: the table's first, then the rows' in row order.
-                    located.sort_by_key(|l| (l.row, l.col));
-                    let mut problems = std::mem::take(&mut frame.table_problems);
-                    problems.extend(located.into_iter().map(|l| l.problem));
-                    return Err(CoreError::Input(problems).bounded());
-                }
-            };
             let t = Clock::start();
             let rows = plan.summarize_with(&table, &options, pay.as_deref(), threads);
             seconds_score = t.seconds();
@@ -146,6 +130,73 @@ pub(crate) fn summarize_frame(
             ("build", seconds_build),
         ],
     })
+}
+
+/// Phase 3 (without the GIL): the deferred cells converted on the core's threads and the core
+/// table finished; every problem of the frame at once, the table's first, then the rows' in row
+/// order.
+fn finish_table(frame: &mut read::FrameTable) -> perfscore::Result<perfscore::batch::Table> {
+    let mut located = convert_deferred(frame)?;
+    let table = frame.builder.take().map(|b| b.finish());
+    located.append(&mut frame.located);
+    if let Some(Err(e)) = &table {
+        let (positions, problems) = (&frame.positions, &mut frame.table_problems);
+        place_core_problems(e, positions, problems, &mut located);
+    }
+    match table {
+        Some(Ok(table)) if frame.table_problems.is_empty() && located.is_empty() => Ok(table),
+        _ => {
+            located.sort_by_key(|l| (l.row, l.col));
+            let mut problems = std::mem::take(&mut frame.table_problems);
+            problems.extend(located.into_iter().map(|l| l.problem));
+            Err(CoreError::Input(problems).bounded())
+        }
+    }
+}
+
+/// `Plan.totals_frame`: the frame read exactly as `summarize_frame` reads it (float64 and int64
+/// columns as raw bytes, the same number policy, aliases and problems), then the core's fast
+/// exact path, `Plan::totals_of`, without the GIL. Totals as `Decimal`s and as integer units.
+pub(crate) fn totals_frame<'py>(
+    py: Python<'py>,
+    plan: &Arc<Plan>,
+    frame: &Bound<'py, PyAny>,
+    id_column: &str,
+    threads: Option<usize>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let threads = Threads::from_count(threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    let (mut frame, id_objects) = read_table(plan, frame, id_column, threads)?;
+    let totals = py
+        .detach(|| {
+            let table = finish_table(&mut frame)?;
+            plan.totals_of(&table, threads)
+        })
+        .map_err(|e| core_err(py, &e))?;
+    drop(frame);
+    let grades: Vec<Bound<'py, PyString>> =
+        plan.grade_names().map(|g| PyString::new(py, g)).collect();
+    let name = |g: u32| grades.get(g as usize).cloned();
+    let decimal = decimal_class(py)?;
+    let out = PyDict::new(py);
+    out.set_item("ids", id_objects)?;
+    let values = (0..totals.units.len())
+        .map(|i| decimal.call1((totals.total(i).unwrap_or_default().to_string(),)))
+        .collect::<PyResult<Vec<_>>>()?;
+    out.set_item("totals", values)?;
+    out.set_item("units", &totals.units)?;
+    out.set_item("scale", totals.scale)?;
+    out.set_item(
+        "grades",
+        totals.grade.iter().map(|g| name(*g)).collect::<Vec<_>>(),
+    )?;
+    let before: Vec<_> = totals
+        .grade_before_veto
+        .iter()
+        .map(|g| g.and_then(name))
+        .collect();
+    out.set_item("grades_before_veto", before)?;
+    out.set_item("vetoed", &totals.vetoed)?;
+    Ok(out)
 }
 
 /// The rows as columns, grades interned (each distinct grade text kept once).

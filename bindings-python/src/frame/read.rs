@@ -24,7 +24,7 @@ pub(super) struct Located {
 /// A bad cell: `["records", row, column name]`, about the row's record id when it has one.
 pub(super) fn cell_problem(row: usize, id: &str, name: &str, message: String) -> Problem {
     let at = Loc::root().key("records").index(row).key(name);
-    let p = Problem::new(at, perfscore::kinds::INVALID, message);
+    let p = perfscore::input::number_problem(at, message);
     if id.is_empty() {
         p
     } else {

@@ -38,5 +38,13 @@ mod weights;
 
 pub use crate::json::markers::HOST_KEY;
 pub use crate::number::{decimal_from_f64, parse_decimal, parse_json_number};
+
+/// The problem for a cell the number rule refused, from the rule's English message: its stable
+/// kind (`not_a_number`, `number_out_of_range`, `not_finite`) and its Chinese text, as every
+/// reader in the core reports it; for hosts that read cells themselves (a DataFrame's buffers).
+pub fn number_problem(at: crate::Loc, message: String) -> crate::Problem {
+    let (kind, zh) = crate::number::rule_error(&message);
+    crate::Problem::new(at, kind, message).zh(zh)
+}
 pub use scalar::read_number;
 pub use weights::{read_pool, read_weights, Weights};
