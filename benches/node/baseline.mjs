@@ -1,7 +1,8 @@
 // The bundled `monthly-sales-rep` plan plus performance pay (3000 × grade coefficient, rounded to
 // cents), written as a plain JavaScript loop with decimal.js, the usual exact-money choice in JS.
-// Mirrors the engine's semantics (docs/scoring-methods.md, docs/plan-format.md): points are kept
-// exact (60 significant digits), only the total is rounded, half up, to 0.01.
+// Mirrors the engine's semantics (docs/scoring-methods.md, docs/plan-format.md): points are not
+// rounded (60 significant digits), only the total is, half up, to 0.01, from its exact value (see
+// the snap below).
 import DecimalBase from 'decimal.js';
 
 const D = DecimalBase.clone({ precision: 60, rounding: DecimalBase.ROUND_HALF_UP });
@@ -76,7 +77,11 @@ export function scoreOne(rec) {
   let total = weighted.minus(D.min(comp.times(2), 10)).plus(D.min(ka.times(3), 6));
   if (total.lt(0)) total = Z;
   if (val(m, 'compliance_violations').gt(0)) total = Z;
-  total = total.toDecimalPlaces(2, D.ROUND_HALF_UP);
+  // 60 digits leave x.xx4999…9 where the exact total is a half-cent reached through a
+  // non-terminating quotient (691/7 × 0.14 = 13.82). This plan's exact totals are fractions with
+  // denominators far below 10^30, so a total that is not a half-cent lies more than 10^-33 from
+  // every half-cent: snapping to 40 places first recovers exact half-cents and moves nothing else.
+  total = total.toDecimalPlaces(40, D.ROUND_HALF_UP).toDecimalPlaces(2, D.ROUND_HALF_UP);
   let grade = total.lt(60) ? 'D' : total.lt(80) ? 'C' : total.lt(95) ? 'B' : total.lt(110) ? 'A' : 'S';
   if (od.gt(90) && 'BAS'.includes(grade)) grade = 'C';
   return { id: rec.id, total, grade, pay: PAY[grade].toDecimalPlaces(2, D.ROUND_HALF_UP) };

@@ -4,17 +4,22 @@ otherwise write them:
 
 (a) ``pandas_float``: vectorised pandas/numpy float64, the way a competent analyst would
     (np.select / np.interp / clip), rounding the total with ``Series.round(2)``.
-(b) ``decimal_loop``: a plain Python loop over rows with ``decimal.Decimal``, exact, mirroring the
-    engine's semantics (docs/scoring-methods.md, docs/plan-format.md): points are kept exact, only
-    the total is rounded, half up, to 0.01. Intermediate arithmetic uses 60 significant digits
-    (Python's default context has 28 significant digits, rust_decimal keeps 28 decimal places), so
-    totals agree with the engine after the final rounding.
+(b) ``decimal_loop``: a plain Python loop over rows with ``decimal.Decimal`` at 60 significant
+    digits, mirroring the engine's semantics (docs/scoring-methods.md, docs/plan-format.md): points
+    are not rounded, only the total is, half up, to 0.01. It is what a careful user writes, and it
+    is timed; it is still a digit-limited arithmetic, so on an exact half-cent reached through a
+    non-terminating quotient (691/7 × 0.14 = 13.82) it can round a cent low.
+
+``exact_loop`` is the same plan in ``fractions.Fraction`` (exact rationals, rounded once): the
+reference every perfscore total is checked against (not timed).
 
 Both take a DataFrame with the generator's columns (``id`` + measure ids) and return a DataFrame
 with columns ``record_id``, ``total``, ``grade``, ``pay``.
 """
 
+import math
 from decimal import ROUND_HALF_UP, Decimal, localcontext
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -85,9 +90,7 @@ def pandas_float(df: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 
 D = Decimal
-Z, HUNDRED = D(0), D(100)
 CENT = D("0.01")
-TEAMWORK = {D(1): D(0), D(2): D(40), D(3): D(70), D(4): D(90), D(5): D(100)}
 PAY = {g: D(PAY_BASE) * D(v) for g, v in PAY_COEFF.items()}
 
 
@@ -105,68 +108,92 @@ def _interp(x, pts, below):
     return pts[-1][1]
 
 
-MARGIN_PTS = [(D(60), D(60)), (D(100), D(100)), (D(120), D(120))]
-NEWC_PTS = [(D(1), D(50)), (D(3), D(100)), (D(5), D(120))]
-OPP_PTS = [(D(5), D(60)), (D(10), D(100)), (D(15), D(110))]
-
-
 def _dec(s):
     return None if s is None or s != s or s == "" else D(s)
 
 
-def score_one(m):
-    """Total (rounded, Decimal) and grade for one person's measures (dict of Decimal or None)."""
-    with localcontext(prec=60):
-        # results section (70%)
-        rt = m["revenue_target"]
-        if rt <= 0:
-            raise ValueError("sales_completion: target not positive")
-        sales = _clamp(m["revenue"] / rt * HUNDRED, Z, D(120))
-        inv = m["invoiced"]
-        rate = Z if inv == 0 else m["collected"] / inv
-        collection = D(0) if rate < D("0.8") else D(60) if rate < D("0.9") else D(80) if rate < D("0.95") else D(100)
-        mt = m["margin_target"]
-        if mt <= 0:
-            raise ValueError("gross_margin: target not positive")
-        margin = _interp(m["gross_profit"] / mt * HUNDRED, MARGIN_PTS, Z)
-        newc = _interp(m["new_customers"], NEWC_PTS, Z)
-        c = m["contracts"]
-        contracts = _clamp(D(100) + (c - 4) * 10 if c >= 4 else c / 4 * 90, Z, D(120))
-        overdue = _clamp(D(200) - m["overdue_receivables_days"] / 30 * HUNDRED, Z, D(120))
-        results = [(sales, 35), (collection, 20), (margin, 20), (newc, 10), (contracts, 10), (overdue, 5)]
-        # process section (30%); teamwork is re-weighted away when missing
-        visits = _clamp(m["visits"] / 40 * HUNDRED, Z, D(120))
-        opps = _interp(m["opportunities"], OPP_PTS, Z)
-        demos = D(100) if m["demos"] >= 4 else Z
-        crm = _clamp(D(100) - m["crm_late_entries"] * 10, Z, D(100))
-        process = [(visits, 30), (opps, 25), (demos, 15)]
-        tw = m["teamwork_rating"]
-        if tw is not None:
-            if tw not in TEAMWORK:
-                raise ValueError(f"teamwork: rating {tw} is not listed")
-            process.append((TEAMWORK[tw], 15))
-        process.append((crm, 15))
+def _weighted_total(m, N):
+    """The plan's total before rounding, in number type ``N`` (Decimal or Fraction); ``m`` holds
+    the measures as ``N`` values (or None)."""
+    Z, HUNDRED = N(0), N(100)
+    teamwork_points = {N(1): N(0), N(2): N(40), N(3): N(70), N(4): N(90), N(5): N(100)}
+    margin_pts = [(N(60), N(60)), (N(100), N(100)), (N(120), N(120))]
+    newc_pts = [(N(1), N(50)), (N(3), N(100)), (N(5), N(120))]
+    opp_pts = [(N(5), N(60)), (N(10), N(100)), (N(15), N(110))]
+    # results section (70%)
+    rt = m["revenue_target"]
+    if rt <= 0:
+        raise ValueError("sales_completion: target not positive")
+    sales = _clamp(m["revenue"] / rt * HUNDRED, Z, N(120))
+    inv = m["invoiced"]
+    rate = Z if inv == 0 else m["collected"] / inv
+    collection = (N(0) if rate < N("0.8") else N(60) if rate < N("0.9")
+                  else N(80) if rate < N("0.95") else N(100))
+    mt = m["margin_target"]
+    if mt <= 0:
+        raise ValueError("gross_margin: target not positive")
+    margin = _interp(m["gross_profit"] / mt * HUNDRED, margin_pts, Z)
+    newc = _interp(m["new_customers"], newc_pts, Z)
+    c = m["contracts"]
+    contracts = _clamp(N(100) + (c - 4) * 10 if c >= 4 else c / 4 * 90, Z, N(120))
+    overdue = _clamp(N(200) - m["overdue_receivables_days"] / 30 * HUNDRED, Z, N(120))
+    results = [(sales, 35), (collection, 20), (margin, 20), (newc, 10), (contracts, 10), (overdue, 5)]
+    # process section (30%); teamwork is re-weighted away when missing
+    visits = _clamp(m["visits"] / 40 * HUNDRED, Z, N(120))
+    opps = _interp(m["opportunities"], opp_pts, Z)
+    demos = N(100) if m["demos"] >= 4 else Z
+    crm = _clamp(N(100) - m["crm_late_entries"] * 10, Z, N(100))
+    process = [(visits, 30), (opps, 25), (demos, 15)]
+    tw = m["teamwork_rating"]
+    if tw is not None:
+        if tw not in teamwork_points:
+            raise ValueError(f"teamwork: rating {tw} is not listed")
+        process.append((teamwork_points[tw], 15))
+    process.append((crm, 15))
 
-        weighted = Z
-        for items, sw in ((results, 70), (process, 30)):
-            wsum = sum(w for _, w in items)
-            for s, w in items:
-                ew = D(w) if wsum == 100 else D(w) * HUNDRED / wsum
-                weighted += s * ew / HUNDRED * sw / HUNDRED
-        comp = m["complaints"]
-        ka = m["key_accounts"] if m["key_accounts"] is not None else Z
-        if comp < 0 or ka < 0:
-            raise ValueError("negative adjustment count")
-        total = weighted - min(comp * 2, D(10)) + min(ka * 3, D(6))
-        if total < 0:
-            total = Z
-        if m["compliance_violations"] > 0:
-            total = Z
-    total = total.quantize(CENT, rounding=ROUND_HALF_UP)
+    weighted = Z
+    for items, sw in ((results, 70), (process, 30)):
+        wsum = sum(w for _, w in items)
+        for s, w in items:
+            ew = N(w) if wsum == 100 else N(w) * HUNDRED / wsum
+            weighted += s * ew / HUNDRED * sw / HUNDRED
+    comp = m["complaints"]
+    ka = m["key_accounts"] if m["key_accounts"] is not None else Z
+    if comp < 0 or ka < 0:
+        raise ValueError("negative adjustment count")
+    total = weighted - min(comp * 2, N(10)) + min(ka * 3, N(6))
+    if total < 0:
+        total = Z
+    if m["compliance_violations"] > 0:
+        total = Z
+    return total
+
+
+def _grade(total, m):
     grade = "D" if total < 60 else "C" if total < 80 else "B" if total < 95 else "A" if total < 110 else "S"
     if m["overdue_receivables_days"] > 90 and GRADE_ORDER.index(grade) > GRADE_ORDER.index("C"):
         grade = "C"
-    return total, grade
+    return grade
+
+
+def score_one(m):
+    """Total (rounded, Decimal) and grade for one person's measures (dict of Decimal or None),
+    in Decimal arithmetic at 60 significant digits: what a careful user writes."""
+    with localcontext(prec=60):
+        total = _weighted_total(m, D)
+    total = total.quantize(CENT, rounding=ROUND_HALF_UP)
+    return total, _grade(total, m)
+
+
+def exact_one(m):
+    """The same in exact rational arithmetic (``fractions.Fraction``), rounded once, half up, to
+    cents: the reference every perfscore total must equal. It differs from `score_one` only where
+    a non-terminating quotient cancels into an exact half-cent (691/7 × 0.14 = 13.82)."""
+    fm = {k: (None if v is None else Fraction(v)) for k, v in m.items()}
+    total = _weighted_total(fm, Fraction)
+    cents = math.floor(total * 100 + Fraction(1, 2))  # totals are never negative here
+    rounded = (D(cents) / 100).quantize(CENT)
+    return rounded, _grade(rounded, m)
 
 
 MEASURES = [
@@ -183,6 +210,20 @@ def decimal_loop(df: pd.DataFrame) -> pd.DataFrame:
     for row in df[cols].itertuples(index=False, name=None):
         m = {k: _dec(v) for k, v in zip(MEASURES, row[1:])}
         total, grade = score_one(m)
+        ids.append(row[0])
+        totals.append(total)
+        grades.append(grade)
+        pays.append(PAY[grade].quantize(CENT, rounding=ROUND_HALF_UP))
+    return pd.DataFrame({"record_id": ids, "total": totals, "grade": grades, "pay": pays})
+
+
+def exact_loop(df: pd.DataFrame) -> pd.DataFrame:
+    """`decimal_loop` with `exact_one`: the exact-rational reference (not timed)."""
+    ids, totals, grades, pays = [], [], [], []
+    cols = ["id"] + MEASURES
+    for row in df[cols].itertuples(index=False, name=None):
+        m = {k: _dec(v) for k, v in zip(MEASURES, row[1:])}
+        total, grade = exact_one(m)
         ids.append(row[0])
         totals.append(total)
         grades.append(grade)

@@ -16,7 +16,7 @@ Generates N people (default 100000, seed 42) with the Rust generator
 * (b) the plain Python Decimal loop (string columns in), on all N people unless `--decimal-max`
   says fewer (then extrapolated per person to N).
 
-Checks perfscore == (b) exactly on (b)'s rows (totals, grades, pay; exits 1 on any mismatch), that
+Checks perfscore == an exact-rational reference (fractions.Fraction) on (b)'s rows (totals, grades, pay; exits 1 on any mismatch), that
 the record path and the float64-frame path give the same result as the measured path on all rows,
 and counts how many of (a)'s rounded totals, grades and pays differ from perfscore. Prints one JSON
 object. CSV parsing is not timed (every side starts from a loaded DataFrame).
@@ -123,16 +123,20 @@ def main() -> int:
     cols = ["record_id", "total", "grade", "pay"]
     ps_rows = list(zip(*(res_ps[c].tolist() for c in cols)))
 
-    # exactness: perfscore == Decimal loop on the loop's rows (Decimal == Decimal, exact)
+    # exactness: perfscore == the exact-rational reference (fractions.Fraction, rounded once) on
+    # the loop's rows; the 60-digit Decimal loop's own drift from it is reported beside.
+    res_exact = baselines.exact_loop(sub)
     mismatches = []
-    dec_rows = zip(*(res_dec[c].tolist() for c in cols))
-    for a, b in zip(ps_rows[:m], dec_rows):
+    exact_rows = list(zip(*(res_exact[c].tolist() for c in cols)))
+    for a, b in zip(ps_rows[:m], exact_rows):
         if a[0] != b[0] or a[1] != b[1] or a[2] != b[2] or a[3] != b[3]:
             mismatches.append({"record_id": a[0],
                                "perfscore": [str(a[1]), a[2], str(a[3])],
-                               "decimal_loop": [str(b[1]), b[2], str(b[3])]})
-    if len(res_dec) != m:
-        mismatches.append({"record_id": None, "perfscore": [m], "decimal_loop": [len(res_dec)]})
+                               "exact": [str(b[1]), b[2], str(b[3])]})
+    if len(res_exact) != m:
+        mismatches.append({"record_id": None, "perfscore": [m], "exact": [len(res_exact)]})
+    dec_rows = list(zip(*(res_dec[c].tolist() for c in cols)))
+    decimal_drift = sum(1 for a, b in zip(exact_rows, dec_rows) if a[1] != b[1] or a[2] != b[2])
 
     # the record path and the float64-frame input give the very same table (text included: 74.40)
     def same(res):
@@ -144,7 +148,7 @@ def main() -> int:
     float_diff = same(res_ps_float)
     if old_diff or float_diff:
         mismatches.append({"record_id": None, "perfscore": ["record path differs", old_diff],
-                           "decimal_loop": ["float64 frame differs", float_diff]})
+                           "exact": ["float64 frame differs", float_diff]})
 
     # how far the float64 analyst version drifts from the exact result
     ps_tot = [Decimal(x) for x in res_ps["total"]]
@@ -194,7 +198,9 @@ def main() -> int:
             "decimal_loop": t_dec_sub / m * 1e6,
         },
         "exact_vs_decimal_loop": {"checked": m, "mismatches": len(mismatches),
-                                  "first_mismatches": mismatches[:5]},
+                                  "first_mismatches": mismatches[:5],
+                                  "reference": "fractions.Fraction, rounded once",
+                                  "decimal_loop_differs_from_exact": decimal_drift},
         "same_as_record_path_and_float64_input": {"checked": n, "record_path_differs": old_diff,
                                                   "float64_input_differs": float_diff},
         "pandas_float64_vs_perfscore": {"total_differs_after_rounding": tot_diff,

@@ -130,7 +130,8 @@ def main():
     w("Exactness (checked every run; `run.sh` exits non-zero on a mismatch):")
     w("")
     ex = py["exact_vs_decimal_loop"]
-    w(f"- Python: perfscore's total, grade and pay equal the `decimal.Decimal` loop's on {ex['checked']:,} of {py['n']:,} people: **{ex['mismatches']} mismatches**.")
+    w(f"- Python: perfscore's total, grade and pay equal the exact-rational reference (`fractions.Fraction`, rounded once) on {ex['checked']:,} of {py['n']:,} people: **{ex['mismatches']} mismatches**; "
+      f"the 60-digit `decimal.Decimal` loop differs from it on **{ex.get('decimal_loop_differs_from_exact', 0)}** (exact half-cents reached through non-terminating quotients).")
     pf = py["pandas_float64_vs_perfscore"]
     w(f"- pandas float64 against perfscore: **{pf['total_differs_after_rounding']:,}** of {py['n']:,} totals differ after rounding to 2 places "
       f"({100 * pf['total_differs_after_rounding'] / py['n']:.2f}%), **{pf['grade_differs']:,}** grades and **{pf['pay_differs']:,}** pays differ.")
