@@ -56,3 +56,29 @@ def test_totals_frame_reports_bad_cells_as_summarize_frame_does():
             errors.append([(p.path, p.kind) for p in e.problems])
     assert len(errors) == 2 and errors[0] == errors[1]
     assert ("records[0] (E1).revenue", "not_a_number") in errors[0]
+
+
+def test_totals_frame_float_path_reports_as_summarize_frame():
+    # An all-float frame takes the float path; its problems are reported exactly as
+    # summarize_frame reports them.
+    plan = perfscore.Plan.from_json(perfscore.demo_plan_json())
+    records = plan.records_from_csv(perfscore.demo_team_csv())
+    columns = {"id": [r["id"] for r in records]}
+    for key in records[0]["measures"]:
+        columns[key] = [float(r["measures"][key]) for r in records]
+    def problems(cols):
+        out = []
+        for call in (plan.totals_frame, plan.summarize_frame):
+            try:
+                call(cols)
+            except perfscore.InputError as e:
+                out.append([(p.path, p.kind) for p in e.problems])
+        assert len(out) == 2 and out[0] == out[1]
+        return out[0]
+
+    # A missing required measure: the engine's problem for that row.
+    columns["revenue"][2] = float("nan")
+    assert [k for _, k in problems(columns)] == ["missing"]
+    # A repeated id is the table's problem, reported before any row is scored.
+    columns["id"][1] = columns["id"][0]
+    assert [k for _, k in problems(columns)] == ["duplicate"]

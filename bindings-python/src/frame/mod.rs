@@ -33,6 +33,7 @@
 mod cells;
 mod clock;
 mod columns;
+mod floats;
 mod read;
 
 use crate::{core_err, decimal_class, py_to_json, type_name};
@@ -165,6 +166,14 @@ pub(crate) fn totals_frame<'py>(
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let threads = Threads::from_count(threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
+    // All-numeric frames: the float columns straight to the core; on any problem the table path
+    // below reports it, exactly as `summarize_frame` would.
+    if let Some(f) = floats::read(frame, id_column)? {
+        let slices: Vec<&[f64]> = f.columns.iter().map(Vec::as_slice).collect();
+        if let Ok(totals) = py.detach(|| plan.totals(&f.ids, &f.names, &slices, threads)) {
+            return totals_dict(py, plan, f.id_objects, &totals);
+        }
+    }
     let (mut frame, id_objects) = read_table(plan, frame, id_column, threads)?;
     let totals = py
         .detach(|| {
@@ -173,6 +182,16 @@ pub(crate) fn totals_frame<'py>(
         })
         .map_err(|e| core_err(py, &e))?;
     drop(frame);
+    totals_dict(py, plan, id_objects, &totals)
+}
+
+/// `totals_frame`'s result: a dict of columns.
+fn totals_dict<'py>(
+    py: Python<'py>,
+    plan: &Plan,
+    id_objects: Bound<'py, PyList>,
+    totals: &perfscore::batch::Totals,
+) -> PyResult<Bound<'py, PyDict>> {
     let grades: Vec<Bound<'py, PyString>> =
         plan.grade_names().map(|g| PyString::new(py, g)).collect();
     let name = |g: u32| grades.get(g as usize).cloned();

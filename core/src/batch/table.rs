@@ -421,15 +421,16 @@ impl TableBuilder {
 }
 
 /// Empty ids, and every repeat of an id, in row order (as for records).
-fn check_ids(ids: &[String]) -> Problems {
+pub(crate) fn check_ids<S: AsRef<str>>(ids: &[S]) -> Problems {
     let mut seen = HashSet::with_capacity(ids.len());
     let mut problems = Problems::new();
     for (i, id) in ids.iter().enumerate() {
+        let id = id.as_ref();
         let at = || Loc::root().key("records").index(i).key("id");
         if id.trim().is_empty() {
             problems
                 .push(Problem::new(at(), kinds::EMPTY, "record id is empty").zh("记录 id 为空"));
-        } else if !seen.insert(id.as_str()) {
+        } else if !seen.insert(id) {
             problems.push(
                 Problem::new(
                     at(),

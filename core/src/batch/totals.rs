@@ -55,7 +55,8 @@ enum Source<'a> {
 impl Plan {
     /// Score columns of host floats (`columns[c][row]`, NaN = missing, in the order of `names`,
     /// measure ids or aliases) to each row's total, grade and veto, on `threads`. A float stands
-    /// for its shortest decimal (0.1 is one tenth), as everywhere else. All or nothing.
+    /// for its shortest decimal (0.1 is one tenth), as everywhere else. Ids must be non-empty and
+    /// distinct. All or nothing.
     pub fn totals<S: AsRef<str> + Sync>(
         &self,
         ids: &[S],
@@ -67,6 +68,8 @@ impl Plan {
         if let Some(p) = shape_problem(ids.len(), names.len(), columns) {
             return Err(Error::Input(vec![p]));
         }
+        // Empty and repeated ids, as a table refuses them.
+        super::table::check_ids(ids).finish(Error::Input, ())?;
         self.totals_from(ids, &columns_for, Source::Floats(columns), threads)
     }
 

@@ -1,0 +1,81 @@
+//! The float path of `totals_frame`: a frame whose measure columns are all numpy float64 (or
+//! int64 within 2⁵³) handed to the core as `f64` columns, with no decimal conversion per cell.
+//! Anything else (text or object columns, ids that are not text, a column of another length) is
+//! `None`, and the caller reads the frame as `summarize_frame` does.
+
+use super::columns::{frame_columns, read_column, Cells, NON_MEASURES};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyString};
+
+/// Ids (text), their Python objects, the measure column names and their values.
+pub(super) struct Floats<'py> {
+    pub(super) ids: Vec<String>,
+    pub(super) id_objects: Bound<'py, PyList>,
+    pub(super) names: Vec<String>,
+    pub(super) columns: Vec<Vec<f64>>,
+}
+
+/// Integers this large and beyond are not all exact as `f64`.
+const EXACT_INT: u64 = 1 << 53;
+
+pub(super) fn read<'py>(
+    frame: &Bound<'py, PyAny>,
+    id_column: &str,
+) -> PyResult<Option<Floats<'py>>> {
+    let (columns, index) = frame_columns(frame, id_column)?;
+    let id_pos = columns.iter().position(|(n, _)| n == id_column);
+    let id_col = match (id_pos, index) {
+        (Some(j), _) => columns[j].1.clone(),
+        (None, Some(idx)) => idx,
+        (None, None) => return Ok(None),
+    };
+    let Ok(Cells::Objects(id_cells)) = read_column(&id_col, false)? else {
+        return Ok(None);
+    };
+    let mut ids = Vec::with_capacity(id_cells.len());
+    for v in id_cells.iter() {
+        match v.cast::<PyString>() {
+            Ok(s) => ids.push(s.to_cow()?.into_owned()),
+            Err(_) => return Ok(None),
+        }
+    }
+    let n = ids.len();
+    let mut names = Vec::new();
+    let mut values = Vec::new();
+    for (j, (name, col)) in columns.iter().enumerate() {
+        if Some(j) == id_pos || NON_MEASURES.contains(&name.as_str()) {
+            continue;
+        }
+        let column = match read_column(col, true)? {
+            Ok(Cells::F64(bytes)) => bytes
+                .as_bytes()
+                .chunks_exact(8)
+                .map(|c| f64::from_ne_bytes(c.try_into().unwrap_or([0; 8])))
+                .collect::<Vec<f64>>(),
+            Ok(Cells::I64(bytes)) => {
+                let mut out = Vec::with_capacity(n);
+                for c in bytes.as_bytes().chunks_exact(8) {
+                    let v = i64::from_ne_bytes(c.try_into().unwrap_or([0; 8]));
+                    if v.unsigned_abs() >= EXACT_INT {
+                        return Ok(None);
+                    }
+                    out.push(v as f64);
+                }
+                out
+            }
+            _ => return Ok(None),
+        };
+        if column.len() != n {
+            return Ok(None);
+        }
+        names.push(name.clone());
+        values.push(column);
+    }
+    let id_objects = id_cells.get_slice(0, n).cast_into::<PyList>()?;
+    Ok(Some(Floats {
+        ids,
+        id_objects,
+        names,
+        columns: values,
+    }))
+}
