@@ -232,6 +232,41 @@ export function createApi(backend) {
       return JSON.parse(this.run('totals', { records }));
     }
 
+    /** `totals` of columns: `{ ids, columns: { measure: Float64Array | number[] } }` (NaN or
+     * null = missing), handed to the core as one typed array, no record objects. */
+    totalsColumns({ ids, columns }, { threads } = {}) {
+      if (!Array.isArray(ids)) throw argumentError('totalsColumns: ids must be an array of text');
+      if (given(threads) && !(Number.isInteger(threads) && threads > 0)) {
+        throw argumentError('totalsColumns: threads must be a positive whole number');
+      }
+      const names = Object.keys(columns ?? {});
+      const n = ids.length;
+      const values = new Float64Array(names.length * n);
+      names.forEach((name, k) => {
+        const column = columns[name];
+        if (column === null || typeof column !== 'object' || typeof column.length !== 'number') {
+          throw argumentError(`totalsColumns: column \`${name}\` must be an array or a Float64Array`);
+        }
+        if (column.length !== n) {
+          throw argumentError(`totalsColumns: column \`${name}\` has ${column.length} values for ${n} ids`);
+        }
+        for (let i = 0; i < n; i++) {
+          const v = column[i];
+          if (v === null || v === undefined) {
+            values[k * n + i] = NaN;
+          } else if (typeof v === 'number') {
+            values[k * n + i] = v;
+          } else {
+            // Text, bigint or objects have their own rules: plan.totals(records) reads them.
+            throw argumentError(`totalsColumns: columns.${name}[${i}] is a ${typeof v}, not a number; use plan.totals(records) for other values`);
+          }
+        }
+      });
+      const live = this.#held.get();
+      const text = call(() => live.totalsFloats(JSON.stringify(ids), JSON.stringify(names), values, threads));
+      return JSON.parse(text);
+    }
+
     /** The table path of `summarize` (`''` when the record path must decide); internal. */
     summarizeTable(table, options, threads) {
       return summarizeTable(this.#held.get(), table, options, threads);

@@ -478,6 +478,15 @@ export declare class Plan {
    * at period end; all or nothing.
    */
   totals(records: RecordInput[]): Totals;
+  /**
+   * `totals` of columns held as typed arrays (or arrays of numbers; NaN or null = missing), in the
+   * order of `ids`, without a record object per person. A number stands for its shortest decimal
+   * (0.1 is one tenth). `threads` applies to the native package (wasm uses one).
+   */
+  totalsColumns(
+    table: { ids: string[]; columns: Record<string, Float64Array | ArrayLike<number | null>> },
+    run?: { threads?: number },
+  ): Totals;
   /** `scoreMany` on the libuv thread pool, off the event loop. */
   scoreManyAsync(records: RecordInput[], options?: ScoreOptions): Promise<Scorecard[]>;
   /** The core's canonical JSON per scorecard, byte-identical to the Rust crate. */

@@ -121,6 +121,22 @@ impl CorePlan {
                 .summarize_encoded(&table.0, &options, None, threads),
         )
     }
+
+    /// `totals` of typed-array columns (ids and names as JSON text, the columns one after another).
+    #[napi(catch_unwind)]
+    pub fn totals_floats(
+        &self,
+        env: Env,
+        ids: String,
+        names: String,
+        values: Float64Array,
+        threads: Option<u32>,
+    ) -> Result<String> {
+        let threads = threads_of(&env, threads)?;
+        self.plan
+            .totals_floats(&ids, &names, &values, threads)
+            .map_err(|e| thrown(&env, e))
+    }
 }
 
 /// A plan operation run off the event loop.

@@ -110,6 +110,14 @@ impl CorePlan {
                 .summarize_encoded(&table.0, options, None, Threads::Auto),
         )
     }
+
+    /// `totals` of typed-array columns (ids and names as JSON text, the columns one after another).
+    #[wasm_bindgen(js_name = totalsFloats)]
+    pub fn totals_floats(&self, ids: &str, names: &str, values: &[f64]) -> Result<String, JsValue> {
+        self.plan
+            .totals_floats(ids, names, values, Threads::Auto)
+            .map_err(thrown)
+    }
 }
 
 /// A batch encoded by the front (`bindings-js/table.mjs`), copied into wasm once.

@@ -50,3 +50,28 @@ for (const name of vectorNames().filter((n) => !n.includes('/'))) {
     assert.deepEqual(t.ok.grades_before_veto, s.ok.map((x) => x.grade_before_veto ?? null));
   });
 }
+
+test('totalsColumns: typed-array columns give the record path\'s totals', () => {
+  const plan = Plan.fromJson(demoPlanJson());
+  const records = plan.recordsFromCsv(demoTeamCsv());
+  const ids = records.map((r) => r.id);
+  const columns = {};
+  for (const key of Object.keys(records[0].measures)) {
+    columns[key] = Float64Array.from(records, (r) => Number(r.measures[key]));
+  }
+  const fromColumns = plan.totalsColumns({ ids, columns });
+  assert.deepEqual(fromColumns, plan.totals(records));
+  // A missing required measure (NaN) is the engine's problem for that row, as on the record path.
+  columns.revenue[2] = NaN;
+  const err = (() => {
+    try {
+      plan.totalsColumns({ ids, columns });
+    } catch (e) {
+      return e;
+    }
+  })();
+  assert.ok(err, 'a missing revenue must be refused');
+  assert.equal(err.problems.length, 1);
+  assert.equal(err.problems[0].kind, 'missing');
+  assert.throws(() => plan.totalsColumns({ ids: ['E1'], columns: { revenue: ['12x'] } }), /not a number/);
+});

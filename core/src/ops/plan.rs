@@ -103,6 +103,48 @@ impl Plan {
     }
 }
 
+impl Plan {
+    /// [`Plan::totals`] for a host holding typed arrays: `ids` and `names` as JSON arrays of text,
+    /// `values` the columns one after another (`names.len() × ids.len()` floats, NaN = missing);
+    /// the result as the `totals` operation's.
+    pub fn totals_floats(
+        &self,
+        ids: &str,
+        names: &str,
+        values: &[f64],
+        threads: crate::batch::Threads,
+    ) -> crate::Result<String> {
+        let text_list = |field: &'static str, text: &str| {
+            serde_json::from_str::<Vec<String>>(text).map_err(|_| {
+                Error::Input(vec![Problem::new(
+                    Loc::root().key(field),
+                    kinds::WRONG_TYPE,
+                    "expected a list of text",
+                )
+                .zh("应为文本列表")])
+            })
+        };
+        let (ids, names) = (text_list("ids", ids)?, text_list("names", names)?);
+        let rows = ids.len();
+        if values.len() != rows.saturating_mul(names.len()) {
+            let (n, c) = (values.len(), names.len());
+            return Err(Error::Input(vec![Problem::new(
+                Loc::root().key("values"),
+                kinds::LENGTH_MISMATCH,
+                format!("{n} values for {rows} rows of {c} columns"),
+            )
+            .zh(format!("{n} 个值，但表有 {rows} 行 {c} 列"))]));
+        }
+        let columns: Vec<&[f64]> = if rows == 0 {
+            names.iter().map(|_| <&[f64]>::default()).collect()
+        } else {
+            values.chunks(rows).collect()
+        };
+        let totals = self.totals(&ids, &names, &columns, threads)?;
+        Ok(totals_json(self, &ids, &totals))
+    }
+}
+
 /// `{"ids", "totals", "grades", "grades_before_veto", "vetoed"}`: columns, in row order, totals as
 /// decimal text at the plan's scale.
 fn totals_json(plan: &Plan, ids: &[String], t: &crate::batch::Totals) -> String {
