@@ -203,29 +203,25 @@ MEASURES = [
 ]
 
 
-def decimal_loop(df: pd.DataFrame) -> pd.DataFrame:
-    """The plan as a plain loop over rows with Decimal. ``df`` has string (object) columns."""
+def _loop(df: pd.DataFrame, score) -> pd.DataFrame:
+    """The plan as a plain loop over rows, scoring each with ``score``."""
     ids, totals, grades, pays = [], [], [], []
     cols = ["id"] + MEASURES
     for row in df[cols].itertuples(index=False, name=None):
         m = {k: _dec(v) for k, v in zip(MEASURES, row[1:])}
-        total, grade = score_one(m)
+        total, grade = score(m)
         ids.append(row[0])
         totals.append(total)
         grades.append(grade)
         pays.append(PAY[grade].quantize(CENT, rounding=ROUND_HALF_UP))
     return pd.DataFrame({"record_id": ids, "total": totals, "grade": grades, "pay": pays})
+
+
+def decimal_loop(df: pd.DataFrame) -> pd.DataFrame:
+    """The plan as a plain loop over rows with Decimal. ``df`` has string (object) columns."""
+    return _loop(df, score_one)
 
 
 def exact_loop(df: pd.DataFrame) -> pd.DataFrame:
     """`decimal_loop` with `exact_one`: the exact-rational reference (not timed)."""
-    ids, totals, grades, pays = [], [], [], []
-    cols = ["id"] + MEASURES
-    for row in df[cols].itertuples(index=False, name=None):
-        m = {k: _dec(v) for k, v in zip(MEASURES, row[1:])}
-        total, grade = exact_one(m)
-        ids.append(row[0])
-        totals.append(total)
-        grades.append(grade)
-        pays.append(PAY[grade].quantize(CENT, rounding=ROUND_HALF_UP))
-    return pd.DataFrame({"record_id": ids, "total": totals, "grade": grades, "pay": pays})
+    return _loop(df, exact_one)
