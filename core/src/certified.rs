@@ -10,13 +10,15 @@
 //! [`SLACK`] to cover the rounding of the bound's own arithmetic):
 //! - input: a decimal or a host float → `e = |v| · 2⁻⁴⁸` (rust_decimal's `to_f64` and the
 //!   shortest-decimal reading of a host float are within a few u); an integer below 2⁵³ is exact;
-//! - `a ± b`: `e = ea + eb + ε|r|` (0 when both are exact integers and the result is below 2⁵³);
-//! - `a × b`: `e = |a|·eb + |b|·ea + ea·eb + ε|r|` (0 as for sums);
+//! - `a ± b`: `e = ea + eb + ε|r|` (0 when both are exact and TwoSum finds no rounding error);
+//! - `a × b`: `e = |a|·eb + |b|·ea + ea·eb + ε|r|` (0 when both are exact and the fused residual
+//!   `a·b − r` is 0);
 //! - `a ÷ b`: uncertain when `|b| ≤ eb`; else `e = (ea·|b| + |a|·eb) ÷ (|b|·(|b| − eb)) + ε|r|`
 //!   (0 when both are exact and the fused residual `r·b − a` is 0);
 //! - `min`, `max`, clamps, `−a`, `|a|`: 1-Lipschitz, `e = max(ea, eb)` or `ea`;
 //! - `a < b` and the other comparisons: decided when `|a − b| > ea + eb`, or exactly when both
-//!   bounds are 0; rounding to `s` places: decided when no rounding boundary lies in the interval.
+//!   bounds are 0; rounding to `s` places: decided when no rounding boundary lies in the interval,
+//!   or exactly (ties by the mode) for an exact value whose scaling is exact.
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -89,10 +91,6 @@ impl Approx {
         Some(Approx { v, e })
     }
 
-    fn is_exact_int(self) -> bool {
-        self.e == 0.0 && self.v.fract() == 0.0 && self.v.abs() < EXACT_INT
-    }
-
     /// The result of an operation, with its bound; uncertain when anything is not finite.
     fn done(v: f64, e: f64) -> Option<Approx> {
         (v.is_finite() && e.is_finite()).then_some(Approx { v, e })
@@ -100,8 +98,13 @@ impl Approx {
 
     pub(crate) fn add(self, o: Approx) -> Option<Approx> {
         let v = self.v + o.v;
-        if self.is_exact_int() && o.is_exact_int() && v.abs() < EXACT_INT {
-            return Approx::done(v, 0.0);
+        if self.e == 0.0 && o.e == 0.0 {
+            // TwoSum: the rounding error of a float sum, computed exactly; 0 means v is exact.
+            let bv = v - self.v;
+            let err = (self.v - (v - bv)) + (o.v - bv);
+            if err == 0.0 {
+                return Approx::done(v, 0.0);
+            }
         }
         Approx::done(v, (self.e + o.e + EPS * v.abs()) * SLACK)
     }
@@ -112,7 +115,8 @@ impl Approx {
 
     pub(crate) fn mul(self, o: Approx) -> Option<Approx> {
         let v = self.v * o.v;
-        if self.is_exact_int() && o.is_exact_int() && v.abs() < EXACT_INT {
+        // The fused residual a × b − v is exact: 0 means v is the exact product.
+        if self.e == 0.0 && o.e == 0.0 && v.is_finite() && self.v.mul_add(o.v, -v) == 0.0 {
             return Approx::done(v, 0.0);
         }
         let e = self.v.abs() * o.e + o.v.abs() * self.e + self.e * o.e + EPS * v.abs();
@@ -202,6 +206,10 @@ impl Approx {
             return None;
         }
         // The scaling and the two end-point subtractions each round once.
+        // A value known exactly, scaled exactly (the fused residual is 0): round it exactly.
+        if self.e == 0.0 && self.v.mul_add(p, -x) == 0.0 {
+            return exact_units(x, mode);
+        }
         let ex = (self.e * p + 3.0 * EPS * x.abs()) * SLACK;
         let (lo, hi) = (x - ex, x + ex);
         // Work on magnitudes (every mode here is symmetric about zero); an interval across zero
@@ -233,6 +241,19 @@ impl Approx {
             units
         })
     }
+}
+
+/// `x` (exact, |x| ≤ 2⁵⁰) rounded to an integer by `mode`; every step here is exact.
+fn exact_units(x: f64, mode: RoundingMode) -> Option<i64> {
+    let (m, whole) = (x.abs(), x.abs().floor());
+    let rest = m - whole;
+    let up = match mode {
+        RoundingMode::Down => false,
+        RoundingMode::HalfUp => rest >= 0.5,
+        RoundingMode::HalfEven => rest > 0.5 || (rest == 0.5 && whole % 2.0 == 1.0),
+    };
+    let units = (if up { whole + 1.0 } else { whole }).to_i64()?;
+    Some(if x < 0.0 { units.checked_neg()? } else { units })
 }
 
 #[cfg(test)]

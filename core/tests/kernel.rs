@@ -342,3 +342,121 @@ proptest! {
         }
     }
 }
+
+/// One indicator of a generated plan: its method, on measures m0…m5.
+fn scoring() -> impl Strategy<Value = (String, String, String)> {
+    let target = prop_oneof![
+        Just("\"m1\"".to_string()),
+        Just("\"m2\"".to_string()),
+        (1i64..5_000).prop_map(|t| format!("{t}")),
+        Just("700000".to_string()),
+        Just("30".to_string()),
+    ];
+    let actual = prop_oneof![
+        Just("\"m0\"".to_string()),
+        Just("\"m3\"".to_string()),
+        Just("\"m0 / m1 * 100\"".to_string()),
+    ];
+    let method = prop_oneof![
+        Just(r#"{"method": "ratio", "floor": 0, "cap": 120}"#.to_string()),
+        Just(r#"{"method": "ratio"}"#.to_string()),
+        Just(r#"{"method": "bands", "basis": "completion", "bands": [{"to": 60, "score": 0}, {"from": 60, "to": 100, "score": 70}, {"from": 100, "score": 100}]}"#.to_string()),
+        Just(r#"{"method": "threshold_target_stretch", "basis": "completion", "threshold": {"at": 60, "score": 60}, "target": {"at": 100, "score": 100}, "stretch": {"at": 120, "score": 120}}"#.to_string()),
+        Just(r#"{"method": "lower_is_better", "form": "linear", "floor": 0, "cap": 120}"#.to_string()),
+        Just(r#"{"method": "formula", "expr": "if(actual >= target, 100 + (actual - target) / 7, actual / target * 90)", "floor": 0, "cap": 130}"#.to_string()),
+        Just(r#"{"method": "deduction", "start": 100, "per_unit": 2.5, "floor": 0}"#.to_string()),
+        Just(r#"{"method": "pass_fail", "pass_if": "actual >= target / 3"}"#.to_string()),
+    ];
+    (actual, target, method)
+}
+
+/// A generated plan: one or two sections of one to three indicators, weights summing to 100,
+/// an optional bonus and veto, a rounding scale and mode.
+fn plan_json() -> impl Strategy<Value = String> {
+    let splits = prop_oneof![
+        Just(vec![100]),
+        Just(vec![40, 60]),
+        Just(vec![35, 65]),
+        Just(vec![20, 30, 50]),
+        Just(vec![33, 33, 34]),
+    ];
+    let section = (splits, prop::collection::vec(scoring(), 3));
+    (
+        prop::collection::vec(section, 1..=2),
+        prop_oneof![Just(70), Just(35), Just(50)],
+        any::<bool>(),
+        any::<bool>(),
+        0u32..=3,
+        prop_oneof![Just("half_up"), Just("half_even"), Just("down")],
+    )
+        .prop_map(|(sections, w0, bonus, veto, scale, mode)| {
+            let n = sections.len();
+            let mut out = Vec::new();
+            for (k, (split, methods)) in sections.into_iter().enumerate() {
+                let weight = if n == 1 { 100 } else if k == 0 { w0 } else { 100 - w0 };
+                let inds: Vec<String> = split
+                    .iter()
+                    .zip(methods)
+                    .enumerate()
+                    .map(|(j, (w, (actual, target, method)))| {
+                        format!(
+                            r#"{{"id": "i{k}{j}", "name": "I", "weight": {w}, "actual": {actual}, "target": {target}, "scoring": {method}}}"#
+                        )
+                    })
+                    .collect();
+                out.push(format!(
+                    r#"{{"id": "s{k}", "name": "S", "weight": {weight}, "indicators": [{}]}}"#,
+                    inds.join(", ")
+                ));
+            }
+            let adjustments = if bonus {
+                r#"[{"id": "b", "name": "B", "kind": "bonus", "count": "m4", "points_each": 1.5, "max": 6}]"#
+            } else {
+                "[]"
+            };
+            let vetoes = if veto {
+                r#"[{"id": "v", "name": "V", "when": "m5 > 90", "effect": "zero_total"}]"#
+            } else {
+                "[]"
+            };
+            format!(
+                r#"{{"id": "generated", "name": "G",
+                  "measures": [{{"id": "m0"}}, {{"id": "m1"}}, {{"id": "m2"}}, {{"id": "m3"}}, {{"id": "m4"}}, {{"id": "m5"}}],
+                  "sections": [{}], "adjustments": {adjustments}, "vetoes": {vetoes},
+                  "grades": [{{"grade": "D", "to": 60}}, {{"grade": "C", "from": 60, "to": 80}}, {{"grade": "B", "from": 80, "to": 95}}, {{"grade": "A", "from": 95}}],
+                  "rounding": {{"scale": {scale}, "mode": "{mode}"}}}}"#,
+                out.join(", ")
+            )
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn kernel_equals_engine_on_generated_plans(
+        plan in plan_json(),
+        cells in prop::collection::vec(
+            prop_oneof![
+                4 => (1i64..2_000_000, 0u32..=3).prop_map(|(n, s)| Some(Decimal::new(n, s))),
+                2 => (0i64..=130).prop_map(|n| Some(Decimal::from(n))),
+                1 => Just(Some(Decimal::from(700_000))),
+            ],
+            6 * 30,
+        ),
+    ) {
+        let plan = Plan::from_json(&plan).unwrap();
+        let names = ["m0", "m1", "m2", "m3", "m4", "m5"];
+        let rows: Vec<Vec<Option<Decimal>>> = cells
+            .chunks(6)
+            .map(|r| r.to_vec())
+            .filter(|r| {
+                let t = Table::from_rows(&plan, vec!["P".into()], &names, r.clone()).unwrap();
+                plan.summarize_with(&t, &ScoreOptions::default(), None, one()).is_ok()
+            })
+            .collect();
+        if !rows.is_empty() {
+            check(&plan, &names, &rows);
+        }
+    }
+}
