@@ -557,41 +557,30 @@ mod small {
         i128::try_from(g).unwrap_or(1)
     }
 
-    fn binary_gcd64(mut a: u64, mut b: u64) -> u64 {
-        if a == 0 || b == 0 {
-            return a | b;
-        }
-        let shift = (a | b).trailing_zeros();
-        a >>= a.trailing_zeros();
-        loop {
-            b >>= b.trailing_zeros();
-            if a > b {
-                std::mem::swap(&mut a, &mut b);
+    /// Stein's binary gcd, one body for both widths (the 64-bit one is several times faster).
+    macro_rules! binary_gcd {
+        ($name:ident, $t:ty) => {
+            fn $name(mut a: $t, mut b: $t) -> $t {
+                if a == 0 || b == 0 {
+                    return a | b;
+                }
+                let shift = (a | b).trailing_zeros();
+                a >>= a.trailing_zeros();
+                loop {
+                    b >>= b.trailing_zeros();
+                    if a > b {
+                        std::mem::swap(&mut a, &mut b);
+                    }
+                    b = b.wrapping_sub(a);
+                    if b == 0 {
+                        return a.checked_shl(shift).unwrap_or(a);
+                    }
+                }
             }
-            b = b.wrapping_sub(a);
-            if b == 0 {
-                return a.checked_shl(shift).unwrap_or(a);
-            }
-        }
+        };
     }
-
-    fn binary_gcd128(mut a: u128, mut b: u128) -> u128 {
-        if a == 0 || b == 0 {
-            return a | b;
-        }
-        let shift = (a | b).trailing_zeros();
-        a >>= a.trailing_zeros();
-        loop {
-            b >>= b.trailing_zeros();
-            if a > b {
-                std::mem::swap(&mut a, &mut b);
-            }
-            b = b.wrapping_sub(a);
-            if b == 0 {
-                return a.checked_shl(shift).unwrap_or(a);
-            }
-        }
-    }
+    binary_gcd!(binary_gcd64, u64);
+    binary_gcd!(binary_gcd128, u128);
 
     /// ⌊n × 10^s ÷ d⌋ and the remainder, by long division in chunks that fit 128 bits.
     fn scaled(n: u128, d: u128, s: u32) -> Option<(u128, u128)> {
