@@ -3,29 +3,37 @@
 //! The batch kernel scores in `f64` and keeps, next to every value `v`, a bound `e` such that
 //! the exact value of the plan's arithmetic lies in `[v − e, v + e]`. A decision (a band edge, a
 //! comparison, the rounding of the total) is taken only when the whole interval falls on one side;
-//! otherwise it is *uncertain* (`None`) and the row is scored by the exact engine instead. So the
-//! kernel either gives the engine's answer or no answer — never a different one.
+//! otherwise it is *uncertain*: the value becomes NaN, NaN flows through every later operation,
+//! and the row is scored by the exact engine instead. So the kernel either gives the engine's
+//! answer or no answer — never a different one. A missing input is NaN too.
 //!
 //! Error rules (u = 2⁻⁵³, the unit roundoff; ε = 2u; every bound is then multiplied by
 //! [`SLACK`] to cover the rounding of the bound's own arithmetic):
 //! - input: a decimal or a host float → `e = |v| · 2⁻⁴⁸` (rust_decimal's `to_f64` and the
 //!   shortest-decimal reading of a host float are within a few u); an integer below 2⁵³ is exact;
 //! - `a ± b`: `e = ea + eb + ε|r|` (0 when both are exact and TwoSum finds no rounding error);
-//! - `a × b`: `e = |a|·eb + |b|·ea + ea·eb + ε|r|` (0 when both are exact and the fused residual
-//!   `a·b − r` is 0);
+//! - `a × b`: `e = |a|·eb + |b|·ea + ea·eb + ε|r|` (0 when both are exact and the product's
+//!   rounding error, computed exactly by Dekker's TwoProduct, is 0); a product or quotient
+//!   below 2⁻⁹⁰⁰ in magnitude (where the relative bound could fail by underflow) is uncertain;
 //! - `a ÷ b`: uncertain when `|b| ≤ eb`; else `e = (ea·|b| + |a|·eb) ÷ (|b|·(|b| − eb)) + ε|r|`
-//!   (0 when both are exact and the fused residual `r·b − a` is 0);
+//!   (0 when both are exact and `r × b = a` exactly, by TwoProduct);
 //! - `min`, `max`, clamps, `−a`, `|a|`: 1-Lipschitz, `e = max(ea, eb)` or `ea`;
 //! - `a < b` and the other comparisons: decided when `|a − b| > ea + eb`, or exactly when both
-//!   bounds are 0; rounding to `s` places: decided when no rounding boundary lies in the interval,
-//!   or exactly (ties by the mode) for an exact value whose scaling is exact.
+//!   bounds are 0; a decision is a *truth*: 1, 0, or NaN when uncertain;
+//! - rounding to `s` places: decided when no rounding boundary lies in the interval, or exactly
+//!   (ties by the mode) for an exact value whose scaling is exact.
+//!
+//! TwoSum and TwoProduct need no fused multiply-add, so every rule is plain `+ − × ÷` and
+//! comparisons: the lane loops of the kernel compile to SIMD on any target (SSE2, SIMD128) with
+//! no CPU dispatch and no `unsafe`. TwoProduct is exact while nothing overflows or underflows;
+//! a product near either end (|r| < 2⁻⁹⁰⁰ or a factor ≥ 2⁹⁹⁵) is simply not called exact.
 
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
 use crate::rounding::RoundingMode;
 
-/// A value and a bound on its distance from the exact value.
+/// A value and a bound on its distance from the exact value; `v` is NaN when uncertain.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Approx {
     pub(crate) v: f64,
@@ -47,18 +55,45 @@ const POW10: [f64; 23] = [
 ];
 /// Past this magnitude the kernel does not round (the scaled value would lose its units place).
 const ROUND_LIMIT: f64 = 1_125_899_906_842_624.0; // 2⁵⁰
+/// Veltkamp's splitter for TwoProduct: 2²⁷ + 1.
+const SPLITTER: f64 = 134_217_729.0;
+/// Below this magnitude a product's rounding error could underflow; such a product is not
+/// called exact.
+const TINY: f64 = 1.2e-271; // a little above 2⁻⁹⁰⁰
 
 impl Approx {
+    /// An uncertain (or missing) value.
+    pub(crate) const UNSURE: Approx = Approx {
+        v: f64::NAN,
+        e: f64::NAN,
+    };
+
     /// A value known exactly.
+    #[cfg(test)]
     pub(crate) const fn exact(v: f64) -> Approx {
         Approx { v, e: 0.0 }
     }
 
-    /// A decimal as a certified float; `None` if it does not fit.
+    /// A truth: 1 or 0 when `sure`, else uncertain.
+    #[inline]
+    fn truth(holds: bool, sure: bool) -> Approx {
+        let v = if holds { 1.0 } else { 0.0 };
+        Approx {
+            v: if sure { v } else { f64::NAN },
+            e: if sure { 0.0 } else { f64::NAN },
+        }
+    }
+
+    /// Whether the value is known (not uncertain, not missing).
+    pub(crate) fn is_sure(self) -> bool {
+        !self.v.is_nan() && !self.e.is_nan()
+    }
+
+    /// A decimal as a certified float; uncertain if it does not fit.
     ///
     /// The common case (a mantissa within 64 bits, at most 22 places) is one conversion and one
     /// division by an exact power of ten: at most two roundings, well inside the input bound.
-    pub(crate) fn from_decimal(d: Decimal) -> Option<Approx> {
+    pub(crate) fn from_decimal(d: Decimal) -> Approx {
         let scale = d.scale();
         if let (Ok(m), Some(p)) = (i64::try_from(d.mantissa()), POW10.get(scale as usize)) {
             let integer = match 10i64.checked_pow(scale) {
@@ -70,75 +105,98 @@ impl Approx {
             let v = m as f64 / p;
             return Approx::read(v, integer);
         }
-        let v = d.to_f64()?;
-        Approx::read(v, d.fract().is_zero())
-    }
-
-    /// A host float standing for its shortest decimal (how the engine reads it).
-    pub(crate) fn from_host(v: f64) -> Option<Approx> {
-        Approx::read(v, v.fract() == 0.0)
-    }
-
-    fn read(v: f64, integer: bool) -> Option<Approx> {
-        if !v.is_finite() {
-            return None;
+        match d.to_f64() {
+            Some(v) => Approx::read(v, d.fract().is_zero()),
+            None => Approx::UNSURE,
         }
-        let e = if integer && v.abs() < EXACT_INT {
+    }
+
+    /// A host float standing for its shortest decimal (how the engine reads it); uncertain when
+    /// it is missing (NaN) or one the engine reads specially (not finite, or beyond 28 digits on
+    /// either side of the point).
+    #[inline]
+    pub(crate) fn from_host(v: f64) -> Approx {
+        let m = v.abs();
+        let plain = (m == 0.0) | (1e-11..1e27).contains(&m);
+        let a = Approx::read(v, is_integer(m));
+        Approx {
+            v: if plain { a.v } else { f64::NAN },
+            e: if plain { a.e } else { f64::NAN },
+        }
+    }
+
+    #[inline]
+    fn read(v: f64, integer: bool) -> Approx {
+        let e = if integer & (v.abs() < EXACT_INT) {
             0.0
         } else {
             v.abs() * INPUT
         };
-        Some(Approx { v, e })
+        Approx::done(v, e)
     }
 
     /// The result of an operation, with its bound; uncertain when anything is not finite.
-    fn done(v: f64, e: f64) -> Option<Approx> {
-        (v.is_finite() && e.is_finite()).then_some(Approx { v, e })
-    }
-
-    pub(crate) fn add(self, o: Approx) -> Option<Approx> {
-        let v = self.v + o.v;
-        if self.e == 0.0 && o.e == 0.0 {
-            // TwoSum: the rounding error of a float sum, computed exactly; 0 means v is exact.
-            let bv = v - self.v;
-            let err = (self.v - (v - bv)) + (o.v - bv);
-            if err == 0.0 {
-                return Approx::done(v, 0.0);
-            }
+    #[inline]
+    fn done(v: f64, e: f64) -> Approx {
+        // Written as selects, not branches, so the lane loops vectorise.
+        let ok = v.is_finite() & e.is_finite();
+        Approx {
+            v: if ok { v } else { f64::NAN },
+            e: if ok { e } else { f64::NAN },
         }
-        Approx::done(v, (self.e + o.e + EPS * v.abs()) * SLACK)
     }
 
-    pub(crate) fn sub(self, o: Approx) -> Option<Approx> {
+    #[inline]
+    pub(crate) fn add(self, o: Approx) -> Approx {
+        let v = self.v + o.v;
+        // TwoSum: the rounding error of a float sum, computed exactly; 0 means v is exact.
+        let bv = v - self.v;
+        let err = (self.v - (v - bv)) + (o.v - bv);
+        let e = if (self.e == 0.0) & (o.e == 0.0) & (err == 0.0) {
+            0.0
+        } else {
+            (self.e + o.e + EPS * v.abs()) * SLACK
+        };
+        Approx::done(v, e)
+    }
+
+    #[inline]
+    pub(crate) fn sub(self, o: Approx) -> Approx {
         self.add(o.neg())
     }
 
-    pub(crate) fn mul(self, o: Approx) -> Option<Approx> {
+    #[inline]
+    pub(crate) fn mul(self, o: Approx) -> Approx {
         let v = self.v * o.v;
-        // The fused residual a × b − v is exact: 0 means v is the exact product.
-        if self.e == 0.0 && o.e == 0.0 && v.is_finite() && self.v.mul_add(o.v, -v) == 0.0 {
-            return Approx::done(v, 0.0);
-        }
-        let e = self.v.abs() * o.e + o.v.abs() * self.e + self.e * o.e + EPS * v.abs();
-        Approx::done(v, e * SLACK)
+        let exact = (self.e == 0.0) & (o.e == 0.0) & exact_product(self.v, o.v, v);
+        let bound =
+            (self.v.abs() * o.e + o.v.abs() * self.e + self.e * o.e + EPS * v.abs()) * SLACK;
+        // Near underflow the relative bound does not hold.
+        let underflow = (v.abs() < TINY) & (self.v != 0.0) & (o.v != 0.0);
+        Approx::done(
+            if underflow { f64::NAN } else { v },
+            if exact { 0.0 } else { bound },
+        )
     }
 
-    pub(crate) fn div(self, o: Approx) -> Option<Approx> {
+    #[inline]
+    pub(crate) fn div(self, o: Approx) -> Approx {
         let b = o.v.abs();
-        if b <= o.e * SLACK || o.v == 0.0 {
-            return None;
-        }
+        // A divisor whose interval reaches zero (a NaN compares false) leaves the row.
+        let apart = b > o.e * SLACK;
         let v = self.v / o.v;
-        if self.e == 0.0 && o.e == 0.0 && v.mul_add(o.v, -self.v) == 0.0 {
-            // The fused residual is exact: r × b = a exactly, so r is the quotient.
-            return Approx::done(v, 0.0);
-        }
+        let underflow = (v.abs() < TINY) & (self.v != 0.0);
+        let exact = (self.e == 0.0) & (o.e == 0.0) & exact_quotient(self.v, o.v, v);
         // Underestimate the denominator so the quotient's bound stays an upper bound.
         let denominator = b * (b - o.e) * (1.0 - 16.0 * EPS);
-        let e = (self.e * b + self.v.abs() * o.e) / denominator + EPS * v.abs();
-        Approx::done(v, e * SLACK)
+        let bound = ((self.e * b + self.v.abs() * o.e) / denominator + EPS * v.abs()) * SLACK;
+        Approx::done(
+            if apart & !underflow { v } else { f64::NAN },
+            if exact { 0.0 } else { bound },
+        )
     }
 
+    #[inline]
     pub(crate) fn neg(self) -> Approx {
         Approx {
             v: -self.v,
@@ -146,6 +204,7 @@ impl Approx {
         }
     }
 
+    #[inline]
     pub(crate) fn abs(self) -> Approx {
         Approx {
             v: self.v.abs(),
@@ -153,63 +212,93 @@ impl Approx {
         }
     }
 
+    /// The smaller value (uncertain if either is: `f64::min` alone would drop a NaN).
+    #[inline]
     pub(crate) fn min(self, o: Approx) -> Approx {
         Approx {
-            v: self.v.min(o.v),
-            e: self.e.max(o.e),
+            v: self.v.min(o.v) + nan_of(self.v) + nan_of(o.v),
+            e: self.e.max(o.e) + nan_of(self.e) + nan_of(o.e),
         }
     }
 
+    /// The larger value (uncertain if either is).
+    #[inline]
     pub(crate) fn max(self, o: Approx) -> Approx {
         Approx {
-            v: self.v.max(o.v),
-            e: self.e.max(o.e),
+            v: self.v.max(o.v) + nan_of(self.v) + nan_of(o.v),
+            e: self.e.max(o.e) + nan_of(self.e) + nan_of(o.e),
         }
     }
 
-    /// Whether `self < o`, if certain.
-    pub(crate) fn lt(self, o: Approx) -> Option<bool> {
-        self.order(o).map(|c| c == std::cmp::Ordering::Less)
+    /// Truth of `self < o`.
+    #[inline]
+    pub(crate) fn lt(self, o: Approx) -> Approx {
+        let (gap, sure) = self.gap(o);
+        Approx::truth(gap < 0.0, sure)
     }
 
-    /// Whether `self <= o`, if certain.
-    pub(crate) fn le(self, o: Approx) -> Option<bool> {
-        self.order(o).map(|c| c != std::cmp::Ordering::Greater)
+    /// Truth of `self <= o`.
+    #[inline]
+    pub(crate) fn le(self, o: Approx) -> Approx {
+        let (gap, sure) = self.gap(o);
+        Approx::truth(gap <= 0.0, sure)
     }
 
-    /// Whether `self == o`, if certain.
-    pub(crate) fn eq(self, o: Approx) -> Option<bool> {
-        self.order(o).map(|c| c == std::cmp::Ordering::Equal)
+    /// Truth of `self == o`.
+    #[inline]
+    pub(crate) fn eq(self, o: Approx) -> Approx {
+        let (gap, sure) = self.gap(o);
+        Approx::truth(gap == 0.0, sure)
     }
 
-    /// The order of the exact values, if certain: exactly for exact values, else only when the
-    /// intervals are apart (the sign of a float difference is always right).
-    fn order(self, o: Approx) -> Option<std::cmp::Ordering> {
-        if self.e == 0.0 && o.e == 0.0 {
-            return self.v.partial_cmp(&o.v);
-        }
+    /// `self − o`, whose sign is the order of the exact values when `sure`: exactly for exact
+    /// values (the sign of a float difference is always right), else only when the intervals are
+    /// apart.
+    #[inline]
+    fn gap(self, o: Approx) -> (f64, bool) {
         let gap = self.v - o.v;
-        let tolerance = (self.e + o.e) * SLACK;
-        if gap.abs() > tolerance {
-            gap.partial_cmp(&0.0)
-        } else {
-            None
+        let exact = (self.e == 0.0) & (o.e == 0.0);
+        let apart = gap.abs() > (self.e + o.e) * SLACK;
+        (gap, !gap.is_nan() & (exact | apart))
+    }
+
+    /// Truth of "not": 1 − t (uncertain stays uncertain).
+    #[inline]
+    pub(crate) fn not(self) -> Approx {
+        Approx {
+            v: 1.0 - self.v,
+            e: self.e,
+        }
+    }
+
+    /// `then` where this truth is 1, `otherwise` where it is 0, uncertain where it is uncertain:
+    /// the branch not taken is never looked at, as the engine never evaluates it.
+    #[inline]
+    pub(crate) fn select(self, then: Approx, otherwise: Approx) -> Approx {
+        // Bit masks rather than branches, so the lane loop vectorises.
+        let yes = u64::from(self.v == 1.0).wrapping_neg();
+        let no = u64::from(self.v == 0.0).wrapping_neg();
+        let nan = f64::NAN.to_bits() & !(yes | no);
+        let pick = |a: f64, b: f64| f64::from_bits((a.to_bits() & yes) | (b.to_bits() & no) | nan);
+        Approx {
+            v: pick(then.v, otherwise.v),
+            e: pick(then.e, otherwise.e),
         }
     }
 
     /// The value rounded to `scale` places by `mode`, as an integer count of `10^-scale` units,
     /// if no rounding boundary lies within the bound.
     pub(crate) fn round_units(self, mode: RoundingMode, scale: u32) -> Option<i64> {
-        let p = 10f64.powi(i32::try_from(scale).ok()?);
+        let p = *POW10.get(scale as usize)?;
         let x = self.v * p;
-        if !x.is_finite() || x.abs() > ROUND_LIMIT {
+        if !x.is_finite() || x.abs() > ROUND_LIMIT || !self.is_sure() {
             return None;
         }
-        // The scaling and the two end-point subtractions each round once.
-        // A value known exactly, scaled exactly (the fused residual is 0): round it exactly.
-        if self.e == 0.0 && self.v.mul_add(p, -x) == 0.0 {
+        // A value known exactly, scaled exactly: round it exactly.
+        if self.e == 0.0 && exact_product(self.v, p, x) {
             return exact_units(x, mode);
         }
+        // The scaling and the two end-point subtractions each round once.
         let ex = (self.e * p + 3.0 * EPS * x.abs()) * SLACK;
         let (lo, hi) = (x - ex, x + ex);
         // Work on magnitudes (every mode here is symmetric about zero); an interval across zero
@@ -241,6 +330,53 @@ impl Approx {
             units
         })
     }
+
+    /// The value rounded to `places` as a certified float (the formula language's `round`).
+    pub(crate) fn round(self, mode: RoundingMode, places: u32) -> Approx {
+        self.round_units(mode, places)
+            .and_then(|u| Decimal::try_from_i128_with_scale(u.into(), places).ok())
+            .map_or(Approx::UNSURE, Approx::from_decimal)
+    }
+}
+
+/// Whether a magnitude `m` (finite, ≥ 0) is an integer, without `trunc` (a library call on
+/// baseline x86-64, which would stop the load loop vectorising): below 2⁵² adding and removing
+/// 2⁵² rounds to an integer, and above it every float is one.
+#[inline]
+fn is_integer(m: f64) -> bool {
+    const BIG: f64 = 4_503_599_627_370_496.0; // 2⁵²
+    (m >= BIG) | ((m + BIG) - BIG == m)
+}
+
+/// 0 for a number, NaN for NaN: added to a result, it makes the result uncertain.
+#[inline]
+fn nan_of(x: f64) -> f64 {
+    x * 0.0
+}
+
+/// Whether `p` is exactly `a × b` (Dekker's TwoProduct: the rounding error, computed exactly
+/// from Veltkamp halves, is 0). Conservative near overflow and underflow.
+#[inline]
+fn exact_product(a: f64, b: f64, p: f64) -> bool {
+    let (ah, al) = split(a);
+    let (bh, bl) = split(b);
+    let err = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+    let zero = (a == 0.0) | (b == 0.0);
+    (zero & (p == 0.0)) | (!zero & (err == 0.0) & (p.abs() >= TINY))
+}
+
+/// Whether `q` is exactly `a ÷ b`: `q × b = a` exactly.
+#[inline]
+fn exact_quotient(a: f64, b: f64, q: f64) -> bool {
+    (q * b == a) & exact_product(q, b, a)
+}
+
+/// Veltkamp's split of `x` into a high half of 26 bits and the exact rest.
+#[inline]
+fn split(x: f64) -> (f64, f64) {
+    let c = SPLITTER * x;
+    let hi = c - (c - x);
+    (hi, x - hi)
 }
 
 /// `x` (exact, |x| ≤ 2⁵⁰) rounded to an integer by `mode`; every step here is exact.
@@ -262,16 +398,34 @@ mod tests {
     use std::str::FromStr;
 
     fn d(s: &str) -> Approx {
-        Approx::from_decimal(Decimal::from_str(s).unwrap()).unwrap()
+        Approx::from_decimal(Decimal::from_str(s).unwrap())
+    }
+
+    const TRUE: Approx = Approx::exact(1.0);
+    const FALSE: Approx = Approx::exact(0.0);
+
+    fn unsure(a: Approx) -> bool {
+        !a.is_sure()
     }
 
     #[test]
     fn exact_integers_stay_exact() {
-        let v = d("138200").mul(d("100")).unwrap();
+        let v = d("138200").mul(d("100"));
         assert_eq!(v, Approx::exact(13_820_000.0));
-        let q = v.div(d("140000")).unwrap();
+        let q = v.div(d("140000"));
         assert!(q.e > 0.0, "691/7 is not a float");
-        assert_eq!(d("600").div(d("4")).unwrap(), Approx::exact(150.0));
+        assert_eq!(d("600").div(d("4")), Approx::exact(150.0));
+        // 0.5 × 0.5 = 0.25 and 3 ÷ 0.5 = 6 are exact in binary.
+        assert_eq!(
+            Approx::exact(0.5).mul(Approx::exact(0.5)),
+            Approx::exact(0.25)
+        );
+        assert_eq!(
+            Approx::exact(3.0).div(Approx::exact(0.5)),
+            Approx::exact(6.0)
+        );
+        // 0.1 + 0.2 is not.
+        assert!(Approx::exact(0.1).add(Approx::exact(0.2)).e > 0.0);
     }
 
     #[test]
@@ -279,31 +433,72 @@ mod tests {
         // 691/7 × 0.2 × 0.7 = 13.82; + 58.655 = 72.475, exactly on a half-cent.
         let t = d("138200")
             .mul(d("100"))
-            .and_then(|v| v.div(d("140000")))
-            .and_then(|v| v.mul(d("0.14")))
-            .and_then(|v| v.add(d("58.655")))
-            .unwrap();
+            .div(d("140000"))
+            .mul(d("0.14"))
+            .add(d("58.655"));
         assert_eq!(t.round_units(RoundingMode::HalfUp, 2), None);
         // Away from the boundary it is decided: 72.4712… → 72.47.
         let near = d("72.4712");
         assert_eq!(near.round_units(RoundingMode::HalfUp, 2), Some(7247));
         assert_eq!(near.neg().round_units(RoundingMode::HalfUp, 2), Some(-7247));
         assert_eq!(near.round_units(RoundingMode::Down, 2), Some(7247));
+        // An exact value on the boundary is rounded exactly: 0.125 → 0.13 half-up, 0.12 even.
+        let tie = Approx::exact(0.125);
+        assert_eq!(tie.round_units(RoundingMode::HalfUp, 2), Some(13));
+        assert_eq!(tie.round_units(RoundingMode::HalfEven, 2), Some(12));
     }
 
     #[test]
     fn comparisons_need_separated_intervals() {
-        let third = d("1").div(d("3")).unwrap();
-        assert_eq!(third.lt(d("0.34")), Some(true));
-        assert_eq!(third.mul(d("3")).unwrap().eq(d("1")), None);
-        assert_eq!(d("4").le(d("4")), Some(true));
-        assert_eq!(d("0.9").eq(d("0.9")), None);
+        let third = d("1").div(d("3"));
+        assert_eq!(third.lt(d("0.34")), TRUE);
+        assert!(unsure(third.mul(d("3")).eq(d("1"))));
+        assert_eq!(d("4").le(d("4")), TRUE);
+        assert_eq!(d("5").le(d("4")), FALSE);
+        assert!(unsure(d("0.9").eq(d("0.9"))));
     }
 
     #[test]
     fn division_by_an_uncertain_zero_is_uncertain() {
-        assert_eq!(d("1").div(Approx::exact(0.0)), None);
+        assert!(unsure(d("1").div(Approx::exact(0.0))));
         let tiny = Approx { v: 1e-20, e: 1e-19 };
-        assert_eq!(d("1").div(tiny), None);
+        assert!(unsure(d("1").div(tiny)));
+    }
+
+    #[test]
+    fn uncertainty_flows_through_every_operation() {
+        let x = d("2");
+        let u = Approx::UNSURE;
+        for r in [
+            x.add(u),
+            u.sub(x),
+            x.mul(u),
+            x.div(u),
+            u.div(x),
+            x.min(u),
+            u.max(x),
+            u.neg(),
+            u.abs(),
+            x.lt(u),
+            u.le(x),
+            x.eq(u),
+            u.not(),
+            u.select(x, x),
+            TRUE.select(u, x),
+        ] {
+            assert!(unsure(r), "{r:?}");
+        }
+        // The branch not taken does not matter.
+        assert_eq!(FALSE.select(u, x), x);
+        assert_eq!(u.round_units(RoundingMode::HalfUp, 2), None);
+    }
+
+    #[test]
+    fn products_near_underflow_are_not_called_exact() {
+        let tiny = Approx::exact(1e-200);
+        assert!(unsure(tiny.mul(tiny)));
+        assert!(unsure(tiny.div(Approx::exact(1e200))));
+        let big = Approx::exact(1e300);
+        assert!(unsure(big.mul(big)));
     }
 }

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a value is rounded to the plan's scale.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema,
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum RoundingMode {

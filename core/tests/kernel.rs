@@ -167,8 +167,13 @@ fn check(plan: &Plan, names: &[&str], rows: &[Vec<Option<Decimal>>]) -> f64 {
         }
     }
     assert_eq!(from_floats.settled, from_table.settled);
+    assert_eq!(from_floats.settled_exact, from_table.settled_exact);
     let settled = from_floats.settled as f64 / rows.len() as f64;
-    eprintln!("settled by the kernel: {settled:.4} of {} rows", rows.len());
+    let exact = from_floats.settled_exact as f64 / rows.len() as f64;
+    eprintln!(
+        "settled by the kernel: {settled:.4} in floats, {exact:.4} in exact spans, of {} rows",
+        rows.len()
+    );
     settled
 }
 
@@ -252,6 +257,32 @@ fn exact_ties_go_to_the_engine_and_round_up() {
         t.settled, 0,
         "an exact half-cent is never guessed in floats"
     );
+}
+
+#[test]
+fn exact_ties_of_short_decimals_are_decided_in_exact_spans() {
+    // The `exact-ties` plan with a terminating completion, worked by hand: 138,600 ÷ 140,000 =
+    // 99 % → 99 × 20 % × 70 % = 13.86; 50 % × 80 % × 70 % = 28; visits 100 × 30 % = 30; award
+    // 0.655: 72.515 exactly, half-up → 72.52, grade B (from 72.48). Floats cannot decide a tie
+    // (0.655 is not a binary fraction); the exact spans can.
+    let v: serde_json::Value =
+        serde_json::from_str(include_str!("../../tests/vectors/exact-ties.json")).unwrap();
+    let plan = Plan::from_json(&v["plan"].to_string()).unwrap();
+    let names = [
+        "gross_profit",
+        "margin_target",
+        "revenue",
+        "revenue_target",
+        "visits",
+        "special_award",
+    ];
+    let values = [138_600.0, 140_000.0, 50.0, 100.0, 40.0, 1.0];
+    let columns: Vec<Vec<f64>> = values.iter().map(|x| vec![*x]).collect();
+    let columns: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+    let t = plan.totals(&["T1"], &names, &columns, one()).unwrap();
+    assert_eq!(t.total(0), Some(Decimal::new(7252, 2)));
+    assert_eq!(plan.grade_names().nth(t.grade[0] as usize), Some("B"));
+    assert_eq!((t.settled, t.settled_exact), (0, 1));
 }
 
 #[test]

@@ -198,9 +198,20 @@ fn totals_dict<'py>(
     let decimal = decimal_class(py)?;
     let out = PyDict::new(py);
     out.set_item("ids", id_objects)?;
-    let values = (0..totals.units.len())
-        .map(|i| decimal.call1((totals.total(i).unwrap_or_default().to_string(),)))
-        .collect::<PyResult<Vec<_>>>()?;
+    // Decimals are immutable: one object per distinct total (a team's totals repeat a lot).
+    let mut made: HashMap<i64, Bound<'py, PyAny>> = HashMap::new();
+    let mut values = Vec::with_capacity(totals.units.len());
+    for (i, units) in totals.units.iter().enumerate() {
+        let value = match made.get(units) {
+            Some(v) => v.clone(),
+            None => {
+                let v = decimal.call1((totals.total(i).unwrap_or_default().to_string(),))?;
+                made.insert(*units, v.clone());
+                v
+            }
+        };
+        values.push(value);
+    }
     out.set_item("totals", values)?;
     out.set_item("units", &totals.units)?;
     out.set_item("scale", totals.scale)?;

@@ -7,7 +7,7 @@
 //! the exact value of the plan's arithmetic rounded once, and the batch is all or nothing: every
 //! problem of every row, in row order, as [`Plan::summarize`] reports them.
 
-use super::kernel::{Decided, Kernel};
+use super::kernel::{Decided, Kernel, Lane, Span, LANES};
 use super::table::Table;
 use super::threads::{self, Threads};
 use crate::certified::Approx;
@@ -31,9 +31,12 @@ pub struct Totals {
     pub grade_before_veto: Vec<Option<u32>>,
     /// Whether any veto hit.
     pub vetoed: Vec<bool>,
-    /// How many rows the kernel settled (the rest were scored by the exact engine); for
-    /// benchmarks and tests, never part of a result's meaning.
+    /// How many rows the kernel's first stage (certified floats) settled; for benchmarks and
+    /// tests, never part of a result's meaning.
     pub settled: usize,
+    /// How many rows its second stage (exact spans) settled; the rest were scored by the exact
+    /// engine.
+    pub settled_exact: usize,
 }
 
 impl Totals {
@@ -103,10 +106,12 @@ impl Plan {
             grade_before_veto: Vec::with_capacity(ids.len()),
             vetoed: Vec::with_capacity(ids.len()),
             settled: 0,
+            settled_exact: 0,
         };
         for c in chunks {
             problems.extend(c.problems.into_vec());
             out.settled = out.settled.saturating_add(c.settled);
+            out.settled_exact = out.settled_exact.saturating_add(c.settled_exact);
             for d in c.rows {
                 out.units.push(d.units);
                 out.grade.push(index(d.grade));
@@ -160,6 +165,7 @@ struct Chunk {
     rows: Vec<Decided>,
     problems: Problems,
     settled: usize,
+    settled_exact: usize,
 }
 
 impl<S: AsRef<str>> Job<'_, S> {
@@ -168,19 +174,41 @@ impl<S: AsRef<str>> Job<'_, S> {
             rows: Vec::with_capacity(range.len()),
             problems: Problems::new(),
             settled: 0,
+            settled_exact: 0,
         };
         let plan = self.plan;
-        let mut env: Vec<Option<Approx>> = vec![None; plan.env_len()];
+        let measures = plan.measures().len();
+        // The kernel, a lane of rows at a time; `None` where it leaves the row to the engine.
+        let mut kernel_rows: Vec<Option<Decided>> = Vec::with_capacity(range.len());
+        let mut ws = self.kernel.map(Kernel::workspace);
+        match (self.kernel, ws.as_mut()) {
+            (Some(k), Some(ws)) => {
+                for start in range.clone().step_by(LANES) {
+                    let rows = start..range.end.min(start.saturating_add(LANES));
+                    let n = rows.len();
+                    self.load(rows, ws.inputs(measures));
+                    k.run(plan, ws, n, &mut kernel_rows);
+                }
+            }
+            _ => kernel_rows.resize(range.len(), None),
+        }
+        let mut spans: Vec<Span> = Vec::with_capacity(measures);
         let mut cells: Vec<Option<Decimal>> = Vec::with_capacity(self.columns.slots().len());
         let mut scorer: Option<Scorer<'_>> = None;
-        for i in range {
-            if let Some(d) = self.kernel.and_then(|k| {
-                self.load(i, &mut env)?;
-                k.row(plan, &mut env)
-            }) {
+        for (i, d) in range.zip(kernel_rows) {
+            if let Some(d) = d {
                 out.settled = out.settled.saturating_add(1);
                 out.rows.push(d);
                 continue;
+            }
+            // The second stage: the same program in exact spans.
+            if let (Some(k), Some(ws)) = (self.kernel, ws.as_mut()) {
+                self.spans(i, measures, &mut spans);
+                if let Some(d) = k.exact_row(plan, ws, spans.iter().copied()) {
+                    out.settled_exact = out.settled_exact.saturating_add(1);
+                    out.rows.push(d);
+                    continue;
+                }
             }
             // The exact engine, for this row only.
             let id = self.ids.get(i).map_or("", |s| s.as_ref());
@@ -209,27 +237,58 @@ impl<S: AsRef<str>> Job<'_, S> {
         out
     }
 
-    /// Row `i` into the kernel's environment; `None` when a value is one the kernel leaves to the
-    /// engine (missing, or a float the engine would refuse or read specially).
-    fn load(&self, i: usize, env: &mut [Option<Approx>]) -> Option<()> {
-        env.iter_mut().for_each(|v| *v = None);
+    /// A lane of rows into the kernel's measure lanes (column `k` into its slot's lane); a value
+    /// the kernel leaves to the engine (missing, or a float the engine would refuse or read
+    /// specially) is uncertain.
+    fn load(&self, rows: Range<usize>, inputs: &mut [Lane]) {
+        for (k, &slot) in self.columns.slots().iter().enumerate() {
+            let Some(lane) = inputs.get_mut(slot) else {
+                continue;
+            };
+            match self.source {
+                Source::Floats(columns) => {
+                    let column = columns.get(k).and_then(|c| c.get(rows.clone()));
+                    lane.fill(
+                        column
+                            .unwrap_or_default()
+                            .iter()
+                            .map(|&v| Approx::from_host(v)),
+                    );
+                }
+                Source::Table(t) => lane.fill(rows.clone().map(|i| {
+                    match t.row(i).and_then(|r| r.get(k)).copied().flatten() {
+                        Some(d) => Approx::from_decimal(d),
+                        None => Approx::UNSURE,
+                    }
+                })),
+            }
+        }
+    }
+
+    /// Row `i`'s measures as exact spans, by slot (a value the engine reads specially, or a
+    /// missing one, is uncertain). A float stands for its shortest decimal, read as the engine
+    /// reads it; an integer needs no reading.
+    fn spans(&self, i: usize, measures: usize, out: &mut Vec<Span>) {
+        out.clear();
+        out.resize(measures, Span::UNSURE);
         for (k, &slot) in self.columns.slots().iter().enumerate() {
             let value = match self.source {
-                Source::Floats(columns) => {
-                    let v = *columns.get(k)?.get(i)?;
-                    // Only floats whose shortest decimal the engine reads as it is: finite, not
-                    // missing, and within 28 digits on either side of the point.
-                    let m = v.abs();
-                    if !(m == 0.0 || (1e-11..1e27).contains(&m)) {
+                Source::Floats(columns) => columns.get(k).and_then(|c| c.get(i)).and_then(|&v| {
+                    if !Approx::from_host(v).is_sure() {
                         return None;
                     }
-                    Approx::from_host(v)?
-                }
-                Source::Table(t) => Approx::from_decimal((*t.row(i)?.get(k)?)?)?,
+                    if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                        #[allow(clippy::cast_possible_truncation)]
+                        return Some(Decimal::from(v as i64));
+                    }
+                    decimal_from_f64(v).ok()
+                }),
+                Source::Table(t) => t.row(i).and_then(|r| r.get(k)).copied().flatten(),
             };
-            *env.get_mut(slot)? = Some(value);
+            if let (Some(cell), Some(d)) = (out.get_mut(slot), value) {
+                *cell = Span::from_decimal(d);
+            }
         }
-        Some(())
     }
 
     /// Row `i` as decimals for the engine; a float the engine cannot read is a problem here.

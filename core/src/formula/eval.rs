@@ -5,7 +5,6 @@
 //! [`condition`] on condition nodes. Should that ever not hold, a condition used as a number is
 //! 1 or 0 and a number used as a condition is true when it is not zero (never a panic).
 
-use crate::certified::Approx;
 use crate::exact::Exact;
 use rust_decimal::Decimal;
 
@@ -14,7 +13,7 @@ use crate::rounding::RoundingMode;
 
 /// A node of a checked, ready-to-evaluate tree.
 #[derive(Debug, Clone)]
-pub(super) enum Node {
+pub(crate) enum Node {
     // Numbers.
     Number(Decimal),
     Var(usize),
@@ -38,7 +37,7 @@ pub(super) enum Node {
 
 /// Operations from two numbers to a number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Arith {
+pub(crate) enum Arith {
     Add,
     Sub,
     Mul,
@@ -49,7 +48,7 @@ pub(super) enum Arith {
 
 /// Comparisons of two numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Compare {
+pub(crate) enum Compare {
     Lt,
     Le,
     Gt,
@@ -159,92 +158,4 @@ fn arith(op: Arith, lhs: &Exact, rhs: &Exact) -> Result<Exact> {
         Arith::Min => Ok(lhs.min(rhs).clone()),
         Arith::Max => Ok(lhs.max(rhs).clone()),
     }
-}
-
-/// A number node in certified `f64` (see `crate::certified`): `None` when a value is missing, a
-/// decision is uncertain or the value is undefined; the exact engine then scores the row.
-pub(super) fn approx_number(node: &Node, env: &[Option<Approx>]) -> Option<Approx> {
-    Some(match node {
-        Node::Number(value) => Approx::from_decimal(*value)?,
-        Node::Var(slot) => env.get(*slot).copied().flatten()?,
-        Node::Neg(operand) => approx_number(operand, env)?.neg(),
-        Node::Abs(operand) => approx_number(operand, env)?.abs(),
-        Node::Round(operand, places, mode) => {
-            let units = approx_number(operand, env)?.round_units(*mode, *places)?;
-            Approx::from_decimal(Decimal::try_from_i128_with_scale(units.into(), *places).ok()?)?
-        }
-        Node::Arith(op, lhs, rhs) => {
-            let (a, b) = (approx_number(lhs, env)?, approx_number(rhs, env)?);
-            match op {
-                Arith::Add => a.add(b)?,
-                Arith::Sub => a.sub(b)?,
-                Arith::Mul => a.mul(b)?,
-                Arith::Div => a.div(b)?,
-                Arith::Min => a.min(b),
-                Arith::Max => a.max(b),
-            }
-        }
-        Node::Clamp(x, lo, hi) => {
-            let x = approx_number(x, env)?;
-            let lo = approx_number(lo, env)?;
-            let hi = approx_number(hi, env)?;
-            lo.max(x.min(hi))
-        }
-        Node::If(test, then, otherwise) => {
-            if approx_condition(test, env)? {
-                approx_number(then, env)?
-            } else {
-                approx_number(otherwise, env)?
-            }
-        }
-        Node::Bool(_)
-        | Node::Not(_)
-        | Node::Compare(..)
-        | Node::BoolEq(..)
-        | Node::And(..)
-        | Node::Or(..) => Approx::exact(if approx_condition(node, env)? {
-            1.0
-        } else {
-            0.0
-        }),
-    })
-}
-
-/// A condition node in certified `f64`: `None` when any comparison it needs is uncertain.
-pub(super) fn approx_condition(node: &Node, env: &[Option<Approx>]) -> Option<bool> {
-    Some(match node {
-        Node::Bool(value) => *value,
-        Node::Not(operand) => !approx_condition(operand, env)?,
-        Node::Compare(op, lhs, rhs) => {
-            let (a, b) = (approx_number(lhs, env)?, approx_number(rhs, env)?);
-            match op {
-                Compare::Lt => a.lt(b)?,
-                Compare::Le => a.le(b)?,
-                Compare::Gt => b.lt(a)?,
-                Compare::Ge => b.le(a)?,
-                Compare::Eq => a.eq(b)?,
-                Compare::Ne => !a.eq(b)?,
-            }
-        }
-        Node::BoolEq(equal, lhs, rhs) => {
-            (approx_condition(lhs, env)? == approx_condition(rhs, env)?) == *equal
-        }
-        // Both sides are evaluated as the engine evaluates them: short-circuit.
-        Node::And(lhs, rhs) => approx_condition(lhs, env)? && approx_condition(rhs, env)?,
-        Node::Or(lhs, rhs) => approx_condition(lhs, env)? || approx_condition(rhs, env)?,
-        Node::If(test, then, otherwise) => {
-            if approx_condition(test, env)? {
-                approx_condition(then, env)?
-            } else {
-                approx_condition(otherwise, env)?
-            }
-        }
-        Node::Number(_)
-        | Node::Var(_)
-        | Node::Neg(_)
-        | Node::Abs(_)
-        | Node::Round(..)
-        | Node::Arith(..)
-        | Node::Clamp(..) => !Approx::exact(0.0).eq(approx_number(node, env)?)?,
-    })
 }

@@ -81,13 +81,13 @@
 
 mod check;
 mod eval;
+pub(crate) use eval::{Arith, Compare, Node};
 mod lexer;
 mod parser;
 pub(crate) mod suggest;
 #[cfg(test)]
 mod tests;
 
-use crate::certified::Approx;
 use crate::exact::Exact;
 use rust_decimal::Decimal;
 
@@ -320,14 +320,9 @@ impl Formula {
         eval::number(&self.root, env)
     }
 
-    /// The value in certified `f64`, or `None` when the exact engine must decide.
-    pub(crate) fn approx(&self, env: &[Option<Approx>]) -> Option<Approx> {
-        eval::approx_number(&self.root, env)
-    }
-
-    /// Whether a condition holds, if certain in certified `f64`.
-    pub(crate) fn approx_holds(&self, env: &[Option<Approx>]) -> Option<bool> {
-        eval::approx_condition(&self.root, env)
+    /// The checked tree, for the batch kernel to compile.
+    pub(crate) fn tree(&self) -> &eval::Node {
+        &self.root
     }
 
     /// Whether a condition holds, decided on exact values.

@@ -89,7 +89,7 @@ pub(crate) struct Adjustment {
     pub missing: MissingPolicy,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum VetoAction {
     ZeroTotal,
     /// Index into `Plan::grades`.

@@ -1,0 +1,134 @@
+//! Lanes of certified floats and the loop of each operation over them.
+
+use super::lower::{Op, Reg};
+use crate::certified::Approx;
+
+/// Rows per lane: long enough to amortise interpreting the program, short enough that a
+/// program's registers stay in cache (16 bytes × 64 rows = 1 KiB per operation).
+pub(crate) const LANES: usize = 64;
+
+/// One register: a value and its bound for each row of the lane.
+#[derive(Clone)]
+pub(crate) struct Lane {
+    v: [f64; LANES],
+    e: [f64; LANES],
+}
+
+impl Lane {
+    pub(super) fn splat(a: Approx) -> Lane {
+        Lane {
+            v: [a.v; LANES],
+            e: [a.e; LANES],
+        }
+    }
+
+    /// Row `j`'s value (uncertain past the lane).
+    pub(crate) fn get(&self, j: usize) -> Approx {
+        match (self.v.get(j), self.e.get(j)) {
+            (Some(&v), Some(&e)) => Approx { v, e },
+            _ => Approx::UNSURE,
+        }
+    }
+
+    /// Fill the lane from `values` (the rest of it uncertain).
+    pub(crate) fn fill(&mut self, mut values: impl Iterator<Item = Approx>) {
+        for j in 0..LANES {
+            let a = values.next().unwrap_or(Approx::UNSURE);
+            (self.v[j], self.e[j]) = (a.v, a.e);
+        }
+    }
+}
+
+/// Run every operation of `ops` (past the inputs and constants, which are already in place).
+pub(super) fn execute(ops: &[Op], lanes: &mut [Lane]) {
+    for (d, op) in ops.iter().enumerate() {
+        // SSA: every operand register comes before `d`, so the split gives them all.
+        let Some((src, rest)) = lanes.split_at_mut_checked(d) else {
+            return;
+        };
+        let Some(out) = rest.first_mut() else {
+            return;
+        };
+        let lane = |r: Reg| src.get(r);
+        let done = match *op {
+            Op::Input | Op::Const(_) => Some(()),
+            Op::Add(a, b) => binary(lane(a), lane(b), out, Approx::add),
+            Op::Sub(a, b) => binary(lane(a), lane(b), out, Approx::sub),
+            Op::Mul(a, b) => binary(lane(a), lane(b), out, Approx::mul),
+            Op::Div(a, b) => binary(lane(a), lane(b), out, Approx::div),
+            Op::Min(a, b) => binary(lane(a), lane(b), out, Approx::min),
+            Op::Max(a, b) => binary(lane(a), lane(b), out, Approx::max),
+            Op::Lt(a, b) => binary(lane(a), lane(b), out, Approx::lt),
+            Op::Le(a, b) => binary(lane(a), lane(b), out, Approx::le),
+            Op::Eq(a, b) => binary(lane(a), lane(b), out, Approx::eq),
+            Op::Neg(a) => unary(lane(a), out, Approx::neg),
+            Op::Abs(a) => unary(lane(a), out, Approx::abs),
+            Op::Not(a) => unary(lane(a), out, Approx::not),
+            Op::Round(a, places, mode) => unary(lane(a), out, |x| x.round(mode, places)),
+            Op::Select(t, a, b) => select(lane(t), lane(a), lane(b), out),
+        };
+        if done.is_none() {
+            // A malformed program (never built): every row goes to the engine.
+            *out = Lane::splat(Approx::UNSURE);
+        }
+    }
+}
+
+#[inline]
+fn unary(a: Option<&Lane>, out: &mut Lane, f: impl Fn(Approx) -> Approx) -> Option<()> {
+    let a = a?;
+    for j in 0..LANES {
+        let r = f(Approx {
+            v: a.v[j],
+            e: a.e[j],
+        });
+        (out.v[j], out.e[j]) = (r.v, r.e);
+    }
+    Some(())
+}
+
+#[inline]
+fn binary(
+    a: Option<&Lane>,
+    b: Option<&Lane>,
+    out: &mut Lane,
+    f: impl Fn(Approx, Approx) -> Approx,
+) -> Option<()> {
+    let (a, b) = (a?, b?);
+    for j in 0..LANES {
+        let r = f(
+            Approx {
+                v: a.v[j],
+                e: a.e[j],
+            },
+            Approx {
+                v: b.v[j],
+                e: b.e[j],
+            },
+        );
+        (out.v[j], out.e[j]) = (r.v, r.e);
+    }
+    Some(())
+}
+
+fn select(t: Option<&Lane>, a: Option<&Lane>, b: Option<&Lane>, out: &mut Lane) -> Option<()> {
+    let (t, a, b) = (t?, a?, b?);
+    for j in 0..LANES {
+        let r = Approx {
+            v: t.v[j],
+            e: t.e[j],
+        }
+        .select(
+            Approx {
+                v: a.v[j],
+                e: a.e[j],
+            },
+            Approx {
+                v: b.v[j],
+                e: b.e[j],
+            },
+        );
+        (out.v[j], out.e[j]) = (r.v, r.e);
+    }
+    Some(())
+}

@@ -1,0 +1,661 @@
+//! The plan compiled to a straight-line program over lanes, in the engine's order of operations:
+//! each indicator's actual, target and completion, its method, its weighting (score × weight ×
+//! section weight ÷ 10,000, exactly what the engine's two steps give), the adjustments, the total's cap and floor, and each veto's
+//! condition.
+//!
+//! Every branch of the engine (a band, a curve segment, a formula's `if`, `and`, `or`) becomes a
+//! [`Op::Select`] on a truth: the lane takes the branch its exact value takes, or becomes
+//! uncertain when the truth is uncertain — so a branch the engine never evaluates never decides
+//! anything here either. The program is in SSA form (operation `i` writes register `i`, its
+//! operands come before it), identical operations are shared, and operations on constants are
+//! done once here.
+
+use std::collections::HashMap;
+
+use rust_decimal::Decimal;
+
+use super::span::Span;
+use crate::certified::Approx;
+use crate::formula::{Arith, Compare, Node};
+use crate::method::Method;
+use crate::plan::spec::{Basis, LowerIsBetterForm};
+use crate::plan::{Plan, VetoAction};
+use crate::rounding::RoundingMode;
+
+/// A register: the index of the operation that writes it.
+pub(super) type Reg = usize;
+
+/// One operation of the program; each writes one lane of values (see `crate::certified` for the
+/// error rule of each).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Op {
+    /// A measure's value, loaded from the batch's columns (uncertain when missing).
+    Input,
+    /// A constant: an index into [`Program::consts`].
+    Const(usize),
+    Add(Reg, Reg),
+    Sub(Reg, Reg),
+    Mul(Reg, Reg),
+    Div(Reg, Reg),
+    Min(Reg, Reg),
+    Max(Reg, Reg),
+    Neg(Reg),
+    Abs(Reg),
+    Round(Reg, u32, RoundingMode),
+    /// Truths (1, 0, uncertain) of comparisons.
+    Lt(Reg, Reg),
+    Le(Reg, Reg),
+    Eq(Reg, Reg),
+    Not(Reg),
+    /// `then` where the truth is 1, `otherwise` where it is 0.
+    Select(Reg, Reg, Reg),
+}
+
+/// The operations of a value domain: certified floats (the lanes) and exact spans (the second
+/// stage), so one program runs in either and constants fold in both.
+pub(super) trait Value: Copy {
+    fn add(self, o: Self) -> Self;
+    fn sub(self, o: Self) -> Self;
+    fn mul(self, o: Self) -> Self;
+    fn div(self, o: Self) -> Self;
+    fn min(self, o: Self) -> Self;
+    fn max(self, o: Self) -> Self;
+    fn neg(self) -> Self;
+    fn abs(self) -> Self;
+    fn round(self, mode: RoundingMode, places: u32) -> Self;
+    fn lt(self, o: Self) -> Self;
+    fn le(self, o: Self) -> Self;
+    fn eq(self, o: Self) -> Self;
+    fn not(self) -> Self;
+    fn select(self, then: Self, otherwise: Self) -> Self;
+}
+
+macro_rules! value {
+    ($t:ty) => {
+        impl Value for $t {
+            fn add(self, o: Self) -> Self {
+                <$t>::add(self, o)
+            }
+            fn sub(self, o: Self) -> Self {
+                <$t>::sub(self, o)
+            }
+            fn mul(self, o: Self) -> Self {
+                <$t>::mul(self, o)
+            }
+            fn div(self, o: Self) -> Self {
+                <$t>::div(self, o)
+            }
+            fn min(self, o: Self) -> Self {
+                <$t>::min(self, o)
+            }
+            fn max(self, o: Self) -> Self {
+                <$t>::max(self, o)
+            }
+            fn neg(self) -> Self {
+                <$t>::neg(self)
+            }
+            fn abs(self) -> Self {
+                <$t>::abs(self)
+            }
+            fn round(self, mode: RoundingMode, places: u32) -> Self {
+                <$t>::round(self, mode, places)
+            }
+            fn lt(self, o: Self) -> Self {
+                <$t>::lt(self, o)
+            }
+            fn le(self, o: Self) -> Self {
+                <$t>::le(self, o)
+            }
+            fn eq(self, o: Self) -> Self {
+                <$t>::eq(self, o)
+            }
+            fn not(self) -> Self {
+                <$t>::not(self)
+            }
+            fn select(self, then: Self, otherwise: Self) -> Self {
+                <$t>::select(self, then, otherwise)
+            }
+        }
+    };
+}
+value!(Approx);
+value!(Span);
+
+impl Op {
+    /// The operation on values `get` gives for its operands (`None` for inputs and constants,
+    /// which are not computed, and for an operand `get` does not have).
+    pub(super) fn apply<V: Value>(self, get: impl Fn(Reg) -> Option<V>) -> Option<V> {
+        Some(match self {
+            Op::Input | Op::Const(_) => return None,
+            Op::Add(a, b) => get(a)?.add(get(b)?),
+            Op::Sub(a, b) => get(a)?.sub(get(b)?),
+            Op::Mul(a, b) => get(a)?.mul(get(b)?),
+            Op::Div(a, b) => get(a)?.div(get(b)?),
+            Op::Min(a, b) => get(a)?.min(get(b)?),
+            Op::Max(a, b) => get(a)?.max(get(b)?),
+            Op::Neg(a) => get(a)?.neg(),
+            Op::Abs(a) => get(a)?.abs(),
+            Op::Round(a, places, mode) => get(a)?.round(mode, places),
+            Op::Lt(a, b) => get(a)?.lt(get(b)?),
+            Op::Le(a, b) => get(a)?.le(get(b)?),
+            Op::Eq(a, b) => get(a)?.eq(get(b)?),
+            Op::Not(a) => get(a)?.not(),
+            Op::Select(t, then, otherwise) => get(t)?.select(get(then)?, get(otherwise)?),
+        })
+    }
+}
+
+/// A constant in both domains.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) struct Constant {
+    pub(super) approx: Approx,
+    pub(super) span: Span,
+}
+
+impl Constant {
+    fn key(self) -> (u64, u64, Span) {
+        (self.approx.v.to_bits(), self.approx.e.to_bits(), self.span)
+    }
+}
+
+/// The compiled program and where its answers are.
+pub(super) struct Program {
+    pub(super) ops: Vec<Op>,
+    pub(super) consts: Vec<Constant>,
+    /// The total before rounding.
+    pub(super) total: Reg,
+    /// Each veto's condition and action.
+    pub(super) vetoes: Vec<(Reg, VetoAction)>,
+}
+
+/// Compile `plan`; the measures' registers are `0..plan.measures().len()`, in slot order.
+pub(super) fn program(plan: &Plan, weights: &[(Decimal, Decimal)]) -> Program {
+    let measures = plan.measures().len();
+    let mut b = Builder {
+        ops: Vec::new(),
+        consts: Vec::new(),
+        seen: HashMap::new(),
+        seen_consts: HashMap::new(),
+        env: Vec::with_capacity(plan.env_len()),
+    };
+    for _ in 0..measures {
+        let r = b.ops.len();
+        b.ops.push(Op::Input);
+        b.env.push(r);
+    }
+    let unsure = b.unsure();
+    b.env.resize(plan.env_len(), unsure);
+    let zero = b.number(0);
+
+    let mut total = zero;
+    for (ind, (w, sw)) in plan.indicators.iter().zip(weights) {
+        let actual = b.formula(ind.actual.tree());
+        let target = ind.target.as_ref().map(|t| b.formula(t.tree()));
+        // Completion only for a target certainly positive, as the engine defines it.
+        let hundred = b.number(100);
+        let completion = target.map(|t| {
+            let positive = b.op(Op::Lt(zero, t));
+            let scaled = b.op(Op::Mul(actual, hundred));
+            let q = b.op(Op::Div(scaled, t));
+            b.op(Op::Select(positive, q, unsure))
+        });
+        for (i, r) in [Some(actual), target, completion].into_iter().enumerate() {
+            if let Some(cell) = b.env.get_mut(plan.method_slot(i)) {
+                *cell = r.unwrap_or(unsure);
+            }
+        }
+        let score = b.method(&ind.method, actual, target, completion);
+        // score × w ÷ 100 × section weight ÷ 100 is, exactly, score × (w × section weight ÷
+        // 10,000): the engine's value is exact, so one product by the combined weight bounds it.
+        let share = w
+            .checked_mul(*sw)
+            .and_then(|x| x.checked_div(Decimal::from(10_000)));
+        let share = match share {
+            Some(x) => b.decimal(x),
+            None => unsure,
+        };
+        let contribution = b.op(Op::Mul(score, share));
+        total = b.op(Op::Add(total, contribution));
+    }
+    let mut adjustments = zero;
+    for a in &plan.adjustments {
+        let count = b.formula(a.count.tree());
+        // A negative count is a problem the engine reports.
+        let negative = b.op(Op::Lt(count, zero));
+        let each = b.decimal(a.points_each);
+        let mut magnitude = b.op(Op::Mul(count, each));
+        if let Some(m) = a.max {
+            let m = b.decimal(m);
+            magnitude = b.op(Op::Min(magnitude, m));
+        }
+        let points = if a.bonus {
+            magnitude
+        } else {
+            b.op(Op::Neg(magnitude))
+        };
+        let points = b.op(Op::Select(negative, unsure, points));
+        adjustments = b.op(Op::Add(adjustments, points));
+    }
+    let mut vetoes = Vec::with_capacity(plan.vetoes.len());
+    for v in &plan.vetoes {
+        vetoes.push((b.condition(v.when.tree()), v.action));
+    }
+    total = b.op(Op::Add(total, adjustments));
+    if let Some(c) = plan.total_cap {
+        let c = b.decimal(c);
+        total = b.op(Op::Min(total, c));
+    }
+    if let Some(f) = plan.total_floor {
+        let f = b.decimal(f);
+        total = b.op(Op::Max(total, f));
+    }
+    Program {
+        ops: b.ops,
+        consts: b.consts,
+        total,
+        vetoes,
+    }
+}
+
+struct Builder {
+    ops: Vec<Op>,
+    consts: Vec<Constant>,
+    /// Each operation and constant already in the program, to share it.
+    seen: HashMap<Op, Reg>,
+    seen_consts: HashMap<(u64, u64, Span), Reg>,
+    /// The register of each slot of the formula environment (measures, then the current
+    /// indicator's actual, target and completion).
+    env: Vec<Reg>,
+}
+
+impl Builder {
+    /// The register holding `op`'s result: an existing one, a folded constant, or a new one.
+    fn op(&mut self, op: Op) -> Reg {
+        if let Some(c) = self.fold(op) {
+            return self.constant(c);
+        }
+        if let Some(&r) = self.seen.get(&op) {
+            return r;
+        }
+        let r = self.ops.len();
+        self.ops.push(op);
+        self.seen.insert(op, r);
+        r
+    }
+
+    fn constant(&mut self, c: Constant) -> Reg {
+        if let Some(&r) = self.seen_consts.get(&c.key()) {
+            return r;
+        }
+        let r = self.ops.len();
+        self.ops.push(Op::Const(self.consts.len()));
+        self.consts.push(c);
+        self.seen_consts.insert(c.key(), r);
+        r
+    }
+
+    fn unsure(&mut self) -> Reg {
+        self.constant(Constant {
+            approx: Approx::UNSURE,
+            span: Span::UNSURE,
+        })
+    }
+
+    fn number(&mut self, v: i64) -> Reg {
+        self.decimal(Decimal::from(v))
+    }
+
+    fn decimal(&mut self, d: Decimal) -> Reg {
+        self.constant(Constant {
+            approx: Approx::from_decimal(d),
+            span: Span::from_decimal(d),
+        })
+    }
+
+    /// The constant `c` of register `r`, if it holds one.
+    fn constant_of(&self, r: Reg) -> Option<Constant> {
+        match self.ops.get(r)? {
+            Op::Const(i) => self.consts.get(*i).copied(),
+            _ => None,
+        }
+    }
+
+    /// An operation on constants, done now in both domains.
+    fn fold(&self, op: Op) -> Option<Constant> {
+        if let Op::Select(t, then, otherwise) = op {
+            // A known truth picks its branch even when the branches are not constants.
+            // Either domain's decision, when it has one, is the exact one.
+            let t = self.constant_of(t)?;
+            let yes = t.approx.v == 1.0 || t.span == Span::TRUE;
+            let no = t.approx.v == 0.0 || t.span == Span::FALSE;
+            return match (yes, no) {
+                (true, _) => self.constant_of(then),
+                (_, true) => self.constant_of(otherwise),
+                _ => Some(Constant {
+                    approx: Approx::UNSURE,
+                    span: Span::UNSURE,
+                }),
+            };
+        }
+        Some(Constant {
+            approx: op.apply(|r| self.constant_of(r).map(|c| c.approx))?,
+            span: op.apply(|r| self.constant_of(r).map(|c| c.span))?,
+        })
+    }
+
+    /// `then` where `truth` holds, else `otherwise` (a constant truth picks now).
+    fn select(&mut self, truth: Reg, then: Reg, otherwise: Reg) -> Reg {
+        match self.constant_of(truth) {
+            Some(t) if t.approx.v == 1.0 || t.span == Span::TRUE => then,
+            Some(t) if t.approx.v == 0.0 || t.span == Span::FALSE => otherwise,
+            _ => self.op(Op::Select(truth, then, otherwise)),
+        }
+    }
+
+    /// Short-circuit `and` / `or`, as the engine evaluates them.
+    fn and(&mut self, a: Reg, b: Reg) -> Reg {
+        let no = self.number(0);
+        self.select(a, b, no)
+    }
+
+    fn or(&mut self, a: Reg, b: Reg) -> Reg {
+        let yes = self.number(1);
+        self.select(a, yes, b)
+    }
+
+    /// A formula's value (a condition as 1 or 0).
+    fn formula(&mut self, node: &Node) -> Reg {
+        match node {
+            Node::Number(value) => self.decimal(*value),
+            Node::Var(slot) => match self.env.get(*slot) {
+                Some(&r) => r,
+                None => self.unsure(),
+            },
+            Node::Neg(x) => {
+                let x = self.formula(x);
+                self.op(Op::Neg(x))
+            }
+            Node::Abs(x) => {
+                let x = self.formula(x);
+                self.op(Op::Abs(x))
+            }
+            Node::Round(x, places, mode) => {
+                let x = self.formula(x);
+                self.op(Op::Round(x, *places, *mode))
+            }
+            Node::Arith(op, lhs, rhs) => {
+                let (a, b) = (self.formula(lhs), self.formula(rhs));
+                self.op(match op {
+                    Arith::Add => Op::Add(a, b),
+                    Arith::Sub => Op::Sub(a, b),
+                    Arith::Mul => Op::Mul(a, b),
+                    Arith::Div => Op::Div(a, b),
+                    Arith::Min => Op::Min(a, b),
+                    Arith::Max => Op::Max(a, b),
+                })
+            }
+            Node::Clamp(x, lo, hi) => {
+                let (x, lo, hi) = (self.formula(x), self.formula(lo), self.formula(hi));
+                let below = self.op(Op::Min(x, hi));
+                self.op(Op::Max(lo, below))
+            }
+            Node::If(test, then, otherwise) => {
+                let test = self.condition(test);
+                let (then, otherwise) = (self.formula(then), self.formula(otherwise));
+                self.select(test, then, otherwise)
+            }
+            Node::Bool(_)
+            | Node::Not(_)
+            | Node::Compare(..)
+            | Node::BoolEq(..)
+            | Node::And(..)
+            | Node::Or(..) => self.condition(node),
+        }
+    }
+
+    /// A condition's truth (a number is true when it is not zero).
+    fn condition(&mut self, node: &Node) -> Reg {
+        match node {
+            Node::Bool(value) => self.number(i64::from(*value)),
+            Node::Not(x) => {
+                let x = self.condition(x);
+                self.op(Op::Not(x))
+            }
+            Node::Compare(op, lhs, rhs) => {
+                let (a, b) = (self.formula(lhs), self.formula(rhs));
+                match op {
+                    Compare::Lt => self.op(Op::Lt(a, b)),
+                    Compare::Le => self.op(Op::Le(a, b)),
+                    Compare::Gt => self.op(Op::Lt(b, a)),
+                    Compare::Ge => self.op(Op::Le(b, a)),
+                    Compare::Eq => self.op(Op::Eq(a, b)),
+                    Compare::Ne => {
+                        let eq = self.op(Op::Eq(a, b));
+                        self.op(Op::Not(eq))
+                    }
+                }
+            }
+            Node::BoolEq(equal, lhs, rhs) => {
+                // Truths are exact 0 and 1, so their equality is `Eq`.
+                let (a, b) = (self.condition(lhs), self.condition(rhs));
+                let eq = self.op(Op::Eq(a, b));
+                if *equal {
+                    eq
+                } else {
+                    self.op(Op::Not(eq))
+                }
+            }
+            Node::And(lhs, rhs) => {
+                let (a, b) = (self.condition(lhs), self.condition(rhs));
+                self.and(a, b)
+            }
+            Node::Or(lhs, rhs) => {
+                let (a, b) = (self.condition(lhs), self.condition(rhs));
+                self.or(a, b)
+            }
+            Node::If(test, then, otherwise) => {
+                let test = self.condition(test);
+                let (then, otherwise) = (self.condition(then), self.condition(otherwise));
+                self.select(test, then, otherwise)
+            }
+            Node::Number(_)
+            | Node::Var(_)
+            | Node::Neg(_)
+            | Node::Abs(_)
+            | Node::Round(..)
+            | Node::Arith(..)
+            | Node::Clamp(..) => {
+                let x = self.formula(node);
+                let zero = self.number(0);
+                let eq = self.op(Op::Eq(x, zero));
+                self.op(Op::Not(eq))
+            }
+        }
+    }
+
+    /// `raw` held between `floor` and `cap` (the engine's "cap, else floor"); a floor above the
+    /// cap makes that a jump, left to the engine.
+    fn clamp(&mut self, raw: Reg, floor: Option<Decimal>, cap: Option<Decimal>) -> Reg {
+        if let (Some(f), Some(c)) = (floor, cap) {
+            if f > c {
+                return self.unsure();
+            }
+        }
+        let mut x = raw;
+        if let Some(c) = cap {
+            let c = self.decimal(c);
+            x = self.op(Op::Min(x, c));
+        }
+        if let Some(f) = floor {
+            let f = self.decimal(f);
+            x = self.op(Op::Max(x, f));
+        }
+        x
+    }
+
+    /// An indicator's points by its method; `actual`, `target`, `completion` as the engine
+    /// defines them (a missing target or completion is uncertain).
+    fn method(
+        &mut self,
+        method: &Method,
+        actual: Reg,
+        target: Option<Reg>,
+        completion: Option<Reg>,
+    ) -> Reg {
+        let unsure = self.unsure();
+        let (zero, hundred) = (self.number(0), self.number(100));
+        let t = target.unwrap_or(unsure);
+        // The engine's completion basis: a positive target (else a problem, or zero_target).
+        let on_completion = completion.unwrap_or(unsure);
+        let basis = |b: &Basis| match b {
+            Basis::Actual => actual,
+            Basis::Completion => on_completion,
+        };
+        match method {
+            Method::Ratio {
+                floor,
+                cap,
+                zero_target_score,
+            } => {
+                let clamped = self.clamp(on_completion, Some(*floor), *cap);
+                match zero_target_score {
+                    Some(points) => {
+                        let zero_target = self.op(Op::Eq(t, zero));
+                        let points = self.decimal(*points);
+                        self.select(zero_target, points, clamped)
+                    }
+                    None => clamped,
+                }
+            }
+            Method::LowerIsBetter { form, floor, cap } => {
+                let negative = self.op(Op::Lt(t, zero));
+                let not_positive = self.op(Op::Le(actual, zero));
+                let (fl, cp) = (self.decimal(*floor), self.decimal(*cap));
+                let raw = match form {
+                    LowerIsBetterForm::Inverse => {
+                        let scaled = self.op(Op::Mul(t, hundred));
+                        let q = self.op(Op::Div(scaled, actual));
+                        self.select(not_positive, cp, q)
+                    }
+                    LowerIsBetterForm::Linear => {
+                        let zero_target = self.op(Op::Eq(t, zero));
+                        let at_zero = self.select(not_positive, cp, fl);
+                        let scaled = self.op(Op::Mul(actual, hundred));
+                        let q = self.op(Op::Div(scaled, t));
+                        let two_hundred = self.number(200);
+                        let linear = self.op(Op::Sub(two_hundred, q));
+                        self.select(zero_target, at_zero, linear)
+                    }
+                };
+                let clamped = self.clamp(raw, Some(*floor), Some(*cap));
+                self.select(negative, unsure, clamped)
+            }
+            Method::Curve {
+                basis: b,
+                points,
+                below,
+            } => {
+                let x = basis(b);
+                let below = self.decimal(*below);
+                let Some(&(first_at, _)) = points.first() else {
+                    return below;
+                };
+                // From the last segment back, so the first segment that holds x wins.
+                let mut r = match points.last() {
+                    Some(p) => self.decimal(p.1),
+                    None => below,
+                };
+                for pair in points.windows(2).rev() {
+                    let [(a0, s0), (a1, s1)] = [pair[0], pair[1]];
+                    let (a0, s0, a1, s1) = (
+                        self.decimal(a0),
+                        self.decimal(s0),
+                        self.decimal(a1),
+                        self.decimal(s1),
+                    );
+                    let from_start = self.op(Op::Sub(x, a0));
+                    let rise = self.op(Op::Sub(s1, s0));
+                    let run = self.op(Op::Sub(a1, a0));
+                    let slope = self.op(Op::Mul(from_start, rise));
+                    let step = self.op(Op::Div(slope, run));
+                    let value = self.op(Op::Add(s0, step));
+                    let inside = self.op(Op::Lt(x, a1));
+                    r = self.select(inside, value, r);
+                }
+                let first_at = self.decimal(first_at);
+                let under = self.op(Op::Lt(x, first_at));
+                self.select(under, below, r)
+            }
+            Method::Bands { basis: b, bands } => {
+                let x = basis(b);
+                let mut r = unsure;
+                for band in bands.iter().rev() {
+                    let above = match band.from {
+                        Some(f) => {
+                            let f = self.decimal(f);
+                            self.op(Op::Le(f, x))
+                        }
+                        None => self.number(1),
+                    };
+                    let below = match band.to {
+                        Some(to) => {
+                            let to = self.decimal(to);
+                            self.op(Op::Lt(x, to))
+                        }
+                        None => self.number(1),
+                    };
+                    let inside = self.and(above, below);
+                    let score = self.decimal(band.score);
+                    r = self.select(inside, score, r);
+                }
+                r
+            }
+            Method::PassFail {
+                pass_if,
+                pass,
+                fail,
+            } => {
+                let holds = self.condition(pass_if.tree());
+                let (pass, fail) = (self.decimal(*pass), self.decimal(*fail));
+                self.select(holds, pass, fail)
+            }
+            Method::Rating { min, max, points } => {
+                let (lo, hi) = (self.decimal(*min), self.decimal(*max));
+                let under = self.op(Op::Lt(actual, lo));
+                let over = self.op(Op::Lt(hi, actual));
+                let outside = self.or(under, over);
+                let inner = if points.is_empty() {
+                    let from_lo = self.op(Op::Sub(actual, lo));
+                    let scaled = self.op(Op::Mul(from_lo, hundred));
+                    let span = self.op(Op::Sub(hi, lo));
+                    self.op(Op::Div(scaled, span))
+                } else {
+                    // Table ratings match exactly or not at all: the engine compares exact values.
+                    let mut r = unsure;
+                    for (rating, score) in points.iter().rev() {
+                        let rating = self.decimal(*rating);
+                        let on = self.op(Op::Eq(actual, rating));
+                        let score = self.decimal(*score);
+                        r = self.select(on, score, r);
+                    }
+                    r
+                };
+                self.select(outside, unsure, inner)
+            }
+            Method::Deduction {
+                start,
+                per_unit,
+                floor,
+            } => {
+                let (s, per) = (self.decimal(*start), self.decimal(*per_unit));
+                let lost = self.op(Op::Mul(actual, per));
+                let raw = self.op(Op::Sub(s, lost));
+                self.clamp(raw, Some(*floor), Some(*start))
+            }
+            Method::Formula { expr, floor, cap } => {
+                let raw = self.formula(expr.tree());
+                self.clamp(raw, *floor, *cap)
+            }
+        }
+    }
+}

@@ -1,0 +1,232 @@
+//! The batch kernel: the plan compiled to a columnar program in certified `f64` (`lower`), run
+//! over lanes of [`LANES`] rows at a time (`lanes`), each row's total, grade and veto settled at
+//! the end.
+//!
+//! Every value carries a bound on its distance from the exact value (see `crate::certified` for
+//! the error rule of each operation); a decision that the bound leaves open makes the row's value
+//! uncertain, and an uncertain row is not answered here: the exact engine scores it. A missing
+//! value, re-weighting, an error the engine would report, mid-period progress and pay are all
+//! left to the engine too, so the kernel's answer, when it gives one, is the engine's answer.
+//!
+//! The program is interpreted once per lane of rows, not once per row, and each operation is a
+//! loop over the lane with no branches the compiler cannot turn into selects: the loops
+//! vectorise for the build's target (SSE2 by default, AVX2 with `-C target-cpu=native`,
+//! SIMD128 on wasm with `+simd128`). No run-time CPU dispatch: that needs `unsafe`, which the
+//! core forbids.
+
+mod lanes;
+mod lower;
+mod span;
+
+use crate::certified::Approx;
+use crate::plan::{Plan, VetoAction};
+use rust_decimal::Decimal;
+
+pub(crate) use lanes::{Lane, LANES};
+pub(crate) use span::Span;
+
+/// What the kernel decided for one row.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Decided {
+    /// The total in units of `10^-scale`.
+    pub units: i64,
+    /// Index of the grade (after any veto's grade cap).
+    pub grade: usize,
+    /// The grade the total alone earned, when a veto capped it.
+    pub grade_before_veto: Option<usize>,
+    pub vetoed: bool,
+}
+
+/// A plan compiled for batches.
+pub(crate) struct Kernel {
+    program: lower::Program,
+    /// Each grade's band in total units (`from`, `to`), when every edge converts.
+    grades: Option<Vec<(Option<i64>, Option<i64>)>>,
+}
+
+/// One thread's registers: a lane per operation of the program. Constants are written once;
+/// the measures' lanes (`0..measures`) are the caller's to fill for each lane of rows.
+pub(crate) struct Workspace {
+    lanes: Vec<Lane>,
+    /// One row's registers for the second stage.
+    spans: Vec<Span>,
+}
+
+impl Workspace {
+    /// The lanes of the measures, in the plan's slot order, to fill with a lane of rows.
+    pub(crate) fn inputs(&mut self, measures: usize) -> &mut [Lane] {
+        let n = measures.min(self.lanes.len());
+        self.lanes.get_mut(..n).unwrap_or_default()
+    }
+}
+
+impl Kernel {
+    /// The kernel for `plan`, or `None` when the plan's weights are not used as written (a
+    /// level that does not sum to exactly 100 leaves the weighting to the engine).
+    pub(crate) fn new(plan: &Plan) -> Option<Kernel> {
+        if !plan.weights_sum_to_100() {
+            return None;
+        }
+        let mut weights = Vec::with_capacity(plan.indicators.len());
+        for s in &plan.sections {
+            for ind in plan.indicators.get(s.indicators.clone())? {
+                weights.push((ind.weight, s.weight));
+            }
+        }
+        if weights.len() != plan.indicators.len() {
+            return None;
+        }
+        Some(Kernel {
+            program: lower::program(plan, &weights),
+            grades: grade_units(plan),
+        })
+    }
+
+    /// Registers for one thread, constants filled in, every measure missing.
+    pub(crate) fn workspace(&self) -> Workspace {
+        let lanes = self
+            .program
+            .ops
+            .iter()
+            .map(|op| Lane::splat(self.constant(*op).map_or(Approx::UNSURE, |c| c.approx)))
+            .collect();
+        Workspace {
+            lanes,
+            spans: Vec::with_capacity(self.program.ops.len()),
+        }
+    }
+
+    fn constant(&self, op: lower::Op) -> Option<lower::Constant> {
+        match op {
+            lower::Op::Const(i) => self.program.consts.get(i).copied(),
+            _ => None,
+        }
+    }
+
+    /// Run the program on the lane of rows in `ws`' inputs and settle the first `rows` of them
+    /// into `out` (`None`: the exact engine must score that row).
+    pub(crate) fn run(
+        &self,
+        plan: &Plan,
+        ws: &mut Workspace,
+        rows: usize,
+        out: &mut Vec<Option<Decided>>,
+    ) {
+        lanes::execute(&self.program.ops, &mut ws.lanes);
+        let total = ws.lanes.get(self.program.total);
+        for j in 0..rows.min(LANES) {
+            out.push(total.and_then(|t| self.settle_lane(plan, &ws.lanes, t.get(j), j)));
+        }
+    }
+
+    /// The second stage for one row the lanes left uncertain: the program in exact spans.
+    /// `inputs` gives each measure's span, by slot.
+    pub(crate) fn exact_row(
+        &self,
+        plan: &Plan,
+        ws: &mut Workspace,
+        inputs: impl Iterator<Item = Span>,
+    ) -> Option<Decided> {
+        let spans = &mut ws.spans;
+        spans.clear();
+        let mut inputs = inputs;
+        for op in &self.program.ops {
+            let v = match op {
+                lower::Op::Input => inputs.next().unwrap_or(Span::UNSURE),
+                lower::Op::Const(_) => self.constant(*op).map_or(Span::UNSURE, |c| c.span),
+                _ => op.apply(|r| spans.get(r).copied()).unwrap_or(Span::UNSURE),
+            };
+            spans.push(v);
+        }
+        let truth = |r: usize| match spans.get(r) {
+            Some(&t) if t == Span::TRUE => Some(true),
+            Some(&t) if t == Span::FALSE => Some(false),
+            _ => None,
+        };
+        let total = spans.get(self.program.total).copied()?;
+        if !total.is_sure() {
+            return None;
+        }
+        self.settle(
+            plan,
+            self.program.vetoes.iter().map(|&(r, a)| (truth(r), a)),
+            || total.round_units(plan.mode, plan.scale),
+        )
+    }
+
+    /// Row `j` of the lanes: its vetoes, rounding and grade.
+    fn settle_lane(&self, plan: &Plan, lanes: &[Lane], total: Approx, j: usize) -> Option<Decided> {
+        if !total.is_sure() {
+            return None;
+        }
+        let truth = |r: usize| {
+            let t = lanes.get(r)?.get(j);
+            t.is_sure().then_some(t.v == 1.0)
+        };
+        self.settle(
+            plan,
+            self.program.vetoes.iter().map(|&(r, a)| (truth(r), a)),
+            || total.round_units(plan.mode, plan.scale),
+        )
+    }
+
+    /// The row's answer from its vetoes' truths and its rounded total (a certain total); `None`
+    /// when any of them is uncertain.
+    fn settle(
+        &self,
+        plan: &Plan,
+        vetoes: impl Iterator<Item = (Option<bool>, VetoAction)>,
+        round: impl FnOnce() -> Option<i64>,
+    ) -> Option<Decided> {
+        let (mut zeroed, mut vetoed) = (false, false);
+        let mut grade_cap: Option<usize> = None;
+        for (holds, action) in vetoes {
+            if holds? {
+                vetoed = true;
+                match action {
+                    VetoAction::ZeroTotal => zeroed = true,
+                    VetoAction::CapGrade(g) => grade_cap = Some(grade_cap.map_or(g, |c| c.min(g))),
+                }
+            }
+        }
+        // The total is certain (the engine computes it even when a veto zeroes it).
+        let units = if zeroed { 0 } else { round()? };
+        let natural = match &self.grades {
+            Some(bands) => bands
+                .iter()
+                .position(|&(from, to)| {
+                    from.is_none_or(|f| units >= f) && to.is_none_or(|t| units < t)
+                })
+                .unwrap_or(0),
+            None => {
+                plan.grade_index(Decimal::try_from_i128_with_scale(units.into(), plan.scale).ok()?)
+            }
+        };
+        let capped = grade_cap.filter(|c| *c < natural);
+        Some(Decided {
+            units,
+            grade: capped.unwrap_or(natural),
+            grade_before_veto: capped.map(|_| natural),
+            vetoed,
+        })
+    }
+}
+
+/// The grade bands in units of `10^-scale`: a rounded total `u` is at least `from` exactly when
+/// `u ≥ ⌈from × 10^scale⌉`, and below `to` exactly when `u < ⌈to × 10^scale⌉`. `None` when an
+/// edge does not convert (the grade is then found on decimals).
+fn grade_units(plan: &Plan) -> Option<Vec<(Option<i64>, Option<i64>)>> {
+    let edge = |d: Option<Decimal>| -> Option<Option<i64>> {
+        match d {
+            None => Some(None),
+            Some(d) => {
+                let scaled = d.checked_mul(Decimal::from(10i64.checked_pow(plan.scale)?))?;
+                i64::try_from(scaled.ceil()).ok().map(Some)
+            }
+        }
+    };
+    plan.grades
+        .iter()
+        .map(|g| Some((edge(g.from)?, edge(g.to)?)))
+        .collect()
+}

@@ -1,0 +1,331 @@
+//! Exact bounds in scaled integers: the kernel's second stage.
+//!
+//! A [`Span`] holds integers `lo ≤ hi` with the exact value in `[lo, hi] × 10⁻¹²`. Sums,
+//! differences, negation, min / max and comparisons are exact; a product or quotient is exact
+//! when it divides out and otherwise widens by the floor and ceiling of its end points (a quotient
+//! takes its extremes at the corners, its divisor's interval being clear of zero). So a row whose
+//! values are short decimals — amounts in cents, percentages, counts — keeps a span of width 0,
+//! and its rounding, bands and ties (an exact x.xx5) are decided exactly; a non-terminating
+//! quotient (691/7) leaves a span one unit wide, decided unless a boundary lies inside it.
+//! Anything out of range (i128 overflow) is uncertain, and the exact engine scores that row.
+
+use rust_decimal::Decimal;
+
+use crate::rounding::RoundingMode;
+
+/// Units per 1: spans count in 10⁻¹².
+const ONE: i128 = 1_000_000_000_000;
+/// The scale of a span's units.
+const PLACES: u32 = 12;
+
+/// Exact value within `[lo, hi] × 10⁻¹²`; uncertain when `lo > hi`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct Span {
+    lo: i128,
+    hi: i128,
+}
+
+impl Span {
+    pub(crate) const UNSURE: Span = Span { lo: 1, hi: 0 };
+    pub(super) const TRUE: Span = Span { lo: ONE, hi: ONE };
+    pub(super) const FALSE: Span = Span { lo: 0, hi: 0 };
+
+    fn new(lo: Option<i128>, hi: Option<i128>) -> Span {
+        match (lo, hi) {
+            (Some(lo), Some(hi)) if lo <= hi => Span { lo, hi },
+            _ => Span::UNSURE,
+        }
+    }
+
+    /// Whether the value is known.
+    pub(super) fn is_sure(self) -> bool {
+        self.lo <= self.hi
+    }
+
+    fn sure(self) -> Option<Span> {
+        (self.lo <= self.hi).then_some(self)
+    }
+
+    fn truth(t: Option<bool>) -> Span {
+        match t {
+            Some(true) => Span::TRUE,
+            Some(false) => Span::FALSE,
+            None => Span::UNSURE,
+        }
+    }
+
+    /// A decimal, exactly when it has at most 12 places, else between its floor and ceiling.
+    pub(crate) fn from_decimal(d: Decimal) -> Span {
+        let (m, s) = (d.mantissa(), d.scale());
+        match PLACES.checked_sub(s) {
+            Some(up) => {
+                let v = 10i128.checked_pow(up).and_then(|p| m.checked_mul(p));
+                Span::new(v, v)
+            }
+            None => {
+                let p = s.checked_sub(PLACES).and_then(|k| 10i128.checked_pow(k));
+                match p {
+                    Some(p) => Span::new(floor_div(m, p), ceil_div(m, p)),
+                    None => Span::UNSURE,
+                }
+            }
+        }
+    }
+
+    pub(super) fn add(self, o: Span) -> Span {
+        match (self.sure(), o.sure()) {
+            (Some(a), Some(b)) => Span::new(a.lo.checked_add(b.lo), a.hi.checked_add(b.hi)),
+            _ => Span::UNSURE,
+        }
+    }
+
+    pub(super) fn sub(self, o: Span) -> Span {
+        self.add(o.neg())
+    }
+
+    pub(super) fn neg(self) -> Span {
+        match self.sure() {
+            Some(a) => Span::new(a.hi.checked_neg(), a.lo.checked_neg()),
+            None => Span::UNSURE,
+        }
+    }
+
+    pub(super) fn abs(self) -> Span {
+        match self.sure() {
+            Some(a) if a.lo >= 0 => a,
+            Some(a) if a.hi <= 0 => a.neg(),
+            Some(a) => Span::new(Some(0), a.lo.checked_neg().map(|n| n.max(a.hi))),
+            None => Span::UNSURE,
+        }
+    }
+
+    pub(super) fn min(self, o: Span) -> Span {
+        match (self.sure(), o.sure()) {
+            (Some(a), Some(b)) => Span {
+                lo: a.lo.min(b.lo),
+                hi: a.hi.min(b.hi),
+            },
+            _ => Span::UNSURE,
+        }
+    }
+
+    pub(super) fn max(self, o: Span) -> Span {
+        match (self.sure(), o.sure()) {
+            (Some(a), Some(b)) => Span {
+                lo: a.lo.max(b.lo),
+                hi: a.hi.max(b.hi),
+            },
+            _ => Span::UNSURE,
+        }
+    }
+
+    /// `x × y` in units is `(a × b) ÷ 10¹²` at the corners.
+    pub(super) fn mul(self, o: Span) -> Span {
+        let (Some(a), Some(b)) = (self.sure(), o.sure()) else {
+            return Span::UNSURE;
+        };
+        corners(a, b, |x, y| {
+            let p = x.checked_mul(y)?;
+            Some((floor_div(p, ONE)?, ceil_div(p, ONE)?))
+        })
+    }
+
+    /// `x ÷ y` in units is `(a × 10¹²) ÷ b` at the corners; uncertain when `y` may be 0.
+    pub(super) fn div(self, o: Span) -> Span {
+        let (Some(a), Some(b)) = (self.sure(), o.sure()) else {
+            return Span::UNSURE;
+        };
+        if b.lo <= 0 && b.hi >= 0 {
+            return Span::UNSURE;
+        }
+        corners(a, b, |x, y| {
+            let n = x.checked_mul(ONE)?;
+            Some((floor_div(n, y)?, ceil_div(n, y)?))
+        })
+    }
+
+    pub(super) fn lt(self, o: Span) -> Span {
+        Span::truth(self.order(o, |a, b| a.hi < b.lo, |a, b| a.lo >= b.hi))
+    }
+
+    pub(super) fn le(self, o: Span) -> Span {
+        Span::truth(self.order(o, |a, b| a.hi <= b.lo, |a, b| a.lo > b.hi))
+    }
+
+    pub(super) fn eq(self, o: Span) -> Span {
+        Span::truth(self.order(
+            o,
+            |a, b| a.lo == a.hi && b.lo == b.hi && a.lo == b.lo,
+            |a, b| a.hi < b.lo || b.hi < a.lo,
+        ))
+    }
+
+    /// `Some(true)` when `yes` holds of the spans, `Some(false)` when `no` does, else `None`.
+    fn order(
+        self,
+        o: Span,
+        yes: impl Fn(Span, Span) -> bool,
+        no: impl Fn(Span, Span) -> bool,
+    ) -> Option<bool> {
+        let (a, b) = (self.sure()?, o.sure()?);
+        if yes(a, b) {
+            Some(true)
+        } else if no(a, b) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
+    pub(super) fn not(self) -> Span {
+        Span::FALSE.eq(self)
+    }
+
+    pub(super) fn select(self, then: Span, otherwise: Span) -> Span {
+        if self == Span::TRUE {
+            then
+        } else if self == Span::FALSE {
+            otherwise
+        } else {
+            Span::UNSURE
+        }
+    }
+
+    /// The value rounded to `places` (≤ 12), as a span.
+    pub(super) fn round(self, mode: RoundingMode, places: u32) -> Span {
+        let step = PLACES
+            .checked_sub(places)
+            .and_then(|k| 10i128.checked_pow(k));
+        match (self.round_units(mode, places), step) {
+            (Some(u), Some(step)) => {
+                let v = i128::from(u).checked_mul(step);
+                Span::new(v, v)
+            }
+            _ => Span::UNSURE,
+        }
+    }
+
+    /// The value rounded to `places` by `mode` as a count of `10^-places` units, when both ends
+    /// round alike (rounding is monotone, so the exact value rounds the same way).
+    pub(super) fn round_units(self, mode: RoundingMode, places: u32) -> Option<i64> {
+        let a = self.sure()?;
+        let step = 10i128.checked_pow(PLACES.checked_sub(places)?)?;
+        let (lo, hi) = (round_div(a.lo, step, mode)?, round_div(a.hi, step, mode)?);
+        if lo == hi {
+            i64::try_from(lo).ok()
+        } else {
+            None
+        }
+    }
+}
+
+/// The hull of `f` at the four corners of `a × b` (`f` gives each corner's floor and ceiling).
+fn corners(a: Span, b: Span, f: impl Fn(i128, i128) -> Option<(i128, i128)>) -> Span {
+    let mut lo: Option<i128> = None;
+    let mut hi: Option<i128> = None;
+    for (x, y) in [(a.lo, b.lo), (a.lo, b.hi), (a.hi, b.lo), (a.hi, b.hi)] {
+        let Some((fl, ce)) = f(x, y) else {
+            return Span::UNSURE;
+        };
+        lo = Some(lo.map_or(fl, |l| l.min(fl)));
+        hi = Some(hi.map_or(ce, |h| h.max(ce)));
+    }
+    Span::new(lo, hi)
+}
+
+fn floor_div(n: i128, d: i128) -> Option<i128> {
+    let (q, r) = (n.checked_div(d)?, n.checked_rem(d)?);
+    if r != 0 && ((r < 0) != (d < 0)) {
+        q.checked_sub(1)
+    } else {
+        Some(q)
+    }
+}
+
+fn ceil_div(n: i128, d: i128) -> Option<i128> {
+    let (q, r) = (n.checked_div(d)?, n.checked_rem(d)?);
+    if r != 0 && ((r < 0) == (d < 0)) {
+        q.checked_add(1)
+    } else {
+        Some(q)
+    }
+}
+
+/// `n ÷ step` (step > 0) rounded by `mode`, symmetric about zero as the engine rounds.
+fn round_div(n: i128, step: i128, mode: RoundingMode) -> Option<i128> {
+    let m = n.checked_abs()?;
+    let (q, r) = (m.checked_div(step)?, m.checked_rem(step)?);
+    let twice = r.checked_mul(2)?;
+    let up = match mode {
+        RoundingMode::Down => false,
+        RoundingMode::HalfUp => twice >= step,
+        RoundingMode::HalfEven => twice > step || (twice == step && q % 2 == 1),
+    };
+    let q = if up { q.checked_add(1)? } else { q };
+    if n < 0 {
+        q.checked_neg()
+    } else {
+        Some(q)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn d(s: &str) -> Span {
+        Span::from_decimal(Decimal::from_str(s).unwrap())
+    }
+
+    #[test]
+    fn short_decimals_stay_exact_and_decide_the_tie() {
+        // 138,200 × 100 ÷ 140,000 = 691/7: one unit wide.
+        let q = d("138200").mul(d("100")).div(d("140000"));
+        assert_eq!(q.hi - q.lo, 1);
+        // 72.475 exactly (hand-worked: 58.655 + 13.82) rounds half-up to 72.48.
+        let t = d("58.655").add(d("13.82"));
+        assert_eq!(t.round_units(RoundingMode::HalfUp, 2), Some(7248));
+        assert_eq!(t.round_units(RoundingMode::HalfEven, 2), Some(7248));
+        assert_eq!(
+            d("72.465").round_units(RoundingMode::HalfEven, 2),
+            Some(7246)
+        );
+        assert_eq!(
+            d("-72.475").round_units(RoundingMode::HalfUp, 2),
+            Some(-7248)
+        );
+        // 691/7 × 0.14 = 13.82 exactly, but the span of 691/7 leaves it uncertain at 2 places
+        // only if a boundary lies inside: 13.82 ± 10⁻¹² does not cross 13.815 or 13.825.
+        let w = q.mul(d("0.14"));
+        assert_eq!(w.round_units(RoundingMode::HalfUp, 2), Some(1382));
+    }
+
+    #[test]
+    fn comparisons_and_truths() {
+        assert_eq!(d("1").lt(d("2")), Span::TRUE);
+        assert_eq!(d("2").le(d("2")), Span::TRUE);
+        assert_eq!(d("2").lt(d("2")), Span::FALSE);
+        assert_eq!(d("0.1").eq(d("0.10")), Span::TRUE);
+        let third = d("1").div(d("3"));
+        assert_eq!(third.eq(d("0.333333333333")), Span::UNSURE);
+        assert_eq!(Span::TRUE.not(), Span::FALSE);
+        assert_eq!(Span::UNSURE.select(d("1"), d("1")), Span::UNSURE);
+    }
+
+    #[test]
+    fn division_by_a_span_that_may_be_zero_is_uncertain() {
+        assert_eq!(d("1").div(d("0")), Span::UNSURE);
+        let around_zero = d("1").div(d("3")).sub(d("0.333333333333"));
+        assert_eq!(d("1").div(around_zero), Span::UNSURE);
+        // Negative divisors take their extremes at the corners too: 1 ÷ −4 = −0.25.
+        assert_eq!(d("1").div(d("-4")), d("-0.25"));
+    }
+
+    #[test]
+    fn out_of_range_is_uncertain() {
+        let big = d("1000000000000000000000000");
+        assert_eq!(big.mul(big), Span::UNSURE);
+        assert_eq!(Span::from_decimal(Decimal::MAX).mul(d("10")), Span::UNSURE);
+    }
+}
