@@ -3,7 +3,7 @@
 //! `PERFSCORE_BENCH_SMOKE=1`, which shrinks the batch and the sample counts.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
-use perfscore::batch::{Table, Threads};
+use perfscore::batch::{Column, Table, Threads};
 use perfscore::{Lang, PayPlan, Plan, ScoreOptions};
 use perfscore_benches::{generate, plan, PAY_PLAN_JSON, PLAN_JSON};
 use std::hint::black_box;
@@ -101,7 +101,7 @@ fn benches(c: &mut Criterion) {
                 .collect()
         })
         .collect();
-    let columns: Vec<&[f64]> = floats.iter().map(Vec::as_slice).collect();
+    let columns: Vec<Column> = floats.iter().map(|c| Column::f64(c)).collect();
     let one_thread = Threads::from_count(Some(1)).unwrap();
     let table = Table::from_rows(
         &plan,

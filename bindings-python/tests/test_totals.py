@@ -82,3 +82,38 @@ def test_totals_frame_float_path_reports_as_summarize_frame():
     # A repeated id is the table's problem, reported before any row is scored.
     columns["id"][1] = columns["id"][0]
     assert [k for _, k in problems(columns)] == ["duplicate"]
+
+
+def test_totals_frame_reads_int64_columns_exactly_at_any_size():
+    # int64 columns go to the core as integers (no float on the way), scored as summarize_frame
+    # does. Hand-checked: (2**53 + 1) / (2**53 + 1) = 100.00 %; 2**52 / (2**53 + 1) =
+    # 49.999999999999999994... % -> 50.00.
+    pd = __import__("pytest").importorskip("pandas")
+    plan = perfscore.Plan.from_json(
+        json.dumps(
+            {
+                "id": "big",
+                "name": "Big numbers",
+                "measures": [{"id": "revenue"}, {"id": "revenue_target"}],
+                "indicators": [
+                    {
+                        "id": "sales",
+                        "name": "Sales",
+                        "weight": 100,
+                        "actual": "revenue",
+                        "target": "revenue_target",
+                        "scoring": {"method": "ratio", "cap": 120},
+                    }
+                ],
+                "grades": [{"grade": "B", "to": 100}, {"grade": "A", "from": 100}],
+            }
+        )
+    )
+    big = 2**53 + 1
+    frame = pd.DataFrame({"id": ["E1", "E2"], "revenue": [big, 2**52], "revenue_target": [big, big]})
+    assert str(frame["revenue"].dtype) == "int64"
+    totals = plan.totals_frame(frame, threads=1)
+    table = plan.summarize_frame(frame)
+    assert totals["totals"] == [Decimal("100.00"), Decimal("50.00")]
+    assert totals["grades"] == ["A", "B"]
+    assert totals["totals"] == list(table.totals)

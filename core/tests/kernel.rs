@@ -5,7 +5,7 @@
 //! values placed on every band edge, curve point and threshold — and on property-generated records
 //! for every bundled template. The kernel must also settle most rows (else it proves nothing).
 
-use perfscore::batch::{Table, Threads};
+use perfscore::batch::{Column, Table, Threads};
 use perfscore::{templates, Plan, ScoreOptions};
 use proptest::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
@@ -146,7 +146,7 @@ fn check(plan: &Plan, names: &[&str], rows: &[Vec<Option<Decimal>>]) -> f64 {
                 .collect()
         })
         .collect();
-    let columns: Vec<&[f64]> = floats.iter().map(Vec::as_slice).collect();
+    let columns: Vec<Column> = floats.iter().map(|c| Column::f64(c)).collect();
     let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
     let from_floats = plan.totals(&ids, &names, &columns, one()).unwrap();
     let from_table = plan
@@ -168,6 +168,14 @@ fn check(plan: &Plan, names: &[&str], rows: &[Vec<Option<Decimal>>]) -> f64 {
     }
     assert_eq!(from_floats.settled, from_table.settled);
     assert_eq!(from_floats.settled_exact, from_table.settled_exact);
+    // The same rows in every other layout a host may hand over give the same answers.
+    let layouts = Layouts::new(rows, names.len());
+    for (label, columns) in layouts.all() {
+        let t = plan.totals(&ids, &names, &columns, one()).unwrap();
+        assert_eq!(t.units, from_floats.units, "{label}: totals");
+        assert_eq!(t.grade, from_floats.grade, "{label}: grades");
+        assert_eq!(t.vetoed, from_floats.vetoed, "{label}: vetoes");
+    }
     let settled = from_floats.settled as f64 / rows.len() as f64;
     let exact = from_floats.settled_exact as f64 / rows.len() as f64;
     eprintln!(
@@ -175,6 +183,90 @@ fn check(plan: &Plan, names: &[&str], rows: &[Vec<Option<Decimal>>]) -> f64 {
         rows.len()
     );
     settled
+}
+
+/// Rows as integer units with a scale, Arrow text (32- and 64-bit offsets) and decimals, missing
+/// values marked in a validity bitmap (and, in text, left as junk the bitmap hides).
+struct Layouts {
+    units: Vec<(Vec<i64>, u32)>,
+    text: Vec<(Vec<i32>, Vec<i64>, Vec<u8>)>,
+    decimals: Vec<Vec<Option<Decimal>>>,
+    valid: Vec<Vec<u8>>,
+}
+
+impl Layouts {
+    fn new(rows: &[Vec<Option<Decimal>>], width: usize) -> Layouts {
+        let mut out = Layouts {
+            units: Vec::new(),
+            text: Vec::new(),
+            decimals: Vec::new(),
+            valid: Vec::new(),
+        };
+        for c in 0..width {
+            let cells: Vec<Option<Decimal>> = rows.iter().map(|r| r[c]).collect();
+            let scale = cells.iter().flatten().map(|d| d.scale()).max().unwrap_or(0);
+            let units = cells
+                .iter()
+                .map(|d| {
+                    d.map_or(0, |mut d| {
+                        d.rescale(scale);
+                        i64::try_from(d.mantissa()).unwrap()
+                    })
+                })
+                .collect();
+            let (mut offsets, mut bytes) = (vec![0i32], Vec::new());
+            for d in &cells {
+                let shown = d.map_or_else(|| "junk".to_string(), |d| d.to_string());
+                bytes.extend_from_slice(shown.as_bytes());
+                offsets.push(bytes.len() as i32);
+            }
+            let large = offsets.iter().map(|&o| i64::from(o)).collect();
+            let mut valid = vec![0u8; cells.len().div_ceil(8)];
+            for (i, d) in cells.iter().enumerate() {
+                if d.is_some() {
+                    valid[i / 8] |= 1 << (i % 8);
+                }
+            }
+            out.units.push((units, scale));
+            out.text.push((offsets, large, bytes));
+            out.decimals.push(cells);
+            out.valid.push(valid);
+        }
+        out
+    }
+
+    fn all(&self) -> Vec<(&'static str, Vec<Column<'_>>)> {
+        let v = |c: usize| self.valid[c].as_slice();
+        let n = self.units.len();
+        vec![
+            (
+                "i64 units with a scale",
+                (0..n)
+                    .map(|c| Column::i64(&self.units[c].0, self.units[c].1).with_validity(v(c)))
+                    .collect(),
+            ),
+            (
+                "utf8 text",
+                (0..n)
+                    .map(|c| Column::text(&self.text[c].0, &self.text[c].2).with_validity(v(c)))
+                    .collect(),
+            ),
+            (
+                "large utf8 text",
+                (0..n)
+                    .map(|c| {
+                        Column::large_text(&self.text[c].1, &self.text[c].2).with_validity(v(c))
+                    })
+                    .collect(),
+            ),
+            (
+                "decimals",
+                (0..n)
+                    .map(|c| Column::decimals(&self.decimals[c]))
+                    .collect(),
+            ),
+        ]
+    }
 }
 
 fn generated(make: fn(&mut Rng) -> Vec<Decimal>, n: usize, seed: u64) -> Vec<Vec<Option<Decimal>>> {
@@ -250,7 +342,7 @@ fn exact_ties_go_to_the_engine_and_round_up() {
         .iter()
         .map(|x| vec![x.unwrap().to_f64().unwrap()])
         .collect();
-    let columns: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+    let columns: Vec<Column> = columns.iter().map(|c| Column::f64(c)).collect();
     let t = plan.totals(&ids, &names, &columns, one()).unwrap();
     assert_eq!(t.total(0), Some(Decimal::new(7248, 2)));
     assert_eq!(
@@ -278,7 +370,7 @@ fn exact_ties_of_short_decimals_are_decided_in_exact_spans() {
     ];
     let values = [138_600.0, 140_000.0, 50.0, 100.0, 40.0, 1.0];
     let columns: Vec<Vec<f64>> = values.iter().map(|x| vec![*x]).collect();
-    let columns: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+    let columns: Vec<Column> = columns.iter().map(|c| Column::f64(c)).collect();
     let t = plan.totals(&["T1"], &names, &columns, one()).unwrap();
     assert_eq!(t.total(0), Some(Decimal::new(7252, 2)));
     assert_eq!(plan.grade_names().nth(t.grade[0] as usize), Some("B"));
@@ -297,7 +389,7 @@ fn missing_values_and_bad_floats_take_the_engine_path() {
     let mut floats: Vec<Vec<f64>> = names.iter().map(|_| vec![1.0, 1.0]).collect();
     floats[0][1] = f64::INFINITY;
     floats[1][0] = f64::NAN;
-    let columns: Vec<&[f64]> = floats.iter().map(Vec::as_slice).collect();
+    let columns: Vec<Column> = floats.iter().map(|c| Column::f64(c)).collect();
     let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
     let err = plan.totals(&ids, &names, &columns, one()).unwrap_err();
     let kinds: Vec<(String, &str)> = err.problems().iter().map(|p| (p.path(), p.kind)).collect();
@@ -311,6 +403,73 @@ fn missing_values_and_bad_floats_take_the_engine_path() {
             ("records[1] (P1).measures.revenue".to_string(), "not_finite"),
         ]
     );
+}
+
+#[test]
+fn bad_cells_and_bad_columns_are_reported_with_their_place() {
+    let plan = Plan::from_json(
+        r#"{"id": "p", "name": "P", "measures": [{"id": "revenue"}, {"id": "revenue_target"}],
+        "indicators": [{"id": "sales", "name": "Sales", "weight": 100, "actual": "revenue",
+          "target": "revenue_target", "scoring": {"method": "ratio", "cap": 120}}],
+        "grades": [{"grade": "B", "to": 95}, {"grade": "A", "from": 95}]}"#,
+    )
+    .unwrap();
+    let names = ["revenue", "revenue_target"];
+    // Text "850000", "lots", "" (missing): hand-checked 850,000 ÷ 1,000,000 = 85.00.
+    let offsets = [0i32, 6, 10, 10];
+    let bytes = b"850000lots";
+    let target = [1_000_000.0; 3];
+    let columns = [Column::text(&offsets, bytes), Column::f64(&target)];
+    let err = plan
+        .totals(&["A", "B", "C"], &names, &columns, one())
+        .unwrap_err();
+    let got: Vec<(String, &str)> = err.problems().iter().map(|p| (p.path(), p.kind)).collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "records[1] (B).measures.revenue".to_string(),
+                "not_a_number"
+            ),
+            ("records[2] (C).indicators.sales".to_string(), "missing"),
+        ]
+    );
+    let ok = plan
+        .totals(
+            &["A"],
+            &names,
+            &[
+                Column::text(&offsets[..2], bytes),
+                Column::f64(&target[..1]),
+            ],
+            one(),
+        )
+        .unwrap();
+    assert_eq!(ok.total(0), Some(Decimal::new(8500, 2)));
+    // Offsets past the bytes, and a bitmap too short for the rows, are the column's problems.
+    let bad = [0i32, 99];
+    let err = plan
+        .totals(
+            &["A"],
+            &names,
+            &[Column::text(&bad, bytes), Column::f64(&target[..1])],
+            one(),
+        )
+        .unwrap_err();
+    assert_eq!(err.problems()[0].path(), "columns[0]");
+    let nine = [1.0; 9];
+    let err = plan
+        .totals(
+            &["1", "2", "3", "4", "5", "6", "7", "8", "9"],
+            &names,
+            &[
+                Column::f64(&nine).with_validity(&[0xff]),
+                Column::f64(&nine),
+            ],
+            one(),
+        )
+        .unwrap_err();
+    assert_eq!(err.problems()[0].path(), "columns[0]");
 }
 
 /// A decimal with up to 4 places in a range that reaches every edge of the bundled plans.

@@ -163,7 +163,7 @@ pub fn totals(data: &[u8]) -> Result<(), Violation> {
     let columns: Vec<Vec<f64>> = (0..width)
         .map(|c| (0..rows).map(|r| floats[r * width + c]).collect())
         .collect();
-    let slices: Vec<&[f64]> = columns.iter().map(Vec::as_slice).collect();
+    let slices: Vec<perfscore::batch::Column> = columns.iter().map(|c| perfscore::batch::Column::f64(c)).collect();
     let ids: Vec<String> = (0..rows).map(|i| format!("R{i}")).collect();
     let one = perfscore::batch::Threads::from_count(Some(1)).expect("one thread");
     let fast = plan.totals(&ids, &names, &slices, one);

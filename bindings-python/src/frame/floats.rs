@@ -1,9 +1,11 @@
-//! The float path of `totals_frame`: a frame whose measure columns are all numpy float64 (or
-//! int64 within 2⁵³) handed to the core as `f64` columns, with no decimal conversion per cell.
+//! The column path of `totals_frame`: a frame whose measure columns are all numpy float64 or
+//! int64 handed to the core as columns (`f64`, and `i64` at scale 0, exact at any size), with no
+//! decimal conversion per cell.
 //! Anything else (text or object columns, ids that are not text, a column of another length) is
 //! `None`, and the caller reads the frame as `summarize_frame` does.
 
 use super::columns::{frame_columns, read_column, Cells, NON_MEASURES};
+use perfscore::batch::Column;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
 
@@ -12,11 +14,31 @@ pub(super) struct Floats<'py> {
     pub(super) ids: Vec<String>,
     pub(super) id_objects: Bound<'py, PyList>,
     pub(super) names: Vec<String>,
-    pub(super) columns: Vec<Vec<f64>>,
+    pub(super) columns: Vec<Owned>,
 }
 
-/// Integers this large and beyond are not all exact as `f64`.
-const EXACT_INT: u64 = 1 << 53;
+/// One column's values, copied out of numpy.
+pub(super) enum Owned {
+    F64(Vec<f64>),
+    I64(Vec<i64>),
+}
+
+impl Owned {
+    /// The column as the core reads it.
+    pub(super) fn column(&self) -> Column<'_> {
+        match self {
+            Owned::F64(v) => Column::f64(v),
+            Owned::I64(v) => Column::i64(v, 0),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Owned::F64(v) => v.len(),
+            Owned::I64(v) => v.len(),
+        }
+    }
+}
 
 pub(super) fn read<'py>(
     frame: &Bound<'py, PyAny>,
@@ -47,22 +69,20 @@ pub(super) fn read<'py>(
             continue;
         }
         let column = match read_column(col, true)? {
-            Ok(Cells::F64(bytes)) => bytes
-                .as_bytes()
-                .chunks_exact(8)
-                .map(|c| f64::from_ne_bytes(c.try_into().unwrap_or([0; 8])))
-                .collect::<Vec<f64>>(),
-            Ok(Cells::I64(bytes)) => {
-                let mut out = Vec::with_capacity(n);
-                for c in bytes.as_bytes().chunks_exact(8) {
-                    let v = i64::from_ne_bytes(c.try_into().unwrap_or([0; 8]));
-                    if v.unsigned_abs() >= EXACT_INT {
-                        return Ok(None);
-                    }
-                    out.push(v as f64);
-                }
-                out
-            }
+            Ok(Cells::F64(bytes)) => Owned::F64(
+                bytes
+                    .as_bytes()
+                    .chunks_exact(8)
+                    .map(|c| f64::from_ne_bytes(c.try_into().unwrap_or([0; 8])))
+                    .collect(),
+            ),
+            Ok(Cells::I64(bytes)) => Owned::I64(
+                bytes
+                    .as_bytes()
+                    .chunks_exact(8)
+                    .map(|c| i64::from_ne_bytes(c.try_into().unwrap_or([0; 8])))
+                    .collect(),
+            ),
             _ => return Ok(None),
         };
         if column.len() != n {

@@ -39,7 +39,7 @@ mod read;
 use crate::{core_err, decimal_class, py_to_json, type_name};
 use cells::convert_deferred;
 use clock::Clock;
-use perfscore::batch::{Row, Threads};
+use perfscore::batch::{Column, Row, Threads};
 use perfscore::{Error as CoreError, PayPlan, Plan, ScoreOptions};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -166,10 +166,10 @@ pub(crate) fn totals_frame<'py>(
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let threads = Threads::from_count(threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    // All-numeric frames: the float columns straight to the core; on any problem the table path
+    // All-numeric frames: the float and integer columns straight to the core; on any problem the table path
     // below reports it, exactly as `summarize_frame` would.
     if let Some(f) = floats::read(frame, id_column)? {
-        let slices: Vec<&[f64]> = f.columns.iter().map(Vec::as_slice).collect();
+        let slices: Vec<Column<'_>> = f.columns.iter().map(floats::Owned::column).collect();
         if let Ok(totals) = py.detach(|| plan.totals(&f.ids, &f.names, &slices, threads)) {
             return totals_dict(py, plan, f.id_objects, &totals);
         }

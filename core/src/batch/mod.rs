@@ -5,20 +5,25 @@
 //!   place, chunk by chunk);
 //! - [`Threads`]: how many threads run the chunks of rows;
 //! - [`Row`]: one record's result, in row order;
-//! - [`Totals`]: [`Plan::totals`]' columns of rounded totals, grades and vetoes, computed by a
-//!   kernel in certified `f64` that hands every row it cannot settle to the exact engine.
+//! - [`Column`]: one measure's values as the host holds them (`f64`, integers with a scale,
+//!   Arrow text, decimals; a validity bitmap), for [`Plan::totals`];
+//! - [`Totals`]: [`Plan::totals`]' columns of rounded totals, grades and vetoes, computed by the
+//!   plan's compiled kernel (certified floats, then exact spans) with the exact engine for the
+//!   rows it cannot settle.
 //!
 //! See `docs/batch.md` for the policy and the error model.
 //!
 //! [`Plan::summarize`]: crate::Plan::summarize
 //! [`Plan::totals`]: crate::Plan::totals
 
+mod column;
 mod kernel;
 mod summarize;
 pub(crate) mod table;
 mod threads;
 mod totals;
 
+pub use column::Column;
 pub use summarize::Row;
 pub use table::{ChunkMut, Table, TableBuilder};
 pub use threads::{Threads, ZeroThreads};

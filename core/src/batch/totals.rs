@@ -7,12 +7,13 @@
 //! the exact value of the plan's arithmetic rounded once, and the batch is all or nothing: every
 //! problem of every row, in row order, as [`Plan::summarize`] reports them.
 
+use super::column::Column;
 use super::kernel::{Decided, Kernel, Lane, Span, LANES};
 use super::table::Table;
 use super::threads::{self, Threads};
 use crate::certified::Approx;
 use crate::error::{kinds, Error, Loc, Problem, Problems};
-use crate::number::{decimal_from_f64, rule_error};
+use crate::number::rule_error;
 use crate::plan::Plan;
 use crate::score::{Columns, ScoreOptions, Scorer};
 use rust_decimal::Decimal;
@@ -49,22 +50,22 @@ impl Totals {
 
 /// Where a batch's values come from.
 enum Source<'a> {
-    /// Host floats, one slice per column; NaN is a missing value (as in pandas).
-    Floats(&'a [&'a [f64]]),
+    /// Host columns, one per measure.
+    Columns(&'a [Column<'a>]),
     /// A table of decimals.
     Table(&'a Table),
 }
 
 impl Plan {
-    /// Score columns of host floats (`columns[c][row]`, NaN = missing, in the order of `names`,
-    /// measure ids or aliases) to each row's total, grade and veto, on `threads`. A float stands
-    /// for its shortest decimal (0.1 is one tenth), as everywhere else. Ids must be non-empty and
-    /// distinct. All or nothing.
+    /// Score host columns (one [`Column`] per measure, in the order of `names`, measure ids or
+    /// aliases: `f64`, integers with a scale, Arrow text or decimals, each with an optional
+    /// validity bitmap) to each row's total, grade and veto, on `threads`. Ids must be non-empty
+    /// and distinct. All or nothing: every problem of every row, in row order.
     pub fn totals<S: AsRef<str> + Sync>(
         &self,
         ids: &[S],
         names: &[S],
-        columns: &[&[f64]],
+        columns: &[Column<'_>],
         threads: Threads,
     ) -> crate::Result<Totals> {
         let columns_for = self.columns(names)?;
@@ -73,7 +74,7 @@ impl Plan {
         }
         // Empty and repeated ids, as a table refuses them.
         super::table::check_ids(ids).finish(Error::Input, ())?;
-        self.totals_from(ids, &columns_for, Source::Floats(columns), threads)
+        self.totals_from(ids, &columns_for, Source::Columns(columns), threads)
     }
 
     /// [`Plan::totals`] of a [`Table`] of decimals.
@@ -128,8 +129,8 @@ fn index(i: usize) -> u32 {
     u32::try_from(i).unwrap_or(u32::MAX)
 }
 
-/// Columns that do not match the names or the ids in length.
-fn shape_problem(rows: usize, names: usize, columns: &[&[f64]]) -> Option<Problem> {
+/// Columns that do not match the names or the ids in length, or whose own shape is wrong.
+fn shape_problem(rows: usize, names: usize, columns: &[Column<'_>]) -> Option<Problem> {
     if columns.len() != names {
         let n = columns.len();
         return Some(
@@ -140,6 +141,14 @@ fn shape_problem(rows: usize, names: usize, columns: &[&[f64]]) -> Option<Proble
             )
             .zh(format!("共有 {names} 个列名，但给出了 {n} 列数值")),
         );
+    }
+    let at = |k: usize| Loc::root().key("columns").index(k);
+    if let Some(p) = columns
+        .iter()
+        .enumerate()
+        .find_map(|(k, c)| c.shape_problem(at(k)))
+    {
+        return Some(p);
     }
     let (k, c) = columns.iter().enumerate().find(|(_, c)| c.len() != rows)?;
     let n = c.len();
@@ -238,7 +247,7 @@ impl<S: AsRef<str>> Job<'_, S> {
     }
 
     /// A lane of rows into the kernel's measure lanes (column `k` into its slot's lane); a value
-    /// the kernel leaves to the engine (missing, or a float the engine would refuse or read
+    /// the kernel leaves to the engine (missing, or one the engine would refuse or read
     /// specially) is uncertain.
     fn load(&self, rows: Range<usize>, inputs: &mut [Lane]) {
         for (k, &slot) in self.columns.slots().iter().enumerate() {
@@ -246,15 +255,10 @@ impl<S: AsRef<str>> Job<'_, S> {
                 continue;
             };
             match self.source {
-                Source::Floats(columns) => {
-                    let column = columns.get(k).and_then(|c| c.get(rows.clone()));
-                    lane.fill(
-                        column
-                            .unwrap_or_default()
-                            .iter()
-                            .map(|&v| Approx::from_host(v)),
-                    );
-                }
+                Source::Columns(columns) => match columns.get(k) {
+                    Some(c) => c.fill(rows.clone(), lane),
+                    None => lane.fill(std::iter::empty()),
+                },
                 Source::Table(t) => lane.fill(rows.clone().map(|i| {
                     match t.row(i).and_then(|r| r.get(k)).copied().flatten() {
                         Some(d) => Approx::from_decimal(d),
@@ -266,27 +270,22 @@ impl<S: AsRef<str>> Job<'_, S> {
     }
 
     /// Row `i`'s measures as exact spans, by slot (a value the engine reads specially, or a
-    /// missing one, is uncertain). A float stands for its shortest decimal, read as the engine
-    /// reads it; an integer needs no reading.
+    /// missing one, is uncertain), read as the engine reads them.
     fn spans(&self, i: usize, measures: usize, out: &mut Vec<Span>) {
         out.clear();
         out.resize(measures, Span::UNSURE);
         for (k, &slot) in self.columns.slots().iter().enumerate() {
-            let value = match self.source {
-                Source::Floats(columns) => columns.get(k).and_then(|c| c.get(i)).and_then(|&v| {
-                    if !Approx::from_host(v).is_sure() {
-                        return None;
-                    }
-                    if v.fract() == 0.0 && v.abs() < 9.0e15 {
-                        #[allow(clippy::cast_possible_truncation)]
-                        return Some(Decimal::from(v as i64));
-                    }
-                    decimal_from_f64(v).ok()
-                }),
-                Source::Table(t) => t.row(i).and_then(|r| r.get(k)).copied().flatten(),
+            let span = match self.source {
+                Source::Columns(columns) => columns.get(k).map_or(Span::UNSURE, |c| c.span(i)),
+                Source::Table(t) => t
+                    .row(i)
+                    .and_then(|r| r.get(k))
+                    .copied()
+                    .flatten()
+                    .map_or(Span::UNSURE, Span::from_decimal),
             };
-            if let (Some(cell), Some(d)) = (out.get_mut(slot), value) {
-                *cell = Span::from_decimal(d);
+            if let Some(cell) = out.get_mut(slot) {
+                *cell = span;
             }
         }
     }
@@ -301,16 +300,11 @@ impl<S: AsRef<str>> Job<'_, S> {
         cells.clear();
         match self.source {
             Source::Table(t) => cells.extend_from_slice(t.row(i).unwrap_or_default()),
-            Source::Floats(columns) => {
+            Source::Columns(columns) => {
                 let mut problems = Vec::new();
                 for (k, column) in columns.iter().enumerate() {
-                    let v = column.get(i).copied().unwrap_or(f64::NAN);
-                    if v.is_nan() {
-                        cells.push(None);
-                        continue;
-                    }
-                    match decimal_from_f64(v) {
-                        Ok(d) => cells.push(Some(d)),
+                    match column.decimal(i) {
+                        Ok(d) => cells.push(d),
                         Err(message) => {
                             let (kind, zh) = rule_error(&message);
                             let slot = self.columns.slots().get(k).copied().unwrap_or(usize::MAX);

@@ -2,6 +2,7 @@
 
 use super::lines::Lines;
 use super::request::{json_text, Request};
+use crate::batch::Column;
 use crate::error::{kinds, Error, Loc, Problem};
 use crate::pay::PayPlan;
 use crate::Plan;
@@ -135,10 +136,10 @@ impl Plan {
             )
             .zh(format!("{n} 个值，但表有 {rows} 行 {c} 列"))]));
         }
-        let columns: Vec<&[f64]> = if rows == 0 {
-            names.iter().map(|_| <&[f64]>::default()).collect()
+        let columns: Vec<Column<'_>> = if rows == 0 {
+            names.iter().map(|_| Column::f64(&[])).collect()
         } else {
-            values.chunks(rows).collect()
+            values.chunks(rows).map(Column::f64).collect()
         };
         let totals = self.totals(&ids, &names, &columns, threads)?;
         Ok(totals_json(self, &ids, &totals))

@@ -39,6 +39,17 @@ impl Lane {
     }
 }
 
+impl Lane {
+    /// Make uncertain each row where `missing` says so.
+    pub(crate) fn clear_where(&mut self, missing: impl Iterator<Item = bool>) {
+        for ((v, e), m) in self.v.iter_mut().zip(&mut self.e).zip(missing) {
+            if m {
+                (*v, *e) = (f64::NAN, f64::NAN);
+            }
+        }
+    }
+}
+
 /// Run every operation of `ops` (past the inputs and constants, which are already in place).
 pub(super) fn execute(ops: &[Op], lanes: &mut [Lane]) {
     for (d, op) in ops.iter().enumerate() {

@@ -1,0 +1,276 @@
+//! [`Column`]: one measure's values for [`Plan::totals`](crate::Plan::totals), in the layout the
+//! host already holds — `f64`, integers with a scale, Arrow-style UTF-8 text or decimals — with an
+//! optional Arrow validity bitmap. Every layout is read by the rules the engine reads numbers by,
+//! so a column gives the same totals and the same problems whatever its layout.
+
+use std::ops::Range;
+
+use rust_decimal::Decimal;
+
+use super::kernel::{Lane, Span};
+use crate::certified::Approx;
+use crate::error::{kinds, Loc, Problem};
+use crate::number::{decimal_from_f64, parse_decimal};
+
+/// Integers below this are exact as `f64`.
+const EXACT_INT: u64 = 1 << 53;
+
+/// One measure's values for a batch, borrowed from the host.
+///
+/// ```
+/// use perfscore::batch::Column;
+/// let cents = [850_000_00i64, 0];
+/// let valid = [0b01u8]; // row 1 is missing (Arrow: bit i set = row i present)
+/// let revenue = Column::i64(&cents, 2).with_validity(&valid);
+/// assert_eq!(revenue.len(), 2);
+/// ```
+#[derive(Debug, Clone, Copy)]
+pub struct Column<'a> {
+    values: Values<'a>,
+    valid: Option<&'a [u8]>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Values<'a> {
+    F64(&'a [f64]),
+    I64 {
+        values: &'a [i64],
+        scale: u32,
+    },
+    Text {
+        offsets: Offsets<'a>,
+        bytes: &'a [u8],
+    },
+    Decimal(&'a [Option<Decimal>]),
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Offsets<'a> {
+    I32(&'a [i32]),
+    I64(&'a [i64]),
+}
+
+impl<'a> Column<'a> {
+    /// Host floats; NaN is missing, and a float stands for its shortest decimal (0.1 is one
+    /// tenth), as everywhere else.
+    pub fn f64(values: &'a [f64]) -> Column<'a> {
+        Column::new(Values::F64(values))
+    }
+
+    /// Integers in units of `10^-scale` (cents at scale 2): exact at any size.
+    pub fn i64(values: &'a [i64], scale: u32) -> Column<'a> {
+        Column::new(Values::I64 { values, scale })
+    }
+
+    /// Arrow `utf8` text: value `i` is `bytes[offsets[i]..offsets[i + 1]]`, read as the CSV
+    /// reader reads a cell (an empty or blank cell is missing).
+    pub fn text(offsets: &'a [i32], bytes: &'a [u8]) -> Column<'a> {
+        Column::new(Values::Text {
+            offsets: Offsets::I32(offsets),
+            bytes,
+        })
+    }
+
+    /// Arrow `large_utf8` text (64-bit offsets), as [`Column::text`].
+    pub fn large_text(offsets: &'a [i64], bytes: &'a [u8]) -> Column<'a> {
+        Column::new(Values::Text {
+            offsets: Offsets::I64(offsets),
+            bytes,
+        })
+    }
+
+    /// Decimals; `None` is missing.
+    pub fn decimals(values: &'a [Option<Decimal>]) -> Column<'a> {
+        Column::new(Values::Decimal(values))
+    }
+
+    fn new(values: Values<'a>) -> Column<'a> {
+        Column {
+            values,
+            valid: None,
+        }
+    }
+
+    /// The same column with an Arrow validity bitmap: bit `i` (least significant bit first) set
+    /// means row `i` is present, clear means missing.
+    pub fn with_validity(self, bitmap: &'a [u8]) -> Column<'a> {
+        Column {
+            valid: Some(bitmap),
+            ..self
+        }
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        match self.values {
+            Values::F64(v) => v.len(),
+            Values::I64 { values, .. } => values.len(),
+            Values::Text { offsets, .. } => match offsets {
+                Offsets::I32(o) => o.len().saturating_sub(1),
+                Offsets::I64(o) => o.len().saturating_sub(1),
+            },
+            Values::Decimal(v) => v.len(),
+        }
+    }
+
+    /// Whether the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// A problem with the column's own shape (text offsets out of order or past the bytes, a
+    /// validity bitmap too short, a scale past 28), at `at`.
+    pub(crate) fn shape_problem(&self, at: Loc) -> Option<Problem> {
+        let rows = self.len();
+        let short_bitmap = self.valid.is_some_and(|b| b.len().saturating_mul(8) < rows);
+        let bad_offsets = match self.values {
+            Values::Text { offsets, bytes } => {
+                let ends: Vec<Option<usize>> = match offsets {
+                    Offsets::I32(o) => o.iter().map(|&x| usize::try_from(x).ok()).collect(),
+                    Offsets::I64(o) => o.iter().map(|&x| usize::try_from(x).ok()).collect(),
+                };
+                ends.is_empty()
+                    || ends.iter().any(|e| e.is_none_or(|e| e > bytes.len()))
+                    || ends.windows(2).any(|w| w[0] > w[1])
+            }
+            _ => false,
+        };
+        let bad_scale = matches!(self.values, Values::I64 { scale, .. } if scale > 28);
+        let (en, zh) = if short_bitmap {
+            (
+                "the validity bitmap is shorter than the column",
+                "有效位图比该列短",
+            )
+        } else if bad_offsets {
+            (
+                "the text offsets are not in order within the bytes",
+                "文本偏移量不是在字节范围内的递增序列",
+            )
+        } else if bad_scale {
+            ("a scale past 28 decimal places", "小数位数超过 28 位")
+        } else {
+            return None;
+        };
+        Some(Problem::new(at, kinds::WRONG_TYPE, en).zh(zh))
+    }
+
+    fn present(&self, i: usize) -> bool {
+        match self.valid {
+            None => true,
+            Some(bits) => {
+                let byte = bits
+                    .get(i.checked_div(8).unwrap_or(0))
+                    .copied()
+                    .unwrap_or(0);
+                let bit = i.checked_rem(8).unwrap_or(0);
+                byte.checked_shr(u32::try_from(bit).unwrap_or(0))
+                    .unwrap_or(0)
+                    & 1
+                    == 1
+            }
+        }
+    }
+
+    fn text_at(&self, i: usize) -> Option<&'a [u8]> {
+        let Values::Text { offsets, bytes } = self.values else {
+            return None;
+        };
+        let end = i.checked_add(1)?;
+        let (a, b) = match offsets {
+            Offsets::I32(o) => (
+                usize::try_from(*o.get(i)?).ok()?,
+                usize::try_from(*o.get(end)?).ok()?,
+            ),
+            Offsets::I64(o) => (
+                usize::try_from(*o.get(i)?).ok()?,
+                usize::try_from(*o.get(end)?).ok()?,
+            ),
+        };
+        bytes.get(a..b)
+    }
+
+    /// Row `i` as the engine reads it: `Ok(None)` when missing, else the decimal or the reading's
+    /// error message.
+    pub(crate) fn decimal(&self, i: usize) -> Result<Option<Decimal>, String> {
+        if !self.present(i) {
+            return Ok(None);
+        }
+        match self.values {
+            Values::F64(v) => match v.get(i) {
+                Some(x) if x.is_nan() => Ok(None),
+                Some(&x) => decimal_from_f64(x).map(Some),
+                None => Ok(None),
+            },
+            Values::I64 { values, scale } => match values.get(i) {
+                Some(&x) => Decimal::try_from_i128_with_scale(x.into(), scale)
+                    .map(Some)
+                    .map_err(|_| format!("`{x}` at scale {scale} is out of range")),
+                None => Ok(None),
+            },
+            Values::Text { .. } => {
+                let Some(raw) = self.text_at(i) else {
+                    return Ok(None);
+                };
+                let text = String::from_utf8_lossy(raw);
+                if text.trim().is_empty() {
+                    return Ok(None);
+                }
+                parse_decimal(&text).map(Some)
+            }
+            Values::Decimal(v) => Ok(v.get(i).copied().flatten()),
+        }
+    }
+
+    /// Rows `rows` into a lane of certified floats; a value the kernel leaves to the engine
+    /// (missing, unreadable, or one the engine reads specially) is uncertain.
+    pub(crate) fn fill(&self, rows: Range<usize>, lane: &mut Lane) {
+        match self.values {
+            // The common case, one branch-free loop.
+            Values::F64(v) => lane.fill(
+                v.get(rows.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&x| Approx::from_host(x)),
+            ),
+            Values::I64 { values, scale } => lane.fill(
+                values
+                    .get(rows.clone())
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|&x| match (scale, x.unsigned_abs() < EXACT_INT) {
+                        // An integer below 2⁵³ is exact as a float.
+                        #[allow(clippy::cast_precision_loss)]
+                        (0, true) => Approx::from_host(x as f64),
+                        _ => Decimal::try_from_i128_with_scale(x.into(), scale)
+                            .map_or(Approx::UNSURE, Approx::from_decimal),
+                    }),
+            ),
+            _ => lane.fill(rows.clone().map(|i| match self.decimal(i) {
+                Ok(Some(d)) => Approx::from_decimal(d),
+                _ => Approx::UNSURE,
+            })),
+        }
+        if self.valid.is_some() {
+            lane.clear_where(rows.map(|i| !self.present(i)));
+        }
+    }
+
+    /// Row `i` as an exact span (uncertain when missing or unreadable).
+    pub(crate) fn span(&self, i: usize) -> Span {
+        if let (Values::F64(v), true) = (self.values, self.present(i)) {
+            let x = v.get(i).copied().unwrap_or(f64::NAN);
+            if !Approx::from_host(x).is_sure() {
+                return Span::UNSURE;
+            }
+            // An integer needs no reading.
+            if x.fract() == 0.0 && x.abs() < 9.0e15 {
+                #[allow(clippy::cast_possible_truncation)]
+                return Span::from_decimal(Decimal::from(x as i64));
+            }
+        }
+        match self.decimal(i) {
+            Ok(Some(d)) => Span::from_decimal(d),
+            _ => Span::UNSURE,
+        }
+    }
+}
