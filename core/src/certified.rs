@@ -148,11 +148,21 @@ impl Approx {
 
     #[inline]
     pub(crate) fn add(self, o: Approx) -> Approx {
+        self.add_with::<true>(o)
+    }
+
+    /// `a + b`; with `TRY_EXACT` false the exactness test is skipped (always sound: the bound
+    /// holds for an exact sum too), for lanes where no row has two exact operands.
+    #[inline]
+    pub(crate) fn add_with<const TRY_EXACT: bool>(self, o: Approx) -> Approx {
         let v = self.v + o.v;
         // TwoSum: the rounding error of a float sum, computed exactly; 0 means v is exact.
-        let bv = v - self.v;
-        let err = (self.v - (v - bv)) + (o.v - bv);
-        let e = if (self.e == 0.0) & (o.e == 0.0) & (err == 0.0) {
+        let exact = TRY_EXACT && {
+            let bv = v - self.v;
+            let err = (self.v - (v - bv)) + (o.v - bv);
+            (self.e == 0.0) & (o.e == 0.0) & (err == 0.0)
+        };
+        let e = if exact {
             0.0
         } else {
             (self.e + o.e + EPS * v.abs()) * SLACK
@@ -165,10 +175,23 @@ impl Approx {
         self.add(o.neg())
     }
 
+    /// `a − b`, as [`Approx::add_with`].
+    #[inline]
+    pub(crate) fn sub_with<const TRY_EXACT: bool>(self, o: Approx) -> Approx {
+        self.add_with::<TRY_EXACT>(o.neg())
+    }
+
     #[inline]
     pub(crate) fn mul(self, o: Approx) -> Approx {
+        self.mul_with::<true>(o)
+    }
+
+    /// `a × b`, as [`Approx::add_with`].
+    #[inline]
+    pub(crate) fn mul_with<const TRY_EXACT: bool>(self, o: Approx) -> Approx {
         let v = self.v * o.v;
-        let exact = (self.e == 0.0) & (o.e == 0.0) & exact_product(self.v, o.v, v);
+        let exact =
+            TRY_EXACT && (self.e == 0.0) & (o.e == 0.0) & exact_product(self.v, o.v, v);
         let bound =
             (self.v.abs() * o.e + o.v.abs() * self.e + self.e * o.e + EPS * v.abs()) * SLACK;
         // Near underflow the relative bound does not hold.
@@ -181,12 +204,19 @@ impl Approx {
 
     #[inline]
     pub(crate) fn div(self, o: Approx) -> Approx {
+        self.div_with::<true>(o)
+    }
+
+    /// `a ÷ b`, as [`Approx::add_with`].
+    #[inline]
+    pub(crate) fn div_with<const TRY_EXACT: bool>(self, o: Approx) -> Approx {
         let b = o.v.abs();
         // A divisor whose interval reaches zero (a NaN compares false) leaves the row.
         let apart = b > o.e * SLACK;
         let v = self.v / o.v;
         let underflow = (v.abs() < TINY) & (self.v != 0.0);
-        let exact = (self.e == 0.0) & (o.e == 0.0) & exact_quotient(self.v, o.v, v);
+        let exact =
+            TRY_EXACT && (self.e == 0.0) & (o.e == 0.0) & exact_quotient(self.v, o.v, v);
         // Underestimate the denominator so the quotient's bound stays an upper bound.
         let denominator = b * (b - o.e) * (1.0 - 16.0 * EPS);
         let bound = ((self.e * b + self.v.abs() * o.e) / denominator + EPS * v.abs()) * SLACK;

@@ -226,24 +226,18 @@ impl<'a> Column<'a> {
     pub(crate) fn fill(&self, rows: Range<usize>, lane: &mut Lane) {
         match self.values {
             // The common case, one branch-free loop.
-            Values::F64(v) => lane.fill(
-                v.get(rows.clone())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|&x| Approx::from_host(x)),
-            ),
-            Values::I64 { values, scale } => lane.fill(
-                values
-                    .get(rows.clone())
-                    .unwrap_or_default()
-                    .iter()
-                    .map(|&x| match (scale, x.unsigned_abs() < EXACT_INT) {
-                        // An integer below 2⁵³ is exact as a float.
-                        #[allow(clippy::cast_precision_loss)]
-                        (0, true) => Approx::from_host(x as f64),
-                        _ => Decimal::try_from_i128_with_scale(x.into(), scale)
-                            .map_or(Approx::UNSURE, Approx::from_decimal),
-                    }),
+            Values::F64(v) => {
+                lane.fill_from(v.get(rows.clone()).unwrap_or_default(), Approx::from_host);
+            }
+            Values::I64 { values, scale } => lane.fill_from(
+                values.get(rows.clone()).unwrap_or_default(),
+                |x: i64| match (scale, x.unsigned_abs() < EXACT_INT) {
+                    // An integer below 2⁵³ is exact as a float.
+                    #[allow(clippy::cast_precision_loss)]
+                    (0, true) => Approx::from_host(x as f64),
+                    _ => Decimal::try_from_i128_with_scale(x.into(), scale)
+                        .map_or(Approx::UNSURE, Approx::from_decimal),
+                },
             ),
             _ => lane.fill(rows.clone().map(|i| match self.decimal(i) {
                 Ok(Some(d)) => Approx::from_decimal(d),

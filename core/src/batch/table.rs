@@ -427,7 +427,12 @@ pub(crate) fn check_ids<S: AsRef<str>>(ids: &[S]) -> Problems {
     for (i, id) in ids.iter().enumerate() {
         let id = id.as_ref();
         let at = || Loc::root().key("records").index(i).key("id");
-        if id.trim().is_empty() {
+        // Most ids start with a visible ASCII character: no need to trim them.
+        let blank = match id.as_bytes().first() {
+            Some(b) if b.is_ascii_graphic() => false,
+            _ => id.trim().is_empty(),
+        };
+        if blank {
             problems
                 .push(Problem::new(at(), kinds::EMPTY, "record id is empty").zh("记录 id 为空"));
         } else if !seen.insert(id) {

@@ -30,6 +30,19 @@ impl Lane {
         }
     }
 
+    /// Fill the lane with `f` of each of `values` (the rest of it uncertain); a full lane is one
+    /// plain loop the compiler can vectorise.
+    pub(crate) fn fill_from<T: Copy>(&mut self, values: &[T], f: impl Fn(T) -> Approx) {
+        if let Ok(full) = <&[T; LANES]>::try_from(values) {
+            for ((v, e), &x) in self.v.iter_mut().zip(self.e.iter_mut()).zip(full) {
+                let a = f(x);
+                (*v, *e) = (a.v, a.e);
+            }
+        } else {
+            self.fill(values.iter().map(|&x| f(x)));
+        }
+    }
+
     /// Fill the lane from `values` (the rest of it uncertain).
     pub(crate) fn fill(&mut self, mut values: impl Iterator<Item = Approx>) {
         for j in 0..LANES {
@@ -63,10 +76,23 @@ pub(super) fn execute(ops: &[Op], lanes: &mut [Lane]) {
         let lane = |r: Reg| src.get(r);
         let done = match *op {
             Op::Input | Op::Const(_) => Some(()),
-            Op::Add(a, b) => binary(lane(a), lane(b), out, Approx::add),
-            Op::Sub(a, b) => binary(lane(a), lane(b), out, Approx::sub),
-            Op::Mul(a, b) => binary(lane(a), lane(b), out, Approx::mul),
-            Op::Div(a, b) => binary(lane(a), lane(b), out, Approx::div),
+            // The exactness tests only where some row has two exact operands.
+            Op::Add(a, b) => match both_exact(lane(a), lane(b)) {
+                true => binary(lane(a), lane(b), out, Approx::add_with::<true>),
+                false => binary(lane(a), lane(b), out, Approx::add_with::<false>),
+            },
+            Op::Sub(a, b) => match both_exact(lane(a), lane(b)) {
+                true => binary(lane(a), lane(b), out, Approx::sub_with::<true>),
+                false => binary(lane(a), lane(b), out, Approx::sub_with::<false>),
+            },
+            Op::Mul(a, b) => match both_exact(lane(a), lane(b)) {
+                true => binary(lane(a), lane(b), out, Approx::mul_with::<true>),
+                false => binary(lane(a), lane(b), out, Approx::mul_with::<false>),
+            },
+            Op::Div(a, b) => match both_exact(lane(a), lane(b)) {
+                true => binary(lane(a), lane(b), out, Approx::div_with::<true>),
+                false => binary(lane(a), lane(b), out, Approx::div_with::<false>),
+            },
             Op::Min(a, b) => binary(lane(a), lane(b), out, Approx::min),
             Op::Max(a, b) => binary(lane(a), lane(b), out, Approx::max),
             Op::Lt(a, b) => binary(lane(a), lane(b), out, Approx::lt),
@@ -82,6 +108,19 @@ pub(super) fn execute(ops: &[Op], lanes: &mut [Lane]) {
             // A malformed program (never built): every row goes to the engine.
             *out = Lane::splat(Approx::UNSURE);
         }
+    }
+}
+
+/// Whether any row of the lanes has two exact operands (bound 0), where an exact result is
+/// worth detecting.
+fn both_exact(a: Option<&Lane>, b: Option<&Lane>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => a
+            .e
+            .iter()
+            .zip(&b.e)
+            .fold(false, |any, (x, y)| any | ((*x == 0.0) & (*y == 0.0))),
+        _ => true,
     }
 }
 
