@@ -11,7 +11,7 @@
 # fails or an exactness check fails (perfscore != Decimal loop, native != wasm != decimal.js).
 #
 # Prerequisites (built by the bindings' own scripts, not here):
-#   .venv with pandas                 bindings-python/test.sh
+#   .venv with pandas, polars              bindings-python/test.sh
 #   bindings-node/*.node              bindings-node/test.sh
 #   bindings-wasm/pkg/node/index.js   bindings-wasm/build.sh
 # This script builds the rest: the release benches crate, a *release* wheel of the Python binding
@@ -42,7 +42,7 @@ die() { echo "run.sh: $*" >&2; exit 2; }
 
 py="$root/.venv/bin/python"
 [ -x "$py" ] || die "missing $root/.venv: run bindings-python/test.sh first"
-"$py" -c 'import pandas, numpy' 2>/dev/null || die ".venv has no pandas: run bindings-python/test.sh first"
+"$py" -c 'import pandas, numpy, polars' 2>/dev/null || die ".venv has no pandas or polars: run bindings-python/test.sh first"
 [ -f bindings-node/perfscore.linux-x64-gnu.node ] || die "missing Node addon: run bindings-node/test.sh first"
 [ -d bindings-wasm/pkg/node ] || die "missing bindings-wasm/pkg/node: run bindings-wasm/build.sh first"
 command -v node >/dev/null || die "node not found"

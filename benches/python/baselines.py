@@ -4,6 +4,8 @@ otherwise write them:
 
 (a) ``pandas_float``: vectorised pandas/numpy float64, the way a competent analyst would
     (np.select / np.interp / clip), rounding the total with ``Series.round(2)``.
+(a') ``polars_float``: the same in polars float64 expressions (when / then, clip), the other
+    vectorised tool analysts use.
 (b) ``decimal_loop``: a plain Python loop over rows with ``decimal.Decimal`` at 60 significant
     digits, mirroring the engine's semantics (docs/scoring-methods.md, docs/plan-format.md): points
     are not rounded, only the total is, half up, to 0.01. It is what a careful user writes, and it
@@ -83,6 +85,76 @@ def pandas_float(df: pd.DataFrame) -> pd.DataFrame:
     coeff = grade.map({g: float(v) for g, v in PAY_COEFF.items()})
     pay = (PAY_BASE * coeff).round(2)
     return pd.DataFrame({"record_id": df["id"], "total": total, "grade": grade, "pay": pay})
+
+
+# ---------------------------------------------------------------------------------------------
+# (a') vectorised polars float64
+# ---------------------------------------------------------------------------------------------
+
+
+def polars_float(df):
+    """The plan in polars float64 expressions. ``df`` is a polars DataFrame with float64 (or
+    int64) measure columns; returns a polars DataFrame (record_id, total, grade, pay)."""
+    import polars as pl
+
+    c = pl.col
+
+    def interp(x, pts):
+        # np.interp on ascending points: clamped at both ends, linear between.
+        (x0, y0), *rest = pts
+        expr = pl.lit(float(pts[-1][1]))
+        for (a0, s0), (a1, s1) in reversed(list(zip(pts, pts[1:]))):
+            expr = pl.when(x < a1).then(s0 + (x - a0) * (s1 - s0) / (a1 - a0)).otherwise(expr)
+        return pl.when(x < x0).then(float(y0)).otherwise(expr)
+
+    f = df.with_columns(pl.all().exclude("id").cast(pl.Float64))
+    sales = (c("revenue") / c("revenue_target") * 100).clip(0, 120)
+    rate = pl.when(c("invoiced") == 0).then(0.0).otherwise(c("collected") / c("invoiced"))
+    collection = (
+        pl.when(rate < 0.8).then(0.0).when(rate < 0.9).then(60.0).when(rate < 0.95).then(80.0)
+        .otherwise(100.0)
+    )
+    comp = c("gross_profit") / c("margin_target") * 100
+    margin = pl.when(comp < 60).then(0.0).otherwise(interp(comp, [(60, 60), (100, 100), (120, 120)]))
+    nc = c("new_customers")
+    new_cust = pl.when(nc < 1).then(0.0).otherwise(interp(nc, [(1, 50), (3, 100), (5, 120)]))
+    k = c("contracts")
+    contracts = pl.when(k >= 4).then(100 + (k - 4) * 10).otherwise(k / 4 * 90).clip(0, 120)
+    overdue = (200 - c("overdue_receivables_days") / 30 * 100).clip(0, 120)
+    results = (
+        sales * 0.35 + collection * 0.20 + margin * 0.20
+        + new_cust * 0.10 + contracts * 0.10 + overdue * 0.05
+    )
+    visits = (c("visits") / 40 * 100).clip(0, 120)
+    opp = c("opportunities")
+    opps = pl.when(opp < 5).then(0.0).otherwise(interp(opp, [(5, 60), (10, 100), (15, 110)]))
+    demos = pl.when(c("demos") >= 4).then(100.0).otherwise(0.0)
+    teamwork = c("teamwork_rating").replace_strict(
+        {1.0: 0.0, 2.0: 40.0, 3.0: 70.0, 4.0: 90.0, 5.0: 100.0}, default=None, return_dtype=pl.Float64
+    )
+    crm = (100 - c("crm_late_entries") * 10).clip(0, 100)
+    others = visits * 30 + opps * 25 + demos * 15 + crm * 15
+    process = (
+        pl.when(teamwork.is_not_null()).then((others + teamwork.fill_null(0) * 15) / 100)
+        .otherwise(others / 85)
+    )
+    weighted = results * 0.70 + process * 0.30
+    adj = -pl.min_horizontal(c("complaints") * 2, pl.lit(10.0)) + pl.min_horizontal(
+        c("key_accounts").fill_null(0) * 3, pl.lit(6.0)
+    )
+    total = pl.max_horizontal(weighted + adj, pl.lit(0.0))
+    total = pl.when(c("compliance_violations") <= 0).then(total).otherwise(0.0).round(2)
+    out = f.select(c("id").alias("record_id"), total.alias("total"))
+    grade = (
+        pl.when(c("total") < 60).then(pl.lit("D")).when(c("total") < 80).then(pl.lit("C"))
+        .when(c("total") < 95).then(pl.lit("B")).when(c("total") < 110).then(pl.lit("A"))
+        .otherwise(pl.lit("S"))
+    )
+    out = out.with_columns(grade.alias("grade"), f["overdue_receivables_days"].alias("_od"))
+    capped = (c("_od") > 90) & c("grade").is_in(["B", "A", "S"])
+    out = out.with_columns(pl.when(capped).then(pl.lit("C")).otherwise(c("grade")).alias("grade"))
+    coeff = c("grade").replace_strict({g: float(v) for g, v in PAY_COEFF.items()}, return_dtype=pl.Float64)
+    return out.select("record_id", "total", "grade", (PAY_BASE * coeff).round(2).alias("pay"))
 
 
 # ---------------------------------------------------------------------------------------------

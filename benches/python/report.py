@@ -131,7 +131,11 @@ def main():
     w("")
     ex = py["exact_vs_decimal_loop"]
     w(f"- Python: perfscore's total, grade and pay equal the exact-rational reference (`fractions.Fraction`, rounded once) on {ex['checked']:,} of {py['n']:,} people: **{ex['mismatches']} mismatches**; "
-      f"the 60-digit `decimal.Decimal` loop differs from it on **{ex.get('decimal_loop_differs_from_exact', 0)}** (exact half-cents reached through non-terminating quotients).")
+      f"the 60-digit `decimal.Decimal` loop differs from it on **{ex.get('decimal_loop_differs_from_exact', 0)}** (exact half-cents reached through non-terminating quotients); "
+      f"`totals_frame` (the compiled kernel) on **{ex.get('totals_frame_mismatches', 'n/a')}**.")
+    plf = py.get("polars_float64_vs_perfscore")
+    if plf:
+        w(f"- polars float64 against perfscore: **{plf['total_differs_after_rounding']:,}** of {py['n']:,} totals and **{plf['grade_differs']:,}** grades differ.")
     pf = py["pandas_float64_vs_perfscore"]
     w(f"- pandas float64 against perfscore: **{pf['total_differs_after_rounding']:,}** of {py['n']:,} totals differ after rounding to 2 places "
       f"({100 * pf['total_differs_after_rounding'] / py['n']:.2f}%), **{pf['grade_differs']:,}** grades and **{pf['pay_differs']:,}** pays differ.")
@@ -170,6 +174,10 @@ def main():
     w(f"| perfscore: `plan.summarize_frame(df, pay_plan=pay).to_dataframe()` (release build, {py['threads']} threads on {py['cpus']} CPUs) | {fmt_s(ps['perfscore_summarize_frame'])} | {pp['perfscore_summarize_frame']:.2f} µs | {pd_ratio:.3f}× pandas float64; {dec_ratio:.2f}× Decimal loop |")
     w(f"| perfscore, the same on one thread (`threads=1`) | {fmt_s(ps['perfscore_summarize_frame_1_thread'])} | {pp['perfscore_summarize_frame_1_thread']:.2f} µs | {r['speedup_vs_pandas_float64_1_thread']:.3f}×; {r['speedup_vs_decimal_loop_1_thread']:.2f}× |")
     w(f"| perfscore, the same from the float64 frame (floats read directly) | {fmt_s(ps['perfscore_summarize_frame_float64_input'])} | {ps['perfscore_summarize_frame_float64_input'] / py['n'] * 1e6:.2f} µs | |")
+    if "polars_float64" in ps:
+        w(f"| polars float64 expressions (same plan, `baselines.polars_float`) | {fmt_s(ps['polars_float64'])} | {ps['polars_float64'] / py['n'] * 1e6:.2f} µs | |")
+    if "perfscore_totals_frame" in ps:
+        w(f"| perfscore, fast exact path (totals and grades only, no pay): `plan.totals_frame(df_float64)` | {fmt_s(ps['perfscore_totals_frame'])} | {ps['perfscore_totals_frame'] / py['n'] * 1e6:.2f} µs | {r['totals_frame_speedup_vs_pandas_float64']:.3f}× pandas float64 ({r['totals_frame_speedup_vs_pandas_float64_1_thread']:.3f}× on one thread); {r.get('totals_frame_speedup_vs_polars_float64', float('nan')):.3f}× polars; {r['totals_frame_speedup_vs_decimal_loop']:.1f}× Decimal loop |")
     w(f"| perfscore, record path (before the columnar path): `score_many(df).to_dataframe()` + `PayPlan.statements(df).to_dataframe()` | {fmt_s(ps['perfscore_record_path'])} | {pp['perfscore_record_path']:.1f} µs | {r['record_path_speedup_vs_pandas_float64']:.3f}×; {r['record_path_speedup_vs_decimal_loop']:.2f}× |")
     w(f"| (a) pandas float64, vectorised | {fmt_s(ps['pandas_float64'])} | {pp['pandas_float64']:.2f} µs | 1 |")
     extra = f" (measured on {py['decimal_loop_measured_on']:,}, extrapolated per person)" if py["decimal_loop_extrapolated"] else ""
