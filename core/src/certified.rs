@@ -190,8 +190,7 @@ impl Approx {
     #[inline]
     pub(crate) fn mul_with<const TRY_EXACT: bool>(self, o: Approx) -> Approx {
         let v = self.v * o.v;
-        let exact =
-            TRY_EXACT && (self.e == 0.0) & (o.e == 0.0) & exact_product(self.v, o.v, v);
+        let exact = TRY_EXACT && (self.e == 0.0) & (o.e == 0.0) & exact_product(self.v, o.v, v);
         let bound =
             (self.v.abs() * o.e + o.v.abs() * self.e + self.e * o.e + EPS * v.abs()) * SLACK;
         // Near underflow the relative bound does not hold.
@@ -215,8 +214,7 @@ impl Approx {
         let apart = b > o.e * SLACK;
         let v = self.v / o.v;
         let underflow = (v.abs() < TINY) & (self.v != 0.0);
-        let exact =
-            TRY_EXACT && (self.e == 0.0) & (o.e == 0.0) & exact_quotient(self.v, o.v, v);
+        let exact = TRY_EXACT && (self.e == 0.0) & (o.e == 0.0) & exact_quotient(self.v, o.v, v);
         // Underestimate the denominator so the quotient's bound stays an upper bound.
         let denominator = b * (b - o.e) * (1.0 - 16.0 * EPS);
         let bound = ((self.e * b + self.v.abs() * o.e) / denominator + EPS * v.abs()) * SLACK;

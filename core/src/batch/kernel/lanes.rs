@@ -115,11 +115,11 @@ pub(super) fn execute(ops: &[Op], lanes: &mut [Lane]) {
 /// worth detecting.
 fn both_exact(a: Option<&Lane>, b: Option<&Lane>) -> bool {
     match (a, b) {
-        (Some(a), Some(b)) => a
-            .e
-            .iter()
-            .zip(&b.e)
-            .fold(false, |any, (x, y)| any | ((*x == 0.0) & (*y == 0.0))),
+        (Some(a), Some(b)) => {
+            a.e.iter()
+                .zip(&b.e)
+                .fold(false, |any, (x, y)| any | ((*x == 0.0) & (*y == 0.0)))
+        }
         _ => true,
     }
 }
