@@ -250,6 +250,11 @@ export function createApi(backend) {
         if (column.length !== n) {
           throw argumentError(`totalsColumns: column \`${name}\` has ${column.length} values for ${n} ids`);
         }
+        if (column instanceof Float64Array) {
+          // Already the layout the core reads (NaN = missing): one copy.
+          values.set(column, k * n);
+          return;
+        }
         for (let i = 0; i < n; i++) {
           const v = column[i];
           if (v === null || v === undefined) {
