@@ -319,9 +319,8 @@ fn kernel_equals_engine_on_every_boundary() {
     assert!(settled > 0.05, "kernel settled only {settled}");
 }
 
-#[test]
-fn exact_ties_go_to_the_engine_and_round_up() {
-    // The `exact-ties` vector: 691/7 × 20 % × 70 % + 28 + 30 + 0.655 = 72.475 → 72.48, grade B.
+/// The `exact-ties` vector's plan and its measure ids in the order the tests fill them.
+fn exact_ties_plan() -> (Plan, [&'static str; 6]) {
     let v: serde_json::Value =
         serde_json::from_str(include_str!("../../tests/vectors/exact-ties.json")).unwrap();
     let plan = Plan::from_json(&v["plan"].to_string()).unwrap();
@@ -333,15 +332,25 @@ fn exact_ties_go_to_the_engine_and_round_up() {
         "visits",
         "special_award",
     ];
+    (plan, names)
+}
+
+/// One row of host floats as single-value columns.
+fn one_row(values: &[f64]) -> Vec<Vec<f64>> {
+    values.iter().map(|x| vec![*x]).collect()
+}
+
+#[test]
+fn exact_ties_go_to_the_engine_and_round_up() {
+    // The `exact-ties` vector: 691/7 × 20 % × 70 % + 28 + 30 + 0.655 = 72.475 → 72.48, grade B.
+    let (plan, names) = exact_ties_plan();
     let row = [138_200i64, 140_000, 50, 100, 40, 1]
         .map(|x| Some(Decimal::from(x)))
         .to_vec();
     check(&plan, &names, std::slice::from_ref(&row));
     let ids = ["T1"];
-    let columns: Vec<Vec<f64>> = row
-        .iter()
-        .map(|x| vec![x.unwrap().to_f64().unwrap()])
-        .collect();
+    let floats: Vec<f64> = row.iter().map(|x| x.unwrap().to_f64().unwrap()).collect();
+    let columns = one_row(&floats);
     let columns: Vec<Column> = columns.iter().map(|c| Column::f64(c)).collect();
     let t = plan.totals(&ids, &names, &columns, one()).unwrap();
     assert_eq!(t.total(0), Some(Decimal::new(7248, 2)));
@@ -357,19 +366,9 @@ fn exact_ties_of_short_decimals_are_decided_in_exact_spans() {
     // 99 % → 99 × 20 % × 70 % = 13.86; 50 % × 80 % × 70 % = 28; visits 100 × 30 % = 30; award
     // 0.655: 72.515 exactly, half-up → 72.52, grade B (from 72.48). Floats cannot decide a tie
     // (0.655 is not a binary fraction); the exact spans can.
-    let v: serde_json::Value =
-        serde_json::from_str(include_str!("../../tests/vectors/exact-ties.json")).unwrap();
-    let plan = Plan::from_json(&v["plan"].to_string()).unwrap();
-    let names = [
-        "gross_profit",
-        "margin_target",
-        "revenue",
-        "revenue_target",
-        "visits",
-        "special_award",
-    ];
+    let (plan, names) = exact_ties_plan();
     let values = [138_600.0, 140_000.0, 50.0, 100.0, 40.0, 1.0];
-    let columns: Vec<Vec<f64>> = values.iter().map(|x| vec![*x]).collect();
+    let columns = one_row(&values);
     let columns: Vec<Column> = columns.iter().map(|c| Column::f64(c)).collect();
     let t = plan.totals(&["T1"], &names, &columns, one()).unwrap();
     assert_eq!(t.total(0), Some(Decimal::new(7252, 2)));

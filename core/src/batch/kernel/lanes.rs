@@ -22,6 +22,21 @@ impl Lane {
         }
     }
 
+    /// Row `j < LANES` of the lane, for the operation loops (the bound is the array's, so the
+    /// index check folds away).
+    #[inline]
+    fn at(&self, j: usize) -> Approx {
+        Approx {
+            v: self.v[j],
+            e: self.e[j],
+        }
+    }
+
+    #[inline]
+    fn put(&mut self, j: usize, a: Approx) {
+        (self.v[j], self.e[j]) = (a.v, a.e);
+    }
+
     /// Row `j`'s value (uncertain past the lane).
     pub(crate) fn get(&self, j: usize) -> Approx {
         match (self.v.get(j), self.e.get(j)) {
@@ -128,11 +143,7 @@ fn both_exact(a: Option<&Lane>, b: Option<&Lane>) -> bool {
 fn unary(a: Option<&Lane>, out: &mut Lane, f: impl Fn(Approx) -> Approx) -> Option<()> {
     let a = a?;
     for j in 0..LANES {
-        let r = f(Approx {
-            v: a.v[j],
-            e: a.e[j],
-        });
-        (out.v[j], out.e[j]) = (r.v, r.e);
+        out.put(j, f(a.at(j)));
     }
     Some(())
 }
@@ -146,17 +157,7 @@ fn binary(
 ) -> Option<()> {
     let (a, b) = (a?, b?);
     for j in 0..LANES {
-        let r = f(
-            Approx {
-                v: a.v[j],
-                e: a.e[j],
-            },
-            Approx {
-                v: b.v[j],
-                e: b.e[j],
-            },
-        );
-        (out.v[j], out.e[j]) = (r.v, r.e);
+        out.put(j, f(a.at(j), b.at(j)));
     }
     Some(())
 }
@@ -164,21 +165,7 @@ fn binary(
 fn select(t: Option<&Lane>, a: Option<&Lane>, b: Option<&Lane>, out: &mut Lane) -> Option<()> {
     let (t, a, b) = (t?, a?, b?);
     for j in 0..LANES {
-        let r = Approx {
-            v: t.v[j],
-            e: t.e[j],
-        }
-        .select(
-            Approx {
-                v: a.v[j],
-                e: a.e[j],
-            },
-            Approx {
-                v: b.v[j],
-                e: b.e[j],
-            },
-        );
-        (out.v[j], out.e[j]) = (r.v, r.e);
+        out.put(j, t.at(j).select(a.at(j), b.at(j)));
     }
     Some(())
 }
