@@ -6,6 +6,7 @@
 // `PerfscoreError`s. No scoring logic lives here.
 
 import { toJson } from './encode.mjs';
+import { TotalsColumns } from './columns.mjs';
 import { decodeSummaries, encodeTable } from './table.mjs';
 
 /** An error from perfscore: `code` is `PLAN_INVALID`, `INPUT_INVALID` or `WASM_TRAP`. */
@@ -119,6 +120,7 @@ export function createApi(backend) {
   class Plan {
     #json;
     #held;
+    #gradeNames;
 
     constructor(t, json, held) {
       if (t !== token) throw argumentError('use Plan.fromJson, Plan.fromObject or Plan.template');
@@ -233,7 +235,8 @@ export function createApi(backend) {
     }
 
     /** `totals` of columns: `{ ids, columns: { measure: Float64Array | number[] } }` (NaN or
-     * null = missing), handed to the core as one typed array, no record objects. */
+     * null = missing), handed to the core as one typed array, no record objects; the result as
+     * typed arrays (`TotalsColumns`), decimal text and grade names only when asked for. */
     totalsColumns({ ids, columns }, { threads } = {}) {
       if (!Array.isArray(ids)) throw argumentError('totalsColumns: ids must be an array of text');
       if (given(threads) && !(Number.isInteger(threads) && threads > 0)) {
@@ -268,8 +271,14 @@ export function createApi(backend) {
         }
       });
       const live = this.#held.get();
-      const text = call(() => live.totalsFloats(JSON.stringify(ids), JSON.stringify(names), values, threads));
-      return JSON.parse(text);
+      const packed = call(() => live.totalsFloats(JSON.stringify(ids), JSON.stringify(names), values, threads));
+      return new TotalsColumns(ids, this.gradeNames, packed);
+    }
+
+    /** The plan's grade names, best first (what grade indexes point into). */
+    get gradeNames() {
+      this.#gradeNames ??= JSON.parse(this.run('grade_names'));
+      return this.#gradeNames;
     }
 
     /** The table path of `summarize` (`''` when the record path must decide); internal. */

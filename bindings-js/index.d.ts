@@ -421,6 +421,28 @@ export interface Totals {
   vetoed: boolean[];
 }
 
+/**
+ * `totalsColumns`' result: typed arrays a host reads without a string or object per person
+ * (exact: every total is an integer number of units below 2^53), plus the `Totals` shape on
+ * demand (`totals`, `grades`, … are computed when read; `JSON.stringify` writes `Totals`).
+ */
+export interface TotalsColumns extends Totals {
+  /** Decimal places of the totals. */
+  readonly scale: number;
+  /** Each total in units of 10^-scale (7248 at scale 2 is 72.48). */
+  readonly units: Float64Array;
+  readonly gradeNames: string[];
+  /** Each grade, as an index into `gradeNames`. */
+  readonly gradeIndex: Int32Array;
+  /** The grade the total alone earned where a veto capped it, else −1. */
+  readonly gradeBeforeVetoIndex: Int32Array;
+  /** 1 where any veto hit, else 0. */
+  readonly vetoedMask: Uint8Array;
+  /** Row `i`'s total as decimal text (`"72.48"`). */
+  total(i: number): string;
+  toJSON(): Totals;
+}
+
 export interface Summary {
   record_id: string;
   /** With the plan's scale (`"74.40"`), as the scorecard's `total`. */
@@ -486,7 +508,9 @@ export declare class Plan {
   totalsColumns(
     table: { ids: string[]; columns: Record<string, Float64Array | ArrayLike<number | null>> },
     run?: { threads?: number },
-  ): Totals;
+  ): TotalsColumns;
+  /** The plan's grade names, best first: what `TotalsColumns` grade indexes point into. */
+  readonly gradeNames: string[];
   /** `scoreMany` on the libuv thread pool, off the event loop. */
   scoreManyAsync(records: RecordInput[], options?: ScoreOptions): Promise<Scorecard[]>;
   /** The core's canonical JSON per scorecard, byte-identical to the Rust crate. */

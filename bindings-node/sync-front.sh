@@ -4,5 +4,5 @@
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mkdir -p "$here/js"
-cp "$here/../bindings-js/api.mjs" "$here/../bindings-js/encode.mjs" "$here/../bindings-js/table.mjs" "$here/js/"
+cp "$here"/../bindings-js/*.mjs "$here/js/"
 cp "$here/../bindings-js/index.d.ts" "$here/index.d.ts"

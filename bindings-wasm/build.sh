@@ -52,7 +52,7 @@ cp "$pkg/web/perfscore_wasm_bg.wasm" "$pkg/node/perfscore_wasm_bg.wasm"
 # The shared JavaScript front (bindings-js/: the same files the Node package ships), the entries
 # that load this backend, and the one declaration file.
 for dir in "$pkg/web" "$pkg/node"; do
-  cp "$root/bindings-js/api.mjs" "$root/bindings-js/encode.mjs" "$root/bindings-js/table.mjs" "$dir/"
+  cp "$root"/bindings-js/*.mjs "$dir/"
   cp "$root/bindings-js/index.d.ts" "$dir/index.d.ts"
 done
 cp "$here/js/web.mjs" "$pkg/web/index.js"

@@ -122,7 +122,8 @@ impl CorePlan {
         )
     }
 
-    /// `totals` of typed-array columns (ids and names as JSON text, the columns one after another).
+    /// `totals` of typed-array columns (ids and names as JSON text, the columns one after
+    /// another), packed as the core lays it out.
     #[napi(catch_unwind)]
     pub fn totals_floats(
         &self,
@@ -131,10 +132,11 @@ impl CorePlan {
         names: String,
         values: Float64Array,
         threads: Option<u32>,
-    ) -> Result<String> {
+    ) -> Result<Float64Array> {
         let threads = threads_of(&env, threads)?;
         self.plan
             .totals_floats(&ids, &names, &values, threads)
+            .map(Float64Array::new)
             .map_err(|e| thrown(&env, e))
     }
 }

@@ -111,9 +111,15 @@ impl CorePlan {
         )
     }
 
-    /// `totals` of typed-array columns (ids and names as JSON text, the columns one after another).
+    /// `totals` of typed-array columns (ids and names as JSON text, the columns one after
+    /// another), packed as the core lays it out.
     #[wasm_bindgen(js_name = totalsFloats)]
-    pub fn totals_floats(&self, ids: &str, names: &str, values: &[f64]) -> Result<String, JsValue> {
+    pub fn totals_floats(
+        &self,
+        ids: &str,
+        names: &str,
+        values: &[f64],
+    ) -> Result<Vec<f64>, JsValue> {
         self.plan
             .totals_floats(ids, names, values, Threads::Auto)
             .map_err(thrown)

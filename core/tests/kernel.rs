@@ -636,3 +636,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn packed_totals_hold_units_grade_indexes_and_vetoes() {
+    // The same two rows as above (72.475 → 72.48, grade B; 72.515 → 72.52, grade B), packed for a
+    // host's typed arrays: scale, then units, grades, grades before veto (−1: none), vetoed.
+    let (plan, names) = exact_ties_plan();
+    let values = [
+        138_200.0, 138_600.0, 140_000.0, 140_000.0, 50.0, 50.0, 100.0, 100.0, 40.0, 40.0, 1.0, 1.0,
+    ];
+    let names = serde_json::to_string(&names).unwrap();
+    let packed = plan
+        .totals_floats(r#"["T1","T2"]"#, &names, &values, one())
+        .unwrap();
+    let grades: Vec<String> = serde_json::from_str(&plan.run("grade_names", "").unwrap()).unwrap();
+    let b = grades.iter().position(|g| g == "B").unwrap() as f64;
+    assert_eq!(packed, [2.0, 7248.0, 7252.0, b, b, -1.0, -1.0, 0.0, 0.0]);
+}

@@ -51,6 +51,16 @@ for (const name of vectorNames().filter((n) => !n.includes('/'))) {
   });
 }
 
+test('decimal text of units: sign, padding and scale 0', async () => {
+  const { decimalText } = await import('../../bindings-js/columns.mjs');
+  // Worked by hand: 7248 units at scale 2 is 72.48; −50 is −0.50; 5 at scale 3 is 0.005.
+  assert.equal(decimalText(7248, 2), '72.48');
+  assert.equal(decimalText(-50, 2), '-0.50');
+  assert.equal(decimalText(0, 2), '0.00');
+  assert.equal(decimalText(5, 3), '0.005');
+  assert.equal(decimalText(-12, 0), '-12');
+});
+
 test('totalsColumns: typed-array columns give the record path\'s totals', () => {
   const plan = Plan.fromJson(demoPlanJson());
   const records = plan.recordsFromCsv(demoTeamCsv());
@@ -60,7 +70,19 @@ test('totalsColumns: typed-array columns give the record path\'s totals', () => 
     columns[key] = Float64Array.from(records, (r) => Number(r.measures[key]));
   }
   const fromColumns = plan.totalsColumns({ ids, columns });
-  assert.deepEqual(fromColumns, plan.totals(records));
+  const fromRecords = plan.totals(records);
+  assert.deepEqual(fromColumns.toJSON(), fromRecords);
+  assert.equal(JSON.stringify(fromColumns), JSON.stringify(fromRecords));
+  // The typed columns themselves: units at the plan's scale (2), indexes into the grade names.
+  assert.equal(fromColumns.scale, 2);
+  assert.ok(fromColumns.units instanceof Float64Array);
+  assert.ok(fromColumns.gradeIndex instanceof Int32Array);
+  fromRecords.totals.forEach((t, i) => {
+    assert.equal(fromColumns.units[i], Math.round(Number(t) * 100));
+    assert.equal(fromColumns.total(i), t);
+    assert.equal(fromColumns.gradeNames[fromColumns.gradeIndex[i]], fromRecords.grades[i]);
+    assert.equal(fromColumns.vetoedMask[i] === 1, fromRecords.vetoed[i]);
+  });
   // A missing required measure (NaN) is the engine's problem for that row, as on the record path.
   columns.revenue[2] = NaN;
   const err = (() => {

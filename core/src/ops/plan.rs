@@ -8,7 +8,7 @@ use crate::pay::PayPlan;
 use crate::Plan;
 
 /// The operations [`Plan::run`] accepts, with the request fields each reads.
-pub const PLAN_OPERATIONS: [(&str, &[&str]); 9] = [
+pub const PLAN_OPERATIONS: [(&str, &[&str]); 10] = [
     ("score", &["record", "options"]),
     ("score_many", &["records", "options"]),
     ("summarize", &["records", "options"]),
@@ -17,6 +17,7 @@ pub const PLAN_OPERATIONS: [(&str, &[&str]); 9] = [
     ("records_from_csv", &["text"]),
     ("records_from_json", &["text"]),
     ("measure_ids", &[]),
+    ("grade_names", &[]),
     ("to_json", &[]),
 ];
 
@@ -65,6 +66,10 @@ impl Plan {
                 let ids: Vec<&str> = self.measures().iter().map(|m| &*m.id).collect();
                 Ok(serde_json::to_string(&ids).unwrap_or_default())
             }
+            "grade_names" => {
+                let names: Vec<&str> = self.grade_names().collect();
+                Ok(serde_json::to_string(&names).unwrap_or_default())
+            }
             _ => Ok(self.to_json()),
         }
     }
@@ -106,15 +111,20 @@ impl Plan {
 
 impl Plan {
     /// [`Plan::totals`] for a host holding typed arrays: `ids` and `names` as JSON arrays of text,
-    /// `values` the columns one after another (`names.len() × ids.len()` floats, NaN = missing);
-    /// the result as the `totals` operation's.
+    /// `values` the columns one after another (`names.len() × ids.len()` floats, NaN = missing).
+    ///
+    /// The result is packed in one array of floats a host can view without copying: the plan's
+    /// scale, then four columns of `ids.len()` values each: the total in units of `10^-scale`,
+    /// the grade (an index into the `grade_names` operation's list), the grade before a veto (−1
+    /// where no veto capped it) and whether a veto hit (1 / 0). A total beyond 2⁵³ units (which a
+    /// float would not hold exactly) is refused; the `totals` operation gives it as text.
     pub fn totals_floats(
         &self,
         ids: &str,
         names: &str,
         values: &[f64],
         threads: crate::batch::Threads,
-    ) -> crate::Result<String> {
+    ) -> crate::Result<Vec<f64>> {
         let text_list = |field: &'static str, text: &str| {
             serde_json::from_str::<Vec<String>>(text).map_err(|_| {
                 Error::Input(vec![Problem::new(
@@ -142,8 +152,43 @@ impl Plan {
             values.chunks(rows).map(Column::f64).collect()
         };
         let totals = self.totals(&ids, &names, &columns, threads)?;
-        Ok(totals_json(self, &ids, &totals))
+        packed(&ids, &totals)
     }
+}
+
+/// [`Plan::totals_floats`]' packed layout; every value is an integer a float holds exactly.
+#[allow(clippy::cast_precision_loss)] // each cast is of a value checked to be below 2⁵³
+fn packed(ids: &[String], t: &crate::batch::Totals) -> crate::Result<Vec<f64>> {
+    const EXACT: u64 = 1 << 53;
+    let mut problems = crate::error::Problems::new();
+    for (i, &u) in t.units.iter().enumerate() {
+        if u.unsigned_abs() > EXACT {
+            let id = ids.get(i).map_or("", String::as_str);
+            let total = t.total(i).unwrap_or_default();
+            problems.push(
+                Problem::new(
+                    Loc::root().key("records").index(i),
+                    kinds::NUMBER_OUT_OF_RANGE,
+                    format!("the total {total} is beyond what a float column holds exactly (2^53 units); read it as text with plan.totals"),
+                )
+                .zh(format!("总分 {total} 超出浮点列可精确表示的范围（2^53 个单位）；请用 plan.totals 以文本读取"))
+                .with_id(id),
+            );
+        }
+    }
+    problems.finish(Error::Input, ())?;
+    let n = t.units.len();
+    let mut out = Vec::with_capacity(n.saturating_mul(4).saturating_add(1));
+    out.push(f64::from(t.scale));
+    out.extend(t.units.iter().map(|&u| u as f64));
+    out.extend(t.grade.iter().map(|&g| f64::from(g)));
+    out.extend(
+        t.grade_before_veto
+            .iter()
+            .map(|g| g.map_or(-1.0, f64::from)),
+    );
+    out.extend(t.vetoed.iter().map(|&v| if v { 1.0 } else { 0.0 }));
+    Ok(out)
 }
 
 /// `{"ids", "totals", "grades", "grades_before_veto", "vetoed"}`: columns, in row order, totals as

@@ -271,6 +271,9 @@ struct Builder {
 impl Builder {
     /// The register holding `op`'s result: an existing one, a folded constant, or a new one.
     fn op(&mut self, op: Op) -> Reg {
+        if let Some(r) = self.identity(op) {
+            return r;
+        }
         if let Some(c) = self.fold(op) {
             return self.constant(c);
         }
@@ -320,6 +323,33 @@ impl Builder {
         }
     }
 
+    /// The register an operation equals without computing anything: the branch a known truth
+    /// picks, and `x + 0`, `x − 0`, `x × 1`, `x ÷ 1` (exact in both domains, and uncertain
+    /// exactly where `x` is).
+    fn identity(&self, op: Op) -> Option<Reg> {
+        let is = |r: Reg, v: f64| {
+            self.constant_of(r)
+                .is_some_and(|c| c.approx.v == v && c.approx.e == 0.0)
+        };
+        match op {
+            Op::Select(t, then, otherwise) => {
+                let t = self.constant_of(t)?;
+                if t.approx.v == 1.0 || t.span == Span::TRUE {
+                    Some(then)
+                } else if t.approx.v == 0.0 || t.span == Span::FALSE {
+                    Some(otherwise)
+                } else {
+                    None
+                }
+            }
+            Op::Add(a, b) if is(a, 0.0) => Some(b),
+            Op::Add(a, b) | Op::Sub(a, b) if is(b, 0.0) => Some(a),
+            Op::Mul(a, b) if is(a, 1.0) => Some(b),
+            Op::Mul(a, b) | Op::Div(a, b) if is(b, 1.0) => Some(a),
+            _ => None,
+        }
+    }
+
     /// An operation on constants, done now in both domains.
     fn fold(&self, op: Op) -> Option<Constant> {
         if let Op::Select(t, then, otherwise) = op {
@@ -345,11 +375,7 @@ impl Builder {
 
     /// `then` where `truth` holds, else `otherwise` (a constant truth picks now).
     fn select(&mut self, truth: Reg, then: Reg, otherwise: Reg) -> Reg {
-        match self.constant_of(truth) {
-            Some(t) if t.approx.v == 1.0 || t.span == Span::TRUE => then,
-            Some(t) if t.approx.v == 0.0 || t.span == Span::FALSE => otherwise,
-            _ => self.op(Op::Select(truth, then, otherwise)),
-        }
+        self.op(Op::Select(truth, then, otherwise))
     }
 
     /// Short-circuit `and` / `or`, as the engine evaluates them.
