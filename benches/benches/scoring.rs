@@ -130,6 +130,17 @@ fn benches(c: &mut Criterion) {
     g.bench_function("one_scorecard", |b| {
         b.iter(|| plan.score(black_box(one)).unwrap())
     });
+    // The scorecard target's measure: score one person and explain it in one language, the
+    // explanation written into a reused buffer.
+    let mut text = String::new();
+    g.bench_function("one_scorecard_explained_en", |b| {
+        b.iter(|| {
+            let card = plan.score(black_box(one)).unwrap();
+            text.clear();
+            card.explain_into(Lang::En, &mut text);
+            text.len()
+        })
+    });
     g.bench_function("one_scorecard_with_explanation", |b| {
         b.iter(|| {
             let card = plan.score(black_box(one)).unwrap();

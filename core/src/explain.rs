@@ -14,44 +14,166 @@ use std::fmt::Write;
 
 pub use crate::lang::Lang;
 
-/// Group the integer part in thousands: `1234567.5` → `1,234,567.5`.
-fn group(text: &str) -> String {
-    // A true minus sign (U+2212), as in the rest of the explanation's arithmetic.
-    let (sign, rest) = text.strip_prefix('-').map_or(("", text), |r| ("−", r));
-    let (int, frac) = rest
-        .split_once('.')
-        .map_or((rest, None), |(a, b)| (a, Some(b)));
-    // A capacity hint: saturating only asks for less.
-    let mut out = String::with_capacity(text.len().saturating_add(int.len() / 3));
-    out.push_str(sign);
-    for (i, c) in int.chars().enumerate() {
-        // i counts chars, which are never more than the bytes of `int`.
-        if i > 0 && int.len().checked_sub(i).is_some_and(|left| left % 3 == 0) {
-            out.push(',');
+/// A decimal's digits on the stack (no allocation, no 128-bit division for the common
+/// mantissas that fit 64 bits): the integer part and the `scale` fractional digits, as the
+/// decimal's own `Display` writes them (checked against it by a property test below).
+struct Digits {
+    /// The digits right-aligned: `buf[start..]`, the last `scale` of them fractional.
+    buf: [u8; 32],
+    start: usize,
+    scale: usize,
+    negative: bool,
+}
+
+impl Digits {
+    const LEN: usize = 32;
+
+    fn of(d: Decimal) -> Digits {
+        // A decimal has at most 29 digits and 28 places, so 32 bytes hold the digits and the
+        // leading zero of a value below 1.
+        let scale = d.scale() as usize;
+        let mut out = Digits {
+            buf: [b'0'; Digits::LEN],
+            start: Digits::LEN,
+            scale,
+            negative: d.is_sign_negative(),
+        };
+        let m = d.mantissa().unsigned_abs();
+        match u64::try_from(m) {
+            Ok(small) => out.fill(small, |n| (n % 10, n / 10)),
+            Err(_) => out.fill(m, |n| (n % 10, n / 10)),
         }
-        out.push(c);
+        out
     }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
+
+    /// Write `n`'s digits right to left (`step` gives the last digit and the rest), then zeros
+    /// up to one before the point.
+    fn fill<N: Copy + PartialEq + From<u8> + TryInto<u8>>(
+        &mut self,
+        n: N,
+        step: impl Fn(N) -> (N, N),
+    ) {
+        let zero = N::from(0);
+        let mut n = n;
+        while let Some(i) = self.start.checked_sub(1) {
+            let (digit, rest) = step(n);
+            let digit: u8 = digit.try_into().unwrap_or(0);
+            if let Some(b) = self.buf.get_mut(i) {
+                *b = b'0'.saturating_add(digit);
+            }
+            self.start = i;
+            n = rest;
+            let written = Digits::LEN.saturating_sub(i);
+            if n == zero && written > self.scale {
+                break;
+            }
+        }
     }
-    out
+
+    /// The integer part's digits and the fractional digits.
+    fn parts(&self) -> (&[u8], &[u8]) {
+        let point = Digits::LEN.saturating_sub(self.scale);
+        let int = self.buf.get(self.start..point).unwrap_or_default();
+        let frac = self.buf.get(point..).unwrap_or_default();
+        (int, frac)
+    }
+}
+
+/// Write a decimal with its integer part grouped in thousands and a true minus sign (U+2212),
+/// as in the rest of the explanation's arithmetic: `-1234567.5` → `−1,234,567.5`; assembled on
+/// the stack and written once.
+fn grouped(f: &mut std::fmt::Formatter<'_>, digits: &Digits) -> std::fmt::Result {
+    // 29 digits, 9 commas, a point and a 3-byte minus sign fit in 64 bytes.
+    let mut text = [0u8; 64];
+    let mut len = 0usize;
+    let mut put = |bytes: &[u8]| {
+        let end = len.saturating_add(bytes.len());
+        if let Some(slot) = text.get_mut(len..end) {
+            slot.copy_from_slice(bytes);
+            len = end;
+        }
+    };
+    if digits.negative {
+        put("−".as_bytes());
+    }
+    let (int, frac) = digits.parts();
+    // A head of 1–3 digits, then groups of 3.
+    let head = match int.len() % 3 {
+        0 => int.len().min(3),
+        n => n,
+    };
+    let (first, rest) = int.split_at_checked(head).unwrap_or((int, &[]));
+    put(first);
+    for group in rest.chunks(3) {
+        put(b",");
+        put(group);
+    }
+    if !frac.is_empty() {
+        put(b".");
+        put(frac);
+    }
+    // Only ASCII digits, commas, points and a whole minus sign were written.
+    f.write_str(std::str::from_utf8(text.get(..len).unwrap_or_default()).unwrap_or_default())
+}
+
+/// Points and percentages: two places, grouped (a `Display`, so a line is written in one pass).
+#[derive(Clone, Copy)]
+pub(crate) struct Fixed2(Decimal);
+
+impl std::fmt::Display for Fixed2 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        grouped(f, &Digits::of(RoundingMode::HalfUp.round(self.0, 2)))
+    }
 }
 
 /// Points and percentages: two places.
-pub(crate) fn fixed2(d: Decimal) -> String {
-    group(&RoundingMode::HalfUp.round(d, 2).to_string())
+pub(crate) fn fixed2(d: Decimal) -> Fixed2 {
+    Fixed2(d)
 }
 
 /// Other values (amounts, counts, rates): as exact as they are, up to four places.
-pub(crate) fn amount(d: Decimal) -> String {
-    let d = if d.scale() > 4 { d.round_dp(4) } else { d };
-    group(&d.normalize().to_string())
+#[derive(Clone, Copy)]
+pub(crate) struct Amount(Decimal);
+
+impl std::fmt::Display for Amount {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = if self.0.scale() > 4 {
+            self.0.round_dp(4)
+        } else {
+            self.0
+        };
+        grouped(f, &Digits::of(d.normalize()))
+    }
+}
+
+/// Other values (amounts, counts, rates): as exact as they are, up to four places.
+pub(crate) fn amount(d: Decimal) -> Amount {
+    Amount(d)
+}
+
+/// A value, or "—" where there is none.
+struct OrDash<T>(Option<T>);
+
+impl<T: std::fmt::Display> std::fmt::Display for OrDash<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.0 {
+            Some(v) => v.fmt(f),
+            None => f.write_str("—"),
+        }
+    }
 }
 
 /// Weights: as written (`50%`, `33.3333%`).
-fn weight(d: Decimal) -> String {
-    format!("{}%", amount(d))
+struct Weight(Decimal);
+
+impl std::fmt::Display for Weight {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}%", Amount(self.0))
+    }
+}
+
+fn weight(d: Decimal) -> Weight {
+    Weight(d)
 }
 
 fn points_word(lang: Lang) -> &'static str {
@@ -61,11 +183,20 @@ fn points_word(lang: Lang) -> &'static str {
     }
 }
 
-fn basis_value(basis: Basis, v: Decimal) -> String {
-    match basis {
-        Basis::Completion => format!("{}%", fixed2(v)),
-        Basis::Actual => amount(v),
+/// A band edge or curve point on its basis: a completion in percent, else an amount.
+struct BasisValue(Basis, Decimal);
+
+impl std::fmt::Display for BasisValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Basis::Completion => write!(f, "{}%", Fixed2(self.1)),
+            Basis::Actual => Amount(self.1).fmt(f),
+        }
     }
+}
+
+fn basis_value(basis: Basis, v: Decimal) -> BasisValue {
+    BasisValue(basis, v)
 }
 
 impl IndicatorScore {
@@ -73,21 +204,28 @@ impl IndicatorScore {
     ///
     /// `Sales completion: 850,000 ÷ 1,000,000 = 85.00% → ratio method → 85.00 points × 50% = 42.50`
     pub fn explain(&self, lang: Lang) -> String {
-        let mut s = format!("{}: ", self.name);
+        let mut s = String::new();
+        self.explain_into(lang, &mut s);
+        s
+    }
+
+    /// [`IndicatorScore::explain`], appended to `s` (a buffer a caller reuses across lines).
+    pub fn explain_into(&self, lang: Lang, s: &mut String) {
+        let _ = write!(s, "{}: ", self.name);
         let pts = points_word(lang);
         let zh = lang == Lang::Zh;
-        let a = self.actual.map_or_else(|| "—".to_string(), amount);
-        let t = self.target.map_or_else(|| "—".to_string(), amount);
+        let a = OrDash(self.actual.map(amount));
+        let t = OrDash(self.target.map(amount));
         let completion = |s: &mut String| {
             if let Some(c) = self.completion {
                 let _ = write!(s, "{a} ÷ {t} = {}%", fixed2(c));
             } else {
-                s.push_str(&a);
+                let _ = write!(s, "{a}");
             }
         };
         match self.detail {
             Detail::Ratio => {
-                completion(&mut s);
+                completion(s);
                 s.push_str(if zh {
                     " → 比率法"
                 } else {
@@ -107,7 +245,7 @@ impl IndicatorScore {
                 match (form, none_at_all, target_zero) {
                     (LowerIsBetterForm::Inverse, true, _)
                     | (LowerIsBetterForm::Linear, true, true) => {
-                        s.push_str(&a);
+                        let _ = write!(s, "{a}");
                         s.push_str(if zh {
                             "（为零，取最高分）"
                         } else {
@@ -115,7 +253,7 @@ impl IndicatorScore {
                         });
                     }
                     (LowerIsBetterForm::Linear, false, true) => {
-                        s.push_str(&a);
+                        let _ = write!(s, "{a}");
                         s.push_str(if zh {
                             "（目标为 0，有即取最低分）"
                         } else {
@@ -141,9 +279,9 @@ impl IndicatorScore {
                 segment,
             } => {
                 if basis == Basis::Completion {
-                    completion(&mut s);
+                    completion(s);
                 } else {
-                    s.push_str(&a);
+                    let _ = write!(s, "{a}");
                 }
                 s.push_str(if zh {
                     " → 门槛值/目标值/挑战值法："
@@ -204,29 +342,31 @@ impl IndicatorScore {
             }
             Detail::Bands { basis, value, band } => {
                 if basis == Basis::Completion {
-                    completion(&mut s);
+                    completion(s);
                 } else {
-                    s.push_str(&amount(value));
+                    let _ = write!(s, "{}", amount(value));
                 }
                 // Half-open [from, to); an open lower end is written (−∞.
-                let from = band
-                    .from
-                    .map_or_else(|| "(−∞".into(), |f| format!("[{}", basis_value(basis, f)));
-                let to = band
-                    .to
-                    .map_or_else(|| "∞".into(), |t| basis_value(basis, t));
                 let _ = write!(
                     s,
-                    " → {} {from}, {to})",
+                    " → {} ",
                     if zh {
                         "区间法：落在"
                     } else {
                         "step bands: in"
                     }
                 );
+                let _ = match band.from {
+                    Some(f) => write!(s, "[{}", basis_value(basis, f)),
+                    None => write!(s, "(−∞"),
+                };
+                let _ = match band.to {
+                    Some(t) => write!(s, ", {})", basis_value(basis, t)),
+                    None => write!(s, ", ∞)"),
+                };
             }
             Detail::PassFail { passed } => {
-                s.push_str(&a);
+                let _ = write!(s, "{a}");
                 let word = match (zh, passed) {
                     (false, true) => " → pass/fail: passed",
                     (false, false) => " → pass/fail: not passed",
@@ -287,7 +427,7 @@ impl IndicatorScore {
                         "`{m}` is missing → left out; the rest of its section is re-weighted"
                     );
                 }
-                return s;
+                return;
             }
         }
         let _ = write!(s, " → {} {pts}", fixed2(self.score));
@@ -316,39 +456,48 @@ impl IndicatorScore {
         }
         let _ = write!(s, " = {}", fixed2(self.weighted));
         if let Some(p) = &self.progress {
-            s.push_str(&explain_progress(p, lang));
+            explain_progress(p, lang, s);
         }
-        s
     }
 }
 
-fn explain_progress(p: &crate::progress::Progress, lang: Lang) -> String {
+fn explain_progress(p: &crate::progress::Progress, lang: Lang, s: &mut String) {
     let status = p
         .status
         .map(|st| if lang == Lang::Zh { st.zh() } else { st.en() });
-    match (lang, p.pace, status, p.projected) {
-        (Lang::En, Some(pace), Some(st), Some(proj)) => format!(
+    let _ = match (lang, p.pace, status, p.projected) {
+        (Lang::En, Some(pace), Some(st), Some(proj)) => write!(
+            s,
             "; to date: expected {}, pace {}% → {st}, projected {}",
             amount(p.expected),
             fixed2(pace),
             amount(proj)
         ),
-        (Lang::Zh, Some(pace), Some(st), Some(proj)) => format!(
+        (Lang::Zh, Some(pace), Some(st), Some(proj)) => write!(
+            s,
             "；进度：应完成 {}，进度比 {}% → {st}，预计期末 {}",
             amount(p.expected),
             fixed2(pace),
             amount(proj)
         ),
-        (Lang::En, ..) => "; to date: no pace yet (nothing expected so far)".into(),
-        (Lang::Zh, ..) => "；进度：尚无可比进度".into(),
-    }
+        (Lang::En, ..) => write!(s, "; to date: no pace yet (nothing expected so far)"),
+        (Lang::Zh, ..) => write!(s, "；进度：尚无可比进度"),
+    };
 }
 
 impl AdjustmentScore {
     /// One line: `Customer complaints: 1 × −2 = −2.00`.
     pub fn explain(&self, lang: Lang) -> String {
+        let mut s = String::new();
+        self.explain_into(lang, &mut s);
+        s
+    }
+
+    /// [`AdjustmentScore::explain`], appended to `s`.
+    pub fn explain_into(&self, lang: Lang, s: &mut String) {
         let sign = if self.bonus { "+" } else { "−" };
-        let mut s = format!(
+        let _ = write!(
+            s,
             "{}: {} × {sign}{} = {}",
             self.name,
             amount(self.count),
@@ -369,31 +518,49 @@ impl AdjustmentScore {
                 " (no data, counted as 0)"
             });
         }
-        s
     }
 }
 
-fn signed(d: Decimal) -> String {
-    if d.is_zero() {
-        fixed2(Decimal::ZERO)
-    } else if d.is_sign_negative() {
-        format!("−{}", fixed2(d.abs()))
-    } else {
-        format!("+{}", fixed2(d))
+/// Points with their sign: `+2.00`, `−2.00`, `0.00`.
+struct Signed(Decimal);
+
+impl std::fmt::Display for Signed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let d = self.0;
+        if d.is_zero() {
+            Fixed2(Decimal::ZERO).fmt(f)
+        } else if d.is_sign_negative() {
+            write!(f, "−{}", Fixed2(d.abs()))
+        } else {
+            write!(f, "+{}", Fixed2(d))
+        }
     }
+}
+
+fn signed(d: Decimal) -> Signed {
+    Signed(d)
 }
 
 impl Scorecard {
     /// The whole scorecard, step by step, one line per number.
     pub fn explain(&self, lang: Lang) -> String {
-        let zh = lang == Lang::Zh;
         let mut s = String::new();
+        self.explain_into(lang, &mut s);
+        s
+    }
+
+    /// [`Scorecard::explain`], appended to `s`: a host explaining many scorecards reuses one
+    /// buffer (`s.clear()` between cards), and no number is formatted into a string of its own.
+    pub fn explain_into(&self, lang: Lang, s: &mut String) {
+        let zh = lang == Lang::Zh;
         let who = self.name.as_deref().unwrap_or(&self.record_id);
         let _ = writeln!(s, "{who} ({})", self.record_id);
         for sec in &self.sections {
             let _ = writeln!(s, "{} ({}):", sec.name, weight(sec.effective_weight));
             for ind in &sec.indicators {
-                let _ = writeln!(s, "  {}", ind.explain(lang));
+                s.push_str("  ");
+                ind.explain_into(lang, s);
+                s.push('\n');
             }
             if sec.left_out {
                 let _ = writeln!(
@@ -430,12 +597,9 @@ impl Scorecard {
             fixed2(self.weighted_total)
         );
         for a in &self.adjustments {
-            let _ = writeln!(
-                s,
-                "{} {}",
-                if zh { "加减分" } else { "Adjustment" },
-                a.explain(lang)
-            );
+            s.push_str(if zh { "加减分 " } else { "Adjustment " });
+            a.explain_into(lang, s);
+            s.push('\n');
         }
         match (self.total_bound, zh) {
             (Some(Bound::Cap), false) => s.push_str("The total is capped by the plan\n"),
@@ -491,27 +655,18 @@ impl Scorecard {
             );
         }
         if let Some(g) = &self.grade_before_veto {
-            let _ = write!(
-                s,
-                "{}",
-                if zh {
-                    format!("（原为 {g}）")
-                } else {
-                    format!(" (was {g})")
-                }
-            );
+            let _ = if zh {
+                write!(s, "（原为 {g}）")
+            } else {
+                write!(s, " (was {g})")
+            };
         }
         if let Some(p) = &self.progress {
             let st = p.status.map_or("—", |x| if zh { x.zh() } else { x.en() });
-            let proj = p
-                .projected_total
-                .map_or_else(|| "—".to_string(), |t| t.to_string());
+            let proj = OrDash(p.projected_total);
             let g = p.projected_grade.as_deref().unwrap_or("—");
             // The fraction is in [0, 1] on a scorecard; a hand-built one too large shows "—".
-            let gone = p
-                .fraction
-                .checked_mul(Decimal::ONE_HUNDRED)
-                .map_or_else(|| "—".to_string(), fixed2);
+            let gone = OrDash(p.fraction.checked_mul(Decimal::ONE_HUNDRED).map(fixed2));
             if zh {
                 let _ = write!(
                     s,
@@ -524,7 +679,6 @@ impl Scorecard {
                 );
             }
         }
-        s
     }
 }
 
@@ -534,10 +688,55 @@ mod tests {
 
     #[test]
     fn number_display() {
-        assert_eq!(amount(Decimal::from(850_000)), "850,000");
-        assert_eq!(fixed2(Decimal::from(85)), "85.00");
-        assert_eq!(amount(Decimal::new(-12345675, 1)), "−1,234,567.5");
-        assert_eq!(fixed2(Decimal::new(425, 1)), "42.50");
-        assert_eq!(amount(Decimal::new(9, 1)), "0.9");
+        assert_eq!(amount(Decimal::from(850_000)).to_string(), "850,000");
+        assert_eq!(fixed2(Decimal::from(85)).to_string(), "85.00");
+        assert_eq!(
+            amount(Decimal::new(-12345675, 1)).to_string(),
+            "−1,234,567.5"
+        );
+        assert_eq!(fixed2(Decimal::new(425, 1)).to_string(), "42.50");
+        assert_eq!(amount(Decimal::new(9, 1)).to_string(), "0.9");
+        // Grouping at every length of the integer part, worked by hand.
+        assert_eq!(amount(Decimal::from(100)).to_string(), "100");
+        assert_eq!(amount(Decimal::from(1000)).to_string(), "1,000");
+        assert_eq!(amount(Decimal::from(-100_000)).to_string(), "−100,000");
+        assert_eq!(fixed2(Decimal::ZERO).to_string(), "0.00");
+        // The longest texts: 29 digits, 28 places, signs.
+        for d in [
+            Decimal::MIN,
+            Decimal::MAX,
+            Decimal::from_i128_with_scale(-1, 28),
+            Decimal::from_i128_with_scale(-79_228_162_514_264_337_593_543_950_335, 28),
+        ] {
+            assert_eq!(plain(d), d.to_string());
+        }
+    }
+
+    /// The digits as plain text (no grouping, ASCII minus), to compare with `Display`.
+    fn plain(d: Decimal) -> String {
+        let digits = Digits::of(d);
+        let (int, frac) = digits.parts();
+        let mut s = String::from(if digits.negative { "-" } else { "" });
+        s.push_str(std::str::from_utf8(int).unwrap());
+        if !frac.is_empty() {
+            s.push('.');
+            s.push_str(std::str::from_utf8(frac).unwrap());
+        }
+        s
+    }
+
+    proptest::proptest! {
+        /// The stack digits are exactly the decimal's own text, for every mantissa, scale and
+        /// sign (negative zero included).
+        #[test]
+        fn digits_equal_the_decimal_display(
+            lo in proptest::prop_oneof![0u64..1_000, proptest::num::u64::ANY],
+            hi in proptest::prop_oneof![proptest::strategy::Just(0u32), proptest::num::u32::ANY],
+            negative: bool,
+            scale in 0u32..=28,
+        ) {
+            let d = Decimal::from_parts(lo as u32, (lo >> 32) as u32, hi, negative, scale);
+            proptest::prop_assert_eq!(plain(d), d.to_string());
+        }
     }
 }

@@ -250,7 +250,7 @@ impl FeedbackReport {
                         .scores
                         .as_ref()
                         .and_then(|x| x.overall)
-                        .map_or_else(|| "—".into(), fixed2);
+                        .map_or_else(|| "—".into(), |d| fixed2(d).to_string());
                     let w = self
                         .weights_used
                         .iter()
@@ -299,7 +299,10 @@ impl FeedbackReport {
             };
             let _ = writeln!(s, "  {line}");
         }
-        let overall = self.combined.overall.map_or_else(|| "—".into(), fixed2);
+        let overall = self
+            .combined
+            .overall
+            .map_or_else(|| "—".into(), |d| fixed2(d).to_string());
         let _ = write!(
             s,
             "{} {overall}",
