@@ -122,7 +122,7 @@ fn benches(c: &mut Criterion) {
     );
     g.bench_function(
         BenchmarkId::new("totals_from_decimals_threads_1_indicator_evals", batch),
-        |b| b.iter(|| plan.totals_of(black_box(&table), one_thread).unwrap()),
+        |b| b.iter(|| plan.totals_of(black_box(&table), None, one_thread).unwrap()),
     );
 
     g.throughput(Throughput::Elements(1));

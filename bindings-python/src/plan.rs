@@ -296,7 +296,7 @@ impl PyPlan {
         let (ids, t) = py
             .detach(move || {
                 let table = perfscore::batch::Table::from_records(&plan, &records)?;
-                let t = plan.totals_of(&table, threads)?;
+                let t = plan.totals_of(&table, None, threads)?;
                 Ok::<_, CoreError>((table.ids().to_vec(), t))
             })
             .map_err(|e| core_err(py, &e))?;

@@ -150,7 +150,7 @@ fn check(plan: &Plan, names: &[&str], rows: &[Vec<Option<Decimal>>]) -> f64 {
     let names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
     let from_floats = plan.totals(&ids, &names, &columns, one()).unwrap();
     let from_table = plan
-        .totals_of(&table, Threads::from_count(Some(2)).unwrap())
+        .totals_of(&table, None, Threads::from_count(Some(2)).unwrap())
         .unwrap();
     let grades: Vec<&str> = plan.grade_names().collect();
     for t in [&from_floats, &from_table] {
@@ -499,7 +499,7 @@ proptest! {
         let values: Vec<Option<Decimal>> = rows.iter().flatten().copied().collect();
         let table = Table::from_rows(&plan, ids, &names, values).unwrap();
         let engine = plan.summarize_with(&table, &ScoreOptions::default(), None, one());
-        let kernel = plan.totals_of(&table, one());
+        let kernel = plan.totals_of(&table, None, one());
         match (engine, kernel) {
             (Ok(_), Ok(_)) => {}
             (Err(a), Err(b)) => prop_assert_eq!(a.problems(), b.problems()),

@@ -3,8 +3,8 @@
 //! dict per row, a record per row or a scorecard per row.
 //!
 //! The frame is read into the core's batch [`Table`](perfscore::batch::Table) and scored by
-//! [`Plan::summarize_with`]: the threads, their chunks of rows, scoring, pay and the order of
-//! problems are the core's. What is here is what needs Python: reading the columns, with and
+//! [`Plan::summarize_lean`] (the batch kernel at period end, the engine mid-period): the
+//! threads, their chunks of rows, scoring, pay and the order of problems are the core's. What is here is what needs Python: reading the columns, with and
 //! without the GIL. The rows are split once into the core's contiguous chunks, one per thread
 //! (`threads`, or the core's policy). Phases (timed into `SummaryTable._timings`):
 //! 1. `to_sequences`: each column read once as a whole (a numpy float64/int64 array as raw bytes,
@@ -26,7 +26,7 @@
 //!    representation; None/NaN/pd.NA missing, as in frames everywhere in this binding). All bad
 //!    cells of all chunks are reported together with the problems found in phase 2 and the core
 //!    table's id problems (empty, repeated), in row order;
-//! 4. `score_and_pay`: still without the GIL, the core's `Plan::summarize_with` (scoring and pay
+//! 4. `score_and_pay`: still without the GIL, the core's `Plan::summarize_lean` (scoring and pay
 //!    per chunk on the same threads, results and problems in row order);
 //! 5. `build`: the result object (outputs become Python objects only when asked for).
 
@@ -39,7 +39,7 @@ mod read;
 use crate::{core_err, decimal_class, py_to_json, type_name};
 use cells::convert_deferred;
 use clock::Clock;
-use perfscore::batch::{Column, Row, Threads};
+use perfscore::batch::{Column, Row, Summaries, Threads};
 use perfscore::{Error as CoreError, PayPlan, Plan, ScoreOptions};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -96,7 +96,7 @@ pub(crate) fn summarize_frame(
             let table = finish_table(&mut frame)?;
             seconds_threads = t.seconds();
             let t = Clock::start();
-            let rows = plan.summarize_with(&table, &options, pay.as_deref(), threads);
+            let rows = plan.summarize_lean(&table, &options, pay.as_deref(), threads);
             seconds_score = t.seconds();
             rows
         })
@@ -105,7 +105,16 @@ pub(crate) fn summarize_frame(
     drop(frame);
 
     let t = Clock::start();
-    let columns = SummaryColumns::new(&rows);
+    let (columns, pay_totals) = match rows {
+        Summaries::Rows(rows) => (
+            SummaryColumns::new(&rows),
+            rows.iter().filter_map(|r| r.pay).collect(),
+        ),
+        Summaries::Totals(totals) => {
+            let columns = SummaryColumns::of_totals(plan, &totals);
+            (columns, totals.pay)
+        }
+    };
     let grade_strings = columns
         .grade_names
         .iter()
@@ -119,9 +128,7 @@ pub(crate) fn summarize_frame(
         grade_before_veto: columns.before,
         grade_strings,
         vetoed: columns.vetoed,
-        pay: pay
-            .is_some()
-            .then(|| rows.iter().filter_map(|r| r.pay).collect()),
+        pay: pay.is_some().then_some(pay_totals),
         threads: threads.count(n),
         timings: [
             ("to_sequences", seconds_sequences),
@@ -178,7 +185,7 @@ pub(crate) fn totals_frame<'py>(
     let totals = py
         .detach(|| {
             let table = finish_table(&mut frame)?;
-            plan.totals_of(&table, threads)
+            plan.totals_of(&table, None, threads)
         })
         .map_err(|e| core_err(py, &e))?;
     drop(frame);
@@ -258,6 +265,20 @@ impl SummaryColumns {
             out.vetoed.push(s.vetoed);
         }
         out
+    }
+
+    /// The kernel's totals as columns: its grade indexes are the plan's.
+    fn of_totals(plan: &Plan, t: &perfscore::batch::Totals) -> SummaryColumns {
+        let index = |g: u32| u16::try_from(g).unwrap_or(u16::MAX);
+        SummaryColumns {
+            totals: (0..t.units.len())
+                .map(|i| t.total(i).unwrap_or_default())
+                .collect(),
+            grades: t.grade.iter().map(|g| index(*g)).collect(),
+            before: t.grade_before_veto.iter().map(|g| g.map(index)).collect(),
+            vetoed: t.vetoed.clone(),
+            grade_names: plan.grade_names().map(Arc::from).collect(),
+        }
     }
 
     fn intern(&mut self, g: &Arc<str>) -> u16 {

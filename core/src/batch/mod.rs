@@ -24,7 +24,7 @@ mod threads;
 mod totals;
 
 pub use column::Column;
-pub use summarize::Row;
+pub use summarize::{Row, Summaries};
 pub use table::{ChunkMut, Table, TableBuilder};
 pub use threads::{Threads, ZeroThreads};
 pub use totals::Totals;

@@ -9,6 +9,7 @@
 
 use super::table::Table;
 use super::threads::{self, Threads};
+use super::totals::Totals;
 use crate::error::{Error, Problems};
 use crate::pay::{PayColumns, PayPlan};
 use crate::plan::Plan;
@@ -80,6 +81,37 @@ impl Plan {
             job.chunk(rows)
         })?;
         merge(chunks, table.len())
+    }
+}
+
+/// A batch's lean result — each row's total, grade, grade before a veto, veto and pay — from
+/// the path that computed it: [`Plan::summarize_lean`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Summaries {
+    /// The engine's rows (mid-period: progress needs the engine).
+    Rows(Vec<Row>),
+    /// The batch kernel's totals (period end).
+    Totals(Totals),
+}
+
+impl Plan {
+    /// Each row's total, grade, veto and pay, by the fastest path that gives
+    /// [`Plan::summarize_with`]'s numbers and errors: at period end the batch kernel
+    /// ([`Plan::totals_of`]: exact, settled in certified floats where it can be), mid-period the
+    /// engine (progress needs it). For hosts that hand back those columns only.
+    pub fn summarize_lean(
+        &self,
+        table: &Table,
+        options: &ScoreOptions,
+        pay: Option<&PayPlan>,
+        threads: Threads,
+    ) -> crate::Result<Summaries> {
+        if options.period.is_none() {
+            self.totals_of(table, pay, threads).map(Summaries::Totals)
+        } else {
+            self.summarize_with(table, options, pay, threads)
+                .map(Summaries::Rows)
+        }
     }
 }
 

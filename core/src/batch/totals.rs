@@ -14,6 +14,7 @@ use super::threads::{self, Threads};
 use crate::certified::Approx;
 use crate::error::{kinds, Error, Loc, Problem, Problems};
 use crate::number::rule_error;
+use crate::pay::{PayColumns, PayPlan};
 use crate::plan::Plan;
 use crate::score::{Columns, ScoreOptions, Scorer};
 use rust_decimal::Decimal;
@@ -38,6 +39,8 @@ pub struct Totals {
     /// How many rows its second stage (exact spans) settled; the rest were scored by the exact
     /// engine.
     pub settled_exact: usize,
+    /// Each row's pay statement total, when a pay plan was given (else empty).
+    pub pay: Vec<Decimal>,
 }
 
 impl Totals {
@@ -52,8 +55,8 @@ impl Totals {
 enum Source<'a> {
     /// Host columns, one per measure.
     Columns(&'a [Column<'a>]),
-    /// A table of decimals.
-    Table(&'a Table),
+    /// A table of decimals, and the pay plan to price its rows with.
+    Table(&'a Table, Option<&'a (&'a PayPlan, PayColumns)>),
 }
 
 impl Plan {
@@ -77,10 +80,24 @@ impl Plan {
         self.totals_from(ids, &columns_for, Source::Columns(columns), threads)
     }
 
-    /// [`Plan::totals`] of a [`Table`] of decimals.
-    pub fn totals_of(&self, table: &Table, threads: Threads) -> crate::Result<Totals> {
+    /// [`Plan::totals`] of a [`Table`] of decimals, and each row's pay when `pay` is given: the
+    /// numbers of [`Plan::summarize`] at period end (total, grade, veto, pay), at the kernel's
+    /// speed. All or nothing: every scoring problem of every row, in row order; when there are
+    /// none, every pay problem.
+    pub fn totals_of(
+        &self,
+        table: &Table,
+        pay: Option<&PayPlan>,
+        threads: Threads,
+    ) -> crate::Result<Totals> {
         let columns = table.columns_for(self)?;
-        self.totals_from(table.ids(), &columns, Source::Table(table), threads)
+        let pay = pay.map(|p| (p, p.resolve_columns(table.names())));
+        self.totals_from(
+            table.ids(),
+            &columns,
+            Source::Table(table, pay.as_ref()),
+            threads,
+        )
     }
 
     fn totals_from<S: AsRef<str> + Sync>(
@@ -100,6 +117,7 @@ impl Plan {
         };
         let chunks = threads::run(threads.chunks(ids.len()).collect(), |rows| job.chunk(rows))?;
         let mut problems = Problems::new();
+        let mut pay_problems = Problems::new();
         let mut out = Totals {
             scale: self.scale,
             units: Vec::with_capacity(ids.len()),
@@ -108,9 +126,12 @@ impl Plan {
             vetoed: Vec::with_capacity(ids.len()),
             settled: 0,
             settled_exact: 0,
+            pay: Vec::new(),
         };
         for c in chunks {
             problems.extend(c.problems.into_vec());
+            pay_problems.extend(c.pay_problems.into_vec());
+            out.pay.extend(c.pay);
             out.settled = out.settled.saturating_add(c.settled);
             out.settled_exact = out.settled_exact.saturating_add(c.settled_exact);
             for d in c.rows {
@@ -120,7 +141,8 @@ impl Plan {
                 out.vetoed.push(d.vetoed);
             }
         }
-        problems.finish(Error::Input, out)
+        problems.finish(Error::Input, ())?;
+        pay_problems.finish(Error::Input, out)
     }
 }
 
@@ -175,6 +197,8 @@ struct Chunk {
     problems: Problems,
     settled: usize,
     settled_exact: usize,
+    pay: Vec<Decimal>,
+    pay_problems: Problems,
 }
 
 impl<S: AsRef<str>> Job<'_, S> {
@@ -184,6 +208,8 @@ impl<S: AsRef<str>> Job<'_, S> {
             problems: Problems::new(),
             settled: 0,
             settled_exact: 0,
+            pay: Vec::new(),
+            pay_problems: Problems::new(),
         };
         let plan = self.plan;
         let measures = plan.measures().len();
@@ -204,7 +230,7 @@ impl<S: AsRef<str>> Job<'_, S> {
         let mut spans: Vec<Span> = Vec::with_capacity(measures);
         let mut cells: Vec<Option<Decimal>> = Vec::with_capacity(self.columns.slots().len());
         let mut scorer: Option<Scorer<'_>> = None;
-        for (i, d) in range.zip(kernel_rows) {
+        for (i, d) in range.clone().zip(kernel_rows) {
             if let Some(d) = d {
                 out.settled = out.settled.saturating_add(1);
                 out.rows.push(d);
@@ -243,7 +269,33 @@ impl<S: AsRef<str>> Job<'_, S> {
                 Err(e) => out.problems.absorb(&e),
             }
         }
+        if out.problems.is_empty() {
+            self.price(range, &mut out);
+        }
         out
+    }
+
+    /// Each decided row's pay statement total, when the source has a pay plan.
+    fn price(&self, range: Range<usize>, out: &mut Chunk) {
+        let Source::Table(table, Some((pay, columns))) = self.source else {
+            return;
+        };
+        let plan = self.plan;
+        out.pay.reserve(out.rows.len());
+        for (i, d) in range.zip(&out.rows) {
+            let id = self.ids.get(i).map_or("", |s| s.as_ref());
+            let row = table.row(i).unwrap_or_default();
+            let total = Decimal::try_from_i128_with_scale(d.units.into(), plan.scale);
+            let grade = plan.grades.get(d.grade).map(|g| &g.grade);
+            let (Ok(total), Some(grade)) = (total, grade) else {
+                // Every decided row has a total at the plan's scale and a grade of the plan.
+                continue;
+            };
+            match pay.scored_row_statement(total, grade, id, Some(i), columns, row) {
+                Ok(statement) => out.pay.push(statement.total),
+                Err(e) => out.pay_problems.absorb(&e),
+            }
+        }
     }
 
     /// A lane of rows into the kernel's measure lanes (column `k` into its slot's lane); a value
@@ -259,7 +311,7 @@ impl<S: AsRef<str>> Job<'_, S> {
                     Some(c) => c.fill(rows.clone(), lane),
                     None => lane.fill(std::iter::empty()),
                 },
-                Source::Table(t) => lane.fill(rows.clone().map(|i| {
+                Source::Table(t, _) => lane.fill(rows.clone().map(|i| {
                     match t.row(i).and_then(|r| r.get(k)).copied().flatten() {
                         Some(d) => Approx::from_decimal(d),
                         None => Approx::UNSURE,
@@ -277,7 +329,7 @@ impl<S: AsRef<str>> Job<'_, S> {
         for (k, &slot) in self.columns.slots().iter().enumerate() {
             let span = match self.source {
                 Source::Columns(columns) => columns.get(k).map_or(Span::UNSURE, |c| c.span(i)),
-                Source::Table(t) => t
+                Source::Table(t, _) => t
                     .row(i)
                     .and_then(|r| r.get(k))
                     .copied()
@@ -299,7 +351,7 @@ impl<S: AsRef<str>> Job<'_, S> {
     ) -> Result<(), Vec<Problem>> {
         cells.clear();
         match self.source {
-            Source::Table(t) => cells.extend_from_slice(t.row(i).unwrap_or_default()),
+            Source::Table(t, _) => cells.extend_from_slice(t.row(i).unwrap_or_default()),
             Source::Columns(columns) => {
                 let mut problems = Vec::new();
                 for (k, column) in columns.iter().enumerate() {

@@ -6,6 +6,7 @@ use crate::batch::Column;
 use crate::error::{kinds, Error, Loc, Problem};
 use crate::pay::PayPlan;
 use crate::Plan;
+use rust_decimal::Decimal;
 
 /// The operations [`Plan::run`] accepts, with the request fields each reads.
 pub const PLAN_OPERATIONS: [(&str, &[&str]); 10] = [
@@ -49,7 +50,7 @@ impl Plan {
             "totals" => {
                 let records = req.records(self)?;
                 let table = crate::batch::Table::from_records(self, &records)?;
-                let totals = self.totals_of(&table, crate::batch::Threads::Auto)?;
+                let totals = self.totals_of(&table, None, crate::batch::Threads::Auto)?;
                 Ok(totals_json(self, table.ids(), &totals))
             }
             "explain" => {
@@ -104,8 +105,13 @@ impl Plan {
         let records = req.records(self)?;
         let options = req.options()?;
         let table = crate::batch::Table::from_records(self, &records)?;
-        let rows = self.summarize(&table, &options, pay)?;
-        Ok(summaries_json(table.ids(), &rows))
+        Ok(summaries_json(
+            table.ids(),
+            &lean(
+                self,
+                &self.summarize_lean(&table, &options, pay, crate::batch::Threads::Auto)?,
+            ),
+        ))
     }
 }
 
@@ -254,9 +260,54 @@ fn records_json(records: &[crate::Record]) -> crate::Result<String> {
     })
 }
 
+/// What a lean batch result holds of one record: total, grade, grade before a veto, veto and
+/// pay — from the engine's summaries or from the kernel's totals alike.
+pub(crate) struct Lean<'a> {
+    pub(crate) total: Decimal,
+    pub(crate) grade: &'a str,
+    pub(crate) before: Option<&'a str>,
+    pub(crate) vetoed: bool,
+    pub(crate) pay: Option<Decimal>,
+}
+
+/// The engine's rows, lean.
+pub(crate) fn lean_rows(rows: &[crate::batch::Row]) -> Vec<Lean<'_>> {
+    rows.iter()
+        .map(|r| Lean {
+            total: r.summary.total,
+            grade: &r.summary.grade,
+            before: r.summary.grade_before_veto.as_deref(),
+            vetoed: r.summary.vetoed,
+            pay: r.pay,
+        })
+        .collect()
+}
+
+/// The kernel's totals, lean (grades named by the plan).
+pub(crate) fn lean_totals<'a>(plan: &'a Plan, t: &crate::batch::Totals) -> Vec<Lean<'a>> {
+    let name = |g: usize| plan.grade_names().nth(g).unwrap_or("");
+    let names: Vec<&str> = (0..plan.grade_names().count()).map(name).collect();
+    let grade = |g: u32| {
+        usize::try_from(g)
+            .ok()
+            .and_then(|i| names.get(i))
+            .copied()
+            .unwrap_or("")
+    };
+    (0..t.units.len())
+        .map(|i| Lean {
+            total: t.total(i).unwrap_or_default(),
+            grade: t.grade.get(i).map_or("", |g| grade(*g)),
+            before: t.grade_before_veto.get(i).copied().flatten().map(grade),
+            vetoed: t.vetoed.get(i).copied().unwrap_or(false),
+            pay: t.pay.get(i).copied(),
+        })
+        .collect()
+}
+
 /// The summaries as a JSON array of `{record_id, total, grade, grade_before_veto, vetoed, pay?}`,
 /// written directly (a batch can be hundreds of thousands of people).
-pub(crate) fn summaries_json<S: AsRef<str>>(ids: &[S], rows: &[crate::batch::Row]) -> String {
+pub(crate) fn summaries_json<S: AsRef<str>>(ids: &[S], rows: &[Lean<'_>]) -> String {
     use crate::number::DecimalText;
     let mut out: Vec<u8> = Vec::with_capacity(rows.len().saturating_mul(112).saturating_add(2));
     let text = |out: &mut Vec<u8>, s: &str| {
@@ -264,8 +315,7 @@ pub(crate) fn summaries_json<S: AsRef<str>>(ids: &[S], rows: &[crate::batch::Row
         let _ = serde_json::to_writer(&mut *out, s);
     };
     out.push(b'[');
-    for (i, (id, row)) in ids.iter().zip(rows).enumerate() {
-        let s = &row.summary;
+    for (i, (id, s)) in ids.iter().zip(rows).enumerate() {
         if i > 0 {
             out.push(b',');
         }
@@ -274,9 +324,9 @@ pub(crate) fn summaries_json<S: AsRef<str>>(ids: &[S], rows: &[crate::batch::Row
         out.extend_from_slice(b",\"total\":\"");
         out.extend_from_slice(DecimalText::new(&s.total).as_str().as_bytes());
         out.extend_from_slice(b"\",\"grade\":");
-        text(&mut out, &s.grade);
+        text(&mut out, s.grade);
         out.extend_from_slice(b",\"grade_before_veto\":");
-        match &s.grade_before_veto {
+        match s.before {
             Some(g) => text(&mut out, g),
             None => out.extend_from_slice(b"null"),
         }
@@ -285,7 +335,7 @@ pub(crate) fn summaries_json<S: AsRef<str>>(ids: &[S], rows: &[crate::batch::Row
         } else {
             b",\"vetoed\":false"
         });
-        if let Some(pay) = &row.pay {
+        if let Some(pay) = &s.pay {
             out.extend_from_slice(b",\"pay\":\"");
             out.extend_from_slice(DecimalText::normalized(pay).as_str().as_bytes());
             out.push(b'"');
@@ -294,4 +344,12 @@ pub(crate) fn summaries_json<S: AsRef<str>>(ids: &[S], rows: &[crate::batch::Row
     }
     out.push(b']');
     String::from_utf8(out).unwrap_or_default()
+}
+
+/// The lean rows of a batch result, from whichever path computed it.
+pub(crate) fn lean<'a>(plan: &'a Plan, summaries: &'a crate::batch::Summaries) -> Vec<Lean<'a>> {
+    match summaries {
+        crate::batch::Summaries::Rows(rows) => lean_rows(rows),
+        crate::batch::Summaries::Totals(t) => lean_totals(plan, t),
+    }
 }

@@ -55,11 +55,12 @@ impl Plan {
         };
         let table = decode(self, encoded, threads)?;
         Some(
-            self.summarize_with(&table, &options, pay, threads)
-                .map(|rows| {
+            self.summarize_lean(&table, &options, pay, threads)
+                .map(|summaries| {
+                    let rows = super::plan::lean(self, &summaries);
                     // A grade spelled with a separator cannot travel in columns: JSON then.
                     let odd = |g: &str| g.contains(['\0', '\u{1}']);
-                    if rows.iter().any(|r| odd(&r.summary.grade)) {
+                    if rows.iter().any(|r| odd(r.grade)) {
                         super::plan::summaries_json(table.ids(), &rows)
                     } else {
                         summary_columns(&rows)
@@ -75,10 +76,10 @@ impl Plan {
 /// separated by U+0001 — totals (the plan's scale), grades, grades before a veto (empty: none),
 /// each joined by NUL; vetoes as one `0`/`1` per row; pay totals (normalised, NUL-joined), empty
 /// without a pay plan.
-pub(crate) fn summary_columns(rows: &[crate::batch::Row]) -> String {
+pub(crate) fn summary_columns(rows: &[super::plan::Lean<'_>]) -> String {
     use crate::number::DecimalText;
     let mut out = String::with_capacity(rows.len().saturating_mul(24));
-    let column = |out: &mut String, cell: &dyn Fn(&crate::batch::Row, &mut String)| {
+    let column = |out: &mut String, cell: &dyn Fn(&super::plan::Lean<'_>, &mut String)| {
         for (i, row) in rows.iter().enumerate() {
             if i > 0 {
                 out.push('\0');
@@ -88,16 +89,11 @@ pub(crate) fn summary_columns(rows: &[crate::batch::Row]) -> String {
         out.push('\u{1}');
     };
     column(&mut out, &|r, o| {
-        o.push_str(DecimalText::new(&r.summary.total).as_str())
+        o.push_str(DecimalText::new(&r.total).as_str())
     });
-    column(&mut out, &|r, o| o.push_str(&r.summary.grade));
-    column(&mut out, &|r, o| {
-        o.push_str(r.summary.grade_before_veto.as_deref().unwrap_or(""))
-    });
-    out.extend(
-        rows.iter()
-            .map(|r| if r.summary.vetoed { '1' } else { '0' }),
-    );
+    column(&mut out, &|r, o| o.push_str(r.grade));
+    column(&mut out, &|r, o| o.push_str(r.before.unwrap_or("")));
+    out.extend(rows.iter().map(|r| if r.vetoed { '1' } else { '0' }));
     out.push('\u{1}');
     if rows.iter().any(|r| r.pay.is_some()) {
         for (i, row) in rows.iter().enumerate() {

@@ -314,10 +314,21 @@ impl PayPlan {
         columns: &PayColumns,
         row: &[Option<Decimal>],
     ) -> crate::Result<PayStatement> {
-        let scored = Scored {
-            total: summary.total,
-            grade: &summary.grade,
-        };
+        self.scored_row_statement(summary.total, &summary.grade, id, index, columns, row)
+    }
+
+    /// The pay statement of one table row from its rounded total and grade (all pay reads of a
+    /// scored person), for the batch kernel.
+    pub(crate) fn scored_row_statement(
+        &self,
+        total: Decimal,
+        grade: &Arc<str>,
+        id: &str,
+        index: Option<usize>,
+        columns: &PayColumns,
+        row: &[Option<Decimal>],
+    ) -> crate::Result<PayStatement> {
+        let scored = Scored { total, grade };
         let measures = columns
             .columns
             .iter()
