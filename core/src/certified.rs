@@ -17,6 +17,8 @@
 //!   below 2⁻⁹⁰⁰ in magnitude (where the relative bound could fail by underflow) is uncertain;
 //! - `a ÷ b`: uncertain when `|b| ≤ eb`; else `e = (ea·|b| + |a|·eb) ÷ (|b|·(|b| − eb)) + ε|r|`
 //!   (0 when both are exact and `r × b = a` exactly, by TwoProduct);
+//! - every result: uncertain when `|v| + e` reaches 2⁸⁰ (far inside a decimal's range: the engine
+//!   reports an overflow past that range even where a later cap would bring the value back);
 //! - `min`, `max`, clamps, `−a`, `|a|`: 1-Lipschitz, `e = max(ea, eb)` or `ea`;
 //! - `a < b` and the other comparisons: decided when `|a − b| > ea + eb`, or exactly when both
 //!   bounds are 0; a decision is a *truth*: 1, 0, or NaN when uncertain;
@@ -55,6 +57,13 @@ const POW10: [f64; 23] = [
 ];
 /// Past this magnitude the kernel does not round (the scaled value would lose its units place).
 const ROUND_LIMIT: f64 = 1_125_899_906_842_624.0; // 2⁵⁰
+/// Every value the kernel settles stays below this magnitude, interval included: 2⁸⁰ ≈ 1.2 × 10²⁴,
+/// 65,000 times inside a decimal's range (about 7.9 × 10²⁸), which leaves room for the engine's
+/// own intermediates (a weighting step may multiply by up to 100 before dividing). The engine
+/// reports an overflow for any intermediate beyond its range, so a row whose values come near it
+/// is left to the engine, which decides (a cap that would bring a value back into range does not
+/// make it valid).
+const RANGE: f64 = 1_208_925_819_614_629_174_706_176.0; // 2⁸⁰
 /// Veltkamp's splitter for TwoProduct: 2²⁷ + 1.
 const SPLITTER: f64 = 134_217_729.0;
 /// Below this magnitude a product's rounding error could underflow; such a product is not
@@ -135,11 +144,13 @@ impl Approx {
         Approx::done(v, e)
     }
 
-    /// The result of an operation, with its bound; uncertain when anything is not finite.
+    /// The result of an operation, with its bound; uncertain when the interval may reach past
+    /// [`RANGE`] (where the engine reports an overflow), and so when anything is not finite.
     #[inline]
     fn done(v: f64, e: f64) -> Approx {
-        // Written as selects, not branches, so the lane loops vectorise.
-        let ok = v.is_finite() & e.is_finite();
+        // One comparison: false for NaN and infinities too. Written as selects, not branches, so
+        // the lane loops vectorise.
+        let ok = v.abs() + e < RANGE;
         Approx {
             v: if ok { v } else { f64::NAN },
             e: if ok { e } else { f64::NAN },

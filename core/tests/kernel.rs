@@ -617,18 +617,42 @@ proptest! {
                 4 => (1i64..2_000_000, 0u32..=3).prop_map(|(n, s)| Some(Decimal::new(n, s))),
                 2 => (0i64..=130).prop_map(|n| Some(Decimal::from(n))),
                 1 => Just(Some(Decimal::from(700_000))),
+                // Powers of two whose products are exact in floats and past a decimal's range:
+                // the engine reports an overflow, and the kernel must leave the row to it.
+                1 => prop_oneof![Just(1i64 << 40), Just(1i64 << 52)].prop_map(|n| Some(Decimal::from(n))),
             ],
             6 * 30,
         ),
     ) {
         let plan = Plan::from_json(&plan).unwrap();
         let names = ["m0", "m1", "m2", "m3", "m4", "m5"];
+        // The whole batch: the same problems on both paths (overflows included)...
+        let ids: Vec<String> = (0..30).map(|i| format!("P{i}")).collect();
+        let table = Table::from_rows(&plan, ids, &names, cells.clone()).unwrap();
+        match (
+            plan.summarize_with(&table, &ScoreOptions::default(), None, one()),
+            plan.totals_of(&table, None, one()),
+        ) {
+            (Ok(_), Ok(_)) => {}
+            (Err(a), Err(b)) => prop_assert_eq!(a.problems(), b.problems()),
+            // A total past 64-bit units is the one thing the kernel's columns refuse.
+            (Ok(rows), Err(b)) => {
+                let too_large = |t: &Decimal| t.abs() * Decimal::from(1000) > Decimal::from(i64::MAX);
+                prop_assert!(rows.iter().any(|r| too_large(&r.summary.total)));
+                prop_assert!(b.problems().iter().all(|p| p.kind == "number_out_of_range"));
+            }
+            (Err(_), Ok(_)) => prop_assert!(false, "the kernel settled a batch the engine refuses"),
+        }
+        // ...and every row the engine scores, the engine's total, grade and veto.
         let rows: Vec<Vec<Option<Decimal>>> = cells
             .chunks(6)
             .map(|r| r.to_vec())
             .filter(|r| {
                 let t = Table::from_rows(&plan, vec!["P".into()], &names, r.clone()).unwrap();
-                plan.summarize_with(&t, &ScoreOptions::default(), None, one()).is_ok()
+                // Rows the engine scores to a total the kernel's 64-bit units can hold.
+                let fits = |t: &Decimal| t.abs() * Decimal::from(1000) <= Decimal::from(i64::MAX);
+                plan.summarize_with(&t, &ScoreOptions::default(), None, one())
+                    .is_ok_and(|r| fits(&r[0].summary.total))
             })
             .collect();
         if !rows.is_empty() {
@@ -652,4 +676,99 @@ fn packed_totals_hold_units_grade_indexes_and_vetoes() {
     let grades: Vec<String> = serde_json::from_str(&plan.run("grade_names", "").unwrap()).unwrap();
     let b = grades.iter().position(|g| g == "B").unwrap() as f64;
     assert_eq!(packed, [2.0, 7248.0, 7252.0, b, b, -1.0, -1.0, 0.0, 0.0]);
+}
+
+#[test]
+fn an_intermediate_past_the_engine_range_is_the_engine_problem() {
+    // m0³ for m0 = 2⁴⁰ is about 1.3 × 10³⁶, past a 28-digit decimal (about 7.9 × 10²⁸): the engine reports
+    // it even though the cap would bring the score back to 130; the kernel must not settle the
+    // row with the capped value.
+    let plan = Plan::from_json(
+        r#"{"id": "overflow", "name": "O", "measures": [{"id": "m0"}],
+            "sections": [{"id": "s", "name": "S", "weight": 100, "indicators": [
+              {"id": "i", "name": "I", "weight": 100, "actual": "m0", "target": 30,
+               "scoring": {"method": "formula", "expr": "actual * actual * actual", "floor": 0, "cap": 130}}]}],
+            "grades": [{"grade": "D", "to": 60}, {"grade": "A", "from": 60}]}"#,
+    )
+    .unwrap();
+    // 2⁴⁰: its cube (2¹²⁰ ≈ 1.3 × 10³⁶) is exact in floats, so no error bound gives it away.
+    let values = [1_099_511_627_776.0, 2.0];
+    let columns = [Column::f64(&values)];
+    let engine = {
+        let table = Table::from_rows(
+            &plan,
+            vec!["P0".into(), "P1".into()],
+            &["m0"],
+            vec![
+                Some(Decimal::from(1_099_511_627_776i64)),
+                Some(Decimal::from(2)),
+            ],
+        )
+        .unwrap();
+        plan.summarize_with(&table, &ScoreOptions::default(), None, one())
+    };
+    let kernel = plan.totals(&["P0", "P1"], &["m0"], &columns, one());
+    match (engine, kernel) {
+        (Err(a), Err(b)) => {
+            assert_eq!(a.problems()[0].kind, "arithmetic_overflow");
+            assert_eq!(a.problems(), b.problems())
+        }
+        (a, b) => panic!("engine {a:?}, kernel {b:?}"),
+    }
+}
+
+#[test]
+fn lean_summaries_take_the_kernel_at_period_end_and_the_engine_otherwise() {
+    use perfscore::batch::Summaries;
+    let plan = sales_plan();
+    let names = measures();
+    let rows = generated(bench_person, 50, 7);
+    let ids: Vec<String> = (0..rows.len()).map(|i| format!("P{i}")).collect();
+    let values: Vec<Option<Decimal>> = rows.iter().flatten().copied().collect();
+    let table = Table::from_rows(&plan, ids, &names, values).unwrap();
+    let end = ScoreOptions::default();
+    let lean = plan.summarize_lean(&table, &end, None, one()).unwrap();
+    let Summaries::Totals(t) = lean else {
+        panic!("period end takes the kernel")
+    };
+    let rows = plan.summarize_with(&table, &end, None, one()).unwrap();
+    for (i, r) in rows.iter().enumerate() {
+        assert_eq!(t.total(i), Some(r.summary.total));
+    }
+    // Mid-period, progress needs the engine.
+    let mid = r#"{"period": {"basis": "calendar_days", "elapsed": 20, "total": 30}}"#;
+    let mid = ScoreOptions::from_json(mid).unwrap();
+    let lean = plan.summarize_lean(&table, &mid, None, one()).unwrap();
+    assert!(matches!(lean, Summaries::Rows(ref r) if r[0].summary.progress.is_some()));
+}
+
+#[test]
+fn a_lean_total_past_64_bit_units_comes_from_the_engine() {
+    // ratio without a cap: 2⁵² ÷ 30 × 100 ≈ 1.5 × 10¹⁶ points, 1.5 × 10¹⁹ units at scale 3 —
+    // past what the kernel's i64 columns hold, and no problem for the engine.
+    let plan = Plan::from_json(
+        r#"{"id": "big", "name": "B", "measures": [{"id": "m0"}],
+            "sections": [{"id": "s", "name": "S", "weight": 100, "indicators": [
+              {"id": "i", "name": "I", "weight": 100, "actual": "m0", "target": 30,
+               "scoring": {"method": "ratio"}}]}],
+            "grades": [{"grade": "D", "to": 60}, {"grade": "A", "from": 60}],
+            "rounding": {"scale": 3, "mode": "half_up"}}"#,
+    )
+    .unwrap();
+    let table = Table::from_rows(
+        &plan,
+        vec!["P0".into()],
+        &["m0"],
+        vec![Some(Decimal::from(1i64 << 52))],
+    )
+    .unwrap();
+    assert!(plan.totals_of(&table, None, one()).is_err());
+    let lean = plan
+        .summarize_lean(&table, &ScoreOptions::default(), None, one())
+        .unwrap();
+    let perfscore::batch::Summaries::Rows(rows) = lean else {
+        panic!("the engine answers")
+    };
+    // 4,503,599,627,370,496 × 100 ÷ 30 = 15,011,998,757,901,653.33… → 15011998757901653.333.
+    assert_eq!(rows[0].summary.total.to_string(), "15011998757901653.333");
 }

@@ -107,11 +107,15 @@ impl Plan {
         threads: Threads,
     ) -> crate::Result<Summaries> {
         if options.period.is_none() {
-            self.totals_of(table, pay, threads).map(Summaries::Totals)
-        } else {
-            self.summarize_with(table, options, pay, threads)
-                .map(Summaries::Rows)
+            if let Ok(totals) = self.totals_of(table, pay, threads) {
+                return Ok(Summaries::Totals(totals));
+            }
+            // A batch with a problem is reported by the engine, so its errors are `summarize`'s
+            // by construction (and a total past 64-bit units, which the kernel's columns cannot
+            // hold, is no problem there). Only failing batches pay for the second run.
         }
+        self.summarize_with(table, options, pay, threads)
+            .map(Summaries::Rows)
     }
 }
 
