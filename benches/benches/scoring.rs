@@ -5,7 +5,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use perfscore::batch::{Column, Table, Threads};
 use perfscore::{Lang, PayPlan, Plan, ScoreOptions};
-use perfscore_benches::{generate, plan, PAY_PLAN_JSON, PLAN_JSON};
+use perfscore_benches::{generate, plan, Rng, Workload, PAY_PLAN_JSON, PLAN_JSON};
 use std::hint::black_box;
 
 fn smoke() -> bool {
@@ -124,6 +124,32 @@ fn benches(c: &mut Criterion) {
         BenchmarkId::new("totals_from_decimals_threads_1_indicator_evals", batch),
         |b| b.iter(|| plan.totals_of(black_box(&table), None, one_thread).unwrap()),
     );
+    // The same from float columns on the other two generators of the kernel's differential
+    // tests: round-number targets (non-terminating quotients that cancel) and values on every
+    // band, threshold and grade edge, where more rows go to the exact stages.
+    for (workload, label) in Workload::ALL.into_iter().skip(1) {
+        let mut rng = Rng::new(42);
+        let people: Vec<[rust_decimal::Decimal; 17]> =
+            (0..batch).map(|_| workload.person(&mut rng)).collect();
+        let floats: Vec<Vec<f64>> = (0..names.len())
+            .map(|c| {
+                people
+                    .iter()
+                    .map(|p| rust_decimal::prelude::ToPrimitive::to_f64(&p[c]).unwrap_or(f64::NAN))
+                    .collect()
+            })
+            .collect();
+        let columns: Vec<Column> = floats.iter().map(|c| Column::f64(c)).collect();
+        g.bench_function(
+            BenchmarkId::new(format!("totals_{label}_threads_1_indicator_evals"), batch),
+            |b| {
+                b.iter(|| {
+                    plan.totals(black_box(&ids), &names_str(&names), &columns, one_thread)
+                        .unwrap()
+                })
+            },
+        );
+    }
 
     g.throughput(Throughput::Elements(1));
     let one = &records[0];

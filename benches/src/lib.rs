@@ -3,6 +3,9 @@
 //! sections, 11 indicators with derived measures, bands, interpolation, a formula, adjustments and
 //! two vetoes), plus performance pay by grade. Every language's benchmark reads the same CSV.
 
+mod people;
+
+pub use people::{person, Rng, Workload};
 use perfscore::{Plan, Record};
 use rust_decimal::Decimal;
 use std::io::Write;
@@ -34,69 +37,6 @@ pub const MEASURES: [&str; 17] = [
     "key_accounts",
     "compliance_violations",
 ];
-
-/// xorshift64*: small, fast and the same on every platform, so every language sees the same data.
-pub struct Rng(u64);
-
-impl Rng {
-    /// A generator from a seed (0 is replaced by a fixed non-zero value).
-    pub fn new(seed: u64) -> Self {
-        Rng(if seed == 0 {
-            0x9E37_79B9_7F4A_7C15
-        } else {
-            seed
-        })
-    }
-    /// Next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    /// Uniform integer in `lo..=hi`.
-    pub fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        let span = (hi - lo + 1).max(1) as u64;
-        lo + (self.next_u64() % span) as i64
-    }
-}
-
-/// One person's values, in [`MEASURES`] order; amounts in cents-exact decimals.
-pub fn person(rng: &mut Rng) -> [Decimal; 17] {
-    let target = rng.range(50, 120) * 10_000;
-    let attainment = rng.range(55, 135); // percent
-    let revenue_cents = target * attainment + rng.range(0, 9_999); // target × attainment% in cents
-    let revenue = Decimal::new(revenue_cents, 2);
-    let invoiced = revenue * Decimal::new(rng.range(90, 100), 2);
-    let collected = (invoiced * Decimal::new(rng.range(70, 100), 2)).round_dp(2);
-    let margin_target = Decimal::from(target / 5);
-    let gross_profit = (revenue * Decimal::new(rng.range(14, 24), 2)).round_dp(2);
-    [
-        revenue,
-        Decimal::from(target),
-        collected,
-        invoiced.round_dp(2),
-        gross_profit,
-        margin_target,
-        Decimal::from(rng.range(0, 6)),
-        Decimal::from(rng.range(1, 8)),
-        Decimal::from(rng.range(0, 100)),
-        Decimal::from(rng.range(15, 55)),
-        Decimal::from(rng.range(4, 18)),
-        Decimal::from(rng.range(1, 7)),
-        Decimal::from(rng.range(1, 5)),
-        Decimal::from(rng.range(0, 4)),
-        Decimal::from(if rng.range(0, 9) == 0 {
-            rng.range(1, 3)
-        } else {
-            0
-        }),
-        Decimal::from(rng.range(0, 2)),
-        Decimal::from(if rng.range(0, 199) == 0 { 1 } else { 0 }),
-    ]
-}
 
 /// The `i`-th generated record (ids `P0000001`, …).
 pub fn record(i: usize, values: &[Decimal; 17]) -> Record {

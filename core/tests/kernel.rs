@@ -11,123 +11,13 @@ use proptest::prelude::*;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
 
-/// xorshift64*, as the benchmark's generator.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn range(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + (self.next() % ((hi - lo + 1) as u64)) as i64
-    }
-    fn pick<T: Copy>(&mut self, xs: &[T]) -> T {
-        xs[(self.next() % xs.len() as u64) as usize]
-    }
-}
+#[path = "../../benches/src/people.rs"]
+#[allow(dead_code)]
+mod people;
+use people::{Rng, Workload};
 
 fn one() -> Threads {
     Threads::from_count(Some(1)).unwrap()
-}
-
-fn d(n: i64, scale: u32) -> Decimal {
-    Decimal::new(n, scale)
-}
-
-/// The benchmark's workload (benches/src/lib.rs `person`).
-fn bench_person(rng: &mut Rng) -> Vec<Decimal> {
-    let target = rng.range(50, 120) * 10_000;
-    let attainment = rng.range(55, 135);
-    let revenue = d(target * attainment + rng.range(0, 9_999), 2);
-    let invoiced = revenue * d(rng.range(90, 100), 2);
-    let collected = (invoiced * d(rng.range(70, 100), 2)).round_dp(2);
-    let gross_profit = (revenue * d(rng.range(14, 24), 2)).round_dp(2);
-    counts(
-        rng,
-        [
-            revenue,
-            Decimal::from(target),
-            collected,
-            invoiced.round_dp(2),
-            gross_profit,
-            Decimal::from(target / 5),
-        ],
-    )
-}
-
-/// Round numbers: targets whose quotients do not terminate (÷ 7, ÷ 3) and cancel again.
-fn round_person(rng: &mut Rng) -> Vec<Decimal> {
-    let target = rng.pick(&[600_000i64, 700_000, 900_000, 300_000, 210_000]);
-    let revenue = Decimal::from(rng.range(300, 900) * 1_000);
-    let invoiced = Decimal::from(rng.range(30, 90) * 10_000);
-    let collected = Decimal::from(rng.range(20, 90) * 10_000).min(invoiced);
-    let margin_target = rng.pick(&[140_000i64, 120_000, 70_000, 210_000]);
-    let gross_profit = Decimal::from(rng.range(600, 1_500) * 100);
-    counts(
-        rng,
-        [
-            revenue,
-            Decimal::from(target),
-            collected,
-            invoiced,
-            gross_profit,
-            Decimal::from(margin_target),
-        ],
-    )
-}
-
-/// Every edge: completions of exactly 60 / 100 / 120 %, collection rates of exactly 0.8 / 0.9 /
-/// 0.95, contracts at the target, overdue days at 30 and 90, ratings and counts at their points.
-fn boundary_person(rng: &mut Rng) -> Vec<Decimal> {
-    let target = rng.pick(&[700_000i64, 800_000, 140_000, 600_000]);
-    let pct = rng.pick(&[55i64, 60, 100, 120, 121, 99]);
-    let revenue = Decimal::from(target * pct / 100);
-    let invoiced = Decimal::from(rng.pick(&[700_000i64, 300_000, 1_000_000]));
-    let rate = rng.pick(&[d(8, 1), d(9, 1), d(95, 2), d(1, 0), d(7, 1)]);
-    let margin_target = rng.pick(&[140_000i64, 160_000, 150_000]);
-    let gp_pct = rng.pick(&[60i64, 100, 120, 80]);
-    let mut v = counts(
-        rng,
-        [
-            revenue,
-            Decimal::from(target),
-            invoiced * rate,
-            invoiced,
-            Decimal::from(margin_target * gp_pct / 100),
-            Decimal::from(margin_target),
-        ],
-    );
-    v[7] = Decimal::from(rng.pick(&[3i64, 4, 5]));
-    v[8] = Decimal::from(rng.pick(&[0i64, 30, 60, 90, 91]));
-    v
-}
-
-/// The count measures, as the benchmark draws them.
-fn counts(rng: &mut Rng, money: [Decimal; 6]) -> Vec<Decimal> {
-    let mut v = money.to_vec();
-    v.extend(
-        [
-            rng.range(0, 6),
-            rng.range(1, 8),
-            rng.range(0, 100),
-            rng.range(15, 55),
-            rng.range(4, 18),
-            rng.range(1, 7),
-            rng.range(1, 5),
-            rng.range(0, 4),
-            if rng.range(0, 9) == 0 {
-                rng.range(1, 3)
-            } else {
-                0
-            },
-            rng.range(0, 2),
-            if rng.range(0, 199) == 0 { 1 } else { 0 },
-        ]
-        .map(Decimal::from),
-    );
-    v
 }
 
 /// Rows of decimals scored both ways: `totals` from host floats and from a decimal table, against
@@ -269,10 +159,10 @@ impl Layouts {
     }
 }
 
-fn generated(make: fn(&mut Rng) -> Vec<Decimal>, n: usize, seed: u64) -> Vec<Vec<Option<Decimal>>> {
-    let mut rng = Rng(seed);
+fn generated(workload: Workload, n: usize, seed: u64) -> Vec<Vec<Option<Decimal>>> {
+    let mut rng = Rng::new(seed);
     (0..n)
-        .map(|_| make(&mut rng).into_iter().map(Some).collect())
+        .map(|_| workload.person(&mut rng).into_iter().map(Some).collect())
         .collect()
 }
 
@@ -292,7 +182,7 @@ fn kernel_equals_engine_on_the_benchmark_workload() {
     let settled = check(
         &sales_plan(),
         &measures(),
-        &generated(bench_person, 20_000, 0x5eed),
+        &generated(Workload::Bench, 20_000, 0x5eed),
     );
     // Measured 0.99 here; the kernel must carry the workload, not hand it all to the engine.
     assert!(settled > 0.9, "kernel settled only {settled}");
@@ -303,7 +193,7 @@ fn kernel_equals_engine_on_round_numbers() {
     let settled = check(
         &sales_plan(),
         &measures(),
-        &generated(round_person, 20_000, 0xc0ffee),
+        &generated(Workload::Round, 20_000, 0xc0ffee),
     );
     assert!(settled > 0.5, "kernel settled only {settled}");
 }
@@ -313,7 +203,7 @@ fn kernel_equals_engine_on_every_boundary() {
     let settled = check(
         &sales_plan(),
         &measures(),
-        &generated(boundary_person, 20_000, 0xb0b),
+        &generated(Workload::Boundary, 20_000, 0xb0b),
     );
     // Most of these rows sit on an edge on purpose: the engine decides them.
     assert!(settled > 0.05, "kernel settled only {settled}");
@@ -379,7 +269,7 @@ fn exact_ties_of_short_decimals_are_decided_in_exact_spans() {
 #[test]
 fn missing_values_and_bad_floats_take_the_engine_path() {
     let plan = sales_plan();
-    let mut rows = generated(bench_person, 50, 7);
+    let mut rows = generated(Workload::Bench, 50, 7);
     // key_accounts may be missing (counted as zero); a missing revenue is a problem.
     rows[3][15] = None;
     check(&plan, &measures(), &rows);
@@ -722,7 +612,7 @@ fn lean_summaries_take_the_kernel_at_period_end_and_the_engine_otherwise() {
     use perfscore::batch::Summaries;
     let plan = sales_plan();
     let names = measures();
-    let rows = generated(bench_person, 50, 7);
+    let rows = generated(Workload::Bench, 50, 7);
     let ids: Vec<String> = (0..rows.len()).map(|i| format!("P{i}")).collect();
     let values: Vec<Option<Decimal>> = rows.iter().flatten().copied().collect();
     let table = Table::from_rows(&plan, ids, &names, values).unwrap();
