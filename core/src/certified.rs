@@ -101,12 +101,15 @@ impl Approx {
     /// A decimal as a certified float; uncertain if it does not fit.
     ///
     /// The common case (a mantissa within 64 bits, at most 22 places) is one conversion and one
-    /// division by an exact power of ten: at most two roundings, well inside the input bound.
+    /// division by an exact power of ten: at most two roundings, well inside the input bound. It
+    /// is exact only for an integer whose mantissa is below 2⁵³ (then both steps are exact); a
+    /// larger mantissa rounds on conversion even when the value is a whole number
+    /// (4,612,012,073.000000000 is 4.6 × 10¹⁸ units).
     pub(crate) fn from_decimal(d: Decimal) -> Approx {
         let scale = d.scale();
         if let (Ok(m), Some(p)) = (i64::try_from(d.mantissa()), POW10.get(scale as usize)) {
             let integer = match 10i64.checked_pow(scale) {
-                Some(q) => m.checked_rem(q) == Some(0),
+                Some(q) => (m.unsigned_abs() < 1 << 53) & (m.checked_rem(q) == Some(0)),
                 None => false,
             };
             // i64 → f64 rounds once (exact below 2⁵³); the division by an exact 10^s once more.
@@ -114,8 +117,16 @@ impl Approx {
             let v = m as f64 / p;
             return Approx::read(v, integer);
         }
+        // A mantissa past 64 bits: a whole number below 2⁵³ is read exactly from its integer
+        // part; anything else is converted, with the input bound.
+        if d.fract().is_zero() {
+            if let Some(i) = d.to_i64().filter(|i| i.unsigned_abs() < 1 << 53) {
+                #[allow(clippy::cast_precision_loss)]
+                return Approx::read(i as f64, true);
+            }
+        }
         match d.to_f64() {
-            Some(v) => Approx::read(v, d.fract().is_zero()),
+            Some(v) => Approx::read(v, false),
             None => Approx::UNSURE,
         }
     }
@@ -307,6 +318,17 @@ impl Approx {
         Approx {
             v: 1.0 - self.v,
             e: self.e,
+        }
+    }
+
+    /// This value where `o` is certain, else uncertain (adding `0 × o` keeps the value and makes
+    /// it NaN exactly when `o` is).
+    #[inline]
+    pub(crate) fn guard(self, o: Approx) -> Approx {
+        let poison = nan_of(o.v) + nan_of(o.e);
+        Approx {
+            v: self.v + poison,
+            e: self.e + poison,
         }
     }
 

@@ -662,3 +662,143 @@ fn a_lean_total_past_64_bit_units_comes_from_the_engine() {
     // 4,503,599,627,370,496 × 100 ÷ 30 = 15,011,998,757,901,653.33… → 15011998757901653.333.
     assert_eq!(rows[0].summary.total.to_string(), "15011998757901653.333");
 }
+
+/// A one-indicator-section plan on measures a, b, c; grades D below 50, A from 50; scale 2.
+fn abc_plan(indicators: &str, mode: &str) -> Plan {
+    Plan::from_json(&format!(
+        r#"{{"id": "p", "name": "P", "measures": [{{"id": "a"}}, {{"id": "b"}}, {{"id": "c"}}],
+            "sections": [{{"id": "s", "name": "S", "weight": 100, "indicators": [{indicators}]}}],
+            "grades": [{{"grade": "D", "to": 50}}, {{"grade": "A", "from": 50}}],
+            "rounding": {{"scale": 2, "mode": "{mode}"}}}}"#
+    ))
+    .unwrap()
+}
+
+/// One row (text cells, empty = missing) through the engine and through the kernel: each total,
+/// or each error's kinds.
+fn engine_and_kernel(plan: &Plan, row: [&str; 3]) -> (String, String) {
+    let cells = row.iter().map(|s| s.parse::<Decimal>().ok()).collect();
+    let table = Table::from_rows(plan, vec!["P0".into()], &["a", "b", "c"], cells).unwrap();
+    let kinds = |e: perfscore::Error| {
+        format!(
+            "{:?}",
+            e.problems().iter().map(|p| p.kind).collect::<Vec<_>>()
+        )
+    };
+    let engine = plan
+        .summarize_with(&table, &ScoreOptions::default(), None, one())
+        .map(|r| r[0].summary.total.to_string())
+        .unwrap_or_else(kinds);
+    let kernel = plan
+        .totals_of(&table, None, one())
+        .map(|t| t.total(0).unwrap().to_string())
+        .unwrap_or_else(kinds);
+    (engine, kernel)
+}
+
+#[test]
+fn a_whole_decimal_with_a_long_mantissa_is_not_read_as_an_exact_float() {
+    // 4,612,012,073.000000000 is a mantissa of 4.6 × 10¹⁸ (past 2⁵³): converting it rounds, so
+    // the float is not exact. pass_if actual >= 4612012073 holds: 100 points.
+    let plan = abc_plan(
+        r#"{"id": "i", "name": "I", "weight": 100, "actual": "a",
+            "scoring": {"method": "pass_fail", "pass_if": "actual >= 4612012073"}}"#,
+        "half_up",
+    );
+    let (engine, kernel) = engine_and_kernel(&plan, ["4612012073.000000000", "1", "1"]);
+    assert_eq!((engine.as_str(), kernel.as_str()), ("100.00", "100.00"));
+    let (units, one_unit) = ([4_612_012_073_000_000_000i64], [1i64]);
+    let columns = [
+        Column::i64(&units, 9),
+        Column::i64(&one_unit, 0),
+        Column::i64(&one_unit, 0),
+    ];
+    let t = plan
+        .totals(&["P0"], &["a", "b", "c"], &columns, one())
+        .unwrap();
+    assert_eq!(t.total(0), Some(Decimal::new(10_000, 2)));
+}
+
+#[test]
+fn a_combined_weight_a_decimal_cannot_hold_is_left_to_the_engine() {
+    // Weights 49.999…9 % (27 nines) and 50.000…01 %: 100 × 49.999…9 % = 49.999…9, rounded down
+    // to 49.99. A share rounded to 28 places would be 0.5 and give 50.00.
+    let plan = abc_plan(
+        r#"{"id": "i0", "name": "I", "weight": 49.999999999999999999999999999, "actual": "a",
+            "scoring": {"method": "formula", "expr": "actual"}},
+           {"id": "i1", "name": "I", "weight": 50.000000000000000000000000001, "actual": "b",
+            "scoring": {"method": "formula", "expr": "actual"}}"#,
+        "down",
+    );
+    let (engine, kernel) = engine_and_kernel(&plan, ["100", "0", "0"]);
+    assert_eq!((engine.as_str(), kernel.as_str()), ("49.99", "49.99"));
+}
+
+#[test]
+fn actuals_targets_and_completions_the_method_ignores_still_decide_the_row() {
+    // The engine computes every indicator's actual, target and completion before its method:
+    // a / c with c = 0 is a division by zero, a missing a is missing (or scored 0 by the plan's
+    // missing-data rule), 9 × 10²⁶ × 100 overflows — even when the formula only reads b.
+    let reads_b = r#"{"id": "i", "name": "I", "weight": 100, "actual": "a / c",
+                      "scoring": {"method": "formula", "expr": "b"}}"#;
+    let plan = abc_plan(reads_b, "half_up");
+    let cases = [
+        (["1", "70", "0"], r#"["division_by_zero"]"#),
+        (["", "70", "1"], r#"["missing"]"#),
+    ];
+    for (row, expected) in cases {
+        let (engine, kernel) = engine_and_kernel(&plan, row);
+        assert_eq!(
+            (engine.as_str(), kernel.as_str()),
+            (expected, expected),
+            "{row:?}"
+        );
+    }
+    let zero_when_missing = abc_plan(
+        r#"{"id": "i", "name": "I", "weight": 100, "actual": "a", "missing": "zero",
+            "scoring": {"method": "formula", "expr": "b"}}"#,
+        "half_up",
+    );
+    let (engine, kernel) = engine_and_kernel(&zero_when_missing, ["", "70", "1"]);
+    assert_eq!((engine.as_str(), kernel.as_str()), ("0.00", "0.00"));
+    let completion = abc_plan(
+        r#"{"id": "i", "name": "I", "weight": 100, "actual": "a", "target": 1,
+            "scoring": {"method": "pass_fail", "pass_if": "b > 0"}}"#,
+        "half_up",
+    );
+    let (engine, kernel) =
+        engine_and_kernel(&completion, ["900000000000000000000000000", "70", "0"]);
+    let overflow = r#"["arithmetic_overflow"]"#;
+    assert_eq!((engine.as_str(), kernel.as_str()), (overflow, overflow));
+}
+
+#[test]
+fn a_cell_the_engine_refuses_fails_the_batch_even_where_the_total_does_not_read_it() {
+    // Column c is not in the plan's arithmetic; an infinite value there is still a bad cell.
+    let plan = abc_plan(
+        r#"{"id": "i", "name": "I", "weight": 100, "actual": "a",
+            "scoring": {"method": "formula", "expr": "actual"}}"#,
+        "half_up",
+    );
+    let (a, bad) = ([70.0], [f64::INFINITY]);
+    let columns = [Column::f64(&a), Column::f64(&a), Column::f64(&bad)];
+    let err = plan
+        .totals(&["P0"], &["a", "b", "c"], &columns, one())
+        .unwrap_err();
+    let p = &err.problems()[0];
+    assert_eq!(
+        (p.kind, p.loc.to_string()),
+        ("not_finite", "records[0].measures.c".to_string())
+    );
+    // Text the reader refuses, likewise.
+    let offsets = [0i32, 3];
+    let text = [
+        Column::f64(&a),
+        Column::f64(&a),
+        Column::text(&offsets, b"abc"),
+    ];
+    let err = plan
+        .totals(&["P0"], &["a", "b", "c"], &text, one())
+        .unwrap_err();
+    assert_eq!(err.problems()[0].kind, "not_a_number");
+}

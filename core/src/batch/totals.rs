@@ -215,14 +215,19 @@ impl<S: AsRef<str>> Job<'_, S> {
         let measures = plan.measures().len();
         // The kernel, a lane of rows at a time; `None` where it leaves the row to the engine.
         let mut kernel_rows: Vec<Option<Decided>> = Vec::with_capacity(range.len());
+        // Rows holding a cell the engine's reader refuses: the engine reports them.
+        let mut engine_only: Vec<usize> = Vec::new();
         let mut ws = self.kernel.map(Kernel::workspace);
         match (self.kernel, ws.as_mut()) {
             (Some(k), Some(ws)) => {
                 for start in range.clone().step_by(LANES) {
                     let rows = start..range.end.min(start.saturating_add(LANES));
                     let n = rows.len();
-                    self.load(rows, ws.inputs(measures));
+                    self.load(rows.clone(), ws.inputs(measures));
+                    let first = kernel_rows.len();
                     k.run(plan, ws, n, &mut kernel_rows);
+                    let decided = kernel_rows.get_mut(first..).unwrap_or_default();
+                    self.unread_cells(rows, ws.inputs(measures), decided, &mut engine_only);
                 }
             }
             _ => kernel_rows.resize(range.len(), None),
@@ -237,7 +242,8 @@ impl<S: AsRef<str>> Job<'_, S> {
                 continue;
             }
             // The second stage: the same program in exact spans.
-            if let (Some(k), Some(ws)) = (self.kernel, ws.as_mut()) {
+            let unread = engine_only.binary_search(&i).is_ok();
+            if let (Some(k), Some(ws), false) = (self.kernel, ws.as_mut(), unread) {
                 self.spans(i, measures, &mut spans);
                 if let Some(d) = k.exact_row(plan, ws, spans.iter().copied()) {
                     out.settled_exact = out.settled_exact.saturating_add(1);
@@ -317,6 +323,32 @@ impl<S: AsRef<str>> Job<'_, S> {
                         None => Approx::UNSURE,
                     }
                 })),
+            }
+        }
+    }
+
+    /// Rows of the lane with a cell the kernel could not read (uncertain where the column has a
+    /// value) that the engine's reader refuses: such a row is the engine's to report, whether or
+    /// not its total uses the cell, so it is taken from the kernel's answers and listed in
+    /// `engine_only` (ascending). A table's cells were read when it was built.
+    fn unread_cells(
+        &self,
+        rows: Range<usize>,
+        inputs: &[Lane],
+        decided: &mut [Option<Decided>],
+        engine_only: &mut Vec<usize>,
+    ) {
+        let Source::Columns(columns) = self.source else {
+            return;
+        };
+        for (j, (i, d)) in rows.zip(decided).enumerate() {
+            let refused = self.columns.slots().iter().enumerate().any(|(k, &slot)| {
+                let unsure = inputs.get(slot).is_none_or(|l| !l.get(j).is_sure());
+                unsure && columns.get(k).is_some_and(|c| c.decimal(i).is_err())
+            });
+            if refused {
+                *d = None;
+                engine_only.push(i);
             }
         }
     }

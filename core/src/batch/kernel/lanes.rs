@@ -118,6 +118,7 @@ pub(super) fn execute(ops: &[Op], lanes: &mut [Lane]) {
             Op::Not(a) => unary(lane(a), out, Approx::not),
             Op::Round(a, places, mode) => unary(lane(a), out, |x| x.round(mode, places)),
             Op::Select(t, a, b) => select(lane(t), lane(a), lane(b), out),
+            Op::Guard(a, b) => binary(lane(a), lane(b), out, Approx::guard),
         };
         if done.is_none() {
             // A malformed program (never built): every row goes to the engine.

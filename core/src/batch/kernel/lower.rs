@@ -49,6 +49,9 @@ pub(super) enum Op {
     Not(Reg),
     /// `then` where the truth is 1, `otherwise` where it is 0.
     Select(Reg, Reg, Reg),
+    /// The first value where the second is certain, else uncertain: a value the engine computes
+    /// (and may fail on) whether or not the total uses it.
+    Guard(Reg, Reg),
 }
 
 /// The operations of a value domain: certified floats (the lanes) and exact spans (the second
@@ -68,6 +71,7 @@ pub(super) trait Value: Copy {
     fn eq(self, o: Self) -> Self;
     fn not(self) -> Self;
     fn select(self, then: Self, otherwise: Self) -> Self;
+    fn guard(self, o: Self) -> Self;
 }
 
 macro_rules! value {
@@ -115,6 +119,9 @@ macro_rules! value {
             fn select(self, then: Self, otherwise: Self) -> Self {
                 <$t>::select(self, then, otherwise)
             }
+            fn guard(self, o: Self) -> Self {
+                <$t>::guard(self, o)
+            }
         }
     };
 }
@@ -141,6 +148,7 @@ impl Op {
             Op::Eq(a, b) => get(a)?.eq(get(b)?),
             Op::Not(a) => get(a)?.not(),
             Op::Select(t, then, otherwise) => get(t)?.select(get(then)?, get(otherwise)?),
+            Op::Guard(a, b) => get(a)?.guard(get(b)?),
         })
     }
 }
@@ -188,6 +196,7 @@ pub(super) fn program(plan: &Plan, weights: &[(Decimal, Decimal)]) -> Program {
     let zero = b.number(0);
 
     let mut total = zero;
+    let mut checks = Vec::new();
     for (ind, (w, sw)) in plan.indicators.iter().zip(weights) {
         let actual = b.formula(ind.actual.tree());
         let target = ind.target.as_ref().map(|t| b.formula(t.tree()));
@@ -199,6 +208,14 @@ pub(super) fn program(plan: &Plan, weights: &[(Decimal, Decimal)]) -> Program {
             let q = b.op(Op::Div(scaled, t));
             b.op(Op::Select(positive, q, unsure))
         });
+        // The engine computes the actual, the target and the completion (for a positive target)
+        // of every indicator, used or not: the row is settled only where they are all certain.
+        checks.push(actual);
+        checks.extend(target);
+        if let (Some(t), Some(c)) = (target, completion) {
+            let positive = b.op(Op::Lt(zero, t));
+            checks.push(b.op(Op::Select(positive, c, zero)));
+        }
         for (i, r) in [Some(actual), target, completion].into_iter().enumerate() {
             if let Some(cell) = b.env.get_mut(plan.method_slot(i)) {
                 *cell = r.unwrap_or(unsure);
@@ -207,10 +224,7 @@ pub(super) fn program(plan: &Plan, weights: &[(Decimal, Decimal)]) -> Program {
         let score = b.method(&ind.method, actual, target, completion);
         // score × w ÷ 100 × section weight ÷ 100 is, exactly, score × (w × section weight ÷
         // 10,000): the engine's value is exact, so one product by the combined weight bounds it.
-        let share = w
-            .checked_mul(*sw)
-            .and_then(|x| x.checked_div(Decimal::from(10_000)));
-        let share = match share {
+        let share = match exact_share(*w, *sw) {
             Some(x) => b.decimal(x),
             None => unsure,
         };
@@ -249,12 +263,23 @@ pub(super) fn program(plan: &Plan, weights: &[(Decimal, Decimal)]) -> Program {
         let f = b.decimal(f);
         total = b.op(Op::Max(total, f));
     }
+    for c in checks {
+        total = b.op(Op::Guard(total, c));
+    }
     Program {
         ops: b.ops,
         consts: b.consts,
         total,
         vetoes,
     }
+}
+
+/// `w × sw ÷ 10,000` exactly, or `None` where a decimal cannot hold it (a decimal product would
+/// round past 28 places, and a rounded weight would move totals: 49.999…9 % is not 50 %).
+fn exact_share(w: Decimal, sw: Decimal) -> Option<Decimal> {
+    let mantissa = w.mantissa().checked_mul(sw.mantissa())?;
+    let scale = w.scale().checked_add(sw.scale())?.checked_add(4)?;
+    Decimal::try_from_i128_with_scale(mantissa, scale).ok()
 }
 
 struct Builder {
@@ -346,6 +371,8 @@ impl Builder {
             Op::Add(a, b) | Op::Sub(a, b) if is(b, 0.0) => Some(a),
             Op::Mul(a, b) if is(a, 1.0) => Some(b),
             Op::Mul(a, b) | Op::Div(a, b) if is(b, 1.0) => Some(a),
+            // A constant that is certain guards nothing.
+            Op::Guard(a, b) if self.constant_of(b).is_some_and(|c| c.approx.is_sure()) => Some(a),
             _ => None,
         }
     }

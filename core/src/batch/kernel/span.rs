@@ -144,6 +144,15 @@ impl Span {
         })
     }
 
+    /// This span where `o` is certain, else uncertain.
+    pub(super) fn guard(self, o: Span) -> Span {
+        if o.is_sure() {
+            self
+        } else {
+            Span::UNSURE
+        }
+    }
+
     pub(super) fn lt(self, o: Span) -> Span {
         Span::truth(self.order(o, |a, b| a.hi < b.lo, |a, b| a.lo >= b.hi))
     }
