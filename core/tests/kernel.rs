@@ -568,19 +568,29 @@ fn packed_totals_hold_units_grade_indexes_and_vetoes() {
     assert_eq!(packed, [2.0, 7248.0, 7252.0, b, b, -1.0, -1.0, 0.0, 0.0]);
 }
 
+/// One indicator on measure m0 against a target of 30, scored by `scoring`; grades D below 60
+/// and A from 60; totals at `scale` places, half-up.
+fn m0_plan(scoring: &str, scale: u32) -> Plan {
+    Plan::from_json(&format!(
+        r#"{{"id": "m0", "name": "M", "measures": [{{"id": "m0"}}],
+            "sections": [{{"id": "s", "name": "S", "weight": 100, "indicators": [
+              {{"id": "i", "name": "I", "weight": 100, "actual": "m0", "target": 30,
+                "scoring": {scoring}}}]}}],
+            "grades": [{{"grade": "D", "to": 60}}, {{"grade": "A", "from": 60}}],
+            "rounding": {{"scale": {scale}, "mode": "half_up"}}}}"#
+    ))
+    .unwrap()
+}
+
 #[test]
 fn an_intermediate_past_the_engine_range_is_the_engine_problem() {
-    // m0³ for m0 = 2⁴⁰ is about 1.3 × 10³⁶, past a 28-digit decimal (about 7.9 × 10²⁸): the engine reports
-    // it even though the cap would bring the score back to 130; the kernel must not settle the
-    // row with the capped value.
-    let plan = Plan::from_json(
-        r#"{"id": "overflow", "name": "O", "measures": [{"id": "m0"}],
-            "sections": [{"id": "s", "name": "S", "weight": 100, "indicators": [
-              {"id": "i", "name": "I", "weight": 100, "actual": "m0", "target": 30,
-               "scoring": {"method": "formula", "expr": "actual * actual * actual", "floor": 0, "cap": 130}}]}],
-            "grades": [{"grade": "D", "to": 60}, {"grade": "A", "from": 60}]}"#,
-    )
-    .unwrap();
+    // m0³ for m0 = 2⁴⁰ is about 1.3 × 10³⁶, past a 28-digit decimal (about 7.9 × 10²⁸): the
+    // engine reports it even though the cap would bring the score back to 130; the kernel must
+    // not settle the row with the capped value.
+    let plan = m0_plan(
+        r#"{"method": "formula", "expr": "actual * actual * actual", "floor": 0, "cap": 130}"#,
+        2,
+    );
     // 2⁴⁰: its cube (2¹²⁰ ≈ 1.3 × 10³⁶) is exact in floats, so no error bound gives it away.
     let values = [1_099_511_627_776.0, 2.0];
     let columns = [Column::f64(&values)];
@@ -636,15 +646,7 @@ fn lean_summaries_take_the_kernel_at_period_end_and_the_engine_otherwise() {
 fn a_lean_total_past_64_bit_units_comes_from_the_engine() {
     // ratio without a cap: 2⁵² ÷ 30 × 100 ≈ 1.5 × 10¹⁶ points, 1.5 × 10¹⁹ units at scale 3 —
     // past what the kernel's i64 columns hold, and no problem for the engine.
-    let plan = Plan::from_json(
-        r#"{"id": "big", "name": "B", "measures": [{"id": "m0"}],
-            "sections": [{"id": "s", "name": "S", "weight": 100, "indicators": [
-              {"id": "i", "name": "I", "weight": 100, "actual": "m0", "target": 30,
-               "scoring": {"method": "ratio"}}]}],
-            "grades": [{"grade": "D", "to": 60}, {"grade": "A", "from": 60}],
-            "rounding": {"scale": 3, "mode": "half_up"}}"#,
-    )
-    .unwrap();
+    let plan = m0_plan(r#"{"method": "ratio"}"#, 3);
     let table = Table::from_rows(
         &plan,
         vec!["P0".into()],

@@ -69,20 +69,8 @@ pub(super) fn read<'py>(
             continue;
         }
         let column = match read_column(col, true)? {
-            Ok(Cells::F64(bytes)) => Owned::F64(
-                bytes
-                    .as_bytes()
-                    .chunks_exact(8)
-                    .map(|c| f64::from_ne_bytes(c.try_into().unwrap_or([0; 8])))
-                    .collect(),
-            ),
-            Ok(Cells::I64(bytes)) => Owned::I64(
-                bytes
-                    .as_bytes()
-                    .chunks_exact(8)
-                    .map(|c| i64::from_ne_bytes(c.try_into().unwrap_or([0; 8])))
-                    .collect(),
-            ),
+            Ok(Cells::F64(bytes)) => Owned::F64(words(bytes.as_bytes(), f64::from_ne_bytes)),
+            Ok(Cells::I64(bytes)) => Owned::I64(words(bytes.as_bytes(), i64::from_ne_bytes)),
             _ => return Ok(None),
         };
         if column.len() != n {
@@ -98,4 +86,12 @@ pub(super) fn read<'py>(
         names,
         columns: values,
     }))
+}
+
+/// A numpy buffer of 8-byte values, in native byte order, as values.
+fn words<T>(bytes: &[u8], from: fn([u8; 8]) -> T) -> Vec<T> {
+    bytes
+        .chunks_exact(8)
+        .map(|c| from(c.try_into().unwrap_or([0; 8])))
+        .collect()
 }

@@ -197,17 +197,21 @@ fn packed(ids: &[String], t: &crate::batch::Totals) -> crate::Result<Vec<f64>> {
     Ok(out)
 }
 
+/// A grade index of the kernel's columns as the plan's grade name (`""` past the list, which a
+/// decided row never is).
+fn grade_name<'a>(names: &[&'a str], g: u32) -> &'a str {
+    usize::try_from(g)
+        .ok()
+        .and_then(|i| names.get(i))
+        .copied()
+        .unwrap_or("")
+}
+
 /// `{"ids", "totals", "grades", "grades_before_veto", "vetoed"}`: columns, in row order, totals as
 /// decimal text at the plan's scale.
 fn totals_json(plan: &Plan, ids: &[String], t: &crate::batch::Totals) -> String {
     let grades: Vec<&str> = plan.grade_names().collect();
-    let name = |g: u32| {
-        usize::try_from(g)
-            .ok()
-            .and_then(|i| grades.get(i))
-            .copied()
-            .unwrap_or("")
-    };
+    let name = |g: u32| grade_name(&grades, g);
     let totals: Vec<String> = (0..t.units.len())
         .map(|i| t.total(i).map(|d| d.to_string()).unwrap_or_default())
         .collect();
@@ -285,15 +289,8 @@ pub(crate) fn lean_rows(rows: &[crate::batch::Row]) -> Vec<Lean<'_>> {
 
 /// The kernel's totals, lean (grades named by the plan).
 pub(crate) fn lean_totals<'a>(plan: &'a Plan, t: &crate::batch::Totals) -> Vec<Lean<'a>> {
-    let name = |g: usize| plan.grade_names().nth(g).unwrap_or("");
-    let names: Vec<&str> = (0..plan.grade_names().count()).map(name).collect();
-    let grade = |g: u32| {
-        usize::try_from(g)
-            .ok()
-            .and_then(|i| names.get(i))
-            .copied()
-            .unwrap_or("")
-    };
+    let names: Vec<&str> = plan.grade_names().collect();
+    let grade = |g: u32| grade_name(&names, g);
     (0..t.units.len())
         .map(|i| Lean {
             total: t.total(i).unwrap_or_default(),

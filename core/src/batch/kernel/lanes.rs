@@ -89,25 +89,24 @@ pub(super) fn execute(ops: &[Op], lanes: &mut [Lane]) {
             return;
         };
         let lane = |r: Reg| src.get(r);
+        // An arithmetic operation in its exact-testing and its bounded-only form.
+        macro_rules! arith {
+            ($f:ident, $a:expr, $b:expr) => {
+                arith(
+                    lane($a),
+                    lane($b),
+                    out,
+                    Approx::$f::<true>,
+                    Approx::$f::<false>,
+                )
+            };
+        }
         let done = match *op {
             Op::Input | Op::Const(_) => Some(()),
-            // The exactness tests only where some row has two exact operands.
-            Op::Add(a, b) => match both_exact(lane(a), lane(b)) {
-                true => binary(lane(a), lane(b), out, Approx::add_with::<true>),
-                false => binary(lane(a), lane(b), out, Approx::add_with::<false>),
-            },
-            Op::Sub(a, b) => match both_exact(lane(a), lane(b)) {
-                true => binary(lane(a), lane(b), out, Approx::sub_with::<true>),
-                false => binary(lane(a), lane(b), out, Approx::sub_with::<false>),
-            },
-            Op::Mul(a, b) => match both_exact(lane(a), lane(b)) {
-                true => binary(lane(a), lane(b), out, Approx::mul_with::<true>),
-                false => binary(lane(a), lane(b), out, Approx::mul_with::<false>),
-            },
-            Op::Div(a, b) => match both_exact(lane(a), lane(b)) {
-                true => binary(lane(a), lane(b), out, Approx::div_with::<true>),
-                false => binary(lane(a), lane(b), out, Approx::div_with::<false>),
-            },
+            Op::Add(a, b) => arith!(add_with, a, b),
+            Op::Sub(a, b) => arith!(sub_with, a, b),
+            Op::Mul(a, b) => arith!(mul_with, a, b),
+            Op::Div(a, b) => arith!(div_with, a, b),
             Op::Min(a, b) => binary(lane(a), lane(b), out, Approx::min),
             Op::Max(a, b) => binary(lane(a), lane(b), out, Approx::max),
             Op::Lt(a, b) => binary(lane(a), lane(b), out, Approx::lt),
@@ -124,6 +123,24 @@ pub(super) fn execute(ops: &[Op], lanes: &mut [Lane]) {
             // A malformed program (never built): every row goes to the engine.
             *out = Lane::splat(Approx::UNSURE);
         }
+    }
+}
+
+/// An arithmetic operation over the lanes: `exact` (which tests whether each result is exact)
+/// only where some row has two exact operands, else the cheaper `bounded`. Each is
+/// monomorphised, so both loops vectorise.
+#[inline]
+fn arith(
+    a: Option<&Lane>,
+    b: Option<&Lane>,
+    out: &mut Lane,
+    exact: impl Fn(Approx, Approx) -> Approx,
+    bounded: impl Fn(Approx, Approx) -> Approx,
+) -> Option<()> {
+    if both_exact(a, b) {
+        binary(a, b, out, exact)
+    } else {
+        binary(a, b, out, bounded)
     }
 }
 

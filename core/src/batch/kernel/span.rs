@@ -100,20 +100,19 @@ impl Span {
     }
 
     pub(super) fn min(self, o: Span) -> Span {
-        match (self.sure(), o.sure()) {
-            (Some(a), Some(b)) => Span {
-                lo: a.lo.min(b.lo),
-                hi: a.hi.min(b.hi),
-            },
-            _ => Span::UNSURE,
-        }
+        self.ends(o, i128::min)
     }
 
     pub(super) fn max(self, o: Span) -> Span {
+        self.ends(o, i128::max)
+    }
+
+    /// `f` of the two low ends and of the two high ends (exact for a monotone `f`).
+    fn ends(self, o: Span, f: fn(i128, i128) -> i128) -> Span {
         match (self.sure(), o.sure()) {
             (Some(a), Some(b)) => Span {
-                lo: a.lo.max(b.lo),
-                hi: a.hi.max(b.hi),
+                lo: f(a.lo, b.lo),
+                hi: f(a.hi, b.hi),
             },
             _ => Span::UNSURE,
         }
