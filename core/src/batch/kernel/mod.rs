@@ -76,8 +76,9 @@ impl Kernel {
         if weights.len() != plan.indicators.len() {
             return None;
         }
+        let program = lower::program(plan, &weights);
         Some(Kernel {
-            program: lower::program(plan, &weights),
+            program,
             grades: grade_units(plan),
         })
     }

@@ -37,6 +37,14 @@ impl Span {
         }
     }
 
+    fn is_point(self) -> bool {
+        self.lo == self.hi
+    }
+
+    fn from_ends(ends: Option<(i128, i128)>) -> Span {
+        ends.map_or(Span::UNSURE, |(lo, hi)| Span { lo, hi })
+    }
+
     /// Whether the value is known.
     pub(super) fn is_sure(self) -> bool {
         self.lo <= self.hi
@@ -64,10 +72,7 @@ impl Span {
             }
             None => {
                 let p = s.checked_sub(PLACES).and_then(|k| 10i128.checked_pow(k));
-                match p {
-                    Some(p) => Span::new(floor_div(m, p), ceil_div(m, p)),
-                    None => Span::UNSURE,
-                }
+                Span::from_ends(p.and_then(|p| floor_ceil(m, p)))
             }
         }
     }
@@ -118,15 +123,17 @@ impl Span {
         }
     }
 
-    /// `x × y` in units is `(a × b) ÷ 10¹²` at the corners.
+    /// `x × y` in units is `(a × b) ÷ 10¹²` at the corners (one corner for two exact values,
+    /// the common case: a span is a point until a quotient fails to divide out).
     pub(super) fn mul(self, o: Span) -> Span {
         let (Some(a), Some(b)) = (self.sure(), o.sure()) else {
             return Span::UNSURE;
         };
-        corners(a, b, |x, y| {
-            let p = x.checked_mul(y)?;
-            Some((floor_div(p, ONE)?, ceil_div(p, ONE)?))
-        })
+        let product = |x: i128, y: i128| floor_ceil(x.checked_mul(y)?, ONE);
+        if a.is_point() && b.is_point() {
+            return Span::from_ends(product(a.lo, b.lo));
+        }
+        corners(a, b, product)
     }
 
     /// `x ÷ y` in units is `(a × 10¹²) ÷ b` at the corners; uncertain when `y` may be 0.
@@ -137,10 +144,11 @@ impl Span {
         if b.lo <= 0 && b.hi >= 0 {
             return Span::UNSURE;
         }
-        corners(a, b, |x, y| {
-            let n = x.checked_mul(ONE)?;
-            Some((floor_div(n, y)?, ceil_div(n, y)?))
-        })
+        let quotient = |x: i128, y: i128| floor_ceil(x.checked_mul(ONE)?, y);
+        if a.is_point() && b.is_point() {
+            return Span::from_ends(quotient(a.lo, b.lo));
+        }
+        corners(a, b, quotient)
     }
 
     /// This span where `o` is certain, else uncertain.
@@ -241,28 +249,25 @@ fn corners(a: Span, b: Span, f: impl Fn(i128, i128) -> Option<(i128, i128)>) -> 
     Span::new(lo, hi)
 }
 
-fn floor_div(n: i128, d: i128) -> Option<i128> {
-    let (q, r) = (n.checked_div(d)?, n.checked_rem(d)?);
-    if r != 0 && ((r < 0) != (d < 0)) {
-        q.checked_sub(1)
+/// `n ÷ d` rounded down and up, from one division (its remainder says which way the exact
+/// quotient lies from the truncated one).
+fn floor_ceil(n: i128, d: i128) -> Option<(i128, i128)> {
+    let q = n.checked_div(d)?;
+    let r = n.checked_sub(q.checked_mul(d)?)?;
+    if r == 0 {
+        Some((q, q))
+    } else if (r < 0) != (d < 0) {
+        Some((q.checked_sub(1)?, q))
     } else {
-        Some(q)
-    }
-}
-
-fn ceil_div(n: i128, d: i128) -> Option<i128> {
-    let (q, r) = (n.checked_div(d)?, n.checked_rem(d)?);
-    if r != 0 && ((r < 0) == (d < 0)) {
-        q.checked_add(1)
-    } else {
-        Some(q)
+        Some((q, q.checked_add(1)?))
     }
 }
 
 /// `n ÷ step` (step > 0) rounded by `mode`, symmetric about zero as the engine rounds.
 fn round_div(n: i128, step: i128, mode: RoundingMode) -> Option<i128> {
     let m = n.checked_abs()?;
-    let (q, r) = (m.checked_div(step)?, m.checked_rem(step)?);
+    let q = m.checked_div(step)?;
+    let r = m.checked_sub(q.checked_mul(step)?)?;
     let twice = r.checked_mul(2)?;
     let up = match mode {
         RoundingMode::Down => false,
