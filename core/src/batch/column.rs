@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use rust_decimal::Decimal;
 
-use super::kernel::{Lane, Span};
+use super::kernel::Lane;
 use crate::certified::Approx;
 use crate::error::{kinds, Loc, Problem};
 use crate::number::{decimal_from_f64, parse_decimal};
@@ -249,22 +249,20 @@ impl<'a> Column<'a> {
         }
     }
 
-    /// Row `i` as an exact span (uncertain when missing or unreadable).
-    pub(crate) fn span(&self, i: usize) -> Span {
+    /// Row `i` as the engine reads it, for the kernel's exact stages (`None` when missing,
+    /// unreadable, or a float the engine reads specially).
+    pub(crate) fn exact(&self, i: usize) -> Option<Decimal> {
         if let (Values::F64(v), true) = (self.values, self.present(i)) {
             let x = v.get(i).copied().unwrap_or(f64::NAN);
             if !Approx::from_host(x).is_sure() {
-                return Span::UNSURE;
+                return None;
             }
             // An integer needs no reading.
             if x.fract() == 0.0 && x.abs() < 9.0e15 {
                 #[allow(clippy::cast_possible_truncation)]
-                return Span::from_decimal(Decimal::from(x as i64));
+                return Some(Decimal::from(x as i64));
             }
         }
-        match self.decimal(i) {
-            Ok(Some(d)) => Span::from_decimal(d),
-            _ => Span::UNSURE,
-        }
+        self.decimal(i).ok().flatten()
     }
 }

@@ -8,7 +8,7 @@
 //! - [`Column`]: one measure's values as the host holds them (`f64`, integers with a scale,
 //!   Arrow text, decimals; a validity bitmap), for [`Plan::totals`];
 //! - [`Totals`]: [`Plan::totals`]' columns of rounded totals, grades and vetoes, computed by the
-//!   plan's compiled kernel (certified floats, then exact spans) with the exact engine for the
+//!   plan's compiled kernel (certified floats, then exact spans, then exact fractions) with the exact engine for the
 //!   rows it cannot settle.
 //!
 //! See `docs/batch.md` for the policy and the error model.

@@ -8,7 +8,7 @@
 //! problem of every row, in row order, as [`Plan::summarize`] reports them.
 
 use super::column::Column;
-use super::kernel::{Decided, Kernel, Lane, Span, LANES};
+use super::kernel::{Decided, Kernel, Lane, LANES};
 use super::table::Table;
 use super::threads::{self, Threads};
 use crate::certified::Approx;
@@ -36,8 +36,8 @@ pub struct Totals {
     /// How many rows the kernel's first stage (certified floats) settled; for benchmarks and
     /// tests, never part of a result's meaning.
     pub settled: usize,
-    /// How many rows its second stage (exact spans) settled; the rest were scored by the exact
-    /// engine.
+    /// How many rows its exact stages (exact spans, then exact fractions) settled; the rest were
+    /// scored by the exact engine.
     pub settled_exact: usize,
     /// Each row's pay statement total, when a pay plan was given (else empty).
     pub pay: Vec<Decimal>,
@@ -232,7 +232,7 @@ impl<S: AsRef<str>> Job<'_, S> {
             }
             _ => kernel_rows.resize(range.len(), None),
         }
-        let mut spans: Vec<Span> = Vec::with_capacity(measures);
+        let mut exact: Vec<Option<Decimal>> = Vec::with_capacity(measures);
         let mut cells: Vec<Option<Decimal>> = Vec::with_capacity(self.columns.slots().len());
         let mut scorer: Option<Scorer<'_>> = None;
         for (i, d) in range.clone().zip(kernel_rows) {
@@ -241,11 +241,11 @@ impl<S: AsRef<str>> Job<'_, S> {
                 out.rows.push(d);
                 continue;
             }
-            // The second stage: the same program in exact spans.
+            // The exact stages: the same program in exact spans, then in exact fractions.
             let unread = engine_only.binary_search(&i).is_ok();
             if let (Some(k), Some(ws), false) = (self.kernel, ws.as_mut(), unread) {
-                self.spans(i, measures, &mut spans);
-                if let Some(d) = k.exact_row(plan, ws, spans.iter().copied()) {
+                self.exact_inputs(i, measures, &mut exact);
+                if let Some(d) = k.exact_row(plan, ws, &exact) {
                     out.settled_exact = out.settled_exact.saturating_add(1);
                     out.rows.push(d);
                     continue;
@@ -353,23 +353,18 @@ impl<S: AsRef<str>> Job<'_, S> {
         }
     }
 
-    /// Row `i`'s measures as exact spans, by slot (a value the engine reads specially, or a
-    /// missing one, is uncertain), read as the engine reads them.
-    fn spans(&self, i: usize, measures: usize, out: &mut Vec<Span>) {
+    /// Row `i`'s measures as the engine reads them, by slot, for the exact stages (a value the
+    /// engine reads specially, or a missing one, is `None`).
+    fn exact_inputs(&self, i: usize, measures: usize, out: &mut Vec<Option<Decimal>>) {
         out.clear();
-        out.resize(measures, Span::UNSURE);
+        out.resize(measures, None);
         for (k, &slot) in self.columns.slots().iter().enumerate() {
-            let span = match self.source {
-                Source::Columns(columns) => columns.get(k).map_or(Span::UNSURE, |c| c.span(i)),
-                Source::Table(t, _) => t
-                    .row(i)
-                    .and_then(|r| r.get(k))
-                    .copied()
-                    .flatten()
-                    .map_or(Span::UNSURE, Span::from_decimal),
+            let value = match self.source {
+                Source::Columns(columns) => columns.get(k).and_then(|c| c.exact(i)),
+                Source::Table(t, _) => t.row(i).and_then(|r| r.get(k)).copied().flatten(),
             };
             if let Some(cell) = out.get_mut(slot) {
-                *cell = span;
+                *cell = value;
             }
         }
     }

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 
 use rust_decimal::Decimal;
 
+use super::ratio::Ratio;
 use super::span::Span;
 use crate::certified::Approx;
 use crate::formula::{Arith, Compare, Node};
@@ -54,8 +55,9 @@ pub(super) enum Op {
     Guard(Reg, Reg),
 }
 
-/// The operations of a value domain: certified floats (the lanes) and exact spans (the second
-/// stage), so one program runs in either and constants fold in both.
+/// The operations of a value domain: certified floats (the lanes), exact spans (the second
+/// stage) and exact fractions (the third), so one program runs in each and constants fold in
+/// all three.
 pub(super) trait Value: Copy {
     fn add(self, o: Self) -> Self;
     fn sub(self, o: Self) -> Self;
@@ -127,6 +129,7 @@ macro_rules! value {
 }
 value!(Approx);
 value!(Span);
+value!(Ratio);
 
 impl Op {
     /// The operation on values `get` gives for its operands (`None` for inputs and constants,
@@ -153,22 +156,48 @@ impl Op {
     }
 }
 
-/// A constant in both domains.
+/// A constant in every domain.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Constant {
     pub(super) approx: Approx,
     pub(super) span: Span,
+    pub(super) ratio: Ratio,
 }
 
 impl Constant {
-    fn key(self) -> (u64, u64, Span) {
-        (self.approx.v.to_bits(), self.approx.e.to_bits(), self.span)
+    const UNSURE: Constant = Constant {
+        approx: Approx::UNSURE,
+        span: Span::UNSURE,
+        ratio: Ratio::UNSURE,
+    };
+
+    fn key(self) -> (u64, u64, Span, Ratio) {
+        (
+            self.approx.v.to_bits(),
+            self.approx.e.to_bits(),
+            self.span,
+            self.ratio,
+        )
+    }
+
+    /// Whether the constant is a known truth (either exact domain's decision is the exact one).
+    fn truth(self) -> Option<bool> {
+        let yes = self.approx.v == 1.0 || self.span == Span::TRUE || self.ratio == Ratio::TRUE;
+        let no = self.approx.v == 0.0 || self.span == Span::FALSE || self.ratio == Ratio::FALSE;
+        match (yes, no) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
     }
 }
 
 /// The compiled program and where its answers are.
 pub(super) struct Program {
     pub(super) ops: Vec<Op>,
+    /// The operations that compute (neither an input nor a constant), with their registers: what
+    /// a row's exact stages run.
+    pub(super) computed: Vec<(Reg, Op)>,
     pub(super) consts: Vec<Constant>,
     /// The total before rounding.
     pub(super) total: Reg,
@@ -266,7 +295,15 @@ pub(super) fn program(plan: &Plan, weights: &[(Decimal, Decimal)]) -> Program {
     for c in checks {
         total = b.op(Op::Guard(total, c));
     }
+    let computed = b
+        .ops
+        .iter()
+        .enumerate()
+        .filter(|(_, op)| !matches!(op, Op::Input | Op::Const(_)))
+        .map(|(r, op)| (r, *op))
+        .collect();
     Program {
+        computed,
         ops: b.ops,
         consts: b.consts,
         total,
@@ -287,7 +324,7 @@ struct Builder {
     consts: Vec<Constant>,
     /// Each operation and constant already in the program, to share it.
     seen: HashMap<Op, Reg>,
-    seen_consts: HashMap<(u64, u64, Span), Reg>,
+    seen_consts: HashMap<(u64, u64, Span, Ratio), Reg>,
     /// The register of each slot of the formula environment (measures, then the current
     /// indicator's actual, target and completion).
     env: Vec<Reg>,
@@ -323,10 +360,7 @@ impl Builder {
     }
 
     fn unsure(&mut self) -> Reg {
-        self.constant(Constant {
-            approx: Approx::UNSURE,
-            span: Span::UNSURE,
-        })
+        self.constant(Constant::UNSURE)
     }
 
     fn number(&mut self, v: i64) -> Reg {
@@ -337,6 +371,7 @@ impl Builder {
         self.constant(Constant {
             approx: Approx::from_decimal(d),
             span: Span::from_decimal(d),
+            ratio: Ratio::from_decimal(d),
         })
     }
 
@@ -357,16 +392,10 @@ impl Builder {
                 .is_some_and(|c| c.approx.v == v && c.approx.e == 0.0)
         };
         match op {
-            Op::Select(t, then, otherwise) => {
-                let t = self.constant_of(t)?;
-                if t.approx.v == 1.0 || t.span == Span::TRUE {
-                    Some(then)
-                } else if t.approx.v == 0.0 || t.span == Span::FALSE {
-                    Some(otherwise)
-                } else {
-                    None
-                }
-            }
+            Op::Select(t, then, otherwise) => match self.constant_of(t)?.truth()? {
+                true => Some(then),
+                false => Some(otherwise),
+            },
             Op::Add(a, b) if is(a, 0.0) => Some(b),
             Op::Add(a, b) | Op::Sub(a, b) if is(b, 0.0) => Some(a),
             Op::Mul(a, b) if is(a, 1.0) => Some(b),
@@ -382,21 +411,16 @@ impl Builder {
         if let Op::Select(t, then, otherwise) = op {
             // A known truth picks its branch even when the branches are not constants.
             // Either domain's decision, when it has one, is the exact one.
-            let t = self.constant_of(t)?;
-            let yes = t.approx.v == 1.0 || t.span == Span::TRUE;
-            let no = t.approx.v == 0.0 || t.span == Span::FALSE;
-            return match (yes, no) {
-                (true, _) => self.constant_of(then),
-                (_, true) => self.constant_of(otherwise),
-                _ => Some(Constant {
-                    approx: Approx::UNSURE,
-                    span: Span::UNSURE,
-                }),
+            return match self.constant_of(t)?.truth() {
+                Some(true) => self.constant_of(then),
+                Some(false) => self.constant_of(otherwise),
+                None => Some(Constant::UNSURE),
             };
         }
         Some(Constant {
             approx: op.apply(|r| self.constant_of(r).map(|c| c.approx))?,
             span: op.apply(|r| self.constant_of(r).map(|c| c.span))?,
+            ratio: op.apply(|r| self.constant_of(r).map(|c| c.ratio))?,
         })
     }
 

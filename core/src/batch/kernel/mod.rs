@@ -1,6 +1,8 @@
 //! The batch kernel: the plan compiled to a columnar program in certified `f64` (`lower`), run
 //! over lanes of [`LANES`] rows at a time (`lanes`), each row's total, grade and veto settled at
-//! the end.
+//! the end. A row the floats leave open runs the same program in exact intervals of scaled
+//! integers (`span`), and one those leave open (a tie reached through a quotient that does not
+//! terminate) in exact fractions (`ratio`).
 //!
 //! Every value carries a bound on its distance from the exact value (see `crate::certified` for
 //! the error rule of each operation); a decision that the bound leaves open makes the row's value
@@ -16,14 +18,17 @@
 
 mod lanes;
 mod lower;
+mod ratio;
 mod span;
 
 use crate::certified::Approx;
 use crate::plan::{Plan, VetoAction};
+use crate::rounding::RoundingMode;
 use rust_decimal::Decimal;
 
 pub(crate) use lanes::{Lane, LANES};
-pub(crate) use span::Span;
+use ratio::Ratio;
+use span::Span;
 
 /// What the kernel decided for one row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,8 +53,10 @@ pub(crate) struct Kernel {
 /// the measures' lanes (`0..measures`) are the caller's to fill for each lane of rows.
 pub(crate) struct Workspace {
     lanes: Vec<Lane>,
-    /// One row's registers for the second stage.
+    /// One row's registers for the second stage (constants written once, like the lanes').
     spans: Vec<Span>,
+    /// One row's registers for the third stage.
+    ratios: Vec<Ratio>,
 }
 
 impl Workspace {
@@ -93,8 +100,15 @@ impl Kernel {
             .collect();
         Workspace {
             lanes,
-            spans: Vec::with_capacity(self.program.ops.len()),
+            spans: self.registers(),
+            ratios: self.registers(),
         }
+    }
+
+    /// One row's registers in an exact domain, constants filled in, the rest uncertain.
+    fn registers<V: Exact>(&self) -> Vec<V> {
+        let constant = |op: &lower::Op| self.constant(*op).map_or(V::UNSURE, |c| V::of(&c));
+        self.program.ops.iter().map(constant).collect()
     }
 
     fn constant(&self, op: lower::Op) -> Option<lower::Constant> {
@@ -120,31 +134,42 @@ impl Kernel {
         }
     }
 
-    /// The second stage for one row the lanes left uncertain: the program in exact spans.
-    /// `inputs` gives each measure's span, by slot.
+    /// The exact stages for one row the lanes left uncertain: the program in exact spans, then
+    /// in exact fractions. `inputs` gives each measure's value as the engine reads it, by slot
+    /// (`None`: missing, or read specially).
     pub(crate) fn exact_row(
         &self,
         plan: &Plan,
         ws: &mut Workspace,
-        inputs: impl Iterator<Item = Span>,
+        inputs: &[Option<Decimal>],
     ) -> Option<Decided> {
-        let spans = &mut ws.spans;
-        spans.clear();
-        let mut inputs = inputs;
-        for op in &self.program.ops {
-            let v = match op {
-                lower::Op::Input => inputs.next().unwrap_or(Span::UNSURE),
-                lower::Op::Const(_) => self.constant(*op).map_or(Span::UNSURE, |c| c.span),
-                _ => op.apply(|r| spans.get(r).copied()).unwrap_or(Span::UNSURE),
-            };
-            spans.push(v);
+        self.exact_in(plan, &mut ws.spans, inputs)
+            .or_else(|| self.exact_in(plan, &mut ws.ratios, inputs))
+    }
+
+    /// The program for one row in the exact domain `V`, in the registers `regs`.
+    fn exact_in<V: Exact>(
+        &self,
+        plan: &Plan,
+        regs: &mut [V],
+        inputs: &[Option<Decimal>],
+    ) -> Option<Decided> {
+        // The measures' registers come first, in slot order; constants are already in place.
+        for (reg, input) in regs.iter_mut().zip(inputs) {
+            *reg = input.map_or(V::UNSURE, V::from_decimal);
         }
-        let truth = |r: usize| match spans.get(r) {
-            Some(&t) if t == Span::TRUE => Some(true),
-            Some(&t) if t == Span::FALSE => Some(false),
+        for &(d, op) in &self.program.computed {
+            let v = op.apply(|r| regs.get(r).copied()).unwrap_or(V::UNSURE);
+            if let Some(reg) = regs.get_mut(d) {
+                *reg = v;
+            }
+        }
+        let truth = |r: usize| match regs.get(r) {
+            Some(&t) if t == V::TRUE => Some(true),
+            Some(&t) if t == V::FALSE => Some(false),
             _ => None,
         };
-        let total = spans.get(self.program.total).copied()?;
+        let total = regs.get(self.program.total).copied()?;
         if !total.is_sure() {
             return None;
         }
@@ -212,6 +237,43 @@ impl Kernel {
         })
     }
 }
+
+/// A value domain of the exact stages.
+trait Exact: lower::Value + PartialEq {
+    const UNSURE: Self;
+    const TRUE: Self;
+    const FALSE: Self;
+    fn from_decimal(d: Decimal) -> Self;
+    /// The constant's value in this domain.
+    fn of(c: &lower::Constant) -> Self;
+    fn is_sure(self) -> bool;
+    /// The value rounded to `places` as a count of `10^-places` units, when it is decided.
+    fn round_units(self, mode: RoundingMode, places: u32) -> Option<i64>;
+}
+
+macro_rules! exact {
+    ($t:ty, $field:ident) => {
+        impl Exact for $t {
+            const UNSURE: Self = <$t>::UNSURE;
+            const TRUE: Self = <$t>::TRUE;
+            const FALSE: Self = <$t>::FALSE;
+            fn from_decimal(d: Decimal) -> Self {
+                <$t>::from_decimal(d)
+            }
+            fn of(c: &lower::Constant) -> Self {
+                c.$field
+            }
+            fn is_sure(self) -> bool {
+                <$t>::is_sure(self)
+            }
+            fn round_units(self, mode: RoundingMode, places: u32) -> Option<i64> {
+                <$t>::round_units(self, mode, places)
+            }
+        }
+    };
+}
+exact!(Span, span);
+exact!(Ratio, ratio);
 
 /// The grade bands in units of `10^-scale`: a rounded total `u` is at least `from` exactly when
 /// `u ≥ ⌈from × 10^scale⌉`, and below `to` exactly when `u < ⌈to × 10^scale⌉`. `None` when an

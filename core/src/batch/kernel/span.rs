@@ -264,7 +264,7 @@ fn floor_ceil(n: i128, d: i128) -> Option<(i128, i128)> {
 }
 
 /// `n ÷ step` (step > 0) rounded by `mode`, symmetric about zero as the engine rounds.
-fn round_div(n: i128, step: i128, mode: RoundingMode) -> Option<i128> {
+pub(super) fn round_div(n: i128, step: i128, mode: RoundingMode) -> Option<i128> {
     let m = n.checked_abs()?;
     let q = m.checked_div(step)?;
     let r = m.checked_sub(q.checked_mul(step)?)?;
