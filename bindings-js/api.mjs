@@ -20,6 +20,16 @@ export class PerfscoreError extends Error {
   }
 }
 
+/**
+ * A capability the loaded module was built without (the scoring-only wasm module has no 360
+ * feedback): an Error with the stable code `NOT_BUILT`.
+ */
+function notBuilt(what) {
+  const e = new Error(`${what} is not in this perfscore module (a scoring-only build); load the full package`);
+  e.code = 'NOT_BUILT';
+  return e;
+}
+
 /** A wrong argument type (a programming error, not bad data): a TypeError with a stable code. */
 function argumentError(message) {
   const e = new TypeError(message);
@@ -386,7 +396,10 @@ export function createApi(backend) {
 
     static fromJson(text) {
       if (typeof text !== 'string') throw argumentError('Feedback.fromJson expects a string');
-      return new Feedback(token, text, new Held((core) => core.CoreFeedback.fromJson(text)));
+      return new Feedback(token, text, new Held((core) => {
+        if (typeof core.CoreFeedback !== 'function') throw notBuilt('360-degree feedback');
+        return core.CoreFeedback.fromJson(text);
+      }));
     }
 
     static fromObject(spec) {

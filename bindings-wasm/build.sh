@@ -9,6 +9,8 @@
 # (PERFSCORE_WASM_OPT_LEVEL / PERFSCORE_WASM_OPT pick another trade-off, e.g. z and -Oz).
 # panic = unwind is kept: on wasm32 it behaves as abort (the instance traps), which the JS
 # wrapper recovers from.
+# PERFSCORE_WASM_SCORING_ONLY=1 builds the scoring-only module (no 360 feedback, no analytics:
+# the crate's default features off) into bindings-wasm/pkg-scoring instead.
 # PERFSCORE_WASM_SIMD=1 builds with SIMD128 (the batch kernel's lanes vectorise): faster
 # `totalsColumns`, but the module then needs a runtime with wasm SIMD (Chrome 91, Firefox 89,
 # Safari 16.4, Node 16.4 or later), so it is opt-in.
@@ -34,12 +36,17 @@ if [ "${PERFSCORE_WASM_SIMD:-0}" = 1 ]; then
   cargo_env+=(CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="-C target-feature=+simd128")
   simd_opt=(--enable-simd)
 fi
-env "${cargo_env[@]}" cargo build -p perfscore-wasm --target wasm32-unknown-unknown --release --locked
+features=()
+pkg="$here/pkg"
+if [ "${PERFSCORE_WASM_SCORING_ONLY:-0}" = 1 ]; then
+  features=(--no-default-features)
+  pkg="$here/pkg-scoring"
+fi
+env "${cargo_env[@]}" cargo build -p perfscore-wasm --target wasm32-unknown-unknown --release --locked ${features[@]+"${features[@]}"}
 raw_wasm="$root/target/wasm32-unknown-unknown/release/perfscore_wasm.wasm"
 
 (cd "$here" && npm ci --no-audit --no-fund)
 
-pkg="$here/pkg"
 rm -rf "$pkg"
 wasm-bindgen "$raw_wasm" --target web --out-dir "$pkg/web"
 wasm-bindgen "$raw_wasm" --target nodejs --out-dir "$pkg/node"

@@ -5,6 +5,7 @@
 //! `code` and `canonical` properties; nothing here reads a request or writes a result itself.
 
 use perfscore::batch::Threads;
+#[cfg(feature = "feedback")]
 use perfscore::feedback::Feedback;
 use perfscore::ops::EncodedTable;
 use perfscore::{Error, PayPlan, Plan};
@@ -202,12 +203,15 @@ impl CorePayPlan {
     }
 }
 
-/// A validated 360-degree feedback configuration held inside the wasm instance.
+/// A validated 360-degree feedback configuration held inside the wasm instance (not in a
+/// scoring-only module, where the JS front reports `Feedback` as not built).
+#[cfg(feature = "feedback")]
 #[wasm_bindgen]
 pub struct CoreFeedback {
     feedback: Feedback,
 }
 
+#[cfg(feature = "feedback")]
 #[wasm_bindgen]
 impl CoreFeedback {
     /// Parse and validate a feedback configuration; all problems at once.

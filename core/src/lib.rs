@@ -55,12 +55,20 @@
 //! - [`pay`]: the parts of a pay statement, pool splits and the pay plan document types;
 //! - [`spec`]: the plan document's types, for building or editing a plan in code;
 //! - [`templates`]: the bundled indicator library, plan templates and demo data.
+//!
+//! # Cargo features
+//!
+//! `feedback` (360-degree feedback) and `analytics` (team and history analytics; needs
+//! `feedback`) are on by default. With `default-features = false` the crate scores, explains,
+//! batches and pays, and nothing else: a smaller WebAssembly module for hosts that only score.
+//! The `features` operation says what a build holds.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // No unchecked arithmetic in the library: every site is checked, or allowed where it sits with
 // the reason it cannot overflow. Unit tests are exempt.
 #![cfg_attr(not(test), deny(clippy::arithmetic_side_effects))]
 
+#[cfg(feature = "analytics")]
 pub mod analytics;
 mod apportion;
 pub mod batch;
@@ -68,6 +76,7 @@ mod certified;
 mod error;
 mod exact;
 mod explain;
+#[cfg(feature = "feedback")]
 pub mod feedback;
 // Public only so the shared fuzz oracles (also run by `core/tests/sweep.rs`) can drive the
 // formula compiler directly; formulas are used through plans, so this is not API.
@@ -88,6 +97,7 @@ mod rounding;
 mod schema;
 mod score;
 mod scorecard;
+#[cfg(feature = "feedback")]
 mod stats;
 pub mod templates;
 mod validate;

@@ -494,13 +494,15 @@ pub(crate) fn serialize_opt_decimal<S: Serializer>(
 }
 
 /// Money in results: written with its scale, the currency's minor units (`"84.00"`), as pay
-/// statements and pool splits write it (a zero has no sign).
+/// statements and pool splits write it (a zero has no sign). Used by analytics results.
+#[cfg(feature = "analytics")]
 pub(crate) fn serialize_amount<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
     let d = if d.is_zero() { d.abs() } else { *d };
     serialize_decimal_text(DecimalText::new(&d).as_str(), s)
 }
 
 /// Optional money in results: `null` or as [`serialize_amount`].
+#[cfg(feature = "analytics")]
 pub(crate) fn serialize_opt_amount<S: Serializer>(
     d: &Option<Decimal>,
     s: S,

@@ -238,7 +238,11 @@ pub(crate) fn assess(
 
 /// A [`Progress`]'s values before they are shown: what anything rounded is rounded from.
 pub(crate) struct ExactProgress {
+    // Read by explanations' tests and by analytics forecasts, which a build without the
+    // `analytics` feature does not have.
+    #[cfg_attr(not(feature = "analytics"), allow(dead_code))]
     pub(crate) expected: Exact,
+    #[cfg_attr(not(feature = "analytics"), allow(dead_code))]
     pub(crate) pace: Option<Exact>,
     pub(crate) projected: Option<Exact>,
 }

@@ -19,6 +19,7 @@ pub fn pay_plan_schema_json() -> String {
     text
 }
 
+#[cfg(feature = "feedback")]
 /// The 360-degree feedback configuration JSON Schema, pretty-printed with a trailing newline.
 pub fn feedback_schema_json() -> String {
     let schema = schemars::schema_for!(crate::feedback::FeedbackSpec);

@@ -84,11 +84,13 @@ pub enum Undefined {
     Overflow,
 }
 
+#[cfg(feature = "analytics")]
 /// Mean of `f64`s in order (caller guarantees non-empty).
 fn fmean(xs: &[f64]) -> f64 {
     xs.iter().sum::<f64>() / xs.len() as f64
 }
 
+#[cfg(feature = "analytics")]
 /// Sample standard deviation (divisor n − 1), two-pass in input order; undefined below two
 /// values. `feedback::stats::std_dev` computes the same quantity on scaled values (so huge
 /// ratings do not overflow); the two can differ in the last bits, so they are kept apart.
@@ -103,12 +105,14 @@ pub(crate) fn sample_sd(xs: &[f64]) -> Stat {
     Stat::finite((ss / (xs.len() as f64 - 1.0)).sqrt())
 }
 
+#[cfg(feature = "analytics")]
 /// Σ (x − x̄)(y − ȳ), two-pass (centre first), fixed order; caller guarantees equal non-empty lengths.
 pub(crate) fn co_moment(xs: &[f64], ys: &[f64]) -> f64 {
     let (mx, my) = (fmean(xs), fmean(ys));
     xs.iter().zip(ys).map(|(x, y)| (x - mx) * (y - my)).sum()
 }
 
+#[cfg(feature = "analytics")]
 /// Pearson's r of paired values; undefined below three pairs or when either side is constant.
 pub(crate) fn pearson(xs: &[f64], ys: &[f64]) -> Stat {
     if xs.len() < 3 || xs.len() != ys.len() {

@@ -1,12 +1,15 @@
 // Loads the perfscore implementation under test. PERFSCORE_IMPL selects it:
 //   native (default) → bindings-node/index.mjs (the shared front over the napi-rs addon)
 //   wasm             → bindings-wasm/pkg/node/index.js (the shared front over the wasm module)
+//   wasm-scoring     → bindings-wasm/pkg-scoring/node/index.js (the scoring-only wasm module: no
+//                      360 feedback, no analytics; `features` says so)
 // Both may be CommonJS or ESM; the API is read from the namespace or its default export.
 import { readFileSync, readdirSync } from 'node:fs';
 
 const IMPLS = {
   native: '../../bindings-node/index.mjs',
   wasm: '../../bindings-wasm/pkg/node/index.js',
+  'wasm-scoring': '../../bindings-wasm/pkg-scoring/node/index.js',
 };
 
 export const implName = process.env.PERFSCORE_IMPL || 'native';
@@ -23,6 +26,8 @@ if (!api || typeof api.Plan !== 'function') {
 
 export const perfscore = api;
 export const { Plan, PayPlan, Feedback, splitPool, splitPoolCanonical, analytics } = api;
+/** What the module under test was built with (`{analytics, feedback}`). */
+export const features = api.run('features');
 export const demoPlanJson = () => api.demoPlanJson();
 export const demoTeamCsv = () => api.demoTeamCsv();
 

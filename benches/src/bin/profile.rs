@@ -104,7 +104,7 @@ fn totals(plan: &perfscore::Plan, n: usize, rounds: usize, threads: Threads, onl
         // The best round: the least disturbed by other work on a shared machine.
         let per = best * 1e9 / n.max(1) as f64;
         eprintln!(
-            "{label}: {per:.0} ns per person; floats settled {}, spans {}, engine {} of {n}",
+            "{label}: {per:.0} ns per person; settled in floats {}, in exact stages {}, by the engine {} of {n}",
             stages.0,
             stages.1,
             n.saturating_sub(stages.0 + stages.1)

@@ -53,7 +53,9 @@ def operations() -> List[str]:
 
 
 # The free operations that are not analytics (docs/operations.md).
-_FREE = frozenset(("split_pool", "template", "demo_plan", "demo_team_csv", "operations", "version"))
+_FREE = frozenset(
+    ("split_pool", "template", "demo_plan", "demo_team_csv", "operations", "features", "version")
+)
 
 
 def run_json(operation: str, request: Any) -> str:

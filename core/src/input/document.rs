@@ -5,6 +5,7 @@
 //! which keeps one path for every check (document size included).
 
 use crate::error::{Error, Loc};
+#[cfg(feature = "feedback")]
 use crate::feedback::Feedback;
 use crate::json::markers::read_value;
 use crate::limits::Limits;
@@ -52,6 +53,7 @@ impl Limits {
     }
 }
 
+#[cfg(feature = "feedback")]
 impl Feedback {
     /// Compile a feedback configuration from a host value; all problems at once.
     pub fn from_value(feedback: Value) -> crate::Result<Feedback> {

@@ -32,6 +32,7 @@
 
 mod document;
 mod record;
+#[cfg(feature = "feedback")]
 mod response;
 pub(crate) mod scalar;
 mod weights;

@@ -6,18 +6,20 @@ use rust_decimal::Decimal;
 
 /// The free operations [`run`] accepts besides the analytics operations
 /// ([`crate::analytics::operations`]), with the request fields each reads.
-pub const OPERATIONS: [(&str, &[&str]); 6] = [
+pub const OPERATIONS: [(&str, &[&str]); 7] = [
     ("split_pool", &["pool", "minor_units", "weights"]),
     ("template", &["id"]),
     ("demo_plan", &[]),
     ("demo_team_csv", &[]),
     ("operations", &[]),
+    ("features", &[]),
     ("version", &[]),
 ];
 
 /// Run one operation that needs no compiled object: `request` is a JSON object (see
 /// [`OPERATIONS`]; analytics operations take their documented requests), the result JSON text.
 pub fn run(operation: &str, request: &str) -> crate::Result<String> {
+    #[cfg(feature = "analytics")]
     if crate::analytics::operations().contains(&operation) {
         return crate::analytics::run_json(operation, request);
     }
@@ -58,12 +60,27 @@ pub fn run(operation: &str, request: &str) -> crate::Result<String> {
         "demo_plan" => Ok(json_text(crate::templates::DEMO_PLAN_JSON)),
         "demo_team_csv" => Ok(json_text(crate::templates::DEMO_TEAM_CSV)),
         "version" => Ok(json_text(env!("CARGO_PKG_VERSION"))),
+        // What this build holds: a scoring-only build (default features off) has neither.
+        "features" => Ok(format!(
+            r#"{{"analytics":{},"feedback":{}}}"#,
+            cfg!(feature = "analytics"),
+            cfg!(feature = "feedback")
+        )),
         _ => {
-            let mut all: Vec<&str> = crate::analytics::operations();
+            let mut all: Vec<&str> = analytics_operations();
             all.extend(OPERATIONS.iter().map(|(n, _)| *n));
             Ok(serde_json::to_string(&all).unwrap_or_default())
         }
     }
+}
+
+/// The analytics operations of this build: none without the `analytics` feature, where their
+/// names are unknown operations like any other.
+fn analytics_operations() -> Vec<&'static str> {
+    #[cfg(feature = "analytics")]
+    return crate::analytics::operations();
+    #[cfg(not(feature = "analytics"))]
+    Vec::new()
 }
 
 /// `pool` and `weights` of a split request, every problem of both at once.

@@ -9,6 +9,7 @@
 //! (`score_many`, `statements`) return JSON lines, one canonical document per record, so hosts
 //! can keep each record's bytes exactly as the conformance vectors state them.
 
+#[cfg(feature = "feedback")]
 mod feedback;
 mod free;
 mod lines;
@@ -17,6 +18,7 @@ mod plan;
 mod request;
 mod table;
 
+#[cfg(feature = "feedback")]
 pub use feedback::FEEDBACK_OPERATIONS;
 pub use free::{run, OPERATIONS};
 pub use pay::PAY_OPERATIONS;
