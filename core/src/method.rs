@@ -433,7 +433,9 @@ impl Method {
                 if points.is_empty() {
                     let raw = div(
                         &mul(&sub(actual, &exact(*min))?, &Exact::HUNDRED)?,
-                        &exact(max.checked_sub(*min).ok_or(EvalError::Overflow)?),
+                        // Exactly: a decimal difference rounds past 28 digits (10 − 10⁻²⁸ would
+                        // be 10, and an actual of 10 would score 99.999…9, not 100).
+                        &sub(&exact(*max), &exact(*min))?,
                     )?;
                     Ok(outcome(raw, None, None, Detail::Rating { table: false }))
                 } else {
