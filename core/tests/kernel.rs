@@ -860,22 +860,15 @@ fn a_cell_the_engine_refuses_fails_the_batch_even_where_the_total_does_not_read_
 
 #[test]
 fn a_linear_rating_scale_is_exact_past_28_digits() {
-    // Worked by hand: a 1–10 style rating scale from 10⁻²⁸ to 10 scores an actual of 10 as
-    // (10 − 10⁻²⁸) × 100 ÷ (10 − 10⁻²⁸) = 100 exactly, so 100.00 rounding down, grade A. A decimal
-    // difference rounds 10 − 10⁻²⁸ to 10 (29 digits), which once made the engine say 99.99, B,
-    // while the kernel's exact fractions said 100.00, A (found by an adversarial review).
-    let plan = Plan::from_json(
-        r#"{"id": "p", "name": "P", "measures": [{"id": "a"}],
-            "indicators": [{"id": "i", "name": "I", "weight": 100, "actual": "a",
-              "scoring": {"method": "rating", "min": 0.0000000000000000000000000001, "max": 10}}],
-            "grades": [{"grade": "B", "to": 100}, {"grade": "A", "from": 100}],
-            "rounding": {"scale": 2, "mode": "down"}}"#,
-    )
-    .unwrap();
-    let rows = vec![vec![Some(Decimal::from(10))]];
-    check(&plan, &["a"], &rows);
-    let table = Table::from_rows(&plan, vec!["R".into()], &["a"], rows[0].clone()).unwrap();
-    let t = plan.totals_of(&table, None, one()).unwrap();
-    assert_eq!(t.total(0), Some(Decimal::new(10000, 2)));
-    assert_eq!(plan.grade_names().nth(t.grade[0] as usize), Some("A"));
+    // Worked by hand: a rating scale from 10⁻²⁸ to 10 scores an actual of 10 as
+    // (10 − 10⁻²⁸) × 100 ÷ (10 − 10⁻²⁸) = 100 exactly: 100.00 rounding down. A decimal difference
+    // rounds 10 − 10⁻²⁸ to 10 (29 digits), which once made the engine say 99.99 while the
+    // kernel's exact fractions said 100.00 (found by an adversarial review).
+    let plan = abc_plan(
+        r#"{"id": "i", "name": "I", "weight": 100, "actual": "a",
+            "scoring": {"method": "rating", "min": 0.0000000000000000000000000001, "max": 10}}"#,
+        "down",
+    );
+    let (engine, kernel) = engine_and_kernel(&plan, ["10", "0", "0"]);
+    assert_eq!((engine.as_str(), kernel.as_str()), ("100.00", "100.00"));
 }
