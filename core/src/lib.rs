@@ -76,6 +76,7 @@ mod certified;
 mod error;
 mod exact;
 mod explain;
+pub mod facts;
 #[cfg(feature = "feedback")]
 pub mod feedback;
 // Public only so the shared fuzz oracles (also run by `core/tests/sweep.rs`) can drive the

@@ -5,20 +5,46 @@ use super::eval::{Arith, Compare, Node};
 use super::parser::{BinOp, Expr, ExprKind, Func};
 use super::{FormulaError, Type};
 use crate::rounding::RoundingMode;
+use rust_decimal::Decimal;
 
 type Result<T> = std::result::Result<T, FormulaError>;
+
+/// The value standing for a quoted text, `None` when there are too many different texts.
+pub(super) type TextValue<'a> = &'a dyn Fn(&str) -> Option<Decimal>;
+
+/// What names and quoted text mean where a formula is checked.
+pub(super) struct Cx<'a> {
+    /// The rounding mode of `round(…)`.
+    pub mode: RoundingMode,
+    /// The type of the value in each name's slot (a plan's measures are all numbers).
+    pub kind_of: &'a dyn Fn(usize) -> Type,
+    /// The value standing for a quoted text, where text is allowed (fact filters compare text
+    /// columns, whose cells hold the same values); `None` where it is not.
+    pub text: Option<TextValue<'a>>,
+}
 
 /// The largest number of decimal places `round(x, n)` accepts.
 const MAX_ROUND_PLACES: u32 = 28;
 
 /// Check `expr` and build its evaluation tree; returns the tree and its type.
-pub(super) fn lower(expr: &Expr, mode: RoundingMode) -> Result<(Node, Type)> {
+pub(super) fn lower(expr: &Expr, cx: &Cx<'_>) -> Result<(Node, Type)> {
     match &expr.kind {
         ExprKind::Number(value) => Ok((Node::Number(*value), Type::Number)),
         ExprKind::Bool(value) => Ok((Node::Bool(*value), Type::Bool)),
-        ExprKind::Var(slot) => Ok((Node::Var(*slot), Type::Number)),
+        ExprKind::Var(slot) => Ok((Node::Var(*slot), (cx.kind_of)(*slot))),
+        ExprKind::Text(text) => match cx.text.map(|value| value(text)) {
+            Some(Some(value)) => Ok((Node::Number(value), Type::Text)),
+            Some(None) => Err(FormulaError::new(
+                expr.column,
+                format!("too many different texts in quotes (at `\"{text}\"`)"),
+            )),
+            None => Err(FormulaError::new(
+                expr.column,
+                "text in quotes is only used in fact filters; a plan's formulas work on numbers",
+            )),
+        },
         ExprKind::Neg(operand) => {
-            let node = expect(operand, mode, Type::Number, |found| {
+            let node = expect(operand, cx, Type::Number, |found| {
                 format!("`-` needs a number after it, but found {found}")
             })?;
             let node = match node {
@@ -31,24 +57,24 @@ pub(super) fn lower(expr: &Expr, mode: RoundingMode) -> Result<(Node, Type)> {
             Ok((node, Type::Number))
         }
         ExprKind::Not(operand) => {
-            let node = expect(operand, mode, Type::Bool, |found| {
+            let node = expect(operand, cx, Type::Bool, |found| {
                 format!("`not` needs a condition after it, but found {found}")
             })?;
             Ok((Node::Not(Box::new(node)), Type::Bool))
         }
-        ExprKind::Binary(op, lhs, rhs) => binary(*op, expr.column, lhs, rhs, mode),
-        ExprKind::Call(func, args) => call(*func, args, mode),
+        ExprKind::Binary(op, lhs, rhs) => binary(*op, expr.column, lhs, rhs, cx),
+        ExprKind::Call(func, args) => call(*func, args, cx),
     }
 }
 
 /// Lower `expr`, which must have type `want`; otherwise report `message(found)` at its start.
 fn expect(
     expr: &Expr,
-    mode: RoundingMode,
+    cx: &Cx<'_>,
     want: Type,
     message: impl FnOnce(&str) -> String,
 ) -> Result<Node> {
-    let (node, found) = lower(expr, mode)?;
+    let (node, found) = lower(expr, cx)?;
     if found == want {
         Ok(node)
     } else {
@@ -56,13 +82,7 @@ fn expect(
     }
 }
 
-fn binary(
-    op: BinOp,
-    column: usize,
-    lhs: &Expr,
-    rhs: &Expr,
-    mode: RoundingMode,
-) -> Result<(Node, Type)> {
+fn binary(op: BinOp, column: usize, lhs: &Expr, rhs: &Expr, cx: &Cx<'_>) -> Result<(Node, Type)> {
     let symbol = op.symbol();
     let arith = |op| -> Result<(Node, Type)> {
         let needs = |side: &'static str| {
@@ -70,8 +90,8 @@ fn binary(
                 format!("`{symbol}` needs numbers on both sides, but the {side} side is {found}")
             }
         };
-        let l = expect(lhs, mode, Type::Number, needs("left"))?;
-        let r = expect(rhs, mode, Type::Number, needs("right"))?;
+        let l = expect(lhs, cx, Type::Number, needs("left"))?;
+        let r = expect(rhs, cx, Type::Number, needs("right"))?;
         Ok((Node::Arith(op, Box::new(l), Box::new(r)), Type::Number))
     };
     let order = |op| -> Result<(Node, Type)> {
@@ -80,8 +100,8 @@ fn binary(
                 format!("`{symbol}` compares numbers, but the {side} side is {found}")
             }
         };
-        let l = expect(lhs, mode, Type::Number, needs("left"))?;
-        let r = expect(rhs, mode, Type::Number, needs("right"))?;
+        let l = expect(lhs, cx, Type::Number, needs("left"))?;
+        let r = expect(rhs, cx, Type::Number, needs("right"))?;
         Ok((Node::Compare(op, Box::new(l), Box::new(r)), Type::Bool))
     };
     let logic = |make: fn(Box<Node>, Box<Node>) -> Node| -> Result<(Node, Type)> {
@@ -90,13 +110,13 @@ fn binary(
                 format!("`{symbol}` needs conditions on both sides, but the {side} side is {found}")
             }
         };
-        let l = expect(lhs, mode, Type::Bool, needs("left"))?;
-        let r = expect(rhs, mode, Type::Bool, needs("right"))?;
+        let l = expect(lhs, cx, Type::Bool, needs("left"))?;
+        let r = expect(rhs, cx, Type::Bool, needs("right"))?;
         Ok((make(Box::new(l), Box::new(r)), Type::Bool))
     };
     let equality = |equal: bool| -> Result<(Node, Type)> {
-        let (l, lt) = lower(lhs, mode)?;
-        let (r, rt) = lower(rhs, mode)?;
+        let (l, lt) = lower(lhs, cx)?;
+        let (r, rt) = lower(rhs, cx)?;
         let (l, r) = (Box::new(l), Box::new(r));
         match (lt, rt) {
             (Type::Number, Type::Number) => {
@@ -104,6 +124,11 @@ fn binary(
                 Ok((Node::Compare(op, l, r), Type::Bool))
             }
             (Type::Bool, Type::Bool) => Ok((Node::BoolEq(equal, l, r), Type::Bool)),
+            // Texts stand for values that are equal exactly when the texts are.
+            (Type::Text, Type::Text) => {
+                let op = if equal { Compare::Eq } else { Compare::Ne };
+                Ok((Node::Compare(op, l, r), Type::Bool))
+            }
             _ => Err(FormulaError::new(
                 column,
                 format!(
@@ -165,8 +190,8 @@ fn ordinal(index: usize) -> String {
 }
 
 /// Lower a numeric argument of `func`.
-fn number_arg(func: Func, index: usize, arg: &Expr, mode: RoundingMode) -> Result<Node> {
-    expect(arg, mode, Type::Number, |found| {
+fn number_arg(func: Func, index: usize, arg: &Expr, cx: &Cx<'_>) -> Result<Node> {
+    expect(arg, cx, Type::Number, |found| {
         format!(
             "`{}` works on numbers, but its {} argument is {found}",
             func.name(),
@@ -175,7 +200,7 @@ fn number_arg(func: Func, index: usize, arg: &Expr, mode: RoundingMode) -> Resul
     })
 }
 
-fn call(func: Func, args: &[Expr], mode: RoundingMode) -> Result<(Node, Type)> {
+fn call(func: Func, args: &[Expr], cx: &Cx<'_>) -> Result<(Node, Type)> {
     // The parser has checked the number of arguments; a mismatch here is reported, not panicked.
     let arity_error = || {
         FormulaError::new(
@@ -185,11 +210,11 @@ fn call(func: Func, args: &[Expr], mode: RoundingMode) -> Result<(Node, Type)> {
     };
     match (func, args) {
         (Func::If, [test, then, otherwise]) => {
-            let test = expect(test, mode, Type::Bool, |found| {
+            let test = expect(test, cx, Type::Bool, |found| {
                 format!("the first argument of `if` must be a condition, but it is {found}")
             })?;
-            let (then_node, then_type) = lower(then, mode)?;
-            let (else_node, else_type) = lower(otherwise, mode)?;
+            let (then_node, then_type) = lower(then, cx)?;
+            let (else_node, else_type) = lower(otherwise, cx)?;
             if then_type != else_type {
                 return Err(FormulaError::new(
                     otherwise.start,
@@ -210,36 +235,36 @@ fn call(func: Func, args: &[Expr], mode: RoundingMode) -> Result<(Node, Type)> {
             } else {
                 Arith::Max
             };
-            let mut node = number_arg(func, 0, first, mode)?;
+            let mut node = number_arg(func, 0, first, cx)?;
             for (i, arg) in args.iter().enumerate().skip(1) {
-                let next = number_arg(func, i, arg, mode)?;
+                let next = number_arg(func, i, arg, cx)?;
                 node = Node::Arith(op, Box::new(node), Box::new(next));
             }
             Ok((node, Type::Number))
         }
         (Func::Clamp, [x, lo, hi]) => {
-            let x = number_arg(func, 0, x, mode)?;
-            let lo = number_arg(func, 1, lo, mode)?;
-            let hi = number_arg(func, 2, hi, mode)?;
+            let x = number_arg(func, 0, x, cx)?;
+            let lo = number_arg(func, 1, lo, cx)?;
+            let hi = number_arg(func, 2, hi, cx)?;
             let node = Node::Clamp(Box::new(x), Box::new(lo), Box::new(hi));
             Ok((node, Type::Number))
         }
         (Func::Abs, [x]) => {
-            let x = expect(x, mode, Type::Number, |found| {
+            let x = expect(x, cx, Type::Number, |found| {
                 format!("`abs` works on numbers, but its argument is {found}")
             })?;
             Ok((Node::Abs(Box::new(x)), Type::Number))
         }
         (Func::Round, [x]) => {
-            let x = expect(x, mode, Type::Number, |found| {
+            let x = expect(x, cx, Type::Number, |found| {
                 format!("`round` works on numbers, but its first argument is {found}")
             })?;
-            Ok((Node::Round(Box::new(x), 0, mode), Type::Number))
+            Ok((Node::Round(Box::new(x), 0, cx.mode), Type::Number))
         }
         (Func::Round, [x, places]) => {
-            let x = number_arg(func, 0, x, mode)?;
+            let x = number_arg(func, 0, x, cx)?;
             let places = round_places(places)?;
-            Ok((Node::Round(Box::new(x), places, mode), Type::Number))
+            Ok((Node::Round(Box::new(x), places, cx.mode), Type::Number))
         }
         _ => Err(arity_error()),
     }

@@ -8,6 +8,8 @@ use super::FormulaError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Tok {
     Number(Decimal),
+    /// Text in double quotes (`"signed"`); the token's text keeps the quotes.
+    Text,
     Ident,
     True,
     False,
@@ -110,6 +112,20 @@ pub(super) fn tokenize(source: &str) -> Result<Vec<Token<'_>>, FormulaError> {
                         ))
                     }
                 }
+            }
+            '"' => {
+                i += 1;
+                while at(i).is_some_and(|c| c != '"' && c != '\n') {
+                    i += 1;
+                }
+                if at(i) != Some('"') {
+                    return Err(FormulaError::new(
+                        column,
+                        "text in quotes needs a closing `\"` on the same line",
+                    ));
+                }
+                i += 1;
+                Tok::Text
             }
             'a'..='z' | 'A'..='Z' | '_' => {
                 while at(i).is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {

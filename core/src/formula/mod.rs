@@ -100,6 +100,8 @@ pub enum Type {
     Number,
     /// A condition: true or false.
     Bool,
+    /// Text (a fact's text or enum column, or text in quotes): only compared with `==` / `!=`.
+    Text,
 }
 
 impl Type {
@@ -108,6 +110,7 @@ impl Type {
         match self {
             Type::Number => "a number",
             Type::Bool => "a condition",
+            Type::Text => "text",
         }
     }
 }
@@ -156,6 +159,8 @@ impl FormulaError {
             kinds::FORMULA_TOO_COMPLEX
         } else if m.contains("found a number")
             || m.contains("found a condition")
+            || m.contains("is text")
+            || m.contains("found text")
             || m.contains("same kind of value")
         {
             kinds::FORMULA_TYPE
@@ -217,8 +222,55 @@ impl Formula {
         expect: Type,
         mode: RoundingMode,
     ) -> Result<Formula, FormulaError> {
+        let cx = check::Cx {
+            mode,
+            kind_of: &|_| Type::Number,
+            text: None,
+        };
+        Formula::compile_in(source, resolve, &cx, expect)
+    }
+
+    /// [`Formula::compile`] where names have their own types and quoted text stands for the
+    /// value `text` gives it (fact filters: `status == "signed"`).
+    pub(crate) fn compile_typed(
+        source: &str,
+        resolve: &dyn Fn(&str) -> Option<usize>,
+        kind_of: &dyn Fn(usize) -> Type,
+        text: &dyn Fn(&str) -> Option<Decimal>,
+        expect: Type,
+        mode: RoundingMode,
+    ) -> Result<Formula, FormulaError> {
+        let cx = check::Cx {
+            mode,
+            kind_of,
+            text: Some(text),
+        };
+        Formula::compile_in(source, resolve, &cx, expect)
+    }
+
+    /// The quoted texts of `source`, in order (none when it does not lex): what a fact filter
+    /// compares text columns with, to be given values before [`Formula::compile_typed`].
+    pub(crate) fn quoted_texts(source: &str) -> Vec<String> {
+        lexer::tokenize(source)
+            .map(|tokens| {
+                tokens
+                    .iter()
+                    .filter(|t| t.kind == lexer::Tok::Text)
+                    .filter_map(|t| t.text.strip_prefix('"')?.strip_suffix('"'))
+                    .map(str::to_owned)
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    fn compile_in(
+        source: &str,
+        resolve: &dyn Fn(&str) -> Option<usize>,
+        cx: &check::Cx<'_>,
+        expect: Type,
+    ) -> Result<Formula, FormulaError> {
         let parsed = parser::parse(source, resolve)?;
-        let (root, result_type) = check::lower(&parsed.expr, mode)?;
+        let (root, result_type) = check::lower(&parsed.expr, cx)?;
         if result_type != expect {
             return Err(FormulaError::new(
                 parsed.expr.start,
@@ -292,7 +344,10 @@ impl Formula {
     pub fn eval(&self, env: &[Option<Decimal>]) -> Result<Value, EvalError> {
         let env = exact_env(env);
         match self.result_type {
-            Type::Number => eval::number(&self.root, &env).map(|v| Value::Number(v.to_decimal())),
+            // A text result is the value standing for the text (compiled only where text is typed).
+            Type::Number | Type::Text => {
+                eval::number(&self.root, &env).map(|v| Value::Number(v.to_decimal()))
+            }
             Type::Bool => eval::condition(&self.root, &env).map(Value::Bool),
         }
     }

@@ -10,7 +10,7 @@
 //! add     := mul (("+" | "-") mul)*
 //! mul     := unary (("*" | "/") unary)*
 //! unary   := "-" unary | primary
-//! primary := NUMBER | "true" | "false" | NAME | NAME "(" (or ("," or)*)? ")" | "(" or ")"
+//! primary := NUMBER | TEXT | "true" | "false" | NAME | NAME "(" (or ("," or)*)? ")" | "(" or ")"
 //! ```
 
 use rust_decimal::Decimal;
@@ -34,6 +34,8 @@ pub(super) struct Expr {
 pub(super) enum ExprKind {
     Number(Decimal),
     Bool(bool),
+    /// Text in quotes, without them.
+    Text(String),
     Var(usize),
     Neg(Box<Expr>),
     Not(Box<Expr>),
@@ -373,6 +375,15 @@ impl<'a> Parser<'a, '_> {
             Tok::Number(value) => {
                 self.bump();
                 self.node(ExprKind::Number(value), token.column, token.column)
+            }
+            Tok::Text => {
+                self.bump();
+                let inner = token
+                    .text
+                    .strip_prefix('"')
+                    .and_then(|t| t.strip_suffix('"'))
+                    .unwrap_or_default();
+                self.node(ExprKind::Text(inner.to_owned()), token.column, token.column)
             }
             Tok::True | Tok::False => {
                 self.bump();

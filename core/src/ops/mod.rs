@@ -9,6 +9,7 @@
 //! (`score_many`, `statements`) return JSON lines, one canonical document per record, so hosts
 //! can keep each record's bytes exactly as the conformance vectors state them.
 
+mod facts;
 #[cfg(feature = "feedback")]
 mod feedback;
 mod free;

@@ -9,7 +9,7 @@ use crate::Plan;
 use rust_decimal::Decimal;
 
 /// The operations [`Plan::run`] accepts, with the request fields each reads.
-pub const PLAN_OPERATIONS: [(&str, &[&str]); 10] = [
+pub const PLAN_OPERATIONS: [(&str, &[&str]); 12] = [
     ("score", &["record", "options"]),
     ("score_many", &["records", "options"]),
     ("summarize", &["records", "options"]),
@@ -17,6 +17,14 @@ pub const PLAN_OPERATIONS: [(&str, &[&str]); 10] = [
     ("explain", &["record", "lang", "options"]),
     ("records_from_csv", &["text"]),
     ("records_from_json", &["text"]),
+    (
+        "records_from_facts",
+        &["facts", "period", "as_of", "records", "people"],
+    ),
+    (
+        "score_facts",
+        &["facts", "period", "as_of", "records", "people", "options"],
+    ),
     ("measure_ids", &[]),
     ("grade_names", &[]),
     ("to_json", &[]),
@@ -63,6 +71,19 @@ impl Plan {
             }
             "records_from_csv" => records_json(&self.records_from_csv(&req.text("text")?)?),
             "records_from_json" => records_json(&self.records_from_json(&req.text("text")?)?),
+            "records_from_facts" => {
+                let got = self.records_of_facts(&req)?;
+                Ok(from_facts_json(&got))
+            }
+            "score_facts" => {
+                let got = self.records_of_facts(&req)?;
+                // Mid-period, progress runs to the as-of date unless the options say otherwise.
+                let options = match req.raw("options") {
+                    Some(_) => req.options()?,
+                    None => super::facts::position(got.period, got.as_of).unwrap_or_default(),
+                };
+                self.score_lines(&got.records, &options)
+            }
             "measure_ids" => {
                 let ids: Vec<&str> = self.measures().iter().map(|m| &*m.id).collect();
                 Ok(serde_json::to_string(&ids).unwrap_or_default())
@@ -251,6 +272,24 @@ pub(super) fn operation_fields(
                 names.join("、")
             ))])
         })
+}
+
+/// `{"records": […], "unassigned": […], "not_listed": […]}`: the records, and each fact left
+/// out as `{source, row, id}` (with its `owner` when not listed).
+fn from_facts_json(got: &super::facts::FromFacts) -> String {
+    use serde_json::json;
+    let unassigned: Vec<serde_json::Value> = got
+        .unassigned
+        .iter()
+        .map(|u| json!({"source": u.source, "row": u.row, "id": u.id}))
+        .collect();
+    let not_listed: Vec<serde_json::Value> = got
+        .not_listed
+        .iter()
+        .map(|(u, owner)| json!({"source": u.source, "row": u.row, "id": u.id, "owner": owner}))
+        .collect();
+    let records = serde_json::to_value(&got.records).unwrap_or_default();
+    json!({"records": records, "unassigned": unassigned, "not_listed": not_listed}).to_string()
 }
 
 fn records_json(records: &[crate::Record]) -> crate::Result<String> {

@@ -110,6 +110,14 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
     let adjustments = compile_adjustments(&spec.adjustments, &names, mode, &mut ck);
     let vetoes = compile_vetoes(&spec.vetoes, &grades, &names, mode, &mut ck);
     check_rounding_total_progress(&spec, &mut ck);
+    let froms: Vec<(usize, &str, &crate::facts::spec::AggregateSpec)> = spec
+        .measures
+        .iter()
+        .enumerate()
+        .filter_map(|(i, m)| Some((i, m.id.as_str(), m.from.as_ref()?)))
+        .collect();
+    let facts = crate::facts::compile(&spec.sources, &froms, mode, &mut ck.problems);
+    drop(froms);
     if !ck.problems.is_empty() {
         return Err(Error::Plan(ck.problems.into_vec()));
     }
@@ -133,6 +141,7 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
         adjustments,
         vetoes,
         grades,
+        facts: facts.map(Arc::new),
     })
 }
 

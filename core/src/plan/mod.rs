@@ -43,6 +43,8 @@ pub struct Plan {
     pub(crate) total_cap: Option<Decimal>,
     pub(crate) green: Decimal,
     pub(crate) yellow: Decimal,
+    /// The fact sources and fact measures, when the plan has any.
+    pub(crate) facts: Option<Arc<crate::facts::Model>>,
 }
 
 /// A declared measure.

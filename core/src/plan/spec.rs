@@ -23,6 +23,10 @@ pub struct PlanSpec {
     pub description: Option<String>,
     /// The numbers a record carries (actuals, targets, counts), with the column names they go by.
     pub measures: Vec<MeasureSpec>,
+    /// Named tables of business facts (CRM orders, payments, visits) that measures with `from`
+    /// aggregate.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<crate::facts::spec::SourceSpec>,
     /// Weighted sections (维度), each holding weighted indicators. Use either `sections` or `indicators`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sections: Vec<SectionSpec>,
@@ -67,6 +71,10 @@ pub struct MeasureSpec {
     /// Other names the measure goes by in exports (e.g. `回款金额` for `collected`).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
+    /// Computed from facts instead of read from records: which source, how aggregated, which
+    /// facts and dates count.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<crate::facts::spec::AggregateSpec>,
 }
 
 /// A weighted group of indicators.

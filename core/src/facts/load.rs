@@ -1,0 +1,520 @@
+//! Reading facts: each source's rows from JSON objects or CSV text, by one cell rule per column
+//! type, every bad cell reported with its source, row, column and fact id, all at once.
+
+use super::compile::{bad_date, folded, Column, Model, Source};
+use super::date::Date;
+use super::spec::ColumnType;
+use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
+use crate::input::scalar;
+use rust_decimal::Decimal;
+use serde_json::Value;
+use std::collections::HashMap;
+
+/// One cell, typed by its column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) enum Cell {
+    Missing,
+    Num(Decimal),
+    /// An index into [`Texts`].
+    Text(usize),
+    Bool(bool),
+    Date(Date),
+}
+
+/// One fact of a source.
+#[derive(Debug, Clone)]
+pub(super) struct Fact {
+    /// Its place in the source as given (0-based row of the list, or of the CSV data).
+    pub row: usize,
+    pub id: String,
+    pub date: Date,
+    /// The credited person (a [`Texts`] index); `None`: unassigned.
+    pub owner: Option<usize>,
+    pub cells: Vec<Cell>,
+}
+
+/// Every distinct text of a batch of facts, so cells compare and hash as numbers. The plan's
+/// quoted filter texts come first, so a cell equal to one gets the value the filter uses.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Texts {
+    index: HashMap<String, usize>,
+    list: Vec<String>,
+}
+
+impl Texts {
+    pub(super) fn seeded(literals: &[String]) -> Texts {
+        let mut t = Texts::default();
+        for l in literals {
+            t.intern(l);
+        }
+        t
+    }
+
+    pub(super) fn intern(&mut self, text: &str) -> usize {
+        if let Some(&i) = self.index.get(text) {
+            return i;
+        }
+        let i = self.list.len();
+        self.list.push(text.to_owned());
+        self.index.insert(text.to_owned(), i);
+        i
+    }
+
+    pub(super) fn get(&self, i: usize) -> &str {
+        self.list.get(i).map_or("", String::as_str)
+    }
+}
+
+/// The facts of one batch, by source in the plan's order.
+#[derive(Debug, Clone)]
+pub(crate) struct Facts {
+    pub(super) tables: Vec<Vec<Fact>>,
+    pub(super) texts: Texts,
+}
+
+impl Facts {
+    /// The facts credited to `owner`, listed as a fact no one in the batch is credited with.
+    pub(crate) fn owned_by(&self, model: &Model, owner: &str) -> Vec<super::Unassigned> {
+        let mut out = Vec::new();
+        for (source, table) in model.sources.iter().zip(&self.tables) {
+            for fact in table {
+                if fact.owner.is_some_and(|o| self.texts.get(o) == owner) {
+                    out.push(super::Unassigned {
+                        source: source.id.to_string(),
+                        row: fact.row,
+                        id: fact.id.clone(),
+                    });
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Read `value` (`{"orders": [{…}, …] or "CSV text", …}`) for `model`; a source not given has
+/// no facts. All or nothing: every problem of every source at once.
+pub(crate) fn read(model: &Model, value: Value, at: &Loc) -> crate::Result<Facts> {
+    let mut problems = Problems::new();
+    let mut texts = Texts::seeded(&model.literals);
+    let mut tables = vec![Vec::new(); model.sources.len()];
+    let Value::Object(map) = value else {
+        return Err(Error::Input(vec![Problem::new(
+            at.clone(),
+            kinds::WRONG_TYPE,
+            "expected an object of sources: {\"orders\": [...], ...}",
+        )
+        .zh("应为按数据源给出的对象：{\"orders\": [...], ...}")]));
+    };
+    for (key, rows) in map {
+        let sat = at.clone().key(key.as_str());
+        let Some(index) = model.sources.iter().position(|s| *s.id == *key) else {
+            let known: Vec<&str> = model.sources.iter().map(|s| &*s.id).collect();
+            problems.push(
+                Problem::new(
+                    sat,
+                    kinds::UNKNOWN_REFERENCE,
+                    format!(
+                        "no source `{}` in the plan (sources: {})",
+                        shown(&key),
+                        known.join(", ")
+                    ),
+                )
+                .zh(format!("方案中没有数据源 `{}`", shown(&key))),
+            );
+            continue;
+        };
+        let (Some(source), Some(table)) = (model.sources.get(index), tables.get_mut(index)) else {
+            continue;
+        };
+        *table = match rows {
+            Value::String(csv) => read_csv(source, &csv, &sat, &mut texts, &mut problems),
+            Value::Array(rows) => read_rows(source, rows, &sat, &mut texts, &mut problems),
+            other => {
+                problems.push(
+                    Problem::new(
+                        sat,
+                        kinds::WRONG_TYPE,
+                        format!(
+                            "expected a list of facts or CSV text, found {}",
+                            scalar::what(&other)
+                        ),
+                    )
+                    .zh(format!(
+                        "应为事实列表或 CSV 文本，实际为{}",
+                        scalar::what_zh(&other)
+                    )),
+                );
+                Vec::new()
+            }
+        };
+    }
+    problems.finish(Error::Input, Facts { tables, texts })
+}
+
+/// Rows as JSON objects, keyed by column id or alias; other keys are ignored.
+fn read_rows(
+    source: &Source,
+    rows: Vec<Value>,
+    at: &Loc,
+    texts: &mut Texts,
+    problems: &mut Problems,
+) -> Vec<Fact> {
+    let mut out = Vec::with_capacity(rows.len());
+    let mut seen = HashMap::with_capacity(rows.len());
+    for (row, value) in rows.into_iter().enumerate() {
+        let rat = at.clone().index(row);
+        let Value::Object(fields) = value else {
+            problems.push(
+                Problem::new(
+                    rat,
+                    kinds::WRONG_TYPE,
+                    format!(
+                        "expected a fact (an object), found {}",
+                        scalar::what(&value)
+                    ),
+                )
+                .zh(format!(
+                    "应为一条事实（对象），实际为{}",
+                    scalar::what_zh(&value)
+                )),
+            );
+            continue;
+        };
+        let mut given: Vec<Option<(String, Value)>> = vec![None; source.columns.len()];
+        for (key, v) in fields {
+            let Some(&j) = source.lookup.get(&folded(&key)) else {
+                continue;
+            };
+            if let Some(slot) = given.get_mut(j) {
+                if slot.is_some() {
+                    problems.push(
+                        Problem::new(
+                            rat.clone().key(key.as_str()),
+                            kinds::DUPLICATE,
+                            format!("`{}` is a second key for one column", shown(&key)),
+                        )
+                        .zh(format!("`{}` 与另一个键指向同一列", shown(&key))),
+                    );
+                }
+                *slot = Some((key, v));
+            }
+        }
+        let cells = given
+            .into_iter()
+            .zip(&source.columns)
+            .map(|(g, c)| match g {
+                Some((key, v)) => (rat.clone().key(key), v),
+                None => (rat.clone().key(&*c.id), Value::Null),
+            });
+        if let Some(fact) = read_fact(source, row, cells, texts, &mut seen, problems) {
+            out.push(fact);
+        }
+    }
+    out
+}
+
+/// CSV text with a header row; headers match column ids and aliases, other columns are
+/// ignored, and a column the source needs (not `optional`) must be there.
+fn read_csv(
+    source: &Source,
+    text: &str,
+    at: &Loc,
+    texts: &mut Texts,
+    problems: &mut Problems,
+) -> Vec<Fact> {
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = match rdr.headers() {
+        Ok(h) => h
+            .iter()
+            .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
+            .collect(),
+        Err(e) => {
+            problems.push(csv_problem(at.clone().join(&Loc::csv(1, None)), &e));
+            return Vec::new();
+        }
+    };
+    let mut place: Vec<Option<usize>> = vec![None; source.columns.len()];
+    for (k, h) in headers.iter().enumerate() {
+        if let Some(&j) = source.lookup.get(&folded(h)) {
+            match place.get_mut(j) {
+                Some(Some(_)) => problems.push(
+                    Problem::new(
+                        at.clone().join(&Loc::csv(1, Some(h))),
+                        kinds::DUPLICATE,
+                        format!("`{}` is a second column for one source column", shown(h)),
+                    )
+                    .zh(format!("`{}` 与另一列指向同一数据列", shown(h))),
+                ),
+                Some(slot) => *slot = Some(k),
+                None => {}
+            }
+        }
+    }
+    let absent: Vec<&Column> = source
+        .columns
+        .iter()
+        .zip(&place)
+        .filter(|(c, p)| p.is_none() && !c.optional)
+        .map(|(c, _)| c)
+        .collect();
+    for c in &absent {
+        problems.push(
+            Problem::new(
+                at.clone().join(&Loc::csv(1, None)),
+                kinds::MISSING,
+                format!("no column for `{}` in the header", c.id),
+            )
+            .zh(format!("表头中没有 `{}` 列", c.id)),
+        );
+    }
+    if !absent.is_empty() {
+        return Vec::new();
+    }
+    let (mut out, mut seen) = (Vec::new(), HashMap::new());
+    for (row, record) in rdr.records().enumerate() {
+        // Line numbers count the header as line 1.
+        let line = row.saturating_add(2) as u64;
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                problems.push(csv_problem(at.clone().join(&Loc::csv(line, None)), &e));
+                continue;
+            }
+        };
+        let cells = place.iter().zip(&source.columns).map(|(p, c)| {
+            let header = p
+                .and_then(|k| headers.get(k))
+                .map_or(&*c.id, String::as_str);
+            let text = p.and_then(|k| record.get(k)).unwrap_or("");
+            (
+                at.clone().join(&Loc::csv(line, Some(header))),
+                Value::String(text.to_owned()),
+            )
+        });
+        if let Some(fact) = read_fact(source, row, cells, texts, &mut seen, problems) {
+            out.push(fact);
+        }
+    }
+    out
+}
+
+fn csv_problem(at: Loc, e: &csv::Error) -> Problem {
+    Problem::new(at, kinds::SYNTAX_ERROR, format!("not valid CSV: {e}"))
+        .zh(format!("不是有效的 CSV：{e}"))
+}
+
+/// One fact from its cells (each with its location), or `None` once its problems are
+/// reported. `seen` holds the fact ids read so far in the source, with their rows.
+fn read_fact(
+    source: &Source,
+    row: usize,
+    cells: impl Iterator<Item = (Loc, Value)>,
+    texts: &mut Texts,
+    seen: &mut HashMap<String, usize>,
+    problems: &mut Problems,
+) -> Option<Fact> {
+    let mut local = Problems::new();
+    let mut read: Vec<(Loc, Cell)> = Vec::with_capacity(source.columns.len());
+    for (j, ((at, value), column)) in cells.zip(&source.columns).enumerate() {
+        // An empty owner is an unassigned fact; id and date are needed whatever `optional` says.
+        let may_be_empty = j == source.owner_col
+            || (column.optional && j != source.id_col && j != source.date_col);
+        let cell = cell(column, may_be_empty, value, &at, texts, &mut local);
+        read.push((at, cell));
+    }
+    let id = read.get(source.id_col).and_then(|(_, c)| match *c {
+        Cell::Text(t) => Some(texts.get(t).to_owned()),
+        Cell::Num(n) => Some(n.normalize().to_string()),
+        _ => None,
+    });
+    if let (Some(id), Some((at, _))) = (&id, read.get(source.id_col)) {
+        if let Some(first) = seen.get(id) {
+            local.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::DUPLICATE,
+                    format!("fact id `{}` is also on row {first}", shown(id)),
+                )
+                .zh(format!("事实编号 `{}` 与第 {first} 行重复", shown(id))),
+            );
+        } else {
+            seen.insert(id.clone(), row);
+        }
+    }
+    let date = match read.get(source.date_col) {
+        Some((_, Cell::Date(d))) => Some(*d),
+        _ => None,
+    };
+    let owner = match read.get(source.owner_col) {
+        Some((_, Cell::Text(t))) => Some(*t),
+        _ => None,
+    };
+    let ok = local.is_empty();
+    for p in local.into_vec() {
+        problems.push(match &id {
+            Some(id) => p.with_id(id.clone()),
+            None => p,
+        });
+    }
+    if !ok {
+        return None;
+    }
+    Some(Fact {
+        row,
+        id: id?,
+        date: date?,
+        owner,
+        cells: read.into_iter().map(|(_, c)| c).collect(),
+    })
+}
+
+/// One cell by its column's rule; empty text and `null` are an empty cell.
+fn cell(
+    column: &Column,
+    may_be_empty: bool,
+    value: Value,
+    at: &Loc,
+    texts: &mut Texts,
+    problems: &mut Problems,
+) -> Cell {
+    let value = match crate::json::markers::resolve(value, at, problems) {
+        crate::json::markers::Resolved::Value(v) => v,
+        crate::json::markers::Resolved::Refused => return Cell::Missing,
+    };
+    let empty = match &value {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    };
+    if empty {
+        if !may_be_empty {
+            problems.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::MISSING,
+                    format!("`{}` is empty", column.id),
+                )
+                .zh(format!("`{}` 为空", column.id)),
+            );
+        }
+        return Cell::Missing;
+    }
+    let wrong = |expected: &str, zh: &str, found: &Value| {
+        Problem::new(
+            at.clone(),
+            kinds::WRONG_TYPE,
+            format!("expected {expected}, found {}", scalar::what(found)),
+        )
+        .zh(format!("应为{zh}，实际为{}", scalar::what_zh(found)))
+    };
+    match column.kind {
+        ColumnType::Text => match &value {
+            Value::String(s) => Cell::Text(texts.intern(s.trim())),
+            Value::Number(n) => Cell::Text(texts.intern(&n.to_string())),
+            other => {
+                problems.push(wrong("text", "文本", other));
+                Cell::Missing
+            }
+        },
+        ColumnType::Enum => match &value {
+            Value::String(s) if column.values.iter().any(|v| v == s.trim()) => {
+                Cell::Text(texts.intern(s.trim()))
+            }
+            Value::String(s) => {
+                problems.push(
+                    Problem::new(
+                        at.clone(),
+                        kinds::INVALID_VALUE,
+                        format!("`{}` is not one of {}", shown(s), column.values.join(", ")),
+                    )
+                    .zh(format!(
+                        "`{}` 不在可取值 {} 之中",
+                        shown(s),
+                        column.values.join("、")
+                    )),
+                );
+                Cell::Missing
+            }
+            other => {
+                problems.push(wrong("text", "文本", other));
+                Cell::Missing
+            }
+        },
+        ColumnType::Decimal | ColumnType::Integer => number(column, value, at, problems),
+        ColumnType::Date => match &value {
+            Value::String(s) => Date::parse(s).map_or_else(
+                || {
+                    problems.push(bad_date(at.clone(), s));
+                    Cell::Missing
+                },
+                Cell::Date,
+            ),
+            other => {
+                problems.push(wrong("a date like 2026-06-30", "日期", other));
+                Cell::Missing
+            }
+        },
+        ColumnType::Boolean => match &value {
+            Value::Bool(b) => Cell::Bool(*b),
+            Value::String(s) => match boolean(s) {
+                Some(b) => Cell::Bool(b),
+                None => {
+                    problems.push(
+                        Problem::new(
+                            at.clone(),
+                            kinds::INVALID_VALUE,
+                            format!("expected true or false, found `{}`", shown(s)),
+                        )
+                        .zh(format!("应为是或否（true / false），实际为 `{}`", shown(s))),
+                    );
+                    Cell::Missing
+                }
+            },
+            other => {
+                problems.push(wrong("true or false", "是或否", other));
+                Cell::Missing
+            }
+        },
+    }
+}
+
+fn number(column: &Column, value: Value, at: &Loc, problems: &mut Problems) -> Cell {
+    let Ok(Some(n)) = scalar::number(value, at, problems) else {
+        return Cell::Missing;
+    };
+    if column.kind == ColumnType::Integer && !n.fract().is_zero() {
+        problems.push(
+            Problem::new(
+                at.clone(),
+                kinds::INVALID_VALUE,
+                format!("expected a whole number, found {n}"),
+            )
+            .zh(format!("应为整数，实际为 {n}")),
+        );
+        return Cell::Missing;
+    }
+    if column.non_negative && n.is_sign_negative() && !n.is_zero() {
+        problems.push(
+            Problem::new(
+                at.clone(),
+                kinds::NEGATIVE,
+                format!("`{}` may not be negative ({n})", column.id),
+            )
+            .zh(format!("`{}` 不能为负数（{n}）", column.id)),
+        );
+        return Cell::Missing;
+    }
+    Cell::Num(n)
+}
+
+/// Boolean text as exports write it.
+fn boolean(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "y" | "1" | "是" => Some(true),
+        "false" | "no" | "n" | "0" | "否" => Some(false),
+        _ => None,
+    }
+}

@@ -1,0 +1,199 @@
+//! Business facts in, measures out.
+//!
+//! - Conformance: every `tests/vectors/facts/*.json` case runs through `Plan::run` on the
+//!   vector's plan; the result (JSON lines joined into one array for `score_facts`) or the
+//!   error's canonical JSON is compared byte for byte with the matching line of
+//!   `*.expected.jsonl` (`UPDATE_VECTORS=1` rewrites them).
+//! - Hand-worked tests: each expected number derived in a comment.
+//! - Property tests: aggregation does not depend on the order facts arrive in.
+
+mod common;
+use perfscore::Plan;
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+fn vector_paths() -> Vec<std::path::PathBuf> {
+    let dir = common::vectors_dir().join("facts");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.ends_with(".json") && !name.ends_with(".expected.json")
+        })
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// A case's result as the vectors state it: one line of JSON.
+fn run_case(plan: &Plan, op: &str, request: &Value) -> String {
+    match plan.run(op, &request.to_string()) {
+        Ok(out) if op == "score_facts" => {
+            format!("[{}]", out.lines().collect::<Vec<_>>().join(","))
+        }
+        Ok(out) => out,
+        Err(e) => e.to_canonical_json(),
+    }
+}
+
+#[test]
+fn vectors_match_expected_bytes() {
+    let paths = vector_paths();
+    assert!(!paths.is_empty(), "expected the facts vectors");
+    let update = std::env::var_os("UPDATE_VECTORS").is_some();
+    let mut failures = Vec::new();
+    for path in paths {
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let plan = Plan::from_json(&v["plan"].to_string()).expect("the vector's plan compiles");
+        let mut got = String::new();
+        for case in v["cases"].as_array().unwrap() {
+            let op = case["operation"].as_str().unwrap();
+            got.push_str(&run_case(&plan, op, &case["request"]));
+            got.push('\n');
+        }
+        let expected_path = path.with_extension("expected.jsonl");
+        if update {
+            std::fs::write(&expected_path, &got).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        if expected != got {
+            failures.push(path.display().to_string());
+        }
+    }
+    assert!(failures.is_empty(), "vectors differ: {failures:?}");
+}
+
+/// The vector's plan and its June facts.
+fn orders_plan() -> (Plan, Value) {
+    let path = common::vectors_dir().join("facts/orders-visits.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let plan = Plan::from_json(&v["plan"].to_string()).unwrap();
+    let facts = v["cases"][0]["request"]["facts"].clone();
+    (plan, facts)
+}
+
+fn measures_of(plan: &Plan, request: Value) -> Value {
+    let out: Value = serde_json::from_str(
+        &plan
+            .run("records_from_facts", &request.to_string())
+            .unwrap(),
+    )
+    .unwrap();
+    out
+}
+
+#[test]
+fn june_measures_are_the_hand_worked_sums_counts_and_new_customers() {
+    let (plan, facts) = orders_plan();
+    let out = measures_of(&plan, json!({"facts": facts, "period": "2026-06"}));
+    let records = out["records"].as_array().unwrap();
+    // No records given: the owners, by id.
+    assert_eq!(records.len(), 2);
+    let e1 = &records[0]["measures"];
+    // O2 200.50 + O3 300.00 = 500.50 (records write decimals without trailing zeros); O4 is
+    // cancelled, O1 is May, O8 is last year.
+    assert_eq!(e1["revenue"], "500.5");
+    assert_eq!(e1["contracts"], "2");
+    // C1 first signed in May (O1): not new; C2 first signed on 10 June: new.
+    assert_eq!(e1["new_customers"], "1");
+    // Two calls on C1 on 3 June count once, plus C1 on 4 June.
+    assert_eq!(e1["visits"], "2");
+    // O8, 10 June 2025.
+    assert_eq!(e1["revenue_last_year"], "400");
+    assert_eq!(e1["largest_order"], "300");
+    let e2 = &records[1]["measures"];
+    // O5 1000 and the return O6 −250 net in June; O7 is July.
+    assert_eq!(e2["revenue"], "750");
+    assert_eq!(e2["contracts"], "1");
+    assert_eq!(e2["revenue_last_year"], "0");
+    // O9 has no owner: listed, not lost.
+    assert_eq!(
+        out["unassigned"],
+        json!([{"source": "orders", "row": 8, "id": "O9"}])
+    );
+}
+
+#[test]
+fn as_of_date_leaves_out_facts_not_known_yet() {
+    let (plan, facts) = orders_plan();
+    let out = measures_of(
+        &plan,
+        json!({"facts": facts, "period": "2026-06", "as_of": "2026-06-12"}),
+    );
+    let e2 = &out["records"][1]["measures"];
+    // E2's orders are dated the 20th and 25th: nothing yet, but the 5 June visit counts.
+    assert_eq!(e2["revenue"], "0");
+    assert_eq!(e2["visits"], "1");
+    // E2 has no order to take a maximum of: the measure is missing, not 0.
+    assert!(e2.get("largest_order").is_none());
+}
+
+#[test]
+fn filter_errors_are_plan_problems_with_paths() {
+    let (_, _) = orders_plan();
+    let path = common::vectors_dir().join("facts/orders-visits.json");
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let plan = &mut v["plan"];
+    // Text compared with a number, a sum of text, an unknown column, an unknown source, and an
+    // enum value that does not exist: all five at once.
+    plan["measures"][0]["from"]["filter"] = json!("status > 3");
+    plan["measures"][1]["from"] =
+        json!({"source": "orders", "aggregate": "sum", "column": "customer"});
+    plan["measures"][2]["from"]["column"] = json!("client");
+    plan["measures"][3]["from"]["source"] = json!("calls");
+    plan["measures"][5]["from"]["filter"] = json!("status == \"singed\"");
+    let err = Plan::from_json(&plan.to_string()).unwrap_err();
+    let got: Vec<(String, &str)> = err.problems().iter().map(|p| (p.path(), p.kind)).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("measures[0].from.filter".to_string(), "formula_type"),
+            ("measures[1].from.column".to_string(), "wrong_type"),
+            ("measures[2].from.column".to_string(), "unknown_reference"),
+            ("measures[3].from.source".to_string(), "unknown_reference"),
+            ("measures[5].from.filter".to_string(), "unknown_reference"),
+        ]
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// The facts' order does not change any measure (sums are exact, first/last break date
+    /// ties by row, which moves with the fact, so only date-distinct orders are generated).
+    #[test]
+    fn measures_do_not_depend_on_fact_order(seed in any::<u64>()) {
+        let (plan, facts) = orders_plan();
+        let mut orders = facts["orders"].as_array().unwrap().clone();
+        let mut s = seed;
+        for i in (1..orders.len()).rev() {
+            s = s.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            orders.swap(i, (s >> 33) as usize % (i + 1));
+        }
+        let base = measures_of(&plan, json!({"facts": facts.clone(), "period": "2026-06"}));
+        let mut shuffled = facts.clone();
+        shuffled["orders"] = Value::Array(orders);
+        let got = measures_of(&plan, json!({"facts": shuffled, "period": "2026-06"}));
+        prop_assert_eq!(&base["records"], &got["records"]);
+    }
+}
+
+#[test]
+fn quoted_text_is_refused_in_a_plans_scoring_formulas() {
+    let (_, _) = orders_plan();
+    let path = common::vectors_dir().join("facts/orders-visits.json");
+    let mut v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    v["plan"]["indicators"][0]["actual"] = json!("if(revenue == \"x\", 0, revenue)");
+    let err = Plan::from_json(&v["plan"].to_string()).unwrap_err();
+    let p = &err.problems()[0];
+    assert_eq!(p.path(), "indicators[0].actual");
+    assert!(p.message.contains("only used in fact filters"), "{}", p.message);
+    // An unclosed quote in a filter is a syntax problem at its column.
+    v["plan"]["indicators"][0]["actual"] = json!("revenue");
+    v["plan"]["measures"][0]["from"]["filter"] = json!("status == \"signed");
+    let err = Plan::from_json(&v["plan"].to_string()).unwrap_err();
+    assert_eq!(err.problems()[0].kind, "formula_syntax");
+    assert!(err.problems()[0].message.contains("column 11"), "{}", err.problems()[0].message);
+}
