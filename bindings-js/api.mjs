@@ -191,6 +191,14 @@ export function createApi(backend) {
       return JSON.parse(this.run('score', { record, options }));
     }
 
+    recordsFromFacts(request) {
+      return JSON.parse(this.run('records_from_facts', request));
+    }
+
+    scoreFacts(request) {
+      return lines(this.run('score_facts', request)).map((line) => JSON.parse(line));
+    }
+
     scoreCanonical(records, options) {
       return lines(this.run('score_many', { records, options }));
     }

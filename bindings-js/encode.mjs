@@ -1,6 +1,8 @@
 // Host values as the engine's input: JSON text, with one marker for the JS values JSON cannot
 // hold (docs/input.md): `{"\u0000host": "NaN"}`, `"Infinity"`, `"-Infinity"`,
-// `"bigint:<digits>"`, `"a Symbol"`, `"a function"`, `"text that is not valid Unicode"`. The core
+// `"bigint:<digits>"`, `"a Symbol"`, `"a function"`, `"text that is not valid Unicode"`, `"a Date
+// object"` (its JSON text is a UTC instant, which may be another calendar day than the one the
+// host meant: dates cross as text, `2026-06-03`). The core
 // reads the markers, so what is accepted or refused, and where, is decided once for every host.
 
 const MARK = '\u0000host';
@@ -19,6 +21,7 @@ function unusual(value) {
       return !value.isWellFormed();
     case 'object':
       if (value === null) return false;
+      if (value instanceof Date) return true;
       if (Array.isArray(value)) {
         for (let i = 0; i < value.length; i++) if (unusual(value[i])) return true;
         return false;
@@ -33,7 +36,9 @@ function unusual(value) {
   }
 }
 
-function replacer(_key, v) {
+function replacer(key, v) {
+  // `v` is already Date.toJSON's text; the holder still has the Date.
+  if (this[key] instanceof Date) return marker('a Date object');
   switch (typeof v) {
     case 'number':
       return Number.isFinite(v) ? v : marker(String(v));

@@ -264,6 +264,42 @@ export interface RecordInput {
   measures: Record<string, Num | null>;
 }
 
+/** A fact source's rows: objects keyed by column id or alias, or CSV text with a header row. */
+export type FactRows = Array<Record<string, string | number | boolean | null>> | string;
+
+/** The request of `recordsFromFacts` / `scoreFacts` (docs/facts.md). */
+export interface FactsRequest {
+  /** Rows by source id; a source not given has no facts. */
+  facts: Record<string, FactRows>;
+  /** `2026-06`, `2026-Q2`, `2026-H1`, `2026`, or `{from, to}` (dates as `YYYY-MM-DD` text). */
+  period: string | { from: string; to: string };
+  /** Facts dated after it are not known yet (period-to-date); `YYYY-MM-DD`. */
+  as_of?: string;
+  /** Records giving the measures that do not come from facts (targets, ratings). */
+  records?: RecordInput[];
+  /** The people to produce records for; facts of anyone else are listed in `not_listed`. */
+  people?: string[];
+}
+
+/** A fact left out of every record. */
+export interface FactRef {
+  source: string;
+  /** Its 0-based row in the source as given. */
+  row: number;
+  id: string;
+  /** For `not_listed`: the owner not among `people`. */
+  owner?: string;
+}
+
+/** The result of `recordsFromFacts`. */
+export interface FactsRecords {
+  records: RecordOutput[];
+  /** Facts whose owner cell is empty. */
+  unassigned: FactRef[];
+  /** Facts of owners outside `people`. */
+  not_listed: FactRef[];
+}
+
 /** A record as returned by `recordsFromCsv` / `recordsFromJson`: decimals as strings. */
 export interface RecordOutput extends RecordInput {
   measures: Record<string, Decimal>;
@@ -480,6 +516,14 @@ export declare class Plan {
   score(record: RecordInput, options?: ScoreOptions): Scorecard;
   /** Score a batch; if any record has a problem, all problems are thrown and nothing is scored. */
   scoreMany(records: RecordInput[], options?: ScoreOptions): Scorecard[];
+  /**
+   * Each person's record from business facts (docs/facts.md): the plan's fact measures
+   * aggregated over `period` as known on `asOf`, merged into `records` (measures read from
+   * records); facts with no owner, or whose owner is not in `people`, are listed.
+   */
+  recordsFromFacts(request: FactsRequest): FactsRecords;
+  /** `recordsFromFacts`, then each record scored; mid-period (`as_of` inside the period) progress runs to the as-of date unless `options` says otherwise. */
+  scoreFacts(request: FactsRequest & { options?: ScoreOptions }): Scorecard[];
   /**
    * The lean batch result, one per record in input order: total (the plan's scale, as the
    * scorecard's `total`), grade and veto, plus `pay` (the pay statement's `total`, normalised)

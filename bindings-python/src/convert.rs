@@ -15,7 +15,8 @@
 //! | `dict` or any mapping (string keys) | an object |
 //! | `list`, `tuple` | an array |
 //! | pandas DataFrame / Series, numpy array | its rows / a list, NaN and NA as `null` |
-//! | anything else | a marker naming its type (`a datetime.date`) |
+//! | `datetime.date`, `datetime.datetime`, `pandas.Timestamp` | its ISO text (`2026-06-03`, `2026-06-03T14:22:00`) |
+//! | anything else | a marker naming its type (`a datetime.time`) |
 //!
 //! Markers (`{"\u0000host": "NaN"}`) are the core's spelling of host values JSON cannot hold;
 //! the core reports each at its place. The only errors raised here are about the shape of the
@@ -315,6 +316,12 @@ fn scalar_json(v: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
     if matches!(name.as_str(), "NAType" | "NaTType") && module_of(v).starts_with("pandas") {
         return Ok(Some(Value::Null));
     }
+    if is_date(v)? {
+        // A date as the calendar date it shows (a datetime's time and zone are the core's to
+        // ignore): `isoformat` is `2026-06-03` or `2026-06-03T14:22:00`.
+        let text = v.call_method0("isoformat")?.str()?.to_cow()?.into_owned();
+        return Ok(Some(Value::String(text)));
+    }
     if name == "NotApplicable" && module_of(v) == "perfscore._feedback" {
         return Ok(Some(Value::String("na".into())));
     }
@@ -322,6 +329,12 @@ fn scalar_json(v: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
         return numpy_json(v);
     }
     Ok(None)
+}
+
+/// `datetime.date` or any subclass (`datetime.datetime`, `pandas.Timestamp`).
+fn is_date(v: &Bound<'_, PyAny>) -> PyResult<bool> {
+    static DATE: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    v.is_instance(DATE.import(v.py(), "datetime", "date")?)
 }
 
 fn module_of(v: &Bound<'_, PyAny>) -> String {

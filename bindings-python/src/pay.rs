@@ -213,7 +213,7 @@ impl PyPayPlan {
         let (pay, plan) = (Arc::clone(&self.inner), Arc::clone(&self.plan));
         let (op, req) = (operation.to_owned(), request_text(request)?);
         let text = py.detach(move || pay.run(&plan, &op, &req));
-        run_result(py, text, operation == "statements")
+        run_result(py, text, perfscore::ops::returns_lines(operation))
     }
 
     fn __repr__(&self) -> String {

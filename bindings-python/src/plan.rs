@@ -213,6 +213,42 @@ impl PyPlan {
         records.iter().map(|r| record_to_py(py, r)).collect()
     }
 
+    /// Each person's record from business facts (docs/facts.md): `facts` maps source ids to
+    /// rows (a list of dicts, a DataFrame, or CSV text); the plan's fact measures over `period`
+    /// as known on `as_of`, merged into `records`. A dict `{records, unassigned, not_listed}`,
+    /// decimals as exact text, as the `records_from_facts` operation gives it.
+    #[pyo3(signature = (facts, period, *, as_of=None, records=None, people=None))]
+    fn records_from_facts(
+        &self,
+        py: Python<'_>,
+        facts: &Bound<'_, PyAny>,
+        period: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        records: Option<&Bound<'_, PyAny>>,
+        people: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = facts_request(py, facts, period, as_of, records, people, None)?;
+        self.run(py, "records_from_facts", Some(&request))
+    }
+
+    /// `records_from_facts`, then every record scored (a list of scorecard dicts); with `as_of`
+    /// inside the period, progress runs to it unless `options` says otherwise.
+    #[pyo3(signature = (facts, period, *, as_of=None, records=None, people=None, options=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn score_facts(
+        &self,
+        py: Python<'_>,
+        facts: &Bound<'_, PyAny>,
+        period: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        records: Option<&Bound<'_, PyAny>>,
+        people: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = facts_request(py, facts, period, as_of, records, people, options)?;
+        self.run(py, "score_facts", Some(&request))
+    }
+
     /// Score one record (a dict); `period` says how far the period has gone.
     #[pyo3(signature = (record, period=None))]
     fn score(
@@ -335,7 +371,8 @@ impl PyPlan {
     }
 
     /// Run one plan operation (docs/operations.md) on a request (a mapping, or JSON text);
-    /// returns the parsed result (a list for the one-document-per-line `score_many`).
+    /// returns the parsed result (a list for the one-document-per-line `score_many` and
+    /// `score_facts`).
     #[pyo3(signature = (operation, request=None))]
     fn run(
         &self,
@@ -349,7 +386,7 @@ impl PyPlan {
             request_text(request)?,
         );
         let text = py.detach(move || plan.run(&op, &req));
-        run_result(py, text, operation == "score_many")
+        run_result(py, text, perfscore::ops::returns_lines(operation))
     }
 
     fn __repr__(&self) -> String {
@@ -361,4 +398,31 @@ impl PyPlan {
             self.inner.indicator_count()
         )
     }
+}
+
+/// The request of the fact operations, from keyword arguments (absent ones left out).
+fn facts_request<'py>(
+    py: Python<'py>,
+    facts: &Bound<'py, PyAny>,
+    period: &Bound<'py, PyAny>,
+    as_of: Option<&Bound<'py, PyAny>>,
+    records: Option<&Bound<'py, PyAny>>,
+    people: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let request = PyDict::new(py);
+    request.set_item("facts", facts)?;
+    request.set_item("period", period)?;
+    let optional = [
+        ("as_of", as_of),
+        ("records", records),
+        ("people", people),
+        ("options", options),
+    ];
+    for (key, value) in optional {
+        if let Some(v) = value.filter(|v| !v.is_none()) {
+            request.set_item(key, v)?;
+        }
+    }
+    Ok(request.into_any())
 }

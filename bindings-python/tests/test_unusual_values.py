@@ -89,10 +89,18 @@ def test_a_big_int_and_an_exponent_decimal_are_read_exactly():
 
 
 def test_values_json_cannot_hold_are_refused_at_their_place():
-    r = record(revenue=datetime.date(2024, 1, 31), revenue_target=float("nan"))
+    r = record(revenue=datetime.time(9, 30), revenue_target=float("nan"))
     assert problems_of([r]) == [
-        (("records", 0, "measures", "revenue"), "unsupported_value", "E001", "a datetime.date is not a value perfscore reads"),
+        (("records", 0, "measures", "revenue"), "unsupported_value", "E001", "a datetime.time is not a value perfscore reads"),
         (("records", 0, "measures", "revenue_target"), "not_finite", "E001", "NaN is not a finite number"),
+    ]
+
+
+def test_a_date_is_its_iso_text_so_a_measure_refuses_it_as_text():
+    # Dates cross as the calendar date they show (fact sources read them); a measure wants a number.
+    r = record(revenue=datetime.date(2024, 1, 31))
+    assert problems_of([r]) == [
+        (("records", 0, "measures", "revenue"), "not_a_number", "E001", "`2024-01-31` is not a number"),
     ]
 
 

@@ -189,11 +189,19 @@ fn quoted_text_is_refused_in_a_plans_scoring_formulas() {
     let err = Plan::from_json(&v["plan"].to_string()).unwrap_err();
     let p = &err.problems()[0];
     assert_eq!(p.path(), "indicators[0].actual");
-    assert!(p.message.contains("only used in fact filters"), "{}", p.message);
+    assert!(
+        p.message.contains("only used in fact filters"),
+        "{}",
+        p.message
+    );
     // An unclosed quote in a filter is a syntax problem at its column.
     v["plan"]["indicators"][0]["actual"] = json!("revenue");
     v["plan"]["measures"][0]["from"]["filter"] = json!("status == \"signed");
     let err = Plan::from_json(&v["plan"].to_string()).unwrap_err();
     assert_eq!(err.problems()[0].kind, "formula_syntax");
-    assert!(err.problems()[0].message.contains("column 11"), "{}", err.problems()[0].message);
+    assert!(
+        err.problems()[0].message.contains("column 11"),
+        "{}",
+        err.problems()[0].message
+    );
 }

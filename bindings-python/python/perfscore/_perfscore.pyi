@@ -1,5 +1,6 @@
 """Type stubs for the Rust extension module (checked by ``python -m mypy.stubtest``)."""
 
+import datetime
 import os
 from decimal import Decimal
 from typing import final, Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, overload
@@ -40,6 +41,25 @@ class Plan:
     def grades(self) -> List[str]: ...
     def records_from_csv(self, text: str) -> List[Dict[str, Any]]: ...
     def records_from_json(self, text: str) -> List[Dict[str, Any]]: ...
+    def records_from_facts(
+        self,
+        facts: Mapping[str, Any],
+        period: Union[str, Mapping[str, str]],
+        *,
+        as_of: Union[str, datetime.date, None] = None,
+        records: Any = None,
+        people: Optional[Sequence[str]] = None,
+    ) -> Dict[str, Any]: ...
+    def score_facts(
+        self,
+        facts: Mapping[str, Any],
+        period: Union[str, Mapping[str, str]],
+        *,
+        as_of: Union[str, datetime.date, None] = None,
+        records: Any = None,
+        people: Optional[Sequence[str]] = None,
+        options: Union[Mapping[str, Any], str, None] = None,
+    ) -> List[Dict[str, Any]]: ...
     def score(self, record: _RecordDict, period: _Period = None) -> Scorecard: ...
     def score_many(self, records: Any, period: _Period = None) -> BatchResult: ...
     def summarize_frame(

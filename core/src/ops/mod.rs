@@ -25,3 +25,12 @@ pub use free::{run, OPERATIONS};
 pub use pay::PAY_OPERATIONS;
 pub use plan::PLAN_OPERATIONS;
 pub use table::EncodedTable;
+
+/// The operations whose result is JSON lines (one canonical document per record) rather than one
+/// JSON document: what a host splits into a list.
+pub const LINE_OPERATIONS: [&str; 3] = ["score_many", "statements", "score_facts"];
+
+/// Whether `operation`'s result is JSON lines ([`LINE_OPERATIONS`]).
+pub fn returns_lines(operation: &str) -> bool {
+    LINE_OPERATIONS.contains(&operation)
+}
