@@ -205,3 +205,127 @@ fn quoted_text_is_refused_in_a_plans_scoring_formulas() {
         err.problems()[0].message
     );
 }
+
+/// A generated order: id, date, owner ("" for none), customer, status, amount.
+fn order(i: usize, r: &[u64; 5]) -> Value {
+    let dates = [
+        "2026-05-28",
+        "2026-06-01",
+        "2026-06-12",
+        "2026-06-12",
+        "2026-06-30",
+        "2026-07-02",
+        "2025-06-05",
+    ];
+    let owners = ["E1", "E2", "E3", ""];
+    let statuses = ["signed", "signed", "returned", "cancelled"];
+    let cents = (r[4] % 2_000_000) as i64 - 200_000;
+    json!({
+        "order_id": format!("F{i}"),
+        "date": dates[(r[0] % dates.len() as u64) as usize],
+        "owner": owners[(r[1] % 4) as usize],
+        "customer": format!("C{}", r[2] % 5),
+        "status": statuses[(r[3] % 4) as usize],
+        "amount": format!("{}.{:02}", cents / 100, (cents % 100).abs()).replace("-0.", "-0."),
+    })
+}
+
+fn accumulate(acc: &mut perfscore::ops::Accumulator, op: &str, request: Value) -> Value {
+    serde_json::from_str(&acc.run(op, &request.to_string()).unwrap()).unwrap()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// After any sequence of adds and retracts, the accumulator's records equal the batch
+    /// operation's over the facts that survive, in the order they arrived (exactly: the same
+    /// decimal text), at period end and mid-period.
+    #[test]
+    fn accumulator_equals_batch_over_surviving_facts(
+        draws in proptest::collection::vec(any::<[u64; 5]>(), 1..40),
+        retract_mask in any::<u64>(),
+        as_of in proptest::option::of(0u8..3),
+    ) {
+        let (plan, _) = orders_plan();
+        let plan = std::sync::Arc::new(plan);
+        let mut acc = perfscore::ops::Accumulator::new(plan.clone()).unwrap();
+        let orders: Vec<Value> = draws.iter().enumerate().map(|(i, r)| order(i, r)).collect();
+        let mut alive = Vec::new();
+        for (i, o) in orders.iter().enumerate() {
+            accumulate(&mut acc, "add", json!({"source": "orders", "facts": [o]}));
+            alive.push(i);
+            // Retract an earlier order now and then, the newest first.
+            if retract_mask >> (i % 64) & 1 == 1 && alive.len() > 1 {
+                let gone = alive.remove(alive.len() / 2);
+                accumulate(&mut acc, "retract", json!({"source": "orders", "ids": [format!("F{gone}")]}));
+            }
+        }
+        let mut query = json!({"period": "2026-06"});
+        if let Some(d) = as_of {
+            query["as_of"] = json!(["2026-06-01", "2026-06-12", "2026-06-29"][d as usize]);
+        }
+        let live = accumulate(&mut acc, "records", query.clone());
+        let mut batch_request = query.clone();
+        batch_request["facts"] = json!({"orders": alive.iter().map(|&i| orders[i].clone()).collect::<Vec<_>>()});
+        let batch: Value = serde_json::from_str(&plan.run("records_from_facts", &batch_request.to_string()).unwrap()).unwrap();
+        prop_assert_eq!(&live["records"], &batch["records"]);
+        let ids = |v: &Value| v["unassigned"].as_array().unwrap().iter().map(|u| u["id"].clone()).collect::<Vec<_>>();
+        prop_assert_eq!(ids(&live), ids(&batch));
+        // Saved and restored, it answers the same.
+        let saved = acc.run("to_json", "").unwrap();
+        let mut back = perfscore::ops::Accumulator::from_json(plan.clone(), &saved).unwrap();
+        prop_assert_eq!(accumulate(&mut back, "records", query), live);
+    }
+}
+
+#[test]
+fn a_failed_update_changes_nothing() {
+    let (plan, facts) = orders_plan();
+    let mut acc = perfscore::ops::Accumulator::new(std::sync::Arc::new(plan)).unwrap();
+    let added = accumulate(
+        &mut acc,
+        "add",
+        json!({"source": "orders", "facts": facts["orders"]}),
+    );
+    // Nine orders, owned by E1 and E2 (and O9 by nobody).
+    assert_eq!(added, json!({"changed": 9, "people": ["E1", "E2"]}));
+    let before = acc.run("to_json", "").unwrap();
+    // One good row and one bad: neither is added. A duplicate id is refused too.
+    let bad = json!({"source": "orders", "facts": [
+        {"order_id": "N1", "date": "2026-06-03", "owner": "E1", "customer": "C1", "status": "signed", "amount": "5"},
+        {"order_id": "O1", "date": "2026-06-03", "owner": "E1", "customer": "C1", "status": "signed", "amount": "x"}]});
+    let err = acc.run("add", &bad.to_string()).unwrap_err();
+    let kinds: Vec<&str> = err.problems().iter().map(|p| p.kind).collect();
+    assert_eq!(kinds, vec!["not_a_number"]);
+    let dup = json!({"source": "orders", "facts": [
+        {"order_id": "O1", "date": "2026-06-03", "owner": "E1", "customer": "C1", "status": "signed", "amount": "5"}]});
+    assert_eq!(
+        acc.run("add", &dup.to_string()).unwrap_err().problems()[0].kind,
+        "duplicate"
+    );
+    // Retracting one unknown id among known ones retracts none.
+    let err = acc
+        .run(
+            "retract",
+            &json!({"source": "orders", "ids": ["O1", "NOPE"]}).to_string(),
+        )
+        .unwrap_err();
+    assert_eq!(err.problems()[0].path(), "ids[1] (NOPE)");
+    assert_eq!(acc.run("to_json", "").unwrap(), before);
+    // A retraction names whose numbers changed.
+    assert_eq!(
+        accumulate(
+            &mut acc,
+            "retract",
+            json!({"source": "orders", "ids": ["O6"]})
+        ),
+        json!({"changed": 1, "people": ["E2"]})
+    );
+    // E2's June revenue without the return: 1000.
+    let out = accumulate(
+        &mut acc,
+        "records",
+        json!({"period": "2026-06", "people": ["E2"]}),
+    );
+    assert_eq!(out["records"][0]["measures"]["revenue"], "1000");
+}

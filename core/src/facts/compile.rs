@@ -72,24 +72,6 @@ impl Model {
     pub(crate) fn slots(&self) -> Vec<usize> {
         self.measures.iter().map(|m| m.slot).collect()
     }
-
-    /// A person's values with no facts at all: sums and counts are 0, the rest missing.
-    pub(crate) fn values_without_facts(&self) -> Vec<Option<rust_decimal::Decimal>> {
-        self.measures
-            .iter()
-            .map(|m| m.aggregate.counts().then_some(Decimal::ZERO))
-            .collect()
-    }
-}
-
-impl Aggregate {
-    /// Whether no facts make 0 (sums and counts) rather than a missing value.
-    pub(super) fn counts(self) -> bool {
-        matches!(
-            self,
-            Aggregate::Sum | Aggregate::Count | Aggregate::CountDistinct | Aggregate::CountNew
-        )
-    }
 }
 
 /// Folded header text for matching export columns (`Amount`, `amount`).

@@ -24,13 +24,17 @@ pub(super) enum Cell {
 /// One fact of a source.
 #[derive(Debug, Clone)]
 pub(super) struct Fact {
-    /// Its place in the source as given (0-based row of the list, or of the CSV data).
+    /// Its place in the source: the 0-based row of the list or CSV data it was read from, or,
+    /// in a live store, the order it arrived in.
     pub row: usize,
     pub id: String,
     pub date: Date,
     /// The credited person (a [`Texts`] index); `None`: unassigned.
     pub owner: Option<usize>,
     pub cells: Vec<Cell>,
+    /// Whether it passes each fact measure's filter (by the model's measure index; `false` for
+    /// measures of other sources), decided once when it is stored.
+    pub qualifies: Vec<bool>,
 }
 
 /// Every distinct text of a batch of facts, so cells compare and hash as numbers. The plan's
@@ -60,42 +64,26 @@ impl Texts {
         i
     }
 
+    /// The index of `text`, when it has been seen.
+    pub(super) fn find(&self, text: &str) -> Option<usize> {
+        self.index.get(text).copied()
+    }
+
     pub(super) fn get(&self, i: usize) -> &str {
         self.list.get(i).map_or("", String::as_str)
     }
 }
 
-/// The facts of one batch, by source in the plan's order.
-#[derive(Debug, Clone)]
-pub(crate) struct Facts {
-    pub(super) tables: Vec<Vec<Fact>>,
-    pub(super) texts: Texts,
-}
-
-impl Facts {
-    /// The facts credited to `owner`, listed as a fact no one in the batch is credited with.
-    pub(crate) fn owned_by(&self, model: &Model, owner: &str) -> Vec<super::Unassigned> {
-        let mut out = Vec::new();
-        for (source, table) in model.sources.iter().zip(&self.tables) {
-            for fact in table {
-                if fact.owner.is_some_and(|o| self.texts.get(o) == owner) {
-                    out.push(super::Unassigned {
-                        source: source.id.to_string(),
-                        row: fact.row,
-                        id: fact.id.clone(),
-                    });
-                }
-            }
-        }
-        out
-    }
-}
-
-/// Read `value` (`{"orders": [{…}, …] or "CSV text", …}`) for `model`; a source not given has
-/// no facts. All or nothing: every problem of every source at once.
-pub(crate) fn read(model: &Model, value: Value, at: &Loc) -> crate::Result<Facts> {
+/// Read `value` (`{"orders": [{…}, …] or "CSV text", …}`) for `model`: each source's facts
+/// in the plan's source order (a source not given has none). All or nothing: every problem of
+/// every source at once.
+pub(super) fn read(
+    model: &Model,
+    value: Value,
+    at: &Loc,
+    texts: &mut Texts,
+) -> crate::Result<Vec<Vec<Fact>>> {
     let mut problems = Problems::new();
-    let mut texts = Texts::seeded(&model.literals);
     let mut tables = vec![Vec::new(); model.sources.len()];
     let Value::Object(map) = value else {
         return Err(Error::Input(vec![Problem::new(
@@ -107,48 +95,71 @@ pub(crate) fn read(model: &Model, value: Value, at: &Loc) -> crate::Result<Facts
     };
     for (key, rows) in map {
         let sat = at.clone().key(key.as_str());
-        let Some(index) = model.sources.iter().position(|s| *s.id == *key) else {
-            let known: Vec<&str> = model.sources.iter().map(|s| &*s.id).collect();
+        let Some(index) = source_index(model, &key, &sat, &mut problems) else {
+            continue;
+        };
+        if let (Some(source), Some(table)) = (model.sources.get(index), tables.get_mut(index)) {
+            *table = read_source(source, rows, &sat, texts, &mut problems);
+        }
+    }
+    problems.finish(Error::Input, tables)
+}
+
+/// The index of the source named `key`, or its problem reported.
+pub(super) fn source_index(
+    model: &Model,
+    key: &str,
+    at: &Loc,
+    problems: &mut Problems,
+) -> Option<usize> {
+    let found = model.sources.iter().position(|s| *s.id == *key);
+    if found.is_none() {
+        let known: Vec<&str> = model.sources.iter().map(|s| &*s.id).collect();
+        problems.push(
+            Problem::new(
+                at.clone(),
+                kinds::UNKNOWN_REFERENCE,
+                format!(
+                    "no source `{}` in the plan (sources: {})",
+                    shown(key),
+                    known.join(", ")
+                ),
+            )
+            .zh(format!("方案中没有数据源 `{}`", shown(key))),
+        );
+    }
+    found
+}
+
+/// One source's rows: a list of objects or CSV text.
+pub(super) fn read_source(
+    source: &Source,
+    rows: Value,
+    at: &Loc,
+    texts: &mut Texts,
+    problems: &mut Problems,
+) -> Vec<Fact> {
+    match rows {
+        Value::String(csv) => read_csv(source, &csv, at, texts, problems),
+        Value::Array(rows) => read_rows(source, rows, at, texts, problems),
+        other => {
             problems.push(
                 Problem::new(
-                    sat,
-                    kinds::UNKNOWN_REFERENCE,
+                    at.clone(),
+                    kinds::WRONG_TYPE,
                     format!(
-                        "no source `{}` in the plan (sources: {})",
-                        shown(&key),
-                        known.join(", ")
+                        "expected a list of facts or CSV text, found {}",
+                        scalar::what(&other)
                     ),
                 )
-                .zh(format!("方案中没有数据源 `{}`", shown(&key))),
+                .zh(format!(
+                    "应为事实列表或 CSV 文本，实际为{}",
+                    scalar::what_zh(&other)
+                )),
             );
-            continue;
-        };
-        let (Some(source), Some(table)) = (model.sources.get(index), tables.get_mut(index)) else {
-            continue;
-        };
-        *table = match rows {
-            Value::String(csv) => read_csv(source, &csv, &sat, &mut texts, &mut problems),
-            Value::Array(rows) => read_rows(source, rows, &sat, &mut texts, &mut problems),
-            other => {
-                problems.push(
-                    Problem::new(
-                        sat,
-                        kinds::WRONG_TYPE,
-                        format!(
-                            "expected a list of facts or CSV text, found {}",
-                            scalar::what(&other)
-                        ),
-                    )
-                    .zh(format!(
-                        "应为事实列表或 CSV 文本，实际为{}",
-                        scalar::what_zh(&other)
-                    )),
-                );
-                Vec::new()
-            }
-        };
+            Vec::new()
+        }
     }
-    problems.finish(Error::Input, Facts { tables, texts })
 }
 
 /// Rows as JSON objects, keyed by column id or alias; other keys are ignored.
@@ -368,6 +379,7 @@ fn read_fact(
         date: date?,
         owner,
         cells: read.into_iter().map(|(_, c)| c).collect(),
+        qualifies: Vec::new(),
     })
 }
 

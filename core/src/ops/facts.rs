@@ -21,34 +21,58 @@ pub(super) struct FromFacts {
     pub as_of: Option<Date>,
 }
 
+/// What a fact query asks: the period, the as-of date, the records giving the other measures
+/// and, optionally, the people to answer for.
+pub(super) struct Query {
+    pub period: Span,
+    pub as_of: Option<Date>,
+    pub records: Vec<Record>,
+    pub people: Option<Vec<String>>,
+}
+
 impl Plan {
-    /// `records_from_facts` / `score_facts`: the request's facts aggregated over its period,
-    /// merged into its records (measures read from records stay as given).
-    pub(super) fn records_of_facts(&self, req: &Request<'_>) -> crate::Result<FromFacts> {
-        let model = self.facts.as_deref().ok_or_else(|| {
+    /// The plan's fact model, or the problem that it has none.
+    pub(super) fn fact_model(&self) -> crate::Result<&facts::Model> {
+        self.facts.as_deref().ok_or_else(|| {
             super::request::field_error(
                 "facts",
                 kinds::NOT_ALLOWED,
                 "the plan declares no fact sources",
                 "方案没有声明事实数据源（sources）",
             )
-        })?;
+        })
+    }
+
+    /// `records_from_facts` / `score_facts`: the request's facts aggregated over its period,
+    /// merged into its records (measures read from records stay as given).
+    pub(super) fn records_of_facts(&self, req: &Request<'_>) -> crate::Result<FromFacts> {
+        let model = self.fact_model()?;
         // Every field's problems at once: facts, period, as-of date, records, people.
         let mut problems = Problems::new();
-        let facts = keep(
+        let store = keep(
             &mut problems,
             req.value("facts")
-                .and_then(|v| facts::read(model, v, &Loc::root().key("facts"))),
+                .and_then(|v| facts::batch(model, v, &Loc::root().key("facts"))),
         );
+        let query = self.read_query(req, &mut problems);
+        let (Some(store), Some(query)) = (store, query) else {
+            return Err(Error::Input(problems.into_vec()));
+        };
+        self.answer(model, &store, query)
+    }
+
+    /// The query fields of a request (`period`, `as_of`, `records`, `people`), their problems
+    /// added to `problems`.
+    pub(super) fn read_query(&self, req: &Request<'_>, problems: &mut Problems) -> Option<Query> {
         let period = keep(
-            &mut problems,
+            problems,
             req.value("period")
                 .and_then(|v| facts::read_period(v, &Loc::root().key("period"))),
         );
         let as_of = match req.raw("as_of") {
             None => Some(None),
             Some(_) => keep(
-                &mut problems,
+                problems,
                 req.value("as_of")
                     .and_then(|v| facts::read_date(v, &Loc::root().key("as_of"))),
             )
@@ -56,41 +80,32 @@ impl Plan {
         };
         let records = match req.raw("records") {
             None => Some(Vec::new()),
-            Some(_) => keep(&mut problems, req.records(self)),
+            Some(_) => keep(problems, req.records(self)),
         };
         let people = match req.raw("people") {
             None => Some(None),
-            Some(_) => keep(&mut problems, req.value("people").and_then(read_people)).map(Some),
+            Some(_) => keep(problems, req.value("people").and_then(read_people)).map(Some),
         };
-        let (Some(facts), Some(period), Some(as_of), Some(records), Some(people)) =
-            (facts, period, as_of, records, people)
-        else {
-            return Err(Error::Input(problems.into_vec()));
-        };
-        let (measured, unassigned) = facts::measure(model, &facts, period, as_of)?;
-        let (records, not_listed) = self.merge(model, &facts, records, people, measured)?;
-        Ok(FromFacts {
-            records,
-            unassigned,
-            not_listed,
-            period,
-            as_of,
+        Some(Query {
+            period: period?,
+            as_of: as_of?,
+            records: records?,
+            people: people?,
         })
     }
 
-    /// The records' order first, then `people`'s, then the other owners by id; each person's
-    /// fact measures added to their record. A record giving a fact measure itself is refused.
-    fn merge(
+    /// Each person's record over the query's period: the records' people in order, then
+    /// `people`'s, then (without `people`) every other owner by id; each person's fact measures
+    /// added to their record. A record giving a fact measure itself is refused.
+    pub(super) fn answer(
         &self,
         model: &facts::Model,
-        facts: &facts::Facts,
-        records: Vec<Record>,
-        people: Option<Vec<String>>,
-        mut measured: facts::Measured,
-    ) -> crate::Result<(Vec<Record>, NotListed)> {
+        store: &facts::Store,
+        query: Query,
+    ) -> crate::Result<FromFacts> {
         let slots = model.slots();
         let mut problems = Problems::new();
-        for (i, r) in records.iter().enumerate() {
+        for (i, r) in query.records.iter().enumerate() {
             for key in r.measures.keys() {
                 if self.measure_slot(key).is_some_and(|s| slots.contains(&s)) {
                     problems.push(
@@ -113,48 +128,44 @@ impl Plan {
             }
         }
         problems.finish(Error::Input, ())?;
-        let mut out = records;
+        let mut out = query.records;
         let mut listed: HashSet<String> = out.iter().map(|r| r.id.clone()).collect();
-        for id in people.iter().flatten() {
+        for id in query.people.iter().flatten() {
             if listed.insert(id.clone()) {
                 out.push(Record::new(id.clone()));
             }
         }
         let mut not_listed = Vec::new();
-        if people.is_some() {
-            let outside: Vec<String> = measured
-                .keys()
-                .filter(|k| !listed.contains(*k))
-                .cloned()
-                .collect();
-            for owner in outside {
-                measured.remove(&owner);
-                not_listed.extend(
-                    facts
-                        .owned_by(model, &owner)
-                        .into_iter()
-                        .map(|u| (u, owner.clone())),
-                );
+        for owner in store.owners() {
+            if listed.contains(owner) {
+                continue;
             }
-        } else {
-            let extra: Vec<String> = measured
-                .keys()
-                .filter(|k| !listed.contains(*k))
-                .cloned()
-                .collect();
-            out.extend(extra.into_iter().map(Record::new));
+            if query.people.is_some() {
+                let facts = facts::owned_by(model, store, owner);
+                not_listed.extend(facts.into_iter().map(|u| (u, owner.to_owned())));
+            } else {
+                out.push(Record::new(owner));
+            }
         }
-        // People without facts: sums and counts are 0, the rest missing.
-        let zeros = model.values_without_facts();
+        let roster: Vec<String> = out.iter().map(|r| r.id.clone()).collect();
+        let measured = facts::measure(model, store, query.period, query.as_of, Some(&roster))?;
         for r in &mut out {
-            let values = measured.get(&r.id).unwrap_or(&zeros);
+            let Some(values) = measured.get(&r.id) else {
+                continue;
+            };
             for (&slot, value) in slots.iter().zip(values) {
                 if let (Some(m), Some(v)) = (self.measures().get(slot), value) {
                     r.measures.insert(m.id.to_string(), *v);
                 }
             }
         }
-        Ok((out, not_listed))
+        Ok(FromFacts {
+            records: out,
+            unassigned: facts::unassigned(model, store),
+            not_listed,
+            period: query.period,
+            as_of: query.as_of,
+        })
     }
 }
 

@@ -9,6 +9,7 @@
 //! (`score_many`, `statements`) return JSON lines, one canonical document per record, so hosts
 //! can keep each record's bytes exactly as the conformance vectors state them.
 
+mod accumulator;
 mod facts;
 #[cfg(feature = "feedback")]
 mod feedback;
@@ -19,6 +20,7 @@ mod plan;
 mod request;
 mod table;
 
+pub use accumulator::{Accumulator, ACCUMULATOR_OPERATIONS};
 #[cfg(feature = "feedback")]
 pub use feedback::FEEDBACK_OPERATIONS;
 pub use free::{run, OPERATIONS};

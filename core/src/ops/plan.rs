@@ -97,7 +97,7 @@ impl Plan {
     }
 
     /// Every record's canonical scorecard, one per line, each dropped once written.
-    fn score_lines(
+    pub(super) fn score_lines(
         &self,
         records: &[crate::Record],
         options: &crate::ScoreOptions,
@@ -276,7 +276,7 @@ pub(super) fn operation_fields(
 
 /// `{"records": […], "unassigned": […], "not_listed": […]}`: the records, and each fact left
 /// out as `{source, row, id}` (with its `owner` when not listed).
-fn from_facts_json(got: &super::facts::FromFacts) -> String {
+pub(super) fn from_facts_json(got: &super::facts::FromFacts) -> String {
     use serde_json::json;
     let unassigned: Vec<serde_json::Value> = got
         .unassigned
