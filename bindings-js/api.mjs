@@ -308,8 +308,79 @@ export function createApi(backend) {
       return JSON.parse(this.run('explain', { record, lang: langOf(lang), options }));
     }
 
+    /** A live accumulator of this plan's facts (empty, or restored from `toJson`'s state). */
+    accumulator(state) {
+      if (given(state) && typeof state !== 'string') throw argumentError('accumulator expects the state as a string');
+      return new Accumulator(
+        token,
+        call(() => {
+          const core = backend.core();
+          if (typeof core.CoreAccumulator !== 'function') throw notBuilt('business facts');
+          return core.CoreAccumulator.create(this.#held.get(), state ?? undefined);
+        }),
+      );
+    }
+
     static {
       livePlan = (plan) => plan.#held.get();
+    }
+  }
+
+  /**
+   * A plan's facts held between requests: add and retract facts, then ask for records and
+   * scorecards at any as-of date. Its state lives in the backend; after a wasm trap it is gone
+   * (restore it from the last `toJson`), so every later call throws `STATE_LOST`.
+   */
+  class Accumulator {
+    #live;
+    #generation;
+
+    constructor(t, live) {
+      if (t !== token) throw argumentError('use plan.accumulator()');
+      this.#live = live;
+      this.#generation = generation;
+    }
+
+    run(operation, request) {
+      if (this.#generation !== generation) {
+        throw new PerfscoreError(
+          'perfscore: this accumulator\'s state was lost when the WebAssembly instance trapped; restore it with plan.accumulator(savedState)',
+          'STATE_LOST',
+          [],
+          JSON.stringify({ code: 'STATE_LOST', problems: [] }),
+        );
+      }
+      return call(() => this.#live.run(operation, toJson(request ?? {})));
+    }
+
+    /** Add facts (a list of objects or CSV text) to a source: `{changed, people}`. */
+    add(source, facts) {
+      return JSON.parse(this.run('add', { source, facts }));
+    }
+
+    /** Retract facts by id: `{changed, people}`. */
+    retract(source, ids) {
+      return JSON.parse(this.run('retract', { source, ids }));
+    }
+
+    /** As `plan.recordsFromFacts`, over the facts held. */
+    records(request) {
+      return JSON.parse(this.run('records', request));
+    }
+
+    /** As `plan.scoreFacts`, over the facts held. */
+    score(request) {
+      return lines(this.run('score', request)).map((line) => JSON.parse(line));
+    }
+
+    /** How many facts are held. */
+    size() {
+      return JSON.parse(this.run('size')).facts;
+    }
+
+    /** The state, to keep between requests and restore with `plan.accumulator(state)`. */
+    toJson() {
+      return this.run('to_json');
     }
   }
 

@@ -291,6 +291,29 @@ export interface FactRef {
   owner?: string;
 }
 
+/** The query of an accumulator's `records` / `score`: `FactsRequest` without `facts`. */
+export type FactsQuery = Omit<FactsRequest, 'facts'>;
+
+/**
+ * A plan's facts held between requests (docs/facts.md#live-accumulation): every update is all
+ * or nothing, and the answer always equals `recordsFromFacts` / `scoreFacts` over the facts held.
+ * In the wasm package a trap loses the state: later calls throw `STATE_LOST`.
+ */
+export interface Accumulator {
+  /** Add facts to a source: how many, and whose numbers changed. */
+  add(source: string, facts: FactRows): { changed: number; people: string[] };
+  /** Retract facts of a source by id: how many, and whose numbers changed. */
+  retract(source: string, ids: string[]): { changed: number; people: string[] };
+  records(query: FactsQuery): FactsRecords;
+  score(query: FactsQuery & { options?: ScoreOptions }): Scorecard[];
+  /** How many facts are held. */
+  size(): number;
+  /** The state, for `plan.accumulator(state)`. */
+  toJson(): string;
+  /** Run one accumulator operation (`add`, `retract`, `records`, `score`, `size`, `to_json`) on a request; the result text. */
+  run(operation: string, request?: object): string;
+}
+
 /** The result of `recordsFromFacts`. */
 export interface FactsRecords {
   records: RecordOutput[];
@@ -522,6 +545,8 @@ export declare class Plan {
    * records); facts with no owner, or whose owner is not in `people`, are listed.
    */
   recordsFromFacts(request: FactsRequest): FactsRecords;
+  /** A live accumulator of this plan's facts: empty, or restored from an earlier `toJson()` state. */
+  accumulator(state?: string): Accumulator;
   /** `recordsFromFacts`, then each record scored; mid-period (`as_of` inside the period) progress runs to the as-of date unless `options` says otherwise. */
   scoreFacts(request: FactsRequest & { options?: ScoreOptions }): Scorecard[];
   /**

@@ -26,15 +26,15 @@ else
   exit 1
 fi
 
-lap "scoring-only module (no feedback, no analytics): build, then the shared suite's scoring files"
+lap "scoring-only module (no feedback, analytics or facts): build, then the shared suite's scoring files"
 cargo clippy -p perfscore --locked --no-default-features -- -D warnings
 cargo clippy -p perfscore-wasm --locked --no-deps --no-default-features -- -D warnings
 PERFSCORE_WASM_SCORING_ONLY=1 "$here/build.sh"
-# Everything but the 360 and analytics files, which test what this module leaves out
+# Everything but the 360, analytics and facts files, which test what this module leaves out
 # (features.test.mjs checks that it says so).
 scoring_files=()
 for f in "$root"/tests/js/*.test.mjs; do
-  case "$(basename "$f")" in feedback.test.mjs|analytics.test.mjs) ;; *) scoring_files+=("$f") ;; esac
+  case "$(basename "$f")" in feedback.test.mjs|analytics.test.mjs|facts.test.mjs) ;; *) scoring_files+=("$f") ;; esac
 done
 PERFSCORE_IMPL=wasm-scoring node --test "${scoring_files[@]}"
 

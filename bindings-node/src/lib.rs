@@ -287,3 +287,32 @@ impl CoreFeedback {
             .map_err(|e| thrown(&env, e))
     }
 }
+
+/// A plan's facts held between requests (`perfscore::ops::Accumulator`).
+#[napi]
+pub struct CoreAccumulator {
+    acc: perfscore::ops::Accumulator,
+}
+
+#[napi]
+impl CoreAccumulator {
+    /// An empty accumulator, or one restored from its `to_json` state.
+    #[napi(factory, catch_unwind)]
+    pub fn create(env: Env, plan: &CorePlan, state: Option<String>) -> Result<CoreAccumulator> {
+        let plan = Arc::clone(&plan.plan);
+        let acc = match state {
+            Some(text) => perfscore::ops::Accumulator::from_json(plan, &text),
+            None => perfscore::ops::Accumulator::new(plan),
+        };
+        acc.map(|acc| CoreAccumulator { acc })
+            .map_err(|e| thrown(&env, e))
+    }
+
+    /// Run one of the accumulator's operations.
+    #[napi(catch_unwind)]
+    pub fn run(&mut self, env: Env, operation: String, request: String) -> Result<String> {
+        self.acc
+            .run(&operation, &request)
+            .map_err(|e| thrown(&env, e))
+    }
+}

@@ -9,6 +9,7 @@
 
 use pyo3::prelude::*;
 
+mod accumulator;
 mod convert;
 mod errors;
 mod feedback;
@@ -25,6 +26,7 @@ pub(crate) use errors::{core_err, problem};
 #[pymodule]
 fn _perfscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<plan::PyPlan>()?;
+    m.add_class::<accumulator::PyAccumulator>()?;
     m.add_class::<scorecard::PyScorecard>()?;
     m.add_class::<frame::PySummaryTable>()?;
     m.add_class::<pay::PyPayPlan>()?;

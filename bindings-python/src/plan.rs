@@ -249,6 +249,22 @@ impl PyPlan {
         self.run(py, "score_facts", Some(&request))
     }
 
+    /// A live accumulator of this plan's facts: empty, or restored from `to_json`'s `state`.
+    #[pyo3(signature = (state=None))]
+    fn accumulator(
+        &self,
+        py: Python<'_>,
+        state: Option<&str>,
+    ) -> PyResult<crate::accumulator::PyAccumulator> {
+        let plan = Arc::clone(&self.inner);
+        let acc = match state {
+            Some(text) => perfscore::ops::Accumulator::from_json(plan, text),
+            None => perfscore::ops::Accumulator::new(plan),
+        };
+        acc.map(crate::accumulator::PyAccumulator::from)
+            .map_err(|e| core_err(py, &e))
+    }
+
     /// Score one record (a dict); `period` says how far the period has gone.
     #[pyo3(signature = (record, period=None))]
     fn score(

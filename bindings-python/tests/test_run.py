@@ -45,7 +45,7 @@ def test_free_run():
     assert perfscore.run("version") == perfscore.__version__
     assert "rollup" in perfscore.run("operations")
     # The Python package is always built with everything (a scoring-only build is a wasm option).
-    assert perfscore.run("features") == {"analytics": True, "feedback": True}
+    assert perfscore.run("features") == {"analytics": True, "facts": True, "feedback": True}
     assert "features" not in perfscore.analytics.operations()
     split = perfscore.run("split_pool", {"pool": Decimal("100"), "minor_units": 2, "weights": [{"id": "a", "weight": 1}, {"id": "b", "weight": 2}]})
     assert [s["amount"] for s in split] == ["33.33", "66.67"]

@@ -78,7 +78,7 @@ fn limits(limits: Option<String>) -> Result<perfscore::Limits, JsValue> {
 /// A compiled plan held inside the wasm instance.
 #[wasm_bindgen]
 pub struct CorePlan {
-    plan: Plan,
+    plan: std::sync::Arc<Plan>,
 }
 
 #[wasm_bindgen]
@@ -87,7 +87,9 @@ impl CorePlan {
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(text: &str, lowered: Option<String>) -> Result<CorePlan, JsValue> {
         Plan::from_json_with_limits(text, &limits(lowered)?)
-            .map(|plan| CorePlan { plan })
+            .map(|plan| CorePlan {
+                plan: std::sync::Arc::new(plan),
+            })
             .map_err(thrown)
     }
 
@@ -161,7 +163,7 @@ impl TableInput {
 #[wasm_bindgen]
 pub struct CorePayPlan {
     pay: PayPlan,
-    plan: Plan,
+    plan: std::sync::Arc<Plan>,
 }
 
 #[wasm_bindgen]
@@ -231,5 +233,31 @@ impl CoreFeedback {
     /// Run one of the configuration's operations.
     pub fn run(&self, operation: &str, request: &str) -> Result<String, JsValue> {
         self.feedback.run(operation, request).map_err(thrown)
+    }
+}
+
+/// A plan's facts held between requests (`perfscore::ops::Accumulator`).
+#[cfg(feature = "facts")]
+#[wasm_bindgen]
+pub struct CoreAccumulator {
+    acc: perfscore::ops::Accumulator,
+}
+
+#[cfg(feature = "facts")]
+#[wasm_bindgen]
+impl CoreAccumulator {
+    /// An empty accumulator, or one restored from its `to_json` state.
+    pub fn create(plan: &CorePlan, state: Option<String>) -> Result<CoreAccumulator, JsValue> {
+        let plan = std::sync::Arc::clone(&plan.plan);
+        let acc = match state {
+            Some(text) => perfscore::ops::Accumulator::from_json(plan, &text),
+            None => perfscore::ops::Accumulator::new(plan),
+        };
+        acc.map(|acc| CoreAccumulator { acc }).map_err(thrown)
+    }
+
+    /// Run one of the accumulator's operations.
+    pub fn run(&mut self, operation: &str, request: &str) -> Result<String, JsValue> {
+        self.acc.run(operation, request).map_err(thrown)
     }
 }

@@ -58,8 +58,8 @@
 //!
 //! # Cargo features
 //!
-//! `feedback` (360-degree feedback) and `analytics` (team and history analytics; needs
-//! `feedback`) are on by default. With `default-features = false` the crate scores, explains,
+//! `feedback` (360-degree feedback), `analytics` (team and history analytics; needs
+//! `feedback`) and `facts` (plans with fact sources, the live accumulator) are on by default. With `default-features = false` the crate scores, explains,
 //! batches and pays, and nothing else: a smaller WebAssembly module for hosts that only score.
 //! The `features` operation says what a build holds.
 #![forbid(unsafe_code)]

@@ -58,3 +58,27 @@ test('a Date object is refused where it sits: its JSON is a UTC instant, maybe a
   assert.equal(e.code, 'INPUT_INVALID');
   assert.deepEqual(e.problems.map((p) => [p.loc, p.kind]), [[['facts', 'orders', 1, 'date'], 'unsupported_value']]);
 });
+
+test('an accumulator answers as the batch over the facts it holds, and saves its state', () => {
+  const { plan, cases } = vector('orders-visits');
+  const { facts, records } = cases[0].request;
+  const acc = plan.accumulator();
+  // The nine orders one by one, the visits as CSV.
+  for (const o of facts.orders) acc.add('orders', [o]);
+  assert.deepEqual(acc.add('visits', facts.visits), { changed: 4, people: ['E1', 'E2'] });
+  assert.equal(acc.size(), 13);
+  const live = acc.records({ period: '2026-06', records });
+  assert.deepEqual(live, plan.recordsFromFacts({ facts, period: '2026-06', records }));
+  // The return O6 retracted: E2's June revenue is 1000 again (worked in docs/facts.md).
+  assert.deepEqual(acc.retract('orders', ['O6']), { changed: 1, people: ['E2'] });
+  const restored = plan.accumulator(acc.toJson());
+  const after = restored.records({ period: '2026-06', people: ['E2'] });
+  assert.equal(after.records[0].measures.revenue, '1000');
+  // Mid-period scorecards with progress to the as-of date.
+  const cards = restored.score({ period: '2026-06', as_of: '2026-06-12', records });
+  assert.equal(cards[0].progress.fraction, '0.4');
+  // A bad row changes nothing.
+  const e = catchError(() => restored.add('orders', [{ order_id: 'N1', date: 'June 3', owner: 'E1', customer: 'C1', status: 'signed', amount: '1' }]));
+  assert.equal(e.code, 'INPUT_INVALID');
+  assert.equal(restored.size(), 12);
+});

@@ -8,7 +8,7 @@ import { perfscore, Plan, Feedback, analytics, features, implName, demoPlanJson,
 const scoringOnly = implName === 'wasm-scoring';
 
 test('features names what the module holds', () => {
-  assert.deepEqual(features, { analytics: !scoringOnly, feedback: !scoringOnly });
+  assert.deepEqual(features, { analytics: !scoringOnly, facts: !scoringOnly, feedback: !scoringOnly });
 });
 
 test('every module scores, explains and totals the demo team', () => {
@@ -29,6 +29,19 @@ test('feedback: built, or a NOT_BUILT error naming what is missing', () => {
     return;
   }
   assert.throws(() => Feedback.fromObject(config), (e) => e.code === 'NOT_BUILT' && /360-degree feedback/.test(e.message));
+});
+
+test('facts: built, or plans with sources refused and the accumulator NOT_BUILT', () => {
+  const plan = Plan.fromJson(demoPlanJson());
+  if (features.facts) {
+    // Built: a plan without sources has nothing to accumulate, and says so.
+    assert.throws(() => plan.accumulator(), (e) => e.problems.some((p) => p.kind === 'not_allowed' && /no fact sources/.test(p.message)));
+    return;
+  }
+  assert.throws(() => plan.accumulator(), (e) => e.code === 'NOT_BUILT' && /business facts/.test(e.message));
+  const spec = JSON.parse(demoPlanJson());
+  spec.sources = [{ id: 'orders', columns: [{ id: 'id', type: 'text' }], id_column: 'id', date_column: 'id', owner_column: 'id' }];
+  assert.throws(() => Plan.fromObject(spec), (e) => e.problems.some((p) => p.kind === 'not_allowed' && p.path === 'sources'));
 });
 
 test('analytics: built, or the core reports each operation as unknown', () => {

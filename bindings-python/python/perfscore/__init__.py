@@ -12,6 +12,7 @@ from ._feedback import NA, NotApplicable
 from ._display import BatchResult
 from ._pay import PayStatements, PoolSplit, pay_dataframe
 from ._perfscore import (
+    Accumulator,
     Feedback,
     FeedbackReport,
     FeedbackRound,
@@ -33,6 +34,7 @@ from ._perfscore import (
 )
 
 __all__ = [
+    "Accumulator",
     "BatchResult",
     "Feedback",
     "FeedbackReport",

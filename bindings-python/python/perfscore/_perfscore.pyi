@@ -9,7 +9,7 @@ from perfscore._display import BatchResult
 from perfscore._pay import PayStatements, PoolSplit
 
 __version__: str
-__all__ = ["Plan", "Scorecard", "SummaryTable", "PayPlan", "PayStatement", "PayLine", "PoolShare", "Feedback", "FeedbackRound", "FeedbackReport", "split_pool", "demo_team_csv", "demo_plan_json", "indicator_library_json", "template_ids", "run", "run_json", "__version__"]
+__all__ = ["Plan", "Accumulator", "Scorecard", "SummaryTable", "PayPlan", "PayStatement", "PayLine", "PoolShare", "Feedback", "FeedbackRound", "FeedbackReport", "split_pool", "demo_team_csv", "demo_plan_json", "indicator_library_json", "template_ids", "run", "run_json", "__version__"]
 
 _RecordDict = Mapping[str, Any]
 _Period = Union[Mapping[str, Any], str, None]
@@ -60,6 +60,7 @@ class Plan:
         people: Optional[Sequence[str]] = None,
         options: Union[Mapping[str, Any], str, None] = None,
     ) -> List[Dict[str, Any]]: ...
+    def accumulator(self, state: Optional[str] = None) -> Accumulator: ...
     def score(self, record: _RecordDict, period: _Period = None) -> Scorecard: ...
     def score_many(self, records: Any, period: _Period = None) -> BatchResult: ...
     def summarize_frame(
@@ -80,6 +81,31 @@ class Plan:
         threads: Optional[int] = None,
     ) -> Dict[str, Any]: ...
     def run(self, operation: str, request: Union[Mapping[str, Any], str, None] = None) -> Any: ...
+
+@final
+class Accumulator:
+    def run(self, operation: str, request: Union[Mapping[str, Any], str, None] = None) -> Any: ...
+    def add(self, source: str, facts: Any) -> Dict[str, Any]: ...
+    def retract(self, source: str, ids: Sequence[str]) -> Dict[str, Any]: ...
+    def records(
+        self,
+        period: Union[str, Mapping[str, str]],
+        *,
+        as_of: Union[str, datetime.date, None] = None,
+        records: Any = None,
+        people: Optional[Sequence[str]] = None,
+    ) -> Dict[str, Any]: ...
+    def score(
+        self,
+        period: Union[str, Mapping[str, str]],
+        *,
+        as_of: Union[str, datetime.date, None] = None,
+        records: Any = None,
+        people: Optional[Sequence[str]] = None,
+        options: Union[Mapping[str, Any], str, None] = None,
+    ) -> List[Dict[str, Any]]: ...
+    def __len__(self) -> int: ...
+    def to_json(self) -> str: ...
 
 @final
 class Scorecard:

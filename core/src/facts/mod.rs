@@ -7,195 +7,53 @@
 //! Steps, one file each: `spec` (the plan document's types), `compile` (checking them into a
 //! model), `date` and `period` (calendar arithmetic, periods and windows), `load` (reading
 //! facts), `store` (facts held, indexed by id and owner; a batch and a live accumulator alike),
-//! `aggregate` (measures per person).
+//! `live` (filling, changing, saving a store), `aggregate` (measures per person).
+//!
+//! Only the document types (`spec`) are in a build without the `facts` feature, where a plan
+//! that uses facts is refused when it is compiled.
 
-mod aggregate;
-mod compile;
-mod date;
-mod load;
-mod period;
 pub mod spec;
+
+#[cfg(feature = "facts")]
+mod aggregate;
+#[cfg(feature = "facts")]
+mod compile;
+#[cfg(feature = "facts")]
+mod date;
+#[cfg(feature = "facts")]
+mod live;
+#[cfg(feature = "facts")]
+mod load;
+#[cfg(feature = "facts")]
+mod period;
+#[cfg(feature = "facts")]
 mod store;
 
+#[cfg(feature = "facts")]
 pub(crate) use aggregate::{measure, owned_by, unassigned, Unassigned};
+#[cfg(feature = "facts")]
 pub(crate) use compile::{compile, Model};
+#[cfg(feature = "facts")]
 pub(crate) use date::Date;
+#[cfg(feature = "facts")]
+pub(crate) use live::{add, batch, retract, store_from_json, store_json};
+#[cfg(feature = "facts")]
 pub(crate) use period::{read_date, read_period, Span};
+#[cfg(feature = "facts")]
 pub(crate) use store::Store;
 
-/// A store holding the facts of `value` (`{"orders": [...] or "CSV", ...}`), each source's rows
-/// numbered from 0 in the order given; all or nothing.
-pub(crate) fn batch(
-    model: &Model,
-    value: serde_json::Value,
-    at: &crate::Loc,
-) -> crate::Result<Store> {
-    let mut store = Store::new(model);
-    let tables = load::read(model, value, at, &mut store.texts)?;
-    let mut problems = crate::error::Problems::new();
-    for (source, facts) in tables.into_iter().enumerate() {
-        let sat = model
-            .sources
-            .get(source)
-            .map_or_else(|| at.clone(), |s| at.clone().key(&*s.id));
-        if let Err(e) = store.add(model, source, facts, &sat, true) {
-            problems.absorb(&e);
-        }
-    }
-    problems.finish(crate::Error::Input, store)
-}
-
-/// Add the rows of `value` (a list of objects or CSV text) to source `source` of a live store:
-/// all or none. The people whose facts were added (`None`: unassigned).
-pub(crate) fn add(
-    model: &Model,
-    store: &mut Store,
-    source: &str,
-    value: serde_json::Value,
-) -> crate::Result<Vec<Option<String>>> {
-    let at = crate::Loc::root().key("facts");
-    let mut problems = crate::error::Problems::new();
-    let Some(index) = load::source_index(
-        model,
-        source,
-        &crate::Loc::root().key("source"),
-        &mut problems,
-    ) else {
-        return Err(crate::Error::Input(problems.into_vec()));
-    };
-    let Some(spec) = model.sources.get(index) else {
-        return Ok(Vec::new());
-    };
-    // Texts of a refused batch stay interned: harmless (a text's value never changes).
-    let facts = load::read_source(spec, value, &at, &mut store.texts, &mut problems);
-    problems.finish(crate::Error::Input, ())?;
-    let owners: Vec<Option<String>> = facts
-        .iter()
-        .map(|f| f.owner.map(|o| store.texts.get(o).to_owned()))
-        .collect();
-    store.add(model, index, facts, &at, false)?;
-    Ok(owners)
-}
-
-/// Retract the facts `ids` of source `source`: all or none. The people whose facts went.
-pub(crate) fn retract(
-    model: &Model,
-    store: &mut Store,
-    source: &str,
-    ids: &[String],
-) -> crate::Result<Vec<Option<String>>> {
-    let mut problems = crate::error::Problems::new();
-    let Some(index) = load::source_index(
-        model,
-        source,
-        &crate::Loc::root().key("source"),
-        &mut problems,
-    ) else {
-        return Err(crate::Error::Input(problems.into_vec()));
-    };
-    let owners = store.retract(model, index, ids, &crate::Loc::root().key("ids"))?;
-    Ok(owners
-        .into_iter()
-        .map(|o| o.map(|o| store.texts.get(o).to_owned()))
-        .collect())
-}
-
-/// A store as a JSON document: per source, the facts held (cells by column id, as exact text)
-/// and the row each arrived as, so restoring gives the same answers.
-pub(crate) fn store_json(model: &Model, store: &Store) -> serde_json::Value {
-    use serde_json::{json, Map, Value};
-    let mut sources = Map::new();
-    for (spec, table) in model.sources.iter().zip(&store.tables) {
-        let mut rows = Vec::with_capacity(table.facts.len());
-        let mut facts = Vec::with_capacity(table.facts.len());
-        for (row, fact) in &table.facts {
-            rows.push(json!(row));
-            let cells: Map<String, Value> = spec
-                .columns
-                .iter()
-                .zip(&fact.cells)
-                .map(|(c, cell)| {
-                    let v = match *cell {
-                        load::Cell::Missing => Value::Null,
-                        load::Cell::Num(n) => Value::String(n.to_string()),
-                        load::Cell::Text(t) => Value::String(store.texts.get(t).to_owned()),
-                        load::Cell::Bool(b) => Value::Bool(b),
-                        load::Cell::Date(d) => Value::String(d.to_string()),
-                    };
-                    (c.id.to_string(), v)
-                })
-                .collect();
-            facts.push(Value::Object(cells));
-        }
-        sources.insert(
-            spec.id.to_string(),
-            json!({"next": table.next, "rows": rows, "facts": facts}),
+/// Without the `facts` feature: a plan that declares sources or fact measures is refused, at
+/// the first of them.
+#[cfg(not(feature = "facts"))]
+pub(crate) fn refuse(uses_facts: bool, problems: &mut crate::error::Problems) {
+    if uses_facts {
+        problems.push(
+            crate::Problem::new(
+                crate::Loc::root().key("sources"),
+                crate::kinds::NOT_ALLOWED,
+                "this build of perfscore has no business facts (the `facts` feature is off)",
+            )
+            .zh("此版本的 perfscore 不含事实数据功能（未启用 `facts` 特性）"),
         );
     }
-    json!({"format": "perfscore-facts/1", "sources": sources})
-}
-
-/// A store from [`store_json`]'s document, every fact read again by the plan's rules.
-pub(crate) fn store_from_json(model: &Model, value: serde_json::Value) -> crate::Result<Store> {
-    use serde_json::Value;
-    let bad = |at: crate::Loc, what: &str| {
-        crate::Error::Input(vec![crate::Problem::new(
-            at,
-            crate::kinds::INVALID_VALUE,
-            format!("not a saved fact store: {what}"),
-        )
-        .zh(format!("不是保存的事实数据：{what}"))])
-    };
-    let root = crate::Loc::root();
-    if value.get("format").and_then(Value::as_str) != Some("perfscore-facts/1") {
-        return Err(bad(root.key("format"), "expected format perfscore-facts/1"));
-    }
-    let mut store = Store::new(model);
-    let Some(Value::Object(sources)) = value.get("sources").cloned() else {
-        return Err(bad(root.key("sources"), "expected an object of sources"));
-    };
-    let mut problems = crate::error::Problems::new();
-    for (key, saved) in sources {
-        let at = root.clone().key("sources").key(key.as_str());
-        let Some(index) = load::source_index(model, &key, &at, &mut problems) else {
-            continue;
-        };
-        let (Some(spec), Some(rows), Some(next)) = (
-            model.sources.get(index),
-            saved.get("rows").and_then(Value::as_array),
-            saved.get("next").and_then(Value::as_u64),
-        ) else {
-            problems.push(crate::Problem::new(
-                at,
-                crate::kinds::INVALID_VALUE,
-                "expected next, rows and facts",
-            ));
-            continue;
-        };
-        let rows: Vec<Option<usize>> = rows
-            .iter()
-            .map(|r| r.as_u64().and_then(|r| usize::try_from(r).ok()))
-            .collect();
-        let facts = saved.get("facts").cloned().unwrap_or(Value::Null);
-        let fat = at.clone().key("facts");
-        let mut read = load::read_source(spec, facts, &fat, &mut store.texts, &mut problems);
-        if read.len() != rows.len() || rows.iter().any(Option::is_none) {
-            problems.push(crate::Problem::new(
-                at,
-                crate::kinds::LENGTH_MISMATCH,
-                "rows and facts differ",
-            ));
-            continue;
-        }
-        for (fact, row) in read.iter_mut().zip(rows.into_iter().flatten()) {
-            fact.row = row;
-        }
-        if let Err(e) = store.add(model, index, read, &fat, true) {
-            problems.absorb(&e);
-        }
-        if let Some(t) = store.tables.get_mut(index) {
-            t.next = t.next.max(usize::try_from(next).unwrap_or(usize::MAX));
-        }
-    }
-    problems.finish(crate::Error::Input, store)
 }

@@ -232,6 +232,7 @@ impl Formula {
 
     /// [`Formula::compile`] where names have their own types and quoted text stands for the
     /// value `text` gives it (fact filters: `status == "signed"`).
+    #[cfg(feature = "facts")]
     pub(crate) fn compile_typed(
         source: &str,
         resolve: &dyn Fn(&str) -> Option<usize>,
@@ -250,6 +251,7 @@ impl Formula {
 
     /// The quoted texts of `source`, in order (none when it does not lex): what a fact filter
     /// compares text columns with, to be given values before [`Formula::compile_typed`].
+    #[cfg(feature = "facts")]
     pub(crate) fn quoted_texts(source: &str) -> Vec<String> {
         lexer::tokenize(source)
             .map(|tokens| {

@@ -86,8 +86,26 @@ impl Accumulator {
                 self.plan.score_lines(&got.records, &options)
             }
             "size" => Ok(format!(r#"{{"facts":{}}}"#, self.store.len())),
-            _ => Ok(facts::store_json(model, &self.store).to_string()),
+            _ => Ok(self.to_json()),
         }
+    }
+
+    /// The state as JSON text (what `to_json` answers), for [`Accumulator::from_json`].
+    pub fn to_json(&self) -> String {
+        self.plan
+            .fact_model()
+            .map(|model| facts::store_json(model, &self.store).to_string())
+            .unwrap_or_default()
+    }
+
+    /// How many facts are held.
+    pub fn len(&self) -> usize {
+        self.store.len()
+    }
+
+    /// Whether no fact is held.
+    pub fn is_empty(&self) -> bool {
+        self.store.len() == 0
     }
 
     fn answer(&self, req: &Request<'_>) -> crate::Result<FromFacts> {

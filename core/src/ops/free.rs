@@ -62,8 +62,9 @@ pub fn run(operation: &str, request: &str) -> crate::Result<String> {
         "version" => Ok(json_text(env!("CARGO_PKG_VERSION"))),
         // What this build holds: a scoring-only build (default features off) has neither.
         "features" => Ok(format!(
-            r#"{{"analytics":{},"feedback":{}}}"#,
+            r#"{{"analytics":{},"facts":{},"feedback":{}}}"#,
             cfg!(feature = "analytics"),
+            cfg!(feature = "facts"),
             cfg!(feature = "feedback")
         )),
         _ => {

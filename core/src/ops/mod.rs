@@ -9,7 +9,9 @@
 //! (`score_many`, `statements`) return JSON lines, one canonical document per record, so hosts
 //! can keep each record's bytes exactly as the conformance vectors state them.
 
+#[cfg(feature = "facts")]
 mod accumulator;
+#[cfg(feature = "facts")]
 mod facts;
 #[cfg(feature = "feedback")]
 mod feedback;
@@ -20,6 +22,7 @@ mod plan;
 mod request;
 mod table;
 
+#[cfg(feature = "facts")]
 pub use accumulator::{Accumulator, ACCUMULATOR_OPERATIONS};
 #[cfg(feature = "feedback")]
 pub use feedback::FEEDBACK_OPERATIONS;

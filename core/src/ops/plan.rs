@@ -71,10 +71,19 @@ impl Plan {
             }
             "records_from_csv" => records_json(&self.records_from_csv(&req.text("text")?)?),
             "records_from_json" => records_json(&self.records_from_json(&req.text("text")?)?),
+            #[cfg(not(feature = "facts"))]
+            "records_from_facts" | "score_facts" => Err(super::request::field_error(
+                "facts",
+                kinds::NOT_ALLOWED,
+                "this build of perfscore has no business facts (the `facts` feature is off)",
+                "此版本的 perfscore 不含事实数据功能（未启用 `facts` 特性）",
+            )),
+            #[cfg(feature = "facts")]
             "records_from_facts" => {
                 let got = self.records_of_facts(&req)?;
                 Ok(from_facts_json(&got))
             }
+            #[cfg(feature = "facts")]
             "score_facts" => {
                 let got = self.records_of_facts(&req)?;
                 // Mid-period, progress runs to the as-of date unless the options say otherwise.
@@ -274,6 +283,7 @@ pub(super) fn operation_fields(
         })
 }
 
+#[cfg(feature = "facts")]
 /// `{"records": […], "unassigned": […], "not_listed": […]}`: the records, and each fact left
 /// out as `{source, row, id}` (with its `owner` when not listed).
 pub(super) fn from_facts_json(got: &super::facts::FromFacts) -> String {

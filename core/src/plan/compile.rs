@@ -116,7 +116,13 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
         .enumerate()
         .filter_map(|(i, m)| Some((i, m.id.as_str(), m.from.as_ref()?)))
         .collect();
+    #[cfg(feature = "facts")]
     let facts = crate::facts::compile(&spec.sources, &froms, mode, &mut ck.problems);
+    #[cfg(not(feature = "facts"))]
+    crate::facts::refuse(
+        !(spec.sources.is_empty() && froms.is_empty()),
+        &mut ck.problems,
+    );
     drop(froms);
     if !ck.problems.is_empty() {
         return Err(Error::Plan(ck.problems.into_vec()));
@@ -141,6 +147,7 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
         adjustments,
         vetoes,
         grades,
+        #[cfg(feature = "facts")]
         facts: facts.map(Arc::new),
     })
 }

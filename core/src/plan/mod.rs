@@ -44,6 +44,7 @@ pub struct Plan {
     pub(crate) green: Decimal,
     pub(crate) yellow: Decimal,
     /// The fact sources and fact measures, when the plan has any.
+    #[cfg(feature = "facts")]
     pub(crate) facts: Option<Arc<crate::facts::Model>>,
 }
 

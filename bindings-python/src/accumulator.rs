@@ -1,0 +1,126 @@
+//! The live fact accumulator (`perfscore::ops::Accumulator`): the core's operations, with
+//! keyword sugar.
+
+use crate::ops::{request_text, run_result};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+
+/// A plan's facts held between requests: `add` / `retract` facts, then `records` / `score` at
+/// any as-of date, as the plan's `records_from_facts` / `score_facts` over the facts held.
+#[pyclass(name = "Accumulator", module = "perfscore")]
+pub struct PyAccumulator {
+    inner: perfscore::ops::Accumulator,
+}
+
+#[pymethods]
+impl PyAccumulator {
+    /// Run one accumulator operation (`add`, `retract`, `records`, `score`, `size`,
+    /// `to_json`) on a request (a mapping, or JSON text); the parsed result.
+    #[pyo3(signature = (operation, request=None))]
+    fn run(
+        &mut self,
+        py: Python<'_>,
+        operation: &str,
+        request: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let req = request_text(request)?;
+        let text = self.inner.run(operation, &req);
+        run_result(py, text, operation == "score")
+    }
+
+    /// Add facts (a list of dicts, a DataFrame, or CSV text) to a source: `{changed, people}`.
+    fn add(
+        &mut self,
+        py: Python<'_>,
+        source: &str,
+        facts: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = PyDict::new(py);
+        request.set_item("source", source)?;
+        request.set_item("facts", facts)?;
+        self.run(py, "add", Some(request.as_any()))
+    }
+
+    /// Retract facts of a source by id: `{changed, people}`.
+    fn retract(
+        &mut self,
+        py: Python<'_>,
+        source: &str,
+        ids: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = PyDict::new(py);
+        request.set_item("source", source)?;
+        request.set_item("ids", ids)?;
+        self.run(py, "retract", Some(request.as_any()))
+    }
+
+    /// As `Plan.records_from_facts`, over the facts held.
+    #[pyo3(signature = (period, *, as_of=None, records=None, people=None))]
+    fn records(
+        &mut self,
+        py: Python<'_>,
+        period: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        records: Option<&Bound<'_, PyAny>>,
+        people: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = query_request(py, period, as_of, records, people, None)?;
+        self.run(py, "records", Some(&request))
+    }
+
+    /// As `Plan.score_facts`, over the facts held.
+    #[pyo3(signature = (period, *, as_of=None, records=None, people=None, options=None))]
+    fn score(
+        &mut self,
+        py: Python<'_>,
+        period: &Bound<'_, PyAny>,
+        as_of: Option<&Bound<'_, PyAny>>,
+        records: Option<&Bound<'_, PyAny>>,
+        people: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = query_request(py, period, as_of, records, people, options)?;
+        self.run(py, "score", Some(&request))
+    }
+
+    /// How many facts are held.
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    /// The state, to keep between requests and restore with `plan.accumulator(state)`.
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+}
+
+impl From<perfscore::ops::Accumulator> for PyAccumulator {
+    fn from(inner: perfscore::ops::Accumulator) -> Self {
+        PyAccumulator { inner }
+    }
+}
+
+/// The query of the fact operations, from keyword arguments (absent ones left out).
+pub(crate) fn query_request<'py>(
+    py: Python<'py>,
+    period: &Bound<'py, PyAny>,
+    as_of: Option<&Bound<'py, PyAny>>,
+    records: Option<&Bound<'py, PyAny>>,
+    people: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let request = PyDict::new(py);
+    request.set_item("period", period)?;
+    let optional = [
+        ("as_of", as_of),
+        ("records", records),
+        ("people", people),
+        ("options", options),
+    ];
+    for (key, value) in optional {
+        if let Some(v) = value.filter(|v| !v.is_none()) {
+            request.set_item(key, v)?;
+        }
+    }
+    Ok(request.into_any())
+}
