@@ -594,6 +594,8 @@ export declare class Plan {
 export function demoPlanJson(): string;
 /** The bundled 12-person demo team as CSV text. */
 export function demoTeamCsv(): string;
+/** The demo team's June as raw facts: the plan with sources, each source's CSV, and the people's other measures as CSV (docs/facts.md#the-demo). Not in a build without business facts. */
+export function demoFacts(): { plan: PlanSpec; facts: Record<string, string>; people: string };
 /** Version of the perfscore core the addon was built from. */
 export function version(): string;
 

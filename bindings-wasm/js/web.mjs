@@ -57,6 +57,6 @@ const api = createApi({
 
 await ready;
 
-export const { Plan, PayPlan, Feedback, analytics, run, splitPool, splitPoolCanonical, errorToCanonicalJson, demoPlanJson, demoTeamCsv, version, __testTrap } = api;
+export const { Plan, PayPlan, Feedback, analytics, run, splitPool, splitPoolCanonical, errorToCanonicalJson, demoPlanJson, demoTeamCsv, demoFacts, version, __testTrap } = api;
 export { PerfscoreError };
 export default api;

@@ -26,6 +26,25 @@ pub const DEMO_TEAM_CSV: &str = include_str!("../data/demo-team.csv");
 /// The plan the demo team is scored with.
 pub const DEMO_PLAN_JSON: &str = include_str!("../templates/monthly-sales-rep.json");
 
+/// The demo team's June as raw business facts (`core/data/demo-facts/`, written by
+/// `scripts/demo-facts.py`): CRM orders with May history, a cancellation and returns; finance
+/// invoices and receipts (one unassigned); the visit log. The plan [`DEMO_FACTS_PLAN_JSON`]
+/// aggregates them to exactly the numbers of [`DEMO_TEAM_CSV`].
+#[cfg(feature = "facts")]
+pub const DEMO_FACTS: [(&str, &str); 3] = [
+    ("orders", include_str!("../data/demo-facts/orders.csv")),
+    ("payments", include_str!("../data/demo-facts/payments.csv")),
+    ("visits", include_str!("../data/demo-facts/visits.csv")),
+];
+
+/// The demo team's other measures (targets, ratings, counts the CRM does not hold), as records.
+#[cfg(feature = "facts")]
+pub const DEMO_PEOPLE_CSV: &str = include_str!("../data/demo-facts/people.csv");
+
+/// `monthly-sales-rep` with seven measures aggregated from [`DEMO_FACTS`]' sources.
+#[cfg(feature = "facts")]
+pub const DEMO_FACTS_PLAN_JSON: &str = include_str!("../templates/monthly-sales-rep-facts.json");
+
 /// A plan template's JSON text by id.
 pub fn plan_template(id: &str) -> Option<&'static str> {
     PLAN_TEMPLATES

@@ -329,3 +329,45 @@ fn a_failed_update_changes_nothing() {
     );
     assert_eq!(out["records"][0]["measures"]["revenue"], "1000");
 }
+
+#[test]
+fn demo_facts_aggregate_to_the_flat_demo_teams_totals_and_grades() {
+    // The flat demo team (demo-team.csv) scored with monthly-sales-rep, against the same month
+    // from raw facts scored with monthly-sales-rep-facts: every total and grade is the same.
+    let flat = Plan::from_json(perfscore::templates::DEMO_PLAN_JSON).unwrap();
+    let team = flat
+        .records_from_csv(perfscore::templates::DEMO_TEAM_CSV)
+        .unwrap();
+    let want: Vec<(String, String, String)> = team
+        .iter()
+        .map(|r| {
+            let c = flat.score(r).unwrap();
+            (
+                c.record_id.clone(),
+                c.total.to_string(),
+                c.grade.to_string(),
+            )
+        })
+        .collect();
+    let plan = Plan::from_json(perfscore::templates::DEMO_FACTS_PLAN_JSON).unwrap();
+    let facts: serde_json::Map<String, Value> = perfscore::templates::DEMO_FACTS
+        .iter()
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    let request = json!({"facts": facts, "period": "2026-06", "records": perfscore::templates::DEMO_PEOPLE_CSV});
+    let lines = plan.run("score_facts", &request.to_string()).unwrap();
+    let got: Vec<(String, String, String)> = lines
+        .lines()
+        .map(|l| {
+            let c: Value = serde_json::from_str(l).unwrap();
+            (
+                c["record_id"].as_str().unwrap().into(),
+                c["total"].as_str().unwrap().into(),
+                c["grade"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(got, want);
+    // The first person: 119.16, grade S (the demo-team vector's numbers).
+    assert_eq!(got[0], ("E001".into(), "119.16".into(), "S".into()));
+}

@@ -82,3 +82,13 @@ test('an accumulator answers as the batch over the facts it holds, and saves its
   assert.equal(e.code, 'INPUT_INVALID');
   assert.equal(restored.size(), 12);
 });
+
+test('the bundled demo facts score to the flat demo team at month end', async () => {
+  const { perfscore } = await import('./load.mjs');
+  const demo = perfscore.demoFacts();
+  const plan = Plan.fromObject(demo.plan);
+  const cards = plan.scoreFacts({ facts: demo.facts, period: '2026-06', records: demo.people });
+  // The demo-team vector's first person: 119.16, grade S.
+  assert.deepEqual([cards[0].record_id, cards[0].total, cards[0].grade], ['E001', '119.16', 'S']);
+  assert.equal(cards.length, 12);
+});

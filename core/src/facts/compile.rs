@@ -193,7 +193,11 @@ fn source(spec: &SourceSpec, at: &Loc, problems: &mut Problems) -> Source {
                 .map(|(k, a)| (a.as_str(), cat.clone().key("aliases").index(k))),
         );
         for (name, nat) in names {
-            if lookup.insert(folded(name), j).is_some() {
+            // The same name twice for one column (`owner` and `Owner`) is harmless.
+            if lookup
+                .insert(folded(name), j)
+                .is_some_and(|other| other != j)
+            {
                 problems.push(
                     Problem::new(
                         nat,

@@ -78,8 +78,15 @@ impl Plan {
             )
             .map(Some),
         };
+        // Records as JSON, or as CSV text (an export with the other measures).
         let records = match req.raw("records") {
             None => Some(Vec::new()),
+            Some(raw) if raw.trim_start().starts_with('"') => keep(
+                problems,
+                req.text("records")
+                    .and_then(|csv| self.records_from_csv(&csv))
+                    .map_err(|e| super::request::under(e, &Loc::root().key("records"))),
+            ),
             Some(_) => keep(problems, req.records(self)),
         };
         let people = match req.raw("people") {

@@ -6,11 +6,12 @@ use rust_decimal::Decimal;
 
 /// The free operations [`run`] accepts besides the analytics operations
 /// ([`crate::analytics::operations`]), with the request fields each reads.
-pub const OPERATIONS: [(&str, &[&str]); 7] = [
+pub const OPERATIONS: [(&str, &[&str]); 8] = [
     ("split_pool", &["pool", "minor_units", "weights"]),
     ("template", &["id"]),
     ("demo_plan", &[]),
     ("demo_team_csv", &[]),
+    ("demo_facts", &[]),
     ("operations", &[]),
     ("features", &[]),
     ("version", &[]),
@@ -59,6 +60,7 @@ pub fn run(operation: &str, request: &str) -> crate::Result<String> {
         }
         "demo_plan" => Ok(json_text(crate::templates::DEMO_PLAN_JSON)),
         "demo_team_csv" => Ok(json_text(crate::templates::DEMO_TEAM_CSV)),
+        "demo_facts" => demo_facts(),
         "version" => Ok(json_text(env!("CARGO_PKG_VERSION"))),
         // What this build holds: a scoring-only build (default features off) has neither.
         "features" => Ok(format!(
@@ -73,6 +75,32 @@ pub fn run(operation: &str, request: &str) -> crate::Result<String> {
             Ok(serde_json::to_string(&all).unwrap_or_default())
         }
     }
+}
+
+/// `{"plan": …, "facts": {"orders": CSV, …}, "people": CSV}`: the bundled demo as facts.
+fn demo_facts() -> crate::Result<String> {
+    #[cfg(feature = "facts")]
+    {
+        let plan: serde_json::Value =
+            serde_json::from_str(crate::templates::DEMO_FACTS_PLAN_JSON).unwrap_or_default();
+        let facts: serde_json::Map<String, serde_json::Value> = crate::templates::DEMO_FACTS
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), serde_json::Value::String((*v).to_owned())))
+            .collect();
+        Ok(serde_json::json!({
+            "plan": plan,
+            "facts": facts,
+            "people": crate::templates::DEMO_PEOPLE_CSV,
+        })
+        .to_string())
+    }
+    #[cfg(not(feature = "facts"))]
+    Err(super::request::field_error(
+        "operation",
+        crate::kinds::NOT_ALLOWED,
+        "this build of perfscore has no business facts (the `facts` feature is off)",
+        "此版本的 perfscore 不含事实数据功能（未启用 `facts` 特性）",
+    ))
 }
 
 /// The analytics operations of this build: none without the `analytics` feature, where their
