@@ -54,7 +54,7 @@ def operations() -> List[str]:
 
 # The free operations that are not analytics (docs/operations.md).
 _FREE = frozenset(
-    ("split_pool", "template", "demo_plan", "demo_team_csv", "operations", "features", "version")
+    ("split_pool", "template", "demo_plan", "demo_team_csv", "demo_facts", "operations", "features", "version")
 )
 
 
