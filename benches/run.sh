@@ -33,8 +33,10 @@ esac
 
 if [ "$smoke" = 1 ]; then
   N_MEM=10000; N_CMP=1000; N_NODE=1000; REPEAT=1; REPEAT_NODE=1; export PERFSCORE_BENCH_SMOKE=1
+  N_FACTS=20000; N_FACT_PEOPLE=200
 else
   N_MEM=1000000; N_CMP=100000; N_NODE=20000; REPEAT=2; REPEAT_NODE=3
+  N_FACTS=1000000; N_FACT_PEOPLE=10000
 fi
 
 step() { printf '\n== %s\n' "$*" >&2; }
@@ -119,6 +121,10 @@ fi
 status=0
 step "python: compare.py $N_CMP"
 "$py" benches/python/compare.py "$N_CMP" --repeat "$REPEAT" --decimal-max "$N_CMP" >"$out/python.json" || status=1
+step "facts: $N_FACTS orders for $N_FACT_PEOPLE people (Rust batch and live; Python vs pandas and polars)"
+./target/release/facts "$N_FACTS" "$N_FACT_PEOPLE" --csv "$out/orders.csv" >"$out/facts-rust.json" || status=1
+"$py" benches/python/facts.py "$out/orders.csv" "$REPEAT" >"$out/facts-python.json" || status=1
+rm -f "$out/orders.csv"
 step "node: compare.mjs $N_NODE"
 node benches/node/compare.mjs "$N_NODE" --repeat "$REPEAT_NODE" >"$out/node.json" || status=1
 

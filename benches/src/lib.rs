@@ -3,7 +3,10 @@
 //! sections, 11 indicators with derived measures, bands, interpolation, a formula, adjustments and
 //! two vetoes), plus performance pay by grade. Every language's benchmark reads the same CSV.
 
+mod facts;
 mod people;
+
+pub use facts::{orders_csv, FACTS_PLAN_JSON};
 
 pub use people::{person, Rng, Workload};
 use perfscore::{Plan, Record};

@@ -82,7 +82,7 @@ pub(crate) fn unassigned(model: &Model, store: &Store) -> Vec<Unassigned> {
                 .get(s)
                 .map_or(String::new(), |s| s.id.to_string()),
             row: f.row,
-            id: f.id.clone(),
+            id: f.id.to_string(),
         })
         .collect()
 }
@@ -99,7 +99,7 @@ pub(crate) fn owned_by(model: &Model, store: &Store, owner: &str) -> Vec<Unassig
                 .get(s)
                 .map_or(String::new(), |s| s.id.to_string()),
             row: f.row,
-            id: f.id.clone(),
+            id: f.id.to_string(),
         })
         .collect()
 }

@@ -460,6 +460,23 @@ fn aggregate_columns(
             continue;
         };
         let kind = source.columns.get(j).map(|c| c.kind);
+        if j == source.id_col {
+            problems.push(
+                Problem::new(
+                    cat,
+                    kinds::NOT_ALLOWED,
+                    format!(
+                        "`{}` is the source's id column: count facts with `count`",
+                        shown(n)
+                    ),
+                )
+                .zh(format!(
+                    "`{}` 是数据源的编号列：统计条数请用 `count`",
+                    shown(n)
+                )),
+            );
+            continue;
+        }
         if need == Need::OneNumber
             && !matches!(kind, Some(ColumnType::Decimal | ColumnType::Integer))
         {
@@ -521,11 +538,11 @@ fn compile_filter(
             literals.push(quoted);
         }
     }
+    // Dates are chosen by the window; the id identifies a fact and is not a value of it.
     let resolve = |name: &str| {
-        source
-            .columns
-            .iter()
-            .position(|c| &*c.id == name && c.kind != ColumnType::Date)
+        let j = source.columns.iter().position(|c| &*c.id == name)?;
+        let kind = source.columns.get(j).map(|c| c.kind);
+        (j != source.id_col && kind != Some(ColumnType::Date)).then_some(j)
     };
     let kind_of = |slot: usize| match source.columns.get(slot).map(|c| c.kind) {
         Some(ColumnType::Text | ColumnType::Enum) => Type::Text,

@@ -96,8 +96,11 @@ pub(crate) fn store_json(model: &Model, store: &Store) -> serde_json::Value {
                 .columns
                 .iter()
                 .zip(&fact.cells)
-                .map(|(c, cell)| {
+                .enumerate()
+                .map(|(j, (c, cell))| {
                     let v = match *cell {
+                        // The id is the fact's own text, not a cell.
+                        _ if j == spec.id_col => Value::String(fact.id.to_string()),
                         load::Cell::Missing => Value::Null,
                         load::Cell::Num(n) => Value::String(n.to_string()),
                         load::Cell::Text(t) => Value::String(store.texts.get(t).to_owned()),

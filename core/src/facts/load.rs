@@ -9,6 +9,7 @@ use crate::input::scalar;
 use rust_decimal::Decimal;
 use serde_json::Value;
 use std::collections::HashMap;
+use std::sync::Arc;
 
 /// One cell, typed by its column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -27,7 +28,8 @@ pub(super) struct Fact {
     /// Its place in the source: the 0-based row of the list or CSV data it was read from, or,
     /// in a live store, the order it arrived in.
     pub row: usize,
-    pub id: String,
+    /// Its id: shared by the store's index, so held once.
+    pub id: Arc<str>,
     pub date: Date,
     /// The credited person (a [`Texts`] index); `None`: unassigned.
     pub owner: Option<usize>,
@@ -210,14 +212,19 @@ fn read_rows(
                 *slot = Some((key, v));
             }
         }
+        let keys: Vec<String> = given
+            .iter()
+            .zip(&source.columns)
+            .map(|(g, c)| {
+                g.as_ref()
+                    .map_or_else(|| c.id.to_string(), |(k, _)| k.clone())
+            })
+            .collect();
         let cells = given
             .into_iter()
-            .zip(&source.columns)
-            .map(|(g, c)| match g {
-                Some((key, v)) => (rat.clone().key(key), v),
-                None => (rat.clone().key(&*c.id), Value::Null),
-            });
-        if let Some(fact) = read_fact(source, row, cells, texts, &mut seen, problems) {
+            .map(|g| Raw::Value(g.map_or(Value::Null, |(_, v)| v)));
+        let loc = |j: usize| rat.clone().key(keys.get(j).map_or("", String::as_str));
+        if let Some(fact) = read_fact(source, row, cells, &loc, texts, &mut seen, problems) {
             out.push(fact);
         }
     }
@@ -295,17 +302,21 @@ fn read_csv(
                 continue;
             }
         };
-        let cells = place.iter().zip(&source.columns).map(|(p, c)| {
-            let header = p
+        let cells = place
+            .iter()
+            .map(|p| Raw::Text(p.and_then(|k| record.get(k)).unwrap_or("")));
+        // A cell's location is built only for a problem.
+        let loc = |j: usize| {
+            let header = place
+                .get(j)
+                .copied()
+                .flatten()
                 .and_then(|k| headers.get(k))
-                .map_or(&*c.id, String::as_str);
-            let text = p.and_then(|k| record.get(k)).unwrap_or("");
-            (
-                at.clone().join(&Loc::csv(line, Some(header))),
-                Value::String(text.to_owned()),
-            )
-        });
-        if let Some(fact) = read_fact(source, row, cells, texts, &mut seen, problems) {
+                .map(String::as_str)
+                .or_else(|| source.columns.get(j).map(|c| &*c.id));
+            at.clone().join(&Loc::csv(line, header))
+        };
+        if let Some(fact) = read_fact(source, row, cells, &loc, texts, &mut seen, problems) {
             out.push(fact);
         }
     }
@@ -317,60 +328,79 @@ fn csv_problem(at: Loc, e: &csv::Error) -> Problem {
         .zh(format!("不是有效的 CSV：{e}"))
 }
 
-/// One fact from its cells (each with its location), or `None` once its problems are
-/// reported. `seen` holds the fact ids read so far in the source, with their rows.
-fn read_fact(
+/// A cell as given: text (CSV, borrowed from the record) or a JSON value.
+enum Raw<'a> {
+    Text(&'a str),
+    Value(Value),
+}
+
+/// One fact from its cells, or `None` once its problems are reported. `loc(j)` is column `j`'s
+/// location, built only when that cell has a problem. `seen` holds the fact ids read so far in
+/// the source, with their rows.
+fn read_fact<'a>(
     source: &Source,
     row: usize,
-    cells: impl Iterator<Item = (Loc, Value)>,
+    cells: impl Iterator<Item = Raw<'a>>,
+    loc: &dyn Fn(usize) -> Loc,
     texts: &mut Texts,
-    seen: &mut HashMap<String, usize>,
+    seen: &mut HashMap<Arc<str>, usize>,
     problems: &mut Problems,
 ) -> Option<Fact> {
-    let mut local = Problems::new();
-    let mut read: Vec<(Loc, Cell)> = Vec::with_capacity(source.columns.len());
-    for (j, ((at, value), column)) in cells.zip(&source.columns).enumerate() {
+    // Problems are collected at the cell (an empty location) and placed under `loc(j)` after.
+    let mut local: Vec<Problem> = Vec::new();
+    let mut read: Vec<Cell> = Vec::with_capacity(source.columns.len());
+    let mut scratch = Problems::new();
+    let mut id: Option<Arc<str>> = None;
+    for (j, (raw, column)) in cells.zip(&source.columns).enumerate() {
         // An empty owner is an unassigned fact; id and date are needed whatever `optional` says.
         let may_be_empty = j == source.owner_col
             || (column.optional && j != source.id_col && j != source.date_col);
-        let cell = cell(column, may_be_empty, value, &at, texts, &mut local);
-        read.push((at, cell));
+        let cell = if j == source.id_col {
+            // Ids are many and distinct: kept as the fact's own text, not among the texts.
+            id = fact_id(column, raw, &mut scratch);
+            Cell::Missing
+        } else {
+            match raw {
+                Raw::Text(text) => text_cell(column, may_be_empty, text, texts, &mut scratch),
+                Raw::Value(value) => value_cell(column, may_be_empty, value, texts, &mut scratch),
+            }
+        };
+        if !scratch.is_empty() {
+            let at = loc(j);
+            let found = std::mem::take(&mut scratch).into_vec();
+            local.extend(found.into_iter().map(|p| p.under(&at)));
+        }
+        read.push(cell);
     }
-    let id = read.get(source.id_col).and_then(|(_, c)| match *c {
-        Cell::Text(t) => Some(texts.get(t).to_owned()),
-        Cell::Num(n) => Some(n.normalize().to_string()),
-        _ => None,
-    });
-    if let (Some(id), Some((at, _))) = (&id, read.get(source.id_col)) {
+    if let Some(id) = &id {
         if let Some(first) = seen.get(id) {
             local.push(
                 Problem::new(
-                    at.clone(),
+                    loc(source.id_col),
                     kinds::DUPLICATE,
                     format!("fact id `{}` is also on row {first}", shown(id)),
                 )
                 .zh(format!("事实编号 `{}` 与第 {first} 行重复", shown(id))),
             );
         } else {
-            seen.insert(id.clone(), row);
+            seen.insert(Arc::clone(id), row);
         }
     }
     let date = match read.get(source.date_col) {
-        Some((_, Cell::Date(d))) => Some(*d),
+        Some(Cell::Date(d)) => Some(*d),
         _ => None,
     };
     let owner = match read.get(source.owner_col) {
-        Some((_, Cell::Text(t))) => Some(*t),
+        Some(Cell::Text(t)) => Some(*t),
         _ => None,
     };
-    let ok = local.is_empty();
-    for p in local.into_vec() {
-        problems.push(match &id {
-            Some(id) => p.with_id(id.clone()),
-            None => p,
-        });
-    }
-    if !ok {
+    if !local.is_empty() {
+        for p in local {
+            problems.push(match &id {
+                Some(id) => p.with_id(id.to_string()),
+                None => p,
+            });
+        }
         return None;
     }
     Some(Fact {
@@ -378,129 +408,164 @@ fn read_fact(
         id: id?,
         date: date?,
         owner,
-        cells: read.into_iter().map(|(_, c)| c).collect(),
+        cells: read,
         qualifies: Vec::new(),
     })
 }
 
-/// One cell by its column's rule; empty text and `null` are an empty cell.
-fn cell(
+/// A fact's id: text (a JSON number as its text), or a whole number in an integer id column
+/// (written without trailing zeros); never empty.
+fn fact_id(column: &Column, raw: Raw<'_>, problems: &mut Problems) -> Option<Arc<str>> {
+    let mut texts = Texts::default();
+    let cell = match raw {
+        Raw::Text(text) => text_cell(column, false, text, &mut texts, problems),
+        Raw::Value(value) => value_cell(column, false, value, &mut texts, problems),
+    };
+    match cell {
+        Cell::Text(t) => Some(Arc::from(texts.get(t))),
+        Cell::Num(n) => Some(Arc::from(n.normalize().to_string())),
+        _ => None,
+    }
+}
+
+/// A JSON cell: `null` and empty text are an empty cell; text is read by [`text_cell`]; a
+/// number is a number (or, in a text column, its text); a boolean a boolean.
+fn value_cell(
     column: &Column,
     may_be_empty: bool,
     value: Value,
-    at: &Loc,
     texts: &mut Texts,
     problems: &mut Problems,
 ) -> Cell {
-    let value = match crate::json::markers::resolve(value, at, problems) {
+    let here = Loc::root();
+    let value = match crate::json::markers::resolve(value, &here, problems) {
         crate::json::markers::Resolved::Value(v) => v,
         crate::json::markers::Resolved::Refused => return Cell::Missing,
     };
-    let empty = match &value {
-        Value::Null => true,
-        Value::String(s) => s.trim().is_empty(),
-        _ => false,
-    };
-    if empty {
-        if !may_be_empty {
+    match (&value, column.kind) {
+        (Value::String(s), _) => text_cell(column, may_be_empty, s, texts, problems),
+        (Value::Null, _) => empty(column, may_be_empty, problems),
+        (Value::Number(n), ColumnType::Text) => Cell::Text(texts.intern(&n.to_string())),
+        (Value::Number(_), ColumnType::Decimal | ColumnType::Integer) => {
+            match scalar::number(value, &here, problems) {
+                Ok(Some(n)) => checked_number(column, n, problems),
+                _ => Cell::Missing,
+            }
+        }
+        (Value::Bool(b), ColumnType::Boolean) => Cell::Bool(*b),
+        (other, kind) => {
+            let (expected, zh) = match kind {
+                ColumnType::Text | ColumnType::Enum => ("text", "文本"),
+                ColumnType::Decimal | ColumnType::Integer => ("a number", "数字"),
+                ColumnType::Date => ("a date like 2026-06-30", "日期"),
+                ColumnType::Boolean => ("true or false", "是或否"),
+            };
             problems.push(
                 Problem::new(
-                    at.clone(),
-                    kinds::MISSING,
-                    format!("`{}` is empty", column.id),
+                    here,
+                    kinds::WRONG_TYPE,
+                    format!("expected {expected}, found {}", scalar::what(other)),
                 )
-                .zh(format!("`{}` 为空", column.id)),
+                .zh(format!("应为{zh}，实际为{}", scalar::what_zh(other))),
             );
+            Cell::Missing
         }
-        return Cell::Missing;
     }
-    let wrong = |expected: &str, zh: &str, found: &Value| {
-        Problem::new(
-            at.clone(),
-            kinds::WRONG_TYPE,
-            format!("expected {expected}, found {}", scalar::what(found)),
-        )
-        .zh(format!("应为{zh}，实际为{}", scalar::what_zh(found)))
-    };
+}
+
+/// An empty cell: a problem unless the column may be empty.
+fn empty(column: &Column, may_be_empty: bool, problems: &mut Problems) -> Cell {
+    if !may_be_empty {
+        problems.push(
+            Problem::new(
+                Loc::root(),
+                kinds::MISSING,
+                format!("`{}` is empty", column.id),
+            )
+            .zh(format!("`{}` 为空", column.id)),
+        );
+    }
+    Cell::Missing
+}
+
+/// A cell from text by its column's rule (CSV cells, and JSON text); blank text is empty.
+fn text_cell(
+    column: &Column,
+    may_be_empty: bool,
+    text: &str,
+    texts: &mut Texts,
+    problems: &mut Problems,
+) -> Cell {
+    let text = text.trim();
+    if text.is_empty() {
+        return empty(column, may_be_empty, problems);
+    }
+    let here = Loc::root();
     match column.kind {
-        ColumnType::Text => match &value {
-            Value::String(s) => Cell::Text(texts.intern(s.trim())),
-            Value::Number(n) => Cell::Text(texts.intern(&n.to_string())),
-            other => {
-                problems.push(wrong("text", "文本", other));
+        ColumnType::Text => Cell::Text(texts.intern(text)),
+        ColumnType::Enum if column.values.iter().any(|v| v == text) => {
+            Cell::Text(texts.intern(text))
+        }
+        ColumnType::Enum => {
+            problems.push(
+                Problem::new(
+                    here,
+                    kinds::INVALID_VALUE,
+                    format!(
+                        "`{}` is not one of {}",
+                        shown(text),
+                        column.values.join(", ")
+                    ),
+                )
+                .zh(format!(
+                    "`{}` 不在可取值 {} 之中",
+                    shown(text),
+                    column.values.join("、")
+                )),
+            );
+            Cell::Missing
+        }
+        ColumnType::Decimal | ColumnType::Integer => match crate::input::parse_decimal(text) {
+            Ok(n) => checked_number(column, n, problems),
+            Err(message) => {
+                problems.push(crate::input::number_problem(here, message));
                 Cell::Missing
             }
         },
-        ColumnType::Enum => match &value {
-            Value::String(s) if column.values.iter().any(|v| v == s.trim()) => {
-                Cell::Text(texts.intern(s.trim()))
-            }
-            Value::String(s) => {
+        ColumnType::Date => Date::parse(text).map_or_else(
+            || {
+                problems.push(bad_date(here, text));
+                Cell::Missing
+            },
+            Cell::Date,
+        ),
+        ColumnType::Boolean => match boolean(text) {
+            Some(b) => Cell::Bool(b),
+            None => {
                 problems.push(
                     Problem::new(
-                        at.clone(),
+                        here,
                         kinds::INVALID_VALUE,
-                        format!("`{}` is not one of {}", shown(s), column.values.join(", ")),
+                        format!("expected true or false, found `{}`", shown(text)),
                     )
                     .zh(format!(
-                        "`{}` 不在可取值 {} 之中",
-                        shown(s),
-                        column.values.join("、")
+                        "应为是或否（true / false），实际为 `{}`",
+                        shown(text)
                     )),
                 );
-                Cell::Missing
-            }
-            other => {
-                problems.push(wrong("text", "文本", other));
-                Cell::Missing
-            }
-        },
-        ColumnType::Decimal | ColumnType::Integer => number(column, value, at, problems),
-        ColumnType::Date => match &value {
-            Value::String(s) => Date::parse(s).map_or_else(
-                || {
-                    problems.push(bad_date(at.clone(), s));
-                    Cell::Missing
-                },
-                Cell::Date,
-            ),
-            other => {
-                problems.push(wrong("a date like 2026-06-30", "日期", other));
-                Cell::Missing
-            }
-        },
-        ColumnType::Boolean => match &value {
-            Value::Bool(b) => Cell::Bool(*b),
-            Value::String(s) => match boolean(s) {
-                Some(b) => Cell::Bool(b),
-                None => {
-                    problems.push(
-                        Problem::new(
-                            at.clone(),
-                            kinds::INVALID_VALUE,
-                            format!("expected true or false, found `{}`", shown(s)),
-                        )
-                        .zh(format!("应为是或否（true / false），实际为 `{}`", shown(s))),
-                    );
-                    Cell::Missing
-                }
-            },
-            other => {
-                problems.push(wrong("true or false", "是或否", other));
                 Cell::Missing
             }
         },
     }
 }
 
-fn number(column: &Column, value: Value, at: &Loc, problems: &mut Problems) -> Cell {
-    let Ok(Some(n)) = scalar::number(value, at, problems) else {
-        return Cell::Missing;
-    };
+/// A number checked against its column: whole for integers, not negative where forbidden.
+fn checked_number(column: &Column, n: Decimal, problems: &mut Problems) -> Cell {
+    let here = Loc::root();
     if column.kind == ColumnType::Integer && !n.fract().is_zero() {
         problems.push(
             Problem::new(
-                at.clone(),
+                here,
                 kinds::INVALID_VALUE,
                 format!("expected a whole number, found {n}"),
             )
@@ -511,7 +576,7 @@ fn number(column: &Column, value: Value, at: &Loc, problems: &mut Problems) -> C
     if column.non_negative && n.is_sign_negative() && !n.is_zero() {
         problems.push(
             Problem::new(
-                at.clone(),
+                here,
                 kinds::NEGATIVE,
                 format!("`{}` may not be negative ({n})", column.id),
             )

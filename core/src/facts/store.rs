@@ -12,6 +12,7 @@ use crate::exact::Exact;
 use crate::formula::EvalError;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
 
 /// One source's facts.
 #[derive(Debug, Clone, Default)]
@@ -19,7 +20,7 @@ pub(super) struct Table {
     /// By arrival (the fact's `row`).
     pub facts: BTreeMap<usize, Fact>,
     /// Fact id → row.
-    pub ids: HashMap<String, usize>,
+    pub ids: HashMap<Arc<str>, usize>,
     /// Owner ([`Texts`] index; `None`: unassigned) → rows.
     pub by_owner: HashMap<Option<usize>, BTreeSet<usize>>,
     /// The row the next fact gets.
@@ -85,7 +86,7 @@ impl Store {
                         ),
                     )
                     .zh(format!("事实编号 `{}` 已存在（第 {row} 行）；如需替换请先撤回", shown(&fact.id)))
-                    .with_id(fact.id.clone()),
+                    .with_id(fact.id.to_string()),
                 );
             }
             match qualifies(model, source, fact) {
@@ -116,7 +117,7 @@ impl Store {
             }
         }
         if let Some(table) = self.tables.get_mut(source) {
-            table.ids.insert(fact.id.clone(), fact.row);
+            table.ids.insert(Arc::clone(&fact.id), fact.row);
             table
                 .by_owner
                 .entry(fact.owner)
@@ -137,7 +138,7 @@ impl Store {
         let mut problems = Problems::new();
         let table = self.tables.get(source);
         for (i, id) in ids.iter().enumerate() {
-            if !table.is_some_and(|t| t.ids.contains_key(id)) {
+            if !table.is_some_and(|t| t.ids.contains_key(id.as_str())) {
                 problems.push(
                     Problem::new(
                         at.clone().index(i),
@@ -155,7 +156,7 @@ impl Store {
             let Some(table) = self.tables.get_mut(source) else {
                 break;
             };
-            let Some(row) = table.ids.remove(id) else {
+            let Some(row) = table.ids.remove(id.as_str()) else {
                 continue;
             };
             let Some(fact) = table.facts.remove(&row) else {
@@ -276,5 +277,5 @@ fn filter_problem(
         format!("the filter of measure `{id}` {what} on this fact"),
     )
     .zh(format!("指标数据 `{id}` 的筛选条件在这条事实上{zh}"))
-    .with_id(fact.id.clone())
+    .with_id(fact.id.to_string())
 }

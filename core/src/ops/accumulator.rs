@@ -115,7 +115,7 @@ impl Accumulator {
         let Some(query) = query else {
             return Err(Error::Input(problems.into_vec()));
         };
-        self.plan.answer(model, &self.store, query)
+        self.plan.answer(model, &self.store, query, false)
     }
 }
 

@@ -58,7 +58,7 @@ impl Plan {
         let (Some(store), Some(query)) = (store, query) else {
             return Err(Error::Input(problems.into_vec()));
         };
-        self.answer(model, &store, query)
+        self.answer(model, &store, query, true)
     }
 
     /// The query fields of a request (`period`, `as_of`, `records`, `people`), their problems
@@ -103,12 +103,15 @@ impl Plan {
 
     /// Each person's record over the query's period: the records' people in order, then
     /// `people`'s, then (without `people`) every other owner by id; each person's fact measures
-    /// added to their record. A record giving a fact measure itself is refused.
+    /// added to their record. A record giving a fact measure itself is refused. With `roster`
+    /// (a batch), `people` is the whole team and other owners' facts are `not_listed`; without
+    /// (a live query), it only chooses whom to answer for, at the cost of their facts alone.
     pub(super) fn answer(
         &self,
         model: &facts::Model,
         store: &facts::Store,
         query: Query,
+        roster: bool,
     ) -> crate::Result<FromFacts> {
         let slots = model.slots();
         let mut problems = Problems::new();
@@ -143,15 +146,17 @@ impl Plan {
             }
         }
         let mut not_listed = Vec::new();
-        for owner in store.owners() {
-            if listed.contains(owner) {
-                continue;
-            }
-            if query.people.is_some() {
-                let facts = facts::owned_by(model, store, owner);
-                not_listed.extend(facts.into_iter().map(|u| (u, owner.to_owned())));
-            } else {
-                out.push(Record::new(owner));
+        if query.people.is_none() || roster {
+            for owner in store.owners() {
+                if listed.contains(owner) {
+                    continue;
+                }
+                if query.people.is_some() {
+                    let facts = facts::owned_by(model, store, owner);
+                    not_listed.extend(facts.into_iter().map(|u| (u, owner.to_owned())));
+                } else {
+                    out.push(Record::new(owner));
+                }
             }
         }
         let roster: Vec<String> = out.iter().map(|r| r.id.clone()).collect();
