@@ -371,3 +371,32 @@ fn demo_facts_aggregate_to_the_flat_demo_teams_totals_and_grades() {
     // The first person: 119.16, grade S (the demo-team vector's numbers).
     assert_eq!(got[0], ("E001".into(), "119.16".into(), "S".into()));
 }
+
+#[test]
+fn split_credit_adds_up_to_the_orders_total_exactly() {
+    let path = common::vectors_dir().join("facts/split-credit.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let plan = Plan::from_json(&v["plan"].to_string()).unwrap();
+    let out = measures_of(&plan, v["cases"][0]["request"].clone());
+    let revenue: Vec<rust_decimal::Decimal> = out["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| common::d(r["measures"]["revenue"].as_str().unwrap()))
+        .collect();
+    // 60 % and 40 % of 1,000.00, plus E1's own 500.00; thirds of 300.00 at 33.34 / 33.33 / 33.33 %.
+    assert_eq!(
+        revenue,
+        vec![
+            common::d("1100"),
+            common::d("500.02"),
+            common::d("99.99"),
+            common::d("99.99")
+        ]
+    );
+    // The split loses and invents nothing: 1,000.00 + 500.00 + 300.00.
+    assert_eq!(
+        revenue.iter().sum::<rust_decimal::Decimal>(),
+        common::d("1800.00")
+    );
+}

@@ -51,6 +51,7 @@ pub(crate) fn measure(
             .map(|m| Acc::new(m.aggregate))
             .collect();
         for (source, fact) in owner.into_iter().flat_map(|o| store.facts_of(Some(o))) {
+            let share = owner.map_or(Decimal::ZERO, |o| fact.share_of(o));
             for (m, (spec, acc)) in model.measures.iter().zip(&mut accs).enumerate() {
                 let span = spans.get(m).copied();
                 if spec.source != source
@@ -62,7 +63,7 @@ pub(crate) fn measure(
                 if spec.aggregate == Aggregate::CountNew && !is_first(store, m, spec, fact) {
                     continue;
                 }
-                if acc.add(spec, fact).is_none() {
+                if acc.add(spec, fact, share).is_none() {
                     problems.push(overflow(spec, &id));
                 }
             }
@@ -122,14 +123,16 @@ fn number(spec: &FactMeasure, fact: &Fact) -> Option<Decimal> {
     }
 }
 
-/// One person's running aggregate.
+/// One person's running aggregate. Sums, counts and means weigh each fact by the person's share
+/// of its credit (1 unless split); the others take each credited person's facts whole.
 enum Acc {
     Sum(Decimal),
-    Count(u64),
+    Count(Decimal),
     Distinct(HashSet<Vec<Cell>>),
     Min(Option<Decimal>),
     Max(Option<Decimal>),
-    Mean(Decimal, u64),
+    /// Σ share × value and Σ share.
+    Mean(Decimal, Decimal),
     /// The chosen fact's (date, row) and value.
     First(Option<(Date, usize, Decimal)>),
     Last(Option<(Date, usize, Decimal)>),
@@ -139,20 +142,20 @@ impl Acc {
     fn new(a: Aggregate) -> Acc {
         match a {
             Aggregate::Sum => Acc::Sum(Decimal::ZERO),
-            Aggregate::Count => Acc::Count(0),
+            Aggregate::Count => Acc::Count(Decimal::ZERO),
             Aggregate::CountDistinct | Aggregate::CountNew => Acc::Distinct(HashSet::new()),
             Aggregate::Min => Acc::Min(None),
             Aggregate::Max => Acc::Max(None),
-            Aggregate::Mean => Acc::Mean(Decimal::ZERO, 0),
+            Aggregate::Mean => Acc::Mean(Decimal::ZERO, Decimal::ZERO),
             Aggregate::First => Acc::First(None),
             Aggregate::Last => Acc::Last(None),
         }
     }
 
-    /// Add a qualifying fact; `None` on arithmetic overflow.
-    fn add(&mut self, spec: &FactMeasure, fact: &Fact) -> Option<()> {
+    /// Add a qualifying fact credited at `share` (a fraction); `None` on arithmetic overflow.
+    fn add(&mut self, spec: &FactMeasure, fact: &Fact, share: Decimal) -> Option<()> {
         if let Acc::Count(c) = self {
-            *c = c.saturating_add(1);
+            *c = c.checked_add(share)?;
             return Some(());
         }
         if let Acc::Distinct(set) = self {
@@ -166,12 +169,12 @@ impl Acc {
         };
         let at = (fact.date, fact.row);
         match self {
-            Acc::Sum(s) => *s = s.checked_add(x)?,
+            Acc::Sum(s) => *s = s.checked_add(weighed(x, share)?)?,
             Acc::Min(m) => *m = Some(m.map_or(x, |m| m.min(x))),
             Acc::Max(m) => *m = Some(m.map_or(x, |m| m.max(x))),
             Acc::Mean(s, n) => {
-                *s = s.checked_add(x)?;
-                *n = n.saturating_add(1);
+                *s = s.checked_add(weighed(x, share)?)?;
+                *n = n.checked_add(share)?;
             }
             // The earliest fact (date, then row); the latest (date, then row).
             Acc::First(f) => {
@@ -194,12 +197,21 @@ impl Acc {
     fn value(self) -> Option<Decimal> {
         match self {
             Acc::Sum(s) => Some(s),
-            Acc::Count(c) => Some(Decimal::from(c)),
+            Acc::Count(c) => Some(c.normalize()),
             Acc::Distinct(set) => Some(Decimal::from(set.len())),
             Acc::Min(m) | Acc::Max(m) => m,
-            Acc::Mean(s, n) => (n > 0).then(|| s.checked_div(Decimal::from(n))).flatten(),
+            Acc::Mean(s, n) => (!n.is_zero()).then(|| s.checked_div(n)).flatten(),
             Acc::First(f) | Acc::Last(f) => f.map(|(_, _, x)| x),
         }
+    }
+}
+
+/// `x × share`, exactly while the product fits 28 digits (a whole fact: `x` itself).
+fn weighed(x: Decimal, share: Decimal) -> Option<Decimal> {
+    if share == Decimal::ONE {
+        Some(x)
+    } else {
+        x.checked_mul(share)
     }
 }
 

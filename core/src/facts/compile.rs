@@ -32,6 +32,8 @@ pub(super) struct Source {
     pub id_col: usize,
     pub date_col: usize,
     pub owner_col: usize,
+    /// The column splitting credit between people, if any.
+    pub credit_col: Option<usize>,
 }
 
 #[derive(Debug)]
@@ -276,6 +278,10 @@ fn source(spec: &SourceSpec, at: &Loc, problems: &mut Problems) -> Source {
     );
     let date_col = role(&spec.date_column, "date_column", &[T::Date], problems);
     let owner_col = role(&spec.owner_column, "owner_column", &[T::Text], problems);
+    let credit_col = spec
+        .credit_column
+        .as_deref()
+        .map(|c| role(c, "credit_column", &[T::Text], problems));
     Source {
         id: Arc::from(spec.id.as_str()),
         columns,
@@ -283,6 +289,7 @@ fn source(spec: &SourceSpec, at: &Loc, problems: &mut Problems) -> Source {
         id_col,
         date_col,
         owner_col,
+        credit_col,
     }
 }
 

@@ -53,7 +53,8 @@ pub(crate) fn add(
     problems.finish(crate::Error::Input, ())?;
     let owners: Vec<Option<String>> = facts
         .iter()
-        .map(|f| f.owner.map(|o| store.texts.get(o).to_owned()))
+        .flat_map(|f| f.holders())
+        .map(|o| o.map(|o| store.texts.get(o).to_owned()))
         .collect();
     store.add(model, index, facts, &at, false)?;
     Ok(owners)

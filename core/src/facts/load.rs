@@ -31,12 +31,33 @@ pub(super) struct Fact {
     /// Its id: shared by the store's index, so held once.
     pub id: Arc<str>,
     pub date: Date,
-    /// The credited person (a [`Texts`] index); `None`: unassigned.
-    pub owner: Option<usize>,
+    /// The credited people (each a [`Texts`] index) with their share in percent, adding up to
+    /// 100: the owner alone, or a split; empty for an unassigned fact.
+    pub credits: Vec<(usize, Decimal)>,
     pub cells: Vec<Cell>,
     /// Whether it passes each fact measure's filter (by the model's measure index; `false` for
     /// measures of other sources), decided once when it is stored.
     pub qualifies: Vec<bool>,
+}
+
+impl Fact {
+    /// The people the fact is indexed under: each credited person, or `None` when unassigned.
+    pub(super) fn holders(&self) -> Vec<Option<usize>> {
+        if self.credits.is_empty() {
+            vec![None]
+        } else {
+            self.credits.iter().map(|&(p, _)| Some(p)).collect()
+        }
+    }
+
+    /// The share of the fact credited to `person`, as a fraction (0.6 for 60 %).
+    pub(super) fn share_of(&self, person: usize) -> Decimal {
+        self.credits
+            .iter()
+            .find(|&&(p, _)| p == person)
+            .and_then(|&(_, pct)| pct.checked_div(Decimal::ONE_HUNDRED))
+            .unwrap_or(Decimal::ZERO)
+    }
 }
 
 /// Every distinct text of a batch of facts, so cells compare and hash as numbers. The plan's
@@ -394,6 +415,29 @@ fn read_fact<'a>(
         Some(Cell::Text(t)) => Some(*t),
         _ => None,
     };
+    let split = source.credit_col.and_then(|j| match read.get(j) {
+        Some(Cell::Text(t)) => Some((j, *t)),
+        _ => None,
+    });
+    let credits = match split {
+        Some((j, t)) => {
+            let text = texts.get(t).to_owned();
+            match split_credit(&text) {
+                Ok(shares) => shares
+                    .into_iter()
+                    .map(|(person, share)| (texts.intern(&person), share))
+                    .collect(),
+                Err(p) => {
+                    local.push(p.under(&loc(j)));
+                    Vec::new()
+                }
+            }
+        }
+        None => owner
+            .map(|o| (o, Decimal::ONE_HUNDRED))
+            .into_iter()
+            .collect(),
+    };
     if !local.is_empty() {
         for p in local {
             problems.push(match &id {
@@ -407,7 +451,7 @@ fn read_fact<'a>(
         row,
         id: id?,
         date: date?,
-        owner,
+        credits,
         cells: read,
         qualifies: Vec::new(),
     })
@@ -426,6 +470,82 @@ fn fact_id(column: &Column, raw: Raw<'_>, problems: &mut Problems) -> Option<Arc
         Cell::Num(n) => Some(Arc::from(n.normalize().to_string())),
         _ => None,
     }
+}
+
+/// A split of credit, `E001:60;E002:40` (`;`, `,` or `、` between people, `:` or `=` before a
+/// share in percent, which may end in `%`): every person once, every share positive, exactly 100
+/// in all.
+fn split_credit(text: &str) -> Result<Vec<(String, Decimal)>, Problem> {
+    let bad =
+        |what: String, zh: String| Problem::new(Loc::root(), kinds::INVALID_VALUE, what).zh(zh);
+    let mut out: Vec<(String, Decimal)> = Vec::new();
+    let mut total = Decimal::ZERO;
+    for part in text
+        .split([';', ',', '、'])
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+    {
+        let Some((person, share)) = part.split_once([':', '=']) else {
+            return Err(bad(
+                format!(
+                    "`{}` is not a credit split like E001:60;E002:40",
+                    shown(text)
+                ),
+                format!("`{}` 不是分配比例（如 E001:60;E002:40）", shown(text)),
+            ));
+        };
+        let (person, share) = (person.trim(), share.trim().trim_end_matches('%').trim());
+        let share = crate::input::parse_decimal(share).map_err(|_| {
+            bad(
+                format!(
+                    "`{}`: the share of `{}` is not a number",
+                    shown(text),
+                    shown(person)
+                ),
+                format!("`{}`：`{}` 的比例不是数字", shown(text), shown(person)),
+            )
+        })?;
+        if person.is_empty() || share <= Decimal::ZERO {
+            return Err(bad(
+                format!(
+                    "`{}`: every share names a person and is above 0",
+                    shown(text)
+                ),
+                format!("`{}`：每一份都要写明人员且比例大于 0", shown(text)),
+            ));
+        }
+        if out.iter().any(|(p, _)| p == person) {
+            return Err(Problem::new(
+                Loc::root(),
+                kinds::DUPLICATE,
+                format!("`{}` names `{}` twice", shown(text), shown(person)),
+            )
+            .zh(format!(
+                "`{}` 中 `{}` 出现了两次",
+                shown(text),
+                shown(person)
+            )));
+        }
+        total = total.checked_add(share).unwrap_or(Decimal::MAX);
+        out.push((person.to_owned(), share));
+    }
+    if total != Decimal::ONE_HUNDRED {
+        return Err(Problem::new(
+            Loc::root(),
+            kinds::WEIGHTS_DO_NOT_SUM,
+            format!(
+                "the shares of `{}` add up to {}%, not 100%",
+                shown(text),
+                total.normalize()
+            ),
+        )
+        .zh(format!(
+            "`{}` 的比例合计为 {}%，应为 100%",
+            shown(text),
+            total.normalize()
+        )));
+    }
+    Ok(out)
 }
 
 /// A JSON cell: `null` and empty text are an empty cell; text is read by [`text_cell`]; a

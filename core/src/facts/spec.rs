@@ -21,6 +21,10 @@ pub struct SourceSpec {
     pub date_column: String,
     /// The column naming the person credited with the fact (an empty cell: unassigned).
     pub owner_column: String,
+    /// A text column that splits a fact's credit between people (`E001:60;E002:40`, shares in
+    /// percent adding up to exactly 100); where it is empty the owner has all of it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_column: Option<String>,
 }
 
 /// One column of a source.

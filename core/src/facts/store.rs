@@ -118,11 +118,9 @@ impl Store {
         }
         if let Some(table) = self.tables.get_mut(source) {
             table.ids.insert(Arc::clone(&fact.id), fact.row);
-            table
-                .by_owner
-                .entry(fact.owner)
-                .or_default()
-                .insert(fact.row);
+            for holder in fact.holders() {
+                table.by_owner.entry(holder).or_default().insert(fact.row);
+            }
             table.facts.insert(fact.row, fact);
         }
     }
@@ -162,10 +160,12 @@ impl Store {
             let Some(fact) = table.facts.remove(&row) else {
                 continue;
             };
-            if let Some(rows) = table.by_owner.get_mut(&fact.owner) {
-                rows.remove(&row);
+            for holder in fact.holders() {
+                if let Some(rows) = table.by_owner.get_mut(&holder) {
+                    rows.remove(&row);
+                }
+                owners.push(holder);
             }
-            owners.push(fact.owner);
             for (m, spec) in model.measures.iter().enumerate() {
                 if let (Some(Some(firsts)), Some(k)) = (self.firsts.get_mut(m), key(spec, &fact)) {
                     if let Some(set) = firsts.get_mut(&k) {
