@@ -400,3 +400,34 @@ fn split_credit_adds_up_to_the_orders_total_exactly() {
         common::d("1800.00")
     );
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Any CSV text, any cell text and any filter: an answer or a typed error, never a panic.
+    #[test]
+    fn any_fact_input_is_an_answer_or_an_error(
+        csv in "[a-zA-Z0-9,;:\"\n\r\t %._\\-/=]{0,200}",
+        cell in ".{0,40}",
+        filter in "[a-z_ =!<>\"()0-9.+*/-]{0,40}",
+        period in "[0-9QH-]{0,8}",
+    ) {
+        let (plan, facts) = orders_plan();
+        let mut rows = facts["orders"].clone();
+        rows[0]["amount"] = json!(cell.clone());
+        rows[1]["date"] = json!(cell.clone());
+        rows[2]["status"] = json!(cell);
+        for request in [
+            json!({"facts": {"orders": csv.clone(), "visits": csv.clone()}, "period": "2026-06"}),
+            json!({"facts": {"orders": rows}, "period": period}),
+        ] {
+            let _ = plan.run("records_from_facts", &request.to_string());
+        }
+        let path = common::vectors_dir().join("facts/orders-visits.json");
+        let mut v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        v["plan"]["measures"][0]["from"]["filter"] = json!(filter);
+        if let Ok(p) = Plan::from_json(&v["plan"].to_string()) {
+            let _ = p.run("records_from_facts", &json!({"facts": facts, "period": "2026-06"}).to_string());
+        }
+    }
+}
