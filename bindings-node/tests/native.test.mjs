@@ -27,6 +27,7 @@ test('the wrapper exports exactly the public API', () => {
     'Plan',
     'analytics',
     'default',
+    'demoFacts',
     'demoPlanJson',
     'demoTeamCsv',
     'errorToCanonicalJson',
@@ -51,6 +52,9 @@ test('the Plan class has every member index.d.ts declares', () => {
     'scoreManyAsync',
     'scoreCanonical',
     'explain',
+    'recordsFromFacts',
+    'scoreFacts',
+    'accumulator',
   ]) {
     assert.equal(typeof Plan.prototype[name], 'function', name);
   }
