@@ -275,8 +275,8 @@ export interface FactsRequest {
   period: string | { from: string; to: string };
   /** Facts dated after it are not known yet (period-to-date); `YYYY-MM-DD`. */
   as_of?: string;
-  /** Records giving the measures that do not come from facts (targets, ratings). */
-  records?: RecordInput[];
+  /** Records giving the measures that do not come from facts (targets, ratings): objects, or CSV text with a header row. */
+  records?: RecordInput[] | string;
   /** The people to produce records for; facts of anyone else are listed in `not_listed`. */
   people?: string[];
 }
@@ -595,7 +595,7 @@ export function demoPlanJson(): string;
 /** The bundled 12-person demo team as CSV text. */
 export function demoTeamCsv(): string;
 /** The demo team's June as raw facts: the plan with sources, each source's CSV, and the people's other measures as CSV (docs/facts.md#the-demo). Not in a build without business facts. */
-export function demoFacts(): { plan: PlanSpec; facts: Record<string, string>; people: string };
+export function demoFacts(): { plan: PlanSpec; facts: { orders: string; payments: string; visits: string }; people: string };
 /** Version of the perfscore core the addon was built from. */
 export function version(): string;
 

@@ -11,6 +11,9 @@ import {
   splitPoolCanonical,
   demoPlanJson,
   demoTeamCsv,
+  demoFacts,
+  type Accumulator,
+  type FactsRecords,
   errorToCanonicalJson,
   type FeedbackGroupResult,
   type FeedbackReport,
@@ -204,3 +207,14 @@ const indices: AnalyticsResult = analytics.seasonalIndices({
 });
 const allocation: string = analytics.runJson('allocate_target', '{"total":"1000.00","minor_units":2,"parts":[{"id":"a","weight":1}]}');
 console.log(ops.length, indices, allocation);
+
+// Business facts: the demo team's June from raw orders, invoices and visits, in a batch and live.
+const demoJune = demoFacts();
+const factsPlan: Plan = Plan.fromObject(demoJune.plan);
+const june: FactsRecords = factsPlan.recordsFromFacts({ facts: demoJune.facts, period: '2026-06', records: demoJune.people });
+const midMonth: Scorecard[] = factsPlan.scoreFacts({ facts: demoJune.facts, period: '2026-06', as_of: '2026-06-15', records: demoJune.people });
+const live: Accumulator = factsPlan.accumulator();
+const changed: { changed: number; people: string[] } = live.add('orders', demoJune.facts.orders);
+const touched: FactsRecords = live.records({ period: '2026-06', people: changed.people });
+const state: string = live.toJson();
+console.log(june.unassigned.length, midMonth.length, touched.records.length, factsPlan.accumulator(state).size());
