@@ -431,3 +431,29 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_tampered_saved_state_is_refused_not_half_read() {
+    let (plan, facts) = orders_plan();
+    let plan = std::sync::Arc::new(plan);
+    let mut acc = perfscore::ops::Accumulator::new(plan.clone()).unwrap();
+    accumulate(
+        &mut acc,
+        "add",
+        json!({"source": "orders", "facts": facts["orders"]}),
+    );
+    let mut state: Value = serde_json::from_str(&acc.to_json()).unwrap();
+    // Two facts on one row would let one overwrite the other; a huge `next` would wrap rows.
+    state["sources"]["orders"]["rows"][1] = json!(0);
+    assert!(perfscore::ops::Accumulator::from_json(plan.clone(), &state.to_string()).is_err());
+    let mut state: Value = serde_json::from_str(&acc.to_json()).unwrap();
+    state["sources"]["orders"]["next"] = json!(u64::MAX);
+    assert!(perfscore::ops::Accumulator::from_json(plan.clone(), &state.to_string()).is_err());
+    // Untouched, it restores with every fact.
+    assert_eq!(
+        perfscore::ops::Accumulator::from_json(plan, &acc.to_json())
+            .unwrap()
+            .len(),
+        9
+    );
+}

@@ -121,6 +121,9 @@ pub(crate) fn store_json(model: &Model, store: &Store) -> serde_json::Value {
     json!({"format": "perfscore-facts/1", "sources": sources})
 }
 
+/// The most rows a saved source may have numbered: far below any counter's limit.
+const MAX_ROWS: u64 = 1 << 48;
+
 /// A store from [`store_json`]'s document, every fact read again by the plan's rules.
 pub(crate) fn store_from_json(model: &Model, value: serde_json::Value) -> crate::Result<Store> {
     use serde_json::Value;
@@ -165,11 +168,19 @@ pub(crate) fn store_from_json(model: &Model, value: serde_json::Value) -> crate:
         let facts = saved.get("facts").cloned().unwrap_or(Value::Null);
         let fat = at.clone().key("facts");
         let mut read = load::read_source(spec, facts, &fat, &mut store.texts, &mut problems);
-        if read.len() != rows.len() || rows.iter().any(Option::is_none) {
+        // Rows are distinct and below `next` (itself far below usize::MAX), or a later add
+        // could land on a held fact's row.
+        let mut distinct = std::collections::BTreeSet::new();
+        let rows_ok = read.len() == rows.len()
+            && next < MAX_ROWS
+            && rows
+                .iter()
+                .all(|r| r.is_some_and(|r| (r as u64) < next && distinct.insert(r)));
+        if !rows_ok {
             problems.push(crate::Problem::new(
                 at,
-                crate::kinds::LENGTH_MISMATCH,
-                "rows and facts differ",
+                crate::kinds::INVALID_VALUE,
+                "not a saved fact store: rows must be distinct, one per fact, and below next",
             ));
             continue;
         }
