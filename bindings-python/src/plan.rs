@@ -426,19 +426,7 @@ fn facts_request<'py>(
     people: Option<&Bound<'py, PyAny>>,
     options: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let request = PyDict::new(py);
+    let request = crate::accumulator::query_request(py, period, as_of, records, people, options)?;
     request.set_item("facts", facts)?;
-    request.set_item("period", period)?;
-    let optional = [
-        ("as_of", as_of),
-        ("records", records),
-        ("people", people),
-        ("options", options),
-    ];
-    for (key, value) in optional {
-        if let Some(v) = value.filter(|v| !v.is_none()) {
-            request.set_item(key, v)?;
-        }
-    }
-    Ok(request.into_any())
+    Ok(request)
 }
