@@ -35,10 +35,7 @@ impl PyAccumulator {
         source: &str,
         facts: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let request = PyDict::new(py);
-        request.set_item("source", source)?;
-        request.set_item("facts", facts)?;
-        self.run(py, "add", Some(request.as_any()))
+        self.update(py, "add", source, ("facts", facts))
     }
 
     /// Retract facts of a source by id: `{changed, people}`.
@@ -48,10 +45,7 @@ impl PyAccumulator {
         source: &str,
         ids: &Bound<'_, PyAny>,
     ) -> PyResult<Py<PyAny>> {
-        let request = PyDict::new(py);
-        request.set_item("source", source)?;
-        request.set_item("ids", ids)?;
-        self.run(py, "retract", Some(request.as_any()))
+        self.update(py, "retract", source, ("ids", ids))
     }
 
     /// As `Plan.records_from_facts`, over the facts held.
@@ -91,6 +85,22 @@ impl PyAccumulator {
     /// The state, to keep between requests and restore with `plan.accumulator(state)`.
     fn to_json(&self) -> String {
         self.inner.to_json()
+    }
+}
+
+impl PyAccumulator {
+    /// An update of one source: `{"source": source, key: value}`.
+    fn update(
+        &mut self,
+        py: Python<'_>,
+        operation: &str,
+        source: &str,
+        (key, value): (&str, &Bound<'_, PyAny>),
+    ) -> PyResult<Py<PyAny>> {
+        let request = PyDict::new(py);
+        request.set_item("source", source)?;
+        request.set_item(key, value)?;
+        self.run(py, operation, Some(request.as_any()))
     }
 }
 

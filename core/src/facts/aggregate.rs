@@ -75,25 +75,21 @@ pub(crate) fn measure(
 
 /// The facts no one is credited with, by source and row.
 pub(crate) fn unassigned(model: &Model, store: &Store) -> Vec<Unassigned> {
-    store
-        .facts_of(None)
-        .map(|(s, f)| Unassigned {
-            source: model
-                .sources
-                .get(s)
-                .map_or(String::new(), |s| s.id.to_string()),
-            row: f.row,
-            id: f.id.to_string(),
-        })
-        .collect()
+    listed(model, store.facts_of(None))
 }
 
 /// The facts credited to `owner`.
 pub(crate) fn owned_by(model: &Model, store: &Store, owner: &str) -> Vec<Unassigned> {
-    store
+    let facts = store
         .person(owner)
         .into_iter()
-        .flat_map(|o| store.facts_of(Some(o)))
+        .flat_map(|o| store.facts_of(Some(o)));
+    listed(model, facts)
+}
+
+/// Facts (with their source's index) as the answers list them: source, row, id.
+fn listed<'a>(model: &Model, facts: impl Iterator<Item = (usize, &'a Fact)>) -> Vec<Unassigned> {
+    facts
         .map(|(s, f)| Unassigned {
             source: model
                 .sources

@@ -36,15 +36,8 @@ pub(crate) fn add(
     value: serde_json::Value,
 ) -> crate::Result<Vec<Option<String>>> {
     let at = crate::Loc::root().key("facts");
+    let index = named_source(model, source)?;
     let mut problems = crate::error::Problems::new();
-    let Some(index) = load::source_index(
-        model,
-        source,
-        &crate::Loc::root().key("source"),
-        &mut problems,
-    ) else {
-        return Err(crate::Error::Input(problems.into_vec()));
-    };
     let Some(spec) = model.sources.get(index) else {
         return Ok(Vec::new());
     };
@@ -60,6 +53,14 @@ pub(crate) fn add(
     Ok(owners)
 }
 
+/// The index of the source a live update names in its `source` field.
+fn named_source(model: &Model, source: &str) -> crate::Result<usize> {
+    let mut problems = crate::error::Problems::new();
+    let at = crate::Loc::root().key("source");
+    load::source_index(model, source, &at, &mut problems)
+        .ok_or_else(|| crate::Error::Input(problems.into_vec()))
+}
+
 /// Retract the facts `ids` of source `source`: all or none. The people whose facts went.
 pub(crate) fn retract(
     model: &Model,
@@ -67,15 +68,7 @@ pub(crate) fn retract(
     source: &str,
     ids: &[String],
 ) -> crate::Result<Vec<Option<String>>> {
-    let mut problems = crate::error::Problems::new();
-    let Some(index) = load::source_index(
-        model,
-        source,
-        &crate::Loc::root().key("source"),
-        &mut problems,
-    ) else {
-        return Err(crate::Error::Input(problems.into_vec()));
-    };
+    let index = named_source(model, source)?;
     let owners = store.retract(model, index, ids, &crate::Loc::root().key("ids"))?;
     Ok(owners
         .into_iter()
