@@ -5,12 +5,13 @@
 use super::compile::{FactMeasure, Model};
 use super::date::Date;
 use super::load::{Cell, Fact};
+use super::org::Org;
 use super::period::{window, Span};
-use super::spec::Aggregate;
+use super::spec::{Aggregate, Credit};
 use super::store::{key, Store};
 use crate::error::{kinds, Error, Loc, Problem, Problems};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Each person's fact measures: by person id, the value of each of the model's measures in
 /// order (`None`: no fact to take a min, max, mean, first or last of).
@@ -24,13 +25,15 @@ pub(crate) struct Unassigned {
     pub id: String,
 }
 
-/// The fact measures of `people` (every owner when `None`) over `period` as known on `as_of`.
+/// The fact measures of `people` (every owner when `None`) over `period` as known on `as_of`;
+/// roll-up measures (team, branch, manager credit) through `org`.
 pub(crate) fn measure(
     model: &Model,
     store: &Store,
     period: Span,
     as_of: Option<Date>,
     people: Option<&[String]>,
+    org: Option<&Org>,
 ) -> crate::Result<Measured> {
     let ids: Vec<String> = match people {
         Some(p) => p.to_vec(),
@@ -55,6 +58,7 @@ pub(crate) fn measure(
             for (m, (spec, acc)) in model.measures.iter().zip(&mut accs).enumerate() {
                 let span = spans.get(m).copied();
                 if spec.source != source
+                    || spec.credit != Credit::Owner
                     || !fact.qualifies.get(m).copied().unwrap_or(false)
                     || !span.is_some_and(|s| s.contains(fact.date))
                 {
@@ -70,7 +74,156 @@ pub(crate) fn measure(
         }
         out.insert(id, accs.into_iter().map(Acc::value).collect());
     }
+    if let Some(org) = org {
+        roll_up(model, store, org, &spans, &mut out, &mut problems);
+    }
     problems.finish(Error::Input, out)
+}
+
+/// The roll-up measures of the people in `out`, in one pass over their sources' facts: each
+/// fact credited to every person its holders' org entries on its date lead to, once, at the
+/// sum of those holders' shares (a deal split within a team counts once, whole, for the team).
+fn roll_up(
+    model: &Model,
+    store: &Store,
+    org: &Org,
+    spans: &[Span],
+    out: &mut Measured,
+    problems: &mut Problems,
+) {
+    let rolled: Vec<usize> = (model.measures.iter().enumerate())
+        .filter(|(_, m)| m.credit != Credit::Owner)
+        .map(|(i, _)| i)
+        .collect();
+    if rolled.is_empty() {
+        return;
+    }
+    let asked = Asked::new(out.keys(), org);
+    let mut accs: Vec<Vec<Acc>> = (0..asked.people.len())
+        .map(|_| {
+            (rolled.iter().filter_map(|&m| model.measures.get(m)))
+                .map(|m| Acc::new(m.aggregate))
+                .collect()
+        })
+        .collect();
+    let mut failed: HashSet<(usize, usize)> = HashSet::new();
+    for (source, table) in store.tables.iter().enumerate() {
+        for fact in table.facts.values() {
+            for (k, &m) in rolled.iter().enumerate() {
+                let Some(spec) = model.measures.get(m) else {
+                    continue;
+                };
+                if spec.source != source
+                    || !fact.qualifies.get(m).copied().unwrap_or(false)
+                    || !spans.get(m).is_some_and(|s| s.contains(fact.date))
+                    || (spec.aggregate == Aggregate::CountNew && !is_first(store, m, spec, fact))
+                {
+                    continue;
+                }
+                for (person, share) in asked.beneficiaries(store, org, spec.credit, fact) {
+                    let added = accs
+                        .get_mut(person)
+                        .and_then(|a| a.get_mut(k))
+                        .map(|acc| acc.add(spec, fact, share));
+                    if added == Some(None) && failed.insert((m, person)) {
+                        let id = asked.people.get(person).map_or("", String::as_str);
+                        problems.push(overflow(spec, id));
+                    }
+                }
+            }
+        }
+    }
+    for (person, accs) in asked.people.iter().zip(accs) {
+        if let Some(values) = out.get_mut(person) {
+            for (&m, acc) in rolled.iter().zip(accs) {
+                if let Some(v) = values.get_mut(m) {
+                    *v = acc.value();
+                }
+            }
+        }
+    }
+}
+
+/// The people a roll-up answers for, indexed by their teams and branches (any date).
+struct Asked<'o> {
+    people: Vec<String>,
+    index: HashMap<String, usize>,
+    teams: HashMap<&'o str, Vec<usize>>,
+    branches: HashMap<&'o str, Vec<usize>>,
+}
+
+impl<'o> Asked<'o> {
+    fn new<'p>(people: impl Iterator<Item = &'p String>, org: &'o Org) -> Asked<'o> {
+        let people: Vec<String> = people.cloned().collect();
+        let mut asked = Asked {
+            index: HashMap::with_capacity(people.len()),
+            teams: HashMap::new(),
+            branches: HashMap::new(),
+            people: Vec::new(),
+        };
+        for (i, p) in people.iter().enumerate() {
+            asked.index.insert(p.clone(), i);
+            for e in org.entries(p) {
+                if let Some(t) = e.team.as_deref() {
+                    asked.teams.entry(t).or_default().push(i);
+                }
+                if let Some(b) = e.branch.as_deref() {
+                    asked.branches.entry(b).or_default().push(i);
+                }
+            }
+        }
+        for list in asked.teams.values_mut().chain(asked.branches.values_mut()) {
+            list.dedup();
+        }
+        asked.people = people;
+        asked
+    }
+
+    /// The people a fact is credited to under `credit`, each once with the sum of the shares
+    /// (fractions) of the holders whose org entries on the fact's date lead to them.
+    fn beneficiaries(
+        &self,
+        store: &Store,
+        org: &Org,
+        credit: Credit,
+        fact: &Fact,
+    ) -> Vec<(usize, Decimal)> {
+        let mut out: Vec<(usize, Decimal)> = Vec::new();
+        let mut credit_to = |p: usize, share: Decimal| match out.iter_mut().find(|(q, _)| *q == p) {
+            Some((_, s)) => *s = s.saturating_add(share),
+            None => out.push((p, share)),
+        };
+        for &(holder, _) in &fact.credits {
+            let share = fact.share_of(holder);
+            let name = store.texts.get(holder);
+            let Some(entry) = org.at(name, fact.date) else {
+                continue;
+            };
+            let (group, members) = match credit {
+                Credit::Team => (entry.team.as_deref(), &self.teams),
+                Credit::Branch => (entry.branch.as_deref(), &self.branches),
+                Credit::Manager | Credit::Owner => {
+                    let chain = std::iter::once(name).chain(org.managers(name, fact.date));
+                    for p in chain.filter_map(|p| self.index.get(p)) {
+                        credit_to(*p, share);
+                    }
+                    continue;
+                }
+            };
+            let Some(group) = group else { continue };
+            for &p in members.get(group).into_iter().flatten() {
+                let theirs = (self.people.get(p)).and_then(|id| org.at(id, fact.date));
+                let same = match credit {
+                    Credit::Team => theirs.and_then(|e| e.team.as_deref()),
+                    _ => theirs.and_then(|e| e.branch.as_deref()),
+                };
+                if same == Some(group) {
+                    credit_to(p, share);
+                }
+            }
+        }
+        out
+    }
 }
 
 /// The facts no one is credited with, by source and row.
@@ -85,6 +238,29 @@ pub(crate) fn owned_by(model: &Model, store: &Store, owner: &str) -> Vec<Unassig
         .into_iter()
         .flat_map(|o| store.facts_of(Some(o)));
     listed(model, facts)
+}
+
+/// The facts dated in `span` credited to someone with no org entry on the fact's date, with
+/// that person: never lost from a roll-up without a word.
+pub(crate) fn outside_org(
+    model: &Model,
+    store: &Store,
+    org: &Org,
+    span: Span,
+) -> Vec<(Unassigned, String)> {
+    let mut out = Vec::new();
+    for (s, table) in store.tables.iter().enumerate() {
+        for fact in table.facts.values().filter(|f| span.contains(f.date)) {
+            for &(holder, _) in &fact.credits {
+                let name = store.texts.get(holder);
+                if org.at(name, fact.date).is_none() {
+                    let listed = listed(model, std::iter::once((s, fact)));
+                    out.extend(listed.into_iter().map(|u| (u, name.to_owned())));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Facts (with their source's index) as the answers list them: source, row, id.
@@ -103,7 +279,7 @@ fn listed<'a>(model: &Model, facts: impl Iterator<Item = (usize, &'a Fact)>) -> 
 
 /// Whether `fact` is the earliest qualifying fact (by date, then row) of its value, among all
 /// the facts held: a value seen for the first time.
-fn is_first(store: &Store, m: usize, spec: &FactMeasure, fact: &Fact) -> bool {
+pub(super) fn is_first(store: &Store, m: usize, spec: &FactMeasure, fact: &Fact) -> bool {
     let first = key(spec, fact).and_then(|k| {
         let firsts = store.firsts.get(m)?.as_ref()?;
         firsts.get(&k)?.first().copied()
@@ -121,7 +297,7 @@ fn number(spec: &FactMeasure, fact: &Fact) -> Option<Decimal> {
 
 /// One person's running aggregate. Sums, counts and means weigh each fact by the person's share
 /// of its credit (1 unless split); the others take each credited person's facts whole.
-enum Acc {
+pub(super) enum Acc {
     Sum(Decimal),
     Count(Decimal),
     Distinct(HashSet<Vec<Cell>>),
@@ -135,7 +311,7 @@ enum Acc {
 }
 
 impl Acc {
-    fn new(a: Aggregate) -> Acc {
+    pub(super) fn new(a: Aggregate) -> Acc {
         match a {
             Aggregate::Sum => Acc::Sum(Decimal::ZERO),
             Aggregate::Count => Acc::Count(Decimal::ZERO),
@@ -149,7 +325,7 @@ impl Acc {
     }
 
     /// Add a qualifying fact credited at `share` (a fraction); `None` on arithmetic overflow.
-    fn add(&mut self, spec: &FactMeasure, fact: &Fact, share: Decimal) -> Option<()> {
+    pub(super) fn add(&mut self, spec: &FactMeasure, fact: &Fact, share: Decimal) -> Option<()> {
         if let Acc::Count(c) = self {
             *c = c.checked_add(share)?;
             return Some(());
@@ -190,13 +366,18 @@ impl Acc {
 
     /// The value: sums and counts of no facts are 0; a min, max, mean, first or last of none
     /// is missing.
-    fn value(self) -> Option<Decimal> {
+    pub(super) fn value(self) -> Option<Decimal> {
+        self.peek()
+    }
+
+    /// The value so far.
+    pub(super) fn peek(&self) -> Option<Decimal> {
         match self {
-            Acc::Sum(s) => Some(s),
+            Acc::Sum(s) => Some(*s),
             Acc::Count(c) => Some(c.normalize()),
             Acc::Distinct(set) => Some(Decimal::from(set.len())),
-            Acc::Min(m) | Acc::Max(m) => m,
-            Acc::Mean(s, n) => (!n.is_zero()).then(|| s.checked_div(n)).flatten(),
+            Acc::Min(m) | Acc::Max(m) => *m,
+            Acc::Mean(s, n) => (!n.is_zero()).then(|| s.checked_div(*n)).flatten(),
             Acc::First(f) | Acc::Last(f) => f.map(|(_, _, x)| x),
         }
     }
@@ -211,7 +392,7 @@ fn weighed(x: Decimal, share: Decimal) -> Option<Decimal> {
     }
 }
 
-fn overflow(spec: &FactMeasure, person: &str) -> Problem {
+pub(super) fn overflow(spec: &FactMeasure, person: &str) -> Problem {
     Problem::new(
         Loc::root().key("measures").index(spec.slot).key("from"),
         kinds::ARITHMETIC_OVERFLOW,

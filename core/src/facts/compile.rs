@@ -2,7 +2,7 @@
 //! building the compiled model that loading and aggregation use.
 
 use super::date::Date;
-use super::spec::{Aggregate, AggregateSpec, ColumnType, Columns, SourceSpec, Window};
+use super::spec::{Aggregate, AggregateSpec, ColumnType, Columns, Credit, SourceSpec, Window};
 use crate::error::{kinds, loc, shown, Loc, Problem, Problems};
 use crate::formula::{Formula, Type};
 use crate::rounding::RoundingMode;
@@ -56,6 +56,7 @@ pub(super) struct FactMeasure {
     pub columns: Vec<usize>,
     pub filter: Option<Formula>,
     pub window: Win,
+    pub credit: Credit,
 }
 
 /// A checked window.
@@ -71,6 +72,13 @@ pub(super) enum Win {
 
 impl Model {
     /// The plan slots of the fact measures, in the model's order.
+    /// The first measure that rolls up through the org table, when one does.
+    pub(crate) fn rolled_up(&self) -> Option<&str> {
+        (self.measures.iter())
+            .find(|m| m.credit != Credit::Owner)
+            .map(|m| &*m.id)
+    }
+
     pub(crate) fn slots(&self) -> Vec<usize> {
         self.measures.iter().map(|m| m.slot).collect()
     }
@@ -384,6 +392,7 @@ fn measure(
         columns,
         filter,
         window: window?,
+        credit: spec.credit,
     })
 }
 

@@ -25,12 +25,16 @@ mod live;
 #[cfg(feature = "facts")]
 mod load;
 #[cfg(feature = "facts")]
+mod org;
+#[cfg(feature = "facts")]
 mod period;
+#[cfg(feature = "facts")]
+mod pivot;
 #[cfg(feature = "facts")]
 mod store;
 
 #[cfg(feature = "facts")]
-pub(crate) use aggregate::{measure, owned_by, unassigned, Unassigned};
+pub(crate) use aggregate::{measure, outside_org, owned_by, unassigned, Unassigned};
 #[cfg(feature = "facts")]
 pub(crate) use compile::{compile, Model};
 #[cfg(feature = "facts")]
@@ -38,7 +42,11 @@ pub(crate) use date::Date;
 #[cfg(feature = "facts")]
 pub(crate) use live::{add, batch, retract, store_from_json, store_json};
 #[cfg(feature = "facts")]
+pub(crate) use org::{read_org, Org};
+#[cfg(feature = "facts")]
 pub(crate) use period::{read_date, read_period, Span};
+#[cfg(feature = "facts")]
+pub(crate) use pivot::{compile_pivot, run_pivot, PivotFields};
 #[cfg(feature = "facts")]
 pub(crate) use store::Store;
 

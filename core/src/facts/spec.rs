@@ -87,6 +87,34 @@ pub struct AggregateSpec {
     /// Which dates count, relative to the scored period.
     #[serde(default)]
     pub window: Window,
+    /// Whose facts a person is credited with: their own (the default), or, through the org
+    /// table given with the request, their team's, their branch's, or their own and everyone's
+    /// who reports to them.
+    #[serde(default, skip_serializing_if = "Credit::is_owner")]
+    pub credit: Credit,
+}
+
+/// Whose facts a measure credits each person with. Roll-ups read the org table in force on
+/// each fact's date and count a fact once per person, whatever its split.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Credit {
+    /// The facts credited to the person (split facts by their share).
+    #[default]
+    Owner,
+    /// The facts of everyone in the person's team on the fact's date.
+    Team,
+    /// The facts of everyone in the person's branch on the fact's date.
+    Branch,
+    /// The person's own facts and those of everyone who reported to them, directly or through
+    /// other managers, on the fact's date.
+    Manager,
+}
+
+impl Credit {
+    fn is_owner(&self) -> bool {
+        *self == Credit::Owner
+    }
 }
 
 /// One column or several.

@@ -10,13 +10,19 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The operations [`Accumulator::run`] accepts, with the request fields each reads.
-pub const ACCUMULATOR_OPERATIONS: [(&str, &[&str]); 6] = [
+pub const ACCUMULATOR_OPERATIONS: [(&str, &[&str]); 7] = [
     ("add", &["source", "facts"]),
     ("retract", &["source", "ids"]),
-    ("records", &["period", "as_of", "records", "people"]),
+    ("records", &["period", "as_of", "records", "people", "org"]),
     (
         "score",
-        &["period", "as_of", "records", "people", "options"],
+        &["period", "as_of", "records", "people", "org", "options"],
+    ),
+    (
+        "pivot",
+        &[
+            "period", "as_of", "org", "by", "measures", "compare", "top", "lang",
+        ],
     ),
     ("size", &[]),
     ("to_json", &[]),
@@ -85,6 +91,7 @@ impl Accumulator {
                 };
                 self.plan.score_lines(&got.records, &options)
             }
+            "pivot" => (self.plan).pivot_of(model, Some(&self.store), &req, Problems::new()),
             "size" => Ok(format!(r#"{{"facts":{}}}"#, self.store.len())),
             _ => Ok(self.to_json()),
         }

@@ -16,6 +16,8 @@ pub(super) struct FromFacts {
     pub unassigned: Vec<Unassigned>,
     /// Facts of owners outside the request's `people`, when it names them.
     pub not_listed: NotListed,
+    /// With an org table: facts in the period credited to people it has no entry for then.
+    pub not_in_org: Option<NotListed>,
     /// The period and as-of date, for progress.
     pub period: Span,
     pub as_of: Option<Date>,
@@ -28,6 +30,7 @@ pub(super) struct Query {
     pub as_of: Option<Date>,
     pub records: Vec<Record>,
     pub people: Option<Vec<String>>,
+    pub org: Option<facts::Org>,
 }
 
 impl Plan {
@@ -93,11 +96,21 @@ impl Plan {
             None => Some(None),
             Some(_) => keep(problems, req.value("people").and_then(read_people)).map(Some),
         };
+        let org = match req.raw("org") {
+            None => Some(None),
+            Some(_) => keep(
+                problems,
+                req.value("org")
+                    .and_then(|v| facts::read_org(v, &Loc::root().key("org"))),
+            )
+            .map(Some),
+        };
         Some(Query {
             period: period?,
             as_of: as_of?,
             records: records?,
             people: people?,
+            org: org?,
         })
     }
 
@@ -137,6 +150,20 @@ impl Plan {
                 }
             }
         }
+        if query.org.is_none() {
+            if let Some(id) = model.rolled_up() {
+                problems.push(
+                    Problem::new(
+                        Loc::root().key("org"),
+                        kinds::MISSING,
+                        format!("measure `{id}` rolls up through the org table: give `org`"),
+                    )
+                    .zh(format!(
+                        "指标数据 `{id}` 按组织架构汇总：请提供 `org`（组织架构表）"
+                    )),
+                );
+            }
+        }
         problems.finish(Error::Input, ())?;
         let mut out = query.records;
         let mut listed: HashSet<String> = out.iter().map(|r| r.id.clone()).collect();
@@ -160,7 +187,14 @@ impl Plan {
             }
         }
         let roster: Vec<String> = out.iter().map(|r| r.id.clone()).collect();
-        let measured = facts::measure(model, store, query.period, query.as_of, Some(&roster))?;
+        let measured = facts::measure(
+            model,
+            store,
+            query.period,
+            query.as_of,
+            Some(&roster),
+            query.org.as_ref(),
+        )?;
         for r in &mut out {
             let Some(values) = measured.get(&r.id) else {
                 continue;
@@ -171,14 +205,161 @@ impl Plan {
                 }
             }
         }
+        let known = Span {
+            from: query.period.from,
+            to: query
+                .as_of
+                .map_or(query.period.to, |a| a.min(query.period.to)),
+        };
         Ok(FromFacts {
             records: out,
             unassigned: facts::unassigned(model, store),
             not_listed,
+            not_in_org: (query.org.as_ref())
+                .map(|org| facts::outside_org(model, store, org, known)),
             period: query.period,
             as_of: query.as_of,
         })
     }
+}
+
+impl Plan {
+    /// `pivot_facts`: the request's facts, pivoted.
+    pub(super) fn pivot_facts(&self, req: &Request<'_>) -> crate::Result<String> {
+        let model = self.fact_model()?;
+        let mut problems = Problems::new();
+        let store = keep(
+            &mut problems,
+            req.value("facts")
+                .and_then(|v| facts::batch(model, v, &Loc::root().key("facts"))),
+        );
+        self.pivot_of(model, store.as_ref(), req, problems)
+    }
+
+    /// The request's pivot over `store` (`None` once its facts had problems, which are in
+    /// `problems` with the rest of the request's).
+    pub(super) fn pivot_of(
+        &self,
+        model: &facts::Model,
+        store: Option<&facts::Store>,
+        req: &Request<'_>,
+        mut problems: Problems,
+    ) -> crate::Result<String> {
+        let query = self.read_query(req, &mut problems);
+        let fields = read_pivot(req, &mut problems);
+        let lang = keep(&mut problems, req.lang());
+        let (Some(store), Some(query), Some(fields), Some(lang)) = (store, query, fields, lang)
+        else {
+            return Err(Error::Input(problems.into_vec()));
+        };
+        problems.finish(Error::Input, ())?;
+        let labels: Vec<String> = (model.slots().into_iter())
+            .map(|s| {
+                self.measures()
+                    .get(s)
+                    .map_or(String::new(), |m| m.name.to_string())
+            })
+            .collect();
+        let pivot = facts::compile_pivot(model, fields, &labels, query.org.is_some())?;
+        let mut answer = facts::run_pivot(
+            model,
+            store,
+            &pivot,
+            query.org.as_ref(),
+            query.period,
+            query.as_of,
+            lang,
+        )?;
+        if let (Some(org), Some(map)) = (&query.org, answer.as_object_mut()) {
+            let known = Span {
+                from: query.period.from,
+                to: query
+                    .as_of
+                    .map_or(query.period.to, |a| a.min(query.period.to)),
+            };
+            let list: Vec<serde_json::Value> = facts::outside_org(model, store, org, known)
+                .into_iter()
+                .map(|(u, p)| serde_json::json!({"source": u.source, "row": u.row, "id": u.id, "owner": p}))
+                .collect();
+            map.insert("not_in_org".into(), list.into());
+        }
+        Ok(answer.to_string())
+    }
+}
+
+/// The pivot fields of a request: `by` (required), `measures`, `compare`, `top`.
+fn read_pivot(req: &Request<'_>, problems: &mut Problems) -> Option<facts::PivotFields> {
+    let texts = |name: &str, problems: &mut Problems| -> Option<Vec<String>> {
+        let value = keep(problems, req.value(name))?;
+        keep(problems, text_list(name, value))
+    };
+    let by = match req.raw("by") {
+        None => {
+            problems.push(
+                Problem::new(Loc::root().key("by"), kinds::MISSING_FIELD, "`by` is missing: the columns or dimensions to group by ([] for the total alone)")
+                    .zh("缺少 `by`：分组的列或维度（只要合计时为 []）"),
+            );
+            None
+        }
+        Some(_) => texts("by", problems),
+    };
+    let measures = match req.raw("measures") {
+        None => Some(None),
+        Some(_) => texts("measures", problems).map(Some),
+    };
+    let compare = match req.raw("compare") {
+        None => Some(Vec::new()),
+        Some(_) => texts("compare", problems),
+    };
+    let top = match req.raw("top") {
+        None => Some(None),
+        Some(_) => keep(problems, req.value("top").and_then(read_top)).map(Some),
+    };
+    Some(facts::PivotFields {
+        by: by?,
+        measures: measures?,
+        compare: compare?,
+        top: top?,
+    })
+}
+
+/// A list of texts at field `name`.
+fn text_list(name: &str, value: serde_json::Value) -> crate::Result<Vec<String>> {
+    let at = Loc::root().key(name);
+    let serde_json::Value::Array(items) = value else {
+        return Err(super::request::field_error(
+            name,
+            kinds::WRONG_TYPE,
+            "expected a list of names",
+            "应为名称列表",
+        ));
+    };
+    let mut problems = Problems::new();
+    let mut out = Vec::with_capacity(items.len());
+    for (i, v) in items.into_iter().enumerate() {
+        out.extend(crate::input::scalar::required_text(
+            Some(v),
+            &at.clone().index(i),
+            "名称",
+            &mut problems,
+        ));
+    }
+    problems.finish(Error::Input, out)
+}
+
+/// `top`: a whole number of groups (checked to be at least 1 with the pivot).
+fn read_top(value: serde_json::Value) -> crate::Result<usize> {
+    value
+        .as_u64()
+        .and_then(|n| usize::try_from(n).ok())
+        .ok_or_else(|| {
+            super::request::field_error(
+                "top",
+                kinds::WRONG_TYPE,
+                "expected a whole number of groups",
+                "应为组数（正整数）",
+            )
+        })
 }
 
 /// The value, or `None` with its problems added to `problems`.

@@ -9,7 +9,7 @@ use crate::Plan;
 use rust_decimal::Decimal;
 
 /// The operations [`Plan::run`] accepts, with the request fields each reads.
-pub const PLAN_OPERATIONS: [(&str, &[&str]); 12] = [
+pub const PLAN_OPERATIONS: [(&str, &[&str]); 13] = [
     ("score", &["record", "options"]),
     ("score_many", &["records", "options"]),
     ("summarize", &["records", "options"]),
@@ -19,11 +19,19 @@ pub const PLAN_OPERATIONS: [(&str, &[&str]); 12] = [
     ("records_from_json", &["text"]),
     (
         "records_from_facts",
-        &["facts", "period", "as_of", "records", "people"],
+        &["facts", "period", "as_of", "records", "people", "org"],
     ),
     (
         "score_facts",
-        &["facts", "period", "as_of", "records", "people", "options"],
+        &[
+            "facts", "period", "as_of", "records", "people", "org", "options",
+        ],
+    ),
+    (
+        "pivot_facts",
+        &[
+            "facts", "period", "as_of", "org", "by", "measures", "compare", "top", "lang",
+        ],
     ),
     ("measure_ids", &[]),
     ("grade_names", &[]),
@@ -72,17 +80,21 @@ impl Plan {
             "records_from_csv" => records_json(&self.records_from_csv(&req.text("text")?)?),
             "records_from_json" => records_json(&self.records_from_json(&req.text("text")?)?),
             #[cfg(not(feature = "facts"))]
-            "records_from_facts" | "score_facts" => Err(super::request::field_error(
-                "facts",
-                kinds::NOT_ALLOWED,
-                "this build of perfscore has no business facts (the `facts` feature is off)",
-                "此版本的 perfscore 不含事实数据功能（未启用 `facts` 特性）",
-            )),
+            "records_from_facts" | "score_facts" | "pivot_facts" => {
+                Err(super::request::field_error(
+                    "facts",
+                    kinds::NOT_ALLOWED,
+                    "this build of perfscore has no business facts (the `facts` feature is off)",
+                    "此版本的 perfscore 不含事实数据功能（未启用 `facts` 特性）",
+                ))
+            }
             #[cfg(feature = "facts")]
             "records_from_facts" => {
                 let got = self.records_of_facts(&req)?;
                 Ok(from_facts_json(&got))
             }
+            #[cfg(feature = "facts")]
+            "pivot_facts" => self.pivot_facts(&req),
             #[cfg(feature = "facts")]
             "score_facts" => {
                 let got = self.records_of_facts(&req)?;
@@ -299,7 +311,15 @@ pub(super) fn from_facts_json(got: &super::facts::FromFacts) -> String {
         .map(|(u, owner)| json!({"source": u.source, "row": u.row, "id": u.id, "owner": owner}))
         .collect();
     let records = serde_json::to_value(&got.records).unwrap_or_default();
-    json!({"records": records, "unassigned": unassigned, "not_listed": not_listed}).to_string()
+    let mut out = json!({"records": records, "unassigned": unassigned, "not_listed": not_listed});
+    if let (Some(list), Some(map)) = (&got.not_in_org, out.as_object_mut()) {
+        let list: Vec<serde_json::Value> = list
+            .iter()
+            .map(|(u, p)| json!({"source": u.source, "row": u.row, "id": u.id, "owner": p}))
+            .collect();
+        map.insert("not_in_org".into(), list.into());
+    }
+    out.to_string()
 }
 
 fn records_json(records: &[crate::Record]) -> crate::Result<String> {
