@@ -31,6 +31,8 @@ mod period;
 #[cfg(feature = "facts")]
 mod pivot;
 #[cfg(feature = "facts")]
+mod quality;
+#[cfg(feature = "facts")]
 mod store;
 
 #[cfg(feature = "facts")]
@@ -47,6 +49,8 @@ pub(crate) use org::{read_org, Org};
 pub(crate) use period::{read_date, read_period, Span};
 #[cfg(feature = "facts")]
 pub(crate) use pivot::{compile_pivot, run_pivot, PivotFields};
+#[cfg(feature = "facts")]
+pub(crate) use quality::{check, reconcile, Reconcile};
 #[cfg(feature = "facts")]
 pub(crate) use store::Store;
 

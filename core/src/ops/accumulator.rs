@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The operations [`Accumulator::run`] accepts, with the request fields each reads.
-pub const ACCUMULATOR_OPERATIONS: [(&str, &[&str]); 7] = [
+pub const ACCUMULATOR_OPERATIONS: [(&str, &[&str]); 8] = [
     ("add", &["source", "facts"]),
     ("retract", &["source", "ids"]),
     ("records", &["period", "as_of", "records", "people", "org"]),
@@ -22,6 +22,20 @@ pub const ACCUMULATOR_OPERATIONS: [(&str, &[&str]); 7] = [
         "pivot",
         &[
             "period", "as_of", "org", "by", "measures", "compare", "top", "lang",
+        ],
+    ),
+    (
+        "reconcile",
+        &[
+            "period",
+            "as_of",
+            "people",
+            "org",
+            "left",
+            "right",
+            "tolerance",
+            "tolerance_pct",
+            "lang",
         ],
     ),
     ("size", &[]),
@@ -92,6 +106,9 @@ impl Accumulator {
                 self.plan.score_lines(&got.records, &options)
             }
             "pivot" => (self.plan).pivot_of(model, Some(&self.store), &req, Problems::new()),
+            "reconcile" => {
+                (self.plan).reconcile_of(model, Some(&self.store), &req, Problems::new())
+            }
             "size" => Ok(format!(r#"{{"facts":{}}}"#, self.store.len())),
             _ => Ok(self.to_json()),
         }

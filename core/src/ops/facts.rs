@@ -96,15 +96,7 @@ impl Plan {
             None => Some(None),
             Some(_) => keep(problems, req.value("people").and_then(read_people)).map(Some),
         };
-        let org = match req.raw("org") {
-            None => Some(None),
-            Some(_) => keep(
-                problems,
-                req.value("org")
-                    .and_then(|v| facts::read_org(v, &Loc::root().key("org"))),
-            )
-            .map(Some),
-        };
+        let org = read_org(req, problems);
         Some(Query {
             period: period?,
             as_of: as_of?,
@@ -284,6 +276,103 @@ impl Plan {
             map.insert("not_in_org".into(), list.into());
         }
         Ok(answer.to_string())
+    }
+}
+
+impl Plan {
+    /// `check_facts`: the data-quality report of the request's facts (never an error for the
+    /// facts themselves: their problems are the report).
+    pub(super) fn check_facts(&self, req: &Request<'_>) -> crate::Result<String> {
+        let model = self.fact_model()?;
+        let mut problems = Problems::new();
+        let facts = keep(&mut problems, req.value("facts"));
+        let period = match req.raw("period") {
+            None => Some(None),
+            Some(_) => keep(
+                &mut problems,
+                req.value("period")
+                    .and_then(|v| facts::read_period(v, &Loc::root().key("period"))),
+            )
+            .map(Some),
+        };
+        let org = read_org(req, &mut problems);
+        let (Some(facts), Some(period), Some(org)) = (facts, period, org) else {
+            return Err(Error::Input(problems.into_vec()));
+        };
+        problems.finish(Error::Input, ())?;
+        Ok(facts::check(model, facts, period, org.as_ref()).to_string())
+    }
+
+    /// `reconcile_facts`: the request's facts, two measures compared per person.
+    pub(super) fn reconcile_facts(&self, req: &Request<'_>) -> crate::Result<String> {
+        let model = self.fact_model()?;
+        let mut problems = Problems::new();
+        let store = keep(
+            &mut problems,
+            req.value("facts")
+                .and_then(|v| facts::batch(model, v, &Loc::root().key("facts"))),
+        );
+        self.reconcile_of(model, store.as_ref(), req, problems)
+    }
+
+    /// The request's reconciliation over `store` (`None` once its facts had problems).
+    pub(super) fn reconcile_of(
+        &self,
+        model: &facts::Model,
+        store: Option<&facts::Store>,
+        req: &Request<'_>,
+        mut problems: Problems,
+    ) -> crate::Result<String> {
+        let query = self.read_query(req, &mut problems);
+        let left = keep(&mut problems, req.text("left"));
+        let right = keep(&mut problems, req.text("right"));
+        let amount = |name: &str, problems: &mut Problems| match req.raw(name) {
+            None => Some(None),
+            Some(_) => keep(
+                problems,
+                req.value(name)
+                    .and_then(|v| crate::input::scalar::read_number(v, &Loc::root().key(name))),
+            )
+            .map(Some),
+        };
+        let tolerance = amount("tolerance", &mut problems);
+        let tolerance_pct = amount("tolerance_pct", &mut problems);
+        let lang = keep(&mut problems, req.lang());
+        let (Some(store), Some(query), Some(left), Some(right), Some(tol), Some(pct), Some(lang)) =
+            (store, query, left, right, tolerance, tolerance_pct, lang)
+        else {
+            return Err(Error::Input(problems.into_vec()));
+        };
+        problems.finish(Error::Input, ())?;
+        let how = facts::Reconcile {
+            left,
+            right,
+            tolerance: tol.unwrap_or_default(),
+            tolerance_pct: pct,
+        };
+        let answer = facts::reconcile(
+            model,
+            store,
+            &how,
+            (query.period, query.as_of),
+            query.people.as_deref(),
+            query.org.as_ref(),
+            lang,
+        )?;
+        Ok(answer.to_string())
+    }
+}
+
+/// `org`, when the request gives it.
+fn read_org(req: &Request<'_>, problems: &mut Problems) -> Option<Option<facts::Org>> {
+    match req.raw("org") {
+        None => Some(None),
+        Some(_) => keep(
+            problems,
+            req.value("org")
+                .and_then(|v| facts::read_org(v, &Loc::root().key("org"))),
+        )
+        .map(Some),
     }
 }
 

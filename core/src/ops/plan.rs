@@ -9,7 +9,7 @@ use crate::Plan;
 use rust_decimal::Decimal;
 
 /// The operations [`Plan::run`] accepts, with the request fields each reads.
-pub const PLAN_OPERATIONS: [(&str, &[&str]); 13] = [
+pub const PLAN_OPERATIONS: [(&str, &[&str]); 15] = [
     ("score", &["record", "options"]),
     ("score_many", &["records", "options"]),
     ("summarize", &["records", "options"]),
@@ -31,6 +31,22 @@ pub const PLAN_OPERATIONS: [(&str, &[&str]); 13] = [
         "pivot_facts",
         &[
             "facts", "period", "as_of", "org", "by", "measures", "compare", "top", "lang",
+        ],
+    ),
+    ("check_facts", &["facts", "period", "org"]),
+    (
+        "reconcile_facts",
+        &[
+            "facts",
+            "period",
+            "as_of",
+            "people",
+            "org",
+            "left",
+            "right",
+            "tolerance",
+            "tolerance_pct",
+            "lang",
         ],
     ),
     ("measure_ids", &[]),
@@ -95,6 +111,10 @@ impl Plan {
             }
             #[cfg(feature = "facts")]
             "pivot_facts" => self.pivot_facts(&req),
+            #[cfg(feature = "facts")]
+            "check_facts" => self.check_facts(&req),
+            #[cfg(feature = "facts")]
+            "reconcile_facts" => self.reconcile_facts(&req),
             #[cfg(feature = "facts")]
             "score_facts" => {
                 let got = self.records_of_facts(&req)?;
