@@ -199,6 +199,18 @@ export function createApi(backend) {
       return lines(this.run('score_facts', request)).map((line) => JSON.parse(line));
     }
 
+    pivotFacts(request) {
+      return JSON.parse(this.run('pivot_facts', request));
+    }
+
+    reconcileFacts(request) {
+      return JSON.parse(this.run('reconcile_facts', request));
+    }
+
+    checkFacts(request) {
+      return JSON.parse(this.run('check_facts', request));
+    }
+
     scoreCanonical(records, options) {
       return lines(this.run('score_many', { records, options }));
     }
@@ -371,6 +383,16 @@ export function createApi(backend) {
     /** As `plan.scoreFacts`, over the facts held. */
     score(request) {
       return lines(this.run('score', request)).map((line) => JSON.parse(line));
+    }
+
+    /** As `plan.pivotFacts`, over the facts held. */
+    pivot(request) {
+      return JSON.parse(this.run('pivot', request));
+    }
+
+    /** As `plan.reconcileFacts`, over the facts held. */
+    reconcile(request) {
+      return JSON.parse(this.run('reconcile', request));
     }
 
     /** How many facts are held. */

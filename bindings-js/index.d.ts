@@ -279,6 +279,91 @@ export interface FactsRequest {
   records?: RecordInput[] | string;
   /** The people to produce records for; facts of anyone else are listed in `not_listed`. */
   people?: string[];
+  /** The org table (docs/facts.md#org-table): needed by team, branch and manager roll-ups; facts of people it has no entry for are listed in `not_in_org`. */
+  org?: OrgRows;
+}
+
+/** The org table: `person`, `team`, `branch`, `manager`, `from`, `to` (or their aliases), as objects or CSV text. */
+export type OrgRows =
+  | Array<{ person: string; team?: string | null; branch?: string | null; manager?: string | null; from?: string | null; to?: string | null } & Record<string, string | number | null | undefined>>
+  | string;
+
+/** The request of `pivotFacts` (docs/facts.md#cross-analysis). */
+export interface PivotRequest extends Omit<FactsRequest, 'records' | 'people'> {
+  /** Columns of the measures' sources, or `person`, `team`, `branch`, `manager`, `month`, `quarter`, `year`; `[]` for the total alone. */
+  by: string[];
+  /** Fact measure ids (default: every fact measure); the first ranks `top`. */
+  measures?: string[];
+  compare?: Array<'previous_period' | 'last_year'>;
+  /** Keep the largest groups by the first measure; the rest is one `others` row. */
+  top?: number;
+  lang?: 'en' | 'zh';
+}
+
+/** One measure's numbers in a pivot row (decimals as text; `null` where there is none). */
+export interface PivotCell {
+  value: Decimal | null;
+  /** Percent of the total, 2 places (sums and counts only). */
+  share: Decimal | null;
+  previous?: Decimal | null;
+  change?: Decimal | null;
+  change_pct?: Decimal | null;
+  last_year?: Decimal | null;
+  yoy_change?: Decimal | null;
+  yoy_pct?: Decimal | null;
+}
+
+/** The result of `pivotFacts`. */
+export interface PivotResult {
+  period: { from: string; to: string };
+  as_of: string | null;
+  by: string[];
+  measures: string[];
+  rows: Array<{ key: Record<string, string | boolean | null>; values: Record<string, PivotCell> }>;
+  others: { groups: number; values: Record<string, PivotCell> } | null;
+  total: Record<string, PivotCell>;
+  /** The answer in words, in `lang`. */
+  summary: string[];
+  not_in_org?: FactRef[];
+}
+
+/** The request of `reconcileFacts` (docs/facts.md#reconciliation). */
+export interface ReconcileRequest extends Omit<FactsRequest, 'records'> {
+  /** Two fact measure ids, e.g. CRM `revenue` and finance `invoiced`. */
+  left: string;
+  right: string;
+  /** The largest difference that still matches (default 0). */
+  tolerance?: Num;
+  /** Or at most this percent of the right side. */
+  tolerance_pct?: Num;
+  lang?: 'en' | 'zh';
+}
+
+/** The result of `reconcileFacts`: the people beyond the tolerance, the largest difference first. */
+export interface ReconcileResult {
+  left: string;
+  right: string;
+  period: { from: string; to: string };
+  as_of: string | null;
+  people: number;
+  matched: number;
+  differences: Array<{ person: string; left: Decimal | null; right: Decimal | null; difference: Decimal | null; difference_pct: Decimal | null }>;
+  summary: string[];
+}
+
+/** The result of `checkFacts`: the facts' problems as data, and what scoring would leave out. */
+export interface FactsReport {
+  ok: boolean;
+  /** Facts read cleanly, by source. */
+  facts: Record<string, number>;
+  problems: Problem[];
+  /** How many problems of each kind. */
+  kinds: Record<string, number>;
+  unassigned: FactRef[];
+  /** With `period`. */
+  outside_period?: Array<FactRef & { date: string }>;
+  /** With `period` and `org`. */
+  not_in_org?: FactRef[];
 }
 
 /** A fact left out of every record. */
@@ -306,11 +391,13 @@ export interface Accumulator {
   retract(source: string, ids: string[]): { changed: number; people: string[] };
   records(query: FactsQuery): FactsRecords;
   score(query: FactsQuery & { options?: ScoreOptions }): Scorecard[];
+  pivot(query: Omit<PivotRequest, 'facts'>): PivotResult;
+  reconcile(query: Omit<ReconcileRequest, 'facts'>): ReconcileResult;
   /** How many facts are held. */
   size(): number;
   /** The state, for `plan.accumulator(state)`. */
   toJson(): string;
-  /** Run one accumulator operation (`add`, `retract`, `records`, `score`, `size`, `to_json`) on a request; the result text. */
+  /** Run one accumulator operation (`add`, `retract`, `records`, `score`, `pivot`, `reconcile`, `size`, `to_json`) on a request; the result text. */
   run(operation: string, request?: object): string;
 }
 
@@ -321,6 +408,8 @@ export interface FactsRecords {
   unassigned: FactRef[];
   /** Facts of owners outside `people`. */
   not_listed: FactRef[];
+  /** With `org`: facts in the period of people with no org entry on their date. */
+  not_in_org?: FactRef[];
 }
 
 /** A record as returned by `recordsFromCsv` / `recordsFromJson`: decimals as strings. */
@@ -549,6 +638,12 @@ export declare class Plan {
   accumulator(state?: string): Accumulator;
   /** `recordsFromFacts`, then each record scored; mid-period (`as_of` inside the period) progress runs to the as-of date unless `options` says otherwise. */
   scoreFacts(request: FactsRequest & { options?: ScoreOptions }): Scorecard[];
+  /** Fact measures grouped by columns, person, team, branch, manager, month, quarter or year, with shares, changes and a top-N. */
+  pivotFacts(request: PivotRequest): PivotResult;
+  /** Two fact measures compared per person within a tolerance. */
+  reconcileFacts(request: ReconcileRequest): ReconcileResult;
+  /** The data-quality report of facts: their problems as data (never thrown for the facts themselves). */
+  checkFacts(request: { facts: Record<string, FactRows>; period?: FactsRequest['period']; org?: OrgRows }): FactsReport;
   /**
    * The lean batch result, one per record in input order: total (the plan's scale, as the
    * scorecard's `total`), grade and veto, plus `pay` (the pay statement's `total`, normalised)

@@ -14,6 +14,9 @@ import {
   demoFacts,
   type Accumulator,
   type FactsRecords,
+  type FactsReport,
+  type PivotResult,
+  type ReconcileResult,
   errorToCanonicalJson,
   type FeedbackGroupResult,
   type FeedbackReport,
@@ -218,3 +221,7 @@ const changed: { changed: number; people: string[] } = live.add('orders', demoJu
 const touched: FactsRecords = live.records({ period: '2026-06', people: changed.people });
 const state: string = live.toJson();
 console.log(june.unassigned.length, midMonth.length, touched.records.length, factsPlan.accumulator(state).size());
+const byPerson: PivotResult = factsPlan.pivotFacts({ facts: demoJune.facts, period: '2026-06', by: ['person'], measures: ['revenue'], compare: ['previous_period'], top: 3 });
+const crmVsFinance: ReconcileResult = live.reconcile({ period: '2026-06', left: 'revenue', right: 'invoiced', tolerance: '0.01' });
+const factsReport: FactsReport = factsPlan.checkFacts({ facts: demoJune.facts, period: '2026-06' });
+console.log(byPerson.summary[0], crmVsFinance.matched, factsReport.ok);

@@ -54,6 +54,9 @@ test('the Plan class has every member index.d.ts declares', () => {
     'explain',
     'recordsFromFacts',
     'scoreFacts',
+    'pivotFacts',
+    'reconcileFacts',
+    'checkFacts',
     'accumulator',
   ]) {
     assert.equal(typeof Plan.prototype[name], 'function', name);

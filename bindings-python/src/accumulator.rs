@@ -49,32 +49,47 @@ impl PyAccumulator {
     }
 
     /// As `Plan.records_from_facts`, over the facts held.
-    #[pyo3(signature = (period, *, as_of=None, records=None, people=None))]
+    #[pyo3(signature = (period, **query))]
     fn records(
         &mut self,
         py: Python<'_>,
         period: &Bound<'_, PyAny>,
-        as_of: Option<&Bound<'_, PyAny>>,
-        records: Option<&Bound<'_, PyAny>>,
-        people: Option<&Bound<'_, PyAny>>,
+        query: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let request = query_request(py, period, as_of, records, people, None)?;
-        self.run(py, "records", Some(&request))
+        self.query(py, "records", period, query)
     }
 
     /// As `Plan.score_facts`, over the facts held.
-    #[pyo3(signature = (period, *, as_of=None, records=None, people=None, options=None))]
+    #[pyo3(signature = (period, **query))]
     fn score(
         &mut self,
         py: Python<'_>,
         period: &Bound<'_, PyAny>,
-        as_of: Option<&Bound<'_, PyAny>>,
-        records: Option<&Bound<'_, PyAny>>,
-        people: Option<&Bound<'_, PyAny>>,
-        options: Option<&Bound<'_, PyAny>>,
+        query: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let request = query_request(py, period, as_of, records, people, options)?;
-        self.run(py, "score", Some(&request))
+        self.query(py, "score", period, query)
+    }
+
+    /// As `Plan.pivot_facts`, over the facts held.
+    #[pyo3(signature = (period, **query))]
+    fn pivot(
+        &mut self,
+        py: Python<'_>,
+        period: &Bound<'_, PyAny>,
+        query: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        self.query(py, "pivot", period, query)
+    }
+
+    /// As `Plan.reconcile_facts`, over the facts held.
+    #[pyo3(signature = (period, **query))]
+    fn reconcile(
+        &mut self,
+        py: Python<'_>,
+        period: &Bound<'_, PyAny>,
+        query: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        self.query(py, "reconcile", period, query)
     }
 
     /// How many facts are held.
@@ -89,6 +104,18 @@ impl PyAccumulator {
 }
 
 impl PyAccumulator {
+    /// A query: `period` and the keyword arguments as the request.
+    fn query(
+        &mut self,
+        py: Python<'_>,
+        operation: &str,
+        period: &Bound<'_, PyAny>,
+        query: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = query_request(py, period, query)?;
+        self.run(py, operation, Some(request.as_any()))
+    }
+
     /// An update of one source: `{"source": source, key: value}`.
     fn update(
         &mut self,
@@ -110,27 +137,14 @@ impl From<perfscore::ops::Accumulator> for PyAccumulator {
     }
 }
 
-/// The query of the fact operations, from keyword arguments (absent ones left out).
+/// The query of the fact operations: `period` and the keyword arguments (`None` values left
+/// out; the core names any field an operation does not take).
 pub(crate) fn query_request<'py>(
     py: Python<'py>,
     period: &Bound<'py, PyAny>,
-    as_of: Option<&Bound<'py, PyAny>>,
-    records: Option<&Bound<'py, PyAny>>,
-    people: Option<&Bound<'py, PyAny>>,
-    options: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let request = PyDict::new(py);
+    query: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let request = crate::plan::keywords(py, query)?;
     request.set_item("period", period)?;
-    let optional = [
-        ("as_of", as_of),
-        ("records", records),
-        ("people", people),
-        ("options", options),
-    ];
-    for (key, value) in optional {
-        if let Some(v) = value.filter(|v| !v.is_none()) {
-            request.set_item(key, v)?;
-        }
-    }
-    Ok(request.into_any())
+    Ok(request)
 }

@@ -217,36 +217,69 @@ impl PyPlan {
     /// rows (a list of dicts, a DataFrame, or CSV text); the plan's fact measures over `period`
     /// as known on `as_of`, merged into `records`. A dict `{records, unassigned, not_listed}`,
     /// decimals as exact text, as the `records_from_facts` operation gives it.
-    #[pyo3(signature = (facts, period, *, as_of=None, records=None, people=None))]
+    #[pyo3(signature = (facts, period, **query))]
     fn records_from_facts(
         &self,
         py: Python<'_>,
         facts: &Bound<'_, PyAny>,
         period: &Bound<'_, PyAny>,
-        as_of: Option<&Bound<'_, PyAny>>,
-        records: Option<&Bound<'_, PyAny>>,
-        people: Option<&Bound<'_, PyAny>>,
+        query: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let request = facts_request(py, facts, period, as_of, records, people, None)?;
-        self.run(py, "records_from_facts", Some(&request))
+        self.facts_op(py, "records_from_facts", facts, period, query)
     }
 
     /// `records_from_facts`, then every record scored (a list of scorecard dicts); with `as_of`
     /// inside the period, progress runs to it unless `options` says otherwise.
-    #[pyo3(signature = (facts, period, *, as_of=None, records=None, people=None, options=None))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (facts, period, **query))]
     fn score_facts(
         &self,
         py: Python<'_>,
         facts: &Bound<'_, PyAny>,
         period: &Bound<'_, PyAny>,
-        as_of: Option<&Bound<'_, PyAny>>,
-        records: Option<&Bound<'_, PyAny>>,
-        people: Option<&Bound<'_, PyAny>>,
-        options: Option<&Bound<'_, PyAny>>,
+        query: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let request = facts_request(py, facts, period, as_of, records, people, options)?;
-        self.run(py, "score_facts", Some(&request))
+        self.facts_op(py, "score_facts", facts, period, query)
+    }
+
+    /// Cross-analysis of the facts (docs/facts.md): `by` (columns, or person / team / branch
+    /// / manager / month / quarter / year), and keywords `measures`, `compare`, `top`, `org`,
+    /// `as_of`, `lang`. A dict `{rows, others, total, summary, ...}`.
+    #[pyo3(signature = (facts, period, **query))]
+    fn pivot_facts(
+        &self,
+        py: Python<'_>,
+        facts: &Bound<'_, PyAny>,
+        period: &Bound<'_, PyAny>,
+        query: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        self.facts_op(py, "pivot_facts", facts, period, query)
+    }
+
+    /// Two fact measures compared per person (`left`, `right`, `tolerance`, `tolerance_pct`
+    /// keywords): a dict `{matched, differences, summary, ...}`.
+    #[pyo3(signature = (facts, period, **query))]
+    fn reconcile_facts(
+        &self,
+        py: Python<'_>,
+        facts: &Bound<'_, PyAny>,
+        period: &Bound<'_, PyAny>,
+        query: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        self.facts_op(py, "reconcile_facts", facts, period, query)
+    }
+
+    /// The data-quality report of facts (keywords `period`, `org`): their problems as data,
+    /// and what scoring would leave out.
+    #[pyo3(signature = (facts, **query))]
+    fn check_facts(
+        &self,
+        py: Python<'_>,
+        facts: &Bound<'_, PyAny>,
+        query: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = keywords(py, query)?;
+        request.set_item("facts", facts)?;
+        self.run(py, "check_facts", Some(request.as_any()))
     }
 
     /// A live accumulator of this plan's facts: empty, or restored from `to_json`'s `state`.
@@ -416,17 +449,33 @@ impl PyPlan {
     }
 }
 
-/// The request of the fact operations, from keyword arguments (absent ones left out).
-fn facts_request<'py>(
+impl PyPlan {
+    /// A fact operation: `facts`, `period` and the keyword arguments as its request (the core
+    /// names any keyword it does not take).
+    fn facts_op(
+        &self,
+        py: Python<'_>,
+        operation: &str,
+        facts: &Bound<'_, PyAny>,
+        period: &Bound<'_, PyAny>,
+        query: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = crate::accumulator::query_request(py, period, query)?;
+        request.set_item("facts", facts)?;
+        self.run(py, operation, Some(request.as_any()))
+    }
+}
+
+/// Keyword arguments as a request (`None` values left out).
+pub(crate) fn keywords<'py>(
     py: Python<'py>,
-    facts: &Bound<'py, PyAny>,
-    period: &Bound<'py, PyAny>,
-    as_of: Option<&Bound<'py, PyAny>>,
-    records: Option<&Bound<'py, PyAny>>,
-    people: Option<&Bound<'py, PyAny>>,
-    options: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let request = crate::accumulator::query_request(py, period, as_of, records, people, options)?;
-    request.set_item("facts", facts)?;
+    query: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let request = PyDict::new(py);
+    for (key, value) in query.into_iter().flat_map(|q| q.iter()) {
+        if !value.is_none() {
+            request.set_item(key, value)?;
+        }
+    }
     Ok(request)
 }

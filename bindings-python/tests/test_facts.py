@@ -88,3 +88,41 @@ def test_an_accumulator_answers_as_the_batch_and_restores_from_its_state():
     with pytest.raises(perfscore.InputError):
         back.add("orders", [{"order_id": "N1", "date": "June 3", "owner": "E1", "customer": "C1", "status": "signed", "amount": "1"}])
     assert len(back) == 12
+
+
+def test_pivot_reconcile_and_check_keywords_match_the_operations():
+    plan, cases = vector("team-pivot")
+    by_line = cases[1][0]["request"]
+    out = plan.pivot_facts(by_line["facts"], "2026-06", by=["product_line"], measures=["revenue", "orders"],
+                           compare=["previous_period", "last_year"])
+    assert out == json.loads(cases[1][1])
+    # Hand-worked in docs/facts.md: hardware 2,000 of 6,100 = 32.79 %, +233.33 % on May's 600.
+    hardware = out["rows"][0]["values"]["revenue"]
+    assert (hardware["value"], hardware["share"], hardware["change_pct"]) == ("2000", "32.79", "233.33")
+    plan, cases = vector("quality-reconcile")
+    req = cases[2][0]["request"]
+    out = plan.reconcile_facts(req["facts"], "2026-06", left="revenue", right="invoiced", tolerance="1")
+    assert out == json.loads(cases[2][1])
+    assert [d["person"] for d in out["differences"]] == ["E3", "E2", "E4"]
+    report = plan.check_facts(cases[0][0]["request"]["facts"], period="2026-06", org=cases[0][0]["request"]["org"])
+    assert report == json.loads(cases[0][1])
+    # An unknown keyword is the core's unknown field, not silently ignored.
+    with pytest.raises(perfscore.InputError) as info:
+        plan.reconcile_facts(req["facts"], "2026-06", left="revenue", right="invoiced", tolerence="1")
+    assert info.value.problems[0].kind == "unknown_field"
+
+
+def test_an_org_table_as_a_dataframe_rolls_up_as_its_csv():
+    pd = pytest.importorskip("pandas")
+    plan, cases = vector("team-pivot")
+    req = cases[0][0]["request"]
+    import io
+    org = pd.read_csv(io.StringIO(req["org"]), dtype=str)
+    out = plan.records_from_facts(req["facts"], "2026-06", people=req["people"], org=org)
+    assert out == json.loads(cases[0][1])
+    acc = plan.accumulator()
+    acc.add("orders", req["facts"]["orders"])
+    # North on each order's date: 4,800 (docs/facts.md); the accumulator pivots as the batch.
+    pivot = acc.pivot("2026-06", by=["team"], measures=["revenue"], org=org, top=1)
+    assert pivot == json.loads(cases[2][1])
+    assert pivot["rows"][0]["values"]["revenue"]["value"] == "4800"

@@ -49,6 +49,7 @@ class Plan:
         as_of: Union[str, datetime.date, None] = None,
         records: Any = None,
         people: Optional[Sequence[str]] = None,
+        org: Any = None,
     ) -> Dict[str, Any]: ...
     def score_facts(
         self,
@@ -58,8 +59,43 @@ class Plan:
         as_of: Union[str, datetime.date, None] = None,
         records: Any = None,
         people: Optional[Sequence[str]] = None,
+        org: Any = None,
         options: Union[Mapping[str, Any], str, None] = None,
     ) -> List[Dict[str, Any]]: ...
+    def pivot_facts(
+        self,
+        facts: Mapping[str, Any],
+        period: Union[str, Mapping[str, str]],
+        *,
+        by: Sequence[str],
+        measures: Optional[Sequence[str]] = None,
+        compare: Optional[Sequence[str]] = None,
+        top: Optional[int] = None,
+        as_of: Union[str, datetime.date, None] = None,
+        org: Any = None,
+        lang: Optional[str] = None,
+    ) -> Dict[str, Any]: ...
+    def reconcile_facts(
+        self,
+        facts: Mapping[str, Any],
+        period: Union[str, Mapping[str, str]],
+        *,
+        left: str,
+        right: str,
+        tolerance: Union[str, int, Decimal, None] = None,
+        tolerance_pct: Union[str, int, Decimal, None] = None,
+        as_of: Union[str, datetime.date, None] = None,
+        people: Optional[Sequence[str]] = None,
+        org: Any = None,
+        lang: Optional[str] = None,
+    ) -> Dict[str, Any]: ...
+    def check_facts(
+        self,
+        facts: Mapping[str, Any],
+        *,
+        period: Union[str, Mapping[str, str], None] = None,
+        org: Any = None,
+    ) -> Dict[str, Any]: ...
     def accumulator(self, state: Optional[str] = None) -> Accumulator: ...
     def score(self, record: _RecordDict, period: _Period = None) -> Scorecard: ...
     def score_many(self, records: Any, period: _Period = None) -> BatchResult: ...
@@ -94,6 +130,7 @@ class Accumulator:
         as_of: Union[str, datetime.date, None] = None,
         records: Any = None,
         people: Optional[Sequence[str]] = None,
+        org: Any = None,
     ) -> Dict[str, Any]: ...
     def score(
         self,
@@ -102,8 +139,34 @@ class Accumulator:
         as_of: Union[str, datetime.date, None] = None,
         records: Any = None,
         people: Optional[Sequence[str]] = None,
+        org: Any = None,
         options: Union[Mapping[str, Any], str, None] = None,
     ) -> List[Dict[str, Any]]: ...
+    def pivot(
+        self,
+        period: Union[str, Mapping[str, str]],
+        *,
+        by: Sequence[str],
+        measures: Optional[Sequence[str]] = None,
+        compare: Optional[Sequence[str]] = None,
+        top: Optional[int] = None,
+        as_of: Union[str, datetime.date, None] = None,
+        org: Any = None,
+        lang: Optional[str] = None,
+    ) -> Dict[str, Any]: ...
+    def reconcile(
+        self,
+        period: Union[str, Mapping[str, str]],
+        *,
+        left: str,
+        right: str,
+        tolerance: Union[str, int, Decimal, None] = None,
+        tolerance_pct: Union[str, int, Decimal, None] = None,
+        as_of: Union[str, datetime.date, None] = None,
+        people: Optional[Sequence[str]] = None,
+        org: Any = None,
+        lang: Optional[str] = None,
+    ) -> Dict[str, Any]: ...
     def __len__(self) -> int: ...
     def to_json(self) -> str: ...
 
