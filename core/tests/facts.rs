@@ -457,3 +457,34 @@ fn a_tampered_saved_state_is_refused_not_half_read() {
         9
     );
 }
+
+#[test]
+fn collection_rate_counts_invoices_due_in_the_period_and_margin_nets_returned_lines() {
+    let path = common::vectors_dir().join("facts/collection-margin.json");
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let plan = Plan::from_json(&v["plan"].to_string()).unwrap();
+    let cards = plan
+        .run("score_facts", &v["cases"][1]["request"].to_string())
+        .unwrap();
+    let cards: Vec<Value> = cards
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let actual = |card: &Value, id: &str| {
+        let ind = card["sections"][0]["indicators"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|i| i["id"] == id)
+            .unwrap();
+        ind["actual"].as_str().unwrap().to_owned()
+    };
+    // E1: received 1,000 + 200 + 300 in June against V1 1,000 + V2 500 due in June = 100 %.
+    assert_eq!(actual(&cards[0], "collection_rate"), "100");
+    // E1's lines: (1,600 − 1,080) / 1,600 = 32.5 %; total 50 + 50 × 32.5 / 30 = 104.17.
+    assert_eq!(actual(&cards[0], "gross_margin"), "32.5");
+    assert_eq!(cards[0]["total"], "104.17");
+    // E2: 1,500 of 2,000 due = 75 %; one line at 10 %: 37.5 + 16.67 = 54.17.
+    assert_eq!(actual(&cards[1], "collection_rate"), "75");
+    assert_eq!(cards[1]["total"], "54.17");
+}
