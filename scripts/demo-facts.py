@@ -5,7 +5,8 @@ CRM orders (with May history, a cancellation and a return), finance invoices and
 the visit log, generated so that the plan `monthly-sales-rep-facts` aggregates them to exactly
 the numbers of core/data/demo-team.csv (revenue, contracts, new customers, gross profit,
 invoiced, collected, visits); the other measures (targets, ratings, counts the CRM does not
-hold) stay in people.csv. Deterministic: run it again and the files are byte-identical.
+hold) stay in people.csv, which also serves as the org table (工号, team, branch). Orders carry
+a product line and a customer type for cross-analysis. Deterministic: run it again and the files are byte-identical.
 
     python3 scripts/demo-facts.py
 """
@@ -77,9 +78,16 @@ def main() -> None:
     # A payment the finance team has not assigned yet: listed as unassigned, in no one's numbers.
     money.append([f"FIN-{len(money) + 1:05d}", "2026-06-28", "", "C9999", "receipt", "15000.00"])
     orders.sort(key=lambda r: (r[1], r[0]))
+    # Product line per order and type per customer, for cross-analysis; drawn from their own
+    # generator so every other column stays as it was.
+    tag = random.Random(618)
+    kinds = {}
+    for o in orders:
+        kinds.setdefault(o[3], tag.choice(["retail", "retail", "wholesale", "key_account"]))
+        o.extend([tag.choice(["hardware", "hardware", "software", "service"]), kinds[o[3]]])
     money.sort(key=lambda r: (r[1], r[0]))
     visits.sort(key=lambda r: (r[1], r[0]))
-    write("orders.csv", ["订单号", "签约日期", "工号", "客户", "状态", "金额", "毛利"], orders)
+    write("orders.csv", ["订单号", "签约日期", "工号", "客户", "状态", "金额", "毛利", "产品线", "客户类型"], orders)
     write("payments.csv", ["单据号", "日期", "工号", "客户", "类型", "金额"], money)
     write("visits.csv", ["拜访编号", "拜访日期", "工号", "客户"], visits)
     header = list(people[0].keys())

@@ -1,7 +1,8 @@
 //! The demo team's June, live: the raw CRM orders, finance documents and visit log of
 //! `core/data/demo-facts/` arrive day by day in a fact accumulator, and every five days the
 //! team's progress lights and period-to-date totals are read from it. On 30 June the totals are
-//! exactly the flat demo's (`cargo run --example demo`).
+//! exactly the flat demo's (`cargo run --example demo`); then the month is analysed by product
+//! line, customer type and team, and CRM revenue is reconciled with finance's invoices.
 //!
 //! `cargo run --release --example live`
 
@@ -84,6 +85,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "\nNot credited to anyone yet: {} {} (row {}) — assign its owner to count it",
             fact["source"], fact["id"], fact["row"]
         );
+    }
+    // Month end: the same facts by product line and customer type, by team (people.csv is the
+    // org table), against May; and CRM revenue against what finance invoiced.
+    let pivots = [
+        json!({"by": ["product_line"], "measures": ["revenue", "gross_profit"], "compare": ["previous_period"]}),
+        json!({"by": ["customer_type"], "measures": ["revenue", "new_customers"]}),
+        json!({"by": ["team"], "measures": ["revenue", "collected"], "org": DEMO_PEOPLE_CSV}),
+    ];
+    for mut pivot in pivots {
+        pivot["period"] = json!("2026-06");
+        let out: Value = serde_json::from_str(&live.run("pivot", &pivot.to_string())?)?;
+        println!();
+        for line in out["summary"].as_array().into_iter().flatten() {
+            println!("{}", line.as_str().unwrap_or(""));
+        }
+    }
+    let check =
+        json!({"period": "2026-06", "left": "revenue", "right": "invoiced", "tolerance_pct": 5});
+    let out: Value = serde_json::from_str(&live.run("reconcile", &check.to_string())?)?;
+    println!();
+    for line in out["summary"].as_array().into_iter().flatten() {
+        println!("{}", line.as_str().unwrap_or(""));
     }
     Ok(())
 }

@@ -76,11 +76,12 @@ impl Key {
         }
     }
 
-    fn text(&self) -> String {
-        match self.json() {
-            Value::String(s) => s,
-            Value::Null => String::from("—"),
-            other => other.to_string(),
+    fn text(&self, lang: Lang) -> String {
+        match (self.json(), lang) {
+            (Value::String(s), _) => s,
+            (Value::Null, Lang::En) => String::from("(none)"),
+            (Value::Null, Lang::Zh) => String::from("（无）"),
+            (other, _) => other.to_string(),
         }
     }
 }
@@ -753,7 +754,7 @@ impl Pivot {
         prev: Option<&[Option<Decimal>]>,
         ly: Option<&[Option<Decimal>]>,
     ) -> String {
-        let name: Vec<String> = key.iter().map(Key::text).collect();
+        let name: Vec<String> = key.iter().map(|k| k.text(lang)).collect();
         let name = name.join(" / ");
         let v = now.first().copied().flatten();
         let shown = v.map_or_else(|| String::from("—"), |v| amount(v).to_string());
