@@ -52,9 +52,6 @@ function converted(e) {
   return e;
 }
 
-/** The core's analytics operations; each gets a camelCase method on `analytics`. */
-const ANALYTICS_OPERATIONS = ['seasonal_indices', 'growth_targets', 'allocate_target', 'targets_from_history', 'pacing_projection', 'holt_winters', 'rollup', 'calibrate', 'diagnose', 'development_needs'];
-
 const lines = (text) => (text === '' ? [] : text.split('\n'));
 const camel = (name) => name.replace(/_([a-z])/g, (_m, c) => c.toUpperCase());
 const given = (v) => v !== undefined && v !== null;
@@ -534,9 +531,10 @@ export function createApi(backend) {
     }
   }
 
-  /** Analytics: `run(operation, request)` and one camelCase method per operation. */
+  /** Analytics: `run(operation, request)` and one camelCase method per operation the core names. */
+  const analyticsOperations = JSON.parse(run('operations', { group: 'analytics' }));
   const analytics = {
-    operations: () => JSON.parse(run('operations')).filter((op) => ANALYTICS_OPERATIONS.includes(op)),
+    operations: () => [...analyticsOperations],
     runJson: (operation, request) => {
       if (typeof operation !== 'string' || typeof request !== 'string') {
         throw argumentError('analytics.runJson expects (operation: string, request: string)');
@@ -545,7 +543,7 @@ export function createApi(backend) {
     },
     run: (operation, request) => JSON.parse(call(() => backend.core().run(String(operation), toJson(request) || 'null'))),
   };
-  for (const operation of ANALYTICS_OPERATIONS) analytics[camel(operation)] = (request) => analytics.run(operation, request);
+  for (const operation of analyticsOperations) analytics[camel(operation)] = (request) => analytics.run(operation, request);
   Object.freeze(analytics);
 
   const splitPoolCanonical = (pool, minorUnits, weights) => run('split_pool', { pool, minor_units: minorUnits, weights });

@@ -36,6 +36,9 @@ export const ready = (async () => {
   loadSpare().catch(() => {});
 })();
 
+// The API reads the core's operation names when it is made, so the instance comes first.
+await ready;
+
 const api = createApi({
   core: () => glue,
   reload() {
@@ -54,8 +57,6 @@ const api = createApi({
     loadSpare().catch(() => {});
   },
 });
-
-await ready;
 
 export const { Plan, PayPlan, Feedback, analytics, run, splitPool, splitPoolCanonical, errorToCanonicalJson, demoPlanJson, demoTeamCsv, demoFacts, version, __testTrap } = api;
 export { PerfscoreError };

@@ -49,13 +49,7 @@ __all__ = [
 
 def operations() -> List[str]:
     """Names of every analytics operation, in a stable order."""
-    return [op for op in _perfscore.run("operations") if op not in _FREE]
-
-
-# The free operations that are not analytics (docs/operations.md).
-_FREE = frozenset(
-    ("split_pool", "template", "demo_plan", "demo_team_csv", "demo_facts", "operations", "features", "version")
-)
+    return list(_perfscore.run("operations", {"group": "analytics"}))
 
 
 def run_json(operation: str, request: Any) -> str:

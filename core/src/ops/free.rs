@@ -12,9 +12,24 @@ pub const OPERATIONS: [(&str, &[&str]); 8] = [
     ("demo_plan", &[]),
     ("demo_team_csv", &[]),
     ("demo_facts", &[]),
-    ("operations", &[]),
+    ("operations", &["group"]),
     ("features", &[]),
     ("version", &[]),
+];
+
+/// The analytics operations' names, in every build (a build without the `analytics` feature
+/// answers them as unknown; `features` says which): what hosts make their analytics sugar from.
+pub const ANALYTICS_OPERATIONS: [&str; 10] = [
+    "seasonal_indices",
+    "growth_targets",
+    "allocate_target",
+    "targets_from_history",
+    "pacing_projection",
+    "holt_winters",
+    "rollup",
+    "calibrate",
+    "diagnose",
+    "development_needs",
 ];
 
 /// Run one operation that needs no compiled object: `request` is a JSON object (see
@@ -69,12 +84,46 @@ pub fn run(operation: &str, request: &str) -> crate::Result<String> {
             cfg!(feature = "facts"),
             cfg!(feature = "feedback")
         )),
-        _ => {
-            let mut all: Vec<&str> = analytics_operations();
-            all.extend(OPERATIONS.iter().map(|(n, _)| *n));
-            Ok(serde_json::to_string(&all).unwrap_or_default())
-        }
+        _ => operations(&req),
     }
+}
+
+/// `operations`: this build's free operations (analytics first), or with `group`, the names of
+/// one group: `analytics` (in every build), `free` (the others), `plan`, `pay`, `feedback`,
+/// `accumulator` (the operations on those objects).
+fn operations(req: &Request<'_>) -> crate::Result<String> {
+    let names = |list: &[(&'static str, &[&str])]| list.iter().map(|(n, _)| *n).collect();
+    let group = match req.raw("group") {
+        None => None,
+        Some(_) => Some(req.text("group")?),
+    };
+    let list: Vec<&str> = match group.as_deref() {
+        None => {
+            let mut all = analytics_operations();
+            all.extend(OPERATIONS.iter().map(|(n, _)| *n));
+            all
+        }
+        Some("analytics") => ANALYTICS_OPERATIONS.to_vec(),
+        Some("free") => names(&OPERATIONS),
+        Some("plan") => names(&super::PLAN_OPERATIONS),
+        Some("pay") => names(&super::PAY_OPERATIONS),
+        #[cfg(feature = "feedback")]
+        Some("feedback") => names(&super::FEEDBACK_OPERATIONS),
+        #[cfg(feature = "facts")]
+        Some("accumulator") => names(&super::ACCUMULATOR_OPERATIONS),
+        Some(other) => {
+            return Err(super::request::field_error(
+                "group",
+                crate::kinds::UNKNOWN_VARIANT,
+                format!(
+                    "`{}` is not a group of operations in this build (analytics, free, plan, pay, feedback, accumulator)",
+                    crate::error::shown(other)
+                ),
+                format!("`{}` 不是此版本中的操作分组", crate::error::shown(other)),
+            ))
+        }
+    };
+    Ok(serde_json::to_string(&list).unwrap_or_default())
 }
 
 /// `{"plan": …, "facts": {"orders": CSV, …}, "people": CSV}`: the bundled demo as facts.
@@ -143,4 +192,30 @@ fn whole_places(d: Decimal) -> crate::Result<u32> {
                 format!("小数位数应为非负整数，实际为 {d}"),
             )
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(feature = "analytics")]
+    #[test]
+    fn the_analytics_names_hosts_get_are_the_ones_the_analytics_run() {
+        assert_eq!(
+            crate::analytics::operations(),
+            ANALYTICS_OPERATIONS.to_vec()
+        );
+    }
+
+    #[test]
+    fn operations_by_group_name_each_objects_operations() {
+        let group = |g: &str| run("operations", &format!(r#"{{"group":"{g}"}}"#));
+        assert!(group("analytics")
+            .unwrap()
+            .starts_with(r#"["seasonal_indices","#));
+        assert!(group("plan").unwrap().contains(r#""score_facts""#));
+        assert!(group("free").unwrap().contains(r#""demo_facts""#));
+        let err = group("everything").unwrap_err();
+        assert_eq!(err.problems()[0].kind, crate::kinds::UNKNOWN_VARIANT);
+    }
 }

@@ -26,7 +26,7 @@ mod table;
 pub use accumulator::{Accumulator, ACCUMULATOR_OPERATIONS};
 #[cfg(feature = "feedback")]
 pub use feedback::FEEDBACK_OPERATIONS;
-pub use free::{run, OPERATIONS};
+pub use free::{run, ANALYTICS_OPERATIONS, OPERATIONS};
 pub use pay::PAY_OPERATIONS;
 pub use plan::PLAN_OPERATIONS;
 pub use table::EncodedTable;
