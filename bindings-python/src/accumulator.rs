@@ -1,7 +1,7 @@
 //! The live fact accumulator (`perfscore::ops::Accumulator`): the core's operations, with
 //! keyword sugar.
 
-use crate::ops::{request_text, run_result};
+use crate::ops::{query_request, request_text, run_result};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
@@ -135,16 +135,4 @@ impl From<perfscore::ops::Accumulator> for PyAccumulator {
     fn from(inner: perfscore::ops::Accumulator) -> Self {
         PyAccumulator { inner }
     }
-}
-
-/// The query of the fact operations: `period` and the keyword arguments (`None` values left
-/// out; the core names any field an operation does not take).
-pub(crate) fn query_request<'py>(
-    py: Python<'py>,
-    period: &Bound<'py, PyAny>,
-    query: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let request = crate::plan::keywords(py, query)?;
-    request.set_item("period", period)?;
-    Ok(request)
 }

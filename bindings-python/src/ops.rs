@@ -5,7 +5,7 @@
 use crate::convert::{json_to_py, py_to_json};
 use crate::errors::core_err;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString};
+use pyo3::types::{PyDict, PyList, PyString};
 
 /// A request as the JSON text the core reads: text as it is, anything else converted by
 /// `convert.rs` (host values the core refuses become markers, reported at their place).
@@ -18,6 +18,32 @@ pub(crate) fn request_text(request: Option<&Bound<'_, PyAny>>) -> PyResult<Strin
             Err(_) => Ok(py_to_json(r, "request")?.to_string()),
         },
     }
+}
+
+/// Keyword arguments as a request (`None` values left out).
+pub(crate) fn keywords<'py>(
+    py: Python<'py>,
+    query: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let request = PyDict::new(py);
+    for (key, value) in query.into_iter().flat_map(|q| q.iter()) {
+        if !value.is_none() {
+            request.set_item(key, value)?;
+        }
+    }
+    Ok(request)
+}
+
+/// The query of the fact operations: `period` and the keyword arguments (`None` values left
+/// out; the core names any field an operation does not take).
+pub(crate) fn query_request<'py>(
+    py: Python<'py>,
+    period: &Bound<'py, PyAny>,
+    query: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let request = keywords(py, query)?;
+    request.set_item("period", period)?;
+    Ok(request)
 }
 
 /// A result as Python values: JSON lines (one document per record) as a list.

@@ -277,7 +277,7 @@ impl PyPlan {
         facts: &Bound<'_, PyAny>,
         query: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let request = keywords(py, query)?;
+        let request = crate::ops::keywords(py, query)?;
         request.set_item("facts", facts)?;
         self.run(py, "check_facts", Some(request.as_any()))
     }
@@ -460,22 +460,8 @@ impl PyPlan {
         period: &Bound<'_, PyAny>,
         query: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
-        let request = crate::accumulator::query_request(py, period, query)?;
+        let request = crate::ops::query_request(py, period, query)?;
         request.set_item("facts", facts)?;
         self.run(py, operation, Some(request.as_any()))
     }
-}
-
-/// Keyword arguments as a request (`None` values left out).
-pub(crate) fn keywords<'py>(
-    py: Python<'py>,
-    query: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let request = PyDict::new(py);
-    for (key, value) in query.into_iter().flat_map(|q| q.iter()) {
-        if !value.is_none() {
-            request.set_item(key, value)?;
-        }
-    }
-    Ok(request)
 }
