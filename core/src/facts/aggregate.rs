@@ -1,16 +1,34 @@
 //! Fact measures per person: each measure's facts chosen by window and filter, credited to
 //! their owner and aggregated exactly. Work is proportional to the people asked about: each
-//! person's facts are found through the store's owner index.
+//! person's facts are found through the owner index of the facts held (a live store or a
+//! batch), so both answer through this one aggregation.
 
 use super::compile::{FactMeasure, Model};
 use super::date::Date;
 use super::load::{Cell, Fact};
 use super::period::{window, Span};
 use super::spec::Aggregate;
-use super::store::{key, Store};
+use super::store::key;
 use crate::error::{kinds, Error, Loc, Problem, Problems};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+/// Facts held for aggregation, read through their owner index: a live [`super::Store`] or a
+/// [`super::Batch`].
+pub(crate) trait Held {
+    /// Every person with a fact in any source, by id.
+    fn owners(&self) -> BTreeSet<&str>;
+
+    /// The facts credited to `owner` (`None`: unassigned), by source and row.
+    fn facts_of(&self, owner: Option<usize>) -> impl Iterator<Item = (usize, &Fact)>;
+
+    /// The text index of a person's id, when it has been seen.
+    fn person(&self, id: &str) -> Option<usize>;
+
+    /// The (date, row) of the earliest qualifying fact of measure `m` (a `count_new`) whose
+    /// counted cells are `key`.
+    fn first(&self, m: usize, key: &[Cell]) -> Option<(Date, usize)>;
+}
 
 /// Each person's fact measures: by person id, the value of each of the model's measures in
 /// order (`None`: no fact to take a min, max, mean, first or last of).
@@ -27,7 +45,7 @@ pub(crate) struct Unassigned {
 /// The fact measures of `people` (every owner when `None`) over `period` as known on `as_of`.
 pub(crate) fn measure(
     model: &Model,
-    store: &Store,
+    store: &impl Held,
     period: Span,
     as_of: Option<Date>,
     people: Option<&[String]>,
@@ -74,12 +92,12 @@ pub(crate) fn measure(
 }
 
 /// The facts no one is credited with, by source and row.
-pub(crate) fn unassigned(model: &Model, store: &Store) -> Vec<Unassigned> {
+pub(crate) fn unassigned(model: &Model, store: &impl Held) -> Vec<Unassigned> {
     listed(model, store.facts_of(None))
 }
 
 /// The facts credited to `owner`.
-pub(crate) fn owned_by(model: &Model, store: &Store, owner: &str) -> Vec<Unassigned> {
+pub(crate) fn owned_by(model: &Model, store: &impl Held, owner: &str) -> Vec<Unassigned> {
     let facts = store
         .person(owner)
         .into_iter()
@@ -103,11 +121,8 @@ fn listed<'a>(model: &Model, facts: impl Iterator<Item = (usize, &'a Fact)>) -> 
 
 /// Whether `fact` is the earliest qualifying fact (by date, then row) of its value, among all
 /// the facts held: a value seen for the first time.
-fn is_first(store: &Store, m: usize, spec: &FactMeasure, fact: &Fact) -> bool {
-    let first = key(spec, fact).and_then(|k| {
-        let firsts = store.firsts.get(m)?.as_ref()?;
-        firsts.get(&k)?.first().copied()
-    });
+fn is_first(store: &impl Held, m: usize, spec: &FactMeasure, fact: &Fact) -> bool {
+    let first = key(spec, fact).and_then(|k| store.first(m, &k));
     first == Some((fact.date, fact.row))
 }
 

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 /// One cell, typed by its column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(super) enum Cell {
+pub(crate) enum Cell {
     Missing,
     Num(Decimal),
     /// An index into [`Texts`].
@@ -24,7 +24,7 @@ pub(super) enum Cell {
 
 /// One fact of a source.
 #[derive(Debug, Clone)]
-pub(super) struct Fact {
+pub(crate) struct Fact {
     /// Its place in the source: the 0-based row of the list or CSV data it was read from, or,
     /// in a live store, the order it arrived in.
     pub row: usize,
@@ -90,6 +90,11 @@ impl Texts {
     /// The index of `text`, when it has been seen.
     pub(super) fn find(&self, text: &str) -> Option<usize> {
         self.index.get(text).copied()
+    }
+
+    /// How many texts there are.
+    pub(super) fn len(&self) -> usize {
+        self.list.len()
     }
 
     pub(super) fn get(&self, i: usize) -> &str {

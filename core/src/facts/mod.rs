@@ -30,7 +30,7 @@ mod period;
 mod store;
 
 #[cfg(feature = "facts")]
-pub(crate) use aggregate::{measure, owned_by, unassigned, Unassigned};
+pub(crate) use aggregate::{measure, owned_by, unassigned, Held, Unassigned};
 #[cfg(feature = "facts")]
 pub(crate) use compile::{compile, Model};
 #[cfg(feature = "facts")]

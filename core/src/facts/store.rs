@@ -3,6 +3,7 @@
 //! fact of every value. A batch is a store filled once; a live accumulator adds and retracts,
 //! and both answer through the same aggregation, so they cannot disagree.
 
+use super::aggregate::Held;
 use super::compile::{FactMeasure, Model};
 use super::date::Date;
 use super::load::{Cell, Fact, Texts};
@@ -30,6 +31,10 @@ pub(super) struct Table {
 /// The earliest qualifying facts of each value of a `count_new` measure: value → (date, source
 /// row) of every qualifying fact, so the earliest survives a retraction.
 type Firsts = HashMap<Vec<Cell>, BTreeSet<(Date, usize)>>;
+
+/// A batch's earliest qualifying fact of each value of a `count_new` measure: value → (date,
+/// row); a batch never retracts, so the earliest is all it needs.
+type Earliest = HashMap<Vec<Cell>, (Date, usize)>;
 
 /// Facts for a model.
 #[derive(Debug, Clone)]
@@ -89,10 +94,7 @@ impl Store {
                     .with_id(fact.id.to_string()),
                 );
             }
-            match qualifies(model, source, fact) {
-                Ok(q) => fact.qualifies = q,
-                Err((m, e)) => problems.push(filter_problem(model, m, source, i, fact, e, at)),
-            }
+            decide(model, source, i, fact, at, &mut problems);
         }
         problems.finish(Error::Input, ())?;
         for mut fact in facts {
@@ -180,8 +182,14 @@ impl Store {
         Ok(owners)
     }
 
-    /// Every person with a fact in any source, by id.
-    pub(crate) fn owners(&self) -> BTreeSet<&str> {
+    /// Facts held, over all sources.
+    pub(crate) fn len(&self) -> usize {
+        self.tables.iter().map(|t| t.facts.len()).sum()
+    }
+}
+
+impl Held for Store {
+    fn owners(&self) -> BTreeSet<&str> {
         self.tables
             .iter()
             .flat_map(|t| t.by_owner.iter())
@@ -190,8 +198,7 @@ impl Store {
             .collect()
     }
 
-    /// The facts credited to `owner` (`None`: unassigned), by source and row.
-    pub(super) fn facts_of(&self, owner: Option<usize>) -> impl Iterator<Item = (usize, &Fact)> {
+    fn facts_of(&self, owner: Option<usize>) -> impl Iterator<Item = (usize, &Fact)> {
         self.tables.iter().enumerate().flat_map(move |(s, t)| {
             t.by_owner
                 .get(&owner)
@@ -201,14 +208,170 @@ impl Store {
         })
     }
 
-    /// The text index of a person's id, when the store has seen it.
-    pub(super) fn person(&self, id: &str) -> Option<usize> {
+    fn person(&self, id: &str) -> Option<usize> {
         self.texts.find(id)
     }
 
-    /// Facts held, over all sources.
-    pub(crate) fn len(&self) -> usize {
-        self.tables.iter().map(|t| t.facts.len()).sum()
+    fn first(&self, m: usize, key: &[Cell]) -> Option<(Date, usize)> {
+        self.firsts.get(m)?.as_ref()?.get(key)?.first().copied()
+    }
+}
+
+/// A batch's facts, held only to be aggregated once: each source's facts in row order and one
+/// flat owner index, without the per-fact maps a live store keeps for retraction.
+#[derive(Debug)]
+pub(crate) struct Batch {
+    texts: Texts,
+    /// By source, the facts in row order.
+    tables: Vec<Vec<Fact>>,
+    /// Every holder's facts as (source, index in its table), grouped by holder key (0:
+    /// unassigned, then each person's text index + 1), each group in source and row order.
+    held: Vec<(usize, usize)>,
+    /// Holder key `k`'s facts are `held[starts[k]..starts[k + 1]]`.
+    starts: Vec<usize>,
+    /// By the model's measure index, for `count_new` measures: value → earliest (date, row).
+    firsts: Vec<Option<Earliest>>,
+}
+
+/// A holder's place in [`Batch::starts`].
+fn holder_key(holder: Option<usize>) -> Option<usize> {
+    match holder {
+        None => Some(0),
+        Some(p) => p.checked_add(1),
+    }
+}
+
+impl Batch {
+    /// The batch of `tables` (each source's facts as read, in row order): every fact's filters
+    /// decided, or every fact whose filter cannot be evaluated reported (`at` locates the
+    /// sources), as a live store's add would.
+    pub(super) fn new(
+        model: &Model,
+        texts: Texts,
+        mut tables: Vec<Vec<Fact>>,
+        at: &Loc,
+    ) -> crate::Result<Batch> {
+        let mut problems = Problems::new();
+        for (source, facts) in tables.iter_mut().enumerate() {
+            let sat = model
+                .sources
+                .get(source)
+                .map_or_else(|| at.clone(), |s| at.clone().key(&*s.id));
+            for (i, fact) in facts.iter_mut().enumerate() {
+                decide(model, source, i, fact, &sat, &mut problems);
+            }
+        }
+        problems.finish(Error::Input, ())?;
+        let mut firsts: Vec<Option<Earliest>> = model
+            .measures
+            .iter()
+            .map(|m| (m.aggregate == Aggregate::CountNew).then(HashMap::new))
+            .collect();
+        for (m, spec) in model.measures.iter().enumerate() {
+            let (Some(Some(firsts)), Some(facts)) = (firsts.get_mut(m), tables.get(spec.source))
+            else {
+                continue;
+            };
+            for fact in facts {
+                if !fact.qualifies.get(m).copied().unwrap_or(false) {
+                    continue;
+                }
+                if let Some(k) = key(spec, fact) {
+                    let at = (fact.date, fact.row);
+                    firsts
+                        .entry(k)
+                        .and_modify(|f| *f = (*f).min(at))
+                        .or_insert(at);
+                }
+            }
+        }
+        // The owner index, by counting: each holder's number of facts, then each fact placed.
+        let keys = texts.len().saturating_add(1);
+        let mut starts = vec![0usize; keys.saturating_add(1)];
+        let holders = || {
+            tables.iter().enumerate().flat_map(|(s, facts)| {
+                facts.iter().enumerate().flat_map(move |(i, f)| {
+                    f.holders()
+                        .into_iter()
+                        .filter_map(move |h| holder_key(h).map(|k| (k, s, i)))
+                })
+            })
+        };
+        for (k, _, _) in holders() {
+            if let Some(n) = k.checked_add(1).and_then(|k| starts.get_mut(k)) {
+                *n = n.saturating_add(1);
+            }
+        }
+        let mut total = 0usize;
+        for n in &mut starts {
+            total = total.saturating_add(*n);
+            *n = total;
+        }
+        let mut next: Vec<usize> = starts.clone();
+        let mut held = vec![(0usize, 0usize); total];
+        for (k, s, i) in holders() {
+            if let Some(pos) = next.get_mut(k) {
+                if let Some(slot) = held.get_mut(*pos) {
+                    *slot = (s, i);
+                }
+                *pos = pos.saturating_add(1);
+            }
+        }
+        Ok(Batch {
+            texts,
+            tables,
+            held,
+            starts,
+            firsts,
+        })
+    }
+
+    /// The facts of holder key `k`, as (source, index).
+    fn group(&self, k: Option<usize>) -> &[(usize, usize)] {
+        let range =
+            k.and_then(|k| Some((*self.starts.get(k)?, *self.starts.get(k.checked_add(1)?)?)));
+        range
+            .and_then(|(from, to)| self.held.get(from..to))
+            .unwrap_or(&[])
+    }
+}
+
+impl Held for Batch {
+    fn owners(&self) -> BTreeSet<&str> {
+        (0..self.texts.len())
+            .filter(|&p| !self.group(holder_key(Some(p))).is_empty())
+            .map(|p| self.texts.get(p))
+            .collect()
+    }
+
+    fn facts_of(&self, owner: Option<usize>) -> impl Iterator<Item = (usize, &Fact)> {
+        self.group(holder_key(owner))
+            .iter()
+            .filter_map(|&(s, i)| self.tables.get(s)?.get(i).map(|f| (s, f)))
+    }
+
+    fn person(&self, id: &str) -> Option<usize> {
+        self.texts.find(id)
+    }
+
+    fn first(&self, m: usize, key: &[Cell]) -> Option<(Date, usize)> {
+        self.firsts.get(m)?.as_ref()?.get(key).copied()
+    }
+}
+
+/// Decide `fact`'s filters (the `i`-th of the facts given to source `source`), or report the
+/// filter that cannot be evaluated on it.
+fn decide(
+    model: &Model,
+    source: usize,
+    i: usize,
+    fact: &mut Fact,
+    at: &Loc,
+    problems: &mut Problems,
+) {
+    match qualifies(model, source, fact) {
+        Ok(q) => fact.qualifies = q,
+        Err((m, e)) => problems.push(filter_problem(model, m, source, i, fact, e, at)),
     }
 }
 

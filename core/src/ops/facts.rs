@@ -109,7 +109,7 @@ impl Plan {
     pub(super) fn answer(
         &self,
         model: &facts::Model,
-        store: &facts::Store,
+        store: &impl facts::Held,
         query: Query,
         roster: bool,
     ) -> crate::Result<FromFacts> {
