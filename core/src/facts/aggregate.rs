@@ -73,7 +73,7 @@ pub(crate) fn measure(
             for (m, (spec, acc)) in model.measures.iter().zip(&mut accs).enumerate() {
                 let span = spans.get(m).copied();
                 if spec.source != source
-                    || !fact.qualifies.get(m).copied().unwrap_or(false)
+                    || !fact.qualifies.has(m)
                     || !span.is_some_and(|s| s.contains(fact.date))
                 {
                     continue;

@@ -6,7 +6,7 @@
 use super::aggregate::Held;
 use super::compile::{FactMeasure, Model};
 use super::date::Date;
-use super::load::{Cell, Fact, Texts};
+use super::load::{Cell, Fact, Passes, Texts};
 use super::spec::Aggregate;
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use crate::exact::Exact;
@@ -111,7 +111,7 @@ impl Store {
 
     fn insert(&mut self, model: &Model, source: usize, fact: Fact) {
         for (m, spec) in model.measures.iter().enumerate() {
-            if spec.source != source || !fact.qualifies.get(m).copied().unwrap_or(false) {
+            if spec.source != source || !fact.qualifies.has(m) {
                 continue;
             }
             if let (Some(Some(firsts)), Some(k)) = (self.firsts.get_mut(m), key(spec, &fact)) {
@@ -273,7 +273,7 @@ impl Batch {
                 continue;
             };
             for fact in facts {
-                if !fact.qualifies.get(m).copied().unwrap_or(false) {
+                if !fact.qualifies.has(m) {
                     continue;
                 }
                 if let Some(k) = key(spec, fact) {
@@ -292,7 +292,6 @@ impl Batch {
             tables.iter().enumerate().flat_map(|(s, facts)| {
                 facts.iter().enumerate().flat_map(move |(i, f)| {
                     f.holders()
-                        .into_iter()
                         .filter_map(move |h| holder_key(h).map(|k| (k, s, i)))
                 })
             })
@@ -388,7 +387,7 @@ pub(super) fn key(spec: &FactMeasure, fact: &Fact) -> Option<Vec<Cell>> {
 
 /// Whether `fact` of source `source` passes each measure's filter; an empty cell a filter needs
 /// fails it (as in SQL). `Err` names the measure whose filter cannot be evaluated.
-fn qualifies(model: &Model, source: usize, fact: &Fact) -> Result<Vec<bool>, (usize, EvalError)> {
+fn qualifies(model: &Model, source: usize, fact: &Fact) -> Result<Passes, (usize, EvalError)> {
     let env: Vec<Option<Exact>> = fact
         .cells
         .iter()
@@ -399,24 +398,24 @@ fn qualifies(model: &Model, source: usize, fact: &Fact) -> Result<Vec<bool>, (us
             Cell::Date(_) | Cell::Missing => None,
         })
         .collect();
-    model
-        .measures
-        .iter()
-        .enumerate()
-        .map(|(m, spec)| {
-            if spec.source != source {
-                return Ok(false);
-            }
-            match &spec.filter {
-                None => Ok(true),
-                Some(f) => match f.holds(&env) {
-                    Ok(b) => Ok(b),
-                    Err(EvalError::Missing { .. }) => Ok(false),
-                    Err(e) => Err((m, e)),
-                },
-            }
-        })
-        .collect()
+    let mut passes = Passes::default();
+    for (m, spec) in model.measures.iter().enumerate() {
+        if spec.source != source {
+            continue;
+        }
+        let passed = match &spec.filter {
+            None => true,
+            Some(f) => match f.holds(&env) {
+                Ok(b) => b,
+                Err(EvalError::Missing { .. }) => false,
+                Err(e) => return Err((m, e)),
+            },
+        };
+        if passed {
+            passes.set(m);
+        }
+    }
+    Ok(passes)
 }
 
 fn filter_problem(
