@@ -63,11 +63,7 @@ pub(crate) fn measure(
     let mut out = Measured::new();
     for id in ids {
         let owner = store.person(&id);
-        let mut accs: Vec<Acc> = model
-            .measures
-            .iter()
-            .map(|m| Acc::new(m.aggregate))
-            .collect();
+        let mut accs: Vec<Acc> = model.measures.iter().map(Acc::new).collect();
         for (source, fact) in owner.into_iter().flat_map(|o| store.facts_of(Some(o))) {
             let share = owner.map_or(Decimal::ZERO, |o| fact.share_of(o));
             for (m, (spec, acc)) in model.measures.iter().zip(&mut accs).enumerate() {
@@ -140,6 +136,8 @@ enum Acc {
     Sum(Decimal),
     Count(Decimal),
     Distinct(HashSet<Vec<Cell>>),
+    /// Distinct values of one column: the cells themselves, no list per fact.
+    DistinctOne(usize, HashSet<Cell>),
     Min(Option<Decimal>),
     Max(Option<Decimal>),
     /// Σ share × value and Σ share.
@@ -150,11 +148,14 @@ enum Acc {
 }
 
 impl Acc {
-    fn new(a: Aggregate) -> Acc {
-        match a {
+    fn new(spec: &FactMeasure) -> Acc {
+        match spec.aggregate {
             Aggregate::Sum => Acc::Sum(Decimal::ZERO),
             Aggregate::Count => Acc::Count(Decimal::ZERO),
-            Aggregate::CountDistinct | Aggregate::CountNew => Acc::Distinct(HashSet::new()),
+            Aggregate::CountDistinct | Aggregate::CountNew => match spec.columns.as_slice() {
+                [j] => Acc::DistinctOne(*j, HashSet::new()),
+                _ => Acc::Distinct(HashSet::new()),
+            },
             Aggregate::Min => Acc::Min(None),
             Aggregate::Max => Acc::Max(None),
             Aggregate::Mean => Acc::Mean(Decimal::ZERO, Decimal::ZERO),
@@ -172,6 +173,16 @@ impl Acc {
         if let Acc::Distinct(set) = self {
             if let Some(k) = key(spec, fact) {
                 set.insert(k);
+            }
+            return Some(());
+        }
+        if let Acc::DistinctOne(j, set) = self {
+            // As `key`: an empty cell is not a value.
+            match fact.cells.get(*j) {
+                None | Some(Cell::Missing) => {}
+                Some(c) => {
+                    set.insert(*c);
+                }
             }
             return Some(());
         }
@@ -198,7 +209,7 @@ impl Acc {
                     *f = Some((at.0, at.1, x));
                 }
             }
-            Acc::Count(_) | Acc::Distinct(_) => {}
+            Acc::Count(_) | Acc::Distinct(_) | Acc::DistinctOne(..) => {}
         }
         Some(())
     }
@@ -210,6 +221,7 @@ impl Acc {
             Acc::Sum(s) => Some(s),
             Acc::Count(c) => Some(c.normalize()),
             Acc::Distinct(set) => Some(Decimal::from(set.len())),
+            Acc::DistinctOne(_, set) => Some(Decimal::from(set.len())),
             Acc::Min(m) | Acc::Max(m) => m,
             Acc::Mean(s, n) => (!n.is_zero()).then(|| s.checked_div(n)).flatten(),
             Acc::First(f) | Acc::Last(f) => f.map(|(_, _, x)| x),

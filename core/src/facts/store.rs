@@ -79,6 +79,7 @@ impl Store {
             .get(source)
             .and_then(|s| s.columns.get(s.id_col))
             .map_or("id", |c| &*c.id);
+        let mut env = Vec::new();
         for (i, fact) in facts.iter_mut().enumerate() {
             if let Some(&row) = table.ids.get(&fact.id) {
                 problems.push(
@@ -94,7 +95,7 @@ impl Store {
                     .with_id(fact.id.to_string()),
                 );
             }
-            decide(model, source, i, fact, at, &mut problems);
+            decide_one(model, source, i, fact, at, &mut env, &mut problems);
         }
         problems.finish(Error::Input, ())?;
         for mut fact in facts {
@@ -257,9 +258,7 @@ impl Batch {
                 .sources
                 .get(source)
                 .map_or_else(|| at.clone(), |s| at.clone().key(&*s.id));
-            for (i, fact) in facts.iter_mut().enumerate() {
-                decide(model, source, i, fact, &sat, &mut problems);
-            }
+            decide(model, source, facts, &sat, &mut problems);
         }
         problems.finish(Error::Input, ())?;
         let mut firsts: Vec<Option<Earliest>> = model
@@ -358,17 +357,27 @@ impl Held for Batch {
     }
 }
 
-/// Decide `fact`'s filters (the `i`-th of the facts given to source `source`), or report the
-/// filter that cannot be evaluated on it.
-fn decide(
+/// Decide the filters of the facts given to source `source`, or report, for each fact, the
+/// filter that cannot be evaluated on it (at its index in `facts`).
+fn decide(model: &Model, source: usize, facts: &mut [Fact], at: &Loc, problems: &mut Problems) {
+    let mut env = Vec::new();
+    for (i, fact) in facts.iter_mut().enumerate() {
+        decide_one(model, source, i, fact, at, &mut env, problems);
+    }
+}
+
+/// Decide `fact`'s filters (the `i`-th of the facts given), or report the filter that cannot be
+/// evaluated on it.
+fn decide_one(
     model: &Model,
     source: usize,
     i: usize,
     fact: &mut Fact,
     at: &Loc,
+    env: &mut Vec<Option<Exact>>,
     problems: &mut Problems,
 ) {
-    match qualifies(model, source, fact) {
+    match qualifies(model, source, fact, env) {
         Ok(q) => fact.qualifies = q,
         Err((m, e)) => problems.push(filter_problem(model, m, source, i, fact, e, at)),
     }
@@ -387,17 +396,21 @@ pub(super) fn key(spec: &FactMeasure, fact: &Fact) -> Option<Vec<Cell>> {
 
 /// Whether `fact` of source `source` passes each measure's filter; an empty cell a filter needs
 /// fails it (as in SQL). `Err` names the measure whose filter cannot be evaluated.
-fn qualifies(model: &Model, source: usize, fact: &Fact) -> Result<Passes, (usize, EvalError)> {
-    let env: Vec<Option<Exact>> = fact
-        .cells
-        .iter()
-        .map(|c| match *c {
-            Cell::Num(n) => Some(Exact::Dec(n)),
-            Cell::Text(t) => Some(Exact::Dec(Decimal::from(t))),
-            Cell::Bool(b) => Some(Exact::Dec(if b { Decimal::ONE } else { Decimal::ZERO })),
-            Cell::Date(_) | Cell::Missing => None,
-        })
-        .collect();
+/// `env` is room for the filters' variables, reused from fact to fact.
+fn qualifies(
+    model: &Model,
+    source: usize,
+    fact: &Fact,
+    env: &mut Vec<Option<Exact>>,
+) -> Result<Passes, (usize, EvalError)> {
+    env.clear();
+    env.extend(fact.cells.iter().map(|c| match *c {
+        Cell::Num(n) => Some(Exact::Dec(n)),
+        Cell::Text(t) => Some(Exact::Dec(Decimal::from(t))),
+        Cell::Bool(b) => Some(Exact::Dec(if b { Decimal::ONE } else { Decimal::ZERO })),
+        Cell::Date(_) | Cell::Missing => None,
+    }));
+    let env: &[Option<Exact>] = env;
     let mut passes = Passes::default();
     for (m, spec) in model.measures.iter().enumerate() {
         if spec.source != source {
@@ -405,7 +418,7 @@ fn qualifies(model: &Model, source: usize, fact: &Fact) -> Result<Passes, (usize
         }
         let passed = match &spec.filter {
             None => true,
-            Some(f) => match f.holds(&env) {
+            Some(f) => match f.holds(env) {
                 Ok(b) => b,
                 Err(EvalError::Missing { .. }) => false,
                 Err(e) => return Err((m, e)),
