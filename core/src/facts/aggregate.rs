@@ -1,6 +1,7 @@
 //! Fact measures per person: each measure's facts chosen by window and filter, credited to
 //! their owner and aggregated exactly. Work is proportional to the people asked about: each
-//! person's facts are found through the store's owner index.
+//! person's facts are found through the owner index of the facts held (a live store or a
+//! batch), so both answer through this one aggregation.
 
 use super::compile::{FactMeasure, Model};
 use super::date::Date;
@@ -8,10 +9,33 @@ use super::load::{Cell, Fact};
 use super::org::Org;
 use super::period::{window, Span};
 use super::spec::{Aggregate, Credit};
-use super::store::{key, Store};
+use super::store::key;
 use crate::error::{kinds, Error, Loc, Problem, Problems};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// Facts held for aggregation, read through their owner index: a live [`super::Store`] or a
+/// [`super::Batch`].
+pub(crate) trait Held {
+    /// Every person with a fact in any source, by id.
+    fn owners(&self) -> BTreeSet<&str>;
+
+    /// The facts credited to `owner` (`None`: unassigned), by source and row.
+    fn facts_of(&self, owner: Option<usize>) -> impl Iterator<Item = (usize, &Fact)>;
+
+    /// The text index of a person's id, when it has been seen.
+    fn person(&self, id: &str) -> Option<usize>;
+
+    /// The (date, row) of the earliest qualifying fact of measure `m` (a `count_new`) whose
+    /// counted cells are `key`.
+    fn first(&self, m: usize, key: &[Cell]) -> Option<(Date, usize)>;
+
+    /// Every fact held, by source and row: what roll-ups, pivots and reports read.
+    fn every_fact(&self) -> impl Iterator<Item = (usize, &Fact)>;
+
+    /// The text of a text index (a person's id).
+    fn text(&self, i: usize) -> &str;
+}
 
 /// Each person's fact measures: by person id, the value of each of the model's measures in
 /// order (`None`: no fact to take a min, max, mean, first or last of).
@@ -29,7 +53,7 @@ pub(crate) struct Unassigned {
 /// roll-up measures (team, branch, manager credit) through `org`.
 pub(crate) fn measure(
     model: &Model,
-    store: &Store,
+    store: &impl Held,
     period: Span,
     as_of: Option<Date>,
     people: Option<&[String]>,
@@ -48,18 +72,14 @@ pub(crate) fn measure(
     let mut out = Measured::new();
     for id in ids {
         let owner = store.person(&id);
-        let mut accs: Vec<Acc> = model
-            .measures
-            .iter()
-            .map(|m| Acc::new(m.aggregate))
-            .collect();
+        let mut accs: Vec<Acc> = model.measures.iter().map(Acc::new).collect();
         for (source, fact) in owner.into_iter().flat_map(|o| store.facts_of(Some(o))) {
             let share = owner.map_or(Decimal::ZERO, |o| fact.share_of(o));
             for (m, (spec, acc)) in model.measures.iter().zip(&mut accs).enumerate() {
                 let span = spans.get(m).copied();
                 if spec.source != source
                     || spec.credit != Credit::Owner
-                    || !fact.qualifies.get(m).copied().unwrap_or(false)
+                    || !fact.qualifies.has(m)
                     || !span.is_some_and(|s| s.contains(fact.date))
                 {
                     continue;
@@ -85,7 +105,7 @@ pub(crate) fn measure(
 /// sum of those holders' shares (a deal split within a team counts once, whole, for the team).
 fn roll_up(
     model: &Model,
-    store: &Store,
+    store: &impl Held,
     org: &Org,
     spans: &[Span],
     out: &mut Measured,
@@ -102,33 +122,31 @@ fn roll_up(
     let mut accs: Vec<Vec<Acc>> = (0..asked.people.len())
         .map(|_| {
             (rolled.iter().filter_map(|&m| model.measures.get(m)))
-                .map(|m| Acc::new(m.aggregate))
+                .map(Acc::new)
                 .collect()
         })
         .collect();
     let mut failed: HashSet<(usize, usize)> = HashSet::new();
-    for (source, table) in store.tables.iter().enumerate() {
-        for fact in table.facts.values() {
-            for (k, &m) in rolled.iter().enumerate() {
-                let Some(spec) = model.measures.get(m) else {
-                    continue;
-                };
-                if spec.source != source
-                    || !fact.qualifies.get(m).copied().unwrap_or(false)
-                    || !spans.get(m).is_some_and(|s| s.contains(fact.date))
-                    || (spec.aggregate == Aggregate::CountNew && !is_first(store, m, spec, fact))
-                {
-                    continue;
-                }
-                for (person, share) in asked.beneficiaries(store, org, spec.credit, fact) {
-                    let added = accs
-                        .get_mut(person)
-                        .and_then(|a| a.get_mut(k))
-                        .map(|acc| acc.add(spec, fact, share));
-                    if added == Some(None) && failed.insert((m, person)) {
-                        let id = asked.people.get(person).map_or("", String::as_str);
-                        problems.push(overflow(spec, id));
-                    }
+    for (source, fact) in store.every_fact() {
+        for (k, &m) in rolled.iter().enumerate() {
+            let Some(spec) = model.measures.get(m) else {
+                continue;
+            };
+            if spec.source != source
+                || !fact.qualifies.has(m)
+                || !spans.get(m).is_some_and(|s| s.contains(fact.date))
+                || (spec.aggregate == Aggregate::CountNew && !is_first(store, m, spec, fact))
+            {
+                continue;
+            }
+            for (person, share) in asked.beneficiaries(store, org, spec.credit, fact) {
+                let added = accs
+                    .get_mut(person)
+                    .and_then(|a| a.get_mut(k))
+                    .map(|acc| acc.add(spec, fact, share));
+                if added == Some(None) && failed.insert((m, person)) {
+                    let id = asked.people.get(person).map_or("", String::as_str);
+                    problems.push(overflow(spec, id));
                 }
             }
         }
@@ -183,7 +201,7 @@ impl<'o> Asked<'o> {
     /// (fractions) of the holders whose org entries on the fact's date lead to them.
     fn beneficiaries(
         &self,
-        store: &Store,
+        store: &impl Held,
         org: &Org,
         credit: Credit,
         fact: &Fact,
@@ -193,9 +211,9 @@ impl<'o> Asked<'o> {
             Some((_, s)) => *s = s.saturating_add(share),
             None => out.push((p, share)),
         };
-        for &(holder, _) in &fact.credits {
+        for holder in fact.holders().flatten() {
             let share = fact.share_of(holder);
-            let name = store.texts.get(holder);
+            let name = store.text(holder);
             let Some(entry) = org.at(name, fact.date) else {
                 continue;
             };
@@ -227,12 +245,12 @@ impl<'o> Asked<'o> {
 }
 
 /// The facts no one is credited with, by source and row.
-pub(crate) fn unassigned(model: &Model, store: &Store) -> Vec<Unassigned> {
+pub(crate) fn unassigned(model: &Model, store: &impl Held) -> Vec<Unassigned> {
     listed(model, store.facts_of(None))
 }
 
 /// The facts credited to `owner`.
-pub(crate) fn owned_by(model: &Model, store: &Store, owner: &str) -> Vec<Unassigned> {
+pub(crate) fn owned_by(model: &Model, store: &impl Held, owner: &str) -> Vec<Unassigned> {
     let facts = store
         .person(owner)
         .into_iter()
@@ -244,19 +262,17 @@ pub(crate) fn owned_by(model: &Model, store: &Store, owner: &str) -> Vec<Unassig
 /// that person: never lost from a roll-up without a word.
 pub(crate) fn outside_org(
     model: &Model,
-    store: &Store,
+    store: &impl Held,
     org: &Org,
     span: Span,
 ) -> Vec<(Unassigned, String)> {
     let mut out = Vec::new();
-    for (s, table) in store.tables.iter().enumerate() {
-        for fact in table.facts.values().filter(|f| span.contains(f.date)) {
-            for &(holder, _) in &fact.credits {
-                let name = store.texts.get(holder);
-                if org.at(name, fact.date).is_none() {
-                    let listed = listed(model, std::iter::once((s, fact)));
-                    out.extend(listed.into_iter().map(|u| (u, name.to_owned())));
-                }
+    for (s, fact) in store.every_fact().filter(|(_, f)| span.contains(f.date)) {
+        for holder in fact.holders().flatten() {
+            let name = store.text(holder);
+            if org.at(name, fact.date).is_none() {
+                let listed = listed(model, std::iter::once((s, fact)));
+                out.extend(listed.into_iter().map(|u| (u, name.to_owned())));
             }
         }
     }
@@ -279,11 +295,8 @@ fn listed<'a>(model: &Model, facts: impl Iterator<Item = (usize, &'a Fact)>) -> 
 
 /// Whether `fact` is the earliest qualifying fact (by date, then row) of its value, among all
 /// the facts held: a value seen for the first time.
-pub(super) fn is_first(store: &Store, m: usize, spec: &FactMeasure, fact: &Fact) -> bool {
-    let first = key(spec, fact).and_then(|k| {
-        let firsts = store.firsts.get(m)?.as_ref()?;
-        firsts.get(&k)?.first().copied()
-    });
+pub(super) fn is_first(store: &impl Held, m: usize, spec: &FactMeasure, fact: &Fact) -> bool {
+    let first = key(spec, fact).and_then(|k| store.first(m, &k));
     first == Some((fact.date, fact.row))
 }
 
@@ -301,6 +314,8 @@ pub(super) enum Acc {
     Sum(Decimal),
     Count(Decimal),
     Distinct(HashSet<Vec<Cell>>),
+    /// Distinct values of one column: the cells themselves, no list per fact.
+    DistinctOne(usize, HashSet<Cell>),
     Min(Option<Decimal>),
     Max(Option<Decimal>),
     /// Σ share × value and Σ share.
@@ -311,11 +326,14 @@ pub(super) enum Acc {
 }
 
 impl Acc {
-    pub(super) fn new(a: Aggregate) -> Acc {
-        match a {
+    pub(super) fn new(spec: &FactMeasure) -> Acc {
+        match spec.aggregate {
             Aggregate::Sum => Acc::Sum(Decimal::ZERO),
             Aggregate::Count => Acc::Count(Decimal::ZERO),
-            Aggregate::CountDistinct | Aggregate::CountNew => Acc::Distinct(HashSet::new()),
+            Aggregate::CountDistinct | Aggregate::CountNew => match spec.columns.as_slice() {
+                [j] => Acc::DistinctOne(*j, HashSet::new()),
+                _ => Acc::Distinct(HashSet::new()),
+            },
             Aggregate::Min => Acc::Min(None),
             Aggregate::Max => Acc::Max(None),
             Aggregate::Mean => Acc::Mean(Decimal::ZERO, Decimal::ZERO),
@@ -333,6 +351,16 @@ impl Acc {
         if let Acc::Distinct(set) = self {
             if let Some(k) = key(spec, fact) {
                 set.insert(k);
+            }
+            return Some(());
+        }
+        if let Acc::DistinctOne(j, set) = self {
+            // As `key`: an empty cell is not a value.
+            match fact.cells.get(*j) {
+                None | Some(Cell::Missing) => {}
+                Some(c) => {
+                    set.insert(*c);
+                }
             }
             return Some(());
         }
@@ -359,7 +387,7 @@ impl Acc {
                     *f = Some((at.0, at.1, x));
                 }
             }
-            Acc::Count(_) | Acc::Distinct(_) => {}
+            Acc::Count(_) | Acc::Distinct(_) | Acc::DistinctOne(..) => {}
         }
         Some(())
     }
@@ -376,6 +404,7 @@ impl Acc {
             Acc::Sum(s) => Some(*s),
             Acc::Count(c) => Some(c.normalize()),
             Acc::Distinct(set) => Some(Decimal::from(set.len())),
+            Acc::DistinctOne(_, set) => Some(Decimal::from(set.len())),
             Acc::Min(m) | Acc::Max(m) => *m,
             Acc::Mean(s, n) => (!n.is_zero()).then(|| s.checked_div(*n)).flatten(),
             Acc::First(f) | Acc::Last(f) => f.map(|(_, _, x)| x),

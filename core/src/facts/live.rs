@@ -3,28 +3,19 @@
 
 use super::compile::Model;
 use super::load;
-use super::store::Store;
+use super::store::{Batch, Store};
 
-/// A store holding the facts of `value` (`{"orders": [...] or "CSV", ...}`), each source's rows
-/// numbered from 0 in the order given; all or nothing.
+/// The facts of `value` (`{"orders": [...] or "CSV", ...}`), each source's rows numbered from 0
+/// in the order given, held for one aggregation; all or nothing. Its answers are those of a
+/// live store given the same facts (the same reading, filters and aggregation).
 pub(crate) fn batch(
     model: &Model,
     value: serde_json::Value,
     at: &crate::Loc,
-) -> crate::Result<Store> {
-    let mut store = Store::new(model);
-    let tables = load::read(model, value, at, &mut store.texts)?;
-    let mut problems = crate::error::Problems::new();
-    for (source, facts) in tables.into_iter().enumerate() {
-        let sat = model
-            .sources
-            .get(source)
-            .map_or_else(|| at.clone(), |s| at.clone().key(&*s.id));
-        if let Err(e) = store.add(model, source, facts, &sat, true) {
-            problems.absorb(&e);
-        }
-    }
-    problems.finish(crate::Error::Input, store)
+) -> crate::Result<Batch> {
+    let mut texts = load::Texts::seeded(&model.literals);
+    let tables = load::read(model, value, at, &mut texts)?;
+    Batch::new(model, texts, tables, at)
 }
 
 /// Add the rows of `value` (a list of objects or CSV text) to source `source` of a live store:

@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 /// One cell, typed by its column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(super) enum Cell {
+pub(crate) enum Cell {
     Missing,
     Num(Decimal),
     /// An index into [`Texts`].
@@ -24,39 +24,98 @@ pub(super) enum Cell {
 
 /// One fact of a source.
 #[derive(Debug, Clone)]
-pub(super) struct Fact {
+pub(crate) struct Fact {
     /// Its place in the source: the 0-based row of the list or CSV data it was read from, or,
     /// in a live store, the order it arrived in.
     pub row: usize,
     /// Its id: shared by the store's index, so held once.
     pub id: Arc<str>,
     pub date: Date,
-    /// The credited people (each a [`Texts`] index) with their share in percent, adding up to
-    /// 100: the owner alone, or a split; empty for an unassigned fact.
-    pub credits: Vec<(usize, Decimal)>,
+    /// The credited people (each a [`Texts`] index).
+    pub credits: Credits,
     pub cells: Vec<Cell>,
     /// Whether it passes each fact measure's filter (by the model's measure index; `false` for
     /// measures of other sources), decided once when it is stored.
-    pub qualifies: Vec<bool>,
+    pub qualifies: Passes,
+}
+
+/// Who is credited with a fact. The owner alone is most facts: held without a list of one.
+#[derive(Debug, Clone)]
+pub(crate) enum Credits {
+    Unassigned,
+    /// The owner, with all the credit.
+    Owner(usize),
+    /// People with their share in percent, adding up to 100.
+    Split(Vec<(usize, Decimal)>),
 }
 
 impl Fact {
     /// The people the fact is indexed under: each credited person, or `None` when unassigned.
-    pub(super) fn holders(&self) -> Vec<Option<usize>> {
-        if self.credits.is_empty() {
-            vec![None]
-        } else {
-            self.credits.iter().map(|&(p, _)| Some(p)).collect()
-        }
+    pub(super) fn holders(&self) -> impl Iterator<Item = Option<usize>> + '_ {
+        let (one, split): (Option<Option<usize>>, &[(usize, Decimal)]) = match &self.credits {
+            Credits::Unassigned => (Some(None), &[]),
+            Credits::Owner(p) => (Some(Some(*p)), &[]),
+            Credits::Split(shares) => (None, shares),
+        };
+        one.into_iter().chain(split.iter().map(|&(p, _)| Some(p)))
     }
 
     /// The share of the fact credited to `person`, as a fraction (0.6 for 60 %).
     pub(super) fn share_of(&self, person: usize) -> Decimal {
-        self.credits
-            .iter()
-            .find(|&&(p, _)| p == person)
-            .and_then(|&(_, pct)| pct.checked_div(Decimal::ONE_HUNDRED))
+        let pct = match &self.credits {
+            Credits::Unassigned => None,
+            Credits::Owner(p) => (*p == person).then_some(Decimal::ONE_HUNDRED),
+            Credits::Split(shares) => shares
+                .iter()
+                .find(|&&(p, _)| p == person)
+                .map(|&(_, pct)| pct),
+        };
+        pct.and_then(|pct| pct.checked_div(Decimal::ONE_HUNDRED))
             .unwrap_or(Decimal::ZERO)
+    }
+}
+
+/// Which of the model's measures a fact passes, one bit each: no list to allocate per fact for
+/// up to 64 measures.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Passes {
+    low: u64,
+    more: Vec<u64>,
+}
+
+impl Passes {
+    /// Whether measure `m` is passed.
+    pub(super) fn has(&self, m: usize) -> bool {
+        let (word, bit) = Passes::place(m);
+        let w = if word == 0 {
+            Some(self.low)
+        } else {
+            self.more.get(word.saturating_sub(1)).copied()
+        };
+        w.is_some_and(|w| w & bit != 0)
+    }
+
+    /// Mark measure `m` passed.
+    pub(super) fn set(&mut self, m: usize) {
+        let (word, bit) = Passes::place(m);
+        if word == 0 {
+            self.low |= bit;
+            return;
+        }
+        let i = word.saturating_sub(1);
+        if self.more.len() <= i {
+            self.more.resize(i.saturating_add(1), 0);
+        }
+        if let Some(w) = self.more.get_mut(i) {
+            *w |= bit;
+        }
+    }
+
+    /// Measure `m`'s word and bit.
+    fn place(m: usize) -> (usize, u64) {
+        let word = m.checked_div(64).unwrap_or(0);
+        let bit = m.checked_rem(64).unwrap_or(0);
+        (word, 1u64.checked_shl(bit as u32).unwrap_or(0))
     }
 }
 
@@ -64,9 +123,65 @@ impl Fact {
 /// quoted filter texts come first, so a cell equal to one gets the value the filter uses.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Texts {
-    index: HashMap<String, usize>,
+    index: HashMap<Key, usize>,
     list: Vec<String>,
 }
+
+/// A text as a key of [`Texts`]' index: a short one (most ids and codes) held in the index's
+/// own slot, so finding it reads no other memory.
+#[derive(Debug, Clone)]
+enum Key {
+    Short(u8, [u8; SHORT]),
+    Long(Box<str>),
+}
+
+/// The longest text held in a [`Key`] itself.
+const SHORT: usize = 22;
+
+impl Key {
+    fn new(text: &str) -> Key {
+        let mut bytes = [0u8; SHORT];
+        match (bytes.get_mut(..text.len()), u8::try_from(text.len())) {
+            (Some(b), Ok(n)) => {
+                b.copy_from_slice(text.as_bytes());
+                Key::Short(n, bytes)
+            }
+            _ => Key::Long(Box::from(text)),
+        }
+    }
+
+    fn text(&self) -> &str {
+        match self {
+            // Valid by construction: a whole `str` copied.
+            Key::Short(n, b) => b
+                .get(..usize::from(*n))
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or(""),
+            Key::Long(s) => s,
+        }
+    }
+}
+
+impl std::borrow::Borrow<str> for Key {
+    fn borrow(&self) -> &str {
+        self.text()
+    }
+}
+
+// Hashed and compared as its text, as `Borrow<str>` requires.
+impl std::hash::Hash for Key {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.text().hash(state);
+    }
+}
+
+impl PartialEq for Key {
+    fn eq(&self, other: &Key) -> bool {
+        self.text() == other.text()
+    }
+}
+
+impl Eq for Key {}
 
 impl Texts {
     pub(super) fn seeded(literals: &[String]) -> Texts {
@@ -83,13 +198,18 @@ impl Texts {
         }
         let i = self.list.len();
         self.list.push(text.to_owned());
-        self.index.insert(text.to_owned(), i);
+        self.index.insert(Key::new(text), i);
         i
     }
 
     /// The index of `text`, when it has been seen.
     pub(super) fn find(&self, text: &str) -> Option<usize> {
         self.index.get(text).copied()
+    }
+
+    /// How many texts there are.
+    pub(super) fn len(&self) -> usize {
+        self.list.len()
     }
 
     pub(super) fn get(&self, i: usize) -> &str {
@@ -194,7 +314,7 @@ fn read_rows(
     problems: &mut Problems,
 ) -> Vec<Fact> {
     let mut out = Vec::with_capacity(rows.len());
-    let mut seen = HashMap::with_capacity(rows.len());
+    let mut seen = Seen::new(source, rows.len());
     for (row, value) in rows.into_iter().enumerate() {
         let rat = at.clone().index(row);
         let Value::Object(fields) = value else {
@@ -312,7 +432,9 @@ fn read_csv(
     if !absent.is_empty() {
         return Vec::new();
     }
-    let (mut out, mut seen) = (Vec::new(), HashMap::new());
+    // Room for every line, so a large export is not copied as it grows.
+    let lines = text.bytes().filter(|&b| b == b'\n').count();
+    let (mut out, mut seen) = (Vec::with_capacity(lines), Seen::new(source, lines));
     for (row, record) in rdr.records().enumerate() {
         // Line numbers count the header as line 1.
         let line = row.saturating_add(2) as u64;
@@ -355,16 +477,53 @@ enum Raw<'a> {
     Value(Value),
 }
 
+/// What the reading of one source's facts has seen so far.
+struct Seen {
+    /// The fact ids, with their rows.
+    ids: HashMap<Arc<str>, usize>,
+    /// Per column, the text index of each of an enum column's values once one is read, so the
+    /// many cells of a few values are not each looked up among all the texts.
+    enums: Vec<Vec<Option<usize>>>,
+}
+
+impl Seen {
+    fn new(source: &Source, facts: usize) -> Seen {
+        Seen {
+            ids: HashMap::with_capacity(facts),
+            enums: source
+                .columns
+                .iter()
+                .map(|c| vec![None; c.values.len()])
+                .collect(),
+        }
+    }
+}
+
+/// An enum cell's text index, when `text` is one of the column's values (`None` otherwise: read
+/// it by [`text_cell`], which reports what is wrong).
+fn enum_cell(
+    column: &Column,
+    known: Option<&mut Vec<Option<usize>>>,
+    text: &str,
+    texts: &mut Texts,
+) -> Option<usize> {
+    let text = text.trim();
+    if column.kind != ColumnType::Enum || text.is_empty() {
+        return None;
+    }
+    let slot = known?.get_mut(column.values.iter().position(|v| v == text)?)?;
+    Some(*slot.get_or_insert_with(|| texts.intern(text)))
+}
+
 /// One fact from its cells, or `None` once its problems are reported. `loc(j)` is column `j`'s
-/// location, built only when that cell has a problem. `seen` holds the fact ids read so far in
-/// the source, with their rows.
+/// location, built only when that cell has a problem.
 fn read_fact<'a>(
     source: &Source,
     row: usize,
     cells: impl Iterator<Item = Raw<'a>>,
     loc: &dyn Fn(usize) -> Loc,
     texts: &mut Texts,
-    seen: &mut HashMap<Arc<str>, usize>,
+    seen: &mut Seen,
     problems: &mut Problems,
 ) -> Option<Fact> {
     // Problems are collected at the cell (an empty location) and placed under `loc(j)` after.
@@ -382,7 +541,10 @@ fn read_fact<'a>(
             Cell::Missing
         } else {
             match raw {
-                Raw::Text(text) => text_cell(column, may_be_empty, text, texts, &mut scratch),
+                Raw::Text(text) => match enum_cell(column, seen.enums.get_mut(j), text, texts) {
+                    Some(t) => Cell::Text(t),
+                    None => text_cell(column, may_be_empty, text, texts, &mut scratch),
+                },
                 Raw::Value(value) => value_cell(column, may_be_empty, value, texts, &mut scratch),
             }
         };
@@ -394,7 +556,7 @@ fn read_fact<'a>(
         read.push(cell);
     }
     if let Some(id) = &id {
-        if let Some(first) = seen.get(id) {
+        if let Some(first) = seen.ids.get(id) {
             local.push(
                 Problem::new(
                     loc(source.id_col),
@@ -404,7 +566,7 @@ fn read_fact<'a>(
                 .zh(format!("事实编号 `{}` 与第 {first} 行重复", shown(id))),
             );
         } else {
-            seen.insert(Arc::clone(id), row);
+            seen.ids.insert(Arc::clone(id), row);
         }
     }
     let date = match read.get(source.date_col) {
@@ -423,20 +585,19 @@ fn read_fact<'a>(
         Some((j, t)) => {
             let text = texts.get(t).to_owned();
             match split_credit(&text) {
-                Ok(shares) => shares
-                    .into_iter()
-                    .map(|(person, share)| (texts.intern(&person), share))
-                    .collect(),
+                Ok(shares) => Credits::Split(
+                    shares
+                        .into_iter()
+                        .map(|(person, share)| (texts.intern(&person), share))
+                        .collect(),
+                ),
                 Err(p) => {
                     local.push(p.under(&loc(j)));
-                    Vec::new()
+                    Credits::Unassigned
                 }
             }
         }
-        None => owner
-            .map(|o| (o, Decimal::ONE_HUNDRED))
-            .into_iter()
-            .collect(),
+        None => owner.map_or(Credits::Unassigned, Credits::Owner),
     };
     if !local.is_empty() {
         for p in local {
@@ -453,13 +614,20 @@ fn read_fact<'a>(
         date: date?,
         credits,
         cells: read,
-        qualifies: Vec::new(),
+        qualifies: Passes::default(),
     })
 }
 
 /// A fact's id: text (a JSON number as its text), or a whole number in an integer id column
 /// (written without trailing zeros); never empty.
 fn fact_id(column: &Column, raw: Raw<'_>, problems: &mut Problems) -> Option<Arc<str>> {
+    // Text as it is (trimmed): the rule below without a table of texts for one id.
+    if let (Raw::Text(text), ColumnType::Text) = (&raw, column.kind) {
+        let text = text.trim();
+        if !text.is_empty() {
+            return Some(Arc::from(text));
+        }
+    }
     let mut texts = Texts::default();
     let cell = match raw {
         Raw::Text(text) => text_cell(column, false, text, &mut texts, problems),

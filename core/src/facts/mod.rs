@@ -36,7 +36,7 @@ mod quality;
 mod store;
 
 #[cfg(feature = "facts")]
-pub(crate) use aggregate::{measure, outside_org, owned_by, unassigned, Unassigned};
+pub(crate) use aggregate::{measure, outside_org, owned_by, unassigned, Held, Unassigned};
 #[cfg(feature = "facts")]
 pub(crate) use compile::{compile, Model};
 #[cfg(feature = "facts")]
@@ -52,7 +52,7 @@ pub(crate) use pivot::{compile_pivot, run_pivot, PivotFields};
 #[cfg(feature = "facts")]
 pub(crate) use quality::{check, reconcile, Reconcile};
 #[cfg(feature = "facts")]
-pub(crate) use store::Store;
+pub(crate) use store::{Batch, Store};
 
 /// Without the `facts` feature: a plan that declares sources or fact measures is refused, at
 /// the first of them.

@@ -4,14 +4,13 @@
 //! "others" row. Every aggregate is the measure's own (filter, window, exact decimals), so a
 //! pivot answers the questions the scores raise without scoring combinations as people.
 
-use super::aggregate::{is_first, overflow, Acc};
+use super::aggregate::{is_first, overflow, Acc, Held};
 use super::compile::{FactMeasure, Model};
 use super::date::{days_in_month, Date};
 use super::load::{Cell, Fact};
 use super::org::Org;
 use super::period::{window, Span};
 use super::spec::Aggregate;
-use super::store::Store;
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use crate::explain::{amount, fixed2};
 use crate::lang::Lang;
@@ -342,7 +341,7 @@ impl Pivot {
     fn accs(&self, model: &Model) -> Vec<Acc> {
         (self.measures.iter())
             .filter_map(|&m| model.measures.get(m))
-            .map(|m| Acc::new(m.aggregate))
+            .map(Acc::new)
             .collect()
     }
 
@@ -351,7 +350,7 @@ impl Pivot {
     fn pass(
         &self,
         model: &Model,
-        store: &Store,
+        store: &impl Held,
         org: Option<&Org>,
         (period, as_of): (Span, Option<Date>),
         top: Option<&BTreeSet<Vec<Key>>>,
@@ -367,32 +366,30 @@ impl Pivot {
             others: self.accs(model),
         };
         let mut overflowed = false;
-        for (source, table) in store.tables.iter().enumerate() {
-            for fact in table.facts.values() {
-                let mut parts: Option<Vec<(Vec<Key>, Decimal)>> = None;
-                for (k, &m) in self.measures.iter().enumerate() {
-                    let Some(spec) = model.measures.get(m) else {
-                        continue;
-                    };
-                    if !counts(store, m, spec, source, fact, spans.get(k)) {
-                        continue;
+        for (source, fact) in store.every_fact() {
+            let mut parts: Option<Vec<(Vec<Key>, Decimal)>> = None;
+            for (k, &m) in self.measures.iter().enumerate() {
+                let Some(spec) = model.measures.get(m) else {
+                    continue;
+                };
+                if !counts(store, m, spec, source, fact, spans.get(k)) {
+                    continue;
+                }
+                let parts = parts.get_or_insert_with(|| self.keys(store, org, source, fact));
+                let mut ok = add(&mut pass.total, k, spec, fact, Decimal::ONE);
+                for (key, share) in parts.iter() {
+                    let accs = pass
+                        .groups
+                        .entry(key.clone())
+                        .or_insert_with(|| self.accs(model));
+                    ok &= add(accs, k, spec, fact, *share);
+                    if top.is_some_and(|t| !t.contains(key)) {
+                        ok &= add(&mut pass.others, k, spec, fact, *share);
                     }
-                    let parts = parts.get_or_insert_with(|| self.keys(store, org, source, fact));
-                    let mut ok = add(&mut pass.total, k, spec, fact, Decimal::ONE);
-                    for (key, share) in parts.iter() {
-                        let accs = pass
-                            .groups
-                            .entry(key.clone())
-                            .or_insert_with(|| self.accs(model));
-                        ok &= add(accs, k, spec, fact, *share);
-                        if top.is_some_and(|t| !t.contains(key)) {
-                            ok &= add(&mut pass.others, k, spec, fact, *share);
-                        }
-                    }
-                    if !ok && !overflowed {
-                        overflowed = true;
-                        problems.push(overflow(spec, ""));
-                    }
+                }
+                if !ok && !overflowed {
+                    overflowed = true;
+                    problems.push(overflow(spec, ""));
                 }
             }
         }
@@ -404,19 +401,18 @@ impl Pivot {
     /// nothing counts twice).
     fn keys(
         &self,
-        store: &Store,
+        store: &impl Held,
         org: Option<&Org>,
         source: usize,
         fact: &Fact,
     ) -> Vec<(Vec<Key>, Decimal)> {
         let holders: Vec<(Option<&str>, Decimal)> = if self.dims.iter().any(Dim::by_person) {
-            if fact.credits.is_empty() {
-                vec![(None, Decimal::ONE)]
-            } else {
-                (fact.credits.iter())
-                    .map(|&(h, _)| (Some(store.texts.get(h)), fact.share_of(h)))
-                    .collect()
-            }
+            (fact.holders())
+                .map(|h| match h {
+                    None => (None, Decimal::ONE),
+                    Some(h) => (Some(store.text(h)), fact.share_of(h)),
+                })
+                .collect()
         } else {
             vec![(None, Decimal::ONE)]
         };
@@ -437,7 +433,7 @@ impl Pivot {
 /// Whether a fact counts for a measure: its source, its filter, its window, and for `count_new`
 /// the first qualifying fact of its value.
 fn counts(
-    store: &Store,
+    store: &impl Held,
     m: usize,
     spec: &FactMeasure,
     source: usize,
@@ -445,7 +441,7 @@ fn counts(
     span: Option<&Span>,
 ) -> bool {
     spec.source == source
-        && fact.qualifies.get(m).copied().unwrap_or(false)
+        && fact.qualifies.has(m)
         && span.is_some_and(|s| s.contains(fact.date))
         && (spec.aggregate != Aggregate::CountNew || is_first(store, m, spec, fact))
 }
@@ -459,7 +455,7 @@ fn add(accs: &mut [Acc], k: usize, spec: &FactMeasure, fact: &Fact, share: Decim
 /// A fact's value of one dimension, for the credited person `holder` (person dimensions).
 fn dim_key(
     dim: &Dim,
-    store: &Store,
+    store: &impl Held,
     org: Option<&Org>,
     source: usize,
     fact: &Fact,
@@ -477,7 +473,7 @@ fn dim_key(
                 .and_then(|j| fact.cells.get(j));
             match cell {
                 Some(Cell::Num(n)) => Key::Num(*n),
-                Some(Cell::Text(t)) => Key::Text(store.texts.get(*t).to_owned()),
+                Some(Cell::Text(t)) => Key::Text(store.text(*t).to_owned()),
                 Some(Cell::Bool(b)) => Key::Bool(*b),
                 Some(Cell::Date(d)) => Key::Date(*d),
                 Some(Cell::Missing) | None => Key::Null,
@@ -537,7 +533,7 @@ fn whole_months(period: Span) -> Option<i32> {
 /// Run `pivot` over `store` for `period` as known on `as_of`: the answer as JSON.
 pub(crate) fn run_pivot(
     model: &Model,
-    store: &Store,
+    store: &impl Held,
     pivot: &Pivot,
     org: Option<&Org>,
     period: Span,

@@ -3,7 +3,7 @@
 //! scoring operations would refuse or leave out; `reconcile` compares two fact measures per
 //! person (CRM revenue against finance's invoiced amount) within a tolerance.
 
-use super::aggregate::{measure, outside_org, unassigned};
+use super::aggregate::{measure, outside_org, unassigned, Held};
 use super::compile::Model;
 use super::date::Date;
 use super::load;
@@ -91,16 +91,15 @@ pub(crate) fn check(model: &Model, value: Value, period: Option<Span>, org: Opti
 }
 
 /// The facts dated outside `span`, with their dates.
-fn outside_period(model: &Model, store: &Store, span: Span) -> Vec<Value> {
-    let mut out = Vec::new();
-    for (s, table) in store.tables.iter().enumerate() {
-        let source = model.sources.get(s).map_or("", |s| &*s.id);
-        for fact in table.facts.values().filter(|f| !span.contains(f.date)) {
-            out.push(json!({"source": source, "row": fact.row, "id": &*fact.id,
-                "date": fact.date.to_string()}));
-        }
-    }
-    out
+fn outside_period(model: &Model, store: &impl Held, span: Span) -> Vec<Value> {
+    let outside = store.every_fact().filter(|(_, f)| !span.contains(f.date));
+    outside
+        .map(|(s, fact)| {
+            let source = model.sources.get(s).map_or("", |s| &*s.id);
+            json!({"source": source, "row": fact.row, "id": &*fact.id,
+                "date": fact.date.to_string()})
+        })
+        .collect()
 }
 
 /// What a reconciliation compares, and how closely.
@@ -118,7 +117,7 @@ pub(crate) struct Reconcile {
 /// largest difference first.
 pub(crate) fn reconcile(
     model: &Model,
-    store: &Store,
+    store: &impl Held,
     how: &Reconcile,
     (period, as_of): (Span, Option<Date>),
     people: Option<&[String]>,

@@ -3,9 +3,10 @@
 //! fact of every value. A batch is a store filled once; a live accumulator adds and retracts,
 //! and both answer through the same aggregation, so they cannot disagree.
 
+use super::aggregate::Held;
 use super::compile::{FactMeasure, Model};
 use super::date::Date;
-use super::load::{Cell, Fact, Texts};
+use super::load::{Cell, Fact, Passes, Texts};
 use super::spec::Aggregate;
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use crate::exact::Exact;
@@ -30,6 +31,10 @@ pub(super) struct Table {
 /// The earliest qualifying facts of each value of a `count_new` measure: value → (date, source
 /// row) of every qualifying fact, so the earliest survives a retraction.
 type Firsts = HashMap<Vec<Cell>, BTreeSet<(Date, usize)>>;
+
+/// A batch's earliest qualifying fact of each value of a `count_new` measure: value → (date,
+/// row); a batch never retracts, so the earliest is all it needs.
+type Earliest = HashMap<Vec<Cell>, (Date, usize)>;
 
 /// Facts for a model.
 #[derive(Debug, Clone)]
@@ -74,6 +79,7 @@ impl Store {
             .get(source)
             .and_then(|s| s.columns.get(s.id_col))
             .map_or("id", |c| &*c.id);
+        let mut env = Vec::new();
         for (i, fact) in facts.iter_mut().enumerate() {
             if let Some(&row) = table.ids.get(&fact.id) {
                 problems.push(
@@ -89,10 +95,7 @@ impl Store {
                     .with_id(fact.id.to_string()),
                 );
             }
-            match qualifies(model, source, fact) {
-                Ok(q) => fact.qualifies = q,
-                Err((m, e)) => problems.push(filter_problem(model, m, source, i, fact, e, at)),
-            }
+            decide_one(model, source, i, fact, at, &mut env, &mut problems);
         }
         problems.finish(Error::Input, ())?;
         for mut fact in facts {
@@ -109,7 +112,7 @@ impl Store {
 
     fn insert(&mut self, model: &Model, source: usize, fact: Fact) {
         for (m, spec) in model.measures.iter().enumerate() {
-            if spec.source != source || !fact.qualifies.get(m).copied().unwrap_or(false) {
+            if spec.source != source || !fact.qualifies.has(m) {
                 continue;
             }
             if let (Some(Some(firsts)), Some(k)) = (self.firsts.get_mut(m), key(spec, &fact)) {
@@ -180,8 +183,14 @@ impl Store {
         Ok(owners)
     }
 
-    /// Every person with a fact in any source, by id.
-    pub(crate) fn owners(&self) -> BTreeSet<&str> {
+    /// Facts held, over all sources.
+    pub(crate) fn len(&self) -> usize {
+        self.tables.iter().map(|t| t.facts.len()).sum()
+    }
+}
+
+impl Held for Store {
+    fn owners(&self) -> BTreeSet<&str> {
         self.tables
             .iter()
             .flat_map(|t| t.by_owner.iter())
@@ -190,8 +199,7 @@ impl Store {
             .collect()
     }
 
-    /// The facts credited to `owner` (`None`: unassigned), by source and row.
-    pub(super) fn facts_of(&self, owner: Option<usize>) -> impl Iterator<Item = (usize, &Fact)> {
+    fn facts_of(&self, owner: Option<usize>) -> impl Iterator<Item = (usize, &Fact)> {
         self.tables.iter().enumerate().flat_map(move |(s, t)| {
             t.by_owner
                 .get(&owner)
@@ -201,14 +209,193 @@ impl Store {
         })
     }
 
-    /// The text index of a person's id, when the store has seen it.
-    pub(super) fn person(&self, id: &str) -> Option<usize> {
+    fn person(&self, id: &str) -> Option<usize> {
         self.texts.find(id)
     }
 
-    /// Facts held, over all sources.
-    pub(crate) fn len(&self) -> usize {
-        self.tables.iter().map(|t| t.facts.len()).sum()
+    fn first(&self, m: usize, key: &[Cell]) -> Option<(Date, usize)> {
+        self.firsts.get(m)?.as_ref()?.get(key)?.first().copied()
+    }
+
+    fn every_fact(&self) -> impl Iterator<Item = (usize, &Fact)> {
+        (self.tables.iter().enumerate()).flat_map(|(s, t)| t.facts.values().map(move |f| (s, f)))
+    }
+
+    fn text(&self, i: usize) -> &str {
+        self.texts.get(i)
+    }
+}
+
+/// A batch's facts, held only to be aggregated once: each source's facts in row order and one
+/// flat owner index, without the per-fact maps a live store keeps for retraction.
+#[derive(Debug)]
+pub(crate) struct Batch {
+    texts: Texts,
+    /// By source, the facts in row order.
+    tables: Vec<Vec<Fact>>,
+    /// Every holder's facts as (source, index in its table), grouped by holder key (0:
+    /// unassigned, then each person's text index + 1), each group in source and row order.
+    held: Vec<(usize, usize)>,
+    /// Holder key `k`'s facts are `held[starts[k]..starts[k + 1]]`.
+    starts: Vec<usize>,
+    /// By the model's measure index, for `count_new` measures: value → earliest (date, row).
+    firsts: Vec<Option<Earliest>>,
+}
+
+/// A holder's place in [`Batch::starts`].
+fn holder_key(holder: Option<usize>) -> Option<usize> {
+    match holder {
+        None => Some(0),
+        Some(p) => p.checked_add(1),
+    }
+}
+
+impl Batch {
+    /// The batch of `tables` (each source's facts as read, in row order): every fact's filters
+    /// decided, or every fact whose filter cannot be evaluated reported (`at` locates the
+    /// sources), as a live store's add would.
+    pub(super) fn new(
+        model: &Model,
+        texts: Texts,
+        mut tables: Vec<Vec<Fact>>,
+        at: &Loc,
+    ) -> crate::Result<Batch> {
+        let mut problems = Problems::new();
+        for (source, facts) in tables.iter_mut().enumerate() {
+            let sat = model
+                .sources
+                .get(source)
+                .map_or_else(|| at.clone(), |s| at.clone().key(&*s.id));
+            decide(model, source, facts, &sat, &mut problems);
+        }
+        problems.finish(Error::Input, ())?;
+        let mut firsts: Vec<Option<Earliest>> = model
+            .measures
+            .iter()
+            .map(|m| (m.aggregate == Aggregate::CountNew).then(HashMap::new))
+            .collect();
+        for (m, spec) in model.measures.iter().enumerate() {
+            let (Some(Some(firsts)), Some(facts)) = (firsts.get_mut(m), tables.get(spec.source))
+            else {
+                continue;
+            };
+            for fact in facts {
+                if !fact.qualifies.has(m) {
+                    continue;
+                }
+                if let Some(k) = key(spec, fact) {
+                    let at = (fact.date, fact.row);
+                    firsts
+                        .entry(k)
+                        .and_modify(|f| *f = (*f).min(at))
+                        .or_insert(at);
+                }
+            }
+        }
+        // The owner index, by counting: each holder's number of facts, then each fact placed.
+        let keys = texts.len().saturating_add(1);
+        let mut starts = vec![0usize; keys.saturating_add(1)];
+        let holders = || {
+            tables.iter().enumerate().flat_map(|(s, facts)| {
+                facts.iter().enumerate().flat_map(move |(i, f)| {
+                    f.holders()
+                        .filter_map(move |h| holder_key(h).map(|k| (k, s, i)))
+                })
+            })
+        };
+        for (k, _, _) in holders() {
+            if let Some(n) = k.checked_add(1).and_then(|k| starts.get_mut(k)) {
+                *n = n.saturating_add(1);
+            }
+        }
+        let mut total = 0usize;
+        for n in &mut starts {
+            total = total.saturating_add(*n);
+            *n = total;
+        }
+        let mut next: Vec<usize> = starts.clone();
+        let mut held = vec![(0usize, 0usize); total];
+        for (k, s, i) in holders() {
+            if let Some(pos) = next.get_mut(k) {
+                if let Some(slot) = held.get_mut(*pos) {
+                    *slot = (s, i);
+                }
+                *pos = pos.saturating_add(1);
+            }
+        }
+        Ok(Batch {
+            texts,
+            tables,
+            held,
+            starts,
+            firsts,
+        })
+    }
+
+    /// The facts of holder key `k`, as (source, index).
+    fn group(&self, k: Option<usize>) -> &[(usize, usize)] {
+        let range =
+            k.and_then(|k| Some((*self.starts.get(k)?, *self.starts.get(k.checked_add(1)?)?)));
+        range
+            .and_then(|(from, to)| self.held.get(from..to))
+            .unwrap_or(&[])
+    }
+}
+
+impl Held for Batch {
+    fn owners(&self) -> BTreeSet<&str> {
+        (0..self.texts.len())
+            .filter(|&p| !self.group(holder_key(Some(p))).is_empty())
+            .map(|p| self.texts.get(p))
+            .collect()
+    }
+
+    fn facts_of(&self, owner: Option<usize>) -> impl Iterator<Item = (usize, &Fact)> {
+        self.group(holder_key(owner))
+            .iter()
+            .filter_map(|&(s, i)| self.tables.get(s)?.get(i).map(|f| (s, f)))
+    }
+
+    fn person(&self, id: &str) -> Option<usize> {
+        self.texts.find(id)
+    }
+
+    fn first(&self, m: usize, key: &[Cell]) -> Option<(Date, usize)> {
+        self.firsts.get(m)?.as_ref()?.get(key).copied()
+    }
+
+    fn every_fact(&self) -> impl Iterator<Item = (usize, &Fact)> {
+        (self.tables.iter().enumerate()).flat_map(|(s, t)| t.iter().map(move |f| (s, f)))
+    }
+
+    fn text(&self, i: usize) -> &str {
+        self.texts.get(i)
+    }
+}
+
+/// Decide the filters of the facts given to source `source`, or report, for each fact, the
+/// filter that cannot be evaluated on it (at its index in `facts`).
+fn decide(model: &Model, source: usize, facts: &mut [Fact], at: &Loc, problems: &mut Problems) {
+    let mut env = Vec::new();
+    for (i, fact) in facts.iter_mut().enumerate() {
+        decide_one(model, source, i, fact, at, &mut env, problems);
+    }
+}
+
+/// Decide `fact`'s filters (the `i`-th of the facts given), or report the filter that cannot be
+/// evaluated on it.
+fn decide_one(
+    model: &Model,
+    source: usize,
+    i: usize,
+    fact: &mut Fact,
+    at: &Loc,
+    env: &mut Vec<Option<Exact>>,
+    problems: &mut Problems,
+) {
+    match qualifies(model, source, fact, env) {
+        Ok(q) => fact.qualifies = q,
+        Err((m, e)) => problems.push(filter_problem(model, m, source, i, fact, e, at)),
     }
 }
 
@@ -225,35 +412,39 @@ pub(super) fn key(spec: &FactMeasure, fact: &Fact) -> Option<Vec<Cell>> {
 
 /// Whether `fact` of source `source` passes each measure's filter; an empty cell a filter needs
 /// fails it (as in SQL). `Err` names the measure whose filter cannot be evaluated.
-fn qualifies(model: &Model, source: usize, fact: &Fact) -> Result<Vec<bool>, (usize, EvalError)> {
-    let env: Vec<Option<Exact>> = fact
-        .cells
-        .iter()
-        .map(|c| match *c {
-            Cell::Num(n) => Some(Exact::Dec(n)),
-            Cell::Text(t) => Some(Exact::Dec(Decimal::from(t))),
-            Cell::Bool(b) => Some(Exact::Dec(if b { Decimal::ONE } else { Decimal::ZERO })),
-            Cell::Date(_) | Cell::Missing => None,
-        })
-        .collect();
-    model
-        .measures
-        .iter()
-        .enumerate()
-        .map(|(m, spec)| {
-            if spec.source != source {
-                return Ok(false);
-            }
-            match &spec.filter {
-                None => Ok(true),
-                Some(f) => match f.holds(&env) {
-                    Ok(b) => Ok(b),
-                    Err(EvalError::Missing { .. }) => Ok(false),
-                    Err(e) => Err((m, e)),
-                },
-            }
-        })
-        .collect()
+/// `env` is room for the filters' variables, reused from fact to fact.
+fn qualifies(
+    model: &Model,
+    source: usize,
+    fact: &Fact,
+    env: &mut Vec<Option<Exact>>,
+) -> Result<Passes, (usize, EvalError)> {
+    env.clear();
+    env.extend(fact.cells.iter().map(|c| match *c {
+        Cell::Num(n) => Some(Exact::Dec(n)),
+        Cell::Text(t) => Some(Exact::Dec(Decimal::from(t))),
+        Cell::Bool(b) => Some(Exact::Dec(if b { Decimal::ONE } else { Decimal::ZERO })),
+        Cell::Date(_) | Cell::Missing => None,
+    }));
+    let env: &[Option<Exact>] = env;
+    let mut passes = Passes::default();
+    for (m, spec) in model.measures.iter().enumerate() {
+        if spec.source != source {
+            continue;
+        }
+        let passed = match &spec.filter {
+            None => true,
+            Some(f) => match f.holds(env) {
+                Ok(b) => b,
+                Err(EvalError::Missing { .. }) => false,
+                Err(e) => return Err((m, e)),
+            },
+        };
+        if passed {
+            passes.set(m);
+        }
+    }
+    Ok(passes)
 }
 
 fn filter_problem(

@@ -49,14 +49,8 @@ impl Plan {
     /// `records_from_facts` / `score_facts`: the request's facts aggregated over its period,
     /// merged into its records (measures read from records stay as given).
     pub(super) fn records_of_facts(&self, req: &Request<'_>) -> crate::Result<FromFacts> {
-        let model = self.fact_model()?;
         // Every field's problems at once: facts, period, as-of date, records, people.
-        let mut problems = Problems::new();
-        let store = keep(
-            &mut problems,
-            req.value("facts")
-                .and_then(|v| facts::batch(model, v, &Loc::root().key("facts"))),
-        );
+        let (model, store, mut problems) = self.request_facts(req)?;
         let query = self.read_query(req, &mut problems);
         let (Some(store), Some(query)) = (store, query) else {
             return Err(Error::Input(problems.into_vec()));
@@ -114,7 +108,7 @@ impl Plan {
     pub(super) fn answer(
         &self,
         model: &facts::Model,
-        store: &facts::Store,
+        store: &impl facts::Held,
         query: Query,
         roster: bool,
     ) -> crate::Result<FromFacts> {
@@ -218,14 +212,24 @@ impl Plan {
 impl Plan {
     /// `pivot_facts`: the request's facts, pivoted.
     pub(super) fn pivot_facts(&self, req: &Request<'_>) -> crate::Result<String> {
+        let (model, store, problems) = self.request_facts(req)?;
+        self.pivot_of(model, store.as_ref(), req, problems)
+    }
+
+    /// The plan's fact model and the request's `facts` read as a batch (`None` with its problems
+    /// in the list returned, for the rest of the request's to join).
+    fn request_facts(
+        &self,
+        req: &Request<'_>,
+    ) -> crate::Result<(&facts::Model, Option<facts::Batch>, Problems)> {
         let model = self.fact_model()?;
         let mut problems = Problems::new();
-        let store = keep(
+        let batch = keep(
             &mut problems,
             req.value("facts")
                 .and_then(|v| facts::batch(model, v, &Loc::root().key("facts"))),
         );
-        self.pivot_of(model, store.as_ref(), req, problems)
+        Ok((model, batch, problems))
     }
 
     /// The request's pivot over `store` (`None` once its facts had problems, which are in
@@ -233,7 +237,7 @@ impl Plan {
     pub(super) fn pivot_of(
         &self,
         model: &facts::Model,
-        store: Option<&facts::Store>,
+        store: Option<&impl facts::Held>,
         req: &Request<'_>,
         mut problems: Problems,
     ) -> crate::Result<String> {
@@ -305,13 +309,7 @@ impl Plan {
 
     /// `reconcile_facts`: the request's facts, two measures compared per person.
     pub(super) fn reconcile_facts(&self, req: &Request<'_>) -> crate::Result<String> {
-        let model = self.fact_model()?;
-        let mut problems = Problems::new();
-        let store = keep(
-            &mut problems,
-            req.value("facts")
-                .and_then(|v| facts::batch(model, v, &Loc::root().key("facts"))),
-        );
+        let (model, store, problems) = self.request_facts(req)?;
         self.reconcile_of(model, store.as_ref(), req, problems)
     }
 
@@ -319,7 +317,7 @@ impl Plan {
     pub(super) fn reconcile_of(
         &self,
         model: &facts::Model,
-        store: Option<&facts::Store>,
+        store: Option<&impl facts::Held>,
         req: &Request<'_>,
         mut problems: Problems,
     ) -> crate::Result<String> {
