@@ -17,7 +17,7 @@ use crate::lang::Lang;
 use crate::rounding::RoundingMode;
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// At most this many dimensions in one pivot.
 pub(crate) const MAX_DIMENSIONS: usize = 8;
@@ -49,10 +49,11 @@ impl Dim {
 
 /// One group's value of one dimension. `Null` (an empty cell, an unassigned fact, a person with
 /// no org entry) sorts last.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-enum Key {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+enum Key<'a> {
     Num(Decimal),
-    Text(String),
+    /// A text held by the facts or the org table: borrowed, so grouping allocates no text.
+    Text(&'a str),
     Bool(bool),
     Date(Date),
     Month(i32, u32),
@@ -61,11 +62,11 @@ enum Key {
     Null,
 }
 
-impl Key {
+impl Key<'_> {
     fn json(&self) -> Value {
         match self {
             Key::Num(n) => Value::String(n.normalize().to_string()),
-            Key::Text(t) => Value::String(t.clone()),
+            Key::Text(t) => Value::String((*t).to_owned()),
             Key::Bool(b) => Value::Bool(*b),
             Key::Date(d) => Value::String(d.to_string()),
             Key::Month(y, m) => Value::String(format!("{y}-{m:02}")),
@@ -331,8 +332,9 @@ fn dimension(
 }
 
 /// One pass's aggregates: by group, each measure's; the total; the groups outside a top set.
-struct Pass {
-    groups: BTreeMap<Vec<Key>, Vec<Acc>>,
+struct Pass<'a> {
+    /// Hashed while aggregating (many groups: a customer each); sorted for the answer.
+    groups: HashMap<Vec<Key<'a>>, Vec<Acc>>,
     total: Vec<Acc>,
     others: Vec<Acc>,
 }
@@ -347,27 +349,27 @@ impl Pivot {
 
     /// Aggregate every fact in each measure's window of `period` (as known on `as_of`) into its
     /// groups; with `top`, the facts of groups outside it into `others` as well.
-    fn pass(
+    fn pass<'a>(
         &self,
         model: &Model,
-        store: &impl Held,
-        org: Option<&Org>,
+        store: &'a impl Held,
+        org: Option<&'a Org>,
         (period, as_of): (Span, Option<Date>),
-        top: Option<&BTreeSet<Vec<Key>>>,
+        top: Option<&HashSet<Vec<Key<'a>>>>,
         problems: &mut Problems,
-    ) -> Pass {
+    ) -> Pass<'a> {
         let spans: Vec<Span> = (self.measures.iter())
             .filter_map(|&m| model.measures.get(m))
             .map(|m| window(m.window, period, as_of))
             .collect();
         let mut pass = Pass {
-            groups: BTreeMap::new(),
+            groups: HashMap::new(),
             total: self.accs(model),
             others: self.accs(model),
         };
         let mut overflowed = false;
         for (source, fact) in store.every_fact() {
-            let mut parts: Option<Vec<(Vec<Key>, Decimal)>> = None;
+            let mut parts: Option<Vec<(Vec<Key<'a>>, Decimal)>> = None;
             for (k, &m) in self.measures.iter().enumerate() {
                 let Some(spec) = model.measures.get(m) else {
                     continue;
@@ -378,11 +380,13 @@ impl Pivot {
                 let parts = parts.get_or_insert_with(|| self.keys(store, org, source, fact));
                 let mut ok = add(&mut pass.total, k, spec, fact, Decimal::ONE);
                 for (key, share) in parts.iter() {
-                    let accs = pass
-                        .groups
-                        .entry(key.clone())
-                        .or_insert_with(|| self.accs(model));
-                    ok &= add(accs, k, spec, fact, *share);
+                    // Found without copying the key; copied once, for a new group.
+                    if !pass.groups.contains_key(key) {
+                        pass.groups.insert(key.clone(), self.accs(model));
+                    }
+                    if let Some(accs) = pass.groups.get_mut(key) {
+                        ok &= add(accs, k, spec, fact, *share);
+                    }
                     if top.is_some_and(|t| !t.contains(key)) {
                         ok &= add(&mut pass.others, k, spec, fact, *share);
                     }
@@ -399,14 +403,14 @@ impl Pivot {
     /// The groups a fact falls in, each with the share of it that falls there: whole, unless a
     /// person dimension splits it between its credited people (people in one group merged, so
     /// nothing counts twice).
-    fn keys(
+    fn keys<'a>(
         &self,
-        store: &impl Held,
-        org: Option<&Org>,
+        store: &'a impl Held,
+        org: Option<&'a Org>,
         source: usize,
         fact: &Fact,
-    ) -> Vec<(Vec<Key>, Decimal)> {
-        let holders: Vec<(Option<&str>, Decimal)> = if self.dims.iter().any(Dim::by_person) {
+    ) -> Vec<(Vec<Key<'a>>, Decimal)> {
+        let holders: Vec<(Option<&'a str>, Decimal)> = if self.dims.iter().any(Dim::by_person) {
             (fact.holders())
                 .map(|h| match h {
                     None => (None, Decimal::ONE),
@@ -416,9 +420,9 @@ impl Pivot {
         } else {
             vec![(None, Decimal::ONE)]
         };
-        let mut out: Vec<(Vec<Key>, Decimal)> = Vec::with_capacity(holders.len());
+        let mut out: Vec<(Vec<Key<'a>>, Decimal)> = Vec::with_capacity(holders.len());
         for (holder, share) in holders {
-            let key: Vec<Key> = (self.dims.iter())
+            let key: Vec<Key<'a>> = (self.dims.iter())
                 .map(|d| dim_key(d, store, org, source, fact, holder))
                 .collect();
             match out.iter_mut().find(|(k, _)| *k == key) {
@@ -453,17 +457,17 @@ fn add(accs: &mut [Acc], k: usize, spec: &FactMeasure, fact: &Fact, share: Decim
 }
 
 /// A fact's value of one dimension, for the credited person `holder` (person dimensions).
-fn dim_key(
+fn dim_key<'a>(
     dim: &Dim,
-    store: &impl Held,
-    org: Option<&Org>,
+    store: &'a impl Held,
+    org: Option<&'a Org>,
     source: usize,
     fact: &Fact,
-    holder: Option<&str>,
-) -> Key {
+    holder: Option<&'a str>,
+) -> Key<'a> {
     let (y, m, _) = fact.date.ymd();
     let entry = || holder.and_then(|h| org?.at(h, fact.date));
-    let text = |t: Option<&str>| t.map_or(Key::Null, |t| Key::Text(t.to_owned()));
+    let text = |t: Option<&'a str>| t.map_or(Key::Null, Key::Text);
     match dim {
         Dim::Column(columns) => {
             let cell = columns
@@ -473,7 +477,7 @@ fn dim_key(
                 .and_then(|j| fact.cells.get(j));
             match cell {
                 Some(Cell::Num(n)) => Key::Num(*n),
-                Some(Cell::Text(t)) => Key::Text(store.text(*t).to_owned()),
+                Some(Cell::Text(t)) => Key::Text(store.text(*t)),
                 Some(Cell::Bool(b)) => Key::Bool(*b),
                 Some(Cell::Date(d)) => Key::Date(*d),
                 Some(Cell::Missing) | None => Key::Null,
@@ -645,7 +649,7 @@ pub(crate) fn run_pivot(
         };
         lines.push(pivot.line(
             lang,
-            &[Key::Text(name)],
+            &[Key::Text(&name)],
             &now,
             &totals,
             p.as_deref(),
@@ -677,9 +681,10 @@ pub(crate) fn run_pivot(
 
 /// The groups in answer order, and with `top`, the set kept: by key; with `top`, by the first
 /// measure, largest first (missing last, ties by key).
-fn rank(pivot: &Pivot, pass: &Pass) -> (Vec<Vec<Key>>, Option<BTreeSet<Vec<Key>>>) {
-    let keys: Vec<Vec<Key>> = pass.groups.keys().cloned().collect();
+fn rank<'a>(pivot: &Pivot, pass: &Pass<'a>) -> (Vec<Vec<Key<'a>>>, Option<HashSet<Vec<Key<'a>>>>) {
+    let mut keys: Vec<Vec<Key>> = pass.groups.keys().cloned().collect();
     let Some(n) = pivot.top else {
+        keys.sort_unstable();
         return (keys, None);
     };
     let first = |k: &Vec<Key>| {
