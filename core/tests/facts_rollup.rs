@@ -65,6 +65,28 @@ fn team_and_manager_roll_ups_count_each_order_once_in_the_team_of_its_date() {
 }
 
 #[test]
+fn without_people_everyone_in_the_org_table_gets_a_record_even_with_no_facts() {
+    let (plan, v) = team_vector();
+    let mut request = v["cases"][0]["request"].clone();
+    request.as_object_mut().unwrap().remove("people");
+    let out = run(&plan, "records_from_facts", &request);
+    let ids: Vec<&str> = out["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    // Owners E1, E2, E3, M, X and, from the org table, S (no orders of their own), by id.
+    assert_eq!(ids, ["E1", "E2", "E3", "M", "S", "X"]);
+    let s = &out["records"][4]["measures"];
+    // S leads South: P3 500 + E3's half of P4 400 + P5 300 (docs/facts.md).
+    assert_eq!(
+        (s["revenue"].as_str(), s["team_revenue"].as_str()),
+        (Some("0"), Some("1200"))
+    );
+}
+
+#[test]
 fn pivot_by_product_line_has_shares_and_changes_on_may_and_last_june() {
     let (plan, v) = team_vector();
     let out = run(&plan, "pivot_facts", &v["cases"][1]["request"]);

@@ -53,6 +53,16 @@ impl Org {
         out
     }
 
+    /// The people with an entry in force on some day of `span`.
+    pub(crate) fn people_during(&self, span: super::period::Span) -> impl Iterator<Item = &str> {
+        let during = move |e: &Entry| {
+            e.from.is_none_or(|f| f <= span.to) && e.to.is_none_or(|t| span.from <= t)
+        };
+        (self.people.iter())
+            .filter(move |(_, entries)| entries.iter().any(during))
+            .map(|(p, _)| p.as_str())
+    }
+
     /// Every entry of `person`, by date.
     pub(crate) fn entries(&self, person: &str) -> &[Entry] {
         self.people.get(person).map_or(&[], Vec::as_slice)

@@ -160,7 +160,13 @@ impl Plan {
         }
         let mut not_listed = Vec::new();
         if query.people.is_none() || roster {
-            for owner in store.owners() {
+            // Without `people`: every owner, and with an org table everyone in it during the
+            // period (a team lead scored on the team's facts may have none of their own).
+            let mut others = store.owners();
+            if let (None, Some(org)) = (&query.people, &query.org) {
+                others.extend(org.people_during(query.period));
+            }
+            for owner in others {
                 if listed.contains(owner) {
                     continue;
                 }
