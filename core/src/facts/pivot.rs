@@ -544,128 +544,29 @@ pub(crate) fn run_pivot(
     as_of: Option<Date>,
     lang: Lang,
 ) -> crate::Result<Value> {
-    let mut problems = Problems::new();
-    let first = pivot.pass(model, store, org, (period, as_of), None, &mut problems);
-    // With a top-N: the first measure ranks the groups (largest first, missing last).
-    let (order, top_set) = rank(pivot, &first);
-    let current = match &top_set {
-        Some(set) if set.len() < first.groups.len() => {
-            pivot.pass(model, store, org, (period, as_of), Some(set), &mut problems)
-        }
-        _ => first,
-    };
-    let cut = top_set.as_ref().filter(|s| s.len() < current.groups.len());
-    let compare = |shifted: Option<(Span, Option<Date>)>, problems: &mut Problems| {
-        shifted.map(|when| pivot.pass(model, store, org, when, cut, problems))
-    };
-    let prev = if pivot.previous {
-        compare(previous(period, as_of), &mut problems)
-    } else {
-        None
-    };
-    let ly = if pivot.last_year {
-        compare(last_year(period, as_of), &mut problems)
-    } else {
-        None
-    };
-    problems.finish(Error::Input, ())?;
-    // A group with no facts in a pass has the values of no facts: 0 for sums and counts.
-    let values = |pass: &Pass, group: &Vec<Key>| -> Vec<Option<Decimal>> {
-        match pass.groups.get(group) {
-            Some(a) => a.iter().map(Acc::peek).collect(),
-            None => pivot.accs(model).iter().map(Acc::peek).collect(),
-        }
-    };
-    let additive: Vec<bool> = (pivot.measures.iter())
-        .map(|&m| {
-            model
-                .measures
-                .get(m)
-                .is_some_and(|s| matches!(s.aggregate, Aggregate::Sum | Aggregate::Count))
-        })
+    let passes = Passes::run(pivot, model, store, org, (period, as_of))?;
+    let writer = Writer::new(pivot, model, lang, &passes);
+    let mut summary = vec![pivot.headline(
+        lang,
+        period,
+        as_of,
+        &writer.totals,
+        passes.current.groups.len(),
+    )];
+    let rows: Vec<Value> = (passes.order.iter())
+        .map(|key| writer.row(&passes, key, &mut summary))
         .collect();
-    let totals: Vec<Option<Decimal>> = current.total.iter().map(Acc::peek).collect();
-    let cell = |now: &[Option<Decimal>],
-                p: Option<Vec<Option<Decimal>>>,
-                l: Option<Vec<Option<Decimal>>>| {
-        let mut map = Map::new();
-        for (k, id) in pivot.ids(model).into_iter().enumerate() {
-            let v = now.get(k).copied().flatten();
-            let mut m = Map::new();
-            m.insert("value".into(), dec(v));
-            let total = totals.get(k).copied().flatten();
-            let share = additive
-                .get(k)
-                .copied()
-                .unwrap_or(false)
-                .then(|| percent(v?, total?))
-                .flatten();
-            m.insert("share".into(), dec(share));
-            if let Some(p) = &p {
-                change(
-                    &mut m,
-                    v,
-                    p.get(k).copied().flatten(),
-                    "previous",
-                    "change",
-                    "change_pct",
-                );
-            }
-            if let Some(l) = &l {
-                change(
-                    &mut m,
-                    v,
-                    l.get(k).copied().flatten(),
-                    "last_year",
-                    "yoy_change",
-                    "yoy_pct",
-                );
-            }
-            map.insert(id.to_owned(), Value::Object(m));
-        }
-        Value::Object(map)
-    };
-    let mut rows = Vec::with_capacity(order.len());
-    let mut lines: Vec<String> = Vec::new();
-    for key in &order {
-        let now = values(&current, key);
-        let p = prev.as_ref().map(|pass| values(pass, key));
-        let l = ly.as_ref().map(|pass| values(pass, key));
-        let mut named = Map::new();
-        for (name, k) in pivot.names.iter().zip(key) {
-            named.insert(name.clone(), k.json());
-        }
-        lines.push(pivot.line(lang, key, &now, &totals, p.as_deref(), l.as_deref()));
-        rows.push(json!({"key": named, "values": cell(&now, p, l)}));
-    }
-    let rest = |pass: &Pass| pass.others.iter().map(Acc::peek).collect::<Vec<_>>();
-    let others = cut.map(|set| {
-        let n = current.groups.len().saturating_sub(set.len());
-        let now = rest(&current);
-        let (p, l) = (prev.as_ref().map(rest), ly.as_ref().map(rest));
-        let name = match lang {
-            Lang::En => format!("Others ({n} groups)"),
-            Lang::Zh => format!("其他（{n} 组）"),
-        };
-        lines.push(pivot.line(
-            lang,
-            &[Key::Text(&name)],
-            &now,
-            &totals,
-            p.as_deref(),
-            l.as_deref(),
-        ));
-        json!({"groups": n, "values": cell(&now, p, l)})
-    });
-    let total = cell(
-        &totals,
-        prev.as_ref()
+    let others = writer.others(&passes, &mut summary);
+    let total = writer.cell(
+        &writer.totals,
+        passes
+            .prev
+            .as_ref()
             .map(|p| p.total.iter().map(Acc::peek).collect()),
-        ly.as_ref().map(|p| p.total.iter().map(Acc::peek).collect()),
-    );
-    lines.insert(
-        0,
-        pivot.headline(lang, period, as_of, &totals, current.groups.len()),
+        passes
+            .ly
+            .as_ref()
+            .map(|p| p.total.iter().map(Acc::peek).collect()),
     );
     Ok(json!({
         "period": {"from": period.from.to_string(), "to": period.to.to_string()},
@@ -675,8 +576,166 @@ pub(crate) fn run_pivot(
         "rows": rows,
         "others": others,
         "total": total,
-        "summary": lines,
+        "summary": summary,
     }))
+}
+
+/// The passes an answer reads: the period's (groups in answer order, with `top` the groups
+/// kept), and the comparison periods' over the same groups.
+struct Passes<'a> {
+    current: Pass<'a>,
+    order: Vec<Vec<Key<'a>>>,
+    /// The groups kept, when `top` leaves some out.
+    cut: Option<HashSet<Vec<Key<'a>>>>,
+    prev: Option<Pass<'a>>,
+    ly: Option<Pass<'a>>,
+}
+
+impl<'a> Passes<'a> {
+    fn run(
+        pivot: &Pivot,
+        model: &Model,
+        store: &'a impl Held,
+        org: Option<&'a Org>,
+        (period, as_of): (Span, Option<Date>),
+    ) -> crate::Result<Passes<'a>> {
+        let mut problems = Problems::new();
+        let first = pivot.pass(model, store, org, (period, as_of), None, &mut problems);
+        // With a top-N: the first measure ranks the groups (largest first, missing last), and
+        // a second pass gathers the others' facts.
+        let (order, top_set) = rank(pivot, &first);
+        let cut = top_set.filter(|s| s.len() < first.groups.len());
+        let current = match &cut {
+            Some(set) => pivot.pass(model, store, org, (period, as_of), Some(set), &mut problems),
+            None => first,
+        };
+        let mut compare = |asked: bool, shifted: Option<(Span, Option<Date>)>| {
+            let when = shifted.filter(|_| asked)?;
+            Some(pivot.pass(model, store, org, when, cut.as_ref(), &mut problems))
+        };
+        let prev = compare(pivot.previous, previous(period, as_of));
+        let ly = compare(pivot.last_year, last_year(period, as_of));
+        problems.finish(
+            Error::Input,
+            Passes {
+                current,
+                order,
+                cut,
+                prev,
+                ly,
+            },
+        )
+    }
+}
+
+/// Writes an answer's cells and summary lines.
+struct Writer<'p> {
+    pivot: &'p Pivot,
+    ids: Vec<&'p str>,
+    lang: Lang,
+    /// The totals of the period, by measure.
+    totals: Vec<Option<Decimal>>,
+    /// Whether each measure adds up over groups (sums and counts): the ones with shares.
+    additive: Vec<bool>,
+    /// The values of no facts (0 for sums and counts): a group's in a pass it has no facts in.
+    empty: Vec<Option<Decimal>>,
+}
+
+impl<'p> Writer<'p> {
+    fn new(pivot: &'p Pivot, model: &'p Model, lang: Lang, passes: &Passes<'_>) -> Writer<'p> {
+        let additive = (pivot.measures.iter())
+            .map(|&m| {
+                (model.measures.get(m))
+                    .is_some_and(|s| matches!(s.aggregate, Aggregate::Sum | Aggregate::Count))
+            })
+            .collect();
+        Writer {
+            pivot,
+            ids: pivot.ids(model),
+            lang,
+            totals: passes.current.total.iter().map(Acc::peek).collect(),
+            additive,
+            empty: pivot.accs(model).iter().map(Acc::peek).collect(),
+        }
+    }
+
+    fn values(&self, pass: &Pass<'_>, group: &Vec<Key<'_>>) -> Vec<Option<Decimal>> {
+        match pass.groups.get(group) {
+            Some(a) => a.iter().map(Acc::peek).collect(),
+            None => self.empty.clone(),
+        }
+    }
+
+    /// One group's row, its summary line added to `summary`.
+    fn row(&self, passes: &Passes<'_>, key: &Vec<Key<'_>>, summary: &mut Vec<String>) -> Value {
+        let now = self.values(&passes.current, key);
+        let p = passes.prev.as_ref().map(|pass| self.values(pass, key));
+        let l = passes.ly.as_ref().map(|pass| self.values(pass, key));
+        let named: Map<String, Value> = (self.pivot.names.iter().zip(key))
+            .map(|(name, k)| (name.clone(), k.json()))
+            .collect();
+        summary.push(self.pivot.line(
+            self.lang,
+            key,
+            &now,
+            &self.totals,
+            p.as_deref(),
+            l.as_deref(),
+        ));
+        json!({"key": named, "values": self.cell(&now, p, l)})
+    }
+
+    /// The row of the groups `top` left out, when it left some out.
+    fn others(&self, passes: &Passes<'_>, summary: &mut Vec<String>) -> Option<Value> {
+        let set = passes.cut.as_ref()?;
+        let n = passes.current.groups.len().saturating_sub(set.len());
+        let rest = |pass: &Pass<'_>| pass.others.iter().map(Acc::peek).collect::<Vec<_>>();
+        let now = rest(&passes.current);
+        let (p, l) = (passes.prev.as_ref().map(rest), passes.ly.as_ref().map(rest));
+        let name = match self.lang {
+            Lang::En => format!("Others ({n} groups)"),
+            Lang::Zh => format!("其他（{n} 组）"),
+        };
+        let key = [Key::Text(&name)];
+        summary.push(self.pivot.line(
+            self.lang,
+            &key,
+            &now,
+            &self.totals,
+            p.as_deref(),
+            l.as_deref(),
+        ));
+        Some(json!({"groups": n, "values": self.cell(&now, p, l)}))
+    }
+
+    /// Each measure's cell: its value, share of the total and comparisons.
+    fn cell(
+        &self,
+        now: &[Option<Decimal>],
+        p: Option<Vec<Option<Decimal>>>,
+        l: Option<Vec<Option<Decimal>>>,
+    ) -> Value {
+        let mut map = Map::new();
+        for (k, id) in self.ids.iter().enumerate() {
+            let v = now.get(k).copied().flatten();
+            let total = self.totals.get(k).copied().flatten();
+            let additive = self.additive.get(k).copied().unwrap_or(false);
+            let share = additive.then(|| percent(v?, total?)).flatten();
+            let mut m = Map::new();
+            m.insert("value".into(), dec(v));
+            m.insert("share".into(), dec(share));
+            if let Some(p) = &p {
+                let base = p.get(k).copied().flatten();
+                change(&mut m, v, base, ["previous", "change", "change_pct"]);
+            }
+            if let Some(l) = &l {
+                let base = l.get(k).copied().flatten();
+                change(&mut m, v, base, ["last_year", "yoy_change", "yoy_pct"]);
+            }
+            map.insert((*id).to_owned(), Value::Object(m));
+        }
+        Value::Object(map)
+    }
 }
 
 /// The groups in answer order, and with `top`, the set kept: by key; with `top`, by the first
@@ -816,15 +875,10 @@ fn pct_change(value: Decimal, base: Decimal) -> Option<Decimal> {
     percent(value.checked_sub(base)?, base.abs())
 }
 
-/// A comparison's fields: the base value, the change and the change in percent.
-fn change(
-    m: &mut Map<String, Value>,
-    v: Option<Decimal>,
-    base: Option<Decimal>,
-    base_name: &str,
-    diff_name: &str,
-    pct_name: &str,
-) {
+/// A comparison's fields (named `[base, change, change in percent]`): the base value, the change
+/// and the change in percent.
+fn change(m: &mut Map<String, Value>, v: Option<Decimal>, base: Option<Decimal>, names: [&str; 3]) {
+    let [base_name, diff_name, pct_name] = names;
     m.insert(base_name.into(), dec(base));
     let diff = v.zip(base).and_then(|(v, b)| v.checked_sub(b));
     m.insert(diff_name.into(), dec(diff));
