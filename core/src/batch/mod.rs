@@ -20,7 +20,7 @@ mod column;
 mod kernel;
 mod summarize;
 pub(crate) mod table;
-mod threads;
+pub(crate) mod threads;
 mod totals;
 
 pub use column::Column;

@@ -10,13 +10,14 @@ use super::org::Org;
 use super::period::{window, Span};
 use super::spec::{Aggregate, Credit};
 use super::store::key;
+use crate::batch::threads::{self, Threads};
 use crate::error::{kinds, Error, Loc, Problem, Problems};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 /// Facts held for aggregation, read through their owner index: a live [`super::Store`] or a
 /// [`super::Batch`].
-pub(crate) trait Held {
+pub(crate) trait Held: Sync {
     /// Every person with a fact in any source, by id.
     fn owners(&self) -> BTreeSet<&str>;
 
@@ -70,8 +71,32 @@ pub(crate) fn measure(
         .collect();
     let mut problems = Problems::new();
     let mut out = Measured::new();
+    // People apart: contiguous groups of them on the threads the policy gives, joined in order.
+    let per = Threads::Auto.rows_per_chunk(ids.len());
+    let parts = threads::run(ids.chunks(per).collect(), |ids| {
+        measure_people(model, store, &spans, ids)
+    })?;
+    for (measured, found) in parts {
+        out.extend(measured);
+        problems.extend(found.into_vec());
+    }
+    if let Some(org) = org {
+        roll_up(model, store, org, &spans, &mut out, &mut problems);
+    }
+    problems.finish(Error::Input, out)
+}
+
+/// The owner-credited measures of `ids`, with their overflow problems.
+fn measure_people(
+    model: &Model,
+    store: &impl Held,
+    spans: &[Span],
+    ids: &[String],
+) -> (Measured, Problems) {
+    let mut problems = Problems::new();
+    let mut out = Measured::new();
     for id in ids {
-        let owner = store.person(&id);
+        let owner = store.person(id);
         let mut accs: Vec<Acc> = model.measures.iter().map(Acc::new).collect();
         for (source, fact) in owner.into_iter().flat_map(|o| store.facts_of(Some(o))) {
             let share = owner.map_or(Decimal::ZERO, |o| fact.share_of(o));
@@ -88,16 +113,13 @@ pub(crate) fn measure(
                     continue;
                 }
                 if acc.add(spec, fact, share).is_none() {
-                    problems.push(overflow(spec, &id));
+                    problems.push(overflow(spec, id));
                 }
             }
         }
-        out.insert(id, accs.into_iter().map(Acc::value).collect());
+        out.insert(id.clone(), accs.into_iter().map(Acc::value).collect());
     }
-    if let Some(org) = org {
-        roll_up(model, store, org, &spans, &mut out, &mut problems);
-    }
-    problems.finish(Error::Input, out)
+    (out, problems)
 }
 
 /// The roll-up measures of the people in `out`, in one pass over their sources' facts: each

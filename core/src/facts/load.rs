@@ -4,6 +4,7 @@
 use super::compile::{bad_date, folded, Column, Model, Source};
 use super::date::Date;
 use super::spec::ColumnType;
+use crate::batch::Threads;
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use crate::input::scalar;
 use rust_decimal::Decimal;
@@ -64,7 +65,9 @@ impl Fact {
     pub(super) fn share_of(&self, person: usize) -> Decimal {
         let pct = match &self.credits {
             Credits::Unassigned => None,
-            Credits::Owner(p) => (*p == person).then_some(Decimal::ONE_HUNDRED),
+            // The whole fact, without dividing 100 by 100 for each one.
+            Credits::Owner(p) if *p == person => return Decimal::ONE,
+            Credits::Owner(_) => None,
             Credits::Split(shares) => shares
                 .iter()
                 .find(|&&(p, _)| p == person)
@@ -434,35 +437,102 @@ fn read_csv(
     }
     // Room for every line, so a large export is not copied as it grows.
     let lines = text.bytes().filter(|&b| b == b'\n').count();
+    let columns = Columns {
+        source,
+        headers: &headers,
+        place: &place,
+        at,
+    };
+    let threads = csv_threads().count(lines);
+    if threads > 1 {
+        let body = usize::try_from(rdr.position().byte())
+            .ok()
+            .and_then(|p| text.get(p..));
+        if let Some(facts) =
+            body.and_then(|body| super::chunks::read(&columns, body, threads, texts, problems))
+        {
+            return facts;
+        }
+    }
     let (mut out, mut seen) = (Vec::with_capacity(lines), Seen::new(source, lines));
-    for (row, record) in rdr.records().enumerate() {
+    let mut record = csv::StringRecord::new();
+    let mut row = 0usize;
+    loop {
         // Line numbers count the header as line 1.
         let line = row.saturating_add(2) as u64;
-        let record = match record {
-            Ok(r) => r,
+        match rdr.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
             Err(e) => {
                 problems.push(csv_problem(at.clone().join(&Loc::csv(line, None)), &e));
+                row = row.saturating_add(1);
                 continue;
             }
-        };
-        let cells = place
-            .iter()
-            .map(|p| Raw::Text(p.and_then(|k| record.get(k)).unwrap_or("")));
+        }
+        let cells = columns.cells(&record);
         // A cell's location is built only for a problem.
-        let loc = |j: usize| {
-            let header = place
-                .get(j)
-                .copied()
-                .flatten()
-                .and_then(|k| headers.get(k))
-                .map(String::as_str)
-                .or_else(|| source.columns.get(j).map(|c| &*c.id));
-            at.clone().join(&Loc::csv(line, header))
-        };
+        let loc = |j: usize| columns.loc(row, j);
         if let Some(fact) = read_fact(source, row, cells, &loc, texts, &mut seen, problems) {
             out.push(fact);
         }
+        row = row.saturating_add(1);
     }
+    out
+}
+
+/// The way a CSV text's columns are read: which of its columns holds each source column.
+pub(super) struct Columns<'a> {
+    pub source: &'a Source,
+    /// The header row's names.
+    pub headers: &'a [String],
+    /// By source column, the CSV column holding it.
+    pub place: &'a [Option<usize>],
+    /// Where the CSV text is.
+    pub at: &'a Loc,
+}
+
+impl Columns<'_> {
+    /// The cells of `record`, by source column.
+    pub(super) fn cells<'r>(
+        &'r self,
+        record: &'r csv::StringRecord,
+    ) -> impl Iterator<Item = Raw<'r>> + 'r {
+        self.place
+            .iter()
+            .map(|p| Raw::Text(p.and_then(|k| record.get(k)).unwrap_or("")))
+    }
+
+    /// The location of source column `j` on data row `row` (0-based; the header is line 1).
+    pub(super) fn loc(&self, row: usize, j: usize) -> Loc {
+        let line = row.saturating_add(2) as u64;
+        let header = self
+            .place
+            .get(j)
+            .copied()
+            .flatten()
+            .and_then(|k| self.headers.get(k))
+            .map(String::as_str)
+            .or_else(|| self.source.columns.get(j).map(|c| &*c.id));
+        self.at.clone().join(&Loc::csv(line, header))
+    }
+}
+
+thread_local! {
+    /// The threads CSV text is read on, when a test forces them (`None`: [`Threads::Auto`]).
+    static CSV_THREADS: std::cell::Cell<Option<Threads>> = const { std::cell::Cell::new(None) };
+}
+
+/// The threads CSV text is read on: [`Threads::Auto`] unless [`with_csv_threads`] says.
+fn csv_threads() -> Threads {
+    CSV_THREADS.with(std::cell::Cell::get).unwrap_or_default()
+}
+
+/// `f` with the CSV text of facts read on `threads` (on this thread's calls), so tests can
+/// compare a one-thread read with a chunked one.
+pub(crate) fn with_csv_threads<T>(threads: Threads, f: impl FnOnce() -> T) -> T {
+    let before = CSV_THREADS.with(|c| c.replace(Some(threads)));
+    let out = f();
+    CSV_THREADS.with(|c| c.set(before));
     out
 }
 
@@ -472,13 +542,13 @@ fn csv_problem(at: Loc, e: &csv::Error) -> Problem {
 }
 
 /// A cell as given: text (CSV, borrowed from the record) or a JSON value.
-enum Raw<'a> {
+pub(super) enum Raw<'a> {
     Text(&'a str),
     Value(Value),
 }
 
 /// What the reading of one source's facts has seen so far.
-struct Seen {
+pub(super) struct Seen {
     /// The fact ids, with their rows.
     ids: HashMap<Arc<str>, usize>,
     /// Per column, the text index of each of an enum column's values once one is read, so the
@@ -501,7 +571,7 @@ impl Seen {
 
 /// An enum cell's text index, when `text` is one of the column's values (`None` otherwise: read
 /// it by [`text_cell`], which reports what is wrong).
-fn enum_cell(
+pub(super) fn enum_cell(
     column: &Column,
     known: Option<&mut Vec<Option<usize>>>,
     text: &str,
@@ -526,8 +596,61 @@ fn read_fact<'a>(
     seen: &mut Seen,
     problems: &mut Problems,
 ) -> Option<Fact> {
-    // Problems are collected at the cell (an empty location) and placed under `loc(j)` after.
-    let mut local: Vec<Problem> = Vec::new();
+    let parsed = parse_fact(source, cells, texts, &mut seen.enums);
+    let mut first = None;
+    if let Some(id) = &parsed.id {
+        if let Some(&f) = seen.ids.get(id) {
+            first = Some(f);
+        } else {
+            seen.ids.insert(Arc::clone(id), row);
+        }
+    }
+    settle(source, row, parsed, first, loc, problems)
+}
+
+/// One record's cells read, before its id is checked against the facts before it.
+pub(super) struct Parsed {
+    pub id: Option<Arc<str>>,
+    /// The problems of its cells, each with its column, located at the cell.
+    pub cell_problems: Vec<(usize, Problem)>,
+    /// The problem of its credit split, with its column, located at the cell.
+    pub credit_problem: Option<(usize, Problem)>,
+    pub date: Option<Date>,
+    pub credits: Credits,
+    pub cells: Vec<Cell>,
+}
+
+impl Parsed {
+    /// Whether a cell or the credit split has a problem.
+    pub(super) fn has_problems(&self) -> bool {
+        !self.cell_problems.is_empty() || self.credit_problem.is_some()
+    }
+
+    /// The fact, when nothing is wrong with it (its id not yet checked).
+    pub(super) fn into_fact(self, row: usize) -> Option<Fact> {
+        if self.has_problems() {
+            return None;
+        }
+        Some(Fact {
+            row,
+            id: self.id?,
+            date: self.date?,
+            credits: self.credits,
+            cells: self.cells,
+            qualifies: Passes::default(),
+        })
+    }
+}
+
+/// A record's cells read by their columns' rules; `enums` is the enum values' text indices seen
+/// so far (per column).
+pub(super) fn parse_fact<'a>(
+    source: &Source,
+    cells: impl Iterator<Item = Raw<'a>>,
+    texts: &mut Texts,
+    enums: &mut [Vec<Option<usize>>],
+) -> Parsed {
+    let mut cell_problems: Vec<(usize, Problem)> = Vec::new();
     let mut read: Vec<Cell> = Vec::with_capacity(source.columns.len());
     let mut scratch = Problems::new();
     let mut id: Option<Arc<str>> = None;
@@ -541,7 +664,7 @@ fn read_fact<'a>(
             Cell::Missing
         } else {
             match raw {
-                Raw::Text(text) => match enum_cell(column, seen.enums.get_mut(j), text, texts) {
+                Raw::Text(text) => match enum_cell(column, enums.get_mut(j), text, texts) {
                     Some(t) => Cell::Text(t),
                     None => text_cell(column, may_be_empty, text, texts, &mut scratch),
                 },
@@ -549,25 +672,10 @@ fn read_fact<'a>(
             }
         };
         if !scratch.is_empty() {
-            let at = loc(j);
             let found = std::mem::take(&mut scratch).into_vec();
-            local.extend(found.into_iter().map(|p| p.under(&at)));
+            cell_problems.extend(found.into_iter().map(|p| (j, p)));
         }
         read.push(cell);
-    }
-    if let Some(id) = &id {
-        if let Some(first) = seen.ids.get(id) {
-            local.push(
-                Problem::new(
-                    loc(source.id_col),
-                    kinds::DUPLICATE,
-                    format!("fact id `{}` is also on row {first}", shown(id)),
-                )
-                .zh(format!("事实编号 `{}` 与第 {first} 行重复", shown(id))),
-            );
-        } else {
-            seen.ids.insert(Arc::clone(id), row);
-        }
     }
     let date = match read.get(source.date_col) {
         Some(Cell::Date(d)) => Some(*d),
@@ -581,6 +689,7 @@ fn read_fact<'a>(
         Some(Cell::Text(t)) => Some((j, *t)),
         _ => None,
     });
+    let mut credit_problem = None;
     let credits = match split {
         Some((j, t)) => {
             let text = texts.get(t).to_owned();
@@ -592,30 +701,61 @@ fn read_fact<'a>(
                         .collect(),
                 ),
                 Err(p) => {
-                    local.push(p.under(&loc(j)));
+                    credit_problem = Some((j, p));
                     Credits::Unassigned
                 }
             }
         }
         None => owner.map_or(Credits::Unassigned, Credits::Owner),
     };
-    if !local.is_empty() {
-        for p in local {
-            problems.push(match &id {
-                Some(id) => p.with_id(id.to_string()),
-                None => p,
-            });
-        }
-        return None;
-    }
-    Some(Fact {
-        row,
-        id: id?,
-        date: date?,
+    Parsed {
+        id,
+        cell_problems,
+        credit_problem,
+        date,
         credits,
         cells: read,
-        qualifies: Passes::default(),
-    })
+    }
+}
+
+/// The fact of a parsed record at `row`, or `None` once its problems are reported: its cells',
+/// then, when `first` (the row its id was first read on) is given, its id's, then its credit
+/// split's, each placed under `loc(j)` and naming the fact's id.
+pub(super) fn settle(
+    source: &Source,
+    row: usize,
+    mut parsed: Parsed,
+    first: Option<usize>,
+    loc: &dyn Fn(usize) -> Loc,
+    problems: &mut Problems,
+) -> Option<Fact> {
+    if !parsed.has_problems() && first.is_none() {
+        return parsed.into_fact(row);
+    }
+    let mut local: Vec<Problem> = std::mem::take(&mut parsed.cell_problems)
+        .into_iter()
+        .map(|(j, p)| p.under(&loc(j)))
+        .collect();
+    if let (Some(id), Some(first)) = (&parsed.id, first) {
+        local.push(
+            Problem::new(
+                loc(source.id_col),
+                kinds::DUPLICATE,
+                format!("fact id `{}` is also on row {first}", shown(id)),
+            )
+            .zh(format!("事实编号 `{}` 与第 {first} 行重复", shown(id))),
+        );
+    }
+    if let Some((j, p)) = parsed.credit_problem.take() {
+        local.push(p.under(&loc(j)));
+    }
+    for p in local {
+        problems.push(match &parsed.id {
+            Some(id) => p.with_id(id.to_string()),
+            None => p,
+        });
+    }
+    None
 }
 
 /// A fact's id: text (a JSON number as its text), or a whole number in an integer id column

@@ -17,6 +17,8 @@ pub mod spec;
 #[cfg(feature = "facts")]
 mod aggregate;
 #[cfg(feature = "facts")]
+mod chunks;
+#[cfg(feature = "facts")]
 mod compile;
 #[cfg(feature = "facts")]
 mod date;
@@ -53,6 +55,15 @@ pub(crate) use pivot::{compile_pivot, run_pivot, PivotFields};
 pub(crate) use quality::{check, reconcile, Reconcile};
 #[cfg(feature = "facts")]
 pub(crate) use store::{Batch, Store};
+
+/// `f` with the CSV text of facts read on `threads` on this thread's calls (a test hook: the
+/// engine reads under [`crate::batch::Threads::Auto`]), so a one-thread read and a chunked one
+/// can be compared.
+#[cfg(feature = "facts")]
+#[doc(hidden)]
+pub fn with_csv_threads<T>(threads: crate::batch::Threads, f: impl FnOnce() -> T) -> T {
+    load::with_csv_threads(threads, f)
+}
 
 /// Without the `facts` feature: a plan that declares sources or fact measures is refused, at
 /// the first of them.

@@ -8,6 +8,7 @@ use super::compile::{FactMeasure, Model};
 use super::date::Date;
 use super::load::{Cell, Fact, Passes, Texts};
 use super::spec::Aggregate;
+use crate::batch::threads::{self, Threads};
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use crate::exact::Exact;
 use crate::formula::EvalError;
@@ -266,7 +267,22 @@ impl Batch {
                 .sources
                 .get(source)
                 .map_or_else(|| at.clone(), |s| at.clone().key(&*s.id));
-            decide(model, source, facts, &sat, &mut problems);
+            // Each fact's filters alone: contiguous chunks on the threads the policy gives, their
+            // problems joined in fact order.
+            let per = Threads::Auto.rows_per_chunk(facts.len());
+            let jobs: Vec<(usize, &mut [Fact])> = facts
+                .chunks_mut(per)
+                .enumerate()
+                .map(|(c, chunk)| (c.saturating_mul(per), chunk))
+                .collect();
+            let found = threads::run(jobs, |(start, chunk)| {
+                let mut found = Problems::new();
+                decide(model, source, start, chunk, &sat, &mut found);
+                found
+            })?;
+            for found in found {
+                problems.extend(found.into_vec());
+            }
         }
         problems.finish(Error::Input, ())?;
         let mut firsts: Vec<Option<Earliest>> = model
@@ -374,10 +390,19 @@ impl Held for Batch {
 }
 
 /// Decide the filters of the facts given to source `source`, or report, for each fact, the
-/// filter that cannot be evaluated on it (at its index in `facts`).
-fn decide(model: &Model, source: usize, facts: &mut [Fact], at: &Loc, problems: &mut Problems) {
+/// filter that cannot be evaluated on it (at its index among the facts given).
+/// `facts` are the given facts from index `start` on.
+fn decide(
+    model: &Model,
+    source: usize,
+    start: usize,
+    facts: &mut [Fact],
+    at: &Loc,
+    problems: &mut Problems,
+) {
     let mut env = Vec::new();
     for (i, fact) in facts.iter_mut().enumerate() {
+        let i = start.saturating_add(i);
         decide_one(model, source, i, fact, at, &mut env, problems);
     }
 }
