@@ -10,119 +10,269 @@ use crate::plan::spec::{Basis, LowerIsBetterForm};
 use crate::rounding::RoundingMode;
 use crate::scorecard::*;
 use rust_decimal::Decimal;
-use std::fmt::Write;
 
 pub use crate::lang::Lang;
 
-/// A decimal's digits on the stack (no allocation, no 128-bit division for the common
-/// mantissas that fit 64 bits): the integer part and the `scale` fractional digits, as the
-/// decimal's own `Display` writes them (checked against it by a property test below).
-struct Digits {
-    /// The digits right-aligned: `buf[start..]`, the last `scale` of them fractional.
-    buf: [u8; 32],
+/// A number's text on the stack, built right to left (no allocation, and no 128-bit division
+/// for the common mantissas that fit 64 bits), written into a line in one piece.
+struct NumText {
+    /// "", "-" or "−" (U+2212).
+    minus: &'static str,
+    /// The rest is `buf[start..]`: ASCII digits, commas and a point.
+    buf: [u8; NumText::LEN],
     start: usize,
-    scale: usize,
-    negative: bool,
 }
 
-impl Digits {
-    const LEN: usize = 32;
+impl NumText {
+    /// A decimal has at most 29 digits and 28 places: with 9 commas, a point and a leading
+    /// zero, 48 bytes hold any of them.
+    const LEN: usize = 48;
 
-    fn of(d: Decimal) -> Digits {
-        // A decimal has at most 29 digits and 28 places, so 32 bytes hold the digits and the
-        // leading zero of a value below 1.
-        let scale = d.scale() as usize;
-        let mut out = Digits {
-            buf: [b'0'; Digits::LEN],
-            start: Digits::LEN,
-            scale,
-            negative: d.is_sign_negative(),
-        };
-        let m = d.mantissa().unsigned_abs();
-        match u64::try_from(m) {
-            Ok(small) => out.fill(small, |n| (n % 10, n / 10)),
-            Err(_) => out.fill(m, |n| (n % 10, n / 10)),
+    fn push_front(&mut self, b: u8) {
+        if let Some(i) = self.start.checked_sub(1) {
+            if let Some(slot) = self.buf.get_mut(i) {
+                *slot = b;
+                self.start = i;
+            }
         }
-        out
     }
 
-    /// Write `n`'s digits right to left (`step` gives the last digit and the rest), then zeros
-    /// up to one before the point.
-    fn fill<N: Copy + PartialEq + From<u8> + TryInto<u8>>(
-        &mut self,
-        n: N,
+    /// `m` × 10^−`scale` with all `scale` places. `grouped`: the integer part in thousands and
+    /// a true minus sign (U+2212), as in the explanation's arithmetic (`−1,234,567.5`); else as
+    /// the decimal's own `Display` writes it (`-1234567.5`).
+    fn build<N: Copy + PartialEq + From<u8> + TryInto<u8>>(
+        negative: bool,
+        m: N,
+        scale: u32,
+        grouped: bool,
         step: impl Fn(N) -> (N, N),
-    ) {
+    ) -> NumText {
         let zero = N::from(0);
-        let mut n = n;
-        while let Some(i) = self.start.checked_sub(1) {
-            let (digit, rest) = step(n);
-            let digit: u8 = digit.try_into().unwrap_or(0);
-            if let Some(b) = self.buf.get_mut(i) {
-                *b = b'0'.saturating_add(digit);
+        let mut t = NumText {
+            minus: match (negative, grouped) {
+                (false, _) => "",
+                (true, true) => "−",
+                (true, false) => "-",
+            },
+            buf: [0; NumText::LEN],
+            start: NumText::LEN,
+        };
+        let mut n = m;
+        let digit = |t: &mut NumText, n: N| {
+            let (d, rest) = step(n);
+            let d: u8 = d.try_into().unwrap_or(0);
+            t.push_front(b'0'.saturating_add(d));
+            rest
+        };
+        for _ in 0..scale {
+            n = digit(&mut t, n);
+        }
+        if scale > 0 {
+            t.push_front(b'.');
+        }
+        // At least one integer digit (a leading zero below 1), commas between groups of 3.
+        let mut in_group = 0u8;
+        loop {
+            if grouped && in_group == 3 {
+                t.push_front(b',');
+                in_group = 0;
             }
-            self.start = i;
-            n = rest;
-            let written = Digits::LEN.saturating_sub(i);
-            if n == zero && written > self.scale {
+            n = digit(&mut t, n);
+            in_group = in_group.saturating_add(1);
+            if n == zero {
                 break;
             }
         }
+        t
     }
 
-    /// The integer part's digits and the fractional digits.
-    fn parts(&self) -> (&[u8], &[u8]) {
-        let point = Digits::LEN.saturating_sub(self.scale);
-        let int = self.buf.get(self.start..point).unwrap_or_default();
-        let frac = self.buf.get(point..).unwrap_or_default();
-        (int, frac)
-    }
-}
-
-/// Write a decimal with its integer part grouped in thousands and a true minus sign (U+2212),
-/// as in the rest of the explanation's arithmetic: `-1234567.5` → `−1,234,567.5`; assembled on
-/// the stack and written once.
-fn grouped(f: &mut std::fmt::Formatter<'_>, digits: &Digits) -> std::fmt::Result {
-    // 29 digits, 9 commas, a point and a 3-byte minus sign fit in 64 bytes.
-    let mut text = [0u8; 64];
-    let mut len = 0usize;
-    let mut put = |bytes: &[u8]| {
-        let end = len.saturating_add(bytes.len());
-        if let Some(slot) = text.get_mut(len..end) {
-            slot.copy_from_slice(bytes);
-            len = end;
+    /// The magnitude `m`, on 64 bits when it fits.
+    fn of(negative: bool, m: u128, scale: u32, grouped: bool) -> NumText {
+        match u64::try_from(m) {
+            Ok(small) => NumText::build(negative, small, scale, grouped, |n| (n % 10, n / 10)),
+            Err(_) => NumText::build(negative, m, scale, grouped, |n| (n % 10, n / 10)),
         }
-    };
-    if digits.negative {
-        put("−".as_bytes());
     }
-    let (int, frac) = digits.parts();
-    // A head of 1–3 digits, then groups of 3.
-    let head = match int.len() % 3 {
-        0 => int.len().min(3),
-        n => n,
-    };
-    let (first, rest) = int.split_at_checked(head).unwrap_or((int, &[]));
-    put(first);
-    for group in rest.chunks(3) {
-        put(b",");
-        put(group);
+
+    /// A decimal as it is (all its places).
+    fn decimal(d: Decimal, grouped: bool) -> NumText {
+        let m = d.mantissa().unsigned_abs();
+        NumText::of(d.is_sign_negative(), m, d.scale(), grouped)
     }
-    if !frac.is_empty() {
-        put(b".");
-        put(frac);
+
+    fn ascii(&self) -> &[u8] {
+        self.buf.get(self.start..).unwrap_or_default()
     }
-    // Only ASCII digits, commas, points and a whole minus sign were written.
-    f.write_str(std::str::from_utf8(text.get(..len).unwrap_or_default()).unwrap_or_default())
+
+    /// The digits as text (only ASCII is ever written).
+    fn digits(&self) -> &str {
+        std::str::from_utf8(self.ascii()).unwrap_or_default()
+    }
+
+    /// Append the text to a line.
+    fn put(&self, s: &mut String) {
+        if !self.minus.is_empty() {
+            s.push_str(self.minus);
+        }
+        s.push_str(self.digits());
+    }
+
+    fn write(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.minus)?;
+        f.write_str(self.digits())
+    }
 }
 
-/// Points and percentages: two places, grouped (a `Display`, so a line is written in one pass).
+/// Whether a magnitude q·p + r (0 ≤ r < p, `rest` = p − r) rounds up to q + 1: past the
+/// half, or on it when halves go away from zero or q is odd (to even).
+fn rounds_up<N: PartialOrd>(r: N, rest: N, q_odd: bool, to_even: bool) -> bool {
+    r > rest || (r == rest && (!to_even || q_odd))
+}
+
+/// A 64-bit magnitude `m` × 10^−`scale` rounded to `places` when it has more, with the scale
+/// it then has (the common case: native 64-bit division).
+fn round_u64(m: u64, scale: u32, places: u32, to_even: bool) -> Option<(u64, u32)> {
+    let Some(cut) = scale.checked_sub(places).filter(|&k| k > 0) else {
+        return Some((m, scale));
+    };
+    let p = *POW10.get(cut as usize)?;
+    let (q, r) = (m.checked_div(p)?, m.checked_rem(p)?);
+    let up = rounds_up(r, p.checked_sub(r)?, q & 1 == 1, to_even);
+    Some((if up { q.checked_add(1)? } else { q }, places))
+}
+
+/// [`round_u64`] for any mantissa of a decimal (96 bits).
+fn round_u128(m: u128, scale: u32, places: u32, to_even: bool) -> Option<(u128, u32)> {
+    let Some(cut) = scale.checked_sub(places).filter(|&k| k > 0) else {
+        return Some((m, scale));
+    };
+    let p = 10u128.checked_pow(cut)?;
+    let (q, r) = (m.checked_div(p)?, m.checked_rem(p)?);
+    let up = rounds_up(r, p.checked_sub(r)?, q & 1 == 1, to_even);
+    Some((if up { q.checked_add(1)? } else { q }, places))
+}
+
+/// Drop trailing fractional zeros (on 64 bits when the magnitude fits).
+fn strip_zeros(m: u128, scale: u32) -> (u128, u32) {
+    let mut scale = scale;
+    match u64::try_from(m) {
+        Ok(mut small) => {
+            while scale > 0 && small.checked_rem(10) == Some(0) {
+                small = small.checked_div(10).unwrap_or(0);
+                scale = scale.saturating_sub(1);
+            }
+            (u128::from(small), scale)
+        }
+        Err(_) => {
+            let mut m = m;
+            while scale > 0 && m.checked_rem(10) == Some(0) {
+                m = m.checked_div(10).unwrap_or(0);
+                scale = scale.saturating_sub(1);
+            }
+            (m, scale)
+        }
+    }
+}
+
+/// 10^0 to 10^19: every power of ten that fits 64 bits.
+const POW10: [u64; 20] = [
+    1,
+    10,
+    100,
+    1_000,
+    10_000,
+    100_000,
+    1_000_000,
+    10_000_000,
+    100_000_000,
+    1_000_000_000,
+    10_000_000_000,
+    100_000_000_000,
+    1_000_000_000_000,
+    10_000_000_000_000,
+    100_000_000_000_000,
+    1_000_000_000_000_000,
+    10_000_000_000_000_000,
+    100_000_000_000_000_000,
+    1_000_000_000_000_000_000,
+    10_000_000_000_000_000_000,
+];
+
+/// The largest mantissa a decimal holds (96 bits).
+const MAX_MANTISSA: u128 = (1 << 96) - 1;
+
+/// Points and percentages: the value rounded half up to two places, always showing both.
+fn fixed2_text(d: Decimal) -> NumText {
+    let (m, scale) = (d.mantissa().unsigned_abs(), d.scale());
+    // Fewer places are padded with zeros, as far as a decimal holds them.
+    let pad = |scale: u32| POW10.get(2u32.checked_sub(scale)? as usize).copied();
+    let fast = match u64::try_from(m) {
+        Ok(small) => round_u64(small, scale, 2, false)
+            .and_then(|(m, scale)| m.checked_mul(pad(scale)?))
+            .map(u128::from),
+        Err(_) => round_u128(m, scale, 2, false)
+            .and_then(|(m, scale)| m.checked_mul(u128::from(pad(scale)?)))
+            .filter(|&m| m <= MAX_MANTISSA),
+    };
+    match fast {
+        // A value that rounds to zero shows 0.00, never −0.00.
+        Some(m) => NumText::of(d.is_sign_negative() && m != 0, m, 2, true),
+        None => NumText::decimal(RoundingMode::HalfUp.round(d, 2), true),
+    }
+}
+
+/// Other values: past four places rounded to four (banker's rounding, as `round_dp`), then
+/// without trailing zeros (as `normalize`, which also drops the sign of zero).
+fn amount_text(d: Decimal) -> NumText {
+    let (m, scale) = (d.mantissa().unsigned_abs(), d.scale());
+    let rounded = match u64::try_from(m) {
+        Ok(small) => round_u64(small, scale, 4, true).map(|(m, scale)| (u128::from(m), scale)),
+        Err(_) => round_u128(m, scale, 4, true),
+    };
+    match rounded {
+        Some((m, scale)) => {
+            let (m, scale) = strip_zeros(m, scale);
+            NumText::of(d.is_sign_negative() && m != 0, m, scale, true)
+        }
+        None => {
+            let r = if d.scale() > 4 { d.round_dp(4) } else { d };
+            NumText::decimal(r.normalize(), true)
+        }
+    }
+}
+
+/// A piece of a line, appended to the caller's buffer as it is (no `fmt` machinery).
+trait Piece {
+    fn put(self, s: &mut String);
+}
+
+impl Piece for &str {
+    fn put(self, s: &mut String) {
+        s.push_str(self);
+    }
+}
+
+/// Append the pieces in order: `put!(s, a, " ÷ ", t)`.
+macro_rules! put {
+    ($s:expr, $($piece:expr),+ $(,)?) => {{
+        let s: &mut String = $s;
+        $( Piece::put($piece, s); )+
+    }};
+}
+
+/// Points and percentages: two places, grouped.
 #[derive(Clone, Copy)]
 pub(crate) struct Fixed2(Decimal);
 
 impl std::fmt::Display for Fixed2 {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        grouped(f, &Digits::of(RoundingMode::HalfUp.round(self.0, 2)))
+        fixed2_text(self.0).write(f)
+    }
+}
+
+impl Piece for Fixed2 {
+    fn put(self, s: &mut String) {
+        fixed2_text(self.0).put(s);
     }
 }
 
@@ -137,12 +287,13 @@ pub(crate) struct Amount(Decimal);
 
 impl std::fmt::Display for Amount {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let d = if self.0.scale() > 4 {
-            self.0.round_dp(4)
-        } else {
-            self.0
-        };
-        grouped(f, &Digits::of(d.normalize()))
+        amount_text(self.0).write(f)
+    }
+}
+
+impl Piece for Amount {
+    fn put(self, s: &mut String) {
+        amount_text(self.0).put(s);
     }
 }
 
@@ -152,13 +303,14 @@ pub(crate) fn amount(d: Decimal) -> Amount {
 }
 
 /// A value, or "—" where there is none.
+#[derive(Clone, Copy)]
 struct OrDash<T>(Option<T>);
 
-impl<T: std::fmt::Display> std::fmt::Display for OrDash<T> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match &self.0 {
-            Some(v) => v.fmt(f),
-            None => f.write_str("—"),
+impl<T: Piece> Piece for OrDash<T> {
+    fn put(self, s: &mut String) {
+        match self.0 {
+            Some(v) => v.put(s),
+            None => s.push('—'),
         }
     }
 }
@@ -166,14 +318,32 @@ impl<T: std::fmt::Display> std::fmt::Display for OrDash<T> {
 /// Weights: as written (`50%`, `33.3333%`).
 struct Weight(Decimal);
 
-impl std::fmt::Display for Weight {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}%", Amount(self.0))
+impl Piece for Weight {
+    fn put(self, s: &mut String) {
+        put!(s, Amount(self.0), "%");
     }
 }
 
 fn weight(d: Decimal) -> Weight {
     Weight(d)
+}
+
+/// A decimal as its own `Display` writes it (the rounded total).
+struct Plain(Decimal);
+
+impl Piece for Plain {
+    fn put(self, s: &mut String) {
+        NumText::decimal(self.0, false).put(s);
+    }
+}
+
+/// A count of places.
+struct Count(u32);
+
+impl Piece for Count {
+    fn put(self, s: &mut String) {
+        NumText::of(false, u128::from(self.0), 0, false).put(s);
+    }
 }
 
 fn points_word(lang: Lang) -> &'static str {
@@ -184,13 +354,14 @@ fn points_word(lang: Lang) -> &'static str {
 }
 
 /// A band edge or curve point on its basis: a completion in percent, else an amount.
+#[derive(Clone, Copy)]
 struct BasisValue(Basis, Decimal);
 
-impl std::fmt::Display for BasisValue {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Piece for BasisValue {
+    fn put(self, s: &mut String) {
         match self.0 {
-            Basis::Completion => write!(f, "{}%", Fixed2(self.1)),
-            Basis::Actual => Amount(self.1).fmt(f),
+            Basis::Completion => put!(s, Fixed2(self.1), "%"),
+            Basis::Actual => Amount(self.1).put(s),
         }
     }
 }
@@ -211,16 +382,16 @@ impl IndicatorScore {
 
     /// [`IndicatorScore::explain`], appended to `s` (a buffer a caller reuses across lines).
     pub fn explain_into(&self, lang: Lang, s: &mut String) {
-        let _ = write!(s, "{}: ", self.name);
+        put!(s, &*self.name, ": ");
         let pts = points_word(lang);
         let zh = lang == Lang::Zh;
         let a = OrDash(self.actual.map(amount));
         let t = OrDash(self.target.map(amount));
         let completion = |s: &mut String| {
             if let Some(c) = self.completion {
-                let _ = write!(s, "{a} ÷ {t} = {}%", fixed2(c));
+                put!(s, a, " ÷ ", t, " = ", fixed2(c), "%");
             } else {
-                let _ = write!(s, "{a}");
+                put!(s, a);
             }
         };
         match self.detail {
@@ -245,7 +416,7 @@ impl IndicatorScore {
                 match (form, none_at_all, target_zero) {
                     (LowerIsBetterForm::Inverse, true, _)
                     | (LowerIsBetterForm::Linear, true, true) => {
-                        let _ = write!(s, "{a}");
+                        put!(s, a);
                         s.push_str(if zh {
                             "（为零，取最高分）"
                         } else {
@@ -253,7 +424,7 @@ impl IndicatorScore {
                         });
                     }
                     (LowerIsBetterForm::Linear, false, true) => {
-                        let _ = write!(s, "{a}");
+                        put!(s, a);
                         s.push_str(if zh {
                             "（目标为 0，有即取最低分）"
                         } else {
@@ -261,10 +432,18 @@ impl IndicatorScore {
                         });
                     }
                     (LowerIsBetterForm::Inverse, false, _) => {
-                        let _ = write!(s, "{t} ÷ {a} × 100 = {}", fixed2(self.raw_score));
+                        put!(s, t, " ÷ ", a, " × 100 = ", fixed2(self.raw_score));
                     }
                     (LowerIsBetterForm::Linear, _, false) => {
-                        let _ = write!(s, "200 − {a} ÷ {t} × 100 = {}", fixed2(self.raw_score));
+                        put!(
+                            s,
+                            "200 − ",
+                            a,
+                            " ÷ ",
+                            t,
+                            " × 100 = ",
+                            fixed2(self.raw_score)
+                        );
                     }
                 }
                 s.push_str(if zh {
@@ -281,7 +460,7 @@ impl IndicatorScore {
                 if basis == Basis::Completion {
                     completion(s);
                 } else {
-                    let _ = write!(s, "{a}");
+                    put!(s, a);
                 }
                 s.push_str(if zh {
                     " → 门槛值/目标值/挑战值法："
@@ -303,9 +482,9 @@ impl IndicatorScore {
                     } if value == from_at => {
                         let f = basis_value(basis, from_at);
                         if zh {
-                            let _ = write!(s, "恰为 {f}（{} 分）", fixed2(from_score));
+                            put!(s, "恰为 ", f, "（", fixed2(from_score), " 分）");
                         } else {
-                            let _ = write!(s, "exactly at {f} ({} points)", fixed2(from_score));
+                            put!(s, "exactly at ", f, " (", fixed2(from_score), " points)");
                         }
                     }
                     CurveSegment::Between {
@@ -316,18 +495,30 @@ impl IndicatorScore {
                     } => {
                         let (f, t2) = (basis_value(basis, from_at), basis_value(basis, to_at));
                         if zh {
-                            let _ = write!(
+                            put!(
                                 s,
-                                "在 {f}（{} 分）与 {t2}（{} 分）之间按比例插值",
+                                "在 ",
+                                f,
+                                "（",
                                 fixed2(from_score),
-                                fixed2(to_score)
+                                " 分）与 ",
+                                t2,
+                                "（",
+                                fixed2(to_score),
+                                " 分）之间按比例插值"
                             );
                         } else {
-                            let _ = write!(
+                            put!(
                                 s,
-                                "between {f} ({} points) and {t2} ({} points), interpolated",
+                                "between ",
+                                f,
+                                " (",
                                 fixed2(from_score),
-                                fixed2(to_score)
+                                " points) and ",
+                                t2,
+                                " (",
+                                fixed2(to_score),
+                                " points), interpolated"
                             );
                         }
                     }
@@ -344,29 +535,25 @@ impl IndicatorScore {
                 if basis == Basis::Completion {
                     completion(s);
                 } else {
-                    let _ = write!(s, "{}", amount(value));
+                    put!(s, amount(value));
                 }
                 // Half-open [from, to); an open lower end is written (−∞.
-                let _ = write!(
-                    s,
-                    " → {} ",
-                    if zh {
-                        "区间法：落在"
-                    } else {
-                        "step bands: in"
-                    }
-                );
-                let _ = match band.from {
-                    Some(f) => write!(s, "[{}", basis_value(basis, f)),
-                    None => write!(s, "(−∞"),
-                };
-                let _ = match band.to {
-                    Some(t) => write!(s, ", {})", basis_value(basis, t)),
-                    None => write!(s, ", ∞)"),
-                };
+                s.push_str(if zh {
+                    " → 区间法：落在 "
+                } else {
+                    " → step bands: in "
+                });
+                match band.from {
+                    Some(f) => put!(s, "[", basis_value(basis, f)),
+                    None => s.push_str("(−∞"),
+                }
+                match band.to {
+                    Some(t) => put!(s, ", ", basis_value(basis, t), ")"),
+                    None => s.push_str(", ∞)"),
+                }
             }
             Detail::PassFail { passed } => {
-                let _ = write!(s, "{a}");
+                put!(s, a);
                 let word = match (zh, passed) {
                     (false, true) => " → pass/fail: passed",
                     (false, false) => " → pass/fail: not passed",
@@ -376,7 +563,7 @@ impl IndicatorScore {
                 s.push_str(word);
             }
             Detail::Rating { .. } => {
-                let _ = write!(s, "{} {a}", if zh { "评分" } else { "rating" });
+                put!(s, if zh { "评分 " } else { "rating " }, a);
                 s.push_str(if zh {
                     " → 评分量表"
                 } else {
@@ -384,7 +571,7 @@ impl IndicatorScore {
                 });
             }
             Detail::Deduction { start, per_unit } => {
-                let _ = write!(s, "{} − {a} × {}", amount(start), amount(per_unit));
+                put!(s, amount(start), " − ", a, " × ", amount(per_unit));
                 s.push_str(if zh {
                     " → 扣分法"
                 } else {
@@ -392,13 +579,13 @@ impl IndicatorScore {
                 });
             }
             Detail::Formula => {
-                let _ = write!(
+                put!(
                     s,
-                    "{a} → {} = {}",
+                    a,
                     if zh {
-                        "自定义公式"
+                        " → 自定义公式 = "
                     } else {
-                        "custom formula"
+                        " → custom formula = "
                     },
                     fixed2(self.raw_score)
                 );
@@ -406,55 +593,66 @@ impl IndicatorScore {
             Detail::MissingScoredZero => {
                 let m = self.missing.as_deref().unwrap_or("?");
                 if zh {
-                    let _ = write!(s, "缺少数据 `{m}` → 按方案记 0 分");
+                    put!(s, "缺少数据 `", m, "` → 按方案记 0 分");
                 } else {
-                    let _ = write!(
+                    put!(
                         s,
-                        "`{m}` is missing → scored 0 by the plan's missing-data rule"
+                        "`",
+                        m,
+                        "` is missing → scored 0 by the plan's missing-data rule"
                     );
                 }
             }
             Detail::MissingLeftOut => {
                 let m = self.missing.as_deref().unwrap_or("?");
                 if zh {
-                    let _ = write!(
+                    put!(
                         s,
-                        "缺少数据 `{m}` → 不参与计分，本维度其余指标按比例重新分配权重"
+                        "缺少数据 `",
+                        m,
+                        "` → 不参与计分，本维度其余指标按比例重新分配权重"
                     );
                 } else {
-                    let _ = write!(
+                    put!(
                         s,
-                        "`{m}` is missing → left out; the rest of its section is re-weighted"
+                        "`",
+                        m,
+                        "` is missing → left out; the rest of its section is re-weighted"
                     );
                 }
                 return;
             }
         }
-        let _ = write!(s, " → {} {pts}", fixed2(self.score));
+        put!(s, " → ", fixed2(self.score), " ", pts);
         match (self.bound, zh) {
             (Some(Bound::Cap), false) => {
-                let _ = write!(s, " (capped, from {})", fixed2(self.raw_score));
+                put!(s, " (capped, from ", fixed2(self.raw_score), ")");
             }
             (Some(Bound::Cap), true) => {
-                let _ = write!(s, "（封顶，原为 {}）", fixed2(self.raw_score));
+                put!(s, "（封顶，原为 ", fixed2(self.raw_score), "）");
             }
             (Some(Bound::Floor), false) => {
-                let _ = write!(s, " (raised to the floor, from {})", fixed2(self.raw_score));
+                put!(
+                    s,
+                    " (raised to the floor, from ",
+                    fixed2(self.raw_score),
+                    ")"
+                );
             }
             (Some(Bound::Floor), true) => {
-                let _ = write!(s, "（保底，原为 {}）", fixed2(self.raw_score));
+                put!(s, "（保底，原为 ", fixed2(self.raw_score), "）");
             }
             (None, _) => {}
         }
-        let _ = write!(s, " × {}", weight(self.effective_weight));
+        put!(s, " × ", weight(self.effective_weight));
         if self.effective_weight != self.weight {
             if zh {
-                let _ = write!(s, "（原权重 {}，因缺数据重新分配）", weight(self.weight));
+                put!(s, "（原权重 ", weight(self.weight), "，因缺数据重新分配）");
             } else {
-                let _ = write!(s, " (re-weighted from {})", weight(self.weight));
+                put!(s, " (re-weighted from ", weight(self.weight), ")");
             }
         }
-        let _ = write!(s, " = {}", fixed2(self.weighted));
+        put!(s, " = ", fixed2(self.weighted));
         if let Some(p) = &self.progress {
             explain_progress(p, lang, s);
         }
@@ -465,24 +663,32 @@ fn explain_progress(p: &crate::progress::Progress, lang: Lang, s: &mut String) {
     let status = p
         .status
         .map(|st| if lang == Lang::Zh { st.zh() } else { st.en() });
-    let _ = match (lang, p.pace, status, p.projected) {
-        (Lang::En, Some(pace), Some(st), Some(proj)) => write!(
+    match (lang, p.pace, status, p.projected) {
+        (Lang::En, Some(pace), Some(st), Some(proj)) => put!(
             s,
-            "; to date: expected {}, pace {}% → {st}, projected {}",
+            "; to date: expected ",
             amount(p.expected),
+            ", pace ",
             fixed2(pace),
+            "% → ",
+            st,
+            ", projected ",
             amount(proj)
         ),
-        (Lang::Zh, Some(pace), Some(st), Some(proj)) => write!(
+        (Lang::Zh, Some(pace), Some(st), Some(proj)) => put!(
             s,
-            "；进度：应完成 {}，进度比 {}% → {st}，预计期末 {}",
+            "；进度：应完成 ",
             amount(p.expected),
+            "，进度比 ",
             fixed2(pace),
+            "% → ",
+            st,
+            "，预计期末 ",
             amount(proj)
         ),
-        (Lang::En, ..) => write!(s, "; to date: no pace yet (nothing expected so far)"),
-        (Lang::Zh, ..) => write!(s, "；进度：尚无可比进度"),
-    };
+        (Lang::En, ..) => s.push_str("; to date: no pace yet (nothing expected so far)"),
+        (Lang::Zh, ..) => s.push_str("；进度：尚无可比进度"),
+    }
 }
 
 impl AdjustmentScore {
@@ -496,12 +702,15 @@ impl AdjustmentScore {
     /// [`AdjustmentScore::explain`], appended to `s`.
     pub fn explain_into(&self, lang: Lang, s: &mut String) {
         let sign = if self.bonus { "+" } else { "−" };
-        let _ = write!(
+        put!(
             s,
-            "{}: {} × {sign}{} = {}",
-            self.name,
+            &*self.name,
+            ": ",
             amount(self.count),
+            " × ",
+            sign,
             amount(self.points_each),
+            " = ",
             signed(self.points)
         );
         if self.capped {
@@ -524,15 +733,15 @@ impl AdjustmentScore {
 /// Points with their sign: `+2.00`, `−2.00`, `0.00`.
 struct Signed(Decimal);
 
-impl std::fmt::Display for Signed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Piece for Signed {
+    fn put(self, s: &mut String) {
         let d = self.0;
         if d.is_zero() {
-            Fixed2(Decimal::ZERO).fmt(f)
+            Fixed2(Decimal::ZERO).put(s);
         } else if d.is_sign_negative() {
-            write!(f, "−{}", Fixed2(d.abs()))
+            put!(s, "−", Fixed2(d.abs()));
         } else {
-            write!(f, "+{}", Fixed2(d))
+            put!(s, "+", Fixed2(d));
         }
     }
 }
@@ -554,47 +763,46 @@ impl Scorecard {
     pub fn explain_into(&self, lang: Lang, s: &mut String) {
         let zh = lang == Lang::Zh;
         let who = self.name.as_deref().unwrap_or(&self.record_id);
-        let _ = writeln!(s, "{who} ({})", self.record_id);
+        put!(s, who, " (", self.record_id.as_str(), ")\n");
         for sec in &self.sections {
-            let _ = writeln!(s, "{} ({}):", sec.name, weight(sec.effective_weight));
+            put!(s, &*sec.name, " (", weight(sec.effective_weight), "):\n");
             for ind in &sec.indicators {
                 s.push_str("  ");
                 ind.explain_into(lang, s);
                 s.push('\n');
             }
             if sec.left_out {
-                let _ = writeln!(
-                    s,
-                    "  {}",
-                    if zh {
-                        "本维度全部缺数据，不参与计分"
-                    } else {
-                        "every indicator is missing: section left out"
-                    }
-                );
-            } else if zh {
-                let _ = writeln!(
-                    s,
-                    "  维度得分 {} × {} = {}",
-                    fixed2(sec.score),
-                    weight(sec.effective_weight),
-                    fixed2(sec.contribution)
-                );
+                s.push_str(if zh {
+                    "  本维度全部缺数据，不参与计分\n"
+                } else {
+                    "  every indicator is missing: section left out\n"
+                });
             } else {
-                let _ = writeln!(
+                put!(
                     s,
-                    "  Section score {} × {} = {}",
+                    if zh {
+                        "  维度得分 "
+                    } else {
+                        "  Section score "
+                    },
                     fixed2(sec.score),
+                    " × ",
                     weight(sec.effective_weight),
-                    fixed2(sec.contribution)
+                    " = ",
+                    fixed2(sec.contribution),
+                    "\n"
                 );
             }
         }
-        let _ = writeln!(
+        put!(
             s,
-            "{} {}",
-            if zh { "加权合计" } else { "Weighted total" },
-            fixed2(self.weighted_total)
+            if zh {
+                "加权合计 "
+            } else {
+                "Weighted total "
+            },
+            fixed2(self.weighted_total),
+            "\n"
         );
         for a in &self.adjustments {
             s.push_str(if zh { "加减分 " } else { "Adjustment " });
@@ -609,73 +817,103 @@ impl Scorecard {
             (None, _) => {}
         }
         for v in &self.vetoes {
+            let (name, condition) = (&*v.name, v.condition.as_str());
             match (&v.effect, zh) {
-                (VetoOutcome::ZeroTotal, false) => {
-                    let _ = writeln!(
-                        s,
-                        "Veto: {} (`{}`) → the total is set to 0",
-                        v.name, v.condition
-                    );
-                }
+                (VetoOutcome::ZeroTotal, false) => put!(
+                    s,
+                    "Veto: ",
+                    name,
+                    " (`",
+                    condition,
+                    "`) → the total is set to 0\n"
+                ),
                 (VetoOutcome::ZeroTotal, true) => {
-                    let _ = writeln!(s, "一票否决：{}（`{}`）→ 总分记为 0", v.name, v.condition);
+                    put!(s, "一票否决：", name, "（`", condition, "`）→ 总分记为 0\n")
                 }
-                (VetoOutcome::CapGrade(g), false) => {
-                    let _ = writeln!(
-                        s,
-                        "Veto: {} (`{}`) → the grade is at most {g}",
-                        v.name, v.condition
-                    );
-                }
-                (VetoOutcome::CapGrade(g), true) => {
-                    let _ = writeln!(
-                        s,
-                        "一票否决：{}（`{}`）→ 等级最高为 {g}",
-                        v.name, v.condition
-                    );
-                }
+                (VetoOutcome::CapGrade(g), false) => put!(
+                    s,
+                    "Veto: ",
+                    name,
+                    " (`",
+                    condition,
+                    "`) → the grade is at most ",
+                    &**g,
+                    "\n"
+                ),
+                (VetoOutcome::CapGrade(g), true) => put!(
+                    s,
+                    "一票否决：",
+                    name,
+                    "（`",
+                    condition,
+                    "`）→ 等级最高为 ",
+                    &**g,
+                    "\n"
+                ),
             }
         }
-        let places = self.total.scale();
+        let places = Count(self.total.scale());
         if zh {
-            let _ = write!(
+            put!(
                 s,
-                "总分 {} → 保留 {places} 位小数 = {} → 等级 {}",
+                "总分 ",
                 amount(self.unrounded_total),
-                self.total,
-                self.grade
+                " → 保留 ",
+                places,
+                " 位小数 = ",
+                Plain(self.total),
+                " → 等级 ",
+                &*self.grade
             );
         } else {
-            let _ = write!(
+            put!(
                 s,
-                "Total {} → rounded to {places} places = {} → grade {}",
+                "Total ",
                 amount(self.unrounded_total),
-                self.total,
-                self.grade
+                " → rounded to ",
+                places,
+                " places = ",
+                Plain(self.total),
+                " → grade ",
+                &*self.grade
             );
         }
         if let Some(g) = &self.grade_before_veto {
-            let _ = if zh {
-                write!(s, "（原为 {g}）")
+            if zh {
+                put!(s, "（原为 ", &**g, "）");
             } else {
-                write!(s, " (was {g})")
-            };
+                put!(s, " (was ", &**g, ")");
+            }
         }
         if let Some(p) = &self.progress {
             let st = p.status.map_or("—", |x| if zh { x.zh() } else { x.en() });
-            let proj = OrDash(p.projected_total);
+            let proj = OrDash(p.projected_total.map(Plain));
             let g = p.projected_grade.as_deref().unwrap_or("—");
             // The fraction is in [0, 1] on a scorecard; a hand-built one too large shows "—".
             let gone = OrDash(p.fraction.checked_mul(Decimal::ONE_HUNDRED).map(fixed2));
             if zh {
-                let _ = write!(
+                put!(
                     s,
-                    "\n进度 {gone}%：{st}；按当前进度预计总分 {proj}，等级 {g}"
+                    "\n进度 ",
+                    gone,
+                    "%：",
+                    st,
+                    "；按当前进度预计总分 ",
+                    proj,
+                    "，等级 ",
+                    g
                 );
             } else {
-                let _ = write!(
+                put!(
                     s,
-                    "\nPeriod {gone}% gone: {st}; on current pace the total would be {proj}, grade {g}"
+                    "\nPeriod ",
+                    gone,
+                    "% gone: ",
+                    st,
+                    "; on current pace the total would be ",
+                    proj,
+                    ", grade ",
+                    g
                 );
             }
         }
@@ -709,20 +947,50 @@ mod tests {
             Decimal::from_i128_with_scale(-79_228_162_514_264_337_593_543_950_335, 28),
         ] {
             assert_eq!(plain(d), d.to_string());
+            assert_eq!(fixed2(d).to_string(), fixed2_reference(d));
+            assert_eq!(amount(d).to_string(), amount_reference(d));
         }
     }
 
     /// The digits as plain text (no grouping, ASCII minus), to compare with `Display`.
     fn plain(d: Decimal) -> String {
-        let digits = Digits::of(d);
-        let (int, frac) = digits.parts();
-        let mut s = String::from(if digits.negative { "-" } else { "" });
-        s.push_str(std::str::from_utf8(int).unwrap());
-        if !frac.is_empty() {
-            s.push('.');
-            s.push_str(std::str::from_utf8(frac).unwrap());
-        }
+        let mut s = String::new();
+        NumText::decimal(d, false).put(&mut s);
         s
+    }
+
+    /// The explanation's grouping of a decimal's own text, worked on the string: thousands
+    /// commas in the integer part and a true minus sign.
+    fn group(text: &str) -> String {
+        let (sign, digits) = match text.strip_prefix('-') {
+            Some(rest) => ("−", rest),
+            None => ("", text),
+        };
+        let (int, frac) = digits
+            .split_once('.')
+            .map_or((digits, None), |(i, f)| (i, Some(f)));
+        let mut out = String::from(sign);
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if let Some(f) = frac {
+            out.push('.');
+            out.push_str(f);
+        }
+        out
+    }
+
+    /// The two display rules as they are defined on decimals: round half up to two places and
+    /// pad; round to four places (banker's) and strip trailing zeros.
+    fn fixed2_reference(d: Decimal) -> String {
+        group(&RoundingMode::HalfUp.round(d, 2).to_string())
+    }
+    fn amount_reference(d: Decimal) -> String {
+        let r = if d.scale() > 4 { d.round_dp(4) } else { d };
+        group(&r.normalize().to_string())
     }
 
     proptest::proptest! {
@@ -737,6 +1005,33 @@ mod tests {
         ) {
             let d = Decimal::from_parts(lo as u32, (lo >> 32) as u32, hi, negative, scale);
             proptest::prop_assert_eq!(plain(d), d.to_string());
+            // The 64-bit shortcuts of the two display rules, halves and carries included.
+            proptest::prop_assert_eq!(fixed2(d).to_string(), fixed2_reference(d));
+            proptest::prop_assert_eq!(amount(d).to_string(), amount_reference(d));
+        }
+
+        /// Halves and carries at every scale: mantissas ending in 5, 49…, 50…, 99….
+        #[test]
+        fn rounding_edges_equal_the_decimal_rules(
+            head in 0u64..1_000_000,
+            tail in proptest::prop_oneof![
+                proptest::strategy::Just(5u64),
+                proptest::strategy::Just(50),
+                proptest::strategy::Just(49),
+                proptest::strategy::Just(51),
+                proptest::strategy::Just(99),
+                proptest::strategy::Just(9_999),
+                proptest::strategy::Just(50_000),
+                proptest::strategy::Just(5_000_000_000),
+                0u64..100_000,
+            ],
+            negative: bool,
+            scale in 0u32..=28,
+        ) {
+            let m = head.saturating_mul(10_000_000_000).saturating_add(tail);
+            let d = Decimal::from_parts(m as u32, (m >> 32) as u32, 0, negative, scale);
+            proptest::prop_assert_eq!(fixed2(d).to_string(), fixed2_reference(d));
+            proptest::prop_assert_eq!(amount(d).to_string(), amount_reference(d));
         }
     }
 }
