@@ -9,7 +9,6 @@ use super::load::{Cell, Fact};
 use super::org::Org;
 use super::period::{window, Span};
 use super::spec::{Aggregate, Credit};
-use super::store::key;
 use crate::batch::threads::{self, Threads};
 use crate::error::{kinds, Error, Loc, Problem, Problems};
 use rust_decimal::Decimal;
@@ -320,6 +319,17 @@ fn listed<'a>(model: &Model, facts: impl Iterator<Item = (usize, &'a Fact)>) -> 
 pub(super) fn is_first(store: &impl Held, m: usize, spec: &FactMeasure, fact: &Fact) -> bool {
     let first = key(spec, fact).and_then(|k| store.first(m, &k));
     first == Some((fact.date, fact.row))
+}
+
+/// The cells a `count_distinct` / `count_new` measure counts, `None` when one is empty.
+pub(super) fn key(spec: &FactMeasure, fact: &Fact) -> Option<Vec<Cell>> {
+    spec.columns
+        .iter()
+        .map(|&j| match fact.cells.get(j) {
+            None | Some(Cell::Missing) => None,
+            Some(c) => Some(*c),
+        })
+        .collect()
 }
 
 /// The number a fact brings to a number aggregate, `None` when its cell is empty.

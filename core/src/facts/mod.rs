@@ -17,8 +17,6 @@ pub mod spec;
 #[cfg(feature = "facts")]
 mod aggregate;
 #[cfg(feature = "facts")]
-mod chunks;
-#[cfg(feature = "facts")]
 mod compile;
 #[cfg(feature = "facts")]
 mod date;

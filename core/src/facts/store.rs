@@ -3,8 +3,8 @@
 //! fact of every value. A batch is a store filled once; a live accumulator adds and retracts,
 //! and both answer through the same aggregation, so they cannot disagree.
 
-use super::aggregate::Held;
-use super::compile::{FactMeasure, Model};
+use super::aggregate::{key, Held};
+use super::compile::Model;
 use super::date::Date;
 use super::load::{Cell, Fact, Passes, Texts};
 use super::spec::Aggregate;
@@ -422,17 +422,6 @@ fn decide_one(
         Ok(q) => fact.qualifies = q,
         Err((m, e)) => problems.push(filter_problem(model, m, source, i, fact, e, at)),
     }
-}
-
-/// The cells a `count_distinct` / `count_new` measure counts, `None` when one is empty.
-pub(super) fn key(spec: &FactMeasure, fact: &Fact) -> Option<Vec<Cell>> {
-    spec.columns
-        .iter()
-        .map(|&j| match fact.cells.get(j) {
-            None | Some(Cell::Missing) => None,
-            Some(c) => Some(*c),
-        })
-        .collect()
 }
 
 /// Whether `fact` of source `source` passes each measure's filter; an empty cell a filter needs

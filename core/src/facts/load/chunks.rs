@@ -4,7 +4,7 @@
 //! thread. A chunk that is not plain (a record with another number of fields than the header, or
 //! a CSV error) makes the whole text read on one thread instead, whose reader reports it.
 
-use super::load::{parse_fact, settle, Cell, Columns, Credits, Fact, Parsed, Texts};
+use super::{parse_fact, settle, Cell, Columns, Credits, Fact, Parsed, Texts};
 use crate::batch::threads;
 use crate::error::Problems;
 use std::collections::hash_map::Entry;

@@ -1,6 +1,8 @@
 //! Reading facts: each source's rows from JSON objects or CSV text, by one cell rule per column
 //! type, every bad cell reported with its source, row, column and fact id, all at once.
 
+mod chunks;
+
 use super::compile::{bad_date, folded, Column, Model, Source};
 use super::date::Date;
 use super::spec::ColumnType;
@@ -449,7 +451,7 @@ fn read_csv(
             .ok()
             .and_then(|p| text.get(p..));
         if let Some(facts) =
-            body.and_then(|body| super::chunks::read(&columns, body, threads, texts, problems))
+            body.and_then(|body| chunks::read(&columns, body, threads, texts, problems))
         {
             return facts;
         }
