@@ -3,6 +3,7 @@
 //! all or nothing with every bad cell named, and answers "who, on this date" for roll-ups.
 
 use super::date::Date;
+use super::load::csv_problem;
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use crate::input::scalar;
 use serde_json::Value;
@@ -104,20 +105,11 @@ pub(crate) fn read_org(value: Value, at: &Loc) -> crate::Result<Org> {
         Value::Array(items) => json_rows(items, at, &mut problems),
         Value::String(text) => csv_rows(&text, at, &mut problems),
         other => {
-            problems.push(
-                Problem::new(
-                    at.clone(),
-                    kinds::WRONG_TYPE,
-                    format!(
-                        "expected the org table (a list of objects or CSV text), found {}",
-                        scalar::what(&other)
-                    ),
-                )
-                .zh(format!(
-                    "应为组织架构表（对象列表或 CSV 文本），实际为{}",
-                    scalar::what_zh(&other)
-                )),
-            );
+            let what = [
+                "the org table (a list of objects)",
+                "组织架构表（对象列表）",
+            ];
+            problems.push(super::load::not_rows(at, what, &other));
             Vec::new()
         }
     };
@@ -249,11 +241,6 @@ fn csv_rows(text: &str, at: &Loc, problems: &mut Problems) -> Vec<Row> {
         out.push((cells, loc));
     }
     out
-}
-
-fn csv_problem(at: Loc, e: &csv::Error) -> Problem {
-    Problem::new(at, kinds::SYNTAX_ERROR, format!("not valid CSV: {e}"))
-        .zh(format!("不是有效的 CSV：{e}"))
 }
 
 /// One row as a person's entry, its problems reported.

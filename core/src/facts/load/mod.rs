@@ -291,23 +291,25 @@ pub(super) fn read_source(
         Value::String(csv) => read_csv(source, &csv, at, texts, problems),
         Value::Array(rows) => read_rows(source, rows, at, texts, problems),
         other => {
-            problems.push(
-                Problem::new(
-                    at.clone(),
-                    kinds::WRONG_TYPE,
-                    format!(
-                        "expected a list of facts or CSV text, found {}",
-                        scalar::what(&other)
-                    ),
-                )
-                .zh(format!(
-                    "应为事实列表或 CSV 文本，实际为{}",
-                    scalar::what_zh(&other)
-                )),
-            );
+            problems.push(not_rows(at, ["a list of facts", "事实列表"], &other));
             Vec::new()
         }
     }
+}
+
+/// `value` where rows were expected: a list of objects or CSV text (`what`: of what, in English
+/// and Chinese).
+pub(super) fn not_rows(at: &Loc, what: [&str; 2], value: &Value) -> Problem {
+    let [en, zh] = what;
+    Problem::new(
+        at.clone(),
+        kinds::WRONG_TYPE,
+        format!("expected {en} or CSV text, found {}", scalar::what(value)),
+    )
+    .zh(format!(
+        "应为{zh}或 CSV 文本，实际为{}",
+        scalar::what_zh(value)
+    ))
 }
 
 /// Rows as JSON objects, keyed by column id or alias; other keys are ignored.
@@ -538,7 +540,7 @@ pub(crate) fn with_csv_threads<T>(threads: Threads, f: impl FnOnce() -> T) -> T 
     out
 }
 
-fn csv_problem(at: Loc, e: &csv::Error) -> Problem {
+pub(super) fn csv_problem(at: Loc, e: &csv::Error) -> Problem {
     Problem::new(at, kinds::SYNTAX_ERROR, format!("not valid CSV: {e}"))
         .zh(format!("不是有效的 CSV：{e}"))
 }
