@@ -433,26 +433,37 @@ fn qualifies(
     fact: &Fact,
     env: &mut Vec<Option<Exact>>,
 ) -> Result<Passes, (usize, EvalError)> {
-    env.clear();
-    env.extend(fact.cells.iter().map(|c| match *c {
-        Cell::Num(n) => Some(Exact::Dec(n)),
-        Cell::Text(t) => Some(Exact::Dec(Decimal::from(t))),
-        Cell::Bool(b) => Some(Exact::Dec(if b { Decimal::ONE } else { Decimal::ZERO })),
+    // A cell as the filters see it: texts by their number, booleans as 1 and 0.
+    let value = |c: &Cell| match *c {
+        Cell::Num(n) => Some(n),
+        Cell::Text(t) => Some(Decimal::from(t)),
+        Cell::Bool(b) => Some(if b { Decimal::ONE } else { Decimal::ZERO }),
         Cell::Date(_) | Cell::Missing => None,
-    }));
-    let env: &[Option<Exact>] = env;
+    };
+    env.clear();
     let mut passes = Passes::default();
     for (m, spec) in model.measures.iter().enumerate() {
         if spec.source != source {
             continue;
         }
-        let passed = match &spec.filter {
+        let passed = match spec.filter.as_ref().map(|f| (f, f.var_compare())) {
             None => true,
-            Some(f) => match f.holds(env) {
-                Ok(b) => b,
-                Err(EvalError::Missing { .. }) => false,
-                Err(e) => return Err((m, e)),
-            },
+            // One comparison of a column: decided on its cell (an empty cell fails it).
+            Some((_, Some(c))) => fact
+                .cells
+                .get(c.var)
+                .and_then(value)
+                .is_some_and(|x| c.holds(x)),
+            Some((f, None)) => {
+                if env.is_empty() {
+                    env.extend(fact.cells.iter().map(|c| value(c).map(Exact::Dec)));
+                }
+                match f.holds(env) {
+                    Ok(b) => b,
+                    Err(EvalError::Missing { .. }) => false,
+                    Err(e) => return Err((m, e)),
+                }
+            }
         };
         if passed {
             passes.set(m);

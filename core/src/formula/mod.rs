@@ -386,6 +386,63 @@ impl Formula {
     pub(crate) fn holds(&self, env: &[Option<Exact>]) -> Result<bool, EvalError> {
         eval::condition(&self.root, env)
     }
+
+    /// The condition as `variable ⋚ number` when it is one (either way round, as most filters
+    /// are: `status == "signed"` once texts are numbered), to be decided on the variable's value
+    /// alone, as [`Formula::holds`] decides it.
+    #[cfg(feature = "facts")]
+    pub(crate) fn var_compare(&self) -> Option<VarCompare> {
+        let Node::Compare(op, lhs, rhs) = &self.root else {
+            return None;
+        };
+        match (&**lhs, &**rhs) {
+            (Node::Var(var), Node::Number(value)) => Some(VarCompare {
+                var: *var,
+                op: *op,
+                value: *value,
+                var_first: true,
+            }),
+            (Node::Number(value), Node::Var(var)) => Some(VarCompare {
+                var: *var,
+                op: *op,
+                value: *value,
+                var_first: false,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A condition comparing one variable with a number (see [`Formula::var_compare`]).
+#[cfg(feature = "facts")]
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct VarCompare {
+    /// The variable's slot.
+    pub var: usize,
+    op: Compare,
+    value: Decimal,
+    /// Whether the variable is on the left.
+    var_first: bool,
+}
+
+#[cfg(feature = "facts")]
+impl VarCompare {
+    /// Whether the condition holds when the variable is `x`.
+    pub(crate) fn holds(&self, x: Decimal) -> bool {
+        let (lhs, rhs) = if self.var_first {
+            (x, self.value)
+        } else {
+            (self.value, x)
+        };
+        match self.op {
+            Compare::Lt => lhs < rhs,
+            Compare::Le => lhs <= rhs,
+            Compare::Gt => lhs > rhs,
+            Compare::Ge => lhs >= rhs,
+            Compare::Eq => lhs == rhs,
+            Compare::Ne => lhs != rhs,
+        }
+    }
 }
 
 /// Decimal values as exact ones, for the decimal-valued entry points.

@@ -845,3 +845,26 @@ fn env_xy(x: Decimal, y: Decimal) -> Vec<Option<Decimal>> {
     env[6] = Some(y);
     env
 }
+
+#[cfg(feature = "facts")]
+#[test]
+fn a_comparison_of_one_variable_is_decided_on_its_value_as_the_tree_decides_it() {
+    // Every operator, either way round, on values below, at and above the number; the tree's
+    // answer is the reference (a missing value is the filters' concern, not this one's).
+    let values = ["-1", "0", "2.5", "2.50", "3", "100"];
+    for op in ["<", "<=", ">", ">=", "==", "!="] {
+        for text in [format!("x {op} 2.5"), format!("2.5 {op} x")] {
+            let f = condition(&text);
+            let c = f.var_compare().expect("one variable and a number");
+            assert_eq!(c.var, 5);
+            for v in values {
+                let mut env = vec![None; 7];
+                env[5] = Some(Exact::Dec(d(v)));
+                assert_eq!(c.holds(d(v)), f.holds(&env).unwrap(), "{text} at x = {v}");
+            }
+        }
+    }
+    for other in ["x > y", "x + 1 > 2", "x > 1 and x < 3", "not (x > 1)"] {
+        assert!(condition(other).var_compare().is_none(), "{other}");
+    }
+}

@@ -3,13 +3,16 @@
 //! joined in chunk order so facts, rows, texts and problems are exactly those of a read on one
 //! thread. A chunk that is not plain (a record with another number of fields than the header, or
 //! a CSV error) makes the whole text read on one thread instead, whose reader reports it.
+//!
+//! Repeated fact ids are found once all chunks are read, from each id's hash sorted with its row
+//! (sequential memory, where a map of a million ids would miss the cache on every insert); ids
+//! with equal hashes are compared as text, sorted, so even ids made to collide cost
+//! O(n log n).
 
 use super::{parse_fact, settle, Cell, Columns, Credits, Fact, Parsed, Texts};
 use crate::batch::threads;
 use crate::error::Problems;
-use std::collections::hash_map::Entry;
 use std::collections::HashMap;
-use std::sync::Arc;
 
 /// What one chunk read, its rows numbered from 0.
 struct Chunk {
@@ -17,20 +20,18 @@ struct Chunk {
     facts: Vec<Fact>,
     /// The other records, by row.
     pending: Vec<Pending>,
-    /// Each id read, with the first row it is on.
-    ids: HashMap<Arc<str>, usize>,
+    /// The hash of each record's id, with its row.
+    ids: Vec<(u64, usize)>,
     /// The texts of the chunk's cells, indexed as its facts' cells are.
     texts: Texts,
     /// How many records it holds.
     records: usize,
 }
 
-/// A record with a problem, or whose id is on an earlier row of its chunk.
+/// A record with a problem, or a fact whose id is on an earlier row.
 struct Pending {
     row: usize,
     parsed: Parsed,
-    /// The chunk row its id is first on, when not this one.
-    first: Option<usize>,
 }
 
 /// The facts of `body` (the CSV data rows after the header) read on up to `threads` threads into
@@ -71,19 +72,21 @@ pub(super) fn read(
                 .collect()
         })
         .collect();
-    let mut ids = Vec::with_capacity(chunks.len());
-    let mut jobs = Vec::with_capacity(chunks.len());
-    for (k, c) in chunks.into_iter().enumerate() {
-        ids.push(c.ids);
-        jobs.push((k, c.facts, c.pending));
-    }
+    let repeats = repeated_ids(&chunks, &offsets);
+    let jobs: Vec<_> = chunks
+        .into_iter()
+        .zip(repeats)
+        .enumerate()
+        .map(|(k, (c, r))| (k, c.facts, c.pending, r))
+        .collect();
     let joined = Joined {
         columns,
-        ids: &ids,
         offsets: &offsets,
         remaps: &remaps,
     };
-    let settled = match threads::run(jobs, |(k, facts, pending)| joined.settle(k, facts, pending)) {
+    let settled = match threads::run(jobs, |(k, facts, pending, repeats)| {
+        joined.settle(k, facts, pending, &repeats)
+    }) {
         Ok(settled) => settled,
         Err(e) => {
             problems.absorb(&e);
@@ -177,14 +180,14 @@ fn read_chunk(columns: &Columns<'_>, part: &str) -> Option<Chunk> {
         .has_headers(false)
         .flexible(true)
         .from_reader(part.as_bytes());
-    let lines = part.bytes().filter(|&b| b == b'\n').count();
+    let lines = memchr::memchr_iter(b'\n', part.as_bytes()).count();
     let mut texts = Texts::default();
     let mut enums: Vec<Vec<Option<usize>>> = source
         .columns
         .iter()
         .map(|c| vec![None; c.values.len()])
         .collect();
-    let mut ids: HashMap<Arc<str>, usize> = HashMap::with_capacity(lines);
+    let mut ids: Vec<(u64, usize)> = Vec::with_capacity(lines);
     let mut facts = Vec::with_capacity(lines);
     let mut pending = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -194,21 +197,13 @@ fn read_chunk(columns: &Columns<'_>, part: &str) -> Option<Chunk> {
             return None;
         }
         let parsed = parse_fact(source, columns.cells(&record), &mut texts, &mut enums);
-        let mut first = None;
         if let Some(id) = &parsed.id {
-            match ids.entry(Arc::clone(id)) {
-                Entry::Occupied(e) => first = Some(*e.get()),
-                Entry::Vacant(e) => {
-                    e.insert(row);
-                }
-            }
+            ids.push((id_hash(id), row));
         }
-        if first.is_none() && !parsed.has_problems() {
-            if let Some(fact) = parsed.into_fact(row) {
-                facts.push(fact);
-            }
-        } else {
-            pending.push(Pending { row, parsed, first });
+        if parsed.has_problems() {
+            pending.push(Pending { row, parsed });
+        } else if let Some(fact) = parsed.into_fact(row) {
+            facts.push(fact);
         }
         row = row.saturating_add(1);
     }
@@ -221,11 +216,71 @@ fn read_chunk(columns: &Columns<'_>, part: &str) -> Option<Chunk> {
     })
 }
 
+/// An id's hash: the same for the same text on every thread and run, and cheap (a word-at-a-time
+/// multiply-rotate; collisions only cost a comparison of the texts).
+fn id_hash(id: &str) -> u64 {
+    const K: u64 = 0x517c_c1b7_2722_0a95;
+    let mut h = id.len() as u64;
+    for word in id.as_bytes().chunks(8) {
+        let mut w = [0u8; 8];
+        if let Some(dst) = w.get_mut(..word.len()) {
+            dst.copy_from_slice(word);
+        }
+        h = (h.rotate_left(5) ^ u64::from_le_bytes(w)).wrapping_mul(K);
+    }
+    h
+}
+
+/// By chunk, the records whose id is on an earlier row of the whole text: chunk row → the
+/// earliest row with that id (`offsets`: each chunk's first row in the whole text).
+fn repeated_ids(chunks: &[Chunk], offsets: &[usize]) -> Vec<HashMap<usize, usize>> {
+    let mut out = vec![HashMap::new(); chunks.len()];
+    let mut all: Vec<(u64, usize)> = chunks
+        .iter()
+        .zip(offsets)
+        .flat_map(|(c, &o)| c.ids.iter().map(move |&(h, r)| (h, o.saturating_add(r))))
+        .collect();
+    all.sort_unstable();
+    // The chunk holding row `g`, and the row within it.
+    let place = |g: usize| -> Option<(usize, usize)> {
+        let k = offsets.partition_point(|&o| o <= g).checked_sub(1)?;
+        Some((k, g.checked_sub(*offsets.get(k)?)?))
+    };
+    let id_at = |g: usize| -> Option<&str> {
+        let (k, r) = place(g)?;
+        let c = chunks.get(k)?;
+        if let Ok(i) = c.facts.binary_search_by_key(&r, |f| f.row) {
+            return c.facts.get(i).map(|f| &*f.id);
+        }
+        let i = c.pending.binary_search_by_key(&r, |p| p.row).ok()?;
+        c.pending.get(i)?.parsed.id.as_deref()
+    };
+    for run in all.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        // Equal hashes: the ids themselves, in text then row order.
+        let mut ids: Vec<(&str, usize)> = run
+            .iter()
+            .filter_map(|&(_, g)| Some((id_at(g)?, g)))
+            .collect();
+        ids.sort_unstable();
+        for same in ids.chunk_by(|a, b| a.0 == b.0) {
+            let Some((&(_, first), later)) = same.split_first() else {
+                continue;
+            };
+            for &(_, g) in later {
+                if let Some((k, r)) = place(g) {
+                    if let Some(map) = out.get_mut(k) {
+                        map.insert(r, first);
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
 /// What the chunks share once all are read.
 struct Joined<'a> {
     columns: &'a Columns<'a>,
-    /// By chunk, its ids' first rows.
-    ids: &'a [HashMap<Arc<str>, usize>],
     /// By chunk, the row its first record is in the whole text.
     offsets: &'a [usize],
     /// By chunk, its text indices' indices among all the texts.
@@ -234,39 +289,24 @@ struct Joined<'a> {
 
 impl Joined<'_> {
     /// Chunk `k`'s facts and problems as a read of the whole text gives them: rows and texts
-    /// renumbered, ids first read in an earlier chunk reported as duplicates.
-    fn settle(&self, k: usize, facts: Vec<Fact>, pending: Vec<Pending>) -> (Vec<Fact>, Problems) {
+    /// renumbered, facts whose id is on an earlier row (`repeats`: chunk row → that row in the
+    /// whole text) reported as duplicates.
+    fn settle(
+        &self,
+        k: usize,
+        facts: Vec<Fact>,
+        pending: Vec<Pending>,
+        repeats: &HashMap<usize, usize>,
+    ) -> (Vec<Fact>, Problems) {
         let offset = self.offsets.get(k).copied().unwrap_or(0);
         let remap = self.remaps.get(k).map_or(&[][..], Vec::as_slice);
-        // The chunk rows whose id is first read in an earlier chunk, with that row.
-        let mut earlier: HashMap<usize, usize> = HashMap::new();
-        if let (Some(mine), Some(before)) = (self.ids.get(k), self.ids.get(..k)) {
-            if !before.is_empty() {
-                for (id, &first) in mine {
-                    let found = before
-                        .iter()
-                        .zip(self.offsets)
-                        .find_map(|(ids, &o)| ids.get(id).map(|&r| o.saturating_add(r)));
-                    if let Some(row) = found {
-                        earlier.insert(first, row);
-                    }
-                }
-            }
-        }
-        let first_of = |row: usize, first: Option<usize>| -> Option<usize> {
-            let local = first.unwrap_or(row);
-            match earlier.get(&local) {
-                Some(&r) => Some(r),
-                None => first.map(|f| offset.saturating_add(f)),
-            }
-        };
         let mut facts = facts;
-        // Facts whose id is first on an earlier chunk's row: reported, not kept.
+        // Facts whose id is on an earlier row: reported, not kept.
         let mut dropped: Vec<Pending> = Vec::new();
-        if !earlier.is_empty() {
+        if !repeats.is_empty() {
             let mut kept = Vec::with_capacity(facts.len());
             for fact in facts {
-                if earlier.contains_key(&fact.row) {
+                if repeats.contains_key(&fact.row) {
                     let row = fact.row;
                     let parsed = Parsed {
                         id: Some(fact.id),
@@ -276,11 +316,7 @@ impl Joined<'_> {
                         credits: fact.credits,
                         cells: fact.cells,
                     };
-                    dropped.push(Pending {
-                        row,
-                        parsed,
-                        first: None,
-                    });
+                    dropped.push(Pending { row, parsed });
                 } else {
                     kept.push(fact);
                 }
@@ -310,12 +346,12 @@ impl Joined<'_> {
         let mut dropped = dropped.into_iter().peekable();
         for p in pending {
             while let Some(d) = dropped.next_if(|d| d.row < p.row) {
-                self.report(offset, d, &first_of, &mut problems);
+                self.report(offset, d, repeats, &mut problems);
             }
-            self.report(offset, p, &first_of, &mut problems);
+            self.report(offset, p, repeats, &mut problems);
         }
         for d in dropped {
-            self.report(offset, d, &first_of, &mut problems);
+            self.report(offset, d, repeats, &mut problems);
         }
         (facts, problems)
     }
@@ -325,11 +361,11 @@ impl Joined<'_> {
         &self,
         offset: usize,
         p: Pending,
-        first_of: &dyn Fn(usize, Option<usize>) -> Option<usize>,
+        repeats: &HashMap<usize, usize>,
         problems: &mut Problems,
     ) {
         let row = offset.saturating_add(p.row);
-        let first = first_of(p.row, p.first);
+        let first = repeats.get(&p.row).copied();
         let loc = |j: usize| self.columns.loc(row, j);
         let _ = settle(self.columns.source, row, p.parsed, first, &loc, problems);
     }

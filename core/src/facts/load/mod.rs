@@ -2,6 +2,9 @@
 //! type, every bad cell reported with its source, row, column and fact id, all at once.
 
 mod chunks;
+mod texts;
+
+pub(crate) use texts::Texts;
 
 use super::compile::{bad_date, folded, Column, Model, Source};
 use super::date::Date;
@@ -121,104 +124,6 @@ impl Passes {
         let word = m.checked_div(64).unwrap_or(0);
         let bit = m.checked_rem(64).unwrap_or(0);
         (word, 1u64.checked_shl(bit as u32).unwrap_or(0))
-    }
-}
-
-/// Every distinct text of a batch of facts, so cells compare and hash as numbers. The plan's
-/// quoted filter texts come first, so a cell equal to one gets the value the filter uses.
-#[derive(Debug, Clone, Default)]
-pub(super) struct Texts {
-    index: HashMap<Key, usize>,
-    list: Vec<String>,
-}
-
-/// A text as a key of [`Texts`]' index: a short one (most ids and codes) held in the index's
-/// own slot, so finding it reads no other memory.
-#[derive(Debug, Clone)]
-enum Key {
-    Short(u8, [u8; SHORT]),
-    Long(Box<str>),
-}
-
-/// The longest text held in a [`Key`] itself.
-const SHORT: usize = 22;
-
-impl Key {
-    fn new(text: &str) -> Key {
-        let mut bytes = [0u8; SHORT];
-        match (bytes.get_mut(..text.len()), u8::try_from(text.len())) {
-            (Some(b), Ok(n)) => {
-                b.copy_from_slice(text.as_bytes());
-                Key::Short(n, bytes)
-            }
-            _ => Key::Long(Box::from(text)),
-        }
-    }
-
-    fn text(&self) -> &str {
-        match self {
-            // Valid by construction: a whole `str` copied.
-            Key::Short(n, b) => b
-                .get(..usize::from(*n))
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .unwrap_or(""),
-            Key::Long(s) => s,
-        }
-    }
-}
-
-impl std::borrow::Borrow<str> for Key {
-    fn borrow(&self) -> &str {
-        self.text()
-    }
-}
-
-// Hashed and compared as its text, as `Borrow<str>` requires.
-impl std::hash::Hash for Key {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        self.text().hash(state);
-    }
-}
-
-impl PartialEq for Key {
-    fn eq(&self, other: &Key) -> bool {
-        self.text() == other.text()
-    }
-}
-
-impl Eq for Key {}
-
-impl Texts {
-    pub(super) fn seeded(literals: &[String]) -> Texts {
-        let mut t = Texts::default();
-        for l in literals {
-            t.intern(l);
-        }
-        t
-    }
-
-    pub(super) fn intern(&mut self, text: &str) -> usize {
-        if let Some(&i) = self.index.get(text) {
-            return i;
-        }
-        let i = self.list.len();
-        self.list.push(text.to_owned());
-        self.index.insert(Key::new(text), i);
-        i
-    }
-
-    /// The index of `text`, when it has been seen.
-    pub(super) fn find(&self, text: &str) -> Option<usize> {
-        self.index.get(text).copied()
-    }
-
-    /// How many texts there are.
-    pub(super) fn len(&self) -> usize {
-        self.list.len()
-    }
-
-    pub(super) fn get(&self, i: usize) -> &str {
-        self.list.get(i).map_or("", String::as_str)
     }
 }
 
@@ -440,7 +345,7 @@ fn read_csv(
         return Vec::new();
     }
     // Room for every line, so a large export is not copied as it grows.
-    let lines = text.bytes().filter(|&b| b == b'\n').count();
+    let lines = memchr::memchr_iter(b'\n', text.as_bytes()).count();
     let columns = Columns {
         source,
         headers: &headers,
@@ -503,7 +408,7 @@ impl Columns<'_> {
     ) -> impl Iterator<Item = Raw<'r>> + 'r {
         self.place
             .iter()
-            .map(|p| Raw::Text(p.and_then(|k| record.get(k)).unwrap_or("")))
+            .map(|p| Raw::Text(scalar::trimmed(p.and_then(|k| record.get(k)).unwrap_or(""))))
     }
 
     /// The location of source column `j` on data row `row` (0-based; the header is line 1).
@@ -581,7 +486,7 @@ pub(super) fn enum_cell(
     text: &str,
     texts: &mut Texts,
 ) -> Option<usize> {
-    let text = text.trim();
+    let text = scalar::trimmed(text);
     if column.kind != ColumnType::Enum || text.is_empty() {
         return None;
     }
@@ -767,7 +672,7 @@ pub(super) fn settle(
 fn fact_id(column: &Column, raw: Raw<'_>, problems: &mut Problems) -> Option<Arc<str>> {
     // Text as it is (trimmed): the rule below without a table of texts for one id.
     if let (Raw::Text(text), ColumnType::Text) = (&raw, column.kind) {
-        let text = text.trim();
+        let text = scalar::trimmed(text);
         if !text.is_empty() {
             return Some(Arc::from(text));
         }
@@ -928,7 +833,7 @@ fn text_cell(
     texts: &mut Texts,
     problems: &mut Problems,
 ) -> Cell {
-    let text = text.trim();
+    let text = scalar::trimmed(text);
     if text.is_empty() {
         return empty(column, may_be_empty, problems);
     }
