@@ -39,6 +39,9 @@ __all__ = [
     "holt_winters",
     "operations",
     "pacing_projection",
+    "person_timeline",
+    "promotion_eligibility",
+    "read_history",
     "rollup",
     "run",
     "run_json",
@@ -114,3 +117,18 @@ def diagnose(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict
 def development_needs(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
     """Training recommendations per person from the plan's development rules (``plan``, ``records``)."""
     return _op("development_needs", request, fields)
+
+
+def read_history(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Period results (a list of dicts, a DataFrame or CSV text, legacy headers such as 工号 / 考核期间 / 总分 / 等级) as the canonical history (``results``)."""
+    return _op("read_history", request, fields)
+
+
+def person_timeline(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Each person's totals and grades over time: change, rolling mean, trend, streaks, cohort percentile (``results``, ``people``, ``plan``, ``window``, ``lang``)."""
+    return _op("person_timeline", request, fields)
+
+
+def promotion_eligibility(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Eligible / not eligible / not assessable under ``rules`` at ``as_of``, never guessing over missing periods (``results``, ``rules``, ``as_of``, ``people``, ``plan``, ``lang``)."""
+    return _op("promotion_eligibility", request, fields)

@@ -1,7 +1,9 @@
 //! Analytics over history and results: targets from history, forecasts, roll-ups, calibration,
 //! scheme diagnostics and development needs.
 //!
-//! Two halves, each with one job:
+//! Three parts, each with one job:
+//! - `history`: each person's period results over time → timelines and promotion
+//!   eligibility (documented in `docs/history.md`);
 //! - [`timeseries`]: monthly history → seasonal indices, growth targets, exact top-down
 //!   allocation, pacing projections and Holt-Winters forecasts;
 //! - [`team`]: a scored batch → roll-ups, forced-distribution calibration, diagnostics of the
@@ -12,6 +14,7 @@
 //! same bytes. Statistics that are not money (correlations, smoothing-parameter fits) use `f64`
 //! internally, deterministically, and say so in their results; amounts are exact `Decimal`s.
 
+mod history;
 pub mod team;
 pub mod timeseries;
 
@@ -25,6 +28,9 @@ pub fn run_json(operation: &str, request: &str) -> crate::Result<String> {
         return result;
     }
     if let Some(result) = team::dispatch(operation, request) {
+        return result;
+    }
+    if let Some(result) = history::dispatch(operation, request) {
         return result;
     }
     let op = crate::error::shown(operation);
@@ -47,5 +53,6 @@ pub fn run_json(operation: &str, request: &str) -> crate::Result<String> {
 pub fn operations() -> Vec<&'static str> {
     let mut all = timeseries::OPERATIONS.to_vec();
     all.extend_from_slice(team::OPERATIONS);
+    all.extend_from_slice(history::OPERATIONS);
     all
 }

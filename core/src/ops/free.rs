@@ -19,7 +19,7 @@ pub const OPERATIONS: [(&str, &[&str]); 8] = [
 
 /// The analytics operations' names, in every build (a build without the `analytics` feature
 /// answers them as unknown; `features` says which): what hosts make their analytics sugar from.
-pub const ANALYTICS_OPERATIONS: [&str; 10] = [
+pub const ANALYTICS_OPERATIONS: [&str; 13] = [
     "seasonal_indices",
     "growth_targets",
     "allocate_target",
@@ -30,6 +30,9 @@ pub const ANALYTICS_OPERATIONS: [&str; 10] = [
     "calibrate",
     "diagnose",
     "development_needs",
+    "read_history",
+    "person_timeline",
+    "promotion_eligibility",
 ];
 
 /// Run one operation that needs no compiled object: `request` is a JSON object (see

@@ -1,0 +1,312 @@
+//! Each person's performance file over time: period results (scored here or imported from a
+//! legacy system), a history with explicit restatements, and the operations over it — a
+//! person's timeline and promotion eligibility.
+//!
+//! Pure: a history is its canonical document (`read_history`'s `results`), which the host
+//! keeps and sends back with each request; nothing is stored here.
+
+mod collection;
+mod period;
+mod promotion;
+mod result;
+mod timeline;
+
+use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
+use crate::Lang;
+use collection::History;
+use period::Period;
+use serde_json::{Map, Value};
+
+/// The history operations, with the request fields each takes.
+pub const OPERATIONS: &[&str] = &["read_history", "person_timeline", "promotion_eligibility"];
+
+const FIELDS: [(&str, &[&str]); 3] = [
+    ("read_history", &["results"]),
+    (
+        "person_timeline",
+        &["results", "people", "plan", "window", "lang"],
+    ),
+    (
+        "promotion_eligibility",
+        &["results", "rules", "as_of", "people", "plan", "lang"],
+    ),
+];
+
+pub(crate) fn dispatch(operation: &str, request: &str) -> Option<crate::Result<String>> {
+    let fields = FIELDS.iter().find(|(op, _)| *op == operation)?.1;
+    Some(run(operation, request, fields))
+}
+
+fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String> {
+    let mut req = parse(request, fields)?;
+    let mut problems = Problems::new();
+    let history = read(&mut req, &mut problems);
+    let people = optional(&mut req, "people", &mut problems, texts);
+    let plan = optional(&mut req, "plan", &mut problems, text);
+    let lang = optional(&mut req, "lang", &mut problems, |v, at, p| {
+        let t = text(v, at, p)?;
+        t.parse::<Lang>()
+            .map_err(|m| {
+                p.push(Problem::new(at.clone(), kinds::INVALID_VALUE, m).zh("语言应为 en 或 zh"))
+            })
+            .ok()
+    });
+    match operation {
+        "read_history" => {
+            let history = problems.finish(Error::Input, history)?;
+            let h = history.ok_or_else(|| Error::Input(Vec::new()))?;
+            Ok(super::team::to_json(&serde_json::json!({
+                "results": h.0.results,
+                "ignored_columns": h.1,
+            })))
+        }
+        "person_timeline" => {
+            let window = optional(&mut req, "window", &mut problems, |v, at, p| {
+                whole(v, at, p).filter(|n| *n >= 1).or_else(|| {
+                    p.push(
+                        Problem::new(
+                            at.clone(),
+                            kinds::INVALID_VALUE,
+                            "expected a whole number of periods, at least 1",
+                        )
+                        .zh("应为至少 1 的整数期数"),
+                    );
+                    None
+                })
+            });
+            let (Some((history, _)), Some(people), Some(plan), Some(lang), Some(window)) =
+                (history, people, plan, lang, window)
+            else {
+                return Err(Error::Input(problems.into_vec()));
+            };
+            problems.finish(Error::Input, ())?;
+            let ask = timeline::Ask {
+                people: people.as_deref(),
+                plan: plan.as_deref(),
+                window: window.unwrap_or(3),
+                lang: lang.unwrap_or_default(),
+            };
+            let out = timeline::timelines(&history, &ask)?;
+            Ok(super::team::to_json(
+                &serde_json::json!({ "timelines": out }),
+            ))
+        }
+        _ => {
+            let rules = match req.remove("rules") {
+                Some(v) => serde_json::from_value::<promotion::Rules>(v)
+                    .map_err(|e| {
+                        problems.push(
+                            Problem::new(
+                                Loc::root().key("rules"),
+                                kinds::INVALID_VALUE,
+                                format!("{e}"),
+                            )
+                            .zh(format!("规则无效：{e}")),
+                        )
+                    })
+                    .ok(),
+                None => {
+                    problems.push(
+                        Problem::new(
+                            Loc::root().key("rules"),
+                            kinds::MISSING,
+                            "`rules` is missing",
+                        )
+                        .zh("缺少晋升规则（`rules`）"),
+                    );
+                    None
+                }
+            };
+            let as_of = match req.remove("as_of") {
+                Some(v) => {
+                    let at = Loc::root().key("as_of");
+                    text(v, &at, &mut problems).and_then(|t| {
+                        Period::parse(&t).or_else(|| {
+                            problems.push(
+                                Problem::new(
+                                    at,
+                                    kinds::INVALID_VALUE,
+                                    format!(
+                                        "`{}` is not a period like 2026-06 or 2026-Q2",
+                                        shown(&t)
+                                    ),
+                                )
+                                .zh(format!("`{}` 不是考核期间", shown(&t))),
+                            );
+                            None
+                        })
+                    })
+                }
+                None => {
+                    problems.push(
+                        Problem::new(
+                            Loc::root().key("as_of"),
+                            kinds::MISSING,
+                            "`as_of` is missing: the period eligibility is decided at",
+                        )
+                        .zh("缺少 `as_of`（判定所在的考核期间）"),
+                    );
+                    None
+                }
+            };
+            let (
+                Some((history, _)),
+                Some(rules),
+                Some(as_of),
+                Some(people),
+                Some(plan),
+                Some(lang),
+            ) = (history, rules, as_of, people, plan, lang)
+            else {
+                return Err(Error::Input(problems.into_vec()));
+            };
+            problems.finish(Error::Input, ())?;
+            let out = promotion::eligibility(
+                &history,
+                &rules,
+                as_of,
+                people.as_deref(),
+                plan.as_deref(),
+                lang.unwrap_or_default(),
+            );
+            Ok(super::team::to_json(&serde_json::json!({
+                "as_of": as_of.to_string(),
+                "people": out,
+            })))
+        }
+    }
+}
+
+/// The request object, every field not in `fields` refused.
+fn parse(request: &str, fields: &[&str]) -> crate::Result<Map<String, Value>> {
+    let value: Value = if request.trim().is_empty() {
+        Value::Object(Map::new())
+    } else {
+        super::team::parse_request(request)?
+    };
+    let Value::Object(map) = value else {
+        return Err(Error::Input(vec![Problem::new(
+            Loc::root(),
+            kinds::WRONG_TYPE,
+            "the request is not a JSON object",
+        )
+        .zh("请求不是 JSON 对象")]));
+    };
+    let unknown: Vec<Problem> = map
+        .keys()
+        .filter(|k| !fields.contains(&k.as_str()))
+        .map(|k| {
+            Problem::new(
+                Loc::root().key(k.as_str()),
+                kinds::UNKNOWN_FIELD,
+                format!("unknown field: expected {}", fields.join(", ")),
+            )
+            .zh(format!("未知字段；可用：{}", fields.join("、")))
+        })
+        .collect();
+    if unknown.is_empty() {
+        Ok(map)
+    } else {
+        Err(Error::Input(unknown))
+    }
+}
+
+/// The request's `results` as a history (with the columns it ignored), or `None` with its
+/// problems.
+fn read(req: &mut Map<String, Value>, problems: &mut Problems) -> Option<(History, Vec<String>)> {
+    let at = Loc::root().key("results");
+    let Some(value) = req.remove("results") else {
+        problems.push(
+            Problem::new(
+                at,
+                kinds::MISSING,
+                "`results` is missing: period results as a list or CSV text",
+            )
+            .zh("缺少 `results`（考核结果列表或 CSV 文本）"),
+        );
+        return None;
+    };
+    let mut found = Problems::new();
+    let (results, ignored) = result::read_results(value, &at, &mut found);
+    if !found.is_empty() {
+        problems.extend(found.into_vec());
+        return None;
+    }
+    match History::new(results) {
+        Ok(h) => Some((h, ignored)),
+        Err(e) => {
+            problems.absorb(&e);
+            None
+        }
+    }
+}
+
+/// An optional field read by `read` (`Some(None)` when absent or null; `None` on a problem).
+fn optional<T>(
+    req: &mut Map<String, Value>,
+    key: &str,
+    problems: &mut Problems,
+    read: impl FnOnce(Value, &Loc, &mut Problems) -> Option<T>,
+) -> Option<Option<T>> {
+    match req.remove(key) {
+        None | Some(Value::Null) => Some(None),
+        Some(v) => read(v, &Loc::root().key(key), problems).map(Some),
+    }
+}
+
+fn text(v: Value, at: &Loc, problems: &mut Problems) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_owned()),
+        Value::Number(n) => Some(n.to_string()),
+        other => {
+            problems.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::WRONG_TYPE,
+                    format!(
+                        "expected text, found {}",
+                        crate::input::scalar::what(&other)
+                    ),
+                )
+                .zh(format!(
+                    "应为文本，实际为{}",
+                    crate::input::scalar::what_zh(&other)
+                )),
+            );
+            None
+        }
+    }
+}
+
+fn texts(v: Value, at: &Loc, problems: &mut Problems) -> Option<Vec<String>> {
+    let Value::Array(items) = v else {
+        problems.push(
+            Problem::new(
+                at.clone(),
+                kinds::WRONG_TYPE,
+                "expected a list of person ids",
+            )
+            .zh("应为人员编号列表"),
+        );
+        return None;
+    };
+    let read: Vec<Option<String>> = items
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| text(v, &at.clone().index(i), problems))
+        .collect();
+    read.into_iter().collect()
+}
+
+fn whole(v: Value, at: &Loc, problems: &mut Problems) -> Option<usize> {
+    match &v {
+        Value::Number(n) => n.as_u64().and_then(|n| usize::try_from(n).ok()),
+        _ => {
+            problems.push(
+                Problem::new(at.clone(), kinds::WRONG_TYPE, "expected a whole number")
+                    .zh("应为整数"),
+            );
+            None
+        }
+    }
+}

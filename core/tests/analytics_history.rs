@@ -1,0 +1,214 @@
+//! Each person's performance file over time: reading period results, timelines, promotion.
+//!
+//! - Conformance: every `tests/vectors/analytics/history-*.json` case is run through
+//!   `perfscore::analytics::run_json` and compared byte for byte with the matching line of
+//!   `history-*.expected.jsonl` (`UPDATE_VECTORS=1` rewrites them).
+//! - Hand-worked numbers from the vectors' descriptions, asserted here field by field.
+//! - Property tests: the order of results does not matter; restating and restating back gives
+//!   the first timeline; eligibility never gets worse as qualifying periods are added.
+
+mod common;
+
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+fn run(op: &str, request: &Value) -> Value {
+    let out = perfscore::analytics::run_json(op, &request.to_string())
+        .unwrap_or_else(|e| e.to_canonical_json());
+    serde_json::from_str(&out).unwrap()
+}
+
+#[test]
+fn vectors_match_expected_bytes() {
+    let dir = common::vectors_dir().join("analytics");
+    let mut paths: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("history-") && n.ends_with(".json"))
+        })
+        .collect();
+    paths.sort();
+    assert_eq!(paths.len(), 3, "expected the history vectors");
+    let update = std::env::var_os("UPDATE_VECTORS").is_some();
+    for path in paths {
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let mut got = String::new();
+        for case in v["cases"].as_array().unwrap() {
+            let op = case["operation"].as_str().unwrap();
+            let line = perfscore::analytics::run_json(op, &case["request"].to_string())
+                .unwrap_or_else(|e| e.to_canonical_json());
+            got.push_str(&line);
+            got.push('\n');
+        }
+        let expected_path = path.with_extension("expected.jsonl");
+        if update {
+            std::fs::write(&expected_path, &got).unwrap();
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap();
+        assert_eq!(got, expected, "{}", path.display());
+    }
+}
+
+fn case(file: &str, i: usize) -> (String, Value) {
+    let path = common::vectors_dir().join("analytics").join(file);
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let c = &v["cases"][i];
+    (
+        c["operation"].as_str().unwrap().to_owned(),
+        c["request"].clone(),
+    )
+}
+
+#[test]
+fn a_timeline_never_fills_a_missing_period() {
+    // Worked in history-timeline.json's description (E1, window 2).
+    let (op, req) = case("history-timeline.json", 0);
+    let t = &run(&op, &req)["timelines"][0];
+    let col = |k: &str| -> Vec<Value> {
+        t["periods"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p[k].clone())
+            .collect()
+    };
+    assert_eq!(
+        col("period"),
+        [
+            json!("2026-01"),
+            json!("2026-02"),
+            json!("2026-04"),
+            json!("2026-05")
+        ]
+    );
+    assert_eq!(
+        col("change"),
+        [Value::Null, json!("10"), Value::Null, json!("-4")]
+    );
+    assert_eq!(
+        col("rolling_mean"),
+        [Value::Null, json!("75"), Value::Null, json!("88")]
+    );
+    assert_eq!(
+        col("percentile"),
+        [json!("75"), json!("33.33"), json!("16.67"), json!("50")]
+    );
+    assert_eq!(t["trend"]["slope"], "4.2");
+    assert_eq!(t["trend"]["unit"], "points per month");
+    assert_eq!(
+        t["streak"],
+        json!({"grade": "A", "periods": 2, "from": "2026-04", "to": "2026-05"})
+    );
+    assert_eq!(
+        (t["best"].clone(), t["worst"].clone()),
+        (json!("2026-04"), json!("2026-01"))
+    );
+}
+
+#[test]
+fn promotion_is_decided_only_where_missing_periods_cannot_change_it() {
+    // Worked in history-promotion.json's description.
+    let (op, req) = case("history-promotion.json", 0);
+    let out = run(&op, &req);
+    let status: Vec<&str> = out["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(status, ["not_assessable", "not_eligible", "eligible"]);
+    let e2: Vec<&str> = out["people"][1]["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(e2, ["pass", "unknown", "fail", "unknown"]);
+}
+
+#[test]
+fn a_restatement_supersedes_and_both_stay() {
+    let (op, req) = case("history-read.json", 1);
+    let out = run(&op, &req);
+    let r = out["results"].as_array().unwrap();
+    assert_eq!(r.len(), 3);
+    assert_eq!(
+        (r[0]["superseded"].clone(), r[1]["restates"].clone()),
+        (json!(true), json!(true))
+    );
+    // The legacy export: every row imported (no plan hash), the notes column listed as ignored.
+    let (op, req) = case("history-read.json", 0);
+    let out = run(&op, &req);
+    assert_eq!(out["ignored_columns"], json!(["备注"]));
+    assert!(out["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["imported"] == true));
+    assert_eq!(out["results"][0]["period"], "2026-01");
+    assert_eq!(out["results"][0]["pay"], "3200");
+}
+
+fn results(totals: &[(u8, u8, &str)]) -> Vec<Value> {
+    totals
+        .iter()
+        .map(|(p, m, g)| json!({"person": format!("E{p}"), "period": format!("2026-{m:02}"), "total": format!("{}", 60 + m * 3 + p), "grade": g}))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn timelines_do_not_depend_on_the_order_of_results(
+        months in proptest::collection::btree_set((1u8..4, 1u8..13), 1..20),
+        seed in any::<u64>(),
+    ) {
+        let rows: Vec<(u8, u8, &str)> = months.iter().map(|&(p, m)| (p, m, if m % 2 == 0 { "A" } else { "B" })).collect();
+        let mut shuffled = results(&rows);
+        let mut s = seed;
+        for i in (1..shuffled.len()).rev() {
+            s ^= s << 13; s ^= s >> 7; s ^= s << 17;
+            shuffled.swap(i, (s % (i as u64 + 1)) as usize);
+        }
+        let people = json!(["E1", "E2", "E3"].iter().filter(|p| rows.iter().any(|r| format!("E{}", r.0) == **p)).collect::<Vec<_>>());
+        let a = run("person_timeline", &json!({"results": results(&rows), "people": people}));
+        let b = run("person_timeline", &json!({"results": shuffled, "people": people}));
+        prop_assert_eq!(a, b);
+    }
+
+    #[test]
+    fn restating_and_restating_back_gives_the_first_timeline(m in 1u8..13, other in 0u8..40) {
+        let rows = results(&[(1, m, "A")]);
+        let first = rows[0].clone();
+        let mut changed = first.clone();
+        changed["total"] = json!(other.to_string());
+        changed["restates"] = json!(true);
+        let mut back = first.clone();
+        back["restates"] = json!(true);
+        let plain = run("person_timeline", &json!({"results": [first.clone()]}));
+        let twice = run("person_timeline", &json!({"results": [first, changed, back]}));
+        prop_assert_eq!(plain, twice);
+    }
+
+    #[test]
+    fn eligibility_never_worsens_as_qualifying_periods_are_added(
+        have in proptest::collection::btree_set(1u8..7, 0..6),
+        add in 1u8..7,
+    ) {
+        let rules = json!({"grade_count": {"grades": ["A"], "at_least": 3, "in_last": 6}, "no_veto_in_last": 6});
+        let rank = |s: &str| match s { "not_eligible" => 0, "not_assessable" => 1, _ => 2 };
+        let status = |months: &std::collections::BTreeSet<u8>| {
+            let rows: Vec<(u8, u8, &str)> = months.iter().map(|&m| (1, m, "A")).collect();
+            let out = run("promotion_eligibility", &json!({"results": results(&rows), "rules": rules, "as_of": "2026-06", "people": ["E1"]}));
+            rank(out["people"][0]["status"].as_str().unwrap())
+        };
+        let mut more = have.clone();
+        more.insert(add);
+        prop_assert!(status(&more) >= status(&have));
+    }
+}
