@@ -208,6 +208,10 @@ export function createApi(backend) {
       return JSON.parse(this.run('check_facts', request));
     }
 
+    periodResults(records, period, options) {
+      return JSON.parse(this.run('period_results', { records, period, options }));
+    }
+
     scoreCanonical(records, options) {
       return lines(this.run('score_many', { records, options }));
     }

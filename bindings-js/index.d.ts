@@ -644,6 +644,8 @@ export declare class Plan {
   reconcileFacts(request: ReconcileRequest): ReconcileResult;
   /** The data-quality report of facts: their problems as data (never thrown for the facts themselves). */
   checkFacts(request: { facts: Record<string, FactRows>; period?: FactsRequest['period']; org?: OrgRows }): FactsReport;
+  /** Each record scored and kept as its period result (`2026-06`, `2026-Q2` …) with this plan's id and hash: the history document `analytics.personTimeline` and `analytics.promotionEligibility` read (docs/history.md). */
+  periodResults(records: RecordInput[], period: string, options?: ScoreOptions): { results: AnalyticsResult[] };
   /**
    * The lean batch result, one per record in input order: total (the plan's scale, as the
    * scorecard's `total`), grade and veto, plus `pay` (the pay statement's `total`, normalised)
@@ -1215,9 +1217,10 @@ export declare class Feedback {
 }
 
 /**
- * Analytics: targets from history, forecasts, roll-ups, calibration, scheme diagnostics
- * and development needs. Requests and results are the JSON forms documented in
- * docs/analytics-timeseries.md and docs/analytics-team.md (the Rust types are the reference);
+ * Analytics: targets from history, forecasts, roll-ups, calibration, scheme diagnostics,
+ * development needs, and each person's history (timelines, promotion eligibility). Requests
+ * and results are the JSON forms documented in docs/analytics-timeseries.md,
+ * docs/analytics-team.md and docs/history.md (the Rust types are the reference);
  * exact values (amounts, indices, shares, means) are decimal strings, floating-point statistics
  * are numbers. Problems throw a `PerfscoreError` with every problem and its path.
  */
@@ -1231,7 +1234,10 @@ export type AnalyticsOperation =
   | 'rollup'
   | 'calibrate'
   | 'diagnose'
-  | 'development_needs';
+  | 'development_needs'
+  | 'read_history'
+  | 'person_timeline'
+  | 'promotion_eligibility';
 /** A request object; numbers may be JS numbers (shortest form), decimal strings or BigInts. */
 export type AnalyticsRequest = { [field: string]: unknown };
 /** A result object, as the core's canonical JSON. */
@@ -1252,6 +1258,12 @@ export interface Analytics {
   calibrate(request: AnalyticsRequest): AnalyticsResult;
   diagnose(request: AnalyticsRequest): AnalyticsResult;
   developmentNeeds(request: AnalyticsRequest): AnalyticsResult;
+  /** Period results (objects or CSV text, legacy headers 工号 / 考核期间 / 总分 / 等级) as the canonical history. */
+  readHistory(request: AnalyticsRequest): AnalyticsResult;
+  /** Each person's totals and grades over time: change, rolling mean, trend, streaks, cohort percentile. */
+  personTimeline(request: AnalyticsRequest): AnalyticsResult;
+  /** Eligible / not eligible / not assessable under rules at an as-of period, never guessing over gaps. */
+  promotionEligibility(request: AnalyticsRequest): AnalyticsResult;
 }
 
 /**

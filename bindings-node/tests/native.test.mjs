@@ -57,6 +57,7 @@ test('the Plan class has every member index.d.ts declares', () => {
     'pivotFacts',
     'reconcileFacts',
     'checkFacts',
+    'periodResults',
     'accumulator',
   ]) {
     assert.equal(typeof Plan.prototype[name], 'function', name);

@@ -213,6 +213,27 @@ impl PyPlan {
         records.iter().map(|r| record_to_py(py, r)).collect()
     }
 
+    /// Each record scored and kept as its period result (docs/history.md): a dict
+    /// `{"results": [...]}` with the plan's id and hash, the history document the
+    /// `analytics.person_timeline` and `analytics.promotion_eligibility` operations read.
+    /// `records` as `score_many` takes them; `period` like `2026-06` or `2026-Q2`.
+    #[pyo3(signature = (records, period, options=None))]
+    fn period_results(
+        &self,
+        py: Python<'_>,
+        records: &Bound<'_, PyAny>,
+        period: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = PyDict::new(py);
+        request.set_item("records", records)?;
+        request.set_item("period", period)?;
+        if let Some(o) = options.filter(|o| !o.is_none()) {
+            request.set_item("options", o)?;
+        }
+        self.run(py, "period_results", Some(request.as_any()))
+    }
+
     /// Each person's record from business facts (docs/facts.md): `facts` maps source ids to
     /// rows (a list of dicts, a DataFrame, or CSV text); the plan's fact measures over `period`
     /// as known on `as_of`, merged into `records`. A dict `{records, unassigned, not_listed}`,

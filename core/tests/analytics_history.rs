@@ -7,6 +7,8 @@
 //! - Property tests: the order of results does not matter; restating and restating back gives
 //!   the first timeline; eligibility never gets worse as qualifying periods are added.
 
+#![cfg(feature = "analytics")]
+
 mod common;
 
 use proptest::prelude::*;
@@ -211,4 +213,59 @@ proptest! {
         more.insert(add);
         prop_assert!(status(&more) >= status(&have));
     }
+}
+
+#[test]
+fn scored_records_become_period_results_a_history_reads_back() {
+    // The demo team scored under the demo plan for June 2026: each scorecard's total and grade
+    // kept with the plan's id and hash, not imported, and read back as a history.
+    let plan = perfscore::Plan::from_json(perfscore::templates::DEMO_PLAN_JSON).unwrap();
+    let records = plan
+        .records_from_csv(perfscore::templates::DEMO_TEAM_CSV)
+        .unwrap();
+    let request = json!({"records": serde_json::from_str::<Value>(&plan.run("records_from_csv", &json!({"text": perfscore::templates::DEMO_TEAM_CSV}).to_string()).unwrap()).unwrap(), "period": "2026年6月"});
+    let out: Value =
+        serde_json::from_str(&plan.run("period_results", &request.to_string()).unwrap()).unwrap();
+    let results = out["results"].as_array().unwrap();
+    assert_eq!(results.len(), records.len());
+    for (r, record) in results.iter().zip(&records) {
+        let card = plan.score(record).unwrap();
+        assert_eq!(r["person"], record.id.as_str());
+        assert_eq!(r["period"], "2026-06");
+        assert_eq!(r["total"], card.total.normalize().to_string());
+        assert_eq!(r["grade"], &*card.grade);
+        assert_eq!(
+            (r["imported"].clone(), r["plan"].clone()),
+            (json!(false), json!(&*card.plan_id))
+        );
+        let hash = r["plan_hash"].as_str().unwrap();
+        assert!(hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit()));
+    }
+    // One hash per plan document: the same document again, the same hash; a changed name,
+    // another hash.
+    let again = perfscore::Plan::from_json(perfscore::templates::DEMO_PLAN_JSON).unwrap();
+    let other = perfscore::Plan::from_json(&perfscore::templates::DEMO_PLAN_JSON.replacen(
+        "Monthly sales",
+        "Monthly field sales",
+        1,
+    ))
+    .unwrap();
+    let hash_of = |p: &perfscore::Plan| -> Value {
+        let o: Value =
+            serde_json::from_str(&p.run("period_results", &request.to_string()).unwrap()).unwrap();
+        o["results"][0]["plan_hash"].clone()
+    };
+    assert_eq!(hash_of(&again), results[0]["plan_hash"]);
+    assert_ne!(hash_of(&other), results[0]["plan_hash"]);
+    let read = run("read_history", &json!({"results": results}));
+    assert_eq!(read["results"].as_array().unwrap().len(), records.len());
+    assert_eq!(read["results"][0]["plan_hash"], results[0]["plan_hash"]);
+    let bad = plan.run(
+        "period_results",
+        &json!({"records": [], "period": "June"}).to_string(),
+    );
+    assert!(bad
+        .unwrap_err()
+        .to_canonical_json()
+        .contains("\"loc\":[\"period\"]"));
 }

@@ -62,6 +62,12 @@ class Plan:
         org: Any = None,
         options: Union[Mapping[str, Any], str, None] = None,
     ) -> List[Dict[str, Any]]: ...
+    def period_results(
+        self,
+        records: Any,
+        period: str,
+        options: Union[Mapping[str, Any], str, None] = None,
+    ) -> Dict[str, Any]: ...
     def pivot_facts(
         self,
         facts: Mapping[str, Any],

@@ -15,6 +15,8 @@
 //! internally, deterministically, and say so in their results; amounts are exact `Decimal`s.
 
 mod history;
+
+pub(crate) use history::period_results;
 pub mod team;
 pub mod timeseries;
 

@@ -9,12 +9,13 @@ use crate::Plan;
 use rust_decimal::Decimal;
 
 /// The operations [`Plan::run`] accepts, with the request fields each reads.
-pub const PLAN_OPERATIONS: [(&str, &[&str]); 15] = [
+pub const PLAN_OPERATIONS: [(&str, &[&str]); 16] = [
     ("score", &["record", "options"]),
     ("score_many", &["records", "options"]),
     ("summarize", &["records", "options"]),
     ("totals", &["records"]),
     ("explain", &["record", "lang", "options"]),
+    ("period_results", &["records", "period", "options"]),
     ("records_from_csv", &["text"]),
     ("records_from_json", &["text"]),
     (
@@ -93,6 +94,20 @@ impl Plan {
                     &self.score_with(&record, &options)?.explain(lang),
                 ))
             }
+            #[cfg(feature = "analytics")]
+            "period_results" => {
+                let records = req.records(self)?;
+                let options = req.options()?;
+                let period = req.value("period")?;
+                crate::analytics::period_results(self, &records, &options, period)
+            }
+            #[cfg(not(feature = "analytics"))]
+            "period_results" => Err(super::request::field_error(
+                "period",
+                kinds::NOT_ALLOWED,
+                "this build of perfscore has no history (the `analytics` feature is off)",
+                "此版本的 perfscore 不含历史档案功能（未启用 `analytics` 特性）",
+            )),
             "records_from_csv" => records_json(&self.records_from_csv(&req.text("text")?)?),
             "records_from_json" => records_json(&self.records_from_json(&req.text("text")?)?),
             #[cfg(not(feature = "facts"))]

@@ -177,6 +177,47 @@ fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String>
     }
 }
 
+/// The plan operation `period_results`: each record scored and kept as its period result
+/// (`{"results": [...]}`, the document `read_history` answers), with the plan's id and hash.
+pub(crate) fn period_results(
+    plan: &crate::Plan,
+    records: &[crate::Record],
+    options: &crate::score::ScoreOptions,
+    period: Value,
+) -> crate::Result<String> {
+    let at = Loc::root().key("period");
+    let mut problems = Problems::new();
+    let period = text(period, &at, &mut problems).and_then(|t| {
+        Period::parse(&t).or_else(|| {
+            problems.push(
+                Problem::new(
+                    at.clone(),
+                    kinds::INVALID_VALUE,
+                    format!(
+                        "`{}` is not a period like 2026-06, 2026-Q2, 2026-H1 or 2026",
+                        shown(&t)
+                    ),
+                )
+                .zh(format!(
+                    "`{}` 不是考核期间（如 2026-06、2026-Q2、2026-H1、2026）",
+                    shown(&t)
+                )),
+            );
+            None
+        })
+    });
+    let period = problems
+        .finish(Error::Input, period)?
+        .ok_or_else(|| Error::Input(Vec::new()))?;
+    let hash = result::plan_hash(plan);
+    let mut out = Vec::with_capacity(records.len());
+    for r in records {
+        let card = plan.score_with(r, options)?;
+        out.push(result::PeriodResult::from_scorecard(&card, period, &hash));
+    }
+    Ok(super::team::to_json(&serde_json::json!({ "results": out })))
+}
+
 /// The request object, every field not in `fields` refused.
 fn parse(request: &str, fields: &[&str]) -> crate::Result<Map<String, Value>> {
     let value: Value = if request.trim().is_empty() {

@@ -65,6 +65,54 @@ pub(crate) struct PeriodResult {
     pub at: Loc,
 }
 
+impl PeriodResult {
+    /// The result `card` records for `period`, scored by the plan whose canonical document
+    /// hashes to `plan_hash`.
+    pub(crate) fn from_scorecard(
+        card: &crate::scorecard::Scorecard,
+        period: Period,
+        plan_hash: &str,
+    ) -> PeriodResult {
+        let indicators = (card.sections.iter())
+            .flat_map(|s| &s.indicators)
+            .map(|i| IndicatorResult {
+                id: i.id.to_string(),
+                points: Some(i.score),
+                completion: i.completion,
+                light: i.progress.and_then(|p| p.status).map(|s| s.en().to_owned()),
+            })
+            .collect();
+        PeriodResult {
+            person: card.record_id.clone(),
+            name: card.name.clone(),
+            period,
+            plan: Some(card.plan_id.to_string()),
+            plan_hash: Some(plan_hash.to_owned()),
+            total: card.total,
+            grade: Some(card.grade.to_string()),
+            grade_before_veto: card.grade_before_veto.as_ref().map(ToString::to_string),
+            vetoed: !card.vetoes.is_empty(),
+            pay: None,
+            feedback: None,
+            team: card.team.clone(),
+            branch: card.branch.clone(),
+            role: card.attributes.get("role").cloned(),
+            indicators,
+            restates: false,
+            imported: false,
+            superseded: false,
+            at: Loc::root(),
+        }
+    }
+}
+
+/// The hash that names a plan in period results: SHA-256 of its canonical document, in hex.
+pub(crate) fn plan_hash(plan: &crate::Plan) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(plan.to_json().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn period_text<S: serde::Serializer>(p: &Period, s: S) -> Result<S::Ok, S::Error> {
     s.collect_str(p)
 }
