@@ -1237,7 +1237,8 @@ export type AnalyticsOperation =
   | 'development_needs'
   | 'read_history'
   | 'person_timeline'
-  | 'promotion_eligibility';
+  | 'promotion_eligibility'
+  | 'compare_cycles';
 /** A request object; numbers may be JS numbers (shortest form), decimal strings or BigInts. */
 export type AnalyticsRequest = { [field: string]: unknown };
 /** A result object, as the core's canonical JSON. */
@@ -1264,6 +1265,8 @@ export interface Analytics {
   personTimeline(request: AnalyticsRequest): AnalyticsResult;
   /** Eligible / not eligible / not assessable under rules at an as-of period, never guessing over gaps. */
   promotionEligibility(request: AnalyticsRequest): AnalyticsResult;
+  /** Two periods, or one period under two plans: grade mix, transitions, indicator drift, who changed grade and why. */
+  compareCycles(request: AnalyticsRequest): AnalyticsResult;
 }
 
 /**

@@ -33,7 +33,7 @@ fn vectors_match_expected_bytes() {
         })
         .collect();
     paths.sort();
-    assert_eq!(paths.len(), 3, "expected the history vectors");
+    assert_eq!(paths.len(), 4, "expected the history vectors");
     let update = std::env::var_os("UPDATE_VECTORS").is_some();
     for path in paths {
         let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -268,4 +268,44 @@ fn scored_records_become_period_results_a_history_reads_back() {
         .unwrap_err()
         .to_canonical_json()
         .contains("\"loc\":[\"period\"]"));
+}
+
+#[test]
+fn a_cycle_comparison_counts_every_person_once() {
+    // Worked in history-compare.json's description.
+    let (op, req) = case("history-compare.json", 0);
+    let out = run(&op, &req);
+    assert_eq!(out["transitions"]["grades"], json!(["A", "B", "C", "none"]));
+    assert_eq!(
+        out["transitions"]["rows"],
+        json!([[0, 1, 0, 0], [0, 1, 0, 1], [1, 0, 0, 0], [0, 0, 1, 0]])
+    );
+    let visits = &out["indicators"][1];
+    assert_eq!(
+        (visits["mean_before"].clone(), visits["sd_before"].clone()),
+        (json!("28.75"), json!(6.2915))
+    );
+    assert_eq!(visits["sd_after"], json!(0.0));
+    let changed: Vec<(String, String)> = out["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["person"].as_str().unwrap().to_owned(),
+                c["most_moved"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            ("E1".to_owned(), "visits".to_owned()),
+            ("E3".to_owned(), "sales".to_owned())
+        ]
+    );
+    assert!(out["findings"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("visits stopped separating people"));
 }

@@ -33,6 +33,7 @@ from . import _perfscore
 __all__ = [
     "allocate_target",
     "calibrate",
+    "compare_cycles",
     "development_needs",
     "diagnose",
     "growth_targets",
@@ -132,3 +133,8 @@ def person_timeline(request: Optional[Mapping[str, Any]] = None, **fields: Any) 
 def promotion_eligibility(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
     """Eligible / not eligible / not assessable under ``rules`` at ``as_of``, never guessing over missing periods (``results``, ``rules``, ``as_of``, ``people``, ``plan``, ``lang``)."""
     return _op("promotion_eligibility", request, fields)
+
+
+def compare_cycles(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Two periods, or one period under two plans: grade mix and shift, transition matrix, indicator drift, who changed grade and why (``results``, ``before``, ``after``, ``lang``)."""
+    return _op("compare_cycles", request, fields)

@@ -19,7 +19,7 @@ pub const OPERATIONS: [(&str, &[&str]); 8] = [
 
 /// The analytics operations' names, in every build (a build without the `analytics` feature
 /// answers them as unknown; `features` says which): what hosts make their analytics sugar from.
-pub const ANALYTICS_OPERATIONS: [&str; 13] = [
+pub const ANALYTICS_OPERATIONS: [&str; 14] = [
     "seasonal_indices",
     "growth_targets",
     "allocate_target",
@@ -33,6 +33,7 @@ pub const ANALYTICS_OPERATIONS: [&str; 13] = [
     "read_history",
     "person_timeline",
     "promotion_eligibility",
+    "compare_cycles",
 ];
 
 /// Run one operation that needs no compiled object: `request` is a JSON object (see

@@ -6,6 +6,7 @@
 //! keeps and sends back with each request; nothing is stored here.
 
 mod collection;
+mod compare;
 mod period;
 mod promotion;
 mod result;
@@ -18,9 +19,15 @@ use period::Period;
 use serde_json::{Map, Value};
 
 /// The history operations, with the request fields each takes.
-pub const OPERATIONS: &[&str] = &["read_history", "person_timeline", "promotion_eligibility"];
+pub const OPERATIONS: &[&str] = &[
+    "read_history",
+    "person_timeline",
+    "promotion_eligibility",
+    "compare_cycles",
+];
 
-const FIELDS: [(&str, &[&str]); 3] = [
+const FIELDS: [(&str, &[&str]); 4] = [
+    ("compare_cycles", &["results", "before", "after", "lang"]),
     ("read_history", &["results"]),
     (
         "person_timeline",
@@ -90,6 +97,28 @@ fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String>
             Ok(super::team::to_json(
                 &serde_json::json!({ "timelines": out }),
             ))
+        }
+        "compare_cycles" => {
+            let before = side(&mut req, "before", &mut problems);
+            let after = side(&mut req, "after", &mut problems);
+            let (Some((history, _)), Some(before), Some(after), Some(lang)) =
+                (history, before, after, lang)
+            else {
+                return Err(Error::Input(problems.into_vec()));
+            };
+            problems.finish(Error::Input, ())?;
+            let (before, after) = (
+                compare::Side {
+                    period: before.0,
+                    plan: before.1.as_deref(),
+                },
+                compare::Side {
+                    period: after.0,
+                    plan: after.1.as_deref(),
+                },
+            );
+            let out = compare::compare(&history, &before, &after, lang.unwrap_or_default())?;
+            Ok(super::team::to_json(&out))
         }
         _ => {
             let rules = match req.remove("rules") {
@@ -216,6 +245,57 @@ pub(crate) fn period_results(
         out.push(result::PeriodResult::from_scorecard(&card, period, &hash));
     }
     Ok(super::team::to_json(&serde_json::json!({ "results": out })))
+}
+
+/// One side of a comparison: a period (`"2026-05"`) or `{"period": …, "plan": …}`.
+fn side(
+    req: &mut Map<String, Value>,
+    key: &str,
+    problems: &mut Problems,
+) -> Option<(Period, Option<String>)> {
+    let at = Loc::root().key(key);
+    let (period, plan) = match req.remove(key) {
+        Some(Value::String(p)) => (Value::String(p), None),
+        Some(Value::Object(mut m)) => {
+            if let Some(k) = m.keys().find(|k| *k != "period" && *k != "plan") {
+                problems.push(
+                    Problem::new(
+                        at.clone().key(k.as_str()),
+                        kinds::UNKNOWN_FIELD,
+                        "unknown field: expected period, plan",
+                    )
+                    .zh("未知字段；可用：period、plan"),
+                );
+                return None;
+            }
+            let plan = match m.remove("plan") {
+                None | Some(Value::Null) => None,
+                Some(v) => Some(text(v, &at.clone().key("plan"), problems)?),
+            };
+            (m.remove("period").unwrap_or(Value::Null), plan)
+        }
+        _ => {
+            problems.push(
+                Problem::new(at, kinds::MISSING, format!("`{key}` is missing: a period like 2026-05, or {{\"period\": …, \"plan\": …}}"))
+                    .zh(format!("缺少 `{key}`（考核期间，或 {{\"period\": …, \"plan\": …}}）")),
+            );
+            return None;
+        }
+    };
+    let at = at.key("period");
+    let t = text(period, &at, problems)?;
+    let Some(p) = Period::parse(&t) else {
+        problems.push(
+            Problem::new(
+                at,
+                kinds::INVALID_VALUE,
+                format!("`{}` is not a period like 2026-06 or 2026-Q2", shown(&t)),
+            )
+            .zh(format!("`{}` 不是考核期间", shown(&t))),
+        );
+        return None;
+    };
+    Some((p, plan))
 }
 
 /// The request object, every field not in `fields` refused.
