@@ -62,10 +62,15 @@ fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String>
         "read_history" => {
             let history = problems.finish(Error::Input, history)?;
             let h = history.ok_or_else(|| Error::Input(Vec::new()))?;
-            Ok(super::team::to_json(&serde_json::json!({
-                "results": h.0.results,
-                "ignored_columns": h.1,
-            })))
+            #[derive(serde::Serialize)]
+            struct Read<'a> {
+                ignored_columns: &'a [String],
+                results: &'a [result::PeriodResult],
+            }
+            Ok(super::team::to_json(&Read {
+                ignored_columns: &h.1,
+                results: &h.0.results,
+            }))
         }
         "person_timeline" => {
             let window = optional(&mut req, "window", &mut problems, |v, at, p| {

@@ -8,6 +8,7 @@ use crate::number::{parse_decimal, serialize_decimal as dec, serialize_opt_decim
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
+use std::borrow::Cow;
 
 /// One indicator's outcome in a period result.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -226,10 +227,10 @@ fn read_objects(
             );
             continue;
         };
-        let mut cells: Vec<(&'static str, String, Value)> = Vec::new();
+        let mut cells: Vec<(&'static str, Cow<'_, str>, Value)> = Vec::new();
         for (key, v) in map {
             match field_of(&key) {
-                Some(f) => cells.push((f, key, v)),
+                Some(f) => cells.push((f, Cow::Owned(key), v)),
                 None if !ignored.contains(&key) => ignored.push(key),
                 None => {}
             }
@@ -275,9 +276,15 @@ fn read_csv(text: &str, at: &Loc, problems: &mut Problems) -> (Vec<PeriodResult>
                 continue;
             }
         }
-        let cells: Vec<(&'static str, String, Value)> = (fields.iter().zip(&headers))
+        let cells: Vec<(&'static str, Cow<'_, str>, Value)> = (fields.iter().zip(&headers))
             .zip(record.iter())
-            .filter_map(|((f, h), cell)| Some(((*f)?, h.clone(), Value::String(cell.to_owned()))))
+            .filter_map(|((f, h), cell)| {
+                Some((
+                    (*f)?,
+                    Cow::Borrowed(h.as_str()),
+                    Value::String(cell.to_owned()),
+                ))
+            })
             .collect();
         let loc = |key: &str| at.clone().join(&Loc::csv(line, Some(key)));
         let row = at.clone().join(&Loc::csv(line, None));
@@ -306,7 +313,7 @@ fn text_of(v: &Value) -> Option<String> {
 /// One row's cells (field, key as given, value) read into a result, or `None` once its
 /// problems are reported (each naming the row's person and period when they could be read).
 fn read_row(
-    cells: Vec<(&'static str, String, Value)>,
+    cells: Vec<(&'static str, Cow<'_, str>, Value)>,
     loc: &dyn Fn(&str) -> Loc,
     row: Loc,
     problems: &mut Problems,
@@ -321,7 +328,7 @@ fn read_row(
         ("total", "总分"),
     ] {
         if get(field).and_then(|(_, _, v)| text_of(v)).is_none() {
-            let key = get(field).map_or(field, |(_, k, _)| k.as_str());
+            let key = get(field).map_or(field, |(_, k, _)| k.as_ref());
             found.push(
                 Problem::new(loc(key), kinds::MISSING, format!("`{field}` is missing"))
                     .zh(format!("缺少{zh}（`{field}`）")),
