@@ -78,3 +78,16 @@ pub fn plan() -> Plan {
         Err(e) => panic!("the bundled plan must compile: {e}"),
     }
 }
+
+/// The process's peak resident memory in MB (Linux `VmHWM`; 0 elsewhere), for the bench binaries.
+pub fn peak_rss_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<u64>().ok())
+        })
+        .map_or(0, |kb| kb / 1024)
+}

@@ -75,7 +75,7 @@ fn main() {
         acc.run("records", &q).expect("query");
     }
     let query_us = t2.elapsed().as_secs_f64() * 1e6 / queries as f64;
-    let peak_mb = peak_rss_mb();
+    let peak_mb = perfscore_benches::peak_rss_mb();
     println!(
         "{}",
         serde_json::json!({
@@ -87,17 +87,4 @@ fn main() {
             "peak_rss_mb": peak_mb, "result_bytes": checksum,
         })
     );
-}
-
-/// Peak resident memory of this process (Linux `VmHWM`), in MB; 0 where unknown.
-fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
 }

@@ -34,7 +34,7 @@ fn main() {
             "people": people, "months": months, "results": people * months,
             "read_history_seconds": (read_s * 1000.0).round() / 1000.0,
             "person_timeline_seconds": (timeline_s * 1000.0).round() / 1000.0,
-            "peak_rss_mb": peak_rss_mb(),
+            "peak_rss_mb": perfscore_benches::peak_rss_mb(),
             "bytes": read.len() + timelines.len(),
         })
     );
@@ -64,16 +64,4 @@ fn history_csv(people: usize, months: usize, seed: u64) -> String {
         }
     }
     out
-}
-
-fn peak_rss_mb() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|kb| kb.parse::<u64>().ok())
-        })
-        .map_or(0, |kb| kb / 1024)
 }

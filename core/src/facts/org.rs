@@ -3,8 +3,8 @@
 //! all or nothing with every bad cell named, and answers "who, on this date" for roll-ups.
 
 use super::date::Date;
-use super::load::csv_problem;
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
+use crate::input::csv_problem;
 use crate::input::scalar;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};

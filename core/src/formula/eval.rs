@@ -57,6 +57,20 @@ pub(crate) enum Compare {
     Ne,
 }
 
+impl Compare {
+    /// Whether `lhs op rhs`.
+    pub(crate) fn holds<T: PartialOrd>(self, lhs: &T, rhs: &T) -> bool {
+        match self {
+            Compare::Lt => lhs < rhs,
+            Compare::Le => lhs <= rhs,
+            Compare::Gt => lhs > rhs,
+            Compare::Ge => lhs >= rhs,
+            Compare::Eq => lhs == rhs,
+            Compare::Ne => lhs != rhs,
+        }
+    }
+}
+
 type Result<T> = std::result::Result<T, EvalError>;
 
 /// Evaluate a number node.
@@ -111,18 +125,7 @@ pub(super) fn condition(node: &Node, env: &[Option<Exact>]) -> Result<bool> {
     Ok(match node {
         Node::Bool(value) => *value,
         Node::Not(operand) => !condition(operand, env)?,
-        Node::Compare(op, lhs, rhs) => {
-            let lhs = number(lhs, env)?;
-            let rhs = number(rhs, env)?;
-            match op {
-                Compare::Lt => lhs < rhs,
-                Compare::Le => lhs <= rhs,
-                Compare::Gt => lhs > rhs,
-                Compare::Ge => lhs >= rhs,
-                Compare::Eq => lhs == rhs,
-                Compare::Ne => lhs != rhs,
-            }
-        }
+        Node::Compare(op, lhs, rhs) => op.holds(&number(lhs, env)?, &number(rhs, env)?),
         Node::BoolEq(equal, lhs, rhs) => {
             let lhs = condition(lhs, env)?;
             let rhs = condition(rhs, env)?;

@@ -429,18 +429,10 @@ pub(crate) struct VarCompare {
 impl VarCompare {
     /// Whether the condition holds when the variable is `x`.
     pub(crate) fn holds(&self, x: Decimal) -> bool {
-        let (lhs, rhs) = if self.var_first {
-            (x, self.value)
+        if self.var_first {
+            self.op.holds(&x, &self.value)
         } else {
-            (self.value, x)
-        };
-        match self.op {
-            Compare::Lt => lhs < rhs,
-            Compare::Le => lhs <= rhs,
-            Compare::Gt => lhs > rhs,
-            Compare::Ge => lhs >= rhs,
-            Compare::Eq => lhs == rhs,
-            Compare::Ne => lhs != rhs,
+            self.op.holds(&self.value, &x)
         }
     }
 }

@@ -47,5 +47,17 @@ pub fn number_problem(at: crate::Loc, message: String) -> crate::Problem {
     let (kind, zh) = crate::number::rule_error(&message);
     crate::Problem::new(at, kind, message).zh(zh)
 }
+
+/// The problem of CSV text the CSV reader refused (`at`: where, a line when it knows one).
+#[cfg(any(feature = "facts", feature = "analytics"))]
+pub(crate) fn csv_problem(at: crate::Loc, e: &csv::Error) -> crate::Problem {
+    crate::Problem::new(
+        at,
+        crate::kinds::SYNTAX_ERROR,
+        format!("not valid CSV: {e}"),
+    )
+    .zh(format!("不是有效的 CSV：{e}"))
+}
+
 pub use scalar::read_number;
 pub use weights::{read_pool, read_weights, Weights};

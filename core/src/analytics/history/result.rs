@@ -254,7 +254,10 @@ fn read_csv(text: &str, at: &Loc, problems: &mut Problems) -> (Vec<PeriodResult>
             .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
             .collect(),
         Err(e) => {
-            problems.push(csv_problem(at.clone().join(&Loc::csv(1, None)), &e));
+            problems.push(crate::input::csv_problem(
+                at.clone().join(&Loc::csv(1, None)),
+                &e,
+            ));
             return (Vec::new(), Vec::new());
         }
     };
@@ -272,7 +275,10 @@ fn read_csv(text: &str, at: &Loc, problems: &mut Problems) -> (Vec<PeriodResult>
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                problems.push(csv_problem(at.clone().join(&Loc::csv(line, None)), &e));
+                problems.push(crate::input::csv_problem(
+                    at.clone().join(&Loc::csv(line, None)),
+                    &e,
+                ));
                 continue;
             }
         }
@@ -293,11 +299,6 @@ fn read_csv(text: &str, at: &Loc, problems: &mut Problems) -> (Vec<PeriodResult>
         }
     }
     (out, ignored)
-}
-
-fn csv_problem(at: Loc, e: &csv::Error) -> Problem {
-    Problem::new(at, kinds::SYNTAX_ERROR, format!("not valid CSV: {e}"))
-        .zh(format!("不是有效的 CSV：{e}"))
 }
 
 /// A cell as text: text trimmed, numbers as written, empty and `null` as none.

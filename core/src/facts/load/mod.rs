@@ -303,7 +303,10 @@ fn read_csv(
             .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
             .collect(),
         Err(e) => {
-            problems.push(csv_problem(at.clone().join(&Loc::csv(1, None)), &e));
+            problems.push(crate::input::csv_problem(
+                at.clone().join(&Loc::csv(1, None)),
+                &e,
+            ));
             return Vec::new();
         }
     };
@@ -373,7 +376,10 @@ fn read_csv(
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                problems.push(csv_problem(at.clone().join(&Loc::csv(line, None)), &e));
+                problems.push(crate::input::csv_problem(
+                    at.clone().join(&Loc::csv(line, None)),
+                    &e,
+                ));
                 row = row.saturating_add(1);
                 continue;
             }
@@ -443,11 +449,6 @@ pub(crate) fn with_csv_threads<T>(threads: Threads, f: impl FnOnce() -> T) -> T 
     let out = f();
     CSV_THREADS.with(|c| c.set(before));
     out
-}
-
-pub(super) fn csv_problem(at: Loc, e: &csv::Error) -> Problem {
-    Problem::new(at, kinds::SYNTAX_ERROR, format!("not valid CSV: {e}"))
-        .zh(format!("不是有效的 CSV：{e}"))
 }
 
 /// A cell as given: text (CSV, borrowed from the record) or a JSON value.
