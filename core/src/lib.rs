@@ -101,6 +101,7 @@ mod scorecard;
 #[cfg(feature = "feedback")]
 mod stats;
 pub mod templates;
+mod text;
 mod validate;
 
 pub mod spec {

@@ -22,7 +22,7 @@ const ARBITRARY_PRECISION_TOKEN: &str = "$serde_json::private::Number";
 /// a number is spelt: at most 28 integer digits and 28 decimal places (`4e28` is refused exactly as
 /// its 29 plain digits are, `1e-29` as its 29 places are).
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
-    let trimmed = crate::input::scalar::trimmed(text);
+    let trimmed = crate::text::trimmed(text);
     if trimmed.is_empty() {
         return Err(EMPTY_VALUE.into());
     }

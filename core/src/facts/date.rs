@@ -26,7 +26,7 @@ impl Date {
     /// `YYYY-MM-DD` (or `YYYY/MM/DD`), optionally followed by a time after a space or `T`,
     /// which is ignored (`2026-06-03 14:22`, `2026-06-03T14:22:05Z`).
     pub(crate) fn parse(text: &str) -> Option<Date> {
-        let text = crate::input::scalar::trimmed(text);
+        let text = crate::text::trimmed(text);
         if let Some(date) = Date::parse_iso(text.as_bytes()) {
             return Some(date);
         }

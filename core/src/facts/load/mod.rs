@@ -412,9 +412,11 @@ impl Columns<'_> {
         &'r self,
         record: &'r csv::StringRecord,
     ) -> impl Iterator<Item = Raw<'r>> + 'r {
-        self.place
-            .iter()
-            .map(|p| Raw::Text(scalar::trimmed(p.and_then(|k| record.get(k)).unwrap_or(""))))
+        self.place.iter().map(|p| {
+            Raw::Text(crate::text::trimmed(
+                p.and_then(|k| record.get(k)).unwrap_or(""),
+            ))
+        })
     }
 
     /// The location of source column `j` on data row `row` (0-based; the header is line 1).
@@ -487,7 +489,7 @@ pub(super) fn enum_cell(
     text: &str,
     texts: &mut Texts,
 ) -> Option<usize> {
-    let text = scalar::trimmed(text);
+    let text = crate::text::trimmed(text);
     if column.kind != ColumnType::Enum || text.is_empty() {
         return None;
     }
@@ -673,7 +675,7 @@ pub(super) fn settle(
 fn fact_id(column: &Column, raw: Raw<'_>, problems: &mut Problems) -> Option<Arc<str>> {
     // Text as it is (trimmed): the rule below without a table of texts for one id.
     if let (Raw::Text(text), ColumnType::Text) = (&raw, column.kind) {
-        let text = scalar::trimmed(text);
+        let text = crate::text::trimmed(text);
         if !text.is_empty() {
             return Some(Arc::from(text));
         }
@@ -834,7 +836,7 @@ fn text_cell(
     texts: &mut Texts,
     problems: &mut Problems,
 ) -> Cell {
-    let text = scalar::trimmed(text);
+    let text = crate::text::trimmed(text);
     if text.is_empty() {
         return empty(column, may_be_empty, problems);
     }
