@@ -645,7 +645,7 @@ export declare class Plan {
   /** The data-quality report of facts: their problems as data (never thrown for the facts themselves). */
   checkFacts(request: { facts: Record<string, FactRows>; period?: FactsRequest['period']; org?: OrgRows }): FactsReport;
   /** Each record scored and kept as its period result (`2026-06`, `2026-Q2` …) with this plan's id and hash: the history document `analytics.personTimeline` and `analytics.promotionEligibility` read (docs/history.md). */
-  periodResults(records: RecordInput[], period: string, options?: ScoreOptions): { results: AnalyticsResult[] };
+  periodResults(records: RecordInput[], period: string, options?: ScoreOptions): HistoryDocument;
   /**
    * The lean batch result, one per record in input order: total (the plan's scale, as the
    * scorecard's `total`), grade and veto, plus `pay` (the pay statement's `total`, normalised)
@@ -1238,11 +1238,173 @@ export type AnalyticsOperation =
   | 'read_history'
   | 'person_timeline'
   | 'promotion_eligibility'
-  | 'compare_cycles';
+  | 'compare_cycles'
+  | 'nine_box';
 /** A request object; numbers may be JS numbers (shortest form), decimal strings or BigInts. */
 export type AnalyticsRequest = { [field: string]: unknown };
 /** A result object, as the core's canonical JSON. */
 export type AnalyticsResult = { [field: string]: unknown };
+/** A period: `2026-06` (month), `2026-Q2`, `2026-H1` or `2026`; legacy spellings (`2026年6月`, `2026Q2`) are read too. */
+export type PeriodText = string;
+/** One indicator's outcome in a period result. */
+export interface IndicatorResult {
+  id: string;
+  points?: Decimal;
+  completion?: Decimal;
+  light?: Status;
+}
+/** One person's result of one period under one plan (docs/history.md). */
+export interface PeriodResult {
+  person: string;
+  name?: string;
+  period: PeriodText;
+  plan?: string;
+  /** SHA-256 of the plan's canonical document, hex; absent on imported results. */
+  plan_hash?: string;
+  total: Decimal;
+  grade?: string;
+  grade_before_veto?: string;
+  vetoed: boolean;
+  pay?: Decimal;
+  /** The 360 overall score, when the period had a feedback round. */
+  feedback?: Decimal;
+  team?: string;
+  branch?: string;
+  role?: string;
+  indicators?: IndicatorResult[];
+  /** It supersedes the earlier result of its person, period and plan (both stay visible). */
+  restates: boolean;
+  /** Scored under a plan the library never saw: only totals and grades are known. */
+  imported: boolean;
+  /** A later result restates it. */
+  superseded: boolean;
+}
+/** A history: the document the host keeps and sends back (`read_history`, `Plan.periodResults`). */
+export interface HistoryDocument {
+  results: PeriodResult[];
+  /** Columns of an imported export the reader did not use (`read_history` only). */
+  ignored_columns?: string[];
+}
+/** Period results as a request takes them: objects (legacy header names allowed) or CSV text. */
+export type HistoryInput = PeriodResult[] | Array<Record<string, unknown>> | string;
+export interface TimelinePoint {
+  period: PeriodText;
+  total: Decimal;
+  grade?: string;
+  vetoed: boolean;
+  /** Total minus the total of the period just before (`null` when that period has none). */
+  change: Decimal | null;
+  /** Mean of this and the `window − 1` periods before (`null` unless all have a result). */
+  rolling_mean: Decimal | null;
+  /** Mid-rank percentile in the period's cohort. */
+  percentile: Decimal;
+  cohort: number;
+  imported: boolean;
+}
+export interface Streak { grade: string; periods: number; from: PeriodText; to: PeriodText }
+export interface PersonTimeline {
+  person: string;
+  name?: string;
+  grain: 'month' | 'quarter' | 'half' | 'year';
+  periods: TimelinePoint[];
+  trend: { slope: Decimal; unit: string; periods: number } | null;
+  /** The run of one grade ending at the latest period. */
+  streak: Streak | null;
+  /** The longest run (the earliest of equals). */
+  longest_streak: Streak | null;
+  best: PeriodText | null;
+  worst: PeriodText | null;
+  summary: string;
+}
+export interface TimelineRequest {
+  results: HistoryInput;
+  people?: string[];
+  plan?: string;
+  /** Periods in the rolling mean (default 3). */
+  window?: number;
+  lang?: 'en' | 'zh';
+}
+export interface PromotionRules {
+  min_periods?: number;
+  grade_count?: { grades: string[]; at_least: number; in_last: number };
+  no_veto_in_last?: number;
+  /** The latest 360 overall in the last `in_last` periods is at least `at_least`. */
+  min_feedback?: { at_least: Num; in_last: number };
+}
+export interface EligibilityRequest {
+  results: HistoryInput;
+  rules: PromotionRules;
+  as_of: PeriodText;
+  people?: string[];
+  plan?: string;
+  lang?: 'en' | 'zh';
+}
+export interface Eligibility {
+  as_of: PeriodText;
+  people: Array<{
+    person: string;
+    status: 'eligible' | 'not_eligible' | 'not_assessable';
+    checks: Array<{ rule: string; status: 'pass' | 'fail' | 'unknown'; reason: string }>;
+  }>;
+}
+/** A period, or a period under one plan. */
+export type CycleSide = PeriodText | { period: PeriodText; plan?: string };
+export interface CompareRequest { results: HistoryInput; before: CycleSide; after: CycleSide; lang?: 'en' | 'zh' }
+export interface CycleComparison {
+  before: { period: PeriodText; plan?: string; people: number };
+  after: { period: PeriodText; plan?: string; people: number };
+  grade_mix: Array<{ grade: string; before: number; after: number; before_share: Decimal; after_share: Decimal; shift: Decimal }>;
+  /** `rows[i][j]`: people graded `grades[i]` before and `grades[j]` after (`none`: no result). */
+  transitions: { grades: string[]; rows: number[][] };
+  indicators: Array<{ indicator: string; mean_before: Decimal | null; mean_after: Decimal | null; sd_before: number | null; sd_after: number | null }>;
+  changed: Array<{ person: string; before: string; after: string; total_before: Decimal; total_after: Decimal; most_moved?: string; reason: string }>;
+  findings: string[];
+}
+/** One axis of a 9-box: the score and its two cut points (a value on a cut goes up) or thirds of the cohort. */
+export interface NineBoxAxis {
+  score: 'total' | 'feedback' | 'pay' | 'indicator' | 'given';
+  /** The indicator whose points place people (`score: 'indicator'`). */
+  indicator?: string;
+  /** Each person's value per period (`score: 'given'`, a potential rating say). */
+  values?: Array<{ person: string; period: PeriodText; value: Num }>;
+  cuts?: [Num, Num] | 'thirds';
+  name?: string;
+}
+export interface NineBoxRequest {
+  results: HistoryInput;
+  period: CycleSide;
+  before?: CycleSide;
+  x: NineBoxAxis;
+  y: NineBoxAxis;
+  /** Nine labels, box 1 (low, low) to box 9 (high, high). */
+  labels?: string[];
+  people?: string[];
+  lang?: 'en' | 'zh';
+}
+export type NineBoxBand = 'low' | 'middle' | 'high';
+export interface NineBox {
+  period: PeriodText;
+  before?: PeriodText;
+  x: { name: string; cuts: [Decimal, Decimal] | 'thirds' };
+  y: { name: string; cuts: [Decimal, Decimal] | 'thirds' };
+  /** Box 1 (x low, y low) … 9 (high, high): 3 × y band + x band + 1. */
+  boxes: Array<{ box: number; x: NineBoxBand; y: NineBoxBand; label: string; count: number; people: string[] }>;
+  people: Array<{
+    person: string;
+    x_value: Decimal;
+    y_value: Decimal;
+    box: number;
+    label: string;
+    before_box?: number | null;
+    movement?: 'up' | 'down' | 'across' | 'same' | 'new';
+  }>;
+  not_placed: Array<{ person: string; reason: string }>;
+  movement?: {
+    up: number; down: number; across: number; same: number; new: number; left: number;
+    transitions: Array<{ from: number; to: number; count: number }>;
+  };
+  summary: string;
+}
 export interface Analytics {
   /** Every operation's name, in a stable order. */
   operations(): AnalyticsOperation[];
@@ -1260,13 +1422,15 @@ export interface Analytics {
   diagnose(request: AnalyticsRequest): AnalyticsResult;
   developmentNeeds(request: AnalyticsRequest): AnalyticsResult;
   /** Period results (objects or CSV text, legacy headers 工号 / 考核期间 / 总分 / 等级) as the canonical history. */
-  readHistory(request: AnalyticsRequest): AnalyticsResult;
+  readHistory(request: { results: HistoryInput }): HistoryDocument;
   /** Each person's totals and grades over time: change, rolling mean, trend, streaks, cohort percentile. */
-  personTimeline(request: AnalyticsRequest): AnalyticsResult;
+  personTimeline(request: TimelineRequest): { timelines: PersonTimeline[] };
   /** Eligible / not eligible / not assessable under rules at an as-of period, never guessing over gaps. */
-  promotionEligibility(request: AnalyticsRequest): AnalyticsResult;
+  promotionEligibility(request: EligibilityRequest): Eligibility;
   /** Two periods, or one period under two plans: grade mix, transitions, indicator drift, who changed grade and why. */
-  compareCycles(request: AnalyticsRequest): AnalyticsResult;
+  compareCycles(request: CompareRequest): CycleComparison;
+  /** People on a 3 × 3 grid by two scores of a period, cut at fixed points or thirds, and movement since an earlier cycle. */
+  nineBox(request: NineBoxRequest): NineBox;
 }
 
 /**

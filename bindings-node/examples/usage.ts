@@ -5,6 +5,10 @@ import {
   analytics,
   type AnalyticsOperation,
   type AnalyticsResult,
+  type HistoryDocument,
+  type NineBox,
+  type PeriodResult,
+  type PersonTimeline,
   PayPlan,
   Feedback,
   splitPool,
@@ -225,3 +229,19 @@ const byPerson: PivotResult = factsPlan.pivotFacts({ facts: demoJune.facts, peri
 const crmVsFinance: ReconcileResult = live.reconcile({ period: '2026-06', left: 'revenue', right: 'invoiced', tolerance: '0.01' });
 const factsReport: FactsReport = factsPlan.checkFacts({ facts: demoJune.facts, period: '2026-06' });
 console.log(byPerson.summary[0], crmVsFinance.matched, factsReport.ok);
+
+// History: two months of the demo team as period results, a timeline, and a 9-box with movement.
+const demoRecords = Plan.fromJson(demoPlanJson()).recordsFromCsv(demoTeamCsv());
+const historyPlan: Plan = Plan.fromJson(demoPlanJson());
+const may: HistoryDocument = historyPlan.periodResults(demoRecords, '2026-05');
+const results: PeriodResult[] = [...may.results, ...historyPlan.periodResults(demoRecords, '2026-06').results];
+const timeline: PersonTimeline | undefined = analytics.personTimeline({ results, window: 2 }).timelines[0];
+const grid: NineBox = analytics.nineBox({
+  results,
+  period: '2026-06',
+  before: '2026-05',
+  x: { score: 'total', cuts: [70, 85] },
+  y: { score: 'indicator', indicator: 'revenue', cuts: 'thirds' },
+});
+const moved: number | undefined = grid.movement?.same;
+console.log(timeline?.trend?.slope, grid.boxes[8]?.count, moved);

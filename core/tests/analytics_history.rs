@@ -1,11 +1,13 @@
-//! Each person's performance file over time: reading period results, timelines, promotion.
+//! Each person's performance file over time: reading period results, timelines, promotion,
+//! cycle comparison and the 9-box.
 //!
 //! - Conformance: every `tests/vectors/analytics/history-*.json` case is run through
 //!   `perfscore::analytics::run_json` and compared byte for byte with the matching line of
 //!   `history-*.expected.jsonl` (`UPDATE_VECTORS=1` rewrites them).
 //! - Hand-worked numbers from the vectors' descriptions, asserted here field by field.
 //! - Property tests: the order of results does not matter; restating and restating back gives
-//!   the first timeline; eligibility never gets worse as qualifying periods are added.
+//!   the first timeline; eligibility never gets worse as qualifying periods are added; a
+//!   9-box places everyone once whatever the order, and a higher score never lowers a band.
 
 #![cfg(feature = "analytics")]
 
@@ -33,7 +35,7 @@ fn vectors_match_expected_bytes() {
         })
         .collect();
     paths.sort();
-    assert_eq!(paths.len(), 4, "expected the history vectors");
+    assert_eq!(paths.len(), 5, "expected the history vectors");
     let update = std::env::var_os("UPDATE_VECTORS").is_some();
     for path in paths {
         let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -308,4 +310,129 @@ fn a_cycle_comparison_counts_every_person_once() {
         .as_str()
         .unwrap()
         .starts_with("visits stopped separating people"));
+}
+
+#[test]
+fn a_nine_box_places_on_exact_cuts_and_counts_movement() {
+    // Worked in history-ninebox.json's description: a value on a cut goes up.
+    let (op, req) = case("history-ninebox.json", 0);
+    let out = run(&op, &req);
+    let boxes: Vec<(String, u64)> = out["people"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["person"].as_str().unwrap().to_owned(),
+                p["box"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let want = [("E1", 9), ("E2", 6), ("E3", 8), ("E4", 1), ("E5", 5)];
+    assert_eq!(boxes, want.map(|(p, b)| (p.to_owned(), b)));
+    assert_eq!(out["not_placed"][0]["person"], "E6");
+    let m = &out["movement"];
+    assert_eq!(
+        [
+            &m["up"],
+            &m["down"],
+            &m["across"],
+            &m["same"],
+            &m["new"],
+            &m["left"]
+        ],
+        [&json!(1); 6]
+    );
+    // Thirds: ⌊3 × below ÷ 6⌋ on both axes.
+    let (op, req) = case("history-ninebox.json", 1);
+    let out = run(&op, &req);
+    let counts: Vec<u64> = out["boxes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["count"].as_u64().unwrap())
+        .collect();
+    assert_eq!(counts, [2, 0, 0, 0, 1, 1, 0, 1, 1]);
+}
+
+#[test]
+fn a_nine_box_reads_pay_and_indicator_points_and_custom_labels() {
+    // Pay cut at [3000, 4000], sales points cut at [30, 40]: E1 pay 4000 (high), sales 29.99
+    // (low) → box 3; E2 pay 2999.99 (low), sales 40 (high) → box 7; E3 has no pay → not placed.
+    let results = json!([
+        {"person": "E1", "period": "2026-Q2", "total": "80", "pay": "4000", "indicators": [{"id": "sales", "points": "29.99"}]},
+        {"person": "E2", "period": "2026-Q2", "total": "70", "pay": "2999.99", "indicators": [{"id": "sales", "points": "40"}]},
+        {"person": "E3", "period": "2026-Q2", "total": "75", "indicators": [{"id": "sales", "points": "35"}]},
+    ]);
+    let labels: Vec<String> = (1..=9).map(|n| format!("B{n}")).collect();
+    let out = run(
+        "nine_box",
+        &json!({"results": results, "period": "2026Q2", "labels": labels,
+            "x": {"score": "pay", "cuts": [3000, 4000]},
+            "y": {"score": "indicator", "indicator": "sales", "cuts": [30, 40]}}),
+    );
+    assert_eq!(out["people"][0]["box"], 3);
+    assert_eq!(out["people"][0]["label"], "B3");
+    assert_eq!(out["people"][1]["box"], 7);
+    assert_eq!(out["not_placed"][0]["reason"], "no pay in 2026-Q2");
+}
+
+fn nine_box_rows(values: &[(u8, u8)]) -> Vec<Value> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, (t, f))| json!({"person": format!("E{i}"), "period": "2026-06", "total": t.to_string(), "feedback": (f / 20).to_string()}))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn a_nine_box_places_everyone_once_whatever_the_order(
+        values in proptest::collection::vec((0u8..101, 0u8..101), 1..30),
+        thirds in any::<bool>(),
+    ) {
+        let cuts = if thirds { json!("thirds") } else { json!([60, 85]) };
+        let ask = |rows: Vec<Value>| json!({"results": rows, "period": "2026-06",
+            "x": {"score": "total", "cuts": cuts}, "y": {"score": "feedback", "cuts": cuts}});
+        let out = run("nine_box", &ask(nine_box_rows(&values)));
+        let total: u64 = out["boxes"].as_array().unwrap().iter().map(|b| b["count"].as_u64().unwrap()).sum();
+        prop_assert_eq!(total as usize, values.len());
+        let mut reversed = nine_box_rows(&values);
+        reversed.reverse();
+        prop_assert_eq!(run("nine_box", &ask(reversed)), out);
+    }
+
+    #[test]
+    fn a_higher_score_never_lowers_the_band(
+        values in proptest::collection::vec((0u8..101, 0u8..101), 2..20),
+        who in 0usize..20,
+        more in 1u8..30,
+    ) {
+        // With thirds as with fixed cuts, raising one person's total keeps or raises their
+        // column (x band = (box − 1) mod 3).
+        let who = who % values.len();
+        for cuts in [json!("thirds"), json!([40, 70])] {
+            let column = |rows: &[(u8, u8)]| {
+                let out = run("nine_box", &json!({"results": nine_box_rows(rows), "period": "2026-06",
+                    "x": {"score": "total", "cuts": cuts}, "y": {"score": "feedback", "cuts": [1, 3]}}));
+                (out["people"].as_array().unwrap().iter()
+                    .find(|p| p["person"] == format!("E{who}")).unwrap()["box"].as_u64().unwrap() - 1) % 3
+            };
+            let mut raised = values.clone();
+            raised[who].0 = raised[who].0.saturating_add(more);
+            prop_assert!(column(&raised) >= column(&values));
+        }
+    }
+}
+
+#[test]
+fn every_build_names_the_analytics_operations_this_build_runs() {
+    // Hosts make their analytics sugar from the build-independent list; it must be the
+    // dispatchers' list, in the same order.
+    assert_eq!(
+        perfscore::ops::ANALYTICS_OPERATIONS.to_vec(),
+        perfscore::analytics::operations()
+    );
 }

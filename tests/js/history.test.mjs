@@ -29,3 +29,20 @@ test('a legacy export with a bad cell throws with row, column and person', { ski
   assert.deepEqual(e.problems[0].loc, ['results', 'line', 2, '总分']);
   assert.equal(e.problems[0].id, 'E1');
 });
+
+test('a 9-box places on exact cuts and tracks movement', { skip: !features.analytics }, () => {
+  // Hand-worked: x = total cut at [70, 85], y = 360 cut at [3, 4], a value on a cut goes up.
+  // June: E1 90 / 4.2 → box 9; E2 85 / 3 → box 6; E3 69.99 / 4 → box 7. May: E1 80 / 4.2 → box 8.
+  const row = (person, period, total, feedback) => ({ person, period, total, feedback });
+  const results = [
+    row('E1', '2026-05', 80, '4.2'),
+    row('E1', '2026-06', 90, '4.2'),
+    row('E2', '2026-06', '85', 3),
+    row('E3', '2026-06', '69.99', '4'),
+  ];
+  const out = analytics.nineBox({ results, period: '2026-06', before: '2026-05', x: { score: 'total', cuts: [70, 85] }, y: { score: 'feedback', cuts: ['3', '4'] } });
+  assert.deepEqual(out.people.map((p) => [p.person, p.box, p.movement]), [['E1', 9, 'up'], ['E2', 6, 'new'], ['E3', 7, 'new']]);
+  assert.equal(out.boxes[8].label, 'Star');
+  const e = catchError(() => analytics.nineBox({ results, period: '2026-06', x: { score: 'total', cuts: [85, 70] } }));
+  assert.deepEqual(e.problems.map((p) => p.loc), [['x', 'cuts'], ['y']]);
+});

@@ -38,6 +38,7 @@ __all__ = [
     "diagnose",
     "growth_targets",
     "holt_winters",
+    "nine_box",
     "operations",
     "pacing_projection",
     "person_timeline",
@@ -138,3 +139,8 @@ def promotion_eligibility(request: Optional[Mapping[str, Any]] = None, **fields:
 def compare_cycles(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
     """Two periods, or one period under two plans: grade mix and shift, transition matrix, indicator drift, who changed grade and why (``results``, ``before``, ``after``, ``lang``)."""
     return _op("compare_cycles", request, fields)
+
+
+def nine_box(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """People on a 3 × 3 grid by two scores of a period (total, feedback, pay, an indicator or given values), cut at fixed points or thirds, and movement since ``before`` (``results``, ``period``, ``before``, ``x``, ``y``, ``labels``, ``people``, ``lang``)."""
+    return _op("nine_box", request, fields)

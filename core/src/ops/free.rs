@@ -19,7 +19,7 @@ pub const OPERATIONS: [(&str, &[&str]); 8] = [
 
 /// The analytics operations' names, in every build (a build without the `analytics` feature
 /// answers them as unknown; `features` says which): what hosts make their analytics sugar from.
-pub const ANALYTICS_OPERATIONS: [&str; 14] = [
+pub const ANALYTICS_OPERATIONS: [&str; 15] = [
     "seasonal_indices",
     "growth_targets",
     "allocate_target",
@@ -34,6 +34,7 @@ pub const ANALYTICS_OPERATIONS: [&str; 14] = [
     "person_timeline",
     "promotion_eligibility",
     "compare_cycles",
+    "nine_box",
 ];
 
 /// Run one operation that needs no compiled object: `request` is a JSON object (see

@@ -233,7 +233,7 @@ pub(crate) fn compare(
 
 /// A side's current results by person, or the problem of a person with results under two
 /// plans that period (the side must name its `plan`).
-fn pick<'a>(
+pub(super) fn pick<'a>(
     history: &'a History,
     s: &Side<'a>,
     key: &str,

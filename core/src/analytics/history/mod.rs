@@ -1,18 +1,19 @@
 //! Each person's performance file over time: period results (scored here or imported from a
 //! legacy system), a history with explicit restatements, and the operations over it — a
-//! person's timeline and promotion eligibility.
+//! person's timeline, promotion eligibility, cycle comparison and the 9-box.
 //!
 //! Pure: a history is its canonical document (`read_history`'s `results`), which the host
 //! keeps and sends back with each request; nothing is stored here.
 
 mod collection;
 mod compare;
+mod ninebox;
 mod period;
 mod promotion;
 mod result;
 mod timeline;
 
-use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
+use crate::error::{kinds, Error, Loc, Problem, Problems};
 use crate::Lang;
 use collection::History;
 use period::Period;
@@ -24,9 +25,16 @@ pub const OPERATIONS: &[&str] = &[
     "person_timeline",
     "promotion_eligibility",
     "compare_cycles",
+    "nine_box",
 ];
 
-const FIELDS: [(&str, &[&str]); 4] = [
+const FIELDS: [(&str, &[&str]); 5] = [
+    (
+        "nine_box",
+        &[
+            "results", "period", "before", "x", "y", "labels", "people", "lang",
+        ],
+    ),
     ("compare_cycles", &["results", "before", "after", "lang"]),
     ("read_history", &["results"]),
     (
@@ -103,6 +111,58 @@ fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String>
                 &serde_json::json!({ "timelines": out }),
             ))
         }
+        "nine_box" => {
+            let now = side(&mut req, "period", &mut problems);
+            let before = match req.contains_key("before") {
+                true => side(&mut req, "before", &mut problems).map(Some),
+                false => Some(None),
+            };
+            let x = axis(&mut req, "x", &mut problems);
+            let y = axis(&mut req, "y", &mut problems);
+            let labels = optional(&mut req, "labels", &mut problems, |v, at, p| {
+                texts(v, at, p).filter(|l| l.len() == 9).or_else(|| {
+                    p.push(
+                        Problem::new(
+                            at.clone(),
+                            kinds::INVALID_VALUE,
+                            "expected nine box labels, box 1 (low, low) to box 9 (high, high)",
+                        )
+                        .zh("应为九个格子名称，从第 1 格（低，低）到第 9 格（高，高）"),
+                    );
+                    None
+                })
+            });
+            let (
+                Some((history, _)),
+                Some(now),
+                Some(before),
+                Some(x),
+                Some(y),
+                Some(labels),
+                Some(people),
+                Some(lang),
+            ) = (history, now, before, x, y, labels, people, lang)
+            else {
+                return Err(Error::Input(problems.into_vec()));
+            };
+            problems.finish(Error::Input, ())?;
+            let ask = ninebox::Ask {
+                now: compare::Side {
+                    period: now.0,
+                    plan: now.1.as_deref(),
+                },
+                before: before.as_ref().map(|b| compare::Side {
+                    period: b.0,
+                    plan: b.1.as_deref(),
+                }),
+                x: &x,
+                y: &y,
+                labels: labels.as_deref(),
+                people: people.as_deref(),
+                lang: lang.unwrap_or_default(),
+            };
+            Ok(super::team::to_json(&ninebox::nine_box(&history, &ask)?))
+        }
         "compare_cycles" => {
             let before = side(&mut req, "before", &mut problems);
             let after = side(&mut req, "after", &mut problems);
@@ -154,22 +214,7 @@ fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String>
             let as_of = match req.remove("as_of") {
                 Some(v) => {
                     let at = Loc::root().key("as_of");
-                    text(v, &at, &mut problems).and_then(|t| {
-                        Period::parse(&t).or_else(|| {
-                            problems.push(
-                                Problem::new(
-                                    at,
-                                    kinds::INVALID_VALUE,
-                                    format!(
-                                        "`{}` is not a period like 2026-06 or 2026-Q2",
-                                        shown(&t)
-                                    ),
-                                )
-                                .zh(format!("`{}` 不是考核期间", shown(&t))),
-                            );
-                            None
-                        })
-                    })
+                    text(v, &at, &mut problems).and_then(|t| parse_period(&t, &at, &mut problems))
                 }
                 None => {
                     problems.push(
@@ -221,25 +266,8 @@ pub(crate) fn period_results(
 ) -> crate::Result<String> {
     let at = Loc::root().key("period");
     let mut problems = Problems::new();
-    let period = text(period, &at, &mut problems).and_then(|t| {
-        Period::parse(&t).or_else(|| {
-            problems.push(
-                Problem::new(
-                    at.clone(),
-                    kinds::INVALID_VALUE,
-                    format!(
-                        "`{}` is not a period like 2026-06, 2026-Q2, 2026-H1 or 2026",
-                        shown(&t)
-                    ),
-                )
-                .zh(format!(
-                    "`{}` 不是考核期间（如 2026-06、2026-Q2、2026-H1、2026）",
-                    shown(&t)
-                )),
-            );
-            None
-        })
-    });
+    let period =
+        text(period, &at, &mut problems).and_then(|t| parse_period(&t, &at, &mut problems));
     let period = problems
         .finish(Error::Input, period)?
         .ok_or_else(|| Error::Input(Vec::new()))?;
@@ -289,18 +317,36 @@ fn side(
     };
     let at = at.key("period");
     let t = text(period, &at, problems)?;
-    let Some(p) = Period::parse(&t) else {
-        problems.push(
-            Problem::new(
-                at,
-                kinds::INVALID_VALUE,
-                format!("`{}` is not a period like 2026-06 or 2026-Q2", shown(&t)),
-            )
-            .zh(format!("`{}` 不是考核期间", shown(&t))),
-        );
-        return None;
-    };
+    let p = parse_period(&t, &at, problems)?;
     Some((p, plan))
+}
+
+/// A period by the one period rule, or `None` with its problem at `at`.
+pub(super) fn parse_period(t: &str, at: &Loc, problems: &mut Problems) -> Option<Period> {
+    let p = Period::parse(t);
+    if p.is_none() {
+        problems.push(period::not_a_period(t, at.clone()));
+    }
+    p
+}
+
+/// A 9-box axis, required.
+fn axis(req: &mut Map<String, Value>, key: &str, problems: &mut Problems) -> Option<ninebox::Axis> {
+    let at = Loc::root().key(key);
+    match req.remove(key) {
+        Some(v) => ninebox::read_axis(v, &at, problems),
+        None => {
+            problems.push(
+                Problem::new(
+                    at,
+                    kinds::MISSING,
+                    format!("`{key}` is missing: an axis like {{\"score\": \"total\", \"cuts\": [70, 85]}}"),
+                )
+                .zh(format!("缺少坐标轴 `{key}`（如 {{\"score\": \"total\", \"cuts\": [70, 85]}}）")),
+            );
+            None
+        }
+    }
 }
 
 /// The request object, every field not in `fields` refused.

@@ -131,6 +131,19 @@ impl fmt::Display for Period {
     }
 }
 
+/// The problem of text that is not a period.
+pub(super) fn not_a_period(t: &str, at: crate::Loc) -> crate::Problem {
+    let t = crate::error::shown(t);
+    crate::Problem::new(
+        at,
+        crate::error::kinds::INVALID_VALUE,
+        format!("`{t}` is not a period like 2026-06, 2026-Q2, 2026-H1 or 2026"),
+    )
+    .zh(format!(
+        "`{t}` 不是考核期间（如 2026-06、2026-Q2、2026-H1、2026）"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

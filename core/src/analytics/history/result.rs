@@ -340,20 +340,7 @@ fn read_row(
         (Some((_, key, _)), Some(t)) => {
             let p = Period::parse(t);
             if p.is_none() {
-                found.push(
-                    Problem::new(
-                        loc(key),
-                        kinds::INVALID_VALUE,
-                        format!(
-                            "`{}` is not a period like 2026-06, 2026-Q2, 2026-H1 or 2026",
-                            shown(t)
-                        ),
-                    )
-                    .zh(format!(
-                        "`{}` 不是考核期间（如 2026-06、2026-Q2、2026-H1、2026）",
-                        shown(t)
-                    )),
-                );
+                found.push(super::period::not_a_period(t, loc(key)));
             }
             p
         }
