@@ -1239,7 +1239,8 @@ export type AnalyticsOperation =
   | 'person_timeline'
   | 'promotion_eligibility'
   | 'compare_cycles'
-  | 'nine_box';
+  | 'nine_box'
+  | 'history_series';
 /** A request object; numbers may be JS numbers (shortest form), decimal strings or BigInts. */
 export type AnalyticsRequest = { [field: string]: unknown };
 /** A result object, as the core's canonical JSON. */
@@ -1249,6 +1250,9 @@ export type PeriodText = string;
 /** One indicator's outcome in a period result. */
 export interface IndicatorResult {
   id: string;
+  /** The measured value (sales, visits …), when known. */
+  actual?: Decimal;
+  target?: Decimal;
   points?: Decimal;
   completion?: Decimal;
   light?: Status;
@@ -1405,6 +1409,35 @@ export interface NineBox {
   };
   summary: string;
 }
+/** What a history series measures: a result's total, pay or 360 score, or one indicator's value. */
+export type HistoryMeasure =
+  | 'total'
+  | 'pay'
+  | 'feedback'
+  | { indicator: string; value?: 'actual' | 'target' | 'points' | 'completion' };
+export interface HistorySeriesRequest {
+  results: HistoryInput;
+  measure?: HistoryMeasure;
+  by?: 'person' | 'team' | 'branch' | 'role' | 'all';
+  /** Default: `sum` for pay, actuals and targets, `mean` otherwise. */
+  aggregate?: 'sum' | 'mean';
+  people?: string[];
+  plan?: string;
+}
+export interface HistorySeries {
+  measure: string;
+  by: string;
+  aggregate: 'sum' | 'mean';
+  series: Array<{
+    key: string;
+    /** Pass as `history` to `targetsFromHistory`, `seasonalIndices` or `holtWinters`; a month without data is `null`. */
+    history: { start: PeriodText; values: Array<Decimal | null> };
+    /** Results behind each month. */
+    people: number[];
+  }>;
+  /** Results left out of a group series because they name no team (branch, role). */
+  unassigned: number;
+}
 export interface Analytics {
   /** Every operation's name, in a stable order. */
   operations(): AnalyticsOperation[];
@@ -1431,6 +1464,8 @@ export interface Analytics {
   compareCycles(request: CompareRequest): CycleComparison;
   /** People on a 3 × 3 grid by two scores of a period, cut at fixed points or thirds, and movement since an earlier cycle. */
   nineBox(request: NineBoxRequest): NineBox;
+  /** Monthly series of totals, pay, 360 or an indicator's actuals per person or group, ready for targets and forecasts. */
+  historySeries(request: HistorySeriesRequest): HistorySeries;
 }
 
 /**

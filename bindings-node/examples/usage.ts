@@ -6,6 +6,7 @@ import {
   type AnalyticsOperation,
   type AnalyticsResult,
   type HistoryDocument,
+  type HistorySeries,
   type NineBox,
   type PeriodResult,
   type PersonTimeline,
@@ -245,3 +246,6 @@ const grid: NineBox = analytics.nineBox({
 });
 const moved: number | undefined = grid.movement?.same;
 console.log(timeline?.trend?.slope, grid.boxes[8]?.count, moved);
+const monthly: HistorySeries = analytics.historySeries({ results, measure: { indicator: 'revenue' }, by: 'team' });
+const firstSeries = monthly.series[0];
+if (firstSeries) console.log(analytics.targetsFromHistory({ history: firstSeries.history }));

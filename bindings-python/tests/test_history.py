@@ -61,3 +61,60 @@ def test_a_nine_box_from_a_dataframe_places_on_the_cuts_and_tracks_movement():
         ("E3", 7, "new"),
     ]
     assert out["movement"]["transitions"] == [{"from": 6, "to": 6, "count": 1}, {"from": 8, "to": 9, "count": 1}]
+
+
+def _two_months():
+    plan = perfscore.Plan.from_json(perfscore.demo_plan_json())
+    records = plan.records_from_csv(perfscore.demo_team_csv())
+    return plan, records, plan.period_results(records, "2026-05")["results"] + plan.period_results(records, "2026-06")["results"]
+
+
+def test_a_history_round_trips_through_a_dataframe_indexed_by_person_and_period():
+    import pickle
+
+    pytest.importorskip("pandas")
+    plan, records, results = _two_months()
+    h = perfscore.History(results)
+    frame = h.to_frame()
+    assert list(frame.index.names) == ["person", "period"]
+    first = records[0]["id"]
+    # Exact decimals, the scorecard's own total.
+    assert frame.loc[(first, "2026-06"), "total"] == plan.score(records[0]).total
+    back = perfscore.History(frame)
+    assert back == h
+    assert pickle.loads(pickle.dumps(h)) == h
+    assert len(h) == 2 * len(records)
+    # The operations read the history as it is.
+    (t,) = h.timeline(people=[first])["timelines"]
+    assert [p["period"] for p in t["periods"]] == ["2026-05", "2026-06"]
+
+
+def test_a_history_refuses_a_silent_overwrite_and_keeps_a_restatement():
+    # A second June result for E1 without `restates` is an error; with it, the first is
+    # superseded and both stay.
+    june = {"person": "E1", "period": "2026-06", "total": "80"}
+    h = perfscore.History([june])
+    with pytest.raises(perfscore.InputError) as e:
+        h.extend([{"person": "E1", "period": "2026-06", "total": "85"}])
+    assert e.value.problems[0].kind == "duplicate"
+    r = h.extend([{"person": "E1", "period": "2026-06", "total": "85", "restates": True}])
+    assert [(x["total"], x["superseded"]) for x in r.results] == [("80", True), ("85", False)]
+
+
+def test_history_series_gives_monthly_values_with_gaps_as_none():
+    # Hand-worked: E1 totals 80 (January), none in February, 70 (March) → [80, None, 70].
+    h = perfscore.History(
+        [
+            {"person": "E1", "period": "2026-01", "total": "80"},
+            {"person": "E1", "period": "2026-03", "total": "70"},
+        ]
+    )
+    (s,) = h.series()["series"]
+    assert s["history"] == {"start": "2026-01", "values": ["80", None, "70"]}
+
+
+def test_a_history_reads_its_own_document_back_without_ignoring_anything():
+    h = perfscore.History([{"person": "E1", "period": "2026-06", "total": "80", "备注": "note"}])
+    assert h.ignored_columns == ["备注"]
+    assert perfscore.History(h.results).ignored_columns == []
+    assert perfscore.History(h.to_frame()).ignored_columns == []

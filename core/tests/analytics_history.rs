@@ -35,7 +35,7 @@ fn vectors_match_expected_bytes() {
         })
         .collect();
     paths.sort();
-    assert_eq!(paths.len(), 5, "expected the history vectors");
+    assert_eq!(paths.len(), 6, "expected the history vectors");
     let update = std::env::var_os("UPDATE_VECTORS").is_some();
     for path in paths {
         let v: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
@@ -435,4 +435,69 @@ fn every_build_names_the_analytics_operations_this_build_runs() {
         perfscore::ops::ANALYTICS_OPERATIONS.to_vec(),
         perfscore::analytics::operations()
     );
+}
+
+#[test]
+fn a_history_series_feeds_targets_from_history_as_the_raw_months_would() {
+    // 30 months of one person's revenue actuals as period results, turned into a series and
+    // given to targets_from_history: the same targets as the raw monthly values given directly.
+    let raw: Vec<i64> = (0..30)
+        .map(|t| 50_000 + 700 * t + 4_000 * ((t * 5) % 12))
+        .collect();
+    let results: Vec<Value> = raw
+        .iter()
+        .enumerate()
+        .map(|(t, v)| {
+            let (y, m) = (2023 + t / 12, 1 + t % 12);
+            json!({"person": "E1", "period": format!("{y}-{m:02}"), "total": "80",
+                "indicators": [{"id": "revenue", "actual": v.to_string()}]})
+        })
+        .collect();
+    let out = run(
+        "history_series",
+        &json!({"results": results, "measure": {"indicator": "revenue"}}),
+    );
+    let history = &out["series"][0]["history"];
+    assert_eq!(history["start"], "2023-01");
+    let via_series = run("targets_from_history", &json!({"history": history}));
+    let direct = run(
+        "targets_from_history",
+        &json!({"history": {"start": "2023-01", "values": raw}}),
+    );
+    assert_eq!(via_series, direct);
+    assert_eq!(via_series["method"], "seasonal_indices");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn a_team_series_sums_its_people_exactly(
+        cells in proptest::collection::btree_map((0u8..5, 1u8..13), 0u32..1_000_000, 1..40),
+    ) {
+        // Each (person, month) has an actual in cents; the team's month is exactly the sum of
+        // its people's months, whatever they are.
+        let results: Vec<Value> = cells.iter().map(|((p, m), cents)| json!({
+            "person": format!("E{p}"), "period": format!("2026-{m:02}"), "total": "1", "team": "T",
+            "indicators": [{"id": "revenue", "actual": format!("{}.{:02}", cents / 100, cents % 100)}]})).collect();
+        let measure = json!({"indicator": "revenue"});
+        let team = run("history_series", &json!({"results": results, "measure": measure, "by": "team"}));
+        let people = run("history_series", &json!({"results": results, "measure": measure}));
+        let month_of = |start: &str, i: usize| start[5..].parse::<usize>().unwrap() + i;
+        let mut sums = std::collections::BTreeMap::<usize, rust_decimal::Decimal>::new();
+        for s in people["series"].as_array().unwrap() {
+            let start = s["history"]["start"].as_str().unwrap();
+            for (i, v) in s["history"]["values"].as_array().unwrap().iter().enumerate() {
+                if let Some(v) = v.as_str() {
+                    *sums.entry(month_of(start, i)).or_default() += v.parse::<rust_decimal::Decimal>().unwrap();
+                }
+            }
+        }
+        let t = &team["series"][0]["history"];
+        let start = t["start"].as_str().unwrap();
+        for (i, v) in t["values"].as_array().unwrap().iter().enumerate() {
+            let want = sums.get(&month_of(start, i)).map(|d| d.normalize().to_string());
+            prop_assert_eq!(v.as_str().map(str::to_owned), want);
+        }
+    }
 }

@@ -235,6 +235,7 @@ fn ladder_rungs() {
         growth: Some(d("0.05")),
         start: None,
         minor_units: 2,
+        index_precision: IndexPrecision::Rounded,
     };
     // 24 months: indices are P/100 (see above); base = last 12 months' total 1200; × 1.05 = 1260;
     // January = 1260 × 0.8 / 12 = 84.00.
@@ -306,13 +307,13 @@ fn holt_winters_perfect_periodic_fit() {
         beta: Some(d("0.1")),
         gamma: Some(d("0.2")),
     };
-    let hw = holt_winters(&h, Model::Additive, sm, 12, 2).unwrap();
+    let hw = holt_winters(&h, Model::Additive, sm, &Initial::default(), 12, 2).unwrap();
     assert_eq!(hw.sse, Decimal::ZERO);
     assert_eq!(
         hw.forecasts.iter().map(|f| f.value).collect::<Vec<_>>(),
         P.map(Decimal::from).to_vec()
     );
-    let hw = holt_winters(&h, Model::Multiplicative, sm, 12, 2).unwrap();
+    let hw = holt_winters(&h, Model::Multiplicative, sm, &Initial::default(), 12, 2).unwrap();
     assert_eq!(hw.sse, Decimal::ZERO);
     assert_eq!(hw.forecasts[4].value, d("120"));
 }
@@ -338,7 +339,15 @@ fn holt_winters_first_steps_by_hand() {
         beta: Some(d("0.5")),
         gamma: Some(d("0.5")),
     };
-    let hw = holt_winters(&series("2022-01", &v), Model::Additive, sm, 1, 2).unwrap();
+    let hw = holt_winters(
+        &series("2022-01", &v),
+        Model::Additive,
+        sm,
+        &Initial::default(),
+        1,
+        2,
+    )
+    .unwrap();
     assert_eq!(hw.initial.level, d("111"));
     assert_eq!(hw.initial.trend, d("2"));
     assert_eq!(hw.initial.seasonal[0].value, d("-21"));
@@ -350,13 +359,150 @@ fn holt_winters_first_steps_by_hand() {
 const PY_SSE: &str = "954.222149";
 
 #[test]
+fn holt_winters_heuristic_initial_states_recover_a_linear_trend_and_its_season() {
+    // y = 100 + 2t + S_t (ΣS = 0), 36 months. The heuristic (Hyndman et al. 2008 §2.6.1) uses
+    // the first min(5, 36 ÷ 12) = 3 years: the centred 2×12 moving average of a line plus a
+    // season summing to 0 is the line itself, T_i = 100 + 2i (i = 6 … 29); detrended values are
+    // S exactly, so the seasonal states are S; the least-squares line through (x, T_{x+5}),
+    // x = 1…10, is 110 + 2x: ℓ₀ = 110, b₀ = 2.
+    let v: Vec<i64> = (0..36).map(|t| 100 + 2 * t + S[t as usize % 12]).collect();
+    let sm = Smoothing {
+        alpha: Some(d("0.5")),
+        beta: Some(d("0.5")),
+        gamma: Some(d("0.5")),
+    };
+    let hw = holt_winters(
+        &series("2022-01", &v),
+        Model::Additive,
+        sm,
+        &Initial::Heuristic,
+        1,
+        2,
+    )
+    .unwrap();
+    assert_eq!(hw.initialisation, "heuristic");
+    assert_eq!((hw.initial.level, hw.initial.trend), (d("110"), d("2")));
+    let seasonal: Vec<Decimal> = hw.initial.seasonal.iter().map(|s| s.value).collect();
+    assert_eq!(seasonal, S.map(Decimal::from).to_vec());
+    // Multiplicative, y = P repeating (mean 100): every moving average is 100, the states are
+    // P ÷ 100 (May 120 → 1.2), ℓ₀ = 100, b₀ = 0, and every one-step forecast is exact.
+    let flat: Vec<i64> = (0..36).map(|t| P[t as usize % 12]).collect();
+    let hw = holt_winters(
+        &series("2022-01", &flat),
+        Model::Multiplicative,
+        sm,
+        &Initial::Heuristic,
+        1,
+        2,
+    )
+    .unwrap();
+    assert_eq!((hw.initial.level, hw.initial.trend), (d("100"), d("0")));
+    assert_eq!(hw.initial.seasonal[4].value, d("1.2"));
+    assert_eq!(hw.sse, Decimal::ZERO);
+}
+
+#[test]
+fn holt_winters_heuristic_initial_states_match_statsmodels() {
+    // statsmodels 0.15.0 `tsa.exponential_smoothing.initialization._initialization_heuristic`
+    // (trend="add", seasonal_periods=12) on y_t = 1000 + 37t + 97((7t) mod 12) + (t² mod 13),
+    // printed to 6 places: 80 months additive (5 years used), 50 months multiplicative (4).
+    let y = |n: i64| -> Series {
+        let v: Vec<i64> = (0..n)
+            .map(|t| 1000 + 37 * t + 97 * ((t * 7) % 12) + (t * t) % 13)
+            .collect();
+        series("2022-01", &v)
+    };
+    let sm = Smoothing {
+        alpha: Some(d("0.5")),
+        beta: Some(d("0.1")),
+        gamma: Some(d("0.1")),
+    };
+    for (n, model, first) in [
+        (
+            80,
+            Model::Additive,
+            ["-535.023438", "143.299479", "-343.596354", "335.403646"],
+        ),
+        (
+            50,
+            Model::Multiplicative,
+            ["0.775907", "1.060584", "0.860912", "1.137166"],
+        ),
+    ] {
+        let hw = holt_winters(&y(n), model, sm, &Initial::Heuristic, 1, 2).unwrap();
+        assert_eq!(
+            (hw.initial.level, hw.initial.trend),
+            (d("1725"), d("36.904545"))
+        );
+        let got: Vec<Decimal> = hw
+            .initial
+            .seasonal
+            .iter()
+            .take(4)
+            .map(|s| s.value)
+            .collect();
+        assert_eq!(got, first.map(d).to_vec(), "{n} months");
+    }
+}
+
+#[test]
+fn holt_winters_given_initial_states_start_the_recursion_there() {
+    // The states the first-season rule gives for the series of
+    // `holt_winters_first_steps_by_hand` (ℓ₀ = 111, b₀ = 2, s_j = S_j + 2j − 11), given
+    // explicitly: the same recursion, so the same SSE.
+    let v: Vec<i64> = (0..24).map(|t| 100 + 2 * t + S[t as usize % 12]).collect();
+    let sm = Smoothing {
+        alpha: Some(d("0.5")),
+        beta: Some(d("0.5")),
+        gamma: Some(d("0.5")),
+    };
+    let given = Initial::Given {
+        level: d("111"),
+        trend: d("2"),
+        seasonal: (0..12)
+            .map(|j| Decimal::from(S[j] + 2 * j as i64 - 11))
+            .collect(),
+    };
+    let hw = holt_winters(&series("2022-01", &v), Model::Additive, sm, &given, 1, 2).unwrap();
+    assert_eq!(hw.initialisation, "given");
+    assert_eq!(hw.sse.to_string(), PY_SSE);
+    // Through JSON, every problem of a bad `initial` at once.
+    let req = serde_json::json!({"history": {"start": "2022-01", "values": v}, "seasonality": "multiplicative",
+        "initial": {"level": 0, "trend": "x", "seasonal": [1, 1, 1]}});
+    let err = run_json("holt_winters", &req.to_string()).unwrap_err();
+    let locs: Vec<String> = err.problems().iter().map(|p| p.path()).collect();
+    assert_eq!(locs, ["initial.trend"]);
+    let req = serde_json::json!({"history": {"start": "2022-01", "values": v}, "seasonality": "multiplicative",
+        "initial": {"level": 0, "trend": 1, "seasonal": [1, 1, 1]}});
+    let err = run_json("holt_winters", &req.to_string()).unwrap_err();
+    let locs: Vec<String> = err.problems().iter().map(|p| p.path()).collect();
+    assert_eq!(locs, ["initial.seasonal", "initial.level"]);
+}
+
+#[test]
 fn holt_winters_fit_is_deterministic_and_in_the_grid() {
     let v: Vec<i64> = (0..36)
         .map(|t| 100 + 2 * t + S[t as usize % 12] + if t % 5 == 0 { 3 } else { -1 })
         .collect();
     let h = series("2022-01", &v);
-    let a = holt_winters(&h, Model::Additive, Smoothing::default(), 6, 2).unwrap();
-    let b = holt_winters(&h, Model::Additive, Smoothing::default(), 6, 2).unwrap();
+    let a = holt_winters(
+        &h,
+        Model::Additive,
+        Smoothing::default(),
+        &Initial::default(),
+        6,
+        2,
+    )
+    .unwrap();
+    let b = holt_winters(
+        &h,
+        Model::Additive,
+        Smoothing::default(),
+        &Initial::default(),
+        6,
+        2,
+    )
+    .unwrap();
     assert_eq!(a, b);
     assert_eq!(a.fitted, ["alpha", "beta", "gamma"]);
     assert!(a.beta <= a.alpha && a.gamma <= Decimal::ONE - a.alpha);
@@ -366,7 +512,7 @@ fn holt_winters_fit_is_deterministic_and_in_the_grid() {
         beta: Some(d("0.05")),
         gamma: Some(d("0.05")),
     };
-    let c = holt_winters(&h, Model::Additive, sm, 6, 2).unwrap();
+    let c = holt_winters(&h, Model::Additive, sm, &Initial::default(), 6, 2).unwrap();
     assert!(a.sse <= c.sse);
 }
 
@@ -434,7 +580,7 @@ proptest! {
     ) {
         prop_assume!(v.iter().any(|x| x.is_some()) || annual.is_some());
         let h = Series::new(Period::parse("2021-01").unwrap(), v.iter().map(|x| x.map(Decimal::from)).collect());
-        let t = targets_from_history(&LadderInput { history: h, parent: None, annual_target: annual.map(|a| Decimal::new(a, 2)), growth: None, start: None, minor_units: 2 }).unwrap();
+        let t = targets_from_history(&LadderInput { history: h, parent: None, annual_target: annual.map(|a| Decimal::new(a, 2)), growth: None, start: None, minor_units: 2, index_precision: IndexPrecision::Rounded }).unwrap();
         prop_assert_eq!(t.targets.len(), 12);
         let sum: Decimal = t.targets.iter().map(|m| m.amount).sum();
         prop_assert_eq!(sum, t.annual_target);
@@ -596,4 +742,42 @@ fn overflowing_splits_name_the_request_fields() {
         ),
         ["total"]
     );
+}
+
+#[test]
+fn full_precision_indices_keep_every_month_within_a_cent_of_the_unrounded_share() {
+    // 1,200,000.00 across 12 months by the seasonal indices of an irregular 36-month history.
+    // A month's unrounded share is 1,200,000 × index ÷ 12 = 100,000 × index; the indices at 10
+    // places (the largest scale `seasonal_indices` publishes) pin it to within 100,000 × 5e-11.
+    // With the 4-place indices a month can move by up to 100,000 × 0.00005 = 5.00; with
+    // `index_precision: full` every month stays within the one cent largest remainder moves it.
+    let v: Vec<i64> = (0..36)
+        .map(|t| 1000 + 37 * t + 97 * ((t * 7) % 12) + (t * t) % 13)
+        .collect();
+    let history = serde_json::json!({"start": "2023-01", "values": v});
+    let idx: serde_json::Value = serde_json::from_str(
+        &run_json(
+            "seasonal_indices",
+            &serde_json::json!({"history": history, "scale": 10}).to_string(),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let share = |m: usize| d(idx["months"][m]["index"].as_str().unwrap()) * Decimal::from(100_000);
+    let amounts = |precision: &str| -> Vec<Decimal> {
+        let req = serde_json::json!({"total": "1200000.00", "months": {"start": "2026-01", "history": history, "index_precision": precision}});
+        let out: serde_json::Value =
+            serde_json::from_str(&run_json("allocate_target", &req.to_string()).unwrap()).unwrap();
+        let months = out["months"].as_array().unwrap();
+        let got: Vec<Decimal> = months
+            .iter()
+            .map(|m| d(m["amount"].as_str().unwrap()))
+            .collect();
+        assert_eq!(got.iter().sum::<Decimal>(), d("1200000.00"));
+        got
+    };
+    let (full, rounded) = (amounts("full"), amounts("rounded"));
+    let off = |a: &[Decimal]| (0..12).map(|m| (a[m] - share(m)).abs()).max().unwrap();
+    assert!(off(&full) <= d("0.01"), "full: {}", off(&full));
+    assert!(off(&rounded) > d("0.01"), "rounded: {}", off(&rounded));
 }

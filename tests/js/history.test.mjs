@@ -46,3 +46,16 @@ test('a 9-box places on exact cuts and tracks movement', { skip: !features.analy
   const e = catchError(() => analytics.nineBox({ results, period: '2026-06', x: { score: 'total', cuts: [85, 70] } }));
   assert.deepEqual(e.problems.map((p) => p.loc), [['x', 'cuts'], ['y']]);
 });
+
+test('a history series gives months with gaps as null, summed by team', { skip: !features.analytics }, () => {
+  // Hand-worked: North's revenue actuals, January 100 + 50 = 150, no February, March 80.
+  const r = (person, period, actual) => ({ person, period, total: '1', team: 'North', indicators: [{ id: 'revenue', actual }] });
+  const out = analytics.historySeries({
+    results: [r('E1', '2026-01', 100), r('E2', '2026-01', '50'), r('E1', '2026-03', 80)],
+    measure: { indicator: 'revenue' },
+    by: 'team',
+  });
+  assert.equal(out.aggregate, 'sum');
+  assert.deepEqual(out.series[0].history, { start: '2026-01', values: ['150', null, '80'] });
+  assert.deepEqual(out.series[0].people, [2, 0, 1]);
+});

@@ -9,6 +9,7 @@ from __future__ import annotations
 from . import analytics
 from ._errors import InputError, PerfscoreError, PlanError, Problem
 from ._feedback import NA, NotApplicable
+from ._history import History
 from ._display import BatchResult
 from ._pay import PayStatements, PoolSplit, pay_dataframe
 from ._perfscore import (
@@ -39,6 +40,7 @@ __all__ = [
     "Feedback",
     "FeedbackReport",
     "FeedbackRound",
+    "History",
     "InputError",
     "NA",
     "NotApplicable",

@@ -37,6 +37,7 @@ __all__ = [
     "development_needs",
     "diagnose",
     "growth_targets",
+    "history_series",
     "holt_winters",
     "nine_box",
     "operations",
@@ -144,3 +145,8 @@ def compare_cycles(request: Optional[Mapping[str, Any]] = None, **fields: Any) -
 def nine_box(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
     """People on a 3 × 3 grid by two scores of a period (total, feedback, pay, an indicator or given values), cut at fixed points or thirds, and movement since ``before`` (``results``, ``period``, ``before``, ``x``, ``y``, ``labels``, ``people``, ``lang``)."""
     return _op("nine_box", request, fields)
+
+
+def history_series(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """Monthly series of totals, pay, 360 or an indicator's actuals per person or group, each ``history`` ready for ``targets_from_history`` / ``holt_winters`` (``results``, ``measure``, ``by``, ``aggregate``, ``people``, ``plan``)."""
+    return _op("history_series", request, fields)

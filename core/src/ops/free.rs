@@ -19,7 +19,7 @@ pub const OPERATIONS: [(&str, &[&str]); 8] = [
 
 /// The analytics operations' names, in every build (a build without the `analytics` feature
 /// answers them as unknown; `features` says which): what hosts make their analytics sugar from.
-pub const ANALYTICS_OPERATIONS: [&str; 15] = [
+pub const ANALYTICS_OPERATIONS: [&str; 16] = [
     "seasonal_indices",
     "growth_targets",
     "allocate_target",
@@ -35,6 +35,7 @@ pub const ANALYTICS_OPERATIONS: [&str; 15] = [
     "promotion_eligibility",
     "compare_cycles",
     "nine_box",
+    "history_series",
 ];
 
 /// Run one operation that needs no compiled object: `request` is a JSON object (see

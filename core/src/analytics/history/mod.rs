@@ -1,6 +1,7 @@
 //! Each person's performance file over time: period results (scored here or imported from a
 //! legacy system), a history with explicit restatements, and the operations over it — a
-//! person's timeline, promotion eligibility, cycle comparison and the 9-box.
+//! person's timeline, promotion eligibility, cycle comparison, the 9-box and monthly series
+//! for targets and forecasts.
 //!
 //! Pure: a history is its canonical document (`read_history`'s `results`), which the host
 //! keeps and sends back with each request; nothing is stored here.
@@ -11,6 +12,7 @@ mod ninebox;
 mod period;
 mod promotion;
 mod result;
+mod series;
 mod timeline;
 
 use crate::error::{kinds, Error, Loc, Problem, Problems};
@@ -26,9 +28,14 @@ pub const OPERATIONS: &[&str] = &[
     "promotion_eligibility",
     "compare_cycles",
     "nine_box",
+    "history_series",
 ];
 
-const FIELDS: [(&str, &[&str]); 5] = [
+const FIELDS: [(&str, &[&str]); 6] = [
+    (
+        "history_series",
+        &["results", "measure", "by", "aggregate", "people", "plan"],
+    ),
     (
         "nine_box",
         &[
@@ -110,6 +117,38 @@ fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String>
             Ok(super::team::to_json(
                 &serde_json::json!({ "timelines": out }),
             ))
+        }
+        "history_series" => {
+            let measure = optional(&mut req, "measure", &mut problems, series::read_measure);
+            let by = optional(&mut req, "by", &mut problems, |v, at, p| {
+                one_of(v, at, p, &["person", "team", "branch", "role", "all"])
+            });
+            let aggregate = optional(&mut req, "aggregate", &mut problems, |v, at, p| {
+                one_of(v, at, p, &["sum", "mean"]).map(|a| match a.as_str() {
+                    "sum" => series::Aggregate::Sum,
+                    _ => series::Aggregate::Mean,
+                })
+            });
+            let (
+                Some((history, _)),
+                Some(measure),
+                Some(by),
+                Some(aggregate),
+                Some(people),
+                Some(plan),
+            ) = (history, measure, by, aggregate, people, plan)
+            else {
+                return Err(Error::Input(problems.into_vec()));
+            };
+            problems.finish(Error::Input, ())?;
+            let ask = series::Ask {
+                measure: measure.unwrap_or(series::Measure::Total),
+                by: by.as_deref().unwrap_or("person"),
+                aggregate,
+                people: people.as_deref(),
+                plan: plan.as_deref(),
+            };
+            Ok(super::team::to_json(&series::series(&history, &ask)?))
         }
         "nine_box" => {
             let now = side(&mut req, "period", &mut problems);
@@ -468,6 +507,31 @@ fn texts(v: Value, at: &Loc, problems: &mut Problems) -> Option<Vec<String>> {
         .map(|(i, v)| text(v, &at.clone().index(i), problems))
         .collect();
     read.into_iter().collect()
+}
+
+/// Text that must be one of `allowed`.
+fn one_of(v: Value, at: &Loc, problems: &mut Problems, allowed: &[&str]) -> Option<String> {
+    let t = text(v, at, problems)?;
+    if allowed.contains(&t.as_str()) {
+        return Some(t);
+    }
+    problems.push(
+        Problem::new(
+            at.clone(),
+            kinds::INVALID_VALUE,
+            format!(
+                "`{}` is not allowed here: expected {}",
+                crate::error::shown(&t),
+                allowed.join(", ")
+            ),
+        )
+        .zh(format!(
+            "`{}` 无效；可用：{}",
+            crate::error::shown(&t),
+            allowed.join("、")
+        )),
+    );
+    None
 }
 
 fn whole(v: Value, at: &Loc, problems: &mut Problems) -> Option<usize> {

@@ -14,6 +14,11 @@ use std::borrow::Cow;
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub(crate) struct IndicatorResult {
     pub id: String,
+    /// The measured value (sales, visits …), when known.
+    #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    pub actual: Option<Decimal>,
+    #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    pub target: Option<Decimal>,
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
     pub points: Option<Decimal>,
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
@@ -78,6 +83,8 @@ impl PeriodResult {
             .flat_map(|s| &s.indicators)
             .map(|i| IndicatorResult {
                 id: i.id.to_string(),
+                actual: i.actual,
+                target: i.target,
                 points: Some(i.score),
                 completion: i.completion,
                 light: i.progress.and_then(|p| p.status).map(|s| s.en().to_owned()),
@@ -171,6 +178,12 @@ const FIELDS: [(&str, &[&str]); 17] = [
     ("imported", &["imported"]),
 ];
 
+/// A field of the canonical document the history recomputes (`superseded`): read back without
+/// being reported as ignored.
+fn derived(header: &str) -> bool {
+    header.trim() == "superseded"
+}
+
 /// The field a header names, if any.
 fn field_of(header: &str) -> Option<&'static str> {
     let h = header.trim().trim_start_matches('\u{feff}').to_lowercase();
@@ -231,7 +244,7 @@ fn read_objects(
         for (key, v) in map {
             match field_of(&key) {
                 Some(f) => cells.push((f, Cow::Owned(key), v)),
-                None if !ignored.contains(&key) => ignored.push(key),
+                None if !derived(&key) && !ignored.contains(&key) => ignored.push(key),
                 None => {}
             }
         }
@@ -263,7 +276,7 @@ fn read_csv(text: &str, at: &Loc, problems: &mut Problems) -> (Vec<PeriodResult>
     };
     let fields: Vec<Option<&'static str>> = headers.iter().map(|h| field_of(h)).collect();
     let ignored: Vec<String> = (headers.iter().zip(&fields))
-        .filter(|(_, f)| f.is_none())
+        .filter(|(h, f)| f.is_none() && !derived(h))
         .map(|(h, _)| h.clone())
         .collect();
     let mut out = Vec::new();
@@ -432,7 +445,7 @@ fn read_row(
     })
 }
 
-/// Per-indicator outcomes: a list of `{id, points, completion, light}`.
+/// Per-indicator outcomes: a list of `{id, actual, target, points, completion, light}`.
 fn read_indicators(v: &Value, at: &Loc, found: &mut Vec<Problem>) -> Vec<IndicatorResult> {
     let Value::Array(items) = v else {
         if !v.is_null() {
@@ -455,9 +468,9 @@ fn read_indicators(v: &Value, at: &Loc, found: &mut Vec<Problem>) -> Vec<Indicat
                 Problem::new(
                     here,
                     kinds::WRONG_TYPE,
-                    "expected an object {id, points, completion, light}",
+                    "expected an object {id, actual, target, points, completion, light}",
                 )
-                .zh("应为对象 {id, points, completion, light}"),
+                .zh("应为对象 {id, actual, target, points, completion, light}"),
             );
             continue;
         };
@@ -474,10 +487,14 @@ fn read_indicators(v: &Value, at: &Loc, found: &mut Vec<Problem>) -> Vec<Indicat
                 .map_err(|m| found.push(crate::input::number_problem(here.clone().key(key), m)))
                 .ok()
         };
+        let actual = num("actual", found);
+        let target = num("target", found);
         let points = num("points", found);
         let completion = num("completion", found);
         out.push(IndicatorResult {
             id: id.unwrap_or_default(),
+            actual,
+            target,
             points,
             completion,
             light: map.get("light").and_then(text_of),

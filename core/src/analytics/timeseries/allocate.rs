@@ -6,7 +6,9 @@
 //! go one each to the largest remainders, ties to the larger weight, then to the earlier position.
 //! The parts sum exactly to the whole.
 
-use super::seasonal::{seasonal_indices_at, Model, DEFAULT_INDEX_SCALE, MAX_MINOR_UNITS};
+use super::seasonal::{
+    seasonal_indices_at, IndexPrecision, Model, DEFAULT_INDEX_SCALE, MAX_MINOR_UNITS,
+};
 use super::series::{
     at, at_minor_units, input_error, negative_weight, not_whole_minor_units, nothing_to_allocate,
     overflow, parse_period, show, to_json, too_many_places, Period, Series, SeriesSpec, Sign,
@@ -464,6 +466,10 @@ pub struct MonthsSpec {
     /// Or a history to compute multiplicative indices from (4 places). Neither → flat.
     #[serde(default)]
     pub history: Option<SeriesSpec>,
+    /// With `history`: weigh by the published 4-place indices (`rounded`, the default) or by
+    /// the indices before rounding (`full`).
+    #[serde(default)]
+    pub index_precision: Option<IndexPrecision>,
 }
 
 /// JSON request of `allocate_target`.
@@ -549,7 +555,8 @@ fn month_weights(spec: &MonthsSpec, problems: &mut Vec<Problem>) -> Option<Month
                     "months.history",
                 ) {
                     Ok(s) => {
-                        for (slot, v) in by_month.iter_mut().zip(s.indices()) {
+                        let precision = spec.index_precision.unwrap_or_default();
+                        for (slot, v) in by_month.iter_mut().zip(s.weights(precision)) {
                             *slot = v;
                         }
                     }
@@ -559,6 +566,16 @@ fn month_weights(spec: &MonthsSpec, problems: &mut Vec<Problem>) -> Option<Month
             problems.extend(p);
         }
         (None, None) => {}
+    }
+    if spec.history.is_none() && spec.index_precision.is_some() {
+        problems.push(
+            Problem::new(
+                loc!("months", "index_precision"),
+                kinds::CONFLICTING_FIELDS,
+                "`index_precision` applies to indices computed from `history`",
+            )
+            .zh("`index_precision` 仅适用于由 `history` 计算的季节指数"),
+        );
     }
     start.map(|start| MonthWeights {
         start,

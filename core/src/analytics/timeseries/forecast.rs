@@ -233,6 +233,43 @@ pub struct Smoothing {
     pub gamma: Option<Decimal>,
 }
 
+/// How Holt-Winters' initial states are set.
+#[derive(Debug, Clone, PartialEq, Default)]
+#[non_exhaustive]
+pub enum Initial {
+    /// ℓ₀ = mean of the first 12 months; b₀ = (mean of months 13–24 − ℓ₀) ÷ 12; s = each of
+    /// the first 12 months − ℓ₀ (÷ ℓ₀ when multiplicative). FPP3's simple initialisation; the
+    /// default.
+    #[default]
+    FirstSeasons,
+    /// The heuristic of Hyndman, Koehler, Ord & Snyder (2008) §2.6.1, as statsmodels implements
+    /// it: a centred 2×12 moving average over the first min(5, n ÷ 12) years, the seasonal
+    /// states the mean detrended value of each month (normalised to sum 0, or average 1), and
+    /// ℓ₀, b₀ the intercept and slope of a least-squares line through the first 10 moving
+    /// averages (x = 1…10).
+    Heuristic,
+    /// Given states: ℓ₀, b₀ and the seasonal states of the 12 months before the series, in
+    /// time order.
+    Given {
+        /// ℓ₀.
+        level: Decimal,
+        /// b₀.
+        trend: Decimal,
+        /// Twelve seasonal states, the month 12 before the series' start first.
+        seasonal: Vec<Decimal>,
+    },
+}
+
+impl Initial {
+    fn name(&self) -> &'static str {
+        match self {
+            Initial::FirstSeasons => "first_seasons",
+            Initial::Heuristic => "heuristic",
+            Initial::Given { .. } => "given",
+        }
+    }
+}
+
 /// Level, trend and seasonal states at one time.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct States {
@@ -264,7 +301,9 @@ pub struct HoltWinters {
     pub gamma: Decimal,
     /// Which of α, β*, γ were fitted (the others were given).
     pub fitted: Vec<&'static str>,
-    /// States before the first observation (first-season averages).
+    /// How the initial states were set: `first_seasons`, `heuristic` or `given`.
+    pub initialisation: &'static str,
+    /// States before the first observation.
     pub initial: States,
     /// States after the last observation.
     #[serde(rename = "final")]
@@ -312,6 +351,62 @@ fn initial(y: &[f64], model: Model) -> Option<(f64, f64, [f64; M])> {
         };
     }
     Some((l0, b0, s))
+}
+
+/// The heuristic initial states ([`Initial::Heuristic`]); `None` where a moving average is not
+/// positive in a multiplicative model or the sums are not finite.
+fn heuristic(y: &[f64], model: Model) -> Option<(f64, f64, [f64; M])> {
+    const HALF: usize = M / 2;
+    // 10 moving averages are needed for the line, and HALF are lost at either end.
+    const MIN_OBS: usize = 10 + 2 * HALF;
+    let cycles = (y.len() / M).clamp(MIN_OBS.div_ceil(M), 5);
+    let series = y.get(..M.checked_mul(cycles)?)?;
+    let mean12 = |from: usize| -> Option<f64> {
+        Some(series.get(from..from.checked_add(M)?)?.iter().sum::<f64>() / M as f64)
+    };
+    // Centred 2×12 moving average at i: the mean of the 12-month means starting at i − 6 and
+    // i − 5.
+    let trend: Vec<(usize, f64)> = (HALF..series.len().saturating_sub(HALF))
+        .map(|i| {
+            let from = i.checked_sub(HALF)?;
+            Some((i, (mean12(from)? + mean12(from.checked_add(1)?)?) / 2.0))
+        })
+        .collect::<Option<_>>()?;
+    let mut sums = [0.0; M];
+    let mut counts = [0u32; M];
+    for &(i, t) in &trend {
+        let v = *series.get(i)?;
+        let d = match model {
+            Model::Additive => v - t,
+            Model::Multiplicative if t > 0.0 => v / t,
+            Model::Multiplicative => return None,
+        };
+        *sums.get_mut(i % M)? += d;
+        let n = counts.get_mut(i % M)?;
+        *n = n.saturating_add(1);
+    }
+    let mut season = [0.0; M];
+    for (s, (sum, n)) in season.iter_mut().zip(sums.iter().zip(counts)) {
+        *s = sum / f64::from(n);
+    }
+    let mean = season.iter().sum::<f64>() / M as f64;
+    for s in &mut season {
+        *s = match model {
+            Model::Additive => *s - mean,
+            Model::Multiplicative => *s / mean,
+        };
+    }
+    // Least squares through (1, T₁) … (10, T₁₀): x̄ = 5.5, Σ(x − x̄)² = 82.5.
+    let first: Vec<f64> = trend.iter().take(10).map(|(_, t)| *t).collect();
+    let t_mean = first.iter().sum::<f64>() / 10.0;
+    let slope = (1..=10u32)
+        .zip(&first)
+        .map(|(x, t)| (f64::from(x) - 5.5) * (t - t_mean))
+        .sum::<f64>()
+        / 82.5;
+    let level = t_mean - slope * 5.5;
+    let finite = level.is_finite() && slope.is_finite() && season.iter().all(|s| s.is_finite());
+    finite.then_some((level, slope, season))
 }
 
 /// The FPP3 §8.3 component-form recursion over every observation; `None` if a multiplicative
@@ -455,11 +550,12 @@ fn dec(x: f64, scale: u32, what: &str) -> crate::Result<Decimal> {
 /// ```
 ///
 /// Needs 24+ months, no `null`s (and all positive for multiplicative). Parameters not given are
-/// fitted ([`Smoothing`]).
+/// fitted ([`Smoothing`]); the initial states are set as `initial_states` says ([`Initial`]).
 pub fn holt_winters(
     history: &Series,
     seasonality: Model,
     smoothing: Smoothing,
+    initial_states: &Initial,
     horizon: u32,
     scale: u32,
 ) -> crate::Result<HoltWinters> {
@@ -547,20 +643,33 @@ pub fn holt_winters(
     if !problems.is_empty() {
         return Err(Error::Input(problems));
     }
-    let init = initial(&y, seasonality).ok_or_else(|| {
+    check_given(initial_states, seasonality, &mut problems);
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
+    let init = match initial_states {
+        Initial::FirstSeasons => initial(&y, seasonality),
+        Initial::Heuristic => heuristic(&y, seasonality),
+        Initial::Given {
+            level,
+            trend,
+            seasonal,
+        } => given_states(*level, *trend, seasonal),
+    }
+    .ok_or_else(|| {
         input_error(
             at("history"),
-            kinds::INSUFFICIENT_HISTORY,
-            "at least 24 months are needed",
-            "至少需要 24 个月的数据",
+            kinds::OUT_OF_RANGE,
+            "the initial states cannot be computed (a moving average that is not positive in a multiplicative model, or values out of range)",
+            "无法计算初始状态（乘法模型中移动平均值非正，或数值超出范围）",
         )
     })?;
     if seasonality == Model::Multiplicative && init.0 <= 0.0 {
         return Err(input_error(
             at("history"),
             kinds::OUT_OF_RANGE,
-            "the first season's mean is not positive",
-            "第一个季节周期的均值不是正数",
+            "the initial level is not positive",
+            "初始水平值不是正数",
         ));
     }
     let ([a, b, g], r) = fit(&y, seasonality, given, &init).ok_or_else(|| {
@@ -599,7 +708,7 @@ pub fn holt_winters(
             })
             .collect()
     };
-    let initial_states = States {
+    let initial = States {
         level: dec(init.0, STATE_SCALE, "level")?,
         trend: dec(init.1, STATE_SCALE, "trend")?,
         seasonal: label(&init.2, 0, "initial")?,
@@ -666,11 +775,22 @@ pub fn holt_winters(
             fitted.join(", ")
         )
     };
+    let (level0, trend0) = (show(initial.level), show(initial.trend));
+    let how_initial = match initial_states {
+        Initial::FirstSeasons => format!(
+            "Initial level = mean of the first 12 months = {level0}; initial trend = (mean of months 13–24 − initial level) ÷ 12 = {trend0}; initial seasonal states = first 12 months {} the initial level.",
+            if seasonality == Model::Additive { "minus" } else { "divided by" },
+        ),
+        Initial::Heuristic => format!(
+            "Initial states by the heuristic of Hyndman et al. (2008) §2.6.1: centred 2×12 moving average of the first {} months, seasonal states = mean {} of each month, normalised; initial level {level0} and trend {trend0} = intercept and slope of the least-squares line through the first 10 moving averages.",
+            (y.len() / M).clamp(2, 5).saturating_mul(M),
+            if seasonality == Model::Additive { "difference from it" } else { "ratio to it" },
+        ),
+        Initial::Given { .. } => format!("Initial states given: level {level0}, trend {trend0}, 12 seasonal states."),
+    };
     let explanation = format!(
-        "{method}. α = {}, β* = {}, γ = {} ({how_params}). Initial level = mean of the first 12 months = {}; initial trend = (mean of months 13–24 − initial level) ÷ 12 = {}; initial seasonal states = first 12 months {} the initial level. SSE = {} over {n} one-step forecasts. Forecast h months ahead = (final level {} + h × final trend {}) {} the latest seasonal state of that month, rounded half-up to {scale} places.",
+        "{method}. α = {}, β* = {}, γ = {} ({how_params}). {how_initial} SSE = {} over {n} one-step forecasts. Forecast h months ahead = (final level {} + h × final trend {}) {} the latest seasonal state of that month, rounded half-up to {scale} places.",
         p(a), p(b), p(g),
-        show(initial_states.level), show(initial_states.trend),
-        if seasonality == Model::Additive { "minus" } else { "divided by" },
         show(sse), show(final_states.level), show(final_states.trend),
         if seasonality == Model::Additive { "+" } else { "×" },
     );
@@ -681,7 +801,8 @@ pub fn holt_winters(
         beta: p(b),
         gamma: p(g),
         fitted,
-        initial: initial_states,
+        initialisation: initial_states.name(),
+        initial,
         final_states,
         sse,
         observations: n,
@@ -714,6 +835,10 @@ pub struct HoltWintersRequest {
     /// Decimal places of the forecasts (default 2).
     #[serde(default)]
     pub scale: Option<u32>,
+    /// `"first_seasons"` (default), `"heuristic"`, or `{"level", "trend", "seasonal": [12]}`
+    /// (the 12 months before the series, in time order).
+    #[serde(default)]
+    pub initial: Option<serde_json::Value>,
 }
 
 fn additive() -> Model {
@@ -724,9 +849,13 @@ pub(crate) fn holt_winters_json(request: &str) -> crate::Result<String> {
     let req: HoltWintersRequest = parse_json(request, Error::Input)?;
     let mut problems = Vec::new();
     let history = Series::from_spec(&req.history, &at("history"), &mut problems);
-    let Some(history) = history.filter(|_| problems.is_empty()) else {
+    let initial = read_initial(req.initial, &mut problems);
+    let (Some(history), Some(initial)) = (history, initial) else {
         return Err(Error::Input(problems));
     };
+    if !problems.is_empty() {
+        return Err(Error::Input(problems));
+    }
     holt_winters(
         &history,
         req.seasonality,
@@ -735,8 +864,169 @@ pub(crate) fn holt_winters_json(request: &str) -> crate::Result<String> {
             beta: req.beta.map(|x| x.0),
             gamma: req.gamma.map(|x| x.0),
         },
+        &initial,
         req.horizon.unwrap_or(12),
         req.scale.unwrap_or(2),
     )
     .map(|h| h.to_canonical_json())
+}
+
+/// Given initial states as the recursion's `f64`s (slot k = the k-th month before the series).
+fn given_states(
+    level: Decimal,
+    trend: Decimal,
+    seasonal: &[Decimal],
+) -> Option<(f64, f64, [f64; M])> {
+    let mut s = [0.0; M];
+    for (slot, v) in s.iter_mut().zip(seasonal) {
+        *slot = v.to_f64()?;
+    }
+    Some((level.to_f64()?, trend.to_f64()?, s))
+}
+
+/// Given states that cannot start the recursion: not 12 seasonal states, or (multiplicative) a
+/// state that is not positive.
+fn check_given(initial: &Initial, model: Model, problems: &mut Vec<Problem>) {
+    let Initial::Given {
+        level, seasonal, ..
+    } = initial
+    else {
+        return;
+    };
+    if seasonal.len() != M {
+        let n = seasonal.len();
+        problems.push(
+            Problem::new(
+                at("initial").key("seasonal"),
+                kinds::WRONG_COUNT,
+                format!("expected 12 seasonal states (the 12 months before the series), got {n}"),
+            )
+            .zh(format!(
+                "需要 12 个季节初始状态（序列之前的 12 个月），实际为 {n} 个"
+            )),
+        );
+    }
+    if model == Model::Multiplicative {
+        let bad = std::iter::once((at("initial").key("level"), level)).chain(
+            seasonal
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (at("initial").key("seasonal").index(i), v)),
+        );
+        for (loc, v) in bad.filter(|(_, v)| **v <= Decimal::ZERO) {
+            problems.push(
+                Problem::new(
+                    loc,
+                    kinds::OUT_OF_RANGE,
+                    format!(
+                        "must be positive in a multiplicative model, got {}",
+                        show(*v)
+                    ),
+                )
+                .zh(format!("乘法模型中必须为正数，实际为 {}", show(*v))),
+            );
+        }
+    }
+}
+
+/// The request's `initial`, or `None` with its problems.
+fn read_initial(v: Option<serde_json::Value>, problems: &mut Vec<Problem>) -> Option<Initial> {
+    use serde_json::Value;
+    let loc = at("initial");
+    let mut found = crate::error::Problems::new();
+    let out = match v {
+        None | Some(Value::Null) => Some(Initial::FirstSeasons),
+        Some(Value::String(s)) if s == "first_seasons" => Some(Initial::FirstSeasons),
+        Some(Value::String(s)) if s == "heuristic" => Some(Initial::Heuristic),
+        Some(Value::Object(mut m)) => {
+            for k in m
+                .keys()
+                .filter(|k| !["level", "trend", "seasonal"].contains(&k.as_str()))
+            {
+                found.push(
+                    Problem::new(
+                        loc.clone().key(k.as_str()),
+                        kinds::UNKNOWN_FIELD,
+                        "unknown field: expected level, trend, seasonal",
+                    )
+                    .zh("未知字段；可用：level、trend、seasonal"),
+                );
+            }
+            let mut number = |key: &str| -> Option<Decimal> {
+                let here = loc.clone().key(key);
+                let value = m.remove(key).unwrap_or(Value::Null);
+                match crate::input::scalar::number(value, &here, &mut found) {
+                    Ok(Some(d)) => Some(d),
+                    Ok(None) => {
+                        found.push(
+                            Problem::new(here, kinds::MISSING, format!("`{key}` is missing"))
+                                .zh(format!("缺少 `{key}`")),
+                        );
+                        None
+                    }
+                    Err(()) => None,
+                }
+            };
+            let (level, trend) = (number("level"), number("trend"));
+            let seasonal = match m.remove("seasonal") {
+                Some(Value::Array(items)) => items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| {
+                        let here = loc.clone().key("seasonal").index(i);
+                        crate::input::scalar::number(v, &here, &mut found)
+                            .ok()
+                            .flatten()
+                            .or_else(|| {
+                                found.push(
+                                    Problem::new(
+                                        here,
+                                        kinds::MISSING,
+                                        "a seasonal state is required, found null",
+                                    )
+                                    .zh("季节状态不能为 null"),
+                                );
+                                None
+                            })
+                    })
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .collect::<Option<Vec<_>>>(),
+                _ => {
+                    found.push(
+                        Problem::new(
+                            loc.clone().key("seasonal"),
+                            kinds::MISSING,
+                            "`seasonal` is missing: the 12 seasonal states before the series",
+                        )
+                        .zh("缺少 `seasonal`（序列之前 12 个月的季节状态）"),
+                    );
+                    None
+                }
+            };
+            match (level, trend, seasonal) {
+                (Some(level), Some(trend), Some(seasonal)) if found.is_empty() => {
+                    Some(Initial::Given {
+                        level,
+                        trend,
+                        seasonal,
+                    })
+                }
+                _ => None,
+            }
+        }
+        Some(_) => {
+            found.push(
+                Problem::new(
+                    loc,
+                    kinds::INVALID_VALUE,
+                    "expected \"first_seasons\", \"heuristic\" or {\"level\", \"trend\", \"seasonal\"}",
+                )
+                .zh("应为 \"first_seasons\"、\"heuristic\" 或 {\"level\", \"trend\", \"seasonal\"}"),
+            );
+            None
+        }
+    };
+    problems.extend(found.into_vec());
+    out
 }

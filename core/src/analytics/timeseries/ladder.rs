@@ -13,7 +13,8 @@
 
 use super::allocate::{months_at, split_named, MonthAmount, MonthWeights};
 use super::seasonal::{
-    growth_rate, seasonal_indices_at, Growth, Model, DEFAULT_INDEX_SCALE, MAX_MINOR_UNITS,
+    growth_rate, seasonal_indices_at, Growth, IndexPrecision, Model, DEFAULT_INDEX_SCALE,
+    MAX_MINOR_UNITS,
 };
 use super::series::{
     at, at_minor_units, input_error, overflow, parse_period, show, to_json, Period, Series,
@@ -128,6 +129,8 @@ pub struct LadderInput {
     pub start: Option<Period>,
     /// Decimal places of the targets.
     pub minor_units: u32,
+    /// Seasonal weights as published (4 places) or before rounding.
+    pub index_precision: IndexPrecision,
 }
 
 /// Annual base from the latest 12 months: their total if all have data, else the mean of those
@@ -312,6 +315,7 @@ struct Ctx<'a> {
     total_field: &'static str,
     /// Run-rate bases are shown to two places past the minor unit (mu ≤ MAX_MINOR_UNITS here).
     base_dp: u32,
+    precision: IndexPrecision,
 }
 
 /// The outcome of one rung: used, or skipped with the reason.
@@ -336,6 +340,7 @@ impl<'a> Ctx<'a> {
         let history = &input.history;
         let mu = input.minor_units;
         Ctx {
+            precision: input.index_precision,
             history,
             parent: input.parent.as_ref(),
             annual_target: input.annual_target,
@@ -434,7 +439,7 @@ fn seasonal_rung(ctx: &Ctx<'_>) -> crate::Result<Attempt> {
             )))
         }
     };
-    let by_month = by_month(&s.indices());
+    let by_month = by_month(&s.weights(ctx.precision));
     let (base, annual, how) = match ctx.annual_target {
         Some(a) => (None, a, format!("annual target {} given", show(a))),
         None => {
@@ -461,8 +466,8 @@ fn seasonal_rung(ctx: &Ctx<'_>) -> crate::Result<Attempt> {
     let targets = ctx.split_by_month(annual, by_month, "history")?;
     let reason = format!("{n} months with data (24 or more): seasonal indices");
     let explanation = format!(
-        "{reason}. {how}; {}; split across the 12 months from {} by multiplicative seasonal index (classical decomposition, 4 places), largest remainder to the minor unit.",
-        ctx.growth.explanation, ctx.start
+        "{reason}. {how}; {}; split across the 12 months from {} by multiplicative seasonal index (classical decomposition, {}), largest remainder to the minor unit.",
+        ctx.growth.explanation, ctx.start, precision_words(ctx.precision)
     );
     Ok(Attempt::Used(Found {
         method: LadderMethod::SeasonalIndices,
@@ -619,7 +624,7 @@ fn parent_rung(ctx: &Ctx<'_>) -> crate::Result<Attempt> {
     };
     let idx =
         match seasonal_indices_at(parent, Model::Multiplicative, DEFAULT_INDEX_SCALE, "parent") {
-            Ok(s) => s.indices(),
+            Ok(s) => s.weights(ctx.precision),
             Err(e) => {
                 return Ok(Attempt::Skipped(Skipped::because(
                     LadderMethod::ParentSeasonality,
@@ -761,6 +766,17 @@ pub struct TargetsFromHistoryRequest {
     /// Decimal places of the targets (default 2).
     #[serde(default)]
     pub minor_units: Option<u32>,
+    /// `rounded` (default: the published 4-place indices) or `full` (before rounding).
+    #[serde(default)]
+    pub index_precision: IndexPrecision,
+}
+
+/// How the seasonal weights were taken, for explanations.
+fn precision_words(p: IndexPrecision) -> &'static str {
+    match p {
+        IndexPrecision::Rounded => "4 places",
+        IndexPrecision::Full => "full precision, before rounding",
+    }
 }
 
 pub(crate) fn targets_from_history_json(request: &str) -> crate::Result<String> {
@@ -785,6 +801,7 @@ pub(crate) fn targets_from_history_json(request: &str) -> crate::Result<String> 
         growth: req.growth.map(|g| g.0),
         start: start.flatten(),
         minor_units: req.minor_units.unwrap_or(2),
+        index_precision: req.index_precision,
     })
     .map(|t| t.to_canonical_json())
 }

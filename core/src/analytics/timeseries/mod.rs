@@ -31,7 +31,7 @@ pub use allocate::{
     Share,
 };
 pub use forecast::{
-    holt_winters, pacing_projection, HoltWinters, HoltWintersRequest, PacingProjection,
+    holt_winters, pacing_projection, HoltWinters, HoltWintersRequest, Initial, PacingProjection,
     PacingRequest, Smoothing, States,
 };
 pub use ladder::{
@@ -40,8 +40,8 @@ pub use ladder::{
 };
 pub use seasonal::{
     derive_growth, growth_rate, growth_targets, seasonal_indices, Growth, GrowthSource,
-    GrowthTarget, GrowthTargets, GrowthTargetsRequest, Model, MonthIndex, SeasonalIndices,
-    SeasonalIndicesRequest,
+    GrowthTarget, GrowthTargets, GrowthTargetsRequest, IndexPrecision, Model, MonthIndex,
+    SeasonalIndices, SeasonalIndicesRequest,
 };
 pub use series::{Period, PeriodValue, PointSpec, Series, SeriesSpec};
 

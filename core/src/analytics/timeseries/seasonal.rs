@@ -39,6 +39,19 @@ impl Model {
     }
 }
 
+/// How precisely seasonal indices weigh the months of an allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IndexPrecision {
+    /// The published indices, rounded to 4 places (what a manager can re-check with a
+    /// calculator). The default.
+    #[default]
+    Rounded,
+    /// The normalised indices before rounding (`Decimal`'s 28 significant digits), so rounding
+    /// the indices never moves a monthly amount.
+    Full,
+}
+
 /// One calendar month's seasonal index and how it was reached.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MonthIndex {
@@ -84,12 +97,24 @@ pub struct SeasonalIndices {
     pub sum: Decimal,
     /// How they were computed.
     pub explanation: String,
+    /// The normalised indices before rounding, January first.
+    #[serde(skip)]
+    full: Vec<Decimal>,
 }
 
 impl SeasonalIndices {
     /// The twelve indices, January first.
     pub fn indices(&self) -> Vec<Decimal> {
         self.months.iter().map(|m| m.index).collect()
+    }
+
+    /// The twelve weights an allocation uses at `precision`, January first: the indices, or
+    /// the normalised indices before rounding.
+    pub fn weights(&self, precision: IndexPrecision) -> Vec<Decimal> {
+        match precision {
+            IndexPrecision::Rounded => self.indices(),
+            IndexPrecision::Full => self.full.clone(),
+        }
     }
 
     /// The canonical JSON form.
@@ -422,6 +447,7 @@ pub(crate) fn seasonal_indices_at(
         months,
         sum,
         explanation,
+        full: normalised,
     })
 }
 
