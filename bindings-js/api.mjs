@@ -567,6 +567,7 @@ export function createApi(backend) {
     },
     demoPlanJson: () => JSON.parse(run('demo_plan')),
     demoTeamCsv: () => JSON.parse(run('demo_team_csv')),
+    demoHistoryCsv: () => JSON.parse(run('demo_history_csv')),
     demoFacts: () => JSON.parse(run('demo_facts')),
     version: () => JSON.parse(run('version')),
     /** Test hook: traps a wasm instance on purpose (to check recovery). */

@@ -691,6 +691,8 @@ export declare class Plan {
 export function demoPlanJson(): string;
 /** The bundled 12-person demo team as CSV text. */
 export function demoTeamCsv(): string;
+/** The demo team's January–May 2026 as a legacy export (工号, 姓名, 考核期间, 总分, 等级): past results for `analytics.readHistory` (docs/history.md). */
+export function demoHistoryCsv(): string;
 /** The demo team's June as raw facts: the plan with sources, each source's CSV, and the people's other measures as CSV (docs/facts.md#the-demo). Not in a build without business facts. */
 export function demoFacts(): { plan: PlanSpec; facts: { orders: string; payments: string; visits: string }; people: string };
 /** Version of the perfscore core the addon was built from. */

@@ -29,6 +29,6 @@ function loadNative() {
 const native = loadNative();
 const api = createApi({ core: () => native });
 
-export const { Plan, PayPlan, Feedback, analytics, run, splitPool, splitPoolCanonical, errorToCanonicalJson, demoPlanJson, demoTeamCsv, demoFacts, version } = api;
+export const { Plan, PayPlan, Feedback, analytics, run, splitPool, splitPoolCanonical, errorToCanonicalJson, demoPlanJson, demoTeamCsv, demoHistoryCsv, demoFacts, version } = api;
 export { PerfscoreError };
 export default api;

@@ -28,6 +28,7 @@ test('the wrapper exports exactly the public API', () => {
     'analytics',
     'default',
     'demoFacts',
+    'demoHistoryCsv',
     'demoPlanJson',
     'demoTeamCsv',
     'errorToCanonicalJson',

@@ -118,3 +118,15 @@ def test_a_history_reads_its_own_document_back_without_ignoring_anything():
     assert h.ignored_columns == ["备注"]
     assert perfscore.History(h.results).ignored_columns == []
     assert perfscore.History(h.to_frame()).ignored_columns == []
+
+
+def test_the_demo_history_and_june_give_the_streaks_the_widget_shows():
+    # core/data/demo-history.csv: E001 A, A, A, S, S (January–May); June scored S (119.16) →
+    # 3 consecutive S. E012 has no April result, so only May and June count: 2 consecutive B.
+    plan, records, _ = _two_months()
+    past = perfscore.History(perfscore.demo_history_csv())
+    assert len(past) == 57
+    h = past.extend(plan.period_results(records, "2026-06")["results"])
+    streaks = {t["person"]: t["streak"] for t in h.timeline(people=["E001", "E012"])["timelines"]}
+    assert (streaks["E001"]["grade"], streaks["E001"]["periods"]) == ("S", 3)
+    assert (streaks["E012"]["grade"], streaks["E012"]["periods"], streaks["E012"]["from"]) == ("B", 2, "2026-05")

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { Plan, demoPlanJson, demoTeamCsv } from '../pkg/node/index.js';
+import { Plan, analytics, demoHistoryCsv, demoPlanJson, demoTeamCsv } from '../pkg/node/index.js';
 
 const base = process.env.BASE_URL;
 if (!base) throw new Error('set BASE_URL to the static server serving bindings-wasm/');
@@ -17,6 +17,10 @@ const plan = Plan.fromJson(demoPlanJson());
 const team = plan.recordsFromCsv(demoTeamCsv());
 const at = (day) => ({ period: { basis: 'calendar_days', elapsed: String(day), total: '30' } });
 const expected = plan.scoreMany(team, at(30));
+// Each person's timeline: the demo's January–May history and June as scored here.
+const past = analytics.readHistory({ results: demoHistoryCsv() }).results;
+const timelines = new Map(analytics.personTimeline({ results: [...past, ...plan.periodResults(team, '2026-06', at(30)).results] })
+  .timelines.map((t) => [t.person, t]));
 
 const started = Date.now();
 const browser = await chromium.launch({
@@ -57,6 +61,25 @@ try {
       const st = await page.getByTestId(`status-${c.record_id}`).getAttribute('data-status');
       assert.equal(st, c.progress.status || 'none', `status of ${c.record_id}`);
     }
+  });
+
+  await step('each person has a trend sparkline over their periods and a streak badge', async () => {
+    // Hand-checked in core/data/demo-history.csv: E001 A, A, A, S, S then June S → 3× S;
+    // E012 has no April result, so May B and June B → 2× B (a gap breaks a streak);
+    // E005 B five times, then C in June (veto) → no badge; E010 joined in March → 4 points.
+    assert.equal(await text('streak-E001'), '3× S');
+    assert.equal(await text('streak-E012'), '2× B');
+    assert.equal(await page.getByTestId('streak-E005').count(), 0);
+    assert.equal(await page.getByTestId('trend-E010').getAttribute('data-points'), '4');
+    for (const [id, t] of timelines) {
+      assert.equal(await page.getByTestId(`trend-${id}`).getAttribute('data-points'), String(t.periods.length), id);
+      const badge = t.streak && t.streak.periods >= 2 ? `${t.streak.periods}× ${t.streak.grade}` : null;
+      assert.equal(badge === null ? null : await text(`streak-${id}`), badge, id);
+    }
+    // E012's April gap leaves two line pieces (Jan–Mar, May–Jun).
+    assert.equal(await page.locator('[data-testid="trend-E012"] polyline').count(), 2);
+    await page.getByTestId('trend-E001').click();
+    assert.equal(await text('explanation-line'), timelines.get('E001').summary);
   });
 
   await step('the grade distribution counts the team', async () => {

@@ -16,7 +16,7 @@ const api = createApi({
   },
 });
 
-export const { Plan, PayPlan, Feedback, analytics, run, splitPool, splitPoolCanonical, errorToCanonicalJson, demoPlanJson, demoTeamCsv, demoFacts, version, __testTrap } = api;
+export const { Plan, PayPlan, Feedback, analytics, run, splitPool, splitPoolCanonical, errorToCanonicalJson, demoPlanJson, demoTeamCsv, demoHistoryCsv, demoFacts, version, __testTrap } = api;
 export { PerfscoreError };
 /** Always resolved in Node: the module is instantiated on import. */
 export const ready = Promise.resolve();

@@ -58,6 +58,6 @@ const api = createApi({
   },
 });
 
-export const { Plan, PayPlan, Feedback, analytics, run, splitPool, splitPoolCanonical, errorToCanonicalJson, demoPlanJson, demoTeamCsv, demoFacts, version, __testTrap } = api;
+export const { Plan, PayPlan, Feedback, analytics, run, splitPool, splitPoolCanonical, errorToCanonicalJson, demoPlanJson, demoTeamCsv, demoHistoryCsv, demoFacts, version, __testTrap } = api;
 export { PerfscoreError };
 export default api;

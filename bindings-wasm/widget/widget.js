@@ -2,13 +2,20 @@
 // browser with the perfscore WebAssembly package and lets a person try "what if" on their numbers.
 //
 //   import { mount } from './widget.js';
-//   await mount(document.getElementById('perfscore'), { planJson, teamCsv, pkgUrl });
+//   await mount(document.getElementById('perfscore'), { planJson, teamCsv, history, period, pkgUrl });
+//
+// `history` (past period results: CSV text with legacy headers or objects, docs/history.md) and
+// `period` (the team's current period, default 2026-06) give each person a trend sparkline and a
+// streak badge from the core's person timeline; the demo brings its own January–May history.
 //
 // Every number shown comes from the core as a decimal string; this file never does arithmetic on
-// scores (display rounding of line points is done on the decimal text).
+// scores (display rounding of line points is done on the decimal text; a sparkline turns totals
+// into pixel positions and nothing else).
 
 const DEFAULT_PKG = new URL('../pkg/web/index.js', import.meta.url).href;
 const PERIOD_DAYS = 30;
+const DEMO_PERIOD = '2026-06';
+const SPARK = { w: 84, h: 22, pad: 3 };
 
 function h(tag, attrs = {}, ...children) {
   const el = document.createElement(tag);
@@ -24,6 +31,49 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
+/** A sparkline of `totals` (decimal texts, oldest first; `null` for a period without a result). */
+export function sparkline(totals, title) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('width', String(SPARK.w));
+  svg.setAttribute('height', String(SPARK.h));
+  svg.setAttribute('viewBox', `0 0 ${SPARK.w} ${SPARK.h}`);
+  svg.setAttribute('role', 'img');
+  svg.setAttribute('aria-label', title);
+  const t = document.createElementNS(ns, 'title');
+  t.textContent = title;
+  svg.append(t);
+  const ys = totals.map((x) => (x === null ? null : Number(x)));
+  const known = ys.filter((y) => y !== null);
+  if (!known.length) return svg;
+  const lo = Math.min(...known);
+  const span = Math.max(...known) - lo || 1;
+  const step = totals.length > 1 ? (SPARK.w - 2 * SPARK.pad) / (totals.length - 1) : 0;
+  const at = (y, i) => [SPARK.pad + i * step, SPARK.h - SPARK.pad - ((y - lo) / span) * (SPARK.h - 2 * SPARK.pad)];
+  // A gap breaks the line: one polyline per run of periods with results.
+  let run = [];
+  const flush = () => {
+    if (run.length > 1) {
+      const line = document.createElementNS(ns, 'polyline');
+      line.setAttribute('points', run.map((p) => p.join(',')).join(' '));
+      svg.append(line);
+    }
+    run = [];
+  };
+  ys.forEach((y, i) => (y === null ? flush() : run.push(at(y, i))));
+  flush();
+  const last = ys.length - 1;
+  if (ys[last] !== null) {
+    const dot = document.createElementNS(ns, 'circle');
+    const [cx, cy] = at(ys[last], last);
+    dot.setAttribute('cx', String(cx));
+    dot.setAttribute('cy', String(cy));
+    dot.setAttribute('r', '2.2');
+    svg.append(dot);
+  }
+  return svg;
+}
+
 /** Round decimal text to two places, half up, without floats (`86.666…` → `86.67`). */
 export function fixed2(text) {
   if (text === null || text === undefined) return '–';
@@ -35,6 +85,20 @@ export function fixed2(text) {
   const s = scaled.toString().padStart(3, '0');
   const out = `${s.slice(0, -2)}.${s.slice(-2)}`;
   return sign && /[1-9]/.test(out) ? `-${out}` : out;
+}
+
+/** Every month from `first` to `last` (`YYYY-MM`), or null for other periods (quarters …). */
+function monthsBetween(first, last) {
+  const index = (p) => {
+    const m = /^(\d{4})-(\d{2})$/.exec(p);
+    return m ? Number(m[1]) * 12 + Number(m[2]) - 1 : null;
+  };
+  const [a, b] = [index(first), index(last)];
+  if (a === null || b === null || b < a) return null;
+  return Array.from({ length: b - a + 1 }, (_, k) => {
+    const i = a + k;
+    return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+  });
 }
 
 function detectRecords(plan, text) {
@@ -63,7 +127,11 @@ export async function mount(root, opts = {}) {
     selected: null, // { id, indicator | 'total' }
     lang: 'en',
     day: PERIOD_DAYS,
+    period: opts.period || DEMO_PERIOD,
+    history: [], // past period results (canonical objects)
+    timelines: new Map(), // record id → person timeline (current period included)
   };
+  const hasHistory = () => Boolean(ps.analytics && ps.analytics.personTimeline);
 
   // ---- layout ----
   const errorBox = h('div', { class: 'error', testid: 'error', role: 'alert' });
@@ -134,11 +202,23 @@ export async function mount(root, opts = {}) {
   function scoreAll() {
     const cards = state.plan.scoreMany(state.records.map(effective), options());
     state.cards = new Map(cards.map((c) => [c.record_id, c]));
+    trends();
   }
 
-  function load(planJson, teamText) {
+  /** Each person's timeline: the past results and this period's, as the core reads them. */
+  function trends() {
+    state.timelines = new Map();
+    if (!hasHistory() || !state.history.length) return;
+    const now = state.plan.periodResults(state.records.map(effective), state.period, options()).results;
+    const out = ps.analytics.personTimeline({ results: [...state.history, ...now], lang: state.lang });
+    state.timelines = new Map(out.timelines.map((t) => [t.person, t]));
+  }
+
+  function load(planJson, teamText, history) {
     const plan = Plan.fromJson(planJson);
     const records = detectRecords(plan, teamText);
+    const past = history && hasHistory() ? ps.analytics.readHistory({ results: history }).results : [];
+    state.history = past;
     state.plan = plan;
     state.spec = JSON.parse(planJson);
     state.records = records;
@@ -153,12 +233,13 @@ export async function mount(root, opts = {}) {
   function loadDemo() {
     planText.value = ps.demoPlanJson();
     teamText.value = ps.demoTeamCsv();
-    apply();
+    state.period = DEMO_PERIOD;
+    apply(hasHistory() ? ps.demoHistoryCsv() : null);
   }
 
-  function apply() {
+  function apply(history = opts.history) {
     try {
-      load(planText.value, teamText.value);
+      load(planText.value, teamText.value, history);
       showError(null);
     } catch (e) {
       showError(e);
@@ -194,6 +275,7 @@ export async function mount(root, opts = {}) {
       h('td', {}, numCell(id, 'total', card.total, 'total')),
       h('td', { class: 'text' }, h('span', { class: 'grade', testid: `grade-${id}` }, card.grade),
         card.grade_before_veto ? ` (veto; was ${card.grade_before_veto})` : ''),
+      ...(state.timelines.size ? [trendCell(id)] : []),
       ...indicators().map((ind) => {
         const s = byId.get(ind.id);
         return h('td', {}, s ? numCell(id, ind.id, fixed2(s.score)) : '–');
@@ -202,12 +284,33 @@ export async function mount(root, opts = {}) {
     );
   }
 
+  /** The sparkline of a person's totals (one point per period, gaps open) and the streak badge. */
+  function trendCell(id) {
+    const t = state.timelines.get(id);
+    if (!t) return h('td', { class: 'text', testid: `trend-${id}`, 'data-points': '0' }, '–');
+    const byPeriod = new Map(t.periods.map((p) => [p.period, p.total]));
+    const first = t.periods[0].period;
+    const last = t.periods[t.periods.length - 1].period;
+    const steps = monthsBetween(first, last);
+    const totals = steps === null ? t.periods.map((p) => p.total) : steps.map((p) => byPeriod.get(p) ?? null);
+    const streak = t.streak && t.streak.periods >= 2 ? `${t.streak.periods}× ${t.streak.grade}` : null;
+    return h('td', { class: 'text trend' },
+      h('span', {
+        class: `spark${state.selected && state.selected.id === id && state.selected.key === 'trend' ? ' selected' : ''}`,
+        testid: `trend-${id}`, 'data-points': String(t.periods.length), tabindex: '0',
+        onclick: () => select(id, 'trend'),
+        onkeydown: (ev) => { if (ev.key === 'Enter') select(id, 'trend'); },
+      }, sparkline(totals, t.summary)),
+      streak ? h('span', { class: 'streak', testid: `streak-${id}`, title: t.summary }, streak) : null);
+  }
+
   function render() {
     planName.textContent = `${state.spec.name || state.plan.id} (${state.plan.id})`;
     table.replaceChildren(
       h('thead', {}, h('tr', {},
         h('th', { class: 'text' }, 'ID'), h('th', { class: 'text' }, 'Name'), h('th', { class: 'text' }, 'Team'),
         h('th', { class: 'text' }, `Status (day ${state.day})`), h('th', {}, 'Total'), h('th', { class: 'text' }, 'Grade'),
+        ...(state.timelines.size ? [h('th', { class: 'text', title: `past periods and ${state.period} so far` }, 'Trend')] : []),
         ...indicators().map((i) => h('th', { title: i.id }, i.name || i.id)),
         h('th', { title: 'bonus points and deductions' }, '±'))),
       h('tbody', {}, state.records.map((r) => row(state.cards.get(r.id)))),
@@ -241,6 +344,13 @@ export async function mount(root, opts = {}) {
     const sel = state.selected;
     if (!sel || !state.cards.has(sel.id)) {
       explainBox.textContent = 'Click any score to see how it was computed.';
+      return;
+    }
+    if (sel.key === 'trend') {
+      const t = state.timelines.get(sel.id);
+      explainBox.replaceChildren(h('mark', { testid: 'explanation-line' }, t ? t.summary : '–'));
+      explainBox.dataset.record = sel.id;
+      explainBox.dataset.key = sel.key;
       return;
     }
     const record = effective(state.records.find((r) => r.id === sel.id));
@@ -360,13 +470,14 @@ export async function mount(root, opts = {}) {
   });
   langSelect.addEventListener('change', () => {
     state.lang = langSelect.value;
-    renderExplanation();
+    trends();
+    render();
   });
 
   if (opts.planJson || opts.teamText) {
     planText.value = opts.planJson || ps.demoPlanJson();
     teamText.value = opts.teamText || ps.demoTeamCsv();
-    apply();
+    apply(opts.history);
   } else {
     loadDemo();
   }

@@ -23,6 +23,11 @@ pub const PLAN_TEMPLATES: [(&str, &str); 2] = [
 /// scored with the `monthly-sales-rep` template.
 pub const DEMO_TEAM_CSV: &str = include_str!("../data/demo-team.csv");
 
+/// The demo team's January–May as a legacy system exported it (工号, 姓名, 考核期间, 总分, 等级:
+/// totals and grades only, scored under a plan perfscore never saw): the history the demo's June
+/// joins. One person joined in March, one has no April result.
+pub const DEMO_HISTORY_CSV: &str = include_str!("../data/demo-history.csv");
+
 /// The plan the demo team is scored with.
 pub const DEMO_PLAN_JSON: &str = include_str!("../templates/monthly-sales-rep.json");
 

@@ -3,7 +3,7 @@
 // PerfscoreError naming row, column and person.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analytics, catchError, demoPlanJson, demoTeamCsv, features, Plan } from './load.mjs';
+import { analytics, catchError, demoHistoryCsv, demoPlanJson, demoTeamCsv, features, Plan } from './load.mjs';
 
 test('scored records become period results a timeline reads', { skip: !features.analytics }, () => {
   const plan = Plan.fromJson(demoPlanJson());
@@ -58,4 +58,13 @@ test('a history series gives months with gaps as null, summed by team', { skip: 
   assert.equal(out.aggregate, 'sum');
   assert.deepEqual(out.series[0].history, { start: '2026-01', values: ['150', null, '80'] });
   assert.deepEqual(out.series[0].people, [2, 0, 1]);
+});
+
+test('the demo history is a legacy export the history reader takes whole', { skip: !features.analytics }, () => {
+  // core/data/demo-history.csv: 12 people over January–May 2026, E010 from March, no April for
+  // E012: 11 + 11 + 12 + 11 + 12 = 57 imported results, legacy period spelling read as months.
+  const { results, ignored_columns } = analytics.readHistory({ results: demoHistoryCsv() });
+  assert.equal(results.length, 57);
+  assert.deepEqual(ignored_columns, []);
+  assert.ok(results.every((r) => r.imported && /^2026-0[1-5]$/.test(r.period)));
 });

@@ -30,6 +30,7 @@ export const { Plan, PayPlan, Feedback, splitPool, splitPoolCanonical, analytics
 export const features = api.run('features');
 export const demoPlanJson = () => api.demoPlanJson();
 export const demoTeamCsv = () => api.demoTeamCsv();
+export const demoHistoryCsv = () => api.demoHistoryCsv();
 
 const vectorsUrl = new URL('../vectors/', import.meta.url);
 

@@ -34,6 +34,13 @@ from ._perfscore import (
     template_ids,
 )
 
+
+def demo_history_csv() -> str:
+    """The demo team's January–May 2026 as a legacy export (工号, 姓名, 考核期间, 总分, 等级):
+    past results for :class:`History` (``docs/history.md``)."""
+    return str(run("demo_history_csv", {}))
+
+
 __all__ = [
     "Accumulator",
     "BatchResult",
@@ -58,6 +65,7 @@ __all__ = [
     "SummaryTable",
     "__version__",
     "analytics",
+    "demo_history_csv",
     "demo_plan_json",
     "demo_team_csv",
     "indicator_library_json",

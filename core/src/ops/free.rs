@@ -6,11 +6,12 @@ use rust_decimal::Decimal;
 
 /// The free operations [`run`] accepts besides the analytics operations
 /// ([`crate::analytics::operations`]), with the request fields each reads.
-pub const OPERATIONS: [(&str, &[&str]); 8] = [
+pub const OPERATIONS: [(&str, &[&str]); 9] = [
     ("split_pool", &["pool", "minor_units", "weights"]),
     ("template", &["id"]),
     ("demo_plan", &[]),
     ("demo_team_csv", &[]),
+    ("demo_history_csv", &[]),
     ("demo_facts", &[]),
     ("operations", &["group"]),
     ("features", &[]),
@@ -81,6 +82,7 @@ pub fn run(operation: &str, request: &str) -> crate::Result<String> {
         }
         "demo_plan" => Ok(json_text(crate::templates::DEMO_PLAN_JSON)),
         "demo_team_csv" => Ok(json_text(crate::templates::DEMO_TEAM_CSV)),
+        "demo_history_csv" => Ok(json_text(crate::templates::DEMO_HISTORY_CSV)),
         "demo_facts" => demo_facts(),
         "version" => Ok(json_text(env!("CARGO_PKG_VERSION"))),
         // What this build holds: a scoring-only build (default features off) has neither.
