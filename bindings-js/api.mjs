@@ -208,8 +208,9 @@ export function createApi(backend) {
       return JSON.parse(this.run('check_facts', request));
     }
 
-    periodResults(records, period, options) {
-      return JSON.parse(this.run('period_results', { records, period, options }));
+    periodResults(records, period, options, extras = {}) {
+      const { payPlan, feedback } = extras;
+      return JSON.parse(this.run('period_results', { records, period, options, pay_plan: payPlan, feedback }));
     }
 
     scoreCanonical(records, options) {

@@ -645,7 +645,13 @@ export declare class Plan {
   /** The data-quality report of facts: their problems as data (never thrown for the facts themselves). */
   checkFacts(request: { facts: Record<string, FactRows>; period?: FactsRequest['period']; org?: OrgRows }): FactsReport;
   /** Each record scored and kept as its period result (`2026-06`, `2026-Q2` …) with this plan's id and hash: the history document `analytics.personTimeline` and `analytics.promotionEligibility` read (docs/history.md). */
-  periodResults(records: RecordInput[], period: string, options?: ScoreOptions): HistoryDocument;
+  periodResults(
+    records: RecordInput[],
+    period: string,
+    options?: ScoreOptions,
+    /** `payPlan`: a PayPlan (or its document): each result's `pay` is its statement's total; `feedback`: each person's 360 overall (`{ E1: '4.2' }`). */
+    extras?: { payPlan?: PayPlan | PayPlanSpec | string; feedback?: Record<string, Num> },
+  ): HistoryDocument;
   /**
    * The lean batch result, one per record in input order: total (the plan's scale, as the
    * scorecard's `total`), grade and veto, plus `pay` (the pay statement's `total`, normalised)

@@ -216,20 +216,31 @@ impl PyPlan {
     /// Each record scored and kept as its period result (docs/history.md): a dict
     /// `{"results": [...]}` with the plan's id and hash, the history document the
     /// `analytics.person_timeline` and `analytics.promotion_eligibility` operations read.
-    /// `records` as `score_many` takes them; `period` like `2026-06` or `2026-Q2`.
-    #[pyo3(signature = (records, period, options=None))]
+    /// `records` as `score_many` takes them; `period` like `2026-06` or `2026-Q2`; `pay_plan` a
+    /// pay plan document (dict or JSON text: each result's `pay` is its statement's total);
+    /// `feedback` each person's 360 overall score (`{"E1": 4.2}`).
+    #[pyo3(signature = (records, period, options=None, *, pay_plan=None, feedback=None))]
+    #[allow(clippy::too_many_arguments)]
     fn period_results(
         &self,
         py: Python<'_>,
         records: &Bound<'_, PyAny>,
         period: &Bound<'_, PyAny>,
         options: Option<&Bound<'_, PyAny>>,
+        pay_plan: Option<&Bound<'_, PyAny>>,
+        feedback: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let request = PyDict::new(py);
         request.set_item("records", records)?;
         request.set_item("period", period)?;
-        if let Some(o) = options.filter(|o| !o.is_none()) {
-            request.set_item("options", o)?;
+        for (key, value) in [
+            ("options", options),
+            ("pay_plan", pay_plan),
+            ("feedback", feedback),
+        ] {
+            if let Some(v) = value.filter(|v| !v.is_none()) {
+                request.set_item(key, v)?;
+            }
         }
         self.run(py, "period_results", Some(request.as_any()))
     }

@@ -130,3 +130,16 @@ def test_the_demo_history_and_june_give_the_streaks_the_widget_shows():
     streaks = {t["person"]: t["streak"] for t in h.timeline(people=["E001", "E012"])["timelines"]}
     assert (streaks["E001"]["grade"], streaks["E001"]["periods"]) == ("S", 3)
     assert (streaks["E012"]["grade"], streaks["E012"]["periods"], streaks["E012"]["from"]) == ("B", 2, "2026-05")
+
+
+def test_period_results_keep_pay_and_360_given_with_the_records():
+    # tests/vectors/pay/pay-worked-example.json: Li Wei 3,000.00 + 12,250.00 = 15,250.00 pay.
+    import json
+    from pathlib import Path
+
+    v = json.loads((Path(__file__).parents[2] / "tests/vectors/pay/pay-worked-example.json").read_text(encoding="utf-8"))
+    plan = perfscore.Plan.from_json(json.dumps(v["plan"]))
+    out = plan.period_results(v["records"], "2026-06", pay_plan=json.dumps(v["pay_plan"]), feedback={"E001": Decimal("4.2")})
+    first = out["results"][0]
+    assert (first["pay"], first["feedback"]) == ("15250", "4.2")
+    assert "feedback" not in out["results"][1]

@@ -501,3 +501,44 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn period_results_keep_the_pay_statement_total_and_the_360_score() {
+    // The pay worked example (tests/vectors/pay/pay-worked-example.json): Li Wei B → performance
+    // pay 3,000.00 + margin commission 12,250.00 = 15,250.00; Zhang Min C → 2,400.00 + 14,000.00
+    // = 16,400.00; Wang Fang D → 0.00 + 14,000.00. 360 scores given for two of them.
+    let v: Value = serde_json::from_str(
+        &std::fs::read_to_string(common::vectors_dir().join("pay/pay-worked-example.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let plan = perfscore::Plan::from_json(&v["plan"].to_string()).unwrap();
+    let request = json!({"records": v["records"], "period": "2026-06", "pay_plan": v["pay_plan"],
+        "feedback": {"E001": 4.2, "E002": "3.85"}});
+    let out: Value =
+        serde_json::from_str(&plan.run("period_results", &request.to_string()).unwrap()).unwrap();
+    let got: Vec<(Value, Value)> = out["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["pay"].clone(), r["feedback"].clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (json!("15250"), json!("4.2")),
+            (json!("16400"), json!("3.85")),
+            (json!("14000"), Value::Null)
+        ]
+    );
+    // A bad pay plan and a 360 score for someone not scored: both reported, located.
+    let bad = json!({"records": v["records"], "period": "2026-06", "pay_plan": {"id": "x"},
+        "feedback": {"E404": 4}});
+    let err = plan.run("period_results", &bad.to_string()).unwrap_err();
+    let paths: Vec<String> = err.problems().iter().map(|p| p.path()).collect();
+    assert!(paths.iter().any(|p| p.starts_with("pay_plan")), "{paths:?}");
+    assert!(
+        paths.iter().any(|p| p.starts_with("feedback.E404")),
+        "{paths:?}"
+    );
+}

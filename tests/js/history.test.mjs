@@ -1,9 +1,10 @@
 // Each person's history through the JS API, native and wasm alike: scored records become period
 // results with the plan's hash, a timeline reads them, and a legacy export's bad cells throw a
 // PerfscoreError naming row, column and person.
+import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analytics, catchError, demoHistoryCsv, demoPlanJson, demoTeamCsv, features, Plan } from './load.mjs';
+import { analytics, catchError, demoHistoryCsv, demoPlanJson, demoTeamCsv, features, PayPlan, Plan } from './load.mjs';
 
 test('scored records become period results a timeline reads', { skip: !features.analytics }, () => {
   const plan = Plan.fromJson(demoPlanJson());
@@ -67,4 +68,13 @@ test('the demo history is a legacy export the history reader takes whole', { ski
   assert.equal(results.length, 57);
   assert.deepEqual(ignored_columns, []);
   assert.ok(results.every((r) => r.imported && /^2026-0[1-5]$/.test(r.period)));
+});
+
+test('period results keep the pay statement total and the 360 score', { skip: !features.analytics }, () => {
+  // tests/vectors/pay/pay-worked-example.json: Zhang Min C → 2,400.00 + 14,000.00 = 16,400.00.
+  const v = JSON.parse(readFileSync(new URL('../vectors/pay/pay-worked-example.json', import.meta.url), 'utf8'));
+  const plan = Plan.fromObject(v.plan);
+  const payPlan = PayPlan.fromObject(v.pay_plan, plan);
+  const out = plan.periodResults(v.records, '2026-06', undefined, { payPlan, feedback: { E002: '3.85' } });
+  assert.deepEqual(out.results.map((r) => [r.person, r.pay, r.feedback]), [['E001', '15250', undefined], ['E002', '16400', '3.85'], ['E003', '14000', undefined]]);
 });

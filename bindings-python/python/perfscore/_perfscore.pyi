@@ -67,6 +67,9 @@ class Plan:
         records: Any,
         period: str,
         options: Union[Mapping[str, Any], str, None] = None,
+        *,
+        pay_plan: Union[Mapping[str, Any], str, None] = None,
+        feedback: Optional[Mapping[str, Any]] = None,
     ) -> Dict[str, Any]: ...
     def pivot_facts(
         self,

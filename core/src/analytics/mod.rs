@@ -16,7 +16,7 @@
 
 mod history;
 
-pub(crate) use history::period_results;
+pub(crate) use history::{period_results, Extras};
 pub mod team;
 pub mod timeseries;
 

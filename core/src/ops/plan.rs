@@ -15,7 +15,10 @@ pub const PLAN_OPERATIONS: [(&str, &[&str]); 16] = [
     ("summarize", &["records", "options"]),
     ("totals", &["records"]),
     ("explain", &["record", "lang", "options"]),
-    ("period_results", &["records", "period", "options"]),
+    (
+        "period_results",
+        &["records", "period", "options", "pay_plan", "feedback"],
+    ),
     ("records_from_csv", &["text"]),
     ("records_from_json", &["text"]),
     (
@@ -99,7 +102,20 @@ impl Plan {
                 let records = req.records(self)?;
                 let options = req.options()?;
                 let period = req.value("period")?;
-                crate::analytics::period_results(self, &records, &options, period)
+                // A pay plan document as an object, or as JSON text (one rule for every host).
+                let pay_text = match req.raw("pay_plan") {
+                    Some(raw) if raw.trim_start().starts_with('"') => Some(req.text("pay_plan")?),
+                    Some(raw) => Some(raw.to_owned()),
+                    None => None,
+                };
+                let extras = crate::analytics::Extras {
+                    pay_plan: pay_text.as_deref(),
+                    feedback: req
+                        .raw("feedback")
+                        .map(|_| req.value("feedback"))
+                        .transpose()?,
+                };
+                crate::analytics::period_results(self, &records, &options, period, extras)
             }
             #[cfg(not(feature = "analytics"))]
             "period_results" => Err(super::request::field_error(

@@ -295,28 +295,96 @@ fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String>
     }
 }
 
+/// What `period_results` adds to each scorecard besides the plan's numbers.
+pub(crate) struct Extras<'a> {
+    /// A pay plan document (its JSON text): each result's `pay` is the statement's total.
+    pub pay_plan: Option<&'a str>,
+    /// Each person's 360 overall score that period (`{"E1": 4.2, …}`).
+    pub feedback: Option<Value>,
+}
+
 /// The plan operation `period_results`: each record scored and kept as its period result
-/// (`{"results": [...]}`, the document `read_history` answers), with the plan's id and hash.
+/// (`{"results": [...]}`, the document `read_history` answers), with the plan's id and hash,
+/// and the pay and 360 score `extras` give.
 pub(crate) fn period_results(
     plan: &crate::Plan,
     records: &[crate::Record],
     options: &crate::score::ScoreOptions,
     period: Value,
+    extras: Extras<'_>,
 ) -> crate::Result<String> {
     let at = Loc::root().key("period");
     let mut problems = Problems::new();
     let period =
         text(period, &at, &mut problems).and_then(|t| parse_period(&t, &at, &mut problems));
-    let period = problems
-        .finish(Error::Input, period)?
-        .ok_or_else(|| Error::Input(Vec::new()))?;
+    let pay = match extras.pay_plan {
+        Some(doc) => crate::pay::PayPlan::from_json(doc, plan)
+            .map_err(|e| {
+                let outer = Loc::root().key("pay_plan");
+                problems.extend(e.problems().iter().map(|p| p.clone().under(&outer)));
+            })
+            .ok(),
+        None => None,
+    };
+    let feedback = match extras.feedback {
+        Some(v) => feedback_scores(v, records, &mut problems),
+        None => Some(std::collections::HashMap::new()),
+    };
+    let (period, feedback) = problems.finish(Error::Input, (period, feedback))?;
+    let (Some(period), Some(feedback)) = (period, feedback) else {
+        return Err(Error::Input(Vec::new()));
+    };
     let hash = result::plan_hash(plan);
     let mut out = Vec::with_capacity(records.len());
     for r in records {
         let card = plan.score_with(r, options)?;
-        out.push(result::PeriodResult::from_scorecard(&card, period, &hash));
+        let mut result = result::PeriodResult::from_scorecard(&card, period, &hash);
+        if let Some(pay) = &pay {
+            result.pay = Some(pay.statement(&card, r)?.total);
+        }
+        result.feedback = feedback.get(r.id.as_str()).copied();
+        out.push(result);
     }
     Ok(super::team::to_json(&serde_json::json!({ "results": out })))
+}
+
+/// `{"person": score}`: each person's 360 overall, every person one of `records`.
+fn feedback_scores(
+    v: Value,
+    records: &[crate::Record],
+    problems: &mut Problems,
+) -> Option<std::collections::HashMap<String, rust_decimal::Decimal>> {
+    let at = Loc::root().key("feedback");
+    let Value::Object(map) = v else {
+        problems.push(
+            Problem::new(
+                at,
+                kinds::WRONG_TYPE,
+                "expected each person's 360 score: {\"E1\": 4.2, …}",
+            )
+            .zh("应为每人的 360 评分：{\"E1\": 4.2, …}"),
+        );
+        return None;
+    };
+    let before = problems.count();
+    let mut out = std::collections::HashMap::with_capacity(map.len());
+    for (person, v) in map {
+        let here = at.clone().key(person.as_str());
+        if !records.iter().any(|r| r.id == person) {
+            problems.push(
+                Problem::new(
+                    here.clone(),
+                    kinds::UNKNOWN_REFERENCE,
+                    "no record has this id",
+                )
+                .zh("没有该编号的记录"),
+            );
+        }
+        if let Ok(Some(d)) = crate::input::scalar::number(v, &here, problems) {
+            out.insert(person, d);
+        }
+    }
+    (problems.count() == before).then_some(out)
 }
 
 /// One side of a comparison: a period (`"2026-05"`) or `{"period": …, "plan": …}`.
