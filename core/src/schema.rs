@@ -27,3 +27,13 @@ pub fn feedback_schema_json() -> String {
     text.push('\n');
     text
 }
+
+#[cfg(feature = "analytics")]
+/// The period result JSON Schema (one element of a history's `results`, as `read_history`
+/// answers and reads it back), pretty-printed with a trailing newline.
+pub fn period_result_schema_json() -> String {
+    let schema = schemars::schema_for!(crate::analytics::PeriodResultSchema);
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

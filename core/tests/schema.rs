@@ -37,3 +37,48 @@ fn committed_feedback_schema_is_current() {
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(committed == generated, "schema/feedback.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`");
 }
+
+#[cfg(feature = "analytics")]
+#[test]
+fn committed_period_result_schema_is_current() {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/period-result.schema.json");
+    let generated = perfscore::analytics::period_result_schema_json();
+    if std::env::var_os("UPDATE_SCHEMA").is_some() {
+        std::fs::write(&path, &generated).unwrap();
+    }
+    let committed = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(committed == generated, "schema/period-result.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`");
+    let v: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    assert_eq!(v["title"], "PeriodResult");
+    // Every field the canonical document writes is in the schema, and nothing else.
+    let mut props: Vec<&str> = v["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    props.sort_unstable();
+    let mut written = vec![
+        "person",
+        "name",
+        "period",
+        "plan",
+        "plan_hash",
+        "total",
+        "grade",
+        "grade_before_veto",
+        "vetoed",
+        "pay",
+        "feedback",
+        "team",
+        "branch",
+        "role",
+        "indicators",
+        "restates",
+        "imported",
+        "superseded",
+    ];
+    written.sort_unstable();
+    assert_eq!(props, written);
+}

@@ -16,7 +16,10 @@
 
 mod history;
 
-pub(crate) use history::{period_results, Extras};
+pub(crate) use history::{period_results, Extras, PeriodResultSchema};
+
+/// The JSON Schema of one period result (`schema/period-result.schema.json`).
+pub use crate::schema::period_result_schema_json;
 pub mod team;
 pub mod timeseries;
 

@@ -19,6 +19,7 @@ use crate::error::{kinds, Error, Loc, Problem, Problems};
 use crate::Lang;
 use collection::History;
 use period::Period;
+pub(crate) use result::PeriodResult as PeriodResultSchema;
 use serde_json::{Map, Value};
 
 /// The history operations, with the request fields each takes.

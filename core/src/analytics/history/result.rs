@@ -11,45 +11,77 @@ use serde_json::Value;
 use std::borrow::Cow;
 
 /// One indicator's outcome in a period result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub(crate) struct IndicatorResult {
+    /// The indicator's id in its plan.
     pub id: String,
     /// The measured value (sales, visits …), when known.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<DecimalText>")]
     pub actual: Option<Decimal>,
+    /// Its target, when the indicator has one.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<DecimalText>")]
     pub target: Option<Decimal>,
+    /// Points scored.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<DecimalText>")]
     pub points: Option<Decimal>,
+    /// Completion, percent.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<DecimalText>")]
     pub completion: Option<Decimal>,
+    /// `red`, `yellow` or `green`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub light: Option<String>,
 }
 
-/// One person's result of one period under one plan.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// A decimal number as exact text (`"85.5"`); readers also take JSON numbers.
+#[derive(schemars::JsonSchema)]
+#[schemars(transparent)]
+#[allow(dead_code)]
+struct DecimalText(#[schemars(regex(pattern = r"^-?[0-9]+(\.[0-9]+)?$"))] String);
+
+/// A period: `2026-06`, `2026-Q2`, `2026-H1` or `2026` (legacy spellings such as `2026年6月` are
+/// read too).
+#[derive(schemars::JsonSchema)]
+#[schemars(transparent)]
+#[allow(dead_code)]
+struct PeriodText(String);
+
+/// One person's result of one period under one plan: an element of a history's `results`.
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(title = "PeriodResult")]
 pub(crate) struct PeriodResult {
+    /// The person's id.
     pub person: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     #[serde(serialize_with = "period_text")]
+    #[schemars(with = "PeriodText")]
     pub period: Period,
+    /// The plan's id.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub plan: Option<String>,
+    /// SHA-256 of the plan's canonical document, hex; absent on imported results.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = "^[0-9a-f]{64}$"))]
     pub plan_hash: Option<String>,
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "DecimalText")]
     pub total: Decimal,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grade_before_veto: Option<String>,
     pub vetoed: bool,
+    /// The pay statement's total.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<DecimalText>")]
     pub pay: Option<Decimal>,
     /// The 360 overall score, when the period had a feedback round.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<DecimalText>")]
     pub feedback: Option<Decimal>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
@@ -193,15 +225,23 @@ fn field_of(header: &str) -> Option<&'static str> {
         .map(|(f, _)| *f)
 }
 
-/// Period results read from `value` (a list of objects or CSV text) at `at`, all problems at
-/// once, and the headers / keys that name no field (ignored, reported to the caller).
+/// Period results read from `value` (a list of objects, JSON Lines text — one object per line —
+/// or CSV text) at `at`, all problems at once, and the headers / keys that name no field
+/// (ignored, reported to the caller).
 pub(crate) fn read_results(
     value: Value,
     at: &Loc,
     problems: &mut Problems,
 ) -> (Vec<PeriodResult>, Vec<String>) {
     match value {
-        Value::Array(rows) => read_objects(rows, at, problems),
+        Value::Array(rows) => {
+            let rows = rows.into_iter().enumerate();
+            read_objects(rows.map(|(i, v)| (at.clone().index(i), v)), problems)
+        }
+        Value::String(text) if text.trim_start().starts_with('{') => {
+            let rows = json_lines(&text, at, problems);
+            read_objects(rows.into_iter(), problems)
+        }
         Value::String(text) => read_csv(&text, at, problems),
         other => {
             problems.push(
@@ -220,15 +260,32 @@ pub(crate) fn read_results(
     }
 }
 
+/// Each non-blank line of JSON Lines text parsed, at `results.line[n]` (1-based).
+fn json_lines(text: &str, at: &Loc, problems: &mut Problems) -> Vec<(Loc, Value)> {
+    let mut rows = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.trim().is_empty() {
+            continue;
+        }
+        let here = at.clone().key("line").index(i.saturating_add(1));
+        match serde_json::from_str::<Value>(line) {
+            Ok(v) => rows.push((here, v)),
+            Err(e) => problems.push(
+                Problem::new(here, kinds::SYNTAX_ERROR, format!("not valid JSON: {e}"))
+                    .zh(format!("不是有效的 JSON：{e}")),
+            ),
+        }
+    }
+    rows
+}
+
 fn read_objects(
-    rows: Vec<Value>,
-    at: &Loc,
+    rows: impl ExactSizeIterator<Item = (Loc, Value)>,
     problems: &mut Problems,
 ) -> (Vec<PeriodResult>, Vec<String>) {
     let mut out = Vec::with_capacity(rows.len());
     let mut ignored: Vec<String> = Vec::new();
-    for (i, row) in rows.into_iter().enumerate() {
-        let here = at.clone().index(i);
+    for (here, row) in rows {
         let Value::Object(map) = row else {
             problems.push(
                 Problem::new(
