@@ -213,6 +213,10 @@ export function createApi(backend) {
       return JSON.parse(this.run('period_results', { records, period, options, pay_plan: payPlan, feedback }));
     }
 
+    promotionEligibility(request) {
+      return JSON.parse(this.run('promotion_eligibility', request));
+    }
+
     scoreCanonical(records, options) {
       return lines(this.run('score_many', { records, options }));
     }

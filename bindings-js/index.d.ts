@@ -652,6 +652,8 @@ export declare class Plan {
     /** `payPlan`: a PayPlan (or its document): each result's `pay` is its statement's total; `feedback`: each person's 360 overall (`{ E1: '4.2' }`). */
     extras?: { payPlan?: PayPlan | PayPlanSpec | string; feedback?: Record<string, Num> },
   ): HistoryDocument;
+  /** Promotion eligibility under this plan's `promotion` rules (docs/history.md). */
+  promotionEligibility(request: Omit<EligibilityRequest, 'rules'>): Eligibility;
   /**
    * The lean batch result, one per record in input order: total (the plan's scale, as the
    * scorecard's `total`), grade and veto, plus `pay` (the pay statement's `total`, normalised)

@@ -245,6 +245,26 @@ impl PyPlan {
         self.run(py, "period_results", Some(request.as_any()))
     }
 
+    /// Promotion eligibility under this plan's `promotion` rules (docs/history.md): `results` a
+    /// history (a list of dicts, CSV text or a DataFrame), `as_of` a period; `people`, `plan`
+    /// and `lang` as the `promotion_eligibility` analytics operation takes them.
+    #[pyo3(signature = (results, as_of, **query))]
+    fn promotion_eligibility(
+        &self,
+        py: Python<'_>,
+        results: &Bound<'_, PyAny>,
+        as_of: &Bound<'_, PyAny>,
+        query: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        let request = PyDict::new(py);
+        if let Some(q) = query {
+            request.update(q.as_mapping())?;
+        }
+        request.set_item("results", results)?;
+        request.set_item("as_of", as_of)?;
+        self.run(py, "promotion_eligibility", Some(request.as_any()))
+    }
+
     /// Each person's record from business facts (docs/facts.md): `facts` maps source ids to
     /// rows (a list of dicts, a DataFrame, or CSV text); the plan's fact measures over `period`
     /// as known on `as_of`, merged into `records`. A dict `{records, unassigned, not_listed}`,

@@ -143,3 +143,22 @@ def test_period_results_keep_pay_and_360_given_with_the_records():
     first = out["results"][0]
     assert (first["pay"], first["feedback"]) == ("15250", "4.2")
     assert "feedback" not in out["results"][1]
+
+
+def test_a_plans_own_promotion_rules_decide_over_a_history():
+    # Demo plan + rules "3 of the last 4 periods S or A": over the demo history and June,
+    # E001 (A, S, S, S) is eligible and E012 (B, none, B, B) is not.
+    import json
+
+    doc = json.loads(perfscore.demo_plan_json())
+    doc["promotion"] = {"grade_count": {"grades": ["S", "A"], "at_least": 3, "in_last": 4}}
+    plan = perfscore.Plan.from_json(json.dumps(doc))
+    records = plan.records_from_csv(perfscore.demo_team_csv())
+    h = perfscore.History(perfscore.demo_history_csv()).extend(plan.period_results(records, "2026-06")["results"])
+    out = h.promotion(plan, "2026-06", people=["E001", "E012"])
+    assert [p["status"] for p in out["people"]] == ["eligible", "not_eligible"]
+    # A rule naming a grade the plan does not have is a plan error at its place.
+    doc["promotion"]["grade_count"]["grades"] = ["A+"]
+    with pytest.raises(perfscore.PlanError) as e:
+        perfscore.Plan.from_json(json.dumps(doc))
+    assert e.value.problems[0].loc == ("promotion", "grade_count", "grades", 0)

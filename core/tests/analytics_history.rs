@@ -542,3 +542,90 @@ fn period_results_keep_the_pay_statement_total_and_the_360_score() {
         "{paths:?}"
     );
 }
+
+fn demo_plan_with(promotion: Value) -> Result<perfscore::Plan, perfscore::Error> {
+    let mut doc: Value = serde_json::from_str(perfscore::templates::DEMO_PLAN_JSON).unwrap();
+    doc["promotion"] = promotion;
+    perfscore::Plan::from_json(&doc.to_string())
+}
+
+#[test]
+fn a_plans_promotion_rules_decide_eligibility_over_the_demo_history() {
+    // Rules: 3 of the last 4 periods graded S or A, 4 periods assessed, no veto in 6. The demo
+    // history (January–May) plus June as scored:
+    // E001 A, S, S (Mar–May), June S → 4 of 4 → eligible;
+    // E012 Mar B, no April, May B, June B → at most 1 of 4 → not eligible;
+    // E005 vetoed in June (C, was B) → not eligible.
+    let plan = demo_plan_with(json!({"min_periods": 4, "no_veto_in_last": 6,
+        "grade_count": {"grades": ["S", "A"], "at_least": 3, "in_last": 4}}))
+    .unwrap();
+    let records = plan
+        .records_from_csv(perfscore::templates::DEMO_TEAM_CSV)
+        .unwrap();
+    let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
+    let june: Value = serde_json::from_str(
+        &plan
+            .run(
+                "period_results",
+                &json!({"records": serde_json::from_str::<Value>(&plan.run("records_from_csv", &json!({"text": perfscore::templates::DEMO_TEAM_CSV}).to_string()).unwrap()).unwrap(), "period": "2026-06"}).to_string(),
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    let past = run(
+        "read_history",
+        &json!({"results": perfscore::templates::DEMO_HISTORY_CSV}),
+    );
+    let mut results = past["results"].as_array().unwrap().clone();
+    results.extend(june["results"].as_array().unwrap().iter().cloned());
+    let out: Value = serde_json::from_str(
+        &plan
+            .run(
+                "promotion_eligibility",
+                &json!({"results": results, "as_of": "2026-06", "people": ids}).to_string(),
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    let status = |id: &str| {
+        out["people"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["person"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("E001"), "eligible");
+    assert_eq!(status("E012"), "not_eligible");
+    assert_eq!(status("E005"), "not_eligible");
+    // The plan document keeps its rules.
+    assert!(plan.to_json().contains("\"promotion\""));
+}
+
+#[test]
+fn promotion_rules_a_plan_cannot_meet_are_plan_errors() {
+    let err = demo_plan_with(
+        json!({"grade_count": {"grades": ["X"], "at_least": 5, "in_last": 4},
+        "no_veto_in_last": 0}),
+    )
+    .unwrap_err();
+    let paths: Vec<String> = err.problems().iter().map(|p| p.path()).collect();
+    assert_eq!(
+        paths,
+        [
+            "promotion.no_veto_in_last",
+            "promotion.grade_count.at_least",
+            "promotion.grade_count.grades[0]"
+        ]
+    );
+    // A plan without rules says where to put them.
+    let plan = perfscore::Plan::from_json(perfscore::templates::DEMO_PLAN_JSON).unwrap();
+    let err = plan
+        .run(
+            "promotion_eligibility",
+            &json!({"results": [], "as_of": "2026-06"}).to_string(),
+        )
+        .unwrap_err();
+    assert_eq!(err.problems()[0].kind, "missing");
+}

@@ -78,3 +78,14 @@ test('period results keep the pay statement total and the 360 score', { skip: !f
   const out = plan.periodResults(v.records, '2026-06', undefined, { payPlan, feedback: { E002: '3.85' } });
   assert.deepEqual(out.results.map((r) => [r.person, r.pay, r.feedback]), [['E001', '15250', undefined], ['E002', '16400', '3.85'], ['E003', '14000', undefined]]);
 });
+
+test("a plan's own promotion rules decide over the demo history", { skip: !features.analytics }, () => {
+  // "3 of the last 4 periods S or A": E001 (A, S, S, then June S) eligible; E012 (B, no April, B, B) not.
+  const doc = JSON.parse(demoPlanJson());
+  doc.promotion = { grade_count: { grades: ['S', 'A'], at_least: 3, in_last: 4 } };
+  const plan = Plan.fromObject(doc);
+  const records = plan.recordsFromCsv(demoTeamCsv());
+  const results = [...analytics.readHistory({ results: demoHistoryCsv() }).results, ...plan.periodResults(records, '2026-06').results];
+  const out = plan.promotionEligibility({ results, as_of: '2026-06', people: ['E001', 'E012'] });
+  assert.deepEqual(out.people.map((p) => p.status), ['eligible', 'not_eligible']);
+});

@@ -121,8 +121,11 @@ class History:
         """``analytics.person_timeline`` (``people``, ``plan``, ``window``, ``lang``)."""
         return analytics.person_timeline(results=self._results, **fields)
 
-    def promotion(self, rules: Mapping[str, Any], as_of: str, **fields: Any) -> Dict[str, Any]:
-        """``analytics.promotion_eligibility`` under ``rules`` at ``as_of``."""
+    def promotion(self, rules: Any, as_of: str, **fields: Any) -> Dict[str, Any]:
+        """Promotion eligibility at ``as_of`` under ``rules``: a mapping, or a
+        :class:`perfscore.Plan` whose own ``promotion`` rules decide."""
+        if hasattr(rules, "promotion_eligibility"):
+            return dict(rules.promotion_eligibility(self._results, as_of, **fields))
         return analytics.promotion_eligibility(results=self._results, rules=rules, as_of=as_of, **fields)
 
     def compare(self, before: Any, after: Any, **fields: Any) -> Dict[str, Any]:

@@ -71,6 +71,15 @@ class Plan:
         pay_plan: Union[Mapping[str, Any], str, None] = None,
         feedback: Optional[Mapping[str, Any]] = None,
     ) -> Dict[str, Any]: ...
+    def promotion_eligibility(
+        self,
+        results: Any,
+        as_of: str,
+        *,
+        people: Optional[Sequence[str]] = None,
+        plan: Optional[str] = None,
+        lang: Optional[str] = None,
+    ) -> Dict[str, Any]: ...
     def pivot_facts(
         self,
         facts: Mapping[str, Any],

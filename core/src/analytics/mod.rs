@@ -16,7 +16,7 @@
 
 mod history;
 
-pub(crate) use history::{period_results, Extras, PeriodResultSchema};
+pub(crate) use history::{period_results, plan_promotion, Extras, PeriodResultSchema};
 
 /// The JSON Schema of one period result (`schema/period-result.schema.json`).
 pub use crate::schema::period_result_schema_json;

@@ -9,7 +9,7 @@ use crate::Plan;
 use rust_decimal::Decimal;
 
 /// The operations [`Plan::run`] accepts, with the request fields each reads.
-pub const PLAN_OPERATIONS: [(&str, &[&str]); 16] = [
+pub const PLAN_OPERATIONS: [(&str, &[&str]); 17] = [
     ("score", &["record", "options"]),
     ("score_many", &["records", "options"]),
     ("summarize", &["records", "options"]),
@@ -18,6 +18,10 @@ pub const PLAN_OPERATIONS: [(&str, &[&str]); 16] = [
     (
         "period_results",
         &["records", "period", "options", "pay_plan", "feedback"],
+    ),
+    (
+        "promotion_eligibility",
+        &["results", "as_of", "people", "plan", "lang"],
     ),
     ("records_from_csv", &["text"]),
     ("records_from_json", &["text"]),
@@ -117,6 +121,15 @@ impl Plan {
                 };
                 crate::analytics::period_results(self, &records, &options, period, extras)
             }
+            #[cfg(feature = "analytics")]
+            "promotion_eligibility" => crate::analytics::plan_promotion(self, request),
+            #[cfg(not(feature = "analytics"))]
+            "promotion_eligibility" => Err(super::request::field_error(
+                "results",
+                kinds::NOT_ALLOWED,
+                "this build of perfscore has no history (the `analytics` feature is off)",
+                "此版本的 perfscore 不含历史档案功能（未启用 `analytics` 特性）",
+            )),
             #[cfg(not(feature = "analytics"))]
             "period_results" => Err(super::request::field_error(
                 "period",

@@ -3,6 +3,7 @@
 
 mod compile;
 pub mod development;
+pub mod promotion;
 pub mod spec;
 
 use crate::error::Error;
@@ -138,6 +139,7 @@ impl Plan {
         let plan = compile::compile(spec, limits)?;
         // Development rules name indicators, so they are checked against the compiled plan.
         development::check(&plan)?;
+        promotion::check(&plan)?;
         Ok(plan)
     }
 

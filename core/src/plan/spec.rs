@@ -54,6 +54,10 @@ pub struct PlanSpec {
     /// (used by the `development_needs` analytics operation, which validates them).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub development: Vec<super::development::DevelopmentRule>,
+    /// Promotion rules: what a person's history must show to be eligible (read by the plan's
+    /// `promotion_eligibility` operation; docs/history.md).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub promotion: Option<super::promotion::PromotionRules>,
 }
 
 /// A number a record carries.

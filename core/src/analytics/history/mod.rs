@@ -238,7 +238,17 @@ fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String>
                             .zh(format!("规则无效：{e}")),
                         )
                     })
-                    .ok(),
+                    .ok()
+                    .filter(|rules| {
+                        let found = crate::plan::promotion::problems(
+                            rules,
+                            &Loc::root().key("rules"),
+                            None,
+                        );
+                        let ok = found.is_empty();
+                        problems.extend(found);
+                        ok
+                    }),
                 None => {
                     problems.push(
                         Problem::new(
@@ -294,6 +304,40 @@ fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String>
             })))
         }
     }
+}
+
+/// The plan operation `promotion_eligibility`: the analytics operation under the plan's own
+/// promotion rules (`request`: `results`, `as_of`, `people`, `plan`, `lang`).
+pub(crate) fn plan_promotion(plan: &crate::Plan, request: &str) -> crate::Result<String> {
+    let mut req = parse(request, &["results", "as_of", "people", "plan", "lang"])?;
+    let Some(rules) = &plan.spec().promotion else {
+        return Err(Error::Input(vec![Problem::new(
+            Loc::root().key("rules"),
+            kinds::MISSING,
+            format!(
+                "plan `{}` has no promotion rules: add `promotion` to the plan, or give `rules` to the analytics operation",
+                crate::error::shown(&plan.spec().id)
+            ),
+        )
+        .zh("方案没有晋升规则：请在方案中加入 `promotion`，或在分析操作中给出 `rules`")]));
+    };
+    let rules = serde_json::to_value(rules).map_err(|e| {
+        Error::Input(vec![Problem::new(
+            Loc::root(),
+            kinds::INVALID_VALUE,
+            e.to_string(),
+        )])
+    })?;
+    req.insert("rules".into(), rules);
+    let request = Value::Object(req).to_string();
+    run(
+        "promotion_eligibility",
+        &request,
+        FIELDS
+            .iter()
+            .find(|(op, _)| *op == "promotion_eligibility")
+            .map_or(&[][..], |f| f.1),
+    )
 }
 
 /// What `period_results` adds to each scorecard besides the plan's numbers.

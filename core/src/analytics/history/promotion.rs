@@ -7,37 +7,10 @@ use super::collection::History;
 use super::period::Period;
 use super::result::PeriodResult;
 use crate::Lang;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The rules (every one given must pass).
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct Rules {
-    /// At least this many periods assessed up to the as-of period.
-    pub min_periods: Option<usize>,
-    /// At least `at_least` periods graded one of `grades` in the last `in_last` periods.
-    pub grade_count: Option<GradeCount>,
-    /// No vetoed period in the last `n` periods.
-    pub no_veto_in_last: Option<usize>,
-    /// The latest 360 overall score in the last `in_last` periods is at least `at_least`.
-    pub min_feedback: Option<MinFeedback>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct GradeCount {
-    pub grades: Vec<String>,
-    pub at_least: usize,
-    pub in_last: usize,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct MinFeedback {
-    pub at_least: crate::Num,
-    pub in_last: usize,
-}
+pub(crate) use crate::plan::promotion::PromotionRules as Rules;
 
 /// One rule's outcome for a person.
 #[derive(Debug, Clone, Serialize)]
