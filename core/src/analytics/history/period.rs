@@ -65,9 +65,13 @@ impl Period {
     }
 
     /// `2026-06` / `2026-6` / `2026/06` / `2026年6月`, `2026-Q2` / `2026Q2` / `2026年第2季度`,
-    /// `2026-H1` / `2026H1`, `2026` / `2026年`.
+    /// `2026-H1` / `2026H1`, `2026` / `2026年`, or an explicit date range that is exactly one of
+    /// them (`2026-04-01..2026-06-30`, also with `~` or `至`).
     pub(crate) fn parse(text: &str) -> Option<Period> {
         let t = text.trim();
+        if let Some(range) = Period::range(t) {
+            return range;
+        }
         let (year, rest) = t.split_at_checked(4)?;
         if !year.bytes().all(|b| b.is_ascii_digit()) {
             return None;
@@ -99,6 +103,30 @@ impl Period {
         Period::new(Grain::Month, year, number(month)?)
     }
 
+    /// `Some(period)` for a date range covering exactly one calendar month, quarter, half or
+    /// year; `Some(None)` for any other range (a fiscal year from April, a broken month: not a
+    /// period this history can order); `None` when `t` is not a range.
+    fn range(t: &str) -> Option<Option<Period>> {
+        let (from, to) = ["..", "~", "至", "～"]
+            .iter()
+            .find_map(|sep| t.split_once(sep))?;
+        let (Some((y1, m1, d1)), Some((y2, m2, d2))) = (date(from.trim()), date(to.trim())) else {
+            return Some(None);
+        };
+        if y1 != y2 || d1 != 1 || d2 != days_in(y2, m2) || m2 < m1 {
+            return Some(None);
+        }
+        let months = m2.saturating_sub(m1).saturating_add(1);
+        let grain = match (months, m1) {
+            (1, _) => (Grain::Month, m1),
+            (3, 1 | 4 | 7 | 10) => (Grain::Quarter, m1.saturating_add(2) / 3),
+            (6, 1 | 7) => (Grain::Half, m1.saturating_add(5) / 6),
+            (12, 1) => (Grain::Year, 1),
+            _ => return Some(None),
+        };
+        Some(Period::new(grain.0, y1, grain.1))
+    }
+
     /// The period `n` steps before (after, for negative `n`) on the same grain.
     pub(crate) fn back(self, n: i32) -> Option<Period> {
         let step = self.step.checked_sub(n)?;
@@ -112,6 +140,32 @@ impl Period {
     /// Steps from `self` to `later` (same grain).
     pub(crate) fn steps_to(self, later: Period) -> i32 {
         later.step.saturating_sub(self.step)
+    }
+}
+
+/// `YYYY-MM-DD` (or with `/`) as (year, month, day), a real calendar day.
+fn date(t: &str) -> Option<(i32, i32, i32)> {
+    let mut parts = t.split(['-', '/']);
+    let mut next = || -> Option<i32> {
+        let p = parts.next()?;
+        (!p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| p.parse().ok())
+            .flatten()
+    };
+    let (y, m, d) = (next()?, next()?, next()?);
+    if parts.next().is_some() || !(1..=12).contains(&m) || d < 1 || d > days_in(y, m) {
+        return None;
+    }
+    Some((y, m, d))
+}
+
+/// Days in month `m` of year `y` (Gregorian).
+fn days_in(y: i32, m: i32) -> i32 {
+    match m {
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        4 | 6 | 9 | 11 => 30,
+        _ => 31,
     }
 }
 
@@ -137,10 +191,10 @@ pub(super) fn not_a_period(t: &str, at: crate::Loc) -> crate::Problem {
     crate::Problem::new(
         at,
         crate::error::kinds::INVALID_VALUE,
-        format!("`{t}` is not a period like 2026-06, 2026-Q2, 2026-H1 or 2026"),
+        format!("`{t}` is not a period like 2026-06, 2026-Q2, 2026-H1 or 2026 (or a date range that is exactly one of them)"),
     )
     .zh(format!(
-        "`{t}` 不是考核期间（如 2026-06、2026-Q2、2026-H1、2026）"
+        "`{t}` 不是考核期间（如 2026-06、2026-Q2、2026-H1、2026，或恰好等于其中之一的日期区间）"
     ))
 }
 
@@ -168,6 +222,34 @@ mod tests {
             "2026-06-01",
             "June",
             "",
+        ] {
+            assert_eq!(Period::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_date_range_is_the_calendar_period_it_covers_exactly() {
+        for (range, period) in [
+            ("2026-06-01..2026-06-30", "2026-06"),
+            ("2024-02-01~2024-02-29", "2024-02"),
+            ("2026-04-01 至 2026-06-30", "2026-Q2"),
+            ("2026/07/01..2026/12/31", "2026-H2"),
+            ("2026-01-01..2026-12-31", "2026"),
+        ] {
+            assert_eq!(
+                Period::parse(range).map(|p| p.to_string()).as_deref(),
+                Some(period),
+                "{range}"
+            );
+        }
+        // Not one calendar period: a broken month, a fiscal year from April, a quarter that does
+        // not start a quarter, 29 February of a common year, dates backwards.
+        for bad in [
+            "2026-06-01..2026-06-29",
+            "2026-04-01..2027-03-31",
+            "2026-02-01..2026-04-30",
+            "2023-02-01..2023-02-29",
+            "2026-06-30..2026-06-01",
         ] {
             assert_eq!(Period::parse(bad), None, "{bad}");
         }
