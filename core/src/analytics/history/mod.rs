@@ -115,9 +115,11 @@ fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String>
                 lang: lang.unwrap_or_default(),
             };
             let out = timeline::timelines(&history, &ask)?;
-            Ok(super::team::to_json(
-                &serde_json::json!({ "timelines": out }),
-            ))
+            #[derive(serde::Serialize)]
+            struct Answer<'a> {
+                timelines: &'a [timeline::Timeline],
+            }
+            Ok(super::team::to_json(&Answer { timelines: &out }))
         }
         "history_series" => {
             let measure = optional(&mut req, "measure", &mut problems, series::read_measure);
@@ -298,10 +300,15 @@ fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String>
                 plan.as_deref(),
                 lang.unwrap_or_default(),
             );
-            Ok(super::team::to_json(&serde_json::json!({
-                "as_of": as_of.to_string(),
-                "people": out,
-            })))
+            #[derive(serde::Serialize)]
+            struct Answer<'a, T> {
+                as_of: String,
+                people: &'a [T],
+            }
+            Ok(super::team::to_json(&Answer {
+                as_of: as_of.to_string(),
+                people: &out,
+            }))
         }
     }
 }
@@ -390,7 +397,13 @@ pub(crate) fn period_results(
         result.feedback = feedback.get(r.id.as_str()).copied();
         out.push(result);
     }
-    Ok(super::team::to_json(&serde_json::json!({ "results": out })))
+    Ok(super::team::to_json(&Results { results: &out }))
+}
+
+/// A history document as answered: `{"results": [...]}`.
+#[derive(serde::Serialize)]
+struct Results<'a> {
+    results: &'a [result::PeriodResult],
 }
 
 /// `{"person": score}`: each person's 360 overall, every person one of `records`.
