@@ -110,6 +110,18 @@ impl History {
     }
 }
 
+/// The problem of a person with results under more than one plan in `period` where the request
+/// names no `plan` (placed at `at`).
+pub(crate) fn two_plans(period: Period, person: &str, at: crate::Loc) -> Problem {
+    Problem::new(
+        at,
+        kinds::CONFLICTING_FIELDS,
+        format!("more than one plan's result in period {period}: give `plan`"),
+    )
+    .zh(format!("考核期间 {period} 有多个方案的结果：请指定 `plan`"))
+    .with_id(person.to_owned())
+}
+
 fn plan_words(plan: &str) -> String {
     if plan.is_empty() {
         String::new()

@@ -8,7 +8,7 @@ use super::collection::History;
 use super::period::Period;
 use super::result::PeriodResult;
 use crate::analytics::team::round_mean;
-use crate::error::{kinds, Loc, Problem};
+use crate::error::{Loc, Problem};
 use crate::number::{serialize_decimal as dec, serialize_opt_decimal as opt_dec};
 use crate::Lang;
 use rust_decimal::prelude::ToPrimitive;
@@ -241,19 +241,11 @@ pub(super) fn pick<'a>(
     let mut out = BTreeMap::new();
     for r in history.current(s.plan).filter(|r| r.period == s.period) {
         if out.insert(r.person.as_str(), r).is_some() {
-            return Err(Problem::new(
+            return Err(super::collection::two_plans(
+                s.period,
+                &r.person,
                 Loc::root().key(key),
-                kinds::CONFLICTING_FIELDS,
-                format!(
-                    "more than one plan's result in period {}: give `plan`",
-                    s.period
-                ),
-            )
-            .zh(format!(
-                "考核期间 {} 有多个方案的结果：请指定 `plan`",
-                s.period
-            ))
-            .with_id(r.person.clone()));
+            ));
         }
     }
     Ok(out)

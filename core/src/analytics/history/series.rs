@@ -187,21 +187,11 @@ fn check(results: &[&PeriodResult], plan: Option<&str>) -> crate::Result<()> {
         let mut seen: HashMap<(&str, Period), &PeriodResult> = HashMap::new();
         for r in results {
             if seen.insert((r.person.as_str(), r.period), r).is_some() {
-                problems.push(
-                    Problem::new(
-                        Loc::root().key("plan"),
-                        kinds::CONFLICTING_FIELDS,
-                        format!(
-                            "more than one plan's result in period {}: give `plan`",
-                            r.period
-                        ),
-                    )
-                    .zh(format!(
-                        "考核期间 {} 有多个方案的结果：请指定 `plan`",
-                        r.period
-                    ))
-                    .with_id(r.person.clone()),
-                );
+                problems.push(super::collection::two_plans(
+                    r.period,
+                    &r.person,
+                    Loc::root().key("plan"),
+                ));
                 break;
             }
         }

@@ -136,19 +136,11 @@ fn timeline(
     let person = list.first().map(|r| r.person.clone()).unwrap_or_default();
     for r in list {
         if by_period.insert(r.period, r).is_some() {
-            return Err(Problem::new(
+            return Err(super::collection::two_plans(
+                r.period,
+                &person,
                 Loc::root().key("plan"),
-                kinds::CONFLICTING_FIELDS,
-                format!(
-                    "more than one plan's result in period {}: give `plan`",
-                    r.period
-                ),
-            )
-            .zh(format!(
-                "考核期间 {} 有多个方案的结果：请指定 `plan`",
-                r.period
-            ))
-            .with_id(person));
+            ));
         }
     }
     let overflow = || {
