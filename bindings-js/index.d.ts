@@ -1250,7 +1250,8 @@ export type AnalyticsOperation =
   | 'promotion_eligibility'
   | 'compare_cycles'
   | 'nine_box'
-  | 'history_series';
+  | 'history_series'
+  | 'export_history';
 /** A request object; numbers may be JS numbers (shortest form), decimal strings or BigInts. */
 export type AnalyticsRequest = { [field: string]: unknown };
 /** A result object, as the core's canonical JSON. */
@@ -1476,6 +1477,8 @@ export interface Analytics {
   nineBox(request: NineBoxRequest): NineBox;
   /** Monthly series of totals, pay, 360 or an indicator's actuals per person or group, ready for targets and forecasts. */
   historySeries(request: HistorySeriesRequest): HistorySeries;
+  /** A history as JSON Lines (everything) or flat CSV (the result's own columns) text; both read back with `readHistory`. */
+  exportHistory(request: { results: HistoryInput; format?: 'jsonl' | 'csv' }): { format: 'jsonl' | 'csv'; text: string };
 }
 
 /**

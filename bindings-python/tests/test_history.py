@@ -162,3 +162,10 @@ def test_a_plans_own_promotion_rules_decide_over_a_history():
     with pytest.raises(perfscore.PlanError) as e:
         perfscore.Plan.from_json(json.dumps(doc))
     assert e.value.problems[0].loc == ("promotion", "grade_count", "grades", 0)
+
+
+def test_a_history_written_as_csv_or_jsonl_reads_back_equal():
+    h = perfscore.History(perfscore.demo_history_csv())
+    assert perfscore.History(h.to_jsonl()) == h
+    assert perfscore.History(h.to_csv()) == h
+    assert h.to_csv().splitlines()[0].startswith("person,name,period,plan,plan_hash,total,grade")

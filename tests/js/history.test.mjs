@@ -89,3 +89,11 @@ test("a plan's own promotion rules decide over the demo history", { skip: !featu
   const out = plan.promotionEligibility({ results, as_of: '2026-06', people: ['E001', 'E012'] });
   assert.deepEqual(out.people.map((p) => p.status), ['eligible', 'not_eligible']);
 });
+
+test('an exported history reads back the same', { skip: !features.analytics }, () => {
+  const { results } = analytics.readHistory({ results: demoHistoryCsv() });
+  for (const format of ['jsonl', 'csv']) {
+    const { text } = analytics.exportHistory({ results, format });
+    assert.deepEqual(analytics.readHistory({ results: text }).results, results, format);
+  }
+});

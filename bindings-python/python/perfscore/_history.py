@@ -100,6 +100,15 @@ class History:
         """The canonical history document as JSON text (what the host stores)."""
         return analytics.run_json("read_history", {"results": self._results})
 
+    def to_jsonl(self) -> str:
+        """Every result as JSON Lines (one canonical result per line, everything kept)."""
+        return str(analytics.export_history(results=self._results, format="jsonl")["text"])
+
+    def to_csv(self) -> str:
+        """Every result as flat CSV (the result's own columns; indicators stay in JSON); text cells
+        a spreadsheet would run as formulas get a leading ``'``."""
+        return str(analytics.export_history(results=self._results, format="csv")["text"])
+
     def to_frame(self) -> Any:
         """A pandas DataFrame indexed by (person, period): exact ``Decimal`` totals, pay and 360
         scores, the indicators as a list per row; it reads back with ``History(frame)``."""

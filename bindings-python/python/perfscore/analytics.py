@@ -36,6 +36,7 @@ __all__ = [
     "compare_cycles",
     "development_needs",
     "diagnose",
+    "export_history",
     "growth_targets",
     "history_series",
     "holt_winters",
@@ -145,6 +146,11 @@ def compare_cycles(request: Optional[Mapping[str, Any]] = None, **fields: Any) -
 def nine_box(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
     """People on a 3 × 3 grid by two scores of a period (total, feedback, pay, an indicator or given values), cut at fixed points or thirds, and movement since ``before`` (``results``, ``period``, ``before``, ``x``, ``y``, ``labels``, ``people``, ``lang``)."""
     return _op("nine_box", request, fields)
+
+
+def export_history(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:
+    """A history as JSON Lines or flat CSV text for storage or a spreadsheet; both read back with ``read_history`` (``results``, ``format``: ``jsonl`` / ``csv``)."""
+    return _op("export_history", request, fields)
 
 
 def history_series(request: Optional[Mapping[str, Any]] = None, **fields: Any) -> Dict[str, Any]:

@@ -20,7 +20,7 @@ pub const OPERATIONS: [(&str, &[&str]); 9] = [
 
 /// The analytics operations' names, in every build (a build without the `analytics` feature
 /// answers them as unknown; `features` says which): what hosts make their analytics sugar from.
-pub const ANALYTICS_OPERATIONS: [&str; 16] = [
+pub const ANALYTICS_OPERATIONS: [&str; 17] = [
     "seasonal_indices",
     "growth_targets",
     "allocate_target",
@@ -37,6 +37,7 @@ pub const ANALYTICS_OPERATIONS: [&str; 16] = [
     "compare_cycles",
     "nine_box",
     "history_series",
+    "export_history",
 ];
 
 /// Run one operation that needs no compiled object: `request` is a JSON object (see

@@ -8,6 +8,7 @@
 
 mod collection;
 mod compare;
+mod export;
 mod ninebox;
 mod period;
 mod promotion;
@@ -30,9 +31,11 @@ pub const OPERATIONS: &[&str] = &[
     "compare_cycles",
     "nine_box",
     "history_series",
+    "export_history",
 ];
 
-const FIELDS: [(&str, &[&str]); 6] = [
+const FIELDS: [(&str, &[&str]); 7] = [
+    ("export_history", &["results", "format"]),
     (
         "history_series",
         &["results", "measure", "by", "aggregate", "people", "plan"],
@@ -120,6 +123,19 @@ fn run(operation: &str, request: &str, fields: &[&str]) -> crate::Result<String>
                 timelines: &'a [timeline::Timeline],
             }
             Ok(super::team::to_json(&Answer { timelines: &out }))
+        }
+        "export_history" => {
+            let format = optional(&mut req, "format", &mut problems, |v, at, p| {
+                one_of(v, at, p, &["jsonl", "csv"])
+            });
+            let (Some((history, _)), Some(format)) = (history, format) else {
+                return Err(Error::Input(problems.into_vec()));
+            };
+            problems.finish(Error::Input, ())?;
+            Ok(super::team::to_json(&match format.as_deref() {
+                Some("csv") => export::csv(&history),
+                _ => export::jsonl(&history),
+            }))
         }
         "history_series" => {
             let measure = optional(&mut req, "measure", &mut problems, series::read_measure);
