@@ -441,10 +441,11 @@ fn feedback_scores(
         return None;
     };
     let before = problems.count();
+    let ids: std::collections::HashSet<&str> = records.iter().map(|r| r.id.as_str()).collect();
     let mut out = std::collections::HashMap::with_capacity(map.len());
     for (person, v) in map {
         let here = at.clone().key(person.as_str());
-        if !records.iter().any(|r| r.id == person) {
+        if !ids.contains(person.as_str()) {
             problems.push(
                 Problem::new(
                     here.clone(),

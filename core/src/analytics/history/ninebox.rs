@@ -264,7 +264,9 @@ fn place(
 ) -> (Bands, Vec<NotPlaced>) {
     let mut values = Vec::new();
     let mut missing = Vec::new();
-    let wanted = |p: &str| ask.people.is_none_or(|ps| ps.iter().any(|q| q == p));
+    let only: Option<std::collections::HashSet<&str>> =
+        ask.people.map(|ps| ps.iter().map(String::as_str).collect());
+    let wanted = |p: &str| only.as_ref().is_none_or(|ps| ps.contains(p));
     for (person, r) in results.iter().filter(|(p, _)| wanted(p)) {
         match (value(&ask.x.score, r), value(&ask.y.score, r)) {
             (Some(x), Some(y)) => values.push((*person, x, y)),
@@ -281,8 +283,10 @@ fn place(
             }
         }
     }
-    let xs: Vec<Decimal> = values.iter().map(|v| v.1).collect();
-    let ys: Vec<Decimal> = values.iter().map(|v| v.2).collect();
+    let mut xs: Vec<Decimal> = values.iter().map(|v| v.1).collect();
+    let mut ys: Vec<Decimal> = values.iter().map(|v| v.2).collect();
+    xs.sort_unstable();
+    ys.sort_unstable();
     let bands = values
         .iter()
         .map(|(p, x, y)| {
@@ -304,12 +308,12 @@ fn value(score: &Score, r: &PeriodResult) -> Option<Decimal> {
     }
 }
 
-/// 0 (low), 1 (middle) or 2 (high).
+/// 0 (low), 1 (middle) or 2 (high); `cohort` sorted.
 fn band(v: Decimal, cuts: &Cuts, cohort: &[Decimal]) -> u8 {
     match cuts {
         Cuts::Fixed(low, high) => u8::from(v >= *low).saturating_add(u8::from(v >= *high)),
         Cuts::Thirds => {
-            let below = cohort.iter().filter(|c| **c < v).count();
+            let below = cohort.partition_point(|c| *c < v);
             let band = below
                 .saturating_mul(3)
                 .checked_div(cohort.len())

@@ -92,7 +92,12 @@ fn values<S: serde::Serializer>(v: &[Option<Decimal>], s: S) -> Result<S::Ok, S:
 
 /// The series `ask` describes.
 pub(crate) fn series(history: &History, ask: &Ask<'_>) -> crate::Result<Answer> {
-    let wanted = |r: &&PeriodResult| ask.people.is_none_or(|ps| ps.contains(&r.person));
+    let only: Option<std::collections::HashSet<&str>> =
+        ask.people.map(|ps| ps.iter().map(String::as_str).collect());
+    let wanted = |r: &&PeriodResult| {
+        only.as_ref()
+            .is_none_or(|ps| ps.contains(r.person.as_str()))
+    };
     let results: Vec<&PeriodResult> = history.current(ask.plan).filter(wanted).collect();
     check(&results, ask.plan)?;
     let aggregate = ask.aggregate.unwrap_or(match ask.measure {
