@@ -7,7 +7,8 @@
 //! - Hand-worked numbers from the vectors' descriptions, asserted here field by field.
 //! - Property tests: the order of results does not matter; restating and restating back gives
 //!   the first timeline; eligibility never gets worse as qualifying periods are added; a
-//!   9-box places everyone once whatever the order, and a higher score never lowers a band.
+//!   9-box places everyone once whatever the order, and a higher score never lowers a band;
+//!   transition rows sum to each grade's head count; a team series sums its people exactly.
 
 #![cfg(feature = "analytics")]
 
@@ -677,5 +678,38 @@ fn an_exported_history_reads_back_as_the_same_history() {
         assert_eq!(back["ignored_columns"], json!([]), "{format}");
         back["ignored_columns"] = want["ignored_columns"].clone();
         assert_eq!(back, want, "{format}");
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn transition_rows_sum_to_each_grades_head_count(
+        before in proptest::collection::btree_map(0u8..30, 0usize..3, 0..30),
+        after in proptest::collection::btree_map(0u8..30, 0usize..3, 0..30),
+    ) {
+        // Row g sums to the people graded g before; the `none` row to the people who joined;
+        // the whole matrix to the people in either cycle.
+        let grades = ["A", "B", "C"];
+        let rows = |m: &std::collections::BTreeMap<u8, usize>, period: &str| -> Vec<Value> {
+            m.iter().map(|(p, g)| json!({"person": format!("E{p}"), "period": period, "total": "70", "grade": grades[*g]})).collect()
+        };
+        let mut results = rows(&before, "2026-05");
+        results.extend(rows(&after, "2026-06"));
+        let out = run("compare_cycles", &json!({"results": results, "before": "2026-05", "after": "2026-06"}));
+        let labels: Vec<String> = out["transitions"]["grades"].as_array().unwrap().iter().map(|g| g.as_str().unwrap().to_owned()).collect();
+        let matrix = out["transitions"]["rows"].as_array().unwrap();
+        let sum = |row: &Value| row.as_array().unwrap().iter().map(|c| c.as_u64().unwrap() as usize).sum::<usize>();
+        for (label, row) in labels.iter().zip(matrix) {
+            let want = if label == "none" {
+                after.keys().filter(|p| !before.contains_key(p)).count()
+            } else {
+                before.values().filter(|g| grades[**g] == label.as_str()).count()
+            };
+            prop_assert_eq!(sum(row), want, "row {}", label);
+        }
+        let everyone: std::collections::BTreeSet<&u8> = before.keys().chain(after.keys()).collect();
+        prop_assert_eq!(matrix.iter().map(sum).sum::<usize>(), everyone.len());
     }
 }
