@@ -544,6 +544,37 @@ fn period_results_keep_the_pay_statement_total_and_the_360_score() {
     );
 }
 
+/// The demo's January–May export, then `extra` results, then the demo team's June as `plan`
+/// scores it.
+fn demo_history_and_june(plan: &perfscore::Plan, extra: &[Value]) -> Vec<Value> {
+    let records: Value = serde_json::from_str(
+        &plan
+            .run(
+                "records_from_csv",
+                &json!({"text": perfscore::templates::DEMO_TEAM_CSV}).to_string(),
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    let june: Value = serde_json::from_str(
+        &plan
+            .run(
+                "period_results",
+                &json!({"records": records, "period": "2026-06"}).to_string(),
+            )
+            .unwrap(),
+    )
+    .unwrap();
+    let past = run(
+        "read_history",
+        &json!({"results": perfscore::templates::DEMO_HISTORY_CSV}),
+    );
+    let mut results = past["results"].as_array().unwrap().clone();
+    results.extend(extra.iter().cloned());
+    results.extend(june["results"].as_array().unwrap().iter().cloned());
+    results
+}
+
 fn demo_plan_with(promotion: Value) -> Result<perfscore::Plan, perfscore::Error> {
     let mut doc: Value = serde_json::from_str(perfscore::templates::DEMO_PLAN_JSON).unwrap();
     doc["promotion"] = promotion;
@@ -564,21 +595,7 @@ fn a_plans_promotion_rules_decide_eligibility_over_the_demo_history() {
         .records_from_csv(perfscore::templates::DEMO_TEAM_CSV)
         .unwrap();
     let ids: Vec<&str> = records.iter().map(|r| r.id.as_str()).collect();
-    let june: Value = serde_json::from_str(
-        &plan
-            .run(
-                "period_results",
-                &json!({"records": serde_json::from_str::<Value>(&plan.run("records_from_csv", &json!({"text": perfscore::templates::DEMO_TEAM_CSV}).to_string()).unwrap()).unwrap(), "period": "2026-06"}).to_string(),
-            )
-            .unwrap(),
-    )
-    .unwrap();
-    let past = run(
-        "read_history",
-        &json!({"results": perfscore::templates::DEMO_HISTORY_CSV}),
-    );
-    let mut results = past["results"].as_array().unwrap().clone();
-    results.extend(june["results"].as_array().unwrap().iter().cloned());
+    let results = demo_history_and_june(&plan, &[]);
     let out: Value = serde_json::from_str(
         &plan
             .run(
@@ -636,31 +653,8 @@ fn an_exported_history_reads_back_as_the_same_history() {
     // The demo history (imported) with one restatement and a scored June: JSON Lines reads back
     // equal in full; CSV equal but for the per-indicator outcomes, which only JSON carries.
     let plan = perfscore::Plan::from_json(perfscore::templates::DEMO_PLAN_JSON).unwrap();
-    let records: Value = serde_json::from_str(
-        &plan
-            .run(
-                "records_from_csv",
-                &json!({"text": perfscore::templates::DEMO_TEAM_CSV}).to_string(),
-            )
-            .unwrap(),
-    )
-    .unwrap();
-    let june: Value = serde_json::from_str(
-        &plan
-            .run(
-                "period_results",
-                &json!({"records": records, "period": "2026-06"}).to_string(),
-            )
-            .unwrap(),
-    )
-    .unwrap();
-    let past = run(
-        "read_history",
-        &json!({"results": perfscore::templates::DEMO_HISTORY_CSV}),
-    );
-    let mut results = past["results"].as_array().unwrap().clone();
-    results.push(json!({"person": "E003", "period": "2026-05", "total": "85.1", "grade": "B", "restates": true}));
-    results.extend(june["results"].as_array().unwrap().iter().cloned());
+    let restated = json!({"person": "E003", "period": "2026-05", "total": "85.1", "grade": "B", "restates": true});
+    let results = demo_history_and_june(&plan, &[restated]);
     let original = run("read_history", &json!({ "results": results }));
     for format in ["jsonl", "csv"] {
         let text = run(

@@ -296,17 +296,22 @@ fn pacing_reuses_progress() {
     assert_eq!(p.projected, Some(d("1200")));
 }
 
+/// Smoothing with α, β*, γ given.
+fn given(alpha: &str, beta: &str, gamma: &str) -> Smoothing {
+    Smoothing {
+        alpha: Some(d(alpha)),
+        beta: Some(d(beta)),
+        gamma: Some(d(gamma)),
+    }
+}
+
 #[test]
 fn holt_winters_perfect_periodic_fit() {
     // A series repeating P with no trend: first-season initialisation gives ℓ₀ = 100, b₀ = 0,
     // s = P − 100 (additive). Every one-step forecast ℓ + b + s equals y, so every error is 0
     // and no state moves, for any α, β*, γ: SSE = 0 and the forecasts are P again.
     let h = series("2022-01", &[P, P].concat());
-    let sm = Smoothing {
-        alpha: Some(d("0.3")),
-        beta: Some(d("0.1")),
-        gamma: Some(d("0.2")),
-    };
+    let sm = given("0.3", "0.1", "0.2");
     let hw = holt_winters(&h, Model::Additive, sm, &Initial::default(), 12, 2).unwrap();
     assert_eq!(hw.sse, Decimal::ZERO);
     assert_eq!(
@@ -334,11 +339,7 @@ fn holt_winters_first_steps_by_hand() {
     // starts with 4 + 6.25 by comparing against a 24-month run computed independently in Python
     // (the same recursion, float64): SSE = 954.2221489980769 → 954.222149 at 6 places.
     let v: Vec<i64> = (0..24).map(|t| 100 + 2 * t + S[t as usize % 12]).collect();
-    let sm = Smoothing {
-        alpha: Some(d("0.5")),
-        beta: Some(d("0.5")),
-        gamma: Some(d("0.5")),
-    };
+    let sm = given("0.5", "0.5", "0.5");
     let hw = holt_winters(
         &series("2022-01", &v),
         Model::Additive,
@@ -366,11 +367,7 @@ fn holt_winters_heuristic_initial_states_recover_a_linear_trend_and_its_season()
     // S exactly, so the seasonal states are S; the least-squares line through (x, T_{x+5}),
     // x = 1…10, is 110 + 2x: ℓ₀ = 110, b₀ = 2.
     let v: Vec<i64> = (0..36).map(|t| 100 + 2 * t + S[t as usize % 12]).collect();
-    let sm = Smoothing {
-        alpha: Some(d("0.5")),
-        beta: Some(d("0.5")),
-        gamma: Some(d("0.5")),
-    };
+    let sm = given("0.5", "0.5", "0.5");
     let hw = holt_winters(
         &series("2022-01", &v),
         Model::Additive,
@@ -412,11 +409,7 @@ fn holt_winters_heuristic_initial_states_match_statsmodels() {
             .collect();
         series("2022-01", &v)
     };
-    let sm = Smoothing {
-        alpha: Some(d("0.5")),
-        beta: Some(d("0.1")),
-        gamma: Some(d("0.1")),
-    };
+    let sm = given("0.5", "0.1", "0.1");
     for (n, model, first) in [
         (
             80,
@@ -451,11 +444,7 @@ fn holt_winters_given_initial_states_start_the_recursion_there() {
     // `holt_winters_first_steps_by_hand` (ℓ₀ = 111, b₀ = 2, s_j = S_j + 2j − 11), given
     // explicitly: the same recursion, so the same SSE.
     let v: Vec<i64> = (0..24).map(|t| 100 + 2 * t + S[t as usize % 12]).collect();
-    let sm = Smoothing {
-        alpha: Some(d("0.5")),
-        beta: Some(d("0.5")),
-        gamma: Some(d("0.5")),
-    };
+    let sm = given("0.5", "0.5", "0.5");
     let given = Initial::Given {
         level: d("111"),
         trend: d("2"),
@@ -507,11 +496,7 @@ fn holt_winters_fit_is_deterministic_and_in_the_grid() {
     assert_eq!(a.fitted, ["alpha", "beta", "gamma"]);
     assert!(a.beta <= a.alpha && a.gamma <= Decimal::ONE - a.alpha);
     // The fit is no worse than any given point of the coarse grid, e.g. (0.5, 0.5, 0.5).
-    let sm = Smoothing {
-        alpha: Some(d("0.5")),
-        beta: Some(d("0.05")),
-        gamma: Some(d("0.05")),
-    };
+    let sm = given("0.5", "0.05", "0.05");
     let c = holt_winters(&h, Model::Additive, sm, &Initial::default(), 6, 2).unwrap();
     assert!(a.sse <= c.sse);
 }

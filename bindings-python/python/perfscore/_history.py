@@ -7,31 +7,12 @@ Only conversion lives here; reading, checking and every operation run in the Rus
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any, Dict, Iterable, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping
 
 from . import analytics
 
 __all__ = ["History"]
 
-# Columns of a period result, in the canonical document's order after person and period.
-_COLUMNS = (
-    "name",
-    "plan",
-    "plan_hash",
-    "total",
-    "grade",
-    "grade_before_veto",
-    "vetoed",
-    "pay",
-    "feedback",
-    "team",
-    "branch",
-    "role",
-    "indicators",
-    "restates",
-    "imported",
-    "superseded",
-)
 _DECIMALS = ("total", "pay", "feedback")
 
 
@@ -114,15 +95,17 @@ class History:
         scores, the indicators as a list per row; it reads back with ``History(frame)``."""
         import pandas as pd  # type: ignore[import-untyped, unused-ignore]
 
+        # The core's flat columns (its CSV export header), then the JSON-only indicators.
+        header = analytics.export_history(results=[], format="csv")["text"].splitlines()[0]
+        columns = [*header.split(","), "indicators"]
         rows = []
         for r in self._results:
-            row: Dict[str, Any] = {"person": r["person"], "period": r["period"]}
-            for c in _COLUMNS:
+            row: Dict[str, Any] = {}
+            for c in columns:
                 v = r.get(c)
                 row[c] = Decimal(v) if c in _DECIMALS and v is not None else v
             rows.append(row)
-        frame = pd.DataFrame(rows, columns=["person", "period", *_COLUMNS])
-        return frame.set_index(["person", "period"])
+        return pd.DataFrame(rows, columns=columns).set_index(["person", "period"])
 
     # The operations, with this history as `results`.
 
