@@ -23,7 +23,6 @@
 //! Python value itself: a key that is not a string, or nesting deeper than 128 levels (which is
 //! also how a value that contains itself ends).
 
-use perfscore::input::{decimal_from_f64, parse_decimal, parse_json_number};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -94,44 +93,6 @@ fn described(v: &Bound<'_, PyAny>) -> String {
         _ => "a",
     };
     format!("{article} {full}")
-}
-
-/// A Python number as an exact Decimal: `None` is a missing value; errors are user messages.
-/// (The DataFrame path reads cells with it; everything else goes through [`to_json`].)
-pub(crate) fn number_from_py(v: &Bound<'_, PyAny>) -> PyResult<Result<Option<Decimal>, String>> {
-    if v.is_none() {
-        return Ok(Ok(None));
-    }
-    if v.is_instance_of::<PyBool>() {
-        return Ok(Err(format!(
-            "expected a number, found a bool ({})",
-            v.str()?
-        )));
-    }
-    if is_decimal(v)? {
-        let text = v.str()?.to_string();
-        let parsed = if text.contains(['e', 'E']) && !text.contains(['n', 'N']) {
-            parse_json_number(&text)
-        } else {
-            parse_decimal(&text)
-        };
-        return Ok(parsed.map(Some));
-    }
-    if v.is_instance_of::<PyInt>() {
-        return Ok(parse_decimal(&v.str()?.to_string()).map(Some));
-    }
-    if v.is_instance_of::<PyFloat>() {
-        let f: f64 = v.extract()?;
-        return Ok(decimal_from_f64(f).map(Some));
-    }
-    if let Ok(s) = v.cast::<PyString>() {
-        return Ok(parse_decimal(&s.to_cow()?).map(Some));
-    }
-    if v.hasattr("__index__")? {
-        let i = v.py().import("operator")?.call_method1("index", (v,))?;
-        return Ok(parse_decimal(&i.str()?.to_string()).map(Some));
-    }
-    Ok(Err(format!("expected a number, found {}", type_name(v))))
 }
 
 // ---------------------------------------------------------------------------------------------

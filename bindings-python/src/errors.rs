@@ -35,37 +35,11 @@ fn build_core_err(py: Python<'_>, e: &CoreError) -> PyResult<PyErr> {
     Ok(PyErr::from_value(value))
 }
 
-/// A problem the binding itself found (the DataFrame path), located by path text:
-/// `columns.id`, or `records[2] (E003).revenue`, whose record id becomes the problem's `id`.
+/// A problem the binding itself found (options text that is not JSON), located by path text.
 pub(crate) fn problem(path: impl Into<String>, message: impl Into<String>) -> Problem {
-    let path = path.into();
-    let (path, id) = split_record_id(&path);
-    let p = Problem::new(
-        perfscore::Loc::from_path(&path),
+    Problem::new(
+        perfscore::Loc::from_path(&path.into()),
         perfscore::kinds::INVALID,
         message,
-    );
-    match id {
-        Some(id) => p.with_id(id),
-        None => p,
-    }
-}
-
-/// `records[2] (E003).revenue` → (`records[2].revenue`, `E003`); other paths unchanged.
-fn split_record_id(path: &str) -> (String, Option<String>) {
-    let Some(open) = path.find("] (") else {
-        return (path.to_string(), None);
-    };
-    let (head, rest) = path.split_at(open + 1);
-    let rest = &rest[2..];
-    let close = rest
-        .find(").")
-        .or_else(|| rest.ends_with(')').then(|| rest.len() - 1));
-    match close {
-        Some(close) => (
-            format!("{head}{}", &rest[close + 1..]),
-            Some(rest[..close].to_string()),
-        ),
-        None => (path.to_string(), None),
-    }
+    )
 }

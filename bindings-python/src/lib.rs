@@ -20,8 +20,8 @@ mod plan;
 mod scorecard;
 
 // The DataFrame path (`frame/`) reads these from the crate root.
-pub(crate) use convert::{decimal_class, is_decimal, number_from_py, py_to_json, type_name};
-pub(crate) use errors::{core_err, problem};
+pub(crate) use convert::{decimal_class, py_to_json, type_name};
+pub(crate) use errors::core_err;
 
 #[pymodule]
 fn _perfscore(m: &Bound<'_, PyModule>) -> PyResult<()> {

@@ -383,18 +383,20 @@ impl PyPlan {
         batch(py, cards)
     }
 
-    /// Score a table column by column: a pandas DataFrame or a mapping of column name →
-    /// sequence in, a `SummaryTable` (totals, grades, vetoes, optionally pay) out. The cells are
-    /// converted in Rust into the core's batch table, then scored by the core's batch engine
-    /// without the GIL, on `threads` threads (default: the engine's policy, one per 4,096 rows up
-    /// to 8; give 1 inside Spark or Dask tasks); no dict, record or scorecard per row. All or
+    /// Score a table column by column: a polars, pyarrow, DuckDB or pandas frame (anything with
+    /// `__arrow_c_stream__`) or a mapping of column name → sequence in, a `SummaryTable`
+    /// (totals, grades, vetoes, optionally pay) out. Headers are read as in a CSV export (`id` /
+    /// `工号`, `name` / `姓名`, measure ids and aliases; other columns ignored and listed in
+    /// `ignored_columns`); `id_column` names the id column when its header is not one of those.
+    /// Scored by the core's batch engine without the GIL, on `threads` threads (default: the
+    /// engine's policy, one per 4,096 rows up to 8; give 1 inside Spark or Dask tasks). All or
     /// nothing, every problem at once.
-    #[pyo3(signature = (frame, *, id_column="id", options=None, pay_plan=None, threads=None))]
+    #[pyo3(signature = (frame, *, id_column=None, options=None, pay_plan=None, threads=None))]
     fn summarize_frame(
         &self,
         py: Python<'_>,
         frame: &Bound<'_, PyAny>,
-        id_column: &str,
+        id_column: Option<&str>,
         options: Option<&Bound<'_, PyAny>>,
         pay_plan: Option<PyRef<'_, PyPayPlan>>,
         threads: Option<usize>,
@@ -455,17 +457,17 @@ impl PyPlan {
         Ok(out)
     }
 
-    /// `totals` of a table: a pandas DataFrame or a mapping of column name → sequence, read
-    /// exactly as `summarize_frame` reads it (float64/int64 columns as raw buffers), then the
-    /// core's fast exact path without the GIL. A dict of columns: `ids`, `totals` (`Decimal`),
+    /// `totals` of a table, read exactly as `summarize_frame` reads it (each column in its own
+    /// layout: float64, integers, decimals, text), then the core's fast exact path without the
+    /// GIL. A dict of columns: `ids`, `totals` (`Decimal`),
     /// `units` (totals as integers of 10^-`scale`), `scale`, `grades`, `grades_before_veto`,
     /// `vetoed`.
-    #[pyo3(signature = (frame, *, id_column="id", threads=None))]
+    #[pyo3(signature = (frame, *, id_column=None, threads=None))]
     fn totals_frame<'py>(
         &self,
         py: Python<'py>,
         frame: &Bound<'py, PyAny>,
-        id_column: &str,
+        id_column: Option<&str>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyDict>> {
         crate::frame::totals_frame(py, &self.inner, frame, id_column, threads)

@@ -34,6 +34,14 @@ pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
     if let Some(d) = parse_short(plain.as_bytes()) {
         return Ok(d);
     }
+    // Python's and Rust's spellings of an infinite float (a DataFrame cell read by its text):
+    // what they are, not merely "not a number".
+    let unsigned = plain.trim_start_matches('-');
+    if unsigned.len().saturating_add(1) >= plain.len()
+        && (unsigned.eq_ignore_ascii_case("inf") || unsigned.eq_ignore_ascii_case("infinity"))
+    {
+        return Err(format!("{trimmed}{NOT_FINITE}"));
+    }
     if let Some(at) = plain.find(['e', 'E']) {
         // Read as the plain digits it stands for, so the limits below hold for every spelling.
         // Problems name the plain digits, so every spelling of a value reads the same.
@@ -614,6 +622,24 @@ mod tests {
         assert!(parse_decimal("abc").is_err());
         assert!(parse_decimal("").is_err());
         assert!(parse_decimal("NaN").is_err());
+    }
+
+    #[test]
+    fn infinite_float_spellings_are_not_finite() {
+        // The text Python (`inf`) and JavaScript (`Infinity`) write for an infinite float.
+        for text in ["inf", "-inf", "+inf", "Infinity", "-INFINITY"] {
+            let message = parse_decimal(text).unwrap_err();
+            assert_eq!(message, format!("{text} is not a finite number"));
+            assert_eq!(rule_error(&message).0, crate::error::kinds::NOT_FINITE);
+        }
+        assert_eq!(
+            parse_decimal("--inf").unwrap_err(),
+            "`--inf` is not a number"
+        );
+        assert_eq!(
+            parse_decimal("infinite").unwrap_err(),
+            "`infinite` is not a number"
+        );
     }
 
     #[test]

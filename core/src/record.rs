@@ -105,6 +105,32 @@ const ATTRIBUTE_HEADERS: [(&str, &[&str]); 5] = [
     ("branch", &["branch", "分公司", "分支机构"]),
 ];
 
+/// What a table's column header names, by the rule CSV exports and host frames share: a record
+/// attribute (its index in the attribute list: 0 is the id), a measure of the plan (its slot), or
+/// nothing the plan reads. A measure's id or alias wins over an attribute name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Header {
+    Attribute(usize),
+    Measure(usize),
+    Ignored,
+}
+
+/// The attribute index of the id in [`Header::Attribute`].
+pub(crate) const ID_ATTRIBUTE: usize = 0;
+
+impl Plan {
+    /// What header `h` names (ASCII case-insensitive for attributes).
+    pub(crate) fn header(&self, h: &str) -> Header {
+        if let Some(slot) = self.measure_slot(h) {
+            return Header::Measure(slot);
+        }
+        ATTRIBUTE_HEADERS
+            .iter()
+            .position(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(h)))
+            .map_or(Header::Ignored, Header::Attribute)
+    }
+}
+
 enum Column {
     Attribute(usize),
     Measure(String),
@@ -220,11 +246,8 @@ impl Plan {
         let mut columns = Vec::with_capacity(headers.len());
         let mut seen_measures = HashSet::new();
         for h in &headers {
-            let attr = ATTRIBUTE_HEADERS
-                .iter()
-                .position(|(_, names)| names.iter().any(|n| n.eq_ignore_ascii_case(h)));
-            let col = match (attr, self.measure_slot(h)) {
-                (_, Some(slot)) => {
+            let col = match self.header(h) {
+                Header::Measure(slot) => {
                     let id = self.measures()[slot].id.to_string();
                     if !seen_measures.insert(slot) {
                         problems.push(
@@ -238,8 +261,8 @@ impl Plan {
                     }
                     Column::Measure(id)
                 }
-                (Some(a), None) => Column::Attribute(a),
-                (None, None) => Column::Ignored,
+                Header::Attribute(a) => Column::Attribute(a),
+                Header::Ignored => Column::Ignored,
             };
             columns.push(col);
         }

@@ -121,7 +121,7 @@ class Plan:
         self,
         frame: Union[_DataFrame, Mapping[str, Sequence[_Cell]]],
         *,
-        id_column: str = "id",
+        id_column: Optional[str] = None,
         options: Union[Mapping[str, Any], str, None] = None,
         pay_plan: Optional[PayPlan] = None,
         threads: Optional[int] = None,
@@ -131,7 +131,7 @@ class Plan:
         self,
         frame: Union[_DataFrame, Mapping[str, Sequence[_Cell]]],
         *,
-        id_column: str = "id",
+        id_column: Optional[str] = None,
         threads: Optional[int] = None,
     ) -> Dict[str, Any]: ...
     def run(self, operation: str, request: Union[Mapping[str, Any], str, None] = None) -> Any: ...
@@ -254,6 +254,8 @@ class SummaryTable:
     def grade_before_veto(self) -> List[Optional[str]]: ...
     @property
     def vetoed(self) -> List[bool]: ...
+    @property
+    def ignored_columns(self) -> List[str]: ...
     @property
     def pay(self) -> Optional[List[Decimal]]: ...
     @property

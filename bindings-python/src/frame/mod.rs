@@ -1,50 +1,22 @@
-//! The columnar path: a DataFrame, or any mapping of column name → sequence, scored
-//! to a [`PySummaryTable`] (totals, grades, vetoes and optionally pay) without building a Python
-//! dict per row, a record per row or a scorecard per row.
+//! The columnar path: a polars, pyarrow, DuckDB or pandas frame, or any mapping of column name →
+//! sequence, scored to a [`PySummaryTable`] (totals, grades, vetoes and optionally pay) without a
+//! Python object per cell, row or scorecard.
 //!
-//! The frame is read into the core's batch [`Table`](perfscore::batch::Table) and scored by
-//! [`Plan::summarize_lean`] (the batch kernel at period end, the engine mid-period): the
-//! threads, their chunks of rows, scoring, pay and the order of problems are the core's. What is here is what needs Python: reading the columns, with and
-//! without the GIL. The rows are split once into the core's contiguous chunks, one per thread
-//! (`threads`, or the core's policy). Phases (timed into `SummaryTable._timings`):
-//! 1. `to_sequences`: each column read once as a whole (a numpy float64/int64 array as raw bytes,
-//!    anything else as one Python list);
-//! 2. `cells_with_gil`: what needs Python, with the GIL held: the ids (all text: one join); in
-//!    object columns, the text of the `str` cells gathered without parsing it (one `"\x1f".join`
-//!    in C and one UTF-8 copy per column, kept as a [`PyBackedStr`], readable without the GIL, and
-//!    cut at the chunks' boundaries; a column mixing text with other cells: per chunk, the text
-//!    cells only), and every other cell (Decimal, int, float, None/NaN/pd.NA, other objects)
-//!    converted here, one by one, as before. Text that cannot be gathered so (a cell holding
-//!    U+001F, or a lone surrogate) is converted here cell by cell too, raising or reporting
-//!    exactly as before;
-//! 3. `cells_on_threads`: the GIL released, on the core's threads
-//!    ([`TableBuilder::fill`](perfscore::batch::TableBuilder::fill)) each chunk of the table's
-//!    row-major values gets the cells converted in phase 2 and converts the chunk's gathered cells
-//!    into it, row by row: text parsed exactly (`parse_decimal`), float64 bytes by
-//!    their shortest representation, int64/uint64 bytes as integers. The number policy is
-//!    the records' (str exactly, Decimal by its text, int by its digits, float by its shortest
-//!    representation; None/NaN/pd.NA missing, as in frames everywhere in this binding). All bad
-//!    cells of all chunks are reported together with the problems found in phase 2 and the core
-//!    table's id problems (empty, repeated), in row order;
-//! 4. `score_and_pay`: still without the GIL, the core's `Plan::summarize_lean` (scoring and pay
-//!    per chunk on the same threads, results and problems in row order);
-//! 5. `build`: the result object (outputs become Python objects only when asked for).
+//! `read.rs` moves the frame's buffers into Arrow arrays with the GIL held; the core reads them
+//! ([`Plan::read_frame`]: the header rule of CSV exports, ids, every number and problem) and
+//! scores them ([`Plan::summarize_lean`], [`Plan::frame_totals`]) on its own threads without the
+//! GIL. Phases are timed into `SummaryTable._timings` in benchmark wheels.
 
-mod cells;
 mod clock;
-mod columns;
-mod floats;
 mod read;
 
 use crate::{core_err, decimal_class, py_to_json, type_name};
-use cells::convert_deferred;
 use clock::Clock;
-use perfscore::batch::{Column, Row, Summaries, Threads};
-use perfscore::{Error as CoreError, PayPlan, Plan, ScoreOptions};
+use perfscore::batch::{Row, Summaries, Threads};
+use perfscore::{PayPlan, Plan, ScoreOptions};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString};
-use read::{place_core_problems, read_table};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -77,32 +49,29 @@ pub(crate) fn summarize_frame(
     py: Python<'_>,
     plan: &Arc<Plan>,
     frame: &Bound<'_, PyAny>,
-    id_column: &str,
+    id_column: Option<&str>,
     options: Option<&Bound<'_, PyAny>>,
     pay: Option<Arc<PayPlan>>,
     threads: Option<usize>,
 ) -> PyResult<PySummaryTable> {
     let threads = Threads::from_count(threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
     let options = options_from_any(py, options)?;
-    let (mut frame, id_objects) = read_table(plan, frame, id_column, threads)?;
-    let n = id_objects.len();
-    let (seconds_sequences, seconds_cells) = (frame.seconds_sequences, frame.seconds_cells);
-
-    let mut seconds_threads = 0.0;
-    let mut seconds_score = 0.0;
-    let rows = py
+    let t = Clock::start();
+    let columns = read::columns(frame)?;
+    let seconds_columns = t.seconds();
+    let (mut seconds_read, mut seconds_score) = (0.0, 0.0);
+    let (read, rows) = py
         .detach(|| {
             let t = Clock::start();
-            let table = finish_table(&mut frame)?;
-            seconds_threads = t.seconds();
+            let read = plan.read_frame(&read::frame(&columns, id_column), threads)?;
+            seconds_read = t.seconds();
             let t = Clock::start();
-            let rows = plan.summarize_lean(&table, &options, pay.as_deref(), threads);
+            let rows = plan.summarize_lean(&read.table, &options, pay.as_deref(), threads)?;
             seconds_score = t.seconds();
-            rows
+            Ok::<_, perfscore::Error>((read, rows))
         })
         .map_err(|e| core_err(py, &e))?;
-    // The text and bytes held for the threads are released here, with the GIL.
-    drop(frame);
+    drop(columns);
 
     let t = Clock::start();
     let (columns, pay_totals) = match rows {
@@ -120,76 +89,43 @@ pub(crate) fn summarize_frame(
         .iter()
         .map(|g| PyString::new(py, g).unbind())
         .collect();
-    let seconds_build = t.seconds();
-    Ok(PySummaryTable {
-        ids: id_objects.unbind(),
+    let n = read.table.len();
+    let table = PySummaryTable {
+        ids: PyList::new(py, read.table.ids())?.unbind(),
         totals: columns.totals,
         grades: columns.grades,
         grade_before_veto: columns.before,
         grade_strings,
         vetoed: columns.vetoed,
         pay: pay.is_some().then_some(pay_totals),
+        ignored_columns: read.ignored,
         threads: threads.count(n),
         timings: [
-            ("to_sequences", seconds_sequences),
-            ("cells_with_gil", seconds_cells),
-            ("cells_on_threads", seconds_threads),
+            ("columns", seconds_columns),
+            ("read", seconds_read),
             ("score_and_pay", seconds_score),
-            ("build", seconds_build),
+            ("build", t.seconds()),
         ],
-    })
+    };
+    Ok(table)
 }
 
-/// Phase 3 (without the GIL): the deferred cells converted on the core's threads and the core
-/// table finished; every problem of the frame at once, the table's first, then the rows' in row
-/// order.
-fn finish_table(frame: &mut read::FrameTable) -> perfscore::Result<perfscore::batch::Table> {
-    let mut located = convert_deferred(frame)?;
-    let table = frame.builder.take().map(|b| b.finish());
-    located.append(&mut frame.located);
-    if let Some(Err(e)) = &table {
-        let (positions, problems) = (&frame.positions, &mut frame.table_problems);
-        place_core_problems(e, positions, problems, &mut located);
-    }
-    match table {
-        Some(Ok(table)) if frame.table_problems.is_empty() && located.is_empty() => Ok(table),
-        _ => {
-            located.sort_by_key(|l| (l.row, l.col));
-            let mut problems = std::mem::take(&mut frame.table_problems);
-            problems.extend(located.into_iter().map(|l| l.problem));
-            Err(CoreError::Input(problems).bounded())
-        }
-    }
-}
-
-/// `Plan.totals_frame`: the frame read exactly as `summarize_frame` reads it (float64 and int64
-/// columns as raw bytes, the same number policy, aliases and problems), then the core's fast
-/// exact path, `Plan::totals_of`, without the GIL. Totals as `Decimal`s and as integer units.
+/// `Plan.totals_frame`: the frame's measure columns handed to the core's fast exact path
+/// ([`Plan::frame_totals`]) in their own layouts, without the GIL; problems exactly as
+/// `summarize_frame` reports them. Totals as `Decimal`s and as integer units.
 pub(crate) fn totals_frame<'py>(
     py: Python<'py>,
     plan: &Arc<Plan>,
     frame: &Bound<'py, PyAny>,
-    id_column: &str,
+    id_column: Option<&str>,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let threads = Threads::from_count(threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    // All-numeric frames: the float and integer columns straight to the core; on any problem the table path
-    // below reports it, exactly as `summarize_frame` would.
-    if let Some(f) = floats::read(frame, id_column)? {
-        let slices: Vec<Column<'_>> = f.columns.iter().map(floats::Owned::column).collect();
-        if let Ok(totals) = py.detach(|| plan.totals(&f.ids, &f.names, &slices, threads)) {
-            return totals_dict(py, plan, f.id_objects, &totals);
-        }
-    }
-    let (mut frame, id_objects) = read_table(plan, frame, id_column, threads)?;
-    let totals = py
-        .detach(|| {
-            let table = finish_table(&mut frame)?;
-            plan.totals_of(&table, None, threads)
-        })
+    let columns = read::columns(frame)?;
+    let (ids, totals) = py
+        .detach(|| plan.frame_totals(&read::frame(&columns, id_column), threads))
         .map_err(|e| core_err(py, &e))?;
-    drop(frame);
-    totals_dict(py, plan, id_objects, &totals)
+    totals_dict(py, plan, PyList::new(py, ids)?, &totals)
 }
 
 /// `totals_frame`'s result: a dict of columns.
@@ -307,10 +243,11 @@ pub(crate) struct PySummaryTable {
     grade_strings: Vec<Py<PyString>>,
     vetoed: Vec<bool>,
     pay: Option<Vec<Decimal>>,
+    ignored_columns: Vec<String>,
     threads: usize,
     /// Zeros without the `timings` feature (the clock is not read then).
     #[cfg_attr(not(feature = "timings"), allow(dead_code))]
-    timings: [(&'static str, f64); 5],
+    timings: [(&'static str, f64); 4],
 }
 
 /// `decimal.Decimal`s for many values, each distinct value (scale included) built once from its
@@ -392,6 +329,14 @@ impl PySummaryTable {
     #[getter]
     fn pay<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
         self.pay.as_deref().map(|p| decimal_list(py, p)).transpose()
+    }
+
+    /// Headers of the frame's columns the plan does not read (neither a record attribute such as
+    /// `name` / `姓名` nor a measure id or alias), in frame order: a notes column, or a misspelt
+    /// measure.
+    #[getter]
+    fn ignored_columns(&self) -> Vec<String> {
+        self.ignored_columns.clone()
     }
 
     /// How many threads scored the table.

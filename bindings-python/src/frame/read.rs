@@ -1,341 +1,311 @@
-//! The table as read: ids, column names and every chunk's cells, with all problems located by
-//! row and column (phases 1–3 in order).
+//! A host frame as named Arrow arrays, each in a layout the core's [`Column`] borrows without
+//! copying: float64, int64 (with a scale, for decimals), utf8 or large utf8, and the validity
+//! bitmap. What the columns mean (ids, aliases, ignored columns, every number) is the core's
+//! ([`Plan::read_frame`](perfscore::Plan::read_frame)); this file only moves buffers.
+//!
+//! - Anything with the Arrow PyCapsule stream interface (`__arrow_c_stream__`: polars, pyarrow,
+//!   DuckDB, pandas ≥ 2.2 with pyarrow) is read through the stream, batch by batch, without a
+//!   Python object per cell.
+//! - A pandas frame that has no Arrow form (no pyarrow installed, or an object column mixing
+//!   numbers and text) and a mapping of column name → sequence are read column by column:
+//!   float64 and int64 numpy data as their bytes, anything else cell by cell as text (a number
+//!   by its text, a float by its shortest representation; None, NaN and pd.NA missing), which
+//!   the core then reads by the same number rule as CSV cells.
 
-use super::cells::{
-    gather_objects, join_column, joined_text, Deferred, DeferredCells, SEP, SEP_CHAR,
-};
-use super::clock::Clock;
-use super::columns::{frame_columns, id_from_py, read_column, Cells, NON_MEASURES};
-use crate::{core_err, problem};
-use perfscore::batch::{Table, TableBuilder, Threads};
-use perfscore::{Error as CoreError, Loc, LocItem, Plan, Problem};
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Decimal128Type, Float64Type, Int64Type};
+use arrow_array::{new_null_array, Array, ArrayRef, Float64Array, Int64Array, StringArray};
+use arrow_buffer::Buffer;
+use arrow_cast::{cast_with_options, CastOptions};
+use arrow_schema::DataType;
+use perfscore::batch::{Column, Frame};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyString};
-use rust_decimal::Decimal;
-use std::collections::HashSet;
+use pyo3::types::{PyBytes, PyDict, PyFloat, PyList, PyString};
+use pyo3_arrow::PyRecordBatchReader;
 
-/// A problem with a place in the table, sorted into row order before reporting.
-pub(super) struct Located {
-    pub(super) row: usize,
-    pub(super) col: usize,
-    pub(super) problem: Problem,
+use crate::type_name;
+
+/// One column as the core will borrow it.
+pub(crate) struct Owned {
+    name: String,
+    /// Float64, Int64, Utf8 or LargeUtf8.
+    array: ArrayRef,
+    /// Decimal places of an Int64 array made from decimals.
+    scale: u32,
+    valid: Option<Buffer>,
 }
 
-/// A bad cell: `["records", row, column name]`, about the row's record id when it has one.
-pub(super) fn cell_problem(row: usize, id: &str, name: &str, message: String) -> Problem {
-    let at = Loc::root().key("records").index(row).key(name);
-    let p = perfscore::input::number_problem(at, message);
-    if id.is_empty() {
-        p
-    } else {
-        p.with_id(id)
+impl Owned {
+    fn new(name: String, array: ArrayRef, scale: u32) -> Owned {
+        // The bitmap from the array's first row (a sliced array's bits start mid-byte).
+        let valid = array.nulls().map(|n| n.inner().sliced());
+        Owned {
+            name,
+            array,
+            scale,
+            valid,
+        }
+    }
+
+    /// The column for the core.
+    fn column(&self) -> Column<'_> {
+        let column = match self.array.data_type() {
+            DataType::Float64 => Column::f64(self.array.as_primitive::<Float64Type>().values()),
+            DataType::Int64 => {
+                Column::i64(self.array.as_primitive::<Int64Type>().values(), self.scale)
+            }
+            DataType::Utf8 => {
+                let a = self.array.as_string::<i32>();
+                Column::text(a.value_offsets(), a.value_data())
+            }
+            DataType::LargeUtf8 => {
+                let a = self.array.as_string::<i64>();
+                Column::large_text(a.value_offsets(), a.value_data())
+            }
+            // `layout` makes only the four above.
+            _ => Column::decimals(&[]),
+        };
+        match &self.valid {
+            Some(bits) => column.with_validity(bits.as_slice()),
+            None => column,
+        }
     }
 }
 
-/// The problems of the core's table, placed in the frame: a column's (`columns[k]`, an index
-/// into the measure columns it was given) at the column's position in the frame, as a table
-/// problem; a row's (`records[i].id`) as a located problem of that row, unless the row's id was
-/// already reported here (the core then sees the empty text that stands in for it, and reports it
-/// as empty, once per such row, listed or counted); the count of problems past the limit, less
-/// those stand-ins, after everything.
-pub(super) fn place_core_problems(
-    e: &CoreError,
-    positions: &[usize],
-    table_problems: &mut Vec<Problem>,
-    located: &mut Vec<Located>,
-) {
-    let flagged: HashSet<usize> = located
+/// The frame for the core, with its ids in `id_column` when given.
+pub(crate) fn frame<'a>(columns: &'a [Owned], id_column: Option<&'a str>) -> Frame<'a> {
+    let mut frame = Frame::new();
+    for c in columns {
+        frame.push(&c.name, c.column());
+    }
+    match id_column {
+        Some(name) => frame.id_column(name),
+        None => frame,
+    }
+}
+
+/// The columns of `frame`: an Arrow stream, a pandas DataFrame or a mapping of name → sequence.
+pub(crate) fn columns(frame: &Bound<'_, PyAny>) -> PyResult<Vec<Owned>> {
+    let pandas = is_pandas(frame)?;
+    if frame.hasattr("__arrow_c_stream__")? {
+        match arrow_columns(frame) {
+            Ok(columns) => return Ok(columns),
+            // pandas without pyarrow, or an object column pyarrow cannot type: column by column.
+            Err(_) if pandas => {}
+            Err(e) => return Err(e),
+        }
+    }
+    if pandas || frame.is_instance_of::<PyDict>() || frame.hasattr("keys")? {
+        return sequence_columns(frame, pandas);
+    }
+    Err(PyTypeError::new_err(format!(
+        "expected a table: a polars, pyarrow, DuckDB or pandas frame (anything with \
+         __arrow_c_stream__) or a mapping of column name → sequence, found {}",
+        type_name(frame)
+    )))
+}
+
+fn is_pandas(frame: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(frame.hasattr("columns")? && frame.hasattr("index")? && frame.hasattr("iloc")?)
+}
+
+/// Every batch of the stream, each column joined into one array.
+fn arrow_columns(frame: &Bound<'_, PyAny>) -> PyResult<Vec<Owned>> {
+    let reader: PyRecordBatchReader = frame.extract()?;
+    let reader = reader.into_reader()?;
+    let schema = reader.schema();
+    let mut parts: Vec<Vec<ArrayRef>> = vec![Vec::new(); schema.fields().len()];
+    for batch in reader {
+        let batch = batch.map_err(arrow_err)?;
+        for (k, column) in batch.columns().iter().enumerate() {
+            if let Some(p) = parts.get_mut(k) {
+                p.push(Arc::clone(column));
+            }
+        }
+    }
+    schema
+        .fields()
         .iter()
-        .filter(|l| l.col == 0)
-        .map(|l| l.row)
+        .zip(parts)
+        .map(|(field, parts)| {
+            let array = match parts.len() {
+                0 => new_null_array(field.data_type(), 0),
+                1 => parts
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(|| new_null_array(field.data_type(), 0)),
+                _ => {
+                    let refs: Vec<&dyn Array> = parts.iter().map(AsRef::as_ref).collect();
+                    arrow_select::concat::concat(&refs).map_err(arrow_err)?
+                }
+            };
+            layout(field.name().clone(), array)
+        })
+        .collect()
+}
+
+/// `array` in one of the four layouts the core borrows: integers of any width become int64,
+/// decimals int64 at their scale when every value fits, anything else its text (exact: Arrow
+/// writes a float32 by its shortest representation, a decimal by its digits). Never a silent
+/// change of value: a cast that would lose one fails, and the column is text instead.
+fn layout(name: String, array: ArrayRef) -> PyResult<Owned> {
+    let strict = CastOptions {
+        safe: false,
+        ..CastOptions::default()
+    };
+    let cast = |to: &DataType| cast_with_options(&array, to, &strict);
+    match array.data_type() {
+        DataType::Float64 | DataType::Int64 | DataType::Utf8 | DataType::LargeUtf8 => {
+            return Ok(Owned::new(name, array, 0))
+        }
+        DataType::Null => {
+            let missing = new_null_array(&DataType::Float64, array.len());
+            return Ok(Owned::new(name, missing, 0));
+        }
+        DataType::Int8
+        | DataType::Int16
+        | DataType::Int32
+        | DataType::UInt8
+        | DataType::UInt16
+        | DataType::UInt32
+        | DataType::UInt64 => {
+            if let Ok(ints) = cast(&DataType::Int64) {
+                return Ok(Owned::new(name, ints, 0));
+            }
+        }
+        DataType::Decimal128(_, scale) => {
+            if let (Ok(scale), Some(ints)) = (u32::try_from(*scale), decimal_units(&array)) {
+                if scale <= 28 {
+                    return Ok(Owned::new(name, Arc::new(ints), scale));
+                }
+            }
+        }
+        _ => {}
+    }
+    match cast(&DataType::LargeUtf8) {
+        Ok(text) => Ok(Owned::new(name, text, 0)),
+        Err(_) => Err(PyTypeError::new_err(format!(
+            "column `{name}`: a column of {} cannot hold numbers or ids",
+            array.data_type()
+        ))),
+    }
+}
+
+/// A decimal128 column's values as int64 units, when every present value fits.
+fn decimal_units(array: &ArrayRef) -> Option<Int64Array> {
+    let d = array.as_primitive::<Decimal128Type>();
+    let units: Option<Vec<i64>> = d
+        .values()
+        .iter()
+        .enumerate()
+        .map(|(i, v)| match d.is_valid(i) {
+            true => i64::try_from(*v).ok(),
+            false => Some(0),
+        })
         .collect();
-    let mut stand_ins_listed = 0;
-    for p in e.problems() {
-        match p.loc.items() {
-            [LocItem::Key(c), LocItem::Index(k)] if c == "columns" => {
-                let j = positions.get(*k).copied().unwrap_or(*k);
-                let message = remap_column_refs(&p.message, positions);
-                let at = Loc::root().key("columns").index(j);
-                table_problems.push(Problem::new(at, p.kind, message));
-            }
-            [LocItem::Key(r), LocItem::Index(i), ..] if r == "records" => {
-                if flagged.contains(i) {
-                    stand_ins_listed += 1;
-                } else {
-                    let problem = p.clone();
-                    located.push(Located {
-                        row: *i,
-                        col: 0,
-                        problem,
-                    });
-                }
-            }
-            _ if p.kind == perfscore::kinds::MORE_PROBLEMS => {
-                let counted = p.message.split(' ').next().and_then(|n| n.parse().ok());
-                let stand_ins_counted = flagged.len().saturating_sub(stand_ins_listed);
-                let more = counted.unwrap_or(0usize).saturating_sub(stand_ins_counted);
-                if more > 0 {
-                    let message = format!("{more} more problems not listed");
-                    located.push(Located {
-                        row: usize::MAX,
-                        col: usize::MAX,
-                        problem: Problem::new(p.loc.clone(), p.kind, message),
-                    });
-                }
-            }
-            _ => table_problems.push(p.clone()),
+    Some(Int64Array::new(units?.into(), d.nulls().cloned()))
+}
+
+fn arrow_err(e: arrow_schema::ArrowError) -> PyErr {
+    PyTypeError::new_err(format!("reading the Arrow stream: {e}"))
+}
+
+/// A pandas frame (its named index first, as a column) or a mapping, column by column.
+fn sequence_columns(frame: &Bound<'_, PyAny>, pandas: bool) -> PyResult<Vec<Owned>> {
+    let mut out = Vec::new();
+    if pandas {
+        let index = frame.getattr("index")?;
+        let name = index.getattr("name")?;
+        if !name.is_none() {
+            out.push(sequence(name.str()?.to_cow()?.into_owned(), &index)?);
         }
     }
-}
-
-/// `columns[k]` in the core's messages (an index into the measure columns it was given) →
-/// `columns[j]`, the column's position in the frame.
-pub(super) fn remap_column_refs(text: &str, positions: &[usize]) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find("columns[") {
-        let (head, tail) = rest.split_at(at + "columns[".len());
-        out.push_str(head);
-        let digits = tail.bytes().take_while(u8::is_ascii_digit).count();
-        let (number, tail) = tail.split_at(digits);
-        match number.parse::<usize>().ok().and_then(|k| positions.get(k)) {
-            Some(j) => out.push_str(&j.to_string()),
-            None => out.push_str(number),
-        }
-        rest = tail;
+    for name in frame.call_method0("keys")?.try_iter()? {
+        let name = name?;
+        let values = frame.get_item(&name)?;
+        out.push(sequence(name.str()?.to_cow()?.into_owned(), &values)?);
     }
-    out.push_str(rest);
-    out
+    Ok(out)
 }
 
-/// The frame as read: the core table being filled (ids checked, columns resolved), the measure
-/// column names, and the cells (no `Bound`s, so the threads can share it). `converted` holds the
-/// cells converted with the GIL (per chunk, by index in the chunk's values), `deferred` the rest;
-/// [`convert_deferred`](super::cells::convert_deferred) puts both into the table.
-pub(super) struct FrameTable {
-    /// Taken when the cells are in.
-    pub(super) builder: Option<TableBuilder>,
-    pub(super) names: Vec<String>,
-    pub(super) converted: Vec<Vec<(usize, Decimal)>>,
-    pub(super) deferred: Vec<Deferred>,
-    /// Problems of the table as a whole (reported first), then of cells, found with the GIL.
-    pub(super) table_problems: Vec<Problem>,
-    pub(super) located: Vec<Located>,
-    /// The threads (and so the row chunks) that convert and score.
-    pub(super) threads: Threads,
-    /// The core's columns resolved to frame positions, for its later problems.
-    pub(super) positions: Vec<usize>,
-    pub(super) seconds_sequences: f64,
-    pub(super) seconds_cells: f64,
+/// One sequence: float64 / int64 numpy data by its bytes, anything else cell by cell as text.
+fn sequence(name: String, values: &Bound<'_, PyAny>) -> PyResult<Owned> {
+    if let Some(array) = numpy_column(values)? {
+        return Ok(Owned::new(name, array, 0));
+    }
+    if values.is_instance_of::<PyString>() || values.is_instance_of::<PyBytes>() {
+        return Err(PyTypeError::new_err(format!(
+            "column `{name}`: expected a sequence of cells, found {}",
+            type_name(values)
+        )));
+    }
+    let mut cells: Vec<Option<String>> = Vec::new();
+    for cell in values.try_iter()? {
+        cells.push(cell_text(&cell?)?);
+    }
+    Ok(Owned::new(name, Arc::new(StringArray::from(cells)), 0))
 }
 
-pub(super) fn input_error(py: Python<'_>, problems: Vec<Problem>) -> PyErr {
-    core_err(py, &CoreError::Input(problems))
-}
-
-/// The table and its ids as the Python objects given (for `record_ids`).
-pub(super) fn read_table<'py>(
-    plan: &Plan,
-    frame: &Bound<'py, PyAny>,
-    id_column: &str,
-    threads: Threads,
-) -> PyResult<(FrameTable, Bound<'py, PyList>)> {
-    let py = frame.py();
-    let started = Clock::start();
-    let mut seconds_cells = 0.0;
-    let (columns, index) = frame_columns(frame, id_column)?;
-
-    let mut table_problems: Vec<Problem> = Vec::new();
-    let mut located: Vec<Located> = Vec::new();
-
-    // Ids: the id column, or the index when it is named like the id column.
-    let id_source = match columns.iter().position(|(n, _)| n == id_column) {
-        Some(j) => Some((j, columns[j].1.clone())),
-        None => index.map(|idx| (usize::MAX, idx)),
+/// A numpy float64 or int64 array (or a pandas Series of one) as an Arrow array of its values.
+fn numpy_column(values: &Bound<'_, PyAny>) -> PyResult<Option<ArrayRef>> {
+    let Ok(dtype) = values.getattr("dtype") else {
+        return Ok(None);
     };
-    let Some((id_pos, id_col)) = id_source else {
-        let known: Vec<&str> = columns.iter().map(|(n, _)| n.as_str()).collect();
-        return Err(input_error(
-            py,
-            vec![problem(
-                "columns",
-                format!(
-                    "no id column `{id_column}` (columns: {}); name it with id_column=…",
-                    known.join(", ")
-                ),
-            )],
+    let kind: String = dtype.getattr("kind")?.extract().unwrap_or_default();
+    let size: usize = dtype.getattr("itemsize")?.extract().unwrap_or_default();
+    if size != 8 || !(kind == "f" || kind == "i") || !dtype.getattr("isnative")?.is_truthy()? {
+        return Ok(None);
+    }
+    let array = match values.hasattr("to_numpy")? {
+        true => values.call_method0("to_numpy")?,
+        false => values.clone(),
+    };
+    let bytes = array.call_method0("tobytes")?;
+    let bytes = bytes.cast::<PyBytes>()?.as_bytes();
+    let words = bytes.chunks_exact(8).map(|w| {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(w);
+        b
+    });
+    Ok(Some(match kind.as_str() {
+        "f" => Arc::new(Float64Array::from_iter_values(
+            words.map(f64::from_ne_bytes),
+        )),
+        _ => Arc::new(Int64Array::from_iter_values(words.map(i64::from_ne_bytes))),
+    }))
+}
+
+/// One cell as the core reads text: `None` for None, NaN (float or Decimal) and pandas' missing
+/// markers; a float by
+/// its shortest representation (`repr`), anything else by `str`.
+fn cell_text(cell: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    if cell.is_none() {
+        return Ok(None);
+    }
+    if let Ok(s) = cell.cast::<PyString>() {
+        return Ok(Some(s.to_cow()?.into_owned()));
+    }
+    if let Ok(f) = cell.cast::<PyFloat>() {
+        let x = f.value();
+        return (!x.is_nan())
+            .then(|| cell.repr().map(|r| r.to_string()))
+            .transpose();
+    }
+    let missing = match type_name(cell).as_str() {
+        "NAType" | "NaTType" => true,
+        "Decimal" => cell.call_method0("is_nan")?.is_truthy()?,
+        _ => false,
+    };
+    if missing {
+        return Ok(None);
+    }
+    if cell.is_instance_of::<PyList>() {
+        return Err(PyTypeError::new_err(
+            "a cell holds a list: give one column per measure",
         ));
-    };
-    let id_cells = match read_column(&id_col, false)? {
-        Ok(Cells::Objects(list)) => list,
-        // Not reached: ids are never read as raw numbers.
-        Ok(_) => PyList::empty(py),
-        Err(m) => {
-            return Err(input_error(
-                py,
-                vec![problem(format!("columns.{id_column}"), m)],
-            ))
-        }
-    };
-    let n = id_cells.len();
-    let per = threads.rows_per_chunk(n);
-    let t_cells = Clock::start();
-    let sep = PyString::new(py, SEP);
-    let mut ids = Vec::with_capacity(n);
-    // All text (the usual case): one `str.join` and one UTF-8 copy instead of one per id.
-    let all_text = sep
-        .call_method1("join", (&id_cells,))
-        .ok()
-        .and_then(|j| j.cast_into::<PyString>().ok())
-        .and_then(|j| joined_text(j, n));
-    let id_objects = if let Some(text) = all_text {
-        // Empty and repeated ids are the core table's to report.
-        ids.extend(text.split(SEP_CHAR).map(str::to_owned));
-        // A copy: the caller may change their list afterwards.
-        id_cells.get_slice(0, n).cast_into::<PyList>()?
-    } else {
-        let id_objects = PyList::empty(py);
-        for (i, v) in id_cells.iter().enumerate() {
-            match id_from_py(&v)? {
-                Ok(s) => {
-                    ids.push(s.to_cow()?.into_owned());
-                    id_objects.append(s)?;
-                }
-                Err(m) => {
-                    located.push(Located {
-                        row: i,
-                        col: 0,
-                        problem: problem(format!("records[{i}].id"), m),
-                    });
-                    ids.push(String::new());
-                    id_objects.append(py.None())?;
-                }
-            }
-        }
-        id_objects
-    };
-    seconds_cells += t_cells.seconds();
-
-    // Measure columns: everything but the id and the person's descriptive columns.
-    let mut names = Vec::new();
-    let mut positions = Vec::new();
-    let mut sources = Vec::new();
-    for (j, (name, col)) in columns.iter().enumerate() {
-        if j == id_pos || NON_MEASURES.contains(&name.as_str()) {
-            continue;
-        }
-        if name == "measures" {
-            table_problems.push(problem(
-                format!("columns[{j}]"),
-                "a nested `measures` column is not read here: give one column per measure \
-                 (pandas.json_normalize flattens it) or use score_many",
-            ));
-            continue;
-        }
-        names.push(name.clone());
-        positions.push(j);
-        sources.push(col);
     }
-    // The core table: columns resolved, ids checked (their problems wait for the cells').
-    let builder = match Table::builder(plan, ids, &names) {
-        Ok(b) => b,
-        Err(e) => {
-            place_core_problems(&e, &positions, &mut table_problems, &mut located);
-            located.sort_by_key(|l| (l.row, l.col));
-            table_problems.extend(located.into_iter().map(|l| l.problem));
-            return Err(input_error(py, table_problems));
-        }
-    };
-    let ids = builder.ids();
-
-    let width = names.len();
-    let mut converted: Vec<Vec<(usize, Decimal)>> = vec![Vec::new(); n.div_ceil(per)];
-    let mut deferred = Vec::new();
-    {
-        for (k, col) in sources.iter().enumerate() {
-            let j = positions[k];
-            let name = &names[k];
-            let cells = match read_column(col, true)? {
-                Ok(c) => c,
-                Err(m) => {
-                    let at = Loc::root().key("columns").index(j);
-                    let m = format!("column `{name}`: {m}");
-                    table_problems.push(Problem::new(at, perfscore::kinds::INVALID, m));
-                    continue;
-                }
-            };
-            if cells.len() != n {
-                table_problems.push(Problem::new(
-                    Loc::root().key("columns").index(j),
-                    perfscore::kinds::LENGTH_MISMATCH,
-                    format!(
-                        "column `{name}`: {} values, but the id column has {n}",
-                        cells.len()
-                    ),
-                ));
-                continue;
-            }
-            let t = Clock::start();
-            let mut bad = |i: usize, message: String| {
-                located.push(Located {
-                    row: i,
-                    col: k + 1,
-                    problem: cell_problem(i, &ids[i], name, message),
-                });
-            };
-            match cells {
-                Cells::F64(b) => deferred.push(Deferred {
-                    k,
-                    cells: DeferredCells::F64(b.into()),
-                }),
-                Cells::I64(b) => deferred.push(Deferred {
-                    k,
-                    cells: DeferredCells::I64(b.into()),
-                }),
-                Cells::U64(b) => deferred.push(Deferred {
-                    k,
-                    cells: DeferredCells::U64(b.into()),
-                }),
-                Cells::Objects(list) => {
-                    if let Some((text, cuts)) = join_column(&list, &sep, per) {
-                        deferred.push(Deferred {
-                            k,
-                            cells: DeferredCells::Joined { text, cuts },
-                        });
-                        seconds_cells += t.seconds();
-                        continue;
-                    }
-                    let mut chunks = Vec::new();
-                    for (start, part) in (0..n).step_by(per).zip(converted.iter_mut()) {
-                        let end = (start + per).min(n);
-                        chunks.push(gather_objects(
-                            &list, start, end, &sep, part, width, k, &mut bad,
-                        )?);
-                    }
-                    if chunks.iter().any(Option::is_some) {
-                        deferred.push(Deferred {
-                            k,
-                            cells: DeferredCells::Text(chunks),
-                        });
-                    }
-                }
-            }
-            seconds_cells += t.seconds();
-        }
-    }
-
-    // Problems of the cells converted on the threads, and of the ids, are added to these later.
-    let table = FrameTable {
-        builder: Some(builder),
-        names,
-        converted,
-        deferred,
-        table_problems,
-        located,
-        threads,
-        positions,
-        seconds_sequences: started.seconds() - seconds_cells,
-        seconds_cells,
-    };
-    Ok((table, id_objects))
+    Ok(Some(cell.str()?.to_cow()?.into_owned()))
 }

@@ -221,6 +221,38 @@ impl<'a> Column<'a> {
         }
     }
 
+    /// Row `i` as a record id: text as it is, a whole number by its digits (`1001`, also from a
+    /// float column such as pandas makes of integers with gaps); missing is the empty id (which a
+    /// table refuses). `Err` with the value's text when it is a number with a fraction.
+    pub(crate) fn id(&self, i: usize) -> Result<String, String> {
+        if !self.present(i) {
+            return Ok(String::new());
+        }
+        let whole = |d: Decimal| {
+            if d.fract().is_zero() {
+                Ok(d.trunc().normalize().to_string())
+            } else {
+                Err(d.normalize().to_string())
+            }
+        };
+        match self.values {
+            Values::Text { .. } => Ok(self
+                .text_at(i)
+                .map(|raw| String::from_utf8_lossy(raw).into_owned())
+                .unwrap_or_default()),
+            Values::F64(v) => match v.get(i) {
+                Some(x) if x.is_nan() => Ok(String::new()),
+                Some(&x) => decimal_from_f64(x).and_then(whole),
+                None => Ok(String::new()),
+            },
+            _ => match self.decimal(i) {
+                Ok(Some(d)) => whole(d),
+                Ok(None) => Ok(String::new()),
+                Err(m) => Err(m),
+            },
+        }
+    }
+
     /// Rows `rows` into a lane of certified floats; a value the kernel leaves to the engine
     /// (missing, unreadable, or one the engine reads specially) is uncertain.
     pub(crate) fn fill(&self, rows: Range<usize>, lane: &mut Lane) {

@@ -7,6 +7,8 @@
 //! - [`Row`]: one record's result, in row order;
 //! - [`Column`]: one measure's values as the host holds them (`f64`, integers with a scale,
 //!   Arrow text, decimals; a validity bitmap), for [`Plan::totals`];
+//! - [`Frame`]: named columns as a host's DataFrame or Arrow table holds them, read by the
+//!   header rule of CSV exports ([`Plan::read_frame`], [`Plan::frame_totals`]);
 //! - [`Totals`]: [`Plan::totals`]' columns of rounded totals, grades and vetoes, computed by the
 //!   plan's compiled kernel (certified floats, then exact spans, then exact fractions) with the exact engine for the
 //!   rows it cannot settle.
@@ -15,8 +17,11 @@
 //!
 //! [`Plan::summarize`]: crate::Plan::summarize
 //! [`Plan::totals`]: crate::Plan::totals
+//! [`Plan::read_frame`]: crate::Plan::read_frame
+//! [`Plan::frame_totals`]: crate::Plan::frame_totals
 
 mod column;
+mod frame;
 mod kernel;
 mod summarize;
 pub(crate) mod table;
@@ -24,6 +29,7 @@ pub(crate) mod threads;
 mod totals;
 
 pub use column::Column;
+pub use frame::{Frame, FrameTable};
 pub use summarize::{Row, Summaries};
 pub use table::{ChunkMut, Table, TableBuilder};
 pub use threads::{Threads, ZeroThreads};

@@ -1,0 +1,331 @@
+//! [`Frame`]: a table as a host holds it — named columns, each in any [`Column`] layout (a
+//! DataFrame's float and integer buffers, Arrow text, decimals) — read by the rule CSV exports are
+//! read by (`docs/input.md`): a header names a record attribute (`id` / `工号`, `name` / `姓名`,
+//! `team`, `department`, `branch`) or one of the plan's measures by id or alias (`销售额`); any
+//! other column is ignored and listed, since exports carry many. So a pandas frame of a CSV export,
+//! a polars or Arrow table and the CSV text itself read the same.
+//!
+//! Problems, all at once, by the column's header as the host wrote it: a second column for one
+//! measure or a column of the wrong length at `columns[k]`, a bad cell at
+//! `records[i] (id).<header>`, an empty or repeated id at `records[i].id`, in row order.
+
+use std::collections::HashSet;
+
+use super::{Column, Table, Threads, Totals};
+use crate::error::{kinds, shown, Error, Loc, LocItem, Problem, Problems};
+use crate::record::{Header, ID_ATTRIBUTE};
+use crate::Plan;
+
+/// Named columns borrowed from the host, in the host's order.
+///
+/// ```
+/// use perfscore::batch::{Column, Frame, Threads};
+/// let doc = perfscore::templates::plan_template("monthly-sales-rep").unwrap();
+/// let plan = perfscore::Plan::from_json(doc).unwrap();
+/// let (offsets, bytes) = ([0i32, 2, 4], b"E1E2");
+/// let revenue = [850_000.0, 910_000.0];
+/// let notes = [0.0, 0.0];
+/// let frame = Frame::new()
+///     .column("工号", Column::text(&offsets, bytes))
+///     .column("revenue", Column::f64(&revenue))
+///     .column("备注", Column::f64(&notes));
+/// let read = plan.read_frame(&frame, Threads::Auto).unwrap();
+/// assert_eq!(read.table.ids(), ["E1", "E2"]);
+/// assert_eq!(read.ignored, ["备注"]);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct Frame<'a> {
+    names: Vec<&'a str>,
+    columns: Vec<Column<'a>>,
+    id_column: Option<&'a str>,
+}
+
+impl<'a> Frame<'a> {
+    /// An empty frame.
+    pub fn new() -> Frame<'a> {
+        Frame::default()
+    }
+
+    /// The frame with one more column, named as the host names it.
+    pub fn column(mut self, name: &'a str, column: Column<'a>) -> Frame<'a> {
+        self.push(name, column);
+        self
+    }
+
+    /// Add one column, named as the host names it.
+    pub fn push(&mut self, name: &'a str, column: Column<'a>) {
+        self.names.push(name);
+        self.columns.push(column);
+    }
+
+    /// The frame with its ids in the column `name` (any header); without it, the id column is the
+    /// last one whose header names the id (`id`, `employee_id`, `工号`, …).
+    pub fn id_column(mut self, name: &'a str) -> Frame<'a> {
+        self.id_column = Some(name);
+        self
+    }
+
+    /// Number of columns.
+    pub fn width(&self) -> usize {
+        self.columns.len()
+    }
+}
+
+/// A frame read for a plan: its [`Table`], and the headers of the columns it ignored.
+#[derive(Debug)]
+pub struct FrameTable {
+    /// The records' ids and measures.
+    pub table: Table,
+    /// Headers the plan does not read (neither a record attribute nor a measure), in frame order.
+    pub ignored: Vec<String>,
+}
+
+/// Which frame columns hold what, after the headers were read.
+struct Layout {
+    /// The id column's position.
+    id: usize,
+    /// Each measure column's position in the frame and its measure's id, in frame order.
+    measures: Vec<(usize, String)>,
+    ignored: Vec<String>,
+}
+
+impl Plan {
+    /// Read `frame` into a [`Table`] by the header rule above, its cells converted on `threads`.
+    /// All or nothing, every problem at once.
+    pub fn read_frame(&self, frame: &Frame<'_>, threads: Threads) -> crate::Result<FrameTable> {
+        let mut problems = Problems::new();
+        let layout = self.layout(frame, &mut problems)?;
+        let (ids, id_problems) = read_ids(frame, layout.id);
+        let names: Vec<&str> = layout.measures.iter().map(|(_, m)| m.as_str()).collect();
+        let mut builder = match Table::builder(self, ids, &names) {
+            Ok(b) => b,
+            Err(e) => {
+                problems.absorb(&e);
+                return Err(Error::Input(problems.into_vec()));
+            }
+        };
+        let width = names.len();
+        let found = builder.fill(threads, |chunk| {
+            let mut found = Vec::new();
+            for (r, id) in chunk.ids.iter().enumerate() {
+                let i = chunk.start.saturating_add(r);
+                for (k, (j, _)) in layout.measures.iter().enumerate() {
+                    let (Some(column), Some(header)) = (frame.columns.get(*j), frame.names.get(*j))
+                    else {
+                        continue;
+                    };
+                    match column.decimal(i) {
+                        Ok(value) => {
+                            let at = r.saturating_mul(width).saturating_add(k);
+                            if let Some(cell) = chunk.values.get_mut(at) {
+                                *cell = value;
+                            }
+                        }
+                        Err(message) => found.push(cell_problem(i, id, header, message)),
+                    }
+                }
+            }
+            found
+        })?;
+        let table = builder.finish();
+        // Ids' problems before the cells' of the same row; rows in order.
+        let mut rows: Vec<Problem> = id_problems;
+        if let Err(e) = &table {
+            rows.extend(e.problems().iter().cloned());
+        }
+        rows.extend(found.into_iter().flatten());
+        rows.sort_by_key(row_of);
+        problems.extend(rows);
+        let table = match table {
+            Ok(t) if problems.is_empty() => t,
+            _ => return Err(Error::Input(problems.into_vec())),
+        };
+        Ok(FrameTable {
+            table,
+            ignored: layout.ignored,
+        })
+    }
+
+    /// Each row's rounded total, grade and veto from `frame` ([`Plan::totals`] of its measure
+    /// columns, in their own layouts), with the rows' ids. Problems exactly as
+    /// [`Plan::read_frame`] reports them.
+    pub fn frame_totals(
+        &self,
+        frame: &Frame<'_>,
+        threads: Threads,
+    ) -> crate::Result<(Vec<String>, Totals)> {
+        let mut problems = Problems::new();
+        let fast = self.layout(frame, &mut problems).ok().and_then(|layout| {
+            let (ids, id_problems) = read_ids(frame, layout.id);
+            if !problems.is_empty() || !id_problems.is_empty() {
+                return None;
+            }
+            let names: Vec<&str> = layout.measures.iter().map(|(_, m)| m.as_str()).collect();
+            let columns: Vec<Column<'_>> = layout
+                .measures
+                .iter()
+                .filter_map(|(j, _)| frame.columns.get(*j).copied())
+                .collect();
+            let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let totals = self.totals(&id_refs, &names, &columns, threads).ok()?;
+            Some((ids, totals))
+        });
+        if let Some(done) = fast {
+            return Ok(done);
+        }
+        // Something is wrong: report it as the table reader does, in the frame's terms.
+        let read = self.read_frame(frame, threads)?;
+        let totals = self.totals_of(&read.table, None, threads)?;
+        Ok((read.table.ids().to_vec(), totals))
+    }
+
+    /// The frame's id column, its measure columns and the columns it ignores; the problems of the
+    /// headers and the columns' shapes go to `problems`. `Err` when there is no id column to read.
+    fn layout(&self, frame: &Frame<'_>, problems: &mut Problems) -> crate::Result<Layout> {
+        let id = match frame.id_column {
+            Some(name) => frame.names.iter().position(|n| *n == name),
+            None => frame
+                .names
+                .iter()
+                .rposition(|n| self.header(n) == Header::Attribute(ID_ATTRIBUTE)),
+        };
+        let Some(id) = id else {
+            problems.push(no_id_column(frame));
+            return Err(Error::Input(std::mem::take(problems).into_vec()));
+        };
+        let rows = frame.columns.get(id).map_or(0, Column::len);
+        let at = |j: usize| Loc::root().key("columns").index(j);
+        let mut layout = Layout {
+            id,
+            measures: Vec::new(),
+            ignored: Vec::new(),
+        };
+        let mut seen = HashSet::new();
+        for (j, (name, column)) in frame.names.iter().zip(&frame.columns).enumerate() {
+            if j == id {
+                continue;
+            }
+            let slot = match self.header(name) {
+                Header::Measure(slot) => slot,
+                Header::Attribute(_) => continue,
+                Header::Ignored => {
+                    layout.ignored.push((*name).to_string());
+                    continue;
+                }
+            };
+            let measure = self.measures().get(slot).map(|m| m.id.to_string());
+            let Some(measure) = measure else { continue };
+            if !seen.insert(slot) {
+                problems.push(
+                    Problem::new(
+                        at(j),
+                        kinds::DUPLICATE,
+                        format!(
+                            "`{}` is a second column for measure `{measure}`",
+                            shown(name)
+                        ),
+                    )
+                    .zh(format!("`{}` 是指标数据 `{measure}` 的第二列", shown(name))),
+                );
+            } else if let Some(p) = column.shape_problem(at(j)) {
+                problems.push(p);
+            } else if column.len() != rows {
+                let n = column.len();
+                problems.push(
+                    Problem::new(
+                        at(j),
+                        kinds::LENGTH_MISMATCH,
+                        format!(
+                            "column `{}` has {n} values, but the id column has {rows}",
+                            shown(name)
+                        ),
+                    )
+                    .zh(format!(
+                        "`{}` 列有 {n} 个值，但 id 列有 {rows} 个",
+                        shown(name)
+                    )),
+                );
+            } else {
+                layout.measures.push((j, measure));
+            }
+        }
+        if let Some(p) = frame.columns.get(id).and_then(|c| c.shape_problem(at(id))) {
+            problems.push(p);
+            return Err(Error::Input(std::mem::take(problems).into_vec()));
+        }
+        Ok(layout)
+    }
+}
+
+/// The ids of column `id`, and the problems of cells that cannot be one (a number with a
+/// fraction); such a row's id is empty, which the table does not report again.
+fn read_ids(frame: &Frame<'_>, id: usize) -> (Vec<String>, Vec<Problem>) {
+    let Some(column) = frame.columns.get(id) else {
+        return (Vec::new(), Vec::new());
+    };
+    let mut problems = Vec::new();
+    let ids = (0..column.len())
+        .map(|i| {
+            column.id(i).unwrap_or_else(|value| {
+                problems.push(
+                    Problem::new(
+                        Loc::root().key("records").index(i).key("id"),
+                        kinds::WRONG_TYPE,
+                        format!("an id is text or a whole number, not `{value}`"),
+                    )
+                    .zh(format!("id 应为文本或整数，而不是 `{value}`")),
+                );
+                // A stand-in no real id equals, so the row is not also reported as empty.
+                format!("\u{0}{i}")
+            })
+        })
+        .collect();
+    (ids, problems)
+}
+
+/// The problem of a frame without an id column, naming what it has.
+fn no_id_column(frame: &Frame<'_>) -> Problem {
+    let listed: Vec<String> = frame
+        .names
+        .iter()
+        .take(20)
+        .map(|n| format!("`{}`", shown(n)))
+        .collect();
+    let listed = listed.join(", ");
+    let at = Loc::root().key("columns");
+    match frame.id_column {
+        Some(name) => Problem::new(
+            at,
+            kinds::MISSING,
+            format!("no id column `{}` (columns: {listed})", shown(name)),
+        )
+        .zh(format!("没有 id 列 `{}`（现有列：{listed}）", shown(name))),
+        None => Problem::new(
+            at,
+            kinds::MISSING,
+            format!("no id column (expected a header such as `id` or `工号`; columns: {listed})"),
+        )
+        .zh(format!(
+            "没有 id 列（表头应为 `id` 或 `工号` 等；现有列：{listed}）"
+        )),
+    }
+}
+
+/// A cell the number rule refused, at `records[i] (id).<header>`.
+fn cell_problem(i: usize, id: &str, header: &str, message: String) -> Problem {
+    let at = Loc::root().key("records").index(i).key(header);
+    let p = crate::input::number_problem(at, message);
+    if id.starts_with('\u{0}') || id.trim().is_empty() {
+        p
+    } else {
+        p.with_id(id)
+    }
+}
+
+/// The row a problem is about (`records[i]…`), for ordering; anything else first.
+fn row_of(p: &Problem) -> usize {
+    match p.loc.items() {
+        [LocItem::Key(k), LocItem::Index(i), ..] if k == "records" => i.saturating_add(1),
+        _ => 0,
+    }
+}

@@ -1,0 +1,249 @@
+//! A host's frame ([`Frame`]: named columns in any layout) reads by the rule CSV exports read by:
+//! the demo team's export as columns gives exactly the records, summaries and totals of the CSV
+//! text; ignored columns are listed; every problem is reported at once, by the header as written.
+
+use perfscore::batch::{Column, Frame, Threads};
+use perfscore::templates::{plan_template, DEMO_TEAM_CSV};
+use perfscore::{Error, Plan, ScoreOptions};
+
+fn one() -> Threads {
+    Threads::from_count(Some(1)).unwrap()
+}
+
+fn plan() -> Plan {
+    Plan::from_json(plan_template("monthly-sales-rep").unwrap()).unwrap()
+}
+
+/// A CSV text as Arrow-style text columns: (header, offsets, bytes), cells as written.
+fn text_columns(csv: &str) -> Vec<(String, Vec<i32>, Vec<u8>)> {
+    let mut lines = csv.lines();
+    let headers: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let mut columns: Vec<(String, Vec<i32>, Vec<u8>)> = headers
+        .iter()
+        .map(|h| {
+            (
+                h.trim_start_matches('\u{feff}').to_string(),
+                vec![0],
+                Vec::new(),
+            )
+        })
+        .collect();
+    for line in lines {
+        // The demo export quotes nothing.
+        for (cell, (_, offsets, bytes)) in line.split(',').zip(columns.iter_mut()) {
+            bytes.extend_from_slice(cell.as_bytes());
+            offsets.push(i32::try_from(bytes.len()).unwrap());
+        }
+    }
+    columns
+}
+
+fn frame_of(columns: &[(String, Vec<i32>, Vec<u8>)]) -> Frame<'_> {
+    let mut frame = Frame::new();
+    for (name, offsets, bytes) in columns {
+        frame.push(name, Column::text(offsets, bytes));
+    }
+    frame
+}
+
+fn messages(e: &Error) -> Vec<(String, String)> {
+    e.problems()
+        .iter()
+        .map(|p| (p.path(), p.message.clone()))
+        .collect()
+}
+
+#[test]
+fn the_demo_export_as_columns_reads_as_its_csv() {
+    let plan = plan();
+    let columns = text_columns(DEMO_TEAM_CSV);
+    let read = plan.read_frame(&frame_of(&columns), one()).unwrap();
+    // 工号 is the id; 姓名, team, department, branch are attributes; every measure header is
+    // an id or an alias; 备注 (notes) is the one column the plan does not read.
+    assert_eq!(read.ignored, ["备注"]);
+    let records = plan.records_from_csv(DEMO_TEAM_CSV).unwrap();
+    assert_eq!(read.table.len(), records.len());
+    let options = ScoreOptions::default();
+    let from_frame = plan.summarize(&read.table, &options, None).unwrap();
+    assert_eq!(read.table.ids()[0], "E001");
+    for (row, record) in from_frame.iter().zip(&records) {
+        let card = plan.score(record).unwrap();
+        assert_eq!(row.summary.total, card.total);
+        assert_eq!(row.summary.grade, card.grade);
+    }
+    // The totals path gives the same numbers from the same columns.
+    let (ids, totals) = plan.frame_totals(&frame_of(&columns), one()).unwrap();
+    assert_eq!(ids, read.table.ids());
+    for (i, row) in from_frame.iter().enumerate() {
+        assert_eq!(totals.total(i), Some(row.summary.total));
+    }
+}
+
+#[test]
+fn every_layout_reads_the_same_values() {
+    // 1,046,800.00 and 719,500.00 (the demo's first two revenues) in four layouts.
+    let plan = plan();
+    let (id_offsets, id_bytes) = ([0i32, 4, 8], b"E001E002");
+    let floats = [1_046_800.0, 719_500.0];
+    let cents = [104_680_000i64, 71_950_000];
+    let (t_offsets, t_bytes) = ([0i32, 10, 19], b"1046800.00719500.00");
+    let decimals = [
+        Some("1046800".parse().unwrap()),
+        Some("719500".parse().unwrap()),
+    ];
+    let layouts = [
+        Column::f64(&floats),
+        Column::i64(&cents, 2),
+        Column::text(&t_offsets, t_bytes),
+        Column::decimals(&decimals),
+    ];
+    let mut tables = Vec::new();
+    for revenue in layouts {
+        let frame = Frame::new()
+            .column("id", Column::text(&id_offsets, id_bytes))
+            .column("销售额", revenue);
+        let read = plan.read_frame(&frame, one()).unwrap();
+        tables.push(read.table.row(0).unwrap().to_vec());
+        assert!(read.ignored.is_empty());
+    }
+    assert!(tables.windows(2).all(|w| w[0] == w[1]));
+}
+
+#[test]
+fn whole_numbers_are_ids_and_an_explicit_id_column_wins() {
+    let plan = plan();
+    // pandas turns integer ids with a gap into floats: 1001.0 is the id `1001`.
+    let ids = [1001.0, f64::NAN, 1003.5];
+    let revenue = [1.0, 2.0, 3.0];
+    let frame = Frame::new()
+        .column("工号", Column::f64(&ids))
+        .column("revenue", Column::f64(&revenue));
+    let e = plan.read_frame(&frame, one()).unwrap_err();
+    assert_eq!(
+        messages(&e),
+        [
+            (
+                "records[1].id".to_string(),
+                "record id is empty".to_string()
+            ),
+            (
+                "records[2].id".to_string(),
+                "an id is text or a whole number, not `1003.5`".to_string()
+            ),
+        ]
+    );
+    let numbers = [7i64, 8];
+    let (offsets, bytes) = ([0i32, 1, 2], b"ab");
+    let frame = Frame::new()
+        .column("id", Column::text(&offsets, bytes))
+        .column("staff_no", Column::i64(&numbers, 0))
+        .id_column("staff_no");
+    let read = plan.read_frame(&frame, one()).unwrap();
+    assert_eq!(read.table.ids(), ["7", "8"]);
+}
+
+#[test]
+fn every_problem_at_once_by_the_header_as_written() {
+    let plan = plan();
+    let (id_offsets, id_bytes) = ([0i32, 2, 4, 6], b"E1E2E1");
+    let (t_offsets, t_bytes) = ([0i32, 3, 4, 5], b"abc12");
+    let revenue = [1.0, f64::INFINITY, 3.0];
+    let short = [1.0];
+    let frame = Frame::new()
+        .column("id", Column::text(&id_offsets, id_bytes))
+        .column("销售额", Column::text(&t_offsets, t_bytes))
+        .column("revenue", Column::f64(&revenue))
+        .column("visits", Column::f64(&short))
+        .column("回款金额", Column::f64(&revenue));
+    let e = plan.read_frame(&frame, one()).unwrap_err();
+    // Hand-listed: the second revenue column and the short column first (frame problems), then
+    // rows in order: row 0's text cell, row 1's infinity (collected twice over, by its header),
+    // row 2's repeated id.
+    assert_eq!(
+        messages(&e),
+        [
+            (
+                "columns[2]".into(),
+                "`revenue` is a second column for measure `revenue`".into()
+            ),
+            (
+                "columns[3]".into(),
+                "column `visits` has 1 values, but the id column has 3".into()
+            ),
+            (
+                "records[0] (E1).销售额".into(),
+                "`abc` is not a number".into()
+            ),
+            (
+                "records[1] (E2).回款金额".into(),
+                "inf is not a finite number".into()
+            ),
+            ("records[2].id".into(), "duplicate record id `E1`".into()),
+        ]
+    );
+    // The totals path reports exactly the same.
+    let t = plan.frame_totals(&frame, one()).unwrap_err();
+    assert_eq!(messages(&t), messages(&e));
+}
+
+#[test]
+fn a_frame_without_an_id_column_says_what_it_has() {
+    let plan = plan();
+    let revenue = [1.0];
+    let frame = Frame::new().column("revenue", Column::f64(&revenue));
+    let e = plan.read_frame(&frame, one()).unwrap_err();
+    assert_eq!(
+        messages(&e),
+        [(
+            "columns".to_string(),
+            "no id column (expected a header such as `id` or `工号`; columns: `revenue`)"
+                .to_string()
+        )]
+    );
+    let e = plan
+        .read_frame(&frame.id_column("staff"), one())
+        .unwrap_err();
+    assert_eq!(
+        e.problems()[0].message,
+        "no id column `staff` (columns: `revenue`)"
+    );
+    assert_eq!(e.problems()[0].kind, "missing");
+}
+
+#[test]
+fn threads_give_the_same_table_and_problems() {
+    let plan = plan();
+    let n: u32 = 10_000;
+    let mut offsets = vec![0i32];
+    let mut bytes = Vec::new();
+    for i in 0..n {
+        bytes.extend_from_slice(format!("E{i:05}").as_bytes());
+        offsets.push(i32::try_from(bytes.len()).unwrap());
+    }
+    let mut revenue: Vec<f64> = (0..n).map(|i| f64::from(i) * 10.5).collect();
+    revenue[17] = f64::INFINITY;
+    revenue[9_000] = f64::NEG_INFINITY;
+    let frame = Frame::new()
+        .column("id", Column::text(&offsets, &bytes))
+        .column("revenue", Column::f64(&revenue));
+    let single = messages(&plan.read_frame(&frame, one()).unwrap_err());
+    for t in [2, 3, 8] {
+        let threads = Threads::from_count(Some(t)).unwrap();
+        assert_eq!(
+            messages(&plan.read_frame(&frame, threads).unwrap_err()),
+            single
+        );
+    }
+    assert_eq!(single.len(), 2);
+    revenue[17] = 0.0;
+    revenue[9_000] = 0.0;
+    let frame = Frame::new()
+        .column("id", Column::text(&offsets, &bytes))
+        .column("revenue", Column::f64(&revenue));
+    let single = plan.read_frame(&frame, one()).unwrap().table;
+    let many = plan
+        .read_frame(&frame, Threads::from_count(Some(4)).unwrap())
+        .unwrap()
+        .table;
+    assert!((0..n as usize).all(|i| single.row(i) == many.row(i)));
+}
