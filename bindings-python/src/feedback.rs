@@ -51,6 +51,17 @@ impl PyFeedback {
         feedback_result(py, text)
     }
 
+    /// Pickling goes through the document: `Feedback.from_json(document)`.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = py.get_type::<PyFeedback>().getattr("from_json")?;
+        Ok((from_json, (self.inner.to_json(),)))
+    }
+
+    /// The configuration document as compact JSON (`Feedback.from_json` reads it back).
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
     /// A configuration from a dict (as `json.loads` would give, Decimals and floats allowed).
     #[staticmethod]
     fn from_dict(py: Python<'_>, feedback: &Bound<'_, PyAny>) -> PyResult<PyFeedback> {

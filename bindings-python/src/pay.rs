@@ -127,6 +127,22 @@ impl PyPayPlan {
         pay_plan_result(py, &plan, PayPlan::from_json(&text, &plan.inner))
     }
 
+    /// Pickling goes through the documents: `PayPlan.from_json(document, plan)`, the scoring
+    /// plan pickled with it.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String, PyPlan))> {
+        let from_json = py.get_type::<PyPayPlan>().getattr("from_json")?;
+        let plan = PyPlan {
+            inner: Arc::clone(&self.plan),
+        };
+        Ok((from_json, (self.inner.to_json(), plan)))
+    }
+
+    /// The pay plan document as compact JSON (`PayPlan.from_json` reads it back against the
+    /// same plan).
+    fn to_json(&self) -> String {
+        self.inner.to_json()
+    }
+
     /// Decimal places of the currency's minor unit (CNY 2, JPY 0, …).
     #[getter]
     fn minor_units(&self) -> u32 {

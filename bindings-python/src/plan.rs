@@ -159,6 +159,19 @@ impl PyPlan {
         self.inner.to_json()
     }
 
+    /// Pickling (Spark, Dask, multiprocessing) goes through the plan document: unpickling
+    /// compiles it again with `Plan.from_json`.
+    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        let from_json = py.get_type::<PyPlan>().getattr("from_json")?;
+        Ok((from_json, (self.inner.to_json(),)))
+    }
+
+    /// Decimal places of the plan's totals.
+    #[getter]
+    fn scale(&self) -> u32 {
+        self.inner.scale()
+    }
+
     /// The plan's id.
     #[getter]
     fn id(&self) -> String {

@@ -483,3 +483,15 @@ fn no_raters_is_told_apart_from_a_single_rater() {
         Some(Undefined::SingleRater)
     );
 }
+
+#[test]
+fn a_feedback_document_reads_back_as_the_same_configuration() {
+    // `to_json` is how a host stores or pickles a configuration: read back, the example round
+    // aggregates to the same canonical report, and the text is a fixed point.
+    let (fb, responses) = example();
+    let again = Feedback::from_json(&fb.to_json()).unwrap();
+    assert_eq!(again.to_json(), fb.to_json());
+    let before = fb.aggregate(&responses).unwrap().to_canonical_json();
+    let after = again.aggregate(&responses).unwrap().to_canonical_json();
+    assert_eq!(before, after);
+}

@@ -229,3 +229,21 @@ fn plain_commission_does_not_repeat_its_amount() {
         "Flat: base 850,000; flat rate: 850,000 × 1% = 8,500 → 8500.00"
     );
 }
+
+#[test]
+fn a_pay_plan_document_reads_back_as_the_same_pay_plan() {
+    // `to_json` is how a host stores or pickles a pay plan: read back against the same scoring
+    // plan, every statement of both vectors is the same, and the text is a fixed point.
+    for name in ["pay-worked-example", "pay-features"] {
+        let (plan, pay, records) = vector(name);
+        let again = PayPlan::from_json(&pay.to_json(), &plan).unwrap();
+        assert_eq!(again.to_json(), pay.to_json(), "{name}");
+        let options = ScoreOptions::default();
+        let before = pay.pay_records(&plan, &records, &options).unwrap();
+        let after = again.pay_records(&plan, &records, &options).unwrap();
+        let text = |s: &[perfscore::PayStatement]| {
+            s.iter().map(|s| s.to_canonical_json()).collect::<Vec<_>>()
+        };
+        assert_eq!(text(&before), text(&after), "{name}");
+    }
+}

@@ -7,8 +7,11 @@
 //! scores them ([`Plan::summarize_lean`], [`Plan::frame_totals`]) on its own threads without the
 //! GIL. Phases are timed into `SummaryTable._timings` in benchmark wheels.
 
+mod arrow_out;
 mod clock;
 mod read;
+
+pub(crate) use arrow_out::PyArrowStream;
 
 use crate::{core_err, decimal_class, py_to_json, type_name};
 use clock::Clock;
@@ -271,6 +274,28 @@ fn decimal_list<'py>(py: Python<'py>, values: &[Decimal]) -> PyResult<Bound<'py,
     PyList::new(py, items)
 }
 
+impl PySummaryTable {
+    /// The table as one Arrow record batch.
+    fn arrow(&self, py: Python<'_>, floats: bool) -> PyResult<PyArrowStream> {
+        let ids: Vec<String> = self.ids.bind(py).extract()?;
+        let grade_names = self
+            .grade_strings
+            .iter()
+            .map(|g| g.bind(py).to_cow().map(|c| c.into_owned()))
+            .collect::<PyResult<Vec<_>>>()?;
+        arrow_out::Summary {
+            ids,
+            totals: &self.totals,
+            grades: &self.grades,
+            grade_before_veto: &self.grade_before_veto,
+            grade_names,
+            vetoed: &self.vetoed,
+            pay: self.pay.as_deref(),
+        }
+        .stream(floats)
+    }
+}
+
 #[pymethods]
 impl PySummaryTable {
     fn __len__(&self) -> usize {
@@ -364,6 +389,48 @@ impl PySummaryTable {
             c.push("pay");
         }
         c
+    }
+
+    /// The table through the Arrow PyCapsule stream interface (exact `decimal128` totals and pay),
+    /// so `pyarrow.table(t)`, `polars.DataFrame(t)` and DuckDB read it directly.
+    #[pyo3(signature = (requested_schema=None))]
+    fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, pyo3::types::PyCapsule>>,
+    ) -> PyResult<Bound<'py, pyo3::types::PyCapsule>> {
+        self.arrow(py, false)?
+            .__arrow_c_stream__(py, requested_schema)
+    }
+
+    /// A pyarrow Table: totals and pay as exact `decimal128(38, scale)`, or `float64` with
+    /// `floats=True` (for plots); grades as dictionary text.
+    #[pyo3(signature = (*, floats=false))]
+    fn to_arrow<'py>(&self, py: Python<'py>, floats: bool) -> PyResult<Bound<'py, PyAny>> {
+        let stream = Py::new(py, self.arrow(py, floats)?)?;
+        py.import("pyarrow")?.call_method1("table", (stream,))
+    }
+
+    /// A polars DataFrame, as `to_arrow` (polars `Decimal` columns, or `Float64` with
+    /// `floats=True`).
+    #[pyo3(signature = (*, floats=false))]
+    fn to_polars<'py>(&self, py: Python<'py>, floats: bool) -> PyResult<Bound<'py, PyAny>> {
+        let stream = Py::new(py, self.arrow(py, floats)?)?;
+        py.import("polars")?.call_method1("DataFrame", (stream,))
+    }
+
+    /// A pandas DataFrame from `to_arrow`: exact decimals as pyarrow-backed columns
+    /// (`decimal128[pyarrow]`), or `float64` columns with `floats=True`, which `df.plot()`,
+    /// `quantile` and friends take. (`to_dataframe()` gives `Decimal` objects instead.)
+    #[pyo3(signature = (*, floats=false))]
+    fn to_pandas<'py>(&self, py: Python<'py>, floats: bool) -> PyResult<Bound<'py, PyAny>> {
+        let table = self.to_arrow(py, floats)?;
+        let kwargs = PyDict::new(py);
+        if !floats {
+            let arrow_dtype = py.import("pandas")?.getattr("ArrowDtype")?;
+            kwargs.set_item("types_mapper", arrow_dtype)?;
+        }
+        table.call_method("to_pandas", (), Some(&kwargs))
     }
 
     /// A pandas DataFrame: record_id, total, grade, grade_before_veto, vetoed[, pay]; Decimal

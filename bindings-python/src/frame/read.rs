@@ -183,15 +183,27 @@ fn layout(name: String, array: ArrayRef) -> PyResult<Owned> {
                 }
             }
         }
+        // Nested values have no one text a person would read as a number or an id.
+        DataType::List(_)
+        | DataType::LargeList(_)
+        | DataType::FixedSizeList(..)
+        | DataType::ListView(_)
+        | DataType::LargeListView(_)
+        | DataType::Struct(_)
+        | DataType::Map(..)
+        | DataType::Union(..) => return Err(not_numbers(&name, array.data_type())),
         _ => {}
     }
     match cast(&DataType::LargeUtf8) {
         Ok(text) => Ok(Owned::new(name, text, 0)),
-        Err(_) => Err(PyTypeError::new_err(format!(
-            "column `{name}`: a column of {} cannot hold numbers or ids",
-            array.data_type()
-        ))),
+        Err(_) => Err(not_numbers(&name, array.data_type())),
     }
+}
+
+fn not_numbers(name: &str, data_type: &DataType) -> PyErr {
+    PyTypeError::new_err(format!(
+        "column `{name}`: a column of {data_type} cannot hold numbers or ids"
+    ))
 }
 
 /// A decimal128 column's values as int64 units, when every present value fits.

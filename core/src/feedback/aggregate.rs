@@ -29,6 +29,8 @@ pub struct Feedback {
     include_self: bool,
     gap_threshold: Decimal,
     leniency: Option<LeniencySpec>,
+    /// The document it was compiled from, for [`Feedback::to_json`].
+    spec: Arc<FeedbackSpec>,
 }
 
 #[derive(Debug, Clone)]
@@ -414,7 +416,15 @@ impl Feedback {
             include_self: spec.include_self_in_combined,
             gap_threshold: spec.gap_threshold.map_or(Decimal::new(5, 1), |g| g.0),
             leniency: spec.leniency,
+            spec: Arc::new(spec.clone()),
         })
+    }
+
+    /// The configuration document as compact JSON: the same configuration when read back with
+    /// [`Feedback::from_json`].
+    pub fn to_json(&self) -> String {
+        // Plain data with string keys: serialising cannot fail; `{}` would be refused on reading.
+        serde_json::to_string(&*self.spec).unwrap_or_else(|_| "{}".to_string())
     }
 
     /// The configuration's id.

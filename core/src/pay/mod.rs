@@ -48,6 +48,8 @@ pub struct PayPlan {
     /// The scoring plan's measure lookup, to load records.
     lookup: HashMap<String, usize>,
     env_len: usize,
+    /// The document it was compiled from, for [`PayPlan::to_json`].
+    spec: Arc<PayPlanSpec>,
 }
 
 #[derive(Debug, Clone)]
@@ -141,7 +143,16 @@ impl PayPlan {
             commissions,
             lookup: plan.lookup.clone(),
             env_len: plan.measures.len(),
+            spec: Arc::new(spec.clone()),
         })
+    }
+
+    /// The pay plan document as compact JSON: the same pay plan when read back with
+    /// [`PayPlan::from_json`] against the same scoring plan (how hosts store or ship one, e.g.
+    /// to pickle it for a Spark or Dask worker).
+    pub fn to_json(&self) -> String {
+        // Plain data with string keys: serialising cannot fail; `{}` would be refused on reading.
+        serde_json::to_string(&*self.spec).unwrap_or_else(|_| "{}".to_string())
     }
 
     /// The pay plan's id.

@@ -1,0 +1,126 @@
+//! A [`PySummaryTable`](super::PySummaryTable) as Arrow: `record_id`, `total`, `grade`,
+//! `grade_before_veto`, `vetoed` and `pay`, exact (`decimal128(38, s)` at the values' scale: the
+//! plan's for totals, the currency's for pay) or, on request, `float64` for plotting. Handed out
+//! through the Arrow PyCapsule stream interface, which pyarrow, polars, DuckDB and pandas read
+//! without copying cell by cell.
+
+use std::sync::Arc;
+
+use arrow_array::builder::{Decimal128Builder, StringDictionaryBuilder};
+use arrow_array::types::Int8Type;
+use arrow_array::{ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, StructArray};
+use arrow_schema::{ArrowError, Field};
+use pyo3::prelude::*;
+use pyo3::types::PyCapsule;
+use pyo3_arrow::ffi::{to_stream_pycapsule, ArrayIterator};
+use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::Decimal;
+
+/// The columns of a summary table, borrowed.
+pub(super) struct Summary<'a> {
+    pub(super) ids: Vec<String>,
+    pub(super) totals: &'a [Decimal],
+    pub(super) grades: &'a [u16],
+    pub(super) grade_before_veto: &'a [Option<u16>],
+    pub(super) grade_names: Vec<String>,
+    pub(super) vetoed: &'a [bool],
+    pub(super) pay: Option<&'a [Decimal]>,
+}
+
+/// A record batch behind the Arrow PyCapsule stream interface (one batch).
+#[pyclass(module = "perfscore._perfscore", name = "ArrowStream", frozen)]
+pub(crate) struct PyArrowStream {
+    batch: RecordBatch,
+}
+
+#[pymethods]
+impl PyArrowStream {
+    #[pyo3(signature = (requested_schema=None))]
+    pub(super) fn __arrow_c_stream__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<Bound<'py, PyCapsule>>,
+    ) -> PyResult<Bound<'py, PyCapsule>> {
+        let schema = self.batch.schema();
+        let whole: ArrayRef = Arc::new(StructArray::from(self.batch.clone()));
+        let field = Field::new_struct("", schema.fields().clone(), false);
+        let reader = Box::new(ArrayIterator::new(
+            std::iter::once(Ok::<_, ArrowError>(whole)),
+            field.into(),
+        ));
+        to_stream_pycapsule(py, reader, requested_schema).map_err(PyErr::from)
+    }
+}
+
+impl Summary<'_> {
+    /// The table as one record batch; `floats`: totals and pay as `float64` instead of exact.
+    pub(super) fn stream(&self, floats: bool) -> PyResult<PyArrowStream> {
+        let amount = |values: &[Decimal]| match floats {
+            true => Ok(float_column(values)),
+            false => decimal_column(values),
+        };
+        let mut columns: Vec<(&str, ArrayRef)> = vec![
+            (
+                "record_id",
+                Arc::new(StringArray::from_iter_values(&self.ids)),
+            ),
+            ("total", amount(self.totals)?),
+            (
+                "grade",
+                self.grade_column(self.grades.iter().map(|g| Some(*g)))?,
+            ),
+            (
+                "grade_before_veto",
+                self.grade_column(self.grade_before_veto.iter().copied())?,
+            ),
+            ("vetoed", Arc::new(BooleanArray::from(self.vetoed.to_vec()))),
+        ];
+        if let Some(pay) = self.pay {
+            columns.push(("pay", amount(pay)?));
+        }
+        let batch = RecordBatch::try_from_iter(columns).map_err(arrow_err)?;
+        Ok(PyArrowStream { batch })
+    }
+
+    /// Grades as a dictionary column (few distinct texts, many rows).
+    fn grade_column(&self, grades: impl Iterator<Item = Option<u16>>) -> PyResult<ArrayRef> {
+        let mut b = StringDictionaryBuilder::<Int8Type>::new();
+        for g in grades {
+            match g.and_then(|g| self.grade_names.get(usize::from(g))) {
+                Some(name) => {
+                    b.append(name).map_err(arrow_err)?;
+                }
+                None => b.append_null(),
+            }
+        }
+        Ok(Arc::new(b.finish()))
+    }
+}
+
+/// Exact decimals at the largest scale in the column (every value is exact at it).
+fn decimal_column(values: &[Decimal]) -> PyResult<ArrayRef> {
+    let scale = values.iter().map(Decimal::scale).max().unwrap_or(0);
+    let mut b = Decimal128Builder::with_capacity(values.len());
+    for d in values {
+        let mut d = *d;
+        d.rescale(scale);
+        b.append_value(d.mantissa());
+    }
+    let scale = i8::try_from(scale).unwrap_or(28);
+    let array = b
+        .finish()
+        .with_precision_and_scale(38, scale)
+        .map_err(arrow_err)?;
+    Ok(Arc::new(array))
+}
+
+/// The nearest `float64` of each value, for plots.
+fn float_column(values: &[Decimal]) -> ArrayRef {
+    Arc::new(Float64Array::from_iter_values(
+        values.iter().map(|d| d.to_f64().unwrap_or(f64::NAN)),
+    ))
+}
+
+fn arrow_err(e: ArrowError) -> PyErr {
+    pyo3::exceptions::PyValueError::new_err(e.to_string())
+}
