@@ -201,6 +201,8 @@ def batch_html(batch: "BatchResult") -> str:
         for c, v in zip(columns, row):
             if c == "status":
                 cells.append(f"<td>{light_html(v if isinstance(v, str) else None)}</td>")
+            elif c == "vetoes" and v:
+                cells.append(f"<td>{_VETO_BADGE} {html.escape(str(v))}</td>")
             else:
                 cls = " class='n'" if isinstance(v, Decimal) else ""
                 cells.append(f"<td{cls}>{_fmt(v)}</td>")
@@ -212,6 +214,9 @@ def batch_html(batch: "BatchResult") -> str:
 
 
 SUMMARY_HTML_ROWS = 20
+
+# A vetoed row stands out: the red of a red light, in bold.
+_VETO_BADGE = f'<b class="perfscore-veto" style="color:{_LIGHT_COLOURS["red"]}">veto</b>'
 
 
 def summary_html(table: "SummaryTable") -> str:
@@ -234,7 +239,7 @@ def summary_html(table: "SummaryTable") -> str:
         cells = []
         for v in (c[i] for c in cols):
             if isinstance(v, bool):
-                cells.append(f"<td>{'veto' if v else ''}</td>")
+                cells.append(f"<td>{_VETO_BADGE if v else ''}</td>")
             else:
                 cls = " class='n'" if isinstance(v, Decimal) else ""
                 cells.append(f"<td{cls}>{_fmt(v)}</td>")
