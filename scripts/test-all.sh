@@ -29,6 +29,10 @@ step "Node binding: build the addon, shared JS suite (native), tsc type check"
 step "WebAssembly: build the package, shared JS suite (wasm), widget end-to-end in headless Chromium"
 ./bindings-wasm/test.sh
 
+step "Packages: build the wheel and the Node and wasm packages, install each into a fresh environment"
+PERFSCORE_REUSE_WASM=1 ./scripts/package.sh
+./scripts/test-packages.sh
+
 step "Benchmarks: smoke run (harness and exactness only, never timings)"
 ./benches/run.sh --smoke
 
