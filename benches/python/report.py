@@ -217,12 +217,11 @@ def main():
     w("")
     b = py["perfscore_breakdown_seconds"]
     # A build without the `timings` feature (the smoke run) has no phases: shown as n/a.
-    b = {k: None for k in ("columns", "read", "score_and_pay", "build")} | b
+    b = {k: None for k in ("columns", "read_and_score", "build")} | b
     w("Where `summarize_frame`'s time goes (phases of one run, `SummaryTable._timings`, same N):")
     w("")
     w(f"- the frame's columns as Arrow arrays, GIL held (pandas through its Arrow stream, float64 and text columns as buffers): {fmt_s(b['columns'])}")
-    w(f"- the core reads them (header rule, ids, every cell → exact `Decimal` into one row-major table), GIL released, {py['threads']} threads: {fmt_s(b['read'])}")
-    w(f"- scoring and pay in the core, GIL released, {py['threads']} threads (`Plan::summarize`, the batch engine): {fmt_s(b['score_and_pay'])}")
+    w(f"- the core reads and scores them part by part (header rule, ids, every cell exactly; scoring and pay), GIL released, {py['threads']} threads: {fmt_s(b['read_and_score'])}")
     w(f"- result object: {fmt_s(b['build'])}; `to_dataframe()` (interned grades, one `Decimal` per distinct value): {fmt_s(b['to_dataframe'])}")
     w(f"- whole call with Python's cyclic GC disabled: {fmt_s(b['summarize_frame_with_gc_disabled'])} (vs {fmt_s(ps['perfscore_summarize_frame'])})")
     w("")

@@ -30,6 +30,7 @@ fn _perfscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<scorecard::PyScorecard>()?;
     m.add_class::<frame::PySummaryTable>()?;
     m.add_class::<frame::PyArrowStream>()?;
+    m.add_class::<frame::PySummaryStream>()?;
     m.add_class::<pay::PyPayPlan>()?;
     m.add_class::<pay::PyPayStatement>()?;
     m.add_class::<pay::PyPayLine>()?;

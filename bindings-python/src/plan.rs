@@ -111,6 +111,24 @@ fn limits_from_py(
     }
 }
 
+impl PyPlan {
+    /// The core pay plan, when it pays this plan's scorecards.
+    fn pay_of(
+        &self,
+        pay_plan: Option<PyRef<'_, PyPayPlan>>,
+    ) -> PyResult<Option<Arc<perfscore::PayPlan>>> {
+        let Some(p) = pay_plan else { return Ok(None) };
+        if !p.pays(&self.inner) {
+            return Err(PyValueError::new_err(format!(
+                "pay_plan was compiled against plan `{}`, not this plan (`{}`)",
+                p.plan_id(),
+                self.inner.spec().id
+            )));
+        }
+        Ok(Some(p.core()))
+    }
+}
+
 #[pymethods]
 impl PyPlan {
     /// Parse and validate a plan from JSON text; every problem is reported at once.
@@ -404,7 +422,8 @@ impl PyPlan {
     /// Scored by the core's batch engine without the GIL, on `threads` threads (default: the
     /// engine's policy, one per 4,096 rows up to 8; give 1 inside Spark or Dask tasks). All or
     /// nothing, every problem at once.
-    #[pyo3(signature = (frame, *, id_column=None, options=None, pay_plan=None, threads=None))]
+    #[pyo3(signature = (frame, *, id_column=None, options=None, pay_plan=None, threads=None, progress=None))]
+    #[allow(clippy::too_many_arguments)]
     fn summarize_frame(
         &self,
         py: Python<'_>,
@@ -413,21 +432,48 @@ impl PyPlan {
         options: Option<&Bound<'_, PyAny>>,
         pay_plan: Option<PyRef<'_, PyPayPlan>>,
         threads: Option<usize>,
+        progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<crate::frame::PySummaryTable> {
-        let pay = match pay_plan {
-            Some(p) => {
-                if !p.pays(&self.inner) {
-                    return Err(PyValueError::new_err(format!(
-                        "pay_plan was compiled against plan `{}`, not this plan (`{}`)",
-                        p.plan_id(),
-                        self.inner.spec().id
-                    )));
-                }
-                Some(p.core())
-            }
-            None => None,
-        };
-        crate::frame::summarize_frame(py, &self.inner, frame, id_column, options, pay, threads)
+        let pay = self.pay_of(pay_plan)?;
+        crate::frame::summarize_frame(
+            py,
+            &self.inner,
+            frame,
+            id_column,
+            options,
+            pay,
+            threads,
+            progress,
+        )
+    }
+
+    /// `summarize_frame` part by part: an iterator of `SummaryTable`s of at most `part_rows` rows
+    /// each, handed out as each is scored. An Arrow stream (polars, pyarrow, DuckDB) is read batch
+    /// by batch, so memory stays at one part however long the stream. Rows are numbered and ids
+    /// checked for repeats across the whole stream; a part with a problem raises.
+    #[pyo3(signature = (frame, *, id_column=None, options=None, pay_plan=None, threads=None, part_rows=65_536))]
+    #[allow(clippy::too_many_arguments)]
+    fn iter_summaries(
+        &self,
+        py: Python<'_>,
+        frame: &Bound<'_, PyAny>,
+        id_column: Option<&str>,
+        options: Option<&Bound<'_, PyAny>>,
+        pay_plan: Option<PyRef<'_, PyPayPlan>>,
+        threads: Option<usize>,
+        part_rows: usize,
+    ) -> PyResult<crate::frame::PySummaryStream> {
+        let pay = self.pay_of(pay_plan)?;
+        crate::frame::PySummaryStream::open(
+            py,
+            &self.inner,
+            frame,
+            id_column,
+            options,
+            pay,
+            threads,
+            part_rows,
+        )
     }
 
     /// Each record's rounded total, grade, grade before a veto and veto, as columns (a dict of

@@ -101,6 +101,17 @@ impl Loc {
         &self.0
     }
 
+    /// The same place `by` records further on (`records[i]…` → `records[i + by]…`), for a batch
+    /// read in parts; any other place unchanged.
+    pub(crate) fn records_shifted(mut self, by: usize) -> Loc {
+        if let [LocItem::Key(k), LocItem::Index(i), ..] = self.0.as_mut_slice() {
+            if k == "records" {
+                *i = i.saturating_add(by);
+            }
+        }
+        self
+    }
+
     /// Whether this is the root.
     pub fn is_root(&self) -> bool {
         self.0.is_empty()

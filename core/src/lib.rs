@@ -112,7 +112,7 @@ pub mod spec {
     pub use crate::plan::spec::*;
 }
 
-pub use error::{kinds, Error, Loc, LocItem, Problem, Result, MAX_PROBLEMS};
+pub use error::{kinds, Error, Loc, LocItem, Problem, Problems, Result, MAX_PROBLEMS};
 pub use lang::Lang;
 pub use limits::Limits;
 pub use method::{Band, Bound, CurveSegment, Detail};

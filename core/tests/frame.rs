@@ -247,3 +247,73 @@ fn threads_give_the_same_table_and_problems() {
         .table;
     assert!((0..n as usize).all(|i| single.row(i) == many.row(i)));
 }
+
+#[test]
+fn a_batch_in_parts_numbers_rows_from_its_start_and_sees_repeats_across_parts() {
+    use perfscore::batch::{FrameStream, Summaries};
+    let plan = plan();
+    let columns = text_columns(DEMO_TEAM_CSV);
+    let whole = plan.read_frame(&frame_of(&columns), one()).unwrap().table;
+    let options = ScoreOptions::default();
+    let expected = plan.summarize(&whole, &options, None).unwrap();
+    // The twelve rows as parts of 5, 5 and 2 rows: the same totals in the same order.
+    let part = |from: usize, to: usize| -> Vec<(String, Vec<i32>, Vec<u8>)> {
+        columns
+            .iter()
+            .map(|(name, offsets, bytes)| {
+                let (a, b) = (offsets[from] as usize, offsets[to] as usize);
+                let offsets = offsets[from..=to]
+                    .iter()
+                    .map(|o| o - offsets[from])
+                    .collect();
+                (name.clone(), offsets, bytes[a..b].to_vec())
+            })
+            .collect()
+    };
+    let mut stream = FrameStream::new();
+    let mut totals = Vec::new();
+    for (from, to) in [(0, 5), (5, 10), (10, 12)] {
+        let p = part(from, to);
+        let done = stream
+            .summarize(&plan, &frame_of(&p), &options, None, one())
+            .unwrap();
+        let Summaries::Totals(t) = done.summaries else {
+            panic!("period end takes the kernel")
+        };
+        totals.extend((0..t.units.len()).map(|i| t.total(i).unwrap()));
+    }
+    assert_eq!(stream.rows(), 12);
+    let want: Vec<_> = expected.iter().map(|r| r.summary.total).collect();
+    assert_eq!(totals, want);
+    // A fourth part repeating rows 10–11 (E011, E012): duplicates at rows 12 and 13 of the batch.
+    let again = part(10, 12);
+    let e = stream
+        .summarize(&plan, &frame_of(&again), &options, None, one())
+        .unwrap_err();
+    assert_eq!(
+        messages(&e),
+        [
+            ("records[12].id".into(), "duplicate record id `E011`".into()),
+            ("records[13].id".into(), "duplicate record id `E012`".into()),
+        ]
+    );
+    // A bad cell in a later part is numbered from the batch's start too.
+    let mut bad = part(0, 2);
+    let revenue = bad.iter_mut().find(|c| c.0 == "销售额").unwrap();
+    revenue.2 = b"12x719500.00".to_vec();
+    revenue.1 = vec![0, 3, 12];
+    for c in bad.iter_mut().filter(|c| c.0 == "工号") {
+        c.2 = b"N001N002".to_vec();
+        c.1 = vec![0, 4, 8];
+    }
+    let e = stream
+        .summarize(&plan, &frame_of(&bad), &options, None, one())
+        .unwrap_err();
+    assert_eq!(
+        messages(&e),
+        [(
+            "records[14] (N001).销售额".into(),
+            "`12x` is not a number".into()
+        )]
+    );
+}

@@ -9,7 +9,7 @@ from perfscore._display import BatchResult
 from perfscore._pay import PayStatements, PoolSplit
 
 __version__: str
-__all__ = ["Plan", "Accumulator", "Scorecard", "SummaryTable", "ArrowStream", "PayPlan", "PayStatement", "PayLine", "PoolShare", "Feedback", "FeedbackRound", "FeedbackReport", "split_pool", "demo_team_csv", "demo_plan_json", "indicator_library_json", "template_ids", "run", "run_json", "__version__"]
+__all__ = ["Plan", "Accumulator", "Scorecard", "SummaryTable", "SummaryStream", "ArrowStream", "PayPlan", "PayStatement", "PayLine", "PoolShare", "Feedback", "FeedbackRound", "FeedbackReport", "split_pool", "demo_team_csv", "demo_plan_json", "indicator_library_json", "template_ids", "run", "run_json", "__version__"]
 
 _RecordDict = Mapping[str, Any]
 _Period = Union[Mapping[str, Any], str, None]
@@ -128,7 +128,18 @@ class Plan:
         options: Union[Mapping[str, Any], str, None] = None,
         pay_plan: Optional[PayPlan] = None,
         threads: Optional[int] = None,
+        progress: Any = None,
     ) -> SummaryTable: ...
+    def iter_summaries(
+        self,
+        frame: Union[_DataFrame, Mapping[str, Sequence[_Cell]]],
+        *,
+        id_column: Optional[str] = None,
+        options: Union[Mapping[str, Any], str, None] = None,
+        pay_plan: Optional[PayPlan] = None,
+        threads: Optional[int] = None,
+        part_rows: int = 65536,
+    ) -> SummaryStream: ...
     def totals(self, records: Any, *, threads: Optional[int] = None) -> Dict[str, List[Any]]: ...
     def totals_frame(
         self,
@@ -270,6 +281,13 @@ class SummaryTable:
     def to_pandas(self, *, floats: bool = False) -> Any: ...
     def to_dataframe(self) -> Any: ...
     def _repr_html_(self) -> str: ...
+
+@final
+class SummaryStream:
+    def __iter__(self) -> SummaryStream: ...
+    def __next__(self) -> SummaryTable: ...
+    @property
+    def rows(self) -> int: ...
 
 @final
 class ArrowStream:

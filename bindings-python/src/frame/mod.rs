@@ -15,9 +15,9 @@ pub(crate) use arrow_out::PyArrowStream;
 
 use crate::{core_err, decimal_class, py_to_json, type_name};
 use clock::Clock;
-use perfscore::batch::{Row, Summaries, Threads};
-use perfscore::{PayPlan, Plan, ScoreOptions};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use perfscore::batch::{FramePart, FrameStream, Row, Summaries, Threads};
+use perfscore::{Error as CoreError, PayPlan, Plan, ScoreOptions};
+use pyo3::exceptions::{PyImportError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString};
 use rust_decimal::Decimal;
@@ -47,7 +47,119 @@ fn options_from_any(py: Python<'_>, options: Option<&Bound<'_, PyAny>>) -> PyRes
     ScoreOptions::from_json(&text).map_err(|e| core_err(py, &e))
 }
 
-/// `Plan.summarize_frame`: see the module docs.
+/// Rows per part: Ctrl-C and progress are looked at between parts (about 50 ms of work here).
+pub(crate) const PART_ROWS: usize = 65_536;
+
+/// What the parts of one batch came to, gathered.
+struct Gathered {
+    ids: Vec<String>,
+    columns: SummaryColumns,
+    pay: Vec<Decimal>,
+    ignored: Option<Vec<String>>,
+}
+
+impl Gathered {
+    fn new(plan: &Plan) -> Gathered {
+        Gathered {
+            ids: Vec::new(),
+            columns: SummaryColumns::new(plan),
+            pay: Vec::new(),
+            ignored: None,
+        }
+    }
+
+    fn add(&mut self, part: FramePart) {
+        self.ids.extend(part.ids);
+        self.ignored.get_or_insert(part.ignored);
+        match part.summaries {
+            Summaries::Rows(rows) => {
+                self.columns.push_rows(&rows);
+                self.pay.extend(rows.iter().filter_map(|r| r.pay));
+            }
+            Summaries::Totals(totals) => {
+                self.columns.push_totals(&totals);
+                self.pay.extend(totals.pay);
+            }
+        }
+    }
+
+    fn table(self, py: Python<'_>, paid: bool, threads: usize) -> PyResult<PySummaryTable> {
+        let columns = self.columns;
+        let grade_strings = columns
+            .grade_names
+            .iter()
+            .map(|g| PyString::new(py, g).unbind())
+            .collect();
+        Ok(PySummaryTable {
+            ids: PyList::new(py, self.ids)?.unbind(),
+            totals: columns.totals,
+            grades: columns.grades,
+            grade_before_veto: columns.before,
+            grade_strings,
+            vetoed: columns.vetoed,
+            pay: paid.then_some(self.pay),
+            ignored_columns: self.ignored.unwrap_or_default(),
+            threads,
+            timings: [("columns", 0.0), ("read_and_score", 0.0), ("build", 0.0)],
+        })
+    }
+}
+
+/// A progress report: `progress(done, total)` for a callable, a tqdm bar for `True`.
+enum Progress<'py> {
+    None,
+    Call(Bound<'py, PyAny>),
+    Bar(Bound<'py, PyAny>),
+}
+
+impl<'py> Progress<'py> {
+    fn new(py: Python<'py>, progress: Option<&Bound<'py, PyAny>>, total: usize) -> PyResult<Self> {
+        Ok(match progress {
+            None => Progress::None,
+            Some(p) if p.is_none() => Progress::None,
+            Some(p) if p.is_instance_of::<PyBool>() => match p.is_truthy()? {
+                false => Progress::None,
+                true => {
+                    let tqdm = py.import("tqdm.auto").map_err(|_| {
+                        PyImportError::new_err("progress=True shows a tqdm bar: pip install tqdm")
+                    })?;
+                    let kwargs = PyDict::new(py);
+                    kwargs.set_item("total", total)?;
+                    kwargs.set_item("unit", "rows")?;
+                    Progress::Bar(tqdm.getattr("tqdm")?.call((), Some(&kwargs))?)
+                }
+            },
+            Some(p) if p.is_callable() => Progress::Call(p.clone()),
+            Some(p) => {
+                return Err(PyTypeError::new_err(format!(
+                    "progress: expected a callable (done, total) or True, found {}",
+                    type_name(p)
+                )))
+            }
+        })
+    }
+
+    fn report(&self, done: usize, rows: usize, total: usize) -> PyResult<()> {
+        match self {
+            Progress::None => Ok(()),
+            Progress::Call(f) => f.call1((done, total)).map(drop),
+            Progress::Bar(bar) => bar.call_method1("update", (rows,)).map(drop),
+        }
+    }
+
+    fn close(&self) -> PyResult<()> {
+        match self {
+            Progress::Bar(bar) => bar.call_method0("close").map(drop),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `Plan.summarize_frame`: see the module docs. Parts of [`PART_ROWS`] rows are read and scored
+/// without the GIL; between parts Python's signals are checked (Ctrl-C raises
+/// `KeyboardInterrupt` within one part and returns nothing) and progress is reported. All or
+/// nothing: every part's problems are gathered (bounded) and raised together.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn summarize_frame(
     py: Python<'_>,
     plan: &Arc<Plan>,
@@ -56,61 +168,141 @@ pub(crate) fn summarize_frame(
     options: Option<&Bound<'_, PyAny>>,
     pay: Option<Arc<PayPlan>>,
     threads: Option<usize>,
+    progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PySummaryTable> {
     let threads = Threads::from_count(threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
     let options = options_from_any(py, options)?;
     let t = Clock::start();
     let columns = read::columns(frame)?;
     let seconds_columns = t.seconds();
-    let (mut seconds_read, mut seconds_score) = (0.0, 0.0);
-    let (read, rows) = py
-        .detach(|| {
-            let t = Clock::start();
-            let read = plan.read_frame(&read::frame(&columns, id_column), threads)?;
-            seconds_read = t.seconds();
-            let t = Clock::start();
-            let rows = plan.summarize_lean(&read.table, &options, pay.as_deref(), threads)?;
-            seconds_score = t.seconds();
-            Ok::<_, perfscore::Error>((read, rows))
-        })
-        .map_err(|e| core_err(py, &e))?;
-    drop(columns);
-
+    let total = columns.first().map_or(0, read::Owned::rows);
+    let progress = Progress::new(py, progress, total)?;
+    let mut parts = read::Parts::whole(columns, PART_ROWS);
+    let mut stream = FrameStream::new();
+    let mut gathered = Gathered::new(plan);
+    let mut problems = perfscore::Problems::new();
     let t = Clock::start();
-    let (columns, pay_totals) = match rows {
-        Summaries::Rows(rows) => (
-            SummaryColumns::new(&rows),
-            rows.iter().filter_map(|r| r.pay).collect(),
-        ),
-        Summaries::Totals(totals) => {
-            let columns = SummaryColumns::of_totals(plan, &totals);
-            (columns, totals.pay)
+    while let Some(part) = parts.next_part()? {
+        let rows = part.first().map_or(0, read::Owned::rows);
+        let done = py.detach(|| {
+            let frame = read::frame(&part, id_column);
+            stream.summarize(plan, &frame, &options, pay.as_deref(), threads)
+        });
+        match done {
+            Ok(part) if problems.is_empty() => gathered.add(part),
+            Ok(_) => {}
+            Err(e) => {
+                problems.absorb(&e);
+                // A problem of the frame's shape (no id column, a column of another length)
+                // is the same in every part: once is enough.
+                let whole = e.problems().iter().any(|p| !is_row_problem(p));
+                if whole {
+                    break;
+                }
+            }
         }
-    };
-    let grade_strings = columns
-        .grade_names
-        .iter()
-        .map(|g| PyString::new(py, g).unbind())
-        .collect();
-    let n = read.table.len();
-    let table = PySummaryTable {
-        ids: PyList::new(py, read.table.ids())?.unbind(),
-        totals: columns.totals,
-        grades: columns.grades,
-        grade_before_veto: columns.before,
-        grade_strings,
-        vetoed: columns.vetoed,
-        pay: pay.is_some().then_some(pay_totals),
-        ignored_columns: read.ignored,
-        threads: threads.count(n),
-        timings: [
-            ("columns", seconds_columns),
-            ("read", seconds_read),
-            ("score_and_pay", seconds_score),
-            ("build", t.seconds()),
-        ],
-    };
+        py.check_signals()?;
+        progress.report(stream.rows(), rows, total)?;
+    }
+    progress.close()?;
+    let seconds_score = t.seconds();
+    if !problems.is_empty() {
+        return Err(core_err(py, &CoreError::Input(problems.into_vec())));
+    }
+    let t = Clock::start();
+    let mut table = gathered.table(py, pay.is_some(), threads.count(total))?;
+    table.timings = [
+        ("columns", seconds_columns),
+        ("read_and_score", seconds_score),
+        ("build", t.seconds()),
+    ];
     Ok(table)
+}
+
+/// Whether a problem is about one row (`records[i]…`), not the frame's shape.
+fn is_row_problem(p: &perfscore::Problem) -> bool {
+    matches!(p.loc.items(), [perfscore::LocItem::Key(k), ..] if k == "records")
+        || p.kind == perfscore::kinds::MORE_PROBLEMS
+}
+
+/// `Plan.iter_summaries`: a frame scored part by part, each part a `SummaryTable` as soon as it
+/// is scored. An Arrow stream (polars, pyarrow, DuckDB) is read batch by batch, so memory stays
+/// at one part; rows are numbered and ids checked for repeats across the whole stream. A part
+/// with a problem raises (the parts before it were already handed out).
+#[pyclass(module = "perfscore._perfscore", name = "SummaryStream")]
+pub(crate) struct PySummaryStream {
+    plan: Arc<Plan>,
+    pay: Option<Arc<PayPlan>>,
+    options: ScoreOptions,
+    id_column: Option<String>,
+    threads: Threads,
+    /// A mutex only so the class is `Sync` (an Arrow reader is not); `__next__` holds `&mut`.
+    parts: std::sync::Mutex<read::Parts>,
+    stream: FrameStream,
+}
+
+impl PySummaryStream {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn open(
+        py: Python<'_>,
+        plan: &Arc<Plan>,
+        frame: &Bound<'_, PyAny>,
+        id_column: Option<&str>,
+        options: Option<&Bound<'_, PyAny>>,
+        pay: Option<Arc<PayPlan>>,
+        threads: Option<usize>,
+        part_rows: usize,
+    ) -> PyResult<PySummaryStream> {
+        let threads =
+            Threads::from_count(threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
+        Ok(PySummaryStream {
+            plan: Arc::clone(plan),
+            pay,
+            options: options_from_any(py, options)?,
+            id_column: id_column.map(str::to_string),
+            threads,
+            parts: std::sync::Mutex::new(read::Parts::open(frame, part_rows)?),
+            stream: FrameStream::new(),
+        })
+    }
+}
+
+#[pymethods]
+impl PySummaryStream {
+    fn __iter__(slf: PyRef<'_, Self>) -> PyRef<'_, Self> {
+        slf
+    }
+
+    fn __next__(&mut self, py: Python<'_>) -> PyResult<Option<PySummaryTable>> {
+        let parts = self
+            .parts
+            .get_mut()
+            .map_err(|_| PyValueError::new_err("the stream failed earlier"))?;
+        let Some(part) = parts.next_part()? else {
+            return Ok(None);
+        };
+        let this = &mut *self;
+        let done = py
+            .detach(|| {
+                let frame = read::frame(&part, this.id_column.as_deref());
+                let pay = this.pay.as_deref();
+                this.stream
+                    .summarize(&this.plan, &frame, &this.options, pay, this.threads)
+            })
+            .map_err(|e| core_err(py, &e))?;
+        let rows = done.ids.len();
+        let mut gathered = Gathered::new(&self.plan);
+        gathered.add(done);
+        gathered
+            .table(py, self.pay.is_some(), self.threads.count(rows))
+            .map(Some)
+    }
+
+    /// Rows read so far.
+    #[getter]
+    fn rows(&self) -> usize {
+        self.stream.rows()
+    }
 }
 
 /// `Plan.totals_frame`: the frame's measure columns handed to the core's fast exact path
@@ -185,39 +377,39 @@ struct SummaryColumns {
 }
 
 impl SummaryColumns {
-    fn new(rows: &[Row]) -> SummaryColumns {
-        let n = rows.len();
-        let mut out = SummaryColumns {
-            totals: Vec::with_capacity(n),
-            grades: Vec::with_capacity(n),
-            before: Vec::with_capacity(n),
-            vetoed: Vec::with_capacity(n),
-            grade_names: Vec::new(),
-        };
-        for r in rows {
-            let s = &r.summary;
-            out.totals.push(s.total);
-            let grade = out.intern(&s.grade);
-            out.grades.push(grade);
-            let before = s.grade_before_veto.as_ref().map(|g| out.intern(g));
-            out.before.push(before);
-            out.vetoed.push(s.vetoed);
-        }
-        out
-    }
-
-    /// The kernel's totals as columns: its grade indexes are the plan's.
-    fn of_totals(plan: &Plan, t: &perfscore::batch::Totals) -> SummaryColumns {
-        let index = |g: u32| u16::try_from(g).unwrap_or(u16::MAX);
+    /// Empty columns; grade indexes start as the plan's, so the kernel's need no mapping.
+    fn new(plan: &Plan) -> SummaryColumns {
         SummaryColumns {
-            totals: (0..t.units.len())
-                .map(|i| t.total(i).unwrap_or_default())
-                .collect(),
-            grades: t.grade.iter().map(|g| index(*g)).collect(),
-            before: t.grade_before_veto.iter().map(|g| g.map(index)).collect(),
-            vetoed: t.vetoed.clone(),
+            totals: Vec::new(),
+            grades: Vec::new(),
+            before: Vec::new(),
+            vetoed: Vec::new(),
             grade_names: plan.grade_names().map(Arc::from).collect(),
         }
+    }
+
+    /// The engine's rows, grades interned by name.
+    fn push_rows(&mut self, rows: &[Row]) {
+        for r in rows {
+            let s = &r.summary;
+            self.totals.push(s.total);
+            let grade = self.intern(&s.grade);
+            self.grades.push(grade);
+            let before = s.grade_before_veto.as_ref().map(|g| self.intern(g));
+            self.before.push(before);
+            self.vetoed.push(s.vetoed);
+        }
+    }
+
+    /// The kernel's totals: its grade indexes are the plan's.
+    fn push_totals(&mut self, t: &perfscore::batch::Totals) {
+        let index = |g: u32| u16::try_from(g).unwrap_or(u16::MAX);
+        self.totals
+            .extend((0..t.units.len()).map(|i| t.total(i).unwrap_or_default()));
+        self.grades.extend(t.grade.iter().map(|g| index(*g)));
+        self.before
+            .extend(t.grade_before_veto.iter().map(|g| g.map(index)));
+        self.vetoed.extend_from_slice(&t.vetoed);
     }
 
     fn intern(&mut self, g: &Arc<str>) -> u16 {
@@ -250,7 +442,7 @@ pub(crate) struct PySummaryTable {
     threads: usize,
     /// Zeros without the `timings` feature (the clock is not read then).
     #[cfg_attr(not(feature = "timings"), allow(dead_code))]
-    timings: [(&'static str, f64); 4],
+    timings: [(&'static str, f64); 3],
 }
 
 /// `decimal.Decimal`s for many values, each distinct value (scale included) built once from its

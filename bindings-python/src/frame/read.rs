@@ -75,6 +75,117 @@ impl Owned {
     }
 }
 
+impl Owned {
+    /// Rows `start..start + len` (zero-copy; the bitmap is re-cut from the first row).
+    fn slice(&self, start: usize, len: usize) -> Owned {
+        Owned::new(self.name.clone(), self.array.slice(start, len), self.scale)
+    }
+
+    fn len(&self) -> usize {
+        self.array.len()
+    }
+
+    /// Number of rows.
+    pub(crate) fn rows(&self) -> usize {
+        self.array.len()
+    }
+}
+
+/// Where a frame's rows come from, part by part: an Arrow stream batch by batch (memory stays at
+/// one batch), or columns held whole; either way cut into parts of at most `block` rows, so a
+/// host can check for Ctrl-C and report progress between parts.
+pub(crate) struct Parts {
+    reader: Option<Box<dyn arrow_array::RecordBatchReader + Send>>,
+    current: Vec<Owned>,
+    offset: usize,
+    block: usize,
+    started: bool,
+}
+
+impl Parts {
+    /// Columns held whole.
+    pub(crate) fn whole(columns: Vec<Owned>, block: usize) -> Parts {
+        Parts {
+            reader: None,
+            current: columns,
+            offset: 0,
+            block: block.max(1),
+            started: false,
+        }
+    }
+
+    /// An Arrow stream read as it comes, or any other frame read whole.
+    pub(crate) fn open(frame: &Bound<'_, PyAny>, block: usize) -> PyResult<Parts> {
+        if !is_pandas(frame)? && frame.hasattr("__arrow_c_stream__")? {
+            let reader: PyRecordBatchReader = frame.extract()?;
+            let reader = reader.into_reader()?;
+            let schema = reader.schema();
+            // Empty columns until the first batch, so a stream without rows still reads.
+            let empty = schema
+                .fields()
+                .iter()
+                .map(|f| layout(f.name().clone(), new_null_array(f.data_type(), 0)))
+                .collect::<PyResult<Vec<_>>>()?;
+            let mut parts = Parts::whole(empty, block);
+            parts.reader = Some(reader);
+            return Ok(parts);
+        }
+        Ok(Parts::whole(columns(frame)?, block))
+    }
+
+    /// Rows of the columns held now.
+    fn held(&self) -> usize {
+        self.current.first().map_or(0, Owned::len)
+    }
+
+    /// The next part's columns; `None` after the last. A frame without rows has one empty part,
+    /// so its headers are still read.
+    pub(crate) fn next_part(&mut self) -> PyResult<Option<Vec<Owned>>> {
+        loop {
+            let held = self.held();
+            if self.offset < held {
+                // Columns of unequal lengths are handed over whole, for the core to report.
+                if self.current.iter().any(|c| c.len() != held) {
+                    self.offset = held;
+                    self.started = true;
+                    return Ok(Some(std::mem::take(&mut self.current)));
+                }
+                let len = self.block.min(held.saturating_sub(self.offset));
+                let part = self
+                    .current
+                    .iter()
+                    .map(|c| c.slice(self.offset, len))
+                    .collect();
+                self.offset = self.offset.saturating_add(len);
+                self.started = true;
+                return Ok(Some(part));
+            }
+            if let Some(reader) = self.reader.as_mut() {
+                match reader.next() {
+                    Some(batch) => {
+                        let batch = batch.map_err(arrow_err)?;
+                        let schema = batch.schema();
+                        self.current = schema
+                            .fields()
+                            .iter()
+                            .zip(batch.columns())
+                            .map(|(f, a)| layout(f.name().clone(), Arc::clone(a)))
+                            .collect::<PyResult<_>>()?;
+                        self.offset = 0;
+                        continue;
+                    }
+                    None => self.reader = None,
+                }
+            }
+            if self.started {
+                return Ok(None);
+            }
+            self.started = true;
+            return Ok(Some(std::mem::take(&mut self.current)));
+        }
+    }
+}
+
 /// The frame for the core, with its ids in `id_column` when given.
 pub(crate) fn frame<'a>(columns: &'a [Owned], id_column: Option<&'a str>) -> Frame<'a> {
     let mut frame = Frame::new();

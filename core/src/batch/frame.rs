@@ -11,10 +11,10 @@
 
 use std::collections::HashSet;
 
-use super::{Column, Table, Threads, Totals};
+use super::{Column, Summaries, Table, Threads, Totals};
 use crate::error::{kinds, shown, Error, Loc, LocItem, Problem, Problems};
 use crate::record::{Header, ID_ATTRIBUTE};
-use crate::Plan;
+use crate::{PayPlan, Plan, ScoreOptions};
 
 /// Named columns borrowed from the host, in the host's order.
 ///
@@ -68,6 +68,108 @@ impl<'a> Frame<'a> {
     /// Number of columns.
     pub fn width(&self) -> usize {
         self.columns.len()
+    }
+
+    /// Number of rows (of the first column; a column of another length is a problem).
+    pub fn len(&self) -> usize {
+        self.columns.first().map_or(0, Column::len)
+    }
+
+    /// Whether the frame has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A batch scored part by part — the record batches of an Arrow stream, or blocks of a large
+/// frame — so that a host can stop between parts (Ctrl-C), report progress and keep memory flat,
+/// with every part's numbers and problems what one call over the whole batch would give: rows are
+/// numbered from the batch's start, and an id repeated from an earlier part is a `duplicate`.
+#[derive(Debug, Default)]
+pub struct FrameStream {
+    seen: HashSet<String>,
+    rows: usize,
+}
+
+/// One part of a [`FrameStream`], scored.
+#[derive(Debug)]
+pub struct FramePart {
+    /// The part's record ids, in row order.
+    pub ids: Vec<String>,
+    /// Each row's total, grade, veto and pay ([`Plan::summarize_lean`]).
+    pub summaries: Summaries,
+    /// Headers the plan does not read.
+    pub ignored: Vec<String>,
+}
+
+impl FrameStream {
+    /// A stream at its first row.
+    pub fn new() -> FrameStream {
+        FrameStream::default()
+    }
+
+    /// Rows read so far (the first row of the next part).
+    pub fn rows(&self) -> usize {
+        self.rows
+    }
+
+    /// Read and score the next part. Its problems (all at once, rows numbered from the batch's
+    /// start) make it an error; the stream goes on at the next part either way.
+    pub fn summarize(
+        &mut self,
+        plan: &Plan,
+        frame: &Frame<'_>,
+        options: &ScoreOptions,
+        pay: Option<&PayPlan>,
+        threads: Threads,
+    ) -> crate::Result<FramePart> {
+        let start = self.rows;
+        self.rows = start.saturating_add(frame.len());
+        let shifted = |e: Error| shift(e, start);
+        let read = plan.read_frame(frame, threads).map_err(shifted)?;
+        let ids = read.table.ids().to_vec();
+        let mut repeats = Problems::new();
+        for (i, id) in ids.iter().enumerate() {
+            if !self.seen.insert(id.clone()) {
+                repeats.push(
+                    Problem::new(
+                        Loc::root()
+                            .key("records")
+                            .index(start.saturating_add(i))
+                            .key("id"),
+                        kinds::DUPLICATE,
+                        format!("duplicate record id `{}`", shown(id)),
+                    )
+                    .zh(format!("记录 id `{}` 重复", shown(id))),
+                );
+            }
+        }
+        repeats.finish(Error::Input, ())?;
+        let summaries = plan
+            .summarize_lean(&read.table, options, pay, threads)
+            .map_err(shifted)?;
+        Ok(FramePart {
+            ids,
+            summaries,
+            ignored: read.ignored,
+        })
+    }
+}
+
+/// `e` with its records' rows counted from `by` on.
+fn shift(e: Error, by: usize) -> Error {
+    let moved = |problems: Vec<Problem>| {
+        problems
+            .into_iter()
+            .map(|mut p| {
+                p.loc = p.loc.records_shifted(by);
+                p
+            })
+            .collect()
+    };
+    match e {
+        Error::Input(p) => Error::Input(moved(p)),
+        Error::Plan(p) => Error::Plan(moved(p)),
     }
 }
 

@@ -29,7 +29,7 @@ pub(crate) mod threads;
 mod totals;
 
 pub use column::Column;
-pub use frame::{Frame, FrameTable};
+pub use frame::{Frame, FramePart, FrameStream, FrameTable};
 pub use summarize::{Row, Summaries};
 pub use table::{ChunkMut, Table, TableBuilder};
 pub use threads::{Threads, ZeroThreads};
