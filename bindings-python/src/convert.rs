@@ -266,9 +266,13 @@ fn scalar_json(v: &Bound<'_, PyAny>) -> PyResult<Option<Value>> {
     if is_decimal(v)? {
         return decimal_json(v).map(Some);
     }
-    if let Ok(plan) = v.cast::<crate::plan::PyPlan>() {
-        // A compiled plan stands for its document wherever a request takes one.
-        let doc = serde_json::from_str(&plan.get().inner.to_json());
+    if module_of(v) == "perfscore._perfscore"
+        && matches!(type_name(v).as_str(), "Plan" | "PayPlan" | "Feedback")
+    {
+        // A compiled plan, pay plan or 360 configuration stands for its document wherever a
+        // request takes one.
+        let text: String = v.call_method0("to_json")?.extract()?;
+        let doc = serde_json::from_str(&text);
         return doc
             .map(Some)
             .map_err(|e| PyValueError::new_err(e.to_string()));

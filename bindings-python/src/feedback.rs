@@ -3,8 +3,8 @@
 
 use crate::convert::{py_to_json, rows_to_json, to_py};
 use crate::errors::core_err;
+use crate::host::read_text;
 use crate::ops::{request_text, run_result};
-use crate::plan::read_text;
 use perfscore::feedback::{Feedback, FeedbackReport, FeedbackRound, Response};
 use perfscore::Lang;
 use pyo3::exceptions::PyValueError;

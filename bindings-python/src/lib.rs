@@ -10,10 +10,12 @@
 use pyo3::prelude::*;
 
 mod accumulator;
+mod classes;
 mod convert;
 mod errors;
 mod feedback;
 mod frame;
+mod host;
 mod ops;
 mod pay;
 mod plan;
@@ -25,13 +27,13 @@ pub(crate) use errors::core_err;
 
 #[pymodule]
 fn _perfscore(m: &Bound<'_, PyModule>) -> PyResult<()> {
-    m.add_class::<plan::PyPlan>()?;
+    m.add_class::<classes::PyPlan>()?;
     m.add_class::<accumulator::PyAccumulator>()?;
     m.add_class::<scorecard::PyScorecard>()?;
     m.add_class::<frame::PySummaryTable>()?;
     m.add_class::<frame::PyArrowStream>()?;
     m.add_class::<frame::PySummaryStream>()?;
-    m.add_class::<pay::PyPayPlan>()?;
+    m.add_class::<classes::PyPayPlan>()?;
     m.add_class::<pay::PyPayStatement>()?;
     m.add_class::<pay::PyPayLine>()?;
     m.add_class::<pay::PyPoolShare>()?;

@@ -1,13 +1,14 @@
 //! Pay: pay plans, pay statements and bonus pools. Each class holds the core value; parts are
 //! converted by `to_py` (decimals as `decimal.Decimal`), the numbers are the core's.
 
+use crate::classes::{PyPayPlan, PyPlan};
 use crate::convert::{list_of, py_decimal, py_to_json, to_py};
 use crate::errors::core_err;
+use crate::host::{options_from_py, read_text, record_from_py, records_from_py};
 use crate::ops::{request_text, run_result};
-use crate::plan::{options_from_py, read_text, record_from_py, records_from_py, PyPlan};
 use perfscore::input::{read_number, read_pool};
 use perfscore::pay::{split_pool as core_split_pool, PayLine, PoolShare};
-use perfscore::{Lang, Loc, PayPlan, PayStatement, Plan};
+use perfscore::{Lang, Loc, PayPlan, PayStatement};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString};
@@ -58,32 +59,6 @@ pub(crate) fn split_pool<'py>(
 
 // ---------------------------------------------------------------------------------------------
 // PayPlan
-
-/// A validated pay plan, compiled against the scoring plan whose scorecards it pays.
-#[pyclass(module = "perfscore._perfscore", name = "PayPlan", frozen)]
-pub(crate) struct PyPayPlan {
-    inner: Arc<PayPlan>,
-    plan: Arc<Plan>,
-}
-
-impl PyPayPlan {
-    /// Whether this pay plan pays scorecards of `plan` (the same compiled plan, or an equal one).
-    pub(crate) fn pays(&self, plan: &Arc<Plan>) -> bool {
-        Arc::ptr_eq(&self.plan, plan)
-            || serde_json::to_string(self.plan.spec()).ok()
-                == serde_json::to_string(plan.spec()).ok()
-    }
-
-    /// The id of the plan this pay plan was compiled against.
-    pub(crate) fn plan_id(&self) -> String {
-        self.plan.spec().id.to_string()
-    }
-
-    /// The compiled core pay plan.
-    pub(crate) fn core(&self) -> Arc<PayPlan> {
-        Arc::clone(&self.inner)
-    }
-}
 
 fn pay_plan_result(
     py: Python<'_>,

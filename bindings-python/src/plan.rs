@@ -1,56 +1,16 @@
-//! `Plan`: a compiled scoring plan, and the host values it reads (records, periods, limits).
+//! `Plan`'s methods: compiling, scoring, batches, and the host values only it reads (limits).
 
-use crate::convert::{py_decimal, py_to_json, rows_to_json};
-use crate::errors::{core_err, problem};
+use crate::classes::{PyPayPlan, PyPlan};
+use crate::convert::{py_decimal, py_to_json};
+use crate::errors::core_err;
+use crate::host::{options_from_py, read_text, record_from_py, records_from_py};
 use crate::ops::{request_text, run_result};
-use crate::pay::PyPayPlan;
 use crate::scorecard::{batch, PyScorecard};
-use perfscore::{Error as CoreError, Plan, Record, ScoreOptions};
+use perfscore::{Error as CoreError, Plan, Record};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::PyDict;
 use std::sync::Arc;
-
-/// Scoring options from `period` (a mapping, or JSON text), read by the core under `options`.
-pub(crate) fn options_from_py(
-    py: Python<'_>,
-    period: Option<&Bound<'_, PyAny>>,
-) -> PyResult<ScoreOptions> {
-    let Some(period) = period.filter(|p| !p.is_none()) else {
-        return Ok(ScoreOptions::default());
-    };
-    let value = if let Ok(s) = period.cast::<PyString>() {
-        serde_json::from_str(&s.to_cow()?).map_err(|e| {
-            core_err(
-                py,
-                &CoreError::Input(vec![problem("options.period", e.to_string())]),
-            )
-        })?
-    } else {
-        py_to_json(period, "period")?
-    };
-    ScoreOptions::from_value(serde_json::json!({ "period": value })).map_err(|e| core_err(py, &e))
-}
-
-/// One record (a dict), read by the core's record rule.
-pub(crate) fn record_from_py(
-    py: Python<'_>,
-    plan: &Plan,
-    record: &Bound<'_, PyAny>,
-) -> PyResult<Record> {
-    let value = py_to_json(record, "record")?;
-    plan.read_record(value).map_err(|e| core_err(py, &e))
-}
-
-/// A batch of records (a list of dicts or a DataFrame), read by the core's record rule.
-pub(crate) fn records_from_py(
-    py: Python<'_>,
-    plan: &Plan,
-    records: &Bound<'_, PyAny>,
-) -> PyResult<Vec<Record>> {
-    let value = rows_to_json(py, records, "record")?;
-    plan.read_records(value).map_err(|e| core_err(py, &e))
-}
 
 /// A record as a dict with `Decimal` measures (records serialise their measures as plain text).
 fn record_to_py<'py>(py: Python<'py>, r: &Record) -> PyResult<Bound<'py, PyDict>> {
@@ -73,24 +33,6 @@ fn record_to_py<'py>(py: Python<'py>, r: &Record) -> PyResult<Bound<'py, PyDict>
     }
     d.set_item("measures", m)?;
     Ok(d)
-}
-
-/// A JSON file's text, opened and read by Python (`utf-8-sig`: a BOM is allowed).
-pub(crate) fn read_text(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<String> {
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("encoding", "utf-8-sig")?;
-    let file = py
-        .import("builtins")?
-        .call_method("open", (path,), Some(&kwargs))?;
-    let text = file.call_method0("read");
-    file.call_method0("close")?;
-    text?.extract()
-}
-
-/// A validated, compiled assessment plan (immutable, shareable across threads).
-#[pyclass(module = "perfscore._perfscore", name = "Plan", frozen)]
-pub(crate) struct PyPlan {
-    pub(crate) inner: Arc<Plan>,
 }
 
 fn plan_result(py: Python<'_>, r: perfscore::Result<Plan>) -> PyResult<PyPlan> {

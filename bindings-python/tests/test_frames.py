@@ -201,3 +201,13 @@ def test_plans_pay_plans_and_feedback_pickle_through_their_documents():
     assert (a.totals, a.grades, a.pay) == (b.totals, b.grades, b.pay)
     fb = perfscore.Feedback.from_dict(load_vector("feedback/feedback-example")["feedback"])
     assert pickle.loads(pickle.dumps(fb)).to_json() == fb.to_json()
+
+
+def test_compiled_documents_stand_for_their_documents_in_requests():
+    # A PayPlan object where an operation takes a pay plan document: the same answer as its dict.
+    pay_doc = {"id": "p", "currency": {"code": "CNY"}, "performance_pay": {"base": 3000, "coefficient": {"by_grade": {"S": 1.5, "A": 1.2, "B": 1.0, "C": 0.8, "D": 0}}}}
+    pay_plan = perfscore.PayPlan.from_dict(pay_doc, PLAN)
+    records = PLAN.records_from_csv(CSV)
+    by_object = PLAN.period_results(records, "2026-06", pay_plan=pay_plan)
+    by_dict = PLAN.period_results(records, "2026-06", pay_plan=pay_doc)
+    assert by_object == by_dict
