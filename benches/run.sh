@@ -33,10 +33,10 @@ esac
 
 if [ "$smoke" = 1 ]; then
   N_MEM=10000; N_CMP=1000; N_NODE=1000; REPEAT=1; REPEAT_NODE=1; export PERFSCORE_BENCH_SMOKE=1
-  N_FACTS=20000; N_FACT_PEOPLE=200; N_HIST_PEOPLE=200; N_HIST_MONTHS=12
+  N_FACTS=20000; N_FACT_PEOPLE=200; N_HIST_PEOPLE=200; N_HIST_MONTHS=12; N_FRAMES=1000
 else
   N_MEM=1000000; N_CMP=100000; N_NODE=20000; REPEAT=2; REPEAT_NODE=3
-  N_FACTS=1000000; N_FACT_PEOPLE=10000; N_HIST_PEOPLE=10000; N_HIST_MONTHS=60
+  N_FACTS=1000000; N_FACT_PEOPLE=10000; N_HIST_PEOPLE=10000; N_HIST_MONTHS=60; N_FRAMES=1000000
 fi
 
 step() { printf '\n== %s\n' "$*" >&2; }
@@ -129,6 +129,10 @@ step "history: $N_HIST_PEOPLE people × $N_HIST_MONTHS months (Rust read and tim
 ./target/release/history "$N_HIST_PEOPLE" "$N_HIST_MONTHS" --csv "$out/history.csv" >"$out/history-rust.json" || status=1
 "$py" benches/python/history.py "$out/history.csv" "$REPEAT" >"$out/history-python.json" || status=1
 rm -f "$out/history.csv"
+step "frames: $N_FRAMES people from every kind of frame (pandas, pyarrow, polars, DuckDB) vs pandas and polars float64"
+./target/release/generate "$N_FRAMES" 42 >"$out/frames.csv" || status=1
+"$py" benches/python/frames.py "$out/frames.csv" "$REPEAT" >"$out/frames-python.json" || status=1
+rm -f "$out/frames.csv"
 step "node: compare.mjs $N_NODE"
 node benches/node/compare.mjs "$N_NODE" --repeat "$REPEAT_NODE" >"$out/node.json" || status=1
 

@@ -326,6 +326,21 @@ def main():
         w("")
         w(f"Peak memory of the Rust run: {fr['peak_rss_mb']} MB. Revenue wrong at the cent: pandas {fp['pandas_wrong_cents']},")
         w(f"polars {fp['polars_wrong_cents']} of {fp['people']:,} people (perfscore is exact by construction).")
+    frames_py = os.path.join(d, "frames-python.json")
+    if os.path.exists(frames_py):
+        fr = json.load(open(frames_py))
+        w("")
+        w(f"### Python: {fr['n']:,} people from every kind of frame (benches/python/frames.py, best of {fr['repeat_best_of']})")
+        w("")
+        w("Each kind in its own process (peak = its maximum resident set, loading included); loading is not timed.")
+        w("`summarize_frame` computes total, grade and pay, `totals_frame` total and grade; the float64 baselines total, grade and pay.")
+        w("")
+        w("| input | `summarize_frame` | `totals_frame` | peak memory | totals equal pandas' |")
+        w("|---|---|---|---|---|")
+        for kind, r in fr["kinds"].items():
+            w(f"| {kind} | {r['summarize_frame_s']} s | {r['totals_frame_s']} s | {r['peak_mb']} MB | {'yes' if r['same_totals_as_pandas'] else '**no**'} |")
+        for kind, r in fr["baselines"].items():
+            w(f"| {kind} (float64, the same plan) | {r['seconds']} s | | {r['peak_mb']} MB | wrong on {r['wrong_totals']:,} |")
     cgt = os.path.join(d, "callgrind.txt")
     if os.path.exists(cgt) and open(cgt).read().strip():
         w("")
