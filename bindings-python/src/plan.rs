@@ -365,7 +365,7 @@ impl PyPlan {
     /// engine's policy, one per 4,096 rows up to 8; give 1 inside Spark or Dask tasks). All or
     /// nothing, every problem at once.
     #[pyo3(signature = (frame, *, id_column=None, options=None, pay_plan=None, threads=None, progress=None))]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)] // keyword arguments of one Python method
     fn summarize_frame(
         &self,
         py: Python<'_>,
@@ -377,16 +377,8 @@ impl PyPlan {
         progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<crate::frame::PySummaryTable> {
         let pay = self.pay_of(pay_plan)?;
-        crate::frame::summarize_frame(
-            py,
-            &self.inner,
-            frame,
-            id_column,
-            options,
-            pay,
-            threads,
-            progress,
-        )
+        let request = crate::frame::Request::new(py, id_column, options, pay, threads)?;
+        crate::frame::summarize_frame(py, &self.inner, frame, &request, progress)
     }
 
     /// `summarize_frame` part by part: an iterator of `SummaryTable`s of at most `part_rows` rows
@@ -394,7 +386,7 @@ impl PyPlan {
     /// by batch, so memory stays at one part however long the stream. Rows are numbered and ids
     /// checked for repeats across the whole stream; a part with a problem raises.
     #[pyo3(signature = (frame, *, id_column=None, options=None, pay_plan=None, threads=None, part_rows=65_536))]
-    #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_arguments)] // keyword arguments of one Python method
     fn iter_summaries(
         &self,
         py: Python<'_>,
@@ -406,16 +398,8 @@ impl PyPlan {
         part_rows: usize,
     ) -> PyResult<crate::frame::PySummaryStream> {
         let pay = self.pay_of(pay_plan)?;
-        crate::frame::PySummaryStream::open(
-            py,
-            &self.inner,
-            frame,
-            id_column,
-            options,
-            pay,
-            threads,
-            part_rows,
-        )
+        let request = crate::frame::Request::new(py, id_column, options, pay, threads)?;
+        crate::frame::PySummaryStream::open(&self.inner, frame, request, part_rows)
     }
 
     /// Each record's rounded total, grade, grade before a veto and veto, as columns (a dict of

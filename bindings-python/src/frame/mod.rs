@@ -50,6 +50,44 @@ fn options_from_any(py: Python<'_>, options: Option<&Bound<'_, PyAny>>) -> PyRes
 /// Rows per part: Ctrl-C and progress are looked at between parts (about 50 ms of work here).
 pub(crate) const PART_ROWS: usize = 65_536;
 
+/// What a frame batch is scored with, read once from the method's keywords.
+pub(crate) struct Request {
+    id_column: Option<String>,
+    options: ScoreOptions,
+    pay: Option<Arc<PayPlan>>,
+    threads: Threads,
+}
+
+impl Request {
+    pub(crate) fn new(
+        py: Python<'_>,
+        id_column: Option<&str>,
+        options: Option<&Bound<'_, PyAny>>,
+        pay: Option<Arc<PayPlan>>,
+        threads: Option<usize>,
+    ) -> PyResult<Request> {
+        Ok(Request {
+            id_column: id_column.map(str::to_string),
+            options: options_from_any(py, options)?,
+            pay,
+            threads: Threads::from_count(threads)
+                .map_err(|e| PyValueError::new_err(e.to_string()))?,
+        })
+    }
+
+    /// One part read and scored, rows and ids counted by `stream`.
+    fn score(
+        &self,
+        plan: &Plan,
+        stream: &mut FrameStream,
+        part: &[read::Owned],
+    ) -> perfscore::Result<FramePart> {
+        let frame = read::frame(part, self.id_column.as_deref());
+        let pay = self.pay.as_deref();
+        stream.summarize(plan, &frame, &self.options, pay, self.threads)
+    }
+}
+
 /// What the parts of one batch came to, gathered.
 struct Gathered {
     ids: Vec<String>,
@@ -159,19 +197,13 @@ impl<'py> Progress<'py> {
 /// without the GIL; between parts Python's signals are checked (Ctrl-C raises
 /// `KeyboardInterrupt` within one part and returns nothing) and progress is reported. All or
 /// nothing: every part's problems are gathered (bounded) and raised together.
-#[allow(clippy::too_many_arguments)]
 pub(crate) fn summarize_frame(
     py: Python<'_>,
     plan: &Arc<Plan>,
     frame: &Bound<'_, PyAny>,
-    id_column: Option<&str>,
-    options: Option<&Bound<'_, PyAny>>,
-    pay: Option<Arc<PayPlan>>,
-    threads: Option<usize>,
+    request: &Request,
     progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PySummaryTable> {
-    let threads = Threads::from_count(threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    let options = options_from_any(py, options)?;
     let t = Clock::start();
     let columns = read::columns(frame)?;
     let seconds_columns = t.seconds();
@@ -184,10 +216,7 @@ pub(crate) fn summarize_frame(
     let t = Clock::start();
     while let Some(part) = parts.next_part()? {
         let rows = part.first().map_or(0, read::Owned::rows);
-        let done = py.detach(|| {
-            let frame = read::frame(&part, id_column);
-            stream.summarize(plan, &frame, &options, pay.as_deref(), threads)
-        });
+        let done = py.detach(|| request.score(plan, &mut stream, &part));
         match done {
             Ok(part) if problems.is_empty() => gathered.add(part),
             Ok(_) => {}
@@ -210,7 +239,8 @@ pub(crate) fn summarize_frame(
         return Err(core_err(py, &CoreError::Input(problems.into_vec())));
     }
     let t = Clock::start();
-    let mut table = gathered.table(py, pay.is_some(), threads.count(total))?;
+    let threads = request.threads.count(total);
+    let mut table = gathered.table(py, request.pay.is_some(), threads)?;
     table.timings = [
         ("columns", seconds_columns),
         ("read_and_score", seconds_score),
@@ -232,35 +262,22 @@ fn is_row_problem(p: &perfscore::Problem) -> bool {
 #[pyclass(module = "perfscore._perfscore", name = "SummaryStream")]
 pub(crate) struct PySummaryStream {
     plan: Arc<Plan>,
-    pay: Option<Arc<PayPlan>>,
-    options: ScoreOptions,
-    id_column: Option<String>,
-    threads: Threads,
+    request: Request,
     /// A mutex only so the class is `Sync` (an Arrow reader is not); `__next__` holds `&mut`.
     parts: std::sync::Mutex<read::Parts>,
     stream: FrameStream,
 }
 
 impl PySummaryStream {
-    #[allow(clippy::too_many_arguments)]
     pub(crate) fn open(
-        py: Python<'_>,
         plan: &Arc<Plan>,
         frame: &Bound<'_, PyAny>,
-        id_column: Option<&str>,
-        options: Option<&Bound<'_, PyAny>>,
-        pay: Option<Arc<PayPlan>>,
-        threads: Option<usize>,
+        request: Request,
         part_rows: usize,
     ) -> PyResult<PySummaryStream> {
-        let threads =
-            Threads::from_count(threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
         Ok(PySummaryStream {
             plan: Arc::clone(plan),
-            pay,
-            options: options_from_any(py, options)?,
-            id_column: id_column.map(str::to_string),
-            threads,
+            request,
             parts: std::sync::Mutex::new(read::Parts::open(frame, part_rows)?),
             stream: FrameStream::new(),
         })
@@ -281,20 +298,16 @@ impl PySummaryStream {
         let Some(part) = parts.next_part()? else {
             return Ok(None);
         };
-        let this = &mut *self;
+        let (plan, request, stream) = (&self.plan, &self.request, &mut self.stream);
         let done = py
-            .detach(|| {
-                let frame = read::frame(&part, this.id_column.as_deref());
-                let pay = this.pay.as_deref();
-                this.stream
-                    .summarize(&this.plan, &frame, &this.options, pay, this.threads)
-            })
+            .detach(|| request.score(plan, stream, &part))
             .map_err(|e| core_err(py, &e))?;
         let rows = done.ids.len();
         let mut gathered = Gathered::new(&self.plan);
         gathered.add(done);
+        let threads = self.request.threads.count(rows);
         gathered
-            .table(py, self.pay.is_some(), self.threads.count(rows))
+            .table(py, self.request.pay.is_some(), threads)
             .map(Some)
     }
 
