@@ -16,7 +16,7 @@ import pyarrow.csv
 import pytest
 
 import perfscore
-from conftest import load_vector
+from conftest import DEMO_PAY_PLAN, load_vector
 
 CSV = perfscore.demo_team_csv()
 PLAN = perfscore.Plan.template("monthly-sales-rep")
@@ -73,15 +73,7 @@ def test_every_input_kind_reads_as_the_csv(kind, tmp_path):
 
 def test_pay_from_a_polars_frame_equals_the_statements():
     pay_plan = perfscore.PayPlan.from_dict(
-        {
-            "id": "monthly-pay",
-            "currency": {"code": "CNY"},
-            "performance_pay": {"base": 3000, "coefficient": {"by_grade": {"S": 1.5, "A": 1.2, "B": 1.0, "C": 0.8, "D": 0}}},
-            "commissions": [
-                {"id": "margin", "name": "Margin commission", "base": "gross_profit", "mode": "marginal",
-                 "tiers": [{"from": 0, "to": 100000, "rate": 10}, {"from": 100000, "rate": 7.5}]}
-            ],
-        },
+        DEMO_PAY_PLAN,
         PLAN,
     )
     records = PLAN.records_from_csv(CSV)
@@ -173,11 +165,7 @@ def test_results_as_arrow_polars_and_pandas_keep_exact_decimals():
 
 def test_pay_column_is_exact_at_the_currencys_scale():
     pay_plan = perfscore.PayPlan.from_dict(
-        {
-            "id": "monthly-pay",
-            "currency": {"code": "CNY"},
-            "performance_pay": {"base": 3000, "coefficient": {"by_grade": {"S": 1.5, "A": 1.2, "B": 1.0, "C": 0.8, "D": 0}}},
-        },
+        DEMO_PAY_PLAN,
         PLAN,
     )
     table = PLAN.summarize_frame(pl.read_csv(io.StringIO(CSV)), pay_plan=pay_plan)

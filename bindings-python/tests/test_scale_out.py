@@ -11,21 +11,14 @@ import pyarrow as pa
 import pytest
 
 import perfscore
+from conftest import DEMO_PAY_PLAN
 import perfscore.dask
 import perfscore.spark
 
 CSV = perfscore.demo_team_csv()
 PLAN = perfscore.Plan.template("monthly-sales-rep")
 PAY = perfscore.PayPlan.from_dict(
-    {
-        "id": "monthly-pay",
-        "currency": {"code": "CNY"},
-        "performance_pay": {"base": 3000, "coefficient": {"by_grade": {"S": 1.5, "A": 1.2, "B": 1.0, "C": 0.8, "D": 0}}},
-        "commissions": [
-            {"id": "margin", "name": "Margin commission", "base": "gross_profit", "mode": "marginal",
-             "tiers": [{"from": 0, "to": 100000, "rate": 10}, {"from": 100000, "rate": 7.5}]}
-        ],
-    },
+    DEMO_PAY_PLAN,
     PLAN,
 )
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 import pytest
 
 import perfscore
-from conftest import VECTORS, load_vector, vector_names
+from conftest import DEMO_PAY_PLAN, VECTORS, load_vector, vector_names
 
 PERSON = ("id", "name", "team", "department", "branch", "attributes")
 
@@ -187,15 +187,7 @@ def test_pay_equals_statements(name, threads):
 def test_pay_on_the_demo_team_with_aliased_columns():
     plan = perfscore.Plan.template("monthly-sales-rep")
     pay = perfscore.PayPlan.from_dict(
-        {
-            "id": "monthly-pay",
-            "currency": {"code": "CNY"},
-            "performance_pay": {"base": 3000, "coefficient": {"by_grade": {"S": 1.5, "A": 1.2, "B": 1.0, "C": 0.8, "D": 0}}},
-            "commissions": [
-                {"id": "margin", "name": "Margin commission", "base": "gross_profit", "mode": "marginal",
-                 "tiers": [{"from": 0, "to": 100000, "rate": 10}, {"from": 100000, "rate": 7.5}]}
-            ],
-        },
+        DEMO_PAY_PLAN,
         plan,
     )
     team = plan.records_from_csv(perfscore.demo_team_csv())
