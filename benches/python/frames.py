@@ -17,7 +17,6 @@ import os
 import resource
 import subprocess
 import sys
-import time
 
 KINDS = ["pandas", "pandas_pyarrow", "pyarrow", "polars", "duckdb"]
 BASELINES = ["pandas_float64", "polars_float64"]
@@ -47,21 +46,11 @@ def load(kind, path):
     raise SystemExit(f"unknown kind {kind}")
 
 
-def best(fn, repeat):
-    out, t = None, None
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        out = fn()
-        dt = time.perf_counter() - t0
-        t = dt if t is None else min(t, dt)
-    return t, out
-
-
 def one(kind, path, repeat):
     """Run one kind in this process; print its JSON line."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     import perfscore
-    from compare import pay_plan_json
+    from compare import best_of, pay_plan_json
 
     plan = perfscore.Plan.template("monthly-sales-rep")
     pay = perfscore.PayPlan.from_json(pay_plan_json(), plan)
@@ -71,13 +60,13 @@ def one(kind, path, repeat):
 
         frame = load("polars" if kind == "polars_float64" else "pandas", path)
         fn = baselines.polars_float if kind == "polars_float64" else baselines.pandas_float
-        out["seconds"], result = best(lambda: fn(frame), repeat)
+        out["seconds"], result = best_of(lambda: fn(frame), repeat)
         totals = result["total"].to_list() if kind == "polars_float64" else result["total"].tolist()
         out["totals"] = [f"{t:.2f}" for t in totals]
     else:
         frame = load(kind, path)
-        out["summarize_frame_s"], table = best(lambda: plan.summarize_frame(frame, pay_plan=pay), repeat)
-        out["totals_frame_s"], _ = best(lambda: plan.totals_frame(frame), repeat)
+        out["summarize_frame_s"], table = best_of(lambda: plan.summarize_frame(frame, pay_plan=pay), repeat)
+        out["totals_frame_s"], _ = best_of(lambda: plan.totals_frame(frame), repeat)
         out["totals"] = [f"{t:.2f}" for t in table.totals]
     out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     print(json.dumps(out))
