@@ -8,6 +8,7 @@
 import { toJson } from './encode.mjs';
 import { TotalsColumns } from './columns.mjs';
 import { decodeSummaries, encodeTable } from './table.mjs';
+import { Parts, settingsOf, summarizeEach, summarizeWhole } from './stream.mjs';
 
 /** An error from perfscore: `code` is `PLAN_INVALID`, `INPUT_INVALID` or `WASM_TRAP`. */
 export class PerfscoreError extends Error {
@@ -120,9 +121,42 @@ export function createApi(backend) {
     }
   }
 
+  /** A backend call that may answer later (native workers): its rejection converted too. */
+  function step(fn) {
+    const out = call(fn);
+    return out instanceof Promise ? out.catch((e) => { throw converted(e); }) : out;
+  }
+
+  /** An encoded table as the backend's input (to be freed by the caller). */
+  const tableInput = ({ text, lens, strings, counts, entries, nums, ncols }) =>
+    new (backend.core().TableInput)(text, lens, strings, counts, entries, nums, ncols);
+
+  /**
+   * A long batch's parts over a core stream of `plan`'s summaries (with `payPlan`'s pay);
+   * `whole`: all of its problems at the end. `csv`: the CSV text it reads, if any.
+   */
+  function openParts(method, plan, payPlan, options, settings, whole, csv) {
+    if (given(payPlan) && !(payPlan instanceof PayPlan)) {
+      throw argumentError(`${method} expects a PayPlan (or nothing) as its third argument`);
+    }
+    const live = livePlan(plan);
+    // Only the native addon runs parts on worker threads (it has `runAsync`).
+    const checked = settingsOf(settings, method, argumentError, typeof live.runAsync === 'function');
+    checked.signal?.throwIfAborted();
+    const o = given(options) ? toJson(options) : '';
+    const stream = call(() => {
+      const { CoreStream } = backend.core();
+      return given(payPlan)
+        ? CoreStream.createWithPay(livePay(payPlan), o, whole, csv)
+        : CoreStream.create(live, o, whole, csv);
+    });
+    return new Parts(stream, { step, table: tableInput }, checked);
+  }
+
   const token = Symbol('perfscore');
-  /** The live compiled plan of a `Plan` (set in Plan's static block). */
+  /** The live compiled plan of a `Plan` (set in Plan's static block), and of a `PayPlan`. */
   let livePlan;
+  let livePay;
 
   class Plan {
     #json;
@@ -262,6 +296,39 @@ export function createApi(backend) {
         if (out !== '') return decodeSummaries(table.ids, out);
       }
       return JSON.parse(target.run('summarize', { records, options }));
+    }
+
+    /**
+     * `summarize` of a long batch without holding the event loop: `input` is an array of
+     * records or CSV text (read as `recordsFromCsv` reads it). It is scored in parts of
+     * `partRows` rows (on libuv's thread pool with the native addon; with a turn of the event
+     * loop after each part in wasm); `signal` (an AbortSignal) stops it at the next part and
+     * rejects with the signal's reason, returning nothing; `onProgress({ rows, total })` follows
+     * it. The summaries and problems are exactly `summarize`'s (all problems of every part).
+     */
+    async summarizeAsync(input, options, payPlan, settings) {
+      const csv = typeof input === 'string' ? input : undefined;
+      if (csv === undefined && !Array.isArray(input)) {
+        throw argumentError('summarizeAsync expects an array of records or CSV text');
+      }
+      return summarizeWhole(openParts('summarizeAsync', this, payPlan, options, settings, true, csv), input);
+    }
+
+    /**
+     * A stream of batches scored one by one, each batch's summaries as soon as it is scored:
+     * `source` is CSV text (in parts of `partRows` rows) or an iterable or async iterable of
+     * record arrays (a generator reading a file, a database cursor), so memory holds one batch.
+     * Rows are numbered and ids checked across the whole stream; a batch with a problem throws
+     * (the batches before it were already handed out). `signal` stops it between batches.
+     */
+    async *iterSummaries(source, options, payPlan, settings) {
+      const csv = typeof source === 'string' ? source : undefined;
+      const iterable = source !== null && typeof source === 'object'
+        && (typeof source[Symbol.iterator] === 'function' || typeof source[Symbol.asyncIterator] === 'function');
+      if (csv === undefined && !iterable) {
+        throw argumentError('iterSummaries expects CSV text or an iterable of record arrays');
+      }
+      yield* summarizeEach(openParts('iterSummaries', this, payPlan, options, settings, false, csv), source, argumentError);
     }
 
     /** Each record's total, grade, grade before a veto and veto, as columns, from the core's
@@ -414,10 +481,9 @@ export function createApi(backend) {
 
   /** The table path of `summarize`; `threads` only where the backend has threads (native). */
   function summarizeTable(live, table, options, threads) {
-    const { text, lens, strings, counts, entries, nums, ncols } = table;
     const o = given(options) ? toJson(options) : '';
     return call(() => {
-      const input = new (backend.core().TableInput)(text, lens, strings, counts, entries, nums, ncols);
+      const input = tableInput(table);
       try {
         return live.summarizeTable(input, o, threads);
       } finally {
@@ -487,6 +553,10 @@ export function createApi(backend) {
 
     toJSON() {
       return JSON.parse(this.#json);
+    }
+
+    static {
+      livePay = (pay) => pay.#held.get();
     }
   }
 

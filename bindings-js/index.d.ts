@@ -604,6 +604,16 @@ export interface Summary {
   pay?: Decimal;
 }
 
+/** Settings of the long-batch methods (`summarizeAsync`, `iterSummaries`). */
+export interface LongBatch {
+  /** Threads per part (the native package; wasm uses one). */
+  threads?: number;
+  /** Stops the batch at the next part: the promise rejects with `signal.reason`. */
+  signal?: AbortSignal;
+  /** Rows per part: 16,384 on the native package, 4,096 in wasm (about 40 ms each). */
+  partRows?: number;
+}
+
 export declare class Plan {
   private constructor();
   /** Compile a plan from JSON text; all problems are reported at once (`PLAN_INVALID`). */
@@ -687,6 +697,31 @@ export declare class Plan {
   readonly gradeNames: string[];
   /** `scoreMany` on the libuv thread pool, off the event loop. */
   scoreManyAsync(records: RecordInput[], options?: ScoreOptions): Promise<Scorecard[]>;
+  /**
+   * `summarize` of a long batch without holding the event loop: an array of records or CSV
+   * text (read as `recordsFromCsv` reads it), scored part by part (on libuv's thread pool with
+   * the native package; with a turn of the event loop after each part in wasm). Exactly
+   * `summarize`'s summaries, and all problems of every part at the end; `signal` stops it at
+   * the next part, rejecting with the signal's reason and returning nothing.
+   */
+  summarizeAsync(
+    input: RecordInput[] | string,
+    options?: ScoreOptions | null,
+    payPlan?: PayPlan | null,
+    run?: LongBatch & { onProgress?: (progress: { rows: number; total: number | undefined }) => void },
+  ): Promise<Summary[]>;
+  /**
+   * Batches scored one by one, each batch's summaries as soon as it is scored: CSV text (in
+   * parts of `partRows` rows) or an iterable / async iterable of record arrays, so memory holds
+   * one batch. Rows are numbered and ids checked across the stream; a batch with a problem
+   * throws (the batches before it were already handed out).
+   */
+  iterSummaries(
+    source: string | Iterable<RecordInput[]> | AsyncIterable<RecordInput[]>,
+    options?: ScoreOptions | null,
+    payPlan?: PayPlan | null,
+    run?: LongBatch & { onProgress?: (progress: { rows: number; total: undefined }) => void },
+  ): AsyncGenerator<Summary[], void, undefined>;
   /** The core's canonical JSON per scorecard, byte-identical to the Rust crate. */
   scoreCanonical(records: RecordInput[], options?: ScoreOptions): string[];
   /** Score one record and explain every number, in English (default) or Simplified Chinese. */

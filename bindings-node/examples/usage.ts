@@ -194,6 +194,19 @@ console.log(feedback.explain(responses, 'A', 'zh'), Feedback.fromJson(JSON.strin
 async function main(): Promise<void> {
   const later: Scorecard[] = await demo.scoreManyAsync(team, { period: { basis: 'profile', weights: [1, 2, '1'], elapsed: 1 } });
   console.log(later.map((c) => `${c.record_id} ${c.total} ${c.grade}`));
+  // A long batch off the event loop, stoppable, with progress; then a stream of batches.
+  const stop = new AbortController();
+  const long: Summary[] = await demo.summarizeAsync(demoTeamCsv(), null, null, {
+    signal: stop.signal,
+    partRows: 5,
+    onProgress: ({ rows, total }) => console.log(`${rows} of ${total ?? '?'} rows`),
+  });
+  async function* batches(): AsyncGenerator<typeof team> {
+    yield team;
+  }
+  for await (const part of demo.iterSummaries(batches(), undefined, undefined, { threads: 1 })) {
+    console.log(part.length, long.length);
+  }
   try {
     Plan.fromJson('{}');
   } catch (e) {

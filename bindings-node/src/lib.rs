@@ -9,9 +9,9 @@ use napi::JsValue;
 use napi_derive::napi;
 use perfscore::batch::Threads;
 use perfscore::feedback::Feedback;
-use perfscore::ops::EncodedTable;
+use perfscore::ops::{EncodedTable, SummaryStream};
 use perfscore::Error as CoreError;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// A core error as the JS `Error` the front expects (`code`, `canonical`).
 fn thrown(env: &Env, e: CoreError) -> Error {
@@ -118,7 +118,7 @@ impl CorePlan {
         summarized(
             &env,
             self.plan
-                .summarize_encoded(&table.0, &options, None, threads),
+                .summarize_encoded(&table.0.borrow(), &options, None, threads),
         )
     }
 
@@ -167,7 +167,7 @@ impl Task for RunTask {
 
 /// A batch encoded by the front (`bindings-js/table.mjs`).
 #[napi]
-pub struct TableInput(EncodedTable);
+pub struct TableInput(std::cell::RefCell<EncodedTable>);
 
 #[napi]
 impl TableInput {
@@ -183,7 +183,7 @@ impl TableInput {
         nums: Float64Array,
         ncols: u32,
     ) -> TableInput {
-        TableInput(EncodedTable {
+        TableInput(std::cell::RefCell::new(EncodedTable {
             text,
             lens: lens.to_vec(),
             strings: strings.to_vec(),
@@ -191,7 +191,7 @@ impl TableInput {
             entries: entries.to_vec(),
             nums: nums.to_vec(),
             ncols,
-        })
+        }))
     }
 
     /// Nothing to release (wasm's table has to be freed; the front calls this on both).
@@ -202,7 +202,7 @@ impl TableInput {
 /// A compiled pay plan and the scoring plan it was compiled against.
 #[napi]
 pub struct CorePayPlan {
-    pay: perfscore::PayPlan,
+    pay: Arc<perfscore::PayPlan>,
     plan: Arc<perfscore::Plan>,
 }
 
@@ -213,7 +213,7 @@ impl CorePayPlan {
     pub fn from_json(env: Env, text: String, plan: &CorePlan) -> Result<CorePayPlan> {
         let pay = perfscore::PayPlan::from_json(&text, &plan.plan).map_err(|e| thrown(&env, e))?;
         Ok(CorePayPlan {
-            pay,
+            pay: Arc::new(pay),
             plan: Arc::clone(&plan.plan),
         })
     }
@@ -248,12 +248,176 @@ impl CorePayPlan {
         threads: Option<u32>,
     ) -> Result<String> {
         let threads = threads_of(&env, threads)?;
-        let pay = Some(&self.pay);
+        let pay = Some(&*self.pay);
         summarized(
             &env,
             self.plan
-                .summarize_encoded(&table.0, &options, pay, threads),
+                .summarize_encoded(&table.0.borrow(), &options, pay, threads),
         )
+    }
+}
+
+/// One batch scored part by part on libuv's thread pool (`perfscore::ops::SummaryStream`): the
+/// front awaits each part, so the event loop runs between parts and an `AbortSignal` stops the
+/// batch at the next one. Parts of one stream run one after another.
+#[napi]
+pub struct CoreStream {
+    stream: Arc<Mutex<SummaryStream>>,
+}
+
+#[napi]
+impl CoreStream {
+    /// A stream of `plan`'s summaries, over `csv` text when given. `whole`: one batch whose
+    /// problems all come from `finish`.
+    #[napi(factory, catch_unwind)]
+    pub fn create(
+        env: Env,
+        plan: &CorePlan,
+        options: String,
+        whole: bool,
+        csv: Option<String>,
+    ) -> Result<CoreStream> {
+        CoreStream::open(&env, &plan.plan, None, &options, whole, csv)
+    }
+
+    /// [`CoreStream::create`] with each summary's pay under `pay`.
+    #[napi(factory, catch_unwind)]
+    pub fn create_with_pay(
+        env: Env,
+        pay: &CorePayPlan,
+        options: String,
+        whole: bool,
+        csv: Option<String>,
+    ) -> Result<CoreStream> {
+        CoreStream::open(&env, &pay.plan, Some(&pay.pay), &options, whole, csv)
+    }
+
+    fn open(
+        env: &Env,
+        plan: &Arc<perfscore::Plan>,
+        pay: Option<&Arc<perfscore::PayPlan>>,
+        options: &str,
+        whole: bool,
+        csv: Option<String>,
+    ) -> Result<CoreStream> {
+        let stream = SummaryStream::new(Arc::clone(plan), pay.cloned(), options, whole)
+            .and_then(|s| match csv {
+                Some(text) => s.with_csv(text),
+                None => Ok(s),
+            })
+            .map_err(|e| thrown(env, e))?;
+        Ok(CoreStream {
+            stream: Arc::new(Mutex::new(stream)),
+        })
+    }
+
+    /// The next part, encoded by the front: its summaries, `""` (a whole stream with problems:
+    /// nothing to add) or `null` (the part must come as records).
+    #[napi(ts_return_type = "Promise<string | null>")]
+    pub fn next_encoded(
+        &self,
+        env: Env,
+        table: &TableInput,
+        threads: Option<u32>,
+    ) -> Result<AsyncTask<StreamTask>> {
+        // The worker owns the part; the front frees the input right after this call.
+        let part = Part::Encoded(table.0.take());
+        self.task(&env, part, threads)
+    }
+
+    /// The next part as a JSON array of records.
+    #[napi(ts_return_type = "Promise<string | null>")]
+    pub fn next_records(
+        &self,
+        env: Env,
+        records: String,
+        threads: Option<u32>,
+    ) -> Result<AsyncTask<StreamTask>> {
+        self.task(&env, Part::Records(records), threads)
+    }
+
+    /// The next `rows` rows of the CSV text: their summaries as JSON, `""`, or `null` at the end.
+    #[napi(ts_return_type = "Promise<string | null>")]
+    pub fn next_csv(
+        &self,
+        env: Env,
+        rows: u32,
+        threads: Option<u32>,
+    ) -> Result<AsyncTask<StreamTask>> {
+        self.task(&env, Part::Csv(rows as usize), threads)
+    }
+
+    /// Rows read so far.
+    #[napi(getter, catch_unwind)]
+    pub fn rows(&self) -> Result<u32> {
+        Ok(u32::try_from(self.locked()?.rows()).unwrap_or(u32::MAX))
+    }
+
+    /// Whether reading on would only repeat a problem of the whole batch.
+    #[napi(getter, catch_unwind)]
+    pub fn stopped(&self) -> Result<bool> {
+        Ok(self.locked()?.is_stopped())
+    }
+
+    /// The end of a whole stream: throws every problem of every part.
+    #[napi(catch_unwind)]
+    pub fn finish(&self, env: Env) -> Result<()> {
+        self.locked()?.finish().map_err(|e| thrown(&env, e))
+    }
+
+    fn locked(&self) -> Result<std::sync::MutexGuard<'_, SummaryStream>> {
+        self.stream.lock().map_err(|_| poisoned())
+    }
+
+    fn task(&self, env: &Env, part: Part, threads: Option<u32>) -> Result<AsyncTask<StreamTask>> {
+        Ok(AsyncTask::new(StreamTask {
+            stream: Arc::clone(&self.stream),
+            part,
+            threads: threads_of(env, threads)?,
+        }))
+    }
+}
+
+/// What a stream's next part is made of.
+enum Part {
+    Encoded(EncodedTable),
+    Records(String),
+    Csv(usize),
+}
+
+fn poisoned() -> Error {
+    Error::from_reason(
+        "perfscore: an earlier part of this stream panicked (a bug: please report it)",
+    )
+}
+
+/// One part of a [`CoreStream`], scored on libuv's thread pool.
+pub struct StreamTask {
+    stream: Arc<Mutex<SummaryStream>>,
+    part: Part,
+    threads: Threads,
+}
+
+impl Task for StreamTask {
+    type Output = Option<std::result::Result<String, CoreError>>;
+    type JsValue = Option<String>;
+
+    fn compute(&mut self) -> Result<Self::Output> {
+        let part = std::mem::replace(&mut self.part, Part::Csv(0));
+        let threads = self.threads;
+        let stream = &self.stream;
+        // A part that panicked poisons the stream: later parts fail instead of guessing.
+        let mut s = stream.lock().map_err(|_| poisoned())?;
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| match part {
+            Part::Encoded(table) => s.next_encoded(&table, threads),
+            Part::Records(records) => Some(s.next_records(&records, threads)),
+            Part::Csv(rows) => s.next_csv(rows, threads),
+        }))
+        .map_err(|_| Error::from_reason("perfscore panicked (a bug: please report it)"))
+    }
+
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<Option<String>> {
+        output.transpose().map_err(|e| thrown(&env, e))
     }
 }
 

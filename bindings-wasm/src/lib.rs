@@ -7,8 +7,9 @@
 use perfscore::batch::Threads;
 #[cfg(feature = "feedback")]
 use perfscore::feedback::Feedback;
-use perfscore::ops::EncodedTable;
+use perfscore::ops::{EncodedTable, SummaryStream};
 use perfscore::{Error, PayPlan, Plan};
+use std::sync::Arc;
 use wasm_bindgen::prelude::*;
 
 #[cfg(target_arch = "wasm32")]
@@ -78,7 +79,7 @@ fn limits(limits: Option<String>) -> Result<perfscore::Limits, JsValue> {
 /// A compiled plan held inside the wasm instance.
 #[wasm_bindgen]
 pub struct CorePlan {
-    plan: std::sync::Arc<Plan>,
+    plan: Arc<Plan>,
 }
 
 #[wasm_bindgen]
@@ -88,7 +89,7 @@ impl CorePlan {
     pub fn from_json(text: &str, lowered: Option<String>) -> Result<CorePlan, JsValue> {
         Plan::from_json_with_limits(text, &limits(lowered)?)
             .map(|plan| CorePlan {
-                plan: std::sync::Arc::new(plan),
+                plan: Arc::new(plan),
             })
             .map_err(thrown)
     }
@@ -162,8 +163,8 @@ impl TableInput {
 /// A compiled pay plan and (a copy of) the scoring plan it was compiled against.
 #[wasm_bindgen]
 pub struct CorePayPlan {
-    pay: PayPlan,
-    plan: std::sync::Arc<Plan>,
+    pay: Arc<PayPlan>,
+    plan: Arc<Plan>,
 }
 
 #[wasm_bindgen]
@@ -173,7 +174,7 @@ impl CorePayPlan {
     pub fn from_json(text: &str, plan: &CorePlan) -> Result<CorePayPlan, JsValue> {
         let pay = PayPlan::from_json(text, &plan.plan).map_err(thrown)?;
         Ok(CorePayPlan {
-            pay,
+            pay: Arc::new(pay),
             plan: plan.plan.clone(),
         })
     }
@@ -200,8 +201,98 @@ impl CorePayPlan {
     pub fn summarize_table(&self, table: &TableInput, options: &str) -> Result<String, JsValue> {
         summarized(
             self.plan
-                .summarize_encoded(&table.0, options, Some(&self.pay), Threads::Auto),
+                .summarize_encoded(&table.0, options, Some(&*self.pay), Threads::Auto),
         )
+    }
+}
+
+/// One batch scored part by part (`perfscore::ops::SummaryStream`); the front yields to the
+/// event loop between parts, so an `AbortSignal` stops the batch at the next one.
+#[wasm_bindgen]
+pub struct CoreStream(SummaryStream);
+
+#[wasm_bindgen]
+impl CoreStream {
+    /// A stream of `plan`'s summaries over `csv` text when given. `whole`: one batch whose
+    /// problems all come from `finish`.
+    pub fn create(
+        plan: &CorePlan,
+        options: &str,
+        whole: bool,
+        csv: Option<String>,
+    ) -> Result<CoreStream, JsValue> {
+        CoreStream::open(&plan.plan, None, options, whole, csv)
+    }
+
+    /// [`CoreStream::create`] with each summary's pay under `pay`.
+    #[wasm_bindgen(js_name = createWithPay)]
+    pub fn create_with_pay(
+        pay: &CorePayPlan,
+        options: &str,
+        whole: bool,
+        csv: Option<String>,
+    ) -> Result<CoreStream, JsValue> {
+        CoreStream::open(&pay.plan, Some(&pay.pay), options, whole, csv)
+    }
+
+    fn open(
+        plan: &Arc<Plan>,
+        pay: Option<&Arc<PayPlan>>,
+        options: &str,
+        whole: bool,
+        csv: Option<String>,
+    ) -> Result<CoreStream, JsValue> {
+        SummaryStream::new(Arc::clone(plan), pay.cloned(), options, whole)
+            .and_then(|s| match csv {
+                Some(text) => s.with_csv(text),
+                None => Ok(s),
+            })
+            .map(CoreStream)
+            .map_err(thrown)
+    }
+
+    /// The next part, encoded by the front: its summaries, `""` (a whole stream with problems:
+    /// nothing to add) or `undefined` (the part must come as records).
+    #[wasm_bindgen(js_name = nextEncoded)]
+    pub fn next_encoded(&mut self, table: &TableInput) -> Result<Option<String>, JsValue> {
+        self.0
+            .next_encoded(&table.0, Threads::Auto)
+            .transpose()
+            .map_err(thrown)
+    }
+
+    /// The next part as a JSON array of records.
+    #[wasm_bindgen(js_name = nextRecords)]
+    pub fn next_records(&mut self, records: &str) -> Result<String, JsValue> {
+        self.0.next_records(records, Threads::Auto).map_err(thrown)
+    }
+
+    /// The next `rows` rows of the CSV text: their summaries as JSON, `""`, or `undefined` at
+    /// the end.
+    #[wasm_bindgen(js_name = nextCsv)]
+    pub fn next_csv(&mut self, rows: u32) -> Result<Option<String>, JsValue> {
+        let rows = usize::try_from(rows).unwrap_or(usize::MAX);
+        self.0
+            .next_csv(rows, Threads::Auto)
+            .transpose()
+            .map_err(thrown)
+    }
+
+    /// Rows read so far.
+    #[wasm_bindgen(getter)]
+    pub fn rows(&self) -> u32 {
+        u32::try_from(self.0.rows()).unwrap_or(u32::MAX)
+    }
+
+    /// Whether reading on would only repeat a problem of the whole batch.
+    #[wasm_bindgen(getter)]
+    pub fn stopped(&self) -> bool {
+        self.0.is_stopped()
+    }
+
+    /// The end of a whole stream: throws every problem of every part.
+    pub fn finish(&mut self) -> Result<(), JsValue> {
+        self.0.finish().map_err(thrown)
     }
 }
 

@@ -232,6 +232,32 @@ impl Plan {
         &self,
         reader: R,
     ) -> crate::Result<Vec<Record>> {
+        CsvRecords::new(self, reader)?.part(usize::MAX)
+    }
+}
+
+/// A CSV export read a part (some rows) at a time, so a long file can be scored part by part
+/// with flat memory and a host can stop between parts. Every part's problems are located by the
+/// file's lines and ids are checked across the whole file, so the parts together report exactly
+/// what [`Plan::records_from_csv`] reports for the whole text; problems of the header come with
+/// the first part.
+pub(crate) struct CsvRecords<R> {
+    rdr: csv::Reader<R>,
+    headers: Vec<String>,
+    columns: Vec<Column>,
+    /// The column the id comes from (the last id column, should there be several).
+    id_column: Option<usize>,
+    ids: HashSet<String>,
+    /// The header's problems, until the first part reports them.
+    pending: Problems,
+    /// Rows read so far.
+    read: usize,
+    done: bool,
+}
+
+impl<R: std::io::Read> CsvRecords<R> {
+    /// Read the header row. A file whose header cannot be read at all is an error here.
+    pub(crate) fn new(plan: &Plan, reader: R) -> crate::Result<CsvRecords<R>> {
         let mut rdr = csv::ReaderBuilder::new()
             .has_headers(true)
             .flexible(false)
@@ -242,15 +268,15 @@ impl Plan {
             .iter()
             .map(|h| h.trim_start_matches('\u{feff}').trim().to_string())
             .collect();
-        let mut problems = Problems::new();
+        let mut pending = Problems::new();
         let mut columns = Vec::with_capacity(headers.len());
         let mut seen_measures = HashSet::new();
         for h in &headers {
-            let col = match self.header(h) {
+            let col = match plan.header(h) {
                 Header::Measure(slot) => {
-                    let id = self.measures()[slot].id.to_string();
+                    let id = plan.measures()[slot].id.to_string();
                     if !seen_measures.insert(slot) {
-                        problems.push(
+                        pending.push(
                             Problem::new(
                                 Loc::csv(1, Some(h)),
                                 kinds::DUPLICATE,
@@ -266,13 +292,11 @@ impl Plan {
             };
             columns.push(col);
         }
-        // The id comes from the last id column, should there be several.
-        let id_header = columns
+        let id_column = columns
             .iter()
-            .rposition(|c| matches!(c, Column::Attribute(0)))
-            .and_then(|c| headers.get(c));
-        if id_header.is_none() {
-            problems.push(
+            .rposition(|c| matches!(c, Column::Attribute(ID_ATTRIBUTE)));
+        if id_column.is_none() {
+            pending.push(
                 Problem::new(
                     Loc::csv(1, None),
                     kinds::MISSING,
@@ -281,64 +305,107 @@ impl Plan {
                 .zh("没有 id 列（表头应为 `id` 或 `工号` 等）"),
             );
         }
+        Ok(CsvRecords {
+            rdr,
+            headers,
+            columns,
+            id_column,
+            ids: HashSet::new(),
+            pending,
+            read: 0,
+            done: false,
+        })
+    }
+
+    /// Whether every row has been read.
+    pub(crate) fn is_done(&self) -> bool {
+        self.done
+    }
+
+    /// Rows read so far (bad rows included).
+    pub(crate) fn rows_read(&self) -> usize {
+        self.read
+    }
+
+    /// The next (at most) `max` rows as records, all of their problems at once.
+    pub(crate) fn part(&mut self, max: usize) -> crate::Result<Vec<Record>> {
+        let mut problems = std::mem::take(&mut self.pending);
         let mut records = Vec::new();
-        let mut ids = HashSet::new();
-        for row in rdr.records() {
-            let row = match row {
-                Ok(r) => r,
+        let mut row = csv::StringRecord::new();
+        let mut read = 0usize;
+        while read < max {
+            match self.rdr.read_record(&mut row) {
+                Ok(true) => {}
+                Ok(false) => {
+                    self.done = true;
+                    break;
+                }
                 Err(e) => {
-                    problems.push(structure_problem(&e, 0, &headers));
+                    problems.push(structure_problem(&e, 0, &self.headers));
+                    read = read.saturating_add(1);
+                    // A failing reader fails again: stop rather than spin.
+                    if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                        self.done = true;
+                        break;
+                    }
                     continue;
                 }
-            };
-            let line = row.position().map_or(0, |p| p.line());
-            let mut rec = Record::default();
-            for ((cell, col), header) in row.iter().zip(&columns).zip(&headers) {
-                match col {
-                    Column::Attribute(a) => {
-                        let v = cell.trim().to_string();
-                        match a {
-                            0 => rec.id = v,
-                            _ if v.is_empty() => {}
-                            1 => rec.name = Some(v),
-                            2 => rec.team = Some(v),
-                            3 => rec.department = Some(v),
-                            _ => rec.branch = Some(v),
-                        }
-                    }
-                    Column::Measure(id) => match parse_cell(cell) {
-                        Ok(Some(v)) => {
-                            rec.measures.insert(id.clone(), v);
-                        }
-                        Ok(None) => {}
-                        Err(e) => problems.push(e.at(Loc::csv(line, Some(header)))),
-                    },
-                    Column::Ignored => {}
-                }
             }
-            if let Some(id_header) = id_header {
-                let at = Loc::csv(line, Some(id_header));
-                if rec.id.is_empty() {
-                    problems
-                        .push(Problem::new(at, kinds::EMPTY, "the id is empty").zh("记录 id 为空"));
-                } else if !ids.insert(rec.id.clone()) {
-                    problems.push(
-                        Problem::new(
-                            at,
-                            kinds::DUPLICATE,
-                            format!("duplicate id `{}`", shown(&rec.id)),
-                        )
-                        .zh(format!("记录 id `{}` 重复", shown(&rec.id)))
-                        .with_id(rec.id.as_str()),
-                    );
-                }
-            }
+            read = read.saturating_add(1);
+            let rec = self.record(&row, &mut problems);
             // Once something is wrong nothing is returned, so rows are only checked, not kept.
             if problems.is_empty() {
                 records.push(rec);
             }
         }
+        self.read = self.read.saturating_add(read);
         problems.finish(Error::Input, records)
+    }
+
+    /// One row as a record, its problems added to `problems`.
+    fn record(&mut self, row: &csv::StringRecord, problems: &mut Problems) -> Record {
+        let line = row.position().map_or(0, |p| p.line());
+        let mut rec = Record::default();
+        for ((cell, col), header) in row.iter().zip(&self.columns).zip(&self.headers) {
+            match col {
+                Column::Attribute(a) => {
+                    let v = cell.trim().to_string();
+                    match *a {
+                        ID_ATTRIBUTE => rec.id = v,
+                        _ if v.is_empty() => {}
+                        1 => rec.name = Some(v),
+                        2 => rec.team = Some(v),
+                        3 => rec.department = Some(v),
+                        _ => rec.branch = Some(v),
+                    }
+                }
+                Column::Measure(id) => match parse_cell(cell) {
+                    Ok(Some(v)) => {
+                        rec.measures.insert(id.clone(), v);
+                    }
+                    Ok(None) => {}
+                    Err(e) => problems.push(e.at(Loc::csv(line, Some(header)))),
+                },
+                Column::Ignored => {}
+            }
+        }
+        if let Some(id_header) = self.id_column.and_then(|c| self.headers.get(c)) {
+            let at = Loc::csv(line, Some(id_header));
+            if rec.id.is_empty() {
+                problems.push(Problem::new(at, kinds::EMPTY, "the id is empty").zh("记录 id 为空"));
+            } else if !self.ids.insert(rec.id.clone()) {
+                problems.push(
+                    Problem::new(
+                        at,
+                        kinds::DUPLICATE,
+                        format!("duplicate id `{}`", shown(&rec.id)),
+                    )
+                    .zh(format!("记录 id `{}` 重复", shown(&rec.id)))
+                    .with_id(rec.id.as_str()),
+                );
+            }
+        }
+        rec
     }
 }
 

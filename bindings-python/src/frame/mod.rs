@@ -16,7 +16,7 @@ pub(crate) use arrow_out::PyArrowStream;
 use crate::{core_err, decimal_class, py_to_json, type_name};
 use clock::Clock;
 use perfscore::batch::{FramePart, FrameStream, Row, Summaries, Threads};
-use perfscore::{Error as CoreError, PayPlan, Plan, ScoreOptions};
+use perfscore::{PayPlan, Plan, ScoreOptions};
 use pyo3::exceptions::{PyImportError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyList, PyString};
@@ -212,32 +212,22 @@ pub(crate) fn summarize_frame(
     let mut parts = read::Parts::whole(columns, PART_ROWS);
     let mut stream = FrameStream::new();
     let mut gathered = Gathered::new(plan);
-    let mut problems = perfscore::Problems::new();
     let t = Clock::start();
     while let Some(part) = parts.next_part()? {
         let rows = part.first().map_or(0, read::Owned::rows);
         let done = py.detach(|| request.score(plan, &mut stream, &part));
-        match done {
-            Ok(part) if problems.is_empty() => gathered.add(part),
-            Ok(_) => {}
-            Err(e) => {
-                problems.absorb(&e);
-                // A problem of the frame's shape (no id column, a column of another length)
-                // is the same in every part: once is enough.
-                let whole = e.problems().iter().any(|p| !is_row_problem(p));
-                if whole {
-                    break;
-                }
-            }
+        if let Some(part) = stream.gather(done) {
+            gathered.add(part);
+        }
+        if stream.is_stopped() {
+            break;
         }
         py.check_signals()?;
         progress.report(stream.rows(), rows, total)?;
     }
     progress.close()?;
     let seconds_score = t.seconds();
-    if !problems.is_empty() {
-        return Err(core_err(py, &CoreError::Input(problems.into_vec())));
-    }
+    stream.finish().map_err(|e| core_err(py, &e))?;
     let t = Clock::start();
     let threads = request.threads.count(total);
     let mut table = gathered.table(py, request.pay.is_some(), threads)?;
@@ -247,12 +237,6 @@ pub(crate) fn summarize_frame(
         ("build", t.seconds()),
     ];
     Ok(table)
-}
-
-/// Whether a problem is about one row (`records[i]…`), not the frame's shape.
-fn is_row_problem(p: &perfscore::Problem) -> bool {
-    matches!(p.loc.items(), [perfscore::LocItem::Key(k), ..] if k == "records")
-        || p.kind == perfscore::kinds::MORE_PROBLEMS
 }
 
 /// `Plan.iter_summaries`: a frame scored part by part, each part a `SummaryTable` as soon as it

@@ -81,14 +81,22 @@ impl<'a> Frame<'a> {
     }
 }
 
-/// A batch scored part by part — the record batches of an Arrow stream, or blocks of a large
-/// frame — so that a host can stop between parts (Ctrl-C), report progress and keep memory flat,
-/// with every part's numbers and problems what one call over the whole batch would give: rows are
-/// numbered from the batch's start, and an id repeated from an earlier part is a `duplicate`.
+/// A batch scored part by part — the record batches of an Arrow stream, blocks of a large frame
+/// or of a CSV export, slices of a JS array — so that a host can stop between parts (Ctrl-C, an
+/// `AbortSignal`), report progress and keep memory flat, with every part's numbers and problems
+/// what one call over the whole batch would give: rows are numbered from the batch's start, and
+/// an id repeated from an earlier part is a `duplicate`.
+///
+/// A host that wants the whole batch or nothing passes each part's result to
+/// [`FrameStream::gather`], which keeps the problems of every part, and ends with
+/// [`FrameStream::finish`]; a host handing out parts as they come reports each part's error.
 #[derive(Debug, Default)]
 pub struct FrameStream {
     seen: HashSet<String>,
     rows: usize,
+    problems: Problems,
+    /// A problem of the batch's shape (a missing id column…) was gathered: every part has it.
+    stopped: bool,
 }
 
 /// One part of a [`FrameStream`], scored.
@@ -123,25 +131,65 @@ impl FrameStream {
         pay: Option<&PayPlan>,
         threads: Threads,
     ) -> crate::Result<FramePart> {
+        let read = plan.read_frame(frame, threads);
+        self.summarize_read(plan, read, frame.len(), options, pay, threads)
+    }
+
+    /// Score the next part, already read into a table (its rows numbered from the part's start,
+    /// as [`Table::from_records`] numbers them): ids are checked against earlier parts and
+    /// problems moved to the batch's rows, as [`FrameStream::summarize`] does for a frame. A
+    /// part that could not be read comes with its ids as far as they can be read (by row; `None`
+    /// where a row has none), so that an id repeated across parts is reported whichever part
+    /// has other problems.
+    pub fn summarize_table(
+        &mut self,
+        plan: &Plan,
+        table: Result<Table, (Error, Vec<Option<String>>)>,
+        rows: usize,
+        options: &ScoreOptions,
+        pay: Option<&PayPlan>,
+        threads: Threads,
+    ) -> crate::Result<FramePart> {
+        let read = match table {
+            Ok(table) => FrameTable {
+                table,
+                ignored: Vec::new(),
+            },
+            Err((e, ids)) => {
+                let start = self.rows;
+                let mut problems = Problems::new();
+                problems.extend(shift(e, start).problems().iter().cloned());
+                for (i, id) in ids.iter().enumerate() {
+                    if let Some(id) = id.as_ref().filter(|id| self.seen.contains(*id)) {
+                        problems.push(repeat(start, i, id));
+                    }
+                }
+                self.seen.extend(ids.into_iter().flatten());
+                self.rows = start.saturating_add(rows);
+                return Err(Error::Input(problems.into_vec()));
+            }
+        };
+        self.summarize_read(plan, Ok(read), rows, options, pay, threads)
+    }
+
+    fn summarize_read(
+        &mut self,
+        plan: &Plan,
+        read: crate::Result<FrameTable>,
+        rows: usize,
+        options: &ScoreOptions,
+        pay: Option<&PayPlan>,
+        threads: Threads,
+    ) -> crate::Result<FramePart> {
         let start = self.rows;
-        self.rows = start.saturating_add(frame.len());
+        self.rows = start.saturating_add(rows);
         let shifted = |e: Error| shift(e, start);
-        let read = plan.read_frame(frame, threads).map_err(shifted)?;
+        let read = read.map_err(shifted)?;
         let ids = read.table.ids().to_vec();
         let mut repeats = Problems::new();
         for (i, id) in ids.iter().enumerate() {
             if !self.seen.insert(id.clone()) {
-                repeats.push(
-                    Problem::new(
-                        Loc::root()
-                            .key("records")
-                            .index(start.saturating_add(i))
-                            .key("id"),
-                        kinds::DUPLICATE,
-                        format!("duplicate record id `{}`", shown(id)),
-                    )
-                    .zh(format!("记录 id `{}` 重复", shown(id))),
-                );
+                repeats.push(repeat(start, i, id));
             }
         }
         repeats.finish(Error::Input, ())?;
@@ -153,6 +201,54 @@ impl FrameStream {
             summaries,
             ignored: read.ignored,
         })
+    }
+
+    /// For a whole-batch call: the part when no part so far (this one included) had a problem;
+    /// otherwise nothing, and the problems are kept for [`FrameStream::finish`].
+    pub fn gather(&mut self, part: crate::Result<FramePart>) -> Option<FramePart> {
+        match part {
+            Ok(part) if self.problems.is_empty() => Some(part),
+            Ok(_) => None,
+            Err(e) => {
+                self.problems.absorb(&e);
+                // A problem of the batch's shape is the same in every part: once is enough.
+                self.stopped |= e.problems().iter().any(|p| !is_row_problem(p));
+                None
+            }
+        }
+    }
+
+    /// Whether a gathered problem concerns the whole batch (its header, its options), so that
+    /// reading further parts would only repeat it.
+    pub fn is_stopped(&self) -> bool {
+        self.stopped
+    }
+
+    /// The end of a whole-batch call: every gathered problem, or `Ok` when there were none.
+    pub fn finish(&mut self) -> crate::Result<()> {
+        std::mem::take(&mut self.problems).finish(Error::Input, ())
+    }
+}
+
+/// Row `i` of the part starting at `start` repeats an id of an earlier part.
+fn repeat(start: usize, i: usize, id: &str) -> Problem {
+    Problem::new(
+        Loc::root()
+            .key("records")
+            .index(start.saturating_add(i))
+            .key("id"),
+        kinds::DUPLICATE,
+        format!("duplicate record id `{}`", shown(id)),
+    )
+    .zh(format!("记录 id `{}` 重复", shown(id)))
+}
+
+/// Whether `p` is about one row (at a record or a CSV line) rather than the batch's shape.
+fn is_row_problem(p: &Problem) -> bool {
+    match p.loc.items() {
+        [LocItem::Key(k), ..] if k == "records" => true,
+        [LocItem::Key(k), LocItem::Index(line), ..] if k == "line" => *line != 1,
+        _ => p.kind == kinds::MORE_PROBLEMS,
     }
 }
 

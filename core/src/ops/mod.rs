@@ -20,6 +20,7 @@ mod lines;
 mod pay;
 mod plan;
 mod request;
+mod stream;
 mod table;
 
 #[cfg(feature = "facts")]
@@ -29,6 +30,7 @@ pub use feedback::FEEDBACK_OPERATIONS;
 pub use free::{run, ANALYTICS_OPERATIONS, OPERATIONS};
 pub use pay::PAY_OPERATIONS;
 pub use plan::PLAN_OPERATIONS;
+pub use stream::{SummaryStream, CSV_PART_ROWS};
 pub use table::EncodedTable;
 
 /// The operations whose result is JSON lines (one canonical document per record) rather than one

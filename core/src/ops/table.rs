@@ -56,17 +56,24 @@ impl Plan {
         let table = decode(self, encoded, threads)?;
         Some(
             self.summarize_lean(&table, &options, pay, threads)
-                .map(|summaries| {
-                    let rows = super::plan::lean(self, &summaries);
-                    // A grade spelled with a separator cannot travel in columns: JSON then.
-                    let odd = |g: &str| g.contains(['\0', '\u{1}']);
-                    if rows.iter().any(|r| odd(r.grade)) {
-                        super::plan::summaries_json(table.ids(), &rows)
-                    } else {
-                        summary_columns(&rows)
-                    }
-                }),
+                .map(|summaries| encoded_result(self, table.ids(), &summaries)),
         )
+    }
+}
+
+/// Summaries as the JS front reads them: columns ([`summary_columns`]), or the JSON array when a
+/// grade is spelled with a separator, which cannot travel in columns.
+pub(super) fn encoded_result(
+    plan: &Plan,
+    ids: &[String],
+    summaries: &crate::batch::Summaries,
+) -> String {
+    let rows = super::plan::lean(plan, summaries);
+    let odd = |g: &str| g.contains(['\0', '\u{1}']);
+    if rows.iter().any(|r| odd(r.grade)) {
+        super::plan::summaries_json(ids, &rows)
+    } else {
+        summary_columns(&rows)
     }
 }
 
@@ -109,7 +116,11 @@ pub(crate) fn summary_columns(rows: &[super::plan::Lean<'_>]) -> String {
 }
 
 /// The encoded table as a batch table, or `None` for anything the record path must report.
-fn decode(plan: &Plan, input: &EncodedTable, threads: crate::batch::Threads) -> Option<Table> {
+pub(super) fn decode(
+    plan: &Plan,
+    input: &EncodedTable,
+    threads: crate::batch::Threads,
+) -> Option<Table> {
     let ncols = usize::try_from(input.ncols).ok()?;
     let n = input.counts.len();
     let pieces = pieces(&input.text, &input.lens)?;
