@@ -33,10 +33,10 @@ esac
 
 if [ "$smoke" = 1 ]; then
   N_MEM=10000; N_CMP=1000; N_NODE=1000; REPEAT=1; REPEAT_NODE=1; export PERFSCORE_BENCH_SMOKE=1
-  N_FACTS=20000; N_FACT_PEOPLE=200; N_HIST_PEOPLE=200; N_HIST_MONTHS=12; N_FRAMES=1000
+  N_FACTS=20000; N_FACT_PEOPLE=200; N_HIST_PEOPLE=200; N_HIST_MONTHS=12; N_FRAMES=1000; N_CONCURRENT=2000
 else
   N_MEM=1000000; N_CMP=100000; N_NODE=20000; REPEAT=2; REPEAT_NODE=3
-  N_FACTS=1000000; N_FACT_PEOPLE=10000; N_HIST_PEOPLE=10000; N_HIST_MONTHS=60; N_FRAMES=1000000
+  N_FACTS=1000000; N_FACT_PEOPLE=10000; N_HIST_PEOPLE=10000; N_HIST_MONTHS=60; N_FRAMES=1000000; N_CONCURRENT=200000
 fi
 
 step() { printf '\n== %s\n' "$*" >&2; }
@@ -135,6 +135,8 @@ step "frames: $N_FRAMES people from every kind of frame (pandas, pyarrow, polars
 rm -f "$out/frames.csv"
 step "node: compare.mjs $N_NODE"
 node benches/node/compare.mjs "$N_NODE" --repeat "$REPEAT_NODE" >"$out/node.json" || status=1
+step "node: concurrent.mjs $N_CONCURRENT (a small request while a long batch runs)"
+node benches/node/concurrent.mjs "$N_CONCURRENT" >"$out/concurrent.json" || status=1
 
 if [ "$smoke" = 1 ]; then report="$out/RESULTS.md"; else report="$here/RESULTS.md"; fi
 step "report -> $report"

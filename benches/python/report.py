@@ -341,6 +341,19 @@ def main():
             w(f"| {kind} | {r['summarize_frame_s']} s | {r['totals_frame_s']} s | {r['peak_mb']} MB | {'yes' if r['same_totals_as_pandas'] else '**no**'} |")
         for kind, r in fr["baselines"].items():
             w(f"| {kind} (float64, the same plan) | {r['seconds']} s | | {r['peak_mb']} MB | wrong on {r['wrong_totals']:,} |")
+    conc = os.path.join(d, "concurrent.json")
+    if os.path.exists(conc):
+        cc = json.load(open(conc))
+        w("")
+        w(f"### Node: a small request while a long batch runs ({cc['n']:,} people, benches/node/concurrent.mjs)")
+        w("")
+        w("The batch: total, grade and pay of every person from CSV text; meanwhile one `plan.score` of one person every 5 ms.")
+        w("`sync` is `recordsFromCsv` then `summarize`; `async` is `summarizeAsync(csvText)` (parts on libuv's pool natively, a turn of the loop per part in wasm).")
+        w("")
+        w("| way | batch | small requests served | longest wait | p99 wait |")
+        w("|---|---|---|---|---|")
+        for way, r in cc["rows"].items():
+            w(f"| {way} | {r['seconds']} s | {r['small_requests']} | {r['small_wait_max_ms']} ms | {r['small_wait_p99_ms']} ms |")
     cgt = os.path.join(d, "callgrind.txt")
     if os.path.exists(cgt) and open(cgt).read().strip():
         w("")
