@@ -116,6 +116,23 @@ def test_integer_widths_and_an_all_missing_column():
     assert len(problems) == 12 and problems == [(p.path, p.message) for p in by_csv.value.problems]
 
 
+def test_an_untyped_all_null_polars_column_reads_like_an_empty_column():
+    # polars types a column of bare Nones as `Null`, which it exports in a form arrow-rs refuses;
+    # it is read as empty text: an unread notes column is ignored, a measure is missing.
+    base = pl.read_csv(io.StringIO(CSV))
+    notes = base.with_columns(pl.lit(None).alias("notes"))
+    assert notes.schema["notes"] == pl.Null
+    table = PLAN.summarize_frame(notes)
+    assert summary(table) == expected()
+    assert table.ignored_columns == ["备注", "notes"]
+    assert PLAN.totals_frame(notes)["totals"] == expected()["totals"]
+    assert [t for part in PLAN.iter_summaries(notes) for t in part.totals] == expected()["totals"]
+    empty = base.with_columns(pl.lit(None).alias("毛利目标"))
+    with pytest.raises(perfscore.InputError) as info:
+        PLAN.summarize_frame(empty)
+    assert len(info.value.problems) == 12 and all("gross_margin" in p.path for p in info.value.problems)
+
+
 def test_a_bad_cell_is_located_by_its_header_in_every_kind():
     # Row 2 (E003)'s 销售额 written as text that is no number: the same problem from pandas
     # (an object column), polars (a text column) and the CSV reader (by line and header).

@@ -117,6 +117,7 @@ impl Parts {
     /// An Arrow stream read as it comes, or any other frame read whole.
     pub(crate) fn open(frame: &Bound<'_, PyAny>, block: usize) -> PyResult<Parts> {
         if !is_pandas(frame)? && frame.hasattr("__arrow_c_stream__")? {
+            let frame = &conformant(frame)?;
             let reader: PyRecordBatchReader = frame.extract()?;
             let reader = reader.into_reader()?;
             let schema = reader.schema();
@@ -223,8 +224,23 @@ fn is_pandas(frame: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(frame.hasattr("columns")? && frame.hasattr("index")? && frame.hasattr("iloc")?)
 }
 
+/// The frame as an Arrow stream arrow-rs accepts. polars exports an all-null column (its `Null`
+/// dtype) with a buffer the Arrow C data interface does not allow for that type, which arrow-rs
+/// refuses: such columns are cast to text first (null text cells read as null cells).
+fn conformant<'py>(frame: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let module: String = frame.get_type().getattr("__module__")?.extract()?;
+    if !module.starts_with("polars.") {
+        return Ok(frame.clone());
+    }
+    let polars = frame.py().import("polars")?;
+    let casts = PyDict::new(frame.py());
+    casts.set_item(polars.getattr("Null")?, polars.getattr("String")?)?;
+    frame.call_method1("cast", (casts,))
+}
+
 /// Every batch of the stream, each column joined into one array.
 fn arrow_columns(frame: &Bound<'_, PyAny>) -> PyResult<Vec<Owned>> {
+    let frame = &conformant(frame)?;
     let reader: PyRecordBatchReader = frame.extract()?;
     let reader = reader.into_reader()?;
     let schema = reader.schema();
