@@ -317,3 +317,43 @@ fn a_batch_in_parts_numbers_rows_from_its_start_and_sees_repeats_across_parts() 
         )]
     );
 }
+
+#[test]
+fn summaries_gather_into_the_same_columns_from_the_kernel_and_the_engine() {
+    use perfscore::batch::{FramePart, Summaries, SummaryColumns};
+    let plan = plan();
+    let columns = text_columns(DEMO_TEAM_CSV);
+    let read = plan.read_frame(&frame_of(&columns), one()).unwrap();
+    let options = ScoreOptions::default();
+    let part = |summaries| FramePart {
+        ids: read.table.ids().to_vec(),
+        summaries,
+        ignored: read.ignored.clone(),
+    };
+    let mut kernel = SummaryColumns::new(&plan);
+    let lean = plan
+        .summarize_lean(&read.table, &options, None, one())
+        .unwrap();
+    assert!(matches!(lean, Summaries::Totals(_)));
+    kernel.push(part(lean));
+    let mut engine = SummaryColumns::new(&plan);
+    let rows = plan
+        .summarize_with(&read.table, &options, None, one())
+        .unwrap();
+    engine.push(part(Summaries::Rows(rows)));
+    assert_eq!(kernel.len(), 12);
+    assert_eq!(kernel.totals, engine.totals);
+    assert_eq!(kernel.grades, engine.grades);
+    assert_eq!(kernel.grades_before_veto, engine.grades_before_veto);
+    assert_eq!(kernel.vetoed, engine.vetoed);
+    assert_eq!(kernel.grade_names, engine.grade_names);
+    assert_eq!(kernel.ignored, ["备注"]);
+    // The demo's printed table: E001 119.16 S; E004's veto zeroes its total (0.00 D).
+    let name = |g: u16| &*kernel.grade_names[usize::from(g)];
+    assert_eq!(kernel.totals[0].to_string(), "119.16");
+    assert_eq!(name(kernel.grades[0]), "S");
+    assert_eq!(name(kernel.grades[3]), "D");
+    assert!(kernel.vetoed[3]);
+    assert_eq!(kernel.totals[3].to_string(), "0.00");
+    assert!(kernel.pay.is_empty());
+}

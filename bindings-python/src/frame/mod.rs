@@ -15,7 +15,7 @@ pub(crate) use arrow_out::PyArrowStream;
 
 use crate::{core_err, decimal_class, py_to_json, type_name};
 use clock::Clock;
-use perfscore::batch::{FramePart, FrameStream, Row, Summaries, Threads};
+use perfscore::batch::{FramePart, FrameStream, SummaryColumns, Threads};
 use perfscore::{PayPlan, Plan, ScoreOptions};
 use pyo3::exceptions::{PyImportError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -88,59 +88,26 @@ impl Request {
     }
 }
 
-/// What the parts of one batch came to, gathered.
-struct Gathered {
-    ids: Vec<String>,
+/// A table of the columns gathered from a batch's parts.
+fn summary_table(
+    py: Python<'_>,
     columns: SummaryColumns,
-    pay: Vec<Decimal>,
-    ignored: Option<Vec<String>>,
-}
-
-impl Gathered {
-    fn new(plan: &Plan) -> Gathered {
-        Gathered {
-            ids: Vec::new(),
-            columns: SummaryColumns::new(plan),
-            pay: Vec::new(),
-            ignored: None,
-        }
-    }
-
-    fn add(&mut self, part: FramePart) {
-        self.ids.extend(part.ids);
-        self.ignored.get_or_insert(part.ignored);
-        match part.summaries {
-            Summaries::Rows(rows) => {
-                self.columns.push_rows(&rows);
-                self.pay.extend(rows.iter().filter_map(|r| r.pay));
-            }
-            Summaries::Totals(totals) => {
-                self.columns.push_totals(&totals);
-                self.pay.extend(totals.pay);
-            }
-        }
-    }
-
-    fn table(self, py: Python<'_>, paid: bool, threads: usize) -> PyResult<PySummaryTable> {
-        let columns = self.columns;
-        let grade_strings = columns
-            .grade_names
-            .iter()
-            .map(|g| PyString::new(py, g).unbind())
-            .collect();
-        Ok(PySummaryTable {
-            ids: PyList::new(py, self.ids)?.unbind(),
-            totals: columns.totals,
-            grades: columns.grades,
-            grade_before_veto: columns.before,
-            grade_strings,
-            vetoed: columns.vetoed,
-            pay: paid.then_some(self.pay),
-            ignored_columns: self.ignored.unwrap_or_default(),
-            threads,
-            timings: [("columns", 0.0), ("read_and_score", 0.0), ("build", 0.0)],
-        })
-    }
+    paid: bool,
+    threads: usize,
+) -> PyResult<PySummaryTable> {
+    let grade_strings = columns
+        .grade_names
+        .iter()
+        .map(|g| PyString::new(py, g).unbind())
+        .collect();
+    Ok(PySummaryTable {
+        ids: PyList::new(py, &columns.ids)?.unbind(),
+        grade_strings,
+        paid,
+        columns,
+        threads,
+        timings: [("columns", 0.0), ("read_and_score", 0.0), ("build", 0.0)],
+    })
 }
 
 /// A progress report: `progress(done, total)` for a callable, a tqdm bar for `True`.
@@ -211,13 +178,13 @@ pub(crate) fn summarize_frame(
     let progress = Progress::new(py, progress, total)?;
     let mut parts = read::Parts::whole(columns, PART_ROWS);
     let mut stream = FrameStream::new();
-    let mut gathered = Gathered::new(plan);
+    let mut gathered = SummaryColumns::new(plan);
     let t = Clock::start();
     while let Some(part) = parts.next_part()? {
         let rows = part.first().map_or(0, read::Owned::rows);
         let done = py.detach(|| request.score(plan, &mut stream, &part));
         if let Some(part) = stream.gather(done) {
-            gathered.add(part);
+            gathered.push(part);
         }
         if stream.is_stopped() {
             break;
@@ -230,7 +197,7 @@ pub(crate) fn summarize_frame(
     stream.finish().map_err(|e| core_err(py, &e))?;
     let t = Clock::start();
     let threads = request.threads.count(total);
-    let mut table = gathered.table(py, request.pay.is_some(), threads)?;
+    let mut table = summary_table(py, gathered, request.pay.is_some(), threads)?;
     table.timings = [
         ("columns", seconds_columns),
         ("read_and_score", seconds_score),
@@ -287,12 +254,10 @@ impl PySummaryStream {
             .detach(|| request.score(plan, stream, &part))
             .map_err(|e| core_err(py, &e))?;
         let rows = done.ids.len();
-        let mut gathered = Gathered::new(&self.plan);
-        gathered.add(done);
+        let mut gathered = SummaryColumns::new(&self.plan);
+        gathered.push(done);
         let threads = self.request.threads.count(rows);
-        gathered
-            .table(py, self.request.pay.is_some(), threads)
-            .map(Some)
+        summary_table(py, gathered, self.request.pay.is_some(), threads).map(Some)
     }
 
     /// Rows read so far.
@@ -364,78 +329,18 @@ fn totals_dict<'py>(
     Ok(out)
 }
 
-/// The rows as columns, grades interned (each distinct grade text kept once).
-struct SummaryColumns {
-    totals: Vec<Decimal>,
-    grades: Vec<u16>,
-    before: Vec<Option<u16>>,
-    vetoed: Vec<bool>,
-    grade_names: Vec<Arc<str>>,
-}
-
-impl SummaryColumns {
-    /// Empty columns; grade indexes start as the plan's, so the kernel's need no mapping.
-    fn new(plan: &Plan) -> SummaryColumns {
-        SummaryColumns {
-            totals: Vec::new(),
-            grades: Vec::new(),
-            before: Vec::new(),
-            vetoed: Vec::new(),
-            grade_names: plan.grade_names().map(Arc::from).collect(),
-        }
-    }
-
-    /// The engine's rows, grades interned by name.
-    fn push_rows(&mut self, rows: &[Row]) {
-        for r in rows {
-            let s = &r.summary;
-            self.totals.push(s.total);
-            let grade = self.intern(&s.grade);
-            self.grades.push(grade);
-            let before = s.grade_before_veto.as_ref().map(|g| self.intern(g));
-            self.before.push(before);
-            self.vetoed.push(s.vetoed);
-        }
-    }
-
-    /// The kernel's totals: its grade indexes are the plan's.
-    fn push_totals(&mut self, t: &perfscore::batch::Totals) {
-        let index = |g: u32| u16::try_from(g).unwrap_or(u16::MAX);
-        self.totals
-            .extend((0..t.units.len()).map(|i| t.total(i).unwrap_or_default()));
-        self.grades.extend(t.grade.iter().map(|g| index(*g)));
-        self.before
-            .extend(t.grade_before_veto.iter().map(|g| g.map(index)));
-        self.vetoed.extend_from_slice(&t.vetoed);
-    }
-
-    fn intern(&mut self, g: &Arc<str>) -> u16 {
-        let names = &mut self.grade_names;
-        let i = match names.iter().position(|h| Arc::ptr_eq(h, g) || h == g) {
-            Some(i) => i,
-            None => {
-                names.push(Arc::clone(g));
-                names.len() - 1
-            }
-        };
-        i as u16
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // SummaryTable
 
 /// The result of `Plan.summarize_frame`: one row per person, in input order.
 #[pyclass(module = "perfscore._perfscore", name = "SummaryTable", frozen)]
 pub(crate) struct PySummaryTable {
+    /// The ids as Python text, made once.
     ids: Py<PyList>,
-    totals: Vec<Decimal>,
-    grades: Vec<u16>,
-    grade_before_veto: Vec<Option<u16>>,
+    columns: SummaryColumns,
+    /// The grade names as Python text, made once.
     grade_strings: Vec<Py<PyString>>,
-    vetoed: Vec<bool>,
-    pay: Option<Vec<Decimal>>,
-    ignored_columns: Vec<String>,
+    paid: bool,
     threads: usize,
     /// Zeros without the `timings` feature (the clock is not read then).
     #[cfg_attr(not(feature = "timings"), allow(dead_code))]
@@ -464,6 +369,11 @@ fn decimal_list<'py>(py: Python<'py>, values: &[Decimal]) -> PyResult<Bound<'py,
 }
 
 impl PySummaryTable {
+    /// Pay totals when the batch was paid.
+    fn paid_totals(&self) -> Option<&[Decimal]> {
+        self.paid.then_some(self.columns.pay.as_slice())
+    }
+
     /// The table as one Arrow record batch.
     fn arrow(&self, py: Python<'_>, floats: bool) -> PyResult<PyArrowStream> {
         let ids: Vec<String> = self.ids.bind(py).extract()?;
@@ -474,12 +384,12 @@ impl PySummaryTable {
             .collect::<PyResult<Vec<_>>>()?;
         arrow_out::Summary {
             ids,
-            totals: &self.totals,
-            grades: &self.grades,
-            grade_before_veto: &self.grade_before_veto,
+            totals: &self.columns.totals,
+            grades: &self.columns.grades,
+            grade_before_veto: &self.columns.grades_before_veto,
             grade_names,
-            vetoed: &self.vetoed,
-            pay: self.pay.as_deref(),
+            vetoed: &self.columns.vetoed,
+            pay: self.paid_totals(),
         }
         .stream(floats)
     }
@@ -488,7 +398,7 @@ impl PySummaryTable {
 #[pymethods]
 impl PySummaryTable {
     fn __len__(&self) -> usize {
-        self.totals.len()
+        self.columns.len()
     }
 
     /// Record ids, in input order (as given: text, or an int's digits).
@@ -504,7 +414,7 @@ impl PySummaryTable {
     /// Totals as `Decimal`, rounded once with the plan's scale and mode (`Decimal('74.40')`).
     #[getter]
     fn totals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        decimal_list(py, &self.totals)
+        decimal_list(py, &self.columns.totals)
     }
 
     /// Grades (after any veto's grade cap).
@@ -512,7 +422,8 @@ impl PySummaryTable {
     fn grades<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         PyList::new(
             py,
-            self.grades
+            self.columns
+                .grades
                 .iter()
                 .map(|&g| self.grade_strings[usize::from(g)].bind(py)),
         )
@@ -523,7 +434,7 @@ impl PySummaryTable {
     fn grade_before_veto<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         PyList::new(
             py,
-            self.grade_before_veto.iter().map(|g| match g {
+            self.columns.grades_before_veto.iter().map(|g| match g {
                 Some(g) => self.grade_strings[usize::from(*g)]
                     .bind(py)
                     .clone()
@@ -536,13 +447,13 @@ impl PySummaryTable {
     /// Whether any veto was triggered, per person.
     #[getter]
     fn vetoed<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        PyList::new(py, self.vetoed.iter().map(|&v| PyBool::new(py, v)))
+        PyList::new(py, self.columns.vetoed.iter().map(|&v| PyBool::new(py, v)))
     }
 
     /// Pay statement totals as `Decimal` (the currency's minor unit) when a pay plan was given.
     #[getter]
     fn pay<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyList>>> {
-        self.pay.as_deref().map(|p| decimal_list(py, p)).transpose()
+        self.paid_totals().map(|p| decimal_list(py, p)).transpose()
     }
 
     /// Headers of the frame's columns the plan does not read (neither a record attribute such as
@@ -550,7 +461,7 @@ impl PySummaryTable {
     /// measure.
     #[getter]
     fn ignored_columns(&self) -> Vec<String> {
-        self.ignored_columns.clone()
+        self.columns.ignored.clone()
     }
 
     /// How many threads scored the table.
@@ -574,7 +485,7 @@ impl PySummaryTable {
     /// Column names of `to_dataframe()` / `rows()`.
     fn columns(&self) -> Vec<&'static str> {
         let mut c = vec!["record_id", "total", "grade", "grade_before_veto", "vetoed"];
-        if self.pay.is_some() {
+        if self.paid {
             c.push("pay");
         }
         c
@@ -640,8 +551,8 @@ impl PySummaryTable {
     fn __repr__(&self) -> String {
         format!(
             "<SummaryTable {} rows{}>",
-            self.totals.len(),
-            if self.pay.is_some() { " with pay" } else { "" }
+            self.columns.len(),
+            if self.paid { " with pay" } else { "" }
         )
     }
 }

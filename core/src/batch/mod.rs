@@ -8,7 +8,9 @@
 //! - [`Column`]: one measure's values as the host holds them (`f64`, integers with a scale,
 //!   Arrow text, decimals; a validity bitmap), for [`Plan::totals`];
 //! - [`Frame`]: named columns as a host's DataFrame or Arrow table holds them, read by the
-//!   header rule of CSV exports ([`Plan::read_frame`], [`Plan::frame_totals`]);
+//!   header rule of CSV exports ([`Plan::read_frame`], [`Plan::frame_totals`]), a long batch
+//!   part by part ([`FrameStream`]) and its parts' summaries gathered as columns
+//!   ([`SummaryColumns`]);
 //! - [`Totals`]: [`Plan::totals`]' columns of rounded totals, grades and vetoes, computed by the
 //!   plan's compiled kernel (certified floats, then exact spans, then exact fractions) with the exact engine for the
 //!   rows it cannot settle.
@@ -22,6 +24,7 @@
 
 mod column;
 mod frame;
+mod gathered;
 mod kernel;
 mod summarize;
 pub(crate) mod table;
@@ -30,6 +33,7 @@ mod totals;
 
 pub use column::Column;
 pub use frame::{Frame, FramePart, FrameStream, FrameTable};
+pub use gathered::SummaryColumns;
 pub use summarize::{Row, Summaries};
 pub use table::{ChunkMut, Table, TableBuilder};
 pub use threads::{Threads, ZeroThreads};
