@@ -430,3 +430,44 @@ proptest! {
         }
     }
 }
+
+/// The demo team repeated `n` times with unique ids; every `bad_every`-th record (from the 4th)
+/// lacks `demos`, which the plan requires.
+fn many_records(base: &[Record], n: usize, bad_every: Option<usize>) -> Vec<Record> {
+    (0..n)
+        .map(|i| {
+            let mut r = base[i % base.len()].clone();
+            r.id = format!("{}-{i}", r.id);
+            if bad_every.is_some_and(|k| i % k == 3) {
+                r.measures.remove("demos");
+            }
+            r
+        })
+        .collect()
+}
+
+#[test]
+fn score_many_on_threads_writes_the_lines_and_errors_of_one_thread() {
+    let (plan, records, options) = demo_team();
+    let text = std::fs::read_to_string(vectors_dir().join("demo-team.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let request = |records: &[Record]| {
+        serde_json::json!({ "records": records, "options": v["options"] }).to_string()
+    };
+    // 20,000 records: several chunks wherever the machine has cores. The reference is the
+    // single-threaded `Plan::score_many`, card by card.
+    let good = many_records(&records, 20_000, None);
+    let lines = plan.run("score_many", &request(&good)).unwrap();
+    let cards = plan.score_many(&good, &options).unwrap();
+    let expected: Vec<String> = cards.iter().map(|c| c.to_canonical_json()).collect();
+    assert_eq!(lines, expected.join("\n"));
+    // 5,000 bad records: 1,000 problems listed in row order, 4,000 counted, whatever the chunks.
+    let bad = many_records(&records, 20_000, Some(4));
+    let threaded = plan.run("score_many", &request(&bad)).unwrap_err();
+    let one = plan.score_many(&bad, &options).unwrap_err();
+    assert_eq!(threaded.to_canonical_json(), one.to_canonical_json());
+    assert_eq!(threaded.problems().len(), 1001);
+    assert!(threaded.problems()[0]
+        .path()
+        .starts_with("records[3] (E004-3)"));
+}

@@ -24,6 +24,19 @@ impl Lines {
         }
     }
 
+    /// Append `other`'s lines after these.
+    pub(crate) fn append(&mut self, other: Lines) {
+        if other.0.is_empty() {
+            return;
+        }
+        if self.0.is_empty() {
+            *self = other;
+            return;
+        }
+        self.0.push(b'\n');
+        self.0.extend_from_slice(&other.0);
+    }
+
     /// The lines as text.
     pub(crate) fn finish(self) -> String {
         // serde_json writes UTF-8 only.

@@ -181,23 +181,57 @@ impl Plan {
         }
     }
 
-    /// Every record's canonical scorecard, one per line, each dropped once written.
+    /// Every record's canonical scorecard, one per line, each dropped once written. Contiguous
+    /// chunks of records are scored and written on the batch engine's threads
+    /// ([`crate::batch::Threads::Auto`]); the chunks' problems merge in row order under one
+    /// bound, so the lines and the errors are the same for every thread count.
     pub(super) fn score_lines(
         &self,
         records: &[crate::Record],
         options: &crate::ScoreOptions,
     ) -> crate::Result<String> {
-        let mut scorer = self.scorer(options)?;
-        let mut out = Lines::with_capacity(records.len());
+        // Options the scorer refuses fail once, before any record.
+        drop(self.scorer(options)?);
+        let threads = crate::batch::Threads::Auto;
+        let chunks = crate::batch::threads::run(threads.chunks(records.len()).collect(), |rows| {
+            self.score_chunk(records, rows, options)
+        })?;
         let mut problems = crate::error::Problems::new();
-        for (i, r) in records.iter().enumerate() {
-            match scorer.score_at(r, Some(i)) {
+        let mut out = Lines::with_capacity(0);
+        for (lines, chunk_problems) in chunks {
+            problems.extend(chunk_problems.into_vec());
+            if problems.is_empty() {
+                out.append(lines);
+            }
+        }
+        problems.finish(Error::Input, ()).map(|()| out.finish())
+    }
+
+    /// Records `rows` scored in order: their lines, or (once one has a problem) their problems.
+    fn score_chunk(
+        &self,
+        records: &[crate::Record],
+        rows: std::ops::Range<usize>,
+        options: &crate::ScoreOptions,
+    ) -> (Lines, crate::error::Problems) {
+        let mut out = Lines::with_capacity(rows.len());
+        let mut problems = crate::error::Problems::new();
+        let mut scorer = match self.scorer(options) {
+            Ok(s) => s,
+            Err(e) => {
+                problems.absorb(&e);
+                return (out, problems);
+            }
+        };
+        let start = rows.start;
+        for (i, r) in records.get(rows).unwrap_or_default().iter().enumerate() {
+            match scorer.score_at(r, Some(start.saturating_add(i))) {
                 Ok(card) if problems.is_empty() => out.push(&card),
                 Ok(_) => {}
                 Err(e) => problems.absorb(&e),
             }
         }
-        problems.finish(Error::Input, ()).map(|()| out.finish())
+        (out, problems)
     }
 
     /// `summarize`: per record `{record_id, total, grade, grade_before_veto, vetoed}`, plus `pay`
