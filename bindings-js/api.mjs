@@ -139,6 +139,7 @@ export function createApi(backend) {
     if (given(payPlan) && !(payPlan instanceof PayPlan)) {
       throw argumentError(`${method} expects a PayPlan (or nothing) as its third argument`);
     }
+    if (given(payPlan)) checkPays(payPlan, plan);
     const live = livePlan(plan);
     // Only the native addon runs parts on worker threads (it has `runAsync`).
     const checked = settingsOf(settings, method, argumentError, typeof live.runAsync === 'function');
@@ -152,6 +153,9 @@ export function createApi(backend) {
     });
     return new Parts(stream, { step, table: tableInput }, checked);
   }
+
+  /** Throws `plan_mismatch` unless `payPlan` was compiled against `plan` (the core decides). */
+  const checkPays = (payPlan, plan) => call(() => livePay(payPlan).checkPlan(livePlan(plan)));
 
   const token = Symbol('perfscore');
   /** The live compiled plan of a `Plan` (set in Plan's static block), and of a `PayPlan`. */
@@ -286,6 +290,7 @@ export function createApi(backend) {
       if (given(payPlan) && !(payPlan instanceof PayPlan)) {
         throw argumentError('summarize expects a PayPlan (or nothing) as its third argument');
       }
+      if (given(payPlan)) checkPays(payPlan, this);
       if (given(threads) && !(Number.isInteger(threads) && threads > 0)) {
         throw argumentError('summarize: threads must be a positive whole number');
       }

@@ -238,6 +238,12 @@ impl CorePayPlan {
             .map_err(|e| thrown(&env, e))
     }
 
+    /// Throws `plan_mismatch` unless `plan` is the plan this pay plan was compiled against.
+    #[napi(catch_unwind)]
+    pub fn check_plan(&self, env: Env, plan: &CorePlan) -> Result<()> {
+        self.pay.check_plan(&plan.plan).map_err(|e| thrown(&env, e))
+    }
+
     /// `summarize` with pay of a table encoded by the front, or `""` for the record reader.
     #[napi(catch_unwind)]
     pub fn summarize_table(

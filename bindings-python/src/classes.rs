@@ -20,18 +20,6 @@ pub(crate) struct PyPayPlan {
 }
 
 impl PyPayPlan {
-    /// Whether this pay plan pays scorecards of `plan` (the same compiled plan, or an equal one).
-    pub(crate) fn pays(&self, plan: &Arc<Plan>) -> bool {
-        Arc::ptr_eq(&self.plan, plan)
-            || serde_json::to_string(self.plan.spec()).ok()
-                == serde_json::to_string(plan.spec()).ok()
-    }
-
-    /// The id of the plan this pay plan was compiled against.
-    pub(crate) fn plan_id(&self) -> String {
-        self.plan.spec().id.to_string()
-    }
-
     /// The compiled core pay plan.
     pub(crate) fn core(&self) -> Arc<PayPlan> {
         Arc::clone(&self.inner)

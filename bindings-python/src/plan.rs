@@ -54,20 +54,16 @@ fn limits_from_py(
 }
 
 impl PyPlan {
-    /// The core pay plan, when it pays this plan's scorecards.
+    /// The core pay plan, when it pays this plan's scorecards (the core checks it).
     fn pay_of(
         &self,
+        py: Python<'_>,
         pay_plan: Option<PyRef<'_, PyPayPlan>>,
     ) -> PyResult<Option<Arc<perfscore::PayPlan>>> {
         let Some(p) = pay_plan else { return Ok(None) };
-        if !p.pays(&self.inner) {
-            return Err(PyValueError::new_err(format!(
-                "pay_plan was compiled against plan `{}`, not this plan (`{}`)",
-                p.plan_id(),
-                self.inner.spec().id
-            )));
-        }
-        Ok(Some(p.core()))
+        let pay = p.core();
+        pay.check_plan(&self.inner).map_err(|e| core_err(py, &e))?;
+        Ok(Some(pay))
     }
 }
 
@@ -376,7 +372,7 @@ impl PyPlan {
         threads: Option<usize>,
         progress: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<crate::frame::PySummaryTable> {
-        let pay = self.pay_of(pay_plan)?;
+        let pay = self.pay_of(py, pay_plan)?;
         let request = crate::frame::Request::new(py, id_column, options, pay, threads)?;
         crate::frame::summarize_frame(py, &self.inner, frame, &request, progress)
     }
@@ -397,7 +393,7 @@ impl PyPlan {
         threads: Option<usize>,
         part_rows: usize,
     ) -> PyResult<crate::frame::PySummaryStream> {
-        let pay = self.pay_of(pay_plan)?;
+        let pay = self.pay_of(py, pay_plan)?;
         let request = crate::frame::Request::new(py, id_column, options, pay, threads)?;
         crate::frame::PySummaryStream::open(&self.inner, frame, request, part_rows)
     }

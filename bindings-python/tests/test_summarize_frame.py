@@ -217,8 +217,11 @@ def test_pay_plan_of_another_plan_is_refused():
     # An equal plan compiled again is fine; a different one is not.
     again = perfscore.Plan.from_dict(v["plan"])
     assert again.summarize_frame(columns_of(v["records"]), pay_plan=pay).pay is not None
-    with pytest.raises(ValueError, match="pay_plan was compiled against plan"):
+    with pytest.raises(perfscore.InputError) as info:
         plan.summarize_frame(demo_frame_columns(plan), pay_plan=pay)
+    [problem] = info.value.problems
+    assert (problem.loc, problem.kind) == (("pay_plan",), "plan_mismatch")
+    assert problem.message.startswith("the pay plan was compiled against plan `")
 
 
 def test_no_pay_plan_means_pay_is_none():

@@ -196,6 +196,12 @@ impl CorePayPlan {
         self.pay.run(&self.plan, operation, request).map_err(thrown)
     }
 
+    /// Throws `plan_mismatch` unless `plan` is the plan this pay plan was compiled against.
+    #[wasm_bindgen(js_name = checkPlan)]
+    pub fn check_plan(&self, plan: &CorePlan) -> Result<(), JsValue> {
+        self.pay.check_plan(&plan.plan).map_err(thrown)
+    }
+
     /// `summarize` with pay of a table encoded by the front, or `""` for the record reader.
     #[wasm_bindgen(js_name = summarizeTable)]
     pub fn summarize_table(&self, table: &TableInput, options: &str) -> Result<String, JsValue> {

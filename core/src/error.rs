@@ -474,6 +474,8 @@ pub mod kinds {
     pub const LIMIT_RAISED: &str = "limit_raised";
     /// The closing entry of a list cut at its limit (`…: N more problems not listed`).
     pub const MORE_PROBLEMS: &str = "more_problems";
+    /// A pay plan used with a scoring plan other than the one it was compiled against.
+    pub const PLAN_MISMATCH: &str = "plan_mismatch";
 
     // Bindings.
 

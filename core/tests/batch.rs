@@ -471,3 +471,42 @@ fn score_many_on_threads_writes_the_lines_and_errors_of_one_thread() {
         .path()
         .starts_with("records[3] (E004-3)"));
 }
+
+#[test]
+fn a_pay_plan_prices_only_the_plan_it_was_compiled_against() {
+    let (plan, pay, records) = pay_vector();
+    let table = table_of(&plan, &records).unwrap();
+    let options = ScoreOptions::default();
+    // The same document compiled again is the same plan.
+    let again = Plan::from_json(&plan.to_json()).unwrap();
+    assert!(again.summarize(&table, &options, Some(&pay)).is_ok());
+    // Another plan: refused at `pay_plan`, by every entry point, before anything is priced.
+    let other =
+        Plan::from_json(perfscore::templates::plan_template("monthly-sales-rep").unwrap()).unwrap();
+    let other_table = table_of(&other, &[]).unwrap();
+    let refused = |e: Error| {
+        let p = &e.problems()[0];
+        assert_eq!(
+            (p.path(), p.kind),
+            ("pay_plan".to_string(), "plan_mismatch")
+        );
+        assert!(p
+            .message
+            .starts_with("the pay plan was compiled against plan `"));
+    };
+    refused(
+        other
+            .summarize(&other_table, &options, Some(&pay))
+            .unwrap_err(),
+    );
+    refused(
+        other
+            .totals_of(&other_table, Some(&pay), threads(1))
+            .unwrap_err(),
+    );
+    refused(
+        pay.run(&other, "statements", r#"{"records":[]}"#)
+            .unwrap_err(),
+    );
+    assert!(pay.check_plan(&plan).is_ok());
+}

@@ -151,3 +151,21 @@ test('long-batch methods refuse wrong arguments as INVALID_ARGUMENT', async () =
   assert.equal((await mixed.next()).value.length, 12);
   await assert.rejects(mixed.next(), invalid);
 });
+
+test('a pay plan compiled against another plan is refused, never used with the wrong plan', async () => {
+  const { vector } = loadVector('pay/pay-worked-example');
+  const scoring = Plan.fromObject(vector.plan);
+  const pay = PayPlan.fromObject(vector.pay_plan, scoring);
+  const mismatch = (e) => {
+    assert.equal(e.code, 'INPUT_INVALID');
+    assert.deepEqual(e.problems.map((p) => [p.loc, p.kind]), [[['pay_plan'], 'plan_mismatch']]);
+    return true;
+  };
+  // `plan` (the demo template) is not the plan `pay` was compiled against.
+  assert.throws(() => plan.summarize(demo, undefined, pay), mismatch);
+  await assert.rejects(plan.summarizeAsync(demo, undefined, pay), mismatch);
+  await assert.rejects(plan.iterSummaries([demo], undefined, pay).next(), mismatch);
+  // The same document compiled again is the same plan.
+  const again = Plan.fromJson(scoring.toJson());
+  assert.deepEqual(again.summarize(vector.records, undefined, pay), scoring.summarize(vector.records, undefined, pay));
+});

@@ -69,6 +69,9 @@ impl Plan {
     ) -> crate::Result<Vec<Row>> {
         // Options the scorer refuses (a bad period) fail once, before any row.
         self.scorer(options)?;
+        if let Some(pay) = pay {
+            pay.check_plan(self)?;
+        }
         let columns = table.columns_for(self)?;
         let job = Job {
             plan: self,

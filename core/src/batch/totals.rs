@@ -90,6 +90,9 @@ impl Plan {
         pay: Option<&PayPlan>,
         threads: Threads,
     ) -> crate::Result<Totals> {
+        if let Some(pay) = pay {
+            pay.check_plan(self)?;
+        }
         let columns = table.columns_for(self)?;
         let pay = pay.map(|p| (p, p.resolve_columns(table.names())));
         self.totals_from(

@@ -20,6 +20,7 @@ impl PayPlan {
     /// `request` is a JSON object (see [`PAY_OPERATIONS`]), the result JSON text (JSON lines for
     /// `statements`).
     pub fn run(&self, plan: &Plan, operation: &str, request: &str) -> crate::Result<String> {
+        self.check_plan(plan)?;
         let fields = operation_fields(&PAY_OPERATIONS, operation)?;
         let req = Request::parse(request, fields)?;
         match operation {

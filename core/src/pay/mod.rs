@@ -50,6 +50,10 @@ pub struct PayPlan {
     env_len: usize,
     /// The document it was compiled from, for [`PayPlan::to_json`].
     spec: Arc<PayPlanSpec>,
+    /// The scoring plan it was compiled against: its id, and its document
+    /// ([`Plan::to_json`]), which [`PayPlan::check_plan`] compares.
+    plan_id: Arc<str>,
+    plan_document: Arc<str>,
 }
 
 #[derive(Debug, Clone)]
@@ -144,7 +148,28 @@ impl PayPlan {
             lookup: plan.lookup.clone(),
             env_len: plan.measures.len(),
             spec: Arc::new(spec.clone()),
+            plan_id: Arc::from(plan.spec.id.as_str()),
+            plan_document: Arc::from(plan.to_json()),
         })
+    }
+
+    /// `Ok` when `plan` is the plan this pay plan was compiled against (the same document).
+    /// A pay plan reads measures and grades by the positions of its own plan, so pricing another
+    /// plan's scorecards could be silently wrong: the batch entry points and [`PayPlan::run`]
+    /// refuse it (`plan_mismatch` at `pay_plan`).
+    pub fn check_plan(&self, plan: &Plan) -> crate::Result<()> {
+        if *self.plan_document == plan.to_json() {
+            return Ok(());
+        }
+        let (ours, theirs) = (&self.plan_id, &plan.spec.id);
+        Err(Error::Input(vec![Problem::new(
+            Loc::root().key("pay_plan"),
+            kinds::PLAN_MISMATCH,
+            format!("the pay plan was compiled against plan `{ours}`, not this plan (`{theirs}`)"),
+        )
+        .zh(format!(
+            "该薪酬方案是按考核方案 `{ours}` 编译的，不是当前方案（`{theirs}`）"
+        ))]))
     }
 
     /// The pay plan document as compact JSON: the same pay plan when read back with
