@@ -57,6 +57,8 @@ FRAMES = {
     "polars_text": lambda tmp: pl.read_csv(io.StringIO(CSV), infer_schema=False),
     "duckdb": duckdb_relation,
     "mapping": lambda tmp: mapping(),
+    # pandas Series of every dtype pandas gives a CSV (StringDtype text, int64, float64).
+    "mapping_of_series": lambda tmp: dict(pd.read_csv(io.StringIO(CSV)).items()),
 }
 
 

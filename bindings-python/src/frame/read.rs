@@ -393,9 +393,17 @@ fn numpy_column(values: &Bound<'_, PyAny>) -> PyResult<Option<ArrayRef>> {
     let Ok(dtype) = values.getattr("dtype") else {
         return Ok(None);
     };
-    let kind: String = dtype.getattr("kind")?.extract().unwrap_or_default();
-    let size: usize = dtype.getattr("itemsize")?.extract().unwrap_or_default();
-    if size != 8 || !(kind == "f" || kind == "i") || !dtype.getattr("isnative")?.is_truthy()? {
+    // pandas extension dtypes (StringDtype, nullable Int64…) lack numpy's attributes: those
+    // columns are read cell by cell.
+    let attr = |name: &str| dtype.getattr(name).ok();
+    let kind: String = attr("kind")
+        .and_then(|k| k.extract().ok())
+        .unwrap_or_default();
+    let size: usize = attr("itemsize")
+        .and_then(|s| s.extract().ok())
+        .unwrap_or_default();
+    let native = attr("isnative").is_some_and(|n| n.is_truthy().unwrap_or(false));
+    if size != 8 || !(kind == "f" || kind == "i") || !native {
         return Ok(None);
     }
     let array = match values.hasattr("to_numpy")? {
