@@ -26,8 +26,8 @@
 //!   (ties by the mode) for an exact value whose scaling is exact.
 //!
 //! TwoSum and TwoProduct need no fused multiply-add, so every rule is plain `+ − × ÷` and
-//! comparisons: the lane loops of the kernel compile to SIMD on any target (SSE2, SIMD128) with
-//! no CPU dispatch and no `unsafe`. TwoProduct is exact while nothing overflows or underflows;
+//! comparisons: the lane loops of the kernel compile to SIMD on any target (SSE2, AVX2, AVX-512,
+//! SIMD128) and give the same bits on each. TwoProduct is exact while nothing overflows or underflows;
 //! a product near either end (|r| < 2⁻⁹⁰⁰ or a factor ≥ 2⁹⁹⁵) is simply not called exact.
 
 use rust_decimal::prelude::ToPrimitive;
@@ -70,6 +70,8 @@ const SPLITTER: f64 = 134_217_729.0;
 /// called exact.
 const TINY: f64 = 1.2e-271; // a little above 2⁻⁹⁰⁰
 
+// Every operation is `#[inline(always)]`: the kernel's lane loops are compiled once per
+// instruction set (run-time dispatch), and only code inlined into them is compiled for it.
 impl Approx {
     /// An uncertain (or missing) value.
     pub(crate) const UNSURE: Approx = Approx {
@@ -84,7 +86,7 @@ impl Approx {
     }
 
     /// A truth: 1 or 0 when `sure`, else uncertain.
-    #[inline]
+    #[inline(always)]
     fn truth(holds: bool, sure: bool) -> Approx {
         let v = if holds { 1.0 } else { 0.0 };
         Approx {
@@ -134,7 +136,7 @@ impl Approx {
     /// A host float standing for its shortest decimal (how the engine reads it); uncertain when
     /// it is missing (NaN) or one the engine reads specially (not finite, or beyond 28 digits on
     /// either side of the point).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn from_host(v: f64) -> Approx {
         let m = v.abs();
         let plain = (m == 0.0) | (1e-11..1e27).contains(&m);
@@ -145,7 +147,7 @@ impl Approx {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn read(v: f64, integer: bool) -> Approx {
         let e = if integer & (v.abs() < EXACT_INT) {
             0.0
@@ -157,7 +159,7 @@ impl Approx {
 
     /// The result of an operation, with its bound; uncertain when the interval may reach past
     /// [`RANGE`] (where the engine reports an overflow), and so when anything is not finite.
-    #[inline]
+    #[inline(always)]
     fn done(v: f64, e: f64) -> Approx {
         // One comparison: false for NaN and infinities too. Written as selects, not branches, so
         // the lane loops vectorise.
@@ -168,14 +170,14 @@ impl Approx {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn add(self, o: Approx) -> Approx {
         self.add_with::<true>(o)
     }
 
     /// `a + b`; with `TRY_EXACT` false the exactness test is skipped (always sound: the bound
     /// holds for an exact sum too), for lanes where no row has two exact operands.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn add_with<const TRY_EXACT: bool>(self, o: Approx) -> Approx {
         let v = self.v + o.v;
         // TwoSum: the rounding error of a float sum, computed exactly; 0 means v is exact.
@@ -192,24 +194,24 @@ impl Approx {
         Approx::done(v, e)
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn sub(self, o: Approx) -> Approx {
         self.add(o.neg())
     }
 
     /// `a − b`, as [`Approx::add_with`].
-    #[inline]
+    #[inline(always)]
     pub(crate) fn sub_with<const TRY_EXACT: bool>(self, o: Approx) -> Approx {
         self.add_with::<TRY_EXACT>(o.neg())
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn mul(self, o: Approx) -> Approx {
         self.mul_with::<true>(o)
     }
 
     /// `a × b`, as [`Approx::add_with`].
-    #[inline]
+    #[inline(always)]
     pub(crate) fn mul_with<const TRY_EXACT: bool>(self, o: Approx) -> Approx {
         let v = self.v * o.v;
         let exact = TRY_EXACT && (self.e == 0.0) & (o.e == 0.0) & exact_product(self.v, o.v, v);
@@ -223,13 +225,13 @@ impl Approx {
         )
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn div(self, o: Approx) -> Approx {
         self.div_with::<true>(o)
     }
 
     /// `a ÷ b`, as [`Approx::add_with`].
-    #[inline]
+    #[inline(always)]
     pub(crate) fn div_with<const TRY_EXACT: bool>(self, o: Approx) -> Approx {
         let b = o.v.abs();
         // A divisor whose interval reaches zero (a NaN compares false) leaves the row.
@@ -246,7 +248,7 @@ impl Approx {
         )
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn neg(self) -> Approx {
         Approx {
             v: -self.v,
@@ -254,7 +256,7 @@ impl Approx {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub(crate) fn abs(self) -> Approx {
         Approx {
             v: self.v.abs(),
@@ -263,7 +265,7 @@ impl Approx {
     }
 
     /// The smaller value (uncertain if either is: `f64::min` alone would drop a NaN).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn min(self, o: Approx) -> Approx {
         Approx {
             v: self.v.min(o.v) + nan_of(self.v) + nan_of(o.v),
@@ -272,7 +274,7 @@ impl Approx {
     }
 
     /// The larger value (uncertain if either is).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn max(self, o: Approx) -> Approx {
         Approx {
             v: self.v.max(o.v) + nan_of(self.v) + nan_of(o.v),
@@ -281,21 +283,21 @@ impl Approx {
     }
 
     /// Truth of `self < o`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lt(self, o: Approx) -> Approx {
         let (gap, sure) = self.gap(o);
         Approx::truth(gap < 0.0, sure)
     }
 
     /// Truth of `self <= o`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn le(self, o: Approx) -> Approx {
         let (gap, sure) = self.gap(o);
         Approx::truth(gap <= 0.0, sure)
     }
 
     /// Truth of `self == o`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn eq(self, o: Approx) -> Approx {
         let (gap, sure) = self.gap(o);
         Approx::truth(gap == 0.0, sure)
@@ -304,7 +306,7 @@ impl Approx {
     /// `self − o`, whose sign is the order of the exact values when `sure`: exactly for exact
     /// values (the sign of a float difference is always right), else only when the intervals are
     /// apart.
-    #[inline]
+    #[inline(always)]
     fn gap(self, o: Approx) -> (f64, bool) {
         let gap = self.v - o.v;
         let exact = (self.e == 0.0) & (o.e == 0.0);
@@ -313,7 +315,7 @@ impl Approx {
     }
 
     /// Truth of "not": 1 − t (uncertain stays uncertain).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn not(self) -> Approx {
         Approx {
             v: 1.0 - self.v,
@@ -323,7 +325,7 @@ impl Approx {
 
     /// This value where `o` is certain, else uncertain (adding `0 × o` keeps the value and makes
     /// it NaN exactly when `o` is).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn guard(self, o: Approx) -> Approx {
         let poison = nan_of(o.v) + nan_of(o.e);
         Approx {
@@ -334,7 +336,7 @@ impl Approx {
 
     /// `then` where this truth is 1, `otherwise` where it is 0, uncertain where it is uncertain:
     /// the branch not taken is never looked at, as the engine never evaluates it.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn select(self, then: Approx, otherwise: Approx) -> Approx {
         // Bit masks rather than branches, so the lane loop vectorises.
         let yes = u64::from(self.v == 1.0).wrapping_neg();

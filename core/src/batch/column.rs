@@ -255,12 +255,10 @@ impl<'a> Column<'a> {
 
     /// Rows `rows` into a lane of certified floats; a value the kernel leaves to the engine
     /// (missing, unreadable, or one the engine reads specially) is uncertain.
-    pub(crate) fn fill(&self, rows: Range<usize>, lane: &mut Lane) {
+    pub(crate) fn fill(&self, rows: Range<usize>, lane: &mut Lane, arch: pulp::Arch) {
         match self.values {
             // The common case, one branch-free loop.
-            Values::F64(v) => {
-                lane.fill_from(v.get(rows.clone()).unwrap_or_default(), Approx::from_host);
-            }
+            Values::F64(v) => lane.fill_hosts(arch, v.get(rows.clone()).unwrap_or_default()),
             Values::I64 { values, scale } => lane.fill_from(
                 values.get(rows.clone()).unwrap_or_default(),
                 |x: i64| match (scale, x.unsigned_abs() < EXACT_INT) {

@@ -226,7 +226,7 @@ impl<S: AsRef<str>> Job<'_, S> {
                 for start in range.clone().step_by(LANES) {
                     let rows = start..range.end.min(start.saturating_add(LANES));
                     let n = rows.len();
-                    self.load(rows.clone(), ws.inputs(measures));
+                    self.load(rows.clone(), ws.inputs(measures), k.arch());
                     let first = kernel_rows.len();
                     k.run(plan, ws, n, &mut kernel_rows);
                     let decided = kernel_rows.get_mut(first..).unwrap_or_default();
@@ -310,14 +310,14 @@ impl<S: AsRef<str>> Job<'_, S> {
     /// A lane of rows into the kernel's measure lanes (column `k` into its slot's lane); a value
     /// the kernel leaves to the engine (missing, or one the engine would refuse or read
     /// specially) is uncertain.
-    fn load(&self, rows: Range<usize>, inputs: &mut [Lane]) {
+    fn load(&self, rows: Range<usize>, inputs: &mut [Lane], arch: pulp::Arch) {
         for (k, &slot) in self.columns.slots().iter().enumerate() {
             let Some(lane) = inputs.get_mut(slot) else {
                 continue;
             };
             match self.source {
                 Source::Columns(columns) => match columns.get(k) {
-                    Some(c) => c.fill(rows.clone(), lane),
+                    Some(c) => c.fill(rows.clone(), lane, arch),
                     None => lane.fill(std::iter::empty()),
                 },
                 Source::Table(t, _) => lane.fill(rows.clone().map(|i| {

@@ -24,7 +24,7 @@ impl Lane {
 
     /// Row `j < LANES` of the lane, for the operation loops (the bound is the array's, so the
     /// index check folds away).
-    #[inline]
+    #[inline(always)]
     fn at(&self, j: usize) -> Approx {
         Approx {
             v: self.v[j],
@@ -32,7 +32,7 @@ impl Lane {
         }
     }
 
-    #[inline]
+    #[inline(always)]
     fn put(&mut self, j: usize, a: Approx) {
         (self.v[j], self.e[j]) = (a.v, a.e);
     }
@@ -47,6 +47,7 @@ impl Lane {
 
     /// Fill the lane with `f` of each of `values` (the rest of it uncertain); a full lane is one
     /// plain loop the compiler can vectorise.
+    #[inline(always)]
     pub(crate) fn fill_from<T: Copy>(&mut self, values: &[T], f: impl Fn(T) -> Approx) {
         if let Ok(full) = <&[T; LANES]>::try_from(values) {
             for ((v, e), &x) in self.v.iter_mut().zip(self.e.iter_mut()).zip(full) {
@@ -56,6 +57,12 @@ impl Lane {
         } else {
             self.fill(values.iter().map(|&x| f(x)));
         }
+    }
+
+    /// Fill the lane with host floats ([`Approx::from_host`]), compiled for the widest vector
+    /// instructions the machine has.
+    pub(crate) fn fill_hosts(&mut self, arch: pulp::Arch, values: &[f64]) {
+        arch.dispatch(FillHosts { lane: self, values });
     }
 
     /// Fill the lane from `values` (the rest of it uncertain).
@@ -78,8 +85,43 @@ impl Lane {
     }
 }
 
-/// Run every operation of `ops` (past the inputs and constants, which are already in place).
-pub(super) fn execute(ops: &[Op], lanes: &mut [Lane]) {
+/// Run every operation of `ops` (past the inputs and constants, which are already in place),
+/// compiled for the widest vector instructions the machine has (`arch`, detected once).
+pub(super) fn execute(arch: pulp::Arch, ops: &[Op], lanes: &mut [Lane]) {
+    arch.dispatch(Execute { ops, lanes });
+}
+
+/// The program's run as pulp's unit of dispatch: `with_simd` is compiled once per instruction
+/// set, everything it calls inlined into it.
+struct Execute<'a> {
+    ops: &'a [Op],
+    lanes: &'a mut [Lane],
+}
+
+/// [`Lane::fill_hosts`] as a unit of dispatch.
+struct FillHosts<'a> {
+    lane: &'a mut Lane,
+    values: &'a [f64],
+}
+
+impl pulp::WithSimd for FillHosts<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        self.lane.fill_from(self.values, Approx::from_host);
+    }
+}
+
+impl pulp::WithSimd for Execute<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        execute_ops(self.ops, self.lanes);
+    }
+}
+
+#[inline(always)]
+fn execute_ops(ops: &[Op], lanes: &mut [Lane]) {
     for (d, op) in ops.iter().enumerate() {
         // SSA: every operand register comes before `d`, so the split gives them all.
         let Some((src, rest)) = lanes.split_at_mut_checked(d) else {
@@ -129,7 +171,7 @@ pub(super) fn execute(ops: &[Op], lanes: &mut [Lane]) {
 /// An arithmetic operation over the lanes: `exact` (which tests whether each result is exact)
 /// only where some row has two exact operands, else the cheaper `bounded`. Each is
 /// monomorphised, so both loops vectorise.
-#[inline]
+#[inline(always)]
 fn arith(
     a: Option<&Lane>,
     b: Option<&Lane>,
@@ -146,6 +188,7 @@ fn arith(
 
 /// Whether any row of the lanes has two exact operands (bound 0), where an exact result is
 /// worth detecting.
+#[inline(always)]
 fn both_exact(a: Option<&Lane>, b: Option<&Lane>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => {
@@ -157,7 +200,7 @@ fn both_exact(a: Option<&Lane>, b: Option<&Lane>) -> bool {
     }
 }
 
-#[inline]
+#[inline(always)]
 fn unary(a: Option<&Lane>, out: &mut Lane, f: impl Fn(Approx) -> Approx) -> Option<()> {
     let a = a?;
     for j in 0..LANES {
@@ -166,7 +209,7 @@ fn unary(a: Option<&Lane>, out: &mut Lane, f: impl Fn(Approx) -> Approx) -> Opti
     Some(())
 }
 
-#[inline]
+#[inline(always)]
 fn binary(
     a: Option<&Lane>,
     b: Option<&Lane>,
@@ -180,6 +223,7 @@ fn binary(
     Some(())
 }
 
+#[inline(always)]
 fn select(t: Option<&Lane>, a: Option<&Lane>, b: Option<&Lane>, out: &mut Lane) -> Option<()> {
     let (t, a, b) = (t?, a?, b?);
     for j in 0..LANES {

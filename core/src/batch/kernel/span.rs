@@ -67,11 +67,11 @@ impl Span {
         let (m, s) = (d.mantissa(), d.scale());
         match PLACES.checked_sub(s) {
             Some(up) => {
-                let v = 10i128.checked_pow(up).and_then(|p| m.checked_mul(p));
+                let v = pow10(up).and_then(|p| m.checked_mul(p));
                 Span::new(v, v)
             }
             None => {
-                let p = s.checked_sub(PLACES).and_then(|k| 10i128.checked_pow(k));
+                let p = s.checked_sub(PLACES).and_then(pow10);
                 Span::from_ends(p.and_then(|p| floor_ceil(m, p)))
             }
         }
@@ -131,6 +131,9 @@ impl Span {
         };
         let product = |x: i128, y: i128| floor_ceil(x.checked_mul(y)?, ONE);
         if a.is_point() && b.is_point() {
+            if let Some(p) = short_product(a.lo, b.lo) {
+                return Span { lo: p, hi: p };
+            }
             return Span::from_ends(product(a.lo, b.lo));
         }
         corners(a, b, product)
@@ -209,9 +212,7 @@ impl Span {
 
     /// The value rounded to `places` (≤ 12), as a span.
     pub(super) fn round(self, mode: RoundingMode, places: u32) -> Span {
-        let step = PLACES
-            .checked_sub(places)
-            .and_then(|k| 10i128.checked_pow(k));
+        let step = PLACES.checked_sub(places).and_then(pow10);
         match (self.round_units(mode, places), step) {
             (Some(u), Some(step)) => {
                 let v = i128::from(u).checked_mul(step);
@@ -225,7 +226,7 @@ impl Span {
     /// round alike (rounding is monotone, so the exact value rounds the same way).
     pub(super) fn round_units(self, mode: RoundingMode, places: u32) -> Option<i64> {
         let a = self.sure()?;
-        let step = 10i128.checked_pow(PLACES.checked_sub(places)?)?;
+        let step = pow10(PLACES.checked_sub(places)?)?;
         let (lo, hi) = (round_div(a.lo, step, mode)?, round_div(a.hi, step, mode)?);
         if lo == hi {
             i64::try_from(lo).ok()
@@ -247,6 +248,32 @@ fn corners(a: Span, b: Span, f: impl Fn(i128, i128) -> Option<(i128, i128)>) -> 
         hi = Some(hi.map_or(ce, |h| h.max(ce)));
     }
     Span::new(lo, hi)
+}
+
+/// `10^k` for `k` up to 38 (a table: this runs for every input of every row the floats leave open).
+fn pow10(k: u32) -> Option<i128> {
+    const TABLE: [i128; 39] = {
+        let mut t = [1i128; 39];
+        let mut i = 1;
+        while i < 39 {
+            t[i] = t[i - 1] * 10;
+            i += 1;
+        }
+        t
+    };
+    TABLE.get(usize::try_from(k).ok()?).copied()
+}
+
+/// `x × y ÷ 10¹²` when both have at most six places (units divisible by 10⁶, the common case:
+/// cents, percentages, counts): then it is exactly `(x ÷ 10⁶) × (y ÷ 10⁶)`, found with two
+/// 64-bit divisions by a constant instead of one 128-bit division.
+fn short_product(x: i128, y: i128) -> Option<i128> {
+    const MICRO: i64 = 1_000_000;
+    let (x, y) = (i64::try_from(x).ok()?, i64::try_from(y).ok()?);
+    if x.checked_rem(MICRO)? != 0 || y.checked_rem(MICRO)? != 0 {
+        return None;
+    }
+    i128::from(x.checked_div(MICRO)?).checked_mul(i128::from(y.checked_div(MICRO)?))
 }
 
 /// `n ÷ d` rounded down and up, from one division (its remainder says which way the exact
@@ -289,6 +316,19 @@ mod tests {
 
     fn d(s: &str) -> Span {
         Span::from_decimal(Decimal::from_str(s).unwrap())
+    }
+
+    #[test]
+    fn a_product_of_short_decimals_is_the_exact_product() {
+        // Hand-worked: 12,345.67 × 0.14 = 1,728.3938; −2.5 × 0.000001 = −0.0000025;
+        // 0.0000001 (seven places) × 3 = 0.0000003 through the 128-bit division.
+        assert_eq!(d("12345.67").mul(d("0.14")), d("1728.3938"));
+        assert_eq!(d("-2.5").mul(d("0.000001")), d("-0.0000025"));
+        assert_eq!(d("0.0000001").mul(d("3")), d("0.0000003"));
+        assert_eq!(short_product(d("0.0000001").lo, d("3").lo), None);
+        // A product past 12 places widens to its floor and ceiling: 0.000001 × 0.0000005.
+        let tiny = d("0.000001").mul(d("0.0000005"));
+        assert_eq!((tiny.lo, tiny.hi), (0, 1));
     }
 
     #[test]
