@@ -775,6 +775,30 @@ fn a_whole_decimal_with_a_long_mantissa_is_not_read_as_an_exact_float() {
 }
 
 #[test]
+fn a_whole_number_past_two_to_the_53_in_an_integer_column_is_read_exactly() {
+    // 2⁵³ + 1 = 9,007,199,254,740,993 has no f64 (it would round to 2⁵³ and fail the test):
+    // pass_if actual >= 9007199254740993 holds, 100 points, as the engine reads it.
+    let plan = abc_plan(
+        r#"{"id": "i", "name": "I", "weight": 100, "actual": "a",
+            "scoring": {"method": "pass_fail", "pass_if": "actual >= 9007199254740993"}}"#,
+        "half_up",
+    );
+    let (engine, _) = engine_and_kernel(&plan, ["9007199254740993", "1", "1"]);
+    assert_eq!(engine, "100.00");
+    let (big, one_unit) = ([9_007_199_254_740_993i64], [1i64]);
+    let columns = [
+        Column::i64(&big, 0),
+        Column::i64(&one_unit, 0),
+        Column::i64(&one_unit, 0),
+    ];
+    let t = plan
+        .totals(&["P0"], &["a", "b", "c"], &columns, one())
+        .unwrap();
+    assert_eq!(t.total(0), Some(Decimal::new(10_000, 2)));
+    assert_eq!(t.settled, 0, "an integer past 2⁵³ is not settled in floats");
+}
+
+#[test]
 fn a_combined_weight_a_decimal_cannot_hold_is_left_to_the_engine() {
     // Weights 49.999…9 % (27 nines) and 50.000…01 %: 100 × 49.999…9 % = 49.999…9, rounded down
     // to 49.99. A share rounded to 28 places would be 0.5 and give 50.00.

@@ -6,6 +6,7 @@
 use std::ops::Range;
 
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 
 use super::kernel::Lane;
 use crate::certified::Approx;
@@ -224,7 +225,18 @@ impl<'a> Column<'a> {
     /// Row `i` as a record id: text as it is, a whole number by its digits (`1001`, also from a
     /// float column such as pandas makes of integers with gaps); missing is the empty id (which a
     /// table refuses). `Err` with the value's text when it is a number with a fraction.
-    pub(crate) fn id(&self, i: usize) -> Result<String, String> {
+    ///
+    /// Text is borrowed from the column's own bytes where it is UTF-8, so a batch's ids need no
+    /// copy each and sit end to end in memory (the id check reads them in order).
+    pub(crate) fn id(&self, i: usize) -> Result<Cow<'a, str>, String> {
+        if let (Values::Text { .. }, true) = (self.values, self.present(i)) {
+            let raw = self.text_at(i).unwrap_or_default();
+            return Ok(String::from_utf8_lossy(raw));
+        }
+        self.id_owned(i).map(Cow::Owned)
+    }
+
+    fn id_owned(&self, i: usize) -> Result<String, String> {
         if !self.present(i) {
             return Ok(String::new());
         }
@@ -259,6 +271,9 @@ impl<'a> Column<'a> {
         match self.values {
             // The common case, one branch-free loop.
             Values::F64(v) => lane.fill_hosts(arch, v.get(rows.clone()).unwrap_or_default()),
+            Values::I64 { values, scale: 0 } => {
+                lane.fill_integers(arch, values.get(rows.clone()).unwrap_or_default());
+            }
             Values::I64 { values, scale } => lane.fill_from(
                 values.get(rows.clone()).unwrap_or_default(),
                 |x: i64| match (scale, x.unsigned_abs() < EXACT_INT) {

@@ -9,6 +9,7 @@
 //! measure or a column of the wrong length at `columns[k]`, a bad cell at
 //! `records[i] (id).<header>`, an empty or repeated id at `records[i].id`, in row order.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use super::{Column, Summaries, Table, Threads, Totals};
@@ -294,6 +295,7 @@ impl Plan {
         let mut problems = Problems::new();
         let layout = self.layout(frame, &mut problems)?;
         let (ids, id_problems) = read_ids(frame, layout.id);
+        let ids = ids.into_iter().map(Cow::into_owned).collect();
         let names: Vec<&str> = layout.measures.iter().map(|(_, m)| m.as_str()).collect();
         let mut builder = match Table::builder(self, ids, &names) {
             Ok(b) => b,
@@ -347,11 +349,11 @@ impl Plan {
     /// Each row's rounded total, grade and veto from `frame` ([`Plan::totals`] of its measure
     /// columns, in their own layouts), with the rows' ids. Problems exactly as
     /// [`Plan::read_frame`] reports them.
-    pub fn frame_totals(
+    pub fn frame_totals<'f>(
         &self,
-        frame: &Frame<'_>,
+        frame: &Frame<'f>,
         threads: Threads,
-    ) -> crate::Result<(Vec<String>, Totals)> {
+    ) -> crate::Result<(Vec<Cow<'f, str>>, Totals)> {
         let mut problems = Problems::new();
         let fast = self.layout(frame, &mut problems).ok().and_then(|layout| {
             let (ids, id_problems) = read_ids(frame, layout.id);
@@ -364,7 +366,7 @@ impl Plan {
                 .iter()
                 .filter_map(|(j, _)| frame.columns.get(*j).copied())
                 .collect();
-            let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let id_refs: Vec<&str> = ids.iter().map(|id| &**id).collect();
             let totals = self.totals(&id_refs, &names, &columns, threads).ok()?;
             Some((ids, totals))
         });
@@ -374,7 +376,8 @@ impl Plan {
         // Something is wrong: report it as the table reader does, in the frame's terms.
         let read = self.read_frame(frame, threads)?;
         let totals = self.totals_of(&read.table, None, threads)?;
-        Ok((read.table.ids().to_vec(), totals))
+        let ids = read.table.ids().iter().cloned().map(Cow::Owned).collect();
+        Ok((ids, totals))
     }
 
     /// The frame's id column, its measure columns and the columns it ignores; the problems of the
@@ -457,7 +460,7 @@ impl Plan {
 
 /// The ids of column `id`, and the problems of cells that cannot be one (a number with a
 /// fraction); such a row's id is empty, which the table does not report again.
-fn read_ids(frame: &Frame<'_>, id: usize) -> (Vec<String>, Vec<Problem>) {
+fn read_ids<'f>(frame: &Frame<'f>, id: usize) -> (Vec<Cow<'f, str>>, Vec<Problem>) {
     let Some(column) = frame.columns.get(id) else {
         return (Vec::new(), Vec::new());
     };
@@ -474,7 +477,7 @@ fn read_ids(frame: &Frame<'_>, id: usize) -> (Vec<String>, Vec<Problem>) {
                     .zh(format!("id 应为文本或整数，而不是 `{value}`")),
                 );
                 // A stand-in no real id equals, so the row is not also reported as empty.
-                format!("\u{0}{i}")
+                Cow::Owned(format!("\u{0}{i}"))
             })
         })
         .collect();

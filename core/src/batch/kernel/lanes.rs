@@ -65,6 +65,12 @@ impl Lane {
         arch.dispatch(FillHosts { lane: self, values });
     }
 
+    /// Fill the lane with host integers: exact below 2⁵³, uncertain beyond (the exact stages read
+    /// those), in one branch-free loop compiled like [`Lane::fill_hosts`].
+    pub(crate) fn fill_integers(&mut self, arch: pulp::Arch, values: &[i64]) {
+        arch.dispatch(FillIntegers { lane: self, values });
+    }
+
     /// Fill the lane from `values` (the rest of it uncertain).
     pub(crate) fn fill(&mut self, mut values: impl Iterator<Item = Approx>) {
         for j in 0..LANES {
@@ -109,6 +115,31 @@ impl pulp::WithSimd for FillHosts<'_> {
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _: S) {
         self.lane.fill_from(self.values, Approx::from_host);
+    }
+}
+
+/// [`Lane::fill_integers`] as a unit of dispatch.
+struct FillIntegers<'a> {
+    lane: &'a mut Lane,
+    values: &'a [i64],
+}
+
+impl pulp::WithSimd for FillIntegers<'_> {
+    type Output = ();
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) {
+        /// Integers below 2⁵³ are exact in `f64`.
+        const EXACT: u64 = 1 << 53;
+        self.lane.fill_from(self.values, |x: i64| {
+            // i64 → f64 is exact below 2⁵³; past it the value is left to the exact stages.
+            #[allow(clippy::cast_precision_loss)]
+            let v = if x.unsigned_abs() < EXACT {
+                x as f64
+            } else {
+                f64::NAN
+            };
+            Approx::from_host(v)
+        });
     }
 }
 
