@@ -389,6 +389,24 @@ impl Frac {
 
 /// Fractions of 128-bit integers: every operation is checked, and `None` from an outer `Option`
 /// means "does not fit, use big integers", never a wrong value.
+/// `base⁰ … base^(N−1)`, computed when the crate is compiled.
+// Used only for constant items, which the compiler evaluates: an overflow there stops the build.
+#[allow(clippy::arithmetic_side_effects)]
+pub(crate) const fn powers<const N: usize>(base: i128) -> [i128; N] {
+    let mut t = [1i128; N];
+    let mut i = 1;
+    while i < N {
+        t[i] = t[i - 1] * base;
+        i += 1;
+    }
+    t
+}
+
+/// `10^exp` for `exp` up to 28 (the places a decimal can have), from a table.
+pub(crate) fn ten_pow(exp: u32) -> Option<i128> {
+    small::ten_pow(exp)
+}
+
 mod small {
     use super::{Exact, MAX_MANTISSA, MAX_SCALE};
     use crate::rounding::RoundingMode;
@@ -526,26 +544,10 @@ mod small {
     }
 
     /// 5⁰ … 5²⁸: a denominator's odd part must be one of these for a decimal.
-    const POW5: [i128; 29] = {
-        let mut t = [1i128; 29];
-        let mut i = 1;
-        while i < 29 {
-            t[i] = t[i - 1] * 5;
-            i += 1;
-        }
-        t
-    };
+    const POW5: [i128; 29] = super::powers(5);
 
     /// 10⁰ … 10²⁸.
-    const POW10: [i128; 29] = {
-        let mut t = [1i128; 29];
-        let mut i = 1;
-        while i < 29 {
-            t[i] = t[i - 1] * 10;
-            i += 1;
-        }
-        t
-    };
+    const POW10: [i128; 29] = super::powers(10);
 
     /// Greatest common divisor of |a| and |b| (binary; 64-bit when both fit).
     fn gcd(a: i128, b: i128) -> i128 {

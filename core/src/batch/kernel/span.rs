@@ -11,6 +11,7 @@
 
 use rust_decimal::Decimal;
 
+use crate::exact::ten_pow;
 use crate::rounding::RoundingMode;
 
 /// Units per 1: spans count in 10⁻¹².
@@ -67,11 +68,11 @@ impl Span {
         let (m, s) = (d.mantissa(), d.scale());
         match PLACES.checked_sub(s) {
             Some(up) => {
-                let v = pow10(up).and_then(|p| m.checked_mul(p));
+                let v = ten_pow(up).and_then(|p| m.checked_mul(p));
                 Span::new(v, v)
             }
             None => {
-                let p = s.checked_sub(PLACES).and_then(pow10);
+                let p = s.checked_sub(PLACES).and_then(ten_pow);
                 Span::from_ends(p.and_then(|p| floor_ceil(m, p)))
             }
         }
@@ -212,7 +213,7 @@ impl Span {
 
     /// The value rounded to `places` (≤ 12), as a span.
     pub(super) fn round(self, mode: RoundingMode, places: u32) -> Span {
-        let step = PLACES.checked_sub(places).and_then(pow10);
+        let step = PLACES.checked_sub(places).and_then(ten_pow);
         match (self.round_units(mode, places), step) {
             (Some(u), Some(step)) => {
                 let v = i128::from(u).checked_mul(step);
@@ -226,7 +227,7 @@ impl Span {
     /// round alike (rounding is monotone, so the exact value rounds the same way).
     pub(super) fn round_units(self, mode: RoundingMode, places: u32) -> Option<i64> {
         let a = self.sure()?;
-        let step = pow10(PLACES.checked_sub(places)?)?;
+        let step = ten_pow(PLACES.checked_sub(places)?)?;
         let (lo, hi) = (round_div(a.lo, step, mode)?, round_div(a.hi, step, mode)?);
         if lo == hi {
             i64::try_from(lo).ok()
@@ -248,20 +249,6 @@ fn corners(a: Span, b: Span, f: impl Fn(i128, i128) -> Option<(i128, i128)>) -> 
         hi = Some(hi.map_or(ce, |h| h.max(ce)));
     }
     Span::new(lo, hi)
-}
-
-/// `10^k` for `k` up to 38 (a table: this runs for every input of every row the floats leave open).
-fn pow10(k: u32) -> Option<i128> {
-    const TABLE: [i128; 39] = {
-        let mut t = [1i128; 39];
-        let mut i = 1;
-        while i < 39 {
-            t[i] = t[i - 1] * 10;
-            i += 1;
-        }
-        t
-    };
-    TABLE.get(usize::try_from(k).ok()?).copied()
 }
 
 /// `x × y ÷ 10¹²` when both have at most six places (units divisible by 10⁶, the common case:
