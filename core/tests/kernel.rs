@@ -762,16 +762,20 @@ fn a_whole_decimal_with_a_long_mantissa_is_not_read_as_an_exact_float() {
     );
     let (engine, kernel) = engine_and_kernel(&plan, ["4612012073.000000000", "1", "1"]);
     assert_eq!((engine.as_str(), kernel.as_str()), ("100.00", "100.00"));
-    let (units, one_unit) = ([4_612_012_073_000_000_000i64], [1i64]);
+    let t = totals_of_integers(&plan, 4_612_012_073_000_000_000, 9);
+    assert_eq!(t.total(0), Some(Decimal::new(10_000, 2)));
+}
+
+/// `Plan::totals` of one row from integer columns: `a` in units of `10^-scale`, `b` and `c` 1.
+fn totals_of_integers(plan: &Plan, a: i64, scale: u32) -> Totals {
+    let (units, one_unit) = ([a], [1i64]);
     let columns = [
-        Column::i64(&units, 9),
+        Column::i64(&units, scale),
         Column::i64(&one_unit, 0),
         Column::i64(&one_unit, 0),
     ];
-    let t = plan
-        .totals(&["P0"], &["a", "b", "c"], &columns, one())
-        .unwrap();
-    assert_eq!(t.total(0), Some(Decimal::new(10_000, 2)));
+    plan.totals(&["P0"], &["a", "b", "c"], &columns, one())
+        .unwrap()
 }
 
 #[test]
@@ -785,15 +789,7 @@ fn a_whole_number_past_two_to_the_53_in_an_integer_column_is_read_exactly() {
     );
     let (engine, _) = engine_and_kernel(&plan, ["9007199254740993", "1", "1"]);
     assert_eq!(engine, "100.00");
-    let (big, one_unit) = ([9_007_199_254_740_993i64], [1i64]);
-    let columns = [
-        Column::i64(&big, 0),
-        Column::i64(&one_unit, 0),
-        Column::i64(&one_unit, 0),
-    ];
-    let t = plan
-        .totals(&["P0"], &["a", "b", "c"], &columns, one())
-        .unwrap();
+    let t = totals_of_integers(&plan, 9_007_199_254_740_993, 0);
     assert_eq!(t.total(0), Some(Decimal::new(10_000, 2)));
     assert_eq!(t.settled, 0, "an integer past 2⁵³ is not settled in floats");
 }

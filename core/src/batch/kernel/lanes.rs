@@ -62,13 +62,21 @@ impl Lane {
     /// Fill the lane with host floats ([`Approx::from_host`]), compiled for the widest vector
     /// instructions the machine has.
     pub(crate) fn fill_hosts(&mut self, arch: pulp::Arch, values: &[f64]) {
-        arch.dispatch(FillHosts { lane: self, values });
+        arch.dispatch(Fill {
+            lane: self,
+            values,
+            read: Approx::from_host,
+        });
     }
 
     /// Fill the lane with host integers: exact below 2⁵³, uncertain beyond (the exact stages read
     /// those), in one branch-free loop compiled like [`Lane::fill_hosts`].
     pub(crate) fn fill_integers(&mut self, arch: pulp::Arch, values: &[i64]) {
-        arch.dispatch(FillIntegers { lane: self, values });
+        arch.dispatch(Fill {
+            lane: self,
+            values,
+            read: from_integer,
+        });
     }
 
     /// Fill the lane from `values` (the rest of it uncertain).
@@ -104,43 +112,35 @@ struct Execute<'a> {
     lanes: &'a mut [Lane],
 }
 
-/// [`Lane::fill_hosts`] as a unit of dispatch.
-struct FillHosts<'a> {
+/// A lane filled from host values as a unit of dispatch ([`Lane::fill_hosts`],
+/// [`Lane::fill_integers`]): the loop is compiled once per instruction set.
+/// `read` is a function item (a type of its own), so each use is monomorphised and inlined.
+struct Fill<'a, T, R> {
     lane: &'a mut Lane,
-    values: &'a [f64],
+    values: &'a [T],
+    read: R,
 }
 
-impl pulp::WithSimd for FillHosts<'_> {
+impl<T: Copy, R: Fn(T) -> Approx> pulp::WithSimd for Fill<'_, T, R> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _: S) {
-        self.lane.fill_from(self.values, Approx::from_host);
+        self.lane.fill_from(self.values, self.read);
     }
 }
 
-/// [`Lane::fill_integers`] as a unit of dispatch.
-struct FillIntegers<'a> {
-    lane: &'a mut Lane,
-    values: &'a [i64],
-}
-
-impl pulp::WithSimd for FillIntegers<'_> {
-    type Output = ();
-    #[inline(always)]
-    fn with_simd<S: pulp::Simd>(self, _: S) {
-        /// Integers below 2⁵³ are exact in `f64`.
-        const EXACT: u64 = 1 << 53;
-        self.lane.fill_from(self.values, |x: i64| {
-            // i64 → f64 is exact below 2⁵³; past it the value is left to the exact stages.
-            #[allow(clippy::cast_precision_loss)]
-            let v = if x.unsigned_abs() < EXACT {
-                x as f64
-            } else {
-                f64::NAN
-            };
-            Approx::from_host(v)
-        });
-    }
+/// A host integer: exact below 2⁵³ (i64 → f64 is exact there), uncertain past it (the exact
+/// stages read those).
+#[inline(always)]
+fn from_integer(x: i64) -> Approx {
+    const EXACT: u64 = 1 << 53;
+    #[allow(clippy::cast_precision_loss)]
+    let v = if x.unsigned_abs() < EXACT {
+        x as f64
+    } else {
+        f64::NAN
+    };
+    Approx::from_host(v)
 }
 
 impl pulp::WithSimd for Execute<'_> {
