@@ -135,13 +135,13 @@ def main():
     t_expl_en = crit(home, "one_scorecard_explained_en")
     if t_expl_en:
         w(f"| `score` + `explain` (one language), one core: ≥ 150,000 people/s | {1e9 / t_expl_en:,.0f}/s | {met(1e9 / t_expl_en >= 150_000)} |")
-    tf_pl = r.get("totals_frame_speedup_vs_polars_float64")
+    tf_pl = r.get("totals_only_speedup_vs_polars_float64")
     if tf_pl:
-        w(f"| Python `totals_frame` (N={py['n']:,}) ≥ 1× polars float64 | {tf_pl:.2f}× | {met(tf_pl >= 1)} |")
-        tf_pd = r["totals_frame_speedup_vs_pandas_float64"]
-        w(f"| Python `totals_frame` ≥ 2× pandas float64 | {tf_pd:.2f}× | {met(tf_pd >= 2)} |")
-        tf_dec = r["totals_frame_speedup_vs_decimal_loop"]
-        w(f"| Python `totals_frame` ≥ 50× the Decimal loop | {tf_dec:.1f}× | {met(tf_dec >= 50)} |")
+        w(f"| Python `summarize_frame` without pay (N={py['n']:,}) ≥ 1× polars float64 | {tf_pl:.2f}× | {met(tf_pl >= 1)} |")
+        tf_pd = r["totals_only_speedup_vs_pandas_float64"]
+        w(f"| Python `summarize_frame` without pay ≥ 2× pandas float64 | {tf_pd:.2f}× | {met(tf_pd >= 2)} |")
+        tf_dec = r["totals_only_speedup_vs_decimal_loop"]
+        w(f"| Python `summarize_frame` without pay ≥ 50× the Decimal loop | {tf_dec:.1f}× | {met(tf_dec >= 50)} |")
     w(f"| Node native `summarize` ≥ 20× decimal.js (N={nd['n']:,}) | {nr['native_speedup_vs_decimaljs']:.2f}× | {met(nr['native_speedup_vs_decimaljs'] >= 20)} |")
     w(f"| Node native full scorecards (`scoreMany`) ≥ 2× decimal.js | {nr['native_scoreMany_speedup_vs_decimaljs']:.2f}× | {met(nr['native_scoreMany_speedup_vs_decimaljs'] >= 2)} |")
     w(f"| wasm ≥ 0.5× native (`summarize`, one thread each) | {nr['wasm_speed_relative_to_native']:.2f}× | {met(nr['wasm_speed_relative_to_native'] >= 0.5)} |")
@@ -152,7 +152,7 @@ def main():
     ex = py["exact_vs_decimal_loop"]
     w(f"- Python: perfscore's total, grade and pay equal the exact-rational reference (`fractions.Fraction`, rounded once) on {ex['checked']:,} of {py['n']:,} people: **{ex['mismatches']} mismatches**; "
       f"the 60-digit `decimal.Decimal` loop differs from it on **{ex.get('decimal_loop_differs_from_exact', 0)}** (exact half-cents reached through non-terminating quotients); "
-      f"`totals_frame` (the compiled kernel) on **{ex.get('totals_frame_mismatches', 'n/a')}**.")
+      f"`summarize_frame` without pay (the kernel straight from the columns) on **{ex.get('totals_only_mismatches', 'n/a')}**.")
     plf = py.get("polars_float64_vs_perfscore")
     if plf:
         w(f"- polars float64 against perfscore: **{plf['total_differs_after_rounding']:,}** of {py['n']:,} totals and **{plf['grade_differs']:,}** grades differ.")
@@ -205,8 +205,8 @@ def main():
     w(f"| perfscore, the same from the float64 frame (floats read directly) | {fmt_s(ps['perfscore_summarize_frame_float64_input'])} | {ps['perfscore_summarize_frame_float64_input'] / py['n'] * 1e6:.2f} µs | |")
     if "polars_float64" in ps:
         w(f"| polars float64 expressions (same plan, `baselines.polars_float`) | {fmt_s(ps['polars_float64'])} | {ps['polars_float64'] / py['n'] * 1e6:.2f} µs | |")
-    if "perfscore_totals_frame" in ps:
-        w(f"| perfscore, fast exact path (totals and grades only, no pay): `plan.totals_frame(df_float64)` | {fmt_s(ps['perfscore_totals_frame'])} | {ps['perfscore_totals_frame'] / py['n'] * 1e6:.2f} µs | {r['totals_frame_speedup_vs_pandas_float64']:.3f}× pandas float64 ({r['totals_frame_speedup_vs_pandas_float64_1_thread']:.3f}× on one thread); {r.get('totals_frame_speedup_vs_polars_float64', float('nan')):.3f}× polars; {r['totals_frame_speedup_vs_decimal_loop']:.1f}× Decimal loop |")
+    if "perfscore_totals_only" in ps:
+        w(f"| perfscore, fast exact path (totals and grades only, no pay): `plan.summarize_frame(df_float64).to_pandas()` | {fmt_s(ps['perfscore_totals_only'])} | {ps['perfscore_totals_only'] / py['n'] * 1e6:.2f} µs | {r['totals_only_speedup_vs_pandas_float64']:.3f}× pandas float64 ({r['totals_only_speedup_vs_pandas_float64_1_thread']:.3f}× on one thread); {r.get('totals_only_speedup_vs_polars_float64', float('nan')):.3f}× polars; {r['totals_only_speedup_vs_decimal_loop']:.1f}× Decimal loop |")
     w(f"| perfscore, record path (before the columnar path): `score_many(df).to_dataframe()` + `PayPlan.statements(df).to_dataframe()` | {fmt_s(ps['perfscore_record_path'])} | {pp['perfscore_record_path']:.1f} µs | {r['record_path_speedup_vs_pandas_float64']:.3f}×; {r['record_path_speedup_vs_decimal_loop']:.2f}× |")
     w(f"| (a) pandas float64, vectorised | {fmt_s(ps['pandas_float64'])} | {pp['pandas_float64']:.2f} µs | 1 |")
     extra = f" (measured on {py['decimal_loop_measured_on']:,}, extrapolated per person)" if py["decimal_loop_extrapolated"] else ""
@@ -284,8 +284,8 @@ def main():
         w("  open work.")
     w(f"- Full scorecards stay on the exact engine ({fmt_s((t_one or 0) / 1e9)} per scorecard; with explanations in both"
       f" languages {fmt_s((t_expl or 0) / 1e9)}); explanations write every number straight into one buffer.")
-    w(f"- **Python**: `totals_frame` (the kernel from float64 columns) is {r.get('totals_frame_speedup_vs_pandas_float64', float('nan')):.2f}× pandas float64 and"
-      f" {r.get('totals_frame_speedup_vs_polars_float64', float('nan')):.2f}× polars, exact where both float baselines are wrong on"
+    w(f"- **Python**: `summarize_frame` without pay (the kernel straight from float64 columns, exact decimal columns out) is {r.get('totals_only_speedup_vs_pandas_float64', float('nan')):.2f}× pandas float64 and"
+      f" {r.get('totals_only_speedup_vs_polars_float64', float('nan')):.2f}× polars, exact where both float baselines are wrong on"
       f" {pf['total_differs_after_rounding']:,} of {py['n']:,} totals; `summarize_frame` (total, grade and pay from any frame) is"
       f" {pd_ratio:.2f}× pandas float64, its time mostly in reading the frame's cells.")
     w("  The measured frame holds Python `str` objects (`dtype=object`), which pandas hands over by converting to Arrow")
@@ -339,12 +339,12 @@ def main():
         w(f"### Python: {fr['n']:,} people from every kind of frame (benches/python/frames.py, best of {fr['repeat_best_of']})")
         w("")
         w("Each kind in its own process (peak = its maximum resident set, loading included); loading is not timed.")
-        w("`summarize_frame` computes total, grade and pay, `totals_frame` total and grade; the float64 baselines total, grade and pay.")
+        w("`summarize_frame` with a pay plan computes total, grade and pay, without one total and grade; the float64 baselines total, grade and pay.")
         w("")
-        w("| input | `summarize_frame` | `totals_frame` | peak memory | totals equal pandas' |")
+        w("| input | `summarize_frame` with pay | without pay | peak memory | totals equal pandas' |")
         w("|---|---|---|---|---|")
         for kind, r in fr["kinds"].items():
-            w(f"| {kind} | {r['summarize_frame_s']} s | {r['totals_frame_s']} s | {r['peak_mb']} MB | {'yes' if r['same_totals_as_pandas'] else '**no**'} |")
+            w(f"| {kind} | {r['summarize_frame_s']} s | {r['totals_only_s']} s | {r['peak_mb']} MB | {'yes' if r['same_totals_as_pandas'] else '**no**'} |")
         for kind, r in fr["baselines"].items():
             w(f"| {kind} (float64, the same plan) | {r['seconds']} s | | {r['peak_mb']} MB | wrong on {r['wrong_totals']:,} |")
     conc = os.path.join(d, "concurrent.json")

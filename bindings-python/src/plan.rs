@@ -438,22 +438,6 @@ impl PyPlan {
         Ok(out)
     }
 
-    /// `totals` of a table, read exactly as `summarize_frame` reads it (each column in its own
-    /// layout: float64, integers, decimals, text), then the core's fast exact path without the
-    /// GIL. A dict of columns: `ids`, `totals` (`Decimal`),
-    /// `units` (totals as integers of 10^-`scale`), `scale`, `grades`, `grades_before_veto`,
-    /// `vetoed`.
-    #[pyo3(signature = (frame, *, id_column=None, threads=None))]
-    fn totals_frame<'py>(
-        &self,
-        py: Python<'py>,
-        frame: &Bound<'py, PyAny>,
-        id_column: Option<&str>,
-        threads: Option<usize>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        crate::frame::totals_frame(py, &self.inner, frame, id_column, threads)
-    }
-
     /// Run one plan operation (docs/operations.md) on a request (a mapping, or JSON text);
     /// returns the parsed result (a list for the one-document-per-line `score_many` and
     /// `score_facts`).

@@ -1,9 +1,11 @@
-"""`Plan.totals`: the fast exact path gives `summarize`'s totals and grades, and decides exact ties."""
+"""The fast exact path (`Plan.totals`, and `summarize_frame` without pay) gives `summarize`'s totals
+and grades, and decides exact ties."""
 import json
 import pathlib
 from decimal import Decimal
 
 import perfscore
+from conftest import DEMO_PAY_PLAN
 
 VECTORS = pathlib.Path(__file__).resolve().parents[2] / "tests" / "vectors"
 
@@ -29,27 +31,32 @@ def test_an_exact_half_cent_rounds_up():
     assert totals["grades_before_veto"] == [None, None]
 
 
-def test_totals_frame_equals_summarize_frame():
+def test_summarize_frame_from_float_columns_equals_the_engine():
+    # Without a pay plan, at period end, the kernel reads float64 columns as they are (no table
+    # of decimals in between): the engine's totals and grades.
     pd = __import__("pytest").importorskip("pandas")
     plan = perfscore.Plan.from_json(perfscore.demo_plan_json())
     records = plan.records_from_csv(perfscore.demo_team_csv())
-    # float64 columns (read as raw buffers), as an analyst's frame would have them.
     rows = [{"id": r["id"], **{k: float(v) for k, v in r["measures"].items()}} for r in records]
     frame = pd.DataFrame(rows)
-    totals = plan.totals_frame(frame, threads=2)
-    table = plan.summarize_frame(frame)
-    assert totals["ids"] == list(frame["id"])
-    assert totals["totals"] == list(table.totals)
-    assert totals["grades"] == list(table.grades)
-    assert totals["units"] == [int(t * 100) for t in totals["totals"]]
-    assert totals["scale"] == 2
+    table = plan.summarize_frame(frame, threads=2)
+    summaries = plan.run("summarize", {"records": records})
+    assert table.record_ids == list(frame["id"])
+    assert table.totals == [Decimal(s["total"]) for s in summaries]
+    assert table.grades == [s["grade"] for s in summaries]
 
 
-def test_totals_frame_reports_bad_cells_as_summarize_frame_does():
+def _both_paths(plan):
+    """summarize_frame straight from the columns (no pay) and through a table of decimals (pay)."""
+    pay_plan = perfscore.PayPlan.from_dict(DEMO_PAY_PLAN, plan)
+    return (plan.summarize_frame, lambda frame: plan.summarize_frame(frame, pay_plan=pay_plan))
+
+
+def test_a_bad_cell_is_reported_alike_with_and_without_pay():
     plan = perfscore.Plan.from_json(perfscore.demo_plan_json())
     frame = {"id": ["E1"], "revenue": ["12x"]}
     errors = []
-    for call in (plan.totals_frame, plan.summarize_frame):
+    for call in _both_paths(plan):
         try:
             call(frame)
         except perfscore.InputError as e:
@@ -58,9 +65,9 @@ def test_totals_frame_reports_bad_cells_as_summarize_frame_does():
     assert ("records[0] (E1).revenue", "not_a_number") in errors[0]
 
 
-def test_totals_frame_float_path_reports_as_summarize_frame():
-    # An all-float frame takes the float path; its problems are reported exactly as
-    # summarize_frame reports them.
+def test_float_columns_report_their_problems_alike_with_and_without_pay():
+    # An all-float frame without pay goes to the kernel; its problems are reported exactly as the
+    # table path (taken with a pay plan) reports them.
     plan = perfscore.Plan.from_json(perfscore.demo_plan_json())
     records = plan.records_from_csv(perfscore.demo_team_csv())
     columns = {"id": [r["id"] for r in records]}
@@ -68,7 +75,7 @@ def test_totals_frame_float_path_reports_as_summarize_frame():
         columns[key] = [float(r["measures"][key]) for r in records]
     def problems(cols):
         out = []
-        for call in (plan.totals_frame, plan.summarize_frame):
+        for call in _both_paths(plan):
             try:
                 call(cols)
             except perfscore.InputError as e:
@@ -84,9 +91,8 @@ def test_totals_frame_float_path_reports_as_summarize_frame():
     assert [k for _, k in problems(columns)] == ["duplicate"]
 
 
-def test_totals_frame_reads_int64_columns_exactly_at_any_size():
-    # int64 columns go to the core as integers (no float on the way), scored as summarize_frame
-    # does. Hand-checked: (2**53 + 1) / (2**53 + 1) = 100.00 %; 2**52 / (2**53 + 1) =
+def test_int64_columns_are_read_exactly_at_any_size():
+    # int64 columns go to the kernel as integers (no float on the way). Hand-checked: (2**53 + 1) / (2**53 + 1) = 100.00 %; 2**52 / (2**53 + 1) =
     # 49.999999999999999994... % -> 50.00.
     pd = __import__("pytest").importorskip("pandas")
     plan = perfscore.Plan.from_json(
@@ -112,8 +118,6 @@ def test_totals_frame_reads_int64_columns_exactly_at_any_size():
     big = 2**53 + 1
     frame = pd.DataFrame({"id": ["E1", "E2"], "revenue": [big, 2**52], "revenue_target": [big, big]})
     assert str(frame["revenue"].dtype) == "int64"
-    totals = plan.totals_frame(frame, threads=1)
-    table = plan.summarize_frame(frame)
-    assert totals["totals"] == [Decimal("100.00"), Decimal("50.00")]
-    assert totals["grades"] == ["A", "B"]
-    assert totals["totals"] == list(table.totals)
+    table = plan.summarize_frame(frame, threads=1)
+    assert table.totals == [Decimal("100.00"), Decimal("50.00")]
+    assert table.grades == ["A", "B"]

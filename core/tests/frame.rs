@@ -326,7 +326,7 @@ fn summaries_gather_into_the_same_columns_from_the_kernel_and_the_engine() {
     let read = plan.read_frame(&frame_of(&columns), one()).unwrap();
     let options = ScoreOptions::default();
     let part = |summaries| FramePart {
-        ids: read.table.ids().to_vec(),
+        ids: read.table.ids().iter().collect(),
         summaries,
         ignored: read.ignored.clone(),
     };

@@ -141,13 +141,6 @@ class Plan:
         part_rows: int = 65536,
     ) -> SummaryStream: ...
     def totals(self, records: Any, *, threads: Optional[int] = None) -> Dict[str, List[Any]]: ...
-    def totals_frame(
-        self,
-        frame: Union[_DataFrame, Mapping[str, Sequence[_Cell]]],
-        *,
-        id_column: Optional[str] = None,
-        threads: Optional[int] = None,
-    ) -> Dict[str, Any]: ...
     def run(self, operation: str, request: Union[Mapping[str, Any], str, None] = None) -> Any: ...
 
 @final

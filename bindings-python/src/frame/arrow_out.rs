@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 
 /// The columns of a summary table, borrowed.
 pub(super) struct Summary<'a> {
-    pub(super) ids: Vec<String>,
+    pub(super) ids: &'a perfscore::batch::Ids,
     pub(super) totals: &'a [Decimal],
     pub(super) grades: &'a [u16],
     pub(super) grade_before_veto: &'a [Option<u16>],
@@ -62,7 +62,7 @@ impl Summary<'_> {
         let mut columns: Vec<(&str, ArrayRef)> = vec![
             (
                 "record_id",
-                Arc::new(StringArray::from_iter_values(&self.ids)),
+                Arc::new(StringArray::from_iter_values(self.ids.iter())),
             ),
             ("total", amount(self.totals)?),
             (

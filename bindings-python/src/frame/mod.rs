@@ -101,7 +101,6 @@ fn summary_table(
         .map(|g| PyString::new(py, g).unbind())
         .collect();
     Ok(PySummaryTable {
-        ids: PyList::new(py, &columns.ids)?.unbind(),
         grade_strings,
         paid,
         columns,
@@ -267,76 +266,12 @@ impl PySummaryStream {
     }
 }
 
-/// `Plan.totals_frame`: the frame's measure columns handed to the core's fast exact path
-/// ([`Plan::frame_totals`]) in their own layouts, without the GIL; problems exactly as
-/// `summarize_frame` reports them. Totals as `Decimal`s and as integer units.
-pub(crate) fn totals_frame<'py>(
-    py: Python<'py>,
-    plan: &Arc<Plan>,
-    frame: &Bound<'py, PyAny>,
-    id_column: Option<&str>,
-    threads: Option<usize>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let threads = Threads::from_count(threads).map_err(|e| PyValueError::new_err(e.to_string()))?;
-    let columns = read::columns(frame)?;
-    let (ids, totals) = py
-        .detach(|| plan.frame_totals(&read::frame(&columns, id_column), threads))
-        .map_err(|e| core_err(py, &e))?;
-    totals_dict(py, plan, PyList::new(py, ids)?, &totals)
-}
-
-/// `totals_frame`'s result: a dict of columns.
-fn totals_dict<'py>(
-    py: Python<'py>,
-    plan: &Plan,
-    id_objects: Bound<'py, PyList>,
-    totals: &perfscore::batch::Totals,
-) -> PyResult<Bound<'py, PyDict>> {
-    let grades: Vec<Bound<'py, PyString>> =
-        plan.grade_names().map(|g| PyString::new(py, g)).collect();
-    let name = |g: u32| grades.get(g as usize).cloned();
-    let decimal = decimal_class(py)?;
-    let out = PyDict::new(py);
-    out.set_item("ids", id_objects)?;
-    // Decimals are immutable: one object per distinct total (a team's totals repeat a lot).
-    let mut made: HashMap<i64, Bound<'py, PyAny>> = HashMap::new();
-    let mut values = Vec::with_capacity(totals.units.len());
-    for (i, units) in totals.units.iter().enumerate() {
-        let value = match made.get(units) {
-            Some(v) => v.clone(),
-            None => {
-                let v = decimal.call1((totals.total(i).unwrap_or_default().to_string(),))?;
-                made.insert(*units, v.clone());
-                v
-            }
-        };
-        values.push(value);
-    }
-    out.set_item("totals", values)?;
-    out.set_item("units", &totals.units)?;
-    out.set_item("scale", totals.scale)?;
-    out.set_item(
-        "grades",
-        totals.grade.iter().map(|g| name(*g)).collect::<Vec<_>>(),
-    )?;
-    let before: Vec<_> = totals
-        .grade_before_veto
-        .iter()
-        .map(|g| g.and_then(name))
-        .collect();
-    out.set_item("grades_before_veto", before)?;
-    out.set_item("vetoed", &totals.vetoed)?;
-    Ok(out)
-}
-
 // ---------------------------------------------------------------------------------------------
 // SummaryTable
 
 /// The result of `Plan.summarize_frame`: one row per person, in input order.
 #[pyclass(module = "perfscore._perfscore", name = "SummaryTable", frozen)]
 pub(crate) struct PySummaryTable {
-    /// The ids as Python text, made once.
-    ids: Py<PyList>,
     columns: SummaryColumns,
     /// The grade names as Python text, made once.
     grade_strings: Vec<Py<PyString>>,
@@ -376,14 +311,13 @@ impl PySummaryTable {
 
     /// The table as one Arrow record batch.
     fn arrow(&self, py: Python<'_>, floats: bool) -> PyResult<PyArrowStream> {
-        let ids: Vec<String> = self.ids.bind(py).extract()?;
         let grade_names = self
             .grade_strings
             .iter()
             .map(|g| g.bind(py).to_cow().map(|c| c.into_owned()))
             .collect::<PyResult<Vec<_>>>()?;
         arrow_out::Summary {
-            ids,
+            ids: &self.columns.ids,
             totals: &self.columns.totals,
             grades: &self.columns.grades,
             grade_before_veto: &self.columns.grades_before_veto,
@@ -404,11 +338,9 @@ impl PySummaryTable {
     /// Record ids, in input order (as given: text, or an int's digits).
     #[getter]
     fn record_ids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        // A copy, so the caller may change it freely.
-        let ids = self.ids.bind(py);
-        ids.get_slice(0, ids.len())
-            .cast_into::<PyList>()
-            .map_err(Into::into)
+        // Made on request (a table handed to Arrow never needs them as Python text); a new list
+        // each time, so the caller may change it freely.
+        PyList::new(py, self.columns.ids.iter())
     }
 
     /// Totals as `Decimal`, rounded once with the plan's scale and mode (`Decimal('74.40')`).

@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::{Column, Summaries, Table, Threads, Totals};
+use super::{Column, IdSet, Ids, Summaries, Table, Threads, Totals};
 use crate::error::{kinds, shown, Error, Loc, LocItem, Problem, Problems};
 use crate::record::{Header, ID_ATTRIBUTE};
 use crate::{PayPlan, Plan, ScoreOptions};
@@ -93,7 +93,7 @@ impl<'a> Frame<'a> {
 /// [`FrameStream::finish`]; a host handing out parts as they come reports each part's error.
 #[derive(Debug, Default)]
 pub struct FrameStream {
-    seen: HashSet<String>,
+    seen: IdSet,
     rows: usize,
     problems: Problems,
     /// A problem of the batch's shape (a missing id column…) was gathered: every part has it.
@@ -104,7 +104,7 @@ pub struct FrameStream {
 #[derive(Debug)]
 pub struct FramePart {
     /// The part's record ids, in row order.
-    pub ids: Vec<String>,
+    pub ids: Ids,
     /// Each row's total, grade, veto and pay ([`Plan::summarize_lean`]).
     pub summaries: Summaries,
     /// Headers the plan does not read.
@@ -132,8 +132,39 @@ impl FrameStream {
         pay: Option<&PayPlan>,
         threads: Threads,
     ) -> crate::Result<FramePart> {
+        if pay.is_none() && options.period.is_none() {
+            if let Some(part) = self.summarize_columns(plan, frame, threads) {
+                return Ok(part);
+            }
+        }
         let read = plan.read_frame(frame, threads);
         self.summarize_read(plan, read, frame.len(), options, pay, threads)
+    }
+
+    /// A part without pay at period end, scored by the kernel straight from its columns (no
+    /// table of decimals in between) when it has no problem and repeats no earlier id; `None`
+    /// otherwise, and nothing counted, so the table path reports the part as usual.
+    fn summarize_columns(
+        &mut self,
+        plan: &Plan,
+        frame: &Frame<'_>,
+        threads: Threads,
+    ) -> Option<FramePart> {
+        let done = plan.columns_totals(frame, threads)?;
+        if done.ids.iter().any(|id| self.seen.contains(id)) {
+            return None;
+        }
+        let ids: Ids = done.ids.iter().collect();
+        self.seen.reserve(ids.len());
+        for id in ids.iter() {
+            self.seen.insert(id);
+        }
+        self.rows = self.rows.saturating_add(ids.len());
+        Some(FramePart {
+            ids,
+            summaries: Summaries::Totals(done.totals),
+            ignored: done.ignored,
+        })
     }
 
     /// Score the next part, already read into a table (its rows numbered from the part's start,
@@ -161,11 +192,13 @@ impl FrameStream {
                 let mut problems = Problems::new();
                 problems.extend(shift(e, start).problems().iter().cloned());
                 for (i, id) in ids.iter().enumerate() {
-                    if let Some(id) = id.as_ref().filter(|id| self.seen.contains(*id)) {
+                    if let Some(id) = id.as_ref().filter(|id| self.seen.contains(id)) {
                         problems.push(repeat(start, i, id));
                     }
                 }
-                self.seen.extend(ids.into_iter().flatten());
+                for id in ids.iter().flatten() {
+                    self.seen.insert(id);
+                }
                 self.rows = start.saturating_add(rows);
                 return Err(Error::Input(problems.into_vec()));
             }
@@ -186,10 +219,11 @@ impl FrameStream {
         self.rows = start.saturating_add(rows);
         let shifted = |e: Error| shift(e, start);
         let read = read.map_err(shifted)?;
-        let ids = read.table.ids().to_vec();
+        let ids: Ids = read.table.ids().iter().collect();
+        self.seen.reserve(ids.len());
         let mut repeats = Problems::new();
         for (i, id) in ids.iter().enumerate() {
-            if !self.seen.insert(id.clone()) {
+            if !self.seen.insert(id) {
                 repeats.push(repeat(start, i, id));
             }
         }
@@ -279,6 +313,13 @@ pub struct FrameTable {
     pub ignored: Vec<String>,
 }
 
+/// A frame scored straight from its columns ([`Plan::frame_totals`]'s fast way).
+struct ColumnsTotals<'f> {
+    ids: Vec<Cow<'f, str>>,
+    totals: Totals,
+    ignored: Vec<String>,
+}
+
 /// Which frame columns hold what, after the headers were read.
 struct Layout {
     /// The id column's position.
@@ -354,30 +395,38 @@ impl Plan {
         frame: &Frame<'f>,
         threads: Threads,
     ) -> crate::Result<(Vec<Cow<'f, str>>, Totals)> {
-        let mut problems = Problems::new();
-        let fast = self.layout(frame, &mut problems).ok().and_then(|layout| {
-            let (ids, id_problems) = read_ids(frame, layout.id);
-            if !problems.is_empty() || !id_problems.is_empty() {
-                return None;
-            }
-            let names: Vec<&str> = layout.measures.iter().map(|(_, m)| m.as_str()).collect();
-            let columns: Vec<Column<'_>> = layout
-                .measures
-                .iter()
-                .filter_map(|(j, _)| frame.columns.get(*j).copied())
-                .collect();
-            let id_refs: Vec<&str> = ids.iter().map(|id| &**id).collect();
-            let totals = self.totals(&id_refs, &names, &columns, threads).ok()?;
-            Some((ids, totals))
-        });
-        if let Some(done) = fast {
-            return Ok(done);
+        if let Some(done) = self.columns_totals(frame, threads) {
+            return Ok((done.ids, done.totals));
         }
         // Something is wrong: report it as the table reader does, in the frame's terms.
         let read = self.read_frame(frame, threads)?;
         let totals = self.totals_of(&read.table, None, threads)?;
         let ids = read.table.ids().iter().cloned().map(Cow::Owned).collect();
         Ok((ids, totals))
+    }
+
+    /// [`Plan::totals`] of the frame's measure columns as they are, when the frame has no problem
+    /// at all; `None` otherwise (the caller reads it as a table, which reports every problem).
+    fn columns_totals<'f>(&self, frame: &Frame<'f>, threads: Threads) -> Option<ColumnsTotals<'f>> {
+        let mut problems = Problems::new();
+        let layout = self.layout(frame, &mut problems).ok()?;
+        let (ids, id_problems) = read_ids(frame, layout.id);
+        if !problems.is_empty() || !id_problems.is_empty() {
+            return None;
+        }
+        let names: Vec<&str> = layout.measures.iter().map(|(_, m)| m.as_str()).collect();
+        let columns: Vec<Column<'_>> = layout
+            .measures
+            .iter()
+            .filter_map(|(j, _)| frame.columns.get(*j).copied())
+            .collect();
+        let id_refs: Vec<&str> = ids.iter().map(|id| &**id).collect();
+        let totals = self.totals(&id_refs, &names, &columns, threads).ok()?;
+        Some(ColumnsTotals {
+            ids,
+            totals,
+            ignored: layout.ignored,
+        })
     }
 
     /// The frame's id column, its measure columns and the columns it ignores; the problems of the

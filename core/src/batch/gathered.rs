@@ -5,14 +5,14 @@ use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
-use super::{FramePart, Row, Summaries, Totals};
+use super::{FramePart, Ids, Row, Summaries, Totals};
 use crate::Plan;
 
 /// Summaries as columns in row order, grades as indexes into `grade_names`.
 #[derive(Debug, Clone, Default)]
 pub struct SummaryColumns {
     /// Record ids.
-    pub ids: Vec<String>,
+    pub ids: Ids,
     /// Totals, rounded by the plan.
     pub totals: Vec<Decimal>,
     /// Each row's grade (after any veto's cap).
@@ -56,7 +56,7 @@ impl SummaryColumns {
             self.ignored = part.ignored;
             self.started = true;
         }
-        self.ids.extend(part.ids);
+        self.ids.extend(part.ids.iter());
         match part.summaries {
             Summaries::Rows(rows) => self.push_rows(&rows),
             Summaries::Totals(totals) => self.push_totals(&totals),

@@ -25,6 +25,7 @@
 mod column;
 mod frame;
 mod gathered;
+mod ids;
 mod kernel;
 mod summarize;
 pub(crate) mod table;
@@ -34,6 +35,8 @@ mod totals;
 pub use column::Column;
 pub use frame::{Frame, FramePart, FrameStream, FrameTable};
 pub use gathered::SummaryColumns;
+pub(crate) use ids::IdSet;
+pub use ids::Ids;
 pub use summarize::{Row, Summaries};
 pub use table::{ChunkMut, Table, TableBuilder};
 pub use threads::{Threads, ZeroThreads};

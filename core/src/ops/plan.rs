@@ -471,7 +471,10 @@ pub(crate) fn lean_totals<'a>(plan: &'a Plan, t: &crate::batch::Totals) -> Vec<L
 
 /// The summaries as a JSON array of `{record_id, total, grade, grade_before_veto, vetoed, pay?}`,
 /// written directly (a batch can be hundreds of thousands of people).
-pub(crate) fn summaries_json<S: AsRef<str>>(ids: &[S], rows: &[Lean<'_>]) -> String {
+pub(crate) fn summaries_json<S: AsRef<str>>(
+    ids: impl IntoIterator<Item = S>,
+    rows: &[Lean<'_>],
+) -> String {
     use crate::number::DecimalText;
     let mut out: Vec<u8> = Vec::with_capacity(rows.len().saturating_mul(112).saturating_add(2));
     let text = |out: &mut Vec<u8>, s: &str| {
@@ -479,7 +482,7 @@ pub(crate) fn summaries_json<S: AsRef<str>>(ids: &[S], rows: &[Lean<'_>]) -> Str
         let _ = serde_json::to_writer(&mut *out, s);
     };
     out.push(b'[');
-    for (i, (id, s)) in ids.iter().zip(rows).enumerate() {
+    for (i, (id, s)) in ids.into_iter().zip(rows).enumerate() {
         if i > 0 {
             out.push(b',');
         }

@@ -192,10 +192,11 @@ enum Output {
 impl Output {
     fn write(self, plan: &Plan, part: &FramePart) -> String {
         match self {
-            Output::Columns => encoded_result(plan, &part.ids, &part.summaries),
-            Output::Json => {
-                super::plan::summaries_json(&part.ids, &super::plan::lean(plan, &part.summaries))
-            }
+            Output::Columns => encoded_result(plan, part.ids.iter(), &part.summaries),
+            Output::Json => super::plan::summaries_json(
+                part.ids.iter(),
+                &super::plan::lean(plan, &part.summaries),
+            ),
         }
     }
 }

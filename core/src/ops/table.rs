@@ -65,7 +65,7 @@ impl Plan {
 /// grade is spelled with a separator, which cannot travel in columns.
 pub(super) fn encoded_result(
     plan: &Plan,
-    ids: &[String],
+    ids: impl IntoIterator<Item = impl AsRef<str>>,
     summaries: &crate::batch::Summaries,
 ) -> String {
     let rows = super::plan::lean(plan, summaries);

@@ -1,0 +1,137 @@
+//! Record ids with their text in one buffer: a batch read part by part keeps its ids (and the set
+//! of ids seen so far, for repeats across parts) in a few allocations, not one per id.
+
+use std::hash::{BuildHasher, RandomState};
+
+/// Record ids in row order, their text in one buffer (the layout of an Arrow text column).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ids {
+    text: String,
+    /// Where each id's text ends in `text`; it starts where the previous one ends.
+    ends: Vec<usize>,
+}
+
+impl Ids {
+    /// No ids.
+    pub fn new() -> Ids {
+        Ids::default()
+    }
+
+    /// Number of ids.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Id `i`.
+    pub fn get(&self, i: usize) -> Option<&str> {
+        let end = *self.ends.get(i)?;
+        let start = match i.checked_sub(1) {
+            Some(before) => self.ends.get(before).copied().unwrap_or(0),
+            None => 0,
+        };
+        self.text.get(start..end)
+    }
+
+    /// The ids in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
+        (0..self.len()).map(|i| self.get(i).unwrap_or_default())
+    }
+
+    /// Add `id` at the end.
+    pub fn push(&mut self, id: &str) {
+        self.text.push_str(id);
+        self.ends.push(self.text.len());
+    }
+}
+
+impl<S: AsRef<str>> Extend<S> for Ids {
+    fn extend<I: IntoIterator<Item = S>>(&mut self, ids: I) {
+        for id in ids {
+            self.push(id.as_ref());
+        }
+    }
+}
+
+impl<S: AsRef<str>> FromIterator<S> for Ids {
+    fn from_iter<I: IntoIterator<Item = S>>(ids: I) -> Ids {
+        let mut out = Ids::new();
+        out.extend(ids);
+        out
+    }
+}
+
+/// A set of ids: row numbers into its own [`Ids`], found by std's keyed SipHash (ids made to
+/// collide cannot slow a batch down).
+#[derive(Debug, Default)]
+pub(crate) struct IdSet {
+    ids: Ids,
+    rows: hashbrown::HashTable<usize>,
+    hasher: RandomState,
+}
+
+impl IdSet {
+    /// Room for `more` ids without growing the table on the way.
+    pub(crate) fn reserve(&mut self, more: usize) {
+        let (ids, hasher) = (&self.ids, &self.hasher);
+        self.rows
+            .reserve(more, |&j| hasher.hash_one(ids.get(j).unwrap_or_default()));
+    }
+
+    /// Whether `id` is in the set.
+    pub(crate) fn contains(&self, id: &str) -> bool {
+        let hash = self.hasher.hash_one(id);
+        self.rows
+            .find(hash, |&j| self.ids.get(j) == Some(id))
+            .is_some()
+    }
+
+    /// Add `id`; whether it was new.
+    pub(crate) fn insert(&mut self, id: &str) -> bool {
+        let (ids, hasher) = (&self.ids, &self.hasher);
+        let hash = hasher.hash_one(id);
+        let entry = self.rows.entry(
+            hash,
+            |&j| ids.get(j) == Some(id),
+            |&j| hasher.hash_one(ids.get(j).unwrap_or_default()),
+        );
+        match entry {
+            hashbrown::hash_table::Entry::Occupied(_) => false,
+            hashbrown::hash_table::Entry::Vacant(v) => {
+                v.insert(ids.len());
+                self.ids.push(id);
+                true
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_keep_their_text_and_order() {
+        let ids: Ids = ["E1", "", "王伟"].into_iter().collect();
+        assert_eq!(ids.len(), 3);
+        assert_eq!(ids.iter().collect::<Vec<_>>(), ["E1", "", "王伟"]);
+        assert_eq!(ids.get(2), Some("王伟"));
+        assert_eq!(ids.get(3), None);
+    }
+
+    #[test]
+    fn an_id_set_finds_what_was_added_and_refuses_a_repeat() {
+        let mut set = IdSet::default();
+        assert!(set.insert("E1"));
+        assert!(set.insert("E10"));
+        assert!(!set.insert("E1"));
+        assert!(set.contains("E10"));
+        assert!(!set.contains("E2"));
+        // Ids that are prefixes of each other stay distinct.
+        assert!(set.insert("E"));
+    }
+}
