@@ -109,15 +109,14 @@ impl Approx {
     /// (4,612,012,073.000000000 is 4.6 × 10¹⁸ units).
     pub(crate) fn from_decimal(d: Decimal) -> Approx {
         let scale = d.scale();
-        if let (Ok(m), Some(p)) = (i64::try_from(d.mantissa()), POW10.get(scale as usize)) {
-            let integer = match 10i64.checked_pow(scale) {
-                Some(q) => (m.unsigned_abs() < 1 << 53) & (m.checked_rem(q) == Some(0)),
+        if let Ok(m) = i64::try_from(d.mantissa()) {
+            let whole = match 10i64.checked_pow(scale) {
+                Some(q) => m.checked_rem(q) == Some(0),
                 None => false,
             };
-            // i64 → f64 rounds once (exact below 2⁵³); the division by an exact 10^s once more.
-            #[allow(clippy::cast_precision_loss)]
-            let v = m as f64 / p;
-            return Approx::read(v, integer);
+            if let Some(a) = Approx::from_mantissa(m, scale, whole) {
+                return a;
+            }
         }
         // A mantissa past 64 bits: a whole number below 2⁵³ is read exactly from its integer
         // part; anything else is converted, with the input bound.
@@ -131,6 +130,28 @@ impl Approx {
             Some(v) => Approx::read(v, false),
             None => Approx::UNSURE,
         }
+    }
+
+    /// The decimal `m × 10^-scale` (`whole`: it is a whole number), as [`Approx::from_decimal`]
+    /// reads it; `None` past the scales a float power of ten holds exactly.
+    #[inline(always)]
+    pub(crate) fn from_mantissa(m: i64, scale: u32, whole: bool) -> Option<Approx> {
+        let p = POW10.get(scale as usize)?;
+        // i64 → f64 rounds once (exact below 2⁵³); the division by an exact 10^s once more.
+        #[allow(clippy::cast_precision_loss)]
+        let v = m as f64 / p;
+        Some(Approx::read(v, whole & (m.unsigned_abs() < 1 << 53)))
+    }
+
+    /// A text cell in the common spelling ([`crate::number::short_parts`]), as
+    /// [`Approx::from_decimal`] reads the decimal the engine parses from it; `None` for a mantissa
+    /// past `i64` (the caller reads the decimal).
+    #[inline(always)]
+    pub(crate) fn from_short(s: crate::number::Short) -> Option<Approx> {
+        let m = i64::try_from(s.mantissa).ok()?;
+        // Negating a non-negative i64 cannot overflow.
+        let m = if s.negative { m.wrapping_neg() } else { m };
+        Approx::from_mantissa(m, s.scale, s.whole)
     }
 
     /// A host float standing for its shortest decimal (how the engine reads it); uncertain when

@@ -121,6 +121,33 @@ const NOT_FINITE: &str = " is not a finite number";
 /// included), as [`Decimal::from_str_exact`], which handles everything else. Batches parse
 /// millions of cells, and this is several times cheaper than the general parser.
 fn parse_short(text: &[u8]) -> Option<Decimal> {
+    let s = short_parts(text)?;
+    // A u64 mantissa is the low and middle 32-bit words; the high word is 0.
+    Some(Decimal::from_parts(
+        (s.mantissa & 0xFFFF_FFFF) as u32,
+        (s.mantissa >> 32) as u32,
+        0,
+        s.negative,
+        s.scale,
+    ))
+}
+
+/// A number in the common spelling, as [`short_parts`] reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Short {
+    pub(crate) negative: bool,
+    /// The digits without the point.
+    pub(crate) mantissa: u64,
+    /// How many digits follow the point.
+    pub(crate) scale: u32,
+    /// Whether every digit after the point is 0.
+    pub(crate) whole: bool,
+}
+
+/// The parts of `-?digits(.digits)?` (at most 19 digits), the spelling [`parse_short`] reads;
+/// `None` for any other text (the general parser's). The batch kernel reads text cells with it
+/// without building a `Decimal`.
+pub(crate) fn short_parts(text: &[u8]) -> Option<Short> {
     let (negative, digits) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
@@ -145,15 +172,12 @@ fn parse_short(text: &[u8]) -> Option<Decimal> {
             .checked_mul(10)?
             .checked_add(u64::from(b.checked_sub(b'0')?))?;
     }
-    let scale = u32::try_from(frac.len()).ok()?;
-    // A u64 mantissa is the low and middle 32-bit words; the high word is 0.
-    Some(Decimal::from_parts(
-        (mantissa & 0xFFFF_FFFF) as u32,
-        (mantissa >> 32) as u32,
-        0,
+    Some(Short {
         negative,
-        scale,
-    ))
+        mantissa,
+        scale: u32::try_from(frac.len()).ok()?,
+        whole: frac.iter().all(|&b| b == b'0'),
+    })
 }
 
 /// Parse the text of a JSON number exactly: the same rule as [`parse_decimal`].

@@ -212,7 +212,10 @@ impl<'a> Column<'a> {
                 let Some(raw) = self.text_at(i) else {
                     return Ok(None);
                 };
-                let text = String::from_utf8_lossy(raw);
+                let text = match std::str::from_utf8(raw) {
+                    Ok(text) => Cow::Borrowed(text),
+                    Err(_) => String::from_utf8_lossy(raw),
+                };
                 if text.trim().is_empty() {
                     return Ok(None);
                 }
@@ -284,13 +287,26 @@ impl<'a> Column<'a> {
                         .map_or(Approx::UNSURE, Approx::from_decimal),
                 },
             ),
-            _ => lane.fill(rows.clone().map(|i| match self.decimal(i) {
-                Ok(Some(d)) => Approx::from_decimal(d),
-                _ => Approx::UNSURE,
+            // Text in the common spelling is read without building a decimal.
+            Values::Text { .. } => lane.fill(rows.clone().map(|i| {
+                let short = self.text_at(i).and_then(crate::number::short_parts);
+                match short.and_then(Approx::from_short) {
+                    Some(a) => a,
+                    None => self.approx(i),
+                }
             })),
+            _ => lane.fill(rows.clone().map(|i| self.approx(i))),
         }
         if self.valid.is_some() {
             lane.clear_where(rows.map(|i| !self.present(i)));
+        }
+    }
+
+    /// Row `i` in a certified float, by way of the engine's decimal.
+    fn approx(&self, i: usize) -> Approx {
+        match self.decimal(i) {
+            Ok(Some(d)) => Approx::from_decimal(d),
+            _ => Approx::UNSURE,
         }
     }
 
@@ -364,5 +380,85 @@ mod tests {
                 assert!(!Approx::from_host(x).is_sure(), "{x:?} was not read");
             }
         }
+    }
+
+    #[test]
+    fn a_text_cell_is_loaded_as_the_decimal_the_engine_parses() {
+        // The lanes read text in the common spelling without a decimal; the value and bound must
+        // be those of the decimal the engine parses, bit for bit. Mantissas of every length up to
+        // 19 digits (past i64 too), scales 0..=18, signs, trailing zeros, and spellings the short
+        // reader leaves to the engine's parser.
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut texts: Vec<String> = [
+            "0",
+            "-0",
+            "-0.00",
+            "100.00",
+            "850000",
+            "12345.67",
+            "+5",
+            " 5",
+            "5.",
+            ".5",
+            "1e3",
+            "9223372036854775807",
+            "9223372036854775808",
+            "9999999999999999999",
+            "007.50",
+            "9007199254740993",
+            "-9007199254740992.0",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for _ in 0..100_000 {
+            let digits = (next() % 19 + 1) as usize;
+            let mantissa = next() % 10u64.pow(digits as u32);
+            let mut text = format!("{mantissa:0digits$}");
+            let scale = (next() % digits as u64) as usize;
+            if scale > 0 {
+                text.insert(digits - scale, '.');
+            }
+            if next() % 4 == 0 {
+                text.push_str("00");
+            }
+            if next() % 2 == 0 {
+                text.insert(0, '-');
+            }
+            texts.push(text);
+        }
+        let mut offsets = vec![0i32];
+        let mut bytes = Vec::new();
+        for t in &texts {
+            bytes.extend_from_slice(t.as_bytes());
+            offsets.push(bytes.len() as i32);
+        }
+        let column = Column::text(&offsets, &bytes);
+        let mut lane = Lane::splat(Approx::UNSURE);
+        let mut short = 0;
+        for start in (0..texts.len()).step_by(crate::batch::kernel::LANES) {
+            let rows = start..texts.len().min(start + crate::batch::kernel::LANES);
+            column.fill(rows.clone(), &mut lane, pulp::Arch::new());
+            for (j, i) in rows.enumerate() {
+                let text = &texts[i];
+                short += usize::from(crate::number::short_parts(text.as_bytes()).is_some());
+                let want =
+                    crate::number::parse_decimal(text).map_or(Approx::UNSURE, Approx::from_decimal);
+                let got = lane.get(j);
+                assert_eq!(
+                    (got.v.to_bits(), got.e.to_bits()),
+                    (want.v.to_bits(), want.e.to_bits()),
+                    "{text}"
+                );
+            }
+        }
+        // Most take the short reader (the rest: past 19 digits, or spelt otherwise).
+        assert!(short > 90_000, "{short}");
     }
 }

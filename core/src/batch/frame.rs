@@ -132,8 +132,8 @@ impl FrameStream {
         pay: Option<&PayPlan>,
         threads: Threads,
     ) -> crate::Result<FramePart> {
-        if pay.is_none() && options.period.is_none() {
-            if let Some(part) = self.summarize_columns(plan, frame, threads) {
+        if options.period.is_none() {
+            if let Some(part) = self.summarize_columns(plan, frame, pay, threads) {
                 return Ok(part);
             }
         }
@@ -141,16 +141,17 @@ impl FrameStream {
         self.summarize_read(plan, read, frame.len(), options, pay, threads)
     }
 
-    /// A part without pay at period end, scored by the kernel straight from its columns (no
-    /// table of decimals in between) when it has no problem and repeats no earlier id; `None`
+    /// A part at period end, scored (and paid) by the kernel straight from its columns (no table
+    /// of decimals in between) when it has no problem and repeats no earlier id; `None`
     /// otherwise, and nothing counted, so the table path reports the part as usual.
     fn summarize_columns(
         &mut self,
         plan: &Plan,
         frame: &Frame<'_>,
+        pay: Option<&PayPlan>,
         threads: Threads,
     ) -> Option<FramePart> {
-        let done = plan.columns_totals(frame, threads)?;
+        let done = plan.columns_totals(frame, pay, threads)?;
         if done.ids.iter().any(|id| self.seen.contains(id)) {
             return None;
         }
@@ -395,7 +396,7 @@ impl Plan {
         frame: &Frame<'f>,
         threads: Threads,
     ) -> crate::Result<(Vec<Cow<'f, str>>, Totals)> {
-        if let Some(done) = self.columns_totals(frame, threads) {
+        if let Some(done) = self.columns_totals(frame, None, threads) {
             return Ok((done.ids, done.totals));
         }
         // Something is wrong: report it as the table reader does, in the frame's terms.
@@ -405,9 +406,15 @@ impl Plan {
         Ok((ids, totals))
     }
 
-    /// [`Plan::totals`] of the frame's measure columns as they are, when the frame has no problem
-    /// at all; `None` otherwise (the caller reads it as a table, which reports every problem).
-    fn columns_totals<'f>(&self, frame: &Frame<'f>, threads: Threads) -> Option<ColumnsTotals<'f>> {
+    /// [`Plan::totals`] of the frame's measure columns as they are, and each row's pay when `pay`
+    /// is given, when the frame has no problem at all; `None` otherwise (the caller reads it as a
+    /// table, which reports every problem).
+    fn columns_totals<'f>(
+        &self,
+        frame: &Frame<'f>,
+        pay: Option<&PayPlan>,
+        threads: Threads,
+    ) -> Option<ColumnsTotals<'f>> {
         let mut problems = Problems::new();
         let layout = self.layout(frame, &mut problems).ok()?;
         let (ids, id_problems) = read_ids(frame, layout.id);
@@ -421,7 +428,9 @@ impl Plan {
             .filter_map(|(j, _)| frame.columns.get(*j).copied())
             .collect();
         let id_refs: Vec<&str> = ids.iter().map(|id| &**id).collect();
-        let totals = self.totals(&id_refs, &names, &columns, threads).ok()?;
+        let totals = self
+            .totals_paid(&id_refs, &names, &columns, pay, threads)
+            .ok()?;
         Some(ColumnsTotals {
             ids,
             totals,

@@ -53,8 +53,8 @@ impl Totals {
 
 /// Where a batch's values come from.
 enum Source<'a> {
-    /// Host columns, one per measure.
-    Columns(&'a [Column<'a>]),
+    /// Host columns, one per measure, and the pay plan to price their rows with.
+    Columns(&'a [Column<'a>], Option<&'a (&'a PayPlan, PayColumns)>),
     /// A table of decimals, and the pay plan to price its rows with.
     Table(&'a Table, Option<&'a (&'a PayPlan, PayColumns)>),
 }
@@ -71,13 +71,31 @@ impl Plan {
         columns: &[Column<'_>],
         threads: Threads,
     ) -> crate::Result<Totals> {
+        self.totals_paid(ids, names, columns, None, threads)
+    }
+
+    /// [`Plan::totals`], and each row's pay when `pay` is given (pay formulas read the row's
+    /// measures as decimals, so a bad cell only pay reads is a pay problem here).
+    pub(crate) fn totals_paid<S: AsRef<str> + Sync>(
+        &self,
+        ids: &[S],
+        names: &[S],
+        columns: &[Column<'_>],
+        pay: Option<&PayPlan>,
+        threads: Threads,
+    ) -> crate::Result<Totals> {
+        if let Some(pay) = pay {
+            pay.check_plan(self)?;
+        }
         let columns_for = self.columns(names)?;
         if let Some(p) = shape_problem(ids.len(), names.len(), columns) {
             return Err(Error::Input(vec![p]));
         }
         // Empty and repeated ids, as a table refuses them.
         super::table::check_ids(ids).finish(Error::Input, ())?;
-        self.totals_from(ids, &columns_for, Source::Columns(columns), threads)
+        let pay = pay.map(|p| (p, p.resolve_columns(names)));
+        let source = Source::Columns(columns, pay.as_ref());
+        self.totals_from(ids, &columns_for, source, threads)
     }
 
     /// [`Plan::totals`] of a [`Table`] of decimals, and each row's pay when `pay` is given: the
@@ -286,14 +304,21 @@ impl<S: AsRef<str>> Job<'_, S> {
 
     /// Each decided row's pay statement total, when the source has a pay plan.
     fn price(&self, range: Range<usize>, out: &mut Chunk) {
-        let Source::Table(table, Some((pay, columns))) = self.source else {
+        let (Source::Table(_, Some((pay, columns))) | Source::Columns(_, Some((pay, columns)))) =
+            self.source
+        else {
             return;
         };
         let plan = self.plan;
         out.pay.reserve(out.rows.len());
+        let mut cells: Vec<Option<Decimal>> = Vec::with_capacity(self.columns.slots().len());
         for (i, d) in range.zip(&out.rows) {
             let id = self.ids.get(i).map_or("", |s| s.as_ref());
-            let row = table.row(i).unwrap_or_default();
+            if let Err(p) = self.cells(i, id, &mut cells) {
+                out.pay_problems.extend(p);
+                continue;
+            }
+            let row = cells.as_slice();
             let total = Decimal::try_from_i128_with_scale(d.units.into(), plan.scale);
             let grade = plan.grades.get(d.grade).map(|g| &g.grade);
             let (Ok(total), Some(grade)) = (total, grade) else {
@@ -316,7 +341,7 @@ impl<S: AsRef<str>> Job<'_, S> {
                 continue;
             };
             match self.source {
-                Source::Columns(columns) => match columns.get(k) {
+                Source::Columns(columns, _) => match columns.get(k) {
                     Some(c) => c.fill(rows.clone(), lane, arch),
                     None => lane.fill(std::iter::empty()),
                 },
@@ -341,7 +366,7 @@ impl<S: AsRef<str>> Job<'_, S> {
         decided: &mut [Option<Decided>],
         engine_only: &mut Vec<usize>,
     ) {
-        let Source::Columns(columns) = self.source else {
+        let Source::Columns(columns, _) = self.source else {
             return;
         };
         for (j, (i, d)) in rows.zip(decided).enumerate() {
@@ -363,7 +388,7 @@ impl<S: AsRef<str>> Job<'_, S> {
         out.resize(measures, None);
         for (k, &slot) in self.columns.slots().iter().enumerate() {
             let value = match self.source {
-                Source::Columns(columns) => columns.get(k).and_then(|c| c.exact(i)),
+                Source::Columns(columns, _) => columns.get(k).and_then(|c| c.exact(i)),
                 Source::Table(t, _) => t.row(i).and_then(|r| r.get(k)).copied().flatten(),
             };
             if let Some(cell) = out.get_mut(slot) {
@@ -382,7 +407,7 @@ impl<S: AsRef<str>> Job<'_, S> {
         cells.clear();
         match self.source {
             Source::Table(t, _) => cells.extend_from_slice(t.row(i).unwrap_or_default()),
-            Source::Columns(columns) => {
+            Source::Columns(columns, _) => {
                 let mut problems = Vec::new();
                 for (k, column) in columns.iter().enumerate() {
                     match column.decimal(i) {

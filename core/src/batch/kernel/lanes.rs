@@ -15,7 +15,7 @@ pub(crate) struct Lane {
 }
 
 impl Lane {
-    pub(super) fn splat(a: Approx) -> Lane {
+    pub(crate) fn splat(a: Approx) -> Lane {
         Lane {
             v: [a.v; LANES],
             e: [a.e; LANES],
