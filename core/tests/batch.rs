@@ -333,6 +333,53 @@ fn pay_vector() -> (Plan, PayPlan, Vec<Record>) {
 }
 
 #[test]
+fn pay_from_host_columns_equals_the_statements() {
+    // A frame at period end is scored and paid by the kernel straight from its columns (text
+    // here, as an export holds it): the pay of each statement, and the totals of the table path.
+    use perfscore::batch::{Column, Frame, FrameStream, Summaries};
+    let (plan, pay, records) = pay_vector();
+    let opts = ScoreOptions::default();
+    let expected = pay.pay_records(&plan, &records, &opts).unwrap();
+    let text_column = |cells: Vec<String>| {
+        let mut offsets = vec![0i32];
+        let mut bytes = Vec::new();
+        for c in &cells {
+            bytes.extend_from_slice(c.as_bytes());
+            offsets.push(i32::try_from(bytes.len()).unwrap());
+        }
+        (offsets, bytes)
+    };
+    let names: Vec<String> = plan.measures().iter().map(|m| m.id.to_string()).collect();
+    let mut columns = vec![text_column(records.iter().map(|r| r.id.clone()).collect())];
+    for n in &names {
+        let cells = records
+            .iter()
+            .map(|r| r.measures.get(n).map_or(String::new(), |d| d.to_string()));
+        columns.push(text_column(cells.collect()));
+    }
+    let mut frame = Frame::new();
+    frame.push("id", Column::text(&columns[0].0, &columns[0].1));
+    for (n, (offsets, bytes)) in names.iter().zip(&columns[1..]) {
+        frame.push(n, Column::text(offsets, bytes));
+    }
+    let part = FrameStream::new()
+        .summarize(&plan, &frame, &opts, Some(&pay), threads(1))
+        .unwrap();
+    let Summaries::Totals(t) = part.summaries else {
+        panic!("period end takes the kernel")
+    };
+    let want: Vec<Decimal> = expected.iter().map(|s| s.total).collect();
+    assert_eq!(t.pay, want);
+    let table = table_of(&plan, &records).unwrap();
+    let rows = plan.summarize(&table, &opts, Some(&pay)).unwrap();
+    let totals: Vec<Decimal> = (0..t.units.len()).map(|i| t.total(i).unwrap()).collect();
+    assert_eq!(
+        totals,
+        rows.iter().map(|r| r.summary.total).collect::<Vec<_>>()
+    );
+}
+
+#[test]
 fn pay_equals_statements_from_scorecards_on_any_threads() {
     let (plan, pay, records) = pay_vector();
     let opts = ScoreOptions::default();
