@@ -146,10 +146,12 @@ impl Job<'_> {
             }
         }
         if let (Some((pay, columns)), true) = (&self.pay, out.problems.is_empty()) {
+            let mut lines = Vec::new();
             for ((i, id), r) in range.clone().zip(ids).zip(&mut out.rows) {
                 let row = self.table.row(i).unwrap_or_default();
-                match pay.row_statement(&r.summary, id, Some(i), columns, row) {
-                    Ok(statement) => r.pay = Some(statement.total),
+                let (total, grade) = (r.summary.total, &r.summary.grade);
+                match pay.row_total(total, grade, id, Some(i), columns, row, &mut lines) {
+                    Ok(paid) => r.pay = Some(paid),
                     Err(e) => out.pay_problems.absorb(&e),
                 }
             }

@@ -312,6 +312,7 @@ impl<S: AsRef<str>> Job<'_, S> {
         let plan = self.plan;
         out.pay.reserve(out.rows.len());
         let mut cells: Vec<Option<Decimal>> = Vec::with_capacity(self.columns.slots().len());
+        let mut lines = Vec::new();
         for (i, d) in range.zip(&out.rows) {
             let id = self.ids.get(i).map_or("", |s| s.as_ref());
             if let Err(p) = self.cells(i, id, &mut cells) {
@@ -325,8 +326,8 @@ impl<S: AsRef<str>> Job<'_, S> {
                 // Every decided row has a total at the plan's scale and a grade of the plan.
                 continue;
             };
-            match pay.scored_row_statement(total, grade, id, Some(i), columns, row) {
-                Ok(statement) => out.pay.push(statement.total),
+            match pay.row_total(total, grade, id, Some(i), columns, row, &mut lines) {
+                Ok(paid) => out.pay.push(paid),
                 Err(e) => out.pay_problems.absorb(&e),
             }
         }

@@ -28,7 +28,6 @@ use crate::method::Bound;
 use crate::plan::Plan;
 use crate::record::Record;
 use crate::rounding::RoundingMode;
-use crate::score::Summary;
 use crate::scorecard::Scorecard;
 use crate::validate::Checker;
 use rust_decimal::Decimal;
@@ -341,21 +340,11 @@ impl PayPlan {
         }
     }
 
-    /// The pay statement of one table row from its [`Summary`], for the batch engine.
-    pub(crate) fn row_statement(
-        &self,
-        summary: &Summary,
-        id: &str,
-        index: Option<usize>,
-        columns: &PayColumns,
-        row: &[Option<Decimal>],
-    ) -> crate::Result<PayStatement> {
-        self.scored_row_statement(summary.total, &summary.grade, id, index, columns, row)
-    }
-
-    /// The pay statement of one table row from its rounded total and grade (all pay reads of a
-    /// scored person), for the batch kernel.
-    pub(crate) fn scored_row_statement(
+    /// The pay statement total of one table row from its rounded total and grade (all pay reads
+    /// of a scored person), for the batch paths, which hand out totals only: no statement is
+    /// built, and `lines` is a buffer reused from row to row.
+    #[allow(clippy::too_many_arguments)] // one row's parts, named; a struct would only rename them
+    pub(crate) fn row_total(
         &self,
         total: Decimal,
         grade: &Arc<str>,
@@ -363,14 +352,17 @@ impl PayPlan {
         index: Option<usize>,
         columns: &PayColumns,
         row: &[Option<Decimal>],
-    ) -> crate::Result<PayStatement> {
+        lines: &mut Vec<PayLine>,
+    ) -> crate::Result<Decimal> {
         let scored = Scored { total, grade };
         let measures = columns
             .columns
             .iter()
             .zip(row.iter().copied())
             .map(|((name, slot), v)| (name.as_str(), *slot, v));
-        self.pay(&scored, id, None, index, measures)
+        let person = Person::load(self, id, index, measures)?;
+        self.lines(&person, &scored, lines)?;
+        person.total(lines)
     }
 
     /// One statement: the person's measures into the pay plan's environment, then every line.
@@ -384,12 +376,7 @@ impl PayPlan {
     ) -> crate::Result<PayStatement> {
         let person = Person::load(self, id, index, measures)?;
         let mut lines = Vec::new();
-        if let Some(p) = &self.performance {
-            lines.push(person.performance_line(p, card)?);
-        }
-        for c in &self.commissions {
-            lines.push(person.commission_line(c)?);
-        }
+        self.lines(&person, card, &mut lines)?;
         let total = person.total(&lines)?;
         Ok(PayStatement {
             pay_plan_id: self.id.clone(),
@@ -399,6 +386,23 @@ impl PayPlan {
             lines,
             total,
         })
+    }
+
+    /// Every line of `person`'s statement, in the plan's order, into `lines` (emptied first).
+    fn lines(
+        &self,
+        person: &Person<'_>,
+        card: &Scored<'_>,
+        lines: &mut Vec<PayLine>,
+    ) -> crate::Result<()> {
+        lines.clear();
+        if let Some(p) = &self.performance {
+            lines.push(person.performance_line(p, card)?);
+        }
+        for c in &self.commissions {
+            lines.push(person.commission_line(c)?);
+        }
+        Ok(())
     }
 }
 
