@@ -120,7 +120,7 @@ const NOT_FINITE: &str = " is not a finite number";
 /// into a mantissa and scale: the same `Decimal`, bit for bit (sign of zero and trailing zeros
 /// included), as [`Decimal::from_str_exact`], which handles everything else. Batches parse
 /// millions of cells, and this is several times cheaper than the general parser.
-fn parse_short(text: &[u8]) -> Option<Decimal> {
+pub(crate) fn parse_short(text: &[u8]) -> Option<Decimal> {
     let s = short_parts(text)?;
     // A u64 mantissa is the low and middle 32-bit words; the high word is 0.
     Some(Decimal::from_parts(
