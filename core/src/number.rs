@@ -22,6 +22,10 @@ const ARBITRARY_PRECISION_TOKEN: &str = "$serde_json::private::Number";
 /// a number is spelt: at most 28 integer digits and 28 decimal places (`4e28` is refused exactly as
 /// its 29 plain digits are, `1e-29` as its 29 places are).
 pub fn parse_decimal(text: &str) -> Result<Decimal, String> {
+    // The common spelling needs no trimming (it has no spaces) and no sign handling.
+    if let Some(d) = parse_short(text.as_bytes()) {
+        return Ok(d);
+    }
     let trimmed = crate::text::trimmed(text);
     if trimmed.is_empty() {
         return Err(EMPTY_VALUE.into());
