@@ -525,19 +525,24 @@ fn exact_units(x: f64, mode: RoundingMode) -> Option<i64> {
     Some(if x < 0.0 { units.checked_neg()? } else { units })
 }
 
+/// A seeded xorshift64 generator for the tests' values (deterministic, no dependency).
+#[cfg(test)]
+pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
+
 #[cfg(test)]
 mod tests {
 
     #[test]
     fn divisibility_by_a_power_of_ten_agrees_with_the_remainder() {
         // Every scale, on multiples of 10^s and their neighbours, powers of two, random bits.
-        let mut seed: u64 = 0xD1B5_4A32_D192_ED03;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::certified::xorshift(0xD1B5_4A32_D192_ED03);
         let mut values = vec![0, 1, u64::MAX, 1 << 63, 10u64.pow(18), 5u64.pow(27)];
         for _ in 0..50_000 {
             let x = next();

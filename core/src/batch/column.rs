@@ -351,13 +351,7 @@ mod tests {
         // The shortcuts of `exact` (whole numbers, cents) against the engine's reading (the
         // shortest text that reads back): amounts in cents up to 10¹⁴, floats a little off a
         // cent, and arbitrary bit patterns.
-        let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::certified::xorshift(0x2545_F491_4F6C_DD1D);
         let mut values = vec![
             0.1,
             0.07,
@@ -392,13 +386,7 @@ mod tests {
         // and bound, and the decimal, must be those of the engine's parser, bit for bit. Mantissas of every length up to
         // 19 digits (past i64 too), scales 0..=18, signs, trailing zeros, and spellings the short
         // reader leaves to the engine's parser.
-        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut next = crate::certified::xorshift(0x9E37_79B9_7F4A_7C15);
         let mut texts: Vec<String> = [
             "0",
             "-0",
