@@ -755,15 +755,22 @@ fn engine_and_kernel(plan: &Plan, row: [&str; 3]) -> (String, String) {
 fn a_whole_decimal_with_a_long_mantissa_is_not_read_as_an_exact_float() {
     // 4,612,012,073.000000000 is a mantissa of 4.6 × 10¹⁸ (past 2⁵³): converting it rounds, so
     // the float is not exact. pass_if actual >= 4612012073 holds: 100 points.
-    let plan = abc_plan(
-        r#"{"id": "i", "name": "I", "weight": 100, "actual": "a",
-            "scoring": {"method": "pass_fail", "pass_if": "actual >= 4612012073"}}"#,
-        "half_up",
-    );
+    let plan = passed_at_least("4612012073");
     let (engine, kernel) = engine_and_kernel(&plan, ["4612012073.000000000", "1", "1"]);
     assert_eq!((engine.as_str(), kernel.as_str()), ("100.00", "100.00"));
     let t = totals_of_integers(&plan, 4_612_012_073_000_000_000, 9);
     assert_eq!(t.total(0), Some(Decimal::new(10_000, 2)));
+}
+
+/// One pass/fail indicator (weight 100) passed when measure `a` is at least `bound`.
+fn passed_at_least(bound: &str) -> Plan {
+    abc_plan(
+        &format!(
+            r#"{{"id": "i", "name": "I", "weight": 100, "actual": "a",
+                "scoring": {{"method": "pass_fail", "pass_if": "actual >= {bound}"}}}}"#
+        ),
+        "half_up",
+    )
 }
 
 /// `Plan::totals` of one row from integer columns: `a` in units of `10^-scale`, `b` and `c` 1.
@@ -782,11 +789,7 @@ fn totals_of_integers(plan: &Plan, a: i64, scale: u32) -> Totals {
 fn a_whole_number_past_two_to_the_53_in_an_integer_column_is_read_exactly() {
     // 2⁵³ + 1 = 9,007,199,254,740,993 has no f64 (it would round to 2⁵³ and fail the test):
     // pass_if actual >= 9007199254740993 holds, 100 points, as the engine reads it.
-    let plan = abc_plan(
-        r#"{"id": "i", "name": "I", "weight": 100, "actual": "a",
-            "scoring": {"method": "pass_fail", "pass_if": "actual >= 9007199254740993"}}"#,
-        "half_up",
-    );
+    let plan = passed_at_least("9007199254740993");
     let (engine, _) = engine_and_kernel(&plan, ["9007199254740993", "1", "1"]);
     assert_eq!(engine, "100.00");
     let t = totals_of_integers(&plan, 9_007_199_254_740_993, 0);
