@@ -128,8 +128,8 @@ export function createApi(backend) {
   }
 
   /** An encoded table as the backend's input (to be freed by the caller). */
-  const tableInput = ({ text, lens, strings, counts, entries, nums, ncols }) =>
-    new (backend.core().TableInput)(text, lens, strings, counts, entries, nums, ncols);
+  const tableInput = ({ labels, labelOffsets, kinds, numbers, textOffsets, text, present }) =>
+    new (backend.core().TableInput)(labels, labelOffsets, kinds, numbers, textOffsets, text, present);
 
   /**
    * A long batch's parts over a core stream of `plan`'s summaries (with `payPlan`'s pay);

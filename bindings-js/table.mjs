@@ -1,23 +1,25 @@
 // Plain records as a compact table for the batch fast path (`summarize`): ids, column names and
-// string values cross into the engine as a few typed arrays instead of JSON, for both backends.
-// The layout is documented on `EncodedTable` in core/src/ops/table.rs.
+// each measure's values cross into the engine column by column in a few typed arrays instead of
+// JSON, for both backends; the engine reads them as a frame (numbers as floats, text as Arrow
+// text). The layout is documented on `EncodedTable` in core/src/ops/table.rs.
 
 const utf8 = new TextEncoder();
 
 /**
- * String values as UTF-8 bytes, each ended by NUL, written straight into one growing Uint8Array.
- * Joining 300,000 short strings into one JS string, which then has to be converted again, costs
- * three times as much.
+ * UTF-8 text written straight into one growing Uint8Array, with Arrow offsets kept by the
+ * caller. Joining 300,000 short strings into one JS string, which then has to be converted
+ * again, costs three times as much.
  */
-class NulStrings {
+class Utf8Bytes {
   constructor(capacity) {
     this.bytes = new Uint8Array(Math.max(64, capacity));
     this.length = 0;
   }
 
+  /** Append `value`; `false` (nothing usable written) for text that is not valid Unicode. */
   push(value) {
-    // At most 3 UTF-8 bytes per UTF-16 unit, and the NUL.
-    const need = this.length + 3 * value.length + 1;
+    // At most 3 UTF-8 bytes per UTF-16 unit.
+    const need = this.length + 3 * value.length;
     if (need > this.bytes.length) {
       const grown = new Uint8Array(Math.max(this.bytes.length * 2, need));
       grown.set(this.bytes.subarray(0, this.length));
@@ -25,20 +27,19 @@ class NulStrings {
     }
     const bytes = this.bytes;
     const at = this.length;
-    let ascii = true;
     for (let j = 0; j < value.length; j++) {
       const c = value.charCodeAt(j);
       if (c > 127) {
-        ascii = false;
-        break;
+        // Anything else (rare in a number or an id) by the encoder; a lone surrogate would
+        // become U+FFFD, so such text is left to the record path, which reports it.
+        if (!value.isWellFormed()) return false;
+        this.length = at + utf8.encodeInto(value, bytes.subarray(at)).written;
+        return true;
       }
       bytes[at + j] = c;
     }
-    // Anything else (rare in a number) by the encoder. A lone surrogate becomes U+FFFD, which
-    // never parses, so the exact path reports that value as scoreMany does.
-    const written = ascii ? value.length : utf8.encodeInto(value, bytes.subarray(at)).written;
-    bytes[at + written] = 0;
-    this.length = at + written + 1;
+    this.length = at + value.length;
+    return true;
   }
 
   /** The bytes written so far (a view, not a copy). */
@@ -46,7 +47,6 @@ class NulStrings {
     return this.bytes.subarray(0, this.length);
   }
 }
-
 
 const RECORD_FIELDS = new Set(['id', 'name', 'team', 'department', 'branch', 'attributes', 'measures']);
 
@@ -57,11 +57,11 @@ const isPlain = (v) => {
 };
 
 /**
- * Records as the compact table `summarize` sends, or `null` when any
- * record holds something only the JSON path reads exactly (a non-finite number, an unknown field,
- * a value of another type, a non-plain object…): `summarize` then takes that path, which
- * reports the same problems as `scoreMany`. Plain data with string or number values, the common
- * case, never leaves JS as JSON and is never parsed as JSON in wasm.
+ * Records as the compact table `summarize` sends, or `null` when any record holds something
+ * only the JSON path reads exactly (a non-finite number, an unknown field, a value of another
+ * type, a non-plain object, text that is not valid Unicode…): `summarize` then takes that path,
+ * which reports the same problems as `scoreMany`. Plain data with string or number values, the
+ * common case, never leaves JS as JSON and is never parsed as JSON in wasm.
  */
 export function encodeTable(records) {
   try {
@@ -76,14 +76,9 @@ function encode(records) {
   if (!Array.isArray(records)) return null;
   const n = records.length;
   const ids = new Array(n);
-  const strings = new NulStrings(n * 128);
-  const counts = new Uint32Array(n);
-  let entries = new Uint32Array(Math.max(16, n * 16));
-  let nums = new Float64Array(Math.max(16, n * 16));
-  let ne = 0;
-  let nn = 0;
   const names = [];
-  const columns = new Map();
+  const byName = new Map();
+  const columns = [];
   for (let i = 0; i < n; i++) {
     const r = records[i];
     if (!isPlain(r)) return null;
@@ -110,71 +105,144 @@ function encode(records) {
     ids[i] = id;
     if (m === undefined) continue;
     if (!isPlain(m)) return null;
-    let count = 0;
     let position = 0;
     for (const k in m) {
       const v = m[k];
-      let kind;
-      if (typeof v === 'string') {
-        kind = 2;
-        strings.push(v);
-      } else if (typeof v === 'number') {
-        if (!Number.isFinite(v)) return null;
-        const abs = Math.abs(v);
-        // JS writes these with an exponent: send its text, read as a JSON number.
-        if (Number.isSafeInteger(v) || (abs >= 1e-6 && abs < 1e21)) {
-          kind = 1;
-          if (nn === nums.length) nums = grown(nums, Float64Array);
-          nums[nn++] = v;
-        } else {
-          kind = 3;
-          strings.push(String(v));
-        }
-      } else if (v === null || v === undefined) {
-        continue;
-      } else if (typeof v === 'bigint') {
-        kind = 2;
-        strings.push(v.toString());
-      } else {
-        return null;
-      }
+      if (v === null || v === undefined) continue;
       // Records of one shape list their keys in the same order: the column is usually the one
       // at the same position.
-      let col = names[position] === k ? position : columns.get(k);
-      if (col === undefined) {
-        col = names.length;
+      let column = names[position] === k ? columns[position] : byName.get(k);
+      if (column === undefined) {
+        column = new EncodedColumn(n);
         names.push(k);
-        columns.set(k, col);
+        columns.push(column);
+        byName.set(k, column);
       }
-      if (ne === entries.length) entries = grown(entries, Uint32Array);
-      entries[ne++] = (col << 2) | kind;
-      count += 1;
+      if (!column.set(i, v)) return null;
       position += 1;
     }
-    counts[i] = count;
   }
+  return joined(ids, names, columns);
+}
+
+/**
+ * One measure's values as they arrive, row by row: numbers into floats (NaN: none), anything
+ * else into UTF-8 text with Arrow offsets and a validity bitmap. A column holding both is
+ * written as text at the end.
+ */
+class EncodedColumn {
+  constructor(n) {
+    this.n = n;
+    this.numbers = null;
+    this.text = null;
+    this.offsets = null;
+    this.present = null;
+    // The last row with text: the offsets are written up to its end.
+    this.last = -1;
+  }
+
+  /** Row `i`'s value; `false` for one only the record path reads. */
+  set(i, v) {
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return false;
+      if (this.numbers === null) this.numbers = new Float64Array(this.n).fill(NaN);
+      // −0 is written `0` in JSON, as the record path reads it.
+      this.numbers[i] = v === 0 ? 0 : v;
+      return true;
+    }
+    if (typeof v === 'string') return this.write(i, v);
+    // A BigInt by its digits.
+    return typeof v === 'bigint' && this.write(i, v.toString());
+  }
+
+  write(i, value) {
+    if (this.text === null) {
+      this.text = new Utf8Bytes(this.n * 10);
+      this.offsets = new Int32Array(this.n + 1);
+      this.present = new Uint8Array((this.n + 7) >> 3);
+    }
+    this.reach(i);
+    if (!this.text.push(value)) return false;
+    this.present[i >> 3] |= 1 << (i & 7);
+    this.offsets[i + 1] = this.text.length;
+    this.last = i;
+    return true;
+  }
+
+  /** The offsets of the rows before `i` (without text) written. */
+  reach(i) {
+    const end = this.text.length;
+    for (let r = this.last + 1; r < i; r++) this.offsets[r + 1] = end;
+  }
+
+  /** The column's text when it holds any: a number among strings by its JS text (what JSON
+   * holds for it). */
+  finish() {
+    if (this.text === null) return true;
+    if (this.numbers !== null) {
+      const { numbers, text, offsets, present } = this;
+      this.text = null;
+      this.last = -1;
+      for (let i = 0; i < this.n; i++) {
+        const has = (present[i >> 3] >> (i & 7)) & 1;
+        const value = has ? utf8Text(text.bytes.subarray(offsets[i], offsets[i + 1])) : Number.isNaN(numbers[i]) ? null : String(numbers[i]);
+        if (value !== null && !this.write(i, value)) return false;
+      }
+    }
+    this.reach(this.n);
+    return true;
+  }
+}
+
+const utf8Decoder = new TextDecoder();
+const utf8Text = (bytes) => utf8Decoder.decode(bytes);
+
+/** The table as the backend takes it: labels, the number columns' floats one after another,
+ * the text columns' offsets (each from its own start), bytes and bitmaps one after another. */
+function joined(ids, names, columns) {
+  const n = ids.length;
+  const labels = new Utf8Bytes(n * 16);
+  const labelOffsets = new Int32Array(n + names.length + 1);
   const pieces = ids.concat(names);
-  const lens = new Uint32Array(pieces.length);
-  for (let i = 0; i < pieces.length; i++) lens[i] = pieces[i].length;
-  return {
-    ids,
-    text: pieces.join(''),
-    lens,
-    strings: strings.view(),
-    counts,
-    entries: entries.subarray(0, ne),
-    nums: nums.subarray(0, nn),
-    ncols: names.length,
-  };
+  for (let k = 0; k < pieces.length; k++) {
+    if (!labels.push(pieces[k])) return null;
+    labelOffsets[k + 1] = labels.length;
+  }
+  const kinds = new Uint8Array(names.length);
+  let numberColumns = 0;
+  let bytes = 0;
+  for (let c = 0; c < columns.length; c++) {
+    if (!columns[c].finish()) return null;
+    if (columns[c].text === null) numberColumns += 1;
+    else bytes += columns[c].text.length;
+    kinds[c] = columns[c].text === null ? 0 : 1;
+  }
+  // Arrow offsets are 32-bit.
+  if (bytes > 0x7fffffff || labels.length > 0x7fffffff) return null;
+  const textColumns = names.length - numberColumns;
+  const bitmap = (n + 7) >> 3;
+  const numbers = new Float64Array(numberColumns * n);
+  const textOffsets = new Int32Array(textColumns * (n + 1));
+  const present = new Uint8Array(textColumns * bitmap);
+  const text = new Uint8Array(bytes);
+  let f = 0;
+  let t = 0;
+  let at = 0;
+  for (const column of columns) {
+    if (column.text === null) {
+      if (column.numbers === null) numbers.fill(NaN, f * n, (f + 1) * n);
+      else numbers.set(column.numbers, f * n);
+      f += 1;
+    } else {
+      textOffsets.set(column.offsets, t * (n + 1));
+      present.set(column.present, t * bitmap);
+      text.set(column.text.view(), at);
+      at += column.text.length;
+      t += 1;
+    }
+  }
+  return { ids, labels: labels.view(), labelOffsets, kinds, numbers, textOffsets, text, present };
 }
-
-/** A typed array twice as long, with the same first values. */
-function grown(array, Type) {
-  const bigger = new Type(array.length * 2);
-  bigger.set(array);
-  return bigger;
-}
-
 
 /**
  * The table path's result as `summarize` returns it: one object per record, built from the

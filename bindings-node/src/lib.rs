@@ -175,22 +175,22 @@ impl TableInput {
     #[allow(clippy::too_many_arguments)]
     #[napi(constructor)]
     pub fn new(
-        text: String,
-        lens: Uint32Array,
-        strings: Uint8Array,
-        counts: Uint32Array,
-        entries: Uint32Array,
-        nums: Float64Array,
-        ncols: u32,
+        labels: Uint8Array,
+        label_offsets: Int32Array,
+        kinds: Uint8Array,
+        numbers: Float64Array,
+        text_offsets: Int32Array,
+        text: Uint8Array,
+        present: Uint8Array,
     ) -> TableInput {
         TableInput(std::cell::RefCell::new(EncodedTable {
-            text,
-            lens: lens.to_vec(),
-            strings: strings.to_vec(),
-            counts: counts.to_vec(),
-            entries: entries.to_vec(),
-            nums: nums.to_vec(),
-            ncols,
+            labels: labels.to_vec(),
+            label_offsets: label_offsets.to_vec(),
+            kinds: kinds.to_vec(),
+            numbers: numbers.to_vec(),
+            text_offsets: text_offsets.to_vec(),
+            text: text.to_vec(),
+            present: present.to_vec(),
         }))
     }
 

@@ -140,22 +140,22 @@ impl TableInput {
     #[allow(clippy::too_many_arguments)]
     #[wasm_bindgen(constructor)]
     pub fn new(
-        text: String,
-        lens: Vec<u32>,
-        strings: Vec<u8>,
-        counts: Vec<u32>,
-        entries: Vec<u32>,
-        nums: Vec<f64>,
-        ncols: u32,
+        labels: Vec<u8>,
+        label_offsets: Vec<i32>,
+        kinds: Vec<u8>,
+        numbers: Vec<f64>,
+        text_offsets: Vec<i32>,
+        text: Vec<u8>,
+        present: Vec<u8>,
     ) -> TableInput {
         TableInput(EncodedTable {
+            labels,
+            label_offsets,
+            kinds,
+            numbers,
+            text_offsets,
             text,
-            lens,
-            strings,
-            counts,
-            entries,
-            nums,
-            ncols,
+            present,
         })
     }
 }

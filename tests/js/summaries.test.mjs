@@ -238,6 +238,34 @@ check('values as numbers, digit strings, null and undefined; keys in any order; 
   assert.deepEqual(got.map((s) => s.total), ['88.48', '74.40', '0.00']);
 });
 
+check('one measure as numbers in some records and text in others; blank text; exponents; -0; BigInt', () => {
+  const plan = Plan.fromObject(worked.plan);
+  // A measure whose values are numbers in one record and strings in another crosses as text.
+  const mixed = records();
+  mixed[0].measures.visits = String(mixed[0].measures.visits);
+  mixed[2].measures.visits = 1e-7;
+  const got = assertSameAsScoreMany(plan, mixed).value;
+  assert.deepEqual(got.map((s) => s.total), ['88.48', '74.40', '0.00']);
+  // Blank text is a value that is not a number (as in a JSON record), not a missing one.
+  for (const blank of ['', '  ', '\u3000', '\t']) {
+    const rs = records();
+    rs[1].measures.visits = blank;
+    const out = assertSameAsScoreMany(plan, rs);
+    assert.ok(out.error, `${JSON.stringify(blank)} was read as a value`);
+  }
+  // Numbers JS writes with an exponent, negative zero and a BigInt read as their JSON text.
+  const odd = records();
+  odd[0].measures.complaints = -0;
+  odd[1].measures.key_accounts = 1e21;
+  odd[1].measures.complaints = 5e-324;
+  odd[2].measures.visits = 12n;
+  assertSameAsScoreMany(plan, odd);
+  const small = records();
+  small[0].measures.complaints = 2.5e-7;
+  small[2].measures.key_accounts = 123456789012345680000;
+  assertSameAsScoreMany(plan, small);
+});
+
 check('records with different sets of measures (missing ones in some)', () => {
   const plan = Plan.fromObject(loadVector('missing-policies').vector.plan);
   const rs = loadVector('missing-policies').vector.records;

@@ -29,6 +29,9 @@ const EXACT_INT: u64 = 1 << 53;
 pub struct Column<'a> {
     values: Values<'a>,
     valid: Option<&'a [u8]>,
+    /// Blank text is a value that is not a number (the record reader's rule for JSON strings),
+    /// not a missing one (the CSV rule); missing values are then marked by the bitmap.
+    blank_is_a_value: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -89,6 +92,7 @@ impl<'a> Column<'a> {
         Column {
             values,
             valid: None,
+            blank_is_a_value: false,
         }
     }
 
@@ -97,6 +101,15 @@ impl<'a> Column<'a> {
     pub fn with_validity(self, bitmap: &'a [u8]) -> Column<'a> {
         Column {
             valid: Some(bitmap),
+            ..self
+        }
+    }
+
+    /// The same column with blank text read as a value that is not a number (a problem), as the
+    /// record reader reads a JSON string, instead of as missing.
+    pub(crate) fn blank_is_a_value(self) -> Column<'a> {
+        Column {
+            blank_is_a_value: true,
             ..self
         }
     }
@@ -125,15 +138,10 @@ impl<'a> Column<'a> {
         let rows = self.len();
         let short_bitmap = self.valid.is_some_and(|b| b.len().saturating_mul(8) < rows);
         let bad_offsets = match self.values {
-            Values::Text { offsets, bytes } => {
-                let ends: Vec<Option<usize>> = match offsets {
-                    Offsets::I32(o) => o.iter().map(|&x| usize::try_from(x).ok()).collect(),
-                    Offsets::I64(o) => o.iter().map(|&x| usize::try_from(x).ok()).collect(),
-                };
-                ends.is_empty()
-                    || ends.iter().any(|e| e.is_none_or(|e| e > bytes.len()))
-                    || ends.windows(2).any(|w| w[0] > w[1])
-            }
+            Values::Text { offsets, bytes } => match offsets {
+                Offsets::I32(o) => !in_order(o, bytes.len()),
+                Offsets::I64(o) => !in_order(o, bytes.len()),
+            },
             _ => false,
         };
         let bad_scale = matches!(self.values, Values::I64 { scale, .. } if scale > 28);
@@ -220,7 +228,7 @@ impl<'a> Column<'a> {
                     Ok(text) => Cow::Borrowed(text),
                     Err(_) => String::from_utf8_lossy(raw),
                 };
-                if text.trim().is_empty() {
+                if text.trim().is_empty() && !self.blank_is_a_value {
                     return Ok(None);
                 }
                 parse_decimal(&text).map(Some)
@@ -340,6 +348,17 @@ impl<'a> Column<'a> {
         }
         self.decimal(i).ok().flatten()
     }
+}
+
+/// Whether Arrow offsets are at least one, non-decreasing from a first that is not negative to a
+/// last within `len` bytes (so every one lies within): one pass that vectorises, no copy, since
+/// it runs for every text column of every batch.
+fn in_order<T: Copy + Ord + Default + TryInto<usize>>(offsets: &[T], len: usize) -> bool {
+    let (Some(&first), Some(&last)) = (offsets.first(), offsets.last()) else {
+        return false;
+    };
+    let last_within = last.try_into().is_ok_and(|last| last <= len);
+    first >= T::default() && last_within && offsets.windows(2).all(|w| w[0] <= w[1])
 }
 
 #[cfg(test)]

@@ -141,6 +141,28 @@ impl FrameStream {
         self.summarize_read(plan, read, frame.len(), options, pay, threads)
     }
 
+    /// The next part from a host whose frame holds records as the record reader would read them
+    /// (only the plan's measures; blank text is a value): scored as [`FrameStream::summarize`]
+    /// scores it when every cell and id reads, with its scoring problems; `None`, and nothing
+    /// counted, when one does not (the host sends the records to the record reader, which
+    /// reports them in its own terms).
+    pub(crate) fn summarize_records(
+        &mut self,
+        plan: &Plan,
+        frame: &Frame<'_>,
+        options: &ScoreOptions,
+        pay: Option<&PayPlan>,
+        threads: Threads,
+    ) -> Option<crate::Result<FramePart>> {
+        if options.period.is_none() {
+            if let Some(part) = self.summarize_columns(plan, frame, pay, threads) {
+                return Some(Ok(part));
+            }
+        }
+        let read = plan.read_frame(frame, threads).ok()?;
+        Some(self.summarize_read(plan, Ok(read), frame.len(), options, pay, threads))
+    }
+
     /// A part at period end, scored (and paid) by the kernel straight from its columns (no table
     /// of decimals in between) when it has no problem and repeats no earlier id; `None`
     /// otherwise, and nothing counted, so the table path reports the part as usual.

@@ -11,7 +11,7 @@
 use std::io::Cursor;
 use std::sync::Arc;
 
-use super::table::{decode, encoded_result, EncodedTable};
+use super::table::{encoded_result, next_encoded, EncodedTable};
 use crate::batch::{FramePart, FrameStream, Table, Threads};
 use crate::pay::PayPlan;
 use crate::record::CsvRecords;
@@ -86,9 +86,9 @@ impl SummaryStream {
         encoded: &EncodedTable,
         threads: Threads,
     ) -> Option<crate::Result<String>> {
-        let table = decode(&self.plan, encoded, threads)?;
-        let rows = table.len();
-        Some(self.next_table(Ok(table), rows, threads, Output::Columns))
+        let (plan, options, pay) = (&self.plan, &self.options, self.pay.as_deref());
+        let part = next_encoded(&mut self.parts, plan, encoded, options, pay, threads)?;
+        Some(self.written(part, Output::Columns))
     }
 
     /// The next part as a JSON array of records (read as `summarize` reads `records`): a JSON
@@ -154,6 +154,11 @@ impl SummaryStream {
         let part = self
             .parts
             .summarize_table(plan, table, rows, options, pay, threads);
+        self.written(part, output)
+    }
+
+    /// A scored part as the host reads it; a whole stream keeps its problems for the end.
+    fn written(&mut self, part: crate::Result<FramePart>, output: Output) -> crate::Result<String> {
         let part = if self.whole {
             match self.parts.gather(part) {
                 Some(part) => part,

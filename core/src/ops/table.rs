@@ -1,64 +1,136 @@
 //! A batch of records as the JavaScript front encodes it (`bindings-js/table.mjs`): plain
-//! records cross into the engine as a few typed arrays instead of JSON, for both JS backends.
+//! records cross into the engine column by column in a few typed arrays instead of JSON, for
+//! both JS backends, and are scored as a [`Frame`] (numbers as floats, strings as Arrow text) by
+//! the batch kernel, with no table of decimals in between.
 
-use crate::batch::Table;
-use crate::number::{decimal_from_f64, parse_decimal, parse_json_number};
+use crate::batch::{Column, Frame, FramePart, FrameStream, Threads};
 use crate::pay::PayPlan;
 use crate::{Plan, ScoreOptions};
-use rust_decimal::Decimal;
 
-/// A batch of records encoded by the JavaScript front.
+/// A batch of records encoded by the JavaScript front, column by column.
 ///
-/// `text` holds, back to back, the `n` record ids, then the column (measure) names; `lens` their
-/// lengths in UTF-16 code units (as JS counts). `strings` holds every string value in entry
-/// order as UTF-8, each ended by `\0`. `counts[i]` is the number of values of record `i`; each
-/// value is an entry `column << 2 | kind`: kind 1 = a JS number in `nums` (in entry order), 2 = a
-/// string (read like a JSON string), 3 = a JS number as its JS text (read like a JSON number;
-/// used where JS would write an exponent).
+/// With `n` records and `c` columns (measure names): `labels` holds the `n` record ids, then the
+/// `c` names, as UTF-8 back to back, `label_offsets` (`n + c + 1`) where each starts and the last
+/// ends. `kinds[k]` says how column `k` crosses: `0` as numbers, `n` floats in `numbers` (the
+/// number columns one after another; NaN where a record has no value); `1` as text: `n + 1`
+/// Arrow offsets in `text_offsets` (the text columns one after another), each column's from the
+/// start of its own bytes in `text` (the columns' bytes one after another), and `ceil(n / 8)`
+/// bytes of Arrow validity bitmap in `present` (bit set: the record has a value). Text values are
+/// read as the record reader reads a JSON string (a number among strings comes as its JS text,
+/// which reads as the JSON number it is); a blank one is a value that is not a number, not a
+/// missing one.
 #[derive(Debug, Clone, Default)]
 pub struct EncodedTable {
-    /// Ids, then column names, back to back.
-    pub text: String,
-    /// Length of each piece of `text` in UTF-16 code units.
-    pub lens: Vec<u32>,
-    /// String values, UTF-8, each ended by NUL.
-    pub strings: Vec<u8>,
-    /// Values per record.
-    pub counts: Vec<u32>,
-    /// `column << 2 | kind` per value.
-    pub entries: Vec<u32>,
-    /// The number values, in entry order.
-    pub nums: Vec<f64>,
-    /// Number of columns.
-    pub ncols: u32,
+    /// Ids, then column names, UTF-8, back to back.
+    pub labels: Vec<u8>,
+    /// Where each label starts in `labels`, and where the last ends.
+    pub label_offsets: Vec<i32>,
+    /// How each column crosses: `0` numbers, `1` text.
+    pub kinds: Vec<u8>,
+    /// The number columns' values.
+    pub numbers: Vec<f64>,
+    /// The text columns' offsets into `text`.
+    pub text_offsets: Vec<i32>,
+    /// The text columns' values, UTF-8.
+    pub text: Vec<u8>,
+    /// The text columns' validity bitmaps.
+    pub present: Vec<u8>,
+}
+
+impl EncodedTable {
+    /// The batch as a frame of the plan's measures (an id column named `""`, then the columns),
+    /// or `None` when its layout is inconsistent or a name is not one measure of the plan each
+    /// (the record reader reports those).
+    fn frame<'a>(&'a self, plan: &Plan) -> Option<Frame<'a>> {
+        let width = self.kinds.len();
+        let labels = self.label_offsets.len().checked_sub(1)?;
+        let n = labels.checked_sub(width)?;
+        let label = |k: usize| -> Option<&'a str> {
+            let a = usize::try_from(*self.label_offsets.get(k)?).ok()?;
+            let b = usize::try_from(*self.label_offsets.get(k.checked_add(1)?)?).ok()?;
+            std::str::from_utf8(self.labels.get(a..b)?).ok()
+        };
+        let names: Vec<&str> = (n..labels).map(label).collect::<Option<_>>()?;
+        plan.columns(&names).ok()?;
+        let ids = Column::text(self.label_offsets.get(..=n)?, &self.labels);
+        let mut frame = Frame::new().column("", ids).id_column("");
+        let bitmap = n.div_ceil(8);
+        let offsets = n.checked_add(1)?;
+        let mut numbers = self.numbers.chunks_exact(n.max(1));
+        let mut text_offsets = self.text_offsets.chunks_exact(offsets);
+        let mut present = self.present.chunks_exact(bitmap.max(1));
+        // Each text column's values follow the previous column's, its offsets from its own start.
+        let mut text = self.text.as_slice();
+        for (name, kind) in names.into_iter().zip(&self.kinds) {
+            let column = match kind {
+                0 if n == 0 => Column::f64(&[]),
+                0 => Column::f64(numbers.next()?),
+                1 => {
+                    let offsets = text_offsets.next()?;
+                    let present = if n == 0 { &[] } else { present.next()? };
+                    let end = usize::try_from(*offsets.last()?).ok()?;
+                    let (own, rest) = text.split_at_checked(end)?;
+                    text = rest;
+                    Column::text(offsets, own)
+                        .with_validity(present)
+                        .blank_is_a_value()
+                }
+                _ => return None,
+            };
+            frame.push(name, column);
+        }
+        let whole = (n == 0 || numbers.next().is_none() && numbers.remainder().is_empty())
+            && text_offsets.next().is_none()
+            && text_offsets.remainder().is_empty()
+            && (n == 0 || present.next().is_none() && present.remainder().is_empty())
+            && text.is_empty();
+        whole.then_some(frame)
+    }
 }
 
 impl Plan {
     /// `summarize` of an encoded table (with pay when `pay` is given), as columns (see
-    /// `summary_columns`; the host already holds the ids): `None` when the table
-    /// holds anything the record reader must read and report itself (a value that is not a
-    /// number, an unknown or repeated column, an empty or repeated id, text JS could not encode
-    /// exactly) — the host then sends the records as a `summarize` request, and nothing has been
-    /// scored; otherwise the batch engine's result on `threads`, errors included, which are
-    /// exactly those of the record path.
+    /// `summary_columns`; the host already holds the ids): `None` when the table holds anything
+    /// the record reader must read and report itself (a value that is not a number, an unknown
+    /// or repeated column, an empty or repeated id) — the host then sends the records as a
+    /// `summarize` request, and nothing has been scored; otherwise the batch engine's result on
+    /// `threads`, errors included, which are exactly those of the record path.
     pub fn summarize_encoded(
         &self,
         encoded: &EncodedTable,
         options: &str,
         pay: Option<&PayPlan>,
-        threads: crate::batch::Threads,
+        threads: Threads,
     ) -> Option<crate::Result<String>> {
         let options = if options.trim().is_empty() {
             ScoreOptions::default()
         } else {
             ScoreOptions::from_json(options).ok()?
         };
-        let table = decode(self, encoded, threads)?;
-        Some(
-            self.summarize_lean(&table, &options, pay, threads)
-                .map(|summaries| encoded_result(self, table.ids(), &summaries)),
-        )
+        let part = next_encoded(
+            &mut FrameStream::new(),
+            self,
+            encoded,
+            &options,
+            pay,
+            threads,
+        )?;
+        Some(part.map(|part| encoded_result(self, part.ids.iter(), &part.summaries)))
     }
+}
+
+/// The next part of `parts` from an encoded table: `None`, with nothing counted, for anything
+/// the record reader must report.
+pub(super) fn next_encoded(
+    parts: &mut FrameStream,
+    plan: &Plan,
+    encoded: &EncodedTable,
+    options: &ScoreOptions,
+    pay: Option<&PayPlan>,
+    threads: Threads,
+) -> Option<crate::Result<FramePart>> {
+    let frame = encoded.frame(plan)?;
+    parts.summarize_records(plan, &frame, options, pay, threads)
 }
 
 /// Summaries as the JS front reads them: columns ([`summary_columns`]), or the JSON array when a
@@ -115,151 +187,146 @@ pub(crate) fn summary_columns(rows: &[super::plan::Lean<'_>]) -> String {
     out
 }
 
-/// The encoded table as a batch table, or `None` for anything the record path must report.
-pub(super) fn decode(
-    plan: &Plan,
-    input: &EncodedTable,
-    threads: crate::batch::Threads,
-) -> Option<Table> {
-    let ncols = usize::try_from(input.ncols).ok()?;
-    let n = input.counts.len();
-    let pieces = pieces(&input.text, &input.lens)?;
-    let (ids, names) = pieces.split_at_checked(n)?;
-    if names.len() != ncols {
-        return None;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    const WORKED: &str = include_str!("../../../tests/vectors/worked-example.json");
+
+    fn worked() -> (Plan, Vec<Value>) {
+        let doc: Value = serde_json::from_str(WORKED).unwrap();
+        let plan = Plan::from_json(&doc["plan"].to_string()).unwrap();
+        (plan, doc["records"].as_array().cloned().unwrap_or_default())
     }
-    // Every string ends with `\0`: after the last one, nothing. A `\0` inside a value makes one
-    // string too many, and the record path decides.
-    let strings = std::str::from_utf8(&input.strings).ok()?;
-    let strings: Vec<&str> = match strings.strip_suffix('\0') {
-        Some(body) => body.split('\0').collect(),
-        None if strings.is_empty() => Vec::new(),
-        None => return None,
-    };
-    let starts = row_starts(input, ncols, strings.len())?;
-    let ids: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
-    let mut builder = Table::builder(plan, ids, names).ok()?;
-    // Values are parsed on the engine's threads, each chunk from its rows' first entry on.
-    let parsed = builder
-        .fill(threads, |chunk| {
-            let mut at = starts.get(chunk.start).copied().unwrap_or_default();
-            for (r, cells) in chunk.values.chunks_mut(ncols.max(1)).enumerate() {
-                let row = chunk.start.saturating_add(r);
-                let count = input.counts.get(row).copied().unwrap_or(0);
-                for _ in 0..count {
-                    let Some(&e) = input.entries.get(at.entry) else {
-                        return false;
-                    };
-                    at.entry = at.entry.saturating_add(1);
-                    let value = match e & 3 {
-                        1 => {
-                            let v = input.nums.get(at.num).copied().and_then(from_js_number);
-                            at.num = at.num.saturating_add(1);
-                            v
-                        }
-                        kind => {
-                            let text = strings.get(at.text).copied().unwrap_or_default();
-                            at.text = at.text.saturating_add(1);
-                            if kind == 2 {
-                                parse_decimal(text).ok()
-                            } else {
-                                parse_json_number(text).ok()
-                            }
-                        }
-                    };
-                    let cell = usize::try_from(e >> 2).ok().and_then(|c| cells.get_mut(c));
-                    match (value, cell) {
-                        (Some(v), Some(cell)) => *cell = Some(v),
-                        _ => return false,
-                    }
+
+    /// Records laid out as the front lays them out: a measure with any string crosses as text
+    /// (its numbers as their JSON text, each column's offsets from its own start), else as
+    /// numbers (NaN where a record has none).
+    fn encoded(records: &[Value]) -> EncodedTable {
+        let mut names: Vec<String> = Vec::new();
+        for r in records {
+            for k in r["measures"].as_object().into_iter().flat_map(|m| m.keys()) {
+                if !names.contains(k) {
+                    names.push(k.clone());
                 }
             }
-            true
-        })
-        .ok()?;
-    parsed
-        .into_iter()
-        .all(|ok| ok)
-        .then(|| builder.finish().ok())
-        .flatten()
-}
-
-/// Where a row's values start in the entry, number and text streams.
-#[derive(Clone, Copy, Default)]
-struct Start {
-    entry: usize,
-    num: usize,
-    text: usize,
-}
-
-/// Every row's start in the three streams, from one pass over the entries (no parsing); `None`
-/// unless the streams are exactly as long as the entries say and every kind and column is valid.
-fn row_starts(input: &EncodedTable, ncols: usize, texts: usize) -> Option<Vec<Start>> {
-    let mut starts = Vec::with_capacity(input.counts.len());
-    let mut at = Start::default();
-    let mut entries = input.entries.iter();
-    for &count in &input.counts {
-        starts.push(at);
-        for _ in 0..count {
-            let e = *entries.next()?;
-            if usize::try_from(e >> 2).ok()? >= ncols {
-                return None;
+        }
+        let mut t = EncodedTable::default();
+        let ids = records
+            .iter()
+            .map(|r| r["id"].as_str().unwrap_or_default().to_string());
+        t.label_offsets.push(0);
+        for label in ids.chain(names.iter().cloned()) {
+            t.labels.extend_from_slice(label.as_bytes());
+            t.label_offsets.push(i32::try_from(t.labels.len()).unwrap());
+        }
+        for name in &names {
+            let cells: Vec<&Value> = records.iter().map(|r| &r["measures"][name]).collect();
+            if cells.iter().any(|c| c.is_string()) {
+                t.kinds.push(1);
+                let (start, mut bits) = (t.text.len(), vec![0u8; records.len().div_ceil(8)]);
+                t.text_offsets.push(0);
+                for (i, c) in cells.iter().enumerate() {
+                    let text = match c {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    };
+                    if let Some(text) = text {
+                        t.text.extend_from_slice(text.as_bytes());
+                        bits[i / 8] |= 1 << (i % 8);
+                    }
+                    t.text_offsets
+                        .push(i32::try_from(t.text.len() - start).unwrap());
+                }
+                t.present.extend(bits);
+            } else {
+                t.kinds.push(0);
+                t.numbers
+                    .extend(cells.iter().map(|c| c.as_f64().unwrap_or(f64::NAN)));
             }
-            match e & 3 {
-                1 => at.num = at.num.checked_add(1)?,
-                2 | 3 => at.text = at.text.checked_add(1)?,
-                _ => return None,
-            }
-            at.entry = at.entry.checked_add(1)?;
         }
+        t
     }
-    let consumed = entries.next().is_none() && at.num == input.nums.len() && at.text == texts;
-    consumed.then_some(starts)
-}
 
-/// Split `text` into pieces of `lens` UTF-16 units each; `None` unless they add up exactly.
-fn pieces<'a>(text: &'a str, lens: &[u32]) -> Option<Vec<&'a str>> {
-    let mut out = Vec::with_capacity(lens.len());
-    if text.is_ascii() {
-        let mut at = 0usize;
-        for &len in lens {
-            let end = at.checked_add(usize::try_from(len).ok()?)?;
-            out.push(text.get(at..end)?);
-            at = end;
-        }
-        return (at == text.len()).then_some(out);
+    /// The record path's summaries of the same records.
+    fn by_records(plan: &Plan, records: &[Value]) -> Vec<Value> {
+        let request = serde_json::json!({ "records": records }).to_string();
+        serde_json::from_str(&plan.run("summarize", &request).unwrap()).unwrap()
     }
-    // A lone surrogate arrives as U+FFFD, which the record path reports: leave such text to it.
-    if text.contains('\u{FFFD}') {
-        return None;
-    }
-    let mut chars = text.char_indices();
-    let mut at = 0usize;
-    for &len in lens {
-        let len = usize::try_from(len).ok()?;
-        let start = at;
-        let mut units = 0usize;
-        while units < len {
-            let (i, c) = chars.next()?;
-            units = units.checked_add(c.len_utf16())?;
-            at = i.checked_add(c.len_utf8())?;
-        }
-        if units != len {
-            return None;
-        }
-        out.push(text.get(start..at)?);
-    }
-    chars.next().is_none().then_some(out)
-}
 
-/// A JS number as the record path reads `JSON.stringify(v)`: safe integers exactly, other
-/// numbers by their shortest round-trip text (the digits JS writes).
-fn from_js_number(v: f64) -> Option<Decimal> {
-    const SAFE: f64 = 9_007_199_254_740_992.0;
-    if v.fract() == 0.0 && v.abs() < SAFE {
-        // A whole number below 2^53 converts exactly.
-        Decimal::from_f64_retain(v)
-    } else {
-        decimal_from_f64(v).ok()
+    /// Column `k` of the front's result columns.
+    fn column(out: &str, k: usize) -> Vec<String> {
+        let part = out.split('\u{1}').nth(k).unwrap_or_default();
+        part.split('\0').map(str::to_string).collect()
+    }
+
+    #[test]
+    fn an_encoded_table_scores_as_its_records_do() {
+        let (plan, mut records) = worked();
+        // Visits as text throughout, demos as text in one record only (a mixed column).
+        for r in &mut records {
+            let visits = r["measures"]["visits"].to_string();
+            r["measures"]["visits"] = Value::String(visits);
+        }
+        let demos = records[1]["measures"]["demos"].to_string();
+        records[1]["measures"]["demos"] = Value::String(demos);
+        let table = encoded(&records);
+        assert_eq!(table.kinds.iter().filter(|&&k| k == 1).count(), 2);
+        let out = plan
+            .summarize_encoded(&table, "", None, Threads::Auto)
+            .expect("the fast path reads it")
+            .unwrap();
+        // The worked example's totals and grades, worked by hand in core/tests/worked_example.rs.
+        assert_eq!(column(&out, 0), ["88.48", "74.40", "0.00"]);
+        assert_eq!(column(&out, 1), ["B", "C", "D"]);
+        assert_eq!(column(&out, 3), ["001"]);
+        let want = by_records(&plan, &records);
+        let field = |key: &str| -> Vec<String> {
+            want.iter()
+                .map(|r| r[key].as_str().unwrap_or_default().to_string())
+                .collect()
+        };
+        assert_eq!(column(&out, 0), field("total"));
+        assert_eq!(column(&out, 1), field("grade"));
+    }
+
+    #[test]
+    fn a_blank_text_or_an_inconsistent_layout_is_left_to_the_record_path() {
+        let (plan, records) = worked();
+        let run = |t: &EncodedTable| plan.summarize_encoded(t, "", None, Threads::Auto);
+        let mut text = records.clone();
+        text[0]["measures"]["visits"] = Value::String("36".into());
+        assert!(run(&encoded(&text)).is_some_and(|r| r.is_ok()));
+        // A blank value is not a missing one: the record reader reports it.
+        for blank in ["", "  ", "\u{3000}"] {
+            let mut rs = text.clone();
+            rs[1]["measures"]["visits"] = Value::String(blank.into());
+            assert!(run(&encoded(&rs)).is_none(), "{blank:?}");
+        }
+        // An empty or repeated id, a measure the plan lacks: the record reader reports them.
+        for (i, id) in [(1, "E001"), (2, "")] {
+            let mut rs = records.clone();
+            rs[i]["id"] = Value::String(id.into());
+            assert!(run(&encoded(&rs)).is_none(), "{id:?}");
+        }
+        let mut unknown = records.clone();
+        unknown[0]["measures"]["not_a_measure"] = Value::from(1);
+        assert!(run(&encoded(&unknown)).is_none());
+        // Layouts that do not add up: bytes past the last column, a bitmap too short, offsets
+        // out of order, an unknown kind.
+        let good = encoded(&text);
+        let mut extra = good.clone();
+        extra.text.push(b'7');
+        let mut short = good.clone();
+        short.present.pop();
+        let mut disorder = good.clone();
+        disorder.text_offsets.swap(1, 2);
+        let mut kind = good.clone();
+        kind.kinds[0] = 2;
+        for bad in [extra, short, disorder, kind] {
+            assert!(run(&bad).is_none(), "{bad:?}");
+        }
     }
 }
