@@ -93,3 +93,25 @@ def test_a_stream_is_scored_part_by_part_with_ids_checked_across_parts():
         next(stream)
     assert info.value.problems[0].path == "records[12].id"
     assert info.value.problems[0].message == "duplicate record id `E001`"
+
+
+def test_a_pandas_frame_of_several_arrow_batches_is_scored_batch_by_batch_as_one_call():
+    import pandas as pd
+
+    # Two copies of the team in one pandas frame whose Arrow form is two batches (pyarrow-backed
+    # columns keep their chunks), read batch by batch without joining the columns.
+    two = team(2)
+    halves = [pa.table(two.slice(0, 12).to_arrow()), pa.table(two.slice(12, 12).to_arrow())]
+    frame = pa.concat_tables(halves).to_pandas(types_mapper=pd.ArrowDtype)
+    assert len(list(pa.RecordBatchReader.from_stream(frame))) == 2
+    table = PLAN.summarize_frame(frame)
+    whole = PLAN.summarize_frame(two)
+    assert table.record_ids == whole.record_ids and table.totals == whole.totals
+    # A repeated id and a bad cell in the second batch: rows numbered from the frame's start.
+    bad = frame.copy()
+    bad["销售额"] = bad["销售额"].astype(str)
+    bad.loc[15, "销售额"] = "x"
+    bad.loc[20, "工号"] = "E001-0"
+    with pytest.raises(perfscore.InputError) as info:
+        PLAN.summarize_frame(bad)
+    assert [p.path for p in info.value.problems] == ["records[15] (E004-1).销售额", "records[20].id"]

@@ -171,11 +171,22 @@ pub(crate) fn summarize_frame(
     progress: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<PySummaryTable> {
     let t = Clock::start();
-    let columns = read::columns(frame)?;
+    // An Arrow frame that knows its length (pandas, polars, pyarrow) is read batch by batch (no
+    // copy of its columns); any other is read whole first, to know how many rows there are.
+    let known = match frame.hasattr("__arrow_c_stream__")? {
+        true => frame.len().ok(),
+        false => None,
+    };
+    let (mut parts, total) = match known {
+        Some(total) => (read::Parts::open(frame, PART_ROWS)?, total),
+        None => {
+            let columns = read::columns(frame)?;
+            let total = columns.first().map_or(0, read::Owned::rows);
+            (read::Parts::whole(columns, PART_ROWS), total)
+        }
+    };
     let seconds_columns = t.seconds();
-    let total = columns.first().map_or(0, read::Owned::rows);
     let progress = Progress::new(py, progress, total)?;
-    let mut parts = read::Parts::whole(columns, PART_ROWS);
     let mut stream = FrameStream::new();
     let mut gathered = SummaryColumns::new(plan);
     let t = Clock::start();

@@ -114,22 +114,30 @@ impl Parts {
         }
     }
 
-    /// An Arrow stream read as it comes, or any other frame read whole.
+    /// An Arrow stream read as it comes (batch by batch: no copy of its columns into one
+    /// array each), or any other frame read whole. A pandas frame pyarrow cannot convert (no
+    /// pyarrow, or an object column it cannot type) fails here, before any batch, and is then
+    /// read column by column.
     pub(crate) fn open(frame: &Bound<'_, PyAny>, block: usize) -> PyResult<Parts> {
-        if !is_pandas(frame)? && frame.hasattr("__arrow_c_stream__")? {
-            let frame = &conformant(frame)?;
-            let reader: PyRecordBatchReader = frame.extract()?;
-            let reader = reader.into_reader()?;
-            let schema = reader.schema();
-            // Empty columns until the first batch, so a stream without rows still reads.
-            let empty = schema
-                .fields()
-                .iter()
-                .map(|f| layout(f.name().clone(), new_null_array(f.data_type(), 0)))
-                .collect::<PyResult<Vec<_>>>()?;
-            let mut parts = Parts::whole(empty, block);
-            parts.reader = Some(reader);
-            return Ok(parts);
+        if frame.hasattr("__arrow_c_stream__")? {
+            match stream(frame) {
+                Ok(reader) => {
+                    let schema = reader.schema();
+                    // Empty columns until the first batch, so a stream without rows still reads.
+                    let empty = schema
+                        .fields()
+                        .iter()
+                        .map(|f| layout(f.name().clone(), new_null_array(f.data_type(), 0)))
+                        .collect::<PyResult<Vec<_>>>()?;
+                    let mut parts = Parts::whole(empty, block);
+                    parts.reader = Some(reader);
+                    return Ok(parts);
+                }
+                Err(_) if is_pandas(frame)? => {
+                    return Ok(Parts::whole(sequence_columns(frame, true)?, block))
+                }
+                Err(e) => return Err(e),
+            }
         }
         Ok(Parts::whole(columns(frame)?, block))
     }
@@ -224,6 +232,13 @@ fn is_pandas(frame: &Bound<'_, PyAny>) -> PyResult<bool> {
     Ok(frame.hasattr("columns")? && frame.hasattr("index")? && frame.hasattr("iloc")?)
 }
 
+/// The frame's Arrow stream.
+fn stream(frame: &Bound<'_, PyAny>) -> PyResult<Box<dyn arrow_array::RecordBatchReader + Send>> {
+    let frame = &conformant(frame)?;
+    let reader: PyRecordBatchReader = frame.extract()?;
+    reader.into_reader()
+}
+
 /// The frame as an Arrow stream arrow-rs accepts. polars exports an all-null column (its `Null`
 /// dtype) with a buffer the Arrow C data interface does not allow for that type, which arrow-rs
 /// refuses: such columns are cast to text first (null text cells read as null cells).
@@ -240,9 +255,7 @@ fn conformant<'py>(frame: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 
 /// Every batch of the stream, each column joined into one array.
 fn arrow_columns(frame: &Bound<'_, PyAny>) -> PyResult<Vec<Owned>> {
-    let frame = &conformant(frame)?;
-    let reader: PyRecordBatchReader = frame.extract()?;
-    let reader = reader.into_reader()?;
+    let reader = stream(frame)?;
     let schema = reader.schema();
     let mut parts: Vec<Vec<ArrayRef>> = vec![Vec::new(); schema.fields().len()];
     for batch in reader {

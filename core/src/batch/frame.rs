@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use super::{Column, IdSet, Ids, Summaries, Table, Threads, Totals};
+use super::{Column, IdCheck, IdSet, Ids, Summaries, Table, Threads, Totals};
 use crate::error::{kinds, shown, Error, Loc, LocItem, Problem, Problems};
 use crate::record::{Header, ID_ATTRIBUTE};
 use crate::{PayPlan, Plan, ScoreOptions};
@@ -137,8 +137,14 @@ impl FrameStream {
                 return Ok(part);
             }
         }
-        let read = plan.read_frame(frame, threads);
-        self.summarize_read(plan, read, frame.len(), options, pay, threads)
+        match plan.read_frame(frame, threads) {
+            Ok(read) => self.summarize_read(plan, Ok(read), frame.len(), options, pay, threads),
+            // Its ids as far as they read, so an id repeated from an earlier part is reported too.
+            Err(e) => {
+                let ids = plan.ids_as_read(frame);
+                self.summarize_table(plan, Err((e, ids)), frame.len(), options, pay, threads)
+            }
+        }
     }
 
     /// The next part from a host whose frame holds records as the record reader would read them
@@ -173,15 +179,10 @@ impl FrameStream {
         pay: Option<&PayPlan>,
         threads: Threads,
     ) -> Option<FramePart> {
-        let done = plan.columns_totals(frame, pay, threads)?;
-        if done.ids.iter().any(|id| self.seen.contains(id)) {
-            return None;
-        }
-        let ids: Ids = done.ids.iter().collect();
-        self.seen.reserve(ids.len());
-        for id in ids.iter() {
-            self.seen.insert(id);
-        }
+        let start = self.seen.len();
+        let done = plan.columns_totals(frame, pay, threads, &mut self.seen)?;
+        // The part's ids, as the set keeps them.
+        let ids: Ids = self.seen.added_since(start).collect();
         self.rows = self.rows.saturating_add(ids.len());
         Some(FramePart {
             ids,
@@ -418,7 +419,7 @@ impl Plan {
         frame: &Frame<'f>,
         threads: Threads,
     ) -> crate::Result<(Vec<Cow<'f, str>>, Totals)> {
-        if let Some(done) = self.columns_totals(frame, None, threads) {
+        if let Some(done) = self.columns_totals(frame, None, threads, &mut IdSet::default()) {
             return Ok((done.ids, done.totals));
         }
         // Something is wrong: report it as the table reader does, in the frame's terms.
@@ -429,13 +430,15 @@ impl Plan {
     }
 
     /// [`Plan::totals`] of the frame's measure columns as they are, and each row's pay when `pay`
-    /// is given, when the frame has no problem at all; `None` otherwise (the caller reads it as a
+    /// is given, when the frame has no problem at all and none of its ids is in `seen` (they are
+    /// added to it); `None` otherwise, with `seen` as it was (the caller reads the frame as a
     /// table, which reports every problem).
     fn columns_totals<'f>(
         &self,
         frame: &Frame<'f>,
         pay: Option<&PayPlan>,
         threads: Threads,
+        seen: &mut IdSet,
     ) -> Option<ColumnsTotals<'f>> {
         let mut problems = Problems::new();
         let layout = self.layout(frame, &mut problems).ok()?;
@@ -450,14 +453,37 @@ impl Plan {
             .filter_map(|(j, _)| frame.columns.get(*j).copied())
             .collect();
         let id_refs: Vec<&str> = ids.iter().map(|id| &**id).collect();
-        let totals = self
-            .totals_paid(&id_refs, &names, &columns, pay, threads)
-            .ok()?;
+        // Empty and repeated ids (in the frame, or from earlier parts), each id hashed once.
+        let start = seen.len();
+        if !seen.add_batch(&id_refs) {
+            return None;
+        }
+        let totals = self.totals_paid(&id_refs, &names, &columns, pay, threads, IdCheck::Done);
+        let Ok(totals) = totals else {
+            seen.truncate_to(start);
+            return None;
+        };
         Some(ColumnsTotals {
             ids,
             totals,
             ignored: layout.ignored,
         })
+    }
+
+    /// Each row's id as far as it reads (`None` where a row has none, or none that can be an id).
+    fn ids_as_read(&self, frame: &Frame<'_>) -> Vec<Option<String>> {
+        let Ok(layout) = self.layout(frame, &mut Problems::new()) else {
+            return Vec::new();
+        };
+        let Some(column) = frame.columns.get(layout.id) else {
+            return Vec::new();
+        };
+        (0..column.len())
+            .map(|i| {
+                let id = column.id(i).ok()?;
+                (!super::table::is_blank_id(&id)).then(|| id.into_owned())
+            })
+            .collect()
     }
 
     /// The frame's id column, its measure columns and the columns it ignores; the problems of the

@@ -47,6 +47,13 @@ impl Ids {
         self.text.push_str(id);
         self.ends.push(self.text.len());
     }
+
+    /// Keep the first `len` ids.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.ends.truncate(len);
+        let end = self.ends.last().copied().unwrap_or(0);
+        self.text.truncate(end);
+    }
 }
 
 impl<S: AsRef<str>> Extend<S> for Ids {
@@ -83,6 +90,43 @@ impl IdSet {
     }
 
     /// Whether `id` is in the set.
+    /// Number of ids in the set.
+    pub(crate) fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// The ids from the `start`-th added on, in the order they were added.
+    pub(crate) fn added_since(&self, start: usize) -> impl Iterator<Item = &str> + '_ {
+        (start..self.ids.len()).map(|j| self.ids.get(j).unwrap_or_default())
+    }
+
+    /// Add every id of a batch, each hashed once: `false`, and the set as it was, when one is
+    /// blank or repeats an id of the set or of the batch (the caller reports those).
+    pub(crate) fn add_batch<S: AsRef<str>>(&mut self, batch: &[S]) -> bool {
+        let start = self.len();
+        self.reserve(batch.len());
+        for id in batch {
+            let id = id.as_ref();
+            if super::table::is_blank_id(id) || !self.insert(id) {
+                self.truncate_to(start);
+                return false;
+            }
+        }
+        true
+    }
+
+    /// Keep the first `len` ids added (each later one is found by its hash and removed).
+    pub(crate) fn truncate_to(&mut self, len: usize) {
+        let (ids, hasher) = (&self.ids, &self.hasher);
+        for j in len..ids.len() {
+            let hash = hasher.hash_one(ids.get(j).unwrap_or_default());
+            if let Ok(entry) = self.rows.find_entry(hash, |&row| row == j) {
+                entry.remove();
+            }
+        }
+        self.ids.truncate(len);
+    }
+
     pub(crate) fn contains(&self, id: &str) -> bool {
         let hash = self.hasher.hash_one(id);
         self.rows
@@ -133,5 +177,26 @@ mod tests {
         assert!(!set.contains("E2"));
         // Ids that are prefixes of each other stay distinct.
         assert!(set.insert("E"));
+    }
+
+    #[test]
+    fn a_batch_with_a_blank_or_repeated_id_leaves_the_set_as_it_was() {
+        let mut set = IdSet::default();
+        assert!(set.add_batch(&["E1", "E2"]));
+        // A repeat of an earlier batch, a repeat within the batch, a blank id: nothing added.
+        for bad in [
+            &["E3", "E1"][..],
+            &["E3", "E4", "E3"],
+            &["E3", " "],
+            &["E3", ""],
+        ] {
+            assert!(!set.add_batch(bad), "{bad:?}");
+            assert_eq!(set.len(), 2);
+            assert!(!set.contains("E3"));
+            assert!(set.contains("E1") && set.contains("E2"));
+        }
+        assert!(set.add_batch(&["E3", "E4"]));
+        assert_eq!(set.added_since(2).collect::<Vec<_>>(), ["E3", "E4"]);
+        assert!(!set.insert("E4"));
     }
 }

@@ -40,4 +40,5 @@ pub use ids::Ids;
 pub use summarize::{Row, Summaries};
 pub use table::{ChunkMut, Table, TableBuilder};
 pub use threads::{Threads, ZeroThreads};
+pub(crate) use totals::IdCheck;
 pub use totals::Totals;

@@ -432,12 +432,7 @@ pub(crate) fn check_ids<S: AsRef<str>>(ids: &[S]) -> Problems {
     for (i, id) in ids.iter().enumerate() {
         let id = id.as_ref();
         let at = || Loc::root().key("records").index(i).key("id");
-        // Most ids start with a visible ASCII character: no need to trim them.
-        let blank = match id.as_bytes().first() {
-            Some(b) if b.is_ascii_graphic() => false,
-            _ => id.trim().is_empty(),
-        };
-        if blank {
+        if is_blank_id(id) {
             problems
                 .push(Problem::new(at(), kinds::EMPTY, "record id is empty").zh("记录 id 为空"));
         } else if !insert_new(&mut seen, &hasher, ids, i) {
@@ -452,6 +447,15 @@ pub(crate) fn check_ids<S: AsRef<str>>(ids: &[S]) -> Problems {
         }
     }
     problems
+}
+
+/// Whether `id` is empty or only spaces, which no record's id may be.
+pub(crate) fn is_blank_id(id: &str) -> bool {
+    // Most ids start with a visible ASCII character: no need to trim them.
+    match id.as_bytes().first() {
+        Some(b) if b.is_ascii_graphic() => false,
+        _ => id.trim().is_empty(),
+    }
 }
 
 /// Add row `i` to `seen` unless an earlier row has the same id; whether it was new.

@@ -59,6 +59,15 @@ enum Source<'a> {
     Table(&'a Table, Option<&'a (&'a PayPlan, PayColumns)>),
 }
 
+/// Where a batch's ids are checked to be non-empty and distinct.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum IdCheck {
+    /// By [`Plan::totals_paid`] itself.
+    Here,
+    /// By the caller, already.
+    Done,
+}
+
 impl Plan {
     /// Score host columns (one [`Column`] per measure, in the order of `names`, measure ids or
     /// aliases: `f64`, integers with a scale, Arrow text or decimals, each with an optional
@@ -71,11 +80,12 @@ impl Plan {
         columns: &[Column<'_>],
         threads: Threads,
     ) -> crate::Result<Totals> {
-        self.totals_paid(ids, names, columns, None, threads)
+        self.totals_paid(ids, names, columns, None, threads, IdCheck::Here)
     }
 
     /// [`Plan::totals`], and each row's pay when `pay` is given (pay formulas read the row's
-    /// measures as decimals, so a bad cell only pay reads is a pay problem here).
+    /// measures as decimals, so a bad cell only pay reads is a pay problem here). `ids` says
+    /// whether the ids are checked here or were checked by the caller.
     pub(crate) fn totals_paid<S: AsRef<str> + Sync>(
         &self,
         ids: &[S],
@@ -83,6 +93,7 @@ impl Plan {
         columns: &[Column<'_>],
         pay: Option<&PayPlan>,
         threads: Threads,
+        check: IdCheck,
     ) -> crate::Result<Totals> {
         if let Some(pay) = pay {
             pay.check_plan(self)?;
@@ -91,8 +102,10 @@ impl Plan {
         if let Some(p) = shape_problem(ids.len(), names.len(), columns) {
             return Err(Error::Input(vec![p]));
         }
-        // Empty and repeated ids, as a table refuses them.
-        super::table::check_ids(ids).finish(Error::Input, ())?;
+        if let IdCheck::Here = check {
+            // Empty and repeated ids, as a table refuses them.
+            super::table::check_ids(ids).finish(Error::Input, ())?;
+        }
         let pay = pay.map(|p| (p, p.resolve_columns(names)));
         let source = Source::Columns(columns, pay.as_ref());
         self.totals_from(ids, &columns_for, source, threads)
