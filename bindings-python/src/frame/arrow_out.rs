@@ -6,9 +6,12 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::{Decimal128Builder, StringDictionaryBuilder};
+use arrow_array::builder::Decimal128Builder;
 use arrow_array::types::Int8Type;
-use arrow_array::{ArrayRef, BooleanArray, Float64Array, RecordBatch, StringArray, StructArray};
+use arrow_array::{
+    ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int8Array, RecordBatch, StringArray,
+    StructArray,
+};
 use arrow_schema::{ArrowError, Field};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
@@ -82,18 +85,19 @@ impl Summary<'_> {
         Ok(PyArrowStream { batch })
     }
 
-    /// Grades as a dictionary column (few distinct texts, many rows).
+    /// Grades as a dictionary column (few distinct texts, many rows): each row's grade index as
+    /// the key into the plan's grade names, no text looked up per row.
     fn grade_column(&self, grades: impl Iterator<Item = Option<u16>>) -> PyResult<ArrayRef> {
-        let mut b = StringDictionaryBuilder::<Int8Type>::new();
-        for g in grades {
-            match g.and_then(|g| self.grade_names.get(usize::from(g))) {
-                Some(name) => {
-                    b.append(name).map_err(arrow_err)?;
-                }
-                None => b.append_null(),
-            }
-        }
-        Ok(Arc::new(b.finish()))
+        let count = self.grade_names.len();
+        let key = |g: u16| usize::from(g) < count;
+        let keys: Int8Array = grades
+            .map(|g| g.filter(|&g| key(g)).map(i8::try_from).transpose())
+            .collect::<Result<_, _>>()
+            .map_err(|_| arrow_err(ArrowError::DictionaryKeyOverflowError))?;
+        let names = StringArray::from_iter_values(&self.grade_names);
+        let column =
+            DictionaryArray::<Int8Type>::try_new(keys, Arc::new(names)).map_err(arrow_err)?;
+        Ok(Arc::new(column))
     }
 }
 
