@@ -132,10 +132,8 @@ impl FrameStream {
         pay: Option<&PayPlan>,
         threads: Threads,
     ) -> crate::Result<FramePart> {
-        if options.period.is_none() {
-            if let Some(part) = self.summarize_columns(plan, frame, pay, threads) {
-                return Ok(part);
-            }
+        if let Some(part) = self.summarize_columns(plan, frame, options, pay, threads) {
+            return Ok(part);
         }
         match plan.read_frame(frame, threads) {
             Ok(read) => self.summarize_read(plan, Ok(read), frame.len(), options, pay, threads),
@@ -160,10 +158,8 @@ impl FrameStream {
         pay: Option<&PayPlan>,
         threads: Threads,
     ) -> Option<crate::Result<FramePart>> {
-        if options.period.is_none() {
-            if let Some(part) = self.summarize_columns(plan, frame, pay, threads) {
-                return Some(Ok(part));
-            }
+        if let Some(part) = self.summarize_columns(plan, frame, options, pay, threads) {
+            return Some(Ok(part));
         }
         let read = plan.read_frame(frame, threads).ok()?;
         Some(self.summarize_read(plan, Ok(read), frame.len(), options, pay, threads))
@@ -176,9 +172,14 @@ impl FrameStream {
         &mut self,
         plan: &Plan,
         frame: &Frame<'_>,
+        options: &ScoreOptions,
         pay: Option<&PayPlan>,
         threads: Threads,
     ) -> Option<FramePart> {
+        // The kernel scores at period end; mid-period scoring (pace, projections) is the engine's.
+        if options.period.is_some() {
+            return None;
+        }
         let start = self.seen.len();
         let done = plan.columns_totals(frame, pay, threads, &mut self.seen)?;
         // The part's ids, as the set keeps them.
