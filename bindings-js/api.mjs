@@ -9,6 +9,7 @@ import { toJson } from './encode.mjs';
 import { TotalsColumns } from './columns.mjs';
 import { decodeSummaries, encodeTable } from './table.mjs';
 import { Parts, settingsOf, summarizeEach, summarizeWhole } from './stream.mjs';
+import { decodeTape } from './tape.mjs';
 
 /** An error from perfscore: `code` is `PLAN_INVALID`, `INPUT_INVALID` or `WASM_TRAP`. */
 export class PerfscoreError extends Error {
@@ -54,6 +55,23 @@ function converted(e) {
 }
 
 const lines = (text) => (text === '' ? [] : text.split('\n'));
+
+/**
+ * The documents of a per-record operation (`score_many`, `statements` …) on a compiled object:
+ * built from the backend's tape where it has one (no JSON text written or parsed), else parsed
+ * from its JSON lines. The same values either way.
+ */
+function documents(live, operation, request) {
+  if (typeof live.runTape === 'function') {
+    const tape = live.runTape(operation, toJson(request));
+    try {
+      return decodeTape(tape);
+    } finally {
+      if (typeof tape.free === 'function') tape.free();
+    }
+  }
+  return lines(live.run(operation, toJson(request))).map((line) => JSON.parse(line));
+}
 const camel = (name) => name.replace(/_([a-z])/g, (_m, c) => c.toUpperCase());
 const given = (v) => v !== undefined && v !== null;
 const langOf = (lang) => (given(lang) ? String(lang) : undefined);
@@ -141,8 +159,8 @@ export function createApi(backend) {
     }
     if (given(payPlan)) checkPays(payPlan, plan);
     const live = livePlan(plan);
-    // Only the native addon runs parts on worker threads (it has `runAsync`).
-    const checked = settingsOf(settings, method, argumentError, typeof live.runAsync === 'function');
+    // Only the native addon runs parts on worker threads (it has `runTapeAsync`).
+    const checked = settingsOf(settings, method, argumentError, typeof live.runTapeAsync === 'function');
     checked.signal?.throwIfAborted();
     const o = given(options) ? toJson(options) : '';
     const stream = call(() => {
@@ -231,7 +249,7 @@ export function createApi(backend) {
     }
 
     scoreFacts(request) {
-      return lines(this.run('score_facts', request)).map((line) => JSON.parse(line));
+      return call(() => documents(this.#held.get(), 'score_facts', request ?? {}));
     }
 
     pivotFacts(request) {
@@ -260,24 +278,24 @@ export function createApi(backend) {
     }
 
     scoreMany(records, options) {
-      return this.scoreCanonical(records, options).map((line) => JSON.parse(line));
+      return call(() => documents(this.#held.get(), 'score_many', { records, options }));
     }
 
     /** `scoreMany` off the calling thread where the backend can (the native addon); in wasm, on it. */
     async scoreManyAsync(records, options) {
       const request = toJson({ records, options });
       const live = this.#held.get();
-      if (typeof live.runAsync !== 'function') {
+      if (typeof live.runTapeAsync !== 'function') {
         await null;
         return this.scoreMany(records, options);
       }
-      let text;
+      let tape;
       try {
-        text = await live.runAsync('score_many', request);
+        tape = await live.runTapeAsync('score_many', request);
       } catch (e) {
         throw converted(e);
       }
-      return lines(text).map((line) => JSON.parse(line));
+      return decodeTape(tape);
     }
 
     /**
@@ -541,7 +559,7 @@ export function createApi(backend) {
     }
 
     statements(records, options) {
-      return this.statementsCanonical(records, options).map((line) => JSON.parse(line));
+      return call(() => documents(this.#held.get(), 'statements', { records, options }));
     }
 
     explain(record, lang, options) {

@@ -94,9 +94,19 @@ impl CorePlan {
             .map_err(|e| thrown(&env, e))
     }
 
-    /// Run one of the plan's operations on libuv's thread pool, off the event loop.
-    #[napi(ts_return_type = "Promise<string>")]
-    pub fn run_async(&self, operation: String, request: String) -> AsyncTask<RunTask> {
+    /// Run one of the plan's per-record operations (`score_many`, `score_facts`), its documents
+    /// as a tape.
+    #[napi(catch_unwind)]
+    pub fn run_tape(&self, env: Env, operation: String, request: String) -> Result<TapeOut> {
+        self.plan
+            .run_tape(&operation, &request)
+            .map(TapeOut::from)
+            .map_err(|e| thrown(&env, e))
+    }
+
+    /// `run_tape` on libuv's thread pool, off the event loop.
+    #[napi(ts_return_type = "Promise<TapeOut>")]
+    pub fn run_tape_async(&self, operation: String, request: String) -> AsyncTask<RunTask> {
         AsyncTask::new(RunTask {
             plan: Arc::clone(&self.plan),
             operation,
@@ -141,7 +151,28 @@ impl CorePlan {
     }
 }
 
-/// A plan operation run off the event loop.
+/// Documents as the core's tape (`perfscore::ops::Tape`), its arrays handed over without a copy;
+/// the front (`bindings-js/tape.mjs`) builds the objects.
+#[napi(object)]
+pub struct TapeOut {
+    pub nodes: Uint32Array,
+    pub numbers: Float64Array,
+    pub strings: String,
+    pub string_ends: Uint32Array,
+}
+
+impl From<perfscore::ops::Tape> for TapeOut {
+    fn from(t: perfscore::ops::Tape) -> Self {
+        TapeOut {
+            nodes: Uint32Array::new(t.nodes),
+            numbers: Float64Array::new(t.numbers),
+            strings: t.strings,
+            string_ends: Uint32Array::new(t.string_ends),
+        }
+    }
+}
+
+/// A per-record plan operation run off the event loop, its documents as a tape.
 pub struct RunTask {
     plan: Arc<perfscore::Plan>,
     operation: String,
@@ -149,19 +180,19 @@ pub struct RunTask {
 }
 
 impl Task for RunTask {
-    type Output = std::result::Result<String, CoreError>;
-    type JsValue = String;
+    type Output = std::result::Result<perfscore::ops::Tape, CoreError>;
+    type JsValue = TapeOut;
 
     fn compute(&mut self) -> Result<Self::Output> {
         // The core has no panics on input-reachable paths; this is the safety net for the worker.
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.plan.run(&self.operation, &self.request)
+            self.plan.run_tape(&self.operation, &self.request)
         }))
         .map_err(|_| Error::from_reason("perfscore panicked (a bug: please report it)"))
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<String> {
-        output.map_err(|e| thrown(&env, e))
+    fn resolve(&mut self, env: Env, output: Self::Output) -> Result<TapeOut> {
+        output.map(TapeOut::from).map_err(|e| thrown(&env, e))
     }
 }
 
@@ -235,6 +266,15 @@ impl CorePayPlan {
     pub fn run(&self, env: Env, operation: String, request: String) -> Result<String> {
         self.pay
             .run(&self.plan, &operation, &request)
+            .map_err(|e| thrown(&env, e))
+    }
+
+    /// `statements`, its documents as a tape.
+    #[napi(catch_unwind)]
+    pub fn run_tape(&self, env: Env, operation: String, request: String) -> Result<TapeOut> {
+        self.pay
+            .run_tape(&self.plan, &operation, &request)
+            .map(TapeOut::from)
             .map_err(|e| thrown(&env, e))
     }
 

@@ -76,6 +76,34 @@ fn limits(limits: Option<String>) -> Result<perfscore::Limits, JsValue> {
     }
 }
 
+/// Documents as the core's tape (`perfscore::ops::Tape`); the front (`bindings-js/tape.mjs`)
+/// reads each part once and builds the objects.
+#[wasm_bindgen]
+pub struct CoreTape(perfscore::ops::Tape);
+
+#[wasm_bindgen]
+impl CoreTape {
+    #[wasm_bindgen(getter)]
+    pub fn nodes(&self) -> Vec<u32> {
+        self.0.nodes.clone()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn numbers(&self) -> Vec<f64> {
+        self.0.numbers.clone()
+    }
+
+    #[wasm_bindgen(getter)]
+    pub fn strings(&self) -> String {
+        self.0.strings.clone()
+    }
+
+    #[wasm_bindgen(getter, js_name = stringEnds)]
+    pub fn string_ends(&self) -> Vec<u32> {
+        self.0.string_ends.clone()
+    }
+}
+
 /// A compiled plan held inside the wasm instance.
 #[wasm_bindgen]
 pub struct CorePlan {
@@ -103,6 +131,16 @@ impl CorePlan {
     /// Run one of the plan's operations.
     pub fn run(&self, operation: &str, request: &str) -> Result<String, JsValue> {
         self.plan.run(operation, request).map_err(thrown)
+    }
+
+    /// Run one of the plan's per-record operations (`score_many`, `score_facts`), its documents
+    /// as a tape.
+    #[wasm_bindgen(js_name = runTape)]
+    pub fn run_tape(&self, operation: &str, request: &str) -> Result<CoreTape, JsValue> {
+        self.plan
+            .run_tape(operation, request)
+            .map(CoreTape)
+            .map_err(thrown)
     }
 
     /// `summarize` of a table encoded by the front, or `""` when the record reader must report
@@ -194,6 +232,15 @@ impl CorePayPlan {
     /// Run one of the pay plan's operations.
     pub fn run(&self, operation: &str, request: &str) -> Result<String, JsValue> {
         self.pay.run(&self.plan, operation, request).map_err(thrown)
+    }
+
+    /// `statements`, its documents as a tape.
+    #[wasm_bindgen(js_name = runTape)]
+    pub fn run_tape(&self, operation: &str, request: &str) -> Result<CoreTape, JsValue> {
+        self.pay
+            .run_tape(&self.plan, operation, request)
+            .map(CoreTape)
+            .map_err(thrown)
     }
 
     /// Throws `plan_mismatch` unless `plan` is the plan this pay plan was compiled against.

@@ -429,6 +429,15 @@ impl DecimalText {
     pub(crate) fn normalized(d: &Decimal) -> Self {
         let mut m = d.mantissa().unsigned_abs();
         let mut scale = d.scale();
+        // Most mantissas fit 64 bits, where a division by 10 is a multiplication (a 128-bit one
+        // is a library call).
+        if let Ok(mut small) = u64::try_from(m) {
+            while scale > 0 && small % 10 == 0 {
+                small /= 10;
+                scale = scale.saturating_sub(1); // exact: scale > 0 here
+            }
+            m = u128::from(small);
+        }
         while scale > 0 && m % 10 == 0 {
             m /= 10;
             scale = scale.saturating_sub(1); // exact: scale > 0 here

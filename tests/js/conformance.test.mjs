@@ -94,7 +94,10 @@ function payVector(name, vector, expected) {
       assert.equal(e.canonical + '\n', expected);
       return;
     }
-    assert.deepEqual(statements, expected.trimEnd().split('\n').map((l) => JSON.parse(l)));
+    const parsed = expected.trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(statements, parsed);
+    // Key order too: what JSON.parse of each line gives, property by property.
+    assert.deepEqual(statements.map((d) => JSON.stringify(d)), parsed.map((d) => JSON.stringify(d)));
   });
 }
 
@@ -169,7 +172,9 @@ for (const name of names) {
       assert.deepEqual({ code: e.code, problems: e.problems }, JSON.parse(e.canonical));
       return;
     }
-    const lines = expected.trimEnd().split('\n');
-    assert.deepEqual(cards, lines.map((l) => JSON.parse(l)));
+    const parsed = expected.trimEnd().split('\n').map((l) => JSON.parse(l));
+    assert.deepEqual(cards, parsed);
+    // Key order too: what JSON.parse of each line gives, property by property.
+    assert.deepEqual(cards.map((d) => JSON.stringify(d)), parsed.map((d) => JSON.stringify(d)));
   });
 }

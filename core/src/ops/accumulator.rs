@@ -103,7 +103,9 @@ impl Accumulator {
                     Some(_) => req.options()?,
                     None => position(got.period, got.as_of).unwrap_or_default(),
                 };
-                self.plan.score_lines(&got.records, &options)
+                self.plan
+                    .score_lines(&got.records, &options, super::lines::Format::Lines)
+                    .map(super::lines::Lines::text)
             }
             "pivot" => (self.plan).pivot_of(model, Some(&self.store), &req, Problems::new()),
             "reconcile" => {

@@ -22,6 +22,7 @@ mod plan;
 mod request;
 mod stream;
 mod table;
+mod tape;
 
 #[cfg(feature = "facts")]
 pub use accumulator::{Accumulator, ACCUMULATOR_OPERATIONS};
@@ -32,6 +33,7 @@ pub use pay::PAY_OPERATIONS;
 pub use plan::PLAN_OPERATIONS;
 pub use stream::{SummaryStream, CSV_PART_ROWS};
 pub use table::EncodedTable;
+pub use tape::Tape;
 
 /// The operations whose result is JSON lines (one canonical document per record) rather than one
 /// JSON document: what a host splits into a list.
@@ -40,4 +42,17 @@ pub const LINE_OPERATIONS: [&str; 3] = ["score_many", "statements", "score_facts
 /// Whether `operation`'s result is JSON lines ([`LINE_OPERATIONS`]).
 pub fn returns_lines(operation: &str) -> bool {
     LINE_OPERATIONS.contains(&operation)
+}
+
+/// The refusal of [`crate::Plan::run_tape`] (and [`crate::PayPlan::run_tape`]) for an operation
+/// whose result is one document, not one per record.
+fn not_lines(operation: &str) -> crate::Error {
+    crate::Error::Input(vec![crate::Problem::new(
+        crate::Loc::root().key("operation"),
+        crate::kinds::NOT_ALLOWED,
+        format!("`{operation}` answers one document, not one per record: run it for JSON text"),
+    )
+    .zh(format!(
+        "`{operation}` 只返回一个文档，而非每条记录一个：请以 JSON 文本方式运行"
+    ))])
 }

@@ -1,8 +1,9 @@
 //! Operations on a compiled pay plan (with the scoring plan it was compiled against).
 
-use super::lines::Lines;
+use super::lines::{Format, Lines};
 use super::plan::operation_fields;
 use super::request::{json_text, Request};
+use super::tape::Tape;
 use crate::pay::PayPlan;
 use crate::Plan;
 
@@ -24,14 +25,7 @@ impl PayPlan {
         let fields = operation_fields(&PAY_OPERATIONS, operation)?;
         let req = Request::parse(request, fields)?;
         match operation {
-            "statements" => {
-                let records = req.records(plan)?;
-                let options = req.options()?;
-                let statements = self.pay_records(plan, &records, &options)?;
-                let mut out = Lines::with_capacity(statements.len() / 4);
-                statements.iter().for_each(|s| out.push(s));
-                Ok(out.finish())
-            }
+            "statements" => Ok(self.statement_lines(plan, &req, Format::Lines)?.text()),
             "summarize" => plan.summarize_json(&req, Some(self)),
             "explain" => {
                 let record = req.record(plan)?;
@@ -74,5 +68,34 @@ fn all3<A, B, C>(
             }
             Err(crate::Error::Input(problems.into_vec()))
         }
+    }
+}
+
+impl PayPlan {
+    /// `statements` with its documents handed over as a [`Tape`] instead of JSON lines (see
+    /// [`crate::Plan::run_tape`]); any other operation is refused.
+    pub fn run_tape(&self, plan: &Plan, operation: &str, request: &str) -> crate::Result<Tape> {
+        self.check_plan(plan)?;
+        let fields = operation_fields(&PAY_OPERATIONS, operation)?;
+        if !super::returns_lines(operation) {
+            return Err(super::not_lines(operation));
+        }
+        let req = Request::parse(request, fields)?;
+        self.statement_lines(plan, &req, Format::Tape)?.tape()
+    }
+
+    /// Every record's pay statement, in `format`.
+    fn statement_lines(
+        &self,
+        plan: &Plan,
+        req: &Request<'_>,
+        format: Format,
+    ) -> crate::Result<Lines> {
+        let records = req.records(plan)?;
+        let options = req.options()?;
+        let statements = self.pay_records(plan, &records, &options)?;
+        let mut out = Lines::with_capacity(format, statements.len() / 4);
+        statements.iter().for_each(|s| out.push(s));
+        Ok(out)
     }
 }

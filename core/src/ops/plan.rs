@@ -1,7 +1,8 @@
 //! Operations on a compiled scoring plan.
 
-use super::lines::Lines;
+use super::lines::{Format, Lines};
 use super::request::{json_text, Request};
+use super::tape::Tape;
 use crate::batch::Column;
 use crate::error::{kinds, Error, Loc, Problem};
 use crate::pay::PayPlan;
@@ -81,10 +82,8 @@ impl Plan {
                 let options = req.options()?;
                 Ok(self.score_with(&record, &options)?.to_canonical_json())
             }
-            "score_many" => {
-                let records = req.records(self)?;
-                let options = req.options()?;
-                self.score_lines(&records, &options)
+            "score_many" | "score_facts" => {
+                Ok(self.run_lines(operation, &req, Format::Lines)?.text())
             }
             "summarize" => self.summarize_json(&req, None),
             "totals" => {
@@ -140,14 +139,12 @@ impl Plan {
             "records_from_csv" => records_json(&self.records_from_csv(&req.text("text")?)?),
             "records_from_json" => records_json(&self.records_from_json(&req.text("text")?)?),
             #[cfg(not(feature = "facts"))]
-            "records_from_facts" | "score_facts" | "pivot_facts" => {
-                Err(super::request::field_error(
-                    "facts",
-                    kinds::NOT_ALLOWED,
-                    "this build of perfscore has no business facts (the `facts` feature is off)",
-                    "此版本的 perfscore 不含事实数据功能（未启用 `facts` 特性）",
-                ))
-            }
+            "records_from_facts" | "pivot_facts" => Err(super::request::field_error(
+                "facts",
+                kinds::NOT_ALLOWED,
+                "this build of perfscore has no business facts (the `facts` feature is off)",
+                "此版本的 perfscore 不含事实数据功能（未启用 `facts` 特性）",
+            )),
             #[cfg(feature = "facts")]
             "records_from_facts" => {
                 let got = self.records_of_facts(&req)?;
@@ -159,16 +156,6 @@ impl Plan {
             "check_facts" => self.check_facts(&req),
             #[cfg(feature = "facts")]
             "reconcile_facts" => self.reconcile_facts(&req),
-            #[cfg(feature = "facts")]
-            "score_facts" => {
-                let got = self.records_of_facts(&req)?;
-                // Mid-period, progress runs to the as-of date unless the options say otherwise.
-                let options = match req.raw("options") {
-                    Some(_) => req.options()?,
-                    None => super::facts::position(got.period, got.as_of).unwrap_or_default(),
-                };
-                self.score_lines(&got.records, &options)
-            }
             "measure_ids" => {
                 let ids: Vec<&str> = self.measures().iter().map(|m| &*m.id).collect();
                 Ok(serde_json::to_string(&ids).unwrap_or_default())
@@ -181,30 +168,79 @@ impl Plan {
         }
     }
 
-    /// Every record's canonical scorecard, one per line, each dropped once written. Contiguous
+    /// Run one of the operations whose result is one document per record (`score_many`,
+    /// `score_facts`) and hand the documents over as a [`Tape`] instead of JSON lines: the same
+    /// values, for a host that builds its own objects (see [`Tape`]). Any other operation is
+    /// refused (`unknown_operation`).
+    pub fn run_tape(&self, operation: &str, request: &str) -> crate::Result<Tape> {
+        let fields = operation_fields(&PLAN_OPERATIONS, operation)?;
+        if !super::returns_lines(operation) {
+            return Err(super::not_lines(operation));
+        }
+        let req = Request::parse(request, fields)?;
+        self.run_lines(operation, &req, Format::Tape)?.tape()
+    }
+
+    /// The line operations, in either form.
+    fn run_lines(
+        &self,
+        operation: &str,
+        req: &Request<'_>,
+        format: Format,
+    ) -> crate::Result<Lines> {
+        match operation {
+            #[cfg(feature = "facts")]
+            "score_facts" => {
+                let got = self.records_of_facts(req)?;
+                // Mid-period, progress runs to the as-of date unless the options say otherwise.
+                let options = match req.raw("options") {
+                    Some(_) => req.options()?,
+                    None => super::facts::position(got.period, got.as_of).unwrap_or_default(),
+                };
+                self.score_lines(&got.records, &options, format)
+            }
+            #[cfg(not(feature = "facts"))]
+            "score_facts" => Err(super::request::field_error(
+                "facts",
+                kinds::NOT_ALLOWED,
+                "this build of perfscore has no business facts (the `facts` feature is off)",
+                "此版本的 perfscore 不含事实数据功能（未启用 `facts` 特性）",
+            )),
+            _ => {
+                let records = req.records(self)?;
+                let options = req.options()?;
+                self.score_lines(&records, &options, format)
+            }
+        }
+    }
+
+    /// Every record's canonical scorecard, in `format`, each dropped once written. Contiguous
     /// chunks of records are scored and written on the batch engine's threads
     /// ([`crate::batch::Threads::Auto`]); the chunks' problems merge in row order under one
-    /// bound, so the lines and the errors are the same for every thread count.
+    /// bound, so the documents and the errors are the same for every thread count.
     pub(super) fn score_lines(
         &self,
         records: &[crate::Record],
         options: &crate::ScoreOptions,
-    ) -> crate::Result<String> {
+        format: Format,
+    ) -> crate::Result<Lines> {
         // Options the scorer refuses fail once, before any record.
         drop(self.scorer(options)?);
         let threads = crate::batch::Threads::Auto;
-        let chunks = crate::batch::threads::run(threads.chunks(records.len()).collect(), |rows| {
-            self.score_chunk(records, rows, options)
+        let weight = crate::batch::threads::SCORECARD_WEIGHT;
+        let rows = threads.chunks_weighted(records.len(), weight).collect();
+        let chunks = crate::batch::threads::run(rows, |rows| {
+            self.score_chunk(records, rows, options, format)
         })?;
         let mut problems = crate::error::Problems::new();
-        let mut out = Lines::with_capacity(0);
+        let mut out = Lines::with_capacity(format, 0);
         for (lines, chunk_problems) in chunks {
             problems.extend(chunk_problems.into_vec());
             if problems.is_empty() {
                 out.append(lines);
             }
         }
-        problems.finish(Error::Input, ()).map(|()| out.finish())
+        problems.finish(Error::Input, ()).map(|()| out)
     }
 
     /// Records `rows` scored in order: their lines, or (once one has a problem) their problems.
@@ -213,8 +249,9 @@ impl Plan {
         records: &[crate::Record],
         rows: std::ops::Range<usize>,
         options: &crate::ScoreOptions,
+        format: Format,
     ) -> (Lines, crate::error::Problems) {
-        let mut out = Lines::with_capacity(rows.len());
+        let mut out = Lines::with_capacity(format, rows.len());
         let mut problems = crate::error::Problems::new();
         let mut scorer = match self.scorer(options) {
             Ok(s) => s,
