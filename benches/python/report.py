@@ -297,8 +297,12 @@ def main():
       f" {nr['wasm_speed_relative_to_native']:.2f}× native speed on the same API, one thread each (target ≥ 0.5×).**"
       " Records are packed into a compact table in JS, scored (the kernel at period end) and paid in Rust,"
       " and turned back into objects in JS, with no JSON on the way. The full-scorecard `scoreMany`"
-      f" ({nr.get('native_scoreMany_speedup_vs_decimaljs', float('nan')):.2f}× decimal.js) hands every scorecard"
-      " (~4 KB of canonical JSON) across and parses it; it is the API for explanations, not for batch totals.")
+      f" ({nr.get('native_scoreMany_speedup_vs_decimaljs', float('nan')):.2f}× decimal.js, target 2×) hands its"
+      " scorecards across as a tape (one typed-array node per value, each distinct text once) and builds the"
+      " objects in JS: no JSON is written or parsed. Per card (5,000 cards, measured alone) about 3 µs go to"
+      " reading the records' JSON request, 10 µs to scoring and writing the tape on two threads, 3 µs to"
+      " handing it over and 8.5 µs to building ~33 objects and arrays with ~210 properties in V8 (mostly allocation"
+      " and young-generation garbage collection), so 2× needs fewer objects per card, not a faster format.")
     cg = {}
     for r in ("0", "10"):
         try:

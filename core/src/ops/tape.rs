@@ -44,7 +44,7 @@ const MAX_PAYLOAD: usize = (1 << 29) - 1;
 ///
 /// Every text and key is interned, once per tape: string `i` is `strings` from UTF-16 offset
 /// `string_ends[i - 1]` (0 for the first) to `string_ends[i]`. Scorecards repeat most of their
-/// texts (names, methods, weights, band scores: 161 of 171 per card on the bench workload), so a
+/// texts (names, methods, weights, band scores: all but ~13 of ~186 per card on the bench workload), so a
 /// JavaScript host makes each distinct string once, by slicing, and shares it. Payloads are
 /// below 2²⁹; a document that needs more is refused (no scorecard comes near it).
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -124,11 +124,16 @@ impl TapeWriter {
             *self = other;
             return;
         }
-        let strings: Vec<u32> = other
+        let strings: Result<Vec<u32>, TapeError> = other
             .spans
             .iter()
             .map(|&(a, b)| self.intern(other.tape.strings.get(a..b).unwrap_or_default()))
             .collect();
+        // Every index `intern` gives is at most `MAX_PAYLOAD`, so the shift keeps every bit.
+        let Ok(strings) = strings else {
+            self.failed = true;
+            return;
+        };
         self.tape.nodes.reserve(other.tape.nodes.len());
         for &node in &other.tape.nodes {
             let node = match node & 7 {
@@ -148,8 +153,9 @@ impl TapeWriter {
         (!self.failed).then_some(self.tape)
     }
 
-    /// The index of `s` among the interned strings, adding it when new.
-    fn intern(&mut self, s: &str) -> u32 {
+    /// The index of `s` among the interned strings, adding it when new; an error past 2²⁹
+    /// strings or 2³² UTF-16 units of them (offsets would no longer fit).
+    fn intern(&mut self, s: &str) -> Result<u32, TapeError> {
         let hash = self.hasher.hash_one(s);
         let (strings, spans) = (&self.tape.strings, &self.spans);
         let long = |i: u32| {
@@ -166,32 +172,38 @@ impl TapeWriter {
             .get(slot)
             .filter(|e| e.index != EMPTY && e.hash == hash && e.holds(s, long))
         {
-            return e.index;
+            return Ok(e.index);
         }
         if let Some(&e) = self.interned.find(hash, |e| e.holds(s, long)) {
             if let Some(r) = self.recent.get_mut(slot) {
                 *r = e;
             }
-            return e.index;
+            return Ok(e.index);
         }
-        let i = u32::try_from(self.spans.len()).unwrap_or(u32::MAX);
-        let start = self.tape.strings.len();
-        self.tape.strings.push_str(s);
-        self.spans.push((start, self.tape.strings.len()));
+        let i = u32::try_from(self.spans.len())
+            .ok()
+            .filter(|&i| i as usize <= MAX_PAYLOAD)
+            .ok_or_else(|| TapeError("more than 2^29 distinct texts".into()))?;
         let units = if s.is_ascii() {
             s.len()
         } else {
             s.encode_utf16().count()
         };
-        let units = u32::try_from(units).unwrap_or(u32::MAX);
-        self.units = self.units.saturating_add(units);
-        self.tape.string_ends.push(self.units);
+        let units = u32::try_from(units)
+            .ok()
+            .and_then(|u| self.units.checked_add(u))
+            .ok_or_else(|| TapeError("more than 2^32 UTF-16 units of text".into()))?;
+        let start = self.tape.strings.len();
+        self.tape.strings.push_str(s);
+        self.spans.push((start, self.tape.strings.len()));
+        self.units = units;
+        self.tape.string_ends.push(units);
         let e = Entry::new(hash, i, s);
         self.interned.insert_unique(hash, e, |e| e.hash);
         if let Some(r) = self.recent.get_mut(slot) {
             *r = e;
         }
-        i
+        Ok(i)
     }
 
     /// A struct field's name: interned once, then found by its address.
@@ -201,7 +213,7 @@ impl TapeWriter {
         let i = match self.keys.get(slot) {
             Some(&(a, n, i)) if a == addr && n == key.len() => i,
             _ => {
-                let i = self.intern(key);
+                let i = self.intern(key)?;
                 if let Some(k) = self.keys.get_mut(slot) {
                     *k = (addr, key.len(), i);
                 }
@@ -227,7 +239,7 @@ impl TapeWriter {
     }
 
     fn text(&mut self, s: &str) -> Result<(), TapeError> {
-        let i = self.intern(s);
+        let i = self.intern(s)?;
         self.node(STRING, i as usize)
     }
 
@@ -616,8 +628,7 @@ impl ser::SerializeMap for Compound<'_> {
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> Result<(), TapeError> {
         self.count = self.count.saturating_add(1);
         let text = key.serialize(MapKey)?;
-        let i = self.w.intern(&text);
-        self.w.node(STRING, i as usize)
+        self.w.text(&text)
     }
     fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), TapeError> {
         value.serialize(&mut *self.w)
