@@ -450,6 +450,12 @@ export function createApi(backend) {
     }
 
     run(operation, request) {
+      const live = this.#held();
+      return call(() => live.run(operation, toJson(request ?? {})));
+    }
+
+    /** The live backend object, unless a wasm trap lost it. */
+    #held() {
       if (this.#generation !== generation) {
         throw new PerfscoreError(
           'perfscore: this accumulator\'s state was lost when the WebAssembly instance trapped; restore it with plan.accumulator(savedState)',
@@ -458,7 +464,7 @@ export function createApi(backend) {
           JSON.stringify({ code: 'STATE_LOST', problems: [] }),
         );
       }
-      return call(() => this.#live.run(operation, toJson(request ?? {})));
+      return this.#live;
     }
 
     /** Add facts (a list of objects or CSV text) to a source: `{changed, people}`. */
@@ -478,7 +484,8 @@ export function createApi(backend) {
 
     /** As `plan.scoreFacts`, over the facts held. */
     score(request) {
-      return lines(this.run('score', request)).map((line) => JSON.parse(line));
+      const live = this.#held();
+      return call(() => documents(live, 'score', request ?? {}));
     }
 
     /** As `plan.pivotFacts`, over the facts held. */

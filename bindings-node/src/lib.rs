@@ -525,4 +525,12 @@ impl CoreAccumulator {
             .run(&operation, &request)
             .map_err(|e| thrown(&env, e))
     }
+    /// `score`, its scorecards as a tape.
+    #[napi(catch_unwind)]
+    pub fn run_tape(&self, env: Env, operation: String, request: String) -> Result<TapeOut> {
+        self.acc
+            .run_tape(&operation, &request)
+            .map(TapeOut::from)
+            .map_err(|e| thrown(&env, e))
+    }
 }

@@ -404,4 +404,12 @@ impl CoreAccumulator {
     pub fn run(&mut self, operation: &str, request: &str) -> Result<String, JsValue> {
         self.acc.run(operation, request).map_err(thrown)
     }
+    /// `score`, its scorecards as a tape.
+    #[wasm_bindgen(js_name = runTape)]
+    pub fn run_tape(&self, operation: &str, request: &str) -> Result<CoreTape, JsValue> {
+        self.acc
+            .run_tape(operation, request)
+            .map(CoreTape)
+            .map_err(thrown)
+    }
 }

@@ -77,6 +77,9 @@ test('an accumulator answers as the batch over the facts it holds, and saves its
   // Mid-period scorecards with progress to the as-of date.
   const cards = restored.score({ period: '2026-06', as_of: '2026-06-12', records });
   assert.equal(cards[0].progress.fraction, '0.4');
+  // The objects are what JSON.parse of the operation's canonical lines gives, key order included.
+  const lines = restored.run('score', { period: '2026-06', as_of: '2026-06-12', records }).split('\n');
+  assert.deepEqual(cards.map((c) => JSON.stringify(c)), lines.map((l) => JSON.stringify(JSON.parse(l))));
   // A bad row changes nothing.
   const e = catchError(() => restored.add('orders', [{ order_id: 'N1', date: 'June 3', owner: 'E1', customer: 'C1', status: 'signed', amount: '1' }]));
   assert.equal(e.code, 'INPUT_INVALID');

@@ -2,8 +2,10 @@
 //! anyone at any as-of date, through the same store and aggregation as a batch.
 
 use super::facts::{position, FromFacts};
+use super::lines::{Format, Lines};
 use super::plan::operation_fields;
 use super::request::Request;
+use super::tape::Tape;
 use crate::error::{Error, Loc, Problems};
 use crate::{facts, Plan};
 use std::collections::BTreeSet;
@@ -97,16 +99,7 @@ impl Accumulator {
                 Ok(changed(owners))
             }
             "records" => Ok(super::plan::from_facts_json(&self.answer(&req)?)),
-            "score" => {
-                let got = self.answer(&req)?;
-                let options = match req.raw("options") {
-                    Some(_) => req.options()?,
-                    None => position(got.period, got.as_of).unwrap_or_default(),
-                };
-                self.plan
-                    .score_lines(&got.records, &options, super::lines::Format::Lines)
-                    .map(super::lines::Lines::text)
-            }
+            "score" => Ok(self.score_lines(&req, Format::Lines)?.text()),
             "pivot" => (self.plan).pivot_of(model, Some(&self.store), &req, Problems::new()),
             "reconcile" => {
                 (self.plan).reconcile_of(model, Some(&self.store), &req, Problems::new())
@@ -114,6 +107,28 @@ impl Accumulator {
             "size" => Ok(format!(r#"{{"facts":{}}}"#, self.store.len())),
             _ => Ok(self.to_json()),
         }
+    }
+
+    /// `score` with its scorecards handed over as a [`Tape`] instead of JSON lines (see
+    /// [`crate::Plan::run_tape`]); any other operation is refused.
+    pub fn run_tape(&self, operation: &str, request: &str) -> crate::Result<Tape> {
+        let fields = operation_fields(&ACCUMULATOR_OPERATIONS, operation)?;
+        if operation != "score" {
+            return Err(super::not_lines(operation));
+        }
+        let req = Request::parse(request, fields)?;
+        self.score_lines(&req, Format::Tape)?.tape()
+    }
+
+    /// Every held person's scorecard, as the plan's `score_facts` answers, in `format`.
+    fn score_lines(&self, req: &Request<'_>, format: Format) -> crate::Result<Lines> {
+        let got = self.answer(req)?;
+        // Mid-period, progress runs to the as-of date unless the options say otherwise.
+        let options = match req.raw("options") {
+            Some(_) => req.options()?,
+            None => position(got.period, got.as_of).unwrap_or_default(),
+        };
+        self.plan.score_lines(&got.records, &options, format)
     }
 
     /// The state as JSON text (what `to_json` answers), for [`Accumulator::from_json`].

@@ -1072,3 +1072,33 @@ mod operation_tests {
         );
     }
 }
+
+#[cfg(all(test, feature = "facts"))]
+mod accumulator_tests {
+    use super::tests_support::{decode_lines, parse_lines};
+    use serde_json::json;
+
+    #[test]
+    fn an_accumulator_scores_onto_a_tape_as_into_lines() {
+        // The orders-and-visits vector's facts, held by an accumulator.
+        let vector: serde_json::Value = serde_json::from_str(include_str!(
+            "../../../tests/vectors/facts/orders-visits.json"
+        ))
+        .unwrap();
+        let plan = crate::Plan::from_json(&vector["plan"].to_string()).unwrap();
+        let mut acc = crate::ops::Accumulator::new(std::sync::Arc::new(plan)).unwrap();
+        let request = &vector["cases"][0]["request"];
+        for source in ["orders", "visits"] {
+            let add = json!({ "source": source, "facts": request["facts"][source] });
+            acc.run("add", &add.to_string()).unwrap();
+        }
+        let score =
+            json!({ "period": "2026-06", "as_of": "2026-06-12", "records": request["records"] });
+        let lines = acc.run("score", &score.to_string()).unwrap();
+        let tape = acc.run_tape("score", &score.to_string()).unwrap();
+        assert!(tape.documents >= 2);
+        assert_eq!(decode_lines(&tape), parse_lines(&lines));
+        let refused = acc.run_tape("size", "{}").unwrap_err();
+        assert_eq!(refused.problems()[0].kind, crate::kinds::NOT_ALLOWED);
+    }
+}
