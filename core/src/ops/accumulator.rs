@@ -112,11 +112,7 @@ impl Accumulator {
     /// `score` with its scorecards handed over as a [`Tape`] instead of JSON lines (see
     /// [`crate::Plan::run_tape`]); any other operation is refused.
     pub fn run_tape(&self, operation: &str, request: &str) -> crate::Result<Tape> {
-        let fields = operation_fields(&ACCUMULATOR_OPERATIONS, operation)?;
-        if operation != "score" {
-            return Err(super::not_lines(operation));
-        }
-        let req = Request::parse(request, fields)?;
+        let req = super::tape_request(&ACCUMULATOR_OPERATIONS, &["score"], operation, request)?;
         self.score_lines(&req, Format::Tape)?.tape()
     }
 

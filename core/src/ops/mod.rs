@@ -44,8 +44,23 @@ pub fn returns_lines(operation: &str) -> bool {
     LINE_OPERATIONS.contains(&operation)
 }
 
-/// The refusal of [`crate::Plan::run_tape`] (and [`crate::PayPlan::run_tape`]) for an operation
-/// whose result is one document, not one per record.
+/// The request of a `run_tape` call: `operation` must be one of `operations` (with its fields)
+/// and one of `lines`, the object's per-record operations.
+fn tape_request<'a>(
+    operations: &[(&'static str, &'static [&'static str])],
+    lines: &[&str],
+    operation: &str,
+    request: &'a str,
+) -> crate::Result<request::Request<'a>> {
+    let fields = plan::operation_fields(operations, operation)?;
+    if !lines.contains(&operation) {
+        return Err(not_lines(operation));
+    }
+    request::Request::parse(request, fields)
+}
+
+/// The refusal of a `run_tape` call for an operation whose result is one document, not one per
+/// record.
 fn not_lines(operation: &str) -> crate::Error {
     crate::Error::Input(vec![crate::Problem::new(
         crate::Loc::root().key("operation"),

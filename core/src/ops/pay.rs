@@ -76,11 +76,7 @@ impl PayPlan {
     /// [`crate::Plan::run_tape`]); any other operation is refused.
     pub fn run_tape(&self, plan: &Plan, operation: &str, request: &str) -> crate::Result<Tape> {
         self.check_plan(plan)?;
-        let fields = operation_fields(&PAY_OPERATIONS, operation)?;
-        if !super::returns_lines(operation) {
-            return Err(super::not_lines(operation));
-        }
-        let req = Request::parse(request, fields)?;
+        let req = super::tape_request(&PAY_OPERATIONS, &["statements"], operation, request)?;
         self.statement_lines(plan, &req, Format::Tape)?.tape()
     }
 

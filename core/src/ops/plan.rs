@@ -173,11 +173,8 @@ impl Plan {
     /// values, for a host that builds its own objects (see [`Tape`]). Any other operation is
     /// refused (`unknown_operation`).
     pub fn run_tape(&self, operation: &str, request: &str) -> crate::Result<Tape> {
-        let fields = operation_fields(&PLAN_OPERATIONS, operation)?;
-        if !super::returns_lines(operation) {
-            return Err(super::not_lines(operation));
-        }
-        let req = Request::parse(request, fields)?;
+        let lines = ["score_many", "score_facts"];
+        let req = super::tape_request(&PLAN_OPERATIONS, &lines, operation, request)?;
         self.run_lines(operation, &req, Format::Tape)?.tape()
     }
 

@@ -578,49 +578,28 @@ impl<'a> ser::Serializer for &'a mut TapeWriter {
     }
 }
 
-impl ser::SerializeSeq for Compound<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), TapeError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close(ARRAY)
-    }
+/// serde's four array-like forms: each element a value, the whole an array.
+macro_rules! array_like {
+    ($($form:ident::$element:ident),*) => {$(
+        impl ser::$form for Compound<'_> {
+            type Ok = ();
+            type Error = TapeError;
+            fn $element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), TapeError> {
+                self.item(value)
+            }
+            fn end(self) -> Result<(), TapeError> {
+                self.close(ARRAY)
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Compound<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), TapeError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close(ARRAY)
-    }
-}
-
-impl ser::SerializeTupleStruct for Compound<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), TapeError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close(ARRAY)
-    }
-}
-
-impl ser::SerializeTupleVariant for Compound<'_> {
-    type Ok = ();
-    type Error = TapeError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result<(), TapeError> {
-        self.item(value)
-    }
-    fn end(self) -> Result<(), TapeError> {
-        self.close(ARRAY)
-    }
-}
+array_like!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ser::SerializeMap for Compound<'_> {
     type Ok = ();
