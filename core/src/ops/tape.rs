@@ -416,6 +416,18 @@ impl Compound<'_> {
     }
 }
 
+/// serde's ten integer methods of a serializer, each `|serializer, value| body` (the body's
+/// type is the method's result).
+macro_rules! integers {
+    (|$w:ident, $v:ident| $body:expr; $($method:ident: $t:ty),*) => {$(
+        #[allow(clippy::cast_precision_loss, clippy::cast_lossless)]
+        fn $method(self, $v: $t) -> Result<Self::Ok, TapeError> {
+            let $w = self;
+            $body
+        }
+    )*};
+}
+
 impl<'a> ser::Serializer for &'a mut TapeWriter {
     type Ok = ();
     type Error = TapeError;
@@ -430,41 +442,13 @@ impl<'a> ser::Serializer for &'a mut TapeWriter {
     fn serialize_bool(self, v: bool) -> Result<(), TapeError> {
         self.node(if v { TRUE } else { FALSE }, 0)
     }
-    fn serialize_i8(self, v: i8) -> Result<(), TapeError> {
-        self.number(f64::from(v))
-    }
-    fn serialize_i16(self, v: i16) -> Result<(), TapeError> {
-        self.number(f64::from(v))
-    }
-    fn serialize_i32(self, v: i32) -> Result<(), TapeError> {
-        self.number(f64::from(v))
-    }
     // Integers past 2⁵³ round to the nearest float, ties to even: what parsing their digits does.
-    #[allow(clippy::cast_precision_loss)]
-    fn serialize_i64(self, v: i64) -> Result<(), TapeError> {
-        self.number(v as f64)
-    }
-    #[allow(clippy::cast_precision_loss)]
-    fn serialize_i128(self, v: i128) -> Result<(), TapeError> {
-        self.number(v as f64)
-    }
-    fn serialize_u8(self, v: u8) -> Result<(), TapeError> {
-        self.number(f64::from(v))
-    }
-    fn serialize_u16(self, v: u16) -> Result<(), TapeError> {
-        self.number(f64::from(v))
-    }
-    fn serialize_u32(self, v: u32) -> Result<(), TapeError> {
-        self.number(f64::from(v))
-    }
-    #[allow(clippy::cast_precision_loss)]
-    fn serialize_u64(self, v: u64) -> Result<(), TapeError> {
-        self.number(v as f64)
-    }
-    #[allow(clippy::cast_precision_loss)]
-    fn serialize_u128(self, v: u128) -> Result<(), TapeError> {
-        self.number(v as f64)
-    }
+    integers!(
+        |w, v| w.number(v as f64);
+        serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+        serialize_i128: i128, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32,
+        serialize_u64: u64, serialize_u128: u128
+    );
     fn serialize_f32(self, v: f32) -> Result<(), TapeError> {
         // serde_json writes an f32's shortest digits, which a reader parses as an f64.
         if v.is_finite() {
@@ -678,36 +662,13 @@ impl ser::Serializer for MapKey {
     fn serialize_char(self, v: char) -> Result<String, TapeError> {
         Ok(v.to_string())
     }
-    fn serialize_i8(self, v: i8) -> Result<String, TapeError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i16(self, v: i16) -> Result<String, TapeError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i32(self, v: i32) -> Result<String, TapeError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i64(self, v: i64) -> Result<String, TapeError> {
-        Ok(v.to_string())
-    }
-    fn serialize_i128(self, v: i128) -> Result<String, TapeError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u8(self, v: u8) -> Result<String, TapeError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u16(self, v: u16) -> Result<String, TapeError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u32(self, v: u32) -> Result<String, TapeError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u64(self, v: u64) -> Result<String, TapeError> {
-        Ok(v.to_string())
-    }
-    fn serialize_u128(self, v: u128) -> Result<String, TapeError> {
-        Ok(v.to_string())
-    }
+    // By their digits, as serde_json writes an integer key.
+    integers!(
+        |_k, v| Ok(v.to_string());
+        serialize_i8: i8, serialize_i16: i16, serialize_i32: i32, serialize_i64: i64,
+        serialize_i128: i128, serialize_u8: u8, serialize_u16: u16, serialize_u32: u32,
+        serialize_u64: u64, serialize_u128: u128
+    );
     fn serialize_unit_variant(
         self,
         _name: &'static str,
