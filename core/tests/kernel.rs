@@ -287,6 +287,34 @@ fn exact_ties_through_a_non_terminating_quotient_are_decided_in_fractions() {
 }
 
 #[test]
+fn open_rows_run_together_in_the_exact_stages_and_keep_their_order() {
+    // The exact stages take the open rows in groups (the spans over all of a group, then the
+    // fractions for the rows the spans leave open). 37 rows, more than two groups, alternating
+    // the two hand-worked rows of the tests beside this one: 72.475 through 691/7 → 72.48 (in
+    // fractions) and 72.515 → 72.52 (in spans). Each row keeps its own answer, in order.
+    let (plan, names) = exact_ties_plan();
+    let tie = [138_200.0, 140_000.0, 50.0, 100.0, 40.0, 1.0];
+    let short = [138_600.0, 140_000.0, 50.0, 100.0, 40.0, 1.0];
+    let n = 37;
+    let columns: Vec<Vec<f64>> = (0..tie.len())
+        .map(|k| {
+            (0..n)
+                .map(|i| if i % 2 == 0 { tie[k] } else { short[k] })
+                .collect()
+        })
+        .collect();
+    let columns: Vec<Column> = columns.iter().map(|c| Column::f64(c)).collect();
+    let ids: Vec<String> = (0..n).map(|i| format!("T{i}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let t = plan.totals(&ids, &names, &columns, one()).unwrap();
+    for i in 0..n {
+        let expected = if i % 2 == 0 { 7248 } else { 7252 };
+        assert_eq!(t.total(i), Some(Decimal::new(expected, 2)), "row {i}");
+    }
+    assert_eq!((t.settled, t.settled_exact), (0, n));
+}
+
+#[test]
 fn exact_ties_of_short_decimals_are_decided_in_exact_spans() {
     // The `exact-ties` plan with a terminating completion, worked by hand: 138,600 ÷ 140,000 =
     // 99 % → 99 × 20 % × 70 % = 13.86; 50 % × 80 % × 70 % = 28; visits 100 × 30 % = 30; award

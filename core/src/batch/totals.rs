@@ -8,7 +8,7 @@
 //! problem of every row, in row order, as [`Plan::summarize`] reports them.
 
 use super::column::Column;
-use super::kernel::{Decided, Kernel, Lane, LANES};
+use super::kernel::{Decided, Kernel, Lane, Workspace, LANES, SPAN_ROWS};
 use super::table::Table;
 use super::threads::{self, Threads};
 use crate::certified::Approx;
@@ -266,24 +266,17 @@ impl<S: AsRef<str>> Job<'_, S> {
             }
             _ => kernel_rows.resize(range.len(), None),
         }
-        let mut exact: Vec<Option<Decimal>> = Vec::with_capacity(measures);
+        if let (Some(k), Some(ws)) = (self.kernel, ws.as_mut()) {
+            out.settled_exact =
+                self.exact_stages(k, ws, range.clone(), &engine_only, &mut kernel_rows);
+        }
         let mut cells: Vec<Option<Decimal>> = Vec::with_capacity(self.columns.slots().len());
         let mut scorer: Option<Scorer<'_>> = None;
+        let mut engine_rows = 0usize;
         for (i, d) in range.clone().zip(kernel_rows) {
             if let Some(d) = d {
-                out.settled = out.settled.saturating_add(1);
                 out.rows.push(d);
                 continue;
-            }
-            // The exact stages: the same program in exact spans, then in exact fractions.
-            let unread = engine_only.binary_search(&i).is_ok();
-            if let (Some(k), Some(ws), false) = (self.kernel, ws.as_mut(), unread) {
-                self.exact_inputs(i, measures, &mut exact);
-                if let Some(d) = k.exact_row(plan, ws, &exact) {
-                    out.settled_exact = out.settled_exact.saturating_add(1);
-                    out.rows.push(d);
-                    continue;
-                }
             }
             // The exact engine, for this row only.
             let id = self.ids.get(i).map_or("", |s| s.as_ref());
@@ -303,16 +296,65 @@ impl<S: AsRef<str>> Job<'_, S> {
             };
             match scorer.summarize_cells(self.columns, id, Some(i), &cells) {
                 Ok(s) => match decided(plan, &s) {
-                    Some(d) => out.rows.push(d),
+                    Some(d) => {
+                        out.rows.push(d);
+                        engine_rows = engine_rows.saturating_add(1);
+                    }
                     None => out.problems.push(too_large(i, id, &s.total)),
                 },
                 Err(e) => out.problems.absorb(&e),
             }
         }
+        // Every row the kernel settled and its exact stages did not was settled in floats.
+        out.settled = out
+            .rows
+            .len()
+            .saturating_sub(engine_rows)
+            .saturating_sub(out.settled_exact);
         if out.problems.is_empty() {
             self.price(range, &mut out);
         }
         out
+    }
+
+    /// The exact stages for the rows of `range` the lanes left open (`None` in `decided`, and
+    /// not in `engine_only`), [`SPAN_ROWS`] at a time: the same program in exact spans, then in
+    /// exact fractions. Fills in what they settle and says how many rows that was.
+    fn exact_stages(
+        &self,
+        kernel: &Kernel,
+        ws: &mut Workspace,
+        range: Range<usize>,
+        engine_only: &[usize],
+        decided: &mut [Option<Decided>],
+    ) -> usize {
+        let measures = self.plan.measures().len();
+        let open: Vec<usize> = range
+            .clone()
+            .zip(decided.iter())
+            .filter(|(i, d)| d.is_none() && engine_only.binary_search(i).is_err())
+            .map(|(i, _)| i)
+            .collect();
+        let mut inputs: Vec<Option<Decimal>> =
+            Vec::with_capacity(SPAN_ROWS.saturating_mul(measures));
+        let mut answers = Vec::with_capacity(SPAN_ROWS);
+        let mut settled = 0usize;
+        for group in open.chunks(SPAN_ROWS) {
+            inputs.clear();
+            for &i in group {
+                self.exact_inputs(i, measures, &mut inputs);
+            }
+            answers.clear();
+            kernel.exact_rows(self.plan, ws, &inputs, measures, &mut answers);
+            for (&i, answer) in group.iter().zip(&answers) {
+                let slot = i.checked_sub(range.start).and_then(|j| decided.get_mut(j));
+                if let (Some(slot), Some(d)) = (slot, answer) {
+                    *slot = Some(*d);
+                    settled = settled.saturating_add(1);
+                }
+            }
+        }
+        settled
     }
 
     /// Each decided row's pay statement total, when the source has a pay plan.
@@ -395,17 +437,18 @@ impl<S: AsRef<str>> Job<'_, S> {
         }
     }
 
-    /// Row `i`'s measures as the engine reads them, by slot, for the exact stages (a value the
-    /// engine reads specially, or a missing one, is `None`).
+    /// Row `i`'s measures as the engine reads them, by slot, appended to `out` for the exact
+    /// stages (a value the engine reads specially, or a missing one, is `None`).
     fn exact_inputs(&self, i: usize, measures: usize, out: &mut Vec<Option<Decimal>>) {
-        out.clear();
-        out.resize(measures, None);
+        let start = out.len();
+        out.resize(start.saturating_add(measures), None);
+        let row = out.get_mut(start..).unwrap_or_default();
         for (k, &slot) in self.columns.slots().iter().enumerate() {
             let value = match self.source {
                 Source::Columns(columns, _) => columns.get(k).and_then(|c| c.exact(i)),
                 Source::Table(t, _) => t.row(i).and_then(|r| r.get(k)).copied().flatten(),
             };
-            if let Some(cell) = out.get_mut(slot) {
+            if let Some(cell) = row.get_mut(slot) {
                 *cell = value;
             }
         }

@@ -156,6 +156,60 @@ impl Op {
     }
 }
 
+impl Op {
+    /// The operation on each of `R` rows at once (register `r` of row `j` is `regs[r][j]`),
+    /// written into `out`: one dispatch per operation, not per row. `None` for inputs and
+    /// constants, and for an operand `regs` does not have.
+    pub(super) fn apply_rows<V: Value, const R: usize>(
+        self,
+        regs: &[[V; R]],
+        out: &mut [V; R],
+    ) -> Option<()> {
+        let reg = |r: Reg| regs.get(r);
+        let unary = |a: Reg, out: &mut [V; R], f: fn(V) -> V| {
+            for (o, &x) in out.iter_mut().zip(reg(a)?) {
+                *o = f(x);
+            }
+            Some(())
+        };
+        let binary = |a: Reg, b: Reg, out: &mut [V; R], f: fn(V, V) -> V| {
+            for (o, (&x, &y)) in out.iter_mut().zip(reg(a)?.iter().zip(reg(b)?)) {
+                *o = f(x, y);
+            }
+            Some(())
+        };
+        match self {
+            Op::Input | Op::Const(_) => None,
+            Op::Add(a, b) => binary(a, b, out, V::add),
+            Op::Sub(a, b) => binary(a, b, out, V::sub),
+            Op::Mul(a, b) => binary(a, b, out, V::mul),
+            Op::Div(a, b) => binary(a, b, out, V::div),
+            Op::Min(a, b) => binary(a, b, out, V::min),
+            Op::Max(a, b) => binary(a, b, out, V::max),
+            Op::Lt(a, b) => binary(a, b, out, V::lt),
+            Op::Le(a, b) => binary(a, b, out, V::le),
+            Op::Eq(a, b) => binary(a, b, out, V::eq),
+            Op::Guard(a, b) => binary(a, b, out, V::guard),
+            Op::Neg(a) => unary(a, out, V::neg),
+            Op::Abs(a) => unary(a, out, V::abs),
+            Op::Not(a) => unary(a, out, V::not),
+            Op::Round(a, places, mode) => {
+                for (o, &x) in out.iter_mut().zip(reg(a)?) {
+                    *o = x.round(mode, places);
+                }
+                Some(())
+            }
+            Op::Select(t, then, otherwise) => {
+                let rows = reg(t)?.iter().zip(reg(then)?.iter().zip(reg(otherwise)?));
+                for (o, (&t, (&x, &y))) in out.iter_mut().zip(rows) {
+                    *o = t.select(x, y);
+                }
+                Some(())
+            }
+        }
+    }
+}
+
 /// A constant in every domain.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) struct Constant {

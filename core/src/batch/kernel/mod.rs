@@ -1,8 +1,10 @@
 //! The batch kernel: the plan compiled to a columnar program in certified `f64` (`lower`), run
 //! over lanes of [`LANES`] rows at a time (`lanes`), each row's total, grade and veto settled at
-//! the end. A row the floats leave open runs the same program in exact intervals of scaled
-//! integers (`span`), and one those leave open (a tie reached through a quotient that does not
-//! terminate) in exact fractions (`ratio`).
+//! the end. The rows the floats leave open run the same program in exact intervals of scaled
+//! integers (`span`), [`SPAN_ROWS`] rows at a time, each operation over all of them; a row those
+//! leave open (a tie reached through a quotient that does not terminate) runs in exact fractions
+//! (`ratio`) only the operations whose span is not a single point, since a point is the exact
+//! value already.
 //!
 //! Every value carries a bound on its distance from the exact value (see `crate::certified` for
 //! the error rule of each operation); a decision that the bound leaves open makes the row's value
@@ -28,6 +30,10 @@ use crate::rounding::RoundingMode;
 use rust_decimal::Decimal;
 
 pub(crate) use lanes::{Lane, LANES};
+
+/// Rows the second stage runs together, each operation once over all of them: enough to
+/// amortise the dispatch, few enough that the registers (32 bytes a value) stay in cache.
+pub(crate) const SPAN_ROWS: usize = 16;
 use ratio::Ratio;
 use span::Span;
 
@@ -56,8 +62,9 @@ pub(crate) struct Kernel {
 /// the measures' lanes (`0..measures`) are the caller's to fill for each lane of rows.
 pub(crate) struct Workspace {
     lanes: Vec<Lane>,
-    /// One row's registers for the second stage (constants written once, like the lanes').
-    spans: Vec<Span>,
+    /// [`SPAN_ROWS`] rows' registers for the second stage (constants written once, like the
+    /// lanes').
+    spans: Vec<[Span; SPAN_ROWS]>,
     /// One row's registers for the third stage.
     ratios: Vec<Ratio>,
 }
@@ -109,7 +116,11 @@ impl Kernel {
             .collect();
         Workspace {
             lanes,
-            spans: self.registers(),
+            spans: self
+                .registers::<Span>()
+                .into_iter()
+                .map(|c| [c; SPAN_ROWS])
+                .collect(),
             ratios: self.registers(),
         }
     }
@@ -143,42 +154,63 @@ impl Kernel {
         }
     }
 
-    /// The exact stages for one row the lanes left uncertain: the program in exact spans, then
-    /// in exact fractions. `inputs` gives each measure's value as the engine reads it, by slot
-    /// (`None`: missing, or read specially).
-    pub(crate) fn exact_row(
+    /// The exact stages for up to [`SPAN_ROWS`] rows the lanes left uncertain: the program in
+    /// exact spans over all of them, then in exact fractions for each row the spans leave open.
+    /// `inputs` holds the rows one after another, each giving its measures' values as the engine
+    /// reads them, by slot (`None`: missing, or read specially); each row's answer is pushed to
+    /// `out` (`None`: the exact engine must score it).
+    pub(crate) fn exact_rows(
         &self,
         plan: &Plan,
         ws: &mut Workspace,
         inputs: &[Option<Decimal>],
-    ) -> Option<Decided> {
-        self.exact_in(plan, &mut ws.spans, inputs)
-            .or_else(|| self.exact_in(plan, &mut ws.ratios, inputs))
-    }
-
-    /// The program for one row in the exact domain `V`, in the registers `regs`.
-    fn exact_in<V: Exact>(
-        &self,
-        plan: &Plan,
-        regs: &mut [V],
-        inputs: &[Option<Decimal>],
-    ) -> Option<Decided> {
+        measures: usize,
+        out: &mut Vec<Option<Decided>>,
+    ) {
+        let rows = inputs.chunks(measures.max(1)).take(SPAN_ROWS);
         // The measures' registers come first, in slot order; constants are already in place.
-        for (reg, input) in regs.iter_mut().zip(inputs) {
-            *reg = input.map_or(V::UNSURE, V::from_decimal);
-        }
-        for &(d, op) in &self.program.computed {
-            let v = op.apply(|r| regs.get(r).copied()).unwrap_or(V::UNSURE);
-            if let Some(reg) = regs.get_mut(d) {
-                *reg = v;
+        for (m, reg) in ws.spans.iter_mut().take(measures).enumerate() {
+            let mut values = rows.clone().map(|row| row.get(m).copied().flatten());
+            for v in reg.iter_mut() {
+                *v = values
+                    .next()
+                    .flatten()
+                    .map_or(Span::UNSURE, Span::from_decimal);
             }
         }
-        let truth = |r: usize| match regs.get(r) {
-            Some(&t) if t == V::TRUE => Some(true),
-            Some(&t) if t == V::FALSE => Some(false),
+        for &(d, op) in &self.program.computed {
+            let Some((src, rest)) = ws.spans.split_at_mut_checked(d) else {
+                break;
+            };
+            if let Some(out) = rest.first_mut() {
+                if op.apply_rows(src, out).is_none() {
+                    *out = [Span::UNSURE; SPAN_ROWS];
+                }
+            }
+        }
+        for (j, row) in rows.enumerate() {
+            let span = |r: usize| {
+                ws.spans
+                    .get(r)
+                    .and_then(|l| l.get(j))
+                    .copied()
+                    .unwrap_or(Span::UNSURE)
+            };
+            let decided = self
+                .decide(plan, span)
+                .or_else(|| self.ratios_after_spans(plan, &span, &mut ws.ratios, row));
+            out.push(decided);
+        }
+    }
+
+    /// A row's answer from its registers in an exact domain (`reg` gives register `r`).
+    fn decide<V: Exact>(&self, plan: &Plan, reg: impl Fn(usize) -> V) -> Option<Decided> {
+        let truth = |r: usize| match reg(r) {
+            t if t == V::TRUE => Some(true),
+            t if t == V::FALSE => Some(false),
             _ => None,
         };
-        let total = regs.get(self.program.total).copied()?;
+        let total = reg(self.program.total);
         if !total.is_sure() {
             return None;
         }
@@ -187,6 +219,34 @@ impl Kernel {
             self.program.vetoes.iter().map(|&(r, a)| (truth(r), a)),
             || total.round_units(plan.mode, plan.scale),
         )
+    }
+
+    /// The third stage after the second left the row open: only the operations whose span is
+    /// not a single point (a quotient that did not terminate, and what depends on it) run in
+    /// fractions; a point span is the exact value already, and becomes a fraction only where a
+    /// fraction reads it.
+    fn ratios_after_spans(
+        &self,
+        plan: &Plan,
+        span: &impl Fn(usize) -> Span,
+        ratios: &mut [Ratio],
+        inputs: &[Option<Decimal>],
+    ) -> Option<Decided> {
+        for (reg, input) in ratios.iter_mut().zip(inputs) {
+            *reg = input.map_or(Ratio::UNSURE, Ratio::from_decimal);
+        }
+        for &(d, op) in &self.program.computed {
+            let v = if span(d).point().is_some() {
+                Ratio::PENDING
+            } else {
+                op.apply(|r| Some(ratio_at(span, ratios, r)))
+                    .unwrap_or(Ratio::UNSURE)
+            };
+            if let Some(reg) = ratios.get_mut(d) {
+                *reg = v;
+            }
+        }
+        self.decide(plan, |r| ratio_at(span, ratios, r))
     }
 
     /// Row `j` of the lanes: its vetoes, rounding and grade.
@@ -252,7 +312,6 @@ trait Exact: lower::Value + PartialEq {
     const UNSURE: Self;
     const TRUE: Self;
     const FALSE: Self;
-    fn from_decimal(d: Decimal) -> Self;
     /// The constant's value in this domain.
     fn of(c: &lower::Constant) -> Self;
     fn is_sure(self) -> bool;
@@ -266,9 +325,6 @@ macro_rules! exact {
             const UNSURE: Self = <$t>::UNSURE;
             const TRUE: Self = <$t>::TRUE;
             const FALSE: Self = <$t>::FALSE;
-            fn from_decimal(d: Decimal) -> Self {
-                <$t>::from_decimal(d)
-            }
             fn of(c: &lower::Constant) -> Self {
                 c.$field
             }
@@ -283,6 +339,18 @@ macro_rules! exact {
 }
 exact!(Span, span);
 exact!(Ratio, ratio);
+
+/// Register `r` of the third stage: its fraction, or its span's point where the fraction was
+/// left pending.
+fn ratio_at(span: impl Fn(usize) -> Span, ratios: &[Ratio], r: usize) -> Ratio {
+    match ratios.get(r) {
+        Some(&x) if x == Ratio::PENDING => span(r)
+            .point()
+            .map_or(Ratio::UNSURE, Ratio::from_span_units),
+        Some(&x) => x,
+        None => Ratio::UNSURE,
+    }
+}
 
 /// The grade bands in units of `10^-scale`: a rounded total `u` is at least `from` exactly when
 /// `u ≥ ⌈from × 10^scale⌉`, and below `to` exactly when `u < ⌈to × 10^scale⌉`. `None` when an

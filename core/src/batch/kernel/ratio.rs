@@ -23,6 +23,9 @@ impl Ratio {
     pub(crate) const UNSURE: Ratio = Ratio { n: 0, d: 0 };
     pub(super) const TRUE: Ratio = Ratio { n: 1, d: 1 };
     pub(super) const FALSE: Ratio = Ratio { n: 0, d: 1 };
+    /// A register the third stage has not computed because the second stage's span gives it
+    /// exactly (see `Kernel::ratios_after_spans`); uncertain to every operation.
+    pub(super) const PENDING: Ratio = Ratio { n: 1, d: 0 };
 
     /// `n ÷ d` in lowest terms, with a positive denominator.
     fn new(n: Option<i128>, d: Option<i128>) -> Ratio {
@@ -38,7 +41,7 @@ impl Ratio {
         let Some(g) = gcd(n, d) else {
             return Ratio::UNSURE;
         };
-        let (n, d) = match (n.checked_div(g), d.checked_div(g)) {
+        let (n, d) = match (exact_div(n, g), exact_div(d, g)) {
             (Some(n), Some(d)) => (n, d),
             _ => return Ratio::UNSURE,
         };
@@ -72,6 +75,11 @@ impl Ratio {
         Ratio::new(Some(d.mantissa()), 10i128.checked_pow(d.scale()))
     }
 
+    /// A count of 10⁻¹² units (a point span), exactly.
+    pub(super) fn from_span_units(units: i128) -> Ratio {
+        Ratio::new(Some(units), Some(super::span::ONE))
+    }
+
     pub(super) fn add(self, o: Ratio) -> Ratio {
         let (Some(a), Some(b)) = (self.sure(), o.sure()) else {
             return Ratio::UNSURE;
@@ -83,7 +91,7 @@ impl Ratio {
         // sum's numerator shares with the denominator only factors of g, so one small gcd
         // reduces it.
         let g = gcd(a.d, b.d).unwrap_or(0);
-        let (Some(da), Some(db)) = (a.d.checked_div(g), b.d.checked_div(g)) else {
+        let (Some(da), Some(db)) = (exact_div(a.d, g), exact_div(b.d, g)) else {
             return Ratio::UNSURE;
         };
         let n =
@@ -96,8 +104,8 @@ impl Ratio {
         let Some(h) = gcd(n, g) else {
             return Ratio::UNSURE;
         };
-        let d = b.d.checked_div(h).and_then(|y| da.checked_mul(y));
-        Ratio::new_signed(n.checked_div(h), d)
+        let d = exact_div(b.d, h).and_then(|y| da.checked_mul(y));
+        Ratio::new_signed(exact_div(n, h), d)
     }
 
     pub(super) fn sub(self, o: Ratio) -> Ratio {
@@ -126,21 +134,23 @@ impl Ratio {
         let (Some(g1), Some(g2)) = (gcd(a.n, b.d), gcd(b.n, a.d)) else {
             return Ratio::UNSURE;
         };
-        let n =
-            a.n.checked_div(g1)
-                .zip(b.n.checked_div(g2))
-                .and_then(|(x, y)| x.checked_mul(y));
-        let d =
-            a.d.checked_div(g2)
-                .zip(b.d.checked_div(g1))
-                .and_then(|(x, y)| x.checked_mul(y));
-        Ratio::new(n, d)
+        let n = exact_div(a.n, g1)
+            .zip(exact_div(b.n, g2))
+            .and_then(|(x, y)| x.checked_mul(y));
+        let d = exact_div(a.d, g2)
+            .zip(exact_div(b.d, g1))
+            .and_then(|(x, y)| x.checked_mul(y));
+        // In lowest terms already: a factor common to the numerator and the denominator would
+        // divide one of the cross pairs, which the gcds removed (both operands being reduced).
+        Ratio::new_signed(n, d)
     }
 
     /// Uncertain for a divisor of 0 (the engine's division-by-zero problem).
     pub(super) fn div(self, o: Ratio) -> Ratio {
         match o.sure() {
-            Some(b) if b.n != 0 => self.mul(Ratio::new(Some(b.d), Some(b.n))),
+            // The reciprocal of a fraction in lowest terms is in lowest terms.
+            Some(b) if b.n < 0 => self.mul(Ratio::new_signed(b.d.checked_neg(), b.n.checked_neg())),
+            Some(b) if b.n > 0 => self.mul(Ratio::new_signed(Some(b.d), Some(b.n))),
             _ => Ratio::UNSURE,
         }
     }
@@ -237,6 +247,15 @@ fn in_range(n: i128, d: i128) -> bool {
         Some(limit) => n.unsigned_abs() < limit.unsigned_abs(),
         // d × 2⁸⁰ is past i128, so past any |n|.
         None => true,
+    }
+}
+
+/// `n ÷ g` for a divisor `g` of `n`, in 64 bits when both fit (a 128-bit division is a library
+/// call; reducing a fraction divides by its gcd twice).
+fn exact_div(n: i128, g: i128) -> Option<i128> {
+    match (i64::try_from(n), i64::try_from(g)) {
+        (Ok(n), Ok(g)) => n.checked_div(g).map(i128::from),
+        _ => n.checked_div(g),
     }
 }
 

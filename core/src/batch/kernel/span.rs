@@ -15,7 +15,7 @@ use crate::exact::ten_pow;
 use crate::rounding::RoundingMode;
 
 /// Units per 1: spans count in 10⁻¹².
-const ONE: i128 = 1_000_000_000_000;
+pub(super) const ONE: i128 = 1_000_000_000_000;
 /// The scale of a span's units.
 const PLACES: u32 = 12;
 
@@ -44,6 +44,11 @@ impl Span {
 
     fn from_ends(ends: Option<(i128, i128)>) -> Span {
         ends.map_or(Span::UNSURE, |(lo, hi)| Span { lo, hi })
+    }
+
+    /// The exact value in units of 10⁻¹², when the span is a single point.
+    pub(super) fn point(self) -> Option<i128> {
+        (self.lo == self.hi).then_some(self.lo)
     }
 
     /// Whether the value is known.
