@@ -132,6 +132,48 @@ value!(Span);
 value!(Ratio);
 
 impl Op {
+    /// The registers the operation reads.
+    pub(super) fn operands(self) -> impl Iterator<Item = Reg> {
+        let (a, b, c) = match self {
+            Op::Input | Op::Const(_) => (None, None, None),
+            Op::Neg(a) | Op::Abs(a) | Op::Not(a) | Op::Round(a, ..) => (Some(a), None, None),
+            Op::Select(t, a, b) => (Some(t), Some(a), Some(b)),
+            Op::Add(a, b)
+            | Op::Sub(a, b)
+            | Op::Mul(a, b)
+            | Op::Div(a, b)
+            | Op::Min(a, b)
+            | Op::Max(a, b)
+            | Op::Lt(a, b)
+            | Op::Le(a, b)
+            | Op::Eq(a, b)
+            | Op::Guard(a, b) => (Some(a), Some(b), None),
+        };
+        [a, b, c].into_iter().flatten()
+    }
+
+    /// The operation reading register `at(r)` for each register `r` it reads.
+    fn renumbered(self, at: impl Fn(Reg) -> Reg) -> Op {
+        match self {
+            Op::Input | Op::Const(_) => self,
+            Op::Add(a, b) => Op::Add(at(a), at(b)),
+            Op::Sub(a, b) => Op::Sub(at(a), at(b)),
+            Op::Mul(a, b) => Op::Mul(at(a), at(b)),
+            Op::Div(a, b) => Op::Div(at(a), at(b)),
+            Op::Min(a, b) => Op::Min(at(a), at(b)),
+            Op::Max(a, b) => Op::Max(at(a), at(b)),
+            Op::Lt(a, b) => Op::Lt(at(a), at(b)),
+            Op::Le(a, b) => Op::Le(at(a), at(b)),
+            Op::Eq(a, b) => Op::Eq(at(a), at(b)),
+            Op::Guard(a, b) => Op::Guard(at(a), at(b)),
+            Op::Neg(a) => Op::Neg(at(a)),
+            Op::Abs(a) => Op::Abs(at(a)),
+            Op::Not(a) => Op::Not(at(a)),
+            Op::Round(a, places, mode) => Op::Round(at(a), places, mode),
+            Op::Select(t, a, b) => Op::Select(at(t), at(a), at(b)),
+        }
+    }
+
     /// The operation on values `get` gives for its operands (`None` for inputs and constants,
     /// which are not computed, and for an operand `get` does not have).
     pub(super) fn apply<V: Value>(self, get: impl Fn(Reg) -> Option<V>) -> Option<V> {
@@ -346,11 +388,155 @@ pub(super) fn program(plan: &Plan, weights: &[(Decimal, Decimal)]) -> Program {
         let f = b.decimal(f);
         total = b.op(Op::Max(total, f));
     }
+    // A check the total cannot be certain without needs no guard (found for programs of up to
+    // `STRICT_LIMIT` operations, so the analysis stays small; a larger one keeps every guard).
+    let needs = if b.ops.len() <= STRICT_LIMIT {
+        strict(&b.ops, &b.consts)
+    } else {
+        Vec::new()
+    };
+    let covered = needs
+        .get(total)
+        .map(|needed| covered(&b.ops, &b.consts, needed))
+        .unwrap_or_default();
     for c in checks {
-        total = b.op(Op::Guard(total, c));
+        if !covered.get(c).is_some_and(|c| *c) {
+            total = b.op(Op::Guard(total, c));
+        }
     }
-    let computed = b
-        .ops
+    live_only(b.ops, b.consts, measures, total, vetoes)
+}
+
+/// The largest program whose guards are pruned: the analysis keeps a set of registers for each
+/// register (2 MiB at this size; the bundled plan has about 200 operations).
+const STRICT_LIMIT: usize = 4096;
+
+/// A set of registers, as bits.
+#[derive(Clone)]
+struct Regs(Vec<u64>);
+
+impl Regs {
+    fn none(n: usize) -> Regs {
+        Regs(vec![0; n.div_ceil(64)])
+    }
+
+    fn all(n: usize) -> Regs {
+        Regs(vec![u64::MAX; n.div_ceil(64)])
+    }
+
+    fn has(&self, r: Reg) -> bool {
+        self.0.get(r / 64).is_some_and(|w| w >> (r % 64) & 1 == 1)
+    }
+
+    fn add(&mut self, r: Reg) {
+        if let Some(w) = self.0.get_mut(r / 64) {
+            *w |= 1 << (r % 64);
+        }
+    }
+
+    fn union(mut self, o: &Regs) -> Regs {
+        self.0.iter_mut().zip(&o.0).for_each(|(a, b)| *a |= b);
+        self
+    }
+
+    fn intersection(mut self, o: &Regs) -> Regs {
+        self.0.iter_mut().zip(&o.0).for_each(|(a, b)| *a &= b);
+        self
+    }
+}
+
+/// For each register, the registers it is certainly uncertain without: in every domain an
+/// operation is uncertain when an operand is, except that a select is uncertain only when its
+/// truth or the branch it takes is — so a select needs what its truth needs and what both its
+/// branches need (a branch that is the uncertain constant needs everything).
+fn strict(ops: &[Op], consts: &[Constant]) -> Vec<Regs> {
+    let n = ops.len();
+    let mut needs: Vec<Regs> = Vec::with_capacity(n);
+    for (d, op) in ops.iter().enumerate() {
+        let of = |r: Reg| needs.get(r).cloned().unwrap_or_else(|| Regs::none(n));
+        let mut set = match *op {
+            Op::Input => Regs::none(n),
+            Op::Const(i) => match consts.get(i) {
+                Some(c) if !c.approx.is_sure() && !c.span.is_sure() && !c.ratio.is_sure() => {
+                    Regs::all(n)
+                }
+                _ => Regs::none(n),
+            },
+            Op::Select(t, a, b) => of(t).union(&of(a).intersection(&of(b))),
+            Op::Neg(a) | Op::Abs(a) | Op::Not(a) | Op::Round(a, ..) => of(a),
+            Op::Add(a, b)
+            | Op::Sub(a, b)
+            | Op::Mul(a, b)
+            | Op::Div(a, b)
+            | Op::Min(a, b)
+            | Op::Max(a, b)
+            | Op::Lt(a, b)
+            | Op::Le(a, b)
+            | Op::Eq(a, b)
+            | Op::Guard(a, b) => of(a).union(&of(b)),
+        };
+        set.add(d);
+        needs.push(set);
+    }
+    needs
+}
+
+/// For each register, whether it can be uncertain only when one of `needed` is: it is one of
+/// them, a certain constant, or a select or guard whose operands are all covered (neither can be
+/// uncertain on its own; any other operation can, so it must be needed itself). One pass, as
+/// operands come before the operations that read them.
+fn covered(ops: &[Op], consts: &[Constant], needed: &Regs) -> Vec<bool> {
+    let mut covered: Vec<bool> = Vec::with_capacity(ops.len());
+    for (r, op) in ops.iter().enumerate() {
+        let all = |regs: &[Reg]| regs.iter().all(|&x| covered.get(x).is_some_and(|c| *c));
+        let c = needed.has(r)
+            || match *op {
+                Op::Const(i) => consts
+                    .get(i)
+                    .is_some_and(|c| c.approx.is_sure() && c.span.is_sure() && c.ratio.is_sure()),
+                Op::Select(t, a, b) => all(&[t, a, b]),
+                Op::Guard(a, b) => all(&[a, b]),
+                _ => false,
+            };
+        covered.push(c);
+    }
+    covered
+}
+
+/// The program with only the operations the total and the vetoes read (the measures' inputs
+/// stay, in slot order), renumbered in order.
+fn live_only(
+    ops: Vec<Op>,
+    consts: Vec<Constant>,
+    measures: usize,
+    total: Reg,
+    vetoes: Vec<(Reg, VetoAction)>,
+) -> Program {
+    let mut live = vec![false; ops.len()];
+    for r in std::iter::once(total).chain(vetoes.iter().map(|v| v.0)) {
+        if let Some(l) = live.get_mut(r) {
+            *l = true;
+        }
+    }
+    for (d, op) in ops.iter().enumerate().rev() {
+        if d < measures || live.get(d).is_some_and(|l| *l) {
+            for r in op.operands() {
+                if let Some(l) = live.get_mut(r) {
+                    *l = true;
+                }
+            }
+        }
+    }
+    let mut new_reg: Vec<Reg> = Vec::with_capacity(ops.len());
+    let mut kept = Vec::with_capacity(ops.len());
+    for (d, op) in ops.into_iter().enumerate() {
+        new_reg.push(kept.len());
+        if d < measures || live.get(d).is_some_and(|l| *l) {
+            kept.push(op.renumbered(|r| new_reg.get(r).copied().unwrap_or(r)));
+        }
+    }
+    let at = |r: Reg| new_reg.get(r).copied().unwrap_or(r);
+    let computed = kept
         .iter()
         .enumerate()
         .filter(|(_, op)| !matches!(op, Op::Input | Op::Const(_)))
@@ -358,10 +544,10 @@ pub(super) fn program(plan: &Plan, weights: &[(Decimal, Decimal)]) -> Program {
         .collect();
     Program {
         computed,
-        ops: b.ops,
-        consts: b.consts,
-        total,
-        vetoes,
+        ops: kept,
+        consts,
+        total: at(total),
+        vetoes: vetoes.into_iter().map(|(r, a)| (at(r), a)).collect(),
     }
 }
 

@@ -391,6 +391,50 @@ mod tests {
     }
 
     #[test]
+    fn only_checks_the_total_can_be_certain_without_are_guarded() {
+        // The engine computes every indicator's actual, target and completion, used or not, so
+        // the program guards the total with each of them — except where the total cannot be
+        // certain without it anyway. On the bundled plan that leaves one guard: the completion
+        // of `contracts_signed` (contracts × 100 ÷ 4), whose formula scores the actual and the
+        // target, never the completion. Every other check is read, on every branch, by the total.
+        let plan = Plan::from_json(crate::templates::DEMO_PLAN_JSON).unwrap();
+        let kernel = Kernel::new(&plan).unwrap();
+        let ops = &kernel.program.ops;
+        let guards: Vec<lower::Op> = ops
+            .iter()
+            .copied()
+            .filter(|op| matches!(op, lower::Op::Guard(..)))
+            .collect();
+        assert_eq!(guards.len(), 1, "{guards:?}");
+        let lower::Op::Guard(_, checked) = guards[0] else {
+            unreachable!()
+        };
+        let contracts = plan.measure_slot("contracts").unwrap();
+        let lower::Op::Div(scaled, four) = ops[checked] else {
+            panic!("{:?}", ops[checked])
+        };
+        assert!(matches!(ops[scaled], lower::Op::Mul(m, _) if m == contracts));
+        let lower::Op::Const(c) = ops[four] else {
+            panic!("{:?}", ops[four])
+        };
+        assert_eq!(kernel.program.consts[c].approx.v, 4.0);
+        // Only what the total and the vetoes read is left: every computed register is read.
+        let mut read = vec![false; ops.len()];
+        for op in ops {
+            for r in op.operands() {
+                read[r] = true;
+            }
+        }
+        read[kernel.program.total] = true;
+        for (r, _) in &kernel.program.vetoes {
+            read[*r] = true;
+        }
+        for &(d, _) in &kernel.program.computed {
+            assert!(read[d], "register {d} is computed and never read");
+        }
+    }
+
+    #[test]
     fn every_instruction_set_computes_the_same_bits() {
         // The lane loops are compiled once per instruction set (pulp's dispatch); IEEE
         // arithmetic with no fused multiply-add gives the same bits on each, which this checks
