@@ -455,7 +455,6 @@ fn strict(ops: &[Op], consts: &[Constant]) -> Vec<Regs> {
     for (d, op) in ops.iter().enumerate() {
         let of = |r: Reg| needs.get(r).cloned().unwrap_or_else(|| Regs::none(n));
         let mut set = match *op {
-            Op::Input => Regs::none(n),
             Op::Const(i) => match consts.get(i) {
                 Some(c) if !c.approx.is_sure() && !c.span.is_sure() && !c.ratio.is_sure() => {
                     Regs::all(n)
@@ -463,17 +462,9 @@ fn strict(ops: &[Op], consts: &[Constant]) -> Vec<Regs> {
                 _ => Regs::none(n),
             },
             Op::Select(t, a, b) => of(t).union(&of(a).intersection(&of(b))),
-            Op::Neg(a) | Op::Abs(a) | Op::Not(a) | Op::Round(a, ..) => of(a),
-            Op::Add(a, b)
-            | Op::Sub(a, b)
-            | Op::Mul(a, b)
-            | Op::Div(a, b)
-            | Op::Min(a, b)
-            | Op::Max(a, b)
-            | Op::Lt(a, b)
-            | Op::Le(a, b)
-            | Op::Eq(a, b)
-            | Op::Guard(a, b) => of(a).union(&of(b)),
+            _ => op
+                .operands()
+                .fold(Regs::none(n), |set, r| set.union(&of(r))),
         };
         set.add(d);
         needs.push(set);
