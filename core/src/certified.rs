@@ -277,14 +277,16 @@ impl Approx {
 
     #[inline(always)]
     pub(crate) fn mul(self, o: Approx) -> Approx {
-        self.mul_with::<true>(o)
+        self.mul_with::<true, false>(o)
     }
 
-    /// `a × b`, as [`Approx::add_with`].
+    /// `a × b`, as [`Approx::add_with`]; `FUSED` tests exactness with a fused multiply-add (for
+    /// code compiled where the machine has one: the same answer, fewer instructions).
     #[inline(always)]
-    pub(crate) fn mul_with<const TRY_EXACT: bool>(self, o: Approx) -> Approx {
+    pub(crate) fn mul_with<const TRY_EXACT: bool, const FUSED: bool>(self, o: Approx) -> Approx {
         let v = self.v * o.v;
-        let exact = TRY_EXACT && (self.e == 0.0) & (o.e == 0.0) & exact_product(self.v, o.v, v);
+        let exact =
+            TRY_EXACT && (self.e == 0.0) & (o.e == 0.0) & exact_product::<FUSED>(self.v, o.v, v);
         let bound =
             (self.v.abs() * o.e + o.v.abs() * self.e + self.e * o.e + EPS * v.abs()) * SLACK;
         // Near underflow the relative bound does not hold.
@@ -297,18 +299,19 @@ impl Approx {
 
     #[inline(always)]
     pub(crate) fn div(self, o: Approx) -> Approx {
-        self.div_with::<true>(o)
+        self.div_with::<true, false>(o)
     }
 
-    /// `a ÷ b`, as [`Approx::add_with`].
+    /// `a ÷ b`, as [`Approx::mul_with`].
     #[inline(always)]
-    pub(crate) fn div_with<const TRY_EXACT: bool>(self, o: Approx) -> Approx {
+    pub(crate) fn div_with<const TRY_EXACT: bool, const FUSED: bool>(self, o: Approx) -> Approx {
         let b = o.v.abs();
         // A divisor whose interval reaches zero (a NaN compares false) leaves the row.
         let apart = b > o.e * SLACK;
         let v = self.v / o.v;
         let underflow = (v.abs() < TINY) & (self.v != 0.0);
-        let exact = TRY_EXACT && (self.e == 0.0) & (o.e == 0.0) & exact_quotient(self.v, o.v, v);
+        let exact =
+            TRY_EXACT && (self.e == 0.0) & (o.e == 0.0) & exact_quotient::<FUSED>(self.v, o.v, v);
         // Underestimate the denominator so the quotient's bound stays an upper bound.
         let denominator = b * (b - o.e) * (1.0 - 16.0 * EPS);
         let bound = ((self.e * b + self.v.abs() * o.e) / denominator + EPS * v.abs()) * SLACK;
@@ -428,7 +431,7 @@ impl Approx {
             return None;
         }
         // A value known exactly, scaled exactly: round it exactly.
-        if self.e == 0.0 && exact_product(self.v, p, x) {
+        if self.e == 0.0 && exact_product::<false>(self.v, p, x) {
             return exact_units(x, mode);
         }
         // The scaling and the two end-point subtractions each round once.
@@ -487,21 +490,28 @@ fn nan_of(x: f64) -> f64 {
     x * 0.0
 }
 
-/// Whether `p` is exactly `a × b` (Dekker's TwoProduct: the rounding error, computed exactly
-/// from Veltkamp halves, is 0). Conservative near overflow and underflow.
+/// Whether `p` is exactly `a × b`: its rounding error is 0. `FUSED` computes that error with one
+/// fused multiply-add (exact: `a × b − p` rounded once, and the error of a product is itself a
+/// float), else by Dekker's TwoProduct from Veltkamp halves. The two agree on every operand the
+/// kernel holds (below 2⁹⁷ in magnitude, where the halves cannot overflow, and products from
+/// [`TINY`] up, where the error cannot underflow), so every instruction set gives the same bits.
 #[inline]
-fn exact_product(a: f64, b: f64, p: f64) -> bool {
-    let (ah, al) = split(a);
-    let (bh, bl) = split(b);
-    let err = ((ah * bh - p) + ah * bl + al * bh) + al * bl;
+fn exact_product<const FUSED: bool>(a: f64, b: f64, p: f64) -> bool {
+    let err = if FUSED {
+        a.mul_add(b, -p)
+    } else {
+        let (ah, al) = split(a);
+        let (bh, bl) = split(b);
+        ((ah * bh - p) + ah * bl + al * bh) + al * bl
+    };
     let zero = (a == 0.0) | (b == 0.0);
     (zero & (p == 0.0)) | (!zero & (err == 0.0) & (p.abs() >= TINY))
 }
 
 /// Whether `q` is exactly `a ÷ b`: `q × b = a` exactly.
 #[inline]
-fn exact_quotient(a: f64, b: f64, q: f64) -> bool {
-    (q * b == a) & exact_product(q, b, a)
+fn exact_quotient<const FUSED: bool>(a: f64, b: f64, q: f64) -> bool {
+    (q * b == a) & exact_product::<FUSED>(q, b, a)
 }
 
 /// Veltkamp's split of `x` into a high half of 26 bits and the exact rest.
@@ -669,5 +679,54 @@ mod tests {
         assert!(unsure(tiny.div(Approx::exact(1e200))));
         let big = Approx::exact(1e300);
         assert!(unsure(big.mul(big)));
+    }
+
+    #[test]
+    fn the_fused_exactness_test_agrees_with_dekkers() {
+        // The lanes test a product's exactness with a fused multiply-add where the instruction
+        // set has one and by Dekker's TwoProduct elsewhere; the bits must not depend on which.
+        // Operands: products known exact by hand (3 × 0.25, 138,200 × 100, 2⁵² × 2), known inexact
+        // (0.1 × 3, (2⁵³ − 1) × 3), zeros, and random floats across the kernel's range (up to 2⁹⁷)
+        // and down past TINY, with short mantissas so that many products are exact.
+        let by_hand = [
+            (3.0, 0.25, true),
+            (138_200.0, 100.0, true),
+            (4_503_599_627_370_496.0, 2.0, true),
+            (0.0, 5.0, true),
+            (0.1, 3.0, false),
+            (9_007_199_254_740_991.0, 3.0, false),
+        ];
+        for (a, b, exact) in by_hand {
+            assert_eq!(exact_product::<false>(a, b, a * b), exact, "{a} × {b}");
+            assert_eq!(exact_product::<true>(a, b, a * b), exact, "{a} × {b}");
+        }
+        let mut next = xorshift(0x5DEE_CE66_D1CE_4E5B);
+        let mut exact = 0;
+        for _ in 0..200_000 {
+            let mut operand = || {
+                let bits = next();
+                // 1 to 53 significant bits, an exponent from −500 to 97, either sign.
+                let width = 1 + (bits % 53) as u32;
+                let mantissa = (bits >> 11) >> (53 - width);
+                let exponent = ((bits >> 6) % 598) as i32 - 500;
+                let sign = if bits & 1 == 1 { -1.0 } else { 1.0 };
+                sign * mantissa as f64 * 2f64.powi(exponent)
+            };
+            let (a, b) = (operand(), operand());
+            let p = a * b;
+            let fused = exact_product::<true>(a, b, p);
+            assert_eq!(fused, exact_product::<false>(a, b, p), "{a:e} × {b:e}");
+            if b != 0.0 {
+                let q = a / b;
+                assert_eq!(
+                    exact_quotient::<true>(a, b, q),
+                    exact_quotient::<false>(a, b, q),
+                    "{a:e} ÷ {b:e}"
+                );
+            }
+            exact += usize::from(fused);
+        }
+        // Not vacuous: both answers are common.
+        assert!(exact > 20_000 && exact < 180_000, "{exact} exact");
     }
 }

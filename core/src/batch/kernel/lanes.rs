@@ -147,12 +147,19 @@ impl pulp::WithSimd for Execute<'_> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _: S) {
-        execute_ops(self.ops, self.lanes);
+        // Every vector instruction set pulp picks (x86-64 v3 and v4, NEON) has a fused
+        // multiply-add; the scalar fallback may not, where `mul_add` would be a library call.
+        if S::IS_SCALAR {
+            execute_ops::<false>(self.ops, self.lanes);
+        } else {
+            execute_ops::<true>(self.ops, self.lanes);
+        }
     }
 }
 
+/// `FUSED`: the exactness tests of products and quotients use fused multiply-adds.
 #[inline(always)]
-fn execute_ops(ops: &[Op], lanes: &mut [Lane]) {
+fn execute_ops<const FUSED: bool>(ops: &[Op], lanes: &mut [Lane]) {
     for (d, op) in ops.iter().enumerate() {
         // SSA: every operand register comes before `d`, so the split gives them all.
         let Some((src, rest)) = lanes.split_at_mut_checked(d) else {
@@ -164,13 +171,13 @@ fn execute_ops(ops: &[Op], lanes: &mut [Lane]) {
         let lane = |r: Reg| src.get(r);
         // An arithmetic operation in its exact-testing and its bounded-only form.
         macro_rules! arith {
-            ($f:ident, $a:expr, $b:expr) => {
+            ($f:ident $(<$fused:ident>)?, $a:expr, $b:expr) => {
                 arith(
                     lane($a),
                     lane($b),
                     out,
-                    Approx::$f::<true>,
-                    Approx::$f::<false>,
+                    Approx::$f::<true $(, $fused)?>,
+                    Approx::$f::<false $(, $fused)?>,
                 )
             };
         }
@@ -178,8 +185,8 @@ fn execute_ops(ops: &[Op], lanes: &mut [Lane]) {
             Op::Input | Op::Const(_) => Some(()),
             Op::Add(a, b) => arith!(add_with, a, b),
             Op::Sub(a, b) => arith!(sub_with, a, b),
-            Op::Mul(a, b) => arith!(mul_with, a, b),
-            Op::Div(a, b) => arith!(div_with, a, b),
+            Op::Mul(a, b) => arith!(mul_with<FUSED>, a, b),
+            Op::Div(a, b) => arith!(div_with<FUSED>, a, b),
             Op::Min(a, b) => binary(lane(a), lane(b), out, Approx::min),
             Op::Max(a, b) => binary(lane(a), lane(b), out, Approx::max),
             Op::Lt(a, b) => binary(lane(a), lane(b), out, Approx::lt),

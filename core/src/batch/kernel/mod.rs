@@ -437,7 +437,8 @@ mod tests {
     #[test]
     fn every_instruction_set_computes_the_same_bits() {
         // The lane loops are compiled once per instruction set (pulp's dispatch); IEEE
-        // arithmetic with no fused multiply-add gives the same bits on each, which this checks
+        // arithmetic gives the same bits on each (fused multiply-adds only test exactness, with
+        // the same answers as the scalar build's TwoProduct), which this checks
         // on the bundled plan with measures of every kind: round numbers, cents, zero, values
         // on band edges, ratings, and missing values.
         let plan = Plan::from_json(crate::templates::DEMO_PLAN_JSON).unwrap();
