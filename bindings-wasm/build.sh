@@ -10,7 +10,9 @@
 # panic = unwind is kept: on wasm32 it behaves as abort (the instance traps), which the JS
 # wrapper recovers from.
 # PERFSCORE_WASM_SCORING_ONLY=1 builds the scoring-only module (no 360 feedback, no analytics:
-# the crate's default features off) into bindings-wasm/pkg-scoring instead.
+# the crate's default features off) into bindings-wasm/pkg-scoring instead. That module exists
+# for hosts that count bytes, so it is built size-first (opt-level z, `wasm-opt -Oz`) unless
+# PERFSCORE_WASM_OPT_LEVEL / PERFSCORE_WASM_OPT say otherwise.
 # PERFSCORE_WASM_SIMD=1 builds with SIMD128 (the batch kernel's lanes vectorise): faster
 # `totalsColumns`, but the module then needs a runtime with wasm SIMD (Chrome 91, Firefox 89,
 # Safari 16.4, Node 16.4 or later), so it is opt-in.
@@ -28,8 +30,13 @@ if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen 0.2.130" ]
 fi
 
 t0=$(date +%s)
-opt_level="${PERFSCORE_WASM_OPT_LEVEL:-3}"
-wasm_opt="${PERFSCORE_WASM_OPT:--O3}"
+if [ "${PERFSCORE_WASM_SCORING_ONLY:-0}" = 1 ]; then
+  opt_level="${PERFSCORE_WASM_OPT_LEVEL:-z}"
+  wasm_opt="${PERFSCORE_WASM_OPT:--Oz}"
+else
+  opt_level="${PERFSCORE_WASM_OPT_LEVEL:-3}"
+  wasm_opt="${PERFSCORE_WASM_OPT:--O3}"
+fi
 cargo_env=(CARGO_PROFILE_RELEASE_OPT_LEVEL="$opt_level" CARGO_PROFILE_RELEASE_LTO=true)
 simd_opt=()
 if [ "${PERFSCORE_WASM_SIMD:-0}" = 1 ]; then

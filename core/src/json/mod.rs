@@ -7,50 +7,185 @@ pub(crate) mod markers;
 
 use crate::error::{kinds, Error, Loc, LocItem, Problem, Problems, MAX_PROBLEMS};
 use serde_json::Value;
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 /// Read JSON text into `T`, reporting every structural problem at once (wrong type, unknown
 /// field, number that does not fit), each with its JSON path. Host markers
 /// ([`crate::input`]) are resolved first.
+///
+/// `T` is read once, from the parsed tree. Reading it straight from the text would be faster for
+/// a well-formed document, but every document type would then be compiled twice, with and
+/// without the text reader: a seventh of a scoring-only wasm module. A document is read once per
+/// plan or request, so the tree's cost (about 50 µs on the bundled plan) is paid once.
 pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
     text: &str,
     kind: fn(Vec<Problem>) -> Error,
 ) -> crate::Result<T> {
-    // Well-formed documents, the common case, are read straight from the text (unless the text
-    // may hold host markers, which only the tree resolves).
+    let repeated = match text_shape(text) {
+        Shape::Syntax(problem) => return Err(kind(vec![problem])),
+        Shape::Repeated(problem) => Some(problem),
+        Shape::Fine => None,
+    };
+    let value = serde_json::from_str::<Value>(text)
+        .map_err(|e| kind(vec![text_problem(Loc::root(), &e)]))?;
+    let read = markers::read_value::<T>(value, &Loc::root(), kind)?;
+    // A key given twice is what only the text shows (the tree keeps one of them silently); it is
+    // reported when the tree has nothing else to say, as serde's own check did.
+    match repeated {
+        Some(problem) => Err(kind(vec![problem])),
+        None => Ok(read),
+    }
+}
+
+/// What JSON text shows before it is read as a type: a syntax error (or nesting past serde_json's
+/// limit of 128) at its path, or the first key an object gives twice, or neither.
+enum Shape {
+    Fine,
+    Syntax(Problem),
+    Repeated(Problem),
+}
+
+fn text_shape(text: &str) -> Shape {
+    use serde::de::DeserializeSeed;
+    let mut walk = Walk {
+        path: Vec::new(),
+        repeated: false,
+    };
     let mut de = serde_json::Deserializer::from_str(text);
-    let first = match serde_path_to_error::deserialize::<_, T>(&mut de) {
-        Ok(v) if !markers::may_hold_markers(text) => {
-            return match de.end() {
-                Ok(()) => Ok(v),
-                Err(e) => Err(kind(vec![text_problem(Loc::root(), &e)])),
+    let Err(e) = (&mut walk).deserialize(&mut de).and_then(|()| de.end()) else {
+        return Shape::Fine;
+    };
+    let path: Vec<Seg> = walk
+        .path
+        .iter()
+        .map(|step| match step {
+            Step::Index(i) => Seg::Index(*i),
+            Step::Key(k) => Seg::Key(k.to_string()),
+        })
+        .collect();
+    let problem = text_problem(to_loc(&Loc::root(), &path), &e);
+    if walk.repeated {
+        Shape::Repeated(problem)
+    } else {
+        Shape::Syntax(problem)
+    }
+}
+
+/// A walk over JSON text that keeps the path it is at (so an error is placed where it happened)
+/// and stops at a key an object gives twice. Keys are borrowed from the text where they have no
+/// escapes, so a well-formed document costs no allocation per key. serde_json's recursion limit
+/// bounds its depth.
+struct Walk<'de> {
+    path: Vec<Step<'de>>,
+    repeated: bool,
+}
+
+/// One step of [`Walk`]'s path.
+enum Step<'de> {
+    Index(usize),
+    Key(Cow<'de, str>),
+}
+
+/// An object's keys up to this many are checked for repeats by a scan (objects are small);
+/// past it, by a hash set, so a huge object costs linear time.
+const SCANNED_KEYS: usize = 16;
+
+impl<'de> serde::de::DeserializeSeed<'de> for &mut Walk<'de> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for &mut Walk<'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_str<E>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut i: usize = 0;
+        loop {
+            self.path.push(Step::Index(i));
+            if seq.next_element_seed(&mut *self)?.is_none() {
+                self.path.pop();
+                return Ok(());
+            }
+            self.path.pop();
+            i = i.saturating_add(1);
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut scanned: Vec<Cow<'de, str>> = Vec::new();
+        let mut hashed: HashSet<Cow<'de, str>> = HashSet::new();
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let seen = if hashed.is_empty() {
+                scanned.contains(&key)
+            } else {
+                hashed.contains(&key)
+            };
+            if seen {
+                // serde's wording for a struct's field given twice, placed at the object.
+                self.repeated = true;
+                return Err(serde::de::Error::custom(format_args!(
+                    "duplicate field `{key}`"
+                )));
+            }
+            self.path.push(Step::Key(key.clone()));
+            map.next_value_seed(&mut *self)?;
+            self.path.pop();
+            if hashed.is_empty() && scanned.len() < SCANNED_KEYS {
+                scanned.push(key);
+            } else {
+                if hashed.is_empty() {
+                    hashed.extend(scanned.drain(..));
+                }
+                hashed.insert(key);
             }
         }
-        Ok(_) => None,
-        Err(e) => Some(e),
-    };
-    // A syntax error has one place; anything else is gathered in full from the parsed tree.
-    let value = match serde_json::from_str::<Value>(text) {
-        Ok(value) => value,
-        Err(e) => {
-            return Err(kind(vec![match first {
-                Some(first) => {
-                    let at = to_loc(&Loc::root(), &segments(first.path()));
-                    text_problem(at, first.inner())
-                }
-                None => text_problem(Loc::root(), &e),
-            }]));
-        }
-    };
-    let read = markers::read_value::<T>(value, &Loc::root(), kind)?;
-    // Markers fail the text but resolve in the tree, so then the tree's reading is the answer.
-    let Some(first) = first.filter(|_| !markers::may_hold_markers(text)) else {
-        return Ok(read);
-    };
-    // The tree reads where the text did not: something only the text shows, such as a key given
-    // twice (the tree keeps one of them silently). The text's own error is the problem.
-    let at = to_loc(&Loc::root(), &segments(first.path()));
-    Err(kind(vec![text_problem(at, first.inner())]))
+        Ok(())
+    }
+}
+
+/// An object's key, borrowed from the text when it has no escapes.
+struct KeySeed;
+
+impl<'de> serde::de::DeserializeSeed<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Cow<'de, str>, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for KeySeed {
+    type Value = Cow<'de, str>;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Borrowed(v))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<Cow<'de, str>, E> {
+        Ok(Cow::Owned(v.to_string()))
+    }
 }
 
 /// A problem the JSON text itself has: its kind from serde_json's own category.
@@ -296,4 +431,55 @@ fn count_values(value: &Value) -> usize {
         }
     }
     n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn read(text: &str) -> crate::Result<BTreeMap<String, Vec<u32>>> {
+        parse_json(text, Error::Input)
+    }
+
+    #[test]
+    fn a_key_given_twice_is_found_in_small_and_large_objects() {
+        // Up to 16 keys an object's keys are scanned, past that hashed: a repeat is found either
+        // way, first or last, and 40 distinct keys read.
+        let object = |keys: &[String]| {
+            let entries: Vec<String> = keys.iter().map(|k| format!("\"{k}\": [1]")).collect();
+            format!("{{{}}}", entries.join(", "))
+        };
+        let distinct: Vec<String> = (0..40).map(|i| format!("k{i}")).collect();
+        assert_eq!(read(&object(&distinct)).unwrap().len(), 40);
+        for (at, repeated) in [(2, "k0"), (16, "k15"), (17, "k3"), (39, "k38")] {
+            let mut keys = distinct[..at].to_vec();
+            keys.push(repeated.to_string());
+            let e = read(&object(&keys)).unwrap_err();
+            let p = &e.problems()[0];
+            assert_eq!((p.kind, p.loc.items()), (kinds::DUPLICATE_KEY, &[][..]));
+            assert!(
+                p.message
+                    .starts_with(&format!("duplicate field `{repeated}`")),
+                "{e}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_is_placed_at_the_list_or_object_it_breaks() {
+        // Hand-placed: the third item of `b`'s list is not a value.
+        let e = read(r#"{"a": [1], "b": [1, 2, }"#).unwrap_err();
+        let p = &e.problems()[0];
+        assert_eq!(p.kind, kinds::SYNTAX_ERROR);
+        assert_eq!(p.loc.items(), [LocItem::Key("b".into()), LocItem::Index(2)]);
+        // A key with an escape (not borrowed from the text) is placed the same way.
+        let e = read(r#"{"a\u0062": [1, x]}"#).unwrap_err();
+        assert_eq!(
+            e.problems()[0].loc.items(),
+            [LocItem::Key("ab".into()), LocItem::Index(1)]
+        );
+        // Numbers (kept as their text) and nesting are walked without a problem.
+        assert_eq!(read(r#"{"a": [1, 20, 300]}"#).unwrap()["a"], [1, 20, 300]);
+    }
 }
