@@ -147,12 +147,14 @@ impl pulp::WithSimd for Execute<'_> {
     type Output = ();
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _: S) {
-        // Every vector instruction set pulp picks (x86-64 v3 and v4, NEON) has a fused
-        // multiply-add; the scalar fallback may not, where `mul_add` would be a library call.
-        if S::IS_SCALAR {
-            execute_ops::<false>(self.ops, self.lanes);
-        } else {
+        // The vector instruction sets pulp picks on x86-64 (v3, v4) and aarch64 (NEON) have a
+        // fused multiply-add; the scalar fallback and wasm's SIMD128 may not, and there
+        // `mul_add` would be a library call.
+        const FMA_ARCH: bool = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
+        if FMA_ARCH && !S::IS_SCALAR {
             execute_ops::<true>(self.ops, self.lanes);
+        } else {
+            execute_ops::<false>(self.ops, self.lanes);
         }
     }
 }
