@@ -333,20 +333,27 @@ fn every_kind_is_documented() {
     assert!(missing.is_empty(), "not in docs/errors.md: {missing:?}");
 }
 
+/// The error's one problem as (kind, location, message); fails if it has more or fewer.
+fn only_problem(e: &Error) -> (&'static str, &[LocItem], &str) {
+    let [p] = e.problems() else {
+        panic!("expected one problem: {e}")
+    };
+    (p.kind, p.loc.items(), p.message.as_str())
+}
+
 #[test]
 fn a_plan_that_is_not_json_is_refused_where_the_text_breaks() {
     // A second comma in the second indicator: one syntax error, located at that indicator, with
     // serde_json's line and column (the same as before documents were read from the tree only).
     let broken = PLAN.replacen(r#""actual": "t","#, r#""actual": "t",,"#, 1);
     let e = Plan::from_json(&broken).unwrap_err();
-    assert_eq!(kinds_of(&e), [kinds::SYNTAX_ERROR]);
     assert_eq!(
-        e.problems()[0].loc.items(),
-        [key("indicators"), LocItem::Index(1)]
-    );
-    assert_eq!(
-        e.problems()[0].message,
-        "key must be a string at line 5 column 50"
+        only_problem(&e),
+        (
+            kinds::SYNTAX_ERROR,
+            &[key("indicators"), LocItem::Index(1)][..],
+            "key must be a string at line 5 column 50"
+        )
     );
 }
 
@@ -354,35 +361,37 @@ fn a_plan_that_is_not_json_is_refused_where_the_text_breaks() {
 fn a_key_given_twice_is_refused_at_its_object_when_nothing_else_is_wrong() {
     let twice = PLAN.replacen(r#""weight": 40,"#, r#""weight": 40, "weight": 50,"#, 1);
     let e = Plan::from_json(&twice).unwrap_err();
-    assert_eq!(kinds_of(&e), [kinds::DUPLICATE_KEY]);
     assert_eq!(
-        e.problems()[0].loc.items(),
-        [key("indicators"), LocItem::Index(1)]
-    );
-    assert_eq!(
-        e.problems()[0].message,
-        "duplicate field `weight` at line 5 column 43"
+        only_problem(&e),
+        (
+            kinds::DUPLICATE_KEY,
+            &[key("indicators"), LocItem::Index(1)][..],
+            "duplicate field `weight` at line 5 column 43"
+        )
     );
     // With another problem in the document, the reading's problems are what is reported.
     let also = twice.replacen(r#""weight": 60"#, r#""weight": "sixty""#, 1);
     let e = Plan::from_json(&also).unwrap_err();
-    assert_eq!(kinds_of(&e), [kinds::NOT_A_NUMBER]);
     assert_eq!(
-        e.problems()[0].loc.items(),
-        [key("indicators"), LocItem::Index(0), key("weight")]
+        only_problem(&e),
+        (
+            kinds::NOT_A_NUMBER,
+            &[key("indicators"), LocItem::Index(0), key("weight")][..],
+            "`sixty` is not a number"
+        )
     );
     // A grade given two coefficients is refused too (a map's key, not only a field, given twice:
     // which coefficient was meant cannot be known).
     let pay = r#"{"id": "pay", "currency": {"code": "CNY"},
       "performance_pay": {"base": 3000, "coefficient": {"by_grade": {"A": 1.2, "B": 1, "A": 1.5}}}}"#;
     let e = PayPlan::from_json(pay, &plan()).unwrap_err();
-    assert_eq!(kinds_of(&e), [kinds::DUPLICATE_KEY]);
+    let (kind, loc, message) = only_problem(&e);
     assert_eq!(
-        e.problems()[0].loc.items(),
-        [key("performance_pay"), key("coefficient"), key("by_grade")]
+        (kind, loc),
+        (
+            kinds::DUPLICATE_KEY,
+            &[key("performance_pay"), key("coefficient"), key("by_grade")][..]
+        )
     );
-    assert!(
-        e.problems()[0].message.starts_with("duplicate field `A`"),
-        "{e}"
-    );
+    assert!(message.starts_with("duplicate field `A`"), "{e}");
 }
