@@ -5,7 +5,9 @@
 //! from a batch table on one thread (`Plan::summarize`, what every binding's batch path runs);
 //! `pay` adds pay to `table`; `totals` runs the fast exact path (`Plan::totals` from float
 //! columns) on each of the three generators (or the one named after it) and says how many rows
-//! each stage settled.
+//! each stage settled; `frame [THREADS]` reads and scores a frame of float columns and text
+//! ids (`FrameStream::summarize`, the core call behind Python's `summarize_frame` of a float64
+//! DataFrame) on the bench generator.
 
 use perfscore::batch::{Table, Threads};
 use perfscore::{PayPlan, ScoreOptions};
@@ -31,6 +33,12 @@ fn main() {
     let one_thread = Threads::from_count(Some(1)).expect("one thread");
     if mode == "totals" {
         totals(&plan, n, rounds, one_thread, args.next());
+        return;
+    }
+    if mode == "frame" {
+        let threads = args.next().and_then(|a| a.parse().ok());
+        let threads = Threads::from_count(threads).expect("a thread count");
+        frame(&plan, n, rounds, threads);
         return;
     }
     let mut sum = Decimal::ZERO;
@@ -111,4 +119,46 @@ fn totals(plan: &perfscore::Plan, n: usize, rounds: usize, threads: Threads, onl
         );
         println!("{sum}");
     }
+}
+
+/// `FrameStream::summarize` of a frame of float columns and text ids, bench generator.
+fn frame(plan: &perfscore::Plan, n: usize, rounds: usize, threads: Threads) {
+    use perfscore::batch::{Column, Frame, FrameStream};
+    use rust_decimal::prelude::ToPrimitive;
+    let names: Vec<&str> = perfscore_benches::MEASURES.to_vec();
+    let mut rng = perfscore_benches::Rng::new(42);
+    let people: Vec<[Decimal; 17]> = (0..n)
+        .map(|_| perfscore_benches::Workload::Bench.person(&mut rng))
+        .collect();
+    let floats: Vec<Vec<f64>> = (0..names.len())
+        .map(|c| {
+            people
+                .iter()
+                .map(|p| p[c].to_f64().unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect();
+    let mut bytes = Vec::new();
+    let mut offsets = vec![0i32];
+    for i in 0..n {
+        bytes.extend_from_slice(format!("P{i:07}").as_bytes());
+        offsets.push(i32::try_from(bytes.len()).expect("ids fit"));
+    }
+    let mut frame = Frame::new().column("id", Column::text(&offsets, &bytes));
+    for (name, column) in names.iter().zip(&floats) {
+        frame.push(name, Column::f64(column));
+    }
+    let opts = ScoreOptions::default();
+    let mut best = f64::INFINITY;
+    let mut sum = 0usize;
+    for _ in 0..rounds {
+        let t0 = std::time::Instant::now();
+        let part = FrameStream::new()
+            .summarize(plan, &frame, &opts, None, threads)
+            .expect("the workload scores");
+        sum = sum.wrapping_add(part.ids.len());
+        best = best.min(t0.elapsed().as_secs_f64());
+    }
+    eprintln!("frame: {:.2} ms for {n} people", best * 1e3);
+    println!("{sum}");
 }
