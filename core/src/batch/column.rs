@@ -180,6 +180,45 @@ impl<'a> Column<'a> {
         }
     }
 
+    /// A text column whose every row is present, as one text (validated once, not row by row)
+    /// and each row's end in it: row `i` is `text[ends[i - 1]..ends[i]]` (from 0 for the
+    /// first). `None` for any other column, or when the bytes are not UTF-8 or a row does not
+    /// start and end on a character (then each row is read on its own, as
+    /// [`Column::id`] reads it).
+    pub(crate) fn text_block(&self) -> Option<(&'a str, Vec<usize>)> {
+        let Values::Text { offsets, bytes } = self.values else {
+            return None;
+        };
+        if (0..self.len()).any(|i| !self.present(i)) {
+            return None;
+        }
+        let offsets: Vec<usize> = match offsets {
+            Offsets::I32(o) => o
+                .iter()
+                .map(|&x| usize::try_from(x).ok())
+                .collect::<Option<_>>(),
+            Offsets::I64(o) => o
+                .iter()
+                .map(|&x| usize::try_from(x).ok())
+                .collect::<Option<_>>(),
+        }?;
+        let (&first, &last) = (offsets.first()?, offsets.last()?);
+        let text = std::str::from_utf8(bytes.get(first..last)?).ok()?;
+        let ends: Vec<usize> = offsets
+            .iter()
+            .skip(1)
+            .map(|&end| end.checked_sub(first))
+            .collect::<Option<_>>()?;
+        let mut start = 0;
+        for &end in &ends {
+            if end < start || !text.is_char_boundary(end) {
+                return None;
+            }
+            start = end;
+        }
+        Some((text, ends))
+    }
+
     fn text_at(&self, i: usize) -> Option<&'a [u8]> {
         let Values::Text { offsets, bytes } = self.values else {
             return None;
@@ -363,6 +402,55 @@ fn in_order<T: Copy + Ord + Default + TryInto<usize>>(offsets: &[T], len: usize)
 
 #[cfg(test)]
 mod tests {
+
+    /// Each row of a text column as `id` reads it.
+    fn ids_row_by_row(c: &Column<'_>) -> Vec<String> {
+        (0..c.len())
+            .map(|i| c.id(i).unwrap().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn a_text_block_holds_each_row_as_it_reads_on_its_own() {
+        // Offsets from 2: the column is a slice of a longer Arrow buffer.
+        let bytes = "xxE1王伟E10".as_bytes();
+        let offsets = [2i32, 4, 10, 10, 13];
+        let c = Column::text(&offsets, bytes);
+        let (text, ends) = c.text_block().unwrap();
+        assert_eq!(text, "E1王伟E10");
+        assert_eq!(ends, [2, 8, 8, 11]);
+        let rows: Vec<&str> = [0, 2, 8, 8]
+            .iter()
+            .zip(&ends)
+            .map(|(&a, &b)| &text[a..b])
+            .collect();
+        assert_eq!(rows, ids_row_by_row(&c));
+        let large = [2i64, 4, 10, 10, 13];
+        assert_eq!(
+            Column::large_text(&large, bytes).text_block(),
+            Some((text, ends))
+        );
+    }
+
+    #[test]
+    fn a_text_column_with_a_missing_row_or_a_split_character_is_read_row_by_row() {
+        let bytes = "E1王伟".as_bytes();
+        // Row 1 missing (validity bit 0).
+        let c = Column::text(&[0, 2, 8], bytes).with_validity(&[0b01]);
+        assert_eq!(c.text_block(), None);
+        // A row ending inside 王 (three bytes): its first byte reads as one replacement
+        // character, each of the two continuation bytes as another.
+        let c = Column::text(&[0, 3, 8], bytes);
+        assert_eq!(c.text_block(), None);
+        assert_eq!(ids_row_by_row(&c), ["E1\u{FFFD}", "\u{FFFD}\u{FFFD}伟"]);
+        // Bytes that are not UTF-8 at all.
+        let c = Column::text(&[0, 2], &[0x45, 0xFF]);
+        assert_eq!(c.text_block(), None);
+        // Offsets that go back.
+        let c = Column::text(&[0, 4, 2], bytes);
+        assert_eq!(c.text_block(), None);
+    }
+
     use super::*;
 
     #[test]

@@ -182,8 +182,11 @@ impl FrameStream {
         }
         let start = self.seen.len();
         let done = plan.columns_totals(frame, pay, threads, &mut self.seen)?;
-        // The part's ids, as the set keeps them.
-        let ids: Ids = self.seen.added_since(start).collect();
+        // The part's ids: copied in one piece from a text column, else as the set keeps them.
+        let ids: Ids = match done.block {
+            Some((text, ends)) => Ids::from_block(text, ends),
+            None => self.seen.added_since(start).collect(),
+        };
         self.rows = self.rows.saturating_add(ids.len());
         Some(FramePart {
             ids,
@@ -341,6 +344,8 @@ pub struct FrameTable {
 /// A frame scored straight from its columns ([`Plan::frame_totals`]'s fast way).
 struct ColumnsTotals<'f> {
     ids: Vec<Cow<'f, str>>,
+    /// The ids as one text and each one's end, when the id column is such a block.
+    block: Option<(&'f str, Vec<usize>)>,
     totals: Totals,
     ignored: Vec<String>,
 }
@@ -443,7 +448,11 @@ impl Plan {
     ) -> Option<ColumnsTotals<'f>> {
         let mut problems = Problems::new();
         let layout = self.layout(frame, &mut problems).ok()?;
-        let (ids, id_problems) = read_ids(frame, layout.id);
+        let block = frame.columns.get(layout.id).and_then(Column::text_block);
+        let (ids, id_problems) = match &block {
+            Some((text, ends)) => (block_ids(text, ends), Vec::new()),
+            None => read_ids(frame, layout.id),
+        };
         if !problems.is_empty() || !id_problems.is_empty() {
             return None;
         }
@@ -466,6 +475,7 @@ impl Plan {
         };
         Some(ColumnsTotals {
             ids,
+            block,
             totals,
             ignored: layout.ignored,
         })
@@ -589,6 +599,18 @@ fn read_ids<'f>(frame: &Frame<'f>, id: usize) -> (Vec<Cow<'f, str>>, Vec<Problem
         })
         .collect();
     (ids, problems)
+}
+
+/// The ids of a text block ([`Column::text_block`]), borrowed from it.
+fn block_ids<'f>(text: &'f str, ends: &[usize]) -> Vec<Cow<'f, str>> {
+    let mut start = 0;
+    ends.iter()
+        .map(|&end| {
+            let id = text.get(start..end).unwrap_or_default();
+            start = end;
+            Cow::Borrowed(id)
+        })
+        .collect()
 }
 
 /// The problem of a frame without an id column, naming what it has.

@@ -42,6 +42,15 @@ impl Ids {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
     }
 
+    /// Ids from one text and each id's end in it (rising, each on a character boundary, the
+    /// last at most the text's length: [`super::Column`]'s text block).
+    pub(crate) fn from_block(text: &str, ends: Vec<usize>) -> Ids {
+        Ids {
+            text: text.to_owned(),
+            ends,
+        }
+    }
+
     /// Add `id` at the end.
     pub fn push(&mut self, id: &str) {
         self.text.push_str(id);
