@@ -910,6 +910,58 @@ fn a_cell_the_engine_refuses_fails_the_batch_even_where_the_total_does_not_read_
 }
 
 #[test]
+fn refused_cells_are_found_at_their_rows_in_every_lane_of_rows() {
+    // 150 rows are three lanes of 64 (the last one short). Cells the engine refuses (an
+    // infinity, text that is no number) at the first and last row of a lane, the first of the
+    // next and one in the short lane, in the column the total reads and in one it does not; a
+    // NaN (missing, which the engine accepts) beside them. Each is reported at its own row, in
+    // row order, and nothing else.
+    let plan = abc_plan(
+        r#"{"id": "i", "name": "I", "weight": 100, "actual": "a",
+            "scoring": {"method": "formula", "expr": "actual"}}"#,
+        "half_up",
+    );
+    let n = 150;
+    let ids: Vec<String> = (0..n).map(|i| format!("P{i}")).collect();
+    let mut a = vec![70.0; n];
+    let mut c = vec![0.0; n];
+    a[0] = f64::INFINITY;
+    a[64] = f64::NEG_INFINITY;
+    c[63] = f64::INFINITY;
+    c[5] = f64::NAN;
+    let mut bytes = Vec::new();
+    let mut offsets = vec![0i32];
+    for i in 0..n {
+        bytes.extend_from_slice(if i == 130 { b"n/a" } else { b"2" });
+        offsets.push(i32::try_from(bytes.len()).unwrap());
+    }
+    let columns = [
+        Column::f64(&a),
+        Column::text(&offsets, &bytes),
+        Column::f64(&c),
+    ];
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let err = plan
+        .totals(&ids, &["a", "b", "c"], &columns, one())
+        .unwrap_err();
+    let found: Vec<(&str, String)> = err
+        .problems()
+        .iter()
+        .map(|p| (p.kind, p.loc.to_string()))
+        .collect();
+    let at = |row: usize, m: &str| format!("records[{row}].measures.{m}");
+    assert_eq!(
+        found,
+        [
+            ("not_finite", at(0, "a")),
+            ("not_finite", at(63, "c")),
+            ("not_finite", at(64, "a")),
+            ("not_a_number", at(130, "b")),
+        ]
+    );
+}
+
+#[test]
 fn a_linear_rating_scale_is_exact_past_28_digits() {
     // Worked by hand: a rating scale from 10⁻²⁸ to 10 scores an actual of 10 as
     // (10 − 10⁻²⁸) × 100 ÷ (10 − 10⁻²⁸) = 100 exactly: 100.00 rounding down. A decimal difference

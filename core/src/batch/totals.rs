@@ -425,12 +425,31 @@ impl<S: AsRef<str>> Job<'_, S> {
         let Source::Columns(columns, _) = self.source else {
             return;
         };
+        // Only a cell the lanes hold as uncertain can be one the engine refuses: find those a
+        // lane at a time, then read just them.
+        let in_lane = match decided.len() {
+            n if n >= 64 => u64::MAX,
+            n => (1u64 << n).wrapping_sub(1),
+        };
+        let mut refused = 0u64;
+        for (k, &slot) in self.columns.slots().iter().enumerate() {
+            let Some(column) = columns.get(k) else {
+                continue;
+            };
+            let unsure = inputs.get(slot).map_or(u64::MAX, Lane::unsure_rows);
+            let mut open = unsure & in_lane & !refused;
+            while open != 0 {
+                let j = open.trailing_zeros();
+                open &= open.wrapping_sub(1);
+                let i = rows.start.saturating_add(j as usize);
+                if column.decimal(i).is_err() {
+                    refused |= 1u64.checked_shl(j).unwrap_or(0);
+                }
+            }
+        }
         for (j, (i, d)) in rows.zip(decided).enumerate() {
-            let refused = self.columns.slots().iter().enumerate().any(|(k, &slot)| {
-                let unsure = inputs.get(slot).is_none_or(|l| !l.get(j).is_sure());
-                unsure && columns.get(k).is_some_and(|c| c.decimal(i).is_err())
-            });
-            if refused {
+            let bit = u32::try_from(j).ok().and_then(|j| refused.checked_shr(j));
+            if bit.is_some_and(|b| b & 1 == 1) {
                 *d = None;
                 engine_only.push(i);
             }

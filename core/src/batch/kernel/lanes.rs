@@ -89,6 +89,17 @@ impl Lane {
 }
 
 impl Lane {
+    /// The rows whose value is uncertain (or missing), as a bit mask: bit `j` for row `j`. One
+    /// branch-free pass, where asking row by row would test every row of every input.
+    pub(crate) fn unsure_rows(&self) -> u64 {
+        const _: () = assert!(LANES <= 64, "a lane's rows fit a 64-bit mask");
+        let mut mask = 0u64;
+        for (j, (v, e)) in self.v.iter().zip(&self.e).enumerate() {
+            mask |= u64::from(v.is_nan() | e.is_nan()) << j;
+        }
+        mask
+    }
+
     /// Make uncertain each row where `missing` says so.
     pub(crate) fn clear_where(&mut self, missing: impl Iterator<Item = bool>) {
         for ((v, e), m) in self.v.iter_mut().zip(&mut self.e).zip(missing) {
