@@ -454,7 +454,7 @@ impl Approx {
             RoundingMode::HalfUp | RoundingMode::HalfEven => 0.5,
             RoundingMode::Down => 0.0,
         };
-        let (a, b) = ((lo + shift).floor(), (hi + shift).floor());
+        let (a, b) = (floor(lo + shift), floor(hi + shift));
         // No boundary inside [lo, hi], ends included: both ends strictly inside one cell.
         if a != b || lo + shift == a {
             return None;
@@ -522,14 +522,33 @@ fn split(x: f64) -> (f64, f64) {
     (hi, x - hi)
 }
 
+/// `⌊x⌋` without `f64::floor`, which is a library call on baseline x86-64 (the rounding of each
+/// settled total calls it twice): converting to an integer truncates toward zero, exactly for
+/// |x| < 2⁶³, and a negative non-integer is then one lower. Past 2⁶³ the conversion saturates;
+/// the callers' values are below 2⁵¹, and an interval reaching past that has no single floor to
+/// agree on anyway.
+#[inline]
+fn floor(x: f64) -> f64 {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+    let t = x as i64 as f64;
+    if t > x {
+        t - 1.0
+    } else {
+        t
+    }
+}
+
 /// `x` (exact, |x| ≤ 2⁵⁰) rounded to an integer by `mode`; every step here is exact.
 fn exact_units(x: f64, mode: RoundingMode) -> Option<i64> {
-    let (m, whole) = (x.abs(), x.abs().floor());
+    let (m, whole) = (x.abs(), floor(x.abs()));
     let rest = m - whole;
+    // Below 2⁵⁰ the integer part converts exactly, so its last bit says whether it is odd.
+    #[allow(clippy::cast_possible_truncation)]
+    let odd = (whole as i64) & 1 == 1;
     let up = match mode {
         RoundingMode::Down => false,
         RoundingMode::HalfUp => rest >= 0.5,
-        RoundingMode::HalfEven => rest > 0.5 || (rest == 0.5 && whole % 2.0 == 1.0),
+        RoundingMode::HalfEven => rest > 0.5 || (rest == 0.5 && odd),
     };
     let units = (if up { whole + 1.0 } else { whole }).to_i64()?;
     Some(if x < 0.0 { units.checked_neg()? } else { units })
@@ -548,6 +567,28 @@ pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_floor_without_a_library_call_agrees_with_f64_floor() {
+        let mut next = crate::certified::xorshift(0x9E37_79B9_7F4A_7C15);
+        let mut values = vec![0.0, -0.0, 0.5, -0.5, 1.0, -1.0, 2.5, -2.5, 1e-300, -1e-300];
+        values.extend([
+            2f64.powi(50),
+            -(2f64.powi(50)),
+            2f64.powi(52) + 1.0,
+            -(2f64.powi(52)) - 3.0,
+        ]);
+        for _ in 0..100_000 {
+            // Random values below 2⁵² in magnitude, with random fractions.
+            let bits = next();
+            #[allow(clippy::cast_precision_loss)]
+            let x = (bits >> 12) as f64 / f64::from(1u32 << (bits % 31) as u32);
+            values.push(if bits & 1 == 1 { -x } else { x });
+        }
+        for x in values {
+            assert_eq!(super::floor(x), x.floor(), "{x}");
+        }
+    }
 
     #[test]
     fn divisibility_by_a_power_of_ten_agrees_with_the_remainder() {
