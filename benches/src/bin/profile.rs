@@ -75,23 +75,13 @@ fn main() {
 /// `Plan::totals` from float columns on each generator: time per person and where rows settled.
 /// `only` names one generator (`bench`, `round_numbers`, `boundary`) to run alone.
 fn totals(plan: &perfscore::Plan, n: usize, rounds: usize, threads: Threads, only: Option<String>) {
-    use rust_decimal::prelude::ToPrimitive;
     let names: Vec<&str> = perfscore_benches::MEASURES.to_vec();
     let ids: Vec<String> = (0..n).map(|i| format!("P{i:07}")).collect();
     for (workload, label) in perfscore_benches::Workload::ALL {
         if only.as_deref().is_some_and(|o| o != label) {
             continue;
         }
-        let mut rng = perfscore_benches::Rng::new(42);
-        let people: Vec<[Decimal; 17]> = (0..n).map(|_| workload.person(&mut rng)).collect();
-        let floats: Vec<Vec<f64>> = (0..names.len())
-            .map(|c| {
-                people
-                    .iter()
-                    .map(|p| p[c].to_f64().unwrap_or(f64::NAN))
-                    .collect()
-            })
-            .collect();
+        let floats = float_columns(workload, n, names.len());
         let columns: Vec<perfscore::batch::Column> = floats
             .iter()
             .map(|c| perfscore::batch::Column::f64(c))
@@ -124,20 +114,8 @@ fn totals(plan: &perfscore::Plan, n: usize, rounds: usize, threads: Threads, onl
 /// `FrameStream::summarize` of a frame of float columns and text ids, bench generator.
 fn frame(plan: &perfscore::Plan, n: usize, rounds: usize, threads: Threads) {
     use perfscore::batch::{Column, Frame, FrameStream};
-    use rust_decimal::prelude::ToPrimitive;
     let names: Vec<&str> = perfscore_benches::MEASURES.to_vec();
-    let mut rng = perfscore_benches::Rng::new(42);
-    let people: Vec<[Decimal; 17]> = (0..n)
-        .map(|_| perfscore_benches::Workload::Bench.person(&mut rng))
-        .collect();
-    let floats: Vec<Vec<f64>> = (0..names.len())
-        .map(|c| {
-            people
-                .iter()
-                .map(|p| p[c].to_f64().unwrap_or(f64::NAN))
-                .collect()
-        })
-        .collect();
+    let floats = float_columns(perfscore_benches::Workload::Bench, n, names.len());
     let mut bytes = Vec::new();
     let mut offsets = vec![0i32];
     for i in 0..n {
@@ -161,4 +139,23 @@ fn frame(plan: &perfscore::Plan, n: usize, rounds: usize, threads: Threads) {
     }
     eprintln!("frame: {:.2} ms for {n} people", best * 1e3);
     println!("{sum}");
+}
+
+/// `n` people of `workload` (seed 42) as one float column per measure, in `MEASURES` order.
+fn float_columns(
+    workload: perfscore_benches::Workload,
+    n: usize,
+    measures: usize,
+) -> Vec<Vec<f64>> {
+    use rust_decimal::prelude::ToPrimitive;
+    let mut rng = perfscore_benches::Rng::new(42);
+    let people: Vec<[Decimal; 17]> = (0..n).map(|_| workload.person(&mut rng)).collect();
+    (0..measures)
+        .map(|c| {
+            people
+                .iter()
+                .map(|p| p.get(c).and_then(|d| d.to_f64()).unwrap_or(f64::NAN))
+                .collect()
+        })
+        .collect()
 }
