@@ -747,6 +747,15 @@ fn a_lean_total_past_64_bit_units_comes_from_the_engine() {
 }
 
 /// A one-indicator-section plan on measures a, b, c; grades D below 50, A from 50; scale 2.
+/// A plan whose total is measure `a` (b and c are read, not used), rounded half up.
+fn total_is_a_plan() -> Plan {
+    abc_plan(
+        r#"{"id": "i", "name": "I", "weight": 100, "actual": "a",
+            "scoring": {"method": "formula", "expr": "actual"}}"#,
+        "half_up",
+    )
+}
+
 fn abc_plan(indicators: &str, mode: &str) -> Plan {
     Plan::from_json(&format!(
         r#"{{"id": "p", "name": "P", "measures": [{{"id": "a"}}, {{"id": "b"}}, {{"id": "c"}}],
@@ -881,11 +890,7 @@ fn actuals_targets_and_completions_the_method_ignores_still_decide_the_row() {
 #[test]
 fn a_cell_the_engine_refuses_fails_the_batch_even_where_the_total_does_not_read_it() {
     // Column c is not in the plan's arithmetic; an infinite value there is still a bad cell.
-    let plan = abc_plan(
-        r#"{"id": "i", "name": "I", "weight": 100, "actual": "a",
-            "scoring": {"method": "formula", "expr": "actual"}}"#,
-        "half_up",
-    );
+    let plan = total_is_a_plan();
     let (a, bad) = ([70.0], [f64::INFINITY]);
     let columns = [Column::f64(&a), Column::f64(&a), Column::f64(&bad)];
     let err = plan
@@ -916,11 +921,7 @@ fn refused_cells_are_found_at_their_rows_in_every_lane_of_rows() {
     // next and one in the short lane, in the column the total reads and in one it does not; a
     // NaN (missing, which the engine accepts) beside them. Each is reported at its own row, in
     // row order, and nothing else.
-    let plan = abc_plan(
-        r#"{"id": "i", "name": "I", "weight": 100, "actual": "a",
-            "scoring": {"method": "formula", "expr": "actual"}}"#,
-        "half_up",
-    );
+    let plan = total_is_a_plan();
     let n = 150;
     let ids: Vec<String> = (0..n).map(|i| format!("P{i}")).collect();
     let mut a = vec![70.0; n];
