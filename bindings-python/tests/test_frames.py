@@ -167,6 +167,8 @@ def test_results_as_arrow_polars_and_pandas_keep_exact_decimals():
     assert arrow.column("total").to_pylist() == table.totals
     assert arrow.column("grade").to_pylist() == table.grades
     assert arrow.column("vetoed").to_pylist() == table.vetoed
+    assert arrow.column("grade_before_veto").to_pylist() == table.grade_before_veto
+    assert arrow.column("record_id").to_pylist() == table.record_ids
     # Through the PyCapsule interface directly: pyarrow, polars and DuckDB read the table itself.
     assert pa.table(table).equals(arrow)
     polars = table.to_polars()
@@ -182,6 +184,18 @@ def test_results_as_arrow_polars_and_pandas_keep_exact_decimals():
     assert floats["total"].dtype == "float64"
     assert floats["total"].tolist() == [float(t) for t in table.totals]
     assert floats["total"].quantile(0.5) == float(pd.Series([float(t) for t in table.totals]).quantile(0.5))
+
+
+def test_ids_in_any_script_and_of_any_length_come_back_in_order_through_arrow():
+    # The id column is handed to Arrow as the ids' one buffer and their ends: multi-byte text,
+    # a one-character id and a long one keep their bytes and their order.
+    frame = pd.read_csv(io.StringIO(CSV), dtype={"工号": str})
+    ids = ["王伟", "Zoë-7", "x", "E" * 300, "李娜 (北京)", "🙂"]
+    frame = frame.head(len(ids)).assign(工号=ids)
+    table = PLAN.summarize_frame(frame)
+    assert table.record_ids == ids
+    assert table.to_arrow().column("record_id").to_pylist() == ids
+    assert table.to_polars()["record_id"].to_list() == ids
 
 
 def test_pay_column_is_exact_at_the_currencys_scale():

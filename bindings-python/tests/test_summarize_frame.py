@@ -396,6 +396,16 @@ def test_dataframe_inputs_and_output():
     with_nan.loc[1, "demos"] = np.nan
     with pytest.raises(perfscore.InputError, match="`demos` is missing"):
         plan.summarize_frame(with_nan)
+    # A numpy float64 column crosses with NaN as NaN (no validity bitmap made): the same answer
+    # as pyarrow's conversion of the same frame, where NaN becomes null. The teamwork rating is
+    # optional (`missing: reweight`), so rows 0 and 2 are re-weighted, not refused.
+    pa = pytest.importorskip("pyarrow")
+    optional = as_num.copy()
+    optional["teamwork_rating"] = optional["teamwork_rating"].astype("float64")
+    optional.loc[[0, 2], "teamwork_rating"] = np.nan
+    reweighted = got(plan.summarize_frame(optional))
+    assert reweighted == got(plan.summarize_frame(pa.Table.from_pandas(optional)))
+    assert reweighted["totals"][0] != expected["totals"][0] and reweighted["totals"][1] == expected["totals"][1]
     nullable = df.copy()
     nullable["demos"] = pd.array([None] + [int(x) for x in df["demos"][1:]], dtype="Int64")
     with pytest.raises(perfscore.InputError) as info:

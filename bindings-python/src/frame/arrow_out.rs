@@ -6,12 +6,12 @@
 
 use std::sync::Arc;
 
-use arrow_array::builder::Decimal128Builder;
 use arrow_array::types::Int8Type;
 use arrow_array::{
-    ArrayRef, BooleanArray, DictionaryArray, Float64Array, Int8Array, RecordBatch, StringArray,
-    StructArray,
+    ArrayRef, BooleanArray, Decimal128Array, DictionaryArray, Float64Array, Int8Array, RecordBatch,
+    StringArray, StructArray,
 };
+use arrow_buffer::{BooleanBuffer, Buffer, OffsetBuffer, ScalarBuffer};
 use arrow_schema::{ArrowError, Field};
 use pyo3::prelude::*;
 use pyo3::types::PyCapsule;
@@ -63,10 +63,7 @@ impl Summary<'_> {
             false => decimal_column(values),
         };
         let mut columns: Vec<(&str, ArrayRef)> = vec![
-            (
-                "record_id",
-                Arc::new(StringArray::from_iter_values(self.ids.iter())),
-            ),
+            ("record_id", id_column(self.ids)?),
             ("total", amount(self.totals)?),
             (
                 "grade",
@@ -76,7 +73,7 @@ impl Summary<'_> {
                 "grade_before_veto",
                 self.grade_column(self.grade_before_veto.iter().copied())?,
             ),
-            ("vetoed", Arc::new(BooleanArray::from(self.vetoed.to_vec()))),
+            ("vetoed", vetoed_column(self.vetoed)),
         ];
         if let Some(pay) = self.pay {
             columns.push(("pay", amount(pay)?));
@@ -90,10 +87,13 @@ impl Summary<'_> {
     fn grade_column(&self, grades: impl Iterator<Item = Option<u16>>) -> PyResult<ArrayRef> {
         let count = self.grade_names.len();
         let key = |g: u16| usize::from(g) < count;
+        if i8::try_from(count).is_err() {
+            return Err(arrow_err(ArrowError::DictionaryKeyOverflowError));
+        }
+        // Below 128 names every key fits an `i8`.
         let keys: Int8Array = grades
-            .map(|g| g.filter(|&g| key(g)).map(i8::try_from).transpose())
-            .collect::<Result<_, _>>()
-            .map_err(|_| arrow_err(ArrowError::DictionaryKeyOverflowError))?;
+            .map(|g| g.filter(|&g| key(g)).and_then(|g| i8::try_from(g).ok()))
+            .collect();
         let names = StringArray::from_iter_values(&self.grade_names);
         let column =
             DictionaryArray::<Int8Type>::try_new(keys, Arc::new(names)).map_err(arrow_err)?;
@@ -101,19 +101,44 @@ impl Summary<'_> {
     }
 }
 
-/// Exact decimals at the largest scale in the column (every value is exact at it).
+/// The ids as one text column, made from their one buffer and ends (no copy per id).
+fn id_column(ids: &perfscore::batch::Ids) -> PyResult<ArrayRef> {
+    let ends = ids.ends().iter().map(|&e| i32::try_from(e).ok());
+    let offsets: Option<Vec<i32>> = std::iter::once(Some(0)).chain(ends).collect();
+    let Some(offsets) = offsets else {
+        // Past 2 GiB of id text: one id at a time into a large text column's builder.
+        return Ok(Arc::new(arrow_array::LargeStringArray::from_iter_values(
+            ids.iter(),
+        )));
+    };
+    let offsets = OffsetBuffer::new(ScalarBuffer::from(offsets));
+    let data = Buffer::from(ids.text().as_bytes());
+    let array = StringArray::try_new(offsets, data, None).map_err(arrow_err)?;
+    Ok(Arc::new(array))
+}
+
+/// Whether a veto hit, one bit per row.
+fn vetoed_column(vetoed: &[bool]) -> ArrayRef {
+    let bits = BooleanBuffer::collect_bool(vetoed.len(), |i| vetoed.get(i).copied() == Some(true));
+    Arc::new(BooleanArray::new(bits, None))
+}
+
+/// Exact decimals at the largest scale in the column (every value is exact at it). A column
+/// of totals or pay has one scale throughout (the plan's or the currency's), so each mantissa is
+/// taken as it is; only a column of mixed scales is rescaled value by value.
 fn decimal_column(values: &[Decimal]) -> PyResult<ArrayRef> {
     let scale = values.iter().map(Decimal::scale).max().unwrap_or(0);
-    let mut b = Decimal128Builder::with_capacity(values.len());
-    for d in values {
-        let mut d = *d;
-        d.rescale(scale);
-        b.append_value(d.mantissa());
-    }
-    let scale = i8::try_from(scale).unwrap_or(28);
-    let array = b
-        .finish()
-        .with_precision_and_scale(38, scale)
+    let mantissa = |d: &Decimal| {
+        if d.scale() == scale {
+            d.mantissa()
+        } else {
+            let mut d = *d;
+            d.rescale(scale);
+            d.mantissa()
+        }
+    };
+    let array = Decimal128Array::from_iter_values(values.iter().map(mantissa))
+        .with_precision_and_scale(38, i8::try_from(scale).unwrap_or(28))
         .map_err(arrow_err)?;
     Ok(Arc::new(array))
 }

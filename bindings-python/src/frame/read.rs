@@ -5,7 +5,8 @@
 //!
 //! - Anything with the Arrow PyCapsule stream interface (`__arrow_c_stream__`: polars, pyarrow,
 //!   DuckDB, pandas ≥ 2.2 with pyarrow) is read through the stream, batch by batch, without a
-//!   Python object per cell.
+//!   Python object per cell. A pandas frame with a `RangeIndex` is made into that stream column
+//!   by column, its float64 columns without a copy (see `pandas_table`).
 //! - A pandas frame that has no Arrow form (no pyarrow installed, or an object column mixing
 //!   numbers and text) and a mapping of column name → sequence are read column by column:
 //!   float64 and int64 numpy data as their bytes, anything else cell by cell as text (a number
@@ -234,9 +235,66 @@ fn is_pandas(frame: &Bound<'_, PyAny>) -> PyResult<bool> {
 
 /// The frame's Arrow stream.
 fn stream(frame: &Bound<'_, PyAny>) -> PyResult<Box<dyn arrow_array::RecordBatchReader + Send>> {
-    let frame = &conformant(frame)?;
+    let frame = match is_pandas(frame)? {
+        true => pandas_table(frame)?.unwrap_or_else(|| frame.clone()),
+        false => conformant(frame)?,
+    };
     let reader: PyRecordBatchReader = frame.extract()?;
     reader.into_reader()
+}
+
+/// A pandas frame with a `RangeIndex` and unique text headers as a pyarrow table made column by
+/// column, as pandas' own Arrow export (`Table.from_pandas`) makes it, except that a numpy
+/// float64 column is handed over as it is (no copy) with NaN left as NaN, which the core reads
+/// as a missing value just as it reads a null: pandas' export scans every float for NaN to build
+/// a validity bitmap, most of its time on a numeric frame. `None` for any other frame (its index
+/// becomes a column, or its headers need converting), which pandas exports itself.
+fn pandas_table<'py>(frame: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let py = frame.py();
+    let range_index = py.import("pandas")?.getattr("RangeIndex")?;
+    if !frame.getattr("index")?.is_instance(&range_index)?
+        || !frame
+            .getattr("columns")?
+            .getattr("is_unique")?
+            .is_truthy()?
+    {
+        return Ok(None);
+    }
+    let pyarrow = py.import("pyarrow")?;
+    let from_pandas = PyDict::new(py);
+    from_pandas.set_item("from_pandas", true)?;
+    let (mut names, mut arrays) = (Vec::new(), Vec::new());
+    for item in frame.call_method0("items")?.try_iter()? {
+        let (name, series): (Bound<'py, PyAny>, Bound<'py, PyAny>) = item?.extract()?;
+        if !name.is_instance_of::<PyString>() {
+            return Ok(None);
+        }
+        let array = match is_float64(&series)? {
+            true => pyarrow.call_method1("array", (series.call_method0("to_numpy")?,))?,
+            false => pyarrow.call_method("array", (series,), Some(&from_pandas))?,
+        };
+        names.push(name);
+        arrays.push(array);
+    }
+    let named = PyDict::new(py);
+    named.set_item("names", names)?;
+    let table = pyarrow.getattr("Table")?;
+    table
+        .call_method("from_arrays", (arrays,), Some(&named))
+        .map(Some)
+}
+
+/// Whether a pandas Series holds numpy float64 values in the machine's byte order (not a
+/// nullable `Float64` or a pyarrow-backed column, which keep their own missing values).
+fn is_float64(series: &Bound<'_, PyAny>) -> PyResult<bool> {
+    let dtype = series.getattr("dtype")?;
+    let numpy_dtype = series.py().import("numpy")?.getattr("dtype")?;
+    if !dtype.is_instance(&numpy_dtype)? {
+        return Ok(false);
+    }
+    let kind: String = dtype.getattr("kind")?.extract()?;
+    let size: usize = dtype.getattr("itemsize")?.extract()?;
+    Ok(kind == "f" && size == 8 && dtype.getattr("isnative")?.is_truthy()?)
 }
 
 /// The frame as an Arrow stream arrow-rs accepts. polars exports an all-null column (its `Null`

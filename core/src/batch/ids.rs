@@ -37,6 +37,18 @@ impl Ids {
         self.text.get(start..end)
     }
 
+    /// Every id's text, one after another (for a host that hands ids on as one column: the
+    /// data of an Arrow text column).
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// Where each id's text ends in [`Ids::text`], rising; id `i` starts where id `i − 1` ends
+    /// (the first at 0): an Arrow text column's offsets after the leading 0.
+    pub fn ends(&self) -> &[usize] {
+        &self.ends
+    }
+
     /// The ids in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + '_ {
         (0..self.len()).map(|i| self.get(i).unwrap_or_default())
@@ -174,6 +186,9 @@ mod tests {
         assert_eq!(ids.iter().collect::<Vec<_>>(), ["E1", "", "王伟"]);
         assert_eq!(ids.get(2), Some("王伟"));
         assert_eq!(ids.get(3), None);
+        // One buffer: "E1" ends at 2, "" at 2, "王伟" (six bytes) at 8.
+        assert_eq!(ids.text(), "E1王伟");
+        assert_eq!(ids.ends(), [2, 2, 8]);
     }
 
     #[test]
