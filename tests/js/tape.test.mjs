@@ -66,3 +66,88 @@ test('scorecards with unusual attribute keys and texts match their canonical lin
   assert.equal(Object.getOwnPropertyDescriptor(cards[0].attributes, '__proto__').value, 'p');
   assert.equal(Object.getPrototypeOf(cards[0].attributes), Object.prototype);
 });
+
+/** A tape of the given documents, laid out as the core lays it out (strings interned). */
+function tapeOf(documents) {
+  const nodes = [];
+  const numbers = [];
+  const strings = [];
+  const ids = new Map();
+  const intern = (s) => {
+    if (!ids.has(s)) {
+      ids.set(s, strings.length);
+      strings.push(s);
+    }
+    return ids.get(s);
+  };
+  const put = (v) => {
+    if (v === null) nodes.push(node(NULL));
+    else if (v === true) nodes.push(node(TRUE));
+    else if (v === false) nodes.push(node(1));
+    else if (typeof v === 'number') nodes.push(node(NUMBER)), numbers.push(v);
+    else if (typeof v === 'string') nodes.push(node(STRING, intern(v)));
+    else if (Array.isArray(v)) nodes.push(node(ARRAY, v.length)), v.forEach(put);
+    else {
+      const keys = Object.getOwnPropertyNames(v);
+      nodes.push(node(OBJECT, keys.length));
+      for (const k of keys) nodes.push(node(STRING, intern(k))), put(v[k]);
+    }
+  };
+  documents.forEach(put);
+  return tape(nodes, numbers, strings);
+}
+
+const LINES = [
+  // One shape many times (past the point where its maker is compiled), nested in itself, beside
+  // shapes that share its first keys, an empty object, integer-like keys (ordered first, as in
+  // any object), and keys written to break out of a literal if they were pasted unquoted.
+  ...Array.from({ length: 12 }, (_, i) =>
+    `{"id":"E${i}","total":${i}.5,"inner":{"id":"in${i}","total":${i},"inner":{"id":"x","total":1,"inner":null}},"list":[{"id":"a","total":0,"inner":{}}]}`),
+  '{"id":"E1","total":2}',
+  '{"2":"two","10":"ten","a":"x"}',
+  '{"\\"};throw new Error(1);//":1,"\\\\":2,"\\u2028":3,"名字":4}',
+  '{"\\"};throw new Error(1);//":5,"\\\\":6,"\\u2028":7,"名字":8}',
+];
+
+test('objects of a repeated shape are the objects JSON.parse makes, each its own', () => {
+  const expected = LINES.flatMap((l) => Array(5).fill(l)).map((l) => JSON.parse(l));
+  const docs = decodeTape(tapeOf(expected));
+  assert.deepEqual(docs.map((d) => JSON.stringify(d)), expected.map((d) => JSON.stringify(d)));
+  assert.deepEqual(docs, expected);
+  // Objects of one shape share nothing: changing one leaves the others as they were.
+  docs[0].inner.total = 99;
+  assert.equal(docs[1].inner.total, 0);
+  assert.equal(Object.getPrototypeOf(docs[0]), Object.prototype);
+});
+
+test('a repeated shape with a __proto__ key keeps it an own property', () => {
+  const doc = JSON.parse('{"a":1,"__proto__":{"polluted":true},"b":2}');
+  const docs = decodeTape(tapeOf(Array(10).fill(doc)));
+  for (const d of docs) {
+    assert.equal(Object.getPrototypeOf(d), Object.prototype);
+    assert.deepEqual(Object.getOwnPropertyNames(d), ['a', '__proto__', 'b']);
+    assert.equal(d.polluted, undefined);
+  }
+  assert.equal({}.polluted, undefined);
+});
+
+test('where code cannot be compiled from text, the same objects are made key by key', async () => {
+  // Node's --disallow-code-generation-from-strings makes `new Function` throw, as a page's
+  // Content-Security-Policy without 'unsafe-eval' does.
+  const { execFileSync } = await import('node:child_process');
+  const t = tapeOf(LINES.flatMap((l) => Array(5).fill(l)).map((l) => JSON.parse(l)));
+  const script = `
+    import { decodeTape } from ${JSON.stringify(new URL('../../bindings-js/tape.mjs', import.meta.url).href)};
+    let compiled = true;
+    try { new Function('return 1'); } catch { compiled = false; }
+    const t = ${JSON.stringify({ ...t, nodes: [...t.nodes], numbers: [...t.numbers], stringEnds: [...t.stringEnds] })};
+    const docs = decodeTape({ ...t, nodes: Uint32Array.from(t.nodes), numbers: Float64Array.from(t.numbers), stringEnds: Uint32Array.from(t.stringEnds) });
+    process.stdout.write(JSON.stringify({ compiled, docs }));`;
+  const out = JSON.parse(
+    execFileSync(process.execPath, ['--disallow-code-generation-from-strings', '--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    }),
+  );
+  assert.equal(out.compiled, false);
+  assert.deepEqual(out.docs, decodeTape(t));
+});
