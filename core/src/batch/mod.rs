@@ -27,6 +27,7 @@ mod frame;
 mod gathered;
 mod ids;
 mod kernel;
+pub(crate) use kernel::KernelCell;
 mod summarize;
 pub(crate) mod table;
 pub(crate) mod threads;

@@ -141,10 +141,10 @@ impl Plan {
         source: Source<'_>,
         threads: Threads,
     ) -> crate::Result<Totals> {
-        let kernel = Kernel::new(self);
+        let kernel = self.kernel.get(self);
         let job = Job {
             plan: self,
-            kernel: kernel.as_ref(),
+            kernel,
             columns,
             source: &source,
             ids,

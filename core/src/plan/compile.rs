@@ -149,6 +149,7 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
         grades,
         #[cfg(feature = "facts")]
         facts: facts.map(Arc::new),
+        kernel: crate::batch::KernelCell::default(),
     })
 }
 

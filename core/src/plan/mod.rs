@@ -47,6 +47,8 @@ pub struct Plan {
     /// The fact sources and fact measures, when the plan has any.
     #[cfg(feature = "facts")]
     pub(crate) facts: Option<Arc<crate::facts::Model>>,
+    /// The plan compiled for batches, once, on first use.
+    pub(crate) kernel: crate::batch::KernelCell,
 }
 
 /// A declared measure.

@@ -58,6 +58,34 @@ pub(crate) struct Kernel {
     arch: pulp::Arch,
 }
 
+/// A plan's kernel, compiled the first time a batch needs it and kept with the plan, so a plan
+/// is compiled once however many batches it scores (about 0.14 ms for the bundled plan, more
+/// than scoring 100 people takes). A clone of the plan starts without one.
+#[derive(Default)]
+pub(crate) struct KernelCell(std::sync::OnceLock<Option<Kernel>>);
+
+impl KernelCell {
+    /// The kernel of `plan` (the plan this cell belongs to), compiling it on first use.
+    pub(crate) fn get(&self, plan: &Plan) -> Option<&Kernel> {
+        self.0.get_or_init(|| Kernel::new(plan)).as_ref()
+    }
+}
+
+impl Clone for KernelCell {
+    fn clone(&self) -> KernelCell {
+        KernelCell::default()
+    }
+}
+
+impl std::fmt::Debug for KernelCell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let compiled = self.0.get().is_some();
+        f.debug_struct("KernelCell")
+            .field("compiled", &compiled)
+            .finish()
+    }
+}
+
 /// One thread's registers: a lane per operation of the program. Constants are written once;
 /// the measures' lanes (`0..measures`) are the caller's to fill for each lane of rows.
 pub(crate) struct Workspace {
@@ -388,6 +416,36 @@ mod tests {
             .flat_map(|l| (0..LANES).map(move |j| l.get(j)))
             .map(|a| (bits(a.v), bits(a.e)))
             .collect()
+    }
+
+    #[test]
+    fn a_plan_is_compiled_for_batches_once_and_a_clone_compiles_its_own() {
+        use crate::batch::{Column, Threads};
+        let plan = Plan::from_json(crate::templates::DEMO_PLAN_JSON).unwrap();
+        assert!(plan.kernel.0.get().is_none(), "compiled before any batch");
+        let names: Vec<&str> = plan.measures().iter().map(|m| &*m.id).collect();
+        let values = vec![3.0; 3]; // a rating on the 1–5 scale, and positive targets
+        let columns: Vec<Column<'_>> = names.iter().map(|_| Column::f64(&values)).collect();
+        let ids = ["E1", "E2", "E3"];
+        let first = plan.totals(&ids, &names, &columns, Threads::Auto).unwrap();
+        let kernel = plan.kernel.get(&plan).map(std::ptr::from_ref);
+        assert!(kernel.is_some());
+        let again = plan.totals(&ids, &names, &columns, Threads::Auto).unwrap();
+        assert_eq!(
+            plan.kernel.get(&plan).map(std::ptr::from_ref),
+            kernel,
+            "compiled again"
+        );
+        assert_eq!(first.units, again.units);
+        let clone = plan.clone();
+        assert!(clone.kernel.0.get().is_none());
+        assert_eq!(
+            clone
+                .totals(&ids, &names, &columns, Threads::Auto)
+                .unwrap()
+                .units,
+            first.units
+        );
     }
 
     #[test]
