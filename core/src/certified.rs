@@ -467,6 +467,33 @@ impl Approx {
         })
     }
 
+    /// [`Approx::round_units`]'s common case without branches, for a whole lane of totals at
+    /// once: a value whose interval lies at or above zero and holds no rounding boundary.
+    /// `(units, true)` then, the rounded value scaled by `p = 10^scale`, with `shift` ½ for the
+    /// half modes and 0 for `Down`; `false` (anything else, NaN included) leaves the row to
+    /// [`Approx::round_units`]. The same steps as its inexact case, which holds for an exact
+    /// value too: its interval then only adds room.
+    #[inline(always)]
+    pub(crate) fn round_units_plain(self, p: f64, shift: f64) -> (f64, bool) {
+        let x = self.v * p;
+        let ex = (self.e * p + 3.0 * EPS * x.abs()) * SLACK;
+        let (lo, hi) = (x - ex + shift, x + ex + shift);
+        let a = floor_plain(lo);
+        let ok = (x.abs() <= ROUND_LIMIT) & (lo >= shift) & (a == floor_plain(hi)) & (lo != a);
+        (a, ok)
+    }
+
+    /// `10^scale` and the shift of `mode` for [`Approx::round_units_plain`] (`None` past the
+    /// powers of ten that are exact).
+    pub(crate) fn rounding_steps(mode: RoundingMode, scale: u32) -> Option<(f64, f64)> {
+        let p = *POW10.get(scale as usize)?;
+        let shift = match mode {
+            RoundingMode::HalfUp | RoundingMode::HalfEven => 0.5,
+            RoundingMode::Down => 0.0,
+        };
+        Some((p, shift))
+    }
+
     /// The value rounded to `places` as a certified float (the formula language's `round`).
     pub(crate) fn round(self, mode: RoundingMode, places: u32) -> Approx {
         self.round_units(mode, places)
@@ -538,6 +565,21 @@ fn floor(x: f64) -> f64 {
     }
 }
 
+/// `⌊x⌋` for `0 ≤ x < 2⁵²` in vector instructions every instruction set has (no conversion to
+/// integers, which AVX2 lacks for 64-bit lanes): adding and removing 2⁵² rounds to the nearest
+/// integer, one lower when that went up. Meaningless outside that range, where callers do not
+/// use it.
+#[inline(always)]
+fn floor_plain(x: f64) -> f64 {
+    const BIG: f64 = 4_503_599_627_370_496.0; // 2⁵²
+    let r = (x + BIG) - BIG;
+    if r > x {
+        r - 1.0
+    } else {
+        r
+    }
+}
+
 /// `x` (exact, |x| ≤ 2⁵⁰) rounded to an integer by `mode`; every step here is exact.
 fn exact_units(x: f64, mode: RoundingMode) -> Option<i64> {
     let (m, whole) = (x.abs(), floor(x.abs()));
@@ -567,6 +609,51 @@ pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_lane_rounding_agrees_with_the_row_rounding_wherever_it_decides() {
+        use super::{Approx, RoundingMode};
+        // Values on and next to half-cents and whole cents, of both signs, exact and not, with
+        // bounds from none to wider than a cent; every mode and scale 0–4.
+        let mut next = crate::certified::xorshift(0x2545_F491_4F6C_DD1D);
+        let modes = [
+            RoundingMode::HalfUp,
+            RoundingMode::HalfEven,
+            RoundingMode::Down,
+        ];
+        let (mut decided, mut left) = (0, 0);
+        for _ in 0..200_000 {
+            let r = next();
+            let half_cents = (r % 4_000_001) as f64 - 2_000_000.0;
+            let nudge = [0.0, 1e-12, -1e-12, 3e-7, -0.004][(r >> 24) as usize % 5];
+            let v = half_cents / 200.0 + nudge;
+            let e = [0.0, 1e-15, 1e-9, 0.02][(r >> 32) as usize % 4];
+            let a = Approx { v, e };
+            let mode = modes[(r >> 40) as usize % 3];
+            let scale = (r >> 44) as u32 % 5;
+            let (p, shift) = Approx::rounding_steps(mode, scale).unwrap();
+            let (units, ok) = a.round_units_plain(p, shift);
+            if ok {
+                decided += 1;
+                assert_eq!(
+                    a.round_units(mode, scale),
+                    Some(units as i64),
+                    "{a:?} {mode:?} {scale}"
+                );
+            } else {
+                left += 1;
+            }
+        }
+        assert!(
+            decided > 50_000 && left > 50_000,
+            "{decided} decided, {left} left"
+        );
+        // NaN and values past the rounding limit are left to the row rounding.
+        for v in [f64::NAN, 1e16, f64::INFINITY] {
+            let (p, shift) = Approx::rounding_steps(RoundingMode::HalfUp, 2).unwrap();
+            assert!(!Approx { v, e: 0.0 }.round_units_plain(p, shift).1);
+        }
+    }
 
     #[test]
     fn the_floor_without_a_library_call_agrees_with_f64_floor() {

@@ -664,6 +664,73 @@ fn m0_plan(scoring: &str, scale: u32) -> Plan {
 }
 
 #[test]
+fn constants_the_program_combines_keep_the_engine_totals() {
+    // The kernel computes `(x − c) × a ÷ a + c` as x and `x × 100 ÷ 4`, `x ÷ 4 × 90` as x × 25
+    // and x × 22.5: the same exact values, fewer steps. Hand-worked, half-up to 2 places:
+    // 72.475 (a tie, not a float) stays 72.475 → 72.48; 2.899 × 25 = 72.475 → 72.48;
+    // 3.2211 ÷ 4 × 90 = 72.47475 → 72.47; 0.04 × 25 = 1 → 1.00.
+    let cases: [(&str, [f64; 2], [i64; 2]); 3] = [
+        ("100 + (actual - 100) * 20 / 20", [72.475, 0.04], [7248, 4]),
+        ("actual * 100 / 4", [2.899, 0.04], [7248, 100]),
+        ("actual / 4 * 90", [3.2211, 0.04], [7247, 90]),
+    ];
+    for (expr, values, units) in cases {
+        let plan = m0_plan(
+            &format!(r#"{{"method": "formula", "expr": "{expr}", "floor": 0, "cap": 130}}"#),
+            2,
+        );
+        let columns = [Column::f64(&values)];
+        let t = plan
+            .totals(&["P0", "P1"], &["m0"], &columns, one())
+            .unwrap();
+        assert_eq!(t.units, units, "{expr}");
+        let rows: Vec<Vec<Option<Decimal>>> = values
+            .iter()
+            .map(|&v| vec![perfscore::input::decimal_from_f64(v).ok()])
+            .collect();
+        check(&plan, &["m0"], &rows);
+    }
+}
+
+#[test]
+fn constants_too_large_to_combine_keep_the_engine_overflow() {
+    // 10²² × 10,000,000 is past a decimal's range (about 7.9 × 10²⁸), and so is 10²² ÷ 10⁻⁷:
+    // the engine reports the step, so the kernel must not combine those constants (only factors
+    // up to 10⁴ and divisors from 10⁻⁴ are) and settle the capped score instead. (10²² keeps the
+    // completion, 10²² × 100 ÷ 30, inside the kernel's range, so only the formula decides.)
+    for expr in [
+        "actual * 10000000 / 10000000",
+        "actual / 0.0000001 * 0.0000001",
+    ] {
+        let plan = m0_plan(
+            &format!(r#"{{"method": "formula", "expr": "{expr}", "floor": 0, "cap": 130}}"#),
+            2,
+        );
+        let values = [1e22, 2.0];
+        let columns = [Column::f64(&values)];
+        let table = Table::from_rows(
+            &plan,
+            vec!["P0".into(), "P1".into()],
+            &["m0"],
+            vec![
+                Some(Decimal::from_i128_with_scale(10i128.pow(22), 0)),
+                Some(Decimal::from(2)),
+            ],
+        )
+        .unwrap();
+        let engine = plan.summarize_with(&table, &ScoreOptions::default(), None, one());
+        let kernel = plan.totals(&["P0", "P1"], &["m0"], &columns, one());
+        match (engine, kernel) {
+            (Err(a), Err(b)) => {
+                assert_eq!(a.problems()[0].kind, "arithmetic_overflow", "{expr}");
+                assert_eq!(a.problems(), b.problems(), "{expr}");
+            }
+            (a, b) => panic!("{expr}: engine {a:?}, kernel {b:?}"),
+        }
+    }
+}
+
+#[test]
 fn an_intermediate_past_the_engine_range_is_the_engine_problem() {
     // m0³ for m0 = 2⁴⁰ is about 1.3 × 10³⁶, past a 28-digit decimal (about 7.9 × 10²⁸): the
     // engine reports it even though the cap would bring the score back to 130; the kernel must

@@ -2,6 +2,7 @@
 
 use super::lower::{Op, Reg};
 use crate::certified::Approx;
+use crate::rounding::RoundingMode;
 
 /// Rows per lane: long enough to amortise interpreting the program, short enough that a
 /// program's registers stay in cache (16 bytes × 64 rows = 1 KiB per operation).
@@ -107,6 +108,65 @@ impl Lane {
                 (*v, *e) = (f64::NAN, f64::NAN);
             }
         }
+    }
+}
+
+impl Lane {
+    /// Each row's value rounded to `scale` places by `mode`, as units of `10^-scale`, into
+    /// `units`: one branch-free pass for the common case ([`Approx::round_units_plain`]), compiled
+    /// like the operations, then [`Approx::round_units`] for the rows it leaves (an exact tie, a
+    /// negative total, an uncertain one). Bit `j` of the answer says row `j` rounded certainly.
+    pub(crate) fn round_units(
+        &self,
+        arch: pulp::Arch,
+        mode: RoundingMode,
+        scale: u32,
+        units: &mut [i64; LANES],
+    ) -> u64 {
+        let mut plain = 0u64;
+        if let Some((p, shift)) = Approx::rounding_steps(mode, scale) {
+            plain = arch.dispatch(RoundPlain {
+                lane: self,
+                p,
+                shift,
+                units,
+            });
+        }
+        let mut sure = plain;
+        for (j, u) in units.iter_mut().enumerate() {
+            if plain >> j & 1 == 0 {
+                if let Some(r) = self.at(j).round_units(mode, scale) {
+                    *u = r;
+                    sure |= 1 << j;
+                }
+            }
+        }
+        sure
+    }
+}
+
+/// The branch-free pass of [`Lane::round_units`] as a unit of dispatch.
+struct RoundPlain<'a> {
+    lane: &'a Lane,
+    p: f64,
+    shift: f64,
+    units: &'a mut [i64; LANES],
+}
+
+impl pulp::WithSimd for RoundPlain<'_> {
+    type Output = u64;
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _: S) -> u64 {
+        let mut mask = 0u64;
+        for (j, u) in self.units.iter_mut().enumerate() {
+            let (a, ok) = self.lane.at(j).round_units_plain(self.p, self.shift);
+            // `a` is a whole number below 2⁵¹ where `ok`, so the conversion is exact.
+            #[allow(clippy::cast_possible_truncation)]
+            let whole = a as i64;
+            *u = whole;
+            mask |= u64::from(ok) << j;
+        }
+        mask
     }
 }
 

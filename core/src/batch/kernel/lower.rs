@@ -564,6 +564,7 @@ struct Builder {
 impl Builder {
     /// The register holding `op`'s result: an existing one, a folded constant, or a new one.
     fn op(&mut self, op: Op) -> Reg {
+        let op = self.rewrite(op);
         if let Some(r) = self.identity(op) {
             return r;
         }
@@ -635,6 +636,60 @@ impl Builder {
             Op::Guard(a, b) if self.constant_of(b).is_some_and(|c| c.approx.is_sure()) => Some(a),
             _ => None,
         }
+    }
+
+    /// `op` in fewer operations where rational arithmetic allows it: `(x × a) ÷ b` and
+    /// `(x ÷ b) × a` are `x × (a ÷ b)` when that quotient of constants is a short decimal (a band
+    /// that scores `(x − 100) × 20 ÷ 20` or a completion `x × 100 ÷ 4`), and `c + (x − c)`,
+    /// `(x − c) + c`, `(x + c) − c` are `x`. The engine's arithmetic is exact, so each form has
+    /// the same value; what a rewrite could lose is an overflow the engine reports for the step
+    /// it removes, so it applies only to constants that keep that step far inside the engine's
+    /// range for every value the kernel settles (below 2⁸⁰): `|a| ≤ 10⁴` multiplied,
+    /// `|b| ≥ 10⁻⁴` divided by, `|c| ≤ 10²⁴` added.
+    fn rewrite(&mut self, op: Op) -> Op {
+        let size = |b: &Builder, r: Reg| {
+            b.constant_of(r)
+                .filter(|c| c.approx.is_sure() && c.span.point().is_some())
+                .map(|c| c.approx.v.abs())
+        };
+        let small = |b: &Builder, r: Reg| size(b, r).is_some_and(|m| m <= 1e4);
+        let divisor = |b: &Builder, r: Reg| size(b, r).is_some_and(|m| m >= 1e-4);
+        let addend = |b: &Builder, r: Reg| size(b, r).is_some_and(|m| m <= 1e24);
+        let inner = |b: &Builder, r: Reg| b.ops.get(r).copied();
+        match op {
+            Op::Div(m, d) if divisor(self, d) => match inner(self, m) {
+                Some(Op::Mul(x, a)) if small(self, a) => self.scaled(x, a, d).unwrap_or(op),
+                Some(Op::Mul(a, x)) if small(self, a) => self.scaled(x, a, d).unwrap_or(op),
+                _ => op,
+            },
+            Op::Mul(q, a) | Op::Mul(a, q) if small(self, a) => match inner(self, q) {
+                Some(Op::Div(x, d)) if divisor(self, d) => self.scaled(x, a, d).unwrap_or(op),
+                _ => op,
+            },
+            Op::Add(c, s) | Op::Add(s, c) if addend(self, c) => match inner(self, s) {
+                Some(Op::Sub(x, c2)) if c2 == c => Op::Add(x, self.zero()),
+                _ => op,
+            },
+            Op::Sub(s, c) if addend(self, c) => match inner(self, s) {
+                Some(Op::Add(x, c2) | Op::Add(c2, x)) if c2 == c => Op::Add(x, self.zero()),
+                _ => op,
+            },
+            _ => op,
+        }
+    }
+
+    /// `x × (a ÷ d)` for constants `a`, `d` whose quotient is a decimal of at most 12 places.
+    fn scaled(&mut self, x: Reg, a: Reg, d: Reg) -> Option<Op> {
+        let (a, d) = (self.constant_of(a)?, self.constant_of(d)?);
+        let units = a.span.div(d.span).point()?;
+        let q = Decimal::try_from_i128_with_scale(units, 12)
+            .ok()?
+            .normalize();
+        Some(Op::Mul(x, self.decimal(q)))
+    }
+
+    fn zero(&mut self) -> Reg {
+        self.number(0)
     }
 
     /// An operation on constants, done now in both domains.

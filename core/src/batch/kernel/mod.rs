@@ -176,9 +176,21 @@ impl Kernel {
         out: &mut Vec<Option<Decided>>,
     ) {
         lanes::execute(self.arch, &self.program.ops, &mut ws.lanes);
-        let total = ws.lanes.get(self.program.total);
-        for j in 0..rows.min(LANES) {
-            out.push(total.and_then(|t| self.settle_lane(plan, &ws.lanes, t.get(j), j)));
+        let Some(total) = ws.lanes.get(self.program.total) else {
+            out.extend(std::iter::repeat_n(None, rows.min(LANES)));
+            return;
+        };
+        let mut units = [0i64; LANES];
+        let sure = total.round_units(self.arch, plan.mode, plan.scale, &mut units);
+        for (j, &u) in units.iter().enumerate().take(rows) {
+            // A certain total that does not round certainly is still settled when a veto zeroes it.
+            let decided = if total.get(j).is_sure() {
+                let rounded = (sure >> j & 1 == 1).then_some(u);
+                self.settle_lane(plan, &ws.lanes, rounded, j)
+            } else {
+                None
+            };
+            out.push(decided);
         }
     }
 
@@ -277,11 +289,15 @@ impl Kernel {
         self.decide(plan, |r| ratio_at(span, ratios, r))
     }
 
-    /// Row `j` of the lanes: its vetoes, rounding and grade.
-    fn settle_lane(&self, plan: &Plan, lanes: &[Lane], total: Approx, j: usize) -> Option<Decided> {
-        if !total.is_sure() {
-            return None;
-        }
+    /// Row `j` of the lanes, whose certain total rounds to `units` (`None`: not certainly): its
+    /// vetoes and grade.
+    fn settle_lane(
+        &self,
+        plan: &Plan,
+        lanes: &[Lane],
+        units: Option<i64>,
+        j: usize,
+    ) -> Option<Decided> {
         let truth = |r: usize| {
             let t = lanes.get(r)?.get(j);
             t.is_sure().then_some(t.v == 1.0)
@@ -289,7 +305,7 @@ impl Kernel {
         self.settle(
             plan,
             self.program.vetoes.iter().map(|&(r, a)| (truth(r), a)),
-            || total.round_units(plan.mode, plan.scale),
+            || units,
         )
     }
 
@@ -453,8 +469,9 @@ mod tests {
         // The engine computes every indicator's actual, target and completion, used or not, so
         // the program guards the total with each of them — except where the total cannot be
         // certain without it anyway. On the bundled plan that leaves one guard: the completion
-        // of `contracts_signed` (contracts × 100 ÷ 4), whose formula scores the actual and the
-        // target, never the completion. Every other check is read, on every branch, by the total.
+        // of `contracts_signed` (contracts × 100 ÷ 4, computed as contracts × 25), whose formula
+        // scores the actual and the target, never the completion. Every other check is read, on
+        // every branch, by the total.
         let plan = Plan::from_json(crate::templates::DEMO_PLAN_JSON).unwrap();
         let kernel = Kernel::new(&plan).unwrap();
         let ops = &kernel.program.ops;
@@ -468,14 +485,22 @@ mod tests {
             unreachable!()
         };
         let contracts = plan.measure_slot("contracts").unwrap();
-        let lower::Op::Div(scaled, four) = ops[checked] else {
+        let lower::Op::Mul(m, factor) = ops[checked] else {
             panic!("{:?}", ops[checked])
         };
-        assert!(matches!(ops[scaled], lower::Op::Mul(m, _) if m == contracts));
-        let lower::Op::Const(c) = ops[four] else {
-            panic!("{:?}", ops[four])
+        assert_eq!(m, contracts);
+        let lower::Op::Const(c) = ops[factor] else {
+            panic!("{:?}", ops[factor])
         };
-        assert_eq!(kernel.program.consts[c].approx.v, 4.0);
+        assert_eq!(kernel.program.consts[c].approx.v, 25.0);
+        // Divisions by constants whose factor is a short decimal are products now (× 100 ÷ 4,
+        // ÷ 4 × 90, × 20 ÷ 20, × 10 ÷ 5, …); four remain: two completions against a measure, a
+        // ratio of two measures, and × 100 ÷ 30 (10/3 does not terminate).
+        let divisions = ops
+            .iter()
+            .filter(|op| matches!(op, lower::Op::Div(..)))
+            .count();
+        assert_eq!(divisions, 4);
         // Only what the total and the vetoes read is left: every computed register is read.
         let mut read = vec![false; ops.len()];
         for op in ops {
