@@ -272,7 +272,7 @@ def main():
         w(f"- **The fast exact path (`Plan::totals`, one core) runs {fast / 1e6:.1f} M indicator evaluations/s on the"
           " bench workload (target 150 M)**"
           + (f", {rnd / 1e6:.1f} M on round numbers (target 100 M) and {edge / 1e6:.1f} M on values on every edge (target 50 M)." if rnd and edge else "."))
-        w("  The kernel compiled from the plan interprets 144 operations per person on lanes of 64 rows, each value")
+        w("  The kernel compiled from the plan interprets 129 operations per person on lanes of 64 rows, each value")
         w("  carrying a proven error bound (certified `f64`), compiled for SSE2, AVX2 and AVX-512 and picked at run time.")
         w("  A perf profile of the bench workload puts about 25% of the time in those lane loops, about 20% in the exact")
         w("  stages for the 4.6% of rows the floats leave open (mostly an exact x.xx5 total reached from inputs with")
