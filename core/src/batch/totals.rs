@@ -8,7 +8,7 @@
 //! problem of every row, in row order, as [`Plan::summarize`] reports them.
 
 use super::column::Column;
-use super::kernel::{Decided, Kernel, Lane, Workspace, LANES, SPAN_ROWS};
+use super::kernel::{grade_index, Decided, Kernel, Lane, Workspace, LANES, SPAN_ROWS};
 use super::table::Table;
 use super::threads::{self, Threads};
 use crate::certified::Approx;
@@ -170,19 +170,14 @@ impl Plan {
             out.settled_exact = out.settled_exact.saturating_add(c.settled_exact);
             for d in c.rows {
                 out.units.push(d.units);
-                out.grade.push(index(d.grade));
-                out.grade_before_veto.push(d.grade_before_veto.map(index));
+                out.grade.push(d.grade);
+                out.grade_before_veto.push(d.grade_before_veto);
                 out.vetoed.push(d.vetoed);
             }
         }
         problems.finish(Error::Input, ())?;
         pay_problems.finish(Error::Input, out)
     }
-}
-
-/// Grade indexes are bounded by the plan's list limit, far below `u32::MAX`.
-fn index(i: usize) -> u32 {
-    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// Columns that do not match the names or the ids in length, or whose own shape is wrong.
@@ -376,7 +371,7 @@ impl<S: AsRef<str>> Job<'_, S> {
             }
             let row = cells.as_slice();
             let total = Decimal::try_from_i128_with_scale(d.units.into(), plan.scale);
-            let grade = plan.grades.get(d.grade).map(|g| &g.grade);
+            let grade = plan.grades.get(d.grade as usize).map(|g| &g.grade);
             let (Ok(total), Some(grade)) = (total, grade) else {
                 // Every decided row has a total at the plan's scale and a grade of the plan.
                 continue;
@@ -510,7 +505,7 @@ impl<S: AsRef<str>> Job<'_, S> {
 
 /// An engine summary as the kernel's answer; `None` when the total does not fit 64-bit units.
 fn decided(plan: &Plan, s: &crate::score::Summary) -> Option<Decided> {
-    let position = |g: &str| plan.grade_names().position(|n| n == g).unwrap_or(0);
+    let position = |g: &str| grade_index(plan.grade_names().position(|n| n == g).unwrap_or(0));
     let mut total = s.total;
     total.rescale(plan.scale);
     Some(Decided {

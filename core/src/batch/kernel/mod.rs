@@ -37,16 +37,24 @@ pub(crate) const SPAN_ROWS: usize = 16;
 use ratio::Ratio;
 use span::Span;
 
-/// What the kernel decided for one row.
+/// What the kernel decided for one row (24 bytes, as is an `Option` of it: a batch keeps one per
+/// row).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Decided {
     /// The total in units of `10^-scale`.
     pub units: i64,
     /// Index of the grade (after any veto's grade cap).
-    pub grade: usize,
+    pub grade: u32,
     /// The grade the total alone earned, when a veto capped it.
-    pub grade_before_veto: Option<usize>,
+    pub grade_before_veto: Option<u32>,
     pub vetoed: bool,
+}
+
+const _: () = assert!(std::mem::size_of::<Option<Decided>>() == 24);
+
+/// A grade's index as a [`Decided`] holds it (grade lists are far shorter than `u32::MAX`).
+pub(crate) fn grade_index(i: usize) -> u32 {
+    u32::try_from(i).unwrap_or(u32::MAX)
 }
 
 /// A plan compiled for batches.
@@ -344,8 +352,8 @@ impl Kernel {
         let capped = grade_cap.filter(|c| *c < natural);
         Some(Decided {
             units,
-            grade: capped.unwrap_or(natural),
-            grade_before_veto: capped.map(|_| natural),
+            grade: grade_index(capped.unwrap_or(natural)),
+            grade_before_veto: capped.map(|_| grade_index(natural)),
             vetoed,
         })
     }
