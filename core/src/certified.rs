@@ -511,6 +511,30 @@ fn is_integer(m: f64) -> bool {
     (m >= BIG) | ((m + BIG) - BIG == m)
 }
 
+/// The decimal a host float reads as (its shortest text), found without formatting it when it is
+/// a whole number below 9 × 10¹⁵ or has at most two places below 10¹³: below 10¹³ a float's
+/// rounding interval is narrower than 0.01, so no other decimal of two places or fewer reads back
+/// to it. `None` for any other float (the caller formats it). No library calls (`fract` and
+/// `round` are on baseline x86-64), as the exact stages read every cell of an open row here.
+pub(crate) fn short_decimal_of_host(x: f64) -> Option<Decimal> {
+    const BIG: f64 = 4_503_599_627_370_496.0; // 2⁵²
+    let m = x.abs();
+    #[allow(clippy::cast_possible_truncation)]
+    if m < 9.0e15 && is_integer(m) {
+        return Some(Decimal::from(x as i64));
+    }
+    if m < 1.0e13 {
+        // The nearest integer to m × 100 (< 2⁵²); a tie cannot read back, so either way is fine.
+        let cents = (m * 100.0 + BIG) - BIG;
+        if cents / 100.0 == m {
+            let signed = if x < 0.0 { -cents } else { cents };
+            #[allow(clippy::cast_possible_truncation)]
+            return Some(Decimal::new(signed as i64, 2));
+        }
+    }
+    None
+}
+
 /// 0 for a number, NaN for NaN: added to a result, it makes the result uncertain.
 #[inline]
 fn nan_of(x: f64) -> f64 {
@@ -609,6 +633,35 @@ pub(crate) fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn short_host_decimals_are_the_values_the_engine_reads() {
+        // Whole numbers, cents and longer decimals of both signs and many sizes: wherever the
+        // shortcut answers, it is the engine's reading (the shortest decimal); it answers every
+        // whole number and every cent below its limits.
+        let mut next = crate::certified::xorshift(0x9E37_79B9_7F4A_7C15);
+        let mut answered = 0;
+        for k in 0..200_000u32 {
+            let r = next();
+            let size = 10f64.powi((r % 16) as i32);
+            let units = (r >> 8) % 1_000_000_007;
+            let x = match k % 4 {
+                0 => (units as f64 * size).trunc(),
+                1 => (units % 100_000_000_000) as f64 / 100.0,
+                2 => units as f64 / 1_000.0,
+                _ => (r >> 11) as f64 / (1u64 << 40) as f64 * size,
+            };
+            let x = if r & 1 == 1 { -x } else { x };
+            let engine = crate::input::decimal_from_f64(x).ok();
+            if let Some(d) = super::short_decimal_of_host(x) {
+                answered += 1;
+                assert_eq!(Some(d), engine, "{x}");
+            } else if k % 4 == 1 || (k % 4 == 0 && x.abs() < 9.0e15) {
+                panic!("{x}: a cent or a whole number was not answered");
+            }
+        }
+        assert!(answered > 70_000, "{answered}");
+    }
 
     #[test]
     fn the_lane_rounding_agrees_with_the_row_rounding_wherever_it_decides() {

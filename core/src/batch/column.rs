@@ -369,20 +369,8 @@ impl<'a> Column<'a> {
             if !Approx::from_host(x).is_sure() {
                 return None;
             }
-            // An integer needs no reading.
-            if x.fract() == 0.0 && x.abs() < 9.0e15 {
-                #[allow(clippy::cast_possible_truncation)]
-                return Some(Decimal::from(x as i64));
-            }
-            // Cents need none either: a two-place decimal that reads back to `x` is the value of
-            // its shortest text (below 10¹³ a float's rounding interval is narrower than 0.01,
-            // so no other decimal of two places or fewer reads back to it).
-            if x.abs() < 1.0e13 {
-                let cents = (x * 100.0).round();
-                if cents / 100.0 == x {
-                    #[allow(clippy::cast_possible_truncation)]
-                    return Some(Decimal::new(cents as i64, 2));
-                }
+            if let Some(d) = crate::certified::short_decimal_of_host(x) {
+                return Some(d);
             }
         }
         self.decimal(i).ok().flatten()
