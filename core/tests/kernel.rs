@@ -474,7 +474,7 @@ proptest! {
 }
 
 /// One indicator of a generated plan: its method, on measures m0…m5.
-fn scoring() -> impl Strategy<Value = (String, String, String)> {
+fn scoring() -> impl Strategy<Value = (String, String, String)> + Clone {
     let target = prop_oneof![
         Just("\"m1\"".to_string()),
         Just("\"m2\"".to_string()),
@@ -505,7 +505,9 @@ fn scoring() -> impl Strategy<Value = (String, String, String)> {
 
 /// A generated plan: one or two sections of one to three indicators, weights summing to 100,
 /// an optional bonus and veto, a rounding scale and mode.
-fn plan_json() -> impl Strategy<Value = String> {
+fn plan_json(
+    scoring: impl Strategy<Value = (String, String, String)> + Clone,
+) -> impl Strategy<Value = String> {
     let splits = prop_oneof![
         Just(vec![100]),
         Just(vec![40, 60]),
@@ -513,7 +515,7 @@ fn plan_json() -> impl Strategy<Value = String> {
         Just(vec![20, 30, 50]),
         Just(vec![33, 33, 34]),
     ];
-    let section = (splits, prop::collection::vec(scoring(), 3));
+    let section = (splits, prop::collection::vec(scoring, 3));
     (
         prop::collection::vec(section, 1..=2),
         prop_oneof![Just(70), Just(35), Just(50)],
@@ -568,68 +570,125 @@ proptest! {
 
     #[test]
     fn kernel_equals_engine_on_generated_plans(
-        plan in plan_json(),
-        cells in prop::collection::vec(
-            prop_oneof![
-                4 => (1i64..2_000_000, 0u32..=3).prop_map(|(n, s)| Some(Decimal::new(n, s))),
-                2 => (0i64..=130).prop_map(|n| Some(Decimal::from(n))),
-                1 => Just(Some(Decimal::from(700_000))),
-                // Powers of two whose products are exact in floats and past a decimal's range:
-                // the engine reports an overflow, and the kernel must leave the row to it.
-                1 => prop_oneof![Just(1i64 << 40), Just(1i64 << 52)].prop_map(|n| Some(Decimal::from(n))),
-                // Long decimals, down to 10⁻²⁸: where a 28-digit intermediate would round.
-                1 => (1i64..i64::MAX, 10u32..=28).prop_map(|(n, s)| Some(Decimal::new(n, s))),
-            ],
-            6 * 30,
-        ),
+        plan in plan_json(scoring()),
+        cells in cells(),
     ) {
-        let plan = Plan::from_json(&plan).unwrap();
-        let names = ["m0", "m1", "m2", "m3", "m4", "m5"];
-        // The whole batch: the same problems on both paths (overflows included)...
-        let ids: Vec<String> = (0..30).map(|i| format!("P{i}")).collect();
-        let table = Table::from_rows(&plan, ids, &names, cells.clone()).unwrap();
-        match (
-            plan.summarize_with(&table, &ScoreOptions::default(), None, one()),
-            plan.totals_of(&table, None, one()),
-        ) {
-            (Ok(_), Ok(_)) => {}
-            (Err(a), Err(b)) => {
-                // The same problems, but for a total past 64-bit units, which the kernel's columns
-                // also refuse (the engine's summaries hold it as a decimal).
-                let kernel_only = |p: &&perfscore::Problem| {
-                    p.kind == "number_out_of_range" && !a.problems().contains(p)
-                };
-                let rest: Vec<_> = b.problems().iter().filter(|p| !kernel_only(p)).cloned().collect();
-                prop_assert_eq!(a.problems(), &rest[..]);
-            }
-            // A total past 64-bit units is the one thing the kernel's columns refuse.
-            (Ok(rows), Err(b)) => {
-                let too_large = |t: &Decimal| {
-                    t.abs().checked_mul(Decimal::from(1000)).is_none_or(|u| u > Decimal::from(i64::MAX))
-                };
-                prop_assert!(rows.iter().any(|r| too_large(&r.summary.total)));
-                prop_assert!(b.problems().iter().all(|p| p.kind == "number_out_of_range"));
-            }
-            (Err(_), Ok(_)) => prop_assert!(false, "the kernel settled a batch the engine refuses"),
-        }
-        // ...and every row the engine scores, the engine's total, grade and veto.
-        let rows: Vec<Vec<Option<Decimal>>> = cells
-            .chunks(6)
-            .map(|r| r.to_vec())
-            .filter(|r| {
-                let t = Table::from_rows(&plan, vec!["P".into()], &names, r.clone()).unwrap();
-                // Rows the engine scores to a total the kernel's 64-bit units can hold.
-                let fits = |t: &Decimal| {
-                    t.abs().checked_mul(Decimal::from(1000)).is_some_and(|u| u <= Decimal::from(i64::MAX))
-                };
-                plan.summarize_with(&t, &ScoreOptions::default(), None, one())
-                    .is_ok_and(|r| fits(&r[0].summary.total))
-            })
-            .collect();
-        if !rows.is_empty() {
-            check(&plan, &names, &rows);
-        }
+        agrees_with_engine(&plan, cells)?;
     }
+
+    #[test]
+    fn kernel_equals_engine_where_constants_combine(
+        plan in plan_json(combined_constants()),
+        cells in cells(),
+    ) {
+        agrees_with_engine(&plan, cells)?;
+    }
+}
+
+/// Thirty rows of cells for a generated plan (measures m0…m5).
+fn cells() -> impl Strategy<Value = Vec<Option<Decimal>>> {
+    prop::collection::vec(
+        prop_oneof![
+            4 => (1i64..2_000_000, 0u32..=3).prop_map(|(n, s)| Some(Decimal::new(n, s))),
+            2 => (0i64..=130).prop_map(|n| Some(Decimal::from(n))),
+            1 => Just(Some(Decimal::from(700_000))),
+            // Powers of two whose products are exact in floats and past a decimal's range:
+            // the engine reports an overflow, and the kernel must leave the row to it.
+            1 => prop_oneof![Just(1i64 << 40), Just(1i64 << 52)].prop_map(|n| Some(Decimal::from(n))),
+            // 10²² and 10²⁴, inside the kernel's range (below 2⁸⁰), where one step by a large
+            // factor or a small divisor takes the engine past a decimal's.
+            1 => prop_oneof![Just(22u32), Just(24)]
+                .prop_map(|p| Some(Decimal::from_i128_with_scale(10i128.pow(p), 0))),
+            // Long decimals, down to 10⁻²⁸: where a 28-digit intermediate would round.
+            1 => (1i64..i64::MAX, 10u32..=28).prop_map(|(n, s)| Some(Decimal::new(n, s))),
+        ],
+        6 * 30,
+    )
+}
+
+/// Rows of `cells` scored on the kernel and on the engine: the same problems for the batch, and
+/// for every row the engine scores, the same total, grade and veto.
+fn agrees_with_engine(plan: &str, cells: Vec<Option<Decimal>>) -> Result<(), TestCaseError> {
+    let plan = Plan::from_json(plan).unwrap();
+    let names = ["m0", "m1", "m2", "m3", "m4", "m5"];
+    // The whole batch: the same problems on both paths (overflows included)...
+    let ids: Vec<String> = (0..30).map(|i| format!("P{i}")).collect();
+    let table = Table::from_rows(&plan, ids, &names, cells.clone()).unwrap();
+    match (
+        plan.summarize_with(&table, &ScoreOptions::default(), None, one()),
+        plan.totals_of(&table, None, one()),
+    ) {
+        (Ok(_), Ok(_)) => {}
+        (Err(a), Err(b)) => {
+            // The same problems, but for a total past 64-bit units, which the kernel's columns
+            // also refuse (the engine's summaries hold it as a decimal).
+            let kernel_only = |p: &&perfscore::Problem| {
+                p.kind == "number_out_of_range" && !a.problems().contains(p)
+            };
+            let rest: Vec<_> = b
+                .problems()
+                .iter()
+                .filter(|p| !kernel_only(p))
+                .cloned()
+                .collect();
+            prop_assert_eq!(a.problems(), &rest[..]);
+        }
+        // A total past 64-bit units is the one thing the kernel's columns refuse.
+        (Ok(rows), Err(b)) => {
+            let too_large = |t: &Decimal| {
+                t.abs()
+                    .checked_mul(Decimal::from(1000))
+                    .is_none_or(|u| u > Decimal::from(i64::MAX))
+            };
+            prop_assert!(rows.iter().any(|r| too_large(&r.summary.total)));
+            prop_assert!(b.problems().iter().all(|p| p.kind == "number_out_of_range"));
+        }
+        (Err(_), Ok(_)) => prop_assert!(false, "the kernel settled a batch the engine refuses"),
+    }
+    // ...and every row the engine scores, the engine's total, grade and veto.
+    let rows: Vec<Vec<Option<Decimal>>> = cells
+        .chunks(6)
+        .map(|r| r.to_vec())
+        .filter(|r| {
+            let t = Table::from_rows(&plan, vec!["P".into()], &names, r.clone()).unwrap();
+            // Rows the engine scores to a total the kernel's 64-bit units can hold.
+            let fits = |t: &Decimal| {
+                t.abs()
+                    .checked_mul(Decimal::from(1000))
+                    .is_some_and(|u| u <= Decimal::from(i64::MAX))
+            };
+            plan.summarize_with(&t, &ScoreOptions::default(), None, one())
+                .is_ok_and(|r| fits(&r[0].summary.total))
+        })
+        .collect();
+    if !rows.is_empty() {
+        check(&plan, &names, &rows);
+    }
+    Ok(())
+}
+
+/// One indicator whose formula multiplies and divides by constants the kernel may combine, of
+/// every size around its limits (factors up to 10⁴, divisors from 10⁻⁴): with the cells' powers of
+/// two, some steps the engine reports as overflows lie inside a combination.
+fn combined_constants() -> impl Strategy<Value = (String, String, String)> + Clone {
+    let constant = prop::sample::select(vec![
+        "0.00001", "0.0001", "0.3", "3", "7", "20", "40", "100", "10000", "100000", "10000000",
+    ]);
+    let formula = (constant.clone(), constant.clone(), constant, 0..4usize).prop_map(
+        |(a, b, c, k)| match k {
+            0 => format!("actual * {a} / {b}"),
+            1 => format!("actual / {b} * {a}"),
+            2 => format!("{c} + (actual - {c}) * {a} / {a}"),
+            _ => format!("(actual + {c}) - {c}"),
+        },
+    );
+    let actual = prop_oneof![Just("\"m0\"".to_string()), Just("\"m3\"".to_string())];
+    let target = prop_oneof![Just("\"m1\"".to_string()), Just("30".to_string())];
+    (actual, target, formula).prop_map(|(actual, target, expr)| {
+        let method =
+            format!(r#"{{"method": "formula", "expr": "{expr}", "floor": 0, "cap": 130}}"#);
+        (actual, target, method)
+    })
 }
 
 #[test]
