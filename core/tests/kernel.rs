@@ -596,8 +596,8 @@ fn cells() -> impl Strategy<Value = Vec<Option<Decimal>>> {
             // the engine reports an overflow, and the kernel must leave the row to it.
             1 => prop_oneof![Just(1i64 << 40), Just(1i64 << 52)].prop_map(|n| Some(Decimal::from(n))),
             // 10²² and 10²⁴, inside the kernel's range (below 2⁸⁰), where one step by a large
-            // factor or a small divisor takes the engine past a decimal's.
-            1 => prop_oneof![Just(22u32), Just(24)]
+            // factor or a small divisor takes the engine past a decimal's; 10²⁶, past it.
+            1 => prop_oneof![Just(22u32), Just(24), Just(26)]
                 .prop_map(|p| Some(Decimal::from_i128_with_scale(10i128.pow(p), 0))),
             // Long decimals, down to 10⁻²⁸: where a 28-digit intermediate would round.
             1 => (1i64..i64::MAX, 10u32..=28).prop_map(|(n, s)| Some(Decimal::new(n, s))),
@@ -786,6 +786,45 @@ fn constants_too_large_to_combine_keep_the_engine_overflow() {
             }
             (a, b) => panic!("{expr}: engine {a:?}, kernel {b:?}"),
         }
+    }
+}
+
+#[test]
+fn a_combined_step_past_the_engine_range_is_the_engine_problem_in_every_stage() {
+    // actual × 10,000 ÷ 10,000 is computed as actual, which is only sound while every value the
+    // kernel settles stays below 2⁸⁰ (10⁴ × 2⁸⁰ is inside a decimal's range). 10²⁶ is past 2⁸⁰,
+    // so the floats leave the row open, and the exact stages must too: the engine reports
+    // 10³⁰ as an overflow. (A target of 0 has no completion, which would otherwise send the
+    // row to the engine first.)
+    let plan = Plan::from_json(
+        r#"{"id": "p", "name": "P", "measures": [{"id": "m0"}, {"id": "m1"}],
+            "sections": [{"id": "s", "name": "S", "weight": 100, "indicators": [
+              {"id": "i", "name": "I", "weight": 100, "actual": "m0", "target": "m1",
+               "scoring": {"method": "formula", "expr": "actual * 10000 / 10000", "floor": 0, "cap": 130}}]}],
+            "grades": [{"grade": "D", "to": 60}, {"grade": "A", "from": 60}],
+            "rounding": {"scale": 2, "mode": "half_up"}}"#,
+    )
+    .unwrap();
+    let big = Decimal::from_i128_with_scale(10i128.pow(26), 0);
+    let table = Table::from_rows(
+        &plan,
+        vec!["P0".into(), "P1".into()],
+        &["m0", "m1"],
+        vec![
+            Some(big),
+            Some(Decimal::ZERO),
+            Some(Decimal::from(2)),
+            Some(Decimal::ZERO),
+        ],
+    )
+    .unwrap();
+    let engine = plan.summarize_with(&table, &ScoreOptions::default(), None, one());
+    match (engine, plan.totals_of(&table, None, one())) {
+        (Err(a), Err(b)) => {
+            assert_eq!(a.problems()[0].kind, "arithmetic_overflow");
+            assert_eq!(a.problems(), b.problems());
+        }
+        (a, b) => panic!("engine {a:?}, kernel {b:?}"),
     }
 }
 

@@ -16,6 +16,11 @@ use crate::rounding::RoundingMode;
 
 /// Units per 1: spans count in 10⁻¹².
 pub(super) const ONE: i128 = 1_000_000_000_000;
+/// Every value stays below 2⁸⁰ in magnitude, as in the other two stages (see `crate::certified`):
+/// the engine reports an overflow for an intermediate past a decimal's range, and the program may
+/// compute a product by constants in one step where the engine takes two (`lower`'s rewrites),
+/// which is sound only while every value the kernel settles is below 2⁸⁰. In units: 2⁸⁰ × 10¹².
+const RANGE: i128 = (1 << 80) * ONE;
 /// The scale of a span's units.
 const PLACES: u32 = 12;
 
@@ -31,9 +36,10 @@ impl Span {
     pub(super) const TRUE: Span = Span { lo: ONE, hi: ONE };
     pub(super) const FALSE: Span = Span { lo: 0, hi: 0 };
 
+    /// `[lo, hi]` when it is one and lies below [`RANGE`] in magnitude, else uncertain.
     fn new(lo: Option<i128>, hi: Option<i128>) -> Span {
         match (lo, hi) {
-            (Some(lo), Some(hi)) if lo <= hi => Span { lo, hi },
+            (Some(lo), Some(hi)) if lo <= hi && lo > -RANGE && hi < RANGE => Span { lo, hi },
             _ => Span::UNSURE,
         }
     }
@@ -43,7 +49,7 @@ impl Span {
     }
 
     fn from_ends(ends: Option<(i128, i128)>) -> Span {
-        ends.map_or(Span::UNSURE, |(lo, hi)| Span { lo, hi })
+        ends.map_or(Span::UNSURE, |(lo, hi)| Span::new(Some(lo), Some(hi)))
     }
 
     /// The exact value in units of 10⁻¹², when the span is a single point.
@@ -138,7 +144,7 @@ impl Span {
         let product = |x: i128, y: i128| floor_ceil(x.checked_mul(y)?, ONE);
         if a.is_point() && b.is_point() {
             if let Some(p) = short_product(a.lo, b.lo) {
-                return Span { lo: p, hi: p };
+                return Span::new(Some(p), Some(p));
             }
             return Span::from_ends(product(a.lo, b.lo));
         }
@@ -369,7 +375,11 @@ mod tests {
 
     #[test]
     fn out_of_range_is_uncertain() {
+        // 10²⁴ is below 2⁸⁰ (about 1.21 × 10²⁴); twice it, or 10²⁶, is past it, as in the floats.
         let big = d("1000000000000000000000000");
+        assert!(big.is_sure());
+        assert_eq!(big.add(big), Span::UNSURE);
+        assert_eq!(d("100000000000000000000000000"), Span::UNSURE);
         assert_eq!(big.mul(big), Span::UNSURE);
         assert_eq!(Span::from_decimal(Decimal::MAX).mul(d("10")), Span::UNSURE);
     }
