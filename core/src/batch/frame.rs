@@ -220,8 +220,10 @@ impl FrameStream {
                 let mut problems = Problems::new();
                 problems.extend(shift(e, start).problems().iter().cloned());
                 for (i, id) in ids.iter().enumerate() {
-                    if let Some(id) = id.as_ref().filter(|id| self.seen.contains(id)) {
-                        problems.push(repeat(start, i, id));
+                    if let Some(id) = id.as_ref() {
+                        if self.seen.contains(id) {
+                            problems.push(repeat(start, i, id));
+                        }
                     }
                 }
                 for id in ids.iter().flatten() {
@@ -248,7 +250,6 @@ impl FrameStream {
         let shifted = |e: Error| shift(e, start);
         let read = read.map_err(shifted)?;
         let ids: Ids = read.table.ids().iter().collect();
-        self.seen.reserve(ids.len());
         let mut repeats = Problems::new();
         for (i, id) in ids.iter().enumerate() {
             if !self.seen.insert(id) {

@@ -1,7 +1,7 @@
 //! Record ids with their text in one buffer: a batch read part by part keeps its ids (and the set
 //! of ids seen so far, for repeats across parts) in a few allocations, not one per id.
 
-use std::hash::{BuildHasher, RandomState};
+use crate::distinct::RowIndex;
 
 /// Record ids in row order, their text in one buffer (the layout of an Arrow text column).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -93,24 +93,15 @@ impl<S: AsRef<str>> FromIterator<S> for Ids {
     }
 }
 
-/// A set of ids: row numbers into its own [`Ids`], found by std's keyed SipHash (ids made to
-/// collide cannot slow a batch down).
+/// A set of ids: row numbers into its own [`Ids`], found by the core's fixed hash with a probe
+/// budget ([`crate::distinct`]: ids made to collide cannot slow a batch down).
 #[derive(Debug, Default)]
 pub(crate) struct IdSet {
     ids: Ids,
-    rows: hashbrown::HashTable<usize>,
-    hasher: RandomState,
+    rows: RowIndex,
 }
 
 impl IdSet {
-    /// Room for `more` ids without growing the table on the way.
-    pub(crate) fn reserve(&mut self, more: usize) {
-        let (ids, hasher) = (&self.ids, &self.hasher);
-        self.rows
-            .reserve(more, |&j| hasher.hash_one(ids.get(j).unwrap_or_default()));
-    }
-
-    /// Whether `id` is in the set.
     /// Number of ids in the set.
     pub(crate) fn len(&self) -> usize {
         self.ids.len()
@@ -124,54 +115,53 @@ impl IdSet {
     /// Add every id of a batch, each hashed once: `false`, and the set as it was, when one is
     /// blank or repeats an id of the set or of the batch (the caller reports those).
     pub(crate) fn add_batch<S: AsRef<str>>(&mut self, batch: &[S]) -> bool {
+        if batch
+            .iter()
+            .any(|id| super::table::is_blank_id(id.as_ref()))
+        {
+            return false;
+        }
         let start = self.len();
-        self.reserve(batch.len());
-        for id in batch {
-            let id = id.as_ref();
-            if super::table::is_blank_id(id) || !self.insert(id) {
-                self.truncate_to(start);
-                return false;
-            }
+        self.ids.extend(batch);
+        let ids = &self.ids;
+        let end = ids.len();
+        let repeats = self
+            .rows
+            .insert_all(start..end, |j| ids.get(j).unwrap_or_default());
+        if !repeats.is_empty() {
+            self.truncate_to(start);
+            return false;
         }
         true
     }
 
-    /// Keep the first `len` ids added (each later one is found by its hash and removed).
+    /// Keep the first `len` ids added (the later ones taken back newest first).
     pub(crate) fn truncate_to(&mut self, len: usize) {
-        let (ids, hasher) = (&self.ids, &self.hasher);
-        for j in len..ids.len() {
-            let hash = hasher.hash_one(ids.get(j).unwrap_or_default());
-            if let Ok(entry) = self.rows.find_entry(hash, |&row| row == j) {
-                entry.remove();
-            }
+        for j in (len..self.ids.len()).rev() {
+            self.rows
+                .remove_newest(self.ids.get(j).unwrap_or_default(), j);
         }
         self.ids.truncate(len);
     }
 
-    pub(crate) fn contains(&self, id: &str) -> bool {
-        let hash = self.hasher.hash_one(id);
+    /// Whether `id` is in the set.
+    pub(crate) fn contains(&mut self, id: &str) -> bool {
+        let ids = &self.ids;
         self.rows
-            .find(hash, |&j| self.ids.get(j) == Some(id))
+            .find(id, |j| ids.get(j).unwrap_or_default())
             .is_some()
     }
 
     /// Add `id`; whether it was new.
     pub(crate) fn insert(&mut self, id: &str) -> bool {
-        let (ids, hasher) = (&self.ids, &self.hasher);
-        let hash = hasher.hash_one(id);
-        let entry = self.rows.entry(
-            hash,
-            |&j| ids.get(j) == Some(id),
-            |&j| hasher.hash_one(ids.get(j).unwrap_or_default()),
-        );
-        match entry {
-            hashbrown::hash_table::Entry::Occupied(_) => false,
-            hashbrown::hash_table::Entry::Vacant(v) => {
-                v.insert(ids.len());
-                self.ids.push(id);
-                true
-            }
+        let ids = &self.ids;
+        let added = self
+            .rows
+            .insert(id, ids.len(), |j| ids.get(j).unwrap_or_default());
+        if added {
+            self.ids.push(id);
         }
+        added
     }
 }
 

@@ -7,13 +7,12 @@
 //! own thread rather than all on the caller's.
 
 use super::threads::{self, Threads};
+use crate::distinct::RowIndex;
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use crate::plan::Plan;
 use crate::record::Record;
 use crate::score::Columns;
 use rust_decimal::Decimal;
-use std::collections::hash_map::RandomState;
-use std::hash::BuildHasher;
 use std::sync::Arc;
 
 /// The rows of a batch: record ids, measure columns resolved to a plan's slots, and a value
@@ -424,10 +423,12 @@ impl TableBuilder {
 /// Empty ids, and every repeat of an id, in row order (as for records).
 ///
 /// The set of ids seen holds row numbers, not strings (a third of the memory, so a large batch's
-/// set stays in cache), found by std's keyed SipHash (ids made to collide cannot slow a batch).
+/// set stays in cache; [`crate::distinct`]: ids made to collide cannot slow a batch).
 pub(crate) fn check_ids<S: AsRef<str>>(ids: &[S]) -> Problems {
-    let hasher = RandomState::new();
-    let mut seen = hashbrown::HashTable::<usize>::with_capacity(ids.len());
+    let id_of = |j: usize| ids.get(j).map_or("", |s| s.as_ref());
+    let filled = (0..ids.len()).filter(|&j| !is_blank_id(id_of(j)));
+    let repeats = RowIndex::default().insert_all(filled, id_of);
+    let mut repeats = repeats.iter().peekable();
     let mut problems = Problems::new();
     for (i, id) in ids.iter().enumerate() {
         let id = id.as_ref();
@@ -435,7 +436,7 @@ pub(crate) fn check_ids<S: AsRef<str>>(ids: &[S]) -> Problems {
         if is_blank_id(id) {
             problems
                 .push(Problem::new(at(), kinds::EMPTY, "record id is empty").zh("记录 id 为空"));
-        } else if !insert_new(&mut seen, &hasher, ids, i) {
+        } else if repeats.next_if_eq(&&i).is_some() {
             problems.push(
                 Problem::new(
                     at(),
@@ -455,24 +456,5 @@ pub(crate) fn is_blank_id(id: &str) -> bool {
     match id.as_bytes().first() {
         Some(b) if b.is_ascii_graphic() => false,
         _ => id.trim().is_empty(),
-    }
-}
-
-/// Add row `i` to `seen` unless an earlier row has the same id; whether it was new.
-fn insert_new<S: AsRef<str>>(
-    seen: &mut hashbrown::HashTable<usize>,
-    hasher: &RandomState,
-    ids: &[S],
-    i: usize,
-) -> bool {
-    let id_of = |j: usize| ids.get(j).map_or("", |s| s.as_ref());
-    let id = id_of(i);
-    let hash = hasher.hash_one(id);
-    match seen.entry(hash, |&j| id_of(j) == id, |&j| hasher.hash_one(id_of(j))) {
-        hashbrown::hash_table::Entry::Occupied(_) => false,
-        hashbrown::hash_table::Entry::Vacant(v) => {
-            v.insert(i);
-            true
-        }
     }
 }
