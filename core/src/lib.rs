@@ -73,7 +73,6 @@ pub mod analytics;
 mod apportion;
 pub mod batch;
 mod certified;
-mod distinct;
 mod error;
 mod exact;
 mod explain;

@@ -466,7 +466,7 @@ impl Plan {
         let id_refs: Vec<&str> = ids.iter().map(|id| &**id).collect();
         // Empty and repeated ids (in the frame, or from earlier parts), each id hashed once.
         let start = seen.len();
-        if !seen.add_batch(&id_refs) {
+        if !seen.add_batch(&id_refs, threads) {
             return None;
         }
         let totals = self.totals_paid(&id_refs, &names, &columns, pay, threads, IdCheck::Done);

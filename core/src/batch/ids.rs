@@ -1,7 +1,8 @@
 //! Record ids with their text in one buffer: a batch read part by part keeps its ids (and the set
 //! of ids seen so far, for repeats across parts) in a few allocations, not one per id.
 
-use crate::distinct::RowIndex;
+use super::distinct::RowIndex;
+use super::Threads;
 
 /// Record ids in row order, their text in one buffer (the layout of an Arrow text column).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -94,7 +95,7 @@ impl<S: AsRef<str>> FromIterator<S> for Ids {
 }
 
 /// A set of ids: row numbers into its own [`Ids`], found by the core's fixed hash with a probe
-/// budget ([`crate::distinct`]: ids made to collide cannot slow a batch down).
+/// budget (`batch/distinct.rs`: ids made to collide cannot slow a batch down).
 #[derive(Debug, Default)]
 pub(crate) struct IdSet {
     ids: Ids,
@@ -114,7 +115,7 @@ impl IdSet {
 
     /// Add every id of a batch, each hashed once: `false`, and the set as it was, when one is
     /// blank or repeats an id of the set or of the batch (the caller reports those).
-    pub(crate) fn add_batch<S: AsRef<str>>(&mut self, batch: &[S]) -> bool {
+    pub(crate) fn add_batch<S: AsRef<str>>(&mut self, batch: &[S], threads: Threads) -> bool {
         if batch
             .iter()
             .any(|id| super::table::is_blank_id(id.as_ref()))
@@ -125,9 +126,7 @@ impl IdSet {
         self.ids.extend(batch);
         let ids = &self.ids;
         let end = ids.len();
-        let repeats = self
-            .rows
-            .insert_all(start..end, |j| ids.get(j).unwrap_or_default());
+        let repeats = self.rows.insert_all(start..end, |j| ids.get(j), threads);
         if !repeats.is_empty() {
             self.truncate_to(start);
             return false;
@@ -196,7 +195,7 @@ mod tests {
     #[test]
     fn a_batch_with_a_blank_or_repeated_id_leaves_the_set_as_it_was() {
         let mut set = IdSet::default();
-        assert!(set.add_batch(&["E1", "E2"]));
+        assert!(set.add_batch(&["E1", "E2"], Threads::Auto));
         // A repeat of an earlier batch, a repeat within the batch, a blank id: nothing added.
         for bad in [
             &["E3", "E1"][..],
@@ -204,12 +203,12 @@ mod tests {
             &["E3", " "],
             &["E3", ""],
         ] {
-            assert!(!set.add_batch(bad), "{bad:?}");
+            assert!(!set.add_batch(bad, Threads::Auto), "{bad:?}");
             assert_eq!(set.len(), 2);
             assert!(!set.contains("E3"));
             assert!(set.contains("E1") && set.contains("E2"));
         }
-        assert!(set.add_batch(&["E3", "E4"]));
+        assert!(set.add_batch(&["E3", "E4"], Threads::Auto));
         assert_eq!(set.added_since(2).collect::<Vec<_>>(), ["E3", "E4"]);
         assert!(!set.insert("E4"));
     }

@@ -6,8 +6,8 @@
 //! ([`TableBuilder::fill`]) get one block per chunk, allocated (its pages touched) on the chunk's
 //! own thread rather than all on the caller's.
 
+use super::distinct::RowIndex;
 use super::threads::{self, Threads};
-use crate::distinct::RowIndex;
 use crate::error::{kinds, shown, Error, Loc, Problem, Problems};
 use crate::plan::Plan;
 use crate::record::Record;
@@ -293,7 +293,8 @@ impl TableBuilder {
         let mut problems = Problems::new();
         let columns = plan.columns(names).map_err(|e| problems.absorb(&e)).ok();
         problems.extend(shape.into_vec());
-        let id_problems = check_ids(&ids);
+        // A table's rows are read one at a time already: its ids on the caller's thread too.
+        let id_problems = check_ids(&ids, Threads::Exactly(std::num::NonZeroUsize::MIN));
         let Some(columns) = columns.filter(|_| problems.is_empty()) else {
             problems.extend(id_problems.into_vec());
             return Err(Error::Input(problems.into_vec()));
@@ -423,11 +424,10 @@ impl TableBuilder {
 /// Empty ids, and every repeat of an id, in row order (as for records).
 ///
 /// The set of ids seen holds row numbers, not strings (a third of the memory, so a large batch's
-/// set stays in cache; [`crate::distinct`]: ids made to collide cannot slow a batch).
-pub(crate) fn check_ids<S: AsRef<str>>(ids: &[S]) -> Problems {
-    let id_of = |j: usize| ids.get(j).map_or("", |s| s.as_ref());
-    let filled = (0..ids.len()).filter(|&j| !is_blank_id(id_of(j)));
-    let repeats = RowIndex::default().insert_all(filled, id_of);
+/// set stays in cache; `batch/distinct.rs`: ids made to collide cannot slow a batch).
+pub(crate) fn check_ids<S: AsRef<str> + Sync>(ids: &[S], threads: Threads) -> Problems {
+    let filled = |j: usize| ids.get(j).map(S::as_ref).filter(|id| !is_blank_id(id));
+    let repeats = RowIndex::default().insert_all(0..ids.len(), filled, threads);
     let mut repeats = repeats.iter().peekable();
     let mut problems = Problems::new();
     for (i, id) in ids.iter().enumerate() {

@@ -104,7 +104,7 @@ impl Plan {
         }
         if let IdCheck::Here = check {
             // Empty and repeated ids, as a table refuses them.
-            super::table::check_ids(ids).finish(Error::Input, ())?;
+            super::table::check_ids(ids, threads).finish(Error::Input, ())?;
         }
         let pay = pay.map(|p| (p, p.resolve_columns(names)));
         let source = Source::Columns(columns, pay.as_ref());

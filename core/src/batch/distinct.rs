@@ -14,7 +14,9 @@
 //! one table at a time ([`RowIndex::insert_all`]): the table being filled stays in the
 //! processor's nearest cache, where one large table would miss it on nearly every id.
 
+use super::{threads, Threads};
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 /// Probes allowed per text a table holds (plus [`PROBES_SLACK`]) before the index is ordered.
 const PROBES_PER_TEXT: usize = 8;
@@ -137,55 +139,45 @@ impl RowIndex {
         self.insert_ordered(text, row)
     }
 
-    /// Add each of `rows` (rising) whose text no earlier row holds: the rows that repeat one,
-    /// rising. The rows are hashed and grouped by table first, then inserted table by table.
+    /// Add each row of `rows` that has a text (`text_of` gives `None` for a row that is not to
+    /// be added, such as a blank id) and whose text no earlier row holds: the rows that repeat
+    /// one, rising. The rows are hashed and grouped by table first, then inserted table by
+    /// table; both steps are split over `threads` (hashing by rows, inserting by tables).
     pub(crate) fn insert_all<'t>(
         &mut self,
-        rows: impl Iterator<Item = usize> + Clone,
-        text_of: impl Fn(usize) -> &'t str,
+        rows: Range<usize>,
+        text_of: impl Fn(usize) -> Option<&'t str> + Sync,
+        threads: Threads,
     ) -> Vec<usize> {
-        let mut repeats = Vec::new();
-        let mut done = 0usize;
-        let grouped = by_part(rows.clone(), &text_of);
+        let grouped = by_part(rows.clone(), &text_of, threads);
         if let (Rows::Hashed(tables), Some(grouped)) = (&mut self.rows, &grouped) {
             if tables.is_empty() {
                 tables.resize_with(PARTS, Table::default);
             }
-            let mut over = false;
-            'tables: for (table, group) in tables.iter_mut().zip(grouped.groups()) {
-                if table.reserve(group.len()).is_err() {
-                    over = true;
-                    break;
-                }
-                for &e in group {
-                    // The row's text is read only on a tag match: reading it for every row
-                    // would miss the cache on every row.
-                    match table.insert_reserved(e, |j| text_of(j) == text_of(row_of(e))) {
-                        Ok(true) => {}
-                        Ok(false) => repeats.push(row_of(e)),
-                        Err(OverBudget) => {
-                            over = true;
-                            break 'tables;
-                        }
-                    }
-                    done = done.saturating_add(1);
-                }
-            }
-            if !over {
+            let text = |j| text_of(j).unwrap_or_default();
+            if let Some(mut repeats) = insert_grouped(tables, grouped, text, threads) {
                 repeats.sort_unstable();
                 return repeats;
             }
         }
-        self.order(&text_of);
-        // Ordered from the first row not yet inserted on (rows of one text share a table, so
-        // the earliest of each is still inserted first).
-        let rest: Vec<usize> = match &grouped {
-            Some(g) => g.entries.iter().skip(done).map(|&e| row_of(e)).collect(),
-            None => rows.collect(),
+        // Past the budget (or past 2³² rows): every row again, into the ordered map. A row
+        // whose text the map gives to that very row was inserted before the budget ran out.
+        self.order(|j| text_of(j).unwrap_or_default());
+        let all: Vec<usize> = match &grouped {
+            Some(g) => g.entries.iter().map(|&e| row_of(e)).collect(),
+            None => rows.filter(|&j| text_of(j).is_some()).collect(),
         };
-        for row in rest {
-            if !self.insert_ordered(text_of(row), row) {
-                repeats.push(row);
+        let mut repeats = Vec::new();
+        if let Rows::Ordered(map) = &mut self.rows {
+            for row in all {
+                let text = text_of(row).unwrap_or_default();
+                match map.get(text) {
+                    Some(&r) if r == row => {}
+                    Some(_) => repeats.push(row),
+                    None => {
+                        map.insert(text.into(), row);
+                    }
+                }
             }
         }
         repeats.sort_unstable();
@@ -244,44 +236,72 @@ impl RowIndex {
     }
 }
 
-/// A batch's entries grouped by table, each group in row order (a stable counting sort: the
-/// rows are hashed twice, once to count, once to place, which costs less than keeping the
-/// hashes in between).
+/// A batch's entries grouped by table, each group in row order (a stable counting sort).
 struct Grouped {
     entries: Vec<u64>,
     /// Where each table's group ends in `entries`.
     ends: [usize; PARTS],
 }
 
-/// `None` when a row number does not fit an entry.
+/// `None` when a row number does not fit an entry. Each chunk of rows counts its rows per table
+/// (hashing each), then places them (hashing again, which costs less than keeping the hashes in
+/// between) in its own piece of each table's group, after the earlier chunks' pieces.
 fn by_part<'t>(
-    rows: impl Iterator<Item = usize> + Clone,
-    text_of: impl Fn(usize) -> &'t str,
+    rows: Range<usize>,
+    text_of: &(impl Fn(usize) -> Option<&'t str> + Sync),
+    threads: Threads,
 ) -> Option<Grouped> {
-    let mut ends = [0usize; PARTS];
-    for row in rows.clone() {
-        let e = entry(hash(text_of(row)), row)?;
-        if let Some(n) = ends.get_mut(part(e)) {
+    let chunks: Vec<Range<usize>> = threads
+        .chunks(rows.len())
+        .map(|c| rows.start.saturating_add(c.start)..rows.start.saturating_add(c.end))
+        .collect();
+    let entries_of = |c: Range<usize>| c.filter_map(|j| text_of(j).map(|t| entry(hash(t), j)));
+    let counted = threads::run(chunks.clone(), |c| {
+        let mut counts = [0usize; PARTS];
+        for e in entries_of(c) {
+            let n = counts.get_mut(part(e?))?;
             *n = n.saturating_add(1);
         }
-    }
-    let mut next = [0usize; PARTS];
+        Some(counts)
+    })
+    .ok()?;
+    let counts: Vec<[usize; PARTS]> = counted.into_iter().collect::<Option<_>>()?;
+    let mut ends = [0usize; PARTS];
     let mut sum = 0usize;
-    for (end, n) in ends.iter_mut().zip(next.iter_mut()) {
-        *n = sum;
-        sum = sum.saturating_add(*end);
+    for (p, end) in ends.iter_mut().enumerate() {
+        sum = counts
+            .iter()
+            .fold(sum, |s, c| s.saturating_add(c.get(p).copied().unwrap_or(0)));
         *end = sum;
     }
     let mut entries = vec![0u64; sum];
-    for row in rows {
-        let e = entry(hash(text_of(row)), row)?;
-        if let Some(at) = next.get_mut(part(e)) {
-            if let Some(slot) = entries.get_mut(*at) {
-                *slot = e;
-            }
-            *at = at.saturating_add(1);
+    // Each chunk's piece of each group, table by table.
+    let mut pieces: Vec<Vec<&mut [u64]>> = counts.iter().map(|_| Vec::new()).collect();
+    let mut rest = entries.as_mut_slice();
+    for p in 0..PARTS {
+        for (c, piece) in counts.iter().zip(pieces.iter_mut()) {
+            let (this, after) = rest.split_at_mut(c.get(p).copied().unwrap_or(0).min(rest.len()));
+            piece.push(this);
+            rest = after;
         }
     }
+    threads::run(
+        chunks.into_iter().zip(pieces).collect(),
+        |(c, mut piece)| {
+            let mut next = [0usize; PARTS];
+            for e in entries_of(c).flatten() {
+                let (Some(group), Some(at)) = (piece.get_mut(part(e)), next.get_mut(part(e)))
+                else {
+                    continue;
+                };
+                if let Some(slot) = group.get_mut(*at) {
+                    *slot = e;
+                }
+                *at = at.saturating_add(1);
+            }
+        },
+    )
+    .ok()?;
     Some(Grouped { entries, ends })
 }
 
@@ -292,6 +312,43 @@ impl Grouped {
             .zip(self.ends.iter().copied())
             .map(|(s, e)| self.entries.get(s..e).unwrap_or_default())
     }
+}
+
+/// Insert each group into its table, the tables split over `threads`: the rows that repeat
+/// one, or `None` when a table ran out of budget.
+fn insert_grouped<'t>(
+    tables: &mut [Table],
+    grouped: &Grouped,
+    text_of: impl Fn(usize) -> &'t str + Sync,
+    threads: Threads,
+) -> Option<Vec<usize>> {
+    let per = PARTS.div_ceil(threads.count(grouped.entries.len())).max(1);
+    let groups: Vec<&[u64]> = grouped.groups().collect();
+    let jobs: Vec<(&mut [Table], &[&[u64]])> =
+        tables.chunks_mut(per).zip(groups.chunks(per)).collect();
+    let found = threads::run(jobs, |(tables, groups)| {
+        let mut repeats = Vec::new();
+        for (table, group) in tables.iter_mut().zip(groups) {
+            table.reserve(group.len()).ok()?;
+            for &e in *group {
+                // The row's text is read only on a tag match: reading it for every row
+                // would miss the cache on every row.
+                if !table
+                    .insert_reserved(e, |j| text_of(j) == text_of(row_of(e)))
+                    .ok()?
+                {
+                    repeats.push(row_of(e));
+                }
+            }
+        }
+        Some(repeats)
+    })
+    .ok()?;
+    let mut repeats = Vec::new();
+    for r in found {
+        repeats.extend(r?);
+    }
+    Some(repeats)
 }
 
 /// The probe budget is spent: the caller orders the index.
@@ -494,10 +551,10 @@ mod tests {
     fn a_batch_reports_the_rows_that_repeat_an_earlier_one() {
         let texts = ["A", "B", "A", "C", "B", "A", "D"].map(String::from);
         let mut index = RowIndex::default();
-        let repeats = index.insert_all(0..4, |j| texts[j].as_str());
+        let repeats = index.insert_all(0..4, |j| Some(texts[j].as_str()), Threads::Auto);
         assert_eq!(repeats, [2]);
         // A second batch: repeats of the first batch and of itself; the first holder stays.
-        let repeats = index.insert_all(4..7, |j| texts[j].as_str());
+        let repeats = index.insert_all(4..7, |j| Some(texts[j].as_str()), Threads::Auto);
         assert_eq!(repeats, [4, 5]);
         assert_eq!(index.find("A", |j| texts[j].as_str()), Some(0));
         assert_eq!(index.find("D", |j| texts[j].as_str()), Some(6));
@@ -512,7 +569,11 @@ mod tests {
                 false => format!("P{j:07}"),
             })
             .collect();
-        let repeats = RowIndex::default().insert_all(0..texts.len(), |j| texts[j].as_str());
+        let repeats = RowIndex::default().insert_all(
+            0..texts.len(),
+            |j| Some(texts[j].as_str()),
+            Threads::Auto,
+        );
         // Row j − 1000 is never a multiple of 7 itself (1000 = 7 × 142 + 6), so it holds the
         // id row j repeats: every multiple of 7 from 1001 on repeats.
         let expected: Vec<usize> = (1000..50_000).filter(|j| j % 7 == 0).collect();
@@ -586,9 +647,11 @@ mod tests {
     fn a_batch_past_the_budget_reports_the_same_repeats() {
         let texts: Vec<String> = (0..2000usize).map(|j| format!("T{}", j % 1500)).collect();
         let mut index = RowIndex::default();
-        assert!(index.insert_all(0..100, |j| texts[j].as_str()).is_empty());
+        assert!(index
+            .insert_all(0..100, |j| Some(texts[j].as_str()), Threads::Auto)
+            .is_empty());
         exhaust(&mut index);
-        let repeats = index.insert_all(100..2000, |j| texts[j].as_str());
+        let repeats = index.insert_all(100..2000, |j| Some(texts[j].as_str()), Threads::Auto);
         assert!(index.is_ordered());
         assert_eq!(repeats, (1500..2000).collect::<Vec<_>>());
     }
@@ -601,7 +664,9 @@ mod tests {
             texts in proptest::collection::vec("[a-c]{0,3}", 0..400),
             cuts in proptest::collection::vec(0usize..400, 0..4),
             spent_after in proptest::option::of(0usize..5),
+            threads in 1usize..4,
         ) {
+            let threads = Threads::from_count(Some(threads)).unwrap();
             let mut cuts: Vec<usize> = cuts.into_iter().map(|c| c.min(texts.len())).collect();
             cuts.push(0);
             cuts.push(texts.len());
@@ -611,7 +676,8 @@ mod tests {
             for (k, pair) in cuts.windows(2).enumerate() {
                 let expected: Vec<usize> =
                     (pair[0]..pair[1]).filter(|&j| !seen.insert(texts[j].as_str())).collect();
-                let repeats = index.insert_all(pair[0]..pair[1], |j| texts[j].as_str());
+                let text = |j: usize| Some(texts[j].as_str());
+                let repeats = index.insert_all(pair[0]..pair[1], text, threads);
                 proptest::prop_assert_eq!(repeats, expected);
                 if spent_after == Some(k) {
                     exhaust(&mut index);
