@@ -237,6 +237,17 @@ impl<'a> Column<'a> {
         bytes.get(a..b)
     }
 
+    /// Whether the engine's reader reads every cell of the column ([`Column::decimal`] is never
+    /// `Err`): integers at a scale of at most 28 (an `i64` mantissa always fits a decimal) and
+    /// decimals. Floats (infinities, values past a decimal's range) and text can be refused.
+    pub(crate) fn reads_every_cell(&self) -> bool {
+        match self.values {
+            Values::I64 { scale, .. } => scale <= 28,
+            Values::Decimal(_) => true,
+            Values::F64(_) | Values::Text { .. } => false,
+        }
+    }
+
     /// Row `i` as the engine reads it: `Ok(None)` when missing, else the decimal or the reading's
     /// error message.
     pub(crate) fn decimal(&self, i: usize) -> Result<Option<Decimal>, String> {
@@ -440,6 +451,26 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_column_said_to_read_every_cell_reads_the_extremes() {
+        let ints = [i64::MIN, -1, 0, 1, i64::MAX];
+        for scale in [0, 2, 28] {
+            let c = Column::i64(&ints, scale);
+            assert!(c.reads_every_cell());
+            assert!(
+                (0..ints.len()).all(|i| c.decimal(i).is_ok()),
+                "scale {scale}"
+            );
+        }
+        // Floats and text can hold what the reader refuses: an infinity, a word.
+        let floats = [f64::INFINITY];
+        assert!(!Column::f64(&floats).reads_every_cell());
+        assert!(Column::f64(&floats).decimal(0).is_err());
+        let (offsets, bytes) = ([0i32, 3], b"abc");
+        assert!(!Column::text(&offsets, bytes).reads_every_cell());
+        assert!(Column::text(&offsets, bytes).decimal(0).is_err());
+    }
 
     #[test]
     fn the_exact_stages_read_a_float_as_the_engine_does() {

@@ -428,7 +428,7 @@ impl<S: AsRef<str>> Job<'_, S> {
         };
         let mut refused = 0u64;
         for (k, &slot) in self.columns.slots().iter().enumerate() {
-            let Some(column) = columns.get(k) else {
+            let Some(column) = columns.get(k).filter(|c| !c.reads_every_cell()) else {
                 continue;
             };
             let unsure = inputs.get(slot).map_or(u64::MAX, Lane::unsure_rows);
