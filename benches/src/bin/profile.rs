@@ -7,7 +7,8 @@
 //! columns) on each of the three generators (or the one named after it) and says how many rows
 //! each stage settled; `frame [THREADS]` reads and scores a frame of float columns and text
 //! ids (`FrameStream::summarize`, the core call behind Python's `summarize_frame` of a float64
-//! DataFrame) on the bench generator.
+//! DataFrame) on the bench generator; `tape` runs `score_many` into a tape (what the JavaScript
+//! front's `scoreMany` calls: scoring, then each card's values and interned texts; run it under `taskset -c 0` for one thread).
 
 use perfscore::batch::{Table, Threads};
 use perfscore::{PayPlan, ScoreOptions};
@@ -41,6 +42,10 @@ fn main() {
         frame(&plan, n, rounds, threads);
         return;
     }
+    if mode == "tape" {
+        tape(&plan, &records, rounds);
+        return;
+    }
     let mut sum = Decimal::ZERO;
     let mut bytes = 0usize;
     let t0 = std::time::Instant::now();
@@ -70,6 +75,25 @@ fn main() {
         t0.elapsed().as_secs_f64() * 1e6 / people
     );
     println!("{sum} {bytes}");
+}
+
+/// `score_many` of every record into one tape: time per person and the tape's size.
+fn tape(plan: &perfscore::Plan, records: &[perfscore::Record], rounds: usize) {
+    let request = serde_json::json!({ "records": records }).to_string();
+    let t0 = std::time::Instant::now();
+    let mut nodes = 0usize;
+    for _ in 0..rounds {
+        let tape = plan
+            .run_tape("score_many", &request)
+            .expect("the workload scores");
+        nodes += tape.nodes.len() + tape.string_ends.len();
+    }
+    let people = (records.len() * rounds).max(1) as f64;
+    eprintln!(
+        "tape: {:.2} µs per person",
+        t0.elapsed().as_secs_f64() * 1e6 / people
+    );
+    println!("{nodes}");
 }
 
 /// `Plan::totals` from float columns on each generator: time per person and where rows settled.

@@ -6,9 +6,11 @@
 //! The hash is fixed, the same in every run and on every host (the core takes no randomness),
 //! and fast on short ids. What keeps ids made to collide from slowing a batch is a budget, not a
 //! secret key: linear probing counts every slot it looks at, and once a table has cost more than
-//! [`PROBES_PER_TEXT`] probes per text the index moves its rows into an ordered map, whose work
-//! is `O(log n)` comparisons per text whatever the texts are. Ordinary ids never get there (at
-//! most half the slots are full, where a lookup looks at 2.5 slots on average).
+//! [`PROBES_PER_LOOKUP`] probes per lookup (finding or adding a text) the index moves its rows
+//! into an ordered map, whose work is `O(log n)` comparisons per text whatever the texts are.
+//! Ordinary texts never get there (at most half the slots are full, where a lookup looks at 2.5
+//! slots on average). The budget grows with lookups, not texts held, so an index asked for the
+//! same few texts again and again (the tape's interning) stays hashed.
 //!
 //! The rows sit in [`PARTS`] small tables chosen by the hash's top bits, and a batch is inserted
 //! one table at a time ([`RowIndex::insert_all`]): the table being filled stays in the
@@ -18,8 +20,8 @@ use super::{threads, Threads};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-/// Probes allowed per text a table holds (plus [`PROBES_SLACK`]) before the index is ordered.
-const PROBES_PER_TEXT: usize = 8;
+/// Probes allowed per lookup into a table (plus [`PROBES_SLACK`]) before the index is ordered.
+const PROBES_PER_LOOKUP: usize = 8;
 /// Probes allowed a table whatever its size, so a small one never moves by chance.
 const PROBES_SLACK: usize = 512;
 /// Slots of the smallest table.
@@ -121,15 +123,29 @@ impl RowIndex {
         row: usize,
         text_of: impl Fn(usize) -> &'t str,
     ) -> bool {
+        self.holder_or_insert(hash(text), text, row, text_of)
+            .is_none()
+    }
+
+    /// The row holding `text`, or `None` after adding it at `row`: one probe where a lookup and
+    /// an insertion would take two. `hash` is [`hash`] of `text` (a caller that keeps a cache by
+    /// hash has it already).
+    pub(crate) fn holder_or_insert<'t>(
+        &mut self,
+        hash: u64,
+        text: &str,
+        row: usize,
+        text_of: impl Fn(usize) -> &'t str,
+    ) -> Option<usize> {
         if let Rows::Hashed(tables) = &mut self.rows {
             if tables.is_empty() {
                 tables.resize_with(PARTS, Table::default);
             }
-            let e = entry(hash(text), row);
+            let e = entry(hash, row);
             if let Some(table) = e.and_then(|e| tables.get_mut(part(e)).map(|t| (t, e))) {
                 let (table, e) = table;
                 match table.insert(e, |j| text_of(j) == text) {
-                    Ok(added) => return added,
+                    Ok(holder) => return holder,
                     Err(OverBudget) => self.order(&text_of),
                 }
             } else {
@@ -184,16 +200,18 @@ impl RowIndex {
         repeats
     }
 
-    fn insert_ordered(&mut self, text: &str, row: usize) -> bool {
+    /// [`RowIndex::holder_or_insert`] once ordered.
+    fn insert_ordered(&mut self, text: &str, row: usize) -> Option<usize> {
         match &mut self.rows {
             Rows::Ordered(map) => match map.entry(text.into()) {
-                std::collections::btree_map::Entry::Occupied(_) => false,
+                std::collections::btree_map::Entry::Occupied(o) => Some(*o.get()),
                 std::collections::btree_map::Entry::Vacant(v) => {
                     v.insert(row);
-                    true
+                    None
                 }
             },
-            Rows::Hashed(_) => false,
+            // Not reached: the caller has just ordered the index.
+            Rows::Hashed(_) => None,
         }
     }
 
@@ -231,8 +249,18 @@ impl RowIndex {
 
     /// Whether the index has left hashing (for tests).
     #[cfg(test)]
-    fn is_ordered(&self) -> bool {
+    pub(crate) fn is_ordered(&self) -> bool {
         matches!(self.rows, Rows::Ordered(_))
+    }
+
+    /// Every table's budget spent, as texts made to collide would spend it (for tests).
+    #[cfg(test)]
+    pub(crate) fn spend_budget(&mut self) {
+        if let Rows::Hashed(tables) = &mut self.rows {
+            for t in tables {
+                t.probes = usize::MAX / 2;
+            }
+        }
     }
 }
 
@@ -333,9 +361,10 @@ fn insert_grouped<'t>(
             for &e in *group {
                 // The row's text is read only on a tag match: reading it for every row
                 // would miss the cache on every row.
-                if !table
+                if table
                     .insert_reserved(e, |j| text_of(j) == text_of(row_of(e)))
                     .ok()?
+                    .is_some()
                 {
                     repeats.push(row_of(e));
                 }
@@ -360,14 +389,16 @@ struct Table {
     /// `0` for a free slot, else an [`entry`].
     slots: Vec<u64>,
     len: usize,
+    /// Lookups so far (finding or adding a text): what the budget grows with.
+    lookups: usize,
     /// Slots looked at so far, against the budget.
     probes: usize,
 }
 
 impl Table {
     fn budget(&self) -> usize {
-        self.len
-            .saturating_mul(PROBES_PER_TEXT)
+        self.lookups
+            .saturating_mul(PROBES_PER_LOOKUP)
             .saturating_add(PROBES_SLACK)
     }
 
@@ -395,6 +426,7 @@ impl Table {
         entry: u64,
         same: impl Fn(usize) -> bool,
     ) -> Result<Option<usize>, OverBudget> {
+        self.lookups = self.lookups.saturating_add(1);
         let mask = self.slots.len().wrapping_sub(1);
         let room = self.budget().saturating_sub(self.probes);
         let mut at = self.home(entry);
@@ -410,8 +442,12 @@ impl Table {
         Err(OverBudget)
     }
 
-    /// Add `entry` unless a row holds its text (`same`); whether it was added.
-    fn insert(&mut self, entry: u64, same: impl Fn(usize) -> bool) -> Result<bool, OverBudget> {
+    /// Add `entry` unless a row holds its text (`same`): that row, or `None` when it was added.
+    fn insert(
+        &mut self,
+        entry: u64,
+        same: impl Fn(usize) -> bool,
+    ) -> Result<Option<usize>, OverBudget> {
         self.reserve(1)?;
         self.insert_reserved(entry, same)
     }
@@ -422,7 +458,8 @@ impl Table {
         &mut self,
         entry: u64,
         same: impl Fn(usize) -> bool,
-    ) -> Result<bool, OverBudget> {
+    ) -> Result<Option<usize>, OverBudget> {
+        self.lookups = self.lookups.saturating_add(1);
         let mask = self.slots.len().wrapping_sub(1);
         let room = self.budget().saturating_sub(self.probes);
         let mut at = self.home(entry);
@@ -436,11 +473,11 @@ impl Table {
                 }
                 self.len = self.len.saturating_add(1);
                 self.probes = self.probes.saturating_add(probes);
-                return Ok(true);
+                return Ok(None);
             }
             if (slot ^ entry) >> 32 == 0 && same(row_of(slot)) {
                 self.probes = self.probes.saturating_add(probes);
-                return Ok(false);
+                return Ok(Some(row_of(slot)));
             }
             at = at.wrapping_add(1);
         }
@@ -517,13 +554,8 @@ mod tests {
         added
     }
 
-    /// Every table's budget spent, as ids made to collide would spend it.
     fn exhaust(index: &mut RowIndex) {
-        if let Rows::Hashed(tables) = &mut index.rows {
-            for t in tables {
-                t.probes = usize::MAX / 2;
-            }
-        }
+        index.spend_budget();
     }
 
     #[test]
@@ -619,6 +651,24 @@ mod tests {
         // (8 per row + 512) runs out before 64 rows.
         assert!((16..64).contains(&added), "{added}");
         assert!(table.probes <= table.budget() + 1);
+    }
+
+    /// The budget grows with lookups: asking for the same few texts again and again, as the
+    /// tape's interning does, never spends it (it did when it grew only with the texts held).
+    #[test]
+    fn repeated_lookups_of_a_few_texts_keep_the_index_hashed() {
+        let (mut index, mut texts) = (RowIndex::default(), Vec::new());
+        for t in ["amount", "weight", "方法"] {
+            assert!(add(&mut index, &mut texts, t));
+        }
+        for round in 0..100_000 {
+            let t = &texts;
+            let text = ["amount", "weight", "方法"][round % 3];
+            let held = index.holder_or_insert(hash(text), text, t.len(), |j| t[j].as_str());
+            assert_eq!(held, Some(round % 3));
+            assert_eq!(index.find(text, |j| t[j].as_str()), Some(round % 3));
+        }
+        assert!(!index.is_ordered());
     }
 
     /// The index moves to the ordered map when the budget runs out and keeps every answer.

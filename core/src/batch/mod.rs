@@ -28,7 +28,7 @@ mod gathered;
 mod ids;
 mod kernel;
 pub(crate) use kernel::KernelCell;
-mod distinct;
+pub(crate) mod distinct;
 mod summarize;
 pub(crate) mod table;
 pub(crate) mod threads;

@@ -8,9 +8,9 @@
 //! from it gets exactly what parsing the canonical JSON gives: `JSON.stringify` of a decoded
 //! document is the canonical line, byte for byte (checked by the shared JavaScript suite).
 
+use crate::batch::distinct::{self, RowIndex};
 use serde::ser::{self, Serialize};
 use std::fmt;
-use std::hash::{BuildHasher, Hasher};
 
 /// serde_json's private struct names: a number kept as text, and raw JSON text.
 const NUMBER_TOKEN: &str = "$serde_json::private::Number";
@@ -65,11 +65,11 @@ pub struct Tape {
 /// Writes documents onto a tape, interning texts and keys as it goes.
 pub(crate) struct TapeWriter {
     tape: Tape,
-    /// Interned strings by content.
-    interned: hashbrown::HashTable<Entry>,
+    /// Interned strings by content: the batch engine's index of distinct texts, whose fixed
+    /// hash and probe budget keep texts made to collide from making a batch quadratic.
+    interned: RowIndex,
     /// The last string seen in each of [`RECENT`] slots by hash.
     recent: Vec<Entry>,
-    hasher: Fast,
     /// Each interned string's byte range in `tape.strings`.
     spans: Vec<(usize, usize)>,
     /// UTF-16 length of `tape.strings` so far.
@@ -86,9 +86,8 @@ impl TapeWriter {
     pub(crate) fn new() -> Self {
         TapeWriter {
             tape: Tape::default(),
-            interned: hashbrown::HashTable::new(),
+            interned: RowIndex::default(),
             recent: vec![Entry::new(0, EMPTY, ""); RECENT],
-            hasher: Fast,
             spans: Vec::new(),
             units: 0,
             keys: [(0, 0, 0); KEY_SLOTS],
@@ -156,30 +155,41 @@ impl TapeWriter {
     /// The index of `s` among the interned strings, adding it when new; an error past 2²⁹
     /// strings or 2³² UTF-16 units of them (offsets would no longer fit).
     fn intern(&mut self, s: &str) -> Result<u32, TapeError> {
-        let hash = self.hasher.hash_one(s);
+        let hash = distinct::hash(s);
         let (strings, spans) = (&self.tape.strings, &self.spans);
-        let long = |i: u32| {
+        let long = |i: usize| {
             spans
-                .get(i as usize)
+                .get(i)
                 .and_then(|&(a, b)| strings.get(a..b))
                 .unwrap_or_default()
         };
         // Most texts are few and repeated (amounts, weights, names): a small cache that stays in
-        // the processor's cache answers them without a probe into the whole table.
+        // the processor's cache answers them without a probe into the whole index.
         let slot = (hash >> 40) as usize % RECENT;
         if let Some(e) = self
             .recent
             .get(slot)
-            .filter(|e| e.index != EMPTY && e.hash == hash && e.holds(s, long))
+            .filter(|e| e.index != EMPTY && e.hash == hash && e.holds(s, |i| long(i as usize)))
         {
             return Ok(e.index);
         }
-        if let Some(&e) = self.interned.find(hash, |e| e.holds(s, long)) {
-            if let Some(r) = self.recent.get_mut(slot) {
-                *r = e;
-            }
-            return Ok(e.index);
+        let next = self.spans.len();
+        let i = match self.interned.holder_or_insert(hash, s, next, long) {
+            // Every index in the index was given below, so it fits.
+            Some(held) => u32::try_from(held).unwrap_or(EMPTY),
+            None => self.add(s).inspect_err(|_| {
+                self.interned.remove_newest(s, next);
+            })?,
+        };
+        if let Some(r) = self.recent.get_mut(slot) {
+            *r = Entry::new(hash, i, s);
         }
+        Ok(i)
+    }
+
+    /// Append `s` as the next interned string; an error past 2²⁹ strings or 2³² UTF-16 units
+    /// of them (offsets would no longer fit).
+    fn add(&mut self, s: &str) -> Result<u32, TapeError> {
         let i = u32::try_from(self.spans.len())
             .ok()
             .filter(|&i| i as usize <= MAX_PAYLOAD)
@@ -198,11 +208,6 @@ impl TapeWriter {
         self.spans.push((start, self.tape.strings.len()));
         self.units = units;
         self.tape.string_ends.push(units);
-        let e = Entry::new(hash, i, s);
-        self.interned.insert_unique(hash, e, |e| e.hash);
-        if let Some(r) = self.recent.get_mut(slot) {
-            *r = e;
-        }
         Ok(i)
     }
 
@@ -262,7 +267,7 @@ impl TapeWriter {
     }
 }
 
-/// An interned string in the table: its hash (for growing the table), its index and, for a short
+/// An interned string in the cache of recent ones: its hash, its index and, for a short
 /// one (most are: amounts, weights, method names), its bytes, so finding it reads nothing else.
 #[derive(Clone, Copy)]
 struct Entry {
@@ -305,54 +310,6 @@ impl Entry {
         } else {
             self.len == LONG && long(self.index) == s
         }
-    }
-}
-
-/// A multiply-rotate hash (the Fx hash): the interned strings are the library's own names and
-/// a batch's texts, hashed once each, so a keyed hash's cost buys nothing here; a collision only
-/// costs a comparison.
-#[derive(Clone, Copy)]
-struct Fast;
-
-#[derive(Default)]
-struct FastHasher(u64);
-
-const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-
-impl FastHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(SEED);
-    }
-}
-
-impl Hasher for FastHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            self.add(u64::from_le_bytes(c.try_into().unwrap_or_default()));
-        }
-        // The last bytes shifted into one word (a copy into a buffer and a load of it stalls).
-        let tail = chunks
-            .remainder()
-            .iter()
-            .rev()
-            .fold(0u64, |w, &b| w << 8 | u64::from(b));
-        self.add(tail);
-    }
-
-    fn write_u8(&mut self, i: u8) {
-        self.add(u64::from(i));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
-impl BuildHasher for Fast {
-    type Hasher = FastHasher;
-    fn build_hasher(&self) -> FastHasher {
-        FastHasher::default()
     }
 }
 
@@ -962,6 +919,29 @@ mod tests {
         assert_eq!(decode(&t), expected);
         // Each distinct text once: every card names the first indicator.
         assert_eq!(t.strings.matches(&*plan.indicators[0].name).count(), 1);
+    }
+
+    /// Texts keep the number of their first use, each stored once, before and after the
+    /// interning index leaves hashing for its ordered map (as texts made to collide make it).
+    #[test]
+    fn texts_are_interned_once_whether_the_index_is_hashed_or_ordered() {
+        let texts: Vec<String> = (0..3_000).map(|n| format!("客户-{n:05}")).collect();
+        let mut w = TapeWriter::new();
+        let mut numbers = Vec::new();
+        for (k, t) in texts.iter().enumerate() {
+            if k == 1_500 {
+                w.interned.spend_budget();
+            }
+            // Each text new once, then again (from the cache of recent ones or the index)
+            // along with one added long before (from the index).
+            numbers.push(w.intern(t).unwrap());
+            numbers.push(w.intern(t).unwrap());
+            numbers.push(w.intern(&texts[k / 2]).unwrap());
+        }
+        assert!(w.interned.is_ordered());
+        let expected: Vec<u32> = (0..3_000u32).flat_map(|k| [k, k, k / 2]).collect();
+        assert_eq!(numbers, expected);
+        assert_eq!(w.tape.strings, texts.concat());
     }
 
     #[test]
