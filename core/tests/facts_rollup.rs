@@ -146,6 +146,32 @@ fn org_table_problems_are_all_reported_with_rows() {
     );
 }
 
+#[test]
+fn overlapping_org_entries_are_reported_in_order_of_the_people_ids() {
+    // Three people, each with two entries in force on 2026-06-20, listed Z9, A1, M5: the
+    // problems come in id order on every run (they came in a hash map's order, which varies).
+    let (plan, v) = team_vector();
+    let mut request = v["cases"][7]["request"].clone();
+    let entry = |person: &str, team: &str, from: &str| serde_json::json!({ "person": person, "team": team, "from": from });
+    let mut org = Vec::new();
+    for person in ["Z9", "A1", "M5"] {
+        org.push(entry(person, "North", "2026-01-01"));
+        org.push(entry(person, "South", "2026-06-16"));
+    }
+    request["org"] = Value::Array(org);
+    for _ in 0..4 {
+        let err = plan
+            .run("records_from_facts", &request.to_string())
+            .unwrap_err();
+        let paths: Vec<String> = err
+            .problems()
+            .iter()
+            .map(|p| p.path().to_string())
+            .collect();
+        assert_eq!(paths, ["org[3] (A1)", "org[5] (M5)", "org[1] (Z9)"]);
+    }
+}
+
 /// The plan of the property tests: revenue by owner, by team, by manager; a product column.
 fn generated_plan() -> Plan {
     let (_, v) = team_vector();

@@ -247,3 +247,33 @@ fn a_pay_plan_document_reads_back_as_the_same_pay_plan() {
         assert_eq!(text(&before), text(&after), "{name}");
     }
 }
+
+#[test]
+fn a_missing_measure_with_aliases_is_named_by_its_id() {
+    // The commission's base has four aliases; the message names the measure's id on every run
+    // (it used to name whichever of its names a hash map listed first, which varies by run).
+    let plan = Plan::from_json(
+        r#"{"id":"p","name":"P","measures":[{"id":"revenue"},
+            {"id":"gross_profit","aliases":["毛利","gp","a_gp","GP"]}],
+        "indicators":[{"id":"r","weight":100,"actual":"revenue","scoring":{"method":"deduction","per_unit":0}}],
+        "grades":[{"grade":"A"}]}"#,
+    )
+    .unwrap();
+    let pay = PayPlan::from_json(
+        r#"{"id":"p","currency":{"code":"CNY"},"commissions":[{"id":"flat","name":"Flat","base":"gross_profit","mode":"flat","tiers":[{"from":0,"rate":1}]}]}"#,
+        &plan,
+    )
+    .unwrap();
+    let r = Record::new("E1").with("revenue", Decimal::from(100));
+    let card = plan.score(&r).unwrap();
+    for _ in 0..8 {
+        let e = pay.statement(&card, &r).unwrap_err();
+        let p = &e.problems()[0];
+        assert_eq!(p.kind, perfscore::kinds::MISSING);
+        assert!(
+            p.message.contains("measure `gross_profit` is missing"),
+            "{}",
+            p.message
+        );
+    }
+}

@@ -306,9 +306,15 @@ fn entry(
 }
 
 /// A person's entries sorted by date, none overlapping another (a person is in one place on
-/// one date).
+/// one date). People are taken in order of their ids, so the problems come in the same order on
+/// every run (a hash map's order varies).
 fn check_overlaps(org: &mut Org, places: &mut HashMap<String, Vec<Loc>>, problems: &mut Problems) {
-    for (person, entries) in &mut org.people {
+    let mut people: Vec<String> = org.people.keys().cloned().collect();
+    people.sort_unstable();
+    for person in &people {
+        let Some(entries) = org.people.get_mut(person) else {
+            continue;
+        };
         let locs = places.get_mut(person);
         let mut order: Vec<usize> = (0..entries.len()).collect();
         order.sort_by_key(|&i| entries.get(i).map(|e| e.from));

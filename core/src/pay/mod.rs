@@ -46,7 +46,8 @@ pub struct PayPlan {
     commissions: Vec<Commission>,
     /// The scoring plan's measure lookup, to load records.
     lookup: HashMap<String, usize>,
-    env_len: usize,
+    /// The scoring plan's measure ids by slot, to name a missing one.
+    measure_ids: Vec<Arc<str>>,
     /// The document it was compiled from, for [`PayPlan::to_json`].
     spec: Arc<PayPlanSpec>,
     /// The scoring plan it was compiled against: its id, and its document
@@ -145,7 +146,7 @@ impl PayPlan {
             performance,
             commissions,
             lookup: plan.lookup.clone(),
-            env_len: plan.measures.len(),
+            measure_ids: plan.measures.iter().map(|m| Arc::clone(&m.id)).collect(),
             spec: Arc::new(spec.clone()),
             plan_id: Arc::from(plan.spec.id.as_str()),
             plan_document: Arc::from(plan.to_json()),
@@ -426,7 +427,7 @@ impl<'p> Person<'p> {
             plan,
             id,
             index,
-            env: vec![None; plan.env_len],
+            env: vec![None; plan.measure_ids.len()],
         };
         for (k, slot, v) in measures {
             match slot.and_then(|s| person.env.get_mut(s)) {
@@ -474,12 +475,8 @@ impl<'p> Person<'p> {
         f.number(&self.env).map_err(|e| {
             let (kind, msg, zh) = match e {
                 EvalError::Missing { slot } => {
-                    let name = self
-                        .plan
-                        .lookup
-                        .iter()
-                        .find(|(_, s)| **s == slot)
-                        .map_or("?", |(k, _)| k.as_str());
+                    // The measure's id, not whichever of its names a map gives first.
+                    let name = self.plan.measure_ids.get(slot).map_or("?", |id| &**id);
                     let name = shown(name);
                     (
                         kinds::MISSING,
