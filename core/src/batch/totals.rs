@@ -47,7 +47,7 @@ impl Totals {
     /// Row `i`'s total as a decimal with the plan's scale.
     pub fn total(&self, i: usize) -> Option<Decimal> {
         let units = *self.units.get(i)?;
-        Decimal::try_from_i128_with_scale(units.into(), self.scale).ok()
+        Decimal::try_new(units, self.scale).ok()
     }
 }
 
