@@ -278,7 +278,7 @@ def main():
         w("  the bundled plan keeps 4 of its 13 divisions). A perf profile of the bench workload (profile binary, one")
         w("  thread, AVX-512) puts about 30% of the time in those lane loops, about 20% in the exact stages for the 4.6%")
         w("  of rows the floats leave open (mostly an exact x.xx5 total reached from inputs with cents, which no float")
-        w("  decides), about 11% in checking the ids, 9% in settling each row (rounding, vetoes, grade) and the rest")
+        w("  decides), about 2% in checking the ids (11% before they went into small tables of a fixed hash), 9% in settling each row (rounding, vetoes, grade) and the rest")
         w("  in loading columns and writing results. Round numbers and edge values send 22% and 80% of rows to the")
         w("  exact stages, which interpret the program in `i128` (16 open rows at a time, about 0.9 µs per row): that is where their")
         w("  time goes. The prototype behind the targets was specialised by hand and bounded its error statically; a")
