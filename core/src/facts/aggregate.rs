@@ -211,7 +211,10 @@ impl<'o> Asked<'o> {
                 }
             }
         }
-        for list in asked.teams.values_mut().chain(asked.branches.values_mut()) {
+        // Each list on its own: the order the lists are visited in reaches nothing.
+        #[allow(clippy::disallowed_methods)]
+        let lists = asked.teams.values_mut().chain(asked.branches.values_mut());
+        for list in lists {
             list.dedup();
         }
         asked.people = people;

@@ -54,7 +54,9 @@ impl Org {
         out
     }
 
-    /// The people with an entry in force on some day of `span`.
+    /// The people with an entry in force on some day of `span`, in no particular order (the
+    /// caller collects them into a sorted set).
+    #[allow(clippy::disallowed_methods)]
     pub(crate) fn people_during(&self, span: super::period::Span) -> impl Iterator<Item = &str> {
         let during = move |e: &Entry| {
             e.from.is_none_or(|f| f <= span.to) && e.to.is_none_or(|t| span.from <= t)
@@ -309,6 +311,7 @@ fn entry(
 /// one date). People are taken in order of their ids, so the problems come in the same order on
 /// every run (a hash map's order varies).
 fn check_overlaps(org: &mut Org, places: &mut HashMap<String, Vec<Loc>>, problems: &mut Problems) {
+    #[allow(clippy::disallowed_methods)]
     let mut people: Vec<String> = org.people.keys().cloned().collect();
     people.sort_unstable();
     for person in &people {

@@ -127,6 +127,7 @@ pub(super) fn compile(spec: PlanSpec, limits: &Limits) -> crate::Result<Plan> {
     if !ck.problems.is_empty() {
         return Err(Error::Plan(ck.problems.into_vec()));
     }
+    #[allow(clippy::disallowed_methods)]
     let mut sorted_names: Vec<(String, usize)> =
         lookup.iter().map(|(k, v)| (k.clone(), *v)).collect();
     sorted_names.sort();

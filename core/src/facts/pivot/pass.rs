@@ -260,6 +260,8 @@ impl<'a> Passes<'a> {
 /// The groups in answer order, and with `top`, the set kept: by key; with `top`, by the first
 /// measure, largest first (missing last, ties by key).
 fn rank<'a>(pivot: &Pivot, pass: &Pass<'a>) -> (Vec<Vec<Key<'a>>>, Option<HashSet<Vec<Key<'a>>>>) {
+    // Sorted below, by key or by a comparison that ends with the key.
+    #[allow(clippy::disallowed_methods)]
     let mut keys: Vec<Vec<Key>> = pass.groups.keys().cloned().collect();
     let Some(n) = pivot.top else {
         keys.sort_unstable();
