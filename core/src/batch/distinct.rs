@@ -383,6 +383,12 @@ fn insert_grouped<'t>(
 /// The probe budget is spent: the caller orders the index.
 struct OverBudget;
 
+/// Where a lookup ended: at the row holding the text, or at the free slot it would take.
+enum Probe {
+    Held(usize),
+    Free(usize),
+}
+
 /// Open addressing with linear probing over entries; at most half the slots full.
 #[derive(Debug, Default)]
 struct Table {
@@ -426,20 +432,10 @@ impl Table {
         entry: u64,
         same: impl Fn(usize) -> bool,
     ) -> Result<Option<usize>, OverBudget> {
-        self.lookups = self.lookups.saturating_add(1);
-        let mask = self.slots.len().wrapping_sub(1);
-        let room = self.budget().saturating_sub(self.probes);
-        let mut at = self.home(entry);
-        for probes in 1..=room {
-            let slot = self.slots.get(at & mask).copied().unwrap_or(0);
-            if slot == 0 || (slot ^ entry) >> 32 == 0 && same(row_of(slot)) {
-                self.probes = self.probes.saturating_add(probes);
-                return Ok((slot != 0).then(|| row_of(slot)));
-            }
-            at = at.wrapping_add(1);
-        }
-        self.probes = usize::MAX;
-        Err(OverBudget)
+        Ok(match self.probe(entry, same)? {
+            Probe::Held(row) => Some(row),
+            Probe::Free(_) => None,
+        })
     }
 
     /// Add `entry` unless a row holds its text (`same`): that row, or `None` when it was added.
@@ -452,32 +448,38 @@ impl Table {
         self.insert_reserved(entry, same)
     }
 
-    /// [`Table::insert`] into a table with room reserved: the loop of a batch, kept to a few
-    /// instructions per slot.
+    /// [`Table::insert`] into a table with room reserved: the loop of a batch.
     fn insert_reserved(
         &mut self,
         entry: u64,
         same: impl Fn(usize) -> bool,
     ) -> Result<Option<usize>, OverBudget> {
+        match self.probe(entry, same)? {
+            Probe::Held(row) => Ok(Some(row)),
+            Probe::Free(at) => {
+                // A table with room reserved has the slot; one without goes to the ordered map.
+                *self.slots.get_mut(at).ok_or(OverBudget)? = entry;
+                self.len = self.len.saturating_add(1);
+                Ok(None)
+            }
+        }
+    }
+
+    /// One lookup: from `entry`'s home slot to the row holding its text or the first free slot,
+    /// each slot looked at counted against the budget (kept to a few instructions per slot).
+    fn probe(&mut self, entry: u64, same: impl Fn(usize) -> bool) -> Result<Probe, OverBudget> {
         self.lookups = self.lookups.saturating_add(1);
         let mask = self.slots.len().wrapping_sub(1);
         let room = self.budget().saturating_sub(self.probes);
         let mut at = self.home(entry);
         for probes in 1..=room {
-            let Some(&slot) = self.slots.get(at & mask) else {
-                break;
-            };
-            if slot == 0 {
-                if let Some(s) = self.slots.get_mut(at & mask) {
-                    *s = entry;
-                }
-                self.len = self.len.saturating_add(1);
+            let slot = self.slots.get(at & mask).copied().unwrap_or(0);
+            if slot == 0 || (slot ^ entry) >> 32 == 0 && same(row_of(slot)) {
                 self.probes = self.probes.saturating_add(probes);
-                return Ok(None);
-            }
-            if (slot ^ entry) >> 32 == 0 && same(row_of(slot)) {
-                self.probes = self.probes.saturating_add(probes);
-                return Ok(Some(row_of(slot)));
+                return Ok(match slot {
+                    0 => Probe::Free(at & mask),
+                    _ => Probe::Held(row_of(slot)),
+                });
             }
             at = at.wrapping_add(1);
         }
