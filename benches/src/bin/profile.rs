@@ -1,7 +1,8 @@
 //! Score the reference workload in a loop, for profilers (`valgrind --tool=callgrind`, `perf`):
-//! `profile [N] [ROUNDS] [full|json|table|pay]`. Prints a checksum so the work cannot be
+//! `profile [N] [ROUNDS] [full|json|explain|table|pay|totals|frame|tape]`. Prints a checksum so the work cannot be
 //! optimised away. `full` (default) builds scorecards; `json` also writes each one's canonical
-//! JSON (what the JS bindings hand over); `table` computes only summaries (totals and grades)
+//! JSON (what the JS bindings hand over); `explain` also writes each one's English explanation into
+//! one reused buffer (the `score` + `explain` benchmark's work, over many people); `table` computes only summaries (totals and grades)
 //! from a batch table on one thread (`Plan::summarize`, what every binding's batch path runs);
 //! `pay` adds pay to `table`; `totals` runs the fast exact path (`Plan::totals` from float
 //! columns) on each of the three generators (or the one named after it) and says how many rows
@@ -48,6 +49,7 @@ fn main() {
     }
     let mut sum = Decimal::ZERO;
     let mut bytes = 0usize;
+    let mut text = String::new();
     let t0 = std::time::Instant::now();
     for _ in 0..rounds {
         if mode == "table" || mode == "pay" {
@@ -65,6 +67,11 @@ fn main() {
                 sum += c.total;
                 if mode == "json" {
                     bytes += c.to_canonical_json().len();
+                }
+                if mode == "explain" {
+                    text.clear();
+                    c.explain_into(perfscore::Lang::En, &mut text);
+                    bytes += text.len();
                 }
             }
         }
