@@ -5,7 +5,8 @@
 //   5 an array of `payload` values that follow · 6 an object of `payload` entries that follow,
 //   each a tag-4 key then a value.
 // Interned string i is `strings` from `stringEnds[i - 1]` (0 for the first) to `stringEnds[i]`,
-// in UTF-16 units: each distinct text is made once and shared by every document that holds it.
+// in UTF-16 units: each distinct text is made once per chunk of the batch (the core's threads
+// each intern their own) and shared by every document of that chunk that holds it.
 // `JSON.stringify` of each document is its canonical line, byte for byte.
 //
 // Objects of one shape (the same keys in the same order: every scorecard's indicators, say) are

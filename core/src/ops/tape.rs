@@ -42,7 +42,8 @@ const MAX_PAYLOAD: usize = (1 << 29) - 1;
 /// | 5 | an array; its `payload` values follow | length |
 /// | 6 | an object; its `payload` entries follow, each a tag-4 key then a value | entries |
 ///
-/// Every text and key is interned, once per tape: string `i` is `strings` from UTF-16 offset
+/// Every text and key is interned, once per chunk of documents the batch's threads wrote (a text
+/// two chunks both hold is stored twice): string `i` is `strings` from UTF-16 offset
 /// `string_ends[i - 1]` (0 for the first) to `string_ends[i]`. Scorecards repeat most of their
 /// texts (names, methods, weights, band scores: all but ~13 of ~186 per card on the bench workload), so a
 /// JavaScript host makes each distinct string once, by slicing, and shares it. Payloads are
@@ -111,7 +112,11 @@ impl TapeWriter {
         self.tape.documents = self.tape.documents.saturating_add(1);
     }
 
-    /// Append `other`'s documents after these (its interned strings found or added here).
+    /// Append `other`'s documents after these, its strings after these strings. A text both
+    /// tapes hold is then stored twice: finding each of `other`'s strings among these was one
+    /// probe of a large index per string, most of them cache misses, on one thread after the
+    /// batch's threads had finished (2 µs of every scorecard's 17 in `score_many`), where a text
+    /// two chunks share costs a slice of the string buffer more in the host.
     pub(crate) fn append(&mut self, other: TapeWriter) {
         if other.failed {
             self.failed = true;
@@ -123,22 +128,40 @@ impl TapeWriter {
             *self = other;
             return;
         }
-        let strings: Result<Vec<u32>, TapeError> = other
-            .spans
-            .iter()
-            .map(|&(a, b)| self.intern(other.tape.strings.get(a..b).unwrap_or_default()))
-            .collect();
-        // Every index `intern` gives is at most `MAX_PAYLOAD`, so the shift keeps every bit.
-        let Ok(strings) = strings else {
+        let base = self.spans.len();
+        // Every string's number stays a payload, and every end a `u32`.
+        let fits = base
+            .checked_add(other.spans.len())
+            .is_some_and(|n| n <= MAX_PAYLOAD.saturating_add(1));
+        let (Some(units), true) = (self.units.checked_add(other.units), fits) else {
             self.failed = true;
             return;
         };
+        let offset = self.tape.strings.len();
+        self.tape.strings.push_str(&other.tape.strings);
+        self.spans.extend(
+            other
+                .spans
+                .iter()
+                .map(|&(a, b)| (a.saturating_add(offset), b.saturating_add(offset))),
+        );
+        // Each end is at most `other.units`, so no sum passes `units`.
+        let before = self.units;
+        self.tape.string_ends.extend(
+            other
+                .tape
+                .string_ends
+                .iter()
+                .map(|&e| e.saturating_add(before)),
+        );
+        self.units = units;
         self.tape.nodes.reserve(other.tape.nodes.len());
         for &node in &other.tape.nodes {
             let node = match node & 7 {
-                STRING => strings
-                    .get(payload_of(node))
-                    .map_or(node, |&i| i << 3 | STRING),
+                // A payload below `MAX_PAYLOAD + 1 − base` (checked above), so the shift keeps
+                // every bit.
+                STRING => u32::try_from(payload_of(node).saturating_add(base))
+                    .map_or(node, |i| i << 3 | STRING),
                 _ => node,
             };
             self.tape.nodes.push(node);
@@ -917,8 +940,22 @@ mod tests {
             .map(|c| norm(serde_json::from_str(&c.to_canonical_json()).unwrap()))
             .collect();
         assert_eq!(decode(&t), expected);
-        // Each distinct text once: every card names the first indicator.
-        assert_eq!(t.strings.matches(&*plan.indicators[0].name).count(), 1);
+        // Each distinct text once per chunk: every card names the first indicator, and the
+        // chunks' strings follow one another, renumbered.
+        assert_eq!(t.strings.matches(&*plan.indicators[0].name).count(), 3);
+        assert_eq!(
+            t.string_ends.len(),
+            strings_of(&cards[..third])
+                + strings_of(&cards[third..2 * third])
+                + strings_of(&cards[2 * third..])
+        );
+    }
+
+    /// How many strings one tape of `cards` interns.
+    fn strings_of(cards: &[crate::Scorecard]) -> usize {
+        let mut w = TapeWriter::new();
+        cards.iter().for_each(|c| w.push(c));
+        w.finish().unwrap().string_ends.len()
     }
 
     /// Texts keep the number of their first use, each stored once, before and after the
