@@ -1,19 +1,30 @@
 // Type definitions for perfscore in JavaScript: one file, shipped by the Node package (native
 // addon) and the wasm package alike, since both run the same front (bindings-js/api.mjs).
-// Hand-written to match the core's canonical JSON (core/src/scorecard.rs) and plan schema
-// (schema/plan.schema.json); the TypeScript check in bindings-node/test.sh (examples/usage.ts)
-// keeps them honest.
+// The file formats (plans, pay plans, feedback configurations, period results) are generated
+// from the core's types into formats.d.ts (schema/formats.d.ts in the repository) and
+// re-exported here; the rest is written to match the core's canonical JSON
+// (core/src/scorecard.rs), and the TypeScript check in bindings-node/test.sh
+// (examples/usage.ts) keeps it honest.
+
+import type {
+  Basis,
+  FeedbackScaleSpec,
+  FeedbackSpec,
+  IndicatorKind,
+  MethodSpec,
+  Num,
+  PayPlanSpec,
+  PeriodResult,
+  PeriodText,
+  PlanSpec,
+  PromotionRules,
+  TierMode,
+} from './formats.js';
+export * from './formats.js';
 
 // ---------------------------------------------------------------------------------------------
 // Numbers and errors
 // ---------------------------------------------------------------------------------------------
-
-/**
- * A decimal number going in: a string of digits (exact, up to 28 significant digits) or a JS
- * number (read by its shortest decimal representation, so `0.1` is one tenth). `NaN`,
- * `Infinity` and non-numeric strings are rejected with `INPUT_INVALID`.
- */
-export type Num = string | number;
 
 /** A decimal number coming out: always a normalised decimal string such as `"42.5"`. */
 export type Decimal = string;
@@ -51,201 +62,17 @@ export declare class PerfscoreError extends Error {
 export function errorToCanonicalJson(e: unknown): string;
 
 // ---------------------------------------------------------------------------------------------
-// Plans (schema/plan.schema.json)
+// Plans: the types are in formats.d.ts; these name each scoring method's variant
 // ---------------------------------------------------------------------------------------------
 
-/** A constant number, a measure id (`"revenue"`), or a formula (`"collected / invoiced"`). */
-export type Value = number | string;
-
-/** What to do when a record lacks a measure: refuse (default), score 0, or leave out and re-weight. */
-export type MissingPolicy = 'error' | 'zero' | 'reweight';
-
-export type IndicatorKind = 'result' | 'process' | 'behaviour';
-
-/** What a method compares: the actual value itself, or completion = actual ÷ target × 100. */
-export type Basis = 'actual' | 'completion';
-
-export type RoundingMode = 'half_up' | 'half_even' | 'down';
-
-export interface MeasureSpec {
-  /** ASCII letters, digits and `_`, not starting with a digit. */
-  id: string;
-  name?: string | null;
-  unit?: string | null;
-  /** Other names the measure goes by in exports (e.g. `回款金额`). */
-  aliases?: string[];
-}
-
-export interface CurvePoint {
-  at: Num;
-  score: Num;
-}
-
-export interface BandSpec {
-  /** Inclusive lower end; absent means unbounded. */
-  from?: Num | null;
-  /** Exclusive upper end; absent means unbounded. */
-  to?: Num | null;
-  score: Num;
-}
-
-export interface RatingPoint {
-  rating: Num;
-  score: Num;
-}
-
-export interface RatioMethod {
-  method: 'ratio';
-  floor?: Num | null;
-  cap?: Num | null;
-  zero_target_score?: Num | null;
-}
-
-export interface LowerIsBetterMethod {
-  method: 'lower_is_better';
-  cap: Num;
-  floor?: Num | null;
-  form?: 'inverse' | 'linear';
-}
-
-export interface ThresholdTargetStretchMethod {
-  method: 'threshold_target_stretch';
-  basis?: Basis | null;
-  threshold: CurvePoint;
-  target: CurvePoint;
-  stretch?: CurvePoint | null;
-  below_threshold?: Num | null;
-}
-
-export interface BandsMethod {
-  method: 'bands';
-  basis?: Basis | null;
-  bands: BandSpec[];
-}
-
-export interface PassFailMethod {
-  method: 'pass_fail';
-  /** A condition over `actual`, `target` and measures, e.g. `actual >= 4`. */
-  pass_if: string;
-  pass_score?: Num | null;
-  fail_score?: Num | null;
-}
-
-export interface RatingMethod {
-  method: 'rating';
-  min: Num;
-  max: Num;
-  points?: RatingPoint[];
-}
-
-export interface DeductionMethod {
-  method: 'deduction';
-  per_unit: Num;
-  start?: Num | null;
-  floor?: Num | null;
-}
-
-export interface FormulaMethod {
-  method: 'formula';
-  /** e.g. `if(actual >= target, 100, actual / target * 90)`. */
-  expr: string;
-  floor?: Num | null;
-  cap?: Num | null;
-}
-
-export type MethodSpec =
-  | RatioMethod
-  | LowerIsBetterMethod
-  | ThresholdTargetStretchMethod
-  | BandsMethod
-  | PassFailMethod
-  | RatingMethod
-  | DeductionMethod
-  | FormulaMethod;
-
-export interface IndicatorSpec {
-  id: string;
-  name?: string | null;
-  kind?: IndicatorKind;
-  /** Weight in percent of its section. */
-  weight: Num;
-  actual: Value;
-  target?: Value | null;
-  scoring: MethodSpec;
-  missing?: MissingPolicy;
-  track_progress?: boolean;
-}
-
-export interface SectionSpec {
-  id: string;
-  name?: string | null;
-  /** Weight in percent of the total; section weights add up to exactly 100. */
-  weight: Num;
-  indicators: IndicatorSpec[];
-}
-
-export interface AdjustmentSpec {
-  id: string;
-  name?: string | null;
-  kind: 'bonus' | 'deduction';
-  /** Number of occurrences: a measure id or formula. */
-  count: Value;
-  points_each: Num;
-  max?: Num | null;
-  missing?: MissingPolicy;
-}
-
-export type VetoEffect = 'zero_total' | { cap_grade: string };
-
-export interface VetoSpec {
-  id: string;
-  name?: string | null;
-  /** Condition over measures, e.g. `compliance_violations > 0`. */
-  when: string;
-  effect: VetoEffect;
-  missing?: MissingPolicy;
-}
-
-export interface GradeSpec {
-  grade: string;
-  label?: string | null;
-  /** Inclusive lowest total; absent for the lowest grade. */
-  from?: Num | null;
-  /** Exclusive upper total; absent for the highest grade. */
-  to?: Num | null;
-}
-
-export interface RoundingSpec {
-  /** Decimal places of the total (0–10, default 2). */
-  scale?: number;
-  mode?: RoundingMode;
-}
-
-export interface TotalSpec {
-  floor?: Num | null;
-  cap?: Num | null;
-}
-
-export interface ProgressSpec {
-  green?: Num;
-  yellow?: Num;
-}
-
-/** An assessment plan (考核方案); see docs/plan-format.md. Use either `sections` or `indicators`. */
-export interface PlanSpec {
-  id: string;
-  name: string;
-  description?: string | null;
-  measures: MeasureSpec[];
-  sections?: SectionSpec[];
-  indicators?: IndicatorSpec[];
-  adjustments?: AdjustmentSpec[];
-  vetoes?: VetoSpec[];
-  grades: GradeSpec[];
-  rounding?: RoundingSpec;
-  total?: TotalSpec;
-  progress?: ProgressSpec;
-}
+export type RatioMethod = Extract<MethodSpec, { method: 'ratio' }>;
+export type LowerIsBetterMethod = Extract<MethodSpec, { method: 'lower_is_better' }>;
+export type ThresholdTargetStretchMethod = Extract<MethodSpec, { method: 'threshold_target_stretch' }>;
+export type BandsMethod = Extract<MethodSpec, { method: 'bands' }>;
+export type PassFailMethod = Extract<MethodSpec, { method: 'pass_fail' }>;
+export type RatingMethod = Extract<MethodSpec, { method: 'rating' }>;
+export type DeductionMethod = Extract<MethodSpec, { method: 'deduction' }>;
+export type FormulaMethod = Extract<MethodSpec, { method: 'formula' }>;
 
 // ---------------------------------------------------------------------------------------------
 // Records and options
@@ -775,113 +602,8 @@ export interface Limits {
   max_list_items?: number;
 }
 
-// Pay: pay plans (schema/pay-plan.schema.json), statements, bonus pools
+// Pay: pay plans (in formats.d.ts), statements, bonus pools
 // ---------------------------------------------------------------------------------------------
-
-/** A currency: ISO code and the decimal places of its minor unit. */
-export interface CurrencySpec {
-  /** ISO 4217 code, e.g. `CNY`, `JPY`. */
-  code: string;
-  /** Decimal places of the minor unit (0 to 8); known codes default (CNY/USD/EUR 2, JPY/KRW 0, KWD/BHD 3). */
-  minor_units?: number | null;
-}
-
-/** A point of the score → coefficient curve. */
-export interface CoefficientPoint {
-  at: Num;
-  coefficient: Num;
-}
-
-/** The performance-pay coefficient: by grade (every grade of the scoring plan, no others) or by score. */
-export type CoefficientSpec =
-  | { by_grade: Record<string, Num> }
-  /** Piecewise-linear in the rounded total, points ascending in `at`; flat beyond the ends. */
-  | { by_score: CoefficientPoint[] };
-
-/** Proration for part of a period: days employed ÷ days in the period, or a factor from 0 to 1. */
-export type ProrationSpec =
-  | { days: { employed: Value; in_period: Value } }
-  | { factor: Value };
-
-/** Performance pay (绩效工资): base × coefficient × proration. */
-export interface PerformancePaySpec {
-  name?: string | null;
-  /** A number, or a measure/formula for per-person bases. */
-  base: Value;
-  coefficient: CoefficientSpec;
-  /** Lowest coefficient. */
-  floor?: Num | null;
-  /** Highest coefficient. */
-  cap?: Num | null;
-  proration?: ProrationSpec | null;
-}
-
-/** flat (one tier), retroactive (全额累进), marginal (超额累进) or interpolated. */
-export type TierMode = 'flat' | 'retroactive' | 'marginal' | 'interpolated';
-
-/** A half-open tier `[from, to)` with either a `rate` in percent or a fixed `amount`. */
-export interface TierSpec {
-  from: Num;
-  /** Absent for the last tier. */
-  to?: Num | null;
-  /** Rate in percent (7.5 means 7.5%). */
-  rate?: Num | null;
-  /** A fixed amount paid for reaching this tier. */
-  amount?: Num | null;
-}
-
-/** Below `min` attainment, the commission × `factor` (default 0). */
-export interface GateSpec {
-  attainment: Value;
-  min: Num;
-  factor?: Num | null;
-}
-
-/** A band `[from, to)` of a multiplier table. */
-export interface MultiplierBand {
-  from?: Num | null;
-  to?: Num | null;
-  factor: Num;
-}
-
-/** A multiplier driven by another value, e.g. collection rate below 0.8 → × 0.8. */
-export interface MultiplierSpec {
-  driver: Value;
-  bands: MultiplierBand[];
-}
-
-/** Period-to-date pricing and true-up. */
-export interface ToDateSpec {
-  prior_base: Value;
-  paid: Value;
-}
-
-/** One commission line (提成). */
-export interface CommissionSpec {
-  /** Unique in the pay plan. */
-  id: string;
-  name?: string | null;
-  /** Revenue, gross margin, cash collected…: a measure or formula. */
-  base: Value;
-  mode: TierMode;
-  /** Half-open, contiguous, the last one open-ended. */
-  tiers: TierSpec[];
-  gate?: GateSpec | null;
-  multiplier?: MultiplierSpec | null;
-  /** Most commission this line pays. */
-  cap?: Num | null;
-  to_date?: ToDateSpec | null;
-}
-
-/** A pay plan document (schema/pay-plan.schema.json). */
-export interface PayPlanSpec {
-  id: string;
-  currency: CurrencySpec;
-  /** Rounding of each payable line (default `half_up`, 四舍五入). */
-  rounding?: RoundingMode;
-  performance_pay?: PerformancePaySpec | null;
-  commissions?: CommissionSpec[];
-}
 
 /** A slice of a commission base priced in one tier. */
 export interface PaySlice {
@@ -1000,93 +722,11 @@ export declare class PayPlan {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 360-degree feedback: configurations (schema/feedback.schema.json), rounds, reports
+// 360-degree feedback: configurations (in formats.d.ts), rounds, reports
 // ---------------------------------------------------------------------------------------------
 
-/** An answer scale, e.g. 1–5, 1–7 or 0–10. */
-export interface FeedbackScale {
-  min: Num;
-  max: Num;
-}
-
-/** One question. */
-export interface FeedbackItemSpec {
-  /** Unique in the questionnaire. */
-  id: string;
-  text?: string | null;
-  /** Reverse-coded: scored as min + max − answer. */
-  reverse?: boolean;
-  /** The item's own scale, when it differs from the default. */
-  scale?: FeedbackScale | null;
-}
-
-/** A competency: a weighted group of items. */
-export interface FeedbackCompetencySpec {
-  id: string;
-  name?: string | null;
-  /** Weight in the overall score, percent; omit on every competency for equal weights. */
-  weight?: Num | null;
-  items: FeedbackItemSpec[];
-}
-
-/** Who a rater is to the ratee; sets the group's default minimum (self, manager, skip-level 1; others 3). */
-export type FeedbackRelationship =
-  | 'manager'
-  | 'skip_level'
-  | 'peer'
-  | 'direct_report'
-  | 'customer'
-  | 'self'
-  | 'custom';
-
-/** What happens to a group below its minimum: suppressed (default) or merged into another group. */
-export type FeedbackBelowMinimum = 'suppress' | { merge_into: string };
-
-/** A rater group. */
-export interface FeedbackGroupSpec {
-  /** Responses name it in `group`. */
-  id: string;
-  name?: string | null;
-  relationship: FeedbackRelationship;
-  /** Weight in the combined score (re-normalised over the groups present). */
-  weight: Num;
-  /** Minimum raters to show or count the group (default by relationship). */
-  min_raters?: number | null;
-  below_minimum?: FeedbackBelowMinimum;
-}
-
-/** How answers are combined. */
-export interface FeedbackAggregationSpec {
-  method?: 'mean' | 'median' | 'trimmed_mean';
-  /** Share dropped at each end by the trimmed mean (default 0.1). */
-  trim?: Num;
-  /** Fewest raters for a trimmed mean (default 5); below it the mean is used. */
-  trimmed_min_raters?: number;
-  /** Average each rater's answers first (default true); false pools all answers. */
-  per_rater_first?: boolean;
-}
-
-/** Optional rater leniency/severity correction. */
-export interface FeedbackLeniencySpec {
-  method: 'centre' | 'standardise';
-  /** Fewest ratees a rater must have rated, with non-zero spread (default 3). */
-  min_ratees?: number;
-}
-
-/** A 360-degree feedback configuration (schema/feedback.schema.json). */
-export interface FeedbackSpec {
-  id: string;
-  /** The default answer scale. */
-  scale: FeedbackScale;
-  competencies: FeedbackCompetencySpec[];
-  groups: FeedbackGroupSpec[];
-  aggregation?: FeedbackAggregationSpec;
-  /** Count the self-assessment in the combined score (default false: reported beside it). */
-  include_self_in_combined?: boolean;
-  /** Gap (scale points) from which blind spots and hidden strengths are flagged (default 0.5). */
-  gap_threshold?: Num | null;
-  leniency?: FeedbackLeniencySpec | null;
-}
+/** An answer scale (the configuration's `scale`). */
+export type FeedbackScale = FeedbackScaleSpec;
 
 /**
  * An answer: a number (same policy as measure values: strings exact, JS numbers by their shortest
@@ -1291,44 +931,6 @@ export type AnalyticsOperation =
 export type AnalyticsRequest = { [field: string]: unknown };
 /** A result object, as the core's canonical JSON. */
 export type AnalyticsResult = { [field: string]: unknown };
-/** A period: `2026-06` (month), `2026-Q2`, `2026-H1` or `2026`; legacy spellings (`2026年6月`, `2026Q2`) are read too. */
-export type PeriodText = string;
-/** One indicator's outcome in a period result. */
-export interface IndicatorResult {
-  id: string;
-  /** The measured value (sales, visits …), when known. */
-  actual?: Decimal;
-  target?: Decimal;
-  points?: Decimal;
-  completion?: Decimal;
-  light?: Status;
-}
-/** One person's result of one period under one plan (docs/history.md). */
-export interface PeriodResult {
-  person: string;
-  name?: string;
-  period: PeriodText;
-  plan?: string;
-  /** SHA-256 of the plan's canonical document, hex; absent on imported results. */
-  plan_hash?: string;
-  total: Decimal;
-  grade?: string;
-  grade_before_veto?: string;
-  vetoed: boolean;
-  pay?: Decimal;
-  /** The 360 overall score, when the period had a feedback round. */
-  feedback?: Decimal;
-  team?: string;
-  branch?: string;
-  role?: string;
-  indicators?: IndicatorResult[];
-  /** It supersedes the earlier result of its person, period and plan (both stay visible). */
-  restates: boolean;
-  /** Scored under a plan the library never saw: only totals and grades are known. */
-  imported: boolean;
-  /** A later result restates it. */
-  superseded: boolean;
-}
 /** A history: the document the host keeps and sends back (`read_history`, `Plan.periodResults`). */
 export interface HistoryDocument {
   results: PeriodResult[];
@@ -1373,13 +975,6 @@ export interface TimelineRequest {
   /** Periods in the rolling mean (default 3). */
   window?: number;
   lang?: 'en' | 'zh';
-}
-export interface PromotionRules {
-  min_periods?: number;
-  grade_count?: { grades: string[]; at_least: number; in_last: number };
-  no_veto_in_last?: number;
-  /** The latest 360 overall in the last `in_last` periods is at least `at_least`. */
-  min_feedback?: { at_least: Num; in_last: number };
 }
 export interface EligibilityRequest {
   results: HistoryInput;

@@ -68,6 +68,7 @@ cp "$pkg/web/perfscore_wasm_bg.wasm" "$pkg/node/perfscore_wasm_bg.wasm"
 for dir in "$pkg/web" "$pkg/node"; do
   cp "$root"/bindings-js/*.mjs "$dir/"
   cp "$root/bindings-js/index.d.ts" "$dir/index.d.ts"
+  cp "$root/schema/formats.d.ts" "$dir/formats.d.ts"
 done
 cp "$here/js/web.mjs" "$pkg/web/index.js"
 cp "$here/js/node.mjs" "$pkg/node/index.js"

@@ -34,6 +34,7 @@ import {
   type PayStatement,
   type PerfscoreError,
   type PlanSpec,
+  type RatioMethod,
   type PoolShare,
   type RecordInput,
   type Scorecard,
@@ -60,6 +61,35 @@ const spec: PlanSpec = {
   grades: [{ grade: 'B', to: 95 }, { grade: 'A', from: '95' }],
   rounding: { scale: 2, mode: 'half_up' },
 };
+
+// A plan over raw business facts: sources and measures aggregated from them (the types come
+// from the core's own description of the plan format, schema/formats.d.ts).
+const ratio: RatioMethod = { method: 'ratio', cap: '120' };
+const factsSpec: PlanSpec = {
+  id: 'mini-facts',
+  name: 'Mini plan over CRM orders',
+  sources: [
+    {
+      id: 'orders',
+      id_column: 'order_id',
+      date_column: 'date',
+      owner_column: 'owner',
+      columns: [
+        { id: 'order_id', type: 'text' },
+        { id: 'date', type: 'date' },
+        { id: 'owner', type: 'text' },
+        { id: 'amount', type: 'decimal', aliases: ['金额'] },
+      ],
+    },
+  ],
+  measures: [
+    { id: 'revenue', from: { source: 'orders', aggregate: 'sum', column: 'amount' } },
+    { id: 'revenue_target' },
+  ],
+  indicators: [{ id: 'sales', weight: 100, actual: 'revenue', target: 'revenue_target', scoring: ratio }],
+  grades: [{ grade: 'B', to: 95 }, { grade: 'A', from: '95' }],
+};
+console.log(Plan.fromObject(factsSpec).measureIds().join(','));
 
 const plan: Plan = Plan.fromObject(spec);
 const id: string = plan.id;

@@ -30,9 +30,14 @@ pub fn feedback_schema_json() -> String {
 
 #[cfg(feature = "analytics")]
 /// The period result JSON Schema (one element of a history's `results`, as `read_history`
-/// answers and reads it back), pretty-printed with a trailing newline.
+/// answers and reads it back), pretty-printed with a trailing newline. It describes the document as
+/// the library writes it (a field it leaves out when empty, such as `indicators`, is optional);
+/// the reader accepts every such document.
 pub fn period_result_schema_json() -> String {
-    let schema = schemars::schema_for!(crate::analytics::PeriodResultSchema);
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<crate::analytics::PeriodResultSchema>();
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
