@@ -1,16 +1,14 @@
 // Type definitions for perfscore in JavaScript: one file, shipped by the Node package (native
 // addon) and the wasm package alike, since both run the same front (bindings-js/api.mjs).
-// The file formats (plans, pay plans, feedback configurations, period results) are generated
-// from the core's types into formats.d.ts (schema/formats.d.ts in the repository) and
-// re-exported here; the rest is written to match the core's canonical JSON
-// (core/src/scorecard.rs), and the TypeScript check in bindings-node/test.sh
-// (examples/usage.ts) keeps it honest.
+// The file formats (plans, pay plans, feedback configurations, period results) and scorecards
+// are generated from the core's types into formats.d.ts (schema/formats.d.ts in the repository)
+// and re-exported here; the rest is written to match the core's results, and the TypeScript
+// check in bindings-node/test.sh (examples/usage.ts) keeps it honest.
 
 import type {
-  Basis,
+  Bound,
   FeedbackScaleSpec,
   FeedbackSpec,
-  IndicatorKind,
   MethodSpec,
   Num,
   PayPlanSpec,
@@ -18,6 +16,7 @@ import type {
   PeriodText,
   PlanSpec,
   PromotionRules,
+  Scorecard,
   TierMode,
 } from './formats.js';
 export * from './formats.js';
@@ -256,128 +255,14 @@ export interface ScoreOptions {
 export type Lang = 'en' | 'zh';
 
 // ---------------------------------------------------------------------------------------------
-// Scorecards (the core's canonical JSON, parsed)
+// Scorecards: `JSON.parse` of the core's canonical JSON; the types are in formats.d.ts
+// (`Scorecard`, `SectionScore`, `IndicatorScore`, `Detail`, `Progress`, …)
 // ---------------------------------------------------------------------------------------------
-
-export type Status = 'red' | 'yellow' | 'green';
-export type Bound = 'floor' | 'cap';
-
-export interface Band {
-  from: Decimal | null;
-  to: Decimal | null;
-  score: Decimal;
-}
 
 export type CurveSegment =
   | { segment: 'below_threshold' }
   | { segment: 'between'; from_at: Decimal; from_score: Decimal; to_at: Decimal; to_score: Decimal }
   | { segment: 'at_or_above_top' };
-
-/** Which rule produced an indicator's points. */
-export type Detail =
-  | { method: 'ratio' }
-  | { method: 'zero_target' }
-  | { method: 'lower_is_better'; form: 'inverse' | 'linear' }
-  | ({ method: 'curve'; basis: Basis; value: Decimal } & CurveSegment)
-  | { method: 'bands'; basis: Basis; value: Decimal; band: Band }
-  | { method: 'pass_fail'; passed: boolean }
-  | { method: 'rating'; table: boolean }
-  | { method: 'deduction'; start: Decimal; per_unit: Decimal }
-  | { method: 'formula' }
-  | { method: 'missing_scored_zero' }
-  | { method: 'missing_left_out' };
-
-/** Progress of one indicator to date. */
-export interface Progress {
-  fraction: Decimal;
-  expected: Decimal;
-  pace: Decimal | null;
-  status: Status | null;
-  projected: Decimal | null;
-  projected_score: Decimal | null;
-}
-
-export interface IndicatorScore {
-  id: string;
-  name: string;
-  kind: IndicatorKind;
-  /** `null` when the actual could not be evaluated (a missing measure under a zero/reweight policy). */
-  actual: Decimal | null;
-  target?: Decimal;
-  completion?: Decimal;
-  detail: Detail;
-  raw_score: Decimal;
-  score: Decimal;
-  bound?: Bound;
-  weight: Decimal;
-  effective_weight: Decimal;
-  weighted: Decimal;
-  contribution: Decimal;
-  /** The measure that was missing, when the plan's policy scored or left the indicator out. */
-  missing?: string;
-  progress?: Progress;
-}
-
-export interface SectionScore {
-  id: string;
-  name: string;
-  weight: Decimal;
-  effective_weight: Decimal;
-  score: Decimal;
-  contribution: Decimal;
-  left_out?: boolean;
-  indicators: IndicatorScore[];
-}
-
-export interface AdjustmentScore {
-  id: string;
-  name: string;
-  bonus: boolean;
-  count: Decimal;
-  points_each: Decimal;
-  points: Decimal;
-  capped?: boolean;
-  missing?: boolean;
-}
-
-export interface VetoHit {
-  id: string;
-  name: string;
-  condition: string;
-  effect: 'zero_total' | { cap_grade: string };
-}
-
-export interface ProgressSummary {
-  fraction: Decimal;
-  status: Status | null;
-  projected_total: Decimal | null;
-  projected_grade: string | null;
-}
-
-/** One person's scorecard: `JSON.parse` of the core's canonical JSON. */
-export interface Scorecard {
-  plan_id: string;
-  record_id: string;
-  name?: string;
-  team?: string;
-  department?: string;
-  branch?: string;
-  attributes?: Record<string, string>;
-  sections: SectionScore[];
-  weighted_total: Decimal;
-  adjustments: AdjustmentScore[];
-  adjustment_total: Decimal;
-  total_bound?: Bound;
-  vetoes: VetoHit[];
-  unrounded_total: Decimal;
-  /** The total, rounded once with the plan's scale and mode (keeps trailing zeros: `"74.40"`). */
-  total: Decimal;
-  grade: string;
-  /** Present when a veto capped the grade. */
-  grade_before_veto?: string;
-  /** Present when scored mid-period (`options.period`). */
-  progress?: ProgressSummary;
-}
 
 // ---------------------------------------------------------------------------------------------
 // The API

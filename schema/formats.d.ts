@@ -1,6 +1,6 @@
 // The file formats perfscore reads and writes, as TypeScript: plans, pay plans, 360-degree
-// feedback configurations and period results. Generated from the core's types (the same
-// ones that read these files, and that write the JSON Schemas beside this file) by
+// feedback configurations, period results and scorecards. Generated from the core's types
+// (the same ones that read and write them, and the JSON Schemas beside this file) by
 // `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`; do not edit.
 
 /**
@@ -966,7 +966,7 @@ export interface PeriodResult {
   vetoed: boolean;
 }
 
-/** A decimal number as exact text (`"85.5"`); readers also take JSON numbers. */
+/** A decimal number as exact text (`"85.5"`), as results write it; readers also take JSON numbers. */
 export type DecimalText = string;
 
 /** One indicator's outcome in a period result. */
@@ -990,3 +990,275 @@ export interface IndicatorResult {
  * read too).
  */
 export type PeriodText = string;
+
+/** One person's scorecard. */
+export interface Scorecard {
+  /** Sum of adjustment points (signed). */
+  adjustment_total: DecimalText;
+  /** Bonus points and deductions, in plan order. */
+  adjustments: AdjustmentScore[];
+  /** Other attributes from the record. */
+  attributes?: { [key: string]: string };
+  /** Branch. */
+  branch?: string;
+  /** Department. */
+  department?: string;
+  /** The grade of the rounded total (after any veto's grade cap). */
+  grade: string;
+  /** The grade the total alone would have earned, when a veto capped it. */
+  grade_before_veto?: string;
+  /** The person's name. */
+  name?: string;
+  /** Id of the plan that scored it. */
+  plan_id: string;
+  /** Progress summary, when scored mid-period. */
+  progress?: ProgressSummary;
+  /** The record's id. */
+  record_id: string;
+  /** Section results, in plan order. */
+  sections: SectionScore[];
+  /** Team. */
+  team?: string;
+  /** The total, rounded once with the plan's scale and mode. */
+  total: DecimalText;
+  /** Which bound of the plan's total floor/cap applied, if any. */
+  total_bound?: Bound;
+  /** The total before rounding (after adjustments, bounds and vetoes). */
+  unrounded_total: DecimalText;
+  /** Vetoes that were triggered. */
+  vetoes: VetoHit[];
+  /** Sum of all indicator contributions, before adjustments. */
+  weighted_total: DecimalText;
+}
+
+/** A bonus or deduction and what it came to. */
+export interface AdjustmentScore {
+  /** True for bonus points, false for a deduction. */
+  bonus: boolean;
+  /** The maximum limited the points. */
+  capped?: boolean;
+  /** Number of occurrences. */
+  count: DecimalText;
+  /** Adjustment id. */
+  id: string;
+  /** The count was missing and taken as 0 by the plan's policy. */
+  missing?: boolean;
+  /** Display name. */
+  name: string;
+  /** Signed points applied (after the maximum). */
+  points: DecimalText;
+  /** Points per occurrence. */
+  points_each: DecimalText;
+}
+
+/** A half-open band `[from, to)`. */
+export interface Band {
+  /** Inclusive lower end, `None` for unbounded. */
+  from: DecimalText | null;
+  /** Points for a value in the band. */
+  score: DecimalText;
+  /** Exclusive upper end, `None` for unbounded. */
+  to: DecimalText | null;
+}
+
+/** Which bound changed the raw points, if any. */
+export type Bound =
+  /** Raised to the floor. */
+  | 'floor'
+  /** Lowered to the cap. */
+  | 'cap';
+
+/** Which rule produced an indicator's points: the step-by-step record explanations are rendered from. */
+export type Detail =
+  /** completion = actual ÷ target × 100. */
+  | {
+    method: 'ratio';
+  }
+  /** The target was 0; the plan's fixed points apply. */
+  | {
+    method: 'zero_target';
+  }
+  /** Lower is better. */
+  | {
+    /** inverse or linear. */
+    form: LowerIsBetterForm;
+    method: 'lower_is_better';
+  }
+  /** Threshold/target/stretch interpolation on the basis value. */
+  | {
+    /** What the curve is placed on. */
+    basis: Basis;
+    method: 'curve';
+    /** The basis value. */
+    value: DecimalText;
+  } & ({
+    segment: 'below_threshold';
+  } | {
+    /** Lower point's basis value. */
+    from_at: DecimalText;
+    /** Lower point's points. */
+    from_score: DecimalText;
+    segment: 'between';
+    /** Upper point's basis value. */
+    to_at: DecimalText;
+    /** Upper point's points. */
+    to_score: DecimalText;
+  } | {
+    segment: 'at_or_above_top';
+  })
+  /** Step bands. */
+  | {
+    /** The band it fell in. */
+    band: Band;
+    /** What the bands are placed on. */
+    basis: Basis;
+    method: 'bands';
+    /** The basis value. */
+    value: DecimalText;
+  }
+  /** Pass/fail. */
+  | {
+    method: 'pass_fail';
+    /** Whether the condition held. */
+    passed: boolean;
+  }
+  /** A rating on a scale. */
+  | {
+    method: 'rating';
+    /** Explicit table (true) or linear mapping (false). */
+    table: boolean;
+  }
+  /** Points deducted per unit from a start value. */
+  | {
+    method: 'deduction';
+    /** Points per unit. */
+    per_unit: DecimalText;
+    /** Points with nothing deducted. */
+    start: DecimalText;
+  }
+  /** A custom formula. */
+  | {
+    method: 'formula';
+  }
+  /** A needed measure was missing and the plan scores it as zero. */
+  | {
+    method: 'missing_scored_zero';
+  }
+  /** A needed measure was missing and the indicator was left out; its section was re-weighted. */
+  | {
+    method: 'missing_left_out';
+  };
+
+/** One indicator's result. */
+export interface IndicatorScore {
+  /** The actual value (absent when missing). */
+  actual: DecimalText | null;
+  /** Which bound applied, if any. */
+  bound?: Bound;
+  /** actual ÷ target × 100, when the target is positive. */
+  completion?: DecimalText;
+  /** Its part of the weighted total: weighted × section's effective weight ÷ 100. */
+  contribution: DecimalText;
+  /** The rule that produced the points. */
+  detail: Detail;
+  /** Weight actually used after re-weighting for missing data. */
+  effective_weight: DecimalText;
+  /** Indicator id. */
+  id: string;
+  /** Result, process or behaviour. */
+  kind: IndicatorKind;
+  /** The measure that was missing, when the missing-data policy applied. */
+  missing?: string;
+  /** Display name. */
+  name: string;
+  /** Progress to date, when scored mid-period and the indicator is tracked. */
+  progress?: Progress;
+  /** Points before floor/cap. */
+  raw_score: DecimalText;
+  /** Points after floor/cap (0 when left out). */
+  score: DecimalText;
+  /** The target, if the indicator has one. */
+  target?: DecimalText;
+  /** Weight in its section, percent, as planned. */
+  weight: DecimalText;
+  /** score × effective weight ÷ 100: its part of the section score. */
+  weighted: DecimalText;
+}
+
+/** Progress of one indicator to date. */
+export interface Progress {
+  /** target × fraction. */
+  expected: DecimalText;
+  /** Fraction of the period gone, 0–1. */
+  fraction: DecimalText;
+  /** actual ÷ expected × 100; `None` when expected is not positive. */
+  pace: DecimalText | null;
+  /** actual ÷ fraction; `None` when no time has passed. */
+  projected: DecimalText | null;
+  /** The indicator's score if the projection comes true; filled in by the scorer. */
+  projected_score: DecimalText | null;
+  /** The light; `None` when pace is undefined. */
+  status: Status | null;
+}
+
+/** Mid-period summary for the person. */
+export interface ProgressSummary {
+  /** Fraction of the period gone. */
+  fraction: DecimalText;
+  /** The grade of the projected total. */
+  projected_grade: string | null;
+  /** The total if every tracked indicator ends the period at its projection, rounded like the total. */
+  projected_total: DecimalText | null;
+  /** The worst light among tracked indicators (any red → red); `None` if none has a light. */
+  status: Status | null;
+}
+
+/** A section's result. */
+export interface SectionScore {
+  /** Share of the weighted total: Σ of its indicators' contributions. */
+  contribution: DecimalText;
+  /** Weight actually used (differs when another section was left out). */
+  effective_weight: DecimalText;
+  /** Section id. */
+  id: string;
+  /** Indicator results, in plan order. */
+  indicators: IndicatorScore[];
+  /** Every indicator was left out for missing data, so the section was too. */
+  left_out?: boolean;
+  /** Display name. */
+  name: string;
+  /** Σ indicator score × effective indicator weight ÷ 100. */
+  score: DecimalText;
+  /** Weight in the plan, percent. */
+  weight: DecimalText;
+}
+
+/** A traffic light. */
+export type Status =
+  /** Behind: below the yellow threshold. */
+  | 'red'
+  /** Slightly behind. */
+  | 'yellow'
+  /** On or ahead of pace. */
+  | 'green';
+
+/** A triggered veto. */
+export interface VetoHit {
+  /** The condition, as written in the plan. */
+  condition: string;
+  /** `zero_total`, or the grade it caps at. */
+  effect: VetoOutcome;
+  /** Veto id. */
+  id: string;
+  /** Display name. */
+  name: string;
+}
+
+/** What a triggered veto did. */
+export type VetoOutcome =
+  /** The total was set to 0. */
+  | 'zero_total'
+  /** The grade was capped at this grade. */
+  | {
+    cap_grade: string;
+  };

@@ -35,7 +35,7 @@
 //! One obvious way to do each thing. The crate root holds the types every caller meets:
 //!
 //! - compile: [`Plan::from_json`] (or [`Plan::from_value`], [`Plan::from_spec`]),
-//!   [`PayPlan::from_json`], [`Limits`], [`plan_schema_json`];
+//!   [`PayPlan::from_json`], [`Limits`], [`plan_schema_json`], [`scorecard_schema_json`];
 //! - score: [`Plan::score`], [`Plan::score_with`], [`Plan::score_many`], [`Plan::scorer`]
 //!   (streaming, [`Scorer::score`]) into [`Scorecard`]s; [`Plan::summarize`] for a
 //!   [`batch::Table`] into [`batch::Row`]s ([`Summary`] and pay total);
@@ -122,7 +122,7 @@ pub use plan::{Measure, Plan};
 pub use progress::{PeriodPosition, Progress, Status};
 pub use record::Record;
 pub use rounding::RoundingMode;
-pub use schema::plan_schema_json;
+pub use schema::{plan_schema_json, scorecard_schema_json};
 pub use score::{ScoreOptions, Scorer, Summary};
 pub use scorecard::{
     AdjustmentScore, Cell, IndicatorScore, ProgressSummary, Scorecard, SectionScore, VetoHit,

@@ -57,16 +57,19 @@ pub(crate) enum Method {
 }
 
 /// A half-open band `[from, to)`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Band {
     /// Inclusive lower end, `None` for unbounded.
     #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    #[schemars(with = "Option<crate::number::DecimalTextSchema>")]
     pub from: Option<Decimal>,
     /// Exclusive upper end, `None` for unbounded.
     #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    #[schemars(with = "Option<crate::number::DecimalTextSchema>")]
     pub to: Option<Decimal>,
     /// Points for a value in the band.
     #[serde(serialize_with = "crate::number::serialize_decimal")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub score: Decimal,
 }
 
@@ -83,7 +86,7 @@ impl Band {
 }
 
 /// Where a value fell on a threshold/target/stretch curve.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "segment", rename_all = "snake_case")]
 pub enum CurveSegment {
     /// Below the threshold: the below-threshold points.
@@ -92,15 +95,19 @@ pub enum CurveSegment {
     Between {
         /// Lower point's basis value.
         #[serde(serialize_with = "crate::number::serialize_decimal")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         from_at: Decimal,
         /// Lower point's points.
         #[serde(serialize_with = "crate::number::serialize_decimal")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         from_score: Decimal,
         /// Upper point's basis value.
         #[serde(serialize_with = "crate::number::serialize_decimal")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         to_at: Decimal,
         /// Upper point's points.
         #[serde(serialize_with = "crate::number::serialize_decimal")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         to_score: Decimal,
     },
     /// At or above the last point: its points.
@@ -108,7 +115,7 @@ pub enum CurveSegment {
 }
 
 /// Which rule produced an indicator's points: the step-by-step record explanations are rendered from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum Detail {
     /// completion = actual ÷ target × 100.
@@ -126,6 +133,7 @@ pub enum Detail {
         basis: Basis,
         /// The basis value.
         #[serde(serialize_with = "crate::number::serialize_decimal")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         value: Decimal,
         /// Where it fell.
         #[serde(flatten)]
@@ -137,6 +145,7 @@ pub enum Detail {
         basis: Basis,
         /// The basis value.
         #[serde(serialize_with = "crate::number::serialize_decimal")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         value: Decimal,
         /// The band it fell in.
         band: Band,
@@ -155,9 +164,11 @@ pub enum Detail {
     Deduction {
         /// Points with nothing deducted.
         #[serde(serialize_with = "crate::number::serialize_decimal")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         start: Decimal,
         /// Points per unit.
         #[serde(serialize_with = "crate::number::serialize_decimal")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         per_unit: Decimal,
     },
     /// A custom formula.
@@ -169,7 +180,7 @@ pub enum Detail {
 }
 
 /// Which bound changed the raw points, if any.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Bound {
     /// Raised to the floor.

@@ -408,6 +408,13 @@ impl FromStr for Num {
     }
 }
 
+/// A decimal number as exact text (`"85.5"`), as results write it; readers also take JSON numbers.
+// Only its JSON Schema is used: `#[schemars(with = ...)]` on decimal fields written as text.
+#[derive(schemars::JsonSchema)]
+#[schemars(transparent, rename = "DecimalText")]
+#[allow(dead_code)]
+pub(crate) struct DecimalTextSchema(#[schemars(regex(pattern = r"^-?[0-9]+(\.[0-9]+)?$"))] String);
+
 /// A decimal's text in a stack buffer: the same characters as `Decimal`'s `Display`
 /// (`to_string()`), produced without allocating and with a few wide divisions instead of one
 /// 96-bit division per digit, because writing results (canonical JSON, binding conversions) is

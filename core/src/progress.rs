@@ -122,7 +122,9 @@ impl PeriodPosition {
 }
 
 /// A traffic light.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, schemars::JsonSchema, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Behind: below the yellow threshold.
@@ -153,24 +155,29 @@ impl Status {
 }
 
 /// Progress of one indicator to date.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct Progress {
     /// Fraction of the period gone, 0–1.
     #[serde(serialize_with = "crate::number::serialize_decimal")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub fraction: Decimal,
     /// target × fraction.
     #[serde(serialize_with = "crate::number::serialize_decimal")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub expected: Decimal,
     /// actual ÷ expected × 100; `None` when expected is not positive.
     #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    #[schemars(with = "Option<crate::number::DecimalTextSchema>")]
     pub pace: Option<Decimal>,
     /// The light; `None` when pace is undefined.
     pub status: Option<Status>,
     /// actual ÷ fraction; `None` when no time has passed.
     #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    #[schemars(with = "Option<crate::number::DecimalTextSchema>")]
     pub projected: Option<Decimal>,
     /// The indicator's score if the projection comes true; filled in by the scorer.
     #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    #[schemars(with = "Option<crate::number::DecimalTextSchema>")]
     pub projected_score: Option<Decimal>,
 }
 

@@ -11,6 +11,18 @@ pub fn plan_schema_json() -> String {
     text
 }
 
+/// The scorecard JSON Schema: [`crate::Scorecard`] as its canonical JSON writes it (a field it
+/// leaves out when empty is optional), pretty-printed with a trailing newline.
+pub fn scorecard_schema_json() -> String {
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<crate::Scorecard>();
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// The pay plan file JSON Schema, pretty-printed with a trailing newline.
 pub fn pay_plan_schema_json() -> String {
     let schema = schemars::schema_for!(crate::pay::PayPlanSpec);

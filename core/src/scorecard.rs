@@ -21,8 +21,11 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+// The JSON Schema (`scorecard_schema_json`) describes what the canonical JSON writes: decimals
+// as text, and an `Option` left out when `None` as an optional field that is never null.
+
 /// One person's scorecard.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Scorecard {
     /// Id of the plan that scored it.
     pub plan_id: Arc<str>,
@@ -30,15 +33,19 @@ pub struct Scorecard {
     pub record_id: String,
     /// The person's name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub name: Option<String>,
     /// Team.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub team: Option<String>,
     /// Department.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub department: Option<String>,
     /// Branch.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub branch: Option<String>,
     /// Other attributes from the record.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
@@ -47,35 +54,42 @@ pub struct Scorecard {
     pub sections: Vec<SectionScore>,
     /// Sum of all indicator contributions, before adjustments.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub weighted_total: Decimal,
     /// Bonus points and deductions, in plan order.
     pub adjustments: Vec<AdjustmentScore>,
     /// Sum of adjustment points (signed).
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub adjustment_total: Decimal,
     /// Which bound of the plan's total floor/cap applied, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Bound")]
     pub total_bound: Option<Bound>,
     /// Vetoes that were triggered.
     pub vetoes: Vec<VetoHit>,
     /// The total before rounding (after adjustments, bounds and vetoes).
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub unrounded_total: Decimal,
     /// The total, rounded once with the plan's scale and mode.
     #[serde(serialize_with = "total_str")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub total: Decimal,
     /// The grade of the rounded total (after any veto's grade cap).
     pub grade: Arc<str>,
     /// The grade the total alone would have earned, when a veto capped it.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub grade_before_veto: Option<Arc<str>>,
     /// Progress summary, when scored mid-period.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "ProgressSummary")]
     pub progress: Option<ProgressSummary>,
 }
 
 /// A section's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct SectionScore {
     /// Section id.
     pub id: Arc<str>,
@@ -83,15 +97,19 @@ pub struct SectionScore {
     pub name: Arc<str>,
     /// Weight in the plan, percent.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub weight: Decimal,
     /// Weight actually used (differs when another section was left out).
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub effective_weight: Decimal,
     /// Σ indicator score × effective indicator weight ÷ 100.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub score: Decimal,
     /// Share of the weighted total: Σ of its indicators' contributions.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub contribution: Decimal,
     /// Every indicator was left out for missing data, so the section was too.
     #[serde(skip_serializing_if = "is_false")]
@@ -101,7 +119,7 @@ pub struct SectionScore {
 }
 
 /// One indicator's result.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct IndicatorScore {
     /// Indicator id.
     pub id: Arc<str>,
@@ -111,41 +129,53 @@ pub struct IndicatorScore {
     pub kind: IndicatorKind,
     /// The actual value (absent when missing).
     #[serde(serialize_with = "opt_dec")]
+    #[schemars(with = "Option<crate::number::DecimalTextSchema>")]
     pub actual: Option<Decimal>,
     /// The target, if the indicator has one.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub target: Option<Decimal>,
     /// actual ÷ target × 100, when the target is positive.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub completion: Option<Decimal>,
     /// The rule that produced the points.
     pub detail: Detail,
     /// Points before floor/cap.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub raw_score: Decimal,
     /// Points after floor/cap (0 when left out).
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub score: Decimal,
     /// Which bound applied, if any.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Bound")]
     pub bound: Option<Bound>,
     /// Weight in its section, percent, as planned.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub weight: Decimal,
     /// Weight actually used after re-weighting for missing data.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub effective_weight: Decimal,
     /// score × effective weight ÷ 100: its part of the section score.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub weighted: Decimal,
     /// Its part of the weighted total: weighted × section's effective weight ÷ 100.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub contribution: Decimal,
     /// The measure that was missing, when the missing-data policy applied.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub missing: Option<Arc<str>>,
     /// Progress to date, when scored mid-period and the indicator is tracked.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Progress")]
     pub progress: Option<Progress>,
 }
 
@@ -157,7 +187,7 @@ impl IndicatorScore {
 }
 
 /// A bonus or deduction and what it came to.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct AdjustmentScore {
     /// Adjustment id.
     pub id: Arc<str>,
@@ -167,12 +197,15 @@ pub struct AdjustmentScore {
     pub bonus: bool,
     /// Number of occurrences.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub count: Decimal,
     /// Points per occurrence.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub points_each: Decimal,
     /// Signed points applied (after the maximum).
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub points: Decimal,
     /// The maximum limited the points.
     #[serde(skip_serializing_if = "is_false")]
@@ -183,7 +216,7 @@ pub struct AdjustmentScore {
 }
 
 /// A triggered veto.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct VetoHit {
     /// Veto id.
     pub id: Arc<str>,
@@ -196,7 +229,7 @@ pub struct VetoHit {
 }
 
 /// What a triggered veto did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VetoOutcome {
     /// The total was set to 0.
@@ -206,15 +239,17 @@ pub enum VetoOutcome {
 }
 
 /// Mid-period summary for the person.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct ProgressSummary {
     /// Fraction of the period gone.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub fraction: Decimal,
     /// The worst light among tracked indicators (any red → red); `None` if none has a light.
     pub status: Option<Status>,
     /// The total if every tracked indicator ends the period at its projection, rounded like the total.
     #[serde(serialize_with = "opt_dec")]
+    #[schemars(with = "Option<crate::number::DecimalTextSchema>")]
     pub projected_total: Option<Decimal>,
     /// The grade of the projected total.
     pub projected_grade: Option<Arc<str>>,

@@ -2,53 +2,95 @@
 
 use std::path::PathBuf;
 
-#[test]
-fn committed_schema_is_current() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/plan.schema.json");
-    let generated = perfscore::plan_schema_json();
+/// The committed file `schema/<name>`, after checking it equals `generated`
+/// (`UPDATE_SCHEMA=1` rewrites it first).
+fn current(name: &str, generated: &str) -> String {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../schema")
+        .join(name);
     if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(&path, &generated).unwrap();
+        std::fs::write(&path, generated).unwrap();
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == generated, "schema/plan.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`");
+    assert!(
+        committed == generated,
+        "schema/{name} is stale: run `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`"
+    );
+    committed
+}
+
+#[test]
+fn committed_schema_is_current() {
+    let committed = current("plan.schema.json", &perfscore::plan_schema_json());
     let v: serde_json::Value = serde_json::from_str(&committed).unwrap();
     assert_eq!(v["title"], "PlanSpec");
     assert!(v["properties"]["sections"].is_object());
 }
 
 #[test]
-fn committed_pay_schema_is_current() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/pay-plan.schema.json");
-    let generated = perfscore::pay::pay_plan_schema_json();
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(&path, &generated).unwrap();
+fn committed_scorecard_schema_is_current() {
+    let committed = current("scorecard.schema.json", &perfscore::scorecard_schema_json());
+    // Every top-level field a full scorecard writes is in the schema, required exactly when the
+    // canonical JSON always writes it (the bundled demo: a mid-period card with a veto).
+    let v: serde_json::Value = serde_json::from_str(&committed).unwrap();
+    assert_eq!(v["title"], "Scorecard");
+    let plan = perfscore::Plan::from_json(perfscore::templates::DEMO_PLAN_JSON).unwrap();
+    let records = plan
+        .records_from_csv(perfscore::templates::DEMO_TEAM_CSV)
+        .unwrap();
+    let options: perfscore::ScoreOptions = serde_json::from_str(
+        r#"{"period": {"basis": "calendar_days", "elapsed": 12, "total": 30}}"#,
+    )
+    .unwrap();
+    let props = v["properties"].as_object().unwrap();
+    let required: Vec<&str> = v["required"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r.as_str())
+        .collect();
+    for record in &records {
+        let card = plan.score_with(record, &options).unwrap();
+        let written: serde_json::Value = serde_json::from_str(&card.to_canonical_json()).unwrap();
+        let written = written.as_object().unwrap();
+        for key in written.keys() {
+            assert!(
+                props.contains_key(key),
+                "{key} is written but not in the schema"
+            );
+        }
+        for key in &required {
+            assert!(
+                written.contains_key(*key),
+                "{key} is required but not written"
+            );
+        }
     }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == generated, "schema/pay-plan.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`");
+}
+
+#[test]
+fn committed_pay_schema_is_current() {
+    current(
+        "pay-plan.schema.json",
+        &perfscore::pay::pay_plan_schema_json(),
+    );
 }
 
 #[test]
 fn committed_feedback_schema_is_current() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/feedback.schema.json");
-    let generated = perfscore::feedback::feedback_schema_json();
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(&path, &generated).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == generated, "schema/feedback.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`");
+    current(
+        "feedback.schema.json",
+        &perfscore::feedback::feedback_schema_json(),
+    );
 }
 
 #[cfg(feature = "analytics")]
 #[test]
 fn committed_period_result_schema_is_current() {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/period-result.schema.json");
-    let generated = perfscore::analytics::period_result_schema_json();
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(&path, &generated).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(committed == generated, "schema/period-result.schema.json is stale: run `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`");
+    let committed = current(
+        "period-result.schema.json",
+        &perfscore::analytics::period_result_schema_json(),
+    );
     let v: serde_json::Value = serde_json::from_str(&committed).unwrap();
     assert_eq!(v["title"], "PeriodResult");
     // Every field the canonical document writes is in the schema, and nothing else: the flat
@@ -82,12 +124,12 @@ mod typescript;
 #[cfg(all(feature = "feedback", feature = "analytics"))]
 #[test]
 fn committed_typescript_declarations_are_current() {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../schema/formats.d.ts");
     let schemas: Vec<serde_json::Value> = [
         perfscore::plan_schema_json(),
         perfscore::pay::pay_plan_schema_json(),
         perfscore::feedback::feedback_schema_json(),
         perfscore::analytics::period_result_schema_json(),
+        perfscore::scorecard_schema_json(),
     ]
     .iter()
     .map(|text| serde_json::from_str(text).unwrap())
@@ -98,8 +140,8 @@ fn committed_typescript_declarations_are_current() {
         prefix_all,
     };
     let header = "// The file formats perfscore reads and writes, as TypeScript: plans, pay plans, 360-degree\n\
-                  // feedback configurations and period results. Generated from the core's types (the same\n\
-                  // ones that read these files, and that write the JSON Schemas beside this file) by\n\
+                  // feedback configurations, period results and scorecards. Generated from the core's types\n\
+                  // (the same ones that read and write them, and the JSON Schemas beside this file) by\n\
                   // `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`; do not edit.\n";
     let generated = typescript::render(
         header,
@@ -108,14 +150,8 @@ fn committed_typescript_declarations_are_current() {
             source(1, "Pay", false),
             source(2, "Feedback", true),
             source(3, "History", false),
+            source(4, "Scorecard", false),
         ],
     );
-    if std::env::var_os("UPDATE_SCHEMA").is_some() {
-        std::fs::write(&path, &generated).unwrap();
-    }
-    let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        committed == generated,
-        "schema/formats.d.ts is stale: run `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`"
-    );
+    current("formats.d.ts", &generated);
 }

@@ -121,7 +121,15 @@ fn expr(schema: &Value, names: &BTreeMap<String, String>, indent: &str) -> Strin
     if let Some(Value::Array(values)) = obj.get("enum") {
         return values.iter().map(literal).collect::<Vec<_>>().join(" | ");
     }
-    if let Some(Value::Array(members)) = obj.get("oneOf").or_else(|| obj.get("anyOf")) {
+    let members = obj.get("oneOf").or_else(|| obj.get("anyOf"));
+    if let (Some(Value::Array(members)), Some(_)) = (members, obj.get("properties")) {
+        // Properties beside a union (a flattened enum): both hold.
+        let mut common = String::new();
+        object(&mut common, schema, names, indent);
+        let union: Vec<String> = members.iter().map(|m| expr(m, names, indent)).collect();
+        return format!("{common} & ({})", union.join(" | "));
+    }
+    if let Some(Value::Array(members)) = members {
         return members
             .iter()
             .map(|m| expr(m, names, indent))

@@ -4,7 +4,9 @@
 
 use super::period::Period;
 use crate::error::{kinds, shown, Loc, Problem, Problems};
-use crate::number::{parse_decimal, serialize_decimal as dec, serialize_opt_decimal as opt_dec};
+use crate::number::{
+    parse_decimal, serialize_decimal as dec, serialize_opt_decimal as opt_dec, DecimalTextSchema,
+};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::Value;
@@ -17,30 +19,24 @@ pub(crate) struct IndicatorResult {
     pub id: String,
     /// The measured value (sales, visits …), when known.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<DecimalText>")]
+    #[schemars(with = "Option<DecimalTextSchema>")]
     pub actual: Option<Decimal>,
     /// Its target, when the indicator has one.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<DecimalText>")]
+    #[schemars(with = "Option<DecimalTextSchema>")]
     pub target: Option<Decimal>,
     /// Points scored.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<DecimalText>")]
+    #[schemars(with = "Option<DecimalTextSchema>")]
     pub points: Option<Decimal>,
     /// Completion, percent.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<DecimalText>")]
+    #[schemars(with = "Option<DecimalTextSchema>")]
     pub completion: Option<Decimal>,
     /// `red`, `yellow` or `green`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub light: Option<String>,
 }
-
-/// A decimal number as exact text (`"85.5"`); readers also take JSON numbers.
-#[derive(schemars::JsonSchema)]
-#[schemars(transparent)]
-#[allow(dead_code)]
-struct DecimalText(#[schemars(regex(pattern = r"^-?[0-9]+(\.[0-9]+)?$"))] String);
 
 /// A period: `2026-06`, `2026-Q2`, `2026-H1` or `2026` (legacy spellings such as `2026年6月` are
 /// read too).
@@ -68,7 +64,7 @@ pub(crate) struct PeriodResult {
     #[schemars(regex(pattern = "^[0-9a-f]{64}$"))]
     pub plan_hash: Option<String>,
     #[serde(serialize_with = "dec")]
-    #[schemars(with = "DecimalText")]
+    #[schemars(with = "DecimalTextSchema")]
     pub total: Decimal,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub grade: Option<String>,
@@ -77,11 +73,11 @@ pub(crate) struct PeriodResult {
     pub vetoed: bool,
     /// The pay statement's total.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<DecimalText>")]
+    #[schemars(with = "Option<DecimalTextSchema>")]
     pub pay: Option<Decimal>,
     /// The 360 overall score, when the period had a feedback round.
     #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
-    #[schemars(with = "Option<DecimalText>")]
+    #[schemars(with = "Option<DecimalTextSchema>")]
     pub feedback: Option<Decimal>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub team: Option<String>,
