@@ -65,6 +65,7 @@ else
   step "build: release wheel of the Python binding -> target/bench-python"
   wheels="$root/target/bench-wheels"
   rm -rf "$wheels"
+  ./bindings-python/sync-formats.sh
   (cd bindings-python && "$root/.venv/bin/maturin" build --release --locked --features timings -q -o "$wheels")
   rm -rf "$root/target/bench-python"
   mkdir -p "$root/target/bench-python"

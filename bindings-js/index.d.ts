@@ -17,6 +17,7 @@ import type {
   PlanSpec,
   PromotionRules,
   Scorecard,
+  ScoreOptions,
   TierMode,
 } from './formats.js';
 export * from './formats.js';
@@ -241,15 +242,6 @@ export interface FactsRecords {
 /** A record as returned by `recordsFromCsv` / `recordsFromJson`: decimals as strings. */
 export interface RecordOutput extends RecordInput {
   measures: Record<string, Decimal>;
-}
-
-export type PeriodPosition =
-  | { basis: 'calendar_days' | 'working_days'; elapsed: Num; total: Num }
-  | { basis: 'profile'; weights: Num[]; elapsed: Num };
-
-export interface ScoreOptions {
-  /** How far the period has gone, for progress lights; absent at period end. */
-  period?: PeriodPosition;
 }
 
 export type Lang = 'en' | 'zh';

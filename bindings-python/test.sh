@@ -43,6 +43,7 @@ fi
 # shellcheck disable=SC1091
 . "$venv/bin/activate"
 cd "$here"
+./sync-formats.sh
 maturin develop --locked -q
 cd "$root"
 python -m pytest -q bindings-python/tests

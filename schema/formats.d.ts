@@ -1,7 +1,7 @@
 // The file formats perfscore reads and writes, as TypeScript: plans, pay plans, 360-degree
-// feedback configurations, period results and scorecards. Generated from the core's types
-// (the same ones that read and write them, and the JSON Schemas beside this file) by
-// `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`; do not edit.
+// feedback configurations, period results, scorecards and score options. Generated from the
+// core's types (the ones that read and write them, as are the JSON Schemas beside this file)
+// by `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`; do not edit.
 
 /**
  * An assessment plan: what is measured, how each indicator is scored and weighted, and how the
@@ -1261,4 +1261,44 @@ export type VetoOutcome =
   /** The grade was capped at this grade. */
   | {
     cap_grade: string;
+  };
+
+/** Options for one scoring run. */
+export interface ScoreOptions {
+  /**
+   * How far the period has gone, for progress lights and projections; absent at period end.
+   *
+   * Default: `null`.
+   */
+  period?: PeriodPosition | null;
+}
+
+/** How far the period has gone. */
+export type PeriodPosition =
+  /** `elapsed` of `total` calendar days (day 12 of 30 → 0.4). */
+  | {
+    basis: 'calendar_days';
+    /** Days gone, including today if it counts. */
+    elapsed: Num;
+    /** Days in the period. */
+    total: Num;
+  }
+  /** `elapsed` of `total` working days, from the caller's calendar. */
+  | {
+    basis: 'working_days';
+    /** Working days gone. */
+    elapsed: Num;
+    /** Working days in the period. */
+    total: Num;
+  }
+  /**
+   * A pace profile: how much of the period's result each sub-period normally brings (e.g.
+   * weekly weights, or a seasonal curve), and how many sub-periods are complete.
+   */
+  | {
+    basis: 'profile';
+    /** Number of completed sub-periods (a whole number from 0 to the number of weights). */
+    elapsed: Num;
+    /** Relative weight of each sub-period (non-negative, not all zero). */
+    weights: Num[];
   };

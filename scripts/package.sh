@@ -18,6 +18,7 @@ if [ ! -x "$root/.venv/bin/maturin" ]; then
   [ -x "$root/.venv/bin/python" ] || python3 -m venv "$root/.venv"
   "$root/.venv/bin/python" -m pip install --disable-pip-version-check -q maturin==1.16.0
 fi
+./bindings-python/sync-formats.sh
 (cd bindings-python && "$root/.venv/bin/maturin" build --release --locked -q -o "$dist")
 
 echo "== Node package (prebuilt addon)"

@@ -117,13 +117,14 @@ fn committed_period_result_schema_is_current() {
     assert_eq!(props, written);
 }
 
-mod typescript;
+mod declarations;
 
 /// The file formats in TypeScript (`schema/formats.d.ts`, which both JavaScript packages ship
-/// beside `index.d.ts`), rendered from the same JSON Schemas as the files beside it.
+/// beside `index.d.ts`) and Python (`schema/formats.py`, the Python package's `perfscore.formats`),
+/// rendered from the same JSON Schemas as the files beside them.
 #[cfg(all(feature = "feedback", feature = "analytics"))]
 #[test]
-fn committed_typescript_declarations_are_current() {
+fn committed_declarations_are_current() {
     let schemas: Vec<serde_json::Value> = [
         perfscore::plan_schema_json(),
         perfscore::pay::pay_plan_schema_json(),
@@ -133,25 +134,40 @@ fn committed_typescript_declarations_are_current() {
     ]
     .iter()
     .map(|text| serde_json::from_str(text).unwrap())
+    .chain([serde_json::to_value(schemars::schema_for!(perfscore::ScoreOptions)).unwrap()])
     .collect();
-    let source = |i: usize, prefix, prefix_all| typescript::Source {
+    let source = |i: usize, prefix, prefix_all| declarations::Source {
         schema: &schemas[i],
         prefix,
         prefix_all,
     };
     let header = "// The file formats perfscore reads and writes, as TypeScript: plans, pay plans, 360-degree\n\
-                  // feedback configurations, period results and scorecards. Generated from the core's types\n\
-                  // (the same ones that read and write them, and the JSON Schemas beside this file) by\n\
-                  // `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`; do not edit.\n";
-    let generated = typescript::render(
-        header,
-        &[
-            source(0, "", false),
-            source(1, "Pay", false),
-            source(2, "Feedback", true),
-            source(3, "History", false),
-            source(4, "Scorecard", false),
-        ],
+                  // feedback configurations, period results, scorecards and score options. Generated from the\n\
+                  // core's types (the ones that read and write them, as are the JSON Schemas beside this file)\n\
+                  // by `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`; do not edit.\n";
+    let sources = [
+        source(0, "", false),
+        source(1, "Pay", false),
+        source(2, "Feedback", true),
+        source(3, "History", false),
+        source(4, "Scorecard", false),
+        source(5, "Options", false),
+    ];
+    current(
+        "formats.d.ts",
+        &declarations::typescript::typescript(header, &sources),
     );
-    current("formats.d.ts", &generated);
+    let header = "\"\"\"The file formats perfscore reads and writes, as `TypedDict`s: plans, pay plans, 360-degree\n\
+                  feedback configurations, period results and score options (``perfscore.formats``).\n\n\
+                  Generated from the core's types (the ones that read and write them, as are the JSON Schemas\n\
+                  beside this file) by ``UPDATE_SCHEMA=1 cargo test -p perfscore --test schema``; do not edit.\n\
+                  \"\"\"\n";
+    // Python's scorecards hold `decimal.Decimal`s where the canonical JSON has text, so their
+    // types are not these.
+    let [plan, pay, feedback, history, _, options] = sources;
+    let sources = [plan, pay, feedback, history, options];
+    current(
+        "formats.py",
+        &declarations::python::python(header, &sources),
+    );
 }

@@ -1,80 +1,17 @@
-//! TypeScript declarations rendered from the core's JSON Schemas (the subset schemars writes:
-//! objects, `$ref`, `oneOf` / `anyOf`, `const`, arrays, maps, nullable types), so the JavaScript
-//! packages' types for plan files and period results come from the same Rust types that read
-//! them, where they were copied by hand and drifted.
+//! The declarations as TypeScript (`schema/formats.d.ts`, shipped by both JavaScript packages).
 
-use serde_json::{Map, Value};
+use super::{declarations, description, referenced, Source};
+use serde_json::Value;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
-/// One schema to render: its document, and the prefix its definitions get when a definition of
-/// the same name but a different shape came from an earlier schema (or always, see `prefix_all`).
-pub struct Source<'a> {
-    pub schema: &'a Value,
-    pub prefix: &'a str,
-    /// Prefix every definition (not the root), for a schema whose short names (`GroupSpec`,
-    /// `Relationship`) mean something only inside it.
-    pub prefix_all: bool,
-}
-
-/// Names the generated file uses instead of the Rust type's name: `Number` would shadow the
-/// global `Number` in a module that also uses it.
-const RENAMES: &[(&str, &str)] = &[("Number", "Num")];
-
-/// The declarations of every source, in order: each root type, then its definitions by name.
-/// A definition identical to one already written is written once.
-pub fn render(header: &str, sources: &[Source]) -> String {
+/// `header`, then each type of `sources` declared.
+pub fn typescript(header: &str, sources: &[Source]) -> String {
     let mut out = String::from(header);
-    let mut written: BTreeMap<String, Value> = BTreeMap::new();
-    for source in sources {
-        let defs = source.schema.get("$defs").and_then(Value::as_object);
-        let names = names_of(source, defs, &written);
-        let root_name = source.schema["title"]
-            .as_str()
-            .unwrap_or("Root")
-            .to_string();
-        let mut root = source.schema.clone();
-        if let Some(obj) = root.as_object_mut() {
-            for key in ["$schema", "$defs", "title"] {
-                obj.remove(key);
-            }
-        }
-        declare(&mut out, &root_name, &root, &names);
-        for (name, def) in defs.into_iter().flatten() {
-            let ts_name = &names[name.as_str()];
-            if written.contains_key(ts_name) {
-                continue;
-            }
-            declare(&mut out, ts_name, def, &names);
-            written.insert(ts_name.clone(), def.clone());
-        }
+    for d in declarations(sources) {
+        declare(&mut out, &d.name, &d.schema, &d.names);
     }
     out
-}
-
-/// The TypeScript name of each definition of one source.
-fn names_of(
-    source: &Source,
-    defs: Option<&Map<String, Value>>,
-    written: &BTreeMap<String, Value>,
-) -> BTreeMap<String, String> {
-    let mut names = BTreeMap::new();
-    for (name, def) in defs.into_iter().flatten() {
-        let plain = RENAMES
-            .iter()
-            .find(|(from, _)| *from == name)
-            .map_or(name.as_str(), |(_, to)| to);
-        let shared = written.get(plain).is_some_and(|earlier| earlier == def);
-        let ts = if shared || (!source.prefix_all && !written.contains_key(plain)) {
-            plain.to_string()
-        } else if name.starts_with(source.prefix) {
-            name.clone()
-        } else {
-            format!("{}{name}", source.prefix)
-        };
-        names.insert(name.clone(), ts);
-    }
-    names
 }
 
 fn declare(out: &mut String, name: &str, schema: &Value, names: &BTreeMap<String, String>) {
@@ -112,8 +49,7 @@ fn expr(schema: &Value, names: &BTreeMap<String, String>, indent: &str) -> Strin
         return "unknown".into();
     };
     if let Some(Value::String(target)) = obj.get("$ref") {
-        let def = target.rsplit('/').next().unwrap_or(target);
-        return names.get(def).cloned().unwrap_or_else(|| def.to_string());
+        return referenced(target, names);
     }
     if let Some(value) = obj.get("const") {
         return literal(value);
@@ -238,18 +174,7 @@ fn literal(value: &Value) -> String {
 
 /// The schema's description as a doc comment (with its default when it has one).
 fn doc(out: &mut String, schema: &Value, indent: &str) {
-    let mut text = schema
-        .get("description")
-        .and_then(Value::as_str)
-        .unwrap_or("")
-        .trim()
-        .replace("*/", "*\\/");
-    if let Some(default) = schema.get("default") {
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        let _ = write!(text, "Default: `{default}`.");
-    }
+    let text = description(schema).replace("*/", "*\\/");
     if text.is_empty() {
         return;
     }
