@@ -1,24 +1,25 @@
 // Type definitions for perfscore in JavaScript: one file, shipped by the Node package (native
 // addon) and the wasm package alike, since both run the same front (bindings-js/api.mjs).
-// The file formats (plans, pay plans, feedback configurations, period results) and scorecards
-// are generated from the core's types into formats.d.ts (schema/formats.d.ts in the repository)
-// and re-exported here; the rest is written to match the core's results, and the TypeScript
-// check in bindings-node/test.sh (examples/usage.ts) keeps it honest.
+// The file formats (plans, pay plans, feedback configurations, period results), scorecards, pay
+// statements and score options are generated from the core's types into formats.d.ts
+// (schema/formats.d.ts in the repository) and re-exported here; the rest is written to match the
+// core's results, and the TypeScript check in bindings-node/test.sh (examples/usage.ts) keeps it
+// honest.
 
 import type {
-  Bound,
   FeedbackScaleSpec,
   FeedbackSpec,
   MethodSpec,
   Num,
+  PayLineDetail,
   PayPlanSpec,
+  PayStatement,
   PeriodResult,
   PeriodText,
   PlanSpec,
   PromotionRules,
   Scorecard,
   ScoreOptions,
-  TierMode,
 } from './formats.js';
 export * from './formats.js';
 
@@ -479,73 +480,13 @@ export interface Limits {
   max_list_items?: number;
 }
 
-// Pay: pay plans (in formats.d.ts), statements, bonus pools
+// Pay: pay plans and statements (in formats.d.ts), bonus pools
 // ---------------------------------------------------------------------------------------------
 
-/** A slice of a commission base priced in one tier. */
-export interface PaySlice {
-  from: Decimal;
-  /** `null`: the open last tier. */
-  to: Decimal | null;
-  base: Decimal;
-  /** Rate in percent (interpolated mode: the interpolated rate); `null` for an amount tier. */
-  rate: Decimal | null;
-  /** Fixed amount of an amount tier; `null` for a rate tier. */
-  amount: Decimal | null;
-  commission: Decimal;
-}
-
-/** How a performance-pay line was computed. */
-export interface PerformancePayDetail {
-  kind: 'performance_pay';
-  grade: string;
-  /** The rounded total score. */
-  score: Decimal;
-  source: 'grade' | 'score';
-  raw_coefficient: Decimal;
-  coefficient: Decimal;
-  /** Which bound of the coefficient applied. */
-  bound?: Bound;
-  /** Proration factor, when the plan prorates. */
-  proration?: Decimal;
-}
-
-/** How a commission line was computed. */
-export interface CommissionDetail {
-  kind: 'commission';
-  mode: TierMode;
-  slices: PaySlice[];
-  tiers_commission: Decimal;
-  gate?: { attainment: Decimal; min: Decimal; factor: Decimal; applied: boolean };
-  multiplier?: { driver: Decimal; factor: Decimal };
-  capped: boolean;
-  to_date?: { prior_base: Decimal; cumulative_base: Decimal; due: Decimal; paid: Decimal };
-}
-
-export type PayLineDetail = PerformancePayDetail | CommissionDetail;
-
-/** A payable line, rounded once to the currency's minor unit. */
-export interface PayLine {
-  /** `performance_pay` or the commission id. */
-  id: string;
-  name: string;
-  base: Decimal;
-  unrounded: Decimal;
-  /** Keeps the currency's minor units (`"2400.00"`). */
-  amount: Decimal;
-  detail: PayLineDetail;
-}
-
-/** One person's pay: `JSON.parse` of the core's `PayStatement::to_canonical_json`. */
-export interface PayStatement {
-  pay_plan_id: string;
-  record_id: string;
-  name?: string;
-  currency: string;
-  lines: PayLine[];
-  /** Sum of the rounded lines (`"15250.00"`). */
-  total: Decimal;
-}
+/** How a performance-pay line was computed (a `PayLineDetail`). */
+export type PerformancePayDetail = Extract<PayLineDetail, { kind: 'performance_pay' }>;
+/** How a commission line was computed (a `PayLineDetail`). */
+export type CommissionDetail = Extract<PayLineDetail, { kind: 'commission' }>;
 
 /** One person's part of a bonus pool. */
 export interface PoolShare {

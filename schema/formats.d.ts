@@ -1,7 +1,8 @@
 // The file formats perfscore reads and writes, as TypeScript: plans, pay plans, 360-degree
-// feedback configurations, period results, scorecards and score options. Generated from the
-// core's types (the ones that read and write them, as are the JSON Schemas beside this file)
-// by `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`; do not edit.
+// feedback configurations, period results, scorecards, pay statements and score options.
+// Generated from the core's types (the ones that read and write them, as are the JSON
+// Schemas beside this file) by `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`;
+// do not edit.
 
 /**
  * An assessment plan: what is measured, how each indicator is scored and weighted, and how the
@@ -1262,6 +1263,132 @@ export type VetoOutcome =
   | {
     cap_grade: string;
   };
+
+/** One person's pay. */
+export interface PayStatement {
+  /** Currency code. */
+  currency: string;
+  /** Payable lines, each rounded once. */
+  lines: PayLine[];
+  /** The person's name. */
+  name?: string;
+  /** The pay plan. */
+  pay_plan_id: string;
+  /** The person's record id. */
+  record_id: string;
+  /** Sum of the rounded lines, in minor units. */
+  total: DecimalText;
+}
+
+/** Where a performance-pay coefficient came from. */
+export type CoefficientSource =
+  /** The grade table. */
+  | 'grade'
+  /** The score curve. */
+  | 'score';
+
+/** The attainment gate of a commission. */
+export interface GateOutcome {
+  /** Whether the attainment was below the gate. */
+  applied: boolean;
+  /** Attainment found. */
+  attainment: DecimalText;
+  /** Factor below the gate. */
+  factor: DecimalText;
+  /** The gate. */
+  min: DecimalText;
+}
+
+/** The multiplier of a commission. */
+export interface MultiplierOutcome {
+  /** The driving value (e.g. collection rate). */
+  driver: DecimalText;
+  /** The factor its band gives. */
+  factor: DecimalText;
+}
+
+/** A payable line. */
+export interface PayLine {
+  /** Amount paid, rounded once to the minor unit. */
+  amount: DecimalText;
+  /** The base amount (performance-pay base, or the commission base this period). */
+  base: DecimalText;
+  /** How it was computed. */
+  detail: PayLineDetail;
+  /** `performance_pay` or the commission id. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** Exact amount before rounding. */
+  unrounded: DecimalText;
+}
+
+/** How a line was computed. */
+export type PayLineDetail =
+  /** base × coefficient × proration. */
+  | {
+    /** Which bound applied. */
+    bound?: Bound;
+    /** Coefficient used. */
+    coefficient: DecimalText;
+    /** The scorecard's grade. */
+    grade: string;
+    kind: 'performance_pay';
+    /** Proration factor, if any. */
+    proration?: DecimalText;
+    /** Coefficient before floor/cap. */
+    raw_coefficient: DecimalText;
+    /** The scorecard's rounded total. */
+    score: DecimalText;
+    /** Grade table or score curve. */
+    source: CoefficientSource;
+  }
+  /** Tiered commission. */
+  | {
+    /** The cap applied. */
+    capped: boolean;
+    /** Attainment gate. */
+    gate?: GateOutcome;
+    kind: 'commission';
+    /** Tier mode. */
+    mode: TierMode;
+    /** Multiplier. */
+    multiplier?: MultiplierOutcome;
+    /** Slices of the (cumulative) base and their commission. */
+    slices: PaySlice[];
+    /** Commission from the tiers alone. */
+    tiers_commission: DecimalText;
+    /** Period-to-date pricing. */
+    to_date?: ToDateOutcome;
+  };
+
+/** The part of the base priced in one tier. */
+export interface PaySlice {
+  /** Fixed amount, for an amount tier. */
+  amount: DecimalText | null;
+  /** The part of the base priced here. */
+  base: DecimalText;
+  /** Commission from this slice. */
+  commission: DecimalText;
+  /** Tier's lower end. */
+  from: DecimalText;
+  /** Rate in percent, for a rate tier (for interpolated mode: the interpolated rate). */
+  rate: DecimalText | null;
+  /** Tier's upper end (`None`: open). */
+  to: DecimalText | null;
+}
+
+/** Period-to-date pricing of a commission. */
+export interface ToDateOutcome {
+  /** Prior + this period's base: where the tiers were read. */
+  cumulative_base: DecimalText;
+  /** Commission due on the cumulative base. */
+  due: DecimalText;
+  /** Already paid; the line pays due − paid (a true-up). */
+  paid: DecimalText;
+  /** Base booked earlier in the period. */
+  prior_base: DecimalText;
+}
 
 /** Options for one scoring run. */
 export interface ScoreOptions {

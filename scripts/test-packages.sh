@@ -31,6 +31,8 @@ plan = perfscore.Plan.template("monthly-sales-rep")
 first = plan.score_many(plan.records_from_csv(perfscore.demo_team_csv()))[0]
 assert (first.record_id, str(first.total), first.grade) == ("E001", "119.16", "S"), first
 assert perfscore.__file__.startswith(__import__("sys").prefix), perfscore.__file__
+from perfscore.formats import PlanSpec  # the generated TypedDicts ship in the wheel
+assert "sources" in PlanSpec.__optional_keys__
 print("python: E001", first.total, first.grade)
 PY
 )
@@ -56,14 +58,18 @@ for (const [name, api] of [['native', native], ['wasm', wasm]]) {
 JS
 node check.mjs
 cat > check.mts <<'TS'
-import { Plan, PayPlan, Feedback, PerfscoreError, analytics } from 'perfscore';
+import { Plan, PayPlan, Feedback, PerfscoreError, analytics, type PlanSpec, type Scorecard } from 'perfscore';
 import * as wasm from 'perfscore-wasm';
+// The file formats' types (formats.d.ts, re-exported by index.d.ts) travel with both packages.
+const spec: wasm.PlanSpec = { id: 'p', name: 'P', measures: [], grades: [{ grade: 'A' }] };
+const same: PlanSpec = spec;
+const total = (card: Scorecard | wasm.Scorecard): string => card.total;
 const plan: Plan = Plan.fromJson('{}');
 const pay: typeof PayPlan = wasm.PayPlan;
 const feedback: typeof Feedback = wasm.Feedback;
 const error: typeof PerfscoreError = wasm.PerfscoreError;
 const plan2: wasm.Plan = wasm.Plan.fromJson('{}');
-export { plan, pay, feedback, error, plan2, analytics };
+export { plan, pay, feedback, error, plan2, analytics, same, total };
 TS
 "$root/bindings-node/node_modules/.bin/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext \
   --target es2022 --types node --typeRoots "$root/bindings-node/node_modules/@types" check.mts

@@ -82,3 +82,48 @@ def test_a_misspelt_key_or_unknown_method_fails_the_type_check(tmp_path):
     unknown = TYPED_PLAN.replace('{"method": "ratio"', '{"method": "ratios"')
     out = mypy(unknown, tmp_path)
     assert out.returncode != 0 and "MethodSpec" in out.stdout, out.stdout
+
+
+def test_every_scorecard_and_statement_in_the_vectors_is_valid_under_its_schema():
+    # The committed JSON Schemas of the results (and so formats.d.ts, rendered from them) say what
+    # the canonical JSON writes: every expected scorecard and pay statement of the conformance
+    # vectors validates, every key it holds is described (no extra keys: the schemas are closed).
+    import json
+    from pathlib import Path
+
+    import jsonschema  # nbformat's dependency, pinned through it
+
+    root = Path(__file__).resolve().parents[2]
+
+    def closed(schema, part_of_parent=False):
+        # The result schemas describe every key written; refuse any other. Properties beside a
+        # union (a flattened enum) are closed where both are seen, not in the union's members.
+        if isinstance(schema, list):
+            return [closed(v, part_of_parent) for v in schema]
+        if not isinstance(schema, dict):
+            return schema
+        flattened = "properties" in schema and "oneOf" in schema
+        out = {k: closed(v, flattened and k == "oneOf") for k, v in schema.items()}
+        if "properties" in schema and not part_of_parent and "additionalProperties" not in schema:
+            out["unevaluatedProperties"] = False
+        return out
+
+    checked = {}
+    for name, key, pattern in [
+        ("scorecard.schema.json", "sections", "tests/vectors/*.expected.jsonl"),
+        ("pay-statement.schema.json", "pay_plan_id", "tests/vectors/pay/*.expected.jsonl"),
+    ]:
+        schema = closed(json.loads((root / "schema" / name).read_text(encoding="utf-8")))
+        validator = jsonschema.Draft202012Validator(schema)
+        checked[name] = 0
+        for path in sorted(root.glob(pattern)):
+            for line in path.read_text(encoding="utf-8").splitlines():
+                doc = json.loads(line)
+                if key in doc:
+                    errors = [e.message for e in validator.iter_errors(doc)]
+                    assert not errors, (path.name, errors[:3])
+                    # A key the schema does not describe is refused.
+                    assert not validator.is_valid({**doc, "surplus": 1})
+                    checked[name] += 1
+    # 34 scorecard lines and 5 statement lines in the vectors today.
+    assert checked["scorecard.schema.json"] >= 34 and checked["pay-statement.schema.json"] >= 5, checked

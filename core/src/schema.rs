@@ -23,6 +23,18 @@ pub fn scorecard_schema_json() -> String {
     text
 }
 
+/// The pay statement JSON Schema: [`crate::pay::PayStatement`] as its canonical JSON writes it
+/// (as [`scorecard_schema_json`]), pretty-printed with a trailing newline.
+pub fn pay_statement_schema_json() -> String {
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<crate::pay::PayStatement>();
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
 /// The pay plan file JSON Schema, pretty-printed with a trailing newline.
 pub fn pay_plan_schema_json() -> String {
     let schema = schemars::schema_for!(crate::pay::PayPlanSpec);

@@ -77,6 +77,14 @@ fn committed_pay_schema_is_current() {
 }
 
 #[test]
+fn committed_pay_statement_schema_is_current() {
+    current(
+        "pay-statement.schema.json",
+        &perfscore::pay::pay_statement_schema_json(),
+    );
+}
+
+#[test]
 fn committed_feedback_schema_is_current() {
     current(
         "feedback.schema.json",
@@ -131,6 +139,7 @@ fn committed_declarations_are_current() {
         perfscore::feedback::feedback_schema_json(),
         perfscore::analytics::period_result_schema_json(),
         perfscore::scorecard_schema_json(),
+        perfscore::pay::pay_statement_schema_json(),
     ]
     .iter()
     .map(|text| serde_json::from_str(text).unwrap())
@@ -142,16 +151,18 @@ fn committed_declarations_are_current() {
         prefix_all,
     };
     let header = "// The file formats perfscore reads and writes, as TypeScript: plans, pay plans, 360-degree\n\
-                  // feedback configurations, period results, scorecards and score options. Generated from the\n\
-                  // core's types (the ones that read and write them, as are the JSON Schemas beside this file)\n\
-                  // by `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`; do not edit.\n";
+                  // feedback configurations, period results, scorecards, pay statements and score options.\n\
+                  // Generated from the core's types (the ones that read and write them, as are the JSON\n\
+                  // Schemas beside this file) by `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`;\n\
+                  // do not edit.\n";
     let sources = [
         source(0, "", false),
         source(1, "Pay", false),
         source(2, "Feedback", true),
         source(3, "History", false),
         source(4, "Scorecard", false),
-        source(5, "Options", false),
+        source(5, "Statement", false),
+        source(6, "Options", false),
     ];
     current(
         "formats.d.ts",
@@ -162,9 +173,9 @@ fn committed_declarations_are_current() {
                   Generated from the core's types (the ones that read and write them, as are the JSON Schemas\n\
                   beside this file) by ``UPDATE_SCHEMA=1 cargo test -p perfscore --test schema``; do not edit.\n\
                   \"\"\"\n";
-    // Python's scorecards hold `decimal.Decimal`s where the canonical JSON has text, so their
-    // types are not these.
-    let [plan, pay, feedback, history, _, options] = sources;
+    // Python's scorecards and pay statements hold `decimal.Decimal`s where the canonical JSON
+    // has text, so their types are not these.
+    let [plan, pay, feedback, history, _, _, options] = sources;
     let sources = [plan, pay, feedback, history, options];
     current(
         "formats.py",

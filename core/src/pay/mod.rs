@@ -11,7 +11,7 @@ mod spec;
 mod statement;
 mod tiers;
 
-pub use crate::schema::pay_plan_schema_json;
+pub use crate::schema::{pay_plan_schema_json, pay_statement_schema_json};
 pub use pool::{shares_to_canonical_json, split_pool, PoolShare};
 pub use spec::*;
 pub use statement::{

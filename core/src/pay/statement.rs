@@ -17,7 +17,7 @@ fn money<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
 }
 
 /// One person's pay.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PayStatement {
     /// The pay plan.
     pub pay_plan_id: Arc<str>,
@@ -25,6 +25,7 @@ pub struct PayStatement {
     pub record_id: String,
     /// The person's name.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "String")]
     pub name: Option<String>,
     /// Currency code.
     pub currency: Arc<str>,
@@ -32,11 +33,12 @@ pub struct PayStatement {
     pub lines: Vec<PayLine>,
     /// Sum of the rounded lines, in minor units.
     #[serde(serialize_with = "money")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub total: Decimal,
 }
 
 /// A payable line.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PayLine {
     /// `performance_pay` or the commission id.
     pub id: Arc<str>,
@@ -44,19 +46,22 @@ pub struct PayLine {
     pub name: Arc<str>,
     /// The base amount (performance-pay base, or the commission base this period).
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub base: Decimal,
     /// Exact amount before rounding.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub unrounded: Decimal,
     /// Amount paid, rounded once to the minor unit.
     #[serde(serialize_with = "money")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub amount: Decimal,
     /// How it was computed.
     pub detail: LineDetail,
 }
 
 /// Where a performance-pay coefficient came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CoefficientSource {
     /// The grade table.
@@ -66,52 +71,62 @@ pub enum CoefficientSource {
 }
 
 /// The attainment gate of a commission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct GateOutcome {
     /// Attainment found.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub attainment: Decimal,
     /// The gate.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub min: Decimal,
     /// Factor below the gate.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub factor: Decimal,
     /// Whether the attainment was below the gate.
     pub applied: bool,
 }
 
 /// The multiplier of a commission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct MultiplierOutcome {
     /// The driving value (e.g. collection rate).
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub driver: Decimal,
     /// The factor its band gives.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub factor: Decimal,
 }
 
 /// Period-to-date pricing of a commission.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct ToDateOutcome {
     /// Base booked earlier in the period.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub prior_base: Decimal,
     /// Prior + this period's base: where the tiers were read.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub cumulative_base: Decimal,
     /// Commission due on the cumulative base.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub due: Decimal,
     /// Already paid; the line pays due − paid (a true-up).
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub paid: Decimal,
 }
 
 /// How a line was computed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
+#[schemars(rename = "PayLineDetail")]
 pub enum LineDetail {
     /// base × coefficient × proration.
     PerformancePay {
@@ -119,20 +134,25 @@ pub enum LineDetail {
         grade: Arc<str>,
         /// The scorecard's rounded total.
         #[serde(serialize_with = "money")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         score: Decimal,
         /// Grade table or score curve.
         source: CoefficientSource,
         /// Coefficient before floor/cap.
         #[serde(serialize_with = "dec")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         raw_coefficient: Decimal,
         /// Coefficient used.
         #[serde(serialize_with = "dec")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         coefficient: Decimal,
         /// Which bound applied.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(with = "Bound")]
         bound: Option<Bound>,
         /// Proration factor, if any.
         #[serde(serialize_with = "opt_dec", skip_serializing_if = "Option::is_none")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         proration: Option<Decimal>,
     },
     /// Tiered commission.
@@ -143,17 +163,21 @@ pub enum LineDetail {
         slices: Vec<Slice>,
         /// Commission from the tiers alone.
         #[serde(serialize_with = "dec")]
+        #[schemars(with = "crate::number::DecimalTextSchema")]
         tiers_commission: Decimal,
         /// Attainment gate.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(with = "GateOutcome")]
         gate: Option<GateOutcome>,
         /// Multiplier.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(with = "MultiplierOutcome")]
         multiplier: Option<MultiplierOutcome>,
         /// The cap applied.
         capped: bool,
         /// Period-to-date pricing.
         #[serde(skip_serializing_if = "Option::is_none")]
+        #[schemars(with = "ToDateOutcome")]
         to_date: Option<ToDateOutcome>,
     },
 }

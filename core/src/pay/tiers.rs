@@ -33,25 +33,32 @@ pub(crate) struct TierTable {
 }
 
 /// The part of the base priced in one tier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "PaySlice")]
 pub struct Slice {
     /// Tier's lower end.
     #[serde(serialize_with = "crate::number::serialize_decimal")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub from: Decimal,
     /// Tier's upper end (`None`: open).
     #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    #[schemars(with = "Option<crate::number::DecimalTextSchema>")]
     pub to: Option<Decimal>,
     /// The part of the base priced here.
     #[serde(serialize_with = "crate::number::serialize_decimal")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub base: Decimal,
     /// Rate in percent, for a rate tier (for interpolated mode: the interpolated rate).
     #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    #[schemars(with = "Option<crate::number::DecimalTextSchema>")]
     pub rate: Option<Decimal>,
     /// Fixed amount, for an amount tier.
     #[serde(serialize_with = "crate::number::serialize_opt_decimal")]
+    #[schemars(with = "Option<crate::number::DecimalTextSchema>")]
     pub amount: Option<Decimal>,
     /// Commission from this slice.
     #[serde(serialize_with = "crate::number::serialize_decimal")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub commission: Decimal,
 }
 
