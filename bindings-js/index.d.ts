@@ -1,12 +1,13 @@
 // Type definitions for perfscore in JavaScript: one file, shipped by the Node package (native
 // addon) and the wasm package alike, since both run the same front (bindings-js/api.mjs).
 // The file formats (plans, pay plans, feedback configurations, period results), scorecards, pay
-// statements and score options are generated from the core's types into formats.d.ts
-// (schema/formats.d.ts in the repository) and re-exported here; the rest is written to match the
-// core's results, and the TypeScript check in bindings-node/test.sh (examples/usage.ts) keeps it
-// honest.
+// statements, feedback rounds and score options are generated from the core's types into
+// formats.d.ts (schema/formats.d.ts in the repository) and re-exported here; the rest is written
+// to match the core's results, and the TypeScript check in bindings-node/test.sh
+// (examples/usage.ts) keeps it honest.
 
 import type {
+  FeedbackRound,
   FeedbackScaleSpec,
   FeedbackSpec,
   MethodSpec,
@@ -18,8 +19,8 @@ import type {
   PeriodText,
   PlanSpec,
   PromotionRules,
-  Scorecard,
   ScoreOptions,
+  Scorecard,
 } from './formats.js';
 export * from './formats.js';
 
@@ -540,7 +541,7 @@ export declare class PayPlan {
 }
 
 // ---------------------------------------------------------------------------------------------
-// 360-degree feedback: configurations (in formats.d.ts), rounds, reports
+// 360-degree feedback: configurations, rounds and reports (in formats.d.ts), responses
 // ---------------------------------------------------------------------------------------------
 
 /** An answer scale (the configuration's `scale`). */
@@ -565,138 +566,12 @@ export interface FeedbackResponse {
   value: FeedbackAnswer;
 }
 
-/** Why a statistic does not exist. */
-export type UndefinedReason =
-  | 'zero_variance'
-  | 'no_raters'
-  | 'single_rater'
-  | 'too_few_units'
-  | 'no_pairable_units'
-  | 'not_enough_data'
-  | 'negative_denominator'
-  | 'invalid_scale'
-  | 'non_finite_input'
-  | 'overflow';
-
-/** A statistic: a finite value, or explicitly undefined with the reason (never NaN). */
-export type Stat =
-  | { status: 'value'; value: number }
-  | { status: 'undefined'; reason: UndefinedReason };
-
-/** A score of an item or competency (on the answer scale). */
-export interface FeedbackNamedScore {
-  id: string;
-  score: Decimal;
-}
-
-/** Item, competency and overall scores of one group (or combined). */
-export interface FeedbackScores {
-  /** Items nobody answered are absent. */
-  items: FeedbackNamedScore[];
-  competencies: FeedbackNamedScore[];
-  overall: Decimal | null;
-}
-
 /** Whether a group is shown, and if not, why. */
 export type FeedbackGroupStatus =
   | { status: 'shown' }
   | { status: 'suppressed'; minimum: number }
   | { status: 'merged_into'; group: string }
   | { status: 'no_responses' };
-
-/** One rater group's result for a ratee (`raters` and `scores` only for shown groups). */
-export type FeedbackGroupResult = FeedbackGroupStatus & {
-  id: string;
-  name: string;
-  raters: number | null;
-  /** The group's planned weight. */
-  weight: Decimal;
-  scores: FeedbackScores | null;
-};
-
-/** A group's weight (percent) in the combined score after re-normalising over the groups present. */
-export interface FeedbackGroupWeight {
-  group: string;
-  weight: Decimal;
-}
-
-/** Self minus others on one item or competency. */
-export interface FeedbackGap {
-  level: 'item' | 'competency';
-  id: string;
-  self_score: Decimal;
-  others: Decimal;
-  gap: Decimal;
-  flag: 'blind_spot' | 'hidden_strength' | 'none';
-}
-
-/** Dispersion and agreement on one item for one ratee (counted, non-self answers). */
-export interface FeedbackItemAgreement {
-  item: string;
-  raters: number;
-  std_dev: Stat;
-  /** r_wg (James, Demaree & Wolf 1984), truncated at 0. */
-  rwg: Stat;
-}
-
-/** One ratee's feedback. */
-export interface FeedbackReport {
-  ratee: string;
-  /** Every group, shown or not, with the reason. */
-  groups: FeedbackGroupResult[];
-  combined: FeedbackScores;
-  weights_used: FeedbackGroupWeight[];
-  /** The self-assessment, reported beside the combined score. */
-  self_scores: FeedbackScores | null;
-  gaps: FeedbackGap[];
-  agreement: FeedbackItemAgreement[];
-  trimmed_mean_fell_back: boolean;
-}
-
-/** The six Shrout & Fleiss (1979) ICCs with the ANOVA mean squares. */
-export interface IccAll {
-  icc1_1: Stat;
-  icc2_1: Stat;
-  icc3_1: Stat;
-  icc1_k: Stat;
-  icc2_k: Stat;
-  icc3_k: Stat;
-  ms_between_targets: number;
-  ms_within_targets: number;
-  ms_between_judges: number;
-  ms_residual: number;
-}
-
-/** Reliability of the whole round. */
-export interface FeedbackReliability {
-  alpha_nominal: Stat;
-  alpha_ordinal: Stat;
-  alpha_interval: Stat;
-  alpha_ratio: Stat;
-  /** `null` when fewer than 2 ratees have 2 raters. */
-  icc: IccAll | null;
-  icc_ratees: number;
-  icc_raters_per_ratee: number;
-}
-
-/** A leniency/severity correction applied to one rater. */
-export interface FeedbackLeniencyCorrection {
-  rater: string;
-  rater_mean: Decimal;
-  /** grand mean − rater mean. */
-  shift: Decimal;
-  /** Standardisation only: grand spread ÷ rater spread. */
-  scale: Decimal | null;
-}
-
-/** A whole round: `JSON.parse` of the core's `FeedbackRound::to_canonical_json` (decimals as strings). */
-export interface FeedbackRound {
-  feedback_id: string;
-  /** One report per ratee, by ratee id. */
-  reports: FeedbackReport[];
-  reliability: FeedbackReliability;
-  leniency: FeedbackLeniencyCorrection[];
-}
 
 /** A validated 360-degree feedback configuration (questionnaire, rater groups, anonymity). */
 export declare class Feedback {

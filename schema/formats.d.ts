@@ -1,8 +1,8 @@
 // The file formats perfscore reads and writes, as TypeScript: plans, pay plans, 360-degree
-// feedback configurations, period results, scorecards, pay statements and score options.
-// Generated from the core's types (the ones that read and write them, as are the JSON
-// Schemas beside this file) by `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`;
-// do not edit.
+// feedback configurations, period results, scorecards, pay statements, feedback rounds and
+// score options. Generated from the core's types (the ones that read and write them, as are
+// the JSON Schemas beside this file); do not edit. To regenerate:
+// `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`.
 
 /**
  * An assessment plan: what is measured, how each indicator is scored and weighted, and how the
@@ -1389,6 +1389,240 @@ export interface ToDateOutcome {
   /** Base booked earlier in the period. */
   prior_base: DecimalText;
 }
+
+/** A whole round. */
+export interface FeedbackRound {
+  /** The configuration id. */
+  feedback_id: string;
+  /** Leniency corrections applied. */
+  leniency: FeedbackLeniencyCorrection[];
+  /** Round reliability. */
+  reliability: FeedbackReliability;
+  /** One report per ratee, by ratee id. */
+  reports: FeedbackReport[];
+}
+
+/** Self minus others on one item or competency. */
+export interface FeedbackGap {
+  /** Blind spot, hidden strength, or none. */
+  flag: FeedbackGapFlag;
+  /** self − others. */
+  gap: DecimalText;
+  /** Its id. */
+  id: string;
+  /** Item or competency. */
+  level: FeedbackGapLevel;
+  /** Combined score of the others. */
+  others: DecimalText;
+  /** Self score. */
+  self_score: DecimalText;
+}
+
+/** How a self-versus-others gap is read. */
+export type FeedbackGapFlag =
+  /** Self rates at least the threshold higher than others do. */
+  | 'blind_spot'
+  /** Self rates at least the threshold lower than others do. */
+  | 'hidden_strength'
+  /** Within the threshold. */
+  | 'none';
+
+/** Item or competency level of a gap. */
+export type FeedbackGapLevel =
+  /** An item. */
+  | 'item'
+  /** A competency. */
+  | 'competency';
+
+/** One rater group's result for a ratee. */
+export type FeedbackGroupResult = {
+  /** Group id. */
+  id: string;
+  /** Display name. */
+  name: string;
+  /** Number of raters counted (only for shown groups, so small groups cannot be identified). */
+  raters: number | null;
+  /** Scores, for shown groups only. */
+  scores: FeedbackScores | null;
+  /** The group's planned weight. */
+  weight: DecimalText;
+} & ({
+  status: 'shown';
+} | {
+  /** The minimum it needed. */
+  minimum: number;
+  status: 'suppressed';
+} | {
+  /** The group they joined. */
+  group: string;
+  status: 'merged_into';
+} | {
+  status: 'no_responses';
+});
+
+/** A group's weight in the combined score after re-normalising over the groups present. */
+export interface FeedbackGroupWeight {
+  /** Group id. */
+  group: string;
+  /** Percent of the combined score. */
+  weight: DecimalText;
+}
+
+/** Dispersion and agreement on one item for one ratee. */
+export interface FeedbackItemAgreement {
+  /** Item id. */
+  item: string;
+  /** Number of counted (non-self) answers. */
+  raters: number;
+  /** r_wg (James, Demaree & Wolf 1984), truncated at 0. */
+  rwg: Stat;
+  /** Sample standard deviation. */
+  std_dev: Stat;
+}
+
+/** A leniency/severity correction applied to one rater. */
+export interface FeedbackLeniencyCorrection {
+  /** The rater. */
+  rater: string;
+  /** Their mean over the ratees they rated. */
+  rater_mean: DecimalText;
+  /** For standardisation: grand spread ÷ rater spread. */
+  scale: DecimalText | null;
+  /** grand mean − rater mean. */
+  shift: DecimalText;
+}
+
+/** A score with the id of what it scores. */
+export interface FeedbackNamedScore {
+  /** Item or competency id. */
+  id: string;
+  /** The score on the answer scale. */
+  score: DecimalText;
+}
+
+/** Reliability of the whole round. */
+export interface FeedbackReliability {
+  /** Krippendorff's alpha, interval. */
+  alpha_interval: Stat;
+  /** Krippendorff's alpha, nominal. */
+  alpha_nominal: Stat;
+  /** Krippendorff's alpha, ordinal. */
+  alpha_ordinal: Stat;
+  /** Krippendorff's alpha, ratio. */
+  alpha_ratio: Stat;
+  /** The six Shrout & Fleiss ICCs over ratees × rater slots; `None` when fewer than 2 ratees have 2 raters. */
+  icc: IccAll | null;
+  /** Ratees in the ICC matrix. */
+  icc_ratees: number;
+  /** Raters per ratee in the ICC matrix (the fewest any included ratee had). */
+  icc_raters_per_ratee: number;
+}
+
+/** One ratee's feedback. */
+export interface FeedbackReport {
+  /** Agreement per item. */
+  agreement: FeedbackItemAgreement[];
+  /** The combined score of the counted groups. */
+  combined: FeedbackScores;
+  /** Self-versus-others gaps. */
+  gaps: FeedbackGap[];
+  /** Every group, shown or not, with the reason. */
+  groups: FeedbackGroupResult[];
+  /** Who was rated. */
+  ratee: string;
+  /** The self-assessment, reported beside the combined score. */
+  self_scores: FeedbackScores | null;
+  /** A trimmed mean was asked for but some group had too few raters, so the mean was used there. */
+  trimmed_mean_fell_back: boolean;
+  /** The weights the combined score used. */
+  weights_used: FeedbackGroupWeight[];
+}
+
+/** Item, competency and overall scores of one group (or combined). */
+export interface FeedbackScores {
+  /** Competency scores. */
+  competencies: FeedbackNamedScore[];
+  /** Item scores, in questionnaire order (items nobody answered are absent). */
+  items: FeedbackNamedScore[];
+  /** Competency-weighted overall score. */
+  overall: DecimalText | null;
+}
+
+/** All six ICC forms with the ANOVA mean squares they are computed from. */
+export interface IccAll {
+  /** ICC(1,1). */
+  icc1_1: Stat;
+  /** ICC(1,k). */
+  icc1_k: Stat;
+  /** ICC(2,1). */
+  icc2_1: Stat;
+  /** ICC(2,k). */
+  icc2_k: Stat;
+  /** ICC(3,1). */
+  icc3_1: Stat;
+  /** ICC(3,k). */
+  icc3_k: Stat;
+  /** JMS: mean square between judges, df = k − 1. */
+  ms_between_judges: number;
+  /** BMS: mean square between targets, df = n − 1. */
+  ms_between_targets: number;
+  /** EMS: residual mean square, df = (n − 1)(k − 1). */
+  ms_residual: number;
+  /** WMS: mean square within targets, df = n (k − 1). */
+  ms_within_targets: number;
+}
+
+/**
+ * A statistic, or why it is undefined (never NaN, never a made-up 1.0).
+ *
+ * Serialises as `{"status": "value", "value": 0.62}` or
+ * `{"status": "undefined", "reason": "zero_variance"}`.
+ */
+export type Stat =
+  /** The statistic exists; `value` is finite. */
+  | {
+    status: 'value';
+    /** The value of the statistic, always finite. */
+    value: number;
+  }
+  /** The statistic does not exist for this data. */
+  | {
+    /** Why it does not exist. */
+    reason: UndefinedReason;
+    status: 'undefined';
+  };
+
+/** Why a statistic is undefined. */
+export type UndefinedReason =
+  /**
+   * The variance the statistic divides by is zero: all ratings are equal (or, for some ICC
+   * forms, the targets do not differ at all).
+   */
+  | 'zero_variance'
+  /** No rater at all (no judge, coder, or rating in a group). */
+  | 'no_raters'
+  /** Exactly one rater (judge, coder, or rating in a group). */
+  | 'single_rater'
+  /** Fewer than two units (targets) to compare. */
+  | 'too_few_units'
+  /** No unit has values from two raters, so there is no pair to compare. */
+  | 'no_pairable_units'
+  /** Fewer than two values. */
+  | 'not_enough_data'
+  /**
+   * The denominator of the estimator is negative (ICC(2,k) when the judge variance estimate
+   * is negative and larger than the target variance), so the ratio is meaningless.
+   */
+  | 'negative_denominator'
+  /** The scale has fewer than two points, so r_wg's null distribution has no variance. */
+  | 'invalid_scale'
+  /**
+   * An input value is NaN or infinite (for functions that return a [`Stat`] rather than a
+   * `Result`).
+   */
+  | 'non_finite_input'
+  /** The result is too large to represent as a finite `f64`. */
+  | 'overflow';
 
 /** Options for one scoring run. */
 export interface ScoreOptions {

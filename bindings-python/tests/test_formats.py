@@ -84,10 +84,10 @@ def test_a_misspelt_key_or_unknown_method_fails_the_type_check(tmp_path):
     assert out.returncode != 0 and "MethodSpec" in out.stdout, out.stdout
 
 
-def test_every_scorecard_and_statement_in_the_vectors_is_valid_under_its_schema():
+def test_every_result_in_the_vectors_is_valid_under_its_schema():
     # The committed JSON Schemas of the results (and so formats.d.ts, rendered from them) say what
-    # the canonical JSON writes: every expected scorecard and pay statement of the conformance
-    # vectors validates, every key it holds is described (no extra keys: the schemas are closed).
+    # the canonical JSON writes: every expected scorecard, pay statement and feedback round of the
+    # conformance vectors validates, every key it holds is described (no extra keys: the schemas are closed).
     import json
     from pathlib import Path
 
@@ -112,6 +112,7 @@ def test_every_scorecard_and_statement_in_the_vectors_is_valid_under_its_schema(
     for name, key, pattern in [
         ("scorecard.schema.json", "sections", "tests/vectors/*.expected.jsonl"),
         ("pay-statement.schema.json", "pay_plan_id", "tests/vectors/pay/*.expected.jsonl"),
+        ("feedback-round.schema.json", "reports", "tests/vectors/feedback/*.expected.jsonl"),
     ]:
         schema = closed(json.loads((root / "schema" / name).read_text(encoding="utf-8")))
         validator = jsonschema.Draft202012Validator(schema)
@@ -125,5 +126,6 @@ def test_every_scorecard_and_statement_in_the_vectors_is_valid_under_its_schema(
                     # A key the schema does not describe is refused.
                     assert not validator.is_valid({**doc, "surplus": 1})
                     checked[name] += 1
-    # 34 scorecard lines and 5 statement lines in the vectors today.
+    # 34 scorecard lines, 5 statement lines and the feedback rounds in the vectors today.
     assert checked["scorecard.schema.json"] >= 34 and checked["pay-statement.schema.json"] >= 5, checked
+    assert checked["feedback-round.schema.json"] >= 1, checked

@@ -44,6 +44,19 @@ pub fn pay_plan_schema_json() -> String {
 }
 
 #[cfg(feature = "feedback")]
+/// The feedback round JSON Schema: [`crate::feedback::FeedbackRound`] as its canonical JSON
+/// writes it (as [`scorecard_schema_json`]), pretty-printed with a trailing newline.
+pub fn feedback_round_schema_json() -> String {
+    let schema = schemars::generate::SchemaSettings::draft2020_12()
+        .for_serialize()
+        .into_generator()
+        .into_root_schema_for::<crate::feedback::FeedbackRound>();
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+#[cfg(feature = "feedback")]
 /// The 360-degree feedback configuration JSON Schema, pretty-printed with a trailing newline.
 pub fn feedback_schema_json() -> String {
     let schema = schemars::schema_for!(crate::feedback::FeedbackSpec);

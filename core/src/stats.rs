@@ -9,7 +9,7 @@
 ///
 /// Serialises as `{"status": "value", "value": 0.62}` or
 /// `{"status": "undefined", "reason": "zero_variance"}`.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
 pub enum Stat {
     /// The statistic exists; `value` is finite.
@@ -56,8 +56,9 @@ impl Stat {
 }
 
 /// Why a statistic is undefined.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "UndefinedReason")]
 pub enum Undefined {
     /// The variance the statistic divides by is zero: all ratings are equal (or, for some ICC
     /// forms, the targets do not differ at all).

@@ -76,6 +76,15 @@ fn committed_pay_schema_is_current() {
     );
 }
 
+#[cfg(feature = "feedback")]
+#[test]
+fn committed_feedback_round_schema_is_current() {
+    current(
+        "feedback-round.schema.json",
+        &perfscore::feedback::feedback_round_schema_json(),
+    );
+}
+
 #[test]
 fn committed_pay_statement_schema_is_current() {
     current(
@@ -140,6 +149,7 @@ fn committed_declarations_are_current() {
         perfscore::analytics::period_result_schema_json(),
         perfscore::scorecard_schema_json(),
         perfscore::pay::pay_statement_schema_json(),
+        perfscore::feedback::feedback_round_schema_json(),
     ]
     .iter()
     .map(|text| serde_json::from_str(text).unwrap())
@@ -151,10 +161,10 @@ fn committed_declarations_are_current() {
         prefix_all,
     };
     let header = "// The file formats perfscore reads and writes, as TypeScript: plans, pay plans, 360-degree\n\
-                  // feedback configurations, period results, scorecards, pay statements and score options.\n\
-                  // Generated from the core's types (the ones that read and write them, as are the JSON\n\
-                  // Schemas beside this file) by `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`;\n\
-                  // do not edit.\n";
+                  // feedback configurations, period results, scorecards, pay statements, feedback rounds and\n\
+                  // score options. Generated from the core's types (the ones that read and write them, as are\n\
+                  // the JSON Schemas beside this file); do not edit. To regenerate:\n\
+                  // `UPDATE_SCHEMA=1 cargo test -p perfscore --test schema`.\n";
     let sources = [
         source(0, "", false),
         source(1, "Pay", false),
@@ -162,7 +172,8 @@ fn committed_declarations_are_current() {
         source(3, "History", false),
         source(4, "Scorecard", false),
         source(5, "Statement", false),
-        source(6, "Options", false),
+        source(6, "Round", false),
+        source(7, "Options", false),
     ];
     current(
         "formats.d.ts",
@@ -173,9 +184,9 @@ fn committed_declarations_are_current() {
                   Generated from the core's types (the ones that read and write them, as are the JSON Schemas\n\
                   beside this file) by ``UPDATE_SCHEMA=1 cargo test -p perfscore --test schema``; do not edit.\n\
                   \"\"\"\n";
-    // Python's scorecards and pay statements hold `decimal.Decimal`s where the canonical JSON
-    // has text, so their types are not these.
-    let [plan, pay, feedback, history, _, _, options] = sources;
+    // Python's scorecards, pay statements and feedback rounds hold `decimal.Decimal`s where the
+    // canonical JSON has text, so their types are not these.
+    let [plan, pay, feedback, history, _, _, _, options] = sources;
     let sources = [plan, pay, feedback, history, options];
     current(
         "formats.py",

@@ -19,7 +19,7 @@ mod report;
 mod spec;
 mod stats;
 
-pub use crate::schema::feedback_schema_json;
+pub use crate::schema::{feedback_round_schema_json, feedback_schema_json};
 pub use aggregate::Feedback;
 pub use report::*;
 pub use spec::*;

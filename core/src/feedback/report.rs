@@ -11,17 +11,20 @@ use std::sync::Arc;
 use crate::number::{serialize_decimal as dec, serialize_opt_decimal as opt_dec};
 
 /// A score with the id of what it scores.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "FeedbackNamedScore")]
 pub struct NamedScore {
     /// Item or competency id.
     pub id: Arc<str>,
     /// The score on the answer scale.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub score: Decimal,
 }
 
 /// Item, competency and overall scores of one group (or combined).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "FeedbackScores")]
 pub struct Scores {
     /// Item scores, in questionnaire order (items nobody answered are absent).
     pub items: Vec<NamedScore>,
@@ -29,12 +32,14 @@ pub struct Scores {
     pub competencies: Vec<NamedScore>,
     /// Competency-weighted overall score.
     #[serde(serialize_with = "opt_dec")]
+    #[schemars(with = "Option<crate::number::DecimalTextSchema>")]
     pub overall: Option<Decimal>,
 }
 
 /// Whether a group is shown, and if not, why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[schemars(rename = "FeedbackGroupStatus")]
 pub enum GroupStatus {
     /// Shown and counted.
     Shown,
@@ -53,7 +58,8 @@ pub enum GroupStatus {
 }
 
 /// One rater group's result for a ratee.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "FeedbackGroupResult")]
 pub struct GroupResult {
     /// Group id.
     pub id: Arc<str>,
@@ -66,24 +72,28 @@ pub struct GroupResult {
     pub raters: Option<u32>,
     /// The group's planned weight.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub weight: Decimal,
     /// Scores, for shown groups only.
     pub scores: Option<Scores>,
 }
 
 /// A group's weight in the combined score after re-normalising over the groups present.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "FeedbackGroupWeight")]
 pub struct GroupWeight {
     /// Group id.
     pub group: Arc<str>,
     /// Percent of the combined score.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub weight: Decimal,
 }
 
 /// Item or competency level of a gap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "FeedbackGapLevel")]
 pub enum GapLevel {
     /// An item.
     Item,
@@ -92,8 +102,9 @@ pub enum GapLevel {
 }
 
 /// How a self-versus-others gap is read.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "FeedbackGapFlag")]
 pub enum GapFlag {
     /// Self rates at least the threshold higher than others do.
     BlindSpot,
@@ -104,7 +115,8 @@ pub enum GapFlag {
 }
 
 /// Self minus others on one item or competency.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "FeedbackGap")]
 pub struct Gap {
     /// Item or competency.
     pub level: GapLevel,
@@ -112,19 +124,23 @@ pub struct Gap {
     pub id: Arc<str>,
     /// Self score.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub self_score: Decimal,
     /// Combined score of the others.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub others: Decimal,
     /// self − others.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub gap: Decimal,
     /// Blind spot, hidden strength, or none.
     pub flag: GapFlag,
 }
 
 /// Dispersion and agreement on one item for one ratee.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "FeedbackItemAgreement")]
 pub struct ItemAgreement {
     /// Item id.
     pub item: Arc<str>,
@@ -137,7 +153,7 @@ pub struct ItemAgreement {
 }
 
 /// One ratee's feedback.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FeedbackReport {
     /// Who was rated.
     pub ratee: String,
@@ -158,7 +174,8 @@ pub struct FeedbackReport {
 }
 
 /// Reliability of the whole round.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "FeedbackReliability")]
 pub struct Reliability {
     /// Krippendorff's alpha, nominal.
     pub alpha_nominal: Stat,
@@ -177,23 +194,27 @@ pub struct Reliability {
 }
 
 /// A leniency/severity correction applied to one rater.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "FeedbackLeniencyCorrection")]
 pub struct LeniencyCorrection {
     /// The rater.
     pub rater: String,
     /// Their mean over the ratees they rated.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub rater_mean: Decimal,
     /// grand mean − rater mean.
     #[serde(serialize_with = "dec")]
+    #[schemars(with = "crate::number::DecimalTextSchema")]
     pub shift: Decimal,
     /// For standardisation: grand spread ÷ rater spread.
     #[serde(serialize_with = "opt_dec")]
+    #[schemars(with = "Option<crate::number::DecimalTextSchema>")]
     pub scale: Option<Decimal>,
 }
 
 /// A whole round.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct FeedbackRound {
     /// The configuration id.
     pub feedback_id: Arc<str>,

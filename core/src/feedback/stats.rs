@@ -160,7 +160,7 @@ pub enum IccForm {
 }
 
 /// All six ICC forms with the ANOVA mean squares they are computed from.
-#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, schemars::JsonSchema)]
 pub struct IccAll {
     /// ICC(1,1).
     pub icc1_1: Stat,

@@ -27,6 +27,10 @@ fn declare(out: &mut String, name: &str, schema: &Value, names: &BTreeMap<String
     } else {
         let _ = write!(out, "export type {name} =");
         match schema.get("oneOf").or_else(|| schema.get("anyOf")) {
+            // Properties beside the union (a flattened enum): one intersection.
+            Some(_) if schema.get("properties").is_some() => {
+                let _ = writeln!(out, " {};", expr(schema, names, ""));
+            }
             Some(Value::Array(members)) if members.len() > 1 => {
                 for member in members {
                     out.push('\n');
