@@ -22,6 +22,10 @@
 //! - `min`, `max`, clamps, `−a`, `|a|`: 1-Lipschitz, `e = max(ea, eb)` or `ea`;
 //! - `a < b` and the other comparisons: decided when `|a − b| > ea + eb`, or exactly when both
 //!   bounds are 0; a decision is a *truth*: 1, 0, or NaN when uncertain;
+//! - `a ÷ b < c ÷ d` (a quotient against a band edge `c ÷ d` or another quotient): as `<` on the
+//!   products `a·d` and `c·b` with their bounds (the order flipped when `b·d < 0`), so exact
+//!   products decide it exactly; uncertain where `|b| ≤ eb` or `|d| ≤ ed`, or where a quotient
+//!   may reach 2⁸⁰ (`|a| + ea ≥ 2⁸⁰ (|b| − eb)`), as the engine computes both quotients;
 //! - rounding to `s` places: decided when no rounding boundary lies in the interval, or exactly
 //!   (ties by the mode) for an exact value whose scaling is exact.
 //!
@@ -385,6 +389,35 @@ impl Approx {
         let exact = (self.e == 0.0) & (o.e == 0.0);
         let apart = gap.abs() > (self.e + o.e) * SLACK;
         (gap, !gap.is_nan() & (exact | apart))
+    }
+
+    /// Truth of `self ÷ b < c ÷ d` (`STRICT`) or `≤`, as [`Approx::mul_with`] for `FUSED`:
+    /// the order of the products `self × d` and `c × b` (flipped when `b × d < 0`), each with its
+    /// bound — so two exact products decide it exactly, where the quotients (a quotient that
+    /// lands on a band edge) would each be rounded. Uncertain where the engine's quotients could
+    /// fail: a divisor whose interval reaches zero, a quotient that may reach [`RANGE`].
+    #[inline(always)]
+    pub(crate) fn cross_with<const STRICT: bool, const FUSED: bool>(
+        self,
+        b: Approx,
+        c: Approx,
+        d: Approx,
+    ) -> Approx {
+        let ad = self.mul_with::<true, FUSED>(d);
+        let cb = c.mul_with::<true, FUSED>(b);
+        let (gap, sure) = ad.gap(cb);
+        // The order flips when `b × d < 0`: the sign bit of the gap, flipped without a branch.
+        let flip = (b.v < 0.0) != (d.v < 0.0);
+        let gap = f64::from_bits(gap.to_bits() ^ (u64::from(flip) << 63));
+        // |n ÷ m| < 2⁸⁰ when |n| + en < 2⁸⁰ × (|m| − em), the divisor's least magnitude
+        // (underestimated, so the test errs towards uncertain).
+        let quotient = |n: Approx, m: Approx| {
+            let least = (m.v.abs() - m.e * SLACK) * (1.0 - 16.0 * EPS);
+            (least > 0.0) & ((n.v.abs() + n.e) * SLACK < RANGE * least)
+        };
+        let known = quotient(self, b) & quotient(c, d);
+        let holds = if STRICT { gap < 0.0 } else { gap <= 0.0 };
+        Approx::truth(holds, sure & known)
     }
 
     /// Truth of "not": 1 − t (uncertain stays uncertain).

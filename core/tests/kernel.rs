@@ -585,6 +585,86 @@ proptest! {
     }
 }
 
+#[test]
+fn quotients_exactly_on_band_edges_are_decided_in_floats() {
+    // The bundled plan's collection rate, alone: bands on if(invoiced = 0, 0, collected ÷
+    // invoiced) at 0.8, 0.9 and 0.95. 665,000 ÷ 700,000 is exactly 0.95 and 630,000 ÷ 700,000
+    // exactly 0.9, which no float holds, so comparing the quotient's float with the edge's
+    // cannot decide them; comparing 665,000 × 100 with 95 × 700,000 can, exactly. By hand:
+    // 0.95 → 100; 0.9 → 80; 629,999.99 ÷ 700,000 = 0.89999998… → 60; 0 ÷ 0 is not computed
+    // (the if gives 0) → 0.
+    let plan = Plan::from_json(
+        r#"{"id": "c", "name": "C", "measures": [{"id": "collected"}, {"id": "invoiced"}],
+            "sections": [{"id": "s", "name": "S", "weight": 100, "indicators": [
+              {"id": "rate", "name": "R", "weight": 100,
+               "actual": "if(invoiced == 0, 0, collected / invoiced)",
+               "scoring": {"method": "bands", "basis": "actual", "bands": [
+                 {"to": 0.8, "score": 0}, {"from": 0.8, "to": 0.9, "score": 60},
+                 {"from": 0.9, "to": 0.95, "score": 80}, {"from": 0.95, "score": 100}]}}]}],
+            "grades": [{"grade": "C", "to": 80}, {"grade": "A", "from": 80}]}"#,
+    )
+    .unwrap();
+    let collected = [665_000.0, 630_000.0, 629_999.99, 0.0];
+    let invoiced = [700_000.0, 700_000.0, 700_000.0, 0.0];
+    let columns = [Column::f64(&collected), Column::f64(&invoiced)];
+    let ids = ["R1", "R2", "R3", "R4"];
+    let t = plan
+        .totals(&ids, &["collected", "invoiced"], &columns, one())
+        .unwrap();
+    let totals: Vec<Option<Decimal>> = (0..4).map(|i| t.total(i)).collect();
+    let points = [100, 80, 60, 0].map(|p| Some(Decimal::from(p) * Decimal::new(100, 2)));
+    assert_eq!(totals, points.to_vec());
+    assert_eq!((t.settled, t.settled_exact), (4, 0), "all four in floats");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn kernel_equals_engine_on_quotient_comparisons(
+        plan in plan_json(quotient_comparisons()),
+        cells in edge_cells(),
+    ) {
+        agrees_with_engine(&plan, cells)?;
+    }
+}
+
+/// One indicator that compares quotients: against band edges (through a select, as the bundled
+/// plan's collection rate), against each other, with divisors that may be zero or negative.
+fn quotient_comparisons() -> impl Strategy<Value = (String, String, String)> + Clone {
+    let method = prop_oneof![
+        Just(
+            r#"{"method": "bands", "basis": "actual", "bands": [{"to": 0.8, "score": 0}, {"from": 0.8, "to": 0.95, "score": 60}, {"from": 0.95, "score": 100}]}"#
+        ),
+        Just(r#"{"method": "pass_fail", "pass_if": "m0 / m1 >= m2 / m3"}"#),
+        Just(r#"{"method": "pass_fail", "pass_if": "m2 / (m1 - 100) < 0.95"}"#),
+        Just(r#"{"method": "pass_fail", "pass_if": "0.8 <= m0 / m1 and m0 / m1 < 0.9"}"#),
+        Just(
+            r#"{"method": "bands", "basis": "completion", "bands": [{"to": 95, "score": 0}, {"from": 95, "score": 100}]}"#
+        ),
+        Just(
+            r#"{"method": "threshold_target_stretch", "basis": "completion", "threshold": {"at": 80, "score": 60}, "target": {"at": 95, "score": 100}, "stretch": {"at": 120, "score": 120}}"#
+        ),
+    ];
+    let actual = prop_oneof![
+        Just("\"if(m1 == 0, 0, m0 / m1)\"".to_string()),
+        Just("\"m0\"".to_string()),
+    ];
+    let target = prop_oneof![Just("\"m1\"".to_string()), Just("\"m3\"".to_string())];
+    (actual, target, method.prop_map(str::to_string))
+}
+
+/// Thirty rows of cells whose quotients often land exactly on 0.8, 0.9, 0.95 and 1, or near
+/// them, with zero and negative values.
+fn edge_cells() -> impl Strategy<Value = Vec<Option<Decimal>>> {
+    let picks = [
+        "0", "95", "100", "80", "90", "76", "665000", "700000", "-100", "-95", "0.95", "1", "19",
+        "20", "100.01", "94.99", "133", "140",
+    ];
+    let pick = prop::sample::select(picks.to_vec()).prop_map(|s| Some(s.parse().unwrap()));
+    prop::collection::vec(pick, 6 * 30)
+}
+
 /// Thirty rows of cells for a generated plan (measures m0…m5).
 fn cells() -> impl Strategy<Value = Vec<Option<Decimal>>> {
     prop::collection::vec(

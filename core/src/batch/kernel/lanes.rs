@@ -270,6 +270,10 @@ fn execute_ops<const FUSED: bool>(ops: &[Op], lanes: &mut [Lane]) {
             Op::Not(a) => unary(lane(a), out, Approx::not),
             Op::Round(a, places, mode) => unary(lane(a), out, |x| x.round(mode, places)),
             Op::Select(t, a, b) => select(lane(t), lane(a), lane(b), out),
+            Op::QuotientLt(x, y, q) => quotients::<true, FUSED>(lane(x), lane(y), q.map(lane), out),
+            Op::QuotientLe(x, y, q) => {
+                quotients::<false, FUSED>(lane(x), lane(y), q.map(lane), out)
+            }
             Op::Guard(a, b) => binary(lane(a), lane(b), out, Approx::guard),
         };
         if done.is_none() {
@@ -330,6 +334,37 @@ fn binary(
     let (a, b) = (a?, b?);
     for j in 0..LANES {
         out.put(j, f(a.at(j), b.at(j)));
+    }
+    Some(())
+}
+
+/// `x < y` (`STRICT`) or `x ≤ y` for quotients `x = a ÷ b`, `y = c ÷ d` (`q` = `[a, b, c, d]`):
+/// compared as values, and only in a lane where that leaves a row open whose `x` and `y` are
+/// both certain, by their operands' products ([`Approx::cross_with`]) for those rows.
+#[inline(always)]
+fn quotients<const STRICT: bool, const FUSED: bool>(
+    x: Option<&Lane>,
+    y: Option<&Lane>,
+    q: [Option<&Lane>; 4],
+    out: &mut Lane,
+) -> Option<()> {
+    let (x, y) = (x?, y?);
+    for j in 0..LANES {
+        let (a, b) = (x.at(j), y.at(j));
+        out.put(j, if STRICT { a.lt(b) } else { a.le(b) });
+    }
+    let open = out.unsure_rows() & !x.unsure_rows() & !y.unsure_rows();
+    if open == 0 {
+        return Some(());
+    }
+    let [a, b, c, d] = q;
+    let (a, b, c, d) = (a?, b?, c?, d?);
+    for j in 0..LANES {
+        let products = a
+            .at(j)
+            .cross_with::<STRICT, FUSED>(b.at(j), c.at(j), d.at(j));
+        let here = open >> j & 1 == 1;
+        out.put(j, if here { products } else { out.at(j) });
     }
     Some(())
 }

@@ -47,6 +47,12 @@ pub(super) enum Op {
     Lt(Reg, Reg),
     Le(Reg, Reg),
     Eq(Reg, Reg),
+    /// Truths of `x < y` and `x ≤ y` where `x = a ÷ b` and `y = c ÷ d` (`[a, b, c, d]`): the
+    /// exact stages compare `x` and `y`; so do the lanes, and where the bounds leave a row open
+    /// they compare the products `a × d` and `c × b`, which decide exactly when they are exact
+    /// (a collection rate of exactly 0.95 against the band edge 0.95, which no float holds).
+    QuotientLt(Reg, Reg, [Reg; 4]),
+    QuotientLe(Reg, Reg, [Reg; 4]),
     Not(Reg),
     /// `then` where the truth is 1, `otherwise` where it is 0.
     Select(Reg, Reg, Reg),
@@ -134,10 +140,11 @@ value!(Ratio);
 impl Op {
     /// The registers the operation reads.
     pub(super) fn operands(self) -> impl Iterator<Item = Reg> {
-        let (a, b, c) = match self {
-            Op::Input | Op::Const(_) => (None, None, None),
-            Op::Neg(a) | Op::Abs(a) | Op::Not(a) | Op::Round(a, ..) => (Some(a), None, None),
-            Op::Select(t, a, b) => (Some(t), Some(a), Some(b)),
+        let (a, b, c, q) = match self {
+            Op::Input | Op::Const(_) => (None, None, None, None),
+            Op::Neg(a) | Op::Abs(a) | Op::Not(a) | Op::Round(a, ..) => (Some(a), None, None, None),
+            Op::Select(t, a, b) => (Some(t), Some(a), Some(b), None),
+            Op::QuotientLt(x, y, q) | Op::QuotientLe(x, y, q) => (Some(x), Some(y), None, Some(q)),
             Op::Add(a, b)
             | Op::Sub(a, b)
             | Op::Mul(a, b)
@@ -147,9 +154,12 @@ impl Op {
             | Op::Lt(a, b)
             | Op::Le(a, b)
             | Op::Eq(a, b)
-            | Op::Guard(a, b) => (Some(a), Some(b), None),
+            | Op::Guard(a, b) => (Some(a), Some(b), None, None),
         };
-        [a, b, c].into_iter().flatten()
+        [a, b, c]
+            .into_iter()
+            .flatten()
+            .chain(q.into_iter().flatten())
     }
 
     /// The operation reading register `at(r)` for each register `r` it reads.
@@ -165,6 +175,8 @@ impl Op {
             Op::Lt(a, b) => Op::Lt(at(a), at(b)),
             Op::Le(a, b) => Op::Le(at(a), at(b)),
             Op::Eq(a, b) => Op::Eq(at(a), at(b)),
+            Op::QuotientLt(x, y, q) => Op::QuotientLt(at(x), at(y), q.map(at)),
+            Op::QuotientLe(x, y, q) => Op::QuotientLe(at(x), at(y), q.map(at)),
             Op::Guard(a, b) => Op::Guard(at(a), at(b)),
             Op::Neg(a) => Op::Neg(at(a)),
             Op::Abs(a) => Op::Abs(at(a)),
@@ -191,6 +203,8 @@ impl Op {
             Op::Lt(a, b) => get(a)?.lt(get(b)?),
             Op::Le(a, b) => get(a)?.le(get(b)?),
             Op::Eq(a, b) => get(a)?.eq(get(b)?),
+            Op::QuotientLt(x, y, _) => get(x)?.lt(get(y)?),
+            Op::QuotientLe(x, y, _) => get(x)?.le(get(y)?),
             Op::Not(a) => get(a)?.not(),
             Op::Select(t, then, otherwise) => get(t)?.select(get(then)?, get(otherwise)?),
             Op::Guard(a, b) => get(a)?.guard(get(b)?),
@@ -228,8 +242,8 @@ impl Op {
             Op::Div(a, b) => binary(a, b, out, V::div),
             Op::Min(a, b) => binary(a, b, out, V::min),
             Op::Max(a, b) => binary(a, b, out, V::max),
-            Op::Lt(a, b) => binary(a, b, out, V::lt),
-            Op::Le(a, b) => binary(a, b, out, V::le),
+            Op::Lt(a, b) | Op::QuotientLt(a, b, _) => binary(a, b, out, V::lt),
+            Op::Le(a, b) | Op::QuotientLe(a, b, _) => binary(a, b, out, V::le),
             Op::Eq(a, b) => binary(a, b, out, V::eq),
             Op::Guard(a, b) => binary(a, b, out, V::guard),
             Op::Neg(a) => unary(a, out, V::neg),
@@ -674,8 +688,77 @@ impl Builder {
                 Some(Op::Add(x, c2) | Op::Add(c2, x)) if c2 == c => Op::Add(x, self.zero()),
                 _ => op,
             },
+            Op::Lt(..) | Op::Le(..) => self.quotient_comparison(op).unwrap_or(op),
             _ => op,
         }
+    }
+
+    /// A comparison with a quotient on either side, with the two sides as numerators and
+    /// denominators ([`Op::QuotientLt`], [`Op::QuotientLe`]), so that a quotient exactly on a band
+    /// edge (collected ÷ invoiced = 0.95 against 0.95) is decided in floats. A select with a
+    /// quotient in a branch is a quotient too (`if(invoiced == 0, 0, collected ÷ invoiced)` is
+    /// `if(…, 0, collected) ÷ if(…, 1, invoiced)`, row by row).
+    fn quotient_comparison(&mut self, op: Op) -> Option<Op> {
+        let (x, y, strict) = match op {
+            Op::Lt(x, y) => (x, y, true),
+            Op::Le(x, y) => (x, y, false),
+            _ => return None,
+        };
+        if !self.holds_quotient(x) && !self.holds_quotient(y) {
+            return None;
+        }
+        let (a, b) = self.as_quotient(x)?;
+        let (c, d) = self.as_quotient(y)?;
+        Some(if strict {
+            Op::QuotientLt(x, y, [a, b, c, d])
+        } else {
+            Op::QuotientLe(x, y, [a, b, c, d])
+        })
+    }
+
+    /// Whether register `r` is a quotient, or a select with a quotient in a branch.
+    fn holds_quotient(&self, r: Reg) -> bool {
+        let is_div = |r: Reg| matches!(self.ops.get(r), Some(Op::Div(..)));
+        match self.ops.get(r) {
+            Some(Op::Div(..)) => true,
+            Some(&Op::Select(_, p, q)) => is_div(p) || is_div(q),
+            _ => false,
+        }
+    }
+
+    /// Register `r` as a numerator and a denominator: a quotient's operands, a constant's
+    /// lowest terms (integers a float holds exactly, so the kernel's products of them can be
+    /// exact), a select of its branches' numerators and of their denominators, or `r ÷ 1`.
+    fn as_quotient(&mut self, r: Reg) -> Option<(Reg, Reg)> {
+        if let Some(&Op::Select(t, p, q)) = self.ops.get(r) {
+            let (pn, pd) = self.as_quotient_once(p)?;
+            let (qn, qd) = self.as_quotient_once(q)?;
+            let n = self.op(Op::Select(t, pn, qn));
+            let d = self.op(Op::Select(t, pd, qd));
+            return Some((n, d));
+        }
+        self.as_quotient_once(r)
+    }
+
+    /// [`Builder::as_quotient`] without looking into a select.
+    fn as_quotient_once(&mut self, r: Reg) -> Option<(Reg, Reg)> {
+        if let Some(Op::Div(a, b)) = self.ops.get(r).copied() {
+            return Some((a, b));
+        }
+        if let Some(c) = self.constant_of(r) {
+            if !c.approx.is_sure() {
+                // Uncertain over uncertain, as a select's uncertain branch.
+                return Some((r, r));
+            }
+            const EXACT: u128 = 1 << 53;
+            let (n, d) = c.ratio.parts()?;
+            if n.unsigned_abs() >= EXACT || d.unsigned_abs() >= EXACT {
+                return None;
+            }
+            let (n, d) = (i64::try_from(n).ok()?, i64::try_from(d).ok()?);
+            return Some((self.number(n), self.number(d)));
+        }
+        Some((r, self.number(1)))
     }
 
     /// `x × (a ÷ d)` for constants `a`, `d` whose quotient is a decimal of at most 12 places.

@@ -200,6 +200,11 @@ impl Ratio {
         Ratio::truth(self.cmp(o).map(std::cmp::Ordering::is_eq))
     }
 
+    /// The numerator and denominator (lowest terms, a positive denominator), when known.
+    pub(super) fn parts(self) -> Option<(i128, i128)> {
+        self.is_sure().then_some((self.n, self.d))
+    }
+
     pub(super) fn not(self) -> Ratio {
         Ratio::FALSE.eq(self)
     }
