@@ -185,6 +185,26 @@ impl Approx {
         }
     }
 
+    /// A constant of a plan: [`Approx::from_decimal`], and exact wherever the float holds the
+    /// decimal exactly — a terminating binary fraction such as 22.5, 2.5 or 0.125, which would
+    /// otherwise carry an input's bound into every product it weights. (Constants are read once,
+    /// at compile time, so the test costs nothing per row.)
+    pub(crate) fn from_constant(d: Decimal) -> Approx {
+        let a = Approx::from_decimal(d);
+        let held = || {
+            let m = i64::try_from(d.mantissa()).ok()?;
+            let p = *POW10.get(d.scale() as usize)?;
+            #[allow(clippy::cast_precision_loss)]
+            let m = (m.unsigned_abs() < 1 << 53).then_some(m as f64)?;
+            exact_quotient::<false>(m, p, a.v).then_some(())
+        };
+        if a.e != 0.0 && a.is_sure() && held().is_some() {
+            Approx { v: a.v, e: 0.0 }
+        } else {
+            a
+        }
+    }
+
     /// The decimal `m × 10^-scale` (`whole`: it is a whole number), as [`Approx::from_decimal`]
     /// reads it; `None` past the scales a float power of ten holds exactly.
     #[inline(always)]
@@ -458,17 +478,22 @@ impl Approx {
     /// The value rounded to `scale` places by `mode`, as an integer count of `10^-scale` units,
     /// if no rounding boundary lies within the bound.
     pub(crate) fn round_units(self, mode: RoundingMode, scale: u32) -> Option<i64> {
-        let p = *POW10.get(scale as usize)?;
-        let x = self.v * p;
+        self.round_rescaled(mode, Rescale::new(scale, 0)?)
+    }
+
+    /// [`Approx::round_units`] of a value held in other units (`rescale`: a total in units of
+    /// `10^-k`, rounded to `scale` places).
+    pub(crate) fn round_rescaled(self, mode: RoundingMode, rescale: Rescale) -> Option<i64> {
+        let x = rescale.apply(self.v);
         if !x.is_finite() || x.abs() > ROUND_LIMIT || !self.is_sure() {
             return None;
         }
-        // A value known exactly, scaled exactly: round it exactly.
-        if self.e == 0.0 && exact_product::<false>(self.v, p, x) {
+        // A value known exactly, rescaled exactly: round it exactly.
+        if self.e == 0.0 && rescale.is_exact(self.v, x) {
             return exact_units(x, mode);
         }
-        // The scaling and the two end-point subtractions each round once.
-        let ex = (self.e * p + 3.0 * EPS * x.abs()) * SLACK;
+        // The rescaling and the two end-point subtractions each round once.
+        let ex = (rescale.apply(self.e) + 3.0 * EPS * x.abs()) * SLACK;
         let (lo, hi) = (x - ex, x + ex);
         // Work on magnitudes (every mode here is symmetric about zero); an interval across zero
         // is decided only when it rounds to 0 on both sides.
@@ -500,31 +525,28 @@ impl Approx {
         })
     }
 
-    /// [`Approx::round_units`]'s common case without branches, for a whole lane of totals at
+    /// [`Approx::round_rescaled`]'s common case without branches, for a whole lane of totals at
     /// once: a value whose interval lies at or above zero and holds no rounding boundary.
-    /// `(units, true)` then, the rounded value scaled by `p = 10^scale`, with `shift` ½ for the
+    /// `(units, true)` then, the rounded value rescaled by `rescale`, with `shift` ½ for the
     /// half modes and 0 for `Down`; `false` (anything else, NaN included) leaves the row to
-    /// [`Approx::round_units`]. The same steps as its inexact case, which holds for an exact
+    /// [`Approx::round_rescaled`]. The same steps as its inexact case, which holds for an exact
     /// value too: its interval then only adds room.
     #[inline(always)]
-    pub(crate) fn round_units_plain(self, p: f64, shift: f64) -> (f64, bool) {
-        let x = self.v * p;
-        let ex = (self.e * p + 3.0 * EPS * x.abs()) * SLACK;
+    pub(crate) fn round_units_plain(self, rescale: Rescale, shift: f64) -> (f64, bool) {
+        let x = rescale.apply(self.v);
+        let ex = (rescale.apply(self.e) + 3.0 * EPS * x.abs()) * SLACK;
         let (lo, hi) = (x - ex + shift, x + ex + shift);
         let a = floor_plain(lo);
         let ok = (x.abs() <= ROUND_LIMIT) & (lo >= shift) & (a == floor_plain(hi)) & (lo != a);
         (a, ok)
     }
 
-    /// `10^scale` and the shift of `mode` for [`Approx::round_units_plain`] (`None` past the
-    /// powers of ten that are exact).
-    pub(crate) fn rounding_steps(mode: RoundingMode, scale: u32) -> Option<(f64, f64)> {
-        let p = *POW10.get(scale as usize)?;
-        let shift = match mode {
+    /// The shift of `mode` for [`Approx::round_units_plain`].
+    pub(crate) fn rounding_shift(mode: RoundingMode) -> f64 {
+        match mode {
             RoundingMode::HalfUp | RoundingMode::HalfEven => 0.5,
             RoundingMode::Down => 0.0,
-        };
-        Some((p, shift))
+        }
     }
 
     /// The value rounded to `places` as a certified float (the formula language's `round`).
@@ -532,6 +554,47 @@ impl Approx {
         self.round_units(mode, places)
             .and_then(|u| Decimal::try_from_i128_with_scale(u.into(), places).ok())
             .map_or(Approx::UNSURE, Approx::from_decimal)
+    }
+}
+
+/// How a value held in units of `10^-k` becomes a count of `10^-scale` units before rounding: a
+/// product by `10^(scale − k)` or a quotient by `10^(k − scale)`, exact powers of ten either way
+/// (the kernel holds a total in units that make its weights whole numbers, so an exact tie stays
+/// exact: 0.245 × 292.142… is not a float, 245 × 292.142… can be).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Rescale {
+    p: f64,
+    divide: bool,
+}
+
+impl Rescale {
+    /// From units of `10^-k` to units of `10^-scale`; `None` past the exact powers of ten.
+    pub(crate) fn new(scale: u32, k: u32) -> Option<Rescale> {
+        let (steps, divide) = match scale.checked_sub(k) {
+            Some(up) => (up, false),
+            None => (k.checked_sub(scale)?, true),
+        };
+        let p = *POW10.get(steps as usize)?;
+        Some(Rescale { p, divide })
+    }
+
+    #[inline(always)]
+    fn apply(self, v: f64) -> f64 {
+        if self.divide {
+            v / self.p
+        } else {
+            v * self.p
+        }
+    }
+
+    /// Whether `x` is `v` rescaled exactly.
+    #[inline(always)]
+    fn is_exact(self, v: f64, x: f64) -> bool {
+        if self.divide {
+            exact_quotient::<false>(v, self.p, x)
+        } else {
+            exact_product::<false>(v, self.p, x)
+        }
     }
 }
 
@@ -717,14 +780,20 @@ mod tests {
             let a = Approx { v, e };
             let mode = modes[(r >> 40) as usize % 3];
             let scale = (r >> 44) as u32 % 5;
-            let (p, shift) = Approx::rounding_steps(mode, scale).unwrap();
-            let (units, ok) = a.round_units_plain(p, shift);
+            // Held in units of 10^-k, k from 0 to 4: scaled up or down to the rounding's units.
+            let k = (r >> 48) as u32 % 5;
+            let rescale = super::Rescale::new(scale, k).unwrap();
+            let a = Approx {
+                v: a.v * [1.0, 10.0, 100.0, 1e3, 1e4][k as usize],
+                e: a.e,
+            };
+            let (units, ok) = a.round_units_plain(rescale, Approx::rounding_shift(mode));
             if ok {
                 decided += 1;
                 assert_eq!(
-                    a.round_units(mode, scale),
+                    a.round_rescaled(mode, rescale),
                     Some(units as i64),
-                    "{a:?} {mode:?} {scale}"
+                    "{a:?} {mode:?} {scale} {k}"
                 );
             } else {
                 left += 1;
@@ -736,8 +805,23 @@ mod tests {
         );
         // NaN and values past the rounding limit are left to the row rounding.
         for v in [f64::NAN, 1e16, f64::INFINITY] {
-            let (p, shift) = Approx::rounding_steps(RoundingMode::HalfUp, 2).unwrap();
-            assert!(!Approx { v, e: 0.0 }.round_units_plain(p, shift).1);
+            let rescale = super::Rescale::new(2, 0).unwrap();
+            let shift = Approx::rounding_shift(RoundingMode::HalfUp);
+            assert!(!Approx { v, e: 0.0 }.round_units_plain(rescale, shift).1);
+        }
+    }
+
+    #[test]
+    fn constants_a_float_holds_exactly_are_exact() {
+        use super::Approx;
+        let exact = |s: &str| Approx::from_constant(s.parse().unwrap()).e == 0.0;
+        // Terminating binary fractions: 22.5 = 45/2, 2.5, −0.125 = −1/8, 0.0625 = 1/16.
+        for s in ["22.5", "2.5", "-0.125", "0.0625", "120", "3000"] {
+            assert!(exact(s), "{s}");
+        }
+        // A fifth or a tenth is not a binary fraction: these keep an input's bound.
+        for s in ["0.95", "0.1", "0.245", "33.3"] {
+            assert!(!exact(s), "{s}");
         }
     }
 

@@ -1,7 +1,7 @@
 //! Lanes of certified floats and the loop of each operation over them.
 
 use super::lower::{Op, Reg};
-use crate::certified::Approx;
+use crate::certified::{Approx, Rescale};
 use crate::rounding::RoundingMode;
 
 /// Rows per lane: long enough to amortise interpreting the program, short enough that a
@@ -112,30 +112,28 @@ impl Lane {
 }
 
 impl Lane {
-    /// Each row's value rounded to `scale` places by `mode`, as units of `10^-scale`, into
-    /// `units`: one branch-free pass for the common case ([`Approx::round_units_plain`]), compiled
-    /// like the operations, then [`Approx::round_units`] for the rows it leaves (an exact tie, a
-    /// negative total, an uncertain one). Bit `j` of the answer says row `j` rounded certainly.
+    /// Each row's value (held in the units `rescale` converts from) rounded to whole units of
+    /// the rounding by `mode`, into `units`: one branch-free pass for the common case
+    /// ([`Approx::round_units_plain`]), compiled like the operations, then
+    /// [`Approx::round_rescaled`] for the rows it leaves (an exact tie, a negative total, an
+    /// uncertain one). Bit `j` of the answer says row `j` rounded certainly.
     pub(crate) fn round_units(
         &self,
         arch: pulp::Arch,
         mode: RoundingMode,
-        scale: u32,
+        rescale: Rescale,
         units: &mut [i64; LANES],
     ) -> u64 {
-        let mut plain = 0u64;
-        if let Some((p, shift)) = Approx::rounding_steps(mode, scale) {
-            plain = arch.dispatch(RoundPlain {
-                lane: self,
-                p,
-                shift,
-                units,
-            });
-        }
+        let plain = arch.dispatch(RoundPlain {
+            lane: self,
+            rescale,
+            shift: Approx::rounding_shift(mode),
+            units,
+        });
         let mut sure = plain;
         for (j, u) in units.iter_mut().enumerate() {
             if plain >> j & 1 == 0 {
-                if let Some(r) = self.at(j).round_units(mode, scale) {
+                if let Some(r) = self.at(j).round_rescaled(mode, rescale) {
                     *u = r;
                     sure |= 1 << j;
                 }
@@ -148,7 +146,7 @@ impl Lane {
 /// The branch-free pass of [`Lane::round_units`] as a unit of dispatch.
 struct RoundPlain<'a> {
     lane: &'a Lane,
-    p: f64,
+    rescale: Rescale,
     shift: f64,
     units: &'a mut [i64; LANES],
 }
@@ -159,7 +157,7 @@ impl pulp::WithSimd for RoundPlain<'_> {
     fn with_simd<S: pulp::Simd>(self, _: S) -> u64 {
         let mut mask = 0u64;
         for (j, u) in self.units.iter_mut().enumerate() {
-            let (a, ok) = self.lane.at(j).round_units_plain(self.p, self.shift);
+            let (a, ok) = self.lane.at(j).round_units_plain(self.rescale, self.shift);
             // `a` is a whole number below 2⁵¹ where `ok`, so the conversion is exact.
             #[allow(clippy::cast_possible_truncation)]
             let whole = a as i64;
@@ -349,11 +347,15 @@ fn quotients<const STRICT: bool, const FUSED: bool>(
     out: &mut Lane,
 ) -> Option<()> {
     let (x, y) = (x?, y?);
+    let mut open = 0u64;
     for j in 0..LANES {
         let (a, b) = (x.at(j), y.at(j));
-        out.put(j, if STRICT { a.lt(b) } else { a.le(b) });
+        let t = if STRICT { a.lt(b) } else { a.le(b) };
+        out.put(j, t);
+        // An open truth of two certain sides (NaN in either half marks an uncertain value).
+        let unsure = |z: Approx| z.v.is_nan() | z.e.is_nan();
+        open |= u64::from(unsure(t) & !unsure(a) & !unsure(b)) << j;
     }
-    let open = out.unsure_rows() & !x.unsure_rows() & !y.unsure_rows();
     if open == 0 {
         return Some(());
     }

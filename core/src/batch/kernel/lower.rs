@@ -311,6 +311,11 @@ pub(super) struct Program {
     pub(super) consts: Vec<Constant>,
     /// The total before rounding.
     pub(super) total: Reg,
+    /// The same total in units of `10^-places` (where every weight is a whole number, so an
+    /// exact total is an exact float more often), which the lanes round; the exact stages round
+    /// `total`.
+    pub(super) lane_total: Reg,
+    pub(super) places: u32,
     /// Each veto's condition and action.
     pub(super) vetoes: Vec<(Reg, VetoAction)>,
 }
@@ -334,9 +339,12 @@ pub(super) fn program(plan: &Plan, weights: &[(Decimal, Decimal)]) -> Program {
     b.env.resize(plan.env_len(), unsure);
     let zero = b.number(0);
 
+    let shares: Vec<Option<Decimal>> = weights.iter().map(|(w, sw)| exact_share(*w, *sw)).collect();
+    let (places, unit) = total_units(&shares, plan);
+    let in_units = |d: Decimal| d.checked_mul(unit);
     let mut total = zero;
     let mut checks = Vec::new();
-    for (ind, (w, sw)) in plan.indicators.iter().zip(weights) {
+    for (ind, share) in plan.indicators.iter().zip(&shares) {
         let actual = b.formula(ind.actual.tree());
         let target = ind.target.as_ref().map(|t| b.formula(t.tree()));
         // Completion only for a target certainly positive, as the engine defines it.
@@ -362,8 +370,9 @@ pub(super) fn program(plan: &Plan, weights: &[(Decimal, Decimal)]) -> Program {
         }
         let score = b.method(&ind.method, actual, target, completion);
         // score × w ÷ 100 × section weight ÷ 100 is, exactly, score × (w × section weight ÷
-        // 10,000): the engine's value is exact, so one product by the combined weight bounds it.
-        let share = match exact_share(*w, *sw) {
+        // 10,000): the engine's value is exact, so one product by the combined weight bounds it
+        // (in the total's units: a whole number).
+        let share = match share.and_then(in_units) {
             Some(x) => b.decimal(x),
             None => unsure,
         };
@@ -393,13 +402,19 @@ pub(super) fn program(plan: &Plan, weights: &[(Decimal, Decimal)]) -> Program {
     for v in &plan.vetoes {
         vetoes.push((b.condition(v.when.tree()), v.action));
     }
+    let unit_reg = b.decimal(unit);
+    let adjustments = b.op(Op::Mul(adjustments, unit_reg));
     total = b.op(Op::Add(total, adjustments));
-    if let Some(c) = plan.total_cap {
-        let c = b.decimal(c);
+    let bound = |b: &mut Builder, d: Option<Decimal>| {
+        d.map(|d| match in_units(d) {
+            Some(d) => b.decimal(d),
+            None => b.unsure(),
+        })
+    };
+    if let Some(c) = bound(&mut b, plan.total_cap) {
         total = b.op(Op::Min(total, c));
     }
-    if let Some(f) = plan.total_floor {
-        let f = b.decimal(f);
+    if let Some(f) = bound(&mut b, plan.total_floor) {
         total = b.op(Op::Max(total, f));
     }
     // A check the total cannot be certain without needs no guard (found for programs of up to
@@ -418,7 +433,47 @@ pub(super) fn program(plan: &Plan, weights: &[(Decimal, Decimal)]) -> Program {
             total = b.op(Op::Guard(total, c));
         }
     }
-    live_only(b.ops, b.consts, measures, total, vetoes)
+    let lane_total = total;
+    let total = b.op(Op::Div(lane_total, unit_reg));
+    live_only(
+        b.ops,
+        b.consts,
+        measures,
+        Totals {
+            total,
+            lane_total,
+            places,
+        },
+        vetoes,
+    )
+}
+
+/// The units the lanes hold the total in: `10^-places` for the fewest places (at least the
+/// rounding's) that make every weight a whole number, up to 9 (a weight of more places keeps the
+/// plain units, as does a cap or floor that does not convert).
+fn total_units(shares: &[Option<Decimal>], plan: &Plan) -> (u32, Decimal) {
+    const MOST: u32 = 9;
+    let places = shares
+        .iter()
+        .flatten()
+        .map(|s| s.normalize().scale())
+        .fold(plan.scale, u32::max);
+    let unit = (places <= MOST)
+        .then(|| Decimal::try_from_i128_with_scale(10i128.pow(places), 0).ok())
+        .flatten();
+    let converts =
+        |d: Option<Decimal>| d.is_none_or(|d| unit.is_some_and(|u| d.checked_mul(u).is_some()));
+    match unit {
+        Some(u) if converts(plan.total_cap) && converts(plan.total_floor) => (places, u),
+        _ => (0, Decimal::ONE),
+    }
+}
+
+/// Where a program's total is.
+struct Totals {
+    total: Reg,
+    lane_total: Reg,
+    places: u32,
 }
 
 /// The largest program whose guards are pruned: the analysis keeps a set of registers for each
@@ -514,11 +569,12 @@ fn live_only(
     ops: Vec<Op>,
     consts: Vec<Constant>,
     measures: usize,
-    total: Reg,
+    totals: Totals,
     vetoes: Vec<(Reg, VetoAction)>,
 ) -> Program {
     let mut live = vec![false; ops.len()];
-    for r in std::iter::once(total).chain(vetoes.iter().map(|v| v.0)) {
+    let answers = [totals.total, totals.lane_total];
+    for r in answers.into_iter().chain(vetoes.iter().map(|v| v.0)) {
         if let Some(l) = live.get_mut(r) {
             *l = true;
         }
@@ -551,7 +607,9 @@ fn live_only(
         computed,
         ops: kept,
         consts,
-        total: at(total),
+        total: at(totals.total),
+        lane_total: at(totals.lane_total),
+        places: totals.places,
         vetoes: vetoes.into_iter().map(|(r, a)| (at(r), a)).collect(),
     }
 }
@@ -615,7 +673,7 @@ impl Builder {
 
     fn decimal(&mut self, d: Decimal) -> Reg {
         self.constant(Constant {
-            approx: Approx::from_decimal(d),
+            approx: Approx::from_constant(d),
             span: Span::from_decimal(d),
             ratio: Ratio::from_decimal(d),
         })

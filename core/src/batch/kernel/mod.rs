@@ -24,7 +24,7 @@ mod lower;
 mod ratio;
 mod span;
 
-use crate::certified::Approx;
+use crate::certified::{Approx, Rescale};
 use crate::plan::{Plan, VetoAction};
 use crate::rounding::RoundingMode;
 use rust_decimal::Decimal;
@@ -184,12 +184,13 @@ impl Kernel {
         out: &mut Vec<Option<Decided>>,
     ) {
         lanes::execute(self.arch, &self.program.ops, &mut ws.lanes);
-        let Some(total) = ws.lanes.get(self.program.total) else {
+        let rescale = Rescale::new(plan.scale, self.program.places);
+        let (Some(total), Some(rescale)) = (ws.lanes.get(self.program.lane_total), rescale) else {
             out.extend(std::iter::repeat_n(None, rows.min(LANES)));
             return;
         };
         let mut units = [0i64; LANES];
-        let sure = total.round_units(self.arch, plan.mode, plan.scale, &mut units);
+        let sure = total.round_units(self.arch, plan.mode, rescale, &mut units);
         for (j, &u) in units.iter().enumerate().take(rows) {
             // A certain total that does not round certainly is still settled when a veto zeroes it.
             let decided = if total.get(j).is_sure() {
@@ -502,13 +503,24 @@ mod tests {
         };
         assert_eq!(kernel.program.consts[c].approx.v, 25.0);
         // Divisions by constants whose factor is a short decimal are products now (× 100 ÷ 4,
-        // ÷ 4 × 90, × 20 ÷ 20, × 10 ÷ 5, …); four remain: two completions against a measure, a
-        // ratio of two measures, and × 100 ÷ 30 (10/3 does not terminate).
+        // ÷ 4 × 90, × 20 ÷ 20, × 10 ÷ 5, …); five remain: two completions against a measure, a
+        // ratio of two measures, × 100 ÷ 30 (10/3 does not terminate), and the total from the
+        // lanes' units: the weights are 0.35 × 0.7 = 0.245 and the like, whole numbers of
+        // thousandths, so the lanes hold the total in thousandths and the exact stages divide.
         let divisions = ops
             .iter()
             .filter(|op| matches!(op, lower::Op::Div(..)))
             .count();
-        assert_eq!(divisions, 4);
+        assert_eq!(divisions, 5);
+        assert_eq!(kernel.program.places, 3);
+        let lower::Op::Div(lane_total, thousand) = ops[kernel.program.total] else {
+            panic!("{:?}", ops[kernel.program.total])
+        };
+        assert_eq!(lane_total, kernel.program.lane_total);
+        let lower::Op::Const(c) = ops[thousand] else {
+            panic!("{:?}", ops[thousand])
+        };
+        assert_eq!(kernel.program.consts[c].approx.v, 1000.0);
         // Only what the total and the vetoes read is left: every computed register is read.
         let mut read = vec![false; ops.len()];
         for op in ops {
