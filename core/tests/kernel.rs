@@ -586,6 +586,14 @@ proptest! {
     ) {
         agrees_with_engine(&plan, cells)?;
     }
+
+    #[test]
+    fn kernel_equals_engine_on_quotient_comparisons(
+        plan in plan_json(quotient_comparisons()),
+        cells in edge_cells(),
+    ) {
+        agrees_with_engine(&plan, cells)?;
+    }
 }
 
 #[test]
@@ -654,18 +662,6 @@ fn exact_ties_weighted_by_non_binary_weights_are_decided_in_floats() {
             .unwrap();
         assert_eq!(t.total(0), Some(Decimal::new(cents, 2)), "{mode}");
         assert_eq!((t.settled, t.settled_exact), (1, 0), "{mode}: in floats");
-    }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(48))]
-
-    #[test]
-    fn kernel_equals_engine_on_quotient_comparisons(
-        plan in plan_json(quotient_comparisons()),
-        cells in edge_cells(),
-    ) {
-        agrees_with_engine(&plan, cells)?;
     }
 }
 
