@@ -59,58 +59,6 @@ const POW10: [f64; 23] = [
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16,
     1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 ];
-/// Whether `10^s` divides `a` (false past `10^18`, which no whole `i64` mantissa reaches at a
-/// scale). Batches read millions of cells, and a 64-bit division each is a good part of reading
-/// one: 10^s = 2^s · 5^s, so `a` needs `s` trailing zero bits and then `5^s` to divide `a >> s`,
-/// which is tested with a multiplication by the inverse of `5^s` modulo 2⁶⁴ (an odd `d` divides
-/// `x` exactly when `x · d⁻¹ mod 2⁶⁴ ≤ ⌊(2⁶⁴ − 1) / d⌋`).
-fn divisible_by_ten_pow(a: u64, s: u32) -> bool {
-    let (Some(&inverse), Some(&limit)) = (INVERSE_POW5.get(s as usize), LIMIT_POW5.get(s as usize))
-    else {
-        return false;
-    };
-    a.trailing_zeros() >= s && (a >> s).wrapping_mul(inverse) <= limit
-}
-
-/// 5^s for s in 0..=18.
-const POW5: [u64; 19] = {
-    let mut t = [1u64; 19];
-    let mut i = 1;
-    while i < 19 {
-        t[i] = t[i - 1] * 5;
-        i += 1;
-    }
-    t
-};
-/// The inverse of 5^s modulo 2⁶⁴ (Newton's iteration: each step doubles the correct low bits;
-/// an odd d is its own inverse to 3 bits, so five steps give 96).
-const INVERSE_POW5: [u64; 19] = {
-    let mut t = [1u64; 19];
-    let mut i = 0;
-    while i < 19 {
-        let d = POW5[i];
-        let mut x = d;
-        let mut step = 0;
-        while step < 5 {
-            x = x.wrapping_mul(2u64.wrapping_sub(d.wrapping_mul(x)));
-            step += 1;
-        }
-        t[i] = x;
-        i += 1;
-    }
-    t
-};
-/// ⌊(2⁶⁴ − 1) / 5^s⌋.
-const LIMIT_POW5: [u64; 19] = {
-    let mut t = [0u64; 19];
-    let mut i = 0;
-    while i < 19 {
-        t[i] = u64::MAX / POW5[i];
-        i += 1;
-    }
-    t
-};
-
 /// Past this magnitude the kernel does not round (the scaled value would lose its units place).
 const ROUND_LIMIT: f64 = 1_125_899_906_842_624.0; // 2⁵⁰
 /// Every value the kernel settles stays below this magnitude, interval included: 2⁸⁰ ≈ 1.2 × 10²⁴,
@@ -165,11 +113,15 @@ impl Approx {
     /// (4,612,012,073.000000000 is 4.6 × 10¹⁸ units).
     pub(crate) fn from_decimal(d: Decimal) -> Approx {
         let scale = d.scale();
-        if let Ok(m) = i64::try_from(d.mantissa()) {
-            let whole = divisible_by_ten_pow(m.unsigned_abs(), scale);
-            if let Some(a) = Approx::from_mantissa(m, scale, whole) {
-                return a;
-            }
+        if let (Ok(m), Some(&p)) = (i64::try_from(d.mantissa()), POW10.get(scale as usize)) {
+            // i64 → f64 rounds once (exact below 2⁵³); the division by an exact 10^s once more.
+            #[allow(clippy::cast_precision_loss)]
+            let v = m as f64 / p;
+            // Below 2⁵³ the quotient is a whole float exactly when 10^s divides m: otherwise its
+            // rounding error (at most |m| × 2⁻⁵³ ÷ 10^s < 10^-s) is less than its distance to any
+            // whole number (at least 10^-s), so it cannot land on one.
+            let whole = (m.unsigned_abs() < 1 << 53) & is_integer(v.abs());
+            return Approx::read(v, whole);
         }
         // A mantissa past 64 bits: a whole number below 2⁵³ is read exactly from its integer
         // part; anything else is converted, with the input bound.
@@ -848,25 +800,29 @@ mod tests {
     }
 
     #[test]
-    fn divisibility_by_a_power_of_ten_agrees_with_the_remainder() {
-        // Every scale, on multiples of 10^s and their neighbours, powers of two, random bits.
+    fn a_decimal_is_an_exact_float_exactly_when_it_is_whole_below_two_to_the_53() {
+        // Every scale a float divides by exactly, on multiples of 10^s and their neighbours and
+        // random mantissas: exact (bound 0) exactly when the value is a whole number and its
+        // mantissa is below 2⁵³ (both roundings then exact); the remainder says which.
         let mut next = crate::certified::xorshift(0xD1B5_4A32_D192_ED03);
-        let mut values = vec![0, 1, u64::MAX, 1 << 63, 10u64.pow(18), 5u64.pow(27)];
+        let mut mantissas: Vec<i64> = vec![0, 1, -1, (1 << 53) - 1, 1 << 53, i64::MAX, i64::MIN];
         for _ in 0..50_000 {
             let x = next();
             let s = (next() % 19) as u32;
-            let k = x % (u64::MAX / 10u64.pow(s));
-            values.extend([
-                x,
-                k * 10u64.pow(s),
-                k * 10u64.pow(s) + 1,
-                x >> (next() % 64),
-            ]);
+            let k = (x % (u64::MAX / 10u64.pow(s) / 2)) >> (next() % 64);
+            let k = i64::try_from(k).unwrap();
+            let m = k * 10i64.pow(s);
+            mantissas.extend([m, m + 1, m - 1, -m, i64::try_from(x >> 1).unwrap()]);
         }
-        for a in values {
-            for s in 0..=20u32 {
-                let want = 10u64.checked_pow(s).is_some_and(|q| s <= 18 && a % q == 0);
-                assert_eq!(divisible_by_ten_pow(a, s), want, "{a} at scale {s}");
+        for m in mantissas {
+            for s in 0..=22u32 {
+                let d = Decimal::from_i128_with_scale(m.into(), s);
+                let whole = 10i64.checked_pow(s).is_none_or(|q| m % q == 0)
+                    && (s <= 18 || m == 0)
+                    && m.unsigned_abs() < 1 << 53;
+                let a = Approx::from_decimal(d);
+                assert_eq!(a.e == 0.0, whole, "{d}");
+                assert!((a.v - d.to_f64().unwrap()).abs() <= a.e, "{d}");
             }
         }
     }

@@ -218,6 +218,25 @@ fn kernel_equals_engine_on_the_benchmark_workload() {
 }
 
 #[test]
+fn a_table_with_its_columns_in_another_order_reads_each_cell_into_its_measure() {
+    // The table's columns in reverse plan order over 150 rows: two full lanes of 64 and a
+    // partial one. The kernel must read each cell into its own measure: the engine's totals row
+    // by row, and the kernel settles most rows itself.
+    let plan = sales_plan();
+    let all = measures();
+    let names: Vec<&str> = all.iter().rev().copied().collect();
+    let rows: Vec<Vec<Option<Decimal>>> = generated(Workload::Bench, 150, 0x7ab1e)
+        .into_iter()
+        .map(|row| row.into_iter().rev().collect())
+        .collect();
+    let (settled, exact) = check(&plan, &names, &rows);
+    assert!(
+        settled + exact > 0.9,
+        "kernel settled only {settled} + {exact}"
+    );
+}
+
+#[test]
 fn kernel_equals_engine_on_round_numbers() {
     let (settled, exact) = check(
         &sales_plan(),

@@ -1,12 +1,12 @@
 //! Score the reference workload in a loop, for profilers (`valgrind --tool=callgrind`, `perf`):
-//! `profile [N] [ROUNDS] [full|json|explain|table|pay|totals|frame|tape]`. Prints a checksum so the work cannot be
+//! `profile [N] [ROUNDS] [full|json|explain|table|pay|totals|totals_table|frame|tape]`. Prints a checksum so the work cannot be
 //! optimised away. `full` (default) builds scorecards; `json` also writes each one's canonical
 //! JSON (what the JS bindings hand over); `explain` also writes each one's English explanation into
 //! one reused buffer (the `score` + `explain` benchmark's work, over many people); `table` computes only summaries (totals and grades)
 //! from a batch table on one thread (`Plan::summarize`, what every binding's batch path runs);
 //! `pay` adds pay to `table`; `totals` runs the fast exact path (`Plan::totals` from float
 //! columns) on each of the three generators (or the one named after it) and says how many rows
-//! each stage settled; `frame [THREADS]` reads and scores a frame of float columns and text
+//! each stage settled; `totals_table` runs it from the bench generator's decimal table (`Plan::totals_of`); `frame [THREADS]` reads and scores a frame of float columns and text
 //! ids (`FrameStream::summarize`, the core call behind Python's `summarize_frame` of a float64
 //! DataFrame) on the bench generator; `tape` runs `score_many` into a tape (what the JavaScript
 //! front's `scoreMany` calls: scoring, then each card's values and interned texts; run it under `taskset -c 0` for one thread).
@@ -35,6 +35,10 @@ fn main() {
     let one_thread = Threads::from_count(Some(1)).expect("one thread");
     if mode == "totals" {
         totals(&plan, n, rounds, one_thread, args.next());
+        return;
+    }
+    if mode == "totals_table" {
+        totals_table(&plan, &table, rounds, one_thread);
         return;
     }
     if mode == "frame" {
@@ -140,6 +144,23 @@ fn totals(plan: &perfscore::Plan, n: usize, rounds: usize, threads: Threads, onl
         );
         println!("{sum}");
     }
+}
+
+/// `Plan::totals_of` a decimal table (the bench generator's): time per person.
+fn totals_table(plan: &perfscore::Plan, table: &Table, rounds: usize, threads: Threads) {
+    let mut best = f64::INFINITY;
+    let mut sum = 0i64;
+    for _ in 0..rounds {
+        let t0 = std::time::Instant::now();
+        let t = plan
+            .totals_of(table, None, threads)
+            .expect("the workload scores");
+        sum = sum.wrapping_add(t.units.iter().sum::<i64>());
+        best = best.min(t0.elapsed().as_secs_f64());
+    }
+    let n = table.ids().len().max(1);
+    eprintln!("table: {:.0} ns per person", best * 1e9 / n as f64);
+    println!("{sum}");
 }
 
 /// `FrameStream::summarize` of a frame of float columns and text ids, bench generator.

@@ -62,6 +62,10 @@ impl Cells {
 
     /// Where row `i` starts: its block, and its first value's index in that block.
     fn at(&self, i: usize, width: usize) -> Option<(usize, usize)> {
+        // One block (a table built whole): no division.
+        if self.blocks.len() == 1 {
+            return Some((0, i.checked_mul(width)?));
+        }
         let block = i.checked_div(self.per)?;
         let start = i.checked_rem(self.per)?.checked_mul(width)?;
         Some((block, start))

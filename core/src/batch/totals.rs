@@ -387,22 +387,37 @@ impl<S: AsRef<str>> Job<'_, S> {
     /// the kernel leaves to the engine (missing, or one the engine would refuse or read
     /// specially) is uncertain.
     fn load(&self, rows: Range<usize>, inputs: &mut [Lane], arch: pulp::Arch) {
+        let columns = match self.source {
+            Source::Columns(columns, _) => columns,
+            Source::Table(t, _) => return self.load_table(t, rows, inputs),
+        };
         for (k, &slot) in self.columns.slots().iter().enumerate() {
             let Some(lane) = inputs.get_mut(slot) else {
                 continue;
             };
-            match self.source {
-                Source::Columns(columns, _) => match columns.get(k) {
-                    Some(c) => c.fill(rows.clone(), lane, arch),
-                    None => lane.fill(std::iter::empty()),
-                },
-                Source::Table(t, _) => lane.fill(rows.clone().map(|i| {
-                    match t.row(i).and_then(|r| r.get(k)).copied().flatten() {
-                        Some(d) => Approx::from_decimal(d),
-                        None => Approx::UNSURE,
-                    }
-                })),
+            match columns.get(k) {
+                Some(c) => c.fill(rows.clone(), lane, arch),
+                None => lane.fill(std::iter::empty()),
             }
+        }
+    }
+
+    /// [`Job::load`] from a table: row by row, as the table holds its cells (each row found once,
+    /// read front to back), each cell into its slot's lane.
+    fn load_table(&self, t: &Table, rows: Range<usize>, inputs: &mut [Lane]) {
+        let slots = self.columns.slots();
+        let n = rows.len();
+        for (j, i) in rows.enumerate() {
+            let row = t.row(i).unwrap_or_default();
+            for (cell, &slot) in row.iter().zip(slots) {
+                if let Some(lane) = inputs.get_mut(slot) {
+                    lane.set(j, cell.map_or(Approx::UNSURE, Approx::from_decimal));
+                }
+            }
+        }
+        // Past the last row, and any slot the table has no column for, uncertain.
+        for lane in inputs.iter_mut() {
+            lane.clear_from(n);
         }
     }
 

@@ -80,6 +80,21 @@ impl Lane {
         });
     }
 
+    /// Row `j`'s value (nothing past the lane).
+    #[inline(always)]
+    pub(crate) fn set(&mut self, j: usize, a: Approx) {
+        if let (Some(v), Some(e)) = (self.v.get_mut(j), self.e.get_mut(j)) {
+            (*v, *e) = (a.v, a.e);
+        }
+    }
+
+    /// Make rows `from..` uncertain.
+    pub(crate) fn clear_from(&mut self, from: usize) {
+        let (v, e) = (self.v.get_mut(from..), self.e.get_mut(from..));
+        v.unwrap_or_default().fill(f64::NAN);
+        e.unwrap_or_default().fill(f64::NAN);
+    }
+
     /// Fill the lane from `values` (the rest of it uncertain).
     pub(crate) fn fill(&mut self, mut values: impl Iterator<Item = Approx>) {
         for j in 0..LANES {
