@@ -6,8 +6,8 @@
 //! from a batch table on one thread (`Plan::summarize`, what every binding's batch path runs);
 //! `pay` adds pay to `table`; `totals` runs the fast exact path (`Plan::totals` from float
 //! columns) on each of the three generators (or the one named after it) and says how many rows
-//! each stage settled; `totals_table` runs it from the bench generator's decimal table (`Plan::totals_of`); `frame [THREADS]` reads and scores a frame of float columns and text
-//! ids (`FrameStream::summarize`, the core call behind Python's `summarize_frame` of a float64
+//! each stage settled; `totals_table` runs it from the bench generator's decimal table (`Plan::totals_of`); `frame [THREADS] [PART_ROWS]` reads and scores a frame of float columns and text
+//! ids, part by part as a host streams it, (`FrameStream::summarize`, the core call behind Python's `summarize_frame` of a float64
 //! DataFrame) on the bench generator; `tape` runs `score_many` into a tape (what the JavaScript
 //! front's `scoreMany` calls: scoring, then each card's values and interned texts; run it under `taskset -c 0` for one thread).
 
@@ -44,7 +44,8 @@ fn main() {
     if mode == "frame" {
         let threads = args.next().and_then(|a| a.parse().ok());
         let threads = Threads::from_count(threads).expect("a thread count");
-        frame(&plan, n, rounds, threads);
+        let part_rows = args.next().and_then(|a| a.parse().ok()).unwrap_or(n).max(1);
+        frame(&plan, n, rounds, threads, part_rows);
         return;
     }
     if mode == "tape" {
@@ -164,29 +165,46 @@ fn totals_table(plan: &perfscore::Plan, table: &Table, rounds: usize, threads: T
 }
 
 /// `FrameStream::summarize` of a frame of float columns and text ids, bench generator.
-fn frame(plan: &perfscore::Plan, n: usize, rounds: usize, threads: Threads) {
+fn frame(plan: &perfscore::Plan, n: usize, rounds: usize, threads: Threads, part_rows: usize) {
     use perfscore::batch::{Column, Frame, FrameStream};
     let names: Vec<&str> = perfscore_benches::MEASURES.to_vec();
     let floats = float_columns(perfscore_benches::Workload::Bench, n, names.len());
-    let mut bytes = Vec::new();
-    let mut offsets = vec![0i32];
-    for i in 0..n {
-        bytes.extend_from_slice(format!("P{i:07}").as_bytes());
-        offsets.push(i32::try_from(bytes.len()).expect("ids fit"));
-    }
-    let mut frame = Frame::new().column("id", Column::text(&offsets, &bytes));
-    for (name, column) in names.iter().zip(&floats) {
-        frame.push(name, Column::f64(column));
-    }
+    // Each part's ids as their own text column (as a host hands over one part at a time).
+    let parts: Vec<(Vec<i32>, Vec<u8>, std::ops::Range<usize>)> = (0..n)
+        .step_by(part_rows)
+        .map(|start| {
+            let rows = start..n.min(start + part_rows);
+            let mut bytes = Vec::new();
+            let mut offsets = vec![0i32];
+            for i in rows.clone() {
+                bytes.extend_from_slice(format!("P{i:07}").as_bytes());
+                offsets.push(i32::try_from(bytes.len()).expect("ids fit"));
+            }
+            (offsets, bytes, rows)
+        })
+        .collect();
+    let frames: Vec<Frame> = parts
+        .iter()
+        .map(|(offsets, bytes, rows)| {
+            let mut frame = Frame::new().column("id", Column::text(offsets, bytes));
+            for (name, column) in names.iter().zip(&floats) {
+                frame.push(name, Column::f64(&column[rows.clone()]));
+            }
+            frame
+        })
+        .collect();
     let opts = ScoreOptions::default();
     let mut best = f64::INFINITY;
     let mut sum = 0usize;
     for _ in 0..rounds {
         let t0 = std::time::Instant::now();
-        let part = FrameStream::new()
-            .summarize(plan, &frame, &opts, None, threads)
-            .expect("the workload scores");
-        sum = sum.wrapping_add(part.ids.len());
+        let mut stream = FrameStream::new();
+        for frame in &frames {
+            let part = stream
+                .summarize(plan, frame, &opts, None, threads)
+                .expect("the workload scores");
+            sum = sum.wrapping_add(part.ids.len());
+        }
         best = best.min(t0.elapsed().as_secs_f64());
     }
     eprintln!("frame: {:.2} ms for {n} people", best * 1e3);
