@@ -17,6 +17,10 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "Rust: unit, integration, property, conformance and doc tests"
 cargo test --workspace --locked
 
+step "Rust: the scoring-only core (no feedback, analytics or facts): clippy and its tests"
+cargo clippy -p perfscore --no-default-features --all-targets --locked -- -D warnings
+cargo test -p perfscore --no-default-features --locked
+
 step "Rust: the demo runs"
 cargo run --locked --example demo -- --day 20 >/dev/null
 

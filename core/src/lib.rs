@@ -61,7 +61,9 @@
 //! `feedback` (360-degree feedback), `analytics` (team and history analytics; needs
 //! `feedback`) and `facts` (plans with fact sources, the live accumulator) are on by default. With `default-features = false` the crate scores, explains,
 //! batches and pays, and nothing else: a smaller WebAssembly module for hosts that only score.
-//! The `features` operation says what a build holds.
+//! The `features` operation says what a build holds. The test command runs the crate's tests
+//! in that build too (`cargo test -p perfscore --no-default-features`); the tests of the optional
+//! capabilities declare the features they need (`required-features` in `core/Cargo.toml`).
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // No unchecked arithmetic in the library: every site is checked, or allowed where it sits with

@@ -14,6 +14,7 @@ fn run(vector: &serde_json::Value) -> String {
     if vector.get("pay_plan").is_some() {
         return run_pay(vector);
     }
+    #[cfg(feature = "feedback")]
     if vector.get("feedback").is_some() {
         return run_feedback(vector);
     }
@@ -65,6 +66,7 @@ fn run_pay(vector: &serde_json::Value) -> String {
 }
 
 /// 360 vectors: configuration + responses → one line, the canonical round.
+#[cfg(feature = "feedback")]
 fn run_feedback(vector: &serde_json::Value) -> String {
     let result = (|| {
         let fb = perfscore::feedback::Feedback::from_json(&vector["feedback"].to_string())?;
@@ -105,10 +107,14 @@ fn run_pool(pool: &serde_json::Value) -> String {
 }
 
 /// Every vector file: scoring vectors at the top; pay and pool vectors in `pay/`; 360 vectors in
-/// `feedback/`.
+/// `feedback/` (where the core is built with 360-degree feedback).
 fn vector_paths() -> Vec<std::path::PathBuf> {
     let dir = common::vectors_dir();
-    let mut names: Vec<_> = [dir.clone(), dir.join("pay"), dir.join("feedback")]
+    let mut dirs = vec![dir.clone(), dir.join("pay")];
+    if cfg!(feature = "feedback") {
+        dirs.push(dir.join("feedback"));
+    }
+    let mut names: Vec<_> = dirs
         .iter()
         .flat_map(|d| std::fs::read_dir(d).unwrap())
         .filter_map(|e| e.ok().map(|e| e.path()))

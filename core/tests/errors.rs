@@ -106,6 +106,29 @@ fn each_area_reports_its_own_kind() {
     let e = Plan::from_json(&PLAN.replace(r#""actual": "a""#, r#""actual": "a +""#)).unwrap_err();
     assert_eq!(kinds_of(&e), [kinds::FORMULA_SYNTAX]);
 
+    #[cfg(feature = "analytics")]
+    feedback_and_analytics_errors();
+
+    // Pay plan: a currency whose minor units are not known.
+    let pay = r#"{"id": "pay", "currency": {"code": "XYZ"},
+      "performance_pay": {"base": 3000, "coefficient": {"by_grade": {"A": 1.2, "B": 1}}}}"#;
+    let e = PayPlan::from_json(pay, &plan()).unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::UNKNOWN_CURRENCY]);
+
+    // Limits: raised above a default, below the least value, and a document over the byte limit.
+    let e = Limits::from_json(r#"{"max_list_items": 5000, "max_problems": 0}"#).unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::OUT_OF_RANGE, kinds::LIMIT_RAISED]);
+    let e = Limits::from_json(r#"{"max_items": 5}"#).unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::UNKNOWN_FIELD]);
+    assert_eq!(e.problems()[0].path(), "limits.max_items");
+    let small = Limits::default().with_max_document_bytes(100);
+    let e = Plan::from_json_with_limits(PLAN, &small).unwrap_err();
+    assert_eq!(kinds_of(&e), [kinds::TOO_LARGE]);
+}
+
+/// The 360-degree feedback and analytics errors (in a core built with them).
+#[cfg(feature = "analytics")]
+fn feedback_and_analytics_errors() {
     // 360 configuration: a scale whose min is not below its max.
     let fb = r#"{"id": "f", "scale": {"min": 5, "max": 5},
       "competencies": [{"id": "c", "name": "Listening", "items": [{"id": "q1", "text": "Listens"}]}],
@@ -127,22 +150,6 @@ fn each_area_reports_its_own_kind() {
     let e = perfscore::analytics::run_json("calibrate", &request).unwrap_err();
     assert_eq!(kinds_of(&e), [kinds::WEIGHTS_DO_NOT_SUM]);
     assert_eq!(e.problems()[0].path(), "quotas");
-
-    // Pay plan: a currency whose minor units are not known.
-    let pay = r#"{"id": "pay", "currency": {"code": "XYZ"},
-      "performance_pay": {"base": 3000, "coefficient": {"by_grade": {"A": 1.2, "B": 1}}}}"#;
-    let e = PayPlan::from_json(pay, &plan()).unwrap_err();
-    assert_eq!(kinds_of(&e), [kinds::UNKNOWN_CURRENCY]);
-
-    // Limits: raised above a default, below the least value, and a document over the byte limit.
-    let e = Limits::from_json(r#"{"max_list_items": 5000, "max_problems": 0}"#).unwrap_err();
-    assert_eq!(kinds_of(&e), [kinds::OUT_OF_RANGE, kinds::LIMIT_RAISED]);
-    let e = Limits::from_json(r#"{"max_items": 5}"#).unwrap_err();
-    assert_eq!(kinds_of(&e), [kinds::UNKNOWN_FIELD]);
-    assert_eq!(e.problems()[0].path(), "limits.max_items");
-    let small = Limits::default().with_max_document_bytes(100);
-    let e = Plan::from_json_with_limits(PLAN, &small).unwrap_err();
-    assert_eq!(kinds_of(&e), [kinds::TOO_LARGE]);
 }
 
 #[test]
@@ -153,15 +160,18 @@ fn errors_read_in_chinese() {
         "输入无效：limits.max_list_items：5000 高于默认值 2000；限额只能调低，不能调高"
     );
 
-    let request = format!(
-        r#"{{"plan": {PLAN}, "records": [{{"id": "E001", "measures": {{"a": 1, "t": 5}}}}],
+    #[cfg(feature = "analytics")]
+    {
+        let request = format!(
+            r#"{{"plan": {PLAN}, "records": [{{"id": "E001", "measures": {{"a": 1, "t": 5}}}}],
             "by": ["team", "team"], "measures": ["profit"]}}"#
-    );
-    let e = perfscore::analytics::run_json("rollup", &request).unwrap_err();
-    assert_eq!(
-        e.display_in(Lang::Zh),
-        "输入无效（共 2 个问题）：\n  - by[1]：分组维度 `team` 重复列出\n  - measures[0]：方案中没有指标数据 `profit`"
-    );
+        );
+        let e = perfscore::analytics::run_json("rollup", &request).unwrap_err();
+        assert_eq!(
+            e.display_in(Lang::Zh),
+            "输入无效（共 2 个问题）：\n  - by[1]：分组维度 `team` 重复列出\n  - measures[0]：方案中没有指标数据 `profit`"
+        );
+    }
 }
 
 /// Every problem of every error line in the conformance vectors has its own Chinese text and a

@@ -2,6 +2,7 @@
 //! markers resolved at their place. Record-shape cases are pinned by the `input-*` vectors; these
 //! cover the other readers and the single-record locations.
 
+#[cfg(feature = "feedback")]
 use perfscore::feedback::{Answer, Feedback};
 use perfscore::input::{read_pool, read_weights, HOST_KEY};
 use perfscore::{Plan, ScoreOptions};
@@ -58,6 +59,7 @@ fn a_key_given_twice_in_record_text_is_refused_as_before() {
     );
 }
 
+#[cfg(feature = "feedback")]
 #[test]
 fn responses_read_from_a_value_or_text_alike() {
     let fb = Feedback::from_json(
@@ -151,6 +153,7 @@ fn options_and_plans_resolve_markers_at_their_place() {
     assert_eq!(problems(e), [("indicators[0].weight".into(), "not_finite")]);
 }
 
+#[cfg(feature = "feedback")]
 #[test]
 fn every_input_problem_has_a_kind_and_chinese() {
     let plan = Plan::from_json(PLAN).unwrap();
