@@ -113,15 +113,11 @@ impl Approx {
     /// (4,612,012,073.000000000 is 4.6 × 10¹⁸ units).
     pub(crate) fn from_decimal(d: Decimal) -> Approx {
         let scale = d.scale();
-        if let (Ok(m), Some(&p)) = (i64::try_from(d.mantissa()), POW10.get(scale as usize)) {
-            // i64 → f64 rounds once (exact below 2⁵³); the division by an exact 10^s once more.
-            #[allow(clippy::cast_precision_loss)]
-            let v = m as f64 / p;
-            // Below 2⁵³ the quotient is a whole float exactly when 10^s divides m: otherwise its
-            // rounding error (at most |m| × 2⁻⁵³ ÷ 10^s < 10^-s) is less than its distance to any
-            // whole number (at least 10^-s), so it cannot land on one.
-            let whole = (m.unsigned_abs() < 1 << 53) & is_integer(v.abs());
-            return Approx::read(v, whole);
+        if let Some(a) = i64::try_from(d.mantissa())
+            .ok()
+            .and_then(|m| Approx::from_mantissa(m, scale))
+        {
+            return a;
         }
         // A mantissa past 64 bits: a whole number below 2⁵³ is read exactly from its integer
         // part; anything else is converted, with the input bound.
@@ -157,15 +153,19 @@ impl Approx {
         }
     }
 
-    /// The decimal `m × 10^-scale` (`whole`: it is a whole number), as [`Approx::from_decimal`]
-    /// reads it; `None` past the scales a float power of ten holds exactly.
+    /// The decimal `m × 10^-scale`, as [`Approx::from_decimal`] reads it; `None` past the scales
+    /// a float power of ten holds exactly.
     #[inline(always)]
-    pub(crate) fn from_mantissa(m: i64, scale: u32, whole: bool) -> Option<Approx> {
+    pub(crate) fn from_mantissa(m: i64, scale: u32) -> Option<Approx> {
         let p = POW10.get(scale as usize)?;
         // i64 → f64 rounds once (exact below 2⁵³); the division by an exact 10^s once more.
         #[allow(clippy::cast_precision_loss)]
         let v = m as f64 / p;
-        Some(Approx::read(v, whole & (m.unsigned_abs() < 1 << 53)))
+        // Below 2⁵³ the quotient is a whole float exactly when 10^s divides m: otherwise its
+        // rounding error (at most |m| × 2⁻⁵³ ÷ 10^s < 10^-s) is less than its distance to any
+        // whole number (at least 10^-s), so it cannot land on one.
+        let whole = (m.unsigned_abs() < 1 << 53) & is_integer(v.abs());
+        Some(Approx::read(v, whole))
     }
 
     /// A text cell in the common spelling ([`crate::number::short_parts`]), as
@@ -176,7 +176,7 @@ impl Approx {
         let m = i64::try_from(s.mantissa).ok()?;
         // Negating a non-negative i64 cannot overflow.
         let m = if s.negative { m.wrapping_neg() } else { m };
-        Approx::from_mantissa(m, s.scale, s.whole)
+        Approx::from_mantissa(m, s.scale)
     }
 
     /// A host float standing for its shortest decimal (how the engine reads it); uncertain when

@@ -144,8 +144,6 @@ pub(crate) struct Short {
     pub(crate) mantissa: u64,
     /// How many digits follow the point.
     pub(crate) scale: u32,
-    /// Whether every digit after the point is 0.
-    pub(crate) whole: bool,
 }
 
 /// The parts of `-?digits(.digits)?` (at most 19 digits), the spelling [`parse_short`] reads;
@@ -180,7 +178,6 @@ pub(crate) fn short_parts(text: &[u8]) -> Option<Short> {
         negative,
         mantissa,
         scale: u32::try_from(frac.len()).ok()?,
-        whole: frac.iter().all(|&b| b == b'0'),
     })
 }
 
