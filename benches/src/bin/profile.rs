@@ -169,6 +169,16 @@ fn frame(plan: &perfscore::Plan, n: usize, rounds: usize, threads: Threads, part
     use perfscore::batch::{Column, Frame, FrameStream};
     let names: Vec<&str> = perfscore_benches::MEASURES.to_vec();
     let floats = float_columns(perfscore_benches::Workload::Bench, n, names.len());
+    // PROFILE_INTS=1: a column of whole numbers as int64, as pandas reads it from CSV.
+    let ints: Vec<Option<Vec<i64>>> = floats
+        .iter()
+        .map(|c| {
+            let whole = std::env::var_os("PROFILE_INTS").is_some()
+                && c.iter().all(|x| x.fract() == 0.0 && x.abs() < 1e15);
+            #[allow(clippy::cast_possible_truncation)]
+            whole.then(|| c.iter().map(|&x| x as i64).collect())
+        })
+        .collect();
     // Each part's ids as their own text column (as a host hands over one part at a time).
     let parts: Vec<(Vec<i32>, Vec<u8>, std::ops::Range<usize>)> = (0..n)
         .step_by(part_rows)
@@ -187,8 +197,11 @@ fn frame(plan: &perfscore::Plan, n: usize, rounds: usize, threads: Threads, part
         .iter()
         .map(|(offsets, bytes, rows)| {
             let mut frame = Frame::new().column("id", Column::text(offsets, bytes));
-            for (name, column) in names.iter().zip(&floats) {
-                frame.push(name, Column::f64(&column[rows.clone()]));
+            for ((name, column), ints) in names.iter().zip(&floats).zip(&ints) {
+                match ints {
+                    Some(ints) => frame.push(name, Column::i64(&ints[rows.clone()], 0)),
+                    None => frame.push(name, Column::f64(&column[rows.clone()])),
+                }
             }
             frame
         })

@@ -213,6 +213,21 @@ fn shape_problem(rows: usize, names: usize, columns: &[Column<'_>]) -> Option<Pr
     )
 }
 
+/// Rows scored together by the lanes and then the exact stages: their cells (8 bytes × 1,024
+/// rows per measure) stay in a core's cache between the two.
+const BLOCK_ROWS: usize = 16 * LANES;
+
+/// The exact stages' buffers, kept from block to block.
+#[derive(Default)]
+struct ExactScratch {
+    /// The block's rows the lanes left open.
+    open: Vec<usize>,
+    /// A group's inputs, row after row.
+    inputs: Vec<Option<Decimal>>,
+    /// A group's answers.
+    answers: Vec<Option<Decided>>,
+}
+
 struct Job<'a, S> {
     plan: &'a Plan,
     kernel: Option<&'a Kernel>,
@@ -247,23 +262,31 @@ impl<S: AsRef<str>> Job<'_, S> {
         // Rows holding a cell the engine's reader refuses: the engine reports them.
         let mut engine_only: Vec<usize> = Vec::new();
         let mut ws = self.kernel.map(Kernel::workspace);
+        let mut scratch = ExactScratch::default();
         match (self.kernel, ws.as_mut()) {
+            // A block at a time: its lanes, then the exact stages for the rows they left open,
+            // while the block's cells are still in cache (each open row reads all its cells
+            // again).
             (Some(k), Some(ws)) => {
-                for start in range.clone().step_by(LANES) {
-                    let rows = start..range.end.min(start.saturating_add(LANES));
-                    let n = rows.len();
-                    self.load(rows.clone(), ws.inputs(measures), k.arch());
+                for block in range.clone().step_by(BLOCK_ROWS) {
+                    let block = block..range.end.min(block.saturating_add(BLOCK_ROWS));
                     let first = kernel_rows.len();
-                    k.run(plan, ws, n, &mut kernel_rows);
+                    for start in block.clone().step_by(LANES) {
+                        let rows = start..block.end.min(start.saturating_add(LANES));
+                        let n = rows.len();
+                        self.load(rows.clone(), ws.inputs(measures), k.arch());
+                        let lane_first = kernel_rows.len();
+                        k.run(plan, ws, n, &mut kernel_rows);
+                        let decided = kernel_rows.get_mut(lane_first..).unwrap_or_default();
+                        self.unread_cells(rows, ws.inputs(measures), decided, &mut engine_only);
+                    }
                     let decided = kernel_rows.get_mut(first..).unwrap_or_default();
-                    self.unread_cells(rows, ws.inputs(measures), decided, &mut engine_only);
+                    let settled =
+                        self.exact_stages(k, ws, block, &engine_only, decided, &mut scratch);
+                    out.settled_exact = out.settled_exact.saturating_add(settled);
                 }
             }
             _ => kernel_rows.resize(range.len(), None),
-        }
-        if let (Some(k), Some(ws)) = (self.kernel, ws.as_mut()) {
-            out.settled_exact =
-                self.exact_stages(k, ws, range.clone(), &engine_only, &mut kernel_rows);
         }
         let mut cells: Vec<Option<Decimal>> = Vec::with_capacity(self.columns.slots().len());
         let mut scorer: Option<Scorer<'_>> = None;
@@ -322,26 +345,31 @@ impl<S: AsRef<str>> Job<'_, S> {
         range: Range<usize>,
         engine_only: &[usize],
         decided: &mut [Option<Decided>],
+        scratch: &mut ExactScratch,
     ) -> usize {
         let measures = self.plan.measures().len();
-        let open: Vec<usize> = range
-            .clone()
-            .zip(decided.iter())
-            .filter(|(i, d)| d.is_none() && engine_only.binary_search(i).is_err())
-            .map(|(i, _)| i)
-            .collect();
-        let mut inputs: Vec<Option<Decimal>> =
-            Vec::with_capacity(SPAN_ROWS.saturating_mul(measures));
-        let mut answers = Vec::with_capacity(SPAN_ROWS);
+        let ExactScratch {
+            open,
+            inputs,
+            answers,
+        } = scratch;
+        open.clear();
+        open.extend(
+            range
+                .clone()
+                .zip(decided.iter())
+                .filter(|(i, d)| d.is_none() && engine_only.binary_search(i).is_err())
+                .map(|(i, _)| i),
+        );
         let mut settled = 0usize;
         for group in open.chunks(SPAN_ROWS) {
             inputs.clear();
             for &i in group {
-                self.exact_inputs(i, measures, &mut inputs);
+                self.exact_inputs(i, measures, inputs);
             }
             answers.clear();
-            kernel.exact_rows(self.plan, ws, &inputs, measures, &mut answers);
-            for (&i, answer) in group.iter().zip(&answers) {
+            kernel.exact_rows(self.plan, ws, inputs, measures, answers);
+            for (&i, answer) in group.iter().zip(answers.iter()) {
                 let slot = i.checked_sub(range.start).and_then(|j| decided.get_mut(j));
                 if let (Some(slot), Some(d)) = (slot, answer) {
                     *slot = Some(*d);
