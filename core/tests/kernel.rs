@@ -8,7 +8,7 @@
 use perfscore::batch::{Column, Table, Threads, Totals};
 use perfscore::{templates, Plan, ScoreOptions};
 use proptest::prelude::*;
-use rust_decimal::prelude::ToPrimitive;
+use rust_decimal::prelude::{FromPrimitive, ToPrimitive};
 use rust_decimal::Decimal;
 
 #[path = "../../benches/src/people.rs"]
@@ -269,8 +269,16 @@ fn kernel_equals_engine_on_every_boundary() {
 
 /// The `exact-ties` vector's plan and its measure ids in the order the tests fill them.
 fn exact_ties_plan() -> (Plan, [&'static str; 6]) {
-    let v: serde_json::Value =
+    exact_ties_plan_weighted(20, 80)
+}
+
+/// The `exact-ties` plan with its two results indicators weighted `margin` and `revenue`.
+fn exact_ties_plan_weighted(margin: u32, revenue: u32) -> (Plan, [&'static str; 6]) {
+    let mut v: serde_json::Value =
         serde_json::from_str(include_str!("../../tests/vectors/exact-ties.json")).unwrap();
+    let results = &mut v["plan"]["sections"][0]["indicators"];
+    results[0]["weight"] = margin.into();
+    results[1]["weight"] = revenue.into();
     let plan = Plan::from_json(&v["plan"].to_string()).unwrap();
     let names = [
         "gross_profit",
@@ -289,9 +297,10 @@ fn one_row(values: &[f64]) -> Vec<Vec<f64>> {
 }
 
 #[test]
-fn exact_ties_through_a_non_terminating_quotient_are_decided_in_fractions() {
+fn exact_ties_through_a_quotient_by_a_round_number_are_decided_exactly() {
     // The `exact-ties` vector: 691/7 × 20 % × 70 % + 28 + 30 + 0.655 = 72.475 → 72.48, grade B.
-    // The span of 691/7 is one unit wide and straddles the tie; the fractions cancel the 7.
+    // The floats cannot decide it; 691/7 is a whole number of the spans' units (63 × 10¹² per 1),
+    // so the spans do.
     let (plan, names) = exact_ties_plan();
     let row = [138_200i64, 140_000, 50, 100, 40, 1]
         .map(|x| Some(Decimal::from(x)))
@@ -308,15 +317,39 @@ fn exact_ties_through_a_non_terminating_quotient_are_decided_in_fractions() {
     assert_eq!((t.settled, t.settled_exact), (0, 1));
 }
 
+/// A tie through a quotient that does not terminate in the spans' units, on the `exact-ties` plan
+/// weighted 22 / 78 (worked by hand and with Python's `fractions`): 100,250 ÷ 110,000 × 100 =
+/// 2005/22 % × 22 % × 70 % = 14.035 (the 11 cancels) + 50 % × 78 % × 70 % = 27.3 + 30 = 71.335
+/// exactly → 71.34 half-up. The span of 2005/22 is one unit wide and straddles the tie (span.rs
+/// checks that), so the fractions decide it.
+const ELEVENTHS_TIE: [f64; 6] = [100_250.0, 110_000.0, 50.0, 100.0, 40.0, 0.0];
+/// A tie the spans decide on the same plan: 135,500 ÷ 140,000 × 100 = 1355/14 % × 15.4 % =
+/// 14.905 + 27.3 + 30 = 72.205 exactly → 72.21.
+const SEVENTHS_TIE: [f64; 6] = [135_500.0, 140_000.0, 50.0, 100.0, 40.0, 0.0];
+
+#[test]
+fn exact_ties_through_a_quotient_that_does_not_terminate_are_decided_in_fractions() {
+    let (plan, names) = exact_ties_plan_weighted(22, 78);
+    let row: Vec<Option<Decimal>> = ELEVENTHS_TIE
+        .iter()
+        .map(|&x| Decimal::from_f64(x))
+        .collect();
+    check(&plan, &names, std::slice::from_ref(&row));
+    let columns = one_row(&ELEVENTHS_TIE);
+    let columns: Vec<Column> = columns.iter().map(|c| Column::f64(c)).collect();
+    let t = plan.totals(&["T1"], &names, &columns, one()).unwrap();
+    assert_eq!(t.total(0), Some(Decimal::new(7134, 2)));
+    assert_eq!((t.settled, t.settled_exact), (0, 1));
+}
+
 #[test]
 fn open_rows_run_together_in_the_exact_stages_and_keep_their_order() {
     // The exact stages take the open rows in groups (the spans over all of a group, then the
     // fractions for the rows the spans leave open). 37 rows, more than two groups, alternating
-    // the two hand-worked rows of the tests beside this one: 72.475 through 691/7 → 72.48 (in
-    // fractions) and 72.515 → 72.52 (in spans). Each row keeps its own answer, in order.
-    let (plan, names) = exact_ties_plan();
-    let tie = [138_200.0, 140_000.0, 50.0, 100.0, 40.0, 1.0];
-    let short = [138_600.0, 140_000.0, 50.0, 100.0, 40.0, 1.0];
+    // the two hand-worked ties above: 71.335 → 71.34 (in fractions) and 72.205 → 72.21 (in
+    // spans). Each row keeps its own answer, in order.
+    let (plan, names) = exact_ties_plan_weighted(22, 78);
+    let (tie, short) = (ELEVENTHS_TIE, SEVENTHS_TIE);
     let n = 37;
     let columns: Vec<Vec<f64>> = (0..tie.len())
         .map(|k| {
@@ -330,7 +363,7 @@ fn open_rows_run_together_in_the_exact_stages_and_keep_their_order() {
     let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     let t = plan.totals(&ids, &names, &columns, one()).unwrap();
     for i in 0..n {
-        let expected = if i % 2 == 0 { 7248 } else { 7252 };
+        let expected = if i % 2 == 0 { 7134 } else { 7221 };
         assert_eq!(t.total(i), Some(Decimal::new(expected, 2)), "row {i}");
     }
     assert_eq!((t.settled, t.settled_exact), (0, n));

@@ -822,10 +822,7 @@ impl Builder {
     /// `x × (a ÷ d)` for constants `a`, `d` whose quotient is a decimal of at most 12 places.
     fn scaled(&mut self, x: Reg, a: Reg, d: Reg) -> Option<Op> {
         let (a, d) = (self.constant_of(a)?, self.constant_of(d)?);
-        let units = a.span.div(d.span).point()?;
-        let q = Decimal::try_from_i128_with_scale(units, 12)
-            .ok()?
-            .normalize();
+        let q = a.span.div(d.span).decimal()?.normalize();
         Some(Op::Mul(x, self.decimal(q)))
     }
 

@@ -2,9 +2,9 @@
 //! over lanes of [`LANES`] rows at a time (`lanes`), each row's total, grade and veto settled at
 //! the end. The rows the floats leave open run the same program in exact intervals of scaled
 //! integers (`span`), [`SPAN_ROWS`] rows at a time, each operation over all of them; a row those
-//! leave open (a tie reached through a quotient that does not terminate) runs in exact fractions
-//! (`ratio`) only the operations whose span is not a single point, since a point is the exact
-//! value already.
+//! leave open (a tie reached through a quotient that does not terminate in their units, such as
+//! ÷ 11) runs in exact fractions (`ratio`) only the operations whose span is not a single point,
+//! since a point is the exact value already.
 //!
 //! Every value carries a bound on its distance from the exact value (see `crate::certified` for
 //! the error rule of each operation); a decision that the bound leaves open makes the row's value

@@ -75,7 +75,7 @@ impl Ratio {
         Ratio::new(Some(d.mantissa()), 10i128.checked_pow(d.scale()))
     }
 
-    /// A count of 10⁻¹² units (a point span), exactly.
+    /// A point span's units (`span::ONE` per 1), exactly.
     pub(super) fn from_span_units(units: i128) -> Ratio {
         Ratio::new(Some(units), Some(super::span::ONE))
     }

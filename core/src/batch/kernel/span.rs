@@ -1,12 +1,16 @@
 //! Exact bounds in scaled integers: the kernel's second stage.
 //!
-//! A [`Span`] holds integers `lo ≤ hi` with the exact value in `[lo, hi] × 10⁻¹²`. Sums,
+//! A [`Span`] holds integers `lo ≤ hi` with the exact value in `[lo, hi]` units of
+//! 1 / (63 × 10¹²) (see [`ONE`]). Sums,
 //! differences, negation, min / max and comparisons are exact; a product or quotient is exact
 //! when it divides out and otherwise widens by the floor and ceiling of its end points (a quotient
 //! takes its extremes at the corners, its divisor's interval being clear of zero). So a row whose
 //! values are short decimals — amounts in cents, percentages, counts — keeps a span of width 0,
-//! and its rounding, bands and ties (an exact x.xx5) are decided exactly; a non-terminating
-//! quotient (691/7) leaves a span one unit wide, decided unless a boundary lies inside it.
+//! and its rounding, bands and ties (an exact x.xx5) are decided exactly. So is a quotient by a
+//! round number (a digit times a power of ten, such as a target of 700,000 or 90,000): the 63 in
+//! the unit makes 1/3, 1/7 and 1/9 whole numbers of units, so 138,200 × 100 ÷ 140,000 = 691/7
+//! is a point. Any other quotient that does not terminate (1/11) leaves a span one unit wide,
+//! decided unless a boundary lies inside it (then the fractions stage decides).
 //! Anything out of range (i128 overflow) is uncertain, and the exact engine scores that row.
 
 use rust_decimal::Decimal;
@@ -14,8 +18,15 @@ use rust_decimal::Decimal;
 use crate::exact::ten_pow;
 use crate::rounding::RoundingMode;
 
-/// Units per 1: spans count in 10⁻¹².
-pub(super) const ONE: i128 = 1_000_000_000_000;
+/// Units per 1: 63 × 10¹². Every decimal of at most 12 places is a whole number of units, and so
+/// is its quotient by 3, 7 or 9 times a power of ten (at most 10¹²): the divisors round-number
+/// targets and weights bring. A larger unit would narrow the range below (and the products in
+/// 128 bits); 63 × 10¹² × 2⁸⁰ is below 2¹²⁶.
+pub(super) const ONE: i128 = 63 * DECIMAL_ONE;
+/// 10¹²: the power of ten in [`ONE`].
+const DECIMAL_ONE: i128 = 1_000_000_000_000;
+/// [`ONE`] over its power of ten.
+const THIRDS_AND_SEVENTHS: i128 = 63;
 /// Every value stays below 2⁸⁰ in magnitude, as in the other two stages (see `crate::certified`):
 /// the engine reports an overflow for an intermediate past a decimal's range, and the program may
 /// compute a product by constants in one step where the engine takes two (`lower`'s rewrites),
@@ -24,7 +35,7 @@ const RANGE: i128 = (1 << 80) * ONE;
 /// The scale of a span's units.
 const PLACES: u32 = 12;
 
-/// Exact value within `[lo, hi] × 10⁻¹²`; uncertain when `lo > hi`.
+/// Exact value within `[lo, hi] ÷ ONE`; uncertain when `lo > hi`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) struct Span {
     lo: i128,
@@ -52,9 +63,17 @@ impl Span {
         ends.map_or(Span::UNSURE, |(lo, hi)| Span::new(Some(lo), Some(hi)))
     }
 
-    /// The exact value in units of 10⁻¹², when the span is a single point.
+    /// The exact value in units (`ONE` per 1), when the span is a single point.
     pub(super) fn point(self) -> Option<i128> {
         (self.lo == self.hi).then_some(self.lo)
+    }
+
+    /// The exact value as a decimal, when the span is a single point of at most 12 places.
+    pub(super) fn decimal(self) -> Option<Decimal> {
+        let units = self.point()?;
+        let whole = units.checked_rem(THIRDS_AND_SEVENTHS)? == 0;
+        let mantissa = units.checked_div(THIRDS_AND_SEVENTHS).filter(|_| whole)?;
+        Decimal::try_from_i128_with_scale(mantissa, PLACES).ok()
     }
 
     /// Whether the value is known.
@@ -77,6 +96,9 @@ impl Span {
     /// A decimal, exactly when it has at most 12 places, else between its floor and ceiling.
     pub(crate) fn from_decimal(d: Decimal) -> Span {
         let (m, s) = (d.mantissa(), d.scale());
+        let Some(m) = m.checked_mul(THIRDS_AND_SEVENTHS) else {
+            return Span::UNSURE;
+        };
         match PLACES.checked_sub(s) {
             Some(up) => {
                 let v = ten_pow(up).and_then(|p| m.checked_mul(p));
@@ -135,7 +157,7 @@ impl Span {
         }
     }
 
-    /// `x × y` in units is `(a × b) ÷ 10¹²` at the corners (one corner for two exact values,
+    /// `x × y` in units is `(a × b) ÷ ONE` at the corners (one corner for two exact values,
     /// the common case: a span is a point until a quotient fails to divide out).
     pub(super) fn mul(self, o: Span) -> Span {
         let (Some(a), Some(b)) = (self.sure(), o.sure()) else {
@@ -151,7 +173,7 @@ impl Span {
         corners(a, b, product)
     }
 
-    /// `x ÷ y` in units is `(a × 10¹²) ÷ b` at the corners; uncertain when `y` may be 0.
+    /// `x ÷ y` in units is `(a × ONE) ÷ b` at the corners; uncertain when `y` may be 0.
     pub(super) fn div(self, o: Span) -> Span {
         let (Some(a), Some(b)) = (self.sure(), o.sure()) else {
             return Span::UNSURE;
@@ -224,7 +246,7 @@ impl Span {
 
     /// The value rounded to `places` (≤ 12), as a span.
     pub(super) fn round(self, mode: RoundingMode, places: u32) -> Span {
-        let step = PLACES.checked_sub(places).and_then(ten_pow);
+        let step = unit_step(places);
         match (self.round_units(mode, places), step) {
             (Some(u), Some(step)) => {
                 let v = i128::from(u).checked_mul(step);
@@ -238,7 +260,7 @@ impl Span {
     /// round alike (rounding is monotone, so the exact value rounds the same way).
     pub(super) fn round_units(self, mode: RoundingMode, places: u32) -> Option<i64> {
         let a = self.sure()?;
-        let step = ten_pow(PLACES.checked_sub(places)?)?;
+        let step = unit_step(places)?;
         let (lo, hi) = (round_div(a.lo, step, mode)?, round_div(a.hi, step, mode)?);
         if lo == hi {
             i64::try_from(lo).ok()
@@ -262,16 +284,77 @@ fn corners(a: Span, b: Span, f: impl Fn(i128, i128) -> Option<(i128, i128)>) -> 
     Span::new(lo, hi)
 }
 
-/// `x × y ÷ 10¹²` when both have at most six places (units divisible by 10⁶, the common case:
-/// cents, percentages, counts): then it is exactly `(x ÷ 10⁶) × (y ÷ 10⁶)`, found with two
-/// 64-bit divisions by a constant instead of one 128-bit division.
+/// Units of `10^-places` (≤ 12 places) in units of a span.
+fn unit_step(places: u32) -> Option<i128> {
+    ten_pow(PLACES.checked_sub(places)?)?.checked_mul(THIRDS_AND_SEVENTHS)
+}
+
+/// `x × y ÷ ONE` when one of them is a multiple of 63 × 10⁶ units (a decimal of at most six
+/// places, the common case: cents, percentages, counts, weights) and the other of 10⁶ units (as
+/// is a quotient by a round number, such as 691/7), both quotients below 2⁶³ (values below about
+/// 18 million): then it is exactly `(x ÷ 63·10⁶) × (y ÷ 10⁶)`, found with 64-bit
+/// multiplications instead of a 128-bit division.
 fn short_product(x: i128, y: i128) -> Option<i128> {
-    const MICRO: i64 = 1_000_000;
-    let (x, y) = (i64::try_from(x).ok()?, i64::try_from(y).ok()?);
-    if x.checked_rem(MICRO)? != 0 || y.checked_rem(MICRO)? != 0 {
-        return None;
+    const SHORT: ExactDivisor = ExactDivisor::new(6, 63 * 15_625);
+    const MICRO: ExactDivisor = ExactDivisor::new(6, 15_625);
+    let (p, q) = match SHORT.divide(x) {
+        Some(p) => (p, MICRO.divide(y)?),
+        None => (SHORT.divide(y)?, MICRO.divide(x)?),
+    };
+    i128::from(p).checked_mul(i128::from(q))
+}
+
+/// A divisor `2^shift × odd` for exact division by multiplication: `x` is a multiple of an odd
+/// number exactly when `x × odd⁻¹ (mod 2⁶⁴)` is at most `(2⁶⁴ − 1) ÷ odd`, and that product is
+/// then the quotient (Granlund and Montgomery, "Division by invariant integers using
+/// multiplication", section 9).
+struct ExactDivisor {
+    shift: u32,
+    inverse: u64,
+    limit: u64,
+}
+
+impl ExactDivisor {
+    /// `odd` must be odd (its inverse modulo 2⁶⁴, by Newton's iteration: each step doubles the
+    /// bits that are right, from the 3 that `odd` itself gets right).
+    const fn new(shift: u32, odd: u64) -> ExactDivisor {
+        let mut inverse = odd;
+        let mut i = 0u32;
+        while i < 5 {
+            inverse = inverse.wrapping_mul(2u64.wrapping_sub(odd.wrapping_mul(inverse)));
+            i = i.wrapping_add(1);
+        }
+        let limit = match u64::MAX.checked_div(odd) {
+            Some(limit) => limit,
+            None => 0,
+        };
+        ExactDivisor {
+            shift,
+            inverse,
+            limit,
+        }
     }
-    i128::from(x.checked_div(MICRO)?).checked_mul(i128::from(y.checked_div(MICRO)?))
+
+    /// `x ÷ divisor` when it is whole and, after the power of two, below 2⁶⁴ in magnitude.
+    #[inline(always)]
+    fn divide(&self, x: i128) -> Option<i64> {
+        let m = x.unsigned_abs();
+        if m.trailing_zeros() < self.shift && m != 0 {
+            return None;
+        }
+        let m = u64::try_from(m >> self.shift).ok()?;
+        let q = m.wrapping_mul(self.inverse);
+        if q > self.limit {
+            return None;
+        }
+        // Below 2⁶⁴ ÷ 15,625, so it fits.
+        let q = i64::try_from(q).ok()?;
+        if x < 0 {
+            q.checked_neg()
+        } else {
+            Some(q)
+        }
+    }
 }
 
 /// `n ÷ d` rounded down and up, from one division (its remainder says which way the exact
@@ -324,16 +407,69 @@ mod tests {
         assert_eq!(d("-2.5").mul(d("0.000001")), d("-0.0000025"));
         assert_eq!(d("0.0000001").mul(d("3")), d("0.0000003"));
         assert_eq!(short_product(d("0.0000001").lo, d("3").lo), None);
-        // A product past 12 places widens to its floor and ceiling: 0.000001 × 0.0000005.
+        // Amounts past what 64 bits hold in units (1,152,833.11 × 63 × 10¹² > 2⁶³) take the
+        // same short path: 1,152,833.11 × 1.2 = 1,383,399.732.
+        assert!(short_product(d("1152833.11").lo, d("1.2").lo).is_some());
+        assert_eq!(d("1152833.11").mul(d("1.2")), d("1383399.732"));
+        // A product past 12 places widens to its floor and ceiling: 0.000001 × 0.0000005 =
+        // 5 × 10⁻¹³, which is 31.5 units.
         let tiny = d("0.000001").mul(d("0.0000005"));
-        assert_eq!((tiny.lo, tiny.hi), (0, 1));
+        assert_eq!((tiny.lo, tiny.hi), (31, 32));
+    }
+
+    #[test]
+    fn quotients_by_round_numbers_are_exact() {
+        // 138,200 × 100 ÷ 140,000 = 691/7 = 98 5/7: a point, and × 0.14 exactly 13.82 (the 7
+        // cancels), through the short product.
+        let q = d("138200").mul(d("100")).div(d("140000"));
+        assert!(q.is_point());
+        assert_eq!(q.lo, 691 * ONE / 7);
+        assert_eq!(q.mul(d("0.14")), d("13.82"));
+        // ÷ 3, ÷ 9 and ÷ 21 alike: 100 ÷ 900,000 × 9,000 = 1; 2 ÷ 3 × 1.5 = 1; 1 ÷ 210 × 21 = 0.1.
+        assert_eq!(d("100").div(d("900000")).mul(d("9000")), d("1"));
+        assert_eq!(d("2").div(d("3")).mul(d("1.5")), d("1"));
+        assert_eq!(d("1").div(d("210")).mul(d("21")), d("0.1"));
+        // ÷ 11 does not terminate in these units: one unit wide.
+        let eleventh = d("1").div(d("11"));
+        assert_eq!(eleventh.hi - eleventh.lo, 1);
+        // So a tie through it stays open here (the fractions decide it; core/tests/kernel.rs):
+        // 100,250 × 100 ÷ 110,000 = 2005/22, × 0.154 = 14.035 exactly, + 57.3 = 71.335.
+        let q = d("100250").mul(d("100")).div(d("110000"));
+        let total = q.mul(d("0.154")).add(d("57.3"));
+        assert!(total.lo < d("71.335").lo && total.hi > d("71.335").lo);
+        assert_eq!(total.round_units(RoundingMode::HalfUp, 2), None);
+    }
+
+    #[test]
+    fn exact_division_by_multiplication_finds_exactly_the_multiples() {
+        // Against the remainder, on multiples of the divisor, their neighbours and both signs.
+        // Past 2⁶⁴ after the power of two (2⁷⁰ × 63 × 10⁶), no quotient.
+        const SHORT: ExactDivisor = ExactDivisor::new(6, 63 * 15_625);
+        let d = 63_000_000i128;
+        for k in [
+            0i128,
+            1,
+            2,
+            7,
+            1_000_003,
+            1 << 40,
+            (1 << 50) + 12_345,
+            1 << 70,
+        ] {
+            for x in [k * d, k * d + 1, k * d - 1, k * d + d / 2, k * d + 64] {
+                for x in [x, -x] {
+                    let fits = (x.unsigned_abs() >> 6) < 1 << 64;
+                    let expect = (x % d == 0 && fits).then(|| i64::try_from(x / d).unwrap());
+                    assert_eq!(SHORT.divide(x), expect, "{x}");
+                }
+            }
+        }
     }
 
     #[test]
     fn short_decimals_stay_exact_and_decide_the_tie() {
-        // 138,200 × 100 ÷ 140,000 = 691/7: one unit wide.
+        // 138,200 × 100 ÷ 140,000 = 691/7, exact (above).
         let q = d("138200").mul(d("100")).div(d("140000"));
-        assert_eq!(q.hi - q.lo, 1);
         // 72.475 exactly (hand-worked: 58.655 + 13.82) rounds half-up to 72.48.
         let t = d("58.655").add(d("13.82"));
         assert_eq!(t.round_units(RoundingMode::HalfUp, 2), Some(7248));
@@ -346,10 +482,14 @@ mod tests {
             d("-72.475").round_units(RoundingMode::HalfUp, 2),
             Some(-7248)
         );
-        // 691/7 × 0.14 = 13.82 exactly, but the span of 691/7 leaves it uncertain at 2 places
-        // only if a boundary lies inside: 13.82 ± 10⁻¹² does not cross 13.815 or 13.825.
         let w = q.mul(d("0.14"));
         assert_eq!(w.round_units(RoundingMode::HalfUp, 2), Some(1382));
+        // A span one unit wide (1/11 × 0.11 = 0.01 exactly) leaves a rounding uncertain only when
+        // a boundary lies inside it: not at 2 places, but at 0.01 ÷ 2 = 0.005 to 2 places, yes.
+        let w = d("1").div(d("11")).mul(d("0.11"));
+        assert_eq!(w.round_units(RoundingMode::HalfUp, 2), Some(1));
+        let half = d("1").div(d("11")).mul(d("0.055"));
+        assert_eq!(half.round_units(RoundingMode::HalfUp, 2), None);
     }
 
     #[test]
@@ -359,7 +499,10 @@ mod tests {
         assert_eq!(d("2").lt(d("2")), Span::FALSE);
         assert_eq!(d("0.1").eq(d("0.10")), Span::TRUE);
         let third = d("1").div(d("3"));
-        assert_eq!(third.eq(d("0.333333333333")), Span::UNSURE);
+        assert_eq!(third.eq(d("0.333333333333")), Span::FALSE);
+        let eleventh = d("1").div(d("11"));
+        assert_eq!(eleventh.eq(d("0.090909090909")), Span::FALSE);
+        assert_eq!(eleventh.mul(d("11")).eq(d("1")), Span::UNSURE);
         assert_eq!(Span::TRUE.not(), Span::FALSE);
         assert_eq!(Span::UNSURE.select(d("1"), d("1")), Span::UNSURE);
     }
@@ -367,7 +510,8 @@ mod tests {
     #[test]
     fn division_by_a_span_that_may_be_zero_is_uncertain() {
         assert_eq!(d("1").div(d("0")), Span::UNSURE);
-        let around_zero = d("1").div(d("3")).sub(d("0.333333333333"));
+        let around_zero = d("1").div(d("11")).mul(d("11")).sub(d("1"));
+        assert!(around_zero.lo < 0 && around_zero.hi > 0);
         assert_eq!(d("1").div(around_zero), Span::UNSURE);
         // Negative divisors take their extremes at the corners too: 1 ÷ −4 = −0.25.
         assert_eq!(d("1").div(d("-4")), d("-0.25"));
