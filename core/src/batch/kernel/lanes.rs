@@ -189,6 +189,13 @@ pub(super) fn execute(arch: pulp::Arch, ops: &[Op], lanes: &mut [Lane]) {
     arch.dispatch(Execute { ops, lanes });
 }
 
+/// [`execute`] without vector instructions but with constants held in registers, as AVX-512
+/// runs it: the tests compare it with the scalar build on any machine.
+#[cfg(test)]
+pub(super) fn execute_broadcast(ops: &[Op], lanes: &mut [Lane]) {
+    execute_ops::<false, true>(ops, lanes);
+}
+
 /// The program's run as pulp's unit of dispatch: `with_simd` is compiled once per instruction
 /// set, everything it calls inlined into it.
 struct Execute<'a> {
@@ -235,17 +242,23 @@ impl pulp::WithSimd for Execute<'_> {
         // fused multiply-add; the scalar fallback and wasm's SIMD128 may not, and there
         // `mul_add` would be a library call.
         const FMA_ARCH: bool = cfg!(any(target_arch = "x86_64", target_arch = "aarch64"));
-        if FMA_ARCH && !S::IS_SCALAR {
-            execute_ops::<true>(self.ops, self.lanes);
-        } else {
-            execute_ops::<false>(self.ops, self.lanes);
+        // With 512-bit vectors (AVX-512) a constant operand held in a register instead of read
+        // from its lane is faster (bench workload 146-151 -> 139-147 ns per person, boundary set
+        // 206-213 -> 196-199); compiled for AVX2 the same idea was slower (156-160 -> 168-172:
+        // more loops in one function, fewer registers), so only there.
+        let wide = std::mem::size_of::<S::f64s>() >= 64;
+        match (FMA_ARCH && !S::IS_SCALAR, wide) {
+            (true, true) => execute_ops::<true, true>(self.ops, self.lanes),
+            (true, false) => execute_ops::<true, false>(self.ops, self.lanes),
+            _ => execute_ops::<false, false>(self.ops, self.lanes),
         }
     }
 }
 
-/// `FUSED`: the exactness tests of products and quotients use fused multiply-adds.
+/// `FUSED`: the exactness tests of products and quotients use fused multiply-adds. `BROADCAST`:
+/// a constant operand of a binary operation is read once, not from its lane row by row.
 #[inline(always)]
-fn execute_ops<const FUSED: bool>(ops: &[Op], lanes: &mut [Lane]) {
+fn execute_ops<const FUSED: bool, const BROADCAST: bool>(ops: &[Op], lanes: &mut [Lane]) {
     for (d, op) in ops.iter().enumerate() {
         // SSA: every operand register comes before `d`, so the split gives them all.
         let Some((src, rest)) = lanes.split_at_mut_checked(d) else {
@@ -255,6 +268,17 @@ fn execute_ops<const FUSED: bool>(ops: &[Op], lanes: &mut [Lane]) {
             return;
         };
         let lane = |r: Reg| src.get(r);
+        // Operands that are constants (a constant's lane holds one value in every row).
+        let constant = |r: Reg| match (BROADCAST, ops.get(r)) {
+            (true, Some(Op::Const(_))) => src.get(r).map(|l| l.at(0)),
+            _ => None,
+        };
+        if let Some(done) = with_constant::<FUSED>(op, &lane, &constant, out) {
+            if done.is_none() {
+                *out = Lane::splat(Approx::UNSURE);
+            }
+            continue;
+        }
         // An arithmetic operation in its exact-testing and its bounded-only form.
         macro_rules! arith {
             ($f:ident $(<$fused:ident>)?, $a:expr, $b:expr) => {
@@ -294,6 +318,102 @@ fn execute_ops<const FUSED: bool>(ops: &[Op], lanes: &mut [Lane]) {
             *out = Lane::splat(Approx::UNSURE);
         }
     }
+}
+
+/// A binary operation with a constant on one side, the constant held in a register: `None` when
+/// `op` is not one (then the lanes' loops run), else whether it ran.
+#[inline(always)]
+fn with_constant<'l, const FUSED: bool>(
+    op: &Op,
+    lane: &impl Fn(Reg) -> Option<&'l Lane>,
+    constant: &impl Fn(Reg) -> Option<Approx>,
+    out: &mut Lane,
+) -> Option<Option<()>> {
+    // The constant's side: `Some(c)` on the right, or on the left.
+    let (a, b) = match *op {
+        Op::Add(a, b) | Op::Sub(a, b) | Op::Mul(a, b) | Op::Div(a, b) => (a, b),
+        Op::Min(a, b) | Op::Max(a, b) | Op::Lt(a, b) | Op::Le(a, b) | Op::Eq(a, b) => (a, b),
+        Op::Select(t, a, b) => return select_constant(lane(t), (a, b), lane, constant, out),
+        _ => return None,
+    };
+    let (x, c, right) = match (constant(b), constant(a)) {
+        (Some(c), _) => (a, c, true),
+        (None, Some(c)) => (b, c, false),
+        (None, None) => return None,
+    };
+    let x = lane(x);
+    macro_rules! run {
+        ($f:expr) => {
+            if right {
+                with_const(x, out, |v| $f(v, c))
+            } else {
+                with_const(x, out, |v| $f(c, v))
+            }
+        };
+    }
+    macro_rules! arith {
+        ($f:ident $(<$fused:ident>)?) => {
+            if c.e == 0.0 && x.is_some_and(|x| x.e.contains(&0.0)) {
+                run!(Approx::$f::<true $(, $fused)?>)
+            } else {
+                run!(Approx::$f::<false $(, $fused)?>)
+            }
+        };
+    }
+    Some(match *op {
+        Op::Add(..) => arith!(add_with),
+        Op::Sub(..) => arith!(sub_with),
+        Op::Mul(..) => arith!(mul_with<FUSED>),
+        Op::Div(..) => arith!(div_with<FUSED>),
+        Op::Min(..) => run!(Approx::min),
+        Op::Max(..) => run!(Approx::max),
+        Op::Lt(..) => run!(Approx::lt),
+        Op::Le(..) => run!(Approx::le),
+        _ => run!(Approx::eq),
+    })
+}
+
+/// A select with a constant in either branch or both, as [`with_constant`].
+#[inline(always)]
+fn select_constant<'l>(
+    t: Option<&Lane>,
+    (a, b): (Reg, Reg),
+    lane: &impl Fn(Reg) -> Option<&'l Lane>,
+    constant: &impl Fn(Reg) -> Option<Approx>,
+    out: &mut Lane,
+) -> Option<Option<()>> {
+    let Some(t) = t else {
+        return Some(None);
+    };
+    let ran = match (constant(a), constant(b)) {
+        (None, None) => return None,
+        (Some(x), Some(y)) => {
+            for j in 0..LANES {
+                out.put(j, t.at(j).select(x, y));
+            }
+            Some(())
+        }
+        (Some(x), None) => lane(b).map(|b| {
+            for j in 0..LANES {
+                out.put(j, t.at(j).select(x, b.at(j)));
+            }
+        }),
+        (None, Some(y)) => lane(a).map(|a| {
+            for j in 0..LANES {
+                out.put(j, t.at(j).select(a.at(j), y));
+            }
+        }),
+    };
+    Some(ran)
+}
+
+#[inline(always)]
+fn with_const(a: Option<&Lane>, out: &mut Lane, f: impl Fn(Approx) -> Approx) -> Option<()> {
+    let a = a?;
+    for j in 0..LANES {
+        out.put(j, f(a.at(j)));
+    }
+    Some(())
 }
 
 /// An arithmetic operation over the lanes: `exact` (which tests whether each result is exact)

@@ -428,13 +428,21 @@ fn grade_units(plan: &Plan) -> Option<Vec<(Option<i64>, Option<i64>)>> {
 mod tests {
     use super::*;
 
-    /// The lanes of every register after one run on `arch`, as bits (NaN as one pattern).
-    fn run_on(kernel: &Kernel, arch: pulp::Arch, inputs: &[Vec<Approx>]) -> Vec<(u64, u64)> {
+    /// The lanes of every register after one run on `arch` (`None`: the scalar loops with
+    /// constants held in registers, as AVX-512 runs them), as bits (NaN as one pattern).
+    fn run_on(
+        kernel: &Kernel,
+        arch: Option<pulp::Arch>,
+        inputs: &[Vec<Approx>],
+    ) -> Vec<(u64, u64)> {
         let mut ws = kernel.workspace();
         for (lane, values) in ws.inputs(inputs.len()).iter_mut().zip(inputs) {
             lane.fill(values.iter().copied());
         }
-        lanes::execute(arch, &kernel.program.ops, &mut ws.lanes);
+        match arch {
+            Some(arch) => lanes::execute(arch, &kernel.program.ops, &mut ws.lanes),
+            None => lanes::execute_broadcast(&kernel.program.ops, &mut ws.lanes),
+        }
         let bits = |x: f64| if x.is_nan() { u64::MAX } else { x.to_bits() };
         ws.lanes
             .iter()
@@ -567,12 +575,18 @@ mod tests {
                     .collect()
             })
             .collect();
-        let scalar = run_on(&kernel, pulp::Arch::Scalar, &inputs);
-        let best = run_on(&kernel, pulp::Arch::new(), &inputs);
+        let scalar = run_on(&kernel, Some(pulp::Arch::Scalar), &inputs);
+        let best = run_on(&kernel, Some(pulp::Arch::new()), &inputs);
         assert_eq!(scalar.len(), kernel.program.ops.len() * LANES);
         assert!(
             scalar == best,
             "the dispatched lanes differ from the scalar build's"
+        );
+        // Constants held in registers (AVX-512's loops) give the same bits, on any machine.
+        let broadcast = run_on(&kernel, None, &inputs);
+        assert!(
+            scalar == broadcast,
+            "constants in registers differ from constants in lanes"
         );
         // Not vacuous: some rows settle and some do not.
         let total = kernel.program.total * LANES;
