@@ -59,6 +59,22 @@ impl Span {
         self.lo == self.hi
     }
 
+    /// The point `v` when it lies below [`RANGE`] in magnitude, else uncertain: the common case
+    /// of every operation (two points in, one out), with one end to compute and check.
+    #[inline(always)]
+    fn at(v: Option<i128>) -> Span {
+        match v {
+            Some(v) if v > -RANGE && v < RANGE => Span { lo: v, hi: v },
+            _ => Span::UNSURE,
+        }
+    }
+
+    /// Whether both are points (and so certain: an uncertain span has `lo > hi`).
+    #[inline(always)]
+    fn points(self, o: Span) -> bool {
+        self.is_point() & o.is_point()
+    }
+
     fn from_ends(ends: Option<(i128, i128)>) -> Span {
         ends.map_or(Span::UNSURE, |(lo, hi)| Span::new(Some(lo), Some(hi)))
     }
@@ -112,6 +128,9 @@ impl Span {
     }
 
     pub(super) fn add(self, o: Span) -> Span {
+        if self.points(o) {
+            return Span::at(self.lo.checked_add(o.lo));
+        }
         match (self.sure(), o.sure()) {
             (Some(a), Some(b)) => Span::new(a.lo.checked_add(b.lo), a.hi.checked_add(b.hi)),
             _ => Span::UNSURE,
@@ -119,6 +138,9 @@ impl Span {
     }
 
     pub(super) fn sub(self, o: Span) -> Span {
+        if self.points(o) {
+            return Span::at(self.lo.checked_sub(o.lo));
+        }
         self.add(o.neg())
     }
 
@@ -160,30 +182,33 @@ impl Span {
     /// `x × y` in units is `(a × b) ÷ ONE` at the corners (one corner for two exact values,
     /// the common case: a span is a point until a quotient fails to divide out).
     pub(super) fn mul(self, o: Span) -> Span {
-        let (Some(a), Some(b)) = (self.sure(), o.sure()) else {
-            return Span::UNSURE;
-        };
         let product = |x: i128, y: i128| floor_ceil(x.checked_mul(y)?, ONE);
-        if a.is_point() && b.is_point() {
-            if let Some(p) = short_product(a.lo, b.lo) {
-                return Span::new(Some(p), Some(p));
+        if self.points(o) {
+            if let Some(p) = short_product(self.lo, o.lo) {
+                return Span::at(Some(p));
             }
-            return Span::from_ends(product(a.lo, b.lo));
+            return Span::from_ends(product(self.lo, o.lo));
         }
-        corners(a, b, product)
+        match (self.sure(), o.sure()) {
+            (Some(a), Some(b)) => corners(a, b, product),
+            _ => Span::UNSURE,
+        }
     }
 
     /// `x ÷ y` in units is `(a × ONE) ÷ b` at the corners; uncertain when `y` may be 0.
     pub(super) fn div(self, o: Span) -> Span {
+        let quotient = |x: i128, y: i128| floor_ceil(x.checked_mul(ONE)?, y);
+        if self.points(o) {
+            if o.lo == 0 {
+                return Span::UNSURE;
+            }
+            return Span::from_ends(quotient(self.lo, o.lo));
+        }
         let (Some(a), Some(b)) = (self.sure(), o.sure()) else {
             return Span::UNSURE;
         };
         if b.lo <= 0 && b.hi >= 0 {
             return Span::UNSURE;
-        }
-        let quotient = |x: i128, y: i128| floor_ceil(x.checked_mul(ONE)?, y);
-        if a.is_point() && b.is_point() {
-            return Span::from_ends(quotient(a.lo, b.lo));
         }
         corners(a, b, quotient)
     }
@@ -198,10 +223,16 @@ impl Span {
     }
 
     pub(super) fn lt(self, o: Span) -> Span {
+        if self.points(o) {
+            return Span::truth(Some(self.lo < o.lo));
+        }
         Span::truth(self.order(o, |a, b| a.hi < b.lo, |a, b| a.lo >= b.hi))
     }
 
     pub(super) fn le(self, o: Span) -> Span {
+        if self.points(o) {
+            return Span::truth(Some(self.lo <= o.lo));
+        }
         Span::truth(self.order(o, |a, b| a.hi <= b.lo, |a, b| a.lo > b.hi))
     }
 
@@ -261,6 +292,9 @@ impl Span {
     pub(super) fn round_units(self, mode: RoundingMode, places: u32) -> Option<i64> {
         let a = self.sure()?;
         let step = unit_step(places)?;
+        if a.is_point() {
+            return i64::try_from(round_div(a.lo, step, mode)?).ok();
+        }
         let (lo, hi) = (round_div(a.lo, step, mode)?, round_div(a.hi, step, mode)?);
         if lo == hi {
             i64::try_from(lo).ok()
