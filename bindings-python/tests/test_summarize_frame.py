@@ -428,6 +428,27 @@ def test_dataframe_inputs_and_output():
     assert [None if (isinstance(x, float) and math.isnan(x)) else x for x in out["grade_before_veto"]] == expected["grade_before_veto"]
 
 
+def test_text_columns_in_pyarrow_chunks_score_as_whole_columns():
+    # pandas' read_csv keeps a `str` column in the pyarrow chunks it read; such a frame gives the
+    # same table as the plain one (its chunks are joined before scoring, one part in all).
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    plan = perfscore.Plan.template("monthly-sales-rep")
+    team = plan.records_from_csv(perfscore.demo_team_csv())
+    expected = expected_from_cards(plan.score_many(team))
+    df = pd.DataFrame(columns_of(team))
+    chunked = df.copy()
+    texts = [k for k in df.columns if not pd.api.types.is_numeric_dtype(df[k])]
+    assert "id" in texts
+    for k in texts:
+        values = [None if v is None else str(v) for v in df[k]]
+        parts = pa.chunked_array([values[:5], values[5:9], values[9:]], type=pa.string())
+        chunked[k] = pd.Series(pd.arrays.ArrowExtensionArray(parts))
+    assert chunked["id"].array._pa_array.num_chunks == 3
+    assert got(plan.summarize_frame(chunked)) == expected
+    assert got(plan.summarize_frame(chunked, pay_plan=None, threads=2)) == expected
+
+
 def test_repr_and_html():
     plan = perfscore.Plan.template("monthly-sales-rep")
     table = plan.summarize_frame(demo_frame_columns(plan))

@@ -271,7 +271,7 @@ fn pandas_table<'py>(frame: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, Py
         }
         let array = match is_float64(&series)? {
             true => pyarrow.call_method1("array", (series.call_method0("to_numpy")?,))?,
-            false => pyarrow.call_method("array", (series,), Some(&from_pandas))?,
+            false => one_chunk(pyarrow.call_method("array", (series,), Some(&from_pandas))?)?,
         };
         names.push(name);
         arrays.push(array);
@@ -282,6 +282,17 @@ fn pandas_table<'py>(frame: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, Py
     table
         .call_method("from_arrays", (arrays,), Some(&named))
         .map(Some)
+}
+
+/// A pyarrow-backed pandas column (pandas' `str` columns from `read_csv`) arrives in the chunks
+/// it was read in; the stream would cut the frame into a part per chunk boundary, and small
+/// parts cost the core a pass of threads each (100,000 rows whose ids came in 6 chunks: 10.7–11.1
+/// ms against 9.1 ms in one). Its chunks are joined into one array: one copy of this column only.
+fn one_chunk<'py>(array: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    match array.getattr("num_chunks") {
+        Ok(n) if n.extract::<usize>()? > 1 => array.call_method0("combine_chunks"),
+        _ => Ok(array),
+    }
 }
 
 /// Whether a pandas Series holds numpy float64 values in the machine's byte order (not a
