@@ -370,14 +370,17 @@ def test_empty_table():
 # --------------------------------------------------------------------------- pandas and plain mappings
 
 
+def demo_team_frame(pd):
+    """The bundled plan, the demo team as a pandas frame, and the table score_many gives."""
+    plan = perfscore.Plan.template("monthly-sales-rep")
+    team = plan.records_from_csv(perfscore.demo_team_csv())
+    return plan, pd.DataFrame(columns_of(team)), expected_from_cards(plan.score_many(team))
+
+
 def test_dataframe_inputs_and_output():
     pd = pytest.importorskip("pandas")
     np = pytest.importorskip("numpy")
-    plan = perfscore.Plan.template("monthly-sales-rep")
-    team = plan.records_from_csv(perfscore.demo_team_csv())
-    expected = expected_from_cards(plan.score_many(team))
-    cols = columns_of(team)
-    df = pd.DataFrame(cols)
+    plan, df, expected = demo_team_frame(pd)
     assert got(plan.summarize_frame(df)) == expected
     # String columns (as read with dtype=str), float64 and int64 columns, an `id` index.
     as_str = df.astype({k: str for k in df.columns if k not in PERSON})
@@ -433,10 +436,7 @@ def test_text_columns_in_pyarrow_chunks_score_as_whole_columns():
     # same table as the plain one (its chunks are joined before scoring, one part in all).
     pd = pytest.importorskip("pandas")
     pa = pytest.importorskip("pyarrow")
-    plan = perfscore.Plan.template("monthly-sales-rep")
-    team = plan.records_from_csv(perfscore.demo_team_csv())
-    expected = expected_from_cards(plan.score_many(team))
-    df = pd.DataFrame(columns_of(team))
+    plan, df, expected = demo_team_frame(pd)
     chunked = df.copy()
     texts = [k for k in df.columns if not pd.api.types.is_numeric_dtype(df[k])]
     assert "id" in texts

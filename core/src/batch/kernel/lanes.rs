@@ -345,9 +345,9 @@ fn with_constant<'l, const FUSED: bool>(
     macro_rules! run {
         ($f:expr) => {
             if right {
-                with_const(x, out, |v| $f(v, c))
+                unary(x, out, |v| $f(v, c))
             } else {
-                with_const(x, out, |v| $f(c, v))
+                unary(x, out, |v| $f(c, v))
             }
         };
     }
@@ -405,15 +405,6 @@ fn select_constant<'l>(
         }),
     };
     Some(ran)
-}
-
-#[inline(always)]
-fn with_const(a: Option<&Lane>, out: &mut Lane, f: impl Fn(Approx) -> Approx) -> Option<()> {
-    let a = a?;
-    for j in 0..LANES {
-        out.put(j, f(a.at(j)));
-    }
-    Some(())
 }
 
 /// An arithmetic operation over the lanes: `exact` (which tests whether each result is exact)
